@@ -1,0 +1,182 @@
+//! The audit log: every change to a ticket is an event, stored with the change.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Actor, AgentId, Category, Channel, CustomFields, DepartmentId, EventId, MessageId, Minutes,
+    Priority, ServiceName, Status, Subject, TicketId, TicketType, TimeEntryId,
+};
+
+/// What changed, from what to what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Change {
+    /// The ticket was opened.
+    Created {
+        /// Its subject.
+        subject: Subject,
+        /// The department it was sent to.
+        department: DepartmentId,
+        /// Its first status.
+        status: Status,
+        /// Its first priority.
+        priority: Priority,
+        /// Its type.
+        ticket_type: TicketType,
+        /// How it came in.
+        channel: Channel,
+        /// Whether it is internal.
+        internal: bool,
+        /// The closed ticket it follows up, if any.
+        follow_up_of: Option<TicketId>,
+    },
+    /// A public message was added (a reply by either side).
+    Replied {
+        /// The message.
+        message: MessageId,
+        /// Whether this was the first public agent reply.
+        first_response: bool,
+    },
+    /// An internal note was added.
+    NoteAdded {
+        /// The note.
+        message: MessageId,
+    },
+    /// The status changed.
+    StatusChanged {
+        /// Before.
+        from: Status,
+        /// After.
+        to: Status,
+    },
+    /// The priority changed.
+    PriorityChanged {
+        /// Before.
+        from: Priority,
+        /// After.
+        to: Priority,
+    },
+    /// The assignee changed.
+    AssigneeChanged {
+        /// Before.
+        from: Option<AgentId>,
+        /// After.
+        to: Option<AgentId>,
+    },
+    /// The ticket moved to another department.
+    DepartmentChanged {
+        /// Before.
+        from: DepartmentId,
+        /// After.
+        to: DepartmentId,
+    },
+    /// The type changed.
+    TypeChanged {
+        /// Before.
+        from: TicketType,
+        /// After.
+        to: TicketType,
+    },
+    /// The categories changed.
+    CategoriesChanged {
+        /// Before.
+        from: Vec<Category>,
+        /// After.
+        to: Vec<Category>,
+    },
+    /// The service changed.
+    ServiceChanged {
+        /// Before.
+        from: Option<ServiceName>,
+        /// After.
+        to: Option<ServiceName>,
+    },
+    /// Custom fields changed.
+    CustomFieldsChanged {
+        /// Before.
+        from: CustomFields,
+        /// After.
+        to: CustomFields,
+    },
+    /// The master ticket link changed.
+    MasterChanged {
+        /// Before.
+        from: Option<TicketId>,
+        /// After.
+        to: Option<TicketId>,
+    },
+    /// This ticket was merged into another.
+    MergedInto {
+        /// The ticket it now lives on in.
+        target: TicketId,
+    },
+    /// Another ticket was merged into this one.
+    MergeReceived {
+        /// The ticket merged in.
+        source: TicketId,
+    },
+    /// Work was logged.
+    TimeLogged {
+        /// The entry.
+        entry: TimeEntryId,
+        /// How long.
+        minutes: Minutes,
+        /// Whether it is billed.
+        billable: bool,
+    },
+}
+
+impl Change {
+    /// Whether customers may see this event in their ticket's history. Notes, time entries,
+    /// assignments, links and field edits are for staff.
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self,
+            Change::Created { .. }
+                | Change::Replied { .. }
+                | Change::StatusChanged { .. }
+                | Change::PriorityChanged { .. }
+                | Change::DepartmentChanged { .. }
+                | Change::TypeChanged { .. }
+                | Change::MergedInto { .. }
+        )
+    }
+
+    /// The stable name of the kind of change (`created`, `status_changed`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::Created { .. } => "created",
+            Change::Replied { .. } => "replied",
+            Change::NoteAdded { .. } => "note_added",
+            Change::StatusChanged { .. } => "status_changed",
+            Change::PriorityChanged { .. } => "priority_changed",
+            Change::AssigneeChanged { .. } => "assignee_changed",
+            Change::DepartmentChanged { .. } => "department_changed",
+            Change::TypeChanged { .. } => "type_changed",
+            Change::CategoriesChanged { .. } => "categories_changed",
+            Change::ServiceChanged { .. } => "service_changed",
+            Change::CustomFieldsChanged { .. } => "custom_fields_changed",
+            Change::MasterChanged { .. } => "master_changed",
+            Change::MergedInto { .. } => "merged_into",
+            Change::MergeReceived { .. } => "merge_received",
+            Change::TimeLogged { .. } => "time_logged",
+        }
+    }
+}
+
+/// One entry in a ticket's history: who changed what, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketEvent {
+    /// Its id.
+    pub id: EventId,
+    /// The ticket changed.
+    pub ticket_id: TicketId,
+    /// Who changed it.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What changed.
+    pub change: Change,
+}

@@ -1,0 +1,80 @@
+//! Typed identifiers: a UUID v7 each, so that ids sort by creation time.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new, time-ordered id (UUID v7).
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Wraps an existing UUID, e.g. one read back from storage.
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            /// The UUID inside.
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::error::ValidationError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s.trim()).map(Self).map_err(|_| {
+                    crate::error::ValidationError::new(stringify!($name), "is not a valid id")
+                })
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Identifies a ticket.
+    TicketId
+);
+id_type!(
+    /// Identifies a department (queue).
+    DepartmentId
+);
+id_type!(
+    /// Identifies an agent.
+    AgentId
+);
+id_type!(
+    /// Identifies a customer.
+    CustomerId
+);
+id_type!(
+    /// Identifies a message in a ticket's thread.
+    MessageId
+);
+id_type!(
+    /// Identifies an event in a ticket's history.
+    EventId
+);
+id_type!(
+    /// Identifies a time entry.
+    TimeEntryId
+);

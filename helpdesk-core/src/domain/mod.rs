@@ -1,0 +1,43 @@
+//! The domain: tickets, their threads and history, departments, agents and customers.
+//!
+//! Every value that has rules is a validated type with a `parse` or `new` constructor, so a
+//! value of these types is always valid.
+
+mod actor;
+mod agent;
+mod contact;
+mod custom_fields;
+mod customer;
+mod department;
+mod digits;
+mod event;
+mod ids;
+mod message;
+mod priority;
+mod status;
+mod text;
+mod ticket;
+mod ticket_number;
+mod ticket_type;
+mod time_entry;
+
+pub use actor::{Actor, Channel};
+pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
+pub use contact::{Email, Phone};
+pub use custom_fields::{CustomFields, FieldKey, FieldValue};
+pub use customer::{Customer, CustomerKind};
+pub use department::Department;
+pub use digits::{ascii_digit, ascii_digits, digits_only};
+pub use event::{Change, TicketEvent};
+pub use ids::{AgentId, CustomerId, DepartmentId, EventId, MessageId, TicketId, TimeEntryId};
+pub use message::{Attachment, Message, Visibility};
+pub use priority::Priority;
+pub use status::{Language, Resolution, Status, StatusLabels};
+pub use text::{
+    Address, Category, ContractNumber, MessageBody, Name, ServiceName, ShortNote, Signature,
+    Subject,
+};
+pub use ticket::{Ticket, Version};
+pub use ticket_number::TicketNumber;
+pub use ticket_type::TicketType;
+pub use time_entry::{Minutes, TimeEntry};

@@ -1,0 +1,322 @@
+//! A ticket's status, and the words people see for it (kept apart, so deployments can rename).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+
+/// Why a ticket was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The problem was solved (the customer confirmed, or an agent closed it as solved).
+    Solved,
+    /// Closed without a solution.
+    Unsolved,
+    /// Closed by the system after the customer did not answer in time.
+    AutoClosed,
+    /// Merged into another ticket.
+    Merged,
+    /// A duplicate of another ticket.
+    Duplicate,
+}
+
+impl Resolution {
+    /// Every resolution.
+    pub const ALL: [Resolution; 5] = [
+        Resolution::Solved,
+        Resolution::Unsolved,
+        Resolution::AutoClosed,
+        Resolution::Merged,
+        Resolution::Duplicate,
+    ];
+
+    /// The stable text form (`solved`, `auto_closed`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Solved => "solved",
+            Resolution::Unsolved => "unsolved",
+            Resolution::AutoClosed => "auto_closed",
+            Resolution::Merged => "merged",
+            Resolution::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// Where a ticket is in its life.
+///
+/// The text form (`Display`, `FromStr`, serde, storage) is stable: `new`, `open`,
+/// `pending_customer`, `on_hold`, `resolved`, and `closed:<resolution>` such as
+/// `closed:solved`. What people see is [`StatusLabels`]' business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Status {
+    /// Opened; no agent has answered yet.
+    New,
+    /// Being worked on.
+    Open,
+    /// Waiting for the customer's answer.
+    PendingCustomer,
+    /// Waiting on a third party.
+    OnHold,
+    /// A solution was given; awaiting the customer's confirmation.
+    Resolved,
+    /// Work has stopped, for the given reason.
+    Closed(Resolution),
+}
+
+impl Status {
+    /// Every status, closed ones once per resolution.
+    pub const ALL: [Status; 10] = [
+        Status::New,
+        Status::Open,
+        Status::PendingCustomer,
+        Status::OnHold,
+        Status::Resolved,
+        Status::Closed(Resolution::Solved),
+        Status::Closed(Resolution::Unsolved),
+        Status::Closed(Resolution::AutoClosed),
+        Status::Closed(Resolution::Merged),
+        Status::Closed(Resolution::Duplicate),
+    ];
+
+    /// The stable text form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::PendingCustomer => "pending_customer",
+            Status::OnHold => "on_hold",
+            Status::Resolved => "resolved",
+            Status::Closed(Resolution::Solved) => "closed:solved",
+            Status::Closed(Resolution::Unsolved) => "closed:unsolved",
+            Status::Closed(Resolution::AutoClosed) => "closed:auto_closed",
+            Status::Closed(Resolution::Merged) => "closed:merged",
+            Status::Closed(Resolution::Duplicate) => "closed:duplicate",
+        }
+    }
+
+    /// Whether the ticket is closed (with any resolution).
+    pub const fn is_closed(self) -> bool {
+        matches!(self, Status::Closed(_))
+    }
+
+    /// Whether the ticket still needs work from someone (not resolved, not closed).
+    pub const fn is_active(self) -> bool {
+        !matches!(self, Status::Resolved | Status::Closed(_))
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| ValidationError::new("status", format!("unknown status {s:?}")))
+    }
+}
+
+impl TryFrom<String> for Status {
+    type Error = ValidationError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Status> for String {
+    fn from(s: Status) -> String {
+        s.as_str().to_owned()
+    }
+}
+
+/// A language the desk speaks to people in. The four of the seeds are built in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Language {
+    /// English (`en`).
+    #[serde(rename = "en")]
+    English,
+    /// Romanian (`ro`).
+    #[serde(rename = "ro")]
+    Romanian,
+    /// Russian (`ru`).
+    #[serde(rename = "ru")]
+    Russian,
+    /// Persian (`fa`), written right to left.
+    #[serde(rename = "fa")]
+    Persian,
+}
+
+impl Language {
+    /// Every built-in language.
+    pub const ALL: [Language; 4] = [
+        Language::English,
+        Language::Romanian,
+        Language::Russian,
+        Language::Persian,
+    ];
+
+    /// The ISO 639-1 code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Romanian => "ro",
+            Language::Russian => "ru",
+            Language::Persian => "fa",
+        }
+    }
+
+    /// Whether the language is written right to left.
+    pub const fn is_rtl(self) -> bool {
+        matches!(self, Language::Persian)
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let code = s.trim().to_ascii_lowercase();
+        let primary = code.split(['-', '_']).next().unwrap_or_default();
+        Language::ALL
+            .into_iter()
+            .find(|l| l.code() == primary)
+            .ok_or_else(|| ValidationError::new("language", format!("unsupported language {s:?}")))
+    }
+}
+
+/// The words shown to people for each status, per language; a deployment may rename any.
+///
+/// ```
+/// use helpdesk_core::domain::{Language, Resolution, Status, StatusLabels};
+/// let mut labels = StatusLabels::new(Language::Russian);
+/// assert_eq!(labels.label(Status::Closed(Resolution::Solved)), "закрыта успешно");
+/// labels.rename(Status::Open, "открыта");
+/// assert_eq!(labels.label(Status::Open), "открыта");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLabels {
+    labels: std::collections::BTreeMap<Status, String>,
+}
+
+impl StatusLabels {
+    /// The built-in labels in `language`.
+    pub fn new(language: Language) -> Self {
+        let words: [&str; 10] = match language {
+            Language::English => [
+                "new",
+                "open",
+                "waiting for your reply",
+                "on hold",
+                "resolved",
+                "closed",
+                "closed unsolved",
+                "closed automatically",
+                "merged",
+                "duplicate",
+            ],
+            Language::Romanian => [
+                "nou",
+                "deschis",
+                "așteaptă răspunsul dvs.",
+                "în așteptare",
+                "rezolvat",
+                "închis",
+                "închis nerezolvat",
+                "închis automat",
+                "unificat",
+                "duplicat",
+            ],
+            Language::Russian => [
+                "новая",
+                "открыта",
+                "ожидает вашего ответа",
+                "отложена",
+                "решена",
+                "закрыта успешно",
+                "закрыта без решения",
+                "закрыта автоматически",
+                "объединена",
+                "дубликат",
+            ],
+            Language::Persian => [
+                "جدید",
+                "باز",
+                "در انتظار پاسخ شما",
+                "معلق",
+                "حل شده",
+                "بسته شده",
+                "بسته شده بدون حل",
+                "بسته شده خودکار",
+                "ادغام شده",
+                "تکراری",
+            ],
+        };
+        let labels = Status::ALL
+            .into_iter()
+            .zip(words)
+            .map(|(status, word)| (status, word.to_owned()))
+            .collect();
+        Self { labels }
+    }
+
+    /// Renames `status`.
+    pub fn rename(&mut self, status: Status, label: impl Into<String>) {
+        self.labels.insert(status, label.into());
+    }
+
+    /// The label for `status`.
+    pub fn label(&self, status: Status) -> &str {
+        self.labels
+            .get(&status)
+            .map_or(status.as_str(), String::as_str)
+    }
+
+    /// The colour a status is shown in (seed 002: "states are shown in colour"), as CSS hex.
+    pub const fn colour(status: Status) -> &'static str {
+        match status {
+            Status::New => "#1e88e5",
+            Status::Open => "#43a047",
+            Status::PendingCustomer => "#fb8c00",
+            Status::OnHold => "#8e24aa",
+            Status::Resolved => "#00897b",
+            Status::Closed(_) => "#757575",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_form_round_trips_for_every_status() {
+        for status in Status::ALL {
+            assert_eq!(status.as_str().parse::<Status>().unwrap(), status);
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(serde_json::from_str::<Status>(&json).unwrap(), status);
+        }
+        assert!("closed".parse::<Status>().is_err());
+    }
+
+    #[test]
+    fn every_language_labels_every_status() {
+        for language in Language::ALL {
+            let labels = StatusLabels::new(language);
+            for status in Status::ALL {
+                assert_ne!(labels.label(status), status.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn language_codes_parse_with_regions() {
+        assert_eq!("fa-IR".parse::<Language>().unwrap(), Language::Persian);
+        assert_eq!("RO".parse::<Language>().unwrap(), Language::Romanian);
+        assert!("de".parse::<Language>().is_err());
+    }
+}

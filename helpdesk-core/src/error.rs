@@ -1,0 +1,232 @@
+//! The one error type of the library, by meaning.
+
+use std::borrow::Cow;
+
+use crate::domain::{Status, Version};
+use crate::machine::CommandKind;
+
+/// A boxed error from a storage backend, kept whole so callers can inspect it.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Shorthand for `Result<T, helpdesk_core::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of thing was not found or conflicted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    /// A ticket.
+    Ticket,
+    /// A department (queue).
+    Department,
+    /// An agent.
+    Agent,
+    /// A customer.
+    Customer,
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Entity::Ticket => "ticket",
+            Entity::Department => "department",
+            Entity::Agent => "agent",
+            Entity::Customer => "customer",
+        })
+    }
+}
+
+/// Why a write conflicted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConflictKind {
+    /// The ticket changed since the caller read it (optimistic concurrency).
+    StaleVersion {
+        /// The version the caller wrote against.
+        expected: Version,
+        /// The version the store holds now.
+        actual: Version,
+    },
+    /// A unique value (an e-mail address, a contract number, an id) is taken.
+    Duplicate {
+        /// Which field is taken.
+        field: Cow<'static, str>,
+    },
+}
+
+impl std::fmt::Display for ConflictKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConflictKind::StaleVersion { expected, actual } => write!(
+                f,
+                "it was changed by someone else (expected version {expected}, found {actual})"
+            ),
+            ConflictKind::Duplicate { field } => write!(f, "{field} is already taken"),
+        }
+    }
+}
+
+/// Why an actor may not do something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ForbiddenReason {
+    /// The customer's access to the ticket system is disabled by an admin.
+    AccessDisabled,
+    /// The agent is deactivated.
+    AgentInactive,
+    /// The agent lacks a permission in the ticket's department.
+    MissingPermission {
+        /// The permission that is missing.
+        permission: crate::domain::Permission,
+    },
+    /// Only admins (or the system) may do this.
+    AdminOnly,
+    /// Customers may not issue this command at all.
+    AgentsOnly,
+    /// The priority policy caps this customer's tickets below the requested priority.
+    PriorityAboveCap {
+        /// The highest priority allowed without the override permission.
+        cap: crate::domain::Priority,
+    },
+    /// The department refuses follow-ups to closed tickets.
+    FollowUpRejected,
+}
+
+impl std::fmt::Display for ForbiddenReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ForbiddenReason::AccessDisabled => f.write_str("the customer's access is disabled"),
+            ForbiddenReason::AgentInactive => f.write_str("the agent is deactivated"),
+            ForbiddenReason::MissingPermission { permission } => {
+                write!(
+                    f,
+                    "missing the {permission:?} permission in this department"
+                )
+            }
+            ForbiddenReason::AdminOnly => f.write_str("only an admin may do this"),
+            ForbiddenReason::AgentsOnly => f.write_str("only agents may do this"),
+            ForbiddenReason::PriorityAboveCap { cap } => {
+                write!(f, "this customer's priority is capped at {cap:?}")
+            }
+            ForbiddenReason::FollowUpRejected => {
+                f.write_str("the ticket is closed and its department accepts no follow-ups")
+            }
+        }
+    }
+}
+
+/// Input that failed validation: which field, and why, in words a person can read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    field: Cow<'static, str>,
+    message: Cow<'static, str>,
+}
+
+impl ValidationError {
+    /// A validation error on `field`.
+    pub fn new(field: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The field that is wrong.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Everything that can go wrong, by meaning.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The thing does not exist, or the actor may not know that it exists.
+    #[error("{entity} {key} not found")]
+    NotFound {
+        /// What was looked for.
+        entity: Entity,
+        /// The id or number looked for.
+        key: String,
+    },
+    /// A concurrent change or a taken unique value; nothing was written.
+    #[error("conflict on {entity}: {kind}")]
+    Conflict {
+        /// What conflicted.
+        entity: Entity,
+        /// How.
+        kind: ConflictKind,
+    },
+    /// The command is not allowed in the ticket's current state.
+    #[error("cannot {command} a ticket that is {from}")]
+    InvalidTransition {
+        /// The state the ticket is in.
+        from: Status,
+        /// The command that was refused.
+        command: CommandKind,
+    },
+    /// The actor may not do this.
+    #[error("forbidden: {reason}")]
+    Forbidden {
+        /// Why.
+        reason: ForbiddenReason,
+    },
+    /// The input is invalid.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The storage backend failed.
+    #[error("storage backend failed")]
+    Backend {
+        /// The backend's own error.
+        #[source]
+        source: BoxError,
+    },
+}
+
+impl Error {
+    /// A backend error wrapping `source`.
+    pub fn backend(source: impl Into<BoxError>) -> Self {
+        Error::Backend {
+            source: source.into(),
+        }
+    }
+
+    /// A not-found error for `entity` with `key`.
+    pub fn not_found(entity: Entity, key: impl std::fmt::Display) -> Self {
+        Error::NotFound {
+            entity,
+            key: key.to_string(),
+        }
+    }
+
+    /// A forbidden error.
+    pub fn forbidden(reason: ForbiddenReason) -> Self {
+        Error::Forbidden { reason }
+    }
+
+    /// A validation error on `field`.
+    pub fn validation(
+        field: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Error::Validation(ValidationError::new(field, message))
+    }
+
+    /// A stable machine-readable code for this error (`not_found`, `conflict`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::Conflict { .. } => "conflict",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::Forbidden { .. } => "forbidden",
+            Error::Validation(_) => "validation",
+            Error::Backend { .. } => "backend",
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The pure core of `helpdesk`: the ticket domain, its typed state machine, the policies
+//! (priorities, follow-ups, numbering), the storage trait with an in-memory reference store,
+//! and the [`Helpdesk`] service an application calls.
+//!
+//! No SQL and no I/O live here: backends implement [`store::Store`] in their own crates and
+//! prove themselves against the conformance suite in `testkit` (feature `testkit`).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod domain;
+pub mod error;
+pub mod machine;
+pub mod policy;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,477 @@
+//! Deciding a command: authorization by permission, the status table, and the write.
+
+use chrono::{DateTime, Utc};
+
+use super::transitions::{Step, next_status};
+use super::{Command, CommandKind};
+use crate::domain::{
+    Actor, Agent, Attachment, Change, Channel, Customer, Department, EventId, Message, MessageBody,
+    MessageId, Permission, Resolution, Status, Ticket, TicketEvent, TimeEntry, TimeEntryId,
+    Visibility,
+};
+use crate::error::{Error, ForbiddenReason, Result};
+use crate::policy::{FollowUpPolicy, PriorityPolicy};
+use crate::store::TicketWrite;
+
+/// What a command needs to know besides the ticket. The service loads it.
+pub struct Context<'a> {
+    /// Who issues the command.
+    pub actor: Actor,
+    /// The acting agent, when the actor is an agent.
+    pub agent: Option<&'a Agent>,
+    /// The ticket's department.
+    pub department: &'a Department,
+    /// The ticket's customer, if it has one.
+    pub customer: Option<&'a Customer>,
+    /// The other ticket a command names: the master of `LinkToMaster`, the target of
+    /// `MergeInto`.
+    pub related_ticket: Option<&'a Ticket>,
+    /// The destination of `MoveToDepartment`.
+    pub target_department: Option<&'a Department>,
+    /// The new assignee of `Assign`.
+    pub new_assignee: Option<&'a Agent>,
+    /// The priority rules.
+    pub priority_policy: &'a dyn PriorityPolicy,
+    /// How the command came in (messages get this channel).
+    pub channel: Channel,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// What to do after deciding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Commit these writes together.
+    Write(Vec<TicketWrite>),
+    /// The command changes nothing (e.g. setting the priority it already has).
+    NoChange,
+    /// The customer replied to a closed ticket whose department opens a new ticket for
+    /// follow-ups: open one with this message, linked to the closed one.
+    OpenFollowUp {
+        /// The customer's message.
+        body: MessageBody,
+        /// Its attachments.
+        attachments: Vec<Attachment>,
+    },
+}
+
+/// The permission an agent needs in the ticket's department for a command.
+pub fn required_permission(kind: CommandKind) -> Permission {
+    use CommandKind as K;
+    match kind {
+        K::Reply | K::AskCustomer | K::PutOnHold | K::Create => Permission::Reply,
+        K::AddNote | K::LogTime => Permission::Note,
+        K::Assign | K::MoveToDepartment => Permission::Assign,
+        K::ChangePriority => Permission::ChangePriority,
+        K::SetType | K::SetCategories | K::SetService | K::SetCustomFields | K::LinkToMaster => {
+            Permission::Edit
+        }
+        K::Resolve | K::Close | K::Reopen | K::MergeInto | K::ConfirmResolution | K::AutoClose => {
+            Permission::Close
+        }
+    }
+}
+
+fn authorize(ticket: &Ticket, command: &Command, ctx: &Context<'_>) -> Result<()> {
+    let kind = command.kind();
+    match ctx.actor {
+        Actor::System => Ok(()),
+        Actor::Customer(_) => match command {
+            Command::Reply { .. } | Command::ConfirmResolution => Ok(()),
+            Command::Reopen if ticket.status == Status::Resolved => Ok(()),
+            _ => Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
+        },
+        Actor::Agent(_) => {
+            let agent = ctx.agent.expect("the service loads the acting agent");
+            if !agent.active {
+                return Err(Error::forbidden(ForbiddenReason::AgentInactive));
+            }
+            let permission = required_permission(kind);
+            if agent.can(permission, ticket.department) {
+                Ok(())
+            } else {
+                Err(Error::forbidden(ForbiddenReason::MissingPermission {
+                    permission,
+                }))
+            }
+        }
+    }
+}
+
+/// Accumulates a ticket's next state, messages and events.
+struct Draft<'a> {
+    before: &'a Ticket,
+    ctx: &'a Context<'a>,
+    kind: CommandKind,
+    write: TicketWrite,
+}
+
+impl<'a> Draft<'a> {
+    fn new(before: &'a Ticket, ctx: &'a Context<'a>, kind: CommandKind) -> Self {
+        let mut next = before.clone();
+        next.version = before.version.next();
+        next.updated_at = ctx.now;
+        Self {
+            before,
+            ctx,
+            kind,
+            write: TicketWrite::update(before.version, next),
+        }
+    }
+
+    fn ticket(&mut self) -> &mut Ticket {
+        &mut self.write.ticket
+    }
+
+    /// The status `step` leads to, or the typed error.
+    fn target(&self, step: Step) -> Result<Status> {
+        next_status(self.write.ticket.status, step).ok_or(Error::InvalidTransition {
+            from: self.before.status,
+            command: self.kind,
+        })
+    }
+
+    fn event(&mut self, change: Change) {
+        self.write.events.push(TicketEvent {
+            id: EventId::new(),
+            ticket_id: self.before.id,
+            actor: self.ctx.actor,
+            at: self.ctx.now,
+            change,
+        });
+    }
+
+    fn set_status(&mut self, to: Status) {
+        let now = self.ctx.now;
+        let from = self.write.ticket.status;
+        if from == to {
+            return;
+        }
+        let t = self.ticket();
+        t.status = to;
+        match to {
+            Status::Resolved => t.resolved_at = Some(now),
+            Status::Closed(r) => {
+                t.closed_at = Some(now);
+                if r == Resolution::Solved && t.resolved_at.is_none() {
+                    t.resolved_at = Some(now);
+                }
+            }
+            _ => {
+                t.resolved_at = None;
+                t.closed_at = None;
+            }
+        }
+        self.event(Change::StatusChanged { from, to });
+    }
+
+    fn message(&mut self, visibility: Visibility, body: MessageBody, attachments: Vec<Attachment>) {
+        let id = MessageId::new();
+        let body = match (self.ctx.actor, visibility, self.ctx.agent) {
+            (Actor::Agent(_), Visibility::Public, Some(agent)) => with_signature(body, agent),
+            _ => body,
+        };
+        let first_response = visibility == Visibility::Public
+            && matches!(self.ctx.actor, Actor::Agent(_))
+            && self.write.ticket.first_response_at.is_none();
+        if first_response {
+            self.ticket().first_response_at = Some(self.ctx.now);
+        }
+        self.write.messages.push(Message {
+            id,
+            ticket_id: self.before.id,
+            author: self.ctx.actor,
+            visibility,
+            channel: self.ctx.channel,
+            body,
+            attachments,
+            created_at: self.ctx.now,
+        });
+        self.event(match visibility {
+            Visibility::Public => Change::Replied {
+                message: id,
+                first_response,
+            },
+            Visibility::Internal => Change::NoteAdded { message: id },
+        });
+    }
+
+    fn plan(self) -> Plan {
+        Plan::Write(vec![self.write])
+    }
+}
+
+/// Appends the agent's signature to a public reply (seed 003), once.
+fn with_signature(body: MessageBody, agent: &Agent) -> MessageBody {
+    let signature = agent.signature.as_str();
+    if signature.is_empty() || body.as_str().ends_with(signature) {
+        return body;
+    }
+    MessageBody::parse(format!("{body}\n\n-- \n{signature}")).unwrap_or(body)
+}
+
+/// Decides `command` on `ticket`: checks permissions and the status table and returns the
+/// plan. Pure: it reads only its arguments.
+pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Plan> {
+    authorize(ticket, &command, ctx)?;
+    let kind = command.kind();
+    let mut d = Draft::new(ticket, ctx, kind);
+    match command {
+        Command::Reply { body, attachments } => {
+            if let Actor::Customer(_) = ctx.actor {
+                if ticket.status.is_closed() && ticket.status != Status::Closed(Resolution::Merged)
+                {
+                    match ctx.department.follow_up {
+                        FollowUpPolicy::Reopen => {}
+                        FollowUpPolicy::Reject => {
+                            return Err(Error::forbidden(ForbiddenReason::FollowUpRejected));
+                        }
+                        FollowUpPolicy::NewTicket => {
+                            return Ok(Plan::OpenFollowUp { body, attachments });
+                        }
+                    }
+                    d.message(Visibility::Public, body, attachments);
+                    d.set_status(Status::Open);
+                } else {
+                    let to = d.target(Step::CustomerReply)?;
+                    d.message(Visibility::Public, body, attachments);
+                    d.set_status(to);
+                }
+            } else {
+                let to = d.target(Step::AgentReply)?;
+                d.message(Visibility::Public, body, attachments);
+                d.set_status(to);
+            }
+        }
+        Command::AddNote { body, attachments } => {
+            d.target(Step::Note)?;
+            d.message(Visibility::Internal, body, attachments);
+        }
+        Command::Assign { agent } => {
+            d.target(Step::Edit)?;
+            if agent == ticket.assignee {
+                return Ok(Plan::NoChange);
+            }
+            if agent.is_some() {
+                let assignee = ctx
+                    .new_assignee
+                    .expect("the service loads the new assignee");
+                if !assignee.can(Permission::Read, ticket.department) {
+                    return Err(Error::validation(
+                        "agent",
+                        "cannot work in this ticket's department",
+                    ));
+                }
+            }
+            d.ticket().assignee = agent;
+            d.event(Change::AssigneeChanged {
+                from: ticket.assignee,
+                to: agent,
+            });
+        }
+        Command::ChangePriority { priority } => {
+            d.target(Step::Edit)?;
+            if priority == ticket.priority {
+                return Ok(Plan::NoChange);
+            }
+            let cap = ctx.priority_policy.ceiling(ctx.customer);
+            let may_raise = match ctx.actor {
+                Actor::Agent(_) => ctx
+                    .agent
+                    .is_some_and(|a| a.can(Permission::RaisePriority, ticket.department)),
+                _ => true,
+            };
+            if priority > cap && !may_raise {
+                return Err(Error::forbidden(ForbiddenReason::PriorityAboveCap { cap }));
+            }
+            d.ticket().priority = priority;
+            d.event(Change::PriorityChanged {
+                from: ticket.priority,
+                to: priority,
+            });
+        }
+        Command::MoveToDepartment { department } => {
+            d.target(Step::Edit)?;
+            if department == ticket.department {
+                return Ok(Plan::NoChange);
+            }
+            let target = ctx
+                .target_department
+                .expect("the service loads the target department");
+            if !target.active {
+                return Err(Error::validation("department", "is not accepting tickets"));
+            }
+            d.ticket().department = department;
+            d.event(Change::DepartmentChanged {
+                from: ticket.department,
+                to: department,
+            });
+            if ticket.assignee.is_some() {
+                d.ticket().assignee = None;
+                d.event(Change::AssigneeChanged {
+                    from: ticket.assignee,
+                    to: None,
+                });
+            }
+        }
+        Command::SetType { ticket_type } => {
+            d.target(Step::Edit)?;
+            if ticket_type == ticket.ticket_type {
+                return Ok(Plan::NoChange);
+            }
+            d.ticket().ticket_type = ticket_type.clone();
+            d.event(Change::TypeChanged {
+                from: ticket.ticket_type.clone(),
+                to: ticket_type,
+            });
+        }
+        Command::SetCategories { categories } => {
+            d.target(Step::Edit)?;
+            if categories == ticket.categories {
+                return Ok(Plan::NoChange);
+            }
+            d.event(Change::CategoriesChanged {
+                from: ticket.categories.iter().cloned().collect(),
+                to: categories.iter().cloned().collect(),
+            });
+            d.ticket().categories = categories;
+        }
+        Command::SetService { service } => {
+            d.target(Step::Edit)?;
+            if service == ticket.service {
+                return Ok(Plan::NoChange);
+            }
+            d.event(Change::ServiceChanged {
+                from: ticket.service.clone(),
+                to: service.clone(),
+            });
+            d.ticket().service = service;
+        }
+        Command::SetCustomFields { fields } => {
+            d.target(Step::Edit)?;
+            if fields == ticket.custom_fields {
+                return Ok(Plan::NoChange);
+            }
+            d.event(Change::CustomFieldsChanged {
+                from: ticket.custom_fields.clone(),
+                to: fields.clone(),
+            });
+            d.ticket().custom_fields = fields;
+        }
+        Command::AskCustomer { body } => {
+            let to = d.target(Step::AskCustomer)?;
+            if ticket.customer.is_none() || ticket.internal {
+                return Err(Error::validation(
+                    "ticket",
+                    "an internal ticket has no customer to ask",
+                ));
+            }
+            d.message(Visibility::Public, body, Vec::new());
+            d.set_status(to);
+        }
+        Command::PutOnHold { reason } => {
+            let to = d.target(Step::Hold)?;
+            if let Some(reason) = reason {
+                d.message(Visibility::Internal, reason, Vec::new());
+            }
+            d.set_status(to);
+        }
+        Command::Resolve { body } => {
+            let to = d.target(Step::Resolve)?;
+            if let Some(body) = body {
+                d.message(Visibility::Public, body, Vec::new());
+            }
+            d.set_status(to);
+        }
+        Command::ConfirmResolution => {
+            let to = d.target(Step::Confirm)?;
+            d.set_status(to);
+        }
+        Command::Close { resolution } => {
+            let to = d.target(Step::Close(resolution))?;
+            d.set_status(to);
+        }
+        Command::Reopen => {
+            let to = d.target(Step::Reopen)?;
+            d.set_status(to);
+        }
+        Command::LinkToMaster { master } => {
+            d.target(Step::Edit)?;
+            if master == ticket.master {
+                return Ok(Plan::NoChange);
+            }
+            if let Some(id) = master {
+                let m = ctx
+                    .related_ticket
+                    .expect("the service loads the master ticket");
+                if id == ticket.id || m.master.is_some() {
+                    return Err(Error::validation(
+                        "master",
+                        "must be another ticket that is not itself linked to a master",
+                    ));
+                }
+                if m.status == Status::Closed(Resolution::Merged) {
+                    return Err(Error::validation(
+                        "master",
+                        "was merged into another ticket",
+                    ));
+                }
+            }
+            d.ticket().master = master;
+            d.event(Change::MasterChanged {
+                from: ticket.master,
+                to: master,
+            });
+        }
+        Command::MergeInto { target } => {
+            let to = d.target(Step::Merge)?;
+            let t = ctx
+                .related_ticket
+                .expect("the service loads the merge target");
+            if target == ticket.id || t.status.is_closed() {
+                return Err(Error::validation(
+                    "target",
+                    "must be another ticket that is not closed",
+                ));
+            }
+            if t.customer != ticket.customer || t.internal != ticket.internal {
+                return Err(Error::validation(
+                    "target",
+                    "must belong to the same customer",
+                ));
+            }
+            d.ticket().merged_into = Some(target);
+            d.event(Change::MergedInto { target });
+            d.set_status(to);
+            let mut into = Draft::new(t, ctx, kind);
+            into.event(Change::MergeReceived { source: ticket.id });
+            return Ok(Plan::Write(vec![d.write, into.write]));
+        }
+        Command::LogTime {
+            minutes,
+            billable,
+            note,
+        } => {
+            d.target(Step::Note)?;
+            let Actor::Agent(agent) = ctx.actor else {
+                return Err(Error::validation("agent", "only agents log time"));
+            };
+            let entry = TimeEntryId::new();
+            d.write.time_entries.push(TimeEntry {
+                id: entry,
+                ticket_id: ticket.id,
+                agent,
+                minutes,
+                billable,
+                note,
+                created_at: ctx.now,
+            });
+            d.event(Change::TimeLogged {
+                entry,
+                minutes,
+                billable,
+            });
+        }
+    }
+    Ok(d.plan())
+}

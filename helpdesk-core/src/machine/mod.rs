@@ -1,0 +1,16 @@
+//! The ticket state machine: commands in, events out.
+//!
+//! [`transitions`] is the status table, on one screen. [`decide`] checks a command against a
+//! ticket, the actor's permissions and the table, and returns the write to commit: the
+//! ticket's next state with its new messages and events. It does no I/O; illegal commands are
+//! typed errors and change nothing.
+
+mod command;
+mod create;
+mod decide;
+pub mod transitions;
+
+pub use command::{Command, CommandKind, NewTicket};
+pub use create::{CreateContext, authorize_create, decide_create};
+pub use decide::{Context, Plan, decide, required_permission};
+pub use transitions::{Step, next_status};

@@ -1,0 +1,9 @@
+//! Policies: the rules a deployment may change (priority, follow-ups, numbering).
+
+mod follow_up;
+mod numbering;
+mod priority;
+
+pub use follow_up::FollowUpPolicy;
+pub use numbering::{CounterScheme, DateScheme, TicketNumberGenerator};
+pub use priority::{DefaultPriorityPolicy, PriorityPolicy};

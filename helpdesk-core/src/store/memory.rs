@@ -1,0 +1,261 @@
+//! The in-memory store: the reference every other backend is compared with.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+
+use super::{Page, PageRequest, Store, TicketFilter, WriteBatch};
+use crate::domain::{
+    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
+    TicketEvent, TicketId, TimeEntry,
+};
+use crate::error::{ConflictKind, Entity, Error, Result};
+
+/// Everything in memory, behind one lock: simple, and correct by construction, which is what
+/// a reference must be. For tests, prototypes and the proptest model.
+///
+/// ```
+/// use std::sync::Arc;
+/// use helpdesk_core::store::{MemoryStore, Store};
+/// let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    departments: BTreeMap<DepartmentId, Department>,
+    agents: BTreeMap<AgentId, Agent>,
+    customers: BTreeMap<CustomerId, Customer>,
+    sequence: u64,
+    tickets: HashMap<TicketId, Ticket>,
+    numbers: HashMap<String, TicketId>,
+    messages: HashMap<TicketId, Vec<Message>>,
+    events: HashMap<TicketId, Vec<TicketEvent>>,
+    time_entries: HashMap<TicketId, Vec<TimeEntry>>,
+}
+
+fn duplicate(entity: Entity, field: &'static str) -> Error {
+    Error::Conflict {
+        entity,
+        kind: ConflictKind::Duplicate {
+            field: field.into(),
+        },
+    }
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Inner {
+    /// Checks a whole batch against the current state without changing anything.
+    fn check(&self, batch: &WriteBatch) -> Result<()> {
+        let mut new_numbers: Vec<&str> = Vec::new();
+        for write in &batch.writes {
+            let t = &write.ticket;
+            match write.expected {
+                None => {
+                    if self.tickets.contains_key(&t.id) {
+                        return Err(duplicate(Entity::Ticket, "id"));
+                    }
+                    for n in [t.number.full(), t.number.short()] {
+                        if self.numbers.contains_key(n) || new_numbers.contains(&n) {
+                            return Err(duplicate(Entity::Ticket, "number"));
+                        }
+                    }
+                    new_numbers.extend([t.number.full(), t.number.short()]);
+                }
+                Some(expected) => {
+                    let stored = self
+                        .tickets
+                        .get(&t.id)
+                        .ok_or_else(|| Error::not_found(Entity::Ticket, t.id))?;
+                    if stored.version != expected {
+                        return Err(Error::Conflict {
+                            entity: Entity::Ticket,
+                            kind: ConflictKind::StaleVersion {
+                                expected,
+                                actual: stored.version,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, batch: WriteBatch) {
+        for write in batch.writes {
+            let t = write.ticket;
+            if write.expected.is_none() {
+                self.numbers.insert(t.number.full().to_owned(), t.id);
+                self.numbers.insert(t.number.short().to_owned(), t.id);
+            }
+            self.messages
+                .entry(t.id)
+                .or_default()
+                .extend(write.messages);
+            self.events.entry(t.id).or_default().extend(write.events);
+            self.time_entries
+                .entry(t.id)
+                .or_default()
+                .extend(write.time_entries);
+            self.tickets.insert(t.id, t);
+        }
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn put_department(&self, department: &Department) -> Result<()> {
+        self.lock()
+            .departments
+            .insert(department.id, department.clone());
+        Ok(())
+    }
+
+    async fn department(&self, id: DepartmentId) -> Result<Option<Department>> {
+        Ok(self.lock().departments.get(&id).cloned())
+    }
+
+    async fn departments(&self) -> Result<Vec<Department>> {
+        let mut all: Vec<_> = self.lock().departments.values().cloned().collect();
+        all.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+        Ok(all)
+    }
+
+    async fn put_agent(&self, agent: &Agent) -> Result<()> {
+        let mut inner = self.lock();
+        if inner
+            .agents
+            .values()
+            .any(|a| a.id != agent.id && a.email == agent.email)
+        {
+            return Err(duplicate(Entity::Agent, "email"));
+        }
+        inner.agents.insert(agent.id, agent.clone());
+        Ok(())
+    }
+
+    async fn agent(&self, id: AgentId) -> Result<Option<Agent>> {
+        Ok(self.lock().agents.get(&id).cloned())
+    }
+
+    async fn agents(&self) -> Result<Vec<Agent>> {
+        let mut all: Vec<_> = self.lock().agents.values().cloned().collect();
+        all.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+        Ok(all)
+    }
+
+    async fn put_customer(&self, customer: &Customer) -> Result<()> {
+        let mut inner = self.lock();
+        for other in inner.customers.values().filter(|c| c.id != customer.id) {
+            if customer.email.is_some() && other.email == customer.email {
+                return Err(duplicate(Entity::Customer, "email"));
+            }
+            if customer.contract_number.is_some()
+                && other.contract_number == customer.contract_number
+            {
+                return Err(duplicate(Entity::Customer, "contract_number"));
+            }
+        }
+        inner.customers.insert(customer.id, customer.clone());
+        Ok(())
+    }
+
+    async fn customer(&self, id: CustomerId) -> Result<Option<Customer>> {
+        Ok(self.lock().customers.get(&id).cloned())
+    }
+
+    async fn customer_by_email(&self, email: &Email) -> Result<Option<Customer>> {
+        Ok(self
+            .lock()
+            .customers
+            .values()
+            .find(|c| c.email.as_ref() == Some(email))
+            .cloned())
+    }
+
+    async fn next_ticket_sequence(&self) -> Result<u64> {
+        let mut inner = self.lock();
+        inner.sequence += 1;
+        Ok(inner.sequence)
+    }
+
+    async fn commit(&self, batch: WriteBatch) -> Result<()> {
+        let mut inner = self.lock();
+        inner.check(&batch)?;
+        inner.apply(batch);
+        Ok(())
+    }
+
+    async fn ticket(&self, id: TicketId) -> Result<Option<Ticket>> {
+        Ok(self.lock().tickets.get(&id).cloned())
+    }
+
+    async fn ticket_by_number(&self, digits: &str) -> Result<Option<Ticket>> {
+        let inner = self.lock();
+        Ok(inner
+            .numbers
+            .get(digits)
+            .and_then(|id| inner.tickets.get(id))
+            .cloned())
+    }
+
+    async fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Ticket>> {
+        let mut rows: Vec<Ticket> = self
+            .lock()
+            .tickets
+            .values()
+            .filter(|t| filter.matches(t))
+            .filter(|t| page.cursor().is_none_or(|c| c.precedes(t)))
+            .cloned()
+            .collect();
+        page.sort(&mut rows);
+        rows.truncate(page.limit() as usize + 1);
+        Ok(page.into_page(rows))
+    }
+
+    async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>> {
+        Ok(self
+            .lock()
+            .messages
+            .get(&ticket)
+            .map(|all| {
+                all.iter()
+                    .filter(|m| include_internal || m.is_public())
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>> {
+        Ok(self.lock().events.get(&ticket).cloned().unwrap_or_default())
+    }
+
+    async fn time_entries(&self, ticket: TicketId) -> Result<Vec<TimeEntry>> {
+        Ok(self
+            .lock()
+            .time_entries
+            .get(&ticket)
+            .cloned()
+            .unwrap_or_default())
+    }
+}

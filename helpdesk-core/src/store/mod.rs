@@ -1,0 +1,81 @@
+//! Storage: the one trait every backend implements, the queries it answers, and the
+//! in-memory reference store.
+//!
+//! A backend implements [`Store`]; applications hold an `Arc<dyn Store>` and call it through
+//! [`Helpdesk`](crate::Helpdesk), which checks authorization and runs the state machine.
+//! [`StoreExt`] adds conveniences on top of the required methods.
+
+mod ext;
+mod memory;
+mod query;
+mod write;
+
+use async_trait::async_trait;
+
+pub use ext::StoreExt;
+pub use memory::MemoryStore;
+pub use query::{AssigneeFilter, Cursor, Page, PageRequest, TicketFilter, TicketOrder, TimeRange};
+pub use write::{TicketWrite, WriteBatch};
+
+use crate::domain::{
+    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
+    TicketEvent, TicketId, TimeEntry,
+};
+use crate::error::Result;
+
+/// A place to keep a helpdesk: the directory (departments, agents, customers) and tickets
+/// with their messages, history and time entries.
+///
+/// Every backend passes the conformance suite in `helpdesk_core::testkit`. The contract:
+/// - [`commit`](Store::commit) is atomic: all of a batch's tickets, messages, events and time
+///   entries are written, or none; each update is checked against its expected version, and a
+///   stale one fails the whole batch with [`Error::Conflict`](crate::Error::Conflict).
+/// - Unique values (ticket ids and numbers, agent e-mails, customer e-mails and contract
+///   numbers) that are taken give `Conflict` with [`ConflictKind::Duplicate`](crate::error::ConflictKind::Duplicate).
+/// - Reads return what was written, equal field by field (instants are whole microseconds).
+/// - Messages, events and time entries come back in the order they were written.
+/// - No method blocks the async runtime.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Inserts or replaces a department.
+    async fn put_department(&self, department: &Department) -> Result<()>;
+    /// A department by id.
+    async fn department(&self, id: DepartmentId) -> Result<Option<Department>>;
+    /// Every department, by name.
+    async fn departments(&self) -> Result<Vec<Department>>;
+
+    /// Inserts or replaces an agent. A taken e-mail is a conflict.
+    async fn put_agent(&self, agent: &Agent) -> Result<()>;
+    /// An agent by id.
+    async fn agent(&self, id: AgentId) -> Result<Option<Agent>>;
+    /// Every agent, by name.
+    async fn agents(&self) -> Result<Vec<Agent>>;
+
+    /// Inserts or replaces a customer. A taken e-mail or contract number is a conflict.
+    async fn put_customer(&self, customer: &Customer) -> Result<()>;
+    /// A customer by id.
+    async fn customer(&self, id: CustomerId) -> Result<Option<Customer>>;
+    /// A customer by e-mail address.
+    async fn customer_by_email(&self, email: &Email) -> Result<Option<Customer>>;
+
+    /// The next value of the ticket number sequence: 1, 2, 3, ... Never the same value twice,
+    /// also under concurrent callers; a value whose ticket is never written is a gap.
+    async fn next_ticket_sequence(&self) -> Result<u64>;
+    /// Writes a batch of new and changed tickets atomically (see the trait's contract).
+    async fn commit(&self, batch: WriteBatch) -> Result<()>;
+
+    /// A ticket by id.
+    async fn ticket(&self, id: TicketId) -> Result<Option<Ticket>>;
+    /// A ticket by the ASCII digits of its full or short number.
+    async fn ticket_by_number(&self, digits: &str) -> Result<Option<Ticket>>;
+    /// A page of tickets matching `filter`, in `page.order`, after `page.after`.
+    async fn list_tickets(&self, filter: &TicketFilter, page: &PageRequest)
+    -> Result<Page<Ticket>>;
+
+    /// A ticket's thread, oldest first; internal notes only when `include_internal`.
+    async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>>;
+    /// A ticket's history, oldest first.
+    async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>>;
+    /// A ticket's time entries, oldest first.
+    async fn time_entries(&self, ticket: TicketId) -> Result<Vec<TimeEntry>>;
+}

@@ -1,0 +1,320 @@
+//! Ticket queries: filters, order and keyset pagination.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::{
+    AgentId, Category, CustomerId, DepartmentId, Priority, Status, Ticket, TicketId, TicketType,
+};
+use crate::error::ValidationError;
+
+/// A half-open range of instants, `[from, to)`; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeRange {
+    /// Inclusive start.
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive end.
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl TimeRange {
+    /// Whether `at` is inside.
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.from.is_none_or(|f| at >= f) && self.to.is_none_or(|t| at < t)
+    }
+}
+
+/// Which assignee to match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "agent", rename_all = "snake_case")]
+pub enum AssigneeFilter {
+    /// Tickets nobody is assigned to.
+    Unassigned,
+    /// Tickets assigned to this agent.
+    Agent(AgentId),
+}
+
+/// Which tickets to list. Every `None` matches everything; a `Some` of an empty list matches
+/// nothing. All given conditions must hold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketFilter {
+    /// Any of these statuses.
+    pub statuses: Option<Vec<Status>>,
+    /// In any of these departments.
+    pub departments: Option<Vec<DepartmentId>>,
+    /// With this assignee (or none).
+    pub assignee: Option<AssigneeFilter>,
+    /// Of this customer.
+    pub customer: Option<CustomerId>,
+    /// With any of these priorities.
+    pub priorities: Option<Vec<Priority>>,
+    /// Of this type.
+    pub ticket_type: Option<TicketType>,
+    /// Filed under this category.
+    pub category: Option<Category>,
+    /// Linked to this master ticket.
+    pub master: Option<TicketId>,
+    /// Internal tickets only (`true`) or customer tickets only (`false`).
+    pub internal: Option<bool>,
+    /// Opened in this range.
+    pub created: TimeRange,
+    /// Last changed in this range.
+    pub updated: TimeRange,
+}
+
+impl TicketFilter {
+    /// Whether `ticket` matches. Stores that filter in SQL must agree with this.
+    pub fn matches(&self, ticket: &Ticket) -> bool {
+        fn any<T: PartialEq>(set: &Option<Vec<T>>, value: &T) -> bool {
+            set.as_ref().is_none_or(|s| s.contains(value))
+        }
+        any(&self.statuses, &ticket.status)
+            && any(&self.departments, &ticket.department)
+            && any(&self.priorities, &ticket.priority)
+            && self.assignee.is_none_or(|a| match a {
+                AssigneeFilter::Unassigned => ticket.assignee.is_none(),
+                AssigneeFilter::Agent(id) => ticket.assignee == Some(id),
+            })
+            && self.customer.is_none_or(|c| ticket.customer == Some(c))
+            && self
+                .ticket_type
+                .as_ref()
+                .is_none_or(|t| &ticket.ticket_type == t)
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| ticket.categories.contains(c))
+            && self.master.is_none_or(|m| ticket.master == Some(m))
+            && self.internal.is_none_or(|i| ticket.internal == i)
+            && self.created.contains(ticket.created_at)
+            && self.updated.contains(ticket.updated_at)
+    }
+}
+
+/// The order of a ticket list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketOrder {
+    /// Most recently changed first (`updated_at` desc, then id desc).
+    #[default]
+    LastUpdate,
+    /// A queue: highest priority first, then the longest untouched (`priority` desc,
+    /// `updated_at` asc, then id asc).
+    Priority,
+}
+
+/// Where a page ended: the sort key of its last ticket. Opaque to callers as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    order: TicketOrder,
+    priority: Priority,
+    updated_at: DateTime<Utc>,
+    id: TicketId,
+}
+
+impl Cursor {
+    /// The cursor just after `ticket` in `order`.
+    pub fn after(order: TicketOrder, ticket: &Ticket) -> Self {
+        Self {
+            order,
+            priority: ticket.priority,
+            updated_at: ticket.updated_at,
+            id: ticket.id,
+        }
+    }
+
+    /// The order it belongs to.
+    pub fn order(&self) -> TicketOrder {
+        self.order
+    }
+
+    /// The last ticket's priority.
+    pub fn priority(&self) -> Priority {
+        self.priority
+    }
+
+    /// The last ticket's `updated_at`.
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+
+    /// The last ticket's id.
+    pub fn id(&self) -> TicketId {
+        self.id
+    }
+
+    /// Whether `ticket` comes after this cursor in its order.
+    pub fn precedes(&self, ticket: &Ticket) -> bool {
+        use std::cmp::Ordering::*;
+        match self.order {
+            TicketOrder::LastUpdate => {
+                (ticket.updated_at, ticket.id).cmp(&(self.updated_at, self.id)) == Less
+            }
+            TicketOrder::Priority => match ticket.priority.cmp(&self.priority) {
+                Less => true,
+                Greater => false,
+                Equal => (ticket.updated_at, ticket.id) > (self.updated_at, self.id),
+            },
+        }
+    }
+
+    /// The text form, to hand to clients.
+    pub fn encode(&self) -> String {
+        let o = match self.order {
+            TicketOrder::LastUpdate => 'u',
+            TicketOrder::Priority => 'p',
+        };
+        format!(
+            "{o}.{}.{}.{}",
+            self.priority.rank(),
+            self.updated_at.timestamp_micros(),
+            self.id.as_uuid().simple()
+        )
+    }
+
+    /// Parses [`encode`](Self::encode)'s output.
+    pub fn decode(s: &str) -> Result<Self, ValidationError> {
+        let bad = || ValidationError::new("cursor", "is not a cursor from this list");
+        let mut parts = s.split('.');
+        let order = match parts.next() {
+            Some("u") => TicketOrder::LastUpdate,
+            Some("p") => TicketOrder::Priority,
+            _ => return Err(bad()),
+        };
+        let rank: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        let micros: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        let id = parts
+            .next()
+            .and_then(|p| Uuid::try_parse(p).ok())
+            .ok_or_else(bad)?;
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        Ok(Self {
+            order,
+            priority: Priority::from_rank(rank).map_err(|_| bad())?,
+            updated_at: DateTime::from_timestamp_micros(micros).ok_or_else(bad)?,
+            id: TicketId::from_uuid(id),
+        })
+    }
+}
+
+/// Which page of a list to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    order: TicketOrder,
+    limit: u32,
+    after: Option<Cursor>,
+}
+
+impl PageRequest {
+    /// The most items a page may hold; larger requests are capped to it.
+    pub const MAX_LIMIT: u32 = 200;
+
+    /// The first page of `limit` items (1 to [`MAX_LIMIT`](Self::MAX_LIMIT), capped).
+    pub fn first(order: TicketOrder, limit: u32) -> Self {
+        Self {
+            order,
+            limit: limit.clamp(1, Self::MAX_LIMIT),
+            after: None,
+        }
+    }
+
+    /// The page after `cursor`, which must come from a list in the same order.
+    pub fn after(self, cursor: Cursor) -> Result<Self, ValidationError> {
+        if cursor.order != self.order {
+            return Err(ValidationError::new(
+                "cursor",
+                "belongs to a list in another order",
+            ));
+        }
+        Ok(Self {
+            after: Some(cursor),
+            ..self
+        })
+    }
+
+    /// The order.
+    pub fn order(&self) -> TicketOrder {
+        self.order
+    }
+
+    /// How many items at most.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// The cursor to start after.
+    pub fn cursor(&self) -> Option<&Cursor> {
+        self.after.as_ref()
+    }
+
+    /// Sorts tickets in this page's order (the reference for SQL `ORDER BY`).
+    pub fn sort(&self, tickets: &mut [Ticket]) {
+        match self.order {
+            TicketOrder::LastUpdate => {
+                tickets.sort_by(|a, b| (b.updated_at, b.id).cmp(&(a.updated_at, a.id)))
+            }
+            TicketOrder::Priority => tickets.sort_by(|a, b| {
+                b.priority
+                    .cmp(&a.priority)
+                    .then((a.updated_at, a.id).cmp(&(b.updated_at, b.id)))
+            }),
+        }
+    }
+
+    /// Turns up to `limit + 1` sorted rows into a page: keeps `limit`, and a cursor when more
+    /// remain.
+    pub fn into_page(&self, mut rows: Vec<Ticket>) -> Page<Ticket> {
+        let more = rows.len() > self.limit as usize;
+        rows.truncate(self.limit as usize);
+        let next = if more {
+            rows.last().map(|t| Cursor::after(self.order, t))
+        } else {
+            None
+        };
+        Page { items: rows, next }
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::first(TicketOrder::LastUpdate, 50)
+    }
+}
+
+/// A page of results and the cursor to the next one, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_a_validation_error() {
+        let c = Cursor {
+            order: TicketOrder::Priority,
+            priority: Priority::High,
+            updated_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
+            id: TicketId::new(),
+        };
+        assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
+        for junk in [
+            "",
+            "x",
+            "u.2",
+            "u.9.1.00",
+            "p.2.1.zz",
+            "u.2.1.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e.x",
+        ] {
+            assert!(Cursor::decode(junk).is_err(), "{junk}");
+        }
+    }
+}
