@@ -15,3 +15,6 @@ pub mod policy;
 pub mod store;
 
 pub use error::{Error, Result};
+pub mod service;
+
+pub use service::Helpdesk;

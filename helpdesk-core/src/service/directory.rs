@@ -1,0 +1,293 @@
+//! The directory: departments, agents and customers, kept by admins (and agents, for
+//! customers they meet on the phone).
+
+use std::collections::BTreeMap;
+
+use super::Helpdesk;
+use super::access::Principal;
+use crate::domain::{
+    Actor, Address, Agent, AgentId, ContractNumber, CustomFields, Customer, CustomerId,
+    CustomerKind, Department, DepartmentId, Email, Language, Name, PermissionSet, Phone, Role,
+    Signature,
+};
+use crate::error::{Error, ForbiddenReason, Result};
+use crate::policy::FollowUpPolicy;
+use crate::store::StoreExt;
+
+/// A request to add an agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAgent {
+    /// Full name.
+    pub name: Name,
+    /// Work e-mail (unique).
+    pub email: Email,
+    /// Role.
+    pub role: Role,
+    /// Signature for public replies.
+    pub signature: Signature,
+    /// Departments and the permissions in each.
+    pub departments: BTreeMap<DepartmentId, PermissionSet>,
+}
+
+impl NewAgent {
+    /// An agent with no departments and an empty signature.
+    pub fn new(name: Name, email: Email, role: Role) -> Self {
+        Self {
+            name,
+            email,
+            role,
+            signature: Signature::parse("").expect("an empty signature is valid"),
+            departments: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a department with `permissions`.
+    pub fn in_department(mut self, department: DepartmentId, permissions: PermissionSet) -> Self {
+        self.departments.insert(department, permissions);
+        self
+    }
+
+    /// Sets the signature.
+    pub fn with_signature(mut self, signature: Signature) -> Self {
+        self.signature = signature;
+        self
+    }
+}
+
+/// A request to add a customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCustomer {
+    /// Person or organisation.
+    pub kind: CustomerKind,
+    /// Full name.
+    pub name: Name,
+    /// E-mail (unique when given).
+    pub email: Option<Email>,
+    /// Phone.
+    pub phone: Option<Phone>,
+    /// Contract number (unique when given).
+    pub contract_number: Option<ContractNumber>,
+    /// Postal address.
+    pub address: Option<Address>,
+    /// Custom fields.
+    pub custom_fields: CustomFields,
+    /// Preferred language.
+    pub language: Option<Language>,
+}
+
+impl NewCustomer {
+    /// A customer with just a kind and a name.
+    pub fn new(kind: CustomerKind, name: Name) -> Self {
+        Self {
+            kind,
+            name,
+            email: None,
+            phone: None,
+            contract_number: None,
+            address: None,
+            custom_fields: CustomFields::new(),
+            language: None,
+        }
+    }
+
+    /// Sets the e-mail address.
+    pub fn with_email(mut self, email: Email) -> Self {
+        self.email = Some(email);
+        self
+    }
+
+    /// Sets the phone number.
+    pub fn with_phone(mut self, phone: Phone) -> Self {
+        self.phone = Some(phone);
+        self
+    }
+
+    /// Sets the contract number.
+    pub fn with_contract_number(mut self, contract: ContractNumber) -> Self {
+        self.contract_number = Some(contract);
+        self
+    }
+
+    /// Sets the address.
+    pub fn with_address(mut self, address: Address) -> Self {
+        self.address = Some(address);
+        self
+    }
+
+    /// Sets the preferred language.
+    pub fn with_language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+}
+
+impl Helpdesk {
+    /// Adds a department (admins and the system).
+    pub async fn create_department(
+        &self,
+        actor: Actor,
+        name: Name,
+        follow_up: FollowUpPolicy,
+    ) -> Result<Department> {
+        self.require_admin(actor).await?;
+        let department = Department {
+            id: DepartmentId::new(),
+            name,
+            follow_up,
+            active: true,
+            created_at: self.now(),
+        };
+        self.store.put_department(&department).await?;
+        Ok(department)
+    }
+
+    /// Renames a department, changes its follow-up policy, or (de)activates it (admins).
+    pub async fn update_department(
+        &self,
+        actor: Actor,
+        id: DepartmentId,
+        name: Name,
+        follow_up: FollowUpPolicy,
+        active: bool,
+    ) -> Result<Department> {
+        self.require_admin(actor).await?;
+        let mut department = self.store.require_department(id).await?;
+        department.name = name;
+        department.follow_up = follow_up;
+        department.active = active;
+        self.store.put_department(&department).await?;
+        Ok(department)
+    }
+
+    /// Every department (anyone who may use the desk: customers choose where to write).
+    pub async fn departments(&self, actor: Actor) -> Result<Vec<Department>> {
+        let principal = self.principal(actor).await?;
+        let all = self.store.departments().await?;
+        Ok(match principal {
+            Principal::Customer(_) => all.into_iter().filter(|d| d.active).collect(),
+            _ => all,
+        })
+    }
+
+    /// Adds an agent (admins). Every department named must exist.
+    pub async fn create_agent(&self, actor: Actor, new: NewAgent) -> Result<Agent> {
+        self.require_admin(actor).await?;
+        for department in new.departments.keys() {
+            self.store.require_department(*department).await?;
+        }
+        let agent = Agent {
+            id: AgentId::new(),
+            name: new.name,
+            email: new.email,
+            role: new.role,
+            signature: new.signature,
+            active: true,
+            departments: new.departments,
+            created_at: self.now(),
+        };
+        self.store.put_agent(&agent).await?;
+        Ok(agent)
+    }
+
+    /// Changes an agent's role, departments and permissions, or (de)activates them (admins).
+    pub async fn update_agent(
+        &self,
+        actor: Actor,
+        id: AgentId,
+        role: Role,
+        departments: BTreeMap<DepartmentId, PermissionSet>,
+        active: bool,
+    ) -> Result<Agent> {
+        self.require_admin(actor).await?;
+        for department in departments.keys() {
+            self.store.require_department(*department).await?;
+        }
+        let mut agent = self.store.require_agent(id).await?;
+        agent.role = role;
+        agent.departments = departments;
+        agent.active = active;
+        self.store.put_agent(&agent).await?;
+        Ok(agent)
+    }
+
+    /// Sets an agent's signature: the agent themselves, or an admin.
+    pub async fn set_signature(
+        &self,
+        actor: Actor,
+        id: AgentId,
+        signature: Signature,
+    ) -> Result<Agent> {
+        let principal = self.principal(actor).await?;
+        let own = principal.agent().is_some_and(|a| a.id == id);
+        if !own && !principal.is_admin() {
+            return Err(Error::forbidden(ForbiddenReason::AdminOnly));
+        }
+        let mut agent = self.store.require_agent(id).await?;
+        agent.signature = signature;
+        self.store.put_agent(&agent).await?;
+        Ok(agent)
+    }
+
+    /// An agent's record (agents and the system).
+    pub async fn agent(&self, actor: Actor, id: AgentId) -> Result<Agent> {
+        self.require_staff(actor).await?;
+        self.store.require_agent(id).await
+    }
+
+    /// Every agent (agents and the system).
+    pub async fn agents(&self, actor: Actor) -> Result<Vec<Agent>> {
+        self.require_staff(actor).await?;
+        self.store.agents().await
+    }
+
+    /// Adds a customer: admins, the system, and agents (who meet new customers on the
+    /// phone, seed 004). Access starts enabled.
+    pub async fn create_customer(&self, actor: Actor, new: NewCustomer) -> Result<Customer> {
+        self.require_staff(actor).await?;
+        let customer = Customer {
+            id: CustomerId::new(),
+            kind: new.kind,
+            name: new.name,
+            email: new.email,
+            phone: new.phone,
+            contract_number: new.contract_number,
+            address: new.address,
+            custom_fields: new.custom_fields,
+            language: new.language,
+            access_enabled: true,
+            created_at: self.now(),
+        };
+        self.store.put_customer(&customer).await?;
+        Ok(customer)
+    }
+
+    /// Enables or disables a customer's access to the ticket system (admins, seed 003).
+    pub async fn set_customer_access(
+        &self,
+        actor: Actor,
+        id: CustomerId,
+        enabled: bool,
+    ) -> Result<Customer> {
+        self.require_admin(actor).await?;
+        let mut customer = self.store.require_customer(id).await?;
+        customer.access_enabled = enabled;
+        self.store.put_customer(&customer).await?;
+        Ok(customer)
+    }
+
+    /// A customer's record: staff, or the customer themselves.
+    pub async fn customer(&self, actor: Actor, id: CustomerId) -> Result<Customer> {
+        match self.principal(actor).await? {
+            Principal::Customer(c) if c.id == id => Ok(c),
+            Principal::Customer(_) => Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
+            _ => self.store.require_customer(id).await,
+        }
+    }
+
+    async fn require_staff(&self, actor: Actor) -> Result<Principal> {
+        match self.principal(actor).await? {
+            Principal::Customer(_) => Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
+            staff => Ok(staff),
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! [`Helpdesk`]: the API an application calls. It checks authorization on every call, runs
+//! the state machine, and commits through the store.
+
+mod access;
+mod directory;
+mod reads;
+mod tickets;
+
+use std::sync::Arc;
+
+pub use directory::{NewAgent, NewCustomer};
+pub use tickets::{ExecOptions, Outcome};
+
+use crate::clock::{Clock, SystemClock};
+use crate::policy::{DateScheme, DefaultPriorityPolicy, PriorityPolicy, TicketNumberGenerator};
+use crate::store::Store;
+
+/// A helpdesk over a store.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use std::sync::Arc;
+/// use helpdesk_core::Helpdesk;
+/// use helpdesk_core::domain::{Actor, CustomerKind, MessageBody, Name, Subject};
+/// use helpdesk_core::machine::{Command, NewTicket};
+/// use helpdesk_core::policy::FollowUpPolicy;
+/// use helpdesk_core::service::NewCustomer;
+/// use helpdesk_core::store::MemoryStore;
+///
+/// let desk = Helpdesk::new(Arc::new(MemoryStore::new()));
+/// let support = desk
+///     .create_department(Actor::System, Name::parse("Support").unwrap(), FollowUpPolicy::Reopen)
+///     .await?;
+/// let ana = desk
+///     .create_customer(Actor::System, NewCustomer::new(CustomerKind::Individual, Name::parse("Ana").unwrap()))
+///     .await?;
+/// let ticket = desk
+///     .open_ticket(
+///         Actor::Customer(ana.id),
+///         NewTicket::new(
+///             Subject::parse("Printer on fire").unwrap(),
+///             MessageBody::parse("It is on fire.").unwrap(),
+///             support.id,
+///         ),
+///     )
+///     .await?;
+/// desk.execute(
+///     Actor::Customer(ana.id),
+///     ticket.id,
+///     Command::Reply { body: MessageBody::parse("Still on fire.").unwrap(), attachments: vec![] },
+/// )
+/// .await?;
+/// assert_eq!(desk.thread(Actor::Customer(ana.id), ticket.id).await?.len(), 2);
+/// # Ok::<_, helpdesk_core::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Helpdesk {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    numbers: Arc<dyn TicketNumberGenerator>,
+    priority: Arc<dyn PriorityPolicy>,
+}
+
+impl std::fmt::Debug for Helpdesk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Helpdesk")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Helpdesk {
+    /// A helpdesk on `store` with the system clock, the date numbering scheme and the
+    /// default priority policy.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            clock: Arc::new(SystemClock),
+            numbers: Arc::new(DateScheme::default()),
+            priority: Arc::new(DefaultPriorityPolicy),
+        }
+    }
+
+    /// Uses `clock` for every instant (tests use a [`ManualClock`](crate::clock::ManualClock)).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Uses `numbers` to number new tickets.
+    pub fn with_numbering(mut self, numbers: Arc<dyn TicketNumberGenerator>) -> Self {
+        self.numbers = numbers;
+        self
+    }
+
+    /// Uses `policy` for priorities.
+    pub fn with_priority_policy(mut self, policy: Arc<dyn PriorityPolicy>) -> Self {
+        self.priority = policy;
+        self
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        crate::clock::to_micros(self.clock.now())
+    }
+}
