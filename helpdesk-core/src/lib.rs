@@ -16,5 +16,7 @@ pub mod store;
 
 pub use error::{Error, Result};
 pub mod service;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use service::Helpdesk;

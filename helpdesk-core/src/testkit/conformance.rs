@@ -1,0 +1,1470 @@
+//! The conformance checks. Each takes a fresh, empty store and panics on a violation.
+#![allow(missing_docs)]
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+use super::{Fixture, body};
+use crate::domain::{
+    Actor, Category, Change, CustomFields, FieldValue, Message, Minutes, Priority, Resolution,
+    ShortNote, Status, Ticket, TicketType, Version, Visibility,
+};
+use crate::error::{ConflictKind, Error, ForbiddenReason};
+use crate::machine::Command;
+use crate::service::{ExecOptions, Outcome};
+use crate::store::{
+    AssigneeFilter, MemoryStore, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite,
+    WriteBatch,
+};
+
+fn reply(text: &str) -> Command {
+    Command::Reply {
+        body: body(text),
+        attachments: vec![],
+    }
+}
+
+fn note(text: &str) -> Command {
+    Command::AddNote {
+        body: body(text),
+        attachments: vec![],
+    }
+}
+
+fn changed(outcome: Outcome) -> Ticket {
+    match outcome {
+        Outcome::Changed(t) => t,
+        other => panic!("expected a change, got {other:?}"),
+    }
+}
+
+/// Everything a store holds about a ticket, for "nothing changed" comparisons.
+async fn snapshot(store: &dyn Store, ticket: &Ticket) -> (Ticket, Vec<Message>, usize, usize) {
+    (
+        store.ticket(ticket.id).await.unwrap().unwrap(),
+        store.messages(ticket.id, true).await.unwrap(),
+        store.history(ticket.id).await.unwrap().len(),
+        store.time_entries(ticket.id).await.unwrap().len(),
+    )
+}
+
+pub async fn directory_round_trips(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let names: Vec<_> = store
+        .departments()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name.to_string())
+        .collect();
+    assert_eq!(names, ["Billing", "Sales", "Support"]);
+    assert_eq!(
+        store.department(f.support.id).await.unwrap().unwrap(),
+        f.support
+    );
+    for agent in [&f.admin, &f.ivan, &f.maria, &f.boss] {
+        assert_eq!(store.agent(agent.id).await.unwrap().as_ref(), Some(agent));
+    }
+    assert_eq!(store.agents().await.unwrap().len(), 4);
+    for customer in [&f.ana, &f.acme, &f.reza] {
+        assert_eq!(
+            store.customer(customer.id).await.unwrap().as_ref(),
+            Some(customer)
+        );
+    }
+    let by_email = store
+        .customer_by_email(f.ana.email.as_ref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_email.as_ref(), Some(&f.ana));
+    // Updates replace the record.
+    let ana = f
+        .desk
+        .set_customer_access(Actor::Agent(f.admin.id), f.ana.id, false)
+        .await
+        .unwrap();
+    assert_eq!(store.customer(f.ana.id).await.unwrap(), Some(ana));
+}
+
+pub async fn unique_emails_and_contract_numbers_conflict(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let mut twin = f.ana.clone();
+    twin.id = crate::domain::CustomerId::new();
+    let err = store.put_customer(&twin).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Conflict { kind: ConflictKind::Duplicate { field }, .. } if field == "email"),
+        "{err:?}"
+    );
+    let mut agent = f.ivan.clone();
+    agent.id = crate::domain::AgentId::new();
+    let err = store.put_agent(&agent).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Conflict { kind: ConflictKind::Duplicate { field }, .. } if field == "email")
+    );
+    let contract = crate::domain::ContractNumber::parse("D-2013/0416").unwrap();
+    let mut a = f.acme.clone();
+    a.contract_number = Some(contract.clone());
+    store.put_customer(&a).await.unwrap();
+    let mut r = f.reza.clone();
+    r.contract_number = Some(contract);
+    let err = store.put_customer(&r).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Conflict { kind: ConflictKind::Duplicate { field }, .. } if field == "contract_number")
+    );
+    assert_eq!(store.customer(f.reza.id).await.unwrap().unwrap(), f.reza);
+}
+
+pub async fn ticket_numbers_are_unique_under_concurrent_creation(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let f = f.clone();
+            tokio::spawn(async move {
+                let new = f.new_ticket(&f.support, &format!("Concurrent {i}"));
+                f.desk.open_ticket(Actor::Customer(f.ana.id), new).await
+            })
+        })
+        .collect();
+    let mut full = HashSet::new();
+    let mut short = HashSet::new();
+    for task in tasks {
+        let t = task.await.unwrap().unwrap();
+        assert!(full.insert(t.number.full().to_owned()));
+        assert!(short.insert(t.number.short().to_owned()));
+    }
+    assert_eq!(full.len(), 16);
+    let listed = store
+        .list_tickets(
+            &TicketFilter::default(),
+            &PageRequest::first(TicketOrder::LastUpdate, 100),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 16);
+}
+
+pub async fn tickets_are_found_by_full_short_and_persian_numbers(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.reza, "اینترنت قطع است").await;
+    let persian: String = t
+        .number
+        .short()
+        .chars()
+        .map(|c| char::from_u32(0x06F0 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    let reza = Actor::Customer(f.reza.id);
+    for typed in [
+        t.number.full().to_owned(),
+        t.number.short().to_owned(),
+        format!("#{}", t.number.short()),
+        persian,
+    ] {
+        assert_eq!(
+            f.desk.ticket_by_number(reza, &typed).await.unwrap().id,
+            t.id,
+            "{typed}"
+        );
+    }
+    assert!(matches!(
+        f.desk.ticket_by_number(reza, "99999999").await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        f.desk.ticket_by_number(reza, "12ab").await,
+        Err(Error::Validation(_))
+    ));
+    // Another customer may not learn that the number exists.
+    assert!(matches!(
+        f.desk
+            .ticket_by_number(Actor::Customer(f.ana.id), t.number.short())
+            .await,
+        Err(Error::NotFound { .. })
+    ));
+}
+
+pub async fn a_customer_opens_a_ticket_and_reads_it_back(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let mut new = f.new_ticket(&f.support, "Nu funcționează asistența");
+    new.ticket_type = TicketType::Question;
+    new.categories = [
+        Category::parse("internet").unwrap(),
+        Category::parse("tv").unwrap(),
+    ]
+    .into_iter()
+    .collect();
+    new.custom_fields = CustomFields::new()
+        .with("district", FieldValue::Text("Centru".into()))
+        .unwrap()
+        .with("floor", FieldValue::Integer(4))
+        .unwrap();
+    let ana = Actor::Customer(f.ana.id);
+    let t = f.desk.open_ticket(ana, new).await.unwrap();
+    assert_eq!(t.status, Status::New);
+    assert_eq!(t.version, Version::FIRST);
+    assert_eq!(t.customer, Some(f.ana.id));
+    assert_eq!(t.opened_by, ana);
+    assert_eq!(f.desk.ticket(ana, t.id).await.unwrap(), t);
+    assert_eq!(store.ticket(t.id).await.unwrap().unwrap(), t);
+    let thread = f.desk.thread(ana, t.id).await.unwrap();
+    assert_eq!(thread.len(), 1);
+    assert_eq!(thread[0].author, ana);
+    assert_eq!(
+        thread[0].body.as_str(),
+        "Nu funcționează asistența: details"
+    );
+    let history = f.desk.history(ana, t.id).await.unwrap();
+    let kinds: Vec<_> = history.iter().map(|e| e.change.kind()).collect();
+    assert_eq!(kinds, ["created", "replied"]);
+}
+
+pub async fn the_first_agent_reply_opens_the_ticket_and_carries_the_signature(
+    store: Arc<dyn Store>,
+) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "No connection").await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let after = changed(
+        f.desk
+            .execute(ivan, t.id, reply("Restart the router"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(after.status, Status::Open);
+    assert_eq!(after.first_response_at, Some(after.updated_at));
+    assert_eq!(after.version, t.version.next());
+    let thread = f
+        .desk
+        .thread(Actor::Customer(f.ana.id), t.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        thread[1].body.as_str(),
+        "Restart the router\n\n-- \nИван, техподдержка"
+    );
+    f.tick(60);
+    let again = changed(
+        f.desk
+            .execute(ivan, t.id, reply("Any news?"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again.first_response_at, after.first_response_at);
+    let history = f.desk.history(ivan, t.id).await.unwrap();
+    let firsts: Vec<bool> = history
+        .iter()
+        .filter_map(|e| match e.change {
+            Change::Replied { first_response, .. } => Some(first_response),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(firsts, [false, true, false]);
+}
+
+pub async fn internal_notes_are_never_shown_to_customers(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Slow internet").await;
+    let ivan = Actor::Agent(f.ivan.id);
+    f.desk
+        .execute(ivan, t.id, note("customer is on the old tariff"))
+        .await
+        .unwrap();
+    f.desk
+        .execute(
+            ivan,
+            t.id,
+            Command::PutOnHold {
+                reason: Some(body("waiting for the field team")),
+            },
+        )
+        .await
+        .unwrap();
+    f.desk
+        .execute(ivan, t.id, reply("We are on it"))
+        .await
+        .unwrap();
+    let ana = Actor::Customer(f.ana.id);
+    let customer_view = f.desk.thread(ana, t.id).await.unwrap();
+    assert!(
+        customer_view
+            .iter()
+            .all(|m| m.visibility == Visibility::Public)
+    );
+    assert_eq!(customer_view.len(), 2);
+    assert!(
+        customer_view
+            .iter()
+            .all(|m| !m.body.as_str().contains("tariff"))
+    );
+    let agent_view = f.desk.thread(ivan, t.id).await.unwrap();
+    assert_eq!(agent_view.len(), 4);
+    let history = f.desk.history(ana, t.id).await.unwrap();
+    assert!(history.iter().all(|e| e.change.is_public()));
+    assert!(
+        !history
+            .iter()
+            .any(|e| matches!(e.change, Change::NoteAdded { .. }))
+    );
+    assert_eq!(store.messages(t.id, false).await.unwrap(), customer_view);
+}
+
+pub async fn a_customer_reply_reopens_pending_and_resolved_tickets(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Router blinks").await;
+    let (ivan, ana) = (Actor::Agent(f.ivan.id), Actor::Customer(f.ana.id));
+    let pending = changed(
+        f.desk
+            .execute(
+                ivan,
+                t.id,
+                Command::AskCustomer {
+                    body: body("Which colour?"),
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(pending.status, Status::PendingCustomer);
+    let open = changed(f.desk.execute(ana, t.id, reply("Red")).await.unwrap());
+    assert_eq!(open.status, Status::Open);
+    let resolved = changed(
+        f.desk
+            .execute(
+                ivan,
+                t.id,
+                Command::Resolve {
+                    body: Some(body("Replace it")),
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(resolved.status, Status::Resolved);
+    assert!(resolved.resolved_at.is_some());
+    let reopened = changed(
+        f.desk
+            .execute(ana, t.id, reply("Did not help"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(reopened.status, Status::Open);
+    assert_eq!(reopened.resolved_at, None);
+}
+
+pub async fn resolve_then_confirm_closes_as_solved(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Invoice question").await;
+    let (ivan, ana) = (Actor::Agent(f.ivan.id), Actor::Customer(f.ana.id));
+    f.desk.execute(ivan, t.id, reply("Looking")).await.unwrap();
+    f.desk
+        .execute(ivan, t.id, Command::Resolve { body: None })
+        .await
+        .unwrap();
+    let closed = changed(
+        f.desk
+            .execute(ana, t.id, Command::ConfirmResolution)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(closed.status, Status::Closed(Resolution::Solved));
+    assert!(closed.closed_at.is_some() && closed.resolved_at.is_some());
+    let statuses: Vec<_> = f
+        .desk
+        .history(ana, t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e.change {
+            Change::StatusChanged { from, to } => Some((from, to)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (Status::New, Status::Open),
+            (Status::Open, Status::Resolved),
+            (Status::Resolved, Status::Closed(Resolution::Solved)),
+        ]
+    );
+    // An agent may close directly, and reopen.
+    let t2 = f.open(&f.ana, "Second").await;
+    let c = changed(
+        f.desk
+            .execute(
+                ivan,
+                t2.id,
+                Command::Close {
+                    resolution: Resolution::Unsolved,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(c.status, Status::Closed(Resolution::Unsolved));
+    let r = changed(f.desk.execute(ivan, t2.id, Command::Reopen).await.unwrap());
+    assert_eq!((r.status, r.closed_at), (Status::Open, None));
+}
+
+pub async fn follow_up_policies_reopen_reject_or_open_a_new_ticket(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let (admin, ana) = (Actor::Agent(f.admin.id), Actor::Customer(f.ana.id));
+    let close = Command::Close {
+        resolution: Resolution::Solved,
+    };
+    let mut opened = Vec::new();
+    for dept in [&f.support, &f.billing, &f.sales] {
+        let t = f
+            .desk
+            .open_ticket(ana, f.new_ticket(dept, &format!("About {}", dept.name)))
+            .await
+            .unwrap();
+        f.desk.execute(admin, t.id, close.clone()).await.unwrap();
+        opened.push(t);
+    }
+    // Support reopens.
+    let o = f
+        .desk
+        .execute(ana, opened[0].id, reply("Again"))
+        .await
+        .unwrap();
+    assert_eq!(o.ticket().status, Status::Open);
+    // Billing opens a new ticket linked to the closed one.
+    let o = f
+        .desk
+        .execute(ana, opened[1].id, reply("Again"))
+        .await
+        .unwrap();
+    let Outcome::FollowUpOpened { closed, ticket } = o else {
+        panic!("expected a follow-up, got {o:?}");
+    };
+    assert_eq!(closed, opened[1].id);
+    assert_eq!(ticket.follow_up_of, Some(opened[1].id));
+    assert_eq!(ticket.department, f.billing.id);
+    assert_eq!(ticket.status, Status::New);
+    assert_eq!(
+        f.desk.thread(ana, ticket.id).await.unwrap()[0]
+            .body
+            .as_str(),
+        "Again"
+    );
+    let old = store.ticket(opened[1].id).await.unwrap().unwrap();
+    assert_eq!(old.status, Status::Closed(Resolution::Solved));
+    // Sales rejects, changing nothing.
+    let before = snapshot(store.as_ref(), &opened[2]).await;
+    let err = f
+        .desk
+        .execute(ana, opened[2].id, reply("Again"))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::FollowUpRejected
+        }
+    ));
+    assert_eq!(snapshot(store.as_ref(), &opened[2]).await, before);
+}
+
+pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let (ivan, ana) = (Actor::Agent(f.ivan.id), Actor::Customer(f.ana.id));
+    let t = f.open(&f.ana, "Broken").await;
+    let before = snapshot(store.as_ref(), &t).await;
+    let err = f
+        .desk
+        .execute(ana, t.id, note("let me in"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Forbidden {
+                reason: ForbiddenReason::AgentsOnly
+            }
+        ),
+        "{err:?}"
+    );
+    let err = f
+        .desk
+        .execute(
+            ana,
+            t.id,
+            Command::Close {
+                resolution: Resolution::Solved,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }));
+    let err = f
+        .desk
+        .execute(ana, t.id, Command::ConfirmResolution)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidTransition {
+                from: Status::New,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = f
+        .desk
+        .execute(ivan, t.id, Command::Reopen)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidTransition { .. }));
+    let err = f
+        .desk
+        .execute(Actor::Agent(f.maria.id), t.id, reply("not my department"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }));
+    assert_eq!(snapshot(store.as_ref(), &t).await, before);
+
+    f.desk
+        .execute(
+            ivan,
+            t.id,
+            Command::Close {
+                resolution: Resolution::Solved,
+            },
+        )
+        .await
+        .unwrap();
+    let closed = store.ticket(t.id).await.unwrap().unwrap();
+    let before = snapshot(store.as_ref(), &closed).await;
+    for command in [
+        Command::Resolve { body: None },
+        Command::Close {
+            resolution: Resolution::Unsolved,
+        },
+        reply("agents reopen first"),
+        Command::ChangePriority {
+            priority: Priority::Low,
+        },
+        Command::PutOnHold { reason: None },
+    ] {
+        let err = f.desk.execute(ivan, t.id, command).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidTransition { .. }), "{err:?}");
+    }
+    let err = f
+        .desk
+        .execute(
+            ivan,
+            t.id,
+            Command::Close {
+                resolution: Resolution::Merged,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidTransition { .. }));
+    assert_eq!(snapshot(store.as_ref(), &closed).await, before);
+    let missing = crate::domain::TicketId::new();
+    assert!(matches!(
+        f.desk.execute(ivan, missing, reply("?")).await,
+        Err(Error::NotFound { .. })
+    ));
+}
+
+pub async fn a_stale_version_conflicts_and_writes_nothing(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let t = f.open(&f.ana, "Versioned").await;
+    f.desk.execute(ivan, t.id, note("first")).await.unwrap();
+    let before = snapshot(store.as_ref(), &t).await;
+    let options = ExecOptions {
+        expected: Some(t.version),
+        ..Default::default()
+    };
+    let err = f
+        .desk
+        .execute_with(ivan, t.id, note("from a stale screen"), options)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Conflict { kind: ConflictKind::StaleVersion { expected, actual }, .. }
+            if expected == Version::FIRST && actual == Version::new(2)
+    ));
+    assert_eq!(snapshot(store.as_ref(), &t).await, before);
+    // At the store level too.
+    let mut stale = t.clone();
+    stale.version = Version::new(2);
+    let err = store
+        .commit(WriteBatch::one(TicketWrite::update(Version::FIRST, stale)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict { .. }));
+    assert_eq!(snapshot(store.as_ref(), &t).await, before);
+}
+
+pub async fn concurrent_updates_from_one_version_let_exactly_one_win(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let t = f.open(&f.ana, "Race").await;
+    let tasks: Vec<_> = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::Low,
+        Priority::Normal,
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, p)| {
+        let f = f.clone();
+        let agent = if i % 2 == 0 { f.ivan.id } else { f.boss.id };
+        tokio::spawn(async move {
+            let cmd = if p == Priority::Low {
+                Command::ChangePriority { priority: p }
+            } else {
+                note("racing note")
+            };
+            let options = ExecOptions {
+                expected: Some(Version::FIRST),
+                ..Default::default()
+            };
+            f.desk
+                .execute_with(Actor::Agent(agent), t.id, cmd, options)
+                .await
+        })
+    })
+    .collect();
+    let mut wins = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => wins += 1,
+            Err(Error::Conflict { .. }) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(wins, 1);
+    let after = store.ticket(t.id).await.unwrap().unwrap();
+    assert_eq!(after.version, Version::new(2));
+    assert_eq!(store.history(t.id).await.unwrap().len(), 3);
+}
+
+pub async fn concurrent_commands_without_a_version_all_apply(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let t = f.open(&f.ana, "Busy").await;
+    let tasks: Vec<_> = (0..3)
+        .map(|i| {
+            let f = f.clone();
+            tokio::spawn(async move {
+                f.desk
+                    .execute(Actor::Agent(f.ivan.id), t.id, note(&format!("note {i}")))
+                    .await
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for task in tasks {
+        if task.await.unwrap().is_ok() {
+            ok += 1;
+        }
+    }
+    let after = store.ticket(t.id).await.unwrap().unwrap();
+    assert_eq!(after.version.get(), 1 + ok);
+    assert_eq!(
+        store.messages(t.id, true).await.unwrap().len() as u64,
+        1 + ok
+    );
+    assert!(ok >= 1);
+}
+
+pub async fn edits_are_recorded_in_the_history(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Edits").await;
+    let boss = Actor::Agent(f.boss.id);
+    let commands = [
+        Command::Assign {
+            agent: Some(f.ivan.id),
+        },
+        Command::ChangePriority {
+            priority: Priority::Low,
+        },
+        Command::SetType {
+            ticket_type: TicketType::custom("billing-dispute").unwrap(),
+        },
+        Command::SetCategories {
+            categories: [Category::parse("router").unwrap()].into_iter().collect(),
+        },
+        Command::SetService {
+            service: Some(crate::domain::ServiceName::parse("Internet 100").unwrap()),
+        },
+        Command::SetCustomFields {
+            fields: CustomFields::new()
+                .with("district", FieldValue::Text("Nord".into()))
+                .unwrap(),
+        },
+        Command::LogTime {
+            minutes: Minutes::new(15).unwrap(),
+            billable: false,
+            note: ShortNote::parse("diagnosis").unwrap(),
+        },
+        Command::MoveToDepartment {
+            department: f.sales.id,
+        },
+    ];
+    for command in commands {
+        f.tick(1);
+        f.desk.execute(boss, t.id, command).await.unwrap();
+    }
+    let after = f.desk.ticket(Actor::Agent(f.admin.id), t.id).await.unwrap();
+    assert_eq!(after.department, f.sales.id);
+    assert_eq!(after.assignee, None);
+    assert_eq!(after.priority, Priority::Low);
+    assert_eq!(after.ticket_type.as_str(), "billing-dispute");
+    assert_eq!(after.version, Version::new(9));
+    let kinds: Vec<_> = store
+        .history(t.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.change.kind())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "replied",
+            "assignee_changed",
+            "priority_changed",
+            "type_changed",
+            "categories_changed",
+            "service_changed",
+            "custom_fields_changed",
+            "time_logged",
+            "department_changed",
+            "assignee_changed",
+        ]
+    );
+    // Asking for what already is changes nothing.
+    let same = f
+        .desk
+        .execute(
+            Actor::Agent(f.admin.id),
+            t.id,
+            Command::ChangePriority {
+                priority: Priority::Low,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(same, Outcome::Unchanged(_)));
+    assert_eq!(
+        store.ticket(t.id).await.unwrap().unwrap().version,
+        Version::new(9)
+    );
+}
+
+pub async fn priority_rules_follow_the_customer_kind(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let mut loud = f.new_ticket(&f.support, "URGENT!!!");
+    loud.priority = Some(Priority::Urgent);
+    let t = f
+        .desk
+        .open_ticket(Actor::Customer(f.ana.id), loud.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        t.priority,
+        Priority::Normal,
+        "shouting does not raise priority"
+    );
+    let mut quiet = f.new_ticket(&f.support, "small thing");
+    quiet.priority = Some(Priority::Low);
+    let org = f
+        .desk
+        .open_ticket(Actor::Customer(f.acme.id), quiet)
+        .await
+        .unwrap();
+    assert_eq!(
+        org.priority,
+        Priority::High,
+        "organisations always get High"
+    );
+    let ivan = Actor::Agent(f.ivan.id);
+    let err = f
+        .desk
+        .execute(
+            ivan,
+            t.id,
+            Command::ChangePriority {
+                priority: Priority::High,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::PriorityAboveCap {
+                cap: Priority::Normal
+            }
+        }
+    ));
+    let raised = changed(
+        f.desk
+            .execute(
+                Actor::Agent(f.boss.id),
+                t.id,
+                Command::ChangePriority {
+                    priority: Priority::Urgent,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(raised.priority, Priority::Urgent);
+    // A phone ticket an agent opens for an individual is capped as well.
+    let mut phone = f.new_ticket(&f.support, "Phone: line down");
+    phone.customer = Some(f.reza.id);
+    phone.priority = Some(Priority::Urgent);
+    phone.channel = crate::domain::Channel::Phone;
+    let p = f.desk.open_ticket(ivan, phone).await.unwrap();
+    assert_eq!(
+        (p.priority, p.channel),
+        (Priority::Normal, crate::domain::Channel::Phone)
+    );
+}
+
+pub async fn a_disabled_customer_can_neither_open_nor_reply(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Before").await;
+    f.desk
+        .set_customer_access(Actor::Agent(f.admin.id), f.ana.id, false)
+        .await
+        .unwrap();
+    let ana = Actor::Customer(f.ana.id);
+    let before = snapshot(store.as_ref(), &t).await;
+    let err = f
+        .desk
+        .execute(ana, t.id, reply("hello?"))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::AccessDisabled
+        }
+    ));
+    let err = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.support, "After"))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::AccessDisabled
+        }
+    ));
+    assert_eq!(snapshot(store.as_ref(), &t).await, before);
+    let err = f
+        .desk
+        .set_customer_access(Actor::Agent(f.ivan.id), f.ana.id, true)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::AdminOnly
+        }
+    ));
+    f.desk
+        .set_customer_access(Actor::System, f.ana.id, true)
+        .await
+        .unwrap();
+    f.desk.execute(ana, t.id, reply("back")).await.unwrap();
+}
+
+pub async fn customers_see_only_their_own_tickets(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let mine = f.open(&f.ana, "Mine").await;
+    let theirs = f.open(&f.reza, "Theirs").await;
+    let ana = Actor::Customer(f.ana.id);
+    for result in [
+        f.desk.ticket(ana, theirs.id).await.map(|_| ()),
+        f.desk.thread(ana, theirs.id).await.map(|_| ()),
+        f.desk.history(ana, theirs.id).await.map(|_| ()),
+        f.desk
+            .execute(ana, theirs.id, reply("hi"))
+            .await
+            .map(|_| ()),
+    ] {
+        assert!(matches!(result, Err(Error::NotFound { .. })), "{result:?}");
+    }
+    let page = f
+        .desk
+        .list_tickets(ana, TicketFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [mine.id]
+    );
+    let spy = TicketFilter {
+        customer: Some(f.reza.id),
+        ..Default::default()
+    };
+    let page = f
+        .desk
+        .list_tickets(ana, spy, PageRequest::default())
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+}
+
+pub async fn internal_tickets_are_for_agents_only(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let mut new = f.new_ticket(&f.support, "Check Ana's line before she calls");
+    new.internal = true;
+    new.customer = Some(f.ana.id);
+    let t = f.desk.open_ticket(ivan, new).await.unwrap();
+    assert!(t.internal);
+    assert_eq!(t.channel, crate::domain::Channel::Internal);
+    let ana = Actor::Customer(f.ana.id);
+    assert!(matches!(
+        f.desk.ticket(ana, t.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    let listed = f
+        .desk
+        .list_tickets(ana, TicketFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty());
+    assert_eq!(
+        f.desk.thread(ivan, t.id).await.unwrap()[0].visibility,
+        Visibility::Internal
+    );
+    let mut sneaky = f.new_ticket(&f.support, "I want to be internal");
+    sneaky.internal = true;
+    assert!(matches!(
+        f.desk.open_ticket(ana, sneaky).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::AgentsOnly
+        })
+    ));
+    let err = f
+        .desk
+        .execute(ivan, t.id, Command::AskCustomer { body: body("?") })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)));
+}
+
+pub async fn agents_act_only_in_their_departments(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ana = Actor::Customer(f.ana.id);
+    let b = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.billing, "Double charge"))
+        .await
+        .unwrap();
+    let s = f.open(&f.ana, "Support thing").await;
+    let (ivan, maria) = (Actor::Agent(f.ivan.id), Actor::Agent(f.maria.id));
+    assert!(matches!(
+        f.desk.ticket(ivan, b.id).await,
+        Err(Error::Forbidden { .. })
+    ));
+    assert!(matches!(
+        f.desk.ticket(maria, s.id).await,
+        Err(Error::Forbidden { .. })
+    ));
+    // Maria may read and note in billing, but not reply.
+    f.desk
+        .execute(maria, b.id, note("checked the ledger"))
+        .await
+        .unwrap();
+    let err = f.desk.execute(maria, b.id, reply("hi")).await.unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::MissingPermission {
+                permission: crate::domain::Permission::Reply
+            }
+        }
+    ));
+    let listed = f
+        .desk
+        .list_tickets(maria, TicketFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [b.id]
+    );
+    // Assigning to someone who cannot work in the department is refused.
+    let err = f
+        .desk
+        .execute(
+            ivan,
+            s.id,
+            Command::Assign {
+                agent: Some(f.maria.id),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)));
+    // Deactivated agents can do nothing.
+    f.desk
+        .update_agent(
+            Actor::System,
+            f.ivan.id,
+            f.ivan.role,
+            f.ivan.departments.clone(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.desk.ticket(ivan, s.id).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::AgentInactive
+        })
+    ));
+}
+
+pub async fn merging_closes_the_source_and_refuses_replies(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let a = f.open(&f.ana, "Internet down").await;
+    let b = f.open(&f.ana, "Internet still down").await;
+    let other = f.open(&f.reza, "Someone else's").await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let err = f
+        .desk
+        .execute(ivan, b.id, Command::MergeInto { target: other.id })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)));
+    let merged = changed(
+        f.desk
+            .execute(ivan, b.id, Command::MergeInto { target: a.id })
+            .await
+            .unwrap(),
+    );
+    assert_eq!(merged.status, Status::Closed(Resolution::Merged));
+    assert_eq!(merged.merged_into, Some(a.id));
+    let target = store.ticket(a.id).await.unwrap().unwrap();
+    assert_eq!(target.version, a.version.next());
+    assert!(
+        store
+            .history(a.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.change == Change::MergeReceived { source: b.id })
+    );
+    let ana = Actor::Customer(f.ana.id);
+    assert!(matches!(
+        f.desk.execute(ana, b.id, reply("hello?")).await,
+        Err(Error::InvalidTransition { .. })
+    ));
+    assert!(matches!(
+        f.desk.execute(ivan, b.id, note("x")).await,
+        Err(Error::InvalidTransition { .. })
+    ));
+    assert!(matches!(
+        f.desk.execute(ivan, b.id, Command::Reopen).await,
+        Err(Error::InvalidTransition { .. })
+    ));
+}
+
+pub async fn master_tickets_collect_linked_tickets(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let mut outage = f.new_ticket(&f.support, "Outage: district Nord");
+    outage.internal = true;
+    let master = f.desk.open_ticket(ivan, outage).await.unwrap();
+    let a = f.open(&f.ana, "No internet").await;
+    let linked = changed(
+        f.desk
+            .execute(
+                ivan,
+                a.id,
+                Command::LinkToMaster {
+                    master: Some(master.id),
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(linked.master, Some(master.id));
+    let mut phone = f.new_ticket(&f.support, "No internet either");
+    phone.customer = Some(f.reza.id);
+    phone.master = Some(master.id);
+    let b = f.desk.open_ticket(ivan, phone).await.unwrap();
+    let filter = TicketFilter {
+        master: Some(master.id),
+        ..Default::default()
+    };
+    let page = f
+        .desk
+        .list_tickets(ivan, filter, PageRequest::default())
+        .await
+        .unwrap();
+    let ids: BTreeSet<_> = page.items.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [a.id, b.id].into_iter().collect());
+    let err = f
+        .desk
+        .execute(
+            ivan,
+            master.id,
+            Command::LinkToMaster { master: Some(a.id) },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "no chains of masters");
+    let err = f
+        .desk
+        .execute(ivan, a.id, Command::LinkToMaster { master: Some(a.id) })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)));
+}
+
+pub async fn time_entries_are_logged_and_billable_ones_shown_to_customers(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let mut new = f.new_ticket(&f.support, "Consultation on setup");
+    new.ticket_type = TicketType::Consultation;
+    let t = f
+        .desk
+        .open_ticket(Actor::Customer(f.acme.id), new)
+        .await
+        .unwrap();
+    let ivan = Actor::Agent(f.ivan.id);
+    for (minutes, billable) in [(90, true), (10, false), (30, true)] {
+        f.desk
+            .execute(
+                ivan,
+                t.id,
+                Command::LogTime {
+                    minutes: Minutes::new(minutes).unwrap(),
+                    billable,
+                    note: ShortNote::parse("work").unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let all = f.desk.time_entries(ivan, t.id).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.minutes.get()).collect::<Vec<_>>(),
+        [90, 10, 30]
+    );
+    assert!(
+        all.iter()
+            .all(|e| e.agent == f.ivan.id && e.ticket_id == t.id)
+    );
+    let shown = f
+        .desk
+        .time_entries(Actor::Customer(f.acme.id), t.id)
+        .await
+        .unwrap();
+    assert_eq!(shown.iter().map(|e| e.minutes.get()).sum::<u32>(), 120);
+    assert!(matches!(
+        f.desk
+            .execute(
+                Actor::Customer(f.acme.id),
+                t.id,
+                Command::LogTime {
+                    minutes: Minutes::new(1).unwrap(),
+                    billable: true,
+                    note: ShortNote::parse("").unwrap(),
+                }
+            )
+            .await,
+        Err(Error::Forbidden { .. })
+    ));
+}
+
+/// Builds a varied set of tickets: departments, customers, statuses, priorities, types,
+/// categories, assignees, spread over time.
+async fn varied(f: &Fixture, n: usize) -> Vec<Ticket> {
+    let admin = Actor::Agent(f.admin.id);
+    let customers = [&f.ana, &f.acme, &f.reza];
+    let departments = [&f.support, &f.billing, &f.sales];
+    let mut out = Vec::new();
+    for i in 0..n {
+        let mut new = f.new_ticket(departments[i % 3], &format!("Ticket {i}"));
+        new.customer = Some(customers[(i / 3) % 3].id);
+        new.ticket_type = TicketType::BUILT_IN[i % 5].clone();
+        if i % 4 == 0 {
+            new.categories.insert(Category::parse("network").unwrap());
+        }
+        new.internal = i % 11 == 0;
+        let t = f.desk.open_ticket(admin, new).await.unwrap();
+        f.tick(if i % 7 == 0 { 0 } else { 1 + (i as i64 % 3) });
+        let command = match i % 6 {
+            0 => Some(reply("answer")),
+            1 => Some(Command::ChangePriority {
+                priority: Priority::ALL[i % 4],
+            }),
+            2 => Some(Command::Assign {
+                agent: Some(f.admin.id),
+            }),
+            3 => Some(Command::Close {
+                resolution: Resolution::Solved,
+            }),
+            4 => Some(Command::PutOnHold { reason: None }),
+            _ => None,
+        };
+        if let Some(command) = command {
+            f.desk.execute(admin, t.id, command).await.unwrap();
+        }
+        if i % 5 == 0 {
+            f.tick(0);
+        } else {
+            f.tick(1);
+        }
+        out.push(store_ticket(f, &t).await);
+    }
+    out
+}
+
+async fn store_ticket(f: &Fixture, t: &Ticket) -> Ticket {
+    f.desk.store().ticket(t.id).await.unwrap().unwrap()
+}
+
+async fn all_pages(
+    store: &dyn Store,
+    filter: &TicketFilter,
+    order: TicketOrder,
+    size: u32,
+) -> Vec<Ticket> {
+    let mut page = PageRequest::first(order, size);
+    let mut out = Vec::new();
+    loop {
+        let got = store.list_tickets(filter, &page).await.unwrap();
+        assert!(got.items.len() <= size as usize);
+        out.extend(got.items);
+        match got.next {
+            Some(cursor) => page = page.clone().after(cursor).unwrap(),
+            None => return out,
+        }
+    }
+}
+
+pub async fn list_filters_match_the_reference(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let tickets = varied(&f, 60).await;
+    let reference = MemoryStore::new();
+    reference
+        .commit(WriteBatch {
+            writes: tickets.iter().cloned().map(TicketWrite::create).collect(),
+        })
+        .await
+        .unwrap();
+    let created: Vec<_> = tickets.iter().map(|t| t.created_at).collect();
+    let mid = created[created.len() / 2];
+    let filters = vec![
+        TicketFilter::default(),
+        TicketFilter {
+            statuses: Some(vec![Status::New, Status::OnHold]),
+            ..Default::default()
+        },
+        TicketFilter {
+            statuses: Some(vec![]),
+            ..Default::default()
+        },
+        TicketFilter {
+            departments: Some(vec![f.billing.id]),
+            ..Default::default()
+        },
+        TicketFilter {
+            departments: Some(vec![f.billing.id, f.sales.id]),
+            statuses: Some(vec![Status::Closed(Resolution::Solved)]),
+            ..Default::default()
+        },
+        TicketFilter {
+            assignee: Some(AssigneeFilter::Agent(f.admin.id)),
+            ..Default::default()
+        },
+        TicketFilter {
+            assignee: Some(AssigneeFilter::Unassigned),
+            ..Default::default()
+        },
+        TicketFilter {
+            customer: Some(f.acme.id),
+            ..Default::default()
+        },
+        TicketFilter {
+            priorities: Some(vec![Priority::High, Priority::Urgent]),
+            ..Default::default()
+        },
+        TicketFilter {
+            ticket_type: Some(TicketType::Consultation),
+            ..Default::default()
+        },
+        TicketFilter {
+            category: Some(Category::parse("network").unwrap()),
+            ..Default::default()
+        },
+        TicketFilter {
+            internal: Some(true),
+            ..Default::default()
+        },
+        TicketFilter {
+            internal: Some(false),
+            customer: Some(f.ana.id),
+            ..Default::default()
+        },
+        TicketFilter {
+            created: crate::store::TimeRange {
+                from: Some(mid),
+                to: None,
+            },
+            ..Default::default()
+        },
+        TicketFilter {
+            updated: crate::store::TimeRange {
+                from: None,
+                to: Some(mid),
+            },
+            ..Default::default()
+        },
+    ];
+    for filter in &filters {
+        let expected = tickets.iter().filter(|t| filter.matches(t)).count();
+        for order in [TicketOrder::LastUpdate, TicketOrder::Priority] {
+            let page = PageRequest::first(order, 200);
+            let got = store.list_tickets(filter, &page).await.unwrap();
+            let want = reference.list_tickets(filter, &page).await.unwrap();
+            assert_eq!(
+                got.items
+                    .iter()
+                    .map(|t| t.number.full())
+                    .collect::<Vec<_>>(),
+                want.items
+                    .iter()
+                    .map(|t| t.number.full())
+                    .collect::<Vec<_>>(),
+                "{filter:?} {order:?}"
+            );
+            assert_eq!(got.items, want.items);
+            assert_eq!(got.items.len(), expected);
+        }
+    }
+}
+
+pub async fn pagination_visits_every_ticket_once_in_order(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let tickets = varied(&f, 45).await;
+    for order in [TicketOrder::LastUpdate, TicketOrder::Priority] {
+        for size in [1, 7, 45, 200] {
+            let got = all_pages(store.as_ref(), &TicketFilter::default(), order, size).await;
+            let mut want = tickets.clone();
+            PageRequest::first(order, 1).sort(&mut want);
+            assert_eq!(
+                got.iter().map(|t| t.id).collect::<Vec<_>>(),
+                want.iter().map(|t| t.id).collect::<Vec<_>>(),
+                "{order:?} by {size}"
+            );
+        }
+    }
+    let filter = TicketFilter {
+        departments: Some(vec![f.support.id]),
+        ..Default::default()
+    };
+    let got = all_pages(store.as_ref(), &filter, TicketOrder::Priority, 4).await;
+    assert_eq!(
+        got.len(),
+        tickets.iter().filter(|t| filter.matches(t)).count()
+    );
+}
+
+pub async fn a_batch_with_a_stale_write_commits_nothing(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let a = f.open(&f.ana, "A").await;
+    let b = f.open(&f.ana, "B").await;
+    f.desk
+        .execute(Actor::Agent(f.ivan.id), b.id, note("moves b on"))
+        .await
+        .unwrap();
+    let (before_a, before_b) = (
+        snapshot(store.as_ref(), &a).await,
+        snapshot(store.as_ref(), &b).await,
+    );
+    let mut a2 = a.clone();
+    a2.version = a.version.next();
+    a2.priority = Priority::Low;
+    let mut b2 = b.clone();
+    b2.version = b.version.next();
+    let message = Message {
+        id: crate::domain::MessageId::new(),
+        ticket_id: a.id,
+        author: Actor::System,
+        visibility: Visibility::Internal,
+        channel: crate::domain::Channel::Internal,
+        body: body("should vanish"),
+        attachments: vec![],
+        created_at: a.created_at,
+    };
+    let mut c = a.clone();
+    c.id = crate::domain::TicketId::new();
+    c.number = crate::domain::TicketNumber::new("7770001", "7770001").unwrap();
+    let batch = WriteBatch {
+        writes: vec![
+            TicketWrite::create(c.clone()),
+            TicketWrite::update(a.version, a2).with_message(message),
+            TicketWrite::update(b.version, b2),
+        ],
+    };
+    let err = store.commit(batch).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Conflict {
+                kind: ConflictKind::StaleVersion { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(snapshot(store.as_ref(), &a).await, before_a);
+    assert_eq!(snapshot(store.as_ref(), &b).await, before_b);
+    assert_eq!(store.ticket(c.id).await.unwrap(), None);
+    assert_eq!(store.ticket_by_number("7770001").await.unwrap(), None);
+}
+
+pub async fn a_duplicate_number_commits_nothing(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let a = f.open(&f.ana, "A").await;
+    let mut dup = a.clone();
+    dup.id = crate::domain::TicketId::new();
+    let err = store
+        .commit(WriteBatch::one(TicketWrite::create(dup.clone())))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Conflict { kind: ConflictKind::Duplicate { field }, .. } if field == "number"),
+        "{err:?}"
+    );
+    let err = store
+        .commit(WriteBatch::one(TicketWrite::create(a.clone())))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Conflict {
+                kind: ConflictKind::Duplicate { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(store.ticket(dup.id).await.unwrap(), None);
+    let all = store
+        .list_tickets(&TicketFilter::default(), &PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(all.items.len(), 1);
+}

@@ -1,0 +1,67 @@
+//! The backend conformance suite and the proptest model test (feature `testkit`).
+//!
+//! Every store runs all of it from its own tests, the way `object_store` backends do:
+//!
+//! ```ignore
+//! async fn make_store() -> Option<std::sync::Arc<dyn helpdesk_core::store::Store>> {
+//!     Some(std::sync::Arc::new(my_backend::MyStore::open_in_memory().await.unwrap()))
+//! }
+//! helpdesk_core::conformance_suite!(make_store);
+//! ```
+//!
+//! `make_store` returns a fresh, empty store per test (so tests run in parallel), or `None`
+//! to skip (a backend whose server is not configured prints why).
+
+pub mod conformance;
+mod fixture;
+pub mod model;
+
+pub use fixture::{Fixture, body};
+
+/// Generates one `#[tokio::test]` per conformance check, each on a fresh store from
+/// `$make_store` (an `async fn() -> Option<Arc<dyn Store>>`).
+#[macro_export]
+macro_rules! conformance_suite {
+    ($make_store:path) => {
+        $crate::conformance_suite!(@tests $make_store;
+            directory_round_trips,
+            unique_emails_and_contract_numbers_conflict,
+            ticket_numbers_are_unique_under_concurrent_creation,
+            tickets_are_found_by_full_short_and_persian_numbers,
+            a_customer_opens_a_ticket_and_reads_it_back,
+            the_first_agent_reply_opens_the_ticket_and_carries_the_signature,
+            internal_notes_are_never_shown_to_customers,
+            a_customer_reply_reopens_pending_and_resolved_tickets,
+            resolve_then_confirm_closes_as_solved,
+            follow_up_policies_reopen_reject_or_open_a_new_ticket,
+            illegal_commands_are_typed_errors_and_change_nothing,
+            a_stale_version_conflicts_and_writes_nothing,
+            concurrent_updates_from_one_version_let_exactly_one_win,
+            concurrent_commands_without_a_version_all_apply,
+            edits_are_recorded_in_the_history,
+            priority_rules_follow_the_customer_kind,
+            a_disabled_customer_can_neither_open_nor_reply,
+            customers_see_only_their_own_tickets,
+            internal_tickets_are_for_agents_only,
+            agents_act_only_in_their_departments,
+            merging_closes_the_source_and_refuses_replies,
+            master_tickets_collect_linked_tickets,
+            time_entries_are_logged_and_billable_ones_shown_to_customers,
+            list_filters_match_the_reference,
+            pagination_visits_every_ticket_once_in_order,
+            a_batch_with_a_stale_write_commits_nothing,
+            a_duplicate_number_commits_nothing,
+        );
+    };
+    (@tests $make_store:path; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                match $make_store().await {
+                    Some(store) => $crate::testkit::conformance::$name(store).await,
+                    None => eprintln!(concat!("SKIPPED: ", stringify!($name), ": no store configured")),
+                }
+            }
+        )*
+    };
+}
