@@ -9,3 +9,12 @@ async fn make_store() -> Option<Arc<dyn Store>> {
 }
 
 helpdesk_core::conformance_suite!(make_store);
+
+/// The reference against itself: this exercises the model's invariants (refused steps change
+/// nothing; customers never read internal notes) on the memory store.
+#[test]
+fn random_command_sequences_match_the_model() {
+    helpdesk_core::testkit::model::run_model_test(48, || async {
+        Arc::new(MemoryStore::new()) as Arc<dyn Store>
+    });
+}

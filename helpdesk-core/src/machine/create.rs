@@ -39,10 +39,8 @@ pub fn authorize_create(new: &NewTicket, ctx: &CreateContext<'_>) -> Result<()> 
     if !ctx.department.active {
         return Err(Error::validation("department", "is not accepting tickets"));
     }
-    if let Some(customer) = ctx.customer {
-        if !customer.access_enabled {
-            return Err(Error::forbidden(ForbiddenReason::AccessDisabled));
-        }
+    if ctx.customer.is_some_and(|c| !c.access_enabled) {
+        return Err(Error::forbidden(ForbiddenReason::AccessDisabled));
     }
     match ctx.actor {
         Actor::Customer(id) => {
@@ -80,13 +78,13 @@ pub fn authorize_create(new: &NewTicket, ctx: &CreateContext<'_>) -> Result<()> 
             "is required unless the ticket is internal",
         ));
     }
-    if let Some(master) = ctx.master {
-        if master.master.is_some() || master.status == Status::Closed(Resolution::Merged) {
-            return Err(Error::validation(
-                "master",
-                "must be a ticket that is not itself linked or merged",
-            ));
-        }
+    if let Some(master) = ctx.master
+        && (master.master.is_some() || master.status == Status::Closed(Resolution::Merged))
+    {
+        return Err(Error::validation(
+            "master",
+            "must be a ticket that is not itself linked or merged",
+        ));
     }
     Ok(())
 }

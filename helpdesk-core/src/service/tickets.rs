@@ -141,16 +141,16 @@ impl Helpdesk {
         options: ExecOptions,
     ) -> Result<Outcome> {
         let ticket = self.visible_ticket(principal, id).await?;
-        if let Some(expected) = options.expected {
-            if expected != ticket.version {
-                return Err(Error::Conflict {
-                    entity: Entity::Ticket,
-                    kind: ConflictKind::StaleVersion {
-                        expected,
-                        actual: ticket.version,
-                    },
-                });
-            }
+        if let Some(expected) = options.expected
+            && expected != ticket.version
+        {
+            return Err(Error::Conflict {
+                entity: Entity::Ticket,
+                kind: ConflictKind::StaleVersion {
+                    expected,
+                    actual: ticket.version,
+                },
+            });
         }
         let department = self.store.require_department(ticket.department).await?;
         let customer = match ticket.customer {

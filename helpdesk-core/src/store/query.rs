@@ -254,7 +254,7 @@ impl PageRequest {
     pub fn sort(&self, tickets: &mut [Ticket]) {
         match self.order {
             TicketOrder::LastUpdate => {
-                tickets.sort_by(|a, b| (b.updated_at, b.id).cmp(&(a.updated_at, a.id)))
+                tickets.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id)))
             }
             TicketOrder::Priority => tickets.sort_by(|a, b| {
                 b.priority
