@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod machine;
 pub mod policy;
+pub mod render;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 
 mod access;
 mod directory;
+mod history_text;
 mod reads;
 mod tickets;
 

@@ -1,0 +1,5 @@
+//! Text renderings for people: a ticket's history as lines.
+
+mod history;
+
+pub use history::render_history;
