@@ -16,10 +16,32 @@ async fn a_tickets_history_renders_in_english_and_russian() {
     let t = f.open(&f.ana, "Internetul nu funcționează").await;
     let (ivan, boss) = (Actor::Agent(f.ivan.id), Actor::Agent(f.boss.id));
     let steps = [
-        (boss, Command::Assign { agent: Some(f.ivan.id) }),
-        (ivan, Command::AddNote { body: body("line test: ok"), attachments: vec![] }),
-        (ivan, Command::AskCustomer { body: body("Ce culoare are LED-ul?") }),
-        (Actor::Customer(f.ana.id), Command::Reply { body: body("Roșu"), attachments: vec![] }),
+        (
+            boss,
+            Command::Assign {
+                agent: Some(f.ivan.id),
+            },
+        ),
+        (
+            ivan,
+            Command::AddNote {
+                body: body("line test: ok"),
+                attachments: vec![],
+            },
+        ),
+        (
+            ivan,
+            Command::AskCustomer {
+                body: body("Ce culoare are LED-ul?"),
+            },
+        ),
+        (
+            Actor::Customer(f.ana.id),
+            Command::Reply {
+                body: body("Roșu"),
+                attachments: vec![],
+            },
+        ),
         (
             ivan,
             Command::SetCategories {
@@ -34,14 +56,23 @@ async fn a_tickets_history_renders_in_english_and_russian() {
                 note: ShortNote::parse("remote diagnosis").unwrap(),
             },
         ),
-        (ivan, Command::Resolve { body: Some(body("Am înlocuit routerul.")) }),
+        (
+            ivan,
+            Command::Resolve {
+                body: Some(body("Am înlocuit routerul.")),
+            },
+        ),
         (Actor::Customer(f.ana.id), Command::ConfirmResolution),
     ];
     for (actor, command) in steps {
         f.desk.execute(actor, t.id, command).await.unwrap();
         f.tick(600);
     }
-    let agent_view = f.desk.history_text(ivan, t.id, Language::English).await.unwrap();
+    let agent_view = f
+        .desk
+        .history_text(ivan, t.id, Language::English)
+        .await
+        .unwrap();
     insta::assert_snapshot!("history_agent_en", agent_view);
     let customer_view = f
         .desk
@@ -70,8 +101,10 @@ fn main_types_serialize_to_stable_json() {
         assignee: Some(AgentId::from_uuid(id(4))),
         status: Status::Closed(Resolution::Solved),
         priority: Priority::High,
-        ticket_type: TicketType::Custom("line-down".into()),
-        categories: [Category::parse("phone").unwrap()].into_iter().collect::<BTreeSet<_>>(),
+        ticket_type: TicketType::custom("line-down").unwrap(),
+        categories: [Category::parse("phone").unwrap()]
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
         service: Some(ServiceName::parse("Home phone").unwrap()),
         custom_fields: CustomFields::new()
             .with("district", FieldValue::Text("Кольцевая".into()))
@@ -102,7 +135,9 @@ fn main_types_serialize_to_stable_json() {
         visibility: Visibility::Public,
         channel: Channel::Email,
         body: MessageBody::parse("Salut,\nnu merge.").unwrap(),
-        attachments: vec![Attachment::new("ecran.png", "image/png", 2048, &"ab".repeat(32)).unwrap()],
+        attachments: vec![
+            Attachment::new("ecran.png", "image/png", 2048, &"ab".repeat(32)).unwrap(),
+        ],
         created_at: at("2026-01-05T09:00:00Z"),
     };
     insta::assert_json_snapshot!("message_json", message);

@@ -39,5 +39,5 @@ pub use text::{
 };
 pub use ticket::{Ticket, Version};
 pub use ticket_number::TicketNumber;
-pub use ticket_type::TicketType;
+pub use ticket_type::{CustomType, TicketType};
 pub use time_entry::{Minutes, TimeEntry};

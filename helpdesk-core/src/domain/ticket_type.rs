@@ -28,8 +28,20 @@ pub enum TicketType {
     FeatureRequest,
     /// A request for a permission: a licence key, a new version, access (seed 002).
     AccessRequest,
-    /// A type defined by the deployment: lower-case letters, digits, `_` and `-`, 1–64.
-    Custom(String),
+    /// A type defined by the deployment.
+    Custom(CustomType),
+}
+
+/// The name of a deployment-defined ticket type: 1–64 lower-case letters, digits, `_` and
+/// `-`, and not the name of a built-in type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CustomType(String);
+
+impl CustomType {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl TicketType {
@@ -50,7 +62,7 @@ impl TicketType {
             TicketType::Consultation => "consultation",
             TicketType::FeatureRequest => "feature_request",
             TicketType::AccessRequest => "access_request",
-            TicketType::Custom(name) => name,
+            TicketType::Custom(name) => name.as_str(),
         }
     }
 
@@ -77,7 +89,7 @@ impl std::str::FromStr for TicketType {
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if valid {
-            Ok(TicketType::Custom(s.to_owned()))
+            Ok(TicketType::Custom(CustomType(s.to_owned())))
         } else {
             Err(ValidationError::new(
                 "type",

@@ -30,9 +30,7 @@ impl Helpdesk {
             if let Some(id) = ids.filter(|id| !names.contains_key(id)) {
                 let name = match e.actor {
                     Actor::Agent(a) => self.store.agent(a).await?.map(|a| a.name.to_string()),
-                    Actor::Customer(c) => {
-                        self.store.customer(c).await?.map(|c| c.name.to_string())
-                    }
+                    Actor::Customer(c) => self.store.customer(c).await?.map(|c| c.name.to_string()),
                     Actor::System => None,
                 };
                 if let Some(name) = name {

@@ -68,7 +68,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn ticket(&self, id: TicketId) -> Result<Option<Ticket>>;
     /// A ticket by the ASCII digits of its full or short number.
     async fn ticket_by_number(&self, digits: &str) -> Result<Option<Ticket>>;
-    /// A page of tickets matching `filter`, in `page.order`, after `page.after`.
+    /// A page of tickets matching `filter`, in `page.order()`, after `page.cursor()`.
     async fn list_tickets(&self, filter: &TicketFilter, page: &PageRequest)
     -> Result<Page<Ticket>>;
 

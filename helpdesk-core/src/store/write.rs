@@ -58,6 +58,10 @@ impl TicketWrite {
 }
 
 /// Writes that commit together or not at all.
+///
+/// A ticket appears at most once in a batch; every message, event and time entry of a write
+/// belongs to that write's ticket; a ticket's number never changes after creation. Stores
+/// refuse a batch that breaks these rules with [`Error::Validation`](crate::Error::Validation).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WriteBatch {
     /// The ticket writes, applied in order.

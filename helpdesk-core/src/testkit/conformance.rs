@@ -1468,3 +1468,38 @@ pub async fn a_duplicate_number_commits_nothing(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(all.items.len(), 1);
 }
+
+pub async fn malformed_batches_are_refused_and_commit_nothing(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let a = f.open(&f.ana, "A").await;
+    let before = snapshot(store.as_ref(), &a).await;
+    let mut next = a.clone();
+    next.version = a.version.next();
+    let twice = WriteBatch {
+        writes: vec![
+            TicketWrite::update(a.version, next.clone()),
+            TicketWrite::update(a.version, next.clone()),
+        ],
+    };
+    assert!(matches!(
+        store.commit(twice).await,
+        Err(Error::Validation(_))
+    ));
+    let mut renumbered = next.clone();
+    renumbered.number = crate::domain::TicketNumber::new("5550001", "5550001").unwrap();
+    let err = store
+        .commit(WriteBatch::one(TicketWrite::update(a.version, renumbered)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    let stray = TicketWrite::update(a.version, next).with_event(crate::domain::TicketEvent {
+        id: crate::domain::EventId::new(),
+        ticket_id: crate::domain::TicketId::new(),
+        actor: Actor::System,
+        at: a.created_at,
+        change: Change::MergeReceived { source: a.id },
+    });
+    let err = store.commit(WriteBatch::one(stray)).await.unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    assert_eq!(snapshot(store.as_ref(), &a).await, before);
+}

@@ -10,7 +10,9 @@
 //! ```
 //!
 //! `make_store` returns a fresh, empty store per test (so tests run in parallel), or `None`
-//! to skip (a backend whose server is not configured prints why).
+//! to skip (a backend whose server is not configured prints why). The generated tests are
+//! `#[tokio::test(flavor = "multi_thread")]`, so the calling crate needs `tokio` with the
+//! `macros` and `rt-multi-thread` features among its dev-dependencies.
 
 pub mod conformance;
 mod fixture;
@@ -51,6 +53,7 @@ macro_rules! conformance_suite {
             pagination_visits_every_ticket_once_in_order,
             a_batch_with_a_stale_write_commits_nothing,
             a_duplicate_number_commits_nothing,
+            malformed_batches_are_refused_and_commit_nothing,
         );
     };
     (@tests $make_store:path; $($name:ident),* $(,)?) => {

@@ -1,0 +1,207 @@
+//! Writing a [`WriteBatch`]: one `BEGIN IMMEDIATE` transaction for the whole batch.
+//!
+//! First every write is checked against the state before the batch, exactly as the memory
+//! store checks it (ids and numbers free for new tickets, the expected version still stored
+//! for changed ones); the first failed check rolls back and is returned. Then the tickets are
+//! written, with their categories, messages, events and time entries. The immediate
+//! transaction holds SQLite's write lock from the first check to the commit, so nothing can
+//! change in between.
+
+use helpdesk_core::domain::{TicketId, Version};
+use helpdesk_core::error::{ConflictKind, Entity, Error};
+use helpdesk_core::store::{TicketWrite, WriteBatch};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use crate::error::{Outcome, SqliteError, duplicate};
+use crate::rows::{EventRow, MessageRow, TicketRow, TimeEntryRow, blob};
+
+/// One write, as rows.
+struct WriteRows {
+    expected: Option<Version>,
+    ticket: TicketRow,
+    messages: Vec<MessageRow>,
+    events: Vec<EventRow>,
+    time_entries: Vec<TimeEntryRow>,
+}
+
+impl WriteRows {
+    fn new(write: &TicketWrite) -> Outcome<Self> {
+        belongs_to_ticket(write)?;
+        Ok(Self {
+            expected: write.expected,
+            ticket: TicketRow::new(&write.ticket)?,
+            messages: write
+                .messages
+                .iter()
+                .map(MessageRow::new)
+                .collect::<rusqlite::Result<_>>()?,
+            events: write
+                .events
+                .iter()
+                .map(EventRow::new)
+                .collect::<rusqlite::Result<_>>()?,
+            time_entries: write.time_entries.iter().map(TimeEntryRow::new).collect(),
+        })
+    }
+}
+
+/// Messages, events and time entries are filed under their own ticket, so each write may
+/// only carry its ticket's.
+fn belongs_to_ticket(write: &TicketWrite) -> Outcome<()> {
+    let id = write.ticket.id;
+    let stray = write.messages.iter().any(|m| m.ticket_id != id)
+        || write.events.iter().any(|e| e.ticket_id != id)
+        || write.time_entries.iter().any(|e| e.ticket_id != id);
+    if stray {
+        return Err(Error::validation(
+            "ticket_id",
+            "a write's messages, events and time entries must belong to its ticket",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes `batch` atomically.
+pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
+    let rows = batch
+        .writes
+        .iter()
+        .map(WriteRows::new)
+        .collect::<Outcome<Vec<_>>>()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    check(&tx, batch)?;
+    for write in &rows {
+        apply(&tx, write)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Checks every write against the state before the batch; changes nothing.
+fn check(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<()> {
+    let mut new_numbers: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for write in &batch.writes {
+        let t = &write.ticket;
+        if !seen.insert(t.id) {
+            return Err(
+                Error::validation("batch", "a ticket may appear only once in a batch").into(),
+            );
+        }
+        match write.expected {
+            None => {
+                if stored_version(tx, t.id)?.is_some() {
+                    return Err(duplicate(Entity::Ticket, "id").into());
+                }
+                for n in [t.number.full(), t.number.short()] {
+                    if number_taken(tx, n)? || new_numbers.contains(&n) {
+                        return Err(duplicate(Entity::Ticket, "number").into());
+                    }
+                }
+                new_numbers.extend([t.number.full(), t.number.short()]);
+            }
+            Some(expected) => {
+                let actual = stored_version(tx, t.id)?
+                    .ok_or_else(|| Error::not_found(Entity::Ticket, t.id))?;
+                if stored_number(tx, t.id)?.as_deref() != Some(t.number.full()) {
+                    return Err(
+                        Error::validation("number", "a ticket's number never changes").into(),
+                    );
+                }
+                if actual != expected {
+                    return Err(Error::Conflict {
+                        entity: Entity::Ticket,
+                        kind: ConflictKind::StaleVersion { expected, actual },
+                    }
+                    .into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The stored version of a ticket, if it exists.
+fn stored_version(tx: &Transaction<'_>, id: TicketId) -> Outcome<Option<Version>> {
+    let version: Option<i64> = tx
+        .prepare_cached("SELECT version FROM tickets WHERE id = ?1")?
+        .query_row([blob(id.as_uuid())], |row| row.get(0))
+        .optional()?;
+    version
+        .map(|v| {
+            u64::try_from(v)
+                .map(Version::new)
+                .map_err(|e| SqliteError::Corrupt {
+                    table: "tickets",
+                    column: "version",
+                    source: e.into(),
+                })
+        })
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// Whether a stored ticket has `number` as its full or short number: the two forms share one
+/// namespace, as they do for look-ups.
+/// The stored full number of a ticket, if it exists.
+fn stored_number(tx: &Transaction<'_>, id: TicketId) -> Outcome<Option<String>> {
+    Ok(tx
+        .prepare_cached("SELECT number_full FROM tickets WHERE id = ?1")?
+        .query_row([blob(id.as_uuid())], |row| row.get(0))
+        .optional()?)
+}
+
+fn number_taken(tx: &Transaction<'_>, number: &str) -> Outcome<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM tickets WHERE number_full = ?1 OR number_short = ?1)",
+        )?
+        .query_row([number], |row| row.get(0))?)
+}
+
+/// Writes one checked write.
+fn apply(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
+    let ticket = &write.ticket;
+    match write.expected {
+        None => {
+            tx.prepare_cached(TicketRow::INSERT)?
+                .execute(&ticket.params()[..])?;
+        }
+        Some(_) => {
+            // The version was checked under this transaction's write lock. The update is by
+            // id only, so that a batch changing one ticket twice behaves like the memory
+            // store: both writes are checked against the state before the batch, and the
+            // last one wins.
+            let changed = tx
+                .prepare_cached(TicketRow::UPDATE)?
+                .execute(&ticket.params()[..])?;
+            if changed != 1 {
+                let id = uuid::Uuid::from_bytes(ticket.id);
+                return Err(Error::not_found(Entity::Ticket, id).into());
+            }
+        }
+    }
+
+    tx.prepare_cached("DELETE FROM ticket_categories WHERE ticket_id = ?1")?
+        .execute([ticket.id])?;
+    let mut category =
+        tx.prepare_cached("INSERT INTO ticket_categories (ticket_id, category) VALUES (?1, ?2)")?;
+    for name in &ticket.categories {
+        category.execute((ticket.id, name))?;
+    }
+
+    let mut message = tx.prepare_cached(MessageRow::INSERT)?;
+    for row in &write.messages {
+        message.execute(&row.params()[..])?;
+    }
+    let mut event = tx.prepare_cached(EventRow::INSERT)?;
+    for row in &write.events {
+        event.execute(&row.params()[..])?;
+    }
+    let mut entry = tx.prepare_cached(TimeEntryRow::INSERT)?;
+    for row in &write.time_entries {
+        entry.execute(&row.params()[..])?;
+    }
+    Ok(())
+}

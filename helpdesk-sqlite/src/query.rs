@@ -1,0 +1,278 @@
+//! The ticket list as one SQL query: [`TicketFilter`] as WHERE clauses, the keyset cursor,
+//! the order, and a limit one past the page to know whether more follow.
+//!
+//! Every clause reproduces the core's reference semantics exactly: `TicketFilter::matches`
+//! for the filter, `Cursor::precedes` for the cursor and `PageRequest::sort` for the order.
+//! Values are always bound parameters; only placeholders are written into the SQL text.
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::store::{AssigneeFilter, PageRequest, TicketFilter, TicketOrder, TimeRange};
+use rusqlite::types::Value;
+
+use crate::rows::{TICKET_COLUMNS, blob, micros};
+
+/// SQL text and the values for its numbered placeholders.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Query {
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Value>,
+}
+
+/// Conditions joined with AND, and their parameters.
+#[derive(Default)]
+struct Conditions {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Conditions {
+    /// Binds `value` and returns its placeholder.
+    fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.params.push(value.into());
+        format!("?{}", self.params.len())
+    }
+
+    fn push(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+
+    /// `column` is any of `values`; nothing matches an empty list.
+    fn any_of(&mut self, column: &str, values: Option<Vec<Value>>) {
+        let Some(values) = values else { return };
+        if values.is_empty() {
+            self.push("FALSE".into());
+            return;
+        }
+        let placeholders: Vec<String> = values.into_iter().map(|v| self.bind(v)).collect();
+        self.push(format!("{column} IN ({})", placeholders.join(", ")));
+    }
+
+    /// `column` (whole microseconds) is inside `range`.
+    fn within(&mut self, column: &str, range: &TimeRange) {
+        // A stored instant is whole microseconds, so `at >= from` is `at >= ceil(from)` and
+        // `at < to` is `at < ceil(to)`, also when a bound has finer precision.
+        if let Some(from) = range.from {
+            let p = self.bind(ceil_micros(from));
+            self.push(format!("{column} >= {p}"));
+        }
+        if let Some(to) = range.to {
+            let p = self.bind(ceil_micros(to));
+            self.push(format!("{column} < {p}"));
+        }
+    }
+}
+
+/// The smallest whole microsecond at or after `at`.
+fn ceil_micros(at: DateTime<Utc>) -> i64 {
+    let floor = micros(at);
+    if at.timestamp_subsec_nanos().is_multiple_of(1_000) {
+        floor
+    } else {
+        floor + 1
+    }
+}
+
+fn id(uuid: uuid::Uuid) -> Value {
+    Value::Blob(blob(uuid).to_vec())
+}
+
+/// The query for one page of `filter`'s tickets.
+pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
+    let mut w = Conditions::default();
+
+    w.any_of(
+        "t.status",
+        filter
+            .statuses
+            .as_ref()
+            .map(|s| s.iter().map(|s| Value::Text(s.as_str().into())).collect()),
+    );
+    w.any_of(
+        "t.department",
+        filter
+            .departments
+            .as_ref()
+            .map(|d| d.iter().map(|d| id(d.as_uuid())).collect()),
+    );
+    w.any_of(
+        "t.priority",
+        filter
+            .priorities
+            .as_ref()
+            .map(|p| p.iter().map(|p| Value::Integer(p.rank().into())).collect()),
+    );
+    match filter.assignee {
+        None => {}
+        Some(AssigneeFilter::Unassigned) => w.push("t.assignee IS NULL".into()),
+        Some(AssigneeFilter::Agent(agent)) => {
+            let p = w.bind(id(agent.as_uuid()));
+            w.push(format!("t.assignee = {p}"));
+        }
+    }
+    if let Some(customer) = filter.customer {
+        let p = w.bind(id(customer.as_uuid()));
+        w.push(format!("t.customer = {p}"));
+    }
+    if let Some(ticket_type) = &filter.ticket_type {
+        let p = w.bind(ticket_type.as_str().to_owned());
+        w.push(format!("t.ticket_type = {p}"));
+    }
+    if let Some(category) = &filter.category {
+        let p = w.bind(category.as_str().to_owned());
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM ticket_categories tc \
+             WHERE tc.ticket_id = t.id AND tc.category = {p})"
+        ));
+    }
+    if let Some(master) = filter.master {
+        let p = w.bind(id(master.as_uuid()));
+        w.push(format!("t.master = {p}"));
+    }
+    if let Some(internal) = filter.internal {
+        let p = w.bind(internal);
+        w.push(format!("t.internal = {p}"));
+    }
+    w.within("t.created_at", &filter.created);
+    w.within("t.updated_at", &filter.updated);
+
+    if let Some(cursor) = page.cursor() {
+        let updated = w.bind(micros(cursor.updated_at()));
+        let after = w.bind(id(cursor.id().as_uuid()));
+        match page.order() {
+            // Later in "last update" order: an older (updated_at, id).
+            TicketOrder::LastUpdate => {
+                w.push(format!("(t.updated_at, t.id) < ({updated}, {after})"))
+            }
+            // Later in the queue: a lower priority, or the same one and a newer (updated_at, id).
+            TicketOrder::Priority => {
+                let priority = w.bind(i64::from(cursor.priority().rank()));
+                w.push(format!(
+                    "(t.priority < {priority} OR \
+                     (t.priority = {priority} AND (t.updated_at, t.id) > ({updated}, {after})))"
+                ));
+            }
+        }
+    }
+
+    let order = match page.order() {
+        TicketOrder::LastUpdate => "t.updated_at DESC, t.id DESC",
+        TicketOrder::Priority => "t.priority DESC, t.updated_at ASC, t.id ASC",
+    };
+    let limit = w.bind(i64::from(page.limit()) + 1);
+    let filter = if w.clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.clauses.join("\n  AND "))
+    };
+    Query {
+        sql: format!(
+            "SELECT {TICKET_COLUMNS}\nFROM tickets t\n{filter}\nORDER BY {order}\nLIMIT {limit}"
+        ),
+        params: w.params,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use helpdesk_core::domain::Status;
+
+    #[test]
+    fn ceil_micros_rounds_sub_microsecond_bounds_up() {
+        let whole = DateTime::from_timestamp_micros(1_700_000_000_000_001).unwrap();
+        assert_eq!(ceil_micros(whole), 1_700_000_000_000_001);
+        let finer = whole + chrono::Duration::nanoseconds(1);
+        assert_eq!(ceil_micros(finer), 1_700_000_000_000_002);
+        let before_epoch =
+            DateTime::from_timestamp_micros(-5).unwrap() - chrono::Duration::nanoseconds(1);
+        assert_eq!(ceil_micros(before_epoch), -5);
+    }
+
+    #[test]
+    fn values_are_bound_and_an_empty_list_matches_nothing() {
+        let filter = TicketFilter {
+            statuses: Some(vec![Status::New, Status::Open]),
+            departments: Some(vec![]),
+            ..TicketFilter::default()
+        };
+        let q = list_tickets(&filter, &PageRequest::default());
+        assert!(q.sql.contains("t.status IN (?1, ?2)"), "{}", q.sql);
+        assert!(q.sql.contains("FALSE"), "{}", q.sql);
+        assert!(!q.sql.contains("'open'"), "{}", q.sql);
+        assert_eq!(q.params.len(), 3);
+        assert_eq!(q.params[2], Value::Integer(51));
+    }
+}
+
+#[cfg(test)]
+mod plans {
+    use super::*;
+    use helpdesk_core::domain::{DepartmentId, Priority};
+    use helpdesk_core::store::Cursor;
+
+    /// The query plan's steps for one page.
+    fn plan(filter: &TicketFilter, page: &PageRequest) -> Vec<String> {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+        let q = list_tickets(filter, page);
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", q.sql))
+            .unwrap();
+        stmt.query_map(rusqlite::params_from_iter(q.params.iter()), |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn cursor(order: TicketOrder) -> Cursor {
+        let text = match order {
+            TicketOrder::LastUpdate => "u",
+            TicketOrder::Priority => "p",
+        };
+        let rank = Priority::High.rank();
+        Cursor::decode(&format!(
+            "{text}.{rank}.1767600000000000.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn both_orders_read_an_index_in_order_without_sorting() {
+        let by_department = TicketFilter {
+            departments: Some(vec![DepartmentId::new()]),
+            ..TicketFilter::default()
+        };
+        for (order, index, department_index) in [
+            (
+                TicketOrder::LastUpdate,
+                "tickets_by_update",
+                "tickets_by_department",
+            ),
+            (
+                TicketOrder::Priority,
+                "tickets_by_priority",
+                "tickets_by_department_priority",
+            ),
+        ] {
+            let first = PageRequest::first(order, 50);
+            let next = first.clone().after(cursor(order)).unwrap();
+            for (filter, index) in [
+                (TicketFilter::default(), index),
+                (by_department.clone(), department_index),
+            ] {
+                for page in [&first, &next] {
+                    let steps = plan(&filter, page);
+                    let first_step = format!("{} ", steps[0]);
+                    assert!(
+                        first_step.contains(&format!("USING INDEX {index} ")),
+                        "{steps:?}"
+                    );
+                    assert!(
+                        !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+                        "{steps:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,790 @@
+//! Rows and domain values: how each record is laid out in its table, and parsed back.
+//!
+//! Writing turns domain values into SQL values (ids as 16-byte BLOBs, instants as
+//! microseconds, enums as their stable text). Reading parses every column again with the
+//! domain's validated constructors; a value that does not parse is
+//! [`SqliteError::Corrupt`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::domain::{
+    Actor, Address, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber,
+    CustomFields, Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId,
+    Language, Message, MessageBody, MessageId, Minutes, Name, PermissionSet, Phone, Priority, Role,
+    ServiceName, ShortNote, Signature, Status, Subject, Ticket, TicketEvent, TicketId,
+    TicketNumber, TicketType, TimeEntry, TimeEntryId, Version, Visibility,
+};
+use helpdesk_core::error::BoxError;
+use helpdesk_core::policy::FollowUpPolicy;
+use rusqlite::Row;
+use rusqlite::types::{FromSql, ToSql};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::error::{OutOfRange, SqliteError};
+
+// Writing ---------------------------------------------------------------------------------
+
+/// A UUID as stored: its 16 bytes, big-endian, so that BLOB order is `Uuid` order.
+pub(crate) fn blob(id: Uuid) -> [u8; 16] {
+    id.into_bytes()
+}
+
+/// An instant as stored: whole microseconds since the epoch (the core keeps no finer ones).
+pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+/// A value as JSON text.
+pub(crate) fn json<T: Serialize>(value: &T) -> rusqlite::Result<String> {
+    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// A ticket's version as stored.
+pub(crate) fn version(v: Version) -> rusqlite::Result<i64> {
+    i64::try_from(v.get()).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// An actor as stored: its kind and, for people, its id.
+pub(crate) fn actor(actor: &Actor) -> (&'static str, Option<[u8; 16]>) {
+    match actor {
+        Actor::Customer(id) => ("customer", Some(blob(id.as_uuid()))),
+        Actor::Agent(id) => ("agent", Some(blob(id.as_uuid()))),
+        Actor::System => ("system", None),
+    }
+}
+
+fn visibility_str(v: Visibility) -> &'static str {
+    match v {
+        Visibility::Public => "public",
+        Visibility::Internal => "internal",
+    }
+}
+
+fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::Admin => "admin",
+        Role::Supervisor => "supervisor",
+        Role::Agent => "agent",
+    }
+}
+
+fn customer_kind_str(k: CustomerKind) -> &'static str {
+    match k {
+        CustomerKind::Individual => "individual",
+        CustomerKind::Organisation => "organisation",
+    }
+}
+
+/// Binds `$row`'s fields as named parameters `:field`.
+macro_rules! bind {
+    ($row:expr; $($field:ident),* $(,)?) => {
+        [$((concat!(":", stringify!($field)), &$row.$field as &dyn ToSql)),*]
+    };
+}
+
+/// A department's columns.
+pub(crate) struct DepartmentRow {
+    id: [u8; 16],
+    name: String,
+    follow_up: &'static str,
+    active: bool,
+    created_at: i64,
+}
+
+impl DepartmentRow {
+    pub(crate) const UPSERT: &'static str = "
+        INSERT INTO departments (id, name, follow_up, active, created_at)
+        VALUES (:id, :name, :follow_up, :active, :created_at)
+        ON CONFLICT (id) DO UPDATE SET
+            name = excluded.name,
+            follow_up = excluded.follow_up,
+            active = excluded.active,
+            created_at = excluded.created_at";
+
+    pub(crate) fn new(d: &Department) -> Self {
+        Self {
+            id: blob(d.id.as_uuid()),
+            name: d.name.as_str().to_owned(),
+            follow_up: d.follow_up.as_str(),
+            active: d.active,
+            created_at: micros(d.created_at),
+        }
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 5] {
+        bind!(self; id, name, follow_up, active, created_at)
+    }
+}
+
+/// An agent's columns, and its departments' rows.
+pub(crate) struct AgentRow {
+    pub(crate) id: [u8; 16],
+    name: String,
+    email: String,
+    role: &'static str,
+    signature: String,
+    active: bool,
+    created_at: i64,
+    /// Each department with its permissions as a JSON array.
+    pub(crate) departments: Vec<([u8; 16], String)>,
+}
+
+impl AgentRow {
+    pub(crate) const UPSERT: &'static str = "
+        INSERT INTO agents (id, name, email, role, signature, active, created_at)
+        VALUES (:id, :name, :email, :role, :signature, :active, :created_at)
+        ON CONFLICT (id) DO UPDATE SET
+            name = excluded.name,
+            email = excluded.email,
+            role = excluded.role,
+            signature = excluded.signature,
+            active = excluded.active,
+            created_at = excluded.created_at";
+
+    pub(crate) fn new(a: &Agent) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: blob(a.id.as_uuid()),
+            name: a.name.as_str().to_owned(),
+            email: a.email.as_str().to_owned(),
+            role: role_str(a.role),
+            signature: a.signature.as_str().to_owned(),
+            active: a.active,
+            created_at: micros(a.created_at),
+            departments: a
+                .departments
+                .iter()
+                .map(|(d, perms)| Ok((blob(d.as_uuid()), json(perms)?)))
+                .collect::<rusqlite::Result<_>>()?,
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
+        bind!(self; id, name, email, role, signature, active, created_at)
+    }
+}
+
+/// A customer's columns.
+pub(crate) struct CustomerRow {
+    pub(crate) id: [u8; 16],
+    kind: &'static str,
+    name: String,
+    pub(crate) email: Option<String>,
+    phone: Option<String>,
+    phone_digits: Option<String>,
+    pub(crate) contract_number: Option<String>,
+    address: Option<String>,
+    custom_fields: String,
+    language: Option<&'static str>,
+    access_enabled: bool,
+    created_at: i64,
+}
+
+impl CustomerRow {
+    pub(crate) const UPSERT: &'static str = "
+        INSERT INTO customers (id, kind, name, email, phone, phone_digits, contract_number,
+                               address, custom_fields, language, access_enabled, created_at)
+        VALUES (:id, :kind, :name, :email, :phone, :phone_digits, :contract_number,
+                :address, :custom_fields, :language, :access_enabled, :created_at)
+        ON CONFLICT (id) DO UPDATE SET
+            kind = excluded.kind,
+            name = excluded.name,
+            email = excluded.email,
+            phone = excluded.phone,
+            phone_digits = excluded.phone_digits,
+            contract_number = excluded.contract_number,
+            address = excluded.address,
+            custom_fields = excluded.custom_fields,
+            language = excluded.language,
+            access_enabled = excluded.access_enabled,
+            created_at = excluded.created_at";
+
+    pub(crate) fn new(c: &Customer) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: blob(c.id.as_uuid()),
+            kind: customer_kind_str(c.kind),
+            name: c.name.as_str().to_owned(),
+            email: c.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: c.phone.as_ref().map(|p| p.as_str().to_owned()),
+            phone_digits: c.phone.as_ref().map(|p| p.digits().to_owned()),
+            contract_number: c.contract_number.as_ref().map(|n| n.as_str().to_owned()),
+            address: c.address.as_ref().map(|a| a.as_str().to_owned()),
+            custom_fields: json(&c.custom_fields)?,
+            language: c.language.map(Language::code),
+            access_enabled: c.access_enabled,
+            created_at: micros(c.created_at),
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 12] {
+        bind!(self; id, kind, name, email, phone, phone_digits, contract_number, address,
+              custom_fields, language, access_enabled, created_at)
+    }
+}
+
+/// A ticket's columns (its categories live in `ticket_categories`).
+pub(crate) struct TicketRow {
+    pub(crate) id: [u8; 16],
+    number_full: String,
+    number_short: String,
+    subject: String,
+    customer: Option<[u8; 16]>,
+    department: [u8; 16],
+    assignee: Option<[u8; 16]>,
+    status: &'static str,
+    priority: i16,
+    ticket_type: String,
+    service: Option<String>,
+    custom_fields: String,
+    channel: &'static str,
+    internal: bool,
+    master: Option<[u8; 16]>,
+    merged_into: Option<[u8; 16]>,
+    follow_up_of: Option<[u8; 16]>,
+    opened_by_kind: &'static str,
+    opened_by_id: Option<[u8; 16]>,
+    created_at: i64,
+    updated_at: i64,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    closed_at: Option<i64>,
+    version: i64,
+    /// The categories, one row each.
+    pub(crate) categories: Vec<String>,
+}
+
+impl TicketRow {
+    pub(crate) const INSERT: &'static str = "
+        INSERT INTO tickets (
+            id, number_full, number_short, subject, customer, department, assignee, status,
+            priority, ticket_type, service, custom_fields, channel, internal, master,
+            merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
+            first_response_at, resolved_at, closed_at, version
+        ) VALUES (
+            :id, :number_full, :number_short, :subject, :customer, :department, :assignee,
+            :status, :priority, :ticket_type, :service, :custom_fields, :channel, :internal,
+            :master, :merged_into, :follow_up_of, :opened_by_kind, :opened_by_id, :created_at,
+            :updated_at, :first_response_at, :resolved_at, :closed_at, :version
+        )";
+
+    pub(crate) const UPDATE: &'static str = "
+        UPDATE tickets SET
+            number_full = :number_full,
+            number_short = :number_short,
+            subject = :subject,
+            customer = :customer,
+            department = :department,
+            assignee = :assignee,
+            status = :status,
+            priority = :priority,
+            ticket_type = :ticket_type,
+            service = :service,
+            custom_fields = :custom_fields,
+            channel = :channel,
+            internal = :internal,
+            master = :master,
+            merged_into = :merged_into,
+            follow_up_of = :follow_up_of,
+            opened_by_kind = :opened_by_kind,
+            opened_by_id = :opened_by_id,
+            created_at = :created_at,
+            updated_at = :updated_at,
+            first_response_at = :first_response_at,
+            resolved_at = :resolved_at,
+            closed_at = :closed_at,
+            version = :version
+        WHERE id = :id";
+
+    pub(crate) fn new(t: &Ticket) -> rusqlite::Result<Self> {
+        let id = |i: Option<TicketId>| i.map(|i| blob(i.as_uuid()));
+        let (opened_by_kind, opened_by_id) = actor(&t.opened_by);
+        Ok(Self {
+            id: blob(t.id.as_uuid()),
+            number_full: t.number.full().to_owned(),
+            number_short: t.number.short().to_owned(),
+            subject: t.subject.as_str().to_owned(),
+            customer: t.customer.map(|c| blob(c.as_uuid())),
+            department: blob(t.department.as_uuid()),
+            assignee: t.assignee.map(|a| blob(a.as_uuid())),
+            status: t.status.as_str(),
+            priority: t.priority.rank(),
+            ticket_type: t.ticket_type.as_str().to_owned(),
+            service: t.service.as_ref().map(|s| s.as_str().to_owned()),
+            custom_fields: json(&t.custom_fields)?,
+            channel: t.channel.as_str(),
+            internal: t.internal,
+            master: id(t.master),
+            merged_into: id(t.merged_into),
+            follow_up_of: id(t.follow_up_of),
+            opened_by_kind,
+            opened_by_id,
+            created_at: micros(t.created_at),
+            updated_at: micros(t.updated_at),
+            first_response_at: t.first_response_at.map(micros),
+            resolved_at: t.resolved_at.map(micros),
+            closed_at: t.closed_at.map(micros),
+            version: version(t.version)?,
+            categories: t.categories.iter().map(|c| c.as_str().to_owned()).collect(),
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 25] {
+        bind!(self; id, number_full, number_short, subject, customer, department, assignee,
+              status, priority, ticket_type, service, custom_fields, channel, internal, master,
+              merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
+              first_response_at, resolved_at, closed_at, version)
+    }
+}
+
+/// A message's columns.
+pub(crate) struct MessageRow {
+    id: [u8; 16],
+    ticket_id: [u8; 16],
+    author_kind: &'static str,
+    author_id: Option<[u8; 16]>,
+    visibility: &'static str,
+    channel: &'static str,
+    body: String,
+    attachments: String,
+    created_at: i64,
+}
+
+impl MessageRow {
+    pub(crate) const INSERT: &'static str = "
+        INSERT INTO messages (id, ticket_id, author_kind, author_id, visibility, channel, body,
+                              attachments, created_at)
+        VALUES (:id, :ticket_id, :author_kind, :author_id, :visibility, :channel, :body,
+                :attachments, :created_at)";
+
+    pub(crate) fn new(m: &Message) -> rusqlite::Result<Self> {
+        let (author_kind, author_id) = actor(&m.author);
+        Ok(Self {
+            id: blob(m.id.as_uuid()),
+            ticket_id: blob(m.ticket_id.as_uuid()),
+            author_kind,
+            author_id,
+            visibility: visibility_str(m.visibility),
+            channel: m.channel.as_str(),
+            body: m.body.as_str().to_owned(),
+            attachments: json(&m.attachments)?,
+            created_at: micros(m.created_at),
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 9] {
+        bind!(self; id, ticket_id, author_kind, author_id, visibility, channel, body,
+              attachments, created_at)
+    }
+}
+
+/// An event's columns.
+pub(crate) struct EventRow {
+    id: [u8; 16],
+    ticket_id: [u8; 16],
+    actor_kind: &'static str,
+    actor_id: Option<[u8; 16]>,
+    at: i64,
+    kind: &'static str,
+    change: String,
+}
+
+impl EventRow {
+    pub(crate) const INSERT: &'static str = "
+        INSERT INTO ticket_events (id, ticket_id, actor_kind, actor_id, at, kind, change)
+        VALUES (:id, :ticket_id, :actor_kind, :actor_id, :at, :kind, :change)";
+
+    pub(crate) fn new(e: &TicketEvent) -> rusqlite::Result<Self> {
+        let (actor_kind, actor_id) = actor(&e.actor);
+        Ok(Self {
+            id: blob(e.id.as_uuid()),
+            ticket_id: blob(e.ticket_id.as_uuid()),
+            actor_kind,
+            actor_id,
+            at: micros(e.at),
+            kind: e.change.kind(),
+            change: json(&e.change)?,
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
+        bind!(self; id, ticket_id, actor_kind, actor_id, at, kind, change)
+    }
+}
+
+/// A time entry's columns.
+pub(crate) struct TimeEntryRow {
+    id: [u8; 16],
+    ticket_id: [u8; 16],
+    agent: [u8; 16],
+    minutes: u32,
+    billable: bool,
+    note: String,
+    created_at: i64,
+}
+
+impl TimeEntryRow {
+    pub(crate) const INSERT: &'static str = "
+        INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note, created_at)
+        VALUES (:id, :ticket_id, :agent, :minutes, :billable, :note, :created_at)";
+
+    pub(crate) fn new(e: &TimeEntry) -> Self {
+        Self {
+            id: blob(e.id.as_uuid()),
+            ticket_id: blob(e.ticket_id.as_uuid()),
+            agent: blob(e.agent.as_uuid()),
+            minutes: e.minutes.get(),
+            billable: e.billable,
+            note: e.note.as_str().to_owned(),
+            created_at: micros(e.created_at),
+        }
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
+        bind!(self; id, ticket_id, agent, minutes, billable, note, created_at)
+    }
+}
+
+// Reading ---------------------------------------------------------------------------------
+
+/// The columns `read_department` reads.
+pub(crate) const DEPARTMENT_COLUMNS: &str = "id, name, follow_up, active, created_at";
+
+/// The columns `read_agent` reads, for `agents a`: the departments as one JSON object of
+/// hex department id to permission array.
+pub(crate) const AGENT_COLUMNS: &str = "
+    a.id, a.name, a.email, a.role, a.signature, a.active, a.created_at,
+    (SELECT json_group_object(lower(hex(d.department_id)), json(d.permissions))
+     FROM agent_departments d WHERE d.agent_id = a.id) AS departments";
+
+/// The columns `read_customer` reads.
+pub(crate) const CUSTOMER_COLUMNS: &str = "
+    id, kind, name, email, phone, contract_number, address, custom_fields, language,
+    access_enabled, created_at";
+
+/// The columns `read_ticket` reads, for `tickets t`: the categories as one JSON array.
+pub(crate) const TICKET_COLUMNS: &str = "
+    t.id, t.number_full, t.number_short, t.subject, t.customer, t.department, t.assignee,
+    t.status, t.priority, t.ticket_type, t.service, t.custom_fields, t.channel, t.internal,
+    t.master, t.merged_into, t.follow_up_of, t.opened_by_kind, t.opened_by_id, t.created_at,
+    t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.version,
+    (SELECT json_group_array(c.category)
+     FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories";
+
+/// The columns `read_message` reads.
+pub(crate) const MESSAGE_COLUMNS: &str = "
+    id, ticket_id, author_kind, author_id, visibility, channel, body, attachments, created_at";
+
+/// The columns `read_event` reads.
+pub(crate) const EVENT_COLUMNS: &str = "id, ticket_id, actor_kind, actor_id, at, change";
+
+/// The columns `read_time_entry` reads.
+pub(crate) const TIME_ENTRY_COLUMNS: &str =
+    "id, ticket_id, agent, minutes, billable, note, created_at";
+
+/// Reads one row of `table`, naming the column in every error.
+struct Columns<'a, 'stmt> {
+    row: &'a Row<'stmt>,
+    table: &'static str,
+}
+
+impl Columns<'_, '_> {
+    fn corrupt(&self, column: &'static str, source: impl Into<BoxError>) -> SqliteError {
+        SqliteError::Corrupt {
+            table: self.table,
+            column,
+            source: source.into(),
+        }
+    }
+
+    fn get<T: FromSql>(&self, column: &'static str) -> Result<T, SqliteError> {
+        Ok(self.row.get(column)?)
+    }
+
+    /// A column parsed by `parse`.
+    fn parse<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(String) -> Result<T, E>,
+    ) -> Result<T, SqliteError> {
+        let text: String = self.get(column)?;
+        parse(text).map_err(|e| self.corrupt(column, e))
+    }
+
+    /// A nullable column parsed by `parse`.
+    fn parse_opt<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(String) -> Result<T, E>,
+    ) -> Result<Option<T>, SqliteError> {
+        let text: Option<String> = self.get(column)?;
+        text.map(|t| parse(t).map_err(|e| self.corrupt(column, e)))
+            .transpose()
+    }
+
+    fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T, SqliteError> {
+        self.parse(column, |text| serde_json::from_str(&text))
+    }
+
+    fn uuid_opt(&self, column: &'static str) -> Result<Option<Uuid>, SqliteError> {
+        let bytes: Option<Vec<u8>> = self.get(column)?;
+        bytes
+            .map(|b| Uuid::from_slice(&b).map_err(|e| self.corrupt(column, e)))
+            .transpose()
+    }
+
+    fn uuid(&self, column: &'static str) -> Result<Uuid, SqliteError> {
+        self.uuid_opt(column)?.ok_or_else(|| {
+            self.corrupt(
+                column,
+                OutOfRange {
+                    what: "id",
+                    value: "NULL".into(),
+                },
+            )
+        })
+    }
+
+    fn instant_opt(&self, column: &'static str) -> Result<Option<DateTime<Utc>>, SqliteError> {
+        let micros: Option<i64> = self.get(column)?;
+        micros
+            .map(|m| {
+                DateTime::from_timestamp_micros(m).ok_or_else(|| {
+                    self.corrupt(
+                        column,
+                        OutOfRange {
+                            what: "instant in microseconds",
+                            value: m.to_string(),
+                        },
+                    )
+                })
+            })
+            .transpose()
+    }
+
+    fn instant(&self, column: &'static str) -> Result<DateTime<Utc>, SqliteError> {
+        let micros: i64 = self.get(column)?;
+        DateTime::from_timestamp_micros(micros).ok_or_else(|| {
+            self.corrupt(
+                column,
+                OutOfRange {
+                    what: "instant in microseconds",
+                    value: micros.to_string(),
+                },
+            )
+        })
+    }
+
+    fn bool(&self, column: &'static str) -> Result<bool, SqliteError> {
+        match self.get::<i64>(column)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(self.corrupt(
+                column,
+                OutOfRange {
+                    what: "boolean",
+                    value: other.to_string(),
+                },
+            )),
+        }
+    }
+
+    /// An actor from its kind and id columns.
+    fn actor(&self, kind: &'static str, id: &'static str) -> Result<Actor, SqliteError> {
+        let kind_text: String = self.get(kind)?;
+        let uuid = self.uuid_opt(id)?;
+        match (kind_text.as_str(), uuid) {
+            ("customer", Some(u)) => Ok(Actor::Customer(CustomerId::from_uuid(u))),
+            ("agent", Some(u)) => Ok(Actor::Agent(AgentId::from_uuid(u))),
+            ("system", None) => Ok(Actor::System),
+            _ => Err(self.corrupt(
+                kind,
+                OutOfRange {
+                    what: "actor",
+                    value: format!("{kind_text}/{uuid:?}"),
+                },
+            )),
+        }
+    }
+}
+
+fn role(s: String) -> Result<Role, OutOfRange> {
+    match s.as_str() {
+        "admin" => Ok(Role::Admin),
+        "supervisor" => Ok(Role::Supervisor),
+        "agent" => Ok(Role::Agent),
+        _ => Err(OutOfRange {
+            what: "role",
+            value: s,
+        }),
+    }
+}
+
+fn customer_kind(s: String) -> Result<CustomerKind, OutOfRange> {
+    match s.as_str() {
+        "individual" => Ok(CustomerKind::Individual),
+        "organisation" => Ok(CustomerKind::Organisation),
+        _ => Err(OutOfRange {
+            what: "customer kind",
+            value: s,
+        }),
+    }
+}
+
+fn visibility(s: String) -> Result<Visibility, OutOfRange> {
+    match s.as_str() {
+        "public" => Ok(Visibility::Public),
+        "internal" => Ok(Visibility::Internal),
+        _ => Err(OutOfRange {
+            what: "visibility",
+            value: s,
+        }),
+    }
+}
+
+/// A department from a row of [`DEPARTMENT_COLUMNS`].
+pub(crate) fn read_department(row: &Row<'_>) -> Result<Department, SqliteError> {
+    let r = Columns {
+        row,
+        table: "departments",
+    };
+    Ok(Department {
+        id: DepartmentId::from_uuid(r.uuid("id")?),
+        name: r.parse("name", Name::parse)?,
+        follow_up: r.parse("follow_up", |s| s.parse::<FollowUpPolicy>())?,
+        active: r.bool("active")?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+/// An agent from a row of [`AGENT_COLUMNS`].
+pub(crate) fn read_agent(row: &Row<'_>) -> Result<Agent, SqliteError> {
+    let r = Columns {
+        row,
+        table: "agents",
+    };
+    Ok(Agent {
+        id: AgentId::from_uuid(r.uuid("id")?),
+        name: r.parse("name", Name::parse)?,
+        email: r.parse("email", Email::try_from)?,
+        role: r.parse("role", role)?,
+        signature: r.parse("signature", Signature::parse)?,
+        active: r.bool("active")?,
+        departments: r.json::<BTreeMap<DepartmentId, PermissionSet>>("departments")?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+/// A customer from a row of [`CUSTOMER_COLUMNS`].
+pub(crate) fn read_customer(row: &Row<'_>) -> Result<Customer, SqliteError> {
+    let r = Columns {
+        row,
+        table: "customers",
+    };
+    Ok(Customer {
+        id: CustomerId::from_uuid(r.uuid("id")?),
+        kind: r.parse("kind", customer_kind)?,
+        name: r.parse("name", Name::parse)?,
+        email: r.parse_opt("email", Email::try_from)?,
+        phone: r.parse_opt("phone", Phone::try_from)?,
+        contract_number: r.parse_opt("contract_number", ContractNumber::parse)?,
+        address: r.parse_opt("address", Address::parse)?,
+        custom_fields: r.json::<CustomFields>("custom_fields")?,
+        language: r.parse_opt("language", |s| s.parse::<Language>())?,
+        access_enabled: r.bool("access_enabled")?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+/// A ticket from a row of [`TICKET_COLUMNS`].
+pub(crate) fn read_ticket(row: &Row<'_>) -> Result<Ticket, SqliteError> {
+    let r = Columns {
+        row,
+        table: "tickets",
+    };
+    let ticket_id =
+        |column| -> Result<_, SqliteError> { Ok(r.uuid_opt(column)?.map(TicketId::from_uuid)) };
+    let number_full: String = r.get("number_full")?;
+    let number_short: String = r.get("number_short")?;
+    let priority: i64 = r.get("priority")?;
+    let version: i64 = r.get("version")?;
+    Ok(Ticket {
+        id: TicketId::from_uuid(r.uuid("id")?),
+        number: TicketNumber::new(number_full, number_short)
+            .map_err(|e| r.corrupt("number_full", e))?,
+        subject: r.parse("subject", Subject::parse)?,
+        customer: r.uuid_opt("customer")?.map(CustomerId::from_uuid),
+        department: DepartmentId::from_uuid(r.uuid("department")?),
+        assignee: r.uuid_opt("assignee")?.map(AgentId::from_uuid),
+        status: r.parse("status", |s| s.parse::<Status>())?,
+        priority: Priority::from_rank(priority).map_err(|e| r.corrupt("priority", e))?,
+        ticket_type: r.parse("ticket_type", |s| s.parse::<TicketType>())?,
+        categories: r.json::<BTreeSet<Category>>("categories")?,
+        service: r.parse_opt("service", ServiceName::parse)?,
+        custom_fields: r.json::<CustomFields>("custom_fields")?,
+        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        internal: r.bool("internal")?,
+        master: ticket_id("master")?,
+        merged_into: ticket_id("merged_into")?,
+        follow_up_of: ticket_id("follow_up_of")?,
+        opened_by: r.actor("opened_by_kind", "opened_by_id")?,
+        created_at: r.instant("created_at")?,
+        updated_at: r.instant("updated_at")?,
+        first_response_at: r.instant_opt("first_response_at")?,
+        resolved_at: r.instant_opt("resolved_at")?,
+        closed_at: r.instant_opt("closed_at")?,
+        version: Version::new(u64::try_from(version).map_err(|e| r.corrupt("version", e))?),
+    })
+}
+
+/// A message from a row of [`MESSAGE_COLUMNS`].
+pub(crate) fn read_message(row: &Row<'_>) -> Result<Message, SqliteError> {
+    let r = Columns {
+        row,
+        table: "messages",
+    };
+    Ok(Message {
+        id: MessageId::from_uuid(r.uuid("id")?),
+        ticket_id: TicketId::from_uuid(r.uuid("ticket_id")?),
+        author: r.actor("author_kind", "author_id")?,
+        visibility: r.parse("visibility", visibility)?,
+        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        body: r.parse("body", MessageBody::parse)?,
+        attachments: r.json::<Vec<Attachment>>("attachments")?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+/// An event from a row of [`EVENT_COLUMNS`].
+pub(crate) fn read_event(row: &Row<'_>) -> Result<TicketEvent, SqliteError> {
+    let r = Columns {
+        row,
+        table: "ticket_events",
+    };
+    Ok(TicketEvent {
+        id: EventId::from_uuid(r.uuid("id")?),
+        ticket_id: TicketId::from_uuid(r.uuid("ticket_id")?),
+        actor: r.actor("actor_kind", "actor_id")?,
+        at: r.instant("at")?,
+        change: r.json::<Change>("change")?,
+    })
+}
+
+/// A time entry from a row of [`TIME_ENTRY_COLUMNS`].
+pub(crate) fn read_time_entry(row: &Row<'_>) -> Result<TimeEntry, SqliteError> {
+    let r = Columns {
+        row,
+        table: "time_entries",
+    };
+    let minutes: u32 = r.get("minutes")?;
+    Ok(TimeEntry {
+        id: TimeEntryId::from_uuid(r.uuid("id")?),
+        ticket_id: TicketId::from_uuid(r.uuid("ticket_id")?),
+        agent: AgentId::from_uuid(r.uuid("agent")?),
+        minutes: Minutes::new(minutes).map_err(|e| r.corrupt("minutes", e))?,
+        billable: r.bool("billable")?,
+        note: r.parse("note", ShortNote::parse)?,
+        created_at: r.instant("created_at")?,
+    })
+}

@@ -1,0 +1,367 @@
+//! [`SqliteStore`]: the [`Store`] trait over the SQLite database.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use helpdesk_core::Result;
+use helpdesk_core::domain::{
+    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
+    TicketEvent, TicketId, TimeEntry,
+};
+use helpdesk_core::error::Entity;
+use helpdesk_core::store::{Page, PageRequest, Store, TicketFilter, WriteBatch};
+use rusqlite::{Connection, OptionalExtension, Params, Row, TransactionBehavior, params_from_iter};
+
+use crate::connection::{self, Database};
+use crate::error::{Outcome, SqliteError, duplicate};
+use crate::rows::{
+    AGENT_COLUMNS, AgentRow, CUSTOMER_COLUMNS, CustomerRow, DEPARTMENT_COLUMNS, DepartmentRow,
+    EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS, TIME_ENTRY_COLUMNS, blob, read_agent,
+    read_customer, read_department, read_event, read_message, read_ticket, read_time_entry,
+};
+use crate::{commit, query};
+
+/// A helpdesk in an SQLite database: a file, or memory.
+///
+/// Cloning is cheap and shares the connections. Every call runs on Tokio's blocking pool, so
+/// the store must be used inside a Tokio runtime. A call whose future is dropped still runs
+/// to its end (a commit is then either fully written or not at all, as always).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), helpdesk_core::Error> {
+/// use std::sync::Arc;
+/// use helpdesk_core::store::Store;
+/// use helpdesk_sqlite::SqliteStore;
+///
+/// let dir = std::env::temp_dir().join(format!("helpdesk-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+///
+/// // A file database: created if missing, migrated, in WAL mode.
+/// let file = SqliteStore::open(dir.join("helpdesk.db")).await?;
+/// let store: Arc<dyn Store> = Arc::new(file.clone());
+/// assert_eq!(store.next_ticket_sequence().await?, 1);
+/// drop(store);
+/// file.close().await?;
+///
+/// // A private in-memory database, for tests.
+/// let scratch: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().await?);
+/// assert!(scratch.departments().await?.is_empty());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    db: Arc<Database>,
+}
+
+impl SqliteStore {
+    /// Opens the database file at `path`, creating it if it does not exist, and brings its
+    /// schema up to date.
+    ///
+    /// The file is put in WAL mode with `synchronous=NORMAL`: a committed write survives a
+    /// crash of the application, and a power loss or OS crash may lose the last commits but
+    /// never corrupts the database. Foreign keys are enforced, and a connection waits up to
+    /// five seconds for a lock another process holds.
+    ///
+    /// # Errors
+    ///
+    /// [`helpdesk_core::Error::Backend`] with a [`SqliteError`] when the file cannot be opened,
+    /// cannot use WAL, or its schema cannot be migrated (for instance because a newer version
+    /// of this crate already migrated it further).
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_owned();
+        let db = connection::run(move || Ok(Database::open_file(&path)?)).await?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Opens a new, empty database in memory, private to this store (and its clones).
+    ///
+    /// # Errors
+    ///
+    /// [`helpdesk_core::Error::Backend`] if SQLite cannot allocate or migrate it.
+    pub async fn open_in_memory() -> Result<Self> {
+        let db = connection::run(|| Ok(Database::open_memory()?)).await?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Closes the database now, waiting for its connections to close (a file database is
+    /// checkpointed, and its `-wal` and `-shm` files removed). Other clones of this store keep
+    /// it open; the last one to go closes it. Dropping a store also closes it, in the
+    /// background.
+    ///
+    /// # Errors
+    ///
+    /// [`helpdesk_core::Error::Backend`] if SQLite fails to close a connection.
+    pub async fn close(self) -> Result<()> {
+        match Arc::into_inner(self.db) {
+            Some(db) => connection::run(move || Ok(db.close()?)).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
+    {
+        connection::read(&self.db, f).await
+    }
+
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
+    {
+        connection::write(&self.db, f).await
+    }
+}
+
+/// Every row of `sql`, read with `read`.
+fn all<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: fn(&Row<'_>) -> Result<T, SqliteError>,
+) -> Outcome<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(read(row)?);
+    }
+    Ok(out)
+}
+
+/// The first row of `sql`, if any, read with `read`.
+fn first<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: fn(&Row<'_>) -> Result<T, SqliteError>,
+) -> Outcome<Option<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    match rows.next()? {
+        Some(row) => Ok(Some(read(row)?)),
+        None => Ok(None),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn put_department(&self, department: &Department) -> Result<()> {
+        let row = DepartmentRow::new(department);
+        self.write(move |conn| {
+            conn.prepare_cached(DepartmentRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn department(&self, id: DepartmentId) -> Result<Option<Department>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {DEPARTMENT_COLUMNS} FROM departments WHERE id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_department)
+        })
+        .await
+    }
+
+    async fn departments(&self) -> Result<Vec<Department>> {
+        self.read(|conn| {
+            let sql = format!("SELECT {DEPARTMENT_COLUMNS} FROM departments ORDER BY name, id");
+            all(conn, &sql, [], read_department)
+        })
+        .await
+    }
+
+    async fn put_agent(&self, agent: &Agent) -> Result<()> {
+        let row = AgentRow::new(agent).map_err(SqliteError::from)?;
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // A taken e-mail fails the upsert on `agents.email`: a Duplicate "email" conflict.
+            tx.prepare_cached(AgentRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            tx.prepare_cached("DELETE FROM agent_departments WHERE agent_id = ?1")?
+                .execute([row.id])?;
+            let mut member = tx.prepare_cached(
+                "INSERT INTO agent_departments (agent_id, department_id, permissions)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for (department, permissions) in &row.departments {
+                member.execute((row.id, department, permissions))?;
+            }
+            drop(member);
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn agent(&self, id: AgentId) -> Result<Option<Agent>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {AGENT_COLUMNS} FROM agents a WHERE a.id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_agent)
+        })
+        .await
+    }
+
+    async fn agents(&self) -> Result<Vec<Agent>> {
+        self.read(|conn| {
+            let sql = format!("SELECT {AGENT_COLUMNS} FROM agents a ORDER BY a.name, a.id");
+            all(conn, &sql, [], read_agent)
+        })
+        .await
+    }
+
+    async fn put_customer(&self, customer: &Customer) -> Result<()> {
+        let row = CustomerRow::new(customer).map_err(SqliteError::from)?;
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Which value is reported when both are taken (by different customers) follows
+            // the memory store: the first other customer by id decides, e-mail before
+            // contract number.
+            let taken: Option<(bool, bool)> = tx
+                .prepare_cached(
+                    "SELECT coalesce(email = ?2, FALSE), coalesce(contract_number = ?3, FALSE)
+                     FROM customers
+                     WHERE id <> ?1 AND (email = ?2 OR contract_number = ?3)
+                     ORDER BY id
+                     LIMIT 1",
+                )?
+                .query_row((row.id, &row.email, &row.contract_number), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            match taken {
+                Some((true, _)) => return Err(duplicate(Entity::Customer, "email").into()),
+                Some((false, _)) => {
+                    return Err(duplicate(Entity::Customer, "contract_number").into());
+                }
+                None => {}
+            }
+            tx.prepare_cached(CustomerRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn customer(&self, id: CustomerId) -> Result<Option<Customer>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_customer)
+        })
+        .await
+    }
+
+    async fn customer_by_email(&self, email: &Email) -> Result<Option<Customer>> {
+        let email = email.as_str().to_owned();
+        self.read(move |conn| {
+            let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email = ?1");
+            first(conn, &sql, [email], read_customer)
+        })
+        .await
+    }
+
+    async fn next_ticket_sequence(&self) -> Result<u64> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value: i64 = tx
+                .prepare_cached(
+                    "UPDATE ticket_sequence SET value = value + 1 WHERE id = 1 RETURNING value",
+                )?
+                .query_row([], |row| row.get(0))?;
+            tx.commit()?;
+            u64::try_from(value).map_err(|e| {
+                SqliteError::Corrupt {
+                    table: "ticket_sequence",
+                    column: "value",
+                    source: e.into(),
+                }
+                .into()
+            })
+        })
+        .await
+    }
+
+    async fn commit(&self, batch: WriteBatch) -> Result<()> {
+        self.write(move |conn| commit::commit(conn, &batch)).await
+    }
+
+    async fn ticket(&self, id: TicketId) -> Result<Option<Ticket>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets t WHERE t.id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_ticket)
+        })
+        .await
+    }
+
+    async fn ticket_by_number(&self, digits: &str) -> Result<Option<Ticket>> {
+        let digits = digits.to_owned();
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets t
+                 WHERE t.number_full = ?1 OR t.number_short = ?1"
+            );
+            first(conn, &sql, [digits], read_ticket)
+        })
+        .await
+    }
+
+    async fn list_tickets(
+        &self,
+        filter: &TicketFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Ticket>> {
+        let query = query::list_tickets(filter, page);
+        let page = page.clone();
+        self.read(move |conn| {
+            let rows = all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_ticket,
+            )?;
+            Ok(page.into_page(rows))
+        })
+        .await
+    }
+
+    async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages
+                 WHERE ticket_id = ?1 AND (?2 OR visibility = 'public')
+                 ORDER BY seq"
+            );
+            let params = (blob(ticket.as_uuid()), include_internal);
+            all(conn, &sql, params, read_message)
+        })
+        .await
+    }
+
+    async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {EVENT_COLUMNS} FROM ticket_events WHERE ticket_id = ?1 ORDER BY seq"
+            );
+            all(conn, &sql, [blob(ticket.as_uuid())], read_event)
+        })
+        .await
+    }
+
+    async fn time_entries(&self, ticket: TicketId) -> Result<Vec<TimeEntry>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {TIME_ENTRY_COLUMNS} FROM time_entries WHERE ticket_id = ?1 ORDER BY seq"
+            );
+            all(conn, &sql, [blob(ticket.as_uuid())], read_time_entry)
+        })
+        .await
+    }
+}
