@@ -1,1 +1,40 @@
-//! x
+//! The PostgreSQL store for `helpdesk`: [`PostgresStore`] implements
+//! [`helpdesk_core::store::Store`] over a [`sqlx::PgPool`].
+//!
+//! ```no_run
+//! # async fn open() -> helpdesk_core::Result<()> {
+//! use std::sync::Arc;
+//! use helpdesk_core::store::Store;
+//!
+//! // Connects and applies the embedded migrations (`migrations/*.sql`).
+//! let store = helpdesk_postgres::PostgresStore::connect("postgres://localhost/helpdesk").await?;
+//! let store: Arc<dyn Store> = Arc::new(store);
+//! # Ok(()) }
+//! ```
+//!
+//! How it keeps the [`Store`](helpdesk_core::store::Store) contract:
+//! - [`commit`](helpdesk_core::store::Store::commit) is one transaction. It first locks the
+//!   tickets it updates (`SELECT ... FOR UPDATE`, in id order, so concurrent batches never
+//!   deadlock) and checks their versions, so of two updates from the same version exactly one
+//!   wins and the other gets `Conflict(StaleVersion)` with nothing written.
+//! - Unique values are unique constraints; their violations are `Conflict(Duplicate)` naming
+//!   the same field as the in-memory reference store. Full and short ticket numbers share one
+//!   namespace (the `ticket_numbers` table), as they do there.
+//! - Ticket numbers come from a PostgreSQL sequence: never repeated, gaps allowed.
+//! - Every filterable ticket field is a column, so a ticket list is one indexed query with
+//!   keyset pagination; messages, events and time entries read back in the order written.
+//! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
+//!   sqlx error as its source; a stored value that fails validation on the way back is one
+//!   with a [`CorruptValue`] source.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod connect;
+mod error;
+mod rows;
+mod store;
+#[doc(hidden)]
+pub mod testing;
+
+pub use connect::{MIGRATOR, PostgresStore};
+pub use error::CorruptValue;

@@ -59,7 +59,8 @@ impl std::fmt::Display for FieldKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum FieldValue {
-    /// Free text, up to 1,000 characters.
+    /// Free text, up to 1,000 characters, without control characters other than newlines
+    /// and tabs.
     Text(String),
     /// A whole number.
     Integer(i64),
@@ -80,6 +81,15 @@ impl FieldValue {
                 "custom_fields",
                 format!("{key}: text must not be empty"),
             )),
+            FieldValue::Text(t)
+                if t.chars()
+                    .any(|c| c.is_control() && !matches!(c, '\n' | '\t')) =>
+            {
+                Err(ValidationError::new(
+                    "custom_fields",
+                    format!("{key}: text must not contain control characters"),
+                ))
+            }
             _ => Ok(()),
         }
     }

@@ -32,7 +32,11 @@ use crate::error::Result;
 ///   stale one fails the whole batch with [`Error::Conflict`](crate::Error::Conflict).
 /// - Unique values (ticket ids and numbers, agent e-mails, customer e-mails and contract
 ///   numbers) that are taken give `Conflict` with [`ConflictKind::Duplicate`](crate::error::ConflictKind::Duplicate).
-/// - Reads return what was written, equal field by field (instants are whole microseconds).
+/// - Full and short ticket numbers share one namespace: no ticket's short number may equal
+///   another's full number.
+/// - Reads return what was written, equal field by field. Instants are whole microseconds
+///   (the [`Helpdesk`](crate::Helpdesk) truncates every instant with
+///   [`clock::to_micros`](crate::clock::to_micros)); finer instants do not round-trip.
 /// - Messages, events and time entries come back in the order they were written.
 /// - No method blocks the async runtime.
 #[async_trait]

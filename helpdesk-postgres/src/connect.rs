@@ -1,0 +1,70 @@
+//! Opening a store: connecting, and bringing the schema up to date.
+
+use helpdesk_core::Result;
+use sqlx::PgPool;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::error;
+
+/// The schema's versioned migrations (`migrations/*.sql`), embedded at build time.
+///
+/// Applied by [`PostgresStore::connect`] and [`PostgresStore::migrate`]; exposed so that a
+/// deployment can run them from its own tooling instead.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// A helpdesk kept in PostgreSQL, over a [`PgPool`].
+///
+/// Its tables live in the first schema of the connections' `search_path` (`public` unless the
+/// pool is configured otherwise), so several helpdesks can share a database, each in a
+/// schema of its own.
+///
+/// ```no_run
+/// # async fn open() -> helpdesk_core::Result<()> {
+/// use std::sync::Arc;
+/// use helpdesk_core::store::Store;
+/// use helpdesk_postgres::PostgresStore;
+///
+/// let store = PostgresStore::connect("postgres://helpdesk@localhost/helpdesk").await?;
+/// let store: Arc<dyn Store> = Arc::new(store);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pub(crate) pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` and applies any pending migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let store = Self::connect_without_migrating(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects to the database at `url` and leaves the schema as it is (for deployments
+    /// that migrate separately, e.g. with [`MIGRATOR`]).
+    pub async fn connect_without_migrating(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .connect(url)
+            .await
+            .map_err(helpdesk_core::Error::backend)?;
+        Ok(Self::from_pool(pool))
+    }
+
+    /// A store over an existing pool, as it is: no connection is made and nothing migrated.
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// Applies any pending migrations. Safe to call concurrently and repeatedly: the
+    /// migrator takes an advisory lock and skips what is applied.
+    pub async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await.map_err(error::migrate)
+    }
+
+    /// The pool underneath.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}

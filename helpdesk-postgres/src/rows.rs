@@ -1,0 +1,627 @@
+//! Rows and domain values, both ways.
+//!
+//! Reading goes through the domain's validated constructors (`Subject::parse`,
+//! `TicketNumber::new`, `Priority::from_rank`, serde for jsonb), so a stored value that is
+//! not valid becomes [`Error::Backend`] with a [`CorruptValue`](crate::CorruptValue) source
+//! instead of an invalid domain value. Writing turns every value into a bind parameter: the
+//! stable text forms of enums, `Priority::rank`, jsonb as serde's JSON text (cast to jsonb in
+//! SQL, and back to text when read).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::domain::{
+    Actor, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber, CustomFields,
+    Customer, CustomerId, Department, DepartmentId, Email, EventId, Language, Message, MessageBody,
+    MessageId, Minutes, Name, Phone, Priority, ServiceName, ShortNote, Signature, Status, Subject,
+    Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Version,
+    Visibility,
+};
+use helpdesk_core::error::BoxError;
+use helpdesk_core::{Error, Result};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::Query;
+use sqlx::{Postgres, Row};
+use uuid::Uuid;
+
+use crate::error::corrupt;
+
+/// A query whose parameters are bound one by one.
+pub(crate) type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
+
+// ---------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------
+
+/// Reads the columns of one row of `table`, turning failures into backend errors.
+struct Reader<'r> {
+    row: &'r PgRow,
+    table: &'static str,
+}
+
+impl<'r> Reader<'r> {
+    fn new(row: &'r PgRow, table: &'static str) -> Self {
+        Self { row, table }
+    }
+
+    /// A column as its Rust type; a decode failure is sqlx's own error.
+    fn get<T>(&self, column: &'static str) -> Result<T>
+    where
+        T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+    {
+        self.row.try_get(column).map_err(Error::backend)
+    }
+
+    /// A text column, parsed.
+    fn parse<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(String) -> Result<T, E>,
+    ) -> Result<T> {
+        let raw: String = self.get(column)?;
+        parse(raw).map_err(|e| self.corrupt(column, e))
+    }
+
+    /// A nullable text column, parsed when present.
+    fn parse_opt<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(String) -> Result<T, E>,
+    ) -> Result<Option<T>> {
+        let raw: Option<String> = self.get(column)?;
+        raw.map(parse)
+            .transpose()
+            .map_err(|e| self.corrupt(column, e))
+    }
+
+    fn corrupt(&self, column: &'static str, e: impl Into<BoxError>) -> Error {
+        corrupt(self.table, column, e)
+    }
+}
+
+/// An enum's serde text form (`"admin"` for `Role::Admin`), from its serialized value.
+fn serde_text(value: serde_json::Result<serde_json::Value>) -> Result<String> {
+    match value.map_err(Error::backend)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(Error::backend(format!(
+            "expected a unit enum to serialize as a string, got {other}"
+        ))),
+    }
+}
+
+/// The serde JSON text of a value, for a jsonb parameter.
+fn json(value: serde_json::Result<String>) -> Result<String> {
+    value.map_err(Error::backend)
+}
+
+/// Converts a non-negative domain count to a bigint parameter.
+fn to_i64(value: u64) -> Result<i64> {
+    i64::try_from(value).map_err(Error::backend)
+}
+
+/// The column list every ticket read selects (`t` is the tickets table).
+macro_rules! ticket_columns {
+    () => {
+        "t.id, t.number_full, t.number_short, t.subject, \
+     t.customer, t.department, t.assignee, t.status, t.priority, t.ticket_type, \
+     ARRAY(SELECT c.category FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories, \
+     t.service, t.custom_fields::text AS custom_fields, t.channel, t.internal, t.master, \
+     t.merged_into, t.follow_up_of, t.opened_by::text AS opened_by, t.created_at, \
+     t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.version"
+    };
+}
+pub(crate) use ticket_columns;
+
+/// A ticket from a row selected with [`ticket_columns!`].
+pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
+    let r = Reader::new(row, "tickets");
+    let full: String = r.get("number_full")?;
+    let short: String = r.get("number_short")?;
+    let number = TicketNumber::new(full, short).map_err(|e| r.corrupt("number_full", e))?;
+    let rank: i16 = r.get("priority")?;
+    let priority = Priority::from_rank(rank.into()).map_err(|e| r.corrupt("priority", e))?;
+    let categories: Vec<String> = r.get("categories")?;
+    let categories = categories
+        .into_iter()
+        .map(Category::parse)
+        .collect::<Result<BTreeSet<_>, _>>()
+        .map_err(|e| corrupt("ticket_categories", "category", e))?;
+    let version: i64 = r.get("version")?;
+    let version = u64::try_from(version).map_err(|e| r.corrupt("version", e))?;
+    let ticket_id = |column| -> Result<Option<TicketId>> {
+        Ok(r.get::<Option<Uuid>>(column)?.map(TicketId::from_uuid))
+    };
+    Ok(Ticket {
+        id: TicketId::from_uuid(r.get("id")?),
+        number,
+        subject: r.parse("subject", Subject::parse)?,
+        customer: r
+            .get::<Option<Uuid>>("customer")?
+            .map(CustomerId::from_uuid),
+        department: DepartmentId::from_uuid(r.get("department")?),
+        assignee: r.get::<Option<Uuid>>("assignee")?.map(AgentId::from_uuid),
+        status: r.parse("status", |s| s.parse::<Status>())?,
+        priority,
+        ticket_type: r.parse("ticket_type", |s| s.parse::<TicketType>())?,
+        categories,
+        service: r.parse_opt("service", ServiceName::parse)?,
+        custom_fields: r.parse("custom_fields", |s| {
+            serde_json::from_str::<CustomFields>(&s)
+        })?,
+        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        internal: r.get("internal")?,
+        master: ticket_id("master")?,
+        merged_into: ticket_id("merged_into")?,
+        follow_up_of: ticket_id("follow_up_of")?,
+        opened_by: r.parse("opened_by", |s| serde_json::from_str::<Actor>(&s))?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        first_response_at: r.get("first_response_at")?,
+        resolved_at: r.get("resolved_at")?,
+        closed_at: r.get("closed_at")?,
+        version: Version::new(version),
+    })
+}
+
+/// The column list of department reads.
+macro_rules! department_columns {
+    () => {
+        "id, name, follow_up, active, created_at"
+    };
+}
+pub(crate) use department_columns;
+
+/// A department from a row selected with [`department_columns!`].
+pub(crate) fn department(row: &PgRow) -> Result<Department> {
+    let r = Reader::new(row, "departments");
+    Ok(Department {
+        id: DepartmentId::from_uuid(r.get("id")?),
+        name: r.parse("name", Name::parse)?,
+        follow_up: r.parse("follow_up", |s| s.parse())?,
+        active: r.get("active")?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+/// The column list of agent reads.
+macro_rules! agent_columns {
+    () => {
+        "id, name, email, role, signature, active, departments::text AS departments, created_at"
+    };
+}
+pub(crate) use agent_columns;
+
+/// An agent from a row selected with [`agent_columns!`].
+pub(crate) fn agent(row: &PgRow) -> Result<Agent> {
+    let r = Reader::new(row, "agents");
+    Ok(Agent {
+        id: AgentId::from_uuid(r.get("id")?),
+        name: r.parse("name", Name::parse)?,
+        email: r.parse("email", |s| Email::parse(&s))?,
+        role: r.parse("role", |s| {
+            serde_json::from_value(serde_json::Value::String(s))
+        })?,
+        signature: r.parse("signature", Signature::parse)?,
+        active: r.get("active")?,
+        departments: r.parse("departments", |s| serde_json::from_str(&s))?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+/// The column list of customer reads.
+macro_rules! customer_columns {
+    () => {
+        "id, kind, name, email, phone, contract_number, \
+     address, custom_fields::text AS custom_fields, language, access_enabled, created_at"
+    };
+}
+pub(crate) use customer_columns;
+
+/// A customer from a row selected with [`customer_columns!`].
+pub(crate) fn customer(row: &PgRow) -> Result<Customer> {
+    let r = Reader::new(row, "customers");
+    Ok(Customer {
+        id: CustomerId::from_uuid(r.get("id")?),
+        kind: r.parse("kind", |s| {
+            serde_json::from_value(serde_json::Value::String(s))
+        })?,
+        name: r.parse("name", Name::parse)?,
+        email: r.parse_opt("email", |s| Email::parse(&s))?,
+        phone: r.parse_opt("phone", |s| Phone::parse(&s))?,
+        contract_number: r.parse_opt("contract_number", ContractNumber::parse)?,
+        address: r.parse_opt("address", helpdesk_core::domain::Address::parse)?,
+        custom_fields: r.parse("custom_fields", |s| {
+            serde_json::from_str::<CustomFields>(&s)
+        })?,
+        language: r.parse_opt("language", |s| {
+            serde_json::from_value::<Language>(serde_json::Value::String(s))
+        })?,
+        access_enabled: r.get("access_enabled")?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+/// The column list of message reads.
+macro_rules! message_columns {
+    () => {
+        "id, ticket_id, author::text AS author, visibility, \
+     channel, body, attachments::text AS attachments, created_at"
+    };
+}
+pub(crate) use message_columns;
+
+/// A message from a row selected with [`message_columns!`].
+pub(crate) fn message(row: &PgRow) -> Result<Message> {
+    let r = Reader::new(row, "messages");
+    Ok(Message {
+        id: MessageId::from_uuid(r.get("id")?),
+        ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
+        author: r.parse("author", |s| serde_json::from_str::<Actor>(&s))?,
+        visibility: r.parse("visibility", |s| {
+            serde_json::from_value::<Visibility>(serde_json::Value::String(s))
+        })?,
+        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        body: r.parse("body", MessageBody::parse)?,
+        attachments: r.parse("attachments", |s| {
+            serde_json::from_str::<Vec<Attachment>>(&s)
+        })?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+/// The column list of event reads.
+macro_rules! event_columns {
+    () => {
+        "id, ticket_id, actor::text AS actor, at, change::text AS change"
+    };
+}
+pub(crate) use event_columns;
+
+/// An event from a row selected with [`event_columns!`].
+pub(crate) fn event(row: &PgRow) -> Result<TicketEvent> {
+    let r = Reader::new(row, "ticket_events");
+    Ok(TicketEvent {
+        id: EventId::from_uuid(r.get("id")?),
+        ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
+        actor: r.parse("actor", |s| serde_json::from_str::<Actor>(&s))?,
+        at: r.get("at")?,
+        change: r.parse("change", |s| serde_json::from_str::<Change>(&s))?,
+    })
+}
+
+/// The column list of time entry reads.
+macro_rules! time_entry_columns {
+    () => {
+        "id, ticket_id, agent, minutes, billable, note, created_at"
+    };
+}
+pub(crate) use time_entry_columns;
+
+/// A time entry from a row selected with [`time_entry_columns!`].
+pub(crate) fn time_entry(row: &PgRow) -> Result<TimeEntry> {
+    let r = Reader::new(row, "time_entries");
+    let minutes: i32 = r.get("minutes")?;
+    let minutes = u32::try_from(minutes)
+        .map_err(BoxError::from)
+        .and_then(|m| Minutes::new(m).map_err(BoxError::from))
+        .map_err(|e| r.corrupt("minutes", e))?;
+    Ok(TimeEntry {
+        id: TimeEntryId::from_uuid(r.get("id")?),
+        ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
+        agent: AgentId::from_uuid(r.get("agent")?),
+        minutes,
+        billable: r.get("billable")?,
+        note: r.parse("note", ShortNote::parse)?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------
+
+/// Inserts a ticket; parameters bound by [`bind_ticket`].
+pub(crate) const INSERT_TICKET: &str = "INSERT INTO tickets (id, number_full, number_short, \
+     subject, customer, department, assignee, status, priority, ticket_type, service, \
+     custom_fields, channel, internal, master, merged_into, follow_up_of, opened_by, \
+     created_at, updated_at, first_response_at, resolved_at, closed_at, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, \
+     $17, $18::jsonb, $19, $20, $21, $22, $23, $24)";
+
+/// Replaces a ticket's state (the caller has checked and locked its version and number,
+/// which never changes); parameters bound by [`bind_ticket`].
+pub(crate) const UPDATE_TICKET: &str = "UPDATE tickets SET subject = $4, customer = $5, \
+     department = $6, assignee = $7, status = $8, priority = $9, ticket_type = $10, \
+     service = $11, custom_fields = $12::jsonb, channel = $13, internal = $14, master = $15, \
+     merged_into = $16, follow_up_of = $17, opened_by = $18::jsonb, created_at = $19, \
+     updated_at = $20, first_response_at = $21, resolved_at = $22, closed_at = $23, \
+     version = $24 WHERE id = $1 AND number_full = $2 AND number_short = $3";
+
+/// Binds a ticket's 24 columns as `$1..$24`, in the order of [`INSERT_TICKET`] and
+/// [`UPDATE_TICKET`].
+pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<'q>> {
+    let custom_fields = json(serde_json::to_string(&t.custom_fields))?;
+    let opened_by = json(serde_json::to_string(&t.opened_by))?;
+    let version = to_i64(t.version.get())?;
+    Ok(query
+        .bind(t.id.as_uuid())
+        .bind(t.number.full().to_owned())
+        .bind(t.number.short().to_owned())
+        .bind(t.subject.as_str().to_owned())
+        .bind(t.customer.map(|c| c.as_uuid()))
+        .bind(t.department.as_uuid())
+        .bind(t.assignee.map(|a| a.as_uuid()))
+        .bind(t.status.as_str())
+        .bind(t.priority.rank())
+        .bind(t.ticket_type.as_str().to_owned())
+        .bind(t.service.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(custom_fields)
+        .bind(t.channel.as_str())
+        .bind(t.internal)
+        .bind(t.master.map(|m| m.as_uuid()))
+        .bind(t.merged_into.map(|m| m.as_uuid()))
+        .bind(t.follow_up_of.map(|m| m.as_uuid()))
+        .bind(opened_by)
+        .bind(t.created_at)
+        .bind(t.updated_at)
+        .bind(t.first_response_at)
+        .bind(t.resolved_at)
+        .bind(t.closed_at)
+        .bind(version))
+}
+
+/// Upserts a department: `$1..$5`.
+pub(crate) const PUT_DEPARTMENT: &str = "INSERT INTO departments (id, name, follow_up, active, \
+     created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
+     name = EXCLUDED.name, follow_up = EXCLUDED.follow_up, active = EXCLUDED.active, \
+     created_at = EXCLUDED.created_at";
+
+/// Binds a department for [`PUT_DEPARTMENT`].
+pub(crate) fn bind_department<'q>(query: PgQuery<'q>, d: &Department) -> PgQuery<'q> {
+    query
+        .bind(d.id.as_uuid())
+        .bind(d.name.as_str().to_owned())
+        .bind(d.follow_up.as_str())
+        .bind(d.active)
+        .bind(d.created_at)
+}
+
+/// Upserts an agent: `$1..$8`.
+pub(crate) const PUT_AGENT: &str = "INSERT INTO agents (id, name, email, role, signature, \
+     active, departments, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) \
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, \
+     role = EXCLUDED.role, signature = EXCLUDED.signature, active = EXCLUDED.active, \
+     departments = EXCLUDED.departments, created_at = EXCLUDED.created_at";
+
+/// Binds an agent for [`PUT_AGENT`].
+pub(crate) fn bind_agent<'q>(query: PgQuery<'q>, a: &Agent) -> Result<PgQuery<'q>> {
+    let role = serde_text(serde_json::to_value(a.role))?;
+    let departments = json(serde_json::to_string(&a.departments))?;
+    Ok(query
+        .bind(a.id.as_uuid())
+        .bind(a.name.as_str().to_owned())
+        .bind(a.email.as_str().to_owned())
+        .bind(role)
+        .bind(a.signature.as_str().to_owned())
+        .bind(a.active)
+        .bind(departments)
+        .bind(a.created_at))
+}
+
+/// Upserts a customer: `$1..$11`.
+pub(crate) const PUT_CUSTOMER: &str = "INSERT INTO customers (id, kind, name, email, phone, \
+     contract_number, address, custom_fields, language, access_enabled, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) \
+     ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, \
+     email = EXCLUDED.email, phone = EXCLUDED.phone, \
+     contract_number = EXCLUDED.contract_number, address = EXCLUDED.address, \
+     custom_fields = EXCLUDED.custom_fields, language = EXCLUDED.language, \
+     access_enabled = EXCLUDED.access_enabled, created_at = EXCLUDED.created_at";
+
+/// Binds a customer for [`PUT_CUSTOMER`].
+pub(crate) fn bind_customer<'q>(query: PgQuery<'q>, c: &Customer) -> Result<PgQuery<'q>> {
+    let kind = serde_text(serde_json::to_value(c.kind))?;
+    let custom_fields = json(serde_json::to_string(&c.custom_fields))?;
+    let language = c
+        .language
+        .map(|l| serde_text(serde_json::to_value(l)))
+        .transpose()?;
+    Ok(query
+        .bind(c.id.as_uuid())
+        .bind(kind)
+        .bind(c.name.as_str().to_owned())
+        .bind(c.email.as_ref().map(|e| e.as_str().to_owned()))
+        .bind(c.phone.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(c.contract_number.as_ref().map(|n| n.as_str().to_owned()))
+        .bind(c.address.as_ref().map(|a| a.as_str().to_owned()))
+        .bind(custom_fields)
+        .bind(language)
+        .bind(c.access_enabled)
+        .bind(c.created_at))
+}
+
+/// The serde text form of [`Visibility::Public`], for filtering messages.
+pub(crate) fn public_visibility() -> Result<String> {
+    serde_text(serde_json::to_value(Visibility::Public))
+}
+
+/// The categories of a batch's tickets, as parallel arrays for `UNNEST`.
+#[derive(Debug, Default)]
+pub(crate) struct CategoryColumns {
+    pub(crate) ticket_id: Vec<Uuid>,
+    pub(crate) category: Vec<String>,
+}
+
+impl CategoryColumns {
+    /// Adds a ticket's categories.
+    pub(crate) fn push(&mut self, ticket: &Ticket) {
+        for c in &ticket.categories {
+            self.ticket_id.push(ticket.id.as_uuid());
+            self.category.push(c.as_str().to_owned());
+        }
+    }
+
+    /// Inserts them all.
+    pub(crate) const INSERT: &str = "INSERT INTO ticket_categories (ticket_id, category) \
+         SELECT * FROM UNNEST($1::uuid[], $2::text[])";
+
+    /// Binds them for [`Self::INSERT`].
+    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
+        query.bind(self.ticket_id).bind(self.category)
+    }
+}
+
+/// A batch's new messages, as parallel arrays for `UNNEST`, in the order written.
+#[derive(Debug, Default)]
+pub(crate) struct MessageColumns {
+    id: Vec<Uuid>,
+    ticket_id: Vec<Uuid>,
+    author: Vec<String>,
+    visibility: Vec<String>,
+    channel: Vec<String>,
+    body: Vec<String>,
+    attachments: Vec<String>,
+    created_at: Vec<DateTime<Utc>>,
+}
+
+impl MessageColumns {
+    /// Adds a message.
+    pub(crate) fn push(&mut self, m: &Message) -> Result<()> {
+        self.id.push(m.id.as_uuid());
+        self.ticket_id.push(m.ticket_id.as_uuid());
+        self.author.push(json(serde_json::to_string(&m.author))?);
+        self.visibility
+            .push(serde_text(serde_json::to_value(m.visibility))?);
+        self.channel.push(m.channel.as_str().to_owned());
+        self.body.push(m.body.as_str().to_owned());
+        self.attachments
+            .push(json(serde_json::to_string(&m.attachments))?);
+        self.created_at.push(m.created_at);
+        Ok(())
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// Inserts them all, in order (so `seq` follows the order written).
+    pub(crate) const INSERT: &str = "INSERT INTO messages (id, ticket_id, author, visibility, \
+         channel, body, attachments, created_at) \
+         SELECT id, ticket_id, author::jsonb, visibility, channel, body, attachments::jsonb, \
+         created_at FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], \
+         $6::text[], $7::text[], $8::timestamptz[]) WITH ORDINALITY \
+         AS m(id, ticket_id, author, visibility, channel, body, attachments, created_at, n) \
+         ORDER BY n";
+
+    /// Binds them for [`Self::INSERT`].
+    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
+        query
+            .bind(self.id)
+            .bind(self.ticket_id)
+            .bind(self.author)
+            .bind(self.visibility)
+            .bind(self.channel)
+            .bind(self.body)
+            .bind(self.attachments)
+            .bind(self.created_at)
+    }
+}
+
+/// A batch's new events, as parallel arrays for `UNNEST`, in the order written.
+#[derive(Debug, Default)]
+pub(crate) struct EventColumns {
+    id: Vec<Uuid>,
+    ticket_id: Vec<Uuid>,
+    kind: Vec<String>,
+    actor: Vec<String>,
+    at: Vec<DateTime<Utc>>,
+    change: Vec<String>,
+}
+
+impl EventColumns {
+    /// Adds an event.
+    pub(crate) fn push(&mut self, e: &TicketEvent) -> Result<()> {
+        self.id.push(e.id.as_uuid());
+        self.ticket_id.push(e.ticket_id.as_uuid());
+        self.kind.push(e.change.kind().to_owned());
+        self.actor.push(json(serde_json::to_string(&e.actor))?);
+        self.at.push(e.at);
+        self.change.push(json(serde_json::to_string(&e.change))?);
+        Ok(())
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// Inserts them all, in order.
+    pub(crate) const INSERT: &str = "INSERT INTO ticket_events (id, ticket_id, kind, actor, at, \
+         change) SELECT id, ticket_id, kind, actor::jsonb, at, change::jsonb \
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], \
+         $6::text[]) WITH ORDINALITY AS e(id, ticket_id, kind, actor, at, change, n) \
+         ORDER BY n";
+
+    /// Binds them for [`Self::INSERT`].
+    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
+        query
+            .bind(self.id)
+            .bind(self.ticket_id)
+            .bind(self.kind)
+            .bind(self.actor)
+            .bind(self.at)
+            .bind(self.change)
+    }
+}
+
+/// A batch's new time entries, as parallel arrays for `UNNEST`, in the order written.
+#[derive(Debug, Default)]
+pub(crate) struct TimeEntryColumns {
+    id: Vec<Uuid>,
+    ticket_id: Vec<Uuid>,
+    agent: Vec<Uuid>,
+    minutes: Vec<i32>,
+    billable: Vec<bool>,
+    note: Vec<String>,
+    created_at: Vec<DateTime<Utc>>,
+}
+
+impl TimeEntryColumns {
+    /// Adds a time entry.
+    pub(crate) fn push(&mut self, e: &TimeEntry) -> Result<()> {
+        self.id.push(e.id.as_uuid());
+        self.ticket_id.push(e.ticket_id.as_uuid());
+        self.agent.push(e.agent.as_uuid());
+        self.minutes
+            .push(i32::try_from(e.minutes.get()).map_err(Error::backend)?);
+        self.billable.push(e.billable);
+        self.note.push(e.note.as_str().to_owned());
+        self.created_at.push(e.created_at);
+        Ok(())
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// Inserts them all, in order.
+    pub(crate) const INSERT: &str = "INSERT INTO time_entries (id, ticket_id, agent, minutes, \
+         billable, note, created_at) SELECT id, ticket_id, agent, minutes, billable, note, \
+         created_at FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::bool[], \
+         $6::text[], $7::timestamptz[]) WITH ORDINALITY \
+         AS e(id, ticket_id, agent, minutes, billable, note, created_at, n) ORDER BY n";
+
+    /// Binds them for [`Self::INSERT`].
+    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
+        query
+            .bind(self.id)
+            .bind(self.ticket_id)
+            .bind(self.agent)
+            .bind(self.minutes)
+            .bind(self.billable)
+            .bind(self.note)
+            .bind(self.created_at)
+    }
+}
