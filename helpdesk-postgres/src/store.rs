@@ -1,6 +1,6 @@
 //! [`Store`] for [`PostgresStore`]: the SQL behind every method.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -152,6 +152,7 @@ impl Store for PostgresStore {
     }
 
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
+        batch.check_shape()?;
         if batch.writes.is_empty() {
             return Ok(());
         }
@@ -193,16 +194,9 @@ impl Store for PostgresStore {
 
         // The writes in order, each checked as the reference checks it, so that the first
         // failing write is the one reported; any failure rolls everything back.
-        let mut seen = HashSet::with_capacity(batch.writes.len());
         let mut children = Children::default();
         for write in &batch.writes {
             let t = &write.ticket;
-            if !seen.insert(t.id) {
-                return Err(Error::validation(
-                    "batch",
-                    "a ticket may appear only once in a batch",
-                ));
-            }
             children.push(write)?;
             match write.expected {
                 Some(expected) => {
@@ -450,23 +444,9 @@ struct Children {
 }
 
 impl Children {
-    /// Adds a write's categories, messages, events and time entries, which must all belong
-    /// to its ticket.
+    /// Adds a write's categories, messages, events and time entries (the batch's shape is
+    /// checked before).
     fn push(&mut self, write: &TicketWrite) -> Result<()> {
-        let id = write.ticket.id;
-        let foreign = write
-            .messages
-            .iter()
-            .map(|m| m.ticket_id)
-            .chain(write.events.iter().map(|e| e.ticket_id))
-            .chain(write.time_entries.iter().map(|e| e.ticket_id))
-            .any(|t| t != id);
-        if foreign {
-            return Err(Error::validation(
-                "ticket_id",
-                "messages, events and time entries must belong to their write's ticket",
-            ));
-        }
         self.categories.push(&write.ticket);
         for m in &write.messages {
             self.messages.push(m)?;

@@ -412,7 +412,7 @@ async fn batch_errors_are_the_references_in_write_order() {
     assert_eq!(describe(&e.unwrap_err()), "invalid number");
     let e = p.commit(WriteBatch::one(renumbered(Version::FIRST))).await;
     assert_eq!(describe(&e.unwrap_err()), "invalid number");
-    // Pure checks of a later write do not overtake an earlier write's conflict.
+    // The batch's shape is checked before any stored state, whatever the order of writes.
     let mut stray = message(&p.b, "stray", Visibility::Public);
     stray.ticket_id = p.a.id;
     let stray_b = TicketWrite::update(p.b.version, changed(&p.b, at, |_| {})).with_message(stray);
@@ -421,7 +421,7 @@ async fn batch_errors_are_the_references_in_write_order() {
             writes: vec![taken_number(), stray_b.clone()],
         })
         .await;
-    assert_eq!(describe(&e.unwrap_err()), "duplicate ticket number");
+    assert_eq!(describe(&e.unwrap_err()), "invalid ticket_id");
     let e = p
         .commit(WriteBatch {
             writes: vec![stray_b, taken_number()],

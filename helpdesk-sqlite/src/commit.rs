@@ -26,7 +26,6 @@ struct WriteRows {
 
 impl WriteRows {
     fn new(write: &TicketWrite) -> Outcome<Self> {
-        belongs_to_ticket(write)?;
         Ok(Self {
             expected: write.expected,
             ticket: TicketRow::new(&write.ticket)?,
@@ -45,25 +44,9 @@ impl WriteRows {
     }
 }
 
-/// Messages, events and time entries are filed under their own ticket, so each write may
-/// only carry its ticket's.
-fn belongs_to_ticket(write: &TicketWrite) -> Outcome<()> {
-    let id = write.ticket.id;
-    let stray = write.messages.iter().any(|m| m.ticket_id != id)
-        || write.events.iter().any(|e| e.ticket_id != id)
-        || write.time_entries.iter().any(|e| e.ticket_id != id);
-    if stray {
-        return Err(Error::validation(
-            "ticket_id",
-            "a write's messages, events and time entries must belong to its ticket",
-        )
-        .into());
-    }
-    Ok(())
-}
-
 /// Writes `batch` atomically.
 pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
+    batch.check_shape()?;
     let rows = batch
         .writes
         .iter()
@@ -81,14 +64,8 @@ pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
 /// Checks every write against the state before the batch; changes nothing.
 fn check(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<()> {
     let mut new_numbers: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
     for write in &batch.writes {
         let t = &write.ticket;
-        if !seen.insert(t.id) {
-            return Err(
-                Error::validation("batch", "a ticket may appear only once in a batch").into(),
-            );
-        }
         match write.expected {
             None => {
                 if stored_version(tx, t.id)?.is_some() {

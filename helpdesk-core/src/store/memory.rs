@@ -61,29 +61,10 @@ impl MemoryStore {
 impl Inner {
     /// Checks a whole batch against the current state without changing anything.
     fn check(&self, batch: &WriteBatch) -> Result<()> {
+        batch.check_shape()?;
         let mut new_numbers: Vec<&str> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
         for write in &batch.writes {
             let t = &write.ticket;
-            if !seen.insert(t.id) {
-                return Err(Error::validation(
-                    "batch",
-                    "a ticket may appear only once in a batch",
-                ));
-            }
-            let foreign = write
-                .messages
-                .iter()
-                .map(|m| m.ticket_id)
-                .chain(write.events.iter().map(|e| e.ticket_id))
-                .chain(write.time_entries.iter().map(|e| e.ticket_id))
-                .any(|id| id != t.id);
-            if foreign {
-                return Err(Error::validation(
-                    "ticket_id",
-                    "messages, events and time entries must belong to their write's ticket",
-                ));
-            }
             match write.expected {
                 None => {
                     if self.tickets.contains_key(&t.id) {

@@ -69,6 +69,36 @@ pub struct WriteBatch {
 }
 
 impl WriteBatch {
+    /// Checks the rules a batch must keep whatever the stored state: each ticket at most
+    /// once, and every message, event and time entry filed under its own write's ticket.
+    /// Every store calls this before looking at its state, so all report the same error.
+    pub fn check_shape(&self) -> crate::Result<()> {
+        let mut seen = std::collections::HashSet::with_capacity(self.writes.len());
+        for write in &self.writes {
+            let id = write.ticket.id;
+            if !seen.insert(id) {
+                return Err(crate::Error::validation(
+                    "batch",
+                    "a ticket may appear only once in a batch",
+                ));
+            }
+            let foreign = write
+                .messages
+                .iter()
+                .map(|m| m.ticket_id)
+                .chain(write.events.iter().map(|e| e.ticket_id))
+                .chain(write.time_entries.iter().map(|e| e.ticket_id))
+                .any(|t| t != id);
+            if foreign {
+                return Err(crate::Error::validation(
+                    "ticket_id",
+                    "messages, events and time entries must belong to their write's ticket",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A batch of one write.
     pub fn one(write: TicketWrite) -> Self {
         Self {
