@@ -13,6 +13,7 @@ pub mod error;
 pub mod machine;
 pub mod policy;
 pub mod render;
+pub mod search;
 pub mod store;
 
 pub use error::{Error, Result};

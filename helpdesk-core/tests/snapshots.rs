@@ -33,6 +33,7 @@ async fn a_tickets_history_renders_in_english_and_russian() {
             ivan,
             Command::AskCustomer {
                 body: body("Ce culoare are LED-ul?"),
+                until: None,
             },
         ),
         (
@@ -122,6 +123,23 @@ fn main_types_serialize_to_stable_json() {
         first_response_at: Some(at("2026-01-05T09:10:00Z")),
         resolved_at: Some(at("2026-01-05T10:00:00Z")),
         closed_at: Some(at("2026-01-05T10:30:00.123456Z")),
+        waiting_since: None,
+        timers: Timers {
+            sla_policy: Some("organisations".into()),
+            clocks: vec![SlaClock {
+                target: SlaTarget::Resolution,
+                budget_secs: 8 * 3600,
+                spent_secs: 3 * 3600,
+                running_since: None,
+                due_at: None,
+                warn_at: None,
+                warned: false,
+                stopped: true,
+                outcome: Some(SlaOutcome::Met),
+            }],
+            ..Timers::default()
+        },
+        next_due_at: None,
         version: Version::new(7),
     };
     insta::assert_json_snapshot!("ticket_json", ticket);

@@ -23,6 +23,8 @@
 //! - Ticket numbers come from a PostgreSQL sequence: never repeated, gaps allowed.
 //! - Every filterable ticket field is a column, so a ticket list is one indexed query with
 //!   keyset pagination; messages, events and time entries read back in the order written.
+//! - Due tickets are a range scan of a partial index holding only tickets with a
+//!   `next_due_at`, so finding them costs what they are, not what the whole table is.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
 //!   sqlx error as its source; a stored value that fails validation on the way back is one
 //!   with a [`CorruptValue`] source.

@@ -14,8 +14,8 @@ use helpdesk_core::domain::{
     Actor, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber, CustomFields,
     Customer, CustomerId, Department, DepartmentId, Email, EventId, Language, Message, MessageBody,
     MessageId, Minutes, Name, Phone, Priority, ServiceName, ShortNote, Signature, Status, Subject,
-    Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Version,
-    Visibility,
+    Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers,
+    Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::{Error, Result};
@@ -107,7 +107,8 @@ macro_rules! ticket_columns {
      ARRAY(SELECT c.category FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories, \
      t.service, t.custom_fields::text AS custom_fields, t.channel, t.internal, t.master, \
      t.merged_into, t.follow_up_of, t.opened_by::text AS opened_by, t.created_at, \
-     t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.version"
+     t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.waiting_since, \
+     t.timers::text AS timers, t.next_due_at, t.version"
     };
 }
 pub(crate) use ticket_columns;
@@ -159,6 +160,9 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         first_response_at: r.get("first_response_at")?,
         resolved_at: r.get("resolved_at")?,
         closed_at: r.get("closed_at")?,
+        waiting_since: r.get("waiting_since")?,
+        timers: r.parse("timers", |s| serde_json::from_str::<Timers>(&s))?,
+        next_due_at: r.get("next_due_at")?,
         version: Version::new(version),
     })
 }
@@ -324,9 +328,10 @@ pub(crate) fn time_entry(row: &PgRow) -> Result<TimeEntry> {
 pub(crate) const INSERT_TICKET: &str = "INSERT INTO tickets (id, number_full, number_short, \
      subject, customer, department, assignee, status, priority, ticket_type, service, \
      custom_fields, channel, internal, master, merged_into, follow_up_of, opened_by, \
-     created_at, updated_at, first_response_at, resolved_at, closed_at, version) \
+     created_at, updated_at, first_response_at, resolved_at, closed_at, waiting_since, \
+     timers, next_due_at, version) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, \
-     $17, $18::jsonb, $19, $20, $21, $22, $23, $24)";
+     $17, $18::jsonb, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27)";
 
 /// Replaces a ticket's state (the caller has checked and locked its version and number,
 /// which never changes); parameters bound by [`bind_ticket`].
@@ -335,13 +340,15 @@ pub(crate) const UPDATE_TICKET: &str = "UPDATE tickets SET subject = $4, custome
      service = $11, custom_fields = $12::jsonb, channel = $13, internal = $14, master = $15, \
      merged_into = $16, follow_up_of = $17, opened_by = $18::jsonb, created_at = $19, \
      updated_at = $20, first_response_at = $21, resolved_at = $22, closed_at = $23, \
-     version = $24 WHERE id = $1 AND number_full = $2 AND number_short = $3";
+     waiting_since = $24, timers = $25::jsonb, next_due_at = $26, version = $27 \
+     WHERE id = $1 AND number_full = $2 AND number_short = $3";
 
-/// Binds a ticket's 24 columns as `$1..$24`, in the order of [`INSERT_TICKET`] and
+/// Binds a ticket's 27 columns as `$1..$27`, in the order of [`INSERT_TICKET`] and
 /// [`UPDATE_TICKET`].
 pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<'q>> {
     let custom_fields = json(serde_json::to_string(&t.custom_fields))?;
     let opened_by = json(serde_json::to_string(&t.opened_by))?;
+    let timers = json(serde_json::to_string(&t.timers))?;
     let version = to_i64(t.version.get())?;
     Ok(query
         .bind(t.id.as_uuid())
@@ -367,6 +374,9 @@ pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<
         .bind(t.first_response_at)
         .bind(t.resolved_at)
         .bind(t.closed_at)
+        .bind(t.waiting_since)
+        .bind(timers)
+        .bind(t.next_due_at)
         .bind(version))
 }
 

@@ -340,6 +340,22 @@ impl Store for PostgresStore {
         Ok(page.into_page(tickets))
     }
 
+    async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
+        // A range scan of the partial index tickets_due_idx, which holds only tickets with
+        // something due and gives the order. For stored (whole-microsecond) instants,
+        // `x <= now` and `x <= floor(now)` agree; flooring here does not depend on how the
+        // driver rounds sub-microsecond parts.
+        sqlx::query(DUE_TICKETS)
+            .bind(to_micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::ticket)
+            .collect()
+    }
+
     async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>> {
         sqlx::query(concat!(
             "SELECT ",
@@ -500,26 +516,46 @@ fn push_range(query: &mut QueryBuilder<Postgres>, column: &str, range: &TimeRang
     }
 }
 
+/// Due tickets: `$1` is the (whole-microsecond) instant, `$2` the limit.
+const DUE_TICKETS: &str = concat!(
+    "SELECT ",
+    ticket_columns!(),
+    " FROM tickets t WHERE t.next_due_at IS NOT NULL AND t.next_due_at <= $1 \
+     ORDER BY t.next_due_at, t.id LIMIT $2"
+);
+
+/// The first column of the Waiting order, exactly as `tickets_waiting_idx` spells it (so
+/// that the planner matches it to the index): `waiting_since`, with 'infinity' for tickets
+/// nobody waits on, which puts them last (no real instant is 'infinity').
+const WAITING_KEY: &str = "COALESCE(t.waiting_since, 'infinity'::timestamptz)";
+
 /// The one query for a page of a ticket list: [`TicketFilter::matches`] as a `WHERE` clause,
 /// the keyset condition of [`Cursor::precedes`](helpdesk_core::store::Cursor::precedes), the
 /// order of [`PageRequest::sort`], and one row more than the page holds.
 fn list_query(filter: &TicketFilter, page: &PageRequest) -> QueryBuilder<Postgres> {
-    let mut q = QueryBuilder::new(concat!(
+    let mut q = QueryBuilder::new("");
+    push_list_query(&mut q, filter, page);
+    q
+}
+
+/// Appends [`list_query`]'s SQL and parameters to `q` (after an `EXPLAIN`, in tests).
+fn push_list_query(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter, page: &PageRequest) {
+    q.push(concat!(
         "SELECT ",
         ticket_columns!(),
         " FROM tickets t WHERE TRUE"
     ));
     if let Some(statuses) = &filter.statuses {
         let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-        push_any(&mut q, "t.status", statuses);
+        push_any(q, "t.status", statuses);
     }
     if let Some(departments) = &filter.departments {
         let ids: Vec<Uuid> = departments.iter().map(|d| d.as_uuid()).collect();
-        push_any(&mut q, "t.department", ids);
+        push_any(q, "t.department", ids);
     }
     if let Some(priorities) = &filter.priorities {
         let ranks: Vec<i16> = priorities.iter().map(|p| p.rank()).collect();
-        push_any(&mut q, "t.priority", ranks);
+        push_any(q, "t.priority", ranks);
     }
     match filter.assignee {
         None => {}
@@ -551,8 +587,8 @@ fn list_query(filter: &TicketFilter, page: &PageRequest) -> QueryBuilder<Postgre
     if let Some(internal) = filter.internal {
         q.push(" AND t.internal = ").push_bind(internal);
     }
-    push_range(&mut q, "t.created_at", &filter.created);
-    push_range(&mut q, "t.updated_at", &filter.updated);
+    push_range(q, "t.created_at", &filter.created);
+    push_range(q, "t.updated_at", &filter.updated);
 
     if let Some(cursor) = page.cursor() {
         match cursor.order() {
@@ -577,14 +613,25 @@ fn list_query(filter: &TicketFilter, page: &PageRequest) -> QueryBuilder<Postgre
                     .push_bind(cursor.id().as_uuid())
                     .push("))");
             }
+            TicketOrder::Waiting => {
+                // One row value in the order of `tickets_waiting_idx`, tickets nobody waits
+                // on as 'infinity' (no real instant is), so that the index scan starts at
+                // the cursor whether or not its ticket waits.
+                q.push(" AND (").push(WAITING_KEY).push(", t.id) > (");
+                match cursor.waiting_since() {
+                    Some(since) => q.push_bind(since),
+                    None => q.push("'infinity'::timestamptz"),
+                };
+                q.push(", ").push_bind(cursor.id().as_uuid()).push(")");
+            }
         }
     }
-    q.push(match page.order() {
-        TicketOrder::LastUpdate => " ORDER BY t.updated_at DESC, t.id DESC",
-        TicketOrder::Priority => " ORDER BY t.priority DESC, t.updated_at, t.id",
-    });
+    match page.order() {
+        TicketOrder::LastUpdate => q.push(" ORDER BY t.updated_at DESC, t.id DESC"),
+        TicketOrder::Priority => q.push(" ORDER BY t.priority DESC, t.updated_at, t.id"),
+        TicketOrder::Waiting => q.push(" ORDER BY ").push(WAITING_KEY).push(", t.id"),
+    };
     q.push(" LIMIT ").push_bind(i64::from(page.limit()) + 1);
-    q
 }
 
 #[cfg(test)]
@@ -621,5 +668,167 @@ mod tests {
             sql.ends_with("ORDER BY t.priority DESC, t.updated_at, t.id LIMIT $3"),
             "{sql}"
         );
+    }
+
+    /// The plans of due tickets and of the waiting order on a real server: scans of their
+    /// indexes, never of the table, and ordered index scans (no sort) for a page of the
+    /// waiting order and for a small limit of many due tickets.
+    mod plans {
+        use std::collections::BTreeSet;
+
+        use helpdesk_core::domain::{
+            Actor, Channel, CustomFields, Subject, TicketNumber, TicketType, Timers,
+        };
+        use helpdesk_core::store::Cursor;
+        use sqlx::AssertSqlSafe;
+
+        use super::*;
+        use crate::testing;
+
+        fn at(minutes: i64) -> DateTime<Utc> {
+            "2026-01-05T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + TimeDelta::minutes(minutes)
+        }
+
+        fn ticket(i: u64) -> Ticket {
+            let customer = CustomerId::new();
+            // A fifth have something due (a pending reminder), a few of them early.
+            let due = (i.is_multiple_of(5)).then(|| at((i % 700) as i64));
+            Ticket {
+                id: TicketId::new(),
+                number: TicketNumber::new(format!("{}", 100_000 + i), format!("{}", 100_000 + i))
+                    .unwrap(),
+                subject: Subject::parse("plan").unwrap(),
+                customer: Some(customer),
+                department: DepartmentId::new(),
+                assignee: None,
+                status: Status::Open,
+                priority: Priority::Normal,
+                ticket_type: TicketType::Incident,
+                categories: BTreeSet::new(),
+                service: None,
+                custom_fields: CustomFields::new(),
+                channel: Channel::Web,
+                internal: false,
+                master: None,
+                merged_into: None,
+                follow_up_of: None,
+                opened_by: Actor::Customer(customer),
+                created_at: at(0),
+                updated_at: at(0),
+                first_response_at: None,
+                resolved_at: None,
+                closed_at: None,
+                // Most tickets wait.
+                waiting_since: (!i.is_multiple_of(4)).then(|| at((i % 500) as i64)),
+                timers: Timers {
+                    pending_until: due,
+                    ..Timers::default()
+                },
+                next_due_at: due,
+                version: Version::FIRST,
+            }
+        }
+
+        /// The text of an `EXPLAIN`'s rows.
+        fn plan(rows: &[sqlx::postgres::PgRow]) -> String {
+            rows.iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+
+        /// `plan` reads `index`, and no table scan. With `ordered`, an index scan that gives
+        /// the order itself, with no sort (a sort of what a bitmap scan of the index found
+        /// also costs only what it returns, and the planner picks it for few rows).
+        fn assert_reads(plan: &str, index: &str, ordered: bool) {
+            let ordered_scan = format!("Index Scan using {index} ");
+            let bitmap_scan = format!("Bitmap Index Scan on {index} ");
+            assert!(
+                plan.contains(&ordered_scan) || (!ordered && plan.contains(&bitmap_scan)),
+                "{plan}"
+            );
+            assert!(!plan.contains("Seq Scan on tickets"), "{plan}");
+            if ordered {
+                assert!(!plan.contains("Sort"), "{plan}");
+            }
+        }
+
+        /// The rows of an `EXPLAIN` of a page of the ticket list.
+        async fn explain_waiting(
+            store: &PostgresStore,
+            filter: &TicketFilter,
+            page: &PageRequest,
+        ) -> Vec<sqlx::postgres::PgRow> {
+            let mut q = QueryBuilder::new("EXPLAIN ");
+            push_list_query(&mut q, filter, page);
+            q.build().fetch_all(store.pool()).await.unwrap()
+        }
+
+        #[tokio::test]
+        async fn due_tickets_and_the_waiting_order_are_ordered_index_scans() {
+            let Some(store) = testing::fresh_store().await else {
+                return;
+            };
+            let tickets: Vec<Ticket> = (0..5000).map(ticket).collect();
+            for chunk in tickets.chunks(500) {
+                let batch = WriteBatch {
+                    writes: chunk.iter().cloned().map(TicketWrite::create).collect(),
+                };
+                store.commit(batch).await.unwrap();
+            }
+            sqlx::query("ANALYZE tickets")
+                .execute(store.pool())
+                .await
+                .unwrap();
+
+            // A few due tickets, and all thousand of them with a small limit.
+            for (now, limit, ordered) in [(at(30), 100_i64, false), (at(10_000), 10, true)] {
+                let rows = sqlx::query(AssertSqlSafe(format!("EXPLAIN {DUE_TICKETS}")))
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(store.pool())
+                    .await
+                    .unwrap();
+                let plan = plan(&rows);
+                assert_reads(&plan, "tickets_due_idx", ordered);
+                assert!(plan.contains("Index Cond: (next_due_at <= "), "{plan}");
+            }
+
+            // The waiting order: the first page, and pages after a deep cursor, the last
+            // ticket that waits (a page of those nobody waits on follows) and one of those.
+            // After a cursor the scan starts at it: an Index Cond on the row value of the
+            // index, not a read of the index from its start that filters rows out.
+            let filter = TicketFilter::default();
+            let first = PageRequest::first(TicketOrder::Waiting, 50);
+            let waiting = tickets
+                .iter()
+                .filter(|t| t.waiting_since.is_some())
+                .max_by_key(|t| (t.waiting_since, t.id))
+                .unwrap();
+            let nobody = tickets.iter().find(|t| t.waiting_since.is_none()).unwrap();
+            let rows = explain_waiting(&store, &filter, &first).await;
+            assert_reads(&plan(&rows), "tickets_waiting_idx", true);
+            for cursor in [waiting, nobody] {
+                let page = first
+                    .clone()
+                    .after(Cursor::after(TicketOrder::Waiting, cursor))
+                    .unwrap();
+                let plan = plan(&explain_waiting(&store, &filter, &page).await);
+                assert_reads(&plan, "tickets_waiting_idx", true);
+                // Sessions run in UTC (sqlx sets it), so the server shows instants so.
+                let since = cursor.waiting_since.map_or_else(
+                    || "infinity".to_owned(),
+                    |w| w.format("%Y-%m-%d %H:%M:%S+00").to_string(),
+                );
+                let cond = format!(
+                    "Index Cond: (ROW(COALESCE(waiting_since, 'infinity'::timestamp with time \
+                     zone), id) > ROW('{since}'::timestamp with time zone, '{}'::uuid))",
+                    cursor.id.as_uuid()
+                );
+                assert!(plan.contains(&cond), "{cond}\n{plan}");
+                assert!(!plan.contains("Filter:"), "{plan}");
+            }
+            testing::discard(store).await.unwrap();
+        }
     }
 }

@@ -81,6 +81,14 @@ pub fn database_url() -> Option<String> {
 
 /// A fresh, empty, migrated store in a new schema of the server at `url`.
 pub async fn fresh_store_at(url: &str) -> Result<PostgresStore> {
+    let store = unmigrated_store_at(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// A store over a new, empty schema of the server at `url`, with no migration applied (for
+/// tests of the migrations themselves).
+pub async fn unmigrated_store_at(url: &str) -> Result<PostgresStore> {
     let options = PgConnectOptions::from_str(url).map_err(Error::backend)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -113,9 +121,7 @@ pub async fn fresh_store_at(url: &str) -> Result<PostgresStore> {
         )
         .await
         .map_err(Error::backend)?;
-    let store = PostgresStore::from_pool(pool);
-    store.migrate().await?;
-    Ok(store)
+    Ok(PostgresStore::from_pool(pool))
 }
 
 /// Drops a test store's schema and closes its pool.

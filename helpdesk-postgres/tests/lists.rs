@@ -1,7 +1,9 @@
 //! Ticket lists against the reference: a few hundred varied tickets (random ids, so uuid
-//! order matters; coarse update times, so ties are common), every kind of filter alone and
-//! in random combinations, both orders, walked page by page. Every page and every cursor
-//! must equal the in-memory store's.
+//! order matters; coarse update and waiting times, so ties are common; many tickets nobody
+//! waits on), every kind of filter alone and in random combinations, every order, walked page
+//! by page. Every page and every cursor must equal the in-memory store's. Likewise the
+//! waiting order from every possible cursor and across changes between pages, and due
+//! tickets at instants on, between and around the stored ones.
 
 mod common;
 
@@ -11,6 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use common::*;
 use helpdesk_core::domain::{
     AgentId, Category, CustomerId, DepartmentId, Priority, Status, Ticket, TicketId, TicketType,
+    Timers,
 };
 use helpdesk_core::store::{
     AssigneeFilter, Cursor, MemoryStore, PageRequest, Store, TicketFilter, TicketOrder,
@@ -107,6 +110,14 @@ impl World {
         t.internal = rng.chance(20);
         t.created_at = self.instant(rng);
         t.updated_at = t.created_at + Duration::minutes(rng.below(10) as i64);
+        // Nobody waits on about a third.
+        t.waiting_since = rng.chance(65).then(|| self.instant(rng));
+        t.timers = Timers {
+            pending_until: rng.chance(50).then(|| self.instant(rng)),
+            auto_close_at: rng.chance(30).then(|| self.instant(rng)),
+            ..Timers::default()
+        };
+        t.next_due_at = t.timers.next_due_at();
         t
     }
 
@@ -196,24 +207,21 @@ async fn walk(
     panic!("pagination did not end");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lists_and_pages_match_the_reference() {
-    let Some(store) = testing::fresh_store().await else {
-        return;
-    };
-    let store: Arc<dyn Store> = Arc::new(store);
-    let reference = MemoryStore::new();
-    let world = World::new();
-    let mut rng = Rng(0x5EED_0003);
-
-    // 320 tickets in batches of 1 to 12, then a third of them changed.
+/// `n` tickets written to both stores in batches of 1 to 12, then a third of them changed.
+async fn populate(
+    store: &dyn Store,
+    reference: &MemoryStore,
+    world: &World,
+    rng: &mut Rng,
+    n: usize,
+) -> Vec<Ticket> {
     let mut tickets = Vec::new();
     let mut sequence = 0;
-    while tickets.len() < 320 {
+    while tickets.len() < n {
         let batch: Vec<Ticket> = (0..rng.below(12) + 1)
             .map(|_| {
                 sequence += 1;
-                world.ticket(&mut rng, sequence)
+                world.ticket(rng, sequence)
             })
             .collect();
         let batch_writes = WriteBatch {
@@ -227,7 +235,7 @@ async fn lists_and_pages_match_the_reference() {
         if !rng.chance(33) {
             continue;
         }
-        let template = world.ticket(&mut rng, 0);
+        let template = world.ticket(rng, 0);
         let next = changed(
             t,
             t.updated_at + Duration::minutes(rng.below(5) as i64),
@@ -237,6 +245,10 @@ async fn lists_and_pages_match_the_reference() {
                 n.assignee = template.assignee;
                 n.categories = template.categories;
                 n.department = template.department;
+                // Both ways: waiting starts, stops, or moves.
+                n.waiting_since = template.waiting_since;
+                n.timers = template.timers;
+                n.next_due_at = template.next_due_at;
             },
         );
         let write = WriteBatch::one(TicketWrite::update(t.version, next.clone()));
@@ -244,7 +256,19 @@ async fn lists_and_pages_match_the_reference() {
         reference.commit(write).await.unwrap();
         *t = next;
     }
+    tickets
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_and_pages_match_the_reference() {
+    let Some(store) = testing::fresh_store().await else {
+        return;
+    };
+    let store: Arc<dyn Store> = Arc::new(store);
+    let reference = MemoryStore::new();
+    let world = World::new();
+    let mut rng = Rng(0x5EED_0003);
+    let tickets = populate(store.as_ref(), &reference, &world, &mut rng, 320).await;
     let empty = TicketFilter::default();
     let mut filters = vec![
         empty.clone(),
@@ -309,7 +333,11 @@ async fn lists_and_pages_match_the_reference() {
     let mut matched = 0;
     for (i, filter) in filters.iter().enumerate() {
         let expected = tickets.iter().filter(|t| filter.matches(t)).count();
-        for order in [TicketOrder::LastUpdate, TicketOrder::Priority] {
+        for order in [
+            TicketOrder::LastUpdate,
+            TicketOrder::Priority,
+            TicketOrder::Waiting,
+        ] {
             let sizes: &[u32] = if i == 0 { &[1, 7, 200] } else { &[13, 200] };
             for &size in sizes {
                 let seen = walk(store.as_ref(), &reference, filter, order, size).await;
@@ -324,4 +352,171 @@ async fn lists_and_pages_match_the_reference() {
         "{matched} of {}",
         filters.len()
     );
+}
+
+/// One page of `filter` after `cursor` on both stores, which must be equal.
+async fn same_page_after(
+    store: &dyn Store,
+    reference: &dyn Store,
+    filter: &TicketFilter,
+    cursor: Cursor,
+    size: u32,
+) {
+    let page = PageRequest::first(TicketOrder::Waiting, size)
+        .after(cursor)
+        .unwrap();
+    let got = store.list_tickets(filter, &page).await.unwrap();
+    let want = reference.list_tickets(filter, &page).await.unwrap();
+    assert_eq!(got, want, "{filter:?} after {cursor:?} by {size}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_waiting_order_and_due_tickets_match_the_reference() {
+    let Some(store) = testing::fresh_store().await else {
+        return;
+    };
+    let store: Arc<dyn Store> = Arc::new(store);
+    let reference = MemoryStore::new();
+    let world = World::new();
+    let mut rng = Rng(0x5EED_0004);
+    let mut tickets = populate(store.as_ref(), &reference, &world, &mut rng, 200).await;
+
+    // The data has what makes the order hard: tickets nobody waits on, and ties.
+    let waiting: Vec<DateTime<Utc>> = tickets.iter().filter_map(|t| t.waiting_since).collect();
+    let distinct: std::collections::BTreeSet<_> = waiting.iter().collect();
+    assert!(waiting.len() < tickets.len() - 30, "{}", waiting.len());
+    assert!(distinct.len() < waiting.len() - 30, "{}", distinct.len());
+
+    // From every possible cursor: after each ticket (on both sides of the NULL boundary),
+    // and after tickets that are not stored: every stored waiting time and none, each with
+    // the least, the greatest and a random id, and waiting times between and around the
+    // stored ones.
+    let filters = [
+        TicketFilter::default(),
+        TicketFilter {
+            statuses: Some(vec![Status::New, Status::Open]),
+            ..TicketFilter::default()
+        },
+        TicketFilter {
+            departments: Some(vec![world.departments[1]]),
+            ..TicketFilter::default()
+        },
+    ];
+    let mut cursors: Vec<Cursor> = tickets
+        .iter()
+        .map(|t| Cursor::after(TicketOrder::Waiting, t))
+        .collect();
+    let mut probe = tickets[0].clone();
+    let grid = (0..16).map(|m| t0() + Duration::minutes(m) + Duration::seconds(30));
+    let since: Vec<Option<DateTime<Utc>>> = distinct
+        .iter()
+        .map(|w| Some(**w))
+        .chain(grid.map(Some))
+        .chain([
+            None,
+            Some(t0() - Duration::days(1)),
+            Some(t0() + Duration::days(1)),
+        ])
+        .collect();
+    for w in since {
+        for id in [
+            uuid::Uuid::nil(),
+            uuid::Uuid::max(),
+            uuid::Uuid::from_u64_pair(rng.next(), rng.next()),
+        ] {
+            probe.waiting_since = w;
+            probe.id = TicketId::from_uuid(id);
+            cursors.push(Cursor::after(TicketOrder::Waiting, &probe));
+        }
+    }
+    for cursor in cursors {
+        // Through the text form, as a client would hand it back.
+        let cursor = Cursor::decode(&cursor.encode()).unwrap();
+        for filter in &filters {
+            for size in [1, 6] {
+                same_page_after(store.as_ref(), &reference, filter, cursor, size).await;
+            }
+        }
+    }
+
+    // Walking on while tickets change between pages: waiting starts (moving a ticket in
+    // front of or behind the cursor), stops (to the end), moves onto the cursor's own
+    // waiting time (a tie broken by id either side), and the walk must still agree.
+    let empty = TicketFilter::default();
+    let size = 9;
+    let mut page = PageRequest::first(TicketOrder::Waiting, size);
+    let mut pages = 0;
+    loop {
+        let got = store.list_tickets(&empty, &page).await.unwrap();
+        let want = reference.list_tickets(&empty, &page).await.unwrap();
+        assert_eq!(got, want, "page {pages}");
+        pages += 1;
+        let Some(cursor) = got.next else { break };
+        for _ in 0..4 {
+            let i = rng.below(tickets.len());
+            let t = &tickets[i];
+            let w = match rng.below(4) {
+                0 => None,
+                1 => Some(world.instant(&mut rng)),
+                2 => cursor.waiting_since(),
+                _ => t
+                    .waiting_since
+                    .map_or_else(|| Some(world.instant(&mut rng)), |_| None),
+            };
+            let next = changed(t, t.updated_at + Duration::seconds(1), |n| {
+                n.waiting_since = w;
+            });
+            let write = WriteBatch::one(TicketWrite::update(t.version, next.clone()));
+            store.commit(write.clone()).await.unwrap();
+            reference.commit(write).await.unwrap();
+            tickets[i] = next;
+        }
+        page = PageRequest::first(TicketOrder::Waiting, size)
+            .after(Cursor::decode(&cursor.encode()).unwrap())
+            .unwrap();
+        assert!(pages < 1_000, "pagination did not end");
+    }
+    assert!(pages > 10, "{pages}");
+    for size in [1, 7, 200] {
+        let seen = walk(
+            store.as_ref(),
+            &reference,
+            &empty,
+            TicketOrder::Waiting,
+            size,
+        )
+        .await;
+        assert_eq!(seen, tickets.len());
+    }
+
+    // Due tickets at each stored due instant and a nanosecond, a microsecond and a minute
+    // either side of it, with limits that cut through ties.
+    let due: std::collections::BTreeSet<DateTime<Utc>> =
+        tickets.iter().filter_map(|t| t.next_due_at).collect();
+    assert!(due.len() > 10, "{}", due.len());
+    let mut instants = vec![t0() - Duration::days(1), t0() + Duration::days(1)];
+    for d in &due {
+        for delta in [
+            Duration::zero(),
+            Duration::nanoseconds(-1),
+            Duration::nanoseconds(1),
+            Duration::nanoseconds(999),
+            Duration::microseconds(-1),
+            Duration::microseconds(1),
+            Duration::minutes(-1),
+            Duration::minutes(1),
+        ] {
+            instants.push(*d + delta);
+        }
+    }
+    let mut found = 0;
+    for now in instants {
+        for limit in [0, 1, 5, 40, 1_000] {
+            let got = store.due_tickets(now, limit).await.unwrap();
+            let want = reference.due_tickets(now, limit).await.unwrap();
+            assert_eq!(got, want, "due at {now:?}, limit {limit}");
+            found += got.len();
+        }
+    }
+    assert!(found > 0);
 }

@@ -1,5 +1,6 @@
 //! Every record type written and read back equal, field by field; the directory's uniqueness
-//! and order as the reference store has them; and stored garbage reported, not swallowed.
+//! and order as the reference store has them; stored garbage reported, not swallowed; and
+//! tickets written before a migration read back after it.
 
 mod common;
 
@@ -9,11 +10,11 @@ use helpdesk_core::Error;
 use helpdesk_core::domain::{
     Actor, AgentId, Category, Change, Channel, CustomFields, CustomerId, DepartmentId, Email,
     Minutes, Priority, Resolution, Role, ServiceName, Signature, Status, Ticket, TicketId,
-    TicketNumber, TicketType, TimeEntryId, Visibility,
+    TicketNumber, TicketType, TimeEntryId, Timers, Visibility,
 };
 use helpdesk_core::policy::FollowUpPolicy;
 use helpdesk_core::store::{MemoryStore, Store, TicketWrite, WriteBatch};
-use helpdesk_postgres::{CorruptValue, testing};
+use helpdesk_postgres::{CorruptValue, MIGRATOR, testing};
 
 #[tokio::test]
 async fn directory_records_round_trip_and_replace() {
@@ -363,7 +364,12 @@ async fn tickets_and_everything_on_them_round_trip() {
         snapshot(&memory, plain.id).await
     );
     assert_eq!(store.ticket(plain.id).await.unwrap(), Some(plain.clone()));
-    let emptied = changed(&plain, at, |t| t.categories.clear());
+    let emptied = changed(&plain, at, |t| {
+        t.categories.clear();
+        t.waiting_since = None;
+        t.timers = Timers::default();
+        t.next_due_at = None;
+    });
     for s in [&store as &dyn Store, &memory] {
         s.commit(WriteBatch::one(TicketWrite::update(
             plain.version,
@@ -441,6 +447,11 @@ async fn stored_garbage_is_a_backend_error_with_its_source() {
             "opened_by",
         ),
         (
+            "UPDATE tickets SET timers = '{\"clocks\": 3}'",
+            "tickets",
+            "timers",
+        ),
+        (
             "INSERT INTO ticket_categories SELECT id, '' FROM tickets",
             "ticket_categories",
             "category",
@@ -476,5 +487,108 @@ async fn stored_garbage_is_a_backend_error_with_its_source() {
         .unwrap();
     let err = store.departments().await.unwrap_err();
     assert!(matches!(err, Error::Backend { .. }), "{err:?}");
+    testing::discard(store).await.unwrap();
+}
+
+/// A ticket written under schema version 1 reads back after the later migrations with the
+/// new fields' defaults: nobody waiting, `Timers::default()` (the column default is its
+/// JSON), nothing due; and it is then updated, listed and found due like any other.
+#[tokio::test]
+async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let store = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(1, store.pool()).await.unwrap();
+    let mut old = full_ticket(
+        number(1),
+        DepartmentId::new(),
+        CustomerId::new(),
+        AgentId::new(),
+    );
+    old.categories.clear();
+    old.waiting_since = None;
+    old.timers = Timers::default();
+    old.next_due_at = None;
+    sqlx::query(
+        "INSERT INTO tickets (id, number_full, number_short, subject, customer, department, \
+         assignee, status, priority, ticket_type, service, custom_fields, channel, internal, \
+         master, merged_into, follow_up_of, opened_by, created_at, updated_at, \
+         first_response_at, resolved_at, closed_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, \
+         $17, $18::jsonb, $19, $20, $21, $22, $23, $24)",
+    )
+    .bind(old.id.as_uuid())
+    .bind(old.number.full())
+    .bind(old.number.short())
+    .bind(old.subject.as_str())
+    .bind(old.customer.map(|c| c.as_uuid()))
+    .bind(old.department.as_uuid())
+    .bind(old.assignee.map(|a| a.as_uuid()))
+    .bind(old.status.as_str())
+    .bind(old.priority.rank())
+    .bind(old.ticket_type.as_str())
+    .bind(old.service.as_ref().map(|s| s.as_str()))
+    .bind(serde_json::to_string(&old.custom_fields).unwrap())
+    .bind(old.channel.as_str())
+    .bind(old.internal)
+    .bind(old.master.map(|m| m.as_uuid()))
+    .bind(old.merged_into.map(|m| m.as_uuid()))
+    .bind(old.follow_up_of.map(|m| m.as_uuid()))
+    .bind(serde_json::to_string(&old.opened_by).unwrap())
+    .bind(old.created_at)
+    .bind(old.updated_at)
+    .bind(old.first_response_at)
+    .bind(old.resolved_at)
+    .bind(old.closed_at)
+    .bind(old.version.get() as i64)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO ticket_numbers (digits, ticket_id) VALUES ($1, $2), ($3, $2)")
+        .bind(old.number.full())
+        .bind(old.id.as_uuid())
+        .bind(old.number.short())
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+    store.migrate().await.unwrap();
+    assert_eq!(store.ticket(old.id).await.unwrap(), Some(old.clone()));
+    // The default is the JSON of `Timers::default()` itself, not merely something that
+    // deserializes to it.
+    let default: bool = sqlx::query_scalar("SELECT timers = $1::jsonb FROM tickets")
+        .bind(serde_json::to_string(&Timers::default()).unwrap())
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(default);
+
+    let later = old.updated_at + Duration::minutes(1);
+    let next = changed(&old, later, |n| {
+        n.waiting_since = Some(later);
+        n.timers = every_timer(later);
+        n.next_due_at = n.timers.next_due_at();
+    });
+    store
+        .commit(WriteBatch::one(TicketWrite::update(
+            old.version,
+            next.clone(),
+        )))
+        .await
+        .unwrap();
+    assert_eq!(store.ticket(old.id).await.unwrap(), Some(next.clone()));
+    let due_at = next.next_due_at.unwrap();
+    assert_eq!(
+        store.due_tickets(due_at, 10).await.unwrap(),
+        vec![next.clone()]
+    );
+    assert_eq!(
+        store
+            .due_tickets(due_at - Duration::microseconds(1), 10)
+            .await
+            .unwrap(),
+        vec![]
+    );
     testing::discard(store).await.unwrap();
 }

@@ -72,6 +72,17 @@ fn ceil_micros(at: DateTime<Utc>) -> i64 {
     }
 }
 
+/// The waiting order's key before the id: the virtual column `waiting_key` of migration 0002,
+/// the instant someone waits since, and for tickets nobody waits on the largest integer, which
+/// is no instant. `(waiting_key, id)` orders like the reference's
+/// `(waiting_since.is_none(), waiting_since, id)`.
+const WAITING_KEY: &str = "t.waiting_key";
+
+/// The `waiting_key` of a ticket waited on since `waiting_since`.
+fn waiting_key(waiting_since: Option<DateTime<Utc>>) -> i64 {
+    waiting_since.map_or(i64::MAX, micros)
+}
+
 fn id(uuid: uuid::Uuid) -> Value {
     Value::Blob(blob(uuid).to_vec())
 }
@@ -136,27 +147,37 @@ pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
     w.within("t.updated_at", &filter.updated);
 
     if let Some(cursor) = page.cursor() {
-        let updated = w.bind(micros(cursor.updated_at()));
-        let after = w.bind(id(cursor.id().as_uuid()));
+        let after = id(cursor.id().as_uuid());
         match page.order() {
             // Later in "last update" order: an older (updated_at, id).
             TicketOrder::LastUpdate => {
-                w.push(format!("(t.updated_at, t.id) < ({updated}, {after})"))
+                let updated = w.bind(micros(cursor.updated_at()));
+                let after = w.bind(after);
+                w.push(format!("(t.updated_at, t.id) < ({updated}, {after})"));
             }
             // Later in the queue: a lower priority, or the same one and a newer (updated_at, id).
             TicketOrder::Priority => {
+                let updated = w.bind(micros(cursor.updated_at()));
+                let after = w.bind(after);
                 let priority = w.bind(i64::from(cursor.priority().rank()));
                 w.push(format!(
                     "(t.priority < {priority} OR \
                      (t.priority = {priority} AND (t.updated_at, t.id) > ({updated}, {after})))"
                 ));
             }
+            // Later in the waiting order: a greater (waiting key, id).
+            TicketOrder::Waiting => {
+                let waiting = w.bind(waiting_key(cursor.waiting_since()));
+                let after = w.bind(after);
+                w.push(format!("({WAITING_KEY}, t.id) > ({waiting}, {after})"));
+            }
         }
     }
 
     let order = match page.order() {
-        TicketOrder::LastUpdate => "t.updated_at DESC, t.id DESC",
-        TicketOrder::Priority => "t.priority DESC, t.updated_at ASC, t.id ASC",
+        TicketOrder::LastUpdate => "t.updated_at DESC, t.id DESC".to_owned(),
+        TicketOrder::Priority => "t.priority DESC, t.updated_at ASC, t.id ASC".to_owned(),
+        TicketOrder::Waiting => format!("{WAITING_KEY} ASC, t.id ASC"),
     };
     let limit = w.bind(i64::from(page.limit()) + 1);
     let filter = if w.clauses.is_empty() {
@@ -169,6 +190,20 @@ pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
             "SELECT {TICKET_COLUMNS}\nFROM tickets t\n{filter}\nORDER BY {order}\nLIMIT {limit}"
         ),
         params: w.params,
+    }
+}
+
+/// The query for up to `limit` tickets due at `now`, earliest first, then by id: a range scan
+/// of the partial index `tickets_due`, which holds only tickets with something due.
+pub(crate) fn due_tickets(now: DateTime<Utc>, limit: u32) -> Query {
+    // A stored instant is whole microseconds, so `due <= now` is `due <= floor(now)`.
+    Query {
+        sql: format!(
+            "SELECT {TICKET_COLUMNS}\nFROM tickets t\n\
+             WHERE t.next_due_at IS NOT NULL AND t.next_due_at <= ?1\n\
+             ORDER BY t.next_due_at ASC, t.id ASC\nLIMIT ?2"
+        ),
+        params: vec![Value::Integer(micros(now)), Value::Integer(limit.into())],
     }
 }
 
@@ -186,6 +221,22 @@ mod tests {
         let before_epoch =
             DateTime::from_timestamp_micros(-5).unwrap() - chrono::Duration::nanoseconds(1);
         assert_eq!(ceil_micros(before_epoch), -5);
+    }
+
+    #[test]
+    fn nobody_waiting_sorts_after_every_instant() {
+        assert_eq!(waiting_key(None), i64::MAX);
+        assert!(waiting_key(Some(DateTime::<Utc>::MAX_UTC)) < i64::MAX);
+        assert!(
+            waiting_key(Some(DateTime::<Utc>::MIN_UTC)) < waiting_key(Some(DateTime::UNIX_EPOCH))
+        );
+        // The column computes the same key.
+        assert!(
+            include_str!("../migrations/0002_timers.sql").contains(&format!(
+                "waiting_key INTEGER\n    GENERATED ALWAYS AS (coalesce(waiting_since, {}))",
+                i64::MAX
+            ))
+        );
     }
 
     #[test]
@@ -212,9 +263,27 @@ mod plans {
 
     /// The query plan's steps for one page.
     fn plan(filter: &TicketFilter, page: &PageRequest) -> Vec<String> {
+        plan_of(&list_tickets(filter, page))
+    }
+
+    fn cursor(order: TicketOrder, waiting_since: Option<i64>) -> Cursor {
+        let text = match order {
+            TicketOrder::LastUpdate => "u",
+            TicketOrder::Priority => "p",
+            TicketOrder::Waiting => "w",
+        };
+        let rank = Priority::High.rank();
+        let waiting = waiting_since.map_or_else(|| "-".to_owned(), |w| w.to_string());
+        Cursor::decode(&format!(
+            "{text}.{rank}.1767600000000000.{waiting}.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e"
+        ))
+        .unwrap()
+    }
+
+    /// The plan's steps for `sql` with `params`.
+    fn plan_of(q: &Query) -> Vec<String> {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         crate::schema::migrate(&mut conn).unwrap();
-        let q = list_tickets(filter, page);
         let mut stmt = conn
             .prepare(&format!("EXPLAIN QUERY PLAN {}", q.sql))
             .unwrap();
@@ -222,18 +291,6 @@ mod plans {
             .unwrap()
             .map(Result::unwrap)
             .collect()
-    }
-
-    fn cursor(order: TicketOrder) -> Cursor {
-        let text = match order {
-            TicketOrder::LastUpdate => "u",
-            TicketOrder::Priority => "p",
-        };
-        let rank = Priority::High.rank();
-        Cursor::decode(&format!(
-            "{text}.{rank}.1767600000000000.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e"
-        ))
-        .unwrap()
     }
 
     #[test]
@@ -255,7 +312,7 @@ mod plans {
             ),
         ] {
             let first = PageRequest::first(order, 50);
-            let next = first.clone().after(cursor(order)).unwrap();
+            let next = first.clone().after(cursor(order, None)).unwrap();
             for (filter, index) in [
                 (TicketFilter::default(), index),
                 (by_department.clone(), department_index),
@@ -274,5 +331,53 @@ mod plans {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_waiting_order_seeks_its_index_without_sorting() {
+        let first = PageRequest::first(TicketOrder::Waiting, 50);
+        let pages = [
+            first.clone(),
+            first
+                .clone()
+                .after(cursor(TicketOrder::Waiting, Some(1_767_600_000_000_000)))
+                .unwrap(),
+            first.after(cursor(TicketOrder::Waiting, None)).unwrap(),
+        ];
+        for (i, page) in pages.iter().enumerate() {
+            let steps = plan(&TicketFilter::default(), page);
+            let first_step = format!("{} ", steps[0]);
+            assert!(
+                first_step.contains("USING INDEX tickets_by_waiting "),
+                "{steps:?}"
+            );
+            // A later page seeks to the cursor instead of reading the index from the start.
+            if i > 0 {
+                assert!(
+                    first_step.starts_with("SEARCH t ")
+                        && first_step.contains("((waiting_key,id)>(?,?))"),
+                    "{steps:?}"
+                );
+            }
+            assert!(
+                !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+                "{steps:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn due_tickets_are_a_range_of_the_partial_index() {
+        let now = DateTime::from_timestamp_micros(1_767_600_000_000_000).unwrap();
+        let steps = plan_of(&due_tickets(now, 100));
+        assert!(
+            steps[0].starts_with("SEARCH t USING INDEX tickets_due (")
+                && steps[0].contains("next_due_at<?)"),
+            "{steps:?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{steps:?}"
+        );
     }
 }

@@ -13,7 +13,7 @@ use helpdesk_core::domain::{
     CustomFields, Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId,
     Language, Message, MessageBody, MessageId, Minutes, Name, PermissionSet, Phone, Priority, Role,
     ServiceName, ShortNote, Signature, Status, Subject, Ticket, TicketEvent, TicketId,
-    TicketNumber, TicketType, TimeEntry, TimeEntryId, Version, Visibility,
+    TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::policy::FollowUpPolicy;
@@ -250,6 +250,9 @@ pub(crate) struct TicketRow {
     first_response_at: Option<i64>,
     resolved_at: Option<i64>,
     closed_at: Option<i64>,
+    waiting_since: Option<i64>,
+    timers: String,
+    next_due_at: Option<i64>,
     version: i64,
     /// The categories, one row each.
     pub(crate) categories: Vec<String>,
@@ -261,12 +264,14 @@ impl TicketRow {
             id, number_full, number_short, subject, customer, department, assignee, status,
             priority, ticket_type, service, custom_fields, channel, internal, master,
             merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
-            first_response_at, resolved_at, closed_at, version
+            first_response_at, resolved_at, closed_at, waiting_since, timers, next_due_at,
+            version
         ) VALUES (
             :id, :number_full, :number_short, :subject, :customer, :department, :assignee,
             :status, :priority, :ticket_type, :service, :custom_fields, :channel, :internal,
             :master, :merged_into, :follow_up_of, :opened_by_kind, :opened_by_id, :created_at,
-            :updated_at, :first_response_at, :resolved_at, :closed_at, :version
+            :updated_at, :first_response_at, :resolved_at, :closed_at, :waiting_since, :timers,
+            :next_due_at, :version
         )";
 
     pub(crate) const UPDATE: &'static str = "
@@ -294,6 +299,9 @@ impl TicketRow {
             first_response_at = :first_response_at,
             resolved_at = :resolved_at,
             closed_at = :closed_at,
+            waiting_since = :waiting_since,
+            timers = :timers,
+            next_due_at = :next_due_at,
             version = :version
         WHERE id = :id";
 
@@ -325,16 +333,20 @@ impl TicketRow {
             first_response_at: t.first_response_at.map(micros),
             resolved_at: t.resolved_at.map(micros),
             closed_at: t.closed_at.map(micros),
+            waiting_since: t.waiting_since.map(micros),
+            timers: json(&t.timers)?,
+            next_due_at: t.next_due_at.map(micros),
             version: version(t.version)?,
             categories: t.categories.iter().map(|c| c.as_str().to_owned()).collect(),
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 25] {
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 28] {
         bind!(self; id, number_full, number_short, subject, customer, department, assignee,
               status, priority, ticket_type, service, custom_fields, channel, internal, master,
               merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
-              first_response_at, resolved_at, closed_at, version)
+              first_response_at, resolved_at, closed_at, waiting_since, timers, next_due_at,
+              version)
     }
 }
 
@@ -468,7 +480,8 @@ pub(crate) const TICKET_COLUMNS: &str = "
     t.id, t.number_full, t.number_short, t.subject, t.customer, t.department, t.assignee,
     t.status, t.priority, t.ticket_type, t.service, t.custom_fields, t.channel, t.internal,
     t.master, t.merged_into, t.follow_up_of, t.opened_by_kind, t.opened_by_id, t.created_at,
-    t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.version,
+    t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.waiting_since, t.timers,
+    t.next_due_at, t.version,
     (SELECT json_group_array(c.category)
      FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories";
 
@@ -734,6 +747,9 @@ pub(crate) fn read_ticket(row: &Row<'_>) -> Result<Ticket, SqliteError> {
         first_response_at: r.instant_opt("first_response_at")?,
         resolved_at: r.instant_opt("resolved_at")?,
         closed_at: r.instant_opt("closed_at")?,
+        waiting_since: r.instant_opt("waiting_since")?,
+        timers: r.json::<Timers>("timers")?,
+        next_due_at: r.instant_opt("next_due_at")?,
         version: Version::new(u64::try_from(version).map_err(|e| r.corrupt("version", e))?),
     })
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
     Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
@@ -328,6 +329,19 @@ impl Store for SqliteStore {
                 read_ticket,
             )?;
             Ok(page.into_page(rows))
+        })
+        .await
+    }
+
+    async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
+        let query = query::due_tickets(now, limit);
+        self.read(move |conn| {
+            all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_ticket,
+            )
         })
         .await
     }

@@ -10,9 +10,9 @@ use helpdesk_core::domain::{
     Actor, Address, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber,
     CustomFields, Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId,
     FieldValue, Language, Message, MessageBody, MessageId, Minutes, Name, Permission, Phone,
-    Priority, Resolution, Role, ServiceName, ShortNote, Signature, Status, Subject, Ticket,
-    TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Version, Visibility,
-    standard_permissions,
+    Priority, Resolution, Role, ServiceName, ShortNote, Signature, SlaClock, SlaOutcome, SlaTarget,
+    Status, Subject, Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry,
+    TimeEntryId, Timers, Version, Visibility, standard_permissions,
 };
 use helpdesk_core::error::{ConflictKind, Entity, Error, ValidationError};
 use helpdesk_core::policy::FollowUpPolicy;
@@ -132,7 +132,44 @@ fn ticket(n: u64, department: &Department) -> Ticket {
         first_response_at: None,
         resolved_at: None,
         closed_at: None,
+        waiting_since: None,
+        timers: Timers::default(),
+        next_due_at: None,
         version: Version::FIRST,
+    }
+}
+
+/// Timers with every field set, and two clocks.
+fn full_timers() -> Timers {
+    Timers {
+        sla_policy: Some("Организации".into()),
+        clocks: vec![
+            SlaClock {
+                target: SlaTarget::FirstResponse,
+                budget_secs: 3_600,
+                spent_secs: 3_600,
+                running_since: None,
+                due_at: None,
+                warn_at: None,
+                warned: true,
+                stopped: true,
+                outcome: Some(SlaOutcome::Met),
+            },
+            SlaClock {
+                target: SlaTarget::Resolution,
+                budget_secs: 8 * 3_600,
+                spent_secs: 1_234,
+                running_since: Some(at(11)),
+                due_at: Some(at(9_000)),
+                warn_at: Some(at(7_000)),
+                warned: false,
+                stopped: false,
+                outcome: None,
+            },
+        ],
+        pending_until: Some(at(20)),
+        auto_close_at: Some(at(40)),
+        auto_close_warn_at: Some(at(30)),
     }
 }
 
@@ -160,6 +197,9 @@ fn full_ticket(n: u64, department: &Department, customer: &Customer, agent: &Age
         resolved_at: Some(at(12)),
         closed_at: Some(at(13)),
         updated_at: at(13),
+        waiting_since: Some(at(12)),
+        timers: full_timers(),
+        next_due_at: full_timers().next_due_at(),
         version: Version::new(7),
         ..ticket(n, department)
     }
@@ -422,6 +462,13 @@ async fn every_record_reads_back_equal() {
         version: full.version.next(),
         updated_at: at(30),
         service: None,
+        waiting_since: None,
+        timers: Timers {
+            sla_policy: None,
+            pending_until: None,
+            ..full_timers()
+        },
+        next_due_at: Some(at(30)),
         ..full.clone()
     };
     let later = message(&full, Actor::Agent(ivan.id), Visibility::Public, "later");
@@ -853,6 +900,36 @@ async fn a_corrupt_stored_value_is_a_backend_error_with_its_cause() {
 }
 
 #[tokio::test]
+async fn corrupt_timers_are_a_backend_error_naming_the_column() {
+    let path = db_path();
+    let store = SqliteStore::open(&path).await.unwrap();
+    let t = full_ticket(
+        1,
+        &department("Support"),
+        &customer("Acme", None, None),
+        &agent("Иван", "ivan@desk.test", &[]),
+    );
+    store
+        .commit(WriteBatch::one(TicketWrite::create(t.clone())))
+        .await
+        .unwrap();
+    assert_eq!(store.ticket(t.id).await.unwrap(), Some(t.clone()));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE tickets SET timers = '{\"clocks\": 3}'", [])
+        .unwrap();
+
+    let err = store.ticket(t.id).await.unwrap_err();
+    let Error::Backend { source } = err else {
+        panic!("expected a backend error, got {err:?}");
+    };
+    let Some(SqliteError::Corrupt { table, column, .. }) = source.downcast_ref::<SqliteError>()
+    else {
+        panic!("expected a corrupt value, got {source:?}");
+    };
+    assert_eq!((*table, *column), ("tickets", "timers"));
+}
+
+#[tokio::test]
 async fn a_database_from_a_newer_version_is_refused() {
     let path = db_path();
     drop(SqliteStore::open(&path).await.unwrap());
@@ -948,7 +1025,47 @@ fn random_ticket(rng: &mut Rng, n: u64, cast: &Cast, masters: &[TicketId]) -> Ti
         first_response_at: None,
         resolved_at: None,
         closed_at: None,
+        waiting_since: waiting(rng),
         version: Version::FIRST,
+        ..timed(rng)
+    }
+}
+
+/// Nobody waiting a third of the time, else one of few instants, so that many tickets tie.
+fn waiting(rng: &mut Rng) -> Option<DateTime<Utc>> {
+    (rng.below(3) > 0).then(|| instant(rng))
+}
+
+/// A ticket's timers and `next_due_at`: nothing due a third of the time, else a reminder or a
+/// clock due at one of few instants.
+fn timed(rng: &mut Rng) -> Ticket {
+    let due = (rng.below(3) > 0).then(|| instant(rng));
+    let timers = match (due, rng.below(2)) {
+        (None, _) => Timers::default(),
+        (Some(due), 0) => Timers {
+            pending_until: Some(due),
+            ..Timers::default()
+        },
+        (Some(due), _) => Timers {
+            sla_policy: Some("standard".into()),
+            clocks: vec![SlaClock {
+                target: SlaTarget::NextResponse,
+                budget_secs: 600,
+                spent_secs: 0,
+                running_since: Some(at(0)),
+                due_at: Some(due),
+                warn_at: None,
+                warned: false,
+                stopped: false,
+                outcome: None,
+            }],
+            ..Timers::default()
+        },
+    };
+    Ticket {
+        next_due_at: timers.next_due_at(),
+        timers,
+        ..ticket(0, &department("Timers"))
     }
 }
 
@@ -1092,7 +1209,11 @@ async fn pages(
 async fn assert_lists_agree(reference: &dyn Store, store: &dyn Store, filters: &[TicketFilter]) {
     let mut empty = 0;
     for (i, filter) in filters.iter().enumerate() {
-        for order in [TicketOrder::LastUpdate, TicketOrder::Priority] {
+        for order in [
+            TicketOrder::LastUpdate,
+            TicketOrder::Priority,
+            TicketOrder::Waiting,
+        ] {
             let limits: &[u32] = if i == 0 { &[1, 7, 200] } else { &[3, 50, 200] };
             for &limit in limits {
                 let want = pages(reference, filter, order, limit).await;
@@ -1101,15 +1222,56 @@ async fn assert_lists_agree(reference: &dyn Store, store: &dyn Store, filters: &
             }
         }
         // Whole tickets, not only ids.
+        for order in [TicketOrder::Priority, TicketOrder::Waiting] {
+            let page = PageRequest::first(order, 200);
+            let got = store.list_tickets(filter, &page).await.unwrap();
+            assert_eq!(got, reference.list_tickets(filter, &page).await.unwrap());
+        }
         let page = PageRequest::first(TicketOrder::Priority, 200);
-        let got = store.list_tickets(filter, &page).await.unwrap();
-        assert_eq!(got, reference.list_tickets(filter, &page).await.unwrap());
-        if got.items.is_empty() {
+        if store
+            .list_tickets(filter, &page)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+        {
             empty += 1;
         }
     }
     // Six filters match nothing by design; the others must have something to compare.
     assert_eq!(empty, 6, "the data does not exercise the filters");
+    assert_due_tickets_agree(reference, store).await;
+}
+
+async fn assert_due_tickets_agree(reference: &dyn Store, store: &dyn Store) {
+    let nanos = |s: i64, n: i64| at(s) + Duration::nanoseconds(n);
+    // Before, at, between and after the stored instants, also with finer precision.
+    let nows = [
+        at(-1),
+        at(0),
+        nanos(0, -1),
+        nanos(0, 999),
+        at(120),
+        nanos(120, 1),
+        nanos(300, -1),
+        at(300),
+        at(659),
+        at(660),
+        at(100_000),
+    ];
+    let mut sizes = BTreeSet::new();
+    for now in nows {
+        for limit in [0, 1, 2, 7, 50, 10_000] {
+            let want = reference.due_tickets(now, limit).await.unwrap();
+            let got = store.due_tickets(now, limit).await.unwrap();
+            assert_eq!(got, want, "due at {now}, limit {limit}");
+            sizes.insert(got.len());
+        }
+    }
+    assert!(
+        sizes.len() > 5,
+        "the data does not exercise due_tickets: {sizes:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1137,11 +1299,13 @@ async fn lists_and_pages_equal_the_memory_stores() {
     let filters = filters(&cast, &masters);
     assert_lists_agree(&*reference, &*store, &filters).await;
 
-    // Change a third of them (status, priority, categories, update time) and compare again.
+    // Change a third of them (status, priority, categories, update time, waiting time and
+    // timers) and compare again.
     for t in tickets.iter_mut() {
         if rng.below(3) != 0 {
             continue;
         }
+        let timed = timed(&mut rng);
         let changed = Ticket {
             status: *rng.pick(&Status::ALL),
             priority: *rng.pick(&Priority::ALL),
@@ -1152,6 +1316,9 @@ async fn lists_and_pages_equal_the_memory_stores() {
                 .cloned()
                 .collect(),
             updated_at: instant(&mut rng).max(t.created_at),
+            waiting_since: waiting(&mut rng),
+            timers: timed.timers,
+            next_due_at: timed.next_due_at,
             version: t.version.next(),
             ..t.clone()
         };

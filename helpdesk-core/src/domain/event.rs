@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Actor, AgentId, Category, Channel, CustomFields, DepartmentId, EventId, MessageId, Minutes,
-    Priority, ServiceName, Status, Subject, TicketId, TicketType, TimeEntryId,
+    Priority, ServiceName, SlaTarget, Status, Subject, TicketId, TicketType, TimeEntryId,
 };
 
 /// What changed, from what to what.
@@ -117,6 +117,23 @@ pub enum Change {
         /// The ticket merged in.
         source: TicketId,
     },
+    /// A service-level target is close to passing (its warning share is spent).
+    SlaWarning {
+        /// Which target.
+        target: SlaTarget,
+    },
+    /// A service-level target passed before it was met.
+    SlaBreached {
+        /// Which target.
+        target: SlaTarget,
+    },
+    /// The time a pending or on-hold ticket was set aside until has come.
+    PendingReminder,
+    /// The customer is warned that the ticket will close itself unless they answer.
+    AutoCloseWarning {
+        /// When it will close.
+        closes_at: DateTime<Utc>,
+    },
     /// Work was logged.
     TimeLogged {
         /// The entry.
@@ -141,6 +158,7 @@ impl Change {
                 | Change::DepartmentChanged { .. }
                 | Change::TypeChanged { .. }
                 | Change::MergedInto { .. }
+                | Change::AutoCloseWarning { .. }
         )
     }
 
@@ -161,6 +179,10 @@ impl Change {
             Change::MasterChanged { .. } => "master_changed",
             Change::MergedInto { .. } => "merged_into",
             Change::MergeReceived { .. } => "merge_received",
+            Change::SlaWarning { .. } => "sla_warning",
+            Change::SlaBreached { .. } => "sla_breached",
+            Change::PendingReminder => "pending_reminder",
+            Change::AutoCloseWarning { .. } => "auto_close_warning",
             Change::TimeLogged { .. } => "time_logged",
         }
     }

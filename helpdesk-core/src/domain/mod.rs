@@ -20,6 +20,7 @@ mod ticket;
 mod ticket_number;
 mod ticket_type;
 mod time_entry;
+mod timers;
 
 pub use actor::{Actor, Channel};
 pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
@@ -41,3 +42,4 @@ pub use ticket::{Ticket, Version};
 pub use ticket_number::TicketNumber;
 pub use ticket_type::{CustomType, TicketType};
 pub use time_entry::{Minutes, TimeEntry};
+pub use timers::{SlaClock, SlaOutcome, SlaTarget, Timers};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Actor, AgentId, Category, Channel, CustomFields, CustomerId, DepartmentId, Priority,
-    ServiceName, Status, Subject, TicketId, TicketNumber, TicketType,
+    ServiceName, Status, Subject, TicketId, TicketNumber, TicketType, Timers,
 };
 
 /// A ticket's version, for optimistic concurrency: 1 when created, +1 on every change.
@@ -90,6 +90,17 @@ pub struct Ticket {
     pub resolved_at: Option<DateTime<Utc>>,
     /// When it was last closed.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Since when the customer has been waiting for us: their oldest message that no public
+    /// agent reply has answered yet (seed 003: each ticket's waiting time).
+    #[serde(default)]
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// Service-level clocks, the pending reminder and the auto-close.
+    #[serde(default)]
+    pub timers: Timers,
+    /// The earliest instant at which something about this ticket is due; always
+    /// `timers.next_due_at()`, kept as a field so stores can index it.
+    #[serde(default)]
+    pub next_due_at: Option<DateTime<Utc>>,
     /// Its version, checked on every write.
     pub version: Version,
 }

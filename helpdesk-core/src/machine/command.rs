@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
@@ -133,11 +134,17 @@ pub enum Command {
     AskCustomer {
         /// The question, sent to the customer.
         body: MessageBody,
+        /// Come back to it then, with a reminder, if the customer has not answered.
+        #[serde(default)]
+        until: Option<DateTime<Utc>>,
     },
     /// Wait on a third party (→ OnHold).
     PutOnHold {
         /// Why, as an internal note.
         reason: Option<MessageBody>,
+        /// Come back to it then, with a reminder.
+        #[serde(default)]
+        until: Option<DateTime<Utc>>,
     },
     /// Give the solution (→ Resolved), optionally with a public message.
     Resolve {
@@ -199,6 +206,7 @@ pub enum CommandKind {
     MergeInto,
     LogTime,
     AutoClose,
+    RunDue,
 }
 
 impl std::fmt::Display for CommandKind {
@@ -224,6 +232,7 @@ impl std::fmt::Display for CommandKind {
             CommandKind::MergeInto => "merge",
             CommandKind::LogTime => "log time on",
             CommandKind::AutoClose => "auto-close",
+            CommandKind::RunDue => "run the timers of",
         })
     }
 }

@@ -4,13 +4,14 @@ use chrono::{DateTime, Utc};
 
 use super::NewTicket;
 use super::decide::required_permission;
+use super::timers::{Activity, advance};
 use crate::domain::{
     Actor, Agent, Change, Channel, Customer, Department, EventId, Message, MessageId, Permission,
     Resolution, Status, Ticket, TicketEvent, TicketId, TicketNumber, Version, Visibility,
 };
 use crate::error::{Error, ForbiddenReason, Result};
 use crate::machine::CommandKind;
-use crate::policy::PriorityPolicy;
+use crate::policy::{PriorityPolicy, ServiceLevels};
 use crate::store::TicketWrite;
 
 /// What opening a ticket needs to know besides the request. The service loads it.
@@ -29,6 +30,8 @@ pub struct CreateContext<'a> {
     pub follow_up_of: Option<TicketId>,
     /// The priority rules.
     pub priority_policy: &'a dyn PriorityPolicy,
+    /// The service levels (clocks, calendars, auto-close).
+    pub levels: &'a ServiceLevels,
     /// Now.
     pub now: DateTime<Utc>,
 }
@@ -113,7 +116,7 @@ pub fn decide_create(
         new.channel
     };
     let id = TicketId::new();
-    let ticket = Ticket {
+    let mut ticket = Ticket {
         id,
         number,
         subject: new.subject,
@@ -137,8 +140,17 @@ pub fn decide_create(
         first_response_at: None,
         resolved_at: None,
         closed_at: None,
+        waiting_since: None,
+        timers: Default::default(),
+        next_due_at: None,
         version: Version::FIRST,
     };
+    let created = Activity {
+        created: true,
+        ..Activity::default()
+    };
+    let kind = ctx.customer.map(|c| c.kind);
+    advance(None, &mut ticket, created, ctx.levels, kind, ctx.now);
     let event = |change| TicketEvent {
         id: EventId::new(),
         ticket_id: id,

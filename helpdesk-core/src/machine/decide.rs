@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::timers::{Activity, advance};
 use super::transitions::{Step, next_status};
 use super::{Command, CommandKind};
 use crate::domain::{
@@ -10,7 +11,7 @@ use crate::domain::{
     Visibility,
 };
 use crate::error::{Error, ForbiddenReason, Result};
-use crate::policy::{FollowUpPolicy, PriorityPolicy};
+use crate::policy::{FollowUpPolicy, PriorityPolicy, ServiceLevels};
 use crate::store::TicketWrite;
 
 /// What a command needs to know besides the ticket. The service loads it.
@@ -32,6 +33,8 @@ pub struct Context<'a> {
     pub new_assignee: Option<&'a Agent>,
     /// The priority rules.
     pub priority_policy: &'a dyn PriorityPolicy,
+    /// The service levels (clocks, calendars, auto-close).
+    pub levels: &'a ServiceLevels,
     /// How the command came in (messages get this channel).
     pub channel: Channel,
     /// Now.
@@ -66,9 +69,13 @@ pub fn required_permission(kind: CommandKind) -> Permission {
         K::SetType | K::SetCategories | K::SetService | K::SetCustomFields | K::LinkToMaster => {
             Permission::Edit
         }
-        K::Resolve | K::Close | K::Reopen | K::MergeInto | K::ConfirmResolution | K::AutoClose => {
-            Permission::Close
-        }
+        K::Resolve
+        | K::Close
+        | K::Reopen
+        | K::MergeInto
+        | K::ConfirmResolution
+        | K::AutoClose
+        | K::RunDue => Permission::Close,
     }
 }
 
@@ -104,6 +111,7 @@ struct Draft<'a> {
     ctx: &'a Context<'a>,
     kind: CommandKind,
     write: TicketWrite,
+    activity: Activity,
 }
 
 impl<'a> Draft<'a> {
@@ -116,6 +124,7 @@ impl<'a> Draft<'a> {
             ctx,
             kind,
             write: TicketWrite::update(before.version, next),
+            activity: Activity::default(),
         }
     }
 
@@ -143,26 +152,9 @@ impl<'a> Draft<'a> {
 
     fn set_status(&mut self, to: Status) {
         let now = self.ctx.now;
-        let from = self.write.ticket.status;
-        if from == to {
-            return;
+        if let Some(change) = change_status(self.ticket(), to, now) {
+            self.event(change);
         }
-        let t = self.ticket();
-        t.status = to;
-        match to {
-            Status::Resolved => t.resolved_at = Some(now),
-            Status::Closed(r) => {
-                t.closed_at = Some(now);
-                if r == Resolution::Solved && t.resolved_at.is_none() {
-                    t.resolved_at = Some(now);
-                }
-            }
-            _ => {
-                t.resolved_at = None;
-                t.closed_at = None;
-            }
-        }
-        self.event(Change::StatusChanged { from, to });
     }
 
     fn message(&mut self, visibility: Visibility, body: MessageBody, attachments: Vec<Attachment>) {
@@ -171,6 +163,13 @@ impl<'a> Draft<'a> {
             (Actor::Agent(_), Visibility::Public, Some(agent)) => with_signature(body, agent),
             _ => body,
         };
+        if visibility == Visibility::Public {
+            match self.ctx.actor {
+                Actor::Customer(_) => self.activity.customer_message = true,
+                Actor::Agent(_) => self.activity.agent_reply = true,
+                Actor::System => {}
+            }
+        }
         let first_response = visibility == Visibility::Public
             && matches!(self.ctx.actor, Actor::Agent(_))
             && self.write.ticket.first_response_at.is_none();
@@ -196,8 +195,54 @@ impl<'a> Draft<'a> {
         });
     }
 
+    /// The write, with its timers brought up to date.
+    fn finish(mut self) -> TicketWrite {
+        let kind = self.ctx.customer.map(|c| c.kind);
+        advance(
+            Some(self.before),
+            &mut self.write.ticket,
+            self.activity,
+            self.ctx.levels,
+            kind,
+            self.ctx.now,
+        );
+        self.write
+    }
+
     fn plan(self) -> Plan {
-        Plan::Write(vec![self.write])
+        Plan::Write(vec![self.finish()])
+    }
+}
+
+/// Moves `t` to `to` at `now`, keeping its resolved and closed instants right; the history
+/// entry for it, unless it already was there.
+pub(super) fn change_status(t: &mut Ticket, to: Status, now: DateTime<Utc>) -> Option<Change> {
+    let from = t.status;
+    if from == to {
+        return None;
+    }
+    t.status = to;
+    match to {
+        Status::Resolved => t.resolved_at = Some(now),
+        Status::Closed(r) => {
+            t.closed_at = Some(now);
+            if r == Resolution::Solved && t.resolved_at.is_none() {
+                t.resolved_at = Some(now);
+            }
+        }
+        _ => {
+            t.resolved_at = None;
+            t.closed_at = None;
+        }
+    }
+    Some(Change::StatusChanged { from, to })
+}
+
+/// Checks a "come back to it then" instant: it must be in the future.
+fn check_until(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
+    match until {
+        Some(at) if at <= now => Err(Error::validation("until", "must be in the future")),
+        _ => Ok(()),
     }
 }
 
@@ -358,8 +403,9 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
             });
             d.ticket().custom_fields = fields;
         }
-        Command::AskCustomer { body } => {
+        Command::AskCustomer { body, until } => {
             let to = d.target(Step::AskCustomer)?;
+            check_until(until, ctx.now)?;
             if ticket.customer.is_none() || ticket.internal {
                 return Err(Error::validation(
                     "ticket",
@@ -368,13 +414,16 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
             }
             d.message(Visibility::Public, body, Vec::new());
             d.set_status(to);
+            d.ticket().timers.pending_until = until;
         }
-        Command::PutOnHold { reason } => {
+        Command::PutOnHold { reason, until } => {
             let to = d.target(Step::Hold)?;
+            check_until(until, ctx.now)?;
             if let Some(reason) = reason {
                 d.message(Visibility::Internal, reason, Vec::new());
             }
             d.set_status(to);
+            d.ticket().timers.pending_until = until;
         }
         Command::Resolve { body } => {
             let to = d.target(Step::Resolve)?;
@@ -445,7 +494,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
             d.set_status(to);
             let mut into = Draft::new(t, ctx, kind);
             into.event(Change::MergeReceived { source: ticket.id });
-            return Ok(Plan::Write(vec![d.write, into.write]));
+            return Ok(Plan::Write(vec![d.finish(), into.finish()]));
         }
         Command::LogTime {
             minutes,

@@ -8,9 +8,12 @@
 mod command;
 mod create;
 mod decide;
+mod due;
+pub mod timers;
 pub mod transitions;
 
 pub use command::{Command, CommandKind, NewTicket};
 pub use create::{CreateContext, authorize_create, decide_create};
 pub use decide::{Context, Plan, decide, required_permission};
+pub use due::decide_due;
 pub use transitions::{Step, next_status};

@@ -6,14 +6,18 @@ mod directory;
 mod history_text;
 mod reads;
 mod tickets;
+mod timers;
 
 use std::sync::Arc;
 
 pub use directory::{NewAgent, NewCustomer};
 pub use tickets::{ExecOptions, Outcome};
+pub use timers::{DueReport, WaitingTime};
 
 use crate::clock::{Clock, SystemClock};
-use crate::policy::{DateScheme, DefaultPriorityPolicy, PriorityPolicy, TicketNumberGenerator};
+use crate::policy::{
+    DateScheme, DefaultPriorityPolicy, PriorityPolicy, ServiceLevels, TicketNumberGenerator,
+};
 use crate::store::Store;
 
 /// A helpdesk over a store.
@@ -61,6 +65,7 @@ pub struct Helpdesk {
     clock: Arc<dyn Clock>,
     numbers: Arc<dyn TicketNumberGenerator>,
     priority: Arc<dyn PriorityPolicy>,
+    levels: Arc<ServiceLevels>,
 }
 
 impl std::fmt::Debug for Helpdesk {
@@ -80,7 +85,19 @@ impl Helpdesk {
             clock: Arc::new(SystemClock),
             numbers: Arc::new(DateScheme::default()),
             priority: Arc::new(DefaultPriorityPolicy),
+            levels: Arc::new(ServiceLevels::default()),
         }
+    }
+
+    /// Uses `levels` for service-level clocks, calendars and the auto-close.
+    pub fn with_service_levels(mut self, levels: ServiceLevels) -> Self {
+        self.levels = Arc::new(levels);
+        self
+    }
+
+    /// The service levels in force.
+    pub fn service_levels(&self) -> &ServiceLevels {
+        &self.levels
     }
 
     /// Uses `clock` for every instant (tests use a [`ManualClock`](crate::clock::ManualClock)).

@@ -85,6 +85,7 @@ impl Helpdesk {
             master: master.as_ref(),
             follow_up_of,
             priority_policy: self.priority.as_ref(),
+            levels: &self.levels,
             now,
         };
         authorize_create(&new, &ctx)?;
@@ -185,6 +186,7 @@ impl Helpdesk {
             target_department: target_department.as_ref(),
             new_assignee: new_assignee.as_ref(),
             priority_policy: self.priority.as_ref(),
+            levels: &self.levels,
             channel: options.channel,
             now: self.now(),
         };

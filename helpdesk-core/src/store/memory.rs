@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::{Page, PageRequest, Store, TicketFilter, WriteBatch};
 use crate::domain::{
@@ -237,6 +238,19 @@ impl Store for MemoryStore {
         page.sort(&mut rows);
         rows.truncate(page.limit() as usize + 1);
         Ok(page.into_page(rows))
+    }
+
+    async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
+        let mut due: Vec<Ticket> = self
+            .lock()
+            .tickets
+            .values()
+            .filter(|t| t.next_due_at.is_some_and(|d| d <= now))
+            .cloned()
+            .collect();
+        due.sort_by_key(|t| (t.next_due_at, t.id));
+        due.truncate(limit as usize);
+        Ok(due)
     }
 
     async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>> {

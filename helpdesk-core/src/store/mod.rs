@@ -11,6 +11,7 @@ mod query;
 mod write;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 pub use ext::StoreExt;
 pub use memory::MemoryStore;
@@ -75,6 +76,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// A page of tickets matching `filter`, in `page.order()`, after `page.cursor()`.
     async fn list_tickets(&self, filter: &TicketFilter, page: &PageRequest)
     -> Result<Page<Ticket>>;
+
+    /// Up to `limit` tickets whose `next_due_at` is at or before `now`, earliest first (ties
+    /// by id). Must be an index scan: its cost grows with the number of due tickets, not with
+    /// the total.
+    async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>>;
 
     /// A ticket's thread, oldest first; internal notes only when `include_internal`.
     async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>>;

@@ -102,6 +102,9 @@ pub enum TicketOrder {
     /// A queue: highest priority first, then the longest untouched (`priority` desc,
     /// `updated_at` asc, then id asc).
     Priority,
+    /// Who has waited longest first: `waiting_since` asc with tickets nobody waits on last,
+    /// then id asc.
+    Waiting,
 }
 
 /// Where a page ended: the sort key of its last ticket. Opaque to callers as a string.
@@ -110,6 +113,7 @@ pub struct Cursor {
     order: TicketOrder,
     priority: Priority,
     updated_at: DateTime<Utc>,
+    waiting_since: Option<DateTime<Utc>>,
     id: TicketId,
 }
 
@@ -120,8 +124,14 @@ impl Cursor {
             order,
             priority: ticket.priority,
             updated_at: ticket.updated_at,
+            waiting_since: ticket.waiting_since,
             id: ticket.id,
         }
+    }
+
+    /// The last ticket's `waiting_since`.
+    pub fn waiting_since(&self) -> Option<DateTime<Utc>> {
+        self.waiting_since
     }
 
     /// The order it belongs to.
@@ -156,6 +166,10 @@ impl Cursor {
                 Greater => false,
                 Equal => (ticket.updated_at, ticket.id) > (self.updated_at, self.id),
             },
+            TicketOrder::Waiting => {
+                waiting_key(ticket.waiting_since, ticket.id)
+                    > waiting_key(self.waiting_since, self.id)
+            }
         }
     }
 
@@ -164,9 +178,13 @@ impl Cursor {
         let o = match self.order {
             TicketOrder::LastUpdate => 'u',
             TicketOrder::Priority => 'p',
+            TicketOrder::Waiting => 'w',
         };
+        let waiting = self
+            .waiting_since
+            .map_or_else(|| "-".to_owned(), |w| w.timestamp_micros().to_string());
         format!(
-            "{o}.{}.{}.{}",
+            "{o}.{}.{}.{waiting}.{}",
             self.priority.rank(),
             self.updated_at.timestamp_micros(),
             self.id.as_uuid().simple()
@@ -180,10 +198,20 @@ impl Cursor {
         let order = match parts.next() {
             Some("u") => TicketOrder::LastUpdate,
             Some("p") => TicketOrder::Priority,
+            Some("w") => TicketOrder::Waiting,
             _ => return Err(bad()),
         };
         let rank: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let micros: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        let waiting = match parts.next().ok_or_else(bad)? {
+            "-" => None,
+            w => Some(
+                w.parse()
+                    .ok()
+                    .and_then(DateTime::from_timestamp_micros)
+                    .ok_or_else(bad)?,
+            ),
+        };
         let id = parts
             .next()
             .and_then(|p| Uuid::try_parse(p).ok())
@@ -195,9 +223,19 @@ impl Cursor {
             order,
             priority: Priority::from_rank(rank).map_err(|_| bad())?,
             updated_at: DateTime::from_timestamp_micros(micros).ok_or_else(bad)?,
+            waiting_since: waiting,
             id: TicketId::from_uuid(id),
         })
     }
+}
+
+/// The waiting order's sort key: tickets someone waits on first (oldest first), then the
+/// rest; ties by id.
+fn waiting_key(
+    since: Option<DateTime<Utc>>,
+    id: TicketId,
+) -> (bool, Option<DateTime<Utc>>, TicketId) {
+    (since.is_none(), since, id)
 }
 
 /// Which page of a list to read.
@@ -256,6 +294,7 @@ impl PageRequest {
             TicketOrder::LastUpdate => {
                 tickets.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id)))
             }
+            TicketOrder::Waiting => tickets.sort_by_key(|t| waiting_key(t.waiting_since, t.id)),
             TicketOrder::Priority => tickets.sort_by(|a, b| {
                 b.priority
                     .cmp(&a.priority)
@@ -303,7 +342,14 @@ mod tests {
             order: TicketOrder::Priority,
             priority: Priority::High,
             updated_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
+            waiting_since: None,
             id: TicketId::new(),
+        };
+        assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
+        let c = Cursor {
+            order: TicketOrder::Waiting,
+            waiting_since: DateTime::from_timestamp_micros(1_600_000_000_000_001),
+            ..c
         };
         assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
         for junk in [

@@ -60,7 +60,8 @@ impl TicketWrite {
 /// Writes that commit together or not at all.
 ///
 /// A ticket appears at most once in a batch; every message, event and time entry of a write
-/// belongs to that write's ticket; a ticket's number never changes after creation. Stores
+/// belongs to that write's ticket; its `next_due_at` is `timers.next_due_at()`; a ticket's
+/// number never changes after creation. Stores
 /// refuse a batch that breaks these rules with [`Error::Validation`](crate::Error::Validation).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WriteBatch {
@@ -70,7 +71,8 @@ pub struct WriteBatch {
 
 impl WriteBatch {
     /// Checks the rules a batch must keep whatever the stored state: each ticket at most
-    /// once, and every message, event and time entry filed under its own write's ticket.
+    /// once, every message, event and time entry filed under its own write's ticket, and
+    /// `next_due_at` equal to what the ticket's timers say.
     /// Every store calls this before looking at its state, so all report the same error.
     pub fn check_shape(&self) -> crate::Result<()> {
         let mut seen = std::collections::HashSet::with_capacity(self.writes.len());
@@ -93,6 +95,12 @@ impl WriteBatch {
                 return Err(crate::Error::validation(
                     "ticket_id",
                     "messages, events and time entries must belong to their write's ticket",
+                ));
+            }
+            if write.ticket.next_due_at != write.ticket.timers.next_due_at() {
+                return Err(crate::Error::validation(
+                    "next_due_at",
+                    "must be the earliest instant the ticket's timers are due",
                 ));
             }
         }

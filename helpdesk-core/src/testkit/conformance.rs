@@ -274,6 +274,7 @@ pub async fn internal_notes_are_never_shown_to_customers(store: Arc<dyn Store>) 
             t.id,
             Command::PutOnHold {
                 reason: Some(body("waiting for the field team")),
+                until: None,
             },
         )
         .await
@@ -318,6 +319,7 @@ pub async fn a_customer_reply_reopens_pending_and_resolved_tickets(store: Arc<dy
                 t.id,
                 Command::AskCustomer {
                     body: body("Which colour?"),
+                    until: None,
                 },
             )
             .await
@@ -546,7 +548,10 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
         Command::ChangePriority {
             priority: Priority::Low,
         },
-        Command::PutOnHold { reason: None },
+        Command::PutOnHold {
+            reason: None,
+            until: None,
+        },
     ] {
         let err = f.desk.execute(ivan, t.id, command).await.unwrap_err();
         assert!(matches!(err, Error::InvalidTransition { .. }), "{err:?}");
@@ -953,7 +958,14 @@ pub async fn internal_tickets_are_for_agents_only(store: Arc<dyn Store>) {
     ));
     let err = f
         .desk
-        .execute(ivan, t.id, Command::AskCustomer { body: body("?") })
+        .execute(
+            ivan,
+            t.id,
+            Command::AskCustomer {
+                body: body("?"),
+                until: None,
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Validation(_)));
@@ -1213,7 +1225,10 @@ async fn varied(f: &Fixture, n: usize) -> Vec<Ticket> {
             3 => Some(Command::Close {
                 resolution: Resolution::Solved,
             }),
-            4 => Some(Command::PutOnHold { reason: None }),
+            4 => Some(Command::PutOnHold {
+                reason: None,
+                until: None,
+            }),
             _ => None,
         };
         if let Some(command) = command {
@@ -1241,7 +1256,7 @@ async fn all_pages(
 ) -> Vec<Ticket> {
     let mut page = PageRequest::first(order, size);
     let mut out = Vec::new();
-    loop {
+    for _ in 0..10_000 {
         let got = store.list_tickets(filter, &page).await.unwrap();
         assert!(got.items.len() <= size as usize);
         out.extend(got.items);
@@ -1250,6 +1265,7 @@ async fn all_pages(
             None => return out,
         }
     }
+    panic!("pagination does not end: a cursor leads back to tickets already listed")
 }
 
 pub async fn list_filters_match_the_reference(store: Arc<dyn Store>) {
@@ -1502,4 +1518,579 @@ pub async fn malformed_batches_are_refused_and_commit_nothing(store: Arc<dyn Sto
     let err = store.commit(WriteBatch::one(stray)).await.unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "{err:?}");
     assert_eq!(snapshot(store.as_ref(), &a).await, before);
+}
+
+pub async fn timers_round_trip_and_due_tickets_and_the_waiting_order_match_the_reference(
+    store: Arc<dyn Store>,
+) {
+    use crate::domain::{SlaClock, SlaOutcome, SlaTarget, Timers};
+    let f = Fixture::new(store.clone()).await;
+    let tickets = varied(&f, 30).await;
+    let base = crate::clock::Clock::now(f.clock.as_ref());
+    let mut updated = Vec::new();
+    for (i, t) in tickets.iter().enumerate() {
+        let mut next = t.clone();
+        next.version = t.version.next();
+        next.waiting_since =
+            (i % 3 != 0).then(|| base - chrono::Duration::seconds((i % 7) as i64 * 60));
+        let due = base + chrono::Duration::seconds((i as i64 % 10) * 30 - 120);
+        next.timers = Timers {
+            sla_policy: Some(format!("policy {}", i % 2)),
+            clocks: vec![SlaClock {
+                target: SlaTarget::ALL[i % 3],
+                budget_secs: 3600,
+                spent_secs: i as i64,
+                running_since: Some(base),
+                due_at: Some(due),
+                warn_at: None,
+                warned: i % 2 == 0,
+                stopped: false,
+                outcome: (i % 4 == 0).then_some(SlaOutcome::Breached),
+            }],
+            pending_until: (i % 5 == 0).then_some(due),
+            auto_close_at: None,
+            auto_close_warn_at: (i % 6 == 0).then_some(due),
+        };
+        next.next_due_at = next.timers.next_due_at();
+        store
+            .commit(WriteBatch::one(TicketWrite::update(
+                t.version,
+                next.clone(),
+            )))
+            .await
+            .unwrap();
+        assert_eq!(store.ticket(t.id).await.unwrap().unwrap(), next);
+        updated.push(next);
+    }
+    let reference = MemoryStore::new();
+    reference
+        .commit(WriteBatch {
+            writes: updated.iter().cloned().map(TicketWrite::create).collect(),
+        })
+        .await
+        .unwrap();
+    for offset in [-200, -60, 0, 60, 10_000] {
+        let now = base + chrono::Duration::seconds(offset);
+        for limit in [1, 5, 100] {
+            let got = store.due_tickets(now, limit).await.unwrap();
+            let want = reference.due_tickets(now, limit).await.unwrap();
+            assert_eq!(got, want, "due at {offset}s, limit {limit}");
+        }
+    }
+    for size in [1, 4, 50] {
+        let got = all_pages(
+            store.as_ref(),
+            &TicketFilter::default(),
+            TicketOrder::Waiting,
+            size,
+        )
+        .await;
+        let mut want = updated.clone();
+        PageRequest::first(TicketOrder::Waiting, 1).sort(&mut want);
+        assert_eq!(
+            got.iter().map(|t| t.id).collect::<Vec<_>>(),
+            want.iter().map(|t| t.id).collect::<Vec<_>>(),
+            "waiting order by {size}"
+        );
+    }
+}
+
+// Service levels -----------------------------------------------------------------------------
+
+use crate::domain::{SlaOutcome, SlaTarget};
+
+fn hours(h: i64) -> chrono::Duration {
+    chrono::Duration::hours(h)
+}
+
+async fn sla_fixture(store: Arc<dyn Store>) -> Fixture {
+    Fixture::with_service_levels(store).await
+}
+
+fn clock(t: &Ticket, target: SlaTarget) -> crate::domain::SlaClock {
+    t.timers
+        .clock(target)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {target:?} clock"))
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
+}
+
+pub async fn sla_targets_count_business_hours_of_the_departments_calendar(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    // Friday 9 January 2026, 17:00 Moscow (14:00 UTC).
+    f.clock.set(at("2026-01-09T14:00:00Z"));
+    let ana = Actor::Customer(f.ana.id);
+    let t = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.billing, "Double charge"))
+        .await
+        .unwrap();
+    assert_eq!(t.timers.sla_policy.as_deref(), Some("standard"));
+    // One working hour on Friday, one on Monday: due Monday 10:00 Moscow (07:00 UTC).
+    let first = clock(&t, SlaTarget::FirstResponse);
+    assert_eq!(first.due_at, Some(at("2026-01-12T07:00:00Z")));
+    // Warned at 80% of 2 h = 96 min: Friday's hour, then 36 minutes on Monday.
+    assert_eq!(first.warn_at, Some(at("2026-01-12T06:36:00Z")));
+    assert_eq!(t.next_due_at, first.warn_at);
+    // The same on support, open around the clock: Friday 16:00 UTC.
+    let s = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.support, "Router"))
+        .await
+        .unwrap();
+    assert_eq!(
+        clock(&s, SlaTarget::FirstResponse).due_at,
+        Some(at("2026-01-09T16:00:00Z"))
+    );
+    // Answered on Monday at 09:30 Moscow: met.
+    f.clock.set(at("2026-01-12T06:30:00Z"));
+    let admin = Actor::Agent(f.admin.id);
+    let answered = changed(
+        f.desk
+            .execute(admin, t.id, reply("Refunded"))
+            .await
+            .unwrap(),
+    );
+    let first = clock(&answered, SlaTarget::FirstResponse);
+    assert!(first.stopped);
+    assert_eq!(first.outcome, Some(SlaOutcome::Met));
+    assert_eq!(first.spent_secs, 90 * 60);
+    assert_eq!(store.ticket(t.id).await.unwrap().unwrap(), answered);
+}
+
+pub async fn sla_warnings_and_breaches_fire_once_and_run_due_is_idempotent(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    let t0 = at("2026-01-05T09:00:00Z");
+    f.clock.set(t0);
+    let mut new = f.new_ticket(&f.support, "Everything is down");
+    new.customer = Some(f.acme.id);
+    new.priority = Some(Priority::Urgent);
+    let t = f
+        .desk
+        .open_ticket(Actor::Agent(f.boss.id), new)
+        .await
+        .unwrap();
+    assert_eq!(t.timers.sla_policy.as_deref(), Some("urgent"));
+    let quiet = f
+        .desk
+        .run_due(t0 + chrono::Duration::minutes(47))
+        .await
+        .unwrap();
+    assert_eq!(quiet.events, 0);
+    let warn_at = t0 + chrono::Duration::minutes(48);
+    let warned = f.desk.run_due(warn_at).await.unwrap();
+    assert_eq!((warned.tickets, warned.events), (1, 1));
+    assert_eq!(
+        f.desk.run_due(warn_at).await.unwrap().events,
+        0,
+        "idempotent"
+    );
+    let late = t0 + hours(1) + chrono::Duration::minutes(1);
+    let breached = f.desk.run_due(late).await.unwrap();
+    assert_eq!(breached.events, 1);
+    assert_eq!(f.desk.run_due(late).await.unwrap().events, 0, "idempotent");
+    let history = store.history(t.id).await.unwrap();
+    let sla: Vec<_> = history
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.change,
+                Change::SlaWarning { .. } | Change::SlaBreached { .. }
+            )
+        })
+        .map(|e| (e.change.clone(), e.at))
+        .collect();
+    assert_eq!(
+        sla,
+        [
+            (
+                Change::SlaWarning {
+                    target: SlaTarget::FirstResponse
+                },
+                warn_at
+            ),
+            (
+                Change::SlaBreached {
+                    target: SlaTarget::FirstResponse
+                },
+                late
+            ),
+        ]
+    );
+    // A late answer stays a breach.
+    f.clock.set(late + chrono::Duration::minutes(5));
+    let answered = changed(
+        f.desk
+            .execute(Actor::Agent(f.ivan.id), t.id, reply("On it"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        clock(&answered, SlaTarget::FirstResponse).outcome,
+        Some(SlaOutcome::Breached)
+    );
+    // The resolution clock (4 h) is still running and due later.
+    assert_eq!(
+        clock(&answered, SlaTarget::Resolution).due_at,
+        Some(t0 + hours(4))
+    );
+}
+
+pub async fn sla_clocks_pause_while_waiting_for_the_customer(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    let t0 = at("2026-01-05T09:00:00Z");
+    f.clock.set(t0);
+    let t = f
+        .desk
+        .open_ticket(Actor::Customer(f.ana.id), f.new_ticket(&f.support, "Slow"))
+        .await
+        .unwrap();
+    assert_eq!(
+        clock(&t, SlaTarget::Resolution).due_at,
+        Some(t0 + hours(16))
+    );
+    f.clock.set(t0 + hours(1));
+    let ivan = Actor::Agent(f.ivan.id);
+    let pending = changed(
+        f.desk
+            .execute(
+                ivan,
+                t.id,
+                Command::AskCustomer {
+                    body: body("Which modem?"),
+                    until: None,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    let res = clock(&pending, SlaTarget::Resolution);
+    assert_eq!(
+        (res.running_since, res.due_at, res.spent_secs),
+        (None, None, 3600)
+    );
+    // Ten hours later the customer answers: 15 h are left, from now.
+    f.clock.set(t0 + hours(11));
+    let back = changed(
+        f.desk
+            .execute(Actor::Customer(f.ana.id), t.id, reply("TP-Link"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        clock(&back, SlaTarget::Resolution).due_at,
+        Some(t0 + hours(26))
+    );
+    // Their message starts the next-response clock (4 h).
+    assert_eq!(
+        clock(&back, SlaTarget::NextResponse).due_at,
+        Some(t0 + hours(15))
+    );
+    // Nothing fired while paused.
+    assert_eq!(f.desk.run_due(t0 + hours(10)).await.unwrap().events, 0);
+}
+
+pub async fn a_priority_change_moves_the_due_times(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    let t0 = at("2026-01-05T09:00:00Z");
+    f.clock.set(t0);
+    let t = f
+        .desk
+        .open_ticket(Actor::Customer(f.acme.id), f.new_ticket(&f.support, "Down"))
+        .await
+        .unwrap();
+    assert_eq!(
+        clock(&t, SlaTarget::Resolution).due_at,
+        Some(t0 + hours(16))
+    );
+    f.clock.set(t0 + hours(1));
+    let urgent = changed(
+        f.desk
+            .execute(
+                Actor::Agent(f.boss.id),
+                t.id,
+                Command::ChangePriority {
+                    priority: Priority::Urgent,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(urgent.timers.sla_policy.as_deref(), Some("urgent"));
+    // One hour of the urgent 4 h is spent already.
+    assert_eq!(
+        clock(&urgent, SlaTarget::Resolution).due_at,
+        Some(t0 + hours(4))
+    );
+    assert_eq!(
+        clock(&urgent, SlaTarget::FirstResponse).due_at,
+        Some(t0 + hours(1))
+    );
+}
+
+pub async fn a_pending_reminder_brings_the_ticket_back_to_open(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    let t0 = at("2026-01-05T09:00:00Z");
+    f.clock.set(t0);
+    let t = f.open(&f.ana, "Waiting for a technician").await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let err = f
+        .desk
+        .execute(
+            ivan,
+            t.id,
+            Command::PutOnHold {
+                reason: None,
+                until: Some(t0),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "the past is refused");
+    let until = t0 + hours(24);
+    let held = changed(
+        f.desk
+            .execute(
+                ivan,
+                t.id,
+                Command::PutOnHold {
+                    reason: Some(body("technician on Tuesday")),
+                    until: Some(until),
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(held.timers.pending_until, Some(until));
+    assert_eq!(
+        f.desk
+            .run_due(until - chrono::Duration::seconds(1))
+            .await
+            .unwrap()
+            .events,
+        0
+    );
+    let report = f.desk.run_due(until).await.unwrap();
+    assert_eq!(report.events, 2, "a reminder and the status change");
+    let back = store.ticket(t.id).await.unwrap().unwrap();
+    assert_eq!(back.status, Status::Open);
+    assert_eq!(back.timers.pending_until, None);
+    let kinds: Vec<_> = store
+        .history(t.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.change.kind())
+        .collect();
+    assert_eq!(
+        &kinds[kinds.len() - 2..],
+        ["pending_reminder", "status_changed"]
+    );
+}
+
+pub async fn silent_tickets_close_after_five_working_days_with_a_warning(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    // Monday 12 January 2026, 10:00 Moscow, in billing (weekdays only).
+    f.clock.set(at("2026-01-12T07:00:00Z"));
+    let ana = Actor::Customer(f.ana.id);
+    let t = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.billing, "Invoice"))
+        .await
+        .unwrap();
+    let confirmed = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.billing, "Invoice 2"))
+        .await
+        .unwrap();
+    let admin = Actor::Agent(f.admin.id);
+    for id in [t.id, confirmed.id] {
+        f.desk
+            .execute(
+                admin,
+                id,
+                Command::Resolve {
+                    body: Some(body("Corrected")),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let resolved = store.ticket(t.id).await.unwrap().unwrap();
+    // Five working days later: the next Monday, 10:00 Moscow; warned the Friday before.
+    assert_eq!(
+        resolved.timers.auto_close_at,
+        Some(at("2026-01-19T07:00:00Z"))
+    );
+    assert_eq!(
+        resolved.timers.auto_close_warn_at,
+        Some(at("2026-01-16T07:00:00Z"))
+    );
+    f.clock.set(at("2026-01-13T07:00:00Z"));
+    f.desk
+        .execute(ana, confirmed.id, Command::ConfirmResolution)
+        .await
+        .unwrap();
+    let warned = f.desk.run_due(at("2026-01-16T07:00:00Z")).await.unwrap();
+    assert_eq!((warned.tickets, warned.events), (1, 1));
+    let customer_history = f.desk.history(ana, t.id).await.unwrap();
+    assert!(
+        customer_history
+            .iter()
+            .any(|e| matches!(e.change, Change::AutoCloseWarning { .. }))
+    );
+    let closed = f.desk.run_due(at("2026-01-19T07:00:00Z")).await.unwrap();
+    assert_eq!(closed.tickets, 1);
+    let after = store.ticket(t.id).await.unwrap().unwrap();
+    assert_eq!(after.status, Status::Closed(Resolution::AutoClosed));
+    assert_eq!(after.next_due_at, None);
+    let by_system = store
+        .history(t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .last()
+        .unwrap();
+    assert_eq!(by_system.actor, Actor::System);
+    let other = store.ticket(confirmed.id).await.unwrap().unwrap();
+    assert_eq!(other.status, Status::Closed(Resolution::Solved));
+    assert_eq!(
+        f.desk
+            .run_due(at("2026-02-19T07:00:00Z"))
+            .await
+            .unwrap()
+            .events,
+        0
+    );
+}
+
+pub async fn waiting_time_counts_from_the_oldest_unanswered_message(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    let t0 = at("2026-01-09T14:00:00Z"); // Friday 17:00 Moscow
+    f.clock.set(t0);
+    let ana = Actor::Customer(f.ana.id);
+    let t = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.billing, "Hello?"))
+        .await
+        .unwrap();
+    assert_eq!(t.waiting_since, Some(t0));
+    f.clock.set(t0 + hours(1));
+    let u = f
+        .desk
+        .open_ticket(ana, f.new_ticket(&f.billing, "Later"))
+        .await
+        .unwrap();
+    f.desk.execute(ana, t.id, reply("Anyone?")).await.unwrap();
+    // Monday 10:00 Moscow: 65 hours of wall time, 2 working hours.
+    f.clock.set(at("2026-01-12T07:00:00Z"));
+    let waiting = f.desk.waiting_time(ana, t.id).await.unwrap().unwrap();
+    assert_eq!(waiting.since, t0);
+    assert_eq!(waiting.wall, hours(65));
+    assert_eq!(waiting.business, hours(2));
+    let admin = Actor::Agent(f.admin.id);
+    let queue = f
+        .desk
+        .list_tickets(
+            admin,
+            TicketFilter::default(),
+            PageRequest::first(TicketOrder::Waiting, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        queue.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [t.id, u.id]
+    );
+    f.desk.execute(admin, t.id, reply("Here")).await.unwrap();
+    assert_eq!(f.desk.waiting_time(ana, t.id).await.unwrap(), None);
+    let queue = f
+        .desk
+        .list_tickets(
+            admin,
+            TicketFilter::default(),
+            PageRequest::first(TicketOrder::Waiting, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        queue.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [u.id, t.id]
+    );
+}
+
+pub async fn run_due_from_two_processes_writes_each_event_once(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    let t0 = at("2026-01-05T09:00:00Z");
+    f.clock.set(t0);
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let t = f
+            .desk
+            .open_ticket(
+                Actor::Customer(f.ana.id),
+                f.new_ticket(&f.support, &format!("t{i}")),
+            )
+            .await
+            .unwrap();
+        ids.push(t.id);
+    }
+    let other =
+        crate::Helpdesk::new(store.clone()).with_service_levels(f.desk.service_levels().clone());
+    let late = t0 + hours(3);
+    let (a, b) = tokio::join!(f.desk.run_due(late), other.run_due(late));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // Each ticket gets the first-response warning and breach (the resolution warning, at 80%
+    // of 16 h, is later): two events per ticket, written once between both runs.
+    assert_eq!(a.events + b.events, 24, "{a:?} {b:?}");
+    for id in ids {
+        let sla = store
+            .history(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e.change,
+                    Change::SlaWarning { .. } | Change::SlaBreached { .. }
+                )
+            })
+            .count();
+        assert_eq!(sla, 2);
+    }
+}
+
+pub async fn moving_departments_measures_on_each_departments_calendar(store: Arc<dyn Store>) {
+    let f = sla_fixture(store.clone()).await;
+    // Friday 15:00 UTC (18:00 Moscow, after billing's hours) in support, open around the clock.
+    f.clock.set(at("2026-01-09T15:00:00Z"));
+    let t = f
+        .desk
+        .open_ticket(Actor::Customer(f.ana.id), f.new_ticket(&f.support, "Bill"))
+        .await
+        .unwrap();
+    // An hour later it moves to billing, still closed.
+    f.clock.set(at("2026-01-09T16:00:00Z"));
+    let moved = changed(
+        f.desk
+            .execute(
+                Actor::Agent(f.admin.id),
+                t.id,
+                Command::MoveToDepartment {
+                    department: f.billing.id,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    let first = clock(&moved, SlaTarget::FirstResponse);
+    assert_eq!(
+        first.spent_secs, 3600,
+        "the hour in support counts on support's calendar"
+    );
+    // The other hour of the 2 h target: Monday 09:00–10:00 Moscow.
+    assert_eq!(first.due_at, Some(at("2026-01-12T07:00:00Z")));
 }

@@ -9,10 +9,12 @@ use crate::Helpdesk;
 use crate::clock::ManualClock;
 use crate::domain::{
     Actor, Agent, Customer, CustomerKind, Department, Email, Language, MessageBody, Name,
-    Permission, Phone, Role, Signature, Subject, Ticket, standard_permissions,
+    Permission, Phone, Priority, Role, Signature, SlaTarget, Subject, Ticket, standard_permissions,
 };
 use crate::machine::NewTicket;
-use crate::policy::FollowUpPolicy;
+use crate::policy::{
+    Calendar, FollowUpPolicy, ServiceLevels, SlaCondition, SlaPolicy, WorkingRange, weekdays,
+};
 use crate::service::{NewAgent, NewCustomer};
 use crate::store::Store;
 
@@ -148,6 +150,41 @@ impl Fixture {
             acme,
             reza,
         }
+    }
+
+    /// The cast with service levels: billing works 09:00–18:00 Moscow time on weekdays,
+    /// support around the clock (seed 000). Urgent tickets: first response 1 h, resolution
+    /// 4 h; everything else: first response 2 h, next response 4 h, resolution 16 h.
+    pub async fn with_service_levels(store: Arc<dyn Store>) -> Self {
+        let mut f = Self::new(store).await;
+        let urgent = SlaPolicy::new(
+            "urgent",
+            SlaCondition {
+                priorities: vec![Priority::Urgent],
+                ..Default::default()
+            },
+        )
+        .target(SlaTarget::FirstResponse, Duration::hours(1))
+        .and_then(|p| p.target(SlaTarget::Resolution, Duration::hours(4)))
+        .expect("valid targets");
+        let standard = SlaPolicy::new("standard", SlaCondition::default())
+            .target(SlaTarget::FirstResponse, Duration::hours(2))
+            .and_then(|p| p.target(SlaTarget::NextResponse, Duration::hours(4)))
+            .and_then(|p| p.target(SlaTarget::Resolution, Duration::hours(16)))
+            .expect("valid targets");
+        let moscow_office = Calendar::weekly(
+            chrono_tz::Europe::Moscow,
+            weekdays(vec![
+                WorkingRange::parse("09:00", "18:00").expect("a range"),
+            ]),
+        )
+        .expect("a calendar");
+        let levels = ServiceLevels::default()
+            .with_policy(urgent)
+            .with_policy(standard)
+            .with_department_calendar(f.billing.id, moscow_office);
+        f.desk = f.desk.clone().with_service_levels(levels);
+        f
     }
 
     /// Moves the clock forward by `seconds`.

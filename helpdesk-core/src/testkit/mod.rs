@@ -54,6 +54,16 @@ macro_rules! conformance_suite {
             a_batch_with_a_stale_write_commits_nothing,
             a_duplicate_number_commits_nothing,
             malformed_batches_are_refused_and_commit_nothing,
+            timers_round_trip_and_due_tickets_and_the_waiting_order_match_the_reference,
+            sla_targets_count_business_hours_of_the_departments_calendar,
+            sla_warnings_and_breaches_fire_once_and_run_due_is_idempotent,
+            sla_clocks_pause_while_waiting_for_the_customer,
+            a_priority_change_moves_the_due_times,
+            a_pending_reminder_brings_the_ticket_back_to_open,
+            silent_tickets_close_after_five_working_days_with_a_warning,
+            waiting_time_counts_from_the_oldest_unanswered_message,
+            run_due_from_two_processes_writes_each_event_once,
+            moving_departments_measures_on_each_departments_calendar,
         );
     };
     (@tests $make_store:path; $($name:ident),* $(,)?) => {

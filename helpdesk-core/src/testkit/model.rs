@@ -45,8 +45,11 @@ enum Op {
     List {
         actor: usize,
         status: Option<usize>,
-        priority_order: bool,
+        order: usize,
         size: u32,
+    },
+    RunDue {
+        minutes_ahead: i64,
     },
 }
 
@@ -96,8 +99,9 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (0..ACTORS, 0..8usize, cmd(), proptest::bool::weighted(0.1))
             .prop_map(|(actor, ticket, cmd, stale)| Op::Exec { actor, ticket, cmd, stale }),
         1 => (0..3usize).prop_map(|customer| Op::ToggleAccess { customer }),
-        1 => (0..ACTORS, proptest::option::of(0..10usize), any::<bool>(), 1..5u32)
-            .prop_map(|(actor, status, priority_order, size)| Op::List { actor, status, priority_order, size }),
+        1 => (0..ACTORS, proptest::option::of(0..10usize), 0..3usize, 1..5u32)
+            .prop_map(|(actor, status, order, size)| Op::List { actor, status, order, size }),
+        1 => (0i64..(10 * 24 * 60)).prop_map(|minutes_ahead| Op::RunDue { minutes_ahead }),
     ]
 }
 
@@ -148,7 +152,7 @@ impl Side {
         }
         let num = |id: Option<TicketId>| id.map(|i| numbers.get(&i).cloned().unwrap_or_default());
         format!(
-            "{} {} {} v{} dept={} asg={:?} cust={:?} int={} master={:?} merged={:?} follow={:?} fr={} type={} cats={:?} at={}",
+            "{} {} {} v{} dept={} asg={:?} cust={:?} int={} master={:?} merged={:?} follow={:?} fr={} type={} cats={:?} at={} waiting={:?} due={:?} timers={:?}",
             t.number.full(),
             t.status,
             t.priority,
@@ -164,6 +168,9 @@ impl Side {
             t.ticket_type,
             t.categories,
             t.updated_at.timestamp(),
+            t.waiting_since.map(|w| w.timestamp()),
+            t.next_due_at.map(|d| d.timestamp()),
+            t.timers,
         )
     }
 
@@ -226,8 +233,12 @@ impl Side {
             },
             Cmd::Ask => Command::AskCustomer {
                 body: body("question"),
+                until: None,
             },
-            Cmd::Hold => Command::PutOnHold { reason: None },
+            Cmd::Hold => Command::PutOnHold {
+                reason: None,
+                until: None,
+            },
             Cmd::Resolve(with) => Command::Resolve {
                 body: with.then(|| body("solution")),
             },
@@ -326,21 +337,27 @@ impl Side {
                     .await
                     .map(|c| format!("access {}", c.access_enabled))
             }
+            Op::RunDue { minutes_ahead } => {
+                let now = crate::clock::Clock::now(f.clock.as_ref());
+                let at = now + chrono::Duration::minutes(*minutes_ahead);
+                f.clock.set(at);
+                f.desk.run_due(at).await.map(|r| format!("{r:?}"))
+            }
             Op::List {
                 actor,
                 status,
-                priority_order,
+                order,
                 size,
             } => {
                 let filter = TicketFilter {
                     statuses: status.map(|s| vec![crate::domain::Status::ALL[s % 10]]),
                     ..Default::default()
                 };
-                let order = if *priority_order {
-                    TicketOrder::Priority
-                } else {
-                    TicketOrder::LastUpdate
-                };
+                let order = [
+                    TicketOrder::LastUpdate,
+                    TicketOrder::Priority,
+                    TicketOrder::Waiting,
+                ][*order % 3];
                 let mut page = PageRequest::first(order, *size);
                 let mut numbers = Vec::new();
                 loop {
@@ -351,6 +368,10 @@ impl Side {
                     {
                         Ok(got) => {
                             numbers.extend(got.items.iter().map(|t| t.number.full().to_owned()));
+                            assert!(
+                                numbers.len() <= self.tickets.len(),
+                                "pagination lists more tickets than exist: {numbers:?}"
+                            );
                             match got.next {
                                 Some(c) => page = page.after(c).expect("same order"),
                                 None => break Ok(format!("{numbers:?}")),
@@ -406,11 +427,11 @@ where
     let result = runner.run(&proptest::collection::vec(op(), 1..40), |ops| {
         runtime.block_on(async {
             let mut reference = Side {
-                f: Fixture::new(Arc::new(MemoryStore::new())).await,
+                f: Fixture::with_service_levels(Arc::new(MemoryStore::new())).await,
                 tickets: Vec::new(),
             };
             let mut subject = Side {
-                f: Fixture::new(make_store().await).await,
+                f: Fixture::with_service_levels(make_store().await).await,
                 tickets: Vec::new(),
             };
             for (i, op) in ops.iter().enumerate() {

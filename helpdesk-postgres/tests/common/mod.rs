@@ -10,9 +10,9 @@ use helpdesk_core::domain::{
     Actor, Address, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber,
     CustomFields, Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId,
     FieldValue, Language, Message, MessageBody, MessageId, Minutes, Name, Permission, Phone,
-    Priority, Role, ServiceName, ShortNote, Signature, Status, Subject, Ticket, TicketEvent,
-    TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Version, Visibility,
-    standard_permissions,
+    Priority, Role, ServiceName, ShortNote, Signature, SlaClock, SlaOutcome, SlaTarget, Status,
+    Subject, Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId,
+    Timers, Version, Visibility, standard_permissions,
 };
 use helpdesk_core::error::ConflictKind;
 use helpdesk_core::policy::{DateScheme, FollowUpPolicy, TicketNumberGenerator};
@@ -138,6 +138,9 @@ pub fn ticket(number: TicketNumber, department: DepartmentId, customer: Customer
         first_response_at: None,
         resolved_at: None,
         closed_at: None,
+        waiting_since: None,
+        timers: Timers::default(),
+        next_due_at: None,
         version: Version::FIRST,
     }
 }
@@ -173,8 +176,56 @@ pub fn full_ticket(
         first_response_at: Some(at + Duration::seconds(1)),
         resolved_at: Some(at + Duration::seconds(2)),
         closed_at: Some(at + Duration::seconds(3)),
+        waiting_since: Some(at + Duration::seconds(4)),
+        timers: every_timer(at),
+        next_due_at: every_timer(at).next_due_at(),
         version: Version::new(41),
         ..ticket(number, department, customer)
+    }
+}
+
+/// Timers with every field set (microsecond parts, extreme counts, text that needs care).
+pub fn every_timer(at: DateTime<Utc>) -> Timers {
+    Timers {
+        sla_policy: Some("Организации \"VIP\" ۲۴/۷".into()),
+        clocks: vec![
+            SlaClock {
+                target: SlaTarget::FirstResponse,
+                budget_secs: i64::MAX,
+                spent_secs: i64::MIN,
+                running_since: Some(at + Duration::microseconds(5)),
+                due_at: Some(at + Duration::hours(1)),
+                warn_at: Some(at + Duration::minutes(45) + Duration::microseconds(7)),
+                warned: false,
+                stopped: false,
+                outcome: None,
+            },
+            SlaClock {
+                target: SlaTarget::NextResponse,
+                budget_secs: 0,
+                spent_secs: 1,
+                running_since: None,
+                due_at: None,
+                warn_at: None,
+                warned: true,
+                stopped: true,
+                outcome: Some(SlaOutcome::Met),
+            },
+            SlaClock {
+                target: SlaTarget::Resolution,
+                budget_secs: 8 * 3600,
+                spent_secs: 9 * 3600,
+                running_since: None,
+                due_at: Some(at - Duration::days(1)),
+                warn_at: None,
+                warned: true,
+                stopped: true,
+                outcome: Some(SlaOutcome::Breached),
+            },
+        ],
+        pending_until: Some(at + Duration::days(2)),
+        auto_close_at: Some(at + Duration::days(9)),
+        auto_close_warn_at: Some(at + Duration::days(8) + Duration::microseconds(1)),
     }
 }
 

@@ -1,0 +1,8 @@
+//! Search: the one text folding every backend indexes and queries with, and the query
+//! language people type.
+
+mod fold;
+mod query;
+
+pub use fold::{fold, words};
+pub use query::{SearchQuery, Term};

@@ -1,0 +1,110 @@
+//! Time-driven work: `run_due` (SLA warnings and breaches, reminders, auto-close) and each
+//! ticket's waiting time.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Helpdesk;
+use crate::domain::{Actor, CustomerKind, Ticket, TicketId};
+use crate::error::{ConflictKind, Error, Result};
+use crate::machine::decide_due;
+use crate::store::WriteBatch;
+
+/// What one [`Helpdesk::run_due`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DueReport {
+    /// Tickets changed (each with one or more events).
+    pub tickets: usize,
+    /// Events written (warnings, breaches, reminders, auto-close warnings, status changes).
+    pub events: usize,
+    /// Tickets another process changed first; they are picked up on a later run if still due.
+    pub skipped: usize,
+}
+
+/// How long the customer has been waiting for an answer (seed 003).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitingTime {
+    /// Since their oldest unanswered message.
+    pub since: DateTime<Utc>,
+    /// Wall-clock time since then.
+    pub wall: Duration,
+    /// Business time since then, on the ticket's department calendar.
+    pub business: Duration,
+}
+
+/// How many due tickets `run_due` reads at a time.
+const BATCH: u32 = 100;
+
+impl Helpdesk {
+    /// Processes everything due at `now`: SLA warnings and breaches, pending reminders,
+    /// auto-close warnings and auto-closes, in batches, as the system. Idempotent: a second
+    /// run at the same instant changes nothing. Safe when several processes run it against
+    /// one database: every write is checked against the version it was decided on, so an
+    /// event is written once; a ticket another process changed is skipped.
+    pub async fn run_due(&self, now: DateTime<Utc>) -> Result<DueReport> {
+        let now = crate::clock::to_micros(now);
+        let mut report = DueReport::default();
+        let mut skipped: Vec<TicketId> = Vec::new();
+        loop {
+            let batch = self
+                .store
+                .due_tickets(now, BATCH + skipped.len() as u32)
+                .await?;
+            let fresh: Vec<Ticket> = batch
+                .into_iter()
+                .filter(|t| !skipped.contains(&t.id))
+                .collect();
+            if fresh.is_empty() {
+                break;
+            }
+            for ticket in fresh {
+                let kind = self.customer_kind(&ticket).await?;
+                let Some(write) = decide_due(&ticket, &self.levels, kind, now) else {
+                    skipped.push(ticket.id);
+                    continue;
+                };
+                let events = write.events.len();
+                match self.store.commit(WriteBatch::one(write)).await {
+                    Ok(()) => {
+                        report.tickets += 1;
+                        report.events += events;
+                    }
+                    Err(Error::Conflict {
+                        kind: ConflictKind::StaleVersion { .. },
+                        ..
+                    }) => {
+                        report.skipped += 1;
+                        skipped.push(ticket.id);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Since when, and for how long, the customer has been waiting for an answer on a
+    /// ticket; `None` when nobody is waiting.
+    pub async fn waiting_time(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+    ) -> Result<Option<WaitingTime>> {
+        let ticket = self.ticket(actor, ticket).await?;
+        let now = self.now();
+        Ok(ticket.waiting_since.map(|since| WaitingTime {
+            since,
+            wall: now - since,
+            business: self
+                .levels
+                .department_calendar(ticket.department)
+                .between(since, now),
+        }))
+    }
+
+    pub(crate) async fn customer_kind(&self, ticket: &Ticket) -> Result<Option<CustomerKind>> {
+        Ok(match ticket.customer {
+            Some(id) => self.store.customer(id).await?.map(|c| c.kind),
+            None => None,
+        })
+    }
+}
