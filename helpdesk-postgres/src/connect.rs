@@ -5,12 +5,14 @@ use sqlx::PgPool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgPoolOptions;
 
-use crate::error;
+use crate::{error, search};
 
 /// The schema's versioned migrations (`migrations/*.sql`), embedded at build time.
 ///
 /// Applied by [`PostgresStore::connect`] and [`PostgresStore::migrate`]; exposed so that a
-/// deployment can run them from its own tooling instead.
+/// deployment can run them from its own tooling instead. After migration 0003 (search),
+/// call [`PostgresStore::migrate`] once anyway: it also indexes the tickets written before
+/// it, which SQL alone cannot.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
 /// A helpdesk kept in PostgreSQL, over a [`PgPool`].
@@ -57,10 +59,13 @@ impl PostgresStore {
         Self { pool }
     }
 
-    /// Applies any pending migrations. Safe to call concurrently and repeatedly: the
-    /// migrator takes an advisory lock and skips what is applied.
+    /// Applies any pending migrations, then indexes for search the tickets written before
+    /// the search migration (which SQL cannot do: the library folds the text). Safe to call
+    /// concurrently and repeatedly: the migrator takes an advisory lock and skips what is
+    /// applied, and the backfill runs only until it has once completed.
     pub async fn migrate(&self) -> Result<()> {
-        MIGRATOR.run(&self.pool).await.map_err(error::migrate)
+        MIGRATOR.run(&self.pool).await.map_err(error::migrate)?;
+        search::backfill(&self.pool).await
     }
 
     /// The pool underneath.

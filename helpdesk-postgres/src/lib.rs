@@ -25,6 +25,10 @@
 //!   keyset pagination; messages, events and time entries read back in the order written.
 //! - Due tickets are a range scan of a partial index holding only tickets with a
 //!   `next_due_at`, so finding them costs what they are, not what the whole table is.
+//! - Search ([`search_tickets`](helpdesk_core::store::Store::search_tickets)) reads a table of
+//!   search fields (each subject and message body, folded by the library) kept in step by
+//!   `commit` in the same transaction; a GIN index over each field's words finds candidates,
+//!   which are checked exactly, so results agree with the in-memory reference.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
 //!   sqlx error as its source; a stored value that fails validation on the way back is one
 //!   with a [`CorruptValue`] source.
@@ -34,6 +38,7 @@
 mod connect;
 mod error;
 mod rows;
+mod search;
 mod store;
 #[doc(hidden)]
 pub mod testing;

@@ -10,6 +10,7 @@ use helpdesk_core::domain::{
     TicketEvent, TicketId, TimeEntry, Version,
 };
 use helpdesk_core::error::{ConflictKind, Entity};
+use helpdesk_core::search::TicketSearch;
 use helpdesk_core::store::{
     AssigneeFilter, Page, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite, TimeRange,
     WriteBatch,
@@ -25,6 +26,7 @@ use crate::rows::{
     customer_columns, department_columns, event_columns, message_columns, ticket_columns,
     time_entry_columns,
 };
+use crate::search::{self, FieldColumns};
 
 #[async_trait]
 impl Store for PostgresStore {
@@ -179,7 +181,7 @@ impl Store for PostgresStore {
         let mut stored: HashMap<Uuid, Locked> = HashMap::with_capacity(updated.len());
         if !updated.is_empty() {
             let locked = sqlx::query(
-                "SELECT id, version, number_full, number_short FROM tickets \
+                "SELECT id, version, number_full, number_short, subject FROM tickets \
                  WHERE id = ANY($1) ORDER BY id FOR UPDATE",
             )
             .bind(&updated)
@@ -203,6 +205,9 @@ impl Store for PostgresStore {
                     let locked = stored
                         .get(&t.id.as_uuid())
                         .ok_or_else(|| Error::not_found(Entity::Ticket, t.id))?;
+                    if locked.subject != t.subject.as_str() {
+                        children.subjects.push_subject(t);
+                    }
                     if (locked.full.as_str(), locked.short.as_str())
                         != (t.number.full(), t.number.short())
                     {
@@ -230,6 +235,7 @@ impl Store for PostgresStore {
                     }
                 }
                 None => {
+                    children.subjects.push_subject(t);
                     rows::bind_ticket(sqlx::query(rows::INSERT_TICKET), t)?
                         .execute(&mut *tx)
                         .await
@@ -263,6 +269,8 @@ impl Store for PostgresStore {
             messages,
             events,
             time_entries,
+            subjects,
+            bodies,
         } = children;
         if !categories.ticket_id.is_empty() {
             categories
@@ -274,6 +282,21 @@ impl Store for PostgresStore {
         if !messages.is_empty() {
             messages
                 .bind(sqlx::query(MessageColumns::INSERT))
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+        }
+        // The search rows, after the messages they reference.
+        if !subjects.is_empty() {
+            subjects
+                .bind(sqlx::query(FieldColumns::UPSERT_SUBJECTS))
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+        }
+        if !bodies.is_empty() {
+            bodies
+                .bind(sqlx::query(FieldColumns::INSERT))
                 .execute(&mut *tx)
                 .await
                 .map_err(error::db)?;
@@ -329,6 +352,23 @@ impl Store for PostgresStore {
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
         let mut query = list_query(filter, page);
+        let tickets = query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::ticket)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(page.into_page(tickets))
+    }
+
+    async fn search_tickets(
+        &self,
+        search: &TicketSearch,
+        page: &PageRequest,
+    ) -> Result<Page<Ticket>> {
+        let mut query = search_query(search, page);
         let tickets = query
             .build()
             .fetch_all(&self.pool)
@@ -434,6 +474,7 @@ struct Locked {
     version: Version,
     full: String,
     short: String,
+    subject: String,
 }
 
 impl Locked {
@@ -446,6 +487,7 @@ impl Locked {
             ),
             full: row.try_get("number_full").map_err(Error::backend)?,
             short: row.try_get("number_short").map_err(Error::backend)?,
+            subject: row.try_get("subject").map_err(Error::backend)?,
         })
     }
 }
@@ -457,6 +499,10 @@ struct Children {
     messages: MessageColumns,
     events: EventColumns,
     time_entries: TimeEntryColumns,
+    /// The search rows of new tickets' subjects and of changed subjects.
+    subjects: FieldColumns,
+    /// The search rows of new messages.
+    bodies: FieldColumns,
 }
 
 impl Children {
@@ -466,6 +512,7 @@ impl Children {
         self.categories.push(&write.ticket);
         for m in &write.messages {
             self.messages.push(m)?;
+            self.bodies.push_message(m);
         }
         for e in &write.events {
             self.events.push(e)?;
@@ -540,6 +587,22 @@ fn list_query(filter: &TicketFilter, page: &PageRequest) -> QueryBuilder<Postgre
 
 /// Appends [`list_query`]'s SQL and parameters to `q` (after an `EXPLAIN`, in tests).
 fn push_list_query(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter, page: &PageRequest) {
+    push_filtered(q, filter);
+    push_page(q, page);
+}
+
+/// The query for a page of a search: [`list_query`] with the conditions of the search's
+/// terms ([`TicketSearch::matches`]) added to the filter's.
+fn search_query(search: &TicketSearch, page: &PageRequest) -> QueryBuilder<Postgres> {
+    let mut q = QueryBuilder::new("");
+    push_filtered(&mut q, &search.filter);
+    search::push_terms(&mut q, search);
+    push_page(&mut q, page);
+    q
+}
+
+/// `SELECT`s the tickets `filter` matches, as `t`, with an open `WHERE` clause.
+fn push_filtered(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter) {
     q.push(concat!(
         "SELECT ",
         ticket_columns!(),
@@ -589,7 +652,10 @@ fn push_list_query(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter, page: 
     }
     push_range(q, "t.created_at", &filter.created);
     push_range(q, "t.updated_at", &filter.updated);
+}
 
+/// Adds the keyset condition of `page`'s cursor, its order and its limit (one row more).
+fn push_page(q: &mut QueryBuilder<Postgres>, page: &PageRequest) {
     if let Some(cursor) = page.cursor() {
         match cursor.order() {
             TicketOrder::LastUpdate => {

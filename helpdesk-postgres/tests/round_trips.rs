@@ -555,6 +555,17 @@ async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
 
     store.migrate().await.unwrap();
     assert_eq!(store.ticket(old.id).await.unwrap(), Some(old.clone()));
+    // Indexed for search by the backfill that follows the search migration.
+    let search = helpdesk_core::search::TicketSearch {
+        query: helpdesk_core::search::SearchQuery::parse("ОШИБКА").unwrap(),
+        filter: Default::default(),
+        include_internal: false,
+    };
+    let found = store
+        .search_tickets(&search, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(found.items, vec![old.clone()]);
     // The default is the JSON of `Timers::default()` itself, not merely something that
     // deserializes to it.
     let default: bool = sqlx::query_scalar("SELECT timers = $1::jsonb FROM tickets")

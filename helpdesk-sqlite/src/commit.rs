@@ -14,12 +14,17 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::error::{Outcome, SqliteError, duplicate};
 use crate::rows::{EventRow, MessageRow, TicketRow, TimeEntryRow, blob};
+use crate::search::{self, FieldRow};
 
 /// One write, as rows.
 struct WriteRows {
     expected: Option<Version>,
     ticket: TicketRow,
+    /// The ticket's subject, for the search index.
+    subject: String,
     messages: Vec<MessageRow>,
+    /// Each message's search field, folded before the transaction starts.
+    message_fields: Vec<FieldRow>,
     events: Vec<EventRow>,
     time_entries: Vec<TimeEntryRow>,
 }
@@ -29,6 +34,7 @@ impl WriteRows {
         Ok(Self {
             expected: write.expected,
             ticket: TicketRow::new(&write.ticket)?,
+            subject: write.ticket.subject.as_str().to_owned(),
             messages: write
                 .messages
                 .iter()
@@ -39,6 +45,7 @@ impl WriteRows {
                 .iter()
                 .map(EventRow::new)
                 .collect::<rusqlite::Result<_>>()?,
+            message_fields: write.messages.iter().map(FieldRow::message).collect(),
             time_entries: write.time_entries.iter().map(TimeEntryRow::new).collect(),
         })
     }
@@ -168,9 +175,12 @@ fn apply(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
         category.execute((ticket.id, name))?;
     }
 
+    // The search index: the subject (again only when it changed) and each new message.
+    search::put_subject(tx, ticket.id, &write.subject)?;
     let mut message = tx.prepare_cached(MessageRow::INSERT)?;
-    for row in &write.messages {
+    for (row, field) in write.messages.iter().zip(&write.message_fields) {
         message.execute(&row.params()[..])?;
+        search::insert(tx, ticket.id, Some(tx.last_insert_rowid()), field)?;
     }
     let mut event = tx.prepare_cached(EventRow::INSERT)?;
     for row in &write.events {

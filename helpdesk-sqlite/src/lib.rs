@@ -36,6 +36,7 @@ mod error;
 mod query;
 mod rows;
 mod schema;
+mod search;
 mod store;
 
 pub use error::{OutOfRange, SqliteError};

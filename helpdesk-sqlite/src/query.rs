@@ -6,10 +6,12 @@
 //! Values are always bound parameters; only placeholders are written into the SQL text.
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::search::TicketSearch;
 use helpdesk_core::store::{AssigneeFilter, PageRequest, TicketFilter, TicketOrder, TimeRange};
 use rusqlite::types::Value;
 
 use crate::rows::{TICKET_COLUMNS, blob, micros};
+use crate::search::Matcher;
 
 /// SQL text and the values for its numbered placeholders.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,8 +91,55 @@ fn id(uuid: uuid::Uuid) -> Value {
 
 /// The query for one page of `filter`'s tickets.
 pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
-    let mut w = Conditions::default();
+    page_of(Conditions::default(), filter, page)
+}
 
+/// The query for one page of the tickets `search` matches: for each included term, the ticket
+/// is among those with a field matching it; for each excluded term, it is not. A field is the
+/// subject or a message, internal notes only with `include_internal`. Each term's set of
+/// tickets is one uncorrelated subquery (one FTS5 lookup, or one LIKE scan for a `%`
+/// pattern), bound like every other value; then the filter, cursor and order of the list.
+pub(crate) fn search_tickets(search: &TicketSearch, page: &PageRequest) -> Query {
+    let mut w = Conditions::default();
+    // Constant SQL, chosen by a flag, never by input.
+    let visible = if search.include_internal {
+        ""
+    } else {
+        " AND f.internal = 0"
+    };
+    let terms = (search.query.include.iter().map(|t| (t, "IN")))
+        .chain(search.query.exclude.iter().map(|t| (t, "NOT IN")));
+    for (term, op) in terms {
+        let tickets = match Matcher::new(term) {
+            Matcher::FullText(expr) => {
+                let p = w.bind(expr);
+                format!(
+                    "SELECT f.ticket_id FROM search_index s \
+                     JOIN search_fields f ON f.seq = s.rowid \
+                     WHERE search_index MATCH {p}{visible}"
+                )
+            }
+            Matcher::Like(pattern) => {
+                let p = w.bind(pattern);
+                format!(
+                    "SELECT f.ticket_id FROM search_fields f \
+                     WHERE f.folded LIKE {p} ESCAPE '\\'{visible}"
+                )
+            }
+            Matcher::Nothing => {
+                if op == "IN" {
+                    w.push("FALSE".into());
+                }
+                continue;
+            }
+        };
+        w.push(format!("t.id {op} ({tickets})"));
+    }
+    page_of(w, &search.filter, page)
+}
+
+/// The query for one page of the tickets that meet `w` and `filter`.
+fn page_of(mut w: Conditions, filter: &TicketFilter, page: &PageRequest) -> Query {
     w.any_of(
         "t.status",
         filter
@@ -379,5 +428,71 @@ mod plans {
             !steps.iter().any(|s| s.contains("TEMP B-TREE")),
             "{steps:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod search_plans {
+    use super::*;
+    use helpdesk_core::search::SearchQuery;
+
+    fn search(q: &str, include_internal: bool) -> TicketSearch {
+        TicketSearch {
+            query: SearchQuery::parse(q).unwrap(),
+            filter: TicketFilter::default(),
+            include_internal,
+        }
+    }
+
+    fn plan(q: &Query) -> Vec<String> {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", q.sql))
+            .unwrap();
+        stmt.query_map(rusqlite::params_from_iter(q.params.iter()), |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_search_reads_the_full_text_index() {
+        for (q, internal) in [
+            ("router", true),
+            ("\"нет связи\" интерн*", false),
+            ("router -\"not found\"", false),
+        ] {
+            let search = search(q, internal);
+            let query = search_tickets(&search, &PageRequest::default());
+            let steps = plan(&query);
+            let fts = steps
+                .iter()
+                .filter(|s| s.contains("VIRTUAL TABLE INDEX") && s.contains("SCAN s"))
+                .count();
+            let terms = search.query.include.len() + search.query.exclude.len();
+            assert_eq!(fts, terms, "{q:?}: {steps:#?}");
+            // Each field row is found by its rowid, never by scanning the fields.
+            assert!(
+                !steps.iter().any(|s| s.starts_with("SCAN f")),
+                "{q:?}: {steps:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn search_values_are_bound_never_spliced() {
+        let q = search_tickets(
+            &search("'; DROP TABLE tickets; -- %50\\%_x -\"NEAR(a\"", false),
+            &PageRequest::default(),
+        );
+        assert!(
+            !q.sql.contains("DROP") && !q.sql.contains("NEAR"),
+            "{}",
+            q.sql
+        );
+        assert!(q.sql.contains("f.internal = 0"), "{}", q.sql);
+        assert!(q.params.contains(&Value::Text("\"drop\"".into())));
+        assert!(q.params.contains(&Value::Text("%50\\\\%\\_x%".into())));
     }
 }

@@ -13,12 +13,15 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_initial.sql")),
         M::up(include_str!("../migrations/0002_timers.sql")),
+        M::up(include_str!("../migrations/0003_search.sql")),
     ])
 }
 
-/// Brings the schema of `conn`'s database up to date, in one transaction.
+/// Brings the schema of `conn`'s database up to date, in one transaction, then indexes for
+/// search the tickets written before migration 0003 (SQL cannot fold text), in another.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), SqliteError> {
     migrations().to_latest(conn)?;
+    crate::search::backfill(conn)?;
     Ok(())
 }
 
@@ -35,7 +38,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, 3);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -90,11 +93,79 @@ mod tests {
         assert_eq!((ticket.waiting_since, ticket.next_due_at), (None, None));
     }
 
+    /// Tickets and messages written before 0003 are indexed by the migration's backfill,
+    /// internal notes marked as such, and only once.
+    #[test]
+    fn tickets_from_before_0003_are_indexed_on_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 2).unwrap();
+        let id = crate::rows::blob(uuid::Uuid::now_v7());
+        conn.execute(
+            "INSERT INTO tickets (
+                 id, number_full, number_short, subject, department, status, priority,
+                 ticket_type, custom_fields, channel, internal, opened_by_kind, created_at,
+                 updated_at, version
+             ) VALUES (
+                 ?1, '2026010500000001', '00000001', 'Asistență tehnică', ?2, 'new', 2,
+                 'incident', '{}', 'web', 0, 'system', 1767600000000000, 1767600000000000, 1
+             )",
+            (id, crate::rows::blob(uuid::Uuid::now_v7())),
+        )
+        .unwrap();
+        for (visibility, body) in [("public", "Ёлка, ул. Кольцевая"), ("internal", "Notă")]
+        {
+            conn.execute(
+                "INSERT INTO messages (id, ticket_id, author_kind, visibility, channel, body,
+                                       attachments, created_at)
+                 VALUES (?1, ?2, 'system', ?3, 'web', ?4, '[]', 1767600000000000)",
+                (
+                    crate::rows::blob(uuid::Uuid::now_v7()),
+                    id,
+                    visibility,
+                    body,
+                ),
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(bool, bool, String, String)> = conn
+            .prepare(
+                "SELECT message_seq IS NULL, internal, words, folded FROM search_fields
+                 ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let row = |subject, internal, words: &str, folded: &str| {
+            (subject, internal, words.to_owned(), folded.to_owned())
+        };
+        assert_eq!(
+            rows,
+            [
+                row(true, false, "asistenta tehnica", "asistenta tehnica"),
+                row(false, false, "елка ул кольцевая", "елка, ул. кольцевая"),
+                row(false, true, "nota", "nota"),
+            ]
+        );
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM search_index WHERE search_index MATCH '\"кольц\"*'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 1);
+    }
+
     #[test]
     fn migration_files_use_lf_line_endings() {
         for sql in [
             include_str!("../migrations/0001_initial.sql"),
             include_str!("../migrations/0002_timers.sql"),
+            include_str!("../migrations/0003_search.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

@@ -11,6 +11,7 @@ use helpdesk_core::domain::{
     TicketEvent, TicketId, TimeEntry,
 };
 use helpdesk_core::error::Entity;
+use helpdesk_core::search::TicketSearch;
 use helpdesk_core::store::{Page, PageRequest, Store, TicketFilter, WriteBatch};
 use rusqlite::{Connection, OptionalExtension, Params, Row, TransactionBehavior, params_from_iter};
 
@@ -320,6 +321,25 @@ impl Store for SqliteStore {
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
         let query = query::list_tickets(filter, page);
+        let page = page.clone();
+        self.read(move |conn| {
+            let rows = all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_ticket,
+            )?;
+            Ok(page.into_page(rows))
+        })
+        .await
+    }
+
+    async fn search_tickets(
+        &self,
+        search: &TicketSearch,
+        page: &PageRequest,
+    ) -> Result<Page<Ticket>> {
+        let query = query::search_tickets(search, page);
         let page = page.clone();
         self.read(move |conn| {
             let rows = all(

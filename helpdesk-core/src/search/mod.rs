@@ -2,7 +2,9 @@
 //! language people type.
 
 mod fold;
+mod matching;
 mod query;
 
 pub use fold::{fold, words};
+pub use matching::{SearchField, TicketSearch};
 pub use query::{SearchQuery, Term};

@@ -4,6 +4,7 @@ use super::Helpdesk;
 use super::access::{Principal, check_visible};
 use crate::domain::{Actor, Message, Ticket, TicketEvent, TicketId, TimeEntry};
 use crate::error::{Entity, Error, Result};
+use crate::search::{SearchQuery, TicketSearch};
 use crate::store::{Page, PageRequest, StoreExt, TicketFilter};
 
 impl Helpdesk {
@@ -67,30 +68,65 @@ impl Helpdesk {
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
         let principal = self.principal(actor).await?;
-        let mut filter = filter;
-        match &principal {
-            Principal::System => {}
-            Principal::Customer(c) => {
-                if filter.customer.is_some_and(|other| other != c.id)
-                    || filter.internal == Some(true)
-                {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        next: None,
-                    });
-                }
-                filter.customer = Some(c.id);
-                filter.internal = Some(false);
+        match scope(&principal, filter) {
+            Some(filter) => self.store.list_tickets(&filter, &page).await,
+            None => Ok(empty()),
+        }
+    }
+
+    /// A page of the tickets the actor may see that match the search `query` (as typed:
+    /// words, "phrases", prefix*, -exclusions, % patterns) and `filter`. Internal notes are
+    /// searched for agents only.
+    pub async fn search_tickets(
+        &self,
+        actor: Actor,
+        query: &str,
+        filter: TicketFilter,
+        page: PageRequest,
+    ) -> Result<Page<Ticket>> {
+        let query = SearchQuery::parse(query)?;
+        let principal = self.principal(actor).await?;
+        let staff = !matches!(principal, Principal::Customer(_));
+        match scope(&principal, filter) {
+            Some(filter) => {
+                let search = TicketSearch {
+                    query,
+                    filter,
+                    include_internal: staff,
+                };
+                self.store.search_tickets(&search, &page).await
             }
-            Principal::Agent(a) => {
-                if let Some(readable) = a.readable_departments() {
-                    filter.departments = Some(match filter.departments {
-                        Some(asked) => asked.into_iter().filter(|d| readable.contains(d)).collect(),
-                        None => readable,
-                    });
-                }
+            None => Ok(empty()),
+        }
+    }
+}
+
+fn empty() -> Page<Ticket> {
+    Page {
+        items: Vec::new(),
+        next: None,
+    }
+}
+
+/// Narrows `filter` to what `principal` may see; `None` when that is nothing.
+fn scope(principal: &Principal, mut filter: TicketFilter) -> Option<TicketFilter> {
+    match principal {
+        Principal::System => {}
+        Principal::Customer(c) => {
+            if filter.customer.is_some_and(|other| other != c.id) || filter.internal == Some(true) {
+                return None;
+            }
+            filter.customer = Some(c.id);
+            filter.internal = Some(false);
+        }
+        Principal::Agent(a) => {
+            if let Some(readable) = a.readable_departments() {
+                filter.departments = Some(match filter.departments {
+                    Some(asked) => asked.into_iter().filter(|d| readable.contains(d)).collect(),
+                    None => readable,
+                });
             }
         }
-        self.store.list_tickets(&filter, &page).await
     }
+    Some(filter)
 }

@@ -12,6 +12,7 @@ use crate::domain::{
     TicketEvent, TicketId, TimeEntry,
 };
 use crate::error::{ConflictKind, Entity, Error, Result};
+use crate::search::TicketSearch;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -233,6 +234,28 @@ impl Store for MemoryStore {
             .values()
             .filter(|t| filter.matches(t))
             .filter(|t| page.cursor().is_none_or(|c| c.precedes(t)))
+            .cloned()
+            .collect();
+        page.sort(&mut rows);
+        rows.truncate(page.limit() as usize + 1);
+        Ok(page.into_page(rows))
+    }
+
+    async fn search_tickets(
+        &self,
+        search: &TicketSearch,
+        page: &PageRequest,
+    ) -> Result<Page<Ticket>> {
+        let inner = self.lock();
+        let no_messages = Vec::new();
+        let mut rows: Vec<Ticket> = inner
+            .tickets
+            .values()
+            .filter(|t| page.cursor().is_none_or(|c| c.precedes(t)))
+            .filter(|t| {
+                let thread = inner.messages.get(&t.id).unwrap_or(&no_messages);
+                search.matches(t, thread)
+            })
             .cloned()
             .collect();
         page.sort(&mut rows);

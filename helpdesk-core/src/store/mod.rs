@@ -23,6 +23,7 @@ use crate::domain::{
     TicketEvent, TicketId, TimeEntry,
 };
 use crate::error::Result;
+use crate::search::TicketSearch;
 
 /// A place to keep a helpdesk: the directory (departments, agents, customers) and tickets
 /// with their messages, history and time entries.
@@ -76,6 +77,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// A page of tickets matching `filter`, in `page.order()`, after `page.cursor()`.
     async fn list_tickets(&self, filter: &TicketFilter, page: &PageRequest)
     -> Result<Page<Ticket>>;
+
+    /// A page of the tickets `search` matches (see
+    /// [`TicketSearch::matches`](crate::search::TicketSearch::matches), which every store
+    /// must agree with), in `page.order()`, after `page.cursor()`. The index behind it is kept
+    /// in step with writes, in the same transaction.
+    async fn search_tickets(
+        &self,
+        search: &TicketSearch,
+        page: &PageRequest,
+    ) -> Result<Page<Ticket>>;
 
     /// Up to `limit` tickets whose `next_due_at` is at or before `now`, earliest first (ties
     /// by id). Must be an index scan: its cost grows with the number of due tickets, not with

@@ -2094,3 +2094,285 @@ pub async fn moving_departments_measures_on_each_departments_calendar(store: Arc
     // The other hour of the 2 h target: Monday 09:00–10:00 Moscow.
     assert_eq!(first.due_at, Some(at("2026-01-12T07:00:00Z")));
 }
+
+// Search -------------------------------------------------------------------------------------
+
+/// Opens a support ticket for `customer` with `subject` and `text` as its first message.
+async fn open_with(
+    f: &Fixture,
+    customer: &crate::domain::Customer,
+    subject: &str,
+    text: &str,
+) -> Ticket {
+    let mut new = f.new_ticket(&f.support, subject);
+    new.body = body(text);
+    let t = f
+        .desk
+        .open_ticket(Actor::Customer(customer.id), new)
+        .await
+        .unwrap();
+    f.tick(1);
+    t
+}
+
+async fn found(f: &Fixture, actor: Actor, q: &str) -> BTreeSet<crate::domain::TicketId> {
+    f.desk
+        .search_tickets(
+            actor,
+            q,
+            TicketFilter::default(),
+            PageRequest::first(TicketOrder::LastUpdate, 200),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{q:?}: {e:?}"))
+        .items
+        .into_iter()
+        .map(|t| t.id)
+        .collect()
+}
+
+pub async fn search_folds_four_languages_both_ways(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ro = open_with(
+        &f,
+        &f.ana,
+        "Asistență tehnică",
+        "Routerul nu funcționează după actualizare.",
+    )
+    .await;
+    let ru = open_with(
+        &f,
+        &f.acme,
+        "Интернет не работает",
+        "Ёлка погасла, и связь пропала.",
+    )
+    .await;
+    let fa = open_with(
+        &f,
+        &f.reza,
+        "كامپيوتر روشن نمی‌شود",
+        "شماره تماس ۰۹۱۲۳۴۵۶۷۸۹ است",
+    )
+    .await;
+    let en = open_with(
+        &f,
+        &f.ana,
+        "Printer broken",
+        "The printer shows error E-42.",
+    )
+    .await;
+    let admin = Actor::Agent(f.admin.id);
+    let cases: [(&str, &[&Ticket]); 14] = [
+        ("asistenta", &[&ro]),
+        ("ASISTENŢĂ", &[&ro]),
+        ("asisten\u{0074}\u{0326}a\u{0306}", &[&ro]),
+        ("functioneaza", &[&ro]),
+        ("интернет", &[&ru]),
+        ("ИНТЕРНЕТ", &[&ru]),
+        ("елка", &[&ru]),
+        ("کامپیوتر", &[&fa]),
+        ("نمیشود", &[&fa]),
+        ("نمی‌شود", &[&fa]),
+        ("09123456789", &[&fa]),
+        ("٠٩١٢٣٤٥٦٧٨٩", &[&fa]),
+        ("printer", &[&en]),
+        ("e-42", &[&en]),
+    ];
+    for (q, want) in cases {
+        let want: BTreeSet<_> = want.iter().map(|t| t.id).collect();
+        assert_eq!(found(&f, admin, q).await, want, "{q:?}");
+    }
+}
+
+pub async fn search_phrases_prefixes_exclusions_and_patterns(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let a = open_with(
+        &f,
+        &f.ana,
+        "Нет связи",
+        "Адрес: ул. Кольцевая, д. 14, кв. 15. Телефон не работает.",
+    )
+    .await;
+    let b = open_with(
+        &f,
+        &f.ana,
+        "Связи нет",
+        "Адрес: ул. Лесная, д. 3. Интернет медленный.",
+    )
+    .await;
+    let admin = Actor::Agent(f.admin.id);
+    let set = |ts: &[&Ticket]| ts.iter().map(|t| t.id).collect::<BTreeSet<_>>();
+    assert_eq!(found(&f, admin, "\"нет связи\"").await, set(&[&a]));
+    assert_eq!(found(&f, admin, "связи нет").await, set(&[&a, &b]));
+    assert_eq!(found(&f, admin, "кольц*").await, set(&[&a]));
+    assert_eq!(found(&f, admin, "кольц").await, set(&[]));
+    assert_eq!(found(&f, admin, "связи -интернет").await, set(&[&a]));
+    assert_eq!(found(&f, admin, "связи -\"не работает\"").await, set(&[&b]));
+    assert_eq!(found(&f, admin, "%Кольц%14%кв. 15").await, set(&[&a]));
+    assert_eq!(found(&f, admin, "%Лесн%14").await, set(&[]));
+}
+
+pub async fn search_shows_customers_no_internal_notes_and_no_other_tickets(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let mine = open_with(&f, &f.ana, "Modem", "The modem restarts.").await;
+    let theirs = open_with(&f, &f.reza, "Modem too", "Another modem.").await;
+    f.desk
+        .execute(
+            Actor::Agent(f.ivan.id),
+            mine.id,
+            note("zebracode in the logs"),
+        )
+        .await
+        .unwrap();
+    let ana = Actor::Customer(f.ana.id);
+    assert_eq!(
+        found(&f, ana, "modem").await,
+        [mine.id].into_iter().collect()
+    );
+    assert!(found(&f, ana, "zebracode").await.is_empty());
+    assert_eq!(
+        found(&f, Actor::Agent(f.ivan.id), "zebracode").await,
+        [mine.id].into_iter().collect()
+    );
+    assert_eq!(
+        found(&f, Actor::Agent(f.ivan.id), "modem").await,
+        [mine.id, theirs.id].into_iter().collect()
+    );
+    assert!(
+        found(&f, Actor::Agent(f.maria.id), "modem")
+            .await
+            .is_empty(),
+        "billing only"
+    );
+}
+
+pub async fn hostile_queries_give_results_or_validation_errors(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    open_with(
+        &f,
+        &f.ana,
+        "Quotes \" and stars *",
+        "NEAR(a b) a:* 'x' \\ &|! -",
+    )
+    .await;
+    let admin = Actor::Agent(f.admin.id);
+    for q in [
+        "\"",
+        "*",
+        "NEAR(",
+        "near(a b)",
+        ":*",
+        "'",
+        "\\",
+        "&|!",
+        "\"unbalanced",
+        "-",
+        "a*b*c",
+        "%",
+        "%%",
+        "'; DROP TABLE tickets; --",
+        "a OR b",
+        "^x",
+        "{subject}: x",
+        "x\u{0}y",
+        "ROUTER* AND",
+        "(((",
+        "a\"b",
+        "-\"",
+        "*x",
+        "_%_",
+        "%\\%",
+    ] {
+        match f
+            .desk
+            .search_tickets(admin, q, TicketFilter::default(), PageRequest::default())
+            .await
+        {
+            Ok(_) => {}
+            Err(Error::Validation(_)) => {}
+            Err(other) => panic!("{q:?} gave {other:?}"),
+        }
+    }
+    assert_eq!(found(&f, admin, "near").await.len(), 1);
+}
+
+pub async fn search_with_filters_and_pages_matches_the_reference(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let tickets = varied(&f, 40).await;
+    let admin = Actor::Agent(f.admin.id);
+    for (i, t) in tickets.iter().enumerate() {
+        let text = [
+            "router restart",
+            "интернет пропал",
+            "asistență",
+            "router internet",
+            "چاپگر",
+        ][i % 5];
+        let command = if i % 3 == 0 { note(text) } else { reply(text) };
+        let _ = f.desk.execute(admin, t.id, command).await;
+    }
+    let reference = MemoryStore::new();
+    let mut writes = Vec::new();
+    for t in &tickets {
+        let mut w = TicketWrite::create(store.ticket(t.id).await.unwrap().unwrap());
+        w.messages = store.messages(t.id, true).await.unwrap();
+        writes.push(w);
+    }
+    reference.commit(WriteBatch { writes }).await.unwrap();
+    let filters = [
+        TicketFilter::default(),
+        TicketFilter {
+            departments: Some(vec![f.support.id]),
+            ..Default::default()
+        },
+        TicketFilter {
+            statuses: Some(vec![Status::Open, Status::New]),
+            ..Default::default()
+        },
+    ];
+    for q in [
+        "router",
+        "router -internet",
+        "интернет",
+        "asistenta",
+        "ticket*",
+        "\"router restart\"",
+        "%rest%",
+        "چاپگر",
+    ] {
+        for filter in &filters {
+            for include_internal in [true, false] {
+                let search = crate::search::TicketSearch {
+                    query: crate::search::SearchQuery::parse(q).unwrap(),
+                    filter: filter.clone(),
+                    include_internal,
+                };
+                for order in [
+                    TicketOrder::LastUpdate,
+                    TicketOrder::Priority,
+                    TicketOrder::Waiting,
+                ] {
+                    let mut page = PageRequest::first(order, 3);
+                    let mut got = Vec::new();
+                    let mut want = Vec::new();
+                    for _ in 0..100 {
+                        let a = store.search_tickets(&search, &page).await.unwrap();
+                        let b = reference.search_tickets(&search, &page).await.unwrap();
+                        assert_eq!(a.next, b.next, "{q:?} {order:?}");
+                        got.extend(a.items);
+                        want.extend(b.items);
+                        match a.next {
+                            Some(c) => page = page.after(c).unwrap(),
+                            None => break,
+                        }
+                    }
+                    assert_eq!(
+                        got.iter().map(|t| t.number.full()).collect::<Vec<_>>(),
+                        want.iter().map(|t| t.number.full()).collect::<Vec<_>>(),
+                        "{q:?} {filter:?} internal={include_internal} {order:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -64,6 +64,11 @@ macro_rules! conformance_suite {
             waiting_time_counts_from_the_oldest_unanswered_message,
             run_due_from_two_processes_writes_each_event_once,
             moving_departments_measures_on_each_departments_calendar,
+            search_folds_four_languages_both_ways,
+            search_phrases_prefixes_exclusions_and_patterns,
+            search_shows_customers_no_internal_notes_and_no_other_tickets,
+            hostile_queries_give_results_or_validation_errors,
+            search_with_filters_and_pages_matches_the_reference,
         );
     };
     (@tests $make_store:path; $($name:ident),* $(,)?) => {

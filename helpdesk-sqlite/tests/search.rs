@@ -1,0 +1,347 @@
+//! Search on the SQLite store: the index follows every write (new tickets, new messages,
+//! changed subjects), tickets from before the index are indexed on open, and no typed query
+//! reaches SQLite as a backend error. Results are compared with the memory store's.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::domain::{
+    Actor, Channel, CustomFields, DepartmentId, Message, MessageBody, MessageId, Priority, Status,
+    Subject, Ticket, TicketId, TicketNumber, TicketType, Timers, Version, Visibility,
+};
+use helpdesk_core::error::Error;
+use helpdesk_core::search::{SearchQuery, TicketSearch};
+use helpdesk_core::store::{
+    MemoryStore, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite, WriteBatch,
+};
+use helpdesk_sqlite::SqliteStore;
+
+fn at(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(1_767_600_000_000_000 + seconds * 1_000_000).unwrap()
+}
+
+fn ticket(n: u64, subject: &str) -> Ticket {
+    Ticket {
+        id: TicketId::new(),
+        number: TicketNumber::new(format!("20260105{n:08}"), format!("{n:08}")).unwrap(),
+        subject: Subject::parse(subject).unwrap(),
+        customer: None,
+        department: DepartmentId::new(),
+        assignee: None,
+        status: Status::New,
+        priority: Priority::Normal,
+        ticket_type: TicketType::Incident,
+        categories: Default::default(),
+        service: None,
+        custom_fields: CustomFields::new(),
+        channel: Channel::Web,
+        internal: false,
+        master: None,
+        merged_into: None,
+        follow_up_of: None,
+        opened_by: Actor::System,
+        created_at: at(n as i64),
+        updated_at: at(n as i64),
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        waiting_since: None,
+        timers: Timers::default(),
+        next_due_at: None,
+        version: Version::FIRST,
+    }
+}
+
+fn message(ticket: &Ticket, visibility: Visibility, text: &str) -> Message {
+    Message {
+        id: MessageId::new(),
+        ticket_id: ticket.id,
+        author: Actor::System,
+        visibility,
+        channel: Channel::Email,
+        body: MessageBody::parse(text).unwrap(),
+        attachments: vec![],
+        created_at: ticket.updated_at,
+    }
+}
+
+fn db_path() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("helpdesk-sqlite");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("{}.db", uuid::Uuid::now_v7().simple()))
+}
+
+async fn commit(stores: &[&dyn Store], writes: Vec<TicketWrite>) {
+    for store in stores {
+        store
+            .commit(WriteBatch {
+                writes: writes.clone(),
+            })
+            .await
+            .unwrap();
+    }
+}
+
+/// Every result of `q` on `store`, in "last update" order, by full number.
+async fn search(store: &dyn Store, q: &str, include_internal: bool) -> Result<Vec<String>, Error> {
+    let search = TicketSearch {
+        query: SearchQuery::parse(q)?,
+        filter: TicketFilter::default(),
+        include_internal,
+    };
+    let page = store
+        .search_tickets(&search, &PageRequest::first(TicketOrder::LastUpdate, 500))
+        .await?;
+    Ok(page
+        .items
+        .iter()
+        .map(|t| t.number.full().to_owned())
+        .collect())
+}
+
+/// Both stores give the same results for `q`, with and without internal notes.
+async fn agree(sqlite: &dyn Store, memory: &dyn Store, q: &str) -> Vec<String> {
+    let mut internal = Vec::new();
+    for include_internal in [false, true] {
+        let got = search(sqlite, q, include_internal).await.unwrap();
+        let want = search(memory, q, include_internal).await.unwrap();
+        assert_eq!(got, want, "{q:?} internal={include_internal}");
+        internal = got;
+    }
+    internal
+}
+
+/// Four-language tickets, with public messages and internal notes.
+fn seed() -> Vec<TicketWrite> {
+    let texts = [
+        (
+            "Asistență tehnică",
+            "Routerul nu funcționează.",
+            "parola 50% _x_ ok",
+        ),
+        (
+            "Интернет не работает",
+            "Ёлка погасла, связь пропала.",
+            "ул. Кольцевая, д. 14",
+        ),
+        (
+            "كامپيوتر روشن نمی‌شود",
+            "شماره ۰۹۱۲۳۴۵۶۷۸۹ است",
+            "یادداشت داخلی",
+        ),
+        (
+            "Printer broken",
+            "The printer shows error E-42.",
+            "zebracode c:\\temp",
+        ),
+    ];
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, (subject, public, note))| {
+            let t = ticket(i as u64 + 1, subject);
+            let public = message(&t, Visibility::Public, public);
+            let note = message(&t, Visibility::Internal, note);
+            TicketWrite::create(t)
+                .with_message(public)
+                .with_message(note)
+        })
+        .collect()
+}
+
+const QUERIES: &[&str] = &[
+    "asistenta",
+    "ASISTENŢĂ tehnica",
+    "функционирует",
+    "елка",
+    "\"связь пропала\"",
+    "\"пропала связь\"",
+    "кольц*",
+    "%Кольц%14",
+    "%50\\%%",
+    "%_x_%",
+    "%c:\\temp%",
+    "کامپیوتر",
+    "نمیشود",
+    "09123456789",
+    "٠٩١٢٣٤٥٦٧٨٩",
+    "یادداشت",
+    "printer -broken",
+    "print* -\"error e 42\"",
+    "e-42",
+    "zebracode",
+    "zebra*",
+    "%%e%%4%",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_agree_with_the_memory_store_as_tickets_change() {
+    let sqlite = SqliteStore::open(db_path()).await.unwrap();
+    let memory = MemoryStore::new();
+    let stores: [&dyn Store; 2] = [&sqlite, &memory];
+    let writes = seed();
+    commit(&stores, writes.clone()).await;
+    for q in QUERIES {
+        agree(&sqlite, &memory, q).await;
+    }
+    assert_eq!(agree(&sqlite, &memory, "zebracode").await.len(), 1);
+    assert!(
+        search(&sqlite, "zebracode", false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A new subject replaces the old one in the index; a new message is found.
+    let mut t = writes[3].ticket.clone();
+    t.subject = Subject::parse("Scanner jammed").unwrap();
+    t.updated_at = at(100);
+    t.version = t.version.next();
+    let reply = message(&t, Visibility::Public, "Înlocuim cartușul.");
+    commit(
+        &stores,
+        vec![TicketWrite::update(Version::FIRST, t).with_message(reply)],
+    )
+    .await;
+    for q in QUERIES
+        .iter()
+        .chain(&["scanner", "broken", "cartusul", "%cartus%"])
+    {
+        agree(&sqlite, &memory, q).await;
+    }
+    assert!(search(&sqlite, "broken", true).await.unwrap().is_empty());
+    assert_eq!(search(&sqlite, "scanner", false).await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tickets_without_index_rows_are_indexed_on_open() {
+    let path = db_path();
+    let store = SqliteStore::open(&path).await.unwrap();
+    let memory = MemoryStore::new();
+    commit(&[&store, &memory], seed()).await;
+    store.close().await.unwrap();
+
+    // As a database from before migration 0003 would be: tickets, no index rows.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("DELETE FROM search_fields", []).unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).await.unwrap();
+    for q in QUERIES {
+        agree(&store, &memory, q).await;
+    }
+    let rows = |path: &PathBuf| {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM search_fields", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+    };
+    assert_eq!(rows(&path), 12);
+    store.close().await.unwrap();
+    // Opening again indexes nothing twice.
+    SqliteStore::open(&path)
+        .await
+        .unwrap()
+        .close()
+        .await
+        .unwrap();
+    assert_eq!(rows(&path), 12);
+}
+
+#[tokio::test]
+async fn hostile_queries_never_give_a_backend_error() {
+    let sqlite = SqliteStore::open_in_memory().await.unwrap();
+    let memory = MemoryStore::new();
+    commit(&[&sqlite, &memory], seed()).await;
+    let mut hostile: Vec<String> = [
+        "\"",
+        "*",
+        "**",
+        "NEAR(",
+        "near(a b)",
+        "NEAR(a b, 2)",
+        ":*",
+        "'",
+        "''",
+        "\\",
+        "&|!",
+        "\"unbalanced",
+        "-",
+        "--",
+        "a*b*c",
+        "%",
+        "%%",
+        "%%%",
+        "'; DROP TABLE tickets; --",
+        "a OR b",
+        "a AND b",
+        "NOT a",
+        "a NOT b",
+        "^x",
+        "{words}: x",
+        "words:x",
+        "words : x",
+        "x\u{0}y",
+        "%x\u{0}y%",
+        "ROUTER* AND",
+        "(((",
+        ")))",
+        "a\"b",
+        "-\"",
+        "*x",
+        "_%_",
+        "%\\%",
+        "%\\",
+        "%[a]%",
+        "%'%",
+        "\"a\" + \"b\"",
+        "a + b",
+        "col:a",
+        "rowid",
+        "rank:*",
+        "search_index",
+        "\u{feff}x",
+        "x\u{202e}y",
+        "😀*",
+        "ǅ*",
+        "İ",
+        "ß*",
+        "℮",
+        "x".repeat(200).as_str(),
+        "%\u{0301}%",
+        "\"\u{0301}\"",
+        "a\u{0640}b",
+        "۰*",
+        "MATCH",
+        "ESCAPE",
+        "?1",
+        ":name",
+        "$x",
+        "@x",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    // Every printable ASCII character, alone, doubled, and around a word.
+    for c in (0x20u8..0x7f).map(char::from) {
+        hostile.extend([
+            c.to_string(),
+            format!("{c}{c}"),
+            format!("{c}x{c}"),
+            format!("x{c}y*"),
+        ]);
+    }
+    for q in &hostile {
+        for include_internal in [false, true] {
+            match (
+                search(&sqlite, q, include_internal).await,
+                search(&memory, q, include_internal).await,
+            ) {
+                (Ok(got), Ok(want)) => assert_eq!(got, want, "{q:?}"),
+                (Err(Error::Validation(a)), Err(Error::Validation(b))) => assert_eq!(a, b),
+                (got, want) => panic!("{q:?}: {got:?} but the reference gave {want:?}"),
+            }
+        }
+    }
+}
