@@ -351,16 +351,7 @@ impl Store for PostgresStore {
         filter: &TicketFilter,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        let mut query = list_query(filter, page);
-        let tickets = query
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?
-            .iter()
-            .map(rows::ticket)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(page.into_page(tickets))
+        self.fetch_page(list_query(filter, page), page).await
     }
 
     async fn search_tickets(
@@ -368,16 +359,7 @@ impl Store for PostgresStore {
         search: &TicketSearch,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        let mut query = search_query(search, page);
-        let tickets = query
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?
-            .iter()
-            .map(rows::ticket)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(page.into_page(tickets))
+        self.fetch_page(search_query(search, page), page).await
     }
 
     async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
@@ -445,6 +427,23 @@ impl Store for PostgresStore {
 }
 
 impl PostgresStore {
+    /// Runs a ticket list query built with `LIMIT page.limit() + 1` and makes the page.
+    async fn fetch_page(
+        &self,
+        mut query: QueryBuilder<Postgres>,
+        page: &PageRequest,
+    ) -> Result<Page<Ticket>> {
+        let tickets = query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::ticket)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(page.into_page(tickets))
+    }
+
     /// Which unique field of `customer` is taken, reported as the reference store does: the
     /// first other customer by id that holds its e-mail or contract number, e-mail first.
     /// (Which constraint PostgreSQL reports depends on its index order instead.)

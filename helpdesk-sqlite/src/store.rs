@@ -60,6 +60,21 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Runs a ticket list query built with `LIMIT page.limit() + 1` and makes the page.
+    async fn fetch_page(&self, query: query::Query, page: &PageRequest) -> Result<Page<Ticket>> {
+        let page = page.clone();
+        self.read(move |conn| {
+            let rows = all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_ticket,
+            )?;
+            Ok(page.into_page(rows))
+        })
+        .await
+    }
+
     /// Opens the database file at `path`, creating it if it does not exist, and brings its
     /// schema up to date.
     ///
@@ -320,18 +335,8 @@ impl Store for SqliteStore {
         filter: &TicketFilter,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        let query = query::list_tickets(filter, page);
-        let page = page.clone();
-        self.read(move |conn| {
-            let rows = all(
-                conn,
-                &query.sql,
-                params_from_iter(query.params.iter()),
-                read_ticket,
-            )?;
-            Ok(page.into_page(rows))
-        })
-        .await
+        self.fetch_page(query::list_tickets(filter, page), page)
+            .await
     }
 
     async fn search_tickets(
@@ -339,18 +344,8 @@ impl Store for SqliteStore {
         search: &TicketSearch,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        let query = query::search_tickets(search, page);
-        let page = page.clone();
-        self.read(move |conn| {
-            let rows = all(
-                conn,
-                &query.sql,
-                params_from_iter(query.params.iter()),
-                read_ticket,
-            )?;
-            Ok(page.into_page(rows))
-        })
-        .await
+        self.fetch_page(query::search_tickets(search, page), page)
+            .await
     }
 
     async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
