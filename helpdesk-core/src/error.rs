@@ -23,6 +23,10 @@ pub enum Entity {
     Agent,
     /// A customer.
     Customer,
+    /// A knowledge-base article.
+    Article,
+    /// A saved search.
+    SavedSearch,
 }
 
 impl std::fmt::Display for Entity {
@@ -32,6 +36,8 @@ impl std::fmt::Display for Entity {
             Entity::Department => "department",
             Entity::Agent => "agent",
             Entity::Customer => "customer",
+            Entity::Article => "article",
+            Entity::SavedSearch => "saved search",
         })
     }
 }

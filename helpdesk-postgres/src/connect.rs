@@ -10,9 +10,9 @@ use crate::{error, search};
 /// The schema's versioned migrations (`migrations/*.sql`), embedded at build time.
 ///
 /// Applied by [`PostgresStore::connect`] and [`PostgresStore::migrate`]; exposed so that a
-/// deployment can run them from its own tooling instead. After migration 0003 (search),
-/// call [`PostgresStore::migrate`] once anyway: it also indexes the tickets written before
-/// it, which SQL alone cannot.
+/// deployment can run them from its own tooling instead. After migrations 0003 (search) and
+/// 0004 (customer look-ups), call [`PostgresStore::migrate`] once anyway: it also indexes
+/// the tickets and keys the customers written before them, which SQL alone cannot.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
 /// A helpdesk kept in PostgreSQL, over a [`PgPool`].
@@ -60,12 +60,14 @@ impl PostgresStore {
     }
 
     /// Applies any pending migrations, then indexes for search the tickets written before
-    /// the search migration (which SQL cannot do: the library folds the text). Safe to call
+    /// the search migration, and keys for look-up the customers written before migration
+    /// 0004 (which SQL cannot do: the library folds the text). Safe to call
     /// concurrently and repeatedly: the migrator takes an advisory lock and skips what is
     /// applied, and the backfill runs only until it has once completed.
     pub async fn migrate(&self) -> Result<()> {
         MIGRATOR.run(&self.pool).await.map_err(error::migrate)?;
-        search::backfill(&self.pool).await
+        search::backfill(&self.pool).await?;
+        search::backfill_customers(&self.pool).await
     }
 
     /// The pool underneath.

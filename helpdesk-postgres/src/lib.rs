@@ -29,6 +29,11 @@
 //!   search fields (each subject and message body, folded by the library) kept in step by
 //!   `commit` in the same transaction; a GIN index over each field's words finds candidates,
 //!   which are checked exactly, so results agree with the in-memory reference.
+//! - Customer look-ups compare columns `put_customer` keeps beside each customer: the phone's
+//!   normalised digits (indexed) and the folded address key, matched with `LIKE` bytewise.
+//! - Knowledge-base articles are searched like tickets, over a table of their folded title
+//!   and body; suggestions are scored in one query over a table of each article's words;
+//!   votes are one atomic `UPDATE ... RETURNING`.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
 //!   sqlx error as its source; a stored value that fails validation on the way back is one
 //!   with a [`CorruptValue`] source.

@@ -11,13 +11,16 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
-    Actor, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber, CustomFields,
-    Customer, CustomerId, Department, DepartmentId, Email, EventId, Language, Message, MessageBody,
-    MessageId, Minutes, Name, Phone, Priority, ServiceName, ShortNote, Signature, Status, Subject,
-    Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers,
-    Version, Visibility,
+    Actor, Agent, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Attachment, Category,
+    Change, Channel, ContractNumber, CustomFields, Customer, CustomerId, Department, DepartmentId,
+    Email, EventId, Language, Message, MessageBody, MessageId, Minutes, Name, Phone, Priority,
+    SavedSearch, SavedSearchId, ServiceName, ShortNote, Signature, Status, Subject, Ticket,
+    TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers, Version,
+    Visibility,
 };
 use helpdesk_core::error::BoxError;
+use helpdesk_core::search::address_key;
+use helpdesk_core::store::{TicketFilter, TicketOrder};
 use helpdesk_core::{Error, Result};
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query;
@@ -80,7 +83,7 @@ impl<'r> Reader<'r> {
 }
 
 /// An enum's serde text form (`"admin"` for `Role::Admin`), from its serialized value.
-fn serde_text(value: serde_json::Result<serde_json::Value>) -> Result<String> {
+pub(crate) fn serde_text(value: serde_json::Result<serde_json::Value>) -> Result<String> {
     match value.map_err(Error::backend)? {
         serde_json::Value::String(s) => Ok(s),
         other => Err(Error::backend(format!(
@@ -420,13 +423,15 @@ pub(crate) fn bind_agent<'q>(query: PgQuery<'q>, a: &Agent) -> Result<PgQuery<'q
 
 /// Upserts a customer: `$1..$11`.
 pub(crate) const PUT_CUSTOMER: &str = "INSERT INTO customers (id, kind, name, email, phone, \
-     contract_number, address, custom_fields, language, access_enabled, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11) \
+     contract_number, address, custom_fields, language, access_enabled, created_at, \
+     address_key, phone_digits) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13) \
      ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, \
      email = EXCLUDED.email, phone = EXCLUDED.phone, \
      contract_number = EXCLUDED.contract_number, address = EXCLUDED.address, \
      custom_fields = EXCLUDED.custom_fields, language = EXCLUDED.language, \
-     access_enabled = EXCLUDED.access_enabled, created_at = EXCLUDED.created_at";
+     access_enabled = EXCLUDED.access_enabled, created_at = EXCLUDED.created_at, \
+     address_key = EXCLUDED.address_key, phone_digits = EXCLUDED.phone_digits";
 
 /// Binds a customer for [`PUT_CUSTOMER`].
 pub(crate) fn bind_customer<'q>(query: PgQuery<'q>, c: &Customer) -> Result<PgQuery<'q>> {
@@ -447,7 +452,114 @@ pub(crate) fn bind_customer<'q>(query: PgQuery<'q>, c: &Customer) -> Result<PgQu
         .bind(custom_fields)
         .bind(language)
         .bind(c.access_enabled)
-        .bind(c.created_at))
+        .bind(c.created_at)
+        .bind(c.address.as_ref().map(|a| address_key(a.as_str())))
+        .bind(c.phone.as_ref().map(|p| p.digits().to_owned())))
+}
+
+/// A unit enum from its serde text form.
+macro_rules! from_serde_text {
+    ($t:ty) => {
+        |s: String| serde_json::from_value::<$t>(serde_json::Value::String(s))
+    };
+}
+
+/// The column list of article reads.
+macro_rules! article_columns {
+    () => {
+        "id, title, body, category, language, status, visibility, helpful, not_helpful, \
+     created_at, updated_at"
+    };
+}
+pub(crate) use article_columns;
+
+/// An article from a row selected with [`article_columns!`].
+pub(crate) fn article(row: &PgRow) -> Result<Article> {
+    let r = Reader::new(row, "articles");
+    let count = |column| -> Result<u32> {
+        let n: i64 = r.get(column)?;
+        u32::try_from(n).map_err(|e| r.corrupt(column, e))
+    };
+    Ok(Article {
+        id: ArticleId::from_uuid(r.get("id")?),
+        title: r.parse("title", ArticleTitle::parse)?,
+        body: r.parse("body", MessageBody::parse)?,
+        category: r.parse("category", Category::parse)?,
+        language: r.parse("language", from_serde_text!(Language))?,
+        status: r.parse("status", from_serde_text!(ArticleStatus))?,
+        visibility: r.parse("visibility", from_serde_text!(Visibility))?,
+        helpful: count("helpful")?,
+        not_helpful: count("not_helpful")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+/// Inserts or replaces an article's row.
+pub(crate) const PUT_ARTICLE: &str = "INSERT INTO articles (id, title, body, category, \
+     language, status, visibility, helpful, not_helpful, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+     ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, \
+     category = EXCLUDED.category, language = EXCLUDED.language, status = EXCLUDED.status, \
+     visibility = EXCLUDED.visibility, helpful = EXCLUDED.helpful, \
+     not_helpful = EXCLUDED.not_helpful, created_at = EXCLUDED.created_at, \
+     updated_at = EXCLUDED.updated_at";
+
+/// Binds an article for [`PUT_ARTICLE`].
+pub(crate) fn bind_article<'q>(query: PgQuery<'q>, a: &Article) -> Result<PgQuery<'q>> {
+    Ok(query
+        .bind(a.id.as_uuid())
+        .bind(a.title.as_str().to_owned())
+        .bind(a.body.as_str().to_owned())
+        .bind(a.category.as_str().to_owned())
+        .bind(serde_text(serde_json::to_value(a.language))?)
+        .bind(serde_text(serde_json::to_value(a.status))?)
+        .bind(serde_text(serde_json::to_value(a.visibility))?)
+        .bind(i64::from(a.helpful))
+        .bind(i64::from(a.not_helpful))
+        .bind(a.created_at)
+        .bind(a.updated_at))
+}
+
+/// The column list of saved search reads.
+macro_rules! saved_search_columns {
+    () => {
+        "id, agent, name, query, filter::text AS filter, ticket_order, created_at"
+    };
+}
+pub(crate) use saved_search_columns;
+
+/// A saved search from a row selected with [`saved_search_columns!`].
+pub(crate) fn saved_search(row: &PgRow) -> Result<SavedSearch> {
+    let r = Reader::new(row, "saved_searches");
+    Ok(SavedSearch {
+        id: SavedSearchId::from_uuid(r.get("id")?),
+        agent: AgentId::from_uuid(r.get("agent")?),
+        name: r.parse("name", Name::parse)?,
+        query: r.get("query")?,
+        filter: r.parse("filter", |s| serde_json::from_str::<TicketFilter>(&s))?,
+        order: r.parse("ticket_order", from_serde_text!(TicketOrder))?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+/// Inserts or replaces a saved search.
+pub(crate) const PUT_SAVED_SEARCH: &str = "INSERT INTO saved_searches (id, agent, name, query, \
+     filter, ticket_order, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) \
+     ON CONFLICT (id) DO UPDATE SET agent = EXCLUDED.agent, name = EXCLUDED.name, \
+     query = EXCLUDED.query, filter = EXCLUDED.filter, ticket_order = EXCLUDED.ticket_order, \
+     created_at = EXCLUDED.created_at";
+
+/// Binds a saved search for [`PUT_SAVED_SEARCH`].
+pub(crate) fn bind_saved_search<'q>(query: PgQuery<'q>, s: &SavedSearch) -> Result<PgQuery<'q>> {
+    Ok(query
+        .bind(s.id.as_uuid())
+        .bind(s.agent.as_uuid())
+        .bind(s.name.as_str().to_owned())
+        .bind(s.query.clone())
+        .bind(json(serde_json::to_string(&s.filter))?)
+        .bind(serde_text(serde_json::to_value(s.order))?)
+        .bind(s.created_at))
 }
 
 /// The serde text form of [`Visibility::Public`], for filtering messages.

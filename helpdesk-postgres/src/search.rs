@@ -8,9 +8,11 @@
 //! against the field's `words` array, so that the result is [`Term::matches`] to the letter.
 //! Queries are built only from parsed, folded terms, always as bound parameters.
 
+use std::collections::BTreeMap;
+
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Message, Ticket, Visibility};
-use helpdesk_core::search::{SearchField, Term, TicketSearch};
+use helpdesk_core::domain::{Article, Message, Phone, Ticket, Visibility};
+use helpdesk_core::search::{SearchField, Term, TicketSearch, address_key, words};
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -146,7 +148,7 @@ pub(crate) fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) 
 }
 
 /// [`Term::matches`] on the field `f`.
-fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
+pub(crate) fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
     // An empty word or phrase matches nothing. PostgreSQL text holds no NUL, so no stored
     // field contains one (nor may a parameter).
     let has_nul = |s: &String| s.contains('\0');
@@ -234,6 +236,132 @@ fn like_pattern(pieces: &[String]) -> String {
         out.push('%');
     }
     out
+}
+
+/// The `article_fields` rows of an article: its title (field 0) and body (field 1), folded
+/// and split by the library like the ticket fields.
+pub(crate) const INSERT_ARTICLE_FIELDS: &str = "INSERT INTO article_fields \
+     (article_id, field, folded, words, lexemes) \
+     SELECT $1, f.field, f.folded, string_to_array(f.words, ' '), \
+     array_to_tsvector(string_to_array(f.lexemes, ' ')) \
+     FROM UNNEST($2::smallint[], $3::text[], $4::text[], $5::text[]) \
+     AS f(field, folded, words, lexemes)";
+
+/// Binds `article`'s title and body for [`INSERT_ARTICLE_FIELDS`].
+pub(crate) fn bind_article_fields<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    article: &Article,
+) -> Query<'q, Postgres, PgArguments> {
+    let mut folded = Vec::with_capacity(2);
+    let mut words = Vec::with_capacity(2);
+    let mut lexemes = Vec::with_capacity(2);
+    for text in [article.title.as_str(), article.body.as_str()] {
+        let field = SearchField::new(text);
+        let mut lex: Vec<&str> = field.words.iter().map(|w| lexeme(w).0).collect();
+        lex.sort_unstable();
+        lex.dedup();
+        lexemes.push(lex.join(" "));
+        words.push(field.words.join(" "));
+        folded.push(field.folded);
+    }
+    query
+        .bind(article.id.as_uuid())
+        .bind(vec![0_i16, 1])
+        .bind(folded)
+        .bind(words)
+        .bind(lexemes)
+}
+
+/// The `article_words` rows of an article: each distinct word of its title or body
+/// ([`words`], as [`ArticleSuggest::score`](helpdesk_core::search::ArticleSuggest::score)
+/// reads them) and where it is.
+pub(crate) const INSERT_ARTICLE_WORDS: &str = "INSERT INTO article_words \
+     (article_id, word, in_title, in_body) \
+     SELECT $1, w.word, w.in_title, w.in_body \
+     FROM UNNEST($2::text[], $3::boolean[], $4::boolean[]) AS w(word, in_title, in_body)";
+
+/// Binds `article`'s words for [`INSERT_ARTICLE_WORDS`].
+pub(crate) fn bind_article_words<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    article: &Article,
+) -> Query<'q, Postgres, PgArguments> {
+    let mut places: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    for w in words(article.title.as_str()) {
+        places.entry(w).or_default().0 = true;
+    }
+    for w in words(article.body.as_str()) {
+        places.entry(w).or_default().1 = true;
+    }
+    let mut word = Vec::with_capacity(places.len());
+    let mut in_title = Vec::with_capacity(places.len());
+    let mut in_body = Vec::with_capacity(places.len());
+    for (w, (t, b)) in places {
+        word.push(w);
+        in_title.push(t);
+        in_body.push(b);
+    }
+    query
+        .bind(article.id.as_uuid())
+        .bind(word)
+        .bind(in_title)
+        .bind(in_body)
+}
+
+/// Fills `address_key` and `phone_digits` of the customers written before migration 0004
+/// (the library folds, SQL cannot), while its `customer_backfill` row says some may lack
+/// them; then removes that row. Safe to run concurrently, and beside `put_customer`: each
+/// batch locks its customers, and a customer written meanwhile has its keys already.
+pub(crate) async fn backfill_customers(pool: &PgPool) -> Result<()> {
+    let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customer_backfill)")
+        .fetch_one(pool)
+        .await
+        .map_err(error::db)?;
+    if !pending {
+        return Ok(());
+    }
+    loop {
+        let mut tx = pool.begin().await.map_err(error::db)?;
+        let customers: Vec<(Uuid, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT id, phone, address FROM customers \
+             WHERE (address IS NOT NULL AND address_key IS NULL) \
+             OR (phone IS NOT NULL AND phone_digits IS NULL) \
+             ORDER BY id LIMIT $1 FOR UPDATE",
+        )
+        .bind(BACKFILL_BATCH)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(error::db)?;
+        if customers.is_empty() {
+            sqlx::query("DELETE FROM customer_backfill")
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+            return tx.commit().await.map_err(error::db);
+        }
+        let mut ids = Vec::with_capacity(customers.len());
+        let mut keys = Vec::with_capacity(customers.len());
+        let mut digits = Vec::with_capacity(customers.len());
+        for (id, phone, address) in customers {
+            let phone = phone
+                .map(|p| Phone::parse(&p).map_err(|e| error::corrupt("customers", "phone", e)))
+                .transpose()?;
+            ids.push(id);
+            keys.push(address.map(|a| address_key(&a)));
+            digits.push(phone.map(|p| p.digits().to_owned()));
+        }
+        sqlx::query(
+            "UPDATE customers c SET address_key = u.address_key, phone_digits = u.phone_digits \
+             FROM UNNEST($1::uuid[], $2::text[], $3::text[]) AS u(id, address_key, phone_digits) \
+             WHERE c.id = u.id",
+        )
+        .bind(ids)
+        .bind(keys)
+        .bind(digits)
+        .execute(&mut *tx)
+        .await
+        .map_err(error::db)?;
+        tx.commit().await.map_err(error::db)?;
+    }
 }
 
 /// Indexes the tickets written before migration 0003 (the library folds, SQL cannot), while

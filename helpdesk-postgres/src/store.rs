@@ -6,11 +6,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::clock::to_micros;
 use helpdesk_core::domain::{
-    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
-    TicketEvent, TicketId, TimeEntry, Version,
+    Agent, AgentId, Article, ArticleId, ArticleStatus, Customer, CustomerId, Department,
+    DepartmentId, Email, Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId,
+    TimeEntry, Version,
 };
 use helpdesk_core::error::{ConflictKind, Entity};
-use helpdesk_core::search::TicketSearch;
+use helpdesk_core::search::{
+    ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch,
+};
 use helpdesk_core::store::{
     AssigneeFilter, Page, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite, TimeRange,
     WriteBatch,
@@ -23,8 +26,8 @@ use crate::PostgresStore;
 use crate::error::{self, duplicate, duplicate_of};
 use crate::rows::{
     self, CategoryColumns, EventColumns, MessageColumns, TimeEntryColumns, agent_columns,
-    customer_columns, department_columns, event_columns, message_columns, ticket_columns,
-    time_entry_columns,
+    article_columns, customer_columns, department_columns, event_columns, message_columns,
+    saved_search_columns, ticket_columns, time_entry_columns,
 };
 use crate::search::{self, FieldColumns};
 
@@ -143,6 +146,196 @@ impl Store for PostgresStore {
         .map_err(error::db)?
         .map(|row| rows::customer(&row))
         .transpose()
+    }
+
+    async fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>> {
+        let mut q = QueryBuilder::new(concat!(
+            "SELECT ",
+            customer_columns!(),
+            " FROM customers WHERE "
+        ));
+        match lookup {
+            CustomerLookup::ContractNumber(n) => {
+                q.push("contract_number = ")
+                    .push_bind(n.as_str().to_owned());
+            }
+            CustomerLookup::Email(e) => {
+                q.push("email = ").push_bind(e.as_str().to_owned());
+            }
+            // Stored digits are ASCII digits: no NUL (which PostgreSQL text cannot hold).
+            CustomerLookup::Phone(digits) if digits.contains('\0') => return Ok(Vec::new()),
+            CustomerLookup::Phone(digits) => {
+                q.push("phone_digits = ").push_bind(digits.clone());
+            }
+            CustomerLookup::Address(pattern) if pattern.contains('\0') => return Ok(Vec::new()),
+            CustomerLookup::Address(pattern) => {
+                q.push("address_key LIKE ")
+                    .push_bind(address_like(pattern))
+                    .push(" ESCAPE '\\'");
+            }
+        }
+        q.push(" ORDER BY name COLLATE \"C\", id LIMIT ")
+            .push_bind(i64::from(limit));
+        q.build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::customer)
+            .collect()
+    }
+
+    async fn put_article(&self, article: &Article) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(error::db)?;
+        rows::bind_article(sqlx::query(rows::PUT_ARTICLE), article)?
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        for sql in [
+            "DELETE FROM article_fields WHERE article_id = $1",
+            "DELETE FROM article_words WHERE article_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(article.id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+        }
+        search::bind_article_fields(sqlx::query(search::INSERT_ARTICLE_FIELDS), article)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        search::bind_article_words(sqlx::query(search::INSERT_ARTICLE_WORDS), article)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        tx.commit().await.map_err(error::db)
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles WHERE id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(error::db)?
+        .map(|row| rows::article(&row))
+        .transpose()
+    }
+
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
+        let mut q = QueryBuilder::new(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles a WHERE TRUE"
+        ));
+        push_scope(&mut q, &search.scope)?;
+        let terms = (search.query.include.iter().map(|t| (t, true)))
+            .chain(search.query.exclude.iter().map(|t| (t, false)));
+        for (term, include) in terms {
+            q.push(if include {
+                " AND EXISTS ("
+            } else {
+                " AND NOT EXISTS ("
+            });
+            q.push("SELECT 1 FROM article_fields f WHERE f.article_id = a.id AND ");
+            search::push_term(&mut q, term);
+            q.push(")");
+        }
+        q.push(" ORDER BY a.updated_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        q.build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::article)
+            .collect()
+    }
+
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
+        // Each suggest word counts as often as it is given (as the reference sums them); a
+        // word with a NUL is in no article (PostgreSQL text cannot hold one).
+        let words: Vec<String> = (suggest.words.iter())
+            .filter(|w| !w.contains('\0'))
+            .cloned()
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::new(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM (SELECT w.article_id, \
+             sum(CASE WHEN w.in_title THEN 2 ELSE 0 END + CASE WHEN w.in_body THEN 1 ELSE 0 END) \
+             AS score FROM unnest("
+        ));
+        q.push_bind(words).push(
+            "::text[]) AS s(word) JOIN article_words w ON w.word = s.word \
+             GROUP BY w.article_id) sc JOIN articles a ON a.id = sc.article_id WHERE sc.score > 0",
+        );
+        push_scope(&mut q, &suggest.scope)?;
+        q.push(" ORDER BY sc.score DESC, a.helpful DESC, a.id LIMIT ")
+            .push_bind(i64::from(limit));
+        q.build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::article)
+            .collect()
+    }
+
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        sqlx::query(concat!(
+            "UPDATE articles SET helpful = helpful + CASE WHEN $2 THEN 1 ELSE 0 END, \
+             not_helpful = not_helpful + CASE WHEN $2 THEN 0 ELSE 1 END WHERE id = $1 \
+             RETURNING ",
+            article_columns!()
+        ))
+        .bind(id.as_uuid())
+        .bind(helpful)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(error::db)?
+        .map(|row| rows::article(&row))
+        .transpose()?
+        .ok_or_else(|| Error::not_found(Entity::Article, id))
+    }
+
+    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
+        rows::bind_saved_search(sqlx::query(rows::PUT_SAVED_SEARCH), search)?
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(())
+    }
+
+    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            saved_search_columns!(),
+            " FROM saved_searches WHERE agent = $1 ORDER BY name, id"
+        ))
+        .bind(agent.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(error::db)?
+        .iter()
+        .map(rows::saved_search)
+        .collect()
+    }
+
+    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM saved_searches WHERE id = $1")
+            .bind(id.as_uuid())
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn next_ticket_sequence(&self) -> Result<u64> {
@@ -521,6 +714,38 @@ impl Children {
         }
         Ok(())
     }
+}
+
+/// The `LIKE` pattern of an address pattern: only `%` is a wildcard, so `_` and `\` are
+/// escaped.
+fn address_like(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        if matches!(c, '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Adds [`ArticleScope::contains`] on the article `a`.
+fn push_scope(q: &mut QueryBuilder<Postgres>, scope: &ArticleScope) -> Result<()> {
+    if let Some(language) = scope.language {
+        q.push(" AND a.language = ")
+            .push_bind(rows::serde_text(serde_json::to_value(language))?);
+    }
+    if !scope.include_drafts {
+        q.push(" AND a.status = ")
+            .push_bind(rows::serde_text(serde_json::to_value(
+                ArticleStatus::Published,
+            ))?);
+    }
+    if !scope.include_internal {
+        q.push(" AND a.visibility = ")
+            .push_bind(rows::public_visibility()?);
+    }
+    Ok(())
 }
 
 /// The first instant of whole microseconds at or after `at`: `x >= at` and `x < at` agree with

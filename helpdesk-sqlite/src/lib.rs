@@ -33,6 +33,7 @@
 mod commit;
 mod connection;
 mod error;
+mod knowledge;
 mod query;
 mod rows;
 mod schema;

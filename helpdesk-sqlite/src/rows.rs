@@ -9,14 +9,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
-    Actor, Address, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber,
-    CustomFields, Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId,
-    Language, Message, MessageBody, MessageId, Minutes, Name, PermissionSet, Phone, Priority, Role,
-    ServiceName, ShortNote, Signature, Status, Subject, Ticket, TicketEvent, TicketId,
-    TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
+    Actor, Address, Agent, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Attachment,
+    Category, Change, Channel, ContractNumber, CustomFields, Customer, CustomerId, CustomerKind,
+    Department, DepartmentId, Email, EventId, Language, Message, MessageBody, MessageId, Minutes,
+    Name, PermissionSet, Phone, Priority, Role, SavedSearch, SavedSearchId, ServiceName, ShortNote,
+    Signature, Status, Subject, Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry,
+    TimeEntryId, Timers, Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::policy::FollowUpPolicy;
+use helpdesk_core::search::address_key;
+use helpdesk_core::store::TicketOrder;
 use rusqlite::Row;
 use rusqlite::types::{FromSql, ToSql};
 use serde::Serialize;
@@ -176,6 +179,7 @@ pub(crate) struct CustomerRow {
     phone_digits: Option<String>,
     pub(crate) contract_number: Option<String>,
     address: Option<String>,
+    address_key: Option<String>,
     custom_fields: String,
     language: Option<&'static str>,
     access_enabled: bool,
@@ -185,9 +189,11 @@ pub(crate) struct CustomerRow {
 impl CustomerRow {
     pub(crate) const UPSERT: &'static str = "
         INSERT INTO customers (id, kind, name, email, phone, phone_digits, contract_number,
-                               address, custom_fields, language, access_enabled, created_at)
+                               address, address_key, custom_fields, language, access_enabled,
+                               created_at)
         VALUES (:id, :kind, :name, :email, :phone, :phone_digits, :contract_number,
-                :address, :custom_fields, :language, :access_enabled, :created_at)
+                :address, :address_key, :custom_fields, :language, :access_enabled,
+                :created_at)
         ON CONFLICT (id) DO UPDATE SET
             kind = excluded.kind,
             name = excluded.name,
@@ -196,6 +202,7 @@ impl CustomerRow {
             phone_digits = excluded.phone_digits,
             contract_number = excluded.contract_number,
             address = excluded.address,
+            address_key = excluded.address_key,
             custom_fields = excluded.custom_fields,
             language = excluded.language,
             access_enabled = excluded.access_enabled,
@@ -211,6 +218,7 @@ impl CustomerRow {
             phone_digits: c.phone.as_ref().map(|p| p.digits().to_owned()),
             contract_number: c.contract_number.as_ref().map(|n| n.as_str().to_owned()),
             address: c.address.as_ref().map(|a| a.as_str().to_owned()),
+            address_key: c.address.as_ref().map(|a| address_key(a.as_str())),
             custom_fields: json(&c.custom_fields)?,
             language: c.language.map(Language::code),
             access_enabled: c.access_enabled,
@@ -218,9 +226,121 @@ impl CustomerRow {
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 12] {
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 13] {
         bind!(self; id, kind, name, email, phone, phone_digits, contract_number, address,
-              custom_fields, language, access_enabled, created_at)
+              address_key, custom_fields, language, access_enabled, created_at)
+    }
+}
+
+/// An article's stable status text.
+fn article_status_str(s: ArticleStatus) -> &'static str {
+    match s {
+        ArticleStatus::Draft => "draft",
+        ArticleStatus::Published => "published",
+    }
+}
+
+/// A ticket order's stable text (its serde name).
+fn ticket_order_str(o: TicketOrder) -> &'static str {
+    match o {
+        TicketOrder::LastUpdate => "last_update",
+        TicketOrder::Priority => "priority",
+        TicketOrder::Waiting => "waiting",
+    }
+}
+
+/// An article's columns.
+pub(crate) struct ArticleRow {
+    pub(crate) id: [u8; 16],
+    title: String,
+    body: String,
+    category: String,
+    language: &'static str,
+    status: &'static str,
+    visibility: &'static str,
+    helpful: u32,
+    not_helpful: u32,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl ArticleRow {
+    pub(crate) const UPSERT: &'static str = "
+        INSERT INTO articles (id, title, body, category, language, status, visibility, helpful,
+                              not_helpful, created_at, updated_at)
+        VALUES (:id, :title, :body, :category, :language, :status, :visibility, :helpful,
+                :not_helpful, :created_at, :updated_at)
+        ON CONFLICT (id) DO UPDATE SET
+            title = excluded.title,
+            body = excluded.body,
+            category = excluded.category,
+            language = excluded.language,
+            status = excluded.status,
+            visibility = excluded.visibility,
+            helpful = excluded.helpful,
+            not_helpful = excluded.not_helpful,
+            created_at = excluded.created_at,
+            updated_at = excluded.updated_at";
+
+    pub(crate) fn new(a: &Article) -> Self {
+        Self {
+            id: blob(a.id.as_uuid()),
+            title: a.title.as_str().to_owned(),
+            body: a.body.as_str().to_owned(),
+            category: a.category.as_str().to_owned(),
+            language: a.language.code(),
+            status: article_status_str(a.status),
+            visibility: visibility_str(a.visibility),
+            helpful: a.helpful,
+            not_helpful: a.not_helpful,
+            created_at: micros(a.created_at),
+            updated_at: micros(a.updated_at),
+        }
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 11] {
+        bind!(self; id, title, body, category, language, status, visibility, helpful,
+              not_helpful, created_at, updated_at)
+    }
+}
+
+/// A saved search's columns.
+pub(crate) struct SavedSearchRow {
+    id: [u8; 16],
+    agent_id: [u8; 16],
+    name: String,
+    query: Option<String>,
+    filter: String,
+    ticket_order: &'static str,
+    created_at: i64,
+}
+
+impl SavedSearchRow {
+    pub(crate) const UPSERT: &'static str = "
+        INSERT INTO saved_searches (id, agent_id, name, query, filter, ticket_order, created_at)
+        VALUES (:id, :agent_id, :name, :query, :filter, :ticket_order, :created_at)
+        ON CONFLICT (id) DO UPDATE SET
+            agent_id = excluded.agent_id,
+            name = excluded.name,
+            query = excluded.query,
+            filter = excluded.filter,
+            ticket_order = excluded.ticket_order,
+            created_at = excluded.created_at";
+
+    pub(crate) fn new(s: &SavedSearch) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: blob(s.id.as_uuid()),
+            agent_id: blob(s.agent.as_uuid()),
+            name: s.name.as_str().to_owned(),
+            query: s.query.clone(),
+            filter: json(&s.filter)?,
+            ticket_order: ticket_order_str(s.order),
+            created_at: micros(s.created_at),
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
+        bind!(self; id, agent_id, name, query, filter, ticket_order, created_at)
     }
 }
 
@@ -475,6 +595,16 @@ pub(crate) const CUSTOMER_COLUMNS: &str = "
     id, kind, name, email, phone, contract_number, address, custom_fields, language,
     access_enabled, created_at";
 
+/// The columns `read_article` reads. Unqualified, for `UPDATE ... RETURNING`: queries that
+/// join `articles` join tables with none of these names.
+pub(crate) const ARTICLE_COLUMNS: &str = "
+    id, title, body, category, language, status, visibility, helpful, not_helpful, created_at,
+    updated_at";
+
+/// The columns `read_saved_search` reads.
+pub(crate) const SAVED_SEARCH_COLUMNS: &str =
+    "id, agent_id, name, query, filter, ticket_order, created_at";
+
 /// The columns `read_ticket` reads, for `tickets t`: the categories as one JSON array.
 pub(crate) const TICKET_COLUMNS: &str = "
     t.id, t.number_full, t.number_short, t.subject, t.customer, t.department, t.assignee,
@@ -706,6 +836,73 @@ pub(crate) fn read_customer(row: &Row<'_>) -> Result<Customer, SqliteError> {
         custom_fields: r.json::<CustomFields>("custom_fields")?,
         language: r.parse_opt("language", |s| s.parse::<Language>())?,
         access_enabled: r.bool("access_enabled")?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+fn article_status(s: String) -> Result<ArticleStatus, OutOfRange> {
+    match s.as_str() {
+        "draft" => Ok(ArticleStatus::Draft),
+        "published" => Ok(ArticleStatus::Published),
+        _ => Err(OutOfRange {
+            what: "article status",
+            value: s,
+        }),
+    }
+}
+
+fn ticket_order(s: String) -> Result<TicketOrder, OutOfRange> {
+    match s.as_str() {
+        "last_update" => Ok(TicketOrder::LastUpdate),
+        "priority" => Ok(TicketOrder::Priority),
+        "waiting" => Ok(TicketOrder::Waiting),
+        _ => Err(OutOfRange {
+            what: "ticket order",
+            value: s,
+        }),
+    }
+}
+
+/// A vote count.
+fn count(r: &Columns<'_, '_>, column: &'static str) -> Result<u32, SqliteError> {
+    let n: i64 = r.get(column)?;
+    u32::try_from(n).map_err(|e| r.corrupt(column, e))
+}
+
+/// An article from a row of [`ARTICLE_COLUMNS`].
+pub(crate) fn read_article(row: &Row<'_>) -> Result<Article, SqliteError> {
+    let r = Columns {
+        row,
+        table: "articles",
+    };
+    Ok(Article {
+        id: ArticleId::from_uuid(r.uuid("id")?),
+        title: r.parse("title", ArticleTitle::parse)?,
+        body: r.parse("body", MessageBody::parse)?,
+        category: r.parse("category", Category::parse)?,
+        language: r.parse("language", |s| s.parse::<Language>())?,
+        status: r.parse("status", article_status)?,
+        visibility: r.parse("visibility", visibility)?,
+        helpful: count(&r, "helpful")?,
+        not_helpful: count(&r, "not_helpful")?,
+        created_at: r.instant("created_at")?,
+        updated_at: r.instant("updated_at")?,
+    })
+}
+
+/// A saved search from a row of [`SAVED_SEARCH_COLUMNS`].
+pub(crate) fn read_saved_search(row: &Row<'_>) -> Result<SavedSearch, SqliteError> {
+    let r = Columns {
+        row,
+        table: "saved_searches",
+    };
+    Ok(SavedSearch {
+        id: SavedSearchId::from_uuid(r.uuid("id")?),
+        agent: AgentId::from_uuid(r.uuid("agent_id")?),
+        name: r.parse("name", Name::parse)?,
+        query: r.get("query")?,
+        filter: r.json("filter")?,
+        order: r.parse("ticket_order", ticket_order)?,
         created_at: r.instant("created_at")?,
     })
 }

@@ -14,14 +14,17 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0001_initial.sql")),
         M::up(include_str!("../migrations/0002_timers.sql")),
         M::up(include_str!("../migrations/0003_search.sql")),
+        M::up(include_str!("../migrations/0004_directory_search_kb.sql")),
     ])
 }
 
 /// Brings the schema of `conn`'s database up to date, in one transaction, then indexes for
-/// search the tickets written before migration 0003 (SQL cannot fold text), in another.
+/// search the tickets written before migration 0003 and computes the address keys of the
+/// customers written before 0004 (SQL cannot fold text), in a transaction each.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), SqliteError> {
     migrations().to_latest(conn)?;
     crate::search::backfill(conn)?;
+    crate::knowledge::backfill_address_keys(conn)?;
     Ok(())
 }
 
@@ -38,7 +41,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, 4);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -160,12 +163,40 @@ mod tests {
         assert_eq!(hits, 1);
     }
 
+    /// Customers written before 0004 get their address key when the store opens; customers
+    /// without an address keep none.
+    #[test]
+    fn customers_from_before_0004_get_address_keys_on_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 3).unwrap();
+        for address in [Some("ул. Кольцевая, д. 14, кв. 15"), None] {
+            conn.execute(
+                "INSERT INTO customers (id, kind, name, address, custom_fields, access_enabled,
+                                        created_at)
+                 VALUES (?1, 'individual', 'Ёлкин', ?2, '{}', 1, 1767600000000000)",
+                (crate::rows::blob(uuid::Uuid::now_v7()), address),
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let keys: Vec<Option<String>> = conn
+            .prepare("SELECT address_key FROM customers ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(keys, [Some("ул.кольцевая,д.14,кв.15".to_owned()), None]);
+    }
+
     #[test]
     fn migration_files_use_lf_line_endings() {
         for sql in [
             include_str!("../migrations/0001_initial.sql"),
             include_str!("../migrations/0002_timers.sql"),
             include_str!("../migrations/0003_search.sql"),
+            include_str!("../migrations/0004_directory_search_kb.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

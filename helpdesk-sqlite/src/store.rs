@@ -7,22 +7,23 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
-    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
-    TicketEvent, TicketId, TimeEntry,
+    Agent, AgentId, Article, ArticleId, Customer, CustomerId, Department, DepartmentId, Email,
+    Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId, TimeEntry,
 };
-use helpdesk_core::error::Entity;
-use helpdesk_core::search::TicketSearch;
+use helpdesk_core::error::{Entity, Error};
+use helpdesk_core::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
 use helpdesk_core::store::{Page, PageRequest, Store, TicketFilter, WriteBatch};
 use rusqlite::{Connection, OptionalExtension, Params, Row, TransactionBehavior, params_from_iter};
 
 use crate::connection::{self, Database};
 use crate::error::{Outcome, SqliteError, duplicate};
 use crate::rows::{
-    AGENT_COLUMNS, AgentRow, CUSTOMER_COLUMNS, CustomerRow, DEPARTMENT_COLUMNS, DepartmentRow,
-    EVENT_COLUMNS, MESSAGE_COLUMNS, TICKET_COLUMNS, TIME_ENTRY_COLUMNS, blob, read_agent,
-    read_customer, read_department, read_event, read_message, read_ticket, read_time_entry,
+    AGENT_COLUMNS, ARTICLE_COLUMNS, AgentRow, CUSTOMER_COLUMNS, CustomerRow, DEPARTMENT_COLUMNS,
+    DepartmentRow, EVENT_COLUMNS, MESSAGE_COLUMNS, SAVED_SEARCH_COLUMNS, SavedSearchRow,
+    TICKET_COLUMNS, TIME_ENTRY_COLUMNS, blob, read_agent, read_article, read_customer,
+    read_department, read_event, read_message, read_saved_search, read_ticket, read_time_entry,
 };
-use crate::{commit, query};
+use crate::{commit, knowledge, query};
 
 /// A helpdesk in an SQLite database: a file, or memory.
 ///
@@ -281,6 +282,115 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email = ?1");
             first(conn, &sql, [email], read_customer)
+        })
+        .await
+    }
+
+    async fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>> {
+        let Some(query) = knowledge::find_customers(lookup, limit) else {
+            return Ok(Vec::new());
+        };
+        self.read(move |conn| {
+            all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_customer,
+            )
+        })
+        .await
+    }
+
+    async fn put_article(&self, article: &Article) -> Result<()> {
+        let article = article.clone();
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            knowledge::put_article(&tx, &article)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_article)
+        })
+        .await
+    }
+
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
+        let query = knowledge::search_articles(search, limit);
+        self.read(move |conn| {
+            all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_article,
+            )
+        })
+        .await
+    }
+
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
+        let Some(query) = knowledge::suggest_articles(suggest, limit) else {
+            return Ok(Vec::new());
+        };
+        self.read(move |conn| {
+            all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_article,
+            )
+        })
+        .await
+    }
+
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        let found = self
+            .write(move |conn| {
+                let sql = format!(
+                    "UPDATE articles
+                     SET helpful = helpful + ?2, not_helpful = not_helpful + ?3
+                     WHERE id = ?1
+                     RETURNING {ARTICLE_COLUMNS}"
+                );
+                let (yes, no) = if helpful { (1, 0) } else { (0, 1) };
+                first(conn, &sql, (blob(id.as_uuid()), yes, no), read_article)
+            })
+            .await?;
+        found.ok_or_else(|| Error::not_found(Entity::Article, id))
+    }
+
+    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
+        let row = SavedSearchRow::new(search).map_err(SqliteError::from)?;
+        self.write(move |conn| {
+            conn.prepare_cached(SavedSearchRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {SAVED_SEARCH_COLUMNS} FROM saved_searches WHERE agent_id = ?1
+                 ORDER BY name, id"
+            );
+            all(conn, &sql, [blob(agent.as_uuid())], read_saved_search)
+        })
+        .await
+    }
+
+    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
+        self.write(move |conn| {
+            let n = conn
+                .prepare_cached("DELETE FROM saved_searches WHERE id = ?1")?
+                .execute([blob(id.as_uuid())])?;
+            Ok(n > 0)
         })
         .await
     }

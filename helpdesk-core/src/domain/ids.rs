@@ -78,3 +78,11 @@ id_type!(
     /// Identifies a time entry.
     TimeEntryId
 );
+id_type!(
+    /// Identifies a knowledge-base article.
+    ArticleId
+);
+id_type!(
+    /// Identifies an agent's saved search.
+    SavedSearchId
+);

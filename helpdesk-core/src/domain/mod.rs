@@ -5,6 +5,7 @@
 
 mod actor;
 mod agent;
+mod article;
 mod contact;
 mod custom_fields;
 mod customer;
@@ -14,6 +15,7 @@ mod event;
 mod ids;
 mod message;
 mod priority;
+mod saved_search;
 mod status;
 mod text;
 mod ticket;
@@ -24,19 +26,24 @@ mod timers;
 
 pub use actor::{Actor, Channel};
 pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
+pub use article::{Article, ArticleStatus};
 pub use contact::{Email, Phone};
 pub use custom_fields::{CustomFields, FieldKey, FieldValue};
 pub use customer::{Customer, CustomerKind};
 pub use department::Department;
 pub use digits::{ascii_digit, ascii_digits, digits_only};
 pub use event::{Change, TicketEvent};
-pub use ids::{AgentId, CustomerId, DepartmentId, EventId, MessageId, TicketId, TimeEntryId};
+pub use ids::{
+    AgentId, ArticleId, CustomerId, DepartmentId, EventId, MessageId, SavedSearchId, TicketId,
+    TimeEntryId,
+};
 pub use message::{Attachment, Message, Visibility};
 pub use priority::Priority;
+pub use saved_search::SavedSearch;
 pub use status::{Language, Resolution, Status, StatusLabels};
 pub use text::{
-    Address, Category, ContractNumber, MessageBody, Name, ServiceName, ShortNote, Signature,
-    Subject,
+    Address, ArticleTitle, Category, ContractNumber, MessageBody, Name, ServiceName, ShortNote,
+    Signature, Subject,
 };
 pub use ticket::{Ticket, Version};
 pub use ticket_number::TicketNumber;

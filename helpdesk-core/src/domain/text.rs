@@ -107,6 +107,10 @@ text_type!(
     Subject, "subject", 1, 255, false
 );
 text_type!(
+    /// A knowledge-base article's title: 1–255 characters, one line.
+    ArticleTitle, "title", 1, 255, false
+);
+text_type!(
     /// The body of a message: 1–100,000 characters, several lines.
     MessageBody, "body", 1, 100_000, true
 );

@@ -1,10 +1,14 @@
 //! Search: the one text folding every backend indexes and queries with, and the query
 //! language people type.
 
+mod articles;
+mod customers;
 mod fold;
 mod matching;
 mod query;
 
+pub use articles::{ArticleScope, ArticleSearch, ArticleSuggest};
+pub use customers::{CustomerLookup, address_key, like};
 pub use fold::{fold, words};
 pub use matching::{SearchField, TicketSearch};
 pub use query::{SearchQuery, Term};

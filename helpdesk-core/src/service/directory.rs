@@ -283,11 +283,4 @@ impl Helpdesk {
             _ => self.store.require_customer(id).await,
         }
     }
-
-    async fn require_staff(&self, actor: Actor) -> Result<Principal> {
-        match self.principal(actor).await? {
-            Principal::Customer(_) => Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
-            staff => Ok(staff),
-        }
-    }
 }

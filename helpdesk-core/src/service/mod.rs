@@ -2,15 +2,19 @@
 //! the state machine, and commits through the store.
 
 mod access;
+mod customers;
 mod directory;
 mod history_text;
+mod knowledge;
 mod reads;
+mod saved_searches;
 mod tickets;
 mod timers;
 
 use std::sync::Arc;
 
 pub use directory::{NewAgent, NewCustomer};
+pub use knowledge::ArticleDraft;
 pub use tickets::{ExecOptions, Outcome};
 pub use timers::{DueReport, WaitingTime};
 

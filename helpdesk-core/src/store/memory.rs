@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 
 use super::{Page, PageRequest, Store, TicketFilter, WriteBatch};
 use crate::domain::{
-    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
-    TicketEvent, TicketId, TimeEntry,
+    Agent, AgentId, Article, ArticleId, Customer, CustomerId, Department, DepartmentId, Email,
+    Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId, TimeEntry,
 };
 use crate::error::{ConflictKind, Entity, Error, Result};
-use crate::search::TicketSearch;
+use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -38,6 +38,8 @@ struct Inner {
     messages: HashMap<TicketId, Vec<Message>>,
     events: HashMap<TicketId, Vec<TicketEvent>>,
     time_entries: HashMap<TicketId, Vec<TimeEntry>>,
+    articles: BTreeMap<ArticleId, Article>,
+    saved_searches: BTreeMap<SavedSearchId, SavedSearch>,
 }
 
 fn duplicate(entity: Entity, field: &'static str) -> Error {
@@ -195,6 +197,96 @@ impl Store for MemoryStore {
             .values()
             .find(|c| c.email.as_ref() == Some(email))
             .cloned())
+    }
+
+    async fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>> {
+        let mut found: Vec<Customer> = self
+            .lock()
+            .customers
+            .values()
+            .filter(|c| lookup.matches(c))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
+    async fn put_article(&self, article: &Article) -> Result<()> {
+        self.lock().articles.insert(article.id, article.clone());
+        Ok(())
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        Ok(self.lock().articles.get(&id).cloned())
+    }
+
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
+        let mut found: Vec<Article> = self
+            .lock()
+            .articles
+            .values()
+            .filter(|a| search.matches(a))
+            .cloned()
+            .collect();
+        found.sort_by_key(|a| std::cmp::Reverse((a.updated_at, a.id)));
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
+        let mut scored: Vec<(u32, Article)> = self
+            .lock()
+            .articles
+            .values()
+            .map(|a| (suggest.score(a), a.clone()))
+            .filter(|(score, _)| *score > 0)
+            .collect();
+        scored.sort_by(|(sa, a), (sb, b)| {
+            sb.cmp(sa)
+                .then(b.helpful.cmp(&a.helpful))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(scored
+            .into_iter()
+            .take(limit as usize)
+            .map(|(_, a)| a)
+            .collect())
+    }
+
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        let mut inner = self.lock();
+        let article = inner
+            .articles
+            .get_mut(&id)
+            .ok_or_else(|| Error::not_found(Entity::Article, id))?;
+        if helpful {
+            article.helpful += 1;
+        } else {
+            article.not_helpful += 1;
+        }
+        Ok(article.clone())
+    }
+
+    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
+        self.lock().saved_searches.insert(search.id, search.clone());
+        Ok(())
+    }
+
+    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
+        let mut mine: Vec<SavedSearch> = self
+            .lock()
+            .saved_searches
+            .values()
+            .filter(|s| s.agent == agent)
+            .cloned()
+            .collect();
+        mine.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+        Ok(mine)
+    }
+
+    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
+        Ok(self.lock().saved_searches.remove(&id).is_some())
     }
 
     async fn next_ticket_sequence(&self) -> Result<u64> {

@@ -19,11 +19,11 @@ pub use query::{AssigneeFilter, Cursor, Page, PageRequest, TicketFilter, TicketO
 pub use write::{TicketWrite, WriteBatch};
 
 use crate::domain::{
-    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Message, Ticket,
-    TicketEvent, TicketId, TimeEntry,
+    Agent, AgentId, Article, ArticleId, Customer, CustomerId, Department, DepartmentId, Email,
+    Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId, TimeEntry,
 };
 use crate::error::Result;
-use crate::search::TicketSearch;
+use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
 
 /// A place to keep a helpdesk: the directory (departments, agents, customers) and tickets
 /// with their messages, history and time entries.
@@ -63,6 +63,31 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn customer(&self, id: CustomerId) -> Result<Option<Customer>>;
     /// A customer by e-mail address.
     async fn customer_by_email(&self, email: &Email) -> Result<Option<Customer>>;
+
+    /// Customers matching `lookup` (see [`CustomerLookup::matches`]), by name then id, at
+    /// most `limit`.
+    async fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>>;
+
+    /// Inserts or replaces a knowledge-base article (its vote counts included).
+    async fn put_article(&self, article: &Article) -> Result<()>;
+    /// An article by id.
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>>;
+    /// Articles `search` matches (see [`ArticleSearch::matches`]), most recently updated
+    /// first, then by id descending, at most `limit`.
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>>;
+    /// Articles scoring above 0 for `suggest` (see [`ArticleSuggest::score`]): by score
+    /// descending, then `helpful` descending, then id ascending, at most `limit`.
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>>;
+    /// Counts a "this helped" (`true`) or "this did not help" vote, atomically; the article
+    /// after it.
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article>;
+
+    /// Inserts or replaces a saved search.
+    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()>;
+    /// An agent's saved searches, by name then id.
+    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>>;
+    /// Deletes a saved search; whether it existed.
+    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool>;
 
     /// The next value of the ticket number sequence: 1, 2, 3, ... Never the same value twice,
     /// also under concurrent callers; a value whose ticket is never written is a gap.

@@ -2376,3 +2376,406 @@ pub async fn search_with_filters_and_pages_matches_the_reference(store: Arc<dyn 
         }
     }
 }
+
+// Customer look-up, knowledge base, saved searches ---------------------------------------------
+
+pub async fn customer_look_up_by_contract_phone_email_and_address_pattern(store: Arc<dyn Store>) {
+    use crate::search::CustomerLookup;
+    let f = Fixture::new(store.clone()).await;
+    let admin = Actor::Agent(f.admin.id);
+    let mut koltso = crate::service::NewCustomer::new(
+        crate::domain::CustomerKind::Individual,
+        crate::domain::Name::parse("Пётр Кольцов").unwrap(),
+    )
+    .with_address(crate::domain::Address::parse("ул. Кольцевая, д. 14, кв. 15").unwrap())
+    .with_contract_number(crate::domain::ContractNumber::parse("2013-0416").unwrap())
+    .with_phone(crate::domain::Phone::parse("+7 (912) 555-01-02").unwrap());
+    koltso.email = Some(crate::domain::Email::parse("Petr@Koltso.example").unwrap());
+    let petr = f.desk.create_customer(admin, koltso).await.unwrap();
+    let neighbour = f
+        .desk
+        .create_customer(
+            admin,
+            crate::service::NewCustomer::new(
+                crate::domain::CustomerKind::Individual,
+                crate::domain::Name::parse("Анна Соседова").unwrap(),
+            )
+            .with_address(crate::domain::Address::parse("ул. Кольцевая, д. 14, кв. 1").unwrap()),
+        )
+        .await
+        .unwrap();
+    let ids = |cs: Vec<crate::domain::Customer>| cs.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let find = |l: CustomerLookup| {
+        let desk = f.desk.clone();
+        async move { desk.find_customers(admin, &l).await.unwrap() }
+    };
+    let contract = crate::domain::ContractNumber::parse("2013-0416").unwrap();
+    assert_eq!(
+        ids(find(CustomerLookup::ContractNumber(contract)).await),
+        [petr.id]
+    );
+    assert_eq!(
+        ids(find(CustomerLookup::phone("8 912 555 01 02").unwrap()).await),
+        Vec::<crate::domain::CustomerId>::new()
+    );
+    assert_eq!(
+        ids(find(CustomerLookup::phone("+7 ۹۱۲ ۵۵۵ ۰۱ ۰۲").unwrap()).await),
+        [petr.id]
+    );
+    assert_eq!(
+        ids(find(CustomerLookup::phone("79125550102").unwrap()).await),
+        [petr.id]
+    );
+    assert_eq!(
+        ids(find(CustomerLookup::phone("۰۹۱۲ ۳۴۵ ۶۷۸۹").unwrap()).await),
+        [f.reza.id]
+    );
+    let email = crate::domain::Email::parse("PETR@koltso.EXAMPLE").unwrap();
+    assert_eq!(ids(find(CustomerLookup::Email(email)).await), [petr.id]);
+    assert_eq!(
+        ids(find(CustomerLookup::address("%Кольц%14%кв.15").unwrap()).await),
+        [petr.id]
+    );
+    assert_eq!(
+        ids(find(CustomerLookup::address("%КОЛЬЦЕВАЯ%").unwrap()).await),
+        [neighbour.id, petr.id]
+    );
+    assert_eq!(
+        ids(find(CustomerLookup::address("%кольц%кв.1").unwrap()).await),
+        [neighbour.id]
+    );
+    assert!(
+        ids(find(CustomerLookup::address("%кольц_вая%").unwrap()).await).is_empty(),
+        "_ is no wildcard"
+    );
+    assert!(matches!(
+        f.desk
+            .find_customers(
+                Actor::Customer(f.ana.id),
+                &CustomerLookup::address("%a%").unwrap()
+            )
+            .await,
+        Err(Error::Forbidden { .. })
+    ));
+}
+
+fn article_draft(
+    title: &str,
+    text: &str,
+    language: crate::domain::Language,
+    status: crate::domain::ArticleStatus,
+    visibility: Visibility,
+) -> crate::service::ArticleDraft {
+    crate::service::ArticleDraft {
+        title: crate::domain::ArticleTitle::parse(title).unwrap(),
+        body: body(text),
+        category: Category::parse("faq").unwrap(),
+        language,
+        status,
+        visibility,
+    }
+}
+
+pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) {
+    use crate::domain::{ArticleStatus::*, Language::*};
+    let f = Fixture::new(store.clone()).await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let new = |title: &str, text: &str, lang, status, vis| {
+        let desk = f.desk.clone();
+        let draft = article_draft(title, text, lang, status, vis);
+        async move { desk.create_article(ivan, draft).await.unwrap() }
+    };
+    let router = new(
+        "How to restart the router",
+        "Unplug the router, wait ten seconds, plug it in.",
+        English,
+        Published,
+        Visibility::Public,
+    )
+    .await;
+    f.tick(1);
+    let ro = new(
+        "Resetarea parolei",
+        "Asistența vă ajută să resetați parola contului.",
+        Romanian,
+        Published,
+        Visibility::Public,
+    )
+    .await;
+    f.tick(1);
+    let ru = new(
+        "Нет интернета",
+        "Проверьте кабель и перезагрузите роутер.",
+        Russian,
+        Published,
+        Visibility::Public,
+    )
+    .await;
+    f.tick(1);
+    let fa = new(
+        "راه‌اندازی مجدد مودم",
+        "مودم را خاموش و روشن کنید.",
+        Persian,
+        Published,
+        Visibility::Public,
+    )
+    .await;
+    f.tick(1);
+    let draft = new(
+        "Router firmware 2.0 (draft)",
+        "Not ready: router firmware notes.",
+        English,
+        Draft,
+        Visibility::Public,
+    )
+    .await;
+    f.tick(1);
+    let internal = new(
+        "Router admin passwords",
+        "Internal: router master password rotation.",
+        English,
+        Published,
+        Visibility::Internal,
+    )
+    .await;
+    let ana = Actor::Customer(f.ana.id);
+    let ids = |v: Vec<crate::domain::Article>| v.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    // Customers see published public articles only; agents see everything.
+    assert_eq!(
+        ids(f
+            .desk
+            .search_articles(ana, "router", None, 10)
+            .await
+            .unwrap()),
+        [router.id]
+    );
+    assert_eq!(
+        ids(f
+            .desk
+            .search_articles(ivan, "router", None, 10)
+            .await
+            .unwrap()),
+        [internal.id, draft.id, router.id]
+    );
+    assert_eq!(
+        ids(f
+            .desk
+            .search_articles(ana, "asistenta", None, 10)
+            .await
+            .unwrap()),
+        [ro.id]
+    );
+    assert_eq!(
+        ids(f
+            .desk
+            .search_articles(ana, "ИНТЕРНЕТА", None, 10)
+            .await
+            .unwrap()),
+        [ru.id]
+    );
+    assert_eq!(
+        ids(f
+            .desk
+            .search_articles(ana, "راهاندازی", None, 10)
+            .await
+            .unwrap()),
+        [fa.id]
+    );
+    assert_eq!(
+        ids(f
+            .desk
+            .search_articles(ana, "router", Some(Russian), 10)
+            .await
+            .unwrap()),
+        Vec::<crate::domain::ArticleId>::new()
+    );
+    assert!(matches!(
+        f.desk.article(ana, draft.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        f.desk.article(ana, internal.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    // Suggestions while writing a ticket: title words weigh more.
+    let suggested = f
+        .desk
+        .suggest_articles(ana, "My router blinks, how do I restart it?", None, 5)
+        .await
+        .unwrap();
+    assert_eq!(ids(suggested), [router.id]);
+    let suggested = f
+        .desk
+        .suggest_articles(ivan, "router firmware passwords", None, 5)
+        .await
+        .unwrap();
+    // The draft has router and firmware in its title and body (6), the internal article
+    // router and passwords in its title and router in its body (5), the other router in
+    // its title and body (3).
+    assert_eq!(ids(suggested), [draft.id, internal.id, router.id]);
+    assert!(
+        f.desk
+            .suggest_articles(ana, "a b c", None, 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Votes are counted, concurrently too.
+    let votes: Vec<_> = (0..10)
+        .map(|i| {
+            let desk = f.desk.clone();
+            let id = router.id;
+            tokio::spawn(async move { desk.vote_article(ana, id, i % 5 != 0).await })
+        })
+        .collect();
+    for v in votes {
+        v.await.unwrap().unwrap();
+    }
+    let voted = f.desk.article(ana, router.id).await.unwrap();
+    assert_eq!((voted.helpful, voted.not_helpful), (8, 2));
+    assert!(matches!(
+        f.desk.vote_article(ana, draft.id, true).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        f.desk
+            .create_article(
+                ana,
+                article_draft("x", "y", English, Published, Visibility::Public)
+            )
+            .await,
+        Err(Error::Forbidden { .. })
+    ));
+    // Rewriting keeps the votes.
+    f.tick(1);
+    let rewritten = f
+        .desk
+        .update_article(
+            ivan,
+            router.id,
+            article_draft(
+                "Restart your modem",
+                "Modem steps.",
+                English,
+                Published,
+                Visibility::Public,
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rewritten.helpful, 8);
+    assert_eq!(store.article(router.id).await.unwrap().unwrap(), rewritten);
+    assert!(
+        f.desk
+            .search_articles(ana, "router", None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        ids(f
+            .desk
+            .search_articles(ana, "modem", None, 10)
+            .await
+            .unwrap()),
+        [rewritten.id]
+    );
+}
+
+pub async fn saved_searches_are_per_agent_and_run_their_filter(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let a = open_with(&f, &f.ana, "Router dead", "The router is dead.").await;
+    let _b = open_with(&f, &f.reza, "Router slow", "Slow router.").await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let name = |s: &str| crate::domain::Name::parse(s).unwrap();
+    let mine = f
+        .desk
+        .save_search(
+            ivan,
+            name("Ana's routers"),
+            Some("router".into()),
+            TicketFilter {
+                customer: Some(f.ana.id),
+                ..Default::default()
+            },
+            TicketOrder::LastUpdate,
+        )
+        .await
+        .unwrap();
+    let all_new = f
+        .desk
+        .save_search(
+            ivan,
+            name("All new"),
+            None,
+            TicketFilter {
+                statuses: Some(vec![Status::New]),
+                ..Default::default()
+            },
+            TicketOrder::Priority,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.desk
+            .save_search(
+                ivan,
+                name("bad"),
+                Some("-".into()),
+                TicketFilter::default(),
+                TicketOrder::LastUpdate
+            )
+            .await,
+        Err(Error::Validation(_))
+    ));
+    let listed: Vec<_> = f
+        .desk
+        .saved_searches(ivan)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name.to_string())
+        .collect();
+    assert_eq!(listed, ["All new", "Ana's routers"]);
+    assert_eq!(store.saved_searches(f.ivan.id).await.unwrap()[1], mine);
+    let run = f
+        .desk
+        .run_saved_search(ivan, mine.id, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(run.items.iter().map(|t| t.id).collect::<Vec<_>>(), [a.id]);
+    let run = f
+        .desk
+        .run_saved_search(
+            ivan,
+            all_new.id,
+            PageRequest::first(TicketOrder::LastUpdate, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.items.len(), 1);
+    let next = PageRequest::first(TicketOrder::Priority, 1)
+        .after(run.next.unwrap())
+        .unwrap();
+    let run2 = f
+        .desk
+        .run_saved_search(ivan, all_new.id, next)
+        .await
+        .unwrap();
+    assert_eq!(run2.items.len(), 1);
+    assert_ne!(run.items[0].id, run2.items[0].id);
+    // Another agent neither sees nor deletes it.
+    let boss = Actor::Agent(f.boss.id);
+    assert!(f.desk.saved_searches(boss).await.unwrap().is_empty());
+    assert!(matches!(
+        f.desk.delete_saved_search(boss, mine.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        f.desk.saved_searches(Actor::Customer(f.ana.id)).await,
+        Err(Error::Forbidden { .. })
+    ));
+    f.desk.delete_saved_search(ivan, mine.id).await.unwrap();
+    assert_eq!(f.desk.saved_searches(ivan).await.unwrap(), [all_new]);
+    assert!(!store.delete_saved_search(mine.id).await.unwrap());
+}

@@ -69,6 +69,9 @@ macro_rules! conformance_suite {
             search_shows_customers_no_internal_notes_and_no_other_tickets,
             hostile_queries_give_results_or_validation_errors,
             search_with_filters_and_pages_matches_the_reference,
+            customer_look_up_by_contract_phone_email_and_address_pattern,
+            knowledge_base_search_suggestions_and_votes,
+            saved_searches_are_per_agent_and_run_their_filter,
         );
     };
     (@tests $make_store:path; $($name:ident),* $(,)?) => {
