@@ -147,6 +147,21 @@ pub(crate) fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) 
     }
 }
 
+/// [`TicketSearch::score`] of the ticket `t`, an `integer` expression: one for each
+/// included term its subject row matches.
+pub(crate) fn push_score(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
+    q.push("(0");
+    for term in &search.query.include {
+        q.push(
+            " + CASE WHEN EXISTS (SELECT 1 FROM search_fields f \
+             WHERE f.ticket_id = t.id AND f.message_id IS NULL AND ",
+        );
+        push_term(q, term);
+        q.push(") THEN 1 ELSE 0 END");
+    }
+    q.push(")");
+}
+
 /// [`Term::matches`] on the field `f`.
 pub(crate) fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
     // An empty word or phrase matches nothing. PostgreSQL text holds no NUL, so no stored

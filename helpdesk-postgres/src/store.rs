@@ -15,8 +15,8 @@ use helpdesk_core::search::{
     ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch,
 };
 use helpdesk_core::store::{
-    AssigneeFilter, Page, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite, TimeRange,
-    WriteBatch,
+    AssigneeFilter, Cursor, Page, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite,
+    TimeRange, WriteBatch,
 };
 use helpdesk_core::{Error, Result};
 use sqlx::{Postgres, QueryBuilder, Row};
@@ -544,7 +544,7 @@ impl Store for PostgresStore {
         filter: &TicketFilter,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        self.fetch_page(list_query(filter, page), page).await
+        self.fetch_page(list_query(filter, page), page, false).await
     }
 
     async fn search_tickets(
@@ -552,7 +552,8 @@ impl Store for PostgresStore {
         search: &TicketSearch,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        self.fetch_page(search_query(search, page), page).await
+        self.fetch_page(search_query(search, page), page, true)
+            .await
     }
 
     async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
@@ -620,21 +621,31 @@ impl Store for PostgresStore {
 }
 
 impl PostgresStore {
-    /// Runs a ticket list query built with `LIMIT page.limit() + 1` and makes the page.
+    /// Runs a ticket list query built with `LIMIT page.limit() + 1` and makes the page; with
+    /// `scored`, each row's relevance score is its `score` column (0 otherwise).
     async fn fetch_page(
         &self,
         mut query: QueryBuilder<Postgres>,
         page: &PageRequest,
+        scored: bool,
     ) -> Result<Page<Ticket>> {
-        let tickets = query
+        let rows = query
             .build()
             .fetch_all(&self.pool)
             .await
             .map_err(error::db)?
             .iter()
-            .map(rows::ticket)
+            .map(|row| {
+                let score = if scored {
+                    let score: i32 = row.try_get("score").map_err(Error::backend)?;
+                    u32::try_from(score).map_err(|e| error::corrupt("tickets", "score", e))?
+                } else {
+                    0
+                };
+                Ok((rows::ticket(row)?, score))
+            })
             .collect::<Result<Vec<_>>>()?;
-        Ok(page.into_page(tickets))
+        Ok(page.into_page_scored(rows))
     }
 
     /// Which unique field of `customer` is taken, reported as the reference store does: the
@@ -811,27 +822,43 @@ fn list_query(filter: &TicketFilter, page: &PageRequest) -> QueryBuilder<Postgre
 
 /// Appends [`list_query`]'s SQL and parameters to `q` (after an `EXPLAIN`, in tests).
 fn push_list_query(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter, page: &PageRequest) {
-    push_filtered(q, filter);
-    push_page(q, page);
-}
-
-/// The query for a page of a search: [`list_query`] with the conditions of the search's
-/// terms ([`TicketSearch::matches`]) added to the filter's.
-fn search_query(search: &TicketSearch, page: &PageRequest) -> QueryBuilder<Postgres> {
-    let mut q = QueryBuilder::new("");
-    push_filtered(&mut q, &search.filter);
-    search::push_terms(&mut q, search);
-    push_page(&mut q, page);
-    q
-}
-
-/// `SELECT`s the tickets `filter` matches, as `t`, with an open `WHERE` clause.
-fn push_filtered(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter) {
     q.push(concat!(
         "SELECT ",
         ticket_columns!(),
         " FROM tickets t WHERE TRUE"
     ));
+    push_filter(q, filter);
+    push_page(q, page, false);
+}
+
+/// The query for a page of a search: [`list_query`] with the conditions of the search's
+/// terms ([`TicketSearch::matches`]) added to the filter's, and each ticket's relevance
+/// ([`TicketSearch::score`]) as the column `score`.
+///
+/// In the relevance order the score is also sorted on and compared with the cursor, so it is
+/// computed once per ticket in a `LATERAL` subquery (`OFFSET 0` keeps it from being inlined
+/// and evaluated again in each place). In the other orders it is only read, as an expression
+/// of the select list, which PostgreSQL can leave until after the sort and limit.
+fn search_query(search: &TicketSearch, page: &PageRequest) -> QueryBuilder<Postgres> {
+    let mut q = QueryBuilder::new("");
+    q.push(concat!("SELECT ", ticket_columns!(), ", "));
+    let relevance = page.order() == TicketOrder::Relevance;
+    if relevance {
+        q.push("s.score FROM tickets t CROSS JOIN LATERAL (SELECT ");
+        search::push_score(&mut q, search);
+        q.push(" AS score OFFSET 0) s WHERE TRUE");
+    } else {
+        search::push_score(&mut q, search);
+        q.push(" AS score FROM tickets t WHERE TRUE");
+    }
+    push_filter(&mut q, &search.filter);
+    search::push_terms(&mut q, search);
+    push_page(&mut q, page, relevance);
+    q
+}
+
+/// Adds the conditions of `filter` on the ticket `t` to an open `WHERE` clause.
+fn push_filter(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter) {
     if let Some(statuses) = &filter.statuses {
         let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
         push_any(q, "t.status", statuses);
@@ -879,15 +906,40 @@ fn push_filtered(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter) {
 }
 
 /// Adds the keyset condition of `page`'s cursor, its order and its limit (one row more).
-fn push_page(q: &mut QueryBuilder<Postgres>, page: &PageRequest) {
+/// With `scored`, the query has each ticket's relevance score as `s.score`; without, every
+/// score is 0.
+fn push_page(q: &mut QueryBuilder<Postgres>, page: &PageRequest, scored: bool) {
+    let push_later = |q: &mut QueryBuilder<Postgres>, cursor: &Cursor| {
+        q.push("(t.updated_at, t.id) < (")
+            .push_bind(cursor.updated_at())
+            .push(", ")
+            .push_bind(cursor.id().as_uuid())
+            .push(")");
+    };
     if let Some(cursor) = page.cursor() {
         match cursor.order() {
             TicketOrder::LastUpdate => {
-                q.push(" AND (t.updated_at, t.id) < (")
-                    .push_bind(cursor.updated_at())
-                    .push(", ")
-                    .push_bind(cursor.id().as_uuid())
-                    .push(")");
+                q.push(" AND ");
+                push_later(q, cursor);
+            }
+            TicketOrder::Relevance if scored => {
+                // A lower score, or the same one and earlier in (updated_at, id).
+                let score = i64::from(cursor.score());
+                q.push(" AND (s.score < ")
+                    .push_bind(score)
+                    .push(" OR (s.score = ")
+                    .push_bind(score)
+                    .push(" AND ");
+                push_later(q, cursor);
+                q.push("))");
+            }
+            // Every score is 0: all of the list comes after a cursor with a higher score, and
+            // after one of score 0 what comes after it in the last-update order.
+            TicketOrder::Relevance => {
+                if cursor.score() == 0 {
+                    q.push(" AND ");
+                    push_later(q, cursor);
+                }
             }
             TicketOrder::Priority => {
                 // Lower priorities, or the same one and later in (updated_at, id); the first
@@ -917,7 +969,12 @@ fn push_page(q: &mut QueryBuilder<Postgres>, page: &PageRequest) {
         }
     }
     match page.order() {
-        TicketOrder::LastUpdate => q.push(" ORDER BY t.updated_at DESC, t.id DESC"),
+        TicketOrder::Relevance if scored => {
+            q.push(" ORDER BY s.score DESC, t.updated_at DESC, t.id DESC")
+        }
+        TicketOrder::LastUpdate | TicketOrder::Relevance => {
+            q.push(" ORDER BY t.updated_at DESC, t.id DESC")
+        }
         TicketOrder::Priority => q.push(" ORDER BY t.priority DESC, t.updated_at, t.id"),
         TicketOrder::Waiting => q.push(" ORDER BY ").push(WAITING_KEY).push(", t.id"),
     };
@@ -956,6 +1013,47 @@ mod tests {
         assert!(sql.contains("t.assignee IS NULL"), "{sql}");
         assert!(
             sql.ends_with("ORDER BY t.priority DESC, t.updated_at, t.id LIMIT $3"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn relevance_search_scores_subject_rows_with_bound_terms_and_orders_by_score() {
+        use helpdesk_core::search::SearchQuery;
+        let search = TicketSearch {
+            query: SearchQuery::parse("router \"dead modem\" %x'y% -printer").unwrap(),
+            filter: TicketFilter::default(),
+            include_internal: false,
+        };
+        let cursor = format!(
+            "r.2.{}.1700000000000000.-.{}",
+            Priority::Normal.rank(),
+            Uuid::nil().simple()
+        );
+        let page = PageRequest::first(TicketOrder::Relevance, 10)
+            .after(Cursor::decode(&cursor).unwrap())
+            .unwrap();
+        let sql = search_query(&search, &page).into_string();
+        assert!(!sql.contains("router") && !sql.contains("x'y"), "{sql}");
+        assert_eq!(sql.matches("f.message_id IS NULL").count(), 3, "{sql}");
+        assert!(sql.contains("CROSS JOIN LATERAL"), "{sql}");
+        assert!(sql.contains("s.score < $"), "{sql}");
+        assert!(
+            sql.contains("ORDER BY s.score DESC, t.updated_at DESC, t.id DESC LIMIT $"),
+            "{sql}"
+        );
+        // Outside the relevance order, no join: the score is only read.
+        let sql =
+            search_query(&search, &PageRequest::first(TicketOrder::Priority, 10)).into_string();
+        assert!(
+            !sql.contains("LATERAL") && sql.contains(" AS score FROM tickets t"),
+            "{sql}"
+        );
+        // A list in the relevance order is the last-update order.
+        let sql = list_query(&search.filter, &page).into_string();
+        assert!(!sql.contains("score"), "{sql}");
+        assert!(
+            sql.ends_with("ORDER BY t.updated_at DESC, t.id DESC LIMIT $1"),
             "{sql}"
         );
     }

@@ -337,6 +337,7 @@ async fn lists_and_pages_match_the_reference() {
             TicketOrder::LastUpdate,
             TicketOrder::Priority,
             TicketOrder::Waiting,
+            TicketOrder::Relevance,
         ] {
             let sizes: &[u32] = if i == 0 { &[1, 7, 200] } else { &[13, 200] };
             for &size in sizes {
@@ -345,6 +346,21 @@ async fn lists_and_pages_match_the_reference() {
             }
         }
         matched += usize::from(expected > 0);
+    }
+    // Relevance cursors with a score (from a search) handed to a list, where every score is
+    // 0: a higher score puts the whole list after the cursor, score 0 the last-update rest.
+    for t in tickets.iter().step_by(40) {
+        for score in [0, 1, 3] {
+            let cursor = Cursor::after_scored(TicketOrder::Relevance, t, score);
+            let page = PageRequest::first(TicketOrder::Relevance, 25)
+                .after(cursor)
+                .unwrap();
+            for filter in &filters[..3] {
+                let got = store.list_tickets(filter, &page).await.unwrap();
+                let want = reference.list_tickets(filter, &page).await.unwrap();
+                assert_eq!(got, want, "{filter:?} after {cursor:?}");
+            }
+        }
     }
     // The random filters must not all be trivially empty.
     assert!(

@@ -12,7 +12,7 @@ use helpdesk_core::Error;
 use helpdesk_core::domain::{CustomerId, DepartmentId, Subject, Ticket, Visibility};
 use helpdesk_core::search::{SearchField, SearchQuery, Term, TicketSearch};
 use helpdesk_core::store::{
-    MemoryStore, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite, WriteBatch,
+    Cursor, MemoryStore, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite, WriteBatch,
 };
 use helpdesk_postgres::{PostgresStore, testing};
 use uuid::Uuid;
@@ -77,28 +77,70 @@ fn word(w: &str, prefix: bool) -> Term {
     }
 }
 
-/// The ids `search` finds in `store`, all pages.
-async fn ids(store: &dyn Store, search: &TicketSearch) -> Result<Vec<Uuid>, Error> {
-    let mut page = PageRequest::first(TicketOrder::LastUpdate, 2);
+/// Every order a search may be listed in.
+const ORDERS: [TicketOrder; 4] = [
+    TicketOrder::LastUpdate,
+    TicketOrder::Priority,
+    TicketOrder::Waiting,
+    TicketOrder::Relevance,
+];
+
+/// The ids `search` finds in `store` in `order`, all pages of `size`, and the cursors between
+/// the pages (each handed back through its text form, as a client would).
+async fn walk(
+    store: &dyn Store,
+    search: &TicketSearch,
+    order: TicketOrder,
+    size: u32,
+) -> Result<(Vec<Uuid>, Vec<Cursor>), Error> {
+    let mut page = PageRequest::first(order, size);
     let mut out = Vec::new();
-    loop {
+    let mut cursors = Vec::new();
+    for _ in 0..10_000 {
         let got = store.search_tickets(search, &page).await?;
         out.extend(got.items.iter().map(|t| t.id.as_uuid()));
         match got.next {
-            Some(c) => page = page.after(c).unwrap(),
-            None => return Ok(out),
+            Some(c) => {
+                cursors.push(c);
+                let c = Cursor::decode(&c.encode()).unwrap();
+                page = PageRequest::first(order, size).after(c).unwrap();
+            }
+            None => return Ok((out, cursors)),
         }
     }
+    panic!("pagination did not end");
 }
 
-/// The same results in both stores, and never an error from PostgreSQL.
-async fn assert_agree(pg: &PostgresStore, mem: &MemoryStore, search: &TicketSearch) -> usize {
-    let got = ids(pg, search)
+/// The ids `search` finds in `store`, all pages.
+async fn ids(store: &dyn Store, search: &TicketSearch) -> Result<Vec<Uuid>, Error> {
+    Ok(walk(store, search, TicketOrder::LastUpdate, 2).await?.0)
+}
+
+/// The same results, pages and cursors in both stores in `order`, and never an error from
+/// PostgreSQL.
+async fn assert_agree_in(
+    pg: &PostgresStore,
+    mem: &MemoryStore,
+    search: &TicketSearch,
+    order: TicketOrder,
+    size: u32,
+) -> usize {
+    let got = walk(pg, search, order, size)
         .await
-        .unwrap_or_else(|e| panic!("{search:?}: {e:?}"));
-    let want = ids(mem, search).await.unwrap();
-    assert_eq!(got, want, "{search:?}");
-    got.len()
+        .unwrap_or_else(|e| panic!("{search:?} {order:?}: {e:?}"));
+    let want = walk(mem, search, order, size).await.unwrap();
+    assert_eq!(got, want, "{search:?} {order:?} by {size}");
+    got.0.len()
+}
+
+/// [`assert_agree_in`] in every order, by pages of 2.
+async fn assert_agree(pg: &PostgresStore, mem: &MemoryStore, search: &TicketSearch) -> usize {
+    let mut found = None;
+    for order in ORDERS {
+        let n = assert_agree_in(pg, mem, search, order, 2).await;
+        assert_eq!(*found.get_or_insert(n), n, "{search:?} {order:?}");
+    }
+    found.unwrap_or(0)
 }
 
 /// A stored search row: message id, internal, folded text, words, lexemes.
@@ -328,6 +370,128 @@ async fn hostile_queries_and_terms_never_fail_and_agree_with_the_reference() {
                     exclude: exclude.clone(),
                 };
                 assert_agree(&pg, &mem, &search(query, internal)).await;
+            }
+        }
+    }
+    testing::discard(pg).await.unwrap();
+}
+
+#[tokio::test]
+async fn relevance_pages_agree_with_the_reference() {
+    let Some(pg) = testing::fresh_store().await else {
+        return;
+    };
+    let mem = MemoryStore::new();
+    let subjects = [
+        "Router and modem dead",
+        "Router resets at night",
+        "Modem router router",
+        "Nothing here",
+        "Routerul nu funcționează după actualizare",
+        "Интернет и роутер не работают",
+        "Printer E-42 v2.0 x86_64 e_mail@example.com",
+        "router_modem 100% dead",
+    ];
+    let bodies = [
+        "router modem",
+        "the modem is fine",
+        "интернет роутер",
+        "printer router dead",
+    ];
+    // Tickets in groups of three sharing an updated_at, so ties fall to the id; the sequence
+    // gives different ids per group.
+    let mut writes = Vec::new();
+    for i in 0..48_u64 {
+        let subject = subjects[(i as usize) % subjects.len()];
+        let body = bodies[(i as usize / 3) % bodies.len()];
+        let (mut t, _) = ticket_with(i + 1, subject, &[]);
+        t.updated_at = t0() + chrono::Duration::minutes((i / 3) as i64);
+        t.id = helpdesk_core::domain::TicketId::from_uuid(Uuid::from_u64_pair(
+            i.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            i,
+        ));
+        let mut write = TicketWrite::create(t.clone());
+        write = write.with_message(message(&t, body, Visibility::Public));
+        write = write.with_message(message(&t, "modem internal", Visibility::Internal));
+        writes.push(write);
+    }
+    write_both(&pg, &mem, writes).await;
+    let queries = [
+        "router",
+        "router modem",
+        "modem router dead",
+        "rout* modem",
+        "\"router and modem\"",
+        "%dead% router",
+        "%100\\%% router",
+        "router -printer",
+        "роутер интернет",
+        "dead -nothing",
+        "e_mail* printer",
+        "%x86_64%",
+    ];
+    let mut ranked = 0;
+    for q in queries {
+        let query = SearchQuery::parse(q).unwrap();
+        for internal in [false, true] {
+            let search = search(query.clone(), internal);
+            for size in [1, 2, 5, 200] {
+                let n = assert_agree_in(&pg, &mem, &search, TicketOrder::Relevance, size).await;
+                ranked += usize::from(n > 1);
+            }
+            assert_agree(&pg, &mem, &search).await;
+        }
+    }
+    assert!(ranked > 0);
+    // No included term, as a caller may build it: every score is 0.
+    let only_excluded = search(
+        SearchQuery {
+            include: vec![],
+            exclude: vec![word("nothing", false)],
+        },
+        false,
+    );
+    assert_eq!(
+        assert_agree_in(&pg, &mem, &only_excluded, TicketOrder::Relevance, 7).await,
+        42
+    );
+
+    // Scores that differ among the results: no, one and two subject matches.
+    let search = search(SearchQuery::parse("router modem").unwrap(), false);
+    let found = pg
+        .search_tickets(&search, &PageRequest::first(TicketOrder::Relevance, 200))
+        .await
+        .unwrap();
+    let scores: Vec<u32> = found.items.iter().map(|t| search.score(t)).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!((0..=2).all(|s| scores.contains(&s)), "{scores:?}");
+
+    // Cursors whose scores and positions no page gave: every score from 0 to past the
+    // highest, at a ticket's own key and between keys (whole microseconds, as every cursor a
+    // client hands back is).
+    for t in found.items.iter().step_by(5) {
+        for score in 0..5 {
+            for (at, id) in [
+                (t.updated_at, t.id),
+                (
+                    t.updated_at + chrono::Duration::microseconds(1),
+                    helpdesk_core::domain::TicketId::new(),
+                ),
+                (
+                    t.updated_at - chrono::Duration::microseconds(1),
+                    helpdesk_core::domain::TicketId::new(),
+                ),
+            ] {
+                let mut probe = t.clone();
+                probe.updated_at = at;
+                probe.id = id;
+                let cursor = Cursor::after_scored(TicketOrder::Relevance, &probe, score);
+                let page = PageRequest::first(TicketOrder::Relevance, 4)
+                    .after(cursor)
+                    .unwrap();
+                let got = pg.search_tickets(&search, &page).await.unwrap();
+                let want = mem.search_tickets(&search, &page).await.unwrap();
+                assert_eq!(got, want, "after {cursor:?}");
             }
         }
     }

@@ -2,7 +2,8 @@
 //! the order, and a limit one past the page to know whether more follow.
 //!
 //! Every clause reproduces the core's reference semantics exactly: `TicketFilter::matches`
-//! for the filter, `Cursor::precedes` for the cursor and `PageRequest::sort` for the order.
+//! for the filter, `Cursor::precedes_scored` for the cursor and `PageRequest::sort_scored` for the
+//! order.
 //! Values are always bound parameters; only placeholders are written into the SQL text.
 
 use chrono::{DateTime, Utc};
@@ -89,9 +90,9 @@ fn id(uuid: uuid::Uuid) -> Value {
     Value::Blob(blob(uuid).to_vec())
 }
 
-/// The query for one page of `filter`'s tickets.
+/// The query for one page of `filter`'s tickets. Every relevance score is 0.
 pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
-    page_of(Conditions::default(), filter, page)
+    page_of(Conditions::default(), None, filter, page)
 }
 
 /// The query for one page of the tickets `search` matches: for each included term, the ticket
@@ -99,6 +100,10 @@ pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
 /// subject or a message, internal notes only with `include_internal`. Each term's set of
 /// tickets is one uncorrelated subquery (one FTS5 lookup, or one LIKE scan for a `%`
 /// pattern), bound like every other value; then the filter, cursor and order of the list.
+///
+/// Each row also carries its relevance (`TicketSearch::score`): the number of included terms
+/// the ticket's subject row matches, one correlated `EXISTS` per term on that row alone
+/// (reusing the term's parameter). It orders `Relevance` pages, and every cursor carries it.
 pub(crate) fn search_tickets(search: &TicketSearch, page: &PageRequest) -> Query {
     let mut w = Conditions::default();
     // Constant SQL, chosen by a flag, never by input.
@@ -107,39 +112,69 @@ pub(crate) fn search_tickets(search: &TicketSearch, page: &PageRequest) -> Query
     } else {
         " AND f.internal = 0"
     };
-    let terms = (search.query.include.iter().map(|t| (t, "IN")))
-        .chain(search.query.exclude.iter().map(|t| (t, "NOT IN")));
-    for (term, op) in terms {
-        let tickets = match Matcher::new(term) {
+    let mut score = Vec::new();
+    let terms = (search.query.include.iter().map(|t| (t, true)))
+        .chain(search.query.exclude.iter().map(|t| (t, false)));
+    for (term, include) in terms {
+        let (tickets, subject) = match Matcher::new(term) {
             Matcher::FullText(expr) => {
                 let p = w.bind(expr);
-                format!(
-                    "SELECT f.ticket_id FROM search_index s \
-                     JOIN search_fields f ON f.seq = s.rowid \
-                     WHERE search_index MATCH {p}{visible}"
+                (
+                    format!(
+                        "SELECT f.ticket_id FROM search_index s \
+                         JOIN search_fields f ON f.seq = s.rowid \
+                         WHERE search_index MATCH {p}{visible}"
+                    ),
+                    format!(
+                        "SELECT 1 FROM search_fields sf JOIN search_index si ON si.rowid = sf.seq \
+                         WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
+                         AND search_index MATCH {p}"
+                    ),
                 )
             }
             Matcher::Like(pattern) => {
                 let p = w.bind(pattern);
-                format!(
-                    "SELECT f.ticket_id FROM search_fields f \
-                     WHERE f.folded LIKE {p} ESCAPE '\\'{visible}"
+                (
+                    format!(
+                        "SELECT f.ticket_id FROM search_fields f \
+                         WHERE f.folded LIKE {p} ESCAPE '\\'{visible}"
+                    ),
+                    format!(
+                        "SELECT 1 FROM search_fields sf \
+                         WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
+                         AND sf.folded LIKE {p} ESCAPE '\\'"
+                    ),
                 )
             }
             Matcher::Nothing => {
-                if op == "IN" {
+                if include {
                     w.push("FALSE".into());
                 }
                 continue;
             }
         };
+        let op = if include { "IN" } else { "NOT IN" };
         w.push(format!("t.id {op} ({tickets})"));
+        if include {
+            score.push(format!("CASE WHEN EXISTS ({subject}) THEN 1 ELSE 0 END"));
+        }
     }
-    page_of(w, &search.filter, page)
+    let score = if score.is_empty() {
+        "0".to_owned()
+    } else {
+        format!("({})", score.join("\n    + "))
+    };
+    page_of(w, Some(score), &search.filter, page)
 }
 
-/// The query for one page of the tickets that meet `w` and `filter`.
-fn page_of(mut w: Conditions, filter: &TicketFilter, page: &PageRequest) -> Query {
+/// The query for one page of the tickets that meet `w` and `filter`. `score` is the SQL of a
+/// search's relevance score (the `relevance` column), `None` outside a search: every score 0.
+fn page_of(
+    mut w: Conditions,
+    score: Option<String>,
+    filter: &TicketFilter,
+    page: &PageRequest,
+) -> Query {
     w.any_of(
         "t.status",
         filter
@@ -204,6 +239,26 @@ fn page_of(mut w: Conditions, filter: &TicketFilter, page: &PageRequest) -> Quer
                 let after = w.bind(after);
                 w.push(format!("(t.updated_at, t.id) < ({updated}, {after})"));
             }
+            // Later by relevance: a lower score, or the same one and an older (updated_at, id).
+            TicketOrder::Relevance => match &score {
+                Some(score) => {
+                    let updated = w.bind(micros(cursor.updated_at()));
+                    let after = w.bind(after);
+                    let s = w.bind(i64::from(cursor.score()));
+                    w.push(format!(
+                        "({score} < {s} OR \
+                         ({score} = {s} AND (t.updated_at, t.id) < ({updated}, {after})))"
+                    ));
+                }
+                // Every score is 0: `0 < score OR (0 = score AND ...)`, decided here so that
+                // the list seeks its index as in "last update" order.
+                None if cursor.score() > 0 => {}
+                None => {
+                    let updated = w.bind(micros(cursor.updated_at()));
+                    let after = w.bind(after);
+                    w.push(format!("(t.updated_at, t.id) < ({updated}, {after})"));
+                }
+            },
             // Later in the queue: a lower priority, or the same one and a newer (updated_at, id).
             TicketOrder::Priority => {
                 let updated = w.bind(micros(cursor.updated_at()));
@@ -225,10 +280,15 @@ fn page_of(mut w: Conditions, filter: &TicketFilter, page: &PageRequest) -> Quer
 
     let order = match page.order() {
         TicketOrder::LastUpdate => "t.updated_at DESC, t.id DESC".to_owned(),
+        TicketOrder::Relevance if score.is_some() => {
+            "relevance DESC, t.updated_at DESC, t.id DESC".to_owned()
+        }
+        TicketOrder::Relevance => "t.updated_at DESC, t.id DESC".to_owned(),
         TicketOrder::Priority => "t.priority DESC, t.updated_at ASC, t.id ASC".to_owned(),
         TicketOrder::Waiting => format!("{WAITING_KEY} ASC, t.id ASC"),
     };
     let limit = w.bind(i64::from(page.limit()) + 1);
+    let relevance = score.as_deref().unwrap_or("0");
     let filter = if w.clauses.is_empty() {
         String::new()
     } else {
@@ -236,7 +296,8 @@ fn page_of(mut w: Conditions, filter: &TicketFilter, page: &PageRequest) -> Quer
     };
     Query {
         sql: format!(
-            "SELECT {TICKET_COLUMNS}\nFROM tickets t\n{filter}\nORDER BY {order}\nLIMIT {limit}"
+            "SELECT {TICKET_COLUMNS},\n    {relevance} AS relevance\nFROM tickets t\n{filter}\n\
+             ORDER BY {order}\nLIMIT {limit}"
         ),
         params: w.params,
     }
@@ -320,11 +381,12 @@ mod plans {
             TicketOrder::LastUpdate => "u",
             TicketOrder::Priority => "p",
             TicketOrder::Waiting => "w",
+            TicketOrder::Relevance => "r",
         };
         let rank = Priority::High.rank();
         let waiting = waiting_since.map_or_else(|| "-".to_owned(), |w| w.to_string());
         Cursor::decode(&format!(
-            "{text}.{rank}.1767600000000000.{waiting}.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e"
+            "{text}.0.{rank}.1767600000000000.{waiting}.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e"
         ))
         .unwrap()
     }
@@ -343,7 +405,7 @@ mod plans {
     }
 
     #[test]
-    fn both_orders_read_an_index_in_order_without_sorting() {
+    fn list_orders_read_an_index_in_order_without_sorting() {
         let by_department = TicketFilter {
             departments: Some(vec![DepartmentId::new()]),
             ..TicketFilter::default()
@@ -358,6 +420,12 @@ mod plans {
                 TicketOrder::Priority,
                 "tickets_by_priority",
                 "tickets_by_department_priority",
+            ),
+            // Outside a search every score is 0: the last-update order.
+            (
+                TicketOrder::Relevance,
+                "tickets_by_update",
+                "tickets_by_department",
             ),
         ] {
             let first = PageRequest::first(order, 50);
@@ -435,6 +503,7 @@ mod plans {
 mod search_plans {
     use super::*;
     use helpdesk_core::search::SearchQuery;
+    use helpdesk_core::store::Cursor;
 
     fn search(q: &str, include_internal: bool) -> TicketSearch {
         TicketSearch {
@@ -466,18 +535,64 @@ mod search_plans {
             let search = search(q, internal);
             let query = search_tickets(&search, &PageRequest::default());
             let steps = plan(&query);
-            let fts = steps
-                .iter()
-                .filter(|s| s.contains("VIRTUAL TABLE INDEX") && s.contains("SCAN s"))
-                .count();
+            let count = |prefix: &str| steps.iter().filter(|s| s.starts_with(prefix)).count();
             let terms = search.query.include.len() + search.query.exclude.len();
-            assert_eq!(fts, terms, "{q:?}: {steps:#?}");
+            assert_eq!(
+                count("SCAN s VIRTUAL TABLE INDEX "),
+                terms,
+                "{q:?}: {steps:#?}"
+            );
+            // The score looks at each result's subject row alone: found by the subject index,
+            // then matched by its rowid in the full-text index.
+            let include = search.query.include.len();
+            assert_eq!(
+                count("SEARCH sf USING INDEX search_fields_subject (ticket_id=?)"),
+                include,
+                "{q:?}: {steps:#?}"
+            );
+            assert_eq!(
+                count("SCAN si VIRTUAL TABLE INDEX 0:=M"),
+                include,
+                "{q:?}: {steps:#?}"
+            );
             // Each field row is found by its rowid, never by scanning the fields.
             assert!(
                 !steps.iter().any(|s| s.starts_with("SCAN f")),
                 "{q:?}: {steps:#?}"
             );
         }
+    }
+
+    #[test]
+    fn relevance_pages_look_only_at_subject_rows() {
+        let search = search("router %mod%m \"нет связи\" -x", false);
+        let first = PageRequest::first(TicketOrder::Relevance, 10);
+        let cursor =
+            Cursor::decode("r.2.2.1767600000000000.-.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e").unwrap();
+        for page in [first.clone(), first.clone().after(cursor).unwrap()] {
+            let query = search_tickets(&search, &page);
+            assert!(
+                query
+                    .sql
+                    .contains("ORDER BY relevance DESC, t.updated_at DESC, t.id DESC"),
+                "{}",
+                query.sql
+            );
+            let steps = plan(&query);
+            let subject = |s: &&String| s.contains(" sf ");
+            assert!(steps.iter().filter(subject).count() >= 3, "{steps:#?}");
+            assert!(
+                steps
+                    .iter()
+                    .filter(subject)
+                    .all(|s| s
+                        .starts_with("SEARCH sf USING INDEX search_fields_subject (ticket_id=?)")),
+                "{steps:#?}"
+            );
+        }
+        // No score parameter of its own: the terms' parameters are reused.
+        let query = search_tickets(&search, &first);
+        assert_eq!(query.params.len(), 5, "{query:?}");
     }
 
     #[test]

@@ -246,6 +246,7 @@ fn ticket_order_str(o: TicketOrder) -> &'static str {
         TicketOrder::LastUpdate => "last_update",
         TicketOrder::Priority => "priority",
         TicketOrder::Waiting => "waiting",
+        TicketOrder::Relevance => "relevance",
     }
 }
 
@@ -856,6 +857,7 @@ fn ticket_order(s: String) -> Result<TicketOrder, OutOfRange> {
         "last_update" => Ok(TicketOrder::LastUpdate),
         "priority" => Ok(TicketOrder::Priority),
         "waiting" => Ok(TicketOrder::Waiting),
+        "relevance" => Ok(TicketOrder::Relevance),
         _ => Err(OutOfRange {
             what: "ticket order",
             value: s,
@@ -905,6 +907,13 @@ pub(crate) fn read_saved_search(row: &Row<'_>) -> Result<SavedSearch, SqliteErro
         order: r.parse("ticket_order", ticket_order)?,
         created_at: r.instant("created_at")?,
     })
+}
+
+/// A ticket and its relevance score from a row of [`TICKET_COLUMNS`] followed by the
+/// `relevance` column of a ticket list query.
+pub(crate) fn read_ranked_ticket(row: &Row<'_>) -> Result<(Ticket, u32), SqliteError> {
+    let ticket = read_ticket(row)?;
+    Ok((ticket, row.get("relevance")?))
 }
 
 /// A ticket from a row of [`TICKET_COLUMNS`].
@@ -1000,4 +1009,26 @@ pub(crate) fn read_time_entry(row: &Row<'_>) -> Result<TimeEntry, SqliteError> {
         note: r.parse("note", ShortNote::parse)?,
         created_at: r.instant("created_at")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_orders_are_stored_by_their_serde_names() {
+        for order in [
+            TicketOrder::LastUpdate,
+            TicketOrder::Priority,
+            TicketOrder::Waiting,
+            TicketOrder::Relevance,
+        ] {
+            let text = ticket_order_str(order);
+            assert_eq!(
+                serde_json::to_string(&order).unwrap(),
+                format!("\"{text}\"")
+            );
+            assert_eq!(ticket_order(text.to_owned()).unwrap(), order);
+        }
+    }
 }

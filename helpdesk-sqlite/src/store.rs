@@ -21,7 +21,8 @@ use crate::rows::{
     AGENT_COLUMNS, ARTICLE_COLUMNS, AgentRow, CUSTOMER_COLUMNS, CustomerRow, DEPARTMENT_COLUMNS,
     DepartmentRow, EVENT_COLUMNS, MESSAGE_COLUMNS, SAVED_SEARCH_COLUMNS, SavedSearchRow,
     TICKET_COLUMNS, TIME_ENTRY_COLUMNS, blob, read_agent, read_article, read_customer,
-    read_department, read_event, read_message, read_saved_search, read_ticket, read_time_entry,
+    read_department, read_event, read_message, read_ranked_ticket, read_saved_search, read_ticket,
+    read_time_entry,
 };
 use crate::{commit, knowledge, query};
 
@@ -61,7 +62,8 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Runs a ticket list query built with `LIMIT page.limit() + 1` and makes the page.
+    /// Runs a ticket list query built with `LIMIT page.limit() + 1` (each row with its
+    /// `relevance`) and makes the page.
     async fn fetch_page(&self, query: query::Query, page: &PageRequest) -> Result<Page<Ticket>> {
         let page = page.clone();
         self.read(move |conn| {
@@ -69,9 +71,9 @@ impl SqliteStore {
                 conn,
                 &query.sql,
                 params_from_iter(query.params.iter()),
-                read_ticket,
+                read_ranked_ticket,
             )?;
-            Ok(page.into_page(rows))
+            Ok(page.into_page_scored(rows))
         })
         .await
     }

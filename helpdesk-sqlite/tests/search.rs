@@ -99,7 +99,48 @@ async fn search(store: &dyn Store, q: &str, include_internal: bool) -> Result<Ve
         .collect())
 }
 
-/// Both stores give the same results for `q`, with and without internal notes.
+/// Every page of the results of `q` on `store` in `order`, `limit` at a time: the full
+/// numbers of each page and its cursor.
+async fn pages(
+    store: &dyn Store,
+    q: &str,
+    include_internal: bool,
+    order: TicketOrder,
+    limit: u32,
+) -> Vec<(Vec<String>, Option<String>)> {
+    let search = TicketSearch {
+        query: SearchQuery::parse(q).unwrap(),
+        filter: TicketFilter::default(),
+        include_internal,
+    };
+    let mut page = PageRequest::first(order, limit);
+    let mut out = Vec::new();
+    loop {
+        let got = store.search_tickets(&search, &page).await.unwrap();
+        out.push((
+            got.items
+                .iter()
+                .map(|t| t.number.full().to_owned())
+                .collect(),
+            got.next.map(|c| c.encode()),
+        ));
+        match got.next {
+            Some(cursor) => page = page.after(cursor).unwrap(),
+            None => return out,
+        }
+        assert!(out.len() < 1_000, "pagination does not end");
+    }
+}
+
+const ORDERS: [TicketOrder; 4] = [
+    TicketOrder::LastUpdate,
+    TicketOrder::Priority,
+    TicketOrder::Waiting,
+    TicketOrder::Relevance,
+];
+
+/// Both stores give the same results for `q`, with and without internal notes, in every
+/// order and page by page (cursors included).
 async fn agree(sqlite: &dyn Store, memory: &dyn Store, q: &str) -> Vec<String> {
     let mut internal = Vec::new();
     for include_internal in [false, true] {
@@ -107,6 +148,16 @@ async fn agree(sqlite: &dyn Store, memory: &dyn Store, q: &str) -> Vec<String> {
         let want = search(memory, q, include_internal).await.unwrap();
         assert_eq!(got, want, "{q:?} internal={include_internal}");
         internal = got;
+        for order in ORDERS {
+            for limit in [1, 500] {
+                let got = pages(sqlite, q, include_internal, order, limit).await;
+                let want = pages(memory, q, include_internal, order, limit).await;
+                assert_eq!(
+                    got, want,
+                    "{q:?} internal={include_internal} {order:?} limit {limit}"
+                );
+            }
+        }
     }
     internal
 }
@@ -344,4 +395,81 @@ async fn hostile_queries_never_give_a_backend_error() {
             }
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relevance_ranks_and_pages_like_the_memory_store() {
+    let sqlite = SqliteStore::open(db_path()).await.unwrap();
+    let memory = MemoryStore::new();
+    let subjects = [
+        "Router reset loop",
+        "Modem and router dead",
+        "Роутер не работает",
+        "Routerul și modemul",
+        "Slow line",
+        "router modem router",
+        "Network printer",
+        "Reset the modem, then the router",
+        "Кольцевая 14: роутер",
+        "ROUTER",
+    ];
+    let bodies = [
+        "The router resets every night.",
+        "modem lights off",
+        "роутер и модем, ул. Кольцевая, д. 14",
+        "nothing to see",
+        "router modem network",
+    ];
+    let mut writes = Vec::new();
+    for n in 0..40u64 {
+        let mut t = ticket(n + 1, subjects[n as usize % subjects.len()]);
+        // Groups of tickets changed at the same instant: ties broken by id.
+        t.updated_at = at((n / 3) as i64);
+        t.priority = [Priority::Low, Priority::Normal, Priority::High][n as usize % 3];
+        if n % 4 == 0 {
+            t.waiting_since = Some(at(1_000 - n as i64));
+        }
+        let visibility = if n % 3 == 0 {
+            Visibility::Internal
+        } else {
+            Visibility::Public
+        };
+        let body = message(&t, visibility, bodies[n as usize % bodies.len()]);
+        writes.push(TicketWrite::create(t).with_message(body));
+    }
+    commit(&[&sqlite, &memory], writes).await;
+    let mut ranked = 0;
+    for q in [
+        "router",
+        "router modem",
+        "rout* mod*",
+        "router -modem",
+        "\"router reset\" modem",
+        "%rout% %mod% reset",
+        "%реш% роутер",
+        "роутер кольцевая 14",
+        "router router",
+        "%kol% %14%",
+        "network printer router",
+    ] {
+        for include_internal in [false, true] {
+            for order in ORDERS {
+                for limit in [1, 2, 3, 7, 500] {
+                    let got = pages(&sqlite, q, include_internal, order, limit).await;
+                    let want = pages(&memory, q, include_internal, order, limit).await;
+                    assert_eq!(
+                        got, want,
+                        "{q:?} internal={include_internal} {order:?} limit {limit}"
+                    );
+                    if order == TicketOrder::Relevance && got.len() > 2 {
+                        ranked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        ranked > 20,
+        "the data does not exercise the relevance order"
+    );
 }

@@ -1213,6 +1213,7 @@ async fn assert_lists_agree(reference: &dyn Store, store: &dyn Store, filters: &
             TicketOrder::LastUpdate,
             TicketOrder::Priority,
             TicketOrder::Waiting,
+            TicketOrder::Relevance,
         ] {
             let limits: &[u32] = if i == 0 { &[1, 7, 200] } else { &[3, 50, 200] };
             for &limit in limits {

@@ -90,6 +90,16 @@ impl TicketSearch {
             .collect()
     }
 
+    /// The relevance of a result: how many of the included terms its subject matches.
+    pub fn score(&self, ticket: &Ticket) -> u32 {
+        let subject = SearchField::new(ticket.subject.as_str());
+        self.query
+            .include
+            .iter()
+            .filter(|t| t.matches(&subject))
+            .count() as u32
+    }
+
     /// Whether `ticket` with its thread is a result: it passes the filter, every included
     /// term matches some field, and no excluded term matches any field.
     pub fn matches(&self, ticket: &Ticket, thread: &[Message]) -> bool {

@@ -340,19 +340,19 @@ impl Store for MemoryStore {
     ) -> Result<Page<Ticket>> {
         let inner = self.lock();
         let no_messages = Vec::new();
-        let mut rows: Vec<Ticket> = inner
+        let mut rows: Vec<(Ticket, u32)> = inner
             .tickets
             .values()
-            .filter(|t| page.cursor().is_none_or(|c| c.precedes(t)))
             .filter(|t| {
                 let thread = inner.messages.get(&t.id).unwrap_or(&no_messages);
                 search.matches(t, thread)
             })
-            .cloned()
+            .map(|t| (t.clone(), search.score(t)))
+            .filter(|(t, score)| page.cursor().is_none_or(|c| c.precedes_scored(t, *score)))
             .collect();
-        page.sort(&mut rows);
+        page.sort_scored(&mut rows);
         rows.truncate(page.limit() as usize + 1);
-        Ok(page.into_page(rows))
+        Ok(page.into_page_scored(rows))
     }
 
     async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {

@@ -105,12 +105,17 @@ pub enum TicketOrder {
     /// Who has waited longest first: `waiting_since` asc with tickets nobody waits on last,
     /// then id asc.
     Waiting,
+    /// Search results ranked: the number of the query's included terms the subject matches,
+    /// desc (see [`TicketSearch::score`](crate::search::TicketSearch::score)); then as
+    /// `LastUpdate`. Outside a search every score is 0, so it is `LastUpdate`.
+    Relevance,
 }
 
 /// Where a page ended: the sort key of its last ticket. Opaque to callers as a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     order: TicketOrder,
+    score: u32,
     priority: Priority,
     updated_at: DateTime<Utc>,
     waiting_since: Option<DateTime<Utc>>,
@@ -118,10 +123,16 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    /// The cursor just after `ticket` in `order`.
+    /// The cursor just after `ticket` in `order` (its relevance score 0).
     pub fn after(order: TicketOrder, ticket: &Ticket) -> Self {
+        Self::after_scored(order, ticket, 0)
+    }
+
+    /// The cursor just after `ticket`, whose relevance score is `score`.
+    pub fn after_scored(order: TicketOrder, ticket: &Ticket, score: u32) -> Self {
         Self {
             order,
+            score,
             priority: ticket.priority,
             updated_at: ticket.updated_at,
             waiting_since: ticket.waiting_since,
@@ -132,6 +143,11 @@ impl Cursor {
     /// The last ticket's `waiting_since`.
     pub fn waiting_since(&self) -> Option<DateTime<Utc>> {
         self.waiting_since
+    }
+
+    /// The last ticket's relevance score (0 outside a search).
+    pub fn score(&self) -> u32 {
+        self.score
     }
 
     /// The order it belongs to.
@@ -154,13 +170,22 @@ impl Cursor {
         self.id
     }
 
-    /// Whether `ticket` comes after this cursor in its order.
+    /// Whether `ticket` (relevance score 0) comes after this cursor in its order.
     pub fn precedes(&self, ticket: &Ticket) -> bool {
+        self.precedes_scored(ticket, 0)
+    }
+
+    /// Whether `ticket`, whose relevance score is `score`, comes after this cursor.
+    pub fn precedes_scored(&self, ticket: &Ticket, score: u32) -> bool {
         use std::cmp::Ordering::*;
+        let later = (ticket.updated_at, ticket.id).cmp(&(self.updated_at, self.id)) == Less;
         match self.order {
-            TicketOrder::LastUpdate => {
-                (ticket.updated_at, ticket.id).cmp(&(self.updated_at, self.id)) == Less
-            }
+            TicketOrder::LastUpdate => later,
+            TicketOrder::Relevance => match score.cmp(&self.score) {
+                Less => true,
+                Greater => false,
+                Equal => later,
+            },
             TicketOrder::Priority => match ticket.priority.cmp(&self.priority) {
                 Less => true,
                 Greater => false,
@@ -179,12 +204,14 @@ impl Cursor {
             TicketOrder::LastUpdate => 'u',
             TicketOrder::Priority => 'p',
             TicketOrder::Waiting => 'w',
+            TicketOrder::Relevance => 'r',
         };
         let waiting = self
             .waiting_since
             .map_or_else(|| "-".to_owned(), |w| w.timestamp_micros().to_string());
         format!(
-            "{o}.{}.{}.{waiting}.{}",
+            "{o}.{}.{}.{}.{waiting}.{}",
+            self.score,
             self.priority.rank(),
             self.updated_at.timestamp_micros(),
             self.id.as_uuid().simple()
@@ -199,8 +226,10 @@ impl Cursor {
             Some("u") => TicketOrder::LastUpdate,
             Some("p") => TicketOrder::Priority,
             Some("w") => TicketOrder::Waiting,
+            Some("r") => TicketOrder::Relevance,
             _ => return Err(bad()),
         };
+        let score: u32 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let rank: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let micros: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let waiting = match parts.next().ok_or_else(bad)? {
@@ -221,6 +250,7 @@ impl Cursor {
         }
         Ok(Self {
             order,
+            score,
             priority: Priority::from_rank(rank).map_err(|_| bad())?,
             updated_at: DateTime::from_timestamp_micros(micros).ok_or_else(bad)?,
             waiting_since: waiting,
@@ -236,6 +266,26 @@ fn waiting_key(
     id: TicketId,
 ) -> (bool, Option<DateTime<Utc>>, TicketId) {
     (since.is_none(), since, id)
+}
+
+/// How two tickets (with their relevance scores) compare in `order`.
+fn compare(
+    order: TicketOrder,
+    (a, sa): (&Ticket, u32),
+    (b, sb): (&Ticket, u32),
+) -> std::cmp::Ordering {
+    let later_first = (b.updated_at, b.id).cmp(&(a.updated_at, a.id));
+    match order {
+        TicketOrder::LastUpdate => later_first,
+        TicketOrder::Relevance => sb.cmp(&sa).then(later_first),
+        TicketOrder::Waiting => {
+            waiting_key(a.waiting_since, a.id).cmp(&waiting_key(b.waiting_since, b.id))
+        }
+        TicketOrder::Priority => b
+            .priority
+            .cmp(&a.priority)
+            .then((a.updated_at, a.id).cmp(&(b.updated_at, b.id))),
+    }
 }
 
 /// Which page of a list to read.
@@ -288,32 +338,37 @@ impl PageRequest {
         self.after.as_ref()
     }
 
-    /// Sorts tickets in this page's order (the reference for SQL `ORDER BY`).
+    /// Sorts tickets in this page's order (the reference for SQL `ORDER BY`), every
+    /// relevance score 0.
     pub fn sort(&self, tickets: &mut [Ticket]) {
-        match self.order {
-            TicketOrder::LastUpdate => {
-                tickets.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id)))
-            }
-            TicketOrder::Waiting => tickets.sort_by_key(|t| waiting_key(t.waiting_since, t.id)),
-            TicketOrder::Priority => tickets.sort_by(|a, b| {
-                b.priority
-                    .cmp(&a.priority)
-                    .then((a.updated_at, a.id).cmp(&(b.updated_at, b.id)))
-            }),
-        }
+        tickets.sort_by(|a, b| compare(self.order, (a, 0), (b, 0)));
+    }
+
+    /// Sorts scored tickets in this page's order: by score first for `Relevance`.
+    pub fn sort_scored(&self, rows: &mut [(Ticket, u32)]) {
+        rows.sort_by(|(a, sa), (b, sb)| compare(self.order, (a, *sa), (b, *sb)));
     }
 
     /// Turns up to `limit + 1` sorted rows into a page: keeps `limit`, and a cursor when more
     /// remain.
-    pub fn into_page(&self, mut rows: Vec<Ticket>) -> Page<Ticket> {
+    pub fn into_page(&self, rows: Vec<Ticket>) -> Page<Ticket> {
+        self.into_page_scored(rows.into_iter().map(|t| (t, 0)).collect())
+    }
+
+    /// [`into_page`](Self::into_page) for rows with their relevance scores.
+    pub fn into_page_scored(&self, mut rows: Vec<(Ticket, u32)>) -> Page<Ticket> {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
         let next = if more {
-            rows.last().map(|t| Cursor::after(self.order, t))
+            rows.last()
+                .map(|(t, score)| Cursor::after_scored(self.order, t, *score))
         } else {
             None
         };
-        Page { items: rows, next }
+        Page {
+            items: rows.into_iter().map(|(t, _)| t).collect(),
+            next,
+        }
     }
 }
 
@@ -340,6 +395,7 @@ mod tests {
     fn cursors_round_trip_and_garbage_is_a_validation_error() {
         let c = Cursor {
             order: TicketOrder::Priority,
+            score: 3,
             priority: Priority::High,
             updated_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
             waiting_since: None,

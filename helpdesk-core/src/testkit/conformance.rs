@@ -1349,7 +1349,12 @@ pub async fn list_filters_match_the_reference(store: Arc<dyn Store>) {
     ];
     for filter in &filters {
         let expected = tickets.iter().filter(|t| filter.matches(t)).count();
-        for order in [TicketOrder::LastUpdate, TicketOrder::Priority] {
+        for order in [
+            TicketOrder::LastUpdate,
+            TicketOrder::Priority,
+            TicketOrder::Waiting,
+            TicketOrder::Relevance,
+        ] {
             let page = PageRequest::first(order, 200);
             let got = store.list_tickets(filter, &page).await.unwrap();
             let want = reference.list_tickets(filter, &page).await.unwrap();
@@ -1373,7 +1378,12 @@ pub async fn list_filters_match_the_reference(store: Arc<dyn Store>) {
 pub async fn pagination_visits_every_ticket_once_in_order(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let tickets = varied(&f, 45).await;
-    for order in [TicketOrder::LastUpdate, TicketOrder::Priority] {
+    for order in [
+        TicketOrder::LastUpdate,
+        TicketOrder::Priority,
+        TicketOrder::Waiting,
+        TicketOrder::Relevance,
+    ] {
         for size in [1, 7, 45, 200] {
             let got = all_pages(store.as_ref(), &TicketFilter::default(), order, size).await;
             let mut want = tickets.clone();
@@ -2351,6 +2361,7 @@ pub async fn search_with_filters_and_pages_matches_the_reference(store: Arc<dyn 
                     TicketOrder::LastUpdate,
                     TicketOrder::Priority,
                     TicketOrder::Waiting,
+                    TicketOrder::Relevance,
                 ] {
                     let mut page = PageRequest::first(order, 3);
                     let mut got = Vec::new();
@@ -2778,4 +2789,57 @@ pub async fn saved_searches_are_per_agent_and_run_their_filter(store: Arc<dyn St
     f.desk.delete_saved_search(ivan, mine.id).await.unwrap();
     assert_eq!(f.desk.saved_searches(ivan).await.unwrap(), [all_new]);
     assert!(!store.delete_saved_search(mine.id).await.unwrap());
+}
+
+pub async fn search_results_rank_subject_matches_first(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let body_only = open_with(&f, &f.ana, "Slow line", "The router and the modem are old.").await;
+    let one = open_with(
+        &f,
+        &f.ana,
+        "Router resets",
+        "It resets every night; modem fine.",
+    )
+    .await;
+    let both = open_with(&f, &f.ana, "Router and modem both dead", "Nothing works.").await;
+    let newest = open_with(&f, &f.ana, "Nothing here", "router modem").await;
+    let admin = Actor::Agent(f.admin.id);
+    let ranked = |size| {
+        let desk = f.desk.clone();
+        async move {
+            let mut page = PageRequest::first(TicketOrder::Relevance, size);
+            let mut out = Vec::new();
+            for _ in 0..20 {
+                let got = desk
+                    .search_tickets(admin, "router modem", TicketFilter::default(), page.clone())
+                    .await
+                    .unwrap();
+                out.extend(got.items.into_iter().map(|t| t.id));
+                match got.next {
+                    Some(c) => page = page.after(c).unwrap(),
+                    None => break,
+                }
+            }
+            out
+        }
+    };
+    // Both words in the subject, then one, then body-only matches newest first.
+    let want = [both.id, one.id, newest.id, body_only.id];
+    for size in [1, 2, 10] {
+        assert_eq!(ranked(size).await, want, "pages of {size}");
+    }
+    // Outside a search, the relevance order is the last-update order.
+    let listed = f
+        .desk
+        .list_tickets(
+            admin,
+            TicketFilter::default(),
+            PageRequest::first(TicketOrder::Relevance, 10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [newest.id, both.id, one.id, body_only.id]
+    );
 }

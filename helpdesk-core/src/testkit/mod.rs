@@ -72,6 +72,7 @@ macro_rules! conformance_suite {
             customer_look_up_by_contract_phone_email_and_address_pattern,
             knowledge_base_search_suggestions_and_votes,
             saved_searches_are_per_agent_and_run_their_filter,
+            search_results_rank_subject_matches_first,
         );
     };
     (@tests $make_store:path; $($name:ident),* $(,)?) => {

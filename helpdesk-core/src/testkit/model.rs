@@ -99,7 +99,7 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (0..ACTORS, 0..8usize, cmd(), proptest::bool::weighted(0.1))
             .prop_map(|(actor, ticket, cmd, stale)| Op::Exec { actor, ticket, cmd, stale }),
         1 => (0..3usize).prop_map(|customer| Op::ToggleAccess { customer }),
-        1 => (0..ACTORS, proptest::option::of(0..10usize), 0..3usize, 1..5u32)
+        1 => (0..ACTORS, proptest::option::of(0..10usize), 0..4usize, 1..5u32)
             .prop_map(|(actor, status, order, size)| Op::List { actor, status, order, size }),
         1 => (0i64..(10 * 24 * 60)).prop_map(|minutes_ahead| Op::RunDue { minutes_ahead }),
     ]
@@ -357,7 +357,8 @@ impl Side {
                     TicketOrder::LastUpdate,
                     TicketOrder::Priority,
                     TicketOrder::Waiting,
-                ][*order % 3];
+                    TicketOrder::Relevance,
+                ][*order % 4];
                 let mut page = PageRequest::first(order, *size);
                 let mut numbers = Vec::new();
                 loop {
