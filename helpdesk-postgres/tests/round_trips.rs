@@ -49,7 +49,7 @@ async fn directory_records_round_trip_and_replace() {
         assert_eq!(store.agent(a.id).await.unwrap().as_ref(), Some(a));
     }
 
-    let full = full_customer();
+    let full = full_customer("ООО «Ромашка»", "Office@Romashka.Example", "D-2013/0416");
     let bare = customer("Ana", None);
     for c in [&full, &bare] {
         store.put_customer(c).await.unwrap();
@@ -578,7 +578,7 @@ async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
     let later = old.updated_at + Duration::minutes(1);
     let next = changed(&old, later, |n| {
         n.waiting_since = Some(later);
-        n.timers = every_timer(later);
+        n.timers = full_timers(later);
         n.next_due_at = n.timers.next_due_at();
     });
     store

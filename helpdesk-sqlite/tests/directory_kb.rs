@@ -4,22 +4,18 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
     Address, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Category, ContractNumber,
-    CustomFields, Customer, CustomerId, CustomerKind, Email, Language, MessageBody, Name, Phone,
-    SavedSearch, SavedSearchId, Status, Visibility,
+    Customer, Email, Language, MessageBody, Name, Phone, SavedSearch, SavedSearchId, Status,
+    Visibility,
 };
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::{
     ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup, SearchQuery,
 };
 use helpdesk_core::store::{MemoryStore, Store, TicketFilter, TicketOrder};
+use helpdesk_core::testkit::samples::{self, at};
 use helpdesk_sqlite::SqliteStore;
-
-fn at(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(1_767_600_000_000_000 + seconds * 1_000_000).unwrap()
-}
 
 fn db_path() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("helpdesk-sqlite");
@@ -34,6 +30,7 @@ async fn stores() -> (MemoryStore, SqliteStore) {
     )
 }
 
+/// [`samples::customer`] with the phone, contract number and address given.
 fn customer(
     name: &str,
     email: Option<&str>,
@@ -42,17 +39,10 @@ fn customer(
     address: Option<&str>,
 ) -> Customer {
     Customer {
-        id: CustomerId::new(),
-        kind: CustomerKind::Individual,
-        name: Name::parse(name).unwrap(),
-        email: email.map(|e| Email::parse(e).unwrap()),
         phone: phone.map(|p| Phone::parse(p).unwrap()),
         contract_number: contract.map(|c| ContractNumber::parse(c).unwrap()),
         address: address.map(|a| Address::parse(a).unwrap()),
-        custom_fields: CustomFields::new(),
-        language: None,
-        access_enabled: true,
-        created_at: at(0),
+        ..samples::customer(name, email)
     }
 }
 

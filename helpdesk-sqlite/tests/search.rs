@@ -4,64 +4,24 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
-    Actor, Channel, CustomFields, DepartmentId, Message, MessageBody, MessageId, Priority, Status,
-    Subject, Ticket, TicketId, TicketNumber, TicketType, Timers, Version, Visibility,
+    CustomerId, DepartmentId, Priority, Subject, Ticket, Version, Visibility,
 };
 use helpdesk_core::error::Error;
 use helpdesk_core::search::{SearchQuery, TicketSearch};
 use helpdesk_core::store::{
     MemoryStore, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite, WriteBatch,
 };
+use helpdesk_core::testkit::samples::{self, at, message, number};
 use helpdesk_sqlite::SqliteStore;
 
-fn at(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(1_767_600_000_000_000 + seconds * 1_000_000).unwrap()
-}
-
+/// A ticket numbered `n` with `subject`, made `n` seconds after [`samples::t0`].
 fn ticket(n: u64, subject: &str) -> Ticket {
     Ticket {
-        id: TicketId::new(),
-        number: TicketNumber::new(format!("20260105{n:08}"), format!("{n:08}")).unwrap(),
         subject: Subject::parse(subject).unwrap(),
-        customer: None,
-        department: DepartmentId::new(),
-        assignee: None,
-        status: Status::New,
-        priority: Priority::Normal,
-        ticket_type: TicketType::Incident,
-        categories: Default::default(),
-        service: None,
-        custom_fields: CustomFields::new(),
-        channel: Channel::Web,
-        internal: false,
-        master: None,
-        merged_into: None,
-        follow_up_of: None,
-        opened_by: Actor::System,
         created_at: at(n as i64),
         updated_at: at(n as i64),
-        first_response_at: None,
-        resolved_at: None,
-        closed_at: None,
-        waiting_since: None,
-        timers: Timers::default(),
-        next_due_at: None,
-        version: Version::FIRST,
-    }
-}
-
-fn message(ticket: &Ticket, visibility: Visibility, text: &str) -> Message {
-    Message {
-        id: MessageId::new(),
-        ticket_id: ticket.id,
-        author: Actor::System,
-        visibility,
-        channel: Channel::Email,
-        body: MessageBody::parse(text).unwrap(),
-        attachments: vec![],
-        created_at: ticket.updated_at,
+        ..samples::ticket(number(n), DepartmentId::new(), CustomerId::new())
     }
 }
 
@@ -191,8 +151,8 @@ fn seed() -> Vec<TicketWrite> {
         .enumerate()
         .map(|(i, (subject, public, note))| {
             let t = ticket(i as u64 + 1, subject);
-            let public = message(&t, Visibility::Public, public);
-            let note = message(&t, Visibility::Internal, note);
+            let public = message(&t, public, Visibility::Public);
+            let note = message(&t, note, Visibility::Internal);
             TicketWrite::create(t)
                 .with_message(public)
                 .with_message(note)
@@ -248,7 +208,7 @@ async fn searches_agree_with_the_memory_store_as_tickets_change() {
     t.subject = Subject::parse("Scanner jammed").unwrap();
     t.updated_at = at(100);
     t.version = t.version.next();
-    let reply = message(&t, Visibility::Public, "Înlocuim cartușul.");
+    let reply = message(&t, "Înlocuim cartușul.", Visibility::Public);
     commit(
         &stores,
         vec![TicketWrite::update(Version::FIRST, t).with_message(reply)],
@@ -434,7 +394,7 @@ async fn relevance_ranks_and_pages_like_the_memory_store() {
         } else {
             Visibility::Public
         };
-        let body = message(&t, visibility, bodies[n as usize % bodies.len()]);
+        let body = message(&t, bodies[n as usize % bodies.len()], visibility);
         writes.push(TicketWrite::create(t).with_message(body));
     }
     commit(&[&sqlite, &memory], writes).await;

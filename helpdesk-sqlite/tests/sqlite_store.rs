@@ -5,14 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use helpdesk_core::domain::{
-    Actor, Address, Agent, AgentId, Attachment, Category, Change, Channel, ContractNumber,
-    CustomFields, Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId,
-    FieldValue, Language, Message, MessageBody, MessageId, Minutes, Name, Permission, Phone,
-    Priority, Resolution, Role, ServiceName, ShortNote, Signature, SlaClock, SlaOutcome, SlaTarget,
-    Status, Subject, Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry,
-    TimeEntryId, Timers, Version, Visibility, standard_permissions,
+    Actor, Agent, AgentId, Category, Change, Channel, ContractNumber, CustomFields, Customer,
+    CustomerId, CustomerKind, Department, DepartmentId, Message, Permission, Priority, Resolution,
+    Role, Signature, SlaClock, SlaTarget, Status, Subject, Ticket, TicketId, TicketNumber,
+    TicketType, Timers, Version, Visibility,
 };
 use helpdesk_core::error::{ConflictKind, Entity, Error, ValidationError};
 use helpdesk_core::policy::FollowUpPolicy;
@@ -20,226 +18,18 @@ use helpdesk_core::store::{
     AssigneeFilter, MemoryStore, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite,
     TimeRange, WriteBatch,
 };
+use helpdesk_core::testkit::samples::{
+    self, agent, customer, department, email, every_field_value, full_agent, full_customer,
+    full_event, full_message, full_ticket, full_time_entry, full_timers, name, number, ticket,
+};
 use helpdesk_sqlite::{SqliteError, SqliteStore};
 use uuid::Uuid;
 
 // Building values ------------------------------------------------------------------------
 
+/// [`samples::at`] with a microsecond part, so that round trips keep sub-second precision.
 fn at(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(1_767_600_000_000_000 + seconds * 1_000_000 + 123).unwrap()
-}
-
-fn name(s: &str) -> Name {
-    Name::parse(s).unwrap()
-}
-
-fn email(s: &str) -> Email {
-    Email::parse(s).unwrap()
-}
-
-fn department(n: &str) -> Department {
-    Department {
-        id: DepartmentId::new(),
-        name: name(n),
-        follow_up: FollowUpPolicy::NewTicket,
-        active: true,
-        created_at: at(0),
-    }
-}
-
-fn agent(n: &str, mail: &str, departments: &[&Department]) -> Agent {
-    Agent {
-        id: AgentId::new(),
-        name: name(n),
-        email: email(mail),
-        role: Role::Agent,
-        signature: Signature::parse("--\nСлужба поддержки").unwrap(),
-        active: true,
-        departments: departments
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let perms = if i == 0 {
-                    standard_permissions()
-                } else {
-                    BTreeSet::new()
-                };
-                (d.id, perms)
-            })
-            .collect(),
-        created_at: at(1),
-    }
-}
-
-fn fields() -> CustomFields {
-    CustomFields::new()
-        .with("district", FieldValue::Text("Центральный".into()))
-        .unwrap()
-        .with("floor", FieldValue::Integer(-3))
-        .unwrap()
-        .with("vip", FieldValue::Bool(true))
-        .unwrap()
-        .with(
-            "since",
-            FieldValue::Date(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()),
-        )
-        .unwrap()
-}
-
-fn customer(n: &str, mail: Option<&str>, contract: Option<&str>) -> Customer {
-    Customer {
-        id: CustomerId::new(),
-        kind: CustomerKind::Organisation,
-        name: name(n),
-        email: mail.map(email),
-        phone: Some(Phone::parse("+98 (۲۱) ۸۸۷۷-۶۶۵۵").unwrap()),
-        contract_number: contract.map(|c| ContractNumber::parse(c).unwrap()),
-        address: Some(Address::parse("str. Ștefan cel Mare 1\nChișinău").unwrap()),
-        custom_fields: fields(),
-        language: Some(Language::Persian),
-        access_enabled: false,
-        created_at: at(2),
-    }
-}
-
-fn number(n: u64) -> TicketNumber {
-    let full = format!("20260105{n:08}");
-    TicketNumber::new(full, format!("{n:08}")).unwrap()
-}
-
-fn ticket(n: u64, department: &Department) -> Ticket {
-    Ticket {
-        id: TicketId::new(),
-        number: number(n),
-        subject: Subject::parse(format!("Нет интернета #{n}")).unwrap(),
-        customer: None,
-        department: department.id,
-        assignee: None,
-        status: Status::New,
-        priority: Priority::Normal,
-        ticket_type: TicketType::Incident,
-        categories: BTreeSet::new(),
-        service: None,
-        custom_fields: CustomFields::new(),
-        channel: Channel::Web,
-        internal: false,
-        master: None,
-        merged_into: None,
-        follow_up_of: None,
-        opened_by: Actor::System,
-        created_at: at(10),
-        updated_at: at(10),
-        first_response_at: None,
-        resolved_at: None,
-        closed_at: None,
-        waiting_since: None,
-        timers: Timers::default(),
-        next_due_at: None,
-        version: Version::FIRST,
-    }
-}
-
-/// Timers with every field set, and two clocks.
-fn full_timers() -> Timers {
-    Timers {
-        sla_policy: Some("Организации".into()),
-        clocks: vec![
-            SlaClock {
-                target: SlaTarget::FirstResponse,
-                budget_secs: 3_600,
-                spent_secs: 3_600,
-                running_since: None,
-                due_at: None,
-                warn_at: None,
-                warned: true,
-                stopped: true,
-                outcome: Some(SlaOutcome::Met),
-            },
-            SlaClock {
-                target: SlaTarget::Resolution,
-                budget_secs: 8 * 3_600,
-                spent_secs: 1_234,
-                running_since: Some(at(11)),
-                due_at: Some(at(9_000)),
-                warn_at: Some(at(7_000)),
-                warned: false,
-                stopped: false,
-                outcome: None,
-            },
-        ],
-        pending_until: Some(at(20)),
-        auto_close_at: Some(at(40)),
-        auto_close_warn_at: Some(at(30)),
-    }
-}
-
-/// A ticket with every optional field set.
-fn full_ticket(n: u64, department: &Department, customer: &Customer, agent: &Agent) -> Ticket {
-    Ticket {
-        customer: Some(customer.id),
-        assignee: Some(agent.id),
-        status: Status::Closed(Resolution::AutoClosed),
-        priority: Priority::Urgent,
-        ticket_type: TicketType::custom("billing-dispute").unwrap(),
-        categories: ["Сеть", "VPN", "شبکه"]
-            .into_iter()
-            .map(|c| Category::parse(c).unwrap())
-            .collect(),
-        service: Some(ServiceName::parse("Internet 100").unwrap()),
-        custom_fields: fields(),
-        channel: Channel::Phone,
-        internal: true,
-        master: Some(TicketId::new()),
-        merged_into: Some(TicketId::new()),
-        follow_up_of: Some(TicketId::new()),
-        opened_by: Actor::Agent(agent.id),
-        first_response_at: Some(at(11)),
-        resolved_at: Some(at(12)),
-        closed_at: Some(at(13)),
-        updated_at: at(13),
-        waiting_since: Some(at(12)),
-        timers: full_timers(),
-        next_due_at: full_timers().next_due_at(),
-        version: Version::new(7),
-        ..ticket(n, department)
-    }
-}
-
-fn message(ticket: &Ticket, author: Actor, visibility: Visibility, text: &str) -> Message {
-    Message {
-        id: MessageId::new(),
-        ticket_id: ticket.id,
-        author,
-        visibility,
-        channel: Channel::Email,
-        body: MessageBody::parse(text).unwrap(),
-        attachments: vec![
-            Attachment::new("скриншот.png", "image/png", 12_345, &"ab".repeat(32)).unwrap(),
-        ],
-        created_at: at(20),
-    }
-}
-
-fn event(ticket: &Ticket, actor: Actor, change: Change) -> TicketEvent {
-    TicketEvent {
-        id: EventId::new(),
-        ticket_id: ticket.id,
-        actor,
-        at: at(21),
-        change,
-    }
-}
-
-fn time_entry(ticket: &Ticket, agent: &Agent, minutes: u32, note: &str) -> TimeEntry {
-    TimeEntry {
-        id: TimeEntryId::new(),
-        ticket_id: ticket.id,
-        agent: agent.id,
-        minutes: Minutes::new(minutes).unwrap(),
-        billable: minutes.is_multiple_of(2),
-        note: ShortNote::parse(note).unwrap(),
-        created_at: at(22),
-    }
+    samples::at(seconds) + Duration::microseconds(123)
 }
 
 async fn memory() -> Arc<dyn Store> {
@@ -283,7 +73,7 @@ async fn every_record_reads_back_equal() {
     };
     store.put_department(&support).await.unwrap();
     store.put_department(&billing).await.unwrap();
-    let ivan = agent("Иван", "ivan@desk.test", &[&support, &billing]);
+    let ivan = full_agent("Иван", "ivan@desk.test", &[support.id, billing.id]);
     let admin = Agent {
         role: Role::Admin,
         signature: Signature::parse("").unwrap(),
@@ -293,7 +83,7 @@ async fn every_record_reads_back_equal() {
     };
     store.put_agent(&ivan).await.unwrap();
     store.put_agent(&admin).await.unwrap();
-    let acme = customer("ООО Акме", Some("it@acme.example"), Some("K-1"));
+    let acme = full_customer("ООО Акме", "it@acme.example", "K-1");
     let bare = Customer {
         kind: CustomerKind::Individual,
         phone: None,
@@ -301,7 +91,7 @@ async fn every_record_reads_back_equal() {
         language: None,
         custom_fields: CustomFields::new(),
         access_enabled: true,
-        ..customer("رضا", None, None)
+        ..customer("رضا", None)
     };
     store.put_customer(&acme).await.unwrap();
     store.put_customer(&bare).await.unwrap();
@@ -355,21 +145,21 @@ async fn every_record_reads_back_equal() {
     assert_eq!(store.department(support.id).await.unwrap(), Some(support2));
 
     // Tickets, threads, histories and time entries.
-    let plain = ticket(1, &support);
-    let full = full_ticket(2, &billing, &acme, &ivan);
-    let public = message(
+    let plain = ticket(number(1), support.id, CustomerId::new());
+    let full = full_ticket(number(2), billing.id, acme.id, ivan.id);
+    let public = full_message(
         &full,
         Actor::Customer(acme.id),
         Visibility::Public,
         "Hello\n\tthere",
     );
-    let note = message(&full, Actor::Agent(ivan.id), Visibility::Internal, "secret");
+    let note = full_message(&full, Actor::Agent(ivan.id), Visibility::Internal, "secret");
     let system = Message {
         attachments: vec![],
-        ..message(&full, Actor::System, Visibility::Public, "Automatic reply")
+        ..full_message(&full, Actor::System, Visibility::Public, "Automatic reply")
     };
     let events = vec![
-        event(
+        full_event(
             &full,
             Actor::Agent(ivan.id),
             Change::Created {
@@ -383,7 +173,7 @@ async fn every_record_reads_back_equal() {
                 follow_up_of: full.follow_up_of,
             },
         ),
-        event(
+        full_event(
             &full,
             Actor::System,
             Change::StatusChanged {
@@ -391,15 +181,15 @@ async fn every_record_reads_back_equal() {
                 to: Status::Closed(Resolution::AutoClosed),
             },
         ),
-        event(
+        full_event(
             &full,
             Actor::Customer(acme.id),
             Change::CustomFieldsChanged {
                 from: CustomFields::new(),
-                to: fields(),
+                to: every_field_value(),
             },
         ),
-        event(
+        full_event(
             &full,
             Actor::Agent(ivan.id),
             Change::CategoriesChanged {
@@ -409,9 +199,9 @@ async fn every_record_reads_back_equal() {
         ),
     ];
     let entries = vec![
-        time_entry(&full, &ivan, 90, "настройка VPN"),
-        time_entry(&full, &ivan, 1_440, ""),
-        time_entry(&full, &ivan, 1, "call"),
+        full_time_entry(&full, ivan.id, 90, true, "настройка VPN"),
+        full_time_entry(&full, ivan.id, 1_440, true, ""),
+        full_time_entry(&full, ivan.id, 1, false, "call"),
     ];
     let mut write = TicketWrite::create(full.clone())
         .with_message(public.clone())
@@ -452,6 +242,11 @@ async fn every_record_reads_back_equal() {
     assert!(store.history(TicketId::new()).await.unwrap().is_empty());
 
     // An update appends to the thread in order and replaces the categories.
+    let timers = Timers {
+        sla_policy: None,
+        pending_until: None,
+        ..full_timers(at(0))
+    };
     let updated = Ticket {
         categories: [
             Category::parse("VPN").unwrap(),
@@ -463,15 +258,11 @@ async fn every_record_reads_back_equal() {
         updated_at: at(30),
         service: None,
         waiting_since: None,
-        timers: Timers {
-            sla_policy: None,
-            pending_until: None,
-            ..full_timers()
-        },
-        next_due_at: Some(at(30)),
+        next_due_at: timers.next_due_at(),
+        timers,
         ..full.clone()
     };
-    let later = message(&full, Actor::Agent(ivan.id), Visibility::Public, "later");
+    let later = full_message(&full, Actor::Agent(ivan.id), Visibility::Public, "later");
     store
         .commit(WriteBatch::one(
             TicketWrite::update(full.version, updated.clone()).with_message(later.clone()),
@@ -501,9 +292,9 @@ where
 async fn a_batch_with_a_stale_second_write_writes_nothing() {
     on_both(|store| async move {
         let d = department("Support");
-        let a = ticket(1, &d);
-        let b = ticket(2, &d);
-        let c = ticket(3, &d);
+        let a = ticket(number(1), d.id, CustomerId::new());
+        let b = ticket(number(2), d.id, CustomerId::new());
+        let c = ticket(number(3), d.id, CustomerId::new());
         for t in [&a, &c] {
             store
                 .commit(WriteBatch::one(TicketWrite::create(t.clone())))
@@ -522,7 +313,7 @@ async fn a_batch_with_a_stale_second_write_writes_nothing() {
         };
         let batch = WriteBatch {
             writes: vec![
-                TicketWrite::create(b.clone()).with_message(message(
+                TicketWrite::create(b.clone()).with_message(full_message(
                     &b,
                     Actor::System,
                     Visibility::Public,
@@ -567,7 +358,7 @@ async fn a_batch_with_a_stale_second_write_writes_nothing() {
 #[tokio::test]
 async fn updating_a_missing_ticket_is_not_found() {
     on_both(|store| async move {
-        let t = ticket(1, &department("Support"));
+        let t = ticket(number(1), department("Support").id, CustomerId::new());
         let err = store
             .commit(WriteBatch::one(TicketWrite::update(Version::FIRST, t.clone())))
             .await
@@ -584,7 +375,7 @@ async fn updating_a_missing_ticket_is_not_found() {
 async fn taken_ids_and_numbers_conflict_and_write_nothing() {
     on_both(|store| async move {
         let d = department("Support");
-        let a = ticket(1, &d);
+        let a = ticket(number(1), d.id, CustomerId::new());
         store
             .commit(WriteBatch::one(TicketWrite::create(a.clone())))
             .await
@@ -607,10 +398,10 @@ async fn taken_ids_and_numbers_conflict_and_write_nothing() {
             // A full number equal to a stored short number: the forms share one namespace.
             TicketNumber::new(a.number.short(), "1").unwrap(),
         ] {
-            let fresh = ticket(9, &d);
+            let fresh = ticket(number(9), d.id, CustomerId::new());
             let other = Ticket {
                 number: taken,
-                ..ticket(3, &d)
+                ..ticket(number(3), d.id, CustomerId::new())
             };
             let err = store
                 .commit(WriteBatch {
@@ -626,7 +417,10 @@ async fn taken_ids_and_numbers_conflict_and_write_nothing() {
         }
 
         // Two new tickets of one batch with the same number.
-        let (x, y) = (ticket(4, &d), ticket(4, &d));
+        let (x, y) = (
+            ticket(number(4), d.id, CustomerId::new()),
+            ticket(number(4), d.id, CustomerId::new()),
+        );
         let err = store
             .commit(WriteBatch {
                 writes: vec![TicketWrite::create(x.clone()), TicketWrite::create(y)],
@@ -639,7 +433,7 @@ async fn taken_ids_and_numbers_conflict_and_write_nothing() {
         // A ticket whose full and short numbers are the same is fine.
         let same = Ticket {
             number: TicketNumber::new("42", "42").unwrap(),
-            ..ticket(0, &d)
+            ..ticket(number(0), d.id, CustomerId::new())
         };
         store
             .commit(WriteBatch::one(TicketWrite::create(same.clone())))
@@ -655,17 +449,18 @@ async fn taken_emails_and_contract_numbers_conflict_like_the_memory_store() {
     on_both(|store| async move {
         let first = Customer {
             id: CustomerId::from_uuid(Uuid::from_u128(1)),
-            ..customer("First", None, Some("K-1"))
+            contract_number: Some(ContractNumber::parse("K-1").unwrap()),
+            ..customer("First", None)
         };
         let second = Customer {
             id: CustomerId::from_uuid(Uuid::from_u128(2)),
-            ..customer("Second", Some("two@example.com"), None)
+            ..customer("Second", Some("two@example.com"))
         };
         store.put_customer(&first).await.unwrap();
         store.put_customer(&second).await.unwrap();
 
         // Both taken, by different customers: the one with the smaller id decides.
-        let both = customer("Both", Some("two@example.com"), Some("K-1"));
+        let both = full_customer("Both", "two@example.com", "K-1");
         let err = store.put_customer(&both).await.unwrap_err();
         assert!(matches!(
             err,
@@ -676,7 +471,7 @@ async fn taken_emails_and_contract_numbers_conflict_like_the_memory_store() {
         ));
         assert_eq!(conflict_kind(err), duplicate("contract_number"));
         let err = store
-            .put_customer(&customer("Mail", Some("two@example.com"), Some("K-9")))
+            .put_customer(&full_customer("Mail", "two@example.com", "K-9"))
             .await
             .unwrap_err();
         assert_eq!(conflict_kind(err), duplicate("email"));
@@ -684,14 +479,8 @@ async fn taken_emails_and_contract_numbers_conflict_like_the_memory_store() {
 
         // Customers without e-mail or contract number never conflict on them; a customer
         // keeps its own values.
-        store
-            .put_customer(&customer("A", None, None))
-            .await
-            .unwrap();
-        store
-            .put_customer(&customer("B", None, None))
-            .await
-            .unwrap();
+        store.put_customer(&customer("A", None)).await.unwrap();
+        store.put_customer(&customer("B", None)).await.unwrap();
         let renamed = Customer {
             name: name("First, renamed"),
             ..first.clone()
@@ -701,10 +490,10 @@ async fn taken_emails_and_contract_numbers_conflict_like_the_memory_store() {
 
         // Agents' e-mails.
         let d = department("Support");
-        let ivan = agent("Ivan", "ivan@desk.test", &[&d]);
+        let ivan = full_agent("Ivan", "ivan@desk.test", &[d.id]);
         store.put_agent(&ivan).await.unwrap();
         store.put_agent(&ivan).await.unwrap();
-        let other = agent("Other", "ivan@desk.test", &[]);
+        let other = full_agent("Other", "ivan@desk.test", &[]);
         let err = store.put_agent(&other).await.unwrap_err();
         assert!(matches!(
             err,
@@ -723,10 +512,13 @@ async fn taken_emails_and_contract_numbers_conflict_like_the_memory_store() {
 async fn a_write_carrying_another_tickets_message_is_refused() {
     let store = sqlite().await;
     let d = department("Support");
-    let (a, b) = (ticket(1, &d), ticket(2, &d));
+    let (a, b) = (
+        ticket(number(1), d.id, CustomerId::new()),
+        ticket(number(2), d.id, CustomerId::new()),
+    );
     let err = store
         .commit(WriteBatch::one(
-            TicketWrite::create(a.clone()).with_message(message(
+            TicketWrite::create(a.clone()).with_message(full_message(
                 &b,
                 Actor::System,
                 Visibility::Public,
@@ -776,11 +568,11 @@ async fn concurrent_sequence_values_are_distinct_in_a_file() {
 async fn a_file_database_survives_reopening() {
     let path = db_path();
     let d = department("Support");
-    let ivan = agent("Ivan", "ivan@desk.test", &[&d]);
-    let acme = customer("Acme", Some("it@acme.example"), Some("K-1"));
-    let t = full_ticket(1, &d, &acme, &ivan);
-    let m = message(&t, Actor::Agent(ivan.id), Visibility::Internal, "note");
-    let e = time_entry(&t, &ivan, 15, "call");
+    let ivan = full_agent("Ivan", "ivan@desk.test", &[d.id]);
+    let acme = full_customer("Acme", "it@acme.example", "K-1");
+    let t = full_ticket(number(1), d.id, acme.id, ivan.id);
+    let m = full_message(&t, Actor::Agent(ivan.id), Visibility::Internal, "note");
+    let e = full_time_entry(&t, ivan.id, 15, false, "call");
     {
         let store = SqliteStore::open(&path).await.unwrap();
         store.put_department(&d).await.unwrap();
@@ -829,7 +621,7 @@ async fn readers_and_the_writer_work_side_by_side() {
             let d = d.clone();
             tokio::spawn(async move {
                 for i in 0..25 {
-                    let t = ticket(w * 100 + i + 1, &d);
+                    let t = ticket(number(w * 100 + i + 1), d.id, CustomerId::new());
                     store
                         .commit(WriteBatch::one(TicketWrite::create(t)))
                         .await
@@ -874,7 +666,7 @@ async fn readers_and_the_writer_work_side_by_side() {
 async fn a_corrupt_stored_value_is_a_backend_error_with_its_cause() {
     let path = db_path();
     let store = SqliteStore::open(&path).await.unwrap();
-    let t = ticket(1, &department("Support"));
+    let t = ticket(number(1), department("Support").id, CustomerId::new());
     store
         .commit(WriteBatch::one(TicketWrite::create(t.clone())))
         .await
@@ -904,10 +696,10 @@ async fn corrupt_timers_are_a_backend_error_naming_the_column() {
     let path = db_path();
     let store = SqliteStore::open(&path).await.unwrap();
     let t = full_ticket(
-        1,
-        &department("Support"),
-        &customer("Acme", None, None),
-        &agent("Иван", "ivan@desk.test", &[]),
+        number(1),
+        department("Support").id,
+        full_customer("Acme", "it@acme.example", "K-1").id,
+        full_agent("Иван", "ivan@desk.test", &[]).id,
     );
     store
         .commit(WriteBatch::one(TicketWrite::create(t.clone())))
@@ -1065,7 +857,7 @@ fn timed(rng: &mut Rng) -> Ticket {
     Ticket {
         next_due_at: timers.next_due_at(),
         timers,
-        ..ticket(0, &department("Timers"))
+        ..ticket(number(0), department("Timers").id, CustomerId::new())
     }
 }
 

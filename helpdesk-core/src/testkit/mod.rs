@@ -17,6 +17,7 @@
 pub mod conformance;
 mod fixture;
 pub mod model;
+pub mod samples;
 
 pub use fixture::{Fixture, body};
 
