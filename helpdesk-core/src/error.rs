@@ -89,6 +89,8 @@ pub enum ForbiddenReason {
     AdminOnly,
     /// Customers may not issue this command at all.
     AgentsOnly,
+    /// Only the ticket's customer may do this (rate it, ask for a priority).
+    CustomersOnly,
     /// The priority policy caps this customer's tickets below the requested priority.
     PriorityAboveCap {
         /// The highest priority allowed without the override permission.
@@ -111,6 +113,7 @@ impl std::fmt::Display for ForbiddenReason {
             }
             ForbiddenReason::AdminOnly => f.write_str("only an admin may do this"),
             ForbiddenReason::AgentsOnly => f.write_str("only agents may do this"),
+            ForbiddenReason::CustomersOnly => f.write_str("only the customer may do this"),
             ForbiddenReason::PriorityAboveCap { cap } => {
                 write!(f, "this customer's priority is capped at {cap:?}")
             }

@@ -140,6 +140,12 @@ fn main_types_serialize_to_stable_json() {
             ..Timers::default()
         },
         next_due_at: None,
+        satisfaction: Some(Satisfaction {
+            score: Rating::new(5).unwrap(),
+            comment: Some(ShortNote::parse("Спасибо, всё работает").unwrap()),
+            at: at("2026-01-05T10:40:00Z"),
+        }),
+        priority_request: None,
         version: Version::new(7),
     };
     insta::assert_json_snapshot!("ticket_json", ticket);

@@ -14,9 +14,9 @@ use helpdesk_core::domain::{
     Actor, Agent, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Attachment, Category,
     Change, Channel, ContractNumber, CustomFields, Customer, CustomerId, Department, DepartmentId,
     Email, EventId, Language, Message, MessageBody, MessageId, Minutes, Name, Phone, Priority,
-    SavedSearch, SavedSearchId, ServiceName, ShortNote, Signature, Status, Subject, Ticket,
-    TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers, Version,
-    Visibility,
+    PriorityRequest, Satisfaction, SavedSearch, SavedSearchId, ServiceName, ShortNote, Signature,
+    Status, Subject, Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry,
+    TimeEntryId, Timers, Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::search::address_key;
@@ -111,7 +111,8 @@ macro_rules! ticket_columns {
      t.service, t.custom_fields::text AS custom_fields, t.channel, t.internal, t.master, \
      t.merged_into, t.follow_up_of, t.opened_by::text AS opened_by, t.created_at, \
      t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.waiting_since, \
-     t.timers::text AS timers, t.next_due_at, t.version"
+     t.timers::text AS timers, t.next_due_at, t.version, \
+     t.satisfaction::text AS satisfaction, t.priority_request::text AS priority_request"
     };
 }
 pub(crate) use ticket_columns;
@@ -166,6 +167,10 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         waiting_since: r.get("waiting_since")?,
         timers: r.parse("timers", |s| serde_json::from_str::<Timers>(&s))?,
         next_due_at: r.get("next_due_at")?,
+        satisfaction: r.parse_opt("satisfaction", |s| serde_json::from_str::<Satisfaction>(&s))?,
+        priority_request: r.parse_opt("priority_request", |s| {
+            serde_json::from_str::<PriorityRequest>(&s)
+        })?,
         version: Version::new(version),
     })
 }
@@ -332,9 +337,10 @@ pub(crate) const INSERT_TICKET: &str = "INSERT INTO tickets (id, number_full, nu
      subject, customer, department, assignee, status, priority, ticket_type, service, \
      custom_fields, channel, internal, master, merged_into, follow_up_of, opened_by, \
      created_at, updated_at, first_response_at, resolved_at, closed_at, waiting_since, \
-     timers, next_due_at, version) \
+     timers, next_due_at, version, satisfaction, priority_request) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, \
-     $17, $18::jsonb, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27)";
+     $17, $18::jsonb, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27, $28::jsonb, \
+     $29::jsonb)";
 
 /// Replaces a ticket's state (the caller has checked and locked its version and number,
 /// which never changes); parameters bound by [`bind_ticket`].
@@ -343,16 +349,27 @@ pub(crate) const UPDATE_TICKET: &str = "UPDATE tickets SET subject = $4, custome
      service = $11, custom_fields = $12::jsonb, channel = $13, internal = $14, master = $15, \
      merged_into = $16, follow_up_of = $17, opened_by = $18::jsonb, created_at = $19, \
      updated_at = $20, first_response_at = $21, resolved_at = $22, closed_at = $23, \
-     waiting_since = $24, timers = $25::jsonb, next_due_at = $26, version = $27 \
+     waiting_since = $24, timers = $25::jsonb, next_due_at = $26, version = $27, \
+     satisfaction = $28::jsonb, priority_request = $29::jsonb \
      WHERE id = $1 AND number_full = $2 AND number_short = $3";
 
-/// Binds a ticket's 27 columns as `$1..$27`, in the order of [`INSERT_TICKET`] and
+/// Binds a ticket's 29 columns as `$1..$29`, in the order of [`INSERT_TICKET`] and
 /// [`UPDATE_TICKET`].
 pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<'q>> {
     let custom_fields = json(serde_json::to_string(&t.custom_fields))?;
     let opened_by = json(serde_json::to_string(&t.opened_by))?;
     let timers = json(serde_json::to_string(&t.timers))?;
     let version = to_i64(t.version.get())?;
+    let satisfaction = t
+        .satisfaction
+        .as_ref()
+        .map(|s| json(serde_json::to_string(s)))
+        .transpose()?;
+    let priority_request = t
+        .priority_request
+        .as_ref()
+        .map(|r| json(serde_json::to_string(r)))
+        .transpose()?;
     Ok(query
         .bind(t.id.as_uuid())
         .bind(t.number.full().to_owned())
@@ -380,7 +397,9 @@ pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<
         .bind(t.waiting_since)
         .bind(timers)
         .bind(t.next_due_at)
-        .bind(version))
+        .bind(version)
+        .bind(satisfaction)
+        .bind(priority_request))
 }
 
 /// Upserts a department: `$1..$5`.

@@ -1113,6 +1113,8 @@ mod tests {
                     ..Timers::default()
                 },
                 next_due_at: due,
+                satisfaction: None,
+                priority_request: None,
                 version: Version::FIRST,
             }
         }

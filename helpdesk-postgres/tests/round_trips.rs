@@ -452,6 +452,16 @@ async fn stored_garbage_is_a_backend_error_with_its_source() {
             "timers",
         ),
         (
+            "UPDATE tickets SET satisfaction = '{\"score\": 6, \"comment\": null, \"at\": \"2024-01-01T00:00:00Z\"}'",
+            "tickets",
+            "satisfaction",
+        ),
+        (
+            "UPDATE tickets SET priority_request = '{\"priority\": 3}'",
+            "tickets",
+            "priority_request",
+        ),
+        (
             "INSERT INTO ticket_categories SELECT id, '' FROM tickets",
             "ticket_categories",
             "category",
@@ -492,7 +502,8 @@ async fn stored_garbage_is_a_backend_error_with_its_source() {
 
 /// A ticket written under schema version 1 reads back after the later migrations with the
 /// new fields' defaults: nobody waiting, `Timers::default()` (the column default is its
-/// JSON), nothing due; and it is then updated, listed and found due like any other.
+/// JSON), nothing due, no feedback; and it is then updated (feedback included), listed and
+/// found due like any other.
 #[tokio::test]
 async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
     let Some(url) = testing::database_url() else {
@@ -510,6 +521,7 @@ async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
     old.waiting_since = None;
     old.timers = Timers::default();
     old.next_due_at = None;
+    let feedback = (old.satisfaction.take(), old.priority_request.take());
     sqlx::query(
         "INSERT INTO tickets (id, number_full, number_short, subject, customer, department, \
          assignee, status, priority, ticket_type, service, custom_fields, channel, internal, \
@@ -580,6 +592,7 @@ async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
         n.waiting_since = Some(later);
         n.timers = full_timers(later);
         n.next_due_at = n.timers.next_due_at();
+        (n.satisfaction, n.priority_request) = feedback;
     });
     store
         .commit(WriteBatch::one(TicketWrite::update(

@@ -12,9 +12,9 @@ use helpdesk_core::domain::{
     Actor, Address, Agent, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Attachment,
     Category, Change, Channel, ContractNumber, CustomFields, Customer, CustomerId, CustomerKind,
     Department, DepartmentId, Email, EventId, Language, Message, MessageBody, MessageId, Minutes,
-    Name, PermissionSet, Phone, Priority, Role, SavedSearch, SavedSearchId, ServiceName, ShortNote,
-    Signature, Status, Subject, Ticket, TicketEvent, TicketId, TicketNumber, TicketType, TimeEntry,
-    TimeEntryId, Timers, Version, Visibility,
+    Name, PermissionSet, Phone, Priority, PriorityRequest, Role, Satisfaction, SavedSearch,
+    SavedSearchId, ServiceName, ShortNote, Signature, Status, Subject, Ticket, TicketEvent,
+    TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::policy::FollowUpPolicy;
@@ -374,6 +374,8 @@ pub(crate) struct TicketRow {
     waiting_since: Option<i64>,
     timers: String,
     next_due_at: Option<i64>,
+    satisfaction: Option<String>,
+    priority_request: Option<String>,
     version: i64,
     /// The categories, one row each.
     pub(crate) categories: Vec<String>,
@@ -386,13 +388,13 @@ impl TicketRow {
             priority, ticket_type, service, custom_fields, channel, internal, master,
             merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
             first_response_at, resolved_at, closed_at, waiting_since, timers, next_due_at,
-            version
+            satisfaction, priority_request, version
         ) VALUES (
             :id, :number_full, :number_short, :subject, :customer, :department, :assignee,
             :status, :priority, :ticket_type, :service, :custom_fields, :channel, :internal,
             :master, :merged_into, :follow_up_of, :opened_by_kind, :opened_by_id, :created_at,
             :updated_at, :first_response_at, :resolved_at, :closed_at, :waiting_since, :timers,
-            :next_due_at, :version
+            :next_due_at, :satisfaction, :priority_request, :version
         )";
 
     pub(crate) const UPDATE: &'static str = "
@@ -423,6 +425,8 @@ impl TicketRow {
             waiting_since = :waiting_since,
             timers = :timers,
             next_due_at = :next_due_at,
+            satisfaction = :satisfaction,
+            priority_request = :priority_request,
             version = :version
         WHERE id = :id";
 
@@ -457,17 +461,19 @@ impl TicketRow {
             waiting_since: t.waiting_since.map(micros),
             timers: json(&t.timers)?,
             next_due_at: t.next_due_at.map(micros),
+            satisfaction: t.satisfaction.as_ref().map(json).transpose()?,
+            priority_request: t.priority_request.as_ref().map(json).transpose()?,
             version: version(t.version)?,
             categories: t.categories.iter().map(|c| c.as_str().to_owned()).collect(),
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 28] {
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 30] {
         bind!(self; id, number_full, number_short, subject, customer, department, assignee,
               status, priority, ticket_type, service, custom_fields, channel, internal, master,
               merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
               first_response_at, resolved_at, closed_at, waiting_since, timers, next_due_at,
-              version)
+              satisfaction, priority_request, version)
     }
 }
 
@@ -612,7 +618,7 @@ pub(crate) const TICKET_COLUMNS: &str = "
     t.status, t.priority, t.ticket_type, t.service, t.custom_fields, t.channel, t.internal,
     t.master, t.merged_into, t.follow_up_of, t.opened_by_kind, t.opened_by_id, t.created_at,
     t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.waiting_since, t.timers,
-    t.next_due_at, t.version,
+    t.next_due_at, t.satisfaction, t.priority_request, t.version,
     (SELECT json_group_array(c.category)
      FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories";
 
@@ -669,6 +675,14 @@ impl Columns<'_, '_> {
 
     fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T, SqliteError> {
         self.parse(column, |text| serde_json::from_str(&text))
+    }
+
+    /// A nullable JSON column: NULL is `None`.
+    fn json_opt<T: DeserializeOwned>(
+        &self,
+        column: &'static str,
+    ) -> Result<Option<T>, SqliteError> {
+        self.parse_opt(column, |text| serde_json::from_str(&text))
     }
 
     fn uuid_opt(&self, column: &'static str) -> Result<Option<Uuid>, SqliteError> {
@@ -956,6 +970,8 @@ pub(crate) fn read_ticket(row: &Row<'_>) -> Result<Ticket, SqliteError> {
         waiting_since: r.instant_opt("waiting_since")?,
         timers: r.json::<Timers>("timers")?,
         next_due_at: r.instant_opt("next_due_at")?,
+        satisfaction: r.json_opt::<Satisfaction>("satisfaction")?,
+        priority_request: r.json_opt::<PriorityRequest>("priority_request")?,
         version: Version::new(u64::try_from(version).map_err(|e| r.corrupt("version", e))?),
     })
 }

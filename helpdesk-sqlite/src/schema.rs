@@ -15,6 +15,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0002_timers.sql")),
         M::up(include_str!("../migrations/0003_search.sql")),
         M::up(include_str!("../migrations/0004_directory_search_kb.sql")),
+        M::up(include_str!("../migrations/0005_feedback.sql")),
     ])
 }
 
@@ -41,7 +42,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 4);
+        assert_eq!(version, 5);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -190,6 +191,39 @@ mod tests {
         assert_eq!(keys, [Some("ул.кольцевая,д.14,кв.15".to_owned()), None]);
     }
 
+    /// A ticket written under 0004 reads back after 0005 with no rating and no priority
+    /// request.
+    #[test]
+    fn tickets_from_before_0005_read_back_without_feedback() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute(
+            "INSERT INTO tickets (
+                 id, number_full, number_short, subject, department, status, priority,
+                 ticket_type, custom_fields, channel, internal, opened_by_kind, created_at,
+                 updated_at, version
+             ) VALUES (
+                 ?1, '2026010500000001', '00000001', 'Old', ?2, 'new', 2, 'incident', '{}',
+                 'web', 0, 'system', 1767600000000000, 1767600000000000, 1
+             )",
+            (
+                crate::rows::blob(uuid::Uuid::now_v7()),
+                crate::rows::blob(uuid::Uuid::now_v7()),
+            ),
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let ticket = conn
+            .query_row(
+                &format!("SELECT {} FROM tickets t", crate::rows::TICKET_COLUMNS),
+                [],
+                |row| Ok(crate::rows::read_ticket(row)),
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!((ticket.satisfaction, ticket.priority_request), (None, None));
+    }
+
     #[test]
     fn migration_files_use_lf_line_endings() {
         for sql in [
@@ -197,6 +231,7 @@ mod tests {
             include_str!("../migrations/0002_timers.sql"),
             include_str!("../migrations/0003_search.sql"),
             include_str!("../migrations/0004_directory_search_kb.sql"),
+            include_str!("../migrations/0005_feedback.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

@@ -722,6 +722,52 @@ async fn corrupt_timers_are_a_backend_error_naming_the_column() {
 }
 
 #[tokio::test]
+async fn corrupt_feedback_is_a_backend_error_naming_the_column() {
+    let path = db_path();
+    let store = SqliteStore::open(&path).await.unwrap();
+    let t = full_ticket(
+        number(1),
+        department("Support").id,
+        full_customer("Acme", "it@acme.example", "K-1").id,
+        full_agent("Иван", "ivan@desk.test", &[]).id,
+    );
+    store
+        .commit(WriteBatch::one(TicketWrite::create(t.clone())))
+        .await
+        .unwrap();
+    assert_eq!(store.ticket(t.id).await.unwrap(), Some(t.clone()));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for (column, bad) in [
+        (
+            "satisfaction",
+            r#"{"score": 9, "comment": null, "at": "2026-01-05T00:00:00Z"}"#,
+        ),
+        ("priority_request", "not json"),
+    ] {
+        let original: String = conn
+            .query_row(&format!("SELECT {column} FROM tickets"), [], |r| r.get(0))
+            .unwrap();
+        conn.execute(&format!("UPDATE tickets SET {column} = ?1"), [bad])
+            .unwrap();
+
+        let err = store.ticket(t.id).await.unwrap_err();
+        let Error::Backend { source } = err else {
+            panic!("expected a backend error, got {err:?}");
+        };
+        let Some(SqliteError::Corrupt {
+            table, column: c, ..
+        }) = source.downcast_ref::<SqliteError>()
+        else {
+            panic!("expected a corrupt value, got {source:?}");
+        };
+        assert_eq!((*table, *c), ("tickets", column));
+        conn.execute(&format!("UPDATE tickets SET {column} = ?1"), [original])
+            .unwrap();
+    }
+    assert_eq!(store.ticket(t.id).await.unwrap(), Some(t));
+}
+
+#[tokio::test]
 async fn a_database_from_a_newer_version_is_refused() {
     let path = db_path();
     drop(SqliteStore::open(&path).await.unwrap());

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Actor, AgentId, Category, Channel, CustomFields, DepartmentId, EventId, MessageId, Minutes,
-    Priority, ServiceName, SlaTarget, Status, Subject, TicketId, TicketType, TimeEntryId,
+    Priority, Rating, ServiceName, ShortNote, SlaTarget, Status, Subject, TicketId, TicketType,
+    TimeEntryId,
 };
 
 /// What changed, from what to what.
@@ -134,6 +135,27 @@ pub enum Change {
         /// When it will close.
         closes_at: DateTime<Utc>,
     },
+    /// The customer rated the solved ticket.
+    SatisfactionRated {
+        /// The score.
+        score: Rating,
+        /// What they said.
+        comment: Option<ShortNote>,
+    },
+    /// The customer asked to raise the priority.
+    PriorityRequested {
+        /// The priority asked for.
+        priority: Priority,
+        /// Why.
+        reason: ShortNote,
+    },
+    /// An agent approved or declined the customer's priority request.
+    PriorityRequestDecided {
+        /// The priority that was asked for.
+        priority: Priority,
+        /// Whether it was granted.
+        approved: bool,
+    },
     /// Work was logged.
     TimeLogged {
         /// The entry.
@@ -159,6 +181,9 @@ impl Change {
                 | Change::TypeChanged { .. }
                 | Change::MergedInto { .. }
                 | Change::AutoCloseWarning { .. }
+                | Change::SatisfactionRated { .. }
+                | Change::PriorityRequested { .. }
+                | Change::PriorityRequestDecided { .. }
         )
     }
 
@@ -183,6 +208,9 @@ impl Change {
             Change::SlaBreached { .. } => "sla_breached",
             Change::PendingReminder => "pending_reminder",
             Change::AutoCloseWarning { .. } => "auto_close_warning",
+            Change::SatisfactionRated { .. } => "satisfaction_rated",
+            Change::PriorityRequested { .. } => "priority_requested",
+            Change::PriorityRequestDecided { .. } => "priority_request_decided",
             Change::TimeLogged { .. } => "time_logged",
         }
     }

@@ -12,6 +12,7 @@ mod customer;
 mod department;
 mod digits;
 mod event;
+mod feedback;
 mod ids;
 mod message;
 mod priority;
@@ -33,6 +34,7 @@ pub use customer::{Customer, CustomerKind};
 pub use department::Department;
 pub use digits::{ascii_digit, ascii_digits, digits_only};
 pub use event::{Change, TicketEvent};
+pub use feedback::{PriorityRequest, Rating, Satisfaction};
 pub use ids::{
     AgentId, ArticleId, CustomerId, DepartmentId, EventId, MessageId, SavedSearchId, TicketId,
     TimeEntryId,

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Actor, AgentId, Category, Channel, CustomFields, CustomerId, DepartmentId, Priority,
-    ServiceName, Status, Subject, TicketId, TicketNumber, TicketType, Timers,
+    PriorityRequest, Satisfaction, ServiceName, Status, Subject, TicketId, TicketNumber,
+    TicketType, Timers,
 };
 
 /// A ticket's version, for optimistic concurrency: 1 when created, +1 on every change.
@@ -101,6 +102,12 @@ pub struct Ticket {
     /// `timers.next_due_at()`, kept as a field so stores can index it.
     #[serde(default)]
     pub next_due_at: Option<DateTime<Utc>>,
+    /// The customer's rating, once the ticket is solved.
+    #[serde(default)]
+    pub satisfaction: Option<Satisfaction>,
+    /// A customer's pending request to raise the priority.
+    #[serde(default)]
+    pub priority_request: Option<PriorityRequest>,
     /// Its version, checked on every write.
     pub version: Version,
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     AgentId, Attachment, Category, Channel, CustomFields, CustomerId, DepartmentId, MessageBody,
-    Minutes, Priority, Resolution, ServiceName, ShortNote, Subject, TicketId, TicketType,
+    Minutes, Priority, Rating, Resolution, ServiceName, ShortNote, Subject, TicketId, TicketType,
 };
 
 /// A request to open a ticket.
@@ -170,6 +170,26 @@ pub enum Command {
         /// The ticket that lives on.
         target: TicketId,
     },
+    /// The customer rates a ticket closed as solved, once (1–5 and a comment).
+    RateSatisfaction {
+        /// The score.
+        score: Rating,
+        /// What they say.
+        comment: Option<ShortNote>,
+    },
+    /// The customer asks to raise the priority, with a reason (seed 002).
+    RequestPriority {
+        /// The priority asked for (above the current one).
+        priority: Priority,
+        /// Why.
+        reason: ShortNote,
+    },
+    /// An agent approves (raising the priority, within the priority rules) or declines the
+    /// customer's priority request.
+    DecidePriorityRequest {
+        /// Whether to grant it.
+        approve: bool,
+    },
     /// Log time spent (seed 002).
     LogTime {
         /// How long.
@@ -207,6 +227,9 @@ pub enum CommandKind {
     LogTime,
     AutoClose,
     RunDue,
+    RateSatisfaction,
+    RequestPriority,
+    DecidePriorityRequest,
 }
 
 impl std::fmt::Display for CommandKind {
@@ -233,6 +256,9 @@ impl std::fmt::Display for CommandKind {
             CommandKind::LogTime => "log time on",
             CommandKind::AutoClose => "auto-close",
             CommandKind::RunDue => "run the timers of",
+            CommandKind::RateSatisfaction => "rate",
+            CommandKind::RequestPriority => "ask for a priority on",
+            CommandKind::DecidePriorityRequest => "decide the priority request of",
         })
     }
 }
@@ -259,6 +285,9 @@ impl Command {
             Command::LinkToMaster { .. } => CommandKind::LinkToMaster,
             Command::MergeInto { .. } => CommandKind::MergeInto,
             Command::LogTime { .. } => CommandKind::LogTime,
+            Command::RateSatisfaction { .. } => CommandKind::RateSatisfaction,
+            Command::RequestPriority { .. } => CommandKind::RequestPriority,
+            Command::DecidePriorityRequest { .. } => CommandKind::DecidePriorityRequest,
         }
     }
 }

@@ -143,6 +143,8 @@ pub fn decide_create(
         waiting_since: None,
         timers: Default::default(),
         next_due_at: None,
+        satisfaction: None,
+        priority_request: None,
         version: Version::FIRST,
     };
     let created = Activity {

@@ -65,7 +65,10 @@ pub fn required_permission(kind: CommandKind) -> Permission {
         K::Reply | K::AskCustomer | K::PutOnHold | K::Create => Permission::Reply,
         K::AddNote | K::LogTime => Permission::Note,
         K::Assign | K::MoveToDepartment => Permission::Assign,
-        K::ChangePriority => Permission::ChangePriority,
+        K::ChangePriority | K::DecidePriorityRequest | K::RequestPriority => {
+            Permission::ChangePriority
+        }
+        K::RateSatisfaction => Permission::Read,
         K::SetType | K::SetCategories | K::SetService | K::SetCustomFields | K::LinkToMaster => {
             Permission::Edit
         }
@@ -83,6 +86,16 @@ fn authorize(ticket: &Ticket, command: &Command, ctx: &Context<'_>) -> Result<()
     let kind = command.kind();
     match ctx.actor {
         Actor::System => Ok(()),
+        _ if matches!(
+            command,
+            Command::RateSatisfaction { .. } | Command::RequestPriority { .. }
+        ) =>
+        {
+            match ctx.actor {
+                Actor::Customer(_) => Ok(()),
+                _ => Err(Error::forbidden(ForbiddenReason::CustomersOnly)),
+            }
+        }
         Actor::Customer(_) => match command {
             Command::Reply { .. } | Command::ConfirmResolution => Ok(()),
             Command::Reopen if ticket.status == Status::Resolved => Ok(()),
@@ -238,6 +251,26 @@ pub(super) fn change_status(t: &mut Ticket, to: Status, now: DateTime<Utc>) -> O
     Some(Change::StatusChanged { from, to })
 }
 
+/// The priority rules hold for every way a priority changes: above the customer's cap only
+/// with [`Permission::RaisePriority`] (seed 004).
+fn check_priority_cap(
+    ticket: &Ticket,
+    priority: crate::domain::Priority,
+    ctx: &Context<'_>,
+) -> Result<()> {
+    let cap = ctx.priority_policy.ceiling(ctx.customer);
+    let may_raise = match ctx.actor {
+        Actor::Agent(_) => ctx
+            .agent
+            .is_some_and(|a| a.can(Permission::RaisePriority, ticket.department)),
+        _ => true,
+    };
+    if priority > cap && !may_raise {
+        return Err(Error::forbidden(ForbiddenReason::PriorityAboveCap { cap }));
+    }
+    Ok(())
+}
+
 /// Checks a "come back to it then" instant: it must be in the future.
 fn check_until(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
     match until {
@@ -319,20 +352,70 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
             if priority == ticket.priority {
                 return Ok(Plan::NoChange);
             }
-            let cap = ctx.priority_policy.ceiling(ctx.customer);
-            let may_raise = match ctx.actor {
-                Actor::Agent(_) => ctx
-                    .agent
-                    .is_some_and(|a| a.can(Permission::RaisePriority, ticket.department)),
-                _ => true,
-            };
-            if priority > cap && !may_raise {
-                return Err(Error::forbidden(ForbiddenReason::PriorityAboveCap { cap }));
-            }
+            check_priority_cap(ticket, priority, ctx)?;
             d.ticket().priority = priority;
             d.event(Change::PriorityChanged {
                 from: ticket.priority,
                 to: priority,
+            });
+        }
+        Command::RateSatisfaction { score, comment } => {
+            if ticket.status != Status::Closed(Resolution::Solved) {
+                return Err(Error::InvalidTransition {
+                    from: ticket.status,
+                    command: kind,
+                });
+            }
+            if ticket.satisfaction.is_some() {
+                return Err(Error::Conflict {
+                    entity: crate::error::Entity::Ticket,
+                    kind: crate::error::ConflictKind::Duplicate {
+                        field: "satisfaction".into(),
+                    },
+                });
+            }
+            d.ticket().satisfaction = Some(crate::domain::Satisfaction {
+                score,
+                comment: comment.clone(),
+                at: ctx.now,
+            });
+            d.event(Change::SatisfactionRated { score, comment });
+        }
+        Command::RequestPriority { priority, reason } => {
+            d.target(Step::Edit)?;
+            if priority <= ticket.priority {
+                return Err(Error::validation(
+                    "priority",
+                    "ask for a priority above the current one",
+                ));
+            }
+            d.ticket().priority_request = Some(crate::domain::PriorityRequest {
+                priority,
+                reason: reason.clone(),
+                at: ctx.now,
+            });
+            d.event(Change::PriorityRequested { priority, reason });
+        }
+        Command::DecidePriorityRequest { approve } => {
+            d.target(Step::Edit)?;
+            let Some(request) = ticket.priority_request.clone() else {
+                return Err(Error::validation(
+                    "priority_request",
+                    "the ticket has no priority request to decide",
+                ));
+            };
+            d.ticket().priority_request = None;
+            if approve && request.priority > ticket.priority {
+                check_priority_cap(ticket, request.priority, ctx)?;
+                d.ticket().priority = request.priority;
+                d.event(Change::PriorityChanged {
+                    from: ticket.priority,
+                    to: request.priority,
+                });
+            }
+            d.event(Change::PriorityRequestDecided {
+                priority: request.priority,
+                approved: approve,
             });
         }
         Command::MoveToDepartment { department } => {

@@ -104,6 +104,18 @@ pub fn render_history(
                 "warned the customer: closes automatically at {}",
                 closes_at.format("%Y-%m-%d %H:%M UTC")
             ),
+            Change::SatisfactionRated { score, comment } => format!(
+                "rated {}/5{}",
+                score.get(),
+                comment.as_ref().map_or(String::new(), |c| format!(": {c}"))
+            ),
+            Change::PriorityRequested { priority, reason } => {
+                format!("asked for priority {priority}: {reason}")
+            }
+            Change::PriorityRequestDecided { priority, approved } => format!(
+                "{} the request for priority {priority}",
+                if *approved { "approved" } else { "declined" }
+            ),
             Change::TimeLogged {
                 minutes, billable, ..
             } => format!(

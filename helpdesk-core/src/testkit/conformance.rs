@@ -2843,3 +2843,182 @@ pub async fn search_results_rank_subject_matches_first(store: Arc<dyn Store>) {
         [newest.id, both.id, one.id, body_only.id]
     );
 }
+
+// Satisfaction and priority requests ---------------------------------------------------------
+
+pub async fn customers_rate_solved_tickets_once(store: Arc<dyn Store>) {
+    use crate::domain::Rating;
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Slow").await;
+    let (ana, ivan) = (Actor::Customer(f.ana.id), Actor::Agent(f.ivan.id));
+    let rate = |score| Command::RateSatisfaction {
+        score: Rating::new(score).unwrap(),
+        comment: Some(ShortNote::parse("Mulțumesc, rapid!").unwrap()),
+    };
+    assert!(matches!(
+        f.desk.execute(ana, t.id, rate(5)).await,
+        Err(Error::InvalidTransition { .. })
+    ));
+    f.desk
+        .execute(
+            ivan,
+            t.id,
+            Command::Resolve {
+                body: Some(body("Fixed")),
+            },
+        )
+        .await
+        .unwrap();
+    f.desk
+        .execute(ana, t.id, Command::ConfirmResolution)
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.desk.execute(ivan, t.id, rate(1)).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::CustomersOnly
+        })
+    ));
+    let rated = changed(f.desk.execute(ana, t.id, rate(5)).await.unwrap());
+    let satisfaction = rated.satisfaction.clone().unwrap();
+    assert_eq!(satisfaction.score.get(), 5);
+    assert_eq!(store.ticket(t.id).await.unwrap().unwrap(), rated);
+    let before = snapshot(store.as_ref(), &rated).await;
+    assert!(matches!(
+        f.desk.execute(ana, t.id, rate(1)).await,
+        Err(Error::Conflict {
+            kind: ConflictKind::Duplicate { .. },
+            ..
+        })
+    ));
+    assert_eq!(snapshot(store.as_ref(), &rated).await, before);
+    let history = f.desk.history(ana, t.id).await.unwrap();
+    assert!(history.iter().any(|e| matches!(
+        &e.change,
+        Change::SatisfactionRated { score, .. } if score.get() == 5
+    )));
+    assert!(Rating::new(0).is_err() && Rating::new(6).is_err());
+    // Closed unsolved: nothing to rate.
+    let u = f.open(&f.ana, "Other").await;
+    f.desk
+        .execute(
+            ivan,
+            u.id,
+            Command::Close {
+                resolution: Resolution::Unsolved,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.desk.execute(ana, u.id, rate(3)).await,
+        Err(Error::InvalidTransition { .. })
+    ));
+}
+
+pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Office down").await;
+    let (ana, ivan, boss) = (
+        Actor::Customer(f.ana.id),
+        Actor::Agent(f.ivan.id),
+        Actor::Agent(f.boss.id),
+    );
+    let ask = |p| Command::RequestPriority {
+        priority: p,
+        reason: ShortNote::parse("Весь офис без связи").unwrap(),
+    };
+    assert!(matches!(
+        f.desk.execute(ana, t.id, ask(Priority::Low)).await,
+        Err(Error::Validation(_))
+    ));
+    assert!(matches!(
+        f.desk.execute(ivan, t.id, ask(Priority::High)).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::CustomersOnly
+        })
+    ));
+    let asked = changed(
+        f.desk
+            .execute(ana, t.id, ask(Priority::Urgent))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        asked.priority_request.as_ref().map(|r| r.priority),
+        Some(Priority::Urgent)
+    );
+    assert_eq!(
+        asked.priority,
+        Priority::Normal,
+        "asking changes nothing by itself"
+    );
+    // An agent without RaisePriority cannot lift an individual above Normal.
+    let before = snapshot(store.as_ref(), &asked).await;
+    let err = f
+        .desk
+        .execute(ivan, t.id, Command::DecidePriorityRequest { approve: true })
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::PriorityAboveCap {
+                cap: Priority::Normal
+            }
+        }
+    ));
+    assert_eq!(snapshot(store.as_ref(), &asked).await, before);
+    let approved = changed(
+        f.desk
+            .execute(boss, t.id, Command::DecidePriorityRequest { approve: true })
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (approved.priority, approved.priority_request.clone()),
+        (Priority::Urgent, None)
+    );
+    // Declining leaves the priority alone; both are in the history the customer sees.
+    let u = f.open(&f.ana, "Printer").await;
+    f.desk
+        .execute(ana, u.id, ask(Priority::High))
+        .await
+        .unwrap();
+    let declined = changed(
+        f.desk
+            .execute(
+                ivan,
+                u.id,
+                Command::DecidePriorityRequest { approve: false },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (declined.priority, declined.priority_request.clone()),
+        (Priority::Normal, None)
+    );
+    assert!(matches!(
+        f.desk
+            .execute(ivan, u.id, Command::DecidePriorityRequest { approve: true })
+            .await,
+        Err(Error::Validation(_))
+    ));
+    let kinds: Vec<_> = f
+        .desk
+        .history(ana, t.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.change.kind())
+        .collect();
+    assert_eq!(
+        &kinds[kinds.len() - 3..],
+        [
+            "priority_requested",
+            "priority_changed",
+            "priority_request_decided"
+        ]
+    );
+}

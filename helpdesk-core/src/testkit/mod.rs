@@ -74,6 +74,8 @@ macro_rules! conformance_suite {
             knowledge_base_search_suggestions_and_votes,
             saved_searches_are_per_agent_and_run_their_filter,
             search_results_rank_subject_matches_first,
+            customers_rate_solved_tickets_once,
+            priority_requests_are_decided_within_the_priority_rules,
         );
     };
     (@tests $make_store:path; $($name:ident),* $(,)?) => {

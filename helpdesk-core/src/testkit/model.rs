@@ -69,6 +69,9 @@ enum Cmd {
     Merge(usize),
     Link(Option<usize>),
     LogTime(bool),
+    Rate(u8),
+    AskPriority(usize),
+    DecidePriority(bool),
 }
 
 fn cmd() -> impl Strategy<Value = Cmd> {
@@ -87,6 +90,9 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         1 => (0..8usize).prop_map(Cmd::Merge),
         1 => proptest::option::of(0..8usize).prop_map(Cmd::Link),
         1 => any::<bool>().prop_map(Cmd::LogTime),
+        1 => (1u8..=5).prop_map(Cmd::Rate),
+        1 => (0..4usize).prop_map(Cmd::AskPriority),
+        1 => any::<bool>().prop_map(Cmd::DecidePriority),
     ]
 }
 
@@ -171,6 +177,10 @@ impl Side {
             t.waiting_since.map(|w| w.timestamp()),
             t.next_due_at.map(|d| d.timestamp()),
             t.timers,
+        ) + &format!(
+            " sat={:?} req={:?}",
+            t.satisfaction.as_ref().map(|s| s.score),
+            t.priority_request.as_ref().map(|r| r.priority)
         )
     }
 
@@ -265,6 +275,15 @@ impl Side {
                     None => None,
                 },
             },
+            Cmd::Rate(score) => Command::RateSatisfaction {
+                score: crate::domain::Rating::new(*score).unwrap(),
+                comment: None,
+            },
+            Cmd::AskPriority(p) => Command::RequestPriority {
+                priority: Priority::ALL[*p % 4],
+                reason: ShortNote::parse("please").unwrap(),
+            },
+            Cmd::DecidePriority(approve) => Command::DecidePriorityRequest { approve: *approve },
             Cmd::LogTime(billable) => Command::LogTime {
                 minutes: Minutes::new(5).unwrap(),
                 billable: *billable,

@@ -203,6 +203,8 @@ pub fn ticket(number: TicketNumber, department: DepartmentId, customer: Customer
         waiting_since: None,
         timers: Timers::default(),
         next_due_at: None,
+        satisfaction: None,
+        priority_request: None,
         version: Version::FIRST,
     }
 }
@@ -243,6 +245,16 @@ pub fn full_ticket(
         waiting_since: Some(at + Duration::seconds(4)),
         timers: full_timers(at),
         next_due_at: full_timers(at).next_due_at(),
+        satisfaction: Some(crate::domain::Satisfaction {
+            score: crate::domain::Rating::new(4).expect("a valid rating"),
+            comment: Some(ShortNote::parse("Быстро, mulțumesc — خیلی خوب \"ok\"").expect("a note")),
+            at: at + Duration::seconds(5),
+        }),
+        priority_request: Some(crate::domain::PriorityRequest {
+            priority: Priority::Urgent,
+            reason: ShortNote::parse("Офис стоит; biroul nu merge").expect("a note"),
+            at: at + Duration::seconds(6),
+        }),
         version: Version::new(41),
         ..ticket(number, department, customer)
     }
