@@ -27,6 +27,10 @@ pub enum Entity {
     Article,
     /// A saved search.
     SavedSearch,
+    /// A ticket template.
+    Template,
+    /// A canned response.
+    CannedResponse,
 }
 
 impl std::fmt::Display for Entity {
@@ -38,6 +42,8 @@ impl std::fmt::Display for Entity {
             Entity::Customer => "customer",
             Entity::Article => "article",
             Entity::SavedSearch => "saved search",
+            Entity::Template => "ticket template",
+            Entity::CannedResponse => "canned response",
         })
     }
 }

@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::clock::to_micros;
 use helpdesk_core::domain::{
-    Agent, AgentId, Article, ArticleId, ArticleStatus, Customer, CustomerId, Department,
-    DepartmentId, Email, Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId,
-    TimeEntry, Version,
+    Agent, AgentId, Article, ArticleId, ArticleStatus, CannedResponse, Customer, CustomerId,
+    Department, DepartmentId, Email, Language, Message, SavedSearch, SavedSearchId, TemplateId,
+    Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry, Version,
 };
 use helpdesk_core::error::{ConflictKind, Entity};
 use helpdesk_core::search::{
@@ -26,8 +26,8 @@ use crate::PostgresStore;
 use crate::error::{self, duplicate, duplicate_of};
 use crate::rows::{
     self, CategoryColumns, EventColumns, MessageColumns, TimeEntryColumns, agent_columns,
-    article_columns, customer_columns, department_columns, event_columns, message_columns,
-    saved_search_columns, ticket_columns, time_entry_columns,
+    article_columns, canned_response_columns, customer_columns, department_columns, event_columns,
+    message_columns, saved_search_columns, template_columns, ticket_columns, time_entry_columns,
 };
 use crate::search::{self, FieldColumns};
 
@@ -336,6 +336,75 @@ impl Store for PostgresStore {
             .await
             .map_err(error::db)?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
+        rows::bind_template(sqlx::query(rows::PUT_TEMPLATE), template)?
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(())
+    }
+
+    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            template_columns!(),
+            " FROM templates WHERE id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(error::db)?
+        .map(|row| rows::template(&row))
+        .transpose()
+    }
+
+    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            template_columns!(),
+            " FROM templates ORDER BY name, id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(error::db)?
+        .iter()
+        .map(rows::template)
+        .collect()
+    }
+
+    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
+        rows::bind_canned_response(sqlx::query(rows::PUT_CANNED_RESPONSE), response)?
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(())
+    }
+
+    async fn canned_responses(
+        &self,
+        department: Option<DepartmentId>,
+        language: Option<Language>,
+    ) -> Result<Vec<CannedResponse>> {
+        // $1 NULL: every department; otherwise its own and those for every department.
+        // $2 NULL: every language.
+        sqlx::query(concat!(
+            "SELECT ",
+            canned_response_columns!(),
+            " FROM canned_responses \
+             WHERE ($1::uuid IS NULL OR department IS NULL OR department = $1) \
+             AND ($2::text IS NULL OR language = $2) \
+             ORDER BY name, id"
+        ))
+        .bind(department.map(|d| d.as_uuid()))
+        .bind(language.map(rows::language_text).transpose()?)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(error::db)?
+        .iter()
+        .map(rows::canned_response)
+        .collect()
     }
 
     async fn next_ticket_sequence(&self) -> Result<u64> {

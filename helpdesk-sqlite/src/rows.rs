@@ -10,11 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
     Actor, Address, Agent, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Attachment,
-    Category, Change, Channel, ContractNumber, CustomFields, Customer, CustomerId, CustomerKind,
-    Department, DepartmentId, Email, EventId, Language, Message, MessageBody, MessageId, Minutes,
-    Name, PermissionSet, Phone, Priority, PriorityRequest, Role, Satisfaction, SavedSearch,
-    SavedSearchId, ServiceName, ShortNote, Signature, Status, Subject, Ticket, TicketEvent,
-    TicketId, TicketNumber, TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
+    CannedResponse, CannedResponseId, Category, Change, Channel, ContractNumber, CustomFields,
+    Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId, FieldKey,
+    Language, Message, MessageBody, MessageId, Minutes, Name, PermissionSet, Phone, Priority,
+    PriorityRequest, Role, Satisfaction, SavedSearch, SavedSearchId, ServiceName, ShortNote,
+    Signature, Status, Subject, TemplateId, Ticket, TicketEvent, TicketId, TicketNumber,
+    TicketTemplate, TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::policy::FollowUpPolicy;
@@ -345,6 +346,95 @@ impl SavedSearchRow {
     }
 }
 
+/// A ticket template's columns.
+pub(crate) struct TemplateRow {
+    id: [u8; 16],
+    name: String,
+    ticket_type: String,
+    subject_prefix: Option<String>,
+    department: [u8; 16],
+    priority: Option<i16>,
+    categories: String,
+    required_fields: String,
+    body: String,
+    created_at: i64,
+}
+
+impl TemplateRow {
+    pub(crate) const UPSERT: &'static str = "
+        INSERT INTO templates (id, name, ticket_type, subject_prefix, department, priority,
+                               categories, required_fields, body, created_at)
+        VALUES (:id, :name, :ticket_type, :subject_prefix, :department, :priority,
+                :categories, :required_fields, :body, :created_at)
+        ON CONFLICT (id) DO UPDATE SET
+            name = excluded.name,
+            ticket_type = excluded.ticket_type,
+            subject_prefix = excluded.subject_prefix,
+            department = excluded.department,
+            priority = excluded.priority,
+            categories = excluded.categories,
+            required_fields = excluded.required_fields,
+            body = excluded.body,
+            created_at = excluded.created_at";
+
+    pub(crate) fn new(t: &TicketTemplate) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: blob(t.id.as_uuid()),
+            name: t.name.as_str().to_owned(),
+            ticket_type: t.ticket_type.as_str().to_owned(),
+            subject_prefix: t.subject_prefix.as_ref().map(|p| p.as_str().to_owned()),
+            department: blob(t.department.as_uuid()),
+            priority: t.priority.map(Priority::rank),
+            categories: json(&t.categories)?,
+            required_fields: json(&t.required_fields)?,
+            body: t.body.as_str().to_owned(),
+            created_at: micros(t.created_at),
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 10] {
+        bind!(self; id, name, ticket_type, subject_prefix, department, priority, categories,
+              required_fields, body, created_at)
+    }
+}
+
+/// A canned response's columns.
+pub(crate) struct CannedResponseRow {
+    id: [u8; 16],
+    department: Option<[u8; 16]>,
+    name: String,
+    language: &'static str,
+    body: String,
+    created_at: i64,
+}
+
+impl CannedResponseRow {
+    pub(crate) const UPSERT: &'static str = "
+        INSERT INTO canned_responses (id, department, name, language, body, created_at)
+        VALUES (:id, :department, :name, :language, :body, :created_at)
+        ON CONFLICT (id) DO UPDATE SET
+            department = excluded.department,
+            name = excluded.name,
+            language = excluded.language,
+            body = excluded.body,
+            created_at = excluded.created_at";
+
+    pub(crate) fn new(c: &CannedResponse) -> Self {
+        Self {
+            id: blob(c.id.as_uuid()),
+            department: c.department.map(|d| blob(d.as_uuid())),
+            name: c.name.as_str().to_owned(),
+            language: c.language.code(),
+            body: c.body.as_str().to_owned(),
+            created_at: micros(c.created_at),
+        }
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 6] {
+        bind!(self; id, department, name, language, body, created_at)
+    }
+}
+
 /// A ticket's columns (its categories live in `ticket_categories`).
 pub(crate) struct TicketRow {
     pub(crate) id: [u8; 16],
@@ -611,6 +701,14 @@ pub(crate) const ARTICLE_COLUMNS: &str = "
 /// The columns `read_saved_search` reads.
 pub(crate) const SAVED_SEARCH_COLUMNS: &str =
     "id, agent_id, name, query, filter, ticket_order, created_at";
+
+/// The columns `read_template` reads.
+pub(crate) const TEMPLATE_COLUMNS: &str = "
+    id, name, ticket_type, subject_prefix, department, priority, categories, required_fields,
+    body, created_at";
+
+/// The columns `read_canned_response` reads.
+pub(crate) const CANNED_RESPONSE_COLUMNS: &str = "id, department, name, language, body, created_at";
 
 /// The columns `read_ticket` reads, for `tickets t`: the categories as one JSON array.
 pub(crate) const TICKET_COLUMNS: &str = "
@@ -919,6 +1017,46 @@ pub(crate) fn read_saved_search(row: &Row<'_>) -> Result<SavedSearch, SqliteErro
         query: r.get("query")?,
         filter: r.json("filter")?,
         order: r.parse("ticket_order", ticket_order)?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+/// A ticket template from a row of [`TEMPLATE_COLUMNS`].
+pub(crate) fn read_template(row: &Row<'_>) -> Result<TicketTemplate, SqliteError> {
+    let r = Columns {
+        row,
+        table: "templates",
+    };
+    let priority: Option<i64> = r.get("priority")?;
+    Ok(TicketTemplate {
+        id: TemplateId::from_uuid(r.uuid("id")?),
+        name: r.parse("name", Name::parse)?,
+        ticket_type: r.parse("ticket_type", |s| s.parse::<TicketType>())?,
+        subject_prefix: r.parse_opt("subject_prefix", Name::parse)?,
+        department: DepartmentId::from_uuid(r.uuid("department")?),
+        priority: priority
+            .map(Priority::from_rank)
+            .transpose()
+            .map_err(|e| r.corrupt("priority", e))?,
+        categories: r.json::<BTreeSet<Category>>("categories")?,
+        required_fields: r.json::<Vec<FieldKey>>("required_fields")?,
+        body: r.parse("body", MessageBody::parse)?,
+        created_at: r.instant("created_at")?,
+    })
+}
+
+/// A canned response from a row of [`CANNED_RESPONSE_COLUMNS`].
+pub(crate) fn read_canned_response(row: &Row<'_>) -> Result<CannedResponse, SqliteError> {
+    let r = Columns {
+        row,
+        table: "canned_responses",
+    };
+    Ok(CannedResponse {
+        id: CannedResponseId::from_uuid(r.uuid("id")?),
+        department: r.uuid_opt("department")?.map(DepartmentId::from_uuid),
+        name: r.parse("name", Name::parse)?,
+        language: r.parse("language", |s| s.parse::<Language>())?,
+        body: r.parse("body", MessageBody::parse)?,
         created_at: r.instant("created_at")?,
     })
 }

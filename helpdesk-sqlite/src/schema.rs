@@ -16,6 +16,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0003_search.sql")),
         M::up(include_str!("../migrations/0004_directory_search_kb.sql")),
         M::up(include_str!("../migrations/0005_feedback.sql")),
+        M::up(include_str!("../migrations/0006_templates.sql")),
     ])
 }
 
@@ -42,7 +43,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 5);
+        assert_eq!(version, 6);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -232,6 +233,7 @@ mod tests {
             include_str!("../migrations/0003_search.sql"),
             include_str!("../migrations/0004_directory_search_kb.sql"),
             include_str!("../migrations/0005_feedback.sql"),
+            include_str!("../migrations/0006_templates.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

@@ -7,8 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
-    Agent, AgentId, Article, ArticleId, Customer, CustomerId, Department, DepartmentId, Email,
-    Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId, TimeEntry,
+    Agent, AgentId, Article, ArticleId, CannedResponse, Customer, CustomerId, Department,
+    DepartmentId, Email, Language, Message, SavedSearch, SavedSearchId, TemplateId, Ticket,
+    TicketEvent, TicketId, TicketTemplate, TimeEntry,
 };
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
@@ -18,11 +19,12 @@ use rusqlite::{Connection, OptionalExtension, Params, Row, TransactionBehavior, 
 use crate::connection::{self, Database};
 use crate::error::{Outcome, SqliteError, duplicate};
 use crate::rows::{
-    AGENT_COLUMNS, ARTICLE_COLUMNS, AgentRow, CUSTOMER_COLUMNS, CustomerRow, DEPARTMENT_COLUMNS,
-    DepartmentRow, EVENT_COLUMNS, MESSAGE_COLUMNS, SAVED_SEARCH_COLUMNS, SavedSearchRow,
-    TICKET_COLUMNS, TIME_ENTRY_COLUMNS, blob, read_agent, read_article, read_customer,
-    read_department, read_event, read_message, read_ranked_ticket, read_saved_search, read_ticket,
-    read_time_entry,
+    AGENT_COLUMNS, ARTICLE_COLUMNS, AgentRow, CANNED_RESPONSE_COLUMNS, CUSTOMER_COLUMNS,
+    CannedResponseRow, CustomerRow, DEPARTMENT_COLUMNS, DepartmentRow, EVENT_COLUMNS,
+    MESSAGE_COLUMNS, SAVED_SEARCH_COLUMNS, SavedSearchRow, TEMPLATE_COLUMNS, TICKET_COLUMNS,
+    TIME_ENTRY_COLUMNS, TemplateRow, blob, read_agent, read_article, read_canned_response,
+    read_customer, read_department, read_event, read_message, read_ranked_ticket,
+    read_saved_search, read_template, read_ticket, read_time_entry,
 };
 use crate::{commit, knowledge, query};
 
@@ -393,6 +395,63 @@ impl Store for SqliteStore {
                 .prepare_cached("DELETE FROM saved_searches WHERE id = ?1")?
                 .execute([blob(id.as_uuid())])?;
             Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
+        let row = TemplateRow::new(template).map_err(SqliteError::from)?;
+        self.write(move |conn| {
+            conn.prepare_cached(TemplateRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_template)
+        })
+        .await
+    }
+
+    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
+        self.read(|conn| {
+            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY name, id");
+            all(conn, &sql, [], read_template)
+        })
+        .await
+    }
+
+    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
+        let row = CannedResponseRow::new(response);
+        self.write(move |conn| {
+            conn.prepare_cached(CannedResponseRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn canned_responses(
+        &self,
+        department: Option<DepartmentId>,
+        language: Option<Language>,
+    ) -> Result<Vec<CannedResponse>> {
+        let department = department.map(|d| blob(d.as_uuid()));
+        let language = language.map(Language::code);
+        self.read(move |conn| {
+            // With a department: its own and those for every department (NULL); without one:
+            // all. `name` is compared bytewise (BINARY), as the memory store compares `str`s.
+            let sql = format!(
+                "SELECT {CANNED_RESPONSE_COLUMNS} FROM canned_responses
+                 WHERE (?1 IS NULL OR department = ?1 OR department IS NULL)
+                   AND (?2 IS NULL OR language = ?2)
+                 ORDER BY name, id"
+            );
+            all(conn, &sql, (department, language), read_canned_response)
         })
         .await
     }

@@ -86,3 +86,11 @@ id_type!(
     /// Identifies an agent's saved search.
     SavedSearchId
 );
+id_type!(
+    /// Identifies a ticket template.
+    TemplateId
+);
+id_type!(
+    /// Identifies a canned response.
+    CannedResponseId
+);

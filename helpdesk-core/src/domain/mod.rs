@@ -18,6 +18,7 @@ mod message;
 mod priority;
 mod saved_search;
 mod status;
+mod template;
 mod text;
 mod ticket;
 mod ticket_number;
@@ -36,13 +37,16 @@ pub use digits::{ascii_digit, ascii_digits, digits_only};
 pub use event::{Change, TicketEvent};
 pub use feedback::{PriorityRequest, Rating, Satisfaction};
 pub use ids::{
-    AgentId, ArticleId, CustomerId, DepartmentId, EventId, MessageId, SavedSearchId, TicketId,
-    TimeEntryId,
+    AgentId, ArticleId, CannedResponseId, CustomerId, DepartmentId, EventId, MessageId,
+    SavedSearchId, TemplateId, TicketId, TimeEntryId,
 };
 pub use message::{Attachment, Message, Visibility};
 pub use priority::Priority;
 pub use saved_search::SavedSearch;
 pub use status::{Language, Resolution, Status, StatusLabels};
+pub use template::{
+    CannedResponse, PLACEHOLDERS, TicketTemplate, check_placeholders, fill_placeholders,
+};
 pub use text::{
     Address, ArticleTitle, Category, ContractNumber, MessageBody, Name, ServiceName, ShortNote,
     Signature, Subject,

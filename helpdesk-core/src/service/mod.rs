@@ -8,6 +8,7 @@ mod history_text;
 mod knowledge;
 mod reads;
 mod saved_searches;
+mod templates;
 mod tickets;
 mod timers;
 
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 pub use directory::{NewAgent, NewCustomer};
 pub use knowledge::ArticleDraft;
+pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Outcome};
 pub use timers::{DueReport, WaitingTime};
 

@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::{Page, PageRequest, Store, TicketFilter, WriteBatch};
 use crate::domain::{
-    Agent, AgentId, Article, ArticleId, Customer, CustomerId, Department, DepartmentId, Email,
-    Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId, TimeEntry,
+    Agent, AgentId, Article, ArticleId, CannedResponse, CannedResponseId, Customer, CustomerId,
+    Department, DepartmentId, Email, Language, Message, SavedSearch, SavedSearchId, TemplateId,
+    Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry,
 };
 use crate::error::{ConflictKind, Entity, Error, Result};
 use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
@@ -40,6 +41,8 @@ struct Inner {
     time_entries: HashMap<TicketId, Vec<TimeEntry>>,
     articles: BTreeMap<ArticleId, Article>,
     saved_searches: BTreeMap<SavedSearchId, SavedSearch>,
+    templates: BTreeMap<TemplateId, TicketTemplate>,
+    canned: BTreeMap<CannedResponseId, CannedResponse>,
 }
 
 fn duplicate(entity: Entity, field: &'static str) -> Error {
@@ -287,6 +290,43 @@ impl Store for MemoryStore {
 
     async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
         Ok(self.lock().saved_searches.remove(&id).is_some())
+    }
+
+    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
+        self.lock().templates.insert(template.id, template.clone());
+        Ok(())
+    }
+
+    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
+        Ok(self.lock().templates.get(&id).cloned())
+    }
+
+    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
+        let mut all: Vec<_> = self.lock().templates.values().cloned().collect();
+        all.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+        Ok(all)
+    }
+
+    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
+        self.lock().canned.insert(response.id, response.clone());
+        Ok(())
+    }
+
+    async fn canned_responses(
+        &self,
+        department: Option<DepartmentId>,
+        language: Option<Language>,
+    ) -> Result<Vec<CannedResponse>> {
+        let mut found: Vec<_> = self
+            .lock()
+            .canned
+            .values()
+            .filter(|c| department.is_none_or(|d| c.department.is_none_or(|own| own == d)))
+            .filter(|c| language.is_none_or(|l| c.language == l))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+        Ok(found)
     }
 
     async fn next_ticket_sequence(&self) -> Result<u64> {

@@ -19,8 +19,9 @@ pub use query::{AssigneeFilter, Cursor, Page, PageRequest, TicketFilter, TicketO
 pub use write::{TicketWrite, WriteBatch};
 
 use crate::domain::{
-    Agent, AgentId, Article, ArticleId, Customer, CustomerId, Department, DepartmentId, Email,
-    Message, SavedSearch, SavedSearchId, Ticket, TicketEvent, TicketId, TimeEntry,
+    Agent, AgentId, Article, ArticleId, CannedResponse, Customer, CustomerId, Department,
+    DepartmentId, Email, Language, Message, SavedSearch, SavedSearchId, TemplateId, Ticket,
+    TicketEvent, TicketId, TicketTemplate, TimeEntry,
 };
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
@@ -88,6 +89,23 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>>;
     /// Deletes a saved search; whether it existed.
     async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool>;
+
+    /// Inserts or replaces a ticket template.
+    async fn put_template(&self, template: &TicketTemplate) -> Result<()>;
+    /// A ticket template by id.
+    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>>;
+    /// Every ticket template, by name then id.
+    async fn templates(&self) -> Result<Vec<TicketTemplate>>;
+
+    /// Inserts or replaces a canned response.
+    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()>;
+    /// Canned responses for `department` (its own and those for every department; all of
+    /// them when `None`) in `language` (any when `None`), by name then id.
+    async fn canned_responses(
+        &self,
+        department: Option<DepartmentId>,
+        language: Option<Language>,
+    ) -> Result<Vec<CannedResponse>>;
 
     /// The next value of the ticket number sequence: 1, 2, 3, ... Never the same value twice,
     /// also under concurrent callers; a value whose ticket is never written is a gap.

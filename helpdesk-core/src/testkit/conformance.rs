@@ -3022,3 +3022,242 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
         ]
     );
 }
+
+// Templates and canned responses -------------------------------------------------------------
+
+pub async fn ticket_templates_fill_in_and_refuse_missing_fields(store: Arc<dyn Store>) {
+    use crate::domain::{FieldKey, Name};
+    use crate::service::{FromTemplate, TemplateDraft};
+    let f = Fixture::new(store.clone()).await;
+    let admin = Actor::Agent(f.admin.id);
+    let line_down = f
+        .desk
+        .create_template(
+            admin,
+            TemplateDraft {
+                name: Name::parse("Телефон не работает").unwrap(),
+                ticket_type: TicketType::custom("line-down").unwrap(),
+                subject_prefix: Some(Name::parse("Нет связи").unwrap()),
+                department: f.support.id,
+                priority: Some(Priority::Urgent),
+                categories: [Category::parse("phone").unwrap()].into_iter().collect(),
+                required_fields: ["address", "failing_number", "callback_number"]
+                    .into_iter()
+                    .map(|k| FieldKey::parse(k).unwrap())
+                    .collect(),
+                body: body("Адрес: …\nНомер, который не работает: …\nНомер для связи: …"),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.template(line_down.id).await.unwrap().unwrap(),
+        line_down
+    );
+    assert_eq!(
+        f.desk.templates(Actor::Customer(f.ana.id)).await.unwrap(),
+        std::slice::from_ref(&line_down)
+    );
+    let ivan = Actor::Agent(f.ivan.id);
+    let input = |fields: CustomFields| FromTemplate {
+        customer: Some(f.reza.id),
+        subject: "Кольцевая 14".into(),
+        body: None,
+        custom_fields: fields,
+        channel: crate::domain::Channel::Phone,
+    };
+    let partial = CustomFields::new()
+        .with(
+            "address",
+            FieldValue::Text("ул. Кольцевая, д. 14, кв. 15".into()),
+        )
+        .unwrap();
+    let err = f
+        .desk
+        .open_from_template(ivan, line_down.id, input(partial.clone()))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Validation(v) => {
+            assert_eq!(v.field(), "custom_fields");
+            assert!(
+                v.message().contains("failing_number") && v.message().contains("callback_number"),
+                "{v}"
+            );
+            assert!(!v.message().contains("address"), "{v}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let all = partial
+        .with(
+            "failing_number",
+            FieldValue::Text("+7 495 123-45-67".into()),
+        )
+        .unwrap()
+        .with(
+            "callback_number",
+            FieldValue::Text("+7 912 555-01-02".into()),
+        )
+        .unwrap();
+    let t = f
+        .desk
+        .open_from_template(ivan, line_down.id, input(all))
+        .await
+        .unwrap();
+    assert_eq!(t.subject.as_str(), "Нет связи: Кольцевая 14");
+    assert_eq!(t.ticket_type.as_str(), "line-down");
+    assert_eq!(
+        t.priority,
+        Priority::Normal,
+        "the priority rules still decide for individuals"
+    );
+    assert!(t.categories.contains(&Category::parse("phone").unwrap()));
+    assert_eq!(t.channel, crate::domain::Channel::Phone);
+    assert!(
+        f.desk.thread(ivan, t.id).await.unwrap()[0]
+            .body
+            .as_str()
+            .starts_with("Адрес:")
+    );
+    assert!(matches!(
+        f.desk
+            .create_template(ivan, template_draft_like(&line_down))
+            .await,
+        Err(Error::Forbidden { .. })
+    ));
+}
+
+fn template_draft_like(t: &crate::domain::TicketTemplate) -> crate::service::TemplateDraft {
+    crate::service::TemplateDraft {
+        name: t.name.clone(),
+        ticket_type: t.ticket_type.clone(),
+        subject_prefix: t.subject_prefix.clone(),
+        department: t.department,
+        priority: t.priority,
+        categories: t.categories.clone(),
+        required_fields: t.required_fields.clone(),
+        body: t.body.clone(),
+    }
+}
+
+pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Arc<dyn Store>) {
+    use crate::domain::{Language, Name};
+    let f = Fixture::new(store.clone()).await;
+    let ivan = Actor::Agent(f.ivan.id);
+    let t = f.open(&f.ana, "Parola").await;
+    let ro = f
+        .desk
+        .create_canned_response(
+            ivan,
+            Some(f.support.id),
+            Name::parse("Resetare parolă").unwrap(),
+            Language::Romanian,
+            body("Bună ziua, {{customer_name}}! Tichetul #{{ticket_number}}: {{ticket_link}}\n{{agent_name}}"),
+        )
+        .await
+        .unwrap();
+    let general = f
+        .desk
+        .create_canned_response(
+            ivan,
+            None,
+            Name::parse("Спасибо").unwrap(),
+            Language::Russian,
+            body("Спасибо, {{customer_name}}!"),
+        )
+        .await
+        .unwrap();
+    let _billing = f
+        .desk
+        .create_canned_response(
+            Actor::System,
+            Some(f.billing.id),
+            Name::parse("Factură").unwrap(),
+            Language::Romanian,
+            body("Factura pentru {{customer_name}}"),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.desk
+            .create_canned_response(
+                ivan,
+                None,
+                Name::parse("x").unwrap(),
+                Language::English,
+                body("{{password}}")
+            )
+            .await,
+        Err(Error::Validation(_))
+    ));
+    let names = |v: Vec<crate::domain::CannedResponse>| {
+        v.into_iter()
+            .map(|c| c.name.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(
+            f.desk
+                .canned_responses(ivan, Some(f.support.id), None)
+                .await
+                .unwrap()
+        ),
+        ["Resetare parolă", "Спасибо"]
+    );
+    assert_eq!(
+        names(
+            f.desk
+                .canned_responses(ivan, Some(f.support.id), Some(Language::Romanian))
+                .await
+                .unwrap()
+        ),
+        ["Resetare parolă"]
+    );
+    assert_eq!(
+        names(
+            f.desk
+                .canned_responses(ivan, None, Some(Language::Romanian))
+                .await
+                .unwrap()
+        ),
+        ["Factură", "Resetare parolă"]
+    );
+    let text = f
+        .desk
+        .fill_canned_response(ivan, ro.id, t.id, "https://desk.example/t/")
+        .await
+        .unwrap();
+    let short = t.number.short();
+    assert_eq!(
+        text.as_str(),
+        format!(
+            "Bună ziua, Ana Popescu! Tichetul #{short}: https://desk.example/t/{short}\nИван Петров"
+        )
+    );
+    // Sent as a reply, it gets the signature once.
+    f.desk
+        .execute(
+            ivan,
+            t.id,
+            Command::Reply {
+                body: text,
+                attachments: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let sent = f.desk.thread(ivan, t.id).await.unwrap().pop().unwrap();
+    assert_eq!(sent.body.as_str().matches("Иван, техподдержка").count(), 1);
+    assert!(
+        f.desk
+            .fill_canned_response(ivan, general.id, t.id, "")
+            .await
+            .is_ok()
+    );
+    assert!(matches!(
+        f.desk
+            .canned_responses(Actor::Customer(f.ana.id), None, None)
+            .await,
+        Err(Error::Forbidden { .. })
+    ));
+}

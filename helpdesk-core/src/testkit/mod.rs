@@ -76,6 +76,8 @@ macro_rules! conformance_suite {
             search_results_rank_subject_matches_first,
             customers_rate_solved_tickets_once,
             priority_requests_are_decided_within_the_priority_rules,
+            ticket_templates_fill_in_and_refuse_missing_fields,
+            canned_responses_fill_placeholders_and_keep_one_signature,
         );
     };
     (@tests $make_store:path; $($name:ident),* $(,)?) => {

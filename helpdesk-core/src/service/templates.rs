@@ -1,0 +1,203 @@
+//! Ticket templates and canned responses: what operators start from.
+
+use std::collections::BTreeSet;
+
+use super::Helpdesk;
+use crate::domain::{
+    Actor, CannedResponse, CannedResponseId, Category, Channel, CustomFields, CustomerId,
+    DepartmentId, FieldKey, Language, MessageBody, Name, Priority, Subject, TemplateId, Ticket,
+    TicketId, TicketTemplate, TicketType, check_placeholders, fill_placeholders,
+};
+use crate::error::{Entity, Error, Result};
+use crate::machine::NewTicket;
+use crate::store::StoreExt;
+
+/// What a template is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateDraft {
+    /// Its name.
+    pub name: Name,
+    /// The request type.
+    pub ticket_type: TicketType,
+    /// Put before the subject, with a colon.
+    pub subject_prefix: Option<Name>,
+    /// Where its tickets go.
+    pub department: DepartmentId,
+    /// The priority asked for.
+    pub priority: Option<Priority>,
+    /// Categories its tickets get.
+    pub categories: BTreeSet<Category>,
+    /// Custom fields that must be filled in.
+    pub required_fields: Vec<FieldKey>,
+    /// The text an operator starts from.
+    pub body: MessageBody,
+}
+
+/// A ticket to open from a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromTemplate {
+    /// The customer it is for (customers may leave it empty).
+    pub customer: Option<CustomerId>,
+    /// The subject, after the template's prefix.
+    pub subject: String,
+    /// The text; the template's body when `None`.
+    pub body: Option<MessageBody>,
+    /// The custom fields, including every required one.
+    pub custom_fields: CustomFields,
+    /// How it came in.
+    pub channel: Channel,
+}
+
+impl Helpdesk {
+    /// Adds a ticket template (admins).
+    pub async fn create_template(
+        &self,
+        actor: Actor,
+        draft: TemplateDraft,
+    ) -> Result<TicketTemplate> {
+        self.require_admin(actor).await?;
+        self.store.require_department(draft.department).await?;
+        let template = TicketTemplate {
+            id: TemplateId::new(),
+            name: draft.name,
+            ticket_type: draft.ticket_type,
+            subject_prefix: draft.subject_prefix,
+            department: draft.department,
+            priority: draft.priority,
+            categories: draft.categories,
+            required_fields: draft.required_fields,
+            body: draft.body,
+            created_at: self.now(),
+        };
+        self.store.put_template(&template).await?;
+        Ok(template)
+    }
+
+    /// Every template (anyone who may use the desk).
+    pub async fn templates(&self, actor: Actor) -> Result<Vec<TicketTemplate>> {
+        self.principal(actor).await?;
+        self.store.templates().await
+    }
+
+    /// Opens a ticket from a template: its prefix, department, type, priority and categories,
+    /// and every required custom field filled in, or a validation error that names the
+    /// missing ones.
+    pub async fn open_from_template(
+        &self,
+        actor: Actor,
+        template: TemplateId,
+        input: FromTemplate,
+    ) -> Result<Ticket> {
+        self.principal(actor).await?;
+        let template = self
+            .store
+            .template(template)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Template, template))?;
+        let missing: Vec<&str> = template
+            .required_fields
+            .iter()
+            .filter(|k| input.custom_fields.get(k.as_str()).is_none())
+            .map(FieldKey::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::validation(
+                "custom_fields",
+                format!("required for \"{}\": {}", template.name, missing.join(", ")),
+            ));
+        }
+        let subject = match &template.subject_prefix {
+            Some(prefix) => format!("{prefix}: {}", input.subject.trim()),
+            None => input.subject,
+        };
+        let mut new = NewTicket::new(
+            Subject::parse(subject)?,
+            input.body.unwrap_or(template.body),
+            template.department,
+        );
+        new.customer = input.customer;
+        new.priority = template.priority;
+        new.ticket_type = template.ticket_type;
+        new.categories = template.categories;
+        new.custom_fields = input.custom_fields;
+        new.channel = input.channel;
+        self.open_ticket(actor, new).await
+    }
+
+    /// Adds a canned response (agents and the system); its placeholders are checked.
+    pub async fn create_canned_response(
+        &self,
+        actor: Actor,
+        department: Option<DepartmentId>,
+        name: Name,
+        language: Language,
+        body: MessageBody,
+    ) -> Result<CannedResponse> {
+        self.require_staff(actor).await?;
+        if let Some(d) = department {
+            self.store.require_department(d).await?;
+        }
+        check_placeholders(body.as_str())?;
+        let response = CannedResponse {
+            id: CannedResponseId::new(),
+            department,
+            name,
+            language,
+            body,
+            created_at: self.now(),
+        };
+        self.store.put_canned_response(&response).await?;
+        Ok(response)
+    }
+
+    /// The canned responses for a department (its own and the general ones), in a language.
+    pub async fn canned_responses(
+        &self,
+        actor: Actor,
+        department: Option<DepartmentId>,
+        language: Option<Language>,
+    ) -> Result<Vec<CannedResponse>> {
+        self.require_staff(actor).await?;
+        self.store.canned_responses(department, language).await
+    }
+
+    /// A canned response filled in for a ticket: the customer's name, the ticket's short
+    /// number, the acting agent's name and `link_base` followed by the number. The agent's
+    /// signature is not part of it: it is appended once when the reply is sent.
+    pub async fn fill_canned_response(
+        &self,
+        actor: Actor,
+        response: CannedResponseId,
+        ticket: TicketId,
+        link_base: &str,
+    ) -> Result<MessageBody> {
+        let principal = self.require_staff(actor).await?;
+        let ticket = self.visible_ticket(&principal, ticket).await?;
+        let response = self
+            .store
+            .canned_responses(None, None)
+            .await?
+            .into_iter()
+            .find(|c| c.id == response && c.department.is_none_or(|d| d == ticket.department))
+            .ok_or_else(|| Error::not_found(Entity::CannedResponse, response))?;
+        let customer = match ticket.customer {
+            Some(id) => self.store.customer(id).await?.map(|c| c.name.to_string()),
+            None => None,
+        };
+        let agent = principal
+            .agent()
+            .map(|a| a.name.to_string())
+            .unwrap_or_default();
+        let link = format!("{link_base}{}", ticket.number.short());
+        let text = fill_placeholders(
+            response.body.as_str(),
+            &[
+                ("customer_name", customer.as_deref().unwrap_or("")),
+                ("ticket_number", ticket.number.short()),
+                ("agent_name", &agent),
+                ("ticket_link", &link),
+            ],
+        );
+        Ok(MessageBody::parse(text)?)
+    }
+}
