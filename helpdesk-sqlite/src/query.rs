@@ -392,7 +392,7 @@ mod plans {
     }
 
     /// The plan's steps for `sql` with `params`.
-    fn plan_of(q: &Query) -> Vec<String> {
+    pub(super) fn plan_of(q: &Query) -> Vec<String> {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         crate::schema::migrate(&mut conn).unwrap();
         let mut stmt = conn
@@ -514,15 +514,7 @@ mod search_plans {
     }
 
     fn plan(q: &Query) -> Vec<String> {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        crate::schema::migrate(&mut conn).unwrap();
-        let mut stmt = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", q.sql))
-            .unwrap();
-        stmt.query_map(rusqlite::params_from_iter(q.params.iter()), |r| r.get(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        super::plans::plan_of(q)
     }
 
     #[test]
