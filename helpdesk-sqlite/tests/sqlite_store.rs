@@ -691,8 +691,8 @@ async fn a_corrupt_stored_value_is_a_backend_error_with_its_cause() {
     assert!(source.downcast_ref::<ValidationError>().is_some());
 }
 
-#[tokio::test]
-async fn corrupt_timers_are_a_backend_error_naming_the_column() {
+/// A file database holding one ticket with every field set.
+async fn stored_full_ticket() -> (PathBuf, SqliteStore, Ticket) {
     let path = db_path();
     let store = SqliteStore::open(&path).await.unwrap();
     let t = full_ticket(
@@ -706,11 +706,11 @@ async fn corrupt_timers_are_a_backend_error_naming_the_column() {
         .await
         .unwrap();
     assert_eq!(store.ticket(t.id).await.unwrap(), Some(t.clone()));
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE tickets SET timers = '{\"clocks\": 3}'", [])
-        .unwrap();
+    (path, store, t)
+}
 
-    let err = store.ticket(t.id).await.unwrap_err();
+/// The table and column a read failed on, which must be a corrupt stored value.
+fn corrupt_column(err: Error) -> (&'static str, &'static str) {
     let Error::Backend { source } = err else {
         panic!("expected a backend error, got {err:?}");
     };
@@ -718,24 +718,23 @@ async fn corrupt_timers_are_a_backend_error_naming_the_column() {
     else {
         panic!("expected a corrupt value, got {source:?}");
     };
-    assert_eq!((*table, *column), ("tickets", "timers"));
+    (*table, *column)
+}
+
+#[tokio::test]
+async fn corrupt_timers_are_a_backend_error_naming_the_column() {
+    let (path, store, t) = stored_full_ticket().await;
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE tickets SET timers = '{\"clocks\": 3}'", [])
+        .unwrap();
+
+    let err = store.ticket(t.id).await.unwrap_err();
+    assert_eq!(corrupt_column(err), ("tickets", "timers"));
 }
 
 #[tokio::test]
 async fn corrupt_feedback_is_a_backend_error_naming_the_column() {
-    let path = db_path();
-    let store = SqliteStore::open(&path).await.unwrap();
-    let t = full_ticket(
-        number(1),
-        department("Support").id,
-        full_customer("Acme", "it@acme.example", "K-1").id,
-        full_agent("Иван", "ivan@desk.test", &[]).id,
-    );
-    store
-        .commit(WriteBatch::one(TicketWrite::create(t.clone())))
-        .await
-        .unwrap();
-    assert_eq!(store.ticket(t.id).await.unwrap(), Some(t.clone()));
+    let (path, store, t) = stored_full_ticket().await;
     let conn = rusqlite::Connection::open(&path).unwrap();
     for (column, bad) in [
         (
@@ -751,16 +750,7 @@ async fn corrupt_feedback_is_a_backend_error_naming_the_column() {
             .unwrap();
 
         let err = store.ticket(t.id).await.unwrap_err();
-        let Error::Backend { source } = err else {
-            panic!("expected a backend error, got {err:?}");
-        };
-        let Some(SqliteError::Corrupt {
-            table, column: c, ..
-        }) = source.downcast_ref::<SqliteError>()
-        else {
-            panic!("expected a corrupt value, got {source:?}");
-        };
-        assert_eq!((*table, *c), ("tickets", column));
+        assert_eq!(corrupt_column(err), ("tickets", column));
         conn.execute(&format!("UPDATE tickets SET {column} = ?1"), [original])
             .unwrap();
     }
