@@ -31,6 +31,12 @@ pub enum Entity {
     Template,
     /// A canned response.
     CannedResponse,
+    /// An in-app notification.
+    Notification,
+    /// An e-mail (in the outbox, or a Message-ID the desk knows).
+    Email,
+    /// An attachment or its content.
+    Attachment,
 }
 
 impl std::fmt::Display for Entity {
@@ -44,6 +50,9 @@ impl std::fmt::Display for Entity {
             Entity::SavedSearch => "saved search",
             Entity::Template => "ticket template",
             Entity::CannedResponse => "canned response",
+            Entity::Notification => "notification",
+            Entity::Email => "e-mail",
+            Entity::Attachment => "attachment",
         })
     }
 }
@@ -158,6 +167,61 @@ impl ValidationError {
     }
 }
 
+/// A deployment limit that input went over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// A file is larger than allowed.
+    FileSize {
+        /// The largest size allowed, in bytes.
+        max: u64,
+        /// The size given.
+        actual: u64,
+    },
+    /// A message has more attachments than allowed.
+    AttachmentCount {
+        /// The most allowed.
+        max: usize,
+        /// The number given.
+        actual: usize,
+    },
+    /// A file's content type is not allowed.
+    ContentType {
+        /// The type given.
+        content_type: String,
+    },
+}
+
+impl Limit {
+    /// A stable code: `too_large`, `too_many_attachments` or `unsupported_content_type`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Limit::FileSize { .. } => "too_large",
+            Limit::AttachmentCount { .. } => "too_many_attachments",
+            Limit::ContentType { .. } => "unsupported_content_type",
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::FileSize { max, actual } => {
+                write!(
+                    f,
+                    "a file of {actual} bytes is over the limit of {max} bytes"
+                )
+            }
+            Limit::AttachmentCount { max, actual } => {
+                write!(f, "{actual} attachments are more than the {max} allowed")
+            }
+            Limit::ContentType { content_type } => {
+                write!(f, "files of type {content_type} are not accepted")
+            }
+        }
+    }
+}
+
 /// Everything that can go wrong, by meaning.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -195,6 +259,13 @@ pub enum Error {
     /// The input is invalid.
     #[error(transparent)]
     Validation(#[from] ValidationError),
+    /// The input is over a deployment's limit (e.g. an attachment too large); nothing was
+    /// stored.
+    #[error("limit exceeded: {limit}")]
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+    },
     /// The storage backend failed.
     #[error("storage backend failed")]
     Backend {
@@ -241,6 +312,7 @@ impl Error {
             Error::InvalidTransition { .. } => "invalid_transition",
             Error::Forbidden { .. } => "forbidden",
             Error::Validation(_) => "validation",
+            Error::LimitExceeded { limit } => limit.code(),
             Error::Backend { .. } => "backend",
         }
     }

@@ -18,3 +18,11 @@ fn random_command_sequences_match_the_model() {
         Arc::new(MemoryStore::new()) as Arc<dyn Store>
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_memory_blob_store_keeps_the_blob_contract() {
+    helpdesk_core::testkit::blobs::blob_store_conformance(std::sync::Arc::new(
+        helpdesk_core::store::MemoryBlobStore::new(),
+    ))
+    .await;
+}

@@ -1195,9 +1195,7 @@ mod tests {
             };
             let tickets: Vec<Ticket> = (0..5000).map(ticket).collect();
             for chunk in tickets.chunks(500) {
-                let batch = WriteBatch {
-                    writes: chunk.iter().cloned().map(TicketWrite::create).collect(),
-                };
+                let batch = WriteBatch::of(chunk.iter().cloned().map(TicketWrite::create).collect());
                 store.commit(batch).await.unwrap();
             }
             sqlx::query("ANALYZE tickets")

@@ -157,20 +157,14 @@ async fn crossing_batches_conflict_instead_of_deadlocking() {
         let a = ticket(number(2 * round + 1), dept.id, ana.id);
         let b = ticket(number(2 * round + 2), dept.id, ana.id);
         store
-            .commit(WriteBatch {
-                writes: vec![create(&a), create(&b)],
-            })
+            .commit(WriteBatch::of(vec![create(&a), create(&b)]))
             .await
             .unwrap();
         let at = t0() + Duration::minutes(1);
         let write = |t: &Ticket| TicketWrite::update(t.version, changed(t, at, |_| {}));
         let batches = [
-            WriteBatch {
-                writes: vec![write(&a), write(&b)],
-            },
-            WriteBatch {
-                writes: vec![write(&b), write(&a)],
-            },
+            WriteBatch::of(vec![write(&a), write(&b)]),
+            WriteBatch::of(vec![write(&b), write(&a)]),
         ];
         let barrier = Arc::new(Barrier::new(2));
         let tasks: Vec<_> = batches
@@ -220,9 +214,7 @@ impl Pair {
         let b = ticket(number(2), dept.id, ana.id);
         let a2 = changed(&a, t0() + Duration::seconds(5), |t| t.status = Status::Open);
         // The same writes (ids and all) on both stores.
-        let first = WriteBatch {
-            writes: vec![create(&a), create(&b)],
-        };
+        let first = WriteBatch::of(vec![create(&a), create(&b)]);
         let update = TicketWrite::update(a.version, a2.clone())
             .with_time_entry(time_entry(
                 &a2,
@@ -285,9 +277,7 @@ async fn a_batch_whose_second_write_is_stale_leaves_nothing_behind() {
     let fresh_b = TicketWrite::update(p.b.version, changed(&p.b, at, |_| {}))
         .with_message(message(&p.b, "vanishes", Visibility::Public));
     let err = p
-        .commit(WriteBatch {
-            writes: vec![create(&c), fresh_b, stale_a],
-        })
+        .commit(WriteBatch::of(vec![create(&c), fresh_b, stale_a]))
         .await
         .unwrap_err();
     assert_eq!(describe(&err), "stale ticket 1 2");
@@ -321,9 +311,7 @@ async fn a_batch_whose_insert_takes_a_number_leaves_nothing_behind() {
     d.number =
         helpdesk_core::domain::TicketNumber::new(p.b.number.short(), p.b.number.short()).unwrap();
     let err = p
-        .commit(WriteBatch {
-            writes: vec![fresh_a, create(&d)],
-        })
+        .commit(WriteBatch::of(vec![fresh_a, create(&d)]))
         .await
         .unwrap_err();
     assert_eq!(describe(&err), "duplicate ticket number");
@@ -351,15 +339,11 @@ async fn batch_errors_are_the_references_in_write_order() {
 
     // A duplicate before a stale write is reported as the duplicate, and the other way round.
     let e = p
-        .commit(WriteBatch {
-            writes: vec![taken_number(), stale_a()],
-        })
+        .commit(WriteBatch::of(vec![taken_number(), stale_a()]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "duplicate ticket number");
     let e = p
-        .commit(WriteBatch {
-            writes: vec![stale_a(), taken_number()],
-        })
+        .commit(WriteBatch::of(vec![stale_a(), taken_number()]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "stale ticket 1 2");
     // Both the id and the number taken: the id is reported.
@@ -372,9 +356,7 @@ async fn batch_errors_are_the_references_in_write_order() {
     let mut y = ticket(number(31), dept, cust);
     y.number = x.number.clone();
     let e = p
-        .commit(WriteBatch {
-            writes: vec![create(&x), create(&y)],
-        })
+        .commit(WriteBatch::of(vec![create(&x), create(&y)]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "duplicate ticket number");
     // An update of a ticket that does not exist.
@@ -391,18 +373,14 @@ async fn batch_errors_are_the_references_in_write_order() {
     let a3 = changed(&p.a, at, |_| {});
     let a4 = changed(&a3, at, |_| {});
     let e = p
-        .commit(WriteBatch {
-            writes: vec![fresh_a(), TicketWrite::update(a3.version, a4)],
-        })
+        .commit(WriteBatch::of(vec![fresh_a(), TicketWrite::update(a3.version, a4)]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "invalid batch");
     let e = p
-        .commit(WriteBatch {
-            writes: vec![
+        .commit(WriteBatch::of(vec![
                 create(&z),
                 TicketWrite::update(z.version, changed(&z, at, |_| {})),
-            ],
-        })
+            ]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "invalid batch");
     // A number never changes; checked before the version, after existence.
@@ -417,15 +395,11 @@ async fn batch_errors_are_the_references_in_write_order() {
     stray.ticket_id = p.a.id;
     let stray_b = TicketWrite::update(p.b.version, changed(&p.b, at, |_| {})).with_message(stray);
     let e = p
-        .commit(WriteBatch {
-            writes: vec![taken_number(), stray_b.clone()],
-        })
+        .commit(WriteBatch::of(vec![taken_number(), stray_b.clone()]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "invalid ticket_id");
     let e = p
-        .commit(WriteBatch {
-            writes: vec![stray_b, taken_number()],
-        })
+        .commit(WriteBatch::of(vec![stray_b, taken_number()]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "invalid ticket_id");
     // And a good batch of an update and two creations goes through on both.
@@ -436,9 +410,7 @@ async fn batch_errors_are_the_references_in_write_order() {
     let mut a5 = changed(&p.a, at, |t| t.priority = Priority::Urgent);
     a5.categories
         .insert(helpdesk_core::domain::Category::parse("second").unwrap());
-    p.commit(WriteBatch {
-        writes: vec![create(&u), fresh_a_with(&a5, p.a.version), create(&v)],
-    })
+    p.commit(WriteBatch::of(vec![create(&u), fresh_a_with(&a5, p.a.version), create(&v)]))
     .await
     .unwrap();
     assert_eq!(p.pg.ticket(p.a.id).await.unwrap(), Some(a5));

@@ -224,9 +224,7 @@ async fn populate(
                 world.ticket(rng, sequence)
             })
             .collect();
-        let batch_writes = WriteBatch {
-            writes: batch.iter().map(create).collect(),
-        };
+        let batch_writes = WriteBatch::of(batch.iter().map(create).collect());
         store.commit(batch_writes.clone()).await.unwrap();
         reference.commit(batch_writes).await.unwrap();
         tickets.extend(batch);

@@ -290,9 +290,7 @@ async fn tickets_and_everything_on_them_round_trip() {
     for e in &entries {
         write = write.with_time_entry(e.clone());
     }
-    let batch = WriteBatch {
-        writes: vec![write, create(&plain), create(&counter)],
-    };
+    let batch = WriteBatch::of(vec![write, create(&plain), create(&counter)]);
     for s in [&store as &dyn Store, &memory] {
         s.commit(batch.clone()).await.unwrap();
     }

@@ -37,12 +37,10 @@ fn samples() -> Vec<String> {
 
 /// Writes `tickets` (each with its messages) to both stores.
 async fn write_both(pg: &PostgresStore, mem: &MemoryStore, writes: Vec<TicketWrite>) {
-    pg.commit(WriteBatch {
-        writes: writes.clone(),
-    })
+    pg.commit(WriteBatch::of(writes.clone()))
     .await
     .unwrap();
-    mem.commit(WriteBatch { writes }).await.unwrap();
+    mem.commit(WriteBatch::of(writes)).await.unwrap();
 }
 
 /// A ticket numbered `n` with `subject`, and a write creating it with `bodies` (odd ones are
@@ -562,9 +560,7 @@ async fn the_backfill_indexes_tickets_written_before_the_search_migration() {
         })
         .collect();
     for chunk in writes.chunks(250) {
-        pg.commit(WriteBatch {
-            writes: chunk.to_vec(),
-        })
+        pg.commit(WriteBatch::of(chunk.to_vec()))
         .await
         .unwrap();
     }

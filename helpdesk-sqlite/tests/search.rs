@@ -34,9 +34,7 @@ fn db_path() -> PathBuf {
 async fn commit(stores: &[&dyn Store], writes: Vec<TicketWrite>) {
     for store in stores {
         store
-            .commit(WriteBatch {
-                writes: writes.clone(),
-            })
+            .commit(WriteBatch::of(writes.clone()))
             .await
             .unwrap();
     }

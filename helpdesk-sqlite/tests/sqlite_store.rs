@@ -210,9 +210,7 @@ async fn every_record_reads_back_equal() {
     write.events = events.clone();
     write.time_entries = entries.clone();
     store
-        .commit(WriteBatch {
-            writes: vec![TicketWrite::create(plain.clone()), write],
-        })
+        .commit(WriteBatch::of(vec![TicketWrite::create(plain.clone()), write]))
         .await
         .unwrap();
 
@@ -311,8 +309,7 @@ async fn a_batch_with_a_stale_second_write_writes_nothing() {
             version: Version::new(3),
             ..c.clone()
         };
-        let batch = WriteBatch {
-            writes: vec![
+        let batch = WriteBatch::of(vec![
                 TicketWrite::create(b.clone()).with_message(full_message(
                     &b,
                     Actor::System,
@@ -321,8 +318,7 @@ async fn a_batch_with_a_stale_second_write_writes_nothing() {
                 )),
                 TicketWrite::update(Version::FIRST, changed.clone()),
                 TicketWrite::update(Version::new(2), stale),
-            ],
-        };
+            ]);
         let err = store.commit(batch).await.unwrap_err();
         assert_eq!(
             conflict_kind(err),
@@ -404,12 +400,10 @@ async fn taken_ids_and_numbers_conflict_and_write_nothing() {
                 ..ticket(number(3), d.id, CustomerId::new())
             };
             let err = store
-                .commit(WriteBatch {
-                    writes: vec![
+                .commit(WriteBatch::of(vec![
                         TicketWrite::create(fresh.clone()),
                         TicketWrite::create(other),
-                    ],
-                })
+                    ]))
                 .await
                 .unwrap_err();
             assert_eq!(conflict_kind(err), duplicate("number"));
@@ -422,9 +416,7 @@ async fn taken_ids_and_numbers_conflict_and_write_nothing() {
             ticket(number(4), d.id, CustomerId::new()),
         );
         let err = store
-            .commit(WriteBatch {
-                writes: vec![TicketWrite::create(x.clone()), TicketWrite::create(y)],
-            })
+            .commit(WriteBatch::of(vec![TicketWrite::create(x.clone()), TicketWrite::create(y)]))
             .await
             .unwrap_err();
         assert_eq!(conflict_kind(err), duplicate("number"));

@@ -94,3 +94,11 @@ id_type!(
     /// Identifies a canned response.
     CannedResponseId
 );
+id_type!(
+    /// Identifies an in-app notification.
+    NotificationId
+);
+id_type!(
+    /// Identifies an e-mail in the outbox.
+    OutboxId
+);

@@ -21,6 +21,7 @@ pub enum Visibility {
 #[serde(try_from = "AttachmentFields")]
 pub struct Attachment {
     file_name: String,
+    display_name: String,
     content_type: String,
     size: u64,
     sha256: String,
@@ -29,6 +30,8 @@ pub struct Attachment {
 #[derive(Deserialize)]
 struct AttachmentFields {
     file_name: String,
+    #[serde(default)]
+    display_name: Option<String>,
     content_type: String,
     size: u64,
     sha256: String,
@@ -37,7 +40,11 @@ struct AttachmentFields {
 impl TryFrom<AttachmentFields> for Attachment {
     type Error = ValidationError;
     fn try_from(f: AttachmentFields) -> Result<Self, Self::Error> {
-        Attachment::new(&f.file_name, &f.content_type, f.size, &f.sha256)
+        let mut attachment = Attachment::new(&f.file_name, &f.content_type, f.size, &f.sha256)?;
+        if let Some(display) = f.display_name {
+            attachment.display_name = display_name(&display, &attachment.file_name);
+        }
+        Ok(attachment)
     }
 }
 
@@ -90,15 +97,46 @@ impl Attachment {
         }
         Ok(Self {
             file_name: name.to_owned(),
+            display_name: name.to_owned(),
             content_type: ct,
             size,
             sha256: sha256.to_owned(),
         })
     }
 
-    /// The file name shown to people.
+    /// Metadata for a file as it was uploaded or mailed: its name is sanitised with
+    /// [`sanitize_file_name`] into [`file_name`](Self::file_name), and the name as sent (without
+    /// control characters) is kept for display.
+    ///
+    /// ```
+    /// use helpdesk_core::domain::Attachment;
+    /// let sha = "0".repeat(64);
+    /// let a = Attachment::from_upload("../../etc/passwd", "text/plain", 3, &sha).unwrap();
+    /// assert_eq!(a.file_name(), "passwd");
+    /// assert_eq!(a.display_name(), "../../etc/passwd");
+    /// ```
+    pub fn from_upload(
+        original_name: &str,
+        content_type: &str,
+        size: u64,
+        sha256: &str,
+    ) -> Result<Self, ValidationError> {
+        let safe = sanitize_file_name(original_name);
+        let mut attachment = Self::new(&safe, content_type, size, sha256)?;
+        attachment.display_name = display_name(original_name, &safe);
+        Ok(attachment)
+    }
+
+    /// The safe file name: no path separators, no `..`, no control characters; use it for
+    /// downloads and on disk.
     pub fn file_name(&self) -> &str {
         &self.file_name
+    }
+
+    /// The name as the sender gave it (control characters removed), to show to people
+    /// (escaped, like all user content).
+    pub fn display_name(&self) -> &str {
+        &self.display_name
     }
 
     /// The content type, e.g. `image/png`.
@@ -114,6 +152,48 @@ impl Attachment {
     /// The sha256 of the content, in lower-case hex: the blob's address.
     pub fn sha256(&self) -> &str {
         &self.sha256
+    }
+}
+
+/// A safe file name for `original`: its last path segment, without control characters,
+/// without `..`, trimmed of dots and spaces at either end, at most 255 characters;
+/// `attachment` when nothing is left.
+///
+/// ```
+/// use helpdesk_core::domain::sanitize_file_name;
+/// assert_eq!(sanitize_file_name("C:\\Users\\ana\\факт..ура.pdf"), "факт.ура.pdf");
+/// assert_eq!(sanitize_file_name("../.."), "attachment");
+/// ```
+pub fn sanitize_file_name(original: &str) -> String {
+    let last = original
+        .rsplit(['/', '\\'])
+        .find(|segment| !segment.trim().is_empty())
+        .unwrap_or("");
+    let mut name: String = last.chars().filter(|c| !c.is_control()).collect();
+    while name.contains("..") {
+        name = name.replace("..", ".");
+    }
+    let name = name.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    let name: String = name.chars().take(255).collect();
+    let name = name.trim_end_matches(|c: char| c == '.' || c.is_whitespace());
+    if name.is_empty() {
+        "attachment".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+fn display_name(original: &str, fallback: &str) -> String {
+    let shown: String = original
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(255)
+        .collect();
+    let shown = shown.trim();
+    if shown.is_empty() {
+        fallback.to_owned()
+    } else {
+        shown.to_owned()
     }
 }
 

@@ -14,7 +14,10 @@ mod digits;
 mod event;
 mod feedback;
 mod ids;
+mod mail_reference;
 mod message;
+mod notification;
+mod outbound_email;
 mod priority;
 mod saved_search;
 mod status;
@@ -38,9 +41,14 @@ pub use event::{Change, TicketEvent};
 pub use feedback::{PriorityRequest, Rating, Satisfaction};
 pub use ids::{
     AgentId, ArticleId, CannedResponseId, CustomerId, DepartmentId, EventId, MessageId,
-    SavedSearchId, TemplateId, TicketId, TimeEntryId,
+    NotificationId, OutboxId, SavedSearchId, TemplateId, TicketId, TimeEntryId,
 };
-pub use message::{Attachment, Message, Visibility};
+pub use mail_reference::MailReference;
+pub use message::{Attachment, Message, Visibility, sanitize_file_name};
+pub use notification::{
+    Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
+};
+pub use outbound_email::{Delivery, DeliveryOutcome, EmailKind, OutboundEmail};
 pub use priority::Priority;
 pub use saved_search::SavedSearch;
 pub use status::{Language, Resolution, Status, StatusLabels};

@@ -197,7 +197,7 @@ impl Helpdesk {
                     .first()
                     .map(|w| w.ticket.clone())
                     .expect("a plan writes at least the ticket");
-                self.store.commit(WriteBatch { writes }).await?;
+                self.store.commit(WriteBatch::of(writes)).await?;
                 Ok(Outcome::Changed(changed))
             }
             Plan::OpenFollowUp { body, attachments } => {

@@ -6,11 +6,13 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{Page, PageRequest, Store, TicketFilter, WriteBatch};
+use super::{NotificationStore, OutboxStore, Page, PageRequest, Store, TicketFilter, WriteBatch};
 use crate::domain::{
     Agent, AgentId, Article, ArticleId, CannedResponse, CannedResponseId, Customer, CustomerId,
-    Department, DepartmentId, Email, Language, Message, SavedSearch, SavedSearchId, TemplateId,
-    Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry,
+    Delivery, DeliveryOutcome, Department, DepartmentId, Email, Language, MailReference, Message,
+    Notification, NotificationId, NotificationState, OutboundEmail, OutboxId, Recipient,
+    SavedSearch, SavedSearchId, TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate,
+    TimeEntry,
 };
 use crate::error::{ConflictKind, Entity, Error, Result};
 use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
@@ -43,6 +45,9 @@ struct Inner {
     saved_searches: BTreeMap<SavedSearchId, SavedSearch>,
     templates: BTreeMap<TemplateId, TicketTemplate>,
     canned: BTreeMap<CannedResponseId, CannedResponse>,
+    notifications: BTreeMap<NotificationId, Notification>,
+    outbox: BTreeMap<OutboxId, OutboundEmail>,
+    mail_references: Vec<MailReference>,
 }
 
 fn duplicate(entity: Entity, field: &'static str) -> Error {
@@ -107,10 +112,37 @@ impl Inner {
                 }
             }
         }
+        let taken = batch
+            .outbox
+            .iter()
+            .any(|e| self.outbox.values().any(|o| o.message_id == e.message_id))
+            || batch.mail_references.iter().any(|r| {
+                self.mail_references
+                    .iter()
+                    .any(|m| m.message_id == r.message_id)
+            });
+        if taken {
+            return Err(duplicate(Entity::Email, "message_id"));
+        }
+        if batch
+            .notifications
+            .iter()
+            .any(|n| self.notifications.contains_key(&n.id))
+        {
+            return Err(duplicate(Entity::Notification, "id"));
+        }
+        if batch.outbox.iter().any(|e| self.outbox.contains_key(&e.id)) {
+            return Err(duplicate(Entity::Email, "id"));
+        }
         Ok(())
     }
 
     fn apply(&mut self, batch: WriteBatch) {
+        self.notifications
+            .extend(batch.notifications.into_iter().map(|n| (n.id, n)));
+        self.outbox
+            .extend(batch.outbox.into_iter().map(|e| (e.id, e)));
+        self.mail_references.extend(batch.mail_references);
         for write in batch.writes {
             let t = write.ticket;
             if write.expected.is_none() {
@@ -433,5 +465,148 @@ impl Store for MemoryStore {
             .get(&ticket)
             .cloned()
             .unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl NotificationStore for MemoryStore {
+    async fn notifications(
+        &self,
+        recipient: Recipient,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Notification>> {
+        let mut shown: Vec<Notification> = self
+            .lock()
+            .notifications
+            .values()
+            .filter(|n| n.recipient == recipient && n.is_active(now))
+            .cloned()
+            .collect();
+        shown.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        shown.truncate(limit as usize);
+        Ok(shown)
+    }
+
+    async fn notification(
+        &self,
+        recipient: Recipient,
+        id: NotificationId,
+    ) -> Result<Option<Notification>> {
+        Ok(self
+            .lock()
+            .notifications
+            .get(&id)
+            .filter(|n| n.recipient == recipient)
+            .cloned())
+    }
+
+    async fn set_notification_state(
+        &self,
+        recipient: Recipient,
+        id: NotificationId,
+        state: &NotificationState,
+    ) -> Result<()> {
+        match self
+            .lock()
+            .notifications
+            .get_mut(&id)
+            .filter(|n| n.recipient == recipient)
+        {
+            Some(n) => {
+                n.state = *state;
+                Ok(())
+            }
+            None => Err(Error::not_found(Entity::Notification, id)),
+        }
+    }
+}
+
+#[async_trait]
+impl OutboxStore for MemoryStore {
+    async fn lease_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboundEmail>> {
+        let mut inner = self.lock();
+        let mut due: Vec<(DateTime<Utc>, OutboxId)> = inner
+            .outbox
+            .values()
+            .filter_map(|e| match e.delivery {
+                Delivery::Pending { at } if at <= now => Some((at, e.id)),
+                _ => None,
+            })
+            .collect();
+        due.sort();
+        due.truncate(limit as usize);
+        let mut leased = Vec::with_capacity(due.len());
+        for (_, id) in due {
+            if let Some(e) = inner.outbox.get_mut(&id) {
+                e.attempts += 1;
+                e.delivery = Delivery::Pending { at: lease_until };
+                leased.push(e.clone());
+            }
+        }
+        Ok(leased)
+    }
+
+    async fn finish_delivery(&self, id: OutboxId, outcome: &DeliveryOutcome) -> Result<()> {
+        let mut inner = self.lock();
+        let e = inner
+            .outbox
+            .get_mut(&id)
+            .ok_or_else(|| Error::not_found(Entity::Email, id))?;
+        match outcome {
+            DeliveryOutcome::Sent { at } => {
+                e.delivery = Delivery::Sent { at: *at };
+                e.last_error = None;
+            }
+            DeliveryOutcome::Retry { retry_at, error } => {
+                e.delivery = Delivery::Pending { at: *retry_at };
+                e.last_error = Some(error.clone());
+            }
+            DeliveryOutcome::Failed { at, error } => {
+                e.delivery = Delivery::Failed { at: *at };
+                e.last_error = Some(error.clone());
+            }
+        }
+        Ok(())
+    }
+
+    async fn outbox_email(&self, id: OutboxId) -> Result<Option<OutboundEmail>> {
+        Ok(self.lock().outbox.get(&id).cloned())
+    }
+
+    async fn ticket_emails(&self, ticket: TicketId) -> Result<Vec<OutboundEmail>> {
+        let mut emails: Vec<OutboundEmail> = self
+            .lock()
+            .outbox
+            .values()
+            .filter(|e| e.ticket_id == Some(ticket))
+            .cloned()
+            .collect();
+        emails.sort_by_key(|e| (e.created_at, e.id));
+        Ok(emails)
+    }
+
+    async fn mail_reference(&self, message_id: &str) -> Result<Option<MailReference>> {
+        Ok(self
+            .lock()
+            .mail_references
+            .iter()
+            .find(|r| r.message_id == message_id)
+            .cloned())
+    }
+
+    async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
+        Ok(self
+            .lock()
+            .mail_references
+            .iter()
+            .filter(|r| r.ticket_id == ticket)
+            .cloned()
+            .collect())
     }
 }

@@ -5,16 +5,22 @@
 //! [`Helpdesk`](crate::Helpdesk), which checks authorization and runs the state machine.
 //! [`StoreExt`] adds conveniences on top of the required methods.
 
+mod blob;
 mod ext;
 mod memory;
+mod notifications;
+mod outbox;
 mod query;
 mod write;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use blob::{BlobKey, BlobStore, MemoryBlobStore, check_blob};
 pub use ext::StoreExt;
 pub use memory::MemoryStore;
+pub use notifications::NotificationStore;
+pub use outbox::OutboxStore;
 pub use query::{AssigneeFilter, Cursor, Page, PageRequest, TicketFilter, TicketOrder, TimeRange};
 pub use write::{TicketWrite, WriteBatch};
 
@@ -42,8 +48,11 @@ use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch}
 ///   [`clock::to_micros`](crate::clock::to_micros)); finer instants do not round-trip.
 /// - Messages, events and time entries come back in the order they were written.
 /// - No method blocks the async runtime.
+///
+/// A store is also a [`NotificationStore`] and an [`OutboxStore`]: what ticket changes cause
+/// (notifications, e-mail to send) is written in the same batch as the change.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+pub trait Store: NotificationStore + OutboxStore + Send + Sync + std::fmt::Debug + 'static {
     /// Inserts or replaces a department.
     async fn put_department(&self, department: &Department) -> Result<()>;
     /// A department by id.

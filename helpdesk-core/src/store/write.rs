@@ -1,6 +1,8 @@
 //! What a store writes: tickets with their new messages, events and time entries.
 
-use crate::domain::{Message, Ticket, TicketEvent, TimeEntry, Version};
+use crate::domain::{
+    MailReference, Message, Notification, OutboundEmail, Ticket, TicketEvent, TimeEntry, Version,
+};
 
 /// One ticket's new state and what was added to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,16 +59,27 @@ impl TicketWrite {
     }
 }
 
-/// Writes that commit together or not at all.
+/// Writes that commit together or not at all: tickets, and what their events cause
+/// (notifications, e-mail to send, the Message-IDs of mail in and out).
 ///
 /// A ticket appears at most once in a batch; every message, event and time entry of a write
 /// belongs to that write's ticket; its `next_due_at` is `timers.next_due_at()`; a ticket's
-/// number never changes after creation. Stores
-/// refuse a batch that breaks these rules with [`Error::Validation`](crate::Error::Validation).
+/// number never changes after creation; notifications, outbox e-mails and mail references
+/// belong to tickets of the batch. Stores refuse a batch that breaks these rules with
+/// [`Error::Validation`](crate::Error::Validation). A Message-ID already taken by an outbox
+/// e-mail (for an e-mail) or by a mail reference (for a reference) is a `Conflict` with
+/// `Duplicate { field: "message_id" }`; the service files every e-mail it queues as a mail
+/// reference too, so replies to it thread.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WriteBatch {
     /// The ticket writes, applied in order.
     pub writes: Vec<TicketWrite>,
+    /// In-app notifications to add.
+    pub notifications: Vec<Notification>,
+    /// E-mails to queue in the outbox.
+    pub outbox: Vec<OutboundEmail>,
+    /// Message-IDs of mail sent or received, filed under their tickets.
+    pub mail_references: Vec<MailReference>,
 }
 
 impl WriteBatch {
@@ -104,13 +117,49 @@ impl WriteBatch {
                 ));
             }
         }
+        let outside = self
+            .notifications
+            .iter()
+            .map(|n| Some(n.ticket_id))
+            .chain(self.outbox.iter().map(|e| e.ticket_id))
+            .chain(self.mail_references.iter().map(|r| Some(r.ticket_id)))
+            .flatten()
+            .any(|t| !seen.contains(&t));
+        if outside {
+            return Err(crate::Error::validation(
+                "ticket_id",
+                "notifications, e-mails and mail references must belong to tickets of the batch",
+            ));
+        }
+        let mut sent = std::collections::HashSet::new();
+        let mut filed = std::collections::HashSet::new();
+        let repeated = self
+            .outbox
+            .iter()
+            .any(|e| !sent.insert(e.message_id.as_str()))
+            || self
+                .mail_references
+                .iter()
+                .any(|r| !filed.insert(r.message_id.as_str()));
+        if repeated {
+            return Err(crate::Error::validation(
+                "message_id",
+                "a Message-ID may appear only once among a batch's e-mails, and once among its mail references",
+            ));
+        }
         Ok(())
+    }
+
+    /// A batch of `writes` and nothing else.
+    pub fn of(writes: Vec<TicketWrite>) -> Self {
+        Self {
+            writes,
+            ..Self::default()
+        }
     }
 
     /// A batch of one write.
     pub fn one(write: TicketWrite) -> Self {
-        Self {
-            writes: vec![write],
-        }
+        Self::of(vec![write])
     }
 }

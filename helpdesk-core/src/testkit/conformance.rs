@@ -1273,9 +1273,9 @@ pub async fn list_filters_match_the_reference(store: Arc<dyn Store>) {
     let tickets = varied(&f, 60).await;
     let reference = MemoryStore::new();
     reference
-        .commit(WriteBatch {
-            writes: tickets.iter().cloned().map(TicketWrite::create).collect(),
-        })
+        .commit(WriteBatch::of(
+            tickets.iter().cloned().map(TicketWrite::create).collect(),
+        ))
         .await
         .unwrap();
     let created: Vec<_> = tickets.iter().map(|t| t.created_at).collect();
@@ -1436,13 +1436,11 @@ pub async fn a_batch_with_a_stale_write_commits_nothing(store: Arc<dyn Store>) {
     let mut c = a.clone();
     c.id = crate::domain::TicketId::new();
     c.number = crate::domain::TicketNumber::new("7770001", "7770001").unwrap();
-    let batch = WriteBatch {
-        writes: vec![
-            TicketWrite::create(c.clone()),
-            TicketWrite::update(a.version, a2).with_message(message),
-            TicketWrite::update(b.version, b2),
-        ],
-    };
+    let batch = WriteBatch::of(vec![
+        TicketWrite::create(c.clone()),
+        TicketWrite::update(a.version, a2).with_message(message),
+        TicketWrite::update(b.version, b2),
+    ]);
     let err = store.commit(batch).await.unwrap_err();
     assert!(
         matches!(
@@ -1501,12 +1499,10 @@ pub async fn malformed_batches_are_refused_and_commit_nothing(store: Arc<dyn Sto
     let before = snapshot(store.as_ref(), &a).await;
     let mut next = a.clone();
     next.version = a.version.next();
-    let twice = WriteBatch {
-        writes: vec![
-            TicketWrite::update(a.version, next.clone()),
-            TicketWrite::update(a.version, next.clone()),
-        ],
-    };
+    let twice = WriteBatch::of(vec![
+        TicketWrite::update(a.version, next.clone()),
+        TicketWrite::update(a.version, next.clone()),
+    ]);
     assert!(matches!(
         store.commit(twice).await,
         Err(Error::Validation(_))
@@ -1574,9 +1570,9 @@ pub async fn timers_round_trip_and_due_tickets_and_the_waiting_order_match_the_r
     }
     let reference = MemoryStore::new();
     reference
-        .commit(WriteBatch {
-            writes: updated.iter().cloned().map(TicketWrite::create).collect(),
-        })
+        .commit(WriteBatch::of(
+            updated.iter().cloned().map(TicketWrite::create).collect(),
+        ))
         .await
         .unwrap();
     for offset in [-200, -60, 0, 60, 10_000] {
@@ -2328,7 +2324,7 @@ pub async fn search_with_filters_and_pages_matches_the_reference(store: Arc<dyn 
         w.messages = store.messages(t.id, true).await.unwrap();
         writes.push(w);
     }
-    reference.commit(WriteBatch { writes }).await.unwrap();
+    reference.commit(WriteBatch::of(writes)).await.unwrap();
     let filters = [
         TicketFilter::default(),
         TicketFilter {

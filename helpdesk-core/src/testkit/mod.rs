@@ -14,7 +14,9 @@
 //! `#[tokio::test(flavor = "multi_thread")]`, so the calling crate needs `tokio` with the
 //! `macros` and `rt-multi-thread` features among its dev-dependencies.
 
+pub mod blobs;
 pub mod conformance;
+pub mod conformance_mail;
 mod fixture;
 pub mod model;
 pub mod samples;
@@ -26,7 +28,14 @@ pub use fixture::{Fixture, body};
 #[macro_export]
 macro_rules! conformance_suite {
     ($make_store:path) => {
-        $crate::conformance_suite!(@tests $make_store;
+        $crate::conformance_suite!(@tests $make_store; conformance_mail;
+            notifications_are_written_with_their_ticket_and_keep_their_state,
+            the_outbox_leases_each_email_once_and_records_delivery,
+            concurrent_dispatchers_lease_each_email_once,
+            mail_references_thread_and_a_taken_message_id_commits_nothing,
+            notifications_and_mail_outside_the_batch_are_refused,
+        );
+        $crate::conformance_suite!(@tests $make_store; conformance;
             directory_round_trips,
             unique_emails_and_contract_numbers_conflict,
             ticket_numbers_are_unique_under_concurrent_creation,
@@ -80,12 +89,12 @@ macro_rules! conformance_suite {
             canned_responses_fill_placeholders_and_keep_one_signature,
         );
     };
-    (@tests $make_store:path; $($name:ident),* $(,)?) => {
+    (@tests $make_store:path; $file:ident; $($name:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
                 match $make_store().await {
-                    Some(store) => $crate::testkit::conformance::$name(store).await,
+                    Some(store) => $crate::testkit::$file::$name(store).await,
                     None => eprintln!(concat!("SKIPPED: ", stringify!($name), ": no store configured")),
                 }
             }

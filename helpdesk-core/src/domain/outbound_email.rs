@@ -1,0 +1,143 @@
+//! E-mail the desk sends: rows of the transactional outbox, written in the same transaction
+//! as the event that causes them and sent later by a dispatcher.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Email, Language, OutboxId, TicketId};
+
+/// Which template an e-mail was rendered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EmailKind {
+    /// The desk received the customer's ticket (with its number).
+    TicketReceived,
+    /// An agent's public reply (with their signature).
+    AgentReply,
+    /// The ticket was resolved; the customer is asked to confirm.
+    Resolved,
+    /// The ticket will close itself unless the customer answers.
+    AutoCloseWarning,
+    /// The ticket closed.
+    Closed,
+    /// An agent sent the ticket's public thread to an address (seed 003).
+    TicketThread,
+}
+
+impl EmailKind {
+    /// Every kind.
+    pub const ALL: [EmailKind; 6] = [
+        EmailKind::TicketReceived,
+        EmailKind::AgentReply,
+        EmailKind::Resolved,
+        EmailKind::AutoCloseWarning,
+        EmailKind::Closed,
+        EmailKind::TicketThread,
+    ];
+
+    /// The stable name (`ticket_received`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EmailKind::TicketReceived => "ticket_received",
+            EmailKind::AgentReply => "agent_reply",
+            EmailKind::Resolved => "resolved",
+            EmailKind::AutoCloseWarning => "auto_close_warning",
+            EmailKind::Closed => "closed",
+            EmailKind::TicketThread => "ticket_thread",
+        }
+    }
+
+    /// The kind named `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where an outbox e-mail is in its life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Delivery {
+    /// Waiting to be sent at or after `at` (a dispatcher that takes it moves `at` to the end
+    /// of its lease, so a crashed dispatcher's e-mail is sent again after the lease).
+    Pending {
+        /// The earliest instant to (re)try.
+        at: DateTime<Utc>,
+    },
+    /// Handed to the SMTP server.
+    Sent {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Given up after too many failures.
+    Failed {
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+/// One e-mail in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboundEmail {
+    /// Its id.
+    pub id: OutboxId,
+    /// Its RFC 5322 Message-ID, without angle brackets; the same on every attempt, so a
+    /// repeated send is recognisable as the same message.
+    pub message_id: String,
+    /// The ticket it is about, if any.
+    pub ticket_id: Option<TicketId>,
+    /// Which template it came from.
+    pub kind: EmailKind,
+    /// The language it is written in.
+    pub language: Language,
+    /// The address it goes to.
+    pub to: Email,
+    /// The recipient's display name.
+    pub to_name: Option<String>,
+    /// The subject, with the ticket's tag (e.g. `[#10000135]`).
+    pub subject: String,
+    /// The plain-text body.
+    pub body: String,
+    /// The Message-IDs of earlier mail in the ticket's conversation (for `In-Reply-To`, the
+    /// last one, and `References`), oldest first.
+    pub references: Vec<String>,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// How many times a dispatcher has taken it.
+    pub attempts: u32,
+    /// Where it is.
+    pub delivery: Delivery,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+impl OutboundEmail {
+    /// The Message-ID it answers, if any.
+    pub fn in_reply_to(&self) -> Option<&str> {
+        self.references.last().map(String::as_str)
+    }
+}
+
+/// How a dispatcher's attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// The SMTP server accepted it.
+    Sent {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// It failed and is tried again at `retry_at`.
+    Retry {
+        /// When to try again.
+        retry_at: DateTime<Utc>,
+        /// Why it failed.
+        error: String,
+    },
+    /// It failed for good.
+    Failed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        error: String,
+    },
+}
