@@ -165,6 +165,11 @@ pub enum Change {
         /// Whether it is billed.
         billable: bool,
     },
+    /// An agent e-mailed the ticket's public thread to an address (seed 003).
+    ThreadEmailed {
+        /// The address.
+        to: super::Email,
+    },
 }
 
 impl Change {
@@ -212,6 +217,7 @@ impl Change {
             Change::PriorityRequested { .. } => "priority_requested",
             Change::PriorityRequestDecided { .. } => "priority_request_decided",
             Change::TimeLogged { .. } => "time_logged",
+            Change::ThreadEmailed { .. } => "thread_emailed",
         }
     }
 }

@@ -123,6 +123,7 @@ pub fn render_history(
                 minutes.get(),
                 if *billable { " (billable)" } else { "" }
             ),
+            Change::ThreadEmailed { to } => format!("e-mailed the public thread to {to}"),
         };
         let _ = writeln!(
             out,

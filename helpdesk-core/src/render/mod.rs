@@ -1,5 +1,7 @@
-//! Text renderings for people: a ticket's history as lines.
+//! Text renderings for people: a ticket's history as lines, and the e-mails the desk sends.
 
+mod email;
 mod history;
 
+pub use email::{EmailContext, RenderedEmail, render_email, subject_tag};
 pub use history::render_history;

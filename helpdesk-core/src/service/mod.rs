@@ -2,20 +2,30 @@
 //! the state machine, and commits through the store.
 
 mod access;
+mod attachments;
 mod customers;
 mod directory;
+mod dispatch;
+mod effects;
 mod history_text;
 mod knowledge;
+mod mail_settings;
+mod notifications;
 mod reads;
 mod saved_searches;
+mod send_thread;
 mod templates;
 mod tickets;
 mod timers;
 
 use std::sync::Arc;
 
+pub use attachments::{AttachmentLimits, Upload};
 pub use directory::{NewAgent, NewCustomer};
+pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
 pub use knowledge::ArticleDraft;
+pub use mail_settings::{MailSettings, UnknownSenders};
+pub use notifications::MAX_NOTIFICATIONS;
 pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Outcome};
 pub use timers::{DueReport, WaitingTime};
@@ -24,7 +34,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::policy::{
     DateScheme, DefaultPriorityPolicy, PriorityPolicy, ServiceLevels, TicketNumberGenerator,
 };
-use crate::store::Store;
+use crate::store::{BlobStore, Store};
 
 /// A helpdesk over a store.
 ///
@@ -72,6 +82,9 @@ pub struct Helpdesk {
     numbers: Arc<dyn TicketNumberGenerator>,
     priority: Arc<dyn PriorityPolicy>,
     levels: Arc<ServiceLevels>,
+    mail: Option<Arc<MailSettings>>,
+    blobs: Option<Arc<dyn BlobStore>>,
+    limits: Arc<AttachmentLimits>,
 }
 
 impl std::fmt::Debug for Helpdesk {
@@ -92,7 +105,35 @@ impl Helpdesk {
             numbers: Arc::new(DateScheme::default()),
             priority: Arc::new(DefaultPriorityPolicy),
             levels: Arc::new(ServiceLevels::default()),
+            mail: None,
+            blobs: None,
+            limits: Arc::new(AttachmentLimits::default()),
         }
+    }
+
+    /// Turns on the e-mail channel: e-mail to customers is queued in the outbox with each
+    /// change that causes it, and [`Helpdesk::ingest_email`] accepts mail.
+    pub fn with_mail(mut self, settings: MailSettings) -> Self {
+        self.mail = Some(Arc::new(settings));
+        self
+    }
+
+    /// The e-mail settings, when the e-mail channel is on.
+    pub fn mail_settings(&self) -> Option<&MailSettings> {
+        self.mail.as_deref()
+    }
+
+    /// Keeps attachment bytes in `blobs`, accepting uploads within `limits`. Without a blob
+    /// store, uploads are refused.
+    pub fn with_blobs(mut self, blobs: Arc<dyn BlobStore>, limits: AttachmentLimits) -> Self {
+        self.blobs = Some(blobs);
+        self.limits = Arc::new(limits);
+        self
+    }
+
+    /// The attachment limits in force.
+    pub fn attachment_limits(&self) -> &AttachmentLimits {
+        &self.limits
     }
 
     /// Uses `levels` for service-level clocks, calendars and the auto-close.

@@ -2,6 +2,7 @@
 
 use super::Helpdesk;
 use super::access::{Principal, check_visible};
+use super::attachments::{Staged, Upload};
 use crate::domain::{Actor, Channel, Ticket, TicketId, Version};
 use crate::error::{ConflictKind, Entity, Error, Result};
 use crate::machine::{
@@ -52,14 +53,30 @@ impl Helpdesk {
     /// Opens a ticket. Customers open their own; agents open tickets for customers (phone
     /// tickets) and internal tickets; the system opens any.
     pub async fn open_ticket(&self, actor: Actor, new: NewTicket) -> Result<Ticket> {
-        self.open_ticket_following(actor, new, None).await
+        self.open_ticket_with_uploads(actor, new, Vec::new()).await
     }
 
-    async fn open_ticket_following(
+    /// Opens a ticket whose first message carries `uploads`. They are checked against the
+    /// [`AttachmentLimits`](super::AttachmentLimits) first: over a limit, the error is
+    /// [`Error::LimitExceeded`] and nothing is stored.
+    pub async fn open_ticket_with_uploads(
+        &self,
+        actor: Actor,
+        mut new: NewTicket,
+        uploads: Vec<Upload>,
+    ) -> Result<Ticket> {
+        let mut staged = Staged::default();
+        let added = self.stage(new.attachments.len(), uploads, &mut staged)?;
+        new.attachments.extend(added);
+        self.open_ticket_following(actor, new, None, &staged).await
+    }
+
+    pub(crate) async fn open_ticket_following(
         &self,
         actor: Actor,
         new: NewTicket,
         follow_up_of: Option<TicketId>,
+        staged: &Staged,
     ) -> Result<Ticket> {
         let principal = self.principal(actor).await?;
         let customer = match (&principal, new.customer) {
@@ -93,7 +110,7 @@ impl Helpdesk {
         let number = self.numbers.generate(sequence, now);
         let write = decide_create(new, &ctx, number)?;
         let ticket = write.ticket.clone();
-        self.store.commit(WriteBatch::one(write)).await?;
+        self.commit(WriteBatch::one(write), staged).await?;
         Ok(ticket)
     }
 
@@ -116,12 +133,43 @@ impl Helpdesk {
         command: Command,
         options: ExecOptions,
     ) -> Result<Outcome> {
+        self.execute_with_uploads(actor, ticket, command, Vec::new(), options)
+            .await
+    }
+
+    /// Runs a reply or a note whose message carries `uploads` (checked against the
+    /// [`AttachmentLimits`](super::AttachmentLimits) before anything is written; over a
+    /// limit, [`Error::LimitExceeded`] and nothing is stored). Uploads on any other command
+    /// are a validation error.
+    pub async fn execute_with_uploads(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+        mut command: Command,
+        uploads: Vec<Upload>,
+        options: ExecOptions,
+    ) -> Result<Outcome> {
+        let mut staged = Staged::default();
+        if !uploads.is_empty() {
+            match &mut command {
+                Command::Reply { attachments, .. } | Command::AddNote { attachments, .. } => {
+                    let added = self.stage(attachments.len(), uploads, &mut staged)?;
+                    attachments.extend(added);
+                }
+                _ => {
+                    return Err(Error::validation(
+                        "attachments",
+                        "only replies and notes carry attachments",
+                    ));
+                }
+            }
+        }
         let principal = self.principal(actor).await?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = self
-                .execute_once(&principal, actor, ticket, command.clone(), options)
+                .execute_once(&principal, actor, ticket, command.clone(), options, &staged)
                 .await;
             match result {
                 Err(Error::Conflict {
@@ -140,6 +188,7 @@ impl Helpdesk {
         id: TicketId,
         command: Command,
         options: ExecOptions,
+        staged: &Staged,
     ) -> Result<Outcome> {
         let ticket = self.visible_ticket(principal, id).await?;
         if let Some(expected) = options.expected
@@ -197,7 +246,7 @@ impl Helpdesk {
                     .first()
                     .map(|w| w.ticket.clone())
                     .expect("a plan writes at least the ticket");
-                self.store.commit(WriteBatch::of(writes)).await?;
+                self.commit(WriteBatch::of(writes), staged).await?;
                 Ok(Outcome::Changed(changed))
             }
             Plan::OpenFollowUp { body, attachments } => {
@@ -209,7 +258,7 @@ impl Helpdesk {
                 new.channel = options.channel;
                 new.attachments = attachments;
                 let opened = self
-                    .open_ticket_following(actor, new, Some(ticket.id))
+                    .open_ticket_following(actor, new, Some(ticket.id), staged)
                     .await?;
                 Ok(Outcome::FollowUpOpened {
                     closed: ticket.id,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Helpdesk;
+use super::attachments::Staged;
 use crate::domain::{Actor, CustomerKind, Ticket, TicketId};
 use crate::error::{ConflictKind, Error, Result};
 use crate::machine::decide_due;
@@ -63,7 +64,10 @@ impl Helpdesk {
                     continue;
                 };
                 let events = write.events.len();
-                match self.store.commit(WriteBatch::one(write)).await {
+                match self
+                    .commit(WriteBatch::one(write), &Staged::default())
+                    .await
+                {
                     Ok(()) => {
                         report.tickets += 1;
                         report.events += events;

@@ -32,19 +32,28 @@ pub async fn blob_store_conformance(blobs: Arc<dyn BlobStore>) {
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let (blobs, shared, key) = (blobs.clone(), shared.clone(), key.clone());
-        tasks.push(tokio::spawn(async move { blobs.put_blob(&key, &shared).await }));
+        tasks.push(tokio::spawn(
+            async move { blobs.put_blob(&key, &shared).await },
+        ));
     }
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    assert_eq!(blobs.blob(&key).await.unwrap().as_deref(), Some(&shared[..]));
+    assert_eq!(
+        blobs.blob(&key).await.unwrap().as_deref(),
+        Some(&shared[..])
+    );
 
     let small_key = BlobKey::of(&small);
     assert!(blobs.delete_blob(&small_key).await.unwrap());
     assert!(!blobs.delete_blob(&small_key).await.unwrap());
     assert_eq!(blobs.blob(&small_key).await.unwrap(), None);
     assert_eq!(
-        blobs.blob(&BlobKey::of(&large)).await.unwrap().map(|b| b.len()),
+        blobs
+            .blob(&BlobKey::of(&large))
+            .await
+            .unwrap()
+            .map(|b| b.len()),
         Some(large.len()),
         "deleting one blob leaves the others"
     );

@@ -16,6 +16,7 @@
 
 pub mod blobs;
 pub mod conformance;
+pub mod conformance_channels;
 pub mod conformance_mail;
 mod fixture;
 pub mod model;
@@ -34,6 +35,14 @@ macro_rules! conformance_suite {
             concurrent_dispatchers_lease_each_email_once,
             mail_references_thread_and_a_taken_message_id_commits_nothing,
             notifications_and_mail_outside_the_batch_are_refused,
+        );
+        $crate::conformance_suite!(@tests $make_store; conformance_channels;
+            events_notify_the_people_they_concern,
+            notifications_are_read_snoozed_and_dismissed_by_their_owner_only,
+            sla_and_auto_close_warnings_reach_agents_and_customers,
+            customer_email_is_queued_with_the_change_in_their_language,
+            uploads_within_limits_are_stored_and_readable_only_by_message_readers,
+            agents_email_a_tickets_public_thread_without_notes,
         );
         $crate::conformance_suite!(@tests $make_store; conformance;
             directory_round_trips,

@@ -1,0 +1,243 @@
+//! Files people attach: the deployment's limits, uploads checked against them before
+//! anything is written, blobs stored with the change that references them, and downloads
+//! for those who may read the message.
+
+use super::Helpdesk;
+use crate::domain::{Actor, Attachment, MessageId, TicketId};
+use crate::error::{Entity, Error, Limit, Result};
+use crate::store::{BlobKey, WriteBatch};
+
+/// A file as it arrives: the name the sender gave, the declared content type, the bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The name as given (sanitised for storage, kept for display).
+    pub file_name: String,
+    /// The declared content type, e.g. `application/pdf`.
+    pub content_type: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("size", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl Upload {
+    /// An upload of `bytes` named `file_name` with `content_type`.
+    pub fn new(
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// What a deployment accepts as attachments.
+///
+/// ```
+/// use helpdesk_core::service::AttachmentLimits;
+/// let one_file = AttachmentLimits { max_count: 1, ..AttachmentLimits::default() };
+/// assert!(one_file.allows_type("image/png"));
+/// assert!(one_file.allows_type("application/pdf"));
+/// assert!(!one_file.allows_type("application/x-msdownload"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentLimits {
+    /// The largest file, in bytes.
+    pub max_size: u64,
+    /// The most files on one message.
+    pub max_count: usize,
+    /// The content types accepted: exact (`application/pdf`) or a whole family (`image/*`).
+    pub allowed_types: Vec<String>,
+}
+
+impl Default for AttachmentLimits {
+    /// 10 MiB, five files, and images, PDF, plain text, CSV, e-mail messages, office
+    /// documents and zip archives.
+    fn default() -> Self {
+        Self {
+            max_size: 10 * 1024 * 1024,
+            max_count: 5,
+            allowed_types: [
+                "image/*",
+                "text/plain",
+                "text/csv",
+                "message/rfc822",
+                "application/pdf",
+                "application/zip",
+                "application/msword",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "application/vnd.ms-excel",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.oasis.opendocument.text",
+                "application/vnd.oasis.opendocument.spreadsheet",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+impl AttachmentLimits {
+    /// Whether `content_type` (parameters such as `; charset=` ignored, case-insensitive)
+    /// is accepted.
+    pub fn allows_type(&self, content_type: &str) -> bool {
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let family = essence.split('/').next().unwrap_or("");
+        self.allowed_types.iter().any(|allowed| {
+            let allowed = allowed.to_ascii_lowercase();
+            allowed == essence
+                || allowed
+                    .strip_suffix("/*")
+                    .is_some_and(|f| f == family && essence.contains('/'))
+        })
+    }
+
+    /// Checks `uploads` going onto a message that already has `existing` attachments;
+    /// the first limit broken is the error.
+    pub fn check(&self, existing: usize, uploads: &[Upload]) -> Result<()> {
+        let actual = existing + uploads.len();
+        if actual > self.max_count {
+            return Err(Error::LimitExceeded {
+                limit: Limit::AttachmentCount {
+                    max: self.max_count,
+                    actual,
+                },
+            });
+        }
+        for upload in uploads {
+            let size = upload.bytes.len() as u64;
+            if size > self.max_size {
+                return Err(Error::LimitExceeded {
+                    limit: Limit::FileSize {
+                        max: self.max_size,
+                        actual: size,
+                    },
+                });
+            }
+            if !self.allows_type(&upload.content_type) {
+                return Err(Error::LimitExceeded {
+                    limit: Limit::ContentType {
+                        content_type: upload.content_type.clone(),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Uploads checked and turned into attachments, waiting for their change to commit.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Staged {
+    blobs: Vec<(BlobKey, Vec<u8>)>,
+}
+
+impl Helpdesk {
+    /// Checks `uploads` against the limits (with `existing` attachments already on the
+    /// message) and returns their attachments; nothing is stored yet.
+    pub(crate) fn stage(
+        &self,
+        existing: usize,
+        uploads: Vec<Upload>,
+        staged: &mut Staged,
+    ) -> Result<Vec<Attachment>> {
+        if uploads.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.blobs.is_none() {
+            return Err(Error::validation(
+                "attachments",
+                "this desk has no blob store for attachments",
+            ));
+        }
+        self.limits.check(existing, &uploads)?;
+        let mut attachments = Vec::with_capacity(uploads.len());
+        for upload in uploads {
+            let key = BlobKey::of(&upload.bytes);
+            attachments.push(Attachment::from_upload(
+                &upload.file_name,
+                &upload.content_type,
+                upload.bytes.len() as u64,
+                key.as_str(),
+            )?);
+            staged.blobs.push((key, upload.bytes));
+        }
+        Ok(attachments)
+    }
+
+    /// Commits `batch` with its effects (notifications and e-mail, see
+    /// [`effects`](super::effects)), storing staged blobs first. When the commit fails, the
+    /// blobs this call added are removed again, so a refused change leaves no orphan.
+    pub(crate) async fn commit(&self, batch: WriteBatch, staged: &Staged) -> Result<()> {
+        let batch = self.with_effects(batch).await?;
+        let mut added = Vec::new();
+        if let Some(blobs) = &self.blobs {
+            for (key, bytes) in &staged.blobs {
+                if blobs.blob(key).await?.is_none() {
+                    added.push(key.clone());
+                }
+                if let Err(e) = blobs.put_blob(key, bytes).await {
+                    self.remove_blobs(&added).await;
+                    return Err(e);
+                }
+            }
+        }
+        match self.store.commit(batch).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.remove_blobs(&added).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn remove_blobs(&self, keys: &[BlobKey]) {
+        if let Some(blobs) = &self.blobs {
+            for key in keys {
+                // Best effort: the commit's own error is the one to report.
+                let _ = blobs.delete_blob(key).await;
+            }
+        }
+    }
+
+    /// An attachment and its bytes, for an actor who may read the message it is on.
+    /// [`Error::NotFound`] for anyone else (a customer asking for a file on an internal
+    /// note learns nothing).
+    pub async fn attachment(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+        message: MessageId,
+        sha256: &str,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let not_found = || Error::not_found(Entity::Attachment, sha256);
+        let thread = self.thread(actor, ticket).await?;
+        let attachment = thread
+            .iter()
+            .find(|m| m.id == message)
+            .and_then(|m| m.attachments.iter().find(|a| a.sha256() == sha256))
+            .cloned()
+            .ok_or_else(not_found)?;
+        let key = BlobKey::parse(sha256).map_err(|_| not_found())?;
+        let blobs = self.blobs.as_ref().ok_or_else(not_found)?;
+        let bytes = blobs.blob(&key).await?.ok_or_else(not_found)?;
+        Ok((attachment, bytes))
+    }
+}

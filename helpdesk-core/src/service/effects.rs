@@ -1,0 +1,312 @@
+//! What a change causes beyond the ticket: in-app notifications for the people it concerns
+//! and e-mail to the customer, added to the change's own [`WriteBatch`] so they commit with
+//! it or not at all (the transactional outbox).
+//!
+//! The rules ([`effects_of`]) are pure:
+//! - a new ticket: its department's agents are notified; the customer gets the "request
+//!   received" e-mail;
+//! - a customer's reply: the assignee is notified, or the department's agents when nobody is;
+//! - an agent's public reply: the customer is notified and e-mailed (the reply carries the
+//!   agent's signature);
+//! - an internal note: the assignee only; customers never hear of notes;
+//! - an assignment: the new assignee;
+//! - SLA warnings and breaches: the assignee, or the department's agents;
+//! - the auto-close warning, resolving and closing: the customer.
+//!
+//! Nobody is notified of their own action; inactive agents, customers without portal
+//! access and internal tickets' customers get nothing.
+
+use std::collections::HashMap;
+
+use super::Helpdesk;
+use crate::domain::{
+    Actor, Agent, AgentId, Change, Customer, Delivery, EmailKind, Language, MailReference,
+    Notification, NotificationId, NotificationKind, NotificationState, OutboundEmail, OutboxId,
+    Recipient, Status, Ticket, TicketEvent,
+};
+use crate::error::Result;
+use crate::render::{EmailContext, render_email};
+use crate::store::{TicketWrite, WriteBatch};
+
+/// One consequence of one event.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Effect {
+    /// An in-app notification.
+    Notify(Recipient, NotificationKind),
+    /// An e-mail to the ticket's customer, with the text it carries.
+    EmailCustomer(EmailKind, Option<String>),
+}
+
+/// Who a ticket's events may concern.
+pub(crate) struct People<'a> {
+    /// Every agent (inactive ones are skipped).
+    pub agents: &'a [Agent],
+    /// The ticket's customer, if any.
+    pub customer: Option<&'a Customer>,
+}
+
+impl People<'_> {
+    fn department_agents(&self, ticket: &Ticket) -> Vec<AgentId> {
+        self.agents
+            .iter()
+            .filter(|a| a.active && a.departments.contains_key(&ticket.department))
+            .map(|a| a.id)
+            .collect()
+    }
+
+    fn assignee_or_department(&self, ticket: &Ticket) -> Vec<AgentId> {
+        match ticket.assignee {
+            Some(a) => vec![a],
+            None => self.department_agents(ticket),
+        }
+    }
+
+    fn reachable_customer(&self, ticket: &Ticket) -> Option<&Customer> {
+        self.customer
+            .filter(|c| !ticket.internal && c.access_enabled && ticket.customer == Some(c.id))
+    }
+}
+
+/// What `event` of `write` causes.
+pub(crate) fn effects_of(
+    write: &TicketWrite,
+    event: &TicketEvent,
+    people: &People<'_>,
+) -> Vec<Effect> {
+    let t = &write.ticket;
+    let mut effects = Vec::new();
+    let agents = |ids: Vec<AgentId>, kind: NotificationKind, effects: &mut Vec<Effect>| {
+        for id in ids {
+            if event.actor != Actor::Agent(id)
+                && people.agents.iter().any(|a| a.id == id && a.active)
+            {
+                effects.push(Effect::Notify(Recipient::Agent(id), kind));
+            }
+        }
+    };
+    let customer = people.reachable_customer(t);
+    let notify_customer = |kind: NotificationKind, effects: &mut Vec<Effect>| {
+        if let Some(c) = customer
+            && event.actor != Actor::Customer(c.id)
+        {
+            effects.push(Effect::Notify(Recipient::Customer(c.id), kind));
+        }
+    };
+    match &event.change {
+        Change::Created { .. } => {
+            agents(
+                people.department_agents(t),
+                NotificationKind::NewTicket,
+                &mut effects,
+            );
+            if customer.is_some() {
+                effects.push(Effect::EmailCustomer(EmailKind::TicketReceived, None));
+            }
+        }
+        Change::Replied { message, .. } => {
+            let opening = write
+                .events
+                .iter()
+                .any(|e| matches!(e.change, Change::Created { .. }));
+            let Some(m) = write.messages.iter().find(|m| m.id == *message) else {
+                return effects;
+            };
+            if opening {
+                // The ticket's first message: "new ticket" says it all.
+                return effects;
+            }
+            match m.author {
+                Actor::Customer(_) => agents(
+                    people.assignee_or_department(t),
+                    NotificationKind::CustomerReplied,
+                    &mut effects,
+                ),
+                Actor::Agent(_) | Actor::System => {
+                    notify_customer(NotificationKind::AgentReplied, &mut effects);
+                    if customer.is_some() && m.is_public() {
+                        effects.push(Effect::EmailCustomer(
+                            EmailKind::AgentReply,
+                            Some(m.body.as_str().to_owned()),
+                        ));
+                    }
+                }
+            }
+        }
+        Change::NoteAdded { .. } => {
+            if let Some(a) = t.assignee {
+                agents(vec![a], NotificationKind::NoteAdded, &mut effects);
+            }
+        }
+        Change::AssigneeChanged { to: Some(a), .. } => {
+            agents(vec![*a], NotificationKind::Assigned, &mut effects);
+        }
+        Change::SlaWarning { target } => agents(
+            people.assignee_or_department(t),
+            NotificationKind::SlaWarning { target: *target },
+            &mut effects,
+        ),
+        Change::SlaBreached { target } => agents(
+            people.assignee_or_department(t),
+            NotificationKind::SlaBreached { target: *target },
+            &mut effects,
+        ),
+        Change::AutoCloseWarning { closes_at } => {
+            notify_customer(
+                NotificationKind::AutoCloseWarning {
+                    closes_at: *closes_at,
+                },
+                &mut effects,
+            );
+            if customer.is_some() {
+                effects.push(Effect::EmailCustomer(EmailKind::AutoCloseWarning, None));
+            }
+        }
+        Change::StatusChanged {
+            to: Status::Resolved,
+            ..
+        } => {
+            notify_customer(NotificationKind::Resolved, &mut effects);
+            if customer.is_some() {
+                effects.push(Effect::EmailCustomer(EmailKind::Resolved, None));
+            }
+        }
+        Change::StatusChanged {
+            to: Status::Closed(_),
+            ..
+        } => {
+            let by_customer = customer.is_some_and(|c| event.actor == Actor::Customer(c.id));
+            if customer.is_some() && !by_customer && t.merged_into.is_none() {
+                effects.push(Effect::EmailCustomer(EmailKind::Closed, None));
+            }
+        }
+        _ => {}
+    }
+    effects
+}
+
+/// The most Message-IDs an e-mail's `References` lists (the first and the latest ones).
+const MAX_REFERENCES: usize = 10;
+
+impl Helpdesk {
+    /// `batch` with the notifications, outbox e-mails and mail references its events cause.
+    pub(crate) async fn with_effects(&self, mut batch: WriteBatch) -> Result<WriteBatch> {
+        let events = batch.writes.iter().map(|w| w.events.len()).sum::<usize>();
+        if events == 0 {
+            return Ok(batch);
+        }
+        let agents = self.store.agents().await?;
+        let mut customers: HashMap<crate::domain::CustomerId, Option<Customer>> = HashMap::new();
+        let mut notifications = Vec::new();
+        let mut outbox = Vec::new();
+        let mut references = Vec::new();
+        for write in &batch.writes {
+            let customer = match write.ticket.customer {
+                Some(id) => {
+                    if !customers.contains_key(&id) {
+                        customers.insert(id, self.store.customer(id).await?);
+                    }
+                    customers.get(&id).and_then(Option::as_ref)
+                }
+                None => None,
+            };
+            let people = People {
+                agents: &agents,
+                customer,
+            };
+            let mut thread: Option<Vec<String>> = None;
+            for event in &write.events {
+                for effect in effects_of(write, event, &people) {
+                    match effect {
+                        Effect::Notify(recipient, kind) => notifications.push(Notification {
+                            id: NotificationId::new(),
+                            recipient,
+                            ticket_id: write.ticket.id,
+                            event_id: event.id,
+                            kind,
+                            created_at: event.at,
+                            state: NotificationState::default(),
+                        }),
+                        Effect::EmailCustomer(kind, text) => {
+                            let (Some(settings), Some(c)) = (self.mail.as_deref(), customer) else {
+                                continue;
+                            };
+                            let Some(to) = c.email.clone() else { continue };
+                            if thread.is_none() {
+                                let mut known: Vec<String> = self
+                                    .store
+                                    .mail_references(write.ticket.id)
+                                    .await?
+                                    .into_iter()
+                                    .map(|r| r.message_id)
+                                    .collect();
+                                known.extend(
+                                    batch
+                                        .mail_references
+                                        .iter()
+                                        .filter(|r| r.ticket_id == write.ticket.id)
+                                        .map(|r| r.message_id.clone()),
+                                );
+                                thread = Some(known);
+                            }
+                            let known = thread.get_or_insert_with(Vec::new);
+                            let language = c.language.unwrap_or(Language::English);
+                            let rendered = render_email(
+                                kind,
+                                language,
+                                &EmailContext {
+                                    number: write.ticket.number.full(),
+                                    subject: write.ticket.subject.as_str(),
+                                    recipient_name: c.name.as_str(),
+                                    text: text.as_deref(),
+                                    closes_at: match event.change {
+                                        Change::AutoCloseWarning { closes_at } => Some(closes_at),
+                                        _ => None,
+                                    },
+                                    desk_name: &settings.from_name,
+                                },
+                            );
+                            let message_id = settings.new_message_id();
+                            let email = OutboundEmail {
+                                id: OutboxId::new(),
+                                message_id: message_id.clone(),
+                                ticket_id: Some(write.ticket.id),
+                                kind,
+                                language,
+                                to,
+                                to_name: Some(c.name.as_str().to_owned()),
+                                subject: rendered.subject,
+                                body: rendered.body,
+                                references: trim_references(known),
+                                created_at: event.at,
+                                attempts: 0,
+                                delivery: Delivery::Pending { at: event.at },
+                                last_error: None,
+                            };
+                            references.push(MailReference {
+                                message_id: message_id.clone(),
+                                ticket_id: write.ticket.id,
+                                inbound: false,
+                            });
+                            known.push(message_id);
+                            outbox.push(email);
+                        }
+                    }
+                }
+            }
+        }
+        batch.notifications.extend(notifications);
+        batch.outbox.extend(outbox);
+        batch.mail_references.extend(references);
+        Ok(batch)
+    }
+}
+
+/// The first Message-ID of a conversation and the latest ones, at most [`MAX_REFERENCES`].
+fn trim_references(known: &[String]) -> Vec<String> {
+    if known.len() <= MAX_REFERENCES {
+        return known.to_vec();
+    }
+    let mut kept = vec![known[0].clone()];
+    kept.extend_from_slice(&known[known.len() - (MAX_REFERENCES - 1)..]);
+    kept
+}
