@@ -2,10 +2,12 @@
 //!
 //! First every write is checked against the state before the batch, exactly as the memory
 //! store checks it (ids and numbers free for new tickets, the expected version still stored
-//! for changed ones); the first failed check rolls back and is returned. Then the tickets are
-//! written, with their categories, messages, events and time entries. The immediate
-//! transaction holds SQLite's write lock from the first check to the commit, so nothing can
-//! change in between.
+//! for changed ones, then the Message-IDs of new e-mails and mail references, then the ids of
+//! new notifications and e-mails); the first failed check rolls back and is returned. Then the
+//! tickets are written, with their categories, messages, events and time entries, and after
+//! them what the batch causes: notifications, outbox e-mails and mail references. The
+//! immediate transaction holds SQLite's write lock from the first check to the commit, so
+//! nothing can change in between.
 
 use helpdesk_core::domain::{TicketId, Version};
 use helpdesk_core::error::{ConflictKind, Entity, Error};
@@ -13,6 +15,8 @@ use helpdesk_core::store::{TicketWrite, WriteBatch};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::error::{Outcome, SqliteError, duplicate};
+use crate::notifications::NotificationRow;
+use crate::outbox::{MailReferenceRow, OutboxRow};
 use crate::rows::{EventRow, MessageRow, TicketRow, TimeEntryRow, blob};
 use crate::search::{self, FieldRow};
 
@@ -51,6 +55,35 @@ impl WriteRows {
     }
 }
 
+/// What a batch causes beside its tickets, as rows.
+struct CausedRows {
+    notifications: Vec<NotificationRow>,
+    outbox: Vec<OutboxRow>,
+    mail_references: Vec<MailReferenceRow>,
+}
+
+impl CausedRows {
+    fn new(batch: &WriteBatch) -> rusqlite::Result<Self> {
+        Ok(Self {
+            notifications: batch
+                .notifications
+                .iter()
+                .map(NotificationRow::new)
+                .collect::<rusqlite::Result<_>>()?,
+            outbox: batch
+                .outbox
+                .iter()
+                .map(OutboxRow::new)
+                .collect::<rusqlite::Result<_>>()?,
+            mail_references: batch
+                .mail_references
+                .iter()
+                .map(MailReferenceRow::new)
+                .collect(),
+        })
+    }
+}
+
 /// Writes `batch` atomically.
 pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
     batch.check_shape()?;
@@ -59,11 +92,15 @@ pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
         .iter()
         .map(WriteRows::new)
         .collect::<Outcome<Vec<_>>>()?;
+    let caused = CausedRows::new(batch)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     check(&tx, batch)?;
+    check_caused(&tx, batch, &caused)?;
     for write in &rows {
         apply(&tx, write)?;
     }
+    // After the tickets: these rows refer to them.
+    apply_caused(&tx, &caused)?;
     tx.commit()?;
     Ok(())
 }
@@ -189,6 +226,57 @@ fn apply(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
     let mut entry = tx.prepare_cached(TimeEntryRow::INSERT)?;
     for row in &write.time_entries {
         entry.execute(&row.params()[..])?;
+    }
+    Ok(())
+}
+
+/// Checks what the batch causes against the stored state, in the memory store's order: a
+/// Message-ID taken by an outbox e-mail (for a new e-mail) or by a mail reference (for a new
+/// reference), then a notification id, then an e-mail id already stored. Changes nothing.
+fn check_caused(tx: &Transaction<'_>, batch: &WriteBatch, caused: &CausedRows) -> Outcome<()> {
+    let exists = |sql: &str, key: &dyn rusqlite::ToSql| -> Outcome<bool> {
+        Ok(tx.prepare_cached(sql)?.query_row([key], |row| row.get(0))?)
+    };
+    for e in &caused.outbox {
+        let sql = "SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = ?1)";
+        if exists(sql, &e.message_id())? {
+            return Err(duplicate(Entity::Email, "message_id").into());
+        }
+    }
+    for r in &caused.mail_references {
+        let sql = "SELECT EXISTS (SELECT 1 FROM mail_references WHERE message_id = ?1)";
+        if exists(sql, &r.message_id())? {
+            return Err(duplicate(Entity::Email, "message_id").into());
+        }
+    }
+    for n in &batch.notifications {
+        let sql = "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ?1)";
+        if exists(sql, &blob(n.id.as_uuid()))? {
+            return Err(duplicate(Entity::Notification, "id").into());
+        }
+    }
+    for e in &caused.outbox {
+        let sql = "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)";
+        if exists(sql, &e.id())? {
+            return Err(duplicate(Entity::Email, "id").into());
+        }
+    }
+    Ok(())
+}
+
+/// Writes the checked notifications, outbox e-mails and mail references, in batch order.
+fn apply_caused(tx: &Transaction<'_>, caused: &CausedRows) -> Outcome<()> {
+    let mut notification = tx.prepare_cached(NotificationRow::INSERT)?;
+    for row in &caused.notifications {
+        notification.execute(&row.params()[..])?;
+    }
+    let mut email = tx.prepare_cached(OutboxRow::INSERT)?;
+    for row in &caused.outbox {
+        email.execute(&row.params()[..])?;
+    }
+    let mut reference = tx.prepare_cached(MailReferenceRow::INSERT)?;
+    for row in &caused.mail_references {
+        reference.execute(&row.params()[..])?;
     }
     Ok(())
 }

@@ -144,6 +144,9 @@ fn conflict_for(columns: &str) -> Option<helpdesk_core::Error> {
         "agents.email" => (Entity::Agent, "email"),
         "customers.email" => (Entity::Customer, "email"),
         "customers.contract_number" => (Entity::Customer, "contract_number"),
+        "notifications.id" => (Entity::Notification, "id"),
+        "outbox.id" => (Entity::Email, "id"),
+        "outbox.message_id" | "mail_references.message_id" => (Entity::Email, "message_id"),
         _ => return None,
     };
     Some(duplicate(entity, field))
@@ -174,6 +177,32 @@ mod tests {
                 field: "email".into()
             }
         );
+
+        // The Message-IDs of e-mails and mail references, each unique in its own table.
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        for insert in [
+            "INSERT INTO outbox (id, message_id, kind, language, to_address, subject, body,
+                                 message_refs, created_at, attempts, delivery, delivery_at)
+             VALUES (randomblob(16), 'm@x', 'closed', 'en', 'a@b.c', 's', 'b', '[]', 0, 0,
+                     'pending', 0)",
+            "INSERT INTO mail_references (message_id, ticket_id, inbound)
+             VALUES ('m@x', randomblob(16), 1)",
+        ] {
+            conn.execute(insert, []).unwrap();
+            let e = conn.execute(insert, []).unwrap_err();
+            let Failure::Domain(helpdesk_core::Error::Conflict { entity, kind }) = e.into() else {
+                panic!("not a conflict");
+            };
+            assert_eq!(entity, Entity::Email);
+            assert_eq!(
+                kind,
+                ConflictKind::Duplicate {
+                    field: "message_id".into()
+                }
+            );
+        }
 
         let err = conn
             .execute("INSERT INTO nowhere VALUES (1)", [])

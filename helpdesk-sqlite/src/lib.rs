@@ -8,6 +8,13 @@
 //!   for writes; every call runs on Tokio's blocking pool and never blocks the runtime.
 //! - **Atomicity**: a [`WriteBatch`](helpdesk_core::store::WriteBatch) commits in one
 //!   `BEGIN IMMEDIATE` transaction, with optimistic version checks.
+//! - **Mail and notifications**: a batch's notifications, outbox e-mails and mail references
+//!   are written in its transaction;
+//!   [`lease_outbox`](helpdesk_core::store::OutboxStore::lease_outbox) takes e-mails in a
+//!   `BEGIN IMMEDIATE` transaction, so concurrent dispatchers (also in other processes) never
+//!   take the same one.
+//! - **Blobs**: [`SqliteStore`] is also a [`BlobStore`](helpdesk_core::store::BlobStore),
+//!   keeping attachment bytes in the database (table `blobs`, keyed by sha256).
 //! - **Behaviour**: the same as the reference
 //!   [`MemoryStore`](helpdesk_core::store::MemoryStore), errors included: the conformance
 //!   suite of `helpdesk_core::testkit` runs against it.
@@ -30,10 +37,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod blobs;
 mod commit;
 mod connection;
 mod error;
 mod knowledge;
+mod notifications;
+mod outbox;
 mod query;
 mod rows;
 mod schema;

@@ -732,13 +732,13 @@ pub(crate) const TIME_ENTRY_COLUMNS: &str =
     "id, ticket_id, agent, minutes, billable, note, created_at";
 
 /// Reads one row of `table`, naming the column in every error.
-struct Columns<'a, 'stmt> {
-    row: &'a Row<'stmt>,
-    table: &'static str,
+pub(crate) struct Columns<'a, 'stmt> {
+    pub(crate) row: &'a Row<'stmt>,
+    pub(crate) table: &'static str,
 }
 
 impl Columns<'_, '_> {
-    fn corrupt(&self, column: &'static str, source: impl Into<BoxError>) -> SqliteError {
+    pub(crate) fn corrupt(&self, column: &'static str, source: impl Into<BoxError>) -> SqliteError {
         SqliteError::Corrupt {
             table: self.table,
             column,
@@ -746,12 +746,12 @@ impl Columns<'_, '_> {
         }
     }
 
-    fn get<T: FromSql>(&self, column: &'static str) -> Result<T, SqliteError> {
+    pub(crate) fn get<T: FromSql>(&self, column: &'static str) -> Result<T, SqliteError> {
         Ok(self.row.get(column)?)
     }
 
     /// A column parsed by `parse`.
-    fn parse<T, E: Into<BoxError>>(
+    pub(crate) fn parse<T, E: Into<BoxError>>(
         &self,
         column: &'static str,
         parse: impl FnOnce(String) -> Result<T, E>,
@@ -761,7 +761,7 @@ impl Columns<'_, '_> {
     }
 
     /// A nullable column parsed by `parse`.
-    fn parse_opt<T, E: Into<BoxError>>(
+    pub(crate) fn parse_opt<T, E: Into<BoxError>>(
         &self,
         column: &'static str,
         parse: impl FnOnce(String) -> Result<T, E>,
@@ -771,26 +771,26 @@ impl Columns<'_, '_> {
             .transpose()
     }
 
-    fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T, SqliteError> {
+    pub(crate) fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T, SqliteError> {
         self.parse(column, |text| serde_json::from_str(&text))
     }
 
     /// A nullable JSON column: NULL is `None`.
-    fn json_opt<T: DeserializeOwned>(
+    pub(crate) fn json_opt<T: DeserializeOwned>(
         &self,
         column: &'static str,
     ) -> Result<Option<T>, SqliteError> {
         self.parse_opt(column, |text| serde_json::from_str(&text))
     }
 
-    fn uuid_opt(&self, column: &'static str) -> Result<Option<Uuid>, SqliteError> {
+    pub(crate) fn uuid_opt(&self, column: &'static str) -> Result<Option<Uuid>, SqliteError> {
         let bytes: Option<Vec<u8>> = self.get(column)?;
         bytes
             .map(|b| Uuid::from_slice(&b).map_err(|e| self.corrupt(column, e)))
             .transpose()
     }
 
-    fn uuid(&self, column: &'static str) -> Result<Uuid, SqliteError> {
+    pub(crate) fn uuid(&self, column: &'static str) -> Result<Uuid, SqliteError> {
         self.uuid_opt(column)?.ok_or_else(|| {
             self.corrupt(
                 column,
@@ -802,7 +802,10 @@ impl Columns<'_, '_> {
         })
     }
 
-    fn instant_opt(&self, column: &'static str) -> Result<Option<DateTime<Utc>>, SqliteError> {
+    pub(crate) fn instant_opt(
+        &self,
+        column: &'static str,
+    ) -> Result<Option<DateTime<Utc>>, SqliteError> {
         let micros: Option<i64> = self.get(column)?;
         micros
             .map(|m| {
@@ -819,7 +822,7 @@ impl Columns<'_, '_> {
             .transpose()
     }
 
-    fn instant(&self, column: &'static str) -> Result<DateTime<Utc>, SqliteError> {
+    pub(crate) fn instant(&self, column: &'static str) -> Result<DateTime<Utc>, SqliteError> {
         let micros: i64 = self.get(column)?;
         DateTime::from_timestamp_micros(micros).ok_or_else(|| {
             self.corrupt(
@@ -832,7 +835,7 @@ impl Columns<'_, '_> {
         })
     }
 
-    fn bool(&self, column: &'static str) -> Result<bool, SqliteError> {
+    pub(crate) fn bool(&self, column: &'static str) -> Result<bool, SqliteError> {
         match self.get::<i64>(column)? {
             0 => Ok(false),
             1 => Ok(true),
@@ -847,7 +850,7 @@ impl Columns<'_, '_> {
     }
 
     /// An actor from its kind and id columns.
-    fn actor(&self, kind: &'static str, id: &'static str) -> Result<Actor, SqliteError> {
+    pub(crate) fn actor(&self, kind: &'static str, id: &'static str) -> Result<Actor, SqliteError> {
         let kind_text: String = self.get(kind)?;
         let uuid = self.uuid_opt(id)?;
         match (kind_text.as_str(), uuid) {

@@ -17,6 +17,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0004_directory_search_kb.sql")),
         M::up(include_str!("../migrations/0005_feedback.sql")),
         M::up(include_str!("../migrations/0006_templates.sql")),
+        M::up(include_str!(
+            "../migrations/0007_mail_and_notifications.sql"
+        )),
     ])
 }
 
@@ -28,6 +31,21 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), SqliteError> {
     crate::search::backfill(conn)?;
     crate::knowledge::backfill_address_keys(conn)?;
     Ok(())
+}
+
+/// The query plan of `sql` on a fresh, migrated database, one step a line.
+#[cfg(test)]
+pub(crate) fn plan(sql: &str) -> String {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrate(&mut conn).unwrap();
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let nulls = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
+    let steps: Vec<String> = stmt
+        .query_map(rusqlite::params_from_iter(nulls), |r| r.get(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    steps.join("\n")
 }
 
 #[cfg(test)]
@@ -43,7 +61,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 6);
+        assert_eq!(version, 7);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -234,6 +252,7 @@ mod tests {
             include_str!("../migrations/0004_directory_search_kb.sql"),
             include_str!("../migrations/0005_feedback.sql"),
             include_str!("../migrations/0006_templates.sql"),
+            include_str!("../migrations/0007_mail_and_notifications.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

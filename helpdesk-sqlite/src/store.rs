@@ -124,7 +124,8 @@ impl SqliteStore {
         }
     }
 
-    async fn read<T, F>(&self, f: F) -> Result<T>
+    /// Runs `f` with a reader connection on the blocking pool; `f` must only read.
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
@@ -132,7 +133,8 @@ impl SqliteStore {
         connection::read(&self.db, f).await
     }
 
-    async fn write<T, F>(&self, f: F) -> Result<T>
+    /// Runs `f` with the writer connection on the blocking pool.
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
@@ -142,7 +144,7 @@ impl SqliteStore {
 }
 
 /// Every row of `sql`, read with `read`.
-fn all<T>(
+pub(crate) fn all<T>(
     conn: &Connection,
     sql: &str,
     params: impl Params,
@@ -158,7 +160,7 @@ fn all<T>(
 }
 
 /// The first row of `sql`, if any, read with `read`.
-fn first<T>(
+pub(crate) fn first<T>(
     conn: &Connection,
     sql: &str,
     params: impl Params,

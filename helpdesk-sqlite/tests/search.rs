@@ -33,10 +33,7 @@ fn db_path() -> PathBuf {
 
 async fn commit(stores: &[&dyn Store], writes: Vec<TicketWrite>) {
     for store in stores {
-        store
-            .commit(WriteBatch::of(writes.clone()))
-            .await
-            .unwrap();
+        store.commit(WriteBatch::of(writes.clone())).await.unwrap();
     }
 }
 

@@ -210,7 +210,10 @@ async fn every_record_reads_back_equal() {
     write.events = events.clone();
     write.time_entries = entries.clone();
     store
-        .commit(WriteBatch::of(vec![TicketWrite::create(plain.clone()), write]))
+        .commit(WriteBatch::of(vec![
+            TicketWrite::create(plain.clone()),
+            write,
+        ]))
         .await
         .unwrap();
 
@@ -310,15 +313,15 @@ async fn a_batch_with_a_stale_second_write_writes_nothing() {
             ..c.clone()
         };
         let batch = WriteBatch::of(vec![
-                TicketWrite::create(b.clone()).with_message(full_message(
-                    &b,
-                    Actor::System,
-                    Visibility::Public,
-                    "hi",
-                )),
-                TicketWrite::update(Version::FIRST, changed.clone()),
-                TicketWrite::update(Version::new(2), stale),
-            ]);
+            TicketWrite::create(b.clone()).with_message(full_message(
+                &b,
+                Actor::System,
+                Visibility::Public,
+                "hi",
+            )),
+            TicketWrite::update(Version::FIRST, changed.clone()),
+            TicketWrite::update(Version::new(2), stale),
+        ]);
         let err = store.commit(batch).await.unwrap_err();
         assert_eq!(
             conflict_kind(err),
@@ -401,9 +404,9 @@ async fn taken_ids_and_numbers_conflict_and_write_nothing() {
             };
             let err = store
                 .commit(WriteBatch::of(vec![
-                        TicketWrite::create(fresh.clone()),
-                        TicketWrite::create(other),
-                    ]))
+                    TicketWrite::create(fresh.clone()),
+                    TicketWrite::create(other),
+                ]))
                 .await
                 .unwrap_err();
             assert_eq!(conflict_kind(err), duplicate("number"));
@@ -416,7 +419,10 @@ async fn taken_ids_and_numbers_conflict_and_write_nothing() {
             ticket(number(4), d.id, CustomerId::new()),
         );
         let err = store
-            .commit(WriteBatch::of(vec![TicketWrite::create(x.clone()), TicketWrite::create(y)]))
+            .commit(WriteBatch::of(vec![
+                TicketWrite::create(x.clone()),
+                TicketWrite::create(y),
+            ]))
             .await
             .unwrap_err();
         assert_eq!(conflict_kind(err), duplicate("number"));

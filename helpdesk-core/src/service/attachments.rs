@@ -3,7 +3,7 @@
 //! for those who may read the message.
 
 use super::Helpdesk;
-use crate::domain::{Actor, Attachment, MessageId, TicketId};
+use crate::domain::{Actor, Attachment, MailReference, MessageId, TicketId};
 use crate::error::{Entity, Error, Limit, Result};
 use crate::store::{BlobKey, WriteBatch};
 
@@ -147,6 +147,29 @@ impl AttachmentLimits {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Staged {
     blobs: Vec<(BlobKey, Vec<u8>)>,
+    inbound: Vec<String>,
+}
+
+impl Staged {
+    /// Adds a file the desk itself keeps (the raw copy of an inbound mail), outside the
+    /// limits people's uploads are held to.
+    pub(crate) fn push_raw(
+        &mut self,
+        name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Attachment> {
+        let key = BlobKey::of(&bytes);
+        let attachment =
+            Attachment::from_upload(name, content_type, bytes.len() as u64, key.as_str())?;
+        self.blobs.push((key, bytes));
+        Ok(attachment)
+    }
+
+    /// Files the Message-ID of an inbound mail under the ticket the change writes first.
+    pub(crate) fn file_inbound(&mut self, message_id: String) {
+        self.inbound.push(message_id);
+    }
 }
 
 impl Helpdesk {
@@ -185,7 +208,16 @@ impl Helpdesk {
     /// Commits `batch` with its effects (notifications and e-mail, see
     /// [`effects`](super::effects)), storing staged blobs first. When the commit fails, the
     /// blobs this call added are removed again, so a refused change leaves no orphan.
-    pub(crate) async fn commit(&self, batch: WriteBatch, staged: &Staged) -> Result<()> {
+    pub(crate) async fn commit(&self, mut batch: WriteBatch, staged: &Staged) -> Result<()> {
+        if let Some(first) = batch.writes.first().map(|w| w.ticket.id) {
+            batch
+                .mail_references
+                .extend(staged.inbound.iter().map(|id| MailReference {
+                    message_id: id.clone(),
+                    ticket_id: first,
+                    inbound: true,
+                }));
+        }
         let batch = self.with_effects(batch).await?;
         let mut added = Vec::new();
         if let Some(blobs) = &self.blobs {

@@ -202,8 +202,8 @@ impl Helpdesk {
         for write in &batch.writes {
             let customer = match write.ticket.customer {
                 Some(id) => {
-                    if !customers.contains_key(&id) {
-                        customers.insert(id, self.store.customer(id).await?);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = customers.entry(id) {
+                        slot.insert(self.store.customer(id).await?);
                     }
                     customers.get(&id).and_then(Option::as_ref)
                 }

@@ -181,7 +181,7 @@ impl Helpdesk {
         }
     }
 
-    async fn execute_once(
+    pub(crate) async fn execute_once(
         &self,
         principal: &Principal,
         actor: Actor,

@@ -483,7 +483,7 @@ impl NotificationStore for MemoryStore {
             .filter(|n| n.recipient == recipient && n.is_active(now))
             .cloned()
             .collect();
-        shown.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        shown.sort_by_key(|n| std::cmp::Reverse((n.created_at, n.id)));
         shown.truncate(limit as usize);
         Ok(shown)
     }

@@ -17,7 +17,9 @@
 pub mod blobs;
 pub mod conformance;
 pub mod conformance_channels;
+pub mod conformance_ingest;
 pub mod conformance_mail;
+pub mod emails;
 mod fixture;
 pub mod model;
 pub mod samples;
@@ -43,6 +45,12 @@ macro_rules! conformance_suite {
             customer_email_is_queued_with_the_change_in_their_language,
             uploads_within_limits_are_stored_and_readable_only_by_message_readers,
             agents_email_a_tickets_public_thread_without_notes,
+        );
+        $crate::conformance_suite!(@tests $make_store; conformance_ingest;
+            mail_opens_a_ticket_and_replies_thread_into_it_once,
+            a_subject_tag_threads_only_for_the_customer_or_a_participant,
+            automatic_mail_never_opens_tickets_or_answers,
+            refused_mail_stores_nothing,
         );
         $crate::conformance_suite!(@tests $make_store; conformance;
             directory_round_trips,

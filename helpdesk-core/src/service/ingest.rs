@@ -1,0 +1,319 @@
+//! E-mail in: a raw RFC 5322 message becomes a new ticket, or a reply on the ticket it
+//! answers.
+//!
+//! 1. Automatic mail (auto-replies, bulk mail, bounces) is ignored: it never opens a ticket
+//!    and never causes a reply, so two desks cannot loop.
+//! 2. A Message-ID already filed is a duplicate: stored once.
+//! 3. The ticket is found by `In-Reply-To`/`References` among the Message-IDs the desk sent
+//!    or received, then by a `[#number]` tag in the subject, and is used only when the sender
+//!    is the ticket's customer or a participant (an address the desk mailed about it): a
+//!    stranger cannot put words into someone else's ticket by quoting its number.
+//! 4. Otherwise a new ticket for the customer with the sender's address (unknown senders:
+//!    created or refused, per [`UnknownSenders`]; customers without access: refused).
+//!
+//! The customer's mail is a reply as them (reopening, follow-up rules and all); a
+//! participant's is an internal note, so a third party's words reach the customer only
+//! through an agent. The quoted earlier text is stripped; the raw message is kept as an
+//! attachment (`message/rfc822`) when the desk has a blob store.
+
+use super::Helpdesk;
+use super::NewCustomer;
+use super::attachments::{Staged, Upload};
+use super::mail_settings::UnknownSenders;
+use super::tickets::{ExecOptions, Outcome};
+use crate::domain::{
+    Actor, Channel, Customer, CustomerKind, MessageBody, Name, Subject, Ticket, TicketId,
+};
+use crate::error::{ConflictKind, Error, Result};
+use crate::machine::{Command, NewTicket};
+use crate::mail::{Automatic, InboundEmail, parse_inbound, tag::subject_tags};
+use crate::store::BlobKey;
+
+/// Why a mail was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The sender is no customer and the desk does not create customers from mail.
+    UnknownSender,
+    /// The sender's portal access is disabled.
+    AccessDisabled,
+    /// The mail answers a closed ticket whose department refuses follow-ups.
+    FollowUpRejected,
+}
+
+/// What [`Helpdesk::ingest_email`] did with a mail.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Ingested {
+    /// It opened a new ticket.
+    Opened(Ticket),
+    /// It was added to a ticket (as the customer's reply, or as a participant's note); a
+    /// reply to a closed ticket may have opened a follow-up, which is the ticket here.
+    Appended(Ticket),
+    /// A mail with this Message-ID was ingested before, into this ticket; nothing changed.
+    Duplicate(TicketId),
+    /// A machine sent it; nothing was stored and nothing will answer it.
+    Ignored(Automatic),
+    /// It was refused; nothing was stored.
+    Rejected(Rejection),
+}
+
+/// Where a mail goes.
+enum Route {
+    /// A reply by the ticket's customer.
+    Reply(Ticket, Customer),
+    /// A note by a participant who is not the customer.
+    Note(Ticket),
+    /// A new ticket.
+    New,
+}
+
+impl Helpdesk {
+    /// Takes in one raw e-mail (the bytes a mail server pipes in). Needs
+    /// [`MailSettings`](super::MailSettings). Unparseable mail is a validation error;
+    /// attachments over the [`AttachmentLimits`](super::AttachmentLimits) are
+    /// [`Error::LimitExceeded`]; in both cases nothing is stored.
+    pub async fn ingest_email(&self, raw: &[u8]) -> Result<Ingested> {
+        let settings = self
+            .mail
+            .clone()
+            .ok_or_else(|| Error::validation("mail", "this desk has no e-mail settings"))?;
+        let mail = parse_inbound(raw)?;
+        if let Some(kind) = mail.automatic {
+            return Ok(Ingested::Ignored(kind));
+        }
+        let message_id = mail
+            .message_id
+            .clone()
+            .unwrap_or_else(|| format!("{}@no-message-id.invalid", BlobKey::of(raw)));
+        if let Some(known) = self.store.mail_reference(&message_id).await? {
+            return Ok(Ingested::Duplicate(known.ticket_id));
+        }
+        let mut staged = Staged::default();
+        let uploads: Vec<Upload> = mail
+            .attachments
+            .iter()
+            .map(|a| Upload::new(&a.original_name, &a.content_type, a.bytes.clone()))
+            .collect();
+        let mut attachments = self.stage(0, uploads, &mut staged)?;
+        if self.blobs.is_some() {
+            let name = format!("{}.eml", crate::domain::sanitize_file_name(&message_id));
+            attachments.push(staged.push_raw(&name, "message/rfc822", raw.to_vec())?);
+        }
+        staged.file_inbound(message_id.clone());
+
+        let result = match self.route(&mail).await? {
+            Route::Reply(ticket, customer) => {
+                let command = Command::Reply {
+                    body: body_of(&mail),
+                    attachments,
+                };
+                self.append(Actor::Customer(customer.id), ticket.id, command, &staged)
+                    .await
+            }
+            Route::Note(ticket) => {
+                let from = match &mail.from_name {
+                    Some(name) => format!("{name} <{}>", mail.from),
+                    None => mail.from.to_string(),
+                };
+                let text = format!("{from}:\n\n{}", body_of(&mail));
+                let command = Command::AddNote {
+                    body: MessageBody::parse(text).unwrap_or_else(|_| body_of(&mail)),
+                    attachments,
+                };
+                self.append(Actor::System, ticket.id, command, &staged)
+                    .await
+            }
+            Route::New => {
+                let customer = match self.store.customer_by_email(&mail.from).await? {
+                    Some(c) => c,
+                    None => match settings.unknown_senders {
+                        UnknownSenders::Reject => {
+                            return Ok(Ingested::Rejected(Rejection::UnknownSender));
+                        }
+                        UnknownSenders::CreateCustomer => self.customer_from_mail(&mail).await?,
+                    },
+                };
+                if !customer.access_enabled {
+                    return Ok(Ingested::Rejected(Rejection::AccessDisabled));
+                }
+                let mut new = NewTicket::new(
+                    subject_of(&mail),
+                    body_of(&mail),
+                    settings.inbound_department,
+                );
+                new.channel = Channel::Email;
+                new.attachments = attachments;
+                self.open_ticket_following(Actor::Customer(customer.id), new, None, &staged)
+                    .await
+                    .map(Ingested::Opened)
+            }
+        };
+        match result {
+            Err(Error::Conflict {
+                kind: ConflictKind::Duplicate { field },
+                ..
+            }) if field == "message_id" => {
+                // The same mail, ingested concurrently: the other one stored it.
+                match self.store.mail_reference(&message_id).await? {
+                    Some(known) => Ok(Ingested::Duplicate(known.ticket_id)),
+                    None => Err(Error::Conflict {
+                        entity: crate::error::Entity::Email,
+                        kind: ConflictKind::Duplicate { field },
+                    }),
+                }
+            }
+            Err(Error::Forbidden {
+                reason: crate::error::ForbiddenReason::FollowUpRejected,
+            }) => Ok(Ingested::Rejected(Rejection::FollowUpRejected)),
+            Err(Error::Forbidden {
+                reason: crate::error::ForbiddenReason::AccessDisabled,
+            }) => Ok(Ingested::Rejected(Rejection::AccessDisabled)),
+            other => other,
+        }
+    }
+
+    async fn append(
+        &self,
+        actor: Actor,
+        ticket: TicketId,
+        command: Command,
+        staged: &Staged,
+    ) -> Result<Ingested> {
+        let principal = self.principal(actor).await?;
+        let options = ExecOptions {
+            expected: None,
+            channel: Channel::Email,
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .execute_once(&principal, actor, ticket, command.clone(), options, staged)
+                .await;
+            match result {
+                Err(Error::Conflict {
+                    kind: ConflictKind::StaleVersion { .. },
+                    ..
+                }) if attempt < 3 => continue,
+                Ok(Outcome::Changed(t) | Outcome::Unchanged(t)) => {
+                    return Ok(Ingested::Appended(t));
+                }
+                Ok(Outcome::FollowUpOpened { ticket, .. }) => {
+                    return Ok(Ingested::Appended(ticket));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The ticket a mail answers, if its sender may write there.
+    async fn route(&self, mail: &InboundEmail) -> Result<Route> {
+        let mut candidates: Vec<TicketId> = Vec::new();
+        for id in mail.in_reply_to.iter().chain(mail.references.iter().rev()) {
+            if let Some(known) = self.store.mail_reference(id).await?
+                && !candidates.contains(&known.ticket_id)
+            {
+                candidates.push(known.ticket_id);
+            }
+        }
+        for digits in subject_tags(&mail.subject) {
+            if let Some(t) = self.store.ticket_by_number(&digits).await?
+                && !candidates.contains(&t.id)
+            {
+                candidates.push(t.id);
+            }
+        }
+        for id in candidates {
+            let Some(ticket) = self.store.ticket(id).await? else {
+                continue;
+            };
+            if ticket.internal {
+                continue;
+            }
+            let customer = match ticket.customer {
+                Some(c) => self.store.customer(c).await?,
+                None => None,
+            };
+            if let Some(c) = customer
+                && c.email.as_ref() == Some(&mail.from)
+            {
+                return Ok(Route::Reply(ticket, c));
+            }
+            let participant = self
+                .store
+                .ticket_emails(ticket.id)
+                .await?
+                .iter()
+                .any(|e| e.to == mail.from);
+            if participant {
+                return Ok(Route::Note(ticket));
+            }
+        }
+        Ok(Route::New)
+    }
+
+    async fn customer_from_mail(&self, mail: &InboundEmail) -> Result<Customer> {
+        let local = mail.from.as_str().split('@').next().unwrap_or("customer");
+        let name = mail
+            .from_name
+            .as_deref()
+            .and_then(|n| Name::parse(n).ok())
+            .or_else(|| Name::parse(local).ok())
+            .unwrap_or_else(|| Name::parse("Customer").expect("a valid name"));
+        let new = NewCustomer::new(CustomerKind::Individual, name).with_email(mail.from.clone());
+        match self.create_customer(Actor::System, new).await {
+            Ok(c) => Ok(c),
+            // Created meanwhile by a concurrent mail from the same sender.
+            Err(Error::Conflict { .. }) => self
+                .store
+                .customer_by_email(&mail.from)
+                .await?
+                .ok_or_else(|| Error::not_found(crate::error::Entity::Customer, &mail.from)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The stored text: the new part of the mail, or a marker when it has none.
+fn body_of(mail: &InboundEmail) -> MessageBody {
+    let text: String = mail.text.chars().take(100_000).collect();
+    MessageBody::parse(text).unwrap_or_else(|_| {
+        MessageBody::parse("(no text; see the attachments)").expect("a valid body")
+    })
+}
+
+/// The subject without reply prefixes and ticket tags, or a marker when it is empty.
+fn subject_of(mail: &InboundEmail) -> Subject {
+    let mut s = mail.subject.trim().to_owned();
+    loop {
+        let lower = s.to_lowercase();
+        let prefix = [
+            "re:",
+            "fw:",
+            "fwd:",
+            "aw:",
+            "sv:",
+            "ответ:",
+            "отв:",
+            "رد:",
+            "پاسخ:",
+        ]
+        .into_iter()
+        .find(|p| lower.starts_with(p));
+        match prefix {
+            Some(p) => {
+                s = s[s
+                    .char_indices()
+                    .nth(p.chars().count())
+                    .map_or(s.len(), |(i, _)| i)..]
+                    .trim()
+                    .to_owned()
+            }
+            None => break,
+        }
+    }
+    let cleaned: String = s.chars().take(255).collect();
+    Subject::parse(cleaned.trim())
+        .unwrap_or_else(|_| Subject::parse("(no subject)").expect("a valid subject"))
+}
