@@ -77,6 +77,9 @@ fn unique_constraint(name: &str) -> Option<(Entity, &'static str)> {
         "agents_email_key" => (Entity::Agent, "email"),
         "customers_email_key" => (Entity::Customer, "email"),
         "customers_contract_number_key" => (Entity::Customer, "contract_number"),
+        "notifications_pkey" => (Entity::Notification, "id"),
+        "outbox_pkey" => (Entity::Email, "id"),
+        "outbox_message_id_key" | "mail_references_message_id_key" => (Entity::Email, "message_id"),
         _ => return None,
     })
 }
@@ -135,7 +138,19 @@ mod tests {
             unique_constraint("customers_contract_number_key"),
             Some((Entity::Customer, "contract_number"))
         );
+        assert_eq!(
+            unique_constraint("notifications_pkey"),
+            Some((Entity::Notification, "id"))
+        );
+        assert_eq!(
+            unique_constraint("outbox_pkey"),
+            Some((Entity::Email, "id"))
+        );
+        for n in ["outbox_message_id_key", "mail_references_message_id_key"] {
+            assert_eq!(unique_constraint(n), Some((Entity::Email, "message_id")));
+        }
         assert_eq!(unique_constraint("messages_pkey"), None);
+        assert_eq!(unique_constraint("blobs_pkey"), None);
     }
 
     #[test]

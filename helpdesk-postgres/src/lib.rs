@@ -34,14 +34,28 @@
 //! - Knowledge-base articles are searched like tickets, over a table of their folded title
 //!   and body; suggestions are scored in one query over a table of each article's words;
 //!   votes are one atomic `UPDATE ... RETURNING`.
+//! - Notifications, outbox e-mails and mail references are written by `commit` in the
+//!   batch's transaction, one multi-row insert per table; a Message-ID taken by a stored
+//!   e-mail (or mail reference) is checked first, and the unique constraints on
+//!   `message_id` catch what a concurrent batch commits in between, so either way it is
+//!   `Conflict(Duplicate { field: "message_id" })` with nothing written.
+//! - A recipient's notifications are one scan of an index in their order that holds no
+//!   dismissed ones. Leasing outbox e-mails is one `UPDATE` of rows picked from a partial
+//!   index of pending e-mails with `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers never
+//!   take the same e-mail.
+//! - [`PostgresStore`] is also a [`BlobStore`](helpdesk_core::store::BlobStore): attachment
+//!   bytes in a table keyed by their sha256.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
 //!   sqlx error as its source; a stored value that fails validation on the way back is one
 //!   with a [`CorruptValue`] source.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod blobs;
 mod connect;
 mod error;
+mod notifications;
+mod outbox;
 mod rows;
 mod search;
 mod store;

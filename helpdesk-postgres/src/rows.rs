@@ -38,18 +38,18 @@ pub(crate) type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
 // ---------------------------------------------------------------------------------------
 
 /// Reads the columns of one row of `table`, turning failures into backend errors.
-struct Reader<'r> {
+pub(crate) struct Reader<'r> {
     row: &'r PgRow,
     table: &'static str,
 }
 
 impl<'r> Reader<'r> {
-    fn new(row: &'r PgRow, table: &'static str) -> Self {
+    pub(crate) fn new(row: &'r PgRow, table: &'static str) -> Self {
         Self { row, table }
     }
 
     /// A column as its Rust type; a decode failure is sqlx's own error.
-    fn get<T>(&self, column: &'static str) -> Result<T>
+    pub(crate) fn get<T>(&self, column: &'static str) -> Result<T>
     where
         T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
     {
@@ -57,7 +57,7 @@ impl<'r> Reader<'r> {
     }
 
     /// A text column, parsed.
-    fn parse<T, E: Into<BoxError>>(
+    pub(crate) fn parse<T, E: Into<BoxError>>(
         &self,
         column: &'static str,
         parse: impl FnOnce(String) -> Result<T, E>,
@@ -67,7 +67,7 @@ impl<'r> Reader<'r> {
     }
 
     /// A nullable text column, parsed when present.
-    fn parse_opt<T, E: Into<BoxError>>(
+    pub(crate) fn parse_opt<T, E: Into<BoxError>>(
         &self,
         column: &'static str,
         parse: impl FnOnce(String) -> Result<T, E>,
@@ -78,7 +78,8 @@ impl<'r> Reader<'r> {
             .map_err(|e| self.corrupt(column, e))
     }
 
-    fn corrupt(&self, column: &'static str, e: impl Into<BoxError>) -> Error {
+    /// A corrupt value of `column` of this row's table.
+    pub(crate) fn corrupt(&self, column: &'static str, e: impl Into<BoxError>) -> Error {
         corrupt(self.table, column, e)
     }
 }
@@ -94,7 +95,7 @@ pub(crate) fn serde_text(value: serde_json::Result<serde_json::Value>) -> Result
 }
 
 /// The serde JSON text of a value, for a jsonb parameter.
-fn json(value: serde_json::Result<String>) -> Result<String> {
+pub(crate) fn json(value: serde_json::Result<String>) -> Result<String> {
     value.map_err(Error::backend)
 }
 

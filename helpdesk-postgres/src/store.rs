@@ -24,6 +24,8 @@ use uuid::Uuid;
 
 use crate::PostgresStore;
 use crate::error::{self, duplicate, duplicate_of};
+use crate::notifications::NotificationColumns;
+use crate::outbox::{self, MailReferenceColumns, OutboxColumns};
 use crate::rows::{
     self, CategoryColumns, EventColumns, MessageColumns, TimeEntryColumns, agent_columns,
     article_columns, canned_response_columns, customer_columns, department_columns, event_columns,
@@ -417,7 +419,11 @@ impl Store for PostgresStore {
 
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         batch.check_shape()?;
-        if batch.writes.is_empty() {
+        let nothing = batch.writes.is_empty()
+            && batch.notifications.is_empty()
+            && batch.outbox.is_empty()
+            && batch.mail_references.is_empty();
+        if nothing {
             return Ok(());
         }
         // READ COMMITTED whatever the server's default: a concurrent writer's row lock makes
@@ -519,6 +525,12 @@ impl Store for PostgresStore {
             }
         }
 
+        // Then, as the reference checks them, the Message-IDs of the e-mails and mail
+        // references (the unique constraints catch one committed concurrently since).
+        if outbox::message_id_taken(&mut tx, &batch.outbox, &batch.mail_references).await? {
+            return Err(duplicate(Entity::Email, "message_id"));
+        }
+
         if !updated.is_empty() {
             sqlx::query("DELETE FROM ticket_categories WHERE ticket_id = ANY($1)")
                 .bind(&updated)
@@ -534,6 +546,9 @@ impl Store for PostgresStore {
             subjects,
             bodies,
         } = children;
+        let references = MailReferenceColumns::of(&batch.mail_references);
+        let notifications = NotificationColumns::of(&batch.notifications)?;
+        let emails = OutboxColumns::of(&batch.outbox)?;
         let steps = [
             (
                 categories.ticket_id.is_empty(),
@@ -559,6 +574,19 @@ impl Store for PostgresStore {
             (
                 time_entries.is_empty(),
                 time_entries.bind(sqlx::query(TimeEntryColumns::INSERT)),
+            ),
+            // What the batch's events cause, after the tickets they reference.
+            (
+                references.is_empty(),
+                references.bind(sqlx::query(MailReferenceColumns::INSERT)),
+            ),
+            (
+                notifications.is_empty(),
+                notifications.bind(sqlx::query(NotificationColumns::INSERT)),
+            ),
+            (
+                emails.is_empty(),
+                emails.bind(sqlx::query(OutboxColumns::INSERT)),
             ),
         ];
         // One multi-row insert per table, in this order; a table with no rows is skipped.
@@ -1195,7 +1223,8 @@ mod tests {
             };
             let tickets: Vec<Ticket> = (0..5000).map(ticket).collect();
             for chunk in tickets.chunks(500) {
-                let batch = WriteBatch::of(chunk.iter().cloned().map(TicketWrite::create).collect());
+                let batch =
+                    WriteBatch::of(chunk.iter().cloned().map(TicketWrite::create).collect());
                 store.commit(batch).await.unwrap();
             }
             sqlx::query("ANALYZE tickets")

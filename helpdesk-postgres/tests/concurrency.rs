@@ -355,9 +355,7 @@ async fn batch_errors_are_the_references_in_write_order() {
     let x = ticket(number(30), dept, cust);
     let mut y = ticket(number(31), dept, cust);
     y.number = x.number.clone();
-    let e = p
-        .commit(WriteBatch::of(vec![create(&x), create(&y)]))
-        .await;
+    let e = p.commit(WriteBatch::of(vec![create(&x), create(&y)])).await;
     assert_eq!(describe(&e.unwrap_err()), "duplicate ticket number");
     // An update of a ticket that does not exist.
     let z = ticket(number(32), dept, cust);
@@ -373,14 +371,17 @@ async fn batch_errors_are_the_references_in_write_order() {
     let a3 = changed(&p.a, at, |_| {});
     let a4 = changed(&a3, at, |_| {});
     let e = p
-        .commit(WriteBatch::of(vec![fresh_a(), TicketWrite::update(a3.version, a4)]))
+        .commit(WriteBatch::of(vec![
+            fresh_a(),
+            TicketWrite::update(a3.version, a4),
+        ]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "invalid batch");
     let e = p
         .commit(WriteBatch::of(vec![
-                create(&z),
-                TicketWrite::update(z.version, changed(&z, at, |_| {})),
-            ]))
+            create(&z),
+            TicketWrite::update(z.version, changed(&z, at, |_| {})),
+        ]))
         .await;
     assert_eq!(describe(&e.unwrap_err()), "invalid batch");
     // A number never changes; checked before the version, after existence.
@@ -410,7 +411,11 @@ async fn batch_errors_are_the_references_in_write_order() {
     let mut a5 = changed(&p.a, at, |t| t.priority = Priority::Urgent);
     a5.categories
         .insert(helpdesk_core::domain::Category::parse("second").unwrap());
-    p.commit(WriteBatch::of(vec![create(&u), fresh_a_with(&a5, p.a.version), create(&v)]))
+    p.commit(WriteBatch::of(vec![
+        create(&u),
+        fresh_a_with(&a5, p.a.version),
+        create(&v),
+    ]))
     .await
     .unwrap();
     assert_eq!(p.pg.ticket(p.a.id).await.unwrap(), Some(a5));

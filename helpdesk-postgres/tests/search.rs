@@ -37,9 +37,7 @@ fn samples() -> Vec<String> {
 
 /// Writes `tickets` (each with its messages) to both stores.
 async fn write_both(pg: &PostgresStore, mem: &MemoryStore, writes: Vec<TicketWrite>) {
-    pg.commit(WriteBatch::of(writes.clone()))
-    .await
-    .unwrap();
+    pg.commit(WriteBatch::of(writes.clone())).await.unwrap();
     mem.commit(WriteBatch::of(writes)).await.unwrap();
 }
 
@@ -560,9 +558,7 @@ async fn the_backfill_indexes_tickets_written_before_the_search_migration() {
         })
         .collect();
     for chunk in writes.chunks(250) {
-        pg.commit(WriteBatch::of(chunk.to_vec()))
-        .await
-        .unwrap();
+        pg.commit(WriteBatch::of(chunk.to_vec())).await.unwrap();
     }
     let written = search_rows(&pg).await;
     assert_eq!(written.len(), 1100 * 4);
