@@ -11,6 +11,7 @@ pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod machine;
+pub mod mail;
 pub mod policy;
 pub mod render;
 pub mod search;

@@ -32,15 +32,6 @@ pub struct RenderedEmail {
     pub body: String,
 }
 
-/// The tag that marks a ticket's number in a subject: `[#` number `]`.
-///
-/// ```
-/// assert_eq!(helpdesk_core::render::subject_tag("10000135"), "[#10000135]");
-/// ```
-pub fn subject_tag(number: &str) -> String {
-    format!("[#{number}]")
-}
-
 struct Words {
     greeting: &'static str,
     comma: &'static str,
@@ -172,7 +163,7 @@ pub fn render_email(kind: EmailKind, language: Language, ctx: &EmailContext<'_>)
             .replace("{number}", ctx.number)
             .replace("{closes_at}", &closes_at)
     };
-    let tag = subject_tag(ctx.number);
+    let tag = crate::mail::tag::tag(ctx.number);
     let (label, lead) = match kind {
         EmailKind::TicketReceived => (Some(w.received_subject), fill(w.received_body)),
         EmailKind::AgentReply => (None, fill(w.reply_intro)),

@@ -3,5 +3,5 @@
 mod email;
 mod history;
 
-pub use email::{EmailContext, RenderedEmail, render_email, subject_tag};
+pub use email::{EmailContext, RenderedEmail, render_email};
 pub use history::render_history;

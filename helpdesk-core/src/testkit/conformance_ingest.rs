@@ -310,3 +310,52 @@ MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\
         None
     );
 }
+
+pub async fn every_mail_of_the_corpus_is_taken_in_or_refused_cleanly(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let desk = desk(&f, UnknownSenders::CreateCustomer);
+    for (name, raw) in super::emails::EMAILS {
+        let outcome = desk.ingest_email(raw).await;
+        match (*name, &outcome) {
+            (
+                "auto_reply" | "precedence_bulk" | "bounce_delivery_status",
+                Ok(Ingested::Ignored(_)),
+            ) => {}
+            ("malformed_garbage" | "missing_from", Err(Error::Validation(_))) => {}
+            // An `application/octet-stream` file is not among the allowed types.
+            ("attachment_path_traversal", Err(Error::LimitExceeded { .. })) => {}
+            (
+                "duplicate_new_ticket" | "new_ticket_plain",
+                Ok(Ingested::Duplicate(_) | Ingested::Opened(_)),
+            ) => {}
+            (_, Ok(Ingested::Opened(t) | Ingested::Appended(t))) => {
+                let thread = desk.thread(Actor::Agent(f.admin.id), t.id).await.unwrap();
+                let last = thread.last().unwrap();
+                assert!(!last.body.as_str().trim().is_empty(), "{name}");
+                assert!(
+                    last.attachments
+                        .iter()
+                        .any(|a| a.content_type() == "message/rfc822"),
+                    "{name}: the raw mail is kept"
+                );
+                for a in &last.attachments {
+                    assert!(
+                        !a.file_name().contains('/') && !a.file_name().contains(".."),
+                        "{name}"
+                    );
+                }
+            }
+            (_, other) => panic!("{name}: {other:?}"),
+        }
+    }
+    // Taking the corpus in again changes nothing: every mail is a duplicate or ignored.
+    let tickets = ticket_count(store.as_ref()).await;
+    for (name, raw) in super::emails::EMAILS {
+        match desk.ingest_email(raw).await {
+            Ok(Ingested::Duplicate(_) | Ingested::Ignored(_))
+            | Err(Error::Validation(_) | Error::LimitExceeded { .. }) => {}
+            other => panic!("{name} again: {other:?}"),
+        }
+    }
+    assert_eq!(ticket_count(store.as_ref()).await, tickets);
+}

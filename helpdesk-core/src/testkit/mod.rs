@@ -51,6 +51,7 @@ macro_rules! conformance_suite {
             a_subject_tag_threads_only_for_the_customer_or_a_participant,
             automatic_mail_never_opens_tickets_or_answers,
             refused_mail_stores_nothing,
+            every_mail_of_the_corpus_is_taken_in_or_refused_cleanly,
         );
         $crate::conformance_suite!(@tests $make_store; conformance;
             directory_round_trips,

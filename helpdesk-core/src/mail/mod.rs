@@ -1,0 +1,23 @@
+//! Inbound e-mail, parsed without I/O: a raw mail in, an [`InboundEmail`] out.
+//!
+//! - [`parse_inbound`] decodes a mail (MIME, quoted-printable, base64, RFC 2047 and RFC 2231,
+//!   charsets such as KOI8-R, windows-1251 and ISO-8859-2, with `mail-parser`) into the
+//!   sender, threading headers, subject, new text and attachments;
+//! - [`quotes::strip_quoted`] removes the quoted earlier mail from a reply (English,
+//!   Romanian, Russian and Persian attributions, Outlook headers);
+//! - [`tag::subject_tags`] finds the ticket numbers tagged in a subject (`[#10000135]`);
+//! - [`message_id::normalise_message_id`] is the form Message-IDs are stored and looked up in;
+//! - [`Automatic`] tells auto-replies, bulk mail and bounces from mail people wrote.
+//!
+//! What to do with the result (find the ticket by `In-Reply-To`/`References`, then by subject
+//! tag; refuse duplicates by Message-ID; never auto-answer automatic mail) is the service's
+//! business.
+
+pub mod automatic;
+pub mod inbound;
+pub mod message_id;
+pub mod quotes;
+pub mod tag;
+
+pub use automatic::Automatic;
+pub use inbound::{InboundAttachment, InboundEmail, parse_inbound};
