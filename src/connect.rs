@@ -3,8 +3,11 @@
 
 use std::sync::Arc;
 
-use helpdesk_core::store::Store;
+use helpdesk_core::store::{BlobStore, Store};
 use helpdesk_core::{Error, Result};
+
+/// A store and the blob store in the same database.
+type Opened = (Arc<dyn Store>, Arc<dyn BlobStore>);
 
 /// The environment variable the examples read the database from.
 pub const DATABASE_URL_VAR: &str = "HELPDESK_DATABASE_URL";
@@ -17,6 +20,21 @@ pub const DATABASE_URL_VAR: &str = "HELPDESK_DATABASE_URL";
 /// A URL whose backend is not compiled in is a validation error that says which feature to
 /// enable.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(connect_with_blobs(url).await?.0)
+}
+
+/// Like [`connect`], and also the store as a [`BlobStore`], keeping attachment bytes in the
+/// same database, for [`Helpdesk::with_blobs`](helpdesk_core::Helpdesk::with_blobs).
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use helpdesk::service::AttachmentLimits;
+/// let (store, blobs) = helpdesk::connect_with_blobs(":memory:").await?;
+/// let desk = helpdesk::Helpdesk::new(store).with_blobs(blobs, AttachmentLimits::default());
+/// # Ok::<_, helpdesk::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn connect_with_blobs(url: &str) -> Result<(Arc<dyn Store>, Arc<dyn BlobStore>)> {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return connect_postgres(url).await;
@@ -41,14 +59,13 @@ pub async fn connect_from_env(default: &str) -> Result<Arc<dyn Store>> {
 }
 
 #[cfg(feature = "postgres")]
-async fn connect_postgres(url: &str) -> Result<Arc<dyn Store>> {
-    Ok(Arc::new(
-        helpdesk_postgres::PostgresStore::connect(url).await?,
-    ))
+async fn connect_postgres(url: &str) -> Result<Opened> {
+    let store = Arc::new(helpdesk_postgres::PostgresStore::connect(url).await?);
+    Ok((store.clone(), store))
 }
 
 #[cfg(not(feature = "postgres"))]
-async fn connect_postgres(_url: &str) -> Result<Arc<dyn Store>> {
+async fn connect_postgres(_url: &str) -> Result<Opened> {
     Err(Error::validation(
         "database_url",
         "PostgreSQL support is not compiled in: enable the `postgres` feature",
@@ -56,17 +73,17 @@ async fn connect_postgres(_url: &str) -> Result<Arc<dyn Store>> {
 }
 
 #[cfg(feature = "sqlite")]
-async fn connect_sqlite(path: &str) -> Result<Arc<dyn Store>> {
-    let store = if path == ":memory:" {
+async fn connect_sqlite(path: &str) -> Result<Opened> {
+    let store = Arc::new(if path == ":memory:" {
         helpdesk_sqlite::SqliteStore::open_in_memory().await?
     } else {
         helpdesk_sqlite::SqliteStore::open(path).await?
-    };
-    Ok(Arc::new(store))
+    });
+    Ok((store.clone(), store))
 }
 
 #[cfg(not(feature = "sqlite"))]
-async fn connect_sqlite(_path: &str) -> Result<Arc<dyn Store>> {
+async fn connect_sqlite(_path: &str) -> Result<Opened> {
     Err(Error::validation(
         "database_url",
         "SQLite support is not compiled in: enable the `sqlite` feature",

@@ -3,7 +3,8 @@
 #![warn(missing_docs)]
 
 pub use helpdesk_core::{
-    Error, Helpdesk, Result, clock, domain, error, machine, policy, render, service, store,
+    Error, Helpdesk, Result, clock, domain, error, machine, mail, policy, render, search, service,
+    store,
 };
 
 /// The embedded SQLite store (feature `sqlite`, on by default).
@@ -14,6 +15,19 @@ pub use helpdesk_sqlite as sqlite;
 #[cfg(feature = "postgres")]
 pub use helpdesk_postgres as postgres;
 
+mod blobs_fs;
 mod connect;
+mod smtp;
 
-pub use connect::{DATABASE_URL_VAR, connect, connect_from_env};
+pub use connect::{DATABASE_URL_VAR, connect, connect_from_env, connect_with_blobs};
+
+/// Attachment bytes as files in a directory: a content-addressed, crash-safe
+/// [`BlobStore`](store::BlobStore) for [`Helpdesk::with_blobs`].
+pub use blobs_fs::FsBlobStore;
+
+/// The desk's e-mail over SMTP (lettre on tokio, rustls): a
+/// [`MailTransport`](service::MailTransport) for [`Helpdesk::dispatch_outbox`].
+pub use smtp::SmtpTransport;
+
+/// A user name and password for [`SmtpTransport::starttls`] and [`SmtpTransport::tls`].
+pub use smtp::SmtpCredentials;

@@ -1,0 +1,192 @@
+//! Attachment bytes as files: a content-addressed [`BlobStore`] in a directory.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use helpdesk_core::store::{BlobKey, BlobStore, check_blob};
+use helpdesk_core::{Error, Result};
+
+/// The suffix of files being written; such a file is never a blob.
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A [`BlobStore`] keeping each blob as a file named by its sha256 under a root directory,
+/// fanned out by the first two bytes of the hash: `ROOT/ab/cd/abcd…`.
+///
+/// Writes are atomic and durable: the bytes go to a uniquely named temporary file
+/// (`.abcd….<unique>.tmp`) in the blob's directory, which is synced and then renamed into
+/// place, and the directory is synced. A reader therefore sees a whole blob or none, and a
+/// crash mid-write leaves at most a stray `*.tmp` file, which is never taken for a blob.
+/// Storing a blob that is already there is a no-op; so is racing another writer of the same
+/// blob (both write the same bytes). All file-system work runs on tokio's blocking pool.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use helpdesk::FsBlobStore;
+/// use helpdesk::store::{BlobKey, BlobStore};
+///
+/// # async fn demo() -> helpdesk::Result<()> {
+/// let blobs: Arc<dyn BlobStore> = Arc::new(FsBlobStore::open("/var/lib/desk/blobs").await?);
+/// let bytes = b"%PDF-1.7 ...";
+/// blobs.put_blob(&BlobKey::of(bytes), bytes).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct FsBlobStore {
+    root: PathBuf,
+}
+
+impl FsBlobStore {
+    /// A blob store in the directory `root`, created (with its parents) when missing.
+    /// Errors are [`Error::Backend`] with the [`io::Error`] as source.
+    pub async fn open(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        let created = root.clone();
+        blocking(move || fs::create_dir_all(&created)).await?;
+        Ok(Self { root })
+    }
+
+    /// The directory the blobs are in.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file `key` is stored in: `ROOT/ab/cd/abcd…`.
+    pub fn path_of(&self, key: &BlobKey) -> PathBuf {
+        let hex = key.as_str();
+        self.root.join(&hex[0..2]).join(&hex[2..4]).join(hex)
+    }
+}
+
+#[async_trait]
+impl BlobStore for FsBlobStore {
+    async fn put_blob(&self, key: &BlobKey, bytes: &[u8]) -> Result<()> {
+        // Hashing a large blob takes a while: do it on the blocking pool with the writing.
+        let (root, path, key, bytes) = (
+            self.root.clone(),
+            self.path_of(key),
+            key.clone(),
+            bytes.to_vec(),
+        );
+        tokio::task::spawn_blocking(move || {
+            check_blob(&key, &bytes)?;
+            write_blob(&root, &path, &bytes).map_err(Error::backend)
+        })
+        .await
+        .map_err(Error::backend)?
+    }
+
+    async fn blob(&self, key: &BlobKey) -> Result<Option<Vec<u8>>> {
+        let path = self.path_of(key);
+        blocking(move || match fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        })
+        .await
+    }
+
+    async fn delete_blob(&self, key: &BlobKey) -> Result<bool> {
+        let path = self.path_of(key);
+        blocking(move || match fs::remove_file(&path) {
+            Ok(()) => {
+                if let Some(dir) = path.parent() {
+                    sync_dir(dir)?;
+                }
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        })
+        .await
+    }
+}
+
+/// Runs `f` on the blocking pool, turning its I/O error into a backend error.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(Error::backend)?
+        .map_err(Error::backend)
+}
+
+/// Writes `bytes` to `path` (under `root`) atomically and durably, unless it is there.
+fn write_blob(root: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if path.try_exists()? {
+        return Ok(());
+    }
+    let dir = path.parent().expect("a blob path has a directory");
+    if !dir.try_exists()? {
+        fs::create_dir_all(dir)?;
+        // Make the new fan-out directories' entries durable too.
+        let mut d = dir;
+        while let Some(parent) = d.parent() {
+            sync_dir(parent)?;
+            if parent == root {
+                break;
+            }
+            d = parent;
+        }
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a blob file name is its hex key");
+    let (temp, file) = create_temp(dir, name)?;
+    let written = fill(file, bytes).and_then(|()| {
+        // Replacing a blob another writer put meanwhile is harmless: same bytes.
+        fs::rename(&temp, path)
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    sync_dir(dir)
+}
+
+/// Writes `bytes` to `file`, syncs it to disk and closes it.
+fn fill(mut file: File, bytes: &[u8]) -> io::Result<()> {
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Creates a new, uniquely named temporary file beside the blob `name` in `dir`.
+fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let unique = format!(
+            "{}-{}-{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let temp = dir.join(format!(".{name}.{unique}{TEMP_SUFFIX}"));
+        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Makes the entries of `dir` durable (a no-op where directories cannot be synced).
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
