@@ -5,8 +5,8 @@
 //! error), and the whole observable state (every ticket, its thread, history and time
 //! entries, as the system sees them). Ids differ between the two stores, so both are
 //! compared through names and ticket numbers. It also checks two invariants on the store
-//! under test: a refused command changes nothing, and no customer ever reads an internal
-//! note.
+//! under test: a refused command changes nothing, and no customer ever reads (or is notified
+//! of) an internal note.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -413,6 +413,14 @@ impl Side {
                 if let Ok(thread) = self.f.desk.thread(actor, *id).await {
                     assert!(thread.iter().all(|m| m.visibility == Visibility::Public));
                 }
+            }
+            // Nor hears of one, nor of a ticket they may not read.
+            let Ok(notifications) = self.f.desk.notifications(actor, 200).await else {
+                continue;
+            };
+            for n in notifications {
+                assert_ne!(n.kind, crate::domain::NotificationKind::NoteAdded);
+                assert!(self.f.desk.ticket(actor, n.ticket_id).await.is_ok());
             }
         }
     }
