@@ -37,6 +37,10 @@ pub enum Entity {
     Email,
     /// An attachment or its content.
     Attachment,
+    /// A sign-in login.
+    Login,
+    /// A session or API token.
+    Session,
 }
 
 impl std::fmt::Display for Entity {
@@ -53,6 +57,8 @@ impl std::fmt::Display for Entity {
             Entity::Notification => "notification",
             Entity::Email => "e-mail",
             Entity::Attachment => "attachment",
+            Entity::Login => "login",
+            Entity::Session => "session or API token",
         })
     }
 }
@@ -102,6 +108,8 @@ pub enum ForbiddenReason {
     },
     /// Only admins (or the system) may do this.
     AdminOnly,
+    /// Only supervisors and admins may do this (e.g. read reports).
+    SupervisorsOnly,
     /// Customers may not issue this command at all.
     AgentsOnly,
     /// Only the ticket's customer may do this (rate it, ask for a priority).
@@ -127,6 +135,9 @@ impl std::fmt::Display for ForbiddenReason {
                 )
             }
             ForbiddenReason::AdminOnly => f.write_str("only an admin may do this"),
+            ForbiddenReason::SupervisorsOnly => {
+                f.write_str("only supervisors and admins may do this")
+            }
             ForbiddenReason::AgentsOnly => f.write_str("only agents may do this"),
             ForbiddenReason::CustomersOnly => f.write_str("only the customer may do this"),
             ForbiddenReason::PriorityAboveCap { cap } => {

@@ -146,6 +146,11 @@ fn main_types_serialize_to_stable_json() {
             at: at("2026-01-05T10:40:00Z"),
         }),
         priority_request: None,
+        metrics: helpdesk_core::domain::TicketMetrics {
+            first_response_secs: Some(1800),
+            resolution_secs: Some(27_000),
+            reopens: 1,
+        },
         version: Version::new(7),
     };
     insta::assert_json_snapshot!("ticket_json", ticket);

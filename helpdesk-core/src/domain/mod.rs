@@ -3,6 +3,7 @@
 //! Every value that has rules is a validated type with a `parse` or `new` constructor, so a
 //! value of these types is always valid.
 
+mod account;
 mod actor;
 mod agent;
 mod article;
@@ -16,9 +17,11 @@ mod feedback;
 mod ids;
 mod mail_reference;
 mod message;
+mod metrics;
 mod notification;
 mod outbound_email;
 mod priority;
+mod report;
 mod saved_search;
 mod status;
 mod template;
@@ -29,6 +32,7 @@ mod ticket_type;
 mod time_entry;
 mod timers;
 
+pub use account::{AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKind};
 pub use actor::{Actor, Channel};
 pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
 pub use article::{Article, ArticleStatus};
@@ -45,11 +49,13 @@ pub use ids::{
 };
 pub use mail_reference::MailReference;
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};
+pub use metrics::TicketMetrics;
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
 pub use outbound_email::{Delivery, DeliveryOutcome, EmailKind, OutboundEmail};
 pub use priority::Priority;
+pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaShare};
 pub use saved_search::SavedSearch;
 pub use status::{Language, Resolution, Status, StatusLabels};
 pub use template::{

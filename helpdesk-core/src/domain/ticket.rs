@@ -108,6 +108,9 @@ pub struct Ticket {
     /// A customer's pending request to raise the priority.
     #[serde(default)]
     pub priority_request: Option<PriorityRequest>,
+    /// What its life measured so far (for reports).
+    #[serde(default)]
+    pub metrics: super::TicketMetrics,
     /// Its version, checked on every write.
     pub version: Version,
 }

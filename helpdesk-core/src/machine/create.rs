@@ -145,6 +145,7 @@ pub fn decide_create(
         next_due_at: None,
         satisfaction: None,
         priority_request: None,
+        metrics: Default::default(),
         version: Version::FIRST,
     };
     let created = Activity {

@@ -9,6 +9,7 @@ mod command;
 mod create;
 mod decide;
 mod due;
+mod metrics;
 pub mod timers;
 pub mod transitions;
 

@@ -45,6 +45,7 @@ pub fn advance(
     }
     update_auto_close(before, after, activity, levels, now);
     after.next_due_at = after.timers.next_due_at();
+    super::metrics::record(before, after, levels);
 }
 
 fn update_waiting(t: &mut Ticket, activity: Activity, now: DateTime<Utc>) {

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{NotificationStore, OutboxStore, Page, PageRequest, Store, TicketFilter, WriteBatch};
+use crate::domain::{Actor, AuthToken, Login, TokenHash};
 use crate::domain::{
     Agent, AgentId, Article, ArticleId, CannedResponse, CannedResponseId, Customer, CustomerId,
     Delivery, DeliveryOutcome, Department, DepartmentId, Email, Language, MailReference, Message,
@@ -31,7 +32,7 @@ pub struct MemoryStore {
 }
 
 #[derive(Debug, Default)]
-struct Inner {
+pub(super) struct Inner {
     departments: BTreeMap<DepartmentId, Department>,
     agents: BTreeMap<AgentId, Agent>,
     customers: BTreeMap<CustomerId, Customer>,
@@ -48,9 +49,11 @@ struct Inner {
     notifications: BTreeMap<NotificationId, Notification>,
     outbox: BTreeMap<OutboxId, OutboundEmail>,
     mail_references: Vec<MailReference>,
+    pub(super) logins: HashMap<Actor, Login>,
+    pub(super) tokens: HashMap<TokenHash, AuthToken>,
 }
 
-fn duplicate(entity: Entity, field: &'static str) -> Error {
+pub(super) fn duplicate(entity: Entity, field: &'static str) -> Error {
     Error::Conflict {
         entity,
         kind: ConflictKind::Duplicate {
@@ -65,7 +68,7 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -608,5 +611,17 @@ impl OutboxStore for MemoryStore {
             .filter(|r| r.ticket_id == ticket)
             .cloned()
             .collect())
+    }
+}
+
+#[async_trait]
+impl super::ReportStore for MemoryStore {
+    async fn report(&self, query: &crate::domain::ReportQuery) -> Result<crate::domain::Report> {
+        let inner = self.lock();
+        Ok(super::reference_report(
+            inner.tickets.values(),
+            inner.time_entries.values().flatten(),
+            query,
+        ))
     }
 }

@@ -5,23 +5,28 @@
 //! [`Helpdesk`](crate::Helpdesk), which checks authorization and runs the state machine.
 //! [`StoreExt`] adds conveniences on top of the required methods.
 
+mod accounts;
 mod blob;
 mod ext;
 mod memory;
+mod memory_accounts;
 mod notifications;
 mod outbox;
 mod query;
+mod reports;
 mod write;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use accounts::AccountStore;
 pub use blob::{BlobKey, BlobStore, MemoryBlobStore, check_blob};
 pub use ext::StoreExt;
 pub use memory::MemoryStore;
 pub use notifications::NotificationStore;
 pub use outbox::OutboxStore;
 pub use query::{AssigneeFilter, Cursor, Page, PageRequest, TicketFilter, TicketOrder, TimeRange};
+pub use reports::{ReportStore, reference_report, report_key};
 pub use write::{TicketWrite, WriteBatch};
 
 use crate::domain::{
@@ -50,9 +55,19 @@ use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch}
 /// - No method blocks the async runtime.
 ///
 /// A store is also a [`NotificationStore`] and an [`OutboxStore`]: what ticket changes cause
-/// (notifications, e-mail to send) is written in the same batch as the change.
+/// (notifications, e-mail to send) is written in the same batch as the change. It is an
+/// [`AccountStore`] too: logins, sessions and API tokens.
 #[async_trait]
-pub trait Store: NotificationStore + OutboxStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store:
+    NotificationStore
+    + OutboxStore
+    + ReportStore
+    + AccountStore
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + 'static
+{
     /// Inserts or replaces a department.
     async fn put_department(&self, department: &Department) -> Result<()>;
     /// A department by id.

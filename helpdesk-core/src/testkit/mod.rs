@@ -16,9 +16,11 @@
 
 pub mod blobs;
 pub mod conformance;
+pub mod conformance_accounts;
 pub mod conformance_channels;
 pub mod conformance_ingest;
 pub mod conformance_mail;
+pub mod conformance_reports;
 pub mod emails;
 mod fixture;
 pub mod model;
@@ -31,6 +33,11 @@ pub use fixture::{Fixture, body};
 #[macro_export]
 macro_rules! conformance_suite {
     ($make_store:path) => {
+        $crate::conformance_suite!(@tests $make_store; conformance_accounts;
+            logins_round_trip_are_replaced_per_actor_and_names_are_unique,
+            tokens_are_found_by_hash_touched_listed_and_revoked,
+            expired_tokens_are_deleted_and_live_ones_kept,
+        );
         $crate::conformance_suite!(@tests $make_store; conformance_mail;
             notifications_are_written_with_their_ticket_and_keep_their_state,
             the_outbox_leases_each_email_once_and_records_delivery,
@@ -52,6 +59,10 @@ macro_rules! conformance_suite {
             automatic_mail_never_opens_tickets_or_answers,
             refused_mail_stores_nothing,
             every_mail_of_the_corpus_is_taken_in_or_refused_cleanly,
+        );
+        $crate::conformance_suite!(@tests $make_store; conformance_reports;
+            reports_match_the_reference_for_every_grouping_and_range,
+            only_supervisors_and_admins_read_reports_of_their_departments,
         );
         $crate::conformance_suite!(@tests $make_store; conformance;
             directory_round_trips,

@@ -205,6 +205,7 @@ pub fn ticket(number: TicketNumber, department: DepartmentId, customer: Customer
         next_due_at: None,
         satisfaction: None,
         priority_request: None,
+        metrics: Default::default(),
         version: Version::FIRST,
     }
 }
@@ -255,6 +256,11 @@ pub fn full_ticket(
             reason: ShortNote::parse("Офис стоит; biroul nu merge").expect("a note"),
             at: at + Duration::seconds(6),
         }),
+        metrics: crate::domain::TicketMetrics {
+            first_response_secs: Some(1),
+            resolution_secs: Some(i64::from(i32::MAX) + 7),
+            reopens: 3,
+        },
         version: Version::new(41),
         ..ticket(number, department, customer)
     }
