@@ -2,6 +2,8 @@
 
 mod email;
 mod history;
+mod report;
 
 pub use email::{EmailContext, RenderedEmail, render_email};
 pub use history::render_history;
+pub use report::{REPORT_COLUMNS, report_cells, report_csv, report_table};
