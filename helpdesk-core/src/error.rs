@@ -41,6 +41,10 @@ pub enum Entity {
     Login,
     /// A session or API token.
     Session,
+    /// A live chat.
+    Chat,
+    /// An agent's availability for chats.
+    Availability,
 }
 
 impl std::fmt::Display for Entity {
@@ -59,6 +63,8 @@ impl std::fmt::Display for Entity {
             Entity::Attachment => "attachment",
             Entity::Login => "login",
             Entity::Session => "session or API token",
+            Entity::Chat => "chat",
+            Entity::Availability => "availability",
         })
     }
 }

@@ -102,3 +102,7 @@ id_type!(
     /// Identifies an e-mail in the outbox.
     OutboxId
 );
+id_type!(
+    /// Identifies a live chat.
+    ChatId
+);

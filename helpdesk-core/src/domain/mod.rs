@@ -7,6 +7,7 @@ mod account;
 mod actor;
 mod agent;
 mod article;
+mod chat;
 mod contact;
 mod custom_fields;
 mod customer;
@@ -36,6 +37,7 @@ pub use account::{AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKin
 pub use actor::{Actor, Channel};
 pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
 pub use article::{Article, ArticleStatus};
+pub use chat::{Availability, ChatEnd, ChatSession, ChatState, Presence};
 pub use contact::{Email, Phone};
 pub use custom_fields::{CustomFields, FieldKey, FieldValue};
 pub use customer::{Customer, CustomerKind};
@@ -44,7 +46,7 @@ pub use digits::{ascii_digit, ascii_digits, digits_only};
 pub use event::{Change, TicketEvent};
 pub use feedback::{PriorityRequest, Rating, Satisfaction};
 pub use ids::{
-    AgentId, ArticleId, CannedResponseId, CustomerId, DepartmentId, EventId, MessageId,
+    AgentId, ArticleId, CannedResponseId, ChatId, CustomerId, DepartmentId, EventId, MessageId,
     NotificationId, OutboxId, SavedSearchId, TemplateId, TicketId, TimeEntryId,
 };
 pub use mail_reference::MailReference;

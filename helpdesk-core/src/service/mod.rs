@@ -3,6 +3,7 @@
 
 mod access;
 mod attachments;
+mod chat;
 mod customers;
 mod directory;
 mod dispatch;
@@ -23,6 +24,7 @@ mod timers;
 use std::sync::Arc;
 
 pub use attachments::{AttachmentLimits, Upload};
+pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
 pub use ingest::{Ingested, Rejection};
@@ -89,6 +91,7 @@ pub struct Helpdesk {
     mail: Option<Arc<MailSettings>>,
     blobs: Option<Arc<dyn BlobStore>>,
     limits: Arc<AttachmentLimits>,
+    chat: ChatSettings,
 }
 
 impl std::fmt::Debug for Helpdesk {
@@ -112,6 +115,7 @@ impl Helpdesk {
             mail: None,
             blobs: None,
             limits: Arc::new(AttachmentLimits::default()),
+            chat: ChatSettings::default(),
         }
     }
 

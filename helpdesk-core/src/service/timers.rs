@@ -19,6 +19,8 @@ pub struct DueReport {
     pub events: usize,
     /// Tickets another process changed first; they are picked up on a later run if still due.
     pub skipped: usize,
+    /// Queued chats nobody answered in time, handed to the ticket queue.
+    pub chats_handed_over: usize,
 }
 
 /// How long the customer has been waiting for an answer (seed 003).
@@ -83,6 +85,7 @@ impl Helpdesk {
                 }
             }
         }
+        report.chats_handed_over = self.hand_over_unanswered_chats(now).await?;
         Ok(report)
     }
 

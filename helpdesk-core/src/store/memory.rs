@@ -51,6 +51,8 @@ pub(super) struct Inner {
     mail_references: Vec<MailReference>,
     pub(super) logins: HashMap<Actor, Login>,
     pub(super) tokens: HashMap<TokenHash, AuthToken>,
+    pub(super) chats: BTreeMap<crate::domain::ChatId, crate::domain::ChatSession>,
+    pub(super) availability: BTreeMap<AgentId, crate::domain::Availability>,
 }
 
 pub(super) fn duplicate(entity: Entity, field: &'static str) -> Error {

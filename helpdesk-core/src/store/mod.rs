@@ -7,9 +7,11 @@
 
 mod accounts;
 mod blob;
+mod chat;
 mod ext;
 mod memory;
 mod memory_accounts;
+mod memory_chat;
 mod notifications;
 mod outbox;
 mod query;
@@ -21,6 +23,7 @@ use chrono::{DateTime, Utc};
 
 pub use accounts::AccountStore;
 pub use blob::{BlobKey, BlobStore, MemoryBlobStore, check_blob};
+pub use chat::{ChatCommit, ChatStore};
 pub use ext::StoreExt;
 pub use memory::MemoryStore;
 pub use notifications::NotificationStore;
@@ -62,6 +65,7 @@ pub trait Store:
     NotificationStore
     + OutboxStore
     + ReportStore
+    + ChatStore
     + AccountStore
     + Send
     + Sync

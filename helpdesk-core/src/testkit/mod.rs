@@ -18,6 +18,7 @@ pub mod blobs;
 pub mod conformance;
 pub mod conformance_accounts;
 pub mod conformance_channels;
+pub mod conformance_chat;
 pub mod conformance_ingest;
 pub mod conformance_mail;
 pub mod conformance_reports;
@@ -63,6 +64,13 @@ macro_rules! conformance_suite {
         $crate::conformance_suite!(@tests $make_store; conformance_reports;
             reports_match_the_reference_for_every_grouping_and_range,
             only_supervisors_and_admins_read_reports_of_their_departments,
+        );
+        $crate::conformance_suite!(@tests $make_store; conformance_chat;
+            chats_go_to_the_least_busy_online_agent_or_wait_in_line,
+            chat_messages_are_stored_as_sent_in_the_chats_ticket,
+            the_assistant_answers_from_the_knowledge_base_first,
+            unanswered_chats_are_handed_to_the_ticket_queue,
+            concurrent_routing_never_fills_a_seat_twice,
         );
         $crate::conformance_suite!(@tests $make_store; conformance;
             directory_round_trips,
