@@ -80,6 +80,8 @@ fn unique_constraint(name: &str) -> Option<(Entity, &'static str)> {
         "notifications_pkey" => (Entity::Notification, "id"),
         "outbox_pkey" => (Entity::Email, "id"),
         "outbox_message_id_key" | "mail_references_message_id_key" => (Entity::Email, "message_id"),
+        "logins_login_key" => (Entity::Login, "login"),
+        "auth_tokens_pkey" => (Entity::Session, "hash"),
         _ => return None,
     })
 }
@@ -149,6 +151,14 @@ mod tests {
         for n in ["outbox_message_id_key", "mail_references_message_id_key"] {
             assert_eq!(unique_constraint(n), Some((Entity::Email, "message_id")));
         }
+        assert_eq!(
+            unique_constraint("logins_login_key"),
+            Some((Entity::Login, "login"))
+        );
+        assert_eq!(
+            unique_constraint("auth_tokens_pkey"),
+            Some((Entity::Session, "hash"))
+        );
         assert_eq!(unique_constraint("messages_pkey"), None);
         assert_eq!(unique_constraint("blobs_pkey"), None);
     }

@@ -43,6 +43,11 @@
 //!   dismissed ones. Leasing outbox e-mails is one `UPDATE` of rows picked from a partial
 //!   index of pending e-mails with `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers never
 //!   take the same e-mail.
+//! - Reports ([`ReportStore`](helpdesk_core::store::ReportStore)) are two aggregate
+//!   queries in one read-only snapshot, over columns `commit` keeps beside each ticket (its
+//!   metrics, each service-level outcome, the rating): the tickets that count in the range
+//!   are found by range scans of an index per instant (a GiST index of open spans for the
+//!   backlog), percentiles are `percentile_disc` (nearest rank).
 //! - [`PostgresStore`] is also a [`BlobStore`](helpdesk_core::store::BlobStore): attachment
 //!   bytes in a table keyed by their sha256.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
@@ -51,11 +56,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod accounts;
 mod blobs;
+mod chat;
 mod connect;
 mod error;
 mod notifications;
 mod outbox;
+mod reports;
 mod rows;
 mod search;
 mod store;

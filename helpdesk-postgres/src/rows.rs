@@ -15,9 +15,9 @@ use helpdesk_core::domain::{
     CannedResponse, CannedResponseId, Category, Change, Channel, ContractNumber, CustomFields,
     Customer, CustomerId, Department, DepartmentId, Email, EventId, FieldKey, Language, Message,
     MessageBody, MessageId, Minutes, Name, Phone, Priority, PriorityRequest, Satisfaction,
-    SavedSearch, SavedSearchId, ServiceName, ShortNote, Signature, Status, Subject, TemplateId,
-    Ticket, TicketEvent, TicketId, TicketNumber, TicketTemplate, TicketType, TimeEntry,
-    TimeEntryId, Timers, Version, Visibility,
+    SavedSearch, SavedSearchId, ServiceName, ShortNote, Signature, SlaTarget, Status, Subject,
+    TemplateId, Ticket, TicketEvent, TicketId, TicketMetrics, TicketNumber, TicketTemplate,
+    TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::search::address_key;
@@ -114,7 +114,8 @@ macro_rules! ticket_columns {
      t.merged_into, t.follow_up_of, t.opened_by::text AS opened_by, t.created_at, \
      t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.waiting_since, \
      t.timers::text AS timers, t.next_due_at, t.version, \
-     t.satisfaction::text AS satisfaction, t.priority_request::text AS priority_request"
+     t.satisfaction::text AS satisfaction, t.priority_request::text AS priority_request, \
+     t.first_response_secs, t.resolution_secs, t.reopens"
     };
 }
 pub(crate) use ticket_columns;
@@ -135,6 +136,8 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         .map_err(|e| corrupt("ticket_categories", "category", e))?;
     let version: i64 = r.get("version")?;
     let version = u64::try_from(version).map_err(|e| r.corrupt("version", e))?;
+    let reopens: i64 = r.get("reopens")?;
+    let reopens = u32::try_from(reopens).map_err(|e| r.corrupt("reopens", e))?;
     let ticket_id = |column| -> Result<Option<TicketId>> {
         Ok(r.get::<Option<Uuid>>(column)?.map(TicketId::from_uuid))
     };
@@ -173,6 +176,11 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         priority_request: r.parse_opt("priority_request", |s| {
             serde_json::from_str::<PriorityRequest>(&s)
         })?,
+        metrics: TicketMetrics {
+            first_response_secs: r.get("first_response_secs")?,
+            resolution_secs: r.get("resolution_secs")?,
+            reopens,
+        },
         version: Version::new(version),
     })
 }
@@ -339,10 +347,12 @@ pub(crate) const INSERT_TICKET: &str = "INSERT INTO tickets (id, number_full, nu
      subject, customer, department, assignee, status, priority, ticket_type, service, \
      custom_fields, channel, internal, master, merged_into, follow_up_of, opened_by, \
      created_at, updated_at, first_response_at, resolved_at, closed_at, waiting_since, \
-     timers, next_due_at, version, satisfaction, priority_request) \
+     timers, next_due_at, version, satisfaction, priority_request, first_response_secs, \
+     resolution_secs, reopens, sla_first_response, sla_next_response, sla_resolution, \
+     satisfaction_score, satisfaction_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, \
      $17, $18::jsonb, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27, $28::jsonb, \
-     $29::jsonb)";
+     $29::jsonb, $30, $31, $32, $33, $34, $35, $36, $37)";
 
 /// Replaces a ticket's state (the caller has checked and locked its version and number,
 /// which never changes); parameters bound by [`bind_ticket`].
@@ -352,16 +362,21 @@ pub(crate) const UPDATE_TICKET: &str = "UPDATE tickets SET subject = $4, custome
      merged_into = $16, follow_up_of = $17, opened_by = $18::jsonb, created_at = $19, \
      updated_at = $20, first_response_at = $21, resolved_at = $22, closed_at = $23, \
      waiting_since = $24, timers = $25::jsonb, next_due_at = $26, version = $27, \
-     satisfaction = $28::jsonb, priority_request = $29::jsonb \
+     satisfaction = $28::jsonb, priority_request = $29::jsonb, first_response_secs = $30, \
+     resolution_secs = $31, reopens = $32, sla_first_response = $33, \
+     sla_next_response = $34, sla_resolution = $35, satisfaction_score = $36, \
+     satisfaction_at = $37 \
      WHERE id = $1 AND number_full = $2 AND number_short = $3";
 
-/// Binds a ticket's 29 columns as `$1..$29`, in the order of [`INSERT_TICKET`] and
-/// [`UPDATE_TICKET`].
+/// Binds a ticket's 37 columns as `$1..$37`, in the order of [`INSERT_TICKET`] and
+/// [`UPDATE_TICKET`]: its fields, then the columns reports aggregate, derived from them
+/// (the outcome of each service-level target's clock, the rating's score and instant).
 pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<'q>> {
     let custom_fields = json(serde_json::to_string(&t.custom_fields))?;
     let opened_by = json(serde_json::to_string(&t.opened_by))?;
     let timers = json(serde_json::to_string(&t.timers))?;
     let version = to_i64(t.version.get())?;
+    let [sla_first_response, sla_next_response, sla_resolution] = sla_outcomes(&t.timers)?;
     let satisfaction = t
         .satisfaction
         .as_ref()
@@ -401,7 +416,33 @@ pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<
         .bind(t.next_due_at)
         .bind(version)
         .bind(satisfaction)
-        .bind(priority_request))
+        .bind(priority_request)
+        .bind(t.metrics.first_response_secs)
+        .bind(t.metrics.resolution_secs)
+        .bind(i64::from(t.metrics.reopens))
+        .bind(sla_first_response)
+        .bind(sla_next_response)
+        .bind(sla_resolution)
+        .bind(t.satisfaction.as_ref().map(|s| i16::from(s.score.get())))
+        .bind(t.satisfaction.as_ref().map(|s| s.at)))
+}
+
+/// The outcome of `timers`' clock for each target, in [`SlaTarget::ALL`] order, as the
+/// `sla_*` columns hold it: the serde text form (`met`, `breached`), `None` while unknown or
+/// without a clock.
+pub(crate) fn sla_outcomes(timers: &Timers) -> Result<[Option<String>; 3]> {
+    let outcome = |target: SlaTarget| -> Result<Option<String>> {
+        timers
+            .clock(target)
+            .and_then(|c| c.outcome)
+            .map(|o| serde_text(serde_json::to_value(o)))
+            .transpose()
+    };
+    Ok([
+        outcome(SlaTarget::FirstResponse)?,
+        outcome(SlaTarget::NextResponse)?,
+        outcome(SlaTarget::Resolution)?,
+    ])
 }
 
 /// Upserts a department: `$1..$5`.

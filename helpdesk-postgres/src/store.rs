@@ -848,7 +848,7 @@ fn push_scope(q: &mut QueryBuilder<Postgres>, scope: &ArticleScope) -> Result<()
 
 /// The first instant of whole microseconds at or after `at`: `x >= at` and `x < at` agree with
 /// `x >= ceil(at)` and `x < ceil(at)` for every stored (whole-microsecond) `x`.
-fn ceil_micros(at: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn ceil_micros(at: DateTime<Utc>) -> DateTime<Utc> {
     let floor = to_micros(at);
     if floor == at {
         at

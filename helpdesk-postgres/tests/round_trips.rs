@@ -500,8 +500,8 @@ async fn stored_garbage_is_a_backend_error_with_its_source() {
 
 /// A ticket written under schema version 1 reads back after the later migrations with the
 /// new fields' defaults: nobody waiting, `Timers::default()` (the column default is its
-/// JSON), nothing due, no feedback; and it is then updated (feedback included), listed and
-/// found due like any other.
+/// JSON), nothing due, no feedback, no metrics; and it is then updated (feedback and metrics
+/// included), listed and found due like any other.
 #[tokio::test]
 async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
     let Some(url) = testing::database_url() else {
@@ -520,6 +520,7 @@ async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
     old.timers = Timers::default();
     old.next_due_at = None;
     let feedback = (old.satisfaction.take(), old.priority_request.take());
+    let metrics = std::mem::take(&mut old.metrics);
     sqlx::query(
         "INSERT INTO tickets (id, number_full, number_short, subject, customer, department, \
          assignee, status, priority, ticket_type, service, custom_fields, channel, internal, \
@@ -591,6 +592,7 @@ async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
         n.timers = full_timers(later);
         n.next_due_at = n.timers.next_due_at();
         (n.satisfaction, n.priority_request) = feedback;
+        n.metrics = metrics;
     });
     store
         .commit(WriteBatch::one(TicketWrite::update(

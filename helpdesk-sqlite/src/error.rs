@@ -147,6 +147,8 @@ fn conflict_for(columns: &str) -> Option<helpdesk_core::Error> {
         "notifications.id" => (Entity::Notification, "id"),
         "outbox.id" => (Entity::Email, "id"),
         "outbox.message_id" | "mail_references.message_id" => (Entity::Email, "message_id"),
+        "logins.login" => (Entity::Login, "login"),
+        "auth_tokens.hash" => (Entity::Session, "hash"),
         _ => return None,
     };
     Some(duplicate(entity, field))

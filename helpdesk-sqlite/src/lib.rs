@@ -37,7 +37,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod accounts;
 mod blobs;
+mod chat;
 mod commit;
 mod connection;
 mod error;
@@ -45,6 +47,7 @@ mod knowledge;
 mod notifications;
 mod outbox;
 mod query;
+mod reports;
 mod rows;
 mod schema;
 mod search;

@@ -14,8 +14,9 @@ use helpdesk_core::domain::{
     Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId, FieldKey,
     Language, Message, MessageBody, MessageId, Minutes, Name, PermissionSet, Phone, Priority,
     PriorityRequest, Role, Satisfaction, SavedSearch, SavedSearchId, ServiceName, ShortNote,
-    Signature, Status, Subject, TemplateId, Ticket, TicketEvent, TicketId, TicketNumber,
-    TicketTemplate, TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
+    Signature, SlaOutcome, SlaTarget, Status, Subject, TemplateId, Ticket, TicketEvent, TicketId,
+    TicketMetrics, TicketNumber, TicketTemplate, TicketType, TimeEntry, TimeEntryId, Timers,
+    Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::policy::FollowUpPolicy;
@@ -57,6 +58,14 @@ pub(crate) fn actor(actor: &Actor) -> (&'static str, Option<[u8; 16]>) {
         Actor::Customer(id) => ("customer", Some(blob(id.as_uuid()))),
         Actor::Agent(id) => ("agent", Some(blob(id.as_uuid()))),
         Actor::System => ("system", None),
+    }
+}
+
+/// A service-level outcome as stored in the `sla_*` columns.
+pub(crate) fn sla_outcome_str(o: SlaOutcome) -> &'static str {
+    match o {
+        SlaOutcome::Met => "met",
+        SlaOutcome::Breached => "breached",
     }
 }
 
@@ -467,6 +476,16 @@ pub(crate) struct TicketRow {
     satisfaction: Option<String>,
     priority_request: Option<String>,
     version: i64,
+    first_response_secs: Option<i64>,
+    resolution_secs: Option<i64>,
+    reopens: u32,
+    /// The outcome of each service-level clock, derived from `timers` for reports.
+    sla_first_response: Option<&'static str>,
+    sla_next_response: Option<&'static str>,
+    sla_resolution: Option<&'static str>,
+    /// The rating's score and instant, derived from `satisfaction` for reports.
+    satisfaction_score: Option<u8>,
+    satisfaction_at: Option<i64>,
     /// The categories, one row each.
     pub(crate) categories: Vec<String>,
 }
@@ -478,13 +497,17 @@ impl TicketRow {
             priority, ticket_type, service, custom_fields, channel, internal, master,
             merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
             first_response_at, resolved_at, closed_at, waiting_since, timers, next_due_at,
-            satisfaction, priority_request, version
+            satisfaction, priority_request, version, first_response_secs, resolution_secs,
+            reopens, sla_first_response, sla_next_response, sla_resolution, satisfaction_score,
+            satisfaction_at
         ) VALUES (
             :id, :number_full, :number_short, :subject, :customer, :department, :assignee,
             :status, :priority, :ticket_type, :service, :custom_fields, :channel, :internal,
             :master, :merged_into, :follow_up_of, :opened_by_kind, :opened_by_id, :created_at,
             :updated_at, :first_response_at, :resolved_at, :closed_at, :waiting_since, :timers,
-            :next_due_at, :satisfaction, :priority_request, :version
+            :next_due_at, :satisfaction, :priority_request, :version, :first_response_secs,
+            :resolution_secs, :reopens, :sla_first_response, :sla_next_response,
+            :sla_resolution, :satisfaction_score, :satisfaction_at
         )";
 
     pub(crate) const UPDATE: &'static str = "
@@ -517,12 +540,26 @@ impl TicketRow {
             next_due_at = :next_due_at,
             satisfaction = :satisfaction,
             priority_request = :priority_request,
-            version = :version
+            version = :version,
+            first_response_secs = :first_response_secs,
+            resolution_secs = :resolution_secs,
+            reopens = :reopens,
+            sla_first_response = :sla_first_response,
+            sla_next_response = :sla_next_response,
+            sla_resolution = :sla_resolution,
+            satisfaction_score = :satisfaction_score,
+            satisfaction_at = :satisfaction_at
         WHERE id = :id";
 
     pub(crate) fn new(t: &Ticket) -> rusqlite::Result<Self> {
         let id = |i: Option<TicketId>| i.map(|i| blob(i.as_uuid()));
         let (opened_by_kind, opened_by_id) = actor(&t.opened_by);
+        let sla = |target| {
+            t.timers
+                .clock(target)
+                .and_then(|c| c.outcome)
+                .map(sla_outcome_str)
+        };
         Ok(Self {
             id: blob(t.id.as_uuid()),
             number_full: t.number.full().to_owned(),
@@ -554,16 +591,26 @@ impl TicketRow {
             satisfaction: t.satisfaction.as_ref().map(json).transpose()?,
             priority_request: t.priority_request.as_ref().map(json).transpose()?,
             version: version(t.version)?,
+            first_response_secs: t.metrics.first_response_secs,
+            resolution_secs: t.metrics.resolution_secs,
+            reopens: t.metrics.reopens,
+            sla_first_response: sla(SlaTarget::FirstResponse),
+            sla_next_response: sla(SlaTarget::NextResponse),
+            sla_resolution: sla(SlaTarget::Resolution),
+            satisfaction_score: t.satisfaction.as_ref().map(|s| s.score.get()),
+            satisfaction_at: t.satisfaction.as_ref().map(|s| micros(s.at)),
             categories: t.categories.iter().map(|c| c.as_str().to_owned()).collect(),
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 30] {
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 38] {
         bind!(self; id, number_full, number_short, subject, customer, department, assignee,
               status, priority, ticket_type, service, custom_fields, channel, internal, master,
               merged_into, follow_up_of, opened_by_kind, opened_by_id, created_at, updated_at,
               first_response_at, resolved_at, closed_at, waiting_since, timers, next_due_at,
-              satisfaction, priority_request, version)
+              satisfaction, priority_request, version, first_response_secs, resolution_secs,
+              reopens, sla_first_response, sla_next_response, sla_resolution,
+              satisfaction_score, satisfaction_at)
     }
 }
 
@@ -716,7 +763,8 @@ pub(crate) const TICKET_COLUMNS: &str = "
     t.status, t.priority, t.ticket_type, t.service, t.custom_fields, t.channel, t.internal,
     t.master, t.merged_into, t.follow_up_of, t.opened_by_kind, t.opened_by_id, t.created_at,
     t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.waiting_since, t.timers,
-    t.next_due_at, t.satisfaction, t.priority_request, t.version,
+    t.next_due_at, t.satisfaction, t.priority_request, t.version, t.first_response_secs,
+    t.resolution_secs, t.reopens,
     (SELECT json_group_array(c.category)
      FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories";
 
@@ -1114,6 +1162,11 @@ pub(crate) fn read_ticket(row: &Row<'_>) -> Result<Ticket, SqliteError> {
         satisfaction: r.json_opt::<Satisfaction>("satisfaction")?,
         priority_request: r.json_opt::<PriorityRequest>("priority_request")?,
         version: Version::new(u64::try_from(version).map_err(|e| r.corrupt("version", e))?),
+        metrics: TicketMetrics {
+            first_response_secs: r.get("first_response_secs")?,
+            resolution_secs: r.get("resolution_secs")?,
+            reopens: r.get("reopens")?,
+        },
     })
 }
 

@@ -20,6 +20,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0007_mail_and_notifications.sql"
         )),
+        M::up(include_str!("../migrations/0008_accounts.sql")),
+        M::up(include_str!("../migrations/0009_reports.sql")),
+        M::up(include_str!("../migrations/0010_chat.sql")),
     ])
 }
 
@@ -61,7 +64,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 7);
+        assert_eq!(version, 10);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -243,6 +246,124 @@ mod tests {
         assert_eq!((ticket.satisfaction, ticket.priority_request), (None, None));
     }
 
+    /// Tickets written before 0009 get their clocks' outcomes and their rating's score and
+    /// instant (to the microsecond, whatever the fraction chrono wrote) from their JSON, the
+    /// values a write under 0009 stores; their metrics are unknown.
+    #[test]
+    fn tickets_from_before_0009_get_report_columns_on_migration() {
+        use helpdesk_core::domain::{Rating, Satisfaction, SlaOutcome, Timers};
+
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 8).unwrap();
+        let t0: chrono::DateTime<chrono::Utc> = "2026-01-05T09:00:00Z".parse().unwrap();
+        let ratings: Vec<Option<Satisfaction>> = [
+            Some(chrono::Duration::zero()),
+            Some(chrono::Duration::milliseconds(120)),
+            Some(chrono::Duration::microseconds(123_456)),
+            Some(chrono::Duration::nanoseconds(987_654_321)),
+            Some(chrono::Duration::days(-30_000) + chrono::Duration::microseconds(7)),
+            None,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, offset)| {
+            offset.map(|o| Satisfaction {
+                score: Rating::new(1 + (i % 5) as u8).unwrap(),
+                comment: None,
+                at: t0 + o,
+            })
+        })
+        .collect();
+        let timers = [
+            helpdesk_core::testkit::samples::full_timers(t0),
+            Timers::default(),
+        ];
+        for (i, rating) in ratings.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO tickets (
+                     id, number_full, number_short, subject, department, status, priority,
+                     ticket_type, custom_fields, channel, internal, opened_by_kind, created_at,
+                     updated_at, version, timers, satisfaction
+                 ) VALUES (
+                     ?1, ?2, ?3, 'Old', ?4, 'new', 2, 'incident', '{}', 'web', 0, 'system',
+                     1767600000000000, 1767600000000000, 1, ?5, ?6
+                 )",
+                (
+                    crate::rows::blob(uuid::Uuid::now_v7()),
+                    format!("20260105000000{i:02}"),
+                    format!("000000{i:02}"),
+                    crate::rows::blob(uuid::Uuid::now_v7()),
+                    serde_json::to_string(&timers[i % 2]).unwrap(),
+                    rating.as_ref().map(|r| serde_json::to_string(r).unwrap()),
+                ),
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+
+        type Columns = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<u8>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            i64,
+        );
+        let got: Vec<Columns> = conn
+            .prepare(
+                "SELECT sla_first_response, sla_next_response, sla_resolution,
+                        satisfaction_score, satisfaction_at, first_response_secs,
+                        resolution_secs, reopens
+                 FROM tickets ORDER BY number_full",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let want: Vec<Columns> = ratings
+            .iter()
+            .enumerate()
+            .map(|(i, rating)| {
+                let sla = |target| {
+                    timers[i % 2]
+                        .clock(target)
+                        .and_then(|c| c.outcome)
+                        .map(|o: SlaOutcome| crate::rows::sla_outcome_str(o).to_owned())
+                };
+                use helpdesk_core::domain::SlaTarget;
+                (
+                    sla(SlaTarget::FirstResponse),
+                    sla(SlaTarget::NextResponse),
+                    sla(SlaTarget::Resolution),
+                    rating.as_ref().map(|r| r.score.get()),
+                    rating.as_ref().map(|r| crate::rows::micros(r.at)),
+                    None,
+                    None,
+                    0,
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(
+            (&got[0].0, &got[0].1, &got[0].2),
+            (&None, &Some("met".to_owned()), &Some("breached".to_owned()))
+        );
+    }
+
     #[test]
     fn migration_files_use_lf_line_endings() {
         for sql in [
@@ -253,6 +374,9 @@ mod tests {
             include_str!("../migrations/0005_feedback.sql"),
             include_str!("../migrations/0006_templates.sql"),
             include_str!("../migrations/0007_mail_and_notifications.sql"),
+            include_str!("../migrations/0008_accounts.sql"),
+            include_str!("../migrations/0009_reports.sql"),
+            include_str!("../migrations/0010_chat.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

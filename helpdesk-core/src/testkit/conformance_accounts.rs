@@ -43,9 +43,7 @@ fn assert_duplicate(result: crate::Result<()>, entity: Entity, field: &str) {
     }
 }
 
-pub async fn logins_round_trip_are_replaced_per_actor_and_names_are_unique(
-    store: Arc<dyn Store>,
-) {
+pub async fn logins_round_trip_are_replaced_per_actor_and_names_are_unique(store: Arc<dyn Store>) {
     let at = now();
     let ivan = Actor::Agent(AgentId::new());
     let ana = Actor::Customer(CustomerId::new());

@@ -47,11 +47,7 @@ async fn a_week_of_work(f: &Fixture) -> Vec<Ticket> {
         if i % 5 == 0 && customer.id == f.acme.id {
             new.priority = Some(Priority::Urgent);
         }
-        let t = f
-            .desk
-            .open_ticket(admin, new)
-            .await
-            .unwrap();
+        let t = f.desk.open_ticket(admin, new).await.unwrap();
         tickets.push(t.clone());
         let agent = if department.id == f.billing.id {
             admin

@@ -1,0 +1,832 @@
+//! Live chat (tables `chats` and `chat_availability`, migration 0010): [`ChatStore`] for
+//! [`SqliteStore`].
+//!
+//! A [`ChatCommit`] is one `BEGIN IMMEDIATE` transaction: every chat and availability is first
+//! checked against its stored version (as the reference store checks them: all chats, then
+//! all availabilities, against the state before the commit), then written with its version
+//! raised by one. The immediate transaction holds SQLite's write lock from the first check to
+//! the commit, so of two routers that read one seat, exactly one fills it.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use helpdesk_core::Result;
+use helpdesk_core::domain::{
+    AgentId, Availability, ChatEnd, ChatId, ChatSession, ChatState, CustomerId, DepartmentId,
+    Presence, TicketId, Version,
+};
+use helpdesk_core::error::{ConflictKind, Entity, Error};
+use helpdesk_core::store::{ChatCommit, ChatStore};
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use crate::error::{OutOfRange, Outcome, SqliteError};
+use crate::rows::{Columns, blob, micros, version};
+use crate::store::{SqliteStore, all, first};
+
+/// The columns `read_chat` reads.
+const CHAT_COLUMNS: &str = "id, ticket_id, customer, department, state, since, agent, ended_at, \
+                            end_reason, created_at, version";
+
+/// The columns `read_availability` reads.
+const AVAILABILITY_COLUMNS: &str =
+    "agent, presence, max_chats, active_chats, last_assigned_at, version";
+
+/// A chat's end as stored.
+pub(crate) fn end_str(end: ChatEnd) -> &'static str {
+    match end {
+        ChatEnd::Answered => "answered",
+        ChatEnd::ByCustomer => "by_customer",
+        ChatEnd::ByAgent => "by_agent",
+        ChatEnd::NoAgent => "no_agent",
+    }
+}
+
+fn chat_end(s: String) -> Result<ChatEnd, OutOfRange> {
+    [
+        ChatEnd::Answered,
+        ChatEnd::ByCustomer,
+        ChatEnd::ByAgent,
+        ChatEnd::NoAgent,
+    ]
+    .into_iter()
+    .find(|e| end_str(*e) == s)
+    .ok_or(OutOfRange {
+        what: "chat end",
+        value: s,
+    })
+}
+
+fn presence(s: String) -> Result<Presence, OutOfRange> {
+    Presence::parse(&s).ok_or(OutOfRange {
+        what: "presence",
+        value: s,
+    })
+}
+
+/// A stored version.
+fn stored_version(r: &Columns<'_, '_>) -> Result<Version, SqliteError> {
+    let v: i64 = r.get("version")?;
+    u64::try_from(v)
+        .map(Version::new)
+        .map_err(|e| r.corrupt("version", e))
+}
+
+/// A stored count of chats.
+fn count(r: &Columns<'_, '_>, column: &'static str) -> Result<u32, SqliteError> {
+    let n: i64 = r.get(column)?;
+    u32::try_from(n).map_err(|e| r.corrupt(column, e))
+}
+
+fn read_chat(row: &Row<'_>) -> Result<ChatSession, SqliteError> {
+    let r = Columns {
+        row,
+        table: "chats",
+    };
+    let missing = |column| {
+        r.corrupt(
+            column,
+            OutOfRange {
+                what: "value of this chat state",
+                value: "NULL".into(),
+            },
+        )
+    };
+    let state: String = r.get("state")?;
+    let state = match state.as_str() {
+        "assistant" => ChatState::Assistant,
+        "waiting" => ChatState::Waiting {
+            since: r.instant_opt("since")?.ok_or_else(|| missing("since"))?,
+        },
+        "active" => ChatState::Active {
+            agent: AgentId::from_uuid(r.uuid_opt("agent")?.ok_or_else(|| missing("agent"))?),
+            since: r.instant_opt("since")?.ok_or_else(|| missing("since"))?,
+        },
+        "ended" => ChatState::Ended {
+            at: r
+                .instant_opt("ended_at")?
+                .ok_or_else(|| missing("ended_at"))?,
+            end: r
+                .parse_opt("end_reason", chat_end)?
+                .ok_or_else(|| missing("end_reason"))?,
+        },
+        _ => {
+            return Err(r.corrupt(
+                "state",
+                OutOfRange {
+                    what: "chat state",
+                    value: state,
+                },
+            ));
+        }
+    };
+    Ok(ChatSession {
+        id: ChatId::from_uuid(r.uuid("id")?),
+        ticket_id: TicketId::from_uuid(r.uuid("ticket_id")?),
+        customer: CustomerId::from_uuid(r.uuid("customer")?),
+        department: DepartmentId::from_uuid(r.uuid("department")?),
+        state,
+        created_at: r.instant("created_at")?,
+        version: stored_version(&r)?,
+    })
+}
+
+fn read_availability(row: &Row<'_>) -> Result<Availability, SqliteError> {
+    let r = Columns {
+        row,
+        table: "chat_availability",
+    };
+    Ok(Availability {
+        agent: AgentId::from_uuid(r.uuid("agent")?),
+        presence: r.parse("presence", presence)?,
+        max_chats: count(&r, "max_chats")?,
+        active_chats: count(&r, "active_chats")?,
+        last_assigned_at: r.instant_opt("last_assigned_at")?,
+        version: stored_version(&r)?,
+    })
+}
+
+/// A chat's columns, with the version it is written at.
+struct ChatRow {
+    id: [u8; 16],
+    ticket_id: [u8; 16],
+    customer: [u8; 16],
+    department: [u8; 16],
+    state: &'static str,
+    since: Option<i64>,
+    agent: Option<[u8; 16]>,
+    ended_at: Option<i64>,
+    end_reason: Option<&'static str>,
+    created_at: i64,
+    version: i64,
+}
+
+impl ChatRow {
+    const UPSERT: &'static str = "
+        INSERT INTO chats (id, ticket_id, customer, department, state, since, agent, ended_at,
+                           end_reason, created_at, version)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        ON CONFLICT (id) DO UPDATE SET
+            ticket_id = excluded.ticket_id,
+            customer = excluded.customer,
+            department = excluded.department,
+            state = excluded.state,
+            since = excluded.since,
+            agent = excluded.agent,
+            ended_at = excluded.ended_at,
+            end_reason = excluded.end_reason,
+            created_at = excluded.created_at,
+            version = excluded.version";
+
+    fn new(c: &ChatSession, v: Version) -> rusqlite::Result<Self> {
+        let (state, since, agent, ended_at, end_reason) = match c.state {
+            ChatState::Assistant => ("assistant", None, None, None, None),
+            ChatState::Waiting { since } => ("waiting", Some(micros(since)), None, None, None),
+            ChatState::Active { agent, since } => (
+                "active",
+                Some(micros(since)),
+                Some(blob(agent.as_uuid())),
+                None,
+                None,
+            ),
+            ChatState::Ended { at, end } => {
+                ("ended", None, None, Some(micros(at)), Some(end_str(end)))
+            }
+        };
+        Ok(Self {
+            id: blob(c.id.as_uuid()),
+            ticket_id: blob(c.ticket_id.as_uuid()),
+            customer: blob(c.customer.as_uuid()),
+            department: blob(c.department.as_uuid()),
+            state,
+            since,
+            agent,
+            ended_at,
+            end_reason,
+            created_at: micros(c.created_at),
+            version: version(v)?,
+        })
+    }
+
+    fn write(&self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        tx.prepare_cached(Self::UPSERT)?.execute((
+            self.id,
+            self.ticket_id,
+            self.customer,
+            self.department,
+            self.state,
+            self.since,
+            self.agent,
+            self.ended_at,
+            self.end_reason,
+            self.created_at,
+            self.version,
+        ))?;
+        Ok(())
+    }
+}
+
+/// An availability's columns, with the version it is written at.
+struct AvailabilityRow {
+    agent: [u8; 16],
+    presence: &'static str,
+    max_chats: i64,
+    active_chats: i64,
+    last_assigned_at: Option<i64>,
+    version: i64,
+}
+
+impl AvailabilityRow {
+    const UPSERT: &'static str = "
+        INSERT INTO chat_availability (agent, presence, max_chats, active_chats,
+                                       last_assigned_at, version)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        ON CONFLICT (agent) DO UPDATE SET
+            presence = excluded.presence,
+            max_chats = excluded.max_chats,
+            active_chats = excluded.active_chats,
+            last_assigned_at = excluded.last_assigned_at,
+            version = excluded.version";
+
+    fn new(a: &Availability, v: Version) -> rusqlite::Result<Self> {
+        Ok(Self {
+            agent: blob(a.agent.as_uuid()),
+            presence: a.presence.as_str(),
+            max_chats: i64::from(a.max_chats),
+            active_chats: i64::from(a.active_chats),
+            last_assigned_at: a.last_assigned_at.map(micros),
+            version: version(v)?,
+        })
+    }
+
+    fn write(&self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        tx.prepare_cached(Self::UPSERT)?.execute((
+            self.agent,
+            self.presence,
+            self.max_chats,
+            self.active_chats,
+            self.last_assigned_at,
+            self.version,
+        ))?;
+        Ok(())
+    }
+}
+
+/// The version a commit writes: one more than expected, or the first for a new row.
+fn written_version(expected: Option<Version>) -> Version {
+    expected.map_or(Version::FIRST, Version::next)
+}
+
+/// The conflict of a row not at its expected version, reported as the reference reports it
+/// (a missing side as the first version).
+fn stale(entity: Entity, expected: Option<Version>, actual: Option<Version>) -> Error {
+    Error::Conflict {
+        entity,
+        kind: ConflictKind::StaleVersion {
+            expected: expected.unwrap_or(Version::FIRST),
+            actual: actual.unwrap_or(Version::FIRST),
+        },
+    }
+}
+
+/// The stored version of the row of `table` whose `key_column` is `key`, if any.
+fn version_of(
+    tx: &Transaction<'_>,
+    table: &'static str,
+    key_column: &str,
+    key: [u8; 16],
+) -> Outcome<Option<Version>> {
+    let sql = format!("SELECT version FROM {table} WHERE {key_column} = ?1");
+    let v: Option<i64> = tx
+        .prepare_cached(&sql)?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    v.map(|v| {
+        u64::try_from(v).map(Version::new).map_err(|e| {
+            SqliteError::Corrupt {
+                table,
+                column: "version",
+                source: e.into(),
+            }
+            .into()
+        })
+    })
+    .transpose()
+}
+
+/// Writes `commit` atomically.
+fn commit(conn: &mut rusqlite::Connection, commit: &ChatCommit) -> Outcome<()> {
+    let chats = commit
+        .chats
+        .iter()
+        .map(|(expected, c)| ChatRow::new(c, written_version(*expected)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let seats = commit
+        .availability
+        .iter()
+        .map(|(expected, a)| AvailabilityRow::new(a, written_version(*expected)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Every check against the state before the commit, chats first, like the reference.
+    for ((expected, _), row) in commit.chats.iter().zip(&chats) {
+        let actual = version_of(&tx, "chats", "id", row.id)?;
+        if actual != *expected {
+            return Err(stale(Entity::Chat, *expected, actual).into());
+        }
+    }
+    for ((expected, _), row) in commit.availability.iter().zip(&seats) {
+        let actual = version_of(&tx, "chat_availability", "agent", row.agent)?;
+        if actual != *expected {
+            return Err(stale(Entity::Availability, *expected, actual).into());
+        }
+    }
+    // In order: a row twice in one commit ends as the later one, as in the reference.
+    for row in &chats {
+        row.write(&tx)?;
+    }
+    for row in &seats {
+        row.write(&tx)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[async_trait]
+impl ChatStore for SqliteStore {
+    async fn commit_chat(&self, batch: ChatCommit) -> Result<()> {
+        if batch.chats.is_empty() && batch.availability.is_empty() {
+            return Ok(());
+        }
+        self.write(move |conn| commit(conn, &batch)).await
+    }
+
+    async fn chat(&self, id: ChatId) -> Result<Option<ChatSession>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {CHAT_COLUMNS} FROM chats WHERE id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_chat)
+        })
+        .await
+    }
+
+    async fn waiting_chats(&self, department: DepartmentId) -> Result<Vec<ChatSession>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {CHAT_COLUMNS} FROM chats
+                 WHERE department = ?1 AND state = 'waiting'
+                 ORDER BY since, id"
+            );
+            all(conn, &sql, [blob(department.as_uuid())], read_chat)
+        })
+        .await
+    }
+
+    async fn chats_waiting_since_before(&self, before: DateTime<Utc>) -> Result<Vec<ChatSession>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {CHAT_COLUMNS} FROM chats
+                 WHERE state = 'waiting' AND since < ?1
+                 ORDER BY since, id"
+            );
+            all(conn, &sql, [micros(before)], read_chat)
+        })
+        .await
+    }
+
+    async fn agent_chats(&self, agent: AgentId) -> Result<Vec<ChatSession>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {CHAT_COLUMNS} FROM chats
+                 WHERE agent = ?1 AND state = 'active'
+                 ORDER BY created_at, id"
+            );
+            all(conn, &sql, [blob(agent.as_uuid())], read_chat)
+        })
+        .await
+    }
+
+    async fn customer_chats(&self, customer: CustomerId, limit: u32) -> Result<Vec<ChatSession>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {CHAT_COLUMNS} FROM chats
+                 WHERE customer = ?1
+                 ORDER BY created_at DESC, id DESC
+                 LIMIT ?2"
+            );
+            all(
+                conn,
+                &sql,
+                (blob(customer.as_uuid()), i64::from(limit)),
+                read_chat,
+            )
+        })
+        .await
+    }
+
+    async fn availability(&self, agent: AgentId) -> Result<Option<Availability>> {
+        self.read(move |conn| {
+            let sql =
+                format!("SELECT {AVAILABILITY_COLUMNS} FROM chat_availability WHERE agent = ?1");
+            first(conn, &sql, [blob(agent.as_uuid())], read_availability)
+        })
+        .await
+    }
+
+    async fn availabilities(&self) -> Result<Vec<Availability>> {
+        self.read(|conn| {
+            let sql =
+                format!("SELECT {AVAILABILITY_COLUMNS} FROM chat_availability ORDER BY agent");
+            all(conn, &sql, [], read_availability)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::plan;
+    use std::sync::Arc;
+
+    use helpdesk_core::store::MemoryStore;
+    use helpdesk_core::testkit::samples::at;
+    use tokio::sync::Barrier;
+
+    fn chat(
+        customer: CustomerId,
+        department: DepartmentId,
+        state: ChatState,
+        created: i64,
+    ) -> ChatSession {
+        ChatSession {
+            id: ChatId::new(),
+            ticket_id: TicketId::new(),
+            customer,
+            department,
+            state,
+            created_at: at(created),
+            version: Version::FIRST,
+        }
+    }
+
+    fn seat(agent: AgentId, presence: Presence, active_chats: u32) -> Availability {
+        Availability {
+            agent,
+            presence,
+            max_chats: 3,
+            active_chats,
+            last_assigned_at: (active_chats > 0).then(|| at(50)),
+            version: Version::FIRST,
+        }
+    }
+
+    fn summary(e: &Error) -> String {
+        match e {
+            Error::Conflict {
+                entity,
+                kind: ConflictKind::StaleVersion { expected, actual },
+            } => format!("stale {entity} {expected} {actual}"),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// Commits `commit` to both stores; they must agree on the outcome.
+    async fn both(
+        store: &dyn ChatStore,
+        memory: &MemoryStore,
+        commit: ChatCommit,
+    ) -> Option<String> {
+        let got = store
+            .commit_chat(commit.clone())
+            .await
+            .err()
+            .map(|e| summary(&e));
+        let want = memory.commit_chat(commit).await.err().map(|e| summary(&e));
+        assert_eq!(got, want);
+        got
+    }
+
+    /// Every state and every query, beside the in-memory reference: the same chats and
+    /// availabilities come back, in the same order, with the same versions and conflicts.
+    async fn agrees_with_the_memory_store(store: &dyn ChatStore) {
+        let memory = MemoryStore::new();
+        let (support, billing) = (DepartmentId::new(), DepartmentId::new());
+        let (ana, reza) = (CustomerId::new(), CustomerId::new());
+        let (ivan, maria) = (AgentId::new(), AgentId::new());
+        let mut chats = vec![
+            chat(ana, support, ChatState::Assistant, 1),
+            chat(ana, support, ChatState::Waiting { since: at(20) }, 2),
+            chat(reza, support, ChatState::Waiting { since: at(10) }, 3),
+            chat(reza, support, ChatState::Waiting { since: at(10) }, 3),
+            chat(reza, billing, ChatState::Waiting { since: at(5) }, 4),
+            chat(
+                ana,
+                support,
+                ChatState::Active {
+                    agent: ivan,
+                    since: at(30),
+                },
+                6,
+            ),
+            chat(
+                reza,
+                billing,
+                ChatState::Active {
+                    agent: ivan,
+                    since: at(31),
+                },
+                5,
+            ),
+            chat(
+                reza,
+                billing,
+                ChatState::Active {
+                    agent: maria,
+                    since: at(31),
+                },
+                5,
+            ),
+        ];
+        for end in [
+            ChatEnd::Answered,
+            ChatEnd::ByCustomer,
+            ChatEnd::ByAgent,
+            ChatEnd::NoAgent,
+        ] {
+            chats.push(chat(ana, billing, ChatState::Ended { at: at(40), end }, 7));
+        }
+        let seats = [
+            seat(ivan, Presence::Online, 2),
+            seat(maria, Presence::Away, 1),
+        ];
+        let first = ChatCommit {
+            chats: chats.iter().map(|c| (None, c.clone())).collect(),
+            availability: seats.iter().map(|a| (None, a.clone())).collect(),
+        };
+        assert_eq!(both(store, &memory, first).await, None);
+
+        // Ivan ends a chat; the queue's head goes to him.
+        let mut ended = chats[5].clone();
+        ended.state = ChatState::Ended {
+            at: at(60),
+            end: ChatEnd::ByAgent,
+        };
+        let mut routed = chats[4].clone();
+        routed.state = ChatState::Active {
+            agent: ivan,
+            since: at(60),
+        };
+        let mut ivan_seat = seats[0].clone();
+        ivan_seat.last_assigned_at = Some(at(60));
+        let next = ChatCommit {
+            chats: vec![
+                (Some(Version::FIRST), ended.clone()),
+                (Some(Version::FIRST), routed),
+            ],
+            availability: vec![(Some(Version::FIRST), ivan_seat.clone())],
+        };
+        assert_eq!(both(store, &memory, next.clone()).await, None);
+        // Again from the same versions: stale, chats checked first.
+        assert_eq!(
+            both(store, &memory, next).await.as_deref(),
+            Some("stale chat 1 2")
+        );
+        // A stale availability fails the chats with it: nothing is written.
+        let untouched = chat(ana, support, ChatState::Assistant, 9);
+        let mut maria_seat = seats[1].clone();
+        maria_seat.presence = Presence::Online;
+        let stale_seat = ChatCommit {
+            chats: vec![
+                (None, untouched.clone()),
+                (Some(Version::new(2)), ended.clone()),
+            ],
+            availability: vec![(Some(Version::new(2)), maria_seat.clone())],
+        };
+        assert_eq!(
+            both(store, &memory, stale_seat).await.as_deref(),
+            Some("stale availability 2 1")
+        );
+        assert_eq!(store.chat(untouched.id).await.unwrap(), None);
+        // New, but taken; and expected, but missing.
+        let taken = ChatCommit {
+            chats: vec![(None, ended.clone())],
+            availability: vec![],
+        };
+        assert_eq!(
+            both(store, &memory, taken).await.as_deref(),
+            Some("stale chat 1 2")
+        );
+        let missing = ChatCommit {
+            chats: vec![],
+            availability: vec![(
+                Some(Version::new(4)),
+                seat(AgentId::new(), Presence::Online, 0),
+            )],
+        };
+        assert_eq!(
+            both(store, &memory, missing).await.as_deref(),
+            Some("stale availability 4 1")
+        );
+        // One row twice in a commit: both checked against the state before, the later kept.
+        let mut twice = maria_seat.clone();
+        twice.max_chats = 7;
+        let twice = ChatCommit {
+            chats: vec![],
+            availability: vec![
+                (Some(Version::FIRST), maria_seat),
+                (Some(Version::FIRST), twice),
+            ],
+        };
+        assert_eq!(both(store, &memory, twice).await, None);
+        assert_eq!(both(store, &memory, ChatCommit::default()).await, None);
+
+        for c in chats.iter().chain([&untouched]) {
+            assert_eq!(
+                store.chat(c.id).await.unwrap(),
+                memory.chat(c.id).await.unwrap()
+            );
+        }
+        for d in [support, billing, DepartmentId::new()] {
+            assert_eq!(
+                store.waiting_chats(d).await.unwrap(),
+                memory.waiting_chats(d).await.unwrap()
+            );
+        }
+        assert_eq!(store.waiting_chats(support).await.unwrap().len(), 3);
+        for s in [0, 5, 6, 10, 11, 20, 21, 100] {
+            assert_eq!(
+                store.chats_waiting_since_before(at(s)).await.unwrap(),
+                memory.chats_waiting_since_before(at(s)).await.unwrap(),
+                "{s}"
+            );
+        }
+        for a in [ivan, maria, AgentId::new()] {
+            assert_eq!(
+                store.agent_chats(a).await.unwrap(),
+                memory.agent_chats(a).await.unwrap()
+            );
+            assert_eq!(
+                store.availability(a).await.unwrap(),
+                memory.availability(a).await.unwrap()
+            );
+        }
+        assert_eq!(store.agent_chats(ivan).await.unwrap().len(), 2);
+        for c in [ana, reza, CustomerId::new()] {
+            for limit in [0, 1, 3, 100] {
+                assert_eq!(
+                    store.customer_chats(c, limit).await.unwrap(),
+                    memory.customer_chats(c, limit).await.unwrap()
+                );
+            }
+        }
+        assert_eq!(
+            store.availabilities().await.unwrap(),
+            memory.availabilities().await.unwrap()
+        );
+        assert_eq!(
+            store.availability(maria).await.unwrap().unwrap().max_chats,
+            7
+        );
+    }
+
+    /// Sixteen routers read one seat at one version and commit together: exactly one fills
+    /// it, the others are stale; and of eight commits of one new chat exactly one inserts it.
+    async fn one_of_many_concurrent_commits_wins(store: Arc<dyn ChatStore>) {
+        let ivan = AgentId::new();
+        let support = DepartmentId::new();
+        store
+            .commit_chat(ChatCommit {
+                chats: vec![],
+                availability: vec![(None, seat(ivan, Presence::Online, 0))],
+            })
+            .await
+            .unwrap();
+
+        let n = 16;
+        let barrier = Arc::new(Barrier::new(n));
+        let tasks: Vec<_> = (0..n)
+            .map(|i| {
+                let (store, barrier) = (store.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    let c = chat(
+                        CustomerId::new(),
+                        support,
+                        ChatState::Active {
+                            agent: ivan,
+                            since: at(100),
+                        },
+                        i64::try_from(i).unwrap(),
+                    );
+                    barrier.wait().await;
+                    let outcome = store
+                        .commit_chat(ChatCommit {
+                            chats: vec![(None, c.clone())],
+                            availability: vec![(
+                                Some(Version::FIRST),
+                                seat(ivan, Presence::Online, 1),
+                            )],
+                        })
+                        .await;
+                    (c, outcome)
+                })
+            })
+            .collect();
+        let mut winners = Vec::new();
+        for task in tasks {
+            let (c, outcome) = task.await.unwrap();
+            match outcome {
+                Ok(()) => winners.push(c),
+                Err(e) => {
+                    assert_eq!(summary(&e), "stale availability 1 2");
+                    assert_eq!(store.chat(c.id).await.unwrap(), None, "nothing of a loser");
+                }
+            }
+        }
+        assert_eq!(winners.len(), 1);
+        let seat_now = store.availability(ivan).await.unwrap().unwrap();
+        assert_eq!(
+            (seat_now.active_chats, seat_now.version),
+            (1, Version::new(2))
+        );
+        assert_eq!(store.agent_chats(ivan).await.unwrap(), winners);
+
+        let same = chat(CustomerId::new(), support, ChatState::Assistant, 200);
+        let barrier = Arc::new(Barrier::new(8));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, barrier, same) = (store.clone(), barrier.clone(), same.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    store
+                        .commit_chat(ChatCommit {
+                            chats: vec![(None, same)],
+                            availability: vec![],
+                        })
+                        .await
+                })
+            })
+            .collect();
+        let mut won = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(()) => won += 1,
+                Err(e) => assert_eq!(summary(&e), "stale chat 1 1"),
+            }
+        }
+        assert_eq!(won, 1);
+        assert_eq!(store.chat(same.id).await.unwrap(), Some(same));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn chats_read_back_as_the_memory_store_keeps_them() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        agrees_with_the_memory_store(&store).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_commits_from_one_version_have_one_winner() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        one_of_many_concurrent_commits_wins(Arc::new(store)).await;
+    }
+
+    /// The queue, the overdue waiting chats, an agent's chats and a customer's chats are each
+    /// one search of an index in the order asked for: no table scan, no sort.
+    #[test]
+    fn chat_queries_use_their_indexes() {
+        for (sql, index) in [
+            (
+                "SELECT id FROM chats WHERE department = ?1 AND state = 'waiting' \
+                 ORDER BY since, id",
+                "chats_waiting_by_department",
+            ),
+            (
+                "SELECT id FROM chats WHERE state = 'waiting' AND since < ?1 ORDER BY since, id",
+                "chats_waiting_by_since",
+            ),
+            (
+                "SELECT id FROM chats WHERE agent = ?1 AND state = 'active' \
+                 ORDER BY created_at, id",
+                "chats_active_by_agent",
+            ),
+            (
+                "SELECT id FROM chats WHERE customer = ?1 \
+                 ORDER BY created_at DESC, id DESC LIMIT ?2",
+                "chats_by_customer",
+            ),
+        ] {
+            let p = plan(sql);
+            assert!(p.contains(index), "{sql}:\n{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{sql}:\n{p}");
+        }
+    }
+
+    #[test]
+    fn every_chat_end_round_trips_its_text() {
+        for end in [
+            ChatEnd::Answered,
+            ChatEnd::ByCustomer,
+            ChatEnd::ByAgent,
+            ChatEnd::NoAgent,
+        ] {
+            assert_eq!(chat_end(end_str(end).to_owned()), Ok(end));
+        }
+        assert!(chat_end("later".into()).is_err());
+    }
+}
