@@ -33,15 +33,29 @@ struct Fixture {
     admin: String,
 }
 
-async fn fixture() -> Fixture {
-    let store = helpdesk::connect(":memory:")
-        .await
-        .expect("in-memory SQLite");
+/// The desk on the database at `url`, attachments in memory.
+async fn desk_at(url: &str) -> Helpdesk {
+    let store = helpdesk::connect(url).await.expect("a SQLite database");
     let limits = AttachmentLimits {
         max_size: MAX_FILE,
         ..AttachmentLimits::default()
     };
-    let desk = Helpdesk::new(store).with_blobs(Arc::new(MemoryBlobStore::default()), limits);
+    Helpdesk::new(store).with_blobs(Arc::new(MemoryBlobStore::default()), limits)
+}
+
+/// The server's router over `desk`, its accounts in the desk's store.
+fn app(desk: Helpdesk, options: web::Options) -> (Router, Arc<web::Accounts>) {
+    let accounts = Arc::new(web::Accounts::for_tests(desk.store().clone()));
+    (web::router(desk, accounts.clone(), options), accounts)
+}
+
+async fn fixture() -> Fixture {
+    fixture_at(":memory:", web::Options::default()).await
+}
+
+/// Departments, an admin, two agents and three customers, each with a login and a token.
+async fn fixture_at(url: &str, options: web::Options) -> Fixture {
+    let desk = desk_at(url).await;
     let sys = Actor::System;
     let name = |n: &str| Name::parse(n).unwrap();
     let support = desk
@@ -52,49 +66,19 @@ async fn fixture() -> Fixture {
         .create_department(sys, name("Billing"), FollowUpPolicy::Reopen)
         .await
         .unwrap();
-    let accounts = Arc::new(web::Accounts::for_tests());
-    let root = desk
-        .create_agent(
-            sys,
-            NewAgent::new(
-                name("Root"),
-                Email::parse("root@example.com").unwrap(),
-                Role::Admin,
-            ),
-        )
-        .await
-        .unwrap();
-    accounts
-        .add(
-            "root@example.com",
-            PASSWORD,
-            "Root",
-            Actor::Agent(root.id),
-            Language::English,
-        )
-        .unwrap();
+    let (router, accounts) = app(desk.clone(), options);
+    let mut agents = vec![("root@example.com", None, Role::Admin)];
+    agents.push(("ivan@example.com", Some(support.id), Role::Agent));
+    agents.push(("maria@example.com", Some(billing.id), Role::Agent));
     let mut agent_ids = Vec::new();
-    for (login, dept) in [
-        ("ivan@example.com", support.id),
-        ("maria@example.com", billing.id),
-    ] {
-        let agent = desk
-            .create_agent(
-                sys,
-                NewAgent::new(name(login), Email::parse(login).unwrap(), Role::Agent)
-                    .in_department(dept, standard_permissions()),
-            )
-            .await
-            .unwrap();
-        accounts
-            .add(
-                login,
-                PASSWORD,
-                login,
-                Actor::Agent(agent.id),
-                Language::English,
-            )
-            .unwrap();
+    for (login, dept, role) in agents {
+        let mut new = NewAgent::new(name(login), Email::parse(login).unwrap(), role);
+        if let Some(dept) = dept {
+            new = new.in_department(dept, standard_permissions());
+        }
+        let agent = desk.create_agent(sys, new).await.unwrap();
+        let actor = Actor::Agent(agent.id);
+        accounts.set_login(login, PASSWORD, actor).await.unwrap();
         agent_ids.push(agent.id);
     }
     for (login, language) in [
@@ -102,36 +86,16 @@ async fn fixture() -> Fixture {
         ("john@example.com", Language::English),
         ("zahra@example.ir", Language::Persian),
     ] {
-        let customer = desk
-            .create_customer(
-                sys,
-                NewCustomer::new(CustomerKind::Individual, name(login))
-                    .with_email(Email::parse(login).unwrap())
-                    .with_language(language),
-            )
-            .await
-            .unwrap();
-        accounts
-            .add(
-                login,
-                PASSWORD,
-                login,
-                Actor::Customer(customer.id),
-                language,
-            )
-            .unwrap();
+        let new = NewCustomer::new(CustomerKind::Individual, name(login))
+            .with_email(Email::parse(login).unwrap())
+            .with_language(language);
+        let customer = desk.create_customer(sys, new).await.unwrap();
+        let actor = Actor::Customer(customer.id);
+        accounts.set_login(login, PASSWORD, actor).await.unwrap();
     }
-    let app = web::router(desk, accounts, web::Options::default());
-    let mut fx = Fixture {
-        app,
-        support: support.id.to_string(),
-        ana: String::new(),
-        john: String::new(),
-        ivan: String::new(),
-        maria: String::new(),
-        ivan_id: agent_ids[0].to_string(),
-        admin: String::new(),
-    };
+    let mut fx = Fixture::bare(router);
+    fx.support = support.id.to_string();
+    fx.ivan_id = agent_ids[1].to_string();
     fx.admin = fx.login("root@example.com").await;
     fx.ana = fx.login("ana@example.ro").await;
     fx.john = fx.login("john@example.com").await;
@@ -157,7 +121,43 @@ impl Reply {
     }
 }
 
+impl Reply {
+    /// The reply, after checking its status.
+    #[track_caller]
+    fn expect(self, status: StatusCode) -> Self {
+        assert_eq!(self.status, status, "{}", self.text());
+        self
+    }
+
+    /// The `items` of a JSON list.
+    fn items(&self) -> Vec<Value> {
+        self.json()["items"].as_array().cloned().unwrap_or_default()
+    }
+}
+
 impl Fixture {
+    /// A fixture over `app` with no people in it.
+    fn bare(app: Router) -> Self {
+        Fixture {
+            app,
+            support: String::new(),
+            ana: String::new(),
+            john: String::new(),
+            ivan: String::new(),
+            maria: String::new(),
+            ivan_id: String::new(),
+            admin: String::new(),
+        }
+    }
+
+    async fn get(&self, uri: &str, token: &str) -> Reply {
+        self.call("GET", uri, Some(token), None).await
+    }
+
+    async fn post(&self, uri: &str, token: &str, body: Value) -> Reply {
+        self.call("POST", uri, Some(token), Some(body)).await
+    }
+
     async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
@@ -294,46 +294,33 @@ async fn tickets_are_created_and_read_over_http() {
     assert_eq!(ticket["subject"], "Nu funcționează internetul");
 
     let by_id = fx
-        .call("GET", &format!("/api/v1/tickets/{id}"), Some(&fx.ana), None)
-        .await;
-    assert_eq!(by_id.status, StatusCode::OK);
+        .get(&format!("/api/v1/tickets/{id}"), &fx.ana)
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(by_id.json()["id"], id);
 
     let short = ticket["number"]["short"].as_str().unwrap();
     let by_number = fx
-        .call(
-            "GET",
-            &format!("/api/v1/tickets/{short}"),
-            Some(&fx.ivan),
-            None,
-        )
-        .await;
-    assert_eq!(by_number.status, StatusCode::OK, "{}", by_number.text());
+        .get(&format!("/api/v1/tickets/{short}"), &fx.ivan)
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(by_number.json()["id"], id);
 
     let listed = fx
-        .call("GET", "/api/v1/tickets?status=new", Some(&fx.ana), None)
-        .await;
-    assert_eq!(listed.status, StatusCode::OK);
-    assert_eq!(listed.json()["items"].as_array().unwrap().len(), 1);
+        .get("/api/v1/tickets?status=new", &fx.ana)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(listed.items().len(), 1);
 
     // Pages: two more tickets, one per page.
     let second = fx.open(&fx.ana, "Second").await;
     let third = fx.open(&fx.ana, "Third").await;
-    let first_page = fx
-        .call("GET", "/api/v1/tickets?limit=2", Some(&fx.ana), None)
-        .await
-        .json();
+    let first_page = fx.get("/api/v1/tickets?limit=2", &fx.ana).await.json();
     assert_eq!(first_page["items"][0]["id"], third["id"]);
     assert_eq!(first_page["items"][1]["id"], second["id"]);
     let next = first_page["next"].as_str().expect("a next page");
     let last_page = fx
-        .call(
-            "GET",
-            &format!("/api/v1/tickets?limit=2&after={next}"),
-            Some(&fx.ana),
-            None,
-        )
+        .get(&format!("/api/v1/tickets?limit=2&after={next}"), &fx.ana)
         .await
         .json();
     assert_eq!(last_page["items"].as_array().unwrap().len(), 1);
@@ -342,93 +329,74 @@ async fn tickets_are_created_and_read_over_http() {
 
     // Search folds diacritics: "functioneaza" finds "funcționează".
     let found = fx
-        .call(
-            "GET",
-            "/api/v1/tickets?q=functioneaza",
-            Some(&fx.ivan),
-            None,
-        )
-        .await;
-    assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+        .get("/api/v1/tickets?q=functioneaza", &fx.ivan)
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(found.json()["items"][0]["id"], id);
 
     // The agent replies, assigns, raises the priority and resolves; the customer confirms.
-    let reply = fx
-        .call(
-            "POST",
-            &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ivan),
-            Some(json!({"body": "Am resetat linia."})),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    fx.post(
+        &format!("/api/v1/tickets/{id}/messages"),
+        &fx.ivan,
+        json!({"body": "Am resetat linia."}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
     let assigned = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/assign"),
-            Some(&fx.ivan),
-            Some(json!({"agent": fx.ivan_id})),
+            &fx.ivan,
+            json!({"agent": fx.ivan_id}),
         )
-        .await;
-    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text());
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(assigned.json()["ticket"]["assignee"], fx.ivan_id.as_str());
     let priority = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/priority"),
-            Some(&fx.ivan),
-            Some(json!({"priority": "low"})),
+            &fx.ivan,
+            json!({"priority": "low"}),
         )
-        .await;
-    assert_eq!(priority.status, StatusCode::OK, "{}", priority.text());
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(priority.json()["ticket"]["priority"], "low");
     // Individuals are never above normal (seed 004): a typed 403.
     let capped = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/priority"),
-            Some(&fx.ivan),
-            Some(json!({"priority": "urgent"})),
+            &fx.ivan,
+            json!({"priority": "urgent"}),
         )
         .await;
     assert_error(&capped, StatusCode::FORBIDDEN, "forbidden");
     let resolved = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/transitions"),
-            Some(&fx.ivan),
-            Some(json!({"command": "resolve", "body": null})),
+            &fx.ivan,
+            json!({"command": "resolve", "body": null}),
         )
-        .await;
-    assert_eq!(resolved.status, StatusCode::OK, "{}", resolved.text());
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(resolved.json()["ticket"]["status"], "resolved");
     let closed = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/transitions"),
-            Some(&fx.ana),
-            Some(json!({"command": "confirm_resolution"})),
+            &fx.ana,
+            json!({"command": "confirm_resolution"}),
         )
-        .await;
-    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(closed.json()["ticket"]["status"], "closed:solved");
 
     let history = fx
-        .call(
-            "GET",
-            &format!("/api/v1/tickets/{id}/history"),
-            Some(&fx.ivan),
-            None,
-        )
-        .await;
-    assert_eq!(history.status, StatusCode::OK);
-    assert!(history.json()["items"].as_array().unwrap().len() >= 4);
+        .get(&format!("/api/v1/tickets/{id}/history"), &fx.ivan)
+        .await
+        .expect(StatusCode::OK);
+    assert!(history.items().len() >= 4);
 
-    let departments = fx
-        .call("GET", "/api/v1/departments", Some(&fx.ana), None)
-        .await;
-    assert_eq!(departments.json()["items"].as_array().unwrap().len(), 2);
-    let me = fx.call("GET", "/api/v1/me", Some(&fx.ana), None).await;
+    let departments = fx.get("/api/v1/departments", &fx.ana).await;
+    assert_eq!(departments.items().len(), 2);
+    let me = fx.get("/api/v1/me", &fx.ana).await;
     assert_eq!(me.json()["language"], "ro");
 }
 
@@ -438,15 +406,13 @@ async fn customers_see_only_their_tickets_and_never_internal_notes() {
     let ticket = fx.open(&fx.ana, "Private problem").await;
     let id = ticket["id"].as_str().unwrap();
 
-    let note = fx
-        .call(
-            "POST",
-            &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ivan),
-            Some(json!({"body": "SECRET internal remark", "internal": true})),
-        )
-        .await;
-    assert_eq!(note.status, StatusCode::CREATED, "{}", note.text());
+    fx.post(
+        &format!("/api/v1/tickets/{id}/messages"),
+        &fx.ivan,
+        json!({"body": "SECRET internal remark", "internal": true}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
 
     // Another customer: the ticket does not exist for them.
     for uri in [
@@ -454,59 +420,42 @@ async fn customers_see_only_their_tickets_and_never_internal_notes() {
         format!("/api/v1/tickets/{id}/messages"),
         format!("/api/v1/tickets/{id}/history"),
     ] {
-        let other = fx.call("GET", &uri, Some(&fx.john), None).await;
+        let other = fx.get(&uri, &fx.john).await;
         assert_error(&other, StatusCode::NOT_FOUND, "not_found");
     }
-    let listed = fx
-        .call("GET", "/api/v1/tickets", Some(&fx.john), None)
-        .await;
-    assert!(listed.json()["items"].as_array().unwrap().is_empty());
-    let searched = fx
-        .call("GET", "/api/v1/tickets?q=Private", Some(&fx.john), None)
-        .await;
-    assert!(searched.json()["items"].as_array().unwrap().is_empty());
+    let listed = fx.get("/api/v1/tickets", &fx.john).await;
+    assert!(listed.items().is_empty());
+    let searched = fx.get("/api/v1/tickets?q=Private", &fx.john).await;
+    assert!(searched.items().is_empty());
 
     // The owner sees the thread without the note; the agent sees it.
     let own = fx
-        .call(
-            "GET",
-            &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ana),
-            None,
-        )
-        .await;
-    assert_eq!(own.status, StatusCode::OK);
+        .get(&format!("/api/v1/tickets/{id}/messages"), &fx.ana)
+        .await
+        .expect(StatusCode::OK);
     assert!(!own.text().contains("SECRET"), "{}", own.text());
-    assert_eq!(own.json()["items"].as_array().unwrap().len(), 1);
+    assert_eq!(own.items().len(), 1);
     let staff = fx
-        .call(
-            "GET",
-            &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ivan),
-            None,
-        )
+        .get(&format!("/api/v1/tickets/{id}/messages"), &fx.ivan)
         .await;
     assert!(staff.text().contains("SECRET"));
 
     // Nor can the customer search for the note's words.
-    let search = fx
-        .call("GET", "/api/v1/tickets?q=SECRET", Some(&fx.ana), None)
-        .await;
-    assert!(search.json()["items"].as_array().unwrap().is_empty());
+    let search = fx.get("/api/v1/tickets?q=SECRET", &fx.ana).await;
+    assert!(search.items().is_empty());
 
     // A customer cannot write an internal note.
     let sneaky = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ana),
-            Some(json!({"body": "note?", "internal": true})),
+            &fx.ana,
+            json!({"body": "note?", "internal": true}),
         )
         .await;
     assert_error(&sneaky, StatusCode::FORBIDDEN, "forbidden");
 
     // Agents-only directory routes.
-    let agents = fx.call("GET", "/api/v1/agents", Some(&fx.ana), None).await;
+    let agents = fx.get("/api/v1/agents", &fx.ana).await;
     assert_error(&agents, StatusCode::FORBIDDEN, "forbidden");
 }
 
@@ -515,29 +464,19 @@ async fn an_agent_outside_the_department_gets_403() {
     let fx = fixture().await;
     let ticket = fx.open(&fx.ana, "Support only").await;
     let id = ticket["id"].as_str().unwrap();
-    let read = fx
-        .call(
-            "GET",
-            &format!("/api/v1/tickets/{id}"),
-            Some(&fx.maria),
-            None,
-        )
-        .await;
+    let read = fx.get(&format!("/api/v1/tickets/{id}"), &fx.maria).await;
     assert_error(&read, StatusCode::FORBIDDEN, "forbidden");
     let reply = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.maria),
-            Some(json!({"body": "hello"})),
+            &fx.maria,
+            json!({"body": "hello"}),
         )
         .await;
     assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
     // Her queue does not list it.
-    let listed = fx
-        .call("GET", "/api/v1/tickets", Some(&fx.maria), None)
-        .await;
-    assert!(listed.json()["items"].as_array().unwrap().is_empty());
+    let listed = fx.get("/api/v1/tickets", &fx.maria).await;
+    assert!(listed.items().is_empty());
 }
 
 #[tokio::test]
@@ -569,11 +508,10 @@ async fn errors_have_a_stable_json_shape() {
 
     // 400: an empty subject, malformed JSON, a bad filter.
     let empty = fx
-        .call(
-            "POST",
+        .post(
             "/api/v1/tickets",
-            Some(&fx.ana),
-            Some(json!({"subject": "  ", "body": "x", "department": fx.support})),
+            &fx.ana,
+            json!({"subject": "  ", "body": "x", "department": fx.support}),
         )
         .await;
     assert_error(&empty, StatusCode::BAD_REQUEST, "validation");
@@ -590,8 +528,7 @@ async fn errors_have_a_stable_json_shape() {
         "validation",
     );
     assert_error(
-        &fx.call("GET", "/api/v1/tickets?status=bogus", Some(&fx.ana), None)
-            .await,
+        &fx.get("/api/v1/tickets?status=bogus", &fx.ana).await,
         StatusCode::BAD_REQUEST,
         "validation",
     );
@@ -599,18 +536,13 @@ async fn errors_have_a_stable_json_shape() {
     // 404: an unknown ticket, an unknown route.
     let unknown = uuid::Uuid::now_v7();
     assert_error(
-        &fx.call(
-            "GET",
-            &format!("/api/v1/tickets/{unknown}"),
-            Some(&fx.ivan),
-            None,
-        )
-        .await,
+        &fx.get(&format!("/api/v1/tickets/{unknown}"), &fx.ivan)
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_error(
-        &fx.call("GET", "/api/v1/nope", Some(&fx.ivan), None).await,
+        &fx.get("/api/v1/nope", &fx.ivan).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -621,11 +553,10 @@ async fn errors_have_a_stable_json_shape() {
 
     // 422: confirming a resolution that never happened.
     let confirm = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/tickets/{id}/transitions"),
-            Some(&fx.ana),
-            Some(json!({"command": "confirm_resolution"})),
+            &fx.ana,
+            json!({"command": "confirm_resolution"}),
         )
         .await;
     assert_error(
@@ -635,15 +566,13 @@ async fn errors_have_a_stable_json_shape() {
     );
 
     // 409: a command with a stale If-Match version.
-    let reply = fx
-        .call(
-            "POST",
-            &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ivan),
-            Some(json!({"body": "first"})),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED);
+    fx.post(
+        &format!("/api/v1/tickets/{id}/messages"),
+        &fx.ivan,
+        json!({"body": "first"}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
     let request = Request::builder()
         .method("POST")
         .uri(format!("/api/v1/tickets/{id}/priority"))
@@ -687,21 +616,19 @@ async fn notifications_can_be_read_snoozed_and_dismissed() {
     let fx = fixture().await;
     let ticket = fx.open(&fx.ana, "Notify me").await;
     let id = ticket["id"].as_str().unwrap();
-    let reply = fx
-        .call(
-            "POST",
-            &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ivan),
-            Some(json!({"body": "We replied."})),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED);
+    fx.post(
+        &format!("/api/v1/tickets/{id}/messages"),
+        &fx.ivan,
+        json!({"body": "We replied."}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
 
     let list = fx
-        .call("GET", "/api/v1/notifications", Some(&fx.ana), None)
-        .await;
-    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
-    let items = list.json()["items"].as_array().unwrap().clone();
+        .get("/api/v1/notifications", &fx.ana)
+        .await
+        .expect(StatusCode::OK);
+    let items = list.items().clone();
     let replied = items
         .iter()
         .find(|n| n["kind"]["kind"] == "agent_replied" && n["ticket_id"] == id)
@@ -716,19 +643,18 @@ async fn notifications_can_be_read_snoozed_and_dismissed() {
             Some(&fx.ana),
             None,
         )
-        .await;
-    assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+        .await
+        .expect(StatusCode::OK);
     assert!(read.json()["state"]["read_at"].is_string());
 
     let snoozed = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/notifications/{nid}/snooze"),
-            Some(&fx.ana),
-            Some(json!({"minutes": 30})),
+            &fx.ana,
+            json!({"minutes": 30}),
         )
-        .await;
-    assert_eq!(snoozed.status, StatusCode::OK, "{}", snoozed.text());
+        .await
+        .expect(StatusCode::OK);
     assert!(snoozed.json()["state"]["snoozed_until"].is_string());
 
     let dismissed = fx
@@ -738,12 +664,10 @@ async fn notifications_can_be_read_snoozed_and_dismissed() {
             Some(&fx.ana),
             None,
         )
-        .await;
-    assert_eq!(dismissed.status, StatusCode::OK);
+        .await
+        .expect(StatusCode::OK);
     assert!(dismissed.json()["state"]["dismissed_at"].is_string());
-    let after = fx
-        .call("GET", "/api/v1/notifications", Some(&fx.ana), None)
-        .await;
+    let after = fx.get("/api/v1/notifications", &fx.ana).await;
     let active = after.json()["items"]
         .as_array()
         .unwrap()
@@ -789,17 +713,12 @@ async fn attachments_round_trip() {
             ],
             &[("ecran captură.png", "image/png", png)],
         )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        .await
+        .expect(StatusCode::CREATED);
     let id = created.json()["id"].as_str().unwrap().to_owned();
 
     let thread = fx
-        .call(
-            "GET",
-            &format!("/api/v1/tickets/{id}/messages"),
-            Some(&fx.ivan),
-            None,
-        )
+        .get(&format!("/api/v1/tickets/{id}/messages"), &fx.ivan)
         .await
         .json();
     let message = &thread["items"][0];
@@ -811,8 +730,7 @@ async fn attachments_round_trip() {
         message["id"].as_str().unwrap(),
         attachment["sha256"].as_str().unwrap()
     );
-    let download = fx.call("GET", &uri, Some(&fx.ivan), None).await;
-    assert_eq!(download.status, StatusCode::OK);
+    let download = fx.get(&uri, &fx.ivan).await.expect(StatusCode::OK);
     assert_eq!(download.bytes, png);
     assert_eq!(download.headers[header::CONTENT_TYPE], "image/png");
     let disposition = download.headers[header::CONTENT_DISPOSITION]
@@ -822,27 +740,51 @@ async fn attachments_round_trip() {
     assert_eq!(download.headers["x-content-type-options"], "nosniff");
 
     // The owner can download it too; another customer cannot.
-    assert_eq!(fx.call("GET", &uri, Some(&fx.ana), None).await.bytes, png);
+    assert_eq!(fx.get(&uri, &fx.ana).await.bytes, png);
     assert_error(
-        &fx.call("GET", &uri, Some(&fx.john), None).await,
+        &fx.get(&uri, &fx.john).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
 
     // A reply with an attachment, by an agent.
     let (name, value) = bearer(&fx.ivan);
-    let reply = fx
-        .multipart(
-            &format!("/api/v1/tickets/{id}/messages"),
-            (name, &value),
-            &[("body", "Here is the log.")],
-            &[("log.txt", "text/plain", b"all good")],
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    fx.multipart(
+        &format!("/api/v1/tickets/{id}/messages"),
+        (name, &value),
+        &[("body", "Here is the log.")],
+        &[("log.txt", "text/plain", b"all good")],
+    )
+    .await
+    .expect(StatusCode::CREATED);
 }
 
-async fn page_login(fx: &Fixture, login: &str) -> String {
+/// A signed-in browser: its session cookie, and the CSRF token its forms carry.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn page_login(fx: &Fixture, login: &str) -> Session {
+    let reply = sign_in_page(fx, login, PASSWORD).await;
+    assert!(reply.status.is_redirection(), "{}", reply.status);
+    let set_cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let mut session = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let html = page(fx, &session, "/portal/kb").await.text();
+    let (_, rest) = html
+        .split_once("name=\"csrf\" value=\"")
+        .expect("pages carry the CSRF token");
+    session.csrf = rest.split('"').next().unwrap().to_owned();
+    session
+}
+
+async fn sign_in_page(fx: &Fixture, login: &str, password: &str) -> Reply {
     let request = Request::builder()
         .method("POST")
         .uri("/login")
@@ -850,24 +792,16 @@ async fn page_login(fx: &Fixture, login: &str) -> String {
         .body(Body::from(format!(
             "login={}&password={}",
             login.replace('@', "%40"),
-            PASSWORD.replace(' ', "+")
+            password.replace(' ', "+")
         )))
         .unwrap();
-    let reply = fx.send(request).await;
-    assert!(reply.status.is_redirection(), "{}", reply.status);
-    let cookie = reply.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    cookie.split(';').next().unwrap().to_owned()
+    fx.send(request).await
 }
 
-async fn page(fx: &Fixture, cookie: &str, uri: &str) -> Reply {
+async fn page(fx: &Fixture, session: &Session, uri: &str) -> Reply {
     let request = Request::builder()
         .uri(uri)
-        .header(header::COOKIE, cookie)
+        .header(header::COOKIE, &session.cookie)
         .body(Body::empty())
         .unwrap();
     fx.send(request).await
@@ -892,8 +826,7 @@ async fn pages_render_with_user_content_escaped() {
     assert_eq!(anonymous.headers[header::LOCATION], "/login");
 
     let cookie = page_login(&fx, "ana@example.ro").await;
-    let portal = page(&fx, &cookie, "/portal").await;
-    assert_eq!(portal.status, StatusCode::OK);
+    let portal = page(&fx, &cookie, "/portal").await.expect(StatusCode::OK);
     let html = portal.text();
     assert!(
         html.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; more"),
@@ -902,8 +835,9 @@ async fn pages_render_with_user_content_escaped() {
     assert!(!html.contains("<script>alert"), "user content is escaped");
     assert!(html.contains("lang=\"ro\""), "Ana's pages are in Romanian");
 
-    let view = page(&fx, &cookie, &format!("/tickets/{id}")).await;
-    assert_eq!(view.status, StatusCode::OK);
+    let view = page(&fx, &cookie, &format!("/tickets/{id}"))
+        .await
+        .expect(StatusCode::OK);
     assert!(!view.text().contains("<script>alert"));
 
     // The Persian customer's pages are right to left.
@@ -911,13 +845,13 @@ async fn pages_render_with_user_content_escaped() {
     let portal = page(&fx, &zahra, "/portal").await;
     assert!(portal.text().contains("dir=\"rtl\""), "{}", portal.text());
     // ...and Ana's ticket is not there for her.
-    let other = page(&fx, &zahra, &format!("/tickets/{id}")).await;
-    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    page(&fx, &zahra, &format!("/tickets/{id}"))
+        .await
+        .expect(StatusCode::NOT_FOUND);
 
     // The agent console lists the ticket, escaped too.
     let ivan = page_login(&fx, "ivan@example.com").await;
-    let queue = page(&fx, &ivan, "/console").await;
-    assert_eq!(queue.status, StatusCode::OK);
+    let queue = page(&fx, &ivan, "/console").await.expect(StatusCode::OK);
     assert!(queue.text().contains("&lt;script&gt;"));
     assert!(!queue.text().contains("<script>alert"));
 }
@@ -925,8 +859,10 @@ async fn pages_render_with_user_content_escaped() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_routes() {
     let fx = fixture().await;
-    let doc = fx.call("GET", "/api/openapi.json", None, None).await;
-    assert_eq!(doc.status, StatusCode::OK);
+    let doc = fx
+        .call("GET", "/api/openapi.json", None, None)
+        .await
+        .expect(StatusCode::OK);
     let doc = doc.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
@@ -945,7 +881,14 @@ async fn the_openapi_document_describes_the_routes() {
     );
 }
 
-async fn form(fx: &Fixture, cookie: &str, uri: &str, body: &str) -> Reply {
+/// A form posted from `session`'s pages, with their CSRF token.
+async fn form(fx: &Fixture, session: &Session, uri: &str, body: &str) -> Reply {
+    let body = format!("{body}&csrf={}", session.csrf);
+    form_raw(fx, &session.cookie, uri, &body).await
+}
+
+/// A form posted with `cookie`, exactly as given.
+async fn form_raw(fx: &Fixture, cookie: &str, uri: &str, body: &str) -> Reply {
     let request = Request::builder()
         .method("POST")
         .uri(uri)
@@ -964,12 +907,12 @@ async fn form(fx: &Fixture, cookie: &str, uri: &str, body: &str) -> Reply {
 async fn the_portal_and_console_pages_carry_a_ticket_to_closed() {
     let fx = fixture().await;
     let ana = page_login(&fx, "ana@example.ro").await;
-    let kb = page(&fx, &ana, "/portal/kb?q=imprimanta").await;
-    assert_eq!(kb.status, StatusCode::OK);
+    let kb = page(&fx, &ana, "/portal/kb?q=imprimanta")
+        .await
+        .expect(StatusCode::OK);
     assert!(kb.text().contains("id=\"nothing\""), "{}", kb.text());
 
-    let new = page(&fx, &ana, "/portal/new").await;
-    assert_eq!(new.status, StatusCode::OK);
+    let new = page(&fx, &ana, "/portal/new").await.expect(StatusCode::OK);
     assert!(
         new.text().contains(&fx.support),
         "the form offers the departments"
@@ -978,8 +921,9 @@ async fn the_portal_and_console_pages_carry_a_ticket_to_closed() {
     let created = fx
         .multipart(
             "/portal/tickets",
-            ("cookie", &ana),
+            ("cookie", &ana.cookie),
             &[
+                ("csrf", &ana.csrf),
                 ("department", &fx.support),
                 ("ticket_type", "incident"),
                 ("subject", "Imprimanta nu tipărește"),
@@ -1007,8 +951,12 @@ async fn the_portal_and_console_pages_carry_a_ticket_to_closed() {
     let note = fx
         .multipart(
             &format!("{location}/message"),
-            ("cookie", &ivan),
-            &[("body", "NOTE: driver issue"), ("internal", "true")],
+            ("cookie", &ivan.cookie),
+            &[
+                ("csrf", &ivan.csrf),
+                ("body", "NOTE: driver issue"),
+                ("internal", "true"),
+            ],
             &[],
         )
         .await;
@@ -1016,8 +964,11 @@ async fn the_portal_and_console_pages_carry_a_ticket_to_closed() {
     let reply = fx
         .multipart(
             &format!("{location}/message"),
-            ("cookie", &ivan),
-            &[("body", "Reinstalați driverul, vă rog.")],
+            ("cookie", &ivan.cookie),
+            &[
+                ("csrf", &ivan.csrf),
+                ("body", "Reinstalați driverul, vă rog."),
+            ],
             &[],
         )
         .await;
@@ -1050,14 +1001,14 @@ async fn the_portal_and_console_pages_carry_a_ticket_to_closed() {
     assert!(closed.contains("data-status=\"closed:solved\""), "{closed}");
 
     // A customer cannot use the agents' actions.
-    let assign = form(
+    form(
         &fx,
         &ana,
         &format!("{location}/action"),
         &format!("action=assign&agent={}", fx.ivan_id),
     )
-    .await;
-    assert_eq!(assign.status, StatusCode::FORBIDDEN, "{}", assign.text());
+    .await
+    .expect(StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -1070,44 +1021,33 @@ async fn the_knowledge_base_is_written_by_agents_and_searched_by_customers() {
         "language": "ro",
     });
     let denied = fx
-        .call(
-            "POST",
-            "/api/v1/kb/articles",
-            Some(&fx.ana),
-            Some(article.clone()),
-        )
+        .post("/api/v1/kb/articles", &fx.ana, article.clone())
         .await;
     assert_error(&denied, StatusCode::FORBIDDEN, "forbidden");
     let created = fx
-        .call("POST", "/api/v1/kb/articles", Some(&fx.ivan), Some(article))
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        .post("/api/v1/kb/articles", &fx.ivan, article)
+        .await
+        .expect(StatusCode::CREATED);
     let id = created.json()["id"].as_str().unwrap().to_owned();
 
     let found = fx
-        .call("GET", "/api/v1/kb/articles?q=resetati", Some(&fx.ana), None)
-        .await;
-    assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+        .get("/api/v1/kb/articles?q=resetati", &fx.ana)
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(found.json()["items"][0]["id"], id.as_str());
     let suggested = fx
-        .call(
-            "GET",
-            "/api/v1/kb/suggest?text=routerul%20nu%20merge",
-            Some(&fx.ana),
-            None,
-        )
-        .await;
-    assert_eq!(suggested.status, StatusCode::OK, "{}", suggested.text());
+        .get("/api/v1/kb/suggest?text=routerul%20nu%20merge", &fx.ana)
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(suggested.json()["items"][0]["id"], id.as_str());
     let voted = fx
-        .call(
-            "POST",
+        .post(
             &format!("/api/v1/kb/articles/{id}/votes"),
-            Some(&fx.ana),
-            Some(json!({"helpful": true})),
+            &fx.ana,
+            json!({"helpful": true}),
         )
-        .await;
-    assert_eq!(voted.status, StatusCode::OK, "{}", voted.text());
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(voted.json()["helpful"], 1);
 }
 
@@ -1116,23 +1056,12 @@ async fn admins_manage_departments_signatures_and_customer_access() {
     let fx = fixture().await;
     let department = json!({"name": "Facturare"});
     let denied = fx
-        .call(
-            "POST",
-            "/api/v1/departments",
-            Some(&fx.ivan),
-            Some(department.clone()),
-        )
+        .post("/api/v1/departments", &fx.ivan, department.clone())
         .await;
     assert_error(&denied, StatusCode::FORBIDDEN, "forbidden");
-    let created = fx
-        .call(
-            "POST",
-            "/api/v1/departments",
-            Some(&fx.admin),
-            Some(department),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    fx.post("/api/v1/departments", &fx.admin, department)
+        .await
+        .expect(StatusCode::CREATED);
 
     let signature = fx
         .call(
@@ -1141,40 +1070,36 @@ async fn admins_manage_departments_signatures_and_customer_access() {
             Some(&fx.ivan),
             Some(json!({"signature": "Иван, техподдержка"})),
         )
-        .await;
-    assert_eq!(signature.status, StatusCode::OK, "{}", signature.text());
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(signature.json()["signature"], "Иван, техподдержка");
 
     // Look Ana up and disable her access from the admin page; her token stops working.
     let root = page_login(&fx, "root@example.com").await;
-    let admin = page(&fx, &root, "/admin?by=email&q=ana%40example.ro").await;
-    assert_eq!(admin.status, StatusCode::OK, "{}", admin.text());
+    let admin = page(&fx, &root, "/admin?by=email&q=ana%40example.ro")
+        .await
+        .expect(StatusCode::OK);
     let html = admin.text();
     assert!(
         html.contains("Facturare") && html.contains("access enabled"),
         "{html}"
     );
     let looked_up = fx
-        .call(
-            "GET",
-            "/api/v1/customers?email=ana@example.ro",
-            Some(&fx.ivan),
-            None,
-        )
+        .get("/api/v1/customers?email=ana@example.ro", &fx.ivan)
         .await;
     let ana_id = looked_up.json()["items"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let ivan = page_login(&fx, "ivan@example.com").await;
-    let not_admin = form(
+    form(
         &fx,
         &ivan,
         &format!("/admin/customers/{ana_id}/access"),
         "enabled=false",
     )
-    .await;
-    assert_eq!(not_admin.status, StatusCode::FORBIDDEN);
+    .await
+    .expect(StatusCode::FORBIDDEN);
     let disabled = form(
         &fx,
         &root,
@@ -1183,21 +1108,196 @@ async fn admins_manage_departments_signatures_and_customer_access() {
     )
     .await;
     assert!(disabled.status.is_redirection(), "{}", disabled.text());
-    let refused = fx.call("GET", "/api/v1/tickets", Some(&fx.ana), None).await;
+    let refused = fx.get("/api/v1/tickets", &fx.ana).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
-    let enabled = fx
-        .call(
-            "PUT",
-            &format!("/api/v1/customers/{ana_id}/access"),
-            Some(&fx.admin),
-            Some(json!({"enabled": true})),
-        )
-        .await;
-    assert_eq!(enabled.status, StatusCode::OK, "{}", enabled.text());
+    fx.call(
+        "PUT",
+        &format!("/api/v1/customers/{ana_id}/access"),
+        Some(&fx.admin),
+        Some(json!({"enabled": true})),
+    )
+    .await
+    .expect(StatusCode::OK);
     assert_eq!(
-        fx.call("GET", "/api/v1/tickets", Some(&fx.ana), None)
-            .await
-            .status,
+        fx.get("/api/v1/tickets", &fx.ana).await.status,
         StatusCode::OK
     );
+}
+
+/// Logins, API tokens and sessions live in the database: a server restarted on the same
+/// SQLite file still knows them.
+#[tokio::test]
+async fn logins_tokens_and_sessions_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("helpdesk.db").to_str().unwrap().to_owned();
+    let first = fixture_at(&url, web::Options::default()).await;
+    let token = first.ana.clone();
+    let session = page_login(&first, "ana@example.ro").await;
+    first.get("/api/v1/me", &token).await.expect(StatusCode::OK);
+    drop(first);
+
+    let (router, _) = app(desk_at(&url).await, web::Options::default());
+    let second = Fixture::bare(router);
+    let me = second
+        .get("/api/v1/me", &token)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(me.json()["login"], "ana@example.ro");
+    assert_eq!(me.json()["language"], "ro");
+    page(&second, &session, "/portal")
+        .await
+        .expect(StatusCode::OK);
+    // The password still signs in, and makes a new token.
+    let again = second.login("ana@example.ro").await;
+    assert_ne!(again, token);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_throttled_per_login() {
+    let fx = fixture().await;
+    let wrong = json!({"login": "ana@example.ro", "password": "wrong"});
+    for _ in 0..web::auth::THROTTLE_FAILURES {
+        let reply = fx.call("POST", "/api/v1/auth/token", None, Some(wrong.clone()));
+        assert_error(&reply.await, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    // Now even the right password waits, on the API and on the sign-in page.
+    let right = json!({"login": "ana@example.ro", "password": PASSWORD});
+    let throttled = fx.call("POST", "/api/v1/auth/token", None, Some(right));
+    let throttled = throttled.await;
+    assert_error(
+        &throttled,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_requests",
+    );
+    let page = sign_in_page(&fx, "ANA@example.ro", PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.text()
+    );
+    // Other logins are not affected.
+    fx.login("john@example.com").await;
+}
+
+#[tokio::test]
+async fn forms_and_cookie_writes_need_the_sessions_csrf_token() {
+    let fx = fixture().await;
+    let ticket = fx.open(&fx.ana, "CSRF").await;
+    let action = format!("/tickets/{}/action", ticket["id"].as_str().unwrap());
+    let ivan = page_login(&fx, "ivan@example.com").await;
+    let other = page_login(&fx, "maria@example.com").await;
+    assert_ne!(ivan.csrf, other.csrf, "one token per session");
+
+    for body in [
+        "action=resolve".to_owned(),
+        "action=resolve&csrf=forged".to_owned(),
+        format!("action=resolve&csrf={}", other.csrf),
+    ] {
+        let refused = form_raw(&fx, &ivan.cookie, &action, &body).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{body}");
+    }
+    let logout = form_raw(&fx, &ivan.cookie, "/logout", "").await;
+    assert_eq!(logout.status, StatusCode::FORBIDDEN);
+    let uri = format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap());
+    assert_eq!(fx.get(&uri, &fx.ivan).await.json()["status"], "new");
+    let resolved = form(&fx, &ivan, &action, "action=resolve").await;
+    assert!(resolved.status.is_redirection(), "{}", resolved.text());
+
+    // The JSON API with the session cookie: writes need the token in a header.
+    let write = |csrf: Option<&str>| {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(format!("{uri}/messages"))
+            .header(header::COOKIE, &ivan.cookie)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        let body = json!({"body": "A reply from the console"});
+        request.body(Body::from(body.to_string())).unwrap()
+    };
+    assert_error(
+        &fx.send(write(None)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    fx.send(write(Some(&ivan.csrf)))
+        .await
+        .expect(StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn tokens_and_sessions_are_listed_and_revoked() {
+    let fx = fixture().await;
+    let second = fx.login("ana@example.ro").await;
+    let listed = fx.get("/api/v1/auth/tokens", &fx.ana).await;
+    let items = listed.expect(StatusCode::OK).items();
+    assert_eq!(items.len(), 2, "{items:?}");
+    let current: Vec<&Value> = items.iter().filter(|t| t["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["kind"], "api_token");
+    let other_id = items.iter().find(|t| t["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Someone else's token is not there for John.
+    let uri = format!("/api/v1/auth/tokens/{other_id}");
+    let johns = fx.call("DELETE", &uri, Some(&fx.john), None).await;
+    assert_error(&johns, StatusCode::NOT_FOUND, "not_found");
+    fx.get("/api/v1/me", &second).await.expect(StatusCode::OK);
+    let revoked = fx.call("DELETE", &uri, Some(&fx.ana), None).await;
+    revoked.expect(StatusCode::NO_CONTENT);
+    let gone = fx.get("/api/v1/me", &second).await;
+    assert_error(&gone, StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // A token revokes itself.
+    let itself = fx.call("DELETE", "/api/v1/auth/token", Some(&fx.ana), None);
+    itself.await.expect(StatusCode::NO_CONTENT);
+    let gone = fx.get("/api/v1/me", &fx.ana).await;
+    assert_error(&gone, StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // Signing out ends the session for good.
+    let ana = page_login(&fx, "ana@example.ro").await;
+    let out = form(&fx, &ana, "/logout", "").await;
+    assert!(out.status.is_redirection(), "{}", out.text());
+    let cleared = out.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    let after = page(&fx, &ana, "/portal").await;
+    assert_eq!(after.headers[header::LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn session_cookies_are_secure_when_asked() {
+    let options = web::Options {
+        secure_cookies: true,
+    };
+    let fx = fixture_at(":memory:", options).await;
+    let reply = sign_in_page(&fx, "ana@example.ro", PASSWORD).await;
+    let cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} in {cookie}");
+    }
+}
+
+/// `--demo` twice on one database: the people and their logins are made once.
+#[tokio::test]
+async fn the_demo_loads_once_and_its_logins_sign_in() {
+    let desk = desk_at(":memory:").await;
+    let (router, accounts) = app(desk.clone(), web::Options::default());
+    let first = web::demo::load(&desk, &accounts).await.unwrap();
+    let second = web::demo::load(&desk, &accounts).await.unwrap();
+    let names = |logins: &[web::demo::Login]| -> Vec<String> {
+        let mut names: Vec<String> = logins.iter().map(|l| l.login.clone()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&first), names(&second));
+    let sys = Actor::System;
+    assert_eq!(desk.departments(sys).await.unwrap().len(), 2);
+    let fx = Fixture::bare(router);
+    let credentials = json!({"login": "ana@demo.example", "password": web::demo::PASSWORD});
+    let reply = fx.call("POST", "/api/v1/auth/token", None, Some(credentials));
+    reply.await.expect(StatusCode::CREATED);
 }

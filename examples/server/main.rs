@@ -7,8 +7,10 @@
 //! cargo run --example server -- --listen 0.0.0.0:3000  # another address
 //! ```
 //!
-//! Accounts are kept in memory (the library has no account API): `--demo` creates one per
-//! demo person, password `demo`, and prints them.
+//! Logins, sessions and API tokens are kept in the database (the store's `AccountStore`), so
+//! they survive a restart: `--demo` creates a login per demo person (password `demo`) once,
+//! and `--create-admin EMAIL` creates an admin agent and its login (password from
+//! `HELPDESK_ADMIN_PASSWORD`) on any database.
 
 mod web;
 
@@ -18,8 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use helpdesk::domain::{Actor, Email};
-use helpdesk::service::{AttachmentLimits, MailSettings, RetryPolicy};
+use helpdesk::domain::{Actor, Email, Name, Role};
+use helpdesk::service::{AttachmentLimits, MailSettings, NewAgent, RetryPolicy};
 use helpdesk::{FsBlobStore, Helpdesk, SmtpCredentials, SmtpTransport};
 
 /// The helpdesk example web server.
@@ -42,6 +44,11 @@ struct Args {
     /// Load demo departments, agents, customers, articles and tickets, and print the logins.
     #[arg(long)]
     demo: bool,
+    /// Create (or reset the password of) an admin agent signing in with this e-mail, the
+    /// password read from the environment variable `HELPDESK_ADMIN_PASSWORD` (at least 8
+    /// characters), then serve as usual.
+    #[arg(long, value_name = "EMAIL")]
+    create_admin: Option<String>,
     /// Mark the session cookie `Secure` (when the server is behind https).
     #[arg(long)]
     secure_cookies: bool,
@@ -91,6 +98,44 @@ async fn mail(
     )))
 }
 
+/// `--create-admin EMAIL`: the admin agent with this e-mail (created when missing) and its
+/// login, with the password in `HELPDESK_ADMIN_PASSWORD`.
+async fn create_admin(
+    desk: &Helpdesk,
+    accounts: &web::Accounts,
+    email: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let password = std::env::var("HELPDESK_ADMIN_PASSWORD")
+        .map_err(|_| "--create-admin reads the password from HELPDESK_ADMIN_PASSWORD")?;
+    if password.chars().count() < 8 {
+        return Err("HELPDESK_ADMIN_PASSWORD must be at least 8 characters".into());
+    }
+    let email = Email::parse(email)?;
+    let sys = Actor::System;
+    let existing = desk
+        .agents(sys)
+        .await?
+        .into_iter()
+        .find(|a| a.email == email);
+    let agent = match existing {
+        Some(agent) => agent,
+        None => {
+            let local = email.as_str().split('@').next().unwrap_or("admin");
+            let name = Name::parse(local).or_else(|_| Name::parse("Admin"))?;
+            desk.create_agent(sys, NewAgent::new(name, email.clone(), Role::Admin))
+                .await?
+        }
+    };
+    if agent.role != Role::Admin {
+        return Err(format!("{email} is an agent who is not an admin").into());
+    }
+    accounts
+        .set_login(email.as_str(), &password, Actor::Agent(agent.id))
+        .await?;
+    println!("admin login: {email}");
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
@@ -100,16 +145,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let blobs = Arc::new(FsBlobStore::open(&args.blobs).await?);
     let desk = Helpdesk::new(store).with_blobs(blobs, AttachmentLimits::default());
-    let accounts = Arc::new(web::Accounts::default());
+    let accounts = Arc::new(web::Accounts::new(desk.store().clone()));
 
+    if let Some(email) = &args.create_admin {
+        create_admin(&desk, &accounts, email).await?;
+    }
     if args.demo {
         let logins = web::demo::load(&desk, &accounts).await?;
         println!("demo logins (password \"{}\"):", web::demo::PASSWORD);
         for login in logins {
             println!("  {:<24} {}", login.login, login.what);
         }
-    } else {
-        println!("no accounts: start with --demo to create the demo people and their logins");
+    } else if args.create_admin.is_none() {
+        println!(
+            "sign in with the logins in the database; none yet? start with --demo, or with \
+             --create-admin EMAIL and HELPDESK_ADMIN_PASSWORD set"
+        );
     }
 
     let mut desk = desk;
@@ -126,6 +177,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let due = desk.clone();
+    let sweeper = accounts.clone();
     let every = Duration::from_secs(args.due_every.max(1));
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
@@ -134,6 +186,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ticker.tick().await;
             if let Err(e) = due.run_due(chrono::Utc::now()).await {
                 eprintln!("run_due failed: {e}");
+            }
+            if let Err(e) = sweeper.sweep().await {
+                eprintln!("deleting expired sessions failed: {e}");
             }
             if let Some(transport) = &transport
                 && let Err(e) = due.dispatch_outbox(transport, &retry).await
@@ -152,10 +207,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -2,34 +2,37 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use helpdesk::Helpdesk;
 use helpdesk::domain::{
     Actor, AgentId, ArticleId, Category, Channel, CustomerId, DepartmentId, Language, MessageBody,
     MessageId, NotificationAction, NotificationId, Priority, ServiceName, Status, Subject, Ticket,
-    TicketId, TicketType, Version,
+    TicketId, TicketType, TokenHash, TokenKind, Version,
 };
 use helpdesk::machine::{Command, CommandKind, NewTicket};
+use helpdesk::search::CustomerLookup;
 use helpdesk::service::{ExecOptions, Outcome, Upload};
 use helpdesk::store::{AssigneeFilter, Cursor, PageRequest, TicketFilter, TicketOrder};
-use helpdesk::search::CustomerLookup;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::auth::{self, Authed};
+use super::auth::{self, Authed, ClientAddr, Credential};
 use super::error::{ApiError, ApiResult, Body, Query};
 
 /// The routes under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/auth/token", post(token))
+        .route("/auth/token", post(token).delete(revoke_current))
+        .route("/auth/tokens", get(list_tokens))
+        .route("/auth/tokens/{token}", delete(revoke_token))
         .route("/me", get(me))
         .route("/tickets", get(list_tickets).post(create_ticket))
         .route("/tickets/{ticket}", get(get_ticket))
@@ -69,6 +72,54 @@ fn parse<T: std::str::FromStr<Err = helpdesk::error::ValidationError>>(raw: &str
     raw.parse::<T>().map_err(ApiError::from)
 }
 
+/// The desk and the signed-in actor of an API request (401 when not signed in).
+pub struct Caller {
+    /// The desk.
+    pub desk: Helpdesk,
+    /// Who is asking.
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let Authed(actor) = Authed::from_request_parts(parts, state).await?;
+        Ok(Caller {
+            desk: state.desk.clone(),
+            actor,
+        })
+    }
+}
+
+/// The one path parameter of a route, parsed (400 when it does not parse).
+pub struct Id<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Id<T>
+where
+    T: std::str::FromStr<Err = helpdesk::error::ValidationError> + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        parse(&raw).map(Id)
+    }
+}
+
+/// A JSON list: `{"items": [...]}`.
+fn items(items: impl Serialize) -> Json<Value> {
+    Json(json!({ "items": items }))
+}
+
+/// 201 with `value` as JSON.
+fn created(value: impl Serialize) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
 /// A ticket by id (a UUID) or by number (full or short, `#` allowed).
 pub async fn find_ticket(desk: &Helpdesk, actor: Actor, key: &str) -> helpdesk::Result<Ticket> {
     match key.parse::<TicketId>() {
@@ -86,31 +137,79 @@ struct Credentials {
     password: String,
 }
 
-async fn token(State(state): State<AppState>, Body(c): Body<Credentials>) -> ApiResult<Response> {
-    match auth::verify(state.accounts.clone(), c.login, c.password).await {
-        Some(account) => {
-            let token = state.accounts.issue_token(account.actor);
-            Ok((
-                StatusCode::CREATED,
-                Json(json!({"token": token, "token_type": "Bearer", "actor": account.actor})),
-            )
-                .into_response())
-        }
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "wrong login or password",
-        )),
+async fn token(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    Body(c): Body<Credentials>,
+) -> ApiResult<Response> {
+    let login = state
+        .accounts
+        .sign_in(&c.login, &c.password, &client)
+        .await
+        .map_err(auth::SignInError::api_error)?;
+    let token = state
+        .accounts
+        .issue(login.actor, TokenKind::ApiToken)
+        .await?;
+    Ok(created(
+        json!({"token": token, "token_type": "Bearer", "actor": login.actor}),
+    ))
+}
+
+/// Revokes the token (or session) the request is signed in with.
+async fn revoke_current(
+    State(state): State<AppState>,
+    credential: Credential,
+) -> ApiResult<StatusCode> {
+    state
+        .accounts
+        .revoke(credential.actor, &credential.hash)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in actor's live sessions and API tokens (by the hash of their secret).
+async fn list_tokens(
+    State(state): State<AppState>,
+    credential: Credential,
+) -> ApiResult<Json<Value>> {
+    let found: Vec<Value> = state
+        .accounts
+        .tokens_of(credential.actor)
+        .await?
+        .into_iter()
+        .map(|t| {
+            json!({
+                "id": t.hash, "kind": t.kind, "created_at": t.created_at,
+                "expires_at": t.expires_at, "last_used": t.last_used,
+                "current": t.hash == credential.hash,
+            })
+        })
+        .collect();
+    Ok(items(found))
+}
+
+/// Revokes one of the signed-in actor's sessions or API tokens; 404 for anyone else's.
+async fn revoke_token(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Id(hash): Id<TokenHash>,
+) -> ApiResult<StatusCode> {
+    if state.accounts.revoke(actor, &hash).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("no such token"))
     }
 }
 
 async fn me(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Value>> {
-    let account = state.accounts.account_of(actor);
+    let login = state.accounts.login_of(actor).await;
+    let (name, language) = auth::profile(&state.desk, actor).await;
     Ok(Json(json!({
         "actor": actor,
-        "login": account.as_ref().map(|a| a.login.clone()),
-        "name": account.as_ref().map(|a| a.display_name.clone()),
-        "language": account.map(|a| a.language),
+        "login": login.map(|l| l.name),
+        "name": name,
+        "language": language,
     })))
 }
 
@@ -245,11 +344,10 @@ impl ListQuery {
 }
 
 async fn list_tickets(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let (items, next) = query.run(&state.desk, actor).await?;
+    let (items, next) = query.run(&desk, actor).await?;
     Ok(Json(json!({"items": items, "next": next})))
 }
 
@@ -398,25 +496,23 @@ async fn create_ticket(
         .desk
         .open_ticket_with_uploads(actor, new.into_new_ticket(), uploads)
         .await?;
-    Ok((StatusCode::CREATED, Json(ticket)).into_response())
+    Ok(created(ticket))
 }
 
 async fn get_ticket(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Path(key): Path<String>,
 ) -> ApiResult<Json<Ticket>> {
-    Ok(Json(find_ticket(&state.desk, actor, &key).await?))
+    Ok(Json(find_ticket(&desk, actor, &key).await?))
 }
 
 async fn list_messages(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Path(key): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let ticket = find_ticket(&state.desk, actor, &key).await?;
-    let messages = state.desk.thread(actor, ticket.id).await?;
-    Ok(Json(json!({ "items": messages })))
+    let ticket = find_ticket(&desk, actor, &key).await?;
+    let messages = desk.thread(actor, ticket.id).await?;
+    Ok(items(messages))
 }
 
 /// The body of `POST /tickets/{ticket}/messages`.
@@ -520,20 +616,16 @@ async fn add_message(
         .desk
         .execute_with_uploads(actor, ticket.id, command, uploads, options)
         .await?;
-    Ok((StatusCode::CREATED, Json(OutcomeView::from(outcome))).into_response())
+    Ok(created(OutcomeView::from(outcome)))
 }
 
 async fn download_attachment(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Path((key, message, sha256)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    let ticket = find_ticket(&state.desk, actor, &key).await?;
+    let ticket = find_ticket(&desk, actor, &key).await?;
     let message: MessageId = parse(&message)?;
-    let (attachment, bytes) = state
-        .desk
-        .attachment(actor, ticket.id, message, &sha256)
-        .await?;
+    let (attachment, bytes) = desk.attachment(actor, ticket.id, message, &sha256).await?;
     Ok(file_response(
         attachment.content_type(),
         attachment.file_name(),
@@ -669,35 +761,28 @@ async fn priority(
 }
 
 async fn history(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Path(key): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let ticket = find_ticket(&state.desk, actor, &key).await?;
-    let events = state.desk.history(actor, ticket.id).await?;
-    Ok(Json(json!({ "items": events })))
+    let ticket = find_ticket(&desk, actor, &key).await?;
+    let events = desk.history(actor, ticket.id).await?;
+    Ok(items(events))
 }
 
 async fn time_entries(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Path(key): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let ticket = find_ticket(&state.desk, actor, &key).await?;
-    let entries = state.desk.time_entries(actor, ticket.id).await?;
-    Ok(Json(json!({ "items": entries })))
+    let ticket = find_ticket(&desk, actor, &key).await?;
+    let entries = desk.time_entries(actor, ticket.id).await?;
+    Ok(items(entries))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Directory
 
-async fn departments(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(
-        json!({ "items": state.desk.departments(actor).await? }),
-    ))
+async fn departments(Caller { desk, actor }: Caller) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "items": desk.departments(actor).await? })))
 }
 
 #[derive(Deserialize)]
@@ -708,15 +793,13 @@ struct NewDepartment {
 }
 
 async fn create_department(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Body(new): Body<NewDepartment>,
 ) -> ApiResult<Response> {
-    let department = state
-        .desk
+    let department = desk
         .create_department(actor, new.name, new.follow_up)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(department))).into_response())
+    Ok(created(department))
 }
 
 #[derive(Deserialize)]
@@ -725,13 +808,11 @@ struct SignatureBody {
 }
 
 async fn agent_signature(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Path(id): Path<String>,
+    Caller { desk, actor }: Caller,
+    Id(id): Id<AgentId>,
     Body(body): Body<SignatureBody>,
 ) -> ApiResult<Json<Value>> {
-    let id: AgentId = parse(&id)?;
-    let agent = state.desk.set_signature(actor, id, body.signature).await?;
+    let agent = desk.set_signature(actor, id, body.signature).await?;
     Ok(Json(json!(agent)))
 }
 
@@ -748,8 +829,7 @@ struct CustomerQuery {
 }
 
 async fn find_customers(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Query(q): Query<CustomerQuery>,
 ) -> ApiResult<Json<Value>> {
     let lookup = if let Some(c) = q.contract {
@@ -765,17 +845,15 @@ async fn find_customers(
             "give one of contract, phone, email or address",
         ));
     };
-    let found = state.desk.find_customers(actor, &lookup).await?;
-    Ok(Json(json!({ "items": found })))
+    let found = desk.find_customers(actor, &lookup).await?;
+    Ok(items(found))
 }
 
 async fn customer(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Path(id): Path<String>,
+    Caller { desk, actor }: Caller,
+    Id(id): Id<CustomerId>,
 ) -> ApiResult<Json<Value>> {
-    let id: CustomerId = parse(&id)?;
-    Ok(Json(json!(state.desk.customer(actor, id).await?)))
+    Ok(Json(json!(desk.customer(actor, id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -784,16 +862,11 @@ struct AccessBody {
 }
 
 async fn customer_access(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Path(id): Path<String>,
+    Caller { desk, actor }: Caller,
+    Id(id): Id<CustomerId>,
     Body(body): Body<AccessBody>,
 ) -> ApiResult<Json<Value>> {
-    let id: CustomerId = parse(&id)?;
-    let customer = state
-        .desk
-        .set_customer_access(actor, id, body.enabled)
-        .await?;
+    let customer = desk.set_customer_access(actor, id, body.enabled).await?;
     Ok(Json(json!(customer)))
 }
 
@@ -809,16 +882,14 @@ struct ArticleQuery {
 }
 
 async fn search_articles(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Query(q): Query<ArticleQuery>,
 ) -> ApiResult<Json<Value>> {
     let query = q.q.unwrap_or_default();
-    let found = state
-        .desk
+    let found = desk
         .search_articles(actor, &query, q.lang, q.limit.unwrap_or(20))
         .await?;
-    Ok(Json(json!({ "items": found })))
+    Ok(items(found))
 }
 
 /// The body of `POST /kb/articles` (agents).
@@ -839,8 +910,7 @@ pub struct NewArticle {
 }
 
 async fn create_article(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Body(new): Body<NewArticle>,
 ) -> ApiResult<Response> {
     let draft = helpdesk::service::ArticleDraft {
@@ -855,30 +925,23 @@ async fn create_article(
             .visibility
             .unwrap_or(helpdesk::domain::Visibility::Public),
     };
-    let article = state.desk.create_article(actor, draft).await?;
-    Ok((StatusCode::CREATED, Json(json!(article))).into_response())
+    let article = desk.create_article(actor, draft).await?;
+    Ok(created(article))
 }
 
 async fn suggest(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Query(q): Query<ArticleQuery>,
 ) -> ApiResult<Json<Value>> {
     let text = q.text.or(q.q).unwrap_or_default();
-    let found = state
-        .desk
+    let found = desk
         .suggest_articles(actor, &text, q.lang, q.limit.unwrap_or(5))
         .await?;
-    Ok(Json(json!({ "items": found })))
+    Ok(items(found))
 }
 
-async fn article(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let id: ArticleId = parse(&id)?;
-    Ok(Json(json!(state.desk.article(actor, id).await?)))
+async fn article(Caller { desk, actor }: Caller, Id(id): Id<ArticleId>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(desk.article(actor, id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -887,14 +950,12 @@ struct VoteBody {
 }
 
 async fn vote(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Path(id): Path<String>,
+    Caller { desk, actor }: Caller,
+    Id(id): Id<ArticleId>,
     Body(body): Body<VoteBody>,
 ) -> ApiResult<Json<Value>> {
-    let id: ArticleId = parse(&id)?;
     Ok(Json(json!(
-        state.desk.vote_article(actor, id, body.helpful).await?
+        desk.vote_article(actor, id, body.helpful).await?
     )))
 }
 
@@ -907,15 +968,11 @@ struct NotificationQuery {
 }
 
 async fn notifications(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Query(q): Query<NotificationQuery>,
 ) -> ApiResult<Json<Value>> {
-    let items = state
-        .desk
-        .notifications(actor, q.limit.unwrap_or(50))
-        .await?;
-    Ok(Json(json!({ "items": items })))
+    let found = desk.notifications(actor, q.limit.unwrap_or(50)).await?;
+    Ok(items(found))
 }
 
 /// The body of `POST /notifications/{id}/snooze`: until when, or for how many minutes.
@@ -949,8 +1006,7 @@ pub fn notification_action(action: &str, snooze: SnoozeBody) -> ApiResult<Notifi
 }
 
 async fn act_on_notification(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
+    Caller { desk, actor }: Caller,
     Path((id, action)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
@@ -961,6 +1017,6 @@ async fn act_on_notification(
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(e.to_string()))?
     };
     let action = notification_action(&action, snooze)?;
-    let notification = state.desk.act_on_notification(actor, id, action).await?;
+    let notification = desk.act_on_notification(actor, id, action).await?;
     Ok(Json(json!(notification)))
 }

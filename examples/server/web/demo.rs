@@ -1,5 +1,6 @@
 //! `--demo`: departments, agents, customers, knowledge-base articles and tickets in English,
-//! Romanian, Russian and Persian, and an account for each person (password `demo`).
+//! Romanian, Russian and Persian, and a login for each person (password `demo`), created
+//! once: a second `--demo` on the same database changes nothing.
 
 use helpdesk::Helpdesk;
 use helpdesk::domain::{
@@ -31,7 +32,7 @@ pub struct Login {
 }
 
 /// Loads the demo data (unless the database already has departments, in which case it only
-/// recreates the accounts of the demo people it finds) and returns the logins.
+/// creates the logins the demo people it finds lack) and returns the logins.
 pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<Login>> {
     let sys = Actor::System;
     let mut logins = Vec::new();
@@ -39,29 +40,21 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
         for agent in desk.agents(sys).await? {
             let login = agent.email.as_str().to_owned();
             if login.ends_with("@demo.example") {
-                let _ = accounts.add(
-                    &login,
-                    PASSWORD,
-                    agent.name.as_str(),
-                    Actor::Agent(agent.id),
-                    Language::English,
-                );
+                accounts
+                    .ensure_login(&login, PASSWORD, Actor::Agent(agent.id))
+                    .await?;
                 logins.push(Login {
                     login,
                     what: "agent",
                 });
             }
         }
-        for (email, language) in CUSTOMER_LOGINS {
+        for (email, _) in CUSTOMER_LOGINS {
             let lookup = helpdesk::search::CustomerLookup::Email(ok(Email::parse(email)));
             if let Some(c) = desk.find_customers(sys, &lookup).await?.into_iter().next() {
-                let _ = accounts.add(
-                    email,
-                    PASSWORD,
-                    c.name.as_str(),
-                    Actor::Customer(c.id),
-                    language,
-                );
+                accounts
+                    .ensure_login(email, PASSWORD, Actor::Customer(c.id))
+                    .await?;
                 logins.push(Login {
                     login: email.to_owned(),
                     what: "customer",
@@ -85,13 +78,9 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
             new = new.in_department(d, standard_permissions());
         }
         let created = desk.create_agent(sys, new).await?;
-        let _ = accounts.add(
-            email,
-            PASSWORD,
-            name,
-            Actor::Agent(created.id),
-            Language::English,
-        );
+        accounts
+            .ensure_login(email, PASSWORD, Actor::Agent(created.id))
+            .await?;
         logins.push(Login {
             login: email.to_owned(),
             what,
@@ -147,13 +136,9 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
                     .with_language(language),
             )
             .await?;
-        let _ = accounts.add(
-            email,
-            PASSWORD,
-            name,
-            Actor::Customer(customer.id),
-            language,
-        );
+        accounts
+            .ensure_login(email, PASSWORD, Actor::Customer(customer.id))
+            .await?;
         logins.push(Login {
             login: email.to_owned(),
             what: "customer",

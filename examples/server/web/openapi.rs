@@ -53,7 +53,34 @@ fn operations() -> Vec<Op> {
             "Exchange a login and password for an API token",
             Some("Credentials"),
             ("201", "Token"),
-            &["400"],
+            &["400", "429"],
+        ),
+        op(
+            "delete",
+            "/api/v1/auth/token",
+            "auth",
+            "Revoke the API token (or session) the request is signed in with",
+            None,
+            ("204", ""),
+            &[],
+        ),
+        op(
+            "get",
+            "/api/v1/auth/tokens",
+            "auth",
+            "The signed-in person's live sessions and API tokens (by the SHA-256 of their secret)",
+            None,
+            ("200", "TokenList"),
+            &[],
+        ),
+        op(
+            "delete",
+            "/api/v1/auth/tokens/{token}",
+            "auth",
+            "Revoke one of the signed-in person's sessions or API tokens",
+            None,
+            ("204", ""),
+            &["400", "404"],
         ),
         op(
             "get",
@@ -309,6 +336,7 @@ fn error_description(status: &str) -> &'static str {
         "409" => "conflict: the ticket changed (stale If-Match) or a duplicate",
         "413" => "too_large, too_many_attachments or unsupported_content_type",
         "422" => "invalid_transition: the command is not allowed in the ticket's status",
+        "429" => "too_many_requests: too many failed sign-ins for this login; wait 15 minutes",
         _ => "backend: the storage failed",
     }
 }
@@ -320,9 +348,12 @@ fn schemas() -> Value {
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string", "enum": ["validation", "unauthorized", "forbidden", "not_found", "conflict", "invalid_transition", "too_large", "too_many_attachments", "unsupported_content_type", "backend"]},
+                "code": {"type": "string", "enum": ["validation", "unauthorized", "forbidden", "not_found", "conflict", "invalid_transition", "too_large", "too_many_attachments", "unsupported_content_type", "too_many_requests", "backend"]},
                 "message": text, "field": text}}}},
         "Credentials": {"type": "object", "required": ["login", "password"], "properties": {"login": text, "password": text}},
+        "TokenList": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string", "description": "the SHA-256 of the secret, hex"}, "kind": {"type": "string", "enum": ["session", "api_token"]},
+            "created_at": text, "expires_at": text, "last_used": text, "current": {"type": "boolean"}}}}}},
         "Token": {"type": "object", "properties": {"token": text, "token_type": text, "actor": schema_ref("Actor")}},
         "Actor": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["customer", "agent", "system"]}, "id": id}},
         "Me": {"type": "object", "properties": {"actor": schema_ref("Actor"), "login": text, "name": text, "language": {"type": "string", "enum": ["en", "ro", "ru", "fa"]}}},
@@ -374,7 +405,9 @@ pub fn spec() -> Value {
     let mut paths = Map::new();
     for o in operations() {
         let mut responses = Map::new();
-        let ok = if o.ok.1 == "Binary" {
+        let ok = if o.ok.0 == "204" {
+            json!({"description": "done"})
+        } else if o.ok.1 == "Binary" {
             json!({"description": "the file", "content": {"application/octet-stream": {"schema": schema_ref("Binary")}}})
         } else {
             json!({"description": "success", "content": {"application/json": {"schema": schema_ref(o.ok.1)}}})

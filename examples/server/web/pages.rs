@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,19 +13,19 @@ use chrono::{DateTime, Utc};
 use helpdesk::domain::{
     Actor, AgentId, ContractNumber, CustomerId, Email, Language, MessageBody, Minutes, Name,
     NotificationId, Priority, Resolution, ShortNote, Signature, Status, StatusLabels, Ticket,
-    TicketType, Visibility,
+    TicketType, TokenKind, Visibility,
 };
 use helpdesk::machine::Command;
 use helpdesk::policy::FollowUpPolicy;
-use helpdesk::service::ExecOptions;
 use helpdesk::search::CustomerLookup;
+use helpdesk::service::ExecOptions;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::AppState;
 use super::api::{
     CreateTicket, ListQuery, SnoozeBody, find_ticket, notification_action, read_multipart,
 };
-use super::auth::{self, PageUser, session_cookie, session_set_cookie};
+use super::auth::{self, ClientAddr, PageUser, SignInError, session_cookie, session_set_cookie};
 use super::error::ApiError;
 
 /// The pages.
@@ -75,6 +75,33 @@ impl IntoResponse for PageError {
 
 type PageResult = Result<Response, PageError>;
 
+/// A form posted from the pages by a signed-in user, with the session's CSRF token checked:
+/// a redirect to the sign-in page without a session, 403 with a missing or wrong token.
+pub struct Posted {
+    /// Who posted it.
+    pub user: PageUser,
+    /// Its fields.
+    pub form: HashMap<String, String>,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let user = PageUser::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let req = Request::from_parts(parts, body);
+        let Form(form) = Form::<HashMap<String, String>>::from_request(req, state)
+            .await
+            .map_err(|e| PageError(ApiError::bad_request(e.body_text())).into_response())?;
+        user.check_csrf(form.get(auth::CSRF_FIELD))
+            .map_err(|e| PageError(e).into_response())?;
+        Ok(Posted { user, form })
+    }
+}
+
 const CSS: &str = r#"
 body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#222}
 header{background:#263238;color:#fff;padding:.6em 1em;display:flex;gap:1em;align-items:center;flex-wrap:wrap}
@@ -88,59 +115,22 @@ form.inline{display:inline} label{display:block;margin:.4em 0} input[type=text],
 textarea{min-height:6em} pre{white-space:pre-wrap;background:#fff;padding:.6em}
 "#;
 
-/// Words of the interface in the four languages (labels of fields stay few and simple).
+/// The words of the interface in the four languages, one key a line (`words.txt`).
+const WORDS: &str = include_str!("words.txt");
+
+/// A word of the interface in `lang` (`?` for a key `words.txt` lacks).
 fn t(lang: Language, key: &str) -> &'static str {
-    use Language::*;
-    let row: [&'static str; 4] = match key {
-        "my_tickets" => ["My tickets", "Tichetele mele", "Мои заявки", "تیکت‌های من"],
-        "new_ticket" => ["New ticket", "Tichet nou", "Новая заявка", "تیکت جدید"],
-        "kb" => [
-            "Knowledge base",
-            "Bază de cunoștințe",
-            "База знаний",
-            "پایگاه دانش",
-        ],
-        "search" => ["Search", "Caută", "Найти", "جستجو"],
-        "sign_out" => ["Sign out", "Ieșire", "Выйти", "خروج"],
-        "reply" => ["Reply", "Răspunde", "Ответить", "پاسخ"],
-        "send" => ["Send", "Trimite", "Отправить", "ارسال"],
-        "notifications" => ["Notifications", "Notificări", "Уведомления", "اعلان‌ها"],
-        "remind" => [
-            "Remind later",
-            "Amintește-mi mai târziu",
-            "Напомнить позже",
-            "بعداً یادآوری کن",
-        ],
-        "view" => ["View", "Vezi", "Открыть", "مشاهده"],
-        "dismiss" => ["Dismiss", "Închide", "Скрыть", "حذف"],
-        "subject" => ["Subject", "Subiect", "Тема", "موضوع"],
-        "description" => ["Description", "Descriere", "Описание", "توضیحات"],
-        "attach" => [
-            "Attach a file",
-            "Atașează un fișier",
-            "Прикрепить файл",
-            "پیوست فایل",
-        ],
-        "nothing" => [
-            "Nothing found.",
-            "Nu s-a găsit nimic.",
-            "Ничего не найдено.",
-            "چیزی یافت نشد.",
-        ],
-        "confirm" => [
-            "Confirm the solution",
-            "Confirmă soluția",
-            "Подтвердить решение",
-            "تأیید راه‌حل",
-        ],
-        _ => ["?", "?", "?", "?"],
+    let column = match lang {
+        Language::English => 1,
+        Language::Romanian => 2,
+        Language::Russian => 3,
+        Language::Persian => 4,
     };
-    match lang {
-        English => row[0],
-        Romanian => row[1],
-        Russian => row[2],
-        Persian => row[3],
-    }
+    WORDS
+        .lines()
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .find(|row| row.len() == 5 && row[0] == key)
+        .map_or("?", |row| row[column])
 }
 
 fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
@@ -172,6 +162,7 @@ fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                         }
                         span { (user.name) }
                         form.inline method="post" action="/logout" {
+                            (csrf_input(user))
                             button type="submit" { (t(lang, "sign_out")) }
                         }
                     }
@@ -180,6 +171,11 @@ fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// The hidden field with the session's CSRF token, in every form that posts.
+fn csrf_input(user: &PageUser) -> Markup {
+    html! { input type="hidden" name=(auth::CSRF_FIELD) value=(user.csrf); }
 }
 
 fn html_response(status: StatusCode, markup: Markup) -> Response {
@@ -217,7 +213,10 @@ fn see_other(to: &str) -> Response {
 // Sign-in
 
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let actor = cookie_from(&headers).and_then(|token| state.accounts.account_of_session(&token));
+    let actor = match cookie_from(&headers) {
+        Some(secret) => state.accounts.actor_of(&secret, TokenKind::Session).await,
+        None => None,
+    };
     match actor {
         Some(Actor::Customer(_)) => see_other("/portal"),
         Some(_) => see_other("/console"),
@@ -253,29 +252,40 @@ async fn login_form() -> Markup {
 
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    let login = form.get("login").cloned().unwrap_or_default();
-    let password = form.get("password").cloned().unwrap_or_default();
-    match auth::verify(state.accounts.clone(), login, password).await {
-        Some(account) => {
-            let token = state.accounts.open_session(account.actor);
-            let cookie = session_set_cookie(Some(&token), state.options.secure_cookies);
-            ([(SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+) -> PageResult {
+    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
+    match state
+        .accounts
+        .sign_in(field("login"), field("password"), &client)
+        .await
+    {
+        Ok(login) => {
+            let secret = state
+                .accounts
+                .issue(login.actor, TokenKind::Session)
+                .await?;
+            let cookie = session_set_cookie(Some(&secret), state.options.secure_cookies);
+            Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
-        None => html_response(
+        Err(SignInError::Wrong) => Ok(html_response(
             StatusCode::UNAUTHORIZED,
             login_page(Some("Wrong e-mail or password.")),
-        ),
+        )),
+        Err(SignInError::Throttled) => Ok(html_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            login_page(Some(
+                "Too many failed attempts: wait 15 minutes and try again.",
+            )),
+        )),
     }
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie_from(&headers) {
-        state.accounts.close_session(&token);
-    }
+async fn logout(State(state): State<AppState>, Posted { user, .. }: Posted) -> PageResult {
+    state.accounts.revoke(user.actor, &user.session).await?;
     let cookie = session_set_cookie(None, state.options.secure_cookies);
-    ([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+    Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,14 +321,15 @@ async fn portal(
                     @let number = tickets.iter().find(|t| t.id == n.ticket_id).map(|t| t.number.short().to_owned());
                     div.notice {
                         (n.kind.as_str()) " #" (number.unwrap_or_default()) " " span.meta { (when(n.created_at)) } " "
-                        form.inline method="post" action={ "/notifications/" (n.id) "/snooze" } { button { (t(lang, "remind")) } }
+                        form.inline method="post" action={ "/notifications/" (n.id) "/snooze" } { (csrf_input(&user)) button { (t(lang, "remind")) } }
                         " "
                         form.inline method="post" action={ "/notifications/" (n.id) "/view" } {
+                            (csrf_input(&user))
                             input type="hidden" name="ticket" value=(n.ticket_id);
                             button { (t(lang, "view")) }
                         }
                         " "
-                        form.inline method="post" action={ "/notifications/" (n.id) "/dismiss" } { button { (t(lang, "dismiss")) } }
+                        form.inline method="post" action={ "/notifications/" (n.id) "/dismiss" } { (csrf_input(&user)) button { (t(lang, "dismiss")) } }
                     }
                 }
             }
@@ -422,6 +433,7 @@ async fn new_ticket_form(State(state): State<AppState>, user: PageUser) -> PageR
     let body = html! {
         h1 { (t(lang, "new_ticket")) }
         form #new-ticket method="post" action="/portal/tickets" enctype="multipart/form-data" {
+            (csrf_input(&user))
             label { "Department " select name="department" {
                 @for d in &departments { option value=(d.id) { (d.name) } }
             } }
@@ -449,6 +461,7 @@ async fn create_ticket(
     multipart: Multipart,
 ) -> PageResult {
     let (fields, uploads) = read_multipart(multipart).await?;
+    user.check_csrf(fields.get(auth::CSRF_FIELD))?;
     let new = CreateTicket::from_fields(&fields)?;
     let ticket = state
         .desk
@@ -459,9 +472,8 @@ async fn create_ticket(
 
 async fn notification(
     State(state): State<AppState>,
-    user: PageUser,
     Path((id, action)): Path<(String, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { user, form }: Posted,
 ) -> PageResult {
     let id: NotificationId = id.parse().map_err(ApiError::from)?;
     let (action, then) = if action == "view" {
@@ -594,6 +606,7 @@ async fn ticket_page(
         }
         h2 { (t(lang, "reply")) }
         form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
+            (csrf_input(&user))
             textarea name="body" required {}
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
             @if staff { label { input type="checkbox" name="internal" value="true"; " Internal note (customers never see it)" } }
@@ -601,6 +614,7 @@ async fn ticket_page(
         }
         @if !staff && ticket.status == Status::Resolved {
             form method="post" action=(action) {
+                (csrf_input(&user))
                 input type="hidden" name="action" value="confirm";
                 button #confirm { (t(lang, "confirm")) }
             }
@@ -608,6 +622,7 @@ async fn ticket_page(
         @if staff {
             h2 { "Actions" }
             form method="post" action=(action) {
+                (csrf_input(&user))
                 input type="hidden" name="action" value="assign";
                 select name="agent" {
                     option value="" { "Unassigned" }
@@ -616,6 +631,7 @@ async fn ticket_page(
                 button { "Assign" }
             }
             form method="post" action=(action) {
+                (csrf_input(&user))
                 input type="hidden" name="action" value="priority";
                 select name="priority" {
                     @for p in Priority::ALL { option value=(p.as_str()) selected[p == ticket.priority] { (p.as_str()) } }
@@ -623,6 +639,7 @@ async fn ticket_page(
                 button { "Set priority" }
             }
             form method="post" action=(action) {
+                (csrf_input(&user))
                 select name="action" {
                     option value="resolve" { (labels.label(Status::Resolved)) }
                     option value="hold" { (labels.label(Status::OnHold)) }
@@ -632,11 +649,13 @@ async fn ticket_page(
                 button { "Change status" }
             }
             form method="post" action=(action) {
+                (csrf_input(&user))
                 input type="hidden" name="action" value="link";
                 input type="text" name="master" placeholder="Master ticket number (empty to unlink)";
                 button { "Link to master" }
             }
             form method="post" action=(action) {
+                (csrf_input(&user))
                 input type="hidden" name="action" value="log_time";
                 input type="number" name="minutes" min="1" placeholder="Minutes" required;
                 label { input type="checkbox" name="billable" value="true"; " billable" }
@@ -671,6 +690,7 @@ async fn post_message(
         .await
         .map_err(|e| ApiError::bad_request(e.body_text()))?;
     let (fields, uploads) = read_multipart(multipart).await?;
+    user.check_csrf(fields.get(auth::CSRF_FIELD))?;
     let body = MessageBody::parse(fields.get("body").map(String::as_str).unwrap_or_default())
         .map_err(ApiError::from)?;
     let ticket = find_ticket(&state.desk, user.actor, &key).await?;
@@ -703,9 +723,8 @@ async fn post_message(
 
 async fn ticket_action(
     State(state): State<AppState>,
-    user: PageUser,
     Path(key): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { user, form }: Posted,
 ) -> PageResult {
     let ticket = find_ticket(&state.desk, user.actor, &key).await?;
     let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
@@ -800,6 +819,7 @@ async fn admin(
             }
         }
         form method="post" action="/admin/departments" {
+            (csrf_input(&user))
             input type="text" name="name" placeholder="New department" required;
             button { "Add" }
         }
@@ -815,6 +835,7 @@ async fn admin(
                     td { (a.active) }
                     td {
                         form method="post" action={ "/admin/agents/" (a.id) "/signature" } {
+                            (csrf_input(&user))
                             textarea name="signature" { (a.signature) }
                             button { "Save" }
                         }
@@ -841,6 +862,7 @@ async fn admin(
                     td { @if c.access_enabled { "access enabled" } @else { "access disabled" } }
                     td {
                         form method="post" action={ "/admin/customers/" (c.id) "/access" } {
+                            (csrf_input(&user))
                             input type="hidden" name="enabled" value=(!c.access_enabled);
                             button { @if c.access_enabled { "Disable access" } @else { "Enable access" } }
                         }
@@ -854,8 +876,7 @@ async fn admin(
 
 async fn admin_department(
     State(state): State<AppState>,
-    user: PageUser,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { user, form }: Posted,
 ) -> PageResult {
     let name = Name::parse(form.get("name").map(String::as_str).unwrap_or_default())
         .map_err(ApiError::from)?;
@@ -868,9 +889,8 @@ async fn admin_department(
 
 async fn admin_signature(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { user, form }: Posted,
 ) -> PageResult {
     let id: AgentId = id.parse().map_err(ApiError::from)?;
     let signature = Signature::parse(
@@ -885,9 +905,8 @@ async fn admin_signature(
 
 async fn admin_access(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    Posted { user, form }: Posted,
 ) -> PageResult {
     let id: CustomerId = id.parse().map_err(ApiError::from)?;
     let enabled = form.get("enabled").is_some_and(|v| v == "true");
@@ -896,4 +915,31 @@ async fn admin_access(
         .set_customer_access(user.actor, id, enabled)
         .await?;
     Ok(see_other("/admin"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every word the pages ask for is in `words.txt`, in all four languages.
+    #[test]
+    fn every_word_of_the_pages_is_translated() {
+        let source = include_str!("pages.rs");
+        let keys: Vec<&str> = source
+            .split("t(lang, \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(keys.len() > 10, "{keys:?}");
+        for key in keys {
+            for lang in [
+                Language::English,
+                Language::Romanian,
+                Language::Russian,
+                Language::Persian,
+            ] {
+                assert_ne!(t(lang, key), "?", "{key} in {lang:?}");
+            }
+        }
+    }
 }
