@@ -18,7 +18,9 @@ fn state_machine(c: &mut Criterion) {
     let department = samples::department("Support");
     let customer = samples::customer("Ana", Some("ana@example.ro"));
     let mut agent = samples::agent("Ivan", "ivan@desk.test", &[department.id]);
-    agent.departments.insert(department.id, standard_permissions());
+    agent
+        .departments
+        .insert(department.id, standard_permissions());
     let ticket = samples::ticket(samples::number(1), department.id, customer.id);
     let levels = ServiceLevels::default();
     let policy = DefaultPriorityPolicy;
@@ -56,7 +58,11 @@ fn parsing(c: &mut Criterion) {
         b.iter(|| TicketNumber::normalize(black_box(" #۲۰۲۶۰۱۰۵۱۰۰۰۰۱۳۵ ")))
     });
     c.bench_function("fold: mixed-script text", |b| {
-        b.iter(|| fold(black_box("Нет ИНТЕРНЕТА — Înțelegeți? اینترنت قطع است، لطفاً كمك")))
+        b.iter(|| {
+            fold(black_box(
+                "Нет ИНТЕРНЕТА — Înțelegeți? اینترنت قطع است، لطفاً كمك",
+            ))
+        })
     });
     c.bench_function("search query: parse", |b| {
         b.iter(|| SearchQuery::parse(black_box(r#"router "нет интернета" прост* -billing"#)))
@@ -66,7 +72,9 @@ fn parsing(c: &mut Criterion) {
 fn calendar(c: &mut Criterion) {
     let office = Calendar::weekly(
         chrono_tz::Europe::Moscow,
-        weekdays(vec![WorkingRange::parse("09:00", "18:00").expect("a range")]),
+        weekdays(vec![
+            WorkingRange::parse("09:00", "18:00").expect("a range"),
+        ]),
     )
     .expect("a calendar")
     .with_yearly_holiday(1, 1)
