@@ -70,12 +70,19 @@ impl ArticleSuggest {
     /// The most words a suggestion looks for.
     pub const MAX_WORDS: usize = 32;
 
-    /// Suggestions for `text` within `scope`.
+    /// Suggestions for `text` within `scope`. Words that say nothing about the problem
+    /// ("the", "пожалуйста", "سلام", ...: [`STOP_WORDS`]) are left out.
+    ///
+    /// ```
+    /// use helpdesk_core::search::{ArticleScope, ArticleSuggest};
+    /// let s = ArticleSuggest::new("Hello, the router does not work, please help", ArticleScope::default());
+    /// assert_eq!(s.words, ["router", "work", "help"]);
+    /// ```
     pub fn new(text: &str, scope: ArticleScope) -> Self {
         let mut seen = BTreeSet::new();
         let words = words(text)
             .into_iter()
-            .filter(|w| w.chars().count() >= 3 && seen.insert(w.clone()))
+            .filter(|w| w.chars().count() >= 3 && !is_stop_word(w) && seen.insert(w.clone()))
             .take(Self::MAX_WORDS)
             .collect();
         Self { words, scope }
@@ -95,4 +102,183 @@ impl ArticleSuggest {
             .map(|w| 2 * u32::from(title.contains(w)) + u32::from(body.contains(w)))
             .sum()
     }
+}
+
+/// Words of three letters or more that carry no meaning for matching articles, in the four
+/// languages of the desk (matched after folding, so accents and letter forms don't matter).
+pub const STOP_WORDS: &[&str] = &[
+    // English
+    "the",
+    "and",
+    "for",
+    "with",
+    "not",
+    "you",
+    "your",
+    "our",
+    "are",
+    "was",
+    "were",
+    "this",
+    "that",
+    "these",
+    "those",
+    "have",
+    "has",
+    "had",
+    "from",
+    "but",
+    "can",
+    "cannot",
+    "could",
+    "would",
+    "should",
+    "will",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "how",
+    "all",
+    "any",
+    "some",
+    "there",
+    "their",
+    "they",
+    "them",
+    "then",
+    "than",
+    "into",
+    "about",
+    "does",
+    "did",
+    "just",
+    "also",
+    "very",
+    "please",
+    "hello",
+    "thanks",
+    "thank",
+    "after",
+    "before",
+    "again",
+    "still",
+    "its",
+    "too",
+    "dear",
+    // Romanian
+    "care",
+    "este",
+    "sunt",
+    "pentru",
+    "din",
+    "sau",
+    "dar",
+    "mai",
+    "foarte",
+    "acest",
+    "această",
+    "aceasta",
+    "acum",
+    "când",
+    "cum",
+    "unde",
+    "fost",
+    "are",
+    "avem",
+    "nici",
+    "doar",
+    "după",
+    "bună",
+    "ziua",
+    "mulțumesc",
+    "vreau",
+    "pot",
+    "poate",
+    "vă",
+    "rog",
+    // Russian
+    "что",
+    "это",
+    "как",
+    "для",
+    "нет",
+    "или",
+    "когда",
+    "где",
+    "так",
+    "уже",
+    "еще",
+    "меня",
+    "мне",
+    "мой",
+    "моя",
+    "мои",
+    "вас",
+    "вам",
+    "ваш",
+    "они",
+    "она",
+    "оно",
+    "был",
+    "была",
+    "были",
+    "есть",
+    "при",
+    "без",
+    "над",
+    "под",
+    "после",
+    "перед",
+    "очень",
+    "пожалуйста",
+    "здравствуйте",
+    "спасибо",
+    "все",
+    "только",
+    "тоже",
+    "также",
+    "если",
+    "чтобы",
+    // Persian
+    "این",
+    "آن",
+    "که",
+    "با",
+    "را",
+    "در",
+    "برای",
+    "است",
+    "هست",
+    "نیست",
+    "من",
+    "ما",
+    "شما",
+    "یک",
+    "هم",
+    "اما",
+    "یا",
+    "چه",
+    "چرا",
+    "کجا",
+    "وقتی",
+    "سلام",
+    "لطفا",
+    "لطفاً",
+    "ممنون",
+    "مرسی",
+    "دارم",
+    "دارد",
+    "شده",
+    "کنم",
+    "کنید",
+];
+
+/// Whether the folded word `word` is one of the [`STOP_WORDS`].
+fn is_stop_word(word: &str) -> bool {
+    static FOLDED: std::sync::LazyLock<BTreeSet<String>> =
+        std::sync::LazyLock::new(|| STOP_WORDS.iter().flat_map(|w| words(w)).collect());
+    FOLDED.contains(word)
 }

@@ -7,7 +7,7 @@ mod fold;
 mod matching;
 mod query;
 
-pub use articles::{ArticleScope, ArticleSearch, ArticleSuggest};
+pub use articles::{ArticleScope, ArticleSearch, ArticleSuggest, STOP_WORDS};
 pub use customers::{CustomerLookup, address_key, like};
 pub use fold::{fold, words};
 pub use matching::{SearchField, TicketSearch};
