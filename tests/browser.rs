@@ -2,8 +2,11 @@
 //! driven through chromedriver by a small WebDriver client over plain HTTP: a customer
 //! searches the knowledge base and finds nothing, opens a ticket with an attachment; an agent
 //! adds an internal note and a reply and resolves it; the customer sees the reply and not the
-//! note, confirms the solution, and the ticket shows Closed. Screenshots go to
-//! `target/browser-screenshots/`.
+//! note, confirms the solution, and the ticket shows Closed. Then a chat becomes a ticket: an
+//! agent goes online in the console, a customer asks in the chat widget, gets no article,
+//! talks to a person, the agent answers in the console's chat panel, the customer sees the
+//! answer (after a reload), and the chat's ticket is in their list with the transcript.
+//! Screenshots go to `target/browser-screenshots/`.
 //!
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test prints a loud SKIPPED line,
 //! unless `CI` is set, where it fails (`.ci/run` installs both with apt-get).
@@ -456,7 +459,10 @@ async fn a_customer_opens_a_ticket_an_agent_answers_and_the_customer_closes_it()
     let dir = tempfile::tempdir()?;
     let driver = Driver::start().await?;
     let mut b = Browser::open(driver, base, &dir.path().join("profile")).await?;
-    let result = Box::pin(scenario(&mut b, dir.path())).await;
+    let mut result = Box::pin(scenario(&mut b, dir.path())).await;
+    if result.is_ok() {
+        result = Box::pin(chat_scenario(&mut b)).await;
+    }
     if result.is_err() {
         let _ = b.screenshot("failure").await;
     }
@@ -567,5 +573,117 @@ async fn scenario(b: &mut Browser, dir: &Path) -> TestResult {
         "{label}"
     );
     b.screenshot("ticket-closed").await?;
+    Ok(())
+}
+
+// No word of 3 letters or more shared with a demo article (the suggestions match any word).
+const CHAT_QUESTION: &str = "Scanner grinding noise";
+const CHAT_HELLO: &str = "Is a person there? It is getting louder.";
+const CHAT_ANSWER: &str = "Hello, Ivan here: please switch the scanner off for now.";
+
+impl Browser {
+    /// Waits until the text of what matches `css` contains `wanted`; that text.
+    async fn wait_text(&self, css: &str, wanted: &str) -> TestResult<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text(css).await.unwrap_or_default();
+            if text.contains(wanted) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{css:?} never showed {wanted:?}: {text:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A chat that becomes a ticket (runs after `scenario`, signed in as the customer).
+async fn chat_scenario(b: &mut Browser) -> TestResult {
+    b.sign_out().await?;
+
+    // The agent goes online in the console.
+    b.sign_in("ivan@demo.example").await?;
+    b.goto("/console").await?;
+    b.find("#chat-panel").await?;
+    b.script(
+        "var s=document.getElementById('presence');s.value='online';\
+         s.dispatchEvent(new Event('change'));",
+        json!([]),
+    )
+    .await?;
+    b.wait_text("#presence-state", "online").await?;
+    b.screenshot("agent-online-for-chat").await?;
+    b.sign_out().await?;
+
+    // The customer opens the widget and asks; the assistant has no article for it.
+    b.sign_in("john@demo.example").await?;
+    b.goto("/portal").await?;
+    b.click("#chat-open").await?;
+    b.find("#chat-department option").await?;
+    b.select("#chat-department", "Support").await?;
+    let note = b.text("#chat-note").await?;
+    assert!(note.contains("knowledge base"), "{note}");
+    b.type_into("#chat-question", CHAT_QUESTION).await?;
+    b.click("#chat-start button[type=submit]").await?;
+    b.find("#chat-no-article").await?;
+    b.wait_text("#chat-log", CHAT_QUESTION).await?;
+    b.screenshot("chat-assistant-found-nothing").await?;
+
+    // ...talks to a person: the online agent takes it at once.
+    b.click("#chat-person").await?;
+    b.wait_text("#chat-status", "talking to").await?;
+    b.type_into("#chat-input", CHAT_HELLO).await?;
+    b.click("#chat-form button[type=submit]").await?;
+    b.wait_text("#chat-log", CHAT_HELLO).await?;
+    b.screenshot("chat-with-a-person").await?;
+    b.sign_out().await?;
+
+    // The agent answers in the console's chat panel (the conversation so far is replayed).
+    b.sign_in("ivan@demo.example").await?;
+    b.goto("/console").await?;
+    b.wait_text("#my-chats .chat-conv .chat-log", CHAT_HELLO)
+        .await?;
+    b.type_into("#my-chats .chat-conv input[name=say]", CHAT_ANSWER)
+        .await?;
+    b.click("#my-chats .chat-conv form button").await?;
+    b.wait_text("#my-chats .chat-conv .chat-log", CHAT_ANSWER)
+        .await?;
+    b.find("#my-chats .chat-conv a.chat-ticket").await?;
+    b.screenshot("agent-answers-in-chat").await?;
+    b.sign_out().await?;
+
+    // The customer comes back: the widget reopens with the whole conversation.
+    b.sign_in("john@demo.example").await?;
+    b.goto("/portal").await?;
+    let log = b.wait_text("#chat-log", CHAT_ANSWER).await?;
+    assert!(
+        log.contains(CHAT_QUESTION) && log.contains(CHAT_HELLO),
+        "{log}"
+    );
+    b.screenshot("customer-sees-the-agent-in-chat").await?;
+
+    // The chat is a ticket in the customer's list, its thread the transcript.
+    let list = b.text("#tickets").await?;
+    assert!(list.contains(CHAT_QUESTION), "{list}");
+    let href = b
+        .script(
+            "var rows=document.querySelectorAll('#tickets tr');\
+             for(var i=0;i<rows.length;i++){if(rows[i].textContent.indexOf(arguments[0])>=0)\
+             {return rows[i].querySelector('a').getAttribute('href');}}return null;",
+            json!([CHAT_QUESTION]),
+        )
+        .await?;
+    let href = href
+        .as_str()
+        .ok_or("no link to the chat's ticket")?
+        .to_owned();
+    b.goto(&href).await?;
+    let thread = b.wait_text("#thread", CHAT_ANSWER).await?;
+    assert!(
+        thread.contains(CHAT_QUESTION) && thread.contains(CHAT_HELLO),
+        "{thread}"
+    );
+    b.screenshot("chat-transcript-in-the-ticket").await?;
     Ok(())
 }

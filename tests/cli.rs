@@ -568,3 +568,80 @@ async fn database_flag_wins_over_the_default() {
         .json();
     assert_eq!(there.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn reports_print_a_table_json_and_csv() {
+    let desk = Desk::with_directory().await;
+    let ticket = desk
+        .run(&[
+            "--json",
+            "create",
+            "--phone",
+            "+40 721 000 111",
+            "--subject",
+            "Nu funcționează internetul",
+            "--body",
+            "Routerul clipește roșu.",
+        ])
+        .await
+        .json();
+    let number = number(&ticket);
+    desk.run(&[
+        "create",
+        "--contract",
+        "C-2002",
+        "--department",
+        "Billing",
+        "--subject",
+        "Invoice charged twice",
+        "--body",
+        "December's invoice was charged twice.",
+    ])
+    .await
+    .ok();
+    desk.run(&["assign", &number, "ivan@example.com"])
+        .await
+        .ok();
+    desk.run(&["reply", &number, "Restart the router, please."])
+        .await
+        .ok();
+    desk.run(&["transition", &number, "resolve"]).await.ok();
+    desk.run(&["transition", &number, "close"]).await.ok();
+    let range = ["report", "--from", "2026-01-01", "--to", "2026-01-31"];
+
+    insta::assert_snapshot!("report_departments", desk.run(&range).await.ok());
+    let by_agent = [&range[..], &["--group", "agent"]].concat();
+    insta::assert_snapshot!("report_agents", desk.run(&by_agent).await.ok());
+    let csv = [&range[..], &["--group", "customer", "--csv"]].concat();
+    insta::assert_snapshot!("report_customers_csv", desk.run(&csv).await.ok());
+
+    let json = desk
+        .run(&[&["--json"], &range[..], &["--department", "support"]].concat())
+        .await
+        .json();
+    assert_eq!(json["group"], "department");
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{json}");
+    assert_eq!(rows[0]["name"], "Support");
+    assert_eq!(rows[0]["opened"], 1);
+    assert_eq!(rows[0]["closed"], 1);
+
+    // Agents may not read reports; a range that ends before it starts is refused; an unknown
+    // grouping is bad usage.
+    let agent = desk
+        .run(&[&["--as", "agent:ivan@example.com"], &range[..]].concat())
+        .await;
+    assert_eq!(agent.code, 1);
+    assert!(agent.stderr.starts_with("error: "), "{}", agent.stderr);
+    let backwards = desk
+        .run(&["report", "--from", "2026-02-01", "--to", "2026-01-01"])
+        .await;
+    assert_eq!(backwards.code, 1);
+    assert!(
+        backwards.stderr.contains("after from"),
+        "{}",
+        backwards.stderr
+    );
+    let usage = desk.run(&[&range[..], &["--group", "week"]].concat()).await;
+    assert_eq!(usage.code, 2);
+}

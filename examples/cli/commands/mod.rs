@@ -2,6 +2,7 @@
 //! [`run`] takes the arguments, stdin, stdout and stderr, and returns the exit code.
 
 mod output;
+mod report;
 mod seed;
 mod transfer;
 
@@ -117,6 +118,9 @@ enum Cmd {
         /// The file, or `-` for stdin.
         file: PathBuf,
     },
+    /// A report over a date range, per department, agent, customer or type (supervisors and
+    /// admins): a table, `--json`, or `--csv`.
+    Report(ReportArgs),
     /// Load N synthetic tickets, with a progress bar on stderr.
     Seed {
         /// How many tickets.
@@ -202,6 +206,33 @@ struct MessageArgs {
     /// Attach a file (repeatable).
     #[arg(long = "attach")]
     attachments: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The first day (YYYY-MM-DD) or instant (RFC 3339).
+    #[arg(long)]
+    from: String,
+    /// The last day, included (YYYY-MM-DD), or the instant the range ends (RFC 3339).
+    #[arg(long)]
+    to: String,
+    /// What the rows are.
+    #[arg(long, value_enum, default_value = "department")]
+    group: GroupArg,
+    /// Only this department (by name).
+    #[arg(long)]
+    department: Option<String>,
+    /// Print CSV (for spreadsheets) instead of the table (or JSON).
+    #[arg(long)]
+    csv: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum GroupArg {
+    Department,
+    Agent,
+    Customer,
+    Type,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -451,6 +482,7 @@ async fn execute(
             let report = transfer::import(&ctx, &text).await?;
             out.value(&serde_json::to_value(&report)?, &report.to_string())
         }
+        Cmd::Report(args) => report::report(&ctx, args, &mut out).await,
         Cmd::Seed { count } => {
             let report = seed::seed(&ctx, count, stderr).await?;
             out.value(

@@ -3,10 +3,15 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
+pub mod chat;
+pub mod chat_hub;
+pub mod compose;
 pub mod demo;
 pub mod error;
 pub mod openapi;
 pub mod pages;
+pub mod reports;
 
 use std::sync::Arc;
 
@@ -32,6 +37,8 @@ pub struct AppState {
     pub accounts: Arc<Accounts>,
     /// The router's options.
     pub options: Arc<Options>,
+    /// The live chat's fan-out between sockets.
+    pub chats: Arc<chat_hub::ChatHub>,
 }
 
 /// The whole application: the JSON API under `/api/v1`, the OpenAPI document, and the pages.
@@ -46,11 +53,15 @@ pub fn router(desk: Helpdesk, accounts: Arc<Accounts>, options: Options) -> Rout
         desk,
         accounts,
         options: Arc::new(options),
+        chats: Arc::default(),
     };
     Router::new()
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(chat::api_routes()))
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .merge(pages::routes())
+        .merge(chat::routes())
+        .merge(reports::routes())
+        .merge(compose::routes())
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
 }

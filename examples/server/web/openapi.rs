@@ -209,6 +209,15 @@ fn operations() -> Vec<Op> {
             &[],
         ),
         op(
+            "post",
+            "/api/v1/departments",
+            "directory",
+            "Add a department (admins)",
+            Some("NewDepartment"),
+            ("201", "Object"),
+            &["400", "403"],
+        ),
+        op(
             "get",
             "/api/v1/agents",
             "directory",
@@ -216,6 +225,15 @@ fn operations() -> Vec<Op> {
             None,
             ("200", "List"),
             &["403"],
+        ),
+        op(
+            "put",
+            "/api/v1/agents/{agent}/signature",
+            "directory",
+            "Set an agent's signature",
+            Some("SetSignature"),
+            ("200", "Object"),
+            READ,
         ),
         op(
             "get",
@@ -252,6 +270,15 @@ fn operations() -> Vec<Op> {
             None,
             ("200", "List"),
             &["400"],
+        ),
+        op(
+            "post",
+            "/api/v1/kb/articles",
+            "knowledge base",
+            "Write an article (agents)",
+            Some("NewArticle"),
+            ("201", "Object"),
+            &["400", "403"],
         ),
         op(
             "get",
@@ -316,7 +343,17 @@ fn operations() -> Vec<Op> {
             ("200", "Object"),
             READ,
         ),
+        op(
+            "get",
+            "/api/v1/reports",
+            "reports",
+            "A report over `from`..`to` (days, `to` included, or RFC 3339 instants; default the last 30 days) per `group` (department, agent, customer, type), optionally for one `department` (id or name); `format=csv` for CSV (supervisors and admins)",
+            None,
+            ("200", "Report"),
+            READ,
+        ),
     ];
+    ops.extend(chat_operations());
     for o in &mut ops {
         o.multipart = o.errors.contains(&"413");
     }
@@ -345,6 +382,16 @@ fn schemas() -> Value {
     let id = json!({"type": "string", "format": "uuid"});
     let text = json!({"type": "string"});
     let object = json!({"type": "object", "additionalProperties": true});
+    let report = json!({"type": "object", "properties": {
+            "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"},
+            "group": {"type": "string", "enum": ["department", "agent", "customer", "type"]},
+            "departments": {"type": "array", "nullable": true, "items": id},
+            "rows": {"type": "array", "items": {"type": "object", "additionalProperties": true, "properties": {
+                "key": text, "name": text, "opened": {"type": "integer"}, "closed": {"type": "integer"}, "backlog": {"type": "integer"},
+                "first_response": object, "resolution": object, "sla": {"type": "array", "items": object},
+                "reopened": {"type": "integer"}, "reopen_rate": {"type": "number", "nullable": true},
+                "satisfaction_count": {"type": "integer"}, "satisfaction_average": {"type": "number", "nullable": true},
+                "billable_minutes": {"type": "integer"}, "billable_hours": {"type": "number"}}}}}});
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message"], "properties": {
@@ -394,6 +441,7 @@ fn schemas() -> Value {
         "SetSignature": {"type": "object", "required": ["signature"], "properties": {"signature": text}},
         "Vote": {"type": "object", "required": ["helpful"], "properties": {"helpful": {"type": "boolean"}}},
         "Snooze": {"type": "object", "properties": {"until": {"type": "string", "format": "date-time"}, "minutes": {"type": "integer"}}},
+        "Report": report,
         "List": {"type": "object", "properties": {"items": {"type": "array", "items": object}}},
         "Object": object,
         "Binary": {"type": "string", "format": "binary"},
@@ -407,6 +455,10 @@ pub fn spec() -> Value {
         let mut responses = Map::new();
         let ok = if o.ok.0 == "204" {
             json!({"description": "done"})
+        } else if o.ok.1 == "Report" {
+            json!({"description": "success (CSV with `format=csv`)", "content": {
+                "application/json": {"schema": schema_ref("Report")},
+                "text/csv": {"schema": {"type": "string"}}}})
         } else if o.ok.1 == "Binary" {
             json!({"description": "the file", "content": {"application/octet-stream": {"schema": schema_ref("Binary")}}})
         } else {
@@ -458,7 +510,7 @@ pub fn spec() -> Value {
         "security": [{"bearer": []}, {"session": []}],
         "paths": paths,
         "components": {
-            "schemas": schemas(),
+            "schemas": with_chat_schemas(schemas()),
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": super::auth::SESSION_COOKIE},
@@ -470,4 +522,82 @@ pub fn spec() -> Value {
 /// `GET /api/openapi.json`.
 pub async fn document() -> Json<Value> {
     Json(spec())
+}
+
+/// The live chat's routes (`web/chat.rs`); its WebSocket, `GET /chat/ws?chat=ID`, is outside
+/// this document.
+fn chat_operations() -> Vec<Op> {
+    vec![
+        op(
+            "post",
+            "/api/v1/chats",
+            "chat",
+            "A customer starts a chat in a department: its ticket (channel chat) and the assistant's knowledge-base suggestions; then talk through the WebSocket `/chat/ws?chat=ID`",
+            Some("StartChat"),
+            ("201", "ChatStarted"),
+            WRITE,
+        ),
+        op(
+            "get",
+            "/api/v1/chats/{chat}",
+            "chat",
+            "A chat and where it stands (assistant, queued with its position, with an agent, ended)",
+            None,
+            ("200", "Object"),
+            READ,
+        ),
+        op(
+            "get",
+            "/api/v1/chats/queue",
+            "chat",
+            "The waiting chats of a `department` (default: all the agent's), first in line first, with their waiting seconds",
+            None,
+            ("200", "List"),
+            READ,
+        ),
+        op(
+            "get",
+            "/api/v1/agents/me/chats",
+            "chat",
+            "The chats the signed-in agent is in now",
+            None,
+            ("200", "List"),
+            READ,
+        ),
+        op(
+            "get",
+            "/api/v1/agents/me/presence",
+            "chat",
+            "The signed-in agent's availability for chats",
+            None,
+            ("200", "Availability"),
+            READ,
+        ),
+        op(
+            "post",
+            "/api/v1/agents/me/presence",
+            "chat",
+            "Online, away or offline, and how many chats at once (`max_chats`, at most 50); going online takes waiting chats",
+            Some("SetPresence"),
+            ("200", "Availability"),
+            WRITE,
+        ),
+    ]
+}
+
+/// The schemas with the live chat's added.
+fn with_chat_schemas(mut schemas: Value) -> Value {
+    let id = json!({"type": "string", "format": "uuid"});
+    let presence = json!({"type": "string", "enum": ["online", "away", "offline"]});
+    schemas["StartChat"] = json!({"type": "object", "required": ["department", "text"], "properties": {
+        "department": id, "text": {"type": "string"}}});
+    schemas["ChatStarted"] = json!({"type": "object", "properties": {
+        "chat": schema_ref("Object"), "ticket": schema_ref("Ticket"),
+        "suggestions": {"type": "array", "items": schema_ref("Object")}, "place": schema_ref("Object")}});
+    schemas["SetPresence"] = json!({"type": "object", "required": ["presence"], "properties": {
+        "presence": presence, "max_chats": {"type": "integer", "minimum": 0, "maximum": 50}}});
+    schemas["Availability"] = json!({"type": "object", "properties": {
+        "agent": id, "presence": presence, "max_chats": {"type": "integer"},
+        "active_chats": {"type": "integer"}, "last_assigned_at": {"type": "string", "format": "date-time"}}});
+    schemas
 }

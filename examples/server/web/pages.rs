@@ -133,7 +133,7 @@ fn t(lang: Language, key: &str) -> &'static str {
         .map_or("?", |row| row[column])
 }
 
-fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
+pub(super) fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
     let lang = user.map_or(Language::English, |u| u.language);
     let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
     html! {
@@ -158,6 +158,8 @@ fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                             _ => {
                                 a href="/console" { "Queue" }
                                 a href="/admin" { "Admin" }
+                                a href="/console/new" { "Phone ticket" }
+                                a href="/reports" { "Reports" }
                             }
                         }
                         span { (user.name) }
@@ -168,6 +170,7 @@ fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                     }
                 }
                 main { (body) }
+                @if let Some(user) = user { (super::chat::widget(user)) }
             }
         }
     }
@@ -528,6 +531,7 @@ async fn console(
             .unwrap_or_default()
     };
     let body = html! {
+        (super::chat::console_panel(&user))
         h1 { "Queue" }
         form method="get" action="/console" {
             input type="text" name="q" value=(pick("q").unwrap_or_default()) placeholder="Search";
@@ -564,6 +568,7 @@ async fn ticket_page(
     State(state): State<AppState>,
     user: PageUser,
     Path(key): Path<String>,
+    ask: super::compose::CannedAsk,
 ) -> PageResult {
     let lang = user.language;
     let desk = &state.desk;
@@ -587,6 +592,7 @@ async fn ticket_page(
         Actor::Customer(_) => "Customer".to_owned(),
         Actor::System => "System".to_owned(),
     };
+    let canned = super::compose::canned(desk, &user, &ticket, &ask).await?;
     let labels = StatusLabels::new(lang);
     let action = format!("/tickets/{}/action", ticket.id);
     let body = html! {
@@ -605,9 +611,10 @@ async fn ticket_page(
             }
         }
         h2 { (t(lang, "reply")) }
+        (canned.picker)
         form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
             (csrf_input(&user))
-            textarea name="body" required {}
+            textarea name="body" required { (canned.text) }
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
             @if staff { label { input type="checkbox" name="internal" value="true"; " Internal note (customers never see it)" } }
             button type="submit" { (t(lang, "send")) }
