@@ -451,10 +451,13 @@ pub async fn read_multipart(
                 }
             }
             None => {
-                let text = field
-                    .text()
+                let bytes = field
+                    .bytes()
                     .await
                     .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    ApiError::bad_request(format!("the field `{name}` is not valid UTF-8"))
+                })?;
                 fields.insert(name, text);
             }
         }

@@ -167,32 +167,24 @@ impl Accounts {
         client: &str,
     ) -> Result<Login, SignInError> {
         let key = (login.trim().to_lowercase(), client.to_owned());
-        if self.recent_failures(&key) >= THROTTLE_FAILURES {
-            return Err(SignInError::Throttled);
+        // Count the attempt before the slow check, so a burst of parallel attempts is held to
+        // the limit too; a success clears the count.
+        {
+            let mut failures = self.failures_lock();
+            prune(&mut failures);
+            let attempts = failures.entry(key.clone()).or_default();
+            if attempts.len() >= THROTTLE_FAILURES {
+                return Err(SignInError::Throttled);
+            }
+            attempts.push(Instant::now());
         }
         match self.verify(login, password).await {
             Some(found) => {
                 self.failures_lock().remove(&key);
                 Ok(found)
             }
-            None => {
-                self.failures_lock()
-                    .entry(key)
-                    .or_default()
-                    .push(Instant::now());
-                Err(SignInError::Wrong)
-            }
+            None => Err(SignInError::Wrong),
         }
-    }
-
-    fn recent_failures(&self, key: &(String, String)) -> usize {
-        let mut failures = self.failures_lock();
-        let now = Instant::now();
-        failures.retain(|_, times| {
-            times.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
-            !times.is_empty()
-        });
-        failures.get(key).map_or(0, Vec::len)
     }
 
     fn failures_lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Vec<Instant>>> {
@@ -200,19 +192,26 @@ impl Accounts {
     }
 
     /// The login `login` if `password` is its password (argon2 runs off the async threads).
+    /// An unknown login is checked against a stand-in hash, so it takes as long as a wrong
+    /// password and the answer's timing does not tell which logins exist.
     async fn verify(&self, login: &str, password: &str) -> Option<Login> {
-        let name = LoginName::parse(login).ok()?;
-        let found = self.store.login(&name).await.ok()??;
+        let found = match LoginName::parse(login) {
+            Ok(name) => self.store.login(&name).await.ok().flatten(),
+            Err(_) => None,
+        };
         let argon = self.argon.clone();
-        let phc = found.password_hash.as_str().to_owned();
+        let phc = found.as_ref().map(|f| f.password_hash.as_str().to_owned());
         let password = password.to_owned();
+        let known = found.is_some();
         let ok = tokio::task::spawn_blocking(move || {
-            argon2::PasswordHash::new(&phc)
-                .is_ok_and(|hash| argon.verify_password(password.as_bytes(), &hash).is_ok())
+            let phc = phc.unwrap_or_else(|| stand_in_hash(&argon).to_owned());
+            let matches = argon2::PasswordHash::new(&phc)
+                .is_ok_and(|hash| argon.verify_password(password.as_bytes(), &hash).is_ok());
+            matches && known
         })
         .await
         .unwrap_or(false);
-        ok.then_some(found)
+        if ok { found } else { None }
     }
 
     /// A new session or API token for `actor`: its secret (the store keeps only its hash).
@@ -469,4 +468,25 @@ impl FromRequestParts<AppState> for PageUser {
             session: TokenHash::of(&secret),
         })
     }
+}
+
+/// Forgets attempts older than the throttle window.
+fn prune(failures: &mut HashMap<(String, String), Vec<Instant>>) {
+    let now = Instant::now();
+    failures.retain(|_, times| {
+        times.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
+        !times.is_empty()
+    });
+}
+
+/// A hash of a random password with the server's parameters, made once: what an unknown
+/// login is checked against.
+fn stand_in_hash(argon: &Argon2<'static>) -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        argon
+            .hash_password(random_secret().as_bytes())
+            .expect("hashing with valid parameters")
+            .to_string()
+    })
 }

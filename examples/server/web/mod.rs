@@ -9,6 +9,7 @@ pub mod chat_hub;
 pub mod compose;
 pub mod demo;
 pub mod error;
+pub mod forms;
 pub mod openapi;
 pub mod pages;
 pub mod reports;

@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 
+use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+
+use super::forms::StrictForm;
 use chrono::{DateTime, Utc};
 use helpdesk::domain::{
     Actor, AgentId, ContractNumber, CustomerId, Email, Language, MessageBody, Minutes, Name,
@@ -93,9 +95,9 @@ impl FromRequest<AppState> for Posted {
             .await
             .map_err(IntoResponse::into_response)?;
         let req = Request::from_parts(parts, body);
-        let Form(form) = Form::<HashMap<String, String>>::from_request(req, state)
+        let StrictForm(form) = StrictForm::from_request(req, state)
             .await
-            .map_err(|e| PageError(ApiError::bad_request(e.body_text())).into_response())?;
+            .map_err(|e| PageError(e).into_response())?;
         user.check_csrf(form.get(auth::CSRF_FIELD))
             .map_err(|e| PageError(e).into_response())?;
         Ok(Posted { user, form })
@@ -256,7 +258,7 @@ async fn login_form() -> Markup {
 async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
-    Form(form): Form<HashMap<String, String>>,
+    StrictForm(form): StrictForm,
 ) -> PageResult {
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     match state

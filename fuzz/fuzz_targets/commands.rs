@@ -1,0 +1,10 @@
+#![no_main]
+//! libFuzzer target: see `helpdesk-core/tests/fuzzing/mod.rs`, `fuzzing::commands`.
+
+#[allow(dead_code)]
+#[path = "../../helpdesk-core/tests/fuzzing/mod.rs"]
+mod fuzzing;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    fuzzing::commands(data);
+});
