@@ -19,6 +19,7 @@ pub mod conformance;
 pub mod conformance_accounts;
 pub mod conformance_channels;
 pub mod conformance_chat;
+pub mod conformance_chat_store;
 pub mod conformance_ingest;
 pub mod conformance_mail;
 pub mod conformance_reports;
@@ -71,6 +72,10 @@ macro_rules! conformance_suite {
             the_assistant_answers_from_the_knowledge_base_first,
             unanswered_chats_are_handed_to_the_ticket_queue,
             concurrent_routing_never_fills_a_seat_twice,
+        );
+        $crate::conformance_suite!(@tests $make_store; conformance_chat_store;
+            chat_store_agrees_with_the_memory_store,
+            concurrent_chat_commits_from_one_version_have_one_winner,
         );
         $crate::conformance_suite!(@tests $make_store; conformance;
             directory_round_trips,
