@@ -194,7 +194,24 @@ impl Helpdesk {
         if events == 0 {
             return Ok(batch);
         }
-        let agents = self.store.agents().await?;
+        // Only some changes concern agents; the others (status, priority, time, ...) need no
+        // read of the directory.
+        let concerns_agents = batch.writes.iter().flat_map(|w| &w.events).any(|e| {
+            matches!(
+                e.change,
+                Change::Created { .. }
+                    | Change::Replied { .. }
+                    | Change::NoteAdded { .. }
+                    | Change::AssigneeChanged { .. }
+                    | Change::SlaWarning { .. }
+                    | Change::SlaBreached { .. }
+            )
+        });
+        let agents = if concerns_agents {
+            self.store.agents().await?
+        } else {
+            Vec::new()
+        };
         let mut customers: HashMap<crate::domain::CustomerId, Option<Customer>> = HashMap::new();
         let mut notifications = Vec::new();
         let mut outbox = Vec::new();
