@@ -388,60 +388,24 @@ impl ChatStore for PostgresStore {
     }
 
     async fn waiting_chats(&self, department: DepartmentId) -> Result<Vec<ChatSession>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CHAT_COLUMNS} FROM chats WHERE department = $1 AND state = 'waiting' \
-             ORDER BY since, id"
-        )))
-        .bind(department.as_uuid())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(chat_row)
-        .collect()
+        let query = select_chats("department = $1 AND state = 'waiting' ORDER BY since, id");
+        self.fetch_chats(query.bind(department.as_uuid())).await
     }
 
     async fn chats_waiting_since_before(&self, before: DateTime<Utc>) -> Result<Vec<ChatSession>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CHAT_COLUMNS} FROM chats WHERE state = 'waiting' AND since < $1 \
-             ORDER BY since, id"
-        )))
-        .bind(before)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(chat_row)
-        .collect()
+        let query = select_chats("state = 'waiting' AND since < $1 ORDER BY since, id");
+        self.fetch_chats(query.bind(before)).await
     }
 
     async fn agent_chats(&self, agent: AgentId) -> Result<Vec<ChatSession>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CHAT_COLUMNS} FROM chats WHERE agent = $1 AND state = 'active' \
-             ORDER BY created_at, id"
-        )))
-        .bind(agent.as_uuid())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(chat_row)
-        .collect()
+        let query = select_chats("agent = $1 AND state = 'active' ORDER BY created_at, id");
+        self.fetch_chats(query.bind(agent.as_uuid())).await
     }
 
     async fn customer_chats(&self, customer: CustomerId, limit: u32) -> Result<Vec<ChatSession>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CHAT_COLUMNS} FROM chats WHERE customer = $1 \
-             ORDER BY created_at DESC, id DESC LIMIT $2"
-        )))
-        .bind(customer.as_uuid())
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(chat_row)
-        .collect()
+        let query = select_chats("customer = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
+        self.fetch_chats(query.bind(customer.as_uuid()).bind(i64::from(limit)))
+            .await
     }
 
     async fn availability(&self, agent: AgentId) -> Result<Option<Availability>> {
@@ -467,6 +431,25 @@ impl ChatStore for PostgresStore {
         .iter()
         .map(availability_row)
         .collect()
+    }
+}
+
+/// The chats matching `condition` (a `WHERE` clause, with its order and binds to add).
+fn select_chats(condition: &str) -> PgQuery<'static> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CHAT_COLUMNS} FROM chats WHERE {condition}"
+    )))
+}
+
+impl PostgresStore {
+    async fn fetch_chats(&self, query: PgQuery<'_>) -> Result<Vec<ChatSession>> {
+        query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(chat_row)
+            .collect()
     }
 }
 
