@@ -18,6 +18,26 @@ pub fn to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
     at.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(at)
 }
 
+/// The first whole microsecond at or after `at`. For every stored (whole-microsecond) `x`,
+/// `x >= at` agrees with `x >= ceil_micros(at)` and `x < at` with `x < ceil_micros(at)`:
+/// stores bound ranges of stored instants with it.
+///
+/// ```
+/// use helpdesk_core::clock::ceil_micros;
+/// let whole = chrono::DateTime::from_timestamp_micros(1_700_000_000_000_001).unwrap();
+/// assert_eq!(ceil_micros(whole), whole);
+/// let finer = whole + chrono::TimeDelta::nanoseconds(1);
+/// assert_eq!(ceil_micros(finer), whole + chrono::TimeDelta::microseconds(1));
+/// ```
+pub fn ceil_micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    let floor = to_micros(at);
+    if floor == at {
+        at
+    } else {
+        floor + TimeDelta::microseconds(1)
+    }
+}
+
 /// The system's wall clock.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
@@ -64,5 +84,23 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.now.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceil_micros_rounds_only_partial_microseconds_up_also_before_the_epoch() {
+        let whole = DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap();
+        assert_eq!(ceil_micros(whole), whole);
+        let partial = whole + TimeDelta::nanoseconds(1);
+        assert_eq!(ceil_micros(partial), whole + TimeDelta::microseconds(1));
+        let before_epoch = DateTime::from_timestamp_micros(-5).unwrap() - TimeDelta::nanoseconds(1);
+        assert_eq!(
+            ceil_micros(before_epoch),
+            DateTime::from_timestamp_micros(-5).unwrap()
+        );
     }
 }

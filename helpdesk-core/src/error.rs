@@ -239,6 +239,103 @@ impl std::fmt::Display for Limit {
     }
 }
 
+/// An optional ability of a store (see [`crate::store`]): what a desk needs beyond the
+/// required [`Store`](crate::store::Store) for some of its calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Ability {
+    /// Logins, sessions and API tokens ([`AccountStore`](crate::store::AccountStore)).
+    Accounts,
+    /// Live chat ([`ChatStore`](crate::store::ChatStore)).
+    Chat,
+    /// Reports ([`ReportStore`](crate::store::ReportStore)).
+    Reports,
+    /// The knowledge base ([`KnowledgeStore`](crate::store::KnowledgeStore)).
+    KnowledgeBase,
+    /// Agents' saved searches ([`SavedSearchStore`](crate::store::SavedSearchStore)).
+    SavedSearches,
+    /// Ticket templates and canned responses ([`TemplateStore`](crate::store::TemplateStore)).
+    Templates,
+    /// Attachment bytes ([`BlobStore`](crate::store::BlobStore), given with
+    /// [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs)).
+    Attachments,
+    /// The e-mail channel ([`Helpdesk::with_mail`](crate::Helpdesk::with_mail)).
+    Email,
+}
+
+impl std::fmt::Display for Ability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Ability::Accounts => "accounts",
+            Ability::Chat => "live chat",
+            Ability::Reports => "reports",
+            Ability::KnowledgeBase => "the knowledge base",
+            Ability::SavedSearches => "saved searches",
+            Ability::Templates => "templates and canned responses",
+            Ability::Attachments => "attachments",
+            Ability::Email => "e-mail",
+        })
+    }
+}
+
+/// A value a backend read that is not a valid domain value: the data was changed behind the
+/// store's back, or written by an incompatible version. It reaches callers as the source of
+/// [`Error::Backend`] (see [`Error::corrupt`]); downcast to inspect it.
+#[derive(Debug)]
+pub struct CorruptValue {
+    table: &'static str,
+    column: &'static str,
+    source: BoxError,
+}
+
+impl CorruptValue {
+    /// A corrupt value in `table.column`, and why it does not parse.
+    pub fn new(table: &'static str, column: &'static str, source: impl Into<BoxError>) -> Self {
+        Self {
+            table,
+            column,
+            source: source.into(),
+        }
+    }
+
+    /// The table it was read from.
+    pub fn table(&self) -> &'static str {
+        self.table
+    }
+
+    /// The column it was read from.
+    pub fn column(&self) -> &'static str {
+        self.column
+    }
+}
+
+impl std::fmt::Display for CorruptValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the stored value of {}.{} is not valid",
+            self.table, self.column
+        )
+    }
+}
+
+impl std::error::Error for CorruptValue {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// A stored number or text outside what its domain type allows (a negative count, an
+/// unknown word), as the source of a [`CorruptValue`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value} is not a valid {what}")]
+pub struct OutOfRange {
+    /// What the value should have been.
+    pub what: &'static str,
+    /// The value found, as text.
+    pub value: String,
+}
+
 /// Everything that can go wrong, by meaning.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -283,6 +380,14 @@ pub enum Error {
         /// Which limit.
         limit: Limit,
     },
+    /// The desk was set up without an ability this call needs (a store without
+    /// [`ChatStore`](crate::store::ChatStore), a desk without a blob store, ...); nothing
+    /// was done.
+    #[error("this desk does not offer {ability}")]
+    Unsupported {
+        /// What is missing.
+        ability: Ability,
+    },
     /// The storage backend failed.
     #[error("storage backend failed")]
     Backend {
@@ -308,6 +413,35 @@ impl Error {
         }
     }
 
+    /// A conflict: `field` of `entity` is taken by another one.
+    pub fn duplicate(entity: Entity, field: impl Into<Cow<'static, str>>) -> Self {
+        Error::Conflict {
+            entity,
+            kind: ConflictKind::Duplicate {
+                field: field.into(),
+            },
+        }
+    }
+
+    /// A conflict: `entity` was changed since `expected`, and is at `actual` now.
+    pub fn stale(entity: Entity, expected: Version, actual: Version) -> Self {
+        Error::Conflict {
+            entity,
+            kind: ConflictKind::StaleVersion { expected, actual },
+        }
+    }
+
+    /// The desk lacks `ability`.
+    pub fn unsupported(ability: Ability) -> Self {
+        Error::Unsupported { ability }
+    }
+
+    /// A backend error for a stored value of `table.column` that does not parse (a
+    /// [`CorruptValue`] as its source).
+    pub fn corrupt(table: &'static str, column: &'static str, source: impl Into<BoxError>) -> Self {
+        Error::backend(CorruptValue::new(table, column, source))
+    }
+
     /// A forbidden error.
     pub fn forbidden(reason: ForbiddenReason) -> Self {
         Error::Forbidden { reason }
@@ -321,7 +455,8 @@ impl Error {
         Error::Validation(ValidationError::new(field, message))
     }
 
-    /// A stable machine-readable code for this error (`not_found`, `conflict`, ...).
+    /// A stable machine-readable code for this error (`not_found`, `conflict`,
+    /// `unsupported`, ...).
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound { .. } => "not_found",
@@ -330,6 +465,7 @@ impl Error {
             Error::Forbidden { .. } => "forbidden",
             Error::Validation(_) => "validation",
             Error::LimitExceeded { limit } => limit.code(),
+            Error::Unsupported { .. } => "unsupported",
             Error::Backend { .. } => "backend",
         }
     }

@@ -66,18 +66,30 @@ async fn a_tickets_history_renders_in_english_and_russian() {
         (Actor::Customer(f.ana.id), Command::ConfirmResolution),
     ];
     for (actor, command) in steps {
-        f.desk.execute(actor, t.id, command).await.unwrap();
+        f.desk
+            .acting_as(actor)
+            .await
+            .unwrap()
+            .execute(t.id, command)
+            .await
+            .unwrap();
         f.tick(600);
     }
     let agent_view = f
         .desk
-        .history_text(ivan, t.id, Language::English)
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .history_text(t.id, Language::English)
         .await
         .unwrap();
     insta::assert_snapshot!("history_agent_en", agent_view);
     let customer_view = f
         .desk
-        .history_text(Actor::Customer(f.ana.id), t.id, Language::Russian)
+        .acting_as(Actor::Customer(f.ana.id))
+        .await
+        .unwrap()
+        .history_text(t.id, Language::Russian)
         .await
         .unwrap();
     insta::assert_snapshot!("history_customer_ru", customer_view);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Actor;
+use super::stable_text::stable_text;
 use crate::error::ValidationError;
 
 /// What a person signs in with: an e-mail address or a user name, trimmed and lower-cased
@@ -217,28 +218,10 @@ pub enum TokenKind {
     ApiToken,
 }
 
-impl TokenKind {
-    /// Both kinds.
-    pub const ALL: [TokenKind; 2] = [TokenKind::Session, TokenKind::ApiToken];
-
-    /// The stable text form: `session` or `api_token`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Session => "session",
-            TokenKind::ApiToken => "api_token",
-        }
-    }
-}
-
-impl std::str::FromStr for TokenKind {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        TokenKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| ValidationError::new("kind", format!("unknown token kind {s:?}")))
-    }
-}
+stable_text!(TokenKind, "kind" {
+    Session => "session",
+    ApiToken => "api_token",
+});
 
 /// Who may sign in, and with what: an agent's or customer's login name and password hash.
 /// An actor has at most one login; a name belongs to one actor.

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{AgentId, CustomerId};
+use crate::error::ValidationError;
 
 /// The one who issues a command or wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,6 +28,60 @@ impl std::fmt::Display for Actor {
     }
 }
 
+/// Which kind of [`Actor`]: how an actor is stored as a kind and an optional id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActorKind {
+    /// [`Actor::Customer`].
+    Customer,
+    /// [`Actor::Agent`].
+    Agent,
+    /// [`Actor::System`].
+    System,
+}
+
+stable_text!(ActorKind, "actor" {
+    Customer => "customer",
+    Agent => "agent",
+    System => "system",
+});
+
+impl Actor {
+    /// Its kind.
+    pub const fn kind(self) -> ActorKind {
+        match self {
+            Actor::Customer(_) => ActorKind::Customer,
+            Actor::Agent(_) => ActorKind::Agent,
+            Actor::System => ActorKind::System,
+        }
+    }
+
+    /// The id of the customer or agent; `None` for the system.
+    pub fn id(self) -> Option<uuid::Uuid> {
+        match self {
+            Actor::Customer(id) => Some(id.as_uuid()),
+            Actor::Agent(id) => Some(id.as_uuid()),
+            Actor::System => None,
+        }
+    }
+
+    /// The actor stored as `kind` and `id` (see [`kind`](Self::kind) and [`id`](Self::id)).
+    ///
+    /// # Errors
+    ///
+    /// A validation error when a customer or agent has no id, or the system has one.
+    pub fn from_parts(kind: ActorKind, id: Option<uuid::Uuid>) -> Result<Self, ValidationError> {
+        match (kind, id) {
+            (ActorKind::Customer, Some(id)) => Ok(Actor::Customer(CustomerId::from_uuid(id))),
+            (ActorKind::Agent, Some(id)) => Ok(Actor::Agent(AgentId::from_uuid(id))),
+            (ActorKind::System, None) => Ok(Actor::System),
+            (kind, id) => Err(ValidationError::new(
+                "actor",
+                format!("a {kind} actor with id {id:?}"),
+            )),
+        }
+    }
+}
+
 /// How a ticket or message reached the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,36 +99,10 @@ pub enum Channel {
     Internal,
 }
 
-impl Channel {
-    /// Every channel.
-    pub const ALL: [Channel; 5] = [
-        Channel::Web,
-        Channel::Email,
-        Channel::Phone,
-        Channel::Chat,
-        Channel::Internal,
-    ];
-
-    /// The stable text form.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Channel::Web => "web",
-            Channel::Email => "email",
-            Channel::Phone => "phone",
-            Channel::Chat => "chat",
-            Channel::Internal => "internal",
-        }
-    }
-}
-
-impl std::str::FromStr for Channel {
-    type Err = crate::error::ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Channel::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                crate::error::ValidationError::new("channel", format!("unknown channel {s:?}"))
-            })
-    }
-}
+stable_text!(Channel, "channel" {
+    Web => "web",
+    Email => "email",
+    Phone => "phone",
+    Chat => "chat",
+    Internal => "internal",
+});

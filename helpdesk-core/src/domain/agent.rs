@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{AgentId, DepartmentId, Email, Name, Signature};
 
 /// What an agent is in the desk as a whole.
@@ -18,6 +19,12 @@ pub enum Role {
     /// The permissions listed for each department they belong to.
     Agent,
 }
+
+stable_text!(Role, "role" {
+    Admin => "admin",
+    Supervisor => "supervisor",
+    Agent => "agent",
+});
 
 /// One thing an agent may do in a department.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -41,19 +48,16 @@ pub enum Permission {
     Close,
 }
 
-impl Permission {
-    /// Every permission.
-    pub const ALL: [Permission; 8] = [
-        Permission::Read,
-        Permission::Reply,
-        Permission::Note,
-        Permission::Assign,
-        Permission::ChangePriority,
-        Permission::RaisePriority,
-        Permission::Edit,
-        Permission::Close,
-    ];
-}
+stable_text!(Permission, "permission" {
+    Read => "read",
+    Reply => "reply",
+    Note => "note",
+    Assign => "assign",
+    ChangePriority => "change_priority",
+    RaisePriority => "raise_priority",
+    Edit => "edit",
+    Close => "close",
+});
 
 /// A set of permissions in one department.
 pub type PermissionSet = BTreeSet<Permission>;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{ArticleId, ArticleTitle, Category, Language, MessageBody, Visibility};
 
 /// Whether an article is shown yet.
@@ -14,6 +15,11 @@ pub enum ArticleStatus {
     /// Shown (to customers too, when public).
     Published,
 }
+
+stable_text!(ArticleStatus, "article_status" {
+    Draft => "draft",
+    Published => "published",
+});
 
 /// A knowledge-base article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

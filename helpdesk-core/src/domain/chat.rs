@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{AgentId, ChatId, CustomerId, DepartmentId, TicketId, Version};
+use crate::error::ValidationError;
 
 /// Whether an agent takes chats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -20,23 +22,11 @@ pub enum Presence {
     Offline,
 }
 
-impl Presence {
-    /// The stable name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Presence::Online => "online",
-            Presence::Away => "away",
-            Presence::Offline => "offline",
-        }
-    }
-
-    /// The presence named `s`.
-    pub fn parse(s: &str) -> Option<Self> {
-        [Presence::Online, Presence::Away, Presence::Offline]
-            .into_iter()
-            .find(|p| p.as_str() == s)
-    }
-}
+stable_text!(Presence, "presence" {
+    Online => "online",
+    Away => "away",
+    Offline => "offline",
+});
 
 /// An agent's availability for chats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +78,13 @@ pub enum ChatEnd {
     NoAgent,
 }
 
+stable_text!(ChatEnd, "chat_end" {
+    Answered => "answered",
+    ByCustomer => "by_customer",
+    ByAgent => "by_agent",
+    NoAgent => "no_agent",
+});
+
 /// Where a chat is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -113,6 +110,97 @@ pub enum ChatState {
         /// How.
         end: ChatEnd,
     },
+}
+
+/// Which kind of [`ChatState`]: how a chat's state is stored, as this and the columns of
+/// [`ChatStateParts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChatStateKind {
+    /// [`ChatState::Assistant`].
+    Assistant,
+    /// [`ChatState::Waiting`].
+    Waiting,
+    /// [`ChatState::Active`].
+    Active,
+    /// [`ChatState::Ended`].
+    Ended,
+}
+
+stable_text!(ChatStateKind, "chat_state" {
+    Assistant => "assistant",
+    Waiting => "waiting",
+    Active => "active",
+    Ended => "ended",
+});
+
+/// A chat state as flat, nullable columns: what every backend stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChatStateParts {
+    /// The kind of state.
+    pub kind: ChatStateKind,
+    /// Since when it waits or is with an agent.
+    pub since: Option<DateTime<Utc>>,
+    /// The agent it is with.
+    pub agent: Option<AgentId>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// How it ended.
+    pub end: Option<ChatEnd>,
+}
+
+impl From<ChatState> for ChatStateParts {
+    fn from(state: ChatState) -> Self {
+        let none = |kind| ChatStateParts {
+            kind,
+            since: None,
+            agent: None,
+            ended_at: None,
+            end: None,
+        };
+        match state {
+            ChatState::Assistant => none(ChatStateKind::Assistant),
+            ChatState::Waiting { since } => ChatStateParts {
+                since: Some(since),
+                ..none(ChatStateKind::Waiting)
+            },
+            ChatState::Active { agent, since } => ChatStateParts {
+                since: Some(since),
+                agent: Some(agent),
+                ..none(ChatStateKind::Active)
+            },
+            ChatState::Ended { at, end } => ChatStateParts {
+                ended_at: Some(at),
+                end: Some(end),
+                ..none(ChatStateKind::Ended)
+            },
+        }
+    }
+}
+
+impl TryFrom<ChatStateParts> for ChatState {
+    type Error = ValidationError;
+
+    /// The state the parts describe; a part the kind needs that is missing is an error
+    /// naming it (parts the kind does not use are ignored).
+    fn try_from(p: ChatStateParts) -> Result<Self, ValidationError> {
+        fn needed<T>(part: Option<T>, name: &'static str) -> Result<T, ValidationError> {
+            part.ok_or_else(|| ValidationError::new(name, "missing for this chat state"))
+        }
+        Ok(match p.kind {
+            ChatStateKind::Assistant => ChatState::Assistant,
+            ChatStateKind::Waiting => ChatState::Waiting {
+                since: needed(p.since, "since")?,
+            },
+            ChatStateKind::Active => ChatState::Active {
+                agent: needed(p.agent, "agent")?,
+                since: needed(p.since, "since")?,
+            },
+            ChatStateKind::Ended => ChatState::Ended {
+                at: needed(p.ended_at, "ended_at")?,
+                end: needed(p.end, "end_reason")?,
+            },
+        })
+    }
 }
 
 /// One live chat. Its messages are the thread of its ticket (channel `chat`).

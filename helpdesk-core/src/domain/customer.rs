@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{Address, ContractNumber, CustomFields, CustomerId, Email, Language, Name, Phone};
 
 /// Whether a customer is a person or an organisation (seed 004: a legal entity).
@@ -14,6 +15,11 @@ pub enum CustomerKind {
     /// A company or other legal entity.
     Organisation,
 }
+
+stable_text!(CustomerKind, "customer_kind" {
+    Individual => "individual",
+    Organisation => "organisation",
+});
 
 /// Someone who opens tickets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{DepartmentId, Name};
-use crate::policy::FollowUpPolicy;
+use super::{DepartmentId, FollowUpPolicy, Name};
 
 /// A department (queue) that tickets are sent to and agents work in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

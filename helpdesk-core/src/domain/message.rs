@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{Actor, MessageBody, MessageId, TicketId};
 use crate::error::ValidationError;
 
@@ -15,6 +16,11 @@ pub enum Visibility {
     /// Agents only: never shown to a customer by any read path.
     Internal,
 }
+
+stable_text!(Visibility, "visibility" {
+    Public => "public",
+    Internal => "internal",
+});
 
 /// What is known of a file attached to a message; the bytes live in a blob store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@ mod department;
 mod digits;
 mod event;
 mod feedback;
+mod follow_up;
 mod ids;
 mod mail_reference;
 mod message;
@@ -23,21 +24,24 @@ mod notification;
 mod outbound_email;
 mod priority;
 mod report;
-mod saved_search;
+pub(crate) mod stable_text;
 mod status;
 mod template;
 mod text;
 mod ticket;
+mod ticket_key;
 mod ticket_number;
 mod ticket_type;
 mod time_entry;
 mod timers;
 
 pub use account::{AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKind};
-pub use actor::{Actor, Channel};
+pub use actor::{Actor, ActorKind, Channel};
 pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
 pub use article::{Article, ArticleStatus};
-pub use chat::{Availability, ChatEnd, ChatSession, ChatState, Presence};
+pub use chat::{
+    Availability, ChatEnd, ChatSession, ChatState, ChatStateKind, ChatStateParts, Presence,
+};
 pub use contact::{Email, Phone};
 pub use custom_fields::{CustomFields, FieldKey, FieldValue};
 pub use customer::{Customer, CustomerKind};
@@ -45,6 +49,7 @@ pub use department::Department;
 pub use digits::{ascii_digit, ascii_digits, digits_only};
 pub use event::{Change, TicketEvent};
 pub use feedback::{PriorityRequest, Rating, Satisfaction};
+pub use follow_up::FollowUpPolicy;
 pub use ids::{
     AgentId, ArticleId, CannedResponseId, ChatId, CustomerId, DepartmentId, EventId, MessageId,
     NotificationId, OutboxId, SavedSearchId, TemplateId, TicketId, TimeEntryId,
@@ -55,10 +60,11 @@ pub use metrics::TicketMetrics;
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
-pub use outbound_email::{Delivery, DeliveryOutcome, EmailKind, OutboundEmail};
+pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;
 pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaShare};
-pub use saved_search::SavedSearch;
+pub use stable_text::StableText;
+pub(crate) use stable_text::stable_text;
 pub use status::{Language, Resolution, Status, StatusLabels};
 pub use template::{
     CannedResponse, PLACEHOLDERS, TicketTemplate, check_placeholders, fill_placeholders,
@@ -68,6 +74,7 @@ pub use text::{
     Signature, Subject,
 };
 pub use ticket::{Ticket, Version};
+pub use ticket_key::TicketKey;
 pub use ticket_number::TicketNumber;
 pub use ticket_type::{CustomType, TicketType};
 pub use time_entry::{Minutes, TimeEntry};

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{Email, Language, OutboxId, TicketId};
 
 /// Which template an e-mail was rendered from.
@@ -25,34 +26,14 @@ pub enum EmailKind {
     TicketThread,
 }
 
-impl EmailKind {
-    /// Every kind.
-    pub const ALL: [EmailKind; 6] = [
-        EmailKind::TicketReceived,
-        EmailKind::AgentReply,
-        EmailKind::Resolved,
-        EmailKind::AutoCloseWarning,
-        EmailKind::Closed,
-        EmailKind::TicketThread,
-    ];
-
-    /// The stable name (`ticket_received`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            EmailKind::TicketReceived => "ticket_received",
-            EmailKind::AgentReply => "agent_reply",
-            EmailKind::Resolved => "resolved",
-            EmailKind::AutoCloseWarning => "auto_close_warning",
-            EmailKind::Closed => "closed",
-            EmailKind::TicketThread => "ticket_thread",
-        }
-    }
-
-    /// The kind named `s`.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+stable_text!(EmailKind, "email_kind" {
+    TicketReceived => "ticket_received",
+    AgentReply => "agent_reply",
+    Resolved => "resolved",
+    AutoCloseWarning => "auto_close_warning",
+    Closed => "closed",
+    TicketThread => "ticket_thread",
+});
 
 /// Where an outbox e-mail is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +55,63 @@ pub enum Delivery {
         /// When.
         at: DateTime<Utc>,
     },
+}
+
+/// Which kind of [`Delivery`]: how a delivery is stored, as this and its instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// [`Delivery::Pending`].
+    Pending,
+    /// [`Delivery::Sent`].
+    Sent,
+    /// [`Delivery::Failed`].
+    Failed,
+}
+
+stable_text!(DeliveryState, "delivery" {
+    Pending => "pending",
+    Sent => "sent",
+    Failed => "failed",
+});
+
+impl Delivery {
+    /// Its state.
+    pub const fn state(&self) -> DeliveryState {
+        match self {
+            Delivery::Pending { .. } => DeliveryState::Pending,
+            Delivery::Sent { .. } => DeliveryState::Sent,
+            Delivery::Failed { .. } => DeliveryState::Failed,
+        }
+    }
+
+    /// Its instant: when to (re)try, or when it was sent or given up.
+    pub const fn at(&self) -> DateTime<Utc> {
+        match self {
+            Delivery::Pending { at } | Delivery::Sent { at } | Delivery::Failed { at } => *at,
+        }
+    }
+
+    /// The delivery stored as `state` and `at`.
+    pub const fn from_parts(state: DeliveryState, at: DateTime<Utc>) -> Self {
+        match state {
+            DeliveryState::Pending => Delivery::Pending { at },
+            DeliveryState::Sent => Delivery::Sent { at },
+            DeliveryState::Failed => Delivery::Failed { at },
+        }
+    }
+}
+
+impl DeliveryOutcome {
+    /// The delivery an e-mail is in after this outcome, and the error it keeps.
+    pub fn delivery(&self) -> (Delivery, Option<&str>) {
+        match self {
+            DeliveryOutcome::Sent { at } => (Delivery::Sent { at: *at }, None),
+            DeliveryOutcome::Retry { retry_at, error } => {
+                (Delivery::Pending { at: *retry_at }, Some(error))
+            }
+            DeliveryOutcome::Failed { at, error } => (Delivery::Failed { at: *at }, Some(error)),
+        }
+    }
 }
 
 /// One e-mail in the outbox.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
+
 use crate::error::ValidationError;
 
 /// How urgent a ticket is; ordered from `Low` to `Urgent`.
@@ -27,25 +29,15 @@ pub enum Priority {
     Urgent,
 }
 
+// Every priority, lowest first.
+stable_text!(Priority, "priority" {
+    Low => "low",
+    Normal => "normal",
+    High => "high",
+    Urgent => "urgent",
+});
+
 impl Priority {
-    /// Every priority, lowest first.
-    pub const ALL: [Priority; 4] = [
-        Priority::Low,
-        Priority::Normal,
-        Priority::High,
-        Priority::Urgent,
-    ];
-
-    /// The stable text form.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        }
-    }
-
     /// A rank for storage and sorting: 1 (low) to 4 (urgent).
     pub const fn rank(self) -> i16 {
         match self {
@@ -62,22 +54,5 @@ impl Priority {
             .into_iter()
             .find(|p| i64::from(p.rank()) == rank)
             .ok_or_else(|| ValidationError::new("priority", format!("unknown rank {rank}")))
-    }
-}
-
-impl std::fmt::Display for Priority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Priority {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim().to_ascii_lowercase();
-        Priority::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| ValidationError::new("priority", format!("unknown priority {s:?}")))
     }
 }

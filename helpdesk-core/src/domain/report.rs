@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use super::{DepartmentId, SlaTarget};
 
 /// What a report's rows are.
@@ -22,30 +23,12 @@ pub enum ReportGroup {
     Type,
 }
 
-impl ReportGroup {
-    /// Every grouping.
-    pub const ALL: [ReportGroup; 4] = [
-        ReportGroup::Department,
-        ReportGroup::Agent,
-        ReportGroup::Customer,
-        ReportGroup::Type,
-    ];
-
-    /// The stable name (`department`, `agent`, `customer`, `type`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ReportGroup::Department => "department",
-            ReportGroup::Agent => "agent",
-            ReportGroup::Customer => "customer",
-            ReportGroup::Type => "type",
-        }
-    }
-
-    /// The grouping named `s`.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == s)
-    }
-}
+stable_text!(ReportGroup, "group" {
+    Department => "department",
+    Agent => "agent",
+    Customer => "customer",
+    Type => "type",
+});
 
 /// What to report on: `[from, to)`, grouped by `group`, over some departments (all when
 /// `None`).

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
 use crate::error::ValidationError;
 
 /// Why a ticket was closed.
@@ -20,27 +21,13 @@ pub enum Resolution {
     Duplicate,
 }
 
-impl Resolution {
-    /// Every resolution.
-    pub const ALL: [Resolution; 5] = [
-        Resolution::Solved,
-        Resolution::Unsolved,
-        Resolution::AutoClosed,
-        Resolution::Merged,
-        Resolution::Duplicate,
-    ];
-
-    /// The stable text form (`solved`, `auto_closed`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Resolution::Solved => "solved",
-            Resolution::Unsolved => "unsolved",
-            Resolution::AutoClosed => "auto_closed",
-            Resolution::Merged => "merged",
-            Resolution::Duplicate => "duplicate",
-        }
-    }
-}
+stable_text!(Resolution, "resolution" {
+    Solved => "solved",
+    Unsolved => "unsolved",
+    AutoClosed => "auto_closed",
+    Merged => "merged",
+    Duplicate => "duplicate",
+});
 
 /// Where a ticket is in its life.
 ///
@@ -64,37 +51,21 @@ pub enum Status {
     Closed(Resolution),
 }
 
+// Every status, closed ones once per resolution.
+stable_text!(Status, "status" {
+    New => "new",
+    Open => "open",
+    PendingCustomer => "pending_customer",
+    OnHold => "on_hold",
+    Resolved => "resolved",
+    Closed(Resolution::Solved) => "closed:solved",
+    Closed(Resolution::Unsolved) => "closed:unsolved",
+    Closed(Resolution::AutoClosed) => "closed:auto_closed",
+    Closed(Resolution::Merged) => "closed:merged",
+    Closed(Resolution::Duplicate) => "closed:duplicate",
+});
+
 impl Status {
-    /// Every status, closed ones once per resolution.
-    pub const ALL: [Status; 10] = [
-        Status::New,
-        Status::Open,
-        Status::PendingCustomer,
-        Status::OnHold,
-        Status::Resolved,
-        Status::Closed(Resolution::Solved),
-        Status::Closed(Resolution::Unsolved),
-        Status::Closed(Resolution::AutoClosed),
-        Status::Closed(Resolution::Merged),
-        Status::Closed(Resolution::Duplicate),
-    ];
-
-    /// The stable text form.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Open => "open",
-            Status::PendingCustomer => "pending_customer",
-            Status::OnHold => "on_hold",
-            Status::Resolved => "resolved",
-            Status::Closed(Resolution::Solved) => "closed:solved",
-            Status::Closed(Resolution::Unsolved) => "closed:unsolved",
-            Status::Closed(Resolution::AutoClosed) => "closed:auto_closed",
-            Status::Closed(Resolution::Merged) => "closed:merged",
-            Status::Closed(Resolution::Duplicate) => "closed:duplicate",
-        }
-    }
-
     /// Whether the ticket is closed (with any resolution).
     pub const fn is_closed(self) -> bool {
         matches!(self, Status::Closed(_))
@@ -103,22 +74,6 @@ impl Status {
     /// Whether the ticket still needs work from someone (not resolved, not closed).
     pub const fn is_active(self) -> bool {
         !matches!(self, Status::Resolved | Status::Closed(_))
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Status {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Status::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| ValidationError::new("status", format!("unknown status {s:?}")))
     }
 }
 
@@ -171,6 +126,11 @@ impl Language {
         }
     }
 
+    /// The stable text: the ISO 639-1 code.
+    pub const fn as_str(self) -> &'static str {
+        self.code()
+    }
+
     /// Whether the language is written right to left.
     pub const fn is_rtl(self) -> bool {
         matches!(self, Language::Persian)
@@ -186,6 +146,16 @@ impl std::str::FromStr for Language {
             .into_iter()
             .find(|l| l.code() == primary)
             .ok_or_else(|| ValidationError::new("language", format!("unsupported language {s:?}")))
+    }
+}
+
+impl crate::domain::StableText for Language {
+    const WHAT: &'static str = "language";
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+    fn text(self) -> &'static str {
+        self.code()
     }
 }
 

@@ -7,6 +7,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::stable_text::stable_text;
+
 /// What a service-level clock measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,23 +21,11 @@ pub enum SlaTarget {
     Resolution,
 }
 
-impl SlaTarget {
-    /// Every target.
-    pub const ALL: [SlaTarget; 3] = [
-        SlaTarget::FirstResponse,
-        SlaTarget::NextResponse,
-        SlaTarget::Resolution,
-    ];
-
-    /// The stable text form.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SlaTarget::FirstResponse => "first_response",
-            SlaTarget::NextResponse => "next_response",
-            SlaTarget::Resolution => "resolution",
-        }
-    }
-}
+stable_text!(SlaTarget, "sla_target" {
+    FirstResponse => "first_response",
+    NextResponse => "next_response",
+    Resolution => "resolution",
+});
 
 /// Whether a target was met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,6 +36,11 @@ pub enum SlaOutcome {
     /// The target passed first.
     Breached,
 }
+
+stable_text!(SlaOutcome, "sla_outcome" {
+    Met => "met",
+    Breached => "breached",
+});
 
 /// One service-level clock: a budget of business time, spent while it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,7 +38,10 @@ pub struct NewTicket {
     pub internal: bool,
     /// A master ticket to link to (a known outage).
     pub master: Option<TicketId>,
-    /// Files attached to the first message.
+    /// Files attached to the first message. Only the desk fills this in, from uploads it
+    /// checked and stored (see [`Acting::open_ticket_with_uploads`](crate::service::Acting::open_ticket_with_uploads)):
+    /// never read from input, and refused when a caller fills it in.
+    #[serde(default, skip_deserializing)]
     pub attachments: Vec<Attachment>,
 }
 
@@ -83,16 +86,18 @@ pub enum Command {
     Reply {
         /// The text.
         body: MessageBody,
-        /// Attached files.
-        #[serde(default)]
+        /// Attached files: filled in by the desk from uploads it checked and stored (see
+        /// [`Acting::execute_with_uploads`](crate::service::Acting::execute_with_uploads));
+        /// never read from input, and refused when a caller fills it in.
+        #[serde(default, skip_deserializing)]
         attachments: Vec<Attachment>,
     },
     /// An internal note, for agents only.
     AddNote {
         /// The text.
         body: MessageBody,
-        /// Attached files.
-        #[serde(default)]
+        /// Attached files, as for [`Command::Reply`].
+        #[serde(default, skip_deserializing)]
         attachments: Vec<Attachment>,
     },
     /// Assign to an agent, or unassign with `None`.
@@ -264,6 +269,23 @@ impl std::fmt::Display for CommandKind {
 }
 
 impl Command {
+    /// A public reply with `body` (files go with
+    /// [`Acting::execute_with_uploads`](crate::service::Acting::execute_with_uploads)).
+    pub fn reply(body: MessageBody) -> Self {
+        Command::Reply {
+            body,
+            attachments: Vec::new(),
+        }
+    }
+
+    /// An internal note with `body`.
+    pub fn note(body: MessageBody) -> Self {
+        Command::AddNote {
+            body,
+            attachments: Vec::new(),
+        }
+    }
+
     /// The command's kind.
     pub fn kind(&self) -> CommandKind {
         match self {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::NewTicket;
-use super::decide::required_permission;
+use super::decide::{loaded, required_permission};
 use super::timers::{Activity, advance};
 use crate::domain::{
     Actor, Agent, Change, Channel, Customer, Department, EventId, Message, MessageId, Permission,
@@ -58,7 +58,7 @@ pub fn authorize_create(new: &NewTicket, ctx: &CreateContext<'_>) -> Result<()> 
             }
         }
         Actor::Agent(_) => {
-            let agent = ctx.agent.expect("the service loads the acting agent");
+            let agent = loaded(ctx.agent, "context.agent")?;
             if !agent.active {
                 return Err(Error::forbidden(ForbiddenReason::AgentInactive));
             }

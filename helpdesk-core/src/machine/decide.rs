@@ -14,6 +14,17 @@ use crate::error::{Error, ForbiddenReason, Result};
 use crate::policy::{FollowUpPolicy, PriorityPolicy, ServiceLevels};
 use crate::store::TicketWrite;
 
+/// What `decide` needs from its context but was not given: a typed error naming it, never a
+/// panic (the service always loads it; another caller may not).
+pub(crate) fn loaded<T>(value: Option<T>, what: &'static str) -> Result<T> {
+    value.ok_or_else(|| {
+        Error::validation(
+            what,
+            "the context lacks it: load it before deciding this command",
+        )
+    })
+}
+
 /// What a command needs to know besides the ticket. The service loads it.
 pub struct Context<'a> {
     /// Who issues the command.
@@ -102,7 +113,7 @@ fn authorize(ticket: &Ticket, command: &Command, ctx: &Context<'_>) -> Result<()
             _ => Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
         },
         Actor::Agent(_) => {
-            let agent = ctx.agent.expect("the service loads the acting agent");
+            let agent = loaded(ctx.agent, "context.agent")?;
             if !agent.active {
                 return Err(Error::forbidden(ForbiddenReason::AgentInactive));
             }
@@ -289,7 +300,9 @@ fn with_signature(body: MessageBody, agent: &Agent) -> MessageBody {
 }
 
 /// Decides `command` on `ticket`: checks permissions and the status table and returns the
-/// plan. Pure: it reads only its arguments.
+/// plan. Pure: it reads only its arguments. A context that lacks what the command needs (the
+/// acting agent, the new assignee, the target department, the related ticket) is a
+/// validation error naming the missing part (`context.new_assignee`, ...), never a panic.
 pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Plan> {
     authorize(ticket, &command, ctx)?;
     let kind = command.kind();
@@ -331,9 +344,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                 return Ok(Plan::NoChange);
             }
             if agent.is_some() {
-                let assignee = ctx
-                    .new_assignee
-                    .expect("the service loads the new assignee");
+                let assignee = loaded(ctx.new_assignee, "context.new_assignee")?;
                 if !assignee.can(Permission::Read, ticket.department) {
                     return Err(Error::validation(
                         "agent",
@@ -423,9 +434,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
             if department == ticket.department {
                 return Ok(Plan::NoChange);
             }
-            let target = ctx
-                .target_department
-                .expect("the service loads the target department");
+            let target = loaded(ctx.target_department, "context.target_department")?;
             if !target.active {
                 return Err(Error::validation("department", "is not accepting tickets"));
             }
@@ -533,9 +542,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                 return Ok(Plan::NoChange);
             }
             if let Some(id) = master {
-                let m = ctx
-                    .related_ticket
-                    .expect("the service loads the master ticket");
+                let m = loaded(ctx.related_ticket, "context.related_ticket")?;
                 if id == ticket.id || m.master.is_some() {
                     return Err(Error::validation(
                         "master",
@@ -557,9 +564,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
         }
         Command::MergeInto { target } => {
             let to = d.target(Step::Merge)?;
-            let t = ctx
-                .related_ticket
-                .expect("the service loads the merge target");
+            let t = loaded(ctx.related_ticket, "context.related_ticket")?;
             if target == ticket.id || t.status.is_closed() {
                 return Err(Error::validation(
                     "target",
@@ -606,4 +611,80 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
         }
     }
     Ok(d.plan())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AgentId, CustomerId, DepartmentId, Priority, Role, TicketId};
+    use crate::policy::DefaultPriorityPolicy;
+    use crate::testkit::samples;
+
+    /// Every command whose context part is missing gets a validation error naming it.
+    #[test]
+    fn an_incomplete_context_is_a_validation_error_not_a_panic() {
+        let department = samples::department("Support");
+        let ticket = samples::ticket(samples::number(1), department.id, CustomerId::new());
+        let levels = ServiceLevels::default();
+        let admin = Agent {
+            role: Role::Admin,
+            ..samples::agent("Admin", "admin@desk.test", &[department.id])
+        };
+        let cases = [
+            (
+                None,
+                Command::ChangePriority {
+                    priority: Priority::High,
+                },
+                "context.agent",
+            ),
+            (
+                Some(&admin),
+                Command::Assign {
+                    agent: Some(AgentId::new()),
+                },
+                "context.new_assignee",
+            ),
+            (
+                Some(&admin),
+                Command::MoveToDepartment {
+                    department: DepartmentId::new(),
+                },
+                "context.target_department",
+            ),
+            (
+                Some(&admin),
+                Command::LinkToMaster {
+                    master: Some(TicketId::new()),
+                },
+                "context.related_ticket",
+            ),
+            (
+                Some(&admin),
+                Command::MergeInto {
+                    target: TicketId::new(),
+                },
+                "context.related_ticket",
+            ),
+        ];
+        for (agent, command, part) in cases {
+            let ctx = Context {
+                actor: Actor::Agent(admin.id),
+                agent,
+                department: &department,
+                customer: None,
+                related_ticket: None,
+                target_department: None,
+                new_assignee: None,
+                priority_policy: &DefaultPriorityPolicy,
+                levels: &levels,
+                channel: Channel::Web,
+                now: samples::t0(),
+            };
+            match decide(&ticket, command.clone(), &ctx) {
+                Err(Error::Validation(v)) => assert_eq!(v.field(), part, "{command:?}"),
+                other => panic!("{command:?}: {other:?}"),
+            }
+        }
+    }
 }

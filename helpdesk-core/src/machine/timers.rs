@@ -132,9 +132,10 @@ fn update_clocks(
     clocks.retain(|c| c.stopped || policy.target_for(c.target).is_some());
     let paused = policy.pauses_in(t.status);
     for clock in clocks.iter_mut().filter(|c| !c.stopped) {
-        let budget = policy
-            .target_for(clock.target)
-            .expect("clocks without a target were removed");
+        // Clocks without a target were removed above.
+        let Some(budget) = policy.target_for(clock.target) else {
+            continue;
+        };
         clock.budget_secs = budget.num_seconds();
         if paused {
             continue;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::fold::{fold, words};
 use super::query::{SearchQuery, Term};
 use crate::domain::{Message, Ticket, Visibility};
-use crate::store::TicketFilter;
+use crate::listing::TicketFilter;
 
 /// A full-text search over tickets: the query, the list filter it is combined with, and
 /// whether internal notes are searched (agents only).

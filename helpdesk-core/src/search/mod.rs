@@ -6,9 +6,11 @@ mod customers;
 mod fold;
 mod matching;
 mod query;
+mod saved;
 
 pub use articles::{ArticleScope, ArticleSearch, ArticleSuggest, STOP_WORDS};
 pub use customers::{CustomerLookup, address_key, like};
 pub use fold::{fold, words};
 pub use matching::{SearchField, TicketSearch};
 pub use query::{SearchQuery, Term};
+pub use saved::SavedSearch;

@@ -2,10 +2,15 @@
 //! anything is written, blobs stored with the change that references them, and downloads
 //! for those who may read the message.
 
-use super::Helpdesk;
-use crate::domain::{Actor, Attachment, MailReference, MessageId, TicketId};
-use crate::error::{Entity, Error, Limit, Result};
-use crate::store::{BlobKey, WriteBatch};
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::effects::Known;
+use super::{Acting, Helpdesk};
+use crate::domain::{Attachment, MailReference, MessageId, TicketKey};
+use crate::error::{Ability, Entity, Error, Limit, Result};
+use crate::store::{BlobKey, BlobStore, WriteBatch};
 
 /// A file as it arrives: the name the sender gave, the declared content type, the bytes.
 #[derive(Clone, PartialEq, Eq)]
@@ -184,12 +189,7 @@ impl Helpdesk {
         if uploads.is_empty() {
             return Ok(Vec::new());
         }
-        if self.blobs.is_none() {
-            return Err(Error::validation(
-                "attachments",
-                "this desk has no blob store for attachments",
-            ));
-        }
+        self.blob_store()?;
         self.limits.check(existing, &uploads)?;
         let mut attachments = Vec::with_capacity(uploads.len());
         for upload in uploads {
@@ -206,9 +206,15 @@ impl Helpdesk {
     }
 
     /// Commits `batch` with its effects (notifications and e-mail, see
-    /// [`effects`](super::effects)), storing staged blobs first. When the commit fails, the
-    /// blobs this call added are removed again, so a refused change leaves no orphan.
-    pub(crate) async fn commit(&self, mut batch: WriteBatch, staged: &Staged) -> Result<()> {
+    /// [`effects`](super::effects)), storing staged blobs first. A blob stays when the
+    /// commit fails: another message may hold the same bytes, and the sweep
+    /// ([`Helpdesk::sweep_blobs`]) removes it once nothing refers to it.
+    pub(crate) async fn commit(
+        &self,
+        mut batch: WriteBatch,
+        staged: &Staged,
+        known: &Known,
+    ) -> Result<()> {
         if let Some(first) = batch.writes.first().map(|w| w.ticket.id) {
             batch
                 .mail_references
@@ -218,49 +224,69 @@ impl Helpdesk {
                     inbound: true,
                 }));
         }
-        let batch = self.with_effects(batch).await?;
-        let mut added = Vec::new();
-        if let Some(blobs) = &self.blobs {
+        let batch = self.with_effects(batch, known).await?;
+        if !staged.blobs.is_empty() {
+            let blobs = self.blob_store()?;
+            let now = self.now();
             for (key, bytes) in &staged.blobs {
-                if blobs.blob(key).await?.is_none() {
-                    added.push(key.clone());
-                }
-                if let Err(e) = blobs.put_blob(key, bytes).await {
-                    self.remove_blobs(&added).await;
-                    return Err(e);
-                }
+                blobs.put_blob(key, bytes, now).await?;
             }
         }
-        match self.store.commit(batch).await {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                self.remove_blobs(&added).await;
-                Err(e)
-            }
-        }
+        self.store.commit(batch).await
     }
 
-    async fn remove_blobs(&self, keys: &[BlobKey]) {
-        if let Some(blobs) = &self.blobs {
-            for key in keys {
-                // Best effort: the commit's own error is the one to report.
-                let _ = blobs.delete_blob(key).await;
+    /// Removes blobs no message refers to that were last written more than `grace` before
+    /// `now`, at most `limit` of them; how many. A blob an upload is about to reference was
+    /// written (again) within the grace period, so it stays; run it at any time, from any
+    /// number of processes.
+    pub async fn sweep_blobs(
+        &self,
+        now: DateTime<Utc>,
+        grace: Duration,
+        limit: u32,
+    ) -> Result<usize> {
+        let Some(blobs) = self.blobs.as_deref() else {
+            return Ok(0);
+        };
+        let before = crate::clock::to_micros(now) - grace;
+        let old = blobs.blobs_written_before(before, limit).await?;
+        if old.is_empty() {
+            return Ok(0);
+        }
+        let kept: HashSet<BlobKey> = self
+            .store
+            .referenced_blobs(&old)
+            .await?
+            .into_iter()
+            .collect();
+        let mut removed = 0;
+        for key in old.iter().filter(|k| !kept.contains(*k)) {
+            if blobs.delete_blob_written_before(key, before).await? {
+                removed += 1;
             }
         }
+        Ok(removed)
     }
 
+    fn blob_store(&self) -> Result<&dyn BlobStore> {
+        self.blobs
+            .as_deref()
+            .ok_or(Error::unsupported(Ability::Attachments))
+    }
+}
+
+impl Acting {
     /// An attachment and its bytes, for an actor who may read the message it is on.
     /// [`Error::NotFound`] for anyone else (a customer asking for a file on an internal
     /// note learns nothing).
     pub async fn attachment(
         &self,
-        actor: Actor,
-        ticket: TicketId,
+        ticket: impl Into<TicketKey>,
         message: MessageId,
         sha256: &str,
     ) -> Result<(Attachment, Vec<u8>)> {
         let not_found = || Error::not_found(Entity::Attachment, sha256);
-        let thread = self.thread(actor, ticket).await?;
+        let thread = self.thread(ticket).await?;
         let attachment = thread
             .iter()
             .find(|m| m.id == message)
@@ -268,7 +294,7 @@ impl Helpdesk {
             .cloned()
             .ok_or_else(not_found)?;
         let key = BlobKey::parse(sha256).map_err(|_| not_found())?;
-        let blobs = self.blobs.as_ref().ok_or_else(not_found)?;
+        let blobs = self.desk.blobs.as_ref().ok_or_else(not_found)?;
         let bytes = blobs.blob(&key).await?.ok_or_else(not_found)?;
         Ok((attachment, bytes))
     }

@@ -3,7 +3,7 @@
 //! A customer starts a chat in a department: a ticket on the chat channel opens at once, so
 //! every message is stored as it is sent and the conversation stays in the case history. The
 //! knowledge-base assistant answers first ([`ChatStarted::suggestions`], from
-//! [`Helpdesk::suggest_articles`]); "this helped" ends the chat and closes the ticket as
+//! [`Acting::suggest_articles`]); "this helped" ends the chat and closes the ticket as
 //! solved, "talk to a person" puts the chat in the department's queue. Queued chats go to the
 //! department's online agent with a free seat, least busy first (then the one longest without
 //! a chat); the customer sees their place in the queue. A chat nobody takes within
@@ -12,11 +12,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Helpdesk;
-use super::access::Principal;
+use super::acting::Principal;
 use super::tickets::ExecOptions;
+use super::{Acting, Helpdesk};
 use crate::domain::{
-    Actor, Agent, AgentId, Article, Availability, Channel, ChatEnd, ChatId, ChatSession, ChatState,
+    Agent, AgentId, Article, Availability, Channel, ChatEnd, ChatId, ChatSession, ChatState,
     DepartmentId, Message, MessageBody, Permission, Presence, Resolution, Subject, Ticket, Version,
 };
 use crate::error::{ConflictKind, Entity, Error, ForbiddenReason, Result};
@@ -83,253 +83,14 @@ impl Helpdesk {
         self
     }
 
-    /// Starts a chat: opens its ticket (channel `chat`) with the customer's first words and
-    /// asks the knowledge base.
-    pub async fn start_chat(
-        &self,
-        actor: Actor,
-        department: DepartmentId,
-        text: MessageBody,
-    ) -> Result<ChatStarted> {
-        let Principal::Customer(customer) = self.principal(actor).await? else {
-            return Err(Error::forbidden(ForbiddenReason::CustomersOnly));
-        };
-        let first_line = text.as_str().lines().next().unwrap_or_default();
-        let subject: String = first_line.chars().take(80).collect();
-        let subject = Subject::parse(&subject)
-            .or_else(|_| Subject::parse("Chat"))
-            .expect("a valid subject");
-        let mut new = NewTicket::new(subject, text.clone(), department);
-        new.channel = Channel::Chat;
-        let ticket = self.open_ticket(actor, new).await?;
-        let chat = ChatSession {
-            id: ChatId::new(),
-            ticket_id: ticket.id,
-            customer: customer.id,
-            department,
-            state: ChatState::Assistant,
-            created_at: self.now(),
-            version: Version::FIRST,
-        };
-        self.store
-            .commit_chat(ChatCommit {
-                chats: vec![(None, chat.clone())],
-                availability: vec![],
-            })
-            .await?;
-        let suggestions = self
-            .suggest_articles(
-                actor,
-                text.as_str(),
-                customer.language,
-                self.chat.suggestions.max(1),
-            )
-            .await?;
-        Ok(ChatStarted {
-            chat,
-            ticket,
-            suggestions,
-        })
-    }
-
-    /// A chat, for its customer, its agent, or staff of its department.
-    pub async fn chat(&self, actor: Actor, id: ChatId) -> Result<ChatSession> {
-        let principal = self.principal(actor).await?;
-        let chat = self.require_chat(id).await?;
-        self.check_chat_reader(&principal, &chat)?;
-        Ok(chat)
-    }
-
-    /// Where a chat stands for its customer: with the assistant, queued (and where), with an
-    /// agent, or over.
-    pub async fn chat_place(&self, actor: Actor, id: ChatId) -> Result<ChatPlace> {
-        let chat = self.chat(actor, id).await?;
-        Ok(match chat.state {
-            ChatState::Assistant => ChatPlace::Assistant,
-            ChatState::Active { agent, .. } => ChatPlace::WithAgent(agent),
-            ChatState::Ended { end, .. } => ChatPlace::Ended(end),
-            ChatState::Waiting { .. } => {
-                let queue = self.store.waiting_chats(chat.department).await?;
-                let position = queue
-                    .iter()
-                    .position(|c| c.id == chat.id)
-                    .map_or(1, |p| p + 1);
-                ChatPlace::Queued { position }
-            }
-        })
-    }
-
-    /// "Talk to a person": the chat joins its department's queue and goes to an agent at
-    /// once when one has a free seat.
-    pub async fn talk_to_person(&self, actor: Actor, id: ChatId) -> Result<ChatPlace> {
-        let chat = self.customers_chat(actor, id).await?;
-        if chat.state != ChatState::Assistant {
-            return self.chat_place(actor, id).await;
-        }
-        let mut waiting = chat.clone();
-        waiting.state = ChatState::Waiting { since: self.now() };
-        self.store
-            .commit_chat(ChatCommit {
-                chats: vec![(Some(chat.version), waiting)],
-                availability: vec![],
-            })
-            .await?;
-        self.route_chats(chat.department).await?;
-        self.chat_place(actor, id).await
-    }
-
-    /// "This helped": the assistant's answer solved it; the chat ends and its ticket closes
-    /// as solved.
-    pub async fn chat_answered(&self, actor: Actor, id: ChatId) -> Result<ChatSession> {
-        let chat = self.customers_chat(actor, id).await?;
-        if chat.state != ChatState::Assistant {
-            return Err(Error::validation(
-                "chat",
-                "only a chat still with the assistant ends as answered",
-            ));
-        }
-        let ended = self.end(chat, ChatEnd::Answered).await?;
-        self.execute(
-            Actor::System,
-            ended.ticket_id,
-            Command::Close {
-                resolution: Resolution::Solved,
-            },
-        )
-        .await?;
-        Ok(ended)
-    }
-
-    /// Says something in a chat, as its customer or its agent: the message is stored in the
-    /// chat's ticket at once and returned.
-    pub async fn say(&self, actor: Actor, id: ChatId, text: MessageBody) -> Result<Message> {
-        let principal = self.principal(actor).await?;
-        let chat = self.require_chat(id).await?;
-        let allowed = match (&principal, chat.state) {
-            (_, ChatState::Ended { .. }) => {
-                return Err(Error::validation("chat", "the chat is over"));
-            }
-            (Principal::Customer(c), _) => c.id == chat.customer,
-            (Principal::Agent(a), ChatState::Active { agent, .. }) => a.id == agent,
-            _ => false,
-        };
-        if !allowed {
-            return Err(Error::not_found(Entity::Chat, id));
-        }
-        let options = ExecOptions {
-            expected: None,
-            channel: Channel::Chat,
-        };
-        let command = Command::Reply {
-            body: text,
-            attachments: vec![],
-        };
-        self.execute_with(actor, chat.ticket_id, command, options)
-            .await?;
-        let thread = self.store.messages(chat.ticket_id, false).await?;
-        thread
-            .into_iter()
-            .rev()
-            .find(|m| m.author == actor)
-            .ok_or_else(|| Error::not_found(Entity::Chat, id))
-    }
-
-    /// Ends a chat: its customer leaves, or its agent closes the conversation (the ticket
-    /// stays, to be closed or worked on like any other). The agent's seat goes to the next
-    /// queued chat.
-    pub async fn end_chat(&self, actor: Actor, id: ChatId) -> Result<ChatSession> {
-        let principal = self.principal(actor).await?;
-        let chat = self.require_chat(id).await?;
-        let end = match (&principal, chat.state) {
-            (_, ChatState::Ended { .. }) => return Ok(chat),
-            (Principal::Customer(c), _) if c.id == chat.customer => ChatEnd::ByCustomer,
-            (Principal::Agent(a), ChatState::Active { agent, .. }) if a.id == agent => {
-                ChatEnd::ByAgent
-            }
-            _ => return Err(Error::not_found(Entity::Chat, id)),
-        };
-        let department = chat.department;
-        let ended = self.end(chat, end).await?;
-        self.route_chats(department).await?;
-        Ok(ended)
-    }
-
-    /// Sets an agent's presence (and how many chats they take at once, when given). Going
-    /// online routes waiting chats of their departments to them.
-    pub async fn set_presence(
-        &self,
-        actor: Actor,
-        presence: Presence,
-        max_chats: Option<u32>,
-    ) -> Result<Availability> {
-        let Principal::Agent(agent) = self.principal(actor).await? else {
-            return Err(Error::forbidden(ForbiddenReason::AgentsOnly));
-        };
-        if max_chats.is_some_and(|m| m > 50) {
-            return Err(Error::validation("max_chats", "at most 50"));
-        }
-        let updated = loop {
-            let current = self.store.availability(agent.id).await?;
-            let expected = current.as_ref().map(|a| a.version);
-            let mut next = current
-                .unwrap_or_else(|| Availability::offline(agent.id, self.chat.default_max_chats));
-            next.presence = presence;
-            if let Some(m) = max_chats {
-                next.max_chats = m;
-            }
-            match self
-                .store
-                .commit_chat(ChatCommit {
-                    chats: vec![],
-                    availability: vec![(expected, next.clone())],
-                })
-                .await
-            {
-                Ok(()) => break next,
-                Err(Error::Conflict { .. }) => continue,
-                Err(e) => return Err(e),
-            }
-        };
-        if presence == Presence::Online {
-            for department in agent.departments.keys() {
-                self.route_chats(*department).await?;
-            }
-        }
-        Ok(self.store.availability(agent.id).await?.unwrap_or(updated))
-    }
-
-    /// The chats an agent is in now.
-    pub async fn my_chats(&self, actor: Actor) -> Result<Vec<ChatSession>> {
-        let Principal::Agent(agent) = self.principal(actor).await? else {
-            return Err(Error::forbidden(ForbiddenReason::AgentsOnly));
-        };
-        self.store.agent_chats(agent.id).await
-    }
-
-    /// A department's queue of waiting chats, for its staff.
-    pub async fn chat_queue(
-        &self,
-        actor: Actor,
-        department: DepartmentId,
-    ) -> Result<Vec<ChatSession>> {
-        match self.principal(actor).await? {
-            Principal::System => {}
-            Principal::Agent(a) if a.can(Permission::Read, department) => {}
-            Principal::Agent(_) => {
-                return Err(Error::forbidden(ForbiddenReason::MissingPermission {
-                    permission: Permission::Read,
-                }));
-            }
-            Principal::Customer(_) => return Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
-        }
-        self.store.waiting_chats(department).await
-    }
-
     /// Hands chats that waited longer than [`ChatSettings::answer_within`] at `now` to the
     /// ticket queue; how many. [`Helpdesk::run_due`] calls it.
     pub async fn hand_over_unanswered_chats(&self, now: DateTime<Utc>) -> Result<usize> {
-        let late = self
-            .store
+        // A desk without live chat has no chats to hand over.
+        let Some(chats) = self.store.as_chat_store() else {
+            return Ok(0);
+        };
+        let late = chats
             .chats_waiting_since_before(now - self.chat.answer_within + Duration::microseconds(1))
             .await?;
         let mut handed = 0;
@@ -345,33 +106,10 @@ impl Helpdesk {
     }
 
     async fn require_chat(&self, id: ChatId) -> Result<ChatSession> {
-        self.store
+        self.chat_store()?
             .chat(id)
             .await?
             .ok_or_else(|| Error::not_found(Entity::Chat, id))
-    }
-
-    async fn customers_chat(&self, actor: Actor, id: ChatId) -> Result<ChatSession> {
-        let principal = self.principal(actor).await?;
-        let chat = self.require_chat(id).await?;
-        match principal {
-            Principal::Customer(c) if c.id == chat.customer => Ok(chat),
-            Principal::Customer(_) => Err(Error::not_found(Entity::Chat, id)),
-            _ => Err(Error::forbidden(ForbiddenReason::CustomersOnly)),
-        }
-    }
-
-    fn check_chat_reader(&self, principal: &Principal, chat: &ChatSession) -> Result<()> {
-        match principal {
-            Principal::System => Ok(()),
-            Principal::Customer(c) if c.id == chat.customer => Ok(()),
-            Principal::Agent(a)
-                if chat.agent() == Some(a.id) || a.can(Permission::Read, chat.department) =>
-            {
-                Ok(())
-            }
-            _ => Err(Error::not_found(Entity::Chat, chat.id)),
-        }
     }
 
     /// Ends `chat` (at its version) and frees its agent's seat, together.
@@ -384,14 +122,14 @@ impl Helpdesk {
         let mut availability = Vec::new();
         if let Some(agent) = chat.agent() {
             for _ in 0..ROUTING_ATTEMPTS {
-                let Some(a) = self.store.availability(agent).await? else {
+                let Some(a) = self.chat_store()?.availability(agent).await? else {
                     break;
                 };
                 let mut freed = a.clone();
                 freed.active_chats = a.active_chats.saturating_sub(1);
                 availability = vec![(Some(a.version), freed)];
                 match self
-                    .store
+                    .chat_store()?
                     .commit_chat(ChatCommit {
                         chats: vec![(Some(chat.version), ended.clone())],
                         availability: availability.clone(),
@@ -406,7 +144,7 @@ impl Helpdesk {
                 }
             }
         }
-        self.store
+        self.chat_store()?
             .commit_chat(ChatCommit {
                 chats: vec![(Some(chat.version), ended.clone())],
                 availability,
@@ -426,7 +164,7 @@ impl Helpdesk {
         let mut conflicts = 0;
         loop {
             let Some(next) = self
-                .store
+                .chat_store()?
                 .waiting_chats(department)
                 .await?
                 .into_iter()
@@ -443,7 +181,7 @@ impl Helpdesk {
                     a.can(Permission::Reply, department) && a.departments.contains_key(&department)
                 })
                 .collect();
-            let seats = self.store.availabilities().await?;
+            let seats = self.chat_store()?.availabilities().await?;
             let best = seats
                 .into_iter()
                 .filter(|s| s.has_seat() && agents.iter().any(|a| a.id == s.agent))
@@ -461,7 +199,7 @@ impl Helpdesk {
             busier.active_chats += 1;
             busier.last_assigned_at = Some(now);
             let result = self
-                .store
+                .chat_store()?
                 .commit_chat(ChatCommit {
                     chats: vec![(Some(next.version), taken)],
                     availability: vec![(Some(seat.version), busier)],
@@ -470,14 +208,14 @@ impl Helpdesk {
             match result {
                 Ok(()) => {
                     // The chat's ticket is the agent's from now on.
-                    self.execute(
-                        Actor::System,
-                        next.ticket_id,
-                        Command::Assign {
-                            agent: Some(seat.agent),
-                        },
-                    )
-                    .await?;
+                    self.as_system()
+                        .execute(
+                            next.ticket_id,
+                            Command::Assign {
+                                agent: Some(seat.agent),
+                            },
+                        )
+                        .await?;
                 }
                 Err(Error::Conflict {
                     kind: ConflictKind::StaleVersion { .. },
@@ -491,6 +229,277 @@ impl Helpdesk {
                 }
                 Err(e) => return Err(e),
             }
+        }
+    }
+}
+
+impl Acting {
+    /// Starts a chat: opens its ticket (channel `chat`) with the customer's first words and
+    /// asks the knowledge base.
+    pub async fn start_chat(
+        &self,
+        department: DepartmentId,
+        text: MessageBody,
+    ) -> Result<ChatStarted> {
+        let Principal::Customer(customer) = &self.principal else {
+            return Err(Error::forbidden(ForbiddenReason::CustomersOnly));
+        };
+        let first_line = text.as_str().lines().next().unwrap_or_default();
+        let subject: String = first_line.chars().take(80).collect();
+        let subject = Subject::parse(&subject)
+            .or_else(|_| Subject::parse("Chat"))
+            .expect("a valid subject");
+        let mut new = NewTicket::new(subject, text.clone(), department);
+        new.channel = Channel::Chat;
+        let ticket = self.open_ticket(new).await?;
+        let chat = ChatSession {
+            id: ChatId::new(),
+            ticket_id: ticket.id,
+            customer: customer.id,
+            department,
+            state: ChatState::Assistant,
+            created_at: self.desk.now(),
+            version: Version::FIRST,
+        };
+        self.desk
+            .chat_store()?
+            .commit_chat(ChatCommit {
+                chats: vec![(None, chat.clone())],
+                availability: vec![],
+            })
+            .await?;
+        let suggestions = self
+            .suggest_articles(
+                text.as_str(),
+                customer.language,
+                self.desk.chat.suggestions.max(1),
+            )
+            .await?;
+        Ok(ChatStarted {
+            chat,
+            ticket,
+            suggestions,
+        })
+    }
+
+    /// A chat, for its customer, its agent, or staff of its department.
+    pub async fn chat(&self, id: ChatId) -> Result<ChatSession> {
+        let chat = self.desk.require_chat(id).await?;
+        self.check_chat_reader(&chat)?;
+        Ok(chat)
+    }
+
+    /// Where a chat stands for its customer: with the assistant, queued (and where), with an
+    /// agent, or over.
+    pub async fn chat_place(&self, id: ChatId) -> Result<ChatPlace> {
+        let chat = self.chat(id).await?;
+        Ok(match chat.state {
+            ChatState::Assistant => ChatPlace::Assistant,
+            ChatState::Active { agent, .. } => ChatPlace::WithAgent(agent),
+            ChatState::Ended { end, .. } => ChatPlace::Ended(end),
+            ChatState::Waiting { .. } => {
+                let queue = self
+                    .desk
+                    .chat_store()?
+                    .waiting_chats(chat.department)
+                    .await?;
+                let position = queue
+                    .iter()
+                    .position(|c| c.id == chat.id)
+                    .map_or(1, |p| p + 1);
+                ChatPlace::Queued { position }
+            }
+        })
+    }
+
+    /// "Talk to a person": the chat joins its department's queue and goes to an agent at
+    /// once when one has a free seat.
+    pub async fn talk_to_person(&self, id: ChatId) -> Result<ChatPlace> {
+        let chat = self.customers_chat(id).await?;
+        if chat.state != ChatState::Assistant {
+            return self.chat_place(id).await;
+        }
+        let mut waiting = chat.clone();
+        waiting.state = ChatState::Waiting {
+            since: self.desk.now(),
+        };
+        self.desk
+            .chat_store()?
+            .commit_chat(ChatCommit {
+                chats: vec![(Some(chat.version), waiting)],
+                availability: vec![],
+            })
+            .await?;
+        self.desk.route_chats(chat.department).await?;
+        self.chat_place(id).await
+    }
+
+    /// "This helped": the assistant's answer solved it; the chat ends and its ticket closes
+    /// as solved.
+    pub async fn chat_answered(&self, id: ChatId) -> Result<ChatSession> {
+        let chat = self.customers_chat(id).await?;
+        if chat.state != ChatState::Assistant {
+            return Err(Error::validation(
+                "chat",
+                "only a chat still with the assistant ends as answered",
+            ));
+        }
+        let ended = self.desk.end(chat, ChatEnd::Answered).await?;
+        self.desk
+            .as_system()
+            .execute(
+                ended.ticket_id,
+                Command::Close {
+                    resolution: Resolution::Solved,
+                },
+            )
+            .await?;
+        Ok(ended)
+    }
+
+    /// Says something in a chat, as its customer or its agent: the message is stored in the
+    /// chat's ticket at once and returned.
+    pub async fn say(&self, id: ChatId, text: MessageBody) -> Result<Message> {
+        let chat = self.desk.require_chat(id).await?;
+        let allowed = match (&self.principal, chat.state) {
+            (_, ChatState::Ended { .. }) => {
+                return Err(Error::validation("chat", "the chat is over"));
+            }
+            (Principal::Customer(c), _) => c.id == chat.customer,
+            (Principal::Agent(a), ChatState::Active { agent, .. }) => a.id == agent,
+            _ => false,
+        };
+        if !allowed {
+            return Err(Error::not_found(Entity::Chat, id));
+        }
+        let options = ExecOptions {
+            expected: None,
+            channel: Channel::Chat,
+        };
+        let command = Command::Reply {
+            body: text,
+            attachments: vec![],
+        };
+        self.execute_with(chat.ticket_id, command, options).await?;
+        let thread = self.desk.store.messages(chat.ticket_id, false).await?;
+        thread
+            .into_iter()
+            .rev()
+            .find(|m| m.author == self.actor())
+            .ok_or_else(|| Error::not_found(Entity::Chat, id))
+    }
+
+    /// Ends a chat: its customer leaves, or its agent closes the conversation (the ticket
+    /// stays, to be closed or worked on like any other). The agent's seat goes to the next
+    /// queued chat.
+    pub async fn end_chat(&self, id: ChatId) -> Result<ChatSession> {
+        let chat = self.desk.require_chat(id).await?;
+        let end = match (&self.principal, chat.state) {
+            (_, ChatState::Ended { .. }) => return Ok(chat),
+            (Principal::Customer(c), _) if c.id == chat.customer => ChatEnd::ByCustomer,
+            (Principal::Agent(a), ChatState::Active { agent, .. }) if a.id == agent => {
+                ChatEnd::ByAgent
+            }
+            _ => return Err(Error::not_found(Entity::Chat, id)),
+        };
+        let department = chat.department;
+        let ended = self.desk.end(chat, end).await?;
+        self.desk.route_chats(department).await?;
+        Ok(ended)
+    }
+
+    /// Sets an agent's presence (and how many chats they take at once, when given). Going
+    /// online routes waiting chats of their departments to them.
+    pub async fn set_presence(
+        &self,
+        presence: Presence,
+        max_chats: Option<u32>,
+    ) -> Result<Availability> {
+        let Principal::Agent(agent) = &self.principal else {
+            return Err(Error::forbidden(ForbiddenReason::AgentsOnly));
+        };
+        if max_chats.is_some_and(|m| m > 50) {
+            return Err(Error::validation("max_chats", "at most 50"));
+        }
+        let updated = loop {
+            let current = self.desk.chat_store()?.availability(agent.id).await?;
+            let expected = current.as_ref().map(|a| a.version);
+            let mut next = current.unwrap_or_else(|| {
+                Availability::offline(agent.id, self.desk.chat.default_max_chats)
+            });
+            next.presence = presence;
+            if let Some(m) = max_chats {
+                next.max_chats = m;
+            }
+            match self
+                .desk
+                .chat_store()?
+                .commit_chat(ChatCommit {
+                    chats: vec![],
+                    availability: vec![(expected, next.clone())],
+                })
+                .await
+            {
+                Ok(()) => break next,
+                Err(Error::Conflict { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        if presence == Presence::Online {
+            for department in agent.departments.keys() {
+                self.desk.route_chats(*department).await?;
+            }
+        }
+        Ok(self
+            .desk
+            .chat_store()?
+            .availability(agent.id)
+            .await?
+            .unwrap_or(updated))
+    }
+
+    /// The chats an agent is in now.
+    pub async fn my_chats(&self) -> Result<Vec<ChatSession>> {
+        let Principal::Agent(agent) = &self.principal else {
+            return Err(Error::forbidden(ForbiddenReason::AgentsOnly));
+        };
+        self.desk.chat_store()?.agent_chats(agent.id).await
+    }
+
+    /// A department's queue of waiting chats, for its staff.
+    pub async fn chat_queue(&self, department: DepartmentId) -> Result<Vec<ChatSession>> {
+        match &self.principal {
+            Principal::System => {}
+            Principal::Agent(a) if a.can(Permission::Read, department) => {}
+            Principal::Agent(_) => {
+                return Err(Error::forbidden(ForbiddenReason::MissingPermission {
+                    permission: Permission::Read,
+                }));
+            }
+            Principal::Customer(_) => return Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
+        }
+        self.desk.chat_store()?.waiting_chats(department).await
+    }
+
+    async fn customers_chat(&self, id: ChatId) -> Result<ChatSession> {
+        let chat = self.desk.require_chat(id).await?;
+        match &self.principal {
+            Principal::Customer(c) if c.id == chat.customer => Ok(chat),
+            Principal::Customer(_) => Err(Error::not_found(Entity::Chat, id)),
+            _ => Err(Error::forbidden(ForbiddenReason::CustomersOnly)),
+        }
+    }
+
+    fn check_chat_reader(&self, chat: &ChatSession) -> Result<()> {
+        match &self.principal {
+            Principal::System => Ok(()),
+            Principal::Customer(c) if c.id == chat.customer => Ok(()),
+            Principal::Agent(a)
+                if chat.agent() == Some(a.id) || a.can(Permission::Read, chat.department) =>
+            {
+                Ok(())
+            }
+            _ => Err(Error::not_found(Entity::Chat, chat.id)),
         }
     }
 }

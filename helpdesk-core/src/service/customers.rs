@@ -1,18 +1,14 @@
 //! Looking customers up (seed 004): contract number, phone, e-mail, address pattern.
 
-use super::Helpdesk;
-use crate::domain::{Actor, Customer};
+use super::Acting;
+use crate::domain::Customer;
 use crate::error::Result;
 use crate::search::CustomerLookup;
 
-impl Helpdesk {
+impl Acting {
     /// Customers matching `lookup` (staff only), by name, at most 50.
-    pub async fn find_customers(
-        &self,
-        actor: Actor,
-        lookup: &CustomerLookup,
-    ) -> Result<Vec<Customer>> {
-        self.require_staff(actor).await?;
-        self.store.find_customers(lookup, 50).await
+    pub async fn find_customers(&self, lookup: &CustomerLookup) -> Result<Vec<Customer>> {
+        self.require_staff()?;
+        self.desk.store.find_customers(lookup, 50).await
     }
 }

@@ -3,15 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use super::Helpdesk;
-use super::access::Principal;
+use super::Acting;
+use super::acting::Principal;
 use crate::domain::{
-    Actor, Address, Agent, AgentId, ContractNumber, CustomFields, Customer, CustomerId,
-    CustomerKind, Department, DepartmentId, Email, Language, Name, PermissionSet, Phone, Role,
+    Address, Agent, AgentId, ContractNumber, CustomFields, Customer, CustomerId, CustomerKind,
+    Department, DepartmentId, Email, FollowUpPolicy, Language, Name, PermissionSet, Phone, Role,
     Signature,
 };
 use crate::error::{Error, ForbiddenReason, Result};
-use crate::policy::FollowUpPolicy;
 use crate::store::StoreExt;
 
 /// A request to add an agent.
@@ -121,59 +120,56 @@ impl NewCustomer {
     }
 }
 
-impl Helpdesk {
+impl Acting {
     /// Adds a department (admins and the system).
     pub async fn create_department(
         &self,
-        actor: Actor,
         name: Name,
         follow_up: FollowUpPolicy,
     ) -> Result<Department> {
-        self.require_admin(actor).await?;
+        self.require_admin()?;
         let department = Department {
             id: DepartmentId::new(),
             name,
             follow_up,
             active: true,
-            created_at: self.now(),
+            created_at: self.desk.now(),
         };
-        self.store.put_department(&department).await?;
+        self.desk.store.put_department(&department).await?;
         Ok(department)
     }
 
     /// Renames a department, changes its follow-up policy, or (de)activates it (admins).
     pub async fn update_department(
         &self,
-        actor: Actor,
         id: DepartmentId,
         name: Name,
         follow_up: FollowUpPolicy,
         active: bool,
     ) -> Result<Department> {
-        self.require_admin(actor).await?;
-        let mut department = self.store.require_department(id).await?;
+        self.require_admin()?;
+        let mut department = self.desk.store.require_department(id).await?;
         department.name = name;
         department.follow_up = follow_up;
         department.active = active;
-        self.store.put_department(&department).await?;
+        self.desk.store.put_department(&department).await?;
         Ok(department)
     }
 
     /// Every department (anyone who may use the desk: customers choose where to write).
-    pub async fn departments(&self, actor: Actor) -> Result<Vec<Department>> {
-        let principal = self.principal(actor).await?;
-        let all = self.store.departments().await?;
-        Ok(match principal {
+    pub async fn departments(&self) -> Result<Vec<Department>> {
+        let all = self.desk.store.departments().await?;
+        Ok(match self.principal {
             Principal::Customer(_) => all.into_iter().filter(|d| d.active).collect(),
             _ => all,
         })
     }
 
     /// Adds an agent (admins). Every department named must exist.
-    pub async fn create_agent(&self, actor: Actor, new: NewAgent) -> Result<Agent> {
-        self.require_admin(actor).await?;
+    pub async fn create_agent(&self, new: NewAgent) -> Result<Agent> {
+        self.require_admin()?;
         for department in new.departments.keys() {
-            self.store.require_department(*department).await?;
+            self.desk.store.require_department(*department).await?;
         }
         let agent = Agent {
             id: AgentId::new(),
@@ -183,67 +179,60 @@ impl Helpdesk {
             signature: new.signature,
             active: true,
             departments: new.departments,
-            created_at: self.now(),
+            created_at: self.desk.now(),
         };
-        self.store.put_agent(&agent).await?;
+        self.desk.store.put_agent(&agent).await?;
         Ok(agent)
     }
 
     /// Changes an agent's role, departments and permissions, or (de)activates them (admins).
     pub async fn update_agent(
         &self,
-        actor: Actor,
         id: AgentId,
         role: Role,
         departments: BTreeMap<DepartmentId, PermissionSet>,
         active: bool,
     ) -> Result<Agent> {
-        self.require_admin(actor).await?;
+        self.require_admin()?;
         for department in departments.keys() {
-            self.store.require_department(*department).await?;
+            self.desk.store.require_department(*department).await?;
         }
-        let mut agent = self.store.require_agent(id).await?;
+        let mut agent = self.desk.store.require_agent(id).await?;
         agent.role = role;
         agent.departments = departments;
         agent.active = active;
-        self.store.put_agent(&agent).await?;
+        self.desk.store.put_agent(&agent).await?;
         Ok(agent)
     }
 
     /// Sets an agent's signature: the agent themselves, or an admin.
-    pub async fn set_signature(
-        &self,
-        actor: Actor,
-        id: AgentId,
-        signature: Signature,
-    ) -> Result<Agent> {
-        let principal = self.principal(actor).await?;
-        let own = principal.agent().is_some_and(|a| a.id == id);
-        if !own && !principal.is_admin() {
+    pub async fn set_signature(&self, id: AgentId, signature: Signature) -> Result<Agent> {
+        let own = self.principal.agent().is_some_and(|a| a.id == id);
+        if !own && !self.principal.is_admin() {
             return Err(Error::forbidden(ForbiddenReason::AdminOnly));
         }
-        let mut agent = self.store.require_agent(id).await?;
+        let mut agent = self.desk.store.require_agent(id).await?;
         agent.signature = signature;
-        self.store.put_agent(&agent).await?;
+        self.desk.store.put_agent(&agent).await?;
         Ok(agent)
     }
 
     /// An agent's record (agents and the system).
-    pub async fn agent(&self, actor: Actor, id: AgentId) -> Result<Agent> {
-        self.require_staff(actor).await?;
-        self.store.require_agent(id).await
+    pub async fn agent(&self, id: AgentId) -> Result<Agent> {
+        self.require_staff()?;
+        self.desk.store.require_agent(id).await
     }
 
     /// Every agent (agents and the system).
-    pub async fn agents(&self, actor: Actor) -> Result<Vec<Agent>> {
-        self.require_staff(actor).await?;
-        self.store.agents().await
+    pub async fn agents(&self) -> Result<Vec<Agent>> {
+        self.require_staff()?;
+        self.desk.store.agents().await
     }
 
     /// Adds a customer: admins, the system, and agents (who meet new customers on the
     /// phone, seed 004). Access starts enabled.
-    pub async fn create_customer(&self, actor: Actor, new: NewCustomer) -> Result<Customer> {
-        self.require_staff(actor).await?;
+    pub async fn create_customer(&self, new: NewCustomer) -> Result<Customer> {
+        self.require_staff()?;
         let customer = Customer {
             id: CustomerId::new(),
             kind: new.kind,
@@ -255,32 +244,27 @@ impl Helpdesk {
             custom_fields: new.custom_fields,
             language: new.language,
             access_enabled: true,
-            created_at: self.now(),
+            created_at: self.desk.now(),
         };
-        self.store.put_customer(&customer).await?;
+        self.desk.store.put_customer(&customer).await?;
         Ok(customer)
     }
 
     /// Enables or disables a customer's access to the ticket system (admins, seed 003).
-    pub async fn set_customer_access(
-        &self,
-        actor: Actor,
-        id: CustomerId,
-        enabled: bool,
-    ) -> Result<Customer> {
-        self.require_admin(actor).await?;
-        let mut customer = self.store.require_customer(id).await?;
+    pub async fn set_customer_access(&self, id: CustomerId, enabled: bool) -> Result<Customer> {
+        self.require_admin()?;
+        let mut customer = self.desk.store.require_customer(id).await?;
         customer.access_enabled = enabled;
-        self.store.put_customer(&customer).await?;
+        self.desk.store.put_customer(&customer).await?;
         Ok(customer)
     }
 
     /// A customer's record: staff, or the customer themselves.
-    pub async fn customer(&self, actor: Actor, id: CustomerId) -> Result<Customer> {
-        match self.principal(actor).await? {
-            Principal::Customer(c) if c.id == id => Ok(c),
+    pub async fn customer(&self, id: CustomerId) -> Result<Customer> {
+        match &self.principal {
+            Principal::Customer(c) if c.id == id => Ok(c.clone()),
             Principal::Customer(_) => Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
-            _ => self.store.require_customer(id).await,
+            _ => self.desk.store.require_customer(id).await,
         }
     }
 }

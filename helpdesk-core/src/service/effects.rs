@@ -184,35 +184,67 @@ pub(crate) fn effects_of(
     effects
 }
 
+/// People the caller already loaded (the ticket's customer, mostly), so that working out the
+/// effects reads only what nobody has read yet.
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    customers: Vec<Customer>,
+}
+
+impl Known {
+    /// `customer` is known, when there is one.
+    pub(crate) fn customer(customer: Option<Customer>) -> Self {
+        Self {
+            customers: customer.into_iter().collect(),
+        }
+    }
+}
+
+/// Whether working out what `event` of `write` causes needs the agent directory: agents are
+/// told of new tickets, customers' replies, notes, assignments and SLA warnings and breaches;
+/// an agent's reply or a status change concerns only the customer.
+fn concerns_agents(write: &TicketWrite, event: &TicketEvent) -> bool {
+    match &event.change {
+        Change::Replied { message, .. } => write
+            .messages
+            .iter()
+            .any(|m| m.id == *message && matches!(m.author, Actor::Customer(_))),
+        Change::Created { .. }
+        | Change::NoteAdded { .. }
+        | Change::AssigneeChanged { .. }
+        | Change::SlaWarning { .. }
+        | Change::SlaBreached { .. } => true,
+        _ => false,
+    }
+}
+
 /// The most Message-IDs an e-mail's `References` lists (the first and the latest ones).
 const MAX_REFERENCES: usize = 10;
 
 impl Helpdesk {
     /// `batch` with the notifications, outbox e-mails and mail references its events cause.
-    pub(crate) async fn with_effects(&self, mut batch: WriteBatch) -> Result<WriteBatch> {
+    /// People in `known` are not read again.
+    pub(crate) async fn with_effects(
+        &self,
+        mut batch: WriteBatch,
+        known: &Known,
+    ) -> Result<WriteBatch> {
         let events = batch.writes.iter().map(|w| w.events.len()).sum::<usize>();
         if events == 0 {
             return Ok(batch);
         }
-        // Only some changes concern agents; the others (status, priority, time, ...) need no
-        // read of the directory.
-        let concerns_agents = batch.writes.iter().flat_map(|w| &w.events).any(|e| {
-            matches!(
-                e.change,
-                Change::Created { .. }
-                    | Change::Replied { .. }
-                    | Change::NoteAdded { .. }
-                    | Change::AssigneeChanged { .. }
-                    | Change::SlaWarning { .. }
-                    | Change::SlaBreached { .. }
-            )
-        });
-        let agents = if concerns_agents {
+        let needs_agents =
+            (batch.writes.iter()).any(|w| w.events.iter().any(|e| concerns_agents(w, e)));
+        let agents = if needs_agents {
             self.store.agents().await?
         } else {
             Vec::new()
         };
-        let mut customers: HashMap<crate::domain::CustomerId, Option<Customer>> = HashMap::new();
+        let mut customers: HashMap<crate::domain::CustomerId, Option<Customer>> = known
+            .customers
+            .iter()
+            .map(|c| (c.id, Some(c.clone())))
+            .collect();
         let mut notifications = Vec::new();
         let mut outbox = Vec::new();
         let mut references = Vec::new();

@@ -2,23 +2,22 @@
 
 use std::collections::HashMap;
 
-use super::Helpdesk;
-use crate::domain::{Actor, Language, StatusLabels, TicketId};
+use super::Acting;
+use crate::domain::{Actor, Language, StatusLabels, TicketKey};
 use crate::error::Result;
 use crate::render::render_history;
 
-impl Helpdesk {
+impl Acting {
     /// A ticket's history rendered one line per event, with people's, departments' and
     /// tickets' names, status labels in `language`. What the actor may see only.
     pub async fn history_text(
         &self,
-        actor: Actor,
-        ticket: TicketId,
+        ticket: impl Into<TicketKey>,
         language: Language,
     ) -> Result<String> {
-        let events = self.history(actor, ticket).await?;
+        let events = self.history(ticket).await?;
         let mut names = HashMap::new();
-        for d in self.store.departments().await? {
+        for d in self.desk.store.departments().await? {
             names.insert(d.id.as_uuid(), d.name.to_string());
         }
         for e in &events {
@@ -29,8 +28,13 @@ impl Helpdesk {
             };
             if let Some(id) = ids.filter(|id| !names.contains_key(id)) {
                 let name = match e.actor {
-                    Actor::Agent(a) => self.store.agent(a).await?.map(|a| a.name.to_string()),
-                    Actor::Customer(c) => self.store.customer(c).await?.map(|c| c.name.to_string()),
+                    Actor::Agent(a) => self.desk.store.agent(a).await?.map(|a| a.name.to_string()),
+                    Actor::Customer(c) => self
+                        .desk
+                        .store
+                        .customer(c)
+                        .await?
+                        .map(|c| c.name.to_string()),
                     Actor::System => None,
                 };
                 if let Some(name) = name {
@@ -42,7 +46,7 @@ impl Helpdesk {
                 _ => [None, None],
             };
             for agent in mentioned.into_iter().flatten() {
-                if let Some(a) = self.store.agent(agent).await? {
+                if let Some(a) = self.desk.store.agent(agent).await? {
                     names.insert(agent.as_uuid(), a.name.to_string());
                 }
             }
@@ -53,7 +57,7 @@ impl Helpdesk {
                 _ => None,
             };
             if let Some(t) = tickets
-                && let Some(t) = self.store.ticket(t).await?
+                && let Some(t) = self.desk.store.ticket(t).await?
             {
                 names.insert(t.id.as_uuid(), format!("#{}", t.number.short()));
             }

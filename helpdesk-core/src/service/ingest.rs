@@ -16,15 +16,15 @@
 //! through an agent. The quoted earlier text is stripped; the raw message is kept as an
 //! attachment (`message/rfc822`) when the desk has a blob store.
 
-use super::Helpdesk;
-use super::NewCustomer;
+use super::acting::Principal;
 use super::attachments::{Staged, Upload};
 use super::mail_settings::UnknownSenders;
 use super::tickets::{ExecOptions, Outcome};
+use super::{Acting, Helpdesk, NewCustomer};
 use crate::domain::{
-    Actor, Channel, Customer, CustomerKind, MessageBody, Name, Subject, Ticket, TicketId,
+    Channel, Customer, CustomerKind, MessageBody, Name, Subject, Ticket, TicketId,
 };
-use crate::error::{ConflictKind, Error, Result};
+use crate::error::{Ability, ConflictKind, Error, Result};
 use crate::machine::{Command, NewTicket};
 use crate::mail::{Automatic, InboundEmail, parse_inbound, tag::subject_tags};
 use crate::store::BlobKey;
@@ -77,7 +77,7 @@ impl Helpdesk {
         let settings = self
             .mail
             .clone()
-            .ok_or_else(|| Error::validation("mail", "this desk has no e-mail settings"))?;
+            .ok_or(Error::unsupported(Ability::Email))?;
         let mail = parse_inbound(raw)?;
         if let Some(kind) = mail.automatic {
             return Ok(Ingested::Ignored(kind));
@@ -108,8 +108,11 @@ impl Helpdesk {
                     body: body_of(&mail),
                     attachments,
                 };
-                self.append(Actor::Customer(customer.id), ticket.id, command, &staged)
-                    .await
+                if !customer.access_enabled {
+                    return Ok(Ingested::Rejected(Rejection::AccessDisabled));
+                }
+                let customer = self.acting_for(Principal::Customer(customer));
+                append(&customer, ticket.id, command, &staged).await
             }
             Route::Note(ticket) => {
                 let from = match &mail.from_name {
@@ -121,8 +124,7 @@ impl Helpdesk {
                     body: MessageBody::parse(text).unwrap_or_else(|_| body_of(&mail)),
                     attachments,
                 };
-                self.append(Actor::System, ticket.id, command, &staged)
-                    .await
+                append(&self.as_system(), ticket.id, command, &staged).await
             }
             Route::New => {
                 let customer = match self.store.customer_by_email(&mail.from).await? {
@@ -144,7 +146,8 @@ impl Helpdesk {
                 );
                 new.channel = Channel::Email;
                 new.attachments = attachments;
-                self.open_ticket_following(Actor::Customer(customer.id), new, None, &staged)
+                self.acting_for(Principal::Customer(customer))
+                    .open_staged(new, None, &staged)
                     .await
                     .map(Ingested::Opened)
             }
@@ -170,40 +173,6 @@ impl Helpdesk {
                 reason: crate::error::ForbiddenReason::AccessDisabled,
             }) => Ok(Ingested::Rejected(Rejection::AccessDisabled)),
             other => other,
-        }
-    }
-
-    async fn append(
-        &self,
-        actor: Actor,
-        ticket: TicketId,
-        command: Command,
-        staged: &Staged,
-    ) -> Result<Ingested> {
-        let principal = self.principal(actor).await?;
-        let options = ExecOptions {
-            expected: None,
-            channel: Channel::Email,
-        };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = self
-                .execute_once(&principal, actor, ticket, command.clone(), options, staged)
-                .await;
-            match result {
-                Err(Error::Conflict {
-                    kind: ConflictKind::StaleVersion { .. },
-                    ..
-                }) if attempt < 3 => continue,
-                Ok(Outcome::Changed(t) | Outcome::Unchanged(t)) => {
-                    return Ok(Ingested::Appended(t));
-                }
-                Ok(Outcome::FollowUpOpened { ticket, .. }) => {
-                    return Ok(Ingested::Appended(ticket));
-                }
-                Err(e) => return Err(e),
-            }
         }
     }
 
@@ -262,7 +231,7 @@ impl Helpdesk {
             .or_else(|| Name::parse(local).ok())
             .unwrap_or_else(|| Name::parse("Customer").expect("a valid name"));
         let new = NewCustomer::new(CustomerKind::Individual, name).with_email(mail.from.clone());
-        match self.create_customer(Actor::System, new).await {
+        match self.as_system().create_customer(new).await {
             Ok(c) => Ok(c),
             // Created meanwhile by a concurrent mail from the same sender.
             Err(Error::Conflict { .. }) => self
@@ -273,6 +242,28 @@ impl Helpdesk {
             Err(e) => Err(e),
         }
     }
+}
+
+/// Adds a mail's command to a ticket as `who`, deciding again on a concurrent change.
+async fn append(
+    who: &Acting,
+    ticket: TicketId,
+    command: Command,
+    staged: &Staged,
+) -> Result<Ingested> {
+    let options = ExecOptions {
+        expected: None,
+        channel: Channel::Email,
+    };
+    Ok(
+        match who
+            .execute_staged(ticket.into(), command, options, staged)
+            .await?
+        {
+            Outcome::Changed(t) | Outcome::Unchanged(t) => Ingested::Appended(t),
+            Outcome::FollowUpOpened { ticket, .. } => Ingested::Appended(ticket),
+        },
+    )
 }
 
 /// The stored text: the new part of the mail, or a marker when it has none.

@@ -1,13 +1,12 @@
 //! The knowledge base: articles agents write, customers search, and suggestions shown while a
 //! ticket is being written (the self-service step of seeds 000, 001 and 002).
 
-use super::Helpdesk;
-use super::access::Principal;
+use super::Acting;
+use super::acting::Principal;
 use crate::domain::{
-    Actor, Article, ArticleId, ArticleStatus, ArticleTitle, Category, Language, MessageBody,
-    Visibility,
+    Article, ArticleId, ArticleStatus, ArticleTitle, Category, Language, MessageBody, Visibility,
 };
-use crate::error::{Entity, Error, ForbiddenReason, Result};
+use crate::error::{Entity, Error, Result};
 use crate::search::{ArticleScope, ArticleSearch, ArticleSuggest, SearchQuery};
 
 /// The text of an article, for writing or rewriting one.
@@ -27,11 +26,11 @@ pub struct ArticleDraft {
     pub visibility: Visibility,
 }
 
-impl Helpdesk {
+impl Acting {
     /// Writes a new article (agents and the system).
-    pub async fn create_article(&self, actor: Actor, draft: ArticleDraft) -> Result<Article> {
-        self.require_staff(actor).await?;
-        let now = self.now();
+    pub async fn create_article(&self, draft: ArticleDraft) -> Result<Article> {
+        self.require_staff()?;
+        let now = self.desk.now();
         let article = Article {
             id: ArticleId::new(),
             title: draft.title,
@@ -45,18 +44,13 @@ impl Helpdesk {
             created_at: now,
             updated_at: now,
         };
-        self.store.put_article(&article).await?;
+        self.desk.knowledge_store()?.put_article(&article).await?;
         Ok(article)
     }
 
     /// Rewrites an article, keeping its votes (agents and the system).
-    pub async fn update_article(
-        &self,
-        actor: Actor,
-        id: ArticleId,
-        draft: ArticleDraft,
-    ) -> Result<Article> {
-        self.require_staff(actor).await?;
+    pub async fn update_article(&self, id: ArticleId, draft: ArticleDraft) -> Result<Article> {
+        self.require_staff()?;
         let mut article = self.require_article(id).await?;
         article.title = draft.title;
         article.body = draft.body;
@@ -64,16 +58,15 @@ impl Helpdesk {
         article.language = draft.language;
         article.status = draft.status;
         article.visibility = draft.visibility;
-        article.updated_at = self.now();
-        self.store.put_article(&article).await?;
+        article.updated_at = self.desk.now();
+        self.desk.knowledge_store()?.put_article(&article).await?;
         Ok(article)
     }
 
     /// An article the actor may read: customers see published public ones only.
-    pub async fn article(&self, actor: Actor, id: ArticleId) -> Result<Article> {
-        let principal = self.principal(actor).await?;
+    pub async fn article(&self, id: ArticleId) -> Result<Article> {
         let article = self.require_article(id).await?;
-        if scope(&principal, None).contains(&article) {
+        if scope(&self.principal, None).contains(&article) {
             Ok(article)
         } else {
             Err(Error::not_found(Entity::Article, id))
@@ -83,18 +76,18 @@ impl Helpdesk {
     /// Articles matching `query` (the search language), in `language` if given.
     pub async fn search_articles(
         &self,
-        actor: Actor,
         query: &str,
         language: Option<Language>,
         limit: u32,
     ) -> Result<Vec<Article>> {
         let query = SearchQuery::parse(query)?;
-        let principal = self.principal(actor).await?;
+        let principal = &self.principal;
         let search = ArticleSearch {
             query,
-            scope: scope(&principal, language),
+            scope: scope(principal, language),
         };
-        self.store
+        self.desk
+            .knowledge_store()?
             .search_articles(&search, limit.clamp(1, 100))
             .await
     }
@@ -103,44 +96,33 @@ impl Helpdesk {
     /// before the ticket is opened.
     pub async fn suggest_articles(
         &self,
-        actor: Actor,
         text: &str,
         language: Option<Language>,
         limit: u32,
     ) -> Result<Vec<Article>> {
-        let principal = self.principal(actor).await?;
-        let suggest = ArticleSuggest::new(text, scope(&principal, language));
+        let principal = &self.principal;
+        let suggest = ArticleSuggest::new(text, scope(principal, language));
         if suggest.words.is_empty() {
             return Ok(Vec::new());
         }
-        self.store
+        self.desk
+            .knowledge_store()?
             .suggest_articles(&suggest, limit.clamp(1, 20))
             .await
     }
 
     /// "Did this help?": counts the reader's answer.
-    pub async fn vote_article(
-        &self,
-        actor: Actor,
-        id: ArticleId,
-        helpful: bool,
-    ) -> Result<Article> {
-        self.article(actor, id).await?;
-        self.store.vote_article(id, helpful).await
+    pub async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        self.article(id).await?;
+        self.desk.knowledge_store()?.vote_article(id, helpful).await
     }
 
     async fn require_article(&self, id: ArticleId) -> Result<Article> {
-        self.store
+        self.desk
+            .knowledge_store()?
             .article(id)
             .await?
             .ok_or_else(|| Error::not_found(Entity::Article, id))
-    }
-
-    pub(crate) async fn require_staff(&self, actor: Actor) -> Result<Principal> {
-        match self.principal(actor).await? {
-            Principal::Customer(_) => Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
-            staff => Ok(staff),
-        }
     }
 }
 

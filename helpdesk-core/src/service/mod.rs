@@ -1,7 +1,7 @@
 //! [`Helpdesk`]: the API an application calls. It checks authorization on every call, runs
 //! the state machine, and commits through the store.
 
-mod access;
+mod acting;
 mod attachments;
 mod chat;
 mod customers;
@@ -23,6 +23,7 @@ mod timers;
 
 use std::sync::Arc;
 
+pub use acting::{Acting, Principal};
 pub use attachments::{AttachmentLimits, Upload};
 pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use directory::{NewAgent, NewCustomer};
@@ -37,47 +38,32 @@ pub use tickets::{ExecOptions, Outcome};
 pub use timers::{DueReport, WaitingTime};
 
 use crate::clock::{Clock, SystemClock};
+use crate::error::{Ability, Error, Result};
 use crate::policy::{
     DateScheme, DefaultPriorityPolicy, PriorityPolicy, ServiceLevels, TicketNumberGenerator,
 };
-use crate::store::{BlobStore, Store};
+use crate::store::{
+    AccountStore, BlobStore, ChatStore, KnowledgeStore, ReportStore, SavedSearchStore, Store,
+    TemplateStore,
+};
 
-/// A helpdesk over a store.
+/// A helpdesk over a store: its settings, the calls that run on their own (timers, mail in
+/// and out, the blob sweep), and [`acting_as`](Helpdesk::acting_as), which every call made
+/// for a person goes through.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// use std::sync::Arc;
-/// use helpdesk_core::Helpdesk;
-/// use helpdesk_core::domain::{Actor, CustomerKind, MessageBody, Name, Subject};
-/// use helpdesk_core::machine::{Command, NewTicket};
-/// use helpdesk_core::policy::FollowUpPolicy;
-/// use helpdesk_core::service::NewCustomer;
-/// use helpdesk_core::store::MemoryStore;
+/// use helpdesk_core::prelude::*;
 ///
 /// let desk = Helpdesk::new(Arc::new(MemoryStore::new()));
 /// let support = desk
-///     .create_department(Actor::System, Name::parse("Support").unwrap(), FollowUpPolicy::Reopen)
+///     .as_system()
+///     .create_department(Name::parse("Support")?, FollowUpPolicy::Reopen)
 ///     .await?;
-/// let ana = desk
-///     .create_customer(Actor::System, NewCustomer::new(CustomerKind::Individual, Name::parse("Ana").unwrap()))
-///     .await?;
-/// let ticket = desk
-///     .open_ticket(
-///         Actor::Customer(ana.id),
-///         NewTicket::new(
-///             Subject::parse("Printer on fire").unwrap(),
-///             MessageBody::parse("It is on fire.").unwrap(),
-///             support.id,
-///         ),
-///     )
-///     .await?;
-/// desk.execute(
-///     Actor::Customer(ana.id),
-///     ticket.id,
-///     Command::Reply { body: MessageBody::parse("Still on fire.").unwrap(), attachments: vec![] },
-/// )
-/// .await?;
-/// assert_eq!(desk.thread(Actor::Customer(ana.id), ticket.id).await?.len(), 2);
+/// let report = desk.run_due(chrono::Utc::now()).await?;
+/// assert_eq!(report.events, 0);
+/// # let _ = support;
 /// # Ok::<_, helpdesk_core::Error>(())
 /// # }).unwrap();
 /// ```
@@ -180,5 +166,47 @@ impl Helpdesk {
 
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         crate::clock::to_micros(self.clock.now())
+    }
+
+    /// The store's accounts, or [`Error::Unsupported`] when it keeps none.
+    pub fn account_store(&self) -> Result<&dyn AccountStore> {
+        self.store
+            .as_account_store()
+            .ok_or(Error::unsupported(Ability::Accounts))
+    }
+
+    /// The store's live chats, or [`Error::Unsupported`].
+    pub fn chat_store(&self) -> Result<&dyn ChatStore> {
+        self.store
+            .as_chat_store()
+            .ok_or(Error::unsupported(Ability::Chat))
+    }
+
+    /// The store's reports, or [`Error::Unsupported`].
+    pub fn report_store(&self) -> Result<&dyn ReportStore> {
+        self.store
+            .as_report_store()
+            .ok_or(Error::unsupported(Ability::Reports))
+    }
+
+    /// The store's knowledge base, or [`Error::Unsupported`].
+    pub fn knowledge_store(&self) -> Result<&dyn KnowledgeStore> {
+        self.store
+            .as_knowledge_store()
+            .ok_or(Error::unsupported(Ability::KnowledgeBase))
+    }
+
+    /// The store's saved searches, or [`Error::Unsupported`].
+    pub fn saved_search_store(&self) -> Result<&dyn SavedSearchStore> {
+        self.store
+            .as_saved_search_store()
+            .ok_or(Error::unsupported(Ability::SavedSearches))
+    }
+
+    /// The store's templates and canned responses, or [`Error::Unsupported`].
+    pub fn template_store(&self) -> Result<&dyn TemplateStore> {
+        self.store
+            .as_template_store()
+            .ok_or(Error::unsupported(Ability::Templates))
     }
 }

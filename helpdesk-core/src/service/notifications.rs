@@ -1,7 +1,7 @@
 //! A user's in-app notifications (seed 000): listed newest first, marked read, snoozed
 //! ("Remind later") or dismissed. The ticket stays whatever is done with its notification.
 
-use super::Helpdesk;
+use super::Acting;
 use crate::domain::{Actor, Notification, NotificationAction, NotificationId, Recipient};
 use crate::error::{Entity, Error, Result};
 
@@ -17,14 +17,14 @@ fn recipient(actor: Actor) -> Result<Recipient> {
     })
 }
 
-impl Helpdesk {
+impl Acting {
     /// The actor's notifications shown now (not dismissed, not snoozed), newest first, at
     /// most `limit` (capped at [`MAX_NOTIFICATIONS`]).
-    pub async fn notifications(&self, actor: Actor, limit: u32) -> Result<Vec<Notification>> {
-        self.principal(actor).await?;
-        let recipient = recipient(actor)?;
-        self.store
-            .notifications(recipient, self.now(), limit.min(MAX_NOTIFICATIONS))
+    pub async fn notifications(&self, limit: u32) -> Result<Vec<Notification>> {
+        let recipient = recipient(self.actor())?;
+        self.desk
+            .store
+            .notifications(recipient, self.desk.now(), limit.min(MAX_NOTIFICATIONS))
             .await
     }
 
@@ -32,25 +32,25 @@ impl Helpdesk {
     /// returns it as it is now. [`Error::NotFound`] for someone else's notification.
     pub async fn act_on_notification(
         &self,
-        actor: Actor,
         id: NotificationId,
         action: NotificationAction,
     ) -> Result<Notification> {
-        self.principal(actor).await?;
-        let recipient = recipient(actor)?;
-        let now = self.now();
+        let recipient = recipient(self.actor())?;
+        let now = self.desk.now();
         if let NotificationAction::Snooze { until } = action
             && until <= now
         {
             return Err(Error::validation("until", "must be in the future"));
         }
         let mut notification = self
+            .desk
             .store
             .notification(recipient, id)
             .await?
             .ok_or_else(|| Error::not_found(Entity::Notification, id))?;
         notification.state = action.apply(notification.state, now);
-        self.store
+        self.desk
+            .store
             .set_notification_state(recipient, id, &notification.state)
             .await?;
         Ok(notification)

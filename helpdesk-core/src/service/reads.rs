@@ -1,45 +1,32 @@
 //! Reading tickets, threads, history and lists, filtered by what the actor may see.
 
-use super::Helpdesk;
-use super::access::{Principal, check_visible};
-use crate::domain::{Actor, Message, Ticket, TicketEvent, TicketId, TimeEntry};
-use crate::error::{Entity, Error, Result};
+use super::Acting;
+use super::acting::Principal;
+use crate::domain::{Message, Ticket, TicketEvent, TicketKey, TimeEntry};
+use crate::error::Result;
 use crate::search::{SearchQuery, TicketSearch};
-use crate::store::{Page, PageRequest, StoreExt, TicketFilter};
+use crate::store::{Page, PageRequest, TicketFilter};
 
-impl Helpdesk {
-    /// A ticket the actor may see.
-    pub async fn ticket(&self, actor: Actor, id: TicketId) -> Result<Ticket> {
-        let principal = self.principal(actor).await?;
-        self.visible_ticket(&principal, id).await
-    }
-
-    /// A ticket by its number as typed: full or short, with `#`, in any digit script.
-    pub async fn ticket_by_number(&self, actor: Actor, typed: &str) -> Result<Ticket> {
-        let principal = self.principal(actor).await?;
-        let ticket = self
-            .store
-            .find_ticket_by_number(typed)
-            .await?
-            .ok_or_else(|| Error::not_found(Entity::Ticket, typed.trim()))?;
-        check_visible(&principal, &ticket)?;
-        Ok(ticket)
+impl Acting {
+    /// A ticket the actor may see, by id or number (see [`TicketKey`]).
+    pub async fn ticket(&self, ticket: impl Into<TicketKey>) -> Result<Ticket> {
+        self.visible_ticket(ticket).await
     }
 
     /// A ticket's thread, oldest first. Customers never get internal notes.
-    pub async fn thread(&self, actor: Actor, id: TicketId) -> Result<Vec<Message>> {
-        let principal = self.principal(actor).await?;
-        self.visible_ticket(&principal, id).await?;
-        let staff = !matches!(principal, Principal::Customer(_));
-        self.store.messages(id, staff).await
+    pub async fn thread(&self, ticket: impl Into<TicketKey>) -> Result<Vec<Message>> {
+        let ticket = self.visible_ticket(ticket).await?;
+        self.desk
+            .store
+            .messages(ticket.id, self.principal.is_staff())
+            .await
     }
 
     /// A ticket's history, oldest first. Customers see only the public events.
-    pub async fn history(&self, actor: Actor, id: TicketId) -> Result<Vec<TicketEvent>> {
-        let principal = self.principal(actor).await?;
-        self.visible_ticket(&principal, id).await?;
-        let events = self.store.history(id).await?;
-        Ok(match principal {
+    pub async fn history(&self, ticket: impl Into<TicketKey>) -> Result<Vec<TicketEvent>> {
+        let ticket = self.visible_ticket(ticket).await?;
+        let events = self.desk.store.history(ticket.id).await?;
+        Ok(match self.principal {
             Principal::Customer(_) => events
                 .into_iter()
                 .filter(|e| e.change.is_public())
@@ -49,11 +36,10 @@ impl Helpdesk {
     }
 
     /// Time logged on a ticket. Customers see the billable entries (seed 002).
-    pub async fn time_entries(&self, actor: Actor, id: TicketId) -> Result<Vec<TimeEntry>> {
-        let principal = self.principal(actor).await?;
-        self.visible_ticket(&principal, id).await?;
-        let entries = self.store.time_entries(id).await?;
-        Ok(match principal {
+    pub async fn time_entries(&self, ticket: impl Into<TicketKey>) -> Result<Vec<TimeEntry>> {
+        let ticket = self.visible_ticket(ticket).await?;
+        let entries = self.desk.store.time_entries(ticket.id).await?;
+        Ok(match self.principal {
             Principal::Customer(_) => entries.into_iter().filter(|e| e.billable).collect(),
             _ => entries,
         })
@@ -63,13 +49,11 @@ impl Helpdesk {
     /// non-internal tickets; agents those of the departments they may read.
     pub async fn list_tickets(
         &self,
-        actor: Actor,
         filter: TicketFilter,
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
-        let principal = self.principal(actor).await?;
-        match scope(&principal, filter) {
-            Some(filter) => self.store.list_tickets(&filter, &page).await,
+        match scope(&self.principal, filter) {
+            Some(filter) => self.desk.store.list_tickets(&filter, &page).await,
             None => Ok(empty()),
         }
     }
@@ -79,22 +63,19 @@ impl Helpdesk {
     /// searched for agents only.
     pub async fn search_tickets(
         &self,
-        actor: Actor,
         query: &str,
         filter: TicketFilter,
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
         let query = SearchQuery::parse(query)?;
-        let principal = self.principal(actor).await?;
-        let staff = !matches!(principal, Principal::Customer(_));
-        match scope(&principal, filter) {
+        match scope(&self.principal, filter) {
             Some(filter) => {
                 let search = TicketSearch {
                     query,
                     filter,
-                    include_internal: staff,
+                    include_internal: self.principal.is_staff(),
                 };
-                self.store.search_tickets(&search, &page).await
+                self.desk.store.search_tickets(&search, &page).await
             }
             None => Ok(empty()),
         }

@@ -1,18 +1,18 @@
 //! Reports for supervisors: over a date range, per department, agent, customer or type.
 
-use super::Helpdesk;
-use super::access::Principal;
-use crate::domain::{Actor, Report, ReportQuery, Role};
+use super::Acting;
+use super::acting::Principal;
+use crate::domain::{Report, ReportQuery, Role};
 use crate::error::{Error, ForbiddenReason, Result};
 
 /// The longest range a report covers.
 pub const MAX_REPORT_DAYS: i64 = 3 * 366;
 
-impl Helpdesk {
+impl Acting {
     /// The report `query` asks for. Admins (and the system) see every department;
     /// supervisors only theirs (the query's departments are narrowed to them); other agents
     /// and customers may not read reports.
-    pub async fn report(&self, actor: Actor, mut query: ReportQuery) -> Result<Report> {
+    pub async fn report(&self, mut query: ReportQuery) -> Result<Report> {
         if query.to <= query.from {
             return Err(Error::validation("to", "must be after from"));
         }
@@ -22,7 +22,7 @@ impl Helpdesk {
                 "a report covers at most three years",
             ));
         }
-        match self.principal(actor).await? {
+        match &self.principal {
             Principal::System => {}
             Principal::Agent(a) if a.role == Role::Admin => {}
             Principal::Agent(a) if a.role == Role::Supervisor => {
@@ -34,6 +34,6 @@ impl Helpdesk {
             }
             _ => return Err(Error::forbidden(ForbiddenReason::SupervisorsOnly)),
         }
-        self.store.report(&query).await
+        self.desk.report_store()?.report(&query).await
     }
 }

@@ -3,31 +3,31 @@
 
 use std::fmt::Write as _;
 
-use super::Helpdesk;
-use super::access::Principal;
+use super::Acting;
+use super::acting::Principal;
 use super::attachments::Staged;
+use super::effects::Known;
 use crate::domain::{
     Actor, Change, Delivery, Email, EmailKind, EventId, Language, MailReference, OutboundEmail,
-    OutboxId, Permission, TicketEvent, TicketId,
+    OutboxId, Permission, TicketEvent, TicketKey,
 };
-use crate::error::{Error, ForbiddenReason, Result};
+use crate::error::{Ability, Error, ForbiddenReason, Result};
 use crate::render::{EmailContext, render_email};
 use crate::store::{TicketWrite, WriteBatch};
 
-impl Helpdesk {
+impl Acting {
     /// Queues an e-mail with the ticket's public thread to `to`, in `language`, and records
     /// it in the history. Needs [`MailSettings`](super::MailSettings) and an agent with
     /// [`Permission::Reply`] in the ticket's department.
     pub async fn email_ticket(
         &self,
-        actor: Actor,
-        id: TicketId,
+        ticket: impl Into<TicketKey>,
         to: Email,
         language: Language,
     ) -> Result<OutboundEmail> {
-        let principal = self.principal(actor).await?;
-        let ticket = self.visible_ticket(&principal, id).await?;
-        match &principal {
+        let ticket = self.visible_ticket(ticket).await?;
+        let id = ticket.id;
+        match &self.principal {
             Principal::Agent(a) if a.can(Permission::Reply, ticket.department) => {}
             Principal::Agent(_) => {
                 return Err(Error::forbidden(ForbiddenReason::MissingPermission {
@@ -37,17 +37,18 @@ impl Helpdesk {
             _ => return Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
         }
         let settings = self
+            .desk
             .mail
             .as_deref()
-            .ok_or_else(|| Error::validation("mail", "this desk has no e-mail settings"))?;
-        let now = self.now();
-        let agents = self.store.agents().await?;
+            .ok_or(Error::unsupported(Ability::Email))?;
+        let now = self.desk.now();
+        let agents = self.desk.store.agents().await?;
         let customer = match ticket.customer {
-            Some(c) => self.store.customer(c).await?,
+            Some(c) => self.desk.store.customer(c).await?,
             None => None,
         };
         let mut thread = String::new();
-        for m in self.store.messages(id, false).await? {
+        for m in self.desk.store.messages(id, false).await? {
             let author = match m.author {
                 Actor::Agent(a) => agents
                     .iter()
@@ -99,7 +100,7 @@ impl Helpdesk {
         let write = TicketWrite::update(ticket.version, next).with_event(TicketEvent {
             id: EventId::new(),
             ticket_id: id,
-            actor,
+            actor: self.actor(),
             at: now,
             change: Change::ThreadEmailed { to },
         });
@@ -110,7 +111,9 @@ impl Helpdesk {
             ticket_id: id,
             inbound: false,
         });
-        self.commit(batch, &Staged::default()).await?;
+        self.desk
+            .commit(batch, &Staged::default(), &Known::customer(customer))
+            .await?;
         Ok(email)
     }
 }

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use super::Helpdesk;
+use super::Acting;
 use crate::domain::{
-    Actor, CannedResponse, CannedResponseId, Category, Channel, CustomFields, CustomerId,
-    DepartmentId, FieldKey, Language, MessageBody, Name, Priority, Subject, TemplateId, Ticket,
-    TicketId, TicketTemplate, TicketType, check_placeholders, fill_placeholders,
+    CannedResponse, CannedResponseId, Category, Channel, CustomFields, CustomerId, DepartmentId,
+    FieldKey, Language, MessageBody, Name, Priority, Subject, TemplateId, Ticket, TicketKey,
+    TicketTemplate, TicketType, check_placeholders, fill_placeholders,
 };
 use crate::error::{Entity, Error, Result};
 use crate::machine::NewTicket;
@@ -48,15 +48,11 @@ pub struct FromTemplate {
     pub channel: Channel,
 }
 
-impl Helpdesk {
+impl Acting {
     /// Adds a ticket template (admins).
-    pub async fn create_template(
-        &self,
-        actor: Actor,
-        draft: TemplateDraft,
-    ) -> Result<TicketTemplate> {
-        self.require_admin(actor).await?;
-        self.store.require_department(draft.department).await?;
+    pub async fn create_template(&self, draft: TemplateDraft) -> Result<TicketTemplate> {
+        self.require_admin()?;
+        self.desk.store.require_department(draft.department).await?;
         let template = TicketTemplate {
             id: TemplateId::new(),
             name: draft.name,
@@ -67,16 +63,15 @@ impl Helpdesk {
             categories: draft.categories,
             required_fields: draft.required_fields,
             body: draft.body,
-            created_at: self.now(),
+            created_at: self.desk.now(),
         };
-        self.store.put_template(&template).await?;
+        self.desk.template_store()?.put_template(&template).await?;
         Ok(template)
     }
 
     /// Every template (anyone who may use the desk).
-    pub async fn templates(&self, actor: Actor) -> Result<Vec<TicketTemplate>> {
-        self.principal(actor).await?;
-        self.store.templates().await
+    pub async fn templates(&self) -> Result<Vec<TicketTemplate>> {
+        self.desk.template_store()?.templates().await
     }
 
     /// Opens a ticket from a template: its prefix, department, type, priority and categories,
@@ -84,13 +79,12 @@ impl Helpdesk {
     /// missing ones.
     pub async fn open_from_template(
         &self,
-        actor: Actor,
         template: TemplateId,
         input: FromTemplate,
     ) -> Result<Ticket> {
-        self.principal(actor).await?;
         let template = self
-            .store
+            .desk
+            .template_store()?
             .template(template)
             .await?
             .ok_or_else(|| Error::not_found(Entity::Template, template))?;
@@ -121,21 +115,20 @@ impl Helpdesk {
         new.categories = template.categories;
         new.custom_fields = input.custom_fields;
         new.channel = input.channel;
-        self.open_ticket(actor, new).await
+        self.open_ticket(new).await
     }
 
     /// Adds a canned response (agents and the system); its placeholders are checked.
     pub async fn create_canned_response(
         &self,
-        actor: Actor,
         department: Option<DepartmentId>,
         name: Name,
         language: Language,
         body: MessageBody,
     ) -> Result<CannedResponse> {
-        self.require_staff(actor).await?;
+        self.require_staff()?;
         if let Some(d) = department {
-            self.store.require_department(d).await?;
+            self.desk.store.require_department(d).await?;
         }
         check_placeholders(body.as_str())?;
         let response = CannedResponse {
@@ -144,21 +137,26 @@ impl Helpdesk {
             name,
             language,
             body,
-            created_at: self.now(),
+            created_at: self.desk.now(),
         };
-        self.store.put_canned_response(&response).await?;
+        self.desk
+            .template_store()?
+            .put_canned_response(&response)
+            .await?;
         Ok(response)
     }
 
     /// The canned responses for a department (its own and the general ones), in a language.
     pub async fn canned_responses(
         &self,
-        actor: Actor,
         department: Option<DepartmentId>,
         language: Option<Language>,
     ) -> Result<Vec<CannedResponse>> {
-        self.require_staff(actor).await?;
-        self.store.canned_responses(department, language).await
+        self.require_staff()?;
+        self.desk
+            .template_store()?
+            .canned_responses(department, language)
+            .await
     }
 
     /// A canned response filled in for a ticket: the customer's name, the ticket's short
@@ -166,25 +164,30 @@ impl Helpdesk {
     /// signature is not part of it: it is appended once when the reply is sent.
     pub async fn fill_canned_response(
         &self,
-        actor: Actor,
         response: CannedResponseId,
-        ticket: TicketId,
+        ticket: impl Into<TicketKey>,
         link_base: &str,
     ) -> Result<MessageBody> {
-        let principal = self.require_staff(actor).await?;
-        let ticket = self.visible_ticket(&principal, ticket).await?;
+        self.require_staff()?;
+        let ticket = self.visible_ticket(ticket).await?;
         let response = self
-            .store
+            .desk
+            .template_store()?
             .canned_responses(None, None)
             .await?
             .into_iter()
             .find(|c| c.id == response && c.department.is_none_or(|d| d == ticket.department))
             .ok_or_else(|| Error::not_found(Entity::CannedResponse, response))?;
         let customer = match ticket.customer {
-            Some(id) => self.store.customer(id).await?.map(|c| c.name.to_string()),
+            Some(id) => self
+                .desk
+                .store
+                .customer(id)
+                .await?
+                .map(|c| c.name.to_string()),
             None => None,
         };
-        let agent = principal
+        let agent = (self.principal)
             .agent()
             .map(|a| a.name.to_string())
             .unwrap_or_default();

@@ -1,9 +1,10 @@
 //! Opening tickets and running commands on them.
 
-use super::Helpdesk;
-use super::access::{Principal, check_visible};
+use super::Acting;
+use super::acting::{Principal, check_visible};
 use super::attachments::{Staged, Upload};
-use crate::domain::{Actor, Channel, Ticket, TicketId, Version};
+use super::effects::Known;
+use crate::domain::{Attachment, Channel, Ticket, TicketId, TicketKey, Version};
 use crate::error::{ConflictKind, Entity, Error, Result};
 use crate::machine::{
     Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide, decide_create,
@@ -49,127 +50,149 @@ pub struct ExecOptions {
 
 const RETRIES: usize = 3;
 
-impl Helpdesk {
+/// Refuses attachment metadata that did not come from this desk's own staging: callers send
+/// files as [`Upload`]s, never as stored [`Attachment`]s (which would name any blob by its
+/// hash, another customer's file included).
+fn refuse_stored(attachments: &[Attachment]) -> Result<()> {
+    if attachments.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::validation(
+            "attachments",
+            "send files as uploads; stored attachments cannot be given",
+        ))
+    }
+}
+
+impl Acting {
     /// Opens a ticket. Customers open their own; agents open tickets for customers (phone
     /// tickets) and internal tickets; the system opens any.
-    pub async fn open_ticket(&self, actor: Actor, new: NewTicket) -> Result<Ticket> {
-        self.open_ticket_with_uploads(actor, new, Vec::new()).await
+    pub async fn open_ticket(&self, new: NewTicket) -> Result<Ticket> {
+        self.open_ticket_with_uploads(new, Vec::new()).await
     }
 
     /// Opens a ticket whose first message carries `uploads`. They are checked against the
     /// [`AttachmentLimits`](super::AttachmentLimits) first: over a limit, the error is
-    /// [`Error::LimitExceeded`] and nothing is stored.
+    /// [`Error::LimitExceeded`] and nothing is stored. `new.attachments` must be empty.
     pub async fn open_ticket_with_uploads(
         &self,
-        actor: Actor,
         mut new: NewTicket,
         uploads: Vec<Upload>,
     ) -> Result<Ticket> {
+        refuse_stored(&new.attachments)?;
         let mut staged = Staged::default();
-        let added = self.stage(new.attachments.len(), uploads, &mut staged)?;
-        new.attachments.extend(added);
-        self.open_ticket_following(actor, new, None, &staged).await
+        new.attachments = self.desk.stage(0, uploads, &mut staged)?;
+        self.open_staged(new, None, &staged).await
     }
 
-    pub(crate) async fn open_ticket_following(
+    /// Opens a ticket whose attachments were staged by the desk itself.
+    pub(crate) async fn open_staged(
         &self,
-        actor: Actor,
         new: NewTicket,
         follow_up_of: Option<TicketId>,
         staged: &Staged,
     ) -> Result<Ticket> {
-        let principal = self.principal(actor).await?;
-        let customer = match (&principal, new.customer) {
+        let store = &self.desk.store;
+        let customer = match (&self.principal, new.customer) {
             (Principal::Customer(c), _) => Some(c.clone()),
-            (_, Some(id)) => Some(self.store.require_customer(id).await?),
+            (_, Some(id)) => Some(store.require_customer(id).await?),
             (_, None) => None,
         };
-        let department = self.store.require_department(new.department).await?;
+        let department = store.require_department(new.department).await?;
         let master = match new.master {
             Some(id) => {
-                let master = self.store.require_ticket(id).await?;
-                check_visible(&principal, &master)?;
+                let master = store.require_ticket(id).await?;
+                check_visible(&self.principal, &master)?;
                 Some(master)
             }
             None => None,
         };
-        let now = self.now();
+        let now = self.desk.now();
         let ctx = CreateContext {
-            actor,
-            agent: principal.agent(),
+            actor: self.actor(),
+            agent: self.principal.agent(),
             customer: customer.as_ref(),
             department: &department,
             master: master.as_ref(),
             follow_up_of,
-            priority_policy: self.priority.as_ref(),
-            levels: &self.levels,
+            priority_policy: self.desk.priority.as_ref(),
+            levels: &self.desk.levels,
             now,
         };
         authorize_create(&new, &ctx)?;
-        let sequence = self.store.next_ticket_sequence().await?;
-        let number = self.numbers.generate(sequence, now);
+        let sequence = store.next_ticket_sequence().await?;
+        let number = self.desk.numbers.generate(sequence, now);
         let write = decide_create(new, &ctx, number)?;
         let ticket = write.ticket.clone();
-        self.commit(WriteBatch::one(write), staged).await?;
+        let known = Known::customer(customer);
+        self.desk
+            .commit(WriteBatch::one(write), staged, &known)
+            .await?;
         Ok(ticket)
     }
 
     /// Runs `command` on a ticket, from the web channel, retrying on concurrent changes.
-    pub async fn execute(
-        &self,
-        actor: Actor,
-        ticket: TicketId,
-        command: Command,
-    ) -> Result<Outcome> {
-        self.execute_with(actor, ticket, command, ExecOptions::default())
+    /// Replies and notes carry no attachments here: see
+    /// [`execute_with_uploads`](Self::execute_with_uploads).
+    pub async fn execute(&self, ticket: impl Into<TicketKey>, command: Command) -> Result<Outcome> {
+        self.execute_with(ticket, command, ExecOptions::default())
             .await
     }
 
     /// Runs `command` on a ticket with `options`.
     pub async fn execute_with(
         &self,
-        actor: Actor,
-        ticket: TicketId,
+        ticket: impl Into<TicketKey>,
         command: Command,
         options: ExecOptions,
     ) -> Result<Outcome> {
-        self.execute_with_uploads(actor, ticket, command, Vec::new(), options)
+        self.execute_with_uploads(ticket, command, Vec::new(), options)
             .await
     }
 
     /// Runs a reply or a note whose message carries `uploads` (checked against the
     /// [`AttachmentLimits`](super::AttachmentLimits) before anything is written; over a
-    /// limit, [`Error::LimitExceeded`] and nothing is stored). Uploads on any other command
-    /// are a validation error.
+    /// limit, [`Error::LimitExceeded`] and nothing is stored). Uploads on any other command,
+    /// and attachments already in the command, are validation errors.
     pub async fn execute_with_uploads(
         &self,
-        actor: Actor,
-        ticket: TicketId,
+        ticket: impl Into<TicketKey>,
         mut command: Command,
         uploads: Vec<Upload>,
         options: ExecOptions,
     ) -> Result<Outcome> {
         let mut staged = Staged::default();
-        if !uploads.is_empty() {
-            match &mut command {
-                Command::Reply { attachments, .. } | Command::AddNote { attachments, .. } => {
-                    let added = self.stage(attachments.len(), uploads, &mut staged)?;
-                    attachments.extend(added);
-                }
-                _ => {
-                    return Err(Error::validation(
-                        "attachments",
-                        "only replies and notes carry attachments",
-                    ));
-                }
+        match &mut command {
+            Command::Reply { attachments, .. } | Command::AddNote { attachments, .. } => {
+                refuse_stored(attachments)?;
+                *attachments = self.desk.stage(0, uploads, &mut staged)?;
+            }
+            _ if uploads.is_empty() => {}
+            _ => {
+                return Err(Error::validation(
+                    "attachments",
+                    "only replies and notes carry attachments",
+                ));
             }
         }
-        let principal = self.principal(actor).await?;
+        self.execute_staged(ticket.into(), command, options, &staged)
+            .await
+    }
+
+    /// Runs a command whose attachments the desk staged itself, deciding it again on a
+    /// concurrent change (without an expected version) up to a few times.
+    pub(crate) async fn execute_staged(
+        &self,
+        ticket: TicketKey,
+        command: Command,
+        options: ExecOptions,
+        staged: &Staged,
+    ) -> Result<Outcome> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = self
-                .execute_once(&principal, actor, ticket, command.clone(), options, &staged)
+                .execute_once(&ticket, command.clone(), options, staged)
                 .await;
             match result {
                 Err(Error::Conflict {
@@ -181,31 +204,26 @@ impl Helpdesk {
         }
     }
 
-    pub(crate) async fn execute_once(
+    async fn execute_once(
         &self,
-        principal: &Principal,
-        actor: Actor,
-        id: TicketId,
+        key: &TicketKey,
         command: Command,
         options: ExecOptions,
         staged: &Staged,
     ) -> Result<Outcome> {
-        let ticket = self.visible_ticket(principal, id).await?;
+        let store = &self.desk.store;
+        let ticket = self.visible_ticket(key.clone()).await?;
         if let Some(expected) = options.expected
             && expected != ticket.version
         {
-            return Err(Error::Conflict {
-                entity: Entity::Ticket,
-                kind: ConflictKind::StaleVersion {
-                    expected,
-                    actual: ticket.version,
-                },
-            });
+            return Err(Error::stale(Entity::Ticket, expected, ticket.version));
         }
-        let department = self.store.require_department(ticket.department).await?;
-        let customer = match ticket.customer {
-            Some(c) => self.store.customer(c).await?,
-            None => None,
+        let department = store.require_department(ticket.department).await?;
+        // The acting customer is usually the ticket's: no need to read them again.
+        let customer = match (ticket.customer, self.principal.customer()) {
+            (Some(id), Some(me)) if me.id == id => Some(me.clone()),
+            (Some(id), _) => store.customer(id).await?,
+            (None, _) => None,
         };
         let related_id = match &command {
             Command::LinkToMaster { master } => *master,
@@ -213,40 +231,42 @@ impl Helpdesk {
             _ => None,
         };
         let related_ticket = match related_id {
-            Some(rid) => Some(self.visible_ticket(principal, rid).await?),
+            Some(rid) => Some(self.visible_ticket(rid).await?),
             None => None,
         };
         let target_department = match &command {
             Command::MoveToDepartment { department } => {
-                Some(self.store.require_department(*department).await?)
+                Some(store.require_department(*department).await?)
             }
             _ => None,
         };
         let new_assignee = match &command {
-            Command::Assign { agent: Some(a) } => Some(self.store.require_agent(*a).await?),
+            Command::Assign { agent: Some(a) } => Some(store.require_agent(*a).await?),
             _ => None,
         };
         let ctx = Context {
-            actor,
-            agent: principal.agent(),
+            actor: self.actor(),
+            agent: self.principal.agent(),
             department: &department,
             customer: customer.as_ref(),
             related_ticket: related_ticket.as_ref(),
             target_department: target_department.as_ref(),
             new_assignee: new_assignee.as_ref(),
-            priority_policy: self.priority.as_ref(),
-            levels: &self.levels,
+            priority_policy: self.desk.priority.as_ref(),
+            levels: &self.desk.levels,
             channel: options.channel,
-            now: self.now(),
+            now: self.desk.now(),
         };
         match decide(&ticket, command, &ctx)? {
             Plan::NoChange => Ok(Outcome::Unchanged(ticket)),
             Plan::Write(writes) => {
-                let changed = writes
-                    .first()
-                    .map(|w| w.ticket.clone())
-                    .expect("a plan writes at least the ticket");
-                self.commit(WriteBatch::of(writes), staged).await?;
+                let Some(changed) = writes.first().map(|w| w.ticket.clone()) else {
+                    return Ok(Outcome::Unchanged(ticket));
+                };
+                let known = Known::customer(customer);
+                self.desk
+                    .commit(WriteBatch::of(writes), staged, &known)
+                    .await?;
                 Ok(Outcome::Changed(changed))
             }
             Plan::OpenFollowUp { body, attachments } => {
@@ -257,9 +277,7 @@ impl Helpdesk {
                 new.service = ticket.service.clone();
                 new.channel = options.channel;
                 new.attachments = attachments;
-                let opened = self
-                    .open_ticket_following(actor, new, Some(ticket.id), staged)
-                    .await?;
+                let opened = self.open_staged(new, Some(ticket.id), staged).await?;
                 Ok(Outcome::FollowUpOpened {
                     closed: ticket.id,
                     ticket: opened,

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Helpdesk;
 use super::attachments::Staged;
-use crate::domain::{Actor, CustomerKind, Ticket, TicketId};
+use super::effects::Known;
+use super::{Acting, Helpdesk};
+use crate::domain::{Ticket, TicketId, TicketKey};
 use crate::error::{ConflictKind, Error, Result};
 use crate::machine::decide_due;
 use crate::store::WriteBatch;
@@ -60,14 +61,22 @@ impl Helpdesk {
                 break;
             }
             for ticket in fresh {
-                let kind = self.customer_kind(&ticket).await?;
+                let customer = match ticket.customer {
+                    Some(id) => self.store.customer(id).await?,
+                    None => None,
+                };
+                let kind = customer.as_ref().map(|c| c.kind);
                 let Some(write) = decide_due(&ticket, &self.levels, kind, now) else {
                     skipped.push(ticket.id);
                     continue;
                 };
                 let events = write.events.len();
                 match self
-                    .commit(WriteBatch::one(write), &Staged::default())
+                    .commit(
+                        WriteBatch::one(write),
+                        &Staged::default(),
+                        &Known::customer(customer),
+                    )
                     .await
                 {
                     Ok(()) => {
@@ -88,30 +97,20 @@ impl Helpdesk {
         report.chats_handed_over = self.hand_over_unanswered_chats(now).await?;
         Ok(report)
     }
+}
 
+impl Acting {
     /// Since when, and for how long, the customer has been waiting for an answer on a
     /// ticket; `None` when nobody is waiting.
-    pub async fn waiting_time(
-        &self,
-        actor: Actor,
-        ticket: TicketId,
-    ) -> Result<Option<WaitingTime>> {
-        let ticket = self.ticket(actor, ticket).await?;
-        let now = self.now();
+    pub async fn waiting_time(&self, ticket: impl Into<TicketKey>) -> Result<Option<WaitingTime>> {
+        let ticket = self.visible_ticket(ticket).await?;
+        let now = self.desk.now();
         Ok(ticket.waiting_since.map(|since| WaitingTime {
             since,
             wall: now - since,
-            business: self
-                .levels
+            business: (self.desk.levels)
                 .department_calendar(ticket.department)
                 .between(since, now),
         }))
-    }
-
-    pub(crate) async fn customer_kind(&self, ticket: &Ticket) -> Result<Option<CustomerKind>> {
-        Ok(match ticket.customer {
-            Some(id) => self.store.customer(id).await?.map(|c| c.kind),
-            None => None,
-        })
     }
 }

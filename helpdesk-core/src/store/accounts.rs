@@ -1,5 +1,5 @@
 //! Sign-in accounts: logins, sessions and API tokens (see [`crate::domain::Login`] and
-//! [`crate::domain::AuthToken`]). Every [`Store`](super::Store) is an [`AccountStore`].
+//! [`crate::domain::AuthToken`]).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use crate::domain::{Actor, AuthToken, Login, LoginName, TokenHash};
 use crate::error::Result;
 
-/// The account half of a store: who may sign in, and the sessions and API tokens they hold.
+/// An ability a store may offer ([`Store::as_account_store`](super::Store::as_account_store)):
+/// who may sign in, and the sessions and API tokens they hold.
 ///
 /// The contract (checked by `testkit::conformance_accounts`):
 /// - An actor has at most one login, and a name belongs to one login: a name another actor's

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, ValidationError};
@@ -56,19 +57,32 @@ impl std::fmt::Display for BlobKey {
     }
 }
 
-/// A content-addressed store of bytes.
+/// A content-addressed store of bytes, each with the instant it was last written.
 ///
 /// The contract (checked by `testkit::blobs::blob_store_conformance`): `put` is idempotent
 /// and durable when it returns, and a reader never sees a partly written blob; `put` of bytes
-/// whose sha256 is not the key is refused with a validation error and stores nothing.
+/// whose sha256 is not the key is refused with a validation error and stores nothing. Every
+/// `put` sets the blob's write instant to `at`, also when the blob was already there, so that
+/// a blob an upload is about to reference is never older than the sweep's grace period.
+/// Blobs are never deleted because a commit failed (another message may hold the same bytes):
+/// [`Helpdesk::sweep_blobs`](crate::Helpdesk::sweep_blobs) removes the unreferenced ones.
 #[async_trait]
 pub trait BlobStore: Send + Sync + std::fmt::Debug + 'static {
-    /// Stores `bytes` under `key` (their sha256). Storing the same blob again is a no-op.
-    async fn put_blob(&self, key: &BlobKey, bytes: &[u8]) -> Result<()>;
+    /// Stores `bytes` under `key` (their sha256), written at `at`. Storing the same blob
+    /// again only moves its write instant.
+    async fn put_blob(&self, key: &BlobKey, bytes: &[u8], at: DateTime<Utc>) -> Result<()>;
     /// The bytes under `key`.
     async fn blob(&self, key: &BlobKey) -> Result<Option<Vec<u8>>>;
-    /// Removes a blob; whether it was there.
-    async fn delete_blob(&self, key: &BlobKey) -> Result<bool>;
+    /// Up to `limit` blobs last written before `before`, oldest first.
+    async fn blobs_written_before(&self, before: DateTime<Utc>, limit: u32)
+    -> Result<Vec<BlobKey>>;
+    /// Removes the blob under `key` if it was last written before `before`, atomically with
+    /// that check (a blob written again since stays); whether it was removed.
+    async fn delete_blob_written_before(
+        &self,
+        key: &BlobKey,
+        before: DateTime<Utc>,
+    ) -> Result<bool>;
 }
 
 /// Checks that `bytes` hash to `key`, as every [`BlobStore::put_blob`] must.
@@ -86,7 +100,7 @@ pub fn check_blob(key: &BlobKey, bytes: &[u8]) -> Result<()> {
 /// Blobs in memory, for tests and the reference store.
 #[derive(Debug, Default)]
 pub struct MemoryBlobStore {
-    blobs: Mutex<HashMap<BlobKey, Vec<u8>>>,
+    blobs: Mutex<HashMap<BlobKey, (Vec<u8>, DateTime<Utc>)>>,
 }
 
 impl MemoryBlobStore {
@@ -95,26 +109,54 @@ impl MemoryBlobStore {
         Self::default()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<BlobKey, Vec<u8>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<BlobKey, (Vec<u8>, DateTime<Utc>)>> {
         self.blobs.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 #[async_trait]
 impl BlobStore for MemoryBlobStore {
-    async fn put_blob(&self, key: &BlobKey, bytes: &[u8]) -> Result<()> {
+    async fn put_blob(&self, key: &BlobKey, bytes: &[u8], at: DateTime<Utc>) -> Result<()> {
         check_blob(key, bytes)?;
         self.lock()
             .entry(key.clone())
-            .or_insert_with(|| bytes.to_vec());
+            .and_modify(|(_, written)| *written = at)
+            .or_insert_with(|| (bytes.to_vec(), at));
         Ok(())
     }
 
     async fn blob(&self, key: &BlobKey) -> Result<Option<Vec<u8>>> {
-        Ok(self.lock().get(key).cloned())
+        Ok(self.lock().get(key).map(|(bytes, _)| bytes.clone()))
     }
 
-    async fn delete_blob(&self, key: &BlobKey) -> Result<bool> {
-        Ok(self.lock().remove(key).is_some())
+    async fn blobs_written_before(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<BlobKey>> {
+        let mut old: Vec<(DateTime<Utc>, BlobKey)> = self
+            .lock()
+            .iter()
+            .filter(|(_, (_, at))| *at < before)
+            .map(|(key, (_, at))| (*at, key.clone()))
+            .collect();
+        old.sort();
+        Ok(old
+            .into_iter()
+            .take(limit as usize)
+            .map(|(_, k)| k)
+            .collect())
+    }
+
+    async fn delete_blob_written_before(
+        &self,
+        key: &BlobKey,
+        before: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut blobs = self.lock();
+        match blobs.get(key) {
+            Some((_, at)) if *at < before => Ok(blobs.remove(key).is_some()),
+            _ => Ok(false),
+        }
     }
 }

@@ -11,7 +11,8 @@ use crate::domain::{
 };
 use crate::error::Result;
 
-/// The report half of a store; every [`Store`](super::Store) is one.
+/// An ability a store may offer ([`Store::as_report_store`](super::Store::as_report_store)):
+/// reports computed where the data is.
 #[async_trait]
 pub trait ReportStore: Send + Sync {
     /// The report `query` asks for, equal to [`reference_report`] over every ticket and time

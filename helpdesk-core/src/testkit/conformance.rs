@@ -7,9 +7,9 @@ use std::sync::Arc;
 use super::{Fixture, body};
 use crate::domain::{
     Actor, Category, Change, CustomFields, FieldValue, Message, Minutes, Priority, Resolution,
-    ShortNote, Status, Ticket, TicketType, Version, Visibility,
+    ShortNote, Status, Ticket, TicketKey, TicketType, Version, Visibility,
 };
-use crate::error::{ConflictKind, Error, ForbiddenReason};
+use crate::error::{ConflictKind, Error, ForbiddenReason, ValidationError};
 use crate::machine::Command;
 use crate::service::{ExecOptions, Outcome};
 use crate::store::{
@@ -80,7 +80,10 @@ pub async fn directory_round_trips(store: Arc<dyn Store>) {
     // Updates replace the record.
     let ana = f
         .desk
-        .set_customer_access(Actor::Agent(f.admin.id), f.ana.id, false)
+        .acting_as(Actor::Agent(f.admin.id))
+        .await
+        .unwrap()
+        .set_customer_access(f.ana.id, false)
         .await
         .unwrap();
     assert_eq!(store.customer(f.ana.id).await.unwrap(), Some(ana));
@@ -121,7 +124,12 @@ pub async fn ticket_numbers_are_unique_under_concurrent_creation(store: Arc<dyn 
             let f = f.clone();
             tokio::spawn(async move {
                 let new = f.new_ticket(&f.support, &format!("Concurrent {i}"));
-                f.desk.open_ticket(Actor::Customer(f.ana.id), new).await
+                f.desk
+                    .acting_as(Actor::Customer(f.ana.id))
+                    .await
+                    .unwrap()
+                    .open_ticket(new)
+                    .await
             })
         })
         .collect();
@@ -152,7 +160,7 @@ pub async fn tickets_are_found_by_full_short_and_persian_numbers(store: Arc<dyn 
         .chars()
         .map(|c| char::from_u32(0x06F0 + c.to_digit(10).unwrap()).unwrap())
         .collect();
-    let reza = Actor::Customer(f.reza.id);
+    let reza = f.desk.acting_as(Actor::Customer(f.reza.id)).await.unwrap();
     for typed in [
         t.number.full().to_owned(),
         t.number.short().to_owned(),
@@ -160,23 +168,29 @@ pub async fn tickets_are_found_by_full_short_and_persian_numbers(store: Arc<dyn 
         persian,
     ] {
         assert_eq!(
-            f.desk.ticket_by_number(reza, &typed).await.unwrap().id,
+            reza.ticket(TicketKey::parse(&typed).unwrap())
+                .await
+                .unwrap()
+                .id,
             t.id,
             "{typed}"
         );
     }
     assert!(matches!(
-        f.desk.ticket_by_number(reza, "99999999").await,
+        reza.ticket(TicketKey::parse("99999999").unwrap()).await,
         Err(Error::NotFound { .. })
     ));
     assert!(matches!(
-        f.desk.ticket_by_number(reza, "12ab").await,
-        Err(Error::Validation(_))
+        TicketKey::parse("12ab"),
+        Err(ValidationError { .. })
     ));
     // Another customer may not learn that the number exists.
     assert!(matches!(
         f.desk
-            .ticket_by_number(Actor::Customer(f.ana.id), t.number.short())
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .ticket(TicketKey::parse(t.number.short()).unwrap())
             .await,
         Err(Error::NotFound { .. })
     ));
@@ -198,21 +212,51 @@ pub async fn a_customer_opens_a_ticket_and_reads_it_back(store: Arc<dyn Store>) 
         .with("floor", FieldValue::Integer(4))
         .unwrap();
     let ana = Actor::Customer(f.ana.id);
-    let t = f.desk.open_ticket(ana, new).await.unwrap();
+    let t = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(new)
+        .await
+        .unwrap();
     assert_eq!(t.status, Status::New);
     assert_eq!(t.version, Version::FIRST);
     assert_eq!(t.customer, Some(f.ana.id));
     assert_eq!(t.opened_by, ana);
-    assert_eq!(f.desk.ticket(ana, t.id).await.unwrap(), t);
+    assert_eq!(
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .ticket(t.id)
+            .await
+            .unwrap(),
+        t
+    );
     assert_eq!(store.ticket(t.id).await.unwrap().unwrap(), t);
-    let thread = f.desk.thread(ana, t.id).await.unwrap();
+    let thread = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     assert_eq!(thread.len(), 1);
     assert_eq!(thread[0].author, ana);
     assert_eq!(
         thread[0].body.as_str(),
         "Nu funcționează asistența: details"
     );
-    let history = f.desk.history(ana, t.id).await.unwrap();
+    let history = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .history(t.id)
+        .await
+        .unwrap();
     let kinds: Vec<_> = history.iter().map(|e| e.change.kind()).collect();
     assert_eq!(kinds, ["created", "replied"]);
 }
@@ -225,7 +269,10 @@ pub async fn the_first_agent_reply_opens_the_ticket_and_carries_the_signature(
     let ivan = Actor::Agent(f.ivan.id);
     let after = changed(
         f.desk
-            .execute(ivan, t.id, reply("Restart the router"))
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(t.id, reply("Restart the router"))
             .await
             .unwrap(),
     );
@@ -234,7 +281,10 @@ pub async fn the_first_agent_reply_opens_the_ticket_and_carries_the_signature(
     assert_eq!(after.version, t.version.next());
     let thread = f
         .desk
-        .thread(Actor::Customer(f.ana.id), t.id)
+        .acting_as(Actor::Customer(f.ana.id))
+        .await
+        .unwrap()
+        .thread(t.id)
         .await
         .unwrap();
     assert_eq!(
@@ -244,12 +294,22 @@ pub async fn the_first_agent_reply_opens_the_ticket_and_carries_the_signature(
     f.tick(60);
     let again = changed(
         f.desk
-            .execute(ivan, t.id, reply("Any news?"))
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(t.id, reply("Any news?"))
             .await
             .unwrap(),
     );
     assert_eq!(again.first_response_at, after.first_response_at);
-    let history = f.desk.history(ivan, t.id).await.unwrap();
+    let history = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .history(t.id)
+        .await
+        .unwrap();
     let firsts: Vec<bool> = history
         .iter()
         .filter_map(|e| match e.change {
@@ -265,12 +325,17 @@ pub async fn internal_notes_are_never_shown_to_customers(store: Arc<dyn Store>) 
     let t = f.open(&f.ana, "Slow internet").await;
     let ivan = Actor::Agent(f.ivan.id);
     f.desk
-        .execute(ivan, t.id, note("customer is on the old tariff"))
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(t.id, note("customer is on the old tariff"))
         .await
         .unwrap();
     f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::PutOnHold {
                 reason: Some(body("waiting for the field team")),
@@ -280,11 +345,21 @@ pub async fn internal_notes_are_never_shown_to_customers(store: Arc<dyn Store>) 
         .await
         .unwrap();
     f.desk
-        .execute(ivan, t.id, reply("We are on it"))
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(t.id, reply("We are on it"))
         .await
         .unwrap();
     let ana = Actor::Customer(f.ana.id);
-    let customer_view = f.desk.thread(ana, t.id).await.unwrap();
+    let customer_view = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     assert!(
         customer_view
             .iter()
@@ -296,9 +371,23 @@ pub async fn internal_notes_are_never_shown_to_customers(store: Arc<dyn Store>) 
             .iter()
             .all(|m| !m.body.as_str().contains("tariff"))
     );
-    let agent_view = f.desk.thread(ivan, t.id).await.unwrap();
+    let agent_view = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     assert_eq!(agent_view.len(), 4);
-    let history = f.desk.history(ana, t.id).await.unwrap();
+    let history = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .history(t.id)
+        .await
+        .unwrap();
     assert!(history.iter().all(|e| e.change.is_public()));
     assert!(
         !history
@@ -314,8 +403,10 @@ pub async fn a_customer_reply_reopens_pending_and_resolved_tickets(store: Arc<dy
     let (ivan, ana) = (Actor::Agent(f.ivan.id), Actor::Customer(f.ana.id));
     let pending = changed(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .execute(
-                ivan,
                 t.id,
                 Command::AskCustomer {
                     body: body("Which colour?"),
@@ -326,12 +417,22 @@ pub async fn a_customer_reply_reopens_pending_and_resolved_tickets(store: Arc<dy
             .unwrap(),
     );
     assert_eq!(pending.status, Status::PendingCustomer);
-    let open = changed(f.desk.execute(ana, t.id, reply("Red")).await.unwrap());
+    let open = changed(
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, reply("Red"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(open.status, Status::Open);
     let resolved = changed(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .execute(
-                ivan,
                 t.id,
                 Command::Resolve {
                     body: Some(body("Replace it")),
@@ -344,7 +445,10 @@ pub async fn a_customer_reply_reopens_pending_and_resolved_tickets(store: Arc<dy
     assert!(resolved.resolved_at.is_some());
     let reopened = changed(
         f.desk
-            .execute(ana, t.id, reply("Did not help"))
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, reply("Did not help"))
             .await
             .unwrap(),
     );
@@ -356,14 +460,26 @@ pub async fn resolve_then_confirm_closes_as_solved(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let t = f.open(&f.ana, "Invoice question").await;
     let (ivan, ana) = (Actor::Agent(f.ivan.id), Actor::Customer(f.ana.id));
-    f.desk.execute(ivan, t.id, reply("Looking")).await.unwrap();
     f.desk
-        .execute(ivan, t.id, Command::Resolve { body: None })
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(t.id, reply("Looking"))
+        .await
+        .unwrap();
+    f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(t.id, Command::Resolve { body: None })
         .await
         .unwrap();
     let closed = changed(
         f.desk
-            .execute(ana, t.id, Command::ConfirmResolution)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, Command::ConfirmResolution)
             .await
             .unwrap(),
     );
@@ -371,7 +487,10 @@ pub async fn resolve_then_confirm_closes_as_solved(store: Arc<dyn Store>) {
     assert!(closed.closed_at.is_some() && closed.resolved_at.is_some());
     let statuses: Vec<_> = f
         .desk
-        .history(ana, t.id)
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .history(t.id)
         .await
         .unwrap()
         .into_iter()
@@ -392,8 +511,10 @@ pub async fn resolve_then_confirm_closes_as_solved(store: Arc<dyn Store>) {
     let t2 = f.open(&f.ana, "Second").await;
     let c = changed(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .execute(
-                ivan,
                 t2.id,
                 Command::Close {
                     resolution: Resolution::Unsolved,
@@ -403,7 +524,15 @@ pub async fn resolve_then_confirm_closes_as_solved(store: Arc<dyn Store>) {
             .unwrap(),
     );
     assert_eq!(c.status, Status::Closed(Resolution::Unsolved));
-    let r = changed(f.desk.execute(ivan, t2.id, Command::Reopen).await.unwrap());
+    let r = changed(
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(t2.id, Command::Reopen)
+            .await
+            .unwrap(),
+    );
     assert_eq!((r.status, r.closed_at), (Status::Open, None));
 }
 
@@ -417,23 +546,38 @@ pub async fn follow_up_policies_reopen_reject_or_open_a_new_ticket(store: Arc<dy
     for dept in [&f.support, &f.billing, &f.sales] {
         let t = f
             .desk
-            .open_ticket(ana, f.new_ticket(dept, &format!("About {}", dept.name)))
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .open_ticket(f.new_ticket(dept, &format!("About {}", dept.name)))
             .await
             .unwrap();
-        f.desk.execute(admin, t.id, close.clone()).await.unwrap();
+        f.desk
+            .acting_as(admin)
+            .await
+            .unwrap()
+            .execute(t.id, close.clone())
+            .await
+            .unwrap();
         opened.push(t);
     }
     // Support reopens.
     let o = f
         .desk
-        .execute(ana, opened[0].id, reply("Again"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(opened[0].id, reply("Again"))
         .await
         .unwrap();
     assert_eq!(o.ticket().status, Status::Open);
     // Billing opens a new ticket linked to the closed one.
     let o = f
         .desk
-        .execute(ana, opened[1].id, reply("Again"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(opened[1].id, reply("Again"))
         .await
         .unwrap();
     let Outcome::FollowUpOpened { closed, ticket } = o else {
@@ -444,7 +588,13 @@ pub async fn follow_up_policies_reopen_reject_or_open_a_new_ticket(store: Arc<dy
     assert_eq!(ticket.department, f.billing.id);
     assert_eq!(ticket.status, Status::New);
     assert_eq!(
-        f.desk.thread(ana, ticket.id).await.unwrap()[0]
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .thread(ticket.id)
+            .await
+            .unwrap()[0]
             .body
             .as_str(),
         "Again"
@@ -455,7 +605,10 @@ pub async fn follow_up_policies_reopen_reject_or_open_a_new_ticket(store: Arc<dy
     let before = snapshot(store.as_ref(), &opened[2]).await;
     let err = f
         .desk
-        .execute(ana, opened[2].id, reply("Again"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(opened[2].id, reply("Again"))
         .await
         .unwrap_err();
     assert!(matches!(
@@ -474,7 +627,10 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
     let before = snapshot(store.as_ref(), &t).await;
     let err = f
         .desk
-        .execute(ana, t.id, note("let me in"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(t.id, note("let me in"))
         .await
         .unwrap_err();
     assert!(
@@ -488,8 +644,10 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
     );
     let err = f
         .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
         .execute(
-            ana,
             t.id,
             Command::Close {
                 resolution: Resolution::Solved,
@@ -500,7 +658,10 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
     assert!(matches!(err, Error::Forbidden { .. }));
     let err = f
         .desk
-        .execute(ana, t.id, Command::ConfirmResolution)
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(t.id, Command::ConfirmResolution)
         .await
         .unwrap_err();
     assert!(
@@ -515,21 +676,29 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
     );
     let err = f
         .desk
-        .execute(ivan, t.id, Command::Reopen)
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(t.id, Command::Reopen)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidTransition { .. }));
     let err = f
         .desk
-        .execute(Actor::Agent(f.maria.id), t.id, reply("not my department"))
+        .acting_as(Actor::Agent(f.maria.id))
+        .await
+        .unwrap()
+        .execute(t.id, reply("not my department"))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Forbidden { .. }));
     assert_eq!(snapshot(store.as_ref(), &t).await, before);
 
     f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::Close {
                 resolution: Resolution::Solved,
@@ -553,13 +722,22 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
             until: None,
         },
     ] {
-        let err = f.desk.execute(ivan, t.id, command).await.unwrap_err();
+        let err = f
+            .desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(t.id, command)
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::InvalidTransition { .. }), "{err:?}");
     }
     let err = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::Close {
                 resolution: Resolution::Merged,
@@ -571,7 +749,12 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
     assert_eq!(snapshot(store.as_ref(), &closed).await, before);
     let missing = crate::domain::TicketId::new();
     assert!(matches!(
-        f.desk.execute(ivan, missing, reply("?")).await,
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(missing, reply("?"))
+            .await,
         Err(Error::NotFound { .. })
     ));
 }
@@ -580,7 +763,13 @@ pub async fn a_stale_version_conflicts_and_writes_nothing(store: Arc<dyn Store>)
     let f = Fixture::new(store.clone()).await;
     let ivan = Actor::Agent(f.ivan.id);
     let t = f.open(&f.ana, "Versioned").await;
-    f.desk.execute(ivan, t.id, note("first")).await.unwrap();
+    f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(t.id, note("first"))
+        .await
+        .unwrap();
     let before = snapshot(store.as_ref(), &t).await;
     let options = ExecOptions {
         expected: Some(t.version),
@@ -588,7 +777,10 @@ pub async fn a_stale_version_conflicts_and_writes_nothing(store: Arc<dyn Store>)
     };
     let err = f
         .desk
-        .execute_with(ivan, t.id, note("from a stale screen"), options)
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute_with(t.id, note("from a stale screen"), options)
         .await
         .unwrap_err();
     assert!(matches!(
@@ -633,7 +825,10 @@ pub async fn concurrent_updates_from_one_version_let_exactly_one_win(store: Arc<
                 ..Default::default()
             };
             f.desk
-                .execute_with(Actor::Agent(agent), t.id, cmd, options)
+                .acting_as(Actor::Agent(agent))
+                .await
+                .unwrap()
+                .execute_with(t.id, cmd, options)
                 .await
         })
     })
@@ -660,7 +855,10 @@ pub async fn concurrent_commands_without_a_version_all_apply(store: Arc<dyn Stor
             let f = f.clone();
             tokio::spawn(async move {
                 f.desk
-                    .execute(Actor::Agent(f.ivan.id), t.id, note(&format!("note {i}")))
+                    .acting_as(Actor::Agent(f.ivan.id))
+                    .await
+                    .unwrap()
+                    .execute(t.id, note(&format!("note {i}")))
                     .await
             })
         })
@@ -716,9 +914,22 @@ pub async fn edits_are_recorded_in_the_history(store: Arc<dyn Store>) {
     ];
     for command in commands {
         f.tick(1);
-        f.desk.execute(boss, t.id, command).await.unwrap();
+        f.desk
+            .acting_as(boss)
+            .await
+            .unwrap()
+            .execute(t.id, command)
+            .await
+            .unwrap();
     }
-    let after = f.desk.ticket(Actor::Agent(f.admin.id), t.id).await.unwrap();
+    let after = f
+        .desk
+        .acting_as(Actor::Agent(f.admin.id))
+        .await
+        .unwrap()
+        .ticket(t.id)
+        .await
+        .unwrap();
     assert_eq!(after.department, f.sales.id);
     assert_eq!(after.assignee, None);
     assert_eq!(after.priority, Priority::Low);
@@ -750,8 +961,10 @@ pub async fn edits_are_recorded_in_the_history(store: Arc<dyn Store>) {
     // Asking for what already is changes nothing.
     let same = f
         .desk
+        .acting_as(Actor::Agent(f.admin.id))
+        .await
+        .unwrap()
         .execute(
-            Actor::Agent(f.admin.id),
             t.id,
             Command::ChangePriority {
                 priority: Priority::Low,
@@ -772,7 +985,10 @@ pub async fn priority_rules_follow_the_customer_kind(store: Arc<dyn Store>) {
     loud.priority = Some(Priority::Urgent);
     let t = f
         .desk
-        .open_ticket(Actor::Customer(f.ana.id), loud.clone())
+        .acting_as(Actor::Customer(f.ana.id))
+        .await
+        .unwrap()
+        .open_ticket(loud.clone())
         .await
         .unwrap();
     assert_eq!(
@@ -784,7 +1000,10 @@ pub async fn priority_rules_follow_the_customer_kind(store: Arc<dyn Store>) {
     quiet.priority = Some(Priority::Low);
     let org = f
         .desk
-        .open_ticket(Actor::Customer(f.acme.id), quiet)
+        .acting_as(Actor::Customer(f.acme.id))
+        .await
+        .unwrap()
+        .open_ticket(quiet)
         .await
         .unwrap();
     assert_eq!(
@@ -795,8 +1014,10 @@ pub async fn priority_rules_follow_the_customer_kind(store: Arc<dyn Store>) {
     let ivan = Actor::Agent(f.ivan.id);
     let err = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::ChangePriority {
                 priority: Priority::High,
@@ -814,8 +1035,10 @@ pub async fn priority_rules_follow_the_customer_kind(store: Arc<dyn Store>) {
     ));
     let raised = changed(
         f.desk
+            .acting_as(Actor::Agent(f.boss.id))
+            .await
+            .unwrap()
             .execute(
-                Actor::Agent(f.boss.id),
                 t.id,
                 Command::ChangePriority {
                     priority: Priority::Urgent,
@@ -830,7 +1053,14 @@ pub async fn priority_rules_follow_the_customer_kind(store: Arc<dyn Store>) {
     phone.customer = Some(f.reza.id);
     phone.priority = Some(Priority::Urgent);
     phone.channel = crate::domain::Channel::Phone;
-    let p = f.desk.open_ticket(ivan, phone).await.unwrap();
+    let p = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .open_ticket(phone)
+        .await
+        .unwrap();
     assert_eq!(
         (p.priority, p.channel),
         (Priority::Normal, crate::domain::Channel::Phone)
@@ -841,27 +1071,16 @@ pub async fn a_disabled_customer_can_neither_open_nor_reply(store: Arc<dyn Store
     let f = Fixture::new(store.clone()).await;
     let t = f.open(&f.ana, "Before").await;
     f.desk
-        .set_customer_access(Actor::Agent(f.admin.id), f.ana.id, false)
+        .acting_as(Actor::Agent(f.admin.id))
+        .await
+        .unwrap()
+        .set_customer_access(f.ana.id, false)
         .await
         .unwrap();
     let ana = Actor::Customer(f.ana.id);
     let before = snapshot(store.as_ref(), &t).await;
-    let err = f
-        .desk
-        .execute(ana, t.id, reply("hello?"))
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        Error::Forbidden {
-            reason: ForbiddenReason::AccessDisabled
-        }
-    ));
-    let err = f
-        .desk
-        .open_ticket(ana, f.new_ticket(&f.support, "After"))
-        .await
-        .unwrap_err();
+    // No way in: the desk will not act as her, so she can neither reply nor open.
+    let err = f.desk.acting_as(ana).await.unwrap_err();
     assert!(matches!(
         err,
         Error::Forbidden {
@@ -869,9 +1088,29 @@ pub async fn a_disabled_customer_can_neither_open_nor_reply(store: Arc<dyn Store
         }
     ));
     assert_eq!(snapshot(store.as_ref(), &t).await, before);
+    // An agent may still open a ticket for her (a phone call), but the desk refuses that too.
+    let mut for_ana = f.new_ticket(&f.support, "After");
+    for_ana.customer = Some(f.ana.id);
     let err = f
         .desk
-        .set_customer_access(Actor::Agent(f.ivan.id), f.ana.id, true)
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .open_ticket(for_ana)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::AccessDisabled
+        }
+    ));
+    let err = f
+        .desk
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .set_customer_access(f.ana.id, true)
         .await
         .unwrap_err();
     assert!(matches!(
@@ -881,10 +1120,17 @@ pub async fn a_disabled_customer_can_neither_open_nor_reply(store: Arc<dyn Store
         }
     ));
     f.desk
-        .set_customer_access(Actor::System, f.ana.id, true)
+        .as_system()
+        .set_customer_access(f.ana.id, true)
         .await
         .unwrap();
-    f.desk.execute(ana, t.id, reply("back")).await.unwrap();
+    f.desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(t.id, reply("back"))
+        .await
+        .unwrap();
 }
 
 pub async fn customers_see_only_their_own_tickets(store: Arc<dyn Store>) {
@@ -893,11 +1139,32 @@ pub async fn customers_see_only_their_own_tickets(store: Arc<dyn Store>) {
     let theirs = f.open(&f.reza, "Theirs").await;
     let ana = Actor::Customer(f.ana.id);
     for result in [
-        f.desk.ticket(ana, theirs.id).await.map(|_| ()),
-        f.desk.thread(ana, theirs.id).await.map(|_| ()),
-        f.desk.history(ana, theirs.id).await.map(|_| ()),
         f.desk
-            .execute(ana, theirs.id, reply("hi"))
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .ticket(theirs.id)
+            .await
+            .map(|_| ()),
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .thread(theirs.id)
+            .await
+            .map(|_| ()),
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .history(theirs.id)
+            .await
+            .map(|_| ()),
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(theirs.id, reply("hi"))
             .await
             .map(|_| ()),
     ] {
@@ -905,7 +1172,10 @@ pub async fn customers_see_only_their_own_tickets(store: Arc<dyn Store>) {
     }
     let page = f
         .desk
-        .list_tickets(ana, TicketFilter::default(), PageRequest::default())
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .list_tickets(TicketFilter::default(), PageRequest::default())
         .await
         .unwrap();
     assert_eq!(
@@ -918,7 +1188,10 @@ pub async fn customers_see_only_their_own_tickets(store: Arc<dyn Store>) {
     };
     let page = f
         .desk
-        .list_tickets(ana, spy, PageRequest::default())
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .list_tickets(spy, PageRequest::default())
         .await
         .unwrap();
     assert!(page.items.is_empty());
@@ -930,36 +1203,60 @@ pub async fn internal_tickets_are_for_agents_only(store: Arc<dyn Store>) {
     let mut new = f.new_ticket(&f.support, "Check Ana's line before she calls");
     new.internal = true;
     new.customer = Some(f.ana.id);
-    let t = f.desk.open_ticket(ivan, new).await.unwrap();
+    let t = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .open_ticket(new)
+        .await
+        .unwrap();
     assert!(t.internal);
     assert_eq!(t.channel, crate::domain::Channel::Internal);
     let ana = Actor::Customer(f.ana.id);
     assert!(matches!(
-        f.desk.ticket(ana, t.id).await,
+        f.desk.acting_as(ana).await.unwrap().ticket(t.id).await,
         Err(Error::NotFound { .. })
     ));
     let listed = f
         .desk
-        .list_tickets(ana, TicketFilter::default(), PageRequest::default())
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .list_tickets(TicketFilter::default(), PageRequest::default())
         .await
         .unwrap();
     assert!(listed.items.is_empty());
     assert_eq!(
-        f.desk.thread(ivan, t.id).await.unwrap()[0].visibility,
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .thread(t.id)
+            .await
+            .unwrap()[0]
+            .visibility,
         Visibility::Internal
     );
     let mut sneaky = f.new_ticket(&f.support, "I want to be internal");
     sneaky.internal = true;
     assert!(matches!(
-        f.desk.open_ticket(ana, sneaky).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .open_ticket(sneaky)
+            .await,
         Err(Error::Forbidden {
             reason: ForbiddenReason::AgentsOnly
         })
     ));
     let err = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::AskCustomer {
                 body: body("?"),
@@ -976,25 +1273,38 @@ pub async fn agents_act_only_in_their_departments(store: Arc<dyn Store>) {
     let ana = Actor::Customer(f.ana.id);
     let b = f
         .desk
-        .open_ticket(ana, f.new_ticket(&f.billing, "Double charge"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.billing, "Double charge"))
         .await
         .unwrap();
     let s = f.open(&f.ana, "Support thing").await;
     let (ivan, maria) = (Actor::Agent(f.ivan.id), Actor::Agent(f.maria.id));
     assert!(matches!(
-        f.desk.ticket(ivan, b.id).await,
+        f.desk.acting_as(ivan).await.unwrap().ticket(b.id).await,
         Err(Error::Forbidden { .. })
     ));
     assert!(matches!(
-        f.desk.ticket(maria, s.id).await,
+        f.desk.acting_as(maria).await.unwrap().ticket(s.id).await,
         Err(Error::Forbidden { .. })
     ));
     // Maria may read and note in billing, but not reply.
     f.desk
-        .execute(maria, b.id, note("checked the ledger"))
+        .acting_as(maria)
+        .await
+        .unwrap()
+        .execute(b.id, note("checked the ledger"))
         .await
         .unwrap();
-    let err = f.desk.execute(maria, b.id, reply("hi")).await.unwrap_err();
+    let err = f
+        .desk
+        .acting_as(maria)
+        .await
+        .unwrap()
+        .execute(b.id, reply("hi"))
+        .await
+        .unwrap_err();
     assert!(matches!(
         err,
         Error::Forbidden {
@@ -1005,7 +1315,10 @@ pub async fn agents_act_only_in_their_departments(store: Arc<dyn Store>) {
     ));
     let listed = f
         .desk
-        .list_tickets(maria, TicketFilter::default(), PageRequest::default())
+        .acting_as(maria)
+        .await
+        .unwrap()
+        .list_tickets(TicketFilter::default(), PageRequest::default())
         .await
         .unwrap();
     assert_eq!(
@@ -1015,8 +1328,10 @@ pub async fn agents_act_only_in_their_departments(store: Arc<dyn Store>) {
     // Assigning to someone who cannot work in the department is refused.
     let err = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             s.id,
             Command::Assign {
                 agent: Some(f.maria.id),
@@ -1027,17 +1342,12 @@ pub async fn agents_act_only_in_their_departments(store: Arc<dyn Store>) {
     assert!(matches!(err, Error::Validation(_)));
     // Deactivated agents can do nothing.
     f.desk
-        .update_agent(
-            Actor::System,
-            f.ivan.id,
-            f.ivan.role,
-            f.ivan.departments.clone(),
-            false,
-        )
+        .as_system()
+        .update_agent(f.ivan.id, f.ivan.role, f.ivan.departments.clone(), false)
         .await
         .unwrap();
     assert!(matches!(
-        f.desk.ticket(ivan, s.id).await,
+        f.desk.acting_as(ivan).await,
         Err(Error::Forbidden {
             reason: ForbiddenReason::AgentInactive
         })
@@ -1052,13 +1362,19 @@ pub async fn merging_closes_the_source_and_refuses_replies(store: Arc<dyn Store>
     let ivan = Actor::Agent(f.ivan.id);
     let err = f
         .desk
-        .execute(ivan, b.id, Command::MergeInto { target: other.id })
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(b.id, Command::MergeInto { target: other.id })
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Validation(_)));
     let merged = changed(
         f.desk
-            .execute(ivan, b.id, Command::MergeInto { target: a.id })
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(b.id, Command::MergeInto { target: a.id })
             .await
             .unwrap(),
     );
@@ -1076,15 +1392,30 @@ pub async fn merging_closes_the_source_and_refuses_replies(store: Arc<dyn Store>
     );
     let ana = Actor::Customer(f.ana.id);
     assert!(matches!(
-        f.desk.execute(ana, b.id, reply("hello?")).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(b.id, reply("hello?"))
+            .await,
         Err(Error::InvalidTransition { .. })
     ));
     assert!(matches!(
-        f.desk.execute(ivan, b.id, note("x")).await,
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(b.id, note("x"))
+            .await,
         Err(Error::InvalidTransition { .. })
     ));
     assert!(matches!(
-        f.desk.execute(ivan, b.id, Command::Reopen).await,
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(b.id, Command::Reopen)
+            .await,
         Err(Error::InvalidTransition { .. })
     ));
 }
@@ -1094,12 +1425,21 @@ pub async fn master_tickets_collect_linked_tickets(store: Arc<dyn Store>) {
     let ivan = Actor::Agent(f.ivan.id);
     let mut outage = f.new_ticket(&f.support, "Outage: district Nord");
     outage.internal = true;
-    let master = f.desk.open_ticket(ivan, outage).await.unwrap();
+    let master = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .open_ticket(outage)
+        .await
+        .unwrap();
     let a = f.open(&f.ana, "No internet").await;
     let linked = changed(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .execute(
-                ivan,
                 a.id,
                 Command::LinkToMaster {
                     master: Some(master.id),
@@ -1112,31 +1452,43 @@ pub async fn master_tickets_collect_linked_tickets(store: Arc<dyn Store>) {
     let mut phone = f.new_ticket(&f.support, "No internet either");
     phone.customer = Some(f.reza.id);
     phone.master = Some(master.id);
-    let b = f.desk.open_ticket(ivan, phone).await.unwrap();
+    let b = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .open_ticket(phone)
+        .await
+        .unwrap();
     let filter = TicketFilter {
         master: Some(master.id),
         ..Default::default()
     };
     let page = f
         .desk
-        .list_tickets(ivan, filter, PageRequest::default())
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .list_tickets(filter, PageRequest::default())
         .await
         .unwrap();
     let ids: BTreeSet<_> = page.items.iter().map(|t| t.id).collect();
     assert_eq!(ids, [a.id, b.id].into_iter().collect());
     let err = f
         .desk
-        .execute(
-            ivan,
-            master.id,
-            Command::LinkToMaster { master: Some(a.id) },
-        )
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(master.id, Command::LinkToMaster { master: Some(a.id) })
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Validation(_)), "no chains of masters");
     let err = f
         .desk
-        .execute(ivan, a.id, Command::LinkToMaster { master: Some(a.id) })
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(a.id, Command::LinkToMaster { master: Some(a.id) })
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Validation(_)));
@@ -1148,14 +1500,19 @@ pub async fn time_entries_are_logged_and_billable_ones_shown_to_customers(store:
     new.ticket_type = TicketType::Consultation;
     let t = f
         .desk
-        .open_ticket(Actor::Customer(f.acme.id), new)
+        .acting_as(Actor::Customer(f.acme.id))
+        .await
+        .unwrap()
+        .open_ticket(new)
         .await
         .unwrap();
     let ivan = Actor::Agent(f.ivan.id);
     for (minutes, billable) in [(90, true), (10, false), (30, true)] {
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .execute(
-                ivan,
                 t.id,
                 Command::LogTime {
                     minutes: Minutes::new(minutes).unwrap(),
@@ -1166,7 +1523,14 @@ pub async fn time_entries_are_logged_and_billable_ones_shown_to_customers(store:
             .await
             .unwrap();
     }
-    let all = f.desk.time_entries(ivan, t.id).await.unwrap();
+    let all = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .time_entries(t.id)
+        .await
+        .unwrap();
     assert_eq!(
         all.iter().map(|e| e.minutes.get()).collect::<Vec<_>>(),
         [90, 10, 30]
@@ -1177,14 +1541,19 @@ pub async fn time_entries_are_logged_and_billable_ones_shown_to_customers(store:
     );
     let shown = f
         .desk
-        .time_entries(Actor::Customer(f.acme.id), t.id)
+        .acting_as(Actor::Customer(f.acme.id))
+        .await
+        .unwrap()
+        .time_entries(t.id)
         .await
         .unwrap();
     assert_eq!(shown.iter().map(|e| e.minutes.get()).sum::<u32>(), 120);
     assert!(matches!(
         f.desk
+            .acting_as(Actor::Customer(f.acme.id))
+            .await
+            .unwrap()
             .execute(
-                Actor::Customer(f.acme.id),
                 t.id,
                 Command::LogTime {
                     minutes: Minutes::new(1).unwrap(),
@@ -1212,7 +1581,14 @@ async fn varied(f: &Fixture, n: usize) -> Vec<Ticket> {
             new.categories.insert(Category::parse("network").unwrap());
         }
         new.internal = i % 11 == 0;
-        let t = f.desk.open_ticket(admin, new).await.unwrap();
+        let t = f
+            .desk
+            .acting_as(admin)
+            .await
+            .unwrap()
+            .open_ticket(new)
+            .await
+            .unwrap();
         f.tick(if i % 7 == 0 { 0 } else { 1 + (i as i64 % 3) });
         let command = match i % 6 {
             0 => Some(reply("answer")),
@@ -1232,7 +1608,13 @@ async fn varied(f: &Fixture, n: usize) -> Vec<Ticket> {
             _ => None,
         };
         if let Some(command) = command {
-            f.desk.execute(admin, t.id, command).await.unwrap();
+            f.desk
+                .acting_as(admin)
+                .await
+                .unwrap()
+                .execute(t.id, command)
+                .await
+                .unwrap();
         }
         if i % 5 == 0 {
             f.tick(0);
@@ -1411,7 +1793,10 @@ pub async fn a_batch_with_a_stale_write_commits_nothing(store: Arc<dyn Store>) {
     let a = f.open(&f.ana, "A").await;
     let b = f.open(&f.ana, "B").await;
     f.desk
-        .execute(Actor::Agent(f.ivan.id), b.id, note("moves b on"))
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .execute(b.id, note("moves b on"))
         .await
         .unwrap();
     let (before_a, before_b) = (
@@ -1631,7 +2016,10 @@ pub async fn sla_targets_count_business_hours_of_the_departments_calendar(store:
     let ana = Actor::Customer(f.ana.id);
     let t = f
         .desk
-        .open_ticket(ana, f.new_ticket(&f.billing, "Double charge"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.billing, "Double charge"))
         .await
         .unwrap();
     assert_eq!(t.timers.sla_policy.as_deref(), Some("standard"));
@@ -1644,7 +2032,10 @@ pub async fn sla_targets_count_business_hours_of_the_departments_calendar(store:
     // The same on support, open around the clock: Friday 16:00 UTC.
     let s = f
         .desk
-        .open_ticket(ana, f.new_ticket(&f.support, "Router"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.support, "Router"))
         .await
         .unwrap();
     assert_eq!(
@@ -1656,7 +2047,10 @@ pub async fn sla_targets_count_business_hours_of_the_departments_calendar(store:
     let admin = Actor::Agent(f.admin.id);
     let answered = changed(
         f.desk
-            .execute(admin, t.id, reply("Refunded"))
+            .acting_as(admin)
+            .await
+            .unwrap()
+            .execute(t.id, reply("Refunded"))
             .await
             .unwrap(),
     );
@@ -1676,7 +2070,10 @@ pub async fn sla_warnings_and_breaches_fire_once_and_run_due_is_idempotent(store
     new.priority = Some(Priority::Urgent);
     let t = f
         .desk
-        .open_ticket(Actor::Agent(f.boss.id), new)
+        .acting_as(Actor::Agent(f.boss.id))
+        .await
+        .unwrap()
+        .open_ticket(new)
         .await
         .unwrap();
     assert_eq!(t.timers.sla_policy.as_deref(), Some("urgent"));
@@ -1730,7 +2127,10 @@ pub async fn sla_warnings_and_breaches_fire_once_and_run_due_is_idempotent(store
     f.clock.set(late + chrono::Duration::minutes(5));
     let answered = changed(
         f.desk
-            .execute(Actor::Agent(f.ivan.id), t.id, reply("On it"))
+            .acting_as(Actor::Agent(f.ivan.id))
+            .await
+            .unwrap()
+            .execute(t.id, reply("On it"))
             .await
             .unwrap(),
     );
@@ -1751,7 +2151,10 @@ pub async fn sla_clocks_pause_while_waiting_for_the_customer(store: Arc<dyn Stor
     f.clock.set(t0);
     let t = f
         .desk
-        .open_ticket(Actor::Customer(f.ana.id), f.new_ticket(&f.support, "Slow"))
+        .acting_as(Actor::Customer(f.ana.id))
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.support, "Slow"))
         .await
         .unwrap();
     assert_eq!(
@@ -1762,8 +2165,10 @@ pub async fn sla_clocks_pause_while_waiting_for_the_customer(store: Arc<dyn Stor
     let ivan = Actor::Agent(f.ivan.id);
     let pending = changed(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .execute(
-                ivan,
                 t.id,
                 Command::AskCustomer {
                     body: body("Which modem?"),
@@ -1782,7 +2187,10 @@ pub async fn sla_clocks_pause_while_waiting_for_the_customer(store: Arc<dyn Stor
     f.clock.set(t0 + hours(11));
     let back = changed(
         f.desk
-            .execute(Actor::Customer(f.ana.id), t.id, reply("TP-Link"))
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .execute(t.id, reply("TP-Link"))
             .await
             .unwrap(),
     );
@@ -1805,7 +2213,10 @@ pub async fn a_priority_change_moves_the_due_times(store: Arc<dyn Store>) {
     f.clock.set(t0);
     let t = f
         .desk
-        .open_ticket(Actor::Customer(f.acme.id), f.new_ticket(&f.support, "Down"))
+        .acting_as(Actor::Customer(f.acme.id))
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.support, "Down"))
         .await
         .unwrap();
     assert_eq!(
@@ -1815,8 +2226,10 @@ pub async fn a_priority_change_moves_the_due_times(store: Arc<dyn Store>) {
     f.clock.set(t0 + hours(1));
     let urgent = changed(
         f.desk
+            .acting_as(Actor::Agent(f.boss.id))
+            .await
+            .unwrap()
             .execute(
-                Actor::Agent(f.boss.id),
                 t.id,
                 Command::ChangePriority {
                     priority: Priority::Urgent,
@@ -1845,8 +2258,10 @@ pub async fn a_pending_reminder_brings_the_ticket_back_to_open(store: Arc<dyn St
     let ivan = Actor::Agent(f.ivan.id);
     let err = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::PutOnHold {
                 reason: None,
@@ -1859,8 +2274,10 @@ pub async fn a_pending_reminder_brings_the_ticket_back_to_open(store: Arc<dyn St
     let until = t0 + hours(24);
     let held = changed(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .execute(
-                ivan,
                 t.id,
                 Command::PutOnHold {
                     reason: Some(body("technician on Tuesday")),
@@ -1904,19 +2321,27 @@ pub async fn silent_tickets_close_after_five_working_days_with_a_warning(store: 
     let ana = Actor::Customer(f.ana.id);
     let t = f
         .desk
-        .open_ticket(ana, f.new_ticket(&f.billing, "Invoice"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.billing, "Invoice"))
         .await
         .unwrap();
     let confirmed = f
         .desk
-        .open_ticket(ana, f.new_ticket(&f.billing, "Invoice 2"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.billing, "Invoice 2"))
         .await
         .unwrap();
     let admin = Actor::Agent(f.admin.id);
     for id in [t.id, confirmed.id] {
         f.desk
+            .acting_as(admin)
+            .await
+            .unwrap()
             .execute(
-                admin,
                 id,
                 Command::Resolve {
                     body: Some(body("Corrected")),
@@ -1937,12 +2362,22 @@ pub async fn silent_tickets_close_after_five_working_days_with_a_warning(store: 
     );
     f.clock.set(at("2026-01-13T07:00:00Z"));
     f.desk
-        .execute(ana, confirmed.id, Command::ConfirmResolution)
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(confirmed.id, Command::ConfirmResolution)
         .await
         .unwrap();
     let warned = f.desk.run_due(at("2026-01-16T07:00:00Z")).await.unwrap();
     assert_eq!((warned.tickets, warned.events), (1, 1));
-    let customer_history = f.desk.history(ana, t.id).await.unwrap();
+    let customer_history = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .history(t.id)
+        .await
+        .unwrap();
     assert!(
         customer_history
             .iter()
@@ -1980,28 +2415,50 @@ pub async fn waiting_time_counts_from_the_oldest_unanswered_message(store: Arc<d
     let ana = Actor::Customer(f.ana.id);
     let t = f
         .desk
-        .open_ticket(ana, f.new_ticket(&f.billing, "Hello?"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.billing, "Hello?"))
         .await
         .unwrap();
     assert_eq!(t.waiting_since, Some(t0));
     f.clock.set(t0 + hours(1));
     let u = f
         .desk
-        .open_ticket(ana, f.new_ticket(&f.billing, "Later"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.billing, "Later"))
         .await
         .unwrap();
-    f.desk.execute(ana, t.id, reply("Anyone?")).await.unwrap();
+    f.desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(t.id, reply("Anyone?"))
+        .await
+        .unwrap();
     // Monday 10:00 Moscow: 65 hours of wall time, 2 working hours.
     f.clock.set(at("2026-01-12T07:00:00Z"));
-    let waiting = f.desk.waiting_time(ana, t.id).await.unwrap().unwrap();
+    let waiting = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .waiting_time(t.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(waiting.since, t0);
     assert_eq!(waiting.wall, hours(65));
     assert_eq!(waiting.business, hours(2));
     let admin = Actor::Agent(f.admin.id);
     let queue = f
         .desk
+        .acting_as(admin)
+        .await
+        .unwrap()
         .list_tickets(
-            admin,
             TicketFilter::default(),
             PageRequest::first(TicketOrder::Waiting, 10),
         )
@@ -2011,12 +2468,29 @@ pub async fn waiting_time_counts_from_the_oldest_unanswered_message(store: Arc<d
         queue.items.iter().map(|t| t.id).collect::<Vec<_>>(),
         [t.id, u.id]
     );
-    f.desk.execute(admin, t.id, reply("Here")).await.unwrap();
-    assert_eq!(f.desk.waiting_time(ana, t.id).await.unwrap(), None);
+    f.desk
+        .acting_as(admin)
+        .await
+        .unwrap()
+        .execute(t.id, reply("Here"))
+        .await
+        .unwrap();
+    assert_eq!(
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .waiting_time(t.id)
+            .await
+            .unwrap(),
+        None
+    );
     let queue = f
         .desk
+        .acting_as(admin)
+        .await
+        .unwrap()
         .list_tickets(
-            admin,
             TicketFilter::default(),
             PageRequest::first(TicketOrder::Waiting, 10),
         )
@@ -2036,10 +2510,10 @@ pub async fn run_due_from_two_processes_writes_each_event_once(store: Arc<dyn St
     for i in 0..12 {
         let t = f
             .desk
-            .open_ticket(
-                Actor::Customer(f.ana.id),
-                f.new_ticket(&f.support, &format!("t{i}")),
-            )
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .open_ticket(f.new_ticket(&f.support, &format!("t{i}")))
             .await
             .unwrap();
         ids.push(t.id);
@@ -2075,15 +2549,20 @@ pub async fn moving_departments_measures_on_each_departments_calendar(store: Arc
     f.clock.set(at("2026-01-09T15:00:00Z"));
     let t = f
         .desk
-        .open_ticket(Actor::Customer(f.ana.id), f.new_ticket(&f.support, "Bill"))
+        .acting_as(Actor::Customer(f.ana.id))
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.support, "Bill"))
         .await
         .unwrap();
     // An hour later it moves to billing, still closed.
     f.clock.set(at("2026-01-09T16:00:00Z"));
     let moved = changed(
         f.desk
+            .acting_as(Actor::Agent(f.admin.id))
+            .await
+            .unwrap()
             .execute(
-                Actor::Agent(f.admin.id),
                 t.id,
                 Command::MoveToDepartment {
                     department: f.billing.id,
@@ -2114,7 +2593,10 @@ async fn open_with(
     new.body = body(text);
     let t = f
         .desk
-        .open_ticket(Actor::Customer(customer.id), new)
+        .acting_as(Actor::Customer(customer.id))
+        .await
+        .unwrap()
+        .open_ticket(new)
         .await
         .unwrap();
     f.tick(1);
@@ -2123,8 +2605,10 @@ async fn open_with(
 
 async fn found(f: &Fixture, actor: Actor, q: &str) -> BTreeSet<crate::domain::TicketId> {
     f.desk
+        .acting_as(actor)
+        .await
+        .unwrap()
         .search_tickets(
-            actor,
             q,
             TicketFilter::default(),
             PageRequest::first(TicketOrder::LastUpdate, 200),
@@ -2223,11 +2707,10 @@ pub async fn search_shows_customers_no_internal_notes_and_no_other_tickets(store
     let mine = open_with(&f, &f.ana, "Modem", "The modem restarts.").await;
     let theirs = open_with(&f, &f.reza, "Modem too", "Another modem.").await;
     f.desk
-        .execute(
-            Actor::Agent(f.ivan.id),
-            mine.id,
-            note("zebracode in the logs"),
-        )
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .execute(mine.id, note("zebracode in the logs"))
         .await
         .unwrap();
     let ana = Actor::Customer(f.ana.id);
@@ -2291,7 +2774,10 @@ pub async fn hostile_queries_give_results_or_validation_errors(store: Arc<dyn St
     ] {
         match f
             .desk
-            .search_tickets(admin, q, TicketFilter::default(), PageRequest::default())
+            .acting_as(admin)
+            .await
+            .unwrap()
+            .search_tickets(q, TicketFilter::default(), PageRequest::default())
             .await
         {
             Ok(_) => {}
@@ -2315,7 +2801,13 @@ pub async fn search_with_filters_and_pages_matches_the_reference(store: Arc<dyn 
             "چاپگر",
         ][i % 5];
         let command = if i % 3 == 0 { note(text) } else { reply(text) };
-        let _ = f.desk.execute(admin, t.id, command).await;
+        let _ = f
+            .desk
+            .acting_as(admin)
+            .await
+            .unwrap()
+            .execute(t.id, command)
+            .await;
     }
     let reference = MemoryStore::new();
     let mut writes = Vec::new();
@@ -2398,11 +2890,20 @@ pub async fn customer_look_up_by_contract_phone_email_and_address_pattern(store:
     .with_contract_number(crate::domain::ContractNumber::parse("2013-0416").unwrap())
     .with_phone(crate::domain::Phone::parse("+7 (912) 555-01-02").unwrap());
     koltso.email = Some(crate::domain::Email::parse("Petr@Koltso.example").unwrap());
-    let petr = f.desk.create_customer(admin, koltso).await.unwrap();
+    let petr = f
+        .desk
+        .acting_as(admin)
+        .await
+        .unwrap()
+        .create_customer(koltso)
+        .await
+        .unwrap();
     let neighbour = f
         .desk
+        .acting_as(admin)
+        .await
+        .unwrap()
         .create_customer(
-            admin,
             crate::service::NewCustomer::new(
                 crate::domain::CustomerKind::Individual,
                 crate::domain::Name::parse("Анна Соседова").unwrap(),
@@ -2414,7 +2915,14 @@ pub async fn customer_look_up_by_contract_phone_email_and_address_pattern(store:
     let ids = |cs: Vec<crate::domain::Customer>| cs.into_iter().map(|c| c.id).collect::<Vec<_>>();
     let find = |l: CustomerLookup| {
         let desk = f.desk.clone();
-        async move { desk.find_customers(admin, &l).await.unwrap() }
+        async move {
+            desk.acting_as(admin)
+                .await
+                .unwrap()
+                .find_customers(&l)
+                .await
+                .unwrap()
+        }
     };
     let contract = crate::domain::ContractNumber::parse("2013-0416").unwrap();
     assert_eq!(
@@ -2457,10 +2965,10 @@ pub async fn customer_look_up_by_contract_phone_email_and_address_pattern(store:
     );
     assert!(matches!(
         f.desk
-            .find_customers(
-                Actor::Customer(f.ana.id),
-                &CustomerLookup::address("%a%").unwrap()
-            )
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .find_customers(&CustomerLookup::address("%a%").unwrap())
             .await,
         Err(Error::Forbidden { .. })
     ));
@@ -2490,7 +2998,14 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     let new = |title: &str, text: &str, lang, status, vis| {
         let desk = f.desk.clone();
         let draft = article_draft(title, text, lang, status, vis);
-        async move { desk.create_article(ivan, draft).await.unwrap() }
+        async move {
+            desk.acting_as(ivan)
+                .await
+                .unwrap()
+                .create_article(draft)
+                .await
+                .unwrap()
+        }
     };
     let router = new(
         "How to restart the router",
@@ -2551,7 +3066,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(
         ids(f
             .desk
-            .search_articles(ana, "router", None, 10)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .search_articles("router", None, 10)
             .await
             .unwrap()),
         [router.id]
@@ -2559,7 +3077,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(
         ids(f
             .desk
-            .search_articles(ivan, "router", None, 10)
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .search_articles("router", None, 10)
             .await
             .unwrap()),
         [internal.id, draft.id, router.id]
@@ -2567,7 +3088,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(
         ids(f
             .desk
-            .search_articles(ana, "asistenta", None, 10)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .search_articles("asistenta", None, 10)
             .await
             .unwrap()),
         [ro.id]
@@ -2575,7 +3099,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(
         ids(f
             .desk
-            .search_articles(ana, "ИНТЕРНЕТА", None, 10)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .search_articles("ИНТЕРНЕТА", None, 10)
             .await
             .unwrap()),
         [ru.id]
@@ -2583,7 +3110,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(
         ids(f
             .desk
-            .search_articles(ana, "راهاندازی", None, 10)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .search_articles("راهاندازی", None, 10)
             .await
             .unwrap()),
         [fa.id]
@@ -2591,29 +3121,43 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(
         ids(f
             .desk
-            .search_articles(ana, "router", Some(Russian), 10)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .search_articles("router", Some(Russian), 10)
             .await
             .unwrap()),
         Vec::<crate::domain::ArticleId>::new()
     );
     assert!(matches!(
-        f.desk.article(ana, draft.id).await,
+        f.desk.acting_as(ana).await.unwrap().article(draft.id).await,
         Err(Error::NotFound { .. })
     ));
     assert!(matches!(
-        f.desk.article(ana, internal.id).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .article(internal.id)
+            .await,
         Err(Error::NotFound { .. })
     ));
     // Suggestions while writing a ticket: title words weigh more.
     let suggested = f
         .desk
-        .suggest_articles(ana, "My router blinks, how do I restart it?", None, 5)
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .suggest_articles("My router blinks, how do I restart it?", None, 5)
         .await
         .unwrap();
     assert_eq!(ids(suggested), [router.id]);
     let suggested = f
         .desk
-        .suggest_articles(ivan, "router firmware passwords", None, 5)
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .suggest_articles("router firmware passwords", None, 5)
         .await
         .unwrap();
     // The draft has router and firmware in its title and body (6), the internal article
@@ -2622,7 +3166,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(ids(suggested), [draft.id, internal.id, router.id]);
     assert!(
         f.desk
-            .suggest_articles(ana, "a b c", None, 5)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .suggest_articles("a b c", None, 5)
             .await
             .unwrap()
             .is_empty()
@@ -2632,24 +3179,48 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
         .map(|i| {
             let desk = f.desk.clone();
             let id = router.id;
-            tokio::spawn(async move { desk.vote_article(ana, id, i % 5 != 0).await })
+            tokio::spawn(async move {
+                desk.acting_as(ana)
+                    .await
+                    .unwrap()
+                    .vote_article(id, i % 5 != 0)
+                    .await
+            })
         })
         .collect();
     for v in votes {
         v.await.unwrap().unwrap();
     }
-    let voted = f.desk.article(ana, router.id).await.unwrap();
+    let voted = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .article(router.id)
+        .await
+        .unwrap();
     assert_eq!((voted.helpful, voted.not_helpful), (8, 2));
     assert!(matches!(
-        f.desk.vote_article(ana, draft.id, true).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .vote_article(draft.id, true)
+            .await,
         Err(Error::NotFound { .. })
     ));
     assert!(matches!(
         f.desk
-            .create_article(
-                ana,
-                article_draft("x", "y", English, Published, Visibility::Public)
-            )
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .create_article(article_draft(
+                "x",
+                "y",
+                English,
+                Published,
+                Visibility::Public
+            ))
             .await,
         Err(Error::Forbidden { .. })
     ));
@@ -2657,8 +3228,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     f.tick(1);
     let rewritten = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .update_article(
-            ivan,
             router.id,
             article_draft(
                 "Restart your modem",
@@ -2671,10 +3244,22 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
         .await
         .unwrap();
     assert_eq!(rewritten.helpful, 8);
-    assert_eq!(store.article(router.id).await.unwrap().unwrap(), rewritten);
+    assert_eq!(
+        store
+            .as_knowledge_store()
+            .unwrap()
+            .article(router.id)
+            .await
+            .unwrap()
+            .unwrap(),
+        rewritten
+    );
     assert!(
         f.desk
-            .search_articles(ana, "router", None, 10)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .search_articles("router", None, 10)
             .await
             .unwrap()
             .is_empty()
@@ -2682,7 +3267,10 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert_eq!(
         ids(f
             .desk
-            .search_articles(ana, "modem", None, 10)
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .search_articles("modem", None, 10)
             .await
             .unwrap()),
         [rewritten.id]
@@ -2697,8 +3285,10 @@ pub async fn saved_searches_are_per_agent_and_run_their_filter(store: Arc<dyn St
     let name = |s: &str| crate::domain::Name::parse(s).unwrap();
     let mine = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .save_search(
-            ivan,
             name("Ana's routers"),
             Some("router".into()),
             TicketFilter {
@@ -2711,8 +3301,10 @@ pub async fn saved_searches_are_per_agent_and_run_their_filter(store: Arc<dyn St
         .unwrap();
     let all_new = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .save_search(
-            ivan,
             name("All new"),
             None,
             TicketFilter {
@@ -2725,8 +3317,10 @@ pub async fn saved_searches_are_per_agent_and_run_their_filter(store: Arc<dyn St
         .unwrap();
     assert!(matches!(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .save_search(
-                ivan,
                 name("bad"),
                 Some("-".into()),
                 TicketFilter::default(),
@@ -2737,27 +3331,40 @@ pub async fn saved_searches_are_per_agent_and_run_their_filter(store: Arc<dyn St
     ));
     let listed: Vec<_> = f
         .desk
-        .saved_searches(ivan)
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .saved_searches()
         .await
         .unwrap()
         .into_iter()
         .map(|s| s.name.to_string())
         .collect();
     assert_eq!(listed, ["All new", "Ana's routers"]);
-    assert_eq!(store.saved_searches(f.ivan.id).await.unwrap()[1], mine);
+    assert_eq!(
+        store
+            .as_saved_search_store()
+            .unwrap()
+            .saved_searches(f.ivan.id)
+            .await
+            .unwrap()[1],
+        mine
+    );
     let run = f
         .desk
-        .run_saved_search(ivan, mine.id, PageRequest::default())
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .run_saved_search(mine.id, PageRequest::default())
         .await
         .unwrap();
     assert_eq!(run.items.iter().map(|t| t.id).collect::<Vec<_>>(), [a.id]);
     let run = f
         .desk
-        .run_saved_search(
-            ivan,
-            all_new.id,
-            PageRequest::first(TicketOrder::LastUpdate, 1),
-        )
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .run_saved_search(all_new.id, PageRequest::first(TicketOrder::LastUpdate, 1))
         .await
         .unwrap();
     assert_eq!(run.items.len(), 1);
@@ -2766,25 +3373,69 @@ pub async fn saved_searches_are_per_agent_and_run_their_filter(store: Arc<dyn St
         .unwrap();
     let run2 = f
         .desk
-        .run_saved_search(ivan, all_new.id, next)
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .run_saved_search(all_new.id, next)
         .await
         .unwrap();
     assert_eq!(run2.items.len(), 1);
     assert_ne!(run.items[0].id, run2.items[0].id);
     // Another agent neither sees nor deletes it.
     let boss = Actor::Agent(f.boss.id);
-    assert!(f.desk.saved_searches(boss).await.unwrap().is_empty());
+    assert!(
+        f.desk
+            .acting_as(boss)
+            .await
+            .unwrap()
+            .saved_searches()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
-        f.desk.delete_saved_search(boss, mine.id).await,
+        f.desk
+            .acting_as(boss)
+            .await
+            .unwrap()
+            .delete_saved_search(mine.id)
+            .await,
         Err(Error::NotFound { .. })
     ));
     assert!(matches!(
-        f.desk.saved_searches(Actor::Customer(f.ana.id)).await,
+        f.desk
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .saved_searches()
+            .await,
         Err(Error::Forbidden { .. })
     ));
-    f.desk.delete_saved_search(ivan, mine.id).await.unwrap();
-    assert_eq!(f.desk.saved_searches(ivan).await.unwrap(), [all_new]);
-    assert!(!store.delete_saved_search(mine.id).await.unwrap());
+    f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .delete_saved_search(mine.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .saved_searches()
+            .await
+            .unwrap(),
+        [all_new]
+    );
+    assert!(
+        !store
+            .as_saved_search_store()
+            .unwrap()
+            .delete_saved_search(mine.id)
+            .await
+            .unwrap()
+    );
 }
 
 pub async fn search_results_rank_subject_matches_first(store: Arc<dyn Store>) {
@@ -2807,7 +3458,10 @@ pub async fn search_results_rank_subject_matches_first(store: Arc<dyn Store>) {
             let mut out = Vec::new();
             for _ in 0..20 {
                 let got = desk
-                    .search_tickets(admin, "router modem", TicketFilter::default(), page.clone())
+                    .acting_as(admin)
+                    .await
+                    .unwrap()
+                    .search_tickets("router modem", TicketFilter::default(), page.clone())
                     .await
                     .unwrap();
                 out.extend(got.items.into_iter().map(|t| t.id));
@@ -2827,8 +3481,10 @@ pub async fn search_results_rank_subject_matches_first(store: Arc<dyn Store>) {
     // Outside a search, the relevance order is the last-update order.
     let listed = f
         .desk
+        .acting_as(admin)
+        .await
+        .unwrap()
         .list_tickets(
-            admin,
             TicketFilter::default(),
             PageRequest::first(TicketOrder::Relevance, 10),
         )
@@ -2852,12 +3508,19 @@ pub async fn customers_rate_solved_tickets_once(store: Arc<dyn Store>) {
         comment: Some(ShortNote::parse("Mulțumesc, rapid!").unwrap()),
     };
     assert!(matches!(
-        f.desk.execute(ana, t.id, rate(5)).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, rate(5))
+            .await,
         Err(Error::InvalidTransition { .. })
     ));
     f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::Resolve {
                 body: Some(body("Fixed")),
@@ -2866,29 +3529,57 @@ pub async fn customers_rate_solved_tickets_once(store: Arc<dyn Store>) {
         .await
         .unwrap();
     f.desk
-        .execute(ana, t.id, Command::ConfirmResolution)
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(t.id, Command::ConfirmResolution)
         .await
         .unwrap();
     assert!(matches!(
-        f.desk.execute(ivan, t.id, rate(1)).await,
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(t.id, rate(1))
+            .await,
         Err(Error::Forbidden {
             reason: ForbiddenReason::CustomersOnly
         })
     ));
-    let rated = changed(f.desk.execute(ana, t.id, rate(5)).await.unwrap());
+    let rated = changed(
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, rate(5))
+            .await
+            .unwrap(),
+    );
     let satisfaction = rated.satisfaction.clone().unwrap();
     assert_eq!(satisfaction.score.get(), 5);
     assert_eq!(store.ticket(t.id).await.unwrap().unwrap(), rated);
     let before = snapshot(store.as_ref(), &rated).await;
     assert!(matches!(
-        f.desk.execute(ana, t.id, rate(1)).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, rate(1))
+            .await,
         Err(Error::Conflict {
             kind: ConflictKind::Duplicate { .. },
             ..
         })
     ));
     assert_eq!(snapshot(store.as_ref(), &rated).await, before);
-    let history = f.desk.history(ana, t.id).await.unwrap();
+    let history = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .history(t.id)
+        .await
+        .unwrap();
     assert!(history.iter().any(|e| matches!(
         &e.change,
         Change::SatisfactionRated { score, .. } if score.get() == 5
@@ -2897,8 +3588,10 @@ pub async fn customers_rate_solved_tickets_once(store: Arc<dyn Store>) {
     // Closed unsolved: nothing to rate.
     let u = f.open(&f.ana, "Other").await;
     f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             u.id,
             Command::Close {
                 resolution: Resolution::Unsolved,
@@ -2907,7 +3600,12 @@ pub async fn customers_rate_solved_tickets_once(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert!(matches!(
-        f.desk.execute(ana, u.id, rate(3)).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(u.id, rate(3))
+            .await,
         Err(Error::InvalidTransition { .. })
     ));
 }
@@ -2925,18 +3623,31 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
         reason: ShortNote::parse("Весь офис без связи").unwrap(),
     };
     assert!(matches!(
-        f.desk.execute(ana, t.id, ask(Priority::Low)).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, ask(Priority::Low))
+            .await,
         Err(Error::Validation(_))
     ));
     assert!(matches!(
-        f.desk.execute(ivan, t.id, ask(Priority::High)).await,
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(t.id, ask(Priority::High))
+            .await,
         Err(Error::Forbidden {
             reason: ForbiddenReason::CustomersOnly
         })
     ));
     let asked = changed(
         f.desk
-            .execute(ana, t.id, ask(Priority::Urgent))
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .execute(t.id, ask(Priority::Urgent))
             .await
             .unwrap(),
     );
@@ -2953,7 +3664,10 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
     let before = snapshot(store.as_ref(), &asked).await;
     let err = f
         .desk
-        .execute(ivan, t.id, Command::DecidePriorityRequest { approve: true })
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .execute(t.id, Command::DecidePriorityRequest { approve: true })
         .await
         .unwrap_err();
     assert!(matches!(
@@ -2967,7 +3681,10 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
     assert_eq!(snapshot(store.as_ref(), &asked).await, before);
     let approved = changed(
         f.desk
-            .execute(boss, t.id, Command::DecidePriorityRequest { approve: true })
+            .acting_as(boss)
+            .await
+            .unwrap()
+            .execute(t.id, Command::DecidePriorityRequest { approve: true })
             .await
             .unwrap(),
     );
@@ -2978,16 +3695,18 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
     // Declining leaves the priority alone; both are in the history the customer sees.
     let u = f.open(&f.ana, "Printer").await;
     f.desk
-        .execute(ana, u.id, ask(Priority::High))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .execute(u.id, ask(Priority::High))
         .await
         .unwrap();
     let declined = changed(
         f.desk
-            .execute(
-                ivan,
-                u.id,
-                Command::DecidePriorityRequest { approve: false },
-            )
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(u.id, Command::DecidePriorityRequest { approve: false })
             .await
             .unwrap(),
     );
@@ -2997,13 +3716,19 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
     );
     assert!(matches!(
         f.desk
-            .execute(ivan, u.id, Command::DecidePriorityRequest { approve: true })
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .execute(u.id, Command::DecidePriorityRequest { approve: true })
             .await,
         Err(Error::Validation(_))
     ));
     let kinds: Vec<_> = f
         .desk
-        .history(ana, t.id)
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .history(t.id)
         .await
         .unwrap()
         .iter()
@@ -3028,30 +3753,42 @@ pub async fn ticket_templates_fill_in_and_refuse_missing_fields(store: Arc<dyn S
     let admin = Actor::Agent(f.admin.id);
     let line_down = f
         .desk
-        .create_template(
-            admin,
-            TemplateDraft {
-                name: Name::parse("Телефон не работает").unwrap(),
-                ticket_type: TicketType::custom("line-down").unwrap(),
-                subject_prefix: Some(Name::parse("Нет связи").unwrap()),
-                department: f.support.id,
-                priority: Some(Priority::Urgent),
-                categories: [Category::parse("phone").unwrap()].into_iter().collect(),
-                required_fields: ["address", "failing_number", "callback_number"]
-                    .into_iter()
-                    .map(|k| FieldKey::parse(k).unwrap())
-                    .collect(),
-                body: body("Адрес: …\nНомер, который не работает: …\nНомер для связи: …"),
-            },
-        )
+        .acting_as(admin)
+        .await
+        .unwrap()
+        .create_template(TemplateDraft {
+            name: Name::parse("Телефон не работает").unwrap(),
+            ticket_type: TicketType::custom("line-down").unwrap(),
+            subject_prefix: Some(Name::parse("Нет связи").unwrap()),
+            department: f.support.id,
+            priority: Some(Priority::Urgent),
+            categories: [Category::parse("phone").unwrap()].into_iter().collect(),
+            required_fields: ["address", "failing_number", "callback_number"]
+                .into_iter()
+                .map(|k| FieldKey::parse(k).unwrap())
+                .collect(),
+            body: body("Адрес: …\nНомер, который не работает: …\nНомер для связи: …"),
+        })
         .await
         .unwrap();
     assert_eq!(
-        store.template(line_down.id).await.unwrap().unwrap(),
+        store
+            .as_template_store()
+            .unwrap()
+            .template(line_down.id)
+            .await
+            .unwrap()
+            .unwrap(),
         line_down
     );
     assert_eq!(
-        f.desk.templates(Actor::Customer(f.ana.id)).await.unwrap(),
+        f.desk
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .templates()
+            .await
+            .unwrap(),
         std::slice::from_ref(&line_down)
     );
     let ivan = Actor::Agent(f.ivan.id);
@@ -3070,7 +3807,10 @@ pub async fn ticket_templates_fill_in_and_refuse_missing_fields(store: Arc<dyn S
         .unwrap();
     let err = f
         .desk
-        .open_from_template(ivan, line_down.id, input(partial.clone()))
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .open_from_template(line_down.id, input(partial.clone()))
         .await
         .unwrap_err();
     match &err {
@@ -3097,7 +3837,10 @@ pub async fn ticket_templates_fill_in_and_refuse_missing_fields(store: Arc<dyn S
         .unwrap();
     let t = f
         .desk
-        .open_from_template(ivan, line_down.id, input(all))
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .open_from_template(line_down.id, input(all))
         .await
         .unwrap();
     assert_eq!(t.subject.as_str(), "Нет связи: Кольцевая 14");
@@ -3110,14 +3853,23 @@ pub async fn ticket_templates_fill_in_and_refuse_missing_fields(store: Arc<dyn S
     assert!(t.categories.contains(&Category::parse("phone").unwrap()));
     assert_eq!(t.channel, crate::domain::Channel::Phone);
     assert!(
-        f.desk.thread(ivan, t.id).await.unwrap()[0]
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .thread(t.id)
+            .await
+            .unwrap()[0]
             .body
             .as_str()
             .starts_with("Адрес:")
     );
     assert!(matches!(
         f.desk
-            .create_template(ivan, template_draft_like(&line_down))
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .create_template(template_draft_like(&line_down))
             .await,
         Err(Error::Forbidden { .. })
     ));
@@ -3143,9 +3895,8 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
     let t = f.open(&f.ana, "Parola").await;
     let ro = f
         .desk
-        .create_canned_response(
-            ivan,
-            Some(f.support.id),
+        .acting_as(ivan).await.unwrap()
+        .create_canned_response(Some(f.support.id),
             Name::parse("Resetare parolă").unwrap(),
             Language::Romanian,
             body("Bună ziua, {{customer_name}}! Tichetul #{{ticket_number}}: {{ticket_link}}\n{{agent_name}}"),
@@ -3154,8 +3905,10 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
         .unwrap();
     let general = f
         .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .create_canned_response(
-            ivan,
             None,
             Name::parse("Спасибо").unwrap(),
             Language::Russian,
@@ -3165,8 +3918,8 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
         .unwrap();
     let _billing = f
         .desk
+        .as_system()
         .create_canned_response(
-            Actor::System,
             Some(f.billing.id),
             Name::parse("Factură").unwrap(),
             Language::Romanian,
@@ -3176,8 +3929,10 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
         .unwrap();
     assert!(matches!(
         f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
             .create_canned_response(
-                ivan,
                 None,
                 Name::parse("x").unwrap(),
                 Language::English,
@@ -3194,7 +3949,10 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
     assert_eq!(
         names(
             f.desk
-                .canned_responses(ivan, Some(f.support.id), None)
+                .acting_as(ivan)
+                .await
+                .unwrap()
+                .canned_responses(Some(f.support.id), None)
                 .await
                 .unwrap()
         ),
@@ -3203,7 +3961,10 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
     assert_eq!(
         names(
             f.desk
-                .canned_responses(ivan, Some(f.support.id), Some(Language::Romanian))
+                .acting_as(ivan)
+                .await
+                .unwrap()
+                .canned_responses(Some(f.support.id), Some(Language::Romanian))
                 .await
                 .unwrap()
         ),
@@ -3212,7 +3973,10 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
     assert_eq!(
         names(
             f.desk
-                .canned_responses(ivan, None, Some(Language::Romanian))
+                .acting_as(ivan)
+                .await
+                .unwrap()
+                .canned_responses(None, Some(Language::Romanian))
                 .await
                 .unwrap()
         ),
@@ -3220,7 +3984,10 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
     );
     let text = f
         .desk
-        .fill_canned_response(ivan, ro.id, t.id, "https://desk.example/t/")
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .fill_canned_response(ro.id, t.id, "https://desk.example/t/")
         .await
         .unwrap();
     let short = t.number.short();
@@ -3232,8 +3999,10 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
     );
     // Sent as a reply, it gets the signature once.
     f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
         .execute(
-            ivan,
             t.id,
             Command::Reply {
                 body: text,
@@ -3242,17 +4011,32 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
         )
         .await
         .unwrap();
-    let sent = f.desk.thread(ivan, t.id).await.unwrap().pop().unwrap();
+    let sent = f
+        .desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
     assert_eq!(sent.body.as_str().matches("Иван, техподдержка").count(), 1);
     assert!(
         f.desk
-            .fill_canned_response(ivan, general.id, t.id, "")
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .fill_canned_response(general.id, t.id, "")
             .await
             .is_ok()
     );
     assert!(matches!(
         f.desk
-            .canned_responses(Actor::Customer(f.ana.id), None, None)
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .canned_responses(None, None)
             .await,
         Err(Error::Forbidden { .. })
     ));

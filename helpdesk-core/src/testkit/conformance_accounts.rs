@@ -44,60 +44,81 @@ fn assert_duplicate(result: crate::Result<()>, entity: Entity, field: &str) {
 }
 
 pub async fn logins_round_trip_are_replaced_per_actor_and_names_are_unique(store: Arc<dyn Store>) {
+    let Some(accounts) = super::ability(store.as_account_store(), "accounts") else {
+        return;
+    };
     let at = now();
     let ivan = Actor::Agent(AgentId::new());
     let ana = Actor::Customer(CustomerId::new());
-    assert_eq!(store.login(&name("ivan@example.com")).await.unwrap(), None);
-    assert_eq!(store.login_of(ivan).await.unwrap(), None);
+    assert_eq!(
+        accounts.login(&name("ivan@example.com")).await.unwrap(),
+        None
+    );
+    assert_eq!(accounts.login_of(ivan).await.unwrap(), None);
 
     let ivans = login("Ivan@Example.com", ivan, at);
-    store.put_login(&ivans).await.unwrap();
+    accounts.put_login(&ivans).await.unwrap();
     let anas = login("ana@example.ro", ana, at);
-    store.put_login(&anas).await.unwrap();
+    accounts.put_login(&anas).await.unwrap();
     assert_eq!(
-        store.login(&name("IVAN@example.com")).await.unwrap(),
+        accounts.login(&name("IVAN@example.com")).await.unwrap(),
         Some(ivans.clone()),
         "names ignore case"
     );
-    assert_eq!(store.login_of(ana).await.unwrap(), Some(anas.clone()));
+    assert_eq!(accounts.login_of(ana).await.unwrap(), Some(anas.clone()));
 
     // Another actor cannot take Ivan's name; nothing changes.
     let taken = login("ivan@example.com", ana, at);
-    assert_duplicate(store.put_login(&taken).await, Entity::Login, "login");
-    assert_eq!(store.login_of(ana).await.unwrap(), Some(anas.clone()));
+    assert_duplicate(accounts.put_login(&taken).await, Entity::Login, "login");
+    assert_eq!(accounts.login_of(ana).await.unwrap(), Some(anas.clone()));
     let stranger = login("ivan@example.com", Actor::Agent(AgentId::new()), at);
-    assert_duplicate(store.put_login(&stranger).await, Entity::Login, "login");
-    assert_eq!(store.login_of(stranger.actor).await.unwrap(), None);
+    assert_duplicate(accounts.put_login(&stranger).await, Entity::Login, "login");
+    assert_eq!(accounts.login_of(stranger.actor).await.unwrap(), None);
 
     // Ivan changes his name and password: one login, the old name is free.
     let mut renamed = ivans.clone();
     renamed.name = name("ivan.petrov@example.com");
     renamed.password_hash = hash("bmV3c2FsdA");
     renamed.updated_at = at + Duration::minutes(5);
-    store.put_login(&renamed).await.unwrap();
-    assert_eq!(store.login_of(ivan).await.unwrap(), Some(renamed.clone()));
-    assert_eq!(store.login(&name("ivan@example.com")).await.unwrap(), None);
+    accounts.put_login(&renamed).await.unwrap();
     assert_eq!(
-        store.login(&name("ivan.petrov@example.com")).await.unwrap(),
+        accounts.login_of(ivan).await.unwrap(),
+        Some(renamed.clone())
+    );
+    assert_eq!(
+        accounts.login(&name("ivan@example.com")).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        accounts
+            .login(&name("ivan.petrov@example.com"))
+            .await
+            .unwrap(),
         Some(renamed)
     );
     // ...so Ana may take it now.
     let mut anas_new = anas.clone();
     anas_new.name = name("ivan@example.com");
-    store.put_login(&anas_new).await.unwrap();
+    accounts.put_login(&anas_new).await.unwrap();
     assert_eq!(
-        store.login(&name("ivan@example.com")).await.unwrap(),
+        accounts.login(&name("ivan@example.com")).await.unwrap(),
         Some(anas_new)
     );
 
-    assert!(store.delete_login(ana).await.unwrap());
-    assert!(!store.delete_login(ana).await.unwrap());
-    assert_eq!(store.login_of(ana).await.unwrap(), None);
-    assert_eq!(store.login(&name("ivan@example.com")).await.unwrap(), None);
-    assert!(store.login_of(ivan).await.unwrap().is_some());
+    assert!(accounts.delete_login(ana).await.unwrap());
+    assert!(!accounts.delete_login(ana).await.unwrap());
+    assert_eq!(accounts.login_of(ana).await.unwrap(), None);
+    assert_eq!(
+        accounts.login(&name("ivan@example.com")).await.unwrap(),
+        None
+    );
+    assert!(accounts.login_of(ivan).await.unwrap().is_some());
 }
 
 pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn Store>) {
+    let Some(accounts) = super::ability(store.as_account_store(), "accounts") else {
+        return;
+    };
     let at = now();
     let ivan = Actor::Agent(AgentId::new());
     let ana = Actor::Customer(CustomerId::new());
@@ -110,32 +131,40 @@ pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn 
     );
     let anas = token("ana's secret", ana, TokenKind::Session, at);
     for t in [&api, &session, &anas] {
-        store.put_token(t).await.unwrap();
+        accounts.put_token(t).await.unwrap();
     }
     assert_eq!(
-        store.token(&TokenHash::of("session secret")).await.unwrap(),
+        accounts
+            .token(&TokenHash::of("session secret"))
+            .await
+            .unwrap(),
         Some(session.clone())
     );
     assert_eq!(
-        store.token(&TokenHash::of("no such secret")).await.unwrap(),
+        accounts
+            .token(&TokenHash::of("no such secret"))
+            .await
+            .unwrap(),
         None
     );
     // A taken hash conflicts and changes nothing.
     let again = token("session secret", ana, TokenKind::ApiToken, at);
-    assert_duplicate(store.put_token(&again).await, Entity::Session, "hash");
+    assert_duplicate(accounts.put_token(&again).await, Entity::Session, "hash");
     assert_eq!(
-        store.token(&session.hash).await.unwrap(),
+        accounts.token(&session.hash).await.unwrap(),
         Some(session.clone())
     );
 
     assert_eq!(
-        store.tokens_of(ivan).await.unwrap(),
+        accounts.tokens_of(ivan).await.unwrap(),
         vec![session.clone(), api.clone()],
         "oldest first"
     );
-    assert_eq!(store.tokens_of(ana).await.unwrap(), vec![anas.clone()]);
+    assert_eq!(accounts.tokens_of(ana).await.unwrap(), vec![anas.clone()]);
     assert!(
         store
+            .as_account_store()
+            .unwrap()
             .tokens_of(Actor::Agent(AgentId::new()))
             .await
             .unwrap()
@@ -143,14 +172,16 @@ pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn 
     );
 
     let used = at + Duration::minutes(3);
-    assert!(store.touch_token(&api.hash, used).await.unwrap());
+    assert!(accounts.touch_token(&api.hash, used).await.unwrap());
     assert!(
         !store
+            .as_account_store()
+            .unwrap()
             .touch_token(&TokenHash::of("no such secret"), used)
             .await
             .unwrap()
     );
-    let touched = store.token(&api.hash).await.unwrap().unwrap();
+    let touched = accounts.token(&api.hash).await.unwrap().unwrap();
     assert_eq!(touched.last_used, Some(used));
     assert_eq!(
         AuthToken {
@@ -160,14 +191,17 @@ pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn 
         api
     );
 
-    assert!(store.delete_token(&session.hash).await.unwrap());
-    assert!(!store.delete_token(&session.hash).await.unwrap());
-    assert_eq!(store.token(&session.hash).await.unwrap(), None);
-    assert_eq!(store.tokens_of(ivan).await.unwrap().len(), 1);
-    assert_eq!(store.tokens_of(ana).await.unwrap(), vec![anas]);
+    assert!(accounts.delete_token(&session.hash).await.unwrap());
+    assert!(!accounts.delete_token(&session.hash).await.unwrap());
+    assert_eq!(accounts.token(&session.hash).await.unwrap(), None);
+    assert_eq!(accounts.tokens_of(ivan).await.unwrap().len(), 1);
+    assert_eq!(accounts.tokens_of(ana).await.unwrap(), vec![anas]);
 }
 
 pub async fn expired_tokens_are_deleted_and_live_ones_kept(store: Arc<dyn Store>) {
+    let Some(accounts) = super::ability(store.as_account_store(), "accounts") else {
+        return;
+    };
     let at = now();
     let ana = Actor::Customer(CustomerId::new());
     let short = AuthToken::new(
@@ -192,15 +226,15 @@ pub async fn expired_tokens_are_deleted_and_live_ones_kept(store: Arc<dyn Store>
         Duration::days(365),
     );
     for t in [&short, &edge, &long] {
-        store.put_token(t).await.unwrap();
+        accounts.put_token(t).await.unwrap();
     }
     assert!(!short.is_expired(at) && short.is_expired(at + Duration::hours(1)));
-    assert_eq!(store.delete_expired_tokens(at).await.unwrap(), 0);
+    assert_eq!(accounts.delete_expired_tokens(at).await.unwrap(), 0);
     // Expired at the instant itself: `expires_at <= now`.
     let later = at + Duration::hours(2);
-    assert_eq!(store.delete_expired_tokens(later).await.unwrap(), 2);
-    assert_eq!(store.token(&short.hash).await.unwrap(), None);
-    assert_eq!(store.token(&edge.hash).await.unwrap(), None);
-    assert_eq!(store.tokens_of(ana).await.unwrap(), vec![long]);
-    assert_eq!(store.delete_expired_tokens(later).await.unwrap(), 0);
+    assert_eq!(accounts.delete_expired_tokens(later).await.unwrap(), 2);
+    assert_eq!(accounts.token(&short.hash).await.unwrap(), None);
+    assert_eq!(accounts.token(&edge.hash).await.unwrap(), None);
+    assert_eq!(accounts.tokens_of(ana).await.unwrap(), vec![long]);
+    assert_eq!(accounts.delete_expired_tokens(later).await.unwrap(), 0);
 }

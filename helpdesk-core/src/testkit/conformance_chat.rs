@@ -24,10 +24,11 @@ async fn customers(f: &Fixture, n: usize) -> Vec<Customer> {
     for i in all.len()..n {
         all.push(
             f.desk
-                .create_customer(
-                    Actor::System,
-                    NewCustomer::new(CustomerKind::Individual, name(&format!("Chatter {i}"))),
-                )
+                .as_system()
+                .create_customer(NewCustomer::new(
+                    CustomerKind::Individual,
+                    name(&format!("Chatter {i}")),
+                ))
                 .await
                 .unwrap(),
         );
@@ -40,16 +41,25 @@ pub async fn chats_go_to_the_least_busy_online_agent_or_wait_in_line(store: Arc<
     let f = Fixture::new(store.clone()).await;
     let (ivan, boss) = (Actor::Agent(f.ivan.id), Actor::Agent(f.boss.id));
     f.desk
-        .set_presence(ivan, Presence::Online, Some(1))
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .set_presence(Presence::Online, Some(1))
         .await
         .unwrap();
     f.desk
-        .set_presence(boss, Presence::Online, Some(2))
+        .acting_as(boss)
+        .await
+        .unwrap()
+        .set_presence(Presence::Online, Some(2))
         .await
         .unwrap();
     // Maria is online but works in billing only; the admin never went online.
     f.desk
-        .set_presence(Actor::Agent(f.maria.id), Presence::Online, Some(5))
+        .acting_as(Actor::Agent(f.maria.id))
+        .await
+        .unwrap()
+        .set_presence(Presence::Online, Some(5))
         .await
         .unwrap();
     let people = customers(&f, 5).await;
@@ -58,15 +68,31 @@ pub async fn chats_go_to_the_least_busy_online_agent_or_wait_in_line(store: Arc<
         let actor = Actor::Customer(c.id);
         let started = f
             .desk
-            .start_chat(actor, f.support.id, body("My internet is down"))
+            .acting_as(actor)
+            .await
+            .unwrap()
+            .start_chat(f.support.id, body("My internet is down"))
             .await
             .unwrap();
         assert_eq!(started.ticket.channel, Channel::Chat);
         assert_eq!(
-            f.desk.chat_place(actor, started.chat.id).await.unwrap(),
+            f.desk
+                .acting_as(actor)
+                .await
+                .unwrap()
+                .chat_place(started.chat.id)
+                .await
+                .unwrap(),
             ChatPlace::Assistant
         );
-        let place = f.desk.talk_to_person(actor, started.chat.id).await.unwrap();
+        let place = f
+            .desk
+            .acting_as(actor)
+            .await
+            .unwrap()
+            .talk_to_person(started.chat.id)
+            .await
+            .unwrap();
         chats.push((actor, started, place));
         f.tick(1);
     }
@@ -85,64 +111,155 @@ pub async fn chats_go_to_the_least_busy_online_agent_or_wait_in_line(store: Arc<
     // The agent owns the chat's ticket.
     let first_ticket = store.ticket(chats[0].1.ticket.id).await.unwrap().unwrap();
     assert_eq!(first_ticket.assignee, Some(f.ivan.id));
-    assert_eq!(f.desk.my_chats(ivan).await.unwrap().len(), 1);
-    assert_eq!(f.desk.my_chats(boss).await.unwrap().len(), 2);
     assert_eq!(
-        f.desk.chat_queue(ivan, f.support.id).await.unwrap().len(),
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .my_chats()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        f.desk
+            .acting_as(boss)
+            .await
+            .unwrap()
+            .my_chats()
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        f.desk
+            .acting_as(ivan)
+            .await
+            .unwrap()
+            .chat_queue(f.support.id)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     assert!(matches!(
         f.desk
-            .chat_queue(Actor::Customer(f.ana.id), f.support.id)
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .chat_queue(f.support.id)
             .await,
         Err(Error::Forbidden { .. })
     ));
 
     // Ivan ends his chat: his seat goes to the first in line; the second moves up.
-    f.desk.end_chat(ivan, chats[0].1.chat.id).await.unwrap();
+    f.desk
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .end_chat(chats[0].1.chat.id)
+        .await
+        .unwrap();
     let (fourth, fifth) = (&chats[3], &chats[4]);
     assert_eq!(
-        f.desk.chat_place(fourth.0, fourth.1.chat.id).await.unwrap(),
+        f.desk
+            .acting_as(fourth.0)
+            .await
+            .unwrap()
+            .chat_place(fourth.1.chat.id)
+            .await
+            .unwrap(),
         ChatPlace::WithAgent(f.ivan.id)
     );
     assert_eq!(
-        f.desk.chat_place(fifth.0, fifth.1.chat.id).await.unwrap(),
+        f.desk
+            .acting_as(fifth.0)
+            .await
+            .unwrap()
+            .chat_place(fifth.1.chat.id)
+            .await
+            .unwrap(),
         ChatPlace::Queued { position: 1 }
     );
     // Away: keeps their chats, takes no new ones; online again: takes the next.
     f.desk
-        .set_presence(boss, Presence::Away, None)
+        .acting_as(boss)
+        .await
+        .unwrap()
+        .set_presence(Presence::Away, None)
         .await
         .unwrap();
     f.desk
-        .end_chat(chats[1].0, chats[1].1.chat.id)
+        .acting_as(chats[1].0)
+        .await
+        .unwrap()
+        .end_chat(chats[1].1.chat.id)
         .await
         .unwrap();
     assert_eq!(
-        f.desk.chat_place(fifth.0, fifth.1.chat.id).await.unwrap(),
+        f.desk
+            .acting_as(fifth.0)
+            .await
+            .unwrap()
+            .chat_place(fifth.1.chat.id)
+            .await
+            .unwrap(),
         ChatPlace::Queued { position: 1 }
     );
-    assert_eq!(f.desk.my_chats(boss).await.unwrap().len(), 1);
+    assert_eq!(
+        f.desk
+            .acting_as(boss)
+            .await
+            .unwrap()
+            .my_chats()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     f.desk
-        .set_presence(boss, Presence::Online, None)
+        .acting_as(boss)
+        .await
+        .unwrap()
+        .set_presence(Presence::Online, None)
         .await
         .unwrap();
     assert_eq!(
-        f.desk.chat_place(fifth.0, fifth.1.chat.id).await.unwrap(),
+        f.desk
+            .acting_as(fifth.0)
+            .await
+            .unwrap()
+            .chat_place(fifth.1.chat.id)
+            .await
+            .unwrap(),
         ChatPlace::WithAgent(f.boss.id)
     );
-    let seats = store.availability(f.boss.id).await.unwrap().unwrap();
+    let seats = store
+        .as_chat_store()
+        .unwrap()
+        .availability(f.boss.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((seats.active_chats, seats.max_chats), (2, 2));
     assert!(
         f.desk
-            .my_chats(Actor::Agent(f.maria.id))
+            .acting_as(Actor::Agent(f.maria.id))
+            .await
+            .unwrap()
+            .my_chats()
             .await
             .unwrap()
             .is_empty()
     );
     assert!(matches!(
         f.desk
-            .set_presence(Actor::Customer(f.ana.id), Presence::Online, None)
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .set_presence(Presence::Online, None)
             .await,
         Err(Error::Forbidden { .. })
     ));
@@ -153,20 +270,41 @@ pub async fn chat_messages_are_stored_as_sent_in_the_chats_ticket(store: Arc<dyn
     let ivan = Actor::Agent(f.ivan.id);
     let ana = Actor::Customer(f.ana.id);
     f.desk
-        .set_presence(ivan, Presence::Online, Some(3))
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .set_presence(Presence::Online, Some(3))
         .await
         .unwrap();
     let started = f
         .desk
-        .start_chat(ana, f.support.id, body("Routerul clipește roșu"))
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .start_chat(f.support.id, body("Routerul clipește roșu"))
         .await
         .unwrap();
     let chat = started.chat.id;
-    f.desk.talk_to_person(ana, chat).await.unwrap();
-    f.desk.say(ana, chat, body("Ce fac?")).await.unwrap();
+    f.desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .talk_to_person(chat)
+        .await
+        .unwrap();
+    f.desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .say(chat, body("Ce fac?"))
+        .await
+        .unwrap();
     let answer = f
         .desk
-        .say(ivan, chat, body("Reporniți routerul."))
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .say(chat, body("Reporniți routerul."))
         .await
         .unwrap();
     assert_eq!(answer.channel, Channel::Chat);
@@ -174,23 +312,53 @@ pub async fn chat_messages_are_stored_as_sent_in_the_chats_ticket(store: Arc<dyn
     // Strangers cannot speak in it.
     for stranger in [Actor::Customer(f.acme.id), Actor::Agent(f.boss.id)] {
         assert!(matches!(
-            f.desk.say(stranger, chat, body("hi")).await,
+            f.desk
+                .acting_as(stranger)
+                .await
+                .unwrap()
+                .say(chat, body("hi"))
+                .await,
             Err(Error::NotFound { .. })
         ));
     }
-    f.desk.end_chat(ana, chat).await.unwrap();
+    f.desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .end_chat(chat)
+        .await
+        .unwrap();
     assert!(matches!(
-        f.desk.say(ana, chat, body("one more thing")).await,
+        f.desk
+            .acting_as(ana)
+            .await
+            .unwrap()
+            .say(chat, body("one more thing"))
+            .await,
         Err(Error::Validation(_))
     ));
     // The window is gone; the conversation is not.
-    let thread = f.desk.thread(ana, started.ticket.id).await.unwrap();
+    let thread = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .thread(started.ticket.id)
+        .await
+        .unwrap();
     let texts: Vec<_> = thread.iter().map(|m| m.body.as_str().to_owned()).collect();
     assert_eq!(texts[0], "Routerul clipește roșu");
     assert_eq!(texts[1], "Ce fac?");
     assert!(texts[2].starts_with("Reporniți routerul."));
     assert!(thread.iter().all(|m| m.channel == Channel::Chat));
-    let ended = f.desk.chat(ana, chat).await.unwrap();
+    let ended = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .chat(chat)
+        .await
+        .unwrap();
     assert!(matches!(
         ended.state,
         ChatState::Ended {
@@ -198,7 +366,14 @@ pub async fn chat_messages_are_stored_as_sent_in_the_chats_ticket(store: Arc<dyn
             ..
         }
     ));
-    let ticket = f.desk.ticket(ana, started.ticket.id).await.unwrap();
+    let ticket = f
+        .desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .ticket(started.ticket.id)
+        .await
+        .unwrap();
     assert_eq!(
         ticket.status,
         Status::Open,
@@ -206,6 +381,8 @@ pub async fn chat_messages_are_stored_as_sent_in_the_chats_ticket(store: Arc<dyn
     );
     assert_eq!(
         store
+            .as_chat_store()
+            .unwrap()
             .availability(f.ivan.id)
             .await
             .unwrap()
@@ -220,22 +397,25 @@ pub async fn the_assistant_answers_from_the_knowledge_base_first(store: Arc<dyn 
     let ivan = Actor::Agent(f.ivan.id);
     let acme = Actor::Customer(f.acme.id);
     f.desk
-        .create_article(
-            ivan,
-            ArticleDraft {
-                title: crate::domain::ArticleTitle::parse("How to restart the router").unwrap(),
-                body: body("Unplug the router, wait ten seconds, plug it in."),
-                category: Category::parse("faq").unwrap(),
-                language: Language::English,
-                status: ArticleStatus::Published,
-                visibility: Visibility::Public,
-            },
-        )
+        .acting_as(ivan)
+        .await
+        .unwrap()
+        .create_article(ArticleDraft {
+            title: crate::domain::ArticleTitle::parse("How to restart the router").unwrap(),
+            body: body("Unplug the router, wait ten seconds, plug it in."),
+            category: Category::parse("faq").unwrap(),
+            language: Language::English,
+            status: ArticleStatus::Published,
+            visibility: Visibility::Public,
+        })
         .await
         .unwrap();
     let started = f
         .desk
-        .start_chat(acme, f.support.id, body("The router does not work"))
+        .acting_as(acme)
+        .await
+        .unwrap()
+        .start_chat(f.support.id, body("The router does not work"))
         .await
         .unwrap();
     assert_eq!(started.suggestions.len(), 1);
@@ -243,7 +423,14 @@ pub async fn the_assistant_answers_from_the_knowledge_base_first(store: Arc<dyn 
         started.suggestions[0].title.as_str(),
         "How to restart the router"
     );
-    let answered = f.desk.chat_answered(acme, started.chat.id).await.unwrap();
+    let answered = f
+        .desk
+        .acting_as(acme)
+        .await
+        .unwrap()
+        .chat_answered(started.chat.id)
+        .await
+        .unwrap();
     assert!(matches!(
         answered.state,
         ChatState::Ended {
@@ -251,17 +438,30 @@ pub async fn the_assistant_answers_from_the_knowledge_base_first(store: Arc<dyn 
             ..
         }
     ));
-    let ticket = f.desk.ticket(acme, started.ticket.id).await.unwrap();
+    let ticket = f
+        .desk
+        .acting_as(acme)
+        .await
+        .unwrap()
+        .ticket(started.ticket.id)
+        .await
+        .unwrap();
     assert_eq!(ticket.status, Status::Closed(Resolution::Solved));
     let nothing = f
         .desk
-        .start_chat(acme, f.support.id, body("Invoice 2026-01 is wrong"))
+        .acting_as(acme)
+        .await
+        .unwrap()
+        .start_chat(f.support.id, body("Invoice 2026-01 is wrong"))
         .await
         .unwrap();
     assert!(nothing.suggestions.is_empty());
     assert!(matches!(
         f.desk
-            .chat_answered(Actor::Customer(f.ana.id), nothing.chat.id)
+            .acting_as(Actor::Customer(f.ana.id))
+            .await
+            .unwrap()
+            .chat_answered(nothing.chat.id)
             .await,
         Err(Error::NotFound { .. })
     ));
@@ -272,10 +472,19 @@ pub async fn unanswered_chats_are_handed_to_the_ticket_queue(store: Arc<dyn Stor
     let reza = Actor::Customer(f.reza.id);
     let started = f
         .desk
-        .start_chat(reza, f.support.id, body("اینترنت قطع است"))
+        .acting_as(reza)
+        .await
+        .unwrap()
+        .start_chat(f.support.id, body("اینترنت قطع است"))
         .await
         .unwrap();
-    f.desk.talk_to_person(reza, started.chat.id).await.unwrap();
+    f.desk
+        .acting_as(reza)
+        .await
+        .unwrap()
+        .talk_to_person(started.chat.id)
+        .await
+        .unwrap();
     f.tick(4 * 60);
     assert_eq!(
         f.desk
@@ -302,7 +511,14 @@ pub async fn unanswered_chats_are_handed_to_the_ticket_queue(store: Arc<dyn Stor
             .chats_handed_over,
         0
     );
-    let chat = f.desk.chat(reza, started.chat.id).await.unwrap();
+    let chat = f
+        .desk
+        .acting_as(reza)
+        .await
+        .unwrap()
+        .chat(started.chat.id)
+        .await
+        .unwrap();
     assert!(matches!(
         chat.state,
         ChatState::Ended {
@@ -312,7 +528,10 @@ pub async fn unanswered_chats_are_handed_to_the_ticket_queue(store: Arc<dyn Stor
     ));
     let ticket = f
         .desk
-        .ticket(Actor::Agent(f.ivan.id), started.ticket.id)
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .ticket(started.ticket.id)
         .await
         .unwrap();
     assert_eq!(
@@ -322,7 +541,10 @@ pub async fn unanswered_chats_are_handed_to_the_ticket_queue(store: Arc<dyn Stor
     );
     assert!(
         f.desk
-            .chat_queue(Actor::Agent(f.ivan.id), f.support.id)
+            .acting_as(Actor::Agent(f.ivan.id))
+            .await
+            .unwrap()
+            .chat_queue(f.support.id)
             .await
             .unwrap()
             .is_empty()
@@ -334,7 +556,10 @@ pub async fn unanswered_chats_are_handed_to_the_ticket_queue(store: Arc<dyn Stor
 pub async fn concurrent_routing_never_fills_a_seat_twice(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     f.desk
-        .set_presence(Actor::Agent(f.ivan.id), Presence::Online, Some(2))
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .set_presence(Presence::Online, Some(2))
         .await
         .unwrap();
     let people = customers(&f, 6).await;
@@ -344,8 +569,19 @@ pub async fn concurrent_routing_never_fills_a_seat_twice(store: Arc<dyn Store>) 
         let support = f.support.id;
         tasks.push(tokio::spawn(async move {
             let actor = Actor::Customer(c.id);
-            let started = desk.start_chat(actor, support, body("help")).await.unwrap();
-            desk.talk_to_person(actor, started.chat.id).await.unwrap();
+            let started = desk
+                .acting_as(actor)
+                .await
+                .unwrap()
+                .start_chat(support, body("help"))
+                .await
+                .unwrap();
+            desk.acting_as(actor)
+                .await
+                .unwrap()
+                .talk_to_person(started.chat.id)
+                .await
+                .unwrap();
             started.chat.id
         }));
     }
@@ -355,12 +591,36 @@ pub async fn concurrent_routing_never_fills_a_seat_twice(store: Arc<dyn Store>) 
     }
     let mut with_ivan = 0;
     for id in ids {
-        if store.chat(id).await.unwrap().unwrap().agent() == Some(f.ivan.id) {
+        if store
+            .as_chat_store()
+            .unwrap()
+            .chat(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .agent()
+            == Some(f.ivan.id)
+        {
             with_ivan += 1;
         }
     }
     assert_eq!(with_ivan, 2);
-    let seats = store.availability(f.ivan.id).await.unwrap().unwrap();
+    let seats = store
+        .as_chat_store()
+        .unwrap()
+        .availability(f.ivan.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(seats.active_chats, 2);
-    assert_eq!(store.waiting_chats(f.support.id).await.unwrap().len(), 4);
+    assert_eq!(
+        store
+            .as_chat_store()
+            .unwrap()
+            .waiting_chats(f.support.id)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
 }

@@ -54,13 +54,19 @@ fn summary(e: &Error) -> String {
 }
 
 /// Commits `commit` to both stores; they must agree on the outcome.
-async fn both(store: &dyn Store, memory: &MemoryStore, commit: ChatCommit) -> Option<String> {
+async fn both(store: &dyn ChatStore, memory: &MemoryStore, commit: ChatCommit) -> Option<String> {
     let got = store
         .commit_chat(commit.clone())
         .await
         .err()
         .map(|e| summary(&e));
-    let want = memory.commit_chat(commit).await.err().map(|e| summary(&e));
+    let want = memory
+        .as_chat_store()
+        .unwrap()
+        .commit_chat(commit)
+        .await
+        .err()
+        .map(|e| summary(&e));
     assert_eq!(got, want);
     got
 }
@@ -68,7 +74,9 @@ async fn both(store: &dyn Store, memory: &MemoryStore, commit: ChatCommit) -> Op
 /// Every state and every query, beside the in-memory reference: the same chats and
 /// availabilities come back, in the same order, with the same versions and conflicts.
 pub async fn chat_store_agrees_with_the_memory_store(store: Arc<dyn Store>) {
-    let store: &dyn Store = store.as_ref();
+    let Some(chat_store) = super::ability(store.as_chat_store(), "live chat") else {
+        return;
+    };
     let memory = MemoryStore::new();
     let (support, billing) = (DepartmentId::new(), DepartmentId::new());
     let (ana, reza) = (CustomerId::new(), CustomerId::new());
@@ -123,7 +131,7 @@ pub async fn chat_store_agrees_with_the_memory_store(store: Arc<dyn Store>) {
         chats: chats.iter().map(|c| (None, c.clone())).collect(),
         availability: seats.iter().map(|a| (None, a.clone())).collect(),
     };
-    assert_eq!(both(store, &memory, first).await, None);
+    assert_eq!(both(chat_store, &memory, first).await, None);
 
     // Ivan ends a chat; the queue's head goes to him.
     let mut ended = chats[5].clone();
@@ -145,10 +153,10 @@ pub async fn chat_store_agrees_with_the_memory_store(store: Arc<dyn Store>) {
         ],
         availability: vec![(Some(Version::FIRST), ivan_seat.clone())],
     };
-    assert_eq!(both(store, &memory, next.clone()).await, None);
+    assert_eq!(both(chat_store, &memory, next.clone()).await, None);
     // Again from the same versions: stale, chats checked first.
     assert_eq!(
-        both(store, &memory, next).await.as_deref(),
+        both(chat_store, &memory, next).await.as_deref(),
         Some("stale chat 1 2")
     );
     // A stale availability fails the chats with it: nothing is written.
@@ -163,17 +171,17 @@ pub async fn chat_store_agrees_with_the_memory_store(store: Arc<dyn Store>) {
         availability: vec![(Some(Version::new(2)), maria_seat.clone())],
     };
     assert_eq!(
-        both(store, &memory, stale_seat).await.as_deref(),
+        both(chat_store, &memory, stale_seat).await.as_deref(),
         Some("stale availability 2 1")
     );
-    assert_eq!(store.chat(untouched.id).await.unwrap(), None);
+    assert_eq!(chat_store.chat(untouched.id).await.unwrap(), None);
     // New, but taken; and expected, but missing.
     let taken = ChatCommit {
         chats: vec![(None, ended.clone())],
         availability: vec![],
     };
     assert_eq!(
-        both(store, &memory, taken).await.as_deref(),
+        both(chat_store, &memory, taken).await.as_deref(),
         Some("stale chat 1 2")
     );
     let missing = ChatCommit {
@@ -184,7 +192,7 @@ pub async fn chat_store_agrees_with_the_memory_store(store: Arc<dyn Store>) {
         )],
     };
     assert_eq!(
-        both(store, &memory, missing).await.as_deref(),
+        both(chat_store, &memory, missing).await.as_deref(),
         Some("stale availability 4 1")
     );
     // One row twice in a commit: both checked against the state before, the later kept.
@@ -197,54 +205,89 @@ pub async fn chat_store_agrees_with_the_memory_store(store: Arc<dyn Store>) {
             (Some(Version::FIRST), twice),
         ],
     };
-    assert_eq!(both(store, &memory, twice).await, None);
-    assert_eq!(both(store, &memory, ChatCommit::default()).await, None);
+    assert_eq!(both(chat_store, &memory, twice).await, None);
+    assert_eq!(both(chat_store, &memory, ChatCommit::default()).await, None);
 
     for c in chats.iter().chain([&untouched]) {
         assert_eq!(
-            store.chat(c.id).await.unwrap(),
-            memory.chat(c.id).await.unwrap()
+            chat_store.chat(c.id).await.unwrap(),
+            memory.as_chat_store().unwrap().chat(c.id).await.unwrap()
         );
     }
     for d in [support, billing, DepartmentId::new()] {
         assert_eq!(
-            store.waiting_chats(d).await.unwrap(),
-            memory.waiting_chats(d).await.unwrap()
+            chat_store.waiting_chats(d).await.unwrap(),
+            memory
+                .as_chat_store()
+                .unwrap()
+                .waiting_chats(d)
+                .await
+                .unwrap()
         );
     }
-    assert_eq!(store.waiting_chats(support).await.unwrap().len(), 3);
+    assert_eq!(chat_store.waiting_chats(support).await.unwrap().len(), 3);
     for s in [0, 5, 6, 10, 11, 20, 21, 100] {
         assert_eq!(
-            store.chats_waiting_since_before(at(s)).await.unwrap(),
-            memory.chats_waiting_since_before(at(s)).await.unwrap(),
+            chat_store.chats_waiting_since_before(at(s)).await.unwrap(),
+            memory
+                .as_chat_store()
+                .unwrap()
+                .chats_waiting_since_before(at(s))
+                .await
+                .unwrap(),
             "{s}"
         );
     }
     for a in [ivan, maria, AgentId::new()] {
         assert_eq!(
-            store.agent_chats(a).await.unwrap(),
-            memory.agent_chats(a).await.unwrap()
+            chat_store.agent_chats(a).await.unwrap(),
+            memory
+                .as_chat_store()
+                .unwrap()
+                .agent_chats(a)
+                .await
+                .unwrap()
         );
         assert_eq!(
-            store.availability(a).await.unwrap(),
-            memory.availability(a).await.unwrap()
+            chat_store.availability(a).await.unwrap(),
+            memory
+                .as_chat_store()
+                .unwrap()
+                .availability(a)
+                .await
+                .unwrap()
         );
     }
-    assert_eq!(store.agent_chats(ivan).await.unwrap().len(), 2);
+    assert_eq!(chat_store.agent_chats(ivan).await.unwrap().len(), 2);
     for c in [ana, reza, CustomerId::new()] {
         for limit in [0, 1, 3, 100] {
             assert_eq!(
-                store.customer_chats(c, limit).await.unwrap(),
-                memory.customer_chats(c, limit).await.unwrap()
+                chat_store.customer_chats(c, limit).await.unwrap(),
+                memory
+                    .as_chat_store()
+                    .unwrap()
+                    .customer_chats(c, limit)
+                    .await
+                    .unwrap()
             );
         }
     }
     assert_eq!(
-        store.availabilities().await.unwrap(),
-        memory.availabilities().await.unwrap()
+        chat_store.availabilities().await.unwrap(),
+        memory
+            .as_chat_store()
+            .unwrap()
+            .availabilities()
+            .await
+            .unwrap()
     );
     assert_eq!(
-        store.availability(maria).await.unwrap().unwrap().max_chats,
+        chat_store
+            .availability(maria)
+            .await
+            .unwrap()
+            .unwrap()
+            .max_chats,
         7
     );
 }
@@ -252,9 +295,12 @@ pub async fn chat_store_agrees_with_the_memory_store(store: Arc<dyn Store>) {
 /// Sixteen routers read one seat at one version and commit together: exactly one fills
 /// it, the others are stale; and of eight commits of one new chat exactly one inserts it.
 pub async fn concurrent_chat_commits_from_one_version_have_one_winner(store: Arc<dyn Store>) {
+    let Some(chat_store) = super::ability(store.as_chat_store(), "live chat") else {
+        return;
+    };
     let ivan = AgentId::new();
     let support = DepartmentId::new();
-    store
+    chat_store
         .commit_chat(ChatCommit {
             chats: vec![],
             availability: vec![(None, seat(ivan, Presence::Online, 0))],
@@ -278,7 +324,7 @@ pub async fn concurrent_chat_commits_from_one_version_have_one_winner(store: Arc
                     i64::try_from(i).unwrap(),
                 );
                 barrier.wait().await;
-                let outcome = store
+                let outcome = (store.as_chat_store().expect("checked above"))
                     .commit_chat(ChatCommit {
                         chats: vec![(None, c.clone())],
                         availability: vec![(Some(Version::FIRST), seat(ivan, Presence::Online, 1))],
@@ -295,17 +341,21 @@ pub async fn concurrent_chat_commits_from_one_version_have_one_winner(store: Arc
             Ok(()) => winners.push(c),
             Err(e) => {
                 assert_eq!(summary(&e), "stale availability 1 2");
-                assert_eq!(store.chat(c.id).await.unwrap(), None, "nothing of a loser");
+                assert_eq!(
+                    chat_store.chat(c.id).await.unwrap(),
+                    None,
+                    "nothing of a loser"
+                );
             }
         }
     }
     assert_eq!(winners.len(), 1);
-    let seat_now = store.availability(ivan).await.unwrap().unwrap();
+    let seat_now = chat_store.availability(ivan).await.unwrap().unwrap();
     assert_eq!(
         (seat_now.active_chats, seat_now.version),
         (1, Version::new(2))
     );
-    assert_eq!(store.agent_chats(ivan).await.unwrap(), winners);
+    assert_eq!(chat_store.agent_chats(ivan).await.unwrap(), winners);
 
     let same = chat(CustomerId::new(), support, ChatState::Assistant, 200);
     let barrier = Arc::new(Barrier::new(8));
@@ -314,7 +364,7 @@ pub async fn concurrent_chat_commits_from_one_version_have_one_winner(store: Arc
             let (store, barrier, same) = (store.clone(), barrier.clone(), same.clone());
             tokio::spawn(async move {
                 barrier.wait().await;
-                store
+                (store.as_chat_store().expect("checked above"))
                     .commit_chat(ChatCommit {
                         chats: vec![(None, same)],
                         availability: vec![],
@@ -331,5 +381,5 @@ pub async fn concurrent_chat_commits_from_one_version_have_one_winner(store: Arc
         }
     }
     assert_eq!(won, 1);
-    assert_eq!(store.chat(same.id).await.unwrap(), Some(same));
+    assert_eq!(chat_store.chat(same.id).await.unwrap(), Some(same));
 }

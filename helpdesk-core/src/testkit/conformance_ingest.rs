@@ -73,7 +73,13 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
     assert_eq!(t.department, f.support.id);
     assert_eq!(t.channel, Channel::Email);
     assert_eq!(t.subject.as_str(), "Nu merge internetul");
-    let thread = desk.thread(ana, t.id).await.unwrap();
+    let thread = desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     assert!(
         thread[0]
             .body
@@ -83,7 +89,10 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
     let raw = &thread[0].attachments[0];
     assert_eq!(raw.content_type(), "message/rfc822", "the raw mail is kept");
     let (_, bytes) = desk
-        .attachment(ana, t.id, thread[0].id, raw.sha256())
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .attachment(t.id, thread[0].id, raw.sha256())
         .await
         .unwrap();
     assert_eq!(bytes, first);
@@ -93,16 +102,18 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
 
     // The agent answers; the customer's reply to that e-mail threads by In-Reply-To, with
     // the quoted text stripped.
-    desk.execute(
-        Actor::Agent(f.ivan.id),
-        t.id,
-        Command::Reply {
-            body: body("Reporniți routerul, vă rog."),
-            attachments: vec![],
-        },
-    )
-    .await
-    .unwrap();
+    desk.acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .execute(
+            t.id,
+            Command::Reply {
+                body: body("Reporniți routerul, vă rog."),
+                attachments: vec![],
+            },
+        )
+        .await
+        .unwrap();
     let answer = store.ticket_emails(t.id).await.unwrap().pop().unwrap();
     let reply = mail(
         "ana@example.ro",
@@ -118,7 +129,13 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
         Ingested::Appended(same) => assert_eq!(same.id, t.id),
         other => panic!("expected a reply, got {other:?}"),
     }
-    let thread = desk.thread(ana, t.id).await.unwrap();
+    let thread = desk
+        .acting_as(ana)
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     assert_eq!(thread.len(), 3);
     let last = thread.last().unwrap();
     assert_eq!(last.author, ana);
@@ -140,7 +157,16 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
         desk.ingest_email(&first).await.unwrap(),
         Ingested::Duplicate(t.id)
     );
-    assert_eq!(desk.thread(ana, t.id).await.unwrap().len(), 3);
+    assert_eq!(
+        desk.acting_as(ana)
+            .await
+            .unwrap()
+            .thread(t.id)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
     assert_eq!(store.ticket_emails(t.id).await.unwrap().len(), emails);
     assert_eq!(ticket_count(store.as_ref()).await, 1);
 }
@@ -180,19 +206,23 @@ pub async fn a_subject_tag_threads_only_for_the_customer_or_a_participant(store:
         .unwrap();
     assert_eq!(mallory.name.as_str(), "Mallory");
     assert_eq!(theirs.customer, Some(mallory.id));
-    let staff = desk.thread(Actor::Agent(f.ivan.id), t.id).await.unwrap();
+    let staff = desk
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     assert!(staff.iter().all(|m| !m.body.as_str().contains("contract")));
 
     // Someone the agent sent the thread to is a participant: their answer is a note.
     let manager = email("manager@acme.example");
-    desk.email_ticket(
-        Actor::Agent(f.ivan.id),
-        t.id,
-        manager.clone(),
-        crate::domain::Language::English,
-    )
-    .await
-    .unwrap();
+    desk.acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .email_ticket(t.id, manager.clone(), crate::domain::Language::English)
+        .await
+        .unwrap();
     let by_participant = mail(
         "Boss of Acme <manager@acme.example>",
         "p1@acme.example",
@@ -201,12 +231,24 @@ pub async fn a_subject_tag_threads_only_for_the_customer_or_a_participant(store:
         "Approved, go ahead.",
     );
     desk.ingest_email(&by_participant).await.unwrap();
-    let staff = desk.thread(Actor::Agent(f.ivan.id), t.id).await.unwrap();
+    let staff = desk
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     let note = staff.last().unwrap();
     assert_eq!(note.visibility, Visibility::Internal);
     assert!(note.body.as_str().contains("manager@acme.example"));
     assert!(note.body.as_str().contains("Approved, go ahead."));
-    let public = desk.thread(Actor::Customer(f.acme.id), t.id).await.unwrap();
+    let public = desk
+        .acting_as(Actor::Customer(f.acme.id))
+        .await
+        .unwrap()
+        .thread(t.id)
+        .await
+        .unwrap();
     assert!(public.iter().all(|m| !m.body.as_str().contains("Approved")));
 
     // A desk that refuses unknown senders stores nothing of theirs.
@@ -261,7 +303,10 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"XX\"\r\n
     );
     assert_eq!(ticket_count(store.as_ref()).await, 1);
     assert_eq!(
-        desk.thread(Actor::Agent(f.ivan.id), t.id)
+        desk.acting_as(Actor::Agent(f.ivan.id))
+            .await
+            .unwrap()
+            .thread(t.id)
             .await
             .unwrap()
             .len(),
@@ -276,7 +321,10 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"XX\"\r\n
 pub async fn refused_mail_stores_nothing(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let desk = desk(&f, UnknownSenders::CreateCustomer);
-    desk.set_customer_access(Actor::Agent(f.admin.id), f.ana.id, false)
+    desk.acting_as(Actor::Agent(f.admin.id))
+        .await
+        .unwrap()
+        .set_customer_access(f.ana.id, false)
         .await
         .unwrap();
     let from_disabled = mail("ana@example.ro", "d1@example.ro", "Hello", "", "Let me in");
@@ -329,7 +377,13 @@ pub async fn every_mail_of_the_corpus_is_taken_in_or_refused_cleanly(store: Arc<
                 Ok(Ingested::Duplicate(_) | Ingested::Opened(_)),
             ) => {}
             (_, Ok(Ingested::Opened(t) | Ingested::Appended(t))) => {
-                let thread = desk.thread(Actor::Agent(f.admin.id), t.id).await.unwrap();
+                let thread = desk
+                    .acting_as(Actor::Agent(f.admin.id))
+                    .await
+                    .unwrap()
+                    .thread(t.id)
+                    .await
+                    .unwrap();
                 let last = thread.last().unwrap();
                 assert!(!last.body.as_str().trim().is_empty(), "{name}");
                 assert!(

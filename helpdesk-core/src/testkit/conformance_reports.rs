@@ -47,7 +47,14 @@ async fn a_week_of_work(f: &Fixture) -> Vec<Ticket> {
         if i % 5 == 0 && customer.id == f.acme.id {
             new.priority = Some(Priority::Urgent);
         }
-        let t = f.desk.open_ticket(admin, new).await.unwrap();
+        let t = f
+            .desk
+            .acting_as(admin)
+            .await
+            .unwrap()
+            .open_ticket(new)
+            .await
+            .unwrap();
         tickets.push(t.clone());
         let agent = if department.id == f.billing.id {
             admin
@@ -63,19 +70,27 @@ async fn a_week_of_work(f: &Fixture) -> Vec<Ticket> {
                 _ => unreachable!(),
             };
             f.desk
-                .execute(admin, t.id, Command::Assign { agent: Some(who) })
+                .acting_as(admin)
+                .await
+                .unwrap()
+                .execute(t.id, Command::Assign { agent: Some(who) })
                 .await
                 .unwrap();
         }
         f.tick(60 * (20 + 37 * i));
         f.desk
-            .execute(agent, t.id, reply("Looking into it"))
+            .acting_as(agent)
+            .await
+            .unwrap()
+            .execute(t.id, reply("Looking into it"))
             .await
             .unwrap();
         if i % 3 == 0 {
             f.desk
+                .acting_as(agent)
+                .await
+                .unwrap()
                 .execute(
-                    agent,
                     t.id,
                     Command::LogTime {
                         minutes: Minutes::new(15 + i as u32).unwrap(),
@@ -91,8 +106,10 @@ async fn a_week_of_work(f: &Fixture) -> Vec<Ticket> {
         }
         f.tick(3600 * (1 + i % 5));
         f.desk
+            .acting_as(agent)
+            .await
+            .unwrap()
             .execute(
-                agent,
                 t.id,
                 Command::Resolve {
                     body: Some(body("Fixed")),
@@ -105,12 +122,17 @@ async fn a_week_of_work(f: &Fixture) -> Vec<Ticket> {
             0 | 3 => {
                 f.tick(600);
                 f.desk
-                    .execute(customer_actor, t.id, Command::ConfirmResolution)
+                    .acting_as(customer_actor)
+                    .await
+                    .unwrap()
+                    .execute(t.id, Command::ConfirmResolution)
                     .await
                     .unwrap();
                 f.desk
+                    .acting_as(customer_actor)
+                    .await
+                    .unwrap()
                     .execute(
-                        customer_actor,
                         t.id,
                         Command::RateSatisfaction {
                             score: Rating::new(1 + (i % 5) as u8).unwrap(),
@@ -124,7 +146,10 @@ async fn a_week_of_work(f: &Fixture) -> Vec<Ticket> {
                 // Not fixed after all: the customer's reply reopens it.
                 f.tick(900);
                 f.desk
-                    .execute(customer_actor, t.id, reply("Still broken"))
+                    .acting_as(customer_actor)
+                    .await
+                    .unwrap()
+                    .execute(t.id, reply("Still broken"))
                     .await
                     .unwrap();
             }
@@ -169,7 +194,12 @@ pub async fn reports_match_the_reference_for_every_grouping_and_range(store: Arc
                     group,
                     departments,
                 };
-                let got = store.report(&query).await.unwrap();
+                let got = store
+                    .as_report_store()
+                    .unwrap()
+                    .report(&query)
+                    .await
+                    .unwrap();
                 let want = reference(store.as_ref(), &tickets, &query).await;
                 assert_eq!(got, want, "{query:?}");
             }
@@ -183,7 +213,12 @@ pub async fn reports_match_the_reference_for_every_grouping_and_range(store: Arc
         group: ReportGroup::Department,
         departments: None,
     };
-    let report = store.report(&month).await.unwrap();
+    let report = store
+        .as_report_store()
+        .unwrap()
+        .report(&month)
+        .await
+        .unwrap();
     let support = report
         .rows
         .iter()
@@ -238,13 +273,19 @@ pub async fn only_supervisors_and_admins_read_reports_of_their_departments(store
     };
     let all = f
         .desk
-        .report(Actor::Agent(f.admin.id), query.clone())
+        .acting_as(Actor::Agent(f.admin.id))
+        .await
+        .unwrap()
+        .report(query.clone())
         .await
         .unwrap();
     assert_eq!(all.rows.len(), 2);
     let boss = f
         .desk
-        .report(Actor::Agent(f.boss.id), query.clone())
+        .acting_as(Actor::Agent(f.boss.id))
+        .await
+        .unwrap()
+        .report(query.clone())
         .await
         .unwrap();
     assert_eq!(
@@ -258,14 +299,24 @@ pub async fn only_supervisors_and_admins_read_reports_of_their_departments(store
     };
     assert!(
         f.desk
-            .report(Actor::Agent(f.boss.id), asked_billing)
+            .acting_as(Actor::Agent(f.boss.id))
+            .await
+            .unwrap()
+            .report(asked_billing)
             .await
             .unwrap()
             .rows
             .is_empty()
     );
     for actor in [Actor::Agent(f.ivan.id), Actor::Customer(f.ana.id)] {
-        let err = f.desk.report(actor, query.clone()).await.unwrap_err();
+        let err = f
+            .desk
+            .acting_as(actor)
+            .await
+            .unwrap()
+            .report(query.clone())
+            .await
+            .unwrap_err();
         assert!(
             matches!(
                 err,
@@ -282,7 +333,12 @@ pub async fn only_supervisors_and_admins_read_reports_of_their_departments(store
         ..query.clone()
     };
     assert!(matches!(
-        f.desk.report(Actor::Agent(f.admin.id), backwards).await,
+        f.desk
+            .acting_as(Actor::Agent(f.admin.id))
+            .await
+            .unwrap()
+            .report(backwards)
+            .await,
         Err(Error::Validation(_))
     ));
     assert_eq!(tickets.len(), 18);

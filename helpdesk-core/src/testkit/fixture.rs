@@ -61,11 +61,11 @@ impl Fixture {
             "2026-01-05T09:00:00Z".parse().expect("a valid instant"),
         ));
         let desk = Helpdesk::new(store).with_clock(clock.clone());
-        let sys = Actor::System;
         let dept = |n: &'static str, f| {
             let desk = desk.clone();
             async move {
-                desk.create_department(sys, name(n), f)
+                desk.as_system()
+                    .create_department(name(n), f)
                     .await
                     .expect("department")
             }
@@ -74,15 +74,17 @@ impl Fixture {
         let billing = dept("Billing", FollowUpPolicy::NewTicket).await;
         let sales = dept("Sales", FollowUpPolicy::Reject).await;
         let admin = desk
-            .create_agent(
-                sys,
-                NewAgent::new(name("Admin"), email("admin@desk.test"), Role::Admin),
-            )
+            .as_system()
+            .create_agent(NewAgent::new(
+                name("Admin"),
+                email("admin@desk.test"),
+                Role::Admin,
+            ))
             .await
             .expect("admin");
         let ivan = desk
+            .as_system()
             .create_agent(
-                sys,
                 NewAgent::new(name("Иван Петров"), email("ivan@desk.test"), Role::Agent)
                     .in_department(support.id, standard_permissions())
                     .in_department(sales.id, standard_permissions())
@@ -91,8 +93,8 @@ impl Fixture {
             .await
             .expect("ivan");
         let maria = desk
+            .as_system()
             .create_agent(
-                sys,
                 NewAgent::new(name("Maria Ionescu"), email("maria@desk.test"), Role::Agent)
                     .in_department(
                         billing.id,
@@ -102,16 +104,16 @@ impl Fixture {
             .await
             .expect("maria");
         let boss = desk
+            .as_system()
             .create_agent(
-                sys,
                 NewAgent::new(name("Boss"), email("boss@desk.test"), Role::Supervisor)
                     .in_department(support.id, Default::default()),
             )
             .await
             .expect("boss");
         let ana = desk
+            .as_system()
             .create_customer(
-                sys,
                 NewCustomer::new(CustomerKind::Individual, name("Ana Popescu"))
                     .with_email(email("ana@example.ro"))
                     .with_language(Language::Romanian),
@@ -119,8 +121,8 @@ impl Fixture {
             .await
             .expect("ana");
         let acme = desk
+            .as_system()
             .create_customer(
-                sys,
                 NewCustomer::new(CustomerKind::Organisation, name("ООО Акме"))
                     .with_email(email("it@acme.example"))
                     .with_phone(Phone::parse("+7 (495) 123-45-67").expect("phone")),
@@ -128,8 +130,8 @@ impl Fixture {
             .await
             .expect("acme");
         let reza = desk
+            .as_system()
             .create_customer(
-                sys,
                 NewCustomer::new(CustomerKind::Individual, name("رضا احمدی"))
                     .with_language(Language::Persian)
                     .with_phone(Phone::parse("۰۹۱۲ ۳۴۵ ۶۷۸۹").expect("phone")),
@@ -205,10 +207,10 @@ impl Fixture {
     pub async fn open(&self, customer: &Customer, subject: &str) -> Ticket {
         let ticket = self
             .desk
-            .open_ticket(
-                Actor::Customer(customer.id),
-                self.new_ticket(&self.support, subject),
-            )
+            .acting_as(Actor::Customer(customer.id))
+            .await
+            .unwrap()
+            .open_ticket(self.new_ticket(&self.support, subject))
             .await
             .expect("open ticket");
         self.tick(1);

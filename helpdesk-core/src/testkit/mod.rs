@@ -30,6 +30,15 @@ pub mod samples;
 
 pub use fixture::{Fixture, body};
 
+/// The ability a check needs, or `None` after a loud `SKIPPED` line when the store does not
+/// offer it (a backend without, say, live chat skips the chat checks and says so).
+pub fn ability<'a, T: ?Sized>(offered: Option<&'a T>, name: &str) -> Option<&'a T> {
+    if offered.is_none() {
+        eprintln!("*** SKIPPED: the store does not offer {name} ***");
+    }
+    offered
+}
+
 /// Generates one `#[tokio::test]` per conformance check, each on a fresh store from
 /// `$make_store` (an `async fn() -> Option<Arc<dyn Store>>`).
 #[macro_export]

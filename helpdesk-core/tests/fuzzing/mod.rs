@@ -139,11 +139,8 @@ pub fn ingest_email(data: &[u8]) {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
         let desk = Helpdesk::new(store.clone());
         let inbound = desk
-            .create_department(
-                Actor::System,
-                Name::parse("Inbox").unwrap(),
-                FollowUpPolicy::Reopen,
-            )
+            .as_system()
+            .create_department(Name::parse("Inbox").unwrap(), FollowUpPolicy::Reopen)
             .await
             .unwrap();
         let desk = desk.with_mail(MailSettings::new(
@@ -198,7 +195,10 @@ pub fn search_query(data: &[u8]) {
         for actor in [Actor::Agent(f.ivan.id), Actor::Customer(f.ana.id)] {
             let found = f
                 .desk
-                .search_tickets(actor, &text, TicketFilter::default(), page.clone())
+                .acting_as(actor)
+                .await
+                .unwrap()
+                .search_tickets(&text, TicketFilter::default(), page.clone())
                 .await;
             not_backend(&found, "search_tickets");
             match (&parsed, &found) {
@@ -299,7 +299,14 @@ pub fn commands(data: &[u8]) {
                 if matches!(actor, Actor::Agent(_) | Actor::System) {
                     new.customer = Some(f.ana.id);
                 }
-                if let Ok(t) = f.desk.open_ticket(actor, new).await {
+                if let Ok(t) = f
+                    .desk
+                    .acting_as(actor)
+                    .await
+                    .unwrap()
+                    .open_ticket(new)
+                    .await
+                {
                     tickets.push(t.id);
                 }
                 f.tick(i64::from(arg) * 60);
@@ -370,7 +377,14 @@ pub fn commands(data: &[u8]) {
             };
             let before = store.ticket(id).await.unwrap();
             let messages = store.messages(id, true).await.unwrap().len();
-            match f.desk.execute(actor, id, command.clone()).await {
+            match f
+                .desk
+                .acting_as(actor)
+                .await
+                .unwrap()
+                .execute(id, command.clone())
+                .await
+            {
                 Ok(outcome) => {
                     let t = outcome.ticket().id;
                     if !tickets.contains(&t) {
@@ -400,7 +414,14 @@ pub fn commands(data: &[u8]) {
                 t.number
             );
             for customer in [f.ana.id, f.acme.id, f.reza.id] {
-                if let Ok(thread) = f.desk.thread(Actor::Customer(customer), *id).await {
+                if let Ok(thread) = f
+                    .desk
+                    .acting_as(Actor::Customer(customer))
+                    .await
+                    .unwrap()
+                    .thread(*id)
+                    .await
+                {
                     assert!(!t.internal && t.customer == Some(customer));
                     assert!(
                         thread

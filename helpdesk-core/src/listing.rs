@@ -1,4 +1,4 @@
-//! Ticket queries: filters, order and keyset pagination.
+//! Ticket lists: filters, orders and keyset pagination, as every store answers them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,13 @@ pub enum TicketOrder {
     /// `LastUpdate`. Outside a search every score is 0, so it is `LastUpdate`.
     Relevance,
 }
+
+crate::domain::stable_text!(TicketOrder, "order" {
+    LastUpdate => "last_update",
+    Priority => "priority",
+    Waiting => "waiting",
+    Relevance => "relevance",
+});
 
 /// Where a page ended: the sort key of its last ticket. Opaque to callers as a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{AgentId, Name, SavedSearchId};
-use crate::store::{TicketFilter, TicketOrder};
+use crate::domain::{AgentId, Name, SavedSearchId};
+use crate::listing::{TicketFilter, TicketOrder};
 
 /// A named view: a filter, an optional search query (as typed) and an order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

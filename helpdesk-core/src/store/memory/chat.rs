@@ -3,21 +3,12 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{ChatCommit, ChatStore, MemoryStore};
+use super::MemoryStore;
 use crate::domain::{
-    AgentId, Availability, ChatId, ChatSession, ChatState, CustomerId, DepartmentId, Version,
+    AgentId, Availability, ChatId, ChatSession, ChatState, CustomerId, DepartmentId,
 };
-use crate::error::{ConflictKind, Entity, Error, Result};
-
-fn stale(entity: Entity, expected: Option<Version>, actual: Option<Version>) -> Error {
-    Error::Conflict {
-        entity,
-        kind: ConflictKind::StaleVersion {
-            expected: expected.unwrap_or(Version::FIRST),
-            actual: actual.unwrap_or(Version::FIRST),
-        },
-    }
-}
+use crate::error::Result;
+use crate::store::{ChatCommit, ChatStore};
 
 fn waiting_since(c: &ChatSession) -> Option<DateTime<Utc>> {
     match c.state {
@@ -30,24 +21,22 @@ fn waiting_since(c: &ChatSession) -> Option<DateTime<Utc>> {
 impl ChatStore for MemoryStore {
     async fn commit_chat(&self, commit: ChatCommit) -> Result<()> {
         let mut inner = self.lock();
-        for (expected, chat) in &commit.chats {
-            let actual = inner.chats.get(&chat.id).map(|c| c.version);
-            if actual != *expected {
-                return Err(stale(Entity::Chat, *expected, actual));
-            }
-        }
-        for (expected, a) in &commit.availability {
-            let actual = inner.availability.get(&a.agent).map(|x| x.version);
-            if actual != *expected {
-                return Err(stale(Entity::Availability, *expected, actual));
-            }
-        }
-        for (expected, mut chat) in commit.chats {
-            chat.version = expected.map_or(Version::FIRST, |v| v.next());
+        let chats = (commit.chats.iter())
+            .filter_map(|(_, c)| inner.chats.get(&c.id).map(|s| (c.id, s.version)))
+            .collect();
+        let seats = (commit.availability.iter())
+            .filter_map(|(_, a)| {
+                inner
+                    .availability
+                    .get(&a.agent)
+                    .map(|s| (a.agent, s.version))
+            })
+            .collect();
+        let writes = commit.check(&chats, &seats)?;
+        for (_, chat) in writes.chats {
             inner.chats.insert(chat.id, chat);
         }
-        for (expected, mut a) in commit.availability {
-            a.version = expected.map_or(Version::FIRST, |v| v.next());
+        for (_, a) in writes.availability {
             inner.availability.insert(a.agent, a);
         }
         Ok(())

@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::memory::duplicate;
-use super::{AccountStore, MemoryStore};
+use super::MemoryStore;
 use crate::domain::{Actor, AuthToken, Login, LoginName, TokenHash};
-use crate::error::{Entity, Result};
+use crate::error::{Entity, Error, Result};
+use crate::store::AccountStore;
 
 #[async_trait]
 impl AccountStore for MemoryStore {
@@ -17,7 +17,7 @@ impl AccountStore for MemoryStore {
             .values()
             .any(|l| l.name == login.name && l.actor != login.actor)
         {
-            return Err(duplicate(Entity::Login, "login"));
+            return Err(Error::duplicate(Entity::Login, "login"));
         }
         inner.logins.insert(login.actor, login.clone());
         Ok(())
@@ -43,7 +43,7 @@ impl AccountStore for MemoryStore {
     async fn put_token(&self, token: &AuthToken) -> Result<()> {
         let mut inner = self.lock();
         if inner.tokens.contains_key(&token.hash) {
-            return Err(duplicate(Entity::Session, "hash"));
+            return Err(Error::duplicate(Entity::Session, "hash"));
         }
         inner.tokens.insert(token.hash, token.clone());
         Ok(())

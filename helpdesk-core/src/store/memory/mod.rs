@@ -1,22 +1,31 @@
 //! The in-memory store: the reference every other backend is compared with.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{NotificationStore, OutboxStore, Page, PageRequest, Store, TicketFilter, WriteBatch};
+use super::{
+    AccountStore, BlobKey, ChatStore, CommitFacts, KnowledgeStore, Page, PageRequest, ReportStore,
+    SavedSearchStore, Store, StoredTicket, TemplateStore, TicketFilter, WriteBatch, check_commit,
+};
 use crate::domain::{Actor, AuthToken, Login, TokenHash};
 use crate::domain::{
     Agent, AgentId, Article, ArticleId, CannedResponse, CannedResponseId, Customer, CustomerId,
-    Delivery, DeliveryOutcome, Department, DepartmentId, Email, Language, MailReference, Message,
+    Delivery, DeliveryOutcome, Department, DepartmentId, Email, MailReference, Message,
     Notification, NotificationId, NotificationState, OutboundEmail, OutboxId, Recipient,
-    SavedSearch, SavedSearchId, TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate,
-    TimeEntry,
+    SavedSearchId, TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry,
 };
-use crate::error::{ConflictKind, Entity, Error, Result};
-use crate::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
+use crate::error::{Entity, Error, Result};
+use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
+
+mod accounts;
+mod chat;
+mod knowledge;
+mod reports;
+mod saved_searches;
+mod templates;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -32,7 +41,7 @@ pub struct MemoryStore {
 }
 
 #[derive(Debug, Default)]
-pub(super) struct Inner {
+struct Inner {
     departments: BTreeMap<DepartmentId, Department>,
     agents: BTreeMap<AgentId, Agent>,
     customers: BTreeMap<CustomerId, Customer>,
@@ -42,6 +51,8 @@ pub(super) struct Inner {
     messages: HashMap<TicketId, Vec<Message>>,
     events: HashMap<TicketId, Vec<TicketEvent>>,
     time_entries: HashMap<TicketId, Vec<TimeEntry>>,
+    /// The sha256 of every attachment of a stored message.
+    blob_refs: HashSet<String>,
     articles: BTreeMap<ArticleId, Article>,
     saved_searches: BTreeMap<SavedSearchId, SavedSearch>,
     templates: BTreeMap<TemplateId, TicketTemplate>,
@@ -49,19 +60,10 @@ pub(super) struct Inner {
     notifications: BTreeMap<NotificationId, Notification>,
     outbox: BTreeMap<OutboxId, OutboundEmail>,
     mail_references: Vec<MailReference>,
-    pub(super) logins: HashMap<Actor, Login>,
-    pub(super) tokens: HashMap<TokenHash, AuthToken>,
-    pub(super) chats: BTreeMap<crate::domain::ChatId, crate::domain::ChatSession>,
-    pub(super) availability: BTreeMap<AgentId, crate::domain::Availability>,
-}
-
-pub(super) fn duplicate(entity: Entity, field: &'static str) -> Error {
-    Error::Conflict {
-        entity,
-        kind: ConflictKind::Duplicate {
-            field: field.into(),
-        },
-    }
+    logins: HashMap<Actor, Login>,
+    tokens: HashMap<TokenHash, AuthToken>,
+    chats: BTreeMap<crate::domain::ChatId, crate::domain::ChatSession>,
+    availability: BTreeMap<AgentId, crate::domain::Availability>,
 }
 
 impl MemoryStore {
@@ -70,76 +72,61 @@ impl MemoryStore {
         Self::default()
     }
 
-    pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Inner {
-    /// Checks a whole batch against the current state without changing anything.
-    fn check(&self, batch: &WriteBatch) -> Result<()> {
-        batch.check_shape()?;
-        let mut new_numbers: Vec<&str> = Vec::new();
-        for write in &batch.writes {
-            let t = &write.ticket;
-            match write.expected {
-                None => {
-                    if self.tickets.contains_key(&t.id) {
-                        return Err(duplicate(Entity::Ticket, "id"));
-                    }
-                    for n in [t.number.full(), t.number.short()] {
-                        if self.numbers.contains_key(n) || new_numbers.contains(&n) {
-                            return Err(duplicate(Entity::Ticket, "number"));
-                        }
-                    }
-                    new_numbers.extend([t.number.full(), t.number.short()]);
-                }
-                Some(expected) => {
-                    let stored = self
-                        .tickets
-                        .get(&t.id)
-                        .ok_or_else(|| Error::not_found(Entity::Ticket, t.id))?;
-                    if stored.number != t.number {
-                        return Err(Error::validation(
-                            "number",
-                            "a ticket's number never changes",
-                        ));
-                    }
-                    if stored.version != expected {
-                        return Err(Error::Conflict {
-                            entity: Entity::Ticket,
-                            kind: ConflictKind::StaleVersion {
-                                expected,
-                                actual: stored.version,
-                            },
-                        });
-                    }
-                }
+    /// The facts [`check_commit`] needs for `batch`, read from the maps.
+    fn facts(&self, batch: &WriteBatch) -> CommitFacts {
+        let keys = batch.keys();
+        let mut facts = CommitFacts::new();
+        for id in keys.tickets {
+            if let Some(t) = self.tickets.get(&id) {
+                facts.stored_ticket(
+                    id,
+                    StoredTicket {
+                        version: t.version,
+                        number_full: t.number.full().to_owned(),
+                        number_short: t.number.short().to_owned(),
+                        subject: t.subject.as_str().to_owned(),
+                    },
+                );
             }
         }
-        let taken = batch
-            .outbox
-            .iter()
-            .any(|e| self.outbox.values().any(|o| o.message_id == e.message_id))
-            || batch.mail_references.iter().any(|r| {
-                self.mail_references
-                    .iter()
-                    .any(|m| m.message_id == r.message_id)
-            });
-        if taken {
-            return Err(duplicate(Entity::Email, "message_id"));
-        }
-        if batch
-            .notifications
-            .iter()
-            .any(|n| self.notifications.contains_key(&n.id))
+        for n in keys
+            .numbers
+            .into_iter()
+            .filter(|n| self.numbers.contains_key(*n))
         {
-            return Err(duplicate(Entity::Notification, "id"));
+            facts.number_taken(n);
         }
-        if batch.outbox.iter().any(|e| self.outbox.contains_key(&e.id)) {
-            return Err(duplicate(Entity::Email, "id"));
+        for m in keys.email_message_ids {
+            if self.outbox.values().any(|e| e.message_id == m) {
+                facts.email_message_id_taken(m);
+            }
         }
-        Ok(())
+        for m in keys.reference_message_ids {
+            if self.mail_references.iter().any(|r| r.message_id == m) {
+                facts.reference_message_id_taken(m);
+            }
+        }
+        for id in keys
+            .notifications
+            .into_iter()
+            .filter(|id| self.notifications.contains_key(id))
+        {
+            facts.notification_taken(id);
+        }
+        for id in keys
+            .emails
+            .into_iter()
+            .filter(|id| self.outbox.contains_key(id))
+        {
+            facts.email_taken(id);
+        }
+        facts
     }
 
     fn apply(&mut self, batch: WriteBatch) {
@@ -154,6 +141,11 @@ impl Inner {
                 self.numbers.insert(t.number.full().to_owned(), t.id);
                 self.numbers.insert(t.number.short().to_owned(), t.id);
             }
+            self.blob_refs.extend(
+                (write.messages.iter())
+                    .flat_map(|m| &m.attachments)
+                    .map(|a| a.sha256().to_owned()),
+            );
             self.messages
                 .entry(t.id)
                 .or_default()
@@ -194,7 +186,7 @@ impl Store for MemoryStore {
             .values()
             .any(|a| a.id != agent.id && a.email == agent.email)
         {
-            return Err(duplicate(Entity::Agent, "email"));
+            return Err(Error::duplicate(Entity::Agent, "email"));
         }
         inner.agents.insert(agent.id, agent.clone());
         Ok(())
@@ -214,12 +206,12 @@ impl Store for MemoryStore {
         let mut inner = self.lock();
         for other in inner.customers.values().filter(|c| c.id != customer.id) {
             if customer.email.is_some() && other.email == customer.email {
-                return Err(duplicate(Entity::Customer, "email"));
+                return Err(Error::duplicate(Entity::Customer, "email"));
             }
             if customer.contract_number.is_some()
                 && other.contract_number == customer.contract_number
             {
-                return Err(duplicate(Entity::Customer, "contract_number"));
+                return Err(Error::duplicate(Entity::Customer, "contract_number"));
             }
         }
         inner.customers.insert(customer.id, customer.clone());
@@ -252,120 +244,6 @@ impl Store for MemoryStore {
         Ok(found)
     }
 
-    async fn put_article(&self, article: &Article) -> Result<()> {
-        self.lock().articles.insert(article.id, article.clone());
-        Ok(())
-    }
-
-    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
-        Ok(self.lock().articles.get(&id).cloned())
-    }
-
-    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
-        let mut found: Vec<Article> = self
-            .lock()
-            .articles
-            .values()
-            .filter(|a| search.matches(a))
-            .cloned()
-            .collect();
-        found.sort_by_key(|a| std::cmp::Reverse((a.updated_at, a.id)));
-        found.truncate(limit as usize);
-        Ok(found)
-    }
-
-    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
-        let mut scored: Vec<(u32, Article)> = self
-            .lock()
-            .articles
-            .values()
-            .map(|a| (suggest.score(a), a.clone()))
-            .filter(|(score, _)| *score > 0)
-            .collect();
-        scored.sort_by(|(sa, a), (sb, b)| {
-            sb.cmp(sa)
-                .then(b.helpful.cmp(&a.helpful))
-                .then(a.id.cmp(&b.id))
-        });
-        Ok(scored
-            .into_iter()
-            .take(limit as usize)
-            .map(|(_, a)| a)
-            .collect())
-    }
-
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
-        let mut inner = self.lock();
-        let article = inner
-            .articles
-            .get_mut(&id)
-            .ok_or_else(|| Error::not_found(Entity::Article, id))?;
-        if helpful {
-            article.helpful += 1;
-        } else {
-            article.not_helpful += 1;
-        }
-        Ok(article.clone())
-    }
-
-    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
-        self.lock().saved_searches.insert(search.id, search.clone());
-        Ok(())
-    }
-
-    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
-        let mut mine: Vec<SavedSearch> = self
-            .lock()
-            .saved_searches
-            .values()
-            .filter(|s| s.agent == agent)
-            .cloned()
-            .collect();
-        mine.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
-        Ok(mine)
-    }
-
-    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
-        Ok(self.lock().saved_searches.remove(&id).is_some())
-    }
-
-    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
-        self.lock().templates.insert(template.id, template.clone());
-        Ok(())
-    }
-
-    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
-        Ok(self.lock().templates.get(&id).cloned())
-    }
-
-    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
-        let mut all: Vec<_> = self.lock().templates.values().cloned().collect();
-        all.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
-        Ok(all)
-    }
-
-    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
-        self.lock().canned.insert(response.id, response.clone());
-        Ok(())
-    }
-
-    async fn canned_responses(
-        &self,
-        department: Option<DepartmentId>,
-        language: Option<Language>,
-    ) -> Result<Vec<CannedResponse>> {
-        let mut found: Vec<_> = self
-            .lock()
-            .canned
-            .values()
-            .filter(|c| department.is_none_or(|d| c.department.is_none_or(|own| own == d)))
-            .filter(|c| language.is_none_or(|l| c.language == l))
-            .cloned()
-            .collect();
-        found.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
-        Ok(found)
-    }
-
     async fn next_ticket_sequence(&self) -> Result<u64> {
         let mut inner = self.lock();
         inner.sequence += 1;
@@ -374,7 +252,7 @@ impl Store for MemoryStore {
 
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         let mut inner = self.lock();
-        inner.check(&batch)?;
+        check_commit(&batch, &inner.facts(&batch))?;
         inner.apply(batch);
         Ok(())
     }
@@ -471,10 +349,7 @@ impl Store for MemoryStore {
             .cloned()
             .unwrap_or_default())
     }
-}
 
-#[async_trait]
-impl NotificationStore for MemoryStore {
     async fn notifications(
         &self,
         recipient: Recipient,
@@ -525,10 +400,7 @@ impl NotificationStore for MemoryStore {
             None => Err(Error::not_found(Entity::Notification, id)),
         }
     }
-}
 
-#[async_trait]
-impl OutboxStore for MemoryStore {
     async fn lease_outbox(
         &self,
         now: DateTime<Utc>,
@@ -563,20 +435,9 @@ impl OutboxStore for MemoryStore {
             .outbox
             .get_mut(&id)
             .ok_or_else(|| Error::not_found(Entity::Email, id))?;
-        match outcome {
-            DeliveryOutcome::Sent { at } => {
-                e.delivery = Delivery::Sent { at: *at };
-                e.last_error = None;
-            }
-            DeliveryOutcome::Retry { retry_at, error } => {
-                e.delivery = Delivery::Pending { at: *retry_at };
-                e.last_error = Some(error.clone());
-            }
-            DeliveryOutcome::Failed { at, error } => {
-                e.delivery = Delivery::Failed { at: *at };
-                e.last_error = Some(error.clone());
-            }
-        }
+        let (delivery, error) = outcome.delivery();
+        e.delivery = delivery;
+        e.last_error = error.map(str::to_owned);
         Ok(())
     }
 
@@ -614,16 +475,37 @@ impl OutboxStore for MemoryStore {
             .cloned()
             .collect())
     }
-}
 
-#[async_trait]
-impl super::ReportStore for MemoryStore {
-    async fn report(&self, query: &crate::domain::ReportQuery) -> Result<crate::domain::Report> {
+    async fn referenced_blobs(&self, keys: &[BlobKey]) -> Result<Vec<BlobKey>> {
         let inner = self.lock();
-        Ok(super::reference_report(
-            inner.tickets.values(),
-            inner.time_entries.values().flatten(),
-            query,
-        ))
+        Ok(keys
+            .iter()
+            .filter(|k| inner.blob_refs.contains(k.as_str()))
+            .cloned()
+            .collect())
+    }
+
+    fn as_account_store(&self) -> Option<&dyn AccountStore> {
+        Some(self)
+    }
+
+    fn as_chat_store(&self) -> Option<&dyn ChatStore> {
+        Some(self)
+    }
+
+    fn as_report_store(&self) -> Option<&dyn ReportStore> {
+        Some(self)
+    }
+
+    fn as_knowledge_store(&self) -> Option<&dyn KnowledgeStore> {
+        Some(self)
+    }
+
+    fn as_saved_search_store(&self) -> Option<&dyn SavedSearchStore> {
+        Some(self)
+    }
+
+    fn as_template_store(&self) -> Option<&dyn TemplateStore> {
+        Some(self)
     }
 }

@@ -1,0 +1,217 @@
+//! [`Acting`]: the desk acting as one principal, resolved and checked once; and who may see
+//! what, the read side of authorization every call shares.
+
+use super::Helpdesk;
+use crate::domain::{Actor, Agent, Customer, Permission, Role, Ticket, TicketKey};
+use crate::error::{Entity, Error, ForbiddenReason, Result};
+use crate::store::StoreExt;
+
+/// Who acts, as loaded when the [`Acting`] was made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    /// A customer with access.
+    Customer(Customer),
+    /// An active agent.
+    Agent(Agent),
+    /// The desk itself.
+    System,
+}
+
+impl Principal {
+    /// The actor.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Principal::Customer(c) => Actor::Customer(c.id),
+            Principal::Agent(a) => Actor::Agent(a.id),
+            Principal::System => Actor::System,
+        }
+    }
+
+    /// The agent, when an agent acts.
+    pub fn agent(&self) -> Option<&Agent> {
+        match self {
+            Principal::Agent(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The customer, when a customer acts.
+    pub fn customer(&self) -> Option<&Customer> {
+        match self {
+            Principal::Customer(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Whether it is an admin (or the system).
+    pub fn is_admin(&self) -> bool {
+        match self {
+            Principal::System => true,
+            Principal::Agent(a) => a.role == Role::Admin,
+            Principal::Customer(_) => false,
+        }
+    }
+
+    /// Whether it is staff: an agent of any role, or the system.
+    pub fn is_staff(&self) -> bool {
+        !matches!(self, Principal::Customer(_))
+    }
+}
+
+/// A desk acting as one principal: a customer, an agent or the system, loaded and checked
+/// once (a disabled customer or a deactivated agent gets no `Acting`). Every call that acts
+/// for someone is a method of it, authorized against that principal.
+///
+/// Make one per request (a server's request, a CLI command): it keeps the principal as it was
+/// when made, so a change to their access is seen by the next one.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use std::sync::Arc;
+/// use helpdesk_core::prelude::*;
+///
+/// let desk = Helpdesk::new(Arc::new(MemoryStore::new()));
+/// let admin = desk.as_system();
+/// let support = admin
+///     .create_department(Name::parse("Support")?, FollowUpPolicy::Reopen)
+///     .await?;
+/// let ana = admin
+///     .create_customer(NewCustomer::new(CustomerKind::Individual, Name::parse("Ana")?))
+///     .await?;
+/// let ana = desk.acting_as(Actor::Customer(ana.id)).await?;
+/// let ticket = ana
+///     .open_ticket(NewTicket::new(
+///         Subject::parse("Printer on fire")?,
+///         MessageBody::parse("It is on fire.")?,
+///         support.id,
+///     ))
+///     .await?;
+/// ana.execute(&ticket.number, Command::reply(MessageBody::parse("Still on fire.")?))
+///     .await?;
+/// assert_eq!(ana.thread(ticket.id).await?.len(), 2);
+/// # Ok::<_, helpdesk_core::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub(crate) desk: Helpdesk,
+    pub(crate) principal: Principal,
+}
+
+impl Helpdesk {
+    /// The desk acting as `actor`: loads them once and checks they may use the desk at all.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer or agent; [`Error::Forbidden`] for a
+    /// customer whose access is disabled ([`ForbiddenReason::AccessDisabled`]) or a
+    /// deactivated agent ([`ForbiddenReason::AgentInactive`]).
+    pub async fn acting_as(&self, actor: Actor) -> Result<Acting> {
+        let principal = match actor {
+            Actor::System => Principal::System,
+            Actor::Customer(id) => {
+                let customer = self.store.require_customer(id).await?;
+                if !customer.access_enabled {
+                    return Err(Error::forbidden(ForbiddenReason::AccessDisabled));
+                }
+                Principal::Customer(customer)
+            }
+            Actor::Agent(id) => {
+                let agent = self.store.require_agent(id).await?;
+                if !agent.active {
+                    return Err(Error::forbidden(ForbiddenReason::AgentInactive));
+                }
+                Principal::Agent(agent)
+            }
+        };
+        Ok(Acting {
+            desk: self.clone(),
+            principal,
+        })
+    }
+
+    /// The desk acting as a principal the caller loaded and checked itself.
+    pub(crate) fn acting_for(&self, principal: Principal) -> Acting {
+        Acting {
+            desk: self.clone(),
+            principal,
+        }
+    }
+
+    /// The desk acting as itself ([`Actor::System`]): set-up by the embedding application,
+    /// timers and automation. Nothing to load, so it cannot fail.
+    pub fn as_system(&self) -> Acting {
+        self.acting_for(Principal::System)
+    }
+}
+
+impl Acting {
+    /// Who acts.
+    pub fn actor(&self) -> Actor {
+        self.principal.actor()
+    }
+
+    /// Who acts, as loaded.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// The desk it acts on.
+    pub fn desk(&self) -> &Helpdesk {
+        &self.desk
+    }
+
+    /// Refuses anyone but admins and the system.
+    pub(crate) fn require_admin(&self) -> Result<()> {
+        if self.principal.is_admin() {
+            Ok(())
+        } else {
+            Err(Error::forbidden(ForbiddenReason::AdminOnly))
+        }
+    }
+
+    /// Refuses customers.
+    pub(crate) fn require_staff(&self) -> Result<()> {
+        if self.principal.is_staff() {
+            Ok(())
+        } else {
+            Err(Error::forbidden(ForbiddenReason::AgentsOnly))
+        }
+    }
+
+    /// The acting agent, or Forbidden for anyone else.
+    pub(crate) fn require_agent(&self) -> Result<&Agent> {
+        self.principal
+            .agent()
+            .ok_or_else(|| Error::forbidden(ForbiddenReason::AgentsOnly))
+    }
+
+    /// Loads a ticket the principal may see. Customers get NotFound for tickets that are not
+    /// theirs or internal (they may not learn that those exist); agents get Forbidden outside
+    /// their departments.
+    pub(crate) async fn visible_ticket(&self, key: impl Into<TicketKey>) -> Result<Ticket> {
+        let key = key.into();
+        let ticket = match &key {
+            TicketKey::Id(id) => self.desk.store.ticket(*id).await?,
+            TicketKey::Number(digits) => self.desk.store.ticket_by_number(digits).await?,
+        }
+        .ok_or_else(|| Error::not_found(Entity::Ticket, &key))?;
+        match check_visible(&self.principal, &ticket) {
+            // Named as the person named it: nothing more about a ticket they may not see.
+            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
+            other => other.map(|()| ticket),
+        }
+    }
+}
+
+pub(crate) fn check_visible(principal: &Principal, ticket: &Ticket) -> Result<()> {
+    match principal {
+        Principal::System => Ok(()),
+        Principal::Customer(c) if ticket.visible_to_customer(c.id) => Ok(()),
+        Principal::Customer(_) => Err(Error::not_found(Entity::Ticket, ticket.id)),
+        Principal::Agent(a) if a.can(Permission::Read, ticket.department) => Ok(()),
+        Principal::Agent(_) => Err(Error::forbidden(ForbiddenReason::MissingPermission {
+            permission: Permission::Read,
+        })),
+    }
+}
