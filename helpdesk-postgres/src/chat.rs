@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
     AgentId, Availability, ChatEnd, ChatId, ChatSession, ChatState, CustomerId, DepartmentId,
     Presence, TicketId, Version,
@@ -62,7 +63,7 @@ fn chat_end(s: String) -> std::result::Result<ChatEnd, String> {
 }
 
 fn presence(s: String) -> std::result::Result<Presence, String> {
-    Presence::parse(&s).ok_or_else(|| format!("{s:?} is not a presence"))
+    Presence::from_text(&s).map_err(|e| e.to_string())
 }
 
 fn to_i64(v: Version) -> Result<i64> {

@@ -5,7 +5,6 @@
 //! and its id; the kind of notification is jsonb in its serde form; the state is three
 //! nullable instants, so that a recipient's list is one scan of an index in its order.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::clock::to_micros;
 use helpdesk_core::domain::{
@@ -13,7 +12,6 @@ use helpdesk_core::domain::{
     NotificationState, Recipient, TicketId,
 };
 use helpdesk_core::error::Entity;
-use helpdesk_core::store::NotificationStore;
 use helpdesk_core::{Error, Result};
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
@@ -140,75 +138,75 @@ const LIST: &str = concat!(
      ORDER BY created_at DESC, id DESC LIMIT $4"
 );
 
-#[async_trait]
-impl NotificationStore for PostgresStore {
-    async fn notifications(
-        &self,
-        recipient: Recipient,
-        now: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<Notification>> {
-        // For stored (whole-microsecond) instants, `x <= now` and `x <= floor(now)` agree.
-        let (kind, id) = recipient_key(recipient);
-        sqlx::query(LIST)
-            .bind(kind)
-            .bind(id)
-            .bind(to_micros(now))
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?
-            .iter()
-            .map(notification)
-            .collect()
-    }
-
-    async fn notification(
-        &self,
-        recipient: Recipient,
-        id: NotificationId,
-    ) -> Result<Option<Notification>> {
-        let (kind, recipient_id) = recipient_key(recipient);
-        sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM notifications WHERE id = $1 AND recipient_kind = $2 AND recipient_id = $3"
-        ))
-        .bind(id.as_uuid())
+/// A recipient's notifications shown at an instant.
+pub(crate) async fn list(
+    store: &PostgresStore,
+    recipient: Recipient,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<Notification>> {
+    // For stored (whole-microsecond) instants, `x <= now` and `x <= floor(now)` agree.
+    let (kind, id) = recipient_key(recipient);
+    sqlx::query(LIST)
         .bind(kind)
-        .bind(recipient_id)
-        .fetch_optional(&self.pool)
+        .bind(id)
+        .bind(to_micros(now))
+        .bind(i64::from(limit))
+        .fetch_all(&store.pool)
         .await
         .map_err(error::db)?
-        .map(|row| notification(&row))
-        .transpose()
-    }
+        .iter()
+        .map(notification)
+        .collect()
+}
 
-    async fn set_notification_state(
-        &self,
-        recipient: Recipient,
-        id: NotificationId,
-        state: &NotificationState,
-    ) -> Result<()> {
-        let (kind, recipient_id) = recipient_key(recipient);
-        let done = sqlx::query(
-            "UPDATE notifications SET read_at = $4, snoozed_until = $5, dismissed_at = $6 \
+/// One of a recipient's notifications.
+pub(crate) async fn one(
+    store: &PostgresStore,
+    recipient: Recipient,
+    id: NotificationId,
+) -> Result<Option<Notification>> {
+    let (kind, recipient_id) = recipient_key(recipient);
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM notifications WHERE id = $1 AND recipient_kind = $2 AND recipient_id = $3"
+    ))
+    .bind(id.as_uuid())
+    .bind(kind)
+    .bind(recipient_id)
+    .fetch_optional(&store.pool)
+    .await
+    .map_err(error::db)?
+    .map(|row| notification(&row))
+    .transpose()
+}
+
+/// Replaces a notification's state.
+pub(crate) async fn set_state(
+    store: &PostgresStore,
+    recipient: Recipient,
+    id: NotificationId,
+    state: &NotificationState,
+) -> Result<()> {
+    let (kind, recipient_id) = recipient_key(recipient);
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = $4, snoozed_until = $5, dismissed_at = $6 \
              WHERE id = $1 AND recipient_kind = $2 AND recipient_id = $3",
-        )
-        .bind(id.as_uuid())
-        .bind(kind)
-        .bind(recipient_id)
-        .bind(state.read_at)
-        .bind(state.snoozed_until)
-        .bind(state.dismissed_at)
-        .execute(&self.pool)
-        .await
-        .map_err(error::db)?;
-        if done.rows_affected() == 0 {
-            return Err(Error::not_found(Entity::Notification, id));
-        }
-        Ok(())
+    )
+    .bind(id.as_uuid())
+    .bind(kind)
+    .bind(recipient_id)
+    .bind(state.read_at)
+    .bind(state.snoozed_until)
+    .bind(state.dismissed_at)
+    .execute(&store.pool)
+    .await
+    .map_err(error::db)?;
+    if done.rows_affected() == 0 {
+        return Err(Error::not_found(Entity::Notification, id));
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,17 +8,15 @@
 //! state and its instant, so that leasing is a range scan of the partial index of pending
 //! e-mails by the instant they are due.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::clock::to_micros;
+use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
     Delivery, DeliveryOutcome, Email, EmailKind, Language, MailReference, OutboundEmail, OutboxId,
     TicketId,
 };
 use helpdesk_core::error::Entity;
-use helpdesk_core::store::OutboxStore;
 use helpdesk_core::{Error, Result};
-use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
@@ -58,9 +56,7 @@ fn outbound_email(row: &PgRow) -> Result<OutboundEmail> {
         id: OutboxId::from_uuid(r.get("id")?),
         message_id: r.get("message_id")?,
         ticket_id: r.get::<Option<Uuid>>("ticket_id")?.map(TicketId::from_uuid),
-        kind: r.parse("kind", |s| {
-            EmailKind::parse(&s).ok_or_else(|| format!("{s:?} is not a kind of e-mail"))
-        })?,
+        kind: r.parse("kind", |s| EmailKind::from_text(&s))?,
         language: r.parse("language", |s| {
             serde_json::from_value::<Language>(serde_json::Value::String(s))
         })?,
@@ -84,37 +80,13 @@ macro_rules! reference_columns {
 }
 
 /// A mail reference from a row selected with [`reference_columns!`].
-fn mail_reference(row: &PgRow) -> Result<MailReference> {
+fn read_mail_reference(row: &PgRow) -> Result<MailReference> {
     let r = Reader::new(row, "mail_references");
     Ok(MailReference {
         message_id: r.get("message_id")?,
         ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
         inbound: r.get("inbound")?,
     })
-}
-
-/// Whether a Message-ID of `outbox` is taken by a stored e-mail, or one of `references` by
-/// a stored mail reference: the check of the reference store, made after the batch's ticket
-/// writes and before its other rows, so that a conflict is reported as it reports it.
-pub(crate) async fn message_id_taken(
-    conn: &mut PgConnection,
-    outbox: &[OutboundEmail],
-    references: &[MailReference],
-) -> Result<bool> {
-    if outbox.is_empty() && references.is_empty() {
-        return Ok(false);
-    }
-    let sent: Vec<&str> = outbox.iter().map(|e| e.message_id.as_str()).collect();
-    let filed: Vec<&str> = references.iter().map(|r| r.message_id.as_str()).collect();
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = ANY($1::text[])) \
-         OR EXISTS (SELECT 1 FROM mail_references WHERE message_id = ANY($2::text[]))",
-    )
-    .bind(sent)
-    .bind(filed)
-    .fetch_one(conn)
-    .await
-    .map_err(error::db)
 }
 
 /// A batch's outbox e-mails, as parallel arrays for `UNNEST`.
@@ -258,111 +230,127 @@ const LEASE: &str = concat!(
     " FROM leased ORDER BY due_at, id"
 );
 
-#[async_trait]
-impl OutboxStore for PostgresStore {
-    async fn lease_outbox(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<OutboundEmail>> {
-        // For stored (whole-microsecond) instants, `x <= now` and `x <= floor(now)` agree.
-        sqlx::query(LEASE)
-            .bind(to_micros(now))
-            .bind(lease_until)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?
-            .iter()
-            .map(outbound_email)
-            .collect()
-    }
-
-    async fn finish_delivery(&self, id: OutboxId, outcome: &DeliveryOutcome) -> Result<()> {
-        let (delivery, last_error) = match outcome {
-            DeliveryOutcome::Sent { at } => (Delivery::Sent { at: *at }, None),
-            DeliveryOutcome::Retry { retry_at, error } => {
-                (Delivery::Pending { at: *retry_at }, Some(error.as_str()))
-            }
-            DeliveryOutcome::Failed { at, error } => {
-                (Delivery::Failed { at: *at }, Some(error.as_str()))
-            }
-        };
-        let (state, at) = delivery_columns(&delivery);
-        let done = sqlx::query(
-            "UPDATE outbox SET delivery = $2, delivery_at = $3, last_error = $4 WHERE id = $1",
-        )
-        .bind(id.as_uuid())
-        .bind(state)
-        .bind(at)
-        .bind(last_error)
-        .execute(&self.pool)
-        .await
-        .map_err(error::db)?;
-        if done.rows_affected() == 0 {
-            return Err(Error::not_found(Entity::Email, id));
-        }
-        Ok(())
-    }
-
-    async fn outbox_email(&self, id: OutboxId) -> Result<Option<OutboundEmail>> {
-        sqlx::query(concat!("SELECT ", columns!(), " FROM outbox WHERE id = $1"))
-            .bind(id.as_uuid())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(error::db)?
-            .map(|row| outbound_email(&row))
-            .transpose()
-    }
-
-    async fn ticket_emails(&self, ticket: TicketId) -> Result<Vec<OutboundEmail>> {
-        sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM outbox WHERE ticket_id = $1 ORDER BY created_at, id"
-        ))
-        .bind(ticket.as_uuid())
-        .fetch_all(&self.pool)
+/// Leases pending e-mails.
+pub(crate) async fn lease(
+    store: &PostgresStore,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<OutboundEmail>> {
+    // For stored (whole-microsecond) instants, `x <= now` and `x <= floor(now)` agree.
+    sqlx::query(LEASE)
+        .bind(to_micros(now))
+        .bind(lease_until)
+        .bind(i64::from(limit))
+        .fetch_all(&store.pool)
         .await
         .map_err(error::db)?
         .iter()
         .map(outbound_email)
         .collect()
-    }
+}
 
-    async fn mail_reference(&self, message_id: &str) -> Result<Option<MailReference>> {
-        // PostgreSQL text cannot hold a NUL, so no stored Message-ID has one.
-        if message_id.contains('\0') {
-            return Ok(None);
+/// Records how an attempt ended.
+pub(crate) async fn finish(
+    store: &PostgresStore,
+    id: OutboxId,
+    outcome: &DeliveryOutcome,
+) -> Result<()> {
+    let (delivery, last_error) = match outcome {
+        DeliveryOutcome::Sent { at } => (Delivery::Sent { at: *at }, None),
+        DeliveryOutcome::Retry { retry_at, error } => {
+            (Delivery::Pending { at: *retry_at }, Some(error.as_str()))
         }
-        sqlx::query(concat!(
-            "SELECT ",
-            reference_columns!(),
-            " FROM mail_references WHERE message_id = $1"
-        ))
-        .bind(message_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(error::db)?
-        .map(|row| mail_reference(&row))
-        .transpose()
+        DeliveryOutcome::Failed { at, error } => {
+            (Delivery::Failed { at: *at }, Some(error.as_str()))
+        }
+    };
+    let (state, at) = delivery_columns(&delivery);
+    let done = sqlx::query(
+        "UPDATE outbox SET delivery = $2, delivery_at = $3, last_error = $4 WHERE id = $1",
+    )
+    .bind(id.as_uuid())
+    .bind(state)
+    .bind(at)
+    .bind(last_error)
+    .execute(&store.pool)
+    .await
+    .map_err(error::db)?;
+    if done.rows_affected() == 0 {
+        return Err(Error::not_found(Entity::Email, id));
     }
+    Ok(())
+}
 
-    async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
-        sqlx::query(concat!(
-            "SELECT ",
-            reference_columns!(),
-            " FROM mail_references WHERE ticket_id = $1 ORDER BY seq"
-        ))
-        .bind(ticket.as_uuid())
-        .fetch_all(&self.pool)
+/// An outbox e-mail.
+pub(crate) async fn email(store: &PostgresStore, id: OutboxId) -> Result<Option<OutboundEmail>> {
+    sqlx::query(concat!("SELECT ", columns!(), " FROM outbox WHERE id = $1"))
+        .bind(id.as_uuid())
+        .fetch_optional(&store.pool)
         .await
         .map_err(error::db)?
-        .iter()
-        .map(mail_reference)
-        .collect()
+        .map(|row| outbound_email(&row))
+        .transpose()
+}
+
+/// A ticket's e-mails.
+pub(crate) async fn ticket_emails(
+    store: &PostgresStore,
+    ticket: TicketId,
+) -> Result<Vec<OutboundEmail>> {
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM outbox WHERE ticket_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(ticket.as_uuid())
+    .fetch_all(&store.pool)
+    .await
+    .map_err(error::db)?
+    .iter()
+    .map(outbound_email)
+    .collect()
+}
+
+/// A mail reference by Message-ID.
+pub(crate) async fn mail_reference(
+    store: &PostgresStore,
+    message_id: &str,
+) -> Result<Option<MailReference>> {
+    // PostgreSQL text cannot hold a NUL, so no stored Message-ID has one.
+    if message_id.contains('\0') {
+        return Ok(None);
     }
+    sqlx::query(concat!(
+        "SELECT ",
+        reference_columns!(),
+        " FROM mail_references WHERE message_id = $1"
+    ))
+    .bind(message_id)
+    .fetch_optional(&store.pool)
+    .await
+    .map_err(error::db)?
+    .map(|row| read_mail_reference(&row))
+    .transpose()
+}
+
+/// A ticket's mail references.
+pub(crate) async fn mail_references(
+    store: &PostgresStore,
+    ticket: TicketId,
+) -> Result<Vec<MailReference>> {
+    sqlx::query(concat!(
+        "SELECT ",
+        reference_columns!(),
+        " FROM mail_references WHERE ticket_id = $1 ORDER BY seq"
+    ))
+    .bind(ticket.as_uuid())
+    .fetch_all(&store.pool)
+    .await
+    .map_err(error::db)?
+    .iter()
+    .map(read_mail_reference)
+    .collect()
 }
 
 #[cfg(test)]

@@ -15,11 +15,12 @@ use helpdesk_core::domain::{
     CannedResponse, CannedResponseId, Category, Change, Channel, ContractNumber, CustomFields,
     Customer, CustomerId, Department, DepartmentId, Email, EventId, FieldKey, Language, Message,
     MessageBody, MessageId, Minutes, Name, Phone, Priority, PriorityRequest, Satisfaction,
-    SavedSearch, SavedSearchId, ServiceName, ShortNote, Signature, SlaTarget, Status, Subject,
-    TemplateId, Ticket, TicketEvent, TicketId, TicketMetrics, TicketNumber, TicketTemplate,
-    TicketType, TimeEntry, TimeEntryId, Timers, Version, Visibility,
+    SavedSearchId, ServiceName, ShortNote, Signature, SlaTarget, Status, Subject, TemplateId,
+    Ticket, TicketEvent, TicketId, TicketMetrics, TicketNumber, TicketTemplate, TicketType,
+    TimeEntry, TimeEntryId, Timers, Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
+use helpdesk_core::search::SavedSearch;
 use helpdesk_core::search::address_key;
 use helpdesk_core::store::{TicketFilter, TicketOrder};
 use helpdesk_core::{Error, Result};

@@ -1,31 +1,31 @@
 //! [`Store`] for [`PostgresStore`]: the SQL behind every method.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk_core::clock::to_micros;
 use helpdesk_core::domain::{
     Agent, AgentId, Article, ArticleId, ArticleStatus, CannedResponse, Customer, CustomerId,
-    Department, DepartmentId, Email, Language, Message, SavedSearch, SavedSearchId, TemplateId,
-    Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry, Version,
+    DeliveryOutcome, Department, DepartmentId, Email, Language, MailReference, Message,
+    Notification, NotificationId, NotificationState, OutboundEmail, OutboxId, Recipient,
+    SavedSearchId, TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry, Version,
 };
-use helpdesk_core::error::{ConflictKind, Entity};
+use helpdesk_core::error::Entity;
 use helpdesk_core::search::{
-    ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch,
+    ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup, SavedSearch, TicketSearch,
 };
 use helpdesk_core::store::{
-    AssigneeFilter, Cursor, Page, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite,
-    TimeRange, WriteBatch,
+    AccountStore, AssigneeFilter, BlobKey, ChatStore, CommitFacts, Cursor, KnowledgeStore, Page,
+    PageRequest, ReportStore, SavedSearchStore, Store, StoredTicket, TemplateStore, TicketFilter,
+    TicketOrder, TicketWrite, TicketWriteKind, TimeRange, WriteBatch, check_commit,
 };
 use helpdesk_core::{Error, Result};
-use sqlx::{Postgres, QueryBuilder, Row};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use crate::PostgresStore;
 use crate::error::{self, duplicate, duplicate_of};
 use crate::notifications::NotificationColumns;
-use crate::outbox::{self, MailReferenceColumns, OutboxColumns};
+use crate::outbox::{MailReferenceColumns, OutboxColumns};
 use crate::rows::{
     self, CategoryColumns, EventColumns, MessageColumns, TimeEntryColumns, agent_columns,
     article_columns, canned_response_columns, customer_columns, department_columns, event_columns,
@@ -187,228 +187,6 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn put_article(&self, article: &Article) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(error::db)?;
-        rows::bind_article(sqlx::query(rows::PUT_ARTICLE), article)?
-            .execute(&mut *tx)
-            .await
-            .map_err(error::db)?;
-        for sql in [
-            "DELETE FROM article_fields WHERE article_id = $1",
-            "DELETE FROM article_words WHERE article_id = $1",
-        ] {
-            sqlx::query(sql)
-                .bind(article.id.as_uuid())
-                .execute(&mut *tx)
-                .await
-                .map_err(error::db)?;
-        }
-        search::bind_article_fields(sqlx::query(search::INSERT_ARTICLE_FIELDS), article)
-            .execute(&mut *tx)
-            .await
-            .map_err(error::db)?;
-        search::bind_article_words(sqlx::query(search::INSERT_ARTICLE_WORDS), article)
-            .execute(&mut *tx)
-            .await
-            .map_err(error::db)?;
-        tx.commit().await.map_err(error::db)
-    }
-
-    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
-        sqlx::query(concat!(
-            "SELECT ",
-            article_columns!(),
-            " FROM articles WHERE id = $1"
-        ))
-        .bind(id.as_uuid())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(error::db)?
-        .map(|row| rows::article(&row))
-        .transpose()
-    }
-
-    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
-        let mut q = QueryBuilder::new(concat!(
-            "SELECT ",
-            article_columns!(),
-            " FROM articles a WHERE TRUE"
-        ));
-        push_scope(&mut q, &search.scope)?;
-        let terms = (search.query.include.iter().map(|t| (t, true)))
-            .chain(search.query.exclude.iter().map(|t| (t, false)));
-        for (term, include) in terms {
-            q.push(if include {
-                " AND EXISTS ("
-            } else {
-                " AND NOT EXISTS ("
-            });
-            q.push("SELECT 1 FROM article_fields f WHERE f.article_id = a.id AND ");
-            search::push_term(&mut q, term);
-            q.push(")");
-        }
-        q.push(" ORDER BY a.updated_at DESC, a.id DESC LIMIT ")
-            .push_bind(i64::from(limit));
-        q.build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?
-            .iter()
-            .map(rows::article)
-            .collect()
-    }
-
-    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
-        // Each suggest word counts as often as it is given (as the reference sums them); a
-        // word with a NUL is in no article (PostgreSQL text cannot hold one).
-        let words: Vec<String> = (suggest.words.iter())
-            .filter(|w| !w.contains('\0'))
-            .cloned()
-            .collect();
-        if words.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut q = QueryBuilder::new(concat!(
-            "SELECT ",
-            article_columns!(),
-            " FROM (SELECT w.article_id, \
-             sum(CASE WHEN w.in_title THEN 2 ELSE 0 END + CASE WHEN w.in_body THEN 1 ELSE 0 END) \
-             AS score FROM unnest("
-        ));
-        q.push_bind(words).push(
-            "::text[]) AS s(word) JOIN article_words w ON w.word = s.word \
-             GROUP BY w.article_id) sc JOIN articles a ON a.id = sc.article_id WHERE sc.score > 0",
-        );
-        push_scope(&mut q, &suggest.scope)?;
-        q.push(" ORDER BY sc.score DESC, a.helpful DESC, a.id LIMIT ")
-            .push_bind(i64::from(limit));
-        q.build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?
-            .iter()
-            .map(rows::article)
-            .collect()
-    }
-
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
-        sqlx::query(concat!(
-            "UPDATE articles SET helpful = helpful + CASE WHEN $2 THEN 1 ELSE 0 END, \
-             not_helpful = not_helpful + CASE WHEN $2 THEN 0 ELSE 1 END WHERE id = $1 \
-             RETURNING ",
-            article_columns!()
-        ))
-        .bind(id.as_uuid())
-        .bind(helpful)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(error::db)?
-        .map(|row| rows::article(&row))
-        .transpose()?
-        .ok_or_else(|| Error::not_found(Entity::Article, id))
-    }
-
-    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
-        rows::bind_saved_search(sqlx::query(rows::PUT_SAVED_SEARCH), search)?
-            .execute(&self.pool)
-            .await
-            .map_err(error::db)?;
-        Ok(())
-    }
-
-    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
-        sqlx::query(concat!(
-            "SELECT ",
-            saved_search_columns!(),
-            " FROM saved_searches WHERE agent = $1 ORDER BY name, id"
-        ))
-        .bind(agent.as_uuid())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(rows::saved_search)
-        .collect()
-    }
-
-    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM saved_searches WHERE id = $1")
-            .bind(id.as_uuid())
-            .execute(&self.pool)
-            .await
-            .map_err(error::db)?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
-        rows::bind_template(sqlx::query(rows::PUT_TEMPLATE), template)?
-            .execute(&self.pool)
-            .await
-            .map_err(error::db)?;
-        Ok(())
-    }
-
-    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
-        sqlx::query(concat!(
-            "SELECT ",
-            template_columns!(),
-            " FROM templates WHERE id = $1"
-        ))
-        .bind(id.as_uuid())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(error::db)?
-        .map(|row| rows::template(&row))
-        .transpose()
-    }
-
-    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
-        sqlx::query(concat!(
-            "SELECT ",
-            template_columns!(),
-            " FROM templates ORDER BY name, id"
-        ))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(rows::template)
-        .collect()
-    }
-
-    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
-        rows::bind_canned_response(sqlx::query(rows::PUT_CANNED_RESPONSE), response)?
-            .execute(&self.pool)
-            .await
-            .map_err(error::db)?;
-        Ok(())
-    }
-
-    async fn canned_responses(
-        &self,
-        department: Option<DepartmentId>,
-        language: Option<Language>,
-    ) -> Result<Vec<CannedResponse>> {
-        // $1 NULL: every department; otherwise its own and those for every department.
-        // $2 NULL: every language.
-        sqlx::query(concat!(
-            "SELECT ",
-            canned_response_columns!(),
-            " FROM canned_responses \
-             WHERE ($1::uuid IS NULL OR department IS NULL OR department = $1) \
-             AND ($2::text IS NULL OR language = $2) \
-             ORDER BY name, id"
-        ))
-        .bind(department.map(|d| d.as_uuid()))
-        .bind(language.map(rows::language_text).transpose()?)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(rows::canned_response)
-        .collect()
-    }
-
     async fn next_ticket_sequence(&self) -> Result<u64> {
         let next: i64 = sqlx::query_scalar("SELECT nextval('ticket_number_seq')")
             .fetch_one(&self.pool)
@@ -419,12 +197,13 @@ impl Store for PostgresStore {
 
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         batch.check_shape()?;
-        let nothing = batch.writes.is_empty()
-            && batch.notifications.is_empty()
-            && batch.outbox.is_empty()
-            && batch.mail_references.is_empty();
-        if nothing {
+        if batch.is_empty() {
             return Ok(());
+        }
+        // The rows, built before the transaction.
+        let mut children = Children::default();
+        for write in &batch.writes {
+            children.push(write)?;
         }
         // READ COMMITTED whatever the server's default: a concurrent writer's row lock makes
         // the locking read below wait, and then see the version it committed (stricter
@@ -434,65 +213,21 @@ impl Store for PostgresStore {
             .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
             .await
             .map_err(error::db)?;
+        // The facts the checks need, the tickets locked in id order (so concurrent batches
+        // cannot deadlock); then the one definition of what a commit may do. The unique
+        // constraints still catch a value a concurrent batch takes after this read.
+        let facts = read_facts(&mut tx, &batch).await?;
+        let kinds = check_commit(&batch, &facts)?;
 
-        // Lock the tickets to update, in id order so that concurrent batches cannot deadlock,
-        // and read their versions and numbers: every check below is against the state before
-        // the batch, like the reference store's.
-        let mut updated: Vec<Uuid> = batch
-            .writes
-            .iter()
-            .filter(|w| w.expected.is_some())
-            .map(|w| w.ticket.id.as_uuid())
-            .collect();
-        updated.sort_unstable();
-        updated.dedup();
-        let mut stored: HashMap<Uuid, Locked> = HashMap::with_capacity(updated.len());
-        if !updated.is_empty() {
-            let locked = sqlx::query(
-                "SELECT id, version, number_full, number_short, subject FROM tickets \
-                 WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-            )
-            .bind(&updated)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(error::db)?;
-            for row in locked {
-                let locked = Locked::from_row(&row)?;
-                stored.insert(locked.id, locked);
-            }
-        }
-
-        // The writes in order, each checked as the reference checks it, so that the first
-        // failing write is the one reported; any failure rolls everything back.
-        let mut children = Children::default();
-        for write in &batch.writes {
+        let mut updated: Vec<Uuid> = Vec::new();
+        for (write, kind) in batch.writes.iter().zip(kinds) {
             let t = &write.ticket;
-            children.push(write)?;
-            match write.expected {
-                Some(expected) => {
-                    let locked = stored
-                        .get(&t.id.as_uuid())
-                        .ok_or_else(|| Error::not_found(Entity::Ticket, t.id))?;
-                    if locked.subject != t.subject.as_str() {
+            match kind {
+                TicketWriteKind::Update { subject_changed } => {
+                    if subject_changed {
                         children.subjects.push_subject(t);
                     }
-                    if (locked.full.as_str(), locked.short.as_str())
-                        != (t.number.full(), t.number.short())
-                    {
-                        return Err(Error::validation(
-                            "number",
-                            "a ticket's number never changes",
-                        ));
-                    }
-                    if locked.version != expected {
-                        return Err(Error::Conflict {
-                            entity: Entity::Ticket,
-                            kind: ConflictKind::StaleVersion {
-                                expected,
-                                actual: locked.version,
-                            },
-                        });
-                    }
+                    updated.push(t.id.as_uuid());
                     let done = rows::bind_ticket(sqlx::query(rows::UPDATE_TICKET), t)?
                         .execute(&mut *tx)
                         .await
@@ -502,7 +237,7 @@ impl Store for PostgresStore {
                         return Err(Error::not_found(Entity::Ticket, t.id));
                     }
                 }
-                None => {
+                TicketWriteKind::Insert => {
                     children.subjects.push_subject(t);
                     rows::bind_ticket(sqlx::query(rows::INSERT_TICKET), t)?
                         .execute(&mut *tx)
@@ -525,12 +260,6 @@ impl Store for PostgresStore {
             }
         }
 
-        // Then, as the reference checks them, the Message-IDs of the e-mails and mail
-        // references (the unique constraints catch one committed concurrently since).
-        if outbox::message_id_taken(&mut tx, &batch.outbox, &batch.mail_references).await? {
-            return Err(duplicate(Entity::Email, "message_id"));
-        }
-
         if !updated.is_empty() {
             sqlx::query("DELETE FROM ticket_categories WHERE ticket_id = ANY($1)")
                 .bind(&updated)
@@ -545,6 +274,7 @@ impl Store for PostgresStore {
             time_entries,
             subjects,
             bodies,
+            blobs,
         } = children;
         let references = MailReferenceColumns::of(&batch.mail_references);
         let notifications = NotificationColumns::of(&batch.notifications)?;
@@ -558,7 +288,7 @@ impl Store for PostgresStore {
                 messages.is_empty(),
                 messages.bind(sqlx::query(MessageColumns::INSERT)),
             ),
-            // The search rows, after the messages they reference.
+            // After the messages they reference: the search rows and the blob references.
             (
                 subjects.is_empty(),
                 subjects.bind(sqlx::query(FieldColumns::UPSERT_SUBJECTS)),
@@ -566,6 +296,15 @@ impl Store for PostgresStore {
             (
                 bodies.is_empty(),
                 bodies.bind(sqlx::query(FieldColumns::INSERT)),
+            ),
+            (
+                blobs.0.is_empty(),
+                sqlx::query(
+                    "INSERT INTO message_blobs (sha256, message_id) \
+                     SELECT * FROM UNNEST($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING",
+                )
+                .bind(blobs.0)
+                .bind(blobs.1),
             ),
             (
                 events.is_empty(),
@@ -705,6 +444,330 @@ impl Store for PostgresStore {
         .map(rows::time_entry)
         .collect()
     }
+
+    async fn referenced_blobs(&self, keys: &[BlobKey]) -> Result<Vec<BlobKey>> {
+        let keys: Vec<&str> = keys.iter().map(BlobKey::as_str).collect();
+        let found: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT sha256 FROM message_blobs WHERE sha256 = ANY($1)")
+                .bind(&keys)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(error::db)?;
+        found
+            .iter()
+            .map(|k| BlobKey::parse(k).map_err(|e| Error::corrupt("message_blobs", "sha256", e)))
+            .collect()
+    }
+
+    async fn notifications(
+        &self,
+        recipient: Recipient,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Notification>> {
+        crate::notifications::list(self, recipient, now, limit).await
+    }
+
+    async fn notification(
+        &self,
+        recipient: Recipient,
+        id: NotificationId,
+    ) -> Result<Option<Notification>> {
+        crate::notifications::one(self, recipient, id).await
+    }
+
+    async fn set_notification_state(
+        &self,
+        recipient: Recipient,
+        id: NotificationId,
+        state: &NotificationState,
+    ) -> Result<()> {
+        crate::notifications::set_state(self, recipient, id, state).await
+    }
+
+    async fn lease_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboundEmail>> {
+        crate::outbox::lease(self, now, lease_until, limit).await
+    }
+
+    async fn finish_delivery(&self, id: OutboxId, outcome: &DeliveryOutcome) -> Result<()> {
+        crate::outbox::finish(self, id, outcome).await
+    }
+
+    async fn outbox_email(&self, id: OutboxId) -> Result<Option<OutboundEmail>> {
+        crate::outbox::email(self, id).await
+    }
+
+    async fn ticket_emails(&self, ticket: TicketId) -> Result<Vec<OutboundEmail>> {
+        crate::outbox::ticket_emails(self, ticket).await
+    }
+
+    async fn mail_reference(&self, message_id: &str) -> Result<Option<MailReference>> {
+        crate::outbox::mail_reference(self, message_id).await
+    }
+
+    async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
+        crate::outbox::mail_references(self, ticket).await
+    }
+
+    fn as_account_store(&self) -> Option<&dyn AccountStore> {
+        Some(self)
+    }
+
+    fn as_chat_store(&self) -> Option<&dyn ChatStore> {
+        Some(self)
+    }
+
+    fn as_report_store(&self) -> Option<&dyn ReportStore> {
+        Some(self)
+    }
+
+    fn as_knowledge_store(&self) -> Option<&dyn KnowledgeStore> {
+        Some(self)
+    }
+
+    fn as_saved_search_store(&self) -> Option<&dyn SavedSearchStore> {
+        Some(self)
+    }
+
+    fn as_template_store(&self) -> Option<&dyn TemplateStore> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl KnowledgeStore for PostgresStore {
+    async fn put_article(&self, article: &Article) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(error::db)?;
+        rows::bind_article(sqlx::query(rows::PUT_ARTICLE), article)?
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        for sql in [
+            "DELETE FROM article_fields WHERE article_id = $1",
+            "DELETE FROM article_words WHERE article_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(article.id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+        }
+        search::bind_article_fields(sqlx::query(search::INSERT_ARTICLE_FIELDS), article)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        search::bind_article_words(sqlx::query(search::INSERT_ARTICLE_WORDS), article)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        tx.commit().await.map_err(error::db)
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles WHERE id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(error::db)?
+        .map(|row| rows::article(&row))
+        .transpose()
+    }
+
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
+        let mut q = QueryBuilder::new(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles a WHERE TRUE"
+        ));
+        push_scope(&mut q, &search.scope)?;
+        let terms = (search.query.include.iter().map(|t| (t, true)))
+            .chain(search.query.exclude.iter().map(|t| (t, false)));
+        for (term, include) in terms {
+            q.push(if include {
+                " AND EXISTS ("
+            } else {
+                " AND NOT EXISTS ("
+            });
+            q.push("SELECT 1 FROM article_fields f WHERE f.article_id = a.id AND ");
+            search::push_term(&mut q, term);
+            q.push(")");
+        }
+        q.push(" ORDER BY a.updated_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        q.build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::article)
+            .collect()
+    }
+
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
+        // Each suggest word counts as often as it is given (as the reference sums them); a
+        // word with a NUL is in no article (PostgreSQL text cannot hold one).
+        let words: Vec<String> = (suggest.words.iter())
+            .filter(|w| !w.contains('\0'))
+            .cloned()
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::new(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM (SELECT w.article_id, \
+             sum(CASE WHEN w.in_title THEN 2 ELSE 0 END + CASE WHEN w.in_body THEN 1 ELSE 0 END) \
+             AS score FROM unnest("
+        ));
+        q.push_bind(words).push(
+            "::text[]) AS s(word) JOIN article_words w ON w.word = s.word \
+             GROUP BY w.article_id) sc JOIN articles a ON a.id = sc.article_id WHERE sc.score > 0",
+        );
+        push_scope(&mut q, &suggest.scope)?;
+        q.push(" ORDER BY sc.score DESC, a.helpful DESC, a.id LIMIT ")
+            .push_bind(i64::from(limit));
+        q.build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?
+            .iter()
+            .map(rows::article)
+            .collect()
+    }
+
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        sqlx::query(concat!(
+            "UPDATE articles SET helpful = helpful + CASE WHEN $2 THEN 1 ELSE 0 END, \
+             not_helpful = not_helpful + CASE WHEN $2 THEN 0 ELSE 1 END WHERE id = $1 \
+             RETURNING ",
+            article_columns!()
+        ))
+        .bind(id.as_uuid())
+        .bind(helpful)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(error::db)?
+        .map(|row| rows::article(&row))
+        .transpose()?
+        .ok_or_else(|| Error::not_found(Entity::Article, id))
+    }
+}
+
+#[async_trait]
+impl SavedSearchStore for PostgresStore {
+    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
+        rows::bind_saved_search(sqlx::query(rows::PUT_SAVED_SEARCH), search)?
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(())
+    }
+
+    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            saved_search_columns!(),
+            " FROM saved_searches WHERE agent = $1 ORDER BY name, id"
+        ))
+        .bind(agent.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(error::db)?
+        .iter()
+        .map(rows::saved_search)
+        .collect()
+    }
+
+    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM saved_searches WHERE id = $1")
+            .bind(id.as_uuid())
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+#[async_trait]
+impl TemplateStore for PostgresStore {
+    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
+        rows::bind_template(sqlx::query(rows::PUT_TEMPLATE), template)?
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(())
+    }
+
+    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            template_columns!(),
+            " FROM templates WHERE id = $1"
+        ))
+        .bind(id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(error::db)?
+        .map(|row| rows::template(&row))
+        .transpose()
+    }
+
+    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            template_columns!(),
+            " FROM templates ORDER BY name, id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(error::db)?
+        .iter()
+        .map(rows::template)
+        .collect()
+    }
+
+    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
+        rows::bind_canned_response(sqlx::query(rows::PUT_CANNED_RESPONSE), response)?
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(())
+    }
+
+    async fn canned_responses(
+        &self,
+        department: Option<DepartmentId>,
+        language: Option<Language>,
+    ) -> Result<Vec<CannedResponse>> {
+        // $1 NULL: every department; otherwise its own and those for every department.
+        // $2 NULL: every language.
+        sqlx::query(concat!(
+            "SELECT ",
+            canned_response_columns!(),
+            " FROM canned_responses \
+             WHERE ($1::uuid IS NULL OR department IS NULL OR department = $1) \
+             AND ($2::text IS NULL OR language = $2) \
+             ORDER BY name, id"
+        ))
+        .bind(department.map(|d| d.as_uuid()))
+        .bind(language.map(rows::language_text).transpose()?)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(error::db)?
+        .iter()
+        .map(rows::canned_response)
+        .collect()
+    }
 }
 
 impl PostgresStore {
@@ -759,27 +822,71 @@ impl PostgresStore {
 }
 
 /// A locked ticket's stored version and number.
-struct Locked {
-    id: Uuid,
-    version: Version,
-    full: String,
-    short: String,
-    subject: String,
-}
-
-impl Locked {
-    fn from_row(row: &sqlx::postgres::PgRow) -> Result<Self> {
+/// The stored facts `batch`'s checks depend on ([`WriteBatch::keys`]), read in `tx`: its
+/// tickets locked (`FOR UPDATE`, in id order), then in one query every number, Message-ID
+/// and id of the batch that is taken.
+async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<CommitFacts> {
+    let keys = batch.keys();
+    let mut facts = CommitFacts::new();
+    let ids: Vec<Uuid> = keys.tickets.iter().map(|t| t.as_uuid()).collect();
+    let locked = sqlx::query(
+        "SELECT id, version, number_full, number_short, subject FROM tickets \
+         WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::db)?;
+    for row in locked {
+        let get = |column: &str| -> Result<String> { row.try_get(column).map_err(Error::backend) };
         let version: i64 = row.try_get("version").map_err(Error::backend)?;
-        Ok(Self {
-            id: row.try_get("id").map_err(Error::backend)?,
-            version: Version::new(
-                u64::try_from(version).map_err(|e| error::corrupt("tickets", "version", e))?,
-            ),
-            full: row.try_get("number_full").map_err(Error::backend)?,
-            short: row.try_get("number_short").map_err(Error::backend)?,
-            subject: row.try_get("subject").map_err(Error::backend)?,
-        })
+        let id: Uuid = row.try_get("id").map_err(Error::backend)?;
+        facts.stored_ticket(
+            TicketId::from_uuid(id),
+            StoredTicket {
+                version: Version::new(
+                    u64::try_from(version).map_err(|e| Error::corrupt("tickets", "version", e))?,
+                ),
+                number_full: get("number_full")?,
+                number_short: get("number_short")?,
+                subject: get("subject")?,
+            },
+        );
     }
+    let taken = sqlx::query(
+        "SELECT 'number' AS kind, digits AS key FROM ticket_numbers WHERE digits = ANY($1) \
+         UNION ALL SELECT 'email', message_id FROM outbox WHERE message_id = ANY($2) \
+         UNION ALL SELECT 'reference', message_id FROM mail_references \
+                   WHERE message_id = ANY($3) \
+         UNION ALL SELECT 'notification', id::text FROM notifications WHERE id = ANY($4) \
+         UNION ALL SELECT 'email_id', id::text FROM outbox WHERE id = ANY($5)",
+    )
+    .bind(&keys.numbers)
+    .bind(&keys.email_message_ids)
+    .bind(&keys.reference_message_ids)
+    .bind(
+        keys.notifications
+            .iter()
+            .map(|n| n.as_uuid())
+            .collect::<Vec<_>>(),
+    )
+    .bind(keys.emails.iter().map(|e| e.as_uuid()).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::db)?;
+    for row in taken {
+        let kind: String = row.try_get("kind").map_err(Error::backend)?;
+        let key: String = row.try_get("key").map_err(Error::backend)?;
+        let id = || key.parse::<Uuid>().map_err(Error::backend);
+        match kind.as_str() {
+            "number" => facts.number_taken(key),
+            "email" => facts.email_message_id_taken(key),
+            "reference" => facts.reference_message_id_taken(key),
+            "notification" => facts.notification_taken(NotificationId::from_uuid(id()?)),
+            _ => facts.email_taken(OutboxId::from_uuid(id()?)),
+        };
+    }
+    Ok(facts)
 }
 
 /// The rows a batch adds besides the tickets themselves.
@@ -793,6 +900,8 @@ struct Children {
     subjects: FieldColumns,
     /// The search rows of new messages.
     bodies: FieldColumns,
+    /// The `message_blobs` rows of new messages: each attachment's sha256 and message id.
+    blobs: (Vec<String>, Vec<Uuid>),
 }
 
 impl Children {
@@ -803,6 +912,10 @@ impl Children {
         for m in &write.messages {
             self.messages.push(m)?;
             self.bodies.push_message(m);
+            for a in &m.attachments {
+                self.blobs.0.push(a.sha256().to_owned());
+                self.blobs.1.push(m.id.as_uuid());
+            }
         }
         for e in &write.events {
             self.events.push(e)?;

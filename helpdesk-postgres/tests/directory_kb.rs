@@ -9,16 +9,17 @@ use common::*;
 use helpdesk_core::Error;
 use helpdesk_core::domain::{
     Address, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Category, ContractNumber,
-    Customer, Email, Language, MessageBody, Phone, Priority, SavedSearch, SavedSearchId, Status,
-    Visibility,
+    Customer, Email, Language, MessageBody, Phone, Priority, SavedSearchId, Status, Visibility,
 };
 use helpdesk_core::error::Entity;
+use helpdesk_core::search::SavedSearch;
 use helpdesk_core::search::{
     ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup, SearchQuery,
 };
 use helpdesk_core::store::{
     AssigneeFilter, MemoryStore, Store, TicketFilter, TicketOrder, TimeRange,
 };
+use helpdesk_core::store::{KnowledgeStore, SavedSearchStore};
 use helpdesk_postgres::{MIGRATOR, PostgresStore, testing};
 
 const LIMITS: [u32; 3] = [0, 2, 100];

@@ -15,9 +15,7 @@ use helpdesk_core::domain::{
     OutboundEmail, OutboxId, Recipient, SlaTarget, Ticket, TicketId, Visibility,
 };
 use helpdesk_core::error::{ConflictKind, Entity};
-use helpdesk_core::store::{
-    MemoryStore, NotificationStore, OutboxStore, Store, TicketWrite, WriteBatch,
-};
+use helpdesk_core::store::{MemoryStore, Store, TicketWrite, WriteBatch};
 use helpdesk_postgres::{CorruptValue, testing};
 use tokio::sync::Barrier;
 

@@ -10,6 +10,7 @@ use helpdesk_core::domain::{
     CannedResponse, CannedResponseId, Category, DepartmentId, FieldKey, Language, MessageBody,
     Name, Priority, TemplateId, TicketTemplate, TicketType,
 };
+use helpdesk_core::store::TemplateStore;
 use helpdesk_core::store::{MemoryStore, Store};
 use helpdesk_postgres::{CorruptValue, testing};
 

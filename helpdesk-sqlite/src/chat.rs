@@ -10,6 +10,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
+use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
     AgentId, Availability, ChatEnd, ChatId, ChatSession, ChatState, CustomerId, DepartmentId,
     Presence, TicketId, Version,
@@ -56,7 +57,7 @@ fn chat_end(s: String) -> Result<ChatEnd, OutOfRange> {
 }
 
 fn presence(s: String) -> Result<Presence, OutOfRange> {
-    Presence::parse(&s).ok_or(OutOfRange {
+    Presence::from_text(&s).ok().ok_or(OutOfRange {
         what: "presence",
         value: s,
     })

@@ -1,20 +1,21 @@
 //! Writing a [`WriteBatch`]: one `BEGIN IMMEDIATE` transaction for the whole batch.
 //!
-//! First every write is checked against the state before the batch, exactly as the memory
-//! store checks it (ids and numbers free for new tickets, the expected version still stored
-//! for changed ones, then the Message-IDs of new e-mails and mail references, then the ids of
-//! new notifications and e-mails); the first failed check rolls back and is returned. Then the
-//! tickets are written, with their categories, messages, events and time entries, and after
-//! them what the batch causes: notifications, outbox e-mails and mail references. The
-//! immediate transaction holds SQLite's write lock from the first check to the commit, so
-//! nothing can change in between.
+//! The rows are built before the lock. Inside the transaction the store reads the facts the
+//! batch's [`CommitKeys`](helpdesk_core::store::CommitKeys) name and hands them to
+//! [`check_commit`], the one definition of what a commit may do; the first failed check rolls
+//! back and is returned. Then the tickets are written, with their categories, messages (and
+//! the blobs each refers to), events and time entries, and after them what the batch causes:
+//! notifications, outbox e-mails and mail references. The immediate transaction holds
+//! SQLite's write lock from the first read to the commit, so nothing changes in between.
 
-use helpdesk_core::domain::{TicketId, Version};
-use helpdesk_core::error::{ConflictKind, Entity, Error};
-use helpdesk_core::store::{TicketWrite, WriteBatch};
+use helpdesk_core::domain::Version;
+use helpdesk_core::error::{Entity, Error};
+use helpdesk_core::store::{
+    CommitFacts, StoredTicket, TicketWrite, TicketWriteKind, WriteBatch, check_commit,
+};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::error::{Outcome, SqliteError, duplicate};
+use crate::error::Outcome;
 use crate::notifications::NotificationRow;
 use crate::outbox::{MailReferenceRow, OutboxRow};
 use crate::rows::{EventRow, MessageRow, TicketRow, TimeEntryRow, blob};
@@ -22,13 +23,14 @@ use crate::search::{self, FieldRow};
 
 /// One write, as rows.
 struct WriteRows {
-    expected: Option<Version>,
     ticket: TicketRow,
     /// The ticket's subject, for the search index.
     subject: String,
     messages: Vec<MessageRow>,
     /// Each message's search field, folded before the transaction starts.
     message_fields: Vec<FieldRow>,
+    /// Each message's blobs, as `message_blobs` rows.
+    message_blobs: Vec<Vec<(String, [u8; 16])>>,
     events: Vec<EventRow>,
     time_entries: Vec<TimeEntryRow>,
 }
@@ -36,7 +38,6 @@ struct WriteRows {
 impl WriteRows {
     fn new(write: &TicketWrite) -> Outcome<Self> {
         Ok(Self {
-            expected: write.expected,
             ticket: TicketRow::new(&write.ticket)?,
             subject: write.ticket.subject.as_str().to_owned(),
             messages: write
@@ -50,6 +51,15 @@ impl WriteRows {
                 .map(EventRow::new)
                 .collect::<rusqlite::Result<_>>()?,
             message_fields: write.messages.iter().map(FieldRow::message).collect(),
+            message_blobs: write
+                .messages
+                .iter()
+                .map(|m| {
+                    (m.attachments.iter())
+                        .map(|a| (a.sha256().to_owned(), blob(m.id.as_uuid())))
+                        .collect()
+                })
+                .collect(),
             time_entries: write.time_entries.iter().map(TimeEntryRow::new).collect(),
         })
     }
@@ -87,6 +97,9 @@ impl CausedRows {
 /// Writes `batch` atomically.
 pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
     batch.check_shape()?;
+    if batch.is_empty() {
+        return Ok(());
+    }
     let rows = batch
         .writes
         .iter()
@@ -94,10 +107,10 @@ pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
         .collect::<Outcome<Vec<_>>>()?;
     let caused = CausedRows::new(batch)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    check(&tx, batch)?;
-    check_caused(&tx, batch, &caused)?;
-    for write in &rows {
-        apply(&tx, write)?;
+    let facts = read_facts(&tx, batch)?;
+    let kinds = check_commit(batch, &facts)?;
+    for (write, kind) in rows.iter().zip(kinds) {
+        apply(&tx, write, kind)?;
     }
     // After the tickets: these rows refer to them.
     apply_caused(&tx, &caused)?;
@@ -105,95 +118,85 @@ pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
     Ok(())
 }
 
-/// Checks every write against the state before the batch; changes nothing.
-fn check(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<()> {
-    let mut new_numbers: Vec<&str> = Vec::new();
-    for write in &batch.writes {
-        let t = &write.ticket;
-        match write.expected {
-            None => {
-                if stored_version(tx, t.id)?.is_some() {
-                    return Err(duplicate(Entity::Ticket, "id").into());
-                }
-                for n in [t.number.full(), t.number.short()] {
-                    if number_taken(tx, n)? || new_numbers.contains(&n) {
-                        return Err(duplicate(Entity::Ticket, "number").into());
-                    }
-                }
-                new_numbers.extend([t.number.full(), t.number.short()]);
-            }
-            Some(expected) => {
-                let actual = stored_version(tx, t.id)?
-                    .ok_or_else(|| Error::not_found(Entity::Ticket, t.id))?;
-                if stored_number(tx, t.id)?.as_deref() != Some(t.number.full()) {
-                    return Err(
-                        Error::validation("number", "a ticket's number never changes").into(),
-                    );
-                }
-                if actual != expected {
-                    return Err(Error::Conflict {
-                        entity: Entity::Ticket,
-                        kind: ConflictKind::StaleVersion { expected, actual },
-                    }
-                    .into());
-                }
-            }
+/// The stored facts `batch`'s checks depend on, read under the transaction's write lock.
+fn read_facts(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<CommitFacts> {
+    let keys = batch.keys();
+    let mut facts = CommitFacts::new();
+    let mut ticket = tx.prepare_cached(
+        "SELECT version, number_full, number_short, subject FROM tickets WHERE id = ?1",
+    )?;
+    for id in keys.tickets {
+        let row: Option<(i64, String, String, String)> = ticket
+            .query_row([blob(id.as_uuid())], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        if let Some((version, number_full, number_short, subject)) = row {
+            let version = u64::try_from(version)
+                .map(Version::new)
+                .map_err(|e| Error::corrupt("tickets", "version", e))?;
+            facts.stored_ticket(
+                id,
+                StoredTicket {
+                    version,
+                    number_full,
+                    number_short,
+                    subject,
+                },
+            );
         }
     }
-    Ok(())
-}
-
-/// The stored version of a ticket, if it exists.
-fn stored_version(tx: &Transaction<'_>, id: TicketId) -> Outcome<Option<Version>> {
-    let version: Option<i64> = tx
-        .prepare_cached("SELECT version FROM tickets WHERE id = ?1")?
-        .query_row([blob(id.as_uuid())], |row| row.get(0))
-        .optional()?;
-    version
-        .map(|v| {
-            u64::try_from(v)
-                .map(Version::new)
-                .map_err(|e| SqliteError::Corrupt {
-                    table: "tickets",
-                    column: "version",
-                    source: e.into(),
-                })
-        })
-        .transpose()
-        .map_err(Into::into)
-}
-
-/// Whether a stored ticket has `number` as its full or short number: the two forms share one
-/// namespace, as they do for look-ups.
-/// The stored full number of a ticket, if it exists.
-fn stored_number(tx: &Transaction<'_>, id: TicketId) -> Outcome<Option<String>> {
-    Ok(tx
-        .prepare_cached("SELECT number_full FROM tickets WHERE id = ?1")?
-        .query_row([blob(id.as_uuid())], |row| row.get(0))
-        .optional()?)
-}
-
-fn number_taken(tx: &Transaction<'_>, number: &str) -> Outcome<bool> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM tickets WHERE number_full = ?1 OR number_short = ?1)",
-        )?
-        .query_row([number], |row| row.get(0))?)
+    let exists = |sql: &str, key: &dyn rusqlite::ToSql| -> Outcome<bool> {
+        Ok(tx.prepare_cached(sql)?.query_row([key], |row| row.get(0))?)
+    };
+    for n in keys.numbers {
+        let sql =
+            "SELECT EXISTS (SELECT 1 FROM tickets WHERE number_full = ?1 OR number_short = ?1)";
+        if exists(sql, &n)? {
+            facts.number_taken(n);
+        }
+    }
+    for m in keys.email_message_ids {
+        if exists(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = ?1)",
+            &m,
+        )? {
+            facts.email_message_id_taken(m);
+        }
+    }
+    for m in keys.reference_message_ids {
+        let sql = "SELECT EXISTS (SELECT 1 FROM mail_references WHERE message_id = ?1)";
+        if exists(sql, &m)? {
+            facts.reference_message_id_taken(m);
+        }
+    }
+    for id in keys.notifications {
+        let sql = "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ?1)";
+        if exists(sql, &blob(id.as_uuid()))? {
+            facts.notification_taken(id);
+        }
+    }
+    for id in keys.emails {
+        if exists(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)",
+            &blob(id.as_uuid()),
+        )? {
+            facts.email_taken(id);
+        }
+    }
+    Ok(facts)
 }
 
 /// Writes one checked write.
-fn apply(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
+fn apply(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) -> Outcome<()> {
     let ticket = &write.ticket;
-    match write.expected {
-        None => {
+    match kind {
+        TicketWriteKind::Insert => {
             tx.prepare_cached(TicketRow::INSERT)?
                 .execute(&ticket.params()[..])?;
         }
-        Some(_) => {
-            // The version was checked under this transaction's write lock. The update is by
-            // id only, so that a batch changing one ticket twice behaves like the memory
-            // store: both writes are checked against the state before the batch, and the
-            // last one wins.
+        TicketWriteKind::Update { .. } => {
+            // The version was checked under this transaction's write lock.
             let changed = tx
                 .prepare_cached(TicketRow::UPDATE)?
                 .execute(&ticket.params()[..])?;
@@ -215,9 +218,20 @@ fn apply(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
     // The search index: the subject (again only when it changed) and each new message.
     search::put_subject(tx, ticket.id, &write.subject)?;
     let mut message = tx.prepare_cached(MessageRow::INSERT)?;
-    for (row, field) in write.messages.iter().zip(&write.message_fields) {
+    let mut refers = tx.prepare_cached(
+        "INSERT OR IGNORE INTO message_blobs (sha256, message_id) VALUES (?1, ?2)",
+    )?;
+    for ((row, field), blobs) in write
+        .messages
+        .iter()
+        .zip(&write.message_fields)
+        .zip(&write.message_blobs)
+    {
         message.execute(&row.params()[..])?;
         search::insert(tx, ticket.id, Some(tx.last_insert_rowid()), field)?;
+        for (sha256, message_id) in blobs {
+            refers.execute((sha256, message_id))?;
+        }
     }
     let mut event = tx.prepare_cached(EventRow::INSERT)?;
     for row in &write.events {
@@ -226,40 +240,6 @@ fn apply(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
     let mut entry = tx.prepare_cached(TimeEntryRow::INSERT)?;
     for row in &write.time_entries {
         entry.execute(&row.params()[..])?;
-    }
-    Ok(())
-}
-
-/// Checks what the batch causes against the stored state, in the memory store's order: a
-/// Message-ID taken by an outbox e-mail (for a new e-mail) or by a mail reference (for a new
-/// reference), then a notification id, then an e-mail id already stored. Changes nothing.
-fn check_caused(tx: &Transaction<'_>, batch: &WriteBatch, caused: &CausedRows) -> Outcome<()> {
-    let exists = |sql: &str, key: &dyn rusqlite::ToSql| -> Outcome<bool> {
-        Ok(tx.prepare_cached(sql)?.query_row([key], |row| row.get(0))?)
-    };
-    for e in &caused.outbox {
-        let sql = "SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = ?1)";
-        if exists(sql, &e.message_id())? {
-            return Err(duplicate(Entity::Email, "message_id").into());
-        }
-    }
-    for r in &caused.mail_references {
-        let sql = "SELECT EXISTS (SELECT 1 FROM mail_references WHERE message_id = ?1)";
-        if exists(sql, &r.message_id())? {
-            return Err(duplicate(Entity::Email, "message_id").into());
-        }
-    }
-    for n in &batch.notifications {
-        let sql = "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ?1)";
-        if exists(sql, &blob(n.id.as_uuid()))? {
-            return Err(duplicate(Entity::Notification, "id").into());
-        }
-    }
-    for e in &caused.outbox {
-        let sql = "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)";
-        if exists(sql, &e.id())? {
-            return Err(duplicate(Entity::Email, "id").into());
-        }
     }
     Ok(())
 }

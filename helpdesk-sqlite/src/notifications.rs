@@ -2,7 +2,6 @@
 //! [`NotificationStore`] for [`SqliteStore`]. They are written by
 //! [`commit`](crate::commit) with the ticket change that causes them.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
@@ -10,7 +9,6 @@ use helpdesk_core::domain::{
     NotificationState, Recipient, TicketId,
 };
 use helpdesk_core::error::{Entity, Error};
-use helpdesk_core::store::NotificationStore;
 use rusqlite::Row;
 use rusqlite::types::ToSql;
 
@@ -146,29 +144,31 @@ fn read_notification(row: &Row<'_>) -> Result<Notification, SqliteError> {
     })
 }
 
-#[async_trait]
-impl NotificationStore for SqliteStore {
-    async fn notifications(
-        &self,
-        recipient: Recipient,
-        now: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<Notification>> {
-        let (kind, id) = self::recipient(recipient);
-        self.read(move |conn| {
+/// A recipient's notifications shown at `now` (see [`Store::notifications`](helpdesk_core::store::Store::notifications)).
+pub(crate) async fn list(
+    store: &SqliteStore,
+    recipient: Recipient,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<Notification>> {
+    let (kind, id) = self::recipient(recipient);
+    store
+        .read(move |conn| {
             let params = (kind, id, micros(now), i64::from(limit));
             all(conn, &list_sql(), params, read_notification)
         })
         .await
-    }
+}
 
-    async fn notification(
-        &self,
-        recipient: Recipient,
-        id: NotificationId,
-    ) -> Result<Option<Notification>> {
-        let (kind, recipient_id) = self::recipient(recipient);
-        self.read(move |conn| {
+/// One of a recipient's notifications.
+pub(crate) async fn one(
+    store: &SqliteStore,
+    recipient: Recipient,
+    id: NotificationId,
+) -> Result<Option<Notification>> {
+    let (kind, recipient_id) = self::recipient(recipient);
+    store
+        .read(move |conn| {
             let sql = format!(
                 "SELECT {NOTIFICATION_COLUMNS} FROM notifications
                  WHERE id = ?1 AND recipient_kind = ?2 AND recipient_id = ?3"
@@ -177,17 +177,19 @@ impl NotificationStore for SqliteStore {
             first(conn, &sql, params, read_notification)
         })
         .await
-    }
+}
 
-    async fn set_notification_state(
-        &self,
-        recipient: Recipient,
-        id: NotificationId,
-        state: &NotificationState,
-    ) -> Result<()> {
-        let (kind, recipient_id) = self::recipient(recipient);
-        let (read_at, snoozed_until, dismissed_at) = self::state(state);
-        self.write(move |conn| {
+/// Replaces a notification's state.
+pub(crate) async fn set_state(
+    store: &SqliteStore,
+    recipient: Recipient,
+    id: NotificationId,
+    state: &NotificationState,
+) -> Result<()> {
+    let (kind, recipient_id) = self::recipient(recipient);
+    let (read_at, snoozed_until, dismissed_at) = self::state(state);
+    store
+        .write(move |conn| {
             let changed = conn
                 .prepare_cached(
                     "UPDATE notifications
@@ -208,7 +210,6 @@ impl NotificationStore for SqliteStore {
             Ok(())
         })
         .await
-    }
 }
 
 #[cfg(test)]

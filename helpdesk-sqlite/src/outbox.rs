@@ -2,15 +2,14 @@
 //! 0007): their rows, and [`OutboxStore`] for [`SqliteStore`]. Both are written by
 //! [`commit`](crate::commit) with the ticket change that causes them.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
+use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
     Delivery, DeliveryOutcome, EmailKind, Language, MailReference, OutboundEmail, OutboxId,
     TicketId,
 };
 use helpdesk_core::error::{Entity, Error};
-use helpdesk_core::store::OutboxStore;
 use rusqlite::types::ToSql;
 use rusqlite::{Row, TransactionBehavior};
 
@@ -76,15 +75,7 @@ impl OutboxRow {
         })
     }
 
-    /// The Message-ID, unique among outbox e-mails.
-    pub(crate) fn message_id(&self) -> &str {
-        &self.message_id
-    }
 
-    /// The id as stored.
-    pub(crate) fn id(&self) -> [u8; 16] {
-        self.id
-    }
 
     pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 15] {
         [
@@ -127,10 +118,6 @@ impl MailReferenceRow {
         }
     }
 
-    /// The Message-ID, unique among mail references.
-    pub(crate) fn message_id(&self) -> &str {
-        &self.message_id
-    }
 
     pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 3] {
         [
@@ -150,7 +137,7 @@ const OUTBOX_COLUMNS: &str = "
 const MAIL_REFERENCE_COLUMNS: &str = "message_id, ticket_id, inbound";
 
 fn email_kind(s: String) -> Result<EmailKind, OutOfRange> {
-    EmailKind::parse(&s).ok_or(OutOfRange {
+    EmailKind::from_text(&s).ok().ok_or(OutOfRange {
         what: "e-mail kind",
         value: s,
     })
@@ -227,16 +214,16 @@ fn read_mail_reference(row: &Row<'_>) -> Result<MailReference, SqliteError> {
     })
 }
 
-#[async_trait]
-impl OutboxStore for SqliteStore {
-    async fn lease_outbox(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<OutboundEmail>> {
-        let (now, lease_until) = (micros(now), micros(lease_until));
-        self.write(move |conn| {
+/// Leases pending e-mails.
+pub(crate) async fn lease(
+    store: &SqliteStore,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<OutboundEmail>> {
+    let (now, lease_until) = (micros(now), micros(lease_until));
+    store
+        .write(move |conn| {
             // One immediate transaction: the writer lock is held from choosing the e-mails to
             // moving them past the lease, so no other dispatcher (in this process or another)
             // can take the same ones.
@@ -260,16 +247,22 @@ impl OutboxStore for SqliteStore {
             Ok(leased)
         })
         .await
-    }
+}
 
-    async fn finish_delivery(&self, id: OutboxId, outcome: &DeliveryOutcome) -> Result<()> {
-        let (state, at, error) = match outcome {
-            DeliveryOutcome::Sent { at } => ("sent", *at, None),
-            DeliveryOutcome::Retry { retry_at, error } => ("pending", *retry_at, Some(error)),
-            DeliveryOutcome::Failed { at, error } => ("failed", *at, Some(error)),
-        };
-        let (at, error) = (micros(at), error.cloned());
-        self.write(move |conn| {
+/// Records how an attempt ended.
+pub(crate) async fn finish(
+    store: &SqliteStore,
+    id: OutboxId,
+    outcome: &DeliveryOutcome,
+) -> Result<()> {
+    let (state, at, error) = match outcome {
+        DeliveryOutcome::Sent { at } => ("sent", *at, None),
+        DeliveryOutcome::Retry { retry_at, error } => ("pending", *retry_at, Some(error)),
+        DeliveryOutcome::Failed { at, error } => ("failed", *at, Some(error)),
+    };
+    let (at, error) = (micros(at), error.cloned());
+    store
+        .write(move |conn| {
             let changed = conn
                 .prepare_cached(
                     "UPDATE outbox SET delivery = ?2, delivery_at = ?3, last_error = ?4
@@ -282,18 +275,25 @@ impl OutboxStore for SqliteStore {
             Ok(())
         })
         .await
-    }
+}
 
-    async fn outbox_email(&self, id: OutboxId) -> Result<Option<OutboundEmail>> {
-        self.read(move |conn| {
+/// An outbox e-mail.
+pub(crate) async fn email(store: &SqliteStore, id: OutboxId) -> Result<Option<OutboundEmail>> {
+    store
+        .read(move |conn| {
             let sql = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?1");
             first(conn, &sql, [blob(id.as_uuid())], read_outbound_email)
         })
         .await
-    }
+}
 
-    async fn ticket_emails(&self, ticket: TicketId) -> Result<Vec<OutboundEmail>> {
-        self.read(move |conn| {
+/// A ticket's e-mails.
+pub(crate) async fn ticket_emails(
+    store: &SqliteStore,
+    ticket: TicketId,
+) -> Result<Vec<OutboundEmail>> {
+    store
+        .read(move |conn| {
             all(
                 conn,
                 &ticket_emails_sql(),
@@ -302,11 +302,16 @@ impl OutboxStore for SqliteStore {
             )
         })
         .await
-    }
+}
 
-    async fn mail_reference(&self, message_id: &str) -> Result<Option<MailReference>> {
-        let message_id = message_id.to_owned();
-        self.read(move |conn| {
+/// A mail reference by Message-ID.
+pub(crate) async fn mail_reference(
+    store: &SqliteStore,
+    message_id: &str,
+) -> Result<Option<MailReference>> {
+    let message_id = message_id.to_owned();
+    store
+        .read(move |conn| {
             // `message_id` has the BINARY collation: the look-up is exact, case included.
             let sql = format!(
                 "SELECT {MAIL_REFERENCE_COLUMNS} FROM mail_references WHERE message_id = ?1"
@@ -314,10 +319,15 @@ impl OutboxStore for SqliteStore {
             first(conn, &sql, [message_id], read_mail_reference)
         })
         .await
-    }
+}
 
-    async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
-        self.read(move |conn| {
+/// A ticket's mail references.
+pub(crate) async fn mail_references(
+    store: &SqliteStore,
+    ticket: TicketId,
+) -> Result<Vec<MailReference>> {
+    store
+        .read(move |conn| {
             let sql = format!(
                 "SELECT {MAIL_REFERENCE_COLUMNS} FROM mail_references
                  WHERE ticket_id = ?1
@@ -326,7 +336,6 @@ impl OutboxStore for SqliteStore {
             all(conn, &sql, [blob(ticket.as_uuid())], read_mail_reference)
         })
         .await
-    }
 }
 
 #[cfg(test)]

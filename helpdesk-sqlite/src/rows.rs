@@ -13,14 +13,14 @@ use helpdesk_core::domain::{
     CannedResponse, CannedResponseId, Category, Change, Channel, ContractNumber, CustomFields,
     Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId, FieldKey,
     Language, Message, MessageBody, MessageId, Minutes, Name, PermissionSet, Phone, Priority,
-    PriorityRequest, Role, Satisfaction, SavedSearch, SavedSearchId, ServiceName, ShortNote,
-    Signature, SlaOutcome, SlaTarget, Status, Subject, TemplateId, Ticket, TicketEvent, TicketId,
+    PriorityRequest, Role, Satisfaction, SavedSearchId, ServiceName, ShortNote, Signature,
+    SlaOutcome, SlaTarget, Status, Subject, TemplateId, Ticket, TicketEvent, TicketId,
     TicketMetrics, TicketNumber, TicketTemplate, TicketType, TimeEntry, TimeEntryId, Timers,
     Version, Visibility,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::policy::FollowUpPolicy;
-use helpdesk_core::search::address_key;
+use helpdesk_core::search::{SavedSearch, address_key};
 use helpdesk_core::store::TicketOrder;
 use rusqlite::Row;
 use rusqlite::types::{FromSql, ToSql};

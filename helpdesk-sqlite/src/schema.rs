@@ -23,6 +23,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0008_accounts.sql")),
         M::up(include_str!("../migrations/0009_reports.sql")),
         M::up(include_str!("../migrations/0010_chat.sql")),
+        M::up(include_str!("../migrations/0011_blob_sweep.sql")),
     ])
 }
 
@@ -64,7 +65,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 10);
+        assert_eq!(version, 11);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -377,6 +378,7 @@ mod tests {
             include_str!("../migrations/0008_accounts.sql"),
             include_str!("../migrations/0009_reports.sql"),
             include_str!("../migrations/0010_chat.sql"),
+            include_str!("../migrations/0011_blob_sweep.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

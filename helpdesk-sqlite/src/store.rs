@@ -7,13 +7,19 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
-    Agent, AgentId, Article, ArticleId, CannedResponse, Customer, CustomerId, Department,
-    DepartmentId, Email, Language, Message, SavedSearch, SavedSearchId, TemplateId, Ticket,
-    TicketEvent, TicketId, TicketTemplate, TimeEntry,
+    Agent, AgentId, Article, ArticleId, CannedResponse, Customer, CustomerId, DeliveryOutcome,
+    Department, DepartmentId, Email, Language, MailReference, Message, Notification,
+    NotificationId, NotificationState, OutboundEmail, OutboxId, Recipient, SavedSearchId,
+    TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry,
 };
 use helpdesk_core::error::{Entity, Error};
-use helpdesk_core::search::{ArticleSearch, ArticleSuggest, CustomerLookup, TicketSearch};
-use helpdesk_core::store::{Page, PageRequest, Store, TicketFilter, WriteBatch};
+use helpdesk_core::search::{
+    ArticleSearch, ArticleSuggest, CustomerLookup, SavedSearch, TicketSearch,
+};
+use helpdesk_core::store::{
+    AccountStore, BlobKey, ChatStore, KnowledgeStore, Page, PageRequest, ReportStore,
+    SavedSearchStore, Store, TemplateStore, TicketFilter, WriteBatch,
+};
 use rusqlite::{Connection, OptionalExtension, Params, Row, TransactionBehavior, params_from_iter};
 
 use crate::connection::{self, Database};
@@ -307,157 +313,6 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_article(&self, article: &Article) -> Result<()> {
-        let article = article.clone();
-        self.write(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            knowledge::put_article(&tx, &article)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
-        self.read(move |conn| {
-            let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?1");
-            first(conn, &sql, [blob(id.as_uuid())], read_article)
-        })
-        .await
-    }
-
-    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
-        let query = knowledge::search_articles(search, limit);
-        self.read(move |conn| {
-            all(
-                conn,
-                &query.sql,
-                params_from_iter(query.params.iter()),
-                read_article,
-            )
-        })
-        .await
-    }
-
-    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
-        let Some(query) = knowledge::suggest_articles(suggest, limit) else {
-            return Ok(Vec::new());
-        };
-        self.read(move |conn| {
-            all(
-                conn,
-                &query.sql,
-                params_from_iter(query.params.iter()),
-                read_article,
-            )
-        })
-        .await
-    }
-
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
-        let found = self
-            .write(move |conn| {
-                let sql = format!(
-                    "UPDATE articles
-                     SET helpful = helpful + ?2, not_helpful = not_helpful + ?3
-                     WHERE id = ?1
-                     RETURNING {ARTICLE_COLUMNS}"
-                );
-                let (yes, no) = if helpful { (1, 0) } else { (0, 1) };
-                first(conn, &sql, (blob(id.as_uuid()), yes, no), read_article)
-            })
-            .await?;
-        found.ok_or_else(|| Error::not_found(Entity::Article, id))
-    }
-
-    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
-        let row = SavedSearchRow::new(search).map_err(SqliteError::from)?;
-        self.write(move |conn| {
-            conn.prepare_cached(SavedSearchRow::UPSERT)?
-                .execute(&row.params()[..])?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
-        self.read(move |conn| {
-            let sql = format!(
-                "SELECT {SAVED_SEARCH_COLUMNS} FROM saved_searches WHERE agent_id = ?1
-                 ORDER BY name, id"
-            );
-            all(conn, &sql, [blob(agent.as_uuid())], read_saved_search)
-        })
-        .await
-    }
-
-    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
-        self.write(move |conn| {
-            let n = conn
-                .prepare_cached("DELETE FROM saved_searches WHERE id = ?1")?
-                .execute([blob(id.as_uuid())])?;
-            Ok(n > 0)
-        })
-        .await
-    }
-
-    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
-        let row = TemplateRow::new(template).map_err(SqliteError::from)?;
-        self.write(move |conn| {
-            conn.prepare_cached(TemplateRow::UPSERT)?
-                .execute(&row.params()[..])?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
-        self.read(move |conn| {
-            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?1");
-            first(conn, &sql, [blob(id.as_uuid())], read_template)
-        })
-        .await
-    }
-
-    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
-        self.read(|conn| {
-            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY name, id");
-            all(conn, &sql, [], read_template)
-        })
-        .await
-    }
-
-    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
-        let row = CannedResponseRow::new(response);
-        self.write(move |conn| {
-            conn.prepare_cached(CannedResponseRow::UPSERT)?
-                .execute(&row.params()[..])?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn canned_responses(
-        &self,
-        department: Option<DepartmentId>,
-        language: Option<Language>,
-    ) -> Result<Vec<CannedResponse>> {
-        let department = department.map(|d| blob(d.as_uuid()));
-        let language = language.map(Language::code);
-        self.read(move |conn| {
-            // With a department: its own and those for every department (NULL); without one:
-            // all. `name` is compared bytewise (BINARY), as the memory store compares `str`s.
-            let sql = format!(
-                "SELECT {CANNED_RESPONSE_COLUMNS} FROM canned_responses
-                 WHERE (?1 IS NULL OR department = ?1 OR department IS NULL)
-                   AND (?2 IS NULL OR language = ?2)
-                 ORDER BY name, id"
-            );
-            all(conn, &sql, (department, language), read_canned_response)
-        })
-        .await
-    }
-
     async fn next_ticket_sequence(&self) -> Result<u64> {
         self.write(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -563,6 +418,264 @@ impl Store for SqliteStore {
                 "SELECT {TIME_ENTRY_COLUMNS} FROM time_entries WHERE ticket_id = ?1 ORDER BY seq"
             );
             all(conn, &sql, [blob(ticket.as_uuid())], read_time_entry)
+        })
+        .await
+    }
+
+    async fn referenced_blobs(&self, keys: &[BlobKey]) -> Result<Vec<BlobKey>> {
+        let keys: Vec<String> = keys.iter().map(|k| k.as_str().to_owned()).collect();
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM message_blobs WHERE sha256 = ?1)")?;
+            let mut found = Vec::new();
+            for key in keys {
+                if stmt.query_row([&key], |row| row.get::<_, bool>(0))? {
+                    found.push(key);
+                }
+            }
+            Ok(found)
+        })
+        .await?
+        .into_iter()
+        .map(|k| BlobKey::parse(&k).map_err(Into::into))
+        .collect()
+    }
+
+    async fn notifications(
+        &self,
+        recipient: Recipient,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Notification>> {
+        crate::notifications::list(self, recipient, now, limit).await
+    }
+
+    async fn notification(
+        &self,
+        recipient: Recipient,
+        id: NotificationId,
+    ) -> Result<Option<Notification>> {
+        crate::notifications::one(self, recipient, id).await
+    }
+
+    async fn set_notification_state(
+        &self,
+        recipient: Recipient,
+        id: NotificationId,
+        state: &NotificationState,
+    ) -> Result<()> {
+        crate::notifications::set_state(self, recipient, id, state).await
+    }
+
+    async fn lease_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboundEmail>> {
+        crate::outbox::lease(self, now, lease_until, limit).await
+    }
+
+    async fn finish_delivery(&self, id: OutboxId, outcome: &DeliveryOutcome) -> Result<()> {
+        crate::outbox::finish(self, id, outcome).await
+    }
+
+    async fn outbox_email(&self, id: OutboxId) -> Result<Option<OutboundEmail>> {
+        crate::outbox::email(self, id).await
+    }
+
+    async fn ticket_emails(&self, ticket: TicketId) -> Result<Vec<OutboundEmail>> {
+        crate::outbox::ticket_emails(self, ticket).await
+    }
+
+    async fn mail_reference(&self, message_id: &str) -> Result<Option<MailReference>> {
+        crate::outbox::mail_reference(self, message_id).await
+    }
+
+    async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
+        crate::outbox::mail_references(self, ticket).await
+    }
+
+    fn as_account_store(&self) -> Option<&dyn AccountStore> {
+        Some(self)
+    }
+
+    fn as_chat_store(&self) -> Option<&dyn ChatStore> {
+        Some(self)
+    }
+
+    fn as_report_store(&self) -> Option<&dyn ReportStore> {
+        Some(self)
+    }
+
+    fn as_knowledge_store(&self) -> Option<&dyn KnowledgeStore> {
+        Some(self)
+    }
+
+    fn as_saved_search_store(&self) -> Option<&dyn SavedSearchStore> {
+        Some(self)
+    }
+
+    fn as_template_store(&self) -> Option<&dyn TemplateStore> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl KnowledgeStore for SqliteStore {
+    async fn put_article(&self, article: &Article) -> Result<()> {
+        let article = article.clone();
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            knowledge::put_article(&tx, &article)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_article)
+        })
+        .await
+    }
+
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
+        let query = knowledge::search_articles(search, limit);
+        self.read(move |conn| {
+            all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_article,
+            )
+        })
+        .await
+    }
+
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
+        let Some(query) = knowledge::suggest_articles(suggest, limit) else {
+            return Ok(Vec::new());
+        };
+        self.read(move |conn| {
+            all(
+                conn,
+                &query.sql,
+                params_from_iter(query.params.iter()),
+                read_article,
+            )
+        })
+        .await
+    }
+
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        let found = self
+            .write(move |conn| {
+                let sql = format!(
+                    "UPDATE articles
+                     SET helpful = helpful + ?2, not_helpful = not_helpful + ?3
+                     WHERE id = ?1
+                     RETURNING {ARTICLE_COLUMNS}"
+                );
+                let (yes, no) = if helpful { (1, 0) } else { (0, 1) };
+                first(conn, &sql, (blob(id.as_uuid()), yes, no), read_article)
+            })
+            .await?;
+        found.ok_or_else(|| Error::not_found(Entity::Article, id))
+    }
+}
+
+#[async_trait]
+impl SavedSearchStore for SqliteStore {
+    async fn put_saved_search(&self, search: &SavedSearch) -> Result<()> {
+        let row = SavedSearchRow::new(search).map_err(SqliteError::from)?;
+        self.write(move |conn| {
+            conn.prepare_cached(SavedSearchRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn saved_searches(&self, agent: AgentId) -> Result<Vec<SavedSearch>> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {SAVED_SEARCH_COLUMNS} FROM saved_searches WHERE agent_id = ?1
+                 ORDER BY name, id"
+            );
+            all(conn, &sql, [blob(agent.as_uuid())], read_saved_search)
+        })
+        .await
+    }
+
+    async fn delete_saved_search(&self, id: SavedSearchId) -> Result<bool> {
+        self.write(move |conn| {
+            let n = conn
+                .prepare_cached("DELETE FROM saved_searches WHERE id = ?1")?
+                .execute([blob(id.as_uuid())])?;
+            Ok(n > 0)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl TemplateStore for SqliteStore {
+    async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
+        let row = TemplateRow::new(template).map_err(SqliteError::from)?;
+        self.write(move |conn| {
+            conn.prepare_cached(TemplateRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_template)
+        })
+        .await
+    }
+
+    async fn templates(&self) -> Result<Vec<TicketTemplate>> {
+        self.read(|conn| {
+            let sql = format!("SELECT {TEMPLATE_COLUMNS} FROM templates ORDER BY name, id");
+            all(conn, &sql, [], read_template)
+        })
+        .await
+    }
+
+    async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
+        let row = CannedResponseRow::new(response);
+        self.write(move |conn| {
+            conn.prepare_cached(CannedResponseRow::UPSERT)?
+                .execute(&row.params()[..])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn canned_responses(
+        &self,
+        department: Option<DepartmentId>,
+        language: Option<Language>,
+    ) -> Result<Vec<CannedResponse>> {
+        let department = department.map(|d| blob(d.as_uuid()));
+        let language = language.map(Language::code);
+        self.read(move |conn| {
+            // With a department: its own and those for every department (NULL); without one:
+            // all. `name` is compared bytewise (BINARY), as the memory store compares `str`s.
+            let sql = format!(
+                "SELECT {CANNED_RESPONSE_COLUMNS} FROM canned_responses
+                 WHERE (?1 IS NULL OR department = ?1 OR department IS NULL)
+                   AND (?2 IS NULL OR language = ?2)
+                 ORDER BY name, id"
+            );
+            all(conn, &sql, (department, language), read_canned_response)
         })
         .await
     }

@@ -4,9 +4,11 @@
 
 use std::path::PathBuf;
 
+use helpdesk_core::store::{KnowledgeStore, SavedSearchStore};
+use helpdesk_core::search::SavedSearch;
 use helpdesk_core::domain::{
     Address, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Category, ContractNumber,
-    Customer, Email, Language, MessageBody, Name, Phone, SavedSearch, SavedSearchId, Status,
+    Customer, Email, Language, MessageBody, Name, Phone, SavedSearchId, Status,
     Visibility,
 };
 use helpdesk_core::error::{Entity, Error};

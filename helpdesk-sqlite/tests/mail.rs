@@ -12,7 +12,7 @@ use helpdesk_core::domain::{
     SlaTarget, Ticket, Visibility,
 };
 use helpdesk_core::store::{
-    BlobKey, BlobStore, NotificationStore, OutboxStore, Store, TicketWrite, WriteBatch,
+    BlobKey, BlobStore, Store, TicketWrite, WriteBatch,
 };
 use helpdesk_core::testkit::blobs::blob_store_conformance;
 use helpdesk_core::testkit::samples::{self, department, email, message, number, ticket};
@@ -73,7 +73,7 @@ async fn blobs_in_a_file_keep_the_blob_store_contract_and_survive_reopening() {
     blob_store_conformance(Arc::new(store.clone())).await;
     let bytes = b"kept across a restart".to_vec();
     let key = BlobKey::of(&bytes);
-    store.put_blob(&key, &bytes).await.unwrap();
+    store.put_blob(&key, &bytes, samples::t0()).await.unwrap();
     store.close().await.unwrap();
 
     let store = SqliteStore::open(&path).await.unwrap();

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
+use helpdesk_core::store::{TemplateStore};
 use helpdesk_core::domain::{
     CannedResponse, CannedResponseId, Category, DepartmentId, FieldKey, Language, MessageBody,
     Priority, TemplateId, TicketTemplate, TicketType,
