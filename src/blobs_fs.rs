@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use helpdesk_core::store::{BlobKey, BlobStore, check_blob};
 use helpdesk_core::{Error, Result};
 
@@ -17,11 +18,14 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// fanned out by the first two bytes of the hash: `ROOT/ab/cd/abcd…`.
 ///
 /// Writes are atomic and durable: the bytes go to a uniquely named temporary file
-/// (`.abcd….<unique>.tmp`) in the blob's directory, which is synced and then renamed into
-/// place, and the directory is synced. A reader therefore sees a whole blob or none, and a
-/// crash mid-write leaves at most a stray `*.tmp` file, which is never taken for a blob.
-/// Storing a blob that is already there is a no-op; so is racing another writer of the same
-/// blob (both write the same bytes). All file-system work runs on tokio's blocking pool.
+/// (`.abcd….<unique>.tmp`) in the blob's directory, whose modification time is set to the
+/// write instant, which is synced and then renamed into place, and the directory is synced.
+/// A reader therefore sees a whole blob or none, and a crash mid-write leaves at most a stray
+/// `*.tmp` file, which is never taken for a blob. Storing a blob again writes it again (so
+/// its modification time is the new instant); racing another writer of the same blob is
+/// harmless (both write the same bytes). The sweep's deletion first renames the file aside,
+/// then checks its time: a blob written again in between is put back. All file-system work
+/// runs on tokio's blocking pool.
 ///
 /// ```no_run
 /// use std::sync::Arc;
@@ -31,7 +35,7 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// # async fn demo() -> helpdesk::Result<()> {
 /// let blobs: Arc<dyn BlobStore> = Arc::new(FsBlobStore::open("/var/lib/desk/blobs").await?);
 /// let bytes = b"%PDF-1.7 ...";
-/// blobs.put_blob(&BlobKey::of(bytes), bytes).await?;
+/// blobs.put_blob(&BlobKey::of(bytes), bytes, chrono::Utc::now()).await?;
 /// # Ok(())
 /// # }
 /// ```
@@ -64,7 +68,7 @@ impl FsBlobStore {
 
 #[async_trait]
 impl BlobStore for FsBlobStore {
-    async fn put_blob(&self, key: &BlobKey, bytes: &[u8]) -> Result<()> {
+    async fn put_blob(&self, key: &BlobKey, bytes: &[u8], at: DateTime<Utc>) -> Result<()> {
         // Hashing a large blob takes a while: do it on the blocking pool with the writing.
         let (root, path, key, bytes) = (
             self.root.clone(),
@@ -74,7 +78,7 @@ impl BlobStore for FsBlobStore {
         );
         tokio::task::spawn_blocking(move || {
             check_blob(&key, &bytes)?;
-            write_blob(&root, &path, &bytes).map_err(Error::backend)
+            write_blob(&root, &path, &bytes, at.into()).map_err(Error::backend)
         })
         .await
         .map_err(Error::backend)?
@@ -90,20 +94,97 @@ impl BlobStore for FsBlobStore {
         .await
     }
 
-    async fn delete_blob(&self, key: &BlobKey) -> Result<bool> {
-        let path = self.path_of(key);
-        blocking(move || match fs::remove_file(&path) {
-            Ok(()) => {
-                if let Some(dir) = path.parent() {
-                    sync_dir(dir)?;
-                }
-                Ok(true)
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(e),
-        })
-        .await
+    async fn blobs_written_before(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<BlobKey>> {
+        let root = self.root.clone();
+        let mut old = blocking(move || written_before(&root, before.into())).await?;
+        old.sort();
+        Ok(old
+            .into_iter()
+            .take(limit as usize)
+            .map(|(_, key)| key)
+            .collect())
     }
+
+    async fn delete_blob_written_before(
+        &self,
+        key: &BlobKey,
+        before: DateTime<Utc>,
+    ) -> Result<bool> {
+        let path = self.path_of(key);
+        blocking(move || delete_if_written_before(&path, before.into())).await
+    }
+}
+
+/// Every blob under `root` last written before `before`, with its write instant.
+fn written_before(root: &Path, before: SystemTime) -> io::Result<Vec<(SystemTime, BlobKey)>> {
+    let mut found = Vec::new();
+    for level in read_dirs(root)? {
+        for dir in read_dirs(&level)? {
+            for entry in fs::read_dir(&dir)? {
+                let entry = entry?;
+                let Some(key) = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|name| BlobKey::parse(name).ok())
+                else {
+                    // A temporary file, or something that is not a blob.
+                    continue;
+                };
+                let written = entry.metadata()?.modified()?;
+                if written < before {
+                    found.push((written, key));
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The directories in `dir`.
+fn read_dirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            dirs.push(entry.path());
+        }
+    }
+    Ok(dirs)
+}
+
+/// Removes the blob at `path` if it was last written before `before`. The file is renamed
+/// aside first, so that a writer putting it again meanwhile either wrote before the rename
+/// (its newer time is seen, and the file is put back) or writes after it (a new file).
+fn delete_if_written_before(path: &Path, before: SystemTime) -> io::Result<bool> {
+    let dir = path.parent().expect("a blob path has a directory");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a blob file name is its hex key");
+    let aside = dir.join(format!(".{name}.deleting{TEMP_SUFFIX}"));
+    match fs::rename(path, &aside) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    if fs::metadata(&aside)?.modified()? >= before {
+        // Written again in the meantime: put it back, unless a writer has already.
+        match fs::hard_link(&aside, path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        fs::remove_file(&aside)?;
+        sync_dir(dir)?;
+        return Ok(false);
+    }
+    fs::remove_file(&aside)?;
+    sync_dir(dir)?;
+    Ok(true)
 }
 
 /// Runs `f` on the blocking pool, turning its I/O error into a backend error.
@@ -116,11 +197,8 @@ async fn blocking<T: Send + 'static>(
         .map_err(Error::backend)
 }
 
-/// Writes `bytes` to `path` (under `root`) atomically and durably, unless it is there.
-fn write_blob(root: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if path.try_exists()? {
-        return Ok(());
-    }
+/// Writes `bytes` to `path` (under `root`) atomically and durably, written at `at`.
+fn write_blob(root: &Path, path: &Path, bytes: &[u8], at: SystemTime) -> io::Result<()> {
     let dir = path.parent().expect("a blob path has a directory");
     if !dir.try_exists()? {
         fs::create_dir_all(dir)?;
@@ -139,7 +217,7 @@ fn write_blob(root: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
         .and_then(|n| n.to_str())
         .expect("a blob file name is its hex key");
     let (temp, file) = create_temp(dir, name)?;
-    let written = fill(file, bytes).and_then(|()| {
+    let written = fill(file, bytes, at).and_then(|()| {
         // Replacing a blob another writer put meanwhile is harmless: same bytes.
         fs::rename(&temp, path)
     });
@@ -150,9 +228,11 @@ fn write_blob(root: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(dir)
 }
 
-/// Writes `bytes` to `file`, syncs it to disk and closes it.
-fn fill(mut file: File, bytes: &[u8]) -> io::Result<()> {
+/// Writes `bytes` to `file`, sets its modification time to `at`, syncs it to disk and closes
+/// it.
+fn fill(mut file: File, bytes: &[u8], at: SystemTime) -> io::Result<()> {
     file.write_all(bytes)?;
+    file.set_modified(at)?;
     file.sync_all()
 }
 

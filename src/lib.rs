@@ -3,9 +3,18 @@
 #![warn(missing_docs)]
 
 pub use helpdesk_core::{
-    Error, Helpdesk, Result, clock, domain, error, machine, mail, policy, render, search, service,
-    store,
+    Error, Helpdesk, Result, clock, domain, error, listing, machine, mail, policy, render, search,
+    service, store,
 };
+
+/// What most programs that embed the desk use, in one `use helpdesk::prelude::*;`: the core's
+/// prelude, and the embedded SQLite store.
+pub mod prelude {
+    pub use helpdesk_core::prelude::*;
+
+    #[cfg(feature = "sqlite")]
+    pub use helpdesk_sqlite::SqliteStore;
+}
 
 /// The embedded SQLite store (feature `sqlite`, on by default).
 #[cfg(feature = "sqlite")]
