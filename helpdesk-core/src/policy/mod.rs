@@ -1,4 +1,7 @@
-//! Policies: the rules a deployment may change (priority, follow-ups, numbering).
+//! Policies: the rules a deployment chooses. Priorities by customer kind (`priority.rs`),
+//! ticket numbering (`numbering.rs`), business-hour calendars (`calendar.rs`) and service
+//! levels with the auto-close (`sla.rs`); a department's follow-up rule is part of the
+//! department ([`FollowUpPolicy`]).
 
 mod calendar;
 mod numbering;
