@@ -97,10 +97,17 @@ pub fn check_blob(key: &BlobKey, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// A blob in memory: its bytes and when they were last written.
+#[derive(Debug)]
+struct Stored {
+    bytes: Vec<u8>,
+    written_at: DateTime<Utc>,
+}
+
 /// Blobs in memory, for tests and the reference store.
 #[derive(Debug, Default)]
 pub struct MemoryBlobStore {
-    blobs: Mutex<HashMap<BlobKey, (Vec<u8>, DateTime<Utc>)>>,
+    blobs: Mutex<HashMap<BlobKey, Stored>>,
 }
 
 impl MemoryBlobStore {
@@ -109,7 +116,7 @@ impl MemoryBlobStore {
         Self::default()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<BlobKey, (Vec<u8>, DateTime<Utc>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<BlobKey, Stored>> {
         self.blobs.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -120,13 +127,16 @@ impl BlobStore for MemoryBlobStore {
         check_blob(key, bytes)?;
         self.lock()
             .entry(key.clone())
-            .and_modify(|(_, written)| *written = at)
-            .or_insert_with(|| (bytes.to_vec(), at));
+            .and_modify(|b| b.written_at = at)
+            .or_insert_with(|| Stored {
+                bytes: bytes.to_vec(),
+                written_at: at,
+            });
         Ok(())
     }
 
     async fn blob(&self, key: &BlobKey) -> Result<Option<Vec<u8>>> {
-        Ok(self.lock().get(key).map(|(bytes, _)| bytes.clone()))
+        Ok(self.lock().get(key).map(|b| b.bytes.clone()))
     }
 
     async fn blobs_written_before(
@@ -137,8 +147,8 @@ impl BlobStore for MemoryBlobStore {
         let mut old: Vec<(DateTime<Utc>, BlobKey)> = self
             .lock()
             .iter()
-            .filter(|(_, (_, at))| *at < before)
-            .map(|(key, (_, at))| (*at, key.clone()))
+            .filter(|(_, b)| b.written_at < before)
+            .map(|(key, b)| (b.written_at, key.clone()))
             .collect();
         old.sort();
         Ok(old
@@ -155,7 +165,7 @@ impl BlobStore for MemoryBlobStore {
     ) -> Result<bool> {
         let mut blobs = self.lock();
         match blobs.get(key) {
-            Some((_, at)) if *at < before => Ok(blobs.remove(key).is_some()),
+            Some(b) if b.written_at < before => Ok(blobs.remove(key).is_some()),
             _ => Ok(false),
         }
     }
