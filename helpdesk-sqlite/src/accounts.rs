@@ -9,7 +9,7 @@ use helpdesk_core::error::Error;
 use helpdesk_core::store::AccountStore;
 use rusqlite::Row;
 
-use crate::error::SqliteError;
+use crate::error::Outcome;
 use crate::rows::{Columns, actor, micros};
 use crate::store::{SqliteStore, all, first};
 
@@ -30,7 +30,7 @@ const LOGIN_COLUMNS: &str = "actor_kind, actor_id, login, password_hash, created
 /// The columns `read_token` reads.
 const TOKEN_COLUMNS: &str = "hash, actor_kind, actor_id, kind, created_at, expires_at, last_used";
 
-fn read_login(row: &Row<'_>) -> Result<Login, SqliteError> {
+fn read_login(row: &Row<'_>) -> Outcome<Login> {
     let r = Columns {
         row,
         table: "logins",
@@ -44,7 +44,7 @@ fn read_login(row: &Row<'_>) -> Result<Login, SqliteError> {
     })
 }
 
-fn read_token(row: &Row<'_>) -> Result<AuthToken, SqliteError> {
+fn read_token(row: &Row<'_>) -> Outcome<AuthToken> {
     let r = Columns {
         row,
         table: "auth_tokens",

@@ -15,11 +15,11 @@ use helpdesk_core::domain::{
     AgentId, Availability, ChatEnd, ChatId, ChatSession, ChatState, CustomerId, DepartmentId,
     Presence, TicketId, Version,
 };
-use helpdesk_core::error::{ConflictKind, Entity, Error};
+use helpdesk_core::error::{ConflictKind, Entity, Error, OutOfRange};
 use helpdesk_core::store::{ChatCommit, ChatStore};
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use crate::error::{OutOfRange, Outcome, SqliteError};
+use crate::error::Outcome;
 use crate::rows::{Columns, blob, micros, version};
 use crate::store::{SqliteStore, all, first};
 
@@ -64,7 +64,7 @@ fn presence(s: String) -> Result<Presence, OutOfRange> {
 }
 
 /// A stored version.
-fn stored_version(r: &Columns<'_, '_>) -> Result<Version, SqliteError> {
+fn stored_version(r: &Columns<'_, '_>) -> Outcome<Version> {
     let v: i64 = r.get("version")?;
     u64::try_from(v)
         .map(Version::new)
@@ -72,12 +72,12 @@ fn stored_version(r: &Columns<'_, '_>) -> Result<Version, SqliteError> {
 }
 
 /// A stored count of chats.
-fn count(r: &Columns<'_, '_>, column: &'static str) -> Result<u32, SqliteError> {
+fn count(r: &Columns<'_, '_>, column: &'static str) -> Outcome<u32> {
     let n: i64 = r.get(column)?;
     u32::try_from(n).map_err(|e| r.corrupt(column, e))
 }
 
-fn read_chat(row: &Row<'_>) -> Result<ChatSession, SqliteError> {
+fn read_chat(row: &Row<'_>) -> Outcome<ChatSession> {
     let r = Columns {
         row,
         table: "chats",
@@ -130,7 +130,7 @@ fn read_chat(row: &Row<'_>) -> Result<ChatSession, SqliteError> {
     })
 }
 
-fn read_availability(row: &Row<'_>) -> Result<Availability, SqliteError> {
+fn read_availability(row: &Row<'_>) -> Outcome<Availability> {
     let r = Columns {
         row,
         table: "chat_availability",
@@ -301,14 +301,9 @@ fn version_of(
         .query_row([key], |r| r.get(0))
         .optional()?;
     v.map(|v| {
-        u64::try_from(v).map(Version::new).map_err(|e| {
-            SqliteError::Corrupt {
-                table,
-                column: "version",
-                source: e.into(),
-            }
-            .into()
-        })
+        u64::try_from(v)
+            .map(Version::new)
+            .map_err(|e| Error::corrupt(table, "version", e).into())
     })
     .transpose()
 }

@@ -216,7 +216,7 @@ fn apply(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) -> Outc
     }
 
     // The search index: the subject (again only when it changed) and each new message.
-    search::put_subject(tx, ticket.id, &write.subject)?;
+    search::put_subject(tx, &ticket.id, &write.subject)?;
     let mut message = tx.prepare_cached(MessageRow::INSERT)?;
     let mut refers = tx.prepare_cached(
         "INSERT OR IGNORE INTO message_blobs (sha256, message_id) VALUES (?1, ?2)",
@@ -228,7 +228,7 @@ fn apply(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) -> Outc
         .zip(&write.message_blobs)
     {
         message.execute(&row.params()[..])?;
-        search::insert(tx, ticket.id, Some(tx.last_insert_rowid()), field)?;
+        search::insert(tx, &ticket.id, Some(tx.last_insert_rowid()), field)?;
         for (sha256, message_id) in blobs {
             refers.execute((sha256, message_id))?;
         }

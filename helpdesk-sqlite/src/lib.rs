@@ -53,5 +53,5 @@ mod schema;
 mod search;
 mod store;
 
-pub use error::{OutOfRange, SqliteError};
+pub use error::SqliteError;
 pub use store::SqliteStore;

@@ -8,11 +8,11 @@ use helpdesk_core::domain::{
     AgentId, CustomerId, EventId, Notification, NotificationId, NotificationKind,
     NotificationState, Recipient, TicketId,
 };
-use helpdesk_core::error::{Entity, Error};
+use helpdesk_core::error::{Entity, Error, OutOfRange};
 use rusqlite::Row;
 use rusqlite::types::ToSql;
 
-use crate::error::{OutOfRange, SqliteError};
+use crate::error::Outcome;
 use crate::rows::{Columns, blob, json, micros};
 use crate::store::{SqliteStore, all, first};
 
@@ -109,7 +109,7 @@ fn list_sql() -> String {
 }
 
 /// A notification from a row of [`NOTIFICATION_COLUMNS`].
-fn read_notification(row: &Row<'_>) -> Result<Notification, SqliteError> {
+fn read_notification(row: &Row<'_>) -> Outcome<Notification> {
     let r = Columns {
         row,
         table: "notifications",

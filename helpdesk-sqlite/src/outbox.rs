@@ -9,11 +9,11 @@ use helpdesk_core::domain::{
     Delivery, DeliveryOutcome, EmailKind, Language, MailReference, OutboundEmail, OutboxId,
     TicketId,
 };
-use helpdesk_core::error::{Entity, Error};
+use helpdesk_core::error::{Entity, Error, OutOfRange};
 use rusqlite::types::ToSql;
 use rusqlite::{Row, TransactionBehavior};
 
-use crate::error::{OutOfRange, SqliteError};
+use crate::error::Outcome;
 use crate::rows::{Columns, blob, json, micros};
 use crate::store::{SqliteStore, all, first};
 
@@ -75,8 +75,6 @@ impl OutboxRow {
         })
     }
 
-
-
     pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 15] {
         [
             (":id", &self.id),
@@ -117,7 +115,6 @@ impl MailReferenceRow {
             inbound: r.inbound,
         }
     }
-
 
     pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 3] {
         [
@@ -161,7 +158,7 @@ fn ticket_emails_sql() -> String {
 }
 
 /// An outbox e-mail from a row of [`OUTBOX_COLUMNS`].
-fn read_outbound_email(row: &Row<'_>) -> Result<OutboundEmail, SqliteError> {
+fn read_outbound_email(row: &Row<'_>) -> Outcome<OutboundEmail> {
     let r = Columns {
         row,
         table: "outbox",
@@ -202,7 +199,7 @@ fn read_outbound_email(row: &Row<'_>) -> Result<OutboundEmail, SqliteError> {
 }
 
 /// A mail reference from a row of [`MAIL_REFERENCE_COLUMNS`].
-fn read_mail_reference(row: &Row<'_>) -> Result<MailReference, SqliteError> {
+fn read_mail_reference(row: &Row<'_>) -> Outcome<MailReference> {
     let r = Columns {
         row,
         table: "mail_references",

@@ -13,11 +13,12 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use helpdesk_core::Result;
 use helpdesk_core::domain::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaTarget};
+use helpdesk_core::error::{Error, OutOfRange};
 use helpdesk_core::store::ReportStore;
 use rusqlite::types::{ToSql, Value};
 use rusqlite::{Connection, Row};
 
-use crate::error::{OutOfRange, Outcome, SqliteError};
+use crate::error::{Failure, Outcome};
 use crate::rows::{blob, micros};
 use crate::store::SqliteStore;
 
@@ -146,15 +147,13 @@ impl ReportSql {
 }
 
 /// A row's key as reported: an id's hyphenated form, a ticket type's name, or `none`.
-fn read_key(row: &Row<'_>) -> Result<String, SqliteError> {
-    let corrupt = |value: String| SqliteError::Corrupt {
-        table: "tickets",
-        column: "report key",
-        source: OutOfRange {
+fn read_key(row: &Row<'_>) -> Outcome<String> {
+    let corrupt = |value: String| -> Failure {
+        let value = OutOfRange {
             what: "report key",
             value,
-        }
-        .into(),
+        };
+        Error::corrupt("tickets", "report key", value).into()
     };
     match row.get::<_, Value>(0)? {
         Value::Null => Ok("none".to_owned()),
@@ -167,14 +166,10 @@ fn read_key(row: &Row<'_>) -> Result<String, SqliteError> {
 }
 
 /// A count or sum column (NULL, from `sum` over no rows, is 0).
-fn count(row: &Row<'_>, i: usize) -> Result<u64, SqliteError> {
+fn count(row: &Row<'_>, i: usize) -> Outcome<u64> {
     let n: Option<i64> = row.get(i)?;
     let n = n.unwrap_or(0);
-    u64::try_from(n).map_err(|e| SqliteError::Corrupt {
-        table: "tickets",
-        column: "report count",
-        source: e.into(),
-    })
+    u64::try_from(n).map_err(|e| Error::corrupt("tickets", "report count", e).into())
 }
 
 /// Runs `sql` and folds each of its rows into the report row of its key.
@@ -183,7 +178,7 @@ fn fold(
     sql: &str,
     params: &[&dyn ToSql],
     rows: &mut BTreeMap<String, ReportRow>,
-    mut apply: impl FnMut(&Row<'_>, &mut ReportRow) -> Result<(), SqliteError>,
+    mut apply: impl FnMut(&Row<'_>, &mut ReportRow) -> Outcome<()>,
 ) -> Outcome<()> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut result = stmt.query(params)?;
@@ -197,7 +192,7 @@ fn fold(
     Ok(())
 }
 
-fn percentiles(row: &Row<'_>) -> Result<Percentiles, SqliteError> {
+fn percentiles(row: &Row<'_>) -> Outcome<Percentiles> {
     Ok(Percentiles {
         count: count(row, 1)?,
         median_secs: row.get(2)?,

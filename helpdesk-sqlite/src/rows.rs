@@ -3,7 +3,7 @@
 //! Writing turns domain values into SQL values (ids as 16-byte BLOBs, instants as
 //! microseconds, enums as their stable text). Reading parses every column again with the
 //! domain's validated constructors; a value that does not parse is
-//! [`SqliteError::Corrupt`].
+//! [`Error::corrupt`], naming its table and column.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +18,7 @@ use helpdesk_core::domain::{
     TicketMetrics, TicketNumber, TicketTemplate, TicketType, TimeEntry, TimeEntryId, Timers,
     Version, Visibility,
 };
-use helpdesk_core::error::BoxError;
+use helpdesk_core::error::{BoxError, Error, OutOfRange};
 use helpdesk_core::policy::FollowUpPolicy;
 use helpdesk_core::search::{SavedSearch, address_key};
 use helpdesk_core::store::TicketOrder;
@@ -28,7 +28,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::error::{OutOfRange, SqliteError};
+use crate::error::{Failure, Outcome};
 
 // Writing ---------------------------------------------------------------------------------
 
@@ -786,16 +786,20 @@ pub(crate) struct Columns<'a, 'stmt> {
 }
 
 impl Columns<'_, '_> {
-    pub(crate) fn corrupt(&self, column: &'static str, source: impl Into<BoxError>) -> SqliteError {
-        SqliteError::Corrupt {
-            table: self.table,
-            column,
-            source: source.into(),
-        }
+    /// The failure for a value of `column` that does not parse.
+    pub(crate) fn corrupt(&self, column: &'static str, source: impl Into<BoxError>) -> Failure {
+        Error::corrupt(self.table, column, source).into()
     }
 
-    pub(crate) fn get<T: FromSql>(&self, column: &'static str) -> Result<T, SqliteError> {
-        Ok(self.row.get(column)?)
+    /// A column as SQLite converts it: a value of another type, or out of `T`'s range, is
+    /// corrupt.
+    pub(crate) fn get<T: FromSql>(&self, column: &'static str) -> Outcome<T> {
+        self.row.get(column).map_err(|e| match e {
+            rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::FromSqlConversionFailure(..) => self.corrupt(column, e),
+            other => other.into(),
+        })
     }
 
     /// A column parsed by `parse`.
@@ -803,7 +807,7 @@ impl Columns<'_, '_> {
         &self,
         column: &'static str,
         parse: impl FnOnce(String) -> Result<T, E>,
-    ) -> Result<T, SqliteError> {
+    ) -> Outcome<T> {
         let text: String = self.get(column)?;
         parse(text).map_err(|e| self.corrupt(column, e))
     }
@@ -813,32 +817,29 @@ impl Columns<'_, '_> {
         &self,
         column: &'static str,
         parse: impl FnOnce(String) -> Result<T, E>,
-    ) -> Result<Option<T>, SqliteError> {
+    ) -> Outcome<Option<T>> {
         let text: Option<String> = self.get(column)?;
         text.map(|t| parse(t).map_err(|e| self.corrupt(column, e)))
             .transpose()
     }
 
-    pub(crate) fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T, SqliteError> {
+    pub(crate) fn json<T: DeserializeOwned>(&self, column: &'static str) -> Outcome<T> {
         self.parse(column, |text| serde_json::from_str(&text))
     }
 
     /// A nullable JSON column: NULL is `None`.
-    pub(crate) fn json_opt<T: DeserializeOwned>(
-        &self,
-        column: &'static str,
-    ) -> Result<Option<T>, SqliteError> {
+    pub(crate) fn json_opt<T: DeserializeOwned>(&self, column: &'static str) -> Outcome<Option<T>> {
         self.parse_opt(column, |text| serde_json::from_str(&text))
     }
 
-    pub(crate) fn uuid_opt(&self, column: &'static str) -> Result<Option<Uuid>, SqliteError> {
+    pub(crate) fn uuid_opt(&self, column: &'static str) -> Outcome<Option<Uuid>> {
         let bytes: Option<Vec<u8>> = self.get(column)?;
         bytes
             .map(|b| Uuid::from_slice(&b).map_err(|e| self.corrupt(column, e)))
             .transpose()
     }
 
-    pub(crate) fn uuid(&self, column: &'static str) -> Result<Uuid, SqliteError> {
+    pub(crate) fn uuid(&self, column: &'static str) -> Outcome<Uuid> {
         self.uuid_opt(column)?.ok_or_else(|| {
             self.corrupt(
                 column,
@@ -850,10 +851,7 @@ impl Columns<'_, '_> {
         })
     }
 
-    pub(crate) fn instant_opt(
-        &self,
-        column: &'static str,
-    ) -> Result<Option<DateTime<Utc>>, SqliteError> {
+    pub(crate) fn instant_opt(&self, column: &'static str) -> Outcome<Option<DateTime<Utc>>> {
         let micros: Option<i64> = self.get(column)?;
         micros
             .map(|m| {
@@ -870,7 +868,7 @@ impl Columns<'_, '_> {
             .transpose()
     }
 
-    pub(crate) fn instant(&self, column: &'static str) -> Result<DateTime<Utc>, SqliteError> {
+    pub(crate) fn instant(&self, column: &'static str) -> Outcome<DateTime<Utc>> {
         let micros: i64 = self.get(column)?;
         DateTime::from_timestamp_micros(micros).ok_or_else(|| {
             self.corrupt(
@@ -883,7 +881,7 @@ impl Columns<'_, '_> {
         })
     }
 
-    pub(crate) fn bool(&self, column: &'static str) -> Result<bool, SqliteError> {
+    pub(crate) fn bool(&self, column: &'static str) -> Outcome<bool> {
         match self.get::<i64>(column)? {
             0 => Ok(false),
             1 => Ok(true),
@@ -898,7 +896,7 @@ impl Columns<'_, '_> {
     }
 
     /// An actor from its kind and id columns.
-    pub(crate) fn actor(&self, kind: &'static str, id: &'static str) -> Result<Actor, SqliteError> {
+    pub(crate) fn actor(&self, kind: &'static str, id: &'static str) -> Outcome<Actor> {
         let kind_text: String = self.get(kind)?;
         let uuid = self.uuid_opt(id)?;
         match (kind_text.as_str(), uuid) {
@@ -951,7 +949,7 @@ fn visibility(s: String) -> Result<Visibility, OutOfRange> {
 }
 
 /// A department from a row of [`DEPARTMENT_COLUMNS`].
-pub(crate) fn read_department(row: &Row<'_>) -> Result<Department, SqliteError> {
+pub(crate) fn read_department(row: &Row<'_>) -> Outcome<Department> {
     let r = Columns {
         row,
         table: "departments",
@@ -966,7 +964,7 @@ pub(crate) fn read_department(row: &Row<'_>) -> Result<Department, SqliteError> 
 }
 
 /// An agent from a row of [`AGENT_COLUMNS`].
-pub(crate) fn read_agent(row: &Row<'_>) -> Result<Agent, SqliteError> {
+pub(crate) fn read_agent(row: &Row<'_>) -> Outcome<Agent> {
     let r = Columns {
         row,
         table: "agents",
@@ -984,7 +982,7 @@ pub(crate) fn read_agent(row: &Row<'_>) -> Result<Agent, SqliteError> {
 }
 
 /// A customer from a row of [`CUSTOMER_COLUMNS`].
-pub(crate) fn read_customer(row: &Row<'_>) -> Result<Customer, SqliteError> {
+pub(crate) fn read_customer(row: &Row<'_>) -> Outcome<Customer> {
     let r = Columns {
         row,
         table: "customers",
@@ -1029,13 +1027,13 @@ fn ticket_order(s: String) -> Result<TicketOrder, OutOfRange> {
 }
 
 /// A vote count.
-fn count(r: &Columns<'_, '_>, column: &'static str) -> Result<u32, SqliteError> {
+fn count(r: &Columns<'_, '_>, column: &'static str) -> Outcome<u32> {
     let n: i64 = r.get(column)?;
     u32::try_from(n).map_err(|e| r.corrupt(column, e))
 }
 
 /// An article from a row of [`ARTICLE_COLUMNS`].
-pub(crate) fn read_article(row: &Row<'_>) -> Result<Article, SqliteError> {
+pub(crate) fn read_article(row: &Row<'_>) -> Outcome<Article> {
     let r = Columns {
         row,
         table: "articles",
@@ -1056,7 +1054,7 @@ pub(crate) fn read_article(row: &Row<'_>) -> Result<Article, SqliteError> {
 }
 
 /// A saved search from a row of [`SAVED_SEARCH_COLUMNS`].
-pub(crate) fn read_saved_search(row: &Row<'_>) -> Result<SavedSearch, SqliteError> {
+pub(crate) fn read_saved_search(row: &Row<'_>) -> Outcome<SavedSearch> {
     let r = Columns {
         row,
         table: "saved_searches",
@@ -1073,7 +1071,7 @@ pub(crate) fn read_saved_search(row: &Row<'_>) -> Result<SavedSearch, SqliteErro
 }
 
 /// A ticket template from a row of [`TEMPLATE_COLUMNS`].
-pub(crate) fn read_template(row: &Row<'_>) -> Result<TicketTemplate, SqliteError> {
+pub(crate) fn read_template(row: &Row<'_>) -> Outcome<TicketTemplate> {
     let r = Columns {
         row,
         table: "templates",
@@ -1097,7 +1095,7 @@ pub(crate) fn read_template(row: &Row<'_>) -> Result<TicketTemplate, SqliteError
 }
 
 /// A canned response from a row of [`CANNED_RESPONSE_COLUMNS`].
-pub(crate) fn read_canned_response(row: &Row<'_>) -> Result<CannedResponse, SqliteError> {
+pub(crate) fn read_canned_response(row: &Row<'_>) -> Outcome<CannedResponse> {
     let r = Columns {
         row,
         table: "canned_responses",
@@ -1114,19 +1112,18 @@ pub(crate) fn read_canned_response(row: &Row<'_>) -> Result<CannedResponse, Sqli
 
 /// A ticket and its relevance score from a row of [`TICKET_COLUMNS`] followed by the
 /// `relevance` column of a ticket list query.
-pub(crate) fn read_ranked_ticket(row: &Row<'_>) -> Result<(Ticket, u32), SqliteError> {
+pub(crate) fn read_ranked_ticket(row: &Row<'_>) -> Outcome<(Ticket, u32)> {
     let ticket = read_ticket(row)?;
     Ok((ticket, row.get("relevance")?))
 }
 
 /// A ticket from a row of [`TICKET_COLUMNS`].
-pub(crate) fn read_ticket(row: &Row<'_>) -> Result<Ticket, SqliteError> {
+pub(crate) fn read_ticket(row: &Row<'_>) -> Outcome<Ticket> {
     let r = Columns {
         row,
         table: "tickets",
     };
-    let ticket_id =
-        |column| -> Result<_, SqliteError> { Ok(r.uuid_opt(column)?.map(TicketId::from_uuid)) };
+    let ticket_id = |column| -> Outcome<_> { Ok(r.uuid_opt(column)?.map(TicketId::from_uuid)) };
     let number_full: String = r.get("number_full")?;
     let number_short: String = r.get("number_short")?;
     let priority: i64 = r.get("priority")?;
@@ -1171,7 +1168,7 @@ pub(crate) fn read_ticket(row: &Row<'_>) -> Result<Ticket, SqliteError> {
 }
 
 /// A message from a row of [`MESSAGE_COLUMNS`].
-pub(crate) fn read_message(row: &Row<'_>) -> Result<Message, SqliteError> {
+pub(crate) fn read_message(row: &Row<'_>) -> Outcome<Message> {
     let r = Columns {
         row,
         table: "messages",
@@ -1189,7 +1186,7 @@ pub(crate) fn read_message(row: &Row<'_>) -> Result<Message, SqliteError> {
 }
 
 /// An event from a row of [`EVENT_COLUMNS`].
-pub(crate) fn read_event(row: &Row<'_>) -> Result<TicketEvent, SqliteError> {
+pub(crate) fn read_event(row: &Row<'_>) -> Outcome<TicketEvent> {
     let r = Columns {
         row,
         table: "ticket_events",
@@ -1204,7 +1201,7 @@ pub(crate) fn read_event(row: &Row<'_>) -> Result<TicketEvent, SqliteError> {
 }
 
 /// A time entry from a row of [`TIME_ENTRY_COLUMNS`].
-pub(crate) fn read_time_entry(row: &Row<'_>) -> Result<TimeEntry, SqliteError> {
+pub(crate) fn read_time_entry(row: &Row<'_>) -> Outcome<TimeEntry> {
     let r = Columns {
         row,
         table: "time_entries",

@@ -44,7 +44,7 @@ impl FieldRow {
 /// folded subject changed. The ticket must be written already.
 pub(crate) fn put_subject(
     tx: &Transaction<'_>,
-    ticket_id: [u8; 16],
+    ticket_id: &[u8],
     subject: &str,
 ) -> rusqlite::Result<()> {
     let row = FieldRow::new(subject, false);
@@ -68,7 +68,7 @@ pub(crate) fn put_subject(
 /// Inserts the field row of a message, or of the subject when `message_seq` is `None`.
 pub(crate) fn insert(
     conn: &Connection,
-    ticket_id: [u8; 16],
+    ticket_id: &[u8],
     message_seq: Option<i64>,
     row: &FieldRow,
 ) -> rusqlite::Result<()> {
@@ -101,11 +101,7 @@ pub(crate) fn backfill(conn: &mut Connection) -> Result<usize, SqliteError> {
             .collect::<rusqlite::Result<_>>()?
     };
     for (id, subject) in &missing {
-        let ticket_id: [u8; 16] = id.as_slice().try_into().map_err(|e| SqliteError::Corrupt {
-            table: "tickets",
-            column: "id",
-            source: Box::new(e),
-        })?;
+        let ticket_id = id.as_slice();
         // Whatever a half-indexed ticket has is replaced.
         tx.prepare_cached("DELETE FROM search_fields WHERE ticket_id = ?1")?
             .execute([ticket_id])?;

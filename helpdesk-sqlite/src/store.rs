@@ -23,7 +23,7 @@ use helpdesk_core::store::{
 use rusqlite::{Connection, OptionalExtension, Params, Row, TransactionBehavior, params_from_iter};
 
 use crate::connection::{self, Database};
-use crate::error::{Outcome, SqliteError, duplicate};
+use crate::error::{Outcome, SqliteError};
 use crate::rows::{
     AGENT_COLUMNS, ARTICLE_COLUMNS, AgentRow, CANNED_RESPONSE_COLUMNS, CUSTOMER_COLUMNS,
     CannedResponseRow, CustomerRow, DEPARTMENT_COLUMNS, DepartmentRow, EVENT_COLUMNS,
@@ -154,7 +154,7 @@ pub(crate) fn all<T>(
     conn: &Connection,
     sql: &str,
     params: impl Params,
-    read: fn(&Row<'_>) -> Result<T, SqliteError>,
+    read: fn(&Row<'_>) -> Outcome<T>,
 ) -> Outcome<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params)?;
@@ -170,7 +170,7 @@ pub(crate) fn first<T>(
     conn: &Connection,
     sql: &str,
     params: impl Params,
-    read: fn(&Row<'_>) -> Result<T, SqliteError>,
+    read: fn(&Row<'_>) -> Outcome<T>,
 ) -> Outcome<Option<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params)?;
@@ -267,9 +267,9 @@ impl Store for SqliteStore {
                 })
                 .optional()?;
             match taken {
-                Some((true, _)) => return Err(duplicate(Entity::Customer, "email").into()),
+                Some((true, _)) => return Err(Error::duplicate(Entity::Customer, "email").into()),
                 Some((false, _)) => {
-                    return Err(duplicate(Entity::Customer, "contract_number").into());
+                    return Err(Error::duplicate(Entity::Customer, "contract_number").into());
                 }
                 None => {}
             }
@@ -322,14 +322,7 @@ impl Store for SqliteStore {
                 )?
                 .query_row([], |row| row.get(0))?;
             tx.commit()?;
-            u64::try_from(value).map_err(|e| {
-                SqliteError::Corrupt {
-                    table: "ticket_sequence",
-                    column: "value",
-                    source: e.into(),
-                }
-                .into()
-            })
+            u64::try_from(value).map_err(|e| Error::corrupt("ticket_sequence", "value", e).into())
         })
         .await
     }
