@@ -15,7 +15,7 @@ use crate::store::{SqliteStore, all, first};
 
 /// An agent's or customer's kind and id as stored; the system never signs in.
 fn person(who: Actor) -> Result<(&'static str, [u8; 16])> {
-    match actor(&who) {
+    match actor(who) {
         (kind, Some(id)) => Ok((kind, id)),
         (_, None) => Err(Error::validation(
             "actor",
@@ -53,7 +53,7 @@ fn read_token(row: &Row<'_>) -> Outcome<AuthToken> {
     Ok(AuthToken {
         hash: TokenHash::from_slice(&hash).map_err(|e| r.corrupt("hash", e))?,
         actor: r.actor("actor_kind", "actor_id")?,
-        kind: r.parse("kind", |s| s.parse())?,
+        kind: r.text("kind")?,
         created_at: r.instant("created_at")?,
         expires_at: r.instant("expires_at")?,
         last_used: r.instant_opt("last_used")?,

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use helpdesk_core::domain::Article;
+use helpdesk_core::domain::{Article, ArticleStatus, Visibility};
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup};
 use helpdesk_core::search::{address_key, fold, words};
 use rusqlite::types::Value;
@@ -15,7 +15,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::SqliteError;
 use crate::query::Query;
-use crate::rows::{ARTICLE_COLUMNS, ArticleRow, CUSTOMER_COLUMNS};
+use crate::rows::{ARTICLE_COLUMNS, ArticleRow, CUSTOMER_COLUMNS, literal};
 use crate::search::Matcher;
 
 /// Parameters, numbered as they are bound.
@@ -133,10 +133,10 @@ fn scope(p: &mut Params, scope: &ArticleScope) -> String {
         ));
     }
     if !scope.include_drafts {
-        clauses.push("a.status = 'published'".into());
+        clauses.push(format!("a.status = {}", literal(ArticleStatus::Published)));
     }
     if !scope.include_internal {
-        clauses.push("a.visibility = 'public'".into());
+        clauses.push(format!("a.visibility = {}", literal(Visibility::Public)));
     }
     clauses.join(" AND ")
 }

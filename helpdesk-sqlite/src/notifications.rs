@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
-    AgentId, CustomerId, EventId, Notification, NotificationId, NotificationKind,
-    NotificationState, Recipient, TicketId,
+    ActorKind, EventId, Notification, NotificationId, NotificationKind, NotificationState,
+    Recipient, TicketId,
 };
 use helpdesk_core::error::{Entity, Error, OutOfRange};
 use rusqlite::Row;
@@ -16,12 +16,13 @@ use crate::error::Outcome;
 use crate::rows::{Columns, blob, json, micros};
 use crate::store::{SqliteStore, all, first};
 
-/// A recipient as stored: its kind and id.
+/// A recipient as stored: the kind and id of the actor it is.
 fn recipient(r: Recipient) -> (&'static str, [u8; 16]) {
-    match r {
-        Recipient::Agent(id) => ("agent", blob(id.as_uuid())),
-        Recipient::Customer(id) => ("customer", blob(id.as_uuid())),
-    }
+    let (kind, id) = match r {
+        Recipient::Agent(id) => (ActorKind::Agent, id.as_uuid()),
+        Recipient::Customer(id) => (ActorKind::Customer, id.as_uuid()),
+    };
+    (kind.as_str(), blob(id))
 }
 
 /// A notification's state as stored: `read_at`, `snoozed_until`, `dismissed_at`.
@@ -114,21 +115,14 @@ fn read_notification(row: &Row<'_>) -> Outcome<Notification> {
         row,
         table: "notifications",
     };
-    let kind: String = r.get("recipient_kind")?;
-    let id = r.uuid("recipient_id")?;
-    let recipient = match kind.as_str() {
-        "agent" => Recipient::Agent(AgentId::from_uuid(id)),
-        "customer" => Recipient::Customer(CustomerId::from_uuid(id)),
-        _ => {
-            return Err(r.corrupt(
-                "recipient_kind",
-                OutOfRange {
-                    what: "recipient kind",
-                    value: kind,
-                },
-            ));
-        }
-    };
+    let actor = r.actor("recipient_kind", "recipient_id")?;
+    let recipient = Recipient::of(actor).ok_or_else(|| {
+        let value = OutOfRange {
+            what: "recipient",
+            value: actor.to_string(),
+        };
+        r.corrupt("recipient_kind", value)
+    })?;
     Ok(Notification {
         id: NotificationId::from_uuid(r.uuid("id")?),
         recipient,

@@ -4,27 +4,16 @@
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
-    Delivery, DeliveryOutcome, EmailKind, Language, MailReference, OutboundEmail, OutboxId,
-    TicketId,
+    Delivery, DeliveryOutcome, DeliveryState, MailReference, OutboundEmail, OutboxId, TicketId,
 };
-use helpdesk_core::error::{Entity, Error, OutOfRange};
+use helpdesk_core::error::{Entity, Error};
 use rusqlite::types::ToSql;
 use rusqlite::{Row, TransactionBehavior};
 
 use crate::error::Outcome;
-use crate::rows::{Columns, blob, json, micros};
+use crate::rows::{Columns, blob, json, literal, micros};
 use crate::store::{SqliteStore, all, first};
-
-/// A delivery as stored: its state and instant.
-fn delivery(d: &Delivery) -> (&'static str, i64) {
-    match d {
-        Delivery::Pending { at } => ("pending", micros(*at)),
-        Delivery::Sent { at } => ("sent", micros(*at)),
-        Delivery::Failed { at } => ("failed", micros(*at)),
-    }
-}
 
 /// An outbox e-mail's columns.
 pub(crate) struct OutboxRow {
@@ -55,13 +44,12 @@ impl OutboxRow {
                 :delivery_at, :last_error)";
 
     pub(crate) fn new(e: &OutboundEmail) -> rusqlite::Result<Self> {
-        let (delivery, delivery_at) = delivery(&e.delivery);
         Ok(Self {
             id: blob(e.id.as_uuid()),
             message_id: e.message_id.clone(),
             ticket_id: e.ticket_id.map(|t| blob(t.as_uuid())),
             kind: e.kind.as_str(),
-            language: e.language.code(),
+            language: e.language.as_str(),
             to_address: e.to.as_str().to_owned(),
             to_name: e.to_name.clone(),
             subject: e.subject.clone(),
@@ -69,8 +57,8 @@ impl OutboxRow {
             message_refs: json(&e.references)?,
             created_at: micros(e.created_at),
             attempts: i64::from(e.attempts),
-            delivery,
-            delivery_at,
+            delivery: e.delivery.state().as_str(),
+            delivery_at: micros(e.delivery.at()),
             last_error: e.last_error.clone(),
         })
     }
@@ -133,20 +121,17 @@ const OUTBOX_COLUMNS: &str = "
 /// The columns `read_mail_reference` reads.
 const MAIL_REFERENCE_COLUMNS: &str = "message_id, ticket_id, inbound";
 
-fn email_kind(s: String) -> Result<EmailKind, OutOfRange> {
-    EmailKind::from_text(&s).ok().ok_or(OutOfRange {
-        what: "e-mail kind",
-        value: s,
-    })
-}
-
 /// The ids of the e-mails pending at `?1`, earliest first, at most `?2`: a range of the
 /// partial index `outbox_pending`, which holds only pending e-mails, in this order.
-const DUE: &str = "
-    SELECT id FROM outbox
-    WHERE delivery = 'pending' AND delivery_at <= ?1
-    ORDER BY delivery_at, id
-    LIMIT ?2";
+fn due_sql() -> String {
+    format!(
+        "SELECT id FROM outbox
+         WHERE delivery = {pending} AND delivery_at <= ?1
+         ORDER BY delivery_at, id
+         LIMIT ?2",
+        pending = literal(DeliveryState::Pending)
+    )
+}
 
 /// A ticket's e-mails (`?1`), oldest first: the index `outbox_by_ticket`, in this order.
 fn ticket_emails_sql() -> String {
@@ -163,29 +148,14 @@ fn read_outbound_email(row: &Row<'_>) -> Outcome<OutboundEmail> {
         row,
         table: "outbox",
     };
-    let at = r.instant("delivery_at")?;
-    let state: String = r.get("delivery")?;
-    let delivery = match state.as_str() {
-        "pending" => Delivery::Pending { at },
-        "sent" => Delivery::Sent { at },
-        "failed" => Delivery::Failed { at },
-        _ => {
-            return Err(r.corrupt(
-                "delivery",
-                OutOfRange {
-                    what: "delivery state",
-                    value: state,
-                },
-            ));
-        }
-    };
+    let delivery = Delivery::from_parts(r.text("delivery")?, r.instant("delivery_at")?);
     let attempts: i64 = r.get("attempts")?;
     Ok(OutboundEmail {
         id: OutboxId::from_uuid(r.uuid("id")?),
         message_id: r.get("message_id")?,
         ticket_id: r.uuid_opt("ticket_id")?.map(TicketId::from_uuid),
-        kind: r.parse("kind", email_kind)?,
-        language: r.parse("language", |s| s.parse::<Language>())?,
+        kind: r.text("kind")?,
+        language: r.text("language")?,
         to: r.parse("to_address", helpdesk_core::domain::Email::try_from)?,
         to_name: r.get("to_name")?,
         subject: r.get("subject")?,
@@ -226,7 +196,7 @@ pub(crate) async fn lease(
             // can take the same ones.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let due: Vec<Vec<u8>> = tx
-                .prepare_cached(DUE)?
+                .prepare_cached(&due_sql())?
                 .query_map((now, i64::from(limit)), |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let sql = format!(
@@ -252,12 +222,9 @@ pub(crate) async fn finish(
     id: OutboxId,
     outcome: &DeliveryOutcome,
 ) -> Result<()> {
-    let (state, at, error) = match outcome {
-        DeliveryOutcome::Sent { at } => ("sent", *at, None),
-        DeliveryOutcome::Retry { retry_at, error } => ("pending", *retry_at, Some(error)),
-        DeliveryOutcome::Failed { at, error } => ("failed", *at, Some(error)),
-    };
-    let (at, error) = (micros(at), error.cloned());
+    let (delivery, error) = outcome.delivery();
+    let (state, at) = (delivery.state().as_str(), micros(delivery.at()));
+    let error = error.map(str::to_owned);
     store
         .write(move |conn| {
             let changed = conn
@@ -343,7 +310,7 @@ mod tests {
     #[test]
     fn leasing_and_a_tickets_emails_are_index_scans_without_a_sort() {
         for (sql, index) in [
-            (DUE.to_owned(), "outbox_pending"),
+            (due_sql(), "outbox_pending"),
             (ticket_emails_sql(), "outbox_by_ticket"),
         ] {
             let plan = crate::schema::plan(&sql);

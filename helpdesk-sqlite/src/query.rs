@@ -7,6 +7,7 @@
 //! Values are always bound parameters; only placeholders are written into the SQL text.
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::clock::ceil_micros;
 use helpdesk_core::search::TicketSearch;
 use helpdesk_core::store::{AssigneeFilter, PageRequest, TicketFilter, TicketOrder, TimeRange};
 use rusqlite::types::Value;
@@ -55,23 +56,13 @@ impl Conditions {
         // A stored instant is whole microseconds, so `at >= from` is `at >= ceil(from)` and
         // `at < to` is `at < ceil(to)`, also when a bound has finer precision.
         if let Some(from) = range.from {
-            let p = self.bind(ceil_micros(from));
+            let p = self.bind(micros(ceil_micros(from)));
             self.push(format!("{column} >= {p}"));
         }
         if let Some(to) = range.to {
-            let p = self.bind(ceil_micros(to));
+            let p = self.bind(micros(ceil_micros(to)));
             self.push(format!("{column} < {p}"));
         }
-    }
-}
-
-/// The smallest whole microsecond at or after `at`.
-fn ceil_micros(at: DateTime<Utc>) -> i64 {
-    let floor = micros(at);
-    if at.timestamp_subsec_nanos().is_multiple_of(1_000) {
-        floor
-    } else {
-        floor + 1
     }
 }
 
@@ -321,17 +312,6 @@ pub(crate) fn due_tickets(now: DateTime<Utc>, limit: u32) -> Query {
 mod tests {
     use super::*;
     use helpdesk_core::domain::Status;
-
-    #[test]
-    fn ceil_micros_rounds_sub_microsecond_bounds_up() {
-        let whole = DateTime::from_timestamp_micros(1_700_000_000_000_001).unwrap();
-        assert_eq!(ceil_micros(whole), 1_700_000_000_000_001);
-        let finer = whole + chrono::Duration::nanoseconds(1);
-        assert_eq!(ceil_micros(finer), 1_700_000_000_000_002);
-        let before_epoch =
-            DateTime::from_timestamp_micros(-5).unwrap() - chrono::Duration::nanoseconds(1);
-        assert_eq!(ceil_micros(before_epoch), -5);
-    }
 
     #[test]
     fn nobody_waiting_sorts_after_every_instant() {

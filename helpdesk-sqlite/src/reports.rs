@@ -12,14 +12,16 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaTarget};
+use helpdesk_core::domain::{
+    Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaOutcome, SlaTarget,
+};
 use helpdesk_core::error::{Error, OutOfRange};
 use helpdesk_core::store::ReportStore;
 use rusqlite::types::{ToSql, Value};
 use rusqlite::{Connection, Row};
 
 use crate::error::{Failure, Outcome};
-use crate::rows::{blob, micros};
+use crate::rows::{blob, literal, micros};
 use crate::store::SqliteStore;
 
 /// The column a report's rows are grouped by.
@@ -65,7 +67,10 @@ impl ReportSql {
                 format!(" AND +t.department IN ({})", marks.join(", "))
             }
         };
-        let sla = |column: &str| format!("sum(t.{column} = 'met'), sum(t.{column} = 'breached')");
+        let sla = |column: &str| {
+            let (met, breached) = (literal(SlaOutcome::Met), literal(SlaOutcome::Breached));
+            format!("sum(t.{column} = {met}), sum(t.{column} = {breached})")
+        };
         // Opened, reopened and the service levels: tickets created in the range.
         let created = format!(
             "SELECT {key} AS k,

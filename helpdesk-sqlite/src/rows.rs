@@ -9,19 +9,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
-    Actor, Address, Agent, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Attachment,
-    CannedResponse, CannedResponseId, Category, Change, Channel, ContractNumber, CustomFields,
-    Customer, CustomerId, CustomerKind, Department, DepartmentId, Email, EventId, FieldKey,
-    Language, Message, MessageBody, MessageId, Minutes, Name, PermissionSet, Phone, Priority,
-    PriorityRequest, Role, Satisfaction, SavedSearchId, ServiceName, ShortNote, Signature,
-    SlaOutcome, SlaTarget, Status, Subject, TemplateId, Ticket, TicketEvent, TicketId,
-    TicketMetrics, TicketNumber, TicketTemplate, TicketType, TimeEntry, TimeEntryId, Timers,
-    Version, Visibility,
+    Actor, Address, Agent, AgentId, Article, ArticleId, ArticleTitle, Attachment, CannedResponse,
+    CannedResponseId, Category, Change, ContractNumber, CustomFields, Customer, CustomerId,
+    Department, DepartmentId, Email, EventId, FieldKey, Language, Message, MessageBody, MessageId,
+    Minutes, Name, PermissionSet, Phone, Priority, PriorityRequest, Satisfaction, SavedSearchId,
+    ServiceName, ShortNote, Signature, SlaOutcome, SlaTarget, StableText, Subject, TemplateId,
+    Ticket, TicketEvent, TicketId, TicketMetrics, TicketNumber, TicketTemplate, TicketType,
+    TimeEntry, TimeEntryId, Timers, Version,
 };
 use helpdesk_core::error::{BoxError, Error, OutOfRange};
-use helpdesk_core::policy::FollowUpPolicy;
 use helpdesk_core::search::{SavedSearch, address_key};
-use helpdesk_core::store::TicketOrder;
 use rusqlite::Row;
 use rusqlite::types::{FromSql, ToSql};
 use serde::Serialize;
@@ -42,6 +39,13 @@ pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
 }
 
+/// A stored enum's text as an SQL string literal, for SQL that must name the value itself
+/// (a partial index applies only to a query with its condition's literal). Stable texts are
+/// lower-case ASCII words, so quoting needs no escapes.
+pub(crate) fn literal<T: StableText>(value: T) -> String {
+    format!("'{}'", value.text())
+}
+
 /// A value as JSON text.
 pub(crate) fn json<T: Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
@@ -53,42 +57,8 @@ pub(crate) fn version(v: Version) -> rusqlite::Result<i64> {
 }
 
 /// An actor as stored: its kind and, for people, its id.
-pub(crate) fn actor(actor: &Actor) -> (&'static str, Option<[u8; 16]>) {
-    match actor {
-        Actor::Customer(id) => ("customer", Some(blob(id.as_uuid()))),
-        Actor::Agent(id) => ("agent", Some(blob(id.as_uuid()))),
-        Actor::System => ("system", None),
-    }
-}
-
-/// A service-level outcome as stored in the `sla_*` columns.
-pub(crate) fn sla_outcome_str(o: SlaOutcome) -> &'static str {
-    match o {
-        SlaOutcome::Met => "met",
-        SlaOutcome::Breached => "breached",
-    }
-}
-
-fn visibility_str(v: Visibility) -> &'static str {
-    match v {
-        Visibility::Public => "public",
-        Visibility::Internal => "internal",
-    }
-}
-
-fn role_str(r: Role) -> &'static str {
-    match r {
-        Role::Admin => "admin",
-        Role::Supervisor => "supervisor",
-        Role::Agent => "agent",
-    }
-}
-
-fn customer_kind_str(k: CustomerKind) -> &'static str {
-    match k {
-        CustomerKind::Individual => "individual",
-        CustomerKind::Organisation => "organisation",
-    }
+pub(crate) fn actor(actor: Actor) -> (&'static str, Option<[u8; 16]>) {
+    (actor.kind().as_str(), actor.id().map(blob))
 }
 
 /// Binds `$row`'s fields as named parameters `:field`.
@@ -162,7 +132,7 @@ impl AgentRow {
             id: blob(a.id.as_uuid()),
             name: a.name.as_str().to_owned(),
             email: a.email.as_str().to_owned(),
-            role: role_str(a.role),
+            role: a.role.as_str(),
             signature: a.signature.as_str().to_owned(),
             active: a.active,
             created_at: micros(a.created_at),
@@ -221,7 +191,7 @@ impl CustomerRow {
     pub(crate) fn new(c: &Customer) -> rusqlite::Result<Self> {
         Ok(Self {
             id: blob(c.id.as_uuid()),
-            kind: customer_kind_str(c.kind),
+            kind: c.kind.as_str(),
             name: c.name.as_str().to_owned(),
             email: c.email.as_ref().map(|e| e.as_str().to_owned()),
             phone: c.phone.as_ref().map(|p| p.as_str().to_owned()),
@@ -230,7 +200,7 @@ impl CustomerRow {
             address: c.address.as_ref().map(|a| a.as_str().to_owned()),
             address_key: c.address.as_ref().map(|a| address_key(a.as_str())),
             custom_fields: json(&c.custom_fields)?,
-            language: c.language.map(Language::code),
+            language: c.language.map(Language::as_str),
             access_enabled: c.access_enabled,
             created_at: micros(c.created_at),
         })
@@ -239,24 +209,6 @@ impl CustomerRow {
     pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 13] {
         bind!(self; id, kind, name, email, phone, phone_digits, contract_number, address,
               address_key, custom_fields, language, access_enabled, created_at)
-    }
-}
-
-/// An article's stable status text.
-fn article_status_str(s: ArticleStatus) -> &'static str {
-    match s {
-        ArticleStatus::Draft => "draft",
-        ArticleStatus::Published => "published",
-    }
-}
-
-/// A ticket order's stable text (its serde name).
-fn ticket_order_str(o: TicketOrder) -> &'static str {
-    match o {
-        TicketOrder::LastUpdate => "last_update",
-        TicketOrder::Priority => "priority",
-        TicketOrder::Waiting => "waiting",
-        TicketOrder::Relevance => "relevance",
     }
 }
 
@@ -299,9 +251,9 @@ impl ArticleRow {
             title: a.title.as_str().to_owned(),
             body: a.body.as_str().to_owned(),
             category: a.category.as_str().to_owned(),
-            language: a.language.code(),
-            status: article_status_str(a.status),
-            visibility: visibility_str(a.visibility),
+            language: a.language.as_str(),
+            status: a.status.as_str(),
+            visibility: a.visibility.as_str(),
             helpful: a.helpful,
             not_helpful: a.not_helpful,
             created_at: micros(a.created_at),
@@ -345,7 +297,7 @@ impl SavedSearchRow {
             name: s.name.as_str().to_owned(),
             query: s.query.clone(),
             filter: json(&s.filter)?,
-            ticket_order: ticket_order_str(s.order),
+            ticket_order: s.order.as_str(),
             created_at: micros(s.created_at),
         })
     }
@@ -433,7 +385,7 @@ impl CannedResponseRow {
             id: blob(c.id.as_uuid()),
             department: c.department.map(|d| blob(d.as_uuid())),
             name: c.name.as_str().to_owned(),
-            language: c.language.code(),
+            language: c.language.as_str(),
             body: c.body.as_str().to_owned(),
             created_at: micros(c.created_at),
         }
@@ -553,12 +505,12 @@ impl TicketRow {
 
     pub(crate) fn new(t: &Ticket) -> rusqlite::Result<Self> {
         let id = |i: Option<TicketId>| i.map(|i| blob(i.as_uuid()));
-        let (opened_by_kind, opened_by_id) = actor(&t.opened_by);
+        let (opened_by_kind, opened_by_id) = actor(t.opened_by);
         let sla = |target| {
             t.timers
                 .clock(target)
                 .and_then(|c| c.outcome)
-                .map(sla_outcome_str)
+                .map(SlaOutcome::as_str)
         };
         Ok(Self {
             id: blob(t.id.as_uuid()),
@@ -635,13 +587,13 @@ impl MessageRow {
                 :attachments, :created_at)";
 
     pub(crate) fn new(m: &Message) -> rusqlite::Result<Self> {
-        let (author_kind, author_id) = actor(&m.author);
+        let (author_kind, author_id) = actor(m.author);
         Ok(Self {
             id: blob(m.id.as_uuid()),
             ticket_id: blob(m.ticket_id.as_uuid()),
             author_kind,
             author_id,
-            visibility: visibility_str(m.visibility),
+            visibility: m.visibility.as_str(),
             channel: m.channel.as_str(),
             body: m.body.as_str().to_owned(),
             attachments: json(&m.attachments)?,
@@ -672,7 +624,7 @@ impl EventRow {
         VALUES (:id, :ticket_id, :actor_kind, :actor_id, :at, :kind, :change)";
 
     pub(crate) fn new(e: &TicketEvent) -> rusqlite::Result<Self> {
-        let (actor_kind, actor_id) = actor(&e.actor);
+        let (actor_kind, actor_id) = actor(e.actor);
         Ok(Self {
             id: blob(e.id.as_uuid()),
             ticket_id: blob(e.ticket_id.as_uuid()),
@@ -895,56 +847,20 @@ impl Columns<'_, '_> {
         }
     }
 
+    /// A column holding a [`StableText`] value, parsed exactly.
+    pub(crate) fn text<T: StableText>(&self, column: &'static str) -> Outcome<T> {
+        self.parse(column, |s| T::from_text(&s))
+    }
+
+    /// A nullable column holding a [`StableText`] value: NULL is `None`.
+    pub(crate) fn text_opt<T: StableText>(&self, column: &'static str) -> Outcome<Option<T>> {
+        self.parse_opt(column, |s| T::from_text(&s))
+    }
+
     /// An actor from its kind and id columns.
     pub(crate) fn actor(&self, kind: &'static str, id: &'static str) -> Outcome<Actor> {
-        let kind_text: String = self.get(kind)?;
-        let uuid = self.uuid_opt(id)?;
-        match (kind_text.as_str(), uuid) {
-            ("customer", Some(u)) => Ok(Actor::Customer(CustomerId::from_uuid(u))),
-            ("agent", Some(u)) => Ok(Actor::Agent(AgentId::from_uuid(u))),
-            ("system", None) => Ok(Actor::System),
-            _ => Err(self.corrupt(
-                kind,
-                OutOfRange {
-                    what: "actor",
-                    value: format!("{kind_text}/{uuid:?}"),
-                },
-            )),
-        }
-    }
-}
-
-fn role(s: String) -> Result<Role, OutOfRange> {
-    match s.as_str() {
-        "admin" => Ok(Role::Admin),
-        "supervisor" => Ok(Role::Supervisor),
-        "agent" => Ok(Role::Agent),
-        _ => Err(OutOfRange {
-            what: "role",
-            value: s,
-        }),
-    }
-}
-
-fn customer_kind(s: String) -> Result<CustomerKind, OutOfRange> {
-    match s.as_str() {
-        "individual" => Ok(CustomerKind::Individual),
-        "organisation" => Ok(CustomerKind::Organisation),
-        _ => Err(OutOfRange {
-            what: "customer kind",
-            value: s,
-        }),
-    }
-}
-
-fn visibility(s: String) -> Result<Visibility, OutOfRange> {
-    match s.as_str() {
-        "public" => Ok(Visibility::Public),
-        "internal" => Ok(Visibility::Internal),
-        _ => Err(OutOfRange {
-            what: "visibility",
-            value: s,
-        }),
+        let actor = Actor::from_parts(self.text(kind)?, self.uuid_opt(id)?);
+        actor.map_err(|e| self.corrupt(kind, e))
     }
 }
 
@@ -957,7 +873,7 @@ pub(crate) fn read_department(row: &Row<'_>) -> Outcome<Department> {
     Ok(Department {
         id: DepartmentId::from_uuid(r.uuid("id")?),
         name: r.parse("name", Name::parse)?,
-        follow_up: r.parse("follow_up", |s| s.parse::<FollowUpPolicy>())?,
+        follow_up: r.text("follow_up")?,
         active: r.bool("active")?,
         created_at: r.instant("created_at")?,
     })
@@ -973,7 +889,7 @@ pub(crate) fn read_agent(row: &Row<'_>) -> Outcome<Agent> {
         id: AgentId::from_uuid(r.uuid("id")?),
         name: r.parse("name", Name::parse)?,
         email: r.parse("email", Email::try_from)?,
-        role: r.parse("role", role)?,
+        role: r.text("role")?,
         signature: r.parse("signature", Signature::parse)?,
         active: r.bool("active")?,
         departments: r.json::<BTreeMap<DepartmentId, PermissionSet>>("departments")?,
@@ -989,41 +905,17 @@ pub(crate) fn read_customer(row: &Row<'_>) -> Outcome<Customer> {
     };
     Ok(Customer {
         id: CustomerId::from_uuid(r.uuid("id")?),
-        kind: r.parse("kind", customer_kind)?,
+        kind: r.text("kind")?,
         name: r.parse("name", Name::parse)?,
         email: r.parse_opt("email", Email::try_from)?,
         phone: r.parse_opt("phone", Phone::try_from)?,
         contract_number: r.parse_opt("contract_number", ContractNumber::parse)?,
         address: r.parse_opt("address", Address::parse)?,
         custom_fields: r.json::<CustomFields>("custom_fields")?,
-        language: r.parse_opt("language", |s| s.parse::<Language>())?,
+        language: r.text_opt("language")?,
         access_enabled: r.bool("access_enabled")?,
         created_at: r.instant("created_at")?,
     })
-}
-
-fn article_status(s: String) -> Result<ArticleStatus, OutOfRange> {
-    match s.as_str() {
-        "draft" => Ok(ArticleStatus::Draft),
-        "published" => Ok(ArticleStatus::Published),
-        _ => Err(OutOfRange {
-            what: "article status",
-            value: s,
-        }),
-    }
-}
-
-fn ticket_order(s: String) -> Result<TicketOrder, OutOfRange> {
-    match s.as_str() {
-        "last_update" => Ok(TicketOrder::LastUpdate),
-        "priority" => Ok(TicketOrder::Priority),
-        "waiting" => Ok(TicketOrder::Waiting),
-        "relevance" => Ok(TicketOrder::Relevance),
-        _ => Err(OutOfRange {
-            what: "ticket order",
-            value: s,
-        }),
-    }
 }
 
 /// A vote count.
@@ -1043,9 +935,9 @@ pub(crate) fn read_article(row: &Row<'_>) -> Outcome<Article> {
         title: r.parse("title", ArticleTitle::parse)?,
         body: r.parse("body", MessageBody::parse)?,
         category: r.parse("category", Category::parse)?,
-        language: r.parse("language", |s| s.parse::<Language>())?,
-        status: r.parse("status", article_status)?,
-        visibility: r.parse("visibility", visibility)?,
+        language: r.text("language")?,
+        status: r.text("status")?,
+        visibility: r.text("visibility")?,
         helpful: count(&r, "helpful")?,
         not_helpful: count(&r, "not_helpful")?,
         created_at: r.instant("created_at")?,
@@ -1065,7 +957,7 @@ pub(crate) fn read_saved_search(row: &Row<'_>) -> Outcome<SavedSearch> {
         name: r.parse("name", Name::parse)?,
         query: r.get("query")?,
         filter: r.json("filter")?,
-        order: r.parse("ticket_order", ticket_order)?,
+        order: r.text("ticket_order")?,
         created_at: r.instant("created_at")?,
     })
 }
@@ -1104,7 +996,7 @@ pub(crate) fn read_canned_response(row: &Row<'_>) -> Outcome<CannedResponse> {
         id: CannedResponseId::from_uuid(r.uuid("id")?),
         department: r.uuid_opt("department")?.map(DepartmentId::from_uuid),
         name: r.parse("name", Name::parse)?,
-        language: r.parse("language", |s| s.parse::<Language>())?,
+        language: r.text("language")?,
         body: r.parse("body", MessageBody::parse)?,
         created_at: r.instant("created_at")?,
     })
@@ -1136,13 +1028,13 @@ pub(crate) fn read_ticket(row: &Row<'_>) -> Outcome<Ticket> {
         customer: r.uuid_opt("customer")?.map(CustomerId::from_uuid),
         department: DepartmentId::from_uuid(r.uuid("department")?),
         assignee: r.uuid_opt("assignee")?.map(AgentId::from_uuid),
-        status: r.parse("status", |s| s.parse::<Status>())?,
+        status: r.text("status")?,
         priority: Priority::from_rank(priority).map_err(|e| r.corrupt("priority", e))?,
         ticket_type: r.parse("ticket_type", |s| s.parse::<TicketType>())?,
         categories: r.json::<BTreeSet<Category>>("categories")?,
         service: r.parse_opt("service", ServiceName::parse)?,
         custom_fields: r.json::<CustomFields>("custom_fields")?,
-        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        channel: r.text("channel")?,
         internal: r.bool("internal")?,
         master: ticket_id("master")?,
         merged_into: ticket_id("merged_into")?,
@@ -1177,8 +1069,8 @@ pub(crate) fn read_message(row: &Row<'_>) -> Outcome<Message> {
         id: MessageId::from_uuid(r.uuid("id")?),
         ticket_id: TicketId::from_uuid(r.uuid("ticket_id")?),
         author: r.actor("author_kind", "author_id")?,
-        visibility: r.parse("visibility", visibility)?,
-        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        visibility: r.text("visibility")?,
+        channel: r.text("channel")?,
         body: r.parse("body", MessageBody::parse)?,
         attachments: r.json::<Vec<Attachment>>("attachments")?,
         created_at: r.instant("created_at")?,
@@ -1216,26 +1108,4 @@ pub(crate) fn read_time_entry(row: &Row<'_>) -> Outcome<TimeEntry> {
         note: r.parse("note", ShortNote::parse)?,
         created_at: r.instant("created_at")?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticket_orders_are_stored_by_their_serde_names() {
-        for order in [
-            TicketOrder::LastUpdate,
-            TicketOrder::Priority,
-            TicketOrder::Waiting,
-            TicketOrder::Relevance,
-        ] {
-            let text = ticket_order_str(order);
-            assert_eq!(
-                serde_json::to_string(&order).unwrap(),
-                format!("\"{text}\"")
-            );
-            assert_eq!(ticket_order(text.to_owned()).unwrap(), order);
-        }
-    }
 }

@@ -343,7 +343,7 @@ mod tests {
                     timers[i % 2]
                         .clock(target)
                         .and_then(|c| c.outcome)
-                        .map(|o: SlaOutcome| crate::rows::sla_outcome_str(o).to_owned())
+                        .map(|o: SlaOutcome| o.as_str().to_owned())
                 };
                 use helpdesk_core::domain::SlaTarget;
                 (

@@ -113,7 +113,7 @@ pub(crate) fn backfill(conn: &mut Connection) -> Result<usize, SqliteError> {
             .query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (seq, visibility, body) in messages {
-            let row = FieldRow::new(&body, visibility != "public");
+            let row = FieldRow::new(&body, visibility != Visibility::Public.as_str());
             insert(&tx, ticket_id, Some(seq), &row)?;
         }
     }

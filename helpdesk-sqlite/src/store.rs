@@ -10,7 +10,7 @@ use helpdesk_core::domain::{
     Agent, AgentId, Article, ArticleId, CannedResponse, Customer, CustomerId, DeliveryOutcome,
     Department, DepartmentId, Email, Language, MailReference, Message, Notification,
     NotificationId, NotificationState, OutboundEmail, OutboxId, Recipient, SavedSearchId,
-    TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry,
+    TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry, Visibility,
 };
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::{
@@ -28,7 +28,7 @@ use crate::rows::{
     AGENT_COLUMNS, ARTICLE_COLUMNS, AgentRow, CANNED_RESPONSE_COLUMNS, CUSTOMER_COLUMNS,
     CannedResponseRow, CustomerRow, DEPARTMENT_COLUMNS, DepartmentRow, EVENT_COLUMNS,
     MESSAGE_COLUMNS, SAVED_SEARCH_COLUMNS, SavedSearchRow, TEMPLATE_COLUMNS, TICKET_COLUMNS,
-    TIME_ENTRY_COLUMNS, TemplateRow, blob, read_agent, read_article, read_canned_response,
+    TIME_ENTRY_COLUMNS, TemplateRow, blob, literal, read_agent, read_article, read_canned_response,
     read_customer, read_department, read_event, read_message, read_ranked_ticket,
     read_saved_search, read_template, read_ticket, read_time_entry,
 };
@@ -386,8 +386,9 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             let sql = format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE ticket_id = ?1 AND (?2 OR visibility = 'public')
-                 ORDER BY seq"
+                 WHERE ticket_id = ?1 AND (?2 OR visibility = {public})
+                 ORDER BY seq",
+                public = literal(Visibility::Public)
             );
             let params = (blob(ticket.as_uuid()), include_internal);
             all(conn, &sql, params, read_message)
