@@ -20,9 +20,9 @@ use helpdesk_core::store::ReportStore;
 use rusqlite::types::{ToSql, Value};
 use rusqlite::{Connection, Row};
 
+use crate::connection::SqliteStore;
 use crate::error::{Failure, Outcome};
 use crate::rows::{blob, literal, micros};
-use crate::store::SqliteStore;
 
 /// The column a report's rows are grouped by.
 fn key_column(group: ReportGroup) -> &'static str {
@@ -231,14 +231,12 @@ fn report(conn: &mut Connection, query: &ReportQuery) -> Outcome<Report> {
     fold(&tx, &sql.created, &params, &mut rows, |row, r| {
         r.opened = count(row, 1)?;
         r.reopened = count(row, 2)?;
-        for (i, target) in SlaTarget::ALL.into_iter().enumerate() {
-            let share = r
-                .sla
-                .iter_mut()
-                .find(|s| s.target == target)
-                .expect("a share per target");
-            share.met = count(row, 3 + 2 * i)?;
-            share.breached = count(row, 4 + 2 * i)?;
+        // A report row has a share per target; the columns are in `SlaTarget::ALL` order.
+        for share in &mut r.sla {
+            if let Some(i) = SlaTarget::ALL.iter().position(|t| *t == share.target) {
+                share.met = count(row, 3 + 2 * i)?;
+                share.breached = count(row, 4 + 2 * i)?;
+            }
         }
         Ok(())
     })?;
