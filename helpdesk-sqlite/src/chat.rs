@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
-    AgentId, Availability, ChatId, ChatSession, ChatStateKind, CustomerId, DepartmentId, Version,
+    AgentId, Availability, ChatId, ChatSession, ChatStateKind, CustomerId, DepartmentId,
 };
 use helpdesk_core::store::{ChatCommit, ChatStore};
 use rusqlite::{Connection, TransactionBehavior};
@@ -21,9 +21,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::connection::SqliteStore;
 use crate::error::Outcome;
 use crate::rows::chat::{
-    AVAILABILITY_COLUMNS, AvailabilityRow, CHAT_COLUMNS, ChatRow, read_availability, read_chat,
+    AVAILABILITY_COLUMNS, AvailabilityRow, CHAT_COLUMNS, ChatRow, read_availability,
+    read_availability_version, read_chat, read_chat_version,
 };
-use crate::rows::{Reader, all, blob, first, literal, micros};
+use crate::rows::{all, blob, first, literal, micros};
 
 /// Applies `commit` in one immediate transaction, or nothing.
 fn commit(conn: &mut Connection, commit: &ChatCommit) -> Outcome<()> {
@@ -39,7 +40,7 @@ fn commit(conn: &mut Connection, commit: &ChatCommit) -> Outcome<()> {
     let mut seats = HashMap::new();
     for agent in agents {
         let sql = "SELECT version FROM chat_availability WHERE agent = ?1";
-        if let Some(v) = first(&tx, sql, [blob(agent.as_uuid())], read_seat_version)? {
+        if let Some(v) = first(&tx, sql, [blob(agent.as_uuid())], read_availability_version)? {
             seats.insert(agent, v);
         }
     }
@@ -57,54 +58,38 @@ fn commit(conn: &mut Connection, commit: &ChatCommit) -> Outcome<()> {
     Ok(())
 }
 
-/// A stored chat's version.
-fn read_chat_version(row: &rusqlite::Row<'_>) -> Outcome<Version> {
-    Reader::new(row, "chats").version("version")
-}
-
-/// A stored availability's version.
-fn read_seat_version(row: &rusqlite::Row<'_>) -> Outcome<Version> {
-    Reader::new(row, "chat_availability").version("version")
+/// The chats that meet `condition`, in `order`.
+fn chat_list(condition: &str, order: &str) -> String {
+    format!("SELECT {CHAT_COLUMNS} FROM chats WHERE {condition} ORDER BY {order}")
 }
 
 /// The chats waiting in a department (`?1`), longest waiting first.
 fn waiting_sql() -> String {
-    format!(
-        "SELECT {CHAT_COLUMNS} FROM chats
-         WHERE department = ?1 AND state = {waiting}
-         ORDER BY since, id",
-        waiting = literal(ChatStateKind::Waiting)
+    let waiting = literal(ChatStateKind::Waiting);
+    chat_list(
+        &format!("department = ?1 AND state = {waiting}"),
+        "since, id",
     )
 }
 
 /// The chats waiting since before `?1`, longest waiting first.
 fn waiting_since_before_sql() -> String {
-    format!(
-        "SELECT {CHAT_COLUMNS} FROM chats
-         WHERE state = {waiting} AND since < ?1
-         ORDER BY since, id",
-        waiting = literal(ChatStateKind::Waiting)
-    )
+    let waiting = literal(ChatStateKind::Waiting);
+    chat_list(&format!("state = {waiting} AND since < ?1"), "since, id")
 }
 
 /// The chats an agent (`?1`) is in, oldest first.
 fn agent_chats_sql() -> String {
-    format!(
-        "SELECT {CHAT_COLUMNS} FROM chats
-         WHERE agent = ?1 AND state = {active}
-         ORDER BY created_at, id",
-        active = literal(ChatStateKind::Active)
+    let active = literal(ChatStateKind::Active);
+    chat_list(
+        &format!("agent = ?1 AND state = {active}"),
+        "created_at, id",
     )
 }
 
 /// A customer's (`?1`) chats, newest first, at most `?2`.
 fn customer_chats_sql() -> String {
-    format!(
-        "SELECT {CHAT_COLUMNS} FROM chats
-         WHERE customer = ?1
-         ORDER BY created_at DESC, id DESC
-         LIMIT ?2"
-    )
+    chat_list("customer = ?1", "created_at DESC, id DESC LIMIT ?2")
 }
 
 #[async_trait]

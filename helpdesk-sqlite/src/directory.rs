@@ -7,7 +7,7 @@ use helpdesk_core::domain::{
 };
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::CustomerLookup;
-use rusqlite::{OptionalExtension, TransactionBehavior, params_from_iter};
+use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use crate::connection::SqliteStore;
 use crate::query::{Params, Query};
@@ -163,12 +163,7 @@ pub(crate) async fn find_customers(
     let Some(query) = find_customers_query(lookup, limit) else {
         return Ok(Vec::new());
     };
-    store
-        .read(move |conn| {
-            let params = params_from_iter(query.params.iter());
-            all(conn, &query.sql, params, read_customer)
-        })
-        .await
+    store.read(move |conn| query.all(conn, read_customer)).await
 }
 
 /// The query for [`find_customers`]: `None` when nothing can match.

@@ -13,13 +13,13 @@ use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, Visibility};
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest, fold, words};
 use helpdesk_core::store::KnowledgeStore;
-use rusqlite::{Transaction, TransactionBehavior, params_from_iter};
+use rusqlite::{Transaction, TransactionBehavior};
 
 use crate::connection::SqliteStore;
 use crate::error::Outcome;
 use crate::query::{Params, Query};
 use crate::rows::knowledge::{ARTICLE_COLUMNS, ArticleRow, read_article};
-use crate::rows::{all, blob, first, literal};
+use crate::rows::{blob, first, literal};
 use crate::search::Matcher;
 
 #[async_trait]
@@ -28,7 +28,7 @@ impl KnowledgeStore for SqliteStore {
         let article = article.clone();
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            put_article(&tx, &article)?;
+            write_article(&tx, &article)?;
             tx.commit()?;
             Ok(())
         })
@@ -44,31 +44,15 @@ impl KnowledgeStore for SqliteStore {
     }
 
     async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
-        let query = search_articles(search, limit);
-        self.read(move |conn| {
-            all(
-                conn,
-                &query.sql,
-                params_from_iter(query.params.iter()),
-                read_article,
-            )
-        })
-        .await
+        let query = search_query(search, limit);
+        self.read(move |conn| query.all(conn, read_article)).await
     }
 
     async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
-        let Some(query) = suggest_articles(suggest, limit) else {
+        let Some(query) = suggest_query(suggest, limit) else {
             return Ok(Vec::new());
         };
-        self.read(move |conn| {
-            all(
-                conn,
-                &query.sql,
-                params_from_iter(query.params.iter()),
-                read_article,
-            )
-        })
-        .await
+        self.read(move |conn| query.all(conn, read_article)).await
     }
 
     async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
@@ -89,7 +73,7 @@ impl KnowledgeStore for SqliteStore {
 }
 
 /// Writes `article` with its search fields and words, replacing what was there.
-fn put_article(tx: &Transaction<'_>, article: &Article) -> Outcome<()> {
+fn write_article(tx: &Transaction<'_>, article: &Article) -> Outcome<()> {
     let row = ArticleRow::new(article);
     tx.prepare_cached(ArticleRow::UPSERT)?
         .execute(&row.params()[..])?;
@@ -130,7 +114,7 @@ fn scope(p: &mut Params, scope: &ArticleScope) -> String {
     if let Some(language) = scope.language {
         clauses.push(format!(
             "a.language = {}",
-            p.bind(language.code().to_owned())
+            p.bind(language.as_str().to_owned())
         ));
     }
     if !scope.include_drafts {
@@ -144,7 +128,7 @@ fn scope(p: &mut Params, scope: &ArticleScope) -> String {
 
 /// The query for [`KnowledgeStore::search_articles`]:
 /// per term, the articles with a field (title or body) matching it, as for tickets.
-fn search_articles(search: &ArticleSearch, limit: u32) -> Query {
+fn search_query(search: &ArticleSearch, limit: u32) -> Query {
     let mut p = Params::default();
     let mut clauses = vec![scope(&mut p, &search.scope)];
     let terms = (search.query.include.iter().map(|t| (t, "IN")))
@@ -185,7 +169,7 @@ fn search_articles(search: &ArticleSearch, limit: u32) -> Query {
 /// The query for [`KnowledgeStore::suggest_articles`]:
 /// one GROUP BY over the `article_words` of the suggestion's words (each counted as often as
 /// it is given, like `ArticleSuggest::score`). `None` when there is no word.
-fn suggest_articles(suggest: &ArticleSuggest, limit: u32) -> Option<Query> {
+fn suggest_query(suggest: &ArticleSuggest, limit: u32) -> Option<Query> {
     let mut times: BTreeMap<&str, i64> = BTreeMap::new();
     for w in &suggest.words {
         *times.entry(w.as_str()).or_default() += 1;

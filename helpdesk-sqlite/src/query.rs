@@ -11,15 +11,28 @@ use chrono::{DateTime, Utc};
 use helpdesk_core::clock::ceil_micros;
 use helpdesk_core::store::{AssigneeFilter, PageRequest, TicketFilter, TicketOrder, TimeRange};
 use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params_from_iter};
 
+use crate::error::Outcome;
 use crate::rows::ticket::TICKET_COLUMNS;
-use crate::rows::{blob, micros};
+use crate::rows::{all, blob, micros};
 
 /// SQL text and the values for its numbered placeholders.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Query {
     pub(crate) sql: String,
     pub(crate) params: Vec<Value>,
+}
+
+impl Query {
+    /// Every row it selects, read with `read`.
+    pub(crate) fn all<T>(
+        &self,
+        conn: &Connection,
+        read: fn(&Row<'_>) -> Outcome<T>,
+    ) -> Outcome<Vec<T>> {
+        all(conn, &self.sql, params_from_iter(self.params.iter()), read)
+    }
 }
 
 /// Parameters, numbered as they are bound.

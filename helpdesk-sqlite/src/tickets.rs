@@ -7,7 +7,7 @@ use helpdesk_core::Result;
 use helpdesk_core::domain::{Message, Ticket, TicketEvent, TicketId, TimeEntry, Visibility};
 use helpdesk_core::error::Error;
 use helpdesk_core::store::{BlobKey, Page, PageRequest};
-use rusqlite::{TransactionBehavior, params_from_iter};
+use rusqlite::TransactionBehavior;
 
 use crate::connection::SqliteStore;
 use crate::query::{self, Query};
@@ -50,11 +50,7 @@ pub(crate) async fn page(
 ) -> Result<Page<Ticket>> {
     let page = page.clone();
     store
-        .read(move |conn| {
-            let params = params_from_iter(query.params.iter());
-            let rows = all(conn, &query.sql, params, read_ranked_ticket)?;
-            Ok(page.into_page_scored(rows))
-        })
+        .read(move |conn| Ok(page.into_page_scored(query.all(conn, read_ranked_ticket)?)))
         .await
 }
 
@@ -65,12 +61,7 @@ pub(crate) async fn due_tickets(
     limit: u32,
 ) -> Result<Vec<Ticket>> {
     let query = query::due_tickets(now, limit);
-    store
-        .read(move |conn| {
-            let params = params_from_iter(query.params.iter());
-            all(conn, &query.sql, params, read_ticket)
-        })
-        .await
+    store.read(move |conn| query.all(conn, read_ticket)).await
 }
 
 /// A ticket's thread, oldest first; internal notes only when `include_internal`.

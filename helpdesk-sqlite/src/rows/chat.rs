@@ -2,7 +2,7 @@
 
 use helpdesk_core::domain::{
     AgentId, Availability, ChatEnd, ChatId, ChatSession, ChatState, ChatStateParts, CustomerId,
-    DepartmentId, TicketId,
+    DepartmentId, TicketId, Version,
 };
 use rusqlite::Row;
 use rusqlite::types::ToSql;
@@ -146,4 +146,14 @@ pub(crate) fn read_availability(row: &Row<'_>) -> Outcome<Availability> {
         last_assigned_at: r.instant_opt("last_assigned_at")?,
         version: r.version("version")?,
     })
+}
+
+/// A stored chat's `version` alone, for a chat commit's check.
+pub(crate) fn read_chat_version(row: &Row<'_>) -> Outcome<Version> {
+    Reader::new(row, "chats").version("version")
+}
+
+/// A stored availability's `version` alone, for a chat commit's check.
+pub(crate) fn read_availability_version(row: &Row<'_>) -> Outcome<Version> {
+    Reader::new(row, "chat_availability").version("version")
 }
