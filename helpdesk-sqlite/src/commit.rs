@@ -25,6 +25,8 @@ use crate::search::{self, FieldRow};
 
 /// Writes `batch` atomically, or nothing.
 pub(crate) async fn commit(store: &SqliteStore, batch: WriteBatch) -> Result<()> {
+    // A badly shaped batch fails before any row is built or the writer taken
+    // (`check_commit` checks the shape again, first).
     batch.check_shape()?;
     if batch.is_empty() {
         return Ok(());
