@@ -4,85 +4,22 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Actor, AuthToken, Login, LoginName, PasswordHash, TokenHash};
-use helpdesk_core::error::Error;
+use helpdesk_core::domain::{Actor, AuthToken, Login, LoginName, TokenHash};
 use helpdesk_core::store::AccountStore;
-use rusqlite::Row;
 
-use crate::error::SqliteError;
-use crate::rows::{Columns, actor, micros};
-use crate::store::{SqliteStore, all, first};
-
-/// An agent's or customer's kind and id as stored; the system never signs in.
-fn person(who: Actor) -> Result<(&'static str, [u8; 16])> {
-    match actor(&who) {
-        (kind, Some(id)) => Ok((kind, id)),
-        (_, None) => Err(Error::validation(
-            "actor",
-            "only agents and customers sign in",
-        )),
-    }
-}
-
-/// The columns `read_login` reads.
-const LOGIN_COLUMNS: &str = "actor_kind, actor_id, login, password_hash, created_at, updated_at";
-
-/// The columns `read_token` reads.
-const TOKEN_COLUMNS: &str = "hash, actor_kind, actor_id, kind, created_at, expires_at, last_used";
-
-fn read_login(row: &Row<'_>) -> Result<Login, SqliteError> {
-    let r = Columns {
-        row,
-        table: "logins",
-    };
-    Ok(Login {
-        name: r.parse("login", |s| LoginName::parse(&s))?,
-        actor: r.actor("actor_kind", "actor_id")?,
-        password_hash: r.parse("password_hash", |s| PasswordHash::parse(&s))?,
-        created_at: r.instant("created_at")?,
-        updated_at: r.instant("updated_at")?,
-    })
-}
-
-fn read_token(row: &Row<'_>) -> Result<AuthToken, SqliteError> {
-    let r = Columns {
-        row,
-        table: "auth_tokens",
-    };
-    let hash: Vec<u8> = r.get("hash")?;
-    Ok(AuthToken {
-        hash: TokenHash::from_slice(&hash).map_err(|e| r.corrupt("hash", e))?,
-        actor: r.actor("actor_kind", "actor_id")?,
-        kind: r.parse("kind", |s| s.parse())?,
-        created_at: r.instant("created_at")?,
-        expires_at: r.instant("expires_at")?,
-        last_used: r.instant_opt("last_used")?,
-    })
-}
+use crate::connection::SqliteStore;
+use crate::rows::account::{
+    LOGIN_COLUMNS, LoginRow, TOKEN_COLUMNS, TokenRow, person, read_login, read_token,
+};
+use crate::rows::{all, first, micros};
 
 #[async_trait]
 impl AccountStore for SqliteStore {
     async fn put_login(&self, login: &Login) -> Result<()> {
-        let (kind, id) = person(login.actor)?;
-        let row = (
-            kind,
-            id,
-            login.name.as_str().to_owned(),
-            login.password_hash.as_str().to_owned(),
-            micros(login.created_at),
-            micros(login.updated_at),
-        );
+        let row = LoginRow::new(login)?;
         self.write(move |conn| {
-            // A name another actor's login holds fails on `logins.login`: a Duplicate "login".
-            conn.prepare_cached(
-                "INSERT INTO logins (actor_kind, actor_id, login, password_hash, created_at,
-                                     updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (actor_kind, actor_id) DO UPDATE SET
-                     login = excluded.login, password_hash = excluded.password_hash,
-                     created_at = excluded.created_at, updated_at = excluded.updated_at",
-            )?
-            .execute(row)?;
+            conn.prepare_cached(LoginRow::UPSERT)?
+                .execute(&row.params()[..])?;
             Ok(())
         })
         .await
@@ -98,7 +35,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn login_of(&self, who: Actor) -> Result<Option<Login>> {
-        let Ok((kind, id)) = person(who) else {
+        let Some((kind, id)) = person(who) else {
             return Ok(None);
         };
         self.read(move |conn| {
@@ -111,7 +48,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn delete_login(&self, who: Actor) -> Result<bool> {
-        let Ok((kind, id)) = person(who) else {
+        let Some((kind, id)) = person(who) else {
             return Ok(false);
         };
         self.write(move |conn| {
@@ -124,24 +61,10 @@ impl AccountStore for SqliteStore {
     }
 
     async fn put_token(&self, token: &AuthToken) -> Result<()> {
-        let (kind, id) = person(token.actor)?;
-        let row = (
-            *token.hash.as_bytes(),
-            kind,
-            id,
-            token.kind.as_str(),
-            micros(token.created_at),
-            micros(token.expires_at),
-            token.last_used.map(micros),
-        );
+        let row = TokenRow::new(token)?;
         self.write(move |conn| {
-            // A taken hash fails on `auth_tokens.hash`: a Duplicate "hash".
-            conn.prepare_cached(
-                "INSERT INTO auth_tokens (hash, actor_kind, actor_id, kind, created_at,
-                                          expires_at, last_used)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(row)?;
+            conn.prepare_cached(TokenRow::INSERT)?
+                .execute(&row.params()[..])?;
             Ok(())
         })
         .await
@@ -190,7 +113,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn tokens_of(&self, who: Actor) -> Result<Vec<AuthToken>> {
-        let Ok((kind, id)) = person(who) else {
+        let Some((kind, id)) = person(who) else {
             return Ok(Vec::new());
         };
         self.read(move |conn| {

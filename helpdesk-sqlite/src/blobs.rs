@@ -2,16 +2,30 @@
 //! [`SqliteStore`].
 //!
 //! A blob is written in one statement, so a reader sees all of it or nothing; a committed
-//! write is as durable as any other commit (WAL, `synchronous=NORMAL`).
+//! write is as durable as any other commit (WAL, `synchronous=NORMAL`). Each blob keeps the
+//! instant it was last written (migration 0011), and the sweep finds the old ones, oldest
+//! first, on the index `blobs_by_written_at`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::store::{BlobKey, BlobStore, check_blob};
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Row};
 
-use crate::rows::micros;
-use crate::store::SqliteStore;
+use crate::connection::SqliteStore;
+use crate::error::Outcome;
+use crate::rows::{Reader, all, micros};
+
+/// Up to `?2` blobs last written before `?1`, oldest first: a range of `blobs_by_written_at`,
+/// in its order.
+const WRITTEN_BEFORE: &str = "
+    SELECT sha256 FROM blobs WHERE written_at < ?1
+    ORDER BY written_at, sha256 LIMIT ?2";
+
+/// A blob's key from its `sha256` column.
+fn read_key(row: &Row<'_>) -> Outcome<BlobKey> {
+    Reader::new(row, "blobs").parse("sha256", |s| BlobKey::parse(&s))
+}
 
 #[async_trait]
 impl BlobStore for SqliteStore {
@@ -48,23 +62,8 @@ impl BlobStore for SqliteStore {
         limit: u32,
     ) -> Result<Vec<BlobKey>> {
         let (before, limit) = (micros(before), i64::from(limit));
-        let keys: Vec<String> = self
-            .read(move |conn| {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT sha256 FROM blobs WHERE written_at < ?1
-                     ORDER BY written_at, sha256 LIMIT ?2",
-                )?;
-                let keys = stmt
-                    .query_map((before, limit), |row| row.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                Ok(keys)
-            })
-            .await?;
-        keys.iter()
-            .map(|k| {
-                BlobKey::parse(k).map_err(|e| helpdesk_core::Error::corrupt("blobs", "sha256", e))
-            })
-            .collect()
+        self.read(move |conn| all(conn, WRITTEN_BEFORE, (before, limit), read_key))
+            .await
     }
 
     async fn delete_blob_written_before(
@@ -80,5 +79,21 @@ impl BlobStore for SqliteStore {
             Ok(n > 0)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sweep's look-up reads the old end of its index, in order: no scan, no sort.
+    #[test]
+    fn old_blobs_are_a_range_of_their_index() {
+        let plan = crate::schema::plan(WRITTEN_BEFORE);
+        assert!(
+            plan.contains("SEARCH blobs USING COVERING INDEX blobs_by_written_at (written_at<?)"),
+            "{plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 }

@@ -1,119 +1,111 @@
 //! Writing a [`WriteBatch`]: one `BEGIN IMMEDIATE` transaction for the whole batch.
 //!
-//! The rows are built before the lock. Inside the transaction the store reads the facts the
-//! batch's [`CommitKeys`](helpdesk_core::store::CommitKeys) name and hands them to
-//! [`check_commit`], the one definition of what a commit may do; the first failed check rolls
-//! back and is returned. Then the tickets are written, with their categories, messages (and
-//! the blobs each refers to), events and time entries, and after them what the batch causes:
-//! notifications, outbox e-mails and mail references. The immediate transaction holds
-//! SQLite's write lock from the first read to the commit, so nothing changes in between.
+//! The rows (and the search fields, folded) are built before the lock. Inside the transaction
+//! the store reads the facts the batch's [`CommitKeys`](helpdesk_core::store::CommitKeys)
+//! name and hands them to [`check_commit`], the one definition of what a commit may do; a
+//! failed check rolls back and is returned. Then each ticket is inserted or updated as the
+//! check says, with its categories, search fields, messages (and the blobs they refer to),
+//! events and time entries, and after the tickets what the batch causes: notifications,
+//! outbox e-mails and mail references. The immediate transaction holds SQLite's write lock
+//! from the first read to the commit, so nothing changes in between.
 
-use helpdesk_core::domain::Version;
-use helpdesk_core::error::{Entity, Error};
-use helpdesk_core::store::{
-    CommitFacts, StoredTicket, TicketWrite, TicketWriteKind, WriteBatch, check_commit,
-};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use helpdesk_core::Result;
+use helpdesk_core::store::{CommitFacts, TicketWrite, TicketWriteKind, WriteBatch, check_commit};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+use crate::connection::SqliteStore;
 use crate::error::Outcome;
-use crate::notifications::NotificationRow;
-use crate::outbox::{MailReferenceRow, OutboxRow};
-use crate::rows::{EventRow, MessageRow, TicketRow, TimeEntryRow, blob};
+use crate::rows::message::{EventRow, MessageRow, TimeEntryRow};
+use crate::rows::notification::NotificationRow;
+use crate::rows::outbox::{MailReferenceRow, OutboxRow};
+use crate::rows::ticket::{STORED_TICKET_COLUMNS, TicketRow, read_stored_ticket};
+use crate::rows::{blob, first};
 use crate::search::{self, FieldRow};
 
-/// One write, as rows.
-struct WriteRows {
-    ticket: TicketRow,
-    /// The ticket's subject, for the search index.
-    subject: String,
-    messages: Vec<MessageRow>,
-    /// Each message's search field, folded before the transaction starts.
-    message_fields: Vec<FieldRow>,
-    /// Each message's blobs, as `message_blobs` rows.
-    message_blobs: Vec<Vec<(String, [u8; 16])>>,
-    events: Vec<EventRow>,
-    time_entries: Vec<TimeEntryRow>,
-}
-
-impl WriteRows {
-    fn new(write: &TicketWrite) -> Outcome<Self> {
-        Ok(Self {
-            ticket: TicketRow::new(&write.ticket)?,
-            subject: write.ticket.subject.as_str().to_owned(),
-            messages: write
-                .messages
-                .iter()
-                .map(MessageRow::new)
-                .collect::<rusqlite::Result<_>>()?,
-            events: write
-                .events
-                .iter()
-                .map(EventRow::new)
-                .collect::<rusqlite::Result<_>>()?,
-            message_fields: write.messages.iter().map(FieldRow::message).collect(),
-            message_blobs: write
-                .messages
-                .iter()
-                .map(|m| {
-                    (m.attachments.iter())
-                        .map(|a| (a.sha256().to_owned(), blob(m.id.as_uuid())))
-                        .collect()
-                })
-                .collect(),
-            time_entries: write.time_entries.iter().map(TimeEntryRow::new).collect(),
-        })
+/// Writes `batch` atomically, or nothing.
+pub(crate) async fn commit(store: &SqliteStore, batch: WriteBatch) -> Result<()> {
+    // A badly shaped batch fails before any row is built or the writer taken
+    // (`check_commit` checks the shape again, first).
+    batch.check_shape()?;
+    if batch.is_empty() {
+        return Ok(());
     }
+    let rows = BatchRows::new(&batch)?;
+    store.write(move |conn| write(conn, &batch, &rows)).await
 }
 
-/// What a batch causes beside its tickets, as rows.
-struct CausedRows {
+/// A batch as rows.
+struct BatchRows {
+    /// Each write's rows, in batch order.
+    writes: Vec<WriteRows>,
     notifications: Vec<NotificationRow>,
     outbox: Vec<OutboxRow>,
     mail_references: Vec<MailReferenceRow>,
 }
 
-impl CausedRows {
-    fn new(batch: &WriteBatch) -> rusqlite::Result<Self> {
+/// One ticket write as rows.
+struct WriteRows {
+    ticket: TicketRow,
+    /// The search field of the ticket's subject.
+    subject: FieldRow,
+    /// Each message with its search field.
+    messages: Vec<(MessageRow, FieldRow)>,
+    events: Vec<EventRow>,
+    time_entries: Vec<TimeEntryRow>,
+}
+
+impl BatchRows {
+    fn new(batch: &WriteBatch) -> Outcome<Self> {
         Ok(Self {
-            notifications: batch
-                .notifications
+            writes: batch
+                .writes
                 .iter()
+                .map(WriteRows::new)
+                .collect::<Outcome<_>>()?,
+            notifications: (batch.notifications.iter())
                 .map(NotificationRow::new)
-                .collect::<rusqlite::Result<_>>()?,
+                .collect::<Outcome<_>>()?,
             outbox: batch
                 .outbox
                 .iter()
                 .map(OutboxRow::new)
-                .collect::<rusqlite::Result<_>>()?,
-            mail_references: batch
-                .mail_references
-                .iter()
+                .collect::<Outcome<_>>()?,
+            mail_references: (batch.mail_references.iter())
                 .map(MailReferenceRow::new)
                 .collect(),
         })
     }
 }
 
-/// Writes `batch` atomically.
-pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
-    batch.check_shape()?;
-    if batch.is_empty() {
-        return Ok(());
+impl WriteRows {
+    fn new(write: &TicketWrite) -> Outcome<Self> {
+        Ok(Self {
+            ticket: TicketRow::new(&write.ticket)?,
+            subject: FieldRow::new(write.ticket.subject.as_str(), false),
+            messages: (write.messages.iter())
+                .map(|m| Ok((MessageRow::new(m)?, FieldRow::message(m))))
+                .collect::<Outcome<_>>()?,
+            events: write
+                .events
+                .iter()
+                .map(EventRow::new)
+                .collect::<Outcome<_>>()?,
+            time_entries: write.time_entries.iter().map(TimeEntryRow::new).collect(),
+        })
     }
-    let rows = batch
-        .writes
-        .iter()
-        .map(WriteRows::new)
-        .collect::<Outcome<Vec<_>>>()?;
-    let caused = CausedRows::new(batch)?;
+}
+
+/// Checks and writes `batch`, built as `rows`, in one immediate transaction.
+fn write(conn: &mut Connection, batch: &WriteBatch, rows: &BatchRows) -> Outcome<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let facts = read_facts(&tx, batch)?;
     let kinds = check_commit(batch, &facts)?;
-    for (write, kind) in rows.iter().zip(kinds) {
-        apply(&tx, write, kind)?;
+    for (write, kind) in rows.writes.iter().zip(kinds) {
+        write_ticket(&tx, write, kind)?;
     }
     // After the tickets: these rows refer to them.
-    apply_caused(&tx, &caused)?;
+    write_caused(&tx, rows)?;
     tx.commit()?;
     Ok(())
 }
@@ -122,115 +114,85 @@ pub(crate) fn commit(conn: &mut Connection, batch: &WriteBatch) -> Outcome<()> {
 fn read_facts(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<CommitFacts> {
     let keys = batch.keys();
     let mut facts = CommitFacts::new();
-    let mut ticket = tx.prepare_cached(
-        "SELECT version, number_full, number_short, subject FROM tickets WHERE id = ?1",
-    )?;
+    let stored = format!("SELECT {STORED_TICKET_COLUMNS} FROM tickets WHERE id = ?1");
     for id in keys.tickets {
-        let row: Option<(i64, String, String, String)> = ticket
-            .query_row([blob(id.as_uuid())], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?;
-        if let Some((version, number_full, number_short, subject)) = row {
-            let version = u64::try_from(version)
-                .map(Version::new)
-                .map_err(|e| Error::corrupt("tickets", "version", e))?;
-            facts.stored_ticket(
-                id,
-                StoredTicket {
-                    version,
-                    number_full,
-                    number_short,
-                    subject,
-                },
-            );
+        if let Some(ticket) = first(tx, &stored, [blob(id.as_uuid())], read_stored_ticket)? {
+            facts.stored_ticket(id, ticket);
         }
     }
-    let exists = |sql: &str, key: &dyn rusqlite::ToSql| -> Outcome<bool> {
-        Ok(tx.prepare_cached(sql)?.query_row([key], |row| row.get(0))?)
-    };
     for n in keys.numbers {
         let sql =
             "SELECT EXISTS (SELECT 1 FROM tickets WHERE number_full = ?1 OR number_short = ?1)";
-        if exists(sql, &n)? {
+        if exists(tx, sql, n)? {
             facts.number_taken(n);
         }
     }
     for m in keys.email_message_ids {
         if exists(
+            tx,
             "SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = ?1)",
-            &m,
+            m,
         )? {
             facts.email_message_id_taken(m);
         }
     }
     for m in keys.reference_message_ids {
         let sql = "SELECT EXISTS (SELECT 1 FROM mail_references WHERE message_id = ?1)";
-        if exists(sql, &m)? {
+        if exists(tx, sql, m)? {
             facts.reference_message_id_taken(m);
         }
     }
     for id in keys.notifications {
         let sql = "SELECT EXISTS (SELECT 1 FROM notifications WHERE id = ?1)";
-        if exists(sql, &blob(id.as_uuid()))? {
+        if exists(tx, sql, blob(id.as_uuid()))? {
             facts.notification_taken(id);
         }
     }
     for id in keys.emails {
-        if exists(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)",
-            &blob(id.as_uuid()),
-        )? {
+        let sql = "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)";
+        if exists(tx, sql, blob(id.as_uuid()))? {
             facts.email_taken(id);
         }
     }
     Ok(facts)
 }
 
-/// Writes one checked write.
-fn apply(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) -> Outcome<()> {
+/// The answer of `sql`, a `SELECT EXISTS (...)` of one parameter, for `key`.
+fn exists(tx: &Transaction<'_>, sql: &str, key: impl ToSql) -> Outcome<bool> {
+    Ok(tx.prepare_cached(sql)?.query_row([key], |row| row.get(0))?)
+}
+
+/// Writes one checked ticket write.
+fn write_ticket(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) -> Outcome<()> {
     let ticket = &write.ticket;
     match kind {
         TicketWriteKind::Insert => {
             tx.prepare_cached(TicketRow::INSERT)?
                 .execute(&ticket.params()[..])?;
+            search::insert(tx, &ticket.id, None, &write.subject)?;
         }
-        TicketWriteKind::Update { .. } => {
-            // The version was checked under this transaction's write lock.
-            let changed = tx
-                .prepare_cached(TicketRow::UPDATE)?
+        TicketWriteKind::Update { subject_changed } => {
+            // The row was read, at the expected version, under this transaction's lock.
+            tx.prepare_cached(TicketRow::UPDATE)?
                 .execute(&ticket.params()[..])?;
-            if changed != 1 {
-                let id = uuid::Uuid::from_bytes(ticket.id);
-                return Err(Error::not_found(Entity::Ticket, id).into());
+            tx.prepare_cached(TicketRow::DELETE_CATEGORIES)?
+                .execute([ticket.id])?;
+            if subject_changed {
+                search::replace_subject(tx, &ticket.id, &write.subject)?;
             }
         }
     }
-
-    tx.prepare_cached("DELETE FROM ticket_categories WHERE ticket_id = ?1")?
-        .execute([ticket.id])?;
-    let mut category =
-        tx.prepare_cached("INSERT INTO ticket_categories (ticket_id, category) VALUES (?1, ?2)")?;
+    let mut category = tx.prepare_cached(TicketRow::INSERT_CATEGORY)?;
     for name in &ticket.categories {
         category.execute((ticket.id, name))?;
     }
-
-    // The search index: the subject (again only when it changed) and each new message.
-    search::put_subject(tx, ticket.id, &write.subject)?;
     let mut message = tx.prepare_cached(MessageRow::INSERT)?;
-    let mut refers = tx.prepare_cached(
-        "INSERT OR IGNORE INTO message_blobs (sha256, message_id) VALUES (?1, ?2)",
-    )?;
-    for ((row, field), blobs) in write
-        .messages
-        .iter()
-        .zip(&write.message_fields)
-        .zip(&write.message_blobs)
-    {
+    let mut refers = tx.prepare_cached(MessageRow::INSERT_BLOB)?;
+    for (row, field) in &write.messages {
         message.execute(&row.params()[..])?;
-        search::insert(tx, ticket.id, Some(tx.last_insert_rowid()), field)?;
-        for (sha256, message_id) in blobs {
-            refers.execute((sha256, message_id))?;
+        search::insert(tx, &ticket.id, Some(tx.last_insert_rowid()), field)?;
+        for sha256 in &row.blobs {
+            refers.execute((sha256, row.id))?;
         }
     }
     let mut event = tx.prepare_cached(EventRow::INSERT)?;
@@ -244,18 +206,19 @@ fn apply(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) -> Outc
     Ok(())
 }
 
-/// Writes the checked notifications, outbox e-mails and mail references, in batch order.
-fn apply_caused(tx: &Transaction<'_>, caused: &CausedRows) -> Outcome<()> {
+/// Writes the notifications, outbox e-mails and mail references of a checked batch, in batch
+/// order.
+fn write_caused(tx: &Transaction<'_>, rows: &BatchRows) -> Outcome<()> {
     let mut notification = tx.prepare_cached(NotificationRow::INSERT)?;
-    for row in &caused.notifications {
+    for row in &rows.notifications {
         notification.execute(&row.params()[..])?;
     }
     let mut email = tx.prepare_cached(OutboxRow::INSERT)?;
-    for row in &caused.outbox {
+    for row in &rows.outbox {
         email.execute(&row.params()[..])?;
     }
     let mut reference = tx.prepare_cached(MailReferenceRow::INSERT)?;
-    for row in &caused.mail_references {
+    for row in &rows.mail_references {
         reference.execute(&row.params()[..])?;
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! Opening the database, its pragmas, and running calls off the async runtime.
+//! [`SqliteStore`]: opening the database, its pragmas, and running calls off the async
+//! runtime ([`SqliteStore::read`] and [`SqliteStore::write`], which every module calls).
 //!
 //! A file database has one writer connection and a few reader connections. In WAL mode the
 //! readers run beside the writer and each sees the last committed state when its statement
@@ -18,6 +19,107 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Failure, Outcome, SqliteError};
 use crate::schema;
 
+/// A helpdesk in an SQLite database: a file, or memory.
+///
+/// Cloning is cheap and shares the connections. Every call runs on Tokio's blocking pool, so
+/// the store must be used inside a Tokio runtime. A call whose future is dropped still runs
+/// to its end (a commit is then either fully written or not at all, as always).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), helpdesk_core::Error> {
+/// use std::sync::Arc;
+/// use helpdesk_core::store::Store;
+/// use helpdesk_sqlite::SqliteStore;
+///
+/// let dir = std::env::temp_dir().join(format!("helpdesk-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+///
+/// // A file database: created if missing, migrated, in WAL mode.
+/// let file = SqliteStore::open(dir.join("helpdesk.db")).await?;
+/// let store: Arc<dyn Store> = Arc::new(file.clone());
+/// assert_eq!(store.next_ticket_sequence().await?, 1);
+/// drop(store);
+/// file.close().await?;
+///
+/// // A private in-memory database, for tests.
+/// let scratch: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().await?);
+/// assert!(scratch.departments().await?.is_empty());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    db: Arc<Database>,
+}
+
+impl SqliteStore {
+    /// Opens the database file at `path`, creating it if it does not exist, and brings its
+    /// schema up to date.
+    ///
+    /// The file is put in WAL mode with `synchronous=NORMAL`: a committed write survives a
+    /// crash of the application, and a power loss or OS crash may lose the last commits but
+    /// never corrupts the database. Foreign keys are enforced, and a connection waits up to
+    /// five seconds for a lock another process holds.
+    ///
+    /// # Errors
+    ///
+    /// [`helpdesk_core::Error::Backend`] with a [`SqliteError`] when the file cannot be opened,
+    /// cannot use WAL, or its schema cannot be migrated (for instance because a newer version
+    /// of this crate already migrated it further).
+    pub async fn open(path: impl AsRef<Path>) -> helpdesk_core::Result<Self> {
+        let path = path.as_ref().to_owned();
+        let db = run(move || Ok(Database::open_file(&path)?)).await?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Opens a new, empty database in memory, private to this store (and its clones).
+    ///
+    /// # Errors
+    ///
+    /// [`helpdesk_core::Error::Backend`] if SQLite cannot allocate or migrate it.
+    pub async fn open_in_memory() -> helpdesk_core::Result<Self> {
+        let db = run(|| Ok(Database::open_memory()?)).await?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// Closes the database now, waiting for its connections to close (a file database is
+    /// checkpointed, and its `-wal` and `-shm` files removed). Other clones of this store keep
+    /// it open; the last one to go closes it. Dropping a store also closes it, in the
+    /// background.
+    ///
+    /// # Errors
+    ///
+    /// [`helpdesk_core::Error::Backend`] if SQLite fails to close a connection.
+    pub async fn close(self) -> helpdesk_core::Result<()> {
+        match Arc::into_inner(self.db) {
+            Some(db) => run(move || Ok(db.close()?)).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Runs `f` with a reader connection on the blocking pool; `f` must only read.
+    pub(crate) async fn read<T, F>(&self, f: F) -> helpdesk_core::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
+    {
+        let db = Arc::clone(&self.db);
+        run(move || db.with_reader(f)).await
+    }
+
+    /// Runs `f` with the writer connection on the blocking pool.
+    pub(crate) async fn write<T, F>(&self, f: F) -> helpdesk_core::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
+    {
+        let db = Arc::clone(&self.db);
+        run(move || db.with_writer(f)).await
+    }
+}
+
 /// How many reader connections a file database gets.
 const READERS: usize = 4;
 
@@ -29,7 +131,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const STATEMENT_CACHE: usize = 64;
 
 /// The connections of one database.
-pub(crate) struct Database {
+struct Database {
     location: Location,
     /// Always `Some`, except while the database is being closed or dropped.
     connections: Option<Connections>,
@@ -98,7 +200,7 @@ impl Database {
     /// (in WAL mode a commit survives a crash of the application; a power loss or OS crash
     /// may lose the last transactions before a checkpoint, but never corrupts the file),
     /// `foreign_keys=ON`, and a busy timeout of five seconds for other processes' locks.
-    pub(crate) fn open_file(path: &Path) -> Result<Self, SqliteError> {
+    fn open_file(path: &Path) -> Result<Self, SqliteError> {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         let mode: String =
@@ -124,7 +226,7 @@ impl Database {
     }
 
     /// Opens a new, empty in-memory database, migrated. Blocks.
-    pub(crate) fn open_memory() -> Result<Self, SqliteError> {
+    fn open_memory() -> Result<Self, SqliteError> {
         let mut conn = Connection::open_in_memory()?;
         configure(&conn)?;
         schema::migrate(&mut conn)?;
@@ -139,7 +241,7 @@ impl Database {
     }
 
     /// Closes every connection now. Blocks.
-    pub(crate) fn close(mut self) -> Result<(), SqliteError> {
+    fn close(mut self) -> Result<(), SqliteError> {
         match self.connections.take() {
             Some(connections) => connections.close(),
             None => Ok(()),
@@ -178,28 +280,8 @@ impl Database {
     }
 }
 
-/// Runs `f` with the writer connection on the blocking pool.
-pub(crate) async fn write<T, F>(db: &Arc<Database>, f: F) -> helpdesk_core::Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
-{
-    let db = Arc::clone(db);
-    run(move || db.with_writer(f)).await
-}
-
-/// Runs `f` with a reader connection on the blocking pool. `f` must only read.
-pub(crate) async fn read<T, F>(db: &Arc<Database>, f: F) -> helpdesk_core::Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut Connection) -> Outcome<T> + Send + 'static,
-{
-    let db = Arc::clone(db);
-    run(move || db.with_reader(f)).await
-}
-
 /// Runs a blocking call on the blocking pool and flattens its errors.
-pub(crate) async fn run<T, F>(f: F) -> helpdesk_core::Result<T>
+async fn run<T, F>(f: F) -> helpdesk_core::Result<T>
 where
     T: Send + 'static,
     F: FnOnce() -> Outcome<T> + Send + 'static,

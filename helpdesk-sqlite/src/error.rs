@@ -1,17 +1,22 @@
 //! The backend's own errors, and how SQLite's errors become `helpdesk_core` errors.
 
-use helpdesk_core::error::{BoxError, ConflictKind, Entity};
+use helpdesk_core::error::{Entity, Error};
 use rusqlite::ErrorCode;
 
 /// What went wrong inside the SQLite store. It reaches callers as the source of
-/// [`helpdesk_core::Error::Backend`]; downcast to inspect it.
+/// [`helpdesk_core::Error::Backend`]; downcast to inspect it. A stored value that does not
+/// parse is not an `SqliteError` but the core's
+/// [`CorruptValue`](helpdesk_core::error::CorruptValue), as in every store.
 ///
 /// ```
 /// # async fn doc(store: &dyn helpdesk_core::store::Store) {
+/// use helpdesk_core::error::CorruptValue;
 /// use helpdesk_sqlite::SqliteError;
 /// if let Err(helpdesk_core::Error::Backend { source }) = store.departments().await {
-///     if let Some(SqliteError::Corrupt { table, column, .. }) = source.downcast_ref() {
-///         eprintln!("bad value in {table}.{column}");
+///     if let Some(bad) = source.downcast_ref::<CorruptValue>() {
+///         eprintln!("bad value in {}.{}", bad.table(), bad.column());
+///     } else if let Some(SqliteError::Sqlite(e)) = source.downcast_ref() {
+///         eprintln!("SQLite failed: {e}");
 ///     }
 /// }
 /// # }
@@ -25,17 +30,6 @@ pub enum SqliteError {
     /// The schema could not be brought up to date.
     #[error("migrating the database schema failed")]
     Migration(#[from] rusqlite_migration::Error),
-    /// A stored value does not parse as the domain type it should hold.
-    #[error("stored value in {table}.{column} is invalid")]
-    Corrupt {
-        /// The table.
-        table: &'static str,
-        /// The column.
-        column: &'static str,
-        /// Why it does not parse.
-        #[source]
-        source: BoxError,
-    },
     /// The database file could not be put in WAL mode (some file systems cannot share memory
     /// between connections).
     #[error("the database refused journal_mode=WAL and kept {kept}")]
@@ -48,35 +42,26 @@ pub enum SqliteError {
     Task(#[from] tokio::task::JoinError),
 }
 
-impl From<SqliteError> for helpdesk_core::Error {
+impl From<SqliteError> for Error {
     fn from(e: SqliteError) -> Self {
-        helpdesk_core::Error::backend(e)
+        Error::backend(e)
     }
 }
 
-/// A stored value that is out of the range its domain type allows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{value} is not a valid {what}")]
-pub struct OutOfRange {
-    /// What the value should have been.
-    pub what: &'static str,
-    /// The value found, as text.
-    pub value: String,
-}
-
-/// How a database call fails inside the store: with a domain error (a conflict, a missing
-/// ticket) that the caller should see as is, or with a backend error.
+/// How a database call fails inside the store: with an error already in the core's terms,
+/// which the caller sees as is (a conflict, a missing ticket, a corrupt stored value), or
+/// with an SQLite error.
 #[derive(Debug)]
 pub(crate) enum Failure {
-    Domain(helpdesk_core::Error),
+    Core(Error),
     Backend(SqliteError),
 }
 
 pub(crate) type Outcome<T> = Result<T, Failure>;
 
-impl From<helpdesk_core::Error> for Failure {
-    fn from(e: helpdesk_core::Error) -> Self {
-        Failure::Domain(e)
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
     }
 }
 
@@ -91,28 +76,18 @@ impl From<SqliteError> for Failure {
 impl From<rusqlite::Error> for Failure {
     fn from(e: rusqlite::Error) -> Self {
         match unique_violation(&e).and_then(conflict_for) {
-            Some(conflict) => Failure::Domain(conflict),
+            Some(conflict) => Failure::Core(conflict),
             None => Failure::Backend(e.into()),
         }
     }
 }
 
-impl From<Failure> for helpdesk_core::Error {
+impl From<Failure> for Error {
     fn from(f: Failure) -> Self {
         match f {
-            Failure::Domain(e) => e,
+            Failure::Core(e) => e,
             Failure::Backend(e) => e.into(),
         }
-    }
-}
-
-/// A `Duplicate` conflict on `entity`'s `field`.
-pub(crate) fn duplicate(entity: Entity, field: &'static str) -> helpdesk_core::Error {
-    helpdesk_core::Error::Conflict {
-        entity,
-        kind: ConflictKind::Duplicate {
-            field: field.into(),
-        },
     }
 }
 
@@ -134,7 +109,7 @@ fn unique_violation(e: &rusqlite::Error) -> Option<&str> {
 }
 
 /// The conflict for a violated unique column.
-fn conflict_for(columns: &str) -> Option<helpdesk_core::Error> {
+fn conflict_for(columns: &str) -> Option<Error> {
     let (entity, field) = match columns {
         "tickets.id" => (Entity::Ticket, "id"),
         "tickets.number_full" | "tickets.number_short" => (Entity::Ticket, "number"),
@@ -151,11 +126,13 @@ fn conflict_for(columns: &str) -> Option<helpdesk_core::Error> {
         "auth_tokens.hash" => (Entity::Session, "hash"),
         _ => return None,
     };
-    Some(duplicate(entity, field))
+    Some(Error::duplicate(entity, field))
 }
 
 #[cfg(test)]
 mod tests {
+    use helpdesk_core::error::ConflictKind;
+
     use super::*;
 
     #[test]
@@ -169,7 +146,7 @@ mod tests {
         let err = conn
             .execute("INSERT INTO agents (email) VALUES ('a@b.c')", [])
             .unwrap_err();
-        let Failure::Domain(helpdesk_core::Error::Conflict { entity, kind }) = err.into() else {
+        let Failure::Core(Error::Conflict { entity, kind }) = err.into() else {
             panic!("not a conflict");
         };
         assert_eq!(entity, Entity::Agent);
@@ -194,7 +171,7 @@ mod tests {
         ] {
             conn.execute(insert, []).unwrap();
             let e = conn.execute(insert, []).unwrap_err();
-            let Failure::Domain(helpdesk_core::Error::Conflict { entity, kind }) = e.into() else {
+            let Failure::Core(Error::Conflict { entity, kind }) = e.into() else {
                 panic!("not a conflict");
             };
             assert_eq!(entity, Entity::Email);
@@ -209,8 +186,8 @@ mod tests {
         let err = conn
             .execute("INSERT INTO nowhere VALUES (1)", [])
             .unwrap_err();
-        let core: helpdesk_core::Error = Failure::from(err).into();
-        let helpdesk_core::Error::Backend { source } = core else {
+        let core: Error = Failure::from(err).into();
+        let Error::Backend { source } = core else {
             panic!("not a backend error");
         };
         assert!(matches!(

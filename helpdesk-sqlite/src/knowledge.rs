@@ -1,94 +1,79 @@
-//! The tables of migration 0004: customer look-ups (`customers.address_key`), the knowledge
-//! base (`articles`, with `article_fields` and its FTS5 index `article_index` for search, and
-//! `article_words` for suggestions) and saved searches.
+//! The knowledge base (migration 0004): [`KnowledgeStore`] for [`SqliteStore`]. Articles
+//! live in `articles`, with `article_fields` and its FTS5 index `article_index` for search,
+//! and `article_words` for suggestions.
 //!
 //! As for tickets, text is folded in Rust with the core's [`fold`] and [`words`], never in
 //! SQL, and every value is a bound parameter.
 
 use std::collections::BTreeMap;
 
-use helpdesk_core::domain::Article;
-use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup};
-use helpdesk_core::search::{address_key, fold, words};
-use rusqlite::types::Value;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use async_trait::async_trait;
+use helpdesk_core::Result;
+use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, Visibility};
+use helpdesk_core::error::{Entity, Error};
+use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest, fold, words};
+use helpdesk_core::store::KnowledgeStore;
+use rusqlite::{Transaction, TransactionBehavior};
 
-use crate::error::SqliteError;
-use crate::query::Query;
-use crate::rows::{ARTICLE_COLUMNS, ArticleRow, CUSTOMER_COLUMNS};
+use crate::connection::SqliteStore;
+use crate::error::Outcome;
+use crate::query::{Params, Query};
+use crate::rows::knowledge::{ARTICLE_COLUMNS, ArticleRow, read_article};
+use crate::rows::{blob, first, literal};
 use crate::search::Matcher;
 
-/// Parameters, numbered as they are bound.
-#[derive(Default)]
-struct Params(Vec<Value>);
-
-impl Params {
-    /// Binds `value` and returns its placeholder.
-    fn bind(&mut self, value: impl Into<Value>) -> String {
-        self.0.push(value.into());
-        format!("?{}", self.0.len())
+#[async_trait]
+impl KnowledgeStore for SqliteStore {
+    async fn put_article(&self, article: &Article) -> Result<()> {
+        let article = article.clone();
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            write_article(&tx, &article)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
     }
-}
 
-/// The query for [`Store::find_customers`](helpdesk_core::store::Store::find_customers):
-/// `None` when nothing can match.
-pub(crate) fn find_customers(lookup: &CustomerLookup, limit: u32) -> Option<Query> {
-    let mut p = Params::default();
-    let condition = match lookup {
-        CustomerLookup::ContractNumber(c) => {
-            format!("contract_number = {}", p.bind(c.as_str().to_owned()))
-        }
-        CustomerLookup::Phone(digits) => format!("phone_digits = {}", p.bind(digits.clone())),
-        CustomerLookup::Email(e) => format!("email = {}", p.bind(e.as_str().to_owned())),
-        CustomerLookup::Address(pattern) => {
-            // SQLite's LIKE ignores the case of ASCII letters only, and an address key has no
-            // upper-case ASCII letter: a pattern with one (not made by `address`) matches
-            // nothing, as in the reference. Other characters compare exactly. A NUL would end
-            // the LIKE pattern; no validated address holds one.
-            if pattern.chars().any(|c| c.is_ascii_uppercase() || c == '\0') {
-                return None;
-            }
-            let mut like = String::with_capacity(pattern.len());
-            for c in pattern.chars() {
-                if matches!(c, '_' | '\\') {
-                    like.push('\\');
-                }
-                like.push(c);
-            }
-            format!("address_key LIKE {} ESCAPE '\\'", p.bind(like))
-        }
-    };
-    let limit = p.bind(i64::from(limit));
-    Some(Query {
-        sql: format!(
-            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {condition}
-             ORDER BY name, id LIMIT {limit}"
-        ),
-        params: p.0,
-    })
-}
-
-/// Fills `customers.address_key` for the customers written before migration 0004. Cheap
-/// when there is none.
-pub(crate) fn backfill_address_keys(conn: &mut Connection) -> Result<usize, SqliteError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let missing: Vec<(Vec<u8>, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT id, address FROM customers WHERE address IS NOT NULL AND address_key IS NULL",
-        )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    for (id, address) in &missing {
-        tx.prepare_cached("UPDATE customers SET address_key = ?2 WHERE id = ?1")?
-            .execute((id, address_key(address)))?;
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_article)
+        })
+        .await
     }
-    tx.commit()?;
-    Ok(missing.len())
+
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
+        let query = search_query(search, limit);
+        self.read(move |conn| query.all(conn, read_article)).await
+    }
+
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
+        let Some(query) = suggest_query(suggest, limit) else {
+            return Ok(Vec::new());
+        };
+        self.read(move |conn| query.all(conn, read_article)).await
+    }
+
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        let found = self
+            .write(move |conn| {
+                let sql = format!(
+                    "UPDATE articles
+                     SET helpful = helpful + ?2, not_helpful = not_helpful + ?3
+                     WHERE id = ?1
+                     RETURNING {ARTICLE_COLUMNS}"
+                );
+                let (yes, no) = if helpful { (1, 0) } else { (0, 1) };
+                first(conn, &sql, (blob(id.as_uuid()), yes, no), read_article)
+            })
+            .await?;
+        found.ok_or_else(|| Error::not_found(Entity::Article, id))
+    }
 }
 
 /// Writes `article` with its search fields and words, replacing what was there.
-pub(crate) fn put_article(tx: &Transaction<'_>, article: &Article) -> rusqlite::Result<()> {
+fn write_article(tx: &Transaction<'_>, article: &Article) -> Outcome<()> {
     let row = ArticleRow::new(article);
     tx.prepare_cached(ArticleRow::UPSERT)?
         .execute(&row.params()[..])?;
@@ -129,21 +114,21 @@ fn scope(p: &mut Params, scope: &ArticleScope) -> String {
     if let Some(language) = scope.language {
         clauses.push(format!(
             "a.language = {}",
-            p.bind(language.code().to_owned())
+            p.bind(language.as_str().to_owned())
         ));
     }
     if !scope.include_drafts {
-        clauses.push("a.status = 'published'".into());
+        clauses.push(format!("a.status = {}", literal(ArticleStatus::Published)));
     }
     if !scope.include_internal {
-        clauses.push("a.visibility = 'public'".into());
+        clauses.push(format!("a.visibility = {}", literal(Visibility::Public)));
     }
     clauses.join(" AND ")
 }
 
-/// The query for [`Store::search_articles`](helpdesk_core::store::Store::search_articles):
+/// The query for [`KnowledgeStore::search_articles`]:
 /// per term, the articles with a field (title or body) matching it, as for tickets.
-pub(crate) fn search_articles(search: &ArticleSearch, limit: u32) -> Query {
+fn search_query(search: &ArticleSearch, limit: u32) -> Query {
     let mut p = Params::default();
     let mut clauses = vec![scope(&mut p, &search.scope)];
     let terms = (search.query.include.iter().map(|t| (t, "IN")))
@@ -177,14 +162,14 @@ pub(crate) fn search_articles(search: &ArticleSearch, limit: u32) -> Query {
              ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit}",
             clauses.join(" AND ")
         ),
-        params: p.0,
+        params: p.into_values(),
     }
 }
 
-/// The query for [`Store::suggest_articles`](helpdesk_core::store::Store::suggest_articles):
+/// The query for [`KnowledgeStore::suggest_articles`]:
 /// one GROUP BY over the `article_words` of the suggestion's words (each counted as often as
 /// it is given, like `ArticleSuggest::score`). `None` when there is no word.
-pub(crate) fn suggest_articles(suggest: &ArticleSuggest, limit: u32) -> Option<Query> {
+fn suggest_query(suggest: &ArticleSuggest, limit: u32) -> Option<Query> {
     let mut times: BTreeMap<&str, i64> = BTreeMap::new();
     for w in &suggest.words {
         *times.entry(w.as_str()).or_default() += 1;
@@ -217,6 +202,6 @@ pub(crate) fn suggest_articles(suggest: &ArticleSuggest, limit: u32) -> Option<Q
              LIMIT {limit}",
             values = values.join(", ")
         ),
-        params: p.0,
+        params: p.into_values(),
     })
 }

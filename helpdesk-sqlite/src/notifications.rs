@@ -1,99 +1,15 @@
-//! In-app notifications (table `notifications`, migration 0007): their rows, and
-//! [`NotificationStore`] for [`SqliteStore`]. They are written by
-//! [`commit`](crate::commit) with the ticket change that causes them.
+//! In-app notifications (table `notifications`, migration 0007): a recipient's list, one
+//! notification, and its state. They are written with the ticket change that causes them, in
+//! its commit.
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::domain::{
-    AgentId, CustomerId, EventId, Notification, NotificationId, NotificationKind,
-    NotificationState, Recipient, TicketId,
-};
+use helpdesk_core::domain::{Notification, NotificationId, NotificationState, Recipient};
 use helpdesk_core::error::{Entity, Error};
-use rusqlite::Row;
-use rusqlite::types::ToSql;
 
-use crate::error::{OutOfRange, SqliteError};
-use crate::rows::{Columns, blob, json, micros};
-use crate::store::{SqliteStore, all, first};
-
-/// A recipient as stored: its kind and id.
-fn recipient(r: Recipient) -> (&'static str, [u8; 16]) {
-    match r {
-        Recipient::Agent(id) => ("agent", blob(id.as_uuid())),
-        Recipient::Customer(id) => ("customer", blob(id.as_uuid())),
-    }
-}
-
-/// A notification's state as stored: `read_at`, `snoozed_until`, `dismissed_at`.
-fn state(s: &NotificationState) -> (Option<i64>, Option<i64>, Option<i64>) {
-    (
-        s.read_at.map(micros),
-        s.snoozed_until.map(micros),
-        s.dismissed_at.map(micros),
-    )
-}
-
-/// A notification's columns.
-pub(crate) struct NotificationRow {
-    id: [u8; 16],
-    recipient_kind: &'static str,
-    recipient_id: [u8; 16],
-    ticket_id: [u8; 16],
-    event_id: [u8; 16],
-    kind: &'static str,
-    kind_data: String,
-    created_at: i64,
-    read_at: Option<i64>,
-    snoozed_until: Option<i64>,
-    dismissed_at: Option<i64>,
-}
-
-impl NotificationRow {
-    pub(crate) const INSERT: &'static str = "
-        INSERT INTO notifications (id, recipient_kind, recipient_id, ticket_id, event_id, kind,
-                                   kind_data, created_at, read_at, snoozed_until, dismissed_at)
-        VALUES (:id, :recipient_kind, :recipient_id, :ticket_id, :event_id, :kind, :kind_data,
-                :created_at, :read_at, :snoozed_until, :dismissed_at)";
-
-    pub(crate) fn new(n: &Notification) -> rusqlite::Result<Self> {
-        let (recipient_kind, recipient_id) = recipient(n.recipient);
-        let (read_at, snoozed_until, dismissed_at) = state(&n.state);
-        Ok(Self {
-            id: blob(n.id.as_uuid()),
-            recipient_kind,
-            recipient_id,
-            ticket_id: blob(n.ticket_id.as_uuid()),
-            event_id: blob(n.event_id.as_uuid()),
-            kind: n.kind.as_str(),
-            kind_data: json(&n.kind)?,
-            created_at: micros(n.created_at),
-            read_at,
-            snoozed_until,
-            dismissed_at,
-        })
-    }
-
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 11] {
-        [
-            (":id", &self.id),
-            (":recipient_kind", &self.recipient_kind),
-            (":recipient_id", &self.recipient_id),
-            (":ticket_id", &self.ticket_id),
-            (":event_id", &self.event_id),
-            (":kind", &self.kind),
-            (":kind_data", &self.kind_data),
-            (":created_at", &self.created_at),
-            (":read_at", &self.read_at),
-            (":snoozed_until", &self.snoozed_until),
-            (":dismissed_at", &self.dismissed_at),
-        ]
-    }
-}
-
-/// The columns `read_notification` reads.
-const NOTIFICATION_COLUMNS: &str = "
-    id, recipient_kind, recipient_id, ticket_id, event_id, kind_data, created_at, read_at,
-    snoozed_until, dismissed_at";
+use crate::connection::SqliteStore;
+use crate::rows::notification::{self, NOTIFICATION_COLUMNS, read_notification};
+use crate::rows::{all, blob, first, micros};
 
 /// A recipient's shown notifications at an instant, newest first: `?1` and `?2` the
 /// recipient's kind and id, `?3` the instant, `?4` the limit. `dismissed_at IS NULL` lets
@@ -108,42 +24,6 @@ fn list_sql() -> String {
     )
 }
 
-/// A notification from a row of [`NOTIFICATION_COLUMNS`].
-fn read_notification(row: &Row<'_>) -> Result<Notification, SqliteError> {
-    let r = Columns {
-        row,
-        table: "notifications",
-    };
-    let kind: String = r.get("recipient_kind")?;
-    let id = r.uuid("recipient_id")?;
-    let recipient = match kind.as_str() {
-        "agent" => Recipient::Agent(AgentId::from_uuid(id)),
-        "customer" => Recipient::Customer(CustomerId::from_uuid(id)),
-        _ => {
-            return Err(r.corrupt(
-                "recipient_kind",
-                OutOfRange {
-                    what: "recipient kind",
-                    value: kind,
-                },
-            ));
-        }
-    };
-    Ok(Notification {
-        id: NotificationId::from_uuid(r.uuid("id")?),
-        recipient,
-        ticket_id: TicketId::from_uuid(r.uuid("ticket_id")?),
-        event_id: EventId::from_uuid(r.uuid("event_id")?),
-        kind: r.json::<NotificationKind>("kind_data")?,
-        created_at: r.instant("created_at")?,
-        state: NotificationState {
-            read_at: r.instant_opt("read_at")?,
-            snoozed_until: r.instant_opt("snoozed_until")?,
-            dismissed_at: r.instant_opt("dismissed_at")?,
-        },
-    })
-}
-
 /// A recipient's notifications shown at `now` (see [`Store::notifications`](helpdesk_core::store::Store::notifications)).
 pub(crate) async fn list(
     store: &SqliteStore,
@@ -151,7 +31,7 @@ pub(crate) async fn list(
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<Notification>> {
-    let (kind, id) = self::recipient(recipient);
+    let (kind, id) = notification::recipient(recipient);
     store
         .read(move |conn| {
             let params = (kind, id, micros(now), i64::from(limit));
@@ -166,7 +46,7 @@ pub(crate) async fn one(
     recipient: Recipient,
     id: NotificationId,
 ) -> Result<Option<Notification>> {
-    let (kind, recipient_id) = self::recipient(recipient);
+    let (kind, recipient_id) = notification::recipient(recipient);
     store
         .read(move |conn| {
             let sql = format!(
@@ -186,8 +66,8 @@ pub(crate) async fn set_state(
     id: NotificationId,
     state: &NotificationState,
 ) -> Result<()> {
-    let (kind, recipient_id) = self::recipient(recipient);
-    let (read_at, snoozed_until, dismissed_at) = self::state(state);
+    let (kind, recipient_id) = notification::recipient(recipient);
+    let (read_at, snoozed_until, dismissed_at) = notification::state(state);
     store
         .write(move |conn| {
             let changed = conn

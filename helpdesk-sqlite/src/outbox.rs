@@ -1,155 +1,32 @@
 //! The e-mail outbox and mail references (tables `outbox` and `mail_references`, migration
-//! 0007): their rows, and [`OutboxStore`] for [`SqliteStore`]. Both are written by
-//! [`commit`](crate::commit) with the ticket change that causes them.
+//! 0007): leasing e-mails, finishing their delivery, reading them and the references. Both
+//! are written with the ticket change that causes them, in its commit.
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
-    Delivery, DeliveryOutcome, EmailKind, Language, MailReference, OutboundEmail, OutboxId,
-    TicketId,
+    DeliveryOutcome, DeliveryState, MailReference, OutboundEmail, OutboxId, TicketId,
 };
 use helpdesk_core::error::{Entity, Error};
-use rusqlite::types::ToSql;
-use rusqlite::{Row, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 
-use crate::error::{OutOfRange, SqliteError};
-use crate::rows::{Columns, blob, json, micros};
-use crate::store::{SqliteStore, all, first};
-
-/// A delivery as stored: its state and instant.
-fn delivery(d: &Delivery) -> (&'static str, i64) {
-    match d {
-        Delivery::Pending { at } => ("pending", micros(*at)),
-        Delivery::Sent { at } => ("sent", micros(*at)),
-        Delivery::Failed { at } => ("failed", micros(*at)),
-    }
-}
-
-/// An outbox e-mail's columns.
-pub(crate) struct OutboxRow {
-    id: [u8; 16],
-    message_id: String,
-    ticket_id: Option<[u8; 16]>,
-    kind: &'static str,
-    language: &'static str,
-    to_address: String,
-    to_name: Option<String>,
-    subject: String,
-    body: String,
-    message_refs: String,
-    created_at: i64,
-    attempts: i64,
-    delivery: &'static str,
-    delivery_at: i64,
-    last_error: Option<String>,
-}
-
-impl OutboxRow {
-    pub(crate) const INSERT: &'static str = "
-        INSERT INTO outbox (id, message_id, ticket_id, kind, language, to_address, to_name,
-                            subject, body, message_refs, created_at, attempts, delivery,
-                            delivery_at, last_error)
-        VALUES (:id, :message_id, :ticket_id, :kind, :language, :to_address, :to_name,
-                :subject, :body, :message_refs, :created_at, :attempts, :delivery,
-                :delivery_at, :last_error)";
-
-    pub(crate) fn new(e: &OutboundEmail) -> rusqlite::Result<Self> {
-        let (delivery, delivery_at) = delivery(&e.delivery);
-        Ok(Self {
-            id: blob(e.id.as_uuid()),
-            message_id: e.message_id.clone(),
-            ticket_id: e.ticket_id.map(|t| blob(t.as_uuid())),
-            kind: e.kind.as_str(),
-            language: e.language.code(),
-            to_address: e.to.as_str().to_owned(),
-            to_name: e.to_name.clone(),
-            subject: e.subject.clone(),
-            body: e.body.clone(),
-            message_refs: json(&e.references)?,
-            created_at: micros(e.created_at),
-            attempts: i64::from(e.attempts),
-            delivery,
-            delivery_at,
-            last_error: e.last_error.clone(),
-        })
-    }
-
-
-
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 15] {
-        [
-            (":id", &self.id),
-            (":message_id", &self.message_id),
-            (":ticket_id", &self.ticket_id),
-            (":kind", &self.kind),
-            (":language", &self.language),
-            (":to_address", &self.to_address),
-            (":to_name", &self.to_name),
-            (":subject", &self.subject),
-            (":body", &self.body),
-            (":message_refs", &self.message_refs),
-            (":created_at", &self.created_at),
-            (":attempts", &self.attempts),
-            (":delivery", &self.delivery),
-            (":delivery_at", &self.delivery_at),
-            (":last_error", &self.last_error),
-        ]
-    }
-}
-
-/// A mail reference's columns; its `seq` keeps the written order.
-pub(crate) struct MailReferenceRow {
-    message_id: String,
-    ticket_id: [u8; 16],
-    inbound: bool,
-}
-
-impl MailReferenceRow {
-    pub(crate) const INSERT: &'static str = "
-        INSERT INTO mail_references (message_id, ticket_id, inbound)
-        VALUES (:message_id, :ticket_id, :inbound)";
-
-    pub(crate) fn new(r: &MailReference) -> Self {
-        Self {
-            message_id: r.message_id.clone(),
-            ticket_id: blob(r.ticket_id.as_uuid()),
-            inbound: r.inbound,
-        }
-    }
-
-
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 3] {
-        [
-            (":message_id", &self.message_id),
-            (":ticket_id", &self.ticket_id),
-            (":inbound", &self.inbound),
-        ]
-    }
-}
-
-/// The columns `read_outbound_email` reads.
-const OUTBOX_COLUMNS: &str = "
-    id, message_id, ticket_id, kind, language, to_address, to_name, subject, body,
-    message_refs, created_at, attempts, delivery, delivery_at, last_error";
-
-/// The columns `read_mail_reference` reads.
-const MAIL_REFERENCE_COLUMNS: &str = "message_id, ticket_id, inbound";
-
-fn email_kind(s: String) -> Result<EmailKind, OutOfRange> {
-    EmailKind::from_text(&s).ok().ok_or(OutOfRange {
-        what: "e-mail kind",
-        value: s,
-    })
-}
+use crate::connection::SqliteStore;
+use crate::rows::outbox::{
+    MAIL_REFERENCE_COLUMNS, OUTBOX_COLUMNS, read_mail_reference, read_outbound_email,
+};
+use crate::rows::{all, blob, first, literal, micros};
 
 /// The ids of the e-mails pending at `?1`, earliest first, at most `?2`: a range of the
 /// partial index `outbox_pending`, which holds only pending e-mails, in this order.
-const DUE: &str = "
-    SELECT id FROM outbox
-    WHERE delivery = 'pending' AND delivery_at <= ?1
-    ORDER BY delivery_at, id
-    LIMIT ?2";
+fn due_sql() -> String {
+    format!(
+        "SELECT id FROM outbox
+         WHERE delivery = {pending} AND delivery_at <= ?1
+         ORDER BY delivery_at, id
+         LIMIT ?2",
+        pending = literal(DeliveryState::Pending)
+    )
+}
 
 /// A ticket's e-mails (`?1`), oldest first: the index `outbox_by_ticket`, in this order.
 fn ticket_emails_sql() -> String {
@@ -158,60 +35,6 @@ fn ticket_emails_sql() -> String {
          WHERE ticket_id = ?1
          ORDER BY created_at, id"
     )
-}
-
-/// An outbox e-mail from a row of [`OUTBOX_COLUMNS`].
-fn read_outbound_email(row: &Row<'_>) -> Result<OutboundEmail, SqliteError> {
-    let r = Columns {
-        row,
-        table: "outbox",
-    };
-    let at = r.instant("delivery_at")?;
-    let state: String = r.get("delivery")?;
-    let delivery = match state.as_str() {
-        "pending" => Delivery::Pending { at },
-        "sent" => Delivery::Sent { at },
-        "failed" => Delivery::Failed { at },
-        _ => {
-            return Err(r.corrupt(
-                "delivery",
-                OutOfRange {
-                    what: "delivery state",
-                    value: state,
-                },
-            ));
-        }
-    };
-    let attempts: i64 = r.get("attempts")?;
-    Ok(OutboundEmail {
-        id: OutboxId::from_uuid(r.uuid("id")?),
-        message_id: r.get("message_id")?,
-        ticket_id: r.uuid_opt("ticket_id")?.map(TicketId::from_uuid),
-        kind: r.parse("kind", email_kind)?,
-        language: r.parse("language", |s| s.parse::<Language>())?,
-        to: r.parse("to_address", helpdesk_core::domain::Email::try_from)?,
-        to_name: r.get("to_name")?,
-        subject: r.get("subject")?,
-        body: r.get("body")?,
-        references: r.json::<Vec<String>>("message_refs")?,
-        created_at: r.instant("created_at")?,
-        attempts: u32::try_from(attempts).map_err(|e| r.corrupt("attempts", e))?,
-        delivery,
-        last_error: r.get("last_error")?,
-    })
-}
-
-/// A mail reference from a row of [`MAIL_REFERENCE_COLUMNS`].
-fn read_mail_reference(row: &Row<'_>) -> Result<MailReference, SqliteError> {
-    let r = Columns {
-        row,
-        table: "mail_references",
-    };
-    Ok(MailReference {
-        message_id: r.get("message_id")?,
-        ticket_id: TicketId::from_uuid(r.uuid("ticket_id")?),
-        inbound: r.bool("inbound")?,
-    })
 }
 
 /// Leases pending e-mails.
@@ -229,7 +52,7 @@ pub(crate) async fn lease(
             // can take the same ones.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let due: Vec<Vec<u8>> = tx
-                .prepare_cached(DUE)?
+                .prepare_cached(&due_sql())?
                 .query_map((now, i64::from(limit)), |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let sql = format!(
@@ -255,12 +78,9 @@ pub(crate) async fn finish(
     id: OutboxId,
     outcome: &DeliveryOutcome,
 ) -> Result<()> {
-    let (state, at, error) = match outcome {
-        DeliveryOutcome::Sent { at } => ("sent", *at, None),
-        DeliveryOutcome::Retry { retry_at, error } => ("pending", *retry_at, Some(error)),
-        DeliveryOutcome::Failed { at, error } => ("failed", *at, Some(error)),
-    };
-    let (at, error) = (micros(at), error.cloned());
+    let (delivery, error) = outcome.delivery();
+    let (state, at) = (delivery.state().as_str(), micros(delivery.at()));
+    let error = error.map(str::to_owned);
     store
         .write(move |conn| {
             let changed = conn
@@ -346,7 +166,7 @@ mod tests {
     #[test]
     fn leasing_and_a_tickets_emails_are_index_scans_without_a_sort() {
         for (sql, index) in [
-            (DUE.to_owned(), "outbox_pending"),
+            (due_sql(), "outbox_pending"),
             (ticket_emails_sql(), "outbox_by_ticket"),
         ] {
             let plan = crate::schema::plan(&sql);

@@ -1,18 +1,21 @@
 //! The ticket list as one SQL query: [`TicketFilter`] as WHERE clauses, the keyset cursor,
-//! the order, and a limit one past the page to know whether more follow.
+//! the order, and a limit one past the page to know whether more follow. A search adds its
+//! terms' clauses and relevance score (`search.rs`); the due index is one more ticket list.
 //!
 //! Every clause reproduces the core's reference semantics exactly: `TicketFilter::matches`
-//! for the filter, `Cursor::precedes_scored` for the cursor and `PageRequest::sort_scored` for the
-//! order.
-//! Values are always bound parameters; only placeholders are written into the SQL text.
+//! for the filter, `Cursor::precedes_scored` for the cursor and `PageRequest::sort_scored` for
+//! the order. Values are always bound parameters; only placeholders are written into the SQL
+//! text.
 
 use chrono::{DateTime, Utc};
-use helpdesk_core::search::TicketSearch;
+use helpdesk_core::clock::ceil_micros;
 use helpdesk_core::store::{AssigneeFilter, PageRequest, TicketFilter, TicketOrder, TimeRange};
 use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params_from_iter};
 
-use crate::rows::{TICKET_COLUMNS, blob, micros};
-use crate::search::Matcher;
+use crate::error::Outcome;
+use crate::rows::ticket::TICKET_COLUMNS;
+use crate::rows::{all, blob, micros};
 
 /// SQL text and the values for its numbered placeholders.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,21 +24,49 @@ pub(crate) struct Query {
     pub(crate) params: Vec<Value>,
 }
 
+impl Query {
+    /// Every row it selects, read with `read`.
+    pub(crate) fn all<T>(
+        &self,
+        conn: &Connection,
+        read: fn(&Row<'_>) -> Outcome<T>,
+    ) -> Outcome<Vec<T>> {
+        all(conn, &self.sql, params_from_iter(self.params.iter()), read)
+    }
+}
+
+/// Parameters, numbered as they are bound.
+#[derive(Debug, Default)]
+pub(crate) struct Params(Vec<Value>);
+
+impl Params {
+    /// Binds `value` and returns its placeholder.
+    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.0.push(value.into());
+        format!("?{}", self.0.len())
+    }
+
+    /// The values, in placeholder order.
+    pub(crate) fn into_values(self) -> Vec<Value> {
+        self.0
+    }
+}
+
 /// Conditions joined with AND, and their parameters.
 #[derive(Default)]
-struct Conditions {
+pub(crate) struct Conditions {
     clauses: Vec<String>,
-    params: Vec<Value>,
+    params: Params,
 }
 
 impl Conditions {
     /// Binds `value` and returns its placeholder.
-    fn bind(&mut self, value: impl Into<Value>) -> String {
-        self.params.push(value.into());
-        format!("?{}", self.params.len())
+    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.params.bind(value)
     }
 
-    fn push(&mut self, clause: String) {
+    /// Adds a condition.
+    pub(crate) fn push(&mut self, clause: String) {
         self.clauses.push(clause);
     }
 
@@ -55,23 +86,13 @@ impl Conditions {
         // A stored instant is whole microseconds, so `at >= from` is `at >= ceil(from)` and
         // `at < to` is `at < ceil(to)`, also when a bound has finer precision.
         if let Some(from) = range.from {
-            let p = self.bind(ceil_micros(from));
+            let p = self.bind(micros(ceil_micros(from)));
             self.push(format!("{column} >= {p}"));
         }
         if let Some(to) = range.to {
-            let p = self.bind(ceil_micros(to));
+            let p = self.bind(micros(ceil_micros(to)));
             self.push(format!("{column} < {p}"));
         }
-    }
-}
-
-/// The smallest whole microsecond at or after `at`.
-fn ceil_micros(at: DateTime<Utc>) -> i64 {
-    let floor = micros(at);
-    if at.timestamp_subsec_nanos().is_multiple_of(1_000) {
-        floor
-    } else {
-        floor + 1
     }
 }
 
@@ -95,81 +116,9 @@ pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
     page_of(Conditions::default(), None, filter, page)
 }
 
-/// The query for one page of the tickets `search` matches: for each included term, the ticket
-/// is among those with a field matching it; for each excluded term, it is not. A field is the
-/// subject or a message, internal notes only with `include_internal`. Each term's set of
-/// tickets is one uncorrelated subquery (one FTS5 lookup, or one LIKE scan for a `%`
-/// pattern), bound like every other value; then the filter, cursor and order of the list.
-///
-/// Each row also carries its relevance (`TicketSearch::score`): the number of included terms
-/// the ticket's subject row matches, one correlated `EXISTS` per term on that row alone
-/// (reusing the term's parameter). It orders `Relevance` pages, and every cursor carries it.
-pub(crate) fn search_tickets(search: &TicketSearch, page: &PageRequest) -> Query {
-    let mut w = Conditions::default();
-    // Constant SQL, chosen by a flag, never by input.
-    let visible = if search.include_internal {
-        ""
-    } else {
-        " AND f.internal = 0"
-    };
-    let mut score = Vec::new();
-    let terms = (search.query.include.iter().map(|t| (t, true)))
-        .chain(search.query.exclude.iter().map(|t| (t, false)));
-    for (term, include) in terms {
-        let (tickets, subject) = match Matcher::new(term) {
-            Matcher::FullText(expr) => {
-                let p = w.bind(expr);
-                (
-                    format!(
-                        "SELECT f.ticket_id FROM search_index s \
-                         JOIN search_fields f ON f.seq = s.rowid \
-                         WHERE search_index MATCH {p}{visible}"
-                    ),
-                    format!(
-                        "SELECT 1 FROM search_fields sf JOIN search_index si ON si.rowid = sf.seq \
-                         WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
-                         AND search_index MATCH {p}"
-                    ),
-                )
-            }
-            Matcher::Like(pattern) => {
-                let p = w.bind(pattern);
-                (
-                    format!(
-                        "SELECT f.ticket_id FROM search_fields f \
-                         WHERE f.folded LIKE {p} ESCAPE '\\'{visible}"
-                    ),
-                    format!(
-                        "SELECT 1 FROM search_fields sf \
-                         WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
-                         AND sf.folded LIKE {p} ESCAPE '\\'"
-                    ),
-                )
-            }
-            Matcher::Nothing => {
-                if include {
-                    w.push("FALSE".into());
-                }
-                continue;
-            }
-        };
-        let op = if include { "IN" } else { "NOT IN" };
-        w.push(format!("t.id {op} ({tickets})"));
-        if include {
-            score.push(format!("CASE WHEN EXISTS ({subject}) THEN 1 ELSE 0 END"));
-        }
-    }
-    let score = if score.is_empty() {
-        "0".to_owned()
-    } else {
-        format!("({})", score.join("\n    + "))
-    };
-    page_of(w, Some(score), &search.filter, page)
-}
-
 /// The query for one page of the tickets that meet `w` and `filter`. `score` is the SQL of a
 /// search's relevance score (the `relevance` column), `None` outside a search: every score 0.
-fn page_of(
+pub(crate) fn page_of(
     mut w: Conditions,
     score: Option<String>,
     filter: &TicketFilter,
@@ -299,7 +248,7 @@ fn page_of(
             "SELECT {TICKET_COLUMNS},\n    {relevance} AS relevance\nFROM tickets t\n{filter}\n\
              ORDER BY {order}\nLIMIT {limit}"
         ),
-        params: w.params,
+        params: w.params.into_values(),
     }
 }
 
@@ -321,17 +270,6 @@ pub(crate) fn due_tickets(now: DateTime<Utc>, limit: u32) -> Query {
 mod tests {
     use super::*;
     use helpdesk_core::domain::Status;
-
-    #[test]
-    fn ceil_micros_rounds_sub_microsecond_bounds_up() {
-        let whole = DateTime::from_timestamp_micros(1_700_000_000_000_001).unwrap();
-        assert_eq!(ceil_micros(whole), 1_700_000_000_000_001);
-        let finer = whole + chrono::Duration::nanoseconds(1);
-        assert_eq!(ceil_micros(finer), 1_700_000_000_000_002);
-        let before_epoch =
-            DateTime::from_timestamp_micros(-5).unwrap() - chrono::Duration::nanoseconds(1);
-        assert_eq!(ceil_micros(before_epoch), -5);
-    }
 
     #[test]
     fn nobody_waiting_sorts_after_every_instant() {
@@ -366,7 +304,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod plans {
+pub(crate) mod plans {
     use super::*;
     use helpdesk_core::domain::{DepartmentId, Priority};
     use helpdesk_core::store::Cursor;
@@ -391,8 +329,8 @@ mod plans {
         .unwrap()
     }
 
-    /// The plan's steps for `sql` with `params`.
-    pub(super) fn plan_of(q: &Query) -> Vec<String> {
+    /// The plan's steps for `q`.
+    pub(crate) fn plan_of(q: &Query) -> Vec<String> {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         crate::schema::migrate(&mut conn).unwrap();
         let mut stmt = conn
@@ -496,110 +434,5 @@ mod plans {
             !steps.iter().any(|s| s.contains("TEMP B-TREE")),
             "{steps:?}"
         );
-    }
-}
-
-#[cfg(test)]
-mod search_plans {
-    use super::*;
-    use helpdesk_core::search::SearchQuery;
-    use helpdesk_core::store::Cursor;
-
-    fn search(q: &str, include_internal: bool) -> TicketSearch {
-        TicketSearch {
-            query: SearchQuery::parse(q).unwrap(),
-            filter: TicketFilter::default(),
-            include_internal,
-        }
-    }
-
-    fn plan(q: &Query) -> Vec<String> {
-        super::plans::plan_of(q)
-    }
-
-    #[test]
-    fn a_search_reads_the_full_text_index() {
-        for (q, internal) in [
-            ("router", true),
-            ("\"нет связи\" интерн*", false),
-            ("router -\"not found\"", false),
-        ] {
-            let search = search(q, internal);
-            let query = search_tickets(&search, &PageRequest::default());
-            let steps = plan(&query);
-            let count = |prefix: &str| steps.iter().filter(|s| s.starts_with(prefix)).count();
-            let terms = search.query.include.len() + search.query.exclude.len();
-            assert_eq!(
-                count("SCAN s VIRTUAL TABLE INDEX "),
-                terms,
-                "{q:?}: {steps:#?}"
-            );
-            // The score looks at each result's subject row alone: found by the subject index,
-            // then matched by its rowid in the full-text index.
-            let include = search.query.include.len();
-            assert_eq!(
-                count("SEARCH sf USING INDEX search_fields_subject (ticket_id=?)"),
-                include,
-                "{q:?}: {steps:#?}"
-            );
-            assert_eq!(
-                count("SCAN si VIRTUAL TABLE INDEX 0:=M"),
-                include,
-                "{q:?}: {steps:#?}"
-            );
-            // Each field row is found by its rowid, never by scanning the fields.
-            assert!(
-                !steps.iter().any(|s| s.starts_with("SCAN f")),
-                "{q:?}: {steps:#?}"
-            );
-        }
-    }
-
-    #[test]
-    fn relevance_pages_look_only_at_subject_rows() {
-        let search = search("router %mod%m \"нет связи\" -x", false);
-        let first = PageRequest::first(TicketOrder::Relevance, 10);
-        let cursor =
-            Cursor::decode("r.2.2.1767600000000000.-.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e").unwrap();
-        for page in [first.clone(), first.clone().after(cursor).unwrap()] {
-            let query = search_tickets(&search, &page);
-            assert!(
-                query
-                    .sql
-                    .contains("ORDER BY relevance DESC, t.updated_at DESC, t.id DESC"),
-                "{}",
-                query.sql
-            );
-            let steps = plan(&query);
-            let subject = |s: &&String| s.contains(" sf ");
-            assert!(steps.iter().filter(subject).count() >= 3, "{steps:#?}");
-            assert!(
-                steps
-                    .iter()
-                    .filter(subject)
-                    .all(|s| s
-                        .starts_with("SEARCH sf USING INDEX search_fields_subject (ticket_id=?)")),
-                "{steps:#?}"
-            );
-        }
-        // No score parameter of its own: the terms' parameters are reused.
-        let query = search_tickets(&search, &first);
-        assert_eq!(query.params.len(), 5, "{query:?}");
-    }
-
-    #[test]
-    fn search_values_are_bound_never_spliced() {
-        let q = search_tickets(
-            &search("'; DROP TABLE tickets; -- %50\\%_x -\"NEAR(a\"", false),
-            &PageRequest::default(),
-        );
-        assert!(
-            !q.sql.contains("DROP") && !q.sql.contains("NEAR"),
-            "{}",
-            q.sql
-        );
-        assert!(q.sql.contains("f.internal = 0"), "{}", q.sql);
-        assert!(q.params.contains(&Value::Text("\"drop\"".into())));
-        assert!(q.params.contains(&Value::Text("%50\\\\%\\_x%".into())));
     }
 }

@@ -12,14 +12,17 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaTarget};
+use helpdesk_core::domain::{
+    Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaOutcome, SlaTarget,
+};
+use helpdesk_core::error::{Error, OutOfRange};
 use helpdesk_core::store::ReportStore;
 use rusqlite::types::{ToSql, Value};
 use rusqlite::{Connection, Row};
 
-use crate::error::{OutOfRange, Outcome, SqliteError};
-use crate::rows::{blob, micros};
-use crate::store::SqliteStore;
+use crate::connection::SqliteStore;
+use crate::error::{Failure, Outcome};
+use crate::rows::{blob, literal, micros};
 
 /// The column a report's rows are grouped by.
 fn key_column(group: ReportGroup) -> &'static str {
@@ -64,7 +67,10 @@ impl ReportSql {
                 format!(" AND +t.department IN ({})", marks.join(", "))
             }
         };
-        let sla = |column: &str| format!("sum(t.{column} = 'met'), sum(t.{column} = 'breached')");
+        let sla = |column: &str| {
+            let (met, breached) = (literal(SlaOutcome::Met), literal(SlaOutcome::Breached));
+            format!("sum(t.{column} = {met}), sum(t.{column} = {breached})")
+        };
         // Opened, reopened and the service levels: tickets created in the range.
         let created = format!(
             "SELECT {key} AS k,
@@ -146,15 +152,13 @@ impl ReportSql {
 }
 
 /// A row's key as reported: an id's hyphenated form, a ticket type's name, or `none`.
-fn read_key(row: &Row<'_>) -> Result<String, SqliteError> {
-    let corrupt = |value: String| SqliteError::Corrupt {
-        table: "tickets",
-        column: "report key",
-        source: OutOfRange {
+fn read_key(row: &Row<'_>) -> Outcome<String> {
+    let corrupt = |value: String| -> Failure {
+        let value = OutOfRange {
             what: "report key",
             value,
-        }
-        .into(),
+        };
+        Error::corrupt("tickets", "report key", value).into()
     };
     match row.get::<_, Value>(0)? {
         Value::Null => Ok("none".to_owned()),
@@ -167,14 +171,10 @@ fn read_key(row: &Row<'_>) -> Result<String, SqliteError> {
 }
 
 /// A count or sum column (NULL, from `sum` over no rows, is 0).
-fn count(row: &Row<'_>, i: usize) -> Result<u64, SqliteError> {
+fn count(row: &Row<'_>, i: usize) -> Outcome<u64> {
     let n: Option<i64> = row.get(i)?;
     let n = n.unwrap_or(0);
-    u64::try_from(n).map_err(|e| SqliteError::Corrupt {
-        table: "tickets",
-        column: "report count",
-        source: e.into(),
-    })
+    u64::try_from(n).map_err(|e| Error::corrupt("tickets", "report count", e).into())
 }
 
 /// Runs `sql` and folds each of its rows into the report row of its key.
@@ -183,7 +183,7 @@ fn fold(
     sql: &str,
     params: &[&dyn ToSql],
     rows: &mut BTreeMap<String, ReportRow>,
-    mut apply: impl FnMut(&Row<'_>, &mut ReportRow) -> Result<(), SqliteError>,
+    mut apply: impl FnMut(&Row<'_>, &mut ReportRow) -> Outcome<()>,
 ) -> Outcome<()> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut result = stmt.query(params)?;
@@ -197,7 +197,7 @@ fn fold(
     Ok(())
 }
 
-fn percentiles(row: &Row<'_>) -> Result<Percentiles, SqliteError> {
+fn percentiles(row: &Row<'_>) -> Outcome<Percentiles> {
     Ok(Percentiles {
         count: count(row, 1)?,
         median_secs: row.get(2)?,
@@ -231,14 +231,12 @@ fn report(conn: &mut Connection, query: &ReportQuery) -> Outcome<Report> {
     fold(&tx, &sql.created, &params, &mut rows, |row, r| {
         r.opened = count(row, 1)?;
         r.reopened = count(row, 2)?;
-        for (i, target) in SlaTarget::ALL.into_iter().enumerate() {
-            let share = r
-                .sla
-                .iter_mut()
-                .find(|s| s.target == target)
-                .expect("a share per target");
-            share.met = count(row, 3 + 2 * i)?;
-            share.breached = count(row, 4 + 2 * i)?;
+        // A report row has a share per target; the columns are in `SlaTarget::ALL` order.
+        for share in &mut r.sla {
+            if let Some(i) = SlaTarget::ALL.iter().position(|t| *t == share.target) {
+                share.met = count(row, 3 + 2 * i)?;
+                share.breached = count(row, 4 + 2 * i)?;
+            }
         }
         Ok(())
     })?;

@@ -1,12 +1,16 @@
 //! The schema: versioned migrations under `migrations/`, embedded in the binary and applied on
-//! open. The schema version is SQLite's `user_version`.
+//! open, and the backfills of what SQL alone cannot compute. The schema version is SQLite's
+//! `user_version`.
 //!
 //! A migration is never edited once released; a change is a new file, added at the end.
 
-use rusqlite::Connection;
+use helpdesk_core::domain::Visibility;
+use helpdesk_core::search::address_key;
+use rusqlite::{Connection, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
 use crate::error::SqliteError;
+use crate::search::{FieldRow, insert};
 
 /// Every migration, in order.
 fn migrations() -> Migrations<'static> {
@@ -32,9 +36,62 @@ fn migrations() -> Migrations<'static> {
 /// customers written before 0004 (SQL cannot fold text), in a transaction each.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), SqliteError> {
     migrations().to_latest(conn)?;
-    crate::search::backfill(conn)?;
-    crate::knowledge::backfill_address_keys(conn)?;
+    backfill_search_index(conn)?;
+    backfill_address_keys(conn)?;
     Ok(())
+}
+
+/// Indexes every ticket that has no subject row yet (written before migration 0003), with its
+/// messages, in one transaction. Cheap when there is none.
+fn backfill_search_index(conn: &mut Connection) -> Result<usize, SqliteError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let missing: Vec<(Vec<u8>, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT t.id, t.subject FROM tickets t
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id AND f.message_seq IS NULL
+             )",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (ticket_id, subject) in &missing {
+        // Whatever a half-indexed ticket has is replaced.
+        tx.prepare_cached("DELETE FROM search_fields WHERE ticket_id = ?1")?
+            .execute([ticket_id])?;
+        insert(&tx, ticket_id, None, &FieldRow::new(subject, false))?;
+        let messages: Vec<(i64, String, String)> = tx
+            .prepare_cached(
+                "SELECT seq, visibility, body FROM messages WHERE ticket_id = ?1 ORDER BY seq",
+            )?
+            .query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (seq, visibility, body) in messages {
+            let row = FieldRow::new(&body, visibility != Visibility::Public.as_str());
+            insert(&tx, ticket_id, Some(seq), &row)?;
+        }
+    }
+    tx.commit()?;
+    Ok(missing.len())
+}
+
+/// Fills `customers.address_key` for the customers written before migration 0004. Cheap
+/// when there is none.
+fn backfill_address_keys(conn: &mut Connection) -> Result<usize, SqliteError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let missing: Vec<(Vec<u8>, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, address FROM customers WHERE address IS NOT NULL AND address_key IS NULL",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (id, address) in &missing {
+        tx.prepare_cached("UPDATE customers SET address_key = ?2 WHERE id = ?1")?
+            .execute((id, address_key(address)))?;
+    }
+    tx.commit()?;
+    Ok(missing.len())
 }
 
 /// The query plan of `sql` on a fresh, migrated database, one step a line.
@@ -109,9 +166,12 @@ mod tests {
 
         let ticket = conn
             .query_row(
-                &format!("SELECT {} FROM tickets t", crate::rows::TICKET_COLUMNS),
+                &format!(
+                    "SELECT {} FROM tickets t",
+                    crate::rows::ticket::TICKET_COLUMNS
+                ),
                 [],
-                |row| Ok(crate::rows::read_ticket(row)),
+                |row| Ok(crate::rows::ticket::read_ticket(row)),
             )
             .unwrap()
             .unwrap();
@@ -238,9 +298,12 @@ mod tests {
         migrate(&mut conn).unwrap();
         let ticket = conn
             .query_row(
-                &format!("SELECT {} FROM tickets t", crate::rows::TICKET_COLUMNS),
+                &format!(
+                    "SELECT {} FROM tickets t",
+                    crate::rows::ticket::TICKET_COLUMNS
+                ),
                 [],
-                |row| Ok(crate::rows::read_ticket(row)),
+                |row| Ok(crate::rows::ticket::read_ticket(row)),
             )
             .unwrap()
             .unwrap();
@@ -343,7 +406,7 @@ mod tests {
                     timers[i % 2]
                         .clock(target)
                         .and_then(|c| c.outcome)
-                        .map(|o: SlaOutcome| crate::rows::sla_outcome_str(o).to_owned())
+                        .map(|o: SlaOutcome| o.as_str().to_owned())
                 };
                 use helpdesk_core::domain::SlaTarget;
                 (

@@ -1,17 +1,20 @@
-//! The search index of migration 0003: one `search_fields` row per ticket subject and per
-//! message body, folded in Rust, and the FTS5 table `search_index` over their words (kept in
-//! step by triggers). Written in the commit's transaction; tickets from before 0003 are
-//! indexed when the store opens.
+//! Ticket search: the index of migration 0003 and the query over it.
+//!
+//! The index is one `search_fields` row per ticket subject and per message body, folded in
+//! Rust, and the FTS5 table `search_index` over their words (kept in step by triggers). It is
+//! written in the commit's transaction; tickets from before 0003 are indexed when the store
+//! opens (the backfill in `schema.rs`).
 //!
 //! Queries are built only from parsed, folded [`Term`]s: a word is letters and digits, so the
 //! FTS5 expression is made of quoted strings (`"w"`, `"w"*`, `"w1 w2"`) and always bound as a
-//! parameter, never spliced into SQL.
+//! parameter, never spliced into SQL. The same [`Matcher`] serves the knowledge base.
 
 use helpdesk_core::domain::{Message, Visibility};
-use helpdesk_core::search::{Term, fold, words};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use helpdesk_core::search::{Term, TicketSearch, fold, words};
+use helpdesk_core::store::PageRequest;
+use rusqlite::{Connection, Transaction};
 
-use crate::error::SqliteError;
+use crate::query::{Conditions, Query, page_of};
 
 /// One searchable field, folded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,27 +43,21 @@ impl FieldRow {
     }
 }
 
-/// Indexes `subject` as the subject of `ticket_id`: inserts its row, or replaces it when the
-/// folded subject changed. The ticket must be written already.
-pub(crate) fn put_subject(
+/// Indexes `row` as the changed subject of the stored ticket `ticket_id`: replaces its
+/// subject row, or inserts one if it has none.
+pub(crate) fn replace_subject(
     tx: &Transaction<'_>,
-    ticket_id: [u8; 16],
-    subject: &str,
+    ticket_id: &[u8],
+    row: &FieldRow,
 ) -> rusqlite::Result<()> {
-    let row = FieldRow::new(subject, false);
-    let stored: Option<(i64, String)> = tx
+    let changed = tx
         .prepare_cached(
-            "SELECT seq, folded FROM search_fields WHERE ticket_id = ?1 AND message_seq IS NULL",
+            "UPDATE search_fields SET words = ?2, folded = ?3
+             WHERE ticket_id = ?1 AND message_seq IS NULL",
         )?
-        .query_row([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    match stored {
-        Some((_, folded)) if folded == row.folded => {}
-        Some((seq, _)) => {
-            tx.prepare_cached("UPDATE search_fields SET words = ?2, folded = ?3 WHERE seq = ?1")?
-                .execute((seq, &row.words, &row.folded))?;
-        }
-        None => insert(tx, ticket_id, None, &row)?,
+        .execute((ticket_id, &row.words, &row.folded))?;
+    if changed == 0 {
+        insert(tx, ticket_id, None, row)?;
     }
     Ok(())
 }
@@ -68,7 +65,7 @@ pub(crate) fn put_subject(
 /// Inserts the field row of a message, or of the subject when `message_seq` is `None`.
 pub(crate) fn insert(
     conn: &Connection,
-    ticket_id: [u8; 16],
+    ticket_id: &[u8],
     message_seq: Option<i64>,
     row: &FieldRow,
 ) -> rusqlite::Result<()> {
@@ -86,43 +83,76 @@ pub(crate) fn insert(
     Ok(())
 }
 
-/// Indexes every ticket that has no subject row yet (written before migration 0003), with its
-/// messages, in one transaction. Cheap when there is none.
-pub(crate) fn backfill(conn: &mut Connection) -> Result<usize, SqliteError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let missing: Vec<(Vec<u8>, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT t.id, t.subject FROM tickets t
-             WHERE NOT EXISTS (
-                 SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id AND f.message_seq IS NULL
-             )",
-        )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?
+/// The query for one page of the tickets `search` matches: for each included term, the ticket
+/// is among those with a field matching it; for each excluded term, it is not. A field is the
+/// subject or a message, internal notes only with `include_internal`. Each term's set of
+/// tickets is one uncorrelated subquery (one FTS5 lookup, or one LIKE scan for a `%`
+/// pattern), bound like every other value; then the filter, cursor and order of the list.
+///
+/// Each row also carries its relevance (`TicketSearch::score`): the number of included terms
+/// the ticket's subject row matches, one correlated `EXISTS` per term on that row alone
+/// (reusing the term's parameter). It orders `Relevance` pages, and every cursor carries it.
+pub(crate) fn search_tickets(search: &TicketSearch, page: &PageRequest) -> Query {
+    let mut w = Conditions::default();
+    // Constant SQL, chosen by a flag, never by input.
+    let visible = if search.include_internal {
+        ""
+    } else {
+        " AND f.internal = 0"
     };
-    for (id, subject) in &missing {
-        let ticket_id: [u8; 16] = id.as_slice().try_into().map_err(|e| SqliteError::Corrupt {
-            table: "tickets",
-            column: "id",
-            source: Box::new(e),
-        })?;
-        // Whatever a half-indexed ticket has is replaced.
-        tx.prepare_cached("DELETE FROM search_fields WHERE ticket_id = ?1")?
-            .execute([ticket_id])?;
-        insert(&tx, ticket_id, None, &FieldRow::new(subject, false))?;
-        let messages: Vec<(i64, String, String)> = tx
-            .prepare_cached(
-                "SELECT seq, visibility, body FROM messages WHERE ticket_id = ?1 ORDER BY seq",
-            )?
-            .query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (seq, visibility, body) in messages {
-            let row = FieldRow::new(&body, visibility != "public");
-            insert(&tx, ticket_id, Some(seq), &row)?;
+    let mut score = Vec::new();
+    let terms = (search.query.include.iter().map(|t| (t, true)))
+        .chain(search.query.exclude.iter().map(|t| (t, false)));
+    for (term, include) in terms {
+        let (tickets, subject) = match Matcher::new(term) {
+            Matcher::FullText(expr) => {
+                let p = w.bind(expr);
+                (
+                    format!(
+                        "SELECT f.ticket_id FROM search_index s \
+                         JOIN search_fields f ON f.seq = s.rowid \
+                         WHERE search_index MATCH {p}{visible}"
+                    ),
+                    format!(
+                        "SELECT 1 FROM search_fields sf JOIN search_index si ON si.rowid = sf.seq \
+                         WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
+                         AND search_index MATCH {p}"
+                    ),
+                )
+            }
+            Matcher::Like(pattern) => {
+                let p = w.bind(pattern);
+                (
+                    format!(
+                        "SELECT f.ticket_id FROM search_fields f \
+                         WHERE f.folded LIKE {p} ESCAPE '\\'{visible}"
+                    ),
+                    format!(
+                        "SELECT 1 FROM search_fields sf \
+                         WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
+                         AND sf.folded LIKE {p} ESCAPE '\\'"
+                    ),
+                )
+            }
+            Matcher::Nothing => {
+                if include {
+                    w.push("FALSE".into());
+                }
+                continue;
+            }
+        };
+        let op = if include { "IN" } else { "NOT IN" };
+        w.push(format!("t.id {op} ({tickets})"));
+        if include {
+            score.push(format!("CASE WHEN EXISTS ({subject}) THEN 1 ELSE 0 END"));
         }
     }
-    tx.commit()?;
-    Ok(missing.len())
+    let score = if score.is_empty() {
+        "0".to_owned()
+    } else {
+        format!("({})", score.join("\n    + "))
+    };
+    page_of(w, Some(score), &search.filter, page)
 }
 
 /// A string of the FTS5 query syntax: `s` in double quotes (a quote inside doubled).
@@ -274,5 +304,112 @@ mod tests {
             }),
             Matcher::FullText("\"a\"\"b\"*".into())
         );
+    }
+}
+
+#[cfg(test)]
+mod search_plans {
+    use helpdesk_core::search::SearchQuery;
+    use helpdesk_core::store::{Cursor, PageRequest, TicketFilter, TicketOrder};
+    use rusqlite::types::Value;
+
+    use super::*;
+
+    fn search(q: &str, include_internal: bool) -> TicketSearch {
+        TicketSearch {
+            query: SearchQuery::parse(q).unwrap(),
+            filter: TicketFilter::default(),
+            include_internal,
+        }
+    }
+
+    fn plan(q: &Query) -> Vec<String> {
+        crate::query::plans::plan_of(q)
+    }
+
+    #[test]
+    fn a_search_reads_the_full_text_index() {
+        for (q, internal) in [
+            ("router", true),
+            ("\"нет связи\" интерн*", false),
+            ("router -\"not found\"", false),
+        ] {
+            let search = search(q, internal);
+            let query = search_tickets(&search, &PageRequest::default());
+            let steps = plan(&query);
+            let count = |prefix: &str| steps.iter().filter(|s| s.starts_with(prefix)).count();
+            let terms = search.query.include.len() + search.query.exclude.len();
+            assert_eq!(
+                count("SCAN s VIRTUAL TABLE INDEX "),
+                terms,
+                "{q:?}: {steps:#?}"
+            );
+            // The score looks at each result's subject row alone: found by the subject index,
+            // then matched by its rowid in the full-text index.
+            let include = search.query.include.len();
+            assert_eq!(
+                count("SEARCH sf USING INDEX search_fields_subject (ticket_id=?)"),
+                include,
+                "{q:?}: {steps:#?}"
+            );
+            assert_eq!(
+                count("SCAN si VIRTUAL TABLE INDEX 0:=M"),
+                include,
+                "{q:?}: {steps:#?}"
+            );
+            // Each field row is found by its rowid, never by scanning the fields.
+            assert!(
+                !steps.iter().any(|s| s.starts_with("SCAN f")),
+                "{q:?}: {steps:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn relevance_pages_look_only_at_subject_rows() {
+        let search = search("router %mod%m \"нет связи\" -x", false);
+        let first = PageRequest::first(TicketOrder::Relevance, 10);
+        let cursor =
+            Cursor::decode("r.2.2.1767600000000000.-.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e").unwrap();
+        for page in [first.clone(), first.clone().after(cursor).unwrap()] {
+            let query = search_tickets(&search, &page);
+            assert!(
+                query
+                    .sql
+                    .contains("ORDER BY relevance DESC, t.updated_at DESC, t.id DESC"),
+                "{}",
+                query.sql
+            );
+            let steps = plan(&query);
+            let subject = |s: &&String| s.contains(" sf ");
+            assert!(steps.iter().filter(subject).count() >= 3, "{steps:#?}");
+            assert!(
+                steps
+                    .iter()
+                    .filter(subject)
+                    .all(|s| s
+                        .starts_with("SEARCH sf USING INDEX search_fields_subject (ticket_id=?)")),
+                "{steps:#?}"
+            );
+        }
+        // No score parameter of its own: the terms' parameters are reused.
+        let query = search_tickets(&search, &first);
+        assert_eq!(query.params.len(), 5, "{query:?}");
+    }
+
+    #[test]
+    fn search_values_are_bound_never_spliced() {
+        let q = search_tickets(
+            &search("'; DROP TABLE tickets; -- %50\\%_x -\"NEAR(a\"", false),
+            &PageRequest::default(),
+        );
+        assert!(
+            !q.sql.contains("DROP") && !q.sql.contains("NEAR"),
+            "{}",
+            q.sql
+        );
+        assert!(q.sql.contains("f.internal = 0"), "{}", q.sql);
+        assert!(q.params.contains(&Value::Text("\"drop\"".into())));
+        assert!(q.params.contains(&Value::Text("%50\\\\%\\_x%".into())));
     }
 }

@@ -4,17 +4,16 @@
 
 use std::path::PathBuf;
 
-use helpdesk_core::store::{KnowledgeStore, SavedSearchStore};
-use helpdesk_core::search::SavedSearch;
 use helpdesk_core::domain::{
     Address, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Category, ContractNumber,
-    Customer, Email, Language, MessageBody, Name, Phone, SavedSearchId, Status,
-    Visibility,
+    Customer, Email, Language, MessageBody, Name, Phone, SavedSearchId, Status, Visibility,
 };
 use helpdesk_core::error::{Entity, Error};
+use helpdesk_core::search::SavedSearch;
 use helpdesk_core::search::{
     ArticleScope, ArticleSearch, ArticleSuggest, CustomerLookup, SearchQuery,
 };
+use helpdesk_core::store::{KnowledgeStore, SavedSearchStore};
 use helpdesk_core::store::{MemoryStore, Store, TicketFilter, TicketOrder};
 use helpdesk_core::testkit::samples::{self, at};
 use helpdesk_sqlite::SqliteStore;

@@ -11,9 +11,7 @@ use helpdesk_core::domain::{
     NotificationId, NotificationKind, NotificationState, OutboundEmail, OutboxId, Recipient,
     SlaTarget, Ticket, Visibility,
 };
-use helpdesk_core::store::{
-    BlobKey, BlobStore, Store, TicketWrite, WriteBatch,
-};
+use helpdesk_core::store::{BlobKey, BlobStore, Store, TicketWrite, WriteBatch};
 use helpdesk_core::testkit::blobs::blob_store_conformance;
 use helpdesk_core::testkit::samples::{self, department, email, message, number, ticket};
 use helpdesk_sqlite::SqliteStore;

@@ -12,7 +12,7 @@ use helpdesk_core::domain::{
     Role, Signature, SlaClock, SlaTarget, Status, Subject, Ticket, TicketId, TicketNumber,
     TicketType, Timers, Version, Visibility,
 };
-use helpdesk_core::error::{ConflictKind, Entity, Error, ValidationError};
+use helpdesk_core::error::{ConflictKind, CorruptValue, Entity, Error, ValidationError};
 use helpdesk_core::policy::FollowUpPolicy;
 use helpdesk_core::store::{
     AssigneeFilter, MemoryStore, PageRequest, Store, TicketFilter, TicketOrder, TicketWrite,
@@ -677,16 +677,12 @@ async fn a_corrupt_stored_value_is_a_backend_error_with_its_cause() {
     let Error::Backend { source } = err else {
         panic!("expected a backend error, got {err:?}");
     };
-    let Some(SqliteError::Corrupt {
-        table,
-        column,
-        source,
-    }) = source.downcast_ref::<SqliteError>()
-    else {
+    let Some(corrupt) = source.downcast_ref::<CorruptValue>() else {
         panic!("expected a corrupt value, got {source:?}");
     };
-    assert_eq!((*table, *column), ("tickets", "status"));
-    assert!(source.downcast_ref::<ValidationError>().is_some());
+    assert_eq!((corrupt.table(), corrupt.column()), ("tickets", "status"));
+    let cause = std::error::Error::source(corrupt).unwrap();
+    assert!(cause.downcast_ref::<ValidationError>().is_some());
 }
 
 /// A file database holding one ticket with every field set.
@@ -712,11 +708,10 @@ fn corrupt_column(err: Error) -> (&'static str, &'static str) {
     let Error::Backend { source } = err else {
         panic!("expected a backend error, got {err:?}");
     };
-    let Some(SqliteError::Corrupt { table, column, .. }) = source.downcast_ref::<SqliteError>()
-    else {
+    let Some(corrupt) = source.downcast_ref::<CorruptValue>() else {
         panic!("expected a corrupt value, got {source:?}");
     };
-    (*table, *column)
+    (corrupt.table(), corrupt.column())
 }
 
 #[tokio::test]

@@ -5,15 +5,14 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
-use helpdesk_core::store::{TemplateStore};
 use helpdesk_core::domain::{
     CannedResponse, CannedResponseId, Category, DepartmentId, FieldKey, Language, MessageBody,
     Priority, TemplateId, TicketTemplate, TicketType,
 };
-use helpdesk_core::error::Error;
-use helpdesk_core::store::{MemoryStore, Store};
+use helpdesk_core::error::{CorruptValue, Error};
+use helpdesk_core::store::{MemoryStore, TemplateStore};
 use helpdesk_core::testkit::samples::{self, name};
-use helpdesk_sqlite::{SqliteError, SqliteStore};
+use helpdesk_sqlite::SqliteStore;
 
 fn db_path() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("helpdesk-sqlite");
@@ -190,15 +189,14 @@ async fn expect_corrupt<T: std::fmt::Debug>(
     let Error::Backend { source } = err else {
         panic!("expected a backend error, got {err:?}");
     };
-    let Some(SqliteError::Corrupt {
-        table: t,
-        column: c,
-        ..
-    }) = source.downcast_ref::<SqliteError>()
-    else {
+    let Some(corrupt) = source.downcast_ref::<CorruptValue>() else {
         panic!("expected a corrupt value, got {source:?}");
     };
-    assert_eq!((*t, *c), (table, column), "after {sql}");
+    assert_eq!(
+        (corrupt.table(), corrupt.column()),
+        (table, column),
+        "after {sql}"
+    );
 }
 
 #[tokio::test]

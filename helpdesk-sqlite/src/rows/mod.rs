@@ -1,0 +1,249 @@
+//! Rows and domain values: how each record is laid out in its table, and read back. One file
+//! per aggregate; this one holds what they share.
+//!
+//! Writing turns domain values into SQL values (ids as 16-byte BLOBs, instants as
+//! microseconds, enums as their [`StableText`], nested values as JSON). Reading parses every
+//! column again with the domain's validated constructors; a value that does not parse is
+//! [`Error::corrupt`], naming its table and column.
+
+pub(crate) mod account;
+pub(crate) mod chat;
+pub(crate) mod directory;
+pub(crate) mod knowledge;
+pub(crate) mod message;
+pub(crate) mod notification;
+pub(crate) mod outbox;
+pub(crate) mod saved_search;
+pub(crate) mod template;
+pub(crate) mod ticket;
+
+use chrono::{DateTime, Utc};
+use helpdesk_core::domain::{Actor, StableText, Version};
+use helpdesk_core::error::{BoxError, Error, OutOfRange};
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, Params, Row};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::error::{Failure, Outcome};
+
+// Writing ---------------------------------------------------------------------------------
+
+/// A UUID as stored: its 16 bytes, big-endian, so that BLOB order is `Uuid` order.
+pub(crate) fn blob(id: Uuid) -> [u8; 16] {
+    id.into_bytes()
+}
+
+/// An instant as stored: whole microseconds since the epoch (the core keeps no finer ones).
+pub(crate) fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+/// A stored enum's text as an SQL string literal, for SQL that must name the value itself
+/// (a partial index applies only to a query with its condition's literal). Stable texts are
+/// lower-case ASCII words, so quoting needs no escapes.
+pub(crate) fn literal<T: StableText>(value: T) -> String {
+    format!("'{}'", value.text())
+}
+
+/// A value as JSON text.
+pub(crate) fn json<T: Serialize>(value: &T) -> Outcome<String> {
+    serde_json::to_string(value).map_err(|e| unstorable(Box::new(e)))
+}
+
+/// A version as stored.
+pub(crate) fn version(v: Version) -> Outcome<i64> {
+    i64::try_from(v.get()).map_err(|e| unstorable(Box::new(e)))
+}
+
+/// The failure for a value SQLite cannot hold.
+fn unstorable(e: BoxError) -> Failure {
+    rusqlite::Error::ToSqlConversionFailure(e).into()
+}
+
+/// An actor as stored: its kind and, for people, its id.
+pub(crate) fn actor(actor: Actor) -> (&'static str, Option<[u8; 16]>) {
+    (actor.kind().as_str(), actor.id().map(blob))
+}
+
+/// Binds `$row`'s fields as named parameters `:field`, for a row's `params()`.
+macro_rules! bind {
+    ($row:expr; $($field:ident),* $(,)?) => {
+        [$((
+            concat!(":", stringify!($field)),
+            &$row.$field as &dyn rusqlite::types::ToSql,
+        )),*]
+    };
+}
+pub(crate) use bind;
+
+// Reading ---------------------------------------------------------------------------------
+
+/// Every row of `sql`, read with `read`.
+pub(crate) fn all<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: fn(&Row<'_>) -> Outcome<T>,
+) -> Outcome<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(read(row)?);
+    }
+    Ok(out)
+}
+
+/// The first row of `sql`, if any, read with `read`.
+pub(crate) fn first<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: fn(&Row<'_>) -> Outcome<T>,
+) -> Outcome<Option<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    match rows.next()? {
+        Some(row) => Ok(Some(read(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// Reads one row of `table`, naming the column in every error.
+pub(crate) struct Reader<'a, 'stmt> {
+    row: &'a Row<'stmt>,
+    table: &'static str,
+}
+
+impl<'a, 'stmt> Reader<'a, 'stmt> {
+    pub(crate) fn new(row: &'a Row<'stmt>, table: &'static str) -> Self {
+        Self { row, table }
+    }
+
+    /// The failure for a value of `column` that does not parse.
+    pub(crate) fn corrupt(&self, column: &'static str, source: impl Into<BoxError>) -> Failure {
+        Error::corrupt(self.table, column, source).into()
+    }
+
+    /// A column as SQLite converts it: a value of another type, or out of `T`'s range, is
+    /// corrupt.
+    pub(crate) fn get<T: FromSql>(&self, column: &'static str) -> Outcome<T> {
+        self.row.get(column).map_err(|e| match e {
+            rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::FromSqlConversionFailure(..) => self.corrupt(column, e),
+            other => other.into(),
+        })
+    }
+
+    /// A column parsed by `parse`.
+    pub(crate) fn parse<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(String) -> Result<T, E>,
+    ) -> Outcome<T> {
+        let text: String = self.get(column)?;
+        parse(text).map_err(|e| self.corrupt(column, e))
+    }
+
+    /// A nullable column parsed by `parse`.
+    pub(crate) fn parse_opt<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(String) -> Result<T, E>,
+    ) -> Outcome<Option<T>> {
+        let text: Option<String> = self.get(column)?;
+        text.map(|t| parse(t).map_err(|e| self.corrupt(column, e)))
+            .transpose()
+    }
+
+    /// A column holding a [`StableText`] value, parsed exactly.
+    pub(crate) fn text<T: StableText>(&self, column: &'static str) -> Outcome<T> {
+        self.parse(column, |s| T::from_text(&s))
+    }
+
+    /// A nullable column holding a [`StableText`] value: NULL is `None`.
+    pub(crate) fn text_opt<T: StableText>(&self, column: &'static str) -> Outcome<Option<T>> {
+        self.parse_opt(column, |s| T::from_text(&s))
+    }
+
+    /// A JSON column.
+    pub(crate) fn json<T: DeserializeOwned>(&self, column: &'static str) -> Outcome<T> {
+        self.parse(column, |text| serde_json::from_str(&text))
+    }
+
+    /// A nullable JSON column: NULL is `None`.
+    pub(crate) fn json_opt<T: DeserializeOwned>(&self, column: &'static str) -> Outcome<Option<T>> {
+        self.parse_opt(column, |text| serde_json::from_str(&text))
+    }
+
+    /// A nullable id column.
+    pub(crate) fn uuid_opt(&self, column: &'static str) -> Outcome<Option<Uuid>> {
+        let bytes: Option<Vec<u8>> = self.get(column)?;
+        bytes
+            .map(|b| Uuid::from_slice(&b).map_err(|e| self.corrupt(column, e)))
+            .transpose()
+    }
+
+    /// An id column.
+    pub(crate) fn uuid(&self, column: &'static str) -> Outcome<Uuid> {
+        self.uuid_opt(column)?
+            .ok_or_else(|| self.corrupt(column, out_of_range("id", "NULL")))
+    }
+
+    /// A nullable instant column.
+    pub(crate) fn instant_opt(&self, column: &'static str) -> Outcome<Option<DateTime<Utc>>> {
+        let micros: Option<i64> = self.get(column)?;
+        micros
+            .map(|m| {
+                DateTime::from_timestamp_micros(m)
+                    .ok_or_else(|| self.corrupt(column, out_of_range("instant in microseconds", m)))
+            })
+            .transpose()
+    }
+
+    /// An instant column.
+    pub(crate) fn instant(&self, column: &'static str) -> Outcome<DateTime<Utc>> {
+        self.instant_opt(column)?
+            .ok_or_else(|| self.corrupt(column, out_of_range("instant", "NULL")))
+    }
+
+    /// A boolean column: 0 or 1.
+    pub(crate) fn bool(&self, column: &'static str) -> Outcome<bool> {
+        match self.get::<i64>(column)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(self.corrupt(column, out_of_range("boolean", other))),
+        }
+    }
+
+    /// A count column.
+    pub(crate) fn u32(&self, column: &'static str) -> Outcome<u32> {
+        let n: i64 = self.get(column)?;
+        u32::try_from(n).map_err(|e| self.corrupt(column, e))
+    }
+
+    /// A version column.
+    pub(crate) fn version(&self, column: &'static str) -> Outcome<Version> {
+        let v: i64 = self.get(column)?;
+        u64::try_from(v)
+            .map(Version::new)
+            .map_err(|e| self.corrupt(column, e))
+    }
+
+    /// An actor from its kind and id columns.
+    pub(crate) fn actor(&self, kind: &'static str, id: &'static str) -> Outcome<Actor> {
+        let actor = Actor::from_parts(self.text(kind)?, self.uuid_opt(id)?);
+        actor.map_err(|e| self.corrupt(kind, e))
+    }
+}
+
+/// A value outside what `what` allows.
+fn out_of_range(what: &'static str, value: impl ToString) -> OutOfRange {
+    OutOfRange {
+        what,
+        value: value.to_string(),
+    }
+}
