@@ -52,7 +52,7 @@
 //!   bytes in a table keyed by their sha256.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
 //!   sqlx error as its source; a stored value that fails validation on the way back is one
-//!   with a [`CorruptValue`] source.
+//!   with a [`CorruptValue`](helpdesk_core::error::CorruptValue) source.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -71,4 +71,3 @@ mod store;
 pub mod testing;
 
 pub use connect::{MIGRATOR, PostgresStore};
-pub use error::CorruptValue;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use helpdesk_core::clock::ceil_micros;
 use helpdesk_core::domain::{
     Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaOutcome, SlaTarget,
 };
@@ -25,9 +26,8 @@ use sqlx::{AssertSqlSafe, Row};
 use uuid::Uuid;
 
 use crate::PostgresStore;
-use crate::error::{self, corrupt};
+use crate::error;
 use crate::rows::{PgQuery, serde_text};
-use crate::store::ceil_micros;
 
 /// The span of a ticket in which it is in the backlog, `(created_at, closed_at]` (unbounded
 /// while open; empty if closed before its creation), exactly as `tickets_backlog_idx` spells
@@ -173,7 +173,7 @@ impl Params {
 /// A count column as a `u64`.
 fn count(row: &PgRow, column: &'static str) -> Result<u64> {
     let n: i64 = row.try_get(column).map_err(Error::backend)?;
-    u64::try_from(n).map_err(|e| corrupt("tickets", column, e))
+    u64::try_from(n).map_err(|e| Error::corrupt("tickets", column, e))
 }
 
 /// The percentiles named `name` (`<name>_count`, `<name>_median`, `<name>_p90`).

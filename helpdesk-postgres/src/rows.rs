@@ -2,7 +2,7 @@
 //!
 //! Reading goes through the domain's validated constructors (`Subject::parse`,
 //! `TicketNumber::new`, `Priority::from_rank`, serde for jsonb), so a stored value that is
-//! not valid becomes [`Error::Backend`] with a [`CorruptValue`](crate::CorruptValue) source
+//! not valid becomes [`Error::Backend`] with a [`CorruptValue`](helpdesk_core::error::CorruptValue) source
 //! instead of an invalid domain value. Writing turns every value into a bind parameter: the
 //! stable text forms of enums, `Priority::rank`, jsonb as serde's JSON text (cast to jsonb in
 //! SQL, and back to text when read).
@@ -28,8 +28,6 @@ use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query;
 use sqlx::{Postgres, Row};
 use uuid::Uuid;
-
-use crate::error::corrupt;
 
 /// A query whose parameters are bound one by one.
 pub(crate) type PgQuery<'q> = Query<'q, Postgres, PgArguments>;
@@ -81,7 +79,7 @@ impl<'r> Reader<'r> {
 
     /// A corrupt value of `column` of this row's table.
     pub(crate) fn corrupt(&self, column: &'static str, e: impl Into<BoxError>) -> Error {
-        corrupt(self.table, column, e)
+        Error::corrupt(self.table, column, e)
     }
 }
 
@@ -134,7 +132,7 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         .into_iter()
         .map(Category::parse)
         .collect::<Result<BTreeSet<_>, _>>()
-        .map_err(|e| corrupt("ticket_categories", "category", e))?;
+        .map_err(|e| Error::corrupt("ticket_categories", "category", e))?;
     let version: i64 = r.get("version")?;
     let version = u64::try_from(version).map_err(|e| r.corrupt("version", e))?;
     let reopens: i64 = r.get("reopens")?;

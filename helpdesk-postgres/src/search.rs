@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use helpdesk_core::Result;
 use helpdesk_core::domain::{Article, Message, Phone, Ticket, Visibility};
 use helpdesk_core::search::{SearchField, Term, TicketSearch, address_key, words};
+use helpdesk_core::{Error, Result};
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -358,7 +358,7 @@ pub(crate) async fn backfill_customers(pool: &PgPool) -> Result<()> {
         let mut digits = Vec::with_capacity(customers.len());
         for (id, phone, address) in customers {
             let phone = phone
-                .map(|p| Phone::parse(&p).map_err(|e| error::corrupt("customers", "phone", e)))
+                .map(|p| Phone::parse(&p).map_err(|e| Error::corrupt("customers", "phone", e)))
                 .transpose()?;
             ids.push(id);
             keys.push(address.map(|a| address_key(&a)));

@@ -1,8 +1,8 @@
 //! [`Store`] for [`PostgresStore`]: the SQL behind every method.
 
 use async_trait::async_trait;
-use chrono::{DateTime, TimeDelta, Utc};
-use helpdesk_core::clock::to_micros;
+use chrono::{DateTime, Utc};
+use helpdesk_core::clock::{ceil_micros, to_micros};
 use helpdesk_core::domain::{
     Agent, AgentId, Article, ArticleId, ArticleStatus, CannedResponse, Customer, CustomerId,
     DeliveryOutcome, Department, DepartmentId, Email, Language, MailReference, Message,
@@ -23,7 +23,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use crate::PostgresStore;
-use crate::error::{self, duplicate, duplicate_of};
+use crate::error::{self, duplicate_of};
 use crate::notifications::NotificationColumns;
 use crate::outbox::{MailReferenceColumns, OutboxColumns};
 use crate::rows::{
@@ -192,7 +192,7 @@ impl Store for PostgresStore {
             .fetch_one(&self.pool)
             .await
             .map_err(error::db)?;
-        u64::try_from(next).map_err(|e| error::corrupt("ticket_number_seq", "nextval", e))
+        u64::try_from(next).map_err(|e| Error::corrupt("ticket_number_seq", "nextval", e))
     }
 
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
@@ -788,7 +788,7 @@ impl PostgresStore {
             .map(|row| {
                 let score = if scored {
                     let score: i32 = row.try_get("score").map_err(Error::backend)?;
-                    u32::try_from(score).map_err(|e| error::corrupt("tickets", "score", e))?
+                    u32::try_from(score).map_err(|e| Error::corrupt("tickets", "score", e))?
                 } else {
                     0
                 };
@@ -817,7 +817,7 @@ impl PostgresStore {
             // Gone again, or unreadable: the constraint's own answer is still true.
             Ok(None) | Err(_) => fallback,
         };
-        duplicate(Entity::Customer, field)
+        Error::duplicate(Entity::Customer, field)
     }
 }
 
@@ -957,17 +957,6 @@ fn push_scope(q: &mut QueryBuilder<Postgres>, scope: &ArticleScope) -> Result<()
             .push_bind(rows::public_visibility()?);
     }
     Ok(())
-}
-
-/// The first instant of whole microseconds at or after `at`: `x >= at` and `x < at` agree with
-/// `x >= ceil(at)` and `x < ceil(at)` for every stored (whole-microsecond) `x`.
-pub(crate) fn ceil_micros(at: DateTime<Utc>) -> DateTime<Utc> {
-    let floor = to_micros(at);
-    if floor == at {
-        at
-    } else {
-        floor + TimeDelta::microseconds(1)
-    }
 }
 
 /// Adds "`column` is one of `values`": `= $n` for one value, so that the indexes leading
@@ -1187,19 +1176,6 @@ mod tests {
     use helpdesk_core::domain::{Priority, Status};
 
     #[test]
-    fn ceil_micros_rounds_only_partial_microseconds_up() {
-        let whole = DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap();
-        assert_eq!(ceil_micros(whole), whole);
-        let partial = whole + TimeDelta::nanoseconds(1);
-        assert_eq!(ceil_micros(partial), whole + TimeDelta::microseconds(1));
-        let before_epoch = DateTime::from_timestamp_micros(-5).unwrap() - TimeDelta::nanoseconds(1);
-        assert_eq!(
-            ceil_micros(before_epoch),
-            DateTime::from_timestamp_micros(-5).unwrap()
-        );
-    }
-
-    #[test]
     fn list_query_binds_every_value_and_orders_by_the_page() {
         let filter = TicketFilter {
             statuses: Some(vec![Status::Open]),
@@ -1262,6 +1238,7 @@ mod tests {
     /// indexes, never of the table, and ordered index scans (no sort) for a page of the
     /// waiting order and for a small limit of many due tickets.
     mod plans {
+        use chrono::TimeDelta;
         use helpdesk_core::domain::{Subject, Timers};
         use helpdesk_core::store::Cursor;
         use sqlx::AssertSqlSafe;
