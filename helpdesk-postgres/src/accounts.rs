@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
-    Actor, AgentId, AuthToken, CustomerId, Login, LoginName, PasswordHash, TokenHash,
+    Actor, ActorKind, AuthToken, Login, LoginName, PasswordHash, TokenHash,
 };
 use helpdesk_core::store::AccountStore;
 use helpdesk_core::{Error, Result};
@@ -21,13 +21,10 @@ const LOGIN_COLUMNS: &str = "actor_kind, actor_id, login, password_hash, created
 /// The column list of token reads.
 const TOKEN_COLUMNS: &str = "hash, actor_kind, actor_id, kind, created_at, expires_at, last_used";
 
-/// An agent's or customer's kind and id as stored; the system never signs in.
+/// An agent's or customer's kind (its stable text) and id as stored; the system, which has
+/// no id, never signs in.
 fn person(who: Actor) -> Option<(&'static str, Uuid)> {
-    match who {
-        Actor::Agent(id) => Some(("agent", id.as_uuid())),
-        Actor::Customer(id) => Some(("customer", id.as_uuid())),
-        Actor::System => None,
-    }
+    who.id().map(|id| (who.kind().as_str(), id))
 }
 
 fn person_or_refuse(who: Actor) -> Result<(&'static str, Uuid)> {
@@ -35,12 +32,8 @@ fn person_or_refuse(who: Actor) -> Result<(&'static str, Uuid)> {
 }
 
 fn actor(r: &Reader<'_>) -> Result<Actor> {
-    let id: Uuid = r.get("actor_id")?;
-    r.parse("actor_kind", |kind| match kind.as_str() {
-        "agent" => Ok(Actor::Agent(AgentId::from_uuid(id))),
-        "customer" => Ok(Actor::Customer(CustomerId::from_uuid(id))),
-        _ => Err(format!("{kind:?} is not a kind of person")),
-    })
+    let kind: ActorKind = r.text("actor_kind")?;
+    Actor::from_parts(kind, Some(r.get("actor_id")?)).map_err(|e| r.corrupt("actor_kind", e))
 }
 
 fn login_row(row: &PgRow) -> Result<Login> {
@@ -60,7 +53,7 @@ fn token_row(row: &PgRow) -> Result<AuthToken> {
     Ok(AuthToken {
         hash: TokenHash::from_slice(&hash).map_err(|e| r.corrupt("hash", e))?,
         actor: actor(&r)?,
-        kind: r.parse("kind", |s| s.parse())?,
+        kind: r.text("kind")?,
         created_at: r.get("created_at")?,
         expires_at: r.get("expires_at")?,
         last_used: r.get("last_used")?,

@@ -8,10 +8,10 @@
 use chrono::{DateTime, Utc};
 use helpdesk_core::clock::to_micros;
 use helpdesk_core::domain::{
-    AgentId, CustomerId, EventId, Notification, NotificationId, NotificationKind,
-    NotificationState, Recipient, TicketId,
+    ActorKind, AgentId, CustomerId, EventId, Notification, NotificationId, NotificationState,
+    Recipient, TicketId,
 };
-use helpdesk_core::error::Entity;
+use helpdesk_core::error::{Entity, OutOfRange};
 use helpdesk_core::{Error, Result};
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
@@ -28,11 +28,11 @@ macro_rules! columns {
     };
 }
 
-/// A recipient's kind column (the serde tag of [`Recipient`]) and id.
+/// A recipient's kind column (the stable text of its [`ActorKind`]) and id.
 fn recipient_key(recipient: Recipient) -> (&'static str, Uuid) {
     match recipient {
-        Recipient::Agent(id) => ("agent", id.as_uuid()),
-        Recipient::Customer(id) => ("customer", id.as_uuid()),
+        Recipient::Agent(id) => (ActorKind::Agent.as_str(), id.as_uuid()),
+        Recipient::Customer(id) => (ActorKind::Customer.as_str(), id.as_uuid()),
     }
 }
 
@@ -40,17 +40,23 @@ fn recipient_key(recipient: Recipient) -> (&'static str, Uuid) {
 fn notification(row: &PgRow) -> Result<Notification> {
     let r = Reader::new(row, "notifications");
     let id: Uuid = r.get("recipient_id")?;
-    let recipient = r.parse("recipient_kind", |kind| match kind.as_str() {
-        "agent" => Ok(Recipient::Agent(AgentId::from_uuid(id))),
-        "customer" => Ok(Recipient::Customer(CustomerId::from_uuid(id))),
-        _ => Err(format!("{kind:?} is not a kind of recipient")),
-    })?;
+    let recipient = match r.text("recipient_kind")? {
+        ActorKind::Agent => Recipient::Agent(AgentId::from_uuid(id)),
+        ActorKind::Customer => Recipient::Customer(CustomerId::from_uuid(id)),
+        ActorKind::System => {
+            let kind = OutOfRange {
+                what: "recipient kind",
+                value: ActorKind::System.as_str().to_owned(),
+            };
+            return Err(r.corrupt("recipient_kind", kind));
+        }
+    };
     Ok(Notification {
         id: NotificationId::from_uuid(r.get("id")?),
         recipient,
         ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
         event_id: EventId::from_uuid(r.get("event_id")?),
-        kind: r.parse("kind", |s| serde_json::from_str::<NotificationKind>(&s))?,
+        kind: r.json("kind")?,
         created_at: r.get("created_at")?,
         state: NotificationState {
             read_at: r.get("read_at")?,
@@ -86,7 +92,7 @@ impl NotificationColumns {
             columns.recipient_id.push(id);
             columns.ticket_id.push(n.ticket_id.as_uuid());
             columns.event_id.push(n.event_id.as_uuid());
-            columns.kind.push(json(serde_json::to_string(&n.kind))?);
+            columns.kind.push(json(&n.kind)?);
             columns.created_at.push(n.created_at);
             columns.read_at.push(n.state.read_at);
             columns.snoozed_until.push(n.state.snoozed_until);
@@ -211,7 +217,7 @@ pub(crate) async fn set_state(
 
 #[cfg(test)]
 mod tests {
-    use helpdesk_core::domain::DepartmentId;
+    use helpdesk_core::domain::{DepartmentId, NotificationKind};
     use helpdesk_core::store::{Store, TicketWrite, WriteBatch};
     use helpdesk_core::testkit::samples;
     use sqlx::Row;

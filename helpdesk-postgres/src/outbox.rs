@@ -10,10 +10,8 @@
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::clock::to_micros;
-use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
-    Delivery, DeliveryOutcome, Email, EmailKind, Language, MailReference, OutboundEmail, OutboxId,
-    TicketId,
+    Delivery, DeliveryOutcome, Email, MailReference, OutboundEmail, OutboxId, TicketId,
 };
 use helpdesk_core::error::Entity;
 use helpdesk_core::{Error, Result};
@@ -22,7 +20,7 @@ use uuid::Uuid;
 
 use crate::PostgresStore;
 use crate::error;
-use crate::rows::{PgQuery, Reader, json, language_text};
+use crate::rows::{PgQuery, Reader, json};
 
 /// The column list of outbox reads.
 macro_rules! columns {
@@ -32,39 +30,22 @@ macro_rules! columns {
     };
 }
 
-/// The state column of a delivery, and its instant.
-fn delivery_columns(delivery: &Delivery) -> (&'static str, DateTime<Utc>) {
-    match *delivery {
-        Delivery::Pending { at } => ("pending", at),
-        Delivery::Sent { at } => ("sent", at),
-        Delivery::Failed { at } => ("failed", at),
-    }
-}
-
 /// An outbox e-mail from a row selected with [`columns!`].
 fn outbound_email(row: &PgRow) -> Result<OutboundEmail> {
     let r = Reader::new(row, "outbox");
-    let at: DateTime<Utc> = r.get("delivery_at")?;
-    let delivery = r.parse("delivery", |state| match state.as_str() {
-        "pending" => Ok(Delivery::Pending { at }),
-        "sent" => Ok(Delivery::Sent { at }),
-        "failed" => Ok(Delivery::Failed { at }),
-        _ => Err(format!("{state:?} is not a delivery state")),
-    })?;
+    let delivery = Delivery::from_parts(r.text("delivery")?, r.get("delivery_at")?);
     let attempts: i64 = r.get("attempts")?;
     Ok(OutboundEmail {
         id: OutboxId::from_uuid(r.get("id")?),
         message_id: r.get("message_id")?,
         ticket_id: r.get::<Option<Uuid>>("ticket_id")?.map(TicketId::from_uuid),
-        kind: r.parse("kind", |s| EmailKind::from_text(&s))?,
-        language: r.parse("language", |s| {
-            serde_json::from_value::<Language>(serde_json::Value::String(s))
-        })?,
+        kind: r.text("kind")?,
+        language: r.text("language")?,
         to: r.parse("to_address", |s| Email::parse(&s))?,
         to_name: r.get("to_name")?,
         subject: r.get("subject")?,
         body: r.get("body")?,
-        references: r.parse("thread", |s| serde_json::from_str::<Vec<String>>(&s))?,
+        references: r.json("thread")?,
         created_at: r.get("created_at")?,
         attempts: u32::try_from(attempts).map_err(|e| r.corrupt("attempts", e))?,
         delivery,
@@ -96,7 +77,7 @@ pub(crate) struct OutboxColumns {
     message_id: Vec<String>,
     ticket_id: Vec<Option<Uuid>>,
     kind: Vec<&'static str>,
-    language: Vec<String>,
+    language: Vec<&'static str>,
     to_address: Vec<String>,
     to_name: Vec<Option<String>>,
     subject: Vec<String>,
@@ -114,21 +95,20 @@ impl OutboxColumns {
     pub(crate) fn of(emails: &[OutboundEmail]) -> Result<Self> {
         let mut c = Self::default();
         for e in emails {
-            let (delivery, at) = delivery_columns(&e.delivery);
             c.id.push(e.id.as_uuid());
             c.message_id.push(e.message_id.clone());
             c.ticket_id.push(e.ticket_id.map(|t| t.as_uuid()));
             c.kind.push(e.kind.as_str());
-            c.language.push(language_text(e.language)?);
+            c.language.push(e.language.as_str());
             c.to_address.push(e.to.as_str().to_owned());
             c.to_name.push(e.to_name.clone());
             c.subject.push(e.subject.clone());
             c.body.push(e.body.clone());
-            c.thread.push(json(serde_json::to_string(&e.references))?);
+            c.thread.push(json(&e.references)?);
             c.created_at.push(e.created_at);
             c.attempts.push(i64::from(e.attempts));
-            c.delivery.push(delivery);
-            c.delivery_at.push(at);
+            c.delivery.push(e.delivery.state().as_str());
+            c.delivery_at.push(e.delivery.at());
             c.last_error.push(e.last_error.clone());
         }
         Ok(c)
@@ -256,22 +236,13 @@ pub(crate) async fn finish(
     id: OutboxId,
     outcome: &DeliveryOutcome,
 ) -> Result<()> {
-    let (delivery, last_error) = match outcome {
-        DeliveryOutcome::Sent { at } => (Delivery::Sent { at: *at }, None),
-        DeliveryOutcome::Retry { retry_at, error } => {
-            (Delivery::Pending { at: *retry_at }, Some(error.as_str()))
-        }
-        DeliveryOutcome::Failed { at, error } => {
-            (Delivery::Failed { at: *at }, Some(error.as_str()))
-        }
-    };
-    let (state, at) = delivery_columns(&delivery);
+    let (delivery, last_error) = outcome.delivery();
     let done = sqlx::query(
         "UPDATE outbox SET delivery = $2, delivery_at = $3, last_error = $4 WHERE id = $1",
     )
     .bind(id.as_uuid())
-    .bind(state)
-    .bind(at)
+    .bind(delivery.state().as_str())
+    .bind(delivery.at())
     .bind(last_error)
     .execute(&store.pool)
     .await
@@ -355,6 +326,7 @@ pub(crate) async fn mail_references(
 
 #[cfg(test)]
 mod tests {
+    use helpdesk_core::domain::{EmailKind, Language};
     use helpdesk_core::store::{Store, WriteBatch};
     use helpdesk_core::testkit::samples;
     use sqlx::Row;

@@ -10,20 +10,21 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use helpdesk_core::domain::StableText;
 use helpdesk_core::domain::{
-    Actor, Agent, AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, Attachment,
-    CannedResponse, CannedResponseId, Category, Change, Channel, ContractNumber, CustomFields,
-    Customer, CustomerId, Department, DepartmentId, Email, EventId, FieldKey, Language, Message,
-    MessageBody, MessageId, Minutes, Name, Phone, Priority, PriorityRequest, Satisfaction,
-    SavedSearchId, ServiceName, ShortNote, Signature, SlaTarget, Status, Subject, TemplateId,
-    Ticket, TicketEvent, TicketId, TicketMetrics, TicketNumber, TicketTemplate, TicketType,
-    TimeEntry, TimeEntryId, Timers, Version, Visibility,
+    Agent, AgentId, Article, ArticleId, ArticleTitle, CannedResponse, CannedResponseId, Category,
+    ContractNumber, Customer, CustomerId, Department, DepartmentId, Email, EventId, Language,
+    Message, MessageBody, MessageId, Minutes, Name, Phone, Priority, SavedSearchId, ServiceName,
+    ShortNote, Signature, SlaOutcome, SlaTarget, Subject, TemplateId, Ticket, TicketEvent,
+    TicketId, TicketMetrics, TicketNumber, TicketTemplate, TicketType, TimeEntry, TimeEntryId,
+    Timers, Version,
 };
 use helpdesk_core::error::BoxError;
 use helpdesk_core::search::SavedSearch;
 use helpdesk_core::search::address_key;
-use helpdesk_core::store::{TicketFilter, TicketOrder};
 use helpdesk_core::{Error, Result};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query;
 use sqlx::{Postgres, Row};
@@ -77,25 +78,35 @@ impl<'r> Reader<'r> {
             .map_err(|e| self.corrupt(column, e))
     }
 
+    /// A text column holding a stored enum's stable text ([`StableText`]), exactly.
+    pub(crate) fn text<T: StableText>(&self, column: &'static str) -> Result<T> {
+        self.parse(column, |s| T::from_text(&s))
+    }
+
+    /// A nullable text column holding a stored enum's stable text.
+    pub(crate) fn text_opt<T: StableText>(&self, column: &'static str) -> Result<Option<T>> {
+        self.parse_opt(column, |s| T::from_text(&s))
+    }
+
+    /// A jsonb column (selected as text) holding a composite value.
+    pub(crate) fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T> {
+        self.parse(column, |s| serde_json::from_str(&s))
+    }
+
+    /// A nullable jsonb column (selected as text) holding a composite value.
+    pub(crate) fn json_opt<T: DeserializeOwned>(&self, column: &'static str) -> Result<Option<T>> {
+        self.parse_opt(column, |s| serde_json::from_str(&s))
+    }
+
     /// A corrupt value of `column` of this row's table.
     pub(crate) fn corrupt(&self, column: &'static str, e: impl Into<BoxError>) -> Error {
         Error::corrupt(self.table, column, e)
     }
 }
 
-/// An enum's serde text form (`"admin"` for `Role::Admin`), from its serialized value.
-pub(crate) fn serde_text(value: serde_json::Result<serde_json::Value>) -> Result<String> {
-    match value.map_err(Error::backend)? {
-        serde_json::Value::String(s) => Ok(s),
-        other => Err(Error::backend(format!(
-            "expected a unit enum to serialize as a string, got {other}"
-        ))),
-    }
-}
-
-/// The serde JSON text of a value, for a jsonb parameter.
-pub(crate) fn json(value: serde_json::Result<String>) -> Result<String> {
-    value.map_err(Error::backend)
+/// The JSON text of a composite value, for a jsonb parameter.
+pub(crate) fn json(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(Error::backend)
 }
 
 /// Converts a non-negative domain count to a bigint parameter.
@@ -149,32 +160,28 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
             .map(CustomerId::from_uuid),
         department: DepartmentId::from_uuid(r.get("department")?),
         assignee: r.get::<Option<Uuid>>("assignee")?.map(AgentId::from_uuid),
-        status: r.parse("status", |s| s.parse::<Status>())?,
+        status: r.text("status")?,
         priority,
         ticket_type: r.parse("ticket_type", |s| s.parse::<TicketType>())?,
         categories,
         service: r.parse_opt("service", ServiceName::parse)?,
-        custom_fields: r.parse("custom_fields", |s| {
-            serde_json::from_str::<CustomFields>(&s)
-        })?,
-        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        custom_fields: r.json("custom_fields")?,
+        channel: r.text("channel")?,
         internal: r.get("internal")?,
         master: ticket_id("master")?,
         merged_into: ticket_id("merged_into")?,
         follow_up_of: ticket_id("follow_up_of")?,
-        opened_by: r.parse("opened_by", |s| serde_json::from_str::<Actor>(&s))?,
+        opened_by: r.json("opened_by")?,
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         first_response_at: r.get("first_response_at")?,
         resolved_at: r.get("resolved_at")?,
         closed_at: r.get("closed_at")?,
         waiting_since: r.get("waiting_since")?,
-        timers: r.parse("timers", |s| serde_json::from_str::<Timers>(&s))?,
+        timers: r.json("timers")?,
         next_due_at: r.get("next_due_at")?,
-        satisfaction: r.parse_opt("satisfaction", |s| serde_json::from_str::<Satisfaction>(&s))?,
-        priority_request: r.parse_opt("priority_request", |s| {
-            serde_json::from_str::<PriorityRequest>(&s)
-        })?,
+        satisfaction: r.json_opt("satisfaction")?,
+        priority_request: r.json_opt("priority_request")?,
         metrics: TicketMetrics {
             first_response_secs: r.get("first_response_secs")?,
             resolution_secs: r.get("resolution_secs")?,
@@ -198,7 +205,7 @@ pub(crate) fn department(row: &PgRow) -> Result<Department> {
     Ok(Department {
         id: DepartmentId::from_uuid(r.get("id")?),
         name: r.parse("name", Name::parse)?,
-        follow_up: r.parse("follow_up", |s| s.parse())?,
+        follow_up: r.text("follow_up")?,
         active: r.get("active")?,
         created_at: r.get("created_at")?,
     })
@@ -219,12 +226,10 @@ pub(crate) fn agent(row: &PgRow) -> Result<Agent> {
         id: AgentId::from_uuid(r.get("id")?),
         name: r.parse("name", Name::parse)?,
         email: r.parse("email", |s| Email::parse(&s))?,
-        role: r.parse("role", |s| {
-            serde_json::from_value(serde_json::Value::String(s))
-        })?,
+        role: r.text("role")?,
         signature: r.parse("signature", Signature::parse)?,
         active: r.get("active")?,
-        departments: r.parse("departments", |s| serde_json::from_str(&s))?,
+        departments: r.json("departments")?,
         created_at: r.get("created_at")?,
     })
 }
@@ -243,20 +248,14 @@ pub(crate) fn customer(row: &PgRow) -> Result<Customer> {
     let r = Reader::new(row, "customers");
     Ok(Customer {
         id: CustomerId::from_uuid(r.get("id")?),
-        kind: r.parse("kind", |s| {
-            serde_json::from_value(serde_json::Value::String(s))
-        })?,
+        kind: r.text("kind")?,
         name: r.parse("name", Name::parse)?,
         email: r.parse_opt("email", |s| Email::parse(&s))?,
         phone: r.parse_opt("phone", |s| Phone::parse(&s))?,
         contract_number: r.parse_opt("contract_number", ContractNumber::parse)?,
         address: r.parse_opt("address", helpdesk_core::domain::Address::parse)?,
-        custom_fields: r.parse("custom_fields", |s| {
-            serde_json::from_str::<CustomFields>(&s)
-        })?,
-        language: r.parse_opt("language", |s| {
-            serde_json::from_value::<Language>(serde_json::Value::String(s))
-        })?,
+        custom_fields: r.json("custom_fields")?,
+        language: r.text_opt("language")?,
         access_enabled: r.get("access_enabled")?,
         created_at: r.get("created_at")?,
     })
@@ -277,15 +276,11 @@ pub(crate) fn message(row: &PgRow) -> Result<Message> {
     Ok(Message {
         id: MessageId::from_uuid(r.get("id")?),
         ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
-        author: r.parse("author", |s| serde_json::from_str::<Actor>(&s))?,
-        visibility: r.parse("visibility", |s| {
-            serde_json::from_value::<Visibility>(serde_json::Value::String(s))
-        })?,
-        channel: r.parse("channel", |s| s.parse::<Channel>())?,
+        author: r.json("author")?,
+        visibility: r.text("visibility")?,
+        channel: r.text("channel")?,
         body: r.parse("body", MessageBody::parse)?,
-        attachments: r.parse("attachments", |s| {
-            serde_json::from_str::<Vec<Attachment>>(&s)
-        })?,
+        attachments: r.json("attachments")?,
         created_at: r.get("created_at")?,
     })
 }
@@ -304,9 +299,9 @@ pub(crate) fn event(row: &PgRow) -> Result<TicketEvent> {
     Ok(TicketEvent {
         id: EventId::from_uuid(r.get("id")?),
         ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
-        actor: r.parse("actor", |s| serde_json::from_str::<Actor>(&s))?,
+        actor: r.json("actor")?,
         at: r.get("at")?,
-        change: r.parse("change", |s| serde_json::from_str::<Change>(&s))?,
+        change: r.json("change")?,
     })
 }
 
@@ -371,21 +366,13 @@ pub(crate) const UPDATE_TICKET: &str = "UPDATE tickets SET subject = $4, custome
 /// [`UPDATE_TICKET`]: its fields, then the columns reports aggregate, derived from them
 /// (the outcome of each service-level target's clock, the rating's score and instant).
 pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<'q>> {
-    let custom_fields = json(serde_json::to_string(&t.custom_fields))?;
-    let opened_by = json(serde_json::to_string(&t.opened_by))?;
-    let timers = json(serde_json::to_string(&t.timers))?;
+    let custom_fields = json(&t.custom_fields)?;
+    let opened_by = json(&t.opened_by)?;
+    let timers = json(&t.timers)?;
     let version = to_i64(t.version.get())?;
-    let [sla_first_response, sla_next_response, sla_resolution] = sla_outcomes(&t.timers)?;
-    let satisfaction = t
-        .satisfaction
-        .as_ref()
-        .map(|s| json(serde_json::to_string(s)))
-        .transpose()?;
-    let priority_request = t
-        .priority_request
-        .as_ref()
-        .map(|r| json(serde_json::to_string(r)))
-        .transpose()?;
+    let [sla_first_response, sla_next_response, sla_resolution] = sla_outcomes(&t.timers);
+    let satisfaction = t.satisfaction.as_ref().map(json).transpose()?;
+    let priority_request = t.priority_request.as_ref().map(json).transpose()?;
     Ok(query
         .bind(t.id.as_uuid())
         .bind(t.number.full().to_owned())
@@ -427,21 +414,15 @@ pub(crate) fn bind_ticket<'q>(query: PgQuery<'q>, t: &Ticket) -> Result<PgQuery<
 }
 
 /// The outcome of `timers`' clock for each target, in [`SlaTarget::ALL`] order, as the
-/// `sla_*` columns hold it: the serde text form (`met`, `breached`), `None` while unknown or
+/// `sla_*` columns hold it: its stable text (`met`, `breached`), `None` while unknown or
 /// without a clock.
-pub(crate) fn sla_outcomes(timers: &Timers) -> Result<[Option<String>; 3]> {
-    let outcome = |target: SlaTarget| -> Result<Option<String>> {
+pub(crate) fn sla_outcomes(timers: &Timers) -> [Option<&'static str>; 3] {
+    SlaTarget::ALL.map(|target| {
         timers
             .clock(target)
             .and_then(|c| c.outcome)
-            .map(|o| serde_text(serde_json::to_value(o)))
-            .transpose()
-    };
-    Ok([
-        outcome(SlaTarget::FirstResponse)?,
-        outcome(SlaTarget::NextResponse)?,
-        outcome(SlaTarget::Resolution)?,
-    ])
+            .map(SlaOutcome::as_str)
+    })
 }
 
 /// Upserts a department: `$1..$5`.
@@ -469,13 +450,12 @@ pub(crate) const PUT_AGENT: &str = "INSERT INTO agents (id, name, email, role, s
 
 /// Binds an agent for [`PUT_AGENT`].
 pub(crate) fn bind_agent<'q>(query: PgQuery<'q>, a: &Agent) -> Result<PgQuery<'q>> {
-    let role = serde_text(serde_json::to_value(a.role))?;
-    let departments = json(serde_json::to_string(&a.departments))?;
+    let departments = json(&a.departments)?;
     Ok(query
         .bind(a.id.as_uuid())
         .bind(a.name.as_str().to_owned())
         .bind(a.email.as_str().to_owned())
-        .bind(role)
+        .bind(a.role.as_str())
         .bind(a.signature.as_str().to_owned())
         .bind(a.active)
         .bind(departments)
@@ -496,33 +476,21 @@ pub(crate) const PUT_CUSTOMER: &str = "INSERT INTO customers (id, kind, name, em
 
 /// Binds a customer for [`PUT_CUSTOMER`].
 pub(crate) fn bind_customer<'q>(query: PgQuery<'q>, c: &Customer) -> Result<PgQuery<'q>> {
-    let kind = serde_text(serde_json::to_value(c.kind))?;
-    let custom_fields = json(serde_json::to_string(&c.custom_fields))?;
-    let language = c
-        .language
-        .map(|l| serde_text(serde_json::to_value(l)))
-        .transpose()?;
+    let custom_fields = json(&c.custom_fields)?;
     Ok(query
         .bind(c.id.as_uuid())
-        .bind(kind)
+        .bind(c.kind.as_str())
         .bind(c.name.as_str().to_owned())
         .bind(c.email.as_ref().map(|e| e.as_str().to_owned()))
         .bind(c.phone.as_ref().map(|p| p.as_str().to_owned()))
         .bind(c.contract_number.as_ref().map(|n| n.as_str().to_owned()))
         .bind(c.address.as_ref().map(|a| a.as_str().to_owned()))
         .bind(custom_fields)
-        .bind(language)
+        .bind(c.language.map(Language::as_str))
         .bind(c.access_enabled)
         .bind(c.created_at)
         .bind(c.address.as_ref().map(|a| address_key(a.as_str())))
         .bind(c.phone.as_ref().map(|p| p.digits().to_owned())))
-}
-
-/// A unit enum from its serde text form.
-macro_rules! from_serde_text {
-    ($t:ty) => {
-        |s: String| serde_json::from_value::<$t>(serde_json::Value::String(s))
-    };
 }
 
 /// The column list of article reads.
@@ -546,9 +514,9 @@ pub(crate) fn article(row: &PgRow) -> Result<Article> {
         title: r.parse("title", ArticleTitle::parse)?,
         body: r.parse("body", MessageBody::parse)?,
         category: r.parse("category", Category::parse)?,
-        language: r.parse("language", from_serde_text!(Language))?,
-        status: r.parse("status", from_serde_text!(ArticleStatus))?,
-        visibility: r.parse("visibility", from_serde_text!(Visibility))?,
+        language: r.text("language")?,
+        status: r.text("status")?,
+        visibility: r.text("visibility")?,
         helpful: count("helpful")?,
         not_helpful: count("not_helpful")?,
         created_at: r.get("created_at")?,
@@ -573,9 +541,9 @@ pub(crate) fn bind_article<'q>(query: PgQuery<'q>, a: &Article) -> Result<PgQuer
         .bind(a.title.as_str().to_owned())
         .bind(a.body.as_str().to_owned())
         .bind(a.category.as_str().to_owned())
-        .bind(serde_text(serde_json::to_value(a.language))?)
-        .bind(serde_text(serde_json::to_value(a.status))?)
-        .bind(serde_text(serde_json::to_value(a.visibility))?)
+        .bind(a.language.as_str())
+        .bind(a.status.as_str())
+        .bind(a.visibility.as_str())
         .bind(i64::from(a.helpful))
         .bind(i64::from(a.not_helpful))
         .bind(a.created_at)
@@ -598,8 +566,8 @@ pub(crate) fn saved_search(row: &PgRow) -> Result<SavedSearch> {
         agent: AgentId::from_uuid(r.get("agent")?),
         name: r.parse("name", Name::parse)?,
         query: r.get("query")?,
-        filter: r.parse("filter", |s| serde_json::from_str::<TicketFilter>(&s))?,
-        order: r.parse("ticket_order", from_serde_text!(TicketOrder))?,
+        filter: r.json("filter")?,
+        order: r.text("ticket_order")?,
         created_at: r.get("created_at")?,
     })
 }
@@ -618,8 +586,8 @@ pub(crate) fn bind_saved_search<'q>(query: PgQuery<'q>, s: &SavedSearch) -> Resu
         .bind(s.agent.as_uuid())
         .bind(s.name.as_str().to_owned())
         .bind(s.query.clone())
-        .bind(json(serde_json::to_string(&s.filter))?)
-        .bind(serde_text(serde_json::to_value(s.order))?)
+        .bind(json(&s.filter)?)
+        .bind(s.order.as_str())
         .bind(s.created_at))
 }
 
@@ -647,12 +615,8 @@ pub(crate) fn template(row: &PgRow) -> Result<TicketTemplate> {
         subject_prefix: r.parse_opt("subject_prefix", Name::parse)?,
         department: DepartmentId::from_uuid(r.get("department")?),
         priority,
-        categories: r.parse("categories", |s| {
-            serde_json::from_str::<BTreeSet<Category>>(&s)
-        })?,
-        required_fields: r.parse("required_fields", |s| {
-            serde_json::from_str::<Vec<FieldKey>>(&s)
-        })?,
+        categories: r.json("categories")?,
+        required_fields: r.json("required_fields")?,
         body: r.parse("body", MessageBody::parse)?,
         created_at: r.get("created_at")?,
     })
@@ -677,8 +641,8 @@ pub(crate) fn bind_template<'q>(query: PgQuery<'q>, t: &TicketTemplate) -> Resul
         .bind(t.subject_prefix.as_ref().map(|p| p.as_str().to_owned()))
         .bind(t.department.as_uuid())
         .bind(t.priority.map(Priority::rank))
-        .bind(json(serde_json::to_string(&t.categories))?)
-        .bind(json(serde_json::to_string(&t.required_fields))?)
+        .bind(json(&t.categories)?)
+        .bind(json(&t.required_fields)?)
         .bind(t.body.as_str().to_owned())
         .bind(t.created_at))
 }
@@ -700,7 +664,7 @@ pub(crate) fn canned_response(row: &PgRow) -> Result<CannedResponse> {
             .get::<Option<Uuid>>("department")?
             .map(DepartmentId::from_uuid),
         name: r.parse("name", Name::parse)?,
-        language: r.parse("language", from_serde_text!(Language))?,
+        language: r.text("language")?,
         body: r.parse("body", MessageBody::parse)?,
         created_at: r.get("created_at")?,
     })
@@ -721,19 +685,9 @@ pub(crate) fn bind_canned_response<'q>(
         .bind(c.id.as_uuid())
         .bind(c.department.map(|d| d.as_uuid()))
         .bind(c.name.as_str().to_owned())
-        .bind(language_text(c.language)?)
+        .bind(c.language.as_str())
         .bind(c.body.as_str().to_owned())
         .bind(c.created_at))
-}
-
-/// A language's serde text form, as the `language` columns hold it.
-pub(crate) fn language_text(language: Language) -> Result<String> {
-    serde_text(serde_json::to_value(language))
-}
-
-/// The serde text form of [`Visibility::Public`], for filtering messages.
-pub(crate) fn public_visibility() -> Result<String> {
-    serde_text(serde_json::to_value(Visibility::Public))
 }
 
 /// The categories of a batch's tickets, as parallel arrays for `UNNEST`.
@@ -768,8 +722,8 @@ pub(crate) struct MessageColumns {
     id: Vec<Uuid>,
     ticket_id: Vec<Uuid>,
     author: Vec<String>,
-    visibility: Vec<String>,
-    channel: Vec<String>,
+    visibility: Vec<&'static str>,
+    channel: Vec<&'static str>,
     body: Vec<String>,
     attachments: Vec<String>,
     created_at: Vec<DateTime<Utc>>,
@@ -780,13 +734,11 @@ impl MessageColumns {
     pub(crate) fn push(&mut self, m: &Message) -> Result<()> {
         self.id.push(m.id.as_uuid());
         self.ticket_id.push(m.ticket_id.as_uuid());
-        self.author.push(json(serde_json::to_string(&m.author))?);
-        self.visibility
-            .push(serde_text(serde_json::to_value(m.visibility))?);
-        self.channel.push(m.channel.as_str().to_owned());
+        self.author.push(json(&m.author)?);
+        self.visibility.push(m.visibility.as_str());
+        self.channel.push(m.channel.as_str());
         self.body.push(m.body.as_str().to_owned());
-        self.attachments
-            .push(json(serde_json::to_string(&m.attachments))?);
+        self.attachments.push(json(&m.attachments)?);
         self.created_at.push(m.created_at);
         Ok(())
     }
@@ -836,9 +788,9 @@ impl EventColumns {
         self.id.push(e.id.as_uuid());
         self.ticket_id.push(e.ticket_id.as_uuid());
         self.kind.push(e.change.kind().to_owned());
-        self.actor.push(json(serde_json::to_string(&e.actor))?);
+        self.actor.push(json(&e.actor)?);
         self.at.push(e.at);
-        self.change.push(json(serde_json::to_string(&e.change))?);
+        self.change.push(json(&e.change)?);
         Ok(())
     }
 

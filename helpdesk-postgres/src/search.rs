@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use helpdesk_core::domain::{Article, Message, Phone, Ticket, Visibility};
+use helpdesk_core::domain::{Article, Message, Phone, StableText, Ticket, Visibility};
 use helpdesk_core::search::{SearchField, Term, TicketSearch, address_key, words};
 use helpdesk_core::{Error, Result};
 use sqlx::postgres::PgArguments;
@@ -19,7 +19,6 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::error;
-use crate::rows;
 
 /// The longest lexeme kept in a tsvector, in bytes (PostgreSQL refuses more than 2047).
 /// Longer words are cut there, at a character boundary; queries cut their words alike and
@@ -390,7 +389,6 @@ pub(crate) async fn backfill(pool: &PgPool) -> Result<()> {
     if !pending {
         return Ok(());
     }
-    let public = rows::public_visibility()?;
     loop {
         let mut tx = pool.begin().await.map_err(error::db)?;
         let tickets: Vec<(Uuid, String)> = sqlx::query_as(
@@ -423,7 +421,9 @@ pub(crate) async fn backfill(pool: &PgPool) -> Result<()> {
             fields.push(*id, None, false, subject);
         }
         for (id, ticket, visibility, body) in &messages {
-            fields.push(*ticket, Some(*id), *visibility != public, body);
+            let visibility = Visibility::from_text(visibility)
+                .map_err(|e| Error::corrupt("messages", "visibility", e))?;
+            fields.push(*ticket, Some(*id), visibility != Visibility::Public, body);
         }
         fields
             .bind(sqlx::query(FieldColumns::INSERT_MISSING))

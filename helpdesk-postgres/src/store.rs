@@ -8,6 +8,7 @@ use helpdesk_core::domain::{
     DeliveryOutcome, Department, DepartmentId, Email, Language, MailReference, Message,
     Notification, NotificationId, NotificationState, OutboundEmail, OutboxId, Recipient,
     SavedSearchId, TemplateId, Ticket, TicketEvent, TicketId, TicketTemplate, TimeEntry, Version,
+    Visibility,
 };
 use helpdesk_core::error::Entity;
 use helpdesk_core::search::{
@@ -406,7 +407,7 @@ impl Store for PostgresStore {
         ))
         .bind(ticket.as_uuid())
         .bind(include_internal)
-        .bind(rows::public_visibility()?)
+        .bind(Visibility::Public.as_str())
         .fetch_all(&self.pool)
         .await
         .map_err(error::db)?
@@ -588,7 +589,7 @@ impl KnowledgeStore for PostgresStore {
             article_columns!(),
             " FROM articles a WHERE TRUE"
         ));
-        push_scope(&mut q, &search.scope)?;
+        push_scope(&mut q, &search.scope);
         let terms = (search.query.include.iter().map(|t| (t, true)))
             .chain(search.query.exclude.iter().map(|t| (t, false)));
         for (term, include) in terms {
@@ -633,7 +634,7 @@ impl KnowledgeStore for PostgresStore {
             "::text[]) AS s(word) JOIN article_words w ON w.word = s.word \
              GROUP BY w.article_id) sc JOIN articles a ON a.id = sc.article_id WHERE sc.score > 0",
         );
-        push_scope(&mut q, &suggest.scope)?;
+        push_scope(&mut q, &suggest.scope);
         q.push(" ORDER BY sc.score DESC, a.helpful DESC, a.id LIMIT ")
             .push_bind(i64::from(limit));
         q.build()
@@ -760,7 +761,7 @@ impl TemplateStore for PostgresStore {
              ORDER BY name, id"
         ))
         .bind(department.map(|d| d.as_uuid()))
-        .bind(language.map(rows::language_text).transpose()?)
+        .bind(language.map(Language::as_str))
         .fetch_all(&self.pool)
         .await
         .map_err(error::db)?
@@ -941,22 +942,18 @@ fn address_like(pattern: &str) -> String {
 }
 
 /// Adds [`ArticleScope::contains`] on the article `a`.
-fn push_scope(q: &mut QueryBuilder<Postgres>, scope: &ArticleScope) -> Result<()> {
+fn push_scope(q: &mut QueryBuilder<Postgres>, scope: &ArticleScope) {
     if let Some(language) = scope.language {
-        q.push(" AND a.language = ")
-            .push_bind(rows::serde_text(serde_json::to_value(language))?);
+        q.push(" AND a.language = ").push_bind(language.as_str());
     }
     if !scope.include_drafts {
         q.push(" AND a.status = ")
-            .push_bind(rows::serde_text(serde_json::to_value(
-                ArticleStatus::Published,
-            ))?);
+            .push_bind(ArticleStatus::Published.as_str());
     }
     if !scope.include_internal {
         q.push(" AND a.visibility = ")
-            .push_bind(rows::public_visibility()?);
+            .push_bind(Visibility::Public.as_str());
     }
-    Ok(())
 }
 
 /// Adds "`column` is one of `values`": `= $n` for one value, so that the indexes leading
