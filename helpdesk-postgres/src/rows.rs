@@ -19,7 +19,7 @@ use helpdesk_core::domain::{
     TicketId, TicketMetrics, TicketNumber, TicketTemplate, TicketType, TimeEntry, TimeEntryId,
     Timers, Version,
 };
-use helpdesk_core::error::BoxError;
+use helpdesk_core::error::{BoxError, OutOfRange};
 use helpdesk_core::search::SavedSearch;
 use helpdesk_core::search::address_key;
 use helpdesk_core::{Error, Result};
@@ -78,6 +78,25 @@ impl<'r> Reader<'r> {
             .map_err(|e| self.corrupt(column, e))
     }
 
+    /// A bigint column holding a count or version, as `T` (a value outside `T` is corrupt).
+    pub(crate) fn number<T: TryFrom<i64>>(&self, column: &'static str) -> Result<T> {
+        let n: i64 = self.get(column)?;
+        T::try_from(n).map_err(|_| {
+            self.corrupt(
+                column,
+                OutOfRange {
+                    what: column,
+                    value: n.to_string(),
+                },
+            )
+        })
+    }
+
+    /// A bigint column holding a version.
+    pub(crate) fn version(&self, column: &'static str) -> Result<Version> {
+        self.number(column).map(Version::new)
+    }
+
     /// A text column holding a stored enum's stable text ([`StableText`]), exactly.
     pub(crate) fn text<T: StableText>(&self, column: &'static str) -> Result<T> {
         self.parse(column, |s| T::from_text(&s))
@@ -110,7 +129,7 @@ pub(crate) fn json(value: &impl Serialize) -> Result<String> {
 }
 
 /// Converts a non-negative domain count to a bigint parameter.
-fn to_i64(value: u64) -> Result<i64> {
+pub(crate) fn to_i64(value: u64) -> Result<i64> {
     i64::try_from(value).map_err(Error::backend)
 }
 
