@@ -17,62 +17,22 @@ use std::hash::Hash;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{
-    AgentId, Availability, ChatEnd, ChatId, ChatSession, ChatState, ChatStateParts, CustomerId,
-    DepartmentId, TicketId, Version,
+    AgentId, Availability, ChatId, ChatSession, CustomerId, DepartmentId, Version,
 };
 use helpdesk_core::error::Entity;
 use helpdesk_core::store::ChatCommit;
 use helpdesk_core::store::ChatStore;
 use helpdesk_core::{Error, Result};
 use sqlx::PgConnection;
-use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
-use crate::PostgresStore;
+use crate::connection::PostgresStore;
 use crate::error;
-use crate::rows::{PgQuery, Reader, to_i64};
-
-/// The column list of chat reads.
-const CHAT_COLUMNS: &str = "id, ticket_id, customer, department, state, since, agent, ended_at, \
-                            end_reason, created_at, version";
-
-/// The column list of availability reads.
-const AVAILABILITY_COLUMNS: &str =
-    "agent, presence, max_chats, active_chats, last_assigned_at, version";
-
-/// A chat from a row selected with [`CHAT_COLUMNS`].
-fn chat_row(row: &PgRow) -> Result<ChatSession> {
-    let r = Reader::new(row, "chats");
-    let parts = ChatStateParts {
-        kind: r.text("state")?,
-        since: r.get("since")?,
-        agent: r.get::<Option<Uuid>>("agent")?.map(AgentId::from_uuid),
-        ended_at: r.get("ended_at")?,
-        end: r.text_opt("end_reason")?,
-    };
-    Ok(ChatSession {
-        id: ChatId::from_uuid(r.get("id")?),
-        ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
-        customer: CustomerId::from_uuid(r.get("customer")?),
-        department: DepartmentId::from_uuid(r.get("department")?),
-        state: ChatState::try_from(parts).map_err(|e| r.corrupt("state", e))?,
-        created_at: r.get("created_at")?,
-        version: r.version("version")?,
-    })
-}
-
-/// An availability from a row selected with [`AVAILABILITY_COLUMNS`].
-fn availability_row(row: &PgRow) -> Result<Availability> {
-    let r = Reader::new(row, "chat_availability");
-    Ok(Availability {
-        agent: AgentId::from_uuid(r.get("agent")?),
-        presence: r.text("presence")?,
-        max_chats: r.number("max_chats")?,
-        active_chats: r.number("active_chats")?,
-        last_assigned_at: r.get("last_assigned_at")?,
-        version: r.version("version")?,
-    })
-}
+use crate::rows::chat::{
+    INSERT_AVAILABILITY, INSERT_CHAT, UPDATE_AVAILABILITY, UPDATE_CHAT, availability,
+    availability_columns, bind_availability, bind_chat, chat, chat_columns,
+};
+use crate::rows::{PgQuery, Reader, all, optional, to_i64};
 
 /// One of the two tables a commit writes.
 #[derive(Clone, Copy)]
@@ -167,48 +127,15 @@ impl Table {
     }
 }
 
-const INSERT_CHAT: &str = "INSERT INTO chats (id, ticket_id, customer, department, state, \
-     since, agent, ended_at, end_reason, created_at, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING";
-
-const UPDATE_CHAT: &str = "UPDATE chats SET ticket_id = $2, customer = $3, department = $4, \
-     state = $5, since = $6, agent = $7, ended_at = $8, end_reason = $9, created_at = $10, \
-     version = $11 WHERE id = $1 AND version = $12";
-
-const INSERT_AVAILABILITY: &str = "INSERT INTO chat_availability (agent, presence, max_chats, \
-     active_chats, last_assigned_at, version) VALUES ($1, $2, $3, $4, $5, $6) \
-     ON CONFLICT (agent) DO NOTHING";
-
-const UPDATE_AVAILABILITY: &str = "UPDATE chat_availability SET presence = $2, \
-     max_chats = $3, active_chats = $4, last_assigned_at = $5, version = $6 \
-     WHERE agent = $1 AND version = $7";
-
 /// Writes one checked chat (its version already the one it gets) over `expected`.
 async fn write_chat(
     tx: &mut PgConnection,
     expected: Option<Version>,
     c: &ChatSession,
 ) -> Result<()> {
-    let parts = ChatStateParts::from(c.state);
-    let query = sqlx::query(if expected.is_some() {
-        UPDATE_CHAT
-    } else {
-        INSERT_CHAT
-    })
-    .bind(c.id.as_uuid())
-    .bind(c.ticket_id.as_uuid())
-    .bind(c.customer.as_uuid())
-    .bind(c.department.as_uuid())
-    .bind(parts.kind.as_str())
-    .bind(parts.since)
-    .bind(parts.agent.map(|a| a.as_uuid()))
-    .bind(parts.ended_at)
-    .bind(parts.end.map(ChatEnd::as_str))
-    .bind(c.created_at)
-    .bind(to_i64(c.version.get())?);
     let query = match expected {
-        Some(v) => query.bind(to_i64(v.get())?),
-        None => query,
+        None => bind_chat(sqlx::query(INSERT_CHAT), c)?,
+        Some(v) => bind_chat(sqlx::query(UPDATE_CHAT), c)?.bind(to_i64(v.get())?),
     };
     CHATS.written(tx, c.id.as_uuid(), expected, query).await
 }
@@ -219,20 +146,9 @@ async fn write_availability(
     expected: Option<Version>,
     a: &Availability,
 ) -> Result<()> {
-    let query = sqlx::query(if expected.is_some() {
-        UPDATE_AVAILABILITY
-    } else {
-        INSERT_AVAILABILITY
-    })
-    .bind(a.agent.as_uuid())
-    .bind(a.presence.as_str())
-    .bind(i64::from(a.max_chats))
-    .bind(i64::from(a.active_chats))
-    .bind(a.last_assigned_at)
-    .bind(to_i64(a.version.get())?);
     let query = match expected {
-        Some(v) => query.bind(to_i64(v.get())?),
-        None => query,
+        None => bind_availability(sqlx::query(INSERT_AVAILABILITY), a)?,
+        Some(v) => bind_availability(sqlx::query(UPDATE_AVAILABILITY), a)?.bind(to_i64(v.get())?),
     };
     AVAILABILITY
         .written(tx, a.agent.as_uuid(), expected, query)
@@ -270,80 +186,112 @@ impl ChatStore for PostgresStore {
     }
 
     async fn chat(&self, id: ChatId) -> Result<Option<ChatSession>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CHAT_COLUMNS} FROM chats WHERE id = $1"
-        )))
-        .bind(id.as_uuid())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(error::db)?
-        .as_ref()
-        .map(chat_row)
-        .transpose()
+        optional(&self.pool, sqlx::query(CHAT).bind(id.as_uuid()), chat).await
     }
 
     async fn waiting_chats(&self, department: DepartmentId) -> Result<Vec<ChatSession>> {
-        let query = select_chats("department = $1 AND state = 'waiting' ORDER BY since, id");
-        self.fetch_chats(query.bind(department.as_uuid())).await
+        let query = sqlx::query(WAITING_IN).bind(department.as_uuid());
+        all(&self.pool, query, chat).await
     }
 
     async fn chats_waiting_since_before(&self, before: DateTime<Utc>) -> Result<Vec<ChatSession>> {
-        let query = select_chats("state = 'waiting' AND since < $1 ORDER BY since, id");
-        self.fetch_chats(query.bind(before)).await
+        all(
+            &self.pool,
+            sqlx::query(WAITING_SINCE_BEFORE).bind(before),
+            chat,
+        )
+        .await
     }
 
     async fn agent_chats(&self, agent: AgentId) -> Result<Vec<ChatSession>> {
-        let query = select_chats("agent = $1 AND state = 'active' ORDER BY created_at, id");
-        self.fetch_chats(query.bind(agent.as_uuid())).await
+        all(
+            &self.pool,
+            sqlx::query(ACTIVE_WITH).bind(agent.as_uuid()),
+            chat,
+        )
+        .await
     }
 
     async fn customer_chats(&self, customer: CustomerId, limit: u32) -> Result<Vec<ChatSession>> {
-        let query = select_chats("customer = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
-        self.fetch_chats(query.bind(customer.as_uuid()).bind(i64::from(limit)))
-            .await
+        let query = sqlx::query(OF_CUSTOMER)
+            .bind(customer.as_uuid())
+            .bind(i64::from(limit));
+        all(&self.pool, query, chat).await
     }
 
     async fn availability(&self, agent: AgentId) -> Result<Option<Availability>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {AVAILABILITY_COLUMNS} FROM chat_availability WHERE agent = $1"
-        )))
-        .bind(agent.as_uuid())
-        .fetch_optional(&self.pool)
+        let sql = concat!(
+            "SELECT ",
+            availability_columns!(),
+            " FROM chat_availability WHERE agent = $1"
+        );
+        optional(
+            &self.pool,
+            sqlx::query(sql).bind(agent.as_uuid()),
+            availability,
+        )
         .await
-        .map_err(error::db)?
-        .as_ref()
-        .map(availability_row)
-        .transpose()
     }
 
     async fn availabilities(&self) -> Result<Vec<Availability>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {AVAILABILITY_COLUMNS} FROM chat_availability ORDER BY agent"
-        )))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(availability_row)
-        .collect()
+        let sql = concat!(
+            "SELECT ",
+            availability_columns!(),
+            " FROM chat_availability ORDER BY agent"
+        );
+        all(&self.pool, sqlx::query(sql), availability).await
     }
 }
 
-/// The chats matching `condition` (a `WHERE` clause, with its order and binds to add).
-fn select_chats(condition: &str) -> PgQuery<'static> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CHAT_COLUMNS} FROM chats WHERE {condition}"
-    )))
-}
+/// A chat by id: `$1`.
+const CHAT: &str = concat!("SELECT ", chat_columns!(), " FROM chats WHERE id = $1");
 
-impl PostgresStore {
-    async fn fetch_chats(&self, query: PgQuery<'_>) -> Result<Vec<ChatSession>> {
-        query
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?
-            .iter()
-            .map(chat_row)
-            .collect()
+// The chat lists. Their states are written out (the stable texts of `ChatStateKind`) as the
+// partial indexes of migration 0010 spell them, so that the planner matches them.
+
+/// The chats waiting in the department `$1`, longest first.
+const WAITING_IN: &str = concat!(
+    "SELECT ",
+    chat_columns!(),
+    " FROM chats WHERE department = $1 AND state = 'waiting' ORDER BY since, id"
+);
+
+/// The chats waiting since before `$1`, longest first.
+const WAITING_SINCE_BEFORE: &str = concat!(
+    "SELECT ",
+    chat_columns!(),
+    " FROM chats WHERE state = 'waiting' AND since < $1 ORDER BY since, id"
+);
+
+/// The chats the agent `$1` is in, oldest first.
+const ACTIVE_WITH: &str = concat!(
+    "SELECT ",
+    chat_columns!(),
+    " FROM chats WHERE agent = $1 AND state = 'active' ORDER BY created_at, id"
+);
+
+/// The customer `$1`'s chats, newest first, at most `$2`.
+const OF_CUSTOMER: &str = concat!(
+    "SELECT ",
+    chat_columns!(),
+    " FROM chats WHERE customer = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+);
+
+#[cfg(test)]
+mod tests {
+    use helpdesk_core::domain::ChatStateKind;
+
+    use super::*;
+
+    #[test]
+    fn the_chat_lists_spell_their_states_as_stored() {
+        let waiting = format!("state = '{}'", ChatStateKind::Waiting.as_str());
+        let active = format!("state = '{}'", ChatStateKind::Active.as_str());
+        assert!(WAITING_IN.contains(&waiting), "{WAITING_IN}");
+        assert!(
+            WAITING_SINCE_BEFORE.contains(&waiting),
+            "{WAITING_SINCE_BEFORE}"
+        );
+        assert!(ACTIVE_WITH.contains(&active), "{ACTIVE_WITH}");
     }
 }

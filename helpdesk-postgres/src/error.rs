@@ -1,9 +1,9 @@
-//! From sqlx errors and unreadable stored values to [`helpdesk_core::Error`].
+//! From sqlx errors to [`helpdesk_core::Error`].
 //!
-//! Unique violations of the schema's named constraints become
-//! [`Error::Conflict`] with [`ConflictKind::Duplicate`], naming the same fields as the
-//! in-memory reference store; everything else is [`Error::Backend`] with the original error
-//! kept whole as its source.
+//! Unique violations of the schema's named constraints become [`Error::duplicate`], naming
+//! the same fields as the in-memory reference store; everything else is [`Error::Backend`]
+//! with the original error kept whole as its source. (A stored value that does not parse is
+//! [`Error::corrupt`], raised where rows are read.)
 
 use helpdesk_core::Error;
 use helpdesk_core::error::Entity;

@@ -25,7 +25,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Row};
 use uuid::Uuid;
 
-use crate::PostgresStore;
+use crate::connection::PostgresStore;
 use crate::error;
 use crate::rows::PgQuery;
 

@@ -20,7 +20,7 @@ use helpdesk_core::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use crate::PostgresStore;
+use crate::connection::PostgresStore;
 
 /// The prefix of every test schema.
 pub const SCHEMA_PREFIX: &str = "helpdesk_test_";
