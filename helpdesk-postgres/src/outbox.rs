@@ -24,7 +24,7 @@ use crate::rows::{all, execute, optional};
 /// lease, `$3` the limit.
 ///
 /// The e-mails are picked in the order they are due, from the partial index of pending
-/// ones, and locked with `SKIP LOCKED`, so that concurrent dispatchers take disjoint sets
+/// ones (its state written out as the index spells it, `DeliveryState::Pending`'s text), and locked with `SKIP LOCKED`, so that concurrent dispatchers take disjoint sets
 /// without waiting on each other (under READ COMMITTED, a row another lease committed in
 /// between is checked again, and is no longer due). The update returns them with the
 /// instant they were due, to be returned in that order.
@@ -125,13 +125,19 @@ pub(crate) async fn mail_references(pool: &PgPool, ticket: TicketId) -> Result<V
 
 #[cfg(test)]
 mod tests {
-    use helpdesk_core::domain::{Delivery, EmailKind, Language};
+    use helpdesk_core::domain::{Delivery, DeliveryState, EmailKind, Language};
     use helpdesk_core::store::{Store, WriteBatch};
     use helpdesk_core::testkit::samples;
     use sqlx::Row;
 
     use super::*;
     use crate::testing;
+
+    #[test]
+    fn a_lease_spells_the_pending_state_as_stored_and_indexed() {
+        let pending = format!("delivery = '{}'", DeliveryState::Pending.as_str());
+        assert!(LEASE.contains(&pending), "{LEASE}");
+    }
 
     /// The plan of a lease on a real server with many sent e-mails and a few pending ones:
     /// a scan of `outbox_pending_idx`, never of the table.

@@ -125,3 +125,69 @@ pub(crate) async fn next_sequence(pool: &PgPool) -> Result<u64> {
         .map_err(error::db)?;
     u64::try_from(next).map_err(|e| Error::corrupt("ticket_number_seq", "nextval", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use helpdesk_core::domain::{Attachment, CustomerId, DepartmentId};
+    use helpdesk_core::store::{Store, TicketWrite, WriteBatch};
+    use helpdesk_core::testkit::samples;
+    use sqlx::Row;
+
+    use super::*;
+    use crate::testing;
+
+    /// The plan of `referenced_blobs` on a real server with many referenced blobs: look-ups
+    /// of the primary key of `message_blobs`, never a scan of it (nor of the messages).
+    #[tokio::test]
+    async fn referenced_blobs_are_primary_key_look_ups() {
+        let Some(store) = testing::fresh_store().await else {
+            return;
+        };
+        let key = |i: u64| BlobKey::of(&i.to_le_bytes());
+        for chunk in 0..8_u64 {
+            let writes = (chunk * 500..(chunk + 1) * 500)
+                .map(|i| {
+                    let t = samples::ticket(
+                        samples::number(i + 1),
+                        DepartmentId::new(),
+                        CustomerId::new(),
+                    );
+                    let mut m = samples::message(&t, "attached", Visibility::Public);
+                    m.attachments = vec![
+                        Attachment::new("a.bin", "application/octet-stream", 8, key(i).as_str())
+                            .unwrap(),
+                    ];
+                    TicketWrite {
+                        messages: vec![m],
+                        ..TicketWrite::create(t)
+                    }
+                })
+                .collect();
+            store.commit(WriteBatch::of(writes)).await.unwrap();
+        }
+        sqlx::query("ANALYZE message_blobs")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let asked = [key(7), key(3999), key(10_000)];
+        let texts: Vec<&str> = asked.iter().map(BlobKey::as_str).collect();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {REFERENCED_BLOBS}")))
+            .bind(&texts)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        let plan = rows
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(plan.contains("message_blobs_pkey"), "{plan}");
+        assert!(!plan.contains("Seq Scan"), "{plan}");
+        let mut found = store.referenced_blobs(&asked).await.unwrap();
+        found.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        let mut expected = vec![key(7), key(3999)];
+        expected.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        assert_eq!(found, expected);
+        testing::discard(store).await.unwrap();
+    }
+}
