@@ -77,7 +77,6 @@ impl BlobStore for PostgresStore {
 #[cfg(test)]
 mod tests {
     use helpdesk_core::testkit::samples;
-    use sqlx::Row;
 
     use super::*;
     use crate::testing;
@@ -100,17 +99,10 @@ mod tests {
             .execute(store.pool())
             .await
             .unwrap();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {WRITTEN_BEFORE}")))
+        let query = testing::explain(WRITTEN_BEFORE)
             .bind(samples::at(2000))
-            .bind(10_i64)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-        let plan = rows
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect::<Vec<_>>()
-            .join("\n");
+            .bind(10_i64);
+        let plan = testing::plan(&store, query).await;
         // An index-only scan, in fact: the index holds the key.
         assert!(
             plan.contains("Index Scan using blobs_written_at_idx ")

@@ -183,17 +183,10 @@ fn address_like(pattern: &str) -> String {
 }
 
 /// Fills `address_key` and `phone_digits` of the customers written before migration 0004
-/// (the library folds, SQL cannot), while its `customer_backfill` row says some may lack
-/// them; then removes that row. Safe to run concurrently, and beside `put_customer`: each
+/// (the library folds, SQL cannot), in batches, then removes the `customer_backfill` row
+/// that says some may lack them. Safe to run concurrently, and beside `put_customer`: each
 /// batch locks its customers, and a customer written meanwhile has its keys already.
 pub(crate) async fn backfill_lookup_keys(pool: &PgPool) -> Result<()> {
-    let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customer_backfill)")
-        .fetch_one(pool)
-        .await
-        .map_err(error::db)?;
-    if !pending {
-        return Ok(());
-    }
     loop {
         let mut tx = pool.begin().await.map_err(error::db)?;
         let customers: Vec<(Uuid, Option<String>, Option<String>)> = sqlx::query_as(

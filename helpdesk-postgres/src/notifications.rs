@@ -91,7 +91,6 @@ mod tests {
     use helpdesk_core::domain::{AgentId, CustomerId, DepartmentId, EventId, NotificationKind};
     use helpdesk_core::store::{Store, TicketWrite, WriteBatch};
     use helpdesk_core::testkit::samples;
-    use sqlx::Row;
 
     use super::*;
     use crate::testing;
@@ -135,19 +134,12 @@ mod tests {
             .await
             .unwrap();
         let (kind, id) = recipient_key(Recipient::Agent(agents[7]));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {LIST}")))
+        let query = testing::explain(LIST)
             .bind(kind)
             .bind(id)
             .bind(samples::at(1000))
-            .bind(20_i64)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-        let plan = rows
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect::<Vec<_>>()
-            .join("\n");
+            .bind(20_i64);
+        let plan = testing::plan(&store, query).await;
         assert!(
             plan.contains("Index Scan using notifications_recipient_idx "),
             "{plan}"

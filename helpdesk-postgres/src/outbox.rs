@@ -128,7 +128,6 @@ mod tests {
     use helpdesk_core::domain::{Delivery, DeliveryState, EmailKind, Language};
     use helpdesk_core::store::{Store, WriteBatch};
     use helpdesk_core::testkit::samples;
-    use sqlx::Row;
 
     use super::*;
     use crate::testing;
@@ -183,18 +182,11 @@ mod tests {
             .execute(store.pool())
             .await
             .unwrap();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {LEASE}")))
+        let query = testing::explain(LEASE)
             .bind(samples::at(10_000))
             .bind(samples::at(20_000))
-            .bind(10_i64)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-        let plan = rows
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect::<Vec<_>>()
-            .join("\n");
+            .bind(10_i64);
+        let plan = testing::plan(&store, query).await;
         assert!(plan.contains("outbox_pending_idx"), "{plan}");
         assert!(plan.contains("LockRows"), "{plan}");
         assert!(!plan.contains("Seq Scan on outbox"), "{plan}");

@@ -250,24 +250,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_list_in_the_relevance_order_is_the_last_update_order() {
-        let cursor = format!(
-            "r.2.{}.1700000000000000.-.{}",
-            Priority::Normal.rank(),
-            Uuid::nil().simple()
-        );
-        let page = PageRequest::first(TicketOrder::Relevance, 10)
-            .after(Cursor::decode(&cursor).unwrap())
-            .unwrap();
-        let sql = list_query(&TicketFilter::default(), &page).into_string();
-        assert!(!sql.contains("score"), "{sql}");
-        assert!(
-            sql.ends_with("ORDER BY t.updated_at DESC, t.id DESC LIMIT $1"),
-            "{sql}"
-        );
-    }
-
     /// The plans of due tickets and of the waiting order on a real server: scans of their
     /// indexes, never of the table, and ordered index scans (no sort) for a page of the
     /// waiting order and for a small limit of many due tickets.
@@ -275,7 +257,6 @@ mod tests {
         use chrono::{DateTime, TimeDelta, Utc};
         use helpdesk_core::domain::{CustomerId, DepartmentId, Subject, Timers};
         use helpdesk_core::store::{Store, TicketWrite, WriteBatch};
-        use sqlx::AssertSqlSafe;
 
         use super::*;
         use crate::connection::PostgresStore;
@@ -307,14 +288,6 @@ mod tests {
             }
         }
 
-        /// The text of an `EXPLAIN`'s rows.
-        fn plan(rows: &[sqlx::postgres::PgRow]) -> String {
-            rows.iter()
-                .map(|r| r.get::<String, _>(0))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-
         /// `plan` reads `index`, and no table scan. With `ordered`, an index scan that gives
         /// the order itself, with no sort (a sort of what a bitmap scan of the index found
         /// also costs only what it returns, and the planner picks it for few rows).
@@ -331,15 +304,15 @@ mod tests {
             }
         }
 
-        /// The rows of an `EXPLAIN` of a page of the ticket list.
-        async fn explain_waiting(
+        /// The plan of a page of the ticket list.
+        async fn plan_of_page(
             store: &PostgresStore,
             filter: &TicketFilter,
             page: &PageRequest,
-        ) -> Vec<sqlx::postgres::PgRow> {
+        ) -> String {
             let mut q = QueryBuilder::new("EXPLAIN ");
             push_list_query(&mut q, filter, page);
-            q.build().fetch_all(store.pool()).await.unwrap()
+            testing::plan(store, q.build()).await
         }
 
         #[tokio::test]
@@ -360,13 +333,8 @@ mod tests {
 
             // A few due tickets, and all thousand of them with a small limit.
             for (now, limit, ordered) in [(at(30), 100_i64, false), (at(10_000), 10, true)] {
-                let rows = sqlx::query(AssertSqlSafe(format!("EXPLAIN {DUE_TICKETS}")))
-                    .bind(now)
-                    .bind(limit)
-                    .fetch_all(store.pool())
-                    .await
-                    .unwrap();
-                let plan = plan(&rows);
+                let query = testing::explain(DUE_TICKETS).bind(now).bind(limit);
+                let plan = testing::plan(&store, query).await;
                 assert_reads(&plan, "tickets_due_idx", ordered);
                 assert!(plan.contains("Index Cond: (next_due_at <= "), "{plan}");
             }
@@ -383,14 +351,14 @@ mod tests {
                 .max_by_key(|t| (t.waiting_since, t.id))
                 .unwrap();
             let nobody = tickets.iter().find(|t| t.waiting_since.is_none()).unwrap();
-            let rows = explain_waiting(&store, &filter, &first).await;
-            assert_reads(&plan(&rows), "tickets_waiting_idx", true);
+            let plan = plan_of_page(&store, &filter, &first).await;
+            assert_reads(&plan, "tickets_waiting_idx", true);
             for cursor in [waiting, nobody] {
                 let page = first
                     .clone()
                     .after(Cursor::after(TicketOrder::Waiting, cursor))
                     .unwrap();
-                let plan = plan(&explain_waiting(&store, &filter, &page).await);
+                let plan = plan_of_page(&store, &filter, &page).await;
                 assert_reads(&plan, "tickets_waiting_idx", true);
                 // Sessions run in UTC (sqlx sets it), so the server shows instants so.
                 let since = cursor.waiting_since.map_or_else(

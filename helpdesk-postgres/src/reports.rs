@@ -341,13 +341,6 @@ mod tests {
             (t, e)
         }
 
-        fn plan_text(rows: &[PgRow]) -> String {
-            rows.iter()
-                .map(|r| r.get::<String, _>(0))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-
         #[tokio::test]
         async fn a_report_reads_range_scans_of_its_indexes() {
             let Some(store) = testing::fresh_store().await else {
@@ -391,13 +384,8 @@ mod tests {
                 };
                 let params = Params::of(&query);
                 let filtered = params.departments.is_some();
-                let sql = format!("EXPLAIN {}", tickets_sql(group, filtered));
-                let rows = params
-                    .bind_tickets(sqlx::query(AssertSqlSafe(sql)))
-                    .fetch_all(store.pool())
-                    .await
-                    .unwrap();
-                let plan = plan_text(&rows);
+                let query = params.bind_tickets(testing::explain(&tickets_sql(group, filtered)));
+                let plan = testing::plan(&store, query).await;
                 for index in [
                     "tickets_created_idx",
                     "tickets_closed_idx",
@@ -414,13 +402,8 @@ mod tests {
                 assert!(plan.contains("BitmapOr"), "{plan}");
                 assert!(!plan.contains("Seq Scan"), "{plan}");
 
-                let sql = format!("EXPLAIN {}", billable_sql(group, filtered));
-                let rows = params
-                    .bind_billable(sqlx::query(AssertSqlSafe(sql)))
-                    .fetch_all(store.pool())
-                    .await
-                    .unwrap();
-                let plan = plan_text(&rows);
+                let query = params.bind_billable(testing::explain(&billable_sql(group, filtered)));
+                let plan = testing::plan(&store, query).await;
                 assert!(
                     plan.contains("Index Scan using time_entries_billable_created_idx ")
                         || plan.contains("Bitmap Index Scan on time_entries_billable_created_idx "),

@@ -26,6 +26,20 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 /// applied, and each backfill runs only until it has once completed.
 pub(crate) async fn migrate(pool: &PgPool) -> Result<()> {
     MIGRATOR.run(pool).await.map_err(error::migrate)?;
-    search::backfill(pool).await?;
-    directory::backfill_lookup_keys(pool).await
+    if pending(pool, "SELECT EXISTS (SELECT 1 FROM search_backfill)").await? {
+        search::backfill(pool).await?;
+    }
+    if pending(pool, "SELECT EXISTS (SELECT 1 FROM customer_backfill)").await? {
+        directory::backfill_lookup_keys(pool).await?;
+    }
+    Ok(())
+}
+
+/// Whether a backfill has yet to run: `exists` asks whether its marker table (a row the
+/// migration that needs it inserts, and the backfill removes when it completes) has a row.
+async fn pending(pool: &PgPool, exists: &'static str) -> Result<bool> {
+    sqlx::query_scalar(exists)
+        .fetch_one(pool)
+        .await
+        .map_err(error::db)
 }

@@ -275,17 +275,11 @@ fn like_pattern(pieces: &[String]) -> String {
     out
 }
 
-/// Indexes the tickets written before migration 0003 (the library folds, SQL cannot), while
-/// its `search_backfill` row says some may lack their rows; then removes that row. Safe to
-/// run concurrently: each batch locks its tickets as `commit` does and skips rows that exist.
+/// Indexes the tickets written before migration 0003 (the library folds, SQL cannot), in
+/// batches, then removes the `search_backfill` row that says some may lack their rows. Safe
+/// to run concurrently: each batch locks its tickets as `commit` does and skips rows that
+/// exist.
 pub(crate) async fn backfill(pool: &PgPool) -> Result<()> {
-    let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM search_backfill)")
-        .fetch_one(pool)
-        .await
-        .map_err(error::db)?;
-    if !pending {
-        return Ok(());
-    }
     loop {
         let mut tx = pool.begin().await.map_err(error::db)?;
         let tickets: Vec<(Uuid, String)> = sqlx::query_as(
@@ -369,6 +363,13 @@ mod tests {
             search_query(&search, &PageRequest::first(TicketOrder::Priority, 10)).into_string();
         assert!(
             !sql.contains("LATERAL") && sql.contains(" AS score FROM tickets t"),
+            "{sql}"
+        );
+        // A list in the relevance order is the last-update order.
+        let sql = query::list_query(&search.filter, &page).into_string();
+        assert!(!sql.contains("score"), "{sql}");
+        assert!(
+            sql.ends_with("ORDER BY t.updated_at DESC, t.id DESC LIMIT $1"),
             "{sql}"
         );
     }

@@ -131,7 +131,6 @@ mod tests {
     use helpdesk_core::domain::{Attachment, CustomerId, DepartmentId};
     use helpdesk_core::store::{Store, TicketWrite, WriteBatch};
     use helpdesk_core::testkit::samples;
-    use sqlx::Row;
 
     use super::*;
     use crate::testing;
@@ -171,16 +170,8 @@ mod tests {
             .unwrap();
         let asked = [key(7), key(3999), key(10_000)];
         let texts: Vec<&str> = asked.iter().map(BlobKey::as_str).collect();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {REFERENCED_BLOBS}")))
-            .bind(&texts)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-        let plan = rows
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let query = testing::explain(REFERENCED_BLOBS).bind(&texts);
+        let plan = testing::plan(&store, query).await;
         assert!(plan.contains("message_blobs_pkey"), "{plan}");
         assert!(!plan.contains("Seq Scan"), "{plan}");
         let mut found = store.referenced_blobs(&asked).await.unwrap();
