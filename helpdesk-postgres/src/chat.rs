@@ -55,36 +55,32 @@ const AVAILABILITY: Table = Table {
 };
 
 impl Table {
-    /// Locks the stored rows of `keys` (given in key order) and reads their versions.
-    async fn lock<K: Copy + Eq + Hash>(
+    /// Locks the stored rows of `keys` (given in key order) and reads their versions, keyed
+    /// by `key_of` each row's key.
+    async fn lock<K: Eq + Hash>(
         self,
         tx: &mut PgConnection,
-        keys: &[K],
-        uuid: impl Fn(K) -> Uuid,
+        keys: Vec<Uuid>,
+        key_of: fn(Uuid) -> K,
     ) -> Result<HashMap<K, Version>> {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        let by_uuid: HashMap<Uuid, K> = keys.iter().map(|k| (uuid(*k), *k)).collect();
-        let uuids: Vec<Uuid> = keys.iter().map(|k| uuid(*k)).collect();
         let Table { name, key, .. } = self;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {key} AS key, version FROM {name} WHERE {key} = ANY($1) \
              ORDER BY {key} FOR UPDATE"
         )))
-        .bind(&uuids)
+        .bind(keys)
         .fetch_all(&mut *tx)
         .await
         .map_err(error::db)?;
-        let mut stored = HashMap::with_capacity(rows.len());
-        for row in &rows {
-            let r = Reader::new(row, name);
-            let found: Uuid = r.get("key")?;
-            if let Some(k) = by_uuid.get(&found) {
-                stored.insert(*k, r.version("version")?);
-            }
-        }
-        Ok(stored)
+        rows.iter()
+            .map(|row| {
+                let r = Reader::new(row, name);
+                Ok((key_of(r.get("key")?), r.version("version")?))
+            })
+            .collect()
     }
 
     /// The stored version of `key`, if any (read after a failed write, to report it).
@@ -170,8 +166,20 @@ impl ChatStore for PostgresStore {
             .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
             .await
             .map_err(error::db)?;
-        let stored_chats = CHATS.lock(&mut tx, &chats, |c| c.as_uuid()).await?;
-        let stored_seats = AVAILABILITY.lock(&mut tx, &agents, |a| a.as_uuid()).await?;
+        let stored_chats = CHATS
+            .lock(
+                &mut tx,
+                chats.iter().map(|c| c.as_uuid()).collect(),
+                ChatId::from_uuid,
+            )
+            .await?;
+        let stored_seats = AVAILABILITY
+            .lock(
+                &mut tx,
+                agents.iter().map(|a| a.as_uuid()).collect(),
+                AgentId::from_uuid,
+            )
+            .await?;
         let mut writes = commit.check(&stored_chats, &stored_seats)?;
         // In key order, as locked: concurrent inserts of the same new rows cannot deadlock.
         writes.chats.sort_by_key(|(_, c)| c.id);
