@@ -64,7 +64,7 @@
 //!   sqlx error as its source; a stored value that fails validation on the way back is one
 //!   with a [`CorruptValue`](helpdesk_core::error::CorruptValue) source.
 //!
-//! The modules, each with one job: [`connection`](PostgresStore) opens, `schema` migrates,
+//! The modules, each with one job: `connection` opens a [`PostgresStore`], `schema` migrates,
 //! `store` maps each [`Store`](helpdesk_core::store::Store) method to the module that owns
 //! it (`directory`, `commit`, `tickets`, `query`, `search`, `notifications`, `outbox`), one
 //! module per ability (`chat`, `reports`, `knowledge`, `saved_searches`, `templates`,
