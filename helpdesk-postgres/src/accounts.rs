@@ -3,89 +3,23 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use helpdesk_core::domain::{
-    Actor, AgentId, AuthToken, CustomerId, Login, LoginName, PasswordHash, TokenHash,
-};
+use helpdesk_core::domain::{Actor, AuthToken, Login, LoginName, TokenHash};
 use helpdesk_core::store::AccountStore;
 use helpdesk_core::{Error, Result};
-use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
-use crate::PostgresStore;
-use crate::error;
-use crate::rows::{PgQuery, Reader};
+use crate::connection::PostgresStore;
+use crate::rows::account::{self as row, login_columns, person, token_columns};
+use crate::rows::{PgQuery, all, execute, optional};
 
-/// The column list of login reads.
-const LOGIN_COLUMNS: &str = "actor_kind, actor_id, login, password_hash, created_at, updated_at";
-
-/// The column list of token reads.
-const TOKEN_COLUMNS: &str = "hash, actor_kind, actor_id, kind, created_at, expires_at, last_used";
-
-/// An agent's or customer's kind and id as stored; the system never signs in.
-fn person(who: Actor) -> Option<(&'static str, Uuid)> {
-    match who {
-        Actor::Agent(id) => Some(("agent", id.as_uuid())),
-        Actor::Customer(id) => Some(("customer", id.as_uuid())),
-        Actor::System => None,
-    }
-}
-
+/// An agent's or customer's kind and id; the system never signs in.
 fn person_or_refuse(who: Actor) -> Result<(&'static str, Uuid)> {
     person(who).ok_or_else(|| Error::validation("actor", "only agents and customers sign in"))
 }
 
-fn actor(r: &Reader<'_>) -> Result<Actor> {
-    let id: Uuid = r.get("actor_id")?;
-    r.parse("actor_kind", |kind| match kind.as_str() {
-        "agent" => Ok(Actor::Agent(AgentId::from_uuid(id))),
-        "customer" => Ok(Actor::Customer(CustomerId::from_uuid(id))),
-        _ => Err(format!("{kind:?} is not a kind of person")),
-    })
-}
-
-fn login_row(row: &PgRow) -> Result<Login> {
-    let r = Reader::new(row, "logins");
-    Ok(Login {
-        name: r.parse("login", |s| LoginName::parse(&s))?,
-        actor: actor(&r)?,
-        password_hash: r.parse("password_hash", |s| PasswordHash::parse(&s))?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-    })
-}
-
-fn token_row(row: &PgRow) -> Result<AuthToken> {
-    let r = Reader::new(row, "auth_tokens");
-    let hash: Vec<u8> = r.get("hash")?;
-    Ok(AuthToken {
-        hash: TokenHash::from_slice(&hash).map_err(|e| r.corrupt("hash", e))?,
-        actor: actor(&r)?,
-        kind: r.parse("kind", |s| s.parse())?,
-        created_at: r.get("created_at")?,
-        expires_at: r.get("expires_at")?,
-        last_used: r.get("last_used")?,
-    })
-}
-
-/// The rows `query` selects, at most one, read with `read`.
-async fn optional<T>(
-    store: &PostgresStore,
-    query: PgQuery<'_>,
-    read: fn(&PgRow) -> Result<T>,
-) -> Result<Option<T>> {
-    let row = query.fetch_optional(&store.pool).await.map_err(error::db)?;
-    row.as_ref().map(read).transpose()
-}
-
-/// How many rows `query` wrote.
-async fn affected(store: &PostgresStore, query: PgQuery<'_>) -> Result<u64> {
-    let done = query.execute(&store.pool).await.map_err(error::db)?;
-    Ok(done.rows_affected())
-}
-
 /// `sql` with an actor's kind and id bound to `$1` and `$2`.
-fn for_person(sql: String, (kind, id): (&'static str, Uuid)) -> PgQuery<'static> {
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).bind(id)
+fn for_person(sql: &'static str, (kind, id): (&'static str, Uuid)) -> PgQuery<'static> {
+    sqlx::query(sql).bind(kind).bind(id)
 }
 
 #[async_trait]
@@ -97,27 +31,30 @@ impl AccountStore for PostgresStore {
              ON CONFLICT (actor_kind, actor_id) DO UPDATE SET login = EXCLUDED.login, \
              password_hash = EXCLUDED.password_hash, created_at = EXCLUDED.created_at, \
              updated_at = EXCLUDED.updated_at";
-        let query = for_person(sql.to_owned(), person_or_refuse(login.actor)?)
+        let query = for_person(sql, person_or_refuse(login.actor)?)
             .bind(login.name.as_str().to_owned())
             .bind(login.password_hash.as_str().to_owned())
             .bind(login.created_at)
             .bind(login.updated_at);
-        affected(self, query).await.map(drop)
+        execute(&self.pool, query).await.map(drop)
     }
 
     async fn login(&self, name: &LoginName) -> Result<Option<Login>> {
-        let sql = format!("SELECT {LOGIN_COLUMNS} FROM logins WHERE login = $1");
-        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(name.as_str().to_owned());
-        optional(self, query, login_row).await
+        let sql = concat!("SELECT ", login_columns!(), " FROM logins WHERE login = $1");
+        let query = sqlx::query(sql).bind(name.as_str().to_owned());
+        optional(&self.pool, query, row::login).await
     }
 
     async fn login_of(&self, who: Actor) -> Result<Option<Login>> {
         let Some(person) = person(who) else {
             return Ok(None);
         };
-        let sql =
-            format!("SELECT {LOGIN_COLUMNS} FROM logins WHERE actor_kind = $1 AND actor_id = $2");
-        optional(self, for_person(sql, person), login_row).await
+        let sql = concat!(
+            "SELECT ",
+            login_columns!(),
+            " FROM logins WHERE actor_kind = $1 AND actor_id = $2"
+        );
+        optional(&self.pool, for_person(sql, person), row::login).await
     }
 
     async fn delete_login(&self, who: Actor) -> Result<bool> {
@@ -125,58 +62,59 @@ impl AccountStore for PostgresStore {
             return Ok(false);
         };
         let sql = "DELETE FROM logins WHERE actor_kind = $1 AND actor_id = $2";
-        Ok(affected(self, for_person(sql.to_owned(), person)).await? > 0)
+        Ok(execute(&self.pool, for_person(sql, person)).await? > 0)
     }
 
     async fn put_token(&self, token: &AuthToken) -> Result<()> {
         // A taken hash violates `auth_tokens_pkey`: a Duplicate "hash".
         let sql = "INSERT INTO auth_tokens (actor_kind, actor_id, hash, kind, created_at, \
              expires_at, last_used) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        let query = for_person(sql.to_owned(), person_or_refuse(token.actor)?)
+        let query = for_person(sql, person_or_refuse(token.actor)?)
             .bind(token.hash.as_bytes().to_vec())
             .bind(token.kind.as_str())
             .bind(token.created_at)
             .bind(token.expires_at)
             .bind(token.last_used);
-        affected(self, query).await.map(drop)
+        execute(&self.pool, query).await.map(drop)
     }
 
     async fn token(&self, hash: &TokenHash) -> Result<Option<AuthToken>> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM auth_tokens WHERE hash = $1");
-        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(hash.as_bytes().to_vec());
-        optional(self, query, token_row).await
+        let sql = concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM auth_tokens WHERE hash = $1"
+        );
+        let query = sqlx::query(sql).bind(hash.as_bytes().to_vec());
+        optional(&self.pool, query, row::token).await
     }
 
     async fn touch_token(&self, hash: &TokenHash, at: DateTime<Utc>) -> Result<bool> {
         let query = sqlx::query("UPDATE auth_tokens SET last_used = $2 WHERE hash = $1")
             .bind(hash.as_bytes().to_vec())
             .bind(at);
-        Ok(affected(self, query).await? > 0)
+        Ok(execute(&self.pool, query).await? > 0)
     }
 
     async fn delete_token(&self, hash: &TokenHash) -> Result<bool> {
         let query =
             sqlx::query("DELETE FROM auth_tokens WHERE hash = $1").bind(hash.as_bytes().to_vec());
-        Ok(affected(self, query).await? > 0)
+        Ok(execute(&self.pool, query).await? > 0)
     }
 
     async fn delete_expired_tokens(&self, now: DateTime<Utc>) -> Result<u64> {
         let query = sqlx::query("DELETE FROM auth_tokens WHERE expires_at <= $1").bind(now);
-        affected(self, query).await
+        execute(&self.pool, query).await
     }
 
     async fn tokens_of(&self, who: Actor) -> Result<Vec<AuthToken>> {
         let Some(person) = person(who) else {
             return Ok(Vec::new());
         };
-        let sql = format!(
-            "SELECT {TOKEN_COLUMNS} FROM auth_tokens WHERE actor_kind = $1 AND actor_id = $2 \
-             ORDER BY created_at, hash"
+        let sql = concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM auth_tokens WHERE actor_kind = $1 AND actor_id = $2 ORDER BY created_at, hash"
         );
-        let rows = for_person(sql, person)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(error::db)?;
-        rows.iter().map(token_row).collect()
+        all(&self.pool, for_person(sql, person), row::token).await
     }
 }

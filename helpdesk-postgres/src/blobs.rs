@@ -3,32 +3,38 @@
 //!
 //! A blob is one row (`bytea`, stored out of line by PostgreSQL), written in one statement,
 //! so a reader sees all of it or none. Puts of the same blob are idempotent and may race:
-//! `ON CONFLICT DO NOTHING` keeps the first, which holds the same bytes (the key is their
-//! sha256, checked before anything is written).
+//! the row keeps the bytes it has (the same: the key is their sha256, checked before anything
+//! is written) and takes the put's write instant. The sweep finds blobs written before an
+//! instant by a range scan of `blobs_written_at_idx` (migration 0011), oldest first, and
+//! deletes one only while it is still that old, so a put in between keeps it.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use helpdesk_core::clock::ceil_micros;
 use helpdesk_core::store::{BlobKey, BlobStore, check_blob};
 use helpdesk_core::{Error, Result};
 
-use crate::PostgresStore;
+use crate::connection::PostgresStore;
 use crate::error;
+use crate::rows::execute;
+
+/// The blobs last written before `$1`, oldest first, at most `$2`: a range scan of
+/// `blobs_written_at_idx`, in its order.
+const WRITTEN_BEFORE: &str =
+    "SELECT sha256 FROM blobs WHERE written_at < $1 ORDER BY written_at, sha256 LIMIT $2";
 
 #[async_trait]
 impl BlobStore for PostgresStore {
     async fn put_blob(&self, key: &BlobKey, bytes: &[u8], at: DateTime<Utc>) -> Result<()> {
         check_blob(key, bytes)?;
-        sqlx::query(
+        let query = sqlx::query(
             "INSERT INTO blobs (sha256, bytes, written_at) VALUES ($1, $2, $3) \
              ON CONFLICT (sha256) DO UPDATE SET written_at = excluded.written_at",
         )
         .bind(key.as_str())
         .bind(bytes)
-        .bind(at)
-        .execute(&self.pool)
-        .await
-        .map_err(error::db)?;
-        Ok(())
+        .bind(at);
+        execute(&self.pool, query).await.map(drop)
     }
 
     async fn blob(&self, key: &BlobKey) -> Result<Option<Vec<u8>>> {
@@ -44,14 +50,13 @@ impl BlobStore for PostgresStore {
         before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<BlobKey>> {
-        let keys: Vec<String> = sqlx::query_scalar(
-            "SELECT sha256 FROM blobs WHERE written_at < $1 ORDER BY written_at, sha256 LIMIT $2",
-        )
-        .bind(before)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(error::db)?;
+        // Stored instants are whole microseconds: `x < at` agrees with `x < ceil(at)`.
+        let keys: Vec<String> = sqlx::query_scalar(WRITTEN_BEFORE)
+            .bind(ceil_micros(before))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(error::db)?;
         keys.iter()
             .map(|k| BlobKey::parse(k).map_err(|e| Error::corrupt("blobs", "sha256", e)))
             .collect()
@@ -62,12 +67,58 @@ impl BlobStore for PostgresStore {
         key: &BlobKey,
         before: DateTime<Utc>,
     ) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM blobs WHERE sha256 = $1 AND written_at < $2")
+        let query = sqlx::query("DELETE FROM blobs WHERE sha256 = $1 AND written_at < $2")
             .bind(key.as_str())
-            .bind(before)
-            .execute(&self.pool)
+            .bind(ceil_micros(before));
+        Ok(execute(&self.pool, query).await? > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use helpdesk_core::testkit::samples;
+
+    use super::*;
+    use crate::testing;
+
+    /// The plan of the sweep's look-up on a real server with many blobs: an ordered scan of
+    /// `blobs_written_at_idx`, with no sort and no table scan.
+    #[tokio::test]
+    async fn blobs_written_before_an_instant_are_an_ordered_index_scan() {
+        let Some(store) = testing::fresh_store().await else {
+            return;
+        };
+        for i in 0..3000_i64 {
+            let bytes = i.to_le_bytes();
+            store
+                .put_blob(&BlobKey::of(&bytes), &bytes, samples::at(i))
+                .await
+                .unwrap();
+        }
+        sqlx::query("ANALYZE blobs")
+            .execute(store.pool())
             .await
-            .map_err(error::db)?;
-        Ok(done.rows_affected() > 0)
+            .unwrap();
+        let query = testing::explain(WRITTEN_BEFORE)
+            .bind(samples::at(2000))
+            .bind(10_i64);
+        let plan = testing::plan(&store, query).await;
+        // An index-only scan, in fact: the index holds the key.
+        assert!(
+            plan.contains("Index Scan using blobs_written_at_idx ")
+                || plan.contains("Index Only Scan using blobs_written_at_idx "),
+            "{plan}"
+        );
+        assert!(
+            !plan.contains("Sort") && !plan.contains("Seq Scan"),
+            "{plan}"
+        );
+        let oldest = store
+            .blobs_written_before(samples::at(2000), 3)
+            .await
+            .unwrap();
+        let expected: Vec<BlobKey> = (0..3_i64).map(|i| BlobKey::of(&i.to_le_bytes())).collect();
+        assert_eq!(oldest, expected);
+        testing::discard(store).await.unwrap();
     }
 }

@@ -1,71 +1,12 @@
-//! From sqlx errors and unreadable stored values to [`helpdesk_core::Error`].
+//! From sqlx errors to [`helpdesk_core::Error`].
 //!
-//! Unique violations of the schema's named constraints become
-//! [`Error::Conflict`] with [`ConflictKind::Duplicate`], naming the same fields as the
-//! in-memory reference store; everything else is [`Error::Backend`] with the original error
-//! kept whole as its source.
-
-use std::fmt;
+//! Unique violations of the schema's named constraints become [`Error::duplicate`], naming
+//! the same fields as the in-memory reference store; everything else is [`Error::Backend`]
+//! with the original error kept whole as its source. (A stored value that does not parse is
+//! [`Error::corrupt`], raised where rows are read.)
 
 use helpdesk_core::Error;
-use helpdesk_core::error::{BoxError, ConflictKind, Entity};
-
-/// A value read from the database that is not a valid domain value: the schema's data was
-/// changed behind the store's back, or written by an incompatible version.
-///
-/// It reaches callers as the source of [`Error::Backend`]; downcast to inspect it.
-#[derive(Debug)]
-pub struct CorruptValue {
-    table: &'static str,
-    column: &'static str,
-    source: BoxError,
-}
-
-impl CorruptValue {
-    /// A corrupt value in `table.column`, and why it does not parse.
-    pub fn new(table: &'static str, column: &'static str, source: impl Into<BoxError>) -> Self {
-        Self {
-            table,
-            column,
-            source: source.into(),
-        }
-    }
-
-    /// The table it was read from.
-    pub fn table(&self) -> &'static str {
-        self.table
-    }
-
-    /// The column it was read from.
-    pub fn column(&self) -> &'static str {
-        self.column
-    }
-}
-
-impl fmt::Display for CorruptValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the stored value of {}.{} is not valid",
-            self.table, self.column
-        )
-    }
-}
-
-impl std::error::Error for CorruptValue {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.source)
-    }
-}
-
-/// Wraps a parse failure of `table.column` as a backend error.
-pub(crate) fn corrupt(
-    table: &'static str,
-    column: &'static str,
-    source: impl Into<BoxError>,
-) -> Error {
-    Error::backend(CorruptValue::new(table, column, source))
-}
+use helpdesk_core::error::Entity;
 
 /// The entity and field a named unique constraint protects.
 fn unique_constraint(name: &str) -> Option<(Entity, &'static str)> {
@@ -96,20 +37,10 @@ pub(crate) fn duplicate_of(e: &sqlx::Error) -> Option<(Entity, &'static str)> {
     }
 }
 
-/// A `Conflict` for a taken unique `field` of `entity`.
-pub(crate) fn duplicate(entity: Entity, field: &'static str) -> Error {
-    Error::Conflict {
-        entity,
-        kind: ConflictKind::Duplicate {
-            field: field.into(),
-        },
-    }
-}
-
 /// Maps a sqlx error: a known unique violation is a conflict, anything else a backend error.
 pub(crate) fn db(e: sqlx::Error) -> Error {
     match duplicate_of(&e) {
-        Some((entity, field)) => duplicate(entity, field),
+        Some((entity, field)) => Error::duplicate(entity, field),
         None => Error::backend(e),
     }
 }
@@ -161,17 +92,5 @@ mod tests {
         );
         assert_eq!(unique_constraint("messages_pkey"), None);
         assert_eq!(unique_constraint("blobs_pkey"), None);
-    }
-
-    #[test]
-    fn corrupt_values_keep_their_source() {
-        let parse = "x".parse::<i32>().unwrap_err();
-        let e = corrupt("tickets", "priority", parse);
-        let Error::Backend { source } = e else {
-            panic!("not a backend error")
-        };
-        let corrupt = source.downcast_ref::<CorruptValue>().unwrap();
-        assert_eq!((corrupt.table(), corrupt.column()), ("tickets", "priority"));
-        assert!(std::error::Error::source(corrupt).is_some());
     }
 }

@@ -13,10 +13,12 @@
 //! ```
 //!
 //! How it keeps the [`Store`](helpdesk_core::store::Store) contract:
-//! - [`commit`](helpdesk_core::store::Store::commit) is one transaction. It first locks the
-//!   tickets it updates (`SELECT ... FOR UPDATE`, in id order, so concurrent batches never
-//!   deadlock) and checks their versions, so of two updates from the same version exactly one
-//!   wins and the other gets `Conflict(StaleVersion)` with nothing written.
+//! - [`commit`](helpdesk_core::store::Store::commit) is one transaction. It reads the stored
+//!   facts the batch depends on, locking the tickets it writes (`SELECT ... FOR UPDATE`, in id
+//!   order, so concurrent batches never deadlock), and lets core's
+//!   [`check_commit`](helpdesk_core::store::check_commit) decide before writing anything; so
+//!   of two updates from the same version exactly one wins and the other gets
+//!   `Conflict(StaleVersion)` with nothing written.
 //! - Unique values are unique constraints; their violations are `Conflict(Duplicate)` naming
 //!   the same field as the in-memory reference store. Full and short ticket numbers share one
 //!   namespace (the `ticket_numbers` table), as they do there.
@@ -36,8 +38,8 @@
 //!   votes are one atomic `UPDATE ... RETURNING`.
 //! - Notifications, outbox e-mails and mail references are written by `commit` in the
 //!   batch's transaction, one multi-row insert per table; a Message-ID taken by a stored
-//!   e-mail (or mail reference) is checked first, and the unique constraints on
-//!   `message_id` catch what a concurrent batch commits in between, so either way it is
+//!   e-mail (or mail reference) is one of the facts checked first, and the unique constraints
+//!   on `message_id` catch what a concurrent batch commits in between, so either way it is
 //!   `Conflict(Duplicate { field: "message_id" })` with nothing written.
 //! - A recipient's notifications are one scan of an index in their order that holds no
 //!   dismissed ones. Leasing outbox e-mails is one `UPDATE` of rows picked from a partial
@@ -48,27 +50,49 @@
 //!   metrics, each service-level outcome, the rating): the tickets that count in the range
 //!   are found by range scans of an index per instant (a GiST index of open spans for the
 //!   backlog), percentiles are `percentile_disc` (nearest rank).
+//! - Live chat ([`ChatStore`](helpdesk_core::store::ChatStore)) commits lock the stored
+//!   versions and write what core's `ChatCommit::check` returns.
+//! - Enums are stored as their core stable texts
+//!   ([`StableText`](helpdesk_core::domain::StableText)), read back with `from_text`;
+//!   composite values (changes, timers, custom fields, attachments, ...) as jsonb.
 //! - [`PostgresStore`] is also a [`BlobStore`](helpdesk_core::store::BlobStore): attachment
-//!   bytes in a table keyed by their sha256.
+//!   bytes in a table keyed by their sha256, each with the instant it was last written (for
+//!   the sweep); which blobs messages reference is a table `commit` keeps, so
+//!   [`referenced_blobs`](helpdesk_core::store::Store::referenced_blobs) is one indexed
+//!   query.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
 //!   sqlx error as its source; a stored value that fails validation on the way back is one
-//!   with a [`CorruptValue`] source.
+//!   with a [`CorruptValue`](helpdesk_core::error::CorruptValue) source.
+//!
+//! The modules, each with one job: `connection` opens a [`PostgresStore`], `schema` migrates,
+//! `store` maps each [`Store`](helpdesk_core::store::Store) method to the module that owns
+//! it (`directory`, `commit`, `tickets`, `query`, `search`, `notifications`, `outbox`), one
+//! module per ability (`chat`, `reports`, `knowledge`, `saved_searches`, `templates`,
+//! `accounts`, `blobs`), and `rows` converts rows and domain values, split by aggregate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod accounts;
 mod blobs;
 mod chat;
-mod connect;
+mod commit;
+mod connection;
+mod directory;
 mod error;
+mod knowledge;
 mod notifications;
 mod outbox;
+mod query;
 mod reports;
 mod rows;
+mod saved_searches;
+mod schema;
 mod search;
 mod store;
+mod templates;
 #[doc(hidden)]
 pub mod testing;
+mod tickets;
 
-pub use connect::{MIGRATOR, PostgresStore};
-pub use error::CorruptValue;
+pub use connection::PostgresStore;
+pub use schema::MIGRATOR;

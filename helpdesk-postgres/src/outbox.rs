@@ -1,221 +1,30 @@
-//! [`OutboxStore`] for [`PostgresStore`], and the rows of the `outbox` and
-//! `mail_references` tables.
+//! Outbox e-mails and mail references (tables `outbox` and `mail_references`, migration
+//! 0007): leasing e-mails, recording how a delivery ended, and reads.
 //!
-//! E-mails and mail references are written by `commit`, in the batch's transaction, with
-//! [`OutboxColumns`] and [`MailReferenceColumns`], after [`message_id_taken`] has checked
-//! their Message-IDs against the stored ones (the unique constraints on `message_id` catch
-//! what a concurrent batch commits in between). An e-mail's [`Delivery`] is two columns, its
-//! state and its instant, so that leasing is a range scan of the partial index of pending
-//! e-mails by the instant they are due.
+//! Both are written by `commit` in the batch's transaction, after
+//! [`check_commit`](helpdesk_core::store::check_commit) has checked their Message-IDs against
+//! the stored ones (the unique constraints on `message_id` catch what a concurrent batch
+//! commits in between). An e-mail's delivery is two columns, its state and its instant, so
+//! that leasing is a range scan of the partial index of pending e-mails by the instant they
+//! are due.
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::clock::to_micros;
-use helpdesk_core::domain::StableText;
-use helpdesk_core::domain::{
-    Delivery, DeliveryOutcome, Email, EmailKind, Language, MailReference, OutboundEmail, OutboxId,
-    TicketId,
-};
+use helpdesk_core::domain::{DeliveryOutcome, MailReference, OutboundEmail, OutboxId, TicketId};
 use helpdesk_core::error::Entity;
 use helpdesk_core::{Error, Result};
-use sqlx::postgres::PgRow;
-use uuid::Uuid;
+use sqlx::PgPool;
 
-use crate::PostgresStore;
-use crate::error;
-use crate::rows::{PgQuery, Reader, json, language_text};
-
-/// The column list of outbox reads.
-macro_rules! columns {
-    () => {
-        "id, message_id, ticket_id, kind, language, to_address, to_name, subject, body, \
-         thread::text AS thread, created_at, attempts, delivery, delivery_at, last_error"
-    };
-}
-
-/// The state column of a delivery, and its instant.
-fn delivery_columns(delivery: &Delivery) -> (&'static str, DateTime<Utc>) {
-    match *delivery {
-        Delivery::Pending { at } => ("pending", at),
-        Delivery::Sent { at } => ("sent", at),
-        Delivery::Failed { at } => ("failed", at),
-    }
-}
-
-/// An outbox e-mail from a row selected with [`columns!`].
-fn outbound_email(row: &PgRow) -> Result<OutboundEmail> {
-    let r = Reader::new(row, "outbox");
-    let at: DateTime<Utc> = r.get("delivery_at")?;
-    let delivery = r.parse("delivery", |state| match state.as_str() {
-        "pending" => Ok(Delivery::Pending { at }),
-        "sent" => Ok(Delivery::Sent { at }),
-        "failed" => Ok(Delivery::Failed { at }),
-        _ => Err(format!("{state:?} is not a delivery state")),
-    })?;
-    let attempts: i64 = r.get("attempts")?;
-    Ok(OutboundEmail {
-        id: OutboxId::from_uuid(r.get("id")?),
-        message_id: r.get("message_id")?,
-        ticket_id: r.get::<Option<Uuid>>("ticket_id")?.map(TicketId::from_uuid),
-        kind: r.parse("kind", |s| EmailKind::from_text(&s))?,
-        language: r.parse("language", |s| {
-            serde_json::from_value::<Language>(serde_json::Value::String(s))
-        })?,
-        to: r.parse("to_address", |s| Email::parse(&s))?,
-        to_name: r.get("to_name")?,
-        subject: r.get("subject")?,
-        body: r.get("body")?,
-        references: r.parse("thread", |s| serde_json::from_str::<Vec<String>>(&s))?,
-        created_at: r.get("created_at")?,
-        attempts: u32::try_from(attempts).map_err(|e| r.corrupt("attempts", e))?,
-        delivery,
-        last_error: r.get("last_error")?,
-    })
-}
-
-/// The column list of mail reference reads.
-macro_rules! reference_columns {
-    () => {
-        "message_id, ticket_id, inbound"
-    };
-}
-
-/// A mail reference from a row selected with [`reference_columns!`].
-fn read_mail_reference(row: &PgRow) -> Result<MailReference> {
-    let r = Reader::new(row, "mail_references");
-    Ok(MailReference {
-        message_id: r.get("message_id")?,
-        ticket_id: TicketId::from_uuid(r.get("ticket_id")?),
-        inbound: r.get("inbound")?,
-    })
-}
-
-/// A batch's outbox e-mails, as parallel arrays for `UNNEST`.
-#[derive(Debug, Default)]
-pub(crate) struct OutboxColumns {
-    id: Vec<Uuid>,
-    message_id: Vec<String>,
-    ticket_id: Vec<Option<Uuid>>,
-    kind: Vec<&'static str>,
-    language: Vec<String>,
-    to_address: Vec<String>,
-    to_name: Vec<Option<String>>,
-    subject: Vec<String>,
-    body: Vec<String>,
-    thread: Vec<String>,
-    created_at: Vec<DateTime<Utc>>,
-    attempts: Vec<i64>,
-    delivery: Vec<&'static str>,
-    delivery_at: Vec<DateTime<Utc>>,
-    last_error: Vec<Option<String>>,
-}
-
-impl OutboxColumns {
-    /// The columns of `emails`.
-    pub(crate) fn of(emails: &[OutboundEmail]) -> Result<Self> {
-        let mut c = Self::default();
-        for e in emails {
-            let (delivery, at) = delivery_columns(&e.delivery);
-            c.id.push(e.id.as_uuid());
-            c.message_id.push(e.message_id.clone());
-            c.ticket_id.push(e.ticket_id.map(|t| t.as_uuid()));
-            c.kind.push(e.kind.as_str());
-            c.language.push(language_text(e.language)?);
-            c.to_address.push(e.to.as_str().to_owned());
-            c.to_name.push(e.to_name.clone());
-            c.subject.push(e.subject.clone());
-            c.body.push(e.body.clone());
-            c.thread.push(json(serde_json::to_string(&e.references))?);
-            c.created_at.push(e.created_at);
-            c.attempts.push(i64::from(e.attempts));
-            c.delivery.push(delivery);
-            c.delivery_at.push(at);
-            c.last_error.push(e.last_error.clone());
-        }
-        Ok(c)
-    }
-
-    /// Whether there are none.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.id.is_empty()
-    }
-
-    /// Inserts them all.
-    pub(crate) const INSERT: &str = "INSERT INTO outbox (id, message_id, ticket_id, kind, \
-         language, to_address, to_name, subject, body, thread, created_at, attempts, delivery, \
-         delivery_at, last_error) SELECT id, message_id, ticket_id, kind, language, \
-         to_address, to_name, subject, body, thread::jsonb, created_at, attempts, delivery, \
-         delivery_at, last_error FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], \
-         $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-         $11::timestamptz[], $12::int8[], $13::text[], $14::timestamptz[], $15::text[]) \
-         AS e(id, message_id, ticket_id, kind, language, to_address, to_name, subject, body, \
-         thread, created_at, attempts, delivery, delivery_at, last_error)";
-
-    /// Binds them for [`Self::INSERT`].
-    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
-        query
-            .bind(self.id)
-            .bind(self.message_id)
-            .bind(self.ticket_id)
-            .bind(self.kind)
-            .bind(self.language)
-            .bind(self.to_address)
-            .bind(self.to_name)
-            .bind(self.subject)
-            .bind(self.body)
-            .bind(self.thread)
-            .bind(self.created_at)
-            .bind(self.attempts)
-            .bind(self.delivery)
-            .bind(self.delivery_at)
-            .bind(self.last_error)
-    }
-}
-
-/// A batch's mail references, as parallel arrays for `UNNEST`, in the order written.
-#[derive(Debug, Default)]
-pub(crate) struct MailReferenceColumns {
-    message_id: Vec<String>,
-    ticket_id: Vec<Uuid>,
-    inbound: Vec<bool>,
-}
-
-impl MailReferenceColumns {
-    /// The columns of `references`.
-    pub(crate) fn of(references: &[MailReference]) -> Self {
-        let mut c = Self::default();
-        for r in references {
-            c.message_id.push(r.message_id.clone());
-            c.ticket_id.push(r.ticket_id.as_uuid());
-            c.inbound.push(r.inbound);
-        }
-        c
-    }
-
-    /// Whether there are none.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.message_id.is_empty()
-    }
-
-    /// Inserts them all, in order (so `seq` follows the order written).
-    pub(crate) const INSERT: &str = "INSERT INTO mail_references (message_id, ticket_id, \
-         inbound) SELECT message_id, ticket_id, inbound \
-         FROM UNNEST($1::text[], $2::uuid[], $3::bool[]) WITH ORDINALITY \
-         AS r(message_id, ticket_id, inbound, n) ORDER BY n";
-
-    /// Binds them for [`Self::INSERT`].
-    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
-        query
-            .bind(self.message_id)
-            .bind(self.ticket_id)
-            .bind(self.inbound)
-    }
-}
+use crate::rows::outbox::{
+    mail_reference as mail_reference_row, outbound_email, outbox_columns, reference_columns,
+};
+use crate::rows::{all, execute, optional};
 
 /// Leases pending e-mails: `$1` is the (whole-microsecond) instant, `$2` the end of the
 /// lease, `$3` the limit.
 ///
 /// The e-mails are picked in the order they are due, from the partial index of pending
-/// ones, and locked with `SKIP LOCKED`, so that concurrent dispatchers take disjoint sets
+/// ones (its state written out as the index spells it, `DeliveryState::Pending`'s text), and locked with `SKIP LOCKED`, so that concurrent dispatchers take disjoint sets
 /// without waiting on each other (under READ COMMITTED, a row another lease committed in
 /// between is checked again, and is no longer due). The update returns them with the
 /// instant they were due, to be returned in that order.
@@ -226,141 +35,108 @@ const LEASE: &str = concat!(
      leased AS (UPDATE outbox o SET attempts = o.attempts + 1, delivery_at = $2 \
      FROM due WHERE o.id = due.id RETURNING o.*, due.delivery_at AS due_at) \
      SELECT ",
-    columns!(),
+    outbox_columns!(),
     " FROM leased ORDER BY due_at, id"
 );
 
 /// Leases pending e-mails.
 pub(crate) async fn lease(
-    store: &PostgresStore,
+    pool: &PgPool,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<OutboundEmail>> {
     // For stored (whole-microsecond) instants, `x <= now` and `x <= floor(now)` agree.
-    sqlx::query(LEASE)
+    let query = sqlx::query(LEASE)
         .bind(to_micros(now))
         .bind(lease_until)
-        .bind(i64::from(limit))
-        .fetch_all(&store.pool)
-        .await
-        .map_err(error::db)?
-        .iter()
-        .map(outbound_email)
-        .collect()
+        .bind(i64::from(limit));
+    all(pool, query, outbound_email).await
 }
 
-/// Records how an attempt ended.
-pub(crate) async fn finish(
-    store: &PostgresStore,
-    id: OutboxId,
-    outcome: &DeliveryOutcome,
-) -> Result<()> {
-    let (delivery, last_error) = match outcome {
-        DeliveryOutcome::Sent { at } => (Delivery::Sent { at: *at }, None),
-        DeliveryOutcome::Retry { retry_at, error } => {
-            (Delivery::Pending { at: *retry_at }, Some(error.as_str()))
-        }
-        DeliveryOutcome::Failed { at, error } => {
-            (Delivery::Failed { at: *at }, Some(error.as_str()))
-        }
-    };
-    let (state, at) = delivery_columns(&delivery);
-    let done = sqlx::query(
+/// Records how an attempt ended: the delivery it leaves the e-mail in, and its error.
+pub(crate) async fn finish(pool: &PgPool, id: OutboxId, outcome: &DeliveryOutcome) -> Result<()> {
+    let (delivery, last_error) = outcome.delivery();
+    let query = sqlx::query(
         "UPDATE outbox SET delivery = $2, delivery_at = $3, last_error = $4 WHERE id = $1",
     )
     .bind(id.as_uuid())
-    .bind(state)
-    .bind(at)
-    .bind(last_error)
-    .execute(&store.pool)
-    .await
-    .map_err(error::db)?;
-    if done.rows_affected() == 0 {
+    .bind(delivery.state().as_str())
+    .bind(delivery.at())
+    .bind(last_error);
+    if execute(pool, query).await? == 0 {
         return Err(Error::not_found(Entity::Email, id));
     }
     Ok(())
 }
 
 /// An outbox e-mail.
-pub(crate) async fn email(store: &PostgresStore, id: OutboxId) -> Result<Option<OutboundEmail>> {
-    sqlx::query(concat!("SELECT ", columns!(), " FROM outbox WHERE id = $1"))
-        .bind(id.as_uuid())
-        .fetch_optional(&store.pool)
-        .await
-        .map_err(error::db)?
-        .map(|row| outbound_email(&row))
-        .transpose()
+pub(crate) async fn email(pool: &PgPool, id: OutboxId) -> Result<Option<OutboundEmail>> {
+    let sql = concat!("SELECT ", outbox_columns!(), " FROM outbox WHERE id = $1");
+    optional(pool, sqlx::query(sql).bind(id.as_uuid()), outbound_email).await
 }
 
-/// A ticket's e-mails.
-pub(crate) async fn ticket_emails(
-    store: &PostgresStore,
-    ticket: TicketId,
-) -> Result<Vec<OutboundEmail>> {
-    sqlx::query(concat!(
+/// A ticket's e-mails, in the order written.
+pub(crate) async fn ticket_emails(pool: &PgPool, ticket: TicketId) -> Result<Vec<OutboundEmail>> {
+    let sql = concat!(
         "SELECT ",
-        columns!(),
+        outbox_columns!(),
         " FROM outbox WHERE ticket_id = $1 ORDER BY created_at, id"
-    ))
-    .bind(ticket.as_uuid())
-    .fetch_all(&store.pool)
+    );
+    all(
+        pool,
+        sqlx::query(sql).bind(ticket.as_uuid()),
+        outbound_email,
+    )
     .await
-    .map_err(error::db)?
-    .iter()
-    .map(outbound_email)
-    .collect()
 }
 
 /// A mail reference by Message-ID.
 pub(crate) async fn mail_reference(
-    store: &PostgresStore,
+    pool: &PgPool,
     message_id: &str,
 ) -> Result<Option<MailReference>> {
     // PostgreSQL text cannot hold a NUL, so no stored Message-ID has one.
     if message_id.contains('\0') {
         return Ok(None);
     }
-    sqlx::query(concat!(
+    let sql = concat!(
         "SELECT ",
         reference_columns!(),
         " FROM mail_references WHERE message_id = $1"
-    ))
-    .bind(message_id)
-    .fetch_optional(&store.pool)
-    .await
-    .map_err(error::db)?
-    .map(|row| read_mail_reference(&row))
-    .transpose()
+    );
+    optional(pool, sqlx::query(sql).bind(message_id), mail_reference_row).await
 }
 
-/// A ticket's mail references.
-pub(crate) async fn mail_references(
-    store: &PostgresStore,
-    ticket: TicketId,
-) -> Result<Vec<MailReference>> {
-    sqlx::query(concat!(
+/// A ticket's mail references, in the order written.
+pub(crate) async fn mail_references(pool: &PgPool, ticket: TicketId) -> Result<Vec<MailReference>> {
+    let sql = concat!(
         "SELECT ",
         reference_columns!(),
         " FROM mail_references WHERE ticket_id = $1 ORDER BY seq"
-    ))
-    .bind(ticket.as_uuid())
-    .fetch_all(&store.pool)
+    );
+    all(
+        pool,
+        sqlx::query(sql).bind(ticket.as_uuid()),
+        mail_reference_row,
+    )
     .await
-    .map_err(error::db)?
-    .iter()
-    .map(read_mail_reference)
-    .collect()
 }
 
 #[cfg(test)]
 mod tests {
+    use helpdesk_core::domain::{Delivery, DeliveryState, EmailKind, Language};
     use helpdesk_core::store::{Store, WriteBatch};
     use helpdesk_core::testkit::samples;
-    use sqlx::Row;
 
     use super::*;
     use crate::testing;
+
+    #[test]
+    fn a_lease_spells_the_pending_state_as_stored_and_indexed() {
+        let pending = format!("delivery = '{}'", DeliveryState::Pending.as_str());
+        assert!(LEASE.contains(&pending), "{LEASE}");
+    }
 
     /// The plan of a lease on a real server with many sent e-mails and a few pending ones:
     /// a scan of `outbox_pending_idx`, never of the table.
@@ -406,18 +182,11 @@ mod tests {
             .execute(store.pool())
             .await
             .unwrap();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {LEASE}")))
+        let query = testing::explain(LEASE)
             .bind(samples::at(10_000))
             .bind(samples::at(20_000))
-            .bind(10_i64)
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-        let plan = rows
-            .iter()
-            .map(|r| r.get::<String, _>(0))
-            .collect::<Vec<_>>()
-            .join("\n");
+            .bind(10_i64);
+        let plan = testing::plan(&store, query).await;
         assert!(plan.contains("outbox_pending_idx"), "{plan}");
         assert!(plan.contains("LockRows"), "{plan}");
         assert!(!plan.contains("Seq Scan on outbox"), "{plan}");

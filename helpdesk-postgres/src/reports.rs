@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use helpdesk_core::clock::ceil_micros;
 use helpdesk_core::domain::{
     Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaOutcome, SlaTarget,
 };
@@ -24,10 +25,9 @@ use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Row};
 use uuid::Uuid;
 
-use crate::PostgresStore;
-use crate::error::{self, corrupt};
-use crate::rows::{PgQuery, serde_text};
-use crate::store::ceil_micros;
+use crate::connection::PostgresStore;
+use crate::error;
+use crate::rows::PgQuery;
 
 /// The span of a ticket in which it is in the backlog, `(created_at, closed_at]` (unbounded
 /// while open; empty if closed before its creation), exactly as `tickets_backlog_idx` spells
@@ -148,16 +148,16 @@ impl Params {
     }
 
     /// Binds [`tickets_sql`]'s parameters.
-    pub(crate) fn bind_tickets<'q>(&self, query: PgQuery<'q>) -> Result<PgQuery<'q>> {
+    pub(crate) fn bind_tickets<'q>(&self, query: PgQuery<'q>) -> PgQuery<'q> {
         let query = query
             .bind(self.from)
             .bind(self.to)
-            .bind(serde_text(serde_json::to_value(SlaOutcome::Met))?)
-            .bind(serde_text(serde_json::to_value(SlaOutcome::Breached))?);
-        Ok(match &self.departments {
+            .bind(SlaOutcome::Met.as_str())
+            .bind(SlaOutcome::Breached.as_str());
+        match &self.departments {
             Some(ids) => query.bind(ids.clone()),
             None => query,
-        })
+        }
     }
 
     /// Binds [`billable_sql`]'s parameters.
@@ -173,7 +173,7 @@ impl Params {
 /// A count column as a `u64`.
 fn count(row: &PgRow, column: &'static str) -> Result<u64> {
     let n: i64 = row.try_get(column).map_err(Error::backend)?;
-    u64::try_from(n).map_err(|e| corrupt("tickets", column, e))
+    u64::try_from(n).map_err(|e| Error::corrupt("tickets", column, e))
 }
 
 /// The percentiles named `name` (`<name>_count`, `<name>_median`, `<name>_p90`).
@@ -238,7 +238,7 @@ impl ReportStore for PostgresStore {
             .map_err(error::db)?;
         let tickets_sql = tickets_sql(query.group, filtered);
         let ticket_rows = params
-            .bind_tickets(sqlx::query(AssertSqlSafe(tickets_sql)))?
+            .bind_tickets(sqlx::query(AssertSqlSafe(tickets_sql)))
             .fetch_all(&mut *tx)
             .await
             .map_err(error::db)?;
@@ -341,13 +341,6 @@ mod tests {
             (t, e)
         }
 
-        fn plan_text(rows: &[PgRow]) -> String {
-            rows.iter()
-                .map(|r| r.get::<String, _>(0))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-
         #[tokio::test]
         async fn a_report_reads_range_scans_of_its_indexes() {
             let Some(store) = testing::fresh_store().await else {
@@ -391,14 +384,8 @@ mod tests {
                 };
                 let params = Params::of(&query);
                 let filtered = params.departments.is_some();
-                let sql = format!("EXPLAIN {}", tickets_sql(group, filtered));
-                let rows = params
-                    .bind_tickets(sqlx::query(AssertSqlSafe(sql)))
-                    .unwrap()
-                    .fetch_all(store.pool())
-                    .await
-                    .unwrap();
-                let plan = plan_text(&rows);
+                let query = params.bind_tickets(testing::explain(&tickets_sql(group, filtered)));
+                let plan = testing::plan(&store, query).await;
                 for index in [
                     "tickets_created_idx",
                     "tickets_closed_idx",
@@ -415,13 +402,8 @@ mod tests {
                 assert!(plan.contains("BitmapOr"), "{plan}");
                 assert!(!plan.contains("Seq Scan"), "{plan}");
 
-                let sql = format!("EXPLAIN {}", billable_sql(group, filtered));
-                let rows = params
-                    .bind_billable(sqlx::query(AssertSqlSafe(sql)))
-                    .fetch_all(store.pool())
-                    .await
-                    .unwrap();
-                let plan = plan_text(&rows);
+                let query = params.bind_billable(testing::explain(&billable_sql(group, filtered)));
+                let plan = testing::plan(&store, query).await;
                 assert!(
                     plan.contains("Index Scan using time_entries_billable_created_idx ")
                         || plan.contains("Bitmap Index Scan on time_entries_billable_created_idx "),

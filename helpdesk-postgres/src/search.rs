@@ -1,45 +1,29 @@
-//! Full-text search: the rows of `search_fields` (migration 0003), the SQL of a search's
-//! terms, and the backfill of tickets written before that migration.
+//! Ticket search: the search index (`search_fields`, migration 0003) that `commit` keeps in
+//! step with tickets and messages, the SQL of a search's terms and relevance over it, and the
+//! backfill of tickets written before that migration.
 //!
-//! Text is folded and split into words by the library ([`SearchField::new`]), never by
-//! PostgreSQL. A field's distinct words are its `lexemes`, a tsvector made with
+//! Text is folded and split into words by the library
+//! ([`SearchField::new`](helpdesk_core::search::SearchField::new)), never by PostgreSQL
+//! (see [`SearchText`]). A field's distinct words are its `lexemes`, a tsvector made with
 //! `array_to_tsvector` (no parser: nothing is re-split or altered), whose GIN index finds the
 //! candidate fields of a word, prefix or phrase; the candidates are then checked exactly
 //! against the field's `words` array, so that the result is [`Term::matches`] to the letter.
 //! Queries are built only from parsed, folded terms, always as bound parameters.
 
-use std::collections::BTreeMap;
-
-use helpdesk_core::Result;
-use helpdesk_core::domain::{Article, Message, Phone, Ticket, Visibility};
-use helpdesk_core::search::{SearchField, Term, TicketSearch, address_key, words};
-use sqlx::postgres::PgArguments;
-use sqlx::query::Query;
+use helpdesk_core::domain::{Message, StableText, Ticket, Visibility};
+use helpdesk_core::search::{SearchQuery, Term, TicketSearch};
+use helpdesk_core::store::{Page, PageRequest, TicketOrder};
+use helpdesk_core::{Error, Result};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::error;
-use crate::rows;
-
-/// The longest lexeme kept in a tsvector, in bytes (PostgreSQL refuses more than 2047).
-/// Longer words are cut there, at a character boundary; queries cut their words alike and
-/// look for them as prefixes, and the exact check on `words` decides.
-const MAX_LEXEME: usize = 2000;
+use crate::query::{self, push_filter, push_page};
+use crate::rows::ticket::ticket_columns;
+use crate::rows::{PgQuery, SearchText, lexeme};
 
 /// How many tickets one backfill transaction indexes.
 const BACKFILL_BATCH: i64 = 500;
-
-/// `word` cut to at most [`MAX_LEXEME`] bytes, and whether it was cut.
-fn lexeme(word: &str) -> (&str, bool) {
-    if word.len() <= MAX_LEXEME {
-        return (word, false);
-    }
-    let mut end = MAX_LEXEME;
-    while !word.is_char_boundary(end) {
-        end -= 1;
-    }
-    (&word[..end], true)
-}
 
 /// The `INSERT` of [`FieldColumns`], in the order of the arrays.
 macro_rules! insert_fields {
@@ -81,16 +65,13 @@ impl FieldColumns {
     }
 
     fn push(&mut self, ticket: Uuid, message: Option<Uuid>, internal: bool, text: &str) {
-        let field = SearchField::new(text);
-        let mut lexemes: Vec<&str> = field.words.iter().map(|w| lexeme(w).0).collect();
-        lexemes.sort_unstable();
-        lexemes.dedup();
+        let text = SearchText::of(text);
         self.ticket_id.push(ticket);
         self.message_id.push(message);
         self.internal.push(internal);
-        self.lexemes.push(lexemes.join(" "));
-        self.words.push(field.words.join(" "));
-        self.folded.push(field.folded);
+        self.folded.push(text.folded);
+        self.words.push(text.words);
+        self.lexemes.push(text.lexemes);
     }
 
     /// Whether there are none.
@@ -112,10 +93,7 @@ impl FieldColumns {
     const INSERT_MISSING: &str = concat!(insert_fields!(), " ON CONFLICT DO NOTHING");
 
     /// Binds them for [`Self::INSERT`] or [`Self::UPSERT_SUBJECTS`].
-    pub(crate) fn bind(
-        self,
-        query: Query<'_, Postgres, PgArguments>,
-    ) -> Query<'_, Postgres, PgArguments> {
+    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
         query
             .bind(self.ticket_id)
             .bind(self.message_id)
@@ -126,22 +104,66 @@ impl FieldColumns {
     }
 }
 
+/// A page of a ticket search.
+pub(crate) async fn search(
+    pool: &PgPool,
+    search: &TicketSearch,
+    page: &PageRequest,
+) -> Result<Page<Ticket>> {
+    query::fetch_page(pool, search_query(search, page), page, true).await
+}
+
+/// The query for a page of a search: [`list_query`](query::list_query) with the conditions
+/// of the search's terms ([`TicketSearch::matches`]) added to the filter's, and each
+/// ticket's relevance ([`TicketSearch::score`]) as the column `score`.
+///
+/// In the relevance order the score is also sorted on and compared with the cursor, so it is
+/// computed once per ticket in a `LATERAL` subquery (`OFFSET 0` keeps it from being inlined
+/// and evaluated again in each place). In the other orders it is only read, as an expression
+/// of the select list, which PostgreSQL can leave until after the sort and limit.
+pub(crate) fn search_query(search: &TicketSearch, page: &PageRequest) -> QueryBuilder<Postgres> {
+    let mut q = QueryBuilder::new("");
+    q.push(concat!("SELECT ", ticket_columns!(), ", "));
+    let relevance = page.order() == TicketOrder::Relevance;
+    if relevance {
+        q.push("s.score FROM tickets t CROSS JOIN LATERAL (SELECT ");
+        push_score(&mut q, search);
+        q.push(" AS score OFFSET 0) s WHERE TRUE");
+    } else {
+        push_score(&mut q, search);
+        q.push(" AS score FROM tickets t WHERE TRUE");
+    }
+    push_filter(&mut q, &search.filter);
+    push_terms(&mut q, search);
+    push_page(&mut q, page, relevance);
+    q
+}
+
 /// Adds the conditions of `search`'s terms on the ticket `t`: each included term matches a
 /// field of it, no excluded term matches any (internal notes only with `include_internal`).
-pub(crate) fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
-    let terms = (search.query.include.iter().map(|t| (t, true)))
-        .chain(search.query.exclude.iter().map(|t| (t, false)));
+fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
+    let fields = if search.include_internal {
+        "SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id"
+    } else {
+        "SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id AND NOT f.internal"
+    };
+    push_query_terms(q, &search.query, fields);
+}
+
+/// Adds the terms of `query` over the fields `fields` selects (`SELECT 1 FROM ... f WHERE
+/// ...`, the fields of one ticket or article), as [`TicketSearch::matches`] and
+/// [`ArticleSearch::matches`](helpdesk_core::search::ArticleSearch::matches) apply them: each
+/// included term matches some field, no excluded term matches any.
+pub(crate) fn push_query_terms(q: &mut QueryBuilder<Postgres>, query: &SearchQuery, fields: &str) {
+    let terms =
+        (query.include.iter().map(|t| (t, true))).chain(query.exclude.iter().map(|t| (t, false)));
     for (term, include) in terms {
         q.push(if include {
             " AND EXISTS ("
         } else {
             " AND NOT EXISTS ("
         });
-        q.push("SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id");
-        if !search.include_internal {
-            q.push(" AND NOT f.internal");
-        }
-        q.push(" AND ");
+        q.push(fields).push(" AND ");
         push_term(q, term);
         q.push(")");
     }
@@ -149,7 +171,7 @@ pub(crate) fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) 
 
 /// [`TicketSearch::score`] of the ticket `t`, an `integer` expression: one for each
 /// included term its subject row matches.
-pub(crate) fn push_score(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
+fn push_score(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
     q.push("(0");
     for term in &search.query.include {
         q.push(
@@ -163,7 +185,7 @@ pub(crate) fn push_score(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) 
 }
 
 /// [`Term::matches`] on the field `f`.
-pub(crate) fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
+fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
     // An empty word or phrase matches nothing. PostgreSQL text holds no NUL, so no stored
     // field contains one (nor may a parameter).
     let has_nul = |s: &String| s.contains('\0');
@@ -253,144 +275,11 @@ fn like_pattern(pieces: &[String]) -> String {
     out
 }
 
-/// The `article_fields` rows of an article: its title (field 0) and body (field 1), folded
-/// and split by the library like the ticket fields.
-pub(crate) const INSERT_ARTICLE_FIELDS: &str = "INSERT INTO article_fields \
-     (article_id, field, folded, words, lexemes) \
-     SELECT $1, f.field, f.folded, string_to_array(f.words, ' '), \
-     array_to_tsvector(string_to_array(f.lexemes, ' ')) \
-     FROM UNNEST($2::smallint[], $3::text[], $4::text[], $5::text[]) \
-     AS f(field, folded, words, lexemes)";
-
-/// Binds `article`'s title and body for [`INSERT_ARTICLE_FIELDS`].
-pub(crate) fn bind_article_fields<'q>(
-    query: Query<'q, Postgres, PgArguments>,
-    article: &Article,
-) -> Query<'q, Postgres, PgArguments> {
-    let mut folded = Vec::with_capacity(2);
-    let mut words = Vec::with_capacity(2);
-    let mut lexemes = Vec::with_capacity(2);
-    for text in [article.title.as_str(), article.body.as_str()] {
-        let field = SearchField::new(text);
-        let mut lex: Vec<&str> = field.words.iter().map(|w| lexeme(w).0).collect();
-        lex.sort_unstable();
-        lex.dedup();
-        lexemes.push(lex.join(" "));
-        words.push(field.words.join(" "));
-        folded.push(field.folded);
-    }
-    query
-        .bind(article.id.as_uuid())
-        .bind(vec![0_i16, 1])
-        .bind(folded)
-        .bind(words)
-        .bind(lexemes)
-}
-
-/// The `article_words` rows of an article: each distinct word of its title or body
-/// ([`words`], as [`ArticleSuggest::score`](helpdesk_core::search::ArticleSuggest::score)
-/// reads them) and where it is.
-pub(crate) const INSERT_ARTICLE_WORDS: &str = "INSERT INTO article_words \
-     (article_id, word, in_title, in_body) \
-     SELECT $1, w.word, w.in_title, w.in_body \
-     FROM UNNEST($2::text[], $3::boolean[], $4::boolean[]) AS w(word, in_title, in_body)";
-
-/// Binds `article`'s words for [`INSERT_ARTICLE_WORDS`].
-pub(crate) fn bind_article_words<'q>(
-    query: Query<'q, Postgres, PgArguments>,
-    article: &Article,
-) -> Query<'q, Postgres, PgArguments> {
-    let mut places: BTreeMap<String, (bool, bool)> = BTreeMap::new();
-    for w in words(article.title.as_str()) {
-        places.entry(w).or_default().0 = true;
-    }
-    for w in words(article.body.as_str()) {
-        places.entry(w).or_default().1 = true;
-    }
-    let mut word = Vec::with_capacity(places.len());
-    let mut in_title = Vec::with_capacity(places.len());
-    let mut in_body = Vec::with_capacity(places.len());
-    for (w, (t, b)) in places {
-        word.push(w);
-        in_title.push(t);
-        in_body.push(b);
-    }
-    query
-        .bind(article.id.as_uuid())
-        .bind(word)
-        .bind(in_title)
-        .bind(in_body)
-}
-
-/// Fills `address_key` and `phone_digits` of the customers written before migration 0004
-/// (the library folds, SQL cannot), while its `customer_backfill` row says some may lack
-/// them; then removes that row. Safe to run concurrently, and beside `put_customer`: each
-/// batch locks its customers, and a customer written meanwhile has its keys already.
-pub(crate) async fn backfill_customers(pool: &PgPool) -> Result<()> {
-    let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM customer_backfill)")
-        .fetch_one(pool)
-        .await
-        .map_err(error::db)?;
-    if !pending {
-        return Ok(());
-    }
-    loop {
-        let mut tx = pool.begin().await.map_err(error::db)?;
-        let customers: Vec<(Uuid, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT id, phone, address FROM customers \
-             WHERE (address IS NOT NULL AND address_key IS NULL) \
-             OR (phone IS NOT NULL AND phone_digits IS NULL) \
-             ORDER BY id LIMIT $1 FOR UPDATE",
-        )
-        .bind(BACKFILL_BATCH)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(error::db)?;
-        if customers.is_empty() {
-            sqlx::query("DELETE FROM customer_backfill")
-                .execute(&mut *tx)
-                .await
-                .map_err(error::db)?;
-            return tx.commit().await.map_err(error::db);
-        }
-        let mut ids = Vec::with_capacity(customers.len());
-        let mut keys = Vec::with_capacity(customers.len());
-        let mut digits = Vec::with_capacity(customers.len());
-        for (id, phone, address) in customers {
-            let phone = phone
-                .map(|p| Phone::parse(&p).map_err(|e| error::corrupt("customers", "phone", e)))
-                .transpose()?;
-            ids.push(id);
-            keys.push(address.map(|a| address_key(&a)));
-            digits.push(phone.map(|p| p.digits().to_owned()));
-        }
-        sqlx::query(
-            "UPDATE customers c SET address_key = u.address_key, phone_digits = u.phone_digits \
-             FROM UNNEST($1::uuid[], $2::text[], $3::text[]) AS u(id, address_key, phone_digits) \
-             WHERE c.id = u.id",
-        )
-        .bind(ids)
-        .bind(keys)
-        .bind(digits)
-        .execute(&mut *tx)
-        .await
-        .map_err(error::db)?;
-        tx.commit().await.map_err(error::db)?;
-    }
-}
-
-/// Indexes the tickets written before migration 0003 (the library folds, SQL cannot), while
-/// its `search_backfill` row says some may lack their rows; then removes that row. Safe to
-/// run concurrently: each batch locks its tickets as `commit` does and skips rows that exist.
+/// Indexes the tickets written before migration 0003 (the library folds, SQL cannot), in
+/// batches, then removes the `search_backfill` row that says some may lack their rows. Safe
+/// to run concurrently: each batch locks its tickets as `commit` does and skips rows that
+/// exist.
 pub(crate) async fn backfill(pool: &PgPool) -> Result<()> {
-    let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM search_backfill)")
-        .fetch_one(pool)
-        .await
-        .map_err(error::db)?;
-    if !pending {
-        return Ok(());
-    }
-    let public = rows::public_visibility()?;
     loop {
         let mut tx = pool.begin().await.map_err(error::db)?;
         let tickets: Vec<(Uuid, String)> = sqlx::query_as(
@@ -423,7 +312,9 @@ pub(crate) async fn backfill(pool: &PgPool) -> Result<()> {
             fields.push(*id, None, false, subject);
         }
         for (id, ticket, visibility, body) in &messages {
-            fields.push(*ticket, Some(*id), *visibility != public, body);
+            let visibility = Visibility::from_text(visibility)
+                .map_err(|e| Error::corrupt("messages", "visibility", e))?;
+            fields.push(*ticket, Some(*id), visibility != Visibility::Public, body);
         }
         fields
             .bind(sqlx::query(FieldColumns::INSERT_MISSING))
@@ -436,7 +327,52 @@ pub(crate) async fn backfill(pool: &PgPool) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use helpdesk_core::domain::Priority;
+    use helpdesk_core::search::SearchQuery;
+    use helpdesk_core::store::{Cursor, TicketFilter};
+
     use super::*;
+    use crate::rows::MAX_LEXEME;
+
+    #[test]
+    fn relevance_search_scores_subject_rows_with_bound_terms_and_orders_by_score() {
+        let search = TicketSearch {
+            query: SearchQuery::parse("router \"dead modem\" %x'y% -printer").unwrap(),
+            filter: TicketFilter::default(),
+            include_internal: false,
+        };
+        let cursor = format!(
+            "r.2.{}.1700000000000000.-.{}",
+            Priority::Normal.rank(),
+            Uuid::nil().simple()
+        );
+        let page = PageRequest::first(TicketOrder::Relevance, 10)
+            .after(Cursor::decode(&cursor).unwrap())
+            .unwrap();
+        let sql = search_query(&search, &page).into_string();
+        assert!(!sql.contains("router") && !sql.contains("x'y"), "{sql}");
+        assert_eq!(sql.matches("f.message_id IS NULL").count(), 3, "{sql}");
+        assert!(sql.contains("CROSS JOIN LATERAL"), "{sql}");
+        assert!(sql.contains("s.score < $"), "{sql}");
+        assert!(
+            sql.contains("ORDER BY s.score DESC, t.updated_at DESC, t.id DESC LIMIT $"),
+            "{sql}"
+        );
+        // Outside the relevance order, no join: the score is only read.
+        let sql =
+            search_query(&search, &PageRequest::first(TicketOrder::Priority, 10)).into_string();
+        assert!(
+            !sql.contains("LATERAL") && sql.contains(" AS score FROM tickets t"),
+            "{sql}"
+        );
+        // A list in the relevance order is the last-update order.
+        let sql = query::list_query(&search.filter, &page).into_string();
+        assert!(!sql.contains("score"), "{sql}");
+        assert!(
+            sql.ends_with("ORDER BY t.updated_at DESC, t.id DESC LIMIT $1"),
+            "{sql}"
+        );
+    }
 
     #[test]
     fn operands_quote_and_cut() {

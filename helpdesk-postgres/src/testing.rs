@@ -20,7 +20,7 @@ use helpdesk_core::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use crate::PostgresStore;
+use crate::connection::PostgresStore;
 
 /// The prefix of every test schema.
 pub const SCHEMA_PREFIX: &str = "helpdesk_test_";
@@ -176,4 +176,25 @@ async fn sweep_stale_schemas(admin: &mut PgConnection, now: Duration) {
             .await;
         }
     }
+}
+
+/// `sql` after `EXPLAIN`, to bind its parameters and read its plan with [`plan`].
+#[cfg(test)]
+pub(crate) fn explain(sql: &str) -> crate::rows::PgQuery<'static> {
+    sqlx::query(AssertSqlSafe(format!("EXPLAIN {sql}")))
+}
+
+/// The plan of an `EXPLAIN` query on `store`'s server, a node a line.
+///
+/// # Panics
+///
+/// When the query fails.
+#[cfg(test)]
+pub(crate) async fn plan(store: &PostgresStore, query: crate::rows::PgQuery<'_>) -> String {
+    use sqlx::Row;
+    let rows = query.fetch_all(store.pool()).await.expect("EXPLAIN runs");
+    rows.iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

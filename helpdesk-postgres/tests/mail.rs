@@ -14,9 +14,10 @@ use helpdesk_core::domain::{
     MailReference, Notification, NotificationId, NotificationKind, NotificationState,
     OutboundEmail, OutboxId, Recipient, SlaTarget, Ticket, TicketId, Visibility,
 };
+use helpdesk_core::error::CorruptValue;
 use helpdesk_core::error::{ConflictKind, Entity};
 use helpdesk_core::store::{MemoryStore, Store, TicketWrite, WriteBatch};
-use helpdesk_postgres::{CorruptValue, testing};
+use helpdesk_postgres::testing;
 use tokio::sync::Barrier;
 
 fn notification(

@@ -12,9 +12,10 @@ use helpdesk_core::domain::{
     Minutes, Priority, Resolution, Role, ServiceName, Signature, Status, Ticket, TicketId,
     TicketNumber, TicketType, TimeEntryId, Timers, Visibility,
 };
+use helpdesk_core::error::CorruptValue;
 use helpdesk_core::policy::FollowUpPolicy;
 use helpdesk_core::store::{MemoryStore, Store, TicketWrite, WriteBatch};
-use helpdesk_postgres::{CorruptValue, MIGRATOR, testing};
+use helpdesk_postgres::{MIGRATOR, testing};
 
 #[tokio::test]
 async fn directory_records_round_trip_and_replace() {

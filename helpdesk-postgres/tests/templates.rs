@@ -10,9 +10,10 @@ use helpdesk_core::domain::{
     CannedResponse, CannedResponseId, Category, DepartmentId, FieldKey, Language, MessageBody,
     Name, Priority, TemplateId, TicketTemplate, TicketType,
 };
+use helpdesk_core::error::CorruptValue;
+use helpdesk_core::store::MemoryStore;
 use helpdesk_core::store::TemplateStore;
-use helpdesk_core::store::{MemoryStore, Store};
-use helpdesk_postgres::{CorruptValue, testing};
+use helpdesk_postgres::testing;
 
 fn at(minutes: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap() + Duration::minutes(minutes)

@@ -1,19 +1,11 @@
-//! Opening a store: connecting, and bringing the schema up to date.
+//! Opening a store: [`PostgresStore`] over a pool, connecting, and bringing the schema up
+//! to date (with `schema`).
 
 use helpdesk_core::Result;
 use sqlx::PgPool;
-use sqlx::migrate::Migrator;
 use sqlx::postgres::PgPoolOptions;
 
-use crate::{error, search};
-
-/// The schema's versioned migrations (`migrations/*.sql`), embedded at build time.
-///
-/// Applied by [`PostgresStore::connect`] and [`PostgresStore::migrate`]; exposed so that a
-/// deployment can run them from its own tooling instead. After migrations 0003 (search) and
-/// 0004 (customer look-ups), call [`PostgresStore::migrate`] once anyway: it also indexes
-/// the tickets and keys the customers written before them, which SQL alone cannot.
-pub static MIGRATOR: Migrator = sqlx::migrate!();
+use crate::schema;
 
 /// A helpdesk kept in PostgreSQL, over a [`PgPool`].
 ///
@@ -45,7 +37,7 @@ impl PostgresStore {
     }
 
     /// Connects to the database at `url` and leaves the schema as it is (for deployments
-    /// that migrate separately, e.g. with [`MIGRATOR`]).
+    /// that migrate separately, e.g. with [`MIGRATOR`](crate::schema::MIGRATOR)).
     pub async fn connect_without_migrating(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()
             .connect(url)
@@ -65,9 +57,7 @@ impl PostgresStore {
     /// concurrently and repeatedly: the migrator takes an advisory lock and skips what is
     /// applied, and the backfill runs only until it has once completed.
     pub async fn migrate(&self) -> Result<()> {
-        MIGRATOR.run(&self.pool).await.map_err(error::migrate)?;
-        search::backfill(&self.pool).await?;
-        search::backfill_customers(&self.pool).await
+        schema::migrate(&self.pool).await
     }
 
     /// The pool underneath.

@@ -1,0 +1,260 @@
+//! The commit of a [`WriteBatch`], in one READ COMMITTED transaction: read the stored facts
+//! the batch's checks depend on ([`WriteBatch::keys`]), locking the tickets it writes (in id
+//! order, so concurrent batches never deadlock); let core's [`check_commit`] decide; then
+//! write the rows, one multi-row `UNNEST` insert per table.
+//!
+//! Of two updates from the same version, the second waits on the first's row lock, then
+//! reads the version it committed, and is `Conflict(StaleVersion)` with nothing written.
+//! A value a concurrent batch takes between the read and the write (a number, a Message-ID,
+//! an id) is caught by the unique constraints, which `error` maps to the same
+//! `Duplicate` conflict as the check.
+
+use helpdesk_core::domain::{NotificationId, OutboxId, TicketId};
+use helpdesk_core::error::Entity;
+use helpdesk_core::store::{
+    CommitFacts, StoredTicket, TicketWrite, TicketWriteKind, WriteBatch, check_commit,
+};
+use helpdesk_core::{Error, Result};
+use sqlx::{PgConnection, PgPool, Row};
+use uuid::Uuid;
+
+use crate::error;
+use crate::rows::Reader;
+use crate::rows::message::{BlobReferenceColumns, EventColumns, MessageColumns, TimeEntryColumns};
+use crate::rows::notification::NotificationColumns;
+use crate::rows::outbox::{MailReferenceColumns, OutboxColumns};
+use crate::rows::ticket::{
+    CategoryColumns, INSERT_TICKET, NumberColumns, UPDATE_TICKET, bind_ticket,
+};
+use crate::search::FieldColumns;
+
+/// Applies `batch` atomically, or nothing when a check fails.
+pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
+    batch.check_shape()?;
+    if batch.is_empty() {
+        return Ok(());
+    }
+    // The rows, built before the transaction.
+    let mut children = Children::default();
+    for write in &batch.writes {
+        children.push(write)?;
+    }
+    // READ COMMITTED whatever the server's default: a concurrent writer's row lock makes
+    // the locking read below wait, and then see the version it committed (stricter
+    // levels would fail it with a serialization error instead of a stale-version conflict).
+    let mut tx = pool
+        .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+        .await
+        .map_err(error::db)?;
+    // The facts the checks need, the tickets locked in id order (so concurrent batches
+    // cannot deadlock); then the one definition of what a commit may do. The unique
+    // constraints still catch a value a concurrent batch takes after this read.
+    let facts = read_facts(&mut tx, &batch).await?;
+    let kinds = check_commit(&batch, &facts)?;
+
+    let mut updated: Vec<Uuid> = Vec::new();
+    for (write, kind) in batch.writes.iter().zip(kinds) {
+        let t = &write.ticket;
+        match kind {
+            TicketWriteKind::Update { subject_changed } => {
+                if subject_changed {
+                    children.subjects.push_subject(t);
+                }
+                updated.push(t.id.as_uuid());
+                let done = bind_ticket(sqlx::query(UPDATE_TICKET), t)?
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(error::db)?;
+                if done.rows_affected() != 1 {
+                    // Impossible while the row is locked; never report success for it.
+                    return Err(Error::not_found(Entity::Ticket, t.id));
+                }
+            }
+            TicketWriteKind::Insert => {
+                children.subjects.push_subject(t);
+                bind_ticket(sqlx::query(INSERT_TICKET), t)?
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(error::db)?;
+                children.numbers.push(t);
+            }
+        }
+    }
+
+    if !updated.is_empty() {
+        sqlx::query("DELETE FROM ticket_categories WHERE ticket_id = ANY($1)")
+            .bind(&updated)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+    }
+    let Children {
+        numbers,
+        categories,
+        messages,
+        events,
+        time_entries,
+        subjects,
+        bodies,
+        blobs,
+    } = children;
+    let references = MailReferenceColumns::of(&batch.mail_references);
+    let notifications = NotificationColumns::of(&batch.notifications)?;
+    let emails = OutboxColumns::of(&batch.outbox)?;
+    let steps = [
+        (
+            numbers.is_empty(),
+            numbers.bind(sqlx::query(NumberColumns::INSERT)),
+        ),
+        (
+            categories.is_empty(),
+            categories.bind(sqlx::query(CategoryColumns::INSERT)),
+        ),
+        (
+            messages.is_empty(),
+            messages.bind(sqlx::query(MessageColumns::INSERT)),
+        ),
+        // After the messages they reference: the search rows and the blob references.
+        (
+            subjects.is_empty(),
+            subjects.bind(sqlx::query(FieldColumns::UPSERT_SUBJECTS)),
+        ),
+        (
+            bodies.is_empty(),
+            bodies.bind(sqlx::query(FieldColumns::INSERT)),
+        ),
+        (
+            blobs.is_empty(),
+            blobs.bind(sqlx::query(BlobReferenceColumns::INSERT)),
+        ),
+        (
+            events.is_empty(),
+            events.bind(sqlx::query(EventColumns::INSERT)),
+        ),
+        (
+            time_entries.is_empty(),
+            time_entries.bind(sqlx::query(TimeEntryColumns::INSERT)),
+        ),
+        // What the batch's events cause, after the tickets they reference.
+        (
+            references.is_empty(),
+            references.bind(sqlx::query(MailReferenceColumns::INSERT)),
+        ),
+        (
+            notifications.is_empty(),
+            notifications.bind(sqlx::query(NotificationColumns::INSERT)),
+        ),
+        (
+            emails.is_empty(),
+            emails.bind(sqlx::query(OutboxColumns::INSERT)),
+        ),
+    ];
+    // One multi-row insert per table, in this order; a table with no rows is skipped.
+    for (empty, insert) in steps {
+        if !empty {
+            insert.execute(&mut *tx).await.map_err(error::db)?;
+        }
+    }
+    tx.commit().await.map_err(error::db)
+}
+
+/// The stored facts `batch`'s checks depend on ([`WriteBatch::keys`]), read in `tx`: its
+/// tickets locked and read in one query (`FOR UPDATE`, in id order), then in one `UNION ALL`
+/// query every number, Message-ID and id of the batch that is taken.
+async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<CommitFacts> {
+    let keys = batch.keys();
+    let mut facts = CommitFacts::new();
+    let ids: Vec<Uuid> = keys.tickets.iter().map(|t| t.as_uuid()).collect();
+    let locked = sqlx::query(
+        "SELECT id, version, number_full, number_short, subject FROM tickets \
+         WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::db)?;
+    for row in &locked {
+        let r = Reader::new(row, "tickets");
+        facts.stored_ticket(
+            TicketId::from_uuid(r.get("id")?),
+            StoredTicket {
+                version: r.version("version")?,
+                number_full: r.get("number_full")?,
+                number_short: r.get("number_short")?,
+                subject: r.get("subject")?,
+            },
+        );
+    }
+    let taken = sqlx::query(
+        "SELECT 'number' AS kind, digits AS key FROM ticket_numbers WHERE digits = ANY($1) \
+         UNION ALL SELECT 'email', message_id FROM outbox WHERE message_id = ANY($2) \
+         UNION ALL SELECT 'reference', message_id FROM mail_references \
+                   WHERE message_id = ANY($3) \
+         UNION ALL SELECT 'notification', id::text FROM notifications WHERE id = ANY($4) \
+         UNION ALL SELECT 'email_id', id::text FROM outbox WHERE id = ANY($5)",
+    )
+    .bind(&keys.numbers)
+    .bind(&keys.email_message_ids)
+    .bind(&keys.reference_message_ids)
+    .bind(
+        keys.notifications
+            .iter()
+            .map(|n| n.as_uuid())
+            .collect::<Vec<_>>(),
+    )
+    .bind(keys.emails.iter().map(|e| e.as_uuid()).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::db)?;
+    for row in &taken {
+        let kind: String = row.try_get("kind").map_err(Error::backend)?;
+        let key: String = row.try_get("key").map_err(Error::backend)?;
+        let id = || key.parse::<Uuid>().map_err(Error::backend);
+        match kind.as_str() {
+            "number" => facts.number_taken(key),
+            "email" => facts.email_message_id_taken(key),
+            "reference" => facts.reference_message_id_taken(key),
+            "notification" => facts.notification_taken(NotificationId::from_uuid(id()?)),
+            "email_id" => facts.email_taken(OutboxId::from_uuid(id()?)),
+            other => return Err(Error::backend(format!("unexpected fact kind {other:?}"))),
+        };
+    }
+    Ok(facts)
+}
+
+/// The rows a batch adds besides the tickets themselves.
+#[derive(Default)]
+struct Children {
+    /// Both forms of new tickets' numbers.
+    numbers: NumberColumns,
+    categories: CategoryColumns,
+    messages: MessageColumns,
+    events: EventColumns,
+    time_entries: TimeEntryColumns,
+    /// The search rows of new tickets' subjects and of changed subjects.
+    subjects: FieldColumns,
+    /// The search rows of new messages.
+    bodies: FieldColumns,
+    /// Which blobs new messages reference.
+    blobs: BlobReferenceColumns,
+}
+
+impl Children {
+    /// Adds a write's categories, messages, events and time entries (the batch's shape is
+    /// checked before; the number is added once the write is known to insert a ticket).
+    fn push(&mut self, write: &TicketWrite) -> Result<()> {
+        self.categories.push(&write.ticket);
+        for m in &write.messages {
+            self.messages.push(m)?;
+            self.bodies.push_message(m);
+            self.blobs.push(m);
+        }
+        for e in &write.events {
+            self.events.push(e)?;
+        }
+        for e in &write.time_entries {
+            self.time_entries.push(e)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+//! Knowledge-base articles (migration 0004): [`KnowledgeStore`] for [`PostgresStore`].
+//!
+//! Articles are searched like tickets, over a table of their folded title and body
+//! (`article_fields`, checked exactly by the term SQL of `search`); suggestions are scored
+//! in one query over a table of each article's words (`article_words`); both tables are
+//! rewritten with the article in one transaction. Votes are one atomic
+//! `UPDATE ... RETURNING`.
+
+use async_trait::async_trait;
+use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, Visibility};
+use helpdesk_core::error::Entity;
+use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest};
+use helpdesk_core::store::KnowledgeStore;
+use helpdesk_core::{Error, Result};
+use sqlx::{Postgres, QueryBuilder};
+
+use crate::connection::PostgresStore;
+use crate::error;
+use crate::rows::knowledge::{
+    INSERT_ARTICLE_FIELDS, INSERT_ARTICLE_WORDS, PUT_ARTICLE, article, article_columns,
+    bind_article, bind_article_fields, bind_article_words,
+};
+use crate::rows::{all, optional};
+use crate::search::push_query_terms;
+
+#[async_trait]
+impl KnowledgeStore for PostgresStore {
+    async fn put_article(&self, a: &Article) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(error::db)?;
+        bind_article(sqlx::query(PUT_ARTICLE), a)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        for sql in [
+            "DELETE FROM article_fields WHERE article_id = $1",
+            "DELETE FROM article_words WHERE article_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(a.id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+        }
+        for insert in [
+            bind_article_fields(sqlx::query(INSERT_ARTICLE_FIELDS), a),
+            bind_article_words(sqlx::query(INSERT_ARTICLE_WORDS), a),
+        ] {
+            insert.execute(&mut *tx).await.map_err(error::db)?;
+        }
+        tx.commit().await.map_err(error::db)
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        let sql = concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles WHERE id = $1"
+        );
+        optional(&self.pool, sqlx::query(sql).bind(id.as_uuid()), article).await
+    }
+
+    async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>> {
+        let mut q = QueryBuilder::new(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles a WHERE TRUE"
+        ));
+        push_scope(&mut q, &search.scope);
+        push_query_terms(
+            &mut q,
+            &search.query,
+            "SELECT 1 FROM article_fields f WHERE f.article_id = a.id",
+        );
+        q.push(" ORDER BY a.updated_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        all(&self.pool, q.build(), article).await
+    }
+
+    async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>> {
+        // Each suggest word counts as often as it is given (as the reference sums them); a
+        // word with a NUL is in no article (PostgreSQL text cannot hold one).
+        let words: Vec<String> = (suggest.words.iter())
+            .filter(|w| !w.contains('\0'))
+            .cloned()
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::new(concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM (SELECT w.article_id, \
+             sum(CASE WHEN w.in_title THEN 2 ELSE 0 END + CASE WHEN w.in_body THEN 1 ELSE 0 END) \
+             AS score FROM unnest("
+        ));
+        q.push_bind(words).push(
+            "::text[]) AS s(word) JOIN article_words w ON w.word = s.word \
+             GROUP BY w.article_id) sc JOIN articles a ON a.id = sc.article_id WHERE sc.score > 0",
+        );
+        push_scope(&mut q, &suggest.scope);
+        q.push(" ORDER BY sc.score DESC, a.helpful DESC, a.id LIMIT ")
+            .push_bind(i64::from(limit));
+        all(&self.pool, q.build(), article).await
+    }
+
+    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        let sql = concat!(
+            "UPDATE articles SET helpful = helpful + CASE WHEN $2 THEN 1 ELSE 0 END, \
+             not_helpful = not_helpful + CASE WHEN $2 THEN 0 ELSE 1 END WHERE id = $1 \
+             RETURNING ",
+            article_columns!()
+        );
+        let query = sqlx::query(sql).bind(id.as_uuid()).bind(helpful);
+        optional(&self.pool, query, article)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Article, id))
+    }
+}
+
+/// Adds [`ArticleScope::contains`] on the article `a`.
+fn push_scope(q: &mut QueryBuilder<Postgres>, scope: &ArticleScope) {
+    if let Some(language) = scope.language {
+        q.push(" AND a.language = ").push_bind(language.as_str());
+    }
+    if !scope.include_drafts {
+        q.push(" AND a.status = ")
+            .push_bind(ArticleStatus::Published.as_str());
+    }
+    if !scope.include_internal {
+        q.push(" AND a.visibility = ")
+            .push_bind(Visibility::Public.as_str());
+    }
+}
