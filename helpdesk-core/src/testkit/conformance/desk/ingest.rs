@@ -1,19 +1,18 @@
-//! Conformance checks for e-mail in, through [`Helpdesk::ingest_email`]: new tickets,
-//! threading, duplicates, strangers, automatic mail and refusals. Each takes a fresh, empty
-//! store.
-#![allow(missing_docs)]
+//! E-mail in, through [`Helpdesk::ingest_email`]: new tickets, threading by headers and by
+//! subject tags, duplicates, strangers, automatic mail, refusals, and a corpus of real-world
+//! mail taken in or refused cleanly.
 
 use std::sync::Arc;
 
-use super::samples::email;
-use super::{Fixture, body};
+use super::reply;
 use crate::Helpdesk;
 use crate::domain::{Actor, Channel, EmailKind, Ticket, Visibility};
 use crate::error::Error;
-use crate::machine::Command;
 use crate::mail::Automatic;
 use crate::service::{AttachmentLimits, Ingested, MailSettings, Rejection, UnknownSenders};
 use crate::store::{MemoryBlobStore, PageRequest, Store, TicketFilter};
+use crate::testkit::Fixture;
+use crate::testkit::samples::email;
 
 fn desk(f: &Fixture, unknown: UnknownSenders) -> Helpdesk {
     f.desk
@@ -60,7 +59,7 @@ async fn ticket_count(store: &dyn Store) -> usize {
 pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let desk = desk(&f, UnknownSenders::CreateCustomer);
-    let ana = Actor::Customer(f.ana.id);
+    let ana = desk.acting_as(Actor::Customer(f.ana.id)).await.unwrap();
     let first = mail(
         "Ana Popescu <ana@example.ro>",
         "m1@mail.example.ro",
@@ -73,13 +72,7 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
     assert_eq!(t.department, f.support.id);
     assert_eq!(t.channel, Channel::Email);
     assert_eq!(t.subject.as_str(), "Nu merge internetul");
-    let thread = desk
-        .acting_as(ana)
-        .await
-        .unwrap()
-        .thread(t.id)
-        .await
-        .unwrap();
+    let thread = ana.thread(t.id).await.unwrap();
     assert!(
         thread[0]
             .body
@@ -88,10 +81,7 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
     );
     let raw = &thread[0].attachments[0];
     assert_eq!(raw.content_type(), "message/rfc822", "the raw mail is kept");
-    let (_, bytes) = desk
-        .acting_as(ana)
-        .await
-        .unwrap()
+    let (_, bytes) = ana
         .attachment(t.id, thread[0].id, raw.sha256())
         .await
         .unwrap();
@@ -102,16 +92,8 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
 
     // The agent answers; the customer's reply to that e-mail threads by In-Reply-To, with
     // the quoted text stripped.
-    desk.acting_as(Actor::Agent(f.ivan.id))
-        .await
-        .unwrap()
-        .execute(
-            t.id,
-            Command::Reply {
-                body: body("Reporniți routerul, vă rog."),
-                attachments: vec![],
-            },
-        )
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    ivan.execute(t.id, reply("Reporniți routerul, vă rog."))
         .await
         .unwrap();
     let answer = store.ticket_emails(t.id).await.unwrap().pop().unwrap();
@@ -129,16 +111,10 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
         Ingested::Appended(same) => assert_eq!(same.id, t.id),
         other => panic!("expected a reply, got {other:?}"),
     }
-    let thread = desk
-        .acting_as(ana)
-        .await
-        .unwrap()
-        .thread(t.id)
-        .await
-        .unwrap();
+    let thread = ana.thread(t.id).await.unwrap();
     assert_eq!(thread.len(), 3);
     let last = thread.last().unwrap();
-    assert_eq!(last.author, ana);
+    assert_eq!(last.author, ana.actor());
     assert_eq!(last.channel, Channel::Email);
     assert!(last.body.as_str().starts_with("Mersi, acum merge."));
     assert!(
@@ -157,16 +133,7 @@ pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn 
         desk.ingest_email(&first).await.unwrap(),
         Ingested::Duplicate(t.id)
     );
-    assert_eq!(
-        desk.acting_as(ana)
-            .await
-            .unwrap()
-            .thread(t.id)
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(ana.thread(t.id).await.unwrap().len(), 3);
     assert_eq!(store.ticket_emails(t.id).await.unwrap().len(), emails);
     assert_eq!(ticket_count(store.as_ref()).await, 1);
 }
@@ -206,21 +173,13 @@ pub async fn a_subject_tag_threads_only_for_the_customer_or_a_participant(store:
         .unwrap();
     assert_eq!(mallory.name.as_str(), "Mallory");
     assert_eq!(theirs.customer, Some(mallory.id));
-    let staff = desk
-        .acting_as(Actor::Agent(f.ivan.id))
-        .await
-        .unwrap()
-        .thread(t.id)
-        .await
-        .unwrap();
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    let staff = ivan.thread(t.id).await.unwrap();
     assert!(staff.iter().all(|m| !m.body.as_str().contains("contract")));
 
     // Someone the agent sent the thread to is a participant: their answer is a note.
     let manager = email("manager@acme.example");
-    desk.acting_as(Actor::Agent(f.ivan.id))
-        .await
-        .unwrap()
-        .email_ticket(t.id, manager.clone(), crate::domain::Language::English)
+    ivan.email_ticket(t.id, manager.clone(), crate::domain::Language::English)
         .await
         .unwrap();
     let by_participant = mail(
@@ -231,24 +190,13 @@ pub async fn a_subject_tag_threads_only_for_the_customer_or_a_participant(store:
         "Approved, go ahead.",
     );
     desk.ingest_email(&by_participant).await.unwrap();
-    let staff = desk
-        .acting_as(Actor::Agent(f.ivan.id))
-        .await
-        .unwrap()
-        .thread(t.id)
-        .await
-        .unwrap();
+    let staff = ivan.thread(t.id).await.unwrap();
     let note = staff.last().unwrap();
     assert_eq!(note.visibility, Visibility::Internal);
     assert!(note.body.as_str().contains("manager@acme.example"));
     assert!(note.body.as_str().contains("Approved, go ahead."));
-    let public = desk
-        .acting_as(Actor::Customer(f.acme.id))
-        .await
-        .unwrap()
-        .thread(t.id)
-        .await
-        .unwrap();
+    let acme = desk.acting_as(Actor::Customer(f.acme.id)).await.unwrap();
+    let public = acme.thread(t.id).await.unwrap();
     assert!(public.iter().all(|m| !m.body.as_str().contains("Approved")));
 
     // A desk that refuses unknown senders stores nothing of theirs.
@@ -302,16 +250,8 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"XX\"\r\n
         Ingested::Ignored(Automatic::Bounce)
     );
     assert_eq!(ticket_count(store.as_ref()).await, 1);
-    assert_eq!(
-        desk.acting_as(Actor::Agent(f.ivan.id))
-            .await
-            .unwrap()
-            .thread(t.id)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    assert_eq!(ivan.thread(t.id).await.unwrap().len(), 1);
     assert!(
         store.ticket_emails(t.id).await.unwrap().is_empty(),
         "nothing answers a machine"
@@ -321,9 +261,8 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"XX\"\r\n
 pub async fn refused_mail_stores_nothing(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let desk = desk(&f, UnknownSenders::CreateCustomer);
-    desk.acting_as(Actor::Agent(f.admin.id))
+    f.as_agent(&f.admin)
         .await
-        .unwrap()
         .set_customer_access(f.ana.id, false)
         .await
         .unwrap();
@@ -362,7 +301,8 @@ MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\
 pub async fn every_mail_of_the_corpus_is_taken_in_or_refused_cleanly(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let desk = desk(&f, UnknownSenders::CreateCustomer);
-    for (name, raw) in super::emails::EMAILS {
+    let admin = desk.acting_as(Actor::Agent(f.admin.id)).await.unwrap();
+    for (name, raw) in crate::testkit::emails::EMAILS {
         let outcome = desk.ingest_email(raw).await;
         match (*name, &outcome) {
             (
@@ -377,13 +317,7 @@ pub async fn every_mail_of_the_corpus_is_taken_in_or_refused_cleanly(store: Arc<
                 Ok(Ingested::Duplicate(_) | Ingested::Opened(_)),
             ) => {}
             (_, Ok(Ingested::Opened(t) | Ingested::Appended(t))) => {
-                let thread = desk
-                    .acting_as(Actor::Agent(f.admin.id))
-                    .await
-                    .unwrap()
-                    .thread(t.id)
-                    .await
-                    .unwrap();
+                let thread = admin.thread(t.id).await.unwrap();
                 let last = thread.last().unwrap();
                 assert!(!last.body.as_str().trim().is_empty(), "{name}");
                 assert!(
@@ -404,7 +338,7 @@ pub async fn every_mail_of_the_corpus_is_taken_in_or_refused_cleanly(store: Arc<
     }
     // Taking the corpus in again changes nothing: every mail is a duplicate or ignored.
     let tickets = ticket_count(store.as_ref()).await;
-    for (name, raw) in super::emails::EMAILS {
+    for (name, raw) in crate::testkit::emails::EMAILS {
         match desk.ingest_email(raw).await {
             Ok(Ingested::Duplicate(_) | Ingested::Ignored(_))
             | Err(Error::Validation(_) | Error::LimitExceeded { .. }) => {}

@@ -1,6 +1,5 @@
-//! Conformance checks for sign-in accounts: logins, sessions and API tokens
-//! ([`AccountStore`](crate::store::AccountStore)). Each takes a fresh, empty store.
-#![allow(missing_docs)]
+//! Sign-in accounts ([`AccountStore`](crate::store::AccountStore)): logins, sessions and API
+//! tokens read back, names and token hashes unique, tokens touched, revoked and expired.
 
 use std::sync::Arc;
 
@@ -44,7 +43,7 @@ fn assert_duplicate(result: crate::Result<()>, entity: Entity, field: &str) {
 }
 
 pub async fn logins_round_trip_are_replaced_per_actor_and_names_are_unique(store: Arc<dyn Store>) {
-    let Some(accounts) = super::ability(store.as_account_store(), "accounts") else {
+    let Some(accounts) = crate::testkit::ability(store.as_account_store(), "accounts") else {
         return;
     };
     let at = now();
@@ -116,7 +115,7 @@ pub async fn logins_round_trip_are_replaced_per_actor_and_names_are_unique(store
 }
 
 pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn Store>) {
-    let Some(accounts) = super::ability(store.as_account_store(), "accounts") else {
+    let Some(accounts) = crate::testkit::ability(store.as_account_store(), "accounts") else {
         return;
     };
     let at = now();
@@ -162,9 +161,7 @@ pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn 
     );
     assert_eq!(accounts.tokens_of(ana).await.unwrap(), vec![anas.clone()]);
     assert!(
-        store
-            .as_account_store()
-            .unwrap()
+        accounts
             .tokens_of(Actor::Agent(AgentId::new()))
             .await
             .unwrap()
@@ -174,9 +171,7 @@ pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn 
     let used = at + Duration::minutes(3);
     assert!(accounts.touch_token(&api.hash, used).await.unwrap());
     assert!(
-        !store
-            .as_account_store()
-            .unwrap()
+        !accounts
             .touch_token(&TokenHash::of("no such secret"), used)
             .await
             .unwrap()
@@ -199,7 +194,7 @@ pub async fn tokens_are_found_by_hash_touched_listed_and_revoked(store: Arc<dyn 
 }
 
 pub async fn expired_tokens_are_deleted_and_live_ones_kept(store: Arc<dyn Store>) {
-    let Some(accounts) = super::ability(store.as_account_store(), "accounts") else {
+    let Some(accounts) = crate::testkit::ability(store.as_account_store(), "accounts") else {
         return;
     };
     let at = now();
