@@ -24,7 +24,10 @@ async fn a_blob_is_stored_under_its_hex_sha256() {
     };
     let bytes = b"abc";
     let key = BlobKey::of(bytes);
-    store.put_blob(&key, bytes, helpdesk_core::testkit::samples::t0()).await.unwrap();
+    store
+        .put_blob(&key, bytes, helpdesk_core::testkit::samples::t0())
+        .await
+        .unwrap();
     let (sha256, stored): (String, Vec<u8>) = sqlx::query_as("SELECT sha256, bytes FROM blobs")
         .fetch_one(store.pool())
         .await
