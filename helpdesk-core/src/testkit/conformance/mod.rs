@@ -3,11 +3,12 @@
 //!
 //! - [`contract`]: the store contract, on a raw [`Store`](crate::store::Store) and the
 //!   abilities it offers: round trips, what a commit means rule by rule, lists, search,
-//!   notifications and the outbox, concurrency, and each ability
+//!   notifications and the outbox, the blob references, concurrency, and each ability
 //!   beside the in-memory reference.
 //! - [`desk`]: desk behaviour, through [`Helpdesk`](crate::Helpdesk) and
 //!   [`Acting`](crate::service::Acting): a ticket's life, who may do what, service levels,
-//!   notifications and e-mail, attachments, mail in, live chat and reports.
+//!   notifications and e-mail, attachments and the blob sweep, mail in, live chat and
+//!   reports.
 //!
 //! A check that needs an ability the store does not offer skips with a loud `SKIPPED` line
 //! (see [`ability`](crate::testkit::ability)).
@@ -36,6 +37,9 @@ macro_rules! conformance_suite {
                     logins_round_trip_are_replaced_per_actor_and_names_are_unique,
                     tokens_are_found_by_hash_touched_listed_and_revoked,
                     expired_tokens_are_deleted_and_live_ones_kept,
+                ],
+                blobs: [
+                    referenced_blobs_are_the_keys_attachments_name,
                 ],
                 chat: [
                     chat_commits_and_queries_agree_with_the_reference,
@@ -121,6 +125,10 @@ macro_rules! conformance_suite {
                 ],
                 attachments: [
                     uploads_within_limits_are_stored_and_readable_only_by_message_readers,
+                ],
+                blobs: [
+                    a_failed_commit_keeps_the_blobs_it_uploaded,
+                    the_sweep_removes_only_old_unreferenced_blobs,
                 ],
                 chat: [
                     chats_go_to_the_least_busy_online_agent_or_wait_in_line,

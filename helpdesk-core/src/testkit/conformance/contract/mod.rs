@@ -5,6 +5,7 @@
 //! skips, loudly.
 
 pub mod accounts;
+pub mod blobs;
 pub mod chat;
 pub mod commit;
 pub mod commit_order;

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod attachments;
+pub mod blobs;
 pub mod chat;
 pub mod commands;
 pub mod directory;
