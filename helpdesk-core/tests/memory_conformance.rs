@@ -1,14 +1,27 @@
-//! The in-memory reference store passes the whole conformance suite.
+//! The in-memory reference store passes the whole conformance suite, also when it offers
+//! only the required contract ([`RequiredOnly`]: every ability check skips, the rest pass).
 
 use std::sync::Arc;
 
 use helpdesk_core::store::{MemoryStore, Store};
+use helpdesk_core::testkit::RequiredOnly;
 
 async fn make_store() -> Option<Arc<dyn Store>> {
     Some(Arc::new(MemoryStore::new()))
 }
 
 helpdesk_core::conformance_suite!(make_store);
+
+/// The suite again, on the memory store without its abilities.
+mod required_only {
+    use super::*;
+
+    async fn make_store() -> Option<Arc<dyn Store>> {
+        Some(Arc::new(RequiredOnly::new(MemoryStore::new())))
+    }
+
+    helpdesk_core::conformance_suite!(make_store);
+}
 
 /// The reference against itself: this exercises the model's invariants (refused steps change
 /// nothing; customers never read internal notes) on the memory store.

@@ -21,9 +21,11 @@ pub mod conformance;
 pub mod emails;
 mod fixture;
 pub mod model;
+mod required_only;
 pub mod samples;
 
 pub use fixture::{Fixture, body};
+pub use required_only::RequiredOnly;
 
 /// The ability a check needs, or `None` after a loud `SKIPPED` line when the store does not
 /// offer it (a backend without, say, live chat skips the chat checks and says so).

@@ -7,8 +7,8 @@
 //!   beside the in-memory reference.
 //! - [`desk`]: desk behaviour, through [`Helpdesk`](crate::Helpdesk) and
 //!   [`Acting`](crate::service::Acting): a ticket's life, who may do what, service levels,
-//!   notifications and e-mail, attachments and the blob sweep, mail in, live chat and
-//!   reports.
+//!   notifications and e-mail, attachments and the blob sweep, mail in, live chat, reports,
+//!   and [`Unsupported`](crate::Error::Unsupported) answers on a store without abilities.
 //!
 //! A check that needs an ability the store does not offer skips with a loud `SKIPPED` line
 //! (see [`ability`](crate::testkit::ability)).
@@ -213,6 +213,9 @@ macro_rules! conformance_suite {
                     silent_tickets_close_after_five_working_days_with_a_warning,
                     waiting_time_counts_from_the_oldest_unanswered_message,
                     run_due_from_two_processes_writes_each_event_once,
+                ],
+                unsupported: [
+                    calls_that_need_a_missing_ability_are_unsupported,
                 ],
         });
     };

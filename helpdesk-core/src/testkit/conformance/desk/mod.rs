@@ -22,6 +22,7 @@ pub mod sla;
 pub mod templates;
 pub mod tickets;
 pub mod timers;
+pub mod unsupported;
 
 use crate::domain::{Message, Ticket};
 use crate::machine::Command;
