@@ -3,16 +3,15 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, Utc};
 use common::*;
 use helpdesk_core::Error;
 use helpdesk_core::domain::{
-    CannedResponse, CannedResponseId, Category, CustomerId, Delivery, DepartmentId, EmailKind,
-    EventId, FieldKey, Language, MessageBody, Name, Notification, NotificationId, NotificationKind,
-    NotificationState, OutboundEmail, OutboxId, Priority, Recipient, TemplateId, Ticket,
-    TicketTemplate, TicketType,
+    CustomerId, DepartmentId, Language, NotificationKind, Recipient, Ticket,
 };
 use helpdesk_core::store::{Store, TemplateStore, TicketWrite, WriteBatch};
+use helpdesk_core::testkit::conformance::contract::notifications::notification;
+use helpdesk_core::testkit::conformance::contract::outbox::outbound;
+use helpdesk_core::testkit::conformance::contract::templates::{canned, template};
 use helpdesk_postgres::{CorruptValue, testing};
 
 /// Asserts that `err` is a backend error whose source is a corrupt `table.column`.
@@ -104,50 +103,6 @@ async fn stored_garbage_in_tickets_and_departments_is_a_corrupt_value() {
     testing::discard(store).await.unwrap();
 }
 
-fn minutes(minutes: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap() + Duration::minutes(minutes)
-}
-
-fn template(name: &str, department: DepartmentId, minutes: i64) -> TicketTemplate {
-    TicketTemplate {
-        id: TemplateId::new(),
-        name: Name::parse(name).unwrap(),
-        ticket_type: TicketType::Incident,
-        subject_prefix: Some(Name::parse("Line down").unwrap()),
-        department,
-        priority: Some(Priority::High),
-        categories: ["internet", "линия"]
-            .into_iter()
-            .map(|c| Category::parse(c).unwrap())
-            .collect(),
-        required_fields: ["address", "failing_number", "callback_number"]
-            .into_iter()
-            .map(|k| FieldKey::parse(k).unwrap())
-            .collect(),
-        body: MessageBody::parse("Адрес: …\nНомер: …").unwrap(),
-        created_at: self::minutes(minutes),
-    }
-}
-
-fn canned(
-    name: &str,
-    department: Option<DepartmentId>,
-    language: Language,
-    minutes: i64,
-) -> CannedResponse {
-    CannedResponse {
-        id: CannedResponseId::new(),
-        department,
-        name: Name::parse(name).unwrap(),
-        language,
-        body: MessageBody::parse(format!(
-            "{name}: {{{{customer_name}}}}, #{{{{ticket_number}}}} — {{{{agent_name}}}}"
-        ))
-        .unwrap(),
-        created_at: self::minutes(minutes),
-    }
-}
-
 #[tokio::test]
 async fn stored_garbage_in_templates_is_a_corrupt_value() {
     let Some(store) = testing::fresh_store().await else {
@@ -209,44 +164,6 @@ async fn stored_garbage_in_templates_is_a_corrupt_value() {
         );
     }
     testing::discard(store).await.unwrap();
-}
-
-fn notification(
-    ticket: &Ticket,
-    recipient: Recipient,
-    kind: NotificationKind,
-    s: i64,
-) -> Notification {
-    Notification {
-        id: NotificationId::new(),
-        recipient,
-        ticket_id: ticket.id,
-        event_id: EventId::new(),
-        kind,
-        created_at: t0() + Duration::seconds(s),
-        state: NotificationState::default(),
-    }
-}
-
-fn outbound(ticket: Option<&Ticket>, message_id: &str, s: i64) -> OutboundEmail {
-    OutboundEmail {
-        id: OutboxId::new(),
-        message_id: message_id.to_owned(),
-        ticket_id: ticket.map(|t| t.id),
-        kind: EmailKind::TicketReceived,
-        language: Language::Russian,
-        to: email("ana@example.ro"),
-        to_name: None,
-        subject: "[#1] Нет интернета 'quoted' \"twice\" \\ back".to_owned(),
-        body: "Здравствуйте!\r\n\r\n— 😀 ünïcödé\n-- \n".to_owned(),
-        references: Vec::new(),
-        created_at: t0() + Duration::seconds(s),
-        attempts: 0,
-        delivery: Delivery::Pending {
-            at: t0() + Duration::seconds(s),
-        },
-        last_error: None,
-    }
 }
 
 /// A write of `ticket` one version on (nothing else changed), and that version.

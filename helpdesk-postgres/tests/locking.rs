@@ -8,32 +8,11 @@ use std::sync::Arc;
 
 use common::*;
 use helpdesk_core::Error;
-use helpdesk_core::domain::{
-    CustomerId, Delivery, DepartmentId, EmailKind, Language, MailReference, OutboundEmail,
-    OutboxId, Ticket,
-};
+use helpdesk_core::domain::{CustomerId, DepartmentId, MailReference, Ticket};
 use helpdesk_core::error::{ConflictKind, Entity};
 use helpdesk_core::store::{Store, WriteBatch};
+use helpdesk_core::testkit::conformance::contract::outbox::outbound;
 use helpdesk_postgres::testing;
-
-fn outbound(ticket: Option<&Ticket>, message_id: &str, s: i64) -> OutboundEmail {
-    OutboundEmail {
-        id: OutboxId::new(),
-        message_id: message_id.to_owned(),
-        ticket_id: ticket.map(|t| t.id),
-        kind: EmailKind::TicketReceived,
-        language: Language::Russian,
-        to: email("ana@example.ro"),
-        to_name: None,
-        subject: "[#1] Нет интернета 'quoted' \"twice\" \\ back".to_owned(),
-        body: "Здравствуйте!\r\n\r\n— 😀 ünïcödé\n-- \n".to_owned(),
-        references: Vec::new(),
-        created_at: at(s),
-        attempts: 0,
-        delivery: Delivery::Pending { at: at(s) },
-        last_error: None,
-    }
-}
 
 fn reference(ticket: &Ticket, message_id: &str, inbound: bool) -> MailReference {
     MailReference {

@@ -286,23 +286,6 @@ async fn tickets_from_schema_version_8_count_in_reports_after_the_migration() {
     testing::discard(store).await.unwrap();
 }
 
-/// A ticket numbered `n` with `subject`, and a write creating it with `bodies` (every second
-/// one an internal note).
-fn ticket_with(n: u64, subject: &str, bodies: &[&str]) -> (Ticket, TicketWrite) {
-    let mut t = ticket(number(n), DepartmentId::new(), CustomerId::new());
-    t.subject = helpdesk_core::domain::Subject::parse(subject).unwrap();
-    let mut write = TicketWrite::create(t.clone());
-    for (i, body) in bodies.iter().enumerate() {
-        let visibility = if i % 2 == 1 {
-            Visibility::Internal
-        } else {
-            Visibility::Public
-        };
-        write = write.with_message(message(&t, body, visibility));
-    }
-    (t, write)
-}
-
 /// How many tickets `q` finds in their public text.
 async fn found(pg: &PostgresStore, q: &str) -> usize {
     let search = TicketSearch {
@@ -337,7 +320,7 @@ async fn the_backfill_indexes_tickets_written_before_the_search_migration() {
     let writes: Vec<TicketWrite> = (0..1100)
         .map(|i| {
             let text = &texts[i % texts.len()];
-            ticket_with(i as u64 + 1, &format!("Ticket {i}"), &[text, "note", text]).1
+            search::ticket_with(i as u64 + 1, &format!("Ticket {i}"), &[text, "note", text]).1
         })
         .collect();
     for chunk in writes.chunks(250) {

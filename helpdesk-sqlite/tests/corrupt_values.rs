@@ -3,18 +3,15 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use common::{at, damage, db_path};
-use helpdesk_core::domain::{
-    CannedResponse, CannedResponseId, Category, CustomerId, DepartmentId, FieldKey, Language,
-    MessageBody, Priority, TemplateId, Ticket, TicketTemplate, TicketType,
-};
+use common::{damage, db_path};
+use helpdesk_core::domain::{CustomerId, DepartmentId, Language, Ticket};
 use helpdesk_core::error::{Error, ValidationError};
 use helpdesk_core::store::{Store, TemplateStore, TicketWrite, WriteBatch};
+use helpdesk_core::testkit::conformance::contract::templates::{canned, template};
 use helpdesk_core::testkit::samples::{
-    department, full_agent, full_customer, full_ticket, name, number, ticket,
+    department, full_agent, full_customer, full_ticket, number, ticket,
 };
 use helpdesk_sqlite::{SqliteError, SqliteStore};
 
@@ -109,48 +106,6 @@ async fn corrupt_feedback_is_a_backend_error_naming_the_column() {
     assert_eq!(store.ticket(t.id).await.unwrap(), Some(t));
 }
 
-fn template(
-    label: &str,
-    department: DepartmentId,
-    priority: Option<Priority>,
-    prefix: Option<&str>,
-) -> TicketTemplate {
-    TicketTemplate {
-        id: TemplateId::new(),
-        name: name(label),
-        ticket_type: TicketType::custom("line-down").unwrap(),
-        subject_prefix: prefix.map(name),
-        department,
-        priority,
-        categories: ["Сеть", "Linie"]
-            .into_iter()
-            .map(|c| Category::parse(c).unwrap())
-            .collect::<BTreeSet<_>>(),
-        required_fields: ["address", "failing_number", "callback_number"]
-            .into_iter()
-            .map(|k| FieldKey::parse(k).unwrap())
-            .collect(),
-        body: MessageBody::parse("Адрес: …\nНомер: …\nПерезвонить: …").unwrap(),
-        created_at: at(1),
-    }
-}
-
-fn canned(
-    label: &str,
-    department: Option<DepartmentId>,
-    language: Language,
-    seconds: i64,
-) -> CannedResponse {
-    CannedResponse {
-        id: CannedResponseId::new(),
-        department,
-        name: name(label),
-        language,
-        body: MessageBody::parse("Bună {{customer_name}}, tichetul #{{ ticket_number }}.").unwrap(),
-        created_at: at(seconds),
-    }
-}
-
 /// Runs `read` after `sql` damaged the database and expects a corrupt `table`.`column`.
 async fn expect_corrupt<T: std::fmt::Debug>(
     path: &PathBuf,
@@ -179,12 +134,7 @@ async fn expect_corrupt<T: std::fmt::Debug>(
 async fn corrupt_templates_and_canned_responses_are_backend_errors_naming_the_column() {
     let path = db_path();
     let store = SqliteStore::open(&path).await.unwrap();
-    let t = template(
-        "Line down",
-        DepartmentId::new(),
-        Some(Priority::High),
-        Some("Line"),
-    );
+    let t = template("Line down", DepartmentId::new(), 0);
     let r = canned("Salut", None, Language::Romanian, 1);
     store.put_template(&t).await.unwrap();
     store.put_canned_response(&r).await.unwrap();

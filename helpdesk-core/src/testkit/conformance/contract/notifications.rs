@@ -14,7 +14,9 @@ use crate::error::{Entity, Error};
 use crate::store::{MemoryStore, Store, TicketWrite, WriteBatch};
 use crate::testkit::samples::{at, number, ticket};
 
-fn notification(
+/// A new notification about `ticket` for `recipient`, made at `s` seconds (also for
+/// backends' own tests).
+pub fn notification(
     ticket: &Ticket,
     recipient: Recipient,
     kind: NotificationKind,

@@ -15,8 +15,9 @@ use crate::error::{Entity, Error};
 use crate::store::{MemoryStore, Store, TicketWrite, WriteBatch};
 use crate::testkit::samples::{at, email, number, ticket};
 
-/// A pending e-mail about `ticket` (or none), made at `s` seconds.
-pub(super) fn outbound(ticket: Option<&Ticket>, message_id: &str, s: i64) -> OutboundEmail {
+/// A pending e-mail about `ticket` (or none), made at `s` seconds, with text that needs care
+/// (also for backends' own tests).
+pub fn outbound(ticket: Option<&Ticket>, message_id: &str, s: i64) -> OutboundEmail {
     OutboundEmail {
         id: OutboxId::new(),
         message_id: message_id.to_owned(),

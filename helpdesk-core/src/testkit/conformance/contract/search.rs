@@ -16,9 +16,10 @@ use crate::store::{
 };
 use crate::testkit::samples::{at, message, number, ticket};
 
-/// A ticket numbered `n` with `subject`, made `n` seconds after [`t0`](crate::testkit::samples::t0),
-/// and a write creating it with `bodies` (every second one an internal note).
-pub(super) fn ticket_with(n: u64, subject: &str, bodies: &[&str]) -> (Ticket, TicketWrite) {
+/// A ticket numbered `n` with `subject`, made `n` seconds after
+/// [`t0`](crate::testkit::samples::t0), and a write creating it with `bodies` (every second
+/// one an internal note); also for backends' own tests.
+pub fn ticket_with(n: u64, subject: &str, bodies: &[&str]) -> (Ticket, TicketWrite) {
     let t = Ticket {
         subject: Subject::parse(subject).unwrap(),
         created_at: at(n as i64),

@@ -20,7 +20,9 @@ fn at(minutes: i64) -> DateTime<Utc> {
     t0() + Duration::minutes(minutes) + Duration::microseconds(123_456)
 }
 
-fn template(label: &str, department: DepartmentId, minutes: i64) -> TicketTemplate {
+/// A template named `label` in `department` with every optional part set, made `minutes`
+/// after [`t0`] (also for backends' own tests).
+pub fn template(label: &str, department: DepartmentId, minutes: i64) -> TicketTemplate {
     TicketTemplate {
         id: TemplateId::new(),
         name: name(label),
@@ -41,7 +43,9 @@ fn template(label: &str, department: DepartmentId, minutes: i64) -> TicketTempla
     }
 }
 
-fn canned(
+/// A canned response named `label` with every placeholder, made `minutes` after [`t0`]
+/// (also for backends' own tests).
+pub fn canned(
     label: &str,
     department: Option<DepartmentId>,
     language: Language,

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{note, reply, snapshot};
+use super::{change_kinds, note, reply, snapshot};
 use crate::domain::{
     Category, CustomFields, FieldValue, Minutes, Priority, Resolution, ServiceName, ShortNote,
     Status, TicketId, TicketType, Version,
@@ -232,13 +232,7 @@ pub async fn edits_are_recorded_in_the_history(store: Arc<dyn Store>) {
     assert_eq!(after.priority, Priority::Low);
     assert_eq!(after.ticket_type.as_str(), "billing-dispute");
     assert_eq!(after.version, Version::new(9));
-    let kinds: Vec<_> = store
-        .history(t.id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.change.kind())
-        .collect();
+    let kinds = change_kinds(&store.history(t.id).await.unwrap());
     assert_eq!(
         kinds,
         [

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{changed, snapshot};
+use super::{change_kinds, changed, snapshot};
 use crate::domain::{Change, Priority, Rating, Resolution, ShortNote};
 use crate::error::{ConflictKind, Error, ForbiddenReason};
 use crate::machine::Command;
@@ -125,13 +125,7 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
         ivan.execute(u.id, decide(true)).await,
         Err(Error::Validation(_))
     ));
-    let kinds: Vec<_> = ana
-        .history(t.id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.change.kind())
-        .collect();
+    let kinds = change_kinds(&ana.history(t.id).await.unwrap());
     assert_eq!(
         &kinds[kinds.len() - 3..],
         [

@@ -24,7 +24,7 @@ pub mod tickets;
 pub mod timers;
 pub mod unsupported;
 
-use crate::domain::{Message, Ticket};
+use crate::domain::{Message, Ticket, TicketEvent};
 use crate::machine::Command;
 use crate::service::Outcome;
 use crate::store::Store;
@@ -46,6 +46,11 @@ pub(crate) fn changed(outcome: Outcome) -> Ticket {
         Outcome::Changed(t) => t,
         other => panic!("expected a change, got {other:?}"),
     }
+}
+
+/// The kinds of `history`'s changes, in order.
+pub(crate) fn change_kinds(history: &[TicketEvent]) -> Vec<&'static str> {
+    history.iter().map(|e| e.change.kind()).collect()
 }
 
 /// Everything a store holds about a ticket, for "nothing changed" comparisons.

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{changed, note, reply, snapshot};
+use super::{change_kinds, changed, note, reply, snapshot};
 use crate::domain::{
     Category, Change, CustomFields, FieldValue, Resolution, Status, TicketKey, TicketType, Version,
     Visibility,
@@ -45,13 +45,7 @@ pub async fn a_customer_opens_a_ticket_and_reads_it_back(store: Arc<dyn Store>) 
         thread[0].body.as_str(),
         "Nu funcționează asistența: details"
     );
-    let kinds: Vec<_> = ana
-        .history(t.id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.change.kind())
-        .collect();
+    let kinds = change_kinds(&ana.history(t.id).await.unwrap());
     assert_eq!(kinds, ["created", "replied"]);
 }
 

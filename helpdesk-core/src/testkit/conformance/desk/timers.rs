@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use super::sla::at;
-use super::{changed, reply};
+use super::{change_kinds, changed, reply};
 use crate::Helpdesk;
 use crate::domain::{Actor, Change, Resolution, Status};
 use crate::error::Error;
@@ -42,13 +42,7 @@ pub async fn a_pending_reminder_brings_the_ticket_back_to_open(store: Arc<dyn St
     let back = store.ticket(t.id).await.unwrap().unwrap();
     assert_eq!(back.status, Status::Open);
     assert_eq!(back.timers.pending_until, None);
-    let kinds: Vec<_> = store
-        .history(t.id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.change.kind())
-        .collect();
+    let kinds = change_kinds(&store.history(t.id).await.unwrap());
     assert_eq!(
         &kinds[kinds.len() - 2..],
         ["pending_reminder", "status_changed"]
