@@ -15,6 +15,7 @@ use crate::machine::NewTicket;
 use crate::policy::{
     Calendar, FollowUpPolicy, ServiceLevels, SlaCondition, SlaPolicy, WorkingRange, weekdays,
 };
+use crate::service::Acting;
 use crate::service::{NewAgent, NewCustomer};
 use crate::store::Store;
 
@@ -203,13 +204,29 @@ impl Fixture {
         )
     }
 
+    /// The desk acting as `agent`, as they are stored now (make another after changing
+    /// them).
+    pub async fn as_agent(&self, agent: &Agent) -> Acting {
+        self.desk
+            .acting_as(Actor::Agent(agent.id))
+            .await
+            .expect("an active agent")
+    }
+
+    /// The desk acting as `customer`, as they are stored now (make another after changing
+    /// their access).
+    pub async fn as_customer(&self, customer: &Customer) -> Acting {
+        self.desk
+            .acting_as(Actor::Customer(customer.id))
+            .await
+            .expect("a customer with access")
+    }
+
     /// Opens a support ticket as `customer` and moves the clock one second.
     pub async fn open(&self, customer: &Customer, subject: &str) -> Ticket {
         let ticket = self
-            .desk
-            .acting_as(Actor::Customer(customer.id))
+            .as_customer(customer)
             .await
-            .unwrap()
             .open_ticket(self.new_ticket(&self.support, subject))
             .await
             .expect("open ticket");

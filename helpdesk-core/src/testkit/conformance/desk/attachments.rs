@@ -1,0 +1,146 @@
+//! Attachments through the desk: uploads within the limits are stored under their content's
+//! hash with a sanitised name and read only by those who may read their message; over a
+//! limit, or on a command refused before it commits, nothing is stored.
+
+use std::sync::Arc;
+
+use super::note;
+use crate::domain::{Version, Visibility};
+use crate::error::Error;
+use crate::machine::Command;
+use crate::service::{AttachmentLimits, ExecOptions, Upload};
+use crate::store::{BlobKey, BlobStore, MemoryBlobStore, Store};
+use crate::testkit::{Fixture, body};
+
+pub async fn uploads_within_limits_are_stored_and_readable_only_by_message_readers(
+    store: Arc<dyn Store>,
+) {
+    let mut f = Fixture::new(store.clone()).await;
+    let blobs = Arc::new(MemoryBlobStore::new());
+    let limits = AttachmentLimits {
+        max_count: 1,
+        max_size: 1024,
+        ..AttachmentLimits::default()
+    };
+    f.desk = f.desk.clone().with_blobs(blobs.clone(), limits);
+    let (ana, acme, ivan) = (
+        f.as_customer(&f.ana).await,
+        f.as_customer(&f.acme).await,
+        f.as_agent(&f.ivan).await,
+    );
+    let screenshot = b"\x89PNG\r\n\x1a\n not really a picture".to_vec();
+    let upload = Upload::new("../../etc/passwd\u{7}.png", "image/png", screenshot.clone());
+    let t = ana
+        .open_ticket_with_uploads(f.new_ticket(&f.support, "With a file"), vec![upload])
+        .await
+        .unwrap();
+    let thread = ana.thread(t.id).await.unwrap();
+    let file = &thread[0].attachments[0];
+    assert_eq!(file.file_name(), "passwd.png");
+    assert_eq!(file.display_name(), "../../etc/passwd.png");
+    assert_eq!(file.size(), screenshot.len() as u64);
+    assert_eq!(file.sha256(), BlobKey::of(&screenshot).as_str());
+    let (meta, bytes) = ana
+        .attachment(t.id, thread[0].id, file.sha256())
+        .await
+        .unwrap();
+    assert_eq!((&meta, &bytes), (file, &screenshot));
+    assert!(
+        ivan.attachment(t.id, thread[0].id, file.sha256())
+            .await
+            .is_ok()
+    );
+    assert!(
+        acme.attachment(t.id, thread[0].id, file.sha256())
+            .await
+            .is_err(),
+        "another customer"
+    );
+
+    // A file on an internal note is the agents' only.
+    let log = Upload::new("server.log", "text/plain", b"internal log".to_vec());
+    ivan.execute_with_uploads(
+        t.id,
+        note("log attached"),
+        vec![log],
+        ExecOptions::default(),
+    )
+    .await
+    .unwrap();
+    let staff_thread = ivan.thread(t.id).await.unwrap();
+    let internal = staff_thread
+        .iter()
+        .find(|m| m.visibility == Visibility::Internal)
+        .unwrap();
+    let sha = internal.attachments[0].sha256();
+    assert!(ivan.attachment(t.id, internal.id, sha).await.is_ok());
+    let err = ana.attachment(t.id, internal.id, sha).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+
+    // Over a limit: a typed error, nothing written, no blob stored.
+    let written = async || {
+        (
+            store.messages(t.id, true).await.unwrap().len(),
+            store.history(t.id).await.unwrap().len(),
+        )
+    };
+    let before = written().await;
+    let files = || Command::reply(body("files"));
+    let cases = [
+        (
+            vec![
+                Upload::new("a.png", "image/png", b"a".to_vec()),
+                Upload::new("b.png", "image/png", b"b".to_vec()),
+            ],
+            "too_many_attachments",
+        ),
+        (
+            vec![Upload::new("big.pdf", "application/pdf", vec![7u8; 1025])],
+            "too_large",
+        ),
+        (
+            vec![Upload::new(
+                "run.exe",
+                "application/x-msdownload",
+                b"MZ".to_vec(),
+            )],
+            "unsupported_content_type",
+        ),
+    ];
+    for (uploads, code) in cases {
+        let keys: Vec<_> = uploads.iter().map(|u| BlobKey::of(&u.bytes)).collect();
+        let err = ana
+            .execute_with_uploads(t.id, files(), uploads, ExecOptions::default())
+            .await
+            .unwrap_err();
+        match &err {
+            Error::LimitExceeded { limit } => assert_eq!(limit.code(), code),
+            other => panic!("expected {code}, got {other:?}"),
+        }
+        for key in keys {
+            assert_eq!(blobs.blob(&key).await.unwrap(), None, "no blob stored");
+        }
+    }
+    // A command refused before it commits (a customer may not assign; a version the ticket
+    // is past) stores no blob either.
+    let orphan = b"would be an orphan".to_vec();
+    let upload = || vec![Upload::new("x.png", "image/png", orphan.clone())];
+    let assign = Command::Assign {
+        agent: Some(f.ivan.id),
+    };
+    assert!(
+        ana.execute_with_uploads(t.id, assign, upload(), ExecOptions::default())
+            .await
+            .is_err()
+    );
+    let stale = ExecOptions {
+        expected: Some(Version::FIRST),
+        ..Default::default()
+    };
+    let result = ana
+        .execute_with_uploads(t.id, files(), upload(), stale)
+        .await;
+    assert!(matches!(result, Err(Error::Conflict { .. })), "{result:?}");
+    assert_eq!(blobs.blob(&BlobKey::of(&orphan)).await.unwrap(), None);
+    assert_eq!(written().await, before);
+}

@@ -1,0 +1,137 @@
+//! What customers ask of a ticket: a satisfaction rating once it is solved, and a higher
+//! priority, which an agent decides within the priority rules.
+
+use std::sync::Arc;
+
+use super::{change_kinds, changed, snapshot};
+use crate::domain::{Change, Priority, Rating, Resolution, ShortNote};
+use crate::error::{ConflictKind, Error, ForbiddenReason};
+use crate::machine::Command;
+use crate::store::Store;
+use crate::testkit::{Fixture, body};
+
+pub async fn customers_rate_solved_tickets_once(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Slow").await;
+    let (ana, ivan) = (f.as_customer(&f.ana).await, f.as_agent(&f.ivan).await);
+    let rate = |score| Command::RateSatisfaction {
+        score: Rating::new(score).unwrap(),
+        comment: Some(ShortNote::parse("Mulțumesc, rapid!").unwrap()),
+    };
+    assert!(matches!(
+        ana.execute(t.id, rate(5)).await,
+        Err(Error::InvalidTransition { .. })
+    ));
+    let resolve = Command::Resolve {
+        body: Some(body("Fixed")),
+    };
+    ivan.execute(t.id, resolve).await.unwrap();
+    ana.execute(t.id, Command::ConfirmResolution).await.unwrap();
+    assert!(matches!(
+        ivan.execute(t.id, rate(1)).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::CustomersOnly
+        })
+    ));
+    let rated = changed(ana.execute(t.id, rate(5)).await.unwrap());
+    assert_eq!(rated.satisfaction.as_ref().unwrap().score.get(), 5);
+    assert_eq!(store.ticket(t.id).await.unwrap().unwrap(), rated);
+    let before = snapshot(store.as_ref(), &rated).await;
+    assert!(matches!(
+        ana.execute(t.id, rate(1)).await,
+        Err(Error::Conflict {
+            kind: ConflictKind::Duplicate { .. },
+            ..
+        })
+    ));
+    assert_eq!(snapshot(store.as_ref(), &rated).await, before);
+    let history = ana.history(t.id).await.unwrap();
+    assert!(history.iter().any(|e| matches!(
+        &e.change,
+        Change::SatisfactionRated { score, .. } if score.get() == 5
+    )));
+    assert!(Rating::new(0).is_err() && Rating::new(6).is_err());
+    // Closed unsolved: nothing to rate.
+    let u = f.open(&f.ana, "Other").await;
+    let close = Command::Close {
+        resolution: Resolution::Unsolved,
+    };
+    ivan.execute(u.id, close).await.unwrap();
+    assert!(matches!(
+        ana.execute(u.id, rate(3)).await,
+        Err(Error::InvalidTransition { .. })
+    ));
+}
+
+pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = f.open(&f.ana, "Office down").await;
+    let (ana, ivan, boss) = (
+        f.as_customer(&f.ana).await,
+        f.as_agent(&f.ivan).await,
+        f.as_agent(&f.boss).await,
+    );
+    let ask = |priority| Command::RequestPriority {
+        priority,
+        reason: ShortNote::parse("Весь офис без связи").unwrap(),
+    };
+    let decide = |approve| Command::DecidePriorityRequest { approve };
+    assert!(matches!(
+        ana.execute(t.id, ask(Priority::Low)).await,
+        Err(Error::Validation(_))
+    ));
+    assert!(matches!(
+        ivan.execute(t.id, ask(Priority::High)).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::CustomersOnly
+        })
+    ));
+    let asked = changed(ana.execute(t.id, ask(Priority::Urgent)).await.unwrap());
+    assert_eq!(
+        asked.priority_request.as_ref().map(|r| r.priority),
+        Some(Priority::Urgent)
+    );
+    assert_eq!(
+        asked.priority,
+        Priority::Normal,
+        "asking changes nothing by itself"
+    );
+    // An agent without RaisePriority cannot lift an individual above Normal.
+    let before = snapshot(store.as_ref(), &asked).await;
+    let err = ivan.execute(t.id, decide(true)).await.unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Forbidden {
+            reason: ForbiddenReason::PriorityAboveCap {
+                cap: Priority::Normal
+            }
+        }
+    ));
+    assert_eq!(snapshot(store.as_ref(), &asked).await, before);
+    let approved = changed(boss.execute(t.id, decide(true)).await.unwrap());
+    assert_eq!(
+        (approved.priority, approved.priority_request.clone()),
+        (Priority::Urgent, None)
+    );
+    // Declining leaves the priority alone; both are in the history the customer sees.
+    let u = f.open(&f.ana, "Printer").await;
+    ana.execute(u.id, ask(Priority::High)).await.unwrap();
+    let declined = changed(ivan.execute(u.id, decide(false)).await.unwrap());
+    assert_eq!(
+        (declined.priority, declined.priority_request.clone()),
+        (Priority::Normal, None)
+    );
+    assert!(matches!(
+        ivan.execute(u.id, decide(true)).await,
+        Err(Error::Validation(_))
+    ));
+    let kinds = change_kinds(&ana.history(t.id).await.unwrap());
+    assert_eq!(
+        &kinds[kinds.len() - 3..],
+        [
+            "priority_requested",
+            "priority_changed",
+            "priority_request_decided"
+        ]
+    );
+}

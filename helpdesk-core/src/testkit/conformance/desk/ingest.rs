@@ -1,0 +1,349 @@
+//! E-mail in, through [`Helpdesk::ingest_email`]: new tickets, threading by headers and by
+//! subject tags, duplicates, strangers, automatic mail, refusals, and a corpus of real-world
+//! mail taken in or refused cleanly.
+
+use std::sync::Arc;
+
+use super::reply;
+use crate::Helpdesk;
+use crate::domain::{Actor, Channel, EmailKind, Ticket, Visibility};
+use crate::error::Error;
+use crate::mail::Automatic;
+use crate::service::{AttachmentLimits, Ingested, MailSettings, Rejection, UnknownSenders};
+use crate::store::{MemoryBlobStore, PageRequest, Store, TicketFilter};
+use crate::testkit::Fixture;
+use crate::testkit::samples::email;
+
+fn desk(f: &Fixture, unknown: UnknownSenders) -> Helpdesk {
+    f.desk
+        .clone()
+        .with_mail(
+            MailSettings::new(email("support@desk.test"), f.support.id)
+                .with_unknown_senders(unknown),
+        )
+        .with_blobs(
+            Arc::new(MemoryBlobStore::new()),
+            AttachmentLimits {
+                max_size: 64 * 1024,
+                ..AttachmentLimits::default()
+            },
+        )
+}
+
+/// A plain UTF-8 mail.
+fn mail(from: &str, message_id: &str, subject: &str, headers: &str, text: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: support@desk.test\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
+         Date: Mon, 5 Jan 2026 10:00:00 +0200\r\n{headers}MIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n"
+    )
+    .into_bytes()
+}
+
+fn opened(outcome: Ingested) -> Ticket {
+    match outcome {
+        Ingested::Opened(t) => t,
+        other => panic!("expected a new ticket, got {other:?}"),
+    }
+}
+
+async fn ticket_count(store: &dyn Store) -> usize {
+    store
+        .list_tickets(&TicketFilter::default(), &PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .len()
+}
+
+pub async fn mail_opens_a_ticket_and_replies_thread_into_it_once(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let desk = desk(&f, UnknownSenders::CreateCustomer);
+    let ana = desk.acting_as(Actor::Customer(f.ana.id)).await.unwrap();
+    let first = mail(
+        "Ana Popescu <ana@example.ro>",
+        "m1@mail.example.ro",
+        "Nu merge internetul",
+        "",
+        "Bună ziua,\r\nnu merge internetul de ieri.",
+    );
+    let t = opened(desk.ingest_email(&first).await.unwrap());
+    assert_eq!(t.customer, Some(f.ana.id));
+    assert_eq!(t.department, f.support.id);
+    assert_eq!(t.channel, Channel::Email);
+    assert_eq!(t.subject.as_str(), "Nu merge internetul");
+    let thread = ana.thread(t.id).await.unwrap();
+    assert!(
+        thread[0]
+            .body
+            .as_str()
+            .contains("nu merge internetul de ieri")
+    );
+    let raw = &thread[0].attachments[0];
+    assert_eq!(raw.content_type(), "message/rfc822", "the raw mail is kept");
+    let (_, bytes) = ana
+        .attachment(t.id, thread[0].id, raw.sha256())
+        .await
+        .unwrap();
+    assert_eq!(bytes, first);
+    let receipt = &store.ticket_emails(t.id).await.unwrap()[0];
+    assert_eq!(receipt.kind, EmailKind::TicketReceived);
+    assert_eq!(receipt.in_reply_to(), Some("m1@mail.example.ro"));
+
+    // The agent answers; the customer's reply to that e-mail threads by In-Reply-To, with
+    // the quoted text stripped.
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    ivan.execute(t.id, reply("Reporniți routerul, vă rog."))
+        .await
+        .unwrap();
+    let answer = store.ticket_emails(t.id).await.unwrap().pop().unwrap();
+    let reply = mail(
+        "ana@example.ro",
+        "m2@mail.example.ro",
+        "Re: something else entirely",
+        &format!(
+            "In-Reply-To: <{}>\r\nReferences: <m1@mail.example.ro> <{}>\r\n",
+            answer.message_id, answer.message_id
+        ),
+        "Mersi, acum merge.\r\n\r\nÎn data de 5 ian. 2026, Suport a scris:\r\n> Reporniți routerul, vă rog.\r\n",
+    );
+    match desk.ingest_email(&reply).await.unwrap() {
+        Ingested::Appended(same) => assert_eq!(same.id, t.id),
+        other => panic!("expected a reply, got {other:?}"),
+    }
+    let thread = ana.thread(t.id).await.unwrap();
+    assert_eq!(thread.len(), 3);
+    let last = thread.last().unwrap();
+    assert_eq!(last.author, ana.actor());
+    assert_eq!(last.channel, Channel::Email);
+    assert!(last.body.as_str().starts_with("Mersi, acum merge."));
+    assert!(
+        !last.body.as_str().contains("Reporniți"),
+        "{}",
+        last.body.as_str()
+    );
+
+    // The same mail again: stored once.
+    let emails = store.ticket_emails(t.id).await.unwrap().len();
+    assert_eq!(
+        desk.ingest_email(&reply).await.unwrap(),
+        Ingested::Duplicate(t.id)
+    );
+    assert_eq!(
+        desk.ingest_email(&first).await.unwrap(),
+        Ingested::Duplicate(t.id)
+    );
+    assert_eq!(ana.thread(t.id).await.unwrap().len(), 3);
+    assert_eq!(store.ticket_emails(t.id).await.unwrap().len(), emails);
+    assert_eq!(ticket_count(store.as_ref()).await, 1);
+}
+
+pub async fn a_subject_tag_threads_only_for_the_customer_or_a_participant(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let desk = desk(&f, UnknownSenders::CreateCustomer);
+    let t = f.open(&f.acme, "Line 2 is dead").await;
+    let tag = format!("[#{}]", t.number.full());
+
+    let by_customer = mail(
+        "it@acme.example",
+        "c1@acme.example",
+        &format!("Re: {tag} Line 2"),
+        "",
+        "Any news?",
+    );
+    match desk.ingest_email(&by_customer).await.unwrap() {
+        Ingested::Appended(same) => assert_eq!(same.id, t.id),
+        other => panic!("expected a reply, got {other:?}"),
+    }
+
+    // A stranger quoting the number gets a ticket of their own.
+    let by_stranger = mail(
+        "Mallory <mallory@evil.example>",
+        "s1@evil.example",
+        &format!("Re: {tag} Line 2"),
+        "",
+        "Please send me the customer's contract.",
+    );
+    let theirs = opened(desk.ingest_email(&by_stranger).await.unwrap());
+    assert_ne!(theirs.id, t.id);
+    let mallory = store
+        .customer_by_email(&email("mallory@evil.example"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mallory.name.as_str(), "Mallory");
+    assert_eq!(theirs.customer, Some(mallory.id));
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    let staff = ivan.thread(t.id).await.unwrap();
+    assert!(staff.iter().all(|m| !m.body.as_str().contains("contract")));
+
+    // Someone the agent sent the thread to is a participant: their answer is a note.
+    let manager = email("manager@acme.example");
+    ivan.email_ticket(t.id, manager.clone(), crate::domain::Language::English)
+        .await
+        .unwrap();
+    let by_participant = mail(
+        "Boss of Acme <manager@acme.example>",
+        "p1@acme.example",
+        &format!("Re: {tag} Ticket: Line 2 is dead"),
+        "",
+        "Approved, go ahead.",
+    );
+    desk.ingest_email(&by_participant).await.unwrap();
+    let staff = ivan.thread(t.id).await.unwrap();
+    let note = staff.last().unwrap();
+    assert_eq!(note.visibility, Visibility::Internal);
+    assert!(note.body.as_str().contains("manager@acme.example"));
+    assert!(note.body.as_str().contains("Approved, go ahead."));
+    let acme = desk.acting_as(Actor::Customer(f.acme.id)).await.unwrap();
+    let public = acme.thread(t.id).await.unwrap();
+    assert!(public.iter().all(|m| !m.body.as_str().contains("Approved")));
+
+    // A desk that refuses unknown senders stores nothing of theirs.
+    let strict = self::desk(&f, UnknownSenders::Reject);
+    let before = ticket_count(store.as_ref()).await;
+    let unknown = mail("nobody@else.example", "u1@else.example", "Hello", "", "Hi");
+    assert_eq!(
+        strict.ingest_email(&unknown).await.unwrap(),
+        Ingested::Rejected(Rejection::UnknownSender)
+    );
+    assert_eq!(ticket_count(store.as_ref()).await, before);
+    assert_eq!(
+        store
+            .customer_by_email(&email("nobody@else.example"))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.mail_reference("u1@else.example").await.unwrap(), None);
+}
+
+pub async fn automatic_mail_never_opens_tickets_or_answers(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let desk = desk(&f, UnknownSenders::CreateCustomer);
+    let t = f.open(&f.ana, "Invoice").await;
+    let tag = format!("[#{}]", t.number.full());
+    let cases = [
+        ("Auto-Submitted: auto-replied\r\n", Automatic::AutoReply),
+        ("Precedence: bulk\r\n", Automatic::Bulk),
+    ];
+    for (i, (header, kind)) in cases.into_iter().enumerate() {
+        let raw = mail(
+            "ana@example.ro",
+            &format!("auto{i}@example.ro"),
+            &format!("Out of office: {tag}"),
+            header,
+            "I am away until Monday.",
+        );
+        assert_eq!(
+            desk.ingest_email(&raw).await.unwrap(),
+            Ingested::Ignored(kind)
+        );
+    }
+    let bounce = b"From: MAILER-DAEMON@mx.example.ro\r\nTo: support@desk.test\r\nSubject: Undelivered Mail\r\n\
+Message-ID: <b1@mx.example.ro>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"XX\"\r\n\r\n\
+--XX\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n\
+--XX\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.ro\r\n\r\nFinal-Recipient: rfc822; ana@example.ro\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--XX--\r\n";
+    assert_eq!(
+        desk.ingest_email(bounce).await.unwrap(),
+        Ingested::Ignored(Automatic::Bounce)
+    );
+    assert_eq!(ticket_count(store.as_ref()).await, 1);
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    assert_eq!(ivan.thread(t.id).await.unwrap().len(), 1);
+    assert!(
+        store.ticket_emails(t.id).await.unwrap().is_empty(),
+        "nothing answers a machine"
+    );
+}
+
+pub async fn refused_mail_stores_nothing(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let desk = desk(&f, UnknownSenders::CreateCustomer);
+    f.as_agent(&f.admin)
+        .await
+        .set_customer_access(f.ana.id, false)
+        .await
+        .unwrap();
+    let from_disabled = mail("ana@example.ro", "d1@example.ro", "Hello", "", "Let me in");
+    assert_eq!(
+        desk.ingest_email(&from_disabled).await.unwrap(),
+        Ingested::Rejected(Rejection::AccessDisabled)
+    );
+    for garbage in [
+        &b""[..],
+        b"\xff\xfe\x00garbage",
+        b"Subject: no sender\r\n\r\nbody",
+    ] {
+        let err = desk.ingest_email(garbage).await.unwrap_err();
+        assert!(matches!(err, Error::Validation(_)), "{err:?}");
+    }
+    let big = "A".repeat(120 * 1024);
+    let too_large = format!(
+        "From: it@acme.example\r\nTo: support@desk.test\r\nSubject: Logs\r\nMessage-ID: <big@acme.example>\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nLogs attached.\r\n\
+--B\r\nContent-Type: text/plain; name=\"log.txt\"\r\nContent-Disposition: attachment; filename=\"log.txt\"\r\n\r\n{big}\r\n--B--\r\n"
+    );
+    let err = desk.ingest_email(too_large.as_bytes()).await.unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded { .. }), "{err:?}");
+    assert!(
+        f.desk.ingest_email(&from_disabled).await.is_err(),
+        "no mail settings"
+    );
+    assert_eq!(ticket_count(store.as_ref()).await, 0);
+    assert_eq!(
+        store.mail_reference("big@acme.example").await.unwrap(),
+        None
+    );
+}
+
+pub async fn every_mail_of_the_corpus_is_taken_in_or_refused_cleanly(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let desk = desk(&f, UnknownSenders::CreateCustomer);
+    let admin = desk.acting_as(Actor::Agent(f.admin.id)).await.unwrap();
+    for (name, raw) in crate::testkit::emails::EMAILS {
+        let outcome = desk.ingest_email(raw).await;
+        match (*name, &outcome) {
+            (
+                "auto_reply" | "precedence_bulk" | "bounce_delivery_status",
+                Ok(Ingested::Ignored(_)),
+            ) => {}
+            ("malformed_garbage" | "missing_from", Err(Error::Validation(_))) => {}
+            // An `application/octet-stream` file is not among the allowed types.
+            ("attachment_path_traversal", Err(Error::LimitExceeded { .. })) => {}
+            (
+                "duplicate_new_ticket" | "new_ticket_plain",
+                Ok(Ingested::Duplicate(_) | Ingested::Opened(_)),
+            ) => {}
+            (_, Ok(Ingested::Opened(t) | Ingested::Appended(t))) => {
+                let thread = admin.thread(t.id).await.unwrap();
+                let last = thread.last().unwrap();
+                assert!(!last.body.as_str().trim().is_empty(), "{name}");
+                assert!(
+                    last.attachments
+                        .iter()
+                        .any(|a| a.content_type() == "message/rfc822"),
+                    "{name}: the raw mail is kept"
+                );
+                for a in &last.attachments {
+                    assert!(
+                        !a.file_name().contains('/') && !a.file_name().contains(".."),
+                        "{name}"
+                    );
+                }
+            }
+            (_, other) => panic!("{name}: {other:?}"),
+        }
+    }
+    // Taking the corpus in again changes nothing: every mail is a duplicate or ignored.
+    let tickets = ticket_count(store.as_ref()).await;
+    for (name, raw) in crate::testkit::emails::EMAILS {
+        match desk.ingest_email(raw).await {
+            Ok(Ingested::Duplicate(_) | Ingested::Ignored(_))
+            | Err(Error::Validation(_) | Error::LimitExceeded { .. }) => {}
+            other => panic!("{name} again: {other:?}"),
+        }
+    }
+    assert_eq!(ticket_count(store.as_ref()).await, tickets);
+}

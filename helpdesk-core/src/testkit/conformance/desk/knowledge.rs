@@ -1,0 +1,176 @@
+//! The knowledge base through the desk: staff write articles, customers find only published
+//! public ones, suggestions while writing a ticket weigh title words more, votes are
+//! counted and kept across rewrites.
+
+use std::sync::Arc;
+
+use crate::domain::{
+    Article, ArticleId, ArticleStatus, ArticleTitle, Category, Language, Visibility,
+};
+use crate::error::Error;
+use crate::service::{Acting, ArticleDraft};
+use crate::store::Store;
+use crate::testkit::{Fixture, ability, body};
+
+pub(super) fn draft(
+    title: &str,
+    text: &str,
+    language: Language,
+    status: ArticleStatus,
+    visibility: Visibility,
+) -> ArticleDraft {
+    ArticleDraft {
+        title: ArticleTitle::parse(title).unwrap(),
+        body: body(text),
+        category: Category::parse("faq").unwrap(),
+        language,
+        status,
+        visibility,
+    }
+}
+
+fn ids(articles: Vec<Article>) -> Vec<ArticleId> {
+    articles.into_iter().map(|a| a.id).collect()
+}
+
+async fn search(who: &Acting, q: &str, language: Option<Language>) -> Vec<ArticleId> {
+    ids(who.search_articles(q, language, 10).await.unwrap())
+}
+
+async fn suggest(who: &Acting, text: &str) -> Vec<ArticleId> {
+    ids(who.suggest_articles(text, None, 5).await.unwrap())
+}
+
+pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) {
+    use ArticleStatus::{Draft, Published};
+    use Language::{English, Persian, Romanian, Russian};
+    use Visibility::{Internal, Public};
+    if ability(store.as_knowledge_store(), "the knowledge base").is_none() {
+        return;
+    }
+    let f = Fixture::new(store.clone()).await;
+    let ivan = f.as_agent(&f.ivan).await;
+    let mut written = Vec::new();
+    for (title, text, language, status, visibility) in [
+        (
+            "How to restart the router",
+            "Unplug the router, wait ten seconds, plug it in.",
+            English,
+            Published,
+            Public,
+        ),
+        (
+            "Resetarea parolei",
+            "Asistența vă ajută să resetați parola contului.",
+            Romanian,
+            Published,
+            Public,
+        ),
+        (
+            "Нет интернета",
+            "Проверьте кабель и перезагрузите роутер.",
+            Russian,
+            Published,
+            Public,
+        ),
+        (
+            "راه‌اندازی مجدد مودم",
+            "مودم را خاموش و روشن کنید.",
+            Persian,
+            Published,
+            Public,
+        ),
+        (
+            "Router firmware 2.0 (draft)",
+            "Not ready: router firmware notes.",
+            English,
+            Draft,
+            Public,
+        ),
+        (
+            "Router admin passwords",
+            "Internal: router master password rotation.",
+            English,
+            Published,
+            Internal,
+        ),
+    ] {
+        let a = ivan
+            .create_article(draft(title, text, language, status, visibility))
+            .await
+            .unwrap();
+        written.push(a);
+        f.tick(1);
+    }
+    let [router, ro, ru, fa, drafted, internal] = <[Article; 6]>::try_from(written).unwrap();
+    let ana = f.as_customer(&f.ana).await;
+    // Customers see published public articles only; staff see everything.
+    assert_eq!(search(&ana, "router", None).await, [router.id]);
+    assert_eq!(
+        search(&ivan, "router", None).await,
+        [internal.id, drafted.id, router.id]
+    );
+    assert_eq!(search(&ana, "asistenta", None).await, [ro.id]);
+    assert_eq!(search(&ana, "ИНТЕРНЕТА", None).await, [ru.id]);
+    assert_eq!(search(&ana, "راهاندازی", None).await, [fa.id]);
+    assert!(search(&ana, "router", Some(Russian)).await.is_empty());
+    for hidden in [&drafted, &internal] {
+        assert!(matches!(
+            ana.article(hidden.id).await,
+            Err(Error::NotFound { .. })
+        ));
+    }
+    // Suggestions while writing a ticket: title words weigh more.
+    assert_eq!(
+        suggest(&ana, "My router blinks, how do I restart it?").await,
+        [router.id]
+    );
+    // The draft has router and firmware in its title and body (6), the internal article
+    // router and passwords in its title and router in its body (5), the other router in
+    // its title and body (3).
+    assert_eq!(
+        suggest(&ivan, "router firmware passwords").await,
+        [drafted.id, internal.id, router.id]
+    );
+    assert!(suggest(&ana, "a b c").await.is_empty());
+    // Votes are counted, concurrently too.
+    let votes: Vec<_> = (0..10)
+        .map(|i| {
+            let ana = ana.clone();
+            let id = router.id;
+            tokio::spawn(async move { ana.vote_article(id, i % 5 != 0).await })
+        })
+        .collect();
+    for v in votes {
+        v.await.unwrap().unwrap();
+    }
+    let voted = ana.article(router.id).await.unwrap();
+    assert_eq!((voted.helpful, voted.not_helpful), (8, 2));
+    assert!(matches!(
+        ana.vote_article(drafted.id, true).await,
+        Err(Error::NotFound { .. })
+    ));
+    let by_customer = draft("x", "y", English, Published, Public);
+    assert!(matches!(
+        ana.create_article(by_customer).await,
+        Err(Error::Forbidden { .. })
+    ));
+    // Rewriting keeps the votes.
+    f.tick(1);
+    let rewrite = draft(
+        "Restart your modem",
+        "Modem steps.",
+        English,
+        Published,
+        Public,
+    );
+    let rewritten = ivan.update_article(router.id, rewrite).await.unwrap();
+    assert_eq!(rewritten.helpful, 8);
+    let kb = store.as_knowledge_store().expect("offered above");
+    assert_eq!(
+        kb.article(router.id).await.unwrap(),
+        Some(rewritten.clone())
+    );
+    assert!(search(&ana, "router", None).await.is_empty());
+    assert_eq!(search(&ana, "modem", None).await, [rewritten.id]);
+}

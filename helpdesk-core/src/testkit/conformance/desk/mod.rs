@@ -1,0 +1,67 @@
+//! Desk behaviour: checks through [`Helpdesk`](crate::Helpdesk) and
+//! [`Acting`](crate::service::Acting) on the fixture's cast ([`Fixture`]), on any store.
+//! Each takes a fresh, empty store and panics on a violation; a check that needs an ability
+//! the store does not offer skips, loudly.
+
+pub mod access;
+pub mod attachments;
+pub mod blobs;
+pub mod chat;
+pub mod commands;
+pub mod directory;
+pub mod email;
+pub mod feedback;
+pub mod ingest;
+pub mod knowledge;
+pub mod links;
+pub mod notifications;
+pub mod reports;
+pub mod saved_searches;
+pub mod search;
+pub mod sla;
+pub mod templates;
+pub mod tickets;
+pub mod timers;
+pub mod unsupported;
+
+use crate::domain::{Message, Ticket, TicketEvent};
+use crate::machine::Command;
+use crate::service::Outcome;
+use crate::store::Store;
+use crate::testkit::body;
+
+/// A public reply saying `text`.
+pub(crate) fn reply(text: &str) -> Command {
+    Command::reply(body(text))
+}
+
+/// An internal note saying `text`.
+pub(crate) fn note(text: &str) -> Command {
+    Command::note(body(text))
+}
+
+/// The ticket a command changed; panics on any other outcome.
+pub(crate) fn changed(outcome: Outcome) -> Ticket {
+    match outcome {
+        Outcome::Changed(t) => t,
+        other => panic!("expected a change, got {other:?}"),
+    }
+}
+
+/// The kinds of `history`'s changes, in order.
+pub(crate) fn change_kinds(history: &[TicketEvent]) -> Vec<&'static str> {
+    history.iter().map(|e| e.change.kind()).collect()
+}
+
+/// Everything a store holds about a ticket, for "nothing changed" comparisons.
+pub(crate) async fn snapshot(
+    store: &dyn Store,
+    ticket: &Ticket,
+) -> (Ticket, Vec<Message>, usize, usize) {
+    (
+        store.ticket(ticket.id).await.unwrap().unwrap(),
+        store.messages(ticket.id, true).await.unwrap(),
+        store.history(ticket.id).await.unwrap().len(),
+        store.time_entries(ticket.id).await.unwrap().len(),
+    )
+}

@@ -1,0 +1,246 @@
+//! The backend conformance suite: every check a store must pass, run by
+//! [`conformance_suite!`](crate::conformance_suite) as one test each.
+//!
+//! - [`contract`]: the store contract, on a raw [`Store`](crate::store::Store) and the
+//!   abilities it offers: round trips, what a commit means rule by rule, lists, search,
+//!   notifications and the outbox, the blob references, concurrency, and each ability
+//!   beside the in-memory reference.
+//! - [`desk`]: desk behaviour, through [`Helpdesk`](crate::Helpdesk) and
+//!   [`Acting`](crate::service::Acting): a ticket's life, who may do what, service levels,
+//!   notifications and e-mail, attachments and the blob sweep, mail in, live chat, reports,
+//!   and [`Unsupported`](crate::Error::Unsupported) answers on a store without abilities.
+//!
+//! A check that needs an ability the store does not offer skips with a loud `SKIPPED` line
+//! (see [`ability`](crate::testkit::ability)).
+
+// Each check is named for the behaviour it checks, which is its documentation.
+#[allow(missing_docs)]
+pub mod contract;
+#[allow(missing_docs)]
+pub mod desk;
+mod rng;
+
+/// Generates one `#[tokio::test]` per conformance check, each on a fresh store from
+/// `$make_store` (an `async fn() -> Option<Arc<dyn Store>>`, `None` to skip), in modules
+/// named after the checks' layer and file (`contract::commit::a_ticket_number_never_changes`).
+#[macro_export]
+macro_rules! conformance_suite {
+    ($make_store:path) => {
+        /// The store under test, fresh and empty, or `None` to skip.
+        async fn __conformance_store()
+        -> ::std::option::Option<::std::sync::Arc<dyn $crate::store::Store>> {
+            $make_store().await
+        }
+
+        $crate::conformance_suite!(@layer contract {
+                accounts: [
+                    logins_round_trip_are_replaced_per_actor_and_names_are_unique,
+                    tokens_are_found_by_hash_touched_listed_and_revoked,
+                    expired_tokens_are_deleted_and_live_ones_kept,
+                ],
+                blobs: [
+                    referenced_blobs_are_the_keys_attachments_name,
+                ],
+                chat: [
+                    chat_commits_and_queries_agree_with_the_reference,
+                    concurrent_chat_commits_from_one_version_have_one_winner,
+                ],
+                commit: [
+                    malformed_batches_are_refused_and_write_nothing,
+                    a_new_ticket_needs_a_free_id_and_number,
+                    an_update_of_a_missing_ticket_is_not_found,
+                    a_ticket_number_never_changes,
+                    a_stale_version_is_a_conflict_naming_both_versions,
+                    a_taken_message_id_is_a_duplicate,
+                    taken_notification_and_email_ids_are_duplicates,
+                    a_batch_of_every_kind_of_write_is_written_whole,
+                ],
+                commit_order: [
+                    the_first_broken_rule_is_the_error,
+                ],
+                concurrency: [
+                    concurrent_creations_get_distinct_numbers,
+                    concurrent_updates_from_one_version_let_exactly_one_win,
+                    crossing_batches_conflict_instead_of_deadlocking,
+                    concurrent_batches_with_one_message_id_commit_one,
+                    concurrent_dispatchers_lease_each_email_once,
+                ],
+                directory: [
+                    directory_records_round_trip_and_replace,
+                    directory_lists_are_in_the_references_order,
+                    taken_unique_values_conflict_like_the_reference,
+                ],
+                hostile_search: [
+                    hostile_queries_agree_with_the_reference,
+                    hand_made_terms_agree_with_the_reference,
+                ],
+                knowledge: [
+                    article_search_and_suggestions_agree_with_the_reference,
+                    concurrent_votes_are_all_counted,
+                ],
+                lists: [
+                    lists_and_pages_agree_with_the_reference,
+                ],
+                look_ups: [
+                    customer_look_ups_agree_with_the_reference,
+                ],
+                notifications: [
+                    notifications_are_written_with_their_ticket_and_listed_like_the_reference,
+                ],
+                outbox: [
+                    the_outbox_leases_each_email_once_and_records_delivery,
+                    mail_references_keep_their_order_and_compare_exactly,
+                ],
+                relevance: [
+                    relevance_pages_agree_with_the_reference,
+                ],
+                reports: [
+                    reports_agree_with_the_reference_over_varied_tickets,
+                ],
+                saved_searches: [
+                    saved_searches_agree_with_the_reference,
+                ],
+                search: [
+                    searches_agree_with_the_reference_as_tickets_change,
+                    every_stored_word_is_found_like_the_reference,
+                ],
+                templates: [
+                    templates_round_trip_replace_and_sort_like_the_reference,
+                    canned_response_filters_agree_with_the_reference,
+                ],
+                tickets: [
+                    tickets_and_everything_on_them_round_trip,
+                    the_sequence_counts_from_one_and_never_repeats,
+                ],
+                waiting: [
+                    the_waiting_order_and_due_tickets_agree_with_the_reference,
+                ],
+        });
+        $crate::conformance_suite!(@layer desk {
+                access: [
+                    priority_rules_follow_the_customer_kind,
+                    a_disabled_customer_can_neither_open_nor_reply,
+                    customers_see_only_their_own_tickets,
+                    internal_tickets_are_for_agents_only,
+                    agents_act_only_in_their_departments,
+                ],
+                attachments: [
+                    uploads_within_limits_are_stored_and_readable_only_by_message_readers,
+                ],
+                blobs: [
+                    a_failed_commit_keeps_the_blobs_it_uploaded,
+                    the_sweep_removes_only_old_unreferenced_blobs,
+                ],
+                chat: [
+                    chats_go_to_the_least_busy_online_agent_or_wait_in_line,
+                    chat_messages_are_stored_as_sent_in_the_chats_ticket,
+                    the_assistant_answers_from_the_knowledge_base_first,
+                    unanswered_chats_are_handed_to_the_ticket_queue,
+                    concurrent_routing_never_fills_a_seat_twice,
+                ],
+                commands: [
+                    illegal_commands_are_typed_errors_and_change_nothing,
+                    a_stale_version_conflicts_and_writes_nothing,
+                    concurrent_commands_from_one_version_let_exactly_one_win,
+                    concurrent_commands_without_a_version_all_apply,
+                    edits_are_recorded_in_the_history,
+                ],
+                directory: [
+                    customer_look_up_by_contract_phone_email_and_address_pattern,
+                ],
+                email: [
+                    customer_email_is_queued_with_the_change_in_their_language,
+                    agents_email_a_tickets_public_thread_without_notes,
+                ],
+                feedback: [
+                    customers_rate_solved_tickets_once,
+                    priority_requests_are_decided_within_the_priority_rules,
+                ],
+                ingest: [
+                    mail_opens_a_ticket_and_replies_thread_into_it_once,
+                    a_subject_tag_threads_only_for_the_customer_or_a_participant,
+                    automatic_mail_never_opens_tickets_or_answers,
+                    refused_mail_stores_nothing,
+                    every_mail_of_the_corpus_is_taken_in_or_refused_cleanly,
+                ],
+                knowledge: [
+                    knowledge_base_search_suggestions_and_votes,
+                ],
+                links: [
+                    merging_closes_the_source_and_refuses_replies,
+                    master_tickets_collect_linked_tickets,
+                    time_entries_are_logged_and_billable_ones_shown_to_customers,
+                ],
+                notifications: [
+                    events_notify_the_people_they_concern,
+                    notifications_are_read_snoozed_and_dismissed_by_their_owner_only,
+                    sla_and_auto_close_warnings_reach_agents_and_customers,
+                ],
+                reports: [
+                    reports_of_a_week_of_work_match_the_reference,
+                    only_supervisors_and_admins_read_reports_of_their_departments,
+                ],
+                saved_searches: [
+                    saved_searches_are_per_agent_and_run_their_filter,
+                ],
+                search: [
+                    search_folds_four_languages_both_ways,
+                    search_phrases_prefixes_exclusions_and_patterns,
+                    search_shows_customers_no_internal_notes_and_no_other_tickets,
+                    search_results_rank_subject_matches_first,
+                ],
+                sla: [
+                    sla_targets_count_business_hours_of_the_departments_calendar,
+                    sla_warnings_and_breaches_fire_once_and_run_due_is_idempotent,
+                    sla_clocks_pause_while_waiting_for_the_customer,
+                    a_priority_change_moves_the_due_times,
+                    moving_departments_measures_on_each_departments_calendar,
+                ],
+                templates: [
+                    ticket_templates_fill_in_and_refuse_missing_fields,
+                    canned_responses_fill_placeholders_and_keep_one_signature,
+                ],
+                tickets: [
+                    a_customer_opens_a_ticket_and_reads_it_back,
+                    tickets_are_found_by_full_short_and_persian_numbers,
+                    the_first_agent_reply_opens_the_ticket_and_carries_the_signature,
+                    internal_notes_are_never_shown_to_customers,
+                    a_customer_reply_reopens_pending_and_resolved_tickets,
+                    resolve_then_confirm_closes_as_solved,
+                    follow_up_policies_reopen_reject_or_open_a_new_ticket,
+                ],
+                timers: [
+                    a_pending_reminder_brings_the_ticket_back_to_open,
+                    silent_tickets_close_after_five_working_days_with_a_warning,
+                    waiting_time_counts_from_the_oldest_unanswered_message,
+                    run_due_from_two_processes_writes_each_event_once,
+                ],
+                unsupported: [
+                    calls_that_need_a_missing_ability_are_unsupported,
+                ],
+        });
+    };
+    (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {
+        mod $layer {
+            $(
+                mod $topic {
+                    $(
+                        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                        async fn $name() {
+                            match super::super::__conformance_store().await {
+                                Some(store) => {
+                                    $crate::testkit::conformance::$layer::$topic::$name(store).await
+                                }
+                                None => eprintln!(concat!(
+                                    "*** SKIPPED: ",
+                                    stringify!($name),
+                                    ": no store configured ***"
+                                )),
+                            }
+                        }
+                    )*
+                }
+            )*
+        }
+    };
+}

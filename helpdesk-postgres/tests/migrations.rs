@@ -1,0 +1,393 @@
+//! Rows written by earlier schema versions read back after the later migrations, and the
+//! migrations' backfills (customer keys, the search index, report columns) make them
+//! behave like rows written today; two processes migrating at once agree.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use helpdesk_core::domain::{
+    AgentId, Attachment, CustomerId, DepartmentId, SlaOutcome, SlaTarget, Ticket, TicketMetrics,
+    Timers, Visibility,
+};
+use helpdesk_core::search::{SearchQuery, TicketSearch};
+use helpdesk_core::store::{
+    MemoryStore, PageRequest, Store, TicketFilter, TicketWrite, WriteBatch,
+};
+use helpdesk_core::testkit::conformance::contract::{look_ups, reports, search};
+use helpdesk_postgres::{MIGRATOR, PostgresStore, testing};
+use uuid::Uuid;
+
+/// A ticket written under schema version 1 reads back after the later migrations with the
+/// new fields' defaults: nobody waiting, `Timers::default()` (the column default is its
+/// JSON), nothing due, no feedback, no metrics; and it is then updated (feedback and metrics
+/// included), listed and found due like any other.
+#[tokio::test]
+async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let store = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(1, store.pool()).await.unwrap();
+    let mut old = full_ticket(
+        number(1),
+        DepartmentId::new(),
+        CustomerId::new(),
+        AgentId::new(),
+    );
+    old.categories.clear();
+    old.waiting_since = None;
+    old.timers = Timers::default();
+    old.next_due_at = None;
+    let feedback = (old.satisfaction.take(), old.priority_request.take());
+    let metrics = std::mem::take(&mut old.metrics);
+    sqlx::query(
+        "INSERT INTO tickets (id, number_full, number_short, subject, customer, department, \
+         assignee, status, priority, ticket_type, service, custom_fields, channel, internal, \
+         master, merged_into, follow_up_of, opened_by, created_at, updated_at, \
+         first_response_at, resolved_at, closed_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, \
+         $17, $18::jsonb, $19, $20, $21, $22, $23, $24)",
+    )
+    .bind(old.id.as_uuid())
+    .bind(old.number.full())
+    .bind(old.number.short())
+    .bind(old.subject.as_str())
+    .bind(old.customer.map(|c| c.as_uuid()))
+    .bind(old.department.as_uuid())
+    .bind(old.assignee.map(|a| a.as_uuid()))
+    .bind(old.status.as_str())
+    .bind(old.priority.rank())
+    .bind(old.ticket_type.as_str())
+    .bind(old.service.as_ref().map(|s| s.as_str()))
+    .bind(serde_json::to_string(&old.custom_fields).unwrap())
+    .bind(old.channel.as_str())
+    .bind(old.internal)
+    .bind(old.master.map(|m| m.as_uuid()))
+    .bind(old.merged_into.map(|m| m.as_uuid()))
+    .bind(old.follow_up_of.map(|m| m.as_uuid()))
+    .bind(serde_json::to_string(&old.opened_by).unwrap())
+    .bind(old.created_at)
+    .bind(old.updated_at)
+    .bind(old.first_response_at)
+    .bind(old.resolved_at)
+    .bind(old.closed_at)
+    .bind(old.version.get() as i64)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO ticket_numbers (digits, ticket_id) VALUES ($1, $2), ($3, $2)")
+        .bind(old.number.full())
+        .bind(old.id.as_uuid())
+        .bind(old.number.short())
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+    store.migrate().await.unwrap();
+    assert_eq!(store.ticket(old.id).await.unwrap(), Some(old.clone()));
+    // Indexed for search by the backfill that follows the search migration.
+    let search = helpdesk_core::search::TicketSearch {
+        query: helpdesk_core::search::SearchQuery::parse("ОШИБКА").unwrap(),
+        filter: Default::default(),
+        include_internal: false,
+    };
+    let found = store
+        .search_tickets(&search, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(found.items, vec![old.clone()]);
+    // The default is the JSON of `Timers::default()` itself, not merely something that
+    // deserializes to it.
+    let default: bool = sqlx::query_scalar("SELECT timers = $1::jsonb FROM tickets")
+        .bind(serde_json::to_string(&Timers::default()).unwrap())
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(default);
+
+    let later = old.updated_at + Duration::minutes(1);
+    let next = changed(&old, later, |n| {
+        n.waiting_since = Some(later);
+        n.timers = full_timers(later);
+        n.next_due_at = n.timers.next_due_at();
+        (n.satisfaction, n.priority_request) = feedback;
+        n.metrics = metrics;
+    });
+    store
+        .commit(WriteBatch::one(TicketWrite::update(
+            old.version,
+            next.clone(),
+        )))
+        .await
+        .unwrap();
+    assert_eq!(store.ticket(old.id).await.unwrap(), Some(next.clone()));
+    let due_at = next.next_due_at.unwrap();
+    assert_eq!(
+        store.due_tickets(due_at, 10).await.unwrap(),
+        vec![next.clone()]
+    );
+    assert_eq!(
+        store
+            .due_tickets(due_at - Duration::microseconds(1), 10)
+            .await
+            .unwrap(),
+        vec![]
+    );
+    testing::discard(store).await.unwrap();
+}
+
+#[tokio::test]
+async fn customers_written_before_migration_4_are_keyed_by_the_backfill() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let pg = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(3, pg.pool()).await.unwrap();
+    let mem = MemoryStore::new();
+    let all = look_ups::customers();
+    for c in &all {
+        sqlx::query(
+            "INSERT INTO customers (id, kind, name, email, phone, contract_number, address, \
+             custom_fields, language, access_enabled, created_at) \
+             VALUES ($1, 'individual', $2, $3, $4, $5, $6, '{}'::jsonb, NULL, TRUE, $7)",
+        )
+        .bind(c.id.as_uuid())
+        .bind(c.name.as_str())
+        .bind(c.email.as_ref().map(|e| e.as_str()))
+        .bind(c.phone.as_ref().map(|p| p.as_str()))
+        .bind(c.contract_number.as_ref().map(|n| n.as_str()))
+        .bind(c.address.as_ref().map(|a| a.as_str()))
+        .bind(c.created_at)
+        .execute(pg.pool())
+        .await
+        .unwrap();
+        mem.put_customer(c).await.unwrap();
+    }
+    // Two at once, as two processes starting together would.
+    let (a, b) = tokio::join!(pg.migrate(), pg.migrate());
+    a.unwrap();
+    b.unwrap();
+    for c in &all {
+        assert_eq!(pg.customer(c.id).await.unwrap().as_ref(), Some(c));
+    }
+    look_ups::assert_lookups_agree(&pg, &mem).await;
+    let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM customer_backfill")
+        .fetch_one(pg.pool())
+        .await
+        .unwrap();
+    assert_eq!(pending, 0);
+    testing::discard(pg).await.unwrap();
+}
+
+/// Writes `t` as schema version 8 has tickets (no metrics, no derived columns).
+async fn insert_v8(store: &PostgresStore, t: &Ticket) {
+    sqlx::query(
+        "INSERT INTO tickets (id, number_full, number_short, subject, customer, department, \
+         assignee, status, priority, ticket_type, service, custom_fields, channel, internal, \
+         master, merged_into, follow_up_of, opened_by, created_at, updated_at, \
+         first_response_at, resolved_at, closed_at, waiting_since, timers, next_due_at, \
+         version, satisfaction, priority_request) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, \
+         $17, $18::jsonb, $19, $20, $21, $22, $23, $24, $25::jsonb, $26, $27, $28::jsonb, \
+         $29::jsonb)",
+    )
+    .bind(t.id.as_uuid())
+    .bind(t.number.full())
+    .bind(t.number.short())
+    .bind(t.subject.as_str())
+    .bind(t.customer.map(|c| c.as_uuid()))
+    .bind(t.department.as_uuid())
+    .bind(t.assignee.map(|a| a.as_uuid()))
+    .bind(t.status.as_str())
+    .bind(t.priority.rank())
+    .bind(t.ticket_type.as_str())
+    .bind(t.service.as_ref().map(|s| s.as_str()))
+    .bind(serde_json::to_string(&t.custom_fields).unwrap())
+    .bind(t.channel.as_str())
+    .bind(t.internal)
+    .bind(t.master.map(|m| m.as_uuid()))
+    .bind(t.merged_into.map(|m| m.as_uuid()))
+    .bind(t.follow_up_of.map(|m| m.as_uuid()))
+    .bind(serde_json::to_string(&t.opened_by).unwrap())
+    .bind(t.created_at)
+    .bind(t.updated_at)
+    .bind(t.first_response_at)
+    .bind(t.resolved_at)
+    .bind(t.closed_at)
+    .bind(t.waiting_since)
+    .bind(serde_json::to_string(&t.timers).unwrap())
+    .bind(t.next_due_at)
+    .bind(t.version.get() as i64)
+    .bind(
+        t.satisfaction
+            .as_ref()
+            .map(|s| serde_json::to_string(s).unwrap()),
+    )
+    .bind(
+        t.priority_request
+            .as_ref()
+            .map(|r| serde_json::to_string(r).unwrap()),
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+}
+
+/// Tickets written under schema version 8 read back after migration 0009 without metrics
+/// (the domain's defaults), and count in reports by their stored clocks' outcomes and
+/// ratings, which the migration derives; later writes keep them up to date.
+#[tokio::test]
+async fn tickets_from_schema_version_8_count_in_reports_after_the_migration() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let store = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(8, store.pool()).await.unwrap();
+    let departments = [DepartmentId::new(), DepartmentId::new()];
+    let agents = [AgentId::new(), AgentId::new()];
+    let mut tickets = reports::varied_tickets(&departments, &agents, 60);
+    for t in &mut tickets {
+        t.metrics = TicketMetrics::default();
+        insert_v8(&store, t).await;
+    }
+    // Clocks in the order `full_timers` gives them, one of every outcome per target
+    // somewhere among the tickets.
+    let outcomes: Vec<_> = tickets
+        .iter()
+        .flat_map(|t| &t.timers.clocks)
+        .filter(|c| c.target == SlaTarget::Resolution)
+        .map(|c| c.outcome)
+        .collect();
+    assert!(outcomes.contains(&Some(SlaOutcome::Met)) && outcomes.contains(&None));
+
+    store.migrate().await.unwrap();
+    for t in &tickets {
+        assert_eq!(store.ticket(t.id).await.unwrap().as_ref(), Some(t));
+    }
+    reports::assert_reports_match(&store, &tickets, &[], &departments).await;
+
+    let first = &tickets[0];
+    let next = changed(first, first.updated_at + Duration::seconds(1), |n| {
+        n.timers = Timers::default();
+        n.next_due_at = None;
+        n.satisfaction = None;
+        n.metrics.reopens = 4;
+    });
+    store
+        .commit(WriteBatch::one(TicketWrite::update(
+            first.version,
+            next.clone(),
+        )))
+        .await
+        .unwrap();
+    tickets[0] = next;
+    reports::assert_reports_match(&store, &tickets, &[], &departments).await;
+    testing::discard(store).await.unwrap();
+}
+
+/// How many tickets `q` finds in their public text.
+async fn found(pg: &PostgresStore, q: &str) -> usize {
+    let search = TicketSearch {
+        query: SearchQuery::parse(q).unwrap(),
+        filter: TicketFilter::default(),
+        include_internal: false,
+    };
+    let page = PageRequest::first(helpdesk_core::store::TicketOrder::LastUpdate, 200);
+    pg.search_tickets(&search, &page).await.unwrap().items.len()
+}
+
+/// The search rows of a store, comparable.
+async fn search_rows(
+    pg: &PostgresStore,
+) -> Vec<(Uuid, Option<Uuid>, bool, String, Vec<String>, String)> {
+    sqlx::query_as(
+        "SELECT ticket_id, message_id, internal, folded, words, lexemes::text \
+         FROM search_fields ORDER BY ticket_id, message_id NULLS FIRST",
+    )
+    .fetch_all(pg.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_backfill_indexes_tickets_written_before_the_search_migration() {
+    let Some(pg) = testing::fresh_store().await else {
+        return;
+    };
+    let texts = search::samples();
+    // More tickets than one backfill batch, with public replies and internal notes.
+    let writes: Vec<TicketWrite> = (0..1100)
+        .map(|i| {
+            let text = &texts[i % texts.len()];
+            search::ticket_with(i as u64 + 1, &format!("Ticket {i}"), &[text, "note", text]).1
+        })
+        .collect();
+    for chunk in writes.chunks(250) {
+        pg.commit(WriteBatch::of(chunk.to_vec())).await.unwrap();
+    }
+    let written = search_rows(&pg).await;
+    assert_eq!(written.len(), 1100 * 4);
+
+    // As if the tickets were written before migration 0003.
+    for sql in [
+        "DELETE FROM search_fields",
+        "INSERT INTO search_backfill DEFAULT VALUES",
+    ] {
+        sqlx::query(sql).execute(pg.pool()).await.unwrap();
+    }
+    assert_eq!(found(&pg, "asistenta").await, 0);
+
+    // Two at once, as two processes starting together would.
+    let (a, b) = tokio::join!(pg.migrate(), pg.migrate());
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(search_rows(&pg).await, written);
+    assert_eq!(found(&pg, "asistenta").await, 1100 / texts.len() + 1);
+    let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM search_backfill")
+        .fetch_one(pg.pool())
+        .await
+        .unwrap();
+    assert_eq!(pending, 0);
+    testing::discard(pg).await.unwrap();
+}
+
+#[tokio::test]
+async fn attachments_written_before_display_names_show_their_file_name() {
+    let Some(store) = testing::fresh_store().await else {
+        return;
+    };
+    let t = ticket(number(1), DepartmentId::new(), CustomerId::new());
+    let mut m = message(&t, "см. вложения", Visibility::Public);
+    let uploaded = Attachment::from_upload(
+        "C:\\Users\\ana\\Отчёт: май.pdf",
+        "application/pdf",
+        7,
+        &"cd".repeat(32),
+    )
+    .unwrap();
+    assert_ne!(uploaded.display_name(), uploaded.file_name());
+    m.attachments = vec![uploaded.clone(), attachment("plain.png")];
+    store
+        .commit(WriteBatch::one(create(&t).with_message(m.clone())))
+        .await
+        .unwrap();
+    let stored = store.messages(t.id, true).await.unwrap();
+    assert_eq!(stored.last(), Some(&m));
+
+    // Written before display names existed: the JSON has none.
+    sqlx::query(
+        "UPDATE messages SET attachments = (SELECT coalesce(jsonb_agg(a - 'display_name'), \
+         '[]'::jsonb) FROM jsonb_array_elements(attachments) a)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let stored = store.messages(t.id, true).await.unwrap();
+    let old = &stored.last().unwrap().attachments;
+    assert_eq!(old.len(), 2);
+    assert_eq!(old[0].file_name(), uploaded.file_name());
+    assert_eq!(old[0].display_name(), uploaded.file_name());
+    assert_eq!(old[1], attachment("plain.png"));
+    testing::discard(store).await.unwrap();
+}
