@@ -28,12 +28,14 @@ pub struct Names {
 
 impl Names {
     /// Departments and agents; customers are looked up as tickets name them.
+    /// Read by the desk itself: an operator's tables name people whoever acts.
     pub async fn load(desk: &Helpdesk) -> CliResult<Self> {
+        let system = desk.as_system();
         let mut by_id = HashMap::new();
-        for d in desk.departments(Actor::System).await? {
+        for d in system.departments().await? {
             by_id.insert(d.id.as_uuid(), d.name.to_string());
         }
-        for a in desk.agents(Actor::System).await? {
+        for a in system.agents().await? {
             by_id.insert(a.id.as_uuid(), a.name.to_string());
         }
         Ok(Self { by_id })
@@ -41,9 +43,10 @@ impl Names {
 
     /// Adds the customers of `tickets`.
     pub async fn with_customers(mut self, desk: &Helpdesk, tickets: &[Ticket]) -> Self {
+        let system = desk.as_system();
         for id in tickets.iter().filter_map(|t| t.customer) {
             if let std::collections::hash_map::Entry::Vacant(slot) = self.by_id.entry(id.as_uuid())
-                && let Ok(c) = desk.customer(Actor::System, id).await
+                && let Ok(c) = system.customer(id).await
             {
                 slot.insert(c.name.to_string());
             }

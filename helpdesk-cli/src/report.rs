@@ -3,12 +3,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use helpdesk::domain::{Actor, ReportGroup, ReportQuery};
+use helpdesk::domain::{ReportGroup, ReportQuery};
 use helpdesk::render::{report_csv, report_table};
 use serde_json::json;
 
-use super::output::Out;
-use super::{CliResult, Ctx, GroupArg, ReportArgs, department_id};
+use crate::CliResult;
+use crate::args::{GroupArg, ReportArgs};
+use crate::context::Ctx;
+use crate::output::Out;
 
 /// A day (`to`: the end of it) or an RFC 3339 instant.
 fn instant(flag: &str, raw: &str, end: bool) -> CliResult<DateTime<Utc>> {
@@ -23,7 +25,8 @@ fn instant(flag: &str, raw: &str, end: bool) -> CliResult<DateTime<Utc>> {
         })
 }
 
-pub(super) async fn report(ctx: &Ctx, args: ReportArgs, out: &mut Out<'_>) -> CliResult {
+/// `report`: a table, JSON, or CSV.
+pub(crate) async fn report(ctx: &Ctx, args: ReportArgs, out: &mut Out<'_>) -> CliResult {
     let group = match args.group {
         GroupArg::Department => ReportGroup::Department,
         GroupArg::Agent => ReportGroup::Agent,
@@ -31,7 +34,7 @@ pub(super) async fn report(ctx: &Ctx, args: ReportArgs, out: &mut Out<'_>) -> Cl
         GroupArg::Type => ReportGroup::Type,
     };
     let departments = match &args.department {
-        Some(name) => Some(vec![department_id(&ctx.desk, Some(name)).await?]),
+        Some(name) => Some(vec![ctx.department_id(Some(name)).await?]),
         None => None,
     };
     let query = ReportQuery {
@@ -40,28 +43,28 @@ pub(super) async fn report(ctx: &Ctx, args: ReportArgs, out: &mut Out<'_>) -> Cl
         group,
         departments,
     };
-    let report = ctx.desk.report(ctx.actor, query).await?;
-    let sys = Actor::System;
+    let report = ctx.acting.report(query).await?;
+    // Whoever could read the report is staff, and may read the names of its rows.
+    let acting = &ctx.acting;
     let mut names: HashMap<String, String> = HashMap::new();
     match group {
         ReportGroup::Department => {
-            for d in ctx.desk.departments(sys).await? {
+            for d in acting.departments().await? {
                 names.insert(d.id.to_string(), d.name.to_string());
             }
         }
         ReportGroup::Agent => {
             names.insert("none".into(), "(unassigned)".into());
-            for a in ctx.desk.agents(sys).await? {
+            for a in acting.agents().await? {
                 names.insert(a.id.to_string(), a.name.to_string());
             }
         }
         ReportGroup::Customer => {
             names.insert("none".into(), "(no customer)".into());
             for row in &report.rows {
-                if let Ok(id) = row.key.parse()
-                    && let Ok(c) = ctx.desk.customer(sys, id).await
-                {
-                    names.insert(row.key.clone(), c.name.to_string());
+                if let Ok(id) = row.key.parse() {
+                    let customer = acting.customer(id).await?;
+                    names.insert(row.key.clone(), customer.name.to_string());
                 }
             }
         }

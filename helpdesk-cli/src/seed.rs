@@ -3,14 +3,15 @@
 use std::io::Write;
 
 use helpdesk::domain::{
-    Actor, Channel, CustomerId, CustomerKind, Email, Language, MessageBody, Name, Phone, Subject,
+    Channel, CustomerId, CustomerKind, Email, Language, MessageBody, Name, Phone, Subject,
 };
 use helpdesk::machine::NewTicket;
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::search::CustomerLookup;
 use helpdesk::service::NewCustomer;
 
-use super::{CliResult, Ctx};
+use crate::CliResult;
+use crate::context::Ctx;
 
 /// Subjects and descriptions, in English, Romanian, Russian and Persian.
 const SAMPLES: [(&str, &str, Language); 8] = [
@@ -120,28 +121,27 @@ fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
 /// Opens `count` tickets (creating a Support department and four customers when missing) and
 /// returns how many it opened.
 pub async fn seed(ctx: &Ctx, count: usize, progress: &mut dyn Write) -> CliResult<usize> {
-    let desk = &ctx.desk;
-    let departments = desk.departments(Actor::System).await?;
+    let acting = &ctx.acting;
+    let departments = ctx.desk.as_system().departments().await?;
     let department = match departments
         .iter()
         .min_by_key(|d| (d.created_at, d.id.as_uuid()))
     {
         Some(d) => d.id,
         None => {
-            desk.create_department(
-                ctx.actor,
-                ok(Name::parse("Support")),
-                FollowUpPolicy::Reopen,
-            )
-            .await?
-            .id
+            acting
+                .create_department(ok(Name::parse("Support")), FollowUpPolicy::Reopen)
+                .await?
+                .id
         }
     };
     let mut customers: Vec<CustomerId> = Vec::new();
     for (i, (name, language)) in CUSTOMERS.into_iter().enumerate() {
         let email = ok(Email::parse(format!("seed{}@example.com", i + 1).as_str()));
-        let found = desk
-            .find_customers(Actor::System, &CustomerLookup::Email(email.clone()))
+        let found = ctx
+            .desk
+            .as_system()
+            .find_customers(&CustomerLookup::Email(email.clone()))
             .await?;
         let id = match found.first() {
             Some(c) => c.id,
@@ -152,7 +152,7 @@ pub async fn seed(ctx: &Ctx, count: usize, progress: &mut dyn Write) -> CliResul
                         format!("+1 555 010 {:04}", i + 1).as_str(),
                     )))
                     .with_language(language);
-                desk.create_customer(ctx.actor, new).await?.id
+                acting.create_customer(new).await?.id
             }
         };
         customers.push(id);
@@ -171,7 +171,7 @@ pub async fn seed(ctx: &Ctx, count: usize, progress: &mut dyn Write) -> CliResul
         );
         new.customer = Some(customer);
         new.channel = CHANNELS[i % CHANNELS.len()];
-        desk.open_ticket(ctx.actor, new).await?;
+        acting.open_ticket(new).await?;
         bar.set(i + 1);
     }
     bar.finish();

@@ -16,11 +16,12 @@ use helpdesk::domain::{
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::search::CustomerLookup;
-use helpdesk::service::{NewAgent, NewCustomer};
+use helpdesk::service::{Acting, NewAgent, NewCustomer};
 use helpdesk::store::{Cursor, PageRequest, TicketFilter, TicketOrder};
 use serde::{Deserialize, Serialize};
 
-use super::{CliResult, Ctx};
+use crate::CliResult;
+use crate::context::Ctx;
 
 /// The document's format name.
 pub const FORMAT: &str = "helpdesk-cli/1";
@@ -154,8 +155,8 @@ async fn all_tickets(ctx: &Ctx) -> CliResult<Vec<Ticket>> {
     let mut tickets = Vec::new();
     loop {
         let found = ctx
-            .desk
-            .list_tickets(ctx.actor, TicketFilter::default(), page.clone())
+            .acting
+            .list_tickets(TicketFilter::default(), page.clone())
             .await?;
         let last = found.items.last().cloned();
         tickets.extend(found.items);
@@ -170,14 +171,14 @@ async fn all_tickets(ctx: &Ctx) -> CliResult<Vec<Ticket>> {
 
 /// The document for everything the actor may see.
 pub async fn export(ctx: &Ctx) -> CliResult<Document> {
-    let departments = ctx.desk.departments(ctx.actor).await?;
+    let departments = ctx.acting.departments().await?;
     let dept_name: HashMap<DepartmentId, String> = departments
         .iter()
         .map(|d| (d.id, d.name.to_string()))
         .collect();
-    let agents = match ctx.actor {
+    let agents = match ctx.acting.actor() {
         Actor::Customer(_) => Vec::new(),
-        _ => ctx.desk.agents(ctx.actor).await?,
+        _ => ctx.acting.agents().await?,
     };
     let agent_email: HashMap<AgentId, String> =
         agents.iter().map(|a| (a.id, a.email.to_string())).collect();
@@ -189,7 +190,7 @@ pub async fn export(ctx: &Ctx) -> CliResult<Document> {
         if let Some(c) = t.customer
             && seen.insert(c)
         {
-            let c = ctx.desk.customer(ctx.actor, c).await?;
+            let c = ctx.acting.customer(c).await?;
             customers.push(CustomerDoc {
                 key: Some(c.id.to_string()),
                 kind: c.kind,
@@ -202,8 +203,8 @@ pub async fn export(ctx: &Ctx) -> CliResult<Document> {
             });
         }
         let messages = ctx
-            .desk
-            .thread(ctx.actor, t.id)
+            .acting
+            .thread(t.id)
             .await?
             .into_iter()
             .map(|m| MessageDoc {
@@ -260,18 +261,19 @@ pub async fn export(ctx: &Ctx) -> CliResult<Document> {
     })
 }
 
-/// Loads `text` (a [`Document`]).
+/// Loads `text` (a [`Document`]), as the command's principal; each message is replayed
+/// as its author (a principal made once per author).
 pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
     let doc: Document = serde_json::from_str(text)?;
     if !doc.format.is_empty() && doc.format != FORMAT {
         return Err(format!("unknown format {:?}; expected {FORMAT:?}", doc.format).into());
     }
-    let desk = &ctx.desk;
-    let actor = ctx.actor;
+    let acting = &ctx.acting;
+    let system = ctx.desk.as_system();
     let mut report = ImportReport::default();
 
-    let mut departments: HashMap<String, DepartmentId> = desk
-        .departments(Actor::System)
+    let mut departments: HashMap<String, DepartmentId> = system
+        .departments()
         .await?
         .into_iter()
         .map(|d| (d.name.as_str().to_lowercase(), d.id))
@@ -279,7 +281,7 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
     for d in doc.departments {
         let key = d.name.as_str().to_lowercase();
         if let Entry::Vacant(slot) = departments.entry(key) {
-            let made = desk.create_department(actor, d.name, d.follow_up).await?;
+            let made = acting.create_department(d.name, d.follow_up).await?;
             slot.insert(made.id);
             report.departments += 1;
         }
@@ -291,8 +293,8 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
             .ok_or_else(|| format!("no department named {name:?}").into())
     };
 
-    let mut agents: HashMap<String, AgentId> = desk
-        .agents(Actor::System)
+    let mut agents: HashMap<String, AgentId> = system
+        .agents()
         .await?
         .into_iter()
         .map(|a| (a.email.to_string(), a.id))
@@ -308,12 +310,13 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
         if let Some(s) = a.signature {
             new = new.with_signature(s);
         }
-        let made = desk.create_agent(actor, new).await?;
+        let made = acting.create_agent(new).await?;
         agents.insert(a.email.to_string(), made.id);
         report.agents += 1;
     }
 
     let mut customers: HashMap<String, CustomerId> = HashMap::new();
+    let mut authors = Authors::default();
     for c in doc.customers {
         let existing = match (&c.email, &c.contract_number) {
             (Some(e), _) => find_one(ctx, CustomerLookup::Email(e.clone())).await?,
@@ -340,7 +343,7 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
                     new = new.with_language(l);
                 }
                 report.customers += 1;
-                desk.create_customer(actor, new).await?.id
+                acting.create_customer(new).await?.id
             }
         };
         if let Some(key) = c.key {
@@ -369,29 +372,30 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
         new.ticket_type = t.ticket_type;
         new.channel = t.channel;
         new.internal = t.internal;
-        let ticket = desk.open_ticket(actor, new).await?;
+        let ticket = acting.open_ticket(new).await?;
         report.tickets += 1;
         report.messages += 1;
         for m in messages {
             let author = match m.author.as_str() {
-                "customer" => customer.map_or(actor, Actor::Customer),
-                other => match other.strip_prefix("agent:").and_then(|e| agents.get(e)) {
-                    Some(id) => Actor::Agent(*id),
-                    None => actor,
-                },
+                "customer" => customer.map(Actor::Customer),
+                other => other
+                    .strip_prefix("agent:")
+                    .and_then(|e| agents.get(e))
+                    .map(|id| Actor::Agent(*id)),
             };
             let command = if m.internal {
-                Command::AddNote {
-                    body: m.body,
-                    attachments: vec![],
-                }
+                Command::note(m.body)
             } else {
-                Command::Reply {
-                    body: m.body,
-                    attachments: vec![],
-                }
+                Command::reply(m.body)
             };
-            match desk.execute(author, ticket.id, command).await {
+            let written = match author {
+                Some(author) => match authors.get(ctx, author).await {
+                    Ok(author) => author.execute(ticket.id, command).await,
+                    Err(e) => Err(e),
+                },
+                None => acting.execute(ticket.id, command).await,
+            };
+            match written {
                 Ok(_) => report.messages += 1,
                 Err(e) => report
                     .warnings
@@ -410,7 +414,7 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
             _ => None,
         };
         if let Some(command) = command
-            && let Err(e) = desk.execute(actor, ticket.id, command).await
+            && let Err(e) = acting.execute(ticket.id, command).await
         {
             report
                 .warnings
@@ -420,10 +424,25 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
     Ok(report)
 }
 
+/// The principals messages are replayed as, each made once.
+#[derive(Default)]
+struct Authors(HashMap<Actor, Acting>);
+
+impl Authors {
+    /// The desk acting as `author`.
+    async fn get(&mut self, ctx: &Ctx, author: Actor) -> helpdesk::Result<&Acting> {
+        match self.0.entry(author) {
+            Entry::Occupied(found) => Ok(found.into_mut()),
+            Entry::Vacant(slot) => Ok(slot.insert(ctx.desk.acting_as(author).await?)),
+        }
+    }
+}
+
 async fn find_one(ctx: &Ctx, lookup: CustomerLookup) -> CliResult<Option<CustomerId>> {
     Ok(ctx
         .desk
-        .find_customers(Actor::System, &lookup)
+        .as_system()
+        .find_customers(&lookup)
         .await?
         .first()
         .map(|c| c.id))

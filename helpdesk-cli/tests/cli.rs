@@ -1,16 +1,14 @@
-//! Tests of the CLI example (`examples/cli`): its commands run in-process on a SQLite file in
-//! a temporary directory, with a fixed clock so that numbers and times are the same on every
-//! run. Human tables are snapshots (`tests/snapshots/cli__*.snap`); `--json` is parsed.
-
-#[allow(dead_code)]
-#[path = "../examples/cli/commands/mod.rs"]
-mod commands;
+//! Tests of the CLI (`helpdesk-cli`): its commands run in-process through the crate's
+//! [`helpdesk_cli::run`] on a SQLite file in a temporary directory, with a fixed clock so that
+//! numbers and times are the same on every run. Human tables are snapshots
+//! (`tests/snapshots/cli__*.snap`); `--json` is parsed.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use helpdesk::clock::ManualClock;
+use helpdesk::clock::{Clock, ManualClock};
+use helpdesk::store::BlobKey;
 use serde_json::Value;
 
 /// A database file and the clock every run uses.
@@ -87,16 +85,16 @@ impl Desk {
     /// Runs `cli ARGS` with `stdin`, a minute after the previous run.
     async fn run_with(&self, args: &[&str], stdin: &str) -> Run {
         self.clock.advance(Duration::minutes(1));
-        let setup = commands::Setup {
+        let setup = helpdesk_cli::Setup {
             database: Some(self.db.display().to_string()),
             clock: Some(self.clock.clone()),
         };
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut input = stdin.as_bytes();
-        let code = commands::run(
+        let code = helpdesk_cli::run(
             std::iter::once("cli").chain(args.iter().copied()),
             &setup,
-            commands::Io {
+            helpdesk_cli::Io {
                 stdin: &mut input,
                 stdout: &mut stdout,
                 stderr: &mut stderr,
@@ -459,11 +457,60 @@ async fn run_due_reports_what_it_did() {
     let desk = Desk::with_directory().await;
     let report = desk.run(&["--json", "run-due"]).await.json();
     assert_eq!(report["events"], 0);
+    assert_eq!(report["blobs_removed"], 0);
     assert_eq!(
         desk.run(&["run-due", "--at", "2026-02-01T00:00:00Z"])
             .await
             .ok(),
-        "0 events on 0 tickets (0 skipped)\n"
+        "0 events on 0 tickets (0 skipped); 0 unreferenced attachments removed\n"
+    );
+}
+
+#[tokio::test]
+async fn run_due_sweeps_attachments_nobody_refers_to_once_they_are_a_day_old() {
+    let desk = Desk::with_directory().await;
+    let log = desk.path("router.log");
+    std::fs::write(&log, b"router log").unwrap();
+    desk.run(&[
+        "create",
+        "--email",
+        "ana@example.com",
+        "--subject",
+        "Nu merge",
+        "--body",
+        "Jurnalul e atașat.",
+        "--attach",
+        log.to_str().unwrap(),
+    ])
+    .await
+    .ok();
+    // Bytes an upload left behind when its commit failed: no message refers to them.
+    let (_, blobs) = helpdesk::connect_with_blobs(desk.db.to_str().unwrap())
+        .await
+        .unwrap();
+    let stray = BlobKey::of(b"left behind");
+    blobs
+        .put_blob(&stray, b"left behind", desk.clock.now())
+        .await
+        .unwrap();
+    let attached = BlobKey::of(b"router log");
+
+    // Within a day of their writing, both stay (an upload may be in flight).
+    let report = desk.run(&["--json", "run-due"]).await.json();
+    assert_eq!(report["blobs_removed"], 0, "{report}");
+    assert!(blobs.blob(&stray).await.unwrap().is_some());
+
+    // Two days later the stray goes; the attachment a message refers to stays.
+    let later = (desk.clock.now() + Duration::days(2)).to_rfc3339();
+    let report = desk
+        .run(&["--json", "run-due", "--at", &later])
+        .await
+        .json();
+    assert_eq!(report["blobs_removed"], 1, "{report}");
+    assert_eq!(blobs.blob(&stray).await.unwrap(), None);
+    assert_eq!(
+        blobs.blob(&attached).await.unwrap().as_deref(),
+        Some(&b"router log"[..])
     );
 }
 

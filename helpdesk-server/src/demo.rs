@@ -11,7 +11,7 @@ use helpdesk::machine::{Command, NewTicket};
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::service::{ArticleDraft, NewAgent, NewCustomer};
 
-use super::Accounts;
+use crate::accounts::Accounts;
 
 /// The password of every demo account.
 pub const PASSWORD: &str = "demo";
@@ -34,10 +34,10 @@ pub struct Login {
 /// Loads the demo data (unless the database already has departments, in which case it only
 /// creates the logins the demo people it finds lack) and returns the logins.
 pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<Login>> {
-    let sys = Actor::System;
+    let system = desk.as_system();
     let mut logins = Vec::new();
-    if !desk.departments(sys).await?.is_empty() {
-        for agent in desk.agents(sys).await? {
+    if !system.departments().await?.is_empty() {
+        for agent in system.agents().await? {
             let login = agent.email.as_str().to_owned();
             if login.ends_with("@demo.example") {
                 accounts
@@ -51,7 +51,7 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
         }
         for (email, _) in CUSTOMER_LOGINS {
             let lookup = helpdesk::search::CustomerLookup::Email(ok(Email::parse(email)));
-            if let Some(c) = desk.find_customers(sys, &lookup).await?.into_iter().next() {
+            if let Some(c) = system.find_customers(&lookup).await?.into_iter().next() {
                 accounts
                     .ensure_login(email, PASSWORD, Actor::Customer(c.id))
                     .await?;
@@ -64,11 +64,11 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
         return Ok(logins);
     }
 
-    let support = desk
-        .create_department(sys, ok(Name::parse("Support")), FollowUpPolicy::Reopen)
+    let support = system
+        .create_department(ok(Name::parse("Support")), FollowUpPolicy::Reopen)
         .await?;
-    let billing = desk
-        .create_department(sys, ok(Name::parse("Billing")), FollowUpPolicy::Reopen)
+    let billing = system
+        .create_department(ok(Name::parse("Billing")), FollowUpPolicy::Reopen)
         .await?;
 
     let mut agent = async |name: &str, email: &str, role: Role, dept, signature: &str, what| {
@@ -77,7 +77,7 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
         if let Some(d) = dept {
             new = new.in_department(d, standard_permissions());
         }
-        let created = desk.create_agent(sys, new).await?;
+        let created = system.create_agent(new).await?;
         accounts
             .ensure_login(email, PASSWORD, Actor::Agent(created.id))
             .await?;
@@ -127,9 +127,8 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
             ),
             Language::Persian => ("زهرا احمدی", CustomerKind::Individual, "۰۹۱۲۳۴۵۶۷۸۹"),
         };
-        let customer = desk
+        let customer = system
             .create_customer(
-                sys,
                 NewCustomer::new(kind, ok(Name::parse(name)))
                     .with_email(ok(Email::parse(email)))
                     .with_phone(ok(Phone::parse(phone)))
@@ -173,18 +172,16 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
             "مودم را ۳۰ ثانیه از برق بکشید، سپس دوباره وصل کنید و منتظر چراغ سبز بمانید.",
         ),
     ];
+    let ivan = desk.acting_as(Actor::Agent(ivan.id)).await?;
     for (language, title, body) in articles {
-        desk.create_article(
-            Actor::Agent(ivan.id),
-            ArticleDraft {
-                title: ok(ArticleTitle::parse(title)),
-                body: ok(MessageBody::parse(body)),
-                category: ok(Category::parse("internet")),
-                language,
-                status: ArticleStatus::Published,
-                visibility: Visibility::Public,
-            },
-        )
+        ivan.create_article(ArticleDraft {
+            title: ok(ArticleTitle::parse(title)),
+            body: ok(MessageBody::parse(body)),
+            category: ok(Category::parse("internet")),
+            language,
+            status: ArticleStatus::Published,
+            visibility: Visibility::Public,
+        })
         .await?;
     }
 
@@ -211,34 +208,25 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
         ),
     ];
     for (i, subject, body) in tickets {
-        let customer = &customers[i];
-        let ticket = desk
-            .open_ticket(
-                Actor::Customer(customer.id),
-                NewTicket::new(
-                    ok(Subject::parse(subject)),
-                    ok(MessageBody::parse(body)),
-                    support.id,
-                ),
-            )
+        let customer = desk.acting_as(Actor::Customer(customers[i].id)).await?;
+        let ticket = customer
+            .open_ticket(NewTicket::new(
+                ok(Subject::parse(subject)),
+                ok(MessageBody::parse(body)),
+                support.id,
+            ))
             .await?;
         if i % 2 == 0 {
-            desk.execute(
-                Actor::Agent(ivan.id),
+            ivan.execute(
                 ticket.id,
-                Command::Reply {
-                    body: ok(MessageBody::parse("We are looking into it.")),
-                    attachments: Vec::new(),
-                },
+                Command::reply(ok(MessageBody::parse("We are looking into it."))),
             )
             .await?;
-            desk.execute(
-                Actor::Agent(ivan.id),
+            ivan.execute(
                 ticket.id,
-                Command::AddNote {
-                    body: ok(MessageBody::parse("Internal: the line test shows a fault.")),
-                    attachments: Vec::new(),
-                },
+                Command::note(ok(MessageBody::parse(
+                    "Internal: the line test shows a fault.",
+                ))),
             )
             .await?;
         }

@@ -52,6 +52,17 @@ impl ApiError {
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
+
+    /// 503: the storage failed, so the request could not be decided (the cause is logged,
+    /// never shown).
+    pub fn unavailable(error: &Error) -> Self {
+        eprintln!("backend error: {error:?}");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the storage backend failed: try again later",
+        )
+    }
 }
 
 /// The HTTP status for a desk error.
@@ -63,6 +74,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::Forbidden { .. } => StatusCode::FORBIDDEN,
         Error::Validation(_) => StatusCode::BAD_REQUEST,
         Error::LimitExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::Unsupported { .. } => StatusCode::NOT_IMPLEMENTED,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

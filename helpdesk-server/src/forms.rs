@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
 
-use super::error::ApiError;
+use crate::error::ApiError;
 
 /// A form's fields, every one valid UTF-8.
 #[derive(Debug, Clone, Default)]

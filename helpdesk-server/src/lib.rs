@@ -1,68 +1,37 @@
-//! The server's router and everything it needs, kept apart from `main.rs` so that
-//! `tests/server_api.rs` can build the same router in-process.
+//! The helpdesk web server: a JSON API under `/api/v1` (OpenAPI at `/api/openapi.json`), a
+//! customer portal and an agent console, over the `helpdesk` library.
+//!
+//! [`router`] builds the whole application over a [`Helpdesk`](helpdesk::Helpdesk) and its
+//! [`Accounts`]; the `helpdesk-server` binary (`src/main.rs`) opens the database, starts the
+//! [`jobs`] and serves it. Tests build the same router in-process.
+//!
+//! Every handler acts through one principal, made once per request by its extractor
+//! ([`extract::Caller`] for the API, [`extract::PageUser`] for pages): the desk acting as the
+//! person the bearer token or session cookie signs in. Ticket paths take what a person typed
+//! (an id, or a full or short number) as a [`TicketKey`](helpdesk::domain::TicketKey).
+//!
+//! Folders show the shape: `api/` and `pages/` have a file per resource; `chat/` the live
+//! chat's fan-out and WebSocket; the files at the top are what both sides share.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+pub mod accounts;
 pub mod api;
-pub mod auth;
-pub mod charts;
 pub mod chat;
-pub mod chat_hub;
-pub mod compose;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod forms;
-pub mod openapi;
+pub mod jobs;
 pub mod pages;
 pub mod reports;
+pub mod session;
+pub mod setup;
+pub mod state;
+pub mod uploads;
 
-use std::sync::Arc;
+mod router;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use helpdesk::Helpdesk;
-
-pub use auth::Accounts;
-
-/// How the router behaves.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Mark the session cookie `Secure` (set when the server is reached over https).
-    pub secure_cookies: bool,
-}
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    /// The desk.
-    pub desk: Helpdesk,
-    /// Logins, API tokens and sessions.
-    pub accounts: Arc<Accounts>,
-    /// The router's options.
-    pub options: Arc<Options>,
-    /// The live chat's fan-out between sockets.
-    pub chats: Arc<chat_hub::ChatHub>,
-}
-
-/// The whole application: the JSON API under `/api/v1`, the OpenAPI document, and the pages.
-pub fn router(desk: Helpdesk, accounts: Arc<Accounts>, options: Options) -> Router {
-    let limits = desk.attachment_limits().clone();
-    // Room for every attachment at its largest, plus the form fields around them; the desk
-    // itself answers 413 with the JSON error shape for files over its limits.
-    let body_limit = (limits.max_size as usize)
-        .saturating_mul(limits.max_count.max(1))
-        .saturating_add(1024 * 1024);
-    let state = AppState {
-        desk,
-        accounts,
-        options: Arc::new(options),
-        chats: Arc::default(),
-    };
-    Router::new()
-        .nest("/api/v1", api::routes().merge(chat::api_routes()))
-        .route("/api/openapi.json", axum::routing::get(openapi::document))
-        .merge(pages::routes())
-        .merge(chat::routes())
-        .merge(reports::routes())
-        .merge(compose::routes())
-        .layer(DefaultBodyLimit::max(body_limit))
-        .with_state(state)
-}
+pub use accounts::Accounts;
+pub use router::router;
+pub use state::{AppState, Options};

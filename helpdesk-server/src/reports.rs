@@ -1,38 +1,19 @@
-//! Reports for supervisors and admins (issue 11): the `/reports` page with a table and
-//! server-rendered SVG charts, its CSV download (`/reports.csv`), and the JSON API
-//! `GET /api/v1/reports` (`format=csv` for CSV). Agents get 403; so do customers.
+//! Reports for supervisors and admins (issue 11), what the API (`GET /api/v1/reports`) and
+//! the pages (`/reports`, `/reports.csv`) share: the query string, the names of the rows,
+//! and the report as JSON and CSV. Agents get 403; so do customers.
 
 use std::collections::HashMap;
 
-use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::Response;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use helpdesk::Helpdesk;
-use helpdesk::domain::{
-    Actor, Department, DepartmentId, Report, ReportGroup, ReportQuery, SlaTarget,
-};
-use helpdesk::render::{REPORT_COLUMNS, report_cells, report_csv};
-use maud::html;
+use helpdesk::domain::{Department, DepartmentId, Report, ReportGroup, ReportQuery};
+use helpdesk::render::report_csv;
+use helpdesk::service::Acting;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppState;
-use super::api::file_response;
-use super::auth::{Authed, PageUser};
-use super::charts::{Series, grouped_bars, split_bars};
-use super::error::{ApiError, ApiResult, Query};
-use super::pages::{PageError, layout};
-
-/// The report routes: the page, its CSV, and the API.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/reports", get(page))
-        .route("/reports.csv", get(csv_download))
-        .route("/api/v1/reports", get(api_report))
-}
+use crate::error::{ApiError, ApiResult};
+use crate::uploads::file_response;
 
 /// The query string of the page, its CSV and the API. `from` and `to` are days
 /// (`YYYY-MM-DD`, `to` included) or RFC 3339 instants (`to` excluded); by default the last
@@ -52,7 +33,8 @@ pub struct ReportParams {
     pub format: Option<String>,
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
+/// The value of a parameter, unless it is missing or blank.
+pub fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -85,7 +67,7 @@ impl ReportParams {
             None => to - Duration::days(30),
         };
         let group = match given(&self.group) {
-            Some(raw) => ReportGroup::parse(raw).ok_or_else(|| {
+            Some(raw) => raw.parse::<ReportGroup>().map_err(|_| {
                 let mut e = ApiError::bad_request(format!(
                     "group: one of department, agent, customer, type, not {raw:?}"
                 ));
@@ -117,30 +99,28 @@ impl ReportParams {
     }
 }
 
-/// The people-readable name of every row key of `report`: department, agent and customer
-/// names, type names as they are.
-pub async fn row_names(desk: &Helpdesk, report: &Report) -> HashMap<String, String> {
+/// The people-readable name of every row key of `report`, read as `acting` (who could read
+/// the report, so is staff): department, agent and customer names, type names as they are.
+pub async fn row_names(acting: &Acting, report: &Report) -> ApiResult<HashMap<String, String>> {
     let mut names = HashMap::new();
-    let sys = Actor::System;
     match report.query.group {
         ReportGroup::Department => {
-            for d in desk.departments(sys).await.unwrap_or_default() {
+            for d in acting.departments().await? {
                 names.insert(d.id.to_string(), d.name.to_string());
             }
         }
         ReportGroup::Agent => {
             names.insert("none".to_owned(), "(unassigned)".to_owned());
-            for a in desk.agents(sys).await.unwrap_or_default() {
+            for a in acting.agents().await? {
                 names.insert(a.id.to_string(), a.name.to_string());
             }
         }
         ReportGroup::Customer => {
             names.insert("none".to_owned(), "(no customer)".to_owned());
             for row in &report.rows {
-                if let Ok(id) = row.key.parse()
-                    && let Ok(c) = desk.customer(sys, id).await
-                {
-                    names.insert(row.key.clone(), c.name.to_string());
+                if let Ok(id) = row.key.parse() {
+                    let customer = acting.customer(id).await?;
+                    names.insert(row.key.clone(), customer.name.to_string());
                 }
             }
         }
@@ -148,27 +128,28 @@ pub async fn row_names(desk: &Helpdesk, report: &Report) -> HashMap<String, Stri
             names.insert("none".to_owned(), "(no type)".to_owned());
         }
     }
-    names
+    Ok(names)
 }
 
-fn name_of(names: &HashMap<String, String>) -> impl Fn(&str) -> String + '_ {
+/// The name of a row key: its name in `names`, else the key.
+pub fn name_of(names: &HashMap<String, String>) -> impl Fn(&str) -> String + '_ {
     |key| names.get(key).cloned().unwrap_or_else(|| key.to_owned())
 }
 
-/// A report and its row names, for `actor`.
-async fn run(
-    desk: &Helpdesk,
-    actor: Actor,
+/// The report `params` ask for, as `acting`, and its row names.
+pub async fn run(
+    acting: &Acting,
     params: &ReportParams,
 ) -> ApiResult<(Report, HashMap<String, String>)> {
-    let departments = desk.departments(actor).await?;
+    let departments = acting.departments().await?;
     let query = params.query(&departments)?;
-    let report = desk.report(actor, query).await?;
-    let names = row_names(desk, &report).await;
+    let report = acting.report(query).await?;
+    let names = row_names(acting, &report).await?;
     Ok((report, names))
 }
 
-fn csv_response(report: &Report, names: &HashMap<String, String>) -> Response {
+/// The report as a CSV download.
+pub fn csv_response(report: &Report, names: &HashMap<String, String>) -> Response {
     let file = format!(
         "report-{}-{}-{}.csv",
         report.query.group.as_str(),
@@ -208,168 +189,4 @@ pub fn report_json(report: &Report, names: &HashMap<String, String>) -> Value {
         "departments": report.query.departments,
         "rows": rows,
     })
-}
-
-/// `GET /api/v1/reports`: the report as JSON, or CSV with `format=csv`.
-async fn api_report(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Query(params): Query<ReportParams>,
-) -> ApiResult<Response> {
-    let csv = match given(&params.format) {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "format: json or csv, not {other:?}"
-            )));
-        }
-    };
-    let (report, names) = run(&state.desk, actor, &params).await?;
-    if csv {
-        Ok(csv_response(&report, &names))
-    } else {
-        Ok(axum::Json(report_json(&report, &names)).into_response())
-    }
-}
-
-/// `GET /reports.csv`: the page's report as a CSV download.
-async fn csv_download(
-    State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Query(params): axum::extract::Query<ReportParams>,
-) -> Result<Response, PageError> {
-    let (report, names) = run(&state.desk, user.actor, &params).await?;
-    Ok(csv_response(&report, &names))
-}
-
-/// The query string that asks for `query` again (days, `to` included).
-fn query_string(query: &ReportQuery) -> String {
-    let mut qs = format!(
-        "from={}&to={}&group={}",
-        query.from.format("%Y-%m-%d"),
-        (query.to - Duration::days(1)).format("%Y-%m-%d"),
-        query.group.as_str()
-    );
-    if let Some([d]) = query.departments.as_deref() {
-        qs.push_str(&format!("&department={d}"));
-    }
-    qs
-}
-
-fn target_label(target: SlaTarget) -> &'static str {
-    match target {
-        SlaTarget::FirstResponse => "First response",
-        SlaTarget::NextResponse => "Next response",
-        SlaTarget::Resolution => "Resolution",
-    }
-}
-
-/// `GET /reports`: the form, the table, the charts and the CSV link.
-async fn page(
-    State(state): State<AppState>,
-    user: PageUser,
-    axum::extract::Query(params): axum::extract::Query<ReportParams>,
-) -> Result<Response, PageError> {
-    let desk = &state.desk;
-    let departments = desk.departments(user.actor).await?;
-    // Agents and customers: 403 before anything else is shown.
-    let probe = ReportQuery {
-        from: Utc::now() - Duration::days(1),
-        to: Utc::now(),
-        group: ReportGroup::Department,
-        departments: Some(Vec::new()),
-    };
-    desk.report(user.actor, probe).await?;
-    let outcome = async {
-        let query = params.query(&departments)?;
-        let report = desk.report(user.actor, query).await?;
-        let names = row_names(desk, &report).await;
-        Ok::<_, ApiError>((report, names))
-    }
-    .await;
-    let value = |v: &Option<String>| given(v).unwrap_or_default().to_owned();
-    let (error, status) = match &outcome {
-        Err(e) => (Some(e.message.clone()), e.status),
-        Ok(_) => (None, StatusCode::OK),
-    };
-    let shown = outcome.as_ref().ok().map(|(r, _)| &r.query);
-    let from = shown.map_or_else(
-        || value(&params.from),
-        |q| q.from.format("%Y-%m-%d").to_string(),
-    );
-    let to = shown.map_or_else(
-        || value(&params.to),
-        |q| (q.to - Duration::days(1)).format("%Y-%m-%d").to_string(),
-    );
-    let group = shown.map_or(ReportGroup::Department, |q| q.group);
-    let department = shown
-        .and_then(|q| q.departments.as_deref())
-        .and_then(|d| d.first().copied());
-    let body = html! {
-        h1 { "Reports" }
-        form #report-form method="get" action="/reports" {
-            label { "From " input type="date" name="from" value=(from); }
-            label { "To (included) " input type="date" name="to" value=(to); }
-            label { "Rows " select name="group" {
-                @for g in ReportGroup::ALL {
-                    option value=(g.as_str()) selected[g == group] { (g.as_str()) }
-                }
-            } }
-            label { "Department " select name="department" {
-                option value="" { "All departments" }
-                @for d in &departments {
-                    option value=(d.id) selected[department == Some(d.id)] { (d.name) }
-                }
-            } }
-            button type="submit" { "Show" }
-        }
-        @if let Some(error) = &error { p.error #report-error { (error) } }
-        @if let Ok((report, names)) = &outcome {
-            @let name = name_of(names);
-            p {
-                a #csv href={ "/reports.csv?" (query_string(&report.query)) } download { "Download CSV" }
-                " · " span.meta { (report.rows.len()) " rows · " (report.query.from.format("%Y-%m-%d %H:%M")) " – " (report.query.to.format("%Y-%m-%d %H:%M")) " UTC (times in minutes of business time)" }
-            }
-            h2 { "Tickets" }
-            (grouped_bars(
-                "chart-volume",
-                "Opened, closed and backlog per row",
-                &[
-                    Series { label: "opened", colour: "#1e88e5" },
-                    Series { label: "closed", colour: "#43a047" },
-                    Series { label: "backlog", colour: "#fb8c00" },
-                ],
-                &report.rows.iter().map(|r| (name(&r.key), vec![r.opened, r.closed, r.backlog])).collect::<Vec<_>>(),
-            ))
-            h2 { "Service levels" }
-            (split_bars(
-                "chart-sla",
-                "Service-level targets met and breached",
-                [
-                    Series { label: "met", colour: "#43a047" },
-                    Series { label: "breached", colour: "#e53935" },
-                ],
-                &SlaTarget::ALL.into_iter().map(|target| {
-                    let (met, breached) = report.rows.iter()
-                        .flat_map(|r| r.sla.iter().filter(|s| s.target == target))
-                        .fold((0, 0), |(m, b), s| (m + s.met, b + s.breached));
-                    (target_label(target).to_owned(), met, breached)
-                }).collect::<Vec<_>>(),
-            ))
-            h2 { "Table" }
-            div style="overflow-x:auto" {
-                table #report {
-                    tr { @for c in REPORT_COLUMNS { th { (c.replace('_', " ")) } } }
-                    @for row in &report.rows {
-                        tr data-key=(row.key) {
-                            @for cell in report_cells(row, &name(&row.key)) { td { (cell) } }
-                        }
-                    }
-                }
-            }
-            @if report.rows.is_empty() { p #empty { "No tickets in this range." } }
-        }
-    };
-    Ok((status, layout("Reports", Some(&user), body)).into_response())
 }

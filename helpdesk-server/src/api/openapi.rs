@@ -1,5 +1,9 @@
 //! The OpenAPI 3 document at `/api/openapi.json`, written out by hand from one table of
 //! routes (no derive macros: they would double the server's compile time).
+//!
+//! Every operation lists its error statuses, each with the JSON error shape; 401 (but for
+//! signing in) and 500 go with every one, 501 with those that need an ability the store may
+//! not offer (the knowledge base, live chat, reports, attachments).
 
 use axum::Json;
 use serde_json::{Map, Value, json};
@@ -15,8 +19,19 @@ struct Op {
     multipart: bool,
     /// The success status and schema.
     ok: (&'static str, &'static str),
-    /// The error statuses besides 401 and 500.
+    /// The error statuses besides 401, 500 and 501.
     errors: &'static [&'static str],
+}
+
+/// The tags of the routes that need an ability the store may not offer.
+const ABILITY_TAGS: &[&str] = &["knowledge base", "chat", "reports"];
+
+impl Op {
+    /// Whether the store may answer this route with `unsupported` (501): it needs the
+    /// knowledge base, live chat, reports, or attachments (a route that takes files).
+    fn needs_ability(&self) -> bool {
+        ABILITY_TAGS.contains(&self.tag) || self.multipart
+    }
 }
 
 const fn op(
@@ -53,7 +68,7 @@ fn operations() -> Vec<Op> {
             "Exchange a login and password for an API token",
             Some("Credentials"),
             ("201", "Token"),
-            &["400", "429"],
+            &["400", "429", "503"],
         ),
         op(
             "delete",
@@ -374,6 +389,10 @@ fn error_description(status: &str) -> &'static str {
         "413" => "too_large, too_many_attachments or unsupported_content_type",
         "422" => "invalid_transition: the command is not allowed in the ticket's status",
         "429" => "too_many_requests: too many failed sign-ins for this login; wait 15 minutes",
+        "501" => "unsupported: the store does not offer what this needs (e.g. no live chat)",
+        "503" => {
+            "unavailable: the storage failed, so the credentials could not be checked; try again"
+        }
         _ => "backend: the storage failed",
     }
 }
@@ -395,7 +414,7 @@ fn schemas() -> Value {
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string", "enum": ["validation", "unauthorized", "forbidden", "not_found", "conflict", "invalid_transition", "too_large", "too_many_attachments", "unsupported_content_type", "too_many_requests", "backend"]},
+                "code": {"type": "string", "enum": ["validation", "unauthorized", "forbidden", "not_found", "conflict", "invalid_transition", "too_large", "too_many_attachments", "unsupported_content_type", "too_many_requests", "unsupported", "unavailable", "backend"]},
                 "message": text, "field": text}}}},
         "Credentials": {"type": "object", "required": ["login", "password"], "properties": {"login": text, "password": text}},
         "TokenList": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
@@ -471,6 +490,9 @@ pub fn spec() -> Value {
             errors.push("401");
         }
         errors.push("500");
+        if o.needs_ability() {
+            errors.push("501");
+        }
         for status in errors {
             responses.insert(
                 status.to_owned(),
@@ -513,7 +535,7 @@ pub fn spec() -> Value {
             "schemas": with_chat_schemas(schemas()),
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
-                "session": {"type": "apiKey", "in": "cookie", "name": super::auth::SESSION_COOKIE},
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::session::SESSION_COOKIE},
             },
         },
     })
@@ -524,7 +546,7 @@ pub async fn document() -> Json<Value> {
     Json(spec())
 }
 
-/// The live chat's routes (`web/chat.rs`); its WebSocket, `GET /chat/ws?chat=ID`, is outside
+/// The live chat's routes (`api/chat.rs`); its WebSocket, `GET /chat/ws?chat=ID`, is outside
 /// this document.
 fn chat_operations() -> Vec<Op> {
     vec![

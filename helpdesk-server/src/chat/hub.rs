@@ -59,7 +59,6 @@ impl ChatHub {
     }
 
     /// How many sockets listen to `topic`.
-    #[allow(dead_code)]
     pub fn listeners(&self, topic: Topic) -> usize {
         self.topics()
             .get(&topic)

@@ -1,33 +1,31 @@
-//! Templates and canned responses in the agent's forms (issue 11), without script: the
-//! agent's new-ticket (phone ticket) page at `/console/new`, where choosing a template
-//! pre-fills the department, priority and body skeleton and asks for its required custom
-//! fields; and, on the agent's ticket view, a list of canned responses whose `?canned=ID`
-//! pre-fills the reply with its placeholders filled in.
+//! The agent's new-ticket (phone ticket) page at `/console/new` (issue 11), without script:
+//! choosing a template pre-fills the department, priority and body skeleton and asks for its
+//! required custom fields.
 
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::http::header::HOST;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use helpdesk::Helpdesk;
+use helpdesk::Error;
 use helpdesk::domain::{
-    Actor, CannedResponseId, Channel, ContractNumber, CustomFields, CustomerId, DepartmentId,
-    Email, FieldValue, Language, MessageBody, Priority, Subject, TemplateId, Ticket,
-    TicketTemplate, TicketType,
+    Channel, ContractNumber, CustomFields, CustomerId, DepartmentId, Email, FieldValue,
+    MessageBody, Priority, Subject, TemplateId, Ticket, TicketTemplate, TicketType,
 };
+use helpdesk::error::ForbiddenReason;
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::search::CustomerLookup;
-use helpdesk::service::FromTemplate;
-use maud::{Markup, html};
+use helpdesk::service::{Acting, FromTemplate};
+use maud::html;
 
-use super::AppState;
-use super::auth::{self, PageUser};
-use super::error::ApiError;
-use super::pages::{PageError, Posted, layout};
+use super::PageResult;
+use super::layout::layout;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{PageUser, Posted};
+use crate::session::CSRF_FIELD;
+use crate::state::AppState;
 
 /// The agent's new-ticket page and its form.
 pub fn routes() -> Router<AppState> {
@@ -35,107 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/new", get(new_ticket_page))
         .route("/console/tickets", post(create_ticket))
 }
-
-// ---------------------------------------------------------------------------------------------
-// Canned responses on the agent's ticket view
-
-/// What the ticket view was asked to insert (`?canned=ID`), and the address links in the
-/// filled-in text point to.
-pub struct CannedAsk {
-    /// The canned response asked for.
-    pub id: Option<String>,
-    /// `http://HOST/tickets/`.
-    pub link_base: String,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CannedAsk {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let id = Query::<HashMap<String, String>>::from_request_parts(parts, state)
-            .await
-            .ok()
-            .and_then(|Query(q)| q.get("canned").cloned())
-            .filter(|v| !v.trim().is_empty());
-        let host = parts
-            .headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("127.0.0.1:8080");
-        Ok(CannedAsk {
-            id,
-            link_base: format!("http://{host}/tickets/"),
-        })
-    }
-}
-
-/// The canned-response picker of a ticket view and the reply text it pre-fills.
-#[derive(Default)]
-pub struct Canned {
-    /// The picker (empty for customers and where there are none).
-    pub picker: Markup,
-    /// The reply's starting text.
-    pub text: String,
-}
-
-/// The canned responses for `ticket`'s department in the agent's language and the
-/// customer's (all of them when none is in either), and the one `ask` names, filled in.
-pub async fn canned(
-    desk: &Helpdesk,
-    user: &PageUser,
-    ticket: &Ticket,
-    ask: &CannedAsk,
-) -> Result<Canned, ApiError> {
-    if matches!(user.actor, Actor::Customer(_)) {
-        return Ok(Canned::default());
-    }
-    let all = desk
-        .canned_responses(user.actor, Some(ticket.department), None)
-        .await?;
-    let customer_language = match ticket.customer {
-        Some(id) => desk
-            .customer(Actor::System, id)
-            .await
-            .ok()
-            .and_then(|c| c.language),
-        None => None,
-    };
-    let wanted = |l: Language| l == user.language || Some(l) == customer_language;
-    let mut shown: Vec<_> = all.iter().filter(|c| wanted(c.language)).collect();
-    if shown.is_empty() {
-        shown = all.iter().collect();
-    }
-    shown.sort_by_key(|c| (c.language != user.language, c.name.to_string()));
-    let text = match &ask.id {
-        Some(raw) => {
-            let id: CannedResponseId = raw.parse()?;
-            desk.fill_canned_response(user.actor, id, ticket.id, &ask.link_base)
-                .await?
-                .to_string()
-        }
-        None => String::new(),
-    };
-    let picker = if shown.is_empty() {
-        html! {}
-    } else {
-        html! {
-            form #canned method="get" action={ "/tickets/" (ticket.id) } {
-                label { "Canned response " select name="canned" {
-                    @for c in &shown {
-                        option value=(c.id) selected[ask.id.as_deref() == Some(c.id.to_string().as_str())] {
-                            (c.name) " (" (c.language.code()) ")"
-                        }
-                    }
-                } }
-                button type="submit" { "Insert into the reply" }
-            }
-        }
-    };
-    Ok(Canned { picker, text })
-}
-
-// ---------------------------------------------------------------------------------------------
-// The agent's new-ticket (phone ticket) page
 
 /// What the form holds: the fields typed so far, to show again with an error.
 #[derive(Default)]
@@ -150,32 +47,24 @@ impl Draft {
     }
 }
 
+/// `/console/new`: the form, pre-filled by the template chosen (`?template=ID`).
 async fn new_ticket_page(
-    State(state): State<AppState>,
     user: PageUser,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let draft = Draft {
         fields: query,
         error: None,
     };
-    form_page(&state.desk, &user, draft, StatusCode::OK).await
+    form_page(&user, draft, StatusCode::OK).await
 }
 
-async fn form_page(
-    desk: &Helpdesk,
-    user: &PageUser,
-    draft: Draft,
-    status: StatusCode,
-) -> Result<Response, PageError> {
-    if matches!(user.actor, Actor::Customer(_)) {
-        return Err(ApiError::from(helpdesk::Error::forbidden(
-            helpdesk::error::ForbiddenReason::AgentsOnly,
-        ))
-        .into());
+async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageResult {
+    if user.is_customer() {
+        return Err(ApiError::from(Error::forbidden(ForbiddenReason::AgentsOnly)).into());
     }
-    let departments = desk.departments(user.actor).await?;
-    let templates = desk.templates(user.actor).await?;
+    let departments = user.acting.departments().await?;
+    let templates = user.acting.templates().await?;
     let chosen: Option<&TicketTemplate> = templates
         .iter()
         .find(|t| t.id.to_string() == draft.get("template"));
@@ -209,7 +98,7 @@ async fn form_page(
         }
         @if let Some(error) = &draft.error { p.error #form-error { (error) } }
         form #phone-ticket method="post" action="/console/tickets" {
-            input type="hidden" name=(auth::CSRF_FIELD) value=(user.csrf);
+            input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
             @if let Some(t) = chosen { input type="hidden" name="template" value=(t.id); }
             label { "Customer (e-mail, phone or contract number) "
                 input type="text" name="customer" value=(draft.get("customer")); }
@@ -247,11 +136,7 @@ async fn form_page(
 }
 
 /// The customer an agent typed: an e-mail, else a contract number, else a phone number.
-async fn customer_of(
-    desk: &Helpdesk,
-    actor: Actor,
-    typed: &str,
-) -> Result<Option<CustomerId>, ApiError> {
+async fn customer_of(acting: &Acting, typed: &str) -> ApiResult<Option<CustomerId>> {
     let typed = typed.trim();
     if typed.is_empty() {
         return Ok(None);
@@ -269,12 +154,7 @@ async fn customer_of(
         l
     };
     for lookup in lookups {
-        if let Some(c) = desk
-            .find_customers(actor, &lookup)
-            .await?
-            .into_iter()
-            .next()
-        {
+        if let Some(c) = acting.find_customers(&lookup).await?.into_iter().next() {
             return Ok(Some(c.id));
         }
     }
@@ -283,13 +163,9 @@ async fn customer_of(
     )))
 }
 
-async fn open(
-    desk: &Helpdesk,
-    actor: Actor,
-    form: &HashMap<String, String>,
-) -> Result<Ticket, ApiError> {
+async fn open(acting: &Acting, form: &HashMap<String, String>) -> ApiResult<Ticket> {
     let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let customer = customer_of(desk, actor, field("customer").unwrap_or_default()).await?;
+    let customer = customer_of(acting, field("customer").unwrap_or_default()).await?;
     let department: DepartmentId = field("department")
         .ok_or_else(|| ApiError::bad_request("department: choose one"))?
         .parse()?;
@@ -323,10 +199,10 @@ async fn open(
                 custom_fields,
                 channel: Channel::Phone,
             };
-            let mut ticket = desk.open_from_template(actor, template, input).await?;
+            let mut ticket = acting.open_from_template(template, input).await?;
             // The agent may have changed what the template pre-filled.
-            let template = desk
-                .templates(actor)
+            let template = acting
+                .templates()
                 .await?
                 .into_iter()
                 .find(|t| t.id == template);
@@ -334,8 +210,8 @@ async fn open(
                 .as_ref()
                 .is_some_and(|t| t.department != department)
             {
-                ticket = desk
-                    .execute(actor, ticket.id, Command::MoveToDepartment { department })
+                ticket = acting
+                    .execute(ticket.id, Command::MoveToDepartment { department })
                     .await?
                     .ticket()
                     .clone();
@@ -346,8 +222,8 @@ async fn open(
                     .is_some_and(|t| t.priority != Some(priority))
                 && priority != ticket.priority
             {
-                ticket = desk
-                    .execute(actor, ticket.id, Command::ChangePriority { priority })
+                ticket = acting
+                    .execute(ticket.id, Command::ChangePriority { priority })
                     .await?
                     .ticket()
                     .clone();
@@ -362,16 +238,14 @@ async fn open(
             if let Some(ty) = field("ticket_type") {
                 new.ticket_type = ty.parse()?;
             }
-            Ok(desk.open_ticket(actor, new).await?)
+            Ok(acting.open_ticket(new).await?)
         }
     }
 }
 
-async fn create_ticket(
-    State(state): State<AppState>,
-    Posted { user, form }: Posted,
-) -> Result<Response, PageError> {
-    match open(&state.desk, user.actor, &form).await {
+/// The form posted: the ticket, or the form again with the error and what was typed.
+async fn create_ticket(Posted { user, form }: Posted) -> PageResult {
+    match open(&user.acting, &form).await {
         Ok(ticket) => Ok(Redirect::to(&format!("/tickets/{}", ticket.id)).into_response()),
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status.is_server_error() => Err(e.into()),
         Err(e) => {
@@ -380,7 +254,7 @@ async fn create_ticket(
                 fields: form,
                 error: Some(e.message),
             };
-            form_page(&state.desk, &user, draft, status).await
+            form_page(&user, draft, status).await
         }
     }
 }

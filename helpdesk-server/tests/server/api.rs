@@ -1,16 +1,11 @@
 //! HTTP tests of the example server (`examples/server`): its router runs in-process and is
 //! called through `tower::ServiceExt::oneshot`, on an in-memory SQLite database.
 
-#[allow(dead_code)]
-#[path = "common/server.rs"]
-mod server;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use helpdesk::domain::Actor;
 use serde_json::{Value, json};
 
-use server::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn tickets_are_created_and_read_over_http() {
@@ -791,13 +786,13 @@ async fn admins_manage_departments_signatures_and_customer_access() {
 async fn logins_tokens_and_sessions_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("helpdesk.db").to_str().unwrap().to_owned();
-    let first = fixture_at(&url, web::Options::default()).await;
+    let first = fixture_at(&url, helpdesk_server::Options::default()).await;
     let token = first.ana.clone();
     let session = page_login(&first, "ana@example.ro").await;
     first.get("/api/v1/me", &token).await.expect(StatusCode::OK);
     drop(first);
 
-    let (router, _) = app(desk_at(&url).await, web::Options::default());
+    let (router, _) = app(desk_at(&url).await, helpdesk_server::Options::default());
     let second = Fixture::bare(router);
     let me = second
         .get("/api/v1/me", &token)
@@ -817,7 +812,7 @@ async fn logins_tokens_and_sessions_survive_a_restart() {
 async fn failed_sign_ins_are_throttled_per_login() {
     let fx = fixture().await;
     let wrong = json!({"login": "ana@example.ro", "password": "wrong"});
-    for _ in 0..web::auth::THROTTLE_FAILURES {
+    for _ in 0..helpdesk_server::accounts::THROTTLE_FAILURES {
         let reply = fx.call("POST", "/api/v1/auth/token", None, Some(wrong.clone()));
         assert_error(&reply.await, StatusCode::UNAUTHORIZED, "unauthorized");
     }
@@ -931,7 +926,7 @@ async fn tokens_and_sessions_are_listed_and_revoked() {
 
 #[tokio::test]
 async fn session_cookies_are_secure_when_asked() {
-    let options = web::Options {
+    let options = helpdesk_server::Options {
         secure_cookies: true,
     };
     let fx = fixture_at(":memory:", options).await;
@@ -946,19 +941,19 @@ async fn session_cookies_are_secure_when_asked() {
 #[tokio::test]
 async fn the_demo_loads_once_and_its_logins_sign_in() {
     let desk = desk_at(":memory:").await;
-    let (router, accounts) = app(desk.clone(), web::Options::default());
-    let first = web::demo::load(&desk, &accounts).await.unwrap();
-    let second = web::demo::load(&desk, &accounts).await.unwrap();
-    let names = |logins: &[web::demo::Login]| -> Vec<String> {
+    let (router, accounts) = app(desk.clone(), helpdesk_server::Options::default());
+    let first = helpdesk_server::demo::load(&desk, &accounts).await.unwrap();
+    let second = helpdesk_server::demo::load(&desk, &accounts).await.unwrap();
+    let names = |logins: &[helpdesk_server::demo::Login]| -> Vec<String> {
         let mut names: Vec<String> = logins.iter().map(|l| l.login.clone()).collect();
         names.sort();
         names
     };
     assert_eq!(names(&first), names(&second));
-    let sys = Actor::System;
-    assert_eq!(desk.departments(sys).await.unwrap().len(), 2);
+    assert_eq!(desk.as_system().departments().await.unwrap().len(), 2);
     let fx = Fixture::bare(router);
-    let credentials = json!({"login": "ana@demo.example", "password": web::demo::PASSWORD});
+    let credentials =
+        json!({"login": "ana@demo.example", "password": helpdesk_server::demo::PASSWORD});
     let reply = fx.call("POST", "/api/v1/auth/token", None, Some(credentials));
     reply.await.expect(StatusCode::CREATED);
 }

@@ -11,10 +11,6 @@
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test prints a loud SKIPPED line,
 //! unless `CI` is set, where it fails (`.ci/run` installs both with apt-get).
 
-#[allow(dead_code)]
-#[path = "../examples/server/web/mod.rs"]
-mod web;
-
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -408,7 +404,7 @@ impl Browser {
     async fn sign_in(&self, login: &str) -> TestResult {
         self.goto("/login").await?;
         self.type_into("input[name=login]", login).await?;
-        self.type_into("input[name=password]", web::demo::PASSWORD)
+        self.type_into("input[name=password]", helpdesk_server::demo::PASSWORD)
             .await?;
         self.click_and_wait("form[action='/login'] button").await?;
         self.wait_url(|u| !u.ends_with("/login")).await?;
@@ -436,9 +432,9 @@ async fn serve() -> TestResult<String> {
         Arc::new(MemoryBlobStore::default()),
         AttachmentLimits::default(),
     );
-    let accounts = Arc::new(web::Accounts::for_tests(desk.store().clone()));
-    web::demo::load(&desk, &accounts).await?;
-    let app = web::router(desk, accounts, web::Options::default());
+    let accounts = Arc::new(helpdesk_server::Accounts::for_tests(desk.store().clone()).unwrap());
+    helpdesk_server::demo::load(&desk, &accounts).await?;
+    let app = helpdesk_server::router(desk, accounts, helpdesk_server::Options::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {

@@ -4,10 +4,6 @@
 //! history replayed, and a second customer waits in the queue while the agent's one seat is
 //! taken.
 
-#[allow(dead_code)]
-#[path = "../examples/server/web/mod.rs"]
-mod web;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +14,8 @@ use axum::http::{Request, StatusCode, header};
 use futures_util::{SinkExt, StreamExt};
 use helpdesk::Helpdesk;
 use helpdesk::domain::{
-    Actor, Channel, CustomerKind, Email, MessageBody, Name, Role, TokenKind, standard_permissions,
+    Actor, Channel, CustomerKind, Email, MessageBody, Name, Role, TicketId, TokenKind,
+    standard_permissions,
 };
 use helpdesk::machine::Command;
 use helpdesk::policy::FollowUpPolicy;
@@ -49,15 +46,15 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let store = helpdesk::connect(":memory:").await.unwrap();
     let desk = Helpdesk::new(store);
-    let sys = Actor::System;
     let name = |n: &str| Name::parse(n).unwrap();
     let support = desk
-        .create_department(sys, name("Support"), FollowUpPolicy::Reopen)
+        .as_system()
+        .create_department(name("Support"), FollowUpPolicy::Reopen)
         .await
         .unwrap();
     let ivan = desk
+        .as_system()
         .create_agent(
-            sys,
             NewAgent::new(
                 name("Ivan Petrov"),
                 Email::parse("ivan@example.com").unwrap(),
@@ -70,12 +67,13 @@ async fn fixture() -> Fixture {
     let mut customers = Vec::new();
     for n in ["Ana Popescu", "John Smith"] {
         let c = desk
-            .create_customer(sys, NewCustomer::new(CustomerKind::Individual, name(n)))
+            .as_system()
+            .create_customer(NewCustomer::new(CustomerKind::Individual, name(n)))
             .await
             .unwrap();
         customers.push(Actor::Customer(c.id));
     }
-    let accounts = Arc::new(web::Accounts::for_tests(desk.store().clone()));
+    let accounts = Arc::new(helpdesk_server::Accounts::for_tests(desk.store().clone()).unwrap());
     let issue = |actor, kind| {
         let accounts = accounts.clone();
         async move { accounts.issue(actor, kind).await.unwrap() }
@@ -86,7 +84,7 @@ async fn fixture() -> Fixture {
     let john_token = issue(customers[1], TokenKind::ApiToken).await;
     let ana_session = issue(customers[0], TokenKind::Session).await;
     let john_session = issue(customers[1], TokenKind::Session).await;
-    let app = web::router(desk.clone(), accounts, web::Options::default());
+    let app = helpdesk_server::router(desk.clone(), accounts, helpdesk_server::Options::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let served = app.clone();
@@ -158,7 +156,7 @@ impl Fixture {
         let headers = request.headers_mut();
         headers.insert(
             header::COOKIE,
-            format!("{}={session}", web::auth::SESSION_COOKIE)
+            format!("{}={session}", helpdesk_server::session::SESSION_COOKIE)
                 .parse()
                 .unwrap(),
         );
@@ -339,13 +337,12 @@ async fn a_customer_and_an_agent_chat_and_the_transcript_is_the_ticket() {
 
     // An internal note on the chat's ticket never reaches the customer's socket.
     fx.desk
+        .acting_as(fx.ivan)
+        .await
+        .unwrap()
         .execute(
-            fx.ivan,
-            ticket.parse().unwrap(),
-            Command::AddNote {
-                body: MessageBody::parse(NOTE).unwrap(),
-                attachments: vec![],
-            },
+            ticket.parse::<TicketId>().unwrap(),
+            Command::note(MessageBody::parse(NOTE).unwrap()),
         )
         .await
         .unwrap();
@@ -356,7 +353,8 @@ async fn a_customer_and_an_agent_chat_and_the_transcript_is_the_ticket() {
     // The transcript is the thread of the chat's ticket, in the store.
     let thread = fx
         .desk
-        .thread(Actor::System, ticket.parse().unwrap())
+        .as_system()
+        .thread(ticket.parse::<TicketId>().unwrap())
         .await
         .unwrap();
     let public: Vec<&str> = thread
@@ -463,9 +461,13 @@ async fn the_socket_is_for_the_chats_people_only() {
     let headers = request.headers_mut();
     headers.insert(
         header::COOKIE,
-        format!("{}={}", web::auth::SESSION_COOKIE, fx.ana_session)
-            .parse()
-            .unwrap(),
+        format!(
+            "{}={}",
+            helpdesk_server::session::SESSION_COOKIE,
+            fx.ana_session
+        )
+        .parse()
+        .unwrap(),
     );
     headers.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
     assert_eq!(refused(request).await, StatusCode::FORBIDDEN);

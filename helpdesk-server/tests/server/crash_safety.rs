@@ -1,4 +1,4 @@
-//! Crash safety (issue 10): the example server, as a child process, under load from
+//! Crash safety (issue 10): the server's binary, as a child process, under load from
 //! concurrent HTTP clients, killed with SIGKILL mid-load and restarted on the same database.
 //!
 //! Every ticket whose creation was acknowledged (2xx) must be there after the restart, with
@@ -12,10 +12,10 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -29,38 +29,9 @@ const CLIENTS: usize = 6;
 /// Tickets acknowledged before the kill, at least.
 const ACKED_BEFORE_KILL: usize = 24;
 
-/// The example server's executable, built once per test process.
-///
-/// Integration tests get `CARGO_BIN_EXE_*` only for `[[bin]]` targets, and the server is an
-/// example (the package has no binaries, on purpose), so we ask cargo to build it, with the
-/// features this test was built with, and take the path cargo reports. `cargo test` has
-/// already built the examples with the same profile and features, so this is a no-op check
-/// that takes a moment, not a rebuild.
+/// The server's executable (cargo builds the package's binaries for its integration tests).
 fn server_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo.current_dir(env!("CARGO_MANIFEST_DIR")).args([
-            "build",
-            "--example",
-            "server",
-            "--message-format=json",
-        ]);
-        if cfg!(feature = "postgres") {
-            cargo.args(["--features", "postgres"]);
-        }
-        let output = cargo.stderr(Stdio::inherit()).output().expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "cargo build --example server failed"
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "server")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the server's executable")
-    })
+    Path::new(env!("CARGO_BIN_EXE_helpdesk-server"))
 }
 
 /// A running server and where it listens.

@@ -6,10 +6,6 @@
 //! The server's router runs in-process (the same `web` module `tests/server_api.rs` builds),
 //! on an in-memory SQLite database, with attachments in a temporary directory.
 
-#[allow(dead_code)]
-#[path = "../examples/server/web/mod.rs"]
-mod web;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -62,7 +58,7 @@ struct Desk {
 }
 
 /// A desk whose department, people and signature carry HTML when `hostile` is set.
-async fn desk(options: web::Options, hostile: bool) -> Desk {
+async fn desk(options: helpdesk_server::Options, hostile: bool) -> Desk {
     let blobs = tempfile::tempdir().unwrap();
     let store = helpdesk::connect(":memory:").await.unwrap();
     let limits = AttachmentLimits {
@@ -71,9 +67,8 @@ async fn desk(options: web::Options, hostile: bool) -> Desk {
     };
     let fs = FsBlobStore::open(blobs.path()).await.unwrap();
     let desk = Helpdesk::new(store).with_blobs(Arc::new(fs), limits);
-    let accounts = Arc::new(web::Accounts::for_tests(desk.store().clone()));
-    let app = web::router(desk.clone(), accounts.clone(), options);
-    let sys = Actor::System;
+    let accounts = Arc::new(helpdesk_server::Accounts::for_tests(desk.store().clone()).unwrap());
+    let app = helpdesk_server::router(desk.clone(), accounts.clone(), options);
     let label = |plain: &str| {
         let text = if hostile {
             format!("{plain} {XSS}")
@@ -83,23 +78,22 @@ async fn desk(options: web::Options, hostile: bool) -> Desk {
         Name::parse(text).unwrap()
     };
     let support = desk
-        .create_department(sys, label("Support"), FollowUpPolicy::Reopen)
+        .as_system()
+        .create_department(label("Support"), FollowUpPolicy::Reopen)
         .await
         .unwrap();
     let admin = desk
-        .create_agent(
-            sys,
-            NewAgent::new(
-                label("Root"),
-                Email::parse("root@example.com").unwrap(),
-                Role::Admin,
-            ),
-        )
+        .as_system()
+        .create_agent(NewAgent::new(
+            label("Root"),
+            Email::parse("root@example.com").unwrap(),
+            Role::Admin,
+        ))
         .await
         .unwrap();
     let ivan = desk
+        .as_system()
         .create_agent(
-            sys,
             NewAgent::new(
                 label("Ivan"),
                 Email::parse("ivan@example.com").unwrap(),
@@ -110,8 +104,8 @@ async fn desk(options: web::Options, hostile: bool) -> Desk {
         .await
         .unwrap();
     let ana = desk
+        .as_system()
         .create_customer(
-            sys,
             NewCustomer::new(CustomerKind::Individual, label("Ana"))
                 .with_email(Email::parse("ana@example.ro").unwrap()),
         )
@@ -324,7 +318,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 #[tokio::test]
 async fn oversized_bodies_and_uploads_are_413_and_store_nothing() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     // A JSON body larger than the router's limit.
     let huge = json!({"subject": "big", "body": "x".repeat(3 << 20), "department": d.support});
     let reply = d.post("/api/v1/tickets", &d.ana, huge).await;
@@ -409,7 +403,7 @@ async fn oversized_bodies_and_uploads_are_413_and_store_nothing() {
 
 #[tokio::test]
 async fn path_traversal_file_names_are_stored_sanitised() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     let fields: [(&str, &[u8]); 3] = [
         ("subject", b"Traversal"),
         ("body", b"files with hostile names"),
@@ -488,7 +482,7 @@ async fn path_traversal_file_names_are_stored_sanitised() {
 
 #[tokio::test]
 async fn invalid_utf8_in_json_bodies_is_400() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     let mut json_body = br#"{"subject": "bad "#.to_vec();
     json_body.extend_from_slice(b"\xff\xfe\xc3\x28");
     json_body.extend_from_slice(
@@ -521,7 +515,7 @@ async fn invalid_utf8_in_json_bodies_is_400() {
 
 #[tokio::test]
 async fn invalid_utf8_in_multipart_fields_is_400() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     let fields: [(&str, &[u8]); 3] = [
         ("subject", b"\xff\xfe bad"),
         ("body", b"body"),
@@ -534,7 +528,7 @@ async fn invalid_utf8_in_multipart_fields_is_400() {
 
 #[tokio::test]
 async fn invalid_utf8_in_form_bodies_is_400() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     for body in [
         b"login=%FF%FE&password=x".to_vec(),
         b"login=\xff\xfe&password=x".to_vec(),
@@ -557,7 +551,7 @@ fn unescaped(html: &str) -> bool {
 
 #[tokio::test]
 async fn html_and_script_in_every_field_are_escaped_on_every_page() {
-    let d = desk(web::Options::default(), true).await;
+    let d = desk(helpdesk_server::Options::default(), true).await;
     let ticket = d
         .open(&d.ana, &format!("Subject {XSS}"), &format!("Body {XSS}"))
         .await;
@@ -675,7 +669,7 @@ const METACHARACTERS: [&str; 24] = [
 
 #[tokio::test]
 async fn metacharacters_in_filters_and_searches_give_results_or_400_never_500() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     d.open(
         &d.ana,
         "It's 100% down_now \\ \"quoted\" * -- ;",
@@ -746,7 +740,7 @@ async fn metacharacters_in_filters_and_searches_give_results_or_400_never_500() 
 
 #[tokio::test]
 async fn huge_page_sizes_are_capped() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     for i in 0..205 {
         d.open(&d.ana, &format!("Ticket {i}"), "body").await;
     }
@@ -792,7 +786,7 @@ async fn huge_page_sizes_are_capped() {
 
 #[tokio::test]
 async fn a_burst_of_failed_sign_ins_is_throttled() {
-    let d = desk(web::Options::default(), false).await;
+    let d = desk(helpdesk_server::Options::default(), false).await;
     let wrong = json!({"login": "ana@example.ro", "password": "wrong"}).to_string();
     let mut statuses = Vec::new();
     for _ in 0..20 {
@@ -815,13 +809,21 @@ async fn a_burst_of_failed_sign_ins_is_throttled() {
         .iter()
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
-    assert_eq!(unauthorized, web::auth::THROTTLE_FAILURES, "{statuses:?}");
-    assert_eq!(throttled, 20 - web::auth::THROTTLE_FAILURES, "{statuses:?}");
+    assert_eq!(
+        unauthorized,
+        helpdesk_server::accounts::THROTTLE_FAILURES,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        throttled,
+        20 - helpdesk_server::accounts::THROTTLE_FAILURES,
+        "{statuses:?}"
+    );
     // The sign-in page is throttled for that login too, and the right password waits.
     let page = d.sign_in_page("ana@example.ro", PASSWORD).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     // An unknown login is throttled the same way (no telling which logins exist).
-    for _ in 0..web::auth::THROTTLE_FAILURES {
+    for _ in 0..helpdesk_server::accounts::THROTTLE_FAILURES {
         d.sign_in_page("nobody@example.com", "x")
             .await
             .expect(StatusCode::UNAUTHORIZED);
@@ -833,7 +835,7 @@ async fn a_burst_of_failed_sign_ins_is_throttled() {
 
 #[tokio::test]
 async fn a_concurrent_burst_of_failed_sign_ins_is_throttled() {
-    let d = Arc::new(desk(web::Options::default(), false).await);
+    let d = Arc::new(desk(helpdesk_server::Options::default(), false).await);
     let wrong = json!({"login": "ana@example.ro", "password": "wrong"}).to_string();
     let attempts: Vec<_> = (0..20)
         .map(|_| {
@@ -859,7 +861,7 @@ async fn a_concurrent_burst_of_failed_sign_ins_is_throttled() {
         }
     }
     assert!(
-        unauthorized <= web::auth::THROTTLE_FAILURES,
+        unauthorized <= helpdesk_server::accounts::THROTTLE_FAILURES,
         "{unauthorized} wrong passwords were checked"
     );
 }
@@ -868,7 +870,7 @@ async fn a_concurrent_burst_of_failed_sign_ins_is_throttled() {
 async fn no_session_cookie_lacks_httponly_samesite_or_secure() {
     for secure in [false, true] {
         let d = desk(
-            web::Options {
+            helpdesk_server::Options {
                 secure_cookies: secure,
             },
             false,

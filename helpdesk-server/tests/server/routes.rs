@@ -2,10 +2,6 @@
 //! OpenAPI route table is checked against the list of routes tested here), and the reports,
 //! canned-response and ticket-template pages of issue 11.
 
-#[allow(dead_code)]
-#[path = "common/server.rs"]
-mod server;
-
 use std::collections::BTreeSet;
 
 use axum::body::Body;
@@ -17,7 +13,7 @@ use helpdesk::domain::{
 use helpdesk::service::{NewAgent, TemplateDraft};
 use serde_json::{Value, json};
 
-use server::*;
+use crate::support::*;
 
 /// The routes the tests below call, each with a success and an error.
 const TESTED: &[(&str, &str)] = &[
@@ -106,7 +102,7 @@ async fn supervisor(fx: &Fixture) -> String {
         Role::Supervisor,
     )
     .in_department(support, standard_permissions());
-    let sofia = desk.create_agent(Actor::System, new).await.unwrap();
+    let sofia = desk.as_system().create_agent(new).await.unwrap();
     fx.accounts
         .as_ref()
         .unwrap()
@@ -755,8 +751,8 @@ async fn canned(fx: &Fixture, name: &str, language: Language, body: &str) -> Can
     fx.desk
         .as_ref()
         .unwrap()
+        .as_system()
         .create_canned_response(
-            Actor::System,
             Some(fx.support.parse().unwrap()),
             Name::parse(name).unwrap(),
             language,
@@ -828,15 +824,17 @@ async fn canned_responses_fill_the_agents_reply() {
 async fn line_down_template(fx: &Fixture) -> TicketTemplate {
     let desk = fx.desk.as_ref().unwrap();
     let admin = desk
-        .agents(Actor::System)
+        .as_system()
+        .agents()
         .await
         .unwrap()
         .into_iter()
         .find(|a| a.role == Role::Admin)
         .unwrap();
-    desk.create_template(
-        Actor::Agent(admin.id),
-        TemplateDraft {
+    desk.acting_as(Actor::Agent(admin.id))
+        .await
+        .unwrap()
+        .create_template(TemplateDraft {
             name: Name::parse("Line down").unwrap(),
             ticket_type: TicketType::Incident,
             subject_prefix: Some(Name::parse("Line down").unwrap()),
@@ -847,10 +845,9 @@ async fn line_down_template(fx: &Fixture) -> TicketTemplate {
                 .map(|k| FieldKey::parse(k).unwrap())
                 .to_vec(),
             body: MessageBody::parse("Address:\nNumber that fails:\nCallback number:").unwrap(),
-        },
-    )
-    .await
-    .unwrap()
+        })
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

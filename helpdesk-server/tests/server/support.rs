@@ -1,9 +1,5 @@
-//! The example server's router in-process and the HTTP helpers its tests share
-//! (`tests/server_api.rs`, `tests/server_routes.rs`): a fixture with people and tokens,
-//! JSON and form calls, signed-in page sessions.
-
-#[path = "../../examples/server/web/mod.rs"]
-pub mod web;
+//! The server's router in-process and the HTTP helpers its tests share: a fixture with
+//! people and tokens, JSON and form calls, signed-in page sessions.
 
 use std::sync::Arc;
 
@@ -15,6 +11,7 @@ use helpdesk::domain::{Actor, CustomerKind, Email, Language, Name, Role, standar
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::service::{AttachmentLimits, NewAgent, NewCustomer};
 use helpdesk::store::MemoryBlobStore;
+use helpdesk_server::{Accounts, Options};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -34,7 +31,7 @@ pub struct Fixture {
     /// The desk behind `app` (`None` for a bare fixture).
     pub desk: Option<Helpdesk>,
     /// Its accounts (`None` for a bare fixture).
-    pub accounts: Option<Arc<web::Accounts>>,
+    pub accounts: Option<Arc<Accounts>>,
 }
 
 /// The desk on the database at `url`, attachments in memory.
@@ -48,26 +45,30 @@ pub async fn desk_at(url: &str) -> Helpdesk {
 }
 
 /// The server's router over `desk`, its accounts in the desk's store.
-pub fn app(desk: Helpdesk, options: web::Options) -> (Router, Arc<web::Accounts>) {
-    let accounts = Arc::new(web::Accounts::for_tests(desk.store().clone()));
-    (web::router(desk, accounts.clone(), options), accounts)
+pub fn app(desk: Helpdesk, options: Options) -> (Router, Arc<Accounts>) {
+    let accounts = Arc::new(Accounts::for_tests(desk.store().clone()).unwrap());
+    (
+        helpdesk_server::router(desk, accounts.clone(), options),
+        accounts,
+    )
 }
 
 pub async fn fixture() -> Fixture {
-    fixture_at(":memory:", web::Options::default()).await
+    fixture_at(":memory:", Options::default()).await
 }
 
 /// Departments, an admin, two agents and three customers, each with a login and a token.
-pub async fn fixture_at(url: &str, options: web::Options) -> Fixture {
+pub async fn fixture_at(url: &str, options: Options) -> Fixture {
     let desk = desk_at(url).await;
-    let sys = Actor::System;
     let name = |n: &str| Name::parse(n).unwrap();
     let support = desk
-        .create_department(sys, name("Support"), FollowUpPolicy::Reopen)
+        .as_system()
+        .create_department(name("Support"), FollowUpPolicy::Reopen)
         .await
         .unwrap();
     let billing = desk
-        .create_department(sys, name("Billing"), FollowUpPolicy::Reopen)
+        .as_system()
+        .create_department(name("Billing"), FollowUpPolicy::Reopen)
         .await
         .unwrap();
     let (router, accounts) = app(desk.clone(), options);
@@ -80,7 +81,7 @@ pub async fn fixture_at(url: &str, options: web::Options) -> Fixture {
         if let Some(dept) = dept {
             new = new.in_department(dept, standard_permissions());
         }
-        let agent = desk.create_agent(sys, new).await.unwrap();
+        let agent = desk.as_system().create_agent(new).await.unwrap();
         let actor = Actor::Agent(agent.id);
         accounts.set_login(login, PASSWORD, actor).await.unwrap();
         agent_ids.push(agent.id);
@@ -93,7 +94,7 @@ pub async fn fixture_at(url: &str, options: web::Options) -> Fixture {
         let new = NewCustomer::new(CustomerKind::Individual, name(login))
             .with_email(Email::parse(login).unwrap())
             .with_language(language);
-        let customer = desk.create_customer(sys, new).await.unwrap();
+        let customer = desk.as_system().create_customer(new).await.unwrap();
         let actor = Actor::Customer(customer.id);
         accounts.set_login(login, PASSWORD, actor).await.unwrap();
     }
