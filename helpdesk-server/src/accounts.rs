@@ -4,7 +4,8 @@
 //! Passwords are hashed here with argon2id (the store keeps only the PHC string); API tokens
 //! (`Authorization: Bearer …`) and session cookies (see [`crate::session`]) are random
 //! secrets of which the store keeps only the SHA-256. Failed sign-ins are throttled per
-//! login and client address, in memory.
+//! login and client address, in memory; a sign-in the store could not check is not a
+//! failure of the person's, is answered 503 and is not counted.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -38,10 +39,12 @@ pub enum SignInError {
     Wrong,
     /// Too many failures for this login from this address: wait.
     Throttled,
+    /// The store could not be read, so nobody can tell whether the password was right.
+    Unavailable(Error),
 }
 
 impl SignInError {
-    /// The API's answer: 401 or 429.
+    /// The API's answer: 401, 429, or 503 with the cause logged.
     pub fn api_error(self) -> ApiError {
         match self {
             SignInError::Wrong => ApiError::new(
@@ -54,6 +57,7 @@ impl SignInError {
                 "too_many_requests",
                 "too many failed sign-ins: try again in 15 minutes",
             ),
+            SignInError::Unavailable(e) => ApiError::unavailable(&e),
         }
     }
 }
@@ -158,7 +162,8 @@ impl Accounts {
 
     /// Checks a login and password from `client`: the login, or why not. After
     /// [`THROTTLE_FAILURES`] failures in [`THROTTLE_WINDOW`] for this login and address,
-    /// every attempt is refused (even a right one) until the oldest failure is that old.
+    /// every attempt is refused (even a right one) until the oldest failure is that old. An
+    /// attempt the store could not check is [`SignInError::Unavailable`] and not a failure.
     pub async fn sign_in(
         &self,
         login: &str,
@@ -168,6 +173,7 @@ impl Accounts {
         let key = (login.trim().to_lowercase(), client.to_owned());
         // Count the attempt before the slow check, so a burst of parallel attempts is held to
         // the limit too; a success clears the count.
+        let attempt = Instant::now();
         {
             let mut failures = self.failures_lock();
             prune(&mut failures);
@@ -175,14 +181,31 @@ impl Accounts {
             if attempts.len() >= THROTTLE_FAILURES {
                 return Err(SignInError::Throttled);
             }
-            attempts.push(Instant::now());
+            attempts.push(attempt);
         }
         match self.verify(login, password).await {
-            Some(found) => {
+            Ok(Some(found)) => {
                 self.failures_lock().remove(&key);
                 Ok(found)
             }
-            None => Err(SignInError::Wrong),
+            Ok(None) => Err(SignInError::Wrong),
+            Err(e) => {
+                self.uncount(&key, attempt);
+                Err(SignInError::Unavailable(e))
+            }
+        }
+    }
+
+    /// Takes back an attempt counted by [`Accounts::sign_in`].
+    fn uncount(&self, key: &(String, String), attempt: Instant) {
+        let mut failures = self.failures_lock();
+        if let Some(attempts) = failures.get_mut(key) {
+            if let Some(at) = attempts.iter().position(|t| *t == attempt) {
+                attempts.remove(at);
+            }
+            if attempts.is_empty() {
+                failures.remove(key);
+            }
         }
     }
 
@@ -190,13 +213,14 @@ impl Accounts {
         self.failures.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The login `login` if `password` is its password (argon2 runs off the async threads).
-    /// An unknown login is checked against a stand-in hash, so it takes as long as a wrong
-    /// password and the answer's timing does not tell which logins exist.
-    async fn verify(&self, login: &str, password: &str) -> Option<Login> {
-        let found = match (LoginName::parse(login), self.store()) {
-            (Ok(name), Ok(store)) => store.login(&name).await.ok().flatten(),
-            _ => None,
+    /// The login `login` if `password` is its password (argon2 runs off the async threads);
+    /// an error when the store could not be read. An unknown login is checked against a
+    /// stand-in hash, so it takes as long as a wrong password and the answer's timing does
+    /// not tell which logins exist.
+    async fn verify(&self, login: &str, password: &str) -> Result<Option<Login>> {
+        let found = match LoginName::parse(login) {
+            Ok(name) => self.store()?.login(&name).await?,
+            Err(_) => None,
         };
         let argon = self.argon.clone();
         let phc = found.as_ref().map(|f| f.password_hash.as_str().to_owned());
@@ -209,8 +233,8 @@ impl Accounts {
             matches && known
         })
         .await
-        .unwrap_or(false);
-        if ok { found } else { None }
+        .map_err(Error::backend)?;
+        Ok(if ok { found } else { None })
     }
 
     /// A new session or API token for `actor`: its secret (the store keeps only its hash).

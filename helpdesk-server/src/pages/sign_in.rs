@@ -98,6 +98,15 @@ async fn login(
                 "Too many failed attempts: wait 15 minutes and try again.",
             )),
         )),
+        Err(SignInError::Unavailable(e)) => {
+            let error = ApiError::unavailable(&e);
+            Ok(html_response(
+                error.status,
+                login_page(Some(
+                    "Signing in is not possible right now: try again in a moment.",
+                )),
+            ))
+        }
     }
 }
 

@@ -8,4 +8,5 @@ mod chat_ws;
 mod crash_safety;
 mod hostile_input;
 mod routes;
+mod store_failures;
 mod support;
