@@ -481,6 +481,81 @@ async fn attachments_round_trip() {
     .expect(StatusCode::CREATED);
 }
 
+/// A command from outside carries no stored attachments: a customer who names another
+/// customer's file (its stored metadata, sha256 and all) in a reply to their own ticket gets
+/// a reply without it, and cannot download the file through their ticket.
+#[tokio::test]
+async fn a_command_cannot_attach_another_customers_file() {
+    let fx = fixture().await;
+    let (name, value) = bearer(&fx.john);
+    let secret: &[u8] = b"John's contract, scanned";
+    let johns = fx
+        .multipart(
+            "/api/v1/tickets",
+            (name, &value),
+            &[
+                ("subject", "My contract"),
+                ("body", "Attached."),
+                ("department", &fx.support),
+            ],
+            &[("contract.pdf", "application/pdf", secret)],
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .json();
+    let johns_id = johns["id"].as_str().unwrap();
+    let thread = fx
+        .get(&format!("/api/v1/tickets/{johns_id}/messages"), &fx.john)
+        .await
+        .expect(StatusCode::OK);
+    let johns_message = thread.items()[0]["id"].as_str().unwrap().to_owned();
+    let stored = thread.items()[0]["attachments"][0].clone();
+    let sha256 = stored["sha256"].as_str().unwrap().to_owned();
+
+    let anas = fx.open(&fx.ana, "Nu merge").await;
+    let anas_id = anas["id"].as_str().unwrap();
+    let reply = fx
+        .post(
+            &format!("/api/v1/tickets/{anas_id}/commands"),
+            &fx.ana,
+            json!({"command": "reply", "body": "See the file.", "attachments": [stored]}),
+        )
+        .await;
+    // Either refused outright, or the reply carries nothing of John's.
+    assert!(
+        reply.status == StatusCode::OK || reply.status == StatusCode::BAD_REQUEST,
+        "{}",
+        reply.text()
+    );
+    let thread = fx
+        .get(&format!("/api/v1/tickets/{anas_id}/messages"), &fx.ana)
+        .await
+        .expect(StatusCode::OK);
+    for message in thread.items() {
+        assert_eq!(message["attachments"], json!([]), "{message}");
+        let uri = format!(
+            "/api/v1/tickets/{anas_id}/messages/{}/attachments/{sha256}",
+            message["id"].as_str().unwrap()
+        );
+        assert_error(
+            &fx.get(&uri, &fx.ana).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+    // Nor through John's ticket, which Ana may not see.
+    let uri = format!("/api/v1/tickets/{johns_id}/messages/{johns_message}/attachments/{sha256}");
+    assert_error(
+        &fx.get(&uri, &fx.ana).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_eq!(
+        fx.get(&uri, &fx.john).await.expect(StatusCode::OK).bytes,
+        secret
+    );
+}
+
 #[tokio::test]
 async fn pages_render_with_user_content_escaped() {
     let fx = fixture().await;

@@ -7,6 +7,7 @@ mod browser;
 mod chat_ws;
 mod crash_safety;
 mod hostile_input;
+mod jobs;
 mod routes;
 mod store_failures;
 mod support;
