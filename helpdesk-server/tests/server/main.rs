@@ -3,11 +3,16 @@
 //! and the `helpdesk-server` binary as a child process for crash safety.
 
 mod api;
+mod attachments;
 mod browser;
 mod chat_ws;
 mod crash_safety;
 mod hostile_input;
 mod jobs;
+mod pages;
+mod reports;
 mod routes;
+mod sign_in;
 mod store_failures;
 mod support;
+mod templates;
