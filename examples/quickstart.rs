@@ -31,16 +31,13 @@ async fn main() -> Result<()> {
     println!("database: {target}");
     let desk = Helpdesk::new(helpdesk::connect(&target).await?);
 
-    let support = desk
-        .create_department(
-            Actor::System,
-            text(Name::parse("Support")),
-            FollowUpPolicy::Reopen,
-        )
+    // The application sets up the directory as the desk itself.
+    let system = desk.as_system();
+    let support = system
+        .create_department(text(Name::parse("Support")), FollowUpPolicy::Reopen)
         .await?;
-    let agent = desk
+    let agent = system
         .create_agent(
-            Actor::System,
             NewAgent::new(
                 text(Name::parse("Иван Петров")),
                 text(Email::parse(&format!("ivan+{run}@example.com"))),
@@ -50,25 +47,23 @@ async fn main() -> Result<()> {
             .with_signature(text(Signature::parse("Иван, техподдержка"))),
         )
         .await?;
-    let customer = desk
+    let customer = system
         .create_customer(
-            Actor::System,
             NewCustomer::new(CustomerKind::Individual, text(Name::parse("Ana Popescu")))
                 .with_email(text(Email::parse(&format!("ana+{run}@example.ro"))))
                 .with_language(Language::Romanian),
         )
         .await?;
-    let (ana, ivan) = (Actor::Customer(customer.id), Actor::Agent(agent.id));
+    // Each person acts through a principal loaded and checked once.
+    let ana = desk.acting_as(Actor::Customer(customer.id)).await?;
+    let ivan = desk.acting_as(Actor::Agent(agent.id)).await?;
 
-    let ticket = desk
-        .open_ticket(
-            ana,
-            NewTicket::new(
-                text(Subject::parse("Nu funcționează internetul")),
-                text(MessageBody::parse("Routerul clipește roșu de ieri seară.")),
-                support.id,
-            ),
-        )
+    let ticket = ana
+        .open_ticket(NewTicket::new(
+            text(Subject::parse("Nu funcționează internetul")),
+            text(MessageBody::parse("Routerul clipește roșu de ieri seară.")),
+            support.id,
+        ))
         .await?;
     println!(
         "opened ticket {} (tell the customer: {}), status {}",
@@ -79,36 +74,30 @@ async fn main() -> Result<()> {
 
     let steps = [
         (
-            ivan,
-            Command::AddNote {
-                body: text(MessageBody::parse("Line test from the exchange: OK.")),
-                attachments: vec![],
-            },
+            &ivan,
+            Command::note(text(MessageBody::parse("Line test from the exchange: OK."))),
         ),
         (
-            ivan,
-            Command::Reply {
-                body: text(MessageBody::parse("Vă rugăm să reporniți routerul.")),
-                attachments: vec![],
-            },
+            &ivan,
+            Command::reply(text(MessageBody::parse("Vă rugăm să reporniți routerul."))),
         ),
         (
-            ivan,
+            &ivan,
             Command::Resolve {
                 body: Some(text(MessageBody::parse("Linia a fost resetată."))),
             },
         ),
-        (ana, Command::ConfirmResolution),
+        (&ana, Command::ConfirmResolution),
     ];
-    for (actor, command) in steps {
+    for (acting, command) in steps {
         let kind = command.kind();
-        let outcome = desk.execute(actor, ticket.id, command).await?;
+        let outcome = acting.execute(ticket.id, command).await?;
         println!("{kind}: now {}", outcome.ticket().status);
     }
 
     println!("\nWhat the customer sees:");
-    for message in desk.thread(ana, ticket.id).await? {
-        let author = if message.author == ana {
+    for message in ana.thread(ticket.id).await? {
+        let author = if message.author == ana.actor() {
             customer.name.as_str()
         } else {
             agent.name.as_str()
@@ -117,10 +106,6 @@ async fn main() -> Result<()> {
         println!("  [{author}] {body}");
     }
     println!("\nHistory (agent view):");
-    print!(
-        "{}",
-        desk.history_text(ivan, ticket.id, Language::English)
-            .await?
-    );
+    print!("{}", ivan.history_text(ticket.id, Language::English).await?);
     Ok(())
 }

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use chrono::{Duration, Utc};
+
 use helpdesk::FsBlobStore;
 use helpdesk::store::{BlobKey, BlobStore};
 use helpdesk_core::testkit::blobs::blob_store_conformance;
@@ -29,7 +31,7 @@ async fn blobs_are_files_fanned_out_by_their_hash() {
 
     let bytes = b"abc";
     let key = BlobKey::of(bytes);
-    blobs.put_blob(&key, bytes).await.unwrap();
+    blobs.put_blob(&key, bytes, Utc::now()).await.unwrap();
     let path = dir
         .path()
         .join("a/b/c/ba/78")
@@ -70,10 +72,19 @@ async fn leftovers_of_a_crashed_write_are_not_blobs() {
     }
 
     assert_eq!(blobs.blob(&key).await.unwrap(), None);
-    assert!(!blobs.delete_blob(&key).await.unwrap());
+    let later = Utc::now() + Duration::days(1);
+    assert!(!blobs.delete_blob_written_before(&key, later).await.unwrap());
+    assert!(
+        blobs
+            .blobs_written_before(later, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "strays are not listed as blobs"
+    );
 
     // Storing the blob for real works and gives the whole bytes.
-    blobs.put_blob(&key, &bytes).await.unwrap();
+    blobs.put_blob(&key, &bytes, Utc::now()).await.unwrap();
     assert_eq!(blobs.blob(&key).await.unwrap().as_deref(), Some(&bytes[..]));
 
     // A truncated stray is not taken for the blob of its own (shorter) contents either.
@@ -86,7 +97,10 @@ async fn a_wrong_hash_leaves_no_file_behind() {
     let dir = tempfile::tempdir().unwrap();
     let blobs = FsBlobStore::open(dir.path()).await.unwrap();
     let key = BlobKey::of(b"one thing");
-    let err = blobs.put_blob(&key, b"another").await.unwrap_err();
+    let err = blobs
+        .put_blob(&key, b"another", Utc::now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, helpdesk::Error::Validation(_)), "{err:?}");
     let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(entries.is_empty(), "{entries:?}");

@@ -1,6 +1,6 @@
 //! `helpdesk::connect` opens the backend a URL names, and a file-backed desk keeps its data.
 
-use helpdesk::domain::{Actor, Name};
+use helpdesk::domain::Name;
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::{Error, Helpdesk};
 
@@ -15,18 +15,16 @@ async fn a_sqlite_file_keeps_the_desk_across_reopening() {
     let url = format!("sqlite://{}", path.display());
     let id = {
         let desk = Helpdesk::new(helpdesk::connect(&url).await.unwrap());
-        desk.create_department(
-            Actor::System,
-            Name::parse("Support").unwrap(),
-            FollowUpPolicy::Reopen,
-        )
-        .await
-        .unwrap()
-        .id
+        desk.as_system()
+            .create_department(Name::parse("Support").unwrap(), FollowUpPolicy::Reopen)
+            .await
+            .unwrap()
+            .id
     };
     let again = Helpdesk::new(helpdesk::connect(path.to_str().unwrap()).await.unwrap());
     let names: Vec<_> = again
-        .departments(Actor::System)
+        .as_system()
+        .departments()
         .await
         .unwrap()
         .into_iter()

@@ -1,7 +1,6 @@
 //! `SmtpTransport` against a real (tiny) SMTP server: the message it writes, how server
 //! answers map to retries, and the outbox dispatcher on top of it.
 
-#[allow(dead_code)]
 mod common;
 
 use std::sync::Arc;
@@ -261,11 +260,8 @@ mod dispatch {
         ));
         let plain = Helpdesk::new(Arc::new(MemoryStore::new())).with_clock(clock.clone());
         let support = plain
-            .create_department(
-                Actor::System,
-                Name::parse("Поддержка").unwrap(),
-                FollowUpPolicy::Reopen,
-            )
+            .as_system()
+            .create_department(Name::parse("Поддержка").unwrap(), FollowUpPolicy::Reopen)
             .await
             .unwrap();
         let desk = plain.with_mail(
@@ -273,8 +269,8 @@ mod dispatch {
                 .with_from_name("Поддержка"),
         );
         let customer = desk
+            .as_system()
             .create_customer(
-                Actor::System,
                 NewCustomer::new(
                     CustomerKind::Individual,
                     Name::parse("Иван Петров").unwrap(),
@@ -284,14 +280,14 @@ mod dispatch {
             .await
             .unwrap();
         let ticket = desk
-            .open_ticket(
-                Actor::Customer(customer.id),
-                NewTicket::new(
-                    Subject::parse("Не работает интернет").unwrap(),
-                    MessageBody::parse("Роутер мигает красным.").unwrap(),
-                    support.id,
-                ),
-            )
+            .acting_as(Actor::Customer(customer.id))
+            .await
+            .unwrap()
+            .open_ticket(NewTicket::new(
+                Subject::parse("Не работает интернет").unwrap(),
+                MessageBody::parse("Роутер мигает красным.").unwrap(),
+                support.id,
+            ))
             .await
             .unwrap();
         Desk {

@@ -113,14 +113,11 @@ fn transition(kind: usize) -> Option<Command> {
 }
 
 async fn setup(desk: &Helpdesk) -> Res<World> {
+    let system = desk.as_system();
     let mut departments = Vec::new();
     for name in ["Support", "Facturare", "Сеть", "فروش"] {
-        let d = desk
-            .create_department(
-                Actor::System,
-                text(Name::parse(name)),
-                FollowUpPolicy::Reopen,
-            )
+        let d = system
+            .create_department(text(Name::parse(name)), FollowUpPolicy::Reopen)
             .await?;
         departments.push(d.id);
     }
@@ -132,13 +129,12 @@ async fn setup(desk: &Helpdesk) -> Res<World> {
     for d in &departments {
         new_agent = new_agent.in_department(*d, standard_permissions());
     }
-    let agent = desk.create_agent(Actor::System, new_agent).await?.id;
+    let agent = system.create_agent(new_agent).await?.id;
     let mut customers = Vec::new();
     for c in 0..400 {
         let lang = c % 4;
-        let customer = desk
+        let customer = system
             .create_customer(
-                Actor::System,
                 NewCustomer::new(
                     CustomerKind::Individual,
                     text(Name::parse(format!("Customer {c}"))),
@@ -156,19 +152,19 @@ async fn setup(desk: &Helpdesk) -> Res<World> {
     })
 }
 
-/// Library: opens ticket `i`; returns its id.
+/// Library: opens ticket `i` (as a request would: the customer's principal, then the call);
+/// returns its id.
 async fn lib_create(desk: &Helpdesk, world: &World, i: usize) -> Res<TicketId> {
     let (customer, department, lang, _) = ticket_plan(world, i);
     let (subject, bodies) = text::ticket_text(i, lang);
     let t = desk
-        .open_ticket(
-            Actor::Customer(customer),
-            NewTicket::new(
-                text(Subject::parse(&subject)),
-                text(MessageBody::parse(&bodies[0])),
-                department,
-            ),
-        )
+        .acting_as(Actor::Customer(customer))
+        .await?
+        .open_ticket(NewTicket::new(
+            text(Subject::parse(&subject)),
+            text(MessageBody::parse(&bodies[0])),
+            department,
+        ))
         .await?;
     Ok(t.id)
 }
@@ -182,22 +178,20 @@ async fn lib_reply(desk: &Helpdesk, world: &World, i: usize, id: TicketId, n: us
     } else {
         Actor::Customer(customer)
     };
-    desk.execute(
-        actor,
-        id,
-        Command::Reply {
-            body: text(MessageBody::parse(&bodies[n])),
-            attachments: vec![],
-        },
-    )
-    .await?;
+    desk.acting_as(actor)
+        .await?
+        .execute(id, Command::reply(text(MessageBody::parse(&bodies[n]))))
+        .await?;
     Ok(())
 }
 
 async fn lib_transition(desk: &Helpdesk, world: &World, i: usize, id: TicketId) -> Res<()> {
     let (_, _, _, kind) = ticket_plan(world, i);
     if let Some(cmd) = transition(kind) {
-        desk.execute(Actor::Agent(world.agent), id, cmd).await?;
+        desk.acting_as(Actor::Agent(world.agent))
+            .await?
+            .execute(id, cmd)
+            .await?;
     }
     Ok(())
 }
@@ -489,8 +483,9 @@ async fn run<B: Baseline>(args: &Args, desk: &Helpdesk, base: &mut B) -> Res<Val
         };
         let t = Instant::now();
         let page = desk
+            .acting_as(agent)
+            .await?
             .list_tickets(
-                agent,
                 filter.clone(),
                 PageRequest::first(TicketOrder::LastUpdate, 25),
             )
@@ -501,8 +496,9 @@ async fn run<B: Baseline>(args: &Args, desk: &Helpdesk, base: &mut B) -> Res<Val
         let bq = t.elapsed();
         let t = Instant::now();
         let found = desk
+            .acting_as(agent)
+            .await?
             .search_tickets(
-                agent,
                 text::SEARCH_WORD,
                 filter,
                 PageRequest::first(TicketOrder::LastUpdate, 25),
@@ -514,8 +510,9 @@ async fn run<B: Baseline>(args: &Args, desk: &Helpdesk, base: &mut B) -> Res<Val
         let bs = t.elapsed();
         let id = sample_ids[(r * 7919) % sample_ids.len()];
         let t = Instant::now();
-        let ticket = desk.ticket(agent, TicketId::from_uuid(id)).await?;
-        let thread = desk.thread(agent, ticket.id).await?;
+        let acting = desk.acting_as(agent).await?;
+        let ticket = acting.ticket(TicketId::from_uuid(id)).await?;
+        let thread = acting.thread(ticket.id).await?;
         let lt = t.elapsed();
         let t = Instant::now();
         let bt_rows = base.ticket_thread(id).await?;
@@ -605,16 +602,17 @@ async fn run<B: Baseline>(args: &Args, desk: &Helpdesk, base: &mut B) -> Res<Val
 /// Puts `ids` on hold until a minute from now (through the library); returns that instant.
 async fn arm(desk: &Helpdesk, world: &World, ids: &[Uuid]) -> Res<DateTime<Utc>> {
     let until = Utc::now() + chrono::Duration::minutes(1);
+    let agent = desk.acting_as(Actor::Agent(world.agent)).await?;
     for id in ids {
-        desk.execute(
-            Actor::Agent(world.agent),
-            TicketId::from_uuid(*id),
-            Command::PutOnHold {
-                reason: None,
-                until: Some(until),
-            },
-        )
-        .await?;
+        agent
+            .execute(
+                TicketId::from_uuid(*id),
+                Command::PutOnHold {
+                    reason: None,
+                    until: Some(until),
+                },
+            )
+            .await?;
     }
     Ok(until)
 }

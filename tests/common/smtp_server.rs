@@ -34,7 +34,6 @@ pub struct Received {
 struct State {
     received: Vec<Received>,
     failures: VecDeque<(Stage, u16)>,
-    connections: usize,
 }
 
 /// A running test SMTP server; stops when dropped.
@@ -54,7 +53,6 @@ impl SmtpServer {
         let shared = state.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                lock(&shared).connections += 1;
                 let shared = shared.clone();
                 tokio::spawn(async move {
                     // A client that hangs up mid-session is not the server's problem.
@@ -81,11 +79,6 @@ impl SmtpServer {
     /// The messages accepted so far.
     pub fn received(&self) -> Vec<Received> {
         lock(&self.state).received.clone()
-    }
-
-    /// How many connections were made.
-    pub fn connections(&self) -> usize {
-        lock(&self.state).connections
     }
 }
 

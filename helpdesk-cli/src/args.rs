@@ -1,0 +1,286 @@
+//! The command line: the global options and every command with its arguments (clap).
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use helpdesk::domain::{Channel, Language, Priority, Status, TicketType};
+
+/// The helpdesk at a terminal: tickets, customers, e-mail, jobs, import and export.
+#[derive(Debug, Parser)]
+#[command(name = "cli", version, about = "The helpdesk at a terminal", long_about = None)]
+pub(crate) struct Cli {
+    /// The database URL (a SQLite path, `sqlite://PATH`, `:memory:` or `postgres://…`);
+    /// default: `HELPDESK_DATABASE_URL`, else `./helpdesk.db`.
+    #[arg(long, global = true)]
+    pub(crate) database: Option<String>,
+    /// Who acts: `system` (default), `agent:EMAIL` or `customer:EMAIL`.
+    #[arg(long = "as", global = true, default_value = "system")]
+    pub(crate) as_: String,
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Cmd {
+    /// Open a ticket (a phone ticket by default) for a customer found by phone, contract
+    /// number or e-mail.
+    Create(CreateArgs),
+    /// List tickets, newest change first, with filters.
+    List(FilterArgs),
+    /// Search tickets: words, "phrases", prefix*, -excluded, % patterns; with the filters.
+    Search {
+        /// The query.
+        query: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Show a ticket with its thread and history.
+    Show {
+        /// The ticket's number (full or short) or id.
+        ticket: String,
+    },
+    /// Reply to the customer.
+    Reply(MessageArgs),
+    /// Add an internal note (customers never see it).
+    Note(MessageArgs),
+    /// Assign a ticket to an agent (by e-mail), or `none` to unassign.
+    Assign {
+        /// The ticket's number or id.
+        ticket: String,
+        /// The agent's e-mail, or `none`.
+        agent: String,
+    },
+    /// Move a ticket through its life cycle.
+    Transition {
+        /// The ticket's number or id.
+        ticket: String,
+        /// What to do.
+        action: Action,
+        /// The message that goes with it (ask, hold, resolve).
+        #[arg(long)]
+        body: Option<String>,
+        /// How a ticket is closed (close).
+        #[arg(long, value_enum, default_value = "solved")]
+        resolution: ResolutionArg,
+    },
+    /// Customers: look them up, or add one.
+    #[command(subcommand)]
+    Customer(CustomerCmd),
+    /// List the departments.
+    Departments,
+    /// List the agents.
+    Agents,
+    /// Take in one e-mail from stdin (a mail server's pipe).
+    Ingest(IngestArgs),
+    /// Run what is due now: SLA warnings and breaches, reminders, auto-close, unanswered
+    /// chats; then sweep the attachments no message refers to that are a day old.
+    RunDue {
+        /// Run as if it were this instant (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Export departments, agents, customers and tickets with their threads as JSON.
+    Export {
+        /// Write to this file instead of stdout.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Import departments, agents, customers and tickets from JSON (the export's format).
+    Import {
+        /// The file, or `-` for stdin.
+        file: PathBuf,
+    },
+    /// A report over a date range, per department, agent, customer or type (supervisors and
+    /// admins): a table, `--json`, or `--csv`.
+    Report(ReportArgs),
+    /// Load N synthetic tickets, with a progress bar on stderr.
+    Seed {
+        /// How many tickets.
+        count: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs {
+    /// The customer's phone number.
+    #[arg(long, group = "who")]
+    pub(crate) phone: Option<String>,
+    /// The customer's contract number.
+    #[arg(long, group = "who")]
+    pub(crate) contract: Option<String>,
+    /// The customer's e-mail.
+    #[arg(long, group = "who")]
+    pub(crate) email: Option<String>,
+    /// The department (by name); default: the first one.
+    #[arg(long)]
+    pub(crate) department: Option<String>,
+    /// One line.
+    #[arg(long)]
+    pub(crate) subject: String,
+    /// What the customer said.
+    #[arg(long)]
+    pub(crate) body: String,
+    /// The importance asked for; the priority rules decide.
+    #[arg(long)]
+    pub(crate) priority: Option<Priority>,
+    /// The ticket type (incident, question, consultation, feature_request, access_request).
+    #[arg(long = "type")]
+    pub(crate) ticket_type: Option<TicketType>,
+    /// How it came in.
+    #[arg(long, default_value = "phone")]
+    pub(crate) channel: Channel,
+    /// An internal ticket, with no customer (agents only).
+    #[arg(long)]
+    pub(crate) internal: bool,
+    /// Attach a file (repeatable).
+    #[arg(long = "attach")]
+    pub(crate) attachments: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args, Default)]
+pub(crate) struct FilterArgs {
+    /// Statuses, comma-separated (new, open, pending_customer, on_hold, resolved,
+    /// closed:solved, ...).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) status: Vec<Status>,
+    /// Department names, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) department: Vec<String>,
+    /// The assignee's e-mail, or `none`.
+    #[arg(long)]
+    pub(crate) assignee: Option<String>,
+    /// The customer's e-mail.
+    #[arg(long)]
+    pub(crate) customer: Option<String>,
+    /// Priorities, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) priority: Vec<Priority>,
+    /// The ticket type.
+    #[arg(long = "type")]
+    pub(crate) ticket_type: Option<TicketType>,
+    /// Created at or after (RFC 3339).
+    #[arg(long)]
+    pub(crate) since: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    #[arg(long)]
+    pub(crate) until: Option<DateTime<Utc>>,
+    /// At most this many tickets (1–200).
+    #[arg(long, default_value_t = 50)]
+    pub(crate) limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MessageArgs {
+    /// The ticket's number or id.
+    pub(crate) ticket: String,
+    /// The text; `-` reads it from stdin.
+    pub(crate) body: String,
+    /// Attach a file (repeatable).
+    #[arg(long = "attach")]
+    pub(crate) attachments: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// The first day (YYYY-MM-DD) or instant (RFC 3339).
+    #[arg(long)]
+    pub(crate) from: String,
+    /// The last day, included (YYYY-MM-DD), or the instant the range ends (RFC 3339).
+    #[arg(long)]
+    pub(crate) to: String,
+    /// What the rows are.
+    #[arg(long, value_enum, default_value = "department")]
+    pub(crate) group: GroupArg,
+    /// Only this department (by name).
+    #[arg(long)]
+    pub(crate) department: Option<String>,
+    /// Print CSV (for spreadsheets) instead of the table (or JSON).
+    #[arg(long)]
+    pub(crate) csv: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum GroupArg {
+    Department,
+    Agent,
+    Customer,
+    Type,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Action {
+    /// Ask the customer for information (needs --body).
+    Ask,
+    /// Put on hold.
+    Hold,
+    /// Resolve.
+    Resolve,
+    /// The customer confirms the resolution.
+    Confirm,
+    /// Close with --resolution.
+    Close,
+    /// Reopen.
+    Reopen,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ResolutionArg {
+    Solved,
+    Unsolved,
+    Duplicate,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CustomerCmd {
+    /// Find customers: by contract number, else phone; an e-mail; or an address pattern with
+    /// `%` for the gaps (`%Кольц%14%кв.15`).
+    Find {
+        /// What was typed; a `%` makes it an address pattern, an `@` an e-mail.
+        query: String,
+    },
+    /// Add a customer.
+    Add(CustomerAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IngestArgs {
+    /// The desk's own address (mail from it is never taken in).
+    #[arg(long)]
+    pub(crate) from: String,
+    /// The department new tickets go to; default: the first one.
+    #[arg(long)]
+    pub(crate) department: Option<String>,
+    /// Refuse mail from unknown senders instead of creating customers for them.
+    #[arg(long)]
+    pub(crate) reject_unknown: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CustomerAddArgs {
+    /// The name.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// An organisation instead of an individual.
+    #[arg(long)]
+    pub(crate) organisation: bool,
+    /// E-mail.
+    #[arg(long)]
+    pub(crate) email: Option<String>,
+    /// Phone.
+    #[arg(long)]
+    pub(crate) phone: Option<String>,
+    /// Contract number.
+    #[arg(long)]
+    pub(crate) contract: Option<String>,
+    /// Postal address.
+    #[arg(long)]
+    pub(crate) address: Option<String>,
+    /// Language (en, ro, ru, fa).
+    #[arg(long)]
+    pub(crate) language: Option<Language>,
+}

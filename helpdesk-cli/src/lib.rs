@@ -1,0 +1,150 @@
+//! The helpdesk at a terminal: what an operator does, on the same database as the server
+//! (`--database URL`, else `HELPDESK_DATABASE_URL`, else `./helpdesk.db`).
+//!
+//! [`run`] takes the arguments, stdin, stdout and stderr and returns the exit code; the
+//! `helpdesk-cli` binary calls it with the process's, tests with their own. Every command
+//! acts through one principal, made once from `--as` (`system`, `agent:EMAIL` or
+//! `customer:EMAIL`); tickets are named as people type them (an id, or a full or short
+//! number, see [`TicketKey`](helpdesk::domain::TicketKey)).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod args;
+mod context;
+mod customers;
+mod jobs;
+mod mail;
+mod output;
+mod report;
+mod seed;
+mod tickets;
+mod transfer;
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use clap::Parser;
+use helpdesk::clock::Clock;
+use serde_json::json;
+
+use args::{Cli, Cmd, CustomerCmd};
+use context::Ctx;
+use output::Out;
+
+/// What a command returns: nothing, or an error for stderr.
+pub type CliResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How a run is set up besides its arguments (the test sets a fixed clock).
+#[derive(Clone, Default)]
+pub struct Setup {
+    /// The database when `--database` is not given; `None`: `HELPDESK_DATABASE_URL`, else
+    /// `./helpdesk.db`.
+    pub database: Option<String>,
+    /// The clock; `None`: the system clock.
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+/// stdin, stdout and stderr.
+pub struct Io<'a> {
+    /// Read by `ingest`, `import -` and bodies given as `-`.
+    pub stdin: &'a mut dyn Read,
+    /// Tables and JSON.
+    pub stdout: &'a mut dyn Write,
+    /// Errors and the progress bar.
+    pub stderr: &'a mut dyn Write,
+}
+
+/// Runs the CLI with `args` (the program name first) and returns the exit code: 0, 1 for a
+/// failed command, 2 for bad usage.
+pub async fn run<I, T>(args: I, setup: &Setup, io: Io<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() {
+                io.stderr.write_all(text.as_bytes())
+            } else {
+                io.stdout.write_all(text.as_bytes())
+            };
+            return code;
+        }
+    };
+    match execute(cli, setup, io.stdin, io.stdout, io.stderr).await {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: {e}");
+            1
+        }
+    }
+}
+
+async fn execute(
+    cli: Cli,
+    setup: &Setup,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> CliResult {
+    let ctx = Ctx::open(&cli, setup).await?;
+    let mut out = Out::new(stdout, cli.json);
+    match cli.command {
+        Cmd::Create(args) => tickets::create(&ctx, args, &mut out).await,
+        Cmd::List(filter) => tickets::list(&ctx, None, filter, &mut out).await,
+        Cmd::Search { query, filter } => tickets::list(&ctx, Some(query), filter, &mut out).await,
+        Cmd::Show { ticket } => tickets::show(&ctx, &ticket, &mut out).await,
+        Cmd::Reply(args) => tickets::message(&ctx, args, false, stdin, &mut out).await,
+        Cmd::Note(args) => tickets::message(&ctx, args, true, stdin, &mut out).await,
+        Cmd::Assign { ticket, agent } => tickets::assign(&ctx, &ticket, &agent, &mut out).await,
+        Cmd::Transition {
+            ticket,
+            action,
+            body,
+            resolution,
+        } => tickets::transition(&ctx, &ticket, action, body, resolution, &mut out).await,
+        Cmd::Customer(CustomerCmd::Find { query }) => customers::find(&ctx, &query, &mut out).await,
+        Cmd::Customer(CustomerCmd::Add(args)) => customers::add(&ctx, args, &mut out).await,
+        Cmd::Departments => {
+            let departments = ctx.acting.departments().await?;
+            out.departments(&departments)
+        }
+        Cmd::Agents => {
+            let agents = ctx.acting.agents().await?;
+            let departments = ctx.desk.as_system().departments().await?;
+            out.agents(&agents, &departments)
+        }
+        Cmd::Ingest(args) => mail::ingest(&ctx, args, stdin, &mut out).await,
+        Cmd::RunDue { at } => jobs::run_due(&ctx, at, &mut out).await,
+        Cmd::Export { out: file } => {
+            let doc = transfer::export(&ctx).await?;
+            let text = serde_json::to_string_pretty(&doc)? + "\n";
+            match file {
+                Some(path) => std::fs::write(path, text)?,
+                None => out.raw(&text)?,
+            }
+            Ok(())
+        }
+        Cmd::Import { file } => {
+            let mut text = String::new();
+            if file.as_os_str() == "-" {
+                stdin.read_to_string(&mut text)?;
+            } else {
+                text = std::fs::read_to_string(&file)?;
+            }
+            let report = transfer::import(&ctx, &text).await?;
+            out.value(&serde_json::to_value(&report)?, &report.to_string())
+        }
+        Cmd::Report(args) => report::report(&ctx, args, &mut out).await,
+        Cmd::Seed { count } => {
+            let report = seed::seed(&ctx, count, stderr).await?;
+            out.value(
+                &json!({"tickets": report}),
+                &format!("loaded {report} tickets\n"),
+            )
+        }
+    }
+}

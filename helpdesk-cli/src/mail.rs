@@ -1,0 +1,57 @@
+//! `ingest`: an e-mail from stdin into the desk.
+
+use std::io::Read;
+
+use helpdesk::domain::{Email, Ticket};
+use helpdesk::service::{Ingested, MailSettings, UnknownSenders};
+use serde_json::{Value, json};
+
+use crate::CliResult;
+use crate::args::IngestArgs;
+use crate::context::Ctx;
+use crate::output::Out;
+
+/// `ingest`: one e-mail from stdin, taken in by the desk itself (a mail server's pipe).
+pub(crate) async fn ingest(
+    ctx: &Ctx,
+    args: IngestArgs,
+    stdin: &mut dyn Read,
+    out: &mut Out<'_>,
+) -> CliResult {
+    let department = ctx.department_id(args.department.as_deref()).await?;
+    let mut settings = MailSettings::new(Email::parse(&args.from)?, department);
+    if args.reject_unknown {
+        settings = settings.with_unknown_senders(UnknownSenders::Reject);
+    }
+    let desk = ctx.desk.clone().with_mail(settings);
+    let mut raw = Vec::new();
+    stdin.read_to_end(&mut raw)?;
+    let (outcome, ticket): (&str, Option<&Ticket>);
+    let ingested = desk.ingest_email(&raw).await?;
+    let mut detail = Value::Null;
+    match &ingested {
+        Ingested::Opened(t) => (outcome, ticket) = ("opened", Some(t)),
+        Ingested::Appended(t) => (outcome, ticket) = ("appended", Some(t)),
+        Ingested::Duplicate(id) => {
+            (outcome, ticket) = ("duplicate", None);
+            detail = json!(id);
+        }
+        Ingested::Ignored(why) => {
+            (outcome, ticket) = ("ignored", None);
+            detail = json!(format!("{why:?}"));
+        }
+        Ingested::Rejected(why) => {
+            (outcome, ticket) = ("rejected", None);
+            detail = json!(format!("{why:?}"));
+        }
+        _ => (outcome, ticket) = ("other", None),
+    }
+    let human = match ticket {
+        Some(t) => format!("{outcome} {} {}\n", t.number, t.subject),
+        None => format!("{outcome} {}\n", detail.as_str().unwrap_or_default()),
+    };
+    out.value(
+        &json!({"outcome": outcome, "ticket": ticket, "detail": detail}),
+        &human,
+    )
+}

@@ -1,0 +1,262 @@
+//! The ticket commands: `create`, `list` and `search`, `show`, `reply` and `note`,
+//! `assign`, `transition`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use helpdesk::domain::{
+    ContractNumber, Email, Language, MessageBody, Resolution, Subject, TicketKey,
+};
+use helpdesk::machine::{Command, NewTicket};
+use helpdesk::search::CustomerLookup;
+use helpdesk::service::{ExecOptions, Upload};
+use helpdesk::store::{AssigneeFilter, PageRequest, TicketFilter, TicketOrder};
+use serde_json::json;
+
+use crate::CliResult;
+use crate::args::{Action, CreateArgs, FilterArgs, MessageArgs, ResolutionArg};
+use crate::context::Ctx;
+use crate::output::{Names, Out};
+
+/// The files at `paths` as uploads, their type from their extension.
+fn read_uploads(paths: &[PathBuf]) -> CliResult<Vec<Upload>> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "file".to_owned());
+            Ok(Upload {
+                content_type: content_type(&file_name).to_owned(),
+                file_name,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// A content type from a file's extension.
+fn content_type(file_name: &str) -> &'static str {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "txt" | "log" => "text/plain",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "json" => "application/json",
+        "eml" => "message/rfc822",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `create`: a ticket for the customer found by phone, contract number or e-mail.
+pub(crate) async fn create(ctx: &Ctx, args: CreateArgs, out: &mut Out<'_>) -> CliResult {
+    let lookup = if let Some(p) = &args.phone {
+        Some(CustomerLookup::phone(p)?)
+    } else if let Some(c) = &args.contract {
+        Some(CustomerLookup::ContractNumber(ContractNumber::parse(c)?))
+    } else if let Some(e) = &args.email {
+        Some(CustomerLookup::Email(Email::parse(e)?))
+    } else {
+        None
+    };
+    let customer = match lookup {
+        Some(lookup) => {
+            let found = ctx.acting.find_customers(&lookup).await?;
+            match found.as_slice() {
+                [one] => Some(one.id),
+                [] => return Err("no customer matches: add one with `customer add`".into()),
+                many => {
+                    return Err(format!(
+                        "{} customers match; give the contract number instead",
+                        many.len()
+                    )
+                    .into());
+                }
+            }
+        }
+        None if args.internal => None,
+        None => return Err("name the customer: --phone, --contract or --email".into()),
+    };
+    let department = ctx.department_id(args.department.as_deref()).await?;
+    let mut new = NewTicket::new(
+        Subject::parse(&args.subject)?,
+        MessageBody::parse(&args.body)?,
+        department,
+    );
+    new.customer = customer;
+    new.priority = args.priority;
+    if let Some(t) = args.ticket_type {
+        new.ticket_type = t;
+    }
+    new.channel = args.channel;
+    new.internal = args.internal;
+    let uploads = read_uploads(&args.attachments)?;
+    let ticket = ctx.acting.open_ticket_with_uploads(new, uploads).await?;
+    out.created(&ticket)
+}
+
+async fn filter_of(ctx: &Ctx, args: &FilterArgs) -> CliResult<TicketFilter> {
+    let mut filter = TicketFilter::default();
+    if !args.status.is_empty() {
+        filter.statuses = Some(args.status.clone());
+    }
+    if !args.department.is_empty() {
+        let mut ids = Vec::new();
+        for name in &args.department {
+            ids.push(ctx.department_id(Some(name)).await?);
+        }
+        filter.departments = Some(ids);
+    }
+    if let Some(a) = &args.assignee {
+        filter.assignee = Some(if a == "none" {
+            AssigneeFilter::Unassigned
+        } else {
+            AssigneeFilter::Agent(ctx.agent_by_email(a).await?)
+        });
+    }
+    if let Some(c) = &args.customer {
+        filter.customer = Some(ctx.customer_by_email(c).await?.id);
+    }
+    if !args.priority.is_empty() {
+        filter.priorities = Some(args.priority.clone());
+    }
+    filter.ticket_type = args.ticket_type.clone();
+    filter.created.from = args.since;
+    filter.created.to = args.until;
+    Ok(filter)
+}
+
+/// `list` and `search`: a table of tickets.
+pub(crate) async fn list(
+    ctx: &Ctx,
+    query: Option<String>,
+    args: FilterArgs,
+    out: &mut Out<'_>,
+) -> CliResult {
+    let filter = filter_of(ctx, &args).await?;
+    let tickets = match query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => {
+            let page = PageRequest::first(TicketOrder::Relevance, args.limit);
+            ctx.acting.search_tickets(q, filter, page).await?
+        }
+        None => {
+            let page = PageRequest::first(TicketOrder::LastUpdate, args.limit);
+            ctx.acting.list_tickets(filter, page).await?
+        }
+    };
+    let names = Names::load(&ctx.desk)
+        .await?
+        .with_customers(&ctx.desk, &tickets.items)
+        .await;
+    out.tickets(&tickets.items, &names)
+}
+
+/// `show`: a ticket with its thread and history.
+pub(crate) async fn show(ctx: &Ctx, typed: &str, out: &mut Out<'_>) -> CliResult {
+    let ticket = ctx.acting.ticket(TicketKey::parse(typed)?).await?;
+    let thread = ctx.acting.thread(ticket.id).await?;
+    let history = ctx.acting.history(ticket.id).await?;
+    let names = Names::load(&ctx.desk)
+        .await?
+        .with_customers(&ctx.desk, std::slice::from_ref(&ticket))
+        .await;
+    if out.json {
+        return out.json_value(&json!({
+            "ticket": ticket,
+            "messages": thread,
+            "history": history,
+        }));
+    }
+    let history_text = ctx
+        .acting
+        .history_text(ticket.id, Language::English)
+        .await?;
+    out.ticket(&ticket, &thread, &history_text, &names)
+}
+
+async fn read_body(raw: &str, stdin: &mut dyn Read) -> CliResult<MessageBody> {
+    if raw == "-" {
+        let mut text = String::new();
+        stdin.read_to_string(&mut text)?;
+        return Ok(MessageBody::parse(text.trim_end())?);
+    }
+    Ok(MessageBody::parse(raw)?)
+}
+
+/// `reply` and `note`.
+pub(crate) async fn message(
+    ctx: &Ctx,
+    args: MessageArgs,
+    internal: bool,
+    stdin: &mut dyn Read,
+    out: &mut Out<'_>,
+) -> CliResult {
+    let key = TicketKey::parse(&args.ticket)?;
+    let body = read_body(&args.body, stdin).await?;
+    let command = if internal {
+        Command::note(body)
+    } else {
+        Command::reply(body)
+    };
+    let uploads = read_uploads(&args.attachments)?;
+    let outcome = ctx
+        .acting
+        .execute_with_uploads(key, command, uploads, ExecOptions::default())
+        .await?;
+    out.changed(outcome.ticket(), if internal { "noted" } else { "replied" })
+}
+
+/// `assign`: to an agent by e-mail, or `none`.
+pub(crate) async fn assign(ctx: &Ctx, typed: &str, agent: &str, out: &mut Out<'_>) -> CliResult {
+    let key = TicketKey::parse(typed)?;
+    let agent = if agent == "none" {
+        None
+    } else {
+        Some(ctx.agent_by_email(agent).await?)
+    };
+    let outcome = ctx.acting.execute(key, Command::Assign { agent }).await?;
+    out.changed(outcome.ticket(), "assigned")
+}
+
+/// `transition`: a step of the life cycle.
+pub(crate) async fn transition(
+    ctx: &Ctx,
+    typed: &str,
+    action: Action,
+    body: Option<String>,
+    resolution: ResolutionArg,
+    out: &mut Out<'_>,
+) -> CliResult {
+    let key = TicketKey::parse(typed)?;
+    let body = body.as_deref().map(MessageBody::parse).transpose()?;
+    let command = match action {
+        Action::Ask => Command::AskCustomer {
+            body: body.ok_or("ask needs --body: the question for the customer")?,
+            until: None,
+        },
+        Action::Hold => Command::PutOnHold {
+            reason: body,
+            until: None,
+        },
+        Action::Resolve => Command::Resolve { body },
+        Action::Confirm => Command::ConfirmResolution,
+        Action::Close => Command::Close {
+            resolution: match resolution {
+                ResolutionArg::Solved => Resolution::Solved,
+                ResolutionArg::Unsolved => Resolution::Unsolved,
+                ResolutionArg::Duplicate => Resolution::Duplicate,
+            },
+        },
+        Action::Reopen => Command::Reopen,
+    };
+    let outcome = ctx.acting.execute(key, command).await?;
+    out.changed(outcome.ticket(), outcome.ticket().status.as_str())
+}

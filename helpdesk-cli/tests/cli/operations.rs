@@ -1,0 +1,230 @@
+//! The commands besides the tables: mail in, run-due and its sweep, export and import, seed,
+//! usage errors and the database flag.
+
+use std::path::Path;
+
+use chrono::Duration;
+use helpdesk::clock::Clock;
+use helpdesk::store::BlobKey;
+use serde_json::Value;
+
+use crate::support::*;
+
+fn mail(message_id: &str, from: &str, subject: &str, body: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: support@desk.example\r\nSubject: {subject}\r\n\
+         Message-ID: <{message_id}>\r\nDate: Mon, 5 Jan 2026 09:00:00 +0000\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
+#[tokio::test]
+async fn an_email_on_stdin_opens_a_ticket_once_and_automatic_mail_is_ignored() {
+    let desk = Desk::with_directory().await;
+    let raw = mail(
+        "m1@ana.example",
+        "Ana Popescu <ana@example.com>",
+        "Factura greșită",
+        "Am fost taxată de două ori.",
+    );
+    let args = ["--json", "ingest", "--from", "support@desk.example"];
+    let first = desk.run_with(&args, &raw).await.json();
+    assert_eq!(first["outcome"], "opened", "{first}");
+    assert_eq!(first["ticket"]["channel"], "email");
+    let again = desk.run_with(&args, &raw).await.json();
+    assert_eq!(again["outcome"], "duplicate", "{again}");
+
+    let stranger = mail("m2@x.example", "x@stranger.example", "Hello", "Hi there");
+    let rejected = desk
+        .run_with(
+            &[
+                "ingest",
+                "--from",
+                "support@desk.example",
+                "--department",
+                "Billing",
+                "--reject-unknown",
+            ],
+            &stranger,
+        )
+        .await
+        .ok();
+    assert_eq!(rejected, "rejected UnknownSender\n");
+
+    let auto = mail("m3@x.example", "ana@example.com", "Out of office", "Away").replace(
+        "MIME-Version",
+        "Auto-Submitted: auto-replied\r\nMIME-Version",
+    );
+    let ignored = desk
+        .run_with(&["ingest", "--from", "support@desk.example"], &auto)
+        .await
+        .ok();
+    assert!(ignored.starts_with("ignored"), "{ignored}");
+
+    let listed = desk.run(&["--json", "list"]).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn run_due_reports_what_it_did() {
+    let desk = Desk::with_directory().await;
+    let report = desk.run(&["--json", "run-due"]).await.json();
+    assert_eq!(report["events"], 0);
+    assert_eq!(report["blobs_removed"], 0);
+    assert_eq!(
+        desk.run(&["run-due", "--at", "2026-02-01T00:00:00Z"])
+            .await
+            .ok(),
+        "0 events on 0 tickets (0 skipped); 0 unreferenced attachments removed\n"
+    );
+}
+
+#[tokio::test]
+async fn run_due_sweeps_attachments_nobody_refers_to_once_they_are_a_day_old() {
+    let desk = Desk::with_directory().await;
+    let log = desk.path("router.log");
+    std::fs::write(&log, b"router log").unwrap();
+    desk.run(&[
+        "create",
+        "--email",
+        "ana@example.com",
+        "--subject",
+        "Nu merge",
+        "--body",
+        "Jurnalul e atașat.",
+        "--attach",
+        log.to_str().unwrap(),
+    ])
+    .await
+    .ok();
+    // Bytes an upload left behind when its commit failed: no message refers to them.
+    let (_, blobs) = helpdesk::connect_with_blobs(desk.db.to_str().unwrap())
+        .await
+        .unwrap();
+    let stray = BlobKey::of(b"left behind");
+    blobs
+        .put_blob(&stray, b"left behind", desk.clock.now())
+        .await
+        .unwrap();
+    let attached = BlobKey::of(b"router log");
+
+    // Within a day of their writing, both stay (an upload may be in flight).
+    let report = desk.run(&["--json", "run-due"]).await.json();
+    assert_eq!(report["blobs_removed"], 0, "{report}");
+    assert!(blobs.blob(&stray).await.unwrap().is_some());
+
+    // Two days later the stray goes; the attachment a message refers to stays.
+    let later = (desk.clock.now() + Duration::days(2)).to_rfc3339();
+    let report = desk
+        .run(&["--json", "run-due", "--at", &later])
+        .await
+        .json();
+    assert_eq!(report["blobs_removed"], 1, "{report}");
+    assert_eq!(blobs.blob(&stray).await.unwrap(), None);
+    assert_eq!(
+        blobs.blob(&attached).await.unwrap().as_deref(),
+        Some(&b"router log"[..])
+    );
+}
+
+#[tokio::test]
+async fn an_export_imports_into_an_empty_desk_with_threads_and_statuses() {
+    let desk = Desk::with_directory().await;
+    let ticket = desk
+        .run(&[
+            "--json",
+            "create",
+            "--email",
+            "ana@example.com",
+            "--subject",
+            "Nu merge",
+            "--body",
+            "Routerul e roșu.",
+        ])
+        .await
+        .json();
+    let short = number(&ticket)[8..].to_owned();
+    desk.run(&["--as", "agent:ivan@example.com", "note", &short, "Checked."])
+        .await
+        .ok();
+    desk.run(&["--as", "agent:ivan@example.com", "reply", &short, "Fixed."])
+        .await
+        .ok();
+    desk.run(&["transition", &short, "close", "--resolution", "unsolved"])
+        .await
+        .ok();
+    let file = desk.path("export.json");
+    desk.run(&["export", "--out", file.to_str().unwrap()])
+        .await
+        .ok();
+    let exported: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(exported["format"], "helpdesk-cli/1");
+    assert_eq!(exported["departments"].as_array().unwrap().len(), 2);
+    assert_eq!(exported["tickets"][0]["messages"][1]["internal"], true);
+    assert_eq!(
+        exported["tickets"][0]["messages"][2]["author"],
+        "agent:ivan@example.com"
+    );
+
+    let fresh = Desk::new();
+    let report = fresh
+        .run(&["--json", "import", file.to_str().unwrap()])
+        .await
+        .json();
+    assert_eq!(report["tickets"], 1, "{report}");
+    assert_eq!(report["messages"], 3, "{report}");
+    assert_eq!(report["customers"], 1, "{report}");
+    assert_eq!(report["warnings"].as_array().unwrap().len(), 0, "{report}");
+    let shown = fresh.run(&["--json", "show", &short]).await.json();
+    assert_eq!(shown["ticket"]["status"], "closed:unsolved");
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 3);
+    // Importing the directory again adds nothing.
+    let again = fresh.run_with(&["import", "-"], DIRECTORY).await.ok();
+    assert_eq!(
+        again,
+        "imported 0 departments, 0 agents, 1 customers, 0 tickets with 0 messages\n"
+    );
+}
+
+#[tokio::test]
+async fn seed_loads_tickets_with_a_progress_bar() {
+    let desk = Desk::new();
+    let run = desk.run(&["seed", "40"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "loaded 40 tickets\n");
+    assert!(run.stderr.contains("40/40 (100%)"), "{}", run.stderr);
+    let listed = desk.run(&["--json", "list", "--limit", "200"]).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 40);
+    let persian = desk.run(&["--json", "search", "اینترنت"]).await.json();
+    assert_eq!(persian.as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2_and_help_goes_to_stdout() {
+    let desk = Desk::new();
+    let bad = desk.run(&["transition", "1", "explode"]).await;
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("invalid value"), "{}", bad.stderr);
+    let help = desk.run(&["--help"]).await;
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("seed"), "{}", help.stdout);
+    let who = desk.run(&["--as", "nobody", "list"]).await;
+    assert_eq!(who.code, 1);
+    assert!(who.stderr.contains("--as takes"), "{}", who.stderr);
+}
+
+#[tokio::test]
+async fn database_flag_wins_over_the_default() {
+    let desk = Desk::new();
+    let other = desk.path("other.db");
+    let other = other.to_str().unwrap();
+    desk.run(&["--database", other, "seed", "2"]).await.ok();
+    assert!(Path::new(other).exists());
+    let here = desk.run(&["--json", "list"]).await.json();
+    assert_eq!(here.as_array().unwrap().len(), 0);
+    let there = desk
+        .run(&["--json", "--database", &format!("sqlite://{other}"), "list"])
+        .await
+        .json();
+    assert_eq!(there.as_array().unwrap().len(), 2);
+}

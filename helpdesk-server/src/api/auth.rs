@@ -1,0 +1,115 @@
+//! Signing in over the API: a login and password for an API token, the caller's sessions
+//! and tokens, revoking them, and who the caller is.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use helpdesk::domain::{TokenHash, TokenKind};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{created, items};
+use crate::error::{ApiError, ApiResult, Body};
+use crate::extract::{Caller, ClientAddr, Id, profile};
+use crate::state::AppState;
+
+/// The sign-in routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/token", post(token).delete(revoke_current))
+        .route("/auth/tokens", get(list_tokens))
+        .route("/auth/tokens/{token}", delete(revoke_token))
+        .route("/me", get(me))
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    login: String,
+    password: String,
+}
+
+/// `POST /auth/token`: a login and password for an API token (throttled; 503 when the
+/// store cannot be read).
+async fn token(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    Body(c): Body<Credentials>,
+) -> ApiResult<Response> {
+    let login = state
+        .accounts
+        .sign_in(&c.login, &c.password, &client)
+        .await
+        .map_err(|e| e.api_error())?;
+    let token = state
+        .accounts
+        .issue(login.actor, TokenKind::ApiToken)
+        .await?;
+    Ok(created(
+        json!({"token": token, "token_type": "Bearer", "actor": login.actor}),
+    ))
+}
+
+/// Revokes the token (or session) the request is signed in with.
+async fn revoke_current(
+    State(state): State<AppState>,
+    Caller { credential, .. }: Caller,
+) -> ApiResult<StatusCode> {
+    state
+        .accounts
+        .revoke(credential.actor, &credential.hash)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in actor's live sessions and API tokens (by the hash of their secret).
+async fn list_tokens(
+    State(state): State<AppState>,
+    Caller { credential, .. }: Caller,
+) -> ApiResult<Json<Value>> {
+    let found: Vec<Value> = state
+        .accounts
+        .tokens_of(credential.actor)
+        .await?
+        .into_iter()
+        .map(|t| {
+            json!({
+                "id": t.hash, "kind": t.kind, "created_at": t.created_at,
+                "expires_at": t.expires_at, "last_used": t.last_used,
+                "current": t.hash == credential.hash,
+            })
+        })
+        .collect();
+    Ok(items(found))
+}
+
+/// Revokes one of the signed-in actor's sessions or API tokens; 404 for anyone else's.
+async fn revoke_token(
+    State(state): State<AppState>,
+    Caller { credential, .. }: Caller,
+    Id(hash): Id<TokenHash>,
+) -> ApiResult<StatusCode> {
+    if state.accounts.revoke(credential.actor, &hash).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("no such token"))
+    }
+}
+
+/// `GET /me`: the caller, their login, name and language.
+async fn me(
+    State(state): State<AppState>,
+    Caller { acting, .. }: Caller,
+) -> ApiResult<Json<Value>> {
+    let actor = acting.actor();
+    let login = state.accounts.login_of(actor).await?;
+    let (name, language) = profile(acting.principal());
+    Ok(Json(json!({
+        "actor": actor,
+        "login": login.map(|l| l.name),
+        "name": name,
+        "language": language,
+    })))
+}

@@ -1,0 +1,156 @@
+//! Commands on a ticket: any command, the status transitions, assignment and priority, with
+//! `If-Match: VERSION` for optimistic concurrency.
+
+use axum::Json;
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use helpdesk::domain::{AgentId, Priority, Ticket, TicketId, TicketKey, Version};
+use helpdesk::machine::{Command, CommandKind};
+use helpdesk::service::{Acting, ExecOptions, Outcome};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, ApiResult, Body};
+use crate::extract::{Caller, Id};
+use crate::state::AppState;
+
+/// The command routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tickets/{ticket}/commands", post(run_command))
+        .route("/tickets/{ticket}/transitions", post(transition))
+        .route("/tickets/{ticket}/assign", post(assign))
+        .route("/tickets/{ticket}/priority", post(priority))
+}
+
+/// What a command did, as JSON.
+#[derive(Debug, Serialize)]
+pub struct OutcomeView {
+    /// `changed`, `unchanged` or `follow_up_opened`.
+    pub outcome: &'static str,
+    /// The ticket the actor is left looking at.
+    pub ticket: Ticket,
+    /// The closed ticket a follow-up was opened for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<TicketId>,
+}
+
+impl From<Outcome> for OutcomeView {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Changed(ticket) => Self {
+                outcome: "changed",
+                ticket,
+                closed: None,
+            },
+            Outcome::Unchanged(ticket) => Self {
+                outcome: "unchanged",
+                ticket,
+                closed: None,
+            },
+            Outcome::FollowUpOpened { closed, ticket } => Self {
+                outcome: "follow_up_opened",
+                ticket,
+                closed: Some(closed),
+            },
+        }
+    }
+}
+
+/// The version in an `If-Match` header, for optimistic concurrency (409 when stale).
+pub fn expected_version(headers: &HeaderMap) -> ApiResult<ExecOptions> {
+    let mut options = ExecOptions::default();
+    if let Some(value) = headers.get("if-match") {
+        let raw = value
+            .to_str()
+            .ok()
+            .map(|v| v.trim().trim_matches('"'))
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or_else(|| ApiError::bad_request("If-Match must be a ticket version number"))?;
+        options.expected = Some(Version::new(raw));
+    }
+    Ok(options)
+}
+
+async fn execute(
+    acting: &Acting,
+    key: TicketKey,
+    command: Command,
+    headers: &HeaderMap,
+) -> ApiResult<Json<OutcomeView>> {
+    let options = expected_version(headers)?;
+    let outcome = acting.execute_with(key, command, options).await?;
+    Ok(Json(outcome.into()))
+}
+
+/// `POST /tickets/{ticket}/commands`: any command. Attachments come only as uploads (the
+/// multipart messages route); a command never carries stored ones.
+async fn run_command(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+    headers: HeaderMap,
+    Body(command): Body<Command>,
+) -> ApiResult<Json<OutcomeView>> {
+    execute(&acting, key, command, &headers).await
+}
+
+/// The commands `POST /tickets/{ticket}/transitions` takes: the ones that change the status.
+pub fn is_transition(kind: CommandKind) -> bool {
+    matches!(
+        kind,
+        CommandKind::AskCustomer
+            | CommandKind::PutOnHold
+            | CommandKind::Resolve
+            | CommandKind::ConfirmResolution
+            | CommandKind::Close
+            | CommandKind::Reopen
+            | CommandKind::MergeInto
+    )
+}
+
+async fn transition(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+    headers: HeaderMap,
+    Body(command): Body<Command>,
+) -> ApiResult<Json<OutcomeView>> {
+    if !is_transition(command.kind()) {
+        return Err(ApiError::bad_request(format!(
+            "{:?} is not a transition; use /commands",
+            command.kind()
+        )));
+    }
+    execute(&acting, key, command, &headers).await
+}
+
+#[derive(Deserialize)]
+struct AssignBody {
+    agent: Option<AgentId>,
+}
+
+async fn assign(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+    headers: HeaderMap,
+    Body(body): Body<AssignBody>,
+) -> ApiResult<Json<OutcomeView>> {
+    let command = Command::Assign { agent: body.agent };
+    execute(&acting, key, command, &headers).await
+}
+
+#[derive(Deserialize)]
+struct PriorityBody {
+    priority: Priority,
+}
+
+async fn priority(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+    headers: HeaderMap,
+    Body(body): Body<PriorityBody>,
+) -> ApiResult<Json<OutcomeView>> {
+    let command = Command::ChangePriority {
+        priority: body.priority,
+    };
+    execute(&acting, key, command, &headers).await
+}

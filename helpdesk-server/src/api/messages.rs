@@ -1,0 +1,107 @@
+//! A ticket's thread: read it, reply or add an internal note (JSON, or multipart with files),
+//! and download an attachment.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::response::Response;
+use axum::routing::get;
+use helpdesk::domain::{MessageBody, MessageId, TicketKey};
+use helpdesk::machine::Command;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::commands::{OutcomeView, expected_version};
+use super::{created, items};
+use crate::error::{ApiError, ApiResult, Body};
+use crate::extract::{Caller, Id, parse};
+use crate::state::AppState;
+use crate::uploads::{file_response, is_multipart, read_multipart};
+
+/// The thread's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/tickets/{ticket}/messages",
+            get(list_messages).post(add_message),
+        )
+        .route(
+            "/tickets/{ticket}/messages/{message}/attachments/{sha256}",
+            get(download_attachment),
+        )
+}
+
+async fn list_messages(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+) -> ApiResult<Json<Value>> {
+    Ok(items(acting.thread(key).await?))
+}
+
+/// The body of `POST /tickets/{ticket}/messages`.
+#[derive(Debug, Deserialize)]
+pub struct NewMessage {
+    /// The text.
+    pub body: MessageBody,
+    /// An internal note (agents only) instead of a reply.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+impl NewMessage {
+    /// The command: a reply, or an internal note.
+    pub fn into_command(self) -> Command {
+        if self.internal {
+            Command::note(self.body)
+        } else {
+            Command::reply(self.body)
+        }
+    }
+}
+
+/// Whether a form's `internal` field asks for an internal note.
+pub fn is_internal(value: Option<&String>) -> bool {
+    matches!(value.map(|s| s.trim()), Some("true" | "on" | "1"))
+}
+
+async fn add_message(
+    State(state): State<AppState>,
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+    req: Request,
+) -> ApiResult<Response> {
+    let options = expected_version(req.headers())?;
+    let (message, uploads) = if is_multipart(&req) {
+        let multipart = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let (fields, uploads) = read_multipart(multipart).await?;
+        let body = fields.get("body").map(String::as_str).unwrap_or_default();
+        let message = NewMessage {
+            body: MessageBody::parse(body)?,
+            internal: is_internal(fields.get("internal")),
+        };
+        (message, uploads)
+    } else {
+        let Body(message) = Body::<NewMessage>::from_request(req, &state).await?;
+        (message, Vec::new())
+    };
+    let outcome = acting
+        .execute_with_uploads(key, message.into_command(), uploads, options)
+        .await?;
+    Ok(created(OutcomeView::from(outcome)))
+}
+
+async fn download_attachment(
+    Caller { acting, .. }: Caller,
+    Path((key, message, sha256)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let key: TicketKey = parse(&key)?;
+    let message: MessageId = parse(&message)?;
+    let (attachment, bytes) = acting.attachment(key, message, &sha256).await?;
+    Ok(file_response(
+        attachment.content_type(),
+        attachment.file_name(),
+        bytes,
+    ))
+}

@@ -1,0 +1,52 @@
+//! The JSON API under `/api/v1`, a file per resource. Every handler takes its principal as a
+//! [`Caller`](crate::extract::Caller) and answers errors as JSON
+//! ([`ApiError`](crate::error::ApiError)); `openapi` describes every route.
+
+pub mod agents;
+pub mod auth;
+pub mod chat;
+pub mod commands;
+pub mod customers;
+pub mod departments;
+pub mod knowledge;
+pub mod messages;
+pub mod notifications;
+pub mod openapi;
+pub mod reports;
+pub mod tickets;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The routes under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(auth::routes())
+        .merge(tickets::routes())
+        .merge(messages::routes())
+        .merge(commands::routes())
+        .merge(departments::routes())
+        .merge(agents::routes())
+        .merge(customers::routes())
+        .merge(knowledge::routes())
+        .merge(notifications::routes())
+        .merge(reports::routes())
+        .merge(chat::routes())
+        .fallback(|| async { ApiError::not_found("no such API route") })
+}
+
+/// A JSON list: `{"items": [...]}`.
+pub fn items(items: impl Serialize) -> Json<Value> {
+    Json(json!({ "items": items }))
+}
+
+/// 201 with `value` as JSON.
+pub fn created(value: impl Serialize) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}

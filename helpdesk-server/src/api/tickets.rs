@@ -1,0 +1,277 @@
+//! Tickets: list and search, open (JSON, or multipart with files), read, and their history
+//! and time entries.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use helpdesk::domain::{
+    AgentId, Category, Channel, CustomerId, DepartmentId, MessageBody, Priority, ServiceName,
+    Status, Subject, Ticket, TicketId, TicketKey, TicketType,
+};
+use helpdesk::error::ValidationError;
+use helpdesk::machine::NewTicket;
+use helpdesk::service::Acting;
+use helpdesk::store::{AssigneeFilter, Cursor, PageRequest, TicketFilter, TicketOrder};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{created, items};
+use crate::error::{ApiError, ApiResult, Body, Query};
+use crate::extract::{Caller, Id, parse};
+use crate::state::AppState;
+use crate::uploads::{is_multipart, read_multipart};
+
+/// The ticket routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", get(list_tickets).post(create_ticket))
+        .route("/tickets/{ticket}", get(get_ticket))
+        .route("/tickets/{ticket}/history", get(history))
+        .route("/tickets/{ticket}/time-entries", get(time_entries))
+}
+
+/// The query of `GET /tickets`: every filter, and `q` for a full-text search.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// Full-text query (words, "phrases", prefix*, -excluded, % patterns).
+    pub q: Option<String>,
+    /// Comma-separated statuses (`new,open,pending_customer,on_hold,resolved,closed:solved…`).
+    pub status: Option<String>,
+    /// Comma-separated department ids.
+    pub department: Option<String>,
+    /// Comma-separated priorities.
+    pub priority: Option<String>,
+    /// The ticket type.
+    #[serde(rename = "type")]
+    pub ticket_type: Option<String>,
+    /// A category.
+    pub category: Option<String>,
+    /// The customer.
+    pub customer: Option<CustomerId>,
+    /// An agent id, or `none` for unassigned tickets.
+    pub assignee: Option<String>,
+    /// The master ticket.
+    pub master: Option<TicketId>,
+    /// Internal tickets only (`true`) or none (`false`).
+    pub internal: Option<bool>,
+    /// Created at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Updated at or after.
+    pub updated_from: Option<DateTime<Utc>>,
+    /// Updated before.
+    pub updated_to: Option<DateTime<Utc>>,
+    /// `last_update` (default), `priority`, `waiting` or `relevance`.
+    pub order: Option<TicketOrder>,
+    /// At most this many tickets (1–200, default 50).
+    pub limit: Option<u32>,
+    /// The page after this ticket (the `next` of the previous page); not with `q`.
+    pub after: Option<TicketId>,
+}
+
+fn list<T: std::str::FromStr<Err = ValidationError>>(
+    raw: &Option<String>,
+) -> ApiResult<Option<Vec<T>>> {
+    raw.as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.split(',').map(|one| parse::<T>(one.trim())).collect())
+        .transpose()
+}
+
+/// A priority by its name (400 for another word).
+pub fn priority_of(raw: &str) -> ApiResult<Priority> {
+    Priority::ALL
+        .into_iter()
+        .find(|p| p.as_str() == raw.trim())
+        .ok_or_else(|| ApiError::bad_request(format!("unknown priority {raw:?}")))
+}
+
+impl ListQuery {
+    /// The filter these parameters describe.
+    pub fn filter(&self) -> ApiResult<TicketFilter> {
+        let mut filter = TicketFilter {
+            statuses: list::<Status>(&self.status)?,
+            departments: list::<DepartmentId>(&self.department)?,
+            customer: self.customer,
+            master: self.master,
+            internal: self.internal,
+            ..TicketFilter::default()
+        };
+        if let Some(p) = self.priority.as_deref().filter(|s| !s.is_empty()) {
+            filter.priorities = Some(p.split(',').map(priority_of).collect::<ApiResult<_>>()?);
+        }
+        if let Some(t) = self.ticket_type.as_deref().filter(|s| !s.is_empty()) {
+            filter.ticket_type = Some(parse::<TicketType>(t)?);
+        }
+        if let Some(c) = self.category.as_deref().filter(|s| !s.is_empty()) {
+            filter.category = Some(Category::parse(c)?);
+        }
+        if let Some(a) = self.assignee.as_deref().filter(|s| !s.is_empty()) {
+            filter.assignee = Some(if a == "none" {
+                AssigneeFilter::Unassigned
+            } else {
+                AssigneeFilter::Agent(parse::<AgentId>(a)?)
+            });
+        }
+        filter.created.from = self.created_from;
+        filter.created.to = self.created_to;
+        filter.updated.from = self.updated_from;
+        filter.updated.to = self.updated_to;
+        Ok(filter)
+    }
+
+    /// Runs the listing or the search as `acting`: the tickets, and the id to pass as `after`
+    /// for the next page (`None` on the last page).
+    pub async fn run(&self, acting: &Acting) -> ApiResult<(Vec<Ticket>, Option<TicketId>)> {
+        let filter = self.filter()?;
+        let limit = self.limit.unwrap_or(50);
+        let query = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        let order = self.order.unwrap_or(if query.is_some() {
+            TicketOrder::Relevance
+        } else {
+            TicketOrder::LastUpdate
+        });
+        let mut page = PageRequest::first(order, limit);
+        if let Some(after) = self.after {
+            if order == TicketOrder::Relevance {
+                return Err(ApiError::bad_request(
+                    "`after` pages listings; relevance-ordered searches return one page",
+                ));
+            }
+            let last = acting.ticket(after).await?;
+            page = page.after(Cursor::after(order, &last))?;
+        }
+        let found = match query {
+            Some(q) => acting.search_tickets(q, filter, page).await?,
+            None => acting.list_tickets(filter, page).await?,
+        };
+        let next = found
+            .next
+            .and_then(|_| found.items.last().map(|t| t.id))
+            .filter(|_| order != TicketOrder::Relevance);
+        Ok((found.items, next))
+    }
+}
+
+async fn list_tickets(
+    Caller { acting, .. }: Caller,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<Json<Value>> {
+    let (items, next) = query.run(&acting).await?;
+    Ok(Json(json!({"items": items, "next": next})))
+}
+
+/// The body of `POST /tickets` (JSON, or the same fields as multipart form data with files).
+#[derive(Debug, Deserialize)]
+pub struct CreateTicket {
+    /// One line, 1–255 characters.
+    pub subject: Subject,
+    /// The first message.
+    pub body: MessageBody,
+    /// The department (queue).
+    pub department: DepartmentId,
+    /// The customer (staff opening a ticket for a customer).
+    pub customer: Option<CustomerId>,
+    /// The priority ("importance"); the desk's rules may cap it.
+    pub priority: Option<Priority>,
+    /// The ticket type.
+    pub ticket_type: Option<TicketType>,
+    /// Categories.
+    #[serde(default)]
+    pub categories: BTreeSet<Category>,
+    /// The service.
+    pub service: Option<ServiceName>,
+    /// An internal ticket (agents only).
+    #[serde(default)]
+    pub internal: bool,
+    /// The master ticket.
+    pub master: Option<TicketId>,
+    /// How it came in (`web` by default; `phone` for an operator's tickets).
+    pub channel: Option<Channel>,
+}
+
+impl CreateTicket {
+    /// The command for the desk.
+    pub fn into_new_ticket(self) -> NewTicket {
+        let mut new = NewTicket::new(self.subject, self.body, self.department);
+        new.customer = self.customer;
+        new.priority = self.priority;
+        if let Some(t) = self.ticket_type {
+            new.ticket_type = t;
+        }
+        new.categories = self.categories;
+        new.service = self.service;
+        new.internal = self.internal;
+        new.master = self.master;
+        if let Some(c) = self.channel {
+            new.channel = c;
+        }
+        new
+    }
+
+    /// From multipart (or url-encoded) form fields.
+    pub fn from_fields(fields: &HashMap<String, String>) -> ApiResult<Self> {
+        let get = |name: &str| fields.get(name).map(|s| s.trim()).filter(|s| !s.is_empty());
+        let required = |name: &'static str| {
+            get(name).ok_or_else(|| ApiError::from(ValidationError::new(name, "is required")))
+        };
+        Ok(Self {
+            subject: Subject::parse(required("subject")?)?,
+            body: MessageBody::parse(required("body")?)?,
+            department: parse(required("department")?)?,
+            customer: get("customer").map(parse).transpose()?,
+            priority: get("priority").map(priority_of).transpose()?,
+            ticket_type: get("ticket_type").map(parse).transpose()?,
+            categories: BTreeSet::new(),
+            service: get("service").map(ServiceName::parse).transpose()?,
+            internal: matches!(get("internal"), Some("true" | "on" | "1")),
+            master: get("master").map(parse).transpose()?,
+            channel: None,
+        })
+    }
+}
+
+async fn create_ticket(
+    State(state): State<AppState>,
+    Caller { acting, .. }: Caller,
+    req: Request,
+) -> ApiResult<Response> {
+    let (new, uploads) = if is_multipart(&req) {
+        let multipart = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let (fields, uploads) = read_multipart(multipart).await?;
+        (CreateTicket::from_fields(&fields)?, uploads)
+    } else {
+        let Body(new) = Body::<CreateTicket>::from_request(req, &state).await?;
+        (new, Vec::new())
+    };
+    let ticket = acting
+        .open_ticket_with_uploads(new.into_new_ticket(), uploads)
+        .await?;
+    Ok(created(ticket))
+}
+
+async fn get_ticket(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+) -> ApiResult<Json<Ticket>> {
+    Ok(Json(acting.ticket(key).await?))
+}
+
+async fn history(Caller { acting, .. }: Caller, Id(key): Id<TicketKey>) -> ApiResult<Json<Value>> {
+    Ok(items(acting.history(key).await?))
+}
+
+async fn time_entries(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+) -> ApiResult<Json<Value>> {
+    Ok(items(acting.time_entries(key).await?))
+}

@@ -1,0 +1,250 @@
+//! The extractors every handler takes its principal and its path from: one style for the API
+//! and the pages.
+//!
+//! - [`Caller`]: an API request's principal, from a bearer token or the session cookie (with
+//!   the CSRF header on writes); 401 without one.
+//! - [`PageUser`]: a page's principal, from the session cookie; the sign-in page without one.
+//! - [`Posted`]: a form posted from the pages, with its [`PageUser`] and CSRF token checked.
+//!
+//! Each makes the desk's [`Acting`] once, so every call a handler makes acts as the same
+//! principal, loaded and checked once (a disabled customer or deactivated agent is refused
+//! here, with 403).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
+use axum::http::Method;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use helpdesk::domain::{Actor, Language, TokenHash, TokenKind};
+use helpdesk::error::ValidationError;
+use helpdesk::service::{Acting, Principal};
+use helpdesk::{Error, Helpdesk};
+
+use crate::error::{ApiError, ApiResult};
+use crate::forms::StrictForm;
+use crate::session::{
+    CSRF_FIELD, CSRF_HEADER, csrf_matches, csrf_refused, csrf_token, session_cookie,
+};
+use crate::state::AppState;
+
+/// How a request is signed in: the actor, and the hash of the token or session secret.
+#[derive(Debug, Clone, Copy)]
+pub struct Credential {
+    /// Who.
+    pub actor: Actor,
+    /// The hash of the secret presented.
+    pub hash: TokenHash,
+}
+
+/// The principal of an API request: the desk acting as the person its bearer token or
+/// session cookie signs in, and that credential.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The desk acting as them.
+    pub acting: Acting,
+    /// How they signed in.
+    pub credential: Credential,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let bearer = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let (secret, kind) = match bearer {
+            Some(token) => (token.to_owned(), TokenKind::ApiToken),
+            None => {
+                let secret = session_cookie(parts).ok_or_else(ApiError::unauthorized)?;
+                // A write with the session cookie must carry the session's CSRF token.
+                let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+                let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                if !safe && !csrf_matches(&secret, given) {
+                    return Err(csrf_refused());
+                }
+                (secret, TokenKind::Session)
+            }
+        };
+        let actor = state
+            .accounts
+            .actor_of(&secret, kind)
+            .await
+            .map_err(|e| ApiError::unavailable(&e))?
+            .ok_or_else(ApiError::unauthorized)?;
+        let acting = act_as(&state.desk, actor).await?;
+        Ok(Caller {
+            acting,
+            credential: Credential {
+                actor,
+                hash: TokenHash::of(&secret),
+            },
+        })
+    }
+}
+
+/// The desk acting as the actor a live token names. Someone removed since is not signed in
+/// (401); a disabled customer or deactivated agent is refused (403).
+async fn act_as(desk: &Helpdesk, actor: Actor) -> ApiResult<Acting> {
+    desk.acting_as(actor).await.map_err(|e| match e {
+        Error::NotFound { .. } => ApiError::unauthorized(),
+        other => other.into(),
+    })
+}
+
+/// The signed-in user of a page: the desk acting as them, their name and page language, and
+/// their session.
+#[derive(Debug, Clone)]
+pub struct PageUser {
+    /// The desk acting as them.
+    pub acting: Acting,
+    /// Their name.
+    pub name: String,
+    /// The language of their pages.
+    pub language: Language,
+    /// The CSRF token every form of theirs carries.
+    pub csrf: String,
+    /// The hash of their session's secret.
+    pub session: TokenHash,
+}
+
+impl PageUser {
+    /// Who they are to the desk.
+    pub fn actor(&self) -> Actor {
+        self.acting.actor()
+    }
+
+    /// Whether they are a customer (not staff).
+    pub fn is_customer(&self) -> bool {
+        !self.acting.principal().is_staff()
+    }
+
+    /// 403 unless `given` is this session's CSRF token.
+    pub fn check_csrf(&self, given: Option<&String>) -> ApiResult<()> {
+        if given.is_some_and(|g| *g == self.csrf) {
+            Ok(())
+        } else {
+            Err(csrf_refused())
+        }
+    }
+}
+
+/// Why a page was not shown: nobody is signed in (to the sign-in page), or an error (shown
+/// as a page, see `pages`).
+#[derive(Debug)]
+pub enum PageRefusal {
+    /// No live session: sign in.
+    SignIn,
+    /// Refused or failed.
+    Error(ApiError),
+}
+
+impl From<ApiError> for PageRefusal {
+    fn from(e: ApiError) -> Self {
+        PageRefusal::Error(e)
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageRefusal;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRefusal> {
+        let secret = session_cookie(parts).ok_or(PageRefusal::SignIn)?;
+        let actor = state
+            .accounts
+            .actor_of(&secret, TokenKind::Session)
+            .await
+            .map_err(|e| ApiError::unavailable(&e))?
+            .ok_or(PageRefusal::SignIn)?;
+        let acting = state.desk.acting_as(actor).await.map_err(|e| match e {
+            Error::NotFound { .. } => PageRefusal::SignIn,
+            other => PageRefusal::Error(other.into()),
+        })?;
+        let (name, language) = profile(acting.principal());
+        Ok(PageUser {
+            acting,
+            name,
+            language,
+            csrf: csrf_token(&secret),
+            session: TokenHash::of(&secret),
+        })
+    }
+}
+
+/// A principal's name and the language of their pages (customers' own, else English).
+pub fn profile(principal: &Principal) -> (String, Language) {
+    match principal {
+        Principal::Customer(c) => (c.name.to_string(), c.language.unwrap_or(Language::English)),
+        Principal::Agent(a) => (a.name.to_string(), Language::English),
+        Principal::System => ("System".to_owned(), Language::English),
+    }
+}
+
+/// A form posted from the pages by a signed-in user, with the session's CSRF token checked:
+/// the sign-in page without a session, 403 with a missing or wrong token.
+pub struct Posted {
+    /// Who posted it.
+    pub user: PageUser,
+    /// Its fields.
+    pub form: HashMap<String, String>,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = PageRefusal;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageRefusal> {
+        let (mut parts, body) = req.into_parts();
+        let user = PageUser::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let StrictForm(form) = StrictForm::from_request(req, state).await?;
+        user.check_csrf(form.get(CSRF_FIELD))?;
+        Ok(Posted { user, form })
+    }
+}
+
+/// The client's address (for throttling sign-ins), or `unknown` when the server was not
+/// started with connection info (as in the in-process tests).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// The one path parameter of a route, parsed (400 when it does not parse): an id, or a
+/// [`TicketKey`](helpdesk::domain::TicketKey) as a person typed it.
+pub struct Id<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Id<T>
+where
+    T: std::str::FromStr<Err = ValidationError> + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        parse(&raw).map(Id)
+    }
+}
+
+/// `raw` parsed; a validation error (400) when it does not parse.
+pub fn parse<T: std::str::FromStr<Err = ValidationError>>(raw: &str) -> ApiResult<T> {
+    raw.parse::<T>().map_err(ApiError::from)
+}

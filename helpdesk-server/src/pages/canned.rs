@@ -1,0 +1,102 @@
+//! Canned responses on the agent's ticket view (issue 11), without script: a list of the
+//! department's canned responses whose `?canned=ID` pre-fills the reply with its
+//! placeholders filled in.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::header::HOST;
+use axum::http::request::Parts;
+use helpdesk::domain::{CannedResponseId, Language, Ticket};
+use maud::{Markup, html};
+
+use crate::error::ApiResult;
+use crate::extract::PageUser;
+
+/// What the ticket view was asked to insert (`?canned=ID`), and the address links in the
+/// filled-in text point to.
+pub struct CannedAsk {
+    /// The canned response asked for.
+    pub id: Option<String>,
+    /// `http://HOST/tickets/`.
+    pub link_base: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CannedAsk {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let id = Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|Query(q)| q.get("canned").cloned())
+            .filter(|v| !v.trim().is_empty());
+        let host = parts
+            .headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1:8080");
+        Ok(CannedAsk {
+            id,
+            link_base: format!("http://{host}/tickets/"),
+        })
+    }
+}
+
+/// The canned-response picker of a ticket view and the reply text it pre-fills.
+#[derive(Default)]
+pub struct Canned {
+    /// The picker (empty for customers and where there are none).
+    pub picker: Markup,
+    /// The reply's starting text.
+    pub text: String,
+}
+
+/// The canned responses for `ticket`'s department in the agent's language and the
+/// customer's (all of them when none is in either), and the one `ask` names, filled in.
+pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiResult<Canned> {
+    if user.is_customer() {
+        return Ok(Canned::default());
+    }
+    let acting = &user.acting;
+    let all = acting
+        .canned_responses(Some(ticket.department), None)
+        .await?;
+    let customer_language = match ticket.customer {
+        Some(id) => acting.customer(id).await?.language,
+        None => None,
+    };
+    let wanted = |l: Language| l == user.language || Some(l) == customer_language;
+    let mut shown: Vec<_> = all.iter().filter(|c| wanted(c.language)).collect();
+    if shown.is_empty() {
+        shown = all.iter().collect();
+    }
+    shown.sort_by_key(|c| (c.language != user.language, c.name.to_string()));
+    let text = match &ask.id {
+        Some(raw) => {
+            let id: CannedResponseId = raw.parse()?;
+            acting
+                .fill_canned_response(id, ticket.id, &ask.link_base)
+                .await?
+                .to_string()
+        }
+        None => String::new(),
+    };
+    let picker = if shown.is_empty() {
+        html! {}
+    } else {
+        html! {
+            form #canned method="get" action={ "/tickets/" (ticket.id) } {
+                label { "Canned response " select name="canned" {
+                    @for c in &shown {
+                        option value=(c.id) selected[ask.id.as_deref() == Some(c.id.to_string().as_str())] {
+                            (c.name) " (" (c.language.code()) ")"
+                        }
+                    }
+                } }
+                button type="submit" { "Insert into the reply" }
+            }
+        }
+    };
+    Ok(Canned { picker, text })
+}

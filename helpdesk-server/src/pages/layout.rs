@@ -1,0 +1,135 @@
+//! What every page shares: the layout (header, menu, the chat widget), the style sheet, the
+//! words of the interface in four languages (`words.txt`) and small pieces of markup.
+//! Persian pages are `dir="rtl"`.
+
+use helpdesk::domain::{Actor, Language, Status, StatusLabels};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::extract::PageUser;
+use crate::session::CSRF_FIELD;
+
+const CSS: &str = r#"
+body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#222}
+header{background:#263238;color:#fff;padding:.6em 1em;display:flex;gap:1em;align-items:center;flex-wrap:wrap}
+header a{color:#fff} header form{margin:0} main{padding:1em;max-width:70em;margin:auto}
+table{border-collapse:collapse;width:100%;background:#fff} td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:start}
+.status{color:#fff;border-radius:.3em;padding:.1em .5em;white-space:nowrap}
+.msg{background:#fff;border:1px solid #ddd;border-radius:.3em;padding:.6em;margin:.6em 0;white-space:pre-wrap}
+.msg.internal{background:#fff8e1;border-color:#ffb300}
+.meta{color:#666;font-size:.85em} .error{color:#b71c1c} .notice{background:#e3f2fd;padding:.5em;margin:.3em 0;border-radius:.3em}
+form.inline{display:inline} label{display:block;margin:.4em 0} input[type=text],textarea,select{width:100%;max-width:40em}
+textarea{min-height:6em} pre{white-space:pre-wrap;background:#fff;padding:.6em}
+"#;
+
+/// The words of the interface in the four languages, one key a line (`words.txt`).
+const WORDS: &str = include_str!("words.txt");
+
+/// A word of the interface in `lang` (`?` for a key `words.txt` lacks).
+pub fn t(lang: Language, key: &str) -> &'static str {
+    let column = match lang {
+        Language::English => 1,
+        Language::Romanian => 2,
+        Language::Russian => 3,
+        Language::Persian => 4,
+    };
+    WORDS
+        .lines()
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .find(|row| row.len() == 5 && row[0] == key)
+        .map_or("?", |row| row[column])
+}
+
+/// A whole page: `body` under the header (with `user`'s menu, name and sign-out button),
+/// and the chat widget on a customer's pages.
+pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
+    let lang = user.map_or(Language::English, |u| u.language);
+    let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) dir=(dir) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — Helpdesk" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header {
+                    strong { "Helpdesk" }
+                    @if let Some(user) = user {
+                        @match user.actor() {
+                            Actor::Customer(_) => {
+                                a href="/portal" { (t(lang, "my_tickets")) }
+                                a href="/portal/new" { (t(lang, "new_ticket")) }
+                                a href="/portal/kb" { (t(lang, "kb")) }
+                            }
+                            _ => {
+                                a href="/console" { "Queue" }
+                                a href="/admin" { "Admin" }
+                                a href="/console/new" { "Phone ticket" }
+                                a href="/reports" { "Reports" }
+                            }
+                        }
+                        span { (user.name) }
+                        form.inline method="post" action="/logout" {
+                            (csrf_input(user))
+                            button type="submit" { (t(lang, "sign_out")) }
+                        }
+                    }
+                }
+                main { (body) }
+                @if let Some(user) = user { (super::chat::widget(user)) }
+            }
+        }
+    }
+}
+
+/// The hidden field with the session's CSRF token, in every form that posts.
+pub fn csrf_input(user: &PageUser) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(user.csrf); }
+}
+
+/// A status as a coloured label in `lang`.
+pub fn status_badge(lang: Language, status: Status) -> Markup {
+    let labels = StatusLabels::new(lang);
+    html! {
+        span.status style={ "background:" (StatusLabels::colour(status)) } data-status=(status.as_str()) {
+            (labels.label(status))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every word the pages ask for is in `words.txt`, in all four languages.
+    #[test]
+    fn every_word_of_the_pages_is_translated() {
+        let source = [
+            include_str!("layout.rs"),
+            include_str!("sign_in.rs"),
+            include_str!("portal.rs"),
+            include_str!("tickets.rs"),
+            include_str!("console.rs"),
+            include_str!("admin.rs"),
+        ]
+        .concat();
+        let keys: Vec<&str> = source
+            .split("t(lang, \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(keys.len() > 10, "{keys:?}");
+        for key in keys {
+            for lang in [
+                Language::English,
+                Language::Romanian,
+                Language::Russian,
+                Language::Persian,
+            ] {
+                assert_ne!(t(lang, key), "?", "{key} in {lang:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Server-rendered pages (maud, which escapes every spliced value), a file per part: signing
+//! in, the customer portal, the agent console, the ticket view, notifications, admin,
+//! reports, the agent's phone ticket with templates, and the live chat's widget and panel.
+//!
+//! Every page handler takes its principal as a [`PageUser`](crate::extract::PageUser) (or a
+//! [`Posted`](crate::extract::Posted) form); errors are shown as a page ([`PageError`]).
+
+pub mod admin;
+pub mod canned;
+pub mod charts;
+pub mod chat;
+pub mod console;
+pub mod layout;
+pub mod notifications;
+pub mod phone_ticket;
+pub mod portal;
+pub mod reports;
+pub mod sign_in;
+pub mod tickets;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+use crate::error::ApiError;
+use crate::extract::PageRefusal;
+use crate::state::AppState;
+
+/// The pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(sign_in::routes())
+        .merge(portal::routes())
+        .merge(console::routes())
+        .merge(tickets::routes())
+        .merge(notifications::routes())
+        .merge(admin::routes())
+        .merge(reports::routes())
+        .merge(phone_ticket::routes())
+}
+
+/// An error shown as a page.
+pub struct PageError(pub ApiError);
+
+impl<E: Into<ApiError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let body = layout::layout(
+            "Error",
+            None,
+            html! {
+                h1 { "Something went wrong" }
+                p.error { (self.0.status.as_u16()) " — " (self.0.message) }
+                p { a href="/" { "Back" } }
+            },
+        );
+        (self.0.status, body).into_response()
+    }
+}
+
+impl IntoResponse for PageRefusal {
+    fn into_response(self) -> Response {
+        match self {
+            PageRefusal::SignIn => Redirect::to("/login").into_response(),
+            PageRefusal::Error(e) => PageError(e).into_response(),
+        }
+    }
+}
+
+/// What a page handler returns.
+pub type PageResult = Result<Response, PageError>;
+
+/// A page with this status.
+fn html_response(status: StatusCode, markup: Markup) -> Response {
+    (status, markup).into_response()
+}
+
+/// An instant as the pages show it.
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// 303 to `to`.
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}

@@ -1,0 +1,260 @@
+//! The agent's new-ticket (phone ticket) page at `/console/new` (issue 11), without script:
+//! choosing a template pre-fills the department, priority and body skeleton and asks for its
+//! required custom fields.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use helpdesk::Error;
+use helpdesk::domain::{
+    Channel, ContractNumber, CustomFields, CustomerId, DepartmentId, Email, FieldValue,
+    MessageBody, Priority, Subject, TemplateId, Ticket, TicketTemplate, TicketType,
+};
+use helpdesk::error::ForbiddenReason;
+use helpdesk::machine::{Command, NewTicket};
+use helpdesk::search::CustomerLookup;
+use helpdesk::service::{Acting, FromTemplate};
+use maud::html;
+
+use super::PageResult;
+use super::layout::layout;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{PageUser, Posted};
+use crate::session::CSRF_FIELD;
+use crate::state::AppState;
+
+/// The agent's new-ticket page and its form.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/new", get(new_ticket_page))
+        .route("/console/tickets", post(create_ticket))
+}
+
+/// What the form holds: the fields typed so far, to show again with an error.
+#[derive(Default)]
+struct Draft {
+    fields: HashMap<String, String>,
+    error: Option<String>,
+}
+
+impl Draft {
+    fn get(&self, key: &str) -> &str {
+        self.fields.get(key).map(String::as_str).unwrap_or_default()
+    }
+}
+
+/// `/console/new`: the form, pre-filled by the template chosen (`?template=ID`).
+async fn new_ticket_page(
+    user: PageUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> PageResult {
+    let draft = Draft {
+        fields: query,
+        error: None,
+    };
+    form_page(&user, draft, StatusCode::OK).await
+}
+
+async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageResult {
+    if user.is_customer() {
+        return Err(ApiError::from(Error::forbidden(ForbiddenReason::AgentsOnly)).into());
+    }
+    let departments = user.acting.departments().await?;
+    let templates = user.acting.templates().await?;
+    let chosen: Option<&TicketTemplate> = templates
+        .iter()
+        .find(|t| t.id.to_string() == draft.get("template"));
+    // What the template fills in, unless the agent already changed it.
+    let pick = |key: &str, from_template: Option<String>| -> String {
+        match draft.fields.get(key) {
+            Some(v) if !v.is_empty() => v.clone(),
+            _ => from_template.unwrap_or_default(),
+        }
+    };
+    let department = pick("department", chosen.map(|t| t.department.to_string()));
+    let priority = pick(
+        "priority",
+        chosen.and_then(|t| t.priority.map(|p| p.as_str().to_owned())),
+    );
+    let ticket_type = pick(
+        "ticket_type",
+        chosen.map(|t| t.ticket_type.as_str().to_owned()),
+    );
+    let body_text = pick("body", chosen.map(|t| t.body.to_string()));
+    let body = html! {
+        h1 { "New phone ticket" }
+        form #choose-template method="get" action="/console/new" {
+            label { "Template " select name="template" {
+                option value="" { "No template" }
+                @for t in &templates {
+                    option value=(t.id) selected[chosen.is_some_and(|c| c.id == t.id)] { (t.name) " (" (t.ticket_type.as_str()) ")" }
+                }
+            } }
+            button type="submit" { "Use template" }
+        }
+        @if let Some(error) = &draft.error { p.error #form-error { (error) } }
+        form #phone-ticket method="post" action="/console/tickets" {
+            input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
+            @if let Some(t) = chosen { input type="hidden" name="template" value=(t.id); }
+            label { "Customer (e-mail, phone or contract number) "
+                input type="text" name="customer" value=(draft.get("customer")); }
+            label { "Subject " @if let Some(prefix) = chosen.and_then(|t| t.subject_prefix.as_ref()) { strong #subject-prefix { (prefix) ": " } }
+                input type="text" name="subject" value=(draft.get("subject")) required; }
+            label { "Department " select name="department" {
+                @for d in &departments { option value=(d.id) selected[department == d.id.to_string()] { (d.name) } }
+            } }
+            label { "Priority " select name="priority" {
+                option value="" { "by the rules" }
+                @for p in Priority::ALL { option value=(p.as_str()) selected[priority == p.as_str()] { (p.as_str()) } }
+            } }
+            @if chosen.is_none() {
+                label { "Type " select name="ticket_type" {
+                    @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) selected[ticket_type == ty.as_str()] { (ty.as_str()) } }
+                } }
+            }
+            @if let Some(t) = chosen {
+                @if !t.required_fields.is_empty() {
+                    fieldset #required-fields {
+                        legend { "Required for " (t.name) }
+                        @for key in &t.required_fields {
+                            @let name = format!("field.{key}");
+                            label { (key.as_str().replace('_', " ")) " * "
+                                input type="text" name=(name) value=(draft.get(&name)); }
+                        }
+                    }
+                }
+            }
+            label { "What the customer said " textarea name="body" required { (body_text) } }
+            button type="submit" { "Open the ticket" }
+        }
+    };
+    Ok((status, layout("New phone ticket", Some(user), body)).into_response())
+}
+
+/// The customer an agent typed: an e-mail, else a contract number, else a phone number.
+async fn customer_of(acting: &Acting, typed: &str) -> ApiResult<Option<CustomerId>> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let lookups = if typed.contains('@') {
+        vec![CustomerLookup::Email(Email::parse(typed)?)]
+    } else {
+        let mut l = Vec::new();
+        if let Ok(c) = ContractNumber::parse(typed) {
+            l.push(CustomerLookup::ContractNumber(c));
+        }
+        if let Ok(p) = CustomerLookup::phone(typed) {
+            l.push(p);
+        }
+        l
+    };
+    for lookup in lookups {
+        if let Some(c) = acting.find_customers(&lookup).await?.into_iter().next() {
+            return Ok(Some(c.id));
+        }
+    }
+    Err(ApiError::not_found(format!(
+        "no customer found for {typed:?}"
+    )))
+}
+
+async fn open(acting: &Acting, form: &HashMap<String, String>) -> ApiResult<Ticket> {
+    let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let customer = customer_of(acting, field("customer").unwrap_or_default()).await?;
+    let department: DepartmentId = field("department")
+        .ok_or_else(|| ApiError::bad_request("department: choose one"))?
+        .parse()?;
+    let priority = match field("priority") {
+        Some(raw) => Some(
+            Priority::ALL
+                .into_iter()
+                .find(|p| p.as_str() == raw)
+                .ok_or_else(|| ApiError::bad_request("unknown priority"))?,
+        ),
+        None => None,
+    };
+    let body = MessageBody::parse(field("body").unwrap_or_default())?;
+    let subject = field("subject").unwrap_or_default().to_owned();
+    match field("template") {
+        Some(raw) => {
+            let template: TemplateId = raw.parse()?;
+            let mut custom_fields = CustomFields::new();
+            for (key, value) in form {
+                if let Some(key) = key.strip_prefix("field.")
+                    && !value.trim().is_empty()
+                {
+                    custom_fields =
+                        custom_fields.with(key, FieldValue::Text(value.trim().to_owned()))?;
+                }
+            }
+            let input = FromTemplate {
+                customer,
+                subject,
+                body: Some(body),
+                custom_fields,
+                channel: Channel::Phone,
+            };
+            let mut ticket = acting.open_from_template(template, input).await?;
+            // The agent may have changed what the template pre-filled.
+            let template = acting
+                .templates()
+                .await?
+                .into_iter()
+                .find(|t| t.id == template);
+            if template
+                .as_ref()
+                .is_some_and(|t| t.department != department)
+            {
+                ticket = acting
+                    .execute(ticket.id, Command::MoveToDepartment { department })
+                    .await?
+                    .ticket()
+                    .clone();
+            }
+            if let Some(priority) = priority
+                && template
+                    .as_ref()
+                    .is_some_and(|t| t.priority != Some(priority))
+                && priority != ticket.priority
+            {
+                ticket = acting
+                    .execute(ticket.id, Command::ChangePriority { priority })
+                    .await?
+                    .ticket()
+                    .clone();
+            }
+            Ok(ticket)
+        }
+        None => {
+            let mut new = NewTicket::new(Subject::parse(&subject)?, body, department);
+            new.customer = customer;
+            new.priority = priority;
+            new.channel = Channel::Phone;
+            if let Some(ty) = field("ticket_type") {
+                new.ticket_type = ty.parse()?;
+            }
+            Ok(acting.open_ticket(new).await?)
+        }
+    }
+}
+
+/// The form posted: the ticket, or the form again with the error and what was typed.
+async fn create_ticket(Posted { user, form }: Posted) -> PageResult {
+    match open(&user.acting, &form).await {
+        Ok(ticket) => Ok(Redirect::to(&format!("/tickets/{}", ticket.id)).into_response()),
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status.is_server_error() => Err(e.into()),
+        Err(e) => {
+            let status = e.status;
+            let draft = Draft {
+                fields: form,
+                error: Some(e.message),
+            };
+            form_page(&user, draft, status).await
+        }
+    }
+}

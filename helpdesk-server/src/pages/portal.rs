@@ -1,0 +1,200 @@
+//! The customer portal: their tickets and notifications, the knowledge base, and a new
+//! ticket.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Multipart, Query};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use helpdesk::domain::{Priority, Status, StatusLabels, TicketType};
+use maud::{PreEscaped, html};
+
+use super::layout::{csrf_input, layout, status_badge, t};
+use super::{PageResult, see_other, when};
+use crate::api::tickets::{CreateTicket, ListQuery};
+use crate::extract::PageUser;
+use crate::session::CSRF_FIELD;
+use crate::state::AppState;
+use crate::uploads::read_multipart;
+
+/// The portal's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/portal", get(portal))
+        .route("/portal/kb", get(kb))
+        .route("/portal/new", get(new_ticket_form))
+        .route("/portal/tickets", post(create_ticket))
+}
+
+/// `/portal`: the customer's notifications and tickets, with filters.
+async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
+    let lang = user.language;
+    let pick = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
+    let list = ListQuery {
+        status: pick("status"),
+        ticket_type: pick("type"),
+        created_from: pick("from").and_then(|d| day(&d)),
+        created_to: pick("to")
+            .and_then(|d| day(&d))
+            .map(|d| d + chrono::Duration::days(1)),
+        limit: Some(100),
+        ..ListQuery::default()
+    };
+    let (tickets, _) = list.run(&user.acting).await?;
+    let notes = user.acting.notifications(20).await?;
+    let now = Utc::now();
+    let labels = StatusLabels::new(lang);
+    let body = html! {
+        @let active: Vec<_> = notes.iter().filter(|n| n.is_active(now)).collect();
+        @if !active.is_empty() {
+            section #notifications {
+                h2 { (t(lang, "notifications")) }
+                @for n in active {
+                    @let number = tickets.iter().find(|t| t.id == n.ticket_id).map(|t| t.number.short().to_owned());
+                    div.notice {
+                        (n.kind.as_str()) " #" (number.unwrap_or_default()) " " span.meta { (when(n.created_at)) } " "
+                        form.inline method="post" action={ "/notifications/" (n.id) "/snooze" } { (csrf_input(&user)) button { (t(lang, "remind")) } }
+                        " "
+                        form.inline method="post" action={ "/notifications/" (n.id) "/view" } {
+                            (csrf_input(&user))
+                            input type="hidden" name="ticket" value=(n.ticket_id);
+                            button { (t(lang, "view")) }
+                        }
+                        " "
+                        form.inline method="post" action={ "/notifications/" (n.id) "/dismiss" } { (csrf_input(&user)) button { (t(lang, "dismiss")) } }
+                    }
+                }
+            }
+        }
+        form method="get" action="/portal/kb" {
+            input type="text" name="q" placeholder=(t(lang, "kb"));
+            button { (t(lang, "search")) }
+        }
+        h1 { (t(lang, "my_tickets")) }
+        form method="get" action="/portal" {
+            select name="status" {
+                option value="" { "—" }
+                @for s in Status::ALL {
+                    option value=(s.as_str()) selected[pick("status").as_deref() == Some(s.as_str())] { (labels.label(s)) }
+                }
+            }
+            select name="type" {
+                option value="" { "—" }
+                @for ty in TicketType::BUILT_IN {
+                    option value=(ty.as_str()) selected[pick("type").as_deref() == Some(ty.as_str())] { (ty.as_str()) }
+                }
+            }
+            input type="date" name="from" value=(pick("from").unwrap_or_default());
+            input type="date" name="to" value=(pick("to").unwrap_or_default());
+            button { (t(lang, "search")) }
+        }
+        table #tickets {
+            tr { th { "#" } th { "Ticket" } th { "Topic" } th { "Status" } th { "Last update" } th {} }
+            @for (i, ticket) in tickets.iter().enumerate() {
+                tr {
+                    td { (i + 1) }
+                    td { (ticket.number.short()) }
+                    td { (ticket.subject) }
+                    td { (status_badge(lang, ticket.status)) }
+                    td { (when(ticket.updated_at)) }
+                    td { a href={ "/tickets/" (ticket.id) } { (t(lang, "view")) } }
+                }
+            }
+        }
+    };
+    Ok(layout(t(lang, "my_tickets"), Some(&user), body).into_response())
+}
+
+fn day(raw: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+}
+
+/// `/portal/kb`: search the knowledge base.
+async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
+    let lang = user.language;
+    let q = query.get("q").cloned().unwrap_or_default();
+    let found = if q.trim().is_empty() {
+        Vec::new()
+    } else {
+        user.acting.search_articles(&q, None, 20).await?
+    };
+    let body = html! {
+        h1 { (t(lang, "kb")) }
+        form method="get" action="/portal/kb" {
+            input type="text" name="q" value=(q);
+            button { (t(lang, "search")) }
+        }
+        @if !q.trim().is_empty() && found.is_empty() {
+            p #nothing { (t(lang, "nothing")) " " a href="/portal/new" { (t(lang, "new_ticket")) } }
+        }
+        @for article in &found {
+            article.msg lang=(article.language.code()) dir=(if article.language.is_rtl() { "rtl" } else { "ltr" }) {
+                h3 { (article.title) }
+                (article.body)
+            }
+        }
+    };
+    Ok(layout(t(lang, "kb"), Some(&user), body).into_response())
+}
+
+const SUGGEST_JS: &str = r#"
+(function(){
+  var box=document.getElementById('suggestions'), timer=null;
+  function update(){
+    var text=document.getElementById('subject').value+' '+document.getElementById('body').value;
+    fetch('/api/v1/kb/suggest?text='+encodeURIComponent(text)).then(function(r){return r.json()}).then(function(d){
+      box.textContent='';
+      (d.items||[]).forEach(function(a){var e=document.createElement('div');e.className='notice';
+        var h=document.createElement('strong');h.textContent=a.title;e.appendChild(h);
+        var p=document.createElement('div');p.textContent=a.body;e.appendChild(p);box.appendChild(e);});
+    }).catch(function(){});
+  }
+  ['subject','body'].forEach(function(id){document.getElementById(id).addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(update,300);});});
+})();
+"#;
+
+/// `/portal/new`: the customer's new-ticket form, with articles suggested as they type.
+async fn new_ticket_form(user: PageUser) -> PageResult {
+    let lang = user.language;
+    let departments = user.acting.departments().await?;
+    let body = html! {
+        h1 { (t(lang, "new_ticket")) }
+        form #new-ticket method="post" action="/portal/tickets" enctype="multipart/form-data" {
+            (csrf_input(&user))
+            label { "Department " select name="department" {
+                @for d in &departments { option value=(d.id) { (d.name) } }
+            } }
+            label { "Type " select name="ticket_type" {
+                @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) { (ty.as_str()) } }
+            } }
+            label { (t(lang, "subject")) " " input #subject type="text" name="subject" required; }
+            label { (t(lang, "description")) " " textarea #body name="body" required {} }
+            label { "Importance " select name="priority" {
+                @for p in Priority::ALL { option value=(p.as_str()) selected[p == Priority::Normal] { (p.as_str()) } }
+            } }
+            label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
+            button type="submit" { (t(lang, "send")) }
+        }
+        h3 { (t(lang, "kb")) }
+        div #suggestions {}
+        script { (PreEscaped(SUGGEST_JS)) }
+    };
+    Ok(layout(t(lang, "new_ticket"), Some(&user), body).into_response())
+}
+
+/// The new-ticket form posted (multipart, with files).
+async fn create_ticket(user: PageUser, multipart: Multipart) -> PageResult {
+    let (fields, uploads) = read_multipart(multipart).await?;
+    user.check_csrf(fields.get(CSRF_FIELD))?;
+    let new = CreateTicket::from_fields(&fields)?;
+    let ticket = user
+        .acting
+        .open_ticket_with_uploads(new.into_new_ticket(), uploads)
+        .await?;
+    Ok(see_other(&format!("/tickets/{}", ticket.id)))
+}

@@ -1,0 +1,233 @@
+//! The ticket view, for customers and agents: the thread, replying (with files), and the
+//! agent's actions.
+
+use axum::Router;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use helpdesk::domain::{
+    Actor, MessageBody, Minutes, Priority, Resolution, ShortNote, Status, StatusLabels, TicketKey,
+    Visibility,
+};
+use helpdesk::machine::Command;
+use helpdesk::service::ExecOptions;
+use maud::html;
+
+use super::canned::{CannedAsk, canned};
+use super::layout::{csrf_input, layout, status_badge, t};
+use super::{PageResult, see_other, when};
+use crate::api::messages::{NewMessage, is_internal};
+use crate::error::ApiError;
+use crate::extract::{PageUser, Posted, parse};
+use crate::session::CSRF_FIELD;
+use crate::state::AppState;
+use crate::uploads::read_multipart;
+
+/// The ticket view's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tickets/{ticket}", get(ticket_page))
+        .route("/tickets/{ticket}/message", post(post_message))
+        .route("/tickets/{ticket}/action", post(ticket_action))
+}
+
+/// `/tickets/{ticket}`: the thread (internal notes for staff), the reply form, and for
+/// staff the actions, time logged and history.
+async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) -> PageResult {
+    let lang = user.language;
+    let acting = &user.acting;
+    let ticket = acting.ticket(parse::<TicketKey>(&key)?).await?;
+    let thread = acting.thread(ticket.id).await?;
+    let staff = !user.is_customer();
+    let (agents, history, time) = if staff {
+        (
+            acting.agents().await?,
+            Some(acting.history_text(ticket.id, lang).await?),
+            acting.time_entries(ticket.id).await?,
+        )
+    } else {
+        (Vec::new(), None, Vec::new())
+    };
+    let author = |actor: Actor| match actor {
+        Actor::Agent(id) => agents
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| "Support".to_owned(), |a| a.name.to_string()),
+        Actor::Customer(_) => "Customer".to_owned(),
+        Actor::System => "System".to_owned(),
+    };
+    let canned = canned(&user, &ticket, &ask).await?;
+    let labels = StatusLabels::new(lang);
+    let action = format!("/tickets/{}/action", ticket.id);
+    let body = html! {
+        h1 { "#" (ticket.number.short()) " " (ticket.subject) }
+        p { (status_badge(lang, ticket.status)) " " span.meta { (ticket.priority.as_str()) " · " (ticket.ticket_type.as_str()) " · " (when(ticket.updated_at)) } }
+        section #thread {
+            @for m in &thread {
+                @let internal = m.visibility == Visibility::Internal;
+                div.msg.internal[internal] {
+                    div.meta { (author(m.author)) " · " (when(m.created_at)) @if internal { " · internal note" } }
+                    (m.body)
+                    @for a in &m.attachments {
+                        div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { (a.display_name()) } " (" (a.size()) " bytes)" }
+                    }
+                }
+            }
+        }
+        h2 { (t(lang, "reply")) }
+        (canned.picker)
+        form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
+            (csrf_input(&user))
+            textarea name="body" required { (canned.text) }
+            label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
+            @if staff { label { input type="checkbox" name="internal" value="true"; " Internal note (customers never see it)" } }
+            button type="submit" { (t(lang, "send")) }
+        }
+        @if !staff && ticket.status == Status::Resolved {
+            form method="post" action=(action) {
+                (csrf_input(&user))
+                input type="hidden" name="action" value="confirm";
+                button #confirm { (t(lang, "confirm")) }
+            }
+        }
+        @if staff {
+            h2 { "Actions" }
+            form method="post" action=(action) {
+                (csrf_input(&user))
+                input type="hidden" name="action" value="assign";
+                select name="agent" {
+                    option value="" { "Unassigned" }
+                    @for a in &agents { option value=(a.id) selected[ticket.assignee == Some(a.id)] { (a.name) } }
+                }
+                button { "Assign" }
+            }
+            form method="post" action=(action) {
+                (csrf_input(&user))
+                input type="hidden" name="action" value="priority";
+                select name="priority" {
+                    @for p in Priority::ALL { option value=(p.as_str()) selected[p == ticket.priority] { (p.as_str()) } }
+                }
+                button { "Set priority" }
+            }
+            form method="post" action=(action) {
+                (csrf_input(&user))
+                select name="action" {
+                    option value="resolve" { (labels.label(Status::Resolved)) }
+                    option value="hold" { (labels.label(Status::OnHold)) }
+                    option value="close" { (labels.label(Status::Closed(Resolution::Solved))) }
+                    option value="reopen" { (labels.label(Status::Open)) }
+                }
+                button { "Change status" }
+            }
+            form method="post" action=(action) {
+                (csrf_input(&user))
+                input type="hidden" name="action" value="link";
+                input type="text" name="master" placeholder="Master ticket number (empty to unlink)";
+                button { "Link to master" }
+            }
+            form method="post" action=(action) {
+                (csrf_input(&user))
+                input type="hidden" name="action" value="log_time";
+                input type="number" name="minutes" min="1" placeholder="Minutes" required;
+                label { input type="checkbox" name="billable" value="true"; " billable" }
+                input type="text" name="note" placeholder="Note";
+                button { "Log time" }
+            }
+            h2 { "Time logged" }
+            table #time {
+                @for e in &time {
+                    tr {
+                        td { (when(e.created_at)) }
+                        td { (e.minutes.get()) " min" }
+                        td { @if e.billable { "billable" } }
+                        td { (e.note) }
+                    }
+                }
+            }
+            h2 { "History" }
+            pre #history { (history.unwrap_or_default()) }
+        }
+    };
+    Ok(layout(ticket.subject.as_str(), Some(&user), body).into_response())
+}
+
+/// The reply form posted (multipart, with files): a reply, or an internal note.
+async fn post_message(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(key): Path<String>,
+    req: Request,
+) -> PageResult {
+    let multipart = Multipart::from_request(req, &state)
+        .await
+        .map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let (fields, uploads) = read_multipart(multipart).await?;
+    user.check_csrf(fields.get(CSRF_FIELD))?;
+    let body = MessageBody::parse(fields.get("body").map(String::as_str).unwrap_or_default())
+        .map_err(ApiError::from)?;
+    let message = NewMessage {
+        body,
+        internal: is_internal(fields.get("internal")),
+    };
+    let outcome = user
+        .acting
+        .execute_with_uploads(
+            parse::<TicketKey>(&key)?,
+            message.into_command(),
+            uploads,
+            ExecOptions::default(),
+        )
+        .await?;
+    Ok(see_other(&format!("/tickets/{}", outcome.ticket().id)))
+}
+
+/// A staff action (or the customer's confirmation) posted from the ticket view.
+async fn ticket_action(Path(key): Path<String>, Posted { user, form }: Posted) -> PageResult {
+    let acting = &user.acting;
+    let ticket = acting.ticket(parse::<TicketKey>(&key)?).await?;
+    let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let command = match field("action").unwrap_or_default() {
+        "confirm" => Command::ConfirmResolution,
+        "resolve" => Command::Resolve { body: None },
+        "hold" => Command::PutOnHold {
+            reason: None,
+            until: None,
+        },
+        "close" => Command::Close {
+            resolution: Resolution::Solved,
+        },
+        "reopen" => Command::Reopen,
+        "link" => {
+            let master = match field("master") {
+                Some(typed) => Some(acting.ticket(parse::<TicketKey>(typed)?).await?.id),
+                None => None,
+            };
+            Command::LinkToMaster { master }
+        }
+        "log_time" => Command::LogTime {
+            minutes: Minutes::new(
+                field("minutes")
+                    .and_then(|m| m.parse().ok())
+                    .ok_or_else(|| ApiError::bad_request("minutes: give a number"))?,
+            )
+            .map_err(ApiError::from)?,
+            billable: field("billable").is_some(),
+            note: ShortNote::parse(field("note").unwrap_or_default()).map_err(ApiError::from)?,
+        },
+        "assign" => Command::Assign {
+            agent: field("agent")
+                .map(str::parse)
+                .transpose()
+                .map_err(ApiError::from)?,
+        },
+        "priority" => Command::ChangePriority {
+            priority: Priority::ALL
+                .into_iter()
+                .find(|p| Some(p.as_str()) == field("priority"))
+                .ok_or_else(|| ApiError::bad_request("unknown priority"))?,
+        },
+        other => return Err(ApiError::bad_request(format!("unknown action {other:?}")).into()),
+    };
+    acting.execute(ticket.id, command).await?;
+    Ok(see_other(&format!("/tickets/{}", ticket.id)))
+}

@@ -1,0 +1,18 @@
+//! The server's tests, one binary (one link for all of them): the router in-process through
+//! the crate's lib (`helpdesk_server::router`), on in-memory or temporary SQLite databases,
+//! and the `helpdesk-server` binary as a child process for crash safety.
+
+mod api;
+mod attachments;
+mod browser;
+mod chat_ws;
+mod crash_safety;
+mod hostile_input;
+mod jobs;
+mod pages;
+mod reports;
+mod routes;
+mod sign_in;
+mod store_failures;
+mod support;
+mod templates;
