@@ -186,13 +186,12 @@ fn push_score(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
 
 /// [`Term::matches`] on the field `f`.
 fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
-    // An empty word or phrase matches nothing. PostgreSQL text holds no NUL, so no stored
-    // field contains one (nor may a parameter).
-    let has_nul = |s: &String| s.contains('\0');
+    // A term that cannot match (PostgreSQL text would not even hold its NUL) asks nothing.
+    if !term.can_match() {
+        q.push("FALSE");
+        return;
+    }
     match term {
-        Term::Word { word, .. } if word.is_empty() || has_nul(word) => {
-            q.push("FALSE");
-        }
         Term::Word { word, prefix } => {
             q.push("f.lexemes @@ ")
                 .push_bind(ts_operand(word, *prefix))
@@ -206,12 +205,6 @@ fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
             } else {
                 q.push_bind(word.clone()).push(" = ANY(f.words)");
             }
-        }
-        // No field has an empty word either.
-        Term::Phrase { words }
-            if words.is_empty() || words.iter().any(|w| w.is_empty() || has_nul(w)) =>
-        {
-            q.push("FALSE");
         }
         Term::Phrase { words } => {
             let operands: Vec<String> = words.iter().map(|w| ts_operand(w, false)).collect();
@@ -228,12 +221,9 @@ fn push_term(q: &mut QueryBuilder<Postgres>, term: &Term) {
             .push_bind(words.clone())
             .push("::text[])");
         }
-        Term::Pattern { pieces } if pieces.iter().any(has_nul) => {
-            q.push("FALSE");
-        }
-        Term::Pattern { pieces } => {
+        Term::Pattern { .. } => {
             q.push("f.folded LIKE ")
-                .push_bind(like_pattern(pieces))
+                .push_bind(term.like_pattern().unwrap_or_default())
                 .push(" ESCAPE '\\'");
         }
     }
@@ -255,22 +245,6 @@ fn ts_operand(word: &str, prefix: bool) -> String {
     out.push('\'');
     if prefix || was_cut {
         out.push_str(":*");
-    }
-    out
-}
-
-/// The `LIKE` pattern of a `%` pattern's pieces: the non-empty pieces in order, anything
-/// before, between and after them, with `%`, `_` and `\` in them escaped.
-fn like_pattern(pieces: &[String]) -> String {
-    let mut out = String::from("%");
-    for piece in pieces.iter().filter(|p| !p.is_empty()) {
-        for c in piece.chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out.push('%');
     }
     out
 }
@@ -383,19 +357,5 @@ mod tests {
         let op = ts_operand(&long, false);
         assert!(op.ends_with("':*"));
         assert_eq!(op.len(), 2 + MAX_LEXEME + 2);
-    }
-
-    #[test]
-    fn like_patterns_escape_their_wildcards() {
-        let pieces = |ps: &[&str]| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            like_pattern(&pieces(&["", "кольц", "14", "кв.15"])),
-            "%кольц%14%кв.15%"
-        );
-        assert_eq!(
-            like_pattern(&pieces(&["a_b", "c%d\\"])),
-            "%a\\_b%c\\%d\\\\%"
-        );
-        assert_eq!(like_pattern(&pieces(&["", ""])), "%");
     }
 }

@@ -8,11 +8,12 @@ use helpdesk_core::Error;
 use helpdesk_core::domain::{
     CustomerId, DepartmentId, Language, NotificationKind, Recipient, Ticket,
 };
+use helpdesk_core::error::CorruptValue;
 use helpdesk_core::store::{Store, TemplateStore, TicketWrite, WriteBatch};
 use helpdesk_core::testkit::conformance::contract::notifications::notification;
 use helpdesk_core::testkit::conformance::contract::outbox::outbound;
 use helpdesk_core::testkit::conformance::contract::templates::{canned, template};
-use helpdesk_postgres::{CorruptValue, testing};
+use helpdesk_postgres::testing;
 
 /// Asserts that `err` is a backend error whose source is a corrupt `table.column`.
 fn assert_corrupt(err: &Error, table: &str, column: &str, sql: &str) {

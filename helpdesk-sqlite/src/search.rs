@@ -167,37 +167,23 @@ pub(crate) enum Matcher {
     FullText(String),
     /// A LIKE pattern (escape character `\`) for `folded`.
     Like(String),
-    /// Nothing matches (a pattern piece no folded text can hold).
+    /// Nothing matches (a term that cannot match, see [`Term::can_match`]).
     Nothing,
 }
 
 impl Matcher {
     /// The matcher for `term`.
     pub(crate) fn new(term: &Term) -> Self {
+        if !term.can_match() {
+            return Matcher::Nothing;
+        }
         match term {
             Term::Word { word, prefix } => {
                 let star = if *prefix { "*" } else { "" };
                 Matcher::FullText(format!("{}{star}", quoted(word)))
             }
             Term::Phrase { words } => Matcher::FullText(quoted(&words.join(" "))),
-            Term::Pattern { pieces } => {
-                // Stored text is validated (no control characters, so no NUL, which LIKE would
-                // take for the end of its pattern); a piece with a NUL matches nothing.
-                if pieces.iter().any(|p| p.contains('\0')) {
-                    return Matcher::Nothing;
-                }
-                let mut like = String::from("%");
-                for piece in pieces.iter().filter(|p| !p.is_empty()) {
-                    for c in piece.chars() {
-                        if matches!(c, '%' | '_' | '\\') {
-                            like.push('\\');
-                        }
-                        like.push(c);
-                    }
-                    like.push('%');
-                }
-                Matcher::Like(like)
-            }
+            Term::Pattern { .. } => term.like_pattern().map_or(Matcher::Nothing, Matcher::Like),
         }
     }
 }

@@ -7,13 +7,13 @@ use std::path::PathBuf;
 
 use common::{damage, db_path};
 use helpdesk_core::domain::{CustomerId, DepartmentId, Language, Ticket};
-use helpdesk_core::error::{Error, ValidationError};
+use helpdesk_core::error::{CorruptValue, Error, ValidationError};
 use helpdesk_core::store::{Store, TemplateStore, TicketWrite, WriteBatch};
 use helpdesk_core::testkit::conformance::contract::templates::{canned, template};
 use helpdesk_core::testkit::samples::{
     department, full_agent, full_customer, full_ticket, number, ticket,
 };
-use helpdesk_sqlite::{SqliteError, SqliteStore};
+use helpdesk_sqlite::SqliteStore;
 
 #[tokio::test]
 async fn a_corrupt_stored_value_is_a_backend_error_with_its_cause() {
@@ -30,16 +30,12 @@ async fn a_corrupt_stored_value_is_a_backend_error_with_its_cause() {
     let Error::Backend { source } = err else {
         panic!("expected a backend error, got {err:?}");
     };
-    let Some(SqliteError::Corrupt {
-        table,
-        column,
-        source,
-    }) = source.downcast_ref::<SqliteError>()
-    else {
+    let Some(corrupt) = source.downcast_ref::<CorruptValue>() else {
         panic!("expected a corrupt value, got {source:?}");
     };
-    assert_eq!((*table, *column), ("tickets", "status"));
-    assert!(source.downcast_ref::<ValidationError>().is_some());
+    assert_eq!((corrupt.table(), corrupt.column()), ("tickets", "status"));
+    let cause = std::error::Error::source(corrupt).unwrap();
+    assert!(cause.downcast_ref::<ValidationError>().is_some());
 }
 
 /// A file database holding one ticket with every field set.
@@ -65,11 +61,10 @@ fn corrupt_column(err: Error) -> (&'static str, &'static str) {
     let Error::Backend { source } = err else {
         panic!("expected a backend error, got {err:?}");
     };
-    let Some(SqliteError::Corrupt { table, column, .. }) = source.downcast_ref::<SqliteError>()
-    else {
+    let Some(corrupt) = source.downcast_ref::<CorruptValue>() else {
         panic!("expected a corrupt value, got {source:?}");
     };
-    (*table, *column)
+    (corrupt.table(), corrupt.column())
 }
 
 #[tokio::test]
@@ -119,15 +114,14 @@ async fn expect_corrupt<T: std::fmt::Debug>(
     let Error::Backend { source } = err else {
         panic!("expected a backend error, got {err:?}");
     };
-    let Some(SqliteError::Corrupt {
-        table: t,
-        column: c,
-        ..
-    }) = source.downcast_ref::<SqliteError>()
-    else {
+    let Some(corrupt) = source.downcast_ref::<CorruptValue>() else {
         panic!("expected a corrupt value, got {source:?}");
     };
-    assert_eq!((*t, *c), (table, column), "after {sql}");
+    assert_eq!(
+        (corrupt.table(), corrupt.column()),
+        (table, column),
+        "after {sql}"
+    );
 }
 
 #[tokio::test]

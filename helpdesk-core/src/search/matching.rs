@@ -40,17 +40,58 @@ impl SearchField {
 }
 
 impl Term {
+    /// Whether the term can match any stored field at all. Stored words are never empty and
+    /// hold no white space or NUL, and stored text holds no NUL, so a term made by hand (the
+    /// parser never makes one) with such a word, or a pattern piece with a NUL, matches
+    /// nothing: every store answers it with no rows instead of asking its index.
+    pub fn can_match(&self) -> bool {
+        let stored_word =
+            |w: &String| !w.is_empty() && !w.chars().any(|c| c == '\0' || c.is_whitespace());
+        match self {
+            Term::Word { word, .. } => stored_word(word),
+            Term::Phrase { words } => !words.is_empty() && words.iter().all(stored_word),
+            Term::Pattern { pieces } => !pieces.iter().any(|p| p.contains('\0')),
+        }
+    }
+
+    /// The SQL `LIKE` pattern of a `%` pattern term (with `\\` as the escape character):
+    /// its non-empty pieces in order, anything before, between and after them, and `%`, `_`
+    /// and `\\` in the pieces escaped. `None` for words and phrases.
+    ///
+    /// ```
+    /// use helpdesk_core::search::Term;
+    /// let term = Term::Pattern { pieces: vec!["".into(), "50%_off".into(), "".into()] };
+    /// assert_eq!(term.like_pattern().as_deref(), Some(r"%50\%\_off%"));
+    /// ```
+    pub fn like_pattern(&self) -> Option<String> {
+        let Term::Pattern { pieces } = self else {
+            return None;
+        };
+        let mut out = String::from("%");
+        for piece in pieces.iter().filter(|p| !p.is_empty()) {
+            for c in piece.chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('%');
+        }
+        Some(out)
+    }
+
     /// Whether this term matches `field`:
     /// - a word: one of the field's words is the word (or, for a prefix, starts with it);
     /// - a phrase: its words stand next to each other, in order, in the field;
     /// - a pattern: the pieces appear in the folded text in order, anything between them
     ///   (a pattern is implicitly open at both ends).
     ///
-    /// An empty word or phrase (which the parser never produces) matches nothing.
+    /// A term that [cannot match](Self::can_match) matches nothing.
     pub fn matches(&self, field: &SearchField) -> bool {
+        if !self.can_match() {
+            return false;
+        }
         match self {
-            Term::Word { word, .. } if word.is_empty() => false,
-            Term::Phrase { words } if words.is_empty() => false,
             Term::Word {
                 word,
                 prefix: false,
@@ -109,5 +150,59 @@ impl TicketSearch {
         let fields = self.fields(ticket, thread);
         let found = |term: &Term| fields.iter().any(|f| term.matches(f));
         self.query.include.iter().all(found) && !self.query.exclude.iter().any(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(pieces: &[&str]) -> Term {
+        Term::Pattern {
+            pieces: pieces.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn like_patterns_escape_their_wildcards() {
+        let like = |pieces: &[&str]| pattern(pieces).like_pattern().unwrap();
+        assert_eq!(like(&["", "кольц", "14", "кв.15"]), "%кольц%14%кв.15%");
+        assert_eq!(like(&["a_b", "c%d\\"]), "%a\\_b%c\\%d\\\\%");
+        assert_eq!(like(&["", ""]), "%");
+        let word = Term::Word {
+            word: "x".into(),
+            prefix: false,
+        };
+        assert_eq!(word.like_pattern(), None);
+    }
+
+    #[test]
+    fn terms_made_by_hand_that_no_stored_field_holds_cannot_match() {
+        let word = |w: &str| Term::Word {
+            word: w.into(),
+            prefix: true,
+        };
+        let phrase = |ws: &[&str]| Term::Phrase {
+            words: ws.iter().map(|w| w.to_string()).collect(),
+        };
+        for term in [
+            word(""),
+            word("x\0"),
+            word("a b"),
+            phrase(&[]),
+            phrase(&["long", ""]),
+            phrase(&["x\0"]),
+            phrase(&["a b", "c"]),
+            pattern(&["x\0y", ""]),
+        ] {
+            assert!(!term.can_match(), "{term:?}");
+        }
+        for term in [
+            word("router"),
+            phrase(&["dead", "modem"]),
+            pattern(&["", "14", ""]),
+        ] {
+            assert!(term.can_match(), "{term:?}");
+        }
     }
 }
