@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use helpdesk_core::store::{BlobKey, BlobStore, check_blob};
+use helpdesk_core::store::{BlobKey, BlobStore, WrittenBlob, check_blob};
 use helpdesk_core::{Error, Result};
 
 /// The suffix of files being written; such a file is never a blob.
@@ -97,16 +97,22 @@ impl BlobStore for FsBlobStore {
     async fn blobs_written_before(
         &self,
         before: DateTime<Utc>,
+        after: Option<&WrittenBlob>,
         limit: u32,
-    ) -> Result<Vec<BlobKey>> {
+    ) -> Result<Vec<WrittenBlob>> {
         let root = self.root.clone();
-        let mut old = blocking(move || written_before(&root, before.into())).await?;
-        old.sort();
-        Ok(old
+        let found = blocking(move || written_before(&root, before.into())).await?;
+        let mut old: Vec<WrittenBlob> = found
             .into_iter()
-            .take(limit as usize)
-            .map(|(_, key)| key)
-            .collect())
+            .map(|(written, key)| WrittenBlob {
+                written_at: written.into(),
+                key,
+            })
+            .filter(|w| after.is_none_or(|a| w > a))
+            .collect();
+        old.sort();
+        old.truncate(limit as usize);
+        Ok(old)
     }
 
     async fn delete_blob_written_before(

@@ -76,7 +76,7 @@ async fn leftovers_of_a_crashed_write_are_not_blobs() {
     assert!(!blobs.delete_blob_written_before(&key, later).await.unwrap());
     assert!(
         blobs
-            .blobs_written_before(later, 10)
+            .blobs_written_before(later, None, 10)
             .await
             .unwrap()
             .is_empty(),

@@ -2,19 +2,18 @@
 //! breaches, reminders, auto-close, unanswered chats), then the sweep of attachment bytes no
 //! message refers to.
 //!
-//! The sweep keeps blobs written within [`BLOB_GRACE`] of the run's instant: an upload
-//! writes its bytes before the commit that refers to them, so a young unreferenced blob may
-//! be one in flight.
+//! The sweep keeps blobs written within [`BLOB_SWEEP_GRACE`] (a day) of the run's instant:
+//! an upload writes its bytes before the commit that refers to them, so a young unreferenced
+//! blob may be one in flight.
 
 use chrono::{DateTime, Utc};
+use helpdesk::service::BLOB_SWEEP_GRACE;
 use serde_json::json;
 
 use crate::CliResult;
 use crate::context::Ctx;
 use crate::output::Out;
 
-/// How old an unreferenced blob must be before the sweep removes it.
-pub(crate) const BLOB_GRACE: chrono::Duration = chrono::Duration::days(1);
 /// Blobs the sweep looks at per run.
 const BLOB_SWEEP_LIMIT: u32 = 1000;
 
@@ -24,7 +23,7 @@ pub(crate) async fn run_due(ctx: &Ctx, at: Option<DateTime<Utc>>, out: &mut Out<
     let report = ctx.desk.run_due(at).await?;
     let blobs_removed = ctx
         .desk
-        .sweep_blobs(at, BLOB_GRACE, BLOB_SWEEP_LIMIT)
+        .sweep_blobs(at, BLOB_SWEEP_GRACE, BLOB_SWEEP_LIMIT)
         .await?;
     out.value(
         &json!({

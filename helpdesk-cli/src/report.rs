@@ -1,7 +1,5 @@
 //! `report`: a report over a date range, as a table, JSON or CSV.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use helpdesk::domain::{ReportGroup, ReportQuery};
 use helpdesk::render::{report_csv, report_table};
@@ -44,34 +42,7 @@ pub(crate) async fn report(ctx: &Ctx, args: ReportArgs, out: &mut Out<'_>) -> Cl
         departments,
     };
     let report = ctx.acting.report(query).await?;
-    // Whoever could read the report is staff, and may read the names of its rows.
-    let acting = &ctx.acting;
-    let mut names: HashMap<String, String> = HashMap::new();
-    match group {
-        ReportGroup::Department => {
-            for d in acting.departments().await? {
-                names.insert(d.id.to_string(), d.name.to_string());
-            }
-        }
-        ReportGroup::Agent => {
-            names.insert("none".into(), "(unassigned)".into());
-            for a in acting.agents().await? {
-                names.insert(a.id.to_string(), a.name.to_string());
-            }
-        }
-        ReportGroup::Customer => {
-            names.insert("none".into(), "(no customer)".into());
-            for row in &report.rows {
-                if let Ok(id) = row.key.parse() {
-                    let customer = acting.customer(id).await?;
-                    names.insert(row.key.clone(), customer.name.to_string());
-                }
-            }
-        }
-        ReportGroup::Type => {
-            names.insert("none".into(), "(no type)".into());
-        }
-    }
+    let names = ctx.acting.report_row_names(&report).await?;
     let name = |key: &str| names.get(key).cloned().unwrap_or_else(|| key.to_owned());
     if args.csv {
         return out.raw(&report_csv(&report, &name));

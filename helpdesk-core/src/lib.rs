@@ -27,3 +27,10 @@ pub mod service;
 pub mod testkit;
 
 pub use service::Helpdesk;
+
+/// What the exported macros name; not part of the API.
+#[doc(hidden)]
+pub mod reexport {
+    pub use async_trait::async_trait;
+    pub use chrono::{DateTime, Utc};
+}

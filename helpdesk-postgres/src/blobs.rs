@@ -11,7 +11,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::clock::ceil_micros;
-use helpdesk_core::store::{BlobKey, BlobStore, check_blob};
+use helpdesk_core::store::{BlobKey, BlobStore, WrittenBlob, check_blob};
 use helpdesk_core::{Error, Result};
 
 use crate::connection::PostgresStore;
@@ -20,8 +20,10 @@ use crate::rows::execute;
 
 /// The blobs last written before `$1`, oldest first, at most `$2`: a range scan of
 /// `blobs_written_at_idx`, in its order.
-const WRITTEN_BEFORE: &str =
-    "SELECT sha256 FROM blobs WHERE written_at < $1 ORDER BY written_at, sha256 LIMIT $2";
+const WRITTEN_BEFORE: &str = "SELECT written_at, sha256 FROM blobs \
+     WHERE written_at < $1 \
+     AND (written_at, sha256) > (COALESCE($2, '-infinity'::timestamptz), COALESCE($3, '')) \
+     ORDER BY written_at, sha256 LIMIT $4";
 
 #[async_trait]
 impl BlobStore for PostgresStore {
@@ -48,17 +50,23 @@ impl BlobStore for PostgresStore {
     async fn blobs_written_before(
         &self,
         before: DateTime<Utc>,
+        after: Option<&WrittenBlob>,
         limit: u32,
-    ) -> Result<Vec<BlobKey>> {
+    ) -> Result<Vec<WrittenBlob>> {
         // Stored instants are whole microseconds: `x < at` agrees with `x < ceil(at)`.
-        let keys: Vec<String> = sqlx::query_scalar(WRITTEN_BEFORE)
+        let rows: Vec<(DateTime<Utc>, String)> = sqlx::query_as(WRITTEN_BEFORE)
             .bind(ceil_micros(before))
+            .bind(after.map(|a| a.written_at))
+            .bind(after.map(|a| a.key.as_str().to_owned()))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await
             .map_err(error::db)?;
-        keys.iter()
-            .map(|k| BlobKey::parse(k).map_err(|e| Error::corrupt("blobs", "sha256", e)))
+        rows.into_iter()
+            .map(|(written_at, key)| {
+                let key = BlobKey::parse(&key).map_err(|e| Error::corrupt("blobs", "sha256", e))?;
+                Ok(WrittenBlob { written_at, key })
+            })
             .collect()
     }
 
@@ -101,6 +109,8 @@ mod tests {
             .unwrap();
         let query = testing::explain(WRITTEN_BEFORE)
             .bind(samples::at(2000))
+            .bind(None::<DateTime<Utc>>)
+            .bind(None::<String>)
             .bind(10_i64);
         let plan = testing::plan(&store, query).await;
         // An index-only scan, in fact: the index holds the key.
@@ -113,10 +123,13 @@ mod tests {
             !plan.contains("Sort") && !plan.contains("Seq Scan"),
             "{plan}"
         );
-        let oldest = store
-            .blobs_written_before(samples::at(2000), 3)
+        let oldest: Vec<BlobKey> = store
+            .blobs_written_before(samples::at(2000), None, 3)
             .await
-            .unwrap();
+            .unwrap()
+            .into_iter()
+            .map(|w| w.key)
+            .collect();
         let expected: Vec<BlobKey> = (0..3_i64).map(|i| BlobKey::of(&i.to_le_bytes())).collect();
         assert_eq!(oldest, expected);
         testing::discard(store).await.unwrap();

@@ -3,22 +3,21 @@
 //! sessions and tokens, and the outbox.
 //!
 //! The blob sweep removes attachment bytes no message refers to once they are
-//! [`BLOB_GRACE`] old. An upload writes its bytes before the commit that refers to them, and
-//! a failed commit leaves them behind (another message may hold the same bytes), so the
-//! sweep must leave young blobs alone: a day is far longer than any upload takes, and a blob
-//! written again (the same bytes uploaded anew) is young again.
+//! [`BLOB_SWEEP_GRACE`] (a day) old. An upload writes its bytes before the commit that refers
+//! to them, and a failed commit leaves them behind (another message may hold the same bytes),
+//! so the sweep must leave young blobs alone: a day is far longer than any upload takes, and a
+//! blob written again (the same bytes uploaded anew) is young again. Each round looks at
+//! [`BLOB_SWEEP_LIMIT`] old blobs, going on where the previous round stopped.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use helpdesk::Helpdesk;
-use helpdesk::service::{DueReport, MailTransport, RetryPolicy};
+use helpdesk::service::{BLOB_SWEEP_GRACE, DueReport, MailTransport, RetryPolicy};
 
 use crate::accounts::Accounts;
 
-/// How old an unreferenced blob must be before the sweep removes it.
-pub const BLOB_GRACE: chrono::Duration = chrono::Duration::days(1);
 /// Blobs the sweep looks at per round (the rest wait for the next round).
 pub const BLOB_SWEEP_LIMIT: u32 = 1000;
 
@@ -54,7 +53,7 @@ impl Jobs {
             .ok();
         let blobs_removed = self
             .desk
-            .sweep_blobs(now, BLOB_GRACE, BLOB_SWEEP_LIMIT)
+            .sweep_blobs(now, BLOB_SWEEP_GRACE, BLOB_SWEEP_LIMIT)
             .await
             .map_err(|e| eprintln!("sweeping unreferenced attachments failed: {e}"))
             .ok();

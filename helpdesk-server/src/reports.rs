@@ -99,36 +99,10 @@ impl ReportParams {
     }
 }
 
-/// The people-readable name of every row key of `report`, read as `acting` (who could read
-/// the report, so is staff): department, agent and customer names, type names as they are.
+/// The people-readable name of every row key of `report` (see
+/// [`Acting::report_row_names`]).
 pub async fn row_names(acting: &Acting, report: &Report) -> ApiResult<HashMap<String, String>> {
-    let mut names = HashMap::new();
-    match report.query.group {
-        ReportGroup::Department => {
-            for d in acting.departments().await? {
-                names.insert(d.id.to_string(), d.name.to_string());
-            }
-        }
-        ReportGroup::Agent => {
-            names.insert("none".to_owned(), "(unassigned)".to_owned());
-            for a in acting.agents().await? {
-                names.insert(a.id.to_string(), a.name.to_string());
-            }
-        }
-        ReportGroup::Customer => {
-            names.insert("none".to_owned(), "(no customer)".to_owned());
-            for row in &report.rows {
-                if let Ok(id) = row.key.parse() {
-                    let customer = acting.customer(id).await?;
-                    names.insert(row.key.clone(), customer.name.to_string());
-                }
-            }
-        }
-        ReportGroup::Type => {
-            names.insert("none".to_owned(), "(no type)".to_owned());
-        }
-    }
-    Ok(names)
+    Ok(acting.report_row_names(report).await?)
 }
 
 /// The name of a row key: its name in `names`, else the key.

@@ -9,7 +9,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::store::{BlobKey, BlobStore, check_blob};
+use helpdesk_core::store::{BlobKey, BlobStore, WrittenBlob, check_blob};
 use rusqlite::{OptionalExtension, Row};
 
 use crate::connection::SqliteStore;
@@ -19,12 +19,17 @@ use crate::rows::{Reader, all, micros};
 /// Up to `?2` blobs last written before `?1`, oldest first: a range of `blobs_by_written_at`,
 /// in its order.
 const WRITTEN_BEFORE: &str = "
-    SELECT sha256 FROM blobs WHERE written_at < ?1
-    ORDER BY written_at, sha256 LIMIT ?2";
+    SELECT written_at, sha256 FROM blobs
+    WHERE written_at < ?1 AND (written_at, sha256) > (?2, ?3)
+    ORDER BY written_at, sha256 LIMIT ?4";
 
-/// A blob's key from its `sha256` column.
-fn read_key(row: &Row<'_>) -> Outcome<BlobKey> {
-    Reader::new(row, "blobs").parse("sha256", |s| BlobKey::parse(&s))
+/// A blob's write instant and key.
+fn read_written(row: &Row<'_>) -> Outcome<WrittenBlob> {
+    let r = Reader::new(row, "blobs");
+    Ok(WrittenBlob {
+        written_at: r.instant("written_at")?,
+        key: r.parse("sha256", |s| BlobKey::parse(&s))?,
+    })
 }
 
 #[async_trait]
@@ -59,10 +64,15 @@ impl BlobStore for SqliteStore {
     async fn blobs_written_before(
         &self,
         before: DateTime<Utc>,
+        after: Option<&WrittenBlob>,
         limit: u32,
-    ) -> Result<Vec<BlobKey>> {
-        let (before, limit) = (micros(before), i64::from(limit));
-        self.read(move |conn| all(conn, WRITTEN_BEFORE, (before, limit), read_key))
+    ) -> Result<Vec<WrittenBlob>> {
+        // From the start: before every stored instant (none is negative) and every key.
+        let (after_at, after_key) = after.map_or((-1, String::new()), |a| {
+            (micros(a.written_at), a.key.as_str().to_owned())
+        });
+        let params = (micros(before), after_at, after_key, i64::from(limit));
+        self.read(move |conn| all(conn, WRITTEN_BEFORE, params, read_written))
             .await
     }
 

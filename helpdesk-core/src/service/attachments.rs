@@ -7,6 +7,12 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, Utc};
 
 use super::effects::Known;
+
+/// A grace period for [`Helpdesk::sweep_blobs`] that no upload outlasts: a day. An upload
+/// writes its blobs moments before the commit that refers to them, so anything shorter than
+/// the slowest commit would do; a day leaves room for clocks that disagree between
+/// processes.
+pub const BLOB_SWEEP_GRACE: Duration = Duration::days(1);
 use super::{Acting, Helpdesk};
 use crate::domain::{Attachment, MailReference, MessageId, TicketKey};
 use crate::error::{Ability, Entity, Error, Limit, Result};
@@ -236,9 +242,12 @@ impl Helpdesk {
     }
 
     /// Removes blobs no message refers to that were last written more than `grace` before
-    /// `now`, at most `limit` of them; how many. A blob an upload is about to reference was
-    /// written (again) within the grace period, so it stays; run it at any time, from any
-    /// number of processes.
+    /// `now` ([`BLOB_SWEEP_GRACE`] is a safe choice); how many. Each call looks at up to
+    /// `limit` such blobs, oldest first, continuing after the last one the previous call of
+    /// this desk (or its clones) looked at, and from the oldest again once it has reached the
+    /// newest; so referenced old blobs never hold the sweep back from the orphans after them.
+    /// A blob an upload is about to reference was written (again) within the grace period,
+    /// so it stays. Run it at any time, from any number of processes.
     pub async fn sweep_blobs(
         &self,
         now: DateTime<Utc>,
@@ -249,18 +258,30 @@ impl Helpdesk {
             return Ok(0);
         };
         let before = crate::clock::to_micros(now) - grace;
-        let old = blobs.blobs_written_before(before, limit).await?;
+        let after = self
+            .sweep_after
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let old = blobs
+            .blobs_written_before(before, after.as_ref(), limit)
+            .await?;
+        // Where the next call goes on: after this page, or from the start past the end.
+        *self.sweep_after.lock().unwrap_or_else(|e| e.into_inner()) = (old.len() >= limit as usize)
+            .then(|| old.last().cloned())
+            .flatten();
         if old.is_empty() {
             return Ok(0);
         }
+        let keys: Vec<BlobKey> = old.into_iter().map(|w| w.key).collect();
         let kept: HashSet<BlobKey> = self
             .store
-            .referenced_blobs(&old)
+            .referenced_blobs(&keys)
             .await?
             .into_iter()
             .collect();
         let mut removed = 0;
-        for key in old.iter().filter(|k| !kept.contains(*k)) {
+        for key in keys.iter().filter(|k| !kept.contains(*k)) {
             if blobs.delete_blob_written_before(key, before).await? {
                 removed += 1;
             }

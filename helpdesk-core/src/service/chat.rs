@@ -244,11 +244,11 @@ impl Acting {
         let Principal::Customer(customer) = &self.principal else {
             return Err(Error::forbidden(ForbiddenReason::CustomersOnly));
         };
+        // Before anything is written: a desk without live chat opens no chat's ticket.
+        let chats = self.desk.chat_store()?;
         let first_line = text.as_str().lines().next().unwrap_or_default();
         let subject: String = first_line.chars().take(80).collect();
-        let subject = Subject::parse(&subject)
-            .or_else(|_| Subject::parse("Chat"))
-            .expect("a valid subject");
+        let subject = Subject::parse(&subject).or_else(|_| Subject::parse("Chat"))?;
         let mut new = NewTicket::new(subject, text.clone(), department);
         new.channel = Channel::Chat;
         let ticket = self.open_ticket(new).await?;
@@ -261,20 +261,25 @@ impl Acting {
             created_at: self.desk.now(),
             version: Version::FIRST,
         };
-        self.desk
-            .chat_store()?
+        chats
             .commit_chat(ChatCommit {
                 chats: vec![(None, chat.clone())],
                 availability: vec![],
             })
             .await?;
-        let suggestions = self
-            .suggest_articles(
-                text.as_str(),
-                customer.language,
-                self.desk.chat.suggestions.max(1),
-            )
-            .await?;
+        // Without a knowledge base the assistant has nothing to offer; the customer asks for
+        // a person.
+        let suggestions = match self.desk.knowledge_store() {
+            Ok(_) => {
+                self.suggest_articles(
+                    text.as_str(),
+                    customer.language,
+                    self.desk.chat.suggestions.max(1),
+                )
+                .await?
+            }
+            Err(_) => Vec::new(),
+        };
         Ok(ChatStarted {
             chat,
             ticket,
@@ -456,6 +461,18 @@ impl Acting {
             .availability(agent.id)
             .await?
             .unwrap_or(updated))
+    }
+
+    /// The acting agent's availability for chats: as last set, or offline with the desk's
+    /// default seats when never set.
+    pub async fn my_availability(&self) -> Result<Availability> {
+        let agent = self.require_agent()?;
+        Ok(self
+            .desk
+            .chat_store()?
+            .availability(agent.id)
+            .await?
+            .unwrap_or_else(|| Availability::offline(agent.id, self.desk.chat.default_max_chats)))
     }
 
     /// The chats an agent is in now.

@@ -24,7 +24,7 @@ mod timers;
 use std::sync::Arc;
 
 pub use acting::{Acting, Principal};
-pub use attachments::{AttachmentLimits, Upload};
+pub use attachments::{AttachmentLimits, BLOB_SWEEP_GRACE, Upload};
 pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
@@ -78,6 +78,8 @@ pub struct Helpdesk {
     blobs: Option<Arc<dyn BlobStore>>,
     limits: Arc<AttachmentLimits>,
     chat: ChatSettings,
+    /// Where the next blob sweep goes on (see [`Helpdesk::sweep_blobs`]).
+    sweep_after: Arc<std::sync::Mutex<Option<crate::store::WrittenBlob>>>,
 }
 
 impl std::fmt::Debug for Helpdesk {
@@ -102,6 +104,7 @@ impl Helpdesk {
             blobs: None,
             limits: Arc::new(AttachmentLimits::default()),
             chat: ChatSettings::default(),
+            sweep_after: Arc::default(),
         }
     }
 

@@ -1,8 +1,10 @@
 //! Reports for supervisors: over a date range, per department, agent, customer or type.
 
+use std::collections::HashMap;
+
 use super::Acting;
 use super::acting::Principal;
-use crate::domain::{Report, ReportQuery, Role};
+use crate::domain::{Report, ReportGroup, ReportQuery, Role};
 use crate::error::{Error, ForbiddenReason, Result};
 
 /// The longest range a report covers.
@@ -35,5 +37,38 @@ impl Acting {
             _ => return Err(Error::forbidden(ForbiddenReason::SupervisorsOnly)),
         }
         self.desk.report_store()?.report(&query).await
+    }
+
+    /// The name people read for each row key of `report` (which this actor read, so is
+    /// staff): departments', agents' and customers' names, `(unassigned)`, `(no customer)`
+    /// and `(no type)` for the `none` rows; a type's key is its name already and is left out.
+    pub async fn report_row_names(&self, report: &Report) -> Result<HashMap<String, String>> {
+        let mut names = HashMap::new();
+        let none = |names: &mut HashMap<String, String>, name: &str| {
+            names.insert("none".to_owned(), name.to_owned());
+        };
+        match report.query.group {
+            ReportGroup::Department => {
+                for d in self.departments().await? {
+                    names.insert(d.id.to_string(), d.name.to_string());
+                }
+            }
+            ReportGroup::Agent => {
+                none(&mut names, "(unassigned)");
+                for a in self.agents().await? {
+                    names.insert(a.id.to_string(), a.name.to_string());
+                }
+            }
+            ReportGroup::Customer => {
+                none(&mut names, "(no customer)");
+                for row in &report.rows {
+                    if let Ok(id) = row.key.parse() {
+                        names.insert(row.key.clone(), self.customer(id).await?.name.to_string());
+                    }
+                }
+            }
+            ReportGroup::Type => none(&mut names, "(no type)"),
+        }
+        Ok(names)
     }
 }

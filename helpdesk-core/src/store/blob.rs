@@ -73,9 +73,14 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug + 'static {
     async fn put_blob(&self, key: &BlobKey, bytes: &[u8], at: DateTime<Utc>) -> Result<()>;
     /// The bytes under `key`.
     async fn blob(&self, key: &BlobKey) -> Result<Option<Vec<u8>>>;
-    /// Up to `limit` blobs last written before `before`, oldest first.
-    async fn blobs_written_before(&self, before: DateTime<Utc>, limit: u32)
-    -> Result<Vec<BlobKey>>;
+    /// Up to `limit` blobs last written before `before`, in the order of
+    /// [`WrittenBlob`] (oldest first, then by key), after `after` when given.
+    async fn blobs_written_before(
+        &self,
+        before: DateTime<Utc>,
+        after: Option<&WrittenBlob>,
+        limit: u32,
+    ) -> Result<Vec<WrittenBlob>>;
     /// Removes the blob under `key` if it was last written before `before`, atomically with
     /// that check (a blob written again since stays); whether it was removed.
     async fn delete_blob_written_before(
@@ -83,6 +88,16 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug + 'static {
         key: &BlobKey,
         before: DateTime<Utc>,
     ) -> Result<bool>;
+}
+
+/// A blob as the sweep lists it: when it was last written, and its key. Ordered by both, in
+/// that order; a listing continues after one of these.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WrittenBlob {
+    /// When it was last written.
+    pub written_at: DateTime<Utc>,
+    /// Its key.
+    pub key: BlobKey,
 }
 
 /// Checks that `bytes` hash to `key`, as every [`BlobStore::put_blob`] must.
@@ -142,20 +157,22 @@ impl BlobStore for MemoryBlobStore {
     async fn blobs_written_before(
         &self,
         before: DateTime<Utc>,
+        after: Option<&WrittenBlob>,
         limit: u32,
-    ) -> Result<Vec<BlobKey>> {
-        let mut old: Vec<(DateTime<Utc>, BlobKey)> = self
+    ) -> Result<Vec<WrittenBlob>> {
+        let mut old: Vec<WrittenBlob> = self
             .lock()
             .iter()
             .filter(|(_, b)| b.written_at < before)
-            .map(|(key, b)| (b.written_at, key.clone()))
+            .map(|(key, b)| WrittenBlob {
+                written_at: b.written_at,
+                key: key.clone(),
+            })
+            .filter(|w| after.is_none_or(|a| w > a))
             .collect();
         old.sort();
-        Ok(old
-            .into_iter()
-            .take(limit as usize)
-            .map(|(_, k)| k)
-            .collect())
+        old.truncate(limit as usize);
+        Ok(old)
     }
 
     async fn delete_blob_written_before(

@@ -26,6 +26,7 @@ mod blob;
 mod chat;
 mod commit;
 mod contract;
+mod delegate;
 mod ext;
 mod forward;
 mod knowledge;
@@ -39,7 +40,7 @@ pub use crate::listing::{
     AssigneeFilter, Cursor, Page, PageRequest, TicketFilter, TicketOrder, TimeRange,
 };
 pub use accounts::AccountStore;
-pub use blob::{BlobKey, BlobStore, MemoryBlobStore, check_blob};
+pub use blob::{BlobKey, BlobStore, MemoryBlobStore, WrittenBlob, check_blob};
 pub use chat::{ChatCommit, ChatStore, ChatWrites};
 pub use commit::{CommitFacts, CommitKeys, StoredTicket, TicketWriteKind, check_commit};
 pub use contract::Store;

@@ -7,7 +7,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::error::Error;
-use crate::store::{BlobKey, BlobStore};
+use crate::store::{BlobKey, BlobStore, WrittenBlob};
+
+/// The keys of a listing, in its order.
+fn keys(written: Vec<WrittenBlob>) -> Vec<BlobKey> {
+    written.into_iter().map(|w| w.key).collect()
+}
 
 fn at(minutes: i64) -> DateTime<Utc> {
     "2026-01-05T09:00:00Z"
@@ -54,22 +59,39 @@ pub async fn blob_store_conformance(blobs: Arc<dyn BlobStore>) {
         Some(&shared[..])
     );
 
-    // Oldest first, only those written before the instant, at most the limit.
+    // Oldest first with their write instants, only those written before the instant, at
+    // most the limit, and after a given one.
     let (small_key, large_key) = (BlobKey::of(&small), BlobKey::of(&large));
+    let written = |minute, key: &BlobKey| WrittenBlob {
+        written_at: at(minute),
+        key: key.clone(),
+    };
     assert_eq!(
-        blobs.blobs_written_before(at(2), 10).await.unwrap(),
-        vec![small_key.clone(), large_key.clone()]
+        blobs.blobs_written_before(at(2), None, 10).await.unwrap(),
+        vec![written(0, &small_key), written(1, &large_key)]
     );
     assert_eq!(
-        blobs.blobs_written_before(at(100), 1).await.unwrap(),
+        keys(blobs.blobs_written_before(at(100), None, 1).await.unwrap()),
         vec![small_key.clone()]
     );
+    let all = blobs.blobs_written_before(at(100), None, 10).await.unwrap();
+    assert_eq!(all.len(), 4, "{all:?}");
+    let after_first = blobs
+        .blobs_written_before(at(100), Some(&all[0]), 10)
+        .await
+        .unwrap();
+    assert_eq!(after_first, all[1..]);
+    let after_last = blobs
+        .blobs_written_before(at(100), all.last(), 10)
+        .await
+        .unwrap();
+    assert!(after_last.is_empty());
 
     // Writing a blob again moves its instant: the sweep no longer sees it as old, and a
     // deletion of it as old removes nothing.
     blobs.put_blob(&small_key, &small, at(20)).await.unwrap();
     assert_eq!(
-        blobs.blobs_written_before(at(2), 10).await.unwrap(),
+        keys(blobs.blobs_written_before(at(2), None, 10).await.unwrap()),
         vec![large_key.clone()]
     );
     assert!(

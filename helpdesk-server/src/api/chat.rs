@@ -112,15 +112,7 @@ struct SetPresence {
 
 /// `GET /api/v1/agents/me/presence`: the agent's availability (offline when never set).
 async fn presence(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
-    let agent = acting
-        .principal()
-        .agent()
-        .ok_or_else(|| Error::forbidden(ForbiddenReason::AgentsOnly))?;
-    let availability = acting.desk().chat_store()?.availability(agent.id).await?;
-    Ok(Json(match availability {
-        Some(a) => json!(a),
-        None => json!({"agent": agent.id, "presence": Presence::Offline, "active_chats": 0}),
-    }))
+    Ok(Json(json!(acting.my_availability().await?)))
 }
 
 /// `POST /api/v1/agents/me/presence`: online, away or offline (and how many chats at once);

@@ -8,10 +8,11 @@ use helpdesk::Helpdesk;
 use helpdesk::domain::{Actor, CustomerKind, MessageBody, Name, Subject};
 use helpdesk::machine::NewTicket;
 use helpdesk::policy::FollowUpPolicy;
+use helpdesk::service::BLOB_SWEEP_GRACE;
 use helpdesk::service::{AttachmentLimits, NewCustomer, Upload};
 use helpdesk::store::{BlobKey, BlobStore, MemoryBlobStore};
 use helpdesk_server::Accounts;
-use helpdesk_server::jobs::{BLOB_GRACE, Jobs};
+use helpdesk_server::jobs::Jobs;
 
 #[tokio::test]
 async fn the_jobs_sweep_unreferenced_blobs_a_day_old_and_keep_the_rest() {
@@ -69,7 +70,7 @@ async fn the_jobs_sweep_unreferenced_blobs_a_day_old_and_keep_the_rest() {
     assert!(blobs.blob(&young).await.unwrap().is_some());
 
     // Past the grace period the young stray goes too; the attachment stays.
-    let later = now + BLOB_GRACE + Duration::minutes(1);
+    let later = now + BLOB_SWEEP_GRACE + Duration::minutes(1);
     assert_eq!(jobs.run_once(later).await.blobs_removed, Some(1));
     assert_eq!(blobs.blob(&young).await.unwrap(), None);
     let attached = blobs.blob(&BlobKey::of(b"router log")).await.unwrap();

@@ -9,18 +9,10 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use helpdesk::Helpdesk;
-use helpdesk::domain::{
-    Actor, AuthToken, Customer, CustomerId, DeliveryOutcome, Department, DepartmentId, Email,
-    Login, LoginName, MailReference, Message, Name, Notification, NotificationId,
-    NotificationState, OutboundEmail, OutboxId, Recipient, Role, Ticket, TicketEvent, TicketId,
-    TimeEntry, TokenHash,
-};
-use helpdesk::domain::{Agent, AgentId};
-use helpdesk::search::{CustomerLookup, TicketSearch};
+use helpdesk::domain::{Actor, AuthToken, Email, Login, LoginName, Name, Role, TokenHash};
 use helpdesk::service::NewAgent;
 use helpdesk::store::{
-    AccountStore, BlobKey, ChatStore, KnowledgeStore, Page, PageRequest, ReportStore,
-    SavedSearchStore, Store, TemplateStore, TicketFilter, WriteBatch,
+    AccountStore, ChatStore, KnowledgeStore, ReportStore, SavedSearchStore, Store, TemplateStore,
 };
 use helpdesk::{Error, Result};
 use helpdesk_server::accounts::THROTTLE_FAILURES;
@@ -38,78 +30,33 @@ struct BrokenStore {
     knowledge: bool,
 }
 
-/// `impl Store for BrokenStore`: the async methods listed call `self.inner`; the items
-/// after them are written out.
-macro_rules! store_calling_inner {
-    (calls { $(async fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)* } $($item:item)*) => {
-        #[async_trait]
-        impl Store for BrokenStore {
-            $(
-                async fn $name(&self $(, $arg: $ty)*) -> $ret {
-                    self.inner.$name($($arg),*).await
-                }
-            )*
-            $($item)*
+helpdesk::delegate_store! {
+    impl Store for BrokenStore {
+        via |this| this.inner;
+
+        fn as_account_store(&self) -> Option<&dyn AccountStore> {
+            Some(self)
         }
-    };
-}
 
-store_calling_inner! {
-    calls {
-        async fn put_department(&self, department: &Department) -> Result<()>;
-        async fn department(&self, id: DepartmentId) -> Result<Option<Department>>;
-        async fn departments(&self) -> Result<Vec<Department>>;
-        async fn put_agent(&self, agent: &Agent) -> Result<()>;
-        async fn agent(&self, id: AgentId) -> Result<Option<Agent>>;
-        async fn agents(&self) -> Result<Vec<Agent>>;
-        async fn put_customer(&self, customer: &Customer) -> Result<()>;
-        async fn customer(&self, id: CustomerId) -> Result<Option<Customer>>;
-        async fn customer_by_email(&self, email: &Email) -> Result<Option<Customer>>;
-        async fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>>;
-        async fn next_ticket_sequence(&self) -> Result<u64>;
-        async fn commit(&self, batch: WriteBatch) -> Result<()>;
-        async fn ticket(&self, id: TicketId) -> Result<Option<Ticket>>;
-        async fn ticket_by_number(&self, digits: &str) -> Result<Option<Ticket>>;
-        async fn list_tickets(&self, filter: &TicketFilter, page: &PageRequest) -> Result<Page<Ticket>>;
-        async fn search_tickets(&self, search: &TicketSearch, page: &PageRequest) -> Result<Page<Ticket>>;
-        async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>>;
-        async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>>;
-        async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>>;
-        async fn time_entries(&self, ticket: TicketId) -> Result<Vec<TimeEntry>>;
-        async fn referenced_blobs(&self, keys: &[BlobKey]) -> Result<Vec<BlobKey>>;
-        async fn notifications(&self, recipient: Recipient, now: DateTime<Utc>, limit: u32) -> Result<Vec<Notification>>;
-        async fn notification(&self, recipient: Recipient, id: NotificationId) -> Result<Option<Notification>>;
-        async fn set_notification_state(&self, recipient: Recipient, id: NotificationId, state: &NotificationState) -> Result<()>;
-        async fn lease_outbox(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> Result<Vec<OutboundEmail>>;
-        async fn finish_delivery(&self, id: OutboxId, outcome: &DeliveryOutcome) -> Result<()>;
-        async fn outbox_email(&self, id: OutboxId) -> Result<Option<OutboundEmail>>;
-        async fn ticket_emails(&self, ticket: TicketId) -> Result<Vec<OutboundEmail>>;
-        async fn mail_reference(&self, message_id: &str) -> Result<Option<MailReference>>;
-        async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>>;
-    }
+        fn as_chat_store(&self) -> Option<&dyn ChatStore> {
+            self.inner.as_chat_store()
+        }
 
-    fn as_account_store(&self) -> Option<&dyn AccountStore> {
-        Some(self)
-    }
+        fn as_report_store(&self) -> Option<&dyn ReportStore> {
+            self.inner.as_report_store()
+        }
 
-    fn as_chat_store(&self) -> Option<&dyn ChatStore> {
-        self.inner.as_chat_store()
-    }
+        fn as_knowledge_store(&self) -> Option<&dyn KnowledgeStore> {
+            self.inner.as_knowledge_store().filter(|_| self.knowledge)
+        }
 
-    fn as_report_store(&self) -> Option<&dyn ReportStore> {
-        self.inner.as_report_store()
-    }
+        fn as_saved_search_store(&self) -> Option<&dyn SavedSearchStore> {
+            self.inner.as_saved_search_store()
+        }
 
-    fn as_knowledge_store(&self) -> Option<&dyn KnowledgeStore> {
-        self.inner.as_knowledge_store().filter(|_| self.knowledge)
-    }
-
-    fn as_saved_search_store(&self) -> Option<&dyn SavedSearchStore> {
-        self.inner.as_saved_search_store()
-    }
-
-    fn as_template_store(&self) -> Option<&dyn TemplateStore> {
-        self.inner.as_template_store()
+        fn as_template_store(&self) -> Option<&dyn TemplateStore> {
+            self.inner.as_template_store()
+        }
     }
 }
 

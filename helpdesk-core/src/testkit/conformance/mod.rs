@@ -130,6 +130,7 @@ macro_rules! conformance_suite {
                 blobs: [
                     a_failed_commit_keeps_the_blobs_it_uploaded,
                     the_sweep_removes_only_old_unreferenced_blobs,
+                    old_referenced_blobs_never_hold_the_sweep_back,
                 ],
                 chat: [
                     chats_go_to_the_least_busy_online_agent_or_wait_in_line,

@@ -15,7 +15,9 @@ use crate::domain::{Ticket, TicketId};
 use crate::error::{ConflictKind, Error};
 use crate::machine::Command;
 use crate::service::{Acting, AttachmentLimits, ExecOptions, Upload};
-use crate::store::{BlobKey, BlobStore, MemoryBlobStore, Store, TicketWrite, WriteBatch};
+use crate::store::{
+    BlobKey, BlobStore, MemoryBlobStore, Store, TicketWrite, WriteBatch, WrittenBlob,
+};
 use crate::testkit::{Fixture, body};
 
 /// A memory blob store that counts deletions and, when told to, changes a ticket behind the
@@ -66,9 +68,10 @@ impl BlobStore for Watched {
     async fn blobs_written_before(
         &self,
         before: DateTime<Utc>,
+        after: Option<&WrittenBlob>,
         limit: u32,
-    ) -> Result<Vec<BlobKey>> {
-        self.blobs.blobs_written_before(before, limit).await
+    ) -> Result<Vec<WrittenBlob>> {
+        self.blobs.blobs_written_before(before, after, limit).await
     }
     async fn delete_blob_written_before(
         &self,
@@ -253,4 +256,47 @@ pub async fn the_sweep_removes_only_old_unreferenced_blobs(store: Arc<dyn Store>
         .unwrap();
     assert_eq!(bytes, kept);
     assert_eq!(sweep(24 * 60, 0, 100).await, 0);
+}
+
+/// Referenced blobs older than every orphan: a sweep of one blob a call looks at them first,
+/// keeps them and goes on after them next time, so the orphans behind them are removed; past
+/// the newest old blob it starts from the oldest again.
+pub async fn old_referenced_blobs_never_hold_the_sweep_back(store: Arc<dyn Store>) {
+    let mut f = Fixture::new(store.clone()).await;
+    let blobs = Watched::new(store.clone());
+    f.desk = f
+        .desk
+        .clone()
+        .with_blobs(blobs.clone(), AttachmentLimits::default());
+    let t0 = at("2026-01-05T09:00:00Z");
+    f.clock.set(t0);
+    let ana = f.as_customer(&f.ana).await;
+    let files = [b"first file".as_slice(), b"second file".as_slice()];
+    for (i, bytes) in files.iter().enumerate() {
+        f.clock.set(t0 + Duration::minutes(i as i64));
+        let new = f.new_ticket(&f.support, "With a file");
+        ana.open_ticket_with_uploads(new, vec![pdf("file.pdf", bytes)])
+            .await
+            .unwrap();
+    }
+    let orphan = b"an upload whose commit never came".as_slice();
+    blobs
+        .put_blob(&BlobKey::of(orphan), orphan, t0 + Duration::minutes(5))
+        .await
+        .unwrap();
+    let stored = async |bytes: &[u8]| blobs.blob(&BlobKey::of(bytes)).await.unwrap().is_some();
+    let now = t0 + Duration::days(2);
+    let sweep = async || f.desk.sweep_blobs(now, Duration::days(1), 1).await.unwrap();
+    assert_eq!(sweep().await, 0, "the first file is referenced");
+    assert_eq!(sweep().await, 0, "so is the second");
+    assert!(stored(orphan).await);
+    assert_eq!(sweep().await, 1, "the orphan behind them");
+    assert!(!stored(orphan).await);
+    // From the oldest again: the referenced files stay, whatever the number of rounds.
+    for _ in 0..4 {
+        assert_eq!(sweep().await, 0);
+    }
+    for bytes in files {
+        assert!(stored(bytes).await);
+    }
 }

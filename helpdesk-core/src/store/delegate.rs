@@ -1,0 +1,145 @@
+//! [`delegate_store!`](crate::delegate_store): a [`Store`](super::Store) that hands every
+//! required method to another store, written once for every wrapper (shared and boxed
+//! stores, test wrappers that fail, count or hide abilities).
+
+/// Implements [`Store`](crate::store::Store) for a wrapper by calling another store for each
+/// of the 30 required methods. With `offering its abilities`, the `as_*` methods answer what
+/// the other store offers; without, the wrapper writes the `as_*` methods it wants itself
+/// (after the `;`) and offers nothing else. Optionally, `before |this, name| expr` runs first
+/// in every required method with the method's name (to count calls, say).
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use helpdesk_core::store::{MemoryStore, Store};
+///
+/// /// The memory store, counting the calls made to it, and offering no ability.
+/// #[derive(Debug, Default)]
+/// struct Counted {
+///     inner: MemoryStore,
+///     calls: AtomicUsize,
+/// }
+///
+/// helpdesk_core::delegate_store! {
+///     impl Store for Counted {
+///         via |this| this.inner,
+///         before |this, _name| this.calls.fetch_add(1, Ordering::Relaxed);
+///     }
+/// }
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = Counted::default();
+/// store.departments().await.unwrap();
+/// assert_eq!(store.calls.load(Ordering::Relaxed), 1);
+/// assert!(store.as_chat_store().is_none());
+/// # });
+/// ```
+#[macro_export]
+macro_rules! delegate_store {
+    (
+        impl $([$($generics:tt)*])? Store for $ty:ty $(where [$($bounds:tt)*])? {
+            via |$this:ident| $inner:expr
+            $(, offering its $abilities:ident)?
+            $(, before |$hook_this:ident, $hook_name:ident| $hook:expr)?;
+            $($item:item)*
+        }
+    ) => {
+        $crate::delegate_store!(@impl [$($($generics)*)?] [$ty] [$($($bounds)*)?]
+            [$this] [$inner]
+            [(|_this: &Self, _name: &'static str| {
+                $(let $hook_this = _this; let $hook_name = _name; $hook;)?
+            })]
+            [$($crate::delegate_store!(@abilities $abilities $this $inner);)? $($item)*]
+            put_department(department: &$crate::domain::Department) -> ();
+            department(id: $crate::domain::DepartmentId) -> Option<$crate::domain::Department>;
+            departments() -> Vec<$crate::domain::Department>;
+            put_agent(agent: &$crate::domain::Agent) -> ();
+            agent(id: $crate::domain::AgentId) -> Option<$crate::domain::Agent>;
+            agents() -> Vec<$crate::domain::Agent>;
+            put_customer(customer: &$crate::domain::Customer) -> ();
+            customer(id: $crate::domain::CustomerId) -> Option<$crate::domain::Customer>;
+            customer_by_email(email: &$crate::domain::Email) -> Option<$crate::domain::Customer>;
+            find_customers(lookup: &$crate::search::CustomerLookup, limit: u32)
+                -> Vec<$crate::domain::Customer>;
+            next_ticket_sequence() -> u64;
+            commit(batch: $crate::store::WriteBatch) -> ();
+            ticket(id: $crate::domain::TicketId) -> Option<$crate::domain::Ticket>;
+            ticket_by_number(digits: &str) -> Option<$crate::domain::Ticket>;
+            list_tickets(filter: &$crate::store::TicketFilter, page: &$crate::store::PageRequest)
+                -> $crate::store::Page<$crate::domain::Ticket>;
+            search_tickets(search: &$crate::search::TicketSearch, page: &$crate::store::PageRequest)
+                -> $crate::store::Page<$crate::domain::Ticket>;
+            due_tickets(now: $crate::reexport::DateTime<$crate::reexport::Utc>, limit: u32)
+                -> Vec<$crate::domain::Ticket>;
+            messages(ticket: $crate::domain::TicketId, include_internal: bool)
+                -> Vec<$crate::domain::Message>;
+            history(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::TicketEvent>;
+            time_entries(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::TimeEntry>;
+            referenced_blobs(keys: &[$crate::store::BlobKey]) -> Vec<$crate::store::BlobKey>;
+            notifications(
+                recipient: $crate::domain::Recipient,
+                now: $crate::reexport::DateTime<$crate::reexport::Utc>,
+                limit: u32
+            ) -> Vec<$crate::domain::Notification>;
+            notification(recipient: $crate::domain::Recipient, id: $crate::domain::NotificationId)
+                -> Option<$crate::domain::Notification>;
+            set_notification_state(
+                recipient: $crate::domain::Recipient,
+                id: $crate::domain::NotificationId,
+                state: &$crate::domain::NotificationState
+            ) -> ();
+            lease_outbox(
+                now: $crate::reexport::DateTime<$crate::reexport::Utc>,
+                lease_until: $crate::reexport::DateTime<$crate::reexport::Utc>,
+                limit: u32
+            ) -> Vec<$crate::domain::OutboundEmail>;
+            finish_delivery(id: $crate::domain::OutboxId, outcome: &$crate::domain::DeliveryOutcome)
+                -> ();
+            outbox_email(id: $crate::domain::OutboxId) -> Option<$crate::domain::OutboundEmail>;
+            ticket_emails(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::OutboundEmail>;
+            mail_reference(message_id: &str) -> Option<$crate::domain::MailReference>;
+            mail_references(ticket: $crate::domain::TicketId)
+                -> Vec<$crate::domain::MailReference>;
+        );
+    };
+    (@abilities abilities $this:ident $inner:expr) => {
+        fn as_account_store(&self) -> Option<&dyn $crate::store::AccountStore> {
+            let $this = self;
+            $inner.as_account_store()
+        }
+        fn as_chat_store(&self) -> Option<&dyn $crate::store::ChatStore> {
+            let $this = self;
+            $inner.as_chat_store()
+        }
+        fn as_report_store(&self) -> Option<&dyn $crate::store::ReportStore> {
+            let $this = self;
+            $inner.as_report_store()
+        }
+        fn as_knowledge_store(&self) -> Option<&dyn $crate::store::KnowledgeStore> {
+            let $this = self;
+            $inner.as_knowledge_store()
+        }
+        fn as_saved_search_store(&self) -> Option<&dyn $crate::store::SavedSearchStore> {
+            let $this = self;
+            $inner.as_saved_search_store()
+        }
+        fn as_template_store(&self) -> Option<&dyn $crate::store::TemplateStore> {
+            let $this = self;
+            $inner.as_template_store()
+        }
+    };
+    (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
+        [$hook:tt] [$($item:item)*]
+        $($name:ident($($arg:ident: $arg_ty:ty),*) -> $ret:ty;)*
+    ) => {
+        #[$crate::reexport::async_trait]
+        impl<$($generics)*> $crate::store::Store for $ty where $($bounds)* {
+            $(
+                async fn $name(&self $(, $arg: $arg_ty)*) -> $crate::Result<$ret> {
+                    $hook(self, stringify!($name));
+                    let $this = self;
+                    $inner.$name($($arg),*).await
+                }
+            )*
+            $($item)*
+        }
+    };
+}

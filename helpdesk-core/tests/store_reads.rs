@@ -1,0 +1,83 @@
+//! What a request reads from the store before it writes: the principal once when the desk
+//! starts acting as them, then only what the change needs; what a change causes is worked
+//! out from the people already loaded (a customer's reply reads the customer not at all).
+
+use std::sync::{Arc, Mutex};
+
+use helpdesk_core::domain::Actor;
+use helpdesk_core::machine::Command;
+use helpdesk_core::service::MailSettings;
+use helpdesk_core::store::MemoryStore;
+use helpdesk_core::testkit::{Fixture, body};
+
+/// The memory store, recording the name of every required method called on it.
+#[derive(Debug, Default)]
+struct Recorded {
+    inner: MemoryStore,
+    calls: Mutex<Vec<&'static str>>,
+}
+
+impl Recorded {
+    /// The calls since the last time this was asked.
+    fn take(&self) -> Vec<&'static str> {
+        std::mem::take(&mut *self.calls.lock().unwrap())
+    }
+}
+
+helpdesk_core::delegate_store! {
+    impl Store for Recorded {
+        via |this| this.inner,
+        offering its abilities,
+        before |this, name| this.calls.lock().unwrap().push(name);
+    }
+}
+
+async fn desk() -> (Fixture, Arc<Recorded>) {
+    let store = Arc::new(Recorded::default());
+    let mut f = Fixture::new(store.clone()).await;
+    f.desk = f.desk.clone().with_mail(MailSettings::new(
+        helpdesk_core::domain::Email::parse("support@desk.test").unwrap(),
+        f.support.id,
+    ));
+    (f, store)
+}
+
+#[tokio::test]
+async fn a_customers_reply_reads_the_ticket_its_department_and_the_agents_once_each() {
+    let (f, store) = desk().await;
+    let t = f.open(&f.ana, "Internet down").await;
+    store.take();
+
+    let ana = f.desk.acting_as(Actor::Customer(f.ana.id)).await.unwrap();
+    assert_eq!(store.take(), ["customer"], "the principal, once");
+    ana.execute(t.id, Command::reply(body("Still down.")))
+        .await
+        .unwrap();
+    // She is the ticket's customer: not read again, neither to decide nor for the effects;
+    // the agents are read to tell the department.
+    assert_eq!(store.take(), ["ticket", "department", "agents", "commit"]);
+}
+
+#[tokio::test]
+async fn an_agents_reply_reads_the_customer_once_and_the_agents_not_at_all() {
+    let (f, store) = desk().await;
+    let t = f.open(&f.ana, "Internet down").await;
+    let ivan = f.desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    store.take();
+
+    ivan.execute(t.id, Command::reply(body("Restarting the line.")))
+        .await
+        .unwrap();
+    // The customer is read once, to decide and to be told and e-mailed; the earlier mail of
+    // the conversation once, for the e-mail's References.
+    assert_eq!(
+        store.take(),
+        [
+            "ticket",
+            "department",
+            "customer",
+            "mail_references",
+            "commit"
+        ]
+    );
+}
