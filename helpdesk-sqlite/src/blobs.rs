@@ -96,12 +96,16 @@ impl BlobStore for SqliteStore {
 mod tests {
     use super::*;
 
-    /// The sweep's look-up reads the old end of its index, in order: no scan, no sort.
+    /// The sweep's look-up reads a range of its index, from where the last one stopped to
+    /// the old end, in order: no scan, no sort.
     #[test]
     fn old_blobs_are_a_range_of_their_index() {
         let plan = crate::schema::plan(WRITTEN_BEFORE);
         assert!(
-            plan.contains("SEARCH blobs USING COVERING INDEX blobs_by_written_at (written_at<?)"),
+            plan.contains(
+                "SEARCH blobs USING COVERING INDEX blobs_by_written_at \
+                 ((written_at,sha256)>(?,?) AND written_at<?)"
+            ),
             "{plan}"
         );
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
