@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use crate::domain::{Status, Version};
-use crate::machine::CommandKind;
+pub use crate::domain::ValidationError;
+use crate::domain::{CommandKind, Status, Version};
 
 /// A boxed error from a storage backend, kept whole so callers can inspect it.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -153,34 +153,6 @@ impl std::fmt::Display for ForbiddenReason {
                 f.write_str("the ticket is closed and its department accepts no follow-ups")
             }
         }
-    }
-}
-
-/// Input that failed validation: which field, and why, in words a person can read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct ValidationError {
-    field: Cow<'static, str>,
-    message: Cow<'static, str>,
-}
-
-impl ValidationError {
-    /// A validation error on `field`.
-    pub fn new(field: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-
-    /// The field that is wrong.
-    pub fn field(&self) -> &str {
-        &self.field
-    }
-
-    /// What is wrong with it.
-    pub fn message(&self) -> &str {
-        &self.message
     }
 }
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Actor;
+use super::ValidationError;
 use super::stable_text::stable_text;
-use crate::error::ValidationError;
 
 /// What a person signs in with: an e-mail address or a user name, trimmed and lower-cased
 /// so that look-ups and uniqueness ignore case.

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::stable_text::stable_text;
 use super::{AgentId, CustomerId};
-use crate::error::ValidationError;
 
 /// The one who issues a command or wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::stable_text::stable_text;
 use super::{AgentId, ChatId, CustomerId, DepartmentId, TicketId, Version};
-use crate::error::ValidationError;
 
 /// Whether an agent takes chats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

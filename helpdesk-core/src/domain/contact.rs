@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::digits::digits_only;
-use crate::error::ValidationError;
 
 /// An e-mail address, lower-cased so that look-ups and uniqueness ignore case.
 ///

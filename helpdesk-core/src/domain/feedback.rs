@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::{Priority, ShortNote};
-use crate::error::ValidationError;
 
 /// A satisfaction score from 1 (bad) to 5 (excellent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

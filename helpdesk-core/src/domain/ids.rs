@@ -40,10 +40,10 @@ macro_rules! id_type {
         }
 
         impl std::str::FromStr for $name {
-            type Err = crate::error::ValidationError;
+            type Err = super::ValidationError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Uuid::parse_str(s.trim()).map(Self).map_err(|_| {
-                    crate::error::ValidationError::new(stringify!($name), "is not a valid id")
+                    super::ValidationError::new(stringify!($name), "is not a valid id")
                 })
             }
         }

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::stable_text::stable_text;
 use super::{Actor, MessageBody, MessageId, TicketId};
-use crate::error::ValidationError;
 
 /// Who may read a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ mod actor;
 mod agent;
 mod article;
 mod chat;
+mod command_kind;
 mod contact;
 mod custom_fields;
 mod customer;
@@ -34,6 +35,7 @@ mod ticket_number;
 mod ticket_type;
 mod time_entry;
 mod timers;
+mod validation;
 
 pub use account::{AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKind};
 pub use actor::{Actor, ActorKind, Channel};
@@ -42,6 +44,7 @@ pub use article::{Article, ArticleStatus};
 pub use chat::{
     Availability, ChatEnd, ChatSession, ChatState, ChatStateKind, ChatStateParts, Presence,
 };
+pub use command_kind::CommandKind;
 pub use contact::{Email, Phone};
 pub use custom_fields::{CustomFields, FieldKey, FieldValue};
 pub use customer::{Customer, CustomerKind};
@@ -79,3 +82,4 @@ pub use ticket_number::TicketNumber;
 pub use ticket_type::{CustomType, TicketType};
 pub use time_entry::{Minutes, TimeEntry};
 pub use timers::{SlaClock, SlaOutcome, SlaTarget, Timers};
+pub use validation::ValidationError;

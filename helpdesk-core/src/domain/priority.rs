@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::stable_text::stable_text;
 
-use crate::error::ValidationError;
+use super::ValidationError;
 
 /// How urgent a ticket is; ordered from `Low` to `Urgent`.
 ///

@@ -6,7 +6,7 @@
 //! although today they agree, so that changing a serde attribute can never change what a
 //! database holds.
 
-use crate::error::ValidationError;
+use super::ValidationError;
 
 /// A closed set of values, each with a stable text (see the [module](self) docs).
 ///
@@ -91,7 +91,7 @@ macro_rules! stable_text {
         }
 
         impl std::str::FromStr for $ty {
-            type Err = $crate::error::ValidationError;
+            type Err = $crate::domain::ValidationError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 $crate::domain::stable_text::parse_typed(s)
             }

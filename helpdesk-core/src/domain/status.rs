@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::stable_text::stable_text;
-use crate::error::ValidationError;
 
 /// Why a ticket was closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

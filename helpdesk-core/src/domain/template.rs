@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::{
     CannedResponseId, Category, DepartmentId, FieldKey, Language, MessageBody, Name, Priority,
     TemplateId, TicketType,
 };
-use crate::error::ValidationError;
 
 /// A template for one kind of request: what a new ticket of that kind starts with, and the
 /// custom fields it must have.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ValidationError;
+use super::ValidationError;
 
 /// Trims `raw` and checks it: `min..=max` characters, no control characters except, when
 /// `multiline`, newlines and tabs.

@@ -1,7 +1,7 @@
 //! How people name a ticket: by id, or by its number as they typed it.
 
+use super::ValidationError;
 use super::{TicketId, TicketNumber};
-use crate::error::ValidationError;
 
 /// A ticket as someone named it: its id, or the ASCII digits of its full or short number.
 /// Every call of [`Acting`](crate::service::Acting) that takes a ticket takes a key, so a

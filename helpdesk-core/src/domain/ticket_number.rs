@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::digits::ascii_digit;
-use crate::error::ValidationError;
 
 /// A ticket's number: the full form (e.g. `2013041610000135`) and the short form the customer
 /// is told (e.g. `10000135`). Both are unique in a store.

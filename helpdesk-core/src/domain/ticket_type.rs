@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ValidationError;
+use super::ValidationError;
 
 /// What kind of request a ticket is: the built-in kinds, or one a deployment defines.
 ///

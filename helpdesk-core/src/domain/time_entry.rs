@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
 use super::{AgentId, ShortNote, TicketId, TimeEntryId};
-use crate::error::ValidationError;
 
 /// Minutes of work, 1 to 1,440 (a day) per entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

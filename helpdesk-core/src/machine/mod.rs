@@ -13,7 +13,8 @@ mod metrics;
 pub mod timers;
 pub mod transitions;
 
-pub use command::{Command, CommandKind, NewTicket};
+pub use crate::domain::CommandKind;
+pub use command::{Command, NewTicket};
 pub use create::{CreateContext, authorize_create, decide_create};
 pub use decide::{Context, Plan, decide, required_permission};
 pub use due::decide_due;
