@@ -10,10 +10,7 @@ use helpdesk_core::domain::{
     OutboxId, Recipient, Ticket, TicketEvent, TicketId, TimeEntry,
 };
 use helpdesk_core::search::{CustomerLookup, TicketSearch};
-use helpdesk_core::store::{
-    AccountStore, BlobKey, ChatStore, KnowledgeStore, Page, PageRequest, ReportStore,
-    SavedSearchStore, Store, TemplateStore, TicketFilter, WriteBatch,
-};
+use helpdesk_core::store::{BlobKey, Page, PageRequest, Store, TicketFilter, WriteBatch};
 
 use crate::connection::SqliteStore;
 use crate::{commit, directory, notifications, outbox, query, search, tickets};
@@ -169,27 +166,5 @@ impl Store for SqliteStore {
         outbox::mail_references(self, ticket).await
     }
 
-    fn as_account_store(&self) -> Option<&dyn AccountStore> {
-        Some(self)
-    }
-
-    fn as_chat_store(&self) -> Option<&dyn ChatStore> {
-        Some(self)
-    }
-
-    fn as_report_store(&self) -> Option<&dyn ReportStore> {
-        Some(self)
-    }
-
-    fn as_knowledge_store(&self) -> Option<&dyn KnowledgeStore> {
-        Some(self)
-    }
-
-    fn as_saved_search_store(&self) -> Option<&dyn SavedSearchStore> {
-        Some(self)
-    }
-
-    fn as_template_store(&self) -> Option<&dyn TemplateStore> {
-        Some(self)
-    }
+    helpdesk_core::offer_every_ability!();
 }

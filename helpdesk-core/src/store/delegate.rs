@@ -143,3 +143,37 @@ macro_rules! delegate_store {
         }
     };
 }
+
+/// Inside an `impl Store for X` where `X` implements every ability trait itself: the six
+/// `as_*` methods, each answering `Some(self)`.
+///
+/// ```ignore
+/// #[async_trait]
+/// impl Store for MyStore {
+///     // ... the 30 required methods ...
+///     helpdesk_core::offer_every_ability!();
+/// }
+/// ```
+#[macro_export]
+macro_rules! offer_every_ability {
+    () => {
+        fn as_account_store(&self) -> Option<&dyn $crate::store::AccountStore> {
+            Some(self)
+        }
+        fn as_chat_store(&self) -> Option<&dyn $crate::store::ChatStore> {
+            Some(self)
+        }
+        fn as_report_store(&self) -> Option<&dyn $crate::store::ReportStore> {
+            Some(self)
+        }
+        fn as_knowledge_store(&self) -> Option<&dyn $crate::store::KnowledgeStore> {
+            Some(self)
+        }
+        fn as_saved_search_store(&self) -> Option<&dyn $crate::store::SavedSearchStore> {
+            Some(self)
+        }
+        fn as_template_store(&self) -> Option<&dyn $crate::store::TemplateStore> {
+            Some(self)
+        }
+    };
+}

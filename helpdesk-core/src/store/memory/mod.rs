@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{
-    AccountStore, BlobKey, ChatStore, CommitFacts, KnowledgeStore, Page, PageRequest, ReportStore,
-    SavedSearchStore, Store, StoredTicket, TemplateStore, TicketFilter, WriteBatch, check_commit,
+    BlobKey, CommitFacts, Page, PageRequest, Store, StoredTicket, TicketFilter, WriteBatch,
+    check_commit,
 };
 use crate::domain::{Actor, AuthToken, Login, TokenHash};
 use crate::domain::{
@@ -485,27 +485,5 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    fn as_account_store(&self) -> Option<&dyn AccountStore> {
-        Some(self)
-    }
-
-    fn as_chat_store(&self) -> Option<&dyn ChatStore> {
-        Some(self)
-    }
-
-    fn as_report_store(&self) -> Option<&dyn ReportStore> {
-        Some(self)
-    }
-
-    fn as_knowledge_store(&self) -> Option<&dyn KnowledgeStore> {
-        Some(self)
-    }
-
-    fn as_saved_search_store(&self) -> Option<&dyn SavedSearchStore> {
-        Some(self)
-    }
-
-    fn as_template_store(&self) -> Option<&dyn TemplateStore> {
-        Some(self)
-    }
+    crate::offer_every_ability!();
 }
