@@ -102,17 +102,11 @@ impl BlobStore for FsBlobStore {
     ) -> Result<Vec<WrittenBlob>> {
         let root = self.root.clone();
         let found = blocking(move || written_before(&root, before.into())).await?;
-        let mut old: Vec<WrittenBlob> = found
-            .into_iter()
-            .map(|(written, key)| WrittenBlob {
-                written_at: written.into(),
-                key,
-            })
-            .filter(|w| after.is_none_or(|a| w > a))
-            .collect();
-        old.sort();
-        old.truncate(limit as usize);
-        Ok(old)
+        let old = found.into_iter().map(|(written, key)| WrittenBlob {
+            written_at: written.into(),
+            key,
+        });
+        Ok(WrittenBlob::page(old, after, limit))
     }
 
     async fn delete_blob_written_before(

@@ -100,6 +100,24 @@ pub struct WrittenBlob {
     pub key: BlobKey,
 }
 
+impl WrittenBlob {
+    /// The page of a listing held in memory that [`BlobStore::blobs_written_before`] answers:
+    /// the blobs after `after`, in order, at most `limit` (for stores that list by scanning).
+    pub fn page(
+        blobs: impl IntoIterator<Item = WrittenBlob>,
+        after: Option<&WrittenBlob>,
+        limit: u32,
+    ) -> Vec<WrittenBlob> {
+        let mut page: Vec<WrittenBlob> = blobs
+            .into_iter()
+            .filter(|w| after.is_none_or(|a| w > a))
+            .collect();
+        page.sort();
+        page.truncate(limit as usize);
+        page
+    }
+}
+
 /// Checks that `bytes` hash to `key`, as every [`BlobStore::put_blob`] must.
 pub fn check_blob(key: &BlobKey, bytes: &[u8]) -> Result<()> {
     if BlobKey::of(bytes) == *key {
@@ -160,7 +178,7 @@ impl BlobStore for MemoryBlobStore {
         after: Option<&WrittenBlob>,
         limit: u32,
     ) -> Result<Vec<WrittenBlob>> {
-        let mut old: Vec<WrittenBlob> = self
+        let old: Vec<WrittenBlob> = self
             .lock()
             .iter()
             .filter(|(_, b)| b.written_at < before)
@@ -168,11 +186,8 @@ impl BlobStore for MemoryBlobStore {
                 written_at: b.written_at,
                 key: key.clone(),
             })
-            .filter(|w| after.is_none_or(|a| w > a))
             .collect();
-        old.sort();
-        old.truncate(limit as usize);
-        Ok(old)
+        Ok(WrittenBlob::page(old, after, limit))
     }
 
     async fn delete_blob_written_before(
