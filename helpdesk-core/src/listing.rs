@@ -9,6 +9,10 @@ use crate::domain::{
 };
 use crate::error::ValidationError;
 
+mod pass;
+
+pub use pass::{Changed, Pass};
+
 /// A half-open range of instants, `[from, to)`; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeRange {
@@ -118,7 +122,18 @@ crate::domain::stable_text!(TicketOrder, "order" {
     Relevance => "relevance",
 });
 
-/// Where a page ended: the sort key of its last ticket. Opaque to callers as a string.
+/// Where a page ended: the sort key of its last ticket (with its relevance score in a
+/// search), and the instant its pass began. Opaque to callers as a string
+/// ([`encode`](Self::encode), [`decode`](Self::decode)); it names no ticket to read again, so
+/// a ticket that changes between two pages does not move it.
+///
+/// A *pass* is the pages read from a first page through the cursors that follow. The desk
+/// ([`Acting::list_tickets`](crate::service::Acting::list_tickets) and
+/// [`search_tickets`](crate::service::Acting::search_tickets)) stamps each cursor with the
+/// pass's [`as_of`](Self::as_of): [`Pass::MARGIN`] before the first page was read. The pages
+/// after the first list only tickets last changed before `as_of`, and report the ones left
+/// out as [`Page::changed`]; see [`Pass`] for what that guarantees. A cursor a store makes
+/// ([`after`](Self::after)) has no `as_of` and pages by its key alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     order: TicketOrder,
@@ -127,6 +142,7 @@ pub struct Cursor {
     updated_at: DateTime<Utc>,
     waiting_since: Option<DateTime<Utc>>,
     id: TicketId,
+    as_of: Option<DateTime<Utc>>,
 }
 
 impl Cursor {
@@ -144,7 +160,22 @@ impl Cursor {
             updated_at: ticket.updated_at,
             waiting_since: ticket.waiting_since,
             id: ticket.id,
+            as_of: None,
         }
+    }
+
+    /// This cursor in the pass that began at `as_of` (see [`Pass`]).
+    pub fn in_pass(self, as_of: DateTime<Utc>) -> Self {
+        Self {
+            as_of: Some(crate::clock::to_micros(as_of)),
+            ..self
+        }
+    }
+
+    /// When the pass it belongs to began, less [`Pass::MARGIN`]; `None` for a cursor a store
+    /// made, which belongs to no pass.
+    pub fn as_of(&self) -> Option<DateTime<Utc>> {
+        self.as_of
     }
 
     /// The last ticket's `waiting_since`.
@@ -216,18 +247,29 @@ impl Cursor {
         let waiting = self
             .waiting_since
             .map_or_else(|| "-".to_owned(), |w| w.timestamp_micros().to_string());
-        format!(
+        let mut text = format!(
             "{o}.{}.{}.{}.{waiting}.{}",
             self.score,
             self.priority.rank(),
             self.updated_at.timestamp_micros(),
             self.id.as_uuid().simple()
-        )
+        );
+        if let Some(as_of) = self.as_of {
+            text.push_str(&format!(".{}", as_of.timestamp_micros()));
+        }
+        text
     }
 
-    /// Parses [`encode`](Self::encode)'s output.
+    /// Parses [`encode`](Self::encode)'s output. Anything else is a
+    /// [`ValidationError`] on the field `cursor`.
     pub fn decode(s: &str) -> Result<Self, ValidationError> {
-        let bad = || ValidationError::new("cursor", "is not a cursor from this list");
+        let bad = || {
+            ValidationError::new(
+                "cursor",
+                "is not a cursor this desk gave out: pass the `next` of the previous page as it \
+                 is, or leave it out for the first page",
+            )
+        };
         let mut parts = s.split('.');
         let order = match parts.next() {
             Some("u") => TicketOrder::LastUpdate,
@@ -252,6 +294,15 @@ impl Cursor {
             .next()
             .and_then(|p| Uuid::try_parse(p).ok())
             .ok_or_else(bad)?;
+        let as_of = match parts.next() {
+            None => None,
+            Some(p) => Some(
+                p.parse()
+                    .ok()
+                    .and_then(DateTime::from_timestamp_micros)
+                    .ok_or_else(bad)?,
+            ),
+        };
         if parts.next().is_some() {
             return Err(bad());
         }
@@ -262,6 +313,7 @@ impl Cursor {
             updated_at: DateTime::from_timestamp_micros(micros).ok_or_else(bad)?,
             waiting_since: waiting,
             id: TicketId::from_uuid(id),
+            as_of,
         })
     }
 }
@@ -375,6 +427,7 @@ impl PageRequest {
         Page {
             items: rows.into_iter().map(|(t, _)| t).collect(),
             next,
+            changed: None,
         }
     }
 }
@@ -385,13 +438,19 @@ impl Default for PageRequest {
     }
 }
 
-/// A page of results and the cursor to the next one, if any.
+/// A page of results, the cursor to the next one, and on a page after the first of a pass,
+/// the tickets the pass leaves out because they changed since it began (see [`Pass`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<Cursor>,
+    /// On a page after the first, read through the desk: the tickets matching the list's
+    /// filter (and search) that changed since the pass began. They are on no later page of
+    /// this pass; a new first page lists them where they are now. `None` on a first page and
+    /// from a store.
+    pub changed: Option<Changed>,
 }
 
 #[cfg(test)]
@@ -407,8 +466,11 @@ mod tests {
             updated_at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
             waiting_since: None,
             id: TicketId::new(),
+            as_of: None,
         };
         assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
+        let in_pass = c.in_pass(DateTime::from_timestamp_micros(1_700_000_100_000_007).unwrap());
+        assert_eq!(Cursor::decode(&in_pass.encode()).unwrap(), in_pass);
         let c = Cursor {
             order: TicketOrder::Waiting,
             waiting_since: DateTime::from_timestamp_micros(1_600_000_000_000_001),
@@ -422,6 +484,8 @@ mod tests {
             "u.9.1.00",
             "p.2.1.zz",
             "u.2.1.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e.x",
+            "u.0.2.1.-.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e.soon",
+            "u.0.2.1.-.0192d6a0c1e07c3e8d4f6d1a2b3c4d5e.1.2",
         ] {
             assert!(Cursor::decode(junk).is_err(), "{junk}");
         }

@@ -23,6 +23,18 @@ pub(crate) async fn list(
     fetch_page(pool, list_query(filter, page), page, false).await
 }
 
+/// How many tickets `filter` matches.
+pub(crate) async fn count(pool: &PgPool, filter: &TicketFilter) -> Result<u64> {
+    let mut q = QueryBuilder::new("SELECT COUNT(*) FROM tickets t WHERE TRUE");
+    push_filter(&mut q, filter);
+    let n: i64 = q
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await
+        .map_err(error::db)?;
+    u64::try_from(n).map_err(|e| Error::corrupt("tickets", "count", e))
+}
+
 /// Runs a ticket list query built with `LIMIT page.limit() + 1` and makes the page; with
 /// `scored`, each row's relevance score is its `score` column (0 otherwise).
 pub(crate) async fn fetch_page(

@@ -88,6 +88,10 @@ impl Store for PostgresStore {
         search::search(&self.pool, search, page).await
     }
 
+    async fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
+        query::count(&self.pool, filter).await
+    }
+
     async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
         tickets::due(&self.pool, now, limit).await
     }

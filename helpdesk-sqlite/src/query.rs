@@ -124,60 +124,7 @@ pub(crate) fn page_of(
     filter: &TicketFilter,
     page: &PageRequest,
 ) -> Query {
-    w.any_of(
-        "t.status",
-        filter
-            .statuses
-            .as_ref()
-            .map(|s| s.iter().map(|s| Value::Text(s.as_str().into())).collect()),
-    );
-    w.any_of(
-        "t.department",
-        filter
-            .departments
-            .as_ref()
-            .map(|d| d.iter().map(|d| id(d.as_uuid())).collect()),
-    );
-    w.any_of(
-        "t.priority",
-        filter
-            .priorities
-            .as_ref()
-            .map(|p| p.iter().map(|p| Value::Integer(p.rank().into())).collect()),
-    );
-    match filter.assignee {
-        None => {}
-        Some(AssigneeFilter::Unassigned) => w.push("t.assignee IS NULL".into()),
-        Some(AssigneeFilter::Agent(agent)) => {
-            let p = w.bind(id(agent.as_uuid()));
-            w.push(format!("t.assignee = {p}"));
-        }
-    }
-    if let Some(customer) = filter.customer {
-        let p = w.bind(id(customer.as_uuid()));
-        w.push(format!("t.customer = {p}"));
-    }
-    if let Some(ticket_type) = &filter.ticket_type {
-        let p = w.bind(ticket_type.as_str().to_owned());
-        w.push(format!("t.ticket_type = {p}"));
-    }
-    if let Some(category) = &filter.category {
-        let p = w.bind(category.as_str().to_owned());
-        w.push(format!(
-            "EXISTS (SELECT 1 FROM ticket_categories tc \
-             WHERE tc.ticket_id = t.id AND tc.category = {p})"
-        ));
-    }
-    if let Some(master) = filter.master {
-        let p = w.bind(id(master.as_uuid()));
-        w.push(format!("t.master = {p}"));
-    }
-    if let Some(internal) = filter.internal {
-        let p = w.bind(internal);
-        w.push(format!("t.internal = {p}"));
-    }
-    w.within("t.created_at", &filter.created);
-    w.within("t.updated_at", &filter.updated);
+    filter_of(&mut w, filter);
 
     if let Some(cursor) = page.cursor() {
         let after = id(cursor.id().as_uuid());
@@ -248,6 +195,79 @@ pub(crate) fn page_of(
             "SELECT {TICKET_COLUMNS},\n    {relevance} AS relevance\nFROM tickets t\n{filter}\n\
              ORDER BY {order}\nLIMIT {limit}"
         ),
+        params: w.params.into_values(),
+    }
+}
+
+/// Adds the conditions of [`TicketFilter::matches`] on the ticket `t`.
+fn filter_of(w: &mut Conditions, filter: &TicketFilter) {
+    w.any_of(
+        "t.status",
+        filter
+            .statuses
+            .as_ref()
+            .map(|s| s.iter().map(|s| Value::Text(s.as_str().into())).collect()),
+    );
+    w.any_of(
+        "t.department",
+        filter
+            .departments
+            .as_ref()
+            .map(|d| d.iter().map(|d| id(d.as_uuid())).collect()),
+    );
+    w.any_of(
+        "t.priority",
+        filter
+            .priorities
+            .as_ref()
+            .map(|p| p.iter().map(|p| Value::Integer(p.rank().into())).collect()),
+    );
+    match filter.assignee {
+        None => {}
+        Some(AssigneeFilter::Unassigned) => w.push("t.assignee IS NULL".into()),
+        Some(AssigneeFilter::Agent(agent)) => {
+            let p = w.bind(id(agent.as_uuid()));
+            w.push(format!("t.assignee = {p}"));
+        }
+    }
+    if let Some(customer) = filter.customer {
+        let p = w.bind(id(customer.as_uuid()));
+        w.push(format!("t.customer = {p}"));
+    }
+    if let Some(ticket_type) = &filter.ticket_type {
+        let p = w.bind(ticket_type.as_str().to_owned());
+        w.push(format!("t.ticket_type = {p}"));
+    }
+    if let Some(category) = &filter.category {
+        let p = w.bind(category.as_str().to_owned());
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM ticket_categories tc \
+             WHERE tc.ticket_id = t.id AND tc.category = {p})"
+        ));
+    }
+    if let Some(master) = filter.master {
+        let p = w.bind(id(master.as_uuid()));
+        w.push(format!("t.master = {p}"));
+    }
+    if let Some(internal) = filter.internal {
+        let p = w.bind(internal);
+        w.push(format!("t.internal = {p}"));
+    }
+    w.within("t.created_at", &filter.created);
+    w.within("t.updated_at", &filter.updated);
+}
+
+/// The query counting the tickets `filter` matches.
+pub(crate) fn count_tickets(filter: &TicketFilter) -> Query {
+    let mut w = Conditions::default();
+    filter_of(&mut w, filter);
+    let filter = if w.clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.clauses.join("\n  AND "))
+    };
+    Query {
+        sql: format!("SELECT COUNT(*) FROM tickets t\n{filter}"),
         params: w.params.into_values(),
     }
 }

@@ -91,6 +91,10 @@ impl Store for SqliteStore {
         tickets::page(self, query, page).await
     }
 
+    async fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
+        tickets::count(self, query::count_tickets(filter)).await
+    }
+
     async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>> {
         tickets::due_tickets(self, now, limit).await
     }

@@ -7,7 +7,7 @@ use helpdesk_core::Result;
 use helpdesk_core::domain::{Message, Ticket, TicketEvent, TicketId, TimeEntry, Visibility};
 use helpdesk_core::error::Error;
 use helpdesk_core::store::{BlobKey, Page, PageRequest};
-use rusqlite::TransactionBehavior;
+use rusqlite::{TransactionBehavior, params_from_iter};
 
 use crate::connection::SqliteStore;
 use crate::query::{self, Query};
@@ -51,6 +51,18 @@ pub(crate) async fn page(
     let page = page.clone();
     store
         .read(move |conn| Ok(page.into_page_scored(query.all(conn, read_ranked_ticket)?)))
+        .await
+}
+
+/// Runs a counting query (see [`query::count_tickets`]).
+pub(crate) async fn count(store: &SqliteStore, query: Query) -> Result<u64> {
+    store
+        .read(move |conn| {
+            let n: i64 = conn
+                .prepare_cached(&query.sql)?
+                .query_row(params_from_iter(query.params.iter()), |row| row.get(0))?;
+            u64::try_from(n).map_err(|e| Error::corrupt("tickets", "count", e).into())
+        })
         .await
 }
 

@@ -4,6 +4,7 @@ use super::Acting;
 use super::acting::Principal;
 use crate::domain::{Message, Ticket, TicketEvent, TicketKey, TimeEntry};
 use crate::error::Result;
+use crate::listing::Pass;
 use crate::search::{SearchQuery, TicketSearch};
 use crate::store::{Page, PageRequest, TicketFilter};
 
@@ -47,20 +48,43 @@ impl Acting {
 
     /// A page of the tickets the actor may see that match `filter`. Customers see their own
     /// non-internal tickets; agents those of the departments they may read.
+    ///
+    /// The page is part of a [`Pass`]: its `next` cursor carries when the pass began, a page
+    /// after the first lists only tickets that did not change since, and names those that
+    /// did in [`Page::changed`]. So a pass lists each ticket at most once, and every ticket
+    /// it leaves out is reported.
     pub async fn list_tickets(
         &self,
         filter: TicketFilter,
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
+        let Some(filter) = scope(&self.principal, filter) else {
+            return Ok(empty());
+        };
+        let store = &self.desk.store;
+        let pass = Pass::of(&page, self.desk.now());
+        let found = store.list_tickets(&pass.narrow(&filter), &page).await?;
+        let changed = match pass.changed_filter(&filter) {
+            Some(changed) => Some(store.list_tickets(&changed, &Pass::changed_page()).await?),
+            None => None,
+        };
+        Ok(pass.finish(found, changed))
+    }
+
+    /// How many tickets the actor may see match `filter`: as many as a pass of
+    /// [`list_tickets`](Self::list_tickets) would list if nothing changed, scoped the same way.
+    pub async fn count_tickets(&self, filter: TicketFilter) -> Result<u64> {
         match scope(&self.principal, filter) {
-            Some(filter) => self.desk.store.list_tickets(&filter, &page).await,
-            None => Ok(empty()),
+            Some(filter) => self.desk.store.count_tickets(&filter).await,
+            None => Ok(0),
         }
     }
 
     /// A page of the tickets the actor may see that match the search `query` (as typed:
     /// words, "phrases", prefix*, -exclusions, % patterns) and `filter`. Internal notes are
-    /// searched for agents only.
+    /// searched for agents only. Paged in a [`Pass`] as
+    /// [`list_tickets`](Self::list_tickets) is, in any order (relevance too: the cursor
+    /// carries the score).
     pub async fn search_tickets(
         &self,
         query: &str,
@@ -68,17 +92,28 @@ impl Acting {
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
         let query = SearchQuery::parse(query)?;
-        match scope(&self.principal, filter) {
-            Some(filter) => {
-                let search = TicketSearch {
-                    query,
-                    filter,
-                    include_internal: self.principal.is_staff(),
-                };
-                self.desk.store.search_tickets(&search, &page).await
-            }
-            None => Ok(empty()),
-        }
+        let Some(filter) = scope(&self.principal, filter) else {
+            return Ok(empty());
+        };
+        let store = &self.desk.store;
+        let pass = Pass::of(&page, self.desk.now());
+        let search = |filter: TicketFilter| TicketSearch {
+            query: query.clone(),
+            filter,
+            include_internal: self.principal.is_staff(),
+        };
+        let found = store
+            .search_tickets(&search(pass.narrow(&filter)), &page)
+            .await?;
+        let changed = match pass.changed_filter(&filter) {
+            Some(changed) => Some(
+                store
+                    .search_tickets(&search(changed), &Pass::changed_page())
+                    .await?,
+            ),
+            None => None,
+        };
+        Ok(pass.finish(found, changed))
     }
 }
 
@@ -86,6 +121,7 @@ fn empty() -> Page<Ticket> {
     Page {
         items: Vec::new(),
         next: None,
+        changed: None,
     }
 }
 

@@ -21,7 +21,7 @@ use crate::search::{CustomerLookup, TicketSearch};
 /// ticket change causes (notifications, e-mail in the outbox, the Message-IDs of mail), all
 /// written by one [`commit`](Store::commit); and the index of what is due when.
 ///
-/// Its 30 methods are all required. What a backend may or may not offer (accounts, live
+/// Its 31 methods are all required. What a backend may or may not offer (accounts, live
 /// chat, reports, the knowledge base, saved searches, templates) are traits of their own,
 /// reached through the `as_*` methods, whose default is "not offered"; a desk on a store
 /// without one answers the calls that need it with [`Error::Unsupported`](crate::Error::Unsupported).
@@ -92,6 +92,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         search: &TicketSearch,
         page: &PageRequest,
     ) -> Result<Page<Ticket>>;
+    /// How many tickets match `filter` (those [`TicketFilter::matches`], which every store
+    /// must agree with).
+    async fn count_tickets(&self, filter: &TicketFilter) -> Result<u64>;
     /// Up to `limit` tickets whose `next_due_at` is at or before `now`, earliest first (ties
     /// by id). Must be an index scan: its cost grows with the number of due tickets, not with
     /// the total.

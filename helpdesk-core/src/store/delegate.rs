@@ -3,7 +3,7 @@
 //! stores, test wrappers that fail, count or hide abilities).
 
 /// Implements [`Store`](crate::store::Store) for a wrapper by calling another store for each
-/// of the 30 required methods. With `offering its abilities`, the `as_*` methods answer what
+/// of the 31 required methods. With `offering its abilities`, the `as_*` methods answer what
 /// the other store offers; without, the wrapper writes the `as_*` methods it wants itself
 /// (after the `;`) and offers nothing else. Optionally, `before |this, name| expr` runs first
 /// in every required method with the method's name (to count calls, say).
@@ -67,6 +67,7 @@ macro_rules! delegate_store {
                 -> $crate::store::Page<$crate::domain::Ticket>;
             search_tickets(search: &$crate::search::TicketSearch, page: &$crate::store::PageRequest)
                 -> $crate::store::Page<$crate::domain::Ticket>;
+            count_tickets(filter: &$crate::store::TicketFilter) -> u64;
             due_tickets(now: $crate::reexport::DateTime<$crate::reexport::Utc>, limit: u32)
                 -> Vec<$crate::domain::Ticket>;
             messages(ticket: $crate::domain::TicketId, include_internal: bool)
@@ -150,7 +151,7 @@ macro_rules! delegate_store {
 /// ```ignore
 /// #[async_trait]
 /// impl Store for MyStore {
-///     // ... the 30 required methods ...
+///     // ... the 31 required methods ...
 ///     helpdesk_core::offer_every_ability!();
 /// }
 /// ```

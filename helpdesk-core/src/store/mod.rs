@@ -37,7 +37,7 @@ mod templates;
 mod write;
 
 pub use crate::listing::{
-    AssigneeFilter, Cursor, Page, PageRequest, TicketFilter, TicketOrder, TimeRange,
+    AssigneeFilter, Changed, Cursor, Page, PageRequest, TicketFilter, TicketOrder, TimeRange,
 };
 pub use accounts::AccountStore;
 pub use blob::{BlobKey, BlobStore, MemoryBlobStore, WrittenBlob, check_blob};

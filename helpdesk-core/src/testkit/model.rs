@@ -399,9 +399,12 @@ impl Side {
                                 numbers.len() <= self.tickets.len(),
                                 "pagination lists more tickets than exist: {numbers:?}"
                             );
+                            // Pages after the first leave out what changed since the
+                            // first: how many is compared too.
+                            let changed = got.changed.map_or(0, |c| c.tickets.len());
                             match got.next {
                                 Some(c) => page = page.after(c).expect("same order"),
-                                None => break Ok(format!("{numbers:?}")),
+                                None => break Ok(format!("{numbers:?}, {changed} changed")),
                             }
                         }
                         Err(e) => break Err(e),

@@ -288,6 +288,11 @@ impl Store for MemoryStore {
         Ok(page.into_page(rows))
     }
 
+    async fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
+        let inner = self.lock();
+        Ok(inner.tickets.values().filter(|t| filter.matches(t)).count() as u64)
+    }
+
     async fn search_tickets(
         &self,
         search: &TicketSearch,

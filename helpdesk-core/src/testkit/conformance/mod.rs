@@ -80,6 +80,7 @@ macro_rules! conformance_suite {
                 ],
                 lists: [
                     lists_and_pages_agree_with_the_reference,
+                    ticket_counts_agree_with_the_filter,
                 ],
                 look_ups: [
                     customer_look_ups_agree_with_the_reference,
@@ -176,6 +177,12 @@ macro_rules! conformance_suite {
                     events_notify_the_people_they_concern,
                     notifications_are_read_snoozed_and_dismissed_by_their_owner_only,
                     sla_and_auto_close_warnings_reach_agents_and_customers,
+                ],
+                paging: [
+                    a_priority_queue_paged_while_tickets_change_lists_each_once_or_reports_it,
+                    the_last_update_list_paged_while_tickets_change_lists_each_once_or_reports_it,
+                    a_relevance_search_paged_while_tickets_change_lists_each_once_or_reports_it,
+                    ticket_counts_are_scoped_like_lists,
                 ],
                 reports: [
                     reports_of_a_week_of_work_match_the_reference,

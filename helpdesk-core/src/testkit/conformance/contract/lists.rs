@@ -1,6 +1,7 @@
 //! Ticket lists ([`Store::list_tickets`]) against the reference: varied random tickets, every
 //! kind of filter alone and in random combinations, every order, walked page by page. Every
-//! page and every cursor must equal the reference's.
+//! page and every cursor must equal the reference's. Counts ([`Store::count_tickets`]) must
+//! agree with [`TicketFilter::matches`] for the same filters.
 
 use std::sync::Arc;
 
@@ -221,5 +222,31 @@ pub async fn lists_and_pages_agree_with_the_reference(store: Arc<dyn Store>) {
         matched > filters.len() * 2 / 3,
         "{matched} of {}",
         filters.len()
+    );
+}
+
+pub async fn ticket_counts_agree_with_the_filter(store: Arc<dyn Store>) {
+    let reference = MemoryStore::new();
+    let world = World::new();
+    let mut rng = Rng::new(0x5EED_0011);
+    let tickets = world
+        .populate(store.as_ref(), &reference, &mut rng, 120)
+        .await;
+    let mut filters = hand_made(&world, tickets[5].updated_at);
+    filters.extend((0..40).map(|_| world.filter(&mut rng)));
+    let mut counted = 0;
+    for filter in &filters {
+        let want = tickets.iter().filter(|t| filter.matches(t)).count() as u64;
+        assert_eq!(
+            store.count_tickets(filter).await.unwrap(),
+            want,
+            "{filter:?}"
+        );
+        counted += u64::from(want > 0);
+    }
+    assert!(counted > 20, "only {counted} filters match anything");
+    assert_eq!(
+        store.count_tickets(&TicketFilter::default()).await.unwrap(),
+        tickets.len() as u64
     );
 }

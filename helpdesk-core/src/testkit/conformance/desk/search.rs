@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::note;
 use crate::domain::{Customer, Ticket, TicketId};
+use crate::listing::Pass;
 use crate::service::Acting;
 use crate::store::{PageRequest, Store, TicketFilter, TicketOrder};
 use crate::testkit::{Fixture, body};
@@ -159,6 +160,8 @@ pub async fn search_results_rank_subject_matches_first(store: Arc<dyn Store>) {
     let both = open_with(&f, &f.ana, "Router and modem both dead", "Nothing works.").await;
     let newest = open_with(&f, &f.ana, "Nothing here", "router modem").await;
     let admin = f.as_agent(&f.admin).await;
+    // Later pages of a pass list only tickets unchanged since it began, less its margin.
+    f.tick(Pass::MARGIN.num_seconds());
     // Both words in the subject, then one, then body-only matches newest first.
     let want = [both.id, one.id, newest.id, body_only.id];
     for size in [1, 2, 10] {

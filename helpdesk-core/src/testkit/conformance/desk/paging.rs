@@ -1,0 +1,249 @@
+//! Paging while tickets change: a pass (see [`Pass`](crate::listing::Pass)) lists each ticket
+//! at most once in every order, a relevance-ranked search too, and the tickets it leaves out
+//! because they changed are the ones its last page reports. Counts are scoped like lists.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::search::open_with;
+use super::{changed, note};
+use crate::domain::{Priority, Ticket, TicketId};
+use crate::machine::Command;
+use crate::service::Acting;
+use crate::store::{Changed, Cursor, Page, PageRequest, Store, TicketFilter, TicketOrder};
+use crate::testkit::Fixture;
+
+/// Twelve support tickets, a third each low, normal and high, then an hour of quiet.
+async fn queue(f: &Fixture) -> Vec<Ticket> {
+    let boss = f.as_agent(&f.boss).await;
+    let priorities = [Priority::Low, Priority::Normal, Priority::High];
+    let mut tickets = Vec::new();
+    for i in 0..12 {
+        let t = f.open(&f.ana, &format!("Router {i} keeps dropping")).await;
+        let priority = priorities[i % 3];
+        tickets.push(if t.priority == priority {
+            t
+        } else {
+            changed(
+                boss.execute(t.id, Command::ChangePriority { priority })
+                    .await
+                    .unwrap(),
+            )
+        });
+    }
+    f.tick(3600);
+    tickets
+}
+
+/// A page of what `who` lists, or finds with `query`.
+async fn read(who: &Acting, query: Option<&str>, page: PageRequest) -> Page<Ticket> {
+    match query {
+        Some(q) => who.search_tickets(q, TicketFilter::default(), page).await,
+        None => who.list_tickets(TicketFilter::default(), page).await,
+    }
+    .unwrap()
+}
+
+/// What a pass listed, page after page, what its last page reported, and which tickets
+/// changed while it went on.
+struct Walked {
+    listed: Vec<TicketId>,
+    reported: Option<Changed>,
+    touched: BTreeSet<TicketId>,
+}
+
+/// Reads pages of three as `who`, each cursor through its text form as a client hands it
+/// back. Between two reads, a ticket just listed gets a note and the next one not listed yet
+/// becomes urgent: each moves in every order.
+async fn pass(f: &Fixture, who: &Acting, query: Option<&str>, order: TicketOrder) -> Walked {
+    let boss = f.as_agent(&f.boss).await;
+    let mut page = PageRequest::first(order, 3);
+    let mut pass = Walked {
+        listed: Vec::new(),
+        reported: None,
+        touched: BTreeSet::new(),
+    };
+    for _ in 0..50 {
+        let got = read(who, query, page.clone()).await;
+        pass.listed.extend(got.items.iter().map(|t| t.id));
+        pass.reported = got.changed;
+        let Some(next) = got.next else {
+            return pass;
+        };
+        let text = next.encode();
+        page = PageRequest::first(order, 3)
+            .after(Cursor::decode(&text).unwrap())
+            .unwrap();
+        f.tick(1);
+        let seen = got.items[0].id;
+        boss.execute(seen, note("looked at it")).await.unwrap();
+        pass.touched.insert(seen);
+        let now = read(who, query, PageRequest::first(order, 200)).await;
+        if let Some(ahead) = now.items.iter().find(|t| !pass.listed.contains(&t.id)) {
+            let command = if ahead.priority == Priority::Urgent {
+                note("still urgent")
+            } else {
+                Command::ChangePriority {
+                    priority: Priority::Urgent,
+                }
+            };
+            boss.execute(ahead.id, command).await.unwrap();
+            pass.touched.insert(ahead.id);
+        }
+    }
+    panic!("the pass does not end");
+}
+
+/// Each ticket listed at most once; every ticket matching now listed or reported; the report
+/// names exactly the tickets that changed since the pass began.
+async fn each_once_or_reported(who: &Acting, query: Option<&str>, pass: &Walked, want: usize) {
+    let distinct: BTreeSet<TicketId> = pass.listed.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        pass.listed.len(),
+        "a ticket was listed twice: {:?}",
+        pass.listed
+    );
+    let reported = pass
+        .reported
+        .as_ref()
+        .expect("a page after the first reports what changed");
+    assert!(!reported.more, "{reported:?}");
+    let named: BTreeSet<TicketId> = reported.tickets.iter().copied().collect();
+    assert_eq!(
+        named, pass.touched,
+        "the report names what changed since the pass began"
+    );
+    let now = read(who, query, PageRequest::first(TicketOrder::LastUpdate, 200)).await;
+    assert_eq!(now.items.len(), want);
+    for t in &now.items {
+        assert!(
+            distinct.contains(&t.id) || named.contains(&t.id),
+            "{} was neither listed nor reported",
+            t.subject
+        );
+        assert_eq!(
+            named.contains(&t.id),
+            t.updated_at >= reported.since,
+            "{} changed at {}; the pass began at {}",
+            t.subject,
+            t.updated_at,
+            reported.since
+        );
+        if !named.contains(&t.id) {
+            assert!(
+                distinct.contains(&t.id),
+                "{} unchanged, not listed",
+                t.subject
+            );
+        }
+    }
+    // The reported ones, the most recently changed first, lead a new pass's first page.
+    let leading: Vec<TicketId> = now.items[..named.len()].iter().map(|t| t.id).collect();
+    assert_eq!(leading, reported.tickets);
+}
+
+pub async fn a_priority_queue_paged_while_tickets_change_lists_each_once_or_reports_it(
+    store: Arc<dyn Store>,
+) {
+    let f = Fixture::new(store).await;
+    queue(&f).await;
+    let admin = f.as_agent(&f.admin).await;
+    let pass = pass(&f, &admin, None, TicketOrder::Priority).await;
+    each_once_or_reported(&admin, None, &pass, 12).await;
+}
+
+pub async fn the_last_update_list_paged_while_tickets_change_lists_each_once_or_reports_it(
+    store: Arc<dyn Store>,
+) {
+    let f = Fixture::new(store).await;
+    queue(&f).await;
+    let ana = f.as_customer(&f.ana).await;
+    let pass = pass(&f, &ana, None, TicketOrder::LastUpdate).await;
+    each_once_or_reported(&ana, None, &pass, 12).await;
+}
+
+pub async fn a_relevance_search_paged_while_tickets_change_lists_each_once_or_reports_it(
+    store: Arc<dyn Store>,
+) {
+    let f = Fixture::new(store).await;
+    for i in 0..4 {
+        open_with(&f, &f.ana, &format!("Router and modem {i}"), "Both dead.").await;
+        open_with(
+            &f,
+            &f.acme,
+            &format!("Router {i} resets"),
+            "The modem is fine.",
+        )
+        .await;
+        open_with(&f, &f.reza, &format!("Slow line {i}"), "router modem").await;
+    }
+    open_with(&f, &f.ana, "Printer", "Out of paper.").await;
+    f.tick(3600);
+    let admin = f.as_agent(&f.admin).await;
+    let q = Some("router modem");
+    let pass = pass(&f, &admin, q, TicketOrder::Relevance).await;
+    each_once_or_reported(&admin, q, &pass, 12).await;
+}
+
+pub async fn ticket_counts_are_scoped_like_lists(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    for i in 0..3 {
+        f.open(&f.ana, &format!("Ana's ticket {i}")).await;
+    }
+    f.open(&f.reza, "Reza's ticket").await;
+    let billing = f.new_ticket(&f.billing, "Invoice twice");
+    f.as_customer(&f.acme)
+        .await
+        .open_ticket(billing)
+        .await
+        .unwrap();
+    let mut internal = f.new_ticket(&f.support, "Replace the switch");
+    internal.internal = true;
+    f.as_agent(&f.ivan)
+        .await
+        .open_ticket(internal)
+        .await
+        .unwrap();
+    let filters = [
+        TicketFilter::default(),
+        TicketFilter {
+            customer: Some(f.ana.id),
+            ..TicketFilter::default()
+        },
+        TicketFilter {
+            departments: Some(vec![f.billing.id]),
+            ..TicketFilter::default()
+        },
+        TicketFilter {
+            internal: Some(true),
+            ..TicketFilter::default()
+        },
+    ];
+    let cast = [
+        (f.as_customer(&f.ana).await, [3, 3, 0, 0]),
+        (f.as_customer(&f.reza).await, [1, 0, 0, 0]),
+        (f.as_agent(&f.maria).await, [1, 0, 1, 0]),
+        (f.as_agent(&f.ivan).await, [5, 3, 0, 1]),
+        (f.as_agent(&f.admin).await, [6, 3, 1, 1]),
+    ];
+    for (who, counts) in cast {
+        for (filter, want) in filters.iter().zip(counts) {
+            let listed = who
+                .list_tickets(
+                    filter.clone(),
+                    PageRequest::first(TicketOrder::LastUpdate, 200),
+                )
+                .await
+                .unwrap();
+            let counted = who.count_tickets(filter.clone()).await.unwrap();
+            assert_eq!(
+                counted,
+                listed.items.len() as u64,
+                "{:?} {filter:?}",
+                who.actor()
+            );
+            assert_eq!(counted, want, "{:?} {filter:?}", who.actor());
+        }
+    }
+}
