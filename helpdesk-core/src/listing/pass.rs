@@ -39,7 +39,7 @@ pub struct Changed {
 /// lists it if it falls there, later pages report it. The promises hold because every change
 /// the desk makes to a ticket sets its `updated_at` to the desk's clock, as long as that
 /// clock does not go back and a change commits within the margin of the instant it was
-/// stamped with (a write waits at most a few seconds for a lock).
+/// stamped with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pass {
     as_of: DateTime<Utc>,
@@ -48,8 +48,9 @@ pub struct Pass {
 
 impl Pass {
     /// How long before its first page was read a pass's `as_of` lies: room for changes
-    /// stamped before that read and committed after it.
-    pub const MARGIN: TimeDelta = TimeDelta::seconds(30);
+    /// stamped before that read and committed after it (longer than the five seconds a
+    /// SQLite write waits for a lock).
+    pub const MARGIN: TimeDelta = TimeDelta::seconds(10);
 
     /// The most tickets [`Page::changed`] names.
     pub const CHANGED_LIMIT: u32 = 50;
@@ -154,7 +155,7 @@ mod tests {
         let now = at("2026-01-05T10:00:00Z");
         let pass = Pass::of(&PageRequest::first(TicketOrder::Priority, 10), now);
         assert!(pass.is_first());
-        assert_eq!(pass.as_of(), at("2026-01-05T09:59:30Z"));
+        assert_eq!(pass.as_of(), at("2026-01-05T09:59:50Z"));
         let filter = TicketFilter::default();
         assert_eq!(pass.narrow(&filter), filter);
         assert_eq!(pass.changed_filter(&filter), None);
