@@ -442,3 +442,40 @@ impl Error {
         }
     }
 }
+
+/// An error and its causes on one line, `error: cause: its cause`, walking
+/// [`source`](std::error::Error::source): for logs and terminals, where
+/// [`Error::Backend`]'s own "storage backend failed" says nothing of the path, the SQL state
+/// or the I/O error behind it. A cause whose text its error already shows is not repeated.
+///
+/// ```
+/// use helpdesk_core::error::{Causes, Error};
+/// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+/// let error = Error::backend(io);
+/// assert_eq!(Causes(&error).to_string(), "storage backend failed: no such file");
+/// ```
+#[derive(Clone, Copy)]
+pub struct Causes<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown = self.0.to_string();
+        f.write_str(&shown)?;
+        let mut next = self.0.source();
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !text.is_empty() && !shown.contains(&text) {
+                write!(f, ": {text}")?;
+                shown = text;
+            }
+            next = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}

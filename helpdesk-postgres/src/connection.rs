@@ -42,7 +42,7 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .connect(url)
             .await
-            .map_err(helpdesk_core::Error::backend)?;
+            .map_err(crate::error::db)?;
         Ok(Self::from_pool(pool))
     }
 

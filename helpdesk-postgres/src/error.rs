@@ -37,11 +37,45 @@ pub(crate) fn duplicate_of(e: &sqlx::Error) -> Option<(Entity, &'static str)> {
     }
 }
 
-/// Maps a sqlx error: a known unique violation is a conflict, anything else a backend error.
+/// An error PostgreSQL answered with, and its SQL state (SQLSTATE), which sqlx's own message
+/// leaves out: the source of [`Error::Backend`] for every database error but the unique
+/// violations the schema names. Downcast to read the code; its source is the sqlx error.
+#[derive(Debug)]
+pub struct SqlState {
+    code: String,
+    source: sqlx::Error,
+}
+
+impl std::fmt::Display for SqlState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PostgreSQL answered with SQL state {}", self.code)
+    }
+}
+
+impl std::error::Error for SqlState {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl SqlState {
+    /// The five-character SQL state, e.g. `42P01` for a missing table.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+/// Maps a sqlx error: a known unique violation is a conflict, anything else a backend error
+/// (with its SQL state, when PostgreSQL gave one).
 pub(crate) fn db(e: sqlx::Error) -> Error {
-    match duplicate_of(&e) {
-        Some((entity, field)) => Error::duplicate(entity, field),
-        None => Error::backend(e),
+    let code = match &e {
+        sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+        _ => None,
+    };
+    match (duplicate_of(&e), code) {
+        (Some((entity, field)), _) => Error::duplicate(entity, field),
+        (None, Some(code)) => Error::backend(SqlState { code, source: e }),
+        (None, None) => Error::backend(e),
     }
 }
 
@@ -92,5 +126,24 @@ mod tests {
         );
         assert_eq!(unique_constraint("messages_pkey"), None);
         assert_eq!(unique_constraint("blobs_pkey"), None);
+    }
+
+    #[tokio::test]
+    async fn a_refused_statement_keeps_its_sql_state_in_the_cause_chain() {
+        let Some(store) = crate::testing::fresh_store().await else {
+            return;
+        };
+        let e = sqlx::query("SELECT * FROM no_such_table")
+            .execute(store.pool())
+            .await
+            .unwrap_err();
+        let error = db(e);
+        let chain = helpdesk_core::error::Causes(&error).to_string();
+        assert!(chain.contains("SQL state 42P01"), "{chain}");
+        assert!(chain.contains("no_such_table"), "{chain}");
+        let Error::Backend { source } = error else {
+            panic!("not a backend error");
+        };
+        assert_eq!(source.downcast_ref::<SqlState>().unwrap().code(), "42P01");
     }
 }

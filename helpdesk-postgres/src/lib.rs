@@ -61,7 +61,8 @@
 //!   [`referenced_blobs`](helpdesk_core::store::Store::referenced_blobs) is one indexed
 //!   query.
 //! - Any other database failure is [`Error::Backend`](helpdesk_core::Error::Backend) with the
-//!   sqlx error as its source; a stored value that fails validation on the way back is one
+//!   sqlx error as its source, behind a [`SqlState`] naming PostgreSQL's SQL state when it
+//!   gave one; a stored value that fails validation on the way back is one
 //!   with a [`CorruptValue`](helpdesk_core::error::CorruptValue) source.
 //!
 //! The modules, each with one job: `connection` opens a [`PostgresStore`], `schema` migrates,
@@ -95,4 +96,5 @@ pub mod testing;
 mod tickets;
 
 pub use connection::PostgresStore;
+pub use error::SqlState;
 pub use schema::MIGRATOR;

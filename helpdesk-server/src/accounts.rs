@@ -15,7 +15,7 @@ use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Versio
 use axum::http::StatusCode;
 use chrono::Utc;
 use helpdesk::domain::{Actor, AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKind};
-use helpdesk::error::Ability;
+use helpdesk::error::{Ability, Causes};
 use helpdesk::store::{AccountStore, Store};
 use helpdesk::{Error, Result};
 
@@ -268,7 +268,7 @@ impl Accounts {
                 .await
         {
             // Only the "last used" instant is lost: the request goes on.
-            eprintln!("recording a token's use failed: {e}");
+            eprintln!("recording a token's use failed: {}", Causes(&e));
         }
         Ok(Some(token.actor))
     }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use helpdesk::Error;
+use helpdesk::error::Causes;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -56,7 +57,7 @@ impl ApiError {
     /// 503: the storage failed, so the request could not be decided (the cause is logged,
     /// never shown).
     pub fn unavailable(error: &Error) -> Self {
-        eprintln!("backend error: {error:?}");
+        eprintln!("backend error: {}", Causes(error));
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
@@ -84,7 +85,7 @@ impl From<Error> for ApiError {
         let status = status_of(&error);
         let message = match &error {
             Error::Backend { .. } => {
-                eprintln!("backend error: {error:?}");
+                eprintln!("backend error: {}", Causes(&error));
                 "the storage backend failed".to_owned()
             }
             other => other.to_string(),

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use helpdesk::Helpdesk;
+use helpdesk::error::Causes;
 use helpdesk::service::{BLOB_SWEEP_GRACE, DueReport, MailTransport, RetryPolicy};
 
 use crate::accounts::Accounts;
@@ -49,19 +50,19 @@ impl Jobs {
             .desk
             .run_due(now)
             .await
-            .map_err(|e| eprintln!("run_due failed: {e}"))
+            .map_err(|e| eprintln!("run_due failed: {}", Causes(&e)))
             .ok();
         let blobs_removed = self
             .desk
             .sweep_blobs(now, BLOB_SWEEP_GRACE, BLOB_SWEEP_LIMIT)
             .await
-            .map_err(|e| eprintln!("sweeping unreferenced attachments failed: {e}"))
+            .map_err(|e| eprintln!("sweeping unreferenced attachments failed: {}", Causes(&e)))
             .ok();
         let tokens_removed = self
             .accounts
             .sweep()
             .await
-            .map_err(|e| eprintln!("deleting expired sessions failed: {e}"))
+            .map_err(|e| eprintln!("deleting expired sessions failed: {}", Causes(&e)))
             .ok();
         if let Some(transport) = &self.transport
             && let Err(e) = self
@@ -69,7 +70,7 @@ impl Jobs {
                 .dispatch_outbox(transport.as_ref(), &RetryPolicy::default())
                 .await
         {
-            eprintln!("sending e-mail failed: {e}");
+            eprintln!("sending e-mail failed: {}", Causes(&e));
         }
         Round {
             due,

@@ -14,10 +14,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use helpdesk::error::Causes;
 use helpdesk::service::{AttachmentLimits, MailTransport};
 use helpdesk::{FsBlobStore, Helpdesk, SmtpCredentials};
 use helpdesk_server::jobs::Jobs;
@@ -67,9 +69,20 @@ struct Args {
     mail_from: Option<String>,
 }
 
+/// Serves until Ctrl-C; an error that stops the server is printed with its causes (the
+/// database path, the SQL state, the I/O error).
 #[tokio::main]
-async fn main() -> Result<(), SetupError> {
-    let args = Args::parse();
+async fn main() -> ExitCode {
+    match serve(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", Causes(&*e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: Args) -> Result<(), SetupError> {
     let store = match &args.database {
         Some(url) => helpdesk::connect(url).await?,
         None => helpdesk::connect_from_env("helpdesk.db").await?,

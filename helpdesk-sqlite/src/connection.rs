@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::error::{Failure, Outcome, SqliteError};
+use crate::error::{Failure, OpenFailure, Outcome, SqliteError};
 use crate::schema;
 
 /// A helpdesk in an SQLite database: a file, or memory.
@@ -65,9 +65,10 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`helpdesk_core::Error::Backend`] with a [`SqliteError`] when the file cannot be opened,
-    /// cannot use WAL, or its schema cannot be migrated (for instance because a newer version
-    /// of this crate already migrated it further).
+    /// [`helpdesk_core::Error::Backend`] with a [`SqliteError`] when the file cannot be opened
+    /// ([`SqliteError::Open`], naming the path and, where the operating system says why, its
+    /// error), cannot use WAL, or its schema cannot be migrated (for instance because a newer
+    /// version of this crate already migrated it further).
     pub async fn open(path: impl AsRef<Path>) -> helpdesk_core::Result<Self> {
         let path = path.as_ref().to_owned();
         let db = run(move || Ok(Database::open_file(&path)?)).await?;
@@ -201,7 +202,10 @@ impl Database {
     /// may lose the last transactions before a checkpoint, but never corrupts the file),
     /// `foreign_keys=ON`, and a busy timeout of five seconds for other processes' locks.
     fn open_file(path: &Path) -> Result<Self, SqliteError> {
-        let mut writer = Connection::open(path)?;
+        let mut writer = Connection::open(path).map_err(|e| SqliteError::Open {
+            path: path.to_owned(),
+            source: OpenFailure::of(path, e),
+        })?;
         configure(&writer)?;
         let mode: String =
             writer.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;

@@ -1,5 +1,7 @@
 //! The backend's own errors, and how SQLite's errors become `helpdesk_core` errors.
 
+use std::path::{Path, PathBuf};
+
 use helpdesk_core::error::{Entity, Error};
 use rusqlite::ErrorCode;
 
@@ -40,6 +42,53 @@ pub enum SqliteError {
     /// The blocking task that ran the database call panicked or was cancelled.
     #[error("database task failed")]
     Task(#[from] tokio::task::JoinError),
+    /// The database file could not be opened or created.
+    #[error("cannot open the SQLite database {}", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: OpenFailure,
+    },
+}
+
+/// Why a database file could not be opened: what the operating system says about its
+/// directory or the file, when it says something, else SQLite's own error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenFailure {
+    /// The directory the file should be in cannot be read (it is missing, say).
+    #[error("its directory {} cannot be read", .0.display())]
+    Directory(PathBuf, #[source] std::io::Error),
+    /// The file exists but cannot be opened for reading and writing.
+    #[error("the file cannot be opened for reading and writing")]
+    File(#[source] std::io::Error),
+    /// SQLite's error, when the operating system names no cause.
+    #[error(transparent)]
+    Sqlite(rusqlite::Error),
+}
+
+impl OpenFailure {
+    /// Why SQLite failed to open `path` with `error`: the operating system's error about the
+    /// file's directory or the file when there is one. Looks, never creates.
+    pub(crate) fn of(path: &Path, error: rusqlite::Error) -> Self {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Err(e) = std::fs::read_dir(dir) {
+            return OpenFailure::Directory(dir.to_owned(), e);
+        }
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+        {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => OpenFailure::File(e),
+            _ => OpenFailure::Sqlite(error),
+        }
+    }
 }
 
 impl From<SqliteError> for Error {

@@ -72,4 +72,4 @@ mod templates;
 mod tickets;
 
 pub use connection::SqliteStore;
-pub use error::SqliteError;
+pub use error::{OpenFailure, SqliteError};

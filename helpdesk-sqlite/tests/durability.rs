@@ -197,3 +197,24 @@ async fn a_database_from_a_newer_version_is_refused() {
         Some(SqliteError::Migration(_))
     ));
 }
+
+#[tokio::test]
+async fn a_database_in_a_missing_directory_names_the_path_and_the_os_error() {
+    let path = db_path().with_extension("missing").join("helpdesk.db");
+    let err = SqliteStore::open(&path).await.unwrap_err();
+    let chain = helpdesk_core::error::Causes(&err).to_string();
+    assert!(chain.contains(&path.display().to_string()), "{chain}");
+    let os = std::fs::read_dir(path.parent().unwrap()).unwrap_err();
+    assert!(chain.ends_with(&os.to_string()), "{chain}");
+    assert!(chain.contains("os error"), "{chain}");
+    let Error::Backend { source } = err else {
+        panic!("expected a backend error");
+    };
+    assert!(matches!(
+        source.downcast_ref::<SqliteError>(),
+        Some(SqliteError::Open {
+            source: helpdesk_sqlite::OpenFailure::Directory(..),
+            ..
+        })
+    ));
+}
