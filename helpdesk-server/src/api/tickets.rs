@@ -16,7 +16,7 @@ use helpdesk::domain::{
 use helpdesk::error::ValidationError;
 use helpdesk::machine::NewTicket;
 use helpdesk::service::Acting;
-use helpdesk::store::{AssigneeFilter, Cursor, PageRequest, TicketFilter, TicketOrder};
+use helpdesk::store::{AssigneeFilter, Changed, Cursor, PageRequest, TicketFilter, TicketOrder};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -67,12 +67,30 @@ pub struct ListQuery {
     pub updated_from: Option<DateTime<Utc>>,
     /// Updated before.
     pub updated_to: Option<DateTime<Utc>>,
-    /// `last_update` (default), `priority`, `waiting` or `relevance`.
+    /// `last_update` (default; `relevance` with `q`), `priority`, `waiting` or `relevance`;
+    /// with `after`, the cursor's order by default.
     pub order: Option<TicketOrder>,
     /// At most this many tickets (1–200, default 50).
     pub limit: Option<u32>,
-    /// The page after this ticket (the `next` of the previous page); not with `q`.
-    pub after: Option<TicketId>,
+    /// The page after this cursor: the opaque `next` of the previous page, as it was given.
+    pub after: Option<String>,
+}
+
+/// A page of `GET /tickets`, as [`ListQuery::run`] reads it.
+#[derive(Debug)]
+pub struct Listed {
+    /// The tickets.
+    pub items: Vec<Ticket>,
+    /// The cursor of the next page; `None` on the last.
+    pub next: Option<Cursor>,
+    /// On a page after the first: the tickets that changed since the first, which no later
+    /// page of this pass lists (see [`helpdesk::listing::Pass`]).
+    pub changed: Option<Changed>,
+}
+
+/// A validation error of the cursor, about the `after` parameter.
+fn bad_after(e: ValidationError) -> ApiError {
+    ValidationError::new("after", e.message().to_owned()).into()
 }
 
 fn list<T: std::str::FromStr<Err = ValidationError>>(
@@ -126,36 +144,54 @@ impl ListQuery {
         Ok(filter)
     }
 
-    /// Runs the listing or the search as `acting`: the tickets, and the id to pass as `after`
-    /// for the next page (`None` on the last page).
-    pub async fn run(&self, acting: &Acting) -> ApiResult<(Vec<Ticket>, Option<TicketId>)> {
+    /// Runs the listing or the search as `acting`: a page of tickets, the cursor of the next
+    /// page, and what changed since the first page of the pass.
+    pub async fn run(&self, acting: &Acting) -> ApiResult<Listed> {
         let filter = self.filter()?;
         let limit = self.limit.unwrap_or(50);
-        let query = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        let order = self.order.unwrap_or(if query.is_some() {
-            TicketOrder::Relevance
-        } else {
-            TicketOrder::LastUpdate
-        });
+        let query = self.search();
+        let cursor = self
+            .after
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(Cursor::decode)
+            .transpose()
+            .map_err(bad_after)?;
+        let order = self
+            .order
+            .or(cursor.map(|c| c.order()))
+            .unwrap_or(if query.is_some() {
+                TicketOrder::Relevance
+            } else {
+                TicketOrder::LastUpdate
+            });
         let mut page = PageRequest::first(order, limit);
-        if let Some(after) = self.after {
-            if order == TicketOrder::Relevance {
-                return Err(ApiError::bad_request(
-                    "`after` pages listings; relevance-ordered searches return one page",
-                ));
-            }
-            let last = acting.ticket(after).await?;
-            page = page.after(Cursor::after(order, &last))?;
+        if let Some(cursor) = cursor {
+            page = page.after(cursor).map_err(bad_after)?;
         }
         let found = match query {
             Some(q) => acting.search_tickets(q, filter, page).await?,
             None => acting.list_tickets(filter, page).await?,
         };
-        let next = found
-            .next
-            .and_then(|_| found.items.last().map(|t| t.id))
-            .filter(|_| order != TicketOrder::Relevance);
-        Ok((found.items, next))
+        Ok(Listed {
+            items: found.items,
+            next: found.next,
+            changed: found.changed,
+        })
+    }
+
+    /// How many tickets the filter matches, of those `acting` may see; `None` for a search.
+    pub async fn total(&self, acting: &Acting) -> ApiResult<Option<u64>> {
+        if self.search().is_some() {
+            return Ok(None);
+        }
+        Ok(Some(acting.count_tickets(self.filter()?).await?))
+    }
+
+    /// The search query, if one is given.
+    fn search(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 }
 
@@ -163,8 +199,14 @@ async fn list_tickets(
     Caller { acting, .. }: Caller,
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let (items, next) = query.run(&acting).await?;
-    Ok(Json(json!({"items": items, "next": next})))
+    let listed = query.run(&acting).await?;
+    let total = query.total(&acting).await?;
+    Ok(Json(json!({
+        "items": listed.items,
+        "next": listed.next.map(|c| c.encode()),
+        "changed": listed.changed,
+        "total": total,
+    })))
 }
 
 /// The body of `POST /tickets` (JSON, or the same fields as multipart form data with files).

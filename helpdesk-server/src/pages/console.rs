@@ -50,7 +50,7 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
         limit: Some(100),
         ..ListQuery::default()
     };
-    let (tickets, _) = list.run(&user.acting).await?;
+    let tickets = list.run(&user.acting).await?.items;
     let departments = user.acting.departments().await?;
     let dept_name = |t: &Ticket| {
         departments

@@ -42,7 +42,7 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
         limit: Some(100),
         ..ListQuery::default()
     };
-    let (tickets, _) = list.run(&user.acting).await?;
+    let tickets = list.run(&user.acting).await?.items;
     let notes = user.acting.notifications(20).await?;
     let now = Utc::now();
     let labels = StatusLabels::new(lang);

@@ -1,12 +1,14 @@
 //! The server's router in-process and the HTTP helpers its tests share: a fixture with
 //! people and tokens, JSON and form calls, signed-in page sessions.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use chrono::{DateTime, TimeDelta, Utc};
 use helpdesk::Helpdesk;
+use helpdesk::clock::Clock;
 use helpdesk::domain::{Actor, CustomerKind, Email, Language, Name, Role, standard_permissions};
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::service::{AttachmentLimits, NewAgent, NewCustomer};
@@ -32,6 +34,28 @@ pub struct Fixture {
     pub desk: Option<Helpdesk>,
     /// Its accounts (`None` for a bare fixture).
     pub accounts: Option<Arc<Accounts>>,
+    /// The desk's clock: the system's, which a test may move ahead.
+    pub clock: Arc<AheadClock>,
+}
+
+/// The system clock, moved ahead by what a test adds: the desk's time still runs, and a
+/// test can let an hour pass at once.
+#[derive(Debug, Default)]
+pub struct AheadClock {
+    ahead: Mutex<TimeDelta>,
+}
+
+impl AheadClock {
+    /// Moves the clock `by` ahead.
+    pub fn advance(&self, by: TimeDelta) {
+        *self.ahead.lock().unwrap() += by;
+    }
+}
+
+impl Clock for AheadClock {
+    fn now(&self) -> DateTime<Utc> {
+        helpdesk::clock::to_micros(Utc::now() + *self.ahead.lock().unwrap())
+    }
 }
 
 /// The desk on the database at `url`, attachments in memory.
@@ -59,7 +83,8 @@ pub async fn fixture() -> Fixture {
 
 /// Departments, an admin, two agents and three customers, each with a login and a token.
 pub async fn fixture_at(url: &str, options: Options) -> Fixture {
-    let desk = desk_at(url).await;
+    let clock = Arc::new(AheadClock::default());
+    let desk = desk_at(url).await.with_clock(clock.clone());
     let name = |n: &str| Name::parse(n).unwrap();
     let support = desk
         .as_system()
@@ -101,6 +126,7 @@ pub async fn fixture_at(url: &str, options: Options) -> Fixture {
     let mut fx = Fixture::bare(router);
     fx.desk = Some(desk);
     fx.accounts = Some(accounts);
+    fx.clock = clock;
     fx.support = support.id.to_string();
     fx.ivan_id = agent_ids[1].to_string();
     fx.admin = fx.login("root@example.com").await;
@@ -156,6 +182,7 @@ impl Fixture {
             admin: String::new(),
             desk: None,
             accounts: None,
+            clock: Arc::default(),
         }
     }
 

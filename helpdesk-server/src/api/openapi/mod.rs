@@ -9,9 +9,11 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 mod operations;
+mod parameters;
 mod schemas;
 
 use operations::operations;
+use parameters::query_parameters;
 use schemas::{schema_ref, schemas};
 
 /// One operation.
@@ -115,12 +117,13 @@ pub fn spec() -> Value {
                 json!({"description": error_description(status), "content": {"application/json": {"schema": schema_ref("Error")}}}),
             );
         }
-        let params: Vec<Value> = o
+        let mut params: Vec<Value> = o
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
             .collect();
+        params.extend(query_parameters(o.method, o.path));
         let mut operation = json!({
             "tags": [o.tag],
             "summary": o.summary,

@@ -55,7 +55,7 @@ pub(super) fn operations() -> Vec<Op> {
             "get",
             "/api/v1/tickets",
             "tickets",
-            "List tickets with filters (status, department, priority, type, category, customer, assignee, master, internal, created_from/to, updated_from/to), or search them with `q`; `order`, `limit`, `after`",
+            "List tickets with filters (status, department, priority, type, category, customer, assignee, master, internal, created_from/to, updated_from/to), or search them with `q`; `order`, `limit`, and `after` (the opaque cursor `next` of the previous page). Pages after the first list only tickets unchanged since the first page was read (less 10 seconds) and name those that changed in `changed`: a pass lists each ticket at most once, and reports every ticket it leaves out",
             None,
             ("200", "TicketList"),
             &["400"],

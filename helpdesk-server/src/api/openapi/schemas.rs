@@ -47,7 +47,15 @@ fn base_schemas() -> Value {
             "ticket_type": text, "internal": {"type": "boolean"}, "version": {"type": "integer"},
             "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
             "waiting_since": {"type": "string", "format": "date-time"}, "next_due_at": {"type": "string", "format": "date-time"}}},
-        "TicketList": {"type": "object", "properties": {"items": {"type": "array", "items": schema_ref("Ticket")}, "next": {"type": "string", "format": "uuid", "nullable": true, "description": "pass as `after` for the next page"}}},
+        "TicketList": {"type": "object", "required": ["items", "next", "changed", "total"], "properties": {
+            "items": {"type": "array", "items": schema_ref("Ticket")},
+            "next": {"type": "string", "nullable": true, "description": "an opaque cursor: pass it as `after` for the next page; null on the last page"},
+            "changed": {"allOf": [schema_ref("ChangedTickets")], "nullable": true, "description": "on a page after the first: the tickets that changed since the pass began, which its later pages leave out; null on a first page"},
+            "total": {"type": "integer", "format": "int64", "minimum": 0, "nullable": true, "description": "how many tickets match the filter now, of those the caller may see; null for a search (`q`)"}}},
+        "ChangedTickets": {"type": "object", "required": ["since", "tickets", "more"], "properties": {
+            "since": {"type": "string", "format": "date-time", "description": "when the pass began, less 10 seconds: these tickets were last changed at or after it"},
+            "tickets": {"type": "array", "items": id.clone(), "description": "their ids, the most recently changed first, at most 50; a new first page in last_update order lists them first"},
+            "more": {"type": "boolean", "description": "whether more changed than `tickets` names"}}},
         "CreateTicket": {"type": "object", "required": ["subject", "body", "department"], "properties": {
             "subject": text, "body": text, "department": id, "customer": id,
             "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]},
