@@ -8,7 +8,13 @@ use helpdesk::domain::{Channel, Language, Priority, Status, TicketType};
 
 /// The helpdesk at a terminal: tickets, customers, e-mail, jobs, import and export.
 #[derive(Debug, Parser)]
-#[command(name = "cli", version, about = "The helpdesk at a terminal", long_about = None)]
+#[command(
+    name = "cli",
+    version,
+    about = "The helpdesk at a terminal",
+    long_about = None,
+    after_help = crate::exit::HELP
+)]
 pub(crate) struct Cli {
     /// The database URL (a SQLite path, `sqlite://PATH`, `:memory:` or `postgres://…`);
     /// default: `HELPDESK_DATABASE_URL`, else `./helpdesk.db`.
@@ -169,9 +175,15 @@ pub(crate) struct FilterArgs {
     /// Created before (RFC 3339).
     #[arg(long)]
     pub(crate) until: Option<DateTime<Utc>>,
-    /// At most this many tickets (1–200).
+    /// At most this many tickets a page (1–200).
     #[arg(long, default_value_t = 50)]
     pub(crate) limit: u32,
+    /// Every matching ticket, page after page, not just the first page.
+    #[arg(long, conflicts_with = "after")]
+    pub(crate) all: bool,
+    /// The page after this cursor: the one the previous page printed (`--after CURSOR`).
+    #[arg(long, value_name = "CURSOR")]
+    pub(crate) after: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ use helpdesk::search::CustomerLookup;
 use helpdesk::service::{Acting, AttachmentLimits};
 
 use crate::args::Cli;
+use crate::exit::Failure;
 use crate::{CliResult, Setup};
 
 /// The desk, who acts, and the clock of a command.
@@ -69,8 +70,12 @@ impl Ctx {
         };
         match (found, name) {
             (Some(d), _) => Ok(d.id),
-            (None, Some(name)) => Err(format!("no department named {name:?}").into()),
-            (None, None) => Err("there are no departments yet: import some first".into()),
+            (None, Some(name)) => {
+                Err(Failure::not_found(format!("no department named {name:?}")).into())
+            }
+            (None, None) => {
+                Err(Failure::not_found("there are no departments yet: import some first").into())
+            }
         }
     }
 }
@@ -99,7 +104,10 @@ async fn resolve_actor(desk: &Helpdesk, raw: &str) -> CliResult<Actor> {
     if let Some(email) = raw.strip_prefix("customer:") {
         return Ok(Actor::Customer(customer_by_email(desk, email).await?.id));
     }
-    Err(format!("--as takes system, agent:EMAIL or customer:EMAIL, not {raw:?}").into())
+    Err(Failure::usage(format!(
+        "--as takes system, agent:EMAIL or customer:EMAIL, not {raw:?}"
+    ))
+    .into())
 }
 
 async fn agent_by_email(desk: &Helpdesk, email: &str) -> CliResult<AgentId> {
@@ -110,7 +118,7 @@ async fn agent_by_email(desk: &Helpdesk, email: &str) -> CliResult<AgentId> {
         .into_iter()
         .find(|a| a.email == email)
         .map(|a| a.id)
-        .ok_or_else(|| format!("no agent with the e-mail {email}").into())
+        .ok_or_else(|| Failure::not_found(format!("no agent with the e-mail {email}")).into())
 }
 
 async fn customer_by_email(desk: &Helpdesk, email: &str) -> CliResult<Customer> {
@@ -120,5 +128,5 @@ async fn customer_by_email(desk: &Helpdesk, email: &str) -> CliResult<Customer> 
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| format!("no customer with the e-mail {email}").into())
+        .ok_or_else(|| Failure::not_found(format!("no customer with the e-mail {email}")).into())
 }

@@ -12,7 +12,9 @@
 mod args;
 mod context;
 mod customers;
+mod exit;
 mod jobs;
+mod listing;
 mod mail;
 mod output;
 mod report;
@@ -29,6 +31,8 @@ use serde_json::json;
 
 use args::{Cli, Cmd, CustomerCmd};
 use context::Ctx;
+pub use exit::Exit;
+use exit::Failure;
 use output::Out;
 
 /// What a command returns: nothing, or an error for stderr.
@@ -54,8 +58,9 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
 }
 
-/// Runs the CLI with `args` (the program name first) and returns the exit code: 0, 1 for a
-/// failed command, 2 for bad usage.
+/// Runs the CLI with `args` (the program name first) and returns the exit code, by meaning
+/// (see [`Exit`]; listed at the end of `--help`). A failure is printed on stderr as one line
+/// with its causes (the database path, the SQL state, the operating system's error).
 pub async fn run<I, T>(args: I, setup: &Setup, io: Io<'_>) -> i32
 where
     I: IntoIterator<Item = T>,
@@ -77,8 +82,9 @@ where
     match execute(cli, setup, io.stdin, io.stdout, io.stderr).await {
         Ok(()) => 0,
         Err(e) => {
-            let _ = writeln!(io.stderr, "error: {e}");
-            1
+            let e: &(dyn std::error::Error + 'static) = &*e;
+            let _ = io.stderr.write_all(exit::line(e).as_bytes());
+            exit::exit_for(e) as i32
         }
     }
 }
@@ -123,7 +129,8 @@ async fn execute(
             let doc = transfer::export(&ctx).await?;
             let text = serde_json::to_string_pretty(&doc)? + "\n";
             match file {
-                Some(path) => std::fs::write(path, text)?,
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure::file(format!("writing {}", path.display()), e))?,
                 None => out.raw(&text)?,
             }
             Ok(())
@@ -133,7 +140,8 @@ async fn execute(
             if file.as_os_str() == "-" {
                 stdin.read_to_string(&mut text)?;
             } else {
-                text = std::fs::read_to_string(&file)?;
+                text = std::fs::read_to_string(&file)
+                    .map_err(|e| Failure::file(format!("reading {}", file.display()), e))?;
             }
             let report = transfer::import(&ctx, &text).await?;
             out.value(&serde_json::to_value(&report)?, &report.to_string())

@@ -9,10 +9,11 @@ use helpdesk::domain::{
     Actor, Agent, Customer, CustomerKind, Department, Message, Ticket, Visibility,
 };
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::CliResult;
+use crate::listing::Listed;
 
 /// Where results go.
 pub struct Out<'a> {
@@ -64,6 +65,14 @@ impl Names {
             Actor::Customer(c) => format!("customer {}", self.get(c.as_uuid())),
             Actor::System => "system".to_owned(),
         }
+    }
+}
+
+/// `1 ticket`, `3 tickets`.
+fn counted(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
     }
 }
 
@@ -163,13 +172,42 @@ impl<'a> Out<'a> {
         ))
     }
 
-    /// Tickets as a table.
-    pub fn tickets(&mut self, tickets: &[Ticket], names: &Names) -> CliResult {
+    /// A list of tickets: with `--json` the API's shape (`items`, `next`, `changed`,
+    /// `total`); else a table and a last line saying how many of how many (`first 50 of
+    /// 120`), where the next page starts, and what changed since the first page (`first`:
+    /// whether this is the first page).
+    pub(crate) fn tickets(
+        &mut self,
+        listed: &Listed,
+        total: Option<u64>,
+        first: bool,
+        names: &Names,
+    ) -> CliResult {
         if self.json {
-            return self.json_value(&tickets);
+            return self.json_value(&json!({
+                "items": listed.items,
+                "next": listed.next.map(|c| c.encode()),
+                "changed": listed.changed,
+                "total": total,
+            }));
         }
-        if tickets.is_empty() {
-            return self.raw("no tickets\n");
+        let tickets = &listed.items;
+        let mut tail = String::new();
+        if let Some(changed) = listed.changed.as_ref().filter(|c| !c.tickets.is_empty()) {
+            let more = if changed.more { " or more" } else { "" };
+            tail = format!(
+                "{}{more} changed since the first page and left out of the pages after it: \
+                 list again from the first page to see them\n",
+                counted(changed.tickets.len(), "ticket")
+            );
+        }
+        if tickets.is_empty() && listed.next.is_none() {
+            let none = if first {
+                "no tickets\n"
+            } else {
+                "no more tickets\n"
+            };
+            return self.raw(&format!("{none}{tail}"));
         }
         let rows: Vec<Vec<String>> = tickets
             .iter()
@@ -197,11 +235,18 @@ impl<'a> Out<'a> {
             "UPDATED",
             "SUBJECT",
         ];
-        let count = match tickets.len() {
-            1 => "1 ticket\n".to_owned(),
-            n => format!("{n} tickets\n"),
+        let n = tickets.len();
+        let mut count = match (first, listed.next.is_some(), total) {
+            (true, false, _) => counted(n, "ticket"),
+            (true, true, Some(total)) => format!("first {n} of {total}"),
+            (true, true, None) => format!("first {n}"),
+            (false, _, Some(total)) => format!("{n} more of {total}"),
+            (false, _, None) => format!("{n} more"),
         };
-        let text = table(&header, &rows) + &count;
+        if let Some(next) = &listed.next {
+            count.push_str(&format!("; the next page: --after {}", next.encode()));
+        }
+        let text = table(&header, &rows) + &count + "\n" + &tail;
         self.raw(&text)
     }
 

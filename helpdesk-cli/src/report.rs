@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::CliResult;
 use crate::args::{GroupArg, ReportArgs};
 use crate::context::Ctx;
+use crate::exit::Failure;
 use crate::output::Out;
 
 /// A day (`to`: the end of it) or an RFC 3339 instant.
@@ -19,7 +20,10 @@ fn instant(flag: &str, raw: &str, end: bool) -> CliResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(raw.trim())
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| {
-            format!("--{flag}: give a day (YYYY-MM-DD) or an RFC 3339 instant, not {raw:?}").into()
+            Failure::usage(format!(
+                "--{flag}: give a day (YYYY-MM-DD) or an RFC 3339 instant, not {raw:?}"
+            ))
+            .into()
         })
 }
 

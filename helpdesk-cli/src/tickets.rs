@@ -10,12 +10,14 @@ use helpdesk::domain::{
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::search::CustomerLookup;
 use helpdesk::service::{ExecOptions, Upload};
-use helpdesk::store::{AssigneeFilter, PageRequest, TicketFilter, TicketOrder};
+use helpdesk::store::{AssigneeFilter, TicketFilter};
 use serde_json::json;
 
 use crate::CliResult;
 use crate::args::{Action, CreateArgs, FilterArgs, MessageArgs, ResolutionArg};
 use crate::context::Ctx;
+use crate::exit::Failure;
+use crate::listing::{Listed, Listing};
 use crate::output::{Names, Out};
 
 /// The files at `paths` as uploads, their type from their extension.
@@ -23,7 +25,8 @@ fn read_uploads(paths: &[PathBuf]) -> CliResult<Vec<Upload>> {
     paths
         .iter()
         .map(|path| {
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| Failure::file(path.display().to_string(), e))?;
             let file_name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -72,18 +75,25 @@ pub(crate) async fn create(ctx: &Ctx, args: CreateArgs, out: &mut Out<'_>) -> Cl
             let found = ctx.acting.find_customers(&lookup).await?;
             match found.as_slice() {
                 [one] => Some(one.id),
-                [] => return Err("no customer matches: add one with `customer add`".into()),
+                [] => {
+                    return Err(Failure::not_found(
+                        "no customer matches: add one with `customer add`",
+                    )
+                    .into());
+                }
                 many => {
-                    return Err(format!(
+                    return Err(Failure::invalid(format!(
                         "{} customers match; give the contract number instead",
                         many.len()
-                    )
+                    ))
                     .into());
                 }
             }
         }
         None if args.internal => None,
-        None => return Err("name the customer: --phone, --contract or --email".into()),
+        None => {
+            return Err(Failure::usage("name the customer: --phone, --contract or --email").into());
+        }
     };
     let department = ctx.department_id(args.department.as_deref()).await?;
     let mut new = NewTicket::new(
@@ -134,29 +144,34 @@ async fn filter_of(ctx: &Ctx, args: &FilterArgs) -> CliResult<TicketFilter> {
     Ok(filter)
 }
 
-/// `list` and `search`: a table of tickets.
+/// `list` and `search`: a page of tickets (the first, or the one after `--after`), or all of
+/// them (`--all`), with how many the filter matches.
 pub(crate) async fn list(
     ctx: &Ctx,
     query: Option<String>,
     args: FilterArgs,
     out: &mut Out<'_>,
 ) -> CliResult {
-    let filter = filter_of(ctx, &args).await?;
-    let tickets = match query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => {
-            let page = PageRequest::first(TicketOrder::Relevance, args.limit);
-            ctx.acting.search_tickets(q, filter, page).await?
-        }
-        None => {
-            let page = PageRequest::first(TicketOrder::LastUpdate, args.limit);
-            ctx.acting.list_tickets(filter, page).await?
-        }
+    let listing = Listing {
+        acting: &ctx.acting,
+        query: query.as_deref().map(str::trim).filter(|q| !q.is_empty()),
+        filter: filter_of(ctx, &args).await?,
     };
+    let listed = if args.all {
+        Listed {
+            items: listing.every(args.limit).await?,
+            next: None,
+            changed: None,
+        }
+    } else {
+        listing.page(args.limit, args.after.as_deref()).await?
+    };
+    let total = listing.total().await?;
     let names = Names::load(&ctx.desk)
         .await?
-        .with_customers(&ctx.desk, &tickets.items)
+        .with_customers(&ctx.desk, &listed.items)
         .await;
-    out.tickets(&tickets.items, &names)
+    out.tickets(&listed, total, args.after.is_none(), &names)
 }
 
 /// `show`: a ticket with its thread and history.
@@ -239,7 +254,8 @@ pub(crate) async fn transition(
     let body = body.as_deref().map(MessageBody::parse).transpose()?;
     let command = match action {
         Action::Ask => Command::AskCustomer {
-            body: body.ok_or("ask needs --body: the question for the customer")?,
+            body: body
+                .ok_or_else(|| Failure::usage("ask needs --body: the question for the customer"))?,
             until: None,
         },
         Action::Hold => Command::PutOnHold {

@@ -17,11 +17,13 @@ use helpdesk::machine::{Command, NewTicket};
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::search::CustomerLookup;
 use helpdesk::service::{Acting, NewAgent, NewCustomer};
-use helpdesk::store::{Cursor, PageRequest, TicketFilter, TicketOrder};
+use helpdesk::store::{PageRequest, TicketFilter};
 use serde::{Deserialize, Serialize};
 
 use crate::CliResult;
 use crate::context::Ctx;
+use crate::exit::Failure;
+use crate::listing::Listing;
 
 /// The document's format name.
 pub const FORMAT: &str = "helpdesk-cli/1";
@@ -148,23 +150,15 @@ impl fmt::Display for ImportReport {
     }
 }
 
-/// Every ticket the actor may see, oldest first.
+/// Every ticket the actor may see, oldest first: each once, also when tickets change while
+/// they are read (see [`Listing::every`]).
 async fn all_tickets(ctx: &Ctx) -> CliResult<Vec<Ticket>> {
-    let order = TicketOrder::LastUpdate;
-    let mut page = PageRequest::first(order, PageRequest::MAX_LIMIT);
-    let mut tickets = Vec::new();
-    loop {
-        let found = ctx
-            .acting
-            .list_tickets(TicketFilter::default(), page.clone())
-            .await?;
-        let last = found.items.last().cloned();
-        tickets.extend(found.items);
-        match (found.next, last) {
-            (Some(_), Some(last)) => page = page.after(Cursor::after(order, &last))?,
-            _ => break,
-        }
-    }
+    let listing = Listing {
+        acting: &ctx.acting,
+        query: None,
+        filter: TicketFilter::default(),
+    };
+    let mut tickets = listing.every(PageRequest::MAX_LIMIT).await?;
     tickets.sort_by_key(|t| (t.created_at, t.number.full().to_owned()));
     Ok(tickets)
 }
@@ -266,7 +260,11 @@ pub async fn export(ctx: &Ctx) -> CliResult<Document> {
 pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
     let doc: Document = serde_json::from_str(text)?;
     if !doc.format.is_empty() && doc.format != FORMAT {
-        return Err(format!("unknown format {:?}; expected {FORMAT:?}", doc.format).into());
+        return Err(Failure::invalid(format!(
+            "unknown format {:?}; expected {FORMAT:?}",
+            doc.format
+        ))
+        .into());
     }
     let acting = &ctx.acting;
     let system = ctx.desk.as_system();
@@ -290,7 +288,7 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
         departments
             .get(&name.trim().to_lowercase())
             .copied()
-            .ok_or_else(|| format!("no department named {name:?}").into())
+            .ok_or_else(|| Failure::not_found(format!("no department named {name:?}")).into())
     };
 
     let mut agents: HashMap<String, AgentId> = system
@@ -358,14 +356,16 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
             Some(key) => match customers.get(key) {
                 Some(id) => Some(*id),
                 None => Some(known_customer(ctx, key).await?.ok_or_else(|| {
-                    format!("ticket {label}: no customer {key:?} in the document or the desk")
+                    Failure::not_found(format!(
+                        "ticket {label}: no customer {key:?} in the document or the desk"
+                    ))
                 })?),
             },
         };
         let mut messages = t.messages.into_iter();
         let first = messages
             .next()
-            .ok_or_else(|| format!("ticket {label}: has no messages"))?;
+            .ok_or_else(|| Failure::invalid(format!("ticket {label}: has no messages")))?;
         let mut new = NewTicket::new(t.subject, first.body, department(&t.department)?);
         new.customer = customer;
         new.priority = t.priority;

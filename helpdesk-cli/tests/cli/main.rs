@@ -5,6 +5,7 @@
 //!
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
+mod lists;
 mod operations;
 mod support;
 
@@ -71,7 +72,7 @@ async fn phone_tickets_for_customers_found_by_phone_contract_or_email_are_listed
         .run(&["--json", "list", "--customer", "ana@example.com"])
         .await
         .json();
-    let subjects: Vec<&str> = listed
+    let subjects: Vec<&str> = listed["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -81,7 +82,9 @@ async fn phone_tickets_for_customers_found_by_phone_contract_or_email_are_listed
         subjects,
         ["Как поменять тариф?", "Nu funcționează internetul"]
     );
-    assert_eq!(listed[1]["priority"], "normal");
+    assert_eq!(listed["items"][1]["priority"], "normal");
+    assert_eq!(listed["total"], 2);
+    assert!(listed["next"].is_null(), "{listed}");
     assert_eq!(
         desk.run(&["list", "--status", "closed:solved"]).await.ok(),
         "no tickets\n"
@@ -89,10 +92,10 @@ async fn phone_tickets_for_customers_found_by_phone_contract_or_email_are_listed
 
     // Search folds case and diacritics (`functioneaza` finds `funcționează`).
     let found = desk.run(&["--json", "search", "functioneaza"]).await.json();
-    assert_eq!(found.as_array().unwrap().len(), 1);
-    assert_eq!(found[0]["subject"], "Nu funcționează internetul");
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["subject"], "Nu funcționează internetul");
 
-    // Nobody matches: a clear error, exit code 1.
+    // Nobody matches: a clear error, exit code 3 (not found).
     let missing = desk
         .run(&[
             "create",
@@ -104,7 +107,7 @@ async fn phone_tickets_for_customers_found_by_phone_contract_or_email_are_listed
             "y",
         ])
         .await;
-    assert_eq!(missing.code, 1);
+    assert_eq!(missing.code, 3);
     assert!(
         missing.stderr.contains("no customer matches"),
         "{}",
@@ -209,12 +212,12 @@ async fn an_agent_replies_notes_assigns_and_resolves_and_the_customer_never_sees
     let again = desk
         .run(&[&ivan[..], &["transition", short, "resolve"]].concat())
         .await;
-    assert_eq!(again.code, 1);
+    assert_eq!(again.code, 7, "not allowed in its status");
     assert!(again.stderr.starts_with("error: "), "{}", again.stderr);
     let other = desk
         .run(&["--as", "customer:office@acme.example", "show", short])
         .await;
-    assert_eq!(other.code, 1, "{}", other.stdout);
+    assert_eq!(other.code, 3, "{}", other.stdout);
 }
 
 #[tokio::test]
@@ -282,7 +285,7 @@ async fn customers_are_found_by_address_pattern_contract_phone_or_email() {
             "C-2002",
         ])
         .await;
-    assert_eq!(refused.code, 1);
+    assert_eq!(refused.code, 4, "forbidden");
 }
 
 #[tokio::test]
@@ -347,12 +350,12 @@ async fn reports_print_a_table_json_and_csv() {
     let agent = desk
         .run(&[&["--as", "agent:ivan@example.com"], &range[..]].concat())
         .await;
-    assert_eq!(agent.code, 1);
+    assert_eq!(agent.code, 4, "forbidden");
     assert!(agent.stderr.starts_with("error: "), "{}", agent.stderr);
     let backwards = desk
         .run(&["report", "--from", "2026-02-01", "--to", "2026-01-01"])
         .await;
-    assert_eq!(backwards.code, 1);
+    assert_eq!(backwards.code, 5, "invalid input");
     assert!(
         backwards.stderr.contains("after from"),
         "{}",

@@ -62,7 +62,7 @@ async fn an_email_on_stdin_opens_a_ticket_once_and_automatic_mail_is_ignored() {
     assert!(ignored.starts_with("ignored"), "{ignored}");
 
     let listed = desk.run(&["--json", "list"]).await.json();
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -194,9 +194,9 @@ async fn seed_loads_tickets_with_a_progress_bar() {
     assert_eq!(run.stdout, "loaded 40 tickets\n");
     assert!(run.stderr.contains("40/40 (100%)"), "{}", run.stderr);
     let listed = desk.run(&["--json", "list", "--limit", "200"]).await.json();
-    assert_eq!(listed.as_array().unwrap().len(), 40);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 40);
     let persian = desk.run(&["--json", "search", "اینترنت"]).await.json();
-    assert_eq!(persian.as_array().unwrap().len(), 5);
+    assert_eq!(persian["items"].as_array().unwrap().len(), 5);
 }
 
 #[tokio::test]
@@ -209,7 +209,7 @@ async fn usage_errors_exit_2_and_help_goes_to_stdout() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("seed"), "{}", help.stdout);
     let who = desk.run(&["--as", "nobody", "list"]).await;
-    assert_eq!(who.code, 1);
+    assert_eq!(who.code, 2);
     assert!(who.stderr.contains("--as takes"), "{}", who.stderr);
 }
 
@@ -221,10 +221,10 @@ async fn database_flag_wins_over_the_default() {
     desk.run(&["--database", other, "seed", "2"]).await.ok();
     assert!(Path::new(other).exists());
     let here = desk.run(&["--json", "list"]).await.json();
-    assert_eq!(here.as_array().unwrap().len(), 0);
+    assert_eq!(here["items"].as_array().unwrap().len(), 0);
     let there = desk
         .run(&["--json", "--database", &format!("sqlite://{other}"), "list"])
         .await
         .json();
-    assert_eq!(there.as_array().unwrap().len(), 2);
+    assert_eq!(there["items"].as_array().unwrap().len(), 2);
 }
