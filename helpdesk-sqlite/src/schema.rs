@@ -28,6 +28,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0009_reports.sql")),
         M::up(include_str!("../migrations/0010_chat.sql")),
         M::up(include_str!("../migrations/0011_blob_sweep.sql")),
+        M::up(include_str!("../migrations/0012_article_votes.sql")),
     ])
 }
 
@@ -122,7 +123,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 11);
+        assert_eq!(version, 12);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -428,6 +429,58 @@ mod tests {
         );
     }
 
+    /// An article's anonymous tallies from before 0012 survive it: it reads back with the
+    /// same counts, and a person's vote then adds to them, moves when changed and counts
+    /// once.
+    #[tokio::test]
+    async fn article_tallies_from_before_0012_survive_and_votes_add_to_them() {
+        use helpdesk_core::domain::{ArticleId, ArticleVote, CustomerId, Voter};
+        use helpdesk_core::store::KnowledgeStore;
+
+        let id = uuid::Uuid::now_v7();
+        let path = std::env::temp_dir().join(format!("helpdesk-0012-{id}.db"));
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, 11).unwrap();
+            conn.execute(
+                "INSERT INTO articles (id, title, body, category, language, status, visibility,
+                                       helpful, not_helpful, created_at, updated_at)
+                 VALUES (?1, 'Router', 'Restart it.', 'faq', 'en', 'published', 'public', 7, 2,
+                         1767600000000000, 1767600000000000)",
+                [crate::rows::blob(id)],
+            )
+            .unwrap();
+        }
+        let store = crate::SqliteStore::open(&path).await.unwrap();
+        let article = ArticleId::from_uuid(id);
+        let read = store.article(article).await.unwrap().unwrap();
+        assert_eq!((read.helpful, read.not_helpful), (7, 2));
+        let ana = Voter::Customer(CustomerId::new());
+        let vote = |helpful| ArticleVote {
+            article,
+            voter: ana,
+            helpful,
+            at: read.updated_at,
+        };
+        let counts = |a: helpdesk_core::domain::Article| (a.helpful, a.not_helpful);
+        assert_eq!(
+            counts(store.vote_article(&vote(true)).await.unwrap()),
+            (8, 2)
+        );
+        assert_eq!(
+            counts(store.vote_article(&vote(true)).await.unwrap()),
+            (8, 2)
+        );
+        assert_eq!(
+            counts(store.vote_article(&vote(false)).await.unwrap()),
+            (7, 3)
+        );
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
     #[test]
     fn migration_files_use_lf_line_endings() {
         for sql in [
@@ -442,6 +495,7 @@ mod tests {
             include_str!("../migrations/0009_reports.sql"),
             include_str!("../migrations/0010_chat.sql"),
             include_str!("../migrations/0011_blob_sweep.sql"),
+            include_str!("../migrations/0012_article_votes.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

@@ -77,6 +77,8 @@ macro_rules! conformance_suite {
                 knowledge: [
                     article_search_and_suggestions_agree_with_the_reference,
                     concurrent_votes_are_all_counted,
+                    each_person_has_one_vote_per_article,
+                    one_persons_concurrent_votes_count_once,
                 ],
                 lists: [
                     lists_and_pages_agree_with_the_reference,
@@ -218,6 +220,13 @@ macro_rules! conformance_suite {
                 ],
                 unsupported: [
                     calls_that_need_a_missing_ability_are_unsupported,
+                ],
+                votes: [
+                    voting_twice_the_same_way_counts_once,
+                    changing_a_vote_moves_it,
+                    each_person_counts_once_customers_and_agents_alike,
+                    concurrent_votes_by_one_person_count_once,
+                    the_system_does_not_vote,
                 ],
         });
     };
