@@ -428,3 +428,40 @@ async fn article_tallies_from_schema_version_11_survive_and_votes_add_to_them() 
     assert_eq!(counts(pg.vote_article(&vote(false)).await.unwrap()), (7, 3));
     testing::discard(pg).await.unwrap();
 }
+
+/// Time entries logged before migration 13 read back with their notes hidden from the
+/// customer (nobody chose to show them); entries written after it keep the choice made.
+#[tokio::test]
+async fn time_entries_from_schema_version_12_read_back_with_hidden_notes() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let pg = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(12, pg.pool()).await.unwrap();
+    let t = ticket(number(1), DepartmentId::new(), CustomerId::new());
+    pg.commit(WriteBatch::one(create(&t))).await.unwrap();
+    let old = full_time_entry(&t, AgentId::new(), 30, true, "Their firewall is a mess");
+    sqlx::query(
+        "INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note, created_at) \
+         VALUES ($1, $2, $3, 30, TRUE, $4, $5)",
+    )
+    .bind(old.id.as_uuid())
+    .bind(t.id.as_uuid())
+    .bind(old.agent.as_uuid())
+    .bind(old.note.as_str())
+    .bind(old.created_at)
+    .execute(pg.pool())
+    .await
+    .unwrap();
+    pg.migrate().await.unwrap();
+    assert_eq!(pg.time_entries(t.id).await.unwrap(), [old.clone()]);
+    assert!(!old.note_visible_to_customer);
+
+    let later = ticket(number(2), DepartmentId::new(), CustomerId::new());
+    let mut shown = full_time_entry(&later, AgentId::new(), 15, true, "Configured the VPN");
+    shown.note_visible_to_customer = true;
+    let write = create(&later).with_time_entry(shown.clone());
+    pg.commit(WriteBatch::one(write)).await.unwrap();
+    assert_eq!(pg.time_entries(later.id).await.unwrap(), [shown]);
+    testing::discard(pg).await.unwrap();
+}

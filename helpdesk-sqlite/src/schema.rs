@@ -29,6 +29,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0010_chat.sql")),
         M::up(include_str!("../migrations/0011_blob_sweep.sql")),
         M::up(include_str!("../migrations/0012_article_votes.sql")),
+        M::up(include_str!(
+            "../migrations/0013_time_entry_note_visibility.sql"
+        )),
     ])
 }
 
@@ -123,7 +126,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 12);
+        assert_eq!(version, 13);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -481,6 +484,43 @@ mod tests {
         }
     }
 
+    /// Time entries logged before 0013 read back with their notes hidden from the customer
+    /// (nobody chose to show them); entries written after it keep the choice made.
+    #[test]
+    fn time_entries_from_before_0013_read_back_with_hidden_notes() {
+        use crate::rows::message::{TIME_ENTRY_COLUMNS, TimeEntryRow, read_time_entry};
+
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 12).unwrap();
+        // The entries alone: their ticket does not matter here.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        conn.execute(
+            "INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note, created_at)
+             VALUES (?1, ?2, ?3, 30, 1, 'Their firewall is a mess', 1767600000000000)",
+            (
+                crate::rows::blob(uuid::Uuid::now_v7()),
+                crate::rows::blob(uuid::Uuid::now_v7()),
+                crate::rows::blob(uuid::Uuid::now_v7()),
+            ),
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let sql = format!("SELECT {TIME_ENTRY_COLUMNS} FROM time_entries ORDER BY seq");
+        let read = |conn: &Connection| crate::rows::all(conn, &sql, [], read_time_entry).unwrap();
+        let old = read(&conn).remove(0);
+        assert!(!old.note_visible_to_customer);
+        assert_eq!(old.note.as_str(), "Their firewall is a mess");
+        assert_eq!(old.clone().as_seen_by_customer().note.as_str(), "");
+
+        let mut shown = old.clone();
+        shown.id = helpdesk_core::domain::TimeEntryId::new();
+        shown.note_visible_to_customer = true;
+        let row = TimeEntryRow::new(&shown);
+        conn.execute(TimeEntryRow::INSERT, &row.params()[..])
+            .unwrap();
+        assert_eq!(read(&conn), [old, shown]);
+    }
+
     #[test]
     fn migration_files_use_lf_line_endings() {
         for sql in [
@@ -496,6 +536,7 @@ mod tests {
             include_str!("../migrations/0010_chat.sql"),
             include_str!("../migrations/0011_blob_sweep.sql"),
             include_str!("../migrations/0012_article_votes.sql"),
+            include_str!("../migrations/0013_time_entry_note_visibility.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

@@ -173,6 +173,7 @@ macro_rules! conformance_suite {
                     merging_closes_the_source_and_refuses_replies,
                     master_tickets_collect_linked_tickets,
                     time_entries_are_logged_and_billable_ones_shown_to_customers,
+                    customers_read_a_billable_entrys_note_only_when_it_was_made_visible,
                 ],
                 notifications: [
                     events_notify_the_people_they_concern,
