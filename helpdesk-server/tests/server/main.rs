@@ -17,3 +17,4 @@ mod sign_in;
 mod store_failures;
 mod support;
 mod templates;
+mod time_notes;

@@ -64,7 +64,17 @@ fn base_schemas() -> Value {
         "Command": {"type": "object", "required": ["command"], "additionalProperties": true, "properties": {"command": {"type": "string", "enum": [
             "reply", "add_note", "assign", "change_priority", "move_to_department", "set_type", "set_categories", "set_service", "set_custom_fields",
             "ask_customer", "put_on_hold", "resolve", "confirm_resolution", "close", "reopen", "link_to_master", "merge_into",
-            "rate_satisfaction", "request_priority", "decide_priority_request", "log_time"]}}},
+            "rate_satisfaction", "request_priority", "decide_priority_request", "log_time"]},
+            "minutes": {"type": "integer", "minimum": 1, "maximum": 1440, "description": "log_time: how long"},
+            "billable": {"type": "boolean", "description": "log_time: whether the customer is billed; customers see their tickets' billable entries"},
+            "note": {"type": "string", "description": "log_time: what was done"},
+            "note_visible_to_customer": {"type": "boolean", "default": false, "description": "log_time: whether the customer may read the note on a billable entry; hidden unless true"}}},
+        "TimeEntry": {"type": "object", "properties": {
+            "id": id, "ticket_id": id, "agent": id, "minutes": {"type": "integer"}, "billable": {"type": "boolean"},
+            "note": {"type": "string", "description": "empty for a customer unless note_visible_to_customer"},
+            "note_visible_to_customer": {"type": "boolean", "description": "whether the customer may read the note (false: hidden, the default)"},
+            "created_at": {"type": "string", "format": "date-time"}}},
+        "TimeEntryList": {"type": "object", "properties": {"items": {"type": "array", "items": schema_ref("TimeEntry")}}},
         "Outcome": {"type": "object", "properties": {"outcome": {"type": "string", "enum": ["changed", "unchanged", "follow_up_opened"]}, "ticket": schema_ref("Ticket"), "closed": id}},
         "Assign": {"type": "object", "properties": {"agent": {"type": "string", "format": "uuid", "nullable": true}}},
         "SetPriority": {"type": "object", "required": ["priority"], "properties": {"priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]}}},
