@@ -454,8 +454,8 @@ async fn time_entries_from_schema_version_12_read_back_with_hidden_notes() {
     .await
     .unwrap();
     pg.migrate().await.unwrap();
-    assert_eq!(pg.time_entries(t.id).await.unwrap(), [old.clone()]);
     assert!(!old.note_visible_to_customer);
+    assert_eq!(pg.time_entries(t.id).await.unwrap(), [old]);
 
     let later = ticket(number(2), DepartmentId::new(), CustomerId::new());
     let mut shown = full_time_entry(&later, AgentId::new(), 15, true, "Configured the VPN");
