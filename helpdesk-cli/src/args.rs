@@ -61,6 +61,15 @@ pub(crate) enum Cmd {
         /// The agent's e-mail, or `none`.
         agent: String,
     },
+    /// Log time spent on a ticket (agents). Customers see billable time; the note stays hidden
+    /// from them unless `--note-visible-to-customer`.
+    LogTime(LogTimeArgs),
+    /// The time logged on a ticket (customers: the billable entries, each note only when it
+    /// was made visible to them).
+    Time {
+        /// The ticket's number or id.
+        ticket: String,
+    },
     /// Move a ticket through its life cycle.
     Transition {
         /// The ticket's number or id.
@@ -195,6 +204,23 @@ pub(crate) struct MessageArgs {
     /// Attach a file (repeatable).
     #[arg(long = "attach")]
     pub(crate) attachments: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LogTimeArgs {
+    /// The ticket's number or id.
+    pub(crate) ticket: String,
+    /// How long, in minutes (1–1440).
+    pub(crate) minutes: u32,
+    /// The customer is billed for it (and sees the entry).
+    #[arg(long)]
+    pub(crate) billable: bool,
+    /// What was done.
+    #[arg(long, default_value = "")]
+    pub(crate) note: String,
+    /// Show the note to the customer (on billable time, which they see); hidden otherwise.
+    #[arg(long)]
+    pub(crate) note_visible_to_customer: bool,
 }
 
 #[derive(Debug, Args)]

@@ -106,6 +106,8 @@ async fn execute(
         Cmd::Reply(args) => tickets::message(&ctx, args, false, stdin, &mut out).await,
         Cmd::Note(args) => tickets::message(&ctx, args, true, stdin, &mut out).await,
         Cmd::Assign { ticket, agent } => tickets::assign(&ctx, &ticket, &agent, &mut out).await,
+        Cmd::LogTime(args) => tickets::log_time(&ctx, args, &mut out).await,
+        Cmd::Time { ticket } => tickets::time(&ctx, &ticket, &mut out).await,
         Cmd::Transition {
             ticket,
             action,

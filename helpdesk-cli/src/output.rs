@@ -6,7 +6,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use helpdesk::Helpdesk;
 use helpdesk::domain::{
-    Actor, Agent, Customer, CustomerKind, Department, Message, Ticket, Visibility,
+    Actor, Agent, Customer, CustomerKind, Department, Message, Ticket, TimeEntry, Visibility,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -170,6 +170,40 @@ impl<'a> Out<'a> {
             "{} {what}: now {}, priority {}\n",
             ticket.number, ticket.status, ticket.priority
         ))
+    }
+
+    /// Time entries as a table: when, how long, billable, by whom, whether the customer may
+    /// read the note, and the note.
+    pub fn time_entries(&mut self, entries: &[TimeEntry], names: &Names) -> CliResult {
+        if self.json {
+            return self.json_value(&entries);
+        }
+        if entries.is_empty() {
+            return self.raw("no time logged\n");
+        }
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+        let rows: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| {
+                vec![
+                    time(e.created_at),
+                    e.minutes.get().to_string(),
+                    yes_no(e.billable),
+                    names.get(e.agent.as_uuid()).to_owned(),
+                    yes_no(e.note_visible_to_customer),
+                    cut(e.note.as_str(), 50),
+                ]
+            })
+            .collect();
+        let header = [
+            "Logged",
+            "Minutes",
+            "Billable",
+            "Agent",
+            "Customer sees note",
+            "Note",
+        ];
+        self.raw(&table(&header, &rows))
     }
 
     /// A list of tickets: with `--json` the API's shape (`items`, `next`, `changed`,

@@ -1,11 +1,12 @@
 //! The ticket commands: `create`, `list` and `search`, `show`, `reply` and `note`,
-//! `assign`, `transition`.
+//! `assign`, `log-time` and `time`, `transition`.
 
 use std::io::Read;
 use std::path::PathBuf;
 
 use helpdesk::domain::{
-    ContractNumber, Email, Language, MessageBody, Resolution, Subject, TicketKey,
+    ContractNumber, Email, Language, MessageBody, Minutes, Resolution, ShortNote, Subject,
+    TicketKey,
 };
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::search::CustomerLookup;
@@ -14,7 +15,7 @@ use helpdesk::store::{AssigneeFilter, TicketFilter};
 use serde_json::json;
 
 use crate::CliResult;
-use crate::args::{Action, CreateArgs, FilterArgs, MessageArgs, ResolutionArg};
+use crate::args::{Action, CreateArgs, FilterArgs, LogTimeArgs, MessageArgs, ResolutionArg};
 use crate::context::Ctx;
 use crate::exit::Failure;
 use crate::listing::{Listed, Listing};
@@ -239,6 +240,26 @@ pub(crate) async fn assign(ctx: &Ctx, typed: &str, agent: &str, out: &mut Out<'_
     };
     let outcome = ctx.acting.execute(key, Command::Assign { agent }).await?;
     out.changed(outcome.ticket(), "assigned")
+}
+
+/// `log-time`: work on a ticket, its note hidden from the customer unless chosen.
+pub(crate) async fn log_time(ctx: &Ctx, args: LogTimeArgs, out: &mut Out<'_>) -> CliResult {
+    let key = TicketKey::parse(&args.ticket)?;
+    let command = Command::LogTime {
+        minutes: Minutes::new(args.minutes)?,
+        billable: args.billable,
+        note: ShortNote::parse(&args.note)?,
+        note_visible_to_customer: args.note_visible_to_customer,
+    };
+    let outcome = ctx.acting.execute(key, command).await?;
+    out.changed(outcome.ticket(), "time logged")
+}
+
+/// `time`: the entries logged on a ticket, as the actor may see them.
+pub(crate) async fn time(ctx: &Ctx, typed: &str, out: &mut Out<'_>) -> CliResult {
+    let entries = ctx.acting.time_entries(TicketKey::parse(typed)?).await?;
+    let names = Names::load(&ctx.desk).await?;
+    out.time_entries(&entries, &names)
 }
 
 /// `transition`: a step of the life cycle.

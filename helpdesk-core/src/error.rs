@@ -127,6 +127,9 @@ pub enum ForbiddenReason {
     },
     /// The department refuses follow-ups to closed tickets.
     FollowUpRejected,
+    /// Only a person (a customer or an agent) may do this, not the system: e.g. vote on a
+    /// knowledge-base article, where each person's vote counts once.
+    PeopleOnly,
 }
 
 impl std::fmt::Display for ForbiddenReason {
@@ -152,6 +155,7 @@ impl std::fmt::Display for ForbiddenReason {
             ForbiddenReason::FollowUpRejected => {
                 f.write_str("the ticket is closed and its department accepts no follow-ups")
             }
+            ForbiddenReason::PeopleOnly => f.write_str("only a customer or an agent may do this"),
         }
     }
 }

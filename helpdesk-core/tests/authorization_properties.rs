@@ -7,7 +7,8 @@
 //!
 //! - no read path (`ticket`, `ticket_by_number`, `thread`, `history`, `time_entries`,
 //!   `list_tickets`, `search_tickets`, `notifications`, `attachment`) shows a customer an
-//!   internal note, an internal ticket or another customer's ticket;
+//!   internal note, an internal ticket, another customer's ticket, or a time entry's note
+//!   not made visible to them;
 //! - no e-mail in the outbox to a customer carries an internal note's text, and none goes to
 //!   a customer about a ticket that is not theirs;
 //! - every refused command (and refused ticket) leaves the store exactly as it was: tickets,
@@ -83,7 +84,8 @@ enum Cmd {
     Reopen,
     Link(Option<Which>),
     Merge(Which),
-    LogTime(bool),
+    /// Billable, and the note visible to the customer.
+    LogTime(bool, bool),
     Rate(u8),
     RequestPriority(Priority),
     Decide(bool),
@@ -109,7 +111,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         1 => Just(Cmd::Reopen),
         1 => prop::option::of(0..8usize).prop_map(Cmd::Link),
         1 => (0..8usize).prop_map(Cmd::Merge),
-        1 => any::<bool>().prop_map(Cmd::LogTime),
+        1 => (any::<bool>(), any::<bool>()).prop_map(|(b, v)| Cmd::LogTime(b, v)),
         1 => (1..=5u8).prop_map(Cmd::Rate),
         1 => priority().prop_map(Cmd::RequestPriority),
         1 => any::<bool>().prop_map(Cmd::Decide),
@@ -469,13 +471,20 @@ impl Cast {
                         },
                         false,
                     ),
-                    Cmd::LogTime(billable) => {
+                    Cmd::LogTime(billable, visible) => {
                         let w = self.word();
+                        // A note kept from the customer is internal text.
+                        let note = if *visible {
+                            format!("time {w}")
+                        } else {
+                            format!("{SECRET} time {w}")
+                        };
                         (
                             Command::LogTime {
                                 minutes: Minutes::new(15).unwrap(),
                                 billable: *billable,
-                                note: ShortNote::parse(format!("time {w}")).unwrap(),
+                                note: ShortNote::parse(note).unwrap(),
+                                note_visible_to_customer: *visible,
                             },
                             false,
                         )
@@ -571,6 +580,9 @@ impl Cast {
                 if let Ok(entries) = me.time_entries(id).await {
                     prop_assert!(mine(&stored));
                     prop_assert!(entries.iter().all(|e| e.billable));
+                    for e in &entries {
+                        prop_assert!(!e.note.as_str().contains(SECRET), "{:?}", e);
+                    }
                 }
                 // Every file of the ticket: only public messages' files of their own tickets.
                 for m in self.store.messages(id, true).await.unwrap() {

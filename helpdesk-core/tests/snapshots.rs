@@ -55,6 +55,7 @@ async fn a_tickets_history_renders_in_english_and_russian() {
                 minutes: Minutes::new(20).unwrap(),
                 billable: true,
                 note: ShortNote::parse("remote diagnosis").unwrap(),
+                note_visible_to_customer: false,
             },
         ),
         (

@@ -3,11 +3,12 @@
 //! Articles are searched like tickets, over a table of their folded title and body
 //! (`article_fields`, checked exactly by the term SQL of `search`); suggestions are scored
 //! in one query over a table of each article's words (`article_words`); both tables are
-//! rewritten with the article in one transaction. Votes are one atomic
-//! `UPDATE ... RETURNING`.
+//! rewritten with the article in one transaction. A vote locks its article's row, reads the
+//! person's vote it replaces, and writes their vote and the counts the core's rule gives,
+//! in one transaction (migration 0012).
 
 use async_trait::async_trait;
-use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, Visibility};
+use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, ArticleVote, Visibility, Voter};
 use helpdesk_core::error::Entity;
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest};
 use helpdesk_core::store::KnowledgeStore;
@@ -17,8 +18,9 @@ use sqlx::{Postgres, QueryBuilder};
 use crate::connection::PostgresStore;
 use crate::error;
 use crate::rows::knowledge::{
-    INSERT_ARTICLE_FIELDS, INSERT_ARTICLE_WORDS, PUT_ARTICLE, article, article_columns,
-    bind_article, bind_article_fields, bind_article_words,
+    INSERT_ARTICLE_FIELDS, INSERT_ARTICLE_WORDS, PUT_ARTICLE, PUT_ARTICLE_VOTE, article,
+    article_columns, article_vote, article_vote_columns, bind_article, bind_article_fields,
+    bind_article_vote, bind_article_words,
 };
 use crate::rows::{all, optional};
 use crate::search::push_query_terms;
@@ -103,17 +105,68 @@ impl KnowledgeStore for PostgresStore {
         all(&self.pool, q.build(), article).await
     }
 
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
-        let sql = concat!(
-            "UPDATE articles SET helpful = helpful + CASE WHEN $2 THEN 1 ELSE 0 END, \
-             not_helpful = not_helpful + CASE WHEN $2 THEN 0 ELSE 1 END WHERE id = $1 \
-             RETURNING ",
-            article_columns!()
+    async fn vote_article(&self, vote: &ArticleVote) -> Result<Article> {
+        let mut tx = self.pool.begin().await.map_err(error::db)?;
+        let lock = concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles WHERE id = $1 FOR UPDATE"
         );
-        let query = sqlx::query(sql).bind(id.as_uuid()).bind(helpful);
-        optional(&self.pool, query, article)
-            .await?
-            .ok_or_else(|| Error::not_found(Entity::Article, id))
+        let row = sqlx::query(lock)
+            .bind(vote.article.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        let mut found = row
+            .as_ref()
+            .map(article)
+            .transpose()?
+            .ok_or_else(|| Error::not_found(Entity::Article, vote.article))?;
+        // Read after the lock: a vote of the same person committed meanwhile is seen.
+        let previous: Option<bool> = sqlx::query_scalar(
+            "SELECT helpful FROM article_votes \
+             WHERE voter_kind = $1 AND voter_id = $2 AND article_id = $3",
+        )
+        .bind(vote.voter.kind().as_str())
+        .bind(vote.voter.id())
+        .bind(vote.article.as_uuid())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(error::db)?;
+        if found.count_vote(previous, vote.helpful) {
+            sqlx::query("UPDATE articles SET helpful = $2, not_helpful = $3 WHERE id = $1")
+                .bind(found.id.as_uuid())
+                .bind(i64::from(found.helpful))
+                .bind(i64::from(found.not_helpful))
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+            bind_article_vote(sqlx::query(PUT_ARTICLE_VOTE), vote)
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+        }
+        tx.commit().await.map_err(error::db)?;
+        Ok(found)
+    }
+
+    async fn article_votes(
+        &self,
+        voter: Voter,
+        articles: &[ArticleId],
+    ) -> Result<Vec<ArticleVote>> {
+        let ids: Vec<uuid::Uuid> = articles.iter().map(|a| a.as_uuid()).collect();
+        let sql = concat!(
+            "SELECT ",
+            article_vote_columns!(),
+            " FROM article_votes WHERE voter_kind = $1 AND voter_id = $2 \
+             AND article_id = ANY($3) ORDER BY article_id"
+        );
+        let query = sqlx::query(sql)
+            .bind(voter.kind().as_str())
+            .bind(voter.id())
+            .bind(ids);
+        all(&self.pool, query, article_vote).await
     }
 }
 

@@ -35,7 +35,9 @@
 //!   normalised digits (indexed) and the folded address key, matched with `LIKE` bytewise.
 //! - Knowledge-base articles are searched like tickets, over a table of their folded title
 //!   and body; suggestions are scored in one query over a table of each article's words;
-//!   votes are one atomic `UPDATE ... RETURNING`.
+//!   a vote (one per person per article) locks its article's row, reads the person's
+//!   earlier vote and writes theirs with the counts the core's rule gives, in one
+//!   transaction.
 //! - Notifications, outbox e-mails and mail references are written by `commit` in the
 //!   batch's transaction, one multi-row insert per table; a Message-ID taken by a stored
 //!   e-mail (or mail reference) is one of the facts checked first, and the unique constraints

@@ -7,12 +7,12 @@ mod common;
 use chrono::Duration;
 use common::*;
 use helpdesk_core::domain::{
-    AgentId, Attachment, CustomerId, DepartmentId, SlaOutcome, SlaTarget, Ticket, TicketMetrics,
-    Timers, Visibility,
+    AgentId, Article, ArticleId, ArticleVote, Attachment, CustomerId, DepartmentId, SlaOutcome,
+    SlaTarget, Ticket, TicketMetrics, Timers, Visibility, Voter,
 };
 use helpdesk_core::search::{SearchQuery, TicketSearch};
 use helpdesk_core::store::{
-    MemoryStore, PageRequest, Store, TicketFilter, TicketWrite, WriteBatch,
+    KnowledgeStore, MemoryStore, PageRequest, Store, TicketFilter, TicketWrite, WriteBatch,
 };
 use helpdesk_core::testkit::conformance::contract::{look_ups, reports, search};
 use helpdesk_postgres::{MIGRATOR, PostgresStore, testing};
@@ -390,4 +390,78 @@ async fn attachments_written_before_display_names_show_their_file_name() {
     assert_eq!(old[0].display_name(), uploaded.file_name());
     assert_eq!(old[1], attachment("plain.png"));
     testing::discard(store).await.unwrap();
+}
+
+/// An article's anonymous tallies from before migration 12 survive it: it reads back with the
+/// same counts, and a person's vote then adds to them, moves when changed and counts once.
+#[tokio::test]
+async fn article_tallies_from_schema_version_11_survive_and_votes_add_to_them() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let pg = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(11, pg.pool()).await.unwrap();
+    let id = ArticleId::new();
+    sqlx::query(
+        "INSERT INTO articles (id, title, body, category, language, status, visibility, \
+         helpful, not_helpful, created_at, updated_at) \
+         VALUES ($1, 'Router', 'Restart it.', 'faq', 'en', 'published', 'public', 7, 2, $2, $2)",
+    )
+    .bind(id.as_uuid())
+    .bind(t0())
+    .execute(pg.pool())
+    .await
+    .unwrap();
+    pg.migrate().await.unwrap();
+    let read = pg.article(id).await.unwrap().unwrap();
+    assert_eq!((read.helpful, read.not_helpful), (7, 2));
+    let ana = Voter::Customer(CustomerId::new());
+    let vote = |helpful| ArticleVote {
+        article: id,
+        voter: ana,
+        helpful,
+        at: t0(),
+    };
+    let counts = |a: Article| (a.helpful, a.not_helpful);
+    assert_eq!(counts(pg.vote_article(&vote(true)).await.unwrap()), (8, 2));
+    assert_eq!(counts(pg.vote_article(&vote(true)).await.unwrap()), (8, 2));
+    assert_eq!(counts(pg.vote_article(&vote(false)).await.unwrap()), (7, 3));
+    testing::discard(pg).await.unwrap();
+}
+
+/// Time entries logged before migration 13 read back with their notes hidden from the
+/// customer (nobody chose to show them); entries written after it keep the choice made.
+#[tokio::test]
+async fn time_entries_from_schema_version_12_read_back_with_hidden_notes() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let pg = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(12, pg.pool()).await.unwrap();
+    let t = ticket(number(1), DepartmentId::new(), CustomerId::new());
+    pg.commit(WriteBatch::one(create(&t))).await.unwrap();
+    let old = full_time_entry(&t, AgentId::new(), 30, true, "Their firewall is a mess");
+    sqlx::query(
+        "INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note, created_at) \
+         VALUES ($1, $2, $3, 30, TRUE, $4, $5)",
+    )
+    .bind(old.id.as_uuid())
+    .bind(t.id.as_uuid())
+    .bind(old.agent.as_uuid())
+    .bind(old.note.as_str())
+    .bind(old.created_at)
+    .execute(pg.pool())
+    .await
+    .unwrap();
+    pg.migrate().await.unwrap();
+    assert!(!old.note_visible_to_customer);
+    assert_eq!(pg.time_entries(t.id).await.unwrap(), [old]);
+
+    let later = ticket(number(2), DepartmentId::new(), CustomerId::new());
+    let mut shown = full_time_entry(&later, AgentId::new(), 15, true, "Configured the VPN");
+    shown.note_visible_to_customer = true;
+    let write = create(&later).with_time_entry(shown.clone());
+    pg.commit(WriteBatch::one(write)).await.unwrap();
+    assert_eq!(pg.time_entries(later.id).await.unwrap(), [shown]);
+    testing::discard(pg).await.unwrap();
 }

@@ -1,6 +1,7 @@
 //! The knowledge base (migration 0004): [`KnowledgeStore`] for [`SqliteStore`]. Articles
 //! live in `articles`, with `article_fields` and its FTS5 index `article_index` for search,
-//! and `article_words` for suggestions.
+//! and `article_words` for suggestions; each person's vote on one in `article_votes`
+//! (migration 0012), counted in the article's row in the same write transaction.
 //!
 //! As for tickets, text is folded in Rust with the core's [`fold`] and [`words`], never in
 //! SQL, and every value is a bound parameter.
@@ -9,7 +10,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, Visibility};
+use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, ArticleVote, Visibility, Voter};
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest, fold, words};
 use helpdesk_core::store::KnowledgeStore;
@@ -18,7 +19,10 @@ use rusqlite::{Transaction, TransactionBehavior};
 use crate::connection::SqliteStore;
 use crate::error::Outcome;
 use crate::query::{Params, Query};
-use crate::rows::knowledge::{ARTICLE_COLUMNS, ArticleRow, read_article};
+use crate::rows::knowledge::{
+    ARTICLE_COLUMNS, ARTICLE_VOTE_COLUMNS, ArticleRow, ArticleVoteRow, read_article,
+    read_article_vote,
+};
 use crate::rows::{blob, first, literal};
 use crate::search::Matcher;
 
@@ -55,21 +59,67 @@ impl KnowledgeStore for SqliteStore {
         self.read(move |conn| query.all(conn, read_article)).await
     }
 
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+    async fn vote_article(&self, vote: &ArticleVote) -> Result<Article> {
+        let vote = *vote;
         let found = self
             .write(move |conn| {
-                let sql = format!(
-                    "UPDATE articles
-                     SET helpful = helpful + ?2, not_helpful = not_helpful + ?3
-                     WHERE id = ?1
-                     RETURNING {ARTICLE_COLUMNS}"
-                );
-                let (yes, no) = if helpful { (1, 0) } else { (0, 1) };
-                first(conn, &sql, (blob(id.as_uuid()), yes, no), read_article)
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1");
+                let Some(mut article) =
+                    first(&tx, &sql, [blob(vote.article.as_uuid())], read_article)?
+                else {
+                    return Ok(None);
+                };
+                let previous =
+                    (vote_of(&tx, vote.voter, &[vote.article])?.pop()).map(|v| v.helpful);
+                if article.count_vote(previous, vote.helpful) {
+                    tx.prepare_cached(
+                        "UPDATE articles SET helpful = ?2, not_helpful = ?3 WHERE id = ?1",
+                    )?
+                    .execute((
+                        blob(article.id.as_uuid()),
+                        article.helpful,
+                        article.not_helpful,
+                    ))?;
+                    let row = ArticleVoteRow::new(&vote);
+                    tx.prepare_cached(ArticleVoteRow::UPSERT)?
+                        .execute(&row.params()[..])?;
+                }
+                tx.commit()?;
+                Ok(Some(article))
             })
             .await?;
-        found.ok_or_else(|| Error::not_found(Entity::Article, id))
+        found.ok_or_else(|| Error::not_found(Entity::Article, vote.article))
     }
+
+    async fn article_votes(
+        &self,
+        voter: Voter,
+        articles: &[ArticleId],
+    ) -> Result<Vec<ArticleVote>> {
+        let mut ids = articles.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        self.read(move |conn| vote_of(conn, voter, &ids)).await
+    }
+}
+
+/// `voter`'s votes on `articles` (in that order), each a primary-key look-up.
+fn vote_of(
+    conn: &rusqlite::Connection,
+    voter: Voter,
+    articles: &[ArticleId],
+) -> Outcome<Vec<ArticleVote>> {
+    let sql = format!(
+        "SELECT {ARTICLE_VOTE_COLUMNS} FROM article_votes
+         WHERE voter_kind = ?1 AND voter_id = ?2 AND article_id = ?3"
+    );
+    let mut found = Vec::new();
+    for id in articles {
+        let key = (voter.kind().as_str(), blob(voter.id()), blob(id.as_uuid()));
+        found.extend(first(conn, &sql, key, read_article_vote)?);
+    }
+    Ok(found)
 }
 
 /// Writes `article` with its search fields and words, replacing what was there.

@@ -28,6 +28,10 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0009_reports.sql")),
         M::up(include_str!("../migrations/0010_chat.sql")),
         M::up(include_str!("../migrations/0011_blob_sweep.sql")),
+        M::up(include_str!("../migrations/0012_article_votes.sql")),
+        M::up(include_str!(
+            "../migrations/0013_time_entry_note_visibility.sql"
+        )),
     ])
 }
 
@@ -122,7 +126,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 11);
+        assert_eq!(version, 13);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -428,6 +432,95 @@ mod tests {
         );
     }
 
+    /// An article's anonymous tallies from before 0012 survive it: it reads back with the
+    /// same counts, and a person's vote then adds to them, moves when changed and counts
+    /// once.
+    #[tokio::test]
+    async fn article_tallies_from_before_0012_survive_and_votes_add_to_them() {
+        use helpdesk_core::domain::{ArticleId, ArticleVote, CustomerId, Voter};
+        use helpdesk_core::store::KnowledgeStore;
+
+        let id = uuid::Uuid::now_v7();
+        let path = std::env::temp_dir().join(format!("helpdesk-0012-{id}.db"));
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, 11).unwrap();
+            conn.execute(
+                "INSERT INTO articles (id, title, body, category, language, status, visibility,
+                                       helpful, not_helpful, created_at, updated_at)
+                 VALUES (?1, 'Router', 'Restart it.', 'faq', 'en', 'published', 'public', 7, 2,
+                         1767600000000000, 1767600000000000)",
+                [crate::rows::blob(id)],
+            )
+            .unwrap();
+        }
+        let store = crate::SqliteStore::open(&path).await.unwrap();
+        let article = ArticleId::from_uuid(id);
+        let read = store.article(article).await.unwrap().unwrap();
+        assert_eq!((read.helpful, read.not_helpful), (7, 2));
+        let ana = Voter::Customer(CustomerId::new());
+        let vote = |helpful| ArticleVote {
+            article,
+            voter: ana,
+            helpful,
+            at: read.updated_at,
+        };
+        let counts = |a: helpdesk_core::domain::Article| (a.helpful, a.not_helpful);
+        assert_eq!(
+            counts(store.vote_article(&vote(true)).await.unwrap()),
+            (8, 2)
+        );
+        assert_eq!(
+            counts(store.vote_article(&vote(true)).await.unwrap()),
+            (8, 2)
+        );
+        assert_eq!(
+            counts(store.vote_article(&vote(false)).await.unwrap()),
+            (7, 3)
+        );
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// Time entries logged before 0013 read back with their notes hidden from the customer
+    /// (nobody chose to show them); entries written after it keep the choice made.
+    #[test]
+    fn time_entries_from_before_0013_read_back_with_hidden_notes() {
+        use crate::rows::message::{TIME_ENTRY_COLUMNS, TimeEntryRow, read_time_entry};
+
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 12).unwrap();
+        // The entries alone: their ticket does not matter here.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        conn.execute(
+            "INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note, created_at)
+             VALUES (?1, ?2, ?3, 30, 1, 'Their firewall is a mess', 1767600000000000)",
+            (
+                crate::rows::blob(uuid::Uuid::now_v7()),
+                crate::rows::blob(uuid::Uuid::now_v7()),
+                crate::rows::blob(uuid::Uuid::now_v7()),
+            ),
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let sql = format!("SELECT {TIME_ENTRY_COLUMNS} FROM time_entries ORDER BY seq");
+        let read = |conn: &Connection| crate::rows::all(conn, &sql, [], read_time_entry).unwrap();
+        let old = read(&conn).remove(0);
+        assert!(!old.note_visible_to_customer);
+        assert_eq!(old.note.as_str(), "Their firewall is a mess");
+        assert_eq!(old.clone().as_seen_by_customer().note.as_str(), "");
+
+        let mut shown = old.clone();
+        shown.id = helpdesk_core::domain::TimeEntryId::new();
+        shown.note_visible_to_customer = true;
+        let row = TimeEntryRow::new(&shown);
+        conn.execute(TimeEntryRow::INSERT, &row.params()[..])
+            .unwrap();
+        assert_eq!(read(&conn), [old, shown]);
+    }
+
     #[test]
     fn migration_files_use_lf_line_endings() {
         for sql in [
@@ -442,6 +535,8 @@ mod tests {
             include_str!("../migrations/0009_reports.sql"),
             include_str!("../migrations/0010_chat.sql"),
             include_str!("../migrations/0011_blob_sweep.sql"),
+            include_str!("../migrations/0012_article_votes.sql"),
+            include_str!("../migrations/0013_time_entry_note_visibility.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

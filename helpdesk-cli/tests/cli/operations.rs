@@ -228,3 +228,73 @@ async fn database_flag_wins_over_the_default() {
         .json();
     assert_eq!(there["items"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn logged_time_keeps_its_note_from_the_customer_unless_the_agent_shows_it() {
+    let desk = Desk::with_directory().await;
+    let ticket = desk
+        .run(&[
+            "--json",
+            "create",
+            "--email",
+            "ana@example.com",
+            "--subject",
+            "VPN",
+            "--body",
+            "Nu merge VPN-ul.",
+        ])
+        .await
+        .json();
+    let n = number(&ticket);
+    let ivan = ["--as", "agent:ivan@example.com"];
+    for extra in [
+        &[
+            "30",
+            "--billable",
+            "--note",
+            "Configured the VPN",
+            "--note-visible-to-customer",
+        ][..],
+        &["20", "--billable", "--note", "Their firewall is a mess"][..],
+        &["5", "--note", "Vendor call", "--note-visible-to-customer"][..],
+    ] {
+        let args: Vec<&str> = (ivan.iter().copied())
+            .chain(["log-time", n.as_str()])
+            .chain(extra.iter().copied())
+            .collect();
+        let out = desk.run(&args).await.ok();
+        assert!(out.contains("time logged"), "{out}");
+    }
+
+    let staff = desk
+        .run(&["--as", "agent:ivan@example.com", "time", &n])
+        .await
+        .ok();
+    assert!(staff.contains("Customer sees note"), "{staff}");
+    assert!(staff.contains("Their firewall is a mess") && staff.contains("Vendor call"));
+
+    let seen = desk
+        .run(&["--json", "--as", "customer:ana@example.com", "time", &n])
+        .await
+        .json();
+    let seen: Vec<(u64, &str, bool)> = (seen.as_array().unwrap().iter())
+        .map(|e| {
+            (
+                e["minutes"].as_u64().unwrap(),
+                e["note"].as_str().unwrap(),
+                e["note_visible_to_customer"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [(30, "Configured the VPN", true), (20, "", false)],
+        "billable entries only, notes only where shown"
+    );
+
+    // Only agents log time.
+    let refused = desk
+        .run(&["--as", "customer:ana@example.com", "log-time", &n, "10"])
+        .await;
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+}

@@ -7,6 +7,7 @@ mod account;
 mod actor;
 mod agent;
 mod article;
+mod article_vote;
 mod chat;
 mod command_kind;
 mod contact;
@@ -41,6 +42,7 @@ pub use account::{AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKin
 pub use actor::{Actor, ActorKind, Channel};
 pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
 pub use article::{Article, ArticleStatus};
+pub use article_vote::{ArticleVote, Voter};
 pub use chat::{
     Availability, ChatEnd, ChatSession, ChatState, ChatStateKind, ChatStateParts, Presence,
 };

@@ -134,6 +134,13 @@ text_type!(
     /// A short free-text note (a time entry's, a hold reason): up to 1,000 characters.
     ShortNote, "note", 0, 1_000, true
 );
+
+impl ShortNote {
+    /// No note at all (a note may be empty).
+    pub fn empty() -> Self {
+        Self(String::new())
+    }
+}
 text_type!(
     /// A postal address, as typed: up to 500 characters.
     Address, "address", 1, 500, true

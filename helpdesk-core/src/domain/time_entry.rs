@@ -54,10 +54,61 @@ pub struct TimeEntry {
     pub agent: AgentId,
     /// For how long.
     pub minutes: Minutes,
-    /// Whether the customer is billed for it.
+    /// Whether the customer is billed for it. Customers see their tickets' billable
+    /// entries (seed 002), never the others.
     pub billable: bool,
     /// What was done.
     pub note: ShortNote,
+    /// Whether the customer may read `note` when they see the entry (a billable one): an
+    /// explicit choice of the agent who logs it, `false` (hidden) unless made.
+    #[serde(default)]
+    pub note_visible_to_customer: bool,
     /// When it was logged.
     pub created_at: DateTime<Utc>,
+}
+
+impl TimeEntry {
+    /// The entry as a customer may see it: its note only when it was made visible to them,
+    /// else an empty note. (Which entries a customer sees at all is the read's rule: the
+    /// billable ones.)
+    pub fn as_seen_by_customer(mut self) -> Self {
+        if !self.note_visible_to_customer {
+            self.note = ShortNote::empty();
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customers_read_a_note_only_when_it_was_made_visible_to_them() {
+        let entry = |visible| TimeEntry {
+            id: TimeEntryId::new(),
+            ticket_id: TicketId::new(),
+            agent: AgentId::new(),
+            minutes: Minutes::new(30).unwrap(),
+            billable: true,
+            note: ShortNote::parse("VPN set up; the client's firewall was a mess").unwrap(),
+            note_visible_to_customer: visible,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        let shown = entry(true);
+        assert_eq!(shown.clone().as_seen_by_customer(), shown);
+        let hidden = entry(false).as_seen_by_customer();
+        assert_eq!(hidden.note, ShortNote::empty());
+        assert_eq!(hidden.minutes.get(), 30);
+    }
+
+    #[test]
+    fn entries_stored_without_the_choice_read_back_hidden() {
+        let json = serde_json::json!({
+            "id": TimeEntryId::new(), "ticket_id": TicketId::new(), "agent": AgentId::new(),
+            "minutes": 5, "billable": true, "note": "call", "created_at": "2026-01-05T09:00:00Z",
+        });
+        let entry: TimeEntry = serde_json::from_value(json).unwrap();
+        assert!(!entry.note_visible_to_customer);
+    }
 }

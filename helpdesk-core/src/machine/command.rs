@@ -200,10 +200,14 @@ pub enum Command {
     LogTime {
         /// How long.
         minutes: Minutes,
-        /// Whether the customer is billed.
+        /// Whether the customer is billed (customers see billable entries).
         billable: bool,
         /// What was done.
         note: ShortNote,
+        /// Whether the customer may read `note` on the entry: `false` (hidden) unless
+        /// chosen.
+        #[serde(default)]
+        note_visible_to_customer: bool,
     },
 }
 

@@ -588,6 +588,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
             minutes,
             billable,
             note,
+            note_visible_to_customer,
         } => {
             d.target(Step::Note)?;
             let Actor::Agent(agent) = ctx.actor else {
@@ -601,6 +602,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                 minutes,
                 billable,
                 note,
+                note_visible_to_customer,
                 created_at: ctx.now,
             });
             d.event(Change::TimeLogged {

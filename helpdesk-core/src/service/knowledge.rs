@@ -5,8 +5,9 @@ use super::Acting;
 use super::acting::Principal;
 use crate::domain::{
     Article, ArticleId, ArticleStatus, ArticleTitle, Category, Language, MessageBody, Visibility,
+    Voter,
 };
-use crate::error::{Entity, Error, Result};
+use crate::error::{Entity, Error, ForbiddenReason, Result};
 use crate::search::{ArticleScope, ArticleSearch, ArticleSuggest, SearchQuery};
 
 /// The text of an article, for writing or rewriting one.
@@ -48,7 +49,8 @@ impl Acting {
         Ok(article)
     }
 
-    /// Rewrites an article, keeping its votes (agents and the system).
+    /// Rewrites an article, keeping its votes, those cast while it is rewritten too (agents
+    /// and the system). The article as stored after it.
     pub async fn update_article(&self, id: ArticleId, draft: ArticleDraft) -> Result<Article> {
         self.require_staff()?;
         let mut article = self.require_article(id).await?;
@@ -60,7 +62,7 @@ impl Acting {
         article.visibility = draft.visibility;
         article.updated_at = self.desk.now();
         self.desk.knowledge_store()?.put_article(&article).await?;
-        Ok(article)
+        self.require_article(id).await
     }
 
     /// An article the actor may read: customers see published public ones only.
@@ -111,10 +113,50 @@ impl Acting {
             .await
     }
 
-    /// "Did this help?": counts the reader's answer.
+    /// "Did this help?": the reader's answer, one per person per article. A first answer
+    /// counts one; a changed answer moves theirs from one count to the other; the same answer
+    /// again changes nothing (see [`Article::count_vote`]). The article after it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an article the reader may not read;
+    /// [`Error::Forbidden`] ([`ForbiddenReason::PeopleOnly`]) for the system, which is no
+    /// person and has no vote.
     pub async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+        let voter = self.voter()?;
         self.article(id).await?;
-        self.desk.knowledge_store()?.vote_article(id, helpful).await
+        let vote = crate::domain::ArticleVote {
+            article: id,
+            voter,
+            helpful,
+            at: self.desk.now(),
+        };
+        self.desk.knowledge_store()?.vote_article(&vote).await
+    }
+
+    /// The reader's own answers to "did this help?" on `articles`: `(article, helpful)` for
+    /// those they answered, by article id (to show each person their vote beside the
+    /// article). Only their own answers are read, never an article.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Forbidden`] ([`ForbiddenReason::PeopleOnly`]) for the system.
+    pub async fn article_votes(&self, articles: &[ArticleId]) -> Result<Vec<(ArticleId, bool)>> {
+        let voter = self.voter()?;
+        if articles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let votes = self
+            .desk
+            .knowledge_store()?
+            .article_votes(voter, articles)
+            .await?;
+        Ok(votes.into_iter().map(|v| (v.article, v.helpful)).collect())
+    }
+
+    /// The person acting, who may vote.
+    fn voter(&self) -> Result<Voter> {
+        Voter::of(self.principal.actor()).ok_or(Error::forbidden(ForbiddenReason::PeopleOnly))
     }
 
     async fn require_article(&self, id: ArticleId) -> Result<Article> {

@@ -36,12 +36,17 @@ impl Acting {
         })
     }
 
-    /// Time logged on a ticket. Customers see the billable entries (seed 002).
+    /// Time logged on a ticket. Customers see the billable entries (seed 002), each with its
+    /// note only when the agent made it visible to them
+    /// ([`TimeEntry::as_seen_by_customer`]).
     pub async fn time_entries(&self, ticket: impl Into<TicketKey>) -> Result<Vec<TimeEntry>> {
         let ticket = self.visible_ticket(ticket).await?;
         let entries = self.desk.store.time_entries(ticket.id).await?;
         Ok(match self.principal {
-            Principal::Customer(_) => entries.into_iter().filter(|e| e.billable).collect(),
+            Principal::Customer(_) => (entries.into_iter())
+                .filter(|e| e.billable)
+                .map(TimeEntry::as_seen_by_customer)
+                .collect(),
             _ => entries,
         })
     }

@@ -11,9 +11,9 @@ use super::{
     SavedSearchStore, Store, TemplateStore, WrittenBlob,
 };
 use crate::domain::{
-    Actor, AgentId, Article, ArticleId, AuthToken, Availability, CannedResponse, ChatId,
-    ChatSession, CustomerId, DepartmentId, Language, Login, LoginName, Report, ReportQuery,
-    SavedSearchId, TemplateId, TicketTemplate, TokenHash,
+    Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability, CannedResponse,
+    ChatId, ChatSession, CustomerId, DepartmentId, Language, Login, LoginName, Report, ReportQuery,
+    SavedSearchId, TemplateId, TicketTemplate, TokenHash, Voter,
 };
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest, SavedSearch};
@@ -84,7 +84,8 @@ forward!(KnowledgeStore {
     async fn article(&self, id: ArticleId) -> Result<Option<Article>>;
     async fn search_articles(&self, search: &ArticleSearch, limit: u32) -> Result<Vec<Article>>;
     async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>>;
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article>;
+    async fn vote_article(&self, vote: &ArticleVote) -> Result<Article>;
+    async fn article_votes(&self, voter: Voter, articles: &[ArticleId]) -> Result<Vec<ArticleVote>>;
 });
 
 forward!(SavedSearchStore {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::domain::{Article, ArticleId};
+use crate::domain::{Article, ArticleId, ArticleVote, Voter};
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest};
 
@@ -10,7 +10,9 @@ use crate::search::{ArticleSearch, ArticleSuggest};
 /// knowledge-base articles. Checked by the conformance suite's knowledge-base checks.
 #[async_trait]
 pub trait KnowledgeStore: Send + Sync {
-    /// Inserts or replaces an article (its vote counts included).
+    /// Inserts an article (its vote counts included), or replaces one's text and fields,
+    /// keeping the vote counts it has stored: counts change only by
+    /// [`vote_article`](Self::vote_article), so a rewrite never loses a vote cast meanwhile.
     async fn put_article(&self, article: &Article) -> Result<()>;
     /// An article by id.
     async fn article(&self, id: ArticleId) -> Result<Option<Article>>;
@@ -20,7 +22,14 @@ pub trait KnowledgeStore: Send + Sync {
     /// Articles scoring above 0 for `suggest` (see [`ArticleSuggest::score`]): by score
     /// descending, then `helpful` descending, then id ascending, at most `limit`.
     async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>>;
-    /// Counts a "this helped" (`true`) or "this did not help" vote, atomically; the article
-    /// after it. [`Error::NotFound`](crate::Error::NotFound) for an unknown article.
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article>;
+    /// Records `vote` as its voter's one vote on the article, replacing the one they had, and
+    /// counts it as [`Article::count_vote`] says given the vote it replaces (the same vote
+    /// again writes nothing); atomically, so that concurrent votes of one person count once
+    /// and those of many all count. The article after it.
+    /// [`Error::NotFound`](crate::Error::NotFound) for an unknown article.
+    async fn vote_article(&self, vote: &ArticleVote) -> Result<Article>;
+    /// The votes `voter` has on `articles` (none for an article they did not vote on or that
+    /// does not exist), by article id ascending.
+    async fn article_votes(&self, voter: Voter, articles: &[ArticleId])
+    -> Result<Vec<ArticleVote>>;
 }

@@ -288,6 +288,7 @@ impl Side {
                 minutes: Minutes::new(5).unwrap(),
                 billable: *billable,
                 note: ShortNote::parse("work").unwrap(),
+                note_visible_to_customer: false,
             },
         })
     }

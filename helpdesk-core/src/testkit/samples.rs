@@ -368,6 +368,7 @@ pub fn time_entry(ticket: &Ticket, agent: AgentId, minutes: u32, billable: bool)
         minutes: Minutes::new(minutes).unwrap(),
         billable,
         note: ShortNote::parse("Настроил роутер\nи проверил").unwrap(),
+        note_visible_to_customer: false,
         created_at: ticket.updated_at,
     }
 }

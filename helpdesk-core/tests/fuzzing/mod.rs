@@ -357,6 +357,7 @@ pub fn commands(data: &[u8]) {
                     minutes: Minutes::new(u32::from(arg) + 1).unwrap(),
                     billable: arg % 2 == 0,
                     note: ShortNote::parse("fuzz").unwrap(),
+                    note_visible_to_customer: arg % 3 == 0,
                 },
                 15 => Command::RateSatisfaction {
                     score: Rating::new(arg % 5 + 1).unwrap(),

@@ -1,10 +1,13 @@
-//! Knowledge-base articles (table `articles`), and the rows of their search tables
-//! (`article_fields` for search, `article_words` for suggestions, migration 0004).
+//! Knowledge-base articles (table `articles`), the rows of their search tables
+//! (`article_fields` for search, `article_words` for suggestions, migration 0004), and each
+//! person's vote on one (`article_votes`, migration 0012).
 
 use std::collections::BTreeMap;
 
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Article, ArticleId, ArticleTitle, Category, MessageBody};
+use helpdesk_core::domain::{
+    Article, ArticleId, ArticleTitle, ArticleVote, Category, MessageBody, Voter,
+};
 use helpdesk_core::search::words;
 use sqlx::postgres::PgRow;
 
@@ -37,14 +40,14 @@ pub(crate) fn article(row: &PgRow) -> Result<Article> {
     })
 }
 
-/// Inserts or replaces an article's row.
+/// Inserts an article's row, or replaces its text and fields, keeping its stored counts
+/// (only votes change them).
 pub(crate) const PUT_ARTICLE: &str = "INSERT INTO articles (id, title, body, category, \
      language, status, visibility, helpful, not_helpful, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
      ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, \
      category = EXCLUDED.category, language = EXCLUDED.language, status = EXCLUDED.status, \
-     visibility = EXCLUDED.visibility, helpful = EXCLUDED.helpful, \
-     not_helpful = EXCLUDED.not_helpful, created_at = EXCLUDED.created_at, \
+     visibility = EXCLUDED.visibility, created_at = EXCLUDED.created_at, \
      updated_at = EXCLUDED.updated_at";
 
 /// Binds an article for [`PUT_ARTICLE`].
@@ -121,4 +124,41 @@ pub(crate) fn bind_article_words<'q>(query: PgQuery<'q>, article: &Article) -> P
         .bind(word)
         .bind(in_title)
         .bind(in_body)
+}
+
+/// The column list of vote reads.
+macro_rules! article_vote_columns {
+    () => {
+        "voter_kind, voter_id, article_id, helpful, voted_at"
+    };
+}
+pub(crate) use article_vote_columns;
+
+/// A vote from a row selected with [`article_vote_columns!`].
+pub(crate) fn article_vote(row: &PgRow) -> Result<ArticleVote> {
+    let r = Reader::new(row, "article_votes");
+    let voter = Voter::from_parts(r.text("voter_kind")?, r.get("voter_id")?)
+        .map_err(|e| r.corrupt("voter_kind", e))?;
+    Ok(ArticleVote {
+        article: ArticleId::from_uuid(r.get("article_id")?),
+        voter,
+        helpful: r.get("helpful")?,
+        at: r.get("voted_at")?,
+    })
+}
+
+/// Inserts a person's vote, or replaces the one they had on the article.
+pub(crate) const PUT_ARTICLE_VOTE: &str = "INSERT INTO article_votes \
+     (voter_kind, voter_id, article_id, helpful, voted_at) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (voter_kind, voter_id, article_id) \
+     DO UPDATE SET helpful = EXCLUDED.helpful, voted_at = EXCLUDED.voted_at";
+
+/// Binds a vote for [`PUT_ARTICLE_VOTE`].
+pub(crate) fn bind_article_vote<'q>(query: PgQuery<'q>, v: &ArticleVote) -> PgQuery<'q> {
+    query
+        .bind(v.voter.kind().as_str())
+        .bind(v.voter.id())
+        .bind(v.article.as_uuid())
+        .bind(v.helpful)
+        .bind(v.at)
 }

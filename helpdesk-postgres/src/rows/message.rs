@@ -60,7 +60,7 @@ pub(crate) fn event(row: &PgRow) -> Result<TicketEvent> {
 /// The column list of time entry reads.
 macro_rules! time_entry_columns {
     () => {
-        "id, ticket_id, agent, minutes, billable, note, created_at"
+        "id, ticket_id, agent, minutes, billable, note, note_visible_to_customer, created_at"
     };
 }
 pub(crate) use time_entry_columns;
@@ -80,6 +80,7 @@ pub(crate) fn time_entry(row: &PgRow) -> Result<TimeEntry> {
         minutes,
         billable: r.get("billable")?,
         note: r.parse("note", ShortNote::parse)?,
+        note_visible_to_customer: r.get("note_visible_to_customer")?,
         created_at: r.get("created_at")?,
     })
 }
@@ -195,6 +196,7 @@ pub(crate) struct TimeEntryColumns {
     minutes: Vec<i32>,
     billable: Vec<bool>,
     note: Vec<String>,
+    note_visible_to_customer: Vec<bool>,
     created_at: Vec<DateTime<Utc>>,
 }
 
@@ -208,6 +210,8 @@ impl TimeEntryColumns {
             .push(i32::try_from(e.minutes.get()).map_err(Error::backend)?);
         self.billable.push(e.billable);
         self.note.push(e.note.as_str().to_owned());
+        self.note_visible_to_customer
+            .push(e.note_visible_to_customer);
         self.created_at.push(e.created_at);
         Ok(())
     }
@@ -219,10 +223,12 @@ impl TimeEntryColumns {
 
     /// Inserts them all, in order.
     pub(crate) const INSERT: &str = "INSERT INTO time_entries (id, ticket_id, agent, minutes, \
-         billable, note, created_at) SELECT id, ticket_id, agent, minutes, billable, note, \
-         created_at FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::bool[], \
-         $6::text[], $7::timestamptz[]) WITH ORDINALITY \
-         AS e(id, ticket_id, agent, minutes, billable, note, created_at, n) ORDER BY n";
+         billable, note, note_visible_to_customer, created_at) SELECT id, ticket_id, agent, \
+         minutes, billable, note, note_visible_to_customer, created_at \
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::int4[], $5::bool[], $6::text[], \
+         $7::bool[], $8::timestamptz[]) WITH ORDINALITY \
+         AS e(id, ticket_id, agent, minutes, billable, note, note_visible_to_customer, \
+         created_at, n) ORDER BY n";
 
     /// Binds them for [`Self::INSERT`].
     pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
@@ -233,6 +239,7 @@ impl TimeEntryColumns {
             .bind(self.minutes)
             .bind(self.billable)
             .bind(self.note)
+            .bind(self.note_visible_to_customer)
             .bind(self.created_at)
     }
 }

@@ -1,5 +1,6 @@
 //! The knowledge base: search articles, suggest some for a ticket being written, read one,
-//! write one (agents), and vote whether it helped.
+//! write one (agents), vote whether it helped (one vote per person, changeable), and read
+//! one's own vote.
 
 use axum::Json;
 use axum::Router;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kb/articles", get(search_articles).post(create_article))
         .route("/kb/articles/{article}", get(article))
         .route("/kb/articles/{article}/votes", post(vote))
+        .route("/kb/articles/{article}/votes/mine", get(my_vote))
         .route("/kb/suggest", get(suggest))
 }
 
@@ -97,10 +99,20 @@ struct VoteBody {
     helpful: bool,
 }
 
+/// The caller's vote: their first counts, a changed one moves, the same again changes
+/// nothing; the system is refused (403), having no vote.
 async fn vote(
     Caller { acting, .. }: Caller,
     Id(id): Id<ArticleId>,
     Body(body): Body<VoteBody>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.vote_article(id, body.helpful).await?)))
+}
+
+/// The caller's own vote on an article they may read: `helpful` is `null` before they vote.
+async fn my_vote(Caller { acting, .. }: Caller, Id(id): Id<ArticleId>) -> ApiResult<Json<Value>> {
+    acting.article(id).await?;
+    let mine = acting.article_votes(&[id]).await?;
+    let helpful = mine.first().map(|(_, helpful)| *helpful);
+    Ok(Json(json!({"article": id, "helpful": helpful})))
 }

@@ -1,20 +1,22 @@
-//! The customer portal: their tickets and notifications, the knowledge base, and a new
-//! ticket.
+//! The customer portal: their tickets and notifications, the knowledge base (with "did this
+//! help?" and the person's own answer), and a new ticket.
 
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Multipart, Query};
+use axum::extract::{Multipart, Path, Query};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use helpdesk::domain::{Priority, Status, StatusLabels, TicketType};
-use maud::{PreEscaped, html};
+use helpdesk::domain::{ArticleId, Priority, Status, StatusLabels, TicketType, Voter};
+use maud::{Markup, PreEscaped, html};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::layout::{csrf_input, layout, status_badge, t};
 use super::{PageResult, see_other, when};
 use crate::api::tickets::{CreateTicket, ListQuery};
-use crate::extract::PageUser;
+use crate::error::ApiError;
+use crate::extract::{PageUser, Posted, parse};
 use crate::session::CSRF_FIELD;
 use crate::state::AppState;
 use crate::uploads::read_multipart;
@@ -24,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/portal", get(portal))
         .route("/portal/kb", get(kb))
+        .route("/portal/kb/{article}/vote", post(vote))
         .route("/portal/new", get(new_ticket_form))
         .route("/portal/tickets", post(create_ticket))
 }
@@ -114,7 +117,8 @@ fn day(raw: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.and_utc())
 }
 
-/// `/portal/kb`: search the knowledge base.
+/// `/portal/kb`: search the knowledge base; under each article found, "did this help?" with
+/// the person's own answer marked.
 async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
     let lang = user.language;
     let q = query.get("q").cloned().unwrap_or_default();
@@ -122,6 +126,13 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
         Vec::new()
     } else {
         user.acting.search_articles(&q, None, 20).await?
+    };
+    // People vote; the system, which signs in to no page, would have no answer to show.
+    let mine: HashMap<ArticleId, bool> = if found.is_empty() || Voter::of(user.actor()).is_none() {
+        HashMap::new()
+    } else {
+        let ids: Vec<ArticleId> = found.iter().map(|a| a.id).collect();
+        user.acting.article_votes(&ids).await?.into_iter().collect()
     };
     let body = html! {
         h1 { (t(lang, "kb")) }
@@ -133,13 +144,55 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
             p #nothing { (t(lang, "nothing")) " " a href="/portal/new" { (t(lang, "new_ticket")) } }
         }
         @for article in &found {
-            article.msg lang=(article.language.code()) dir=(if article.language.is_rtl() { "rtl" } else { "ltr" }) {
+            article.msg id={ "article-" (article.id) } lang=(article.language.code()) dir=(if article.language.is_rtl() { "rtl" } else { "ltr" }) {
                 h3 { (article.title) }
                 (article.body)
             }
+            (vote_forms(&user, article.id, &q, mine.get(&article.id).copied()))
         }
     };
     Ok(layout(t(lang, "kb"), Some(&user), body).into_response())
+}
+
+/// "Did this help?" for one article: a yes and a no button, the person's answer (`mine`)
+/// pressed and named.
+fn vote_forms(user: &PageUser, article: ArticleId, q: &str, mine: Option<bool>) -> Markup {
+    let lang = user.language;
+    let (yes, no) = (t(lang, "vote_yes"), t(lang, "vote_no"));
+    html! {
+        div.vote id={ "vote-" (article) } {
+            span { (t(lang, "did_it_help")) } " "
+            @for (helpful, word) in [(true, yes), (false, no)] {
+                form.inline method="post" action={ "/portal/kb/" (article) "/vote" } {
+                    (csrf_input(user))
+                    input type="hidden" name="q" value=(q);
+                    input type="hidden" name="helpful" value=(helpful);
+                    button aria-pressed=(mine == Some(helpful)) { (word) }
+                }
+                " "
+            }
+            @if let Some(helpful) = mine {
+                span.meta.your-vote { (t(lang, "your_vote")) ": " (if helpful { yes } else { no }) }
+            }
+        }
+    }
+}
+
+/// A "did this help?" answer posted: the person's one vote on the article, then back to the
+/// search they came from.
+async fn vote(Path(raw): Path<String>, Posted { user, form }: Posted) -> PageResult {
+    let article = parse::<ArticleId>(&raw)?;
+    let helpful = match form.get("helpful").map(String::as_str) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => return Err(ApiError::bad_request("helpful: give true or false").into()),
+    };
+    user.acting.vote_article(article, helpful).await?;
+    let q = form.get("q").map(String::as_str).unwrap_or_default();
+    Ok(see_other(&format!(
+        "/portal/kb?q={}#article-{article}",
+        utf8_percent_encode(q, NON_ALPHANUMERIC)
+    )))
 }
 
 const SUGGEST_JS: &str = r#"

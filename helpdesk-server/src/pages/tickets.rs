@@ -1,5 +1,6 @@
-//! The ticket view, for customers and agents: the thread, replying (with files), and the
-//! agent's actions.
+//! The ticket view, for customers and agents: the thread, replying (with files), the time
+//! billed (customers) or logged (agents, who choose whether a note reaches the customer),
+//! and the agent's actions.
 
 use axum::Router;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -31,23 +32,25 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{ticket}/action", post(ticket_action))
 }
 
-/// `/tickets/{ticket}`: the thread (internal notes for staff), the reply form, and for
-/// staff the actions, time logged and history.
+/// `/tickets/{ticket}`: the thread (internal notes for staff), the reply form; for
+/// customers the billable time (each note only when the agent made it visible); for staff
+/// the actions, time logged and history.
 async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) -> PageResult {
     let lang = user.language;
     let acting = &user.acting;
     let ticket = acting.ticket(parse::<TicketKey>(&key)?).await?;
     let thread = acting.thread(ticket.id).await?;
     let staff = !user.is_customer();
-    let (agents, history, time) = if staff {
+    let (agents, history) = if staff {
         (
             acting.agents().await?,
             Some(acting.history_text(ticket.id, lang).await?),
-            acting.time_entries(ticket.id).await?,
         )
     } else {
-        (Vec::new(), None, Vec::new())
+        (Vec::new(), None)
     };
+    // Staff: every entry; customers: the billable ones, notes only where made visible.
+    let time = acting.time_entries(ticket.id).await?;
     let author = |actor: Actor| match actor {
         Actor::Agent(id) => agents
             .iter()
@@ -82,6 +85,18 @@ async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) ->
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
             @if staff { label { input type="checkbox" name="internal" value="true"; " Internal note (customers never see it)" } }
             button type="submit" { (t(lang, "send")) }
+        }
+        @if !staff && !time.is_empty() {
+            h2 { (t(lang, "billed_time")) }
+            table #billed-time {
+                @for e in &time {
+                    tr {
+                        td { (when(e.created_at)) }
+                        td { (e.minutes.get()) " " (t(lang, "minutes_short")) }
+                        td { (e.note) }
+                    }
+                }
+            }
         }
         @if !staff && ticket.status == Status::Resolved {
             form method="post" action=(action) {
@@ -130,6 +145,7 @@ async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) ->
                 input type="hidden" name="action" value="log_time";
                 input type="number" name="minutes" min="1" placeholder="Minutes" required;
                 label { input type="checkbox" name="billable" value="true"; " billable" }
+                label { input #note-visible type="checkbox" name="note_visible_to_customer" value="true"; " " (t(lang, "note_to_customer")) }
                 input type="text" name="note" placeholder="Note";
                 button { "Log time" }
             }
@@ -141,6 +157,7 @@ async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) ->
                         td { (e.minutes.get()) " min" }
                         td { @if e.billable { "billable" } }
                         td { (e.note) }
+                        td.meta { @if e.billable && e.note_visible_to_customer { (t(lang, "note_shown")) } }
                     }
                 }
             }
@@ -213,6 +230,7 @@ async fn ticket_action(Path(key): Path<String>, Posted { user, form }: Posted) -
             .map_err(ApiError::from)?,
             billable: field("billable").is_some(),
             note: ShortNote::parse(field("note").unwrap_or_default()).map_err(ApiError::from)?,
+            note_visible_to_customer: field("note_visible_to_customer").is_some(),
         },
         "assign" => Command::Assign {
             agent: field("agent")

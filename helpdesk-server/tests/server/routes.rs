@@ -44,6 +44,7 @@ const TESTED: &[(&str, &str)] = &[
     ("post", "/api/v1/kb/articles"),
     ("get", "/api/v1/kb/articles/{article}"),
     ("post", "/api/v1/kb/articles/{article}/votes"),
+    ("get", "/api/v1/kb/articles/{article}/votes/mine"),
     ("get", "/api/v1/kb/suggest"),
     ("get", "/api/v1/notifications"),
     ("post", "/api/v1/notifications/{notification}/read"),
@@ -522,6 +523,18 @@ async fn knowledge_base_and_notification_routes_succeed_and_fail() {
             &format!("/api/v1/kb/articles/{unknown}/votes"),
             &fx.ana,
             json!({"helpful": true}),
+        )
+        .await;
+    assert_error(&missing, StatusCode::NOT_FOUND, "not_found");
+
+    // GET /kb/articles/{article}/votes/mine: 200; 404 for an unknown one.
+    fx.get(&format!("/api/v1/kb/articles/{id}/votes/mine"), &fx.ana)
+        .await
+        .expect(StatusCode::OK);
+    let missing = fx
+        .get(
+            &format!("/api/v1/kb/articles/{unknown}/votes/mine"),
+            &fx.ana,
         )
         .await;
     assert_error(&missing, StatusCode::NOT_FOUND, "not_found");

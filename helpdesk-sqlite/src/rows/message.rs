@@ -103,13 +103,16 @@ pub(crate) struct TimeEntryRow {
     minutes: u32,
     billable: bool,
     note: String,
+    note_visible_to_customer: bool,
     created_at: i64,
 }
 
 impl TimeEntryRow {
     pub(crate) const INSERT: &'static str = "
-        INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note, created_at)
-        VALUES (:id, :ticket_id, :agent, :minutes, :billable, :note, :created_at)";
+        INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note,
+                                  note_visible_to_customer, created_at)
+        VALUES (:id, :ticket_id, :agent, :minutes, :billable, :note, :note_visible_to_customer,
+                :created_at)";
 
     pub(crate) fn new(e: &TimeEntry) -> Self {
         Self {
@@ -119,12 +122,14 @@ impl TimeEntryRow {
             minutes: e.minutes.get(),
             billable: e.billable,
             note: e.note.as_str().to_owned(),
+            note_visible_to_customer: e.note_visible_to_customer,
             created_at: micros(e.created_at),
         }
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
-        bind!(self; id, ticket_id, agent, minutes, billable, note, created_at)
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 8] {
+        bind!(self; id, ticket_id, agent, minutes, billable, note, note_visible_to_customer,
+              created_at)
     }
 }
 
@@ -137,7 +142,7 @@ pub(crate) const EVENT_COLUMNS: &str = "id, ticket_id, actor_kind, actor_id, at,
 
 /// The columns `read_time_entry` reads.
 pub(crate) const TIME_ENTRY_COLUMNS: &str =
-    "id, ticket_id, agent, minutes, billable, note, created_at";
+    "id, ticket_id, agent, minutes, billable, note, note_visible_to_customer, created_at";
 
 /// A message from a row of [`MESSAGE_COLUMNS`].
 pub(crate) fn read_message(row: &Row<'_>) -> Outcome<Message> {
@@ -177,6 +182,7 @@ pub(crate) fn read_time_entry(row: &Row<'_>) -> Outcome<TimeEntry> {
         minutes: Minutes::new(minutes).map_err(|e| r.corrupt("minutes", e))?,
         billable: r.bool("billable")?,
         note: r.parse("note", ShortNote::parse)?,
+        note_visible_to_customer: r.bool("note_visible_to_customer")?,
         created_at: r.instant("created_at")?,
     })
 }

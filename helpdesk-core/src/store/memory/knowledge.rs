@@ -1,10 +1,10 @@
 //! [`KnowledgeStore`] for the in-memory reference store: articles, searched and scored as
-//! the search module defines.
+//! the search module defines, and each person's vote on them.
 
 use async_trait::async_trait;
 
 use super::MemoryStore;
-use crate::domain::{Article, ArticleId};
+use crate::domain::{Article, ArticleId, ArticleVote, Voter};
 use crate::error::{Entity, Error, Result};
 use crate::search::{ArticleSearch, ArticleSuggest};
 use crate::store::KnowledgeStore;
@@ -12,7 +12,12 @@ use crate::store::KnowledgeStore;
 #[async_trait]
 impl KnowledgeStore for MemoryStore {
     async fn put_article(&self, article: &Article) -> Result<()> {
-        self.lock().articles.insert(article.id, article.clone());
+        let mut inner = self.lock();
+        let mut article = article.clone();
+        if let Some(stored) = inner.articles.get(&article.id) {
+            (article.helpful, article.not_helpful) = (stored.helpful, stored.not_helpful);
+        }
+        inner.articles.insert(article.id, article);
         Ok(())
     }
 
@@ -53,17 +58,35 @@ impl KnowledgeStore for MemoryStore {
             .collect())
     }
 
-    async fn vote_article(&self, id: ArticleId, helpful: bool) -> Result<Article> {
+    async fn vote_article(&self, vote: &ArticleVote) -> Result<Article> {
         let mut inner = self.lock();
-        let article = inner
-            .articles
-            .get_mut(&id)
-            .ok_or_else(|| Error::not_found(Entity::Article, id))?;
-        if helpful {
-            article.helpful += 1;
-        } else {
-            article.not_helpful += 1;
+        let previous = (inner.article_votes)
+            .get(&(vote.article, vote.voter))
+            .map(|v| v.helpful);
+        let article = (inner.articles.get_mut(&vote.article))
+            .ok_or_else(|| Error::not_found(Entity::Article, vote.article))?;
+        if !article.count_vote(previous, vote.helpful) {
+            return Ok(article.clone());
         }
-        Ok(article.clone())
+        let article = article.clone();
+        inner
+            .article_votes
+            .insert((vote.article, vote.voter), *vote);
+        Ok(article)
+    }
+
+    async fn article_votes(
+        &self,
+        voter: Voter,
+        articles: &[ArticleId],
+    ) -> Result<Vec<ArticleVote>> {
+        let inner = self.lock();
+        let mut ids = articles.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| inner.article_votes.get(&(id, voter)).copied())
+            .collect())
     }
 }

@@ -54,6 +54,8 @@ struct Inner {
     /// The sha256 of every attachment of a stored message.
     blob_refs: HashSet<String>,
     articles: BTreeMap<ArticleId, Article>,
+    /// Each person's one vote per article.
+    article_votes: BTreeMap<(ArticleId, crate::domain::Voter), crate::domain::ArticleVote>,
     saved_searches: BTreeMap<SavedSearchId, SavedSearch>,
     templates: BTreeMap<TemplateId, TicketTemplate>,
     canned: BTreeMap<CannedResponseId, CannedResponse>,

@@ -77,6 +77,8 @@ macro_rules! conformance_suite {
                 knowledge: [
                     article_search_and_suggestions_agree_with_the_reference,
                     concurrent_votes_are_all_counted,
+                    each_person_has_one_vote_per_article,
+                    one_persons_concurrent_votes_count_once,
                 ],
                 lists: [
                     lists_and_pages_agree_with_the_reference,
@@ -172,6 +174,7 @@ macro_rules! conformance_suite {
                     merging_closes_the_source_and_refuses_replies,
                     master_tickets_collect_linked_tickets,
                     time_entries_are_logged_and_billable_ones_shown_to_customers,
+                    customers_read_a_billable_entrys_note_only_when_it_was_made_visible,
                 ],
                 notifications: [
                     events_notify_the_people_they_concern,
@@ -225,6 +228,13 @@ macro_rules! conformance_suite {
                 ],
                 unsupported: [
                     calls_that_need_a_missing_ability_are_unsupported,
+                ],
+                votes: [
+                    voting_twice_the_same_way_counts_once,
+                    changing_a_vote_moves_it,
+                    each_person_counts_once_customers_and_agents_alike,
+                    concurrent_votes_by_one_person_count_once,
+                    the_system_does_not_vote,
                 ],
         });
     };

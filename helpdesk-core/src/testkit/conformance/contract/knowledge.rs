@@ -1,13 +1,15 @@
 //! The knowledge base ([`KnowledgeStore`]): articles in the four languages read back, are
 //! searched and suggested as the reference searches and suggests them in every scope, before
-//! and after rewrites and votes; votes are counted, concurrent ones too.
+//! and after rewrites and votes; votes are one per person, counted once, concurrent ones
+//! too, and a rewrite keeps the counts.
 
 use std::sync::Arc;
 
 use chrono::Duration;
 
 use crate::domain::{
-    Article, ArticleId, ArticleStatus, ArticleTitle, Category, Language, MessageBody, Visibility,
+    AgentId, Article, ArticleId, ArticleStatus, ArticleTitle, ArticleVote, Category, CustomerId,
+    Language, MessageBody, Visibility, Voter,
 };
 use crate::error::{Entity, Error};
 use crate::search::{ArticleScope, ArticleSearch, ArticleSuggest, SearchQuery};
@@ -137,6 +139,29 @@ const ARTICLES: [Row; 16] = {
         ),
     ]
 };
+
+/// `voter`'s vote on `article`, cast at `t0()` plus `seconds`.
+fn vote(article: ArticleId, voter: Voter, helpful: bool, seconds: i64) -> ArticleVote {
+    ArticleVote {
+        article,
+        voter,
+        helpful,
+        at: t0() + Duration::seconds(seconds),
+    }
+}
+
+/// `n` different people, customers and agents in turn.
+fn people(n: usize) -> Vec<Voter> {
+    (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                Voter::Customer(CustomerId::new())
+            } else {
+                Voter::Agent(AgentId::new())
+            }
+        })
+        .collect()
+}
 
 fn articles() -> Vec<Article> {
     ARTICLES
@@ -337,13 +362,19 @@ pub async fn article_search_and_suggestions_agree_with_the_reference(store: Arc<
     assert!(suggested.len() > 3, "{suggested:?}");
 
     // Votes, and rewrites: the old words no longer find an article, votes change the order.
+    let voters = people(3);
     for (i, a) in all.iter_mut().enumerate() {
-        let helpful = i % 3 != 0;
-        let want = reference.vote_article(a.id, helpful).await.unwrap();
-        assert_eq!(kb.vote_article(a.id, helpful).await.unwrap(), want);
-        *a = want;
+        for (n, voter) in voters.iter().enumerate().take(1 + i % 3) {
+            let v = vote(a.id, *voter, (i + n) % 3 != 0, 0);
+            let want = reference.vote_article(&v).await.unwrap();
+            assert_eq!(kb.vote_article(&v).await.unwrap(), want);
+            *a = want;
+        }
     }
-    match kb.vote_article(ArticleId::new(), true).await {
+    match kb
+        .vote_article(&vote(ArticleId::new(), voters[0], true, 0))
+        .await
+    {
         Err(Error::NotFound {
             entity: Entity::Article,
             ..
@@ -352,6 +383,8 @@ pub async fn article_search_and_suggestions_agree_with_the_reference(store: Arc<
     }
     all[0].title = ArticleTitle::parse("Перезагрузка модема").unwrap();
     all[0].body = MessageBody::parse("Выключите модем и включите снова.").unwrap();
+    // A replace keeps the stored counts: votes change them, nothing else.
+    let counted = all[0].helpful;
     all[0].helpful = 40;
     all[0].updated_at = t0() + Duration::hours(1);
     all[8].language = Language::Russian;
@@ -362,6 +395,7 @@ pub async fn article_search_and_suggestions_agree_with_the_reference(store: Arc<
         kb.put_article(&all[i]).await.unwrap();
         reference.put_article(&all[i]).await.unwrap();
     }
+    all[0].helpful = counted;
     assert_eq!(kb.article(all[0].id).await.unwrap().as_ref(), Some(&all[0]));
     assert_articles_agree(kb, &reference).await;
     let modem_router = ArticleSearch {
@@ -376,20 +410,20 @@ pub async fn article_search_and_suggestions_agree_with_the_reference(store: Arc<
     );
 }
 
-/// Thirty votes at once are all counted, and each sees the totals just after it.
+/// Thirty people's votes at once are all counted, and each sees the totals just after it.
 pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
     let Some(kb) = ability(store.as_knowledge_store(), "the knowledge base") else {
         return;
     };
     let article = articles().remove(0);
     kb.put_article(&article).await.unwrap();
-    let votes: Vec<_> = (0..30)
-        .map(|i| {
+    let votes: Vec<_> = (people(30).into_iter().enumerate())
+        .map(|(i, voter)| {
             let store = store.clone();
-            let id = article.id;
+            let v = vote(article.id, voter, i % 3 != 0, i as i64);
             tokio::spawn(async move {
                 let kb = store.as_knowledge_store().expect("offered above");
-                kb.vote_article(id, i % 3 != 0).await.unwrap()
+                kb.vote_article(&v).await.unwrap()
             })
         })
         .collect();
@@ -404,4 +438,95 @@ pub async fn concurrent_votes_are_all_counted(store: Arc<dyn Store>) {
     seen.sort_unstable();
     seen.dedup();
     assert_eq!(seen.len(), 30, "each vote sees its own totals");
+}
+
+/// A person's vote is stored once per article and read back; the same vote again writes
+/// nothing, a changed one moves their count; votes on an unknown article are refused and
+/// stored nowhere; a replace of the article keeps its counts.
+pub async fn each_person_has_one_vote_per_article(store: Arc<dyn Store>) {
+    let Some(kb) = ability(store.as_knowledge_store(), "the knowledge base") else {
+        return;
+    };
+    let mut all = articles();
+    let (a, b) = (all.remove(0), all.remove(0));
+    for x in [&a, &b] {
+        kb.put_article(x).await.unwrap();
+    }
+    let [ana, ivan] = <[Voter; 2]>::try_from(people(2)).unwrap();
+    let counts = |x: &Article| (x.helpful, x.not_helpful);
+    let (h, n) = counts(&a);
+
+    let first = kb.vote_article(&vote(a.id, ana, true, 1)).await.unwrap();
+    assert_eq!(counts(&first), (h + 1, n));
+    let again = kb.vote_article(&vote(a.id, ana, true, 2)).await.unwrap();
+    assert_eq!(again, first, "the same vote again changes nothing");
+    let moved = kb.vote_article(&vote(a.id, ana, false, 3)).await.unwrap();
+    assert_eq!(counts(&moved), (h, n + 1));
+    let other = kb.vote_article(&vote(a.id, ivan, false, 4)).await.unwrap();
+    assert_eq!(counts(&other), (h, n + 2), "two people count two");
+    kb.vote_article(&vote(b.id, ivan, true, 5)).await.unwrap();
+    let unknown = ArticleId::new();
+    assert!(matches!(
+        kb.vote_article(&vote(unknown, ana, true, 6)).await,
+        Err(Error::NotFound {
+            entity: Entity::Article,
+            ..
+        })
+    ));
+
+    // Their votes, by article id, once each; the first vote's instant is kept by the
+    // repeat, the change's is stored.
+    let asked = [b.id, unknown, a.id, b.id, a.id];
+    let mut want = vec![vote(a.id, ana, false, 3)];
+    assert_eq!(kb.article_votes(ana, &asked).await.unwrap(), want);
+    want = vec![vote(a.id, ivan, false, 4), vote(b.id, ivan, true, 5)];
+    want.sort_by_key(|v| v.article);
+    assert_eq!(kb.article_votes(ivan, &asked).await.unwrap(), want);
+    assert!(kb.article_votes(ana, &[]).await.unwrap().is_empty());
+    let stranger = Voter::Customer(CustomerId::new());
+    assert!(kb.article_votes(stranger, &asked).await.unwrap().is_empty());
+
+    // A rewrite with other counts keeps the stored ones.
+    let mut rewritten = other.clone();
+    rewritten.title = ArticleTitle::parse("Restart the modem").unwrap();
+    (rewritten.helpful, rewritten.not_helpful) = (0, 0);
+    kb.put_article(&rewritten).await.unwrap();
+    let stored = kb.article(a.id).await.unwrap().unwrap();
+    assert_eq!(stored.title, rewritten.title);
+    assert_eq!(counts(&stored), (h, n + 2));
+}
+
+/// Twenty votes of one person at once, changing their mind, count once: the counts grow by
+/// one in all, the way their stored vote says.
+pub async fn one_persons_concurrent_votes_count_once(store: Arc<dyn Store>) {
+    let Some(kb) = ability(store.as_knowledge_store(), "the knowledge base") else {
+        return;
+    };
+    let article = articles().remove(1);
+    kb.put_article(&article).await.unwrap();
+    let ana = Voter::Customer(CustomerId::new());
+    let votes: Vec<_> = (0..20)
+        .map(|i| {
+            let store = store.clone();
+            let v = vote(article.id, ana, i % 2 == 0, i);
+            tokio::spawn(async move {
+                let kb = store.as_knowledge_store().expect("offered above");
+                kb.vote_article(&v).await.unwrap()
+            })
+        })
+        .collect();
+    let total = article.helpful + article.not_helpful;
+    for v in votes {
+        let after = v.await.unwrap();
+        assert_eq!(after.helpful + after.not_helpful, total + 1, "{after:?}");
+    }
+    let stored = kb.article(article.id).await.unwrap().unwrap();
+    let theirs = kb.article_votes(ana, &[article.id]).await.unwrap();
+    assert_eq!(theirs.len(), 1);
+    let want = if theirs[0].helpful {
+        (article.helpful + 1, article.not_helpful)
+    } else {
+        (article.helpful, article.not_helpful + 1)
+    };
+    assert_eq!((stored.helpful, stored.not_helpful), want);
 }

@@ -101,6 +101,7 @@ pub fn varied_entries(tickets: &[Ticket], agents: &[AgentId]) -> Vec<TimeEntry> 
                 minutes: Minutes::new(1 + rng.below(120) as u32).unwrap(),
                 billable: rng.chance(60),
                 note: ShortNote::parse("").unwrap(),
+                note_visible_to_customer: rng.chance(50),
                 created_at: t.created_at + Duration::seconds(rng.below(10 * 86_400) as i64),
             });
         }

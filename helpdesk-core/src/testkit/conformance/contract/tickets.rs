@@ -187,11 +187,12 @@ pub async fn tickets_and_everything_on_them_round_trip(store: Arc<dyn Store>) {
             e
         })
         .collect();
-    let entries = vec![
+    let mut entries = vec![
         full_time_entry(&full, ivan, 90, true, "настройка VPN"),
         full_time_entry(&full, ivan, 1_440, true, ""),
         full_time_entry(&full, ivan, 1, false, "call"),
     ];
+    entries[0].note_visible_to_customer = true;
     let mut write = TicketWrite::create(full.clone())
         .with_message(public.clone())
         .with_message(note.clone())

@@ -216,6 +216,7 @@ pub async fn edits_are_recorded_in_the_history(store: Arc<dyn Store>) {
             minutes: Minutes::new(15).unwrap(),
             billable: false,
             note: ShortNote::parse("diagnosis").unwrap(),
+            note_visible_to_customer: false,
         },
         Command::MoveToDepartment {
             department: f.sales.id,

@@ -1,6 +1,6 @@
 //! The knowledge base through the desk: staff write articles, customers find only published
 //! public ones, suggestions while writing a ticket weigh title words more, votes are
-//! counted and kept across rewrites.
+//! counted, one per person, and kept across rewrites.
 
 use std::sync::Arc;
 
@@ -133,19 +133,25 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
         [drafted.id, internal.id, router.id]
     );
     assert!(suggest(&ana, "a b c").await.is_empty());
-    // Votes are counted, concurrently too.
-    let votes: Vec<_> = (0..10)
-        .map(|i| {
-            let ana = ana.clone();
+    // Votes are counted, one per person, concurrently too: customers and agents alike.
+    let mut people = Vec::new();
+    for c in [&f.ana, &f.acme, &f.reza] {
+        people.push(f.as_customer(c).await);
+    }
+    for a in [&f.admin, &f.ivan, &f.maria, &f.boss] {
+        people.push(f.as_agent(a).await);
+    }
+    let votes: Vec<_> = (people.into_iter().enumerate())
+        .map(|(i, who)| {
             let id = router.id;
-            tokio::spawn(async move { ana.vote_article(id, i % 5 != 0).await })
+            tokio::spawn(async move { who.vote_article(id, i % 3 != 0).await })
         })
         .collect();
     for v in votes {
         v.await.unwrap().unwrap();
     }
     let voted = ana.article(router.id).await.unwrap();
-    assert_eq!((voted.helpful, voted.not_helpful), (8, 2));
+    assert_eq!((voted.helpful, voted.not_helpful), (4, 3));
     assert!(matches!(
         ana.vote_article(drafted.id, true).await,
         Err(Error::NotFound { .. })
@@ -165,7 +171,7 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
         Public,
     );
     let rewritten = ivan.update_article(router.id, rewrite).await.unwrap();
-    assert_eq!(rewritten.helpful, 8);
+    assert_eq!((rewritten.helpful, rewritten.not_helpful), (4, 3));
     let kb = store.as_knowledge_store().expect("offered above");
     assert_eq!(
         kb.article(router.id).await.unwrap(),

@@ -1,6 +1,6 @@
 //! Tickets linked to others and work logged on them: merging closes the source, master
 //! tickets collect linked ones, and time entries are kept with billable ones shown to the
-//! customer.
+//! customer, their notes only when the agent made them visible.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -96,6 +96,7 @@ pub async fn time_entries_are_logged_and_billable_ones_shown_to_customers(store:
         minutes: Minutes::new(minutes).unwrap(),
         billable,
         note: ShortNote::parse(note).unwrap(),
+        note_visible_to_customer: false,
     };
     for (minutes, billable) in [(90, true), (10, false), (30, true)] {
         ivan.execute(t.id, log(minutes, billable, "work"))
@@ -117,4 +118,68 @@ pub async fn time_entries_are_logged_and_billable_ones_shown_to_customers(store:
         acme.execute(t.id, log(1, true, "")).await,
         Err(Error::Forbidden { .. })
     ));
+}
+
+pub async fn customers_read_a_billable_entrys_note_only_when_it_was_made_visible(
+    store: Arc<dyn Store>,
+) {
+    let f = Fixture::new(store).await;
+    let mut new = f.new_ticket(&f.support, "Consultation on the VPN");
+    new.ticket_type = TicketType::Consultation;
+    let acme = f.as_customer(&f.acme).await;
+    let t = acme.open_ticket(new).await.unwrap();
+    let ivan = f.as_agent(&f.ivan).await;
+    let shared = "Configured the VPN client";
+    let kept = "Their firewall rules are a mess";
+    let logs = [
+        (60, true, shared, true),
+        (30, true, kept, false),
+        (15, false, "Call with the vendor", true),
+    ];
+    for (minutes, billable, note, visible) in logs {
+        let log = Command::LogTime {
+            minutes: Minutes::new(minutes).unwrap(),
+            billable,
+            note: ShortNote::parse(note).unwrap(),
+            note_visible_to_customer: visible,
+        };
+        ivan.execute(t.id, log).await.unwrap();
+    }
+    // Logged without a word about it (as an API body may be): hidden.
+    let unsaid: Command = serde_json::from_value(serde_json::json!({
+        "command": "log_time", "minutes": 5, "billable": true, "note": "Unsaid remark",
+    }))
+    .unwrap();
+    ivan.execute(t.id, unsaid).await.unwrap();
+
+    // Staff read every note and the choice made.
+    let all = ivan.time_entries(t.id).await.unwrap();
+    let staff: Vec<(u32, &str, bool)> = (all.iter())
+        .map(|e| (e.minutes.get(), e.note.as_str(), e.note_visible_to_customer))
+        .collect();
+    assert_eq!(
+        staff,
+        [
+            (60, shared, true),
+            (30, kept, false),
+            (15, "Call with the vendor", true),
+            (5, "Unsaid remark", false)
+        ]
+    );
+
+    // The customer: the billable entries, a note only where it was made visible.
+    let seen = acme.time_entries(t.id).await.unwrap();
+    let customer: Vec<(u32, &str, bool)> = (seen.iter())
+        .map(|e| (e.minutes.get(), e.note.as_str(), e.note_visible_to_customer))
+        .collect();
+    assert_eq!(
+        customer,
+        [(60, shared, true), (30, "", false), (5, "", false)]
+    );
+    // Nor does the thread or the history carry a kept note to them.
+    let thread = format!("{:?}", acme.thread(t.id).await.unwrap());
+    let history = format!("{:?}", acme.history(t.id).await.unwrap());
+    for text in [thread, history] {
+        assert!(!text.contains(kept) && !text.contains("Unsaid"), "{text}");
+    }
 }

@@ -24,6 +24,7 @@ pub mod templates;
 pub mod tickets;
 pub mod timers;
 pub mod unsupported;
+pub mod votes;
 
 use crate::domain::{Message, Ticket, TicketEvent};
 use crate::machine::Command;

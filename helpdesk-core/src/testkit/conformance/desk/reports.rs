@@ -63,6 +63,7 @@ async fn a_week_of_work(f: &Fixture) -> Vec<Ticket> {
                 minutes: Minutes::new(15 + i as u32).unwrap(),
                 billable: i % 2 == 0,
                 note: ShortNote::parse("diagnosis").unwrap(),
+                note_visible_to_customer: i % 3 == 0,
             };
             agent.execute(t.id, log).await.unwrap();
         }

@@ -129,6 +129,7 @@ pub async fn calls_that_need_a_missing_ability_are_unsupported(store: Arc<dyn St
             ana.suggest_articles("my router", None, 5).await.map(|_| ()),
         ),
         ("vote_article", ana.vote_article(id, true).await.map(|_| ())),
+        ("article_votes", ana.article_votes(&[id]).await.map(|_| ())),
     ];
     for (what, result) in knowledge_calls {
         unsupported(what, result, Ability::KnowledgeBase);

@@ -1,0 +1,15 @@
+-- One vote per person per knowledge-base article (issue 24): "did this help?" counts a
+-- customer's or an agent's answer once, and their changed answer moves it.
+--
+-- An article's `helpful` and `not_helpful` stay its counts. The votes counted before this
+-- migration were anonymous: they stay counted there, with no row here, so the counts read
+-- the same after it. From now on each person's vote has one row, and `vote_article` moves
+-- the counts by the rule of `Article::count_vote` given the row it replaces.
+CREATE TABLE article_votes (
+    voter_kind  TEXT    NOT NULL CHECK (voter_kind IN ('customer', 'agent')),
+    voter_id    BLOB    NOT NULL CHECK (length(voter_id) = 16),
+    article_id  BLOB    NOT NULL REFERENCES articles (id),
+    helpful     INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+    voted_at    INTEGER NOT NULL,                 -- microseconds since the epoch
+    PRIMARY KEY (voter_kind, voter_id, article_id)
+) STRICT, WITHOUT ROWID;
