@@ -183,8 +183,13 @@ impl<'a> Draft<'a> {
 
     fn message(&mut self, visibility: Visibility, body: MessageBody, attachments: Vec<Attachment>) {
         let id = MessageId::new();
+        // A line said in a live chat is a chat line, not an e-mail reply: it goes unsigned.
         let body = match (self.ctx.actor, visibility, self.ctx.agent) {
-            (Actor::Agent(_), Visibility::Public, Some(agent)) => with_signature(body, agent),
+            (Actor::Agent(_), Visibility::Public, Some(agent))
+                if self.ctx.channel != Channel::Chat =>
+            {
+                with_signature(body, agent)
+            }
             _ => body,
         };
         if visibility == Visibility::Public {
@@ -290,7 +295,8 @@ fn check_until(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
     }
 }
 
-/// Appends the agent's signature to a public reply (seed 003), once.
+/// Appends the agent's signature to a public reply (seed 003), once; never to a line said in
+/// a live chat.
 fn with_signature(body: MessageBody, agent: &Agent) -> MessageBody {
     let signature = agent.signature.as_str();
     if signature.is_empty() || body.as_str().ends_with(signature) {
