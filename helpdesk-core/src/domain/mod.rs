@@ -21,6 +21,7 @@ mod ids;
 mod mail_reference;
 mod message;
 mod metrics;
+mod notice;
 mod notification;
 mod outbound_email;
 mod priority;
@@ -60,6 +61,7 @@ pub use ids::{
 pub use mail_reference::MailReference;
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};
 pub use metrics::TicketMetrics;
+pub use notice::{Notice, PriorityReason};
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::priority::{check_priority_cap, check_request_cap};
 use super::timers::{Activity, advance};
 use super::transitions::{Step, next_status};
 use super::{Command, CommandKind};
@@ -267,26 +268,6 @@ pub(super) fn change_status(t: &mut Ticket, to: Status, now: DateTime<Utc>) -> O
     Some(Change::StatusChanged { from, to })
 }
 
-/// The priority rules hold for every way a priority changes: above the customer's cap only
-/// with [`Permission::RaisePriority`] (seed 004).
-fn check_priority_cap(
-    ticket: &Ticket,
-    priority: crate::domain::Priority,
-    ctx: &Context<'_>,
-) -> Result<()> {
-    let cap = ctx.priority_policy.ceiling(ctx.customer);
-    let may_raise = match ctx.actor {
-        Actor::Agent(_) => ctx
-            .agent
-            .is_some_and(|a| a.can(Permission::RaisePriority, ticket.department)),
-        _ => true,
-    };
-    if priority > cap && !may_raise {
-        return Err(Error::forbidden(ForbiddenReason::PriorityAboveCap { cap }));
-    }
-    Ok(())
-}
-
 /// Checks a "come back to it then" instant: it must be in the future.
 fn check_until(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
     match until {
@@ -406,6 +387,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                     "ask for a priority above the current one",
                 ));
             }
+            check_request_cap(priority, ctx)?;
             d.ticket().priority_request = Some(crate::domain::PriorityRequest {
                 priority,
                 reason: reason.clone(),

@@ -177,6 +177,11 @@ macro_rules! conformance_suite {
                     notifications_are_read_snoozed_and_dismissed_by_their_owner_only,
                     sla_and_auto_close_warnings_reach_agents_and_customers,
                 ],
+                priorities: [
+                    a_priority_the_rules_do_not_allow_is_applied_otherwise_with_a_notice,
+                    a_priority_request_above_the_cap_is_refused_when_filed,
+                    the_priorities_offered_are_the_ones_that_apply_as_chosen,
+                ],
                 reports: [
                     reports_of_a_week_of_work_match_the_reference,
                     only_supervisors_and_admins_read_reports_of_their_departments,

@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod knowledge;
 pub mod links;
 pub mod notifications;
+pub mod priorities;
 pub mod reports;
 pub mod saved_searches;
 pub mod search;
