@@ -10,6 +10,7 @@ mod crash_safety;
 mod hostile_input;
 mod jobs;
 mod pages;
+mod priorities;
 mod reports;
 mod routes;
 mod sign_in;
