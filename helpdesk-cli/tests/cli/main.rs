@@ -7,6 +7,7 @@
 
 mod operations;
 mod support;
+mod told;
 
 use support::*;
 
