@@ -11,6 +11,7 @@ pub mod commands;
 pub mod directory;
 pub mod email;
 pub mod feedback;
+pub mod hidden;
 pub mod ingest;
 pub mod knowledge;
 pub mod links;
