@@ -10,7 +10,7 @@ use crate::domain::{
     CannedResponseId, ChatId, Email, Language, MessageId, Priority, Rating, ShortNote, TicketId,
     TicketKey,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::machine::Command;
 use crate::service::{Acting, AttachmentLimits, ExecOptions, Upload};
 use crate::store::{MemoryBlobStore, Store};
