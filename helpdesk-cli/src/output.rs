@@ -6,14 +6,32 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use helpdesk::Helpdesk;
 use helpdesk::domain::{
-    Actor, Agent, Customer, CustomerKind, Department, Message, Ticket, TimeEntry, Visibility,
+    Actor, Agent, Customer, CustomerKind, Department, Message, Notice, Ticket, TimeEntry,
+    Visibility,
 };
+use helpdesk::service::Opened;
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::CliResult;
 use crate::listing::Listed;
+
+/// A ticket just opened, as `--json` prints it.
+#[derive(Serialize)]
+struct OpenedJson<'a> {
+    #[serde(flatten)]
+    ticket: &'a Ticket,
+    notices: Vec<NoticeJson<'a>>,
+}
+
+/// A notice, as `--json` prints it.
+#[derive(Serialize)]
+struct NoticeJson<'a> {
+    #[serde(flatten)]
+    notice: &'a Notice,
+    message: String,
+}
 
 /// Where results go.
 pub struct Out<'a> {
@@ -146,19 +164,34 @@ impl<'a> Out<'a> {
         }
     }
 
-    /// A ticket just opened.
-    pub fn created(&mut self, ticket: &Ticket) -> CliResult {
+    /// A ticket just opened, and what the desk did otherwise than asked: with `--json` the
+    /// ticket's fields and `notices` (each with an English `message`), else a `note:` line
+    /// per notice.
+    pub fn created(&mut self, opened: &Opened) -> CliResult {
+        let ticket = &opened.ticket;
         if self.json {
-            return self.json_value(ticket);
+            let notices: Vec<NoticeJson<'_>> = opened
+                .notices
+                .iter()
+                .map(|notice| NoticeJson {
+                    notice,
+                    message: notice.to_string(),
+                })
+                .collect();
+            return self.json_value(&OpenedJson { ticket, notices });
         }
-        self.raw(&format!(
+        let mut text = format!(
             "opened {} (short {}): {} [{}, {}]\n",
             ticket.number,
             ticket.number.short(),
             ticket.subject,
             ticket.status,
             ticket.priority
-        ))
+        );
+        for notice in &opened.notices {
+            text += &format!("note: {notice}\n");
+        }
+        self.raw(&text)
     }
 
     /// A ticket just changed.

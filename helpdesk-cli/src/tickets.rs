@@ -110,8 +110,8 @@ pub(crate) async fn create(ctx: &Ctx, args: CreateArgs, out: &mut Out<'_>) -> Cl
     new.channel = args.channel;
     new.internal = args.internal;
     let uploads = read_uploads(&args.attachments)?;
-    let ticket = ctx.acting.open_ticket_with_uploads(new, uploads).await?;
-    out.created(&ticket)
+    let opened = ctx.acting.open_ticket_with_notices(new, uploads).await?;
+    out.created(&opened)
 }
 
 async fn filter_of(ctx: &Ctx, args: &FilterArgs) -> CliResult<TicketFilter> {

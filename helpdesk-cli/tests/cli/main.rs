@@ -8,6 +8,7 @@
 mod lists;
 mod operations;
 mod support;
+mod told;
 
 use support::*;
 

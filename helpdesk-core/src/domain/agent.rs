@@ -81,7 +81,7 @@ pub struct Agent {
     pub email: Email,
     /// Role in the desk.
     pub role: Role,
-    /// Appended automatically to every public reply (seed 003).
+    /// Appended automatically to every public reply (seed 003), but not to live-chat lines.
     pub signature: Signature,
     /// Deactivated agents can do nothing.
     pub active: bool,

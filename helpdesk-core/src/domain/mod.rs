@@ -22,6 +22,7 @@ mod ids;
 mod mail_reference;
 mod message;
 mod metrics;
+mod notice;
 mod notification;
 mod outbound_email;
 mod priority;
@@ -62,6 +63,7 @@ pub use ids::{
 pub use mail_reference::MailReference;
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};
 pub use metrics::TicketMetrics;
+pub use notice::{Notice, PriorityReason};
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };

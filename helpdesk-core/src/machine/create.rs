@@ -4,10 +4,12 @@ use chrono::{DateTime, Utc};
 
 use super::NewTicket;
 use super::decide::{loaded, required_permission};
+use super::priority::initial_priority;
 use super::timers::{Activity, advance};
 use crate::domain::{
-    Actor, Agent, Change, Channel, Customer, Department, EventId, Message, MessageId, Permission,
-    Resolution, Status, Ticket, TicketEvent, TicketId, TicketNumber, Version, Visibility,
+    Actor, Agent, Change, Channel, Customer, Department, EventId, Message, MessageId, Notice,
+    Permission, Resolution, Status, Ticket, TicketEvent, TicketId, TicketNumber, Version,
+    Visibility,
 };
 use crate::error::{Error, ForbiddenReason, Result};
 use crate::machine::CommandKind;
@@ -99,17 +101,19 @@ pub fn decide_create(
     ctx: &CreateContext<'_>,
     number: TicketNumber,
 ) -> Result<TicketWrite> {
+    decide_create_with_notices(new, ctx, number).map(|(write, _)| write)
+}
+
+/// [`decide_create`], with what to tell the opener: a
+/// [`Notice::PriorityAdjusted`](crate::domain::Notice::PriorityAdjusted) when the ticket does
+/// not get the priority asked for (see [`initial_priority`]).
+pub fn decide_create_with_notices(
+    new: NewTicket,
+    ctx: &CreateContext<'_>,
+    number: TicketNumber,
+) -> Result<(TicketWrite, Vec<Notice>)> {
     authorize_create(&new, ctx)?;
-    let by_agent = matches!(ctx.actor, Actor::Agent(_));
-    let may_raise = ctx
-        .agent
-        .is_some_and(|a| a.can(Permission::RaisePriority, ctx.department.id));
-    let priority = match new.priority {
-        Some(p) if by_agent && may_raise => p,
-        requested => ctx
-            .priority_policy
-            .initial(ctx.customer, requested, by_agent),
-    };
+    let (priority, notice) = initial_priority(new.priority, ctx);
     let channel = if new.internal {
         Channel::Internal
     } else {
@@ -201,5 +205,5 @@ pub fn decide_create(
             to: Some(master),
         }));
     }
-    Ok(write.with_message(message))
+    Ok((write.with_message(message), notice.into_iter().collect()))
 }

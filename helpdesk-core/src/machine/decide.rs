@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::priority::{check_priority_cap, check_request_cap};
 use super::timers::{Activity, advance};
 use super::transitions::{Step, next_status};
 use super::{Command, CommandKind};
@@ -183,8 +184,13 @@ impl<'a> Draft<'a> {
 
     fn message(&mut self, visibility: Visibility, body: MessageBody, attachments: Vec<Attachment>) {
         let id = MessageId::new();
+        // A line said in a live chat is a chat line, not an e-mail reply: it goes unsigned.
         let body = match (self.ctx.actor, visibility, self.ctx.agent) {
-            (Actor::Agent(_), Visibility::Public, Some(agent)) => with_signature(body, agent),
+            (Actor::Agent(_), Visibility::Public, Some(agent))
+                if self.ctx.channel != Channel::Chat =>
+            {
+                with_signature(body, agent)
+            }
             _ => body,
         };
         if visibility == Visibility::Public {
@@ -262,26 +268,6 @@ pub(super) fn change_status(t: &mut Ticket, to: Status, now: DateTime<Utc>) -> O
     Some(Change::StatusChanged { from, to })
 }
 
-/// The priority rules hold for every way a priority changes: above the customer's cap only
-/// with [`Permission::RaisePriority`] (seed 004).
-fn check_priority_cap(
-    ticket: &Ticket,
-    priority: crate::domain::Priority,
-    ctx: &Context<'_>,
-) -> Result<()> {
-    let cap = ctx.priority_policy.ceiling(ctx.customer);
-    let may_raise = match ctx.actor {
-        Actor::Agent(_) => ctx
-            .agent
-            .is_some_and(|a| a.can(Permission::RaisePriority, ticket.department)),
-        _ => true,
-    };
-    if priority > cap && !may_raise {
-        return Err(Error::forbidden(ForbiddenReason::PriorityAboveCap { cap }));
-    }
-    Ok(())
-}
-
 /// Checks a "come back to it then" instant: it must be in the future.
 fn check_until(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
     match until {
@@ -290,7 +276,8 @@ fn check_until(until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
     }
 }
 
-/// Appends the agent's signature to a public reply (seed 003), once.
+/// Appends the agent's signature to a public reply (seed 003), once; never to a line said in
+/// a live chat.
 fn with_signature(body: MessageBody, agent: &Agent) -> MessageBody {
     let signature = agent.signature.as_str();
     if signature.is_empty() || body.as_str().ends_with(signature) {
@@ -400,6 +387,7 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                     "ask for a priority above the current one",
                 ));
             }
+            check_request_cap(priority, ctx)?;
             d.ticket().priority_request = Some(crate::domain::PriorityRequest {
                 priority,
                 reason: reason.clone(),

@@ -10,12 +10,14 @@ mod create;
 mod decide;
 mod due;
 mod metrics;
+mod priority;
 pub mod timers;
 pub mod transitions;
 
 pub use crate::domain::CommandKind;
 pub use command::{Command, NewTicket};
-pub use create::{CreateContext, authorize_create, decide_create};
+pub use create::{CreateContext, authorize_create, decide_create, decide_create_with_notices};
 pub use decide::{Context, Plan, decide, required_permission};
 pub use due::decide_due;
+pub use priority::{initial_priority, new_ticket_priorities, settable_priorities};
 pub use transitions::{Step, next_status};

@@ -204,7 +204,9 @@ impl Acting {
     }
 }
 
-pub(crate) fn check_visible(principal: &Principal, ticket: &Ticket) -> Result<()> {
+/// Whether `principal` may see `ticket`; a customer's NotFound is renamed by
+/// [`Acting::visible_ticket`] to the key they typed.
+fn check_visible(principal: &Principal, ticket: &Ticket) -> Result<()> {
     match principal {
         Principal::System => Ok(()),
         Principal::Customer(c) if ticket.visible_to_customer(c.id) => Ok(()),

@@ -366,6 +366,8 @@ impl Acting {
     /// chat's ticket at once and returned.
     pub async fn say(&self, id: ChatId, text: MessageBody) -> Result<Message> {
         let chat = self.desk.require_chat(id).await?;
+        // Someone else's chat answers as a missing one, whatever its state.
+        self.check_chat_reader(&chat)?;
         let allowed = match (&self.principal, chat.state) {
             (_, ChatState::Ended { .. }) => {
                 return Err(Error::validation("chat", "the chat is over"));
@@ -399,6 +401,8 @@ impl Acting {
     /// queued chat.
     pub async fn end_chat(&self, id: ChatId) -> Result<ChatSession> {
         let chat = self.desk.require_chat(id).await?;
+        // Someone else's chat answers as a missing one, whatever its state.
+        self.check_chat_reader(&chat)?;
         let end = match (&self.principal, chat.state) {
             (_, ChatState::Ended { .. }) => return Ok(chat),
             (Principal::Customer(c), _) if c.id == chat.customer => ChatEnd::ByCustomer,

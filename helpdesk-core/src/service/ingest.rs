@@ -149,7 +149,7 @@ impl Helpdesk {
                 self.acting_for(Principal::Customer(customer))
                     .open_staged(new, None, &staged)
                     .await
-                    .map(Ingested::Opened)
+                    .map(|opened| Ingested::Opened(opened.ticket))
             }
         };
         match result {

@@ -13,6 +13,7 @@ mod ingest;
 mod knowledge;
 mod mail_settings;
 mod notifications;
+mod priorities;
 mod reads;
 mod reports;
 mod saved_searches;
@@ -34,7 +35,7 @@ pub use mail_settings::{MailSettings, UnknownSenders};
 pub use notifications::MAX_NOTIFICATIONS;
 pub use reports::MAX_REPORT_DAYS;
 pub use templates::{FromTemplate, TemplateDraft};
-pub use tickets::{ExecOptions, Outcome};
+pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};
 
 use crate::clock::{Clock, SystemClock};

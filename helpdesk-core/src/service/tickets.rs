@@ -1,13 +1,14 @@
 //! Opening tickets and running commands on them.
 
 use super::Acting;
-use super::acting::{Principal, check_visible};
+use super::acting::Principal;
 use super::attachments::{Staged, Upload};
 use super::effects::Known;
-use crate::domain::{Attachment, Channel, Ticket, TicketId, TicketKey, Version};
+use crate::domain::{Attachment, Channel, Customer, Notice, Ticket, TicketId, TicketKey, Version};
 use crate::error::{ConflictKind, Entity, Error, Result};
 use crate::machine::{
-    Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide, decide_create,
+    Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide,
+    decide_create_with_notices,
 };
 use crate::store::{StoreExt, WriteBatch};
 
@@ -35,6 +36,16 @@ impl Outcome {
             Outcome::FollowUpOpened { ticket, .. } => ticket,
         }
     }
+}
+
+/// A ticket just opened, and what the desk tells its opener about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    /// The new ticket.
+    pub ticket: Ticket,
+    /// What was done otherwise than asked (e.g. a priority above the customer's cap applied
+    /// lower), each with its reason; empty when everything is as asked.
+    pub notices: Vec<Notice>,
 }
 
 /// How to run a command.
@@ -67,6 +78,8 @@ fn refuse_stored(attachments: &[Attachment]) -> Result<()> {
 impl Acting {
     /// Opens a ticket. Customers open their own; agents open tickets for customers (phone
     /// tickets) and internal tickets; the system opens any.
+    /// What the desk did otherwise than asked is not told: see
+    /// [`open_ticket_with_notices`](Self::open_ticket_with_notices).
     pub async fn open_ticket(&self, new: NewTicket) -> Result<Ticket> {
         self.open_ticket_with_uploads(new, Vec::new()).await
     }
@@ -76,9 +89,22 @@ impl Acting {
     /// [`Error::LimitExceeded`] and nothing is stored. `new.attachments` must be empty.
     pub async fn open_ticket_with_uploads(
         &self,
-        mut new: NewTicket,
+        new: NewTicket,
         uploads: Vec<Upload>,
     ) -> Result<Ticket> {
+        Ok(self.open_ticket_with_notices(new, uploads).await?.ticket)
+    }
+
+    /// Opens a ticket (with `uploads`, as
+    /// [`open_ticket_with_uploads`](Self::open_ticket_with_uploads) does) and says what was
+    /// done otherwise than asked: a priority the rules do not let the ticket have is applied
+    /// lower or set by the desk's rule, and [`Opened::notices`] says which and why, for the
+    /// opener to be told.
+    pub async fn open_ticket_with_notices(
+        &self,
+        mut new: NewTicket,
+        uploads: Vec<Upload>,
+    ) -> Result<Opened> {
         refuse_stored(&new.attachments)?;
         let mut staged = Staged::default();
         new.attachments = self.desk.stage(0, uploads, &mut staged)?;
@@ -91,7 +117,7 @@ impl Acting {
         new: NewTicket,
         follow_up_of: Option<TicketId>,
         staged: &Staged,
-    ) -> Result<Ticket> {
+    ) -> Result<Opened> {
         let store = &self.desk.store;
         let customer = match (&self.principal, new.customer) {
             (Principal::Customer(c), _) => Some(c.clone()),
@@ -99,13 +125,11 @@ impl Acting {
             (_, None) => None,
         };
         let department = store.require_department(new.department).await?;
+        // Customers name no master (opening refuses it): nothing is looked up for them, so
+        // the answer never depends on which tickets exist.
         let master = match new.master {
-            Some(id) => {
-                let master = store.require_ticket(id).await?;
-                check_visible(&self.principal, &master)?;
-                Some(master)
-            }
-            None => None,
+            Some(id) if self.principal.is_staff() => Some(self.visible_ticket(id).await?),
+            _ => None,
         };
         let now = self.desk.now();
         let ctx = CreateContext {
@@ -122,13 +146,13 @@ impl Acting {
         authorize_create(&new, &ctx)?;
         let sequence = store.next_ticket_sequence().await?;
         let number = self.desk.numbers.generate(sequence, now);
-        let write = decide_create(new, &ctx, number)?;
+        let (write, notices) = decide_create_with_notices(new, &ctx, number)?;
         let ticket = write.ticket.clone();
         let known = Known::customer(customer);
         self.desk
             .commit(WriteBatch::one(write), staged, &known)
             .await?;
-        Ok(ticket)
+        Ok(Opened { ticket, notices })
     }
 
     /// Runs `command` on a ticket, from the web channel, retrying on concurrent changes.
@@ -204,6 +228,16 @@ impl Acting {
         }
     }
 
+    /// The customer of `ticket`, if it has one.
+    pub(crate) async fn customer_of(&self, ticket: &Ticket) -> Result<Option<Customer>> {
+        // The acting customer is usually the ticket's: no need to read them again.
+        Ok(match (ticket.customer, self.principal.customer()) {
+            (Some(id), Some(me)) if me.id == id => Some(me.clone()),
+            (Some(id), _) => self.desk.store.customer(id).await?,
+            (None, _) => None,
+        })
+    }
+
     async fn execute_once(
         &self,
         key: &TicketKey,
@@ -219,20 +253,17 @@ impl Acting {
             return Err(Error::stale(Entity::Ticket, expected, ticket.version));
         }
         let department = store.require_department(ticket.department).await?;
-        // The acting customer is usually the ticket's: no need to read them again.
-        let customer = match (ticket.customer, self.principal.customer()) {
-            (Some(id), Some(me)) if me.id == id => Some(me.clone()),
-            (Some(id), _) => store.customer(id).await?,
-            (None, _) => None,
-        };
+        let customer = self.customer_of(&ticket).await?;
         let related_id = match &command {
             Command::LinkToMaster { master } => *master,
             Command::MergeInto { target } => Some(*target),
             _ => None,
         };
+        // Customers may not link or merge (deciding refuses it): the ticket they name is not
+        // looked up, so the answer never depends on which tickets exist.
         let related_ticket = match related_id {
-            Some(rid) => Some(self.visible_ticket(rid).await?),
-            None => None,
+            Some(rid) if self.principal.is_staff() => Some(self.visible_ticket(rid).await?),
+            _ => None,
         };
         let target_department = match &command {
             Command::MoveToDepartment { department } => {
@@ -280,7 +311,7 @@ impl Acting {
                 let opened = self.open_staged(new, Some(ticket.id), staged).await?;
                 Ok(Outcome::FollowUpOpened {
                     closed: ticket.id,
-                    ticket: opened,
+                    ticket: opened.ticket,
                 })
             }
         }

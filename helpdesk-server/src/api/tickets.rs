@@ -10,14 +10,14 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use helpdesk::domain::{
-    AgentId, Category, Channel, CustomerId, DepartmentId, MessageBody, Priority, ServiceName,
-    Status, Subject, Ticket, TicketId, TicketKey, TicketType,
+    AgentId, Category, Channel, CustomerId, DepartmentId, MessageBody, Notice, Priority,
+    ServiceName, Status, Subject, Ticket, TicketId, TicketKey, TicketType,
 };
 use helpdesk::error::ValidationError;
 use helpdesk::machine::NewTicket;
-use helpdesk::service::Acting;
+use helpdesk::service::{Acting, Opened};
 use helpdesk::store::{AssigneeFilter, Changed, Cursor, PageRequest, TicketFilter, TicketOrder};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{created, items};
@@ -33,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{ticket}", get(get_ticket))
         .route("/tickets/{ticket}/history", get(history))
         .route("/tickets/{ticket}/time-entries", get(time_entries))
+        .route("/tickets/{ticket}/priorities", get(settable_priorities))
+        .route("/priorities", get(new_ticket_priorities))
 }
 
 /// The query of `GET /tickets`: every filter, and `q` for a full-text search.
@@ -294,10 +296,75 @@ async fn create_ticket(
         let Body(new) = Body::<CreateTicket>::from_request(req, &state).await?;
         (new, Vec::new())
     };
-    let ticket = acting
-        .open_ticket_with_uploads(new.into_new_ticket(), uploads)
+    let opened = acting
+        .open_ticket_with_notices(new.into_new_ticket(), uploads)
         .await?;
-    Ok(created(ticket))
+    Ok(created(OpenedView::from(&opened)))
+}
+
+/// A ticket just opened as JSON: the ticket's fields and its `notices`.
+#[derive(Debug, Serialize)]
+pub struct OpenedView<'a> {
+    /// The ticket.
+    #[serde(flatten)]
+    pub ticket: &'a Ticket,
+    /// What was done otherwise than asked.
+    pub notices: Vec<NoticeView<'a>>,
+}
+
+impl<'a> From<&'a Opened> for OpenedView<'a> {
+    fn from(opened: &'a Opened) -> Self {
+        Self {
+            ticket: &opened.ticket,
+            notices: opened.notices.iter().map(NoticeView::from).collect(),
+        }
+    }
+}
+
+/// A notice as JSON: its fields (`kind`, ...) and an English `message`.
+#[derive(Debug, Serialize)]
+pub struct NoticeView<'a> {
+    /// The notice.
+    #[serde(flatten)]
+    pub notice: &'a Notice,
+    /// What was done otherwise than asked, and why, in English.
+    pub message: String,
+}
+
+impl<'a> From<&'a Notice> for NoticeView<'a> {
+    fn from(notice: &'a Notice) -> Self {
+        Self {
+            notice,
+            message: notice.to_string(),
+        }
+    }
+}
+
+/// The query of `GET /priorities`.
+#[derive(Debug, Deserialize)]
+struct PrioritiesQuery {
+    department: DepartmentId,
+    customer: Option<CustomerId>,
+}
+
+/// `GET /priorities?department=&customer=`: the priorities a new ticket gets as chosen.
+async fn new_ticket_priorities(
+    Caller { acting, .. }: Caller,
+    Query(q): Query<PrioritiesQuery>,
+) -> ApiResult<Json<Value>> {
+    Ok(items(
+        acting
+            .new_ticket_priorities(q.department, q.customer)
+            .await?,
+    ))
+}
+
+/// `GET /tickets/{ticket}/priorities`: the priorities the caller may set on it now.
+async fn settable_priorities(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+) -> ApiResult<Json<Value>> {
+    Ok(items(acting.settable_priorities(key).await?))
 }
 
 async fn get_ticket(

@@ -11,6 +11,7 @@ pub mod charts;
 pub mod chat;
 pub mod console;
 pub mod layout;
+pub mod notices;
 pub mod notifications;
 pub mod phone_ticket;
 pub mod portal;

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use helpdesk::Error;
 use helpdesk::domain::{
     Channel, ContractNumber, CustomFields, CustomerId, DepartmentId, Email, FieldValue,
-    MessageBody, Priority, Subject, TemplateId, Ticket, TicketTemplate, TicketType,
+    MessageBody, Notice, Priority, Subject, TemplateId, Ticket, TicketTemplate, TicketType,
 };
 use helpdesk::error::ForbiddenReason;
 use helpdesk::machine::{Command, NewTicket};
@@ -163,7 +163,9 @@ async fn customer_of(acting: &Acting, typed: &str) -> ApiResult<Option<CustomerI
     )))
 }
 
-async fn open(acting: &Acting, form: &HashMap<String, String>) -> ApiResult<Ticket> {
+/// Opens the ticket the form describes; what the desk did otherwise than asked (a priority
+/// the rules do not allow) comes with it.
+async fn open(acting: &Acting, form: &HashMap<String, String>) -> ApiResult<(Ticket, Vec<Notice>)> {
     let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let customer = customer_of(acting, field("customer").unwrap_or_default()).await?;
     let department: DepartmentId = field("department")
@@ -228,7 +230,7 @@ async fn open(acting: &Acting, form: &HashMap<String, String>) -> ApiResult<Tick
                     .ticket()
                     .clone();
             }
-            Ok(ticket)
+            Ok((ticket, Vec::new()))
         }
         None => {
             let mut new = NewTicket::new(Subject::parse(&subject)?, body, department);
@@ -238,7 +240,8 @@ async fn open(acting: &Acting, form: &HashMap<String, String>) -> ApiResult<Tick
             if let Some(ty) = field("ticket_type") {
                 new.ticket_type = ty.parse()?;
             }
-            Ok(acting.open_ticket(new).await?)
+            let opened = acting.open_ticket_with_notices(new, Vec::new()).await?;
+            Ok((opened.ticket, opened.notices))
         }
     }
 }
@@ -246,7 +249,10 @@ async fn open(acting: &Acting, form: &HashMap<String, String>) -> ApiResult<Tick
 /// The form posted: the ticket, or the form again with the error and what was typed.
 async fn create_ticket(Posted { user, form }: Posted) -> PageResult {
     match open(&user.acting, &form).await {
-        Ok(ticket) => Ok(Redirect::to(&format!("/tickets/{}", ticket.id)).into_response()),
+        Ok((ticket, notices)) => {
+            let to = format!("/tickets/{}{}", ticket.id, super::notices::query(&notices));
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status.is_server_error() => Err(e.into()),
         Err(e) => {
             let status = e.status;

@@ -13,6 +13,7 @@ use maud::{Markup, PreEscaped, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::layout::{csrf_input, layout, status_badge, t};
+use super::notices::{self, priority_word};
 use super::{PageResult, see_other, when};
 use crate::api::tickets::{CreateTicket, ListQuery};
 use crate::error::ApiError;
@@ -215,6 +216,16 @@ const SUGGEST_JS: &str = r#"
 async fn new_ticket_form(user: PageUser) -> PageResult {
     let lang = user.language;
     let departments = user.acting.departments().await?;
+    // What applies as chosen (the same in every department for a customer).
+    let priorities = match departments.first() {
+        Some(d) => user.acting.new_ticket_priorities(d.id, None).await?,
+        None => Vec::new(),
+    };
+    let chosen = if priorities.contains(&Priority::Normal) {
+        Priority::Normal
+    } else {
+        priorities.first().copied().unwrap_or_default()
+    };
     let body = html! {
         h1 { (t(lang, "new_ticket")) }
         form #new-ticket method="post" action="/portal/tickets" enctype="multipart/form-data" {
@@ -227,8 +238,8 @@ async fn new_ticket_form(user: PageUser) -> PageResult {
             } }
             label { (t(lang, "subject")) " " input #subject type="text" name="subject" required; }
             label { (t(lang, "description")) " " textarea #body name="body" required {} }
-            label { "Importance " select name="priority" {
-                @for p in Priority::ALL { option value=(p.as_str()) selected[p == Priority::Normal] { (p.as_str()) } }
+            label { (t(lang, "importance")) " " select name="priority" {
+                @for p in &priorities { option value=(p.as_str()) selected[*p == chosen] { (priority_word(lang, *p)) } }
             } }
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
             button type="submit" { (t(lang, "send")) }
@@ -245,9 +256,13 @@ async fn create_ticket(user: PageUser, multipart: Multipart) -> PageResult {
     let (fields, uploads) = read_multipart(multipart).await?;
     user.check_csrf(fields.get(CSRF_FIELD))?;
     let new = CreateTicket::from_fields(&fields)?;
-    let ticket = user
+    let opened = user
         .acting
-        .open_ticket_with_uploads(new.into_new_ticket(), uploads)
+        .open_ticket_with_notices(new.into_new_ticket(), uploads)
         .await?;
-    Ok(see_other(&format!("/tickets/{}", ticket.id)))
+    Ok(see_other(&format!(
+        "/tickets/{}{}",
+        opened.ticket.id,
+        notices::query(&opened.notices)
+    )))
 }

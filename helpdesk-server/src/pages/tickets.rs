@@ -16,6 +16,7 @@ use maud::html;
 
 use super::canned::{CannedAsk, canned};
 use super::layout::{csrf_input, layout, status_badge, t};
+use super::notices::{self, Told, priority_word};
 use super::{PageResult, see_other, when};
 use crate::api::messages::{NewMessage, is_internal};
 use crate::error::ApiError;
@@ -35,19 +36,25 @@ pub fn routes() -> Router<AppState> {
 /// `/tickets/{ticket}`: the thread (internal notes for staff), the reply form; for
 /// customers the billable time (each note only when the agent made it visible); for staff
 /// the actions, time logged and history.
-async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) -> PageResult {
+async fn ticket_page(
+    user: PageUser,
+    Path(key): Path<String>,
+    ask: CannedAsk,
+    told: Told,
+) -> PageResult {
     let lang = user.language;
     let acting = &user.acting;
     let ticket = acting.ticket(parse::<TicketKey>(&key)?).await?;
     let thread = acting.thread(ticket.id).await?;
     let staff = !user.is_customer();
-    let (agents, history) = if staff {
+    let (agents, history, priorities) = if staff {
         (
             acting.agents().await?,
             Some(acting.history_text(ticket.id, lang).await?),
+            acting.settable_priorities(ticket.id).await?,
         )
     } else {
-        (Vec::new(), None)
+        (Vec::new(), None, Vec::new())
     };
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
@@ -64,7 +71,8 @@ async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) ->
     let action = format!("/tickets/{}/action", ticket.id);
     let body = html! {
         h1 { "#" (ticket.number.short()) " " (ticket.subject) }
-        p { (status_badge(lang, ticket.status)) " " span.meta { (ticket.priority.as_str()) " · " (ticket.ticket_type.as_str()) " · " (when(ticket.updated_at)) } }
+        p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket.ticket_type.as_str()) " · " (when(ticket.updated_at)) } }
+        (notices::render(lang, &told, &ticket))
         section #thread {
             @for m in &thread {
                 @let internal = m.visibility == Visibility::Internal;
@@ -116,13 +124,15 @@ async fn ticket_page(user: PageUser, Path(key): Path<String>, ask: CannedAsk) ->
                 }
                 button { "Assign" }
             }
-            form method="post" action=(action) {
-                (csrf_input(&user))
-                input type="hidden" name="action" value="priority";
-                select name="priority" {
-                    @for p in Priority::ALL { option value=(p.as_str()) selected[p == ticket.priority] { (p.as_str()) } }
+            @if !priorities.is_empty() {
+                form method="post" action=(action) {
+                    (csrf_input(&user))
+                    input type="hidden" name="action" value="priority";
+                    select name="priority" {
+                        @for p in &priorities { option value=(p.as_str()) selected[*p == ticket.priority] { (priority_word(lang, *p)) } }
+                    }
+                    button { "Set priority" }
                 }
-                button { "Set priority" }
             }
             form method="post" action=(action) {
                 (csrf_input(&user))

@@ -160,6 +160,9 @@ macro_rules! conformance_suite {
                     customers_rate_solved_tickets_once,
                     priority_requests_are_decided_within_the_priority_rules,
                 ],
+                hidden: [
+                    a_customer_gets_the_same_answer_for_another_customers_ticket_as_for_a_missing_one,
+                ],
                 ingest: [
                     mail_opens_a_ticket_and_replies_thread_into_it_once,
                     a_subject_tag_threads_only_for_the_customer_or_a_participant,
@@ -186,6 +189,11 @@ macro_rules! conformance_suite {
                     the_last_update_list_paged_while_tickets_change_lists_each_once_or_reports_it,
                     a_relevance_search_paged_while_tickets_change_lists_each_once_or_reports_it,
                     ticket_counts_are_scoped_like_lists,
+                ],
+                priorities: [
+                    a_priority_the_rules_do_not_allow_is_applied_otherwise_with_a_notice,
+                    a_priority_request_above_the_cap_is_refused_when_filed,
+                    the_priorities_offered_are_the_ones_that_apply_as_chosen,
                 ],
                 reports: [
                     reports_of_a_week_of_work_match_the_reference,

@@ -17,6 +17,7 @@ fn base_schemas() -> Value {
     let id = json!({"type": "string", "format": "uuid"});
     let text = json!({"type": "string"});
     let object = json!({"type": "object", "additionalProperties": true});
+    let priority = json!({"type": "string", "enum": ["low", "normal", "high", "urgent"]});
     let report = json!({"type": "object", "properties": {
             "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"},
             "group": {"type": "string", "enum": ["department", "agent", "customer", "type"]},
@@ -47,6 +48,17 @@ fn base_schemas() -> Value {
             "ticket_type": text, "internal": {"type": "boolean"}, "version": {"type": "integer"},
             "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
             "waiting_since": {"type": "string", "format": "date-time"}, "next_due_at": {"type": "string", "format": "date-time"}}},
+        "OpenedTicket": {"allOf": [schema_ref("Ticket"), {"type": "object", "required": ["notices"], "properties": {
+            "notices": {"type": "array", "items": schema_ref("Notice"), "description": "empty when everything is as asked"}}}]},
+        "Notice": {"type": "object", "required": ["kind", "message"], "properties": {
+            "kind": {"type": "string", "enum": ["priority_adjusted"]},
+            "asked": priority.clone(), "applied": priority.clone(),
+            "reason": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"type": "string", "enum": ["above_cap", "desk_rule"]},
+                "cap": priority.clone(),
+                "customer_kind": {"type": "string", "enum": ["individual", "organisation"], "nullable": true}}},
+            "message": {"type": "string", "description": "what was done otherwise than asked, and why, in English"}}},
+        "PriorityList": {"type": "object", "properties": {"items": {"type": "array", "items": priority.clone()}}},
         "TicketList": {"type": "object", "required": ["items", "next", "changed", "total"], "properties": {
             "items": {"type": "array", "items": schema_ref("Ticket")},
             "next": {"type": "string", "nullable": true, "description": "an opaque cursor: pass it as `after` for the next page; null on the last page"},

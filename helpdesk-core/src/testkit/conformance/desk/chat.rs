@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::changed;
 use super::knowledge::draft;
 use crate::clock::Clock;
 use crate::domain::{
@@ -11,6 +12,7 @@ use crate::domain::{
     Resolution, Status, Visibility,
 };
 use crate::error::Error;
+use crate::machine::Command;
 use crate::service::{ChatPlace, NewCustomer};
 use crate::store::Store;
 use crate::testkit::samples::name;
@@ -128,6 +130,11 @@ pub async fn chat_messages_are_stored_as_sent_in_the_chats_ticket(store: Arc<dyn
     let answer = ivan.say(chat, body("Reporniți routerul.")).await.unwrap();
     assert_eq!(answer.channel, Channel::Chat);
     assert_eq!(answer.visibility, Visibility::Public);
+    assert_eq!(
+        answer.body.as_str(),
+        "Reporniți routerul.",
+        "a chat line is said as typed: no e-mail signature"
+    );
     // Strangers cannot speak in it.
     for stranger in [f.as_customer(&f.acme).await, f.as_agent(&f.boss).await] {
         assert!(matches!(
@@ -143,9 +150,26 @@ pub async fn chat_messages_are_stored_as_sent_in_the_chats_ticket(store: Arc<dyn
     // The window is gone; the conversation is not.
     let thread = ana.thread(started.ticket.id).await.unwrap();
     let texts: Vec<_> = thread.iter().map(|m| m.body.as_str()).collect();
-    assert_eq!(texts[..2], ["Routerul clipește roșu", "Ce fac?"]);
-    assert!(texts[2].starts_with("Reporniți routerul."));
+    assert_eq!(
+        texts,
+        ["Routerul clipește roșu", "Ce fac?", "Reporniți routerul."]
+    );
     assert!(thread.iter().all(|m| m.channel == Channel::Chat));
+    // A reply written on the chat's ticket afterwards is an e-mail reply: it is signed.
+    let reply = changed(
+        ivan.execute(
+            started.ticket.id,
+            Command::reply(body("Totul e în regulă?")),
+        )
+        .await
+        .unwrap(),
+    );
+    let last = ivan.thread(reply.id).await.unwrap().pop().unwrap();
+    assert_eq!(last.channel, Channel::Web);
+    assert_eq!(
+        last.body.as_str(),
+        format!("Totul e în regulă?\n\n-- \n{}", f.ivan.signature.as_str())
+    );
     let ended = ana.chat(chat).await.unwrap();
     assert!(matches!(
         ended.state,

@@ -65,67 +65,73 @@ pub async fn customers_rate_solved_tickets_once(store: Arc<dyn Store>) {
 
 pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
-    let t = f.open(&f.ana, "Office down").await;
-    let (ana, ivan, boss) = (
-        f.as_customer(&f.ana).await,
-        f.as_agent(&f.ivan).await,
-        f.as_agent(&f.boss).await,
-    );
+    // An organisation (High, capped at Urgent) may ask for Urgent.
+    let acme = f.as_customer(&f.acme).await;
+    let t = acme
+        .open_ticket(f.new_ticket(&f.support, "Office down"))
+        .await
+        .unwrap();
+    let (ivan, boss) = (f.as_agent(&f.ivan).await, f.as_agent(&f.boss).await);
     let ask = |priority| Command::RequestPriority {
         priority,
         reason: ShortNote::parse("Весь офис без связи").unwrap(),
     };
     let decide = |approve| Command::DecidePriorityRequest { approve };
     assert!(matches!(
-        ana.execute(t.id, ask(Priority::Low)).await,
+        acme.execute(t.id, ask(Priority::Normal)).await,
         Err(Error::Validation(_))
     ));
     assert!(matches!(
-        ivan.execute(t.id, ask(Priority::High)).await,
+        ivan.execute(t.id, ask(Priority::Urgent)).await,
         Err(Error::Forbidden {
             reason: ForbiddenReason::CustomersOnly
         })
     ));
-    let asked = changed(ana.execute(t.id, ask(Priority::Urgent)).await.unwrap());
+    let asked = changed(acme.execute(t.id, ask(Priority::Urgent)).await.unwrap());
     assert_eq!(
         asked.priority_request.as_ref().map(|r| r.priority),
         Some(Priority::Urgent)
     );
     assert_eq!(
         asked.priority,
-        Priority::Normal,
+        Priority::High,
         "asking changes nothing by itself"
     );
-    // An agent without RaisePriority cannot lift an individual above Normal.
+    // Only an agent who may change priorities decides it.
+    let maria = f.as_agent(&f.maria).await;
     let before = snapshot(store.as_ref(), &asked).await;
-    let err = ivan.execute(t.id, decide(true)).await.unwrap_err();
     assert!(matches!(
-        err,
-        Error::Forbidden {
-            reason: ForbiddenReason::PriorityAboveCap {
-                cap: Priority::Normal
-            }
-        }
+        maria.execute(t.id, decide(true)).await,
+        Err(Error::Forbidden { .. })
     ));
     assert_eq!(snapshot(store.as_ref(), &asked).await, before);
-    let approved = changed(boss.execute(t.id, decide(true)).await.unwrap());
+    let approved = changed(ivan.execute(t.id, decide(true)).await.unwrap());
     assert_eq!(
         (approved.priority, approved.priority_request.clone()),
         (Priority::Urgent, None)
     );
     // Declining leaves the priority alone; both are in the history the customer sees.
+    let ana = f.as_customer(&f.ana).await;
     let u = f.open(&f.ana, "Printer").await;
-    ana.execute(u.id, ask(Priority::High)).await.unwrap();
+    boss.execute(
+        u.id,
+        Command::ChangePriority {
+            priority: Priority::Low,
+        },
+    )
+    .await
+    .unwrap();
+    ana.execute(u.id, ask(Priority::Normal)).await.unwrap();
     let declined = changed(ivan.execute(u.id, decide(false)).await.unwrap());
     assert_eq!(
         (declined.priority, declined.priority_request.clone()),
-        (Priority::Normal, None)
+        (Priority::Low, None)
     );
     assert!(matches!(
         ivan.execute(u.id, decide(true)).await,
         Err(Error::Validation(_))
     ));
-    let kinds = change_kinds(&ana.history(t.id).await.unwrap());
+    let kinds = change_kinds(&acme.history(t.id).await.unwrap());
     assert_eq!(
         &kinds[kinds.len() - 3..],
         [
