@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::header::HOST;
 use axum::http::request::Parts;
 use helpdesk::domain::{CannedResponseId, Language, Ticket};
 use maud::{Markup, html};
@@ -13,13 +12,11 @@ use maud::{Markup, html};
 use crate::error::ApiResult;
 use crate::extract::PageUser;
 
-/// What the ticket view was asked to insert (`?canned=ID`), and the address links in the
-/// filled-in text point to.
+/// What the ticket view was asked to insert (`?canned=ID`). Links in the filled-in text
+/// start with the desk's configured public URL, never with the request's `Host`.
 pub struct CannedAsk {
     /// The canned response asked for.
     pub id: Option<String>,
-    /// `http://HOST/tickets/`.
-    pub link_base: String,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CannedAsk {
@@ -31,15 +28,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CannedAsk {
             .ok()
             .and_then(|Query(q)| q.get("canned").cloned())
             .filter(|v| !v.trim().is_empty());
-        let host = parts
-            .headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("127.0.0.1:8080");
-        Ok(CannedAsk {
-            id,
-            link_base: format!("http://{host}/tickets/"),
-        })
+        Ok(CannedAsk { id })
     }
 }
 
@@ -76,7 +65,7 @@ pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiRes
         Some(raw) => {
             let id: CannedResponseId = raw.parse()?;
             acting
-                .fill_canned_response(id, ticket.id, &ask.link_base)
+                .fill_canned_response(id, ticket.id)
                 .await?
                 .to_string()
         }

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod reports;
 pub mod saved_searches;
 pub mod search;
+pub mod settings;
 pub mod sla;
 pub mod templates;
 pub mod tickets;
