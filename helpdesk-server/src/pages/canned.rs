@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
+use helpdesk::Error;
 use helpdesk::domain::{CannedResponseId, Language, Ticket};
 use maud::{Markup, html};
 
@@ -32,7 +33,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CannedAsk {
     }
 }
 
-/// The canned-response picker of a ticket view and the reply text it pre-fills.
+/// The canned-response picker of a ticket view and the reply text it pre-fills (with why a
+/// response could not be filled in, under the picker).
 #[derive(Default)]
 pub struct Canned {
     /// The picker (empty for customers and where there are none).
@@ -61,15 +63,18 @@ pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiRes
         shown = all.iter().collect();
     }
     shown.sort_by_key(|c| (c.language != user.language, c.name.to_string()));
-    let text = match &ask.id {
+    // A response the desk refuses to fill in (a `{{ticket_link}}` while no public URL is
+    // set) leaves the reply empty and says why; the rest of the page stays usable.
+    let (text, refused) = match &ask.id {
         Some(raw) => {
             let id: CannedResponseId = raw.parse()?;
-            acting
-                .fill_canned_response(id, ticket.id)
-                .await?
-                .to_string()
+            match acting.fill_canned_response(id, ticket.id).await {
+                Ok(text) => (text.to_string(), None),
+                Err(Error::Validation(e)) => (String::new(), Some(e.to_string())),
+                Err(e) => return Err(e.into()),
+            }
         }
-        None => String::new(),
+        None => (String::new(), None),
     };
     let picker = if shown.is_empty() {
         html! {}
@@ -84,6 +89,9 @@ pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiRes
                     }
                 } }
                 button type="submit" { "Insert into the reply" }
+            }
+            @if let Some(refused) = &refused {
+                p.error #canned-error { (refused) }
             }
         }
     };

@@ -9,6 +9,7 @@ mod chat_ws;
 mod crash_safety;
 mod hostile_input;
 mod jobs;
+mod links;
 mod pages;
 mod reports;
 mod routes;
