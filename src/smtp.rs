@@ -176,6 +176,9 @@ impl MailTransport for SmtpTransport {
     }
 }
 
+/// The header carrying the full number of the ticket an e-mail is about.
+const TICKET_HEADER: &str = "X-Helpdesk-Ticket";
+
 /// The RFC 5322 message for `email` from the desk described by `settings`. Addresses that
 /// lettre cannot use are a permanent failure: trying again would not change them.
 fn build_message(
@@ -208,6 +211,18 @@ fn build_message(
         builder = builder
             .in_reply_to(last.clone())
             .references(references.join(" "));
+    }
+    // The ticket's full number, for agents' mail rules and tools: customers are told the
+    // short one, in the subject and body.
+    if let Some(number) = email
+        .ticket_number
+        .as_deref()
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        builder = builder.raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str(TICKET_HEADER),
+            number.to_owned(),
+        ));
     }
     if let Some(auto) = auto_submitted(email.kind) {
         builder = builder.raw_header(HeaderValue::new(

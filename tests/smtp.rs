@@ -28,6 +28,7 @@ fn email(references: &[&str]) -> OutboundEmail {
         id: OutboxId::new(),
         message_id: "0190aa.reply@desk.example".to_owned(),
         ticket_id: None,
+        ticket_number: Some("2026030210000135".to_owned()),
         kind: EmailKind::AgentReply,
         language: Language::Russian,
         to: Email::parse("ivan@customer.example").unwrap(),
@@ -81,6 +82,11 @@ async fn an_email_arrives_with_its_headers_and_body() {
         !head.contains("Auto-Submitted"),
         "an agent's reply is not automatic: {head}"
     );
+    // The subject tells the customer the short number; the full one is in a header.
+    assert!(
+        head.contains("\r\nX-Helpdesk-Ticket: 2026030210000135\r\n"),
+        "{head}"
+    );
 
     let message = MessageParser::default().parse(&got.data).unwrap();
     assert_eq!(message.subject(), Some(email.subject.as_str()));
@@ -121,9 +127,16 @@ async fn a_first_email_has_no_threading_headers_and_automatic_ones_say_so() {
     email.subject = "Request received".to_owned();
     // ASCII goes as 7bit, so lines starting with a dot are dot-stuffed on the wire.
     email.body = "We got it.\n.\n..two dots\n.leading dot\n".to_owned();
+    // A number that is not digits never reaches the headers.
+    email.ticket_number = Some("1\r\nBcc: spy@evil.example".to_owned());
     transport(&server).send(&email, &settings()).await.unwrap();
 
     let data = &server.received()[0].data;
+    let raw = String::from_utf8_lossy(data);
+    assert!(
+        !raw.contains("X-Helpdesk-Ticket") && !raw.contains("spy@"),
+        "{raw}"
+    );
     let message = MessageParser::default().parse(data).unwrap();
     assert_eq!(message.subject(), Some("Request received"));
     assert!(message.in_reply_to().is_empty());

@@ -118,6 +118,36 @@ pub(crate) enum Cmd {
         /// How many tickets.
         count: usize,
     },
+    /// The desk's settings (admins): its public URL, which every link the desk sends
+    /// starts with.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SettingsCmd {
+    /// Show the settings.
+    Show,
+    /// Set a setting: `settings set public-url https://help.example.com` (without a scheme,
+    /// https; write http:// for a local demo).
+    Set {
+        /// Which setting.
+        name: SettingName,
+        /// Its value.
+        value: String,
+    },
+    /// Unset a setting.
+    Unset {
+        /// Which setting.
+        name: SettingName,
+    },
+}
+
+/// A setting's name as typed.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SettingName {
+    /// The desk's public URL.
+    PublicUrl,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ mod mail;
 mod output;
 mod report;
 mod seed;
+mod settings;
 mod tickets;
 mod transfer;
 
@@ -29,7 +30,7 @@ use clap::Parser;
 use helpdesk::clock::Clock;
 use serde_json::json;
 
-use args::{Cli, Cmd, CustomerCmd};
+use args::{Cli, Cmd, CustomerCmd, SettingsCmd};
 use context::Ctx;
 pub use exit::Exit;
 use exit::Failure;
@@ -97,7 +98,8 @@ async fn execute(
     stderr: &mut dyn Write,
 ) -> CliResult {
     let ctx = Ctx::open(&cli, setup).await?;
-    let mut out = Out::new(stdout, cli.json);
+    let customer = ctx.acting.principal().customer().is_some();
+    let mut out = Out::new(stdout, cli.json).for_customer(customer);
     match cli.command {
         Cmd::Create(args) => tickets::create(&ctx, args, &mut out).await,
         Cmd::List(filter) => tickets::list(&ctx, None, filter, &mut out).await,
@@ -149,6 +151,13 @@ async fn execute(
             out.value(&serde_json::to_value(&report)?, &report.to_string())
         }
         Cmd::Report(args) => report::report(&ctx, args, &mut out).await,
+        Cmd::Settings(SettingsCmd::Show) => settings::show(&ctx, &mut out).await,
+        Cmd::Settings(SettingsCmd::Set { name, value }) => {
+            settings::set(&ctx, name, Some(&value), &mut out).await
+        }
+        Cmd::Settings(SettingsCmd::Unset { name }) => {
+            settings::set(&ctx, name, None, &mut out).await
+        }
         Cmd::Seed { count } => {
             let report = seed::seed(&ctx, count, stderr).await?;
             out.value(

@@ -38,6 +38,9 @@ pub struct Out<'a> {
     w: &'a mut dyn Write,
     /// JSON instead of tables.
     pub json: bool,
+    /// A customer reads it: tickets are named by the short number only, the one customers
+    /// are told everywhere (pages, e-mail, chat); staff see the full number.
+    customer: bool,
 }
 
 /// Display names of departments, agents and customers, by id.
@@ -138,9 +141,29 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 impl<'a> Out<'a> {
-    /// Results to `w`.
+    /// Results to `w`, for staff.
     pub fn new(w: &'a mut dyn Write, json: bool) -> Self {
-        Self { w, json }
+        Self {
+            w,
+            json,
+            customer: false,
+        }
+    }
+
+    /// Results read by a customer (`--as customer:EMAIL`) when `customer`.
+    pub fn for_customer(mut self, customer: bool) -> Self {
+        self.customer = customer;
+        self
+    }
+
+    /// How a ticket is named to the reader: its short number for customers, the full one
+    /// for staff.
+    fn number<'t>(&self, ticket: &'t Ticket) -> &'t str {
+        if self.customer {
+            ticket.number.short()
+        } else {
+            ticket.number.full()
+        }
     }
 
     /// Text as it is.
@@ -180,13 +203,18 @@ impl<'a> Out<'a> {
                 .collect();
             return self.json_value(&OpenedJson { ticket, notices });
         }
+        let text = if self.customer {
+            format!("opened {}", ticket.number.short())
+        } else {
+            format!(
+                "opened {} (short {})",
+                ticket.number.full(),
+                ticket.number.short()
+            )
+        };
         let mut text = format!(
-            "opened {} (short {}): {} [{}, {}]\n",
-            ticket.number,
-            ticket.number.short(),
-            ticket.subject,
-            ticket.status,
-            ticket.priority
+            "{text}: {} [{}, {}]\n",
+            ticket.subject, ticket.status, ticket.priority
         );
         for notice in &opened.notices {
             text += &format!("note: {notice}\n");
@@ -199,9 +227,10 @@ impl<'a> Out<'a> {
         if self.json {
             return self.json_value(ticket);
         }
+        let number = self.number(ticket);
         self.raw(&format!(
-            "{} {what}: now {}, priority {}\n",
-            ticket.number, ticket.status, ticket.priority
+            "{number} {what}: now {}, priority {}\n",
+            ticket.status, ticket.priority
         ))
     }
 
@@ -280,7 +309,7 @@ impl<'a> Out<'a> {
             .iter()
             .map(|t| {
                 vec![
-                    t.number.to_string(),
+                    self.number(t).to_owned(),
                     t.status.to_string(),
                     t.priority.to_string(),
                     names.get(t.department.as_uuid()).to_owned(),
@@ -326,7 +355,11 @@ impl<'a> Out<'a> {
         names: &Names,
     ) -> CliResult {
         let mut s = String::new();
-        s.push_str(&format!("Ticket {}  {}\n", ticket.number, ticket.subject));
+        s.push_str(&format!(
+            "Ticket {}  {}\n",
+            self.number(ticket),
+            ticket.subject
+        ));
         let customer = ticket
             .customer
             .map_or("-".to_owned(), |c| names.get(c.as_uuid()).to_owned());

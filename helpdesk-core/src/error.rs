@@ -232,6 +232,9 @@ pub enum Ability {
     SavedSearches,
     /// Ticket templates and canned responses ([`TemplateStore`](crate::store::TemplateStore)).
     Templates,
+    /// The desk's settings, its public URL among them
+    /// ([`SettingsStore`](crate::store::SettingsStore)).
+    Settings,
     /// Attachment bytes ([`BlobStore`](crate::store::BlobStore), given with
     /// [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs)).
     Attachments,
@@ -248,6 +251,7 @@ impl std::fmt::Display for Ability {
             Ability::KnowledgeBase => "the knowledge base",
             Ability::SavedSearches => "saved searches",
             Ability::Templates => "templates and canned responses",
+            Ability::Settings => "settings",
             Ability::Attachments => "attachments",
             Ability::Email => "e-mail",
         })

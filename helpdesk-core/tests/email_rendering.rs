@@ -1,7 +1,13 @@
-//! The e-mails the desk sends, rendered in each language, as snapshots.
+//! The e-mails the desk sends, rendered in each language, as snapshots: the short number
+//! customers are told, in the subject's tag and the body, and the link to the ticket when
+//! the desk has a public URL.
 
-use helpdesk_core::domain::{EmailKind, Language};
+use helpdesk_core::domain::{EmailKind, Language, PublicUrl, TicketNumber};
 use helpdesk_core::render::{EmailContext, render_email};
+
+const FULL: &str = "2026010510000135";
+const SHORT: &str = "10000135";
+const LINK: &str = "https://help.desk.example/tickets/10000135";
 
 const LANGUAGES: [(Language, &str, &str, &str); 4] = [
     (
@@ -26,6 +32,17 @@ const LANGUAGES: [(Language, &str, &str, &str); 4] = [
 ];
 
 fn rendered(kind: EmailKind, language: Language, name: &str, subject: &str) -> String {
+    let url = PublicUrl::parse("https://help.desk.example").unwrap();
+    rendered_with(kind, language, name, subject, Some(&url))
+}
+
+fn rendered_with(
+    kind: EmailKind,
+    language: Language,
+    name: &str,
+    subject: &str,
+    public_url: Option<&PublicUrl>,
+) -> String {
     let text = match kind {
         EmailKind::AgentReply => Some("Please restart the router.\n\n-- \nIvan, support"),
         EmailKind::TicketThread => {
@@ -37,7 +54,8 @@ fn rendered(kind: EmailKind, language: Language, name: &str, subject: &str) -> S
         kind,
         language,
         &EmailContext {
-            number: "2026010510000135",
+            number: &TicketNumber::new(FULL, SHORT).unwrap(),
+            public_url,
             subject,
             recipient_name: name,
             text,
@@ -61,12 +79,42 @@ fn every_email_in_every_language() {
 }
 
 #[test]
-fn every_subject_carries_the_ticket_tag() {
+fn every_subject_carries_the_short_numbers_tag() {
     for (language, _, name, subject) in LANGUAGES {
         for kind in EmailKind::ALL {
             let text = rendered(kind, language, name, subject);
-            assert!(text.starts_with("Subject: [#2026010510000135] "), "{text}");
+            assert!(text.starts_with(&format!("Subject: [#{SHORT}] ")), "{text}");
             assert!(text.contains(subject));
+        }
+    }
+}
+
+#[test]
+fn customers_are_told_the_short_number_and_the_link_only() {
+    for (language, _, name, subject) in LANGUAGES {
+        for kind in EmailKind::ALL {
+            let text = rendered(kind, language, name, subject);
+            assert!(!text.contains(FULL), "{text}");
+            assert_eq!(text.matches(LINK).count(), 1, "{text}");
+            if kind != EmailKind::AgentReply {
+                assert!(
+                    text.matches(SHORT).count() >= 3,
+                    "tag, text and link: {text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn without_a_public_url_no_link_is_written() {
+    for (language, _, name, subject) in LANGUAGES {
+        for kind in EmailKind::ALL {
+            let with = rendered(kind, language, name, subject);
+            let without = rendered_with(kind, language, name, subject, None);
+            assert!(!without.contains("http"), "{without}");
+            let line = with.lines().find(|l| l.contains(LINK)).unwrap();
+            assert_eq!(with.replace(&format!("\n{line}\n"), ""), without);
         }
     }
 }

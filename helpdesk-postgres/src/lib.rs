@@ -70,7 +70,7 @@
 //! The modules, each with one job: `connection` opens a [`PostgresStore`], `schema` migrates,
 //! `store` maps each [`Store`](helpdesk_core::store::Store) method to the module that owns
 //! it (`directory`, `commit`, `tickets`, `query`, `search`, `notifications`, `outbox`), one
-//! module per ability (`chat`, `reports`, `knowledge`, `saved_searches`, `templates`,
+//! module per ability (`chat`, `reports`, `knowledge`, `saved_searches`, `templates`, `settings`,
 //! `accounts`, `blobs`), and `rows` converts rows and domain values, split by aggregate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -91,6 +91,7 @@ mod rows;
 mod saved_searches;
 mod schema;
 mod search;
+mod settings;
 mod store;
 mod templates;
 #[doc(hidden)]

@@ -154,6 +154,7 @@ mod tests {
                         id: OutboxId::new(),
                         message_id: format!("{n}@desk.example"),
                         ticket_id: None,
+                        ticket_number: None,
                         kind: EmailKind::TicketThread,
                         language: Language::English,
                         to: samples::email("ana@example.ro"),

@@ -465,3 +465,58 @@ async fn time_entries_from_schema_version_12_read_back_with_hidden_notes() {
     assert_eq!(pg.time_entries(later.id).await.unwrap(), [shown]);
     testing::discard(pg).await.unwrap();
 }
+
+/// E-mail queued under schema version 11 gets its ticket's full number from migration 0014
+/// (for its `X-Helpdesk-Ticket` header) and reads back like e-mail queued today; e-mail
+/// about no ticket keeps none; and the desk's settings start empty.
+#[tokio::test]
+async fn outbox_emails_from_schema_version_11_get_their_tickets_full_number() {
+    use helpdesk_core::store::{SettingKey, SettingsStore};
+    use helpdesk_core::testkit::conformance::contract::outbox::outbound;
+
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let store = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(11, store.pool()).await.unwrap();
+    let t = ticket(number(7), DepartmentId::new(), CustomerId::new());
+    insert_v8(&store, &t).await;
+    let about = outbound(Some(&t), "about@desk.example", 1);
+    let none = outbound(None, "none@desk.example", 2);
+    for e in [&about, &none] {
+        sqlx::query(
+            "INSERT INTO outbox (id, message_id, ticket_id, kind, language, to_address, \
+             to_name, subject, body, thread, created_at, attempts, delivery, delivery_at, \
+             last_error) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)",
+        )
+        .bind(e.id.as_uuid())
+        .bind(&e.message_id)
+        .bind(e.ticket_id.map(|t| t.as_uuid()))
+        .bind(e.kind.as_str())
+        .bind(e.language.as_str())
+        .bind(e.to.as_str())
+        .bind(&e.to_name)
+        .bind(&e.subject)
+        .bind(&e.body)
+        .bind(serde_json::to_string(&e.references).unwrap())
+        .bind(e.created_at)
+        .bind(i64::from(e.attempts))
+        .bind(e.delivery.state().as_str())
+        .bind(e.delivery.at())
+        .bind(&e.last_error)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+
+    store.migrate().await.unwrap();
+    assert_eq!(about.ticket_number.as_deref(), Some(t.number.full()));
+    assert_eq!(
+        store.ticket_emails(t.id).await.unwrap(),
+        std::slice::from_ref(&about)
+    );
+    assert_eq!(store.outbox_email(none.id).await.unwrap(), Some(none));
+    assert_eq!(store.setting(SettingKey::PublicUrl).await.unwrap(), None);
+    testing::discard(store).await.unwrap();
+}

@@ -11,6 +11,11 @@
 //! they survive a restart: `--demo` creates a login per demo person (password `demo`) once,
 //! and `--create-admin EMAIL` creates an admin agent and its login (password from
 //! `HELPDESK_ADMIN_PASSWORD`) on any database.
+//!
+//! Links the desk sends start with its public URL, a setting in the database:
+//! `--public-url https://help.example.com` (or `HELPDESK_PUBLIC_URL`) writes it, `--demo`
+//! writes `http://127.0.0.1:PORT/`, and admins change it on the admin page or with
+//! `PUT /api/v1/settings`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -67,6 +72,13 @@ struct Args {
     /// The desk's From address for e-mail (with `--smtp`).
     #[arg(long)]
     mail_from: Option<String>,
+    /// The desk's public URL, written to its settings: every link the desk sends (in
+    /// e-mail, in canned responses) starts with it, never with a request's Host. A URL
+    /// without a scheme gets https; write http:// for a local demo. Default:
+    /// `HELPDESK_PUBLIC_URL`; with `--demo`, `http://127.0.0.1:PORT/`; else the stored
+    /// setting (the admin page sets it too).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
 }
 
 /// Serves until Ctrl-C; an error that stops the server is printed with its causes (the
@@ -83,6 +95,13 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: Args) -> Result<(), SetupError> {
+    // A public URL typed at start-up is checked before anything else happens.
+    let typed = args.public_url.clone().or_else(|| {
+        std::env::var("HELPDESK_PUBLIC_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+    });
+    let typed_url = setup::startup_public_url(typed.as_deref(), None)?;
     let store = match &args.database {
         Some(url) => helpdesk::connect(url).await?,
         None => helpdesk::connect_from_env("helpdesk.db").await?,
@@ -136,13 +155,28 @@ async fn serve(args: Args) -> Result<(), SetupError> {
     .spawn(Duration::from_secs(args.due_every.max(1)));
 
     let app = router(
-        desk,
+        desk.clone(),
         accounts,
         Options {
             secure_cookies: args.secure_cookies,
         },
     );
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let demo_listen = args.demo.then_some(listener.local_addr()?);
+    let url = match typed_url {
+        Some(url) => Some(url),
+        None => setup::startup_public_url(None, demo_listen)?,
+    };
+    if let Some(url) = url {
+        setup::set_public_url(&desk, &url).await?;
+    }
+    match desk.public_url().await? {
+        Some(url) => println!("links the desk sends start with {url}"),
+        None => println!(
+            "no public URL is set: e-mails carry no links (set one with --public-url, \
+             HELPDESK_PUBLIC_URL or on the admin page)"
+        ),
+    }
     println!("listening on http://{}", listener.local_addr()?);
     axum::serve(
         listener,

@@ -1,7 +1,10 @@
-//! Start-up steps the binary's flags ask for: the first admin (`--create-admin`) and the
-//! e-mail settings (`--smtp`, `--mail-from`).
+//! Start-up steps the binary's flags ask for: the first admin (`--create-admin`), the
+//! e-mail settings (`--smtp`, `--mail-from`) and the desk's public URL (`--public-url`,
+//! `HELPDESK_PUBLIC_URL`, or the demo's address).
 
-use helpdesk::domain::{Actor, Email, Name, Role};
+use std::net::SocketAddr;
+
+use helpdesk::domain::{Actor, Email, Name, PublicUrl, Role};
 use helpdesk::service::{MailSettings, NewAgent};
 use helpdesk::{Helpdesk, SmtpCredentials, SmtpTransport};
 
@@ -73,4 +76,41 @@ pub async fn mail(
         transport,
         MailSettings::new(Email::parse(from)?, inbound.id),
     )))
+}
+
+/// The public URL a start-up writes: the one typed (`--public-url`, else
+/// `HELPDESK_PUBLIC_URL`), else for `--demo` the address it listens on, as
+/// `http://127.0.0.1:PORT/` when it listens on every address. `None`: the stored setting is
+/// left as it is.
+///
+/// ```
+/// use helpdesk_server::setup::startup_public_url;
+///
+/// let demo = startup_public_url(None, Some("0.0.0.0:8080".parse().unwrap())).unwrap();
+/// assert_eq!(demo.unwrap().as_str(), "http://127.0.0.1:8080/");
+/// let typed = startup_public_url(Some("help.example.com"), Some("0.0.0.0:8080".parse().unwrap()));
+/// assert_eq!(typed.unwrap().unwrap().as_str(), "https://help.example.com/");
+/// assert!(startup_public_url(Some("ftp://x.example"), None).is_err());
+/// assert!(startup_public_url(None, None).unwrap().is_none());
+/// ```
+pub fn startup_public_url(
+    typed: Option<&str>,
+    demo_listen: Option<SocketAddr>,
+) -> Result<Option<PublicUrl>, SetupError> {
+    if let Some(typed) = typed {
+        return Ok(Some(PublicUrl::parse(typed)?));
+    }
+    let Some(mut listen) = demo_listen else {
+        return Ok(None);
+    };
+    if listen.ip().is_unspecified() {
+        listen.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    Ok(Some(PublicUrl::parse(&format!("http://{listen}"))?))
+}
+
+/// Writes the desk's public URL (the desk acting as itself: nobody is signed in yet).
+pub async fn set_public_url(desk: &Helpdesk, url: &PublicUrl) -> Result<(), SetupError> {
+    desk.as_system().set_public_url(Some(url.clone())).await?;
+    Ok(())
 }

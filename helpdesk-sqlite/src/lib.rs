@@ -1,7 +1,7 @@
 //! The embedded SQLite store for `helpdesk`: [`SqliteStore`] implements
 //! [`helpdesk_core::store::Store`] over a database file (or memory), with the bundled SQLite,
 //! and every ability the core defines beside it (accounts, live chat, reports, the knowledge
-//! base, saved searches, templates) and [`BlobStore`](helpdesk_core::store::BlobStore).
+//! base, saved searches, templates, settings) and [`BlobStore`](helpdesk_core::store::BlobStore).
 //!
 //! How it keeps the contract:
 //! - **The rules are the core's.** A [`WriteBatch`](helpdesk_core::store::WriteBatch) commits
@@ -67,6 +67,7 @@ mod rows;
 mod saved_searches;
 mod schema;
 mod search;
+mod settings;
 mod store;
 mod templates;
 mod tickets;

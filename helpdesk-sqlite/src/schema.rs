@@ -32,6 +32,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0013_time_entry_note_visibility.sql"
         )),
+        M::up(include_str!(
+            "../migrations/0014_settings_and_ticket_links.sql"
+        )),
     ])
 }
 
@@ -126,7 +129,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 13);
+        assert_eq!(version, 14);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -537,8 +540,64 @@ mod tests {
             include_str!("../migrations/0011_blob_sweep.sql"),
             include_str!("../migrations/0012_article_votes.sql"),
             include_str!("../migrations/0013_time_entry_note_visibility.sql"),
+            include_str!("../migrations/0014_settings_and_ticket_links.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }
+    }
+
+    /// E-mail queued before 0014 gets its ticket's full number (for its header); e-mail
+    /// about no ticket keeps none; and the settings table starts empty.
+    #[test]
+    fn outbox_emails_from_before_0014_get_their_tickets_full_number() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 11).unwrap();
+        let ticket = crate::rows::blob(uuid::Uuid::now_v7());
+        conn.execute(
+            "INSERT INTO tickets (
+                 id, number_full, number_short, subject, department, status, priority,
+                 ticket_type, custom_fields, channel, internal, opened_by_kind, created_at,
+                 updated_at, version
+             ) VALUES (
+                 ?1, '2026010510000007', '10000007', 'Old', ?2, 'new', 2, 'incident', '{}',
+                 'web', 0, 'system', 1767600000000000, 1767600000000000, 1
+             )",
+            (ticket, crate::rows::blob(uuid::Uuid::now_v7())),
+        )
+        .unwrap();
+        for (message_id, ticket_id) in [("about@desk", Some(ticket)), ("none@desk", None)] {
+            conn.execute(
+                "INSERT INTO outbox (id, message_id, ticket_id, kind, language, to_address,
+                                     subject, body, message_refs, created_at, attempts,
+                                     delivery, delivery_at)
+                 VALUES (?1, ?2, ?3, 'ticket_received', 'ro', 'ana@example.ro',
+                         '[#2026010510000007] Old', 'Bună ziua', '[]', 1767600000000000, 0,
+                         'pending', 1767600000000000)",
+                (
+                    crate::rows::blob(uuid::Uuid::now_v7()),
+                    message_id,
+                    ticket_id,
+                ),
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let sql = format!(
+            "SELECT {} FROM outbox ORDER BY message_id",
+            crate::rows::outbox::OUTBOX_COLUMNS
+        );
+        let emails: Vec<_> = conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |row| Ok(crate::rows::outbox::read_outbound_email(row)))
+            .unwrap()
+            .map(|r| r.unwrap().unwrap())
+            .collect();
+        let numbers: Vec<_> = emails.iter().map(|e| e.ticket_number.as_deref()).collect();
+        assert_eq!(numbers, [Some("2026010510000007"), None]);
+        let settings: i64 = conn
+            .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(settings, 0);
     }
 }

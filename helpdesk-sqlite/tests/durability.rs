@@ -126,6 +126,7 @@ fn outbound(t: &Ticket, message_id: &str, seconds: i64) -> OutboundEmail {
         id: OutboxId::new(),
         message_id: message_id.to_owned(),
         ticket_id: Some(t.id),
+        ticket_number: Some(t.number.full().to_owned()),
         kind: EmailKind::AgentReply,
         language: Language::Romanian,
         to: email("ana@example.ro"),

@@ -74,6 +74,7 @@ async fn notification_kinds_and_outbox_states_are_stored_as_their_stable_texts()
         id: OutboxId::new(),
         message_id: "1.x@desk.example".to_owned(),
         ticket_id: Some(t.id),
+        ticket_number: Some(t.number.full().to_owned()),
         kind: EmailKind::TicketReceived,
         language: Language::Romanian,
         to: email("ana@example.ro"),

@@ -7,6 +7,7 @@
 
 mod lists;
 mod operations;
+mod settings;
 mod support;
 mod told;
 
@@ -184,6 +185,17 @@ async fn an_agent_replies_notes_assigns_and_resolves_and_the_customer_never_sees
     assert!(!as_customer.contains("exchange"), "{as_customer}");
     assert!(!as_customer.contains("INTERNAL"), "{as_customer}");
     insta::assert_snapshot!("show_as_customer", as_customer);
+    // Customers are told one number, the short one, as on the pages and in e-mail.
+    assert!(as_customer.starts_with(&format!("Ticket {short}  ")));
+    assert!(!as_customer.contains(&number), "{as_customer}");
+    let listed = desk
+        .run(&["--as", "customer:ana@example.com", "list"])
+        .await
+        .ok();
+    assert!(
+        listed.contains(short) && !listed.contains(&number),
+        "{listed}"
+    );
 
     let shown = desk
         .run(&["--json", "--as", "customer:ana@example.com", "show", short])
@@ -210,6 +222,7 @@ async fn an_agent_replies_notes_assigns_and_resolves_and_the_customer_never_sees
         .await
         .ok();
     assert!(confirm.contains("now closed:solved"), "{confirm}");
+    assert!(confirm.starts_with(&format!("{short} ")), "{confirm}");
     let again = desk
         .run(&[&ivan[..], &["transition", short, "resolve"]].concat())
         .await;

@@ -26,6 +26,7 @@ mod notice;
 mod notification;
 mod outbound_email;
 mod priority;
+mod public_url;
 mod report;
 pub(crate) mod stable_text;
 mod status;
@@ -69,12 +70,14 @@ pub use notification::{
 };
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;
+pub use public_url::PublicUrl;
 pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaShare};
 pub use stable_text::StableText;
 pub(crate) use stable_text::stable_text;
 pub use status::{Language, Resolution, Status, StatusLabels};
 pub use template::{
     CannedResponse, PLACEHOLDERS, TicketTemplate, check_placeholders, fill_placeholders,
+    uses_placeholder,
 };
 pub use text::{
     Address, ArticleTitle, Category, ContractNumber, MessageBody, Name, ServiceName, ShortNote,

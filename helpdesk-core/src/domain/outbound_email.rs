@@ -124,6 +124,10 @@ pub struct OutboundEmail {
     pub message_id: String,
     /// The ticket it is about, if any.
     pub ticket_id: Option<TicketId>,
+    /// That ticket's full number (ASCII digits), the agents' form: a transport puts it in a
+    /// header (`X-Helpdesk-Ticket`), while the subject and body show the short number
+    /// customers are told.
+    pub ticket_number: Option<String>,
     /// Which template it came from.
     pub kind: EmailKind,
     /// The language it is written in.
@@ -132,7 +136,7 @@ pub struct OutboundEmail {
     pub to: Email,
     /// The recipient's display name.
     pub to_name: Option<String>,
-    /// The subject, with the ticket's tag (e.g. `[#10000135]`).
+    /// The subject, with the ticket's tag of its short number (e.g. `[#10000135]`).
     pub subject: String,
     /// The plain-text body.
     pub body: String,

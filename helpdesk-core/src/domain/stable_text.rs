@@ -144,6 +144,7 @@ mod tests {
         round_trips::<ReportGroup>();
         round_trips::<Resolution>();
         round_trips::<Role>();
+        round_trips::<crate::store::SettingKey>();
         round_trips::<SlaOutcome>();
         round_trips::<SlaTarget>();
         round_trips::<Status>();

@@ -87,6 +87,28 @@ pub fn check_placeholders(text: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Whether `text` has the placeholder `name` (`{{name}}`, spaces inside the braces allowed).
+///
+/// ```
+/// use helpdesk_core::domain::uses_placeholder;
+/// assert!(uses_placeholder("See {{ ticket_link }}", "ticket_link"));
+/// assert!(!uses_placeholder("Ticket {{ticket_number}}", "ticket_link"));
+/// ```
+pub fn uses_placeholder(text: &str, name: &str) -> bool {
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return false;
+        };
+        if after[..end].trim() == name {
+            return true;
+        }
+        rest = &after[end + 2..];
+    }
+    false
+}
+
 /// Fills the placeholders of `text` with `values` (name, value).
 pub fn fill_placeholders(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(text.len());

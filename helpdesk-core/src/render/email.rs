@@ -1,16 +1,22 @@
 //! The e-mails the desk sends, one template per [`EmailKind`], in English, Romanian,
-//! Russian and Persian. Every subject carries the ticket's tag (`[#2026010510000001]`), which
-//! is how replies find their ticket when mail clients drop the threading headers.
+//! Russian and Persian. Every subject carries the ticket's tag (`[#10000001]`), which is how
+//! replies find their ticket when mail clients drop the threading headers.
+//!
+//! Customers are told one number, the short one, in the subject and the body alike (as on
+//! the pages); the full number goes in a header only (see [`OutboundEmail::ticket_number`](crate::domain::OutboundEmail::ticket_number)).
+//! When the desk has a [`PublicUrl`], every e-mail carries the link to the ticket's page.
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{EmailKind, Language};
+use crate::domain::{EmailKind, Language, PublicUrl, TicketNumber};
 
 /// What a template is filled with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EmailContext<'a> {
-    /// The ticket's full number.
-    pub number: &'a str,
+    /// The ticket's number: the e-mail shows its short form.
+    pub number: &'a TicketNumber,
+    /// The desk's public URL, when set: the e-mail then links to the ticket's page.
+    pub public_url: Option<&'a PublicUrl>,
     /// The ticket's subject.
     pub subject: &'a str,
     /// Who the e-mail greets.
@@ -47,6 +53,7 @@ struct Words {
     thread_subject: &'static str,
     thread_intro: &'static str,
     answer_hint: &'static str,
+    link: &'static str,
     closing: &'static str,
 }
 
@@ -65,6 +72,7 @@ const EN: Words = Words {
     thread_subject: "Ticket",
     thread_intro: "here is the correspondence of request {number}:",
     answer_hint: "Reply to this e-mail to answer; keep the number in the subject.",
+    link: "The request in the portal: {link}",
     closing: "Kind regards,",
 };
 
@@ -83,6 +91,7 @@ const RO: Words = Words {
     thread_subject: "Solicitare",
     thread_intro: "iată corespondența solicitării {number}:",
     answer_hint: "Pentru a răspunde, răspundeți la acest e-mail; păstrați numărul în subiect.",
+    link: "Solicitarea în portal: {link}",
     closing: "Cu stimă,",
 };
 
@@ -101,6 +110,7 @@ const RU: Words = Words {
     thread_subject: "Заявка",
     thread_intro: "переписка по заявке {number}:",
     answer_hint: "Чтобы ответить, ответьте на это письмо; сохраните номер в теме.",
+    link: "Заявка в личном кабинете: {link}",
     closing: "С уважением,",
 };
 
@@ -119,6 +129,7 @@ const FA: Words = Words {
     thread_subject: "درخواست",
     thread_intro: "مکاتبات درخواست {number}:",
     answer_hint: "برای پاسخ، به همین ایمیل پاسخ دهید و شماره را در موضوع نگه دارید.",
+    link: "این درخواست در پرتال: {link}",
     closing: "با احترام،",
 };
 
@@ -134,14 +145,15 @@ fn words(language: Language) -> &'static Words {
 /// Renders the e-mail of `kind` in `language`.
 ///
 /// ```
-/// use helpdesk_core::domain::{EmailKind, Language};
+/// use helpdesk_core::domain::{EmailKind, Language, PublicUrl, TicketNumber};
 /// use helpdesk_core::render::{EmailContext, render_email};
 ///
 /// let email = render_email(
 ///     EmailKind::TicketReceived,
 ///     Language::Romanian,
 ///     &EmailContext {
-///         number: "2026010510000001",
+///         number: &TicketNumber::new("2026010510000001", "10000001").unwrap(),
+///         public_url: Some(&PublicUrl::parse("https://desk.example.com").unwrap()),
 ///         subject: "Nu merge internetul",
 ///         recipient_name: "Ana",
 ///         text: None,
@@ -149,8 +161,11 @@ fn words(language: Language) -> &'static Words {
 ///         desk_name: "Helpdesk",
 ///     },
 /// );
-/// assert_eq!(email.subject, "[#2026010510000001] Solicitare înregistrată: Nu merge internetul");
+/// assert_eq!(email.subject, "[#10000001] Solicitare înregistrată: Nu merge internetul");
 /// assert!(email.body.starts_with("Bună ziua, Ana,"));
+/// assert!(email.body.contains("cu numărul 10000001."));
+/// assert!(email.body.contains("Solicitarea în portal: https://desk.example.com/tickets/10000001\n"));
+/// assert!(!email.body.contains("2026010510000001"));
 /// ```
 pub fn render_email(kind: EmailKind, language: Language, ctx: &EmailContext<'_>) -> RenderedEmail {
     let w = words(language);
@@ -160,10 +175,10 @@ pub fn render_email(kind: EmailKind, language: Language, ctx: &EmailContext<'_>)
             .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
             .unwrap_or_default();
         template
-            .replace("{number}", ctx.number)
+            .replace("{number}", ctx.number.short())
             .replace("{closes_at}", &closes_at)
     };
-    let tag = crate::mail::tag::tag(ctx.number);
+    let tag = crate::mail::tag::tag(ctx.number.short());
     let (label, lead) = match kind {
         EmailKind::TicketReceived => (Some(w.received_subject), fill(w.received_body)),
         EmailKind::AgentReply => (None, fill(w.reply_intro)),
@@ -185,6 +200,11 @@ pub fn render_email(kind: EmailKind, language: Language, ctx: &EmailContext<'_>)
     if kind != EmailKind::TicketThread {
         body.push('\n');
         body.push_str(w.answer_hint);
+        body.push('\n');
+    }
+    if let Some(url) = ctx.public_url {
+        body.push('\n');
+        body.push_str(&w.link.replace("{link}", &url.ticket_link(ctx.number)));
         body.push('\n');
     }
     if let Some(text) = ctx.text {

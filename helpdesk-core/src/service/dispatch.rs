@@ -45,7 +45,9 @@ impl SendError {
 
 /// Something that sends an e-mail: builds the RFC 5322 message (From the settings, To,
 /// Subject, Date, the e-mail's Message-ID, `In-Reply-To` and `References` from
-/// [`OutboundEmail::references`], a UTF-8 plain-text body) and hands it on.
+/// [`OutboundEmail::references`], the ticket's full number
+/// ([`OutboundEmail::ticket_number`]) in an `X-Helpdesk-Ticket` header, a UTF-8 plain-text
+/// body) and hands it on.
 #[async_trait]
 pub trait MailTransport: Send + Sync + std::fmt::Debug {
     /// Sends `email` from the desk described by `settings`.

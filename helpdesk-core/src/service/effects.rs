@@ -22,7 +22,7 @@ use super::Helpdesk;
 use crate::domain::{
     Actor, Agent, AgentId, Change, Customer, Delivery, EmailKind, Language, MailReference,
     Notification, NotificationId, NotificationKind, NotificationState, OutboundEmail, OutboxId,
-    Recipient, Status, Ticket, TicketEvent,
+    PublicUrl, Recipient, Status, Ticket, TicketEvent,
 };
 use crate::error::Result;
 use crate::render::{EmailContext, render_email};
@@ -245,6 +245,8 @@ impl Helpdesk {
             .iter()
             .map(|c| (c.id, Some(c.clone())))
             .collect();
+        // Read when the first e-mail is written, once for the batch.
+        let mut public_url: Option<Option<PublicUrl>> = None;
         let mut notifications = Vec::new();
         let mut outbox = Vec::new();
         let mut references = Vec::new();
@@ -298,12 +300,16 @@ impl Helpdesk {
                                 thread = Some(known);
                             }
                             let known = thread.get_or_insert_with(Vec::new);
+                            if public_url.is_none() {
+                                public_url = Some(self.public_url().await?);
+                            }
                             let language = c.language.unwrap_or(Language::English);
                             let rendered = render_email(
                                 kind,
                                 language,
                                 &EmailContext {
-                                    number: write.ticket.number.full(),
+                                    number: &write.ticket.number,
+                                    public_url: public_url.as_ref().and_then(Option::as_ref),
                                     subject: write.ticket.subject.as_str(),
                                     recipient_name: c.name.as_str(),
                                     text: text.as_deref(),
@@ -319,6 +325,7 @@ impl Helpdesk {
                                 id: OutboxId::new(),
                                 message_id: message_id.clone(),
                                 ticket_id: Some(write.ticket.id),
+                                ticket_number: Some(write.ticket.number.full().to_owned()),
                                 kind,
                                 language,
                                 to,

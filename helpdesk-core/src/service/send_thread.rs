@@ -65,11 +65,13 @@ impl Acting {
                 m.body.as_str().trim_end()
             );
         }
+        let public_url = self.desk.public_url().await?;
         let rendered = render_email(
             EmailKind::TicketThread,
             language,
             &EmailContext {
-                number: ticket.number.full(),
+                number: &ticket.number,
+                public_url: public_url.as_ref(),
                 subject: ticket.subject.as_str(),
                 recipient_name: to.as_str(),
                 text: Some(&thread),
@@ -82,6 +84,7 @@ impl Acting {
             id: OutboxId::new(),
             message_id: message_id.clone(),
             ticket_id: Some(id),
+            ticket_number: Some(ticket.number.full().to_owned()),
             kind: EmailKind::TicketThread,
             language,
             to: to.clone(),

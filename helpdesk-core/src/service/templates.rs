@@ -6,7 +6,7 @@ use super::Acting;
 use crate::domain::{
     CannedResponse, CannedResponseId, Category, Channel, CustomFields, CustomerId, DepartmentId,
     FieldKey, Language, MessageBody, Name, Priority, Subject, TemplateId, Ticket, TicketKey,
-    TicketTemplate, TicketType, check_placeholders, fill_placeholders,
+    TicketTemplate, TicketType, check_placeholders, fill_placeholders, uses_placeholder,
 };
 use crate::error::{Entity, Error, Result};
 use crate::machine::NewTicket;
@@ -160,13 +160,19 @@ impl Acting {
     }
 
     /// A canned response filled in for a ticket: the customer's name, the ticket's short
-    /// number, the acting agent's name and `link_base` followed by the number. The agent's
-    /// signature is not part of it: it is appended once when the reply is sent.
+    /// number, the acting agent's name and the ticket's link (the desk's
+    /// [public URL](super::Helpdesk::public_url), `tickets/` and the short number; never
+    /// anything a request says about itself). The agent's signature is not part of it: it is
+    /// appended once when the reply is sent.
+    ///
+    /// # Errors
+    ///
+    /// A validation error on `public_url` when the text has `{{ticket_link}}` and no public
+    /// URL is set.
     pub async fn fill_canned_response(
         &self,
         response: CannedResponseId,
         ticket: impl Into<TicketKey>,
-        link_base: &str,
     ) -> Result<MessageBody> {
         self.require_staff()?;
         let ticket = self.visible_ticket(ticket).await?;
@@ -191,7 +197,18 @@ impl Acting {
             .agent()
             .map(|a| a.name.to_string())
             .unwrap_or_default();
-        let link = format!("{link_base}{}", ticket.number.short());
+        let link = if uses_placeholder(response.body.as_str(), "ticket_link") {
+            let url = self.desk.public_url().await?.ok_or_else(|| {
+                Error::validation(
+                    "public_url",
+                    "the response has {{ticket_link}}, and the desk's public URL (the \
+                     setting public_url) is not set: an admin sets it first",
+                )
+            })?;
+            url.ticket_link(&ticket.number)
+        } else {
+            String::new()
+        };
         let text = fill_placeholders(
             response.body.as_str(),
             &[

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccountStore, BlobKey, ChatStore, KnowledgeStore, Page, PageRequest, ReportStore,
-    SavedSearchStore, TemplateStore, TicketFilter, WriteBatch,
+    SavedSearchStore, SettingsStore, TemplateStore, TicketFilter, WriteBatch,
 };
 use crate::domain::{
     Agent, AgentId, Customer, CustomerId, DeliveryOutcome, Department, DepartmentId, Email,
@@ -22,8 +22,8 @@ use crate::search::{CustomerLookup, TicketSearch};
 /// written by one [`commit`](Store::commit); and the index of what is due when.
 ///
 /// Its 31 methods are all required. What a backend may or may not offer (accounts, live
-/// chat, reports, the knowledge base, saved searches, templates) are traits of their own,
-/// reached through the `as_*` methods, whose default is "not offered"; a desk on a store
+/// chat, reports, the knowledge base, saved searches, templates, settings) are traits of their
+/// own, reached through the `as_*` methods, whose default is "not offered"; a desk on a store
 /// without one answers the calls that need it with [`Error::Unsupported`](crate::Error::Unsupported).
 ///
 /// Every backend passes the conformance suite of `helpdesk_core::testkit`. The contract:
@@ -185,6 +185,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     }
     /// Ticket templates and canned responses, if this store keeps them.
     fn as_template_store(&self) -> Option<&dyn TemplateStore> {
+        None
+    }
+    /// The desk's settings (its public URL), if this store keeps them.
+    fn as_settings_store(&self) -> Option<&dyn SettingsStore> {
         None
     }
 }

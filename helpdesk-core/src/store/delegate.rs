@@ -126,6 +126,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_template_store()
         }
+        fn as_settings_store(&self) -> Option<&dyn $crate::store::SettingsStore> {
+            let $this = self;
+            $inner.as_settings_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -145,7 +149,7 @@ macro_rules! delegate_store {
     };
 }
 
-/// Inside an `impl Store for X` where `X` implements every ability trait itself: the six
+/// Inside an `impl Store for X` where `X` implements every ability trait itself: the seven
 /// `as_*` methods, each answering `Some(self)`.
 ///
 /// ```ignore
@@ -174,6 +178,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_template_store(&self) -> Option<&dyn $crate::store::TemplateStore> {
+            Some(self)
+        }
+        fn as_settings_store(&self) -> Option<&dyn $crate::store::SettingsStore> {
             Some(self)
         }
     };

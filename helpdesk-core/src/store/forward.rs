@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, KnowledgeStore, ReportStore,
-    SavedSearchStore, Store, TemplateStore, WrittenBlob,
+    SavedSearchStore, SettingKey, SettingsStore, Store, TemplateStore, WrittenBlob,
 };
 use crate::domain::{
     Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability, CannedResponse,
@@ -100,6 +100,12 @@ forward!(TemplateStore {
     async fn templates(&self) -> Result<Vec<TicketTemplate>>;
     async fn put_canned_response(&self, response: &CannedResponse) -> Result<()>;
     async fn canned_responses(&self, department: Option<DepartmentId>, language: Option<Language>) -> Result<Vec<CannedResponse>>;
+});
+
+forward!(SettingsStore {
+    async fn setting(&self, key: SettingKey) -> Result<Option<String>>;
+    async fn put_setting(&self, key: SettingKey, value: &str) -> Result<()>;
+    async fn delete_setting(&self, key: SettingKey) -> Result<bool>;
 });
 
 forward!(BlobStore {

@@ -14,6 +14,7 @@
 //! | knowledge base | [`KnowledgeStore`] | [`Store::as_knowledge_store`] |
 //! | saved searches | [`SavedSearchStore`] | [`Store::as_saved_search_store`] |
 //! | templates, canned responses | [`TemplateStore`] | [`Store::as_template_store`] |
+//! | settings (the public URL) | [`SettingsStore`] | [`Store::as_settings_store`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
 //! Applications hold an `Arc<dyn Store>` and call it through [`Helpdesk`](crate::Helpdesk),
@@ -33,6 +34,7 @@ mod knowledge;
 mod memory;
 mod reports;
 mod saved_searches;
+mod settings;
 mod templates;
 mod write;
 
@@ -49,5 +51,6 @@ pub use knowledge::KnowledgeStore;
 pub use memory::MemoryStore;
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
+pub use settings::{SettingKey, SettingsStore};
 pub use templates::TemplateStore;
 pub use write::{TicketWrite, WriteBatch};

@@ -13,8 +13,9 @@ use super::{PgQuery, Reader, json};
 /// The column list of outbox reads.
 macro_rules! outbox_columns {
     () => {
-        "id, message_id, ticket_id, kind, language, to_address, to_name, subject, body, \
-         thread::text AS thread, created_at, attempts, delivery, delivery_at, last_error"
+        "id, message_id, ticket_id, ticket_number, kind, language, to_address, to_name, \
+         subject, body, thread::text AS thread, created_at, attempts, delivery, delivery_at, \
+         last_error"
     };
 }
 pub(crate) use outbox_columns;
@@ -28,6 +29,7 @@ pub(crate) fn outbound_email(row: &PgRow) -> Result<OutboundEmail> {
         id: OutboxId::from_uuid(r.get("id")?),
         message_id: r.get("message_id")?,
         ticket_id: r.get::<Option<Uuid>>("ticket_id")?.map(TicketId::from_uuid),
+        ticket_number: r.get("ticket_number")?,
         kind: r.text("kind")?,
         language: r.text("language")?,
         to: r.parse("to_address", |s| Email::parse(&s))?,
@@ -66,6 +68,7 @@ pub(crate) struct OutboxColumns {
     id: Vec<Uuid>,
     message_id: Vec<String>,
     ticket_id: Vec<Option<Uuid>>,
+    ticket_number: Vec<Option<String>>,
     kind: Vec<&'static str>,
     language: Vec<&'static str>,
     to_address: Vec<String>,
@@ -88,6 +91,7 @@ impl OutboxColumns {
             c.id.push(e.id.as_uuid());
             c.message_id.push(e.message_id.clone());
             c.ticket_id.push(e.ticket_id.map(|t| t.as_uuid()));
+            c.ticket_number.push(e.ticket_number.clone());
             c.kind.push(e.kind.as_str());
             c.language.push(e.language.as_str());
             c.to_address.push(e.to.as_str().to_owned());
@@ -110,15 +114,16 @@ impl OutboxColumns {
     }
 
     /// Inserts them all.
-    pub(crate) const INSERT: &str = "INSERT INTO outbox (id, message_id, ticket_id, kind, \
+    pub(crate) const INSERT: &str = "INSERT INTO outbox (id, message_id, ticket_id, \
+         ticket_number, kind, language, to_address, to_name, subject, body, thread, created_at, \
+         attempts, delivery, delivery_at, last_error) SELECT id, message_id, ticket_id, \
+         ticket_number, kind, language, to_address, to_name, subject, body, thread::jsonb, \
+         created_at, attempts, delivery, delivery_at, last_error FROM UNNEST($1::uuid[], \
+         $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+         $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::int8[], $14::text[], \
+         $15::timestamptz[], $16::text[]) AS e(id, message_id, ticket_id, ticket_number, kind, \
          language, to_address, to_name, subject, body, thread, created_at, attempts, delivery, \
-         delivery_at, last_error) SELECT id, message_id, ticket_id, kind, language, \
-         to_address, to_name, subject, body, thread::jsonb, created_at, attempts, delivery, \
-         delivery_at, last_error FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], \
-         $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-         $11::timestamptz[], $12::int8[], $13::text[], $14::timestamptz[], $15::text[]) \
-         AS e(id, message_id, ticket_id, kind, language, to_address, to_name, subject, body, \
-         thread, created_at, attempts, delivery, delivery_at, last_error)";
+         delivery_at, last_error)";
 
     /// Binds them for [`Self::INSERT`].
     pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
@@ -126,6 +131,7 @@ impl OutboxColumns {
             .bind(self.id)
             .bind(self.message_id)
             .bind(self.ticket_id)
+            .bind(self.ticket_number)
             .bind(self.kind)
             .bind(self.language)
             .bind(self.to_address)

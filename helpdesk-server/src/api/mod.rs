@@ -13,6 +13,7 @@ pub mod messages;
 pub mod notifications;
 pub mod openapi;
 pub mod reports;
+pub mod settings;
 pub mod tickets;
 
 use axum::http::StatusCode;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(knowledge::routes())
         .merge(notifications::routes())
         .merge(reports::routes())
+        .merge(settings::routes())
         .merge(chat::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }

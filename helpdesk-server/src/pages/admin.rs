@@ -1,4 +1,5 @@
-//! The admin page: departments, agents and their signatures, customers and their access.
+//! The admin page: the desk's public URL, departments, agents and their signatures,
+//! customers and their access.
 
 use std::collections::HashMap;
 
@@ -6,7 +7,8 @@ use axum::Router;
 use axum::extract::{Path, Query};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use helpdesk::domain::{AgentId, ContractNumber, CustomerId, Email, Name, Signature};
+use helpdesk::Error;
+use helpdesk::domain::{AgentId, ContractNumber, CustomerId, Email, Name, PublicUrl, Signature};
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::search::CustomerLookup;
 use maud::html;
@@ -21,14 +23,24 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(admin))
+        .route("/admin/settings", post(admin_settings))
         .route("/admin/departments", post(admin_department))
         .route("/admin/agents/{id}/signature", post(admin_signature))
         .route("/admin/customers/{id}/access", post(admin_access))
 }
 
-/// `/admin`: departments, agents and their signatures, and customers looked up.
+/// `/admin`: the desk's public URL, departments, agents and their signatures, and customers
+/// looked up.
 async fn admin(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
     let acting = &user.acting;
+    // Admins see the settings; a store without them says so; agents who are no admins see
+    // no settings at all. Other errors are the page's.
+    let settings = match acting.settings().await {
+        Ok(settings) => Some(Some(settings)),
+        Err(Error::Unsupported { .. }) => Some(None),
+        Err(Error::Forbidden { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
     let departments = acting.departments().await?;
     let agents = acting.agents().await?;
     let by = query.get("by").map(String::as_str).unwrap_or("email");
@@ -57,6 +69,25 @@ async fn admin(user: PageUser, Query(query): Query<HashMap<String, String>>) -> 
     };
     let body = html! {
         h1 { "Admin" }
+        @if settings.is_some() { h2 { "Settings" } }
+        @match &settings {
+            None => {}
+            Some(Some(settings)) => {
+                form #settings method="post" action="/admin/settings" {
+                    (csrf_input(&user))
+                    label {
+                        "Public URL (every link the desk sends starts with it; https unless http:// is written) "
+                        input type="text" name="public_url" placeholder="https://help.example.com/"
+                            value=(settings.public_url.as_ref().map(PublicUrl::as_str).unwrap_or_default());
+                    }
+                    button { "Save" }
+                }
+                @if settings.public_url.is_none() {
+                    p.meta { "No public URL is set: e-mails carry no links, and canned responses with {{ticket_link}} are refused." }
+                }
+            }
+            Some(None) => p.meta { "This store keeps no settings." },
+        }
         h2 { "Departments" }
         table #departments {
             tr { th { "Name" } th { "Active" } th { "Follow-ups" } }
@@ -118,6 +149,18 @@ async fn admin(user: PageUser, Query(query): Query<HashMap<String, String>>) -> 
         }
     };
     Ok(layout("Admin", Some(&user), body).into_response())
+}
+
+/// Sets the desk's public URL; an empty field unsets it.
+async fn admin_settings(Posted { user, form }: Posted) -> PageResult {
+    let typed = form.get("public_url").map(|s| s.trim()).unwrap_or_default();
+    let url = if typed.is_empty() {
+        None
+    } else {
+        Some(PublicUrl::parse(typed).map_err(ApiError::from)?)
+    };
+    user.acting.set_public_url(url).await?;
+    Ok(see_other("/admin"))
 }
 
 /// Adds a department.

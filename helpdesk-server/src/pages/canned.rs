@@ -5,21 +5,19 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::header::HOST;
 use axum::http::request::Parts;
+use helpdesk::Error;
 use helpdesk::domain::{CannedResponseId, Language, Ticket};
 use maud::{Markup, html};
 
 use crate::error::ApiResult;
 use crate::extract::PageUser;
 
-/// What the ticket view was asked to insert (`?canned=ID`), and the address links in the
-/// filled-in text point to.
+/// What the ticket view was asked to insert (`?canned=ID`). Links in the filled-in text
+/// start with the desk's configured public URL, never with the request's `Host`.
 pub struct CannedAsk {
     /// The canned response asked for.
     pub id: Option<String>,
-    /// `http://HOST/tickets/`.
-    pub link_base: String,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CannedAsk {
@@ -31,19 +29,12 @@ impl<S: Send + Sync> FromRequestParts<S> for CannedAsk {
             .ok()
             .and_then(|Query(q)| q.get("canned").cloned())
             .filter(|v| !v.trim().is_empty());
-        let host = parts
-            .headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("127.0.0.1:8080");
-        Ok(CannedAsk {
-            id,
-            link_base: format!("http://{host}/tickets/"),
-        })
+        Ok(CannedAsk { id })
     }
 }
 
-/// The canned-response picker of a ticket view and the reply text it pre-fills.
+/// The canned-response picker of a ticket view and the reply text it pre-fills (with why a
+/// response could not be filled in, under the picker).
 #[derive(Default)]
 pub struct Canned {
     /// The picker (empty for customers and where there are none).
@@ -72,15 +63,18 @@ pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiRes
         shown = all.iter().collect();
     }
     shown.sort_by_key(|c| (c.language != user.language, c.name.to_string()));
-    let text = match &ask.id {
+    // A response the desk refuses to fill in (a `{{ticket_link}}` while no public URL is
+    // set) leaves the reply empty and says why; the rest of the page stays usable.
+    let (text, refused) = match &ask.id {
         Some(raw) => {
             let id: CannedResponseId = raw.parse()?;
-            acting
-                .fill_canned_response(id, ticket.id, &ask.link_base)
-                .await?
-                .to_string()
+            match acting.fill_canned_response(id, ticket.id).await {
+                Ok(text) => (text.to_string(), None),
+                Err(Error::Validation(e)) => (String::new(), Some(e.to_string())),
+                Err(e) => return Err(e.into()),
+            }
         }
-        None => String::new(),
+        None => (String::new(), None),
     };
     let picker = if shown.is_empty() {
         html! {}
@@ -95,6 +89,9 @@ pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiRes
                     }
                 } }
                 button type="submit" { "Insert into the reply" }
+            }
+            @if let Some(refused) = &refused {
+                p.error #canned-error { (refused) }
             }
         }
     };

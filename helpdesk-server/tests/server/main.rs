@@ -11,6 +11,7 @@ mod hidden;
 mod hostile_input;
 mod jobs;
 mod kb_votes;
+mod links;
 mod pages;
 mod paging;
 mod priorities;

@@ -1,6 +1,6 @@
 //! Every route of the server's API, each with its success and an error case (the OpenAPI
-//! route table is checked against the list of routes tested here, in `reports` and in
-//! `priorities`).
+//! route table is checked against the list of routes tested here, in `reports`, in
+//! `priorities` and in `links`).
 
 use std::collections::BTreeSet;
 
@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-/// The routes the tests below (and `reports` and `priorities`) call, each with a success and
-/// an error.
+/// The routes the tests below (and `reports`, `priorities` and `links`) call, each with a
+/// success and an error.
 const TESTED: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/token"),
     ("delete", "/api/v1/auth/token"),
@@ -55,6 +55,8 @@ const TESTED: &[(&str, &str)] = &[
     ("post", "/api/v1/notifications/{notification}/snooze"),
     ("post", "/api/v1/notifications/{notification}/dismiss"),
     ("get", "/api/v1/reports"),
+    ("get", "/api/v1/settings"),
+    ("put", "/api/v1/settings"),
 ];
 
 #[tokio::test]

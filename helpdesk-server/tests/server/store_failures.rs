@@ -188,11 +188,16 @@ async fn a_route_whose_ability_the_store_lacks_is_501_with_the_json_error_shape(
     let token = fx.login("root@example.com").await;
     let reply = fx.get("/api/v1/kb/articles?q=router", &token).await;
     assert_error(&reply, StatusCode::NOT_IMPLEMENTED, "unsupported");
+    // A store without settings: the desk's settings are 501 too.
+    let reply = fx.get("/api/v1/settings", &token).await;
+    assert_error(&reply, StatusCode::NOT_IMPLEMENTED, "unsupported");
 
     // The document says so where an ability is needed, and only there.
     let spec = fx.call("GET", "/api/openapi.json", None, None).await.json();
     let kb = &spec["paths"]["/api/v1/kb/articles"]["get"]["responses"];
     assert!(kb["501"]["content"]["application/json"].is_object(), "{kb}");
+    let settings = &spec["paths"]["/api/v1/settings"]["put"]["responses"];
+    assert!(settings["501"].is_object(), "{settings}");
     let ticket = &spec["paths"]["/api/v1/tickets/{ticket}"]["get"]["responses"];
     assert!(ticket.get("501").is_none(), "{ticket}");
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use axum::http::{StatusCode, header};
 use helpdesk::domain::{
-    Actor, CannedResponse, Category, FieldKey, Language, MessageBody, Name, Priority, Role,
-    TicketTemplate, TicketType,
+    Actor, CannedResponse, Category, FieldKey, Language, MessageBody, Name, Priority, PublicUrl,
+    Role, TicketTemplate, TicketType,
 };
 use helpdesk::service::TemplateDraft;
 
@@ -62,12 +62,19 @@ async fn canned_responses_fill_the_agents_reply() {
         "neither the agent's nor the customer's"
     );
 
+    fx.desk
+        .as_ref()
+        .unwrap()
+        .as_system()
+        .set_public_url(Some(PublicUrl::parse("https://help.example.com").unwrap()))
+        .await
+        .unwrap();
     let filled = page(&fx, &ivan, &format!("/tickets/{id}?canned={}", hello.id))
         .await
         .expect(StatusCode::OK)
         .text();
     let expected = format!(
-        "Hello ana@example.ro, about ticket {short}: http://127.0.0.1:8080/tickets/{short}\nRegards, ivan@example.com"
+        "Hello ana@example.ro, about ticket {short}: https://help.example.com/tickets/{short}\nRegards, ivan@example.com"
     );
     assert!(
         filled.contains(&format!("required>{expected}</textarea>")),

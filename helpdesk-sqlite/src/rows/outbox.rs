@@ -12,6 +12,7 @@ pub(crate) struct OutboxRow {
     id: [u8; 16],
     message_id: String,
     ticket_id: Option<[u8; 16]>,
+    ticket_number: Option<String>,
     kind: &'static str,
     language: &'static str,
     to_address: String,
@@ -28,11 +29,11 @@ pub(crate) struct OutboxRow {
 
 impl OutboxRow {
     pub(crate) const INSERT: &'static str = "
-        INSERT INTO outbox (id, message_id, ticket_id, kind, language, to_address, to_name,
-                            subject, body, message_refs, created_at, attempts, delivery,
-                            delivery_at, last_error)
-        VALUES (:id, :message_id, :ticket_id, :kind, :language, :to_address, :to_name,
-                :subject, :body, :message_refs, :created_at, :attempts, :delivery,
+        INSERT INTO outbox (id, message_id, ticket_id, ticket_number, kind, language,
+                            to_address, to_name, subject, body, message_refs, created_at,
+                            attempts, delivery, delivery_at, last_error)
+        VALUES (:id, :message_id, :ticket_id, :ticket_number, :kind, :language, :to_address,
+                :to_name, :subject, :body, :message_refs, :created_at, :attempts, :delivery,
                 :delivery_at, :last_error)";
 
     pub(crate) fn new(e: &OutboundEmail) -> Outcome<Self> {
@@ -40,6 +41,7 @@ impl OutboxRow {
             id: blob(e.id.as_uuid()),
             message_id: e.message_id.clone(),
             ticket_id: e.ticket_id.map(|t| blob(t.as_uuid())),
+            ticket_number: e.ticket_number.clone(),
             kind: e.kind.as_str(),
             language: e.language.as_str(),
             to_address: e.to.as_str().to_owned(),
@@ -55,9 +57,10 @@ impl OutboxRow {
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 15] {
-        bind!(self; id, message_id, ticket_id, kind, language, to_address, to_name, subject,
-              body, message_refs, created_at, attempts, delivery, delivery_at, last_error)
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 16] {
+        bind!(self; id, message_id, ticket_id, ticket_number, kind, language, to_address,
+              to_name, subject, body, message_refs, created_at, attempts, delivery, delivery_at,
+              last_error)
     }
 }
 
@@ -88,8 +91,8 @@ impl MailReferenceRow {
 
 /// The columns `read_outbound_email` reads.
 pub(crate) const OUTBOX_COLUMNS: &str = "
-    id, message_id, ticket_id, kind, language, to_address, to_name, subject, body,
-    message_refs, created_at, attempts, delivery, delivery_at, last_error";
+    id, message_id, ticket_id, ticket_number, kind, language, to_address, to_name, subject,
+    body, message_refs, created_at, attempts, delivery, delivery_at, last_error";
 
 /// The columns `read_mail_reference` reads.
 pub(crate) const MAIL_REFERENCE_COLUMNS: &str = "message_id, ticket_id, inbound";
@@ -101,6 +104,7 @@ pub(crate) fn read_outbound_email(row: &Row<'_>) -> Outcome<OutboundEmail> {
         id: OutboxId::from_uuid(r.uuid("id")?),
         message_id: r.get("message_id")?,
         ticket_id: r.uuid_opt("ticket_id")?.map(TicketId::from_uuid),
+        ticket_number: r.get("ticket_number")?,
         kind: r.text("kind")?,
         language: r.text("language")?,
         to: r.parse("to_address", Email::try_from)?,

@@ -25,6 +25,7 @@ mod chat;
 mod knowledge;
 mod reports;
 mod saved_searches;
+mod settings;
 mod templates;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
@@ -66,6 +67,7 @@ struct Inner {
     tokens: HashMap<TokenHash, AuthToken>,
     chats: BTreeMap<crate::domain::ChatId, crate::domain::ChatSession>,
     availability: BTreeMap<AgentId, crate::domain::Availability>,
+    settings: BTreeMap<super::SettingKey, String>,
 }
 
 impl MemoryStore {

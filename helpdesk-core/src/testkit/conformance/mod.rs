@@ -8,7 +8,7 @@
 //! - [`desk`]: desk behaviour, through [`Helpdesk`](crate::Helpdesk) and
 //!   [`Acting`](crate::service::Acting): a ticket's life, who may do what, service levels,
 //!   notifications and e-mail, attachments and the blob sweep, mail in, live chat, reports,
-//!   and [`Unsupported`](crate::Error::Unsupported) answers on a store without abilities.
+//!   the desk's settings, and [`Unsupported`](crate::Error::Unsupported) answers on a store without abilities.
 //!
 //! A check that needs an ability the store does not offer skips with a loud `SKIPPED` line
 //! (see [`ability`](crate::testkit::ability)).
@@ -107,6 +107,9 @@ macro_rules! conformance_suite {
                     searches_agree_with_the_reference_as_tickets_change,
                     every_stored_word_is_found_like_the_reference,
                 ],
+                settings: [
+                    settings_round_trip_replace_and_delete_like_the_reference,
+                ],
                 templates: [
                     templates_round_trip_replace_and_sort_like_the_reference,
                     canned_response_filters_agree_with_the_reference,
@@ -155,6 +158,7 @@ macro_rules! conformance_suite {
                 email: [
                     customer_email_is_queued_with_the_change_in_their_language,
                     agents_email_a_tickets_public_thread_without_notes,
+                    customer_email_links_the_ticket_when_a_public_url_is_set,
                 ],
                 feedback: [
                     customers_rate_solved_tickets_once,
@@ -208,6 +212,9 @@ macro_rules! conformance_suite {
                     search_shows_customers_no_internal_notes_and_no_other_tickets,
                     search_results_rank_subject_matches_first,
                 ],
+                settings: [
+                    only_admins_read_and_set_the_public_url,
+                ],
                 sla: [
                     sla_targets_count_business_hours_of_the_departments_calendar,
                     sla_warnings_and_breaches_fire_once_and_run_due_is_idempotent,
@@ -236,6 +243,7 @@ macro_rules! conformance_suite {
                 ],
                 unsupported: [
                     calls_that_need_a_missing_ability_are_unsupported,
+                    a_store_without_settings_has_no_public_url_and_refuses_settings,
                 ],
                 votes: [
                     voting_twice_the_same_way_counts_once,

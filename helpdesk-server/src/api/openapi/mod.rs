@@ -3,7 +3,7 @@
 //!
 //! Every operation lists its error statuses, each with the JSON error shape; 401 (but for
 //! signing in) and 500 go with every one, 501 with those that need an ability the store may
-//! not offer (the knowledge base, live chat, reports, attachments).
+//! not offer (the knowledge base, live chat, reports, the desk's settings, attachments).
 
 use axum::Json;
 use serde_json::{Map, Value, json};
@@ -32,11 +32,12 @@ pub(super) struct Op {
 }
 
 /// The tags of the routes that need an ability the store may not offer.
-const ABILITY_TAGS: &[&str] = &["knowledge base", "chat", "reports"];
+const ABILITY_TAGS: &[&str] = &["knowledge base", "chat", "reports", "settings"];
 
 impl Op {
     /// Whether the store may answer this route with `unsupported` (501): it needs the
-    /// knowledge base, live chat, reports, or attachments (a route that takes files).
+    /// knowledge base, live chat, reports, settings, or attachments (a route that takes
+    /// files).
     fn needs_ability(&self) -> bool {
         ABILITY_TAGS.contains(&self.tag) || self.multipart
     }

@@ -103,6 +103,8 @@ fn base_schemas() -> Value {
             "title": text, "body": text, "category": text, "language": {"type": "string", "enum": ["en", "ro", "ru", "fa"]},
             "status": {"type": "string", "enum": ["draft", "published"]}, "visibility": {"type": "string", "enum": ["public", "internal"]}}},
         "NewDepartment": {"type": "object", "required": ["name"], "properties": {"name": text, "follow_up": {"type": "string"}}},
+        "Settings": {"type": "object", "additionalProperties": false, "properties": {
+            "public_url": {"type": "string", "nullable": true, "description": "an absolute http(s) URL without query or fragment, stored normalised with a trailing slash; typed without a scheme it gets https; links are `<public_url>tickets/<short number>`"}}},
         "SetSignature": {"type": "object", "required": ["signature"], "properties": {"signature": text}},
         "Vote": {"type": "object", "required": ["helpful"], "properties": {"helpful": {"type": "boolean", "description": "true: it helped; false: it did not. One vote per person per article: a second vote replaces the first"}}},
         "MyVote": {"type": "object", "properties": {"article": id, "helpful": {"type": "boolean", "nullable": true, "description": "the person's answer; null when they have not voted"}}},

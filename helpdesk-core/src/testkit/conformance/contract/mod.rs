@@ -22,6 +22,7 @@ pub mod relevance;
 pub mod reports;
 pub mod saved_searches;
 pub mod search;
+pub mod settings;
 pub mod templates;
 pub mod tickets;
 pub mod waiting;

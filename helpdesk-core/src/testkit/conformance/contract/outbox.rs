@@ -22,6 +22,7 @@ pub fn outbound(ticket: Option<&Ticket>, message_id: &str, s: i64) -> OutboundEm
         id: OutboxId::new(),
         message_id: message_id.to_owned(),
         ticket_id: ticket.map(|t| t.id),
+        ticket_number: ticket.map(|t| t.number.full().to_owned()),
         kind: EmailKind::AgentReply,
         language: Language::Persian,
         to: email("reza@example.ir"),
@@ -52,6 +53,7 @@ fn every_kind(t: &Ticket) -> Vec<OutboundEmail> {
             match i % 3 {
                 0 => {
                     e.to_name = None;
+                    e.ticket_number = None;
                     e.references = Vec::new();
                 }
                 1 => {

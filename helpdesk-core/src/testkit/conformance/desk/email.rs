@@ -1,18 +1,19 @@
 //! E-mail out through the desk ([`MailSettings`]): each change that concerns a customer
 //! queues mail in their language with the change, threaded and never with a note; agents
-//! e-mail a ticket's public thread; a desk without mail queues nothing.
+//! e-mail a ticket's public thread; a desk without mail queues nothing. E-mails tell the
+//! short number only, and link to the ticket when the desk has a public URL.
 
 use std::sync::Arc;
 
 use super::{note, reply};
 use crate::Helpdesk;
-use crate::domain::{Actor, Change, EmailKind, Language};
+use crate::domain::{Actor, Change, EmailKind, Language, PublicUrl};
 use crate::error::{Ability, Error};
 use crate::machine::Command;
 use crate::service::MailSettings;
 use crate::store::Store;
-use crate::testkit::Fixture;
 use crate::testkit::samples::email;
+use crate::testkit::{Fixture, ability};
 
 /// The fixture's desk with e-mail turned on.
 fn mailing(f: &Fixture) -> Helpdesk {
@@ -30,10 +31,29 @@ pub async fn customer_email_is_queued_with_the_change_in_their_language(store: A
         .open_ticket(f.new_ticket(&f.support, "Nu merge internetul"))
         .await
         .unwrap();
-    let tag = format!("[#{}]", t.number.full());
+    // Customers are told the short number, in the subject's tag and the body; the full one
+    // goes with the e-mail for its header.
+    let tag = format!("[#{}]", t.number.short());
     let emails = store.ticket_emails(t.id).await.unwrap();
     assert_eq!(emails.len(), 1);
     let received = &emails[0];
+    assert!(
+        received.body.contains(&format!(" {}", t.number.short())),
+        "{}",
+        received.body
+    );
+    for text in [&received.subject, &received.body] {
+        assert!(!text.contains(t.number.full()), "{text}");
+    }
+    assert_eq!(
+        received.ticket_number.as_deref(),
+        Some(t.number.full()),
+        "the full number, for the header"
+    );
+    assert!(
+        !received.body.contains("/tickets/"),
+        "no link without a public URL"
+    );
     assert_eq!(received.kind, EmailKind::TicketReceived);
     assert_eq!(received.language, Language::Romanian);
     assert_eq!(received.to, email("ana@example.ro"));
@@ -145,7 +165,12 @@ pub async fn agents_email_a_tickets_public_thread_without_notes(store: Arc<dyn S
         .unwrap();
     assert_eq!(sent.kind, EmailKind::TicketThread);
     assert_eq!(sent.to, to);
-    assert!(sent.subject.starts_with(&format!("[#{}]", t.number.full())));
+    assert!(
+        sent.subject
+            .starts_with(&format!("[#{}]", t.number.short()))
+    );
+    assert!(!sent.body.contains(t.number.full()));
+    assert_eq!(sent.ticket_number.as_deref(), Some(t.number.full()));
     assert!(sent.body.contains("Line 2 is dead: details"));
     assert!(sent.body.contains("A technician is on the way."));
     assert!(sent.body.contains("Иван Петров"));
@@ -187,4 +212,54 @@ pub async fn agents_email_a_tickets_public_thread_without_notes(store: Arc<dyn S
         })
     ));
     assert_eq!(store.ticket_emails(t.id).await.unwrap().len(), before);
+}
+
+pub async fn customer_email_links_the_ticket_when_a_public_url_is_set(store: Arc<dyn Store>) {
+    if ability(store.as_settings_store(), "settings").is_none() {
+        return;
+    }
+    let f = Fixture::new(store.clone()).await;
+    let desk = mailing(&f);
+    f.as_agent(&f.admin)
+        .await
+        .set_public_url(Some(PublicUrl::parse("https://help.desk.example").unwrap()))
+        .await
+        .unwrap();
+    let ana = desk.acting_as(Actor::Customer(f.ana.id)).await.unwrap();
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    let t = ana
+        .open_ticket(f.new_ticket(&f.support, "Nu merge internetul"))
+        .await
+        .unwrap();
+    let link = format!("https://help.desk.example/tickets/{}", t.number.short());
+    ivan.execute(t.id, reply("Reporniți routerul."))
+        .await
+        .unwrap();
+    let thread = ivan
+        .email_ticket(t.id, email("manager@acme.example"), Language::Persian)
+        .await
+        .unwrap();
+    let mut emails = store.ticket_emails(t.id).await.unwrap();
+    assert_eq!(emails.len(), 3);
+    assert!(emails.contains(&thread));
+    // The received e-mail and the agent's reply in Romanian, the thread in Persian: each
+    // with the link, once, on a line of its own, and the short number only.
+    let received = emails.remove(0);
+    assert!(
+        received
+            .body
+            .contains(&format!("Solicitarea în portal: {link}\n")),
+        "{}",
+        received.body
+    );
+    for e in [&received, &emails[0], &emails[1]] {
+        assert_eq!(e.body.matches(&link).count(), 1, "{}", e.body);
+        assert!(!e.body.contains(t.number.full()), "{}", e.body);
+        assert!(!e.subject.contains(t.number.full()), "{}", e.subject);
+    }
+    assert!(
+        thread
+            .body
+            .contains(&format!("این درخواست در پرتال: {link}\n"))
+    );
 }

@@ -84,7 +84,7 @@ async fn ticket_calls(ana: &Acting, key: &TicketKey, hidden: &Hidden) -> Vec<(&'
         (
             "fill_canned_response",
             seen(
-                ana.fill_canned_response(CannedResponseId::new(), key.clone(), "")
+                ana.fill_canned_response(CannedResponseId::new(), key.clone())
                     .await,
                 &typed,
             ),

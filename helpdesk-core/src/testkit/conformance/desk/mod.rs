@@ -21,6 +21,7 @@ pub mod priorities;
 pub mod reports;
 pub mod saved_searches;
 pub mod search;
+pub mod settings;
 pub mod sla;
 pub mod templates;
 pub mod tickets;

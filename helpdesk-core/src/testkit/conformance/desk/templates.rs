@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::domain::{
     CannedResponse, Category, Channel, CustomFields, FieldKey, FieldValue, Language, Priority,
-    TicketTemplate, TicketType,
+    PublicUrl, TicketTemplate, TicketType,
 };
 use crate::error::Error;
 use crate::machine::Command;
@@ -117,7 +117,7 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
     if ability(store.as_template_store(), "templates and canned responses").is_none() {
         return;
     }
-    let f = Fixture::new(store).await;
+    let f = Fixture::new(store.clone()).await;
     let ivan = f.as_agent(&f.ivan).await;
     let t = f.open(&f.ana, "Parola").await;
     let ro = ivan
@@ -171,29 +171,39 @@ pub async fn canned_responses_fill_placeholders_and_keep_one_signature(store: Ar
         names(None, Some(Language::Romanian)).await,
         ["Factură", "Resetare parolă"]
     );
-    let text = ivan
-        .fill_canned_response(ro.id, t.id, "https://desk.example/t/")
-        .await
-        .unwrap();
-    let short = t.number.short();
-    assert_eq!(
-        text.as_str(),
-        format!(
-            "Bună ziua, Ana Popescu! Tichetul #{short}: https://desk.example/t/{short}\nИван Петров"
-        )
-    );
-    // Sent as a reply, it gets the signature once.
+    // Without {{ticket_link}}, no public URL is needed; sent as a reply, it gets the
+    // signature once.
+    let text = ivan.fill_canned_response(general.id, t.id).await.unwrap();
+    assert_eq!(text.as_str(), "Спасибо, Ana Popescu!");
     ivan.execute(t.id, Command::reply(text)).await.unwrap();
     let sent = ivan.thread(t.id).await.unwrap().pop().unwrap();
     assert_eq!(sent.body.as_str().matches("Иван, техподдержка").count(), 1);
-    assert!(
-        ivan.fill_canned_response(general.id, t.id, "")
-            .await
-            .is_ok()
-    );
+    // {{ticket_link}} with no public URL set: refused, naming the setting.
+    match ivan.fill_canned_response(ro.id, t.id).await {
+        Err(Error::Validation(v)) => assert_eq!(v.field(), "public_url", "{v}"),
+        other => panic!("expected a refusal naming public_url, got {other:?}"),
+    }
     let ana = f.as_customer(&f.ana).await;
     assert!(matches!(
         ana.canned_responses(None, None).await,
         Err(Error::Forbidden { .. })
     ));
+    if ability(store.as_settings_store(), "settings").is_none() {
+        return;
+    }
+    // With one: the link is the public URL, `tickets/` and the short number.
+    let url = PublicUrl::parse("https://desk.example/support").unwrap();
+    f.as_agent(&f.admin)
+        .await
+        .set_public_url(Some(url))
+        .await
+        .unwrap();
+    let text = ivan.fill_canned_response(ro.id, t.id).await.unwrap();
+    let short = t.number.short();
+    assert_eq!(
+        text.as_str(),
+        format!(
+            "Bună ziua, Ana Popescu! Tichetul #{short}: https://desk.example/support/tickets/{short}\nИван Петров"
+        )
+    );
 }

@@ -204,7 +204,7 @@ pub async fn calls_that_need_a_missing_ability_are_unsupported(store: Arc<dyn St
         ),
         (
             "fill_canned_response",
-            ivan.fill_canned_response(CannedResponseId::new(), t.id, "")
+            ivan.fill_canned_response(CannedResponseId::new(), t.id)
                 .await
                 .map(|_| ()),
         ),
@@ -274,4 +274,39 @@ pub async fn calls_that_need_a_missing_ability_are_unsupported(store: Arc<dyn St
         0
     );
     assert!(ana.thread(t.id).await.unwrap().len() >= 3);
+}
+
+pub async fn a_store_without_settings_has_no_public_url_and_refuses_settings(
+    store: Arc<dyn Store>,
+) {
+    let required: Arc<dyn Store> = Arc::new(RequiredOnly::new(store));
+    let f = Fixture::new(required).await;
+    let (admin, ivan) = (f.as_agent(&f.admin).await, f.as_agent(&f.ivan).await);
+    assert_eq!(
+        f.desk.public_url().await.unwrap(),
+        None,
+        "no settings, no URL"
+    );
+    unsupported(
+        "settings_store",
+        f.desk.settings_store().map(|_| ()),
+        Ability::Settings,
+    );
+    unsupported("settings", admin.settings().await, Ability::Settings);
+    let url = crate::domain::PublicUrl::parse("https://desk.example").unwrap();
+    unsupported(
+        "set_public_url",
+        admin.set_public_url(Some(url.clone())).await,
+        Ability::Settings,
+    );
+    unsupported(
+        "set_public_url by the system",
+        f.desk.as_system().set_public_url(None).await,
+        Ability::Settings,
+    );
+    // Who may not set it at all is told so first.
+    assert!(matches!(
+        ivan.set_public_url(Some(url)).await,
+        Err(Error::Forbidden { .. })
+    ));
 }

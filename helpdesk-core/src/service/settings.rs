@@ -1,0 +1,74 @@
+//! The desk's settings kept in the store (settings live in the store, not in code): its
+//! public URL, from which every link the desk sends is built.
+
+use serde::Serialize;
+
+use super::{Acting, Helpdesk};
+use crate::domain::PublicUrl;
+use crate::error::{Ability, Error, Result};
+use crate::store::{SettingKey, SettingsStore};
+
+/// The desk's settings, as admins read them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct DeskSettings {
+    /// The public base URL every link the desk sends starts with; `None` until an admin
+    /// sets it (until then the desk sends no links).
+    pub public_url: Option<PublicUrl>,
+}
+
+impl Helpdesk {
+    /// The store's settings, or [`Error::Unsupported`].
+    pub fn settings_store(&self) -> Result<&dyn SettingsStore> {
+        self.store
+            .as_settings_store()
+            .ok_or(Error::unsupported(Ability::Settings))
+    }
+
+    /// The desk's public URL: `None` when it is not set or the store keeps no settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the store fails, or holds a value that is not a
+    /// [`PublicUrl`] (a [`CorruptValue`](crate::error::CorruptValue) of `settings.value`).
+    pub async fn public_url(&self) -> Result<Option<PublicUrl>> {
+        let Some(settings) = self.store.as_settings_store() else {
+            return Ok(None);
+        };
+        match settings.setting(SettingKey::PublicUrl).await? {
+            None => Ok(None),
+            Some(text) => PublicUrl::parse(&text)
+                .map(Some)
+                .map_err(|e| Error::corrupt("settings", "value", e)),
+        }
+    }
+}
+
+impl Acting {
+    /// The desk's settings (admins). [`Error::Unsupported`] when the store keeps none.
+    pub async fn settings(&self) -> Result<DeskSettings> {
+        self.require_admin()?;
+        self.desk.settings_store()?;
+        Ok(DeskSettings {
+            public_url: self.desk.public_url().await?,
+        })
+    }
+
+    /// Sets the desk's public URL, or unsets it with `None` (admins).
+    /// [`Error::Unsupported`] when the store keeps no settings.
+    pub async fn set_public_url(&self, url: Option<PublicUrl>) -> Result<()> {
+        self.require_admin()?;
+        let settings = self.desk.settings_store()?;
+        match url {
+            Some(url) => {
+                settings
+                    .put_setting(SettingKey::PublicUrl, url.as_str())
+                    .await
+            }
+            None => settings
+                .delete_setting(SettingKey::PublicUrl)
+                .await
+                .map(|_| ()),
+        }
+    }
+}

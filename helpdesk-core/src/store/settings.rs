@@ -1,0 +1,35 @@
+//! The desk's settings kept in the store: rows of a name and a text value. The names and
+//! what their values mean are typed here, in the core ([`SettingKey`]); a backend only reads
+//! and writes rows.
+
+use async_trait::async_trait;
+
+use crate::domain::stable_text::stable_text;
+use crate::error::Result;
+
+/// The name of a setting, stored as its stable text (see
+/// [`StableText`](crate::domain::StableText)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SettingKey {
+    /// The desk's public base URL, a [`PublicUrl`](crate::domain::PublicUrl): where every
+    /// link the desk sends points.
+    PublicUrl,
+}
+
+stable_text!(SettingKey, "setting" {
+    PublicUrl => "public_url",
+});
+
+/// An ability a store may offer ([`Store::as_settings_store`](super::Store::as_settings_store)):
+/// the desk's settings, a text value per [`SettingKey`]. Values are written and read back
+/// exactly; the [`Helpdesk`](crate::Helpdesk) validates them on the way in and out.
+#[async_trait]
+pub trait SettingsStore: Send + Sync {
+    /// The value of `key`, when it is set.
+    async fn setting(&self, key: SettingKey) -> Result<Option<String>>;
+    /// Sets `key` to `value`, replacing what was there.
+    async fn put_setting(&self, key: SettingKey, value: &str) -> Result<()>;
+    /// Unsets `key`; whether it was set.
+    async fn delete_setting(&self, key: SettingKey) -> Result<bool>;
+}
