@@ -296,5 +296,5 @@ async fn logged_time_keeps_its_note_from_the_customer_unless_the_agent_shows_it(
     let refused = desk
         .run(&["--as", "customer:ana@example.com", "log-time", &n, "10"])
         .await;
-    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert_eq!(refused.code, 4, "{}", refused.stdout);
 }

@@ -37,16 +37,16 @@ async fn admins_show_set_and_unset_the_public_url() {
     let bad = desk
         .run(&["settings", "set", "public-url", "ftp://x.example"])
         .await;
-    assert_eq!(bad.code, 1);
+    assert_eq!(bad.code, 5, "invalid input");
     assert!(bad.stderr.contains("public_url"), "{}", bad.stderr);
     for who in ["agent:ivan@example.com", "customer:ana@example.com"] {
         let refused = desk.run(&["--as", who, "settings", "show"]).await;
-        assert_eq!(refused.code, 1, "{}", refused.stdout);
+        assert_eq!(refused.code, 4, "{}", refused.stdout);
         assert!(refused.stderr.contains("admin"), "{}", refused.stderr);
         let refused = desk
             .run(&["--as", who, "settings", "unset", "public-url"])
             .await;
-        assert_eq!(refused.code, 1);
+        assert_eq!(refused.code, 4, "forbidden");
     }
     let shown = desk.run(&["settings", "show"]).await.ok();
     assert_eq!(shown, "public-url  http://127.0.0.1:8080/\n");
