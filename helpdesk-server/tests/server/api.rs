@@ -424,11 +424,7 @@ async fn notifications_can_be_read_snoozed_and_dismissed() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_routes() {
     let fx = fixture().await;
-    let doc = fx
-        .call("GET", "/api/openapi.json", None, None)
-        .await
-        .expect(StatusCode::OK);
-    let doc = doc.json();
+    let doc = fx.openapi().await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for path in [

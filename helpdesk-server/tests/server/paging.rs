@@ -211,11 +211,7 @@ async fn a_cursor_the_server_never_gave_out_is_a_400_naming_after() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_cursor_and_the_total() {
     let fx = fixture().await;
-    let doc = fx
-        .call("GET", "/api/openapi.json", None, None)
-        .await
-        .expect(StatusCode::OK)
-        .json();
+    let doc = fx.openapi().await;
     let list = &doc["components"]["schemas"]["TicketList"]["properties"];
     assert_eq!(list["next"]["type"], "string");
     assert!(list["next"].get("format").is_none(), "{list}");

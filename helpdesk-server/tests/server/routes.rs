@@ -62,11 +62,7 @@ const TESTED: &[(&str, &str)] = &[
 #[tokio::test]
 async fn every_documented_route_is_tested_here() {
     let fx = fixture().await;
-    let doc = fx
-        .call("GET", "/api/openapi.json", None, None)
-        .await
-        .expect(StatusCode::OK)
-        .json();
+    let doc = fx.openapi().await;
     let mut documented = BTreeSet::new();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {

@@ -233,6 +233,14 @@ impl Fixture {
         self.send(request.body(body).unwrap()).await
     }
 
+    /// The OpenAPI document, read as anyone may (200 checked).
+    pub async fn openapi(&self) -> Value {
+        self.call("GET", "/api/openapi.json", None, None)
+            .await
+            .expect(StatusCode::OK)
+            .json()
+    }
+
     pub async fn login(&self, login: &str) -> String {
         let reply = self
             .call(
