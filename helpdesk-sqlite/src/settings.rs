@@ -3,16 +3,21 @@
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::store::{SettingKey, SettingsStore};
+use helpdesk_core::store::{SettingChange, SettingKey, SettingsStore};
 use rusqlite::Row;
 
 use crate::connection::SqliteStore;
 use crate::error::Outcome;
-use crate::rows::{Reader, first};
+use crate::rows::{Reader, all, first, json};
 
 /// A setting's value from a row of `SELECT value`.
 fn read_value(row: &Row<'_>) -> Outcome<String> {
     Reader::new(row, "settings").get("value")
+}
+
+/// An audit entry from a row of `SELECT change`.
+fn read_change(row: &Row<'_>) -> Outcome<SettingChange> {
+    Reader::new(row, "settings_changes").json("change")
 }
 
 #[async_trait]
@@ -44,6 +49,38 @@ impl SettingsStore for SqliteStore {
                 .prepare_cached("DELETE FROM settings WHERE name = ?1")?
                 .execute([key.as_str()])?;
             Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn change_setting(&self, change: &SettingChange) -> Result<()> {
+        let change = change.clone();
+        self.write(move |conn| {
+            let text = json(&change)?;
+            let tx = conn.transaction()?;
+            match &change.after {
+                Some(value) => tx
+                    .prepare_cached(
+                        "INSERT INTO settings (name, value) VALUES (?1, ?2)
+                         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    )?
+                    .execute((change.key.as_str(), value))?,
+                None => tx
+                    .prepare_cached("DELETE FROM settings WHERE name = ?1")?
+                    .execute([change.key.as_str()])?,
+            };
+            tx.prepare_cached("INSERT INTO settings_changes (name, change) VALUES (?1, ?2)")?
+                .execute((change.key.as_str(), text))?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>> {
+        self.read(move |conn| {
+            let sql = "SELECT change FROM settings_changes ORDER BY seq DESC LIMIT ?1";
+            all(conn, sql, [limit], read_change)
         })
         .await
     }

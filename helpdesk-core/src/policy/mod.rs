@@ -7,6 +7,7 @@ mod calendar;
 mod numbering;
 mod priority;
 mod sla;
+mod stored_levels;
 
 /// A department's follow-up rule is part of the department ([`crate::domain`]); it is named
 /// here too, beside the other rules a deployment chooses.
@@ -15,3 +16,4 @@ pub use calendar::{Calendar, Schedule, WorkingRange, weekdays};
 pub use numbering::{CounterScheme, DateScheme, TicketNumberGenerator};
 pub use priority::{DefaultPriorityPolicy, PriorityPolicy};
 pub use sla::{AutoClose, ServiceLevels, SlaCondition, SlaPolicy};
+pub use stored_levels::{CalendarSpec, MAX_TARGET_MINUTES, ServiceLevelSettings, SlaPolicySetting};

@@ -18,6 +18,7 @@ mod reads;
 mod reports;
 mod saved_searches;
 mod send_thread;
+mod service_levels;
 mod settings;
 mod templates;
 mod tickets;
@@ -35,6 +36,7 @@ pub use knowledge::ArticleDraft;
 pub use mail_settings::{MailSettings, UnknownSenders};
 pub use notifications::MAX_NOTIFICATIONS;
 pub use reports::MAX_REPORT_DAYS;
+pub use service_levels::MAX_SETTING_CHANGES;
 pub use settings::DeskSettings;
 pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Opened, Outcome};
@@ -136,13 +138,15 @@ impl Helpdesk {
         &self.limits
     }
 
-    /// Uses `levels` for service-level clocks, calendars and the auto-close.
+    /// Uses `levels` for service-level clocks, calendars and the auto-close while the store
+    /// holds none (stored levels, see [`Acting::put_sla_policy`], take precedence).
     pub fn with_service_levels(mut self, levels: ServiceLevels) -> Self {
         self.levels = Arc::new(levels);
         self
     }
 
-    /// The service levels in force.
+    /// The service levels given in code (see [`Helpdesk::levels_in_force`] for those
+    /// that apply).
     pub fn service_levels(&self) -> &ServiceLevels {
         &self.levels
     }

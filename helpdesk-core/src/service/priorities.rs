@@ -26,6 +26,7 @@ impl Acting {
             (_, None) => None,
         };
         let department = store.require_department(department).await?;
+        let levels = self.desk.levels_in_force().await?;
         let ctx = CreateContext {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -34,7 +35,7 @@ impl Acting {
             master: None,
             follow_up_of: None,
             priority_policy: self.desk.priority.as_ref(),
-            levels: &self.desk.levels,
+            levels: &levels,
             now: self.desk.now(),
         };
         Ok(new_ticket_priorities(&ctx))
@@ -50,6 +51,7 @@ impl Acting {
             .require_department(ticket.department)
             .await?;
         let customer = self.customer_of(&ticket).await?;
+        let levels = self.desk.levels_in_force().await?;
         let ctx = Context {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -59,7 +61,7 @@ impl Acting {
             target_department: None,
             new_assignee: None,
             priority_policy: self.desk.priority.as_ref(),
-            levels: &self.desk.levels,
+            levels: &levels,
             channel: Default::default(),
             now: self.desk.now(),
         };

@@ -54,21 +54,17 @@ impl Acting {
         })
     }
 
-    /// Sets the desk's public URL, or unsets it with `None` (admins).
+    /// Sets the desk's public URL, or unsets it with `None` (admins), audited.
     /// [`Error::Unsupported`] when the store keeps no settings.
     pub async fn set_public_url(&self, url: Option<PublicUrl>) -> Result<()> {
         self.require_admin()?;
         let settings = self.desk.settings_store()?;
-        match url {
-            Some(url) => {
-                settings
-                    .put_setting(SettingKey::PublicUrl, url.as_str())
-                    .await
-            }
-            None => settings
-                .delete_setting(SettingKey::PublicUrl)
-                .await
-                .map(|_| ()),
+        let before = settings.setting(SettingKey::PublicUrl).await?;
+        let after = url.map(|u| u.as_str().to_owned());
+        if before == after {
+            return Ok(());
         }
+        self.record_setting(SettingKey::PublicUrl, before, after)
+            .await
     }
 }

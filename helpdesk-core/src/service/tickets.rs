@@ -132,6 +132,7 @@ impl Acting {
             _ => None,
         };
         let now = self.desk.now();
+        let levels = self.desk.levels_in_force().await?;
         let ctx = CreateContext {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -140,7 +141,7 @@ impl Acting {
             master: master.as_ref(),
             follow_up_of,
             priority_policy: self.desk.priority.as_ref(),
-            levels: &self.desk.levels,
+            levels: &levels,
             now,
         };
         authorize_create(&new, &ctx)?;
@@ -275,6 +276,7 @@ impl Acting {
             Command::Assign { agent: Some(a) } => Some(store.require_agent(*a).await?),
             _ => None,
         };
+        let levels = self.desk.levels_in_force().await?;
         let ctx = Context {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -284,7 +286,7 @@ impl Acting {
             target_department: target_department.as_ref(),
             new_assignee: new_assignee.as_ref(),
             priority_policy: self.desk.priority.as_ref(),
-            levels: &self.desk.levels,
+            levels: &levels,
             channel: options.channel,
             now: self.desk.now(),
         };

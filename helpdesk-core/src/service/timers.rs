@@ -47,6 +47,7 @@ impl Helpdesk {
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<DueReport> {
         let now = crate::clock::to_micros(now);
         let mut report = DueReport::default();
+        let levels = self.levels_in_force().await?;
         let mut skipped: Vec<TicketId> = Vec::new();
         loop {
             let batch = self
@@ -66,7 +67,7 @@ impl Helpdesk {
                     None => None,
                 };
                 let kind = customer.as_ref().map(|c| c.kind);
-                let Some(write) = decide_due(&ticket, &self.levels, kind, now) else {
+                let Some(write) = decide_due(&ticket, &levels, kind, now) else {
                     skipped.push(ticket.id);
                     continue;
                 };
@@ -105,10 +106,11 @@ impl Acting {
     pub async fn waiting_time(&self, ticket: impl Into<TicketKey>) -> Result<Option<WaitingTime>> {
         let ticket = self.visible_ticket(ticket).await?;
         let now = self.desk.now();
+        let levels = self.desk.levels_in_force().await?;
         Ok(ticket.waiting_since.map(|since| WaitingTime {
             since,
             wall: now - since,
-            business: (self.desk.levels)
+            business: levels
                 .department_calendar(ticket.department)
                 .between(since, now),
         }))

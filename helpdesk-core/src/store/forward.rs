@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, KnowledgeStore, ReportStore,
-    SavedSearchStore, SettingKey, SettingsStore, Store, TemplateStore, WrittenBlob,
+    SavedSearchStore, SettingChange, SettingKey, SettingsStore, Store, TemplateStore, WrittenBlob,
 };
 use crate::domain::{
     Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability, CannedResponse,
@@ -106,6 +106,8 @@ forward!(SettingsStore {
     async fn setting(&self, key: SettingKey) -> Result<Option<String>>;
     async fn put_setting(&self, key: SettingKey, value: &str) -> Result<()>;
     async fn delete_setting(&self, key: SettingKey) -> Result<bool>;
+    async fn change_setting(&self, change: &SettingChange) -> Result<()>;
+    async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>>;
 });
 
 forward!(BlobStore {

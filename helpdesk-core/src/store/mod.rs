@@ -51,6 +51,6 @@ pub use knowledge::KnowledgeStore;
 pub use memory::MemoryStore;
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
-pub use settings::{SettingKey, SettingsStore};
+pub use settings::{SettingChange, SettingKey, SettingsStore};
 pub use templates::TemplateStore;
 pub use write::{TicketWrite, WriteBatch};

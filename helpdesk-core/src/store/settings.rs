@@ -3,23 +3,48 @@
 //! and writes rows.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
+use crate::domain::Actor;
 use crate::domain::stable_text::stable_text;
 use crate::error::Result;
 
 /// The name of a setting, stored as its stable text (see
 /// [`StableText`](crate::domain::StableText)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SettingKey {
     /// The desk's public base URL, a [`PublicUrl`](crate::domain::PublicUrl): where every
     /// link the desk sends points.
     PublicUrl,
+    /// The service levels: business-hours calendars, which calendar each department works
+    /// on, and the SLA policies with their match rules, a
+    /// [`ServiceLevelSettings`](crate::policy::ServiceLevelSettings) as JSON.
+    ServiceLevels,
 }
 
 stable_text!(SettingKey, "setting" {
     PublicUrl => "public_url",
+    ServiceLevels => "service_levels",
 });
+
+/// One change of a setting, as the audit trail keeps it: who, when, the value before and the
+/// value after (`None`: unset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingChange {
+    /// Which setting.
+    pub key: SettingKey,
+    /// Who changed it.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Its value before.
+    pub before: Option<String>,
+    /// Its value after.
+    pub after: Option<String>,
+}
 
 /// An ability a store may offer ([`Store::as_settings_store`](super::Store::as_settings_store)):
 /// the desk's settings, a text value per [`SettingKey`]. Values are written and read back
@@ -32,4 +57,9 @@ pub trait SettingsStore: Send + Sync {
     async fn put_setting(&self, key: SettingKey, value: &str) -> Result<()>;
     /// Unsets `key`; whether it was set.
     async fn delete_setting(&self, key: SettingKey) -> Result<bool>;
+    /// Sets `change.key` to `change.after` (unsets it for `None`) and appends `change` to the
+    /// audit trail, both or neither.
+    async fn change_setting(&self, change: &SettingChange) -> Result<()>;
+    /// The audit trail, newest first, at most `limit` changes.
+    async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>>;
 }

@@ -68,6 +68,7 @@ struct Inner {
     chats: BTreeMap<crate::domain::ChatId, crate::domain::ChatSession>,
     availability: BTreeMap<AgentId, crate::domain::Availability>,
     settings: BTreeMap<super::SettingKey, String>,
+    setting_changes: Vec<super::SettingChange>,
 }
 
 impl MemoryStore {

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::MemoryStore;
 use crate::error::Result;
-use crate::store::{SettingKey, SettingsStore};
+use crate::store::{SettingChange, SettingKey, SettingsStore};
 
 #[async_trait]
 impl SettingsStore for MemoryStore {
@@ -19,5 +19,27 @@ impl SettingsStore for MemoryStore {
 
     async fn delete_setting(&self, key: SettingKey) -> Result<bool> {
         Ok(self.lock().settings.remove(&key).is_some())
+    }
+
+    async fn change_setting(&self, change: &SettingChange) -> Result<()> {
+        let mut state = self.lock();
+        match &change.after {
+            Some(value) => state.settings.insert(change.key, value.clone()),
+            None => state.settings.remove(&change.key),
+        };
+        state.setting_changes.push(change.clone());
+        Ok(())
+    }
+
+    async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>> {
+        let state = self.lock();
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        Ok(state
+            .setting_changes
+            .iter()
+            .rev()
+            .take(limit)
+            .cloned()
+            .collect())
     }
 }

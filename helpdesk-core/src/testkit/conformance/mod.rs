@@ -214,6 +214,7 @@ macro_rules! conformance_suite {
                 ],
                 settings: [
                     only_admins_read_and_set_the_public_url,
+                    stored_service_levels_apply_in_every_process_and_are_audited,
                 ],
                 sla: [
                     sla_targets_count_business_hours_of_the_departments_calendar,
