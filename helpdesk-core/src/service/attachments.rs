@@ -2,7 +2,7 @@
 //! anything is written, blobs stored with the change that references them, and downloads
 //! for those who may read the message.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -14,9 +14,10 @@ use super::effects::Known;
 /// processes.
 pub const BLOB_SWEEP_GRACE: Duration = Duration::days(1);
 use super::{Acting, Helpdesk};
-use crate::domain::{Attachment, MailReference, MessageId, TicketKey};
+use crate::domain::{Attachment, DepartmentId, MailReference, MessageId, TicketKey};
 use crate::error::{Ability, Entity, Error, Limit, Result};
-use crate::store::{BlobKey, BlobStore, WriteBatch};
+use crate::store::{BlobKey, BlobStore, SettingKey, WriteBatch};
+use serde::{Deserialize, Serialize};
 
 /// A file as it arrives: the name the sender gave, the declared content type, the bytes.
 #[derive(Clone, PartialEq, Eq)]
@@ -58,19 +59,48 @@ impl Upload {
 ///
 /// ```
 /// use helpdesk_core::service::AttachmentLimits;
-/// let one_file = AttachmentLimits { max_count: 1, ..AttachmentLimits::default() };
+/// let one_file = AttachmentLimits { max_per_ticket: Some(1), ..AttachmentLimits::default() };
 /// assert!(one_file.allows_type("image/png"));
 /// assert!(one_file.allows_type("application/pdf"));
 /// assert!(!one_file.allows_type("application/x-msdownload"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentLimits {
     /// The largest file, in bytes.
     pub max_size: u64,
     /// The most files on one message.
     pub max_count: usize,
+    /// The most files on one ticket, all its messages together (`None`: no such limit);
+    /// e.g. a hotel help centre's "one file per case".
+    #[serde(default)]
+    pub max_per_ticket: Option<usize>,
     /// The content types accepted: exact (`application/pdf`) or a whole family (`image/*`).
     pub allowed_types: Vec<String>,
+}
+
+/// The most a file may be in stored limits: 1 GiB.
+pub const MAX_FILE_SIZE: u64 = 1 << 30;
+/// The most files on one message in stored limits.
+pub const MAX_FILES: usize = 100;
+
+/// Attachment limits kept in the store (setting `attachment_limits`): the desk's default and
+/// each department's own. Where neither is stored, the limits given in code apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AttachmentSettings {
+    /// The limits of departments without their own.
+    #[serde(default)]
+    pub default: Option<AttachmentLimits>,
+    /// Each department's own limits.
+    #[serde(default)]
+    pub departments: BTreeMap<DepartmentId, AttachmentLimits>,
+}
+
+impl AttachmentSettings {
+    /// Whether nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
 }
 
 impl Default for AttachmentLimits {
@@ -80,6 +110,7 @@ impl Default for AttachmentLimits {
         Self {
             max_size: 10 * 1024 * 1024,
             max_count: 5,
+            max_per_ticket: None,
             allowed_types: [
                 "image/*",
                 "text/plain",
@@ -120,10 +151,46 @@ impl AttachmentLimits {
         })
     }
 
-    /// Checks `uploads` going onto a message that already has `existing` attachments;
-    /// the first limit broken is the error.
-    pub fn check(&self, existing: usize, uploads: &[Upload]) -> Result<()> {
-        let actual = existing + uploads.len();
+    /// Checks limits themselves: a size of 1 byte to 1 GiB, 1 to 100 files a message, at
+    /// least one file a ticket, and at least one content type.
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=MAX_FILE_SIZE).contains(&self.max_size) {
+            return Err(Error::validation("max_size", "1 byte to 1 GiB"));
+        }
+        if !(1..=MAX_FILES).contains(&self.max_count) {
+            return Err(Error::validation("max_count", "1 to 100 files"));
+        }
+        if self.max_per_ticket == Some(0) {
+            return Err(Error::validation("max_per_ticket", "at least 1 file"));
+        }
+        if self.allowed_types.is_empty()
+            || self.allowed_types.iter().any(|t| {
+                t.is_empty()
+                    || t.len() > 255
+                    || !t.contains('/')
+                    || t.chars().any(|c| c.is_whitespace() || c.is_control())
+            })
+        {
+            return Err(Error::validation(
+                "allowed_types",
+                "content types such as application/pdf or image/*",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks `uploads` going onto a message of a ticket that already has `on_ticket`
+    /// attachments; the first limit broken is the error.
+    pub fn check(&self, on_ticket: usize, uploads: &[Upload]) -> Result<()> {
+        if let Some(max) = self.max_per_ticket {
+            let actual = on_ticket + uploads.len();
+            if actual > max {
+                return Err(Error::LimitExceeded {
+                    limit: Limit::AttachmentCount { max, actual },
+                });
+            }
+        }
+        let actual = uploads.len();
         if actual > self.max_count {
             return Err(Error::LimitExceeded {
                 limit: Limit::AttachmentCount {
@@ -184,11 +251,47 @@ impl Staged {
 }
 
 impl Helpdesk {
-    /// Checks `uploads` against the limits (with `existing` attachments already on the
-    /// message) and returns their attachments; nothing is stored yet.
+    /// The attachment limits stored on the desk (empty when none are, or the store keeps no
+    /// settings).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the store fails or holds a value that does not parse.
+    pub async fn stored_attachment_limits(&self) -> Result<AttachmentSettings> {
+        let Some(settings) = self.store.as_settings_store() else {
+            return Ok(AttachmentSettings::default());
+        };
+        match settings.setting(SettingKey::AttachmentLimits).await? {
+            None => Ok(AttachmentSettings::default()),
+            Some(text) => {
+                serde_json::from_str(&text).map_err(|e| Error::corrupt("settings", "value", e))
+            }
+        }
+    }
+
+    /// The limits in force for uploads to `department` (`None`: not known yet, as for
+    /// inbound e-mail): its stored limits, else the stored default, else those given in code.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the store fails.
+    pub async fn limits_in_force(
+        &self,
+        department: Option<DepartmentId>,
+    ) -> Result<AttachmentLimits> {
+        let mut stored = self.stored_attachment_limits().await?;
+        let own = department.and_then(|d| stored.departments.remove(&d));
+        Ok(own
+            .or(stored.default)
+            .unwrap_or_else(|| self.limits.as_ref().clone()))
+    }
+
+    /// Checks `uploads` against `limits` (with `on_ticket` attachments already on the
+    /// ticket) and returns their attachments; nothing is stored yet.
     pub(crate) fn stage(
         &self,
-        existing: usize,
+        limits: &AttachmentLimits,
+        on_ticket: usize,
         uploads: Vec<Upload>,
         staged: &mut Staged,
     ) -> Result<Vec<Attachment>> {
@@ -196,7 +299,7 @@ impl Helpdesk {
             return Ok(Vec::new());
         }
         self.blob_store()?;
-        self.limits.check(existing, &uploads)?;
+        limits.check(on_ticket, &uploads)?;
         let mut attachments = Vec::with_capacity(uploads.len());
         for upload in uploads {
             let key = BlobKey::of(&upload.bytes);

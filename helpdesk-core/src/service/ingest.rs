@@ -95,7 +95,8 @@ impl Helpdesk {
             .iter()
             .map(|a| Upload::new(&a.original_name, &a.content_type, a.bytes.clone()))
             .collect();
-        let mut attachments = self.stage(0, uploads, &mut staged)?;
+        let limits = self.limits_in_force(None).await?;
+        let mut attachments = self.stage(&limits, 0, uploads, &mut staged)?;
         if self.blobs.is_some() {
             let name = format!("{}.eml", crate::domain::sanitize_file_name(&message_id));
             attachments.push(staged.push_raw(&name, "message/rfc822", raw.to_vec())?);

@@ -2,6 +2,7 @@
 //! the state machine, and commits through the store.
 
 mod acting;
+mod attachment_settings;
 mod attachments;
 mod chat;
 mod customers;
@@ -27,7 +28,9 @@ mod timers;
 use std::sync::Arc;
 
 pub use acting::{Acting, Principal};
-pub use attachments::{AttachmentLimits, BLOB_SWEEP_GRACE, Upload};
+pub use attachments::{
+    AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, Upload,
+};
 pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
@@ -133,7 +136,8 @@ impl Helpdesk {
         self
     }
 
-    /// The attachment limits in force.
+    /// The attachment limits given in code (see [`Helpdesk::limits_in_force`] for those
+    /// that apply).
     pub fn attachment_limits(&self) -> &AttachmentLimits {
         &self.limits
     }

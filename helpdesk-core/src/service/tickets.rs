@@ -107,7 +107,10 @@ impl Acting {
     ) -> Result<Opened> {
         refuse_stored(&new.attachments)?;
         let mut staged = Staged::default();
-        new.attachments = self.desk.stage(0, uploads, &mut staged)?;
+        if !uploads.is_empty() {
+            let limits = self.desk.limits_in_force(Some(new.department)).await?;
+            new.attachments = self.desk.stage(&limits, 0, uploads, &mut staged)?;
+        }
         self.open_staged(new, None, &staged).await
     }
 
@@ -187,10 +190,26 @@ impl Acting {
         options: ExecOptions,
     ) -> Result<Outcome> {
         let mut staged = Staged::default();
+        let ticket = ticket.into();
         match &mut command {
             Command::Reply { attachments, .. } | Command::AddNote { attachments, .. } => {
                 refuse_stored(attachments)?;
-                *attachments = self.desk.stage(0, uploads, &mut staged)?;
+                if !uploads.is_empty() {
+                    let on = self.visible_ticket(ticket.clone()).await?;
+                    let limits = self.desk.limits_in_force(Some(on.department)).await?;
+                    let on_ticket = match limits.max_per_ticket {
+                        Some(_) => self
+                            .desk
+                            .store
+                            .messages(on.id, true)
+                            .await?
+                            .iter()
+                            .map(|m| m.attachments.len())
+                            .sum(),
+                        None => 0,
+                    };
+                    *attachments = self.desk.stage(&limits, on_ticket, uploads, &mut staged)?;
+                }
             }
             _ if uploads.is_empty() => {}
             _ => {
@@ -200,8 +219,7 @@ impl Acting {
                 ));
             }
         }
-        self.execute_staged(ticket.into(), command, options, &staged)
-            .await
+        self.execute_staged(ticket, command, options, &staged).await
     }
 
     /// Runs a command whose attachments the desk staged itself, deciding it again on a

@@ -23,11 +23,15 @@ pub enum SettingKey {
     /// on, and the SLA policies with their match rules, a
     /// [`ServiceLevelSettings`](crate::policy::ServiceLevelSettings) as JSON.
     ServiceLevels,
+    /// The attachment limits: the desk's default and each department's, an
+    /// [`AttachmentSettings`](crate::service::AttachmentSettings) as JSON.
+    AttachmentLimits,
 }
 
 stable_text!(SettingKey, "setting" {
     PublicUrl => "public_url",
     ServiceLevels => "service_levels",
+    AttachmentLimits => "attachment_limits",
 });
 
 /// One change of a setting, as the audit trail keeps it: who, when, the value before and the

@@ -132,6 +132,7 @@ macro_rules! conformance_suite {
                 ],
                 attachments: [
                     uploads_within_limits_are_stored_and_readable_only_by_message_readers,
+                    stored_department_limits_apply_in_every_process,
                 ],
                 blobs: [
                     a_failed_commit_keeps_the_blobs_it_uploaded,

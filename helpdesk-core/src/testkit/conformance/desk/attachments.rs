@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::machine::Command;
 use crate::service::{AttachmentLimits, ExecOptions, Upload};
 use crate::store::{BlobKey, BlobStore, MemoryBlobStore, Store};
-use crate::testkit::{Fixture, body};
+use crate::testkit::{Fixture, ability, body};
 
 pub async fn uploads_within_limits_are_stored_and_readable_only_by_message_readers(
     store: Arc<dyn Store>,
@@ -143,4 +143,99 @@ pub async fn uploads_within_limits_are_stored_and_readable_only_by_message_reade
     assert!(matches!(result, Err(Error::Conflict { .. })), "{result:?}");
     assert_eq!(blobs.blob(&BlobKey::of(&orphan)).await.unwrap(), None);
     assert_eq!(written().await, before);
+}
+
+/// Limits an admin stores for a department ("one file per case") apply in a process given
+/// other limits in code, to that department only; a customer's second file on the ticket is
+/// refused and nothing is stored; bad limits and non-admins change nothing.
+pub async fn stored_department_limits_apply_in_every_process(store: Arc<dyn Store>) {
+    if ability(store.as_settings_store(), "settings").is_none() {
+        return;
+    }
+    let f = Fixture::new(store.clone()).await;
+    let admin = f.as_agent(&f.admin).await;
+    let one_per_case = AttachmentLimits {
+        max_per_ticket: Some(1),
+        ..AttachmentLimits::default()
+    };
+    let ivan = f.as_agent(&f.ivan).await;
+    assert!(matches!(
+        ivan.set_attachment_limits(Some(f.sales.id), Some(one_per_case.clone()))
+            .await,
+        Err(Error::Forbidden { .. })
+    ));
+    for bad in [
+        AttachmentLimits {
+            max_per_ticket: Some(0),
+            ..AttachmentLimits::default()
+        },
+        AttachmentLimits {
+            max_size: 0,
+            ..AttachmentLimits::default()
+        },
+        AttachmentLimits {
+            allowed_types: vec!["pdf".into()],
+            ..AttachmentLimits::default()
+        },
+    ] {
+        assert!(matches!(
+            admin
+                .set_attachment_limits(Some(f.sales.id), Some(bad))
+                .await,
+            Err(Error::Validation(_))
+        ));
+    }
+    assert!(admin.attachment_settings().await.unwrap().is_empty());
+    admin
+        .set_attachment_limits(Some(f.sales.id), Some(one_per_case.clone()))
+        .await
+        .unwrap();
+
+    let blobs = Arc::new(MemoryBlobStore::new());
+    let other = crate::Helpdesk::new(store.clone())
+        .with_clock(f.clock.clone())
+        .with_blobs(blobs.clone(), AttachmentLimits::default());
+    let ana = other
+        .acting_as(crate::domain::Actor::Customer(f.ana.id))
+        .await
+        .unwrap();
+    let file = |n: &str| Upload::new(n, "text/plain", n.as_bytes().to_vec());
+    let t = ana
+        .open_ticket_with_uploads(f.new_ticket(&f.sales, "Booking"), vec![file("a.txt")])
+        .await
+        .unwrap();
+    let err = ana
+        .execute_with_uploads(
+            t.id,
+            Command::Reply {
+                body: body("and another"),
+                attachments: Vec::new(),
+            },
+            vec![file("b.txt")],
+            ExecOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded { .. }), "{err:?}");
+    assert_eq!(ana.thread(t.id).await.unwrap().len(), 1, "nothing written");
+    assert!(blobs.blob(&BlobKey::of(b"b.txt")).await.unwrap().is_none());
+    // Support keeps the limits given in code: two files on a ticket are fine.
+    let s = ana
+        .open_ticket_with_uploads(f.new_ticket(&f.support, "Two"), vec![file("c.txt")])
+        .await
+        .unwrap();
+    ana.execute_with_uploads(
+        s.id,
+        Command::Reply {
+            body: body("second"),
+            attachments: Vec::new(),
+        },
+        vec![file("d.txt")],
+        ExecOptions::default(),
+    )
+    .await
+    .unwrap();
+    let changes = admin.setting_changes(5).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].key, crate::store::SettingKey::AttachmentLimits);
 }
