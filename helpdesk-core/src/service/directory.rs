@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use super::Acting;
 use super::acting::Principal;
 use crate::domain::{
-    Address, Agent, AgentId, ContractNumber, CustomFields, Customer, CustomerId, CustomerKind,
-    Department, DepartmentId, Email, FollowUpPolicy, Language, Name, PermissionSet, Phone, Role,
-    Signature,
+    Actor, Address, Agent, AgentId, ContractNumber, CustomFields, Customer, CustomerId,
+    CustomerKind, Department, DepartmentId, Email, FollowUpPolicy, Language, Name, PermissionSet,
+    Phone, Role, Signature,
 };
 use crate::error::{Error, ForbiddenReason, Result};
 use crate::store::StoreExt;
@@ -185,7 +185,8 @@ impl Acting {
         Ok(agent)
     }
 
-    /// Changes an agent's role, departments and permissions, or (de)activates them (admins).
+    /// Changes an agent's role, departments and permissions, or (de)activates them (admins);
+    /// deactivating revokes every session and API token they hold.
     pub async fn update_agent(
         &self,
         id: AgentId,
@@ -202,6 +203,9 @@ impl Acting {
         agent.departments = departments;
         agent.active = active;
         self.desk.store.put_agent(&agent).await?;
+        if !active {
+            self.desk.revoke_tokens_of(Actor::Agent(id)).await?;
+        }
         Ok(agent)
     }
 
@@ -250,12 +254,16 @@ impl Acting {
         Ok(customer)
     }
 
-    /// Enables or disables a customer's access to the ticket system (admins, seed 003).
+    /// Enables or disables a customer's access to the ticket system (admins, seed 003);
+    /// disabling revokes every session and API token they hold.
     pub async fn set_customer_access(&self, id: CustomerId, enabled: bool) -> Result<Customer> {
         self.require_admin()?;
         let mut customer = self.desk.store.require_customer(id).await?;
         customer.access_enabled = enabled;
         self.desk.store.put_customer(&customer).await?;
+        if !enabled {
+            self.desk.revoke_tokens_of(Actor::Customer(id)).await?;
+        }
         Ok(customer)
     }
 

@@ -12,6 +12,7 @@ mod effects;
 mod history_text;
 mod ingest;
 mod knowledge;
+mod logins;
 mod mail_settings;
 mod notifications;
 mod priorities;

@@ -178,6 +178,9 @@ macro_rules! conformance_suite {
                 knowledge: [
                     knowledge_base_search_suggestions_and_votes,
                 ],
+                logins: [
+                    disabling_a_person_revokes_their_tokens_and_refuses_sign_in,
+                ],
                 links: [
                     merging_closes_the_source_and_refuses_replies,
                     master_tickets_collect_linked_tickets,

@@ -15,6 +15,7 @@ pub mod hidden;
 pub mod ingest;
 pub mod knowledge;
 pub mod links;
+pub mod logins;
 pub mod notifications;
 pub mod paging;
 pub mod priorities;
