@@ -6,6 +6,10 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use helpdesk::domain::{Channel, Language, Priority, Status, TicketType};
 
+pub(crate) use crate::admin_args::{
+    AgentCmd, CalendarCmd, CannedCmd, DepartmentCmd, LimitsCmd, LoginArgs, SlaCmd, TemplateCmd,
+};
+
 /// The helpdesk at a terminal: tickets, customers, e-mail, jobs, import and export.
 #[derive(Debug, Parser)]
 #[command(
@@ -122,6 +126,34 @@ pub(crate) enum Cmd {
     /// starts with.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Departments (admins): add, rename, follow-up policy, calendar, (de)activate.
+    #[command(subcommand)]
+    Department(DepartmentCmd),
+    /// Agents (admins): add with a login, change role and departments, disable.
+    #[command(subcommand)]
+    Agent(AgentCmd),
+    /// Business-hours calendars (admins): time zone, weekly hours, holidays.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// SLA policies (admins): match rules and targets in business minutes.
+    #[command(subcommand)]
+    Sla(SlaCmd),
+    /// Attachment limits (admins): per department or the desk's default, with the most files
+    /// per ticket.
+    #[command(subcommand)]
+    Limits(LimitsCmd),
+    /// Ticket templates (admins add them).
+    #[command(subcommand)]
+    Template(TemplateCmd),
+    /// Canned responses (agents add them).
+    #[command(subcommand)]
+    Canned(CannedCmd),
+    /// The audit trail of settings changes (admins): who, when, before and after.
+    Audit {
+        /// The most changes shown, newest first (1–500).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -313,6 +345,18 @@ pub(crate) enum CustomerCmd {
     },
     /// Add a customer.
     Add(CustomerAddArgs),
+    /// Give a customer a login, or change it (the password read from stdin).
+    Login(LoginArgs),
+    /// Disable a customer's access (admins): sign-in refused, sessions and tokens revoked.
+    Disable {
+        /// The customer's e-mail.
+        email: String,
+    },
+    /// Enable a customer's access again (admins).
+    Enable {
+        /// The customer's e-mail.
+        email: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -73,9 +73,10 @@ impl Ctx {
             (None, Some(name)) => {
                 Err(Failure::not_found(format!("no department named {name:?}")).into())
             }
-            (None, None) => {
-                Err(Failure::not_found("there are no departments yet: import some first").into())
-            }
+            (None, None) => Err(Failure::not_found(
+                "there are no departments yet: add one with `department add NAME`",
+            )
+            .into()),
         }
     }
 }

@@ -9,6 +9,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod admin;
+mod admin_args;
 mod args;
 mod context;
 mod customers;
@@ -118,6 +120,25 @@ async fn execute(
         } => tickets::transition(&ctx, &ticket, action, body, resolution, &mut out).await,
         Cmd::Customer(CustomerCmd::Find { query }) => customers::find(&ctx, &query, &mut out).await,
         Cmd::Customer(CustomerCmd::Add(args)) => customers::add(&ctx, args, &mut out).await,
+        Cmd::Customer(CustomerCmd::Login(args)) => {
+            let customer = ctx.customer_by_email(&args.email).await?;
+            let actor = helpdesk::domain::Actor::Customer(customer.id);
+            admin::login(&ctx, actor, args, stdin, &mut out).await
+        }
+        Cmd::Customer(CustomerCmd::Disable { email }) => {
+            admin::customer_access(&ctx, &email, false, &mut out).await
+        }
+        Cmd::Customer(CustomerCmd::Enable { email }) => {
+            admin::customer_access(&ctx, &email, true, &mut out).await
+        }
+        Cmd::Department(cmd) => admin::department(&ctx, cmd, &mut out).await,
+        Cmd::Agent(cmd) => admin::agent(&ctx, cmd, stdin, &mut out).await,
+        Cmd::Calendar(cmd) => admin::calendar(&ctx, cmd, &mut out).await,
+        Cmd::Sla(cmd) => admin::sla(&ctx, cmd, &mut out).await,
+        Cmd::Limits(cmd) => admin::limits(&ctx, cmd, &mut out).await,
+        Cmd::Template(cmd) => admin::template(&ctx, cmd, &mut out).await,
+        Cmd::Canned(cmd) => admin::canned(&ctx, cmd, &mut out).await,
+        Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

@@ -8,6 +8,7 @@
 mod lists;
 mod operations;
 mod settings;
+mod setup;
 mod support;
 mod told;
 

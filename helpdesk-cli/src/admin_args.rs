@@ -1,0 +1,261 @@
+//! The admin commands' arguments (clap): departments, agents, logins, calendars, SLA
+//! policies, attachment limits, templates, canned responses and the settings' audit trail.
+
+use clap::{Args, Subcommand};
+use helpdesk::domain::{CustomerKind, FollowUpPolicy, Language, Priority, Role, TicketType};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DepartmentCmd {
+    /// List the departments.
+    List,
+    /// Add a department.
+    Add {
+        /// Its name.
+        name: String,
+        /// What a customer's message on a closed ticket does (reopen, reject, new_ticket).
+        #[arg(long, default_value = "reopen")]
+        follow_up: FollowUpPolicy,
+    },
+    /// Rename a department, change its follow-up policy or calendar, or (de)activate it.
+    Edit {
+        /// Its name now.
+        name: String,
+        /// Its new name.
+        #[arg(long)]
+        rename: Option<String>,
+        /// Its follow-up policy (reopen, reject, new_ticket).
+        #[arg(long)]
+        follow_up: Option<FollowUpPolicy>,
+        /// The business-hours calendar it works on, or `none` for the desk's default.
+        #[arg(long)]
+        calendar: Option<String>,
+        /// Deactivate it (customers no longer see it).
+        #[arg(long, conflicts_with = "enable")]
+        disable: bool,
+        /// Activate it again.
+        #[arg(long)]
+        enable: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AgentCmd {
+    /// List the agents.
+    List,
+    /// Add an agent, with a login when `--login` is given (the password read from stdin).
+    Add(AgentAddArgs),
+    /// Change an agent's role or departments.
+    Edit {
+        /// The agent's e-mail.
+        email: String,
+        /// The new role.
+        #[arg(long)]
+        role: Option<Role>,
+        /// The departments (by name, comma-separated) they work in, with the standard
+        /// permissions.
+        #[arg(long, value_delimiter = ',')]
+        department: Option<Vec<String>>,
+    },
+    /// Give an agent a login, or change it (the password read from stdin).
+    Login(LoginArgs),
+    /// Disable an agent: they can no longer sign in or act; their sessions and tokens are
+    /// revoked.
+    Disable {
+        /// The agent's e-mail.
+        email: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AgentAddArgs {
+    /// The name.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// The e-mail.
+    #[arg(long)]
+    pub(crate) email: String,
+    /// The role (agent, supervisor, admin).
+    #[arg(long, default_value = "agent")]
+    pub(crate) role: Role,
+    /// The departments (by name, comma-separated), with the standard permissions.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) department: Vec<String>,
+    /// A login name; the password is read from the first line of stdin.
+    #[arg(long)]
+    pub(crate) login: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LoginArgs {
+    /// The person's e-mail.
+    pub(crate) email: String,
+    /// The login name; the password is read from the first line of stdin.
+    #[arg(long)]
+    pub(crate) login: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CalendarCmd {
+    /// List the business-hours calendars and which departments use them.
+    List,
+    /// Add a calendar or replace the one of that name.
+    Set {
+        /// Its name.
+        name: String,
+        /// An IANA time zone, e.g. Europe/Bucharest.
+        #[arg(long)]
+        zone: String,
+        /// Weekly hours, repeatable: `mon-fri 09:00-18:00`, `sat 10:00-14:00`.
+        #[arg(long = "hours", required = true)]
+        hours: Vec<String>,
+        /// A one-off holiday (YYYY-MM-DD), repeatable.
+        #[arg(long = "holiday")]
+        holidays: Vec<chrono::NaiveDate>,
+        /// A holiday every year (MM-DD), repeatable.
+        #[arg(long = "yearly-holiday")]
+        yearly_holidays: Vec<String>,
+    },
+    /// Remove a calendar nothing uses.
+    Remove {
+        /// Its name.
+        name: String,
+    },
+    /// The calendar of departments without their own, or `none` (open around the clock).
+    Default {
+        /// Its name, or `none`.
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SlaCmd {
+    /// List the SLA policies in the order they match.
+    List,
+    /// Add an SLA policy after the others, or replace the one of that name.
+    Set(SlaSetArgs),
+    /// Remove an SLA policy.
+    Remove {
+        /// Its name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SlaSetArgs {
+    /// Its name.
+    pub(crate) name: String,
+    /// Tickets of these priorities (comma-separated; none: any).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) priority: Vec<Priority>,
+    /// In these departments (names, comma-separated; none: any).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) department: Vec<String>,
+    /// Of these types (comma-separated; none: any).
+    #[arg(long = "type", value_delimiter = ',')]
+    pub(crate) ticket_type: Vec<TicketType>,
+    /// For these kinds of customer (individual, organisation; none: any).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) customer_kind: Vec<CustomerKind>,
+    /// Business minutes to the first public reply.
+    #[arg(long)]
+    pub(crate) first_response: Option<u32>,
+    /// Business minutes from a customer message to the next public reply.
+    #[arg(long)]
+    pub(crate) next_response: Option<u32>,
+    /// Business minutes to the solution.
+    #[arg(long)]
+    pub(crate) resolution: Option<u32>,
+    /// The calendar its clocks run on (default: the ticket's department's).
+    #[arg(long)]
+    pub(crate) calendar: Option<String>,
+    /// Warn when this share of a target is spent (1–99; default 80).
+    #[arg(long)]
+    pub(crate) warn_percent: Option<u8>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LimitsCmd {
+    /// Show the stored attachment limits.
+    Show,
+    /// Set the limits of a department, or the desk's default without `--department`.
+    Set {
+        /// The department (by name); none: the desk's default.
+        #[arg(long)]
+        department: Option<String>,
+        /// The largest file, in bytes.
+        #[arg(long, default_value_t = 10 * 1024 * 1024)]
+        max_size: u64,
+        /// The most files on one message.
+        #[arg(long, default_value_t = 5)]
+        max_files: usize,
+        /// The most files on one ticket, all messages together.
+        #[arg(long)]
+        max_per_ticket: Option<usize>,
+        /// The content types accepted (comma-separated; `image/*` for a family); default:
+        /// the desk's usual list.
+        #[arg(long, value_delimiter = ',')]
+        types: Vec<String>,
+    },
+    /// Remove a department's limits (or the default's).
+    Unset {
+        /// The department (by name); none: the desk's default.
+        #[arg(long)]
+        department: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TemplateCmd {
+    /// List the ticket templates.
+    List,
+    /// Add a ticket template.
+    Add {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// The department its tickets go to (by name).
+        #[arg(long)]
+        department: String,
+        /// The ticket type.
+        #[arg(long = "type", default_value = "question")]
+        ticket_type: TicketType,
+        /// Put before the subject.
+        #[arg(long)]
+        subject_prefix: Option<String>,
+        /// The priority asked for.
+        #[arg(long)]
+        priority: Option<Priority>,
+        /// The text an operator starts from.
+        #[arg(long)]
+        body: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CannedCmd {
+    /// List the canned responses (of a department and language).
+    List {
+        /// The department (by name).
+        #[arg(long)]
+        department: Option<String>,
+        /// The language (en, ro, ru, fa).
+        #[arg(long)]
+        language: Option<Language>,
+    },
+    /// Add a canned response; placeholders: {{customer_name}}, {{ticket_number}},
+    /// {{agent_name}}, {{ticket_link}}.
+    Add {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// Its language (en, ro, ru, fa).
+        #[arg(long)]
+        language: Language,
+        /// A department it belongs to (by name); none: every department.
+        #[arg(long)]
+        department: Option<String>,
+        /// The text.
+        #[arg(long)]
+        body: String,
+    },
+}
