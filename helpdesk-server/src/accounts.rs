@@ -147,6 +147,25 @@ impl Accounts {
         store.put_login(&login).await
     }
 
+    /// `password` hashed with this server's argon2id parameters, for the desk's
+    /// [`set_login`](helpdesk::service::Acting::set_login), which checks who may set it.
+    pub async fn hash_password(&self, password: &str) -> Result<PasswordHash> {
+        if password.is_empty() {
+            return Err(Error::validation("password", "must not be empty"));
+        }
+        let argon = self.argon.clone();
+        let password = password.to_owned();
+        let phc = tokio::task::spawn_blocking(move || {
+            argon
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+        })
+        .await
+        .map_err(Error::backend)?
+        .map_err(|e| Error::backend(e.to_string()))?;
+        Ok(PasswordHash::parse(&phc)?)
+    }
+
     /// Creates `actor`'s login unless it has one; whether it was created.
     pub async fn ensure_login(&self, login: &str, password: &str, actor: Actor) -> Result<bool> {
         if self.store()?.login_of(actor).await?.is_some() {

@@ -43,6 +43,14 @@ async fn token(
         .sign_in(&c.login, &c.password, &client)
         .await
         .map_err(|e| e.api_error())?;
+    // A disabled customer or agent gets no token, even with the right password.
+    if !state.desk.may_sign_in(login.actor).await? {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this account is disabled",
+        ));
+    }
     let token = state
         .accounts
         .issue(login.actor, TokenKind::ApiToken)

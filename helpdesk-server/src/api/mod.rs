@@ -2,6 +2,7 @@
 //! [`Caller`](crate::extract::Caller) and answers errors as JSON
 //! ([`ApiError`](crate::error::ApiError)); `openapi` describes every route.
 
+pub mod admin;
 pub mod agents;
 pub mod auth;
 pub mod chat;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(settings::routes())
         .merge(chat::routes())
+        .merge(admin::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

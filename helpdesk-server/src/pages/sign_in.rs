@@ -80,6 +80,11 @@ async fn login(
         .sign_in(field("login"), field("password"), &client)
         .await
     {
+        // A disabled customer or agent gets no session, even with the right password.
+        Ok(login) if !state.desk.may_sign_in(login.actor).await? => Ok(html_response(
+            StatusCode::FORBIDDEN,
+            login_page(Some("This account is disabled.")),
+        )),
         Ok(login) => {
             let secret = state
                 .accounts

@@ -539,8 +539,18 @@ async fn admins_manage_departments_signatures_and_customer_access() {
     )
     .await;
     assert!(disabled.status.is_redirection(), "{}", disabled.text());
+    // Disabling revoked her token, and she cannot get another.
     let refused = fx.get("/api/v1/tickets", &fx.ana).await;
-    assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(&refused, StatusCode::UNAUTHORIZED, "unauthorized");
+    let again = fx
+        .call(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"login": "ana@example.ro", "password": PASSWORD})),
+        )
+        .await;
+    assert_error(&again, StatusCode::FORBIDDEN, "forbidden");
     fx.call(
         "PUT",
         &format!("/api/v1/customers/{ana_id}/access"),
@@ -549,8 +559,6 @@ async fn admins_manage_departments_signatures_and_customer_access() {
     )
     .await
     .expect(StatusCode::OK);
-    assert_eq!(
-        fx.get("/api/v1/tickets", &fx.ana).await.status,
-        StatusCode::OK
-    );
+    let ana = fx.login("ana@example.ro").await;
+    assert_eq!(fx.get("/api/v1/tickets", &ana).await.status, StatusCode::OK);
 }

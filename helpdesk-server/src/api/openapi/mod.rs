@@ -8,6 +8,7 @@
 use axum::Json;
 use serde_json::{Map, Value, json};
 
+mod admin_operations;
 mod operations;
 mod parameters;
 mod schemas;

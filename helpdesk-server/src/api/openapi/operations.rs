@@ -359,6 +359,7 @@ pub(super) fn operations() -> Vec<Op> {
         ),
     ];
     ops.extend(chat_operations());
+    ops.extend(super::admin_operations::admin_operations());
     for o in &mut ops {
         o.multipart = o.errors.contains(&"413");
     }

@@ -1,0 +1,18 @@
+//! The admin surface of the API: the directory (departments, agents, customers, their
+//! logins), templates and canned responses (`directory`), and the settings kept in the store
+//! — calendars, SLA policies, attachment limits and their audit trail (`levels`). The
+//! library checks who may do each.
+
+pub mod directory;
+pub mod levels;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// The admin routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(directory::routes())
+        .merge(levels::routes())
+}
