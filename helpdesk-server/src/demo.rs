@@ -1,6 +1,7 @@
-//! `--demo`: departments, agents, customers, knowledge-base articles and tickets in English,
-//! Romanian, Russian and Persian, and a login for each person (password `demo`), created
-//! once: a second `--demo` on the same database changes nothing.
+//! `--demo`: departments with their business-hours calendars and SLA policies, templates and
+//! canned responses (`demo_settings`), agents, customers, knowledge-base articles and tickets
+//! in English, Romanian, Russian and Persian, and a login for each person (password `demo`),
+//! created once: a second `--demo` on the same database changes nothing.
 
 use helpdesk::Helpdesk;
 use helpdesk::domain::{
@@ -70,6 +71,7 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
     let billing = system
         .create_department(ok(Name::parse("Billing")), FollowUpPolicy::Reopen)
         .await?;
+    crate::demo_settings::load(&system, &support, &billing).await?;
 
     let mut agent = async |name: &str, email: &str, role: Role, dept, signature: &str, what| {
         let mut new = NewAgent::new(ok(Name::parse(name)), ok(Email::parse(email)), role)

@@ -494,3 +494,63 @@ fn clock_now(clock: &AheadClock) -> chrono::DateTime<chrono::Utc> {
     use helpdesk::clock::Clock;
     clock.now()
 }
+
+/// `--demo` shows the whole desk: calendars (Billing's with holidays), SLA policies per
+/// priority whose clocks run on the demo's tickets and warn within the hour, templates and
+/// canned responses in four languages that an agent reads over the API.
+#[tokio::test]
+async fn the_demo_has_calendars_sla_policies_templates_and_canned_responses() {
+    let clock = Arc::new(AheadClock::default());
+    let desk = desk_at(":memory:").await.with_clock(clock.clone());
+    let (router, accounts) = app(desk.clone(), Options::default());
+    helpdesk_server::demo::load(&desk, &accounts).await.unwrap();
+    let levels = desk.stored_service_levels().await.unwrap();
+    assert_eq!(levels.calendars.len(), 2);
+    assert_eq!(levels.department_calendars.len(), 2);
+    let names: Vec<&str> = levels.policies.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["urgent", "high", "standard"]);
+    let office = &levels.calendars[&helpdesk::domain::Name::parse("office").unwrap()];
+    assert!(office.is_holiday("2026-12-25".parse().unwrap()));
+    assert!(
+        !office.is_working_day("2026-01-03".parse().unwrap()),
+        "a Saturday"
+    );
+
+    let fx = Fixture::bare(router);
+    let credentials =
+        json!({"login": "ivan@demo.example", "password": helpdesk_server::demo::PASSWORD});
+    let ivan = fx
+        .call("POST", "/api/v1/auth/token", None, Some(credentials))
+        .await
+        .expect(StatusCode::CREATED)
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tickets = fx
+        .get("/api/v1/tickets", &ivan)
+        .await
+        .expect(StatusCode::OK)
+        .items();
+    assert_eq!(tickets.len(), 4);
+    assert!(
+        tickets.iter().all(|t| t["next_due_at"].is_string()),
+        "every demo ticket has a running clock: {tickets:?}"
+    );
+    for language in ["en", "ro", "ru", "fa"] {
+        let canned = fx
+            .get(
+                &format!("/api/v1/canned-responses?language={language}"),
+                &ivan,
+            )
+            .await
+            .expect(StatusCode::OK)
+            .items();
+        assert_eq!(canned.len(), 1, "{language}");
+    }
+    assert_eq!(fx.get("/api/v1/templates", &ivan).await.items().len(), 2);
+    // Within the hour the unanswered tickets are warned about.
+    clock.advance(TimeDelta::minutes(40));
+    let report = desk.run_due(clock_now(&clock)).await.unwrap();
+    assert!(report.events >= 2, "{report:?}");
+}
