@@ -15,7 +15,7 @@ use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Versio
 use axum::http::StatusCode;
 use chrono::Utc;
 use helpdesk::domain::{Actor, AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKind};
-use helpdesk::error::{Ability, Causes};
+use helpdesk::error::{Ability, Causes, ValidationError};
 use helpdesk::store::{AccountStore, Store};
 use helpdesk::{Error, Result};
 
@@ -29,6 +29,9 @@ pub const API_TOKEN_LIFETIME: chrono::Duration = chrono::Duration::days(90);
 pub const THROTTLE_FAILURES: usize = 5;
 /// The window of [`THROTTLE_FAILURES`].
 pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The longest password, in bytes: longer ones are refused before any hashing, so a huge
+/// password cannot make argon2 (or the memory holding it) the attacker's tool.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// How often a token's `last_used` is written at most.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
 
@@ -37,6 +40,9 @@ const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
 pub enum SignInError {
     /// Unknown login or wrong password.
     Wrong,
+    /// The password cannot be anyone's (longer than [`MAX_PASSWORD_BYTES`]): refused before
+    /// hashing, and not counted.
+    Invalid(ValidationError),
     /// Too many failures for this login from this address: wait.
     Throttled,
     /// The store could not be read, so nobody can tell whether the password was right.
@@ -52,6 +58,7 @@ impl SignInError {
                 "unauthorized",
                 "wrong login or password",
             ),
+            SignInError::Invalid(e) => e.into(),
             SignInError::Throttled => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
@@ -125,6 +132,7 @@ impl Accounts {
     /// password of the one it has). A login another actor holds is a 409 conflict.
     pub async fn set_login(&self, login: &str, password: &str, actor: Actor) -> Result<()> {
         let name = LoginName::parse(login)?;
+        check_password(password)?;
         if password.is_empty() {
             return Err(Error::validation("password", "must not be empty"));
         }
@@ -170,6 +178,7 @@ impl Accounts {
         password: &str,
         client: &str,
     ) -> std::result::Result<Login, SignInError> {
+        check_password(password).map_err(SignInError::Invalid)?;
         let key = (login.trim().to_lowercase(), client.to_owned());
         // Count the attempt before the slow check, so a burst of parallel attempts is held to
         // the limit too; a success clears the count.
@@ -300,6 +309,21 @@ impl Accounts {
 pub(crate) fn random_secret() -> String {
     let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
     format!("{}{}", a.simple(), b.simple())
+}
+
+/// Refuses a password longer than [`MAX_PASSWORD_BYTES`] (before it is hashed).
+///
+/// # Errors
+///
+/// A validation error on the field `password`.
+pub fn check_password(password: &str) -> std::result::Result<(), ValidationError> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ValidationError::new(
+            "password",
+            format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+        ));
+    }
+    Ok(())
 }
 
 /// Forgets attempts older than the throttle window.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 
 use crate::error::ApiError;
@@ -55,7 +56,13 @@ impl<S: Send + Sync> FromRequest<S> for StrictForm {
         }
         let body = Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(e.status(), "too_large", e.body_text())
+                } else {
+                    ApiError::bad_request(e.body_text())
+                }
+            })?;
         Self::parse(&body)
     }
 }

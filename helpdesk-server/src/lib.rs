@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod api;
 pub mod chat;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod forms;

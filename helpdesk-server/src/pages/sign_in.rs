@@ -88,6 +88,10 @@ async fn login(
             let cookie = session_set_cookie(Some(&secret), state.options.secure_cookies);
             Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
+        Err(SignInError::Invalid(_)) => Ok(html_response(
+            StatusCode::BAD_REQUEST,
+            login_page(Some("Wrong e-mail or password.")),
+        )),
         Err(SignInError::Wrong) => Ok(html_response(
             StatusCode::UNAUTHORIZED,
             login_page(Some("Wrong e-mail or password.")),

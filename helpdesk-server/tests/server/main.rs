@@ -7,6 +7,7 @@ mod attachments;
 mod browser;
 mod chat_ws;
 mod crash_safety;
+mod edge;
 mod hidden;
 mod hostile_input;
 mod jobs;
