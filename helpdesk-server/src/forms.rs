@@ -54,15 +54,13 @@ impl<S: Send + Sync> FromRequest<S> for StrictForm {
                 "expected an application/x-www-form-urlencoded body",
             ));
         }
-        let body = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(e.status(), "too_large", e.body_text())
-                } else {
-                    ApiError::bad_request(e.body_text())
-                }
-            })?;
+        let body = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(e.status(), "too_large", e.body_text())
+            } else {
+                ApiError::bad_request(e.body_text())
+            }
+        })?;
         Self::parse(&body)
     }
 }

@@ -35,6 +35,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0014_settings_and_ticket_links.sql"
         )),
+        M::up(include_str!("../migrations/0015_sign_in_attempts.sql")),
     ])
 }
 

@@ -195,3 +195,239 @@ async fn passwords_longer_than_the_maximum_are_refused_before_hashing() {
         .await
         .expect(StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn the_sign_in_form_needs_its_own_csrf_token_and_cookie() {
+    let fx = fixture().await;
+    let post = |cookie: Option<String>, body: String| {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        fx.send(request.body(Body::from(body)).unwrap())
+    };
+    let right = "login=ana%40example.ro&password=correct+horse+battery+staple";
+    let (cookie, csrf) = login_form(&fx).await;
+    let (other_cookie, _) = login_form(&fx).await;
+    let refused = [
+        ("no token, no cookie", post(None, right.to_owned()).await),
+        (
+            "the cookie, no token",
+            post(Some(cookie.clone()), right.to_owned()).await,
+        ),
+        (
+            "the token, no cookie",
+            post(None, format!("{right}&csrf={csrf}")).await,
+        ),
+        (
+            "another form's cookie",
+            post(Some(other_cookie), format!("{right}&csrf={csrf}")).await,
+        ),
+        (
+            "a made-up token",
+            post(
+                Some(cookie.clone()),
+                format!("{right}&csrf={}", "0".repeat(64)),
+            )
+            .await,
+        ),
+    ];
+    for (what, reply) in refused {
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{what}: {}",
+            reply.text()
+        );
+        let set = reply
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>();
+        assert!(
+            set.iter().all(|c| !c.starts_with("hd_session=")),
+            "{what}: no session is opened: {set:?}"
+        );
+        assert!(
+            reply.text().contains("name=\"csrf\""),
+            "{what}: a fresh form"
+        );
+    }
+    // The form's own cookie and token sign in.
+    let reply = post(Some(cookie), format!("{right}&csrf={csrf}")).await;
+    assert!(reply.status.is_redirection(), "{}", reply.text());
+    let set = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set.starts_with("hd_session="), "{set}");
+}
+
+#[tokio::test]
+async fn the_form_cookie_is_httponly_strict_and_secure_when_asked() {
+    for secure in [false, true] {
+        let fx = fixture_at(
+            ":memory:",
+            helpdesk_server::Options {
+                secure_cookies: secure,
+            },
+        )
+        .await;
+        let form = fx
+            .call("GET", "/login", None, None)
+            .await
+            .expect(StatusCode::OK);
+        let set = form.headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(set.starts_with("hd_login="), "{set}");
+        assert!(set.contains("HttpOnly"), "{set}");
+        assert!(set.contains("SameSite=Strict"), "{set}");
+        assert!(set.contains("Path=/login"), "{set}");
+        assert_eq!(set.contains("Secure"), secure, "{set}");
+    }
+}
+
+#[tokio::test]
+async fn throttled_sign_ins_say_when_to_retry() {
+    let fx = fixture().await;
+    let wrong = json!({"login": "ana@example.ro", "password": "wrong"});
+    for _ in 0..helpdesk_server::accounts::THROTTLE_FAILURES {
+        let reply = fx
+            .call("POST", "/api/v1/auth/token", None, Some(wrong.clone()))
+            .await;
+        assert_error(&reply, StatusCode::UNAUTHORIZED, "unauthorized");
+        assert!(reply.headers.get(header::RETRY_AFTER).is_none());
+    }
+    let window = helpdesk_server::accounts::THROTTLE_WINDOW.as_secs();
+    let retry = |reply: &Reply| -> u64 {
+        reply.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let reply = fx
+        .call("POST", "/api/v1/auth/token", None, Some(wrong.clone()))
+        .await;
+    assert_error(&reply, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    let seconds = retry(&reply);
+    assert!(seconds > window - 60 && seconds <= window, "{seconds}");
+    let page = sign_in_page(&fx, "ana@example.ro", PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        page.text()
+    );
+    let seconds = retry(&page);
+    assert!(seconds > window - 60 && seconds <= window, "{seconds}");
+}
+
+/// Failed sign-ins are counted in the database: a server restarted on it, and a second
+/// server process sharing it, refuse the same sign-ins.
+#[tokio::test]
+async fn the_throttle_survives_a_restart_and_is_shared_by_servers_on_one_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("helpdesk.db").to_str().unwrap().to_owned();
+    let first = fixture_at(&url, helpdesk_server::Options::default()).await;
+    let (second_router, _) = app(desk_at(&url).await, helpdesk_server::Options::default());
+    let second = Fixture::bare(second_router);
+    let wrong = json!({"login": "ivan@example.com", "password": "wrong"});
+    // The failures alternate between the two servers; together they reach the limit.
+    for i in 0..helpdesk_server::accounts::THROTTLE_FAILURES {
+        let server = if i % 2 == 0 { &first } else { &second };
+        let reply = server.call("POST", "/api/v1/auth/token", None, Some(wrong.clone()));
+        assert_error(&reply.await, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let right = json!({"login": "ivan@example.com", "password": PASSWORD});
+    for server in [&first, &second] {
+        let reply = server.call("POST", "/api/v1/auth/token", None, Some(right.clone()));
+        assert_error(
+            &reply.await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+        );
+    }
+    drop((first, second));
+    // A restart forgets nothing.
+    let (router, _) = app(desk_at(&url).await, helpdesk_server::Options::default());
+    let restarted = Fixture::bare(router);
+    let reply = restarted.call("POST", "/api/v1/auth/token", None, Some(right.clone()));
+    assert_error(
+        &reply.await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_requests",
+    );
+    // Another login from the same address is not held back.
+    let ana = json!({"login": "ana@example.ro", "password": PASSWORD});
+    restarted
+        .call("POST", "/api/v1/auth/token", None, Some(ana))
+        .await
+        .expect(StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_ticket_outside_an_agents_departments_is_not_found_not_forbidden() {
+    let fx = fixture().await;
+    let ticket = fx.open(&fx.ana, "Support only").await;
+    let id = ticket["id"].as_str().unwrap();
+    let number = ticket["number"]["full"].as_str().unwrap();
+    // Maria works in Billing: the Support ticket is not there for her, by id or number,
+    // exactly as a ticket that does not exist.
+    for key in [id.to_owned(), number.to_owned()] {
+        let reply = fx.get(&format!("/api/v1/tickets/{key}"), &fx.maria).await;
+        assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
+        let reply = fx
+            .post(
+                &format!("/api/v1/tickets/{key}/messages"),
+                &fx.maria,
+                json!({"body": "Peeking."}),
+            )
+            .await;
+        assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
+    }
+    let missing = fx
+        .get(
+            &format!("/api/v1/tickets/{}", uuid::Uuid::now_v7()),
+            &fx.maria,
+        )
+        .await;
+    assert_error(&missing, StatusCode::NOT_FOUND, "not_found");
+    // Her queue does not list it; Ivan, in Support, sees it.
+    let listed = fx.get("/api/v1/tickets", &fx.maria).await;
+    assert!(listed.items().is_empty());
+    fx.get(&format!("/api/v1/tickets/{id}"), &fx.ivan)
+        .await
+        .expect(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_channel_is_the_desks_to_set_not_a_customers() {
+    let fx = fixture().await;
+    for channel in ["phone", "email", "chat", "internal"] {
+        let new = json!({"subject": "Mine", "body": "Hello.", "department": fx.support, "channel": channel});
+        let reply = fx.post("/api/v1/tickets", &fx.ana, new).await;
+        assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
+    }
+    let listed = fx
+        .get("/api/v1/tickets", &fx.ana)
+        .await
+        .expect(StatusCode::OK);
+    assert!(listed.items().is_empty(), "nothing was opened");
+    // A customer's ticket comes in on the web; an agent's phone ticket is a phone ticket.
+    let opened = fx.open(&fx.ana, "Web").await;
+    assert_eq!(opened["channel"], "web");
+    let customer = fx.get("/api/v1/me", &fx.ana).await.json()["actor"].clone();
+    let customer = customer["id"]
+        .as_str()
+        .or(customer.as_str())
+        .unwrap()
+        .to_owned();
+    let phone = json!({"subject": "Called", "body": "On the phone.", "department": fx.support,
+        "customer": customer, "channel": "phone"});
+    let reply = fx
+        .post("/api/v1/tickets", &fx.ivan, phone)
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(reply.json()["channel"], "phone");
+}

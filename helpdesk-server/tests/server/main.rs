@@ -8,6 +8,7 @@ mod browser;
 mod chat_ws;
 mod crash_safety;
 mod edge;
+mod form_fields;
 mod hidden;
 mod hostile_input;
 mod jobs;
