@@ -130,7 +130,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 14);
+        assert_eq!(version, 15);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and

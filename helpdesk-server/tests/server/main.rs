@@ -14,6 +14,7 @@ mod hostile_input;
 mod jobs;
 mod kb_votes;
 mod links;
+mod openapi_routes;
 mod pages;
 mod paging;
 mod priorities;
