@@ -1,5 +1,5 @@
-//! The whole application: the JSON API under `/api/v1`, the OpenAPI document, the chat
-//! socket and the pages.
+//! The whole application: the JSON API under `/api/v1`, the OpenAPI document and its
+//! Swagger UI page (`/api/docs`), the chat socket and the pages.
 
 use std::sync::Arc;
 
@@ -25,6 +25,7 @@ pub fn router(desk: Helpdesk, accounts: Arc<Accounts>, options: Options) -> Rout
             "/api/openapi.json",
             axum::routing::get(api::openapi::document),
         )
+        .merge(api::docs::routes())
         .merge(chat::routes())
         .merge(pages::routes());
     edge::harden(app, &limits).with_state(state)

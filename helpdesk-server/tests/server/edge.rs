@@ -431,3 +431,43 @@ async fn the_channel_is_the_desks_to_set_not_a_customers() {
         .expect(StatusCode::CREATED);
     assert_eq!(reply.json()["channel"], "phone");
 }
+
+/// The Swagger UI page and its assets come from the server itself (vendored into the build),
+/// reading the server's own OpenAPI document.
+#[tokio::test]
+async fn the_swagger_ui_page_is_served_from_the_server() {
+    let fx = fixture().await;
+    let page = fx
+        .call("GET", "/api/docs/", None, None)
+        .await
+        .expect(StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "no asset from elsewhere: {html}"
+    );
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
+        let reply = fx
+            .call("GET", &format!("/api/docs/{asset}"), None, None)
+            .await
+            .expect(StatusCode::OK);
+        assert!(reply.bytes.len() > 100, "{asset}");
+        assert!(
+            reply.headers.get(header::CONTENT_SECURITY_POLICY).is_some(),
+            "{asset}"
+        );
+    }
+    let initializer = fx
+        .call("GET", "/api/docs/swagger-initializer.js", None, None)
+        .await
+        .text();
+    assert!(initializer.contains("/api/openapi.json"), "{initializer}");
+    // `/api/docs` itself leads to the page.
+    let bare = fx.call("GET", "/api/docs", None, None).await;
+    assert!(bare.status.is_redirection(), "{}", bare.status);
+}
