@@ -471,3 +471,29 @@ async fn the_swagger_ui_page_is_served_from_the_server() {
     let bare = fx.call("GET", "/api/docs", None, None).await;
     assert!(bare.status.is_redirection(), "{}", bare.status);
 }
+
+#[tokio::test]
+async fn the_document_declares_security_per_operation_retry_after_and_body_limits() {
+    let fx = fixture().await;
+    let doc = fx.openapi().await;
+    let sign_in = &doc["paths"]["/api/v1/auth/token"]["post"];
+    assert_eq!(sign_in["security"], json!([]), "signing in is public");
+    assert!(sign_in["responses"]["429"]["headers"]["Retry-After"].is_object());
+    let revoke = &doc["paths"]["/api/v1/auth/token"]["delete"];
+    assert_ne!(revoke["security"], json!([]), "revoking needs the token");
+    assert!(revoke["responses"]["401"].is_object());
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let security = op["security"].as_array().unwrap_or_else(|| {
+                panic!("{method} {path}: no security declared");
+            });
+            if !(method == "post" && path == "/api/v1/auth/token") {
+                assert!(!security.is_empty(), "{method} {path} is not public");
+                assert!(op["responses"]["401"].is_object(), "{method} {path}: 401");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(op["responses"]["413"].is_object(), "{method} {path}: 413");
+            }
+        }
+    }
+}
