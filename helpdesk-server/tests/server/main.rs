@@ -20,6 +20,7 @@ mod paging;
 mod priorities;
 mod reports;
 mod routes;
+mod schema_check;
 mod sign_in;
 mod store_failures;
 mod support;

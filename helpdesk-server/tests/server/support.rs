@@ -194,7 +194,10 @@ impl Fixture {
         self.call("POST", uri, Some(token), Some(body)).await
     }
 
+    /// Sends `request`; an API response is checked against the OpenAPI document's schema
+    /// for its operation and status (see `schema_check`).
     pub async fn send(&self, request: Request<Body>) -> Reply {
+        let (method, uri) = (request.method().clone(), request.uri().to_string());
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -205,6 +208,7 @@ impl Fixture {
             .unwrap()
             .to_bytes()
             .to_vec();
+        crate::schema_check::check_response(&method, &uri, status, &bytes);
         Reply {
             status,
             headers,

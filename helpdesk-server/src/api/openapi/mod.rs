@@ -110,6 +110,10 @@ pub fn spec() -> Value {
         let mut errors: Vec<&str> = o.errors.to_vec();
         if !public {
             errors.push("401");
+            // A signed-in person may be refused any call (a customer whose access is disabled).
+            if !errors.contains(&"403") {
+                errors.push("403");
+            }
         }
         // Every body has a limit (see `crate::edge`).
         if o.body.is_some() && !errors.contains(&"413") {
