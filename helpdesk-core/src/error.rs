@@ -240,6 +240,9 @@ pub enum Ability {
     Attachments,
     /// The e-mail channel ([`Helpdesk::with_mail`](crate::Helpdesk::with_mail)).
     Email,
+    /// Sign-in attempts counted in the store
+    /// ([`SignInThrottle`](crate::store::SignInThrottle)).
+    SignInThrottle,
 }
 
 impl std::fmt::Display for Ability {
@@ -254,6 +257,7 @@ impl std::fmt::Display for Ability {
             Ability::Settings => "settings",
             Ability::Attachments => "attachments",
             Ability::Email => "e-mail",
+            Ability::SignInThrottle => "the sign-in throttle",
         })
     }
 }

@@ -4,19 +4,20 @@
 //! Passwords are hashed here with argon2id (the store keeps only the PHC string); API tokens
 //! (`Authorization: Bearer …`) and session cookies (see [`crate::session`]) are random
 //! secrets of which the store keeps only the SHA-256. Failed sign-ins are throttled per
-//! login and client address, in memory; a sign-in the store could not check is not a
-//! failure of the person's, is answered 503 and is not counted.
+//! login and client address, counted in the store (its `SignInThrottle`), so a restart does
+//! not clear them and every server process on the database counts the same; a sign-in the
+//! store could not check is not a failure of the person's, is answered 503 and is not
+//! counted.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use axum::http::StatusCode;
 use chrono::Utc;
 use helpdesk::domain::{Actor, AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKind};
-use helpdesk::error::{Ability, Causes};
-use helpdesk::store::{AccountStore, Store};
+use helpdesk::error::{Ability, Causes, ValidationError};
+use helpdesk::store::{AccountStore, SignInAttempt, SignInThrottle, Store};
 use helpdesk::{Error, Result};
 
 use crate::error::ApiError;
@@ -29,6 +30,9 @@ pub const API_TOKEN_LIFETIME: chrono::Duration = chrono::Duration::days(90);
 pub const THROTTLE_FAILURES: usize = 5;
 /// The window of [`THROTTLE_FAILURES`].
 pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The longest password, in bytes: longer ones are refused before any hashing, so a huge
+/// password cannot make argon2 (or the memory holding it) the attacker's tool.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// How often a token's `last_used` is written at most.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
 
@@ -37,8 +41,14 @@ const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
 pub enum SignInError {
     /// Unknown login or wrong password.
     Wrong,
-    /// Too many failures for this login from this address: wait.
-    Throttled,
+    /// The password cannot be anyone's (longer than [`MAX_PASSWORD_BYTES`]): refused before
+    /// hashing, and not counted.
+    Invalid(ValidationError),
+    /// Too many failures for this login from this address: wait this long.
+    Throttled {
+        /// How long until the oldest failure in the window is out of it.
+        retry_after: Duration,
+    },
     /// The store could not be read, so nobody can tell whether the password was right.
     Unavailable(Error),
 }
@@ -52,25 +62,26 @@ impl SignInError {
                 "unauthorized",
                 "wrong login or password",
             ),
-            SignInError::Throttled => ApiError::new(
+            SignInError::Invalid(e) => e.into(),
+            SignInError::Throttled { retry_after } => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_requests",
-                "too many failed sign-ins: try again in 15 minutes",
-            ),
+                format!(
+                    "too many failed sign-ins: try again in {} seconds",
+                    retry_after.as_secs()
+                ),
+            )
+            .with_retry_after(retry_after),
             SignInError::Unavailable(e) => ApiError::unavailable(&e),
         }
     }
 }
 
-/// Failed sign-ins by login and client address.
-type Failures = HashMap<(String, String), Vec<Instant>>;
-
-/// The accounts, tokens and sessions of the server: the desk's store, argon2, and the
-/// failed sign-ins of the last minutes.
+/// The accounts, tokens and sessions of the server: the desk's store (the failed sign-ins
+/// of the last minutes too) and argon2.
 pub struct Accounts {
     argon: Argon2<'static>,
     store: Arc<dyn Store>,
-    failures: Mutex<Failures>,
 }
 
 impl std::fmt::Debug for Accounts {
@@ -84,7 +95,8 @@ impl Accounts {
     ///
     /// # Errors
     ///
-    /// [`Error::Unsupported`] when the store keeps no accounts: nobody could sign in.
+    /// [`Error::Unsupported`] when the store keeps no accounts or counts no sign-in
+    /// attempts: nobody could sign in (safely).
     pub fn new(store: Arc<dyn Store>) -> Result<Self> {
         Self::with_params(store, Params::default())
     }
@@ -98,9 +110,9 @@ impl Accounts {
         let accounts = Self {
             argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
             store,
-            failures: Mutex::default(),
         };
         accounts.store()?;
+        accounts.throttle()?;
         Ok(accounts)
     }
 
@@ -121,10 +133,18 @@ impl Accounts {
             .ok_or(Error::unsupported(Ability::Accounts))
     }
 
+    /// The store's count of sign-in attempts.
+    fn throttle(&self) -> Result<&dyn SignInThrottle> {
+        self.store
+            .as_sign_in_throttle()
+            .ok_or(Error::unsupported(Ability::SignInThrottle))
+    }
+
     /// Sets `actor`'s login to `login` and `password` (creating it, or replacing the name and
     /// password of the one it has). A login another actor holds is a 409 conflict.
     pub async fn set_login(&self, login: &str, password: &str, actor: Actor) -> Result<()> {
         let name = LoginName::parse(login)?;
+        check_password(password)?;
         if password.is_empty() {
             return Err(Error::validation("password", "must not be empty"));
         }
@@ -189,47 +209,47 @@ impl Accounts {
         password: &str,
         client: &str,
     ) -> std::result::Result<Login, SignInError> {
-        let key = (login.trim().to_lowercase(), client.to_owned());
+        check_password(password).map_err(SignInError::Invalid)?;
+        let throttle = self.throttle().map_err(SignInError::Unavailable)?;
+        let key = throttle_key(login, client);
         // Count the attempt before the slow check, so a burst of parallel attempts is held to
         // the limit too; a success clears the count.
-        let attempt = Instant::now();
+        let now = helpdesk::clock::to_micros(Utc::now());
+        let window = chrono::Duration::from_std(THROTTLE_WINDOW)
+            .map_err(Error::backend)
+            .map_err(SignInError::Unavailable)?;
+        let attempt = SignInAttempt {
+            id: uuid::Uuid::now_v7(),
+            key,
+            at: now,
+        };
+        let limit = u32::try_from(THROTTLE_FAILURES).unwrap_or(u32::MAX);
+        if let Some(earliest) = throttle
+            .record(&attempt, now - window, limit)
+            .await
+            .map_err(SignInError::Unavailable)?
         {
-            let mut failures = self.failures_lock();
-            prune(&mut failures);
-            let attempts = failures.entry(key.clone()).or_default();
-            if attempts.len() >= THROTTLE_FAILURES {
-                return Err(SignInError::Throttled);
-            }
-            attempts.push(attempt);
+            let wait = (earliest + window - now).to_std().unwrap_or_default();
+            return Err(SignInError::Throttled {
+                retry_after: wait.max(Duration::from_secs(1)),
+            });
         }
         match self.verify(login, password).await {
             Ok(Some(found)) => {
-                self.failures_lock().remove(&key);
+                if let Err(e) = throttle.clear(&attempt.key).await {
+                    // The failures stay counted until they age out: the sign-in goes on.
+                    eprintln!("clearing failed sign-ins failed: {}", Causes(&e));
+                }
                 Ok(found)
             }
             Ok(None) => Err(SignInError::Wrong),
             Err(e) => {
-                self.uncount(&key, attempt);
+                if let Err(e) = throttle.forget(attempt.id).await {
+                    eprintln!("taking back a sign-in attempt failed: {}", Causes(&e));
+                }
                 Err(SignInError::Unavailable(e))
             }
         }
-    }
-
-    /// Takes back an attempt counted by [`Accounts::sign_in`].
-    fn uncount(&self, key: &(String, String), attempt: Instant) {
-        let mut failures = self.failures_lock();
-        if let Some(attempts) = failures.get_mut(key) {
-            if let Some(at) = attempts.iter().position(|t| *t == attempt) {
-                attempts.remove(at);
-            }
-            if attempts.is_empty() {
-                failures.remove(key);
-            }
-        }
-    }
-
-    fn failures_lock(&self) -> std::sync::MutexGuard<'_, Failures> {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The login `login` if `password` is its password (argon2 runs off the async threads);
@@ -309,9 +329,13 @@ impl Accounts {
         Ok(tokens)
     }
 
-    /// Deletes the expired tokens and sessions; how many.
+    /// Deletes the expired tokens and sessions, and the sign-in attempts older than the
+    /// throttle's window; how many tokens and sessions.
     pub async fn sweep(&self) -> Result<u64> {
-        self.store()?.delete_expired_tokens(Utc::now()).await
+        let now = Utc::now();
+        let window = chrono::Duration::from_std(THROTTLE_WINDOW).map_err(Error::backend)?;
+        self.throttle()?.prune(now - window).await?;
+        self.store()?.delete_expired_tokens(now).await
     }
 }
 
@@ -321,13 +345,29 @@ pub(crate) fn random_secret() -> String {
     format!("{}{}", a.simple(), b.simple())
 }
 
-/// Forgets attempts older than the throttle window.
-fn prune(failures: &mut Failures) {
-    let now = Instant::now();
-    failures.retain(|_, times| {
-        times.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
-        !times.is_empty()
-    });
+/// Refuses a password longer than [`MAX_PASSWORD_BYTES`] (before it is hashed).
+///
+/// # Errors
+///
+/// A validation error on the field `password`.
+pub fn check_password(password: &str) -> std::result::Result<(), ValidationError> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ValidationError::new(
+            "password",
+            format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+/// What an attempt counts against: the SHA-256 of the login (as people type it: trimmed,
+/// any case) and the client address, so the store keeps neither.
+fn throttle_key(login: &str, client: &str) -> String {
+    TokenHash::of(&format!(
+        "sign-in\n{}\n{client}",
+        login.trim().to_lowercase()
+    ))
+    .to_string()
 }
 
 /// A hash of a random password with the server's parameters, made once: what an unknown

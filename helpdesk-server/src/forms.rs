@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 
 use crate::error::ApiError;
@@ -53,9 +54,13 @@ impl<S: Send + Sync> FromRequest<S> for StrictForm {
                 "expected an application/x-www-form-urlencoded body",
             ));
         }
-        let body = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let body = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(e.status(), "too_large", e.body_text())
+            } else {
+                ApiError::bad_request(e.body_text())
+            }
+        })?;
         Self::parse(&body)
     }
 }

@@ -20,6 +20,7 @@ pub mod api;
 pub mod chat;
 pub mod demo;
 pub mod demo_settings;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod forms;

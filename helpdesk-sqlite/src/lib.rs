@@ -68,6 +68,7 @@ mod saved_searches;
 mod schema;
 mod search;
 mod settings;
+mod sign_in_throttle;
 mod store;
 mod templates;
 mod tickets;

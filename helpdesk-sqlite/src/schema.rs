@@ -36,6 +36,7 @@ fn migrations() -> Migrations<'static> {
             "../migrations/0014_settings_and_ticket_links.sql"
         )),
         M::up(include_str!("../migrations/0015_settings_audit.sql")),
+        M::up(include_str!("../migrations/0016_sign_in_attempts.sql")),
     ])
 }
 
@@ -130,7 +131,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 15);
+        assert_eq!(version, 16);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and

@@ -204,16 +204,16 @@ impl Acting {
     }
 }
 
-/// Whether `principal` may see `ticket`; a customer's NotFound is renamed by
-/// [`Acting::visible_ticket`] to the key they typed.
+/// Whether `principal` may see `ticket`. A ticket someone may not see is not found, for
+/// customers and for agents outside its department alike (a 403 would tell that it
+/// exists); the NotFound is renamed by [`Acting::visible_ticket`] to the key they typed.
 fn check_visible(principal: &Principal, ticket: &Ticket) -> Result<()> {
     match principal {
         Principal::System => Ok(()),
         Principal::Customer(c) if ticket.visible_to_customer(c.id) => Ok(()),
-        Principal::Customer(_) => Err(Error::not_found(Entity::Ticket, ticket.id)),
         Principal::Agent(a) if a.can(Permission::Read, ticket.department) => Ok(()),
-        Principal::Agent(_) => Err(Error::forbidden(ForbiddenReason::MissingPermission {
-            permission: Permission::Read,
-        })),
+        Principal::Customer(_) | Principal::Agent(_) => {
+            Err(Error::not_found(Entity::Ticket, ticket.id))
+        }
     }
 }

@@ -251,7 +251,10 @@ impl Acting {
         let subject = Subject::parse(&subject).or_else(|_| Subject::parse("Chat"))?;
         let mut new = NewTicket::new(subject, text.clone(), department);
         new.channel = Channel::Chat;
-        let ticket = self.open_ticket(new).await?;
+        let ticket = self
+            .open_staged(new, None, &super::attachments::Staged::default())
+            .await?
+            .ticket;
         let chat = ChatSession {
             id: ChatId::new(),
             ticket_id: ticket.id,

@@ -5,7 +5,7 @@ use super::acting::Principal;
 use super::attachments::{Staged, Upload};
 use super::effects::Known;
 use crate::domain::{Attachment, Channel, Customer, Notice, Ticket, TicketId, TicketKey, Version};
-use crate::error::{ConflictKind, Entity, Error, Result};
+use crate::error::{ConflictKind, Entity, Error, ForbiddenReason, Result};
 use crate::machine::{
     Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide,
     decide_create_with_notices,
@@ -106,6 +106,11 @@ impl Acting {
         uploads: Vec<Upload>,
     ) -> Result<Opened> {
         refuse_stored(&new.attachments)?;
+        // How a customer's ticket came in is the desk's to say (its mail and chat set it):
+        // a customer opening one here opens it on the web.
+        if matches!(self.principal, Principal::Customer(_)) && new.channel != Channel::Web {
+            return Err(Error::forbidden(ForbiddenReason::AgentsOnly));
+        }
         let mut staged = Staged::default();
         if !uploads.is_empty() {
             let limits = self.desk.limits_in_force(Some(new.department)).await?;

@@ -171,6 +171,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_chat_store(&self) -> Option<&dyn ChatStore> {
         None
     }
+    /// Sign-in attempts counted for a throttle, if this store keeps them.
+    fn as_sign_in_throttle(&self) -> Option<&dyn super::SignInThrottle> {
+        None
+    }
     /// Reports computed by the store, if it offers them.
     fn as_report_store(&self) -> Option<&dyn ReportStore> {
         None

@@ -110,6 +110,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_chat_store()
         }
+        fn as_sign_in_throttle(&self) -> Option<&dyn $crate::store::SignInThrottle> {
+            let $this = self;
+            $inner.as_sign_in_throttle()
+        }
         fn as_report_store(&self) -> Option<&dyn $crate::store::ReportStore> {
             let $this = self;
             $inner.as_report_store()
@@ -166,6 +170,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_chat_store(&self) -> Option<&dyn $crate::store::ChatStore> {
+            Some(self)
+        }
+        fn as_sign_in_throttle(&self) -> Option<&dyn $crate::store::SignInThrottle> {
             Some(self)
         }
         fn as_report_store(&self) -> Option<&dyn $crate::store::ReportStore> {

@@ -15,6 +15,7 @@
 //! | saved searches | [`SavedSearchStore`] | [`Store::as_saved_search_store`] |
 //! | templates, canned responses | [`TemplateStore`] | [`Store::as_template_store`] |
 //! | settings (the public URL) | [`SettingsStore`] | [`Store::as_settings_store`] |
+//! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
 //! Applications hold an `Arc<dyn Store>` and call it through [`Helpdesk`](crate::Helpdesk),
@@ -35,6 +36,7 @@ mod memory;
 mod reports;
 mod saved_searches;
 mod settings;
+mod sign_in_throttle;
 mod templates;
 mod write;
 
@@ -52,5 +54,6 @@ pub use memory::MemoryStore;
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
 pub use settings::{SettingChange, SettingKey, SettingsStore};
+pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
 pub use write::{TicketWrite, WriteBatch};

@@ -9,6 +9,7 @@ pub mod chat;
 pub mod commands;
 pub mod customers;
 pub mod departments;
+pub mod docs;
 pub mod knowledge;
 pub mod messages;
 pub mod notifications;

@@ -89,6 +89,13 @@ fn when(at: DateTime<Utc>) -> String {
 }
 
 /// 303 to `to`.
+/// 303 to `to`; a target that cannot be a header value (a control character from some
+/// form's field) is a 400, never a panic.
 fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
+    match axum::http::HeaderValue::from_str(to) {
+        Ok(_) => Redirect::to(to).into_response(),
+        Err(_) => {
+            PageError(ApiError::bad_request("the target address is not valid")).into_response()
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::Path;
 use axum::routing::post;
-use helpdesk::domain::NotificationId;
+use helpdesk::domain::{NotificationId, TicketKey};
 
 use super::{PageResult, see_other};
 use crate::api::notifications::{SnoozeBody, notification_action};
@@ -22,7 +22,13 @@ async fn notification(
 ) -> PageResult {
     let id: NotificationId = parse(&id)?;
     let (action, then) = if action == "view" {
-        let ticket = form.get("ticket").cloned().unwrap_or_default();
+        // The ticket to go to, as typed: an id or a number, never any other text (a CR/LF
+        // would otherwise reach the Location header).
+        let ticket: TicketKey = parse(form.get("ticket").map(String::as_str).unwrap_or_default())?;
+        let ticket = match ticket {
+            TicketKey::Id(id) => id.to_string(),
+            TicketKey::Number(digits) => digits,
+        };
         ("read", format!("/tickets/{ticket}"))
     } else {
         (action.as_str(), "/portal".to_owned())

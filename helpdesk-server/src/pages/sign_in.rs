@@ -2,20 +2,23 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect};
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use helpdesk::domain::{Actor, TokenKind};
 use maud::{Markup, html};
 
 use super::layout::layout;
 use super::{PageResult, html_response, see_other};
-use crate::accounts::SignInError;
+use crate::accounts::{SignInError, random_secret};
 use crate::error::ApiError;
 use crate::extract::{ClientAddr, Posted};
 use crate::forms::StrictForm;
-use crate::session::{session_cookie, session_set_cookie};
+use crate::session::{
+    CSRF_FIELD, LOGIN_COOKIE, cookie, csrf_matches, csrf_token, login_set_cookie, session_cookie,
+    session_set_cookie,
+};
 use crate::state::AppState;
 
 /// The sign-in routes.
@@ -49,7 +52,35 @@ fn cookie_from(headers: &HeaderMap) -> Option<String> {
     session_cookie(&parts)
 }
 
-fn login_page(message: Option<&str>) -> Markup {
+/// The sign-in form's secret: the browser's, or a new one to set with the page.
+fn form_secret(headers: &HeaderMap) -> (String, bool) {
+    match cookie(headers, LOGIN_COOKIE)
+        .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        Some(secret) => (secret, false),
+        None => (random_secret(), true),
+    }
+}
+
+/// The sign-in page with `status`, its CSRF token from the form's secret in `headers`
+/// (a new secret's cookie set with it).
+fn login_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    message: Option<&str>,
+) -> Response {
+    let (secret, new) = form_secret(headers);
+    let page = login_page(&csrf_token(&secret), message);
+    if new {
+        let cookie = login_set_cookie(&secret, state.options.secure_cookies);
+        (status, [(SET_COOKIE, cookie)], page).into_response()
+    } else {
+        html_response(status, page)
+    }
+}
+
+fn login_page(csrf: &str, message: Option<&str>) -> Markup {
     layout(
         "Sign in",
         None,
@@ -57,6 +88,7 @@ fn login_page(message: Option<&str>) -> Markup {
             h1 { "Sign in" }
             @if let Some(message) = message { p.error { (message) } }
             form method="post" action="/login" {
+                input type="hidden" name=(CSRF_FIELD) value=(csrf);
                 label { "E-mail " input type="text" name="login" autocomplete="username"; }
                 label { "Password " input type="password" name="password" autocomplete="current-password"; }
                 button type="submit" { "Sign in" }
@@ -65,16 +97,29 @@ fn login_page(message: Option<&str>) -> Markup {
     )
 }
 
-async fn login_form() -> Markup {
-    login_page(None)
+async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    login_response(&state, &headers, StatusCode::OK, None)
 }
 
+/// Signs in from the form; without the form's CSRF token (and its cookie) nothing is
+/// checked: 403 with a fresh form.
 async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     StrictForm(form): StrictForm,
 ) -> PageResult {
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
+    let secret = cookie(&headers, LOGIN_COOKIE);
+    if !secret.is_some_and(|s| csrf_matches(&s, form.get(CSRF_FIELD).map(String::as_str))) {
+        return Ok(login_response(
+            &state,
+            &HeaderMap::new(),
+            StatusCode::FORBIDDEN,
+            Some("The sign-in form expired: please try again."),
+        ));
+    }
+    let page = |status, message| Ok(login_response(&state, &headers, status, Some(message)));
     match state
         .accounts
         .sign_in(field("login"), field("password"), &client)
@@ -93,24 +138,27 @@ async fn login(
             let cookie = session_set_cookie(Some(&secret), state.options.secure_cookies);
             Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
-        Err(SignInError::Wrong) => Ok(html_response(
-            StatusCode::UNAUTHORIZED,
-            login_page(Some("Wrong e-mail or password.")),
-        )),
-        Err(SignInError::Throttled) => Ok(html_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            login_page(Some(
-                "Too many failed attempts: wait 15 minutes and try again.",
-            )),
-        )),
+        Err(SignInError::Invalid(_)) => page(StatusCode::BAD_REQUEST, "Wrong e-mail or password."),
+        Err(SignInError::Wrong) => page(StatusCode::UNAUTHORIZED, "Wrong e-mail or password."),
+        Err(SignInError::Throttled { retry_after }) => {
+            let mut response = login_response(
+                &state,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("Too many failed attempts: wait a few minutes and try again."),
+            );
+            let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(secs));
+            Ok(response)
+        }
         Err(SignInError::Unavailable(e)) => {
             let error = ApiError::unavailable(&e);
-            Ok(html_response(
+            page(
                 error.status,
-                login_page(Some(
-                    "Signing in is not possible right now: try again in a moment.",
-                )),
-            ))
+                "Signing in is not possible right now: try again in a moment.",
+            )
         }
     }
 }

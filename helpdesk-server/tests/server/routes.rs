@@ -309,7 +309,8 @@ async fn ticket_routes_succeed_and_fail() {
             json!({"agent": null}),
         )
         .await;
-    assert_error(&outside, StatusCode::FORBIDDEN, "forbidden");
+    // A ticket outside her departments is not there for Maria.
+    assert_error(&outside, StatusCode::NOT_FOUND, "not_found");
 
     // POST /tickets/{ticket}/priority: 200; 400 for an unknown priority.
     fx.post(

@@ -38,6 +38,9 @@ helpdesk::delegate_store! {
             Some(self)
         }
 
+        fn as_sign_in_throttle(&self) -> Option<&dyn helpdesk::store::SignInThrottle> {
+            self.inner.as_sign_in_throttle()
+        }
         fn as_chat_store(&self) -> Option<&dyn ChatStore> {
             self.inner.as_chat_store()
         }

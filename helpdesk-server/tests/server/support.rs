@@ -194,7 +194,10 @@ impl Fixture {
         self.call("POST", uri, Some(token), Some(body)).await
     }
 
+    /// Sends `request`; an API response is checked against the OpenAPI document's schema
+    /// for its operation and status (see `schema_check`).
     pub async fn send(&self, request: Request<Body>) -> Reply {
+        let (method, uri) = (request.method().clone(), request.uri().to_string());
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -205,6 +208,7 @@ impl Fixture {
             .unwrap()
             .to_bytes()
             .to_vec();
+        crate::schema_check::check_response(&method, &uri, status, &bytes);
         Reply {
             status,
             headers,
@@ -354,13 +358,31 @@ pub async fn page_login(fx: &Fixture, login: &str) -> Session {
     session
 }
 
+/// The sign-in form as a browser gets it: its cookie (`name=value`) and CSRF token.
+pub async fn login_form(fx: &Fixture) -> (String, String) {
+    let form = fx
+        .call("GET", "/login", None, None)
+        .await
+        .expect(StatusCode::OK);
+    let cookie = form.headers[header::SET_COOKIE].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let html = form.text();
+    let (_, rest) = html
+        .split_once("name=\"csrf\" value=\"")
+        .expect("the sign-in form carries a CSRF token");
+    (cookie, rest.split('"').next().unwrap().to_owned())
+}
+
+/// Signs in on the page as a browser does: the form first, then the post.
 pub async fn sign_in_page(fx: &Fixture, login: &str, password: &str) -> Reply {
+    let (cookie, csrf) = login_form(fx).await;
     let request = Request::builder()
         .method("POST")
         .uri("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
         .body(Body::from(format!(
-            "login={}&password={}",
+            "login={}&password={}&csrf={csrf}",
             login.replace('@', "%40"),
             password.replace(' ', "+")
         )))

@@ -26,6 +26,7 @@ mod knowledge;
 mod reports;
 mod saved_searches;
 mod settings;
+mod sign_in_throttle;
 mod templates;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
@@ -65,6 +66,7 @@ struct Inner {
     mail_references: Vec<MailReference>,
     logins: HashMap<Actor, Login>,
     tokens: HashMap<TokenHash, AuthToken>,
+    sign_in_attempts: Vec<crate::store::SignInAttempt>,
     chats: BTreeMap<crate::domain::ChatId, crate::domain::ChatSession>,
     availability: BTreeMap<AgentId, crate::domain::Availability>,
     settings: BTreeMap<super::SettingKey, String>,

@@ -110,6 +110,10 @@ macro_rules! conformance_suite {
                 settings: [
                     settings_round_trip_replace_and_delete_like_the_reference,
                 ],
+                sign_in_throttle: [
+                    attempts_are_counted_in_the_window_and_refused_past_the_limit,
+                    concurrent_attempts_for_one_key_record_at_most_the_limit,
+                ],
                 templates: [
                     templates_round_trip_replace_and_sort_like_the_reference,
                     canned_response_filters_agree_with_the_reference,

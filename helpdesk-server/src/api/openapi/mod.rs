@@ -78,7 +78,9 @@ fn error_description(status: &str) -> &'static str {
         "409" => "conflict: the ticket changed (stale If-Match) or a duplicate",
         "413" => "too_large, too_many_attachments or unsupported_content_type",
         "422" => "invalid_transition: the command is not allowed in the ticket's status",
-        "429" => "too_many_requests: too many failed sign-ins for this login; wait 15 minutes",
+        "429" => {
+            "too_many_requests: too many failed sign-ins for this login; wait the `Retry-After` seconds"
+        }
         "501" => "unsupported: the store does not offer what this needs (e.g. no live chat)",
         "503" => {
             "unavailable: the storage failed, so the credentials could not be checked; try again"
@@ -104,20 +106,33 @@ pub fn spec() -> Value {
             json!({"description": "success", "content": {"application/json": {"schema": schema_ref(o.ok.1)}}})
         };
         responses.insert(o.ok.0.to_owned(), ok);
-        let public = o.path == "/api/v1/auth/token";
+        // Only signing in is public: revoking the token (`DELETE`) needs it.
+        let public = o.method == "post" && o.path == "/api/v1/auth/token";
         let mut errors: Vec<&str> = o.errors.to_vec();
         if !public {
             errors.push("401");
+            // A signed-in person may be refused any call (a customer whose access is disabled).
+            if !errors.contains(&"403") {
+                errors.push("403");
+            }
+        }
+        // Every body has a limit (see `crate::edge`).
+        if o.body.is_some() && !errors.contains(&"413") {
+            errors.push("413");
         }
         errors.push("500");
         if o.needs_ability() {
             errors.push("501");
         }
         for status in errors {
-            responses.insert(
-                status.to_owned(),
-                json!({"description": error_description(status), "content": {"application/json": {"schema": schema_ref("Error")}}}),
-            );
+            let mut response = json!({"description": error_description(status), "content": {"application/json": {"schema": schema_ref("Error")}}});
+            if status == "429" {
+                response["headers"] = json!({"Retry-After": {
+                    "description": "seconds until a sign-in is accepted again",
+                    "schema": {"type": "integer", "minimum": 1},
+                }});
+            }
+            responses.insert(status.to_owned(), response);
         }
         let mut params: Vec<Value> = o
             .path
@@ -133,9 +148,11 @@ pub fn spec() -> Value {
             "parameters": params,
             "responses": responses,
         });
-        if public {
-            operation["security"] = json!([]);
-        }
+        operation["security"] = if public {
+            json!([])
+        } else {
+            json!([{"bearer": []}, {"session": []}])
+        };
         if let Some(body) = o.body {
             let mut content = json!({"application/json": {"schema": schema_ref(body)}});
             if o.multipart {

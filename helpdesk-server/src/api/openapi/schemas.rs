@@ -7,6 +7,13 @@ pub(super) fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
+/// `schema` that may also be null.
+fn nullable(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    schema["nullable"] = json!(true);
+    schema
+}
+
 /// Every schema, the live chat's included.
 pub(super) fn schemas() -> Value {
     with_chat_schemas(base_schemas())
@@ -36,18 +43,19 @@ fn base_schemas() -> Value {
         "Credentials": {"type": "object", "required": ["login", "password"], "properties": {"login": text, "password": text}},
         "TokenList": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "string", "description": "the SHA-256 of the secret, hex"}, "kind": {"type": "string", "enum": ["session", "api_token"]},
-            "created_at": text, "expires_at": text, "last_used": text, "current": {"type": "boolean"}}}}}},
+            "created_at": text, "expires_at": text, "last_used": nullable(&text), "current": {"type": "boolean"}}}}}},
         "Token": {"type": "object", "properties": {"token": text, "token_type": text, "actor": schema_ref("Actor")}},
         "Actor": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["customer", "agent", "system"]}, "id": id}},
-        "Me": {"type": "object", "properties": {"actor": schema_ref("Actor"), "login": text, "name": text, "language": {"type": "string", "enum": ["en", "ro", "ru", "fa"]}}},
+        "Me": {"type": "object", "properties": {"actor": schema_ref("Actor"), "login": nullable(&text), "name": text, "language": {"type": "string", "enum": ["en", "ro", "ru", "fa"]}}},
         "Ticket": {"type": "object", "additionalProperties": true, "properties": {
             "id": id, "number": {"type": "object", "properties": {"full": text, "short": text}},
-            "subject": text, "customer": id, "department": id, "assignee": id,
+            "subject": text, "customer": nullable(&id), "department": id, "assignee": nullable(&id),
             "status": {"type": "string", "enum": ["new", "open", "pending_customer", "on_hold", "resolved", "closed:solved", "closed:unsolved", "closed:auto_closed", "closed:merged", "closed:duplicate"]},
             "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]},
             "ticket_type": text, "internal": {"type": "boolean"}, "version": {"type": "integer"},
             "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
-            "waiting_since": {"type": "string", "format": "date-time"}, "next_due_at": {"type": "string", "format": "date-time"}}},
+            "waiting_since": {"type": "string", "format": "date-time", "nullable": true},
+            "next_due_at": {"type": "string", "format": "date-time", "nullable": true}}},
         "OpenedTicket": {"allOf": [schema_ref("Ticket"), {"type": "object", "required": ["notices"], "properties": {
             "notices": {"type": "array", "items": schema_ref("Notice"), "description": "empty when everything is as asked"}}}]},
         "Notice": {"type": "object", "required": ["kind", "message"], "properties": {

@@ -266,9 +266,28 @@ impl Desk {
         (set_cookie.split(';').next().unwrap().to_owned(), set_cookie)
     }
 
+    /// Signs in on the page as a browser does: the form (its cookie and CSRF token), then
+    /// the post.
     pub(super) async fn sign_in_page(&self, login: &str, password: &str) -> Reply {
+        let form = self
+            .send(
+                Request::builder()
+                    .uri("/login")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .expect(StatusCode::OK);
+        let cookie = form.headers[header::SET_COOKIE].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let html = form.text();
+        let csrf = html
+            .split_once("name=\"csrf\" value=\"")
+            .and_then(|(_, rest)| rest.split('"').next())
+            .unwrap()
+            .to_owned();
         let body = format!(
-            "login={}&password={}",
+            "login={}&password={}&csrf={csrf}",
             encode(login.as_bytes()),
             encode(password.as_bytes())
         );
@@ -276,6 +295,7 @@ impl Desk {
             .method("POST")
             .uri("/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
             .body(Body::from(body))
             .unwrap();
         self.send(request).await

@@ -23,6 +23,7 @@ pub mod reports;
 pub mod saved_searches;
 pub mod search;
 pub mod settings;
+pub mod sign_in_throttle;
 pub mod templates;
 pub mod tickets;
 pub mod waiting;

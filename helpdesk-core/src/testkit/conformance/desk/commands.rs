@@ -57,7 +57,10 @@ pub async fn illegal_commands_are_typed_errors_and_change_nothing(store: Arc<dyn
         .execute(t.id, reply("not my department"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Forbidden { .. }));
+    assert!(
+        matches!(err, Error::NotFound { .. }),
+        "outside her departments: {err:?}"
+    );
     assert_eq!(snapshot(store.as_ref(), &t).await, before);
 
     ivan.execute(t.id, close(Resolution::Solved)).await.unwrap();

@@ -196,11 +196,19 @@ pub async fn agents_email_a_tickets_public_thread_without_notes(store: Arc<dyn S
     // Customers, agents without the permission, desks without mail: refused, nothing queued.
     let before = store.ticket_emails(t.id).await.unwrap().len();
     let maria = desk.acting_as(Actor::Agent(f.maria.id)).await.unwrap();
-    for who in [&acme, &maria] {
-        assert!(matches!(
-            who.email_ticket(t.id, to.clone(), Language::English).await,
-            Err(Error::Forbidden { .. })
-        ));
+    for (who, outside) in [(&acme, false), (&maria, true)] {
+        let refused = who.email_ticket(t.id, to.clone(), Language::English).await;
+        if outside {
+            assert!(
+                matches!(refused, Err(Error::NotFound { .. })),
+                "{refused:?}"
+            );
+        } else {
+            assert!(
+                matches!(refused, Err(Error::Forbidden { .. })),
+                "{refused:?}"
+            );
+        }
     }
     assert!(matches!(
         f.as_agent(&f.ivan)

@@ -102,7 +102,7 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
     let before = snapshot(store.as_ref(), &asked).await;
     assert!(matches!(
         maria.execute(t.id, decide(true)).await,
-        Err(Error::Forbidden { .. })
+        Err(Error::NotFound { .. })
     ));
     assert_eq!(snapshot(store.as_ref(), &asked).await, before);
     let approved = changed(ivan.execute(t.id, decide(true)).await.unwrap());
