@@ -126,10 +126,9 @@ async fn login(
         .await
     {
         // A disabled customer or agent gets no session, even with the right password.
-        Ok(login) if !state.desk.may_sign_in(login.actor).await? => Ok(html_response(
-            StatusCode::FORBIDDEN,
-            login_page(Some("This account is disabled.")),
-        )),
+        Ok(login) if !state.desk.may_sign_in(login.actor).await? => {
+            page(StatusCode::FORBIDDEN, "This account is disabled.")
+        }
         Ok(login) => {
             let secret = state
                 .accounts
