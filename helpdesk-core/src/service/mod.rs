@@ -16,6 +16,7 @@ mod notifications;
 mod priorities;
 mod reads;
 mod reports;
+mod retry;
 mod saved_searches;
 mod send_thread;
 mod settings;

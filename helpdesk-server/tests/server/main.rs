@@ -6,6 +6,7 @@ mod api;
 mod attachments;
 mod browser;
 mod chat_ws;
+mod concurrent_replies;
 mod crash_safety;
 mod hidden;
 mod hostile_input;
