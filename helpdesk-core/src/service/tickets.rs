@@ -145,7 +145,7 @@ impl Acting {
             now,
         };
         authorize_create(&new, &ctx)?;
-        let sequence = store.next_ticket_sequence().await?;
+        let sequence = self.desk.sequence.next(store.as_ref()).await?;
         let number = self.desk.numbers.generate(sequence, now);
         let (write, notices) = decide_create_with_notices(new, &ctx, number)?;
         let ticket = write.ticket.clone();

@@ -117,6 +117,7 @@ macro_rules! conformance_suite {
                 tickets: [
                     tickets_and_everything_on_them_round_trip,
                     the_sequence_counts_from_one_and_never_repeats,
+                    blocks_of_sequence_values_never_repeat_a_value,
                 ],
                 waiting: [
                     the_waiting_order_and_due_tickets_agree_with_the_reference,
