@@ -76,7 +76,10 @@ pub(crate) async fn commit(store: &SqliteStore, batch: WriteBatch, rows: BatchRo
     loop {
         let queue = queue.clone();
         store
-            .write(move |conn| Ok(write_queued(conn, &queue)))
+            .write(move |conn| {
+                write_queued(conn, &queue);
+                Ok(())
+            })
             .await?;
         if let Some(result) = mine.take_result() {
             return result;
@@ -170,7 +173,10 @@ mod tests {
         store.queue().lock().extend(group.iter().cloned());
         let queue = store.queue();
         store
-            .write(move |conn| Ok(write_queued(conn, &queue)))
+            .write(move |conn| {
+                write_queued(conn, &queue);
+                Ok(())
+            })
             .await
             .unwrap();
         group.iter().map(|p| p.take_result().unwrap()).collect()
