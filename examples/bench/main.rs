@@ -8,6 +8,7 @@
 //! ```
 
 mod base;
+mod concurrency;
 mod pg;
 mod sqlite;
 mod text;
@@ -57,6 +58,10 @@ struct Args {
     /// by default a file in a temporary directory, removed at the end.
     #[arg(long)]
     db: Option<std::path::PathBuf>,
+    /// Tasks writing at once in the concurrent write workloads (see concurrency.rs); 0 to
+    /// skip them.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
     /// Where to write the JSON results.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
@@ -67,6 +72,7 @@ fn text<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
 }
 
 /// The desk's directory.
+#[derive(Clone)]
 struct World {
     departments: Vec<DepartmentId>,
     agent: AgentId,
@@ -425,10 +431,21 @@ async fn run<B: Baseline>(args: &Args, desk: &Helpdesk, base: &mut B) -> Res<Val
     let mut sample_ids: Vec<Uuid> = lib_ids.iter().map(|(_, id)| id.as_uuid()).collect();
     sample_ids.extend(base_ids.iter().map(|(_, id)| *id));
 
+    let mut written = 4 + 2 * sample;
+    if args.concurrency > 0 {
+        let base_rate = results[0]["baseline_ops_per_sec"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let world = std::sync::Arc::new(world.clone());
+        let (rows, created) =
+            concurrency::rows(desk, world, &mut next, args.concurrency, sample, base_rate).await?;
+        results.extend(rows);
+        written += created;
+    }
+
     // Filler up to --tickets.
     let filler_from = next;
     let fill_t = Instant::now();
-    let mut written = 4 + 2 * sample;
     let mut last_report = Instant::now();
     while written < args.tickets {
         let n = 1000.min(args.tickets - written);
@@ -655,7 +672,9 @@ fn print_table(results: &Value) {
     for r in results["results"].as_array().into_iter().flatten() {
         let name = r["workload"].as_str().unwrap_or("?");
         let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
-        if r["kind"] == "latency" {
+        if r["kind"] == "concurrent" {
+            concurrency::print_row(r);
+        } else if r["kind"] == "latency" {
             println!(
                 "{name:<24} {:>6.2}/{:>6.2}ms {:>6.2}/{:>6.2}ms {:>9.2}x   (median/p99)",
                 f("library_median_ms"),

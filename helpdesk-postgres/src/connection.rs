@@ -38,8 +38,13 @@ impl PostgresStore {
 
     /// Connects to the database at `url` and leaves the schema as it is (for deployments
     /// that migrate separately, e.g. with [`MIGRATOR`](crate::schema::MIGRATOR)).
+    ///
+    /// An idle connection is not pinged before each use (`test_before_acquire` off): the
+    /// ping is a round trip per store call, and a connection that died answers the call
+    /// itself with an error, after which the pool replaces it.
     pub async fn connect_without_migrating(url: &str) -> Result<Self> {
         let pool = PgPoolOptions::new()
+            .test_before_acquire(false)
             .connect(url)
             .await
             .map_err(crate::error::db)?;

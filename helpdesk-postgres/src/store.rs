@@ -60,6 +60,10 @@ impl Store for PostgresStore {
         tickets::next_sequence(&self.pool).await
     }
 
+    async fn next_ticket_sequences(&self, count: u32) -> Result<Vec<u64>> {
+        tickets::next_sequences(&self.pool, count).await
+    }
+
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         commit::commit(&self.pool, batch).await
     }

@@ -126,6 +126,21 @@ pub(crate) async fn next_sequence(pool: &PgPool) -> Result<u64> {
     u64::try_from(next).map_err(|e| Error::corrupt("ticket_number_seq", "nextval", e))
 }
 
+/// Takes `count` values of the ticket number sequence in one statement, ascending.
+pub(crate) async fn next_sequences(pool: &PgPool, count: u32) -> Result<Vec<u64>> {
+    let values: Vec<i64> = sqlx::query_scalar(
+        "SELECT nextval('ticket_number_seq') AS v FROM generate_series(1, $1) ORDER BY v",
+    )
+    .bind(i64::from(count))
+    .fetch_all(pool)
+    .await
+    .map_err(error::db)?;
+    values
+        .into_iter()
+        .map(|v| u64::try_from(v).map_err(|e| Error::corrupt("ticket_number_seq", "nextval", e)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use helpdesk_core::domain::{Attachment, CustomerId, DepartmentId};

@@ -11,8 +11,8 @@
 
 use helpdesk_core::Result;
 use helpdesk_core::store::{CommitFacts, TicketWrite, TicketWriteKind, WriteBatch, check_commit};
+use rusqlite::Transaction;
 use rusqlite::types::ToSql;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::connection::SqliteStore;
 use crate::error::Outcome;
@@ -23,7 +23,8 @@ use crate::rows::ticket::{STORED_TICKET_COLUMNS, TicketRow, read_stored_ticket};
 use crate::rows::{blob, first};
 use crate::search::{self, FieldRow};
 
-/// Writes `batch` atomically, or nothing.
+/// Writes `batch` atomically, or nothing, in a transaction it may share with concurrent
+/// commits (see [`group_commit`](crate::group_commit)).
 pub(crate) async fn commit(store: &SqliteStore, batch: WriteBatch) -> Result<()> {
     // A badly shaped batch fails before any row is built or the writer taken
     // (`check_commit` checks the shape again, first).
@@ -32,11 +33,11 @@ pub(crate) async fn commit(store: &SqliteStore, batch: WriteBatch) -> Result<()>
         return Ok(());
     }
     let rows = BatchRows::new(&batch)?;
-    store.write(move |conn| write(conn, &batch, &rows)).await
+    crate::group_commit::commit(store, batch, rows).await
 }
 
 /// A batch as rows.
-struct BatchRows {
+pub(crate) struct BatchRows {
     /// Each write's rows, in batch order.
     writes: Vec<WriteRows>,
     notifications: Vec<NotificationRow>,
@@ -56,7 +57,7 @@ struct WriteRows {
 }
 
 impl BatchRows {
-    fn new(batch: &WriteBatch) -> Outcome<Self> {
+    pub(crate) fn new(batch: &WriteBatch) -> Outcome<Self> {
         Ok(Self {
             writes: batch
                 .writes
@@ -96,18 +97,21 @@ impl WriteRows {
     }
 }
 
-/// Checks and writes `batch`, built as `rows`, in one immediate transaction.
-fn write(conn: &mut Connection, batch: &WriteBatch, rows: &BatchRows) -> Outcome<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let facts = read_facts(&tx, batch)?;
+/// Checks and writes `batch`, built as `rows`, inside the immediate transaction `tx` (which
+/// holds the write lock). On an error, part of the batch may be written: the caller rolls it
+/// back (to the batch's savepoint).
+pub(crate) fn write_checked(
+    tx: &Transaction<'_>,
+    batch: &WriteBatch,
+    rows: &BatchRows,
+) -> Outcome<()> {
+    let facts = read_facts(tx, batch)?;
     let kinds = check_commit(batch, &facts)?;
     for (write, kind) in rows.writes.iter().zip(kinds) {
-        write_ticket(&tx, write, kind)?;
+        write_ticket(tx, write, kind)?;
     }
     // After the tickets: these rows refer to them.
-    write_caused(&tx, rows)?;
-    tx.commit()?;
-    Ok(())
+    write_caused(tx, rows)
 }
 
 /// The stored facts `batch`'s checks depend on, read under the transaction's write lock.

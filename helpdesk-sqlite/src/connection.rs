@@ -52,6 +52,8 @@ use crate::schema;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     db: Arc<Database>,
+    /// Batches waiting to be committed together (see [`group_commit`](crate::group_commit)).
+    queue: Arc<crate::group_commit::Queue>,
 }
 
 impl SqliteStore {
@@ -72,7 +74,10 @@ impl SqliteStore {
     pub async fn open(path: impl AsRef<Path>) -> helpdesk_core::Result<Self> {
         let path = path.as_ref().to_owned();
         let db = run(move || Ok(Database::open_file(&path)?)).await?;
-        Ok(Self { db: Arc::new(db) })
+        Ok(Self {
+            db: Arc::new(db),
+            queue: Arc::default(),
+        })
     }
 
     /// Opens a new, empty database in memory, private to this store (and its clones).
@@ -82,7 +87,10 @@ impl SqliteStore {
     /// [`helpdesk_core::Error::Backend`] if SQLite cannot allocate or migrate it.
     pub async fn open_in_memory() -> helpdesk_core::Result<Self> {
         let db = run(|| Ok(Database::open_memory()?)).await?;
-        Ok(Self { db: Arc::new(db) })
+        Ok(Self {
+            db: Arc::new(db),
+            queue: Arc::default(),
+        })
     }
 
     /// Closes the database now, waiting for its connections to close (a file database is
@@ -108,6 +116,11 @@ impl SqliteStore {
     {
         let db = Arc::clone(&self.db);
         run(move || db.with_reader(f)).await
+    }
+
+    /// The batches waiting to be committed together.
+    pub(crate) fn queue(&self) -> Arc<crate::group_commit::Queue> {
+        Arc::clone(&self.queue)
     }
 
     /// Runs `f` with the writer connection on the blocking pool.

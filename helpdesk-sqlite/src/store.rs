@@ -61,6 +61,10 @@ impl Store for SqliteStore {
         tickets::next_ticket_sequence(self).await
     }
 
+    async fn next_ticket_sequences(&self, count: u32) -> Result<Vec<u64>> {
+        tickets::next_ticket_sequences(self, count).await
+    }
+
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         commit::commit(self, batch).await
     }

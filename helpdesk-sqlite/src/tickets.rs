@@ -152,16 +152,28 @@ pub(crate) async fn referenced_blobs(
 
 /// Takes the next ticket number from the sequence.
 pub(crate) async fn next_ticket_sequence(store: &SqliteStore) -> Result<u64> {
+    let values = next_ticket_sequences(store, 1).await?;
+    values
+        .first()
+        .copied()
+        .ok_or_else(|| Error::corrupt("ticket_sequence", "value", "no value taken"))
+}
+
+/// Takes the next `count` ticket numbers from the sequence, in one write transaction.
+pub(crate) async fn next_ticket_sequences(store: &SqliteStore, count: u32) -> Result<Vec<u64>> {
     store
-        .write(|conn| {
+        .write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value: i64 = tx
+            let last: i64 = tx
                 .prepare_cached(
-                    "UPDATE ticket_sequence SET value = value + 1 WHERE id = 1 RETURNING value",
+                    "UPDATE ticket_sequence SET value = value + ?1 WHERE id = 1 RETURNING value",
                 )?
-                .query_row([], |row| row.get(0))?;
+                .query_row([count], |row| row.get(0))?;
             tx.commit()?;
-            u64::try_from(value).map_err(|e| Error::corrupt("ticket_sequence", "value", e).into())
+            let last =
+                u64::try_from(last).map_err(|e| Error::corrupt("ticket_sequence", "value", e))?;
+            let first = (last + 1).saturating_sub(u64::from(count));
+            Ok((first..=last).collect())
         })
         .await
 }

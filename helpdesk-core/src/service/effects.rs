@@ -198,6 +198,11 @@ impl Known {
             customers: customer.into_iter().collect(),
         }
     }
+
+    /// `customers` are known.
+    pub(crate) fn customers(customers: Vec<Customer>) -> Self {
+        Self { customers }
+    }
 }
 
 /// Whether working out what `event` of `write` causes needs the agent directory: agents are

@@ -18,9 +18,11 @@ mod notifications;
 mod priorities;
 mod reads;
 mod reports;
+mod retry;
 mod saved_searches;
 mod send_thread;
 mod service_levels;
+mod sequence;
 mod settings;
 mod templates;
 mod tickets;
@@ -89,6 +91,8 @@ pub struct Helpdesk {
     chat: ChatSettings,
     /// Where the next blob sweep goes on (see [`Helpdesk::sweep_blobs`]).
     sweep_after: Arc<std::sync::Mutex<Option<crate::store::WrittenBlob>>>,
+    /// Ticket number sequence values reserved for this desk (see [`sequence`]).
+    sequence: Arc<sequence::SequenceBlock>,
 }
 
 impl std::fmt::Debug for Helpdesk {
@@ -114,6 +118,7 @@ impl Helpdesk {
             limits: Arc::new(AttachmentLimits::default()),
             chat: ChatSettings::default(),
             sweep_after: Arc::default(),
+            sequence: Arc::default(),
         }
     }
 

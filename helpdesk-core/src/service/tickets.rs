@@ -4,8 +4,9 @@ use super::Acting;
 use super::acting::Principal;
 use super::attachments::{Staged, Upload};
 use super::effects::Known;
+use super::retry;
 use crate::domain::{Attachment, Channel, Customer, Notice, Ticket, TicketId, TicketKey, Version};
-use crate::error::{ConflictKind, Entity, Error, ForbiddenReason, Result};
+use crate::error::{Entity, Error, ForbiddenReason, Result};
 use crate::machine::{
     Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide,
     decide_create_with_notices,
@@ -53,13 +54,13 @@ pub struct Opened {
 pub struct ExecOptions {
     /// The version the actor saw. When given, a ticket changed since is a
     /// [`Conflict`](Error::Conflict) and nothing is written; when absent, a concurrent
-    /// change makes the desk decide the command again on the new state (up to a few times).
+    /// change makes the desk decide the command again on the new state, after a jittered
+    /// pause, until it lands: callers that give no version never see a stale-version
+    /// conflict (unless a thousand other changes of the ticket land while it tries).
     pub expected: Option<Version>,
     /// How the command came in; new messages get this channel.
     pub channel: Channel,
 }
-
-const RETRIES: usize = 3;
 
 /// Refuses attachment metadata that did not come from this desk's own staging: callers send
 /// files as [`Upload`]s, never as stored [`Attachment`]s (which would name any blob by its
@@ -153,7 +154,7 @@ impl Acting {
             now,
         };
         authorize_create(&new, &ctx)?;
-        let sequence = store.next_ticket_sequence().await?;
+        let sequence = self.desk.sequence.next(store.as_ref()).await?;
         let number = self.desk.numbers.generate(sequence, now);
         let (write, notices) = decide_create_with_notices(new, &ctx, number)?;
         let ticket = write.ticket.clone();
@@ -228,7 +229,7 @@ impl Acting {
     }
 
     /// Runs a command whose attachments the desk staged itself, deciding it again on a
-    /// concurrent change (without an expected version) up to a few times.
+    /// concurrent change when no version was expected (see [`retry`](super::retry)).
     pub(crate) async fn execute_staged(
         &self,
         ticket: TicketKey,
@@ -242,13 +243,13 @@ impl Acting {
             let result = self
                 .execute_once(&ticket, command.clone(), options, staged)
                 .await;
-            match result {
-                Err(Error::Conflict {
-                    kind: ConflictKind::StaleVersion { .. },
-                    ..
-                }) if options.expected.is_none() && attempt < RETRIES => continue,
-                other => return other,
+            if options.expected.is_some()
+                || attempt >= retry::MAX_ATTEMPTS
+                || !retry::is_stale(&result)
+            {
+                return result;
             }
+            retry::pause(attempt).await;
         }
     }
 

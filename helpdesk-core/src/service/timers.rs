@@ -6,8 +6,11 @@ use chrono::{DateTime, Duration, Utc};
 use super::attachments::Staged;
 use super::effects::Known;
 use super::{Acting, Helpdesk};
-use crate::domain::{Ticket, TicketId, TicketKey};
-use crate::error::{ConflictKind, Error, Result};
+use std::collections::HashMap;
+
+use super::retry;
+use crate::domain::{Customer, CustomerId, Ticket, TicketId, TicketKey};
+use crate::error::Result;
 use crate::machine::decide_due;
 use crate::store::WriteBatch;
 
@@ -49,6 +52,8 @@ impl Helpdesk {
         let mut report = DueReport::default();
         let levels = self.levels_in_force().await?;
         let mut skipped: Vec<TicketId> = Vec::new();
+        // Customers read once per run: many due tickets share a customer.
+        let mut customers: HashMap<CustomerId, Option<Customer>> = HashMap::new();
         loop {
             let batch = self
                 .store
@@ -61,37 +66,57 @@ impl Helpdesk {
             if fresh.is_empty() {
                 break;
             }
+            // Decide every fresh ticket, then write them all in one batch; if another
+            // process changed one of them meanwhile, write them one by one instead, skipping
+            // the changed ones.
+            let mut decided = Vec::new();
             for ticket in fresh {
                 let customer = match ticket.customer {
-                    Some(id) => self.store.customer(id).await?,
+                    Some(id) => match customers.get(&id) {
+                        Some(known) => known.clone(),
+                        None => {
+                            let read = self.store.customer(id).await?;
+                            customers.insert(id, read.clone());
+                            read
+                        }
+                    },
                     None => None,
                 };
                 let kind = customer.as_ref().map(|c| c.kind);
-                let Some(write) = decide_due(&ticket, &levels, kind, now) else {
-                    skipped.push(ticket.id);
-                    continue;
-                };
-                let events = write.events.len();
-                match self
+                match decide_due(&ticket, &levels, kind, now) {
+                    Some(write) => decided.push((write, customer)),
+                    None => skipped.push(ticket.id),
+                }
+            }
+            if decided.is_empty() {
+                continue;
+            }
+            let events: usize = decided.iter().map(|(w, _)| w.events.len()).sum();
+            let known = Known::customers(decided.iter().filter_map(|(_, c)| c.clone()).collect());
+            let all = WriteBatch::of(decided.iter().map(|(w, _)| w.clone()).collect());
+            let result = self.commit(all, &Staged::default(), &known).await;
+            if !retry::is_stale(&result) {
+                result?;
+                report.tickets += decided.len();
+                report.events += events;
+                continue;
+            }
+            for (write, customer) in decided {
+                let (id, events) = (write.ticket.id, write.events.len());
+                let result = self
                     .commit(
                         WriteBatch::one(write),
                         &Staged::default(),
                         &Known::customer(customer),
                     )
-                    .await
-                {
-                    Ok(()) => {
-                        report.tickets += 1;
-                        report.events += events;
-                    }
-                    Err(Error::Conflict {
-                        kind: ConflictKind::StaleVersion { .. },
-                        ..
-                    }) => {
-                        report.skipped += 1;
-                        skipped.push(ticket.id);
-                    }
-                    Err(e) => return Err(e),
+                    .await;
+                if retry::is_stale(&result) {
+                    report.skipped += 1;
+                    skipped.push(id);
+                } else {
+                    result?;
+                    report.tickets += 1;
+                    report.events += events;
                 }
             }
         }

@@ -73,6 +73,18 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The next value of the ticket number sequence: 1, 2, 3, ... Never the same value twice,
     /// also under concurrent callers; a value whose ticket is never written is a gap.
     async fn next_ticket_sequence(&self) -> Result<u64>;
+    /// `count` values of the ticket number sequence at once, ascending, each never handed
+    /// out before (by this call or [`next_ticket_sequence`](Self::next_ticket_sequence)),
+    /// also under concurrent callers; not necessarily consecutive. The desk reserves numbers
+    /// in blocks with it, so that opening a ticket needs no write of its own. The default
+    /// takes them one by one.
+    async fn next_ticket_sequences(&self, count: u32) -> Result<Vec<u64>> {
+        let mut values = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            values.push(self.next_ticket_sequence().await?);
+        }
+        Ok(values)
+    }
     /// Writes a batch atomically, when [`check_commit`](super::check_commit) passes on the
     /// facts read in the same transaction (see the trait's contract).
     async fn commit(&self, batch: WriteBatch) -> Result<()>;

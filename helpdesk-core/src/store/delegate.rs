@@ -60,6 +60,7 @@ macro_rules! delegate_store {
             find_customers(lookup: &$crate::search::CustomerLookup, limit: u32)
                 -> Vec<$crate::domain::Customer>;
             next_ticket_sequence() -> u64;
+            next_ticket_sequences(count: u32) -> Vec<u64>;
             commit(batch: $crate::store::WriteBatch) -> ();
             ticket(id: $crate::domain::TicketId) -> Option<$crate::domain::Ticket>;
             ticket_by_number(digits: &str) -> Option<$crate::domain::Ticket>;

@@ -7,6 +7,7 @@ mod api;
 mod attachments;
 mod browser;
 mod chat_ws;
+mod concurrent_replies;
 mod crash_safety;
 mod edge;
 mod form_fields;

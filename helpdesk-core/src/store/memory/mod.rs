@@ -257,6 +257,13 @@ impl Store for MemoryStore {
         Ok(inner.sequence)
     }
 
+    async fn next_ticket_sequences(&self, count: u32) -> Result<Vec<u64>> {
+        let mut inner = self.lock();
+        let first = inner.sequence + 1;
+        inner.sequence += u64::from(count);
+        Ok((first..=inner.sequence).collect())
+    }
+
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         let mut inner = self.lock();
         check_commit(&batch, &inner.facts(&batch))?;

@@ -121,6 +121,7 @@ macro_rules! conformance_suite {
                 tickets: [
                     tickets_and_everything_on_them_round_trip,
                     the_sequence_counts_from_one_and_never_repeats,
+                    blocks_of_sequence_values_never_repeat_a_value,
                 ],
                 waiting: [
                     the_waiting_order_and_due_tickets_agree_with_the_reference,
@@ -154,7 +155,8 @@ macro_rules! conformance_suite {
                     illegal_commands_are_typed_errors_and_change_nothing,
                     a_stale_version_conflicts_and_writes_nothing,
                     concurrent_commands_from_one_version_let_exactly_one_win,
-                    concurrent_commands_without_a_version_all_apply,
+                    eight_concurrent_replies_without_a_version_all_apply_once,
+                    thirty_two_concurrent_replies_without_a_version_all_apply_once,
                     edits_are_recorded_in_the_history,
                 ],
                 directory: [

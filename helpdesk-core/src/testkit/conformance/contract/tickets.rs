@@ -353,3 +353,38 @@ pub async fn the_sequence_counts_from_one_and_never_repeats(store: Arc<dyn Store
     store.commit(WriteBatch::default()).await.unwrap();
     assert_eq!(store.next_ticket_sequence().await.unwrap(), 20);
 }
+
+/// Blocks of sequence values, taken by concurrent callers among single values, are ascending,
+/// as long as asked, and share no value with each other or the single ones; a block of none
+/// takes nothing.
+pub async fn blocks_of_sequence_values_never_repeat_a_value(store: Arc<dyn Store>) {
+    assert_eq!(store.next_ticket_sequences(3).await.unwrap(), vec![1, 2, 3]);
+    assert!(store.next_ticket_sequences(0).await.unwrap().is_empty());
+    let tasks: Vec<_> = (0..8u32)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    store.next_ticket_sequences(i + 1).await.unwrap()
+                } else {
+                    vec![store.next_ticket_sequence().await.unwrap()]
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for (i, task) in tasks.into_iter().enumerate() {
+        let values = task.await.unwrap();
+        let want = if i % 2 == 0 { i + 1 } else { 1 };
+        assert_eq!(values.len(), want);
+        assert!(values.windows(2).all(|w| w[0] < w[1]), "{values:?}");
+        all.extend(values);
+    }
+    let taken = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), taken, "a value handed out twice");
+    assert!(all.iter().all(|v| *v > 3));
+    let next = store.next_ticket_sequence().await.unwrap();
+    assert!(all.iter().all(|v| *v < next));
+}
