@@ -52,6 +52,8 @@ use crate::schema;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     db: Arc<Database>,
+    /// The plan every search uses, instead of the one its terms' frequencies choose (tests).
+    search_plan: Option<crate::search::Plan>,
 }
 
 impl SqliteStore {
@@ -72,7 +74,10 @@ impl SqliteStore {
     pub async fn open(path: impl AsRef<Path>) -> helpdesk_core::Result<Self> {
         let path = path.as_ref().to_owned();
         let db = run(move || Ok(Database::open_file(&path)?)).await?;
-        Ok(Self { db: Arc::new(db) })
+        Ok(Self {
+            db: Arc::new(db),
+            search_plan: None,
+        })
     }
 
     /// Opens a new, empty database in memory, private to this store (and its clones).
@@ -82,7 +87,10 @@ impl SqliteStore {
     /// [`helpdesk_core::Error::Backend`] if SQLite cannot allocate or migrate it.
     pub async fn open_in_memory() -> helpdesk_core::Result<Self> {
         let db = run(|| Ok(Database::open_memory()?)).await?;
-        Ok(Self { db: Arc::new(db) })
+        Ok(Self {
+            db: Arc::new(db),
+            search_plan: None,
+        })
     }
 
     /// Closes the database now, waiting for its connections to close (a file database is
@@ -98,6 +106,22 @@ impl SqliteStore {
             Some(db) => run(move || Ok(db.close()?)).await,
             None => Ok(()),
         }
+    }
+
+    /// This store, with every search probing the list in its order (see
+    /// [`crate::search::Plan`]), whatever its terms' frequencies: the plan a small test
+    /// database never chooses.
+    #[cfg(test)]
+    pub(crate) fn probing(self) -> Self {
+        Self {
+            search_plan: Some(crate::search::Plan::Probe),
+            ..self
+        }
+    }
+
+    /// The plan every search uses, if one is forced (see [`Self::probing`]).
+    pub(crate) fn search_plan(&self) -> Option<crate::search::Plan> {
+        self.search_plan
     }
 
     /// Runs `f` with a reader connection on the blocking pool; `f` must only read.

@@ -87,8 +87,9 @@ impl Store for SqliteStore {
         search: &TicketSearch,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        let query = search::search_tickets(search, page);
-        tickets::page(self, query, page).await
+        let (search, page, plan) = (search.clone(), page.clone(), self.search_plan());
+        self.read(move |conn| search::page(conn, &search, &page, plan))
+            .await
     }
 
     async fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
