@@ -9,6 +9,13 @@
 --   * "does ticket t match" is one probe of the index over the range
 --     [t.rowid << 24, (t.rowid << 24) + 16777215];
 --   * a field customers may see has an even rowid; the subject is the range's first rowid.
+--
+-- And `ticket_words`: each word of each ticket once per kind of field, a plain B-tree keyed by
+-- (word, ticket rowid, kind): "does ticket t hold word w" is one seek (an FTS5 probe costs 10-100
+-- times more), and a word's tickets are one range, in rowid order. Kept in step with
+-- `search_fields` by triggers. A word of a field is a space-free run of letters and digits
+-- (`words` is the words joined by single spaces), so the JSON array built by replacing the
+-- spaces with `","` is exactly the list of words.
 -- A ticket holds at most 2^23 - 1 messages in the index and the tickets' rowids stay below
 -- 2^39; the store refuses a write past either (`search.rs`).
 -- Never edit this file once released: add 0016_*.sql instead.
@@ -59,15 +66,58 @@ INSERT INTO search_index (search_index) VALUES ('rebuild');
 -- How many fields hold each word: what the search reads to choose its plan.
 CREATE VIRTUAL TABLE search_vocab USING fts5vocab (search_index, row);
 
+-- One row per (word, ticket, kind): `kind` 0 when the subject holds the word, 1 when a
+-- message customers may see does, 2 when an internal note does (from the field's rowid:
+-- `CASE WHEN (seq & 16777215) = 0 THEN 0 ELSE 1 + (seq & 1) END`).
+CREATE TABLE ticket_words (
+    word    TEXT    NOT NULL,
+    ticket  INTEGER NOT NULL,  -- the ticket's rowid
+    kind    INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),
+    PRIMARY KEY (word, ticket, kind)
+) STRICT, WITHOUT ROWID;
+
+INSERT OR IGNORE INTO ticket_words (word, ticket, kind)
+SELECT j.value, f.seq >> 24, CASE WHEN (f.seq & 16777215) = 0 THEN 0 ELSE 1 + (f.seq & 1) END
+FROM search_fields f, json_each('["' || replace(f.words, ' ', '","') || '"]') j
+WHERE f.words <> '';
+
 CREATE TRIGGER search_fields_insert AFTER INSERT ON search_fields BEGIN
     INSERT INTO search_index (rowid, words) VALUES (new.seq, new.words);
+    INSERT OR IGNORE INTO ticket_words (word, ticket, kind)
+    SELECT j.value, new.seq >> 24, CASE WHEN (new.seq & 16777215) = 0 THEN 0 ELSE 1 + (new.seq & 1) END
+    FROM json_each('["' || replace(new.words, ' ', '","') || '"]') j
+    WHERE new.words <> '';
 END;
 
+-- A word leaves `ticket_words` when no field of the ticket of the same kind holds it
+-- any more (the field's own row is already gone or changed).
 CREATE TRIGGER search_fields_delete AFTER DELETE ON search_fields BEGIN
     INSERT INTO search_index (search_index, rowid, words) VALUES ('delete', old.seq, old.words);
+    DELETE FROM ticket_words
+    WHERE ticket = old.seq >> 24 AND kind = CASE WHEN (old.seq & 16777215) = 0 THEN 0 ELSE 1 + (old.seq & 1) END
+      AND word IN (SELECT value FROM json_each('["' || replace(old.words, ' ', '","') || '"]'))
+      AND NOT EXISTS (
+          SELECT 1 FROM search_fields f
+          WHERE f.seq BETWEEN (old.seq >> 24) << 24 AND ((old.seq >> 24) << 24) + 16777215
+            AND CASE WHEN (f.seq & 16777215) = 0 THEN 0 ELSE 1 + (f.seq & 1) END = CASE WHEN (old.seq & 16777215) = 0 THEN 0 ELSE 1 + (old.seq & 1) END
+            AND instr(' ' || f.words || ' ', ' ' || ticket_words.word || ' ') > 0
+      );
 END;
 
 CREATE TRIGGER search_fields_update AFTER UPDATE OF words ON search_fields BEGIN
     INSERT INTO search_index (search_index, rowid, words) VALUES ('delete', old.seq, old.words);
     INSERT INTO search_index (rowid, words) VALUES (new.seq, new.words);
+    DELETE FROM ticket_words
+    WHERE ticket = old.seq >> 24 AND kind = CASE WHEN (old.seq & 16777215) = 0 THEN 0 ELSE 1 + (old.seq & 1) END
+      AND word IN (SELECT value FROM json_each('["' || replace(old.words, ' ', '","') || '"]'))
+      AND NOT EXISTS (
+          SELECT 1 FROM search_fields f
+          WHERE f.seq BETWEEN (old.seq >> 24) << 24 AND ((old.seq >> 24) << 24) + 16777215
+            AND CASE WHEN (f.seq & 16777215) = 0 THEN 0 ELSE 1 + (f.seq & 1) END = CASE WHEN (old.seq & 16777215) = 0 THEN 0 ELSE 1 + (old.seq & 1) END
+            AND instr(' ' || f.words || ' ', ' ' || ticket_words.word || ' ') > 0
+      );
+    INSERT OR IGNORE INTO ticket_words (word, ticket, kind)
+    SELECT j.value, new.seq >> 24, CASE WHEN (new.seq & 16777215) = 0 THEN 0 ELSE 1 + (new.seq & 1) END
+    FROM json_each('["' || replace(new.words, ' ', '","') || '"]') j
+    WHERE new.words <> '';
 END;

@@ -708,5 +708,23 @@ mod tests {
             )
             .unwrap();
         assert_eq!(router, 3);
+        // Each word once per ticket and kind: the subject, a public message, an internal note.
+        let words: Vec<(String, i64, i64)> = conn
+            .prepare("SELECT word, ticket, kind FROM ticket_words WHERE word IN ('router', 'jam')")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<(String, i64, i64)> = [
+            ("jam", 2, 0),
+            ("router", 1, 0),
+            ("router", 1, 1),
+            ("router", 1, 2),
+        ]
+        .into_iter()
+        .map(|(w, t, k)| (w.to_owned(), t, k))
+        .collect();
+        assert_eq!(words, expected);
     }
 }

@@ -13,6 +13,7 @@ use helpdesk_core::domain::{Message, Ticket, Visibility};
 use helpdesk_core::error::Error;
 use helpdesk_core::search::{Term, TicketSearch, fold, words};
 use helpdesk_core::store::{Page, PageRequest, TicketOrder};
+use rusqlite::types::Value;
 use rusqlite::{Connection, Transaction};
 
 use crate::error::Outcome;
@@ -230,28 +231,142 @@ fn probe(p: &str, include_internal: bool) -> String {
     )
 }
 
-/// SQL of "the ticket `t`'s subject matches `p`": 1 or 0, one probe of its first rowid.
-fn subject_score(p: &str) -> String {
+/// SQL of "the ticket `t` holds the word `p`" in `ticket_words` (migration 0015): one seek.
+/// `kinds` limits the kinds of field (`< 2`: those customers may see, `= 0`: the subject).
+fn word_probe(p: &str, kinds: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM search_index si WHERE search_index MATCH {p} \
-         AND si.rowid = t.rowid << {TICKET_SHIFT})"
+        "EXISTS (SELECT 1 FROM ticket_words w WHERE w.word = {p} AND w.ticket = t.rowid{kinds})"
     )
+}
+
+/// The kinds of field a search looks at, as a condition on `kind` (see [`word_probe`]).
+fn kinds(include_internal: bool) -> &'static str {
+    if include_internal {
+        ""
+    } else {
+        " AND w.kind < 2"
+    }
+}
+
+/// The SQL pieces of one term, its values bound with `bind`.
+struct TermSql {
+    /// "The ticket `t` matches the term", its cheapest conditions first.
+    matches: Vec<String>,
+    /// SQL of a FROM clause reading the term's tickets `t` from the index (for a driving
+    /// term), in rowid order; `None` for a LIKE pattern.
+    drive: Option<String>,
+    /// "The ticket `t`'s subject matches the term" (1 or 0).
+    subject: String,
+}
+
+/// The SQL of `term` (which [`Matcher::new`] does not make [`Matcher::Nothing`]).
+fn term_sql(term: &Term, include_internal: bool, bind: &mut dyn FnMut(Value) -> String) -> TermSql {
+    let fts_visible = if include_internal {
+        ""
+    } else {
+        " AND (s.rowid & 1) = 0"
+    };
+    let from_fts = |p: &str| {
+        format!(
+            "(SELECT DISTINCT s.rowid >> {TICKET_SHIFT} AS k FROM search_index s \
+             WHERE search_index MATCH {p}{fts_visible}) m\n\
+             CROSS JOIN tickets t ON t.rowid = m.k"
+        )
+    };
+    let subject_fts = |p: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM search_index si WHERE search_index MATCH {p} \
+             AND si.rowid = t.rowid << {TICKET_SHIFT})"
+        )
+    };
+    match (term, Matcher::new(term)) {
+        (
+            Term::Word {
+                word,
+                prefix: false,
+            },
+            Matcher::FullText(_),
+        ) => {
+            let p = bind(Value::Text(word.clone()));
+            let kinds = kinds(include_internal);
+            TermSql {
+                matches: vec![word_probe(&p, kinds)],
+                drive: Some(format!(
+                    "(SELECT DISTINCT w.ticket AS k FROM ticket_words w \
+                     WHERE w.word = {p}{kinds}) m\n\
+                     CROSS JOIN tickets t ON t.rowid = m.k"
+                )),
+                subject: word_probe(&p, " AND w.kind = 0"),
+            }
+        }
+        (Term::Phrase { words }, Matcher::FullText(expr)) => {
+            // Each word is a cheap necessary condition; the phrase is then checked in order.
+            let ws: Vec<String> = words.iter().map(|w| bind(Value::Text(w.clone()))).collect();
+            let p = bind(Value::Text(expr));
+            let kinds = kinds(include_internal);
+            let mut matches: Vec<String> = ws.iter().map(|w| word_probe(w, kinds)).collect();
+            matches.push(probe(&p, include_internal));
+            let mut subject: Vec<String> = ws
+                .iter()
+                .map(|w| word_probe(w, " AND w.kind = 0"))
+                .collect();
+            subject.push(subject_fts(&p));
+            TermSql {
+                matches,
+                drive: Some(from_fts(&p)),
+                subject: format!("({})", subject.join(" AND ")),
+            }
+        }
+        (_, Matcher::FullText(expr)) => {
+            let p = bind(Value::Text(expr));
+            TermSql {
+                matches: vec![probe(&p, include_internal)],
+                drive: Some(from_fts(&p)),
+                subject: subject_fts(&p),
+            }
+        }
+        (_, Matcher::Like(pattern)) => {
+            let p = bind(Value::Text(pattern));
+            let visible = if include_internal {
+                ""
+            } else {
+                " AND f.internal = 0"
+            };
+            TermSql {
+                matches: vec![format!(
+                    "t.id IN (SELECT f.ticket_id FROM search_fields f \
+                     WHERE f.folded LIKE {p} ESCAPE '\\'{visible})"
+                )],
+                drive: None,
+                subject: format!(
+                    "EXISTS (SELECT 1 FROM search_fields sf \
+                     WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
+                     AND sf.folded LIKE {p} ESCAPE '\\')"
+                ),
+            }
+        }
+        (_, Matcher::Nothing) => TermSql {
+            matches: vec!["FALSE".into()],
+            drive: None,
+            subject: "0".into(),
+        },
+    }
 }
 
 /// The query for one page of the tickets `search` matches: for each included term, the ticket
 /// has a field matching it; for each excluded term, it has none. A field is the subject or a
 /// message, internal notes only with `include_internal`.
 ///
-/// The included full-text term held by the fewest fields chooses the plan ([`plan_for`]): if
-/// rare, its tickets drive the query (read from the index, joined by rowid, sorted); otherwise
-/// the list is read in its order and each ticket probed. Every other full-text term is a
-/// probe; a `%` pattern is one LIKE scan of the folded fields.
+/// A word is looked up in `ticket_words` (one seek per ticket); a phrase there word by word,
+/// then in the full-text index; a prefix in the full-text index; a `%` pattern is one LIKE
+/// scan of the folded fields. The included word or phrase held by the fewest fields chooses
+/// the plan ([`plan_for`]): if rare, its tickets drive the query (read from the index in
+/// rowid order, joined by rowid, sorted); otherwise the list is read in its order and each
+/// ticket probed.
 ///
 /// The relevance score (`TicketSearch::score`: the number of included terms the ticket's
-/// subject matches, one probe of its subject's rowid per term) is computed only for
-/// `Relevance` pages; other pages carry 0 and [`page`] scores the one row their cursor needs.
-///
-/// `forced` replaces the chosen plan (tests).
+/// subject matches) is computed only for `Relevance` pages; other pages carry 0 and [`page`]
+/// scores the one row their cursor needs. `forced` replaces the chosen plan (tests).
 pub(crate) fn search_tickets(
     conn: &Connection,
     search: &TicketSearch,
@@ -283,58 +398,22 @@ pub(crate) fn search_tickets(
     let terms = (search.query.include.iter().map(|t| (t, true)))
         .chain(search.query.exclude.iter().map(|t| (t, false)));
     for (term, include) in terms {
-        match Matcher::new(term) {
-            Matcher::FullText(expr) => {
-                let p = w.bind(expr);
-                if include && drive.is_some_and(|d| std::ptr::eq(d, term)) {
-                    let visible = if include_internal {
-                        ""
-                    } else {
-                        " AND (s.rowid & 1) = 0"
-                    };
-                    from = Some(format!(
-                        "(SELECT DISTINCT s.rowid >> {TICKET_SHIFT} AS k FROM search_index s \
-                         WHERE search_index MATCH {p}{visible}) m\n\
-                         CROSS JOIN tickets t ON t.rowid = m.k"
-                    ));
-                } else {
-                    let probe = probe(&p, include_internal);
-                    w.push(if include {
-                        probe
-                    } else {
-                        format!("NOT {probe}")
-                    });
-                }
-                if include {
-                    score.push(format!("{} ", subject_score(&p)));
-                }
+        let sql = term_sql(term, include_internal, &mut |v| w.bind(v));
+        if !include {
+            if sql.matches != ["FALSE"] {
+                w.push(format!("NOT ({})", sql.matches.join(" AND ")));
             }
-            Matcher::Like(pattern) => {
-                let p = w.bind(pattern);
-                let visible = if include_internal {
-                    ""
-                } else {
-                    " AND f.internal = 0"
-                };
-                let op = if include { "IN" } else { "NOT IN" };
-                w.push(format!(
-                    "t.id {op} (SELECT f.ticket_id FROM search_fields f \
-                     WHERE f.folded LIKE {p} ESCAPE '\\'{visible})"
-                ));
-                if include {
-                    score.push(format!(
-                        "EXISTS (SELECT 1 FROM search_fields sf \
-                         WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
-                         AND sf.folded LIKE {p} ESCAPE '\\')"
-                    ));
-                }
-            }
-            Matcher::Nothing => {
-                if include {
-                    w.push("FALSE".into());
+            continue;
+        }
+        match sql.drive {
+            Some(read) if drive.is_some_and(|d| std::ptr::eq(d, term)) => from = Some(read),
+            _ => {
+                for m in sql.matches {
+                    w.push(m);
                 }
             }
         }
+        score.push(format!("{} ", sql.subject));
     }
     let score = match page.order() {
         TicketOrder::Relevance if !score.is_empty() => {
@@ -373,18 +452,7 @@ fn score_of(conn: &Connection, search: &TicketSearch, ticket: &Ticket) -> Outcom
     let mut w = Params::default();
     let mut score = Vec::new();
     for term in &search.query.include {
-        match Matcher::new(term) {
-            Matcher::FullText(expr) => score.push(subject_score(&w.bind(expr))),
-            Matcher::Like(pattern) => {
-                let p = w.bind(pattern);
-                score.push(format!(
-                    "EXISTS (SELECT 1 FROM search_fields sf \
-                     WHERE sf.ticket_id = t.id AND sf.message_seq IS NULL \
-                     AND sf.folded LIKE {p} ESCAPE '\\')"
-                ));
-            }
-            Matcher::Nothing => {}
-        }
+        score.push(term_sql(term, search.include_internal, &mut |v| w.bind(v)).subject);
     }
     if score.is_empty() {
         return Ok(0);
@@ -580,11 +648,12 @@ mod search_plans {
     }
 
     #[test]
-    fn a_probing_search_reads_the_list_in_order_and_probes_each_ticket_s_range() {
-        for (q, internal) in [
-            ("router", true),
-            ("\"нет связи\" интерн*", false),
-            ("router -\"not found\"", false),
+    fn a_probing_search_reads_the_list_in_order_and_seeks_each_ticket_s_words() {
+        for (q, internal, words, ranges) in [
+            ("router", true, 1, 0),
+            // A phrase: its words, then the phrase over the ticket's range; a prefix: a range.
+            ("\"нет связи\" интерн*", false, 2, 2),
+            ("router -\"not found\"", false, 3, 1),
         ] {
             let search = search(q, internal);
             let (query, steps) = plan(&search, &PageRequest::default(), Some(Plan::Probe));
@@ -592,17 +661,21 @@ mod search_plans {
                 steps[0].starts_with("SCAN t USING INDEX tickets_by_update"),
                 "{q:?}: {steps:#?}"
             );
-            let terms = search.query.include.len() + search.query.exclude.len();
-            // Each a look-up of the term over a range of rowids.
-            let probes = steps
-                .iter()
-                .filter(|s| s.starts_with("SCAN s ") && s.ends_with("VIRTUAL TABLE INDEX 0:M1><"))
-                .count();
-            assert_eq!(probes, terms, "{q:?}: {steps:#?}");
+            let count = |what: &dyn Fn(&String) -> bool| steps.iter().filter(|s| what(s)).count();
+            let seeks = count(&|s| {
+                s.starts_with("SEARCH w ") && s.contains("USING PRIMARY KEY (word=? AND ticket=?")
+            });
+            assert_eq!(seeks, words, "{q:?}: {steps:#?}");
+            let probes = count(&|s| s.starts_with("SCAN s ") && s.ends_with("INDEX 0:M1><"));
+            assert_eq!(probes, ranges, "{q:?}: {steps:#?}");
+            // Nothing else is scanned, nothing sorted.
+            assert_eq!(
+                count(&|s| s.starts_with("SCAN ")),
+                1 + ranges,
+                "{q:?}: {steps:#?}"
+            );
             assert!(
-                !steps
-                    .iter()
-                    .any(|s| s.contains("TEMP B-TREE") || s.contains(" f ")),
+                !steps.iter().any(|s| s.contains("TEMP B-TREE")),
                 "{q:?}: {steps:#?}"
             );
             assert!(!query.sql.contains("relevance DESC"), "{}", query.sql);
@@ -625,7 +698,7 @@ mod search_plans {
     }
 
     #[test]
-    fn relevance_pages_score_subjects_by_their_rowid() {
+    fn relevance_pages_score_subjects_by_their_keys() {
         let search = search("router %mod%m \"нет связи\" -x", false);
         let first = PageRequest::first(TicketOrder::Relevance, 10);
         let cursor =
@@ -654,9 +727,10 @@ mod search_plans {
                 );
             }
         }
-        // No score parameter of its own: the terms' parameters are reused.
+        // No score parameter of its own: the terms' parameters are reused (a phrase binds
+        // its words and itself).
         let (query, _) = plan(&search, &first, Some(Plan::Probe));
-        assert_eq!(query.params.len(), 5, "{query:?}");
+        assert_eq!(query.params.len(), 7, "{query:?}");
     }
 
     #[test]
@@ -673,7 +747,7 @@ mod search_plans {
         );
         assert!(q.sql.contains("f.internal = 0"), "{}", q.sql);
         assert!(q.sql.contains("(s.rowid & 1) = 0"), "{}", q.sql);
-        assert!(q.params.contains(&Value::Text("\"drop\"".into())));
+        assert!(q.params.contains(&Value::Text("drop".into())));
         assert!(q.params.contains(&Value::Text("%50\\\\%\\_x%".into())));
     }
 }
