@@ -12,7 +12,8 @@
 --
 -- And `ticket_words`: each word of each ticket once per kind of field, a plain B-tree keyed by
 -- (word, ticket rowid, kind): "does ticket t hold word w" is one seek (an FTS5 probe costs 10-100
--- times more), and a word's tickets are one range, in rowid order. Kept in step with
+-- times more), a word's tickets are one range, in rowid order, and how common a word is, is
+-- counted on that range (up to the point that decides the plan). Kept in step with
 -- `search_fields` by triggers. A word of a field is a space-free run of letters and digits
 -- (`words` is the words joined by single spaces), so the JSON array built by replacing the
 -- spaces with `","` is exactly the list of words.
@@ -62,9 +63,6 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
 );
 
 INSERT INTO search_index (search_index) VALUES ('rebuild');
-
--- How many fields hold each word: what the search reads to choose its plan.
-CREATE VIRTUAL TABLE search_vocab USING fts5vocab (search_index, row);
 
 -- One row per (word, ticket, kind): `kind` 0 when the subject holds the word, 1 when a
 -- message customers may see does, 2 when an internal note does (from the field's rowid:

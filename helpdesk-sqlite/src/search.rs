@@ -141,12 +141,21 @@ pub(crate) enum Plan {
     Drive,
 }
 
+/// The count of entries from which [`plan_for`] probes: one past the square root of its
+/// walk.
+fn probe_point(tickets: u64, limit: u32) -> u64 {
+    let walk = PROBE_COST
+        .saturating_mul(u64::from(limit) + 1)
+        .saturating_mul(tickets);
+    walk.isqrt().saturating_add(1)
+}
+
 /// Probing costs about this many times a look-up by rowid.
 const PROBE_COST: u64 = 4;
 
-/// The plan for a term held by `fields` fields, for a page of `limit + 1` rows among about
-/// `tickets` tickets: probing reads about `(limit + 1) * tickets / fields` tickets of the
-/// list, driving looks up `fields` tickets.
+/// The plan for a term in `fields` entries of `ticket_words` (about as many tickets), for a
+/// page of `limit + 1` rows among about `tickets` tickets: probing reads about
+/// `(limit + 1) * tickets / fields` tickets of the list, driving looks up `fields` tickets.
 pub(crate) fn plan_for(fields: u64, tickets: u64, limit: u32) -> Plan {
     let walk = PROBE_COST
         .saturating_mul(u64::from(limit) + 1)
@@ -158,49 +167,30 @@ pub(crate) fn plan_for(fields: u64, tickets: u64, limit: u32) -> Plan {
     }
 }
 
-/// The most words of a prefix the frequency look-up adds up; past it the prefix is common.
-const PREFIX_WORDS: i64 = 1000;
-
-/// How many fields hold `term` (an upper bound for a phrase; for a prefix of more than
-/// [`PREFIX_WORDS`] words, `u64::MAX`), read from the index's vocabulary (`search_vocab`).
-fn fields_holding(conn: &Connection, term: &Term) -> rusqlite::Result<u64> {
-    let word = |w: &str| -> rusqlite::Result<u64> {
-        let n: Option<i64> = conn
-            .prepare_cached("SELECT doc FROM search_vocab WHERE term = ?1")?
-            .query_row([w], |r| r.get(0))
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })?;
-        Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+/// How many entries of `ticket_words` (a ticket per kind of field) hold `term`, counting no
+/// further than `cap`: one range of the B-tree, so a common term costs at most `cap` steps
+/// (for a phrase, its rarest word; a pattern counts as common).
+fn entries_holding(conn: &Connection, term: &Term, cap: u64) -> rusqlite::Result<u64> {
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+    let count = |sql: &str, word: &str| -> rusqlite::Result<u64> {
+        let n: i64 = conn
+            .prepare_cached(sql)?
+            .query_row((word, cap), |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
     };
+    const WORD: &str = "SELECT count(*) FROM (SELECT 1 FROM ticket_words WHERE word = ?1 LIMIT ?2)";
+    const PREFIX: &str = "SELECT count(*) FROM (SELECT 1 FROM ticket_words \
+         WHERE word >= ?1 AND word < ?1 || char(1114111) LIMIT ?2)";
     match term {
         Term::Word {
-            word: w,
+            word,
             prefix: false,
-        } => word(w),
-        Term::Word {
-            word: w,
-            prefix: true,
-        } => {
-            let (words, fields): (i64, i64) = conn
-                .prepare_cached(
-                    "SELECT count(*), coalesce(sum(doc), 0) FROM (
-                         SELECT doc FROM search_vocab
-                         WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT ?2
-                     )",
-                )?
-                .query_row((w, PREFIX_WORDS + 1), |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(if words > PREFIX_WORDS {
-                u64::MAX
-            } else {
-                u64::try_from(fields).unwrap_or(0)
-            })
-        }
+        } => count(WORD, word),
+        Term::Word { word, prefix: true } => count(PREFIX, word),
         Term::Phrase { words } => {
             let mut least = u64::MAX;
             for w in words {
-                least = least.min(word(w)?);
+                least = least.min(count(WORD, w)?);
             }
             Ok(least)
         }
@@ -375,23 +365,28 @@ pub(crate) fn search_tickets(
 ) -> rusqlite::Result<Query> {
     let mut w = Conditions::default();
     let include_internal = search.include_internal;
-    let mut drive: Option<(u64, &Term)> = None;
-    for term in &search.query.include {
-        if let Matcher::FullText(_) = Matcher::new(term) {
-            let fields = fields_holding(conn, term)?;
-            if drive.is_none_or(|(least, _)| fields < least) {
-                drive = Some((fields, term));
+    let full_text: Vec<&Term> = (search.query.include.iter())
+        .filter(|t| matches!(Matcher::new(t), Matcher::FullText(_)))
+        .collect();
+    let drive = match forced {
+        Some(Plan::Drive) => full_text.first().copied(),
+        Some(Plan::Probe) => None,
+        None if full_text.is_empty() => None,
+        None => {
+            // Counting past the point where probing wins tells nothing more.
+            let tickets = tickets_about(conn)?;
+            let cap = probe_point(tickets, page.limit());
+            let mut rarest: Option<(u64, &Term)> = None;
+            for term in full_text {
+                let n = entries_holding(conn, term, cap)?;
+                if rarest.is_none_or(|(least, _)| n < least) {
+                    rarest = Some((n, term));
+                }
             }
+            rarest
+                .filter(|(n, _)| plan_for(*n, tickets, page.limit()) == Plan::Drive)
+                .map(|(_, term)| term)
         }
-    }
-    let drive = match (drive, forced) {
-        (Some((_, term)), Some(Plan::Drive)) => Some(term),
-        (Some((fields, term)), None)
-            if plan_for(fields, tickets_about(conn)?, page.limit()) == Plan::Drive =>
-        {
-            Some(term)
-        }
-        _ => None,
     };
     let mut from = None;
     let mut score = Vec::new();

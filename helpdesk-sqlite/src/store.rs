@@ -6,11 +6,13 @@ use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
     Agent, AgentId, Customer, CustomerId, DeliveryOutcome, Department, DepartmentId, Email,
-    MailReference, Message, Notification, NotificationId, NotificationState, OutboundEmail,
-    OutboxId, Recipient, Ticket, TicketEvent, TicketId, TimeEntry,
+    MailReference, Message, MessageId, Notification, NotificationId, NotificationState,
+    OutboundEmail, OutboxId, Recipient, Ticket, TicketEvent, TicketId, TimeEntry,
 };
 use helpdesk_core::search::{CustomerLookup, TicketSearch};
-use helpdesk_core::store::{BlobKey, Page, PageRequest, Store, TicketFilter, WriteBatch};
+use helpdesk_core::store::{
+    BlobKey, MessagePage, Page, PageRequest, Store, TicketFilter, WriteBatch,
+};
 
 use crate::connection::SqliteStore;
 use crate::{commit, directory, notifications, outbox, query, search, tickets};
@@ -102,6 +104,16 @@ impl Store for SqliteStore {
 
     async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>> {
         tickets::messages(self, ticket, include_internal).await
+    }
+
+    async fn messages_page(
+        &self,
+        ticket: TicketId,
+        include_internal: bool,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<MessagePage> {
+        tickets::messages_page(self, ticket, include_internal, before, limit).await
     }
 
     async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>> {

@@ -36,6 +36,7 @@ mod reports;
 mod saved_searches;
 mod settings;
 mod templates;
+pub mod thread_page;
 mod write;
 
 pub use crate::listing::{
@@ -53,4 +54,5 @@ pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
 pub use settings::{SettingKey, SettingsStore};
 pub use templates::TemplateStore;
+pub use thread_page::{MAX_THREAD_PAGE, MessagePage};
 pub use write::{TicketWrite, WriteBatch};
