@@ -10,6 +10,7 @@
 mod base;
 mod concurrency;
 mod pg;
+mod reads;
 mod sqlite;
 mod text;
 
@@ -62,6 +63,10 @@ struct Args {
     /// skip them.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
+    /// With --db naming a database kept by an earlier run (and its `<db>.reads.json`): skip
+    /// seeding and writing, measure the reads again.
+    #[arg(long)]
+    reuse: bool,
     /// Where to write the JSON results.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
@@ -342,7 +347,11 @@ fn vm_hwm_kib() -> Option<u64> {
 }
 
 /// Runs every workload against `desk` and `base`; returns the results.
-async fn run<B: Baseline>(args: &Args, desk: &Helpdesk, base: &mut B) -> Res<Value> {
+async fn run<B: Baseline + reads::ReadBaseline>(
+    args: &Args,
+    desk: &Helpdesk,
+    base: &mut B,
+) -> Res<Value> {
     let started = Instant::now();
     let world = setup(desk).await?;
     let mut next = 0usize;
@@ -558,6 +567,11 @@ async fn run<B: Baseline>(args: &Args, desk: &Helpdesk, base: &mut B) -> Res<Val
     results.push(latency("queue_first_page", ql, qb, qrows));
     results.push(latency("search_first_page", sl, sb, srows));
     results.push(latency("ticket_with_thread", tl, tb, trows));
+    let long = reads::long_thread(desk, &world).await?;
+    results.extend(reads::run(desk, base, agent, &world.departments, long, reps).await?);
+    if let Some(db) = &args.db {
+        reads::keep(db, &world, &sample_ids, long, args.tickets)?;
+    }
 
     // run_due: arm `d` open tickets for the library and `d` others for the baseline.
     let dues: Vec<usize> = match &args.due {
@@ -705,6 +719,27 @@ async fn main() -> Res<()> {
                 .db
                 .clone()
                 .unwrap_or_else(|| dir.path().join("bench.db"));
+            if args.reuse {
+                let kept = reads::kept(&path)?;
+                let store = helpdesk::connect(&path.display().to_string()).await?;
+                let desk = Helpdesk::new(store);
+                let mut base = sqlite::SqliteBaseline::open(&path)?;
+                let results = reads::rerun(&desk, &mut base, &kept, args.reps).await?;
+                let results = json!({
+                    "backend": "sqlite",
+                    "tickets": kept.tickets(),
+                    "reused": path.display().to_string(),
+                    "peak_rss_kib": vm_hwm_kib(),
+                    "sqlite_version": rusqlite::version(),
+                    "results": results,
+                    "machine": machine(),
+                });
+                print_table(&results);
+                if let Some(out) = &args.out {
+                    std::fs::write(out, serde_json::to_string_pretty(&results)?)?;
+                }
+                return Ok(());
+            }
             if path.exists() {
                 return Err(format!("{} exists: --db must name a new file", path.display()).into());
             }

@@ -458,3 +458,46 @@ impl Baseline for PgBaseline {
         }
     }
 }
+
+#[async_trait::async_trait(?Send)]
+impl crate::reads::ReadBaseline for PgBaseline {
+    async fn rare_page(&mut self, department: Uuid, word: &str) -> Res<usize> {
+        self.read_all(
+            sqlx::query(
+                "SELECT * FROM tickets t WHERE t.department = $1 AND t.id IN (
+                     SELECT f.ticket_id FROM search_fields f
+                     WHERE f.lexemes @@ to_tsquery('simple', $2))
+                 ORDER BY t.updated_at DESC, t.id DESC LIMIT 26",
+            )
+            .bind(department)
+            .bind(word.to_owned()),
+        )
+        .await
+    }
+
+    async fn relevance_page(&mut self, department: Uuid, word: &str) -> Res<usize> {
+        self.read_all(
+            sqlx::query(
+                "SELECT * FROM tickets t WHERE t.department = $1 AND EXISTS (
+                     SELECT 1 FROM search_fields f
+                     WHERE f.ticket_id = t.id AND f.lexemes @@ to_tsquery('simple', $2))
+                 ORDER BY EXISTS (
+                     SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id
+                     AND f.message_id IS NULL AND f.lexemes @@ to_tsquery('simple', $2)) DESC,
+                 t.updated_at DESC, t.id DESC LIMIT 26",
+            )
+            .bind(department)
+            .bind(word.to_owned()),
+        )
+        .await
+    }
+
+    async fn thread_page(&mut self, id: Uuid) -> Res<usize> {
+        self.read_all(
+            sqlx::query("SELECT * FROM messages WHERE ticket_id = $1 ORDER BY seq DESC LIMIT $2")
+                .bind(id)
+                .bind(i64::from(crate::reads::THREAD_PAGE) + 1),
+        )
+        .await
+    }
+}

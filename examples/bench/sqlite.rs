@@ -149,9 +149,17 @@ impl SqliteBaseline {
         internal: bool,
         text: &str,
     ) -> Res<()> {
+        // Keyed by the ticket's rowid as the library keys it (migration 0017): the subject
+        // first in the ticket's range, each message after the range's last field.
         conn.prepare_cached(
-            "INSERT INTO search_fields (ticket_id, message_seq, internal, words, folded)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded)
+             SELECT CASE WHEN ?2 IS NULL THEN t.rowid << 24
+                    ELSE ((coalesce((SELECT max(seq) FROM search_fields
+                                     WHERE seq BETWEEN t.rowid << 24
+                                                   AND (t.rowid << 24) + 16777215),
+                                    t.rowid << 24) >> 1) + 1) * 2 + ?3 END,
+                    ?1, ?2, ?3, ?4, ?5
+             FROM tickets t WHERE t.id = ?1",
         )?
         .execute(params![
             blob(ticket),
@@ -376,12 +384,11 @@ impl Baseline for SqliteBaseline {
     async fn search_page(&mut self, department: Uuid, word: &str) -> Res<usize> {
         let cols = self.columns["tickets"].join(", ");
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {cols} FROM tickets WHERE department = ?1 AND id IN (
-                 SELECT f.ticket_id FROM search_index s JOIN search_fields f ON f.seq = s.rowid
-                 WHERE search_index MATCH ?2)
+            "SELECT {cols} FROM tickets t WHERE department = ?1 AND EXISTS (
+                 SELECT 1 FROM ticket_words w WHERE w.word = ?2 AND w.ticket = t.rowid)
              ORDER BY updated_at DESC, id DESC LIMIT 26"
         ))?;
-        Self::read_all(&mut stmt, params![blob(department), format!("\"{word}\"")])
+        Self::read_all(&mut stmt, params![blob(department), word])
     }
 
     async fn ticket_thread(&mut self, id: Uuid) -> Res<usize> {
@@ -454,5 +461,42 @@ fn finish(conn: &Connection, result: Res<()>) -> Res<()> {
             conn.execute_batch("ROLLBACK")?;
             Err(e)
         }
+    }
+}
+
+#[async_trait::async_trait(?Send)]
+impl crate::reads::ReadBaseline for SqliteBaseline {
+    async fn rare_page(&mut self, department: Uuid, word: &str) -> Res<usize> {
+        let cols = self.columns["tickets"].join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {cols} FROM (SELECT DISTINCT ticket AS k FROM ticket_words
+                                 WHERE word = ?2) m
+             CROSS JOIN tickets t ON t.rowid = m.k
+             WHERE department = ?1 ORDER BY updated_at DESC, id DESC LIMIT 26"
+        ))?;
+        Self::read_all(&mut stmt, params![blob(department), word])
+    }
+
+    async fn relevance_page(&mut self, department: Uuid, word: &str) -> Res<usize> {
+        let cols = self.columns["tickets"].join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {cols} FROM tickets t WHERE department = ?1 AND EXISTS (
+                 SELECT 1 FROM ticket_words w WHERE w.word = ?2 AND w.ticket = t.rowid)
+             ORDER BY EXISTS (SELECT 1 FROM ticket_words w WHERE w.word = ?2
+                              AND w.ticket = t.rowid AND w.kind = 0) DESC,
+                      updated_at DESC, id DESC LIMIT 26"
+        ))?;
+        Self::read_all(&mut stmt, params![blob(department), word])
+    }
+
+    async fn thread_page(&mut self, id: Uuid) -> Res<usize> {
+        let cols = self.columns["messages"].join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {cols} FROM messages WHERE ticket_id = ?1 ORDER BY seq DESC LIMIT ?2"
+        ))?;
+        Self::read_all(
+            &mut stmt,
+            params![blob(id), i64::from(crate::reads::THREAD_PAGE) + 1],
+        )
     }
 }

@@ -90,7 +90,7 @@ pub fn ticket_text(i: usize, lang: usize) -> (String, [String; 3]) {
     (
         fill(SUBJECTS[lang]),
         [
-            fill(BODIES[lang][0]),
+            fill(BODIES[lang][0]) + crate::reads::rare_suffix(i),
             fill(BODIES[lang][1]),
             fill(BODIES[lang][2]),
         ],

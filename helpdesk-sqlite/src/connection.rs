@@ -54,6 +54,8 @@ pub struct SqliteStore {
     db: Arc<Database>,
     /// Batches waiting to be committed together (see [`group_commit`](crate::group_commit)).
     queue: Arc<crate::group_commit::Queue>,
+    /// The plan every search uses, instead of the one its terms' frequencies choose (tests).
+    search_plan: Option<crate::search::Plan>,
 }
 
 impl SqliteStore {
@@ -77,6 +79,7 @@ impl SqliteStore {
         Ok(Self {
             db: Arc::new(db),
             queue: Arc::default(),
+            search_plan: None,
         })
     }
 
@@ -90,6 +93,7 @@ impl SqliteStore {
         Ok(Self {
             db: Arc::new(db),
             queue: Arc::default(),
+            search_plan: None,
         })
     }
 
@@ -106,6 +110,22 @@ impl SqliteStore {
             Some(db) => run(move || Ok(db.close()?)).await,
             None => Ok(()),
         }
+    }
+
+    /// This store, with every search probing the list in its order (see
+    /// [`crate::search::Plan`]), whatever its terms' frequencies: the plan a small test
+    /// database never chooses.
+    #[cfg(test)]
+    pub(crate) fn probing(self) -> Self {
+        Self {
+            search_plan: Some(crate::search::Plan::Probe),
+            ..self
+        }
+    }
+
+    /// The plan every search uses, if one is forced (see [`Self::probing`]).
+    pub(crate) fn search_plan(&self) -> Option<crate::search::Plan> {
+        self.search_plan
     }
 
     /// Runs `f` with a reader connection on the blocking pool; `f` must only read.

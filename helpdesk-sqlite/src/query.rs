@@ -119,7 +119,19 @@ pub(crate) fn list_tickets(filter: &TicketFilter, page: &PageRequest) -> Query {
 /// The query for one page of the tickets that meet `w` and `filter`. `score` is the SQL of a
 /// search's relevance score (the `relevance` column), `None` outside a search: every score 0.
 pub(crate) fn page_of(
+    w: Conditions,
+    score: Option<String>,
+    filter: &TicketFilter,
+    page: &PageRequest,
+) -> Query {
+    page_from(w, None, score, filter, page)
+}
+
+/// [`page_of`] over the tickets `t` of `from` (SQL of a FROM clause naming the tickets `t`),
+/// or of the table when `None`.
+pub(crate) fn page_from(
     mut w: Conditions,
+    from: Option<&str>,
     score: Option<String>,
     filter: &TicketFilter,
     page: &PageRequest,
@@ -185,6 +197,7 @@ pub(crate) fn page_of(
     };
     let limit = w.bind(i64::from(page.limit()) + 1);
     let relevance = score.as_deref().unwrap_or("0");
+    let from = from.unwrap_or("tickets t");
     let filter = if w.clauses.is_empty() {
         String::new()
     } else {
@@ -192,7 +205,7 @@ pub(crate) fn page_of(
     };
     Query {
         sql: format!(
-            "SELECT {TICKET_COLUMNS},\n    {relevance} AS relevance\nFROM tickets t\n{filter}\n\
+            "SELECT {TICKET_COLUMNS},\n    {relevance} AS relevance\nFROM {from}\n{filter}\n\
              ORDER BY {order}\nLIMIT {limit}"
         ),
         params: w.params.into_values(),

@@ -37,6 +37,9 @@ fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!("../migrations/0015_settings_audit.sql")),
         M::up(include_str!("../migrations/0016_sign_in_attempts.sql")),
+        M::up(include_str!(
+            "../migrations/0017_search_keyed_by_ticket.sql"
+        )),
     ])
 }
 
@@ -131,7 +134,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 16);
+        assert_eq!(version, 17);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -543,6 +546,9 @@ mod tests {
             include_str!("../migrations/0012_article_votes.sql"),
             include_str!("../migrations/0013_time_entry_note_visibility.sql"),
             include_str!("../migrations/0014_settings_and_ticket_links.sql"),
+            include_str!("../migrations/0015_settings_audit.sql"),
+            include_str!("../migrations/0016_sign_in_attempts.sql"),
+            include_str!("../migrations/0017_search_keyed_by_ticket.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }
@@ -601,5 +607,120 @@ mod tests {
             .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
             .unwrap();
         assert_eq!(settings, 0);
+    }
+
+    /// The fields indexed before 0017 are keyed by their ticket's rowid: the subject first,
+    /// the messages in order, internal notes odd; and the rebuilt index finds them there.
+    #[test]
+    fn fields_from_before_0017_are_keyed_by_their_ticket() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 14).unwrap();
+        let mut tickets = Vec::new();
+        for (n, subject) in [(1, "Printer jam"), (2, "Router down")] {
+            let ticket = crate::rows::blob(uuid::Uuid::now_v7());
+            conn.execute(
+                "INSERT INTO tickets (
+                     id, number_full, number_short, subject, department, status, priority,
+                     ticket_type, custom_fields, channel, internal, opened_by_kind, created_at,
+                     updated_at, version
+                 ) VALUES (
+                     ?1, ?2, ?3, ?4, ?5, 'new', 2, 'incident', '{}',
+                     'web', 0, 'system', 1767600000000000, 1767600000000000, 1
+                 )",
+                (
+                    ticket,
+                    format!("202601051000000{n}"),
+                    format!("1000000{n}"),
+                    subject,
+                    crate::rows::blob(uuid::Uuid::now_v7()),
+                ),
+            )
+            .unwrap();
+            tickets.push(ticket);
+        }
+        // Fields in an interleaved order, as two tickets' replies come in.
+        let fields = [
+            (0, None, false, "router down"),
+            (1, None, false, "printer jam"),
+            (0, Some(false), false, "the router blinks"),
+            (1, Some(false), false, "paper everywhere"),
+            (0, Some(true), true, "router model x"),
+        ];
+        for (t, message, internal, words) in fields {
+            let message_seq = match message {
+                None => None,
+                Some(_) => {
+                    conn.execute(
+                        "INSERT INTO messages (id, ticket_id, author_kind, visibility, channel,
+                                               body, attachments, created_at)
+                         VALUES (?1, ?2, 'system', ?3, 'web', ?4, '[]', 1767600000000000)",
+                        (
+                            crate::rows::blob(uuid::Uuid::now_v7()),
+                            tickets[t],
+                            if internal { "internal" } else { "public" },
+                            words,
+                        ),
+                    )
+                    .unwrap();
+                    Some(conn.last_insert_rowid())
+                }
+            };
+            conn.execute(
+                "INSERT INTO search_fields (ticket_id, message_seq, internal, words, folded)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
+                (tickets[t], message_seq, internal, words),
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let keyed: Vec<(i64, i64, bool, String)> = conn
+            .prepare(
+                "SELECT f.seq >> 24, f.seq & 16777215, t.id = ?1, f.words
+                 FROM search_fields f JOIN tickets t ON t.rowid = f.seq >> 24 ORDER BY f.seq",
+            )
+            .unwrap()
+            .query_map([tickets[0]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<(i64, i64, bool, String)> = [
+            (1, 0, true, "router down"),
+            (1, 2, true, "the router blinks"),
+            (1, 5, true, "router model x"),
+            (2, 0, false, "printer jam"),
+            (2, 2, false, "paper everywhere"),
+        ]
+        .into_iter()
+        .map(|(r, k, first, w)| (r, k, first, w.to_owned()))
+        .collect();
+        assert_eq!(keyed, expected);
+        let found: Vec<i64> = conn
+            .prepare("SELECT rowid FROM search_index WHERE search_index MATCH '\"router\"'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(found, [1 << 24, (1 << 24) + 2, (1 << 24) + 5]);
+        // Each word once per ticket and kind: the subject, a public message, an internal note.
+        let words: Vec<(String, i64, i64)> = conn
+            .prepare("SELECT word, ticket, kind FROM ticket_words WHERE word IN ('router', 'jam')")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<(String, i64, i64)> = [
+            ("jam", 2, 0),
+            ("router", 1, 0),
+            ("router", 1, 1),
+            ("router", 1, 2),
+        ]
+        .into_iter()
+        .map(|(w, t, k)| (w.to_owned(), t, k))
+        .collect();
+        assert_eq!(words, expected);
     }
 }

@@ -6,11 +6,13 @@ use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
     Agent, AgentId, Customer, CustomerId, DeliveryOutcome, Department, DepartmentId, Email,
-    MailReference, Message, Notification, NotificationId, NotificationState, OutboundEmail,
-    OutboxId, Recipient, Ticket, TicketEvent, TicketId, TimeEntry,
+    MailReference, Message, MessageId, Notification, NotificationId, NotificationState,
+    OutboundEmail, OutboxId, Recipient, Ticket, TicketEvent, TicketId, TimeEntry,
 };
 use helpdesk_core::search::{CustomerLookup, TicketSearch};
-use helpdesk_core::store::{BlobKey, Page, PageRequest, Store, TicketFilter, WriteBatch};
+use helpdesk_core::store::{
+    BlobKey, MessagePage, Page, PageRequest, Store, TicketFilter, WriteBatch,
+};
 
 use crate::connection::SqliteStore;
 use crate::{commit, directory, notifications, outbox, query, search, tickets};
@@ -91,8 +93,9 @@ impl Store for SqliteStore {
         search: &TicketSearch,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        let query = search::search_tickets(search, page);
-        tickets::page(self, query, page).await
+        let (search, page, plan) = (search.clone(), page.clone(), self.search_plan());
+        self.read(move |conn| search::page(conn, &search, &page, plan))
+            .await
     }
 
     async fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {
@@ -105,6 +108,16 @@ impl Store for SqliteStore {
 
     async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>> {
         tickets::messages(self, ticket, include_internal).await
+    }
+
+    async fn messages_page(
+        &self,
+        ticket: TicketId,
+        include_internal: bool,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<MessagePage> {
+        tickets::messages_page(self, ticket, include_internal, before, limit).await
     }
 
     async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>> {

@@ -4,9 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Message, Ticket, TicketEvent, TicketId, TimeEntry, Visibility};
+use helpdesk_core::domain::{
+    Message, MessageId, Ticket, TicketEvent, TicketId, TimeEntry, Visibility,
+};
 use helpdesk_core::error::Error;
-use helpdesk_core::store::{BlobKey, Page, PageRequest};
+use helpdesk_core::store::thread_page::{check_limit, not_in_thread};
+use helpdesk_core::store::{BlobKey, MessagePage, Page, PageRequest};
 use rusqlite::{TransactionBehavior, params_from_iter};
 
 use crate::connection::SqliteStore;
@@ -92,6 +95,52 @@ pub(crate) async fn messages(
             );
             let params = (blob(ticket.as_uuid()), include_internal);
             all(conn, &sql, params, read_message)
+        })
+        .await
+}
+
+/// One page of a ticket's thread: the messages before `before` (or the newest), read
+/// newest first through `messages_by_ticket` (`ticket_id, seq`), one more than `limit` to
+/// know whether older ones remain.
+pub(crate) async fn messages_page(
+    store: &SqliteStore,
+    ticket: TicketId,
+    include_internal: bool,
+    before: Option<MessageId>,
+    limit: u32,
+) -> Result<MessagePage> {
+    check_limit(limit)?;
+    store
+        .read(move |conn| {
+            let ticket = blob(ticket.as_uuid());
+            let below = match before {
+                None => i64::MAX,
+                Some(id) => {
+                    let seq: Option<i64> = first(
+                        conn,
+                        &format!(
+                            "SELECT seq FROM messages WHERE id = ?1 AND ticket_id = ?2
+                             AND (?3 OR visibility = {public})",
+                            public = literal(Visibility::Public)
+                        ),
+                        (blob(id.as_uuid()), ticket, include_internal),
+                        |r| Ok(r.get::<_, i64>(0)?),
+                    )?;
+                    seq.ok_or_else(not_in_thread)?
+                }
+            };
+            let sql = format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages
+                 WHERE ticket_id = ?1 AND seq < ?2 AND (?3 OR visibility = {public})
+                 ORDER BY seq DESC LIMIT ?4",
+                public = literal(Visibility::Public)
+            );
+            let params = (ticket, below, include_internal, i64::from(limit) + 1);
+            let mut items = all(conn, &sql, params, read_message)?;
+            let more = items.len() > limit as usize;
+            items.truncate(limit as usize);
+            items.reverse();
+            Ok(MessagePage::from_newest(items, more))
         })
         .await
 }

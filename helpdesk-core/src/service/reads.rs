@@ -23,6 +23,23 @@ impl Acting {
             .await
     }
 
+    /// One page of a ticket's thread: the `limit` messages (1 to
+    /// [`MAX_THREAD_PAGE`](crate::store::MAX_THREAD_PAGE)) written just before the message
+    /// `before`, or the newest ones; oldest first, with the cursor to older ones. Customers
+    /// never get internal notes (nor may they page from one).
+    pub async fn thread_page(
+        &self,
+        ticket: impl Into<TicketKey>,
+        before: Option<crate::domain::MessageId>,
+        limit: u32,
+    ) -> Result<crate::store::MessagePage> {
+        let ticket = self.visible_ticket(ticket).await?;
+        self.desk
+            .store
+            .messages_page(ticket.id, self.principal.is_staff(), before, limit)
+            .await
+    }
+
     /// A ticket's history, oldest first. Customers see only the public events.
     pub async fn history(&self, ticket: impl Into<TicketKey>) -> Result<Vec<TicketEvent>> {
         let ticket = self.visible_ticket(ticket).await?;

@@ -113,6 +113,27 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn due_tickets(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Ticket>>;
     /// A ticket's thread, oldest first; internal notes only when `include_internal`.
     async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>>;
+    /// One page of a ticket's thread (see [`MessagePage`](super::MessagePage)): the `limit`
+    /// messages written just before the message `before` (the newest when `None`), oldest
+    /// first; internal notes only when `include_internal`. This default reads the whole
+    /// thread; stores read only the page.
+    ///
+    /// # Errors
+    ///
+    /// A validation error when `limit` is 0 or above
+    /// [`MAX_THREAD_PAGE`](super::MAX_THREAD_PAGE), or `before` is not a message of the
+    /// thread as read.
+    async fn messages_page(
+        &self,
+        ticket: TicketId,
+        include_internal: bool,
+        before: Option<crate::domain::MessageId>,
+        limit: u32,
+    ) -> Result<super::MessagePage> {
+        super::thread_page::check_limit(limit)?;
+        let thread = self.messages(ticket, include_internal).await?;
+        super::MessagePage::of(thread, before, limit)
+    }
     /// A ticket's history, oldest first.
     async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>>;
     /// A ticket's time entries, oldest first.

@@ -73,6 +73,12 @@ macro_rules! delegate_store {
                 -> Vec<$crate::domain::Ticket>;
             messages(ticket: $crate::domain::TicketId, include_internal: bool)
                 -> Vec<$crate::domain::Message>;
+            messages_page(
+                ticket: $crate::domain::TicketId,
+                include_internal: bool,
+                before: Option<$crate::domain::MessageId>,
+                limit: u32
+            ) -> $crate::store::MessagePage;
             history(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::TicketEvent>;
             time_entries(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::TimeEntry>;
             referenced_blobs(keys: &[$crate::store::BlobKey]) -> Vec<$crate::store::BlobKey>;

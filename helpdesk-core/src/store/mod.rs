@@ -38,6 +38,7 @@ mod saved_searches;
 mod settings;
 mod sign_in_throttle;
 mod templates;
+pub mod thread_page;
 mod write;
 
 pub use crate::listing::{
@@ -56,4 +57,5 @@ pub use saved_searches::SavedSearchStore;
 pub use settings::{SettingChange, SettingKey, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
+pub use thread_page::{MAX_THREAD_PAGE, MessagePage};
 pub use write::{TicketWrite, WriteBatch};

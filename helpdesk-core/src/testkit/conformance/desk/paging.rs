@@ -247,3 +247,62 @@ pub async fn ticket_counts_are_scoped_like_lists(store: Arc<dyn Store>) {
         }
     }
 }
+
+/// A thread read page by page, newest page first, from each page's `older` cursor: every
+/// message once, in order, each page as the reference cuts it; customers never see an
+/// internal note nor page from one; a bad limit or cursor is refused.
+pub async fn a_thread_is_read_in_pages_newest_first_like_the_reference(store: Arc<dyn Store>) {
+    use crate::store::{MAX_THREAD_PAGE, MessagePage};
+
+    let f = Fixture::new(store).await;
+    let t = f.open(&f.ana, "Printer keeps jamming").await;
+    let boss = f.as_agent(&f.boss).await;
+    let ana = f.as_customer(&f.ana).await;
+    for i in 0..11 {
+        let command = if i % 3 == 2 {
+            note(&format!("internal {i}"))
+        } else {
+            super::reply(&format!("reply {i}"))
+        };
+        boss.execute(t.id, command).await.unwrap();
+        f.tick(1);
+    }
+    for (who, internal) in [(&boss, true), (&ana, false)] {
+        let whole = who.thread(t.id).await.unwrap();
+        assert_eq!(whole.len(), if internal { 12 } else { 9 });
+        for limit in [1, 4, 5, 12, 13] {
+            let mut read = Vec::new();
+            let mut before = None;
+            loop {
+                let page = who.thread_page(t.id, before, limit).await.unwrap();
+                let expected = MessagePage::of(whole.clone(), before, limit).unwrap();
+                assert_eq!(page, expected, "limit {limit}, before {before:?}");
+                read.splice(0..0, page.items);
+                match page.older {
+                    Some(older) => before = Some(older),
+                    None => break,
+                }
+            }
+            assert_eq!(read, whole, "limit {limit}");
+        }
+        for bad in [0, MAX_THREAD_PAGE + 1] {
+            let e = who.thread_page(t.id, None, bad).await.unwrap_err();
+            assert_eq!(e.code(), "validation", "{e}");
+        }
+    }
+    let notes: Vec<_> = (boss.thread(t.id).await.unwrap().into_iter())
+        .filter(|m| m.visibility != crate::domain::Visibility::Public)
+        .collect();
+    let e = ana
+        .thread_page(t.id, Some(notes[0].id), 5)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "validation", "{e}");
+    let other = f.open(&f.ana, "Another").await;
+    let first = boss.thread(t.id).await.unwrap()[0].id;
+    let e = boss
+        .thread_page(other.id, Some(first), 5)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "validation", "{e}");
+}
