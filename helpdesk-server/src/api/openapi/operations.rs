@@ -13,7 +13,7 @@ pub(super) fn operations() -> Vec<Op> {
             "Exchange a login and password for an API token",
             Some("Credentials"),
             ("201", "Token"),
-            &["400", "401", "429", "503"],
+            &["400", "401", "403", "429", "503"],
         ),
         op(
             "delete",
