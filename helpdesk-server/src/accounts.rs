@@ -144,22 +144,9 @@ impl Accounts {
     /// password of the one it has). A login another actor holds is a 409 conflict.
     pub async fn set_login(&self, login: &str, password: &str, actor: Actor) -> Result<()> {
         let name = LoginName::parse(login)?;
-        check_password(password)?;
-        if password.is_empty() {
-            return Err(Error::validation("password", "must not be empty"));
-        }
-        let argon = self.argon.clone();
-        let password = password.to_owned();
-        let phc = tokio::task::spawn_blocking(move || {
-            argon
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-        })
-        .await
-        .map_err(Error::backend)?
-        .map_err(|e| Error::backend(e.to_string()))?;
+        let hash = self.hash_password(password).await?;
         let now = helpdesk::clock::to_micros(Utc::now());
-        let mut login = Login::new(name, actor, PasswordHash::parse(&phc)?, now)?;
+        let mut login = Login::new(name, actor, hash, now)?;
         let store = self.store()?;
         if let Some(old) = store.login_of(actor).await? {
             login.created_at = old.created_at;
@@ -169,7 +156,9 @@ impl Accounts {
 
     /// `password` hashed with this server's argon2id parameters, for the desk's
     /// [`set_login`](helpdesk::service::Acting::set_login), which checks who may set it.
+    /// A password longer than [`MAX_PASSWORD_BYTES`] is refused before hashing.
     pub async fn hash_password(&self, password: &str) -> Result<PasswordHash> {
+        check_password(password)?;
         if password.is_empty() {
             return Err(Error::validation("password", "must not be empty"));
         }

@@ -270,6 +270,15 @@ async fn a_whole_desk_is_set_up_from_an_empty_database_through_the_api_only() {
     )
     .await
     .expect(StatusCode::OK);
+    // A password past the edge's limit is refused before it is hashed, as on sign-in.
+    let too_long = put(
+        &fx,
+        &format!("/api/v1/agents/{sofia_id}/login"),
+        &admin,
+        json!({"login": "sofia", "password": "x".repeat(1025)}),
+    )
+    .await;
+    assert_error(&too_long, StatusCode::BAD_REQUEST, "validation");
     let edited = put(
         &fx,
         &format!("/api/v1/agents/{sofia_id}"),
