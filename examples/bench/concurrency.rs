@@ -178,7 +178,10 @@ pub async fn rows(
 pub fn print_row(r: &Value) {
     let name = r["workload"].as_str().unwrap_or("?");
     let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
-    if r["succeeded"].is_null() {
+    if r["succeeded"].is_null() && r["baseline_ops_per_sec"].is_null() {
+        // Measured on the library alone: no baseline to compare with.
+        println!("{name:<24} {:>12.0}/s", f("library_ops_per_sec"));
+    } else if r["succeeded"].is_null() {
         println!(
             "{name:<24} {:>12.0}/s {:>12.0}/s   (throughput {:.2}x)",
             f("library_ops_per_sec"),

@@ -26,7 +26,6 @@ use helpdesk::domain::{
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::policy::FollowUpPolicy;
 use helpdesk::service::{NewAgent, NewCustomer};
-use helpdesk::store::{PageRequest, TicketFilter, TicketOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -498,75 +497,9 @@ async fn run<B: Baseline + reads::ReadBaseline>(
     // Reads, alternating library and baseline call by call.
     let reps = args.reps;
     let agent = Actor::Agent(world.agent);
-    let (mut ql, mut qb, mut sl, mut sb, mut tl, mut tb) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    let (mut qrows, mut srows, mut trows) = (0, 0, 0);
-    for r in 0..reps + 10 {
-        let dept = world.departments[r % world.departments.len()];
-        let filter = TicketFilter {
-            departments: Some(vec![dept]),
-            ..TicketFilter::default()
-        };
-        let t = Instant::now();
-        let page = desk
-            .acting_as(agent)
-            .await?
-            .list_tickets(
-                filter.clone(),
-                PageRequest::first(TicketOrder::LastUpdate, 25),
-            )
-            .await?;
-        let lq = t.elapsed();
-        let t = Instant::now();
-        let bq_rows = base.queue_page(dept.as_uuid()).await?;
-        let bq = t.elapsed();
-        let t = Instant::now();
-        let found = desk
-            .acting_as(agent)
-            .await?
-            .search_tickets(
-                text::SEARCH_WORD,
-                filter,
-                PageRequest::first(TicketOrder::LastUpdate, 25),
-            )
-            .await?;
-        let ls = t.elapsed();
-        let t = Instant::now();
-        let bs_rows = base.search_page(dept.as_uuid(), text::SEARCH_WORD).await?;
-        let bs = t.elapsed();
-        let id = sample_ids[(r * 7919) % sample_ids.len()];
-        let t = Instant::now();
-        let acting = desk.acting_as(agent).await?;
-        let ticket = acting.ticket(TicketId::from_uuid(id)).await?;
-        let thread = acting.thread(ticket.id).await?;
-        let lt = t.elapsed();
-        let t = Instant::now();
-        let bt_rows = base.ticket_thread(id).await?;
-        let bt = t.elapsed();
-        if r >= 10 {
-            ql.push(ms(lq));
-            qb.push(ms(bq));
-            sl.push(ms(ls));
-            sb.push(ms(bs));
-            tl.push(ms(lt));
-            tb.push(ms(bt));
-        }
-        if r == 0 {
-            eprintln!(
-                "queue page: {} tickets (baseline {bq_rows} rows); search page: {} tickets \
-                 (baseline {bs_rows}); thread: {} messages (baseline {bt_rows} rows)",
-                page.items.len(),
-                found.items.len(),
-                thread.len()
-            );
-            qrows = page.items.len();
-            srows = found.items.len();
-            trows = thread.len();
-        }
-    }
-    results.push(latency("queue_first_page", ql, qb, qrows));
-    results.push(latency("search_first_page", sl, sb, srows));
-    results.push(latency("ticket_with_thread", tl, tb, trows));
+    results.extend(
+        reads::first_three(desk, base, agent, &world.departments, &sample_ids, reps).await?,
+    );
     let long = reads::long_thread(desk, &world).await?;
     results.extend(reads::run(desk, base, agent, &world.departments, long, reps).await?);
     if let Some(db) = &args.db {

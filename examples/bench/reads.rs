@@ -116,6 +116,32 @@ pub async fn rerun<B: Baseline + ReadBaseline>(
         .iter()
         .map(|d| DepartmentId::from_uuid(*d))
         .collect();
+    let mut results = first_three(desk, base, agent, &departments, &kept.sample, reps).await?;
+    results.extend(
+        run(
+            desk,
+            base,
+            agent,
+            &departments,
+            TicketId::from_uuid(kept.long_thread),
+            reps,
+        )
+        .await?,
+    );
+    Ok(results)
+}
+
+/// The three reads of every run, alternating library and baseline call by call: a
+/// department's queue first page, the common word's first page in it, and one of `sample`'s
+/// tickets with its thread.
+pub async fn first_three<B: Baseline>(
+    desk: &Helpdesk,
+    base: &mut B,
+    agent: Actor,
+    departments: &[DepartmentId],
+    sample: &[Uuid],
+    reps: usize,
+) -> Res<Vec<Value>> {
     let (mut ql, mut qb, mut sl, mut sb, mut tl, mut tb) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
     let (mut qrows, mut srows, mut trows) = (0, 0, 0);
@@ -131,7 +157,7 @@ pub async fn rerun<B: Baseline + ReadBaseline>(
             .await?;
         let lq = t.elapsed();
         let t = Instant::now();
-        base.queue_page(dept.as_uuid()).await?;
+        let bq_rows = base.queue_page(dept.as_uuid()).await?;
         let bq = t.elapsed();
         let t = Instant::now();
         let found = desk
@@ -141,16 +167,16 @@ pub async fn rerun<B: Baseline + ReadBaseline>(
             .await?;
         let ls = t.elapsed();
         let t = Instant::now();
-        base.search_page(dept.as_uuid(), text::SEARCH_WORD).await?;
+        let bs_rows = base.search_page(dept.as_uuid(), text::SEARCH_WORD).await?;
         let bs = t.elapsed();
-        let id = kept.sample[(r * 7919) % kept.sample.len()];
+        let id = sample[(r * 7919) % sample.len()];
         let t = Instant::now();
         let acting = desk.acting_as(agent).await?;
         let ticket = acting.ticket(TicketId::from_uuid(id)).await?;
         let thread = acting.thread(ticket.id).await?;
         let lt = t.elapsed();
         let t = Instant::now();
-        base.ticket_thread(id).await?;
+        let bt_rows = base.ticket_thread(id).await?;
         let bt = t.elapsed();
         if r >= 10 {
             ql.push(ms(lq));
@@ -159,27 +185,23 @@ pub async fn rerun<B: Baseline + ReadBaseline>(
             sb.push(ms(bs));
             tl.push(ms(lt));
             tb.push(ms(bt));
-        } else {
+        }
+        if r == 0 {
+            eprintln!(
+                "queue page: {} tickets (baseline {bq_rows} rows); search page: {} tickets \
+                 (baseline {bs_rows}); thread: {} messages (baseline {bt_rows} rows)",
+                page.items.len(),
+                found.items.len(),
+                thread.len()
+            );
             (qrows, srows, trows) = (page.items.len(), found.items.len(), thread.len());
         }
     }
-    let mut results = vec![
+    Ok(vec![
         latency("queue_first_page", ql, qb, qrows),
         latency("search_first_page", sl, sb, srows),
         latency("ticket_with_thread", tl, tb, trows),
-    ];
-    results.extend(
-        run(
-            desk,
-            base,
-            agent,
-            &departments,
-            TicketId::from_uuid(kept.long_thread),
-            reps,
-        )
-        .await?,
-    );
-    Ok(results)
+    ])
 }
 
 fn filter(dept: DepartmentId) -> TicketFilter {
