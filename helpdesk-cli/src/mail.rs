@@ -36,9 +36,9 @@ pub(crate) async fn ingest(
             (outcome, ticket) = ("duplicate", None);
             detail = json!(id);
         }
-        Ingested::Ignored(why) => {
+        Ingested::Ignored(class) => {
             (outcome, ticket) = ("ignored", None);
-            detail = json!(format!("{why:?}"));
+            detail = json!(class.to_string());
         }
         Ingested::Rejected(why) => {
             (outcome, ticket) = ("rejected", None);

@@ -6,7 +6,7 @@ use helpdesk_core::domain::Attachment;
 use helpdesk_core::mail::message_id::normalise_message_id;
 use helpdesk_core::mail::quotes::strip_quoted;
 use helpdesk_core::mail::tag::{subject_tags, tag};
-use helpdesk_core::mail::{Automatic, InboundEmail, parse_inbound};
+use helpdesk_core::mail::{AutoReason, InboundEmail, MailClass, parse_inbound};
 use helpdesk_core::testkit::emails::{EMAILS, email};
 use proptest::prelude::*;
 
@@ -65,7 +65,7 @@ fn new_ticket_in_plain_utf8() {
         m.full_text
     );
     assert!(m.attachments.is_empty());
-    assert_eq!(m.automatic, None);
+    assert_eq!(m.class, MailClass::Person);
     assert_eq!(m.date, Some(utc("2026-01-05T06:15:00Z")));
 }
 
@@ -98,7 +98,7 @@ fn reply_threads_by_in_reply_to_and_references() {
         "Hi,\n\nI restarted the router but the light is still red.\n\nAna"
     );
     assert!(m.full_text.contains("> please restart the router"));
-    assert_eq!(m.automatic, None);
+    assert_eq!(m.class, MailClass::Person);
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn a_stranger_using_someone_elses_tag_is_parsed_as_is() {
     assert_eq!(subject_tags(&m.subject), vec!["10000135"]);
     assert!(m.in_reply_to.is_empty() && m.references.is_empty());
     assert!(m.text.starts_with("Hello, I saw ticket [#10000135]"));
-    assert_eq!(m.automatic, None);
+    assert_eq!(m.class, MailClass::Person);
 }
 
 #[test]
@@ -301,9 +301,9 @@ fn hostile_file_names_lose_their_paths() {
 }
 
 #[test]
-fn auto_submitted_is_an_auto_reply() {
+fn an_out_of_office_answer_is_automatic() {
     let m = parse("auto_reply");
-    assert_eq!(m.automatic, Some(Automatic::AutoReply));
+    assert_eq!(m.class, MailClass::Automatic(AutoReason::OutOfOffice));
     assert_eq!(
         m.subject,
         "Răspuns automat: [#2026010510000001] Internet is down"
@@ -313,16 +313,16 @@ fn auto_submitted_is_an_auto_reply() {
 }
 
 #[test]
-fn precedence_bulk_is_bulk() {
+fn precedence_bulk_is_automatic_bulk() {
     let m = parse("precedence_bulk");
-    assert_eq!(m.automatic, Some(Automatic::Bulk));
+    assert_eq!(m.class, MailClass::Automatic(AutoReason::Bulk));
     assert_eq!(m.from.as_str(), "news@shop.example");
 }
 
 #[test]
 fn a_delivery_status_report_is_a_bounce() {
     let m = parse("bounce_delivery_status");
-    assert_eq!(m.automatic, Some(Automatic::Bounce));
+    assert_eq!(m.class, MailClass::Bounce);
     assert_eq!(m.from.as_str(), "mailer-daemon@mx.desk.example");
     assert!(m.text.contains("550 5.1.1 User unknown"));
     let types: Vec<&str> = m
@@ -394,53 +394,92 @@ fn a_mail_that_is_all_quotation_keeps_its_full_text() {
 
 #[test]
 fn automatic_headers_by_rule() {
+    use AutoReason::*;
     let with = |headers: &str| {
         let raw = format!("From: Ana <ana@example.ro>\r\n{headers}Subject: x\r\n\r\nbody\r\n");
-        parse_inbound(raw.as_bytes()).unwrap().automatic
+        parse_inbound(raw.as_bytes()).unwrap().class
     };
-    assert_eq!(with(""), None);
-    assert_eq!(with("Auto-Submitted: no\r\n"), None);
+    let auto = MailClass::Automatic;
+    assert_eq!(with(""), MailClass::Person);
+    assert_eq!(with("Auto-Submitted: no\r\n"), MailClass::Person);
     assert_eq!(
         with("Auto-Submitted: auto-generated\r\n"),
-        Some(Automatic::AutoReply)
+        auto(AutoSubmitted)
     );
     assert_eq!(
         with("auto-submitted: Auto-Replied; owner=x\r\n"),
-        Some(Automatic::AutoReply)
+        auto(AutoSubmitted)
     );
     assert_eq!(
-        with("X-Autorespond: vacation\r\n"),
-        Some(Automatic::AutoReply)
+        with("Auto-Submitted: auto-replied (vacation)\r\n"),
+        auto(OutOfOffice)
     );
-    assert_eq!(with("X-Autoreply: no\r\n"), None);
+    assert_eq!(with("X-Autorespond: vacation\r\n"), auto(AutoReplyHeader));
+    assert_eq!(with("X-Autoreply: no\r\n"), MailClass::Person);
+    assert_eq!(with("X-Loop: helpdesk@example.ro\r\n"), auto(LoopHeader));
+    assert_eq!(with("X-No-Loop: yes\r\n"), auto(LoopHeader));
+    assert_eq!(with("X-OTRS-Loop: yes\r\n"), auto(LoopHeader));
+    assert_eq!(with("X-OTRS-Loop: no\r\n"), MailClass::Person);
     assert_eq!(
-        with("Precedence: auto_reply\r\n"),
-        Some(Automatic::AutoReply)
+        with("X-MS-Exchange-Inbox-Rules-Loop: ana@example.ro\r\n"),
+        auto(LoopHeader)
     );
-    assert_eq!(with("Return-Path: <>\r\n"), Some(Automatic::AutoReply));
-    assert_eq!(with("Precedence: junk\r\n"), Some(Automatic::Bulk));
-    assert_eq!(with("Precedence: LIST\r\n"), Some(Automatic::Bulk));
     assert_eq!(
-        with("List-Id: <users.lists.example>\r\n"),
-        Some(Automatic::Bulk)
+        with("X-Auto-Response-Suppress: All\r\n"),
+        auto(ResponseSuppressed)
     );
+    assert_eq!(
+        with("X-Auto-Response-Suppress: DR, OOF\r\n"),
+        auto(ResponseSuppressed)
+    );
+    assert_eq!(with("X-Auto-Response-Suppress: DR\r\n"), MailClass::Person);
+    assert_eq!(with("Precedence: auto_reply\r\n"), auto(AutoSubmitted));
+    assert_eq!(with("Return-Path: <>\r\n"), auto(NullSender));
+    assert_eq!(with("Precedence: junk\r\n"), auto(Bulk));
+    assert_eq!(with("Precedence: LIST\r\n"), MailClass::List);
+    assert_eq!(with("List-Id: <users.lists.example>\r\n"), MailClass::List);
     assert_eq!(
         with("X-Failed-Recipients: a@b.example\r\n"),
-        Some(Automatic::Bounce)
+        MailClass::Bounce
     );
     assert_eq!(
         with(
             "Content-Type: multipart/report; report-type=disposition-notification; boundary=x\r\n"
         ),
-        Some(Automatic::AutoReply)
+        auto(ReadReceipt)
     );
-    let postmaster = |return_path: &str| {
-        let raw = format!("From: postmaster@example.ro\r\n{return_path}Subject: x\r\n\r\nbody\r\n");
-        parse_inbound(raw.as_bytes()).unwrap().automatic
+    assert_eq!(
+        with("Content-Type: multipart/report; report-type=feedback-report; boundary=x\r\n"),
+        auto(FeedbackReport)
+    );
+    let from = |from: &str, subject: &str| {
+        let raw =
+            format!("From: {from}\r\nReply-To: x@example.ro\r\nSubject: {subject}\r\n\r\nbody\r\n");
+        helpdesk_core::mail::classify(raw.as_bytes(), &[])
     };
-    assert_eq!(postmaster("Return-Path: <>\r\n"), Some(Automatic::Bounce));
-    assert_eq!(postmaster(""), None);
-    assert_eq!(Automatic::Bounce.code(), "bounce");
+    assert_eq!(
+        from("postmaster@example.ro", "Undeliverable: x"),
+        MailClass::Bounce
+    );
+    assert_eq!(from("postmaster@example.ro", "Hello"), auto(SystemSender));
+    assert_eq!(from("MAILER-DAEMON", "x"), MailClass::Bounce);
+    assert_eq!(
+        from("Mail Delivery System <MAILER-DAEMON@mx.example>", "x"),
+        MailClass::Bounce
+    );
+    assert_eq!(
+        from("Mail.Delivery.System@mx.example", "x"),
+        MailClass::Bounce
+    );
+    assert_eq!(
+        from("ana@example.ro", "Out of Office: x"),
+        auto(OutOfOffice)
+    );
+    assert_eq!(
+        from("ana@example.ro", "Abwesenheitsnotiz: x"),
+        auto(OutOfOffice)
+    );
+    assert_eq!(MailClass::Bounce.code(), "bounce");
 }
 
 #[test]
@@ -472,7 +511,7 @@ fn lf_only_mail_parses_the_same() {
         assert_eq!(a.subject, b.subject, "{name}");
         assert_eq!(a.from, b.from, "{name}");
         assert_eq!(a.message_id, b.message_id, "{name}");
-        assert_eq!(a.automatic, b.automatic, "{name}");
+        assert_eq!(a.class, b.class, "{name}");
         if !name.starts_with("attachment") {
             assert_eq!(a.text, b.text, "{name}");
         }

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use mail_parser::decoders::html::html_to_text;
 use mail_parser::{HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
-use super::automatic::{self, Automatic};
+use super::class::{MailClass, classify_message};
+use super::decode::{declares_charset, guess_charset, take_uuencoded, transfer_decoded};
 use super::message_id::normalise_message_id;
 use super::quotes::strip_quoted;
 use crate::domain::{Email, sanitize_file_name};
@@ -40,10 +41,16 @@ pub struct InboundEmail {
     /// plain text.
     pub full_text: String,
     /// The attached files, and the inline parts that are not body text (pictures, nested
-    /// mails, delivery reports), in the order of the mail.
+    /// mails, delivery reports), in the order of the mail, then the files found uuencoded in
+    /// the text. Signatures (S/MIME, PGP) and HTML renderings of the text are not among
+    /// them.
     pub attachments: Vec<InboundAttachment>,
-    /// Whether a machine sent it, see [`Automatic`].
-    pub automatic: Option<Automatic>,
+    /// What kind of mail it is, see [`MailClass`] (without the desk's own addresses, which
+    /// only the service knows).
+    pub class: MailClass,
+    /// The charset guessed for 8-bit text that declared none (an `encoding_rs` name such as
+    /// `windows-1251`); `None` when nothing had to be guessed.
+    pub charset_guess: Option<String>,
     /// The `Date`, when present and valid.
     pub date: Option<DateTime<Utc>>,
 }
@@ -61,7 +68,8 @@ pub struct InboundAttachment {
     /// The content type, lower-case `type/subtype` (`application/octet-stream` when missing
     /// or malformed); it passes [`Attachment::new`](crate::domain::Attachment::new).
     pub content_type: String,
-    /// The decoded content.
+    /// The content as sent: transfer encoding undone, byte for byte otherwise (a text file
+    /// keeps its charset).
     pub bytes: Vec<u8>,
 }
 
@@ -82,8 +90,9 @@ impl std::fmt::Debug for InboundAttachment {
 /// # Errors
 ///
 /// [`Error::Validation`] on field `email` when the bytes are not an e-mail message (no
-/// header at all), and on field `from` when there is no `From` address or it is not a valid
-/// address.
+/// header at all), and on field `from` when no sender can be read: `From`, `Sender`,
+/// `Reply-To` and `Return-Path` are read in turn, leniently (see
+/// [`sender`](super::sender)).
 ///
 /// ```
 /// use helpdesk_core::mail::parse_inbound;
@@ -108,7 +117,7 @@ impl std::fmt::Debug for InboundAttachment {
 /// assert_eq!(mail.in_reply_to, vec!["0190c3e2@desk.example"]);
 /// assert_eq!(mail.text, "Still down.");
 /// assert!(mail.full_text.ends_with("> Please restart the router."));
-/// assert_eq!(mail.automatic, None);
+/// assert_eq!(mail.class, helpdesk_core::mail::MailClass::Person);
 ///
 /// assert!(parse_inbound(b"\x00\x01 not a mail").is_err());
 /// ```
@@ -120,7 +129,8 @@ pub fn parse_inbound(raw: &[u8]) -> Result<InboundEmail> {
     }
 
     let (from, from_name) = sender(&message)?;
-    let full_text = body_text(&message);
+    let (full_text, charset_guess) = body_text(&message);
+    let (full_text, uu_files) = take_uuencoded(&full_text);
     let stripped = strip_quoted(&full_text);
     let text = if stripped.is_empty() {
         full_text.clone()
@@ -132,13 +142,25 @@ pub fn parse_inbound(raw: &[u8]) -> Result<InboundEmail> {
         message_id: message.message_id().and_then(normalise_message_id),
         in_reply_to: ids(message.in_reply_to()),
         references: ids(message.references()),
-        automatic: automatic::detect(&message, &from),
+        class: classify_message(&message, &[]),
+        charset_guess: charset_guess.map(str::to_owned),
         from,
         from_name,
         subject: message.subject().map(one_line).unwrap_or_default(),
         text,
         full_text,
-        attachments: attachments(&message),
+        attachments: attachments(&message)
+            .into_iter()
+            .chain(uu_files.into_iter().map(|f| {
+                let file_name = sanitize_file_name(&f.name);
+                InboundAttachment {
+                    original_name: f.name,
+                    file_name,
+                    content_type: "application/octet-stream".to_owned(),
+                    bytes: f.bytes,
+                }
+            }))
+            .collect(),
         date: message
             .date()
             .filter(|d| d.is_valid())
@@ -146,25 +168,16 @@ pub fn parse_inbound(raw: &[u8]) -> Result<InboundEmail> {
     })
 }
 
-/// The first `From` address and its display name.
+/// The sender, read leniently (see [`sender`](super::sender)), and its display name.
 fn sender(message: &Message<'_>) -> Result<(Email, Option<String>)> {
-    let addr = message
-        .from()
-        .and_then(|a| a.first())
-        .ok_or_else(|| Error::validation("from", "the message has no From address"))?;
-    let address = addr
-        .address()
-        .filter(|a| !a.trim().is_empty())
-        .ok_or_else(|| Error::validation("from", "the message has no From address"))?;
-    let from = Email::parse(address).map_err(|_| {
+    let (from, name) = super::sender::sender(message).ok_or_else(|| {
         Error::validation(
             "from",
-            format!("the From address {address:?} is not an e-mail address"),
+            "the message has no usable sender (From, Sender, Reply-To, Return-Path)",
         )
     })?;
-    let name = addr
-        .name()
-        .map(one_line)
+    let name = name
+        .map(|n| one_line(&n))
         .map(|n| n.trim_matches(|c| c == '"' || c == '\'').trim().to_owned())
         .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(from.as_str()));
     Ok((from, name))
@@ -196,45 +209,51 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 }
 
 /// The body as text: the plain-text body parts, or the HTML ones converted when there is no
-/// plain text.
-fn body_text(message: &Message<'_>) -> String {
-    let texts: Vec<String> = message
-        .text_body
-        .iter()
-        .filter_map(|&id| message.parts.get(id as usize))
-        .filter_map(|part| match &part.body {
-            PartType::Text(text) => Some(text.to_string()),
+/// plain text; and the charset guessed for 8-bit text that declared none.
+fn body_text(message: &Message<'_>) -> (String, Option<&'static str>) {
+    let mut guess = None;
+    let mut text_of = |part: &MessagePart<'_>| -> Option<String> {
+        match &part.body {
+            PartType::Text(text) => {
+                if !declares_charset(part)
+                    && let Some((name, decoded)) =
+                        transfer_decoded(message, part).and_then(|b| guess_charset(&b))
+                {
+                    guess = Some(name);
+                    return Some(decoded);
+                }
+                Some(text.to_string())
+            }
             PartType::Html(html) => Some(html_to_text(html)),
             _ => None,
-        })
-        .filter(|t| !t.trim().is_empty())
-        .collect();
-    let texts = if texts.is_empty() {
-        message
-            .html_body
-            .iter()
-            .filter_map(|&id| message.parts.get(id as usize))
-            .filter_map(|part| match &part.body {
-                PartType::Html(html) => Some(html_to_text(html)),
-                PartType::Text(text) => Some(text.to_string()),
-                _ => None,
-            })
-            .collect()
-    } else {
-        texts
+        }
     };
+    let mut texts: Vec<String> = Vec::new();
+    for part in (message.text_body.iter()).filter_map(|&id| message.parts.get(id as usize)) {
+        if let Some(t) = text_of(part).filter(|t| !t.trim().is_empty()) {
+            texts.push(t);
+        }
+    }
+    if texts.is_empty() {
+        for part in (message.html_body.iter()).filter_map(|&id| message.parts.get(id as usize)) {
+            if let Some(t) = text_of(part) {
+                texts.push(t);
+            }
+        }
+    }
     let joined = texts
         .iter()
         .map(|t| t.trim())
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
-    joined
+    let text = joined
         .lines()
         .collect::<Vec<_>>()
         .join("\n")
         .trim()
-        .to_owned()
+        .to_owned();
+    (text, guess)
 }
 
 /// The attachments and inline non-body parts, in order.
@@ -242,20 +261,48 @@ fn attachments(message: &Message<'_>) -> Vec<InboundAttachment> {
     message
         .attachments
         .iter()
-        .filter(|id| !message.text_body.contains(id) && !message.html_body.contains(id))
-        .filter_map(|&id| message.parts.get(id as usize))
-        .filter_map(attachment)
+        .filter_map(|&id| {
+            let part = message.parts.get(id as usize)?;
+            // Text and HTML parts that are the body are not files; inline pictures that
+            // mail-parser also lists as body parts are.
+            let body = message.text_body.contains(&id) || message.html_body.contains(&id);
+            let text = matches!(part.body, PartType::Text(_) | PartType::Html(_));
+            (!(body && text)).then_some(part)
+        })
+        .filter_map(|part| attachment(message, part))
         .collect()
 }
 
-fn attachment(part: &MessagePart<'_>) -> Option<InboundAttachment> {
+/// Content types that sign a mail rather than being a file someone attached.
+const SIGNATURES: [&str; 4] = [
+    "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+    "application/pgp-signature",
+    "application/pgp-keys",
+];
+
+fn attachment(message: &Message<'_>, part: &MessagePart<'_>) -> Option<InboundAttachment> {
     let bytes: Vec<u8> = match &part.body {
-        PartType::Text(text) | PartType::Html(text) => text.as_bytes().to_vec(),
+        PartType::Text(text) | PartType::Html(text) => {
+            transfer_decoded(message, part).unwrap_or_else(|| text.as_bytes().to_vec())
+        }
         PartType::Binary(bytes) | PartType::InlineBinary(bytes) => bytes.to_vec(),
         PartType::Message(nested) => nested.raw_message().to_vec(),
         PartType::Multipart(_) => return None,
     };
-    let content_type = content_type(part);
+    let mut content_type = content_type(part);
+    if SIGNATURES.contains(&content_type.as_str()) {
+        return None;
+    }
+    if content_type == "text/html" && part.attachment_name().is_none() {
+        // Another rendering of the text (a related or mixed part), not a file.
+        return None;
+    }
+    if content_type.starts_with("multipart/") {
+        // Broken MIME: a multipart whose parts could not be found is a leaf; its bytes are
+        // the undivided body, kept as text.
+        content_type = "text/plain".to_owned();
+    }
     let given: Option<String> = part
         .attachment_name()
         .map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>())

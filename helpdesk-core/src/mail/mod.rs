@@ -7,17 +7,23 @@
 //!   Romanian, Russian and Persian attributions, Outlook headers);
 //! - [`tag::subject_tags`] finds the ticket numbers tagged in a subject (`[#10000135]`);
 //! - [`message_id::normalise_message_id`] is the form Message-IDs are stored and looked up in;
-//! - [`Automatic`] tells auto-replies, bulk mail and bounces from mail people wrote.
+//! - [`classify`] tells a person's mail from automatic mail, bounces, list mail and bytes
+//!   that are not mail, before the sender is even read ([`MailClass`]);
+//! - [`sender`] reads the sender leniently (From, Sender, Reply-To, Return-Path);
+//! - [`decode`] keeps files byte-exact, guesses the charset of 8-bit text that declares
+//!   none, and finds uuencoded files.
 //!
 //! What to do with the result (find the ticket by `In-Reply-To`/`References`, then by subject
 //! tag; refuse duplicates by Message-ID; never auto-answer automatic mail) is the service's
 //! business.
 
-pub mod automatic;
+pub mod class;
+pub mod decode;
 pub mod inbound;
 pub mod message_id;
 pub mod quotes;
+pub mod sender;
 pub mod tag;
 
-pub use automatic::Automatic;
+pub use class::{AutoReason, MailClass, classify};
 pub use inbound::{InboundAttachment, InboundEmail, parse_inbound};

@@ -226,6 +226,7 @@ impl AttachmentLimits {
 pub(crate) struct Staged {
     blobs: Vec<(BlobKey, Vec<u8>)>,
     inbound: Vec<String>,
+    no_auto_answer: bool,
 }
 
 impl Staged {
@@ -242,6 +243,12 @@ impl Staged {
             Attachment::from_upload(name, content_type, bytes.len() as u64, key.as_str())?;
         self.blobs.push((key, bytes));
         Ok(attachment)
+    }
+
+    /// The change causes no automatic answer (the "request received" e-mail): it comes from
+    /// mail that must not be answered by a machine (list mail).
+    pub(crate) fn no_auto_answer(&mut self) {
+        self.no_auto_answer = true;
     }
 
     /// Files the Message-ID of an inbound mail under the ticket the change writes first.
@@ -333,7 +340,17 @@ impl Helpdesk {
                     inbound: true,
                 }));
         }
-        let batch = self.with_effects(batch, known).await?;
+        let mut batch = self.with_effects(batch, known).await?;
+        if staged.no_auto_answer {
+            let quiet: Vec<String> = (batch.outbox.iter())
+                .filter(|e| e.kind == crate::domain::EmailKind::TicketReceived)
+                .map(|e| e.message_id.clone())
+                .collect();
+            batch.outbox.retain(|e| !quiet.contains(&e.message_id));
+            batch
+                .mail_references
+                .retain(|r| r.inbound || !quiet.contains(&r.message_id));
+        }
         if !staged.blobs.is_empty() {
             let blobs = self.blob_store()?;
             let now = self.now();

@@ -287,6 +287,11 @@ impl Helpdesk {
                                 continue;
                             };
                             let Some(to) = c.email.clone() else { continue };
+                            if kind == EmailKind::TicketReceived
+                                && crate::mail::class::never_auto_answered(&to, &settings.from)
+                            {
+                                continue;
+                            }
                             if thread.is_none() {
                                 let mut known: Vec<String> = self
                                     .store

@@ -1,9 +1,12 @@
 //! E-mail in: a raw RFC 5322 message becomes a new ticket, or a reply on the ticket it
 //! answers.
 //!
-//! 1. Automatic mail (auto-replies, bulk mail, bounces) is ignored: it never opens a ticket
-//!    and never causes a reply, so two desks cannot loop.
-//! 2. A Message-ID already filed is a duplicate: stored once.
+//! 1. The mail is classified before anything else ([`classify`]): bounces and automatic
+//!    mail (auto-replies, loops, spam complaints, mail from the desk's own address) are
+//!    ignored: they never open a ticket and never cause a reply, so two desks cannot loop.
+//!    List mail is taken in but never answered automatically; bytes that are not mail are a
+//!    validation error.
+//! 2. A Message-ID already filed from the same sender is a duplicate: stored once.
 //! 3. The ticket is found by `In-Reply-To`/`References` among the Message-IDs the desk sent
 //!    or received, then by a `[#number]` tag in the subject, and is used only when the sender
 //!    is the ticket's customer or a participant (an address the desk mailed about it): a
@@ -13,20 +16,27 @@
 //!
 //! The customer's mail is a reply as them (reopening, follow-up rules and all); a
 //! participant's is an internal note, so a third party's words reach the customer only
-//! through an agent. The quoted earlier text is stripped; the raw message is kept as an
-//! attachment (`message/rfc822`) when the desk has a blob store.
+//! through an agent. A reply to a merged ticket goes to the ticket it was merged into. The
+//! quoted earlier text is stripped; the raw message is kept as an attachment
+//! (`message/rfc822`) when the desk has a blob store.
+//!
+//! Attachment limits never refuse a mail: the files within the
+//! [`AttachmentLimits`](super::AttachmentLimits) go on the message, the others are kept
+//! aside on an internal note (agents only) that names each with the reason, the file
+//! attached to the note when the desk has a blob store. The same note records a charset
+//! guessed for 8-bit text that declared none.
 
 use super::acting::Principal;
-use super::attachments::{Staged, Upload};
+use super::attachments::{AttachmentLimits, MAX_FILE_SIZE, Staged, Upload};
 use super::mail_settings::UnknownSenders;
 use super::tickets::{ExecOptions, Outcome};
 use super::{Acting, Helpdesk, NewCustomer};
 use crate::domain::{
-    Channel, Customer, CustomerKind, MessageBody, Name, Subject, Ticket, TicketId,
+    Channel, Customer, CustomerKind, MailReference, MessageBody, Name, Subject, Ticket, TicketId,
 };
 use crate::error::{Ability, ConflictKind, Error, Result};
 use crate::machine::{Command, NewTicket};
-use crate::mail::{Automatic, InboundEmail, parse_inbound, tag::subject_tags};
+use crate::mail::{InboundEmail, MailClass, classify, parse_inbound, tag::subject_tags};
 use crate::store::BlobKey;
 
 /// Why a mail was refused.
@@ -52,8 +62,9 @@ pub enum Ingested {
     Appended(Ticket),
     /// A mail with this Message-ID was ingested before, into this ticket; nothing changed.
     Duplicate(TicketId),
-    /// A machine sent it; nothing was stored and nothing will answer it.
-    Ignored(Automatic),
+    /// A bounce or automatic mail ([`MailClass`]); nothing was stored and nothing will
+    /// answer it.
+    Ignored(MailClass),
     /// It was refused; nothing was stored.
     Rejected(Rejection),
 }
@@ -70,38 +81,62 @@ enum Route {
 
 impl Helpdesk {
     /// Takes in one raw e-mail (the bytes a mail server pipes in). Needs
-    /// [`MailSettings`](super::MailSettings). Unparseable mail is a validation error;
-    /// attachments over the [`AttachmentLimits`](super::AttachmentLimits) are
-    /// [`Error::LimitExceeded`]; in both cases nothing is stored.
+    /// [`MailSettings`](super::MailSettings). Bytes that are not mail
+    /// ([`MailClass::NotMail`]) are a validation error on field `email` and nothing is
+    /// stored; attachment limits never refuse a mail (see the module documentation).
     pub async fn ingest_email(&self, raw: &[u8]) -> Result<Ingested> {
         let settings = self
             .mail
             .clone()
             .ok_or(Error::unsupported(Ability::Email))?;
+        let class = classify(raw, std::slice::from_ref(&settings.from));
+        match class {
+            MailClass::NotMail => {
+                return Err(Error::validation(
+                    "email",
+                    "the input is not an e-mail message (no header, or no sender)",
+                ));
+            }
+            MailClass::Automatic(_) | MailClass::Bounce => return Ok(Ingested::Ignored(class)),
+            MailClass::Person | MailClass::List => {}
+        }
         let mail = parse_inbound(raw)?;
-        if let Some(kind) = mail.automatic {
-            return Ok(Ingested::Ignored(kind));
-        }
-        let message_id = mail
-            .message_id
-            .clone()
-            .unwrap_or_else(|| format!("{}@no-message-id.invalid", BlobKey::of(raw)));
-        if let Some(known) = self.store.mail_reference(&message_id).await? {
-            return Ok(Ingested::Duplicate(known.ticket_id));
-        }
+        let (message_id, filed) = match &mail.message_id {
+            Some(id) => match self.store.mail_reference(id).await? {
+                // The same Message-ID from another sender is another mail: filed under a
+                // key of its own, and not under the id, which threads to the first one.
+                Some(known) if !self.sent_by(&known, &mail).await? => {
+                    let own = sender_key(id, &mail);
+                    if let Some(known) = self.store.mail_reference(&own).await? {
+                        return Ok(Ingested::Duplicate(known.ticket_id));
+                    }
+                    (own.clone(), vec![own])
+                }
+                Some(known) => return Ok(Ingested::Duplicate(known.ticket_id)),
+                None => (id.clone(), vec![id.clone()]),
+            },
+            None => {
+                let id = format!("{}@no-message-id.invalid", BlobKey::of(raw));
+                if let Some(known) = self.store.mail_reference(&id).await? {
+                    return Ok(Ingested::Duplicate(known.ticket_id));
+                }
+                (id.clone(), vec![id])
+            }
+        };
         let mut staged = Staged::default();
-        let uploads: Vec<Upload> = mail
-            .attachments
-            .iter()
-            .map(|a| Upload::new(&a.original_name, &a.content_type, a.bytes.clone()))
-            .collect();
+        if !class.may_answer() {
+            staged.no_auto_answer();
+        }
         let limits = self.limits_in_force(None).await?;
+        let (uploads, aside) = sort_files(&mail, &limits, self.blobs.is_some());
         let mut attachments = self.stage(&limits, 0, uploads, &mut staged)?;
         if self.blobs.is_some() {
             let name = format!("{}.eml", crate::domain::sanitize_file_name(&message_id));
             attachments.push(staged.push_raw(&name, "message/rfc822", raw.to_vec())?);
         }
-        staged.file_inbound(message_id.clone());
+        for id in filed {
+            staged.file_inbound(id);
+        }
 
         let result = match self.route(&mail).await? {
             Route::Reply(ticket, customer) => {
@@ -153,6 +188,18 @@ impl Helpdesk {
                     .map(|opened| Ingested::Opened(opened.ticket))
             }
         };
+        let needs_note = !aside.is_empty() || mail.charset_guess.is_some();
+        let result = match result {
+            Ok(Ingested::Opened(t)) if needs_note => {
+                self.note_intake(&t, &mail, aside).await?;
+                Ok(Ingested::Opened(t))
+            }
+            Ok(Ingested::Appended(t)) if needs_note => {
+                self.note_intake(&t, &mail, aside).await?;
+                Ok(Ingested::Appended(t))
+            }
+            other => other,
+        };
         match result {
             Err(Error::Conflict {
                 kind: ConflictKind::Duplicate { field },
@@ -195,9 +242,20 @@ impl Helpdesk {
             }
         }
         for id in candidates {
-            let Some(ticket) = self.store.ticket(id).await? else {
+            let Some(mut ticket) = self.store.ticket(id).await? else {
                 continue;
             };
+            // A reply to a merged ticket goes to the one it was merged into (a few hops at
+            // most; a cycle cannot be made, but is not followed forever either).
+            for _ in 0..8 {
+                let Some(into) = ticket.merged_into else {
+                    break;
+                };
+                match self.store.ticket(into).await? {
+                    Some(t) => ticket = t,
+                    None => break,
+                }
+            }
             if ticket.internal {
                 continue;
             }
@@ -221,6 +279,77 @@ impl Helpdesk {
             }
         }
         Ok(Route::New)
+    }
+
+    /// Whether the mail filed as `known` came from `mail`'s sender: the ticket's customer
+    /// or a participant wrote it, or the desk sent it (an outbound id, answered by anyone
+    /// it went to).
+    async fn sent_by(&self, known: &MailReference, mail: &InboundEmail) -> Result<bool> {
+        if !known.inbound {
+            return Ok(true);
+        }
+        let Some(ticket) = self.store.ticket(known.ticket_id).await? else {
+            return Ok(true);
+        };
+        let customer = match ticket.customer {
+            Some(c) => self.store.customer(c).await?,
+            None => None,
+        };
+        if customer.is_some_and(|c| c.email.as_ref() == Some(&mail.from)) {
+            return Ok(true);
+        }
+        Ok(self
+            .store
+            .ticket_emails(ticket.id)
+            .await?
+            .iter()
+            .any(|e| e.to == mail.from))
+    }
+
+    /// The internal note listing the files kept aside from a mail (each attached to the
+    /// note, agents only, when the desk keeps files) and the charset guessed for its text.
+    async fn note_intake(
+        &self,
+        ticket: &Ticket,
+        mail: &InboundEmail,
+        aside: Vec<Aside>,
+    ) -> Result<()> {
+        let mut staged = Staged::default();
+        let mut attachments = Vec::new();
+        let mut lines = Vec::new();
+        if !aside.is_empty() {
+            lines.push(format!(
+                "Files kept aside from the mail of {} (agents only):",
+                mail.from
+            ));
+        }
+        for file in aside {
+            lines.push(format!(
+                "- {} ({}, {} bytes): {}",
+                file.name,
+                file.content_type,
+                file.bytes.len(),
+                file.reason
+            ));
+            if file.keep && self.blobs.is_some() {
+                attachments.push(staged.push_raw(&file.name, &file.content_type, file.bytes)?);
+            }
+        }
+        if let Some(guess) = &mail.charset_guess {
+            lines.push(format!(
+                "The mail's text declared no charset; it was read as {guess} (a guess)."
+            ));
+        }
+        let body = MessageBody::parse(lines.join("\n"))?;
+        let command = Command::AddNote { body, attachments };
+        let options = ExecOptions {
+            expected: None,
+            channel: Channel::Email,
+        };
+        self.as_system()
+            .execute_staged(ticket.id.into(), command, options, &staged)
+            .await?;
+        Ok(())
     }
 
     async fn customer_from_mail(&self, mail: &InboundEmail) -> Result<Customer> {
@@ -308,4 +437,69 @@ fn subject_of(mail: &InboundEmail) -> Subject {
     let cleaned: String = s.chars().take(255).collect();
     Subject::parse(cleaned.trim())
         .unwrap_or_else(|_| Subject::parse("(no subject)").expect("a valid subject"))
+}
+
+/// A file of a mail that the attachment limits do not let onto the message.
+struct Aside {
+    name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+    reason: String,
+    /// Whether the bytes are kept (attached to the note): not past [`MAX_FILE_SIZE`].
+    keep: bool,
+}
+
+/// The mail's files within `limits` (as uploads, in order, at most `max_count`), and the
+/// others with the reason. Without a blob store every file is kept aside (listed only).
+fn sort_files(
+    mail: &InboundEmail,
+    limits: &AttachmentLimits,
+    blobs: bool,
+) -> (Vec<Upload>, Vec<Aside>) {
+    let mut uploads = Vec::new();
+    let mut aside = Vec::new();
+    for a in &mail.attachments {
+        let size = a.bytes.len() as u64;
+        let reason = if !blobs {
+            Some("the desk keeps no files".to_owned())
+        } else if size > limits.max_size {
+            Some(format!("larger than {} bytes", limits.max_size))
+        } else if !limits.allows_type(&a.content_type) {
+            Some(format!("files of type {} are not accepted", a.content_type))
+        } else if uploads.len() >= limits.max_count {
+            Some(format!(
+                "more than {} files on one message",
+                limits.max_count
+            ))
+        } else {
+            None
+        };
+        match reason {
+            None => uploads.push(Upload::new(
+                &a.original_name,
+                &a.content_type,
+                a.bytes.clone(),
+            )),
+            Some(reason) => aside.push(Aside {
+                name: a.file_name.clone(),
+                content_type: a.content_type.clone(),
+                bytes: a.bytes.clone(),
+                reason,
+                keep: blobs && size <= MAX_FILE_SIZE,
+            }),
+        }
+    }
+    (uploads, aside)
+}
+
+/// The key a mail is filed under when its Message-ID was already filed for another
+/// sender's mail.
+fn sender_key(message_id: &str, mail: &InboundEmail) -> String {
+    let (left, right) = message_id
+        .rsplit_once('@')
+        .unwrap_or((message_id, "invalid"));
+    format!(
+        "{left}.from.{}@{right}",
+        mail.from.as_str().replace('@', "=")
+    )
 }
