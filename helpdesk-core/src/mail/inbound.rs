@@ -241,6 +241,19 @@ fn body_text(message: &Message<'_>) -> (String, Option<&'static str>) {
             }
         }
     }
+    if texts.is_empty() {
+        // Broken MIME: a multipart whose parts could not be found is a leaf; its undivided
+        // body is the text.
+        for part in &message.parts {
+            let multipart_leaf = !matches!(part.body, PartType::Multipart(_))
+                && part
+                    .content_type()
+                    .is_some_and(|ct| ct.c_type.eq_ignore_ascii_case("multipart"));
+            if multipart_leaf && let Some(bytes) = transfer_decoded(message, part) {
+                texts.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
     let joined = texts
         .iter()
         .map(|t| t.trim())

@@ -20,6 +20,7 @@ pub mod blobs;
 pub mod conformance;
 pub mod emails;
 mod fixture;
+pub mod mail_corpus;
 pub mod model;
 mod required_only;
 pub mod samples;
