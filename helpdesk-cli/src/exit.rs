@@ -29,6 +29,12 @@ pub enum Exit {
     Storage = 8,
     /// The database does not offer what the command needs.
     Unsupported = 9,
+    /// `ingest`: the input is not an e-mail message (sysexits' `EX_DATAERR`): the mail
+    /// server returns it.
+    NotMail = 65,
+    /// `ingest`: a failure that may pass (the database unavailable, say; sysexits'
+    /// `EX_TEMPFAIL`): the mail server keeps the mail and tries again.
+    TryAgain = 75,
 }
 
 /// The exit codes, for the end of `--help`.
@@ -44,6 +50,9 @@ Exit codes:
   7  not allowed in the ticket's current status
   8  storage: the database failed (the message says why: path, SQL state, OS error)
   9  unsupported: the database does not offer what the command needs
+ 65  ingest: the input is not an e-mail message (EX_DATAERR; the mail server returns it)
+ 75  ingest: any other failure, the database unavailable say (EX_TEMPFAIL; the mail
+     server tries again); taken, ignored and refused mail exit 0
 
 Lists show the first page and how many match (\"first 50 of 120\"): --all lists every
 ticket, --after CURSOR the page after the cursor the previous page printed.";
@@ -135,6 +144,22 @@ pub(crate) fn exit_for(error: &(dyn StdError + 'static)) -> Exit {
     Exit::Failed
 }
 
+/// What `ingest` exits with on `error`, for the mail server that pipes mail in: bytes that
+/// are not mail are returned ([`Exit::NotMail`]); anything else may pass, so the server
+/// keeps the mail and tries again ([`Exit::TryAgain`]).
+pub(crate) fn ingest_exit_for(error: &(dyn StdError + 'static)) -> Exit {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(Error::Validation(v)) = e.downcast_ref::<Error>()
+            && v.field() == "email"
+        {
+            return Exit::NotMail;
+        }
+        next = e.source();
+    }
+    Exit::TryAgain
+}
+
 /// The line `error` is printed as: `error: ` and the error with its causes.
 pub(crate) fn line(error: &(dyn StdError + 'static)) -> String {
     format!("error: {}\n", Causes(error))
@@ -163,6 +188,20 @@ mod tests {
             let entry = format!("\n  {i}  ");
             assert_eq!(HELP.matches(&entry).count(), 1, "{exit:?}");
         }
+        for exit in [Exit::NotMail, Exit::TryAgain] {
+            let entry = format!("\n {}  ingest: ", exit as usize);
+            assert_eq!(HELP.matches(&entry).count(), 1, "{exit:?}");
+        }
+    }
+
+    #[test]
+    fn ingest_returns_only_what_is_not_mail_and_retries_the_rest() {
+        let not_mail = Error::validation("email", "not a mail");
+        assert_eq!(ingest_exit_for(&not_mail), Exit::NotMail);
+        let down = Error::backend(std::io::Error::other("connection refused"));
+        assert_eq!(ingest_exit_for(&down), Exit::TryAgain);
+        let other = Error::validation("from", "x");
+        assert_eq!(ingest_exit_for(&other), Exit::TryAgain);
     }
 
     #[test]

@@ -82,12 +82,17 @@ where
             return code;
         }
     };
+    let ingest = matches!(cli.command, Cmd::Ingest(_));
     match execute(cli, setup, io.stdin, io.stdout, io.stderr).await {
         Ok(()) => 0,
         Err(e) => {
             let e: &(dyn std::error::Error + 'static) = &*e;
             let _ = io.stderr.write_all(exit::line(e).as_bytes());
-            exit::exit_for(e) as i32
+            if ingest {
+                exit::ingest_exit_for(e) as i32
+            } else {
+                exit::exit_for(e) as i32
+            }
         }
     }
 }

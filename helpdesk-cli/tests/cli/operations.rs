@@ -66,6 +66,47 @@ async fn an_email_on_stdin_opens_a_ticket_once_and_automatic_mail_is_ignored() {
 }
 
 #[tokio::test]
+async fn ingest_exits_for_the_mail_server_zero_when_taken_65_for_no_mail_75_to_retry() {
+    let desk = Desk::with_directory().await;
+    let args = ["ingest", "--from", "support@desk.example"];
+    let bounce = "From: MAILER-DAEMON\r\nTo: support@desk.example\r\n\
+                  Subject: Undelivered Mail Returned to Sender\r\n\r\nUser unknown\r\n";
+    let run = desk.run_with(&args, bounce).await;
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "ignored bounce\n"),
+        "{}",
+        run.stderr
+    );
+    let looped = mail("m9@desk.example", "support@desk.example", "Hello", "A loop");
+    let run = desk.run_with(&args, &looped).await;
+    assert_eq!(run.stdout, "ignored automatic (own_address)\n");
+
+    let run = desk.run_with(&args, "\u{1}\u{2} not a mail").await;
+    assert_eq!(run.code, 65, "{}", run.stderr);
+    let run = desk
+        .run_with(&args, "Subject: nobody sent this\r\n\r\nbody\r\n")
+        .await;
+    assert_eq!(run.code, 65, "{}", run.stderr);
+
+    let gone = desk.path("no-such-dir/desk.db").display().to_string();
+    let raw = mail("m1@ana.example", "ana@example.com", "Hello", "Hi");
+    let run = desk
+        .run_with(
+            &[
+                "--database",
+                &gone,
+                "ingest",
+                "--from",
+                "support@desk.example",
+            ],
+            &raw,
+        )
+        .await;
+    assert_eq!(run.code, 75, "the database is unavailable: {}", run.stderr);
+}
+
+#[tokio::test]
 async fn run_due_reports_what_it_did() {
     let desk = Desk::with_directory().await;
     let report = desk.run(&["--json", "run-due"]).await.json();
