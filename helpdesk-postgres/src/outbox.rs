@@ -108,6 +108,27 @@ pub(crate) async fn mail_reference(
     optional(pool, sqlx::query(sql).bind(message_id), mail_reference_row).await
 }
 
+/// The mail references with any of `message_ids`, in one statement (`= ANY($1)`).
+pub(crate) async fn mail_references_of(
+    pool: &PgPool,
+    message_ids: &[String],
+) -> Result<Vec<MailReference>> {
+    // PostgreSQL text cannot hold a NUL, so no stored Message-ID has one.
+    let ids: Vec<&str> = (message_ids.iter())
+        .map(String::as_str)
+        .filter(|id| !id.contains('\0'))
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = concat!(
+        "SELECT ",
+        reference_columns!(),
+        " FROM mail_references WHERE message_id = ANY($1)"
+    );
+    all(pool, sqlx::query(sql).bind(ids), mail_reference_row).await
+}
+
 /// A ticket's mail references, in the order written.
 pub(crate) async fn mail_references(pool: &PgPool, ticket: TicketId) -> Result<Vec<MailReference>> {
     let sql = concat!(

@@ -167,6 +167,10 @@ impl Store for PostgresStore {
         outbox::mail_reference(&self.pool, message_id).await
     }
 
+    async fn mail_references_of(&self, message_ids: &[String]) -> Result<Vec<MailReference>> {
+        outbox::mail_references_of(&self.pool, message_ids).await
+    }
+
     async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
         outbox::mail_references(&self.pool, ticket).await
     }

@@ -141,6 +141,27 @@ pub(crate) async fn mail_reference(
         .await
 }
 
+/// The mail references with any of `message_ids`, in one statement: the ids go in as one
+/// JSON array (no limit on bound parameters).
+pub(crate) async fn mail_references_of(
+    store: &SqliteStore,
+    message_ids: &[String],
+) -> Result<Vec<MailReference>> {
+    if message_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(message_ids).map_err(Error::backend)?;
+    store
+        .read(move |conn| {
+            let sql = format!(
+                "SELECT {MAIL_REFERENCE_COLUMNS} FROM mail_references
+                 WHERE message_id IN (SELECT value FROM json_each(?1))"
+            );
+            all(conn, &sql, [ids], read_mail_reference)
+        })
+        .await
+}
+
 /// A ticket's mail references.
 pub(crate) async fn mail_references(
     store: &SqliteStore,

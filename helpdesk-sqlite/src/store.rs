@@ -183,6 +183,10 @@ impl Store for SqliteStore {
         outbox::mail_reference(self, message_id).await
     }
 
+    async fn mail_references_of(&self, message_ids: &[String]) -> Result<Vec<MailReference>> {
+        outbox::mail_references_of(self, message_ids).await
+    }
+
     async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
         outbox::mail_references(self, ticket).await
     }

@@ -227,11 +227,24 @@ impl Helpdesk {
     /// The ticket a mail answers, if its sender may write there.
     async fn route(&self, mail: &InboundEmail) -> Result<Route> {
         let mut candidates: Vec<TicketId> = Vec::new();
-        for id in mail.in_reply_to.iter().chain(mail.references.iter().rev()) {
-            if let Some(known) = self.store.mail_reference(id).await?
-                && !candidates.contains(&known.ticket_id)
+        // One read for every id, then in the order that decides: In-Reply-To, then the
+        // References from the latest back.
+        let ids: Vec<String> = (mail.in_reply_to.iter())
+            .chain(mail.references.iter().rev())
+            .cloned()
+            .collect();
+        let known: std::collections::HashMap<String, TicketId> = self
+            .store
+            .mail_references_of(&ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.message_id, r.ticket_id))
+            .collect();
+        for id in &ids {
+            if let Some(&ticket) = known.get(id)
+                && !candidates.contains(&ticket)
             {
-                candidates.push(known.ticket_id);
+                candidates.push(ticket);
             }
         }
         for digits in subject_tags(&mail.subject) {

@@ -191,6 +191,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The mail reference with this Message-ID (without angle brackets), if the desk sent or
     /// received it.
     async fn mail_reference(&self, message_id: &str) -> Result<Option<MailReference>>;
+    /// The mail references with any of `message_ids`, in one read however many there are
+    /// (a mail's `References` may list thousands); in no particular order.
+    async fn mail_references_of(&self, message_ids: &[String]) -> Result<Vec<MailReference>>;
     /// A ticket's mail references, in the order they were written.
     async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>>;
 

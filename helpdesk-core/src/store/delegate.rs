@@ -104,6 +104,7 @@ macro_rules! delegate_store {
             outbox_email(id: $crate::domain::OutboxId) -> Option<$crate::domain::OutboundEmail>;
             ticket_emails(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::OutboundEmail>;
             mail_reference(message_id: &str) -> Option<$crate::domain::MailReference>;
+            mail_references_of(message_ids: &[String]) -> Vec<$crate::domain::MailReference>;
             mail_references(ticket: $crate::domain::TicketId)
                 -> Vec<$crate::domain::MailReference>;
         );

@@ -485,6 +485,18 @@ impl Store for MemoryStore {
             .cloned())
     }
 
+    async fn mail_references_of(&self, message_ids: &[String]) -> Result<Vec<MailReference>> {
+        let wanted: std::collections::HashSet<&str> =
+            message_ids.iter().map(String::as_str).collect();
+        Ok(self
+            .lock()
+            .mail_references
+            .iter()
+            .filter(|r| wanted.contains(r.message_id.as_str()))
+            .cloned()
+            .collect())
+    }
+
     async fn mail_references(&self, ticket: TicketId) -> Result<Vec<MailReference>> {
         Ok(self
             .lock()

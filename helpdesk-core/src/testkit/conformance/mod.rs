@@ -181,7 +181,7 @@ macro_rules! conformance_suite {
                     list_mail_and_system_senders_open_tickets_but_get_no_automatic_answer,
                     refused_mail_stores_nothing,
                     refused_files_are_kept_aside_for_agents_and_the_text_goes_in,
-                    replies_follow_merges_and_duplicates_need_the_same_sender,
+                    replies_follow_merges_long_references_thread_and_duplicates_need_the_same_sender,
                     every_mail_of_the_corpus_is_taken_in_or_refused_cleanly,
                 ],
                 knowledge: [

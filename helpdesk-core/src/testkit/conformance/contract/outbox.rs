@@ -290,4 +290,28 @@ pub async fn mail_references_keep_their_order_and_compare_exactly(store: Arc<dyn
         None,
         "Message-IDs compare exactly"
     );
+    // Many ids in one read: exact matches only, whatever else is asked for.
+    let mut asked: Vec<String> = (0..20_000)
+        .map(|i| format!("ref{i}@else.example"))
+        .collect();
+    asked.extend(
+        [
+            "caf=x+1@mail.example.com",
+            "m@x",
+            "nul\0@x",
+            "",
+            "z@x",
+            "other@mail.example.com",
+        ]
+        .map(String::from),
+    );
+    let key = |r: &MailReference| r.message_id.clone();
+    let mut found = store.mail_references_of(&asked).await.unwrap();
+    found.sort_by_key(key);
+    let mut expected = reference.mail_references_of(&asked).await.unwrap();
+    expected.sort_by_key(key);
+    assert_eq!(found, expected);
+    let ids: Vec<&str> = found.iter().map(|r| r.message_id.as_str()).collect();
+    assert_eq!(ids, ["m@x", "other@mail.example.com", "z@x"]);
+    assert_eq!(store.mail_references_of(&[]).await.unwrap(), []);
 }

@@ -479,7 +479,9 @@ Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n\
     assert!(note.attachments.is_empty());
 }
 
-pub async fn replies_follow_merges_and_duplicates_need_the_same_sender(store: Arc<dyn Store>) {
+pub async fn replies_follow_merges_long_references_thread_and_duplicates_need_the_same_sender(
+    store: Arc<dyn Store>,
+) {
     let f = Fixture::new(store.clone()).await;
     let desk = desk(&f, UnknownSenders::CreateCustomer);
     let first = mail("ana@example.ro", "m1@example.ro", "Wi-Fi", "", "No Wi-Fi.");
@@ -505,6 +507,21 @@ pub async fn replies_follow_merges_and_duplicates_need_the_same_sender(store: Ar
     );
     match desk.ingest_email(&reply).await.unwrap() {
         Ingested::Appended(t) => assert_eq!(t.id, a.id, "the ticket it was merged into"),
+        other => panic!("{other:?}"),
+    }
+    // A References header of 20,000 ids is read in one look-up and still threads.
+    let many: String = (0..20_000)
+        .map(|i| format!(" <r{i}@list.example>"))
+        .collect();
+    let long = mail(
+        "ana@example.ro",
+        "m4@example.ro",
+        "Re: Wi-Fi",
+        &format!("References: <m1@example.ro>{many}\r\n"),
+        "Still waiting.",
+    );
+    match desk.ingest_email(&long).await.unwrap() {
+        Ingested::Appended(t) => assert_eq!(t.id, a.id),
         other => panic!("{other:?}"),
     }
     // Another sender's mail with a Message-ID already filed is another mail.
