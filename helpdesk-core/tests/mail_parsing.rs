@@ -416,7 +416,12 @@ fn automatic_headers_by_rule() {
     );
     assert_eq!(with("X-Autorespond: vacation\r\n"), auto(AutoReplyHeader));
     assert_eq!(with("X-Autoreply: no\r\n"), MailClass::Person);
-    assert_eq!(with("X-Loop: helpdesk@example.ro\r\n"), auto(LoopHeader));
+    assert_eq!(with("X-Loop: yes\r\n"), auto(LoopHeader));
+    // Lists mark their mail with X-Loop naming the list: list mail, not a loop.
+    assert_eq!(with("X-Loop: users@lists.example\r\n"), MailClass::List);
+    let own = [helpdesk_core::domain::Email::parse("support@desk.example").unwrap()];
+    let raw = b"From: a@b.example\r\nX-Loop: support@desk.example\r\nSubject: x\r\n\r\nx\r\n";
+    assert_eq!(helpdesk_core::mail::classify(raw, &own), auto(LoopHeader));
     assert_eq!(with("X-No-Loop: yes\r\n"), auto(LoopHeader));
     assert_eq!(with("X-OTRS-Loop: yes\r\n"), auto(LoopHeader));
     assert_eq!(with("X-OTRS-Loop: no\r\n"), MailClass::Person);

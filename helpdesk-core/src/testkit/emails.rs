@@ -14,6 +14,16 @@
 //! - `auto_reply`, `precedence_bulk`, `bounce_delivery_status`: machine-sent mail;
 //! - `missing_from`, `malformed_garbage`: input [`parse_inbound`](crate::mail::parse_inbound)
 //!   refuses.
+//! - `loop_*`, `out_of_office_*`, `bounce_*`, `feedback_report`: automatic mail and bounces
+//!   by the header, sender and subject forms other desks send (X-Loop, X-OTRS-Loop,
+//!   Exchange and Zimbra out-of-office, a bare `MAILER-DAEMON`, a postmaster's notice, a
+//!   spam complaint); `list_id`: mailing-list mail;
+//! - `sender_*`: senders only a lenient reading finds (no From, only Reply-To, a trailing
+//!   dot, an empty first address, a display name without brackets);
+//! - `eightbit_no_charset_*`: 8-bit text that declares no charset (windows-1251, KOI8-R);
+//!   `cjk_*`: GB2312, Big5, Shift_JIS and EUC-KR text with RFC 2231/2047 file names in the
+//!   same charset; `uuencoded`: a file uuencoded in the text; `smime_signed`: an S/MIME
+//!   signature, which is no attachment.
 
 /// Every corpus mail, by name (the file name without `.eml`), sorted by name.
 pub const EMAILS: &[(&str, &[u8])] = &[
@@ -34,8 +44,32 @@ pub const EMAILS: &[(&str, &[u8])] = &[
         include_bytes!("../../tests/emails/base64_body.eml"),
     ),
     (
+        "bounce_bare_mailer_daemon",
+        include_bytes!("../../tests/emails/bounce_bare_mailer_daemon.eml"),
+    ),
+    (
         "bounce_delivery_status",
         include_bytes!("../../tests/emails/bounce_delivery_status.eml"),
+    ),
+    (
+        "bounce_postmaster_text",
+        include_bytes!("../../tests/emails/bounce_postmaster_text.eml"),
+    ),
+    (
+        "cjk_big5",
+        include_bytes!("../../tests/emails/cjk_big5.eml"),
+    ),
+    (
+        "cjk_euc_kr",
+        include_bytes!("../../tests/emails/cjk_euc_kr.eml"),
+    ),
+    (
+        "cjk_gb2312",
+        include_bytes!("../../tests/emails/cjk_gb2312.eml"),
+    ),
+    (
+        "cjk_shift_jis",
+        include_bytes!("../../tests/emails/cjk_shift_jis.eml"),
     ),
     (
         "cp1251_russian",
@@ -46,6 +80,14 @@ pub const EMAILS: &[(&str, &[u8])] = &[
         include_bytes!("../../tests/emails/duplicate_new_ticket.eml"),
     ),
     (
+        "eightbit_no_charset_cp1251",
+        include_bytes!("../../tests/emails/eightbit_no_charset_cp1251.eml"),
+    ),
+    (
+        "eightbit_no_charset_koi8r",
+        include_bytes!("../../tests/emails/eightbit_no_charset_koi8r.eml"),
+    ),
+    (
         "encoded_words_latin2",
         include_bytes!("../../tests/emails/encoded_words_latin2.eml"),
     ),
@@ -54,12 +96,25 @@ pub const EMAILS: &[(&str, &[u8])] = &[
         include_bytes!("../../tests/emails/encoded_words_utf8.eml"),
     ),
     (
+        "feedback_report",
+        include_bytes!("../../tests/emails/feedback_report.eml"),
+    ),
+    (
         "html_only",
         include_bytes!("../../tests/emails/html_only.eml"),
     ),
     (
         "koi8r_russian",
         include_bytes!("../../tests/emails/koi8r_russian.eml"),
+    ),
+    ("list_id", include_bytes!("../../tests/emails/list_id.eml")),
+    (
+        "loop_otrs",
+        include_bytes!("../../tests/emails/loop_otrs.eml"),
+    ),
+    (
+        "loop_x_loop",
+        include_bytes!("../../tests/emails/loop_x_loop.eml"),
     ),
     (
         "malformed_garbage",
@@ -76,6 +131,14 @@ pub const EMAILS: &[(&str, &[u8])] = &[
     (
         "new_ticket_plain",
         include_bytes!("../../tests/emails/new_ticket_plain.eml"),
+    ),
+    (
+        "out_of_office_exchange",
+        include_bytes!("../../tests/emails/out_of_office_exchange.eml"),
+    ),
+    (
+        "out_of_office_zimbra",
+        include_bytes!("../../tests/emails/out_of_office_zimbra.eml"),
     ),
     (
         "outlook_reply",
@@ -102,8 +165,36 @@ pub const EMAILS: &[(&str, &[u8])] = &[
         include_bytes!("../../tests/emails/reply_subject_tag_only.eml"),
     ),
     (
+        "sender_empty_first",
+        include_bytes!("../../tests/emails/sender_empty_first.eml"),
+    ),
+    (
+        "sender_no_brackets",
+        include_bytes!("../../tests/emails/sender_no_brackets.eml"),
+    ),
+    (
+        "sender_no_from",
+        include_bytes!("../../tests/emails/sender_no_from.eml"),
+    ),
+    (
+        "sender_reply_to_only",
+        include_bytes!("../../tests/emails/sender_reply_to_only.eml"),
+    ),
+    (
+        "sender_trailing_dot",
+        include_bytes!("../../tests/emails/sender_trailing_dot.eml"),
+    ),
+    (
+        "smime_signed",
+        include_bytes!("../../tests/emails/smime_signed.eml"),
+    ),
+    (
         "stranger_quotes_tag",
         include_bytes!("../../tests/emails/stranger_quotes_tag.eml"),
+    ),
+    (
+        "uuencoded",
+        include_bytes!("../../tests/emails/uuencoded.eml"),
     ),
 ];
 
