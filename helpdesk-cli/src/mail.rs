@@ -40,6 +40,10 @@ pub(crate) async fn ingest(
             (outcome, ticket) = ("ignored", None);
             detail = json!(class.to_string());
         }
+        Ingested::BounceNoted(id) => {
+            (outcome, ticket) = ("bounce_noted", None);
+            detail = json!(id);
+        }
         Ingested::Rejected(why) => {
             (outcome, ticket) = ("rejected", None);
             detail = json!(format!("{why:?}"));

@@ -9,6 +9,7 @@
 //! - [`message_id::normalise_message_id`] is the form Message-IDs are stored and looked up in;
 //! - [`classify`] tells a person's mail from automatic mail, bounces, list mail and bytes
 //!   that are not mail, before the sender is even read ([`MailClass`]);
+//! - [`bounce::read_bounce`] reads which mail a bounce returns and which addresses failed;
 //! - [`sender`] reads the sender leniently (From, Sender, Reply-To, Return-Path);
 //! - [`decode`] keeps files byte-exact, guesses the charset of 8-bit text that declares
 //!   none, and finds uuencoded files.
@@ -17,6 +18,7 @@
 //! tag; refuse duplicates by Message-ID; never auto-answer automatic mail) is the service's
 //! business.
 
+pub mod bounce;
 pub mod class;
 pub mod decode;
 pub mod inbound;

@@ -2,8 +2,10 @@
 //! answers.
 //!
 //! 1. The mail is classified before anything else ([`classify`]): bounces and automatic
-//!    mail (auto-replies, loops, spam complaints, mail from the desk's own address) are
-//!    ignored: they never open a ticket and never cause a reply, so two desks cannot loop.
+//!    mail (auto-replies, loops, spam complaints, mail from the desk's own address) never
+//!    open a ticket and never cause a reply, so two desks cannot loop. A bounce of an e-mail
+//!    the desk sent is noted on its ticket (see [`bounces`](super::bounces)); the rest is
+//!    ignored.
 //!    List mail is taken in but never answered automatically; bytes that are not mail are a
 //!    validation error.
 //! 2. A Message-ID already filed from the same sender is a duplicate: stored once.
@@ -65,6 +67,9 @@ pub enum Ingested {
     /// A bounce or automatic mail ([`MailClass`]); nothing was stored and nothing will
     /// answer it.
     Ignored(MailClass),
+    /// A bounce of an e-mail the desk sent about this ticket: noted on it (internal, with
+    /// the failed addresses and their status); no ticket opened, nothing answered.
+    BounceNoted(TicketId),
     /// It was refused; nothing was stored.
     Rejected(Rejection),
 }
@@ -97,7 +102,14 @@ impl Helpdesk {
                     "the input is not an e-mail message (no header, or no sender)",
                 ));
             }
-            MailClass::Automatic(_) | MailClass::Bounce => return Ok(Ingested::Ignored(class)),
+            MailClass::Bounce => {
+                return Ok(match self.note_bounce(raw).await? {
+                    Some((ticket, true)) => Ingested::BounceNoted(ticket),
+                    Some((ticket, false)) => Ingested::Duplicate(ticket),
+                    None => Ingested::Ignored(class),
+                });
+            }
+            MailClass::Automatic(_) => return Ok(Ingested::Ignored(class)),
             MailClass::Person | MailClass::List => {}
         }
         let mail = parse_inbound(raw)?;

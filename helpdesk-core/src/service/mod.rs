@@ -4,6 +4,7 @@
 mod acting;
 mod attachment_settings;
 mod attachments;
+mod bounces;
 mod chat;
 mod customers;
 mod directory;

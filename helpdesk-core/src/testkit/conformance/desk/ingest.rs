@@ -319,6 +319,57 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"XX\"\r\n
     );
 }
 
+pub async fn a_bounce_of_the_desks_email_is_noted_on_its_ticket_once(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let desk = desk(&f, UnknownSenders::CreateCustomer);
+    let first = mail("ana@example.ro", "n1@example.ro", "Wi-Fi", "", "No Wi-Fi.");
+    let t = opened(desk.ingest_email(&first).await.unwrap());
+    let sent = store.ticket_emails(t.id).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    let bounce = format!(
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.ro>\r\nTo: support@desk.test\r\n\
+Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn1@mx.example.ro>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\r\n\r\n\
+--R\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you that your message could not be delivered.\r\n\
+--R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.ro\r\n\r\n\
+Final-Recipient: rfc822; ana@example.ro\r\nAction: failed\r\nStatus: 5.2.2\r\n\
+Diagnostic-Code: smtp; 552 mailbox full\r\n\r\n\
+--R\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: support@desk.test\r\nTo: ana@example.ro\r\n\
+Message-ID: <{}>\r\nSubject: x\r\n\r\n--R--\r\n",
+        sent[0].message_id
+    );
+    assert_eq!(
+        desk.ingest_email(bounce.as_bytes()).await.unwrap(),
+        Ingested::BounceNoted(t.id)
+    );
+    let ivan = desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    let staff = ivan.thread(t.id).await.unwrap();
+    let note = staff.last().unwrap();
+    assert_eq!(note.visibility, Visibility::Internal);
+    let text = note.body.as_str();
+    assert!(text.contains(&sent[0].message_id), "{text}");
+    assert!(
+        text.contains("ana@example.ro: status 5.2.2 (failed), smtp; 552 mailbox full"),
+        "{text}"
+    );
+    // The same bounce again is noted once; no ticket, no e-mail.
+    assert_eq!(
+        desk.ingest_email(bounce.as_bytes()).await.unwrap(),
+        Ingested::Duplicate(t.id)
+    );
+    assert_eq!(ivan.thread(t.id).await.unwrap().len(), staff.len());
+    assert_eq!(ticket_count(store.as_ref()).await, 1);
+    assert_eq!(store.ticket_emails(t.id).await.unwrap().len(), 1);
+    // A bounce naming an e-mail the desk never sent is ignored.
+    let stranger = bounce
+        .replace(&sent[0].message_id, "other@else.example")
+        .replace("dsn1@", "dsn2@");
+    assert_eq!(
+        desk.ingest_email(stranger.as_bytes()).await.unwrap(),
+        Ingested::Ignored(MailClass::Bounce)
+    );
+}
+
 pub async fn list_mail_and_system_senders_open_tickets_but_get_no_automatic_answer(
     store: Arc<dyn Store>,
 ) {
