@@ -370,6 +370,9 @@ pub(crate) struct IngestArgs {
     /// Refuse mail from unknown senders instead of creating customers for them.
     #[arg(long)]
     pub(crate) reject_unknown: bool,
+    /// The most "request received" answers one customer gets in an hour.
+    #[arg(long, default_value_t = helpdesk::service::AUTO_ANSWERS_PER_HOUR)]
+    pub(crate) auto_answers_per_hour: u32,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ pub(crate) async fn ingest(
 ) -> CliResult {
     let department = ctx.department_id(args.department.as_deref()).await?;
     let mut settings = MailSettings::new(Email::parse(&args.from)?, department);
+    settings = settings.with_auto_answers_per_hour(args.auto_answers_per_hour);
     if args.reject_unknown {
         settings = settings.with_unknown_senders(UnknownSenders::Reject);
     }

@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use super::Helpdesk;
+use super::{Helpdesk, MailSettings};
 use crate::domain::{
     Actor, Agent, AgentId, Change, Customer, Delivery, EmailKind, Language, MailReference,
     Notification, NotificationId, NotificationKind, NotificationState, OutboundEmail, OutboxId,
@@ -288,7 +288,8 @@ impl Helpdesk {
                             };
                             let Some(to) = c.email.clone() else { continue };
                             if kind == EmailKind::TicketReceived
-                                && crate::mail::class::never_auto_answered(&to, &settings.from)
+                                && (crate::mail::class::never_auto_answered(&to, &settings.from)
+                                    || self.answered_enough(c, event.at, settings).await?)
                             {
                                 continue;
                             }
@@ -364,6 +365,29 @@ impl Helpdesk {
         batch.outbox.extend(outbox);
         batch.mail_references.extend(references);
         Ok(batch)
+    }
+}
+
+impl Helpdesk {
+    /// Whether `customer` had [`MailSettings::auto_answers_per_hour`] tickets opened in the
+    /// hour before `at` (each of which got, or could have got, a "request received"
+    /// answer): then no further automatic answer goes out this hour.
+    async fn answered_enough(
+        &self,
+        customer: &Customer,
+        at: chrono::DateTime<chrono::Utc>,
+        settings: &MailSettings,
+    ) -> Result<bool> {
+        let filter = crate::listing::TicketFilter {
+            customer: Some(customer.id),
+            created: crate::listing::TimeRange {
+                from: Some(at - chrono::Duration::hours(1)),
+                to: None,
+            },
+            ..Default::default()
+        };
+        let recent = self.store.count_tickets(&filter).await?;
+        Ok(recent >= u64::from(settings.auto_answers_per_hour))
     }
 }
 

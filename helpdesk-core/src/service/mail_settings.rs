@@ -37,7 +37,14 @@ pub struct MailSettings {
     pub inbound_department: DepartmentId,
     /// What to do with mail from unknown addresses.
     pub unknown_senders: UnknownSenders,
+    /// The most "request received" answers one customer gets in an hour (default
+    /// [`AUTO_ANSWERS_PER_HOUR`]): past it, new tickets are opened without one, so a
+    /// misbehaving mail program cannot make the desk flood an address.
+    pub auto_answers_per_hour: u32,
 }
+
+/// The default of [`MailSettings::auto_answers_per_hour`].
+pub const AUTO_ANSWERS_PER_HOUR: u32 = 10;
 
 impl MailSettings {
     /// Settings sending from `from` (named "Helpdesk"), Message-IDs in its domain, new
@@ -54,7 +61,14 @@ impl MailSettings {
             message_id_domain: domain,
             inbound_department,
             unknown_senders: UnknownSenders::default(),
+            auto_answers_per_hour: AUTO_ANSWERS_PER_HOUR,
         }
+    }
+
+    /// Sets the most automatic answers one customer gets in an hour.
+    pub fn with_auto_answers_per_hour(mut self, limit: u32) -> Self {
+        self.auto_answers_per_hour = limit;
+        self
     }
 
     /// Sets the display name of the sender.

@@ -40,7 +40,7 @@ pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
 pub use ingest::{Ingested, Rejection};
 pub use knowledge::ArticleDraft;
-pub use mail_settings::{MailSettings, UnknownSenders};
+pub use mail_settings::{AUTO_ANSWERS_PER_HOUR, MailSettings, UnknownSenders};
 pub use notifications::MAX_NOTIFICATIONS;
 pub use reports::MAX_REPORT_DAYS;
 pub use service_levels::MAX_SETTING_CHANGES;

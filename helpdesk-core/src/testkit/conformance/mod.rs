@@ -179,7 +179,7 @@ macro_rules! conformance_suite {
                     a_subject_tag_threads_only_for_the_customer_or_a_participant,
                     automatic_mail_never_opens_tickets_or_answers,
                     a_bounce_of_the_desks_email_is_noted_on_its_ticket_once,
-                    list_mail_and_system_senders_open_tickets_but_get_no_automatic_answer,
+                    list_mail_system_senders_and_frequent_senders_get_no_automatic_answer,
                     refused_mail_stores_nothing,
                     refused_files_are_kept_aside_for_agents_and_the_text_goes_in,
                     replies_follow_merges_long_references_thread_and_duplicates_need_the_same_sender,

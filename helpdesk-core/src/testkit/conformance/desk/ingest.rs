@@ -370,7 +370,7 @@ Message-ID: <{}>\r\nSubject: x\r\n\r\n--R--\r\n",
     );
 }
 
-pub async fn list_mail_and_system_senders_open_tickets_but_get_no_automatic_answer(
+pub async fn list_mail_system_senders_and_frequent_senders_get_no_automatic_answer(
     store: Arc<dyn Store>,
 ) {
     let f = Fixture::new(store.clone()).await;
@@ -422,6 +422,24 @@ pub async fn list_mail_and_system_senders_open_tickets_but_get_no_automatic_answ
         1,
         "people are answered"
     );
+
+    // At most N automatic answers per customer an hour.
+    let limited = desk.clone().with_mail(
+        MailSettings::new(email("support@desk.test"), f.support.id).with_auto_answers_per_hour(2),
+    );
+    let mut answered = Vec::new();
+    for i in 0..3 {
+        let raw = mail(
+            "vera@example.ro",
+            &format!("v{i}@example.ro"),
+            "Help",
+            "",
+            "Again.",
+        );
+        let t = opened(limited.ingest_email(&raw).await.unwrap());
+        answered.push(store.ticket_emails(t.id).await.unwrap().len());
+    }
+    assert_eq!(answered, [1, 1, 0]);
 }
 
 pub async fn refused_mail_stores_nothing(store: Arc<dyn Store>) {
