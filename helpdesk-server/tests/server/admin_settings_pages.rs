@@ -45,7 +45,9 @@ async fn calendars_the_default_and_sla_policies_are_set_and_audited() {
     assert_eq!(levels["default_calendar"], "Office");
     let html = page(&fx, &root, "/admin/service-levels").await.text();
     assert!(
-        html.contains("mon 09:00-18:00") && html.contains("2026-12-25") && html.contains("01-01"),
+        html.contains("mon-fri 09:00-18:00")
+            && html.contains("2026-12-25")
+            && html.contains("01-01"),
         "{html}"
     );
 
@@ -85,6 +87,40 @@ async fn calendars_the_default_and_sla_policies_are_set_and_audited() {
     assert_eq!(policy["first_response_minutes"], 30);
     assert_eq!(policy["calendar"], "Office");
     // A calendar in use may not be deleted; the refusal is shown on its delete button.
+    // Each calendar and policy opens in its form to be edited.
+    let html = page(
+        &fx,
+        &root,
+        "/admin/service-levels?calendar=Office&sla=Urgent",
+    )
+    .await
+    .expect(StatusCode::OK)
+    .text();
+    let calendar = form_html(&html, "calendar");
+    for kept in [
+        "value=\"Office\"",
+        "value=\"Europe/Bucharest\"",
+        "mon-fri 09:00-18:00</textarea>",
+        "value=\"2026-12-25\"",
+        "value=\"01-01\"",
+    ] {
+        assert!(calendar.contains(kept), "{kept} in {calendar}");
+    }
+    let sla = form_html(&html, "sla");
+    for kept in [
+        "value=\"Urgent\"",
+        "name=\"priority_urgent\" value=\"on\" checked",
+        "name=\"kind_organisation\" value=\"on\" checked",
+        "name=\"first_response_minutes\" value=\"30\"",
+        "value=\"Office\" selected",
+        "value=\"75\"",
+    ] {
+        assert!(sla.contains(kept), "{kept} in {sla}");
+    }
+    assert!(
+        !sla.contains("name=\"priority_low\" value=\"on\" checked"),
+        "{sla}"
+    );
     let bad = form(&fx, &root, "/admin/calendars/delete", "name=Office").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(form_html(&bad.text(), "delete-calendar-Office").contains("role=\"alert\""));

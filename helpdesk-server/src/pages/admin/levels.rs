@@ -2,7 +2,10 @@
 //! `mon-fri 09:00-18:00`, holidays), the desk's default calendar, and — from [`super::sla`]
 //! — the SLA policies with their match rules.
 
+use std::collections::HashMap;
+
 use axum::Router;
+use axum::extract::Query;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use helpdesk::Error;
@@ -46,19 +49,34 @@ const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 fn typed(calendar: &Calendar) -> (String, String, String) {
     let hours = match calendar.schedule() {
         Schedule::AlwaysOpen => "mon-sun 00:00-24:00".to_owned(),
-        Schedule::Weekly(week) => DAYS
-            .iter()
-            .zip(week)
-            .filter(|(_, ranges)| !ranges.is_empty())
-            .map(|(day, ranges)| {
-                let ranges: Vec<String> = ranges
+        Schedule::Weekly(week) => {
+            // Runs of days with the same hours are one line: `mon-fri 09:00-18:00`.
+            let line = |ranges: &[helpdesk::policy::WorkingRange]| {
+                ranges
                     .iter()
                     .map(|r| format!("{}-{}", clock(r.start()), clock(r.end())))
-                    .collect();
-                format!("{day} {}", ranges.join(" "))
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let mut lines = Vec::new();
+            let mut day = 0;
+            while day < 7 {
+                let mut last = day;
+                while last + 1 < 7 && week[last + 1] == week[day] {
+                    last += 1;
+                }
+                if !week[day].is_empty() {
+                    let days = if last == day {
+                        DAYS[day].to_owned()
+                    } else {
+                        format!("{}-{}", DAYS[day], DAYS[last])
+                    };
+                    lines.push(format!("{days} {}", line(&week[day])));
+                }
+                day = last + 1;
+            }
+            lines.join("\n")
+        }
     };
     // The holidays have no reader of their own; their serialized form lists them.
     let value = serde_json::to_value(calendar).unwrap_or_default();
@@ -88,12 +106,20 @@ fn clock(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-async fn service_levels(user: PageUser) -> PageResult {
-    page(&user, None).await
+/// The page; `?calendar=` or `?sla=` fills the form with that calendar or policy to edit.
+async fn service_levels(
+    user: PageUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> PageResult {
+    page(&user, None, &query).await
 }
 
 /// The page, with `refused` shown inline.
-pub async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
+pub async fn page(
+    user: &PageUser,
+    refused: Option<&Refused>,
+    query: &HashMap<String, String>,
+) -> PageResult {
     admins_only(user)?;
     let lang = user.language;
     let kept = Kept(refused);
@@ -118,6 +144,7 @@ pub async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
                 @if !holidays.is_empty() || !yearly.is_empty() {
                     p { (t(lang, "admin_holidays")) ": " (holidays) " " (yearly) }
                 }
+                p { a href={ "/admin/service-levels?calendar=" (encoded(name.as_str())) "#calendar" } { (t(lang, "admin_edit")) } }
                 (post_form(user, &format!("delete-calendar-{name}"), "/admin/calendars/delete", html! {
                     input type="hidden" name="name" value=(name.as_str());
                     (kept.error(&format!("delete-calendar-{name}"), lang))
@@ -126,7 +153,7 @@ pub async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
             }
         }
         h3 { (t(lang, "admin_calendar_put")) }
-        (calendar_form(user, lang, kept))
+        (calendar_form(user, lang, kept, query.get("calendar").and_then(|n| levels.calendars.iter().find(|(name, _)| name.as_str() == n))))
         h2 { (t(lang, "admin_default_calendar")) }
         (post_form(user, "default-calendar", "/admin/default-calendar", html! {
             (kept.error("default-calendar", lang))
@@ -134,30 +161,56 @@ pub async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
                 levels.default_calendar.as_ref().map(Name::as_str).unwrap_or_default()), "admin_no_calendar"))
             button { (t(lang, "admin_save")) }
         }))
-        (super::sla::section(user, &levels, &departments, kept))
+        (super::sla::section(user, &levels, &departments, kept, query.get("sla").map(String::as_str)))
     };
     admin_page(user, "admin_service_levels", refused, body)
 }
 
-/// The form that adds a calendar or replaces one of the same name.
-fn calendar_form(user: &PageUser, lang: Language, kept: Kept<'_>) -> Markup {
+/// The form that adds a calendar or replaces one of the same name, filled with `edit`'s.
+fn calendar_form(
+    user: &PageUser,
+    lang: Language,
+    kept: Kept<'_>,
+    edit: Option<(&Name, &Calendar)>,
+) -> Markup {
     let id = "calendar";
+    let (name, zone, (hours, holidays, yearly)) = match edit {
+        Some((name, calendar)) => (
+            name.as_str().to_owned(),
+            calendar.zone().name().to_owned(),
+            typed(calendar),
+        ),
+        None => (
+            String::new(),
+            "Europe/Bucharest".to_owned(),
+            (
+                "mon-fri 09:00-18:00".to_owned(),
+                String::new(),
+                String::new(),
+            ),
+        ),
+    };
     post_form(
         user,
         id,
         "/admin/calendars",
         html! {
             (kept.error(id, lang))
-            (text_field(t(lang, "admin_name"), "name", &kept.value(id, "name", ""), true))
-            (text_field(t(lang, "admin_zone_hint"), "zone", &kept.value(id, "zone", "Europe/Bucharest"), true))
+            (text_field(t(lang, "admin_name"), "name", &kept.value(id, "name", name), true))
+            (text_field(t(lang, "admin_zone_hint"), "zone", &kept.value(id, "zone", zone), true))
             label { (t(lang, "admin_hours_hint")) " "
-                textarea name="hours" { (kept.value(id, "hours", "mon-fri 09:00-18:00")) }
+                textarea name="hours" { (kept.value(id, "hours", hours)) }
             }
-            (text_field(t(lang, "admin_holidays_hint"), "holidays", &kept.value(id, "holidays", ""), false))
-            (text_field(t(lang, "admin_yearly_holidays_hint"), "yearly_holidays", &kept.value(id, "yearly_holidays", ""), false))
+            (text_field(t(lang, "admin_holidays_hint"), "holidays", &kept.value(id, "holidays", holidays), false))
+            (text_field(t(lang, "admin_yearly_holidays_hint"), "yearly_holidays", &kept.value(id, "yearly_holidays", yearly), false))
             button { (t(lang, "admin_save")) }
         },
     )
+}
+
+/// `text` for a query string.
+pub fn encoded(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// Words split at spaces and commas.
@@ -196,7 +249,7 @@ async fn put_calendar(Posted { user, form }: Posted) -> PageResult {
     .await;
     match result {
         Ok(_) => Ok(see_other("/admin/service-levels")),
-        Err(e) => page(&user, Some(&refused(e, "calendar", form)?)).await,
+        Err(e) => page(&user, Some(&refused(e, "calendar", form)?), &HashMap::new()).await,
     }
 }
 
@@ -214,6 +267,7 @@ async fn delete_calendar(Posted { user, form }: Posted) -> PageResult {
             page(
                 &user,
                 Some(&refused(e, format!("delete-calendar-{typed}"), form)?),
+                &HashMap::new(),
             )
             .await
         }
@@ -234,6 +288,13 @@ async fn default_calendar(Posted { user, form }: Posted) -> PageResult {
     .await;
     match result {
         Ok(_) => Ok(see_other("/admin/service-levels")),
-        Err(e) => page(&user, Some(&refused(e, "default-calendar", form)?)).await,
+        Err(e) => {
+            page(
+                &user,
+                Some(&refused(e, "default-calendar", form)?),
+                &HashMap::new(),
+            )
+            .await
+        }
     }
 }

@@ -63,8 +63,10 @@ pub fn section(
     levels: &ServiceLevelSettings,
     departments: &[Department],
     kept: Kept<'_>,
+    edit: Option<&str>,
 ) -> Markup {
     let lang = user.language;
+    let edit = edit.and_then(|name| levels.policies.iter().find(|p| p.name.as_str() == name));
     let dept_name = |id| {
         departments
             .iter()
@@ -98,6 +100,7 @@ pub fn section(
                     @if let Some(c) = &p.calendar { dt { (t(lang, "admin_calendar")) } dd { (c.as_str()) } }
                     @if let Some(w) = p.warn_percent { dt { (t(lang, "admin_warn_percent")) } dd { (w) } }
                 }
+                p { a href={ "/admin/service-levels?sla=" (super::levels::encoded(p.name.as_str())) "#sla" } { (t(lang, "admin_edit")) } }
                 (post_form(user, &id, "/admin/sla-policies/delete", html! {
                     input type="hidden" name="name" value=(p.name.as_str());
                     (kept.error(&id, lang))
@@ -106,7 +109,7 @@ pub fn section(
             }
         }
         h3 { (t(lang, "admin_sla_put")) }
-        (policy_form(user, levels, departments, kept))
+        (policy_form(user, levels, departments, kept, edit))
     }
 }
 
@@ -116,43 +119,46 @@ fn policy_form(
     levels: &ServiceLevelSettings,
     departments: &[Department],
     kept: Kept<'_>,
+    edit: Option<&SlaPolicySetting>,
 ) -> Markup {
     let lang = user.language;
     let id = "sla";
-    let number = |name: &str, key: &str| {
+    let number = |name: &str, key: &str, value: Option<u32>| {
         html! {
             label { (t(lang, key)) " "
-                input type="number" min="1" name=(name) value=(kept.value(id, name, "")); }
+                input type="number" min="1" name=(name)
+                    value=(kept.value(id, name, value.map(|v| v.to_string()).unwrap_or_default())); }
         }
     };
+    let has = |check: &dyn Fn(&SlaPolicySetting) -> bool| edit.is_some_and(check);
     post_form(
         user,
         id,
         "/admin/sla-policies",
         html! {
             (kept.error(id, lang))
-            (text_field(t(lang, "admin_name"), "name", &kept.value(id, "name", ""), true))
+            (text_field(t(lang, "admin_name"), "name", &kept.value(id, "name", edit.map(|p| p.name.as_str()).unwrap_or_default()), true))
             fieldset {
                 legend { (t(lang, "admin_match_hint")) }
                 @for p in Priority::ALL {
-                    (tick_box(priority_word(lang, p), &format!("priority_{p}"), kept.ticked(id, &format!("priority_{p}"), false)))
+                    (tick_box(priority_word(lang, p), &format!("priority_{p}"), kept.ticked(id, &format!("priority_{p}"), has(&|e| e.priorities.contains(&p)))))
                 }
                 @for d in departments.iter().filter(|d| d.active) {
-                    (tick_box(d.name.as_str(), &format!("department_{}", d.id), kept.ticked(id, &format!("department_{}", d.id), false)))
+                    (tick_box(d.name.as_str(), &format!("department_{}", d.id), kept.ticked(id, &format!("department_{}", d.id), has(&|e| e.departments.contains(&d.id)))))
                 }
                 @for x in TicketType::BUILT_IN {
-                    (tick_box(&type_word(lang, &x), &format!("type_{x}"), kept.ticked(id, &format!("type_{x}"), false)))
+                    (tick_box(&type_word(lang, &x), &format!("type_{x}"), kept.ticked(id, &format!("type_{x}"), has(&|e| e.ticket_types.contains(&x)))))
                 }
                 @for k in CustomerKind::ALL {
-                    (tick_box(kind_word(lang, k), &format!("kind_{k}"), kept.ticked(id, &format!("kind_{k}"), false)))
+                    (tick_box(kind_word(lang, k), &format!("kind_{k}"), kept.ticked(id, &format!("kind_{k}"), has(&|e| e.customer_kinds.contains(&k)))))
                 }
             }
-            (number("first_response_minutes", "admin_first_response"))
-            (number("next_response_minutes", "admin_next_response"))
-            (number("resolution_minutes", "admin_resolution"))
+            (number("first_response_minutes", "admin_first_response", edit.and_then(|p| p.first_response_minutes)))
+            (number("next_response_minutes", "admin_next_response", edit.and_then(|p| p.next_response_minutes)))
+            (number("resolution_minutes", "admin_resolution", edit.and_then(|p| p.resolution_minutes)))
             label { (t(lang, "admin_sla_calendar")) " "
                 select name="calendar" {
-                    @let current = kept.value(id, "calendar", "");
+                    @let current = kept.value(id, "calendar", edit.and_then(|p| p.calendar.as_ref()).map(Name::as_str).unwrap_or_default());
                     option value="" selected[current.is_empty()] { (t(lang, "admin_department_calendar")) }
                     @for name in levels.calendars.keys() {
                         option value=(name.as_str()) selected[name.as_str() == current] { (name.as_str()) }
@@ -160,7 +166,7 @@ fn policy_form(
                 }
             }
             label { (t(lang, "admin_warn_percent")) " "
-                input type="number" min="1" max="99" name="warn_percent" value=(kept.value(id, "warn_percent", "")); }
+                input type="number" min="1" max="99" name="warn_percent" value=(kept.value(id, "warn_percent", edit.and_then(|p| p.warn_percent).map(|w| w.to_string()).unwrap_or_default())); }
             button { (t(lang, "admin_save")) }
         },
     )
@@ -227,7 +233,7 @@ async fn put_policy(Posted { user, form }: Posted) -> PageResult {
     .await;
     match result {
         Ok(_) => Ok(see_other("/admin/service-levels")),
-        Err(e) => page(&user, Some(&refused(e, "sla", form)?)).await,
+        Err(e) => page(&user, Some(&refused(e, "sla", form)?), &HashMap::new()).await,
     }
 }
 
@@ -245,6 +251,7 @@ async fn delete_policy(Posted { user, form }: Posted) -> PageResult {
             page(
                 &user,
                 Some(&refused(e, format!("delete-sla-{typed}"), form)?),
+                &HashMap::new(),
             )
             .await
         }

@@ -68,7 +68,7 @@ pub(super) async fn admin_scenario(b: &mut Browser) -> TestResult {
     b.wait_url(|u| u.ends_with("/admin/service-levels")).await?;
     let page = b.text("main").await?;
     assert!(
-        page.contains("Night shift") && page.contains("mon 22:00-23:59"),
+        page.contains("Night shift") && page.contains("mon-fri 22:00-23:59"),
         "{page}"
     );
     b.screenshot("admin-calendar-saved-390px").await?;
