@@ -165,7 +165,10 @@ impl FromRequestParts<AppState> for PageUser {
             Error::NotFound { .. } => PageRefusal::SignIn,
             other => PageRefusal::Error(other.into()),
         })?;
-        let (name, language) = profile(acting.principal());
+        let (name, mut language) = profile(acting.principal());
+        if acting.principal().is_staff() {
+            language = accepted_language(&parts.headers).unwrap_or(language);
+        }
         Ok(PageUser {
             acting,
             name,
@@ -174,6 +177,21 @@ impl FromRequestParts<AppState> for PageUser {
             session: TokenHash::of(&secret),
         })
     }
+}
+
+/// The first of the four languages a browser's `Accept-Language` names (staff keep no
+/// language of their own, so their pages follow the browser's).
+pub fn accepted_language(headers: &axum::http::HeaderMap) -> Option<Language> {
+    let value = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)?
+        .to_str()
+        .ok()?;
+    value.split(',').find_map(|tag| {
+        let primary = tag.split(';').next()?.trim().split('-').next()?;
+        Language::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(primary))
+    })
 }
 
 /// A principal's name and the language of their pages (customers' own, else English).

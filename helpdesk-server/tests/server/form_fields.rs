@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::support::*;
 
 /// Every field name any page form reads.
-const FIELDS: [&str; 33] = [
+const FIELDS: [&str; 52] = [
     "action",
     "agent",
     "billable",
@@ -42,6 +42,25 @@ const FIELDS: [&str; 33] = [
     "ticket",
     "ticket_type",
     "phone",
+    "follow_up",
+    "role",
+    "calendar",
+    "zone",
+    "hours",
+    "holidays",
+    "yearly_holidays",
+    "kind",
+    "language",
+    "contract_number",
+    "address",
+    "first_response_minutes",
+    "warn_percent",
+    "max_size",
+    "max_count",
+    "max_per_ticket",
+    "allowed_types",
+    "subject_prefix",
+    "required_fields",
 ];
 
 /// Values no field expects.
@@ -115,6 +134,25 @@ async fn no_hostile_form_value_gives_a_500() {
         (&admin, "/admin/departments".to_owned()),
         (&admin, format!("/admin/agents/{}/signature", fx.ivan_id)),
         (&admin, format!("/admin/customers/{customer}/access")),
+        (&admin, format!("/admin/customers/{customer}/login")),
+        (&admin, "/admin/customers".to_owned()),
+        (&admin, "/admin/agents".to_owned()),
+        (&admin, format!("/admin/agents/{}", fx.ivan_id)),
+        (&admin, format!("/admin/agents/{}/login", fx.ivan_id)),
+        (&admin, format!("/admin/agents/{}/active", fx.ivan_id)),
+        (&admin, format!("/admin/departments/{}", fx.support)),
+        (
+            &admin,
+            format!("/admin/departments/{}/calendar", fx.support),
+        ),
+        (&admin, "/admin/calendars".to_owned()),
+        (&admin, "/admin/calendars/delete".to_owned()),
+        (&admin, "/admin/default-calendar".to_owned()),
+        (&admin, "/admin/sla-policies".to_owned()),
+        (&admin, "/admin/sla-policies/delete".to_owned()),
+        (&admin, "/admin/attachments".to_owned()),
+        (&admin, "/admin/templates".to_owned()),
+        (&admin, "/admin/canned".to_owned()),
     ];
     let mut checked = 0;
     for value in hostile_values() {
@@ -160,4 +198,15 @@ async fn no_hostile_form_value_gives_a_500() {
     assert!(checked > 100, "{checked}");
     // The pages still work: nothing broke along the way.
     page(&fx, &admin, "/admin").await.expect(StatusCode::OK);
+    for uri in [
+        "/admin/departments",
+        "/admin/agents",
+        "/admin/customers",
+        "/admin/service-levels",
+        "/admin/attachments",
+        "/admin/templates",
+        "/admin/audit",
+    ] {
+        page(&fx, &admin, uri).await.expect(StatusCode::OK);
+    }
 }

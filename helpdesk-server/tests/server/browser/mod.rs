@@ -6,11 +6,13 @@
 //! agent goes online in the console, a customer asks in the chat widget, gets no article,
 //! talks to a person, the agent answers in the console's chat panel, the customer sees the
 //! answer (after a reload), and the chat's ticket is in their list with the transcript.
+//! Last, an admin sets a business-hours calendar on a 390 px window (`admin`).
 //! Screenshots go to `target/browser-screenshots/`. The WebDriver client is in `webdriver`.
 //!
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test prints a loud SKIPPED line,
 //! unless `CI` is set, where it fails (`.ci/run` installs both with apt-get).
 
+mod admin;
 mod webdriver;
 
 use std::path::Path;
@@ -88,6 +90,9 @@ async fn a_customer_opens_a_ticket_an_agent_answers_and_the_customer_closes_it()
     let mut result = Box::pin(scenario(&mut b, dir.path())).await;
     if result.is_ok() {
         result = Box::pin(chat_scenario(&mut b)).await;
+    }
+    if result.is_ok() {
+        result = Box::pin(admin::admin_scenario(&mut b)).await;
     }
     if result.is_err() {
         let _ = b.screenshot("failure").await;

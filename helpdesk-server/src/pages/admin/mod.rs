@@ -1,0 +1,96 @@
+//! The admin pages (admins only; the library refuses anyone else, and the menu shows them
+//! to admins only): the desk's settings here, and a file per area — departments, agents,
+//! customers, service levels (calendars and SLA policies), attachment limits, templates and
+//! canned responses, and the settings' audit trail. A refused form is shown again with its
+//! input kept and the desk's reason inline ([`form`]).
+
+pub mod agents;
+pub mod attachments;
+pub mod audit;
+pub mod customers;
+pub mod departments;
+pub mod form;
+pub mod levels;
+pub mod sla;
+pub mod templates;
+
+use axum::Router;
+use axum::routing::get;
+use helpdesk::Error;
+use helpdesk::domain::PublicUrl;
+use maud::html;
+
+use super::layout::t;
+use super::{PageResult, see_other};
+use crate::error::ApiError;
+use crate::extract::{PageUser, Posted};
+use crate::state::AppState;
+use form::{Kept, Refused, admin_page, post_form, refused, text_field};
+
+/// The admin routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin))
+        .route("/admin/settings", axum::routing::post(admin_settings))
+        .merge(departments::routes())
+        .merge(agents::routes())
+        .merge(customers::routes())
+        .merge(levels::routes())
+        .merge(sla::routes())
+        .merge(attachments::routes())
+        .merge(templates::routes())
+        .merge(audit::routes())
+}
+
+/// `/admin`: the desk's settings (its public URL) and the admin pages.
+async fn admin(user: PageUser) -> PageResult {
+    page(&user, None).await
+}
+
+/// The settings page, with `refused` shown inline.
+async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
+    let lang = user.language;
+    let kept = Kept(refused);
+    // A store without settings says so; anyone but an admin is refused by the library.
+    let settings = match user.acting.settings().await {
+        Ok(settings) => Some(settings),
+        Err(Error::Unsupported { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let body = html! {
+        @match &settings {
+            Some(settings) => {
+                @let current = settings.public_url.as_ref().map(PublicUrl::as_str).unwrap_or_default();
+                (post_form(user, "settings", "/admin/settings", html! {
+                    (kept.error("settings", lang))
+                    (text_field(t(lang, "admin_public_url"), "public_url",
+                        &kept.value("settings", "public_url", current), false))
+                    button { (t(lang, "admin_save")) }
+                }))
+                @if settings.public_url.is_none() {
+                    p.meta { (t(lang, "admin_no_public_url")) }
+                }
+            }
+            None => p.meta { (t(lang, "admin_no_settings")) },
+        }
+    };
+    admin_page(user, "admin_settings", refused, body)
+}
+
+/// Sets the desk's public URL; an empty field unsets it.
+async fn admin_settings(Posted { user, form }: Posted) -> PageResult {
+    let typed = form::field(&form, "public_url");
+    let result: Result<(), ApiError> = async {
+        let url = if typed.is_empty() {
+            None
+        } else {
+            Some(PublicUrl::parse(typed)?)
+        };
+        Ok(user.acting.set_public_url(url).await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/admin")),
+        Err(e) => page(&user, Some(&refused(e, "settings", form)?)).await,
+    }
+}
