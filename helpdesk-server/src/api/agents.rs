@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::items;
 use crate::api::openapi::answers::NotFound;
-use crate::api::openapi::model::{Entity, EntityList};
+use crate::api::openapi::directory::{Agent, AgentList};
 use crate::api::openapi::params::AgentPath;
 use crate::error::{ApiResult, Body};
 use crate::extract::{Caller, Id};
@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The agents.
 #[utoipa::path(get, path = "/api/v1/agents", tag = "directory", summary = "Agents (staff only)",
-    responses((status = 200, description = "the agents", body = EntityList)))]
+    responses((status = 200, description = "the agents", body = AgentList)))]
 pub(crate) async fn agents(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(items(acting.agents().await?))
 }
@@ -43,7 +43,7 @@ pub(crate) struct SignatureBody {
     summary = "Set an agent's signature",
     params(AgentPath),
     request_body = SignatureBody,
-    responses((status = 200, description = "the agent", body = Entity), NotFound))]
+    responses((status = 200, description = "the agent", body = Agent), NotFound))]
 pub(crate) async fn agent_signature(
     Caller { acting, .. }: Caller,
     Id(id): Id<AgentId>,

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::items;
 use crate::api::openapi::answers::NotFound;
-use crate::api::openapi::model::{Entity, EntityList};
+use crate::api::openapi::directory::{Customer, CustomerList};
 use crate::api::openapi::params::CustomerPath;
 use crate::error::{ApiError, ApiResult, Body, Query};
 use crate::extract::{Caller, Id};
@@ -44,7 +44,7 @@ pub(crate) struct CustomerQuery {
 #[utoipa::path(get, path = "/api/v1/customers", tag = "directory",
     summary = "Look customers up by contract, phone, email or address pattern (%); one is required (400)",
     params(CustomerQuery),
-    responses((status = 200, description = "the customers", body = EntityList)))]
+    responses((status = 200, description = "the customers", body = CustomerList)))]
 pub(crate) async fn find_customers(
     Caller { acting, .. }: Caller,
     Query(q): Query<CustomerQuery>,
@@ -68,7 +68,7 @@ pub(crate) async fn find_customers(
 /// A customer.
 #[utoipa::path(get, path = "/api/v1/customers/{customer}", tag = "directory", summary = "A customer",
     params(CustomerPath),
-    responses((status = 200, description = "the customer", body = Entity), NotFound))]
+    responses((status = 200, description = "the customer", body = Customer), NotFound))]
 pub(crate) async fn customer(
     Caller { acting, .. }: Caller,
     Id(id): Id<CustomerId>,
@@ -88,7 +88,7 @@ pub(crate) struct AccessBody {
     summary = "Enable or disable a customer's access (admins)",
     params(CustomerPath),
     request_body = AccessBody,
-    responses((status = 200, description = "the customer", body = Entity), NotFound))]
+    responses((status = 200, description = "the customer", body = Customer), NotFound))]
 pub(crate) async fn customer_access(
     Caller { acting, .. }: Caller,
     Id(id): Id<CustomerId>,

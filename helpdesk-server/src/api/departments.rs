@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 
 use super::{created, items};
 use crate::api::openapi::answers::DirectoryWrite;
-use crate::api::openapi::model::{self, Entity, EntityList};
+use crate::api::openapi::directory::{Department, DepartmentList};
+use crate::api::openapi::model;
 use crate::error::{ApiResult, Body};
 use crate::extract::Caller;
 use crate::state::AppState;
@@ -24,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The departments.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "directory", summary = "Departments",
-    responses((status = 200, description = "the departments", body = EntityList)))]
+    responses((status = 200, description = "the departments", body = DepartmentList)))]
 pub(crate) async fn departments(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(items(acting.departments().await?))
 }
@@ -44,7 +45,7 @@ pub(crate) struct NewDepartment {
 /// Adds a department.
 #[utoipa::path(post, path = "/api/v1/departments", tag = "directory", summary = "Add a department (admins)",
     request_body = NewDepartment,
-    responses((status = 201, description = "the department", body = Entity), DirectoryWrite))]
+    responses((status = 201, description = "the department", body = Department), DirectoryWrite))]
 pub(crate) async fn create_department(
     Caller { acting, .. }: Caller,
     Body(new): Body<NewDepartment>,

@@ -16,7 +16,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{created, items};
 use crate::api::openapi::answers::{NotFound, Unsupported};
-use crate::api::openapi::model::{self, Entity, EntityList};
+use crate::api::openapi::directory::{Article, ArticleList};
+use crate::api::openapi::model;
 use crate::api::openapi::params::ArticlePath;
 use crate::api::openapi::views::MyVote;
 use crate::error::{ApiResult, Body, Query};
@@ -52,7 +53,7 @@ pub(crate) struct ArticleQuery {
 #[utoipa::path(get, path = "/api/v1/kb/articles", tag = "knowledge base",
     summary = "Search articles (`q`, `lang`, `limit`)",
     params(ArticleQuery),
-    responses((status = 200, description = "the articles", body = EntityList), Unsupported))]
+    responses((status = 200, description = "the articles", body = ArticleList), Unsupported))]
 pub(crate) async fn search_articles(
     Caller { acting, .. }: Caller,
     Query(q): Query<ArticleQuery>,
@@ -91,7 +92,7 @@ pub struct NewArticle {
 #[utoipa::path(post, path = "/api/v1/kb/articles", tag = "knowledge base",
     summary = "Write an article (agents)",
     request_body = NewArticle,
-    responses((status = 201, description = "the article", body = Entity), Unsupported))]
+    responses((status = 201, description = "the article", body = Article), Unsupported))]
 pub(crate) async fn create_article(
     Caller { acting, .. }: Caller,
     Body(new): Body<NewArticle>,
@@ -111,7 +112,7 @@ pub(crate) async fn create_article(
 #[utoipa::path(get, path = "/api/v1/kb/suggest", tag = "knowledge base",
     summary = "Articles for a ticket being written (`text`, `lang`)",
     params(ArticleQuery),
-    responses((status = 200, description = "the articles", body = EntityList), Unsupported))]
+    responses((status = 200, description = "the articles", body = ArticleList), Unsupported))]
 pub(crate) async fn suggest(
     Caller { acting, .. }: Caller,
     Query(q): Query<ArticleQuery>,
@@ -126,7 +127,7 @@ pub(crate) async fn suggest(
 /// An article.
 #[utoipa::path(get, path = "/api/v1/kb/articles/{article}", tag = "knowledge base", summary = "An article",
     params(ArticlePath),
-    responses((status = 200, description = "the article", body = Entity), NotFound, Unsupported))]
+    responses((status = 200, description = "the article", body = Article), NotFound, Unsupported))]
 pub(crate) async fn article(
     Caller { acting, .. }: Caller,
     Id(id): Id<ArticleId>,
@@ -148,7 +149,7 @@ pub(crate) struct VoteBody {
     description = "Customers and agents; a changed vote moves theirs, the same vote again changes nothing; 403 for the system.",
     params(ArticlePath),
     request_body = VoteBody,
-    responses((status = 200, description = "the article", body = Entity), NotFound, Unsupported))]
+    responses((status = 200, description = "the article", body = Article), NotFound, Unsupported))]
 pub(crate) async fn vote(
     Caller { acting, .. }: Caller,
     Id(id): Id<ArticleId>,

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::items;
 use crate::api::openapi::answers::NotFound;
-use crate::api::openapi::model::{Entity, EntityList};
+use crate::api::openapi::directory::{Notification, NotificationList};
 use crate::api::openapi::params::NotificationPath;
 use crate::error::{ApiError, ApiResult, Query};
 use crate::extract::{Caller, parse};
@@ -38,7 +38,7 @@ pub(crate) struct NotificationQuery {
 /// The caller's notifications.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", summary = "The caller's notifications",
     params(NotificationQuery),
-    responses((status = 200, description = "the notifications", body = EntityList)))]
+    responses((status = 200, description = "the notifications", body = NotificationList)))]
 pub(crate) async fn notifications(
     Caller { acting, .. }: Caller,
     Query(q): Query<NotificationQuery>,
@@ -79,7 +79,7 @@ pub fn notification_action(action: &str, snooze: SnoozeBody) -> ApiResult<Notifi
 /// Marks a notification read.
 #[utoipa::path(post, path = "/api/v1/notifications/{notification}/read", tag = "notifications",
     summary = "Mark read", params(NotificationPath),
-    responses((status = 200, description = "the notification", body = Entity), NotFound))]
+    responses((status = 200, description = "the notification", body = Notification), NotFound))]
 pub(crate) async fn read(
     caller: Caller,
     Path(id): Path<String>,
@@ -92,7 +92,7 @@ pub(crate) async fn read(
 #[utoipa::path(post, path = "/api/v1/notifications/{notification}/snooze", tag = "notifications",
     summary = "Remind later (`until` or `minutes`, default 60)", params(NotificationPath),
     request_body(content = Option<SnoozeBody>, description = "optional: in an hour without it"),
-    responses((status = 200, description = "the notification", body = Entity), NotFound))]
+    responses((status = 200, description = "the notification", body = Notification), NotFound))]
 pub(crate) async fn snooze(
     caller: Caller,
     Path(id): Path<String>,
@@ -104,7 +104,7 @@ pub(crate) async fn snooze(
 /// Dismisses a notification.
 #[utoipa::path(post, path = "/api/v1/notifications/{notification}/dismiss", tag = "notifications",
     summary = "Dismiss (the ticket stays)", params(NotificationPath),
-    responses((status = 200, description = "the notification", body = Entity), NotFound))]
+    responses((status = 200, description = "the notification", body = Notification), NotFound))]
 pub(crate) async fn dismiss(
     caller: Caller,
     Path(id): Path<String>,

@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::super::{created, items};
 use crate::api::openapi::answers::{DirectoryWrite, NotFound};
+use crate::api::openapi::directory::{Agent, Customer, Department};
 use crate::api::openapi::model::{self, Entity, EntityList};
 use crate::api::openapi::params::{AgentPath, CustomerPath, DepartmentPath};
 use crate::api::openapi::views::LoginSet;
@@ -68,7 +69,7 @@ pub(crate) struct DepartmentBody {
     summary = "Rename a department, change its follow-up policy (`follow_up`) or (de)activate it (`active`); fields left out stay (admins)",
     params(DepartmentPath),
     request_body = DepartmentBody,
-    responses((status = 200, description = "the department", body = Entity), DirectoryWrite))]
+    responses((status = 200, description = "the department", body = Department), DirectoryWrite))]
 pub(crate) async fn update_department(
     Caller { acting, .. }: Caller,
     Id(id): Id<DepartmentId>,
@@ -146,7 +147,7 @@ fn agent_role() -> Role {
 #[utoipa::path(post, path = "/api/v1/agents", tag = "directory",
     summary = "Add an agent, optionally with a login (admins)",
     request_body = NewAgentBody,
-    responses((status = 201, description = "the agent", body = Entity), DirectoryWrite))]
+    responses((status = 201, description = "the agent", body = Agent), DirectoryWrite))]
 pub(crate) async fn create_agent(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
@@ -186,7 +187,7 @@ pub(crate) struct AgentBody {
     summary = "Change an agent's `role`, `departments` or `active`; deactivating revokes their sessions and tokens (admins)",
     params(AgentPath),
     request_body = AgentBody,
-    responses((status = 200, description = "the agent", body = Entity), DirectoryWrite))]
+    responses((status = 200, description = "the agent", body = Agent), DirectoryWrite))]
 pub(crate) async fn update_agent(
     Caller { acting, .. }: Caller,
     Id(id): Id<AgentId>,
@@ -281,7 +282,7 @@ pub(crate) struct NewCustomerBody {
 #[utoipa::path(post, path = "/api/v1/customers", tag = "directory",
     summary = "Add a customer (staff)",
     request_body = NewCustomerBody,
-    responses((status = 201, description = "the customer", body = Entity), DirectoryWrite))]
+    responses((status = 201, description = "the customer", body = Customer), DirectoryWrite))]
 pub(crate) async fn create_customer(
     Caller { acting, .. }: Caller,
     Body(body): Body<NewCustomerBody>,
