@@ -96,7 +96,8 @@ use answers::Answers;
         api::admin::levels::set_attachment_limits,
         api::admin::levels::audit,
     ),
-    components(schemas(answers::ErrorBody)),
+    // What only parameters name (their `$ref`s are not collected from `IntoParams`).
+    components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),
     modifiers(&Security, &Answers),
 )]
 pub struct ApiDoc;
