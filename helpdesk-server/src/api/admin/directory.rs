@@ -24,8 +24,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::super::{created, items};
 use crate::api::openapi::answers::{DirectoryWrite, NotFound};
 use crate::api::openapi::directory::{Agent, Customer, Department};
-use crate::api::openapi::model::{self, Entity, EntityList};
+use crate::api::openapi::model;
 use crate::api::openapi::params::{AgentPath, CustomerPath, DepartmentPath};
+use crate::api::openapi::templates::{
+    CannedResponse, CannedResponseList, TemplateList, TicketTemplate,
+};
 use crate::api::openapi::views::LoginSet;
 use crate::error::{ApiResult, Body, Query};
 use crate::extract::{Caller, Id};
@@ -308,7 +311,7 @@ pub(crate) async fn create_customer(
 
 /// The ticket templates.
 #[utoipa::path(get, path = "/api/v1/templates", tag = "templates", summary = "The ticket templates",
-    responses((status = 200, description = "the templates", body = EntityList)))]
+    responses((status = 200, description = "the templates", body = TemplateList)))]
 pub(crate) async fn templates(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(items(acting.templates().await?))
 }
@@ -346,7 +349,7 @@ pub(crate) struct TemplateBody {
 #[utoipa::path(post, path = "/api/v1/templates", tag = "templates",
     summary = "Add a ticket template (admins)",
     request_body = TemplateBody,
-    responses((status = 201, description = "the template", body = Entity), DirectoryWrite))]
+    responses((status = 201, description = "the template", body = TicketTemplate), DirectoryWrite))]
 pub(crate) async fn create_template(
     Caller { acting, .. }: Caller,
     Body(body): Body<TemplateBody>,
@@ -380,7 +383,7 @@ pub(crate) struct CannedQuery {
 #[utoipa::path(get, path = "/api/v1/canned-responses", tag = "templates",
     summary = "The canned responses of a `department` (its own and the general ones) in a `language` (staff)",
     params(CannedQuery),
-    responses((status = 200, description = "the canned responses", body = EntityList), NotFound))]
+    responses((status = 200, description = "the canned responses", body = CannedResponseList), NotFound))]
 pub(crate) async fn canned_responses(
     Caller { acting, .. }: Caller,
     Query(q): Query<CannedQuery>,
@@ -412,7 +415,7 @@ pub(crate) struct CannedBody {
 #[utoipa::path(post, path = "/api/v1/canned-responses", tag = "templates",
     summary = "Add a canned response: `name`, `language`, `department` (none: every one), `body` with placeholders (staff)",
     request_body = CannedBody,
-    responses((status = 201, description = "the canned response", body = Entity), DirectoryWrite))]
+    responses((status = 201, description = "the canned response", body = CannedResponse), DirectoryWrite))]
 pub(crate) async fn create_canned_response(
     Caller { acting, .. }: Caller,
     Body(body): Body<CannedBody>,
