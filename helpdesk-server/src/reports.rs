@@ -19,15 +19,16 @@ use crate::uploads::file_response;
 /// (`YYYY-MM-DD`, `to` included) or RFC 3339 instants (`to` excluded); by default the last
 /// 30 days up to today. `group` is `department` (default), `agent`, `customer` or `type`;
 /// `department` an id or a name.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportParams {
-    /// The start.
+    /// The start: a day (YYYY-MM-DD) or an RFC 3339 instant (default 30 days before `to`).
     pub from: Option<String>,
-    /// The end.
+    /// The end: a day (included) or an RFC 3339 instant (default now).
     pub to: Option<String>,
-    /// The rows.
+    /// The rows: `department` (default), `agent`, `customer` or `type`.
     pub group: Option<String>,
-    /// Only this department.
+    /// Only this department (id or name).
     pub department: Option<String>,
     /// `json` (default) or `csv` (the API only).
     pub format: Option<String>,

@@ -6,8 +6,12 @@ use axum::routing::{get, put};
 use helpdesk::domain::{AgentId, Signature};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::items;
+use crate::api::openapi::answers::NotFound;
+use crate::api::openapi::directory::{Agent, AgentList};
+use crate::api::openapi::params::AgentPath;
 use crate::error::{ApiResult, Body};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -19,16 +23,28 @@ pub fn routes() -> Router<AppState> {
         .route("/agents/{agent}/signature", put(agent_signature))
 }
 
-async fn agents(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+/// The agents.
+#[utoipa::path(get, path = "/api/v1/agents", tag = "directory", summary = "Agents (staff only)",
+    responses((status = 200, description = "the agents", body = AgentList)))]
+pub(crate) async fn agents(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(items(acting.agents().await?))
 }
 
-#[derive(Deserialize)]
-struct SignatureBody {
+/// The body of `PUT /agents/{agent}/signature`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SignatureBody {
+    /// The signature appended to the agent's public replies (at most 2000 characters).
+    #[schema(value_type = String, max_length = 2000)]
     signature: Signature,
 }
 
-async fn agent_signature(
+/// Sets an agent's signature.
+#[utoipa::path(put, path = "/api/v1/agents/{agent}/signature", tag = "directory",
+    summary = "Set an agent's signature",
+    params(AgentPath),
+    request_body = SignatureBody,
+    responses((status = 200, description = "the agent", body = Agent), NotFound))]
+pub(crate) async fn agent_signature(
     Caller { acting, .. }: Caller,
     Id(id): Id<AgentId>,
     Body(body): Body<SignatureBody>,

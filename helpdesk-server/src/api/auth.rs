@@ -10,8 +10,12 @@ use axum::routing::{delete, get, post};
 use helpdesk::domain::{TokenHash, TokenKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::{created, items};
+use crate::api::openapi::answers::{NotFound, SignIn};
+use crate::api::openapi::params::TokenPath;
+use crate::api::openapi::views::{Me, TokenIssued, TokenList};
 use crate::error::{ApiError, ApiResult, Body};
 use crate::extract::{Caller, ClientAddr, Id, profile};
 use crate::state::AppState;
@@ -25,15 +29,23 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me))
 }
 
-#[derive(Deserialize)]
-struct Credentials {
+/// A login and password.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct Credentials {
+    /// The login name.
     login: String,
+    /// The password (at most 1024 bytes).
     password: String,
 }
 
 /// `POST /auth/token`: a login and password for an API token (throttled; 503 when the
 /// store cannot be read).
-async fn token(
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth",
+    summary = "Exchange a login and password for an API token",
+    security(()),
+    request_body = Credentials,
+    responses((status = 201, description = "the token", body = TokenIssued), SignIn))]
+pub(crate) async fn token(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     Body(c): Body<Credentials>,
@@ -61,7 +73,10 @@ async fn token(
 }
 
 /// Revokes the token (or session) the request is signed in with.
-async fn revoke_current(
+#[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth",
+    summary = "Revoke the API token (or session) the request is signed in with",
+    responses((status = 204, description = "revoked")))]
+pub(crate) async fn revoke_current(
     State(state): State<AppState>,
     Caller { credential, .. }: Caller,
 ) -> ApiResult<StatusCode> {
@@ -73,7 +88,10 @@ async fn revoke_current(
 }
 
 /// The signed-in actor's live sessions and API tokens (by the hash of their secret).
-async fn list_tokens(
+#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth",
+    summary = "The signed-in person's live sessions and API tokens (by the SHA-256 of their secret)",
+    responses((status = 200, description = "the tokens", body = TokenList)))]
+pub(crate) async fn list_tokens(
     State(state): State<AppState>,
     Caller { credential, .. }: Caller,
 ) -> ApiResult<Json<Value>> {
@@ -94,7 +112,11 @@ async fn list_tokens(
 }
 
 /// Revokes one of the signed-in actor's sessions or API tokens; 404 for anyone else's.
-async fn revoke_token(
+#[utoipa::path(delete, path = "/api/v1/auth/tokens/{token}", tag = "auth",
+    summary = "Revoke one of the signed-in person's sessions or API tokens",
+    params(TokenPath),
+    responses((status = 204, description = "revoked"), NotFound))]
+pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     Caller { credential, .. }: Caller,
     Id(hash): Id<TokenHash>,
@@ -107,7 +129,9 @@ async fn revoke_token(
 }
 
 /// `GET /me`: the caller, their login, name and language.
-async fn me(
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", summary = "Who the token or session is",
+    responses((status = 200, description = "the caller", body = Me)))]
+pub(crate) async fn me(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
 ) -> ApiResult<Json<Value>> {

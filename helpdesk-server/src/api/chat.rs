@@ -13,7 +13,12 @@ use helpdesk::error::ForbiddenReason;
 use helpdesk::service::Acting;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
+use crate::api::openapi::answers::{NotFound, TicketWrite, Unsupported};
+use crate::api::openapi::model::{self, Availability, EntityList};
+use crate::api::openapi::params::ChatPath;
+use crate::api::openapi::views::{ChatStarted, ChatState};
 use crate::chat::hub::{ChatEvent, Topic};
 use crate::chat::views::{articles_view, chat_view, place_view};
 use crate::error::{ApiResult, Body, Query};
@@ -31,15 +36,27 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The body of `POST /api/v1/chats`.
-#[derive(Debug, Deserialize)]
-struct StartChat {
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct StartChat {
+    /// The department asked.
+    #[schema(value_type = Uuid)]
     department: DepartmentId,
+    /// The customer's first words.
+    #[schema(value_type = String, min_length = 1, max_length = 100000)]
     text: MessageBody,
 }
 
 /// `POST /api/v1/chats`: a customer starts a chat; 201 with the chat, its ticket and the
 /// assistant's suggestions.
-async fn start(Caller { acting, .. }: Caller, Body(body): Body<StartChat>) -> ApiResult<Response> {
+#[utoipa::path(post, path = "/api/v1/chats", tag = "chat",
+    summary = "A customer starts a chat in a department: its ticket (channel chat) and the assistant's knowledge-base suggestions",
+    description = "Then talk through the WebSocket `/chat/ws?chat=ID` (outside this document).",
+    request_body = StartChat,
+    responses((status = 201, description = "the chat", body = ChatStarted), TicketWrite, Unsupported))]
+pub(crate) async fn start(
+    Caller { acting, .. }: Caller,
+    Body(body): Body<StartChat>,
+) -> ApiResult<Response> {
     let started = acting.start_chat(body.department, body.text).await?;
     let view = json!({
         "chat": chat_view(&acting, &started.chat).await,
@@ -51,7 +68,14 @@ async fn start(Caller { acting, .. }: Caller, Body(body): Body<StartChat>) -> Ap
 }
 
 /// `GET /api/v1/chats/{chat}`: the chat and where it stands.
-async fn chat(Caller { acting, .. }: Caller, Id(id): Id<ChatId>) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/api/v1/chats/{chat}", tag = "chat",
+    summary = "A chat and where it stands (assistant, queued with its position, with an agent, ended)",
+    params(ChatPath),
+    responses((status = 200, description = "the chat", body = ChatState), NotFound, Unsupported))]
+pub(crate) async fn chat(
+    Caller { acting, .. }: Caller,
+    Id(id): Id<ChatId>,
+) -> ApiResult<Json<Value>> {
     let chat = acting.chat(id).await?;
     let place = acting.chat_place(id).await?;
     Ok(Json(json!({
@@ -60,8 +84,12 @@ async fn chat(Caller { acting, .. }: Caller, Id(id): Id<ChatId>) -> ApiResult<Js
     })))
 }
 
-#[derive(Debug, Deserialize)]
-struct QueueQuery {
+/// The query of `GET /chats/queue`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct QueueQuery {
+    /// The department (default: all the agent's).
+    #[param(value_type = Option<Uuid>)]
     department: Option<DepartmentId>,
 }
 
@@ -76,7 +104,11 @@ fn own_departments(acting: &Acting) -> ApiResult<Vec<DepartmentId>> {
 
 /// `GET /api/v1/chats/queue?department=`: the waiting chats of a department (or of all the
 /// agent's departments), first in line first.
-async fn queue(
+#[utoipa::path(get, path = "/api/v1/chats/queue", tag = "chat",
+    summary = "The waiting chats of a `department` (default: all the agent's), first in line first, with their waiting seconds",
+    params(QueueQuery),
+    responses((status = 200, description = "the chats", body = EntityList), NotFound, Unsupported))]
+pub(crate) async fn queue(
     Caller { acting, .. }: Caller,
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -94,7 +126,10 @@ async fn queue(
 }
 
 /// `GET /api/v1/agents/me/chats`: the chats the agent is in now.
-async fn my_chats(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/api/v1/agents/me/chats", tag = "chat",
+    summary = "The chats the signed-in agent is in now",
+    responses((status = 200, description = "the chats", body = EntityList), Unsupported))]
+pub(crate) async fn my_chats(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     let mut items = Vec::new();
     for chat in acting.my_chats().await? {
         items.push(chat_view(&acting, &chat).await);
@@ -103,21 +138,32 @@ async fn my_chats(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
 }
 
 /// The body of `POST /api/v1/agents/me/presence`.
-#[derive(Debug, Deserialize)]
-struct SetPresence {
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct SetPresence {
+    /// Online, away or offline.
+    #[schema(value_type = model::Presence)]
     presence: Presence,
+    /// How many chats at once (at most 50; unchanged when left out).
     #[serde(default)]
+    #[schema(maximum = 50)]
     max_chats: Option<u32>,
 }
 
 /// `GET /api/v1/agents/me/presence`: the agent's availability (offline when never set).
-async fn presence(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/api/v1/agents/me/presence", tag = "chat",
+    summary = "The signed-in agent's availability for chats",
+    responses((status = 200, description = "the availability", body = Availability), Unsupported))]
+pub(crate) async fn presence(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.my_availability().await?)))
 }
 
 /// `POST /api/v1/agents/me/presence`: online, away or offline (and how many chats at once);
 /// waiting chats may be routed to the agent at once, so their customers hear of it.
-async fn set_presence(
+#[utoipa::path(post, path = "/api/v1/agents/me/presence", tag = "chat",
+    summary = "Online, away or offline, and how many chats at once (`max_chats`, at most 50); going online takes waiting chats",
+    request_body = SetPresence,
+    responses((status = 200, description = "the availability", body = Availability), TicketWrite, Unsupported))]
+pub(crate) async fn set_presence(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
     Body(body): Body<SetPresence>,

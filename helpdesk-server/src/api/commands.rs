@@ -9,7 +9,12 @@ use helpdesk::domain::{AgentId, Priority, Ticket, TicketId, TicketKey, Version};
 use helpdesk::machine::{Command, CommandKind};
 use helpdesk::service::{Acting, ExecOptions, Outcome};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use crate::api::openapi::answers::TicketWrite;
+use crate::api::openapi::commands::{Command as CommandSchema, Transition};
+use crate::api::openapi::model::{self, Ticket as TicketSchema};
+use crate::api::openapi::params::{IfMatch, TicketPath};
 use crate::error::{ApiError, ApiResult, Body};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -24,15 +29,30 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// What a command did, as JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OutcomeView {
     /// `changed`, `unchanged` or `follow_up_opened`.
+    #[schema(value_type = OutcomeKind)]
     pub outcome: &'static str,
     /// The ticket the actor is left looking at.
+    #[schema(value_type = TicketSchema)]
     pub ticket: Ticket,
     /// The closed ticket a follow-up was opened for.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Uuid>, nullable = false)]
     pub closed: Option<TicketId>,
+}
+
+/// The values of [`OutcomeView::outcome`].
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The command changed the ticket.
+    Changed,
+    /// It changed nothing (it was already so).
+    Unchanged,
+    /// A reply to a closed ticket opened a follow-up (`closed` names the closed one).
+    FollowUpOpened,
 }
 
 impl From<Outcome> for OutcomeView {
@@ -85,7 +105,13 @@ async fn execute(
 
 /// `POST /tickets/{ticket}/commands`: any command. Attachments come only as uploads (the
 /// multipart messages route); a command never carries stored ones.
-async fn run_command(
+#[utoipa::path(post, path = "/api/v1/tickets/{ticket}/commands", tag = "tickets",
+    summary = "Run any command on a ticket, named by `command`, each with its own fields",
+    description = "`If-Match: VERSION` for optimistic concurrency.",
+    params(TicketPath, IfMatch),
+    request_body = CommandSchema,
+    responses((status = 200, description = "what it did", body = OutcomeView), TicketWrite))]
+pub(crate) async fn run_command(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
     headers: HeaderMap,
@@ -108,7 +134,13 @@ pub fn is_transition(kind: CommandKind) -> bool {
     )
 }
 
-async fn transition(
+/// A status transition.
+#[utoipa::path(post, path = "/api/v1/tickets/{ticket}/transitions", tag = "tickets",
+    summary = "A status transition (ask_customer, put_on_hold, resolve, confirm_resolution, close, reopen, merge_into; another command is a 400)",
+    params(TicketPath, IfMatch),
+    request_body = Transition,
+    responses((status = 200, description = "what it did", body = OutcomeView), TicketWrite))]
+pub(crate) async fn transition(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
     headers: HeaderMap,
@@ -123,12 +155,21 @@ async fn transition(
     execute(&acting, key, command, &headers).await
 }
 
-#[derive(Deserialize)]
-struct AssignBody {
+/// The body of `POST /tickets/{ticket}/assign`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct AssignBody {
+    /// The agent, or `null` (or left out) to unassign.
+    #[schema(value_type = Option<Uuid>)]
     agent: Option<AgentId>,
 }
 
-async fn assign(
+/// Assigns or unassigns.
+#[utoipa::path(post, path = "/api/v1/tickets/{ticket}/assign", tag = "tickets",
+    summary = "Assign to an agent (or `null` to unassign)",
+    params(TicketPath, IfMatch),
+    request_body = AssignBody,
+    responses((status = 200, description = "what it did", body = OutcomeView), TicketWrite))]
+pub(crate) async fn assign(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
     headers: HeaderMap,
@@ -138,12 +179,21 @@ async fn assign(
     execute(&acting, key, command, &headers).await
 }
 
-#[derive(Deserialize)]
-struct PriorityBody {
+/// The body of `POST /tickets/{ticket}/priority`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct PriorityBody {
+    /// The new priority.
+    #[schema(value_type = model::Priority)]
     priority: Priority,
 }
 
-async fn priority(
+/// Changes the priority.
+#[utoipa::path(post, path = "/api/v1/tickets/{ticket}/priority", tag = "tickets",
+    summary = "Change the priority",
+    params(TicketPath, IfMatch),
+    request_body = PriorityBody,
+    responses((status = 200, description = "what it did", body = OutcomeView), TicketWrite))]
+pub(crate) async fn priority(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
     headers: HeaderMap,

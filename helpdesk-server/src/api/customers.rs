@@ -8,8 +8,12 @@ use helpdesk::domain::{ContractNumber, CustomerId, Email};
 use helpdesk::search::CustomerLookup;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use super::items;
+use crate::api::openapi::answers::NotFound;
+use crate::api::openapi::directory::{Customer, CustomerList};
+use crate::api::openapi::params::CustomerPath;
 use crate::error::{ApiError, ApiResult, Body, Query};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -22,15 +26,26 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/{customer}/access", put(customer_access))
 }
 
-#[derive(Deserialize)]
-struct CustomerQuery {
+/// The look-up of `GET /customers`: one of these (the first given counts).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CustomerQuery {
+    /// A contract number.
     contract: Option<String>,
+    /// A phone number.
     phone: Option<String>,
+    /// An e-mail address.
     email: Option<String>,
+    /// An address pattern (`%` for any text).
     address: Option<String>,
 }
 
-async fn find_customers(
+/// Looks customers up.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "directory",
+    summary = "Look customers up by contract, phone, email or address pattern (%); one is required (400)",
+    params(CustomerQuery),
+    responses((status = 200, description = "the customers", body = CustomerList)))]
+pub(crate) async fn find_customers(
     Caller { acting, .. }: Caller,
     Query(q): Query<CustomerQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -50,16 +65,31 @@ async fn find_customers(
     Ok(items(acting.find_customers(&lookup).await?))
 }
 
-async fn customer(Caller { acting, .. }: Caller, Id(id): Id<CustomerId>) -> ApiResult<Json<Value>> {
+/// A customer.
+#[utoipa::path(get, path = "/api/v1/customers/{customer}", tag = "directory", summary = "A customer",
+    params(CustomerPath),
+    responses((status = 200, description = "the customer", body = Customer), NotFound))]
+pub(crate) async fn customer(
+    Caller { acting, .. }: Caller,
+    Id(id): Id<CustomerId>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.customer(id).await?)))
 }
 
-#[derive(Deserialize)]
-struct AccessBody {
+/// The body of `PUT /customers/{customer}/access`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct AccessBody {
+    /// Whether they may sign in; disabling revokes their sessions and tokens.
     enabled: bool,
 }
 
-async fn customer_access(
+/// Enables or disables a customer's access.
+#[utoipa::path(put, path = "/api/v1/customers/{customer}/access", tag = "directory",
+    summary = "Enable or disable a customer's access (admins)",
+    params(CustomerPath),
+    request_body = AccessBody,
+    responses((status = 200, description = "the customer", body = Customer), NotFound))]
+pub(crate) async fn customer_access(
     Caller { acting, .. }: Caller,
     Id(id): Id<CustomerId>,
     Body(body): Body<AccessBody>,

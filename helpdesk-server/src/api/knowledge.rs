@@ -12,8 +12,14 @@ use helpdesk::domain::{
 use helpdesk::service::ArticleDraft;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{created, items};
+use crate::api::openapi::answers::{NotFound, Unsupported};
+use crate::api::openapi::directory::{Article, ArticleList};
+use crate::api::openapi::model;
+use crate::api::openapi::params::ArticlePath;
+use crate::api::openapi::views::MyVote;
 use crate::error::{ApiResult, Body, Query};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -28,15 +34,27 @@ pub fn routes() -> Router<AppState> {
         .route("/kb/suggest", get(suggest))
 }
 
-#[derive(Deserialize)]
-struct ArticleQuery {
+/// The query of the article search and suggestions.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ArticleQuery {
+    /// The words searched for.
     q: Option<String>,
+    /// The text of a ticket being written (suggestions; `q` otherwise).
     text: Option<String>,
+    /// Only articles in this language.
+    #[param(value_type = Option<model::Language>)]
     lang: Option<Language>,
+    /// At most this many (default 20 for a search, 5 for suggestions).
     limit: Option<u32>,
 }
 
-async fn search_articles(
+/// Searches articles.
+#[utoipa::path(get, path = "/api/v1/kb/articles", tag = "knowledge base",
+    summary = "Search articles (`q`, `lang`, `limit`)",
+    params(ArticleQuery),
+    responses((status = 200, description = "the articles", body = ArticleList), Unsupported))]
+pub(crate) async fn search_articles(
     Caller { acting, .. }: Caller,
     Query(q): Query<ArticleQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -48,23 +66,34 @@ async fn search_articles(
 }
 
 /// The body of `POST /kb/articles` (agents).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct NewArticle {
-    /// The title.
+    /// The title (1–255 characters).
+    #[schema(value_type = String, min_length = 1, max_length = 255)]
     pub title: ArticleTitle,
     /// The text.
+    #[schema(value_type = String, min_length = 1, max_length = 100000)]
     pub body: MessageBody,
-    /// The section.
+    /// The section (1–64 characters).
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
     pub category: Category,
     /// Its language.
+    #[schema(value_type = model::Language)]
     pub language: Language,
     /// `published` (default) or `draft`.
+    #[schema(value_type = Option<model::ArticleStatus>)]
     pub status: Option<ArticleStatus>,
     /// `public` (default) or `internal`.
+    #[schema(value_type = Option<model::Visibility>)]
     pub visibility: Option<Visibility>,
 }
 
-async fn create_article(
+/// Writes an article.
+#[utoipa::path(post, path = "/api/v1/kb/articles", tag = "knowledge base",
+    summary = "Write an article (agents)",
+    request_body = NewArticle,
+    responses((status = 201, description = "the article", body = Article), Unsupported))]
+pub(crate) async fn create_article(
     Caller { acting, .. }: Caller,
     Body(new): Body<NewArticle>,
 ) -> ApiResult<Response> {
@@ -79,7 +108,12 @@ async fn create_article(
     Ok(created(acting.create_article(draft).await?))
 }
 
-async fn suggest(
+/// Suggests articles for a ticket being written.
+#[utoipa::path(get, path = "/api/v1/kb/suggest", tag = "knowledge base",
+    summary = "Articles for a ticket being written (`text`, `lang`)",
+    params(ArticleQuery),
+    responses((status = 200, description = "the articles", body = ArticleList), Unsupported))]
+pub(crate) async fn suggest(
     Caller { acting, .. }: Caller,
     Query(q): Query<ArticleQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -90,18 +124,33 @@ async fn suggest(
     Ok(items(found))
 }
 
-async fn article(Caller { acting, .. }: Caller, Id(id): Id<ArticleId>) -> ApiResult<Json<Value>> {
+/// An article.
+#[utoipa::path(get, path = "/api/v1/kb/articles/{article}", tag = "knowledge base", summary = "An article",
+    params(ArticlePath),
+    responses((status = 200, description = "the article", body = Article), NotFound, Unsupported))]
+pub(crate) async fn article(
+    Caller { acting, .. }: Caller,
+    Id(id): Id<ArticleId>,
+) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.article(id).await?)))
 }
 
-#[derive(Deserialize)]
-struct VoteBody {
+/// The body of `POST /kb/articles/{article}/votes`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct VoteBody {
+    /// Whether it helped. One vote per person per article: a second replaces the first.
     helpful: bool,
 }
 
 /// The caller's vote: their first counts, a changed one moves, the same again changes
 /// nothing; the system is refused (403), having no vote.
-async fn vote(
+#[utoipa::path(post, path = "/api/v1/kb/articles/{article}/votes", tag = "knowledge base",
+    summary = "Did this article help: the signed-in person's one vote; the article with its counts",
+    description = "Customers and agents; a changed vote moves theirs, the same vote again changes nothing; 403 for the system.",
+    params(ArticlePath),
+    request_body = VoteBody,
+    responses((status = 200, description = "the article", body = Article), NotFound, Unsupported))]
+pub(crate) async fn vote(
     Caller { acting, .. }: Caller,
     Id(id): Id<ArticleId>,
     Body(body): Body<VoteBody>,
@@ -110,7 +159,14 @@ async fn vote(
 }
 
 /// The caller's own vote on an article they may read: `helpful` is `null` before they vote.
-async fn my_vote(Caller { acting, .. }: Caller, Id(id): Id<ArticleId>) -> ApiResult<Json<Value>> {
+#[utoipa::path(get, path = "/api/v1/kb/articles/{article}/votes/mine", tag = "knowledge base",
+    summary = "The signed-in person's own vote on an article (`helpful` null before they vote; 403 for the system)",
+    params(ArticlePath),
+    responses((status = 200, description = "the vote", body = MyVote), NotFound, Unsupported))]
+pub(crate) async fn my_vote(
+    Caller { acting, .. }: Caller,
+    Id(id): Id<ArticleId>,
+) -> ApiResult<Json<Value>> {
     acting.article(id).await?;
     let mine = acting.article_votes(&[id]).await?;
     let helpful = mine.first().map(|(_, helpful)| *helpful);

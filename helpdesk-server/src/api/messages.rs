@@ -10,9 +10,13 @@ use helpdesk::domain::{MessageBody, MessageId, TicketKey};
 use helpdesk::machine::Command;
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::commands::{OutcomeView, expected_version};
 use super::{created, items};
+use crate::api::openapi::answers::{NotFound, TicketWrite, Unsupported, Uploads};
+use crate::api::openapi::params::{AttachmentPath, IfMatch, TicketPath};
+use crate::api::openapi::views::{MessageForm, MessageList};
 use crate::error::{ApiError, ApiResult, Body};
 use crate::extract::{Caller, Id, parse};
 use crate::state::AppState;
@@ -31,7 +35,12 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn list_messages(
+/// A ticket's thread.
+#[utoipa::path(get, path = "/api/v1/tickets/{ticket}/messages", tag = "tickets",
+    summary = "The thread (internal notes for staff only)",
+    params(TicketPath),
+    responses((status = 200, description = "the messages", body = MessageList), NotFound))]
+pub(crate) async fn list_messages(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
 ) -> ApiResult<Json<Value>> {
@@ -39,9 +48,10 @@ async fn list_messages(
 }
 
 /// The body of `POST /tickets/{ticket}/messages`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct NewMessage {
     /// The text.
+    #[schema(value_type = String, min_length = 1, max_length = 100000)]
     pub body: MessageBody,
     /// An internal note (agents only) instead of a reply.
     #[serde(default)]
@@ -64,7 +74,17 @@ pub fn is_internal(value: Option<&String>) -> bool {
     matches!(value.map(|s| s.trim()), Some("true" | "on" | "1"))
 }
 
-async fn add_message(
+/// A reply or an internal note.
+#[utoipa::path(post, path = "/api/v1/tickets/{ticket}/messages", tag = "tickets",
+    summary = "Reply, or add an internal note (`internal: true`); multipart for files",
+    description = "`If-Match: VERSION` for optimistic concurrency.",
+    params(TicketPath, IfMatch),
+    request_body(content(
+        (NewMessage = "application/json"),
+        (MessageForm = "multipart/form-data"),
+    )),
+    responses((status = 201, description = "what it did", body = super::commands::OutcomeView), TicketWrite, Uploads))]
+pub(crate) async fn add_message(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
@@ -92,7 +112,12 @@ async fn add_message(
     Ok(created(OutcomeView::from(outcome)))
 }
 
-async fn download_attachment(
+/// An attachment's bytes.
+#[utoipa::path(get, path = "/api/v1/tickets/{ticket}/messages/{message}/attachments/{sha256}", tag = "tickets",
+    summary = "Download an attachment",
+    params(AttachmentPath),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream", body = Vec<u8>), NotFound, Unsupported))]
+pub(crate) async fn download_attachment(
     Caller { acting, .. }: Caller,
     Path((key, message, sha256)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {

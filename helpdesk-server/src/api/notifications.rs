@@ -8,8 +8,12 @@ use chrono::{DateTime, Utc};
 use helpdesk::domain::{NotificationAction, NotificationId};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use super::items;
+use crate::api::openapi::answers::NotFound;
+use crate::api::openapi::directory::{Notification, NotificationList};
+use crate::api::openapi::params::NotificationPath;
 use crate::error::{ApiError, ApiResult, Query};
 use crate::extract::{Caller, parse};
 use crate::state::AppState;
@@ -18,18 +22,24 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/notifications", get(notifications))
-        .route(
-            "/notifications/{notification}/{action}",
-            post(act_on_notification),
-        )
+        .route("/notifications/{notification}/read", post(read))
+        .route("/notifications/{notification}/snooze", post(snooze))
+        .route("/notifications/{notification}/dismiss", post(dismiss))
 }
 
-#[derive(Deserialize)]
-struct NotificationQuery {
+/// The query of `GET /notifications`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct NotificationQuery {
+    /// At most this many (default 50).
     limit: Option<u32>,
 }
 
-async fn notifications(
+/// The caller's notifications.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", summary = "The caller's notifications",
+    params(NotificationQuery),
+    responses((status = 200, description = "the notifications", body = NotificationList)))]
+pub(crate) async fn notifications(
     Caller { acting, .. }: Caller,
     Query(q): Query<NotificationQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -37,7 +47,7 @@ async fn notifications(
 }
 
 /// The body of `POST /notifications/{id}/snooze`: until when, or for how many minutes.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct SnoozeBody {
     /// Until this instant.
     pub until: Option<DateTime<Utc>>,
@@ -66,18 +76,57 @@ pub fn notification_action(action: &str, snooze: SnoozeBody) -> ApiResult<Notifi
     }
 }
 
-async fn act_on_notification(
-    Caller { acting, .. }: Caller,
-    Path((id, action)): Path<(String, String)>,
+/// Marks a notification read.
+#[utoipa::path(post, path = "/api/v1/notifications/{notification}/read", tag = "notifications",
+    summary = "Mark read", params(NotificationPath),
+    responses((status = 200, description = "the notification", body = Notification), NotFound))]
+pub(crate) async fn read(
+    caller: Caller,
+    Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
-    let id: NotificationId = parse(&id)?;
+    act_on_notification(caller, &id, "read", &body).await
+}
+
+/// Snoozes a notification.
+#[utoipa::path(post, path = "/api/v1/notifications/{notification}/snooze", tag = "notifications",
+    summary = "Remind later (`until` or `minutes`, default 60)", params(NotificationPath),
+    request_body(content = Option<SnoozeBody>, description = "optional: in an hour without it"),
+    responses((status = 200, description = "the notification", body = Notification), NotFound))]
+pub(crate) async fn snooze(
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    act_on_notification(caller, &id, "snooze", &body).await
+}
+
+/// Dismisses a notification.
+#[utoipa::path(post, path = "/api/v1/notifications/{notification}/dismiss", tag = "notifications",
+    summary = "Dismiss (the ticket stays)", params(NotificationPath),
+    responses((status = 200, description = "the notification", body = Notification), NotFound))]
+pub(crate) async fn dismiss(
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    act_on_notification(caller, &id, "dismiss", &body).await
+}
+
+/// Acts on the caller's notification `id` (an optional snooze body for `snooze`).
+async fn act_on_notification(
+    Caller { acting, .. }: Caller,
+    id: &str,
+    action: &str,
+    body: &[u8],
+) -> ApiResult<Json<Value>> {
+    let id: NotificationId = parse(id)?;
     let snooze = if body.iter().all(u8::is_ascii_whitespace) {
         SnoozeBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(e.to_string()))?
+        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(e.to_string()))?
     };
-    let action = notification_action(&action, snooze)?;
+    let action = notification_action(action, snooze)?;
     let notification = acting.act_on_notification(id, action).await?;
     Ok(Json(json!(notification)))
 }

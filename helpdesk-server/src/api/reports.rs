@@ -5,6 +5,8 @@ use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::api::openapi::answers::{NotFound, Unsupported};
+use crate::api::openapi::views::Report;
 use crate::error::{ApiError, ApiResult, Query};
 use crate::extract::Caller;
 use crate::reports::{ReportParams, csv_response, given, report_json, run};
@@ -16,7 +18,17 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The report as JSON, or CSV with `format=csv`.
-async fn api_report(
+#[utoipa::path(get, path = "/api/v1/reports", tag = "reports",
+    summary = "A report over `from`..`to` per `group`, as JSON or CSV (supervisors and admins)",
+    description = "`from`..`to`: days (`to` included) or RFC 3339 instants; default the last 30 days. `group`: department, agent, customer or type; optionally for one `department` (id or name); `format=csv` for CSV.",
+    params(ReportParams),
+    responses(
+        (status = 200, description = "the report", content(
+            (Report = "application/json"),
+            (String = "text/csv"),
+        )),
+        NotFound, Unsupported))]
+pub(crate) async fn api_report(
     Caller { acting, .. }: Caller,
     Query(params): Query<ReportParams>,
 ) -> ApiResult<Response> {

@@ -7,7 +7,9 @@ use axum::routing::get;
 use helpdesk::domain::PublicUrl;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
+use crate::api::openapi::answers::Unsupported;
 use crate::error::{ApiResult, Body};
 use crate::extract::Caller;
 use crate::state::AppState;
@@ -17,19 +19,31 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/settings", get(settings).put(set_settings))
 }
 
-async fn settings(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+/// The desk's settings.
+#[utoipa::path(get, path = "/api/v1/settings", tag = "settings",
+    summary = "The desk's settings: its public URL (admins)",
+    responses((status = 200, description = "the settings", body = SettingsBody), Unsupported))]
+pub(crate) async fn settings(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.settings().await?)))
 }
 
 /// The settings as a whole: a missing or `null` public URL unsets it.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SettingsBody {
+pub(crate) struct SettingsBody {
+    /// An absolute http(s) URL without query or fragment, stored normalised with a trailing
+    /// slash; typed without a scheme it gets https; links are
+    /// `<public_url>tickets/<short number>`.
     #[serde(default)]
     public_url: Option<String>,
 }
 
-async fn set_settings(
+/// Sets the desk's settings.
+#[utoipa::path(put, path = "/api/v1/settings", tag = "settings",
+    summary = "Set the desk's settings (admins): the public URL every link the desk sends starts with; null unsets it",
+    request_body = SettingsBody,
+    responses((status = 200, description = "the settings", body = SettingsBody), Unsupported))]
+pub(crate) async fn set_settings(
     Caller { acting, .. }: Caller,
     Body(body): Body<SettingsBody>,
 ) -> ApiResult<Json<Value>> {

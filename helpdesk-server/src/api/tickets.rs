@@ -19,8 +19,15 @@ use helpdesk::service::{Acting, Opened};
 use helpdesk::store::{AssigneeFilter, Changed, Cursor, PageRequest, TicketFilter, TicketOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{created, items};
+use crate::api::openapi::answers::{NotFound, TicketWrite, Uploads};
+use crate::api::openapi::model::{self, EntityList};
+use crate::api::openapi::params::TicketPath;
+use crate::api::openapi::views::{
+    OpenedTicket, PriorityList, TicketForm, TicketList, TimeEntryList,
+};
 use crate::error::{ApiError, ApiResult, Body, Query};
 use crate::extract::{Caller, Id, parse};
 use crate::state::AppState;
@@ -38,7 +45,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The query of `GET /tickets`: every filter, and `q` for a full-text search.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Full-text query (words, "phrases", prefix*, -excluded, % patterns).
     pub q: Option<String>,
@@ -54,10 +62,12 @@ pub struct ListQuery {
     /// A category.
     pub category: Option<String>,
     /// The customer.
+    #[param(value_type = Option<Uuid>)]
     pub customer: Option<CustomerId>,
     /// An agent id, or `none` for unassigned tickets.
     pub assignee: Option<String>,
     /// The master ticket.
+    #[param(value_type = Option<Uuid>)]
     pub master: Option<TicketId>,
     /// Internal tickets only (`true`) or none (`false`).
     pub internal: Option<bool>,
@@ -71,10 +81,13 @@ pub struct ListQuery {
     pub updated_to: Option<DateTime<Utc>>,
     /// `last_update` (default; `relevance` with `q`), `priority`, `waiting` or `relevance`;
     /// with `after`, the cursor's order by default.
+    #[param(value_type = Option<model::TicketOrder>)]
     pub order: Option<TicketOrder>,
     /// At most this many tickets (1–200, default 50).
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<u32>,
-    /// The page after this cursor: the opaque `next` of the previous page, as it was given.
+    /// The page after this cursor: the opaque `next` of the previous page, passed back as it
+    /// is (any order, searches too); anything else is a 400 on the field `after`.
     pub after: Option<String>,
 }
 
@@ -197,7 +210,13 @@ impl ListQuery {
     }
 }
 
-async fn list_tickets(
+/// Lists tickets with filters, or searches them with `q`.
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
+    summary = "List tickets with filters, or search them with `q`; keyset pages",
+    description = "`order`, `limit`, and `after` (the opaque cursor `next` of the previous page). Pages after the first list only tickets unchanged since the first page was read (less 10 seconds) and name those that changed in `changed`: a pass lists each ticket at most once, and reports every ticket it leaves out.",
+    params(ListQuery),
+    responses((status = 200, description = "a page of tickets", body = TicketList)))]
+pub(crate) async fn list_tickets(
     Caller { acting, .. }: Caller,
     Query(query): Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -212,31 +231,41 @@ async fn list_tickets(
 }
 
 /// The body of `POST /tickets` (JSON, or the same fields as multipart form data with files).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateTicket {
     /// One line, 1–255 characters.
+    #[schema(value_type = String, min_length = 1, max_length = 255)]
     pub subject: Subject,
     /// The first message.
+    #[schema(value_type = String, min_length = 1, max_length = 100000)]
     pub body: MessageBody,
     /// The department (queue).
+    #[schema(value_type = Uuid)]
     pub department: DepartmentId,
     /// The customer (staff opening a ticket for a customer).
+    #[schema(value_type = Option<Uuid>)]
     pub customer: Option<CustomerId>,
     /// The priority ("importance"); the desk's rules may cap it.
+    #[schema(value_type = Option<model::Priority>)]
     pub priority: Option<Priority>,
     /// The ticket type.
+    #[schema(value_type = Option<String>)]
     pub ticket_type: Option<TicketType>,
-    /// Categories.
+    /// Categories (each 1–64 characters).
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub categories: BTreeSet<Category>,
-    /// The service.
+    /// The service (1–100 characters).
+    #[schema(value_type = Option<String>)]
     pub service: Option<ServiceName>,
     /// An internal ticket (agents only).
     #[serde(default)]
     pub internal: bool,
     /// The master ticket.
+    #[schema(value_type = Option<Uuid>)]
     pub master: Option<TicketId>,
     /// How it came in (`web` by default; `phone` for an operator's tickets).
+    #[schema(value_type = Option<model::Channel>)]
     pub channel: Option<Channel>,
 }
 
@@ -281,7 +310,16 @@ impl CreateTicket {
     }
 }
 
-async fn create_ticket(
+/// Opens a ticket.
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets",
+    summary = "Open a ticket (JSON, or multipart form data with files)",
+    description = "The answer is the ticket with `notices`: what was applied otherwise than asked, and why (a priority above the customer's cap, or set by the desk's rule for organisations).",
+    request_body(content(
+        (CreateTicket = "application/json"),
+        (TicketForm = "multipart/form-data"),
+    )),
+    responses((status = 201, description = "the ticket opened", body = OpenedTicket), TicketWrite, Uploads))]
+pub(crate) async fn create_ticket(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
     req: Request,
@@ -341,14 +379,23 @@ impl<'a> From<&'a Notice> for NoticeView<'a> {
 }
 
 /// The query of `GET /priorities`.
-#[derive(Debug, Deserialize)]
-struct PrioritiesQuery {
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PrioritiesQuery {
+    /// The department the ticket is for.
+    #[param(value_type = Uuid)]
     department: DepartmentId,
+    /// The customer it is for (staff opening it for one).
+    #[param(value_type = Option<Uuid>)]
     customer: Option<CustomerId>,
 }
 
 /// `GET /priorities?department=&customer=`: the priorities a new ticket gets as chosen.
-async fn new_ticket_priorities(
+#[utoipa::path(get, path = "/api/v1/priorities", tag = "tickets",
+    summary = "The priorities a new ticket in `department` (for `customer`, when staff open it) gets as chosen, lowest first",
+    params(PrioritiesQuery),
+    responses((status = 200, description = "the priorities", body = PriorityList), NotFound))]
+pub(crate) async fn new_ticket_priorities(
     Caller { acting, .. }: Caller,
     Query(q): Query<PrioritiesQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -360,25 +407,48 @@ async fn new_ticket_priorities(
 }
 
 /// `GET /tickets/{ticket}/priorities`: the priorities the caller may set on it now.
-async fn settable_priorities(
+#[utoipa::path(get, path = "/api/v1/tickets/{ticket}/priorities", tag = "tickets",
+    summary = "The priorities the caller may set on the ticket now (its current one included; none for customers)",
+    params(TicketPath),
+    responses((status = 200, description = "the priorities", body = PriorityList), NotFound))]
+pub(crate) async fn settable_priorities(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
 ) -> ApiResult<Json<Value>> {
     Ok(items(acting.settable_priorities(key).await?))
 }
 
-async fn get_ticket(
+/// A ticket by id or number.
+#[utoipa::path(get, path = "/api/v1/tickets/{ticket}", tag = "tickets",
+    summary = "A ticket by id or by number",
+    params(TicketPath),
+    responses((status = 200, description = "the ticket", body = model::Ticket), NotFound))]
+pub(crate) async fn get_ticket(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
 ) -> ApiResult<Json<Ticket>> {
     Ok(Json(acting.ticket(key).await?))
 }
 
-async fn history(Caller { acting, .. }: Caller, Id(key): Id<TicketKey>) -> ApiResult<Json<Value>> {
+/// A ticket's audit log.
+#[utoipa::path(get, path = "/api/v1/tickets/{ticket}/history", tag = "tickets",
+    summary = "The audit log of a ticket",
+    params(TicketPath),
+    responses((status = 200, description = "its entries", body = EntityList), NotFound))]
+pub(crate) async fn history(
+    Caller { acting, .. }: Caller,
+    Id(key): Id<TicketKey>,
+) -> ApiResult<Json<Value>> {
     Ok(items(acting.history(key).await?))
 }
 
-async fn time_entries(
+/// A ticket's time entries.
+#[utoipa::path(get, path = "/api/v1/tickets/{ticket}/time-entries", tag = "tickets",
+    summary = "Time logged on a ticket",
+    description = "Staff get every entry; customers the billable ones, each note only when the agent made it visible (`note_visible_to_customer`, set by the `log_time` command; hidden by default).",
+    params(TicketPath),
+    responses((status = 200, description = "the entries", body = TimeEntryList), NotFound))]
+pub(crate) async fn time_entries(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
 ) -> ApiResult<Json<Value>> {

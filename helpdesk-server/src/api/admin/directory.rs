@@ -19,8 +19,17 @@ use helpdesk::policy::FollowUpPolicy;
 use helpdesk::service::{NewAgent, NewCustomer, TemplateDraft};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use super::super::{created, items};
+use crate::api::openapi::answers::{DirectoryWrite, NotFound};
+use crate::api::openapi::directory::{Agent, Customer, Department};
+use crate::api::openapi::model;
+use crate::api::openapi::params::{AgentPath, CustomerPath, DepartmentPath};
+use crate::api::openapi::templates::{
+    CannedResponse, CannedResponseList, TemplateList, TicketTemplate,
+};
+use crate::api::openapi::views::LoginSet;
 use crate::error::{ApiResult, Body, Query};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -44,15 +53,27 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-#[derive(Deserialize)]
+/// The body of `PUT /departments/{department}`: fields left out stay.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DepartmentBody {
+pub(crate) struct DepartmentBody {
+    /// A new name (1–200 characters).
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     name: Option<Name>,
+    /// What a customer's reply to a closed ticket does.
+    #[schema(value_type = Option<model::FollowUpPolicy>)]
     follow_up: Option<FollowUpPolicy>,
+    /// Whether it takes new tickets.
     active: Option<bool>,
 }
 
-async fn update_department(
+/// Edits a department.
+#[utoipa::path(put, path = "/api/v1/departments/{department}", tag = "directory",
+    summary = "Rename a department, change its follow-up policy (`follow_up`) or (de)activate it (`active`); fields left out stay (admins)",
+    params(DepartmentPath),
+    request_body = DepartmentBody,
+    responses((status = 200, description = "the department", body = Department), DirectoryWrite))]
+pub(crate) async fn update_department(
     Caller { acting, .. }: Caller,
     Id(id): Id<DepartmentId>,
     Body(body): Body<DepartmentBody>,
@@ -76,10 +97,12 @@ async fn update_department(
 }
 
 /// A login and password, checked before anything is written.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LoginBody {
+pub(crate) struct LoginBody {
+    /// The login name.
     login: String,
+    /// The password (at most 1024 bytes).
     password: String,
 }
 
@@ -96,15 +119,25 @@ async fn checked_login(
     Ok((name, hash))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /agents`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewAgentBody {
+pub(crate) struct NewAgentBody {
+    /// Their name (1–200 characters).
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     name: Name,
+    /// Their e-mail address.
+    #[schema(value_type = String, format = Email)]
     email: Email,
+    /// Their role (`agent` by default).
     #[serde(default = "agent_role")]
+    #[schema(value_type = model::Role)]
     role: Role,
+    /// Their departments, each with the standard permissions.
     #[serde(default)]
+    #[schema(value_type = Vec<Uuid>)]
     departments: Vec<DepartmentId>,
+    /// A login to sign in with.
     #[serde(default)]
     login: Option<LoginBody>,
 }
@@ -113,7 +146,12 @@ fn agent_role() -> Role {
     Role::Agent
 }
 
-async fn create_agent(
+/// Adds an agent.
+#[utoipa::path(post, path = "/api/v1/agents", tag = "directory",
+    summary = "Add an agent, optionally with a login (admins)",
+    request_body = NewAgentBody,
+    responses((status = 201, description = "the agent", body = Agent), DirectoryWrite))]
+pub(crate) async fn create_agent(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
     Body(body): Body<NewAgentBody>,
@@ -133,15 +171,27 @@ async fn create_agent(
     Ok(created(agent))
 }
 
-#[derive(Deserialize)]
+/// The body of `PUT /agents/{agent}`: fields left out stay.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AgentBody {
+pub(crate) struct AgentBody {
+    /// Their role.
+    #[schema(value_type = Option<model::Role>)]
     role: Option<Role>,
+    /// Their departments (replacing the old), each with the standard permissions.
+    #[schema(value_type = Option<Vec<Uuid>>)]
     departments: Option<Vec<DepartmentId>>,
+    /// Whether they may sign in and work; deactivating revokes their sessions and tokens.
     active: Option<bool>,
 }
 
-async fn update_agent(
+/// Edits an agent.
+#[utoipa::path(put, path = "/api/v1/agents/{agent}", tag = "directory",
+    summary = "Change an agent's `role`, `departments` or `active`; deactivating revokes their sessions and tokens (admins)",
+    params(AgentPath),
+    request_body = AgentBody,
+    responses((status = 200, description = "the agent", body = Agent), DirectoryWrite))]
+pub(crate) async fn update_agent(
     Caller { acting, .. }: Caller,
     Id(id): Id<AgentId>,
     Body(body): Body<AgentBody>,
@@ -176,7 +226,13 @@ async fn set_login(
     Ok(Json(json!({"login": login.name.as_str(), "actor": actor})))
 }
 
-async fn agent_login(
+/// Sets an agent's login.
+#[utoipa::path(put, path = "/api/v1/agents/{agent}/login", tag = "directory",
+    summary = "Set an agent's `login` and `password` (admins, or the agent themselves: a password change)",
+    params(AgentPath),
+    request_body = LoginBody,
+    responses((status = 200, description = "the login", body = LoginSet), DirectoryWrite))]
+pub(crate) async fn agent_login(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
     Id(id): Id<AgentId>,
@@ -185,7 +241,13 @@ async fn agent_login(
     set_login(&state, &acting, Actor::Agent(id), &body).await
 }
 
-async fn customer_login(
+/// Sets a customer's login.
+#[utoipa::path(put, path = "/api/v1/customers/{customer}/login", tag = "directory",
+    summary = "Set a customer's `login` and `password` (admins, or the customer themselves)",
+    params(CustomerPath),
+    request_body = LoginBody,
+    responses((status = 200, description = "the login", body = LoginSet), DirectoryWrite))]
+pub(crate) async fn customer_login(
     State(state): State<AppState>,
     Caller { acting, .. }: Caller,
     Id(id): Id<CustomerId>,
@@ -194,19 +256,37 @@ async fn customer_login(
     set_login(&state, &acting, Actor::Customer(id), &body).await
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /customers`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewCustomerBody {
+pub(crate) struct NewCustomerBody {
+    /// A person or an organisation.
+    #[schema(value_type = model::CustomerKind)]
     kind: CustomerKind,
+    /// Their name (1–200 characters).
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     name: Name,
+    /// Their e-mail address.
+    #[schema(value_type = Option<String>, format = Email)]
     email: Option<Email>,
+    /// Their phone number.
     phone: Option<String>,
+    /// Their contract number (1–64 characters).
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
     contract_number: Option<ContractNumber>,
+    /// Their address (1–500 characters).
     address: Option<String>,
+    /// The language the desk writes to them in.
+    #[schema(value_type = Option<model::Language>)]
     language: Option<Language>,
 }
 
-async fn create_customer(
+/// Adds a customer.
+#[utoipa::path(post, path = "/api/v1/customers", tag = "directory",
+    summary = "Add a customer (staff)",
+    request_body = NewCustomerBody,
+    responses((status = 201, description = "the customer", body = Customer), DirectoryWrite))]
+pub(crate) async fn create_customer(
     Caller { acting, .. }: Caller,
     Body(body): Body<NewCustomerBody>,
 ) -> ApiResult<Response> {
@@ -229,25 +309,48 @@ async fn create_customer(
     Ok(created(acting.create_customer(new).await?))
 }
 
-async fn templates(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+/// The ticket templates.
+#[utoipa::path(get, path = "/api/v1/templates", tag = "templates", summary = "The ticket templates",
+    responses((status = 200, description = "the templates", body = TemplateList)))]
+pub(crate) async fn templates(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(items(acting.templates().await?))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /templates`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TemplateBody {
+pub(crate) struct TemplateBody {
+    /// Its name (1–200 characters).
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     name: Name,
+    /// The department of the tickets it opens.
+    #[schema(value_type = Uuid)]
     department: DepartmentId,
+    /// Their type.
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     ticket_type: TicketType,
+    /// What their subjects start with (1–200 characters).
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     subject_prefix: Option<Name>,
+    /// Their priority.
+    #[schema(value_type = Option<model::Priority>)]
     priority: Option<Priority>,
+    /// The custom fields a ticket from it must fill in.
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     required_fields: Vec<FieldKey>,
+    /// The first message's text.
+    #[schema(value_type = String, min_length = 1, max_length = 100000)]
     body: MessageBody,
 }
 
-async fn create_template(
+/// Adds a ticket template.
+#[utoipa::path(post, path = "/api/v1/templates", tag = "templates",
+    summary = "Add a ticket template (admins)",
+    request_body = TemplateBody,
+    responses((status = 201, description = "the template", body = TicketTemplate), DirectoryWrite))]
+pub(crate) async fn create_template(
     Caller { acting, .. }: Caller,
     Body(body): Body<TemplateBody>,
 ) -> ApiResult<Response> {
@@ -264,13 +367,24 @@ async fn create_template(
     Ok(created(acting.create_template(draft).await?))
 }
 
-#[derive(Deserialize)]
-struct CannedQuery {
+/// The query of `GET /canned-responses`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CannedQuery {
+    /// The department (its own and the general ones; none: the general ones).
+    #[param(value_type = Option<Uuid>)]
     department: Option<DepartmentId>,
+    /// Only those in this language.
+    #[param(value_type = Option<model::Language>)]
     language: Option<Language>,
 }
 
-async fn canned_responses(
+/// The canned responses.
+#[utoipa::path(get, path = "/api/v1/canned-responses", tag = "templates",
+    summary = "The canned responses of a `department` (its own and the general ones) in a `language` (staff)",
+    params(CannedQuery),
+    responses((status = 200, description = "the canned responses", body = CannedResponseList), NotFound))]
+pub(crate) async fn canned_responses(
     Caller { acting, .. }: Caller,
     Query(q): Query<CannedQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -279,16 +393,30 @@ async fn canned_responses(
     ))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /canned-responses`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CannedBody {
+pub(crate) struct CannedBody {
+    /// Its name (1–200 characters).
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     name: Name,
+    /// Its language.
+    #[schema(value_type = model::Language)]
     language: Language,
+    /// Its department (none: every one).
+    #[schema(value_type = Option<Uuid>)]
     department: Option<DepartmentId>,
+    /// The text, with placeholders.
+    #[schema(value_type = String, min_length = 1, max_length = 100000)]
     body: MessageBody,
 }
 
-async fn create_canned_response(
+/// Adds a canned response.
+#[utoipa::path(post, path = "/api/v1/canned-responses", tag = "templates",
+    summary = "Add a canned response: `name`, `language`, `department` (none: every one), `body` with placeholders (staff)",
+    request_body = CannedBody,
+    responses((status = 201, description = "the canned response", body = CannedResponse), DirectoryWrite))]
+pub(crate) async fn create_canned_response(
     Caller { acting, .. }: Caller,
     Body(body): Body<CannedBody>,
 ) -> ApiResult<Response> {

@@ -11,8 +11,15 @@ use helpdesk::policy::{CalendarSpec, SlaPolicySetting};
 use helpdesk::service::AttachmentLimits;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use super::super::items;
+use crate::api::openapi::answers::{DirectoryWrite, Unsupported};
+use crate::api::openapi::levels::{
+    AttachmentLimits as LimitsSchema, Calendar as CalendarSchema, SlaPolicy,
+};
+use crate::api::openapi::model::{Entity, EntityList};
+use crate::api::openapi::params::{DepartmentPath, NamePath};
 use crate::error::{ApiResult, Body, Query};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -46,11 +53,21 @@ fn name(raw: &str) -> ApiResult<Name> {
     Ok(Name::parse(raw).map_err(helpdesk::Error::from)?)
 }
 
-async fn service_levels(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+/// The stored service levels.
+#[utoipa::path(get, path = "/api/v1/settings/service-levels", tag = "settings",
+    summary = "The stored service levels: calendars, the calendar of each department, SLA policies (admins)",
+    responses((status = 200, description = "the service levels", body = Entity), Unsupported))]
+pub(crate) async fn service_levels(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.service_level_settings().await?)))
 }
 
-async fn put_calendar(
+/// Adds or replaces a calendar.
+#[utoipa::path(put, path = "/api/v1/settings/calendars/{name}", tag = "settings",
+    summary = "Add or replace a business-hours calendar (admins)",
+    params(NamePath),
+    request_body = CalendarSchema,
+    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+pub(crate) async fn put_calendar(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
     Body(spec): Body<CalendarSpec>,
@@ -61,7 +78,12 @@ async fn put_calendar(
     )))
 }
 
-async fn delete_calendar(
+/// Removes a calendar.
+#[utoipa::path(delete, path = "/api/v1/settings/calendars/{name}", tag = "settings",
+    summary = "Remove a calendar nothing uses (admins)",
+    params(NamePath),
+    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+pub(crate) async fn delete_calendar(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Value>> {
@@ -69,13 +91,21 @@ async fn delete_calendar(
 }
 
 /// A calendar by name, or `null`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CalendarChoice {
+pub(crate) struct CalendarChoice {
+    /// The calendar's name; `null` for the default (a department) or around the clock (the
+    /// default).
+    #[schema(value_type = Option<String>)]
     calendar: Option<Name>,
 }
 
-async fn default_calendar(
+/// Sets the default calendar.
+#[utoipa::path(put, path = "/api/v1/settings/default-calendar", tag = "settings",
+    summary = "The `calendar` of departments without their own, or null for around the clock (admins)",
+    request_body = CalendarChoice,
+    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+pub(crate) async fn default_calendar(
     Caller { acting, .. }: Caller,
     Body(body): Body<CalendarChoice>,
 ) -> ApiResult<Json<Value>> {
@@ -84,7 +114,13 @@ async fn default_calendar(
     )))
 }
 
-async fn department_calendar(
+/// Sets a department's calendar.
+#[utoipa::path(put, path = "/api/v1/settings/departments/{department}/calendar", tag = "settings",
+    summary = "The `calendar` a department works on, or null for the default (admins)",
+    params(DepartmentPath),
+    request_body = CalendarChoice,
+    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+pub(crate) async fn department_calendar(
     Caller { acting, .. }: Caller,
     Id(id): Id<DepartmentId>,
     Body(body): Body<CalendarChoice>,
@@ -93,7 +129,13 @@ async fn department_calendar(
     Ok(Json(json!(levels)))
 }
 
-async fn put_sla_policy(
+/// Adds or replaces an SLA policy.
+#[utoipa::path(put, path = "/api/v1/settings/sla-policies/{name}", tag = "settings",
+    summary = "Add an SLA policy after the others, or replace the one of that name (admins)",
+    params(NamePath),
+    request_body = SlaPolicy,
+    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+pub(crate) async fn put_sla_policy(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
     Body(mut body): Body<serde_json::Map<String, Value>>,
@@ -107,27 +149,45 @@ async fn put_sla_policy(
     Ok(Json(json!(acting.put_sla_policy(policy).await?)))
 }
 
-async fn delete_sla_policy(
+/// Removes an SLA policy.
+#[utoipa::path(delete, path = "/api/v1/settings/sla-policies/{name}", tag = "settings",
+    summary = "Remove an SLA policy (admins)",
+    params(NamePath),
+    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+pub(crate) async fn delete_sla_policy(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.delete_sla_policy(&name(&raw)?).await?)))
 }
 
-async fn attachment_limits(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+/// The stored attachment limits.
+#[utoipa::path(get, path = "/api/v1/settings/attachment-limits", tag = "settings",
+    summary = "The stored attachment limits: the `default` and each department's (admins)",
+    responses((status = 200, description = "the attachment settings", body = Entity), Unsupported))]
+pub(crate) async fn attachment_limits(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.attachment_settings().await?)))
 }
 
 /// A department's limits (the default's without one); `null` limits remove them.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LimitsBody {
+pub(crate) struct LimitsBody {
+    /// The department (none: the default).
     #[serde(default)]
+    #[schema(value_type = Option<Uuid>)]
     department: Option<DepartmentId>,
+    /// The limits; `null` removes them.
+    #[schema(value_type = Option<LimitsSchema>)]
     limits: Option<AttachmentLimits>,
 }
 
-async fn set_attachment_limits(
+/// Sets attachment limits.
+#[utoipa::path(put, path = "/api/v1/settings/attachment-limits", tag = "settings",
+    summary = "Set a `department`'s `limits` (the default's without a department; null limits remove them) (admins)",
+    request_body = LimitsBody,
+    responses((status = 200, description = "the attachment settings", body = Entity), DirectoryWrite, Unsupported))]
+pub(crate) async fn set_attachment_limits(
     Caller { acting, .. }: Caller,
     Body(body): Body<LimitsBody>,
 ) -> ApiResult<Json<Value>> {
@@ -137,9 +197,13 @@ async fn set_attachment_limits(
     Ok(Json(json!(settings)))
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
+/// The query of `GET /settings/audit`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditQuery {
+    /// At most this many (1–500, default 50).
     #[serde(default = "fifty")]
+    #[param(minimum = 1, maximum = 500, default = 50)]
     limit: u32,
 }
 
@@ -147,7 +211,12 @@ fn fifty() -> u32 {
     50
 }
 
-async fn audit(
+/// The audit trail of settings changes.
+#[utoipa::path(get, path = "/api/v1/settings/audit", tag = "settings",
+    summary = "The audit trail of settings changes, newest first: who, when, before and after (admins)",
+    params(AuditQuery),
+    responses((status = 200, description = "the changes", body = EntityList), Unsupported))]
+pub(crate) async fn audit(
     Caller { acting, .. }: Caller,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Value>> {

@@ -1,0 +1,180 @@
+//! Schemas of the directory's entries and the knowledge base's articles as the API answers
+//! them (the serde form of `helpdesk::domain`'s `Department`, `Agent`, `Customer`,
+//! `Article` and `Notification`).
+
+#![allow(dead_code)] // Read only by the derives: nothing builds these.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::model::{
+    Actor, ArticleStatus, CustomerKind, FollowUpPolicy, Language, Role, Visibility,
+};
+
+/// A department (queue).
+#[derive(ToSchema)]
+pub struct Department {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// What a customer's reply to a closed ticket does.
+    pub follow_up: FollowUpPolicy,
+    /// Whether it takes new tickets.
+    pub active: bool,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `{"items": [...]}` of [`Department`].
+#[derive(ToSchema)]
+pub struct DepartmentList {
+    /// The departments.
+    pub items: Vec<Department>,
+}
+
+/// An agent.
+#[derive(ToSchema)]
+pub struct Agent {
+    /// Their id.
+    pub id: Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their role.
+    pub role: Role,
+    /// The signature of their public replies (may be empty).
+    pub signature: String,
+    /// Whether they may sign in and work.
+    pub active: bool,
+    /// Their permissions by department id.
+    #[schema(value_type = Object)]
+    pub departments: Value,
+    /// When they were added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `{"items": [...]}` of [`Agent`].
+#[derive(ToSchema)]
+pub struct AgentList {
+    /// The agents.
+    pub items: Vec<Agent>,
+}
+
+/// A customer.
+#[derive(ToSchema)]
+pub struct Customer {
+    /// Their id.
+    pub id: Uuid,
+    /// A person or an organisation.
+    pub kind: CustomerKind,
+    /// Their name.
+    pub name: String,
+    /// Their e-mail address; null when unknown.
+    #[schema(required = true)]
+    pub email: Option<String>,
+    /// Their phone number; null when unknown.
+    #[schema(required = true)]
+    pub phone: Option<String>,
+    /// Their contract number; null when none.
+    #[schema(required = true)]
+    pub contract_number: Option<String>,
+    /// Their address; null when unknown.
+    #[schema(required = true)]
+    pub address: Option<String>,
+    /// Deployment-defined fields.
+    #[schema(value_type = Object)]
+    pub custom_fields: Value,
+    /// The language the desk writes to them in; null for the desk's default.
+    #[schema(required = true)]
+    pub language: Option<Language>,
+    /// Whether they may sign in.
+    pub access_enabled: bool,
+    /// When they were added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `{"items": [...]}` of [`Customer`].
+#[derive(ToSchema)]
+pub struct CustomerList {
+    /// The customers.
+    pub items: Vec<Customer>,
+}
+
+/// A knowledge-base article.
+#[derive(ToSchema)]
+pub struct Article {
+    /// Its id.
+    pub id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// Its text.
+    pub body: String,
+    /// Its section.
+    pub category: String,
+    /// Its language.
+    pub language: Language,
+    /// Draft or published.
+    pub status: ArticleStatus,
+    /// Public or internal (staff only).
+    pub visibility: Visibility,
+    /// How many found it helpful.
+    pub helpful: u32,
+    /// How many did not.
+    pub not_helpful: u32,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `{"items": [...]}` of [`Article`].
+#[derive(ToSchema)]
+pub struct ArticleList {
+    /// The articles.
+    pub items: Vec<Article>,
+}
+
+/// A notification about a ticket.
+#[derive(ToSchema)]
+pub struct Notification {
+    /// Its id.
+    pub id: Uuid,
+    /// Whom it is for (an agent or a customer).
+    pub recipient: Actor,
+    /// The ticket.
+    pub ticket_id: Uuid,
+    /// The ticket event it tells of.
+    pub event_id: Uuid,
+    /// What happened: `{"kind": ...}` and, for some kinds, more fields.
+    #[schema(value_type = Object)]
+    pub kind: Value,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// Read, snoozed, dismissed.
+    pub state: NotificationState,
+}
+
+/// Where a notification stands.
+#[derive(ToSchema)]
+pub struct NotificationState {
+    /// When it was read; null while unread.
+    #[schema(required = true)]
+    pub read_at: Option<DateTime<Utc>>,
+    /// Until when it is snoozed; null when not.
+    #[schema(required = true)]
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// When it was dismissed; null when not.
+    #[schema(required = true)]
+    pub dismissed_at: Option<DateTime<Utc>>,
+}
+
+/// `{"items": [...]}` of [`Notification`].
+#[derive(ToSchema)]
+pub struct NotificationList {
+    /// The notifications, newest first.
+    pub items: Vec<Notification>,
+}
