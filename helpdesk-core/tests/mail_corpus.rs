@@ -6,40 +6,15 @@
 //! tests.
 
 use helpdesk_core::mail::{MailClass, classify, parse_inbound};
-use helpdesk_core::testkit::mail_corpus::{DESK, check_class, corpus_dir, is_message};
-use helpdesk_core::testkit::samples::email;
+use helpdesk_core::testkit::mail_corpus::{DESK, check_class};
 
-/// Every message of the shared corpus, by path below the corpus folder, sorted.
-fn corpus() -> Vec<(String, Vec<u8>)> {
-    let root = corpus_dir(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("the shared mail corpus at {}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let rel = path
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if is_message(&rel) {
-                out.push((rel, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+#[path = "shared/corpus_files.rs"]
+mod corpus_files;
+use helpdesk_core::testkit::samples::email;
 
 #[test]
 fn every_corpus_message_gets_the_class_its_suite_says() {
-    let mails = corpus();
+    let mails = corpus_files::corpus(env!("CARGO_MANIFEST_DIR"));
     assert_eq!(mails.len(), 793, "the corpus as SOURCES.md lists it");
     let own = [email(DESK)];
     let mut wrong = Vec::new();
@@ -84,7 +59,7 @@ fn decoded(path: &str, raw: &[u8]) -> Option<String> {
 
 #[test]
 fn one_message_per_charset_family_decodes_as_reviewed() {
-    let mails = corpus();
+    let mails = corpus_files::corpus(env!("CARGO_MANIFEST_DIR"));
     // The first message (by path) that declares a charset of the family and whose text
     // goes beyond ASCII; the text as `mail-parser` (with `full_encoding`) decodes it.
     let families = [

@@ -4,61 +4,20 @@
 use std::sync::Arc;
 
 use helpdesk_core::store::Store;
-use helpdesk_core::testkit::mail_corpus::{corpus_dir, is_message, take_in};
-use helpdesk_postgres::testing;
+use helpdesk_core::testkit::mail_corpus::take_in;
 
-fn corpus() -> Vec<(String, Vec<u8>)> {
-    let root = corpus_dir(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("the shared mail corpus at {}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let rel = path
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if is_message(&rel) {
-                out.push((rel, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+#[path = "../../helpdesk-core/tests/shared/corpus_files.rs"]
+mod corpus_files;
+use helpdesk_postgres::testing;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_corpus_message_is_taken_in_by_its_class_without_an_error() {
-    let mails = corpus();
+    let mails = corpus_files::corpus(env!("CARGO_MANIFEST_DIR"));
     assert_eq!(mails.len(), 793);
     let Some(store) = testing::fresh_store().await else {
         return;
     };
     let store: Arc<dyn Store> = Arc::new(store);
     let run = take_in(store, &mails).await;
-    eprintln!(
-        "postgres corpus: {:?}; opened {}, appended {}, duplicates {}, ignored {}, rejected {}, errors {}, in {:?}",
-        run.classes,
-        run.opened,
-        run.appended,
-        run.duplicates,
-        run.ignored,
-        run.rejected,
-        run.errors.len(),
-        run.took
-    );
-    assert!(
-        run.misclassified.is_empty(),
-        "{}",
-        run.misclassified.join("\n")
-    );
-    assert!(run.errors.is_empty(), "{}", run.errors.join("\n"));
-    assert_eq!(run.classes.values().sum::<usize>(), 793);
+    run.assert_clean("postgres", 793);
 }

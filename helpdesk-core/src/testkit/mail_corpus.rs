@@ -156,6 +156,32 @@ pub struct CorpusRun {
     pub took: Duration,
 }
 
+impl CorpusRun {
+    /// Prints what the run found under `label` (the backend's name) and fails the calling
+    /// test when a message was misclassified or failed, or when not all of `total` messages
+    /// got a class.
+    pub fn assert_clean(&self, label: &str, total: usize) {
+        eprintln!(
+            "{label} corpus: {:?}; opened {}, appended {}, duplicates {}, ignored {}, rejected {}, errors {}, in {:?}",
+            self.classes,
+            self.opened,
+            self.appended,
+            self.duplicates,
+            self.ignored,
+            self.rejected,
+            self.errors.len(),
+            self.took
+        );
+        assert!(
+            self.misclassified.is_empty(),
+            "{}",
+            self.misclassified.join("\n")
+        );
+        assert!(self.errors.is_empty(), "{}", self.errors.join("\n"));
+        assert_eq!(self.classes.values().sum::<usize>(), total);
+    }
+}
+
 /// Takes every message of `mails` (path, bytes) in on one desk over `store`, in order,
 /// and checks each one's class ([`check_class`]) and outcome: bounces and automatic mail
 /// ignored (no ticket), not-mail a validation error, everything else opened or appended.
