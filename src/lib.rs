@@ -24,6 +24,10 @@ pub use helpdesk_sqlite as sqlite;
 #[cfg(feature = "postgres")]
 pub use helpdesk_postgres as postgres;
 
+/// Taking mail from IMAP mailboxes (feature `imap`).
+#[cfg(feature = "imap")]
+pub mod imap;
+
 mod blobs_fs;
 mod connect;
 mod smtp;

@@ -96,6 +96,9 @@ pub(crate) enum Cmd {
     Agents,
     /// Take in one e-mail from stdin (a mail server's pipe).
     Ingest(IngestArgs),
+    /// Take in the mail waiting in IMAP mailboxes, once or (`--watch`) as it arrives; each
+    /// message is taken once, then flagged, moved or deleted in its mailbox.
+    FetchMail(FetchMailArgs),
     /// Run what is due now: SLA warnings and breaches, reminders, auto-close, unanswered
     /// chats; then sweep the attachments no message refers to that are a day old.
     RunDue {
@@ -373,6 +376,25 @@ pub(crate) struct IngestArgs {
     /// The most "request received" answers one customer gets in an hour.
     #[arg(long, default_value_t = helpdesk::service::AUTO_ANSWERS_PER_HOUR)]
     pub(crate) auto_answers_per_hour: u32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FetchMailArgs {
+    /// A mailbox: `imaps://USER:PASSWORD@HOST[:PORT]/FOLDER?department=NAME&after=flag|delete|move:FOLDER`
+    /// (`imap://` without TLS; user and password percent-encoded). Repeat for several.
+    /// Default: `HELPDESK_IMAP` (URLs separated by spaces), which keeps passwords out of
+    /// the process list.
+    #[arg(long = "imap", value_name = "URL")]
+    pub(crate) mailboxes: Vec<String>,
+    /// Keep watching the mailboxes: IDLE where the server offers it, else a round every
+    /// `--poll` seconds; one line per round that took something, and per failure.
+    #[arg(long)]
+    pub(crate) watch: bool,
+    /// Seconds between rounds without IDLE (and the longest wait in IDLE).
+    #[arg(long, default_value_t = 60)]
+    pub(crate) poll: u64,
+    #[command(flatten)]
+    pub(crate) mail: IngestArgs,
 }
 
 #[derive(Debug, Args)]

@@ -52,7 +52,8 @@ Exit codes:
   9  unsupported: the database does not offer what the command needs
  65  ingest: the input is not an e-mail message (EX_DATAERR; the mail server returns it)
  75  ingest: any other failure, the database unavailable say (EX_TEMPFAIL; the mail
-     server tries again); taken, ignored and refused mail exit 0
+     server tries again); taken, ignored and refused mail exit 0; fetch-mail: the IMAP
+     server or the database unreachable (run it again)
 
 Lists show the first page and how many match (\"first 50 of 120\"): --all lists every
 ticket, --after CURSOR the page after the cursor the previous page printed.";
@@ -158,6 +159,24 @@ pub(crate) fn ingest_exit_for(error: &(dyn StdError + 'static)) -> Exit {
         next = e.source();
     }
     Exit::TryAgain
+}
+
+/// What `fetch-mail` exits with on `error`: a failure that may pass (the server or the
+/// database unreachable, a broken session) is [`Exit::TryAgain`], so a scheduler runs it
+/// again; settings to fix (a bad URL, a refused login) exit as any other error.
+pub(crate) fn fetch_exit_for(error: &(dyn StdError + 'static)) -> Exit {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(imap) = e.downcast_ref::<helpdesk::imap::ImapError>() {
+            return match imap {
+                helpdesk::imap::ImapError::Config(_) => Exit::Invalid,
+                e if e.is_transient() => Exit::TryAgain,
+                _ => Exit::Failed,
+            };
+        }
+        next = e.source();
+    }
+    exit_for(error)
 }
 
 /// The line `error` is printed as: `error: ` and the error with its causes.

@@ -15,6 +15,7 @@ mod args;
 mod context;
 mod customers;
 mod exit;
+mod fetch_mail;
 mod jobs;
 mod listing;
 mod mail;
@@ -83,6 +84,7 @@ where
         }
     };
     let ingest = matches!(cli.command, Cmd::Ingest(_));
+    let fetch = matches!(cli.command, Cmd::FetchMail(_));
     match execute(cli, setup, io.stdin, io.stdout, io.stderr).await {
         Ok(()) => 0,
         Err(e) => {
@@ -90,6 +92,8 @@ where
             let _ = io.stderr.write_all(exit::line(e).as_bytes());
             if ingest {
                 exit::ingest_exit_for(e) as i32
+            } else if fetch {
+                exit::fetch_exit_for(e) as i32
             } else {
                 exit::exit_for(e) as i32
             }
@@ -154,6 +158,7 @@ async fn execute(
             out.agents(&agents, &departments)
         }
         Cmd::Ingest(args) => mail::ingest(&ctx, args, stdin, &mut out).await,
+        Cmd::FetchMail(args) => fetch_mail::fetch_mail(&ctx, args, &mut out).await,
         Cmd::RunDue { at } => jobs::run_due(&ctx, at, &mut out).await,
         Cmd::Export { out: file } => {
             let doc = transfer::export(&ctx).await?;

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 
+use helpdesk::Helpdesk;
 use helpdesk::domain::{Email, Ticket};
 use helpdesk::service::{Ingested, MailSettings, UnknownSenders};
 use serde_json::{Value, json};
@@ -11,6 +12,17 @@ use crate::args::IngestArgs;
 use crate::context::Ctx;
 use crate::output::Out;
 
+/// The desk with the mail settings `args` give (shared with `fetch-mail`).
+pub(crate) async fn desk_with_mail(ctx: &Ctx, args: &IngestArgs) -> CliResult<Helpdesk> {
+    let department = ctx.department_id(args.department.as_deref()).await?;
+    let mut settings = MailSettings::new(Email::parse(&args.from)?, department);
+    settings = settings.with_auto_answers_per_hour(args.auto_answers_per_hour);
+    if args.reject_unknown {
+        settings = settings.with_unknown_senders(UnknownSenders::Reject);
+    }
+    Ok(ctx.desk.clone().with_mail(settings))
+}
+
 /// `ingest`: one e-mail from stdin, taken in by the desk itself (a mail server's pipe).
 pub(crate) async fn ingest(
     ctx: &Ctx,
@@ -18,13 +30,7 @@ pub(crate) async fn ingest(
     stdin: &mut dyn Read,
     out: &mut Out<'_>,
 ) -> CliResult {
-    let department = ctx.department_id(args.department.as_deref()).await?;
-    let mut settings = MailSettings::new(Email::parse(&args.from)?, department);
-    settings = settings.with_auto_answers_per_hour(args.auto_answers_per_hour);
-    if args.reject_unknown {
-        settings = settings.with_unknown_senders(UnknownSenders::Reject);
-    }
-    let desk = ctx.desk.clone().with_mail(settings);
+    let desk = desk_with_mail(ctx, &args).await?;
     let mut raw = Vec::new();
     stdin.read_to_end(&mut raw)?;
     let (outcome, ticket): (&str, Option<&Ticket>);

@@ -25,6 +25,7 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod jobs;
+pub mod mailboxes;
 pub mod pages;
 pub mod reports;
 pub mod session;

@@ -69,9 +69,18 @@ struct Args {
     /// `HELPDESK_SMTP_PASSWORD` are set.
     #[arg(long, requires = "mail_from")]
     smtp: Option<String>,
-    /// The desk's From address for e-mail (with `--smtp`).
+    /// The desk's From address for e-mail (with `--smtp` or `--imap`).
     #[arg(long)]
     mail_from: Option<String>,
+    /// Take mail from this IMAP mailbox as it arrives:
+    /// `imaps://USER:PASSWORD@HOST[:PORT]/FOLDER?department=NAME&after=flag|delete|move:FOLDER`
+    /// (`imap://` without TLS). Repeat for several. Default: `HELPDESK_IMAP` (URLs separated
+    /// by spaces), which keeps passwords out of the process list. Needs `--mail-from`.
+    #[arg(long = "imap", value_name = "URL")]
+    imap: Vec<String>,
+    /// Seconds between IMAP rounds where the server has no IDLE (and the longest IDLE wait).
+    #[arg(long, default_value_t = 60)]
+    imap_poll: u64,
     /// The desk's public URL, written to its settings: every link the desk sends (in
     /// e-mail, in canned responses) starts with it, never with a request's Host. A URL
     /// without a scheme gets https; write http:// for a local demo. Default:
@@ -144,6 +153,22 @@ async fn serve(args: Args) -> Result<(), SetupError> {
             desk = desk.with_mail(settings);
             transport = Some(Box::new(smtp_transport));
             println!("sending e-mail through {smtp}");
+        }
+    }
+
+    let mailboxes = helpdesk_server::mailboxes::mailbox_urls(&args.imap);
+    if !mailboxes.is_empty() {
+        let Some(from) = &args.mail_from else {
+            return Err("--imap needs --mail-from (the desk's own address)".into());
+        };
+        if desk.mail_settings().is_none()
+            && let Some(settings) = setup::inbound_mail(&desk, from).await?
+        {
+            desk = desk.with_mail(settings);
+        }
+        if desk.mail_settings().is_some() {
+            let poll = Duration::from_secs(args.imap_poll.max(1));
+            helpdesk_server::mailboxes::watch(&desk, &mailboxes, poll).await?;
         }
     }
 

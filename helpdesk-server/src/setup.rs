@@ -67,15 +67,20 @@ pub async fn mail(
         Some(credentials) => SmtpTransport::starttls(host, port, credentials)?,
         None => SmtpTransport::plain(host, port),
     };
+    Ok(inbound_mail(desk, from)
+        .await?
+        .map(|settings| (transport, settings)))
+}
+
+/// The mail settings with `from` as the desk's address, inbound mail going to the first
+/// department. `None` when there is no department yet (the reason is printed).
+pub async fn inbound_mail(desk: &Helpdesk, from: &str) -> Result<Option<MailSettings>, SetupError> {
     let departments = desk.as_system().departments().await?;
     let Some(inbound) = departments.first() else {
         eprintln!("e-mail is off: create a department first (or start with --demo)");
         return Ok(None);
     };
-    Ok(Some((
-        transport,
-        MailSettings::new(Email::parse(from)?, inbound.id),
-    )))
+    Ok(Some(MailSettings::new(Email::parse(from)?, inbound.id)))
 }
 
 /// The public URL a start-up writes: the one typed (`--public-url`, else

@@ -5,6 +5,7 @@
 //!
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
+mod fetch_mail;
 mod lists;
 mod operations;
 mod settings;
