@@ -53,6 +53,13 @@ pub(crate) enum Cmd {
     Show {
         /// The ticket's number (full or short) or id.
         ticket: String,
+        /// How many of the thread's newest messages (1 to 500).
+        #[arg(long, default_value_t = 100)]
+        messages: u32,
+        /// The messages written before this one (the id an earlier `show` printed after
+        /// "older messages").
+        #[arg(long)]
+        before: Option<helpdesk::domain::MessageId>,
     },
     /// Reply to the customer.
     Reply(MessageArgs),

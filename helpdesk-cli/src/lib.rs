@@ -115,7 +115,11 @@ async fn execute(
         Cmd::Create(args) => tickets::create(&ctx, args, &mut out).await,
         Cmd::List(filter) => tickets::list(&ctx, None, filter, &mut out).await,
         Cmd::Search { query, filter } => tickets::list(&ctx, Some(query), filter, &mut out).await,
-        Cmd::Show { ticket } => tickets::show(&ctx, &ticket, &mut out).await,
+        Cmd::Show {
+            ticket,
+            messages,
+            before,
+        } => tickets::show(&ctx, &ticket, (before, messages), &mut out).await,
         Cmd::Reply(args) => tickets::message(&ctx, args, false, stdin, &mut out).await,
         Cmd::Note(args) => tickets::message(&ctx, args, true, stdin, &mut out).await,
         Cmd::Assign { ticket, agent } => tickets::assign(&ctx, &ticket, &agent, &mut out).await,

@@ -5,8 +5,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use helpdesk::domain::{
-    ContractNumber, Email, Language, MessageBody, Minutes, Resolution, ShortNote, Subject,
-    TicketKey,
+    ContractNumber, Email, Language, MessageBody, MessageId, Minutes, Resolution, ShortNote,
+    Subject, TicketKey,
 };
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::search::CustomerLookup;
@@ -175,10 +175,17 @@ pub(crate) async fn list(
     out.tickets(&listed, total, args.after.is_none(), &names)
 }
 
-/// `show`: a ticket with its thread and history.
-pub(crate) async fn show(ctx: &Ctx, typed: &str, out: &mut Out<'_>) -> CliResult {
+/// `show`: a ticket with a page of its thread (the newest `limit` messages, or those
+/// before `before`) and its history.
+pub(crate) async fn show(
+    ctx: &Ctx,
+    typed: &str,
+    (before, limit): (Option<MessageId>, u32),
+    out: &mut Out<'_>,
+) -> CliResult {
     let ticket = ctx.acting.ticket(TicketKey::parse(typed)?).await?;
-    let thread = ctx.acting.thread(ticket.id).await?;
+    let page = ctx.acting.thread_page(ticket.id, before, limit).await?;
+    let thread = page.items;
     let history = ctx.acting.history(ticket.id).await?;
     let names = Names::load(&ctx.desk)
         .await?
@@ -188,6 +195,7 @@ pub(crate) async fn show(ctx: &Ctx, typed: &str, out: &mut Out<'_>) -> CliResult
         return out.json_value(&json!({
             "ticket": ticket,
             "messages": thread,
+            "older": page.older,
             "history": history,
         }));
     }
@@ -195,7 +203,14 @@ pub(crate) async fn show(ctx: &Ctx, typed: &str, out: &mut Out<'_>) -> CliResult
         .acting
         .history_text(ticket.id, Language::English)
         .await?;
-    out.ticket(&ticket, &thread, &history_text, &names)
+    out.ticket(&ticket, &thread, &history_text, &names)?;
+    match page.older {
+        Some(older) => out.raw(&format!(
+            "older messages: show {} --before {older}\n",
+            ticket.number.full()
+        )),
+        None => Ok(()),
+    }
 }
 
 async fn read_body(raw: &str, stdin: &mut dyn Read) -> CliResult<MessageBody> {

@@ -339,3 +339,54 @@ async fn logged_time_keeps_its_note_from_the_customer_unless_the_agent_shows_it(
         .await;
     assert_eq!(refused.code, 4, "{}", refused.stdout);
 }
+
+#[tokio::test]
+async fn show_prints_the_newest_messages_and_the_way_to_older_ones() {
+    let desk = Desk::with_directory().await;
+    let created = desk
+        .run(&[
+            "--json",
+            "create",
+            "--email",
+            "ana@example.com",
+            "--subject",
+            "Un fir lung",
+            "--body",
+            "Primul mesaj.",
+        ])
+        .await
+        .json();
+    let number = number(&created);
+    for i in 0..4 {
+        desk.run(&["reply", &number, &format!("Răspuns {i}")])
+            .await
+            .ok();
+    }
+    let page = desk
+        .run(&["--json", "show", &number, "--messages", "2"])
+        .await
+        .json();
+    let bodies = |page: &serde_json::Value| -> Vec<String> {
+        page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["body"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(bodies(&page), ["Răspuns 2", "Răspuns 3"]);
+    let older = page["older"].as_str().unwrap().to_owned();
+    let human = desk.run(&["show", &number, "--messages", "2"]).await.ok();
+    assert!(
+        human.ends_with(&format!("older messages: show {number} --before {older}\n")),
+        "{human}"
+    );
+    let rest = desk
+        .run(&["--json", "show", &number, "--before", &older])
+        .await
+        .json();
+    assert_eq!(bodies(&rest), ["Primul mesaj.", "Răspuns 0", "Răspuns 1"]);
+    assert_eq!(rest["older"], serde_json::Value::Null);
+    let run = desk.run(&["show", &number, "--messages", "0"]).await;
+    assert_eq!(run.code, 5, "{}", run.stderr);
+}

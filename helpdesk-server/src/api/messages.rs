@@ -9,15 +9,15 @@ use axum::routing::get;
 use helpdesk::domain::{MessageBody, MessageId, TicketKey};
 use helpdesk::machine::Command;
 use serde::Deserialize;
-use serde_json::Value;
-use utoipa::ToSchema;
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use super::commands::{OutcomeView, expected_version};
-use super::{created, items};
+use super::created;
 use crate::api::openapi::answers::{NotFound, TicketWrite, Unsupported, Uploads};
 use crate::api::openapi::params::{AttachmentPath, IfMatch, TicketPath};
 use crate::api::openapi::views::{MessageForm, MessageList};
-use crate::error::{ApiError, ApiResult, Body};
+use crate::error::{ApiError, ApiResult, Body, Query};
 use crate::extract::{Caller, Id, parse};
 use crate::state::AppState;
 use crate::uploads::{file_response, is_multipart, read_multipart};
@@ -35,16 +35,35 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// A ticket's thread.
+/// The messages of a thread page when the query names no `limit`.
+pub const THREAD_PAGE: u32 = 100;
+
+/// The query of a thread page.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ThreadQuery {
+    /// The messages written just before this one (the `older` of the page after them);
+    /// default: the newest.
+    #[param(value_type = Option<Uuid>)]
+    before: Option<MessageId>,
+    /// At most this many messages, 1 to 500 (default 100).
+    limit: Option<u32>,
+}
+
+/// A page of a ticket's thread: the newest messages, or with `before` older ones.
 #[utoipa::path(get, path = "/api/v1/tickets/{ticket}/messages", tag = "tickets",
-    summary = "The thread (internal notes for staff only)",
-    params(TicketPath),
-    responses((status = 200, description = "the messages", body = MessageList), NotFound))]
+    summary = "A page of the thread (newest first page; internal notes for staff only)",
+    params(TicketPath, ThreadQuery),
+    responses((status = 200, description = "the messages, oldest first, and the cursor to older ones", body = MessageList), NotFound))]
 pub(crate) async fn list_messages(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
+    Query(q): Query<ThreadQuery>,
 ) -> ApiResult<Json<Value>> {
-    Ok(items(acting.thread(key).await?))
+    let page = acting
+        .thread_page(key, q.before, q.limit.unwrap_or(THREAD_PAGE))
+        .await?;
+    Ok(Json(json!({ "items": page.items, "older": page.older })))
 }
 
 /// The body of `POST /tickets/{ticket}/messages`.

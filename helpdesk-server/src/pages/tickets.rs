@@ -3,12 +3,12 @@
 //! and the agent's actions.
 
 use axum::Router;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use helpdesk::domain::{
-    Actor, MessageBody, Minutes, Priority, Resolution, ShortNote, Status, StatusLabels, TicketKey,
-    Visibility,
+    Actor, MessageBody, MessageId, Minutes, Priority, Resolution, ShortNote, Status, StatusLabels,
+    TicketKey, Visibility,
 };
 use helpdesk::machine::Command;
 use helpdesk::service::ExecOptions;
@@ -25,6 +25,16 @@ use crate::session::CSRF_FIELD;
 use crate::state::AppState;
 use crate::uploads::read_multipart;
 
+/// The messages a page of the thread shows.
+const THREAD_PAGE: u32 = 50;
+
+/// Which page of the thread a ticket page shows: the newest messages, or those written
+/// before the message `before`.
+#[derive(Debug, Default, serde::Deserialize)]
+struct ThreadAt {
+    before: Option<String>,
+}
+
 /// The ticket view's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,13 +49,19 @@ pub fn routes() -> Router<AppState> {
 async fn ticket_page(
     user: PageUser,
     Path(key): Path<String>,
+    Query(at): Query<ThreadAt>,
     ask: CannedAsk,
     told: Told,
 ) -> PageResult {
     let lang = user.language;
     let acting = &user.acting;
     let ticket = acting.ticket(parse::<TicketKey>(&key)?).await?;
-    let thread = acting.thread(ticket.id).await?;
+    let before = match at.before.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => Some(parse::<MessageId>(b)?),
+        None => None,
+    };
+    let page = acting.thread_page(ticket.id, before, THREAD_PAGE).await?;
+    let thread = page.items;
     let staff = !user.is_customer();
     let (agents, history, priorities) = if staff {
         (
@@ -74,6 +90,9 @@ async fn ticket_page(
         p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket.ticket_type.as_str()) " · " (when(ticket.updated_at)) } }
         (notices::render(lang, &told, &ticket))
         section #thread {
+            @if let Some(older) = page.older {
+                p { a #older-messages href={ "/tickets/" (ticket.id) "?before=" (older) "#thread" } { (t(lang, "older_messages")) } }
+            }
             @for m in &thread {
                 @let internal = m.visibility == Visibility::Internal;
                 div.msg.internal[internal] {
@@ -83,6 +102,9 @@ async fn ticket_page(
                         div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { (a.display_name()) } " (" (a.size()) " bytes)" }
                     }
                 }
+            }
+            @if before.is_some() {
+                p { a #newest-messages href={ "/tickets/" (ticket.id) "#reply" } { (t(lang, "newest_messages")) } }
             }
         }
         h2 { (t(lang, "reply")) }

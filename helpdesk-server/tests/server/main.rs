@@ -30,4 +30,5 @@ mod sign_in;
 mod store_failures;
 mod support;
 mod templates;
+mod thread_pages;
 mod time_notes;

@@ -106,11 +106,14 @@ pub struct PriorityList {
     pub items: Vec<Priority>,
 }
 
-/// A ticket's thread.
+/// A page of a ticket's thread: the newest messages, or those written before a cursor.
 #[derive(ToSchema)]
 pub struct MessageList {
     /// The messages, oldest first.
     pub items: Vec<Message>,
+    /// The id of this page's oldest message when older ones remain (ask again with
+    /// `before` set to it); `null` on the page holding the first message.
+    pub older: Option<Uuid>,
 }
 
 /// A ticket's time entries.
