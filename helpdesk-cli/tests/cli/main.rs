@@ -6,6 +6,7 @@
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
 mod lists;
+mod mail_settings;
 mod operations;
 mod settings;
 mod setup;
