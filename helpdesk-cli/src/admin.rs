@@ -53,6 +53,14 @@ async fn password_from(stdin: &mut dyn Read) -> CliResult<PasswordHash> {
 pub(crate) async fn department(ctx: &Ctx, cmd: DepartmentCmd, out: &mut Out<'_>) -> CliResult {
     match cmd {
         DepartmentCmd::List => {}
+        DepartmentCmd::MailAddress {
+            name,
+            address,
+            list_mail,
+        } => {
+            return crate::mail_settings::department_address(ctx, &name, &address, list_mail, out)
+                .await;
+        }
         DepartmentCmd::Add { name, follow_up } => {
             ctx.acting
                 .create_department(Name::parse(&name)?, follow_up)

@@ -36,6 +36,17 @@ pub(crate) enum DepartmentCmd {
         #[arg(long)]
         enable: bool,
     },
+    /// Give a department a mail address of its own (mail to it becomes a ticket there; its
+    /// answers go out from it), or `none` to remove it.
+    MailAddress {
+        /// The department's name.
+        name: String,
+        /// The address, or `none`.
+        address: String,
+        /// List mail to the address: take_in or ignore.
+        #[arg(long, default_value = "take_in")]
+        list_mail: helpdesk::service::ListMail,
+    },
 }
 
 #[derive(Debug, Subcommand)]

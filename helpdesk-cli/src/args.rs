@@ -152,6 +152,11 @@ pub(crate) enum Cmd {
     /// per ticket.
     #[command(subcommand)]
     Limits(LimitsCmd),
+    /// Mail settings (admins): the desk's address and name, the inbound department, unknown
+    /// senders, automatic answers per hour, list mail; kept in the store, applied by every
+    /// process (see also `department mail-address`).
+    #[command(subcommand)]
+    MailSettings(crate::mail_settings::MailSettingsCmd),
     /// Ticket templates (admins add them).
     #[command(subcommand)]
     Template(TemplateCmd),
@@ -371,18 +376,22 @@ pub(crate) enum CustomerCmd {
 
 #[derive(Debug, Args)]
 pub(crate) struct IngestArgs {
-    /// The desk's own address (mail from it is never taken in).
+    /// The desk's own address (mail from it is never taken in); written to the stored mail
+    /// settings when it differs. Needed only while none is stored (`mail-settings set`).
     #[arg(long)]
-    pub(crate) from: String,
-    /// The department new tickets go to; default: the first one.
+    pub(crate) from: Option<String>,
+    /// The department new tickets go to when the mail was sent to no department's own
+    /// address; written to the stored settings. Default: the stored one, else the first.
     #[arg(long)]
     pub(crate) department: Option<String>,
-    /// Refuse mail from unknown senders instead of creating customers for them.
+    /// Refuse mail from unknown senders instead of creating customers for them; written to
+    /// the stored settings.
     #[arg(long)]
     pub(crate) reject_unknown: bool,
-    /// The most "request received" answers one customer gets in an hour.
-    #[arg(long, default_value_t = helpdesk::service::AUTO_ANSWERS_PER_HOUR)]
-    pub(crate) auto_answers_per_hour: u32,
+    /// The most "request received" answers one customer gets in an hour; written to the
+    /// stored settings. Default: the stored one, else 10.
+    #[arg(long)]
+    pub(crate) auto_answers_per_hour: Option<u32>,
 }
 
 #[derive(Debug, Args)]

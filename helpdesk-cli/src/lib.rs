@@ -19,6 +19,7 @@ mod fetch_mail;
 mod jobs;
 mod listing;
 mod mail;
+mod mail_settings;
 mod output;
 mod report;
 mod seed;
@@ -149,6 +150,7 @@ async fn execute(
         Cmd::Calendar(cmd) => admin::calendar(&ctx, cmd, &mut out).await,
         Cmd::Sla(cmd) => admin::sla(&ctx, cmd, &mut out).await,
         Cmd::Limits(cmd) => admin::limits(&ctx, cmd, &mut out).await,
+        Cmd::MailSettings(cmd) => mail_settings::mail_settings(&ctx, cmd, &mut out).await,
         Cmd::Template(cmd) => admin::template(&ctx, cmd, &mut out).await,
         Cmd::Canned(cmd) => admin::canned(&ctx, cmd, &mut out).await,
         Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,

@@ -1,26 +1,23 @@
-//! `ingest`: an e-mail from stdin into the desk.
+//! `ingest`: an e-mail from stdin into the desk, with the mail settings kept in the store
+//! (`mail-settings`); the flags given are written there first, like the server's start-up
+//! flags, so every process applies the same settings.
 
 use std::io::Read;
 
-use helpdesk::Helpdesk;
 use helpdesk::domain::{Email, Ticket};
-use helpdesk::service::{Ingested, MailSettings, UnknownSenders};
+use helpdesk::service::{Ingested, MailDefaults, MailSettings, UnknownSenders};
+use helpdesk::{Error, Helpdesk};
 use serde_json::{Value, json};
 
 use crate::CliResult;
 use crate::args::IngestArgs;
 use crate::context::Ctx;
+use crate::exit::Failure;
 use crate::output::Out;
 
-/// The desk with the mail settings `args` give (shared with `fetch-mail`).
+/// The desk with the mail settings of `args` and the store (shared with `fetch-mail`).
 pub(crate) async fn desk_with_mail(ctx: &Ctx, args: &IngestArgs) -> CliResult<Helpdesk> {
-    let department = ctx.department_id(args.department.as_deref()).await?;
-    let mut settings = MailSettings::new(Email::parse(&args.from)?, department);
-    settings = settings.with_auto_answers_per_hour(args.auto_answers_per_hour);
-    if args.reject_unknown {
-        settings = settings.with_unknown_senders(UnknownSenders::Reject);
-    }
-    Ok(ctx.desk.clone().with_mail(settings))
+    Ok(ctx.desk.clone().with_mail(settings_from(ctx, args).await?))
 }
 
 /// `ingest`: one e-mail from stdin, taken in by the desk itself (a mail server's pipe).
@@ -65,4 +62,56 @@ pub(crate) async fn ingest(
         &json!({"outcome": outcome, "ticket": ticket, "detail": detail}),
         &human,
     )
+}
+
+/// The mail settings given in code for `ingest`: the flags given are written to the stored
+/// settings (as the desk, audited, when they change them); what is stored then applies on
+/// top of the desk's address and the first department.
+async fn settings_from(ctx: &Ctx, args: &IngestArgs) -> CliResult<MailSettings> {
+    let system = ctx.desk.as_system();
+    let stored = match system.mail_settings().await {
+        Ok(stored) => Some(stored.desk),
+        Err(Error::Unsupported { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let mut wanted = stored.clone().unwrap_or_default();
+    if let Some(from) = &args.from {
+        wanted.from = Some(Email::parse(from)?);
+    }
+    if let Some(name) = &args.department {
+        wanted.inbound_department = Some(ctx.department_id(Some(name)).await?);
+    }
+    if args.reject_unknown {
+        wanted.unknown_senders = Some(UnknownSenders::Reject);
+    }
+    if let Some(n) = args.auto_answers_per_hour {
+        wanted.auto_answers_per_hour = Some(n);
+    }
+    if stored.as_ref().is_some_and(|s| *s != wanted) {
+        system.set_mail_settings(wanted.clone()).await?;
+    }
+    let MailDefaults {
+        from,
+        inbound_department,
+        unknown_senders,
+        auto_answers_per_hour,
+        ..
+    } = wanted;
+    let from = from.ok_or_else(|| {
+        Failure::usage(
+            "no desk address: give --from, or store one with `mail-settings set --from ADDRESS`",
+        )
+    })?;
+    let department = match inbound_department {
+        Some(d) => d,
+        None => ctx.department_id(None).await?,
+    };
+    let mut settings = MailSettings::new(from, department);
+    if let Some(rule) = unknown_senders {
+        settings = settings.with_unknown_senders(rule);
+    }
+    if let Some(n) = auto_answers_per_hour {
+        settings = settings.with_auto_answers_per_hour(n);
+    }
+    Ok(settings)
 }

@@ -69,7 +69,8 @@ struct Args {
     /// `HELPDESK_SMTP_PASSWORD` are set.
     #[arg(long, requires = "mail_from")]
     smtp: Option<String>,
-    /// The desk's From address for e-mail (with `--smtp` or `--imap`).
+    /// The desk's From address for e-mail (with `--smtp` or `--imap`), written to the
+    /// stored mail settings at start-up when it differs (admins change them on `/admin/mail`).
     #[arg(long)]
     mail_from: Option<String>,
     /// Take mail from this IMAP mailbox as it arrives:

@@ -72,15 +72,35 @@ pub async fn mail(
         .map(|settings| (transport, settings)))
 }
 
-/// The mail settings with `from` as the desk's address, inbound mail going to the first
-/// department. `None` when there is no department yet (the reason is printed).
+/// The mail settings with `from` as the desk's address (written to the stored settings
+/// when it differs), inbound mail going to the first department. `None` when there is no
+/// department yet (the reason is printed).
 pub async fn inbound_mail(desk: &Helpdesk, from: &str) -> Result<Option<MailSettings>, SetupError> {
+    let from = Email::parse(from)?;
+    store_mail_from(desk, &from).await?;
     let departments = desk.as_system().departments().await?;
     let Some(inbound) = departments.first() else {
         eprintln!("e-mail is off: create a department first (or start with --demo)");
         return Ok(None);
     };
-    Ok(Some(MailSettings::new(Email::parse(from)?, inbound.id)))
+    Ok(Some(MailSettings::new(from, inbound.id)))
+}
+
+/// Writes `from` as the desk's stored mail address (`--mail-from`) when it differs, as the
+/// desk itself, audited; the other stored mail settings are kept. Every process opening the
+/// store then sends from it. Nothing is written when the store keeps no settings.
+pub async fn store_mail_from(desk: &Helpdesk, from: &Email) -> Result<(), SetupError> {
+    let system = desk.as_system();
+    let mut defaults = match system.mail_settings().await {
+        Ok(stored) => stored.desk,
+        Err(helpdesk::Error::Unsupported { .. }) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    if defaults.from.as_ref() != Some(from) {
+        defaults.from = Some(from.clone());
+        system.set_mail_settings(defaults).await?;
+    }
+    Ok(())
 }
 
 /// The public URL a start-up writes: the one typed (`--public-url`, else

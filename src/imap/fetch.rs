@@ -94,8 +94,8 @@ pub struct ImapFetcher {
 impl ImapFetcher {
     /// A fetcher for `mailbox` into `desk`, which needs
     /// [`MailSettings`](helpdesk_core::service::MailSettings). New tickets go to the
-    /// mailbox's department (a name, compared without case, or an id), else to the
-    /// settings' inbound department.
+    /// department whose own address the mail is sent to, else to the mailbox's department
+    /// (a name, compared without case, or an id), else to the inbound department.
     pub async fn new(desk: &Helpdesk, mailbox: ImapMailbox) -> Result<Self, ImapError> {
         let mut settings = desk.mail_settings().cloned().ok_or_else(|| {
             ImapError::Config("the desk has no mail settings (a From address)".to_owned())
@@ -114,9 +114,10 @@ impl ImapFetcher {
                 d.name.as_str().eq_ignore_ascii_case(wanted.trim())
                     || d.id.to_string() == wanted.trim()
             });
-            settings.inbound_department = found
+            let department = found
                 .ok_or_else(|| ImapError::Config(format!("no department {wanted:?}")))?
                 .id;
+            settings = settings.with_mailbox_department(department);
         }
         Ok(Self {
             desk: desk.clone().with_mail(settings),

@@ -13,7 +13,7 @@ use dovecot::Dovecot;
 use helpdesk::Helpdesk;
 use helpdesk::imap::{AfterTaken, FetchReport, ImapError, ImapFetcher, REFUSED, TAKEN};
 use helpdesk::listing::TicketFilter;
-use helpdesk::service::MailSettings;
+use helpdesk::service::{MailDefaults, MailSettings};
 use helpdesk::sqlite::SqliteStore;
 use helpdesk::store::Store;
 use helpdesk_core::testkit::Fixture;
@@ -159,6 +159,12 @@ async fn moved_messages_leave_the_inbox_and_open_tickets_in_the_mailboxs_departm
         return;
     };
     let (f, desk) = desk(Arc::new(SqliteStore::open_in_memory().await.unwrap())).await;
+    // The stored inbound department is another one: the mailbox's wins.
+    let stored = MailDefaults {
+        inbound_department: Some(f.support.id),
+        ..MailDefaults::default()
+    };
+    desk.as_system().set_mail_settings(stored).await.unwrap();
     server
         .deliver(
             "billing",

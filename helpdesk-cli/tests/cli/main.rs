@@ -7,6 +7,7 @@
 
 mod fetch_mail;
 mod lists;
+mod mail_settings;
 mod operations;
 mod settings;
 mod setup;

@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use mail_parser::decoders::html::html_to_text;
 use mail_parser::{HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
-use super::class::{MailClass, classify_message};
+use super::class::{MailClass, addrs, classify_message};
 use super::decode::{declares_charset, guess_charset, take_uuencoded, transfer_decoded};
 use super::message_id::normalise_message_id;
 use super::quotes::strip_quoted;
+use super::sender::lenient_address;
 use crate::domain::{Email, sanitize_file_name};
 use crate::error::{Error, Result};
 
@@ -53,6 +54,9 @@ pub struct InboundEmail {
     pub charset_guess: Option<String>,
     /// The `Date`, when present and valid.
     pub date: Option<DateTime<Utc>>,
+    /// Whom it was sent to, in order and without repeats: the envelope recipients a mail
+    /// server adds (`Delivered-To`, `X-Original-To`, `Envelope-To`), then `To` and `Cc`.
+    pub recipients: Vec<Email>,
 }
 
 /// A file that came with an inbound e-mail.
@@ -165,7 +169,37 @@ pub fn parse_inbound(raw: &[u8]) -> Result<InboundEmail> {
             .date()
             .filter(|d| d.is_valid())
             .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0)),
+        recipients: recipients(&message),
     })
+}
+
+/// The envelope recipients, then the `To` and `Cc` addresses, read leniently, without
+/// repeats.
+fn recipients(message: &Message<'_>) -> Vec<Email> {
+    let mut found: Vec<Email> = Vec::new();
+    let mut push = |email: Option<Email>| {
+        if let Some(email) = email
+            && !found.contains(&email)
+        {
+            found.push(email);
+        }
+    };
+    for (name, value) in message.headers_raw() {
+        if ["Delivered-To", "X-Original-To", "Envelope-To"]
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
+        {
+            for word in value.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';')) {
+                push(lenient_address(word));
+            }
+        }
+    }
+    for address in [message.to(), message.cc()].into_iter().flatten() {
+        for addr in addrs(address) {
+            push(addr.address().and_then(lenient_address));
+        }
+    }
+    found
 }
 
 /// The sender, read leniently (see [`sender`](super::sender)), and its display name.

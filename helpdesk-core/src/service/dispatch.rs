@@ -143,14 +143,16 @@ pub struct DispatchReport {
 
 impl Helpdesk {
     /// Sends what is due in the outbox, one round of at most `policy.batch` e-mails.
-    /// Needs [`MailSettings`] ([`Helpdesk::with_mail`]); without them it sends nothing.
+    /// Needs mail settings ([`Helpdesk::mail_in_force`], read on each call); without them it
+    /// sends nothing. An e-mail about a ticket of a department with an address of its own
+    /// goes out from that address.
     pub async fn dispatch_outbox(
         &self,
         transport: &dyn MailTransport,
         policy: &RetryPolicy,
     ) -> Result<DispatchReport> {
         let mut report = DispatchReport::default();
-        let Some(settings) = self.mail.as_deref() else {
+        let Some(settings) = self.mail_in_force().await? else {
             return Ok(report);
         };
         let now = self.now();
@@ -160,7 +162,8 @@ impl Helpdesk {
             .lease_outbox(now, now + lease, policy.batch)
             .await?;
         for email in leased {
-            let outcome = match transport.send(&email, settings).await {
+            let sender = self.sender_of(&email, &settings).await?;
+            let outcome = match transport.send(&email, &sender).await {
                 Ok(()) => DeliveryOutcome::Sent { at: self.now() },
                 Err(error) => policy.after_failure(&email, &error, self.now()),
             };
@@ -172,5 +175,32 @@ impl Helpdesk {
             self.store.finish_delivery(email.id, &outcome).await?;
         }
         Ok(report)
+    }
+}
+
+impl Helpdesk {
+    /// The settings `email` is sent with: `settings`, from the address of its ticket's
+    /// department when that has one.
+    async fn sender_of(
+        &self,
+        email: &OutboundEmail,
+        settings: &std::sync::Arc<MailSettings>,
+    ) -> Result<std::sync::Arc<MailSettings>> {
+        if settings.departments.is_empty() {
+            return Ok(settings.clone());
+        }
+        let Some(ticket) = email.ticket_id else {
+            return Ok(settings.clone());
+        };
+        let Some(ticket) = self.store.ticket(ticket).await? else {
+            return Ok(settings.clone());
+        };
+        let from = settings.from_for(ticket.department);
+        if *from == settings.from {
+            return Ok(settings.clone());
+        }
+        Ok(std::sync::Arc::new(
+            settings.as_ref().clone().with_from(from.clone()),
+        ))
     }
 }

@@ -252,6 +252,8 @@ impl Helpdesk {
             .collect();
         // Read when the first e-mail is written, once for the batch.
         let mut public_url: Option<Option<PublicUrl>> = None;
+        // The mail settings in force, read at the first e-mail effect, once for the batch.
+        let mut mail: Option<Option<std::sync::Arc<MailSettings>>> = None;
         let mut notifications = Vec::new();
         let mut outbox = Vec::new();
         let mut references = Vec::new();
@@ -283,12 +285,19 @@ impl Helpdesk {
                             state: NotificationState::default(),
                         }),
                         Effect::EmailCustomer(kind, text) => {
-                            let (Some(settings), Some(c)) = (self.mail.as_deref(), customer) else {
+                            let Some(c) = customer else { continue };
+                            let Some(to) = c.email.clone() else { continue };
+                            if mail.is_none() {
+                                mail = Some(self.mail_in_force().await?);
+                            }
+                            let Some(settings) = mail.as_ref().and_then(Option::as_deref) else {
                                 continue;
                             };
-                            let Some(to) = c.email.clone() else { continue };
                             if kind == EmailKind::TicketReceived
-                                && (crate::mail::class::never_auto_answered(&to, &settings.from)
+                                && (settings
+                                    .own_addresses()
+                                    .iter()
+                                    .any(|own| crate::mail::class::never_auto_answered(&to, own))
                                     || self.answered_enough(c, event.at, settings).await?)
                             {
                                 continue;

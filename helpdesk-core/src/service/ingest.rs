@@ -6,15 +6,20 @@
 //!    open a ticket and never cause a reply, so two desks cannot loop. A bounce of an e-mail
 //!    the desk sent is noted on its ticket (see [`bounces`](super::bounces)); the rest is
 //!    ignored.
-//!    List mail is taken in but never answered automatically; bytes that are not mail are a
-//!    validation error.
+//!    List mail is taken in but never answered automatically, or ignored where the address
+//!    it was sent to is set so ([`ListMail`]); bytes that are not mail are a validation
+//!    error.
 //! 2. A Message-ID already filed from the same sender is a duplicate: stored once.
 //! 3. The ticket is found by `In-Reply-To`/`References` among the Message-IDs the desk sent
 //!    or received, then by a `[#number]` tag in the subject, and is used only when the sender
 //!    is the ticket's customer or a participant (an address the desk mailed about it): a
 //!    stranger cannot put words into someone else's ticket by quoting its number.
 //! 4. Otherwise a new ticket for the customer with the sender's address (unknown senders:
-//!    created or refused, per [`UnknownSenders`]; customers without access: refused).
+//!    created or refused, per [`UnknownSenders`]; customers without access: refused), in
+//!    the department whose own address the mail was sent to, else the inbound department.
+//!
+//! The settings are those in force on each call ([`Helpdesk::mail_in_force`]): stored ones
+//! laid over those given in code.
 //!
 //! The customer's mail is a reply as them (reopening, follow-up rules and all); a
 //! participant's is an internal note, so a third party's words reach the customer only
@@ -30,7 +35,7 @@
 
 use super::acting::Principal;
 use super::attachments::{AttachmentLimits, MAX_FILE_SIZE, Staged, Upload};
-use super::mail_settings::UnknownSenders;
+use super::mail_settings::{ListMail, UnknownSenders};
 use super::tickets::{ExecOptions, Outcome};
 use super::{Acting, Helpdesk, NewCustomer};
 use crate::domain::{
@@ -91,10 +96,10 @@ impl Helpdesk {
     /// stored; attachment limits never refuse a mail (see the module documentation).
     pub async fn ingest_email(&self, raw: &[u8]) -> Result<Ingested> {
         let settings = self
-            .mail
-            .clone()
+            .mail_in_force()
+            .await?
             .ok_or(Error::unsupported(Ability::Email))?;
-        let class = classify(raw, std::slice::from_ref(&settings.from));
+        let class = classify(raw, &settings.own_addresses());
         match class {
             MailClass::NotMail => {
                 return Err(Error::validation(
@@ -113,6 +118,19 @@ impl Helpdesk {
             MailClass::Person | MailClass::List => {}
         }
         let mail = parse_inbound(raw)?;
+        // Sent to a department's own address: its ticket goes there, and that address's
+        // rule for list mail applies.
+        let addressed = settings.department_for(&mail.recipients);
+        let list_rule = addressed.map_or(settings.list_mail, |(_, a)| a.list_mail);
+        if class == MailClass::List && list_rule == ListMail::Ignore {
+            return Ok(Ingested::Ignored(class));
+        }
+        let department = addressed.map_or(
+            settings
+                .mailbox_department
+                .unwrap_or(settings.inbound_department),
+            |(d, _)| d,
+        );
         let (message_id, filed) = match &mail.message_id {
             Some(id) => match self.store.mail_reference(id).await? {
                 // The same Message-ID from another sender is another mail: filed under a
@@ -187,11 +205,7 @@ impl Helpdesk {
                 if !customer.access_enabled {
                     return Ok(Ingested::Rejected(Rejection::AccessDisabled));
                 }
-                let mut new = NewTicket::new(
-                    subject_of(&mail),
-                    body_of(&mail),
-                    settings.inbound_department,
-                );
+                let mut new = NewTicket::new(subject_of(&mail), body_of(&mail), department);
                 new.channel = Channel::Email;
                 new.attachments = attachments;
                 self.acting_for(Principal::Customer(customer))

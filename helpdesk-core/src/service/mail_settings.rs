@@ -1,17 +1,57 @@
 //! How a desk sends and receives e-mail: its address, the domain of the Message-IDs it
-//! makes, and what to do with mail from addresses it does not know.
+//! makes, what to do with mail from addresses it does not know, and each department's own
+//! address. These are the settings in force; what admins store is
+//! [`StoredMailSettings`](super::StoredMailSettings), laid over those given in code.
 
+use serde::{Deserialize, Serialize};
+
+use crate::domain::stable_text::stable_text;
 use crate::domain::{DepartmentId, Email};
 
 /// What [`Helpdesk::ingest_email`](super::Helpdesk::ingest_email) does with mail from an
 /// address that belongs to no customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UnknownSenders {
     /// Create a customer (an individual, named from the `From` header) and open the ticket.
     #[default]
     CreateCustomer,
     /// Refuse the mail; nothing is stored.
     Reject,
+}
+
+stable_text!(UnknownSenders, "unknown_senders" {
+    CreateCustomer => "create_customer",
+    Reject => "reject",
+});
+
+/// What the desk does with mailing-list mail (`List-Id`, `Precedence: list`, …) sent to one
+/// of its addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListMail {
+    /// Taken in like a person's mail, but never answered automatically.
+    #[default]
+    TakeIn,
+    /// Not taken in: [`Ingested::Ignored`](super::Ingested::Ignored) with
+    /// [`MailClass::List`](crate::mail::MailClass::List).
+    Ignore,
+}
+
+stable_text!(ListMail, "list_mail" {
+    TakeIn => "take_in",
+    Ignore => "ignore",
+});
+
+/// A department's own mail address: mail to it becomes a ticket in the department, and the
+/// desk's mail about the department's tickets goes out from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentAddress {
+    /// The address.
+    pub address: Email,
+    /// Whether list mail to it is taken in.
+    #[serde(default)]
+    pub list_mail: ListMail,
 }
 
 /// The e-mail settings of a desk.
@@ -41,6 +81,15 @@ pub struct MailSettings {
     /// [`AUTO_ANSWERS_PER_HOUR`]): past it, new tickets are opened without one, so a
     /// misbehaving mail program cannot make the desk flood an address.
     pub auto_answers_per_hour: u32,
+    /// Whether list mail to the desk's own address ([`from`](Self::from)) is taken in.
+    pub list_mail: ListMail,
+    /// The departments with an address of their own.
+    pub departments: Vec<(DepartmentId, DepartmentAddress)>,
+    /// The department of the mailbox the mail is read from (an IMAP mailbox's), which new
+    /// tickets go to instead of [`inbound_department`](Self::inbound_department) unless the
+    /// mail is addressed to a department's own address. Stored settings laid over these
+    /// keep it.
+    pub mailbox_department: Option<DepartmentId>,
 }
 
 /// The default of [`MailSettings::auto_answers_per_hour`].
@@ -62,7 +111,74 @@ impl MailSettings {
             inbound_department,
             unknown_senders: UnknownSenders::default(),
             auto_answers_per_hour: AUTO_ANSWERS_PER_HOUR,
+            list_mail: ListMail::default(),
+            departments: Vec::new(),
+            mailbox_department: None,
         }
+    }
+
+    /// Sends new tickets to `department`, the department of the mailbox the mail is read
+    /// from (see [`mailbox_department`](Self::mailbox_department)).
+    pub fn with_mailbox_department(mut self, department: DepartmentId) -> Self {
+        self.mailbox_department = Some(department);
+        self
+    }
+
+    /// Sets the desk's address, and the domain of its Message-IDs with it.
+    pub fn with_from(mut self, from: Email) -> Self {
+        if let Some((_, domain)) = from.as_str().rsplit_once('@') {
+            self.message_id_domain = domain.to_owned();
+        }
+        self.from = from;
+        self
+    }
+
+    /// Sets what the desk does with list mail to its own address.
+    pub fn with_list_mail(mut self, rule: ListMail) -> Self {
+        self.list_mail = rule;
+        self
+    }
+
+    /// Gives `department` an address of its own.
+    pub fn with_department_address(
+        mut self,
+        department: DepartmentId,
+        address: DepartmentAddress,
+    ) -> Self {
+        self.departments.retain(|(d, _)| *d != department);
+        self.departments.push((department, address));
+        self
+    }
+
+    /// Every address of the desk: its own and the departments' (mail from them is the
+    /// desk's own, never taken in).
+    pub fn own_addresses(&self) -> Vec<Email> {
+        std::iter::once(self.from.clone())
+            .chain(self.departments.iter().map(|(_, a)| a.address.clone()))
+            .collect()
+    }
+
+    /// The department whose address is the first of `recipients` that is one, with its
+    /// address settings.
+    pub fn department_for(
+        &self,
+        recipients: &[Email],
+    ) -> Option<(DepartmentId, &DepartmentAddress)> {
+        recipients.iter().find_map(|to| {
+            self.departments
+                .iter()
+                .find(|(_, a)| a.address == *to)
+                .map(|(d, a)| (*d, a))
+        })
+    }
+
+    /// The address the desk's mail about a ticket of `department` goes out from: the
+    /// department's own, else the desk's.
+    pub fn from_for(&self, department: DepartmentId) -> &Email {
+        self.departments
+            .iter()
+            .find(|(d, _)| *d == department)
+            .map_or(&self.from, |(_, a)| &a.address)
     }
 
     /// Sets the most automatic answers one customer gets in an hour.

@@ -25,6 +25,7 @@ mod send_thread;
 mod sequence;
 mod service_levels;
 mod settings;
+mod stored_mail;
 mod templates;
 mod tickets;
 mod timers;
@@ -40,11 +41,14 @@ pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
 pub use ingest::{Ingested, Rejection};
 pub use knowledge::ArticleDraft;
-pub use mail_settings::{AUTO_ANSWERS_PER_HOUR, MailSettings, UnknownSenders};
+pub use mail_settings::{
+    AUTO_ANSWERS_PER_HOUR, DepartmentAddress, ListMail, MailSettings, UnknownSenders,
+};
 pub use notifications::MAX_NOTIFICATIONS;
 pub use reports::MAX_REPORT_DAYS;
 pub use service_levels::MAX_SETTING_CHANGES;
 pub use settings::DeskSettings;
+pub use stored_mail::{MAX_AUTO_ANSWERS_PER_HOUR, MailDefaults, StoredMailSettings};
 pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};

@@ -38,8 +38,8 @@ impl Acting {
         }
         let settings = self
             .desk
-            .mail
-            .as_deref()
+            .mail_in_force()
+            .await?
             .ok_or(Error::unsupported(Ability::Email))?;
         let now = self.desk.now();
         let agents = self.desk.store.agents().await?;

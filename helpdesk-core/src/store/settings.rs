@@ -26,12 +26,17 @@ pub enum SettingKey {
     /// The attachment limits: the desk's default and each department's, an
     /// [`AttachmentSettings`](crate::service::AttachmentSettings) as JSON.
     AttachmentLimits,
+    /// The mail settings: the desk's address and name, the inbound department, the rule for
+    /// unknown senders, automatic answers per hour, list mail, and each department's own
+    /// address, a [`StoredMailSettings`](crate::service::StoredMailSettings) as JSON.
+    Mail,
 }
 
 stable_text!(SettingKey, "setting" {
     PublicUrl => "public_url",
     ServiceLevels => "service_levels",
     AttachmentLimits => "attachment_limits",
+    Mail => "mail",
 });
 
 /// One change of a setting, as the audit trail keeps it: who, when, the value before and the

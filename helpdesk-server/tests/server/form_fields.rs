@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::support::*;
 
 /// Every field name any page form reads.
-const FIELDS: [&str; 52] = [
+const FIELDS: [&str; 58] = [
     "action",
     "agent",
     "billable",
@@ -61,6 +61,12 @@ const FIELDS: [&str; 52] = [
     "allowed_types",
     "subject_prefix",
     "required_fields",
+    "from",
+    "from_name",
+    "inbound_department",
+    "unknown_senders",
+    "auto_answers_per_hour",
+    "list_mail",
 ];
 
 /// Values no field expects.
@@ -151,6 +157,11 @@ async fn no_hostile_form_value_gives_a_500() {
         (&admin, "/admin/sla-policies".to_owned()),
         (&admin, "/admin/sla-policies/delete".to_owned()),
         (&admin, "/admin/attachments".to_owned()),
+        (&admin, "/admin/mail".to_owned()),
+        (
+            &admin,
+            format!("/admin/departments/{}/mail-address", fx.support),
+        ),
         (&admin, "/admin/templates".to_owned()),
         (&admin, "/admin/canned".to_owned()),
     ];
@@ -204,6 +215,7 @@ async fn no_hostile_form_value_gives_a_500() {
         "/admin/customers",
         "/admin/service-levels",
         "/admin/attachments",
+        "/admin/mail",
         "/admin/templates",
         "/admin/audit",
     ] {

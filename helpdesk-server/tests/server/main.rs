@@ -18,6 +18,7 @@ mod hostile_input;
 mod jobs;
 mod kb_votes;
 mod links;
+mod mail_settings;
 mod openapi_contents;
 mod openapi_routes;
 mod pages;

@@ -191,6 +191,12 @@ macro_rules! conformance_suite {
                 logins: [
                     disabling_a_person_revokes_their_tokens_and_refuses_sign_in,
                 ],
+                mail_settings: [
+                    only_admins_set_mail_settings_and_every_change_is_audited,
+                    mail_to_a_departments_address_lands_there_and_its_answers_go_out_from_it,
+                    list_mail_is_ignored_or_taken_in_per_address,
+                    the_stored_answer_limit_applies_in_every_process,
+                ],
                 links: [
                     merging_closes_the_source_and_refuses_replies,
                     master_tickets_collect_linked_tickets,

@@ -5,6 +5,7 @@
 
 pub mod directory;
 pub mod levels;
+pub mod mail;
 
 use axum::Router;
 
@@ -15,4 +16,5 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(directory::routes())
         .merge(levels::routes())
+        .merge(mail::routes())
 }

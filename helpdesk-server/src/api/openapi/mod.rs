@@ -95,6 +95,9 @@ use answers::Answers;
         api::admin::levels::delete_sla_policy,
         api::admin::levels::attachment_limits,
         api::admin::levels::set_attachment_limits,
+        api::admin::mail::mail_settings,
+        api::admin::mail::set_mail_settings,
+        api::admin::mail::department_mail_address,
         api::admin::levels::audit,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).

@@ -28,6 +28,7 @@ fn setting_word(lang: Language, key: SettingKey) -> &'static str {
         SettingKey::PublicUrl => t(lang, "admin_public_url_short"),
         SettingKey::ServiceLevels => t(lang, "admin_service_levels"),
         SettingKey::AttachmentLimits => t(lang, "admin_attachments"),
+        SettingKey::Mail => t(lang, "admin_mail"),
         other => other.as_str(),
     }
 }

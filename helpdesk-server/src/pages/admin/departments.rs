@@ -1,5 +1,6 @@
 //! `/admin/departments`: the departments, each renamed, given its follow-up policy, made
-//! active or inactive and put on a business-hours calendar; and new ones.
+//! active or inactive, put on a business-hours calendar and given a mail address of its
+//! own; and new ones.
 
 use axum::Router;
 use axum::extract::Path;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/departments", get(departments).post(create))
         .route("/admin/departments/{id}", post(update))
         .route("/admin/departments/{id}/calendar", post(calendar))
+        .route("/admin/departments/{id}/mail-address", post(mail_address))
 }
 
 /// The word of a follow-up policy.
@@ -62,6 +64,7 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
     let kept = Kept(refused);
     let departments = user.acting.departments().await?;
     let levels = stored_levels(user).await?;
+    let mail = super::mail::stored_mail(user).await?;
     let body = html! {
         @for d in &departments {
             @let id = format!("department-{}", d.id);
@@ -82,6 +85,9 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
                         (calendar_select(lang, levels, &kept.value(&cal, "calendar", current), "admin_default_calendar_choice"))
                         button { (t(lang, "admin_save")) }
                     }))
+                }
+                @if let Some(mail) = &mail {
+                    (super::mail::department_address_form(user, kept, d, mail))
                 }
             }
         }
@@ -165,5 +171,22 @@ async fn calendar(Path(id): Path<String>, Posted { user, form }: Posted) -> Page
     match result {
         Ok(_) => Ok(see_other("/admin/departments")),
         Err(e) => page(&user, Some(&refused(e, format!("calendar-{id}"), form)?)).await,
+    }
+}
+
+/// Gives a department its own mail address (an empty address removes it).
+async fn mail_address(Path(id): Path<String>, Posted { user, form }: Posted) -> PageResult {
+    let id: DepartmentId = parse(&id)?;
+    let result: Result<_, ApiError> = async {
+        let address = super::mail::address_of(&form)?;
+        Ok(user.acting.set_department_mail_address(id, address).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other("/admin/departments")),
+        Err(e) => {
+            let form_id = super::mail::address_form_id(id);
+            page(&user, Some(&refused(e, form_id, form)?)).await
+        }
     }
 }

@@ -118,13 +118,14 @@ pub fn menu(lang: Language) -> Markup {
 }
 
 /// The admin pages and the words of their titles.
-pub const MENU: [(&str, &str); 8] = [
+pub const MENU: [(&str, &str); 9] = [
     ("/admin", "admin_settings"),
     ("/admin/departments", "admin_departments"),
     ("/admin/agents", "admin_agents"),
     ("/admin/customers", "admin_customers"),
     ("/admin/service-levels", "admin_service_levels"),
     ("/admin/attachments", "admin_attachments"),
+    ("/admin/mail", "admin_mail"),
     ("/admin/templates", "admin_templates"),
     ("/admin/audit", "admin_audit"),
 ];

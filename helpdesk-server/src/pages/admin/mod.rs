@@ -11,6 +11,7 @@ pub mod customers;
 pub mod departments;
 pub mod form;
 pub mod levels;
+pub mod mail;
 pub mod sla;
 pub mod templates;
 
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(levels::routes())
         .merge(sla::routes())
         .merge(attachments::routes())
+        .merge(mail::routes())
         .merge(templates::routes())
         .merge(audit::routes())
 }

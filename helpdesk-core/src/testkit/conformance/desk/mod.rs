@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod knowledge;
 pub mod links;
 pub mod logins;
+pub mod mail_settings;
 pub mod notifications;
 pub mod paging;
 pub mod priorities;
