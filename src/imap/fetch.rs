@@ -267,25 +267,14 @@ impl ImapFetcher {
     ) -> Result<(), ImapError> {
         self.flag(session, uid, &format!("+FLAGS (\\Seen \\Deleted {TAKEN})"))
             .await?;
-        let doing = || format!("expunging message {uid}");
+        let doing = format!("expunging message {uid}");
         if can_expunge_uids {
-            let _: Vec<_> = session
-                .uid_expunge(uid.to_string())
-                .await
-                .map_err(|e| self.failed(doing(), e))?
-                .try_collect()
-                .await
-                .map_err(|e| self.failed(doing(), e))?;
+            let answers = session.uid_expunge(uid.to_string()).await;
+            self.drain(&doing, answers).await
         } else {
-            let _: Vec<_> = session
-                .expunge()
-                .await
-                .map_err(|e| self.failed(doing(), e))?
-                .try_collect()
-                .await
-                .map_err(|e| self.failed(doing(), e))?;
+            let answers = session.expunge().await;
+            self.drain(&doing, answers).await
         }
-        Ok(())
     }
 
     async fn flag(
@@ -294,14 +283,24 @@ impl ImapFetcher {
         uid: u32,
         flags: &str,
     ) -> Result<(), ImapError> {
-        let doing = || format!("flagging message {uid}");
-        let _: Vec<_> = session
-            .uid_store(uid.to_string(), flags)
+        let answers = session.uid_store(uid.to_string(), flags).await;
+        self.drain(&format!("flagging message {uid}"), answers)
             .await
-            .map_err(|e| self.failed(doing(), e))?
+    }
+
+    /// Reads a command's answers to its end (what they say is not needed).
+    async fn drain<T>(
+        &self,
+        doing: &str,
+        answers: async_imap::error::Result<
+            impl futures_util::Stream<Item = async_imap::error::Result<T>>,
+        >,
+    ) -> Result<(), ImapError> {
+        let _: Vec<T> = answers
+            .map_err(|e| self.failed(doing, e))?
             .try_collect()
             .await
-            .map_err(|e| self.failed(doing(), e))?;
+            .map_err(|e| self.failed(doing, e))?;
         Ok(())
     }
 

@@ -65,16 +65,21 @@ async fn fetch_mail_exits_75_when_the_server_is_unreachable_and_1_for_a_refused_
         return;
     };
     let desk = Desk::with_directory().await;
+    let fetch = |url: String| {
+        let desk = &desk;
+        async move {
+            let args = [
+                "fetch-mail",
+                "--imap",
+                &url,
+                "--from",
+                "support@desk.example",
+            ];
+            desk.run(&args).await
+        }
+    };
     let wrong = format!("imap://help:wrong@127.0.0.1:{}/INBOX", server.port);
-    let run = desk
-        .run(&[
-            "fetch-mail",
-            "--imap",
-            &wrong,
-            "--from",
-            "support@desk.example",
-        ])
-        .await;
+    let run = fetch(wrong.clone()).await;
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains("refused the login of help"),
@@ -82,24 +87,8 @@ async fn fetch_mail_exits_75_when_the_server_is_unreachable_and_1_for_a_refused_
         run.stderr
     );
     drop(server);
-    let run = desk
-        .run(&[
-            "fetch-mail",
-            "--imap",
-            &wrong,
-            "--from",
-            "support@desk.example",
-        ])
-        .await;
+    let run = fetch(wrong).await;
     assert_eq!(run.code, 75, "{}", run.stderr);
-    let run = desk
-        .run(&[
-            "fetch-mail",
-            "--imap",
-            "pop3://x@y",
-            "--from",
-            "support@desk.example",
-        ])
-        .await;
+    let run = fetch("pop3://x@y".to_owned()).await;
     assert_eq!(run.code, 5, "{}", run.stderr);
 }
