@@ -11,6 +11,7 @@ mod browser;
 mod chat_ws;
 mod concurrent_replies;
 mod crash_safety;
+mod customer_directory;
 mod edge;
 mod form_fields;
 mod hidden;
