@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::support::*;
 
 /// Every field name any page form reads.
-const FIELDS: [&str; 52] = [
+const FIELDS: [&str; 53] = [
     "action",
     "agent",
     "billable",
@@ -61,6 +61,7 @@ const FIELDS: [&str; 52] = [
     "allowed_types",
     "subject_prefix",
     "required_fields",
+    "organisation",
 ];
 
 /// Values no field expects.
@@ -135,6 +136,7 @@ async fn no_hostile_form_value_gives_a_500() {
         (&admin, format!("/admin/agents/{}/signature", fx.ivan_id)),
         (&admin, format!("/admin/customers/{customer}/access")),
         (&admin, format!("/admin/customers/{customer}/login")),
+        (&admin, format!("/admin/customers/{customer}")),
         (&admin, "/admin/customers".to_owned()),
         (&admin, "/admin/agents".to_owned()),
         (&admin, format!("/admin/agents/{}", fx.ivan_id)),

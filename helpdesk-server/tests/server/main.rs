@@ -12,6 +12,7 @@ mod chat_ws;
 mod concurrent_replies;
 mod crash_safety;
 mod customer_directory;
+mod customer_pages;
 mod edge;
 mod form_fields;
 mod hidden;
