@@ -320,6 +320,36 @@ mod tests {
         assert_eq!(keys, [Some("ул.кольцевая,д.14,кв.15".to_owned()), None]);
     }
 
+    /// Customers written before 0018 belong to no organisation and get their directory key
+    /// when the store opens, so the directory's free text finds them.
+    #[test]
+    fn customers_from_before_0018_get_directory_keys_on_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 17).unwrap();
+        conn.execute(
+            "INSERT INTO customers (id, kind, name, email, phone, phone_digits, custom_fields,
+                                    access_enabled, created_at)
+             VALUES (?1, 'individual', 'Ёлкин', 'Elkin@Example.ru', '+7 (495) 123-45-67',
+                     '74951234567', '{}', 1, 1767600000000000)",
+            [crate::rows::blob(uuid::Uuid::now_v7())],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let (key, org): (String, Option<Vec<u8>>) = conn
+            .query_row(
+                "SELECT directory_key, organisation_id FROM customers",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            key,
+            "елкин\nelkin@example.ru\n+7 (495) 123-45-67\n74951234567"
+        );
+        assert_eq!(org, None);
+    }
+
     /// A ticket written under 0004 reads back after 0005 with no rating and no priority
     /// request.
     #[test]

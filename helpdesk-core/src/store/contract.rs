@@ -22,10 +22,10 @@ use crate::search::{CustomerLookup, TicketSearch};
 /// written by one [`commit`](Store::commit); and the index of what is due when.
 ///
 /// Its 33 methods without a default are all required. What a backend may or may not offer
-/// (accounts, live
-/// chat, reports, the knowledge base, saved searches, templates, settings) are traits of their
-/// own, reached through the `as_*` methods, whose default is "not offered"; a desk on a store
-/// without one answers the calls that need it with [`Error::Unsupported`](crate::Error::Unsupported).
+/// (accounts, live chat, reports, the knowledge base, saved searches, templates, settings)
+/// are traits of their own, reached through the `as_*` methods, whose default is "not
+/// offered"; a desk on a store without one answers the calls that need it with
+/// [`Error::Unsupported`](crate::Error::Unsupported).
 ///
 /// Every backend passes the conformance suite of `helpdesk_core::testkit`. The contract:
 /// - [`commit`](Store::commit) is atomic and means what
