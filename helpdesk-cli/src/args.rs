@@ -360,6 +360,11 @@ pub(crate) enum CustomerCmd {
     },
     /// Add a customer.
     Add(CustomerAddArgs),
+    /// List customers by name, a page at a time (staff), with how many match: by text in
+    /// the name, e-mail, phone or contract number, kind, access or organisation.
+    List(CustomerListArgs),
+    /// Change a customer's record (staff); what is not given stays.
+    Edit(CustomerEditArgs),
     /// Give a customer a login, or change it (the password read from stdin).
     Login(LoginArgs),
     /// Disable a customer's access (admins): sign-in refused, sessions and tokens revoked.
@@ -436,4 +441,88 @@ pub(crate) struct CustomerAddArgs {
     /// Language (en, ro, ru, fa).
     #[arg(long)]
     pub(crate) language: Option<Language>,
+}
+
+/// Which customers `customer list` shows.
+#[derive(Debug, Args)]
+pub(crate) struct CustomerListArgs {
+    /// Text in the name, e-mail, phone or contract number (any case).
+    #[arg(long)]
+    pub(crate) query: Option<String>,
+    /// Only persons (`individual`) or only organisations (`organisation`).
+    #[arg(long)]
+    pub(crate) kind: Option<KindArg>,
+    /// Only those whose access is `enabled`, or `disabled`.
+    #[arg(long)]
+    pub(crate) access: Option<AccessArg>,
+    /// Only the members of this organisation (its e-mail or id).
+    #[arg(long)]
+    pub(crate) organisation: Option<String>,
+    /// At most this many customers a page (1–200).
+    #[arg(long, default_value_t = 50)]
+    pub(crate) limit: u32,
+    /// Every matching customer, page after page, not just the first page.
+    #[arg(long, conflicts_with = "after")]
+    pub(crate) all: bool,
+    /// The page after this cursor: the one the previous page printed (`--after CURSOR`).
+    #[arg(long, value_name = "CURSOR")]
+    pub(crate) after: Option<String>,
+}
+
+/// A customer's kind, as typed.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum KindArg {
+    Individual,
+    Organisation,
+}
+
+/// Access enabled or disabled, as typed.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum AccessArg {
+    Enabled,
+    Disabled,
+}
+
+/// What `customer edit` changes.
+#[derive(Debug, Args)]
+pub(crate) struct CustomerEditArgs {
+    /// The customer: their e-mail or id.
+    pub(crate) customer: String,
+    /// A new name.
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// A new e-mail.
+    #[arg(long)]
+    pub(crate) email: Option<String>,
+    /// A new phone.
+    #[arg(long)]
+    pub(crate) phone: Option<String>,
+    /// A new contract number.
+    #[arg(long)]
+    pub(crate) contract: Option<String>,
+    /// A new postal address.
+    #[arg(long)]
+    pub(crate) address: Option<String>,
+    /// A new language (en, ro, ru, fa).
+    #[arg(long)]
+    pub(crate) language: Option<Language>,
+    /// The organisation the person belongs to (its e-mail or id).
+    #[arg(long, conflicts_with = "no_organisation")]
+    pub(crate) organisation: Option<String>,
+    /// The person belongs to no organisation any more.
+    #[arg(long)]
+    pub(crate) no_organisation: bool,
+    /// Fields to clear, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) clear: Vec<ClearArg>,
+}
+
+/// An optional field `customer edit --clear` empties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ClearArg {
+    Email,
+    Phone,
+    Contract,
+    Address,
+    Language,
 }

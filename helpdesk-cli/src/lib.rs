@@ -134,6 +134,8 @@ async fn execute(
         } => tickets::transition(&ctx, &ticket, action, body, resolution, &mut out).await,
         Cmd::Customer(CustomerCmd::Find { query }) => customers::find(&ctx, &query, &mut out).await,
         Cmd::Customer(CustomerCmd::Add(args)) => customers::add(&ctx, args, &mut out).await,
+        Cmd::Customer(CustomerCmd::List(args)) => customers::list(&ctx, args, &mut out).await,
+        Cmd::Customer(CustomerCmd::Edit(args)) => customers::edit(&ctx, args, &mut out).await,
         Cmd::Customer(CustomerCmd::Login(args)) => {
             let customer = ctx.customer_by_email(&args.email).await?;
             let actor = helpdesk::domain::Actor::Customer(customer.id);

@@ -10,6 +10,7 @@ use helpdesk::domain::{
     Visibility,
 };
 use helpdesk::service::Opened;
+use helpdesk::store::CustomerPage;
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -131,6 +132,32 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// At most `max` characters, with an ellipsis when cut.
+/// Customers as a table.
+fn customer_table(customers: &[Customer]) -> String {
+    let opt = |o: Option<String>| o.unwrap_or_else(|| "-".to_owned());
+    let rows: Vec<Vec<String>> = customers
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.to_string(),
+                match c.kind {
+                    CustomerKind::Individual => "individual".to_owned(),
+                    CustomerKind::Organisation => "organisation".to_owned(),
+                },
+                opt(c.contract_number.as_ref().map(|x| x.to_string())),
+                opt(c.phone.as_ref().map(|x| x.to_string())),
+                opt(c.email.as_ref().map(|x| x.to_string())),
+                opt(c.address.as_ref().map(|x| cut(x.as_str(), 40))),
+                if c.access_enabled { "yes" } else { "no" }.to_owned(),
+            ]
+        })
+        .collect();
+    let header = [
+        "NAME", "KIND", "CONTRACT", "PHONE", "E-MAIL", "ADDRESS", "ACCESS",
+    ];
+    table(&header, &rows)
+}
+
 fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
@@ -422,28 +449,38 @@ impl<'a> Out<'a> {
         if customers.is_empty() {
             return self.raw("no customers\n");
         }
-        let opt = |o: Option<String>| o.unwrap_or_else(|| "-".to_owned());
-        let rows: Vec<Vec<String>> = customers
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.to_string(),
-                    match c.kind {
-                        CustomerKind::Individual => "individual".to_owned(),
-                        CustomerKind::Organisation => "organisation".to_owned(),
-                    },
-                    opt(c.contract_number.as_ref().map(|x| x.to_string())),
-                    opt(c.phone.as_ref().map(|x| x.to_string())),
-                    opt(c.email.as_ref().map(|x| x.to_string())),
-                    opt(c.address.as_ref().map(|x| cut(x.as_str(), 40))),
-                    if c.access_enabled { "yes" } else { "no" }.to_owned(),
-                ]
-            })
-            .collect();
-        let header = [
-            "NAME", "KIND", "CONTRACT", "PHONE", "E-MAIL", "ADDRESS", "ACCESS",
-        ];
-        self.raw(&table(&header, &rows))
+        self.raw(&customer_table(customers))
+    }
+
+    /// A page of the customer directory: a table and "first N of TOTAL" (with the next
+    /// page's `--after`), or `{"items", "total", "next"}`.
+    pub fn customer_page(&mut self, page: &CustomerPage, first: bool) -> CliResult {
+        if self.json {
+            return self.json_value(&json!({
+                "items": page.items,
+                "total": page.total,
+                "next": page.next.as_ref().map(|c| c.encode()),
+            }));
+        }
+        if page.items.is_empty() && page.next.is_none() {
+            return self.raw(if first {
+                "no customers\n"
+            } else {
+                "no more customers\n"
+            });
+        }
+        let n = page.items.len();
+        let total = page.total;
+        let mut count = match (first, page.next.is_some()) {
+            (true, false) => counted(n, "customer"),
+            (true, true) => format!("first {n} of {total}"),
+            (false, _) => format!("{n} more of {total}"),
+        };
+        if let Some(next) = &page.next {
+            count.push_str(&format!("; the next page: --after {}", next.encode()));
+        }
+        let text = customer_table(&page.items) + &count + "\n";
+        self.raw(&text)
     }
 
     /// Departments as a table.

@@ -9,8 +9,13 @@ use crate::domain::{
 };
 use crate::error::ValidationError;
 
+mod customers;
 mod pass;
 
+pub use customers::{
+    CustomerCursor, CustomerFilter, CustomerPage, CustomerPageRequest, CustomerText,
+    MAX_CUSTOMER_TEXT, directory_key,
+};
 pub use pass::{Changed, Pass};
 
 /// A half-open range of instants, `[from, to)`; either end may be open.

@@ -207,6 +207,7 @@ fn main_types_serialize_to_stable_json() {
         custom_fields: CustomFields::new(),
         language: Some(Language::Russian),
         access_enabled: true,
+        organisation: None,
         created_at: at("2026-01-01T00:00:00Z"),
     };
     insta::assert_json_snapshot!("customer_json", customer);

@@ -5,13 +5,14 @@
 //! Customers written before migration 0004 get them from [`backfill_lookup_keys`].
 
 use helpdesk_core::domain::{
-    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email, Phone,
+    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Email,
 };
 use helpdesk_core::error::Entity;
+use helpdesk_core::listing::directory_key;
 use helpdesk_core::search::{CustomerLookup, address_key};
+use helpdesk_core::store::{CustomerFilter, CustomerPage, CustomerPageRequest};
 use helpdesk_core::{Error, Result};
 use sqlx::{PgPool, QueryBuilder};
-use uuid::Uuid;
 
 use crate::error::{self, duplicate_of};
 use crate::rows::directory::{
@@ -182,52 +183,116 @@ fn address_like(pattern: &str) -> String {
     out
 }
 
-/// Fills `address_key` and `phone_digits` of the customers written before migration 0004
-/// (the library folds, SQL cannot), in batches, then removes the `customer_backfill` row
-/// that says some may lack them. Safe to run concurrently, and beside `put_customer`: each
-/// batch locks its customers, and a customer written meanwhile has its keys already.
+/// Fills `address_key`, `phone_digits` and `directory_key` of the customers written before
+/// migrations 0004 and 0018 (the library folds, SQL cannot), in batches, then removes the
+/// `customer_backfill` row that says some may lack them. Safe to run concurrently, and beside
+/// `put_customer`: each batch locks its customers, and a customer written meanwhile has its
+/// keys already.
 pub(crate) async fn backfill_lookup_keys(pool: &PgPool) -> Result<()> {
     loop {
         let mut tx = pool.begin().await.map_err(error::db)?;
-        let customers: Vec<(Uuid, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT id, phone, address FROM customers \
+        let sql = concat!(
+            "SELECT ",
+            customer_columns!(),
+            " FROM customers \
              WHERE (address IS NOT NULL AND address_key IS NULL) \
              OR (phone IS NOT NULL AND phone_digits IS NULL) \
-             ORDER BY id LIMIT $1 FOR UPDATE",
-        )
-        .bind(BACKFILL_BATCH)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(error::db)?;
-        if customers.is_empty() {
+             OR directory_key IS NULL \
+             ORDER BY id LIMIT $1 FOR UPDATE"
+        );
+        let rows = sqlx::query(sql)
+            .bind(BACKFILL_BATCH)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        if rows.is_empty() {
             sqlx::query("DELETE FROM customer_backfill")
                 .execute(&mut *tx)
                 .await
                 .map_err(error::db)?;
             return tx.commit().await.map_err(error::db);
         }
-        let mut ids = Vec::with_capacity(customers.len());
-        let mut keys = Vec::with_capacity(customers.len());
-        let mut digits = Vec::with_capacity(customers.len());
-        for (id, phone, address) in customers {
-            let phone = phone
-                .map(|p| Phone::parse(&p).map_err(|e| Error::corrupt("customers", "phone", e)))
-                .transpose()?;
-            ids.push(id);
-            keys.push(address.map(|a| address_key(&a)));
-            digits.push(phone.map(|p| p.digits().to_owned()));
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut keys = Vec::with_capacity(rows.len());
+        let mut digits = Vec::with_capacity(rows.len());
+        let mut directory = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let c = row::customer(row)?;
+            ids.push(c.id.as_uuid());
+            keys.push(c.address.as_ref().map(|a| address_key(a.as_str())));
+            digits.push(c.phone.as_ref().map(|p| p.digits().to_owned()));
+            directory.push(directory_key(&c));
         }
         sqlx::query(
-            "UPDATE customers c SET address_key = u.address_key, phone_digits = u.phone_digits \
-             FROM UNNEST($1::uuid[], $2::text[], $3::text[]) AS u(id, address_key, phone_digits) \
+            "UPDATE customers c SET address_key = u.address_key, phone_digits = u.phone_digits, \
+             directory_key = u.directory_key \
+             FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[]) \
+             AS u(id, address_key, phone_digits, directory_key) \
              WHERE c.id = u.id",
         )
         .bind(ids)
         .bind(keys)
         .bind(digits)
+        .bind(directory)
         .execute(&mut *tx)
         .await
         .map_err(error::db)?;
         tx.commit().await.map_err(error::db)?;
     }
+}
+
+/// A page of the customers `filter` matches, by name (bytewise) then id, after the page's
+/// cursor, and how many match in all, read in one snapshot.
+pub(crate) async fn list_customers(
+    pool: &PgPool,
+    filter: &CustomerFilter,
+    page: &CustomerPageRequest,
+) -> Result<CustomerPage> {
+    fn conditions(q: &mut QueryBuilder<sqlx::Postgres>, filter: &CustomerFilter) {
+        q.push(" WHERE TRUE");
+        if let Some(text) = &filter.text {
+            // A folded needle holds no NUL (control characters are refused).
+            q.push(" AND strpos(directory_key, ")
+                .push_bind(text.as_str().to_owned())
+                .push(") > 0");
+        }
+        if let Some(kind) = filter.kind {
+            q.push(" AND kind = ").push_bind(kind.as_str());
+        }
+        if let Some(enabled) = filter.access_enabled {
+            q.push(" AND access_enabled = ").push_bind(enabled);
+        }
+        if let Some(org) = filter.organisation {
+            q.push(" AND organisation_id = ").push_bind(org.as_uuid());
+        }
+    }
+    let mut tx = pool.begin().await.map_err(error::db)?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await
+        .map_err(error::db)?;
+    let mut count = QueryBuilder::new("SELECT count(*) FROM customers");
+    conditions(&mut count, filter);
+    let total: i64 = count
+        .build_query_scalar()
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(error::db)?;
+    let mut q = QueryBuilder::new(concat!("SELECT ", customer_columns!(), " FROM customers"));
+    conditions(&mut q, filter);
+    if let Some(cursor) = page.cursor() {
+        q.push(" AND (name COLLATE \"C\" > ")
+            .push_bind(cursor.name().to_owned())
+            .push(" OR (name = ")
+            .push_bind(cursor.name().to_owned())
+            .push(" AND id > ")
+            .push_bind(cursor.id().as_uuid())
+            .push("))");
+    }
+    q.push(" ORDER BY name COLLATE \"C\", id LIMIT ")
+        .push_bind(i64::from(page.limit()) + 1);
+    let rows = q.build().fetch_all(&mut *tx).await.map_err(error::db)?;
+    tx.commit().await.map_err(error::db)?;
+    let items = rows.iter().map(row::customer).collect::<Result<Vec<_>>>()?;
+    Ok(page.into_page(items, u64::try_from(total).unwrap_or(0)))
 }

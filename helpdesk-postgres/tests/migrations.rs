@@ -180,6 +180,65 @@ async fn customers_written_before_migration_4_are_keyed_by_the_backfill() {
     testing::discard(pg).await.unwrap();
 }
 
+/// Customers written under schema version 16 (keyed for look-ups, the backfill of 0004
+/// done) belong to no organisation after 0018, and its backfill gives them the directory
+/// key: the directory's free text finds them as it finds customers written today.
+#[tokio::test]
+async fn customers_written_before_migration_18_are_found_in_the_directory() {
+    use helpdesk_core::listing::CustomerText;
+    use helpdesk_core::search::address_key;
+    use helpdesk_core::store::{CustomerFilter, CustomerPageRequest};
+
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let pg = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(16, pg.pool()).await.unwrap();
+    sqlx::query("DELETE FROM customer_backfill")
+        .execute(pg.pool())
+        .await
+        .unwrap();
+    let mem = MemoryStore::new();
+    let all = look_ups::customers();
+    for c in &all {
+        sqlx::query(
+            "INSERT INTO customers (id, kind, name, email, phone, contract_number, address, \
+             custom_fields, language, access_enabled, created_at, address_key, phone_digits) \
+             VALUES ($1, 'individual', $2, $3, $4, $5, $6, '{}'::jsonb, NULL, TRUE, $7, $8, $9)",
+        )
+        .bind(c.id.as_uuid())
+        .bind(c.name.as_str())
+        .bind(c.email.as_ref().map(|e| e.as_str()))
+        .bind(c.phone.as_ref().map(|p| p.as_str()))
+        .bind(c.contract_number.as_ref().map(|n| n.as_str()))
+        .bind(c.address.as_ref().map(|a| a.as_str()))
+        .bind(c.created_at)
+        .bind(c.address.as_ref().map(|a| address_key(a.as_str())))
+        .bind(c.phone.as_ref().map(|p| p.digits().to_owned()))
+        .execute(pg.pool())
+        .await
+        .unwrap();
+        mem.put_customer(c).await.unwrap();
+    }
+    pg.migrate().await.unwrap();
+    for q in ["иван", "ana", "@example.ro", "495", "д-004", "nobody"] {
+        let filter = CustomerFilter {
+            text: Some(CustomerText::parse(q).unwrap()),
+            ..CustomerFilter::default()
+        };
+        let page = CustomerPageRequest::first(50);
+        assert_eq!(
+            pg.list_customers(&filter, &page).await.unwrap(),
+            mem.list_customers(&filter, &page).await.unwrap(),
+            "{q}"
+        );
+    }
+    for c in &all {
+        assert_eq!(pg.customer(c.id).await.unwrap().unwrap().organisation, None);
+    }
+    testing::discard(pg).await.unwrap();
+}
+
 /// Writes `t` as schema version 8 has tickets (no metrics, no derived columns).
 async fn insert_v8(store: &PostgresStore, t: &Ticket) {
     sqlx::query(

@@ -7,6 +7,7 @@ use helpdesk_core::domain::{
 };
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::CustomerLookup;
+use helpdesk_core::store::{CustomerFilter, CustomerPage, CustomerPageRequest};
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use crate::connection::SqliteStore;
@@ -201,4 +202,70 @@ fn find_customers_query(lookup: &CustomerLookup, limit: u32) -> Option<Query> {
         ),
         params: p.into_values(),
     })
+}
+
+/// A page of the customers `filter` matches, by name then id, after the page's cursor, and
+/// how many match in all, read in one transaction.
+pub(crate) async fn list_customers(
+    store: &SqliteStore,
+    filter: &CustomerFilter,
+    page: &CustomerPageRequest,
+) -> Result<CustomerPage> {
+    let mut p = Params::default();
+    let mut conditions = vec!["TRUE".to_owned()];
+    if let Some(text) = &filter.text {
+        // A folded needle holds no NUL (control characters are refused); instr() compares
+        // the key's characters exactly, as `str::contains` does.
+        conditions.push(format!(
+            "instr(directory_key, {}) > 0",
+            p.bind(text.as_str().to_owned())
+        ));
+    }
+    if let Some(kind) = filter.kind {
+        conditions.push(format!("kind = {}", p.bind(kind.as_str().to_owned())));
+    }
+    if let Some(enabled) = filter.access_enabled {
+        conditions.push(format!("access_enabled = {}", p.bind(i64::from(enabled))));
+    }
+    if let Some(org) = filter.organisation {
+        conditions.push(format!(
+            "organisation_id = {}",
+            p.bind(blob(org.as_uuid()).to_vec())
+        ));
+    }
+    let condition = conditions.join(" AND ");
+    let count = Query {
+        sql: format!("SELECT count(*) FROM customers WHERE {condition}"),
+        params: p.clone().into_values(),
+    };
+    let mut after = String::new();
+    if let Some(cursor) = page.cursor() {
+        after = format!(
+            " AND (name, id) > ({}, {})",
+            p.bind(cursor.name().to_owned()),
+            p.bind(blob(cursor.id().as_uuid()).to_vec())
+        );
+    }
+    let limit = p.bind(i64::from(page.limit()) + 1);
+    let rows = Query {
+        sql: format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {condition}{after}
+             ORDER BY name, id LIMIT {limit}"
+        ),
+        params: p.into_values(),
+    };
+    let page = page.clone();
+    store
+        .read(move |conn| {
+            let tx = conn.transaction()?;
+            let total: i64 = tx.query_row(
+                &count.sql,
+                rusqlite::params_from_iter(count.params.iter()),
+                |r| r.get(0),
+            )?;
+            let items = rows.all(&tx, read_customer)?;
+            tx.commit()?;
+            Ok(page.into_page(items, u64::try_from(total).unwrap_or(0)))
+        })
+        .await
 }

@@ -36,7 +36,7 @@ impl Query {
 }
 
 /// Parameters, numbered as they are bound.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Params(Vec<Value>);
 
 impl Params {

@@ -5,6 +5,7 @@
 //! A migration is never edited once released; a change is a new file, added at the end.
 
 use helpdesk_core::domain::Visibility;
+use helpdesk_core::listing::directory_key;
 use helpdesk_core::search::address_key;
 use rusqlite::{Connection, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
@@ -40,6 +41,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0017_search_keyed_by_ticket.sql"
         )),
+        M::up(include_str!("../migrations/0018_customer_directory.sql")),
     ])
 }
 
@@ -50,6 +52,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), SqliteError> {
     migrations().to_latest(conn)?;
     backfill_search_index(conn)?;
     backfill_address_keys(conn)?;
+    backfill_directory_keys(conn)?;
     Ok(())
 }
 
@@ -106,6 +109,37 @@ fn backfill_address_keys(conn: &mut Connection) -> Result<usize, SqliteError> {
     Ok(missing.len())
 }
 
+/// Computes the directory key of every customer that has none (written before migration
+/// 0018), in one transaction. Cheap when there is none.
+fn backfill_directory_keys(conn: &mut Connection) -> Result<usize, SqliteError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let missing: Vec<(Vec<u8>, String)> = {
+        let sql = format!(
+            "SELECT {} FROM customers WHERE directory_key IS NULL",
+            crate::rows::directory::CUSTOMER_COLUMNS
+        );
+        let mut stmt = tx.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            // A row that does not read is corrupt, and reported when it is read; unkeyed, it
+            // is found by no free text meanwhile.
+            let Ok(customer) = crate::rows::directory::read_customer(row) else {
+                continue;
+            };
+            let id = customer.id.as_uuid().as_bytes().to_vec();
+            out.push((id, directory_key(&customer)));
+        }
+        out
+    };
+    for (id, key) in &missing {
+        tx.prepare_cached("UPDATE customers SET directory_key = ?2 WHERE id = ?1")?
+            .execute((id, key))?;
+    }
+    tx.commit()?;
+    Ok(missing.len())
+}
+
 /// The query plan of `sql` on a fresh, migrated database, one step a line.
 #[cfg(test)]
 pub(crate) fn plan(sql: &str) -> String {
@@ -134,7 +168,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 17);
+        assert_eq!(version, 18);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -284,6 +318,36 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(keys, [Some("ул.кольцевая,д.14,кв.15".to_owned()), None]);
+    }
+
+    /// Customers written before 0018 belong to no organisation and get their directory key
+    /// when the store opens, so the directory's free text finds them.
+    #[test]
+    fn customers_from_before_0018_get_directory_keys_on_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 17).unwrap();
+        conn.execute(
+            "INSERT INTO customers (id, kind, name, email, phone, phone_digits, custom_fields,
+                                    access_enabled, created_at)
+             VALUES (?1, 'individual', 'Ёлкин', 'Elkin@Example.ru', '+7 (495) 123-45-67',
+                     '74951234567', '{}', 1, 1767600000000000)",
+            [crate::rows::blob(uuid::Uuid::now_v7())],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let (key, org): (String, Option<Vec<u8>>) = conn
+            .query_row(
+                "SELECT directory_key, organisation_id FROM customers",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            key,
+            "елкин\nelkin@example.ru\n+7 (495) 123-45-67\n74951234567"
+        );
+        assert_eq!(org, None);
     }
 
     /// A ticket written under 0004 reads back after 0005 with no rating and no priority
@@ -549,6 +613,7 @@ mod tests {
             include_str!("../migrations/0015_settings_audit.sql"),
             include_str!("../migrations/0016_sign_in_attempts.sql"),
             include_str!("../migrations/0017_search_keyed_by_ticket.sql"),
+            include_str!("../migrations/0018_customer_directory.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

@@ -59,6 +59,14 @@ impl Store for SqliteStore {
         directory::find_customers(self, lookup, limit).await
     }
 
+    async fn list_customers(
+        &self,
+        filter: &helpdesk_core::store::CustomerFilter,
+        page: &helpdesk_core::store::CustomerPageRequest,
+    ) -> Result<helpdesk_core::store::CustomerPage> {
+        directory::list_customers(self, filter, page).await
+    }
+
     async fn next_ticket_sequence(&self) -> Result<u64> {
         tickets::next_ticket_sequence(self).await
     }

@@ -6,6 +6,7 @@
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
 mod fetch_mail;
+mod customer_directory;
 mod lists;
 mod mail_settings;
 mod operations;

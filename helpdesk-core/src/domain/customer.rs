@@ -44,6 +44,10 @@ pub struct Customer {
     pub language: Option<Language>,
     /// Whether they may use the ticket system; an admin toggles it (seed 003).
     pub access_enabled: bool,
+    /// The organisation (a customer of kind [`CustomerKind::Organisation`]) this person
+    /// belongs to, if any.
+    #[serde(default)]
+    pub organisation: Option<CustomerId>,
     /// When the customer was created.
     pub created_at: DateTime<Utc>,
 }

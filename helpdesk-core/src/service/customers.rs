@@ -1,14 +1,105 @@
-//! Looking customers up (seed 004): contract number, phone, e-mail, address pattern.
+//! Looking customers up (seed 004): contract number, phone, e-mail, address pattern; the
+//! customer directory, page by page; and editing a customer's record.
 
 use super::Acting;
-use crate::domain::Customer;
-use crate::error::Result;
+use crate::domain::{
+    Address, ContractNumber, Customer, CustomerId, CustomerKind, Email, Language, Name, Phone,
+};
+use crate::error::{Error, Result};
 use crate::search::CustomerLookup;
+use crate::store::{CustomerFilter, CustomerPage, CustomerPageRequest, StoreExt};
+
+/// A customer's record as edited: every field given replaces the stored one (`None` clears
+/// it). Kind, custom fields and access are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerEdit {
+    /// Full name.
+    pub name: Name,
+    /// E-mail (unique when given).
+    pub email: Option<Email>,
+    /// Phone.
+    pub phone: Option<Phone>,
+    /// Preferred language.
+    pub language: Option<Language>,
+    /// Postal address.
+    pub address: Option<Address>,
+    /// Contract number (unique when given).
+    pub contract_number: Option<ContractNumber>,
+    /// The organisation a person belongs to: a customer of kind organisation.
+    pub organisation: Option<CustomerId>,
+}
+
+impl CustomerEdit {
+    /// The edit that changes nothing of `customer`.
+    pub fn of(customer: &Customer) -> Self {
+        Self {
+            name: customer.name.clone(),
+            email: customer.email.clone(),
+            phone: customer.phone.clone(),
+            language: customer.language,
+            address: customer.address.clone(),
+            contract_number: customer.contract_number.clone(),
+            organisation: customer.organisation,
+        }
+    }
+}
 
 impl Acting {
     /// Customers matching `lookup` (staff only), by name, at most 50.
     pub async fn find_customers(&self, lookup: &CustomerLookup) -> Result<Vec<Customer>> {
         self.require_staff()?;
         self.desk.store.find_customers(lookup, 50).await
+    }
+
+    /// A page of the customer directory (agents, admins and the system; customers are
+    /// refused): those `filter` matches, by name then id, with how many match in all.
+    pub async fn list_customers(
+        &self,
+        filter: &CustomerFilter,
+        page: &CustomerPageRequest,
+    ) -> Result<CustomerPage> {
+        self.require_staff()?;
+        self.desk.store.list_customers(filter, page).await
+    }
+
+    /// Changes a customer's record (admins, the system, and agents, who may add customers
+    /// too). The organisation must be a customer of kind organisation, and only a person
+    /// belongs to one; a taken e-mail or contract number is a conflict. Nothing is written
+    /// on an error.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer; a validation error on `organisation`
+    /// when it names no customer (`is not a known customer`), one that is not an
+    /// organisation (`is not an organisation`), or the customer is an organisation itself
+    /// (`only a person belongs to an organisation`); [`Error::Conflict`] for a taken e-mail
+    /// or contract number.
+    pub async fn update_customer(&self, id: CustomerId, edit: CustomerEdit) -> Result<Customer> {
+        self.require_staff()?;
+        let mut customer = self.desk.store.require_customer(id).await?;
+        if let Some(org) = edit.organisation {
+            if customer.kind != CustomerKind::Individual {
+                return Err(Error::validation(
+                    "organisation",
+                    "only a person belongs to an organisation",
+                ));
+            }
+            match self.desk.store.customer(org).await? {
+                None => return Err(Error::validation("organisation", "is not a known customer")),
+                Some(o) if o.kind != CustomerKind::Organisation => {
+                    return Err(Error::validation("organisation", "is not an organisation"));
+                }
+                Some(_) => {}
+            }
+        }
+        customer.name = edit.name;
+        customer.email = edit.email;
+        customer.phone = edit.phone;
+        customer.language = edit.language;
+        customer.address = edit.address;
+        customer.contract_number = edit.contract_number;
+        customer.organisation = edit.organisation;
+        self.desk.store.put_customer(&customer).await?;
+        Ok(customer)
     }
 }

@@ -248,6 +248,7 @@ impl Acting {
             custom_fields: new.custom_fields,
             language: new.language,
             access_enabled: true,
+            organisation: None,
             created_at: self.desk.now(),
         };
         self.desk.store.put_customer(&customer).await?;

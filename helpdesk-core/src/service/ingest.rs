@@ -82,7 +82,7 @@ pub enum Ingested {
 /// Where a mail goes.
 enum Route {
     /// A reply by the ticket's customer.
-    Reply(Ticket, Customer),
+    Reply(Ticket, Box<Customer>),
     /// A note by a participant who is not the customer.
     Note(Ticket),
     /// A new ticket.
@@ -177,7 +177,7 @@ impl Helpdesk {
                 if !customer.access_enabled {
                     return Ok(Ingested::Rejected(Rejection::AccessDisabled));
                 }
-                let customer = self.acting_for(Principal::Customer(customer));
+                let customer = self.acting_for(Principal::Customer(*customer));
                 append(&customer, ticket.id, command, &staged).await
             }
             Route::Note(ticket) => {
@@ -305,7 +305,7 @@ impl Helpdesk {
             if let Some(c) = customer
                 && c.email.as_ref() == Some(&mail.from)
             {
-                return Ok(Route::Reply(ticket, c));
+                return Ok(Route::Reply(ticket, Box::new(c)));
             }
             let participant = self
                 .store

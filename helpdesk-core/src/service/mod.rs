@@ -37,6 +37,7 @@ pub use attachments::{
     AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, Upload,
 };
 pub use chat::{ChatPlace, ChatSettings, ChatStarted};
+pub use customers::CustomerEdit;
 pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
 pub use ingest::{Ingested, Rejection};

@@ -21,10 +21,11 @@ use crate::search::{CustomerLookup, TicketSearch};
 /// ticket change causes (notifications, e-mail in the outbox, the Message-IDs of mail), all
 /// written by one [`commit`](Store::commit); and the index of what is due when.
 ///
-/// Its 31 methods are all required. What a backend may or may not offer (accounts, live
-/// chat, reports, the knowledge base, saved searches, templates, settings) are traits of their
-/// own, reached through the `as_*` methods, whose default is "not offered"; a desk on a store
-/// without one answers the calls that need it with [`Error::Unsupported`](crate::Error::Unsupported).
+/// Its 33 methods without a default are all required. What a backend may or may not offer
+/// (accounts, live chat, reports, the knowledge base, saved searches, templates, settings)
+/// are traits of their own, reached through the `as_*` methods, whose default is "not
+/// offered"; a desk on a store without one answers the calls that need it with
+/// [`Error::Unsupported`](crate::Error::Unsupported).
 ///
 /// Every backend passes the conformance suite of `helpdesk_core::testkit`. The contract:
 /// - [`commit`](Store::commit) is atomic and means what
@@ -67,6 +68,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Customers matching `lookup` (see [`CustomerLookup::matches`]), by name then id, at
     /// most `limit`.
     async fn find_customers(&self, lookup: &CustomerLookup, limit: u32) -> Result<Vec<Customer>>;
+    /// A page of the customers `filter` matches (those
+    /// [`CustomerFilter::matches`](super::CustomerFilter::matches), which every store must
+    /// agree with), by name (bytewise) then id, after `page.cursor()`, with how many match
+    /// in all.
+    async fn list_customers(
+        &self,
+        filter: &super::CustomerFilter,
+        page: &super::CustomerPageRequest,
+    ) -> Result<super::CustomerPage>;
 
     // Tickets.
 

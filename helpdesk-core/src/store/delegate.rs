@@ -3,7 +3,7 @@
 //! stores, test wrappers that fail, count or hide abilities).
 
 /// Implements [`Store`](crate::store::Store) for a wrapper by calling another store for each
-/// of the 31 required methods. With `offering its abilities`, the `as_*` methods answer what
+/// of the 33 required methods (and the two with defaults). With `offering its abilities`, the `as_*` methods answer what
 /// the other store offers; without, the wrapper writes the `as_*` methods it wants itself
 /// (after the `;`) and offers nothing else. Optionally, `before |this, name| expr` runs first
 /// in every required method with the method's name (to count calls, say).
@@ -59,6 +59,10 @@ macro_rules! delegate_store {
             customer_by_email(email: &$crate::domain::Email) -> Option<$crate::domain::Customer>;
             find_customers(lookup: &$crate::search::CustomerLookup, limit: u32)
                 -> Vec<$crate::domain::Customer>;
+            list_customers(
+                filter: &$crate::store::CustomerFilter,
+                page: &$crate::store::CustomerPageRequest
+            ) -> $crate::store::CustomerPage;
             next_ticket_sequence() -> u64;
             next_ticket_sequences(count: u32) -> Vec<u64>;
             commit(batch: $crate::store::WriteBatch) -> ();
@@ -167,7 +171,7 @@ macro_rules! delegate_store {
 /// ```ignore
 /// #[async_trait]
 /// impl Store for MyStore {
-///     // ... the 31 required methods ...
+///     // ... the 33 required methods ...
 ///     helpdesk_core::offer_every_ability!();
 /// }
 /// ```

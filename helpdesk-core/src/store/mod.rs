@@ -42,7 +42,8 @@ pub mod thread_page;
 mod write;
 
 pub use crate::listing::{
-    AssigneeFilter, Changed, Cursor, Page, PageRequest, TicketFilter, TicketOrder, TimeRange,
+    AssigneeFilter, Changed, Cursor, CustomerCursor, CustomerFilter, CustomerPage,
+    CustomerPageRequest, Page, PageRequest, TicketFilter, TicketOrder, TimeRange,
 };
 pub use accounts::AccountStore;
 pub use blob::{BlobKey, BlobStore, MemoryBlobStore, WrittenBlob, check_blob};

@@ -124,6 +124,7 @@ pub fn customer(n: &str, mail: Option<&str>) -> Customer {
         custom_fields: CustomFields::new(),
         language: None,
         access_enabled: true,
+        organisation: None,
         created_at: t0(),
     }
 }

@@ -6,6 +6,7 @@ use helpdesk_core::domain::{
     Address, Agent, AgentId, ContractNumber, Customer, CustomerId, Department, DepartmentId, Email,
     Language, Name, Phone, Signature,
 };
+use helpdesk_core::listing::directory_key;
 use helpdesk_core::search::address_key;
 use sqlx::postgres::PgRow;
 
@@ -58,7 +59,8 @@ pub(crate) fn agent(row: &PgRow) -> Result<Agent> {
 macro_rules! customer_columns {
     () => {
         "id, kind, name, email, phone, contract_number, \
-     address, custom_fields::text AS custom_fields, language, access_enabled, created_at"
+     address, custom_fields::text AS custom_fields, language, access_enabled, \
+     organisation_id, created_at"
     };
 }
 pub(crate) use customer_columns;
@@ -77,6 +79,9 @@ pub(crate) fn customer(row: &PgRow) -> Result<Customer> {
         custom_fields: r.json("custom_fields")?,
         language: r.text_opt("language")?,
         access_enabled: r.get("access_enabled")?,
+        organisation: r
+            .get::<Option<uuid::Uuid>>("organisation_id")?
+            .map(CustomerId::from_uuid),
         created_at: r.get("created_at")?,
     })
 }
@@ -118,17 +123,18 @@ pub(crate) fn bind_agent<'q>(query: PgQuery<'q>, a: &Agent) -> Result<PgQuery<'q
         .bind(a.created_at))
 }
 
-/// Upserts a customer: `$1..$11`.
+/// Upserts a customer: `$1..$15`.
 pub(crate) const PUT_CUSTOMER: &str = "INSERT INTO customers (id, kind, name, email, phone, \
      contract_number, address, custom_fields, language, access_enabled, created_at, \
-     address_key, phone_digits) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13) \
+     address_key, phone_digits, organisation_id, directory_key) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15) \
      ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, \
      email = EXCLUDED.email, phone = EXCLUDED.phone, \
      contract_number = EXCLUDED.contract_number, address = EXCLUDED.address, \
      custom_fields = EXCLUDED.custom_fields, language = EXCLUDED.language, \
      access_enabled = EXCLUDED.access_enabled, created_at = EXCLUDED.created_at, \
-     address_key = EXCLUDED.address_key, phone_digits = EXCLUDED.phone_digits";
+     address_key = EXCLUDED.address_key, phone_digits = EXCLUDED.phone_digits, \
+     organisation_id = EXCLUDED.organisation_id, directory_key = EXCLUDED.directory_key";
 
 /// Binds a customer for [`PUT_CUSTOMER`].
 pub(crate) fn bind_customer<'q>(query: PgQuery<'q>, c: &Customer) -> Result<PgQuery<'q>> {
@@ -146,5 +152,7 @@ pub(crate) fn bind_customer<'q>(query: PgQuery<'q>, c: &Customer) -> Result<PgQu
         .bind(c.access_enabled)
         .bind(c.created_at)
         .bind(c.address.as_ref().map(|a| address_key(a.as_str())))
-        .bind(c.phone.as_ref().map(|p| p.digits().to_owned())))
+        .bind(c.phone.as_ref().map(|p| p.digits().to_owned()))
+        .bind(c.organisation.map(|o| o.as_uuid()))
+        .bind(directory_key(c)))
 }

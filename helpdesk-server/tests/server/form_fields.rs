@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::support::*;
 
 /// Every field name any page form reads.
-const FIELDS: [&str; 58] = [
+const FIELDS: &[&str] = &[
     "action",
     "agent",
     "billable",
@@ -67,6 +67,7 @@ const FIELDS: [&str; 58] = [
     "unknown_senders",
     "auto_answers_per_hour",
     "list_mail",
+    "organisation",
 ];
 
 /// Values no field expects.
@@ -141,6 +142,7 @@ async fn no_hostile_form_value_gives_a_500() {
         (&admin, format!("/admin/agents/{}/signature", fx.ivan_id)),
         (&admin, format!("/admin/customers/{customer}/access")),
         (&admin, format!("/admin/customers/{customer}/login")),
+        (&admin, format!("/admin/customers/{customer}")),
         (&admin, "/admin/customers".to_owned()),
         (&admin, "/admin/agents".to_owned()),
         (&admin, format!("/admin/agents/{}", fx.ivan_id)),

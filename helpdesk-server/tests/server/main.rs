@@ -11,6 +11,8 @@ mod browser;
 mod chat_ws;
 mod concurrent_replies;
 mod crash_safety;
+mod customer_directory;
+mod customer_pages;
 mod edge;
 mod form_fields;
 mod hidden;

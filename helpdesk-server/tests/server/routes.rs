@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-/// The routes the tests below (and `reports`, `priorities` and `links`) call, each with a
-/// success and an error.
+/// The routes the tests below (and `reports`, `priorities`, `links` and
+/// `customer_directory`) call, each with a success and an error.
 const TESTED: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/token"),
     ("delete", "/api/v1/auth/token"),
@@ -43,6 +43,7 @@ const TESTED: &[(&str, &str)] = &[
     ("put", "/api/v1/agents/{agent}/signature"),
     ("get", "/api/v1/customers"),
     ("get", "/api/v1/customers/{customer}"),
+    ("put", "/api/v1/customers/{customer}"),
     ("put", "/api/v1/customers/{customer}/access"),
     ("get", "/api/v1/kb/articles"),
     ("post", "/api/v1/kb/articles"),
@@ -441,13 +442,13 @@ async fn directory_routes_succeed_and_fail() {
     let denied = put(&fx, &uri, &fx.ana, json!({"signature": "hacked"})).await;
     assert_error(&denied, StatusCode::FORBIDDEN, "forbidden");
 
-    // GET /customers: 200; 400 without a look-up.
+    // GET /customers: 200; 400 for a cursor of no list (more in `customer_directory`).
     let found = fx
         .get("/api/v1/customers?email=john@example.com", &fx.ivan)
         .await
         .expect(StatusCode::OK);
     let john = id_of(&found.items()[0]);
-    let bad = fx.get("/api/v1/customers", &fx.ivan).await;
+    let bad = fx.get("/api/v1/customers?after=junk", &fx.ivan).await;
     assert_error(&bad, StatusCode::BAD_REQUEST, "validation");
 
     // GET /customers/{customer}: 200; 403 for another customer.

@@ -6,6 +6,7 @@ use helpdesk_core::domain::{
     Address, Agent, AgentId, ContractNumber, CustomFields, Customer, CustomerId, Department,
     DepartmentId, Email, Language, Name, PermissionSet, Phone, Signature,
 };
+use helpdesk_core::listing::directory_key;
 use helpdesk_core::search::address_key;
 use rusqlite::Row;
 use rusqlite::types::ToSql;
@@ -117,6 +118,8 @@ pub(crate) struct CustomerRow {
     custom_fields: String,
     language: Option<&'static str>,
     access_enabled: bool,
+    organisation_id: Option<[u8; 16]>,
+    directory_key: String,
     created_at: i64,
 }
 
@@ -124,10 +127,10 @@ impl CustomerRow {
     pub(crate) const UPSERT: &'static str = "
         INSERT INTO customers (id, kind, name, email, phone, phone_digits, contract_number,
                                address, address_key, custom_fields, language, access_enabled,
-                               created_at)
+                               organisation_id, directory_key, created_at)
         VALUES (:id, :kind, :name, :email, :phone, :phone_digits, :contract_number,
                 :address, :address_key, :custom_fields, :language, :access_enabled,
-                :created_at)
+                :organisation_id, :directory_key, :created_at)
         ON CONFLICT (id) DO UPDATE SET
             kind = excluded.kind,
             name = excluded.name,
@@ -140,6 +143,8 @@ impl CustomerRow {
             custom_fields = excluded.custom_fields,
             language = excluded.language,
             access_enabled = excluded.access_enabled,
+            organisation_id = excluded.organisation_id,
+            directory_key = excluded.directory_key,
             created_at = excluded.created_at";
 
     pub(crate) fn new(c: &Customer) -> Outcome<Self> {
@@ -156,13 +161,16 @@ impl CustomerRow {
             custom_fields: json(&c.custom_fields)?,
             language: c.language.map(Language::as_str),
             access_enabled: c.access_enabled,
+            organisation_id: c.organisation.map(|o| blob(o.as_uuid())),
+            directory_key: directory_key(c),
             created_at: micros(c.created_at),
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 13] {
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 15] {
         bind!(self; id, kind, name, email, phone, phone_digits, contract_number, address,
-              address_key, custom_fields, language, access_enabled, created_at)
+              address_key, custom_fields, language, access_enabled, organisation_id,
+              directory_key, created_at)
     }
 }
 
@@ -179,7 +187,7 @@ pub(crate) const AGENT_COLUMNS: &str = "
 /// The columns `read_customer` reads.
 pub(crate) const CUSTOMER_COLUMNS: &str = "
     id, kind, name, email, phone, contract_number, address, custom_fields, language,
-    access_enabled, created_at";
+    access_enabled, organisation_id, created_at";
 
 /// A department from a row of [`DEPARTMENT_COLUMNS`].
 pub(crate) fn read_department(row: &Row<'_>) -> Outcome<Department> {
@@ -222,6 +230,7 @@ pub(crate) fn read_customer(row: &Row<'_>) -> Outcome<Customer> {
         custom_fields: r.json::<CustomFields>("custom_fields")?,
         language: r.text_opt("language")?,
         access_enabled: r.bool("access_enabled")?,
+        organisation: r.uuid_opt("organisation_id")?.map(CustomerId::from_uuid),
         created_at: r.instant("created_at")?,
     })
 }

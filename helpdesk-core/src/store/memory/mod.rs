@@ -251,6 +251,14 @@ impl Store for MemoryStore {
         Ok(found)
     }
 
+    async fn list_customers(
+        &self,
+        filter: &crate::store::CustomerFilter,
+        page: &crate::store::CustomerPageRequest,
+    ) -> Result<crate::store::CustomerPage> {
+        Ok(page.page_of(filter, self.lock().customers.values()))
+    }
+
     async fn next_ticket_sequence(&self) -> Result<u64> {
         let mut inner = self.lock();
         inner.sequence += 1;

@@ -58,6 +58,12 @@ macro_rules! conformance_suite {
                 commit_order: [
                     the_first_broken_rule_is_the_error,
                 ],
+                customer_lists: [
+                    customer_list_filters_agree_with_the_reference,
+                    customer_pages_follow_name_then_id_with_the_filters_total,
+                    customer_list_text_follows_changed_contact_data,
+                    a_persons_organisation_round_trips_and_is_cleared,
+                ],
                 concurrency: [
                     concurrent_creations_get_distinct_numbers,
                     concurrent_updates_from_one_version_let_exactly_one_win,
@@ -161,6 +167,8 @@ macro_rules! conformance_suite {
                 ],
                 directory: [
                     customer_look_up_by_contract_phone_email_and_address_pattern,
+                    only_staff_list_the_customer_directory,
+                    customer_edits_change_the_record_and_check_the_organisation,
                 ],
                 email: [
                     customer_email_is_queued_with_the_change_in_their_language,

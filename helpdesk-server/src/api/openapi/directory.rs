@@ -93,15 +93,23 @@ pub struct Customer {
     pub language: Option<Language>,
     /// Whether they may sign in.
     pub access_enabled: bool,
+    /// The organisation (a customer) this person belongs to; null for none.
+    #[schema(required = true)]
+    pub organisation: Option<Uuid>,
     /// When they were added.
     pub created_at: DateTime<Utc>,
 }
 
-/// `{"items": [...]}` of [`Customer`].
+/// Customers found or listed: `{"items": [...], "total": n, "next": cursor}`.
 #[derive(ToSchema)]
-pub struct CustomerList {
-    /// The customers.
+pub struct CustomerDirectory {
+    /// The customers, by name (a look-up's at most 50).
     pub items: Vec<Customer>,
+    /// How many match in all (a look-up: how many it found).
+    pub total: u64,
+    /// The `after` of the next page; null on the last page and for a look-up.
+    #[schema(required = true)]
+    pub next: Option<String>,
 }
 
 /// A knowledge-base article.

@@ -58,6 +58,7 @@ use answers::Answers;
         api::agents::agent_signature,
         api::customers::find_customers,
         api::customers::customer,
+        api::customers::update_customer,
         api::customers::customer_access,
         api::knowledge::search_articles,
         api::knowledge::create_article,

@@ -146,10 +146,12 @@ async fn page(user: &PageUser, search: &Search, refused: Option<&Refused>) -> Pa
                     (login_fields(lang, kept, &login_id, login.as_deref().unwrap_or_default()))
                     button { (t(lang, "admin_set_login")) }
                 }))
+                p { a href=(format!("/admin/customers/{}", c.id)) { (t(lang, "admin_edit")) } }
             }
         }
         h2 { (t(lang, "admin_new_customer")) }
         (new_customer_form(user, lang, kept))
+        p { a href="/admin/customers/directory" { (t(lang, "admin_customer_directory")) } }
     };
     admin_page(user, "admin_customers", refused, body)
 }

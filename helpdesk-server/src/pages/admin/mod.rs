@@ -7,6 +7,7 @@
 pub mod agents;
 pub mod attachments;
 pub mod audit;
+pub mod customer_directory;
 pub mod customers;
 pub mod departments;
 pub mod form;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(departments::routes())
         .merge(agents::routes())
         .merge(customers::routes())
+        .merge(customer_directory::routes())
         .merge(levels::routes())
         .merge(sla::routes())
         .merge(attachments::routes())

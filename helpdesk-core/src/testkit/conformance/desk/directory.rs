@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use crate::domain::{Address, ContractNumber, Customer, CustomerId, CustomerKind, Phone};
-use crate::error::Error;
+use crate::domain::{Address, ContractNumber, Customer, CustomerId, CustomerKind, Language, Phone};
+use crate::error::{Error, ForbiddenReason};
 use crate::search::CustomerLookup;
-use crate::service::NewCustomer;
-use crate::store::Store;
+use crate::service::{CustomerEdit, NewCustomer};
+use crate::store::{CustomerFilter, CustomerPageRequest, Store};
 use crate::testkit::Fixture;
 use crate::testkit::samples::{email, name};
 
@@ -55,4 +55,118 @@ pub async fn customer_look_up_by_contract_phone_email_and_address_pattern(store:
         ana.find_customers(&address("%a%")).await,
         Err(Error::Forbidden { .. })
     ));
+}
+
+pub async fn only_staff_list_the_customer_directory(store: Arc<dyn Store>) {
+    let f = Fixture::new(store).await;
+    let filter = CustomerFilter {
+        kind: Some(CustomerKind::Individual),
+        ..CustomerFilter::default()
+    };
+    let page = CustomerPageRequest::first(1);
+    let ivan = f.as_agent(&f.ivan).await;
+    let first = ivan.list_customers(&filter, &page).await.unwrap();
+    assert_eq!(first.total, 2, "ana and reza, not acme");
+    assert_eq!(first.items, std::slice::from_ref(&f.ana));
+    let second = ivan
+        .list_customers(&filter, &page.clone().after(first.next.unwrap()))
+        .await
+        .unwrap();
+    assert_eq!((second.items, second.next), (vec![f.reza.clone()], None));
+    let admin = f.as_agent(&f.admin).await;
+    assert_eq!(admin.list_customers(&filter, &page).await.unwrap().total, 2);
+    let ana = f.as_customer(&f.ana).await;
+    assert!(matches!(
+        ana.list_customers(&CustomerFilter::default(), &page).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::AgentsOnly
+        })
+    ));
+}
+
+pub async fn customer_edits_change_the_record_and_check_the_organisation(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ivan = f.as_agent(&f.ivan).await;
+    let mut edit = CustomerEdit::of(&f.ana);
+    edit.name = name("Ana Maria Popescu");
+    edit.phone = Some(Phone::parse("+40 721 000 111").unwrap());
+    edit.contract_number = Some(ContractNumber::parse("RO-1").unwrap());
+    edit.language = Some(Language::English);
+    edit.organisation = Some(f.acme.id);
+    let edited = ivan.update_customer(f.ana.id, edit.clone()).await.unwrap();
+    assert_eq!(edited.organisation, Some(f.acme.id));
+    assert_eq!(edited.name, edit.name);
+    assert_eq!(
+        (edited.kind, edited.created_at),
+        (f.ana.kind, f.ana.created_at)
+    );
+    assert_eq!(
+        store.customer(f.ana.id).await.unwrap(),
+        Some(edited.clone())
+    );
+
+    let refused = async |id: CustomerId, edit: CustomerEdit| {
+        let err = ivan.update_customer(id, edit).await.unwrap_err();
+        assert_eq!(
+            store.customer(id).await.unwrap().as_ref(),
+            Some(&match id {
+                i if i == f.ana.id => edited.clone(),
+                i if i == f.reza.id => f.reza.clone(),
+                _ => f.acme.clone(),
+            }),
+            "nothing written"
+        );
+        err
+    };
+    let message = |e: Error| match e {
+        Error::Validation(v) if v.field() == "organisation" => v.message().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    let mut to_person = CustomerEdit::of(&f.reza);
+    to_person.name = name("Reza renamed");
+    to_person.organisation = Some(f.ana.id);
+    assert_eq!(
+        message(refused(f.reza.id, to_person.clone()).await),
+        "is not an organisation"
+    );
+    to_person.organisation = Some(CustomerId::new());
+    assert_eq!(
+        message(refused(f.reza.id, to_person).await),
+        "is not a known customer"
+    );
+    let mut org_in_org = CustomerEdit::of(&f.acme);
+    org_in_org.organisation = Some(f.acme.id);
+    assert_eq!(
+        message(refused(f.acme.id, org_in_org).await),
+        "only a person belongs to an organisation"
+    );
+    let mut taken = CustomerEdit::of(&f.reza);
+    taken.email = f.acme.email.clone();
+    assert!(matches!(
+        refused(f.reza.id, taken).await,
+        Error::Conflict { .. }
+    ));
+    let mut taken = CustomerEdit::of(&f.reza);
+    taken.contract_number = Some(ContractNumber::parse("RO-1").unwrap());
+    assert!(matches!(
+        refused(f.reza.id, taken).await,
+        Error::Conflict { .. }
+    ));
+    let ana = f.as_customer(&f.ana).await;
+    assert!(matches!(
+        ana.update_customer(f.ana.id, CustomerEdit::of(&edited))
+            .await,
+        Err(Error::Forbidden { .. })
+    ));
+    assert!(matches!(
+        ivan.update_customer(CustomerId::new(), CustomerEdit::of(&edited))
+            .await,
+        Err(Error::NotFound { .. })
+    ));
+    // Cleared again.
+    let mut leave = CustomerEdit::of(&edited);
+    leave.organisation = None;
+    leave.phone = None;
+    let left = ivan.update_customer(f.ana.id, leave).await.unwrap();
+    assert_eq!((left.organisation, left.phone), (None, None));
 }
