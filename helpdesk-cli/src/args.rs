@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use helpdesk::domain::{Channel, Language, Priority, Status, TicketType};
 
 pub(crate) use crate::admin_args::{
-    AgentCmd, CalendarCmd, CannedCmd, DepartmentCmd, LimitsCmd, LoginArgs, SlaCmd, TemplateCmd,
+    AgentCmd, CalendarCmd, CannedCmd, DepartmentCmd, KbCmd, LimitsCmd, LoginArgs, SlaCmd,
+    TemplateCmd,
 };
 
 /// The helpdesk at a terminal: tickets, customers, e-mail, jobs, import and export.
@@ -142,12 +143,16 @@ pub(crate) enum Cmd {
     /// per ticket.
     #[command(subcommand)]
     Limits(LimitsCmd),
-    /// Ticket templates (admins add them).
+    /// Ticket templates (admins add, edit and delete them).
     #[command(subcommand)]
     Template(TemplateCmd),
-    /// Canned responses (agents add them).
+    /// Canned responses (agents add, edit and delete them).
     #[command(subcommand)]
     Canned(CannedCmd),
+    /// The knowledge base: search and show articles; agents add, edit and delete them;
+    /// admins manage the categories (`kb category`).
+    #[command(subcommand)]
+    Kb(KbCmd),
     /// The audit trail of settings changes (admins): who, when, before and after.
     Audit {
         /// The most changes shown, newest first (1–500).

@@ -5,6 +5,7 @@
 //!
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
+mod content;
 mod lists;
 mod operations;
 mod settings;
