@@ -333,6 +333,16 @@ pub(crate) enum KbCmd {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// List every article (drafts and internal ones too), most recently updated first
+    /// (agents).
+    List {
+        /// Only those in this category.
+        #[arg(long)]
+        category: Option<String>,
+        /// At most this many (1–500).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Show an article.
     Show {
         /// Its id.

@@ -1,5 +1,5 @@
 //! `kb …`: the knowledge base. Anyone searches and reads (customers published public
-//! articles only); agents write, rewrite and delete articles; admins add, rename and delete
+//! articles only); agents list every article, write, rewrite and delete them; admins add, rename and delete
 //! the categories articles are filed in. The library checks who may.
 
 use helpdesk::domain::{Article, ArticleTitle, Category, MessageBody};
@@ -19,6 +19,12 @@ pub(crate) async fn kb(ctx: &Ctx, cmd: KbCmd, out: &mut Out<'_>) -> CliResult {
             let found = ctx.acting.search_articles(&query, lang, limit).await?;
             let text: String = found.iter().map(article_line).collect();
             out.value(&json!(found), &text)
+        }
+        KbCmd::List { category, limit } => {
+            let category = category.as_deref().map(Category::parse).transpose()?;
+            let listed = ctx.acting.list_articles(category.as_ref(), limit).await?;
+            let text: String = listed.iter().map(article_line).collect();
+            out.value(&json!(listed), &text)
         }
         KbCmd::Show { article } => {
             let a = ctx.acting.article(article).await?;

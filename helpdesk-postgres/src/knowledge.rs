@@ -171,6 +171,19 @@ impl KnowledgeStore for PostgresStore {
         all(&self.pool, query, article_vote).await
     }
 
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>> {
+        let sql = concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles WHERE $1::text IS NULL OR category = $1 \
+             ORDER BY updated_at DESC, id DESC LIMIT $2"
+        );
+        let query = sqlx::query(sql)
+            .bind(category.map(Category::as_str))
+            .bind(i64::from(limit));
+        all(&self.pool, query, article).await
+    }
+
     async fn delete_article(&self, id: ArticleId) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(error::db)?;
         // Its fields and words go by ON DELETE CASCADE.

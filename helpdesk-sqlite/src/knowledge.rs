@@ -105,6 +105,19 @@ impl KnowledgeStore for SqliteStore {
         self.read(move |conn| vote_of(conn, voter, &ids)).await
     }
 
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>> {
+        let category = category.map(|c| c.as_str().to_owned());
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles
+                 WHERE ?1 IS NULL OR category = ?1
+                 ORDER BY updated_at DESC, id DESC LIMIT ?2"
+            );
+            all(conn, &sql, (category, i64::from(limit)), read_article)
+        })
+        .await
+    }
+
     async fn delete_article(&self, id: ArticleId) -> Result<bool> {
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

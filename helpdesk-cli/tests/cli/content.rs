@@ -216,6 +216,18 @@ async fn the_knowledge_base_and_its_categories_are_managed_with_the_cli() {
     assert_eq!(edited["category"], "Телефон");
     assert_eq!(edited["status"], "draft");
     assert_eq!(edited["title"], "Resetarea routerului");
+    let listed = desk
+        .run(&[&IVAN[..], &["kb", "list", "--category", "Телефон"]].concat())
+        .await
+        .ok();
+    assert_eq!(
+        listed,
+        format!("{id}  ro  draft  Телефон  Resetarea routerului\n")
+    );
+    assert_eq!(
+        desk.run(&[&ANA[..], &["kb", "list"]].concat()).await.code,
+        4
+    );
     // A draft is not the customer's to read.
     assert_eq!(
         desk.run(&[&ANA[..], &["kb", "show", &id]].concat())

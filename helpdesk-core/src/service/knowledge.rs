@@ -76,6 +76,20 @@ impl Acting {
         self.require_article(id).await
     }
 
+    /// Every article, drafts and internal ones too, or those in `category`, most recently
+    /// updated first, at most `limit` (1–500) (agents and the system).
+    pub async fn list_articles(
+        &self,
+        category: Option<&Category>,
+        limit: u32,
+    ) -> Result<Vec<Article>> {
+        self.require_staff()?;
+        self.desk
+            .knowledge_store()?
+            .list_articles(category, limit.clamp(1, 500))
+            .await
+    }
+
     /// Deletes an article with its votes (agents and the system).
     pub async fn delete_article(&self, id: ArticleId) -> Result<()> {
         self.require_staff()?;

@@ -86,6 +86,7 @@ forward!(KnowledgeStore {
     async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>>;
     async fn vote_article(&self, vote: &ArticleVote) -> Result<Article>;
     async fn article_votes(&self, voter: Voter, articles: &[ArticleId]) -> Result<Vec<ArticleVote>>;
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>>;
     async fn delete_article(&self, id: ArticleId) -> Result<bool>;
     async fn article_categories(&self) -> Result<Vec<Category>>;
     async fn add_article_category(&self, category: &Category) -> Result<()>;

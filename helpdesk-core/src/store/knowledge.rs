@@ -32,6 +32,9 @@ pub trait KnowledgeStore: Send + Sync {
     /// does not exist), by article id ascending.
     async fn article_votes(&self, voter: Voter, articles: &[ArticleId])
     -> Result<Vec<ArticleVote>>;
+    /// Every article (drafts and internal ones too), or those filed in `category`, most
+    /// recently updated first, then by id descending, at most `limit`.
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>>;
     /// Deletes an article with its votes and search rows; whether there was one.
     async fn delete_article(&self, id: ArticleId) -> Result<bool>;
     /// The stored categories, by name (bytewise).

@@ -58,20 +58,28 @@ pub(crate) struct ArticleQuery {
     /// Only articles in this language.
     #[param(value_type = Option<model::Language>)]
     lang: Option<Language>,
-    /// At most this many (default 20 for a search, 5 for suggestions).
+    /// At most this many (default 20 for a search or a list, 5 for suggestions).
     limit: Option<u32>,
+    /// Without `q`: only the articles of this category (staff's list).
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64)]
+    category: Option<Category>,
 }
 
 /// Searches articles.
 #[utoipa::path(get, path = "/api/v1/kb/articles", tag = "knowledge base",
-    summary = "Search articles (`q`, `lang`, `limit`)",
+    summary = "Search articles (`q`, `lang`, `limit`); without `q`, every article, of a `category` if given, most recently updated first (staff)",
     params(ArticleQuery),
     responses((status = 200, description = "the articles", body = ArticleList), Unsupported))]
 pub(crate) async fn search_articles(
     Caller { acting, .. }: Caller,
     Query(q): Query<ArticleQuery>,
 ) -> ApiResult<Json<Value>> {
-    let query = q.q.unwrap_or_default();
+    let Some(query) = q.q else {
+        let listed = acting
+            .list_articles(q.category.as_ref(), q.limit.unwrap_or(20))
+            .await?;
+        return Ok(items(listed));
+    };
     let found = acting
         .search_articles(&query, q.lang, q.limit.unwrap_or(20))
         .await?;

@@ -191,6 +191,18 @@ async fn articles_are_rewritten_and_deleted_in_stored_categories() {
     assert_eq!(rewritten["category"], "Телефон");
     assert_eq!(rewritten["status"], "draft", "left out, it stays");
     assert_eq!(rewritten["created_at"], made["created_at"]);
+    // Without `q`, staff list every article (drafts too), of a category if given.
+    let listed = fx
+        .get(
+            "/api/v1/kb/articles?category=%D0%A2%D0%B5%D0%BB%D0%B5%D1%84%D0%BE%D0%BD",
+            &fx.ivan,
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert_eq!(listed["items"], json!([rewritten]));
+    let denied = fx.get("/api/v1/kb/articles", &fx.ana).await;
+    assert_error(&denied, StatusCode::FORBIDDEN, "forbidden");
     // DELETE: 403 for customers, 204 for agents, then 404.
     let denied = delete(&fx, &uri, &fx.ana).await;
     assert_error(&denied, StatusCode::FORBIDDEN, "forbidden");

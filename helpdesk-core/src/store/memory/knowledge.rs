@@ -90,6 +90,19 @@ impl KnowledgeStore for MemoryStore {
             .collect())
     }
 
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>> {
+        let mut found: Vec<Article> = self
+            .lock()
+            .articles
+            .values()
+            .filter(|a| category.is_none_or(|c| a.category == *c))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| (b.updated_at, b.id).cmp(&(a.updated_at, a.id)));
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
     async fn delete_article(&self, id: ArticleId) -> Result<bool> {
         let mut inner = self.lock();
         inner.article_votes.retain(|(article, _), _| *article != id);

@@ -67,7 +67,7 @@ macro_rules! conformance_suite {
                 ],
                 content: [
                     templates_and_canned_responses_are_read_by_id_and_deleted,
-                    deleted_articles_leave_search_suggestions_and_votes,
+                    deleted_articles_leave_lists_search_suggestions_and_votes,
                     categories_are_renamed_with_their_articles_and_deleted_only_when_unused,
                 ],
                 directory: [

@@ -80,7 +80,7 @@ pub async fn templates_and_canned_responses_are_read_by_id_and_deleted(store: Ar
     );
 }
 
-pub async fn deleted_articles_leave_search_suggestions_and_votes(store: Arc<dyn Store>) {
+pub async fn deleted_articles_leave_lists_search_suggestions_and_votes(store: Arc<dyn Store>) {
     let Some(kb) = ability(store.as_knowledge_store(), "the knowledge base") else {
         return;
     };
@@ -90,6 +90,7 @@ pub async fn deleted_articles_leave_search_suggestions_and_votes(store: Arc<dyn 
         kb.put_article(a).await.unwrap();
         reference.put_article(a).await.unwrap();
     }
+    assert_lists_agree(kb, &reference).await;
     let voters = people(2);
     for (i, a) in all.iter().enumerate().take(6) {
         for (j, voter) in voters.iter().enumerate() {
@@ -118,6 +119,7 @@ pub async fn deleted_articles_leave_search_suggestions_and_votes(store: Arc<dyn 
         );
     }
     assert_articles_agree(kb, &reference).await;
+    assert_lists_agree(kb, &reference).await;
     // A deleted article takes no vote.
     let late = vote(all[0].id, voters[0], true, 100);
     assert!(matches!(
@@ -127,6 +129,21 @@ pub async fn deleted_articles_leave_search_suggestions_and_votes(store: Arc<dyn 
             ..
         })
     ));
+}
+
+/// Every list of articles, of all and of each category, with room for all and cut short.
+async fn assert_lists_agree(kb: &dyn KnowledgeStore, reference: &MemoryStore) {
+    let categories = ["Общее", "network", "hardware", "missing"].map(category);
+    let filters = std::iter::once(None).chain(categories.iter().map(Some));
+    for filter in filters {
+        for limit in [0, 1, 3, 100] {
+            assert_eq!(
+                kb.list_articles(filter, limit).await.unwrap(),
+                reference.list_articles(filter, limit).await.unwrap(),
+                "{filter:?}, limit {limit}"
+            );
+        }
+    }
 }
 
 fn category(name: &str) -> Category {

@@ -170,6 +170,16 @@ pub async fn articles_need_a_stored_category_and_categories_in_use_stay(store: A
     ));
     assert_eq!(ana.article_categories().await.unwrap(), [faq.clone()]);
     let article = ivan.create_article(router).await.unwrap();
+    // Staff list every article, of a category or all; customers search instead.
+    assert_eq!(
+        ivan.list_articles(Some(&faq), 10).await.unwrap(),
+        [article.clone()]
+    );
+    assert_eq!(
+        ivan.list_articles(None, 10).await.unwrap(),
+        [article.clone()]
+    );
+    forbidden(ana.list_articles(None, 10).await);
     // A category in use is not deleted; renaming moves its articles.
     forbidden(ivan.delete_article_category(&faq).await);
     assert!(matches!(
