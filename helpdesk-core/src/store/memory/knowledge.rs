@@ -98,7 +98,7 @@ impl KnowledgeStore for MemoryStore {
             .filter(|a| category.is_none_or(|c| a.category == *c))
             .cloned()
             .collect();
-        found.sort_by(|a, b| (b.updated_at, b.id).cmp(&(a.updated_at, a.id)));
+        found.sort_by_key(|a| std::cmp::Reverse((a.updated_at, a.id)));
         found.truncate(limit as usize);
         Ok(found)
     }

@@ -69,7 +69,10 @@ pub async fn templates_and_canned_responses_are_read_by_id_and_deleted(store: Ar
         templates.canned_response(gone_reply.id).await.unwrap(),
         None
     );
-    assert_eq!(templates.templates().await.unwrap(), [kept.clone()]);
+    assert_eq!(
+        templates.templates().await.unwrap(),
+        std::slice::from_ref(&kept)
+    );
     assert_eq!(
         templates.canned_responses(None, None).await.unwrap(),
         reference.canned_responses(None, None).await.unwrap()
