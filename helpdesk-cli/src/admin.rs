@@ -1,23 +1,20 @@
 //! The admin commands: departments, agents and their logins, customers' logins and access,
-//! business-hours calendars, SLA policies, attachment limits, templates, canned responses
-//! and the audit trail of settings. Each acts through the library as `--as`, which checks
-//! that they may.
+//! business-hours calendars, SLA policies, attachment limits and the audit trail of settings
+//! (templates, canned responses and the knowledge base are in `content` and `kb`). Each acts
+//! through the library as `--as`, which checks that they may.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
 use argon2::{Argon2, PasswordHasher};
-use helpdesk::domain::{
-    Actor, Email, LoginName, MessageBody, Name, PasswordHash, standard_permissions,
-};
+use helpdesk::domain::{Actor, Email, LoginName, Name, PasswordHash, standard_permissions};
 use helpdesk::policy::{CalendarSpec, ServiceLevelSettings, SlaPolicySetting};
-use helpdesk::service::{AttachmentLimits, NewAgent, TemplateDraft};
+use helpdesk::service::{AttachmentLimits, NewAgent};
 use serde_json::json;
 
 use crate::CliResult;
 use crate::admin_args::{
-    AgentAddArgs, AgentCmd, CalendarCmd, CannedCmd, DepartmentCmd, LimitsCmd, LoginArgs, SlaCmd,
-    SlaSetArgs, TemplateCmd,
+    AgentAddArgs, AgentCmd, CalendarCmd, DepartmentCmd, LimitsCmd, LoginArgs, SlaCmd, SlaSetArgs,
 };
 use crate::context::Ctx;
 use crate::exit::Failure;
@@ -402,91 +399,6 @@ pub(crate) async fn limits(ctx: &Ctx, cmd: LimitsCmd, out: &mut Out<'_>) -> CliR
         text = "no attachment limits stored (the built-in ones apply)\n".into();
     }
     out.value(&serde_json::to_value(&settings)?, &text)
-}
-
-/// `template …`.
-pub(crate) async fn template(ctx: &Ctx, cmd: TemplateCmd, out: &mut Out<'_>) -> CliResult {
-    if let TemplateCmd::Add {
-        name,
-        department,
-        ticket_type,
-        subject_prefix,
-        priority,
-        body,
-    } = cmd
-    {
-        let draft = TemplateDraft {
-            name: Name::parse(&name)?,
-            ticket_type,
-            subject_prefix: subject_prefix.as_deref().map(Name::parse).transpose()?,
-            department: ctx.department_id(Some(&department)).await?,
-            priority,
-            categories: Default::default(),
-            required_fields: Vec::new(),
-            body: MessageBody::parse(&body)?,
-        };
-        ctx.acting.create_template(draft).await?;
-    }
-    let templates = ctx.acting.templates().await?;
-    let text: String = templates
-        .iter()
-        .map(|t| {
-            format!(
-                "{}  {}  {}\n",
-                t.id.as_uuid(),
-                t.name.as_str(),
-                t.ticket_type
-            )
-        })
-        .collect();
-    out.value(&serde_json::to_value(&templates)?, &text)
-}
-
-/// `canned …`.
-pub(crate) async fn canned(ctx: &Ctx, cmd: CannedCmd, out: &mut Out<'_>) -> CliResult {
-    let (department, language) = match cmd {
-        CannedCmd::List {
-            department,
-            language,
-        } => (department, language),
-        CannedCmd::Add {
-            name,
-            language,
-            department,
-            body,
-        } => {
-            let id = match &department {
-                Some(d) => Some(ctx.department_id(Some(d)).await?),
-                None => None,
-            };
-            ctx.acting
-                .create_canned_response(
-                    id,
-                    Name::parse(&name)?,
-                    language,
-                    MessageBody::parse(&body)?,
-                )
-                .await?;
-            (department, Some(language))
-        }
-    };
-    let department = match department {
-        Some(d) => Some(ctx.department_id(Some(&d)).await?),
-        None => None,
-    };
-    let responses = ctx.acting.canned_responses(department, language).await?;
-    let text: String = responses
-        .iter()
-        .map(|r| {
-            format!(
-                "{}  {}  {}\n",
-                r.id.as_uuid(),
-                r.language.code(),
-                r.name.as_str()
-            )
-        })
-        .collect();
-    out.value(&serde_json::to_value(&responses)?, &text)
 }
 
 /// `audit`: the latest settings changes, newest first.

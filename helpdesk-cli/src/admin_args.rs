@@ -1,8 +1,12 @@
 //! The admin commands' arguments (clap): departments, agents, logins, calendars, SLA
-//! policies, attachment limits, templates, canned responses and the settings' audit trail.
+//! policies, attachment limits, templates, canned responses, the knowledge base and the
+//! settings' audit trail.
 
 use clap::{Args, Subcommand};
-use helpdesk::domain::{CustomerKind, FollowUpPolicy, Language, Priority, Role, TicketType};
+use helpdesk::domain::{
+    ArticleId, ArticleStatus, CannedResponseId, CustomerKind, FollowUpPolicy, Language, Priority,
+    Role, TemplateId, TicketType, Visibility,
+};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DepartmentCmd {
@@ -240,6 +244,37 @@ pub(crate) enum TemplateCmd {
         #[arg(long)]
         body: String,
     },
+    /// Change a ticket template; what is left out stays (admins).
+    Edit {
+        /// Its id.
+        template: TemplateId,
+        /// Its name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The department its tickets go to (by name).
+        #[arg(long)]
+        department: Option<String>,
+        /// The ticket type.
+        #[arg(long = "type")]
+        ticket_type: Option<TicketType>,
+        /// Put before the subject; empty: nothing.
+        #[arg(long)]
+        subject_prefix: Option<String>,
+        /// The priority asked for.
+        #[arg(long, conflicts_with = "no_priority")]
+        priority: Option<Priority>,
+        /// Ask for no priority (the desk's rules decide).
+        #[arg(long)]
+        no_priority: bool,
+        /// The text an operator starts from.
+        #[arg(long)]
+        body: Option<String>,
+    },
+    /// Delete a ticket template; tickets opened from it keep what they have (admins).
+    Delete {
+        /// Its id.
+        template: TemplateId,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -268,5 +303,135 @@ pub(crate) enum CannedCmd {
         /// The text.
         #[arg(long)]
         body: String,
+    },
+    /// Change a canned response; what is left out stays.
+    Edit {
+        /// Its id.
+        canned: CannedResponseId,
+        /// Its name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Its language (en, ro, ru, fa).
+        #[arg(long)]
+        language: Option<Language>,
+        /// The department it belongs to (by name).
+        #[arg(long, conflicts_with = "all_departments")]
+        department: Option<String>,
+        /// For every department.
+        #[arg(long)]
+        all_departments: bool,
+        /// The text.
+        #[arg(long)]
+        body: Option<String>,
+    },
+    /// Delete a canned response.
+    Delete {
+        /// Its id.
+        canned: CannedResponseId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KbCmd {
+    /// Search the articles.
+    Search {
+        /// The words searched for (the search language: "phrases", prefix*, -not).
+        query: String,
+        /// Only articles in this language (en, ro, ru, fa).
+        #[arg(long)]
+        lang: Option<Language>,
+        /// At most this many (1–100).
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// List every article (drafts and internal ones too), most recently updated first
+    /// (agents).
+    List {
+        /// Only those in this category.
+        #[arg(long)]
+        category: Option<String>,
+        /// At most this many (1–500).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show an article.
+    Show {
+        /// Its id.
+        article: ArticleId,
+    },
+    /// Write an article (agents), in a stored category.
+    Add {
+        /// Its title.
+        #[arg(long)]
+        title: String,
+        /// Its text.
+        #[arg(long)]
+        body: String,
+        /// Its category (a stored one: `kb category list`).
+        #[arg(long)]
+        category: String,
+        /// Its language (en, ro, ru, fa).
+        #[arg(long)]
+        language: Language,
+        /// draft or published.
+        #[arg(long, default_value = "published")]
+        status: ArticleStatus,
+        /// public or internal.
+        #[arg(long, default_value = "public")]
+        visibility: Visibility,
+    },
+    /// Rewrite an article; what is left out stays, its votes too (agents).
+    Edit {
+        /// Its id.
+        article: ArticleId,
+        /// Its title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Its text.
+        #[arg(long)]
+        body: Option<String>,
+        /// Its category (a stored one).
+        #[arg(long)]
+        category: Option<String>,
+        /// Its language (en, ro, ru, fa).
+        #[arg(long)]
+        language: Option<Language>,
+        /// draft or published.
+        #[arg(long)]
+        status: Option<ArticleStatus>,
+        /// public or internal.
+        #[arg(long)]
+        visibility: Option<Visibility>,
+    },
+    /// Delete an article with its votes (agents).
+    Delete {
+        /// Its id.
+        article: ArticleId,
+    },
+    /// The categories articles are filed in (admins add, rename and delete them).
+    #[command(subcommand)]
+    Category(KbCategoryCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KbCategoryCmd {
+    /// List the categories.
+    List,
+    /// Add a category.
+    Add {
+        /// Its name.
+        name: String,
+    },
+    /// Rename a category; its articles move with it.
+    Rename {
+        /// Its name now.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
+    /// Delete a category no article is filed in.
+    Delete {
+        /// Its name.
+        name: String,
     },
 }

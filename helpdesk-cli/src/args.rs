@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use helpdesk::domain::{Channel, Language, Priority, Status, TicketType};
 
 pub(crate) use crate::admin_args::{
-    AgentCmd, CalendarCmd, CannedCmd, DepartmentCmd, LimitsCmd, LoginArgs, SlaCmd, TemplateCmd,
+    AgentCmd, CalendarCmd, CannedCmd, DepartmentCmd, KbCmd, LimitsCmd, LoginArgs, SlaCmd,
+    TemplateCmd,
 };
 
 /// The helpdesk at a terminal: tickets, customers, e-mail, jobs, import and export.
@@ -157,12 +158,16 @@ pub(crate) enum Cmd {
     /// process (see also `department mail-address`).
     #[command(subcommand)]
     MailSettings(crate::mail_settings::MailSettingsCmd),
-    /// Ticket templates (admins add them).
+    /// Ticket templates (admins add, edit and delete them).
     #[command(subcommand)]
     Template(TemplateCmd),
-    /// Canned responses (agents add them).
+    /// Canned responses (agents add, edit and delete them).
     #[command(subcommand)]
     Canned(CannedCmd),
+    /// The knowledge base: search and show articles; agents add, edit and delete them;
+    /// admins manage the categories (`kb category`).
+    #[command(subcommand)]
+    Kb(KbCmd),
     /// The audit trail of settings changes (admins): who, when, before and after.
     Audit {
         /// The most changes shown, newest first (1–500).

@@ -12,11 +12,13 @@
 mod admin;
 mod admin_args;
 mod args;
+mod content;
 mod context;
 mod customers;
 mod exit;
 mod fetch_mail;
 mod jobs;
+mod kb;
 mod listing;
 mod mail;
 mod mail_settings;
@@ -153,8 +155,9 @@ async fn execute(
         Cmd::Sla(cmd) => admin::sla(&ctx, cmd, &mut out).await,
         Cmd::Limits(cmd) => admin::limits(&ctx, cmd, &mut out).await,
         Cmd::MailSettings(cmd) => mail_settings::mail_settings(&ctx, cmd, &mut out).await,
-        Cmd::Template(cmd) => admin::template(&ctx, cmd, &mut out).await,
-        Cmd::Canned(cmd) => admin::canned(&ctx, cmd, &mut out).await,
+        Cmd::Template(cmd) => content::template(&ctx, cmd, &mut out).await,
+        Cmd::Canned(cmd) => content::canned(&ctx, cmd, &mut out).await,
+        Cmd::Kb(cmd) => kb::kb(&ctx, cmd, &mut out).await,
         Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;

@@ -45,6 +45,8 @@ pub enum Entity {
     Chat,
     /// An agent's availability for chats.
     Availability,
+    /// A knowledge-base category.
+    Category,
 }
 
 impl std::fmt::Display for Entity {
@@ -65,6 +67,7 @@ impl std::fmt::Display for Entity {
             Entity::Session => "session or API token",
             Entity::Chat => "chat",
             Entity::Availability => "availability",
+            Entity::Category => "knowledge-base category",
         })
     }
 }
@@ -85,6 +88,14 @@ pub enum ConflictKind {
         /// Which field is taken.
         field: Cow<'static, str>,
     },
+    /// The thing is still used (a knowledge-base category that articles are filed in), so it
+    /// cannot be deleted.
+    InUse {
+        /// What uses it.
+        by: Entity,
+        /// How many of them.
+        count: u64,
+    },
 }
 
 impl std::fmt::Display for ConflictKind {
@@ -95,6 +106,7 @@ impl std::fmt::Display for ConflictKind {
                 "it was changed by someone else (expected version {expected}, found {actual})"
             ),
             ConflictKind::Duplicate { field } => write!(f, "{field} is already taken"),
+            ConflictKind::InUse { by, count } => write!(f, "it is still used by {count} {by}(s)"),
         }
     }
 }
@@ -394,6 +406,14 @@ impl Error {
         Error::NotFound {
             entity,
             key: key.to_string(),
+        }
+    }
+
+    /// A conflict: `entity` is still used by `count` of `by`, so it cannot be deleted.
+    pub fn in_use(entity: Entity, by: Entity, count: u64) -> Self {
+        Error::Conflict {
+            entity,
+            kind: ConflictKind::InUse { by, count },
         }
     }
 

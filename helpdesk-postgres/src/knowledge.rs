@@ -8,7 +8,9 @@
 //! in one transaction (migration 0012).
 
 use async_trait::async_trait;
-use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, ArticleVote, Visibility, Voter};
+use helpdesk_core::domain::{
+    Article, ArticleId, ArticleStatus, ArticleVote, Category, Visibility, Voter,
+};
 use helpdesk_core::error::Entity;
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest};
 use helpdesk_core::store::KnowledgeStore;
@@ -22,7 +24,7 @@ use crate::rows::knowledge::{
     article_columns, article_vote, article_vote_columns, bind_article, bind_article_fields,
     bind_article_vote, bind_article_words,
 };
-use crate::rows::{all, optional};
+use crate::rows::{Reader, all, optional};
 use crate::search::push_query_terms;
 
 #[async_trait]
@@ -168,6 +170,128 @@ impl KnowledgeStore for PostgresStore {
             .bind(ids);
         all(&self.pool, query, article_vote).await
     }
+
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>> {
+        let sql = concat!(
+            "SELECT ",
+            article_columns!(),
+            " FROM articles WHERE $1::text IS NULL OR category = $1 \
+             ORDER BY updated_at DESC, id DESC LIMIT $2"
+        );
+        let query = sqlx::query(sql)
+            .bind(category.map(Category::as_str))
+            .bind(i64::from(limit));
+        all(&self.pool, query, article).await
+    }
+
+    async fn delete_article(&self, id: ArticleId) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(error::db)?;
+        // Its fields and words go by ON DELETE CASCADE.
+        sqlx::query("DELETE FROM article_votes WHERE article_id = $1")
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        let deleted = sqlx::query("DELETE FROM articles WHERE id = $1")
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?
+            .rows_affected();
+        tx.commit().await.map_err(error::db)?;
+        Ok(deleted > 0)
+    }
+
+    async fn article_categories(&self) -> Result<Vec<Category>> {
+        let query = sqlx::query("SELECT name FROM article_categories ORDER BY name");
+        all(&self.pool, query, read_category).await
+    }
+
+    async fn add_article_category(&self, category: &Category) -> Result<()> {
+        let added =
+            sqlx::query("INSERT INTO article_categories (name) VALUES ($1) ON CONFLICT DO NOTHING")
+                .bind(category.as_str())
+                .execute(&self.pool)
+                .await
+                .map_err(error::db)?
+                .rows_affected();
+        if added == 0 {
+            return Err(Error::duplicate(Entity::Category, "name"));
+        }
+        Ok(())
+    }
+
+    async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64> {
+        let mut tx = self.pool.begin().await.map_err(error::db)?;
+        if !lock_category(&mut tx, from).await? {
+            return Err(Error::not_found(Entity::Category, from));
+        }
+        if from == to {
+            return Ok(0);
+        }
+        if lock_category(&mut tx, to).await? {
+            return Err(Error::duplicate(Entity::Category, "name"));
+        }
+        sqlx::query("UPDATE article_categories SET name = $2 WHERE name = $1")
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        let moved = sqlx::query("UPDATE articles SET category = $2 WHERE category = $1")
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?
+            .rows_affected();
+        tx.commit().await.map_err(error::db)?;
+        Ok(moved)
+    }
+
+    async fn delete_article_category(&self, category: &Category) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(error::db)?;
+        if !lock_category(&mut tx, category).await? {
+            return Err(Error::not_found(Entity::Category, category));
+        }
+        let used: i64 = sqlx::query_scalar("SELECT count(*) FROM articles WHERE category = $1")
+            .bind(category.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        if used > 0 {
+            return Err(Error::in_use(
+                Entity::Category,
+                Entity::Article,
+                used as u64,
+            ));
+        }
+        sqlx::query("DELETE FROM article_categories WHERE name = $1")
+            .bind(category.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        tx.commit().await.map_err(error::db)
+    }
+}
+
+/// Whether `category` is stored, its row locked until the transaction ends when it is.
+async fn lock_category(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    category: &Category,
+) -> Result<bool> {
+    let found: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM article_categories WHERE name = $1 FOR UPDATE")
+            .bind(category.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(error::db)?;
+    Ok(found.is_some())
+}
+
+/// A category from a row of `article_categories`.
+fn read_category(row: &sqlx::postgres::PgRow) -> Result<Category> {
+    Reader::new(row, "article_categories").parse("name", Category::parse)
 }
 
 /// Adds [`ArticleScope::contains`] on the article `a`.

@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::domain::{CannedResponse, DepartmentId, Language, TemplateId, TicketTemplate};
+use helpdesk_core::domain::{
+    CannedResponse, CannedResponseId, DepartmentId, Language, TemplateId, TicketTemplate,
+};
 use helpdesk_core::store::TemplateStore;
 
 use crate::connection::PostgresStore;
@@ -62,5 +64,29 @@ impl TemplateStore for PostgresStore {
             .bind(department.map(|d| d.as_uuid()))
             .bind(language.map(Language::as_str));
         all(&self.pool, query, canned_response).await
+    }
+
+    async fn delete_template(&self, id: TemplateId) -> Result<bool> {
+        let query = sqlx::query("DELETE FROM templates WHERE id = $1").bind(id.as_uuid());
+        Ok(execute(&self.pool, query).await? > 0)
+    }
+
+    async fn canned_response(&self, id: CannedResponseId) -> Result<Option<CannedResponse>> {
+        let sql = concat!(
+            "SELECT ",
+            canned_response_columns!(),
+            " FROM canned_responses WHERE id = $1"
+        );
+        optional(
+            &self.pool,
+            sqlx::query(sql).bind(id.as_uuid()),
+            canned_response,
+        )
+        .await
+    }
+
+    async fn delete_canned_response(&self, id: CannedResponseId) -> Result<bool> {
+        let query = sqlx::query("DELETE FROM canned_responses WHERE id = $1").bind(id.as_uuid());
+        Ok(execute(&self.pool, query).await? > 0)
     }
 }

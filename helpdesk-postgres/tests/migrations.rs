@@ -579,3 +579,38 @@ async fn outbox_emails_from_schema_version_11_get_their_tickets_full_number() {
     assert_eq!(store.setting(SettingKey::PublicUrl).await.unwrap(), None);
     testing::discard(store).await.unwrap();
 }
+
+/// The categories articles were filed in before migration 19 become its stored categories,
+/// each once: the articles stay valid, and a category in use is not deleted.
+#[tokio::test]
+async fn categories_of_articles_from_schema_version_16_become_stored_categories() {
+    let Some(url) = testing::database_url() else {
+        return;
+    };
+    let pg = testing::unmigrated_store_at(&url).await.unwrap();
+    MIGRATOR.run_to(16, pg.pool()).await.unwrap();
+    for category in ["Сеть", "faq", "Сеть"] {
+        sqlx::query(
+            "INSERT INTO articles (id, title, body, category, language, status, visibility, \
+             helpful, not_helpful, created_at, updated_at) \
+             VALUES ($1, 'Router', 'Restart it.', $2, 'en', 'published', 'public', 0, 0, $3, $3)",
+        )
+        .bind(ArticleId::new().as_uuid())
+        .bind(category)
+        .bind(t0())
+        .execute(pg.pool())
+        .await
+        .unwrap();
+    }
+    pg.migrate().await.unwrap();
+    let stored: Vec<String> = (pg.article_categories().await.unwrap().iter())
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    assert_eq!(stored, ["faq", "Сеть"]);
+    let faq = helpdesk_core::domain::Category::parse("faq").unwrap();
+    assert!(matches!(
+        pg.delete_article_category(&faq).await,
+        Err(helpdesk_core::Error::Conflict { .. })
+    ));
+    testing::discard(pg).await.unwrap();
+}

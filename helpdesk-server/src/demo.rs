@@ -174,6 +174,9 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
             "مودم را ۳۰ ثانیه از برق بکشید، سپس دوباره وصل کنید و منتظر چراغ سبز بمانید.",
         ),
     ];
+    desk.as_system()
+        .create_article_category(ok(Category::parse("internet")))
+        .await?;
     let ivan = desk.acting_as(Actor::Agent(ivan.id)).await?;
     for (language, title, body) in articles {
         ivan.create_article(ArticleDraft {

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Article, ArticleId, ArticleStatus, ArticleVote, Visibility, Voter};
+use helpdesk_core::domain::{
+    Article, ArticleId, ArticleStatus, ArticleVote, Category, Visibility, Voter,
+};
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest, fold, words};
 use helpdesk_core::store::KnowledgeStore;
@@ -23,7 +25,7 @@ use crate::rows::knowledge::{
     ARTICLE_COLUMNS, ARTICLE_VOTE_COLUMNS, ArticleRow, ArticleVoteRow, read_article,
     read_article_vote,
 };
-use crate::rows::{blob, first, literal};
+use crate::rows::{Reader, all, blob, first, literal};
 use crate::search::Matcher;
 
 #[async_trait]
@@ -102,6 +104,126 @@ impl KnowledgeStore for SqliteStore {
         ids.dedup();
         self.read(move |conn| vote_of(conn, voter, &ids)).await
     }
+
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>> {
+        let category = category.map(|c| c.as_str().to_owned());
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {ARTICLE_COLUMNS} FROM articles
+                 WHERE ?1 IS NULL OR category = ?1
+                 ORDER BY updated_at DESC, id DESC LIMIT ?2"
+            );
+            all(conn, &sql, (category, i64::from(limit)), read_article)
+        })
+        .await
+    }
+
+    async fn delete_article(&self, id: ArticleId) -> Result<bool> {
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let id = blob(id.as_uuid());
+            // Its fields (and so its FTS5 entries) and words go by ON DELETE CASCADE.
+            tx.prepare_cached("DELETE FROM article_votes WHERE article_id = ?1")?
+                .execute([id])?;
+            let deleted = tx
+                .prepare_cached("DELETE FROM articles WHERE id = ?1")?
+                .execute([id])?;
+            tx.commit()?;
+            Ok(deleted > 0)
+        })
+        .await
+    }
+
+    async fn article_categories(&self) -> Result<Vec<Category>> {
+        self.read(|conn| {
+            all(
+                conn,
+                "SELECT name FROM article_categories ORDER BY name",
+                [],
+                read_category,
+            )
+        })
+        .await
+    }
+
+    async fn add_article_category(&self, category: &Category) -> Result<()> {
+        let name = category.as_str().to_owned();
+        self.write(move |conn| {
+            let added = conn
+                .prepare_cached(
+                    "INSERT INTO article_categories (name) VALUES (?1) ON CONFLICT DO NOTHING",
+                )?
+                .execute([&name])?;
+            if added == 0 {
+                return Err(Error::duplicate(Entity::Category, "name").into());
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64> {
+        let (from, to) = (from.clone(), to.clone());
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if !category_stored(&tx, from.as_str())? {
+                return Err(Error::not_found(Entity::Category, &from).into());
+            }
+            if from == to {
+                return Ok(0);
+            }
+            if category_stored(&tx, to.as_str())? {
+                return Err(Error::duplicate(Entity::Category, "name").into());
+            }
+            tx.prepare_cached("UPDATE article_categories SET name = ?2 WHERE name = ?1")?
+                .execute([from.as_str(), to.as_str()])?;
+            let moved = tx
+                .prepare_cached("UPDATE articles SET category = ?2 WHERE category = ?1")?
+                .execute([from.as_str(), to.as_str()])?;
+            tx.commit()?;
+            Ok(moved as u64)
+        })
+        .await
+    }
+
+    async fn delete_article_category(&self, category: &Category) -> Result<()> {
+        let category = category.clone();
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if !category_stored(&tx, category.as_str())? {
+                return Err(Error::not_found(Entity::Category, &category).into());
+            }
+            let used: i64 = tx
+                .prepare_cached("SELECT count(*) FROM articles WHERE category = ?1")?
+                .query_row([category.as_str()], |r| r.get(0))?;
+            if used > 0 {
+                return Err(Error::in_use(Entity::Category, Entity::Article, used as u64).into());
+            }
+            tx.prepare_cached("DELETE FROM article_categories WHERE name = ?1")?
+                .execute([category.as_str()])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// Whether the category `name` is stored.
+fn category_stored(conn: &rusqlite::Connection, name: &str) -> Outcome<bool> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM article_categories WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    Ok(found.is_some())
+}
+
+/// A category from a row of `article_categories`.
+fn read_category(row: &rusqlite::Row<'_>) -> Outcome<Category> {
+    Reader::new(row, "article_categories").parse("name", Category::parse)
 }
 
 /// `voter`'s votes on `articles` (in that order), each a primary-key look-up.

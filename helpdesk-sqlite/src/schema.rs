@@ -42,6 +42,7 @@ fn migrations() -> Migrations<'static> {
             "../migrations/0017_search_keyed_by_ticket.sql"
         )),
         M::up(include_str!("../migrations/0018_customer_directory.sql")),
+        M::up(include_str!("../migrations/0019_content_settings.sql")),
     ])
 }
 
@@ -168,7 +169,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 18);
+        assert_eq!(version, 19);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -554,6 +555,33 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
+    }
+
+    /// The categories articles were filed in before 0019 become its stored categories, each
+    /// once, so that the articles stay valid.
+    #[test]
+    fn categories_of_articles_from_before_0019_become_stored_categories() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 17).unwrap();
+        for category in ["Сеть", "faq", "Сеть"] {
+            conn.execute(
+                "INSERT INTO articles (id, title, body, category, language, status, visibility,
+                                       helpful, not_helpful, created_at, updated_at)
+                 VALUES (?1, 'Router', 'Restart it.', ?2, 'en', 'published', 'public', 0, 0,
+                         1767600000000000, 1767600000000000)",
+                (crate::rows::blob(uuid::Uuid::now_v7()), category),
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let stored: Vec<String> = conn
+            .prepare("SELECT name FROM article_categories ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(stored, ["faq", "Сеть"]);
     }
 
     /// Time entries logged before 0013 read back with their notes hidden from the customer

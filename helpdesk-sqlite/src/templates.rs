@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::domain::{CannedResponse, DepartmentId, Language, TemplateId, TicketTemplate};
+use helpdesk_core::domain::{
+    CannedResponse, CannedResponseId, DepartmentId, Language, TemplateId, TicketTemplate,
+};
 use helpdesk_core::store::TemplateStore;
 
 use crate::connection::SqliteStore;
@@ -68,6 +70,35 @@ impl TemplateStore for SqliteStore {
                  ORDER BY name, id"
             );
             all(conn, &sql, (department, language), read_canned_response)
+        })
+        .await
+    }
+
+    async fn delete_template(&self, id: TemplateId) -> Result<bool> {
+        self.write(move |conn| {
+            let deleted = conn
+                .prepare_cached("DELETE FROM templates WHERE id = ?1")?
+                .execute([blob(id.as_uuid())])?;
+            Ok(deleted > 0)
+        })
+        .await
+    }
+
+    async fn canned_response(&self, id: CannedResponseId) -> Result<Option<CannedResponse>> {
+        self.read(move |conn| {
+            let sql =
+                format!("SELECT {CANNED_RESPONSE_COLUMNS} FROM canned_responses WHERE id = ?1");
+            first(conn, &sql, [blob(id.as_uuid())], read_canned_response)
+        })
+        .await
+    }
+
+    async fn delete_canned_response(&self, id: CannedResponseId) -> Result<bool> {
+        self.write(move |conn| {
+            let deleted = conn
+                .prepare_cached("DELETE FROM canned_responses WHERE id = ?1")?
+                .execute([blob(id.as_uuid())])?;
+            Ok(deleted > 0)
         })
         .await
     }

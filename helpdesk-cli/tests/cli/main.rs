@@ -5,8 +5,9 @@
 //!
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
-mod fetch_mail;
+mod content;
 mod customer_directory;
+mod fetch_mail;
 mod lists;
 mod mail_settings;
 mod operations;

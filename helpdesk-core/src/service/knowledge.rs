@@ -28,9 +28,14 @@ pub struct ArticleDraft {
 }
 
 impl Acting {
-    /// Writes a new article (agents and the system).
+    /// Writes a new article (agents and the system), in a stored category.
+    ///
+    /// # Errors
+    ///
+    /// A validation error on `category` when it is not stored (an admin adds it first).
     pub async fn create_article(&self, draft: ArticleDraft) -> Result<Article> {
         self.require_staff()?;
+        self.require_category(&draft.category).await?;
         let now = self.desk.now();
         let article = Article {
             id: ArticleId::new(),
@@ -50,10 +55,16 @@ impl Acting {
     }
 
     /// Rewrites an article, keeping its votes, those cast while it is rewritten too (agents
-    /// and the system). The article as stored after it.
+    /// and the system), in a stored category. The article as stored after it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown article; a validation error on `category` when it
+    /// is not stored.
     pub async fn update_article(&self, id: ArticleId, draft: ArticleDraft) -> Result<Article> {
         self.require_staff()?;
         let mut article = self.require_article(id).await?;
+        self.require_category(&draft.category).await?;
         article.title = draft.title;
         article.body = draft.body;
         article.category = draft.category;
@@ -63,6 +74,97 @@ impl Acting {
         article.updated_at = self.desk.now();
         self.desk.knowledge_store()?.put_article(&article).await?;
         self.require_article(id).await
+    }
+
+    /// Every article, drafts and internal ones too, or those in `category`, most recently
+    /// updated first, at most `limit` (1–500) (agents and the system).
+    pub async fn list_articles(
+        &self,
+        category: Option<&Category>,
+        limit: u32,
+    ) -> Result<Vec<Article>> {
+        self.require_staff()?;
+        self.desk
+            .knowledge_store()?
+            .list_articles(category, limit.clamp(1, 500))
+            .await
+    }
+
+    /// Deletes an article with its votes (agents and the system).
+    pub async fn delete_article(&self, id: ArticleId) -> Result<()> {
+        self.require_staff()?;
+        if self.desk.knowledge_store()?.delete_article(id).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found(Entity::Article, id))
+        }
+    }
+
+    /// The knowledge base's categories, by name (anyone who may use the desk).
+    pub async fn article_categories(&self) -> Result<Vec<Category>> {
+        self.desk.knowledge_store()?.article_categories().await
+    }
+
+    /// Adds a category articles may be filed in (admins).
+    ///
+    /// # Errors
+    ///
+    /// A duplicate conflict (field `name`) when it is stored already.
+    pub async fn create_article_category(&self, category: Category) -> Result<Category> {
+        self.require_admin()?;
+        self.desk
+            .knowledge_store()?
+            .add_article_category(&category)
+            .await?;
+        Ok(category)
+    }
+
+    /// Renames a category, and moves its articles with it (admins); how many moved.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when `from` is not stored; a duplicate conflict when `to` is.
+    pub async fn rename_article_category(&self, from: &Category, to: Category) -> Result<u64> {
+        self.require_admin()?;
+        self.desk
+            .knowledge_store()?
+            .rename_article_category(from, &to)
+            .await
+    }
+
+    /// Deletes a category no article is filed in (admins).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when it is not stored; [`Error::Conflict`] with
+    /// [`ConflictKind::InUse`](crate::error::ConflictKind::InUse) when articles are filed in
+    /// it (they are moved or deleted first).
+    pub async fn delete_article_category(&self, category: &Category) -> Result<()> {
+        self.require_admin()?;
+        self.desk
+            .knowledge_store()?
+            .delete_article_category(category)
+            .await
+    }
+
+    /// A validation error on `category` unless it is stored.
+    async fn require_category(&self, category: &Category) -> Result<()> {
+        let stored = self.desk.knowledge_store()?.article_categories().await?;
+        if stored.contains(category) {
+            Ok(())
+        } else {
+            Err(Error::validation(
+                "category",
+                format!(
+                    "no category \"{category}\" is stored; an admin adds it first (stored: {})",
+                    stored
+                        .iter()
+                        .map(Category::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+        }
     }
 
     /// An article the actor may read: customers see published public ones only.

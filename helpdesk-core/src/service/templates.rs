@@ -69,6 +69,56 @@ impl Acting {
         Ok(template)
     }
 
+    /// Rewrites a ticket template (admins): everything but its id and when it was made.
+    /// Tickets opened from it keep what they were opened with.
+    pub async fn update_template(
+        &self,
+        id: TemplateId,
+        draft: TemplateDraft,
+    ) -> Result<TicketTemplate> {
+        self.require_admin()?;
+        let store = self.desk.template_store()?;
+        let old = store
+            .template(id)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Template, id))?;
+        self.desk.store.require_department(draft.department).await?;
+        let template = TicketTemplate {
+            id,
+            name: draft.name,
+            ticket_type: draft.ticket_type,
+            subject_prefix: draft.subject_prefix,
+            department: draft.department,
+            priority: draft.priority,
+            categories: draft.categories,
+            required_fields: draft.required_fields,
+            body: draft.body,
+            created_at: old.created_at,
+        };
+        store.put_template(&template).await?;
+        Ok(template)
+    }
+
+    /// Deletes a ticket template (admins); tickets opened from it keep what they were opened
+    /// with.
+    pub async fn delete_template(&self, id: TemplateId) -> Result<()> {
+        self.require_admin()?;
+        if self.desk.template_store()?.delete_template(id).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found(Entity::Template, id))
+        }
+    }
+
+    /// A ticket template by id (anyone who may use the desk).
+    pub async fn template(&self, id: TemplateId) -> Result<TicketTemplate> {
+        self.desk
+            .template_store()?
+            .template(id)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Template, id))
+    }
+
     /// Every template (anyone who may use the desk).
     pub async fn templates(&self) -> Result<Vec<TicketTemplate>> {
         self.desk.template_store()?.templates().await
@@ -144,6 +194,61 @@ impl Acting {
             .put_canned_response(&response)
             .await?;
         Ok(response)
+    }
+
+    /// Rewrites a canned response (agents and the system, as they add them); its
+    /// placeholders are checked.
+    pub async fn update_canned_response(
+        &self,
+        id: CannedResponseId,
+        department: Option<DepartmentId>,
+        name: Name,
+        language: Language,
+        body: MessageBody,
+    ) -> Result<CannedResponse> {
+        let old = self.canned_response(id).await?;
+        if let Some(d) = department {
+            self.desk.store.require_department(d).await?;
+        }
+        check_placeholders(body.as_str())?;
+        let response = CannedResponse {
+            id,
+            department,
+            name,
+            language,
+            body,
+            created_at: old.created_at,
+        };
+        self.desk
+            .template_store()?
+            .put_canned_response(&response)
+            .await?;
+        Ok(response)
+    }
+
+    /// Deletes a canned response (agents and the system, as they add them).
+    pub async fn delete_canned_response(&self, id: CannedResponseId) -> Result<()> {
+        self.require_staff()?;
+        if self
+            .desk
+            .template_store()?
+            .delete_canned_response(id)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(Error::not_found(Entity::CannedResponse, id))
+        }
+    }
+
+    /// A canned response by id (agents and the system).
+    pub async fn canned_response(&self, id: CannedResponseId) -> Result<CannedResponse> {
+        self.require_staff()?;
+        self.desk
+            .template_store()?
+            .canned_response(id)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::CannedResponse, id))
     }
 
     /// The canned responses for a department (its own and the general ones), in a language.

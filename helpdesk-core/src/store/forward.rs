@@ -12,8 +12,8 @@ use super::{
 };
 use crate::domain::{
     Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability, CannedResponse,
-    ChatId, ChatSession, CustomerId, DepartmentId, Language, Login, LoginName, Report, ReportQuery,
-    SavedSearchId, TemplateId, TicketTemplate, TokenHash, Voter,
+    CannedResponseId, Category, ChatId, ChatSession, CustomerId, DepartmentId, Language, Login,
+    LoginName, Report, ReportQuery, SavedSearchId, TemplateId, TicketTemplate, TokenHash, Voter,
 };
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest, SavedSearch};
@@ -86,6 +86,12 @@ forward!(KnowledgeStore {
     async fn suggest_articles(&self, suggest: &ArticleSuggest, limit: u32) -> Result<Vec<Article>>;
     async fn vote_article(&self, vote: &ArticleVote) -> Result<Article>;
     async fn article_votes(&self, voter: Voter, articles: &[ArticleId]) -> Result<Vec<ArticleVote>>;
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>>;
+    async fn delete_article(&self, id: ArticleId) -> Result<bool>;
+    async fn article_categories(&self) -> Result<Vec<Category>>;
+    async fn add_article_category(&self, category: &Category) -> Result<()>;
+    async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64>;
+    async fn delete_article_category(&self, category: &Category) -> Result<()>;
 });
 
 forward!(SavedSearchStore {
@@ -100,6 +106,9 @@ forward!(TemplateStore {
     async fn templates(&self) -> Result<Vec<TicketTemplate>>;
     async fn put_canned_response(&self, response: &CannedResponse) -> Result<()>;
     async fn canned_responses(&self, department: Option<DepartmentId>, language: Option<Language>) -> Result<Vec<CannedResponse>>;
+    async fn delete_template(&self, id: TemplateId) -> Result<bool>;
+    async fn canned_response(&self, id: CannedResponseId) -> Result<Option<CannedResponse>>;
+    async fn delete_canned_response(&self, id: CannedResponseId) -> Result<bool>;
 });
 
 forward!(SettingsStore {

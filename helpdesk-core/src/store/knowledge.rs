@@ -2,12 +2,12 @@
 
 use async_trait::async_trait;
 
-use crate::domain::{Article, ArticleId, ArticleVote, Voter};
+use crate::domain::{Article, ArticleId, ArticleVote, Category, Voter};
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest};
 
 /// An ability a store may offer ([`Store::as_knowledge_store`](super::Store::as_knowledge_store)):
-/// knowledge-base articles. Checked by the conformance suite's knowledge-base checks.
+/// knowledge-base articles and the categories they are filed in. Checked by the conformance suite's knowledge-base checks.
 #[async_trait]
 pub trait KnowledgeStore: Send + Sync {
     /// Inserts an article (its vote counts included), or replaces one's text and fields,
@@ -32,4 +32,26 @@ pub trait KnowledgeStore: Send + Sync {
     /// does not exist), by article id ascending.
     async fn article_votes(&self, voter: Voter, articles: &[ArticleId])
     -> Result<Vec<ArticleVote>>;
+    /// Every article (drafts and internal ones too), or those filed in `category`, most
+    /// recently updated first, then by id descending, at most `limit`.
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>>;
+    /// Deletes an article with its votes and search rows; whether there was one.
+    async fn delete_article(&self, id: ArticleId) -> Result<bool>;
+    /// The stored categories, by name (bytewise).
+    async fn article_categories(&self) -> Result<Vec<Category>>;
+    /// Adds a category. [`Error::Conflict`](crate::Error::Conflict)
+    /// ([`ConflictKind::Duplicate`](crate::error::ConflictKind::Duplicate), field `name`) when
+    /// it is stored already.
+    async fn add_article_category(&self, category: &Category) -> Result<()>;
+    /// Renames the category `from` to `to`, and every article filed in it with it, in one
+    /// transaction; the number of articles moved. [`Error::NotFound`](crate::Error::NotFound)
+    /// when `from` is not stored; a duplicate conflict (field `name`) when `to` is, unless
+    /// `to` is `from`.
+    async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64>;
+    /// Deletes a category no article is filed in, checked in the same transaction.
+    /// [`Error::NotFound`](crate::Error::NotFound) when it is not stored;
+    /// [`Error::Conflict`](crate::Error::Conflict)
+    /// ([`ConflictKind::InUse`](crate::error::ConflictKind::InUse) by articles, with their
+    /// number) when articles are filed in it; nothing is deleted then.
+    async fn delete_article_category(&self, category: &Category) -> Result<()>;
 }

@@ -127,6 +127,7 @@ mod tests {
             include_str!("admin/sla.rs"),
             include_str!("admin/attachments.rs"),
             include_str!("admin/templates.rs"),
+            include_str!("admin/knowledge.rs"),
             include_str!("admin/audit.rs"),
         ]
         .concat();

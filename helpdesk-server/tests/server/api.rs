@@ -425,6 +425,7 @@ async fn the_openapi_document_describes_the_routes() {
 #[tokio::test]
 async fn the_knowledge_base_is_written_by_agents_and_searched_by_customers() {
     let fx = fixture().await;
+    crate::content_settings::add_category(&fx, "internet").await;
     let article = json!({
         "title": "Cum resetați routerul",
         "body": "Scoateți routerul din priză 30 de secunde.",

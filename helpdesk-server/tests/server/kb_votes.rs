@@ -8,6 +8,7 @@ use crate::support::*;
 
 /// A published public article Ivan wrote; its id.
 async fn article(fx: &Fixture) -> String {
+    crate::content_settings::add_category(fx, "retea").await;
     let created = fx
         .post(
             "/api/v1/kb/articles",

@@ -10,6 +10,8 @@ mod attachments;
 mod browser;
 mod chat_ws;
 mod concurrent_replies;
+mod content_pages;
+mod content_settings;
 mod crash_safety;
 mod customer_directory;
 mod customer_pages;

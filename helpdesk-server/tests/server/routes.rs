@@ -78,6 +78,7 @@ async fn every_documented_route_is_tested_here() {
         .iter()
         .chain(crate::admin_setup::ADMIN_TESTED)
         .chain(crate::mail_settings::MAIL_TESTED)
+        .chain(crate::content_settings::CONTENT_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(
@@ -481,6 +482,7 @@ async fn directory_routes_succeed_and_fail() {
 #[tokio::test]
 async fn knowledge_base_and_notification_routes_succeed_and_fail() {
     let fx = fixture().await;
+    crate::content_settings::add_category(&fx, "internet").await;
     let article = json!({
         "title": "Cum resetați routerul",
         "body": "Scoateți routerul din priză 30 de secunde.",

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::MemoryStore;
-use crate::domain::{Article, ArticleId, ArticleVote, Voter};
+use crate::domain::{Article, ArticleId, ArticleVote, Category, Voter};
 use crate::error::{Entity, Error, Result};
 use crate::search::{ArticleSearch, ArticleSuggest};
 use crate::store::KnowledgeStore;
@@ -88,5 +88,76 @@ impl KnowledgeStore for MemoryStore {
             .into_iter()
             .filter_map(|id| inner.article_votes.get(&(id, voter)).copied())
             .collect())
+    }
+
+    async fn list_articles(&self, category: Option<&Category>, limit: u32) -> Result<Vec<Article>> {
+        let mut found: Vec<Article> = self
+            .lock()
+            .articles
+            .values()
+            .filter(|a| category.is_none_or(|c| a.category == *c))
+            .cloned()
+            .collect();
+        found.sort_by_key(|a| std::cmp::Reverse((a.updated_at, a.id)));
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
+    async fn delete_article(&self, id: ArticleId) -> Result<bool> {
+        let mut inner = self.lock();
+        inner.article_votes.retain(|(article, _), _| *article != id);
+        Ok(inner.articles.remove(&id).is_some())
+    }
+
+    async fn article_categories(&self) -> Result<Vec<Category>> {
+        Ok(self.lock().article_categories.iter().cloned().collect())
+    }
+
+    async fn add_article_category(&self, category: &Category) -> Result<()> {
+        if self.lock().article_categories.insert(category.clone()) {
+            Ok(())
+        } else {
+            Err(Error::duplicate(Entity::Category, "name"))
+        }
+    }
+
+    async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64> {
+        let mut inner = self.lock();
+        if !inner.article_categories.contains(from) {
+            return Err(Error::not_found(Entity::Category, from));
+        }
+        if from == to {
+            return Ok(0);
+        }
+        if inner.article_categories.contains(to) {
+            return Err(Error::duplicate(Entity::Category, "name"));
+        }
+        inner.article_categories.remove(from);
+        inner.article_categories.insert(to.clone());
+        let mut moved = 0;
+        for article in inner.articles.values_mut() {
+            if article.category == *from {
+                article.category = to.clone();
+                moved += 1;
+            }
+        }
+        Ok(moved)
+    }
+
+    async fn delete_article_category(&self, category: &Category) -> Result<()> {
+        let mut inner = self.lock();
+        if !inner.article_categories.contains(category) {
+            return Err(Error::not_found(Entity::Category, category));
+        }
+        let used = inner
+            .articles
+            .values()
+            .filter(|a| a.category == *category)
+            .count() as u64;
+        if used > 0 {
+            return Err(Error::in_use(Entity::Category, Entity::Article, used));
+        }
+        inner.article_categories.remove(category);
+        Ok(())
     }
 }

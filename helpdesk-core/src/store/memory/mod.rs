@@ -58,6 +58,8 @@ struct Inner {
     articles: BTreeMap<ArticleId, Article>,
     /// Each person's one vote per article.
     article_votes: BTreeMap<(ArticleId, crate::domain::Voter), crate::domain::ArticleVote>,
+    /// The knowledge base's stored categories.
+    article_categories: std::collections::BTreeSet<crate::domain::Category>,
     saved_searches: BTreeMap<SavedSearchId, SavedSearch>,
     templates: BTreeMap<TemplateId, TicketTemplate>,
     canned: BTreeMap<CannedResponseId, CannedResponse>,

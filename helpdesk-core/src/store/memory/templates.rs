@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 
 use super::MemoryStore;
-use crate::domain::{CannedResponse, DepartmentId, Language, TemplateId, TicketTemplate};
+use crate::domain::{
+    CannedResponse, CannedResponseId, DepartmentId, Language, TemplateId, TicketTemplate,
+};
 use crate::error::Result;
 use crate::store::TemplateStore;
 
@@ -44,5 +46,17 @@ impl TemplateStore for MemoryStore {
             .collect();
         found.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
         Ok(found)
+    }
+
+    async fn delete_template(&self, id: TemplateId) -> Result<bool> {
+        Ok(self.lock().templates.remove(&id).is_some())
+    }
+
+    async fn canned_response(&self, id: CannedResponseId) -> Result<Option<CannedResponse>> {
+        Ok(self.lock().canned.get(&id).cloned())
+    }
+
+    async fn delete_canned_response(&self, id: CannedResponseId) -> Result<bool> {
+        Ok(self.lock().canned.remove(&id).is_some())
     }
 }

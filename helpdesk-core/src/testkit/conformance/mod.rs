@@ -71,6 +71,11 @@ macro_rules! conformance_suite {
                     concurrent_batches_with_one_message_id_commit_one,
                     concurrent_dispatchers_lease_each_email_once,
                 ],
+                content: [
+                    templates_and_canned_responses_are_read_by_id_and_deleted,
+                    deleted_articles_leave_lists_search_suggestions_and_votes,
+                    categories_are_renamed_with_their_articles_and_deleted_only_when_unused,
+                ],
                 directory: [
                     directory_records_round_trip_and_replace,
                     directory_lists_are_in_the_references_order,
@@ -164,6 +169,10 @@ macro_rules! conformance_suite {
                     eight_concurrent_replies_without_a_version_all_apply_once,
                     thirty_two_concurrent_replies_without_a_version_all_apply_once,
                     edits_are_recorded_in_the_history,
+                ],
+                content: [
+                    templates_and_canned_responses_are_edited_and_deleted_by_those_allowed,
+                    articles_need_a_stored_category_and_categories_in_use_stay,
                 ],
                 directory: [
                     customer_look_up_by_contract_phone_email_and_address_pattern,

@@ -322,27 +322,27 @@ pub(crate) async fn templates(Caller { acting, .. }: Caller) -> ApiResult<Json<V
 pub(crate) struct TemplateBody {
     /// Its name (1–200 characters).
     #[schema(value_type = String, min_length = 1, max_length = 200)]
-    name: Name,
+    pub(crate) name: Name,
     /// The department of the tickets it opens.
     #[schema(value_type = Uuid)]
-    department: DepartmentId,
+    pub(crate) department: DepartmentId,
     /// Their type.
     #[serde(default)]
     #[schema(value_type = Option<String>)]
-    ticket_type: TicketType,
+    pub(crate) ticket_type: TicketType,
     /// What their subjects start with (1–200 characters).
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
-    subject_prefix: Option<Name>,
+    pub(crate) subject_prefix: Option<Name>,
     /// Their priority.
     #[schema(value_type = Option<model::Priority>)]
-    priority: Option<Priority>,
+    pub(crate) priority: Option<Priority>,
     /// The custom fields a ticket from it must fill in.
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
-    required_fields: Vec<FieldKey>,
+    pub(crate) required_fields: Vec<FieldKey>,
     /// The first message's text.
     #[schema(value_type = String, min_length = 1, max_length = 100000)]
-    body: MessageBody,
+    pub(crate) body: MessageBody,
 }
 
 /// Adds a ticket template.
@@ -399,16 +399,16 @@ pub(crate) async fn canned_responses(
 pub(crate) struct CannedBody {
     /// Its name (1–200 characters).
     #[schema(value_type = String, min_length = 1, max_length = 200)]
-    name: Name,
+    pub(crate) name: Name,
     /// Its language.
     #[schema(value_type = model::Language)]
-    language: Language,
+    pub(crate) language: Language,
     /// Its department (none: every one).
     #[schema(value_type = Option<Uuid>)]
-    department: Option<DepartmentId>,
+    pub(crate) department: Option<DepartmentId>,
     /// The text, with placeholders.
     #[schema(value_type = String, min_length = 1, max_length = 100000)]
-    body: MessageBody,
+    pub(crate) body: MessageBody,
 }
 
 /// Adds a canned response.

@@ -1,8 +1,10 @@
 //! The admin surface of the API: the directory (departments, agents, customers, their
 //! logins), templates and canned responses (`directory`), and the settings kept in the store
-//! — calendars, SLA policies, attachment limits and their audit trail (`levels`). The
+//! — calendars, SLA policies, attachment limits and their audit trail (`levels`); templates
+//! and canned responses edited and deleted (`content`). The
 //! library checks who may do each.
 
+pub mod content;
 pub mod directory;
 pub mod levels;
 pub mod mail;
@@ -15,6 +17,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(directory::routes())
+        .merge(content::routes())
         .merge(levels::routes())
         .merge(mail::routes())
 }

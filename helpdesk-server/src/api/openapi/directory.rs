@@ -146,6 +146,29 @@ pub struct ArticleList {
     pub items: Vec<Article>,
 }
 
+/// `{"items": [...]}` of the knowledge base's stored categories, by name.
+#[derive(ToSchema)]
+pub struct CategoryList {
+    /// The categories' names.
+    pub items: Vec<String>,
+}
+
+/// A stored category of the knowledge base.
+#[derive(ToSchema)]
+pub struct StoredCategory {
+    /// Its name.
+    pub name: String,
+}
+
+/// A category renamed, and how many articles moved with it.
+#[derive(ToSchema)]
+pub struct CategoryRenamed {
+    /// Its new name.
+    pub name: String,
+    /// How many articles moved with it.
+    pub moved: u64,
+}
+
 /// A notification about a ticket.
 #[derive(ToSchema)]
 pub struct Notification {

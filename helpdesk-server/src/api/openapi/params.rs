@@ -68,6 +68,21 @@ id_path!(CustomerPath, customer, "The customer's id.");
 id_path!(DepartmentPath, department, "The department's id.");
 id_path!(ArticlePath, article, "The article's id.");
 id_path!(ChatPath, chat, "The chat's id.");
+id_path!(TemplatePath, template, "The ticket template's id.");
+id_path!(
+    CannedResponsePath,
+    canned_response,
+    "The canned response's id."
+);
+
+/// `{category}` of the knowledge base.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CategoryPath {
+    /// Its name (1–64 characters).
+    #[param(min_length = 1, max_length = 64)]
+    pub category: String,
+}
 
 /// `{token}`: one of the caller's sessions or API tokens.
 #[derive(IntoParams)]

@@ -118,7 +118,7 @@ pub fn menu(lang: Language) -> Markup {
 }
 
 /// The admin pages and the words of their titles.
-pub const MENU: [(&str, &str); 9] = [
+pub const MENU: &[(&str, &str)] = &[
     ("/admin", "admin_settings"),
     ("/admin/departments", "admin_departments"),
     ("/admin/agents", "admin_agents"),
@@ -127,6 +127,7 @@ pub const MENU: [(&str, &str); 9] = [
     ("/admin/attachments", "admin_attachments"),
     ("/admin/mail", "admin_mail"),
     ("/admin/templates", "admin_templates"),
+    ("/admin/knowledge", "admin_knowledge"),
     ("/admin/audit", "admin_audit"),
 ];
 
@@ -137,6 +138,42 @@ pub fn post_form(user: &PageUser, id: &str, action: &str, fields: Markup) -> Mar
             (csrf_input(user))
             (fields)
         }
+    }
+}
+
+/// A delete button behind a confirmation: the form `id` posts to `action` only with the box
+/// "yes, delete it" ticked (the browser asks for it, and [`confirmed`] checks it), with the
+/// refusal of `id` inline.
+pub fn delete_form(user: &PageUser, kept: Kept<'_>, id: &str, action: &str) -> Markup {
+    let lang = user.language;
+    post_form(
+        user,
+        id,
+        action,
+        html! {
+            (kept.error(id, lang))
+            label.tick { input type="checkbox" name="confirm" value="on" required; " " (t(lang, "admin_confirm_delete")) }
+            " " button { (t(lang, "admin_delete")) }
+        },
+    )
+}
+
+/// Whether a delete form's box "yes, delete it" was ticked; the refusal of `form` (its
+/// fields kept) when not.
+pub fn confirmed(
+    lang: Language,
+    form: &str,
+    fields: &HashMap<String, String>,
+) -> Result<(), Refused> {
+    if ticked(fields, "confirm") {
+        Ok(())
+    } else {
+        Err(Refused {
+            form: form.to_owned(),
+            fields: fields.clone(),
+            status: StatusCode::BAD_REQUEST,
+            message: t(lang, "admin_confirm_needed").to_owned(),
+        })
     }
 }
 

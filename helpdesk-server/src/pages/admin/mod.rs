@@ -1,8 +1,9 @@
 //! The admin pages (admins only; the library refuses anyone else, and the menu shows them
 //! to admins only): the desk's settings here, and a file per area — departments, agents,
 //! customers, service levels (calendars and SLA policies), attachment limits, templates and
-//! canned responses, and the settings' audit trail. A refused form is shown again with its
-//! input kept and the desk's reason inline ([`form`]).
+//! canned responses, the knowledge base's categories and articles, and the settings' audit
+//! trail. A refused form is shown again with its input kept and the desk's reason inline
+//! ([`form`]).
 
 pub mod agents;
 pub mod attachments;
@@ -11,6 +12,7 @@ pub mod customer_directory;
 pub mod customers;
 pub mod departments;
 pub mod form;
+pub mod knowledge;
 pub mod levels;
 pub mod mail;
 pub mod sla;
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(attachments::routes())
         .merge(mail::routes())
         .merge(templates::routes())
+        .merge(knowledge::routes())
         .merge(audit::routes())
 }
 

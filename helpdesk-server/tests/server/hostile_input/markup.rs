@@ -35,6 +35,9 @@ async fn html_and_script_in_every_field_are_escaped_on_every_page() {
     )
     .await
     .expect(StatusCode::OK);
+    d.post("/api/v1/kb/categories", &d.admin, json!({"name": "xss"}))
+        .await
+        .expect(StatusCode::CREATED);
     d.post(
         "/api/v1/kb/articles",
         &d.ivan,

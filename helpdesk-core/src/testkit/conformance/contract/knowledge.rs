@@ -141,7 +141,7 @@ const ARTICLES: [Row; 16] = {
 };
 
 /// `voter`'s vote on `article`, cast at `t0()` plus `seconds`.
-fn vote(article: ArticleId, voter: Voter, helpful: bool, seconds: i64) -> ArticleVote {
+pub(super) fn vote(article: ArticleId, voter: Voter, helpful: bool, seconds: i64) -> ArticleVote {
     ArticleVote {
         article,
         voter,
@@ -151,7 +151,7 @@ fn vote(article: ArticleId, voter: Voter, helpful: bool, seconds: i64) -> Articl
 }
 
 /// `n` different people, customers and agents in turn.
-fn people(n: usize) -> Vec<Voter> {
+pub(super) fn people(n: usize) -> Vec<Voter> {
     (0..n)
         .map(|i| {
             if i % 2 == 0 {
@@ -163,7 +163,7 @@ fn people(n: usize) -> Vec<Voter> {
         .collect()
 }
 
-fn articles() -> Vec<Article> {
+pub(super) fn articles() -> Vec<Article> {
     ARTICLES
         .iter()
         .enumerate()
@@ -273,7 +273,7 @@ const SUGGEST_TEXTS: &[&str] = &[
 
 /// Every search and suggestion gives what the reference gives: in every scope with room for
 /// all, and cut short by small limits in two scopes.
-async fn assert_articles_agree(store: &dyn KnowledgeStore, reference: &MemoryStore) {
+pub(super) async fn assert_articles_agree(store: &dyn KnowledgeStore, reference: &MemoryStore) {
     let english = ArticleScope {
         language: Some(Language::English),
         ..EVERYTHING

@@ -11,6 +11,7 @@ pub mod commit;
 pub mod commit_order;
 mod commit_scene;
 pub mod concurrency;
+pub mod content;
 pub mod customer_lists;
 pub mod directory;
 pub mod hostile_search;

@@ -195,6 +195,7 @@ pub async fn the_assistant_answers_from_the_knowledge_base_first(store: Arc<dyn 
         return;
     }
     let f = Fixture::new(store).await;
+    super::knowledge::add_faq(&f).await;
     let acme = f.as_customer(&f.acme).await;
     let article = draft(
         "How to restart the router",

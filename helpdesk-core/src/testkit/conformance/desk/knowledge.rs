@@ -29,6 +29,15 @@ pub(super) fn draft(
     }
 }
 
+/// Stores the category [`draft`] files articles in (articles need a stored one).
+pub(super) async fn add_faq(f: &Fixture) {
+    f.desk
+        .as_system()
+        .create_article_category(Category::parse("faq").unwrap())
+        .await
+        .unwrap();
+}
+
 fn ids(articles: Vec<Article>) -> Vec<ArticleId> {
     articles.into_iter().map(|a| a.id).collect()
 }
@@ -49,6 +58,7 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
         return;
     }
     let f = Fixture::new(store.clone()).await;
+    add_faq(&f).await;
     let ivan = f.as_agent(&f.ivan).await;
     let mut written = Vec::new();
     for (title, text, language, status, visibility) in [

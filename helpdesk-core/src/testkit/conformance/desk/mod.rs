@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod blobs;
 pub mod chat;
 pub mod commands;
+pub mod content;
 pub mod directory;
 pub mod email;
 pub mod feedback;

@@ -17,6 +17,7 @@ use super::knowledge::draft;
 async fn scene(store: Arc<dyn Store>) -> Option<(Fixture, Article)> {
     ability(store.as_knowledge_store(), "the knowledge base")?;
     let f = Fixture::new(store).await;
+    super::knowledge::add_faq(&f).await;
     let article = f
         .as_agent(&f.ivan)
         .await
