@@ -40,6 +40,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0017_search_keyed_by_ticket.sql"
         )),
+        M::up(include_str!("../migrations/0021_account_links.sql")),
     ])
 }
 
@@ -134,7 +135,18 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 17);
+        // One version per file: the files are applied in order, whatever their numbers.
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".sql")
+            })
+            .count();
+        assert_eq!(version, i64::try_from(files).unwrap());
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -549,6 +561,7 @@ mod tests {
             include_str!("../migrations/0015_settings_audit.sql"),
             include_str!("../migrations/0016_sign_in_attempts.sql"),
             include_str!("../migrations/0017_search_keyed_by_ticket.sql"),
+            include_str!("../migrations/0021_account_links.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }
