@@ -128,6 +128,8 @@ mod tests {
             include_str!("admin/attachments.rs"),
             include_str!("admin/templates.rs"),
             include_str!("admin/audit.rs"),
+            include_str!("admin/links.rs"),
+            include_str!("account_links.rs"),
         ]
         .concat();
         let mut keys: Vec<&str> = source

@@ -76,6 +76,7 @@ async fn every_documented_route_is_tested_here() {
     let tested: BTreeSet<(String, String)> = TESTED
         .iter()
         .chain(crate::admin_setup::ADMIN_TESTED)
+        .chain(crate::account_links::LINKS_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

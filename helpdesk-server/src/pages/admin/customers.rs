@@ -146,6 +146,7 @@ async fn page(user: &PageUser, search: &Search, refused: Option<&Refused>) -> Pa
                     (login_fields(lang, kept, &login_id, login.as_deref().unwrap_or_default()))
                     button { (t(lang, "admin_set_login")) }
                 }))
+                (super::links::section(user, &format!("link-{}", c.id), &format!("/admin/customers/{}/link", c.id), login.is_some()))
             }
         }
         h2 { (t(lang, "admin_new_customer")) }

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod departments;
 pub mod form;
 pub mod levels;
+pub mod links;
 pub mod sla;
 pub mod templates;
 
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(departments::routes())
         .merge(agents::routes())
         .merge(customers::routes())
+        .merge(links::routes())
         .merge(levels::routes())
         .merge(sla::routes())
         .merge(attachments::routes())
