@@ -5,6 +5,7 @@
 //!
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
+mod links;
 mod lists;
 mod operations;
 mod settings;
