@@ -241,9 +241,11 @@ fn auto_submitted(kind: EmailKind) -> Option<&'static str> {
     match kind {
         // The acknowledgement answers the customer's message.
         EmailKind::TicketReceived => Some("auto-replied"),
-        EmailKind::Resolved | EmailKind::AutoCloseWarning | EmailKind::Closed => {
-            Some("auto-generated")
-        }
+        EmailKind::Resolved
+        | EmailKind::AutoCloseWarning
+        | EmailKind::Closed
+        | EmailKind::Invitation
+        | EmailKind::PasswordReset => Some("auto-generated"),
         EmailKind::AgentReply | EmailKind::TicketThread => None,
         _ => None,
     }

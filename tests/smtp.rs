@@ -168,6 +168,26 @@ async fn a_first_email_has_no_threading_headers_and_automatic_ones_say_so() {
 }
 
 #[tokio::test]
+async fn invitation_and_reset_emails_go_without_a_ticket_and_say_they_are_automatic() {
+    for kind in [EmailKind::Invitation, EmailKind::PasswordReset] {
+        let server = SmtpServer::start().await;
+        let mut email = email(&[]);
+        email.kind = kind;
+        email.ticket_number = None;
+        email.subject = "Set a new password".to_owned();
+        email.body = "https://desk.example/setup-password?token=00ff\n".to_owned();
+        transport(&server).send(&email, &settings()).await.unwrap();
+        let raw = String::from_utf8_lossy(&server.received()[0].data).into_owned();
+        assert!(
+            raw.contains("\r\nAuto-Submitted: auto-generated\r\n"),
+            "{kind:?}: {raw}"
+        );
+        assert!(!raw.contains("X-Helpdesk-Ticket"), "{kind:?}: {raw}");
+        assert!(raw.contains("setup-password?token=00ff"), "{kind:?}: {raw}");
+    }
+}
+
+#[tokio::test]
 async fn a_451_is_a_temporary_failure_and_is_retried_with_backoff() {
     let server = SmtpServer::start().await;
     let smtp = transport(&server);

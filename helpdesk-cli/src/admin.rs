@@ -24,7 +24,7 @@ use crate::output::Out;
 const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// The password on the first line of `stdin`, hashed with argon2id.
-async fn password_from(stdin: &mut dyn Read) -> CliResult<PasswordHash> {
+pub(crate) async fn password_from(stdin: &mut dyn Read) -> CliResult<PasswordHash> {
     let mut line = String::new();
     BufReader::new(stdin.take(MAX_PASSWORD_BYTES as u64 + 2)).read_line(&mut line)?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
@@ -169,6 +169,14 @@ pub(crate) async fn agent(
         AgentCmd::Disable { email } => {
             let id = ctx.agent_by_email(&email).await?;
             ctx.acting.disable_agent(id).await?;
+        }
+        AgentCmd::Invite { email, login } => {
+            let id = ctx.agent_by_email(&email).await?;
+            return crate::links::invite(ctx, Actor::Agent(id), login, out).await;
+        }
+        AgentCmd::ResetLink { email } => {
+            let id = ctx.agent_by_email(&email).await?;
+            return crate::links::reset_link(ctx, Actor::Agent(id), out).await;
         }
     }
     let agents = ctx.acting.agents().await?;

@@ -79,6 +79,19 @@ pub(crate) enum AgentCmd {
         /// The agent's e-mail.
         email: String,
     },
+    /// Invite an agent: a one-time link (7 days) to choose the password of a new login.
+    Invite {
+        /// The agent's e-mail.
+        email: String,
+        /// The login name (default: the e-mail).
+        #[arg(long)]
+        login: Option<String>,
+    },
+    /// A one-time password-reset link (1 hour) for an agent's login.
+    ResetLink {
+        /// The agent's e-mail.
+        email: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -168,6 +168,13 @@ pub(crate) enum Cmd {
     /// admins manage the categories (`kb category`).
     #[command(subcommand)]
     Kb(KbCmd),
+    /// Set a password with an invitation or password-reset link's token (the password read
+    /// from the first line of stdin).
+    SetPassword {
+        /// The link's token.
+        #[arg(long)]
+        token: String,
+    },
     /// The audit trail of settings changes (admins): who, when, before and after.
     Audit {
         /// The most changes shown, newest first (1–500).
@@ -379,6 +386,20 @@ pub(crate) enum CustomerCmd {
     },
     /// Enable a customer's access again (admins).
     Enable {
+        /// The customer's e-mail.
+        email: String,
+    },
+    /// Invite a customer (staff): a one-time link (7 days) to choose the password of a new
+    /// login.
+    Invite {
+        /// The customer's e-mail.
+        email: String,
+        /// The login name (default: the e-mail).
+        #[arg(long)]
+        login: Option<String>,
+    },
+    /// A one-time password-reset link (1 hour) for a customer's login (admins).
+    ResetLink {
         /// The customer's e-mail.
         email: String,
     },

@@ -19,6 +19,7 @@ mod exit;
 mod fetch_mail;
 mod jobs;
 mod kb;
+mod links;
 mod listing;
 mod mail;
 mod mail_settings;
@@ -149,6 +150,17 @@ async fn execute(
         Cmd::Customer(CustomerCmd::Enable { email }) => {
             admin::customer_access(&ctx, &email, true, &mut out).await
         }
+        Cmd::Customer(CustomerCmd::Invite { email, login }) => {
+            let customer = ctx.customer_by_email(&email).await?;
+            let actor = helpdesk::domain::Actor::Customer(customer.id);
+            links::invite(&ctx, actor, login, &mut out).await
+        }
+        Cmd::Customer(CustomerCmd::ResetLink { email }) => {
+            let customer = ctx.customer_by_email(&email).await?;
+            let actor = helpdesk::domain::Actor::Customer(customer.id);
+            links::reset_link(&ctx, actor, &mut out).await
+        }
+        Cmd::SetPassword { token } => links::set_password(&ctx, &token, stdin, &mut out).await,
         Cmd::Department(cmd) => admin::department(&ctx, cmd, &mut out).await,
         Cmd::Agent(cmd) => admin::agent(&ctx, cmd, stdin, &mut out).await,
         Cmd::Calendar(cmd) => admin::calendar(&ctx, cmd, &mut out).await,

@@ -47,6 +47,8 @@ pub enum Entity {
     Availability,
     /// A knowledge-base category.
     Category,
+    /// A one-time invitation or password-reset link.
+    AccountLink,
 }
 
 impl std::fmt::Display for Entity {
@@ -68,6 +70,7 @@ impl std::fmt::Display for Entity {
             Entity::Chat => "chat",
             Entity::Availability => "availability",
             Entity::Category => "knowledge-base category",
+            Entity::AccountLink => "invitation or password-reset link",
         })
     }
 }
@@ -142,6 +145,23 @@ pub enum ForbiddenReason {
     /// Only a person (a customer or an agent) may do this, not the system: e.g. vote on a
     /// knowledge-base article, where each person's vote counts once.
     PeopleOnly,
+    /// The invitation or password-reset link is past its time (code `link_expired`).
+    LinkExpired,
+    /// The invitation or password-reset link was used already, replaced by a newer one, or
+    /// never made (code `link_invalid`): the same answer for each, so it tells nothing.
+    LinkInvalid,
+}
+
+impl ForbiddenReason {
+    /// A stable code: `link_expired` and `link_invalid` for the links, `forbidden` for every
+    /// other reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ForbiddenReason::LinkExpired => "link_expired",
+            ForbiddenReason::LinkInvalid => "link_invalid",
+            _ => "forbidden",
+        }
+    }
 }
 
 impl std::fmt::Display for ForbiddenReason {
@@ -168,6 +188,10 @@ impl std::fmt::Display for ForbiddenReason {
                 f.write_str("the ticket is closed and its department accepts no follow-ups")
             }
             ForbiddenReason::PeopleOnly => f.write_str("only a customer or an agent may do this"),
+            ForbiddenReason::LinkExpired => f.write_str("this link has expired: ask for a new one"),
+            ForbiddenReason::LinkInvalid => {
+                f.write_str("this link was already used or is not valid: ask for a new one")
+            }
         }
     }
 }
@@ -460,13 +484,13 @@ impl Error {
     }
 
     /// A stable machine-readable code for this error (`not_found`, `conflict`,
-    /// `unsupported`, ...).
+    /// `unsupported`, ...; a refused link is `link_expired` or `link_invalid`).
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound { .. } => "not_found",
             Error::Conflict { .. } => "conflict",
             Error::InvalidTransition { .. } => "invalid_transition",
-            Error::Forbidden { .. } => "forbidden",
+            Error::Forbidden { reason } => reason.code(),
             Error::Validation(_) => "validation",
             Error::LimitExceeded { limit } => limit.code(),
             Error::Unsupported { .. } => "unsupported",

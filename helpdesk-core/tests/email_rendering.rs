@@ -2,8 +2,10 @@
 //! customers are told, in the subject's tag and the body, and the link to the ticket when
 //! the desk has a public URL.
 
-use helpdesk_core::domain::{EmailKind, Language, PublicUrl, TicketNumber};
-use helpdesk_core::render::{EmailContext, render_email};
+use helpdesk_core::domain::{EmailKind, Language, LinkKind, PublicUrl, TicketNumber};
+use helpdesk_core::render::{
+    AccountEmailContext, EmailContext, render_account_email, render_email,
+};
 
 const FULL: &str = "2026010510000135";
 const SHORT: &str = "10000135";
@@ -30,6 +32,11 @@ const LANGUAGES: [(Language, &str, &str, &str); 4] = [
     ),
     (Language::Persian, "fa", "رضا احمدی", "اینترنت قطع است"),
 ];
+
+/// The kinds about a ticket (the account e-mails have their own renderer, below).
+fn ticket_kinds() -> impl Iterator<Item = EmailKind> {
+    EmailKind::ALL.into_iter().filter(|k| !k.is_account())
+}
 
 fn rendered(kind: EmailKind, language: Language, name: &str, subject: &str) -> String {
     let url = PublicUrl::parse("https://help.desk.example").unwrap();
@@ -69,7 +76,7 @@ fn rendered_with(
 #[test]
 fn every_email_in_every_language() {
     for (language, code, name, subject) in LANGUAGES {
-        for kind in EmailKind::ALL {
+        for kind in ticket_kinds() {
             insta::assert_snapshot!(
                 format!("{}_{code}", kind.as_str()),
                 rendered(kind, language, name, subject)
@@ -81,7 +88,7 @@ fn every_email_in_every_language() {
 #[test]
 fn every_subject_carries_the_short_numbers_tag() {
     for (language, _, name, subject) in LANGUAGES {
-        for kind in EmailKind::ALL {
+        for kind in ticket_kinds() {
             let text = rendered(kind, language, name, subject);
             assert!(text.starts_with(&format!("Subject: [#{SHORT}] ")), "{text}");
             assert!(text.contains(subject));
@@ -92,7 +99,7 @@ fn every_subject_carries_the_short_numbers_tag() {
 #[test]
 fn customers_are_told_the_short_number_and_the_link_only() {
     for (language, _, name, subject) in LANGUAGES {
-        for kind in EmailKind::ALL {
+        for kind in ticket_kinds() {
             let text = rendered(kind, language, name, subject);
             assert!(!text.contains(FULL), "{text}");
             assert_eq!(text.matches(LINK).count(), 1, "{text}");
@@ -109,12 +116,36 @@ fn customers_are_told_the_short_number_and_the_link_only() {
 #[test]
 fn without_a_public_url_no_link_is_written() {
     for (language, _, name, subject) in LANGUAGES {
-        for kind in EmailKind::ALL {
+        for kind in ticket_kinds() {
             let with = rendered(kind, language, name, subject);
             let without = rendered_with(kind, language, name, subject, None);
             assert!(!without.contains("http"), "{without}");
             let line = with.lines().find(|l| l.contains(LINK)).unwrap();
             assert_eq!(with.replace(&format!("\n{line}\n"), ""), without);
+        }
+    }
+}
+
+#[test]
+fn every_account_email_in_every_language() {
+    let link = "https://help.desk.example/setup-password?token=0123abcd";
+    for (language, code, name, _) in LANGUAGES {
+        for kind in [LinkKind::Invitation, LinkKind::PasswordReset] {
+            let email = render_account_email(
+                kind,
+                language,
+                &AccountEmailContext {
+                    recipient_name: name,
+                    login: "ana@example.ro",
+                    link,
+                    expires_at: "2026-01-12T09:00:00Z".parse().unwrap(),
+                    desk_name: "Example Support",
+                },
+            );
+            let text = format!("Subject: {}\n\n{}", email.subject, email.body);
+            assert_eq!(text.matches(link).count(), 1, "{text}");
+            assert!(!text.contains("[#"), "about no ticket: {text}");
+            insta::assert_snapshot!(format!("account_{}_{code}", kind.as_str()), text);
         }
     }
 }

@@ -1,15 +1,15 @@
-//! Sign-in accounts (tables `logins` and `auth_tokens`, migration 0008): [`AccountStore`]
-//! for [`PostgresStore`].
+//! Sign-in accounts (tables `logins` and `auth_tokens`, migration 0008; `account_links`,
+//! migration 0020): [`AccountStore`] for [`PostgresStore`].
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use helpdesk_core::domain::{Actor, AuthToken, Login, LoginName, TokenHash};
+use helpdesk_core::domain::{AccountLink, Actor, AuthToken, Login, LoginName, TokenHash};
 use helpdesk_core::store::AccountStore;
 use helpdesk_core::{Error, Result};
 use uuid::Uuid;
 
 use crate::connection::PostgresStore;
-use crate::rows::account::{self as row, login_columns, person, token_columns};
+use crate::rows::account::{self as row, link_columns, login_columns, person, token_columns};
 use crate::rows::{PgQuery, all, execute, optional};
 
 /// An agent's or customer's kind and id; the system never signs in.
@@ -116,5 +116,66 @@ impl AccountStore for PostgresStore {
             " FROM auth_tokens WHERE actor_kind = $1 AND actor_id = $2 ORDER BY created_at, hash"
         );
         all(&self.pool, for_person(sql, person), row::token).await
+    }
+
+    async fn put_account_link(&self, link: &AccountLink) -> Result<()> {
+        // One statement: the older links of the kind go only if the insert succeeds (a taken
+        // hash violates `account_links_pkey`: a Duplicate "hash").
+        let sql = "WITH older AS (DELETE FROM account_links \
+             WHERE actor_kind = $1 AND actor_id = $2 AND kind = $4) \
+             INSERT INTO account_links (actor_kind, actor_id, hash, kind, login, created_at, \
+             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let query = for_person(sql, person_or_refuse(link.actor)?)
+            .bind(link.hash.as_bytes().to_vec())
+            .bind(link.kind.as_str())
+            .bind(link.login.as_str().to_owned())
+            .bind(link.created_at)
+            .bind(link.expires_at);
+        execute(&self.pool, query).await.map(drop)
+    }
+
+    async fn account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>> {
+        let sql = concat!(
+            "SELECT ",
+            link_columns!(),
+            " FROM account_links WHERE hash = $1"
+        );
+        let query = sqlx::query(sql).bind(hash.as_bytes().to_vec());
+        optional(&self.pool, query, row::link).await
+    }
+
+    async fn take_account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>> {
+        let sql = concat!(
+            "DELETE FROM account_links WHERE hash = $1 RETURNING ",
+            link_columns!()
+        );
+        let query = sqlx::query(sql).bind(hash.as_bytes().to_vec());
+        optional(&self.pool, query, row::link).await
+    }
+
+    async fn account_links_of(&self, who: Actor) -> Result<Vec<AccountLink>> {
+        let Some(person) = person(who) else {
+            return Ok(Vec::new());
+        };
+        let sql = concat!(
+            "SELECT ",
+            link_columns!(),
+            " FROM account_links WHERE actor_kind = $1 AND actor_id = $2 \
+             ORDER BY created_at, hash"
+        );
+        all(&self.pool, for_person(sql, person), row::link).await
+    }
+
+    async fn delete_account_links_of(&self, who: Actor) -> Result<u64> {
+        let Some(person) = person(who) else {
+            return Ok(0);
+        };
+        let sql = "DELETE FROM account_links WHERE actor_kind = $1 AND actor_id = $2";
+        execute(&self.pool, for_person(sql, person)).await
+    }
+
+    async fn delete_expired_account_links(&self, now: DateTime<Utc>) -> Result<u64> {
+        let query = sqlx::query("DELETE FROM account_links WHERE expires_at <= $1").bind(now);
+        execute(&self.pool, query).await
     }
 }

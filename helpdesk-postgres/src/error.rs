@@ -23,6 +23,7 @@ fn unique_constraint(name: &str) -> Option<(Entity, &'static str)> {
         "outbox_message_id_key" | "mail_references_message_id_key" => (Entity::Email, "message_id"),
         "logins_login_key" => (Entity::Login, "login"),
         "auth_tokens_pkey" => (Entity::Session, "hash"),
+        "account_links_pkey" => (Entity::AccountLink, "hash"),
         _ => return None,
     })
 }
@@ -123,6 +124,10 @@ mod tests {
         assert_eq!(
             unique_constraint("auth_tokens_pkey"),
             Some((Entity::Session, "hash"))
+        );
+        assert_eq!(
+            unique_constraint("account_links_pkey"),
+            Some((Entity::AccountLink, "hash"))
         );
         assert_eq!(unique_constraint("messages_pkey"), None);
         assert_eq!(unique_constraint("blobs_pkey"), None);

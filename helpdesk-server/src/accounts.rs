@@ -318,12 +318,13 @@ impl Accounts {
         Ok(tokens)
     }
 
-    /// Deletes the expired tokens and sessions, and the sign-in attempts older than the
-    /// throttle's window; how many tokens and sessions.
+    /// Deletes the expired tokens and sessions, invitation and password-reset links, and the
+    /// sign-in attempts older than the throttle's window; how many tokens and sessions.
     pub async fn sweep(&self) -> Result<u64> {
         let now = Utc::now();
         let window = chrono::Duration::from_std(THROTTLE_WINDOW).map_err(Error::backend)?;
         self.throttle()?.prune(now - window).await?;
+        self.store()?.delete_expired_account_links(now).await?;
         self.store()?.delete_expired_tokens(now).await
     }
 }

@@ -37,8 +37,15 @@ pub const UPLOAD_ROUTES: [(&str, &str); 4] = [
     ("POST", "/tickets/{ticket}/message"),
 ];
 
-/// The sign-in routes, whose bodies are the smallest.
-pub const SIGN_IN_ROUTES: [(&str, &str); 2] = [("POST", "/api/v1/auth/token"), ("POST", "/login")];
+/// The sign-in routes (and the public ones of password links), whose bodies are the smallest.
+pub const SIGN_IN_ROUTES: [(&str, &str); 6] = [
+    ("POST", "/api/v1/auth/token"),
+    ("POST", "/login"),
+    ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/api/v1/auth/setup-password"),
+    ("POST", "/forgot-password"),
+    ("POST", "/setup-password"),
+];
 
 /// The largest body of a route that takes uploads: every attachment at its largest, plus
 /// the form fields around them (the desk itself answers 413 with the JSON error shape for

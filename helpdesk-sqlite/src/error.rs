@@ -173,6 +173,7 @@ fn conflict_for(columns: &str) -> Option<Error> {
         "outbox.message_id" | "mail_references.message_id" => (Entity::Email, "message_id"),
         "logins.login" => (Entity::Login, "login"),
         "auth_tokens.hash" => (Entity::Session, "hash"),
+        "account_links.hash" => (Entity::AccountLink, "hash"),
         _ => return None,
     };
     Some(Error::duplicate(entity, field))

@@ -43,6 +43,7 @@ fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!("../migrations/0018_customer_directory.sql")),
         M::up(include_str!("../migrations/0019_content_settings.sql")),
+        M::up(include_str!("../migrations/0020_account_links.sql")),
     ])
 }
 
@@ -169,7 +170,18 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 19);
+        // One version per file: the files are applied in order, whatever their numbers.
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".sql")
+            })
+            .count();
+        assert_eq!(version, i64::try_from(files).unwrap());
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and
@@ -642,6 +654,7 @@ mod tests {
             include_str!("../migrations/0016_sign_in_attempts.sql"),
             include_str!("../migrations/0017_search_keyed_by_ticket.sql"),
             include_str!("../migrations/0018_customer_directory.sql"),
+            include_str!("../migrations/0020_account_links.sql"),
         ] {
             assert!(!sql.contains('\r'));
         }

@@ -4,6 +4,7 @@
 //! value of these types is always valid.
 
 mod account;
+mod account_link;
 mod actor;
 mod agent;
 mod article;
@@ -41,6 +42,9 @@ mod timers;
 mod validation;
 
 pub use account::{AuthToken, Login, LoginName, PasswordHash, TokenHash, TokenKind};
+pub use account_link::{
+    AccountLink, INVITATION_LIFETIME, LinkKind, PASSWORD_RESET_LIFETIME, new_link_secret,
+};
 pub use actor::{Actor, ActorKind, Channel};
 pub use agent::{Agent, Permission, PermissionSet, Role, standard_permissions};
 pub use article::{Article, ArticleStatus};

@@ -24,6 +24,10 @@ pub enum EmailKind {
     Closed,
     /// An agent sent the ticket's public thread to an address (seed 003).
     TicketThread,
+    /// An invitation to set the password of a new login (about no ticket).
+    Invitation,
+    /// A link to set a new password (about no ticket).
+    PasswordReset,
 }
 
 stable_text!(EmailKind, "email_kind" {
@@ -33,7 +37,18 @@ stable_text!(EmailKind, "email_kind" {
     AutoCloseWarning => "auto_close_warning",
     Closed => "closed",
     TicketThread => "ticket_thread",
+    Invitation => "invitation",
+    PasswordReset => "password_reset",
 });
+
+impl EmailKind {
+    /// Whether it is about a sign-in link ([`EmailKind::Invitation`],
+    /// [`EmailKind::PasswordReset`]) rather than a ticket: rendered by
+    /// [`render_account_email`](crate::render::render_account_email), with no ticket tag.
+    pub const fn is_account(self) -> bool {
+        matches!(self, EmailKind::Invitation | EmailKind::PasswordReset)
+    }
+}
 
 /// Where an outbox e-mail is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

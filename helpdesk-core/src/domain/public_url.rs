@@ -110,6 +110,21 @@ impl PublicUrl {
     pub fn ticket_link(&self, number: &TicketNumber) -> String {
         format!("{}tickets/{}", self.0, number.short())
     }
+
+    /// The link of a one-time invitation or password-reset secret: this URL,
+    /// `setup-password?token=`, and the secret (hex, so nothing to encode).
+    ///
+    /// ```
+    /// use helpdesk_core::domain::PublicUrl;
+    /// let url = PublicUrl::parse("https://desk.example.com/support").unwrap();
+    /// assert_eq!(
+    ///     url.setup_password_link("00ff"),
+    ///     "https://desk.example.com/support/setup-password?token=00ff"
+    /// );
+    /// ```
+    pub fn setup_password_link(&self, secret: &str) -> String {
+        format!("{}setup-password?token={secret}", self.0)
+    }
 }
 
 /// The lower-cased host (an IPv6 address in brackets, in its canonical form) and the port.

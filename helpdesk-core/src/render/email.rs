@@ -186,6 +186,8 @@ pub fn render_email(kind: EmailKind, language: Language, ctx: &EmailContext<'_>)
         EmailKind::AutoCloseWarning => (Some(w.warning_subject), fill(w.warning_body)),
         EmailKind::Closed => (Some(w.closed_subject), fill(w.closed_body)),
         EmailKind::TicketThread => (Some(w.thread_subject), fill(w.thread_intro)),
+        // About no ticket: rendered by `render_account_email`; here only a greeting.
+        EmailKind::Invitation | EmailKind::PasswordReset => (None, String::new()),
     };
     let subject = match label {
         Some(label) => format!("{tag} {label}: {}", ctx.subject),

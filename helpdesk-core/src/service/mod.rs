@@ -1,6 +1,7 @@
 //! [`Helpdesk`]: the API an application calls. It checks authorization on every call, runs
 //! the state machine, and commits through the store.
 
+mod account_links;
 mod acting;
 mod attachment_settings;
 mod attachments;
@@ -32,6 +33,7 @@ mod timers;
 
 use std::sync::Arc;
 
+pub use account_links::{IssuedLink, RESET_REQUEST_INTERVAL};
 pub use acting::{Acting, Principal};
 pub use attachments::{
     AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, Upload,

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Actor, AuthToken, Login, LoginName, TokenHash};
+use crate::domain::{AccountLink, Actor, AuthToken, Login, LoginName, TokenHash};
 use crate::error::Result;
 
 /// An ability a store may offer ([`Store::as_account_store`](super::Store::as_account_store)):
@@ -19,7 +19,14 @@ use crate::error::Result;
 ///   `"hash"` conflict on [`Entity::Session`](crate::error::Entity::Session).
 /// - Reads return what was written, field by field (instants in whole microseconds).
 /// - The store does not judge expiry: [`token`](AccountStore::token) returns an expired
-///   token too, and callers compare `expires_at` with their clock.
+///   token too, and callers compare `expires_at` with their clock. The same for links.
+/// - One-time links (invitations, password resets) are kept by the hash of their secret, apart
+///   from sessions and tokens (a link never signs anyone in). A person has at most one link
+///   of each kind: [`put_account_link`](AccountStore::put_account_link) deletes their older
+///   ones of its kind in the same step. A taken hash is a `Duplicate` `"hash"` conflict on
+///   [`Entity::AccountLink`](crate::error::Entity::AccountLink), and nothing is written.
+/// - [`take_account_link`](AccountStore::take_account_link) deletes and returns a link in one
+///   step: of concurrent takes of one link, exactly one gets it.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Inserts the login of `login.actor`, or replaces it (name, hash and instants).
@@ -44,4 +51,19 @@ pub trait AccountStore: Send + Sync {
     /// An actor's tokens of both kinds, expired ones included, oldest first (`created_at`,
     /// then hash).
     async fn tokens_of(&self, actor: Actor) -> Result<Vec<AuthToken>>;
+
+    /// Stores a new invitation or password-reset link, deleting `link.actor`'s other links
+    /// of `link.kind` in the same step (a new link revokes the older ones).
+    async fn put_account_link(&self, link: &AccountLink) -> Result<()>;
+    /// The link with this hash, expired or not.
+    async fn account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>>;
+    /// Deletes the link with this hash and returns it (of concurrent takes, one gets it).
+    async fn take_account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>>;
+    /// An actor's links of both kinds, expired ones included, oldest first (`created_at`,
+    /// then hash).
+    async fn account_links_of(&self, actor: Actor) -> Result<Vec<AccountLink>>;
+    /// Deletes every link of an actor; how many.
+    async fn delete_account_links_of(&self, actor: Actor) -> Result<u64>;
+    /// Deletes every link whose `expires_at` is at or before `now`; how many.
+    async fn delete_expired_account_links(&self, now: DateTime<Utc>) -> Result<u64>;
 }

@@ -11,9 +11,10 @@ use super::{
     SavedSearchStore, SettingChange, SettingKey, SettingsStore, Store, TemplateStore, WrittenBlob,
 };
 use crate::domain::{
-    Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability, CannedResponse,
-    CannedResponseId, Category, ChatId, ChatSession, CustomerId, DepartmentId, Language, Login,
-    LoginName, Report, ReportQuery, SavedSearchId, TemplateId, TicketTemplate, TokenHash, Voter,
+    AccountLink, Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability,
+    CannedResponse, CannedResponseId, Category, ChatId, ChatSession, CustomerId, DepartmentId,
+    Language, Login, LoginName, Report, ReportQuery, SavedSearchId, TemplateId, TicketTemplate,
+    TokenHash, Voter,
 };
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest, SavedSearch};
@@ -62,6 +63,12 @@ forward!(AccountStore {
     async fn delete_token(&self, hash: &TokenHash) -> Result<bool>;
     async fn delete_expired_tokens(&self, now: DateTime<Utc>) -> Result<u64>;
     async fn tokens_of(&self, actor: Actor) -> Result<Vec<AuthToken>>;
+    async fn put_account_link(&self, link: &AccountLink) -> Result<()>;
+    async fn account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>>;
+    async fn take_account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>>;
+    async fn account_links_of(&self, actor: Actor) -> Result<Vec<AccountLink>>;
+    async fn delete_account_links_of(&self, actor: Actor) -> Result<u64>;
+    async fn delete_expired_account_links(&self, now: DateTime<Utc>) -> Result<u64>;
 });
 
 forward!(ChatStore {

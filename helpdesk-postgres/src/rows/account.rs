@@ -3,7 +3,7 @@
 
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
-    Actor, ActorKind, AuthToken, Login, LoginName, PasswordHash, TokenHash,
+    AccountLink, Actor, ActorKind, AuthToken, Login, LoginName, PasswordHash, TokenHash,
 };
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
@@ -25,6 +25,14 @@ macro_rules! token_columns {
     };
 }
 pub(crate) use token_columns;
+
+/// The column list of link reads (table `account_links`, migration 0020).
+macro_rules! link_columns {
+    () => {
+        "hash, actor_kind, actor_id, kind, login, created_at, expires_at"
+    };
+}
+pub(crate) use link_columns;
 
 /// An agent's or customer's kind (its stable text) and id as stored; the system, which has
 /// no id, never signs in.
@@ -61,5 +69,19 @@ pub(crate) fn token(row: &PgRow) -> Result<AuthToken> {
         created_at: r.get("created_at")?,
         expires_at: r.get("expires_at")?,
         last_used: r.get("last_used")?,
+    })
+}
+
+/// A one-time link from a row selected with [`link_columns!`].
+pub(crate) fn link(row: &PgRow) -> Result<AccountLink> {
+    let r = Reader::new(row, "account_links");
+    let hash: Vec<u8> = r.get("hash")?;
+    Ok(AccountLink {
+        hash: TokenHash::from_slice(&hash).map_err(|e| r.corrupt("hash", e))?,
+        actor: actor(&r)?,
+        kind: r.text("kind")?,
+        login: r.parse("login", |s| LoginName::parse(&s))?,
+        created_at: r.get("created_at")?,
+        expires_at: r.get("expires_at")?,
     })
 }

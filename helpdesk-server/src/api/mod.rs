@@ -2,6 +2,7 @@
 //! [`Caller`](crate::extract::Caller) and answers errors as JSON
 //! ([`ApiError`](crate::error::ApiError)); `openapi` describes every route.
 
+pub mod account_links;
 pub mod admin;
 pub mod agents;
 pub mod auth;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(settings::routes())
         .merge(chat::routes())
         .merge(admin::routes())
+        .merge(account_links::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

@@ -129,6 +129,8 @@ mod tests {
             include_str!("admin/templates.rs"),
             include_str!("admin/knowledge.rs"),
             include_str!("admin/audit.rs"),
+            include_str!("admin/links.rs"),
+            include_str!("account_links.rs"),
         ]
         .concat();
         let mut keys: Vec<&str> = source

@@ -5,6 +5,7 @@
 //! Every page handler takes its principal as a [`PageUser`](crate::extract::PageUser) (or a
 //! [`Posted`](crate::extract::Posted) form); errors are shown as a page ([`PageError`]).
 
+pub mod account_links;
 pub mod admin;
 pub mod canned;
 pub mod charts;
@@ -33,6 +34,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(sign_in::routes())
+        .merge(account_links::routes())
         .merge(portal::routes())
         .merge(console::routes())
         .merge(tickets::routes())

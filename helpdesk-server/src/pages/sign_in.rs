@@ -52,8 +52,9 @@ fn cookie_from(headers: &HeaderMap) -> Option<String> {
     session_cookie(&parts)
 }
 
-/// The sign-in form's secret: the browser's, or a new one to set with the page.
-fn form_secret(headers: &HeaderMap) -> (String, bool) {
+/// The sign-in form's secret: the browser's, or a new one to set with the page (the public
+/// forms of password links use it too).
+pub(crate) fn form_secret(headers: &HeaderMap) -> (String, bool) {
     match cookie(headers, LOGIN_COOKIE)
         .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
     {
@@ -93,6 +94,7 @@ fn login_page(csrf: &str, message: Option<&str>) -> Markup {
                 label { "Password " input type="password" name="password" autocomplete="current-password"; }
                 button type="submit" { "Sign in" }
             }
+            p { a href="/forgot-password" { "Forgot your password?" } }
         },
     )
 }

@@ -2,6 +2,7 @@
 //! the crate's lib (`helpdesk_server::router`), on in-memory or temporary SQLite databases,
 //! and the `helpdesk-server` binary as a child process for crash safety.
 
+mod account_links;
 mod admin_pages;
 mod admin_settings_pages;
 mod admin_setup;

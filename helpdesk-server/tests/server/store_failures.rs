@@ -9,7 +9,9 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use helpdesk::Helpdesk;
-use helpdesk::domain::{Actor, AuthToken, Email, Login, LoginName, Name, Role, TokenHash};
+use helpdesk::domain::{
+    AccountLink, Actor, AuthToken, Email, Login, LoginName, Name, Role, TokenHash,
+};
 use helpdesk::service::NewAgent;
 use helpdesk::store::{
     AccountStore, ChatStore, KnowledgeStore, ReportStore, SavedSearchStore, Store, TemplateStore,
@@ -114,6 +116,30 @@ impl AccountStore for BrokenStore {
 
     async fn tokens_of(&self, actor: Actor) -> Result<Vec<AuthToken>> {
         self.accounts()?.tokens_of(actor).await
+    }
+
+    async fn put_account_link(&self, link: &AccountLink) -> Result<()> {
+        self.accounts()?.put_account_link(link).await
+    }
+
+    async fn account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>> {
+        self.accounts()?.account_link(hash).await
+    }
+
+    async fn take_account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>> {
+        self.accounts()?.take_account_link(hash).await
+    }
+
+    async fn account_links_of(&self, actor: Actor) -> Result<Vec<AccountLink>> {
+        self.accounts()?.account_links_of(actor).await
+    }
+
+    async fn delete_account_links_of(&self, actor: Actor) -> Result<u64> {
+        self.accounts()?.delete_account_links_of(actor).await
+    }
+
+    async fn delete_expired_account_links(&self, now: DateTime<Utc>) -> Result<u64> {
+        self.accounts()?.delete_expired_account_links(now).await
     }
 }
 

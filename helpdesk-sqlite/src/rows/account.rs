@@ -1,6 +1,8 @@
 //! Sign-in accounts: logins and their tokens.
 
-use helpdesk_core::domain::{Actor, AuthToken, Login, LoginName, PasswordHash, TokenHash};
+use helpdesk_core::domain::{
+    AccountLink, Actor, AuthToken, Login, LoginName, PasswordHash, TokenHash,
+};
 use helpdesk_core::error::Error;
 use rusqlite::Row;
 use rusqlite::types::ToSql;
@@ -130,5 +132,71 @@ pub(crate) fn read_token(row: &Row<'_>) -> Outcome<AuthToken> {
         created_at: r.instant("created_at")?,
         expires_at: r.instant("expires_at")?,
         last_used: r.instant_opt("last_used")?,
+    })
+}
+
+/// A one-time link's columns (table `account_links`, migration 0020).
+pub(crate) struct LinkRow {
+    hash: [u8; 32],
+    actor_kind: &'static str,
+    actor_id: [u8; 16],
+    kind: &'static str,
+    login: String,
+    created_at: i64,
+    expires_at: i64,
+}
+
+impl LinkRow {
+    /// Deletes the person's other links of the kind (run before [`LinkRow::INSERT`], in one
+    /// transaction).
+    pub(crate) const DELETE_OLDER: &'static str = "
+        DELETE FROM account_links WHERE actor_kind = :actor_kind AND actor_id = :actor_id
+                                        AND kind = :kind";
+
+    /// Inserts a link; a taken hash fails on `account_links.hash`: a Duplicate "hash".
+    pub(crate) const INSERT: &'static str = "
+        INSERT INTO account_links (hash, actor_kind, actor_id, kind, login, created_at,
+                                   expires_at)
+        VALUES (:hash, :actor_kind, :actor_id, :kind, :login, :created_at, :expires_at)";
+
+    /// The row of `l`; a validation error for a link of the system.
+    pub(crate) fn new(l: &AccountLink) -> Result<Self, Error> {
+        let (actor_kind, actor_id) = person(l.actor).ok_or_else(not_a_person)?;
+        Ok(Self {
+            hash: *l.hash.as_bytes(),
+            actor_kind,
+            actor_id,
+            kind: l.kind.as_str(),
+            login: l.login.as_str().to_owned(),
+            created_at: micros(l.created_at),
+            expires_at: micros(l.expires_at),
+        })
+    }
+
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
+        bind!(self; hash, actor_kind, actor_id, kind, login, created_at, expires_at)
+    }
+
+    /// The parameters of [`LinkRow::DELETE_OLDER`].
+    pub(crate) fn older_params(&self) -> [(&str, &dyn ToSql); 3] {
+        bind!(self; actor_kind, actor_id, kind)
+    }
+}
+
+/// The columns `read_link` reads.
+pub(crate) const LINK_COLUMNS: &str =
+    "hash, actor_kind, actor_id, kind, login, created_at, expires_at";
+
+/// A link from a row of [`LINK_COLUMNS`].
+pub(crate) fn read_link(row: &Row<'_>) -> Outcome<AccountLink> {
+    let r = Reader::new(row, "account_links");
+    let hash: Vec<u8> = r.get("hash")?;
+    Ok(AccountLink {
+        hash: TokenHash::from_slice(&hash).map_err(|e| r.corrupt("hash", e))?,
+        actor: r.actor("actor_kind", "actor_id")?,
+        kind: r.text("kind")?,
+        login: r.parse("login", |s| LoginName::parse(&s))?,
+        created_at: r.instant("created_at")?,
+        expires_at: r.instant("expires_at")?,
     })
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::MemoryStore;
-use crate::domain::{Actor, AuthToken, Login, LoginName, TokenHash};
+use crate::domain::{AccountLink, Actor, AuthToken, Login, LoginName, TokenHash};
 use crate::error::{Entity, Error, Result};
 use crate::store::AccountStore;
 
@@ -84,5 +84,51 @@ impl AccountStore for MemoryStore {
             .collect();
         found.sort_by_key(|t| (t.created_at, t.hash));
         Ok(found)
+    }
+
+    async fn put_account_link(&self, link: &AccountLink) -> Result<()> {
+        let mut inner = self.lock();
+        if inner.account_links.contains_key(&link.hash) {
+            return Err(Error::duplicate(Entity::AccountLink, "hash"));
+        }
+        inner
+            .account_links
+            .retain(|_, l| l.actor != link.actor || l.kind != link.kind);
+        inner.account_links.insert(link.hash, link.clone());
+        Ok(())
+    }
+
+    async fn account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>> {
+        Ok(self.lock().account_links.get(hash).cloned())
+    }
+
+    async fn take_account_link(&self, hash: &TokenHash) -> Result<Option<AccountLink>> {
+        Ok(self.lock().account_links.remove(hash))
+    }
+
+    async fn account_links_of(&self, actor: Actor) -> Result<Vec<AccountLink>> {
+        let mut found: Vec<AccountLink> = self
+            .lock()
+            .account_links
+            .values()
+            .filter(|l| l.actor == actor)
+            .cloned()
+            .collect();
+        found.sort_by_key(|l| (l.created_at, l.hash));
+        Ok(found)
+    }
+
+    async fn delete_account_links_of(&self, actor: Actor) -> Result<u64> {
+        let mut inner = self.lock();
+        let before = inner.account_links.len();
+        inner.account_links.retain(|_, l| l.actor != actor);
+        Ok((before - inner.account_links.len()) as u64)
+    }
+
+    async fn delete_expired_account_links(&self, now: DateTime<Utc>) -> Result<u64> {
+        let mut inner = self.lock();
+        let before = inner.account_links.len();
+        inner.account_links.retain(|_, l| l.expires_at > now);
+        Ok((before - inner.account_links.len()) as u64)
     }
 }

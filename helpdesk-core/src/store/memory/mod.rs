@@ -68,6 +68,7 @@ struct Inner {
     mail_references: Vec<MailReference>,
     logins: HashMap<Actor, Login>,
     tokens: HashMap<TokenHash, AuthToken>,
+    account_links: HashMap<TokenHash, crate::domain::AccountLink>,
     sign_in_attempts: Vec<crate::store::SignInAttempt>,
     chats: BTreeMap<crate::domain::ChatId, crate::domain::ChatSession>,
     availability: BTreeMap<AgentId, crate::domain::Availability>,

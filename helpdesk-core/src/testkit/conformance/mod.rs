@@ -33,6 +33,11 @@ macro_rules! conformance_suite {
         }
 
         $crate::conformance_suite!(@layer contract {
+                account_links: [
+                    account_links_round_trip_replace_older_ones_of_their_kind_and_are_taken_once,
+                    expired_account_links_are_deleted_and_live_ones_kept,
+                    concurrent_takes_of_a_link_give_it_to_exactly_one,
+                ],
                 accounts: [
                     logins_round_trip_are_replaced_per_actor_and_names_are_unique,
                     tokens_are_found_by_hash_touched_listed_and_revoked,
@@ -139,6 +144,12 @@ macro_rules! conformance_suite {
                 ],
         });
         $crate::conformance_suite!(@layer desk {
+                account_links: [
+                    invitations_set_a_password_once_and_expire_after_seven_days,
+                    reset_links_replace_the_password_and_sign_the_person_out,
+                    links_are_emailed_in_the_persons_language_when_the_desk_can,
+                    who_may_make_links_and_disabled_people_cannot_use_them,
+                ],
                 access: [
                     priority_rules_follow_the_customer_kind,
                     a_disabled_customer_can_neither_open_nor_reply,

@@ -62,6 +62,10 @@ pub enum ErrorCode {
     Unavailable,
     /// 500.
     Backend,
+    /// 403: an invitation or password-reset link past its time.
+    LinkExpired,
+    /// 403: an invitation or password-reset link used, replaced or never made.
+    LinkInvalid,
 }
 
 /// What each error status means.
@@ -70,7 +74,7 @@ fn description(status: u16) -> &'static str {
         400 => "validation: the request is malformed or a value is invalid",
         401 => "unauthorized: no valid token or session",
         403 => {
-            "forbidden: not allowed for this actor (also a disabled account, or a session write without its CSRF token)"
+            "forbidden: not allowed for this actor (also a disabled account, or a session write without its CSRF token); link_expired or link_invalid for an invitation or password-reset link"
         }
         404 => {
             "not_found (also what a customer or an agent outside its departments gets for a ticket)"
@@ -152,6 +156,11 @@ error_set!(
     /// The store may not offer what this needs (the knowledge base, live chat, reports,
     /// settings, attachments).
     Unsupported: 501
+);
+error_set!(
+    /// Using an invitation or password-reset link: expired, used or unknown, or the person
+    /// disabled (403), or the invitation's login name taken meanwhile (409).
+    LinkUse: 403, 409
 );
 error_set!(
     /// Signing in: refused (401), the account disabled (403), throttled (429, with

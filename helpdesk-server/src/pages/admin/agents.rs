@@ -215,6 +215,7 @@ async fn page(user: &PageUser, id: AgentId, refused: Option<&Refused>) -> PageRe
             (login_fields(lang, kept, "login", login.as_deref().unwrap_or_default()))
             button { (t(lang, "admin_set_login")) }
         }))
+        (super::links::section(user, "link", &format!("/admin/agents/{id}/link"), login.is_some()))
         h3 { (t(lang, "admin_access")) }
         (post_form(user, "active", &format!("/admin/agents/{id}/active"), html! {
             (kept.error("active", lang))

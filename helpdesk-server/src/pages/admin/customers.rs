@@ -147,6 +147,7 @@ async fn page(user: &PageUser, search: &Search, refused: Option<&Refused>) -> Pa
                     button { (t(lang, "admin_set_login")) }
                 }))
                 p { a href=(format!("/admin/customers/{}", c.id)) { (t(lang, "admin_edit")) } }
+                (super::links::section(user, &format!("link-{}", c.id), &format!("/admin/customers/{}/link", c.id), login.is_some()))
             }
         }
         h2 { (t(lang, "admin_new_customer")) }

@@ -14,6 +14,7 @@ pub mod departments;
 pub mod form;
 pub mod knowledge;
 pub mod levels;
+pub mod links;
 pub mod mail;
 pub mod sla;
 pub mod templates;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agents::routes())
         .merge(customers::routes())
         .merge(customer_directory::routes())
+        .merge(links::routes())
         .merge(levels::routes())
         .merge(sla::routes())
         .merge(attachments::routes())

@@ -4,6 +4,7 @@
 //! empty store and panics on a violation; a check of an ability the store does not offer
 //! skips, loudly.
 
+pub mod account_links;
 pub mod accounts;
 pub mod blobs;
 pub mod chat;

@@ -4,6 +4,7 @@
 //! the store does not offer skips, loudly.
 
 pub mod access;
+pub mod account_links;
 pub mod attachments;
 pub mod blobs;
 pub mod chat;
