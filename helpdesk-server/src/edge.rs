@@ -21,11 +21,11 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// The largest body of a sign-in (`POST /api/v1/auth/token`, `POST /login`): 8 KiB.
 pub const SIGN_IN_BODY_LIMIT: usize = 8 * 1024;
 
-/// The `Content-Security-Policy` of every response: only this origin's resources, no
-/// framing, no plugins, forms posted only here. Inline style and script are allowed for the
-/// pages' own (the layout's style sheet, the chat widget, the article suggestions).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
-     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+/// The `Content-Security-Policy` of every response: only this origin's resources, no inline
+/// script or style (the pages' style sheets and scripts are served from `/assets/…`), no
+/// framing, no plugins, forms posted only here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The routes that take uploads (method and route as the router names it): the only ones

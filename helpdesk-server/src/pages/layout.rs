@@ -3,27 +3,10 @@
 //! Persian pages are `dir="rtl"`.
 
 use helpdesk::domain::{Actor, Language, Status, StatusLabels};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 
 use crate::extract::PageUser;
 use crate::session::CSRF_FIELD;
-
-const CSS: &str = r#"
-body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#222}
-header{background:#263238;color:#fff;padding:.6em 1em;display:flex;gap:1em;align-items:center;flex-wrap:wrap}
-header a{color:#fff} header form{margin:0} main{padding:1em;max-width:70em;margin:auto}
-table{border-collapse:collapse;width:100%;background:#fff} td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:start}
-.status{color:#fff;border-radius:.3em;padding:.1em .5em;white-space:nowrap}
-.msg{background:#fff;border:1px solid #ddd;border-radius:.3em;padding:.6em;margin:.6em 0;white-space:pre-wrap}
-.msg.internal{background:#fff8e1;border-color:#ffb300}
-.meta{color:#666;font-size:.85em} .error{color:#b71c1c} .notice{background:#e3f2fd;padding:.5em;margin:.3em 0;border-radius:.3em}
-form.inline{display:inline} label{display:block;margin:.4em 0} input[type=text],textarea,select{width:100%;max-width:40em}
-textarea{min-height:6em} pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;padding:.6em}
-input[type=password],input[type=number]{width:100%;max-width:20em;box-sizing:border-box}
-input[type=text],textarea,select{box-sizing:border-box} label.tick{display:inline-block;margin:.2em 1em .2em 0}
-.card{background:#fff;border:1px solid #ddd;border-radius:.3em;padding:.6em;margin:.6em 0;overflow-wrap:anywhere}
-nav.admin{display:flex;flex-wrap:wrap;gap:.4em 1em;margin:.4em 0} fieldset{border:1px solid #ddd;margin:.4em 0}
-"#;
 
 /// The words of the interface in the four languages, one key a line (`words.txt`).
 const WORDS: &str = include_str!("words.txt");
@@ -55,7 +38,7 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — Helpdesk" }
-                style { (PreEscaped(CSS)) }
+                link rel="stylesheet" href="/assets/site.css";
             }
             body {
                 header {
@@ -99,7 +82,7 @@ pub fn csrf_input(user: &PageUser) -> Markup {
 pub fn status_badge(lang: Language, status: Status) -> Markup {
     let labels = StatusLabels::new(lang);
     html! {
-        span.status style={ "background:" (StatusLabels::colour(status)) } data-status=(status.as_str()) {
+        span.status data-status=(status.as_str()) {
             (labels.label(status))
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod account_links;
 pub mod admin;
+pub mod assets;
 pub mod canned;
 pub mod charts;
 pub mod chat;
@@ -33,6 +34,7 @@ use crate::state::AppState;
 /// The pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(assets::routes())
         .merge(sign_in::routes())
         .merge(account_links::routes())
         .merge(portal::routes())

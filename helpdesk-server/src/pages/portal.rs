@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use helpdesk::domain::{ArticleId, Priority, Status, StatusLabels, TicketType, Voter};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::layout::{csrf_input, layout, status_badge, t};
@@ -196,22 +196,6 @@ async fn vote(Path(raw): Path<String>, Posted { user, form }: Posted) -> PageRes
     )))
 }
 
-const SUGGEST_JS: &str = r#"
-(function(){
-  var box=document.getElementById('suggestions'), timer=null;
-  function update(){
-    var text=document.getElementById('subject').value+' '+document.getElementById('body').value;
-    fetch('/api/v1/kb/suggest?text='+encodeURIComponent(text)).then(function(r){return r.json()}).then(function(d){
-      box.textContent='';
-      (d.items||[]).forEach(function(a){var e=document.createElement('div');e.className='notice';
-        var h=document.createElement('strong');h.textContent=a.title;e.appendChild(h);
-        var p=document.createElement('div');p.textContent=a.body;e.appendChild(p);box.appendChild(e);});
-    }).catch(function(){});
-  }
-  ['subject','body'].forEach(function(id){document.getElementById(id).addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(update,300);});});
-})();
-"#;
-
 /// `/portal/new`: the customer's new-ticket form, with articles suggested as they type.
 async fn new_ticket_form(user: PageUser) -> PageResult {
     let lang = user.language;
@@ -246,7 +230,7 @@ async fn new_ticket_form(user: PageUser) -> PageResult {
         }
         h3 { (t(lang, "kb")) }
         div #suggestions {}
-        script { (PreEscaped(SUGGEST_JS)) }
+        script src="/assets/suggest.js" {}
     };
     Ok(layout(t(lang, "new_ticket"), Some(&user), body).into_response())
 }

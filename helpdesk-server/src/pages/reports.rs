@@ -143,7 +143,7 @@ async fn page(user: PageUser, Query(params): Query<ReportParams>) -> PageResult 
                 }).collect::<Vec<_>>(),
             ))
             h2 { "Table" }
-            div style="overflow-x:auto" {
+            div.scroll-x {
                 table #report {
                     tr { @for c in REPORT_COLUMNS { th { (c.replace('_', " ")) } } }
                     @for row in &report.rows {

@@ -507,3 +507,72 @@ async fn the_document_declares_security_per_operation_retry_after_and_body_limit
         }
     }
 }
+
+/// Every `<script` of `html` loads a file; no `<style>` element, no `style` attribute.
+fn assert_no_inline_code(uri: &str, html: &str) {
+    assert!(!html.contains("<style"), "{uri}: an inline style sheet");
+    assert!(!html.contains(" style=\""), "{uri}: an inline style");
+    for (at, _) in html.match_indices("<script") {
+        assert!(
+            html[at..].starts_with("<script src=\"/assets/"),
+            "{uri}: an inline script at {at}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_no_inline_script_or_style_and_the_policy_allows_none() {
+    let fx = fixture().await;
+    let ana = page_login(&fx, "ana@example.ro").await;
+    let ivan = page_login(&fx, "ivan@example.com").await;
+    let ticket = fx.open(&fx.ana, "Router").await;
+    let ticket_page = format!("/tickets/{}", ticket["id"].as_str().unwrap());
+    for (session, uri) in [
+        (&ana, "/portal"),
+        (&ana, "/portal/new"),
+        (&ana, "/portal/kb"),
+        (&ana, ticket_page.as_str()),
+        (&ivan, "/console"),
+        (&ivan, ticket_page.as_str()),
+    ] {
+        let reply = page(&fx, session, uri).await.expect(StatusCode::OK);
+        let policy = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        assert_no_inline_code(uri, &reply.text());
+    }
+    let login = fx
+        .call("GET", "/login", None, None)
+        .await
+        .expect(StatusCode::OK);
+    assert_no_inline_code("/login", &login.text());
+}
+
+#[tokio::test]
+async fn the_pages_style_sheets_and_scripts_are_served_with_their_types() {
+    let fx = fixture().await;
+    for (asset, kind, holds) in [
+        ("site.css", "text/css", "body{"),
+        ("site.css", "text/css", ".status[data-status=\"closed:solved\"]{background:#"),
+        ("chat.css", "text/css", "#chat-widget"),
+        ("chat-widget.js", "text/javascript", "chat-widget"),
+        ("chat-console.js", "text/javascript", "presence"),
+        ("suggest.js", "text/javascript", "suggestions"),
+    ] {
+        let reply = fx
+            .call("GET", &format!("/assets/{asset}"), None, None)
+            .await
+            .expect(StatusCode::OK);
+        let content_type = reply.headers[header::CONTENT_TYPE].to_str().unwrap();
+        assert!(content_type.starts_with(kind), "{asset}: {content_type}");
+        assert!(reply.text().contains(holds), "{asset}");
+    }
+    fx.call("GET", "/assets/../Cargo.toml", None, None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    fx.call("GET", "/assets/other.js", None, None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+}
