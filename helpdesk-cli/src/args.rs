@@ -467,6 +467,9 @@ pub(crate) struct CustomerAddArgs {
     /// Language (en, ro, ru, fa).
     #[arg(long)]
     pub(crate) language: Option<Language>,
+    /// The organisation the person belongs to (its e-mail or id).
+    #[arg(long, value_name = "EMAIL-OR-ID")]
+    pub(crate) member_of: Option<String>,
 }
 
 /// Which customers `customer list` shows.

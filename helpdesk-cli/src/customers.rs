@@ -63,6 +63,9 @@ pub(crate) async fn add(ctx: &Ctx, args: CustomerAddArgs, out: &mut Out<'_>) -> 
     if let Some(l) = args.language {
         new = new.with_language(l);
     }
+    if let Some(org) = args.member_of {
+        new = new.with_organisation(customer_id(ctx, &org).await?);
+    }
     let customer = ctx.acting.create_customer(new).await?;
     out.customers(&[customer])
 }

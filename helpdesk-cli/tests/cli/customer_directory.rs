@@ -196,3 +196,48 @@ async fn customer_edit_changes_fields_sets_the_organisation_and_refuses_with_typ
     assert_eq!(after[0]["email"], "ana@example.com", "nothing written");
     assert_eq!(after[0]["contract_number"], "C-1001", "nothing written");
 }
+
+#[tokio::test]
+async fn customer_add_puts_a_person_in_an_organisation_named_by_its_email() {
+    let desk = Desk::with_directory().await;
+    add(
+        &desk,
+        &[
+            "--name",
+            "Fabrica Nouă SRL",
+            "--organisation",
+            "--email",
+            "office@fabrica.example",
+        ],
+    )
+    .await;
+    let ion = desk
+        .run(&[
+            "--json",
+            "customer",
+            "add",
+            "--name",
+            "Ion Fabrica",
+            "--member-of",
+            "office@fabrica.example",
+        ])
+        .await
+        .json();
+    let acme = desk
+        .run(&["--json", "customer", "list", "--query", "fabrica nou"])
+        .await
+        .json();
+    let acme_id = &acme["items"][0]["id"];
+    assert_eq!(&ion[0]["organisation"], acme_id, "{ion}");
+    let run = desk
+        .run(&[
+            "customer",
+            "add",
+            "--name",
+            "Nobody's",
+            "--member-of",
+            "no@one.example",
+        ])
+        .await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+}

@@ -77,21 +77,8 @@ impl Acting {
     pub async fn update_customer(&self, id: CustomerId, edit: CustomerEdit) -> Result<Customer> {
         self.require_staff()?;
         let mut customer = self.desk.store.require_customer(id).await?;
-        if let Some(org) = edit.organisation {
-            if customer.kind != CustomerKind::Individual {
-                return Err(Error::validation(
-                    "organisation",
-                    "only a person belongs to an organisation",
-                ));
-            }
-            match self.desk.store.customer(org).await? {
-                None => return Err(Error::validation("organisation", "is not a known customer")),
-                Some(o) if o.kind != CustomerKind::Organisation => {
-                    return Err(Error::validation("organisation", "is not an organisation"));
-                }
-                Some(_) => {}
-            }
-        }
+        self.check_organisation(customer.kind, edit.organisation)
+            .await?;
         customer.name = edit.name;
         customer.email = edit.email;
         customer.phone = edit.phone;
@@ -101,5 +88,30 @@ impl Acting {
         customer.organisation = edit.organisation;
         self.desk.store.put_customer(&customer).await?;
         Ok(customer)
+    }
+
+    /// Whether a customer of `kind` may belong to `organisation`: only a person, and only to
+    /// a known customer of kind organisation (validation errors on `organisation`).
+    pub(crate) async fn check_organisation(
+        &self,
+        kind: CustomerKind,
+        organisation: Option<CustomerId>,
+    ) -> Result<()> {
+        let Some(org) = organisation else {
+            return Ok(());
+        };
+        if kind != CustomerKind::Individual {
+            return Err(Error::validation(
+                "organisation",
+                "only a person belongs to an organisation",
+            ));
+        }
+        match self.desk.store.customer(org).await? {
+            None => Err(Error::validation("organisation", "is not a known customer")),
+            Some(o) if o.kind != CustomerKind::Organisation => {
+                Err(Error::validation("organisation", "is not an organisation"))
+            }
+            Some(_) => Ok(()),
+        }
     }
 }

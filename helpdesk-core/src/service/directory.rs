@@ -72,6 +72,8 @@ pub struct NewCustomer {
     pub custom_fields: CustomFields,
     /// Preferred language.
     pub language: Option<Language>,
+    /// The organisation a person belongs to (a customer of kind organisation).
+    pub organisation: Option<CustomerId>,
 }
 
 impl NewCustomer {
@@ -86,7 +88,14 @@ impl NewCustomer {
             address: None,
             custom_fields: CustomFields::new(),
             language: None,
+            organisation: None,
         }
+    }
+
+    /// Makes the person a member of `organisation`.
+    pub fn with_organisation(mut self, organisation: CustomerId) -> Self {
+        self.organisation = Some(organisation);
+        self
     }
 
     /// Sets the e-mail address.
@@ -237,6 +246,7 @@ impl Acting {
     /// phone, seed 004). Access starts enabled.
     pub async fn create_customer(&self, new: NewCustomer) -> Result<Customer> {
         self.require_staff()?;
+        self.check_organisation(new.kind, new.organisation).await?;
         let customer = Customer {
             id: CustomerId::new(),
             kind: new.kind,
@@ -248,7 +258,7 @@ impl Acting {
             custom_fields: new.custom_fields,
             language: new.language,
             access_enabled: true,
-            organisation: None,
+            organisation: new.organisation,
             created_at: self.desk.now(),
         };
         self.desk.store.put_customer(&customer).await?;

@@ -231,3 +231,30 @@ async fn refused_edits_are_typed_and_write_nothing() {
     .await;
     assert_error(&missing, StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn a_person_is_added_in_an_organisation_and_a_person_is_no_organisation() {
+    let fx = fixture().await;
+    let acme = organisation(&fx, "Acme SRL").await;
+    let ion = fx
+        .post(
+            "/api/v1/customers",
+            &fx.ivan,
+            json!({"kind": "individual", "name": "Ion Acme", "organisation": acme}),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .json();
+    assert_eq!(ion["organisation"], acme.as_str());
+    let ion_id = ion["id"].as_str().unwrap();
+    let refused = fx
+        .post(
+            "/api/v1/customers",
+            &fx.ivan,
+            json!({"kind": "individual", "name": "Into Ion", "organisation": ion_id}),
+        )
+        .await
+        .expect(StatusCode::BAD_REQUEST)
+        .json();
+    assert!(refused.to_string().contains("organisation"), "{refused}");
+}

@@ -555,7 +555,11 @@ async fn the_pages_style_sheets_and_scripts_are_served_with_their_types() {
     let fx = fixture().await;
     for (asset, kind, holds) in [
         ("site.css", "text/css", "body{"),
-        ("site.css", "text/css", ".status[data-status=\"closed:solved\"]{background:#"),
+        (
+            "site.css",
+            "text/css",
+            ".status[data-status=\"closed:solved\"]{background:#",
+        ),
         ("chat.css", "text/css", "#chat-widget"),
         ("chat-widget.js", "text/javascript", "chat-widget"),
         ("chat-console.js", "text/javascript", "presence"),

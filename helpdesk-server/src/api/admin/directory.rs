@@ -279,6 +279,9 @@ pub(crate) struct NewCustomerBody {
     /// The language the desk writes to them in.
     #[schema(value_type = Option<model::Language>)]
     language: Option<Language>,
+    /// The organisation a person belongs to (a customer of kind organisation).
+    #[schema(value_type = Option<uuid::Uuid>)]
+    organisation: Option<CustomerId>,
 }
 
 /// Adds a customer.
@@ -305,6 +308,9 @@ pub(crate) async fn create_customer(
     }
     if let Some(l) = body.language {
         new = new.with_language(l);
+    }
+    if let Some(o) = body.organisation {
+        new = new.with_organisation(o);
     }
     Ok(created(acting.create_customer(new).await?))
 }

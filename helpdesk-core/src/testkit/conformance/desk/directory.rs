@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::domain::{Address, ContractNumber, Customer, CustomerId, CustomerKind, Language, Phone};
+use crate::domain::{
+    Address, ContractNumber, Customer, CustomerId, CustomerKind, Email, Language, Phone,
+};
 use crate::error::{Error, ForbiddenReason};
 use crate::search::CustomerLookup;
 use crate::service::{CustomerEdit, NewCustomer};
@@ -169,4 +171,50 @@ pub async fn customer_edits_change_the_record_and_check_the_organisation(store: 
     leave.phone = None;
     let left = ivan.update_customer(f.ana.id, leave).await.unwrap();
     assert_eq!((left.organisation, left.phone), (None, None));
+}
+
+pub async fn a_person_is_created_in_an_organisation_and_bad_ones_write_nothing(
+    store: Arc<dyn Store>,
+) {
+    let f = Fixture::new(store.clone()).await;
+    let ivan = f.as_agent(&f.ivan).await;
+    let member = NewCustomer::new(CustomerKind::Individual, name("Ion Acme"))
+        .with_email(Email::parse("ion@acme.example").unwrap())
+        .with_organisation(f.acme.id);
+    let ion = ivan.create_customer(member).await.unwrap();
+    assert_eq!(ion.organisation, Some(f.acme.id));
+    assert_eq!(store.customer(ion.id).await.unwrap(), Some(ion.clone()));
+
+    let everyone = async || {
+        ivan.list_customers(&CustomerFilter::default(), &CustomerPageRequest::first(1))
+            .await
+            .unwrap()
+            .total
+    };
+    let before = everyone().await;
+    for (new, why) in [
+        (
+            NewCustomer::new(CustomerKind::Individual, name("Into a person"))
+                .with_organisation(f.ana.id),
+            "is not an organisation",
+        ),
+        (
+            NewCustomer::new(CustomerKind::Individual, name("Into nothing"))
+                .with_organisation(CustomerId::new()),
+            "is not a known customer",
+        ),
+        (
+            NewCustomer::new(CustomerKind::Organisation, name("Org in org"))
+                .with_organisation(f.acme.id),
+            "only a person belongs to an organisation",
+        ),
+    ] {
+        match ivan.create_customer(new).await {
+            Err(Error::Validation(v)) if v.field() == "organisation" => {
+                assert_eq!(v.message(), why)
+            }
+            other => panic!("{why}: {other:?}"),
+        }
+    }
+    assert_eq!(everyone().await, before, "nothing written");
 }
