@@ -40,6 +40,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0017_search_keyed_by_ticket.sql"
         )),
+        M::up(include_str!("../migrations/0020_mail_quarantine.sql")),
     ])
 }
 
@@ -134,7 +135,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 17);
+        assert_eq!(version, 18);
     }
 
     /// A ticket written under 0001 reads back after 0002 with no timers, nobody waiting and

@@ -77,6 +77,7 @@ async fn every_documented_route_is_tested_here() {
         .iter()
         .chain(crate::admin_setup::ADMIN_TESTED)
         .chain(crate::mail_settings::MAIL_TESTED)
+        .chain(crate::quarantine::QUARANTINE_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

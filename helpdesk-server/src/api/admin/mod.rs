@@ -6,6 +6,7 @@
 pub mod directory;
 pub mod levels;
 pub mod mail;
+pub mod quarantine;
 
 use axum::Router;
 
@@ -17,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(levels::routes())
         .merge(mail::routes())
+        .merge(quarantine::routes())
 }
