@@ -21,6 +21,7 @@ mod listing;
 mod mail;
 mod mail_settings;
 mod output;
+mod quarantine;
 mod report;
 mod seed;
 mod settings;
@@ -151,6 +152,7 @@ async fn execute(
         Cmd::Sla(cmd) => admin::sla(&ctx, cmd, &mut out).await,
         Cmd::Limits(cmd) => admin::limits(&ctx, cmd, &mut out).await,
         Cmd::MailSettings(cmd) => mail_settings::mail_settings(&ctx, cmd, &mut out).await,
+        Cmd::Quarantine(cmd) => quarantine::quarantine(&ctx, cmd, &mut out).await,
         Cmd::Template(cmd) => admin::template(&ctx, cmd, &mut out).await,
         Cmd::Canned(cmd) => admin::canned(&ctx, cmd, &mut out).await,
         Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,

@@ -9,6 +9,7 @@ mod fetch_mail;
 mod lists;
 mod mail_settings;
 mod operations;
+mod quarantine;
 mod settings;
 mod setup;
 mod support;
