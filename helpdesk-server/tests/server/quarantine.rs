@@ -218,3 +218,56 @@ async fn admins_read_the_log_of_ignored_list_mail_through_the_api() {
         "validation",
     );
 }
+
+#[tokio::test]
+async fn the_quarantine_page_lists_kept_mail_and_its_buttons_reprocess_and_discard_it() {
+    let fx = fixture().await;
+    let desk = mail_desk(&fx, ListMail::TakeIn).await;
+    set_support_active(&fx, false).await;
+    let Ingested::Quarantined(first) = desk.ingest_email(&mail("p1@example.ro", "")).await.unwrap()
+    else {
+        panic!("not quarantined");
+    };
+    let Ingested::Quarantined(second) =
+        desk.ingest_email(&mail("p2@example.ro", "")).await.unwrap()
+    else {
+        panic!("not quarantined");
+    };
+    let root = page_login(&fx, "root@example.com").await;
+    let html = page(&fx, &root, "/admin/quarantine")
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    assert!(html.contains(&format!("id=\"mail-{first}\"")), "{html}");
+    assert!(html.contains("not accepting tickets"), "{html}");
+    assert!(
+        html.contains(&format!("action=\"/admin/quarantine/{second}/reprocess\"")),
+        "{html}"
+    );
+
+    // Still failing: back to the list, still there; taken in once support is open again.
+    let uri = format!("/admin/quarantine/{first}/reprocess");
+    crate::admin_pages::saved(&form(&fx, &root, &uri, "").await);
+    let html = page(&fx, &root, "/admin/quarantine").await.text();
+    assert!(html.contains(&format!("id=\"mail-{first}\"")), "{html}");
+    set_support_active(&fx, true).await;
+    crate::admin_pages::saved(&form(&fx, &root, &uri, "").await);
+    let discard = format!("/admin/quarantine/{second}/discard");
+    crate::admin_pages::saved(&form(&fx, &root, &discard, "").await);
+    let html = page(&fx, &root, "/admin/quarantine").await.text();
+    assert!(!html.contains("id=\"mail-"), "{html}");
+    // Gone: 404; an agent is refused the page and the buttons.
+    assert_eq!(
+        form(&fx, &root, &discard, "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let ivan = page_login(&fx, "ivan@example.com").await;
+    assert_eq!(
+        page(&fx, &ivan, "/admin/quarantine").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        form(&fx, &ivan, &uri, "").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

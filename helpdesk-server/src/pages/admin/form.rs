@@ -118,7 +118,7 @@ pub fn menu(lang: Language) -> Markup {
 }
 
 /// The admin pages and the words of their titles.
-pub const MENU: [(&str, &str); 9] = [
+pub const MENU: [(&str, &str); 10] = [
     ("/admin", "admin_settings"),
     ("/admin/departments", "admin_departments"),
     ("/admin/agents", "admin_agents"),
@@ -126,6 +126,7 @@ pub const MENU: [(&str, &str); 9] = [
     ("/admin/service-levels", "admin_service_levels"),
     ("/admin/attachments", "admin_attachments"),
     ("/admin/mail", "admin_mail"),
+    ("/admin/quarantine", "admin_quarantine"),
     ("/admin/templates", "admin_templates"),
     ("/admin/audit", "admin_audit"),
 ];

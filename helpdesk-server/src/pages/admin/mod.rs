@@ -1,7 +1,8 @@
 //! The admin pages (admins only; the library refuses anyone else, and the menu shows them
 //! to admins only): the desk's settings here, and a file per area — departments, agents,
 //! customers, service levels (calendars and SLA policies), attachment limits, templates and
-//! canned responses, and the settings' audit trail. A refused form is shown again with its
+//! canned responses, mail the desk could not take in (the quarantine), and the settings'
+//! audit trail. A refused form is shown again with its
 //! input kept and the desk's reason inline ([`form`]).
 
 pub mod agents;
@@ -12,6 +13,7 @@ pub mod departments;
 pub mod form;
 pub mod levels;
 pub mod mail;
+pub mod quarantine;
 pub mod sla;
 pub mod templates;
 
@@ -40,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sla::routes())
         .merge(attachments::routes())
         .merge(mail::routes())
+        .merge(quarantine::routes())
         .merge(templates::routes())
         .merge(audit::routes())
 }

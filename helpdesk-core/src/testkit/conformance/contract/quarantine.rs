@@ -20,7 +20,9 @@ fn kept(n: u32) -> QuarantinedMail {
         reason: format!("department: is not accepting tickets ({n}) — ünï \"q\""),
         summary: MailSummary {
             sender: Some(format!("ana{n}@example.ro")),
-            subject: n.is_multiple_of(2).then(|| format!("Imprimanta nu merge {n} / Принтер")),
+            subject: n
+                .is_multiple_of(2)
+                .then(|| format!("Imprimanta nu merge {n} / Принтер")),
             message_id: None,
         },
         size: 3,
