@@ -27,6 +27,9 @@
 //! quoted earlier text is stripped; the raw message is kept as an attachment
 //! (`message/rfc822`) when the desk has a blob store.
 //!
+//! A person's or list mail that fails for a reason of its own is kept whole in the
+//! quarantine (see `Helpdesk::ingest_email`), and ignored list mail is logged there.
+//!
 //! Attachment limits never refuse a mail: the files within the
 //! [`AttachmentLimits`](super::AttachmentLimits) go on the message, the others are kept
 //! aside on an internal note (agents only) that names each with the reason, the file

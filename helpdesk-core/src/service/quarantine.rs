@@ -23,7 +23,7 @@ impl Helpdesk {
     /// [`MailSettings`](super::MailSettings). Bytes that are not mail
     /// ([`MailClass::NotMail`]) are a validation error on field `email` and nothing is
     /// stored; attachment limits never refuse a mail (see the
-    /// [`ingest`](super::ingest) module). A person's or list mail that fails otherwise, but
+    /// `ingest` module). A person's or list mail that fails otherwise, but
     /// not for the storage ([`Error::Backend`]) or the set-up ([`Error::Unsupported`]), is
     /// kept whole in the quarantine when the store keeps one
     /// ([`MailQuarantineStore`]): [`Ingested::Quarantined`], in one write, nothing else
@@ -203,5 +203,25 @@ impl Ingested {
             Ingested::Rejected(_) => "rejected",
             Ingested::Quarantined(_) => "quarantined",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Limit;
+
+    #[test]
+    fn storage_and_set_up_failures_are_not_kept_but_the_mails_own_are() {
+        assert!(!is_lasting(&Error::backend(std::io::Error::other("down"))));
+        assert!(!is_lasting(&Error::unsupported(Ability::Email)));
+        assert!(is_lasting(&Error::validation(
+            "department",
+            "is not accepting tickets"
+        )));
+        assert!(is_lasting(&Error::LimitExceeded {
+            limit: Limit::AttachmentCount { max: 1, actual: 2 }
+        }));
+        assert!(is_lasting(&Error::not_found(Entity::Ticket, "x")));
     }
 }

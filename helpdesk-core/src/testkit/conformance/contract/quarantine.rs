@@ -1,4 +1,5 @@
-//! Mail kept aside and ignored mail ([`MailQuarantineStore`]): records and bytes read back
+//! Mail kept aside and ignored mail
+//! ([`MailQuarantineStore`](crate::store::MailQuarantineStore)): records and bytes read back
 //! exactly, newest first a page at a time, replaced without touching the bytes, deleted once.
 
 use std::sync::Arc;
