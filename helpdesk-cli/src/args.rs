@@ -158,6 +158,10 @@ pub(crate) enum Cmd {
     /// process (see also `department mail-address`).
     #[command(subcommand)]
     MailSettings(crate::mail_settings::MailSettingsCmd),
+    /// Mail the desk could not take in (admins): kept whole with the reason; list, show,
+    /// raw, reprocess, discard; and the log of ignored list mail (`quarantine ignored`).
+    #[command(subcommand)]
+    Quarantine(crate::quarantine::QuarantineCmd),
     /// Ticket templates (admins add, edit and delete them).
     #[command(subcommand)]
     Template(TemplateCmd),

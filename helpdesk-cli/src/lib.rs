@@ -24,6 +24,7 @@ mod listing;
 mod mail;
 mod mail_settings;
 mod output;
+mod quarantine;
 mod report;
 mod seed;
 mod settings;
@@ -167,6 +168,7 @@ async fn execute(
         Cmd::Sla(cmd) => admin::sla(&ctx, cmd, &mut out).await,
         Cmd::Limits(cmd) => admin::limits(&ctx, cmd, &mut out).await,
         Cmd::MailSettings(cmd) => mail_settings::mail_settings(&ctx, cmd, &mut out).await,
+        Cmd::Quarantine(cmd) => quarantine::quarantine(&ctx, cmd, &mut out).await,
         Cmd::Template(cmd) => content::template(&ctx, cmd, &mut out).await,
         Cmd::Canned(cmd) => content::canned(&ctx, cmd, &mut out).await,
         Cmd::Kb(cmd) => kb::kb(&ctx, cmd, &mut out).await,

@@ -52,6 +52,10 @@ pub(crate) async fn ingest(
             (outcome, ticket) = ("rejected", None);
             detail = json!(format!("{why:?}"));
         }
+        Ingested::Quarantined(id) => {
+            (outcome, ticket) = ("quarantined", None);
+            detail = json!(id);
+        }
         _ => (outcome, ticket) = ("other", None),
     }
     let human = match ticket {

@@ -199,6 +199,12 @@ impl<'a> Out<'a> {
         Ok(())
     }
 
+    /// Bytes as they are (a message, say).
+    pub fn bytes(&mut self, bytes: &[u8]) -> CliResult {
+        self.w.write_all(bytes)?;
+        Ok(())
+    }
+
     /// Pretty JSON and a newline.
     pub fn json_value<T: Serialize>(&mut self, value: &T) -> CliResult {
         let text = serde_json::to_string_pretty(value)? + "\n";

@@ -279,6 +279,9 @@ pub enum Ability {
     /// Sign-in attempts counted in the store
     /// ([`SignInThrottle`](crate::store::SignInThrottle)).
     SignInThrottle,
+    /// Mail kept aside and the log of ignored mail
+    /// ([`MailQuarantineStore`](crate::store::MailQuarantineStore)).
+    MailQuarantine,
 }
 
 impl std::fmt::Display for Ability {
@@ -294,6 +297,7 @@ impl std::fmt::Display for Ability {
             Ability::Attachments => "attachments",
             Ability::Email => "e-mail",
             Ability::SignInThrottle => "the sign-in throttle",
+            Ability::MailQuarantine => "the mail quarantine",
         })
     }
 }

@@ -85,6 +85,7 @@ mod error;
 mod knowledge;
 mod notifications;
 mod outbox;
+mod quarantine;
 mod query;
 mod reports;
 mod rows;

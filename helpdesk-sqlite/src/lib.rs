@@ -62,6 +62,7 @@ mod group_commit;
 mod knowledge;
 mod notifications;
 mod outbox;
+mod quarantine;
 mod query;
 mod reports;
 mod rows;

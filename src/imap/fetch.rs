@@ -38,6 +38,9 @@ pub struct FetchReport {
     pub ignored: usize,
     /// Refused by the desk's rules (unknown sender, disabled access, follow-ups).
     pub rejected: usize,
+    /// Kept in the desk's quarantine (mail that could not be taken in, for an admin to
+    /// reprocess): stored, so marked like the rest.
+    pub quarantined: usize,
     /// Refused as invalid (not mail): flagged `$HelpdeskRefused` and left in the mailbox;
     /// each with its UID and why.
     pub refused: Vec<(u32, String)>,
@@ -52,6 +55,7 @@ impl FetchReport {
             + self.bounces_noted
             + self.ignored
             + self.rejected
+            + self.quarantined
             + self.refused.len()
     }
 
@@ -62,23 +66,25 @@ impl FetchReport {
             Ingested::Duplicate(_) => self.duplicates += 1,
             Ingested::BounceNoted(_) => self.bounces_noted += 1,
             Ingested::Rejected(_) => self.rejected += 1,
+            Ingested::Quarantined(_) => self.quarantined += 1,
             _ => self.ignored += 1,
         }
     }
 }
 
 impl std::fmt::Display for FetchReport {
-    /// `opened 1, appended 0, duplicates 0, bounces noted 0, ignored 2, rejected 0, refused 0`.
+    /// `opened 1, appended 0, duplicates 0, bounces noted 0, ignored 2, rejected 0, quarantined 0, refused 0`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "opened {}, appended {}, duplicates {}, bounces noted {}, ignored {}, rejected {}, refused {}",
+            "opened {}, appended {}, duplicates {}, bounces noted {}, ignored {}, rejected {}, quarantined {}, refused {}",
             self.opened,
             self.appended,
             self.duplicates,
             self.bounces_noted,
             self.ignored,
             self.rejected,
+            self.quarantined,
             self.refused.len()
         )
     }

@@ -106,3 +106,11 @@ id_type!(
     /// Identifies a live chat.
     ChatId
 );
+id_type!(
+    /// Identifies a mail kept in the quarantine (one the desk could not take in).
+    QuarantineId
+);
+id_type!(
+    /// Identifies an entry of the log of ignored mail.
+    IgnoredMailId
+);

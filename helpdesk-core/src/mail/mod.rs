@@ -25,7 +25,9 @@ pub mod inbound;
 pub mod message_id;
 pub mod quotes;
 pub mod sender;
+pub mod summary;
 pub mod tag;
 
 pub use class::{AutoReason, MailClass, classify};
 pub use inbound::{InboundAttachment, InboundEmail, parse_inbound};
+pub use summary::summarize;

@@ -27,6 +27,9 @@
 //! quoted earlier text is stripped; the raw message is kept as an attachment
 //! (`message/rfc822`) when the desk has a blob store.
 //!
+//! A person's or list mail that fails for a reason of its own is kept whole in the
+//! quarantine (see `Helpdesk::ingest_email`), and ignored list mail is logged there.
+//!
 //! Attachment limits never refuse a mail: the files within the
 //! [`AttachmentLimits`](super::AttachmentLimits) go on the message, the others are kept
 //! aside on an internal note (agents only) that names each with the reason, the file
@@ -77,6 +80,10 @@ pub enum Ingested {
     BounceNoted(TicketId),
     /// It was refused; nothing was stored.
     Rejected(Rejection),
+    /// It could not be taken in (a validation error, a limit, ...): it is kept whole in the
+    /// quarantine with the reason, for an admin to reprocess or discard; nothing else was
+    /// stored.
+    Quarantined(crate::domain::QuarantineId),
 }
 
 /// Where a mail goes.
@@ -90,11 +97,9 @@ enum Route {
 }
 
 impl Helpdesk {
-    /// Takes in one raw e-mail (the bytes a mail server pipes in). Needs
-    /// [`MailSettings`](super::MailSettings). Bytes that are not mail
-    /// ([`MailClass::NotMail`]) are a validation error on field `email` and nothing is
-    /// stored; attachment limits never refuse a mail (see the module documentation).
-    pub async fn ingest_email(&self, raw: &[u8]) -> Result<Ingested> {
+    /// Takes in one raw e-mail, without the quarantine: what
+    /// [`ingest_email`](Helpdesk::ingest_email) does before a failure is kept aside.
+    pub(super) async fn take_in(&self, raw: &[u8]) -> Result<Ingested> {
         let settings = self
             .mail_in_force()
             .await?
@@ -123,6 +128,7 @@ impl Helpdesk {
         let addressed = settings.department_for(&mail.recipients);
         let list_rule = addressed.map_or(settings.list_mail, |(_, a)| a.list_mail);
         if class == MailClass::List && list_rule == ListMail::Ignore {
+            self.log_ignored(raw, "list mail").await?;
             return Ok(Ingested::Ignored(class));
         }
         let department = addressed.map_or(

@@ -18,6 +18,7 @@ mod logins;
 mod mail_settings;
 mod notifications;
 mod priorities;
+mod quarantine;
 mod reads;
 mod reports;
 mod retry;
@@ -48,6 +49,7 @@ pub use mail_settings::{
     AUTO_ANSWERS_PER_HOUR, DepartmentAddress, ListMail, MailSettings, UnknownSenders,
 };
 pub use notifications::MAX_NOTIFICATIONS;
+pub use quarantine::MAX_QUARANTINE_PAGE;
 pub use reports::MAX_REPORT_DAYS;
 pub use service_levels::MAX_SETTING_CHANGES;
 pub use settings::DeskSettings;

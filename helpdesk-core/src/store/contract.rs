@@ -241,4 +241,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_settings_store(&self) -> Option<&dyn SettingsStore> {
         None
     }
+    /// Mail the desk could not take in, and the log of ignored mail, if this store keeps them.
+    fn as_mail_quarantine(&self) -> Option<&dyn super::MailQuarantineStore> {
+        None
+    }
 }

@@ -146,6 +146,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_settings_store()
         }
+        fn as_mail_quarantine(&self) -> Option<&dyn $crate::store::MailQuarantineStore> {
+            let $this = self;
+            $inner.as_mail_quarantine()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -165,7 +169,7 @@ macro_rules! delegate_store {
     };
 }
 
-/// Inside an `impl Store for X` where `X` implements every ability trait itself: the seven
+/// Inside an `impl Store for X` where `X` implements every ability trait itself: the
 /// `as_*` methods, each answering `Some(self)`.
 ///
 /// ```ignore
@@ -200,6 +204,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_settings_store(&self) -> Option<&dyn $crate::store::SettingsStore> {
+            Some(self)
+        }
+        fn as_mail_quarantine(&self) -> Option<&dyn $crate::store::MailQuarantineStore> {
             Some(self)
         }
     };

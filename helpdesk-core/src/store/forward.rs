@@ -7,14 +7,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{
-    AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, KnowledgeStore, ReportStore,
-    SavedSearchStore, SettingChange, SettingKey, SettingsStore, Store, TemplateStore, WrittenBlob,
+    AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
+    MailQuarantineStore, QuarantinedMail, ReportStore, SavedSearchStore, SettingChange, SettingKey,
+    SettingsStore, Store, TemplateStore, WrittenBlob,
 };
 use crate::domain::{
     AccountLink, Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability,
     CannedResponse, CannedResponseId, Category, ChatId, ChatSession, CustomerId, DepartmentId,
-    Language, Login, LoginName, Report, ReportQuery, SavedSearchId, TemplateId, TicketTemplate,
-    TokenHash, Voter,
+    IgnoredMailId, Language, Login, LoginName, QuarantineId, Report, ReportQuery, SavedSearchId,
+    TemplateId, TicketTemplate, TokenHash, Voter,
 };
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest, SavedSearch};
@@ -131,4 +132,14 @@ forward!(BlobStore {
     async fn blob(&self, key: &BlobKey) -> Result<Option<Vec<u8>>>;
     async fn blobs_written_before(&self, before: DateTime<Utc>, after: Option<&WrittenBlob>, limit: u32) -> Result<Vec<WrittenBlob>>;
     async fn delete_blob_written_before(&self, key: &BlobKey, before: DateTime<Utc>) -> Result<bool>;
+});
+
+forward!(MailQuarantineStore {
+    async fn put_quarantined_mail(&self, mail: &QuarantinedMail, raw: &[u8]) -> Result<()>;
+    async fn quarantined_mail(&self, id: QuarantineId) -> Result<Option<QuarantinedMail>>;
+    async fn quarantined_mail_bytes(&self, id: QuarantineId) -> Result<Option<Vec<u8>>>;
+    async fn quarantined_mails(&self, before: Option<QuarantineId>, limit: u32) -> Result<Vec<QuarantinedMail>>;
+    async fn delete_quarantined_mail(&self, id: QuarantineId) -> Result<bool>;
+    async fn record_ignored_mail(&self, mail: &IgnoredMail) -> Result<()>;
+    async fn ignored_mails(&self, before: Option<IgnoredMailId>, limit: u32) -> Result<Vec<IgnoredMail>>;
 });

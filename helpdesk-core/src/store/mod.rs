@@ -15,6 +15,7 @@
 //! | saved searches | [`SavedSearchStore`] | [`Store::as_saved_search_store`] |
 //! | templates, canned responses | [`TemplateStore`] | [`Store::as_template_store`] |
 //! | settings (the public URL) | [`SettingsStore`] | [`Store::as_settings_store`] |
+//! | mail kept aside, ignored mail | [`MailQuarantineStore`] | [`Store::as_mail_quarantine`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -33,6 +34,7 @@ mod ext;
 mod forward;
 mod knowledge;
 mod memory;
+mod quarantine;
 mod reports;
 mod saved_searches;
 mod settings;
@@ -53,6 +55,7 @@ pub use contract::Store;
 pub use ext::StoreExt;
 pub use knowledge::KnowledgeStore;
 pub use memory::MemoryStore;
+pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
 pub use settings::{SettingChange, SettingKey, SettingsStore};

@@ -29,6 +29,7 @@ mod openapi_routes;
 mod pages;
 mod paging;
 mod priorities;
+mod quarantine;
 mod reports;
 mod routes;
 mod schema_check;

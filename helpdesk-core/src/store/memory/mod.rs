@@ -23,6 +23,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 mod accounts;
 mod chat;
 mod knowledge;
+mod quarantine;
 mod reports;
 mod saved_searches;
 mod settings;
@@ -74,6 +75,8 @@ struct Inner {
     availability: BTreeMap<AgentId, crate::domain::Availability>,
     settings: BTreeMap<super::SettingKey, String>,
     setting_changes: Vec<super::SettingChange>,
+    quarantine: BTreeMap<crate::domain::QuarantineId, (super::QuarantinedMail, Vec<u8>)>,
+    ignored_mail: BTreeMap<crate::domain::IgnoredMailId, super::IgnoredMail>,
 }
 
 impl MemoryStore {

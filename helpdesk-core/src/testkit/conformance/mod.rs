@@ -123,6 +123,10 @@ macro_rules! conformance_suite {
                     searches_agree_with_the_reference_as_tickets_change,
                     every_stored_word_is_found_like_the_reference,
                 ],
+                quarantine: [
+                    quarantined_mail_keeps_its_bytes_and_pages_newest_first,
+                    ignored_mail_is_logged_and_paged_newest_first,
+                ],
                 settings: [
                     settings_round_trip_replace_and_delete_like_the_reference,
                 ],
@@ -248,6 +252,12 @@ macro_rules! conformance_suite {
                     a_priority_the_rules_do_not_allow_is_applied_otherwise_with_a_notice,
                     a_priority_request_above_the_cap_is_refused_when_filed,
                     the_priorities_offered_are_the_ones_that_apply_as_chosen,
+                ],
+                quarantine: [
+                    mail_the_desk_cannot_take_in_is_kept_whole_and_nothing_else_is_written,
+                    an_admin_reprocesses_quarantined_mail_and_it_leaves_once_taken_in,
+                    only_admins_reach_the_quarantine_and_the_ignored_mail_log,
+                    ignored_list_mail_is_logged_without_its_bytes,
                 ],
                 reports: [
                     reports_of_a_week_of_work_match_the_reference,

@@ -8,6 +8,7 @@ pub mod content;
 pub mod directory;
 pub mod levels;
 pub mod mail;
+pub mod quarantine;
 
 use axum::Router;
 
@@ -20,4 +21,5 @@ pub fn routes() -> Router<AppState> {
         .merge(content::routes())
         .merge(levels::routes())
         .merge(mail::routes())
+        .merge(quarantine::routes())
 }

@@ -115,6 +115,12 @@ use answers::Answers;
         api::admin::mail::mail_settings,
         api::admin::mail::set_mail_settings,
         api::admin::mail::department_mail_address,
+        api::admin::quarantine::list_quarantine,
+        api::admin::quarantine::quarantined_mail,
+        api::admin::quarantine::raw_mail,
+        api::admin::quarantine::reprocess_mail,
+        api::admin::quarantine::discard_mail,
+        api::admin::quarantine::list_ignored,
         api::admin::levels::audit,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).

@@ -21,6 +21,7 @@ pub mod lists;
 pub mod look_ups;
 pub mod notifications;
 pub mod outbox;
+pub mod quarantine;
 pub mod relevance;
 pub mod reports;
 pub mod saved_searches;

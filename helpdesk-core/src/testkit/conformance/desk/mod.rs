@@ -22,6 +22,7 @@ pub mod mail_settings;
 pub mod notifications;
 pub mod paging;
 pub mod priorities;
+pub mod quarantine;
 pub mod reports;
 pub mod saved_searches;
 pub mod search;
