@@ -100,6 +100,7 @@ fn report_json(mailbox: &ImapMailbox, r: &FetchReport) -> Value {
         "bounces_noted": r.bounces_noted,
         "ignored": r.ignored,
         "rejected": r.rejected,
+        "quarantined": r.quarantined,
         "refused": r.refused.iter().map(|(uid, why)| json!({"uid": uid, "reason": why})).collect::<Vec<_>>(),
     })
 }
