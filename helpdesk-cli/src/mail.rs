@@ -30,34 +30,16 @@ pub(crate) async fn ingest(
     let desk = desk_with_mail(ctx, &args).await?;
     let mut raw = Vec::new();
     stdin.read_to_end(&mut raw)?;
-    let (outcome, ticket): (&str, Option<&Ticket>);
     let ingested = desk.ingest_email(&raw).await?;
-    let mut detail = Value::Null;
-    match &ingested {
-        Ingested::Opened(t) => (outcome, ticket) = ("opened", Some(t)),
-        Ingested::Appended(t) => (outcome, ticket) = ("appended", Some(t)),
-        Ingested::Duplicate(id) => {
-            (outcome, ticket) = ("duplicate", None);
-            detail = json!(id);
-        }
-        Ingested::Ignored(class) => {
-            (outcome, ticket) = ("ignored", None);
-            detail = json!(class.to_string());
-        }
-        Ingested::BounceNoted(id) => {
-            (outcome, ticket) = ("bounce_noted", None);
-            detail = json!(id);
-        }
-        Ingested::Rejected(why) => {
-            (outcome, ticket) = ("rejected", None);
-            detail = json!(format!("{why:?}"));
-        }
-        Ingested::Quarantined(id) => {
-            (outcome, ticket) = ("quarantined", None);
-            detail = json!(id);
-        }
-        _ => (outcome, ticket) = ("other", None),
-    }
+    let outcome = ingested.code();
+    let (ticket, detail): (Option<&Ticket>, Value) = match &ingested {
+        Ingested::Opened(t) | Ingested::Appended(t) => (Some(t), Value::Null),
+        Ingested::Duplicate(id) | Ingested::BounceNoted(id) => (None, json!(id)),
+        Ingested::Ignored(class) => (None, json!(class.to_string())),
+        Ingested::Rejected(why) => (None, json!(format!("{why:?}"))),
+        Ingested::Quarantined(id) => (None, json!(id)),
+        _ => (None, Value::Null),
+    };
     let human = match ticket {
         Some(t) => format!("{outcome} {} {}\n", t.number, t.subject),
         None => format!("{outcome} {}\n", detail.as_str().unwrap_or_default()),

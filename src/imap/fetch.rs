@@ -90,6 +90,17 @@ impl std::fmt::Display for FetchReport {
     }
 }
 
+/// What an IMAP server offers that a round uses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Abilities {
+    /// IDLE (RFC 2177): it tells a waiting client of new mail.
+    pub(crate) idle: bool,
+    /// MOVE (RFC 6851).
+    pub(crate) can_move: bool,
+    /// UIDPLUS (RFC 4315): expunging by UID.
+    pub(crate) can_expunge_uids: bool,
+}
+
 /// Takes mail from one IMAP mailbox into one desk.
 #[derive(Debug, Clone)]
 pub struct ImapFetcher {
@@ -138,35 +149,45 @@ impl ImapFetcher {
 
     /// Connects, takes in every message not yet taken, and logs out.
     pub async fn fetch_once(&self) -> Result<FetchReport, ImapError> {
-        let mut session = self.connect().await?;
-        let report = self.round(&mut session).await;
+        let (mut session, abilities) = self.connect().await?;
+        let report = self.round(&mut session, abilities).await;
         // A failed logout after a round changes nothing that was done.
         let _ = session.logout().await;
         report
     }
 
-    /// A logged-in session with the folder selected.
-    pub(crate) async fn connect(&self) -> Result<Session<Connection>, ImapError> {
+    /// A logged-in session with the folder selected, and what the server can do (read once
+    /// a session).
+    pub(crate) async fn connect(&self) -> Result<(Session<Connection>, Abilities), ImapError> {
         let mut session = log_in(&self.mailbox).await?;
+        let capabilities = session
+            .capabilities()
+            .await
+            .map_err(|e| self.failed("reading its capabilities", e))?;
+        let abilities = Abilities {
+            idle: capabilities.has_str("IDLE"),
+            can_move: capabilities.has_str("MOVE"),
+            can_expunge_uids: capabilities.has_str("UIDPLUS"),
+        };
         session
             .select(&self.mailbox.folder)
             .await
             .map_err(|e| self.failed(format!("selecting {}", self.mailbox.folder), e))?;
-        Ok(session)
+        Ok((session, abilities))
     }
 
     /// One round on a session with the folder selected.
     pub(crate) async fn round(
         &self,
         session: &mut Session<Connection>,
+        abilities: Abilities,
     ) -> Result<FetchReport, ImapError> {
         while session.unsolicited_responses.try_recv().is_ok() {}
-        let capabilities = session
-            .capabilities()
-            .await
-            .map_err(|e| self.failed("reading its capabilities", e))?;
-        let can_move = capabilities.has_str("MOVE");
-        let can_expunge_uids = capabilities.has_str("UIDPLUS");
+        let Abilities {
+            can_move,
+            can_expunge_uids,
+            ..
+        } = abilities;
         let query = format!("UNDELETED NOT KEYWORD {TAKEN} NOT KEYWORD {REFUSED}");
         let mut uids: Vec<u32> = session
             .uid_search(&query)

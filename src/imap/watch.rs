@@ -42,16 +42,11 @@ impl ImapFetcher {
         poll: Duration,
         on_round: &mut (impl FnMut(&Result<FetchReport, ImapError>) + Send),
     ) -> Result<(), ImapError> {
-        let mut session = self.connect().await?;
-        let idle = session
-            .capabilities()
-            .await
-            .map_err(|e| self.failed("reading its capabilities", e))?
-            .has_str("IDLE");
+        let (mut session, abilities) = self.connect().await?;
         loop {
-            let report = self.round(&mut session).await?;
+            let report = self.round(&mut session, abilities).await?;
             on_round(&Ok(report));
-            if !idle {
+            if !abilities.idle {
                 tokio::time::sleep(poll).await;
                 session
                     .noop()
