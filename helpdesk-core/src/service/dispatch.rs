@@ -149,8 +149,8 @@ impl Helpdesk {
     /// Sends what is due in the outbox, one round of at most `policy.batch` e-mails.
     /// Needs mail settings ([`Helpdesk::mail_in_force`], read on each call); without them it
     /// sends nothing. An e-mail about a ticket of a department with an address of its own
-    /// goes out from that address. An e-mail to an address marked undeliverable (see
-    /// [`undeliverable`](super::undeliverable)) is not tried: it ends failed, its error
+    /// goes out from that address. An e-mail to an address marked undeliverable by a bounce
+    /// ([`UndeliverableStore`](crate::store::UndeliverableStore)) is not tried: it ends failed, its error
     /// saying so ([`UndeliverableAddress::refusal`](crate::store::UndeliverableAddress::refusal)).
     pub async fn dispatch_outbox(
         &self,
