@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use helpdesk_core::domain::{EmailKind, OutboundEmail};
 use helpdesk_core::service::{MailSettings, MailTransport, SendError};
 use helpdesk_core::{Error, Result};
+use lettre::address::Envelope;
 use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
@@ -44,7 +45,10 @@ impl<U: Into<String>, P: Into<String>> From<(U, P)> for SmtpCredentials {
 
 /// Sends the desk's e-mail to an SMTP server, one connection per e-mail.
 ///
-/// Each [`OutboundEmail`] becomes a UTF-8 `text/plain` message: `From` is the
+/// Each [`OutboundEmail`] goes out with the envelope sender (`MAIL FROM`, the `Return-Path`
+/// its recipient sees) that [`MailSettings::envelope_sender`] gives: an address naming the
+/// e-mail (VERP) unless the settings turn that off, so a bounce is matched to it. It
+/// becomes a UTF-8 `text/plain` message: `From` is the
 /// [`MailSettings`] sender (`from_name <from>`), `To` is `to_name <to>`, the subject is
 /// RFC 2047-encoded when it is not ASCII, `Date` is when the e-mail was queued, `Message-ID`
 /// is the e-mail's own (the same on every attempt, so a repeated send is recognisable), and
@@ -230,7 +234,17 @@ fn build_message(
             auto.to_owned(),
         ));
     }
+    // The envelope sender names the e-mail (VERP) so that its bounce is matched to it.
+    let envelope_from: Address = settings
+        .envelope_sender(&settings.from, email.id)
+        .as_str()
+        .parse()
+        .map_err(SendError::permanent)?;
+    let envelope_to: Address = email.to.as_str().parse().map_err(SendError::permanent)?;
+    let envelope =
+        Envelope::new(Some(envelope_from), vec![envelope_to]).map_err(SendError::permanent)?;
     builder
+        .envelope(envelope)
         .body(email.body.clone())
         .map_err(SendError::permanent)
 }

@@ -67,7 +67,18 @@ async fn an_email_arrives_with_its_headers_and_body() {
     let received = server.received();
     assert_eq!(received.len(), 1);
     let got = &received[0];
-    assert_eq!(got.mail_from, "support@desk.example");
+    // The envelope sender names the e-mail (VERP): a bounce to it says what bounced.
+    let verp = settings().envelope_sender(&settings().from, email.id);
+    assert_eq!(got.mail_from, verp.as_str());
+    assert!(
+        got.mail_from.starts_with("support+hd") && got.mail_from.ends_with("@desk.example"),
+        "{}",
+        got.mail_from
+    );
+    assert_eq!(
+        helpdesk::mail::verp::verp_outbox_id(&got.mail_from, &[settings().from]),
+        Some(email.id)
+    );
     assert_eq!(got.rcpt_to, ["ivan@customer.example"]);
 
     let raw = String::from_utf8(got.data.clone()).unwrap();
@@ -116,6 +127,17 @@ async fn an_email_arrives_with_its_headers_and_body() {
         email.body,
         "the body survives its transfer encoding"
     );
+}
+
+#[tokio::test]
+async fn with_verp_off_the_envelope_sender_is_the_desks_own_address() {
+    let server = SmtpServer::start().await;
+    let email = email(&[]);
+    transport(&server)
+        .send(&email, &settings().with_verp(false))
+        .await
+        .unwrap();
+    assert_eq!(server.received()[0].mail_from, "support@desk.example");
 }
 
 #[tokio::test]
@@ -339,6 +361,7 @@ mod dispatch {
             sent,
             retried,
             failed,
+            undeliverable: 0,
         }
     }
 

@@ -103,7 +103,7 @@ pub(crate) enum Cmd {
     /// List the agents.
     Agents,
     /// Take in one e-mail from stdin (a mail server's pipe).
-    Ingest(IngestArgs),
+    Ingest(IngestOneArgs),
     /// Take in the mail waiting in IMAP mailboxes, once or (`--watch`) as it arrives; each
     /// message is taken once, then flagged, moved or deleted in its mailbox.
     FetchMail(FetchMailArgs),
@@ -154,14 +154,19 @@ pub(crate) enum Cmd {
     #[command(subcommand)]
     Limits(LimitsCmd),
     /// Mail settings (admins): the desk's address and name, the inbound department, unknown
-    /// senders, automatic answers per hour, list mail; kept in the store, applied by every
-    /// process (see also `department mail-address`).
+    /// senders, automatic answers per hour, list mail, VERP, how long a bounced address stays
+    /// undeliverable; kept in the store, applied by every process (see also `department
+    /// mail-address`).
     #[command(subcommand)]
     MailSettings(crate::mail_settings::MailSettingsCmd),
     /// Mail the desk could not take in (admins): kept whole with the reason; list, show,
     /// raw, reprocess, discard; and the log of ignored list mail (`quarantine ignored`).
     #[command(subcommand)]
     Quarantine(crate::quarantine::QuarantineCmd),
+    /// Addresses a permanent bounce marked undeliverable (admins): the desk sends them
+    /// nothing until the mark ends; list, clear.
+    #[command(subcommand)]
+    Undeliverable(crate::undeliverable::UndeliverableCmd),
     /// Ticket templates (admins add, edit and delete them).
     #[command(subcommand)]
     Template(TemplateCmd),
@@ -427,6 +432,18 @@ pub(crate) struct IngestArgs {
     /// stored settings. Default: the stored one, else 10.
     #[arg(long)]
     pub(crate) auto_answers_per_hour: Option<u32>,
+}
+
+/// `ingest`: the mail settings, and the recipient the mail server delivered to.
+#[derive(Debug, Args)]
+pub(crate) struct IngestOneArgs {
+    /// The address the mail server delivered the mail to (its envelope recipient, e.g.
+    /// Postfix's `${recipient}`): a bounce sent back to the desk's VERP address is matched
+    /// to the e-mail that bounced by it, even when its headers do not show it.
+    #[arg(long)]
+    pub(crate) recipient: Option<String>,
+    #[command(flatten)]
+    pub(crate) mail: IngestArgs,
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,7 @@ mod seed;
 mod settings;
 mod tickets;
 mod transfer;
+mod undeliverable;
 
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -169,6 +170,7 @@ async fn execute(
         Cmd::Limits(cmd) => admin::limits(&ctx, cmd, &mut out).await,
         Cmd::MailSettings(cmd) => mail_settings::mail_settings(&ctx, cmd, &mut out).await,
         Cmd::Quarantine(cmd) => quarantine::quarantine(&ctx, cmd, &mut out).await,
+        Cmd::Undeliverable(cmd) => undeliverable::undeliverable(&ctx, cmd, &mut out).await,
         Cmd::Template(cmd) => content::template(&ctx, cmd, &mut out).await,
         Cmd::Canned(cmd) => content::canned(&ctx, cmd, &mut out).await,
         Cmd::Kb(cmd) => kb::kb(&ctx, cmd, &mut out).await,

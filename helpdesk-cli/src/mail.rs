@@ -10,7 +10,7 @@ use helpdesk::{Error, Helpdesk};
 use serde_json::{Value, json};
 
 use crate::CliResult;
-use crate::args::IngestArgs;
+use crate::args::{IngestArgs, IngestOneArgs};
 use crate::context::Ctx;
 use crate::exit::Failure;
 use crate::output::Out;
@@ -23,14 +23,15 @@ pub(crate) async fn desk_with_mail(ctx: &Ctx, args: &IngestArgs) -> CliResult<He
 /// `ingest`: one e-mail from stdin, taken in by the desk itself (a mail server's pipe).
 pub(crate) async fn ingest(
     ctx: &Ctx,
-    args: IngestArgs,
+    args: IngestOneArgs,
     stdin: &mut dyn Read,
     out: &mut Out<'_>,
 ) -> CliResult {
-    let desk = desk_with_mail(ctx, &args).await?;
+    let recipient = args.recipient.as_deref().map(Email::parse).transpose()?;
+    let desk = desk_with_mail(ctx, &args.mail).await?;
     let mut raw = Vec::new();
     stdin.read_to_end(&mut raw)?;
-    let ingested = desk.ingest_email(&raw).await?;
+    let ingested = desk.ingest_email_to(&raw, recipient.as_ref()).await?;
     let outcome = ingested.code();
     let (ticket, detail): (Option<&Ticket>, Value) = match &ingested {
         Ingested::Opened(t) | Ingested::Appended(t) => (Some(t), Value::Null),

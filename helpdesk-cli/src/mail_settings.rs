@@ -38,6 +38,14 @@ pub(crate) enum MailSettingsCmd {
         /// List mail to the desk's address: take_in or ignore.
         #[arg(long)]
         list_mail: Option<ListMail>,
+        /// Whether each e-mail goes out with an envelope sender naming it (VERP), so its
+        /// bounce is matched to it: on or off.
+        #[arg(long)]
+        verp: Option<Switch>,
+        /// How long, in hours, an address stays undeliverable after a permanent bounce
+        /// (0–8784; 0: never marked).
+        #[arg(long)]
+        undeliverable_hours: Option<u32>,
     },
     /// Unset desk-wide mail settings: the values the process was given apply again.
     Unset {
@@ -62,6 +70,19 @@ pub(crate) enum MailSettingName {
     AutoAnswersPerHour,
     /// List mail to the desk's address.
     ListMail,
+    /// VERP.
+    Verp,
+    /// The hours an address stays undeliverable.
+    UndeliverableHours,
+}
+
+/// On or off, as typed.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
 }
 
 /// `mail-settings …`.
@@ -75,6 +96,8 @@ pub(crate) async fn mail_settings(ctx: &Ctx, cmd: MailSettingsCmd, out: &mut Out
             unknown_senders,
             auto_answers_per_hour,
             list_mail,
+            verp,
+            undeliverable_hours,
         } => {
             let mut d = ctx.acting.mail_settings().await?.desk;
             if let Some(from) = from {
@@ -89,6 +112,8 @@ pub(crate) async fn mail_settings(ctx: &Ctx, cmd: MailSettingsCmd, out: &mut Out
             d.unknown_senders = unknown_senders.or(d.unknown_senders);
             d.auto_answers_per_hour = auto_answers_per_hour.or(d.auto_answers_per_hour);
             d.list_mail = list_mail.or(d.list_mail);
+            d.verp = verp.map(|v| matches!(v, Switch::On)).or(d.verp);
+            d.undeliverable_hours = undeliverable_hours.or(d.undeliverable_hours);
             ctx.acting.set_mail_settings(d).await?
         }
         MailSettingsCmd::Unset { names } => {
@@ -101,6 +126,8 @@ pub(crate) async fn mail_settings(ctx: &Ctx, cmd: MailSettingsCmd, out: &mut Out
                     MailSettingName::UnknownSenders => d.unknown_senders = None,
                     MailSettingName::AutoAnswersPerHour => d.auto_answers_per_hour = None,
                     MailSettingName::ListMail => d.list_mail = None,
+                    MailSettingName::Verp => d.verp = None,
+                    MailSettingName::UndeliverableHours => d.undeliverable_hours = None,
                 }
             }
             ctx.acting.set_mail_settings(d).await?
@@ -142,13 +169,15 @@ async fn show(ctx: &Ctx, settings: &StoredMailSettings, out: &mut Out<'_>) -> Cl
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
     let mut text = format!(
         "from  {}\nfrom-name  {}\ninbound-department  {}\nunknown-senders  {}\n\
-         auto-answers-per-hour  {}\nlist-mail  {}\n",
+         auto-answers-per-hour  {}\nlist-mail  {}\nverp  {}\nundeliverable-hours  {}\n",
         or_dash(d.from.as_ref().map(ToString::to_string)),
         or_dash(d.from_name.as_ref().map(|n| n.as_str().to_owned())),
         or_dash(d.inbound_department.map(name_of)),
         or_dash(d.unknown_senders.map(|u| u.as_str().to_owned())),
         or_dash(d.auto_answers_per_hour.map(|n| n.to_string())),
         or_dash(d.list_mail.map(|l| l.as_str().to_owned())),
+        or_dash(d.verp.map(|on| if on { "on" } else { "off" }.to_owned())),
+        or_dash(d.undeliverable_hours.map(|n| n.to_string())),
     );
     for (id, a) in &settings.departments {
         text += &format!(

@@ -282,6 +282,9 @@ pub enum Ability {
     /// Mail kept aside and the log of ignored mail
     /// ([`MailQuarantineStore`](crate::store::MailQuarantineStore)).
     MailQuarantine,
+    /// Addresses marked undeliverable
+    /// ([`UndeliverableStore`](crate::store::UndeliverableStore)).
+    Undeliverable,
 }
 
 impl std::fmt::Display for Ability {
@@ -298,6 +301,7 @@ impl std::fmt::Display for Ability {
             Ability::Email => "e-mail",
             Ability::SignInThrottle => "the sign-in throttle",
             Ability::MailQuarantine => "the mail quarantine",
+            Ability::Undeliverable => "undeliverable addresses",
         })
     }
 }

@@ -99,6 +99,7 @@ mod templates;
 #[doc(hidden)]
 pub mod testing;
 mod tickets;
+mod undeliverable;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;

@@ -17,6 +17,7 @@ mod settings;
 mod setup;
 mod support;
 mod told;
+mod undeliverable;
 
 use support::*;
 

@@ -16,6 +16,10 @@ pub struct BounceReport {
     pub returned_ids: Vec<String>,
     /// The recipients that failed, with the status the report gives.
     pub failed: Vec<FailedRecipient>,
+    /// The addresses the bounce itself was sent to, as its `To`, `Delivered-To`,
+    /// `X-Original-To` and `Envelope-To` headers name them (where a VERP address shows,
+    /// see [`verp`](super::verp)), lower-case, without repeats.
+    pub sent_to: Vec<String>,
 }
 
 /// One recipient a delivery-status report names.
@@ -29,6 +33,35 @@ pub struct FailedRecipient {
     pub status: Option<String>,
     /// The `Diagnostic-Code`, when given.
     pub diagnostic: Option<String>,
+}
+
+impl FailedRecipient {
+    /// Whether delivery failed for good: a status of class 5 (`5.1.1`), or the action
+    /// `failed` when no status is given. A delay or a temporary failure (`4.x.x`,
+    /// `delayed`) is not.
+    ///
+    /// ```
+    /// use helpdesk_core::mail::bounce::FailedRecipient;
+    /// let r = |action: Option<&str>, status: Option<&str>| FailedRecipient {
+    ///     address: "ana@example.ro".into(),
+    ///     action: action.map(Into::into),
+    ///     status: status.map(Into::into),
+    ///     diagnostic: None,
+    /// };
+    /// assert!(r(Some("failed"), Some("5.1.1")).is_permanent());
+    /// assert!(r(None, Some("5.2.2")).is_permanent());
+    /// assert!(r(Some("failed"), None).is_permanent());
+    /// assert!(!r(Some("delayed"), Some("4.4.1")).is_permanent());
+    /// assert!(!r(Some("failed"), Some("4.4.7")).is_permanent());
+    /// assert!(!r(Some("delayed"), None).is_permanent());
+    /// assert!(!r(None, None).is_permanent());
+    /// ```
+    pub fn is_permanent(&self) -> bool {
+        match &self.status {
+            Some(status) => status.trim().starts_with("5."),
+            None => self.action.as_deref() == Some("failed"),
+        }
+    }
 }
 
 /// Reads a bounce (any bytes; a mail that is no bounce gives an empty report).
@@ -103,7 +136,35 @@ pub fn read_bounce(raw: &[u8]) -> BounceReport {
         }
     }
     report.returned_ids = ids;
+    report.sent_to = sent_to(&message);
     report
+}
+
+/// The headers that name where a mail was delivered.
+const DELIVERY_HEADERS: [&str; 4] = ["to", "delivered-to", "x-original-to", "envelope-to"];
+
+/// The addresses of the message's delivery headers ([`DELIVERY_HEADERS`]).
+fn sent_to(message: &mail_parser::Message<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (name, value) in message.headers_raw() {
+        if !DELIVERY_HEADERS
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
+        {
+            continue;
+        }
+        for item in value.split(',') {
+            let address = match (item.find('<'), item.rfind('>')) {
+                (Some(open), Some(close)) if open < close => &item[open + 1..close],
+                _ => item,
+            };
+            let address = address.trim().to_ascii_lowercase();
+            if address.contains('@') && !out.contains(&address) {
+                out.push(address);
+            }
+        }
+    }
+    out
 }
 
 /// The `Message-ID:` lines of a text (quoted headers), normalised.

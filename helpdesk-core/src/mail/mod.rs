@@ -10,6 +10,7 @@
 //! - [`classify`] tells a person's mail from automatic mail, bounces, list mail and bytes
 //!   that are not mail, before the sender is even read ([`MailClass`]);
 //! - [`bounce::read_bounce`] reads which mail a bounce returns and which addresses failed;
+//! - [`verp`] makes the envelope sender that names an outbox e-mail, and reads it back;
 //! - [`sender`] reads the sender leniently (From, Sender, Reply-To, Return-Path);
 //! - [`decode`] keeps files byte-exact, guesses the charset of 8-bit text that declares
 //!   none, and finds uuencoded files.
@@ -27,6 +28,7 @@ pub mod quotes;
 pub mod sender;
 pub mod summary;
 pub mod tag;
+pub mod verp;
 
 pub use class::{AutoReason, MailClass, classify};
 pub use inbound::{InboundAttachment, InboundEmail, parse_inbound};

@@ -47,7 +47,8 @@ impl SendError {
 /// Subject, Date, the e-mail's Message-ID, `In-Reply-To` and `References` from
 /// [`OutboundEmail::references`], the ticket's full number
 /// ([`OutboundEmail::ticket_number`]) in an `X-Helpdesk-Ticket` header, a UTF-8 plain-text
-/// body) and hands it on.
+/// body) and hands it on with the envelope sender
+/// [`MailSettings::envelope_sender`] gives (VERP).
 #[async_trait]
 pub trait MailTransport: Send + Sync + std::fmt::Debug {
     /// Sends `email` from the desk described by `settings`.
@@ -139,13 +140,18 @@ pub struct DispatchReport {
     pub retried: usize,
     /// E-mails given up on.
     pub failed: usize,
+    /// E-mails not tried because their address is marked undeliverable (also counted in
+    /// [`failed`](Self::failed)).
+    pub undeliverable: usize,
 }
 
 impl Helpdesk {
     /// Sends what is due in the outbox, one round of at most `policy.batch` e-mails.
     /// Needs mail settings ([`Helpdesk::mail_in_force`], read on each call); without them it
     /// sends nothing. An e-mail about a ticket of a department with an address of its own
-    /// goes out from that address.
+    /// goes out from that address. An e-mail to an address marked undeliverable by a bounce
+    /// ([`UndeliverableStore`](crate::store::UndeliverableStore)) is not tried: it ends failed, its error
+    /// saying so ([`UndeliverableAddress::refusal`](crate::store::UndeliverableAddress::refusal)).
     pub async fn dispatch_outbox(
         &self,
         transport: &dyn MailTransport,
@@ -162,6 +168,16 @@ impl Helpdesk {
             .lease_outbox(now, now + lease, policy.batch)
             .await?;
         for email in leased {
+            if let Some(mark) = self.undeliverable_now(&email.to).await? {
+                let outcome = DeliveryOutcome::Failed {
+                    at: self.now(),
+                    error: mark.refusal(),
+                };
+                report.failed += 1;
+                report.undeliverable += 1;
+                self.store.finish_delivery(email.id, &outcome).await?;
+                continue;
+            }
             let sender = self.sender_of(&email, &settings).await?;
             let outcome = match transport.send(&email, &sender).await {
                 Ok(()) => DeliveryOutcome::Sent { at: self.now() },

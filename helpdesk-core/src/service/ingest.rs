@@ -17,6 +17,8 @@
 //! 4. Otherwise a new ticket for the customer with the sender's address (unknown senders:
 //!    created or refused, per [`UnknownSenders`]; customers without access: refused), in
 //!    the department whose own address the mail was sent to, else the inbound department.
+//! 5. Mail taken in from an address marked undeliverable clears the mark (see
+//!    [`undeliverable`](super::undeliverable)).
 //!
 //! The settings are those in force on each call ([`Helpdesk::mail_in_force`]): stored ones
 //! laid over those given in code.
@@ -31,7 +33,8 @@
 //! quarantine (see `Helpdesk::ingest_email`), and ignored list mail is logged there.
 //!
 //! Attachment limits never refuse a mail: the files within the
-//! [`AttachmentLimits`](super::AttachmentLimits) go on the message, the others are kept
+//! [`AttachmentLimits`](super::AttachmentLimits) (those of the department whose own address
+//! the mail was sent to, else of the department it goes to) go on the message, the others are kept
 //! aside on an internal note (agents only) that names each with the reason, the file
 //! attached to the note when the desk has a blob store. The same note records a charset
 //! guessed for 8-bit text that declared none.
@@ -42,7 +45,8 @@ use super::mail_settings::{ListMail, UnknownSenders};
 use super::tickets::{ExecOptions, Outcome};
 use super::{Acting, Helpdesk, NewCustomer};
 use crate::domain::{
-    Channel, Customer, CustomerKind, MailReference, MessageBody, Name, Subject, Ticket, TicketId,
+    Channel, Customer, CustomerKind, Email, MailReference, MessageBody, Name, Subject, Ticket,
+    TicketId,
 };
 use crate::error::{Ability, ConflictKind, Error, Result};
 use crate::machine::{Command, NewTicket};
@@ -99,7 +103,7 @@ enum Route {
 impl Helpdesk {
     /// Takes in one raw e-mail, without the quarantine: what
     /// [`ingest_email`](Helpdesk::ingest_email) does before a failure is kept aside.
-    pub(super) async fn take_in(&self, raw: &[u8]) -> Result<Ingested> {
+    pub(super) async fn take_in(&self, raw: &[u8], recipient: Option<&Email>) -> Result<Ingested> {
         let settings = self
             .mail_in_force()
             .await?
@@ -113,7 +117,7 @@ impl Helpdesk {
                 ));
             }
             MailClass::Bounce => {
-                return Ok(match self.note_bounce(raw).await? {
+                return Ok(match self.note_bounce(raw, recipient, &settings).await? {
                     Some((ticket, true)) => Ingested::BounceNoted(ticket),
                     Some((ticket, false)) => Ingested::Duplicate(ticket),
                     None => Ingested::Ignored(class),
@@ -163,7 +167,15 @@ impl Helpdesk {
         if !class.may_answer() {
             staged.no_auto_answer();
         }
-        let limits = self.limits_in_force(None).await?;
+        let route = self.route(&mail).await?;
+        // The limits of the department whose own address the mail was sent to, else of the
+        // one it goes to.
+        let limits_of = match (addressed, &route) {
+            (Some((d, _)), _) => d,
+            (None, Route::Reply(ticket, _) | Route::Note(ticket)) => ticket.department,
+            (None, Route::New) => department,
+        };
+        let limits = self.limits_in_force(Some(limits_of)).await?;
         let (uploads, aside) = sort_files(&mail, &limits, self.blobs.is_some());
         let mut attachments = self.stage(&limits, 0, uploads, &mut staged)?;
         if self.blobs.is_some() {
@@ -174,7 +186,7 @@ impl Helpdesk {
             staged.file_inbound(id);
         }
 
-        let result = match self.route(&mail).await? {
+        let result = match route {
             Route::Reply(ticket, customer) => {
                 let command = Command::Reply {
                     body: body_of(&mail),
@@ -221,6 +233,10 @@ impl Helpdesk {
             }
         };
         let needs_note = !aside.is_empty() || mail.charset_guess.is_some();
+        if matches!(result, Ok(Ingested::Opened(_) | Ingested::Appended(_))) {
+            // Mail from an address shows it reachable again.
+            self.heard_from(&mail.from).await?;
+        }
         let result = match result {
             Ok(Ingested::Opened(t)) if needs_note => {
                 self.note_intake(&t, &mail, aside).await?;

@@ -90,10 +90,20 @@ pub struct MailSettings {
     /// mail is addressed to a department's own address. Stored settings laid over these
     /// keep it.
     pub mailbox_department: Option<DepartmentId>,
+    /// Whether each e-mail goes out with an envelope sender (`Return-Path`) that names it
+    /// (VERP, see [`verp`](crate::mail::verp)), so its bounce is matched to it even when
+    /// the bounce quotes nothing of it; default on.
+    pub verp: bool,
+    /// How long, in hours, an address stays marked undeliverable after a bounce with a
+    /// permanent failure (default [`UNDELIVERABLE_HOURS`]; 0: addresses are not marked).
+    pub undeliverable_hours: u32,
 }
 
 /// The default of [`MailSettings::auto_answers_per_hour`].
 pub const AUTO_ANSWERS_PER_HOUR: u32 = 10;
+
+/// The default of [`MailSettings::undeliverable_hours`]: a week.
+pub const UNDELIVERABLE_HOURS: u32 = 7 * 24;
 
 impl MailSettings {
     /// Settings sending from `from` (named "Helpdesk"), Message-IDs in its domain, new
@@ -114,7 +124,31 @@ impl MailSettings {
             list_mail: ListMail::default(),
             departments: Vec::new(),
             mailbox_department: None,
+            verp: true,
+            undeliverable_hours: UNDELIVERABLE_HOURS,
         }
+    }
+
+    /// Turns VERP on or off (see [`verp`](Self::verp)).
+    pub fn with_verp(mut self, on: bool) -> Self {
+        self.verp = on;
+        self
+    }
+
+    /// Sets how long an address stays marked undeliverable, in hours (0: not marked).
+    pub fn with_undeliverable_hours(mut self, hours: u32) -> Self {
+        self.undeliverable_hours = hours;
+        self
+    }
+
+    /// The envelope sender (`MAIL FROM`, which becomes the `Return-Path`) of the outbox
+    /// e-mail `id` sent from `from`: the VERP address naming it when [`verp`](Self::verp)
+    /// is on and the address fits, else `from` itself.
+    pub fn envelope_sender(&self, from: &Email, id: crate::domain::OutboxId) -> Email {
+        if !self.verp {
+            return from.clone();
+        }
+        crate::mail::verp::verp_address(from, id).unwrap_or_else(|| from.clone())
     }
 
     /// Sends new tickets to `department`, the department of the mailbox the mail is read

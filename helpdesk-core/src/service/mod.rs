@@ -31,6 +31,7 @@ mod stored_mail;
 mod templates;
 mod tickets;
 mod timers;
+mod undeliverable;
 
 use std::sync::Arc;
 
@@ -46,17 +47,21 @@ pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
 pub use ingest::{Ingested, Rejection};
 pub use knowledge::ArticleDraft;
 pub use mail_settings::{
-    AUTO_ANSWERS_PER_HOUR, DepartmentAddress, ListMail, MailSettings, UnknownSenders,
+    AUTO_ANSWERS_PER_HOUR, DepartmentAddress, ListMail, MailSettings, UNDELIVERABLE_HOURS,
+    UnknownSenders,
 };
 pub use notifications::MAX_NOTIFICATIONS;
 pub use quarantine::MAX_QUARANTINE_PAGE;
 pub use reports::MAX_REPORT_DAYS;
 pub use service_levels::MAX_SETTING_CHANGES;
 pub use settings::DeskSettings;
-pub use stored_mail::{MAX_AUTO_ANSWERS_PER_HOUR, MailDefaults, StoredMailSettings};
+pub use stored_mail::{
+    MAX_AUTO_ANSWERS_PER_HOUR, MAX_UNDELIVERABLE_HOURS, MailDefaults, StoredMailSettings,
+};
 pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};
+pub use undeliverable::MAX_UNDELIVERABLE_PAGE;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Ability, Error, Result};

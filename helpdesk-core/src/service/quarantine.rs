@@ -4,7 +4,7 @@
 //! discard what is kept.
 
 use super::{Acting, Helpdesk, Ingested};
-use crate::domain::{IgnoredMailId, QuarantineId};
+use crate::domain::{Email, IgnoredMailId, QuarantineId};
 use crate::error::{Ability, Entity, Error, Result};
 use crate::mail::{MailClass, classify, summarize};
 use crate::store::{IgnoredMail, MailQuarantineStore, QuarantinedMail};
@@ -29,7 +29,14 @@ impl Helpdesk {
     /// ([`MailQuarantineStore`]): [`Ingested::Quarantined`], in one write, nothing else
     /// stored.
     pub async fn ingest_email(&self, raw: &[u8]) -> Result<Ingested> {
-        let error = match self.take_in(raw).await {
+        self.ingest_email_to(raw, None).await
+    }
+
+    /// [`ingest_email`](Helpdesk::ingest_email) with the address the mail server delivered
+    /// the mail to (its envelope recipient, which a bounce to a VERP address shows when its
+    /// headers do not).
+    pub async fn ingest_email_to(&self, raw: &[u8], recipient: Option<&Email>) -> Result<Ingested> {
+        let error = match self.take_in(raw, recipient).await {
             Ok(done) => return Ok(done),
             Err(error) if !is_lasting(&error) => return Err(error),
             Err(error) => error,
@@ -141,7 +148,7 @@ impl Acting {
             .quarantined_mail_bytes(id)
             .await?
             .ok_or_else(|| Error::not_found(Entity::Email, id))?;
-        match self.desk.take_in(&raw).await {
+        match self.desk.take_in(&raw, None).await {
             Ok(done) => {
                 quarantine.delete_quarantined_mail(id).await?;
                 Ok(done)

@@ -1,6 +1,8 @@
 //! Mail settings kept in the store: admins set the desk's address and name, the department
 //! new mail goes to, the rule for unknown senders, the most automatic answers per customer
-//! an hour, whether list mail is taken in, and each department's own address. Every process
+//! an hour, whether list mail is taken in, whether outgoing mail names itself in its
+//! envelope sender (VERP), how long an address that bounced stays undeliverable, and each
+//! department's own address. Every process
 //! that opens the store (server, CLI, an embedding application) applies them on each call
 //! ([`Helpdesk::mail_in_force`]), and each change is audited.
 
@@ -17,6 +19,9 @@ use crate::store::{SettingKey, StoreExt};
 
 /// The most [`MailDefaults::auto_answers_per_hour`] an admin may set.
 pub const MAX_AUTO_ANSWERS_PER_HOUR: u32 = 10_000;
+
+/// The most [`MailDefaults::undeliverable_hours`] an admin may set: a year.
+pub const MAX_UNDELIVERABLE_HOURS: u32 = 366 * 24;
 
 /// The desk-wide mail settings an admin stores; each one unset (`None`) leaves the value
 /// given in code ([`Helpdesk::with_mail`]) in force.
@@ -43,6 +48,13 @@ pub struct MailDefaults {
     /// Whether list mail to the desk's own address is taken in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_mail: Option<ListMail>,
+    /// Whether outgoing mail names itself in its envelope sender (VERP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verp: Option<bool>,
+    /// How long, in hours, an address stays marked undeliverable after a permanent bounce
+    /// (at most [`MAX_UNDELIVERABLE_HOURS`]; 0: addresses are not marked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undeliverable_hours: Option<u32>,
 }
 
 impl MailDefaults {
@@ -55,8 +67,18 @@ impl MailDefaults {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] on `auto_answers_per_hour` past [`MAX_AUTO_ANSWERS_PER_HOUR`].
+    /// [`Error::Validation`] on `auto_answers_per_hour` past [`MAX_AUTO_ANSWERS_PER_HOUR`],
+    /// on `undeliverable_hours` past [`MAX_UNDELIVERABLE_HOURS`].
     pub fn validate(&self) -> Result<()> {
+        if self
+            .undeliverable_hours
+            .is_some_and(|n| n > MAX_UNDELIVERABLE_HOURS)
+        {
+            return Err(Error::validation(
+                "undeliverable_hours",
+                format!("at most {MAX_UNDELIVERABLE_HOURS}"),
+            ));
+        }
         if self
             .auto_answers_per_hour
             .is_some_and(|n| n > MAX_AUTO_ANSWERS_PER_HOUR)
@@ -111,6 +133,12 @@ impl StoredMailSettings {
         }
         if let Some(rule) = d.list_mail {
             s.list_mail = rule;
+        }
+        if let Some(on) = d.verp {
+            s.verp = on;
+        }
+        if let Some(hours) = d.undeliverable_hours {
+            s.undeliverable_hours = hours;
         }
         for (department, address) in &self.departments {
             s = s.with_department_address(*department, address.clone());

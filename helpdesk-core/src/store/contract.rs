@@ -245,4 +245,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_mail_quarantine(&self) -> Option<&dyn super::MailQuarantineStore> {
         None
     }
+    /// Addresses marked undeliverable, if this store keeps them.
+    fn as_undeliverable_store(&self) -> Option<&dyn super::UndeliverableStore> {
+        None
+    }
 }

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
     MailQuarantineStore, QuarantinedMail, ReportStore, SavedSearchStore, SettingChange, SettingKey,
-    SettingsStore, Store, TemplateStore, WrittenBlob,
+    SettingsStore, Store, TemplateStore, UndeliverableAddress, UndeliverableStore, WrittenBlob,
 };
+use crate::domain::Email;
 use crate::domain::{
     AccountLink, Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability,
     CannedResponse, CannedResponseId, Category, ChatId, ChatSession, CustomerId, DepartmentId,
@@ -142,4 +143,11 @@ forward!(MailQuarantineStore {
     async fn delete_quarantined_mail(&self, id: QuarantineId) -> Result<bool>;
     async fn record_ignored_mail(&self, mail: &IgnoredMail) -> Result<()>;
     async fn ignored_mails(&self, before: Option<IgnoredMailId>, limit: u32) -> Result<Vec<IgnoredMail>>;
+});
+
+forward!(UndeliverableStore {
+    async fn mark_undeliverable(&self, mark: &UndeliverableAddress) -> Result<()>;
+    async fn undeliverable(&self, address: &Email) -> Result<Option<UndeliverableAddress>>;
+    async fn undeliverable_addresses(&self, now: DateTime<Utc>, after: Option<&Email>, limit: u32) -> Result<Vec<UndeliverableAddress>>;
+    async fn clear_undeliverable(&self, address: &Email) -> Result<bool>;
 });

@@ -16,6 +16,7 @@
 //! | templates, canned responses | [`TemplateStore`] | [`Store::as_template_store`] |
 //! | settings (the public URL) | [`SettingsStore`] | [`Store::as_settings_store`] |
 //! | mail kept aside, ignored mail | [`MailQuarantineStore`] | [`Store::as_mail_quarantine`] |
+//! | undeliverable addresses | [`UndeliverableStore`] | [`Store::as_undeliverable_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -41,6 +42,7 @@ mod settings;
 mod sign_in_throttle;
 mod templates;
 pub mod thread_page;
+mod undeliverable;
 mod write;
 
 pub use crate::listing::{
@@ -62,4 +64,5 @@ pub use settings::{SettingChange, SettingKey, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage};
+pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};

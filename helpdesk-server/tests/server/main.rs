@@ -39,3 +39,4 @@ mod support;
 mod templates;
 mod thread_pages;
 mod time_notes;
+mod undeliverable;

@@ -29,6 +29,7 @@ mod saved_searches;
 mod settings;
 mod sign_in_throttle;
 mod templates;
+mod undeliverable;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -77,6 +78,7 @@ struct Inner {
     setting_changes: Vec<super::SettingChange>,
     quarantine: BTreeMap<crate::domain::QuarantineId, (super::QuarantinedMail, Vec<u8>)>,
     ignored_mail: BTreeMap<crate::domain::IgnoredMailId, super::IgnoredMail>,
+    undeliverable: BTreeMap<crate::domain::Email, super::UndeliverableAddress>,
 }
 
 impl MemoryStore {

@@ -127,6 +127,9 @@ macro_rules! conformance_suite {
                     quarantined_mail_keeps_its_bytes_and_pages_newest_first,
                     ignored_mail_is_logged_and_paged_newest_first,
                 ],
+                undeliverable: [
+                    undeliverable_marks_round_trip_list_in_force_by_address_and_clear,
+                ],
                 settings: [
                     settings_round_trip_replace_and_delete_like_the_reference,
                 ],
@@ -164,6 +167,7 @@ macro_rules! conformance_suite {
                 attachments: [
                     uploads_within_limits_are_stored_and_readable_only_by_message_readers,
                     stored_department_limits_apply_in_every_process,
+                    inbound_mail_to_a_departments_address_gets_that_departments_limits,
                 ],
                 blobs: [
                     a_failed_commit_keeps_the_blobs_it_uploaded,
@@ -258,6 +262,12 @@ macro_rules! conformance_suite {
                     an_admin_reprocesses_quarantined_mail_and_it_leaves_once_taken_in,
                     only_admins_reach_the_quarantine_and_the_ignored_mail_log,
                     ignored_list_mail_is_logged_without_its_bytes,
+                ],
+                undeliverable: [
+                    a_permanent_bounce_marks_the_address_and_the_outbox_skips_it_until_mail_from_it,
+                    a_bounce_to_the_verp_address_is_matched_without_returned_headers,
+                    a_delay_or_an_address_the_desk_never_mailed_marks_nothing,
+                    only_admins_list_and_clear_marks_which_last_their_time,
                 ],
                 reports: [
                     reports_of_a_week_of_work_match_the_reference,

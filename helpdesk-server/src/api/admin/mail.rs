@@ -1,6 +1,7 @@
 //! The mail settings kept in the store, through the API (admins): the desk's address and
 //! name, the inbound department, unknown senders, automatic answers per customer an hour,
-//! list mail, and each department's own address. Every change is audited
+//! list mail, VERP, how long a bounced address stays undeliverable, and each department's
+//! own address. Every change is audited
 //! (`GET /settings/audit`).
 
 use axum::Json;
@@ -68,6 +69,15 @@ pub(crate) struct MailBody {
     #[serde(default)]
     #[schema(value_type = Option<String>, pattern = "^(take_in|ignore)$")]
     list_mail: Option<ListMail>,
+    /// Whether each e-mail goes out with an envelope sender naming it (VERP), so its bounce
+    /// is matched to it (default on).
+    #[serde(default)]
+    verp: Option<bool>,
+    /// How long, in hours, an address stays marked undeliverable after a permanent bounce
+    /// (0–8784; 0: not marked; default 168).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 8784)]
+    undeliverable_hours: Option<u32>,
 }
 
 /// Sets the desk-wide mail settings.
@@ -86,6 +96,8 @@ pub(crate) async fn set_mail_settings(
         unknown_senders: body.unknown_senders,
         auto_answers_per_hour: body.auto_answers_per_hour,
         list_mail: body.list_mail,
+        verp: body.verp,
+        undeliverable_hours: body.undeliverable_hours,
     };
     Ok(Json(json!(acting.set_mail_settings(defaults).await?)))
 }

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod levels;
 pub mod mail;
 pub mod quarantine;
+pub mod undeliverable;
 
 use axum::Router;
 
@@ -22,4 +23,5 @@ pub fn routes() -> Router<AppState> {
         .merge(levels::routes())
         .merge(mail::routes())
         .merge(quarantine::routes())
+        .merge(undeliverable::routes())
 }

@@ -121,6 +121,8 @@ use answers::Answers;
         api::admin::quarantine::reprocess_mail,
         api::admin::quarantine::discard_mail,
         api::admin::quarantine::list_ignored,
+        api::admin::undeliverable::list_undeliverable,
+        api::admin::undeliverable::clear_undeliverable,
         api::admin::levels::audit,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).

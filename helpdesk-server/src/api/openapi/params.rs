@@ -105,6 +105,15 @@ pub struct NamePath {
 id_path!(NotificationPath, notification, "The notification's id.");
 id_path!(QuarantinePath, mail, "The quarantined mail's id.");
 
+/// `{address}`: an e-mail address marked undeliverable.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AddressPath {
+    /// The address (a malformed one is a 400).
+    #[param(min_length = 3, max_length = 254)]
+    pub address: String,
+}
+
 /// The `If-Match` header of a write on a ticket.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]

@@ -127,6 +127,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("/admin/attachments", "admin_attachments"),
     ("/admin/mail", "admin_mail"),
     ("/admin/quarantine", "admin_quarantine"),
+    ("/admin/undeliverable", "admin_undeliverable"),
     ("/admin/templates", "admin_templates"),
     ("/admin/knowledge", "admin_knowledge"),
     ("/admin/audit", "admin_audit"),

@@ -1,6 +1,6 @@
 //! `/admin/mail`: the mail settings kept in the store — the desk's address and name, the
-//! department new mail goes to, unknown senders, automatic answers per customer an hour and
-//! list mail; an empty field leaves the value the process was started with. Each
+//! department new mail goes to, unknown senders, automatic answers per customer an hour,
+//! list mail, VERP and how long a bounced address stays undeliverable; an empty field leaves the value the process was started with. Each
 //! department's own address is set on its form in `/admin/departments`
 //! ([`department_address_form`]).
 
@@ -12,7 +12,8 @@ use helpdesk::Error;
 use helpdesk::domain::{Department, DepartmentId, Email, Language, Name};
 use helpdesk::error::ValidationError;
 use helpdesk::service::{
-    DepartmentAddress, ListMail, MailDefaults, StoredMailSettings, UnknownSenders,
+    DepartmentAddress, ListMail, MAX_UNDELIVERABLE_HOURS, MailDefaults, StoredMailSettings,
+    UnknownSenders,
 };
 use maud::{Markup, html};
 
@@ -120,6 +121,10 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
         .iter()
         .map(|r| (r.as_str().to_owned(), unknown_word(lang, *r).to_owned()))
         .collect();
+    let verp_options = [
+        ("true".to_owned(), t(lang, "admin_on").to_owned()),
+        ("false".to_owned(), t(lang, "admin_off").to_owned()),
+    ];
     let body = html! {
         p.meta { (t(lang, "admin_mail_hint")) }
         (post_form(user, FORM, "/admin/mail", html! {
@@ -134,6 +139,11 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
                 input type="number" min="0" name="auto_answers_per_hour"
                     value=(value("auto_answers_per_hour", d.auto_answers_per_hour.map(|n| n.to_string()))); }
             (list_mail_select(lang, Some(unset), &value("list_mail", d.list_mail.map(|r| r.as_str().to_owned()))))
+            (select(t(lang, "admin_verp"), "verp", Some(unset), &verp_options,
+                &value("verp", d.verp.map(|on| on.to_string()))))
+            label { (t(lang, "admin_undeliverable_hours")) " "
+                input type="number" min="0" max=(MAX_UNDELIVERABLE_HOURS) name="undeliverable_hours"
+                    value=(value("undeliverable_hours", d.undeliverable_hours.map(|n| n.to_string()))); }
             button { (t(lang, "admin_save")) }
         }))
         @if !settings.departments.is_empty() {
@@ -178,6 +188,22 @@ fn defaults_of(form: &HashMap<String, String>) -> Result<MailDefaults, ApiError>
             })
         })?,
         list_mail: optional(form, "list_mail", |s| Ok(s.parse()?))?,
+        verp: optional(form, "verp", |s| match s {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => {
+                Err(ValidationError::new("verp", format!("{other:?} is not true or false")).into())
+            }
+        })?,
+        undeliverable_hours: optional(form, "undeliverable_hours", |s| {
+            s.parse().map_err(|_| {
+                ValidationError::new(
+                    "undeliverable_hours",
+                    format!("{s:?} is not a whole number"),
+                )
+                .into()
+            })
+        })?,
     })
 }
 

@@ -2,7 +2,7 @@
 //! to admins only): the desk's settings here, and a file per area — departments, agents,
 //! customers, service levels (calendars and SLA policies), attachment limits, templates and
 //! canned responses, the knowledge base's categories and articles, mail the desk could not
-//! take in (the quarantine), and the settings' audit trail. A refused form is shown again
+//! take in (the quarantine), addresses marked undeliverable, and the settings' audit trail. A refused form is shown again
 //! with its input kept and the desk's reason inline ([`form`]).
 
 pub mod agents;
@@ -19,6 +19,7 @@ pub mod mail;
 pub mod quarantine;
 pub mod sla;
 pub mod templates;
+pub mod undeliverable;
 
 use axum::Router;
 use axum::routing::get;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(attachments::routes())
         .merge(mail::routes())
         .merge(quarantine::routes())
+        .merge(undeliverable::routes())
         .merge(templates::routes())
         .merge(knowledge::routes())
         .merge(audit::routes())

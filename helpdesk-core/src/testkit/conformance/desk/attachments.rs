@@ -8,7 +8,9 @@ use super::note;
 use crate::domain::{Version, Visibility};
 use crate::error::Error;
 use crate::machine::Command;
-use crate::service::{AttachmentLimits, ExecOptions, Upload};
+use crate::service::{
+    AttachmentLimits, DepartmentAddress, ExecOptions, Ingested, ListMail, MailSettings, Upload,
+};
 use crate::store::{BlobKey, BlobStore, MemoryBlobStore, Store};
 use crate::testkit::{Fixture, ability, body};
 
@@ -238,4 +240,107 @@ pub async fn stored_department_limits_apply_in_every_process(store: Arc<dyn Stor
     let changes = admin.setting_changes(5).await.unwrap();
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].key, crate::store::SettingKey::AttachmentLimits);
+}
+
+/// A mail from Ana to `to` with one PDF file.
+fn mail_with_pdf(to: &str, message_id: &str) -> Vec<u8> {
+    format!(
+        "From: Ana <ana@example.ro>\r\nTo: {to}\r\nSubject: Factura\r\n\
+         Message-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"M\"\r\n\r\n\
+         --M\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nFactura e atasata.\r\n\
+         --M\r\nContent-Type: application/pdf; name=\"factura.pdf\"\r\n\
+         Content-Disposition: attachment; filename=\"factura.pdf\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJeLjz9MK\r\n--M--\r\n"
+    )
+    .into_bytes()
+}
+
+pub async fn inbound_mail_to_a_departments_address_gets_that_departments_limits(
+    store: Arc<dyn Store>,
+) {
+    if ability(store.as_settings_store(), "settings").is_none() {
+        return;
+    }
+    let f = Fixture::new(store.clone()).await;
+    let admin = f.as_agent(&f.admin).await;
+    admin
+        .set_department_mail_address(
+            f.billing.id,
+            Some(DepartmentAddress {
+                address: crate::testkit::samples::email("billing@desk.test"),
+                list_mail: ListMail::TakeIn,
+            }),
+        )
+        .await
+        .unwrap();
+    // Billing takes images only; the desk's default takes PDF files.
+    admin
+        .set_attachment_limits(
+            Some(f.billing.id),
+            Some(AttachmentLimits {
+                allowed_types: vec!["image/*".into()],
+                ..AttachmentLimits::default()
+            }),
+        )
+        .await
+        .unwrap();
+    let desk = f
+        .desk
+        .clone()
+        .with_mail(MailSettings::new(
+            crate::testkit::samples::email("support@desk.test"),
+            f.support.id,
+        ))
+        .with_blobs(
+            Arc::new(MemoryBlobStore::new()),
+            AttachmentLimits::default(),
+        );
+    let ivan = f.as_agent(&f.ivan).await;
+    let files_on_first = |thread: &[crate::domain::Message]| -> Vec<String> {
+        thread[0]
+            .attachments
+            .iter()
+            .map(|a| a.file_name().to_owned())
+            .filter(|n| n.ends_with(".pdf"))
+            .collect()
+    };
+
+    let to_billing = match desk
+        .ingest_email(&mail_with_pdf("billing@desk.test", "pdf1@example.ro"))
+        .await
+        .unwrap()
+    {
+        Ingested::Opened(t) => t,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(to_billing.department, f.billing.id);
+    let thread = f
+        .as_agent(&f.admin)
+        .await
+        .thread(to_billing.id)
+        .await
+        .unwrap();
+    assert!(files_on_first(&thread).is_empty(), "{thread:?}");
+    let note = thread.last().unwrap();
+    assert_eq!(note.visibility, Visibility::Internal);
+    assert!(
+        note.body
+            .as_str()
+            .contains("factura.pdf (application/pdf, 15 bytes): files of type application/pdf are not accepted"),
+        "{}",
+        note.body.as_str()
+    );
+
+    let to_desk = match desk
+        .ingest_email(&mail_with_pdf("support@desk.test", "pdf2@example.ro"))
+        .await
+        .unwrap()
+    {
+        Ingested::Opened(t) => t,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(to_desk.department, f.support.id);
+    let thread = ivan.thread(to_desk.id).await.unwrap();
+    assert_eq!(files_on_first(&thread), ["factura.pdf"]);
 }

@@ -12,8 +12,8 @@ use crate::domain::{Actor, Email, EmailKind, Name, OutboundEmail};
 use crate::error::{Error, ForbiddenReason};
 use crate::mail::MailClass;
 use crate::service::{
-    DepartmentAddress, Ingested, ListMail, MAX_AUTO_ANSWERS_PER_HOUR, MailDefaults, MailSettings,
-    MailTransport, RetryPolicy, SendError, UnknownSenders,
+    DepartmentAddress, Ingested, ListMail, MAX_AUTO_ANSWERS_PER_HOUR, MAX_UNDELIVERABLE_HOURS,
+    MailDefaults, MailSettings, MailTransport, RetryPolicy, SendError, UnknownSenders,
 };
 use crate::store::{SettingKey, Store};
 use crate::testkit::samples::email;
@@ -72,6 +72,8 @@ pub async fn only_admins_set_mail_settings_and_every_change_is_audited(store: Ar
         unknown_senders: Some(UnknownSenders::Reject),
         auto_answers_per_hour: Some(3),
         list_mail: Some(ListMail::Ignore),
+        verp: Some(false),
+        undeliverable_hours: Some(48),
     };
     let billing = DepartmentAddress {
         address: email("billing@desk.test"),
@@ -109,6 +111,9 @@ pub async fn only_admins_set_mail_settings_and_every_change_is_audited(store: Ar
         .unwrap();
     assert_eq!(stored.departments.get(&f.billing.id), Some(&billing));
     assert_eq!(admin.mail_settings().await.unwrap(), stored);
+    let in_force = f.desk.mail_in_force().await.unwrap().unwrap();
+    assert!(!in_force.verp);
+    assert_eq!(in_force.undeliverable_hours, 48);
 
     // Refusals write nothing: too many answers, a missing department, an address taken.
     let too_many = MailDefaults {
@@ -117,6 +122,14 @@ pub async fn only_admins_set_mail_settings_and_every_change_is_audited(store: Ar
     };
     assert!(matches!(
         admin.set_mail_settings(too_many).await,
+        Err(Error::Validation(_))
+    ));
+    let too_long = MailDefaults {
+        undeliverable_hours: Some(MAX_UNDELIVERABLE_HOURS + 1),
+        ..defaults.clone()
+    };
+    assert!(matches!(
+        admin.set_mail_settings(too_long).await,
         Err(Error::Validation(_))
     ));
     let nowhere = MailDefaults {

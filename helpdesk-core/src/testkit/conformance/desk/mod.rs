@@ -31,6 +31,7 @@ pub mod sla;
 pub mod templates;
 pub mod tickets;
 pub mod timers;
+pub mod undeliverable;
 pub mod unsupported;
 pub mod votes;
 
