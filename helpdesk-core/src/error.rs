@@ -49,6 +49,8 @@ pub enum Entity {
     Category,
     /// A one-time invitation or password-reset link.
     AccountLink,
+    /// An IMAP mailbox stored for a department.
+    Mailbox,
 }
 
 impl std::fmt::Display for Entity {
@@ -71,6 +73,7 @@ impl std::fmt::Display for Entity {
             Entity::Availability => "availability",
             Entity::Category => "knowledge-base category",
             Entity::AccountLink => "invitation or password-reset link",
+            Entity::Mailbox => "mailbox",
         })
     }
 }
@@ -282,6 +285,9 @@ pub enum Ability {
     /// Mail kept aside and the log of ignored mail
     /// ([`MailQuarantineStore`](crate::store::MailQuarantineStore)).
     MailQuarantine,
+    /// IMAP mailboxes stored for departments
+    /// ([`MailboxStore`](crate::store::MailboxStore)).
+    Mailboxes,
 }
 
 impl std::fmt::Display for Ability {
@@ -298,6 +304,7 @@ impl std::fmt::Display for Ability {
             Ability::Email => "e-mail",
             Ability::SignInThrottle => "the sign-in throttle",
             Ability::MailQuarantine => "the mail quarantine",
+            Ability::Mailboxes => "stored mailboxes",
         })
     }
 }

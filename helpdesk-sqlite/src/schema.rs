@@ -45,6 +45,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0019_content_settings.sql")),
         M::up(include_str!("../migrations/0020_account_links.sql")),
         M::up(include_str!("../migrations/0021_mail_quarantine.sql")),
+        M::up(include_str!("../migrations/0023_mailboxes.sql")),
     ])
 }
 

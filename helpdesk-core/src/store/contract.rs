@@ -245,4 +245,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_mail_quarantine(&self) -> Option<&dyn super::MailQuarantineStore> {
         None
     }
+    /// The IMAP mailboxes stored for departments, if this store keeps them.
+    fn as_mailbox_store(&self) -> Option<&dyn super::MailboxStore> {
+        None
+    }
 }

@@ -150,6 +150,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_mail_quarantine()
         }
+        fn as_mailbox_store(&self) -> Option<&dyn $crate::store::MailboxStore> {
+            let $this = self;
+            $inner.as_mailbox_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -207,6 +211,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_mail_quarantine(&self) -> Option<&dyn $crate::store::MailQuarantineStore> {
+            Some(self)
+        }
+        fn as_mailbox_store(&self) -> Option<&dyn $crate::store::MailboxStore> {
             Some(self)
         }
     };

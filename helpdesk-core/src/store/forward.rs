@@ -8,14 +8,15 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
-    MailQuarantineStore, QuarantinedMail, ReportStore, SavedSearchStore, SettingChange, SettingKey,
-    SettingsStore, Store, TemplateStore, WrittenBlob,
+    MailQuarantineStore, Mailbox, MailboxRound, MailboxSettings, MailboxStore, QuarantinedMail,
+    ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingsStore, Store, TemplateStore,
+    WrittenBlob,
 };
 use crate::domain::{
     AccountLink, Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability,
     CannedResponse, CannedResponseId, Category, ChatId, ChatSession, CustomerId, DepartmentId,
-    IgnoredMailId, Language, Login, LoginName, QuarantineId, Report, ReportQuery, SavedSearchId,
-    TemplateId, TicketTemplate, TokenHash, Voter,
+    IgnoredMailId, Language, Login, LoginName, MailboxId, QuarantineId, Report, ReportQuery,
+    SavedSearchId, TemplateId, TicketTemplate, TokenHash, Voter,
 };
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest, SavedSearch};
@@ -142,4 +143,13 @@ forward!(MailQuarantineStore {
     async fn delete_quarantined_mail(&self, id: QuarantineId) -> Result<bool>;
     async fn record_ignored_mail(&self, mail: &IgnoredMail) -> Result<()>;
     async fn ignored_mails(&self, before: Option<IgnoredMailId>, limit: u32) -> Result<Vec<IgnoredMail>>;
+});
+
+forward!(MailboxStore {
+    async fn put_mailbox(&self, id: MailboxId, settings: &MailboxSettings, password: &str, change: &SettingChange) -> Result<()>;
+    async fn mailbox(&self, id: MailboxId) -> Result<Option<Mailbox>>;
+    async fn mailbox_password(&self, id: MailboxId) -> Result<Option<String>>;
+    async fn mailboxes(&self) -> Result<Vec<Mailbox>>;
+    async fn delete_mailbox(&self, id: MailboxId, change: &SettingChange) -> Result<bool>;
+    async fn record_mailbox_round(&self, id: MailboxId, round: &MailboxRound) -> Result<bool>;
 });

@@ -16,6 +16,7 @@
 //! | templates, canned responses | [`TemplateStore`] | [`Store::as_template_store`] |
 //! | settings (the public URL) | [`SettingsStore`] | [`Store::as_settings_store`] |
 //! | mail kept aside, ignored mail | [`MailQuarantineStore`] | [`Store::as_mail_quarantine`] |
+//! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -33,6 +34,7 @@ mod delegate;
 mod ext;
 mod forward;
 mod knowledge;
+mod mailboxes;
 mod memory;
 mod quarantine;
 mod reports;
@@ -54,6 +56,9 @@ pub use commit::{CommitFacts, CommitKeys, StoredTicket, TicketWriteKind, check_c
 pub use contract::Store;
 pub use ext::StoreExt;
 pub use knowledge::KnowledgeStore;
+pub use mailboxes::{
+    Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,
+};
 pub use memory::MemoryStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};

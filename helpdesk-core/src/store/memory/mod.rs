@@ -23,6 +23,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 mod accounts;
 mod chat;
 mod knowledge;
+mod mailboxes;
 mod quarantine;
 mod reports;
 mod saved_searches;
@@ -77,6 +78,8 @@ struct Inner {
     setting_changes: Vec<super::SettingChange>,
     quarantine: BTreeMap<crate::domain::QuarantineId, (super::QuarantinedMail, Vec<u8>)>,
     ignored_mail: BTreeMap<crate::domain::IgnoredMailId, super::IgnoredMail>,
+    /// Each stored mailbox with its password.
+    mailboxes: BTreeMap<crate::domain::MailboxId, (super::Mailbox, String)>,
 }
 
 impl MemoryStore {
