@@ -8,6 +8,7 @@ pub mod content;
 pub mod directory;
 pub mod levels;
 pub mod mail;
+pub mod mailboxes;
 pub mod quarantine;
 
 use axum::Router;
@@ -21,5 +22,6 @@ pub fn routes() -> Router<AppState> {
         .merge(content::routes())
         .merge(levels::routes())
         .merge(mail::routes())
+        .merge(mailboxes::routes())
         .merge(quarantine::routes())
 }
