@@ -58,6 +58,14 @@ fn error_text(error: &ImapError) -> String {
     Causes(error).to_string()
 }
 
+/// A round's outcome, the error as a line with its causes.
+fn owned(round: &Result<FetchReport, ImapError>) -> Result<FetchReport, String> {
+    match round {
+        Ok(report) => Ok(report.clone()),
+        Err(e) => Err(error_text(e)),
+    }
+}
+
 /// One round over the stored mailbox `login`, its outcome recorded as the mailbox's last
 /// round.
 ///
@@ -72,7 +80,7 @@ pub async fn fetch_stored(desk: &Helpdesk, login: &MailboxLogin) -> Result<Fetch
         Ok(fetcher) => fetcher.fetch_once().await,
         Err(e) => Err(e),
     };
-    let (taken, error) = round_status(&outcome.as_ref().map(Clone::clone).map_err(error_text));
+    let (taken, error) = round_status(&owned(&outcome));
     let recorded = desk
         .record_mailbox_round(login.mailbox.id, taken, error)
         .await;
@@ -212,7 +220,7 @@ async fn sync(
         let task = tokio::spawn(async move {
             fetcher
                 .watch(poll, move |round| {
-                    let outcome = round.as_ref().map(Clone::clone).map_err(error_text);
+                    let outcome = owned(round);
                     // The receiver is gone only when the watch is being dropped.
                     let _ = tx.send(WatchEvent::Round(for_rounds.clone(), outcome));
                 })

@@ -22,7 +22,7 @@ fn settings(n: u16) -> MailboxSettings {
         folder: format!("INBOX/Ажутор {n}"),
         after: MailboxAfter::Move,
         move_to: Some(format!("Preluate \"{n}\"")),
-        enabled: n % 2 == 0,
+        enabled: n.is_multiple_of(2),
         poll_seconds: 60 + u32::from(n),
     }
 }

@@ -15,6 +15,9 @@ use crate::store::{
 };
 use crate::testkit::{Fixture, ability};
 
+/// A change that makes settings wrong.
+type Spoil = Box<dyn Fn(&mut MailboxSettings)>;
+
 const SECRET: &str = "s3cret-pässword";
 
 fn password(text: &str) -> MailboxPassword {
@@ -148,7 +151,7 @@ pub async fn bad_mailbox_settings_are_refused_and_nothing_is_written(store: Arc<
         Error::Validation(v) => v.field().to_owned(),
         other => panic!("expected a validation error, got {other:?}"),
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut MailboxSettings)>)> = vec![
+    let cases: Vec<(&str, Spoil)> = vec![
         ("host", Box::new(|s| s.host = " ".into())),
         (
             "host",
