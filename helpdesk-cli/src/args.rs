@@ -159,6 +159,10 @@ pub(crate) enum Cmd {
     /// mail-address`).
     #[command(subcommand)]
     MailSettings(crate::mail_settings::MailSettingsCmd),
+    /// IMAP mailboxes stored for departments (admins): list, show, add, edit, remove; the
+    /// password is read from stdin and never printed.
+    #[command(subcommand)]
+    Mailbox(crate::mailboxes::MailboxCmd),
     /// Mail the desk could not take in (admins): kept whole with the reason; list, show,
     /// raw, reprocess, discard; and the log of ignored list mail (`quarantine ignored`).
     #[command(subcommand)]
@@ -454,6 +458,11 @@ pub(crate) struct FetchMailArgs {
     /// the process list.
     #[arg(long = "imap", value_name = "URL")]
     pub(crate) mailboxes: Vec<String>,
+    /// Without `--imap` (and `HELPDESK_IMAP`), every enabled mailbox stored for a
+    /// department is fetched (`mailbox list`); this fetches only the stored mailbox with
+    /// this id (enabled or not).
+    #[arg(long = "mailbox", value_name = "ID", conflicts_with = "mailboxes")]
+    pub(crate) stored: Option<String>,
     /// Keep watching the mailboxes: IDLE where the server offers it, else a round every
     /// `--poll` seconds; one line per round that took something, and per failure.
     #[arg(long)]

@@ -1,8 +1,15 @@
-//! `fetch-mail`: the mail waiting in IMAP mailboxes, taken in once or as it arrives.
+//! `fetch-mail`: the mail waiting in IMAP mailboxes, taken in once or as it arrives: the
+//! mailboxes given as URLs (`--imap`, `HELPDESK_IMAP`), else those stored for departments
+//! (every enabled one, or `--mailbox ID`), each round of a stored one recorded as its last.
 
 use std::time::Duration;
 
-use helpdesk::imap::{FetchReport, ImapError, ImapFetcher, ImapMailbox};
+use helpdesk::Helpdesk;
+use helpdesk::domain::MailboxId;
+use helpdesk::imap::{
+    FetchReport, ImapError, ImapFetcher, ImapMailbox, WatchEvent, fetch_stored, watch_stored,
+};
+use helpdesk::service::MailboxLogin;
 use serde_json::{Value, json};
 
 use crate::CliResult;
@@ -27,12 +34,10 @@ pub(crate) async fn fetch_mail(ctx: &Ctx, args: FetchMailArgs, out: &mut Out<'_>
             .map(str::to_owned)
             .collect();
     }
-    if urls.is_empty() {
-        return Err(
-            Failure::usage(format!("no mailbox: give --imap URL or set {IMAP_VAR}")).into(),
-        );
-    }
     let desk = desk_with_mail(ctx, &args.mail).await?;
+    if urls.is_empty() {
+        return fetch_stored_mailboxes(&desk, &args, out).await;
+    }
     let mut fetchers = Vec::new();
     for url in &urls {
         let mailbox: ImapMailbox = url.parse()?;
@@ -44,7 +49,7 @@ pub(crate) async fn fetch_mail(ctx: &Ctx, args: FetchMailArgs, out: &mut Out<'_>
         for fetcher in &fetchers {
             let report = fetcher.fetch_once().await?;
             human.push_str(&line(fetcher.mailbox(), &report));
-            reports.push(report_json(fetcher.mailbox(), &report));
+            reports.push(report_json(&fetcher.mailbox().display_url(), &report));
         }
         return out.value(&Value::Array(reports), &human);
     }
@@ -65,7 +70,10 @@ pub(crate) async fn fetch_mail(ctx: &Ctx, args: FetchMailArgs, out: &mut Out<'_>
     while let Some((mailbox, round)) = rounds.recv().await {
         match round {
             Ok(report) if report.total() == 0 => {}
-            Ok(report) => out.value(&report_json(&mailbox, &report), &line(&mailbox, &report))?,
+            Ok(report) => out.value(
+                &report_json(&mailbox.display_url(), &report),
+                &line(&mailbox, &report),
+            )?,
             Err(e) => out.value(
                 &json!({"mailbox": mailbox.display_url(), "error": e}),
                 &format!("{}: {e}\n", mailbox.display_url()),
@@ -73,6 +81,86 @@ pub(crate) async fn fetch_mail(ctx: &Ctx, args: FetchMailArgs, out: &mut Out<'_>
         }
     }
     Ok(())
+}
+
+/// `fetch-mail` without URLs: the mailboxes stored for departments, every enabled one or
+/// `--mailbox ID`; one round each (all are tried; the first failure is the exit code), or
+/// with `--watch` rounds until the process is stopped, the store read again every minute.
+async fn fetch_stored_mailboxes(
+    desk: &Helpdesk,
+    args: &FetchMailArgs,
+    out: &mut Out<'_>,
+) -> CliResult {
+    let logins: Vec<MailboxLogin> = match &args.stored {
+        Some(id) => {
+            let id: MailboxId = id.parse().map_err(helpdesk::Error::from)?;
+            vec![desk.mailbox_login(id).await?]
+        }
+        None => desk.mailboxes_to_fetch().await?,
+    };
+    if logins.is_empty() && args.stored.is_none() {
+        return Err(Failure::usage(format!(
+            "no mailbox: give --imap URL, set {IMAP_VAR}, or store one (`mailbox add`)"
+        ))
+        .into());
+    }
+    if args.watch {
+        watch_stored(desk, REREAD, |event| {
+            let printed = match event {
+                WatchEvent::Round(m, Ok(report)) if report.total() > 0 => {
+                    let mut value = report_json(&m_name(m), report);
+                    value["id"] = json!(m.id);
+                    Some((value, line_named(&m_name(m), report)))
+                }
+                WatchEvent::Round(m, Err(e)) => Some((
+                    json!({"id": m.id, "mailbox": m_name(m), "error": e}),
+                    format!("{}: {e}\n", m_name(m)),
+                )),
+                WatchEvent::StoreFailed(e) => Some((json!({"error": e}), format!("{e}\n"))),
+                _ => None,
+            };
+            if let Some((value, text)) = printed {
+                // Output that cannot be written (a closed pipe) stops nothing here.
+                let _ = out.value(&value, &text);
+            }
+        })
+        .await;
+        return Ok(());
+    }
+    let mut reports = Vec::new();
+    let mut human = String::new();
+    let mut first_failure: Option<ImapError> = None;
+    for login in &logins {
+        let name = m_name(&login.mailbox);
+        match fetch_stored(desk, login).await {
+            Ok(report) => {
+                human.push_str(&line_named(&name, &report));
+                let mut value = report_json(&name, &report);
+                value["id"] = json!(login.mailbox.id);
+                reports.push(value);
+            }
+            Err(e) => {
+                let why = helpdesk::error::Causes(&e).to_string();
+                human.push_str(&format!("{name}: {why}\n"));
+                reports.push(json!({"id": login.mailbox.id, "mailbox": name, "error": why}));
+                first_failure.get_or_insert(e);
+            }
+        }
+    }
+    out.value(&Value::Array(reports), &human)?;
+    match first_failure {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+/// How often `fetch-mail --watch` reads the stored mailboxes again.
+const REREAD: Duration = Duration::from_secs(60);
+
+/// A stored mailbox as printed: its login, server and folder (never its password).
+fn m_name(m: &helpdesk::store::Mailbox) -> String {
+    let s = &m.settings;
+    format!("{}@{}:{}/{}", s.user, s.host, s.port, s.folder)
 }
 
 /// A round as what is printed of it: the report, or the error with its causes.
@@ -84,16 +172,20 @@ fn round_text(round: &Result<FetchReport, ImapError>) -> Result<FetchReport, Str
 }
 
 fn line(mailbox: &ImapMailbox, r: &FetchReport) -> String {
-    let mut text = format!("{}: {r}\n", mailbox.display_url());
+    line_named(&mailbox.display_url(), r)
+}
+
+fn line_named(name: &str, r: &FetchReport) -> String {
+    let mut text = format!("{name}: {r}\n");
     for (uid, why) in &r.refused {
         text.push_str(&format!("  message {uid} refused: {why}\n"));
     }
     text
 }
 
-fn report_json(mailbox: &ImapMailbox, r: &FetchReport) -> Value {
+fn report_json(name: &str, r: &FetchReport) -> Value {
     json!({
-        "mailbox": mailbox.display_url(),
+        "mailbox": name,
         "opened": r.opened,
         "appended": r.appended,
         "duplicates": r.duplicates,

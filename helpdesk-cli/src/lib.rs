@@ -23,6 +23,7 @@ mod links;
 mod listing;
 mod mail;
 mod mail_settings;
+mod mailboxes;
 mod output;
 mod quarantine;
 mod report;
@@ -169,6 +170,7 @@ async fn execute(
         Cmd::Sla(cmd) => admin::sla(&ctx, cmd, &mut out).await,
         Cmd::Limits(cmd) => admin::limits(&ctx, cmd, &mut out).await,
         Cmd::MailSettings(cmd) => mail_settings::mail_settings(&ctx, cmd, &mut out).await,
+        Cmd::Mailbox(cmd) => mailboxes::mailbox(&ctx, cmd, stdin, &mut out).await,
         Cmd::Quarantine(cmd) => quarantine::quarantine(&ctx, cmd, &mut out).await,
         Cmd::Undeliverable(cmd) => undeliverable::undeliverable(&ctx, cmd, &mut out).await,
         Cmd::Template(cmd) => content::template(&ctx, cmd, &mut out).await,

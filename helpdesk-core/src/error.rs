@@ -49,6 +49,8 @@ pub enum Entity {
     Category,
     /// A one-time invitation or password-reset link.
     AccountLink,
+    /// An IMAP mailbox stored for a department.
+    Mailbox,
 }
 
 impl std::fmt::Display for Entity {
@@ -71,6 +73,7 @@ impl std::fmt::Display for Entity {
             Entity::Availability => "availability",
             Entity::Category => "knowledge-base category",
             Entity::AccountLink => "invitation or password-reset link",
+            Entity::Mailbox => "mailbox",
         })
     }
 }
@@ -285,6 +288,9 @@ pub enum Ability {
     /// Addresses marked undeliverable
     /// ([`UndeliverableStore`](crate::store::UndeliverableStore)).
     Undeliverable,
+    /// IMAP mailboxes stored for departments
+    /// ([`MailboxStore`](crate::store::MailboxStore)).
+    Mailboxes,
 }
 
 impl std::fmt::Display for Ability {
@@ -302,6 +308,7 @@ impl std::fmt::Display for Ability {
             Ability::SignInThrottle => "the sign-in throttle",
             Ability::MailQuarantine => "the mail quarantine",
             Ability::Undeliverable => "undeliverable addresses",
+            Ability::Mailboxes => "stored mailboxes",
         })
     }
 }

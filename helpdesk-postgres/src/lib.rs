@@ -83,6 +83,7 @@ mod connection;
 mod directory;
 mod error;
 mod knowledge;
+mod mailboxes;
 mod notifications;
 mod outbox;
 mod quarantine;

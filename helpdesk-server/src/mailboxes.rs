@@ -1,15 +1,20 @@
-//! The IMAP mailboxes the server watches (`--imap URL`, or `HELPDESK_IMAP`): one task each,
-//! taking mail in as it arrives (IDLE where the server offers it, else a round every poll
-//! interval), reconnecting after failures; a line per round that took something and per
-//! failure.
+//! The IMAP mailboxes the server watches: those given at start-up (`--imap URL`, or
+//! `HELPDESK_IMAP`) and every enabled mailbox stored for a department (read again every
+//! [`REREAD`], so that added, changed and removed ones are picked up without a restart; each
+//! round recorded as the mailbox's last round). One task each, taking mail in as it arrives
+//! (IDLE where the server offers it, else a round every poll interval), reconnecting after
+//! failures; a line per round that took something and per failure.
 
 use std::time::Duration;
 
 use helpdesk::Helpdesk;
 use helpdesk::error::Causes;
-use helpdesk::imap::{ImapFetcher, ImapMailbox};
+use helpdesk::imap::{ImapFetcher, ImapMailbox, WatchEvent, watch_stored};
 
 use crate::setup::SetupError;
+
+/// How often the stored mailboxes are read again.
+pub const REREAD: Duration = Duration::from_secs(60);
 
 /// The environment variable with the mailboxes' URLs (separated by spaces), read when no
 /// `--imap` is given: it keeps passwords out of the process list.
@@ -50,4 +55,32 @@ pub async fn watch(desk: &Helpdesk, urls: &[String], poll: Duration) -> Result<(
         });
     }
     Ok(())
+}
+
+/// Starts watching every enabled mailbox stored for a department, reading them again every
+/// `reread` (see [`watch_stored`]): nothing to do for a store that keeps no mailboxes.
+pub fn watch_stored_mailboxes(desk: &Helpdesk, reread: Duration) {
+    if desk.store().as_mailbox_store().is_none() {
+        return;
+    }
+    let desk = desk.clone();
+    tokio::spawn(async move {
+        watch_stored(&desk, reread, |event| match event {
+            WatchEvent::Started(m) => println!(
+                "taking mail from stored mailbox {} ({}@{}:{}/{})",
+                m.id, m.settings.user, m.settings.host, m.settings.port, m.settings.folder
+            ),
+            WatchEvent::Stopped(id) => println!("stopped taking mail from stored mailbox {id}"),
+            WatchEvent::Round(_, Ok(report)) if report.total() == 0 => {}
+            WatchEvent::Round(m, Ok(report)) => {
+                println!("mail from stored mailbox {}: {report}", m.id)
+            }
+            WatchEvent::Round(m, Err(e)) => {
+                eprintln!("taking mail from stored mailbox {} failed: {e}", m.id);
+            }
+            WatchEvent::StoreFailed(e) => eprintln!("reading the stored mailboxes failed: {e}"),
+            _ => {}
+        })
+        .await;
+    });
 }

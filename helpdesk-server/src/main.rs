@@ -79,7 +79,9 @@ struct Args {
     /// by spaces), which keeps passwords out of the process list. Needs `--mail-from`.
     #[arg(long = "imap", value_name = "URL")]
     imap: Vec<String>,
-    /// Seconds between IMAP rounds where the server has no IDLE (and the longest IDLE wait).
+    /// Seconds between IMAP rounds where the server has no IDLE (and the longest IDLE wait),
+    /// for the `--imap` mailboxes (those stored for departments have their own; they are
+    /// watched at start-up and picked up within a minute when admins change them).
     #[arg(long, default_value_t = 60)]
     imap_poll: u64,
     /// The desk's public URL, written to its settings: every link the desk sends (in
@@ -172,6 +174,8 @@ async fn serve(args: Args) -> Result<(), SetupError> {
             helpdesk_server::mailboxes::watch(&desk, &mailboxes, poll).await?;
         }
     }
+
+    helpdesk_server::mailboxes::watch_stored_mailboxes(&desk, helpdesk_server::mailboxes::REREAD);
 
     Jobs {
         desk: desk.clone(),

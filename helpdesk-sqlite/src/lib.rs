@@ -60,6 +60,7 @@ mod directory;
 mod error;
 mod group_commit;
 mod knowledge;
+mod mailboxes;
 mod notifications;
 mod outbox;
 mod quarantine;

@@ -48,6 +48,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0022_undeliverable_addresses.sql"
         )),
+        M::up(include_str!("../migrations/0023_mailboxes.sql")),
     ])
 }
 

@@ -110,11 +110,25 @@ pub struct ImapFetcher {
 
 impl ImapFetcher {
     /// A fetcher for `mailbox` into `desk`, which needs
-    /// [`MailSettings`](helpdesk_core::service::MailSettings). New tickets go to the
+    /// [`MailSettings`](helpdesk_core::service::MailSettings) (given in code, else stored). New tickets go to the
     /// department whose own address the mail is sent to, else to the mailbox's department
     /// (a name, compared without case, or an id), else to the inbound department.
     pub async fn new(desk: &Helpdesk, mailbox: ImapMailbox) -> Result<Self, ImapError> {
-        let mut settings = desk.mail_settings().cloned().ok_or_else(|| {
+        let in_force = match desk.mail_settings() {
+            Some(settings) => Some(settings.clone()),
+            // Without settings in code, the stored ones (when they name the desk's address
+            // and inbound department).
+            None => desk
+                .mail_in_force()
+                .await
+                .map_err(|source| ImapError::Desk {
+                    mailbox: mailbox.display_url(),
+                    uid: 0,
+                    source,
+                })?
+                .map(|s| (*s).clone()),
+        };
+        let mut settings = in_force.ok_or_else(|| {
             ImapError::Config("the desk has no mail settings (a From address)".to_owned())
         })?;
         if let Some(wanted) = &mailbox.department {

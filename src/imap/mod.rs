@@ -7,6 +7,10 @@
 //! mailbox ([`ImapFetcher::watch`], IDLE where offered, polling otherwise). Every message is
 //! taken in exactly once, across restarts and several processes: see [`fetch`](self::fetch).
 //!
+//! Mailboxes admins store for departments (in the store, with the library's
+//! `add_mailbox`, the API, the CLI or the admin page) are fetched with [`fetch_stored`] and
+//! watched with [`watch_stored`], which picks up added, changed and removed ones.
+//!
 //! ```no_run
 //! # async fn demo(desk: helpdesk::Helpdesk) -> Result<(), helpdesk::imap::ImapError> {
 //! use helpdesk::imap::{ImapFetcher, ImapMailbox};
@@ -21,9 +25,11 @@ mod connection;
 mod error;
 pub mod fetch;
 mod mailbox;
+mod stored;
 mod watch;
 
 pub use connection::Connection;
 pub use error::ImapError;
 pub use fetch::{FetchReport, ImapFetcher, REFUSED, TAKEN};
 pub use mailbox::{AfterTaken, ImapCredentials, ImapMailbox, ImapSecurity};
+pub use stored::{WatchEvent, fetch_stored, watch_stored};

@@ -5,6 +5,7 @@
 //! bytes that are not mail stay in the mailbox, flagged.
 
 mod dovecot;
+mod stored;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

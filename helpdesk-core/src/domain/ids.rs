@@ -114,3 +114,7 @@ id_type!(
     /// Identifies an entry of the log of ignored mail.
     IgnoredMailId
 );
+id_type!(
+    /// Identifies an IMAP mailbox stored for a department.
+    MailboxId
+);

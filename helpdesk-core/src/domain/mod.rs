@@ -63,8 +63,8 @@ pub use feedback::{PriorityRequest, Rating, Satisfaction};
 pub use follow_up::FollowUpPolicy;
 pub use ids::{
     AgentId, ArticleId, CannedResponseId, ChatId, CustomerId, DepartmentId, EventId, IgnoredMailId,
-    MessageId, NotificationId, OutboxId, QuarantineId, SavedSearchId, TemplateId, TicketId,
-    TimeEntryId,
+    MailboxId, MessageId, NotificationId, OutboxId, QuarantineId, SavedSearchId, TemplateId,
+    TicketId, TimeEntryId,
 };
 pub use mail_reference::MailReference;
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};

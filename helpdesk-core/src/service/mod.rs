@@ -16,6 +16,7 @@ mod ingest;
 mod knowledge;
 mod logins;
 mod mail_settings;
+mod mailboxes;
 mod notifications;
 mod priorities;
 mod quarantine;
@@ -49,6 +50,9 @@ pub use knowledge::ArticleDraft;
 pub use mail_settings::{
     AUTO_ANSWERS_PER_HOUR, DepartmentAddress, ListMail, MailSettings, UNDELIVERABLE_HOURS,
     UnknownSenders,
+};
+pub use mailboxes::{
+    DEFAULT_POLL_SECONDS, MAX_POLL_SECONDS, MIN_POLL_SECONDS, MailboxLogin, MailboxPassword,
 };
 pub use notifications::MAX_NOTIFICATIONS;
 pub use quarantine::MAX_QUARANTINE_PAGE;

@@ -249,4 +249,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_undeliverable_store(&self) -> Option<&dyn super::UndeliverableStore> {
         None
     }
+    /// The IMAP mailboxes stored for departments, if this store keeps them.
+    fn as_mailbox_store(&self) -> Option<&dyn super::MailboxStore> {
+        None
+    }
 }

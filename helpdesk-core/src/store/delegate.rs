@@ -154,6 +154,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_undeliverable_store()
         }
+        fn as_mailbox_store(&self) -> Option<&dyn $crate::store::MailboxStore> {
+            let $this = self;
+            $inner.as_mailbox_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -214,6 +218,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_undeliverable_store(&self) -> Option<&dyn $crate::store::UndeliverableStore> {
+            Some(self)
+        }
+        fn as_mailbox_store(&self) -> Option<&dyn $crate::store::MailboxStore> {
             Some(self)
         }
     };

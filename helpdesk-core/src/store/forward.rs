@@ -8,15 +8,16 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
-    MailQuarantineStore, QuarantinedMail, ReportStore, SavedSearchStore, SettingChange, SettingKey,
-    SettingsStore, Store, TemplateStore, UndeliverableAddress, UndeliverableStore, WrittenBlob,
+    MailQuarantineStore, Mailbox, MailboxRound, MailboxSettings, MailboxStore, QuarantinedMail,
+    ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingsStore, Store, TemplateStore,
+    UndeliverableAddress, UndeliverableStore, WrittenBlob,
 };
 use crate::domain::Email;
 use crate::domain::{
     AccountLink, Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability,
     CannedResponse, CannedResponseId, Category, ChatId, ChatSession, CustomerId, DepartmentId,
-    IgnoredMailId, Language, Login, LoginName, QuarantineId, Report, ReportQuery, SavedSearchId,
-    TemplateId, TicketTemplate, TokenHash, Voter,
+    IgnoredMailId, Language, Login, LoginName, MailboxId, QuarantineId, Report, ReportQuery,
+    SavedSearchId, TemplateId, TicketTemplate, TokenHash, Voter,
 };
 use crate::error::Result;
 use crate::search::{ArticleSearch, ArticleSuggest, SavedSearch};
@@ -150,4 +151,12 @@ forward!(UndeliverableStore {
     async fn undeliverable(&self, address: &Email) -> Result<Option<UndeliverableAddress>>;
     async fn undeliverable_addresses(&self, now: DateTime<Utc>, after: Option<&Email>, limit: u32) -> Result<Vec<UndeliverableAddress>>;
     async fn clear_undeliverable(&self, address: &Email) -> Result<bool>;
+});
+forward!(MailboxStore {
+    async fn put_mailbox(&self, id: MailboxId, settings: &MailboxSettings, password: &str, change: &SettingChange) -> Result<()>;
+    async fn mailbox(&self, id: MailboxId) -> Result<Option<Mailbox>>;
+    async fn mailbox_password(&self, id: MailboxId) -> Result<Option<String>>;
+    async fn mailboxes(&self) -> Result<Vec<Mailbox>>;
+    async fn delete_mailbox(&self, id: MailboxId, change: &SettingChange) -> Result<bool>;
+    async fn record_mailbox_round(&self, id: MailboxId, round: &MailboxRound) -> Result<bool>;
 });

@@ -17,6 +17,7 @@
 //! | settings (the public URL) | [`SettingsStore`] | [`Store::as_settings_store`] |
 //! | mail kept aside, ignored mail | [`MailQuarantineStore`] | [`Store::as_mail_quarantine`] |
 //! | undeliverable addresses | [`UndeliverableStore`] | [`Store::as_undeliverable_store`] |
+//! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -34,6 +35,7 @@ mod delegate;
 mod ext;
 mod forward;
 mod knowledge;
+mod mailboxes;
 mod memory;
 mod quarantine;
 mod reports;
@@ -56,6 +58,9 @@ pub use commit::{CommitFacts, CommitKeys, StoredTicket, TicketWriteKind, check_c
 pub use contract::Store;
 pub use ext::StoreExt;
 pub use knowledge::KnowledgeStore;
+pub use mailboxes::{
+    Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,
+};
 pub use memory::MemoryStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};

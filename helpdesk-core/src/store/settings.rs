@@ -30,6 +30,11 @@ pub enum SettingKey {
     /// unknown senders, automatic answers per hour, list mail, and each department's own
     /// address, a [`StoredMailSettings`](crate::service::StoredMailSettings) as JSON.
     Mail,
+    /// The IMAP mailboxes stored for departments: only in the audit trail (each change of
+    /// one, its settings before and after as JSON, a new password only as
+    /// `"password": "changed"`); the mailboxes themselves are kept by the
+    /// [`MailboxStore`](super::MailboxStore), and no setting row has this name.
+    Mailboxes,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -37,6 +42,7 @@ stable_text!(SettingKey, "setting" {
     ServiceLevels => "service_levels",
     AttachmentLimits => "attachment_limits",
     Mail => "mail",
+    Mailboxes => "mailboxes",
 });
 
 /// One change of a setting, as the audit trail keeps it: who, when, the value before and the

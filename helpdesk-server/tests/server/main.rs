@@ -24,6 +24,7 @@ mod jobs;
 mod kb_votes;
 mod links;
 mod mail_settings;
+mod mailboxes;
 mod openapi_contents;
 mod openapi_routes;
 mod pages;

@@ -23,6 +23,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 mod accounts;
 mod chat;
 mod knowledge;
+mod mailboxes;
 mod quarantine;
 mod reports;
 mod saved_searches;
@@ -79,6 +80,8 @@ struct Inner {
     quarantine: BTreeMap<crate::domain::QuarantineId, (super::QuarantinedMail, Vec<u8>)>,
     ignored_mail: BTreeMap<crate::domain::IgnoredMailId, super::IgnoredMail>,
     undeliverable: BTreeMap<crate::domain::Email, super::UndeliverableAddress>,
+    /// Each stored mailbox with its password.
+    mailboxes: BTreeMap<crate::domain::MailboxId, (super::Mailbox, String)>,
 }
 
 impl MemoryStore {

@@ -123,6 +123,9 @@ macro_rules! conformance_suite {
                     searches_agree_with_the_reference_as_tickets_change,
                     every_stored_word_is_found_like_the_reference,
                 ],
+                mailboxes: [
+                    mailboxes_round_trip_keep_their_last_round_and_audit_each_change,
+                ],
                 quarantine: [
                     quarantined_mail_keeps_its_bytes_and_pages_newest_first,
                     ignored_mail_is_logged_and_paged_newest_first,
@@ -256,6 +259,12 @@ macro_rules! conformance_suite {
                     a_priority_the_rules_do_not_allow_is_applied_otherwise_with_a_notice,
                     a_priority_request_above_the_cap_is_refused_when_filed,
                     the_priorities_offered_are_the_ones_that_apply_as_chosen,
+                ],
+                mailboxes: [
+                    an_admin_stores_a_mailbox_and_its_password_is_never_shown,
+                    bad_mailbox_settings_are_refused_and_nothing_is_written,
+                    only_admins_reach_the_stored_mailboxes,
+                    only_enabled_mailboxes_are_fetched_and_each_round_is_recorded,
                 ],
                 quarantine: [
                     mail_the_desk_cannot_take_in_is_kept_whole_and_nothing_else_is_written,

@@ -8,6 +8,7 @@ pub mod content;
 pub mod directory;
 pub mod levels;
 pub mod mail;
+pub mod mailboxes;
 pub mod quarantine;
 pub mod undeliverable;
 
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(content::routes())
         .merge(levels::routes())
         .merge(mail::routes())
+        .merge(mailboxes::routes())
         .merge(quarantine::routes())
         .merge(undeliverable::routes())
 }

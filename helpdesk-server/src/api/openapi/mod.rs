@@ -123,6 +123,11 @@ use answers::Answers;
         api::admin::quarantine::list_ignored,
         api::admin::undeliverable::list_undeliverable,
         api::admin::undeliverable::clear_undeliverable,
+        api::admin::mailboxes::list_mailboxes,
+        api::admin::mailboxes::mailbox,
+        api::admin::mailboxes::add_mailbox,
+        api::admin::mailboxes::edit_mailbox,
+        api::admin::mailboxes::remove_mailbox,
         api::admin::levels::audit,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).

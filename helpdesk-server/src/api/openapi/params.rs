@@ -104,6 +104,7 @@ pub struct NamePath {
 
 id_path!(NotificationPath, notification, "The notification's id.");
 id_path!(QuarantinePath, mail, "The quarantined mail's id.");
+id_path!(MailboxPath, mailbox, "The stored mailbox's id.");
 
 /// `{address}`: an e-mail address marked undeliverable.
 #[derive(IntoParams)]

@@ -29,6 +29,7 @@ fn setting_word(lang: Language, key: SettingKey) -> &'static str {
         SettingKey::ServiceLevels => t(lang, "admin_service_levels"),
         SettingKey::AttachmentLimits => t(lang, "admin_attachments"),
         SettingKey::Mail => t(lang, "admin_mail"),
+        SettingKey::Mailboxes => t(lang, "admin_mailboxes"),
         other => other.as_str(),
     }
 }

@@ -126,6 +126,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("/admin/service-levels", "admin_service_levels"),
     ("/admin/attachments", "admin_attachments"),
     ("/admin/mail", "admin_mail"),
+    ("/admin/mailboxes", "admin_mailboxes"),
     ("/admin/quarantine", "admin_quarantine"),
     ("/admin/undeliverable", "admin_undeliverable"),
     ("/admin/templates", "admin_templates"),

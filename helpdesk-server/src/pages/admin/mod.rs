@@ -1,8 +1,9 @@
 //! The admin pages (admins only; the library refuses anyone else, and the menu shows them
 //! to admins only): the desk's settings here, and a file per area — departments, agents,
 //! customers, service levels (calendars and SLA policies), attachment limits, templates and
-//! canned responses, the knowledge base's categories and articles, mail the desk could not
-//! take in (the quarantine), addresses marked undeliverable, and the settings' audit trail. A refused form is shown again
+//! canned responses, the knowledge base's categories and articles, the IMAP mailboxes stored
+//! for departments, mail the desk could not take in (the quarantine), addresses marked
+//! undeliverable, and the settings' audit trail. A refused form is shown again
 //! with its input kept and the desk's reason inline ([`form`]).
 
 pub mod agents;
@@ -16,6 +17,7 @@ pub mod knowledge;
 pub mod levels;
 pub mod links;
 pub mod mail;
+pub mod mailboxes;
 pub mod quarantine;
 pub mod sla;
 pub mod templates;
@@ -48,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sla::routes())
         .merge(attachments::routes())
         .merge(mail::routes())
+        .merge(mailboxes::routes())
         .merge(quarantine::routes())
         .merge(undeliverable::routes())
         .merge(templates::routes())

@@ -19,6 +19,7 @@ pub mod hostile_search;
 pub mod knowledge;
 pub mod lists;
 pub mod look_ups;
+pub mod mailboxes;
 pub mod notifications;
 pub mod outbox;
 pub mod quarantine;

@@ -19,6 +19,7 @@ pub mod knowledge;
 pub mod links;
 pub mod logins;
 pub mod mail_settings;
+pub mod mailboxes;
 pub mod notifications;
 pub mod paging;
 pub mod priorities;
