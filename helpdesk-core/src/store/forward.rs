@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
     MailQuarantineStore, QuarantinedMail, ReportStore, SavedSearchStore, SettingChange, SettingKey,
-    SettingsStore, Store, TemplateStore, WrittenBlob,
+    SettingWrite, SettingsStore, Store, TemplateStore, WrittenBlob,
 };
 use crate::domain::{
     AccountLink, Actor, AgentId, Article, ArticleId, ArticleVote, AuthToken, Availability,
@@ -123,7 +123,7 @@ forward!(SettingsStore {
     async fn setting(&self, key: SettingKey) -> Result<Option<String>>;
     async fn put_setting(&self, key: SettingKey, value: &str) -> Result<()>;
     async fn delete_setting(&self, key: SettingKey) -> Result<bool>;
-    async fn change_setting(&self, change: &SettingChange) -> Result<()>;
+    async fn write_audited(&self, write: &SettingWrite, change: &SettingChange) -> Result<u64>;
     async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>>;
 });
 
