@@ -242,3 +242,61 @@ async fn every_reference_of_the_document_resolves() {
         .collect();
     assert!(dangling.is_empty(), "dangling references: {dangling:?}");
 }
+
+/// The settings routes answer typed schemas, field by field, so that the schema check
+/// validates what they return: service levels, attachment limits, mail settings and the
+/// audit trail (with the entry a template, canned response or category change names).
+#[tokio::test]
+async fn settings_answers_and_audit_entries_are_typed() {
+    let fx = fixture().await;
+    let doc = fx.openapi().await;
+    for (method, path, name) in [
+        ("get", "/api/v1/settings/service-levels", "ServiceLevels"),
+        ("put", "/api/v1/settings/calendars/{name}", "ServiceLevels"),
+        (
+            "put",
+            "/api/v1/settings/sla-policies/{name}",
+            "ServiceLevels",
+        ),
+        (
+            "get",
+            "/api/v1/settings/attachment-limits",
+            "AttachmentSettings",
+        ),
+        (
+            "put",
+            "/api/v1/settings/attachment-limits",
+            "AttachmentSettings",
+        ),
+        ("get", "/api/v1/settings/mail", "MailSettings"),
+        ("put", "/api/v1/settings/mail", "MailSettings"),
+        ("get", "/api/v1/settings/audit", "AuditList"),
+    ] {
+        assert_eq!(
+            doc["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
+            format!("#/components/schemas/{name}"),
+            "{method} {path}"
+        );
+    }
+    let entry = schema(&doc, "AuditEntry");
+    for field in ["key", "actor", "at", "before", "after"] {
+        assert!(
+            entry["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(field)),
+            "AuditEntry.{field}"
+        );
+    }
+    assert_eq!(entry["properties"]["item"]["type"], "string");
+    let keys = &schema(&doc, "ChangedSetting")["enum"];
+    for key in ["mail", "template", "canned_response", "article_category"] {
+        assert!(keys.as_array().unwrap().contains(&json!(key)), "{keys}");
+    }
+    let policy = schema(&doc, "StoredSlaPolicy");
+    assert_eq!(
+        policy["properties"]["warn_percent"]["type"],
+        json!(["integer", "null"])
+    );
+}

@@ -19,6 +19,7 @@ pub mod directory;
 pub mod levels;
 pub mod model;
 pub mod params;
+pub mod settings;
 pub mod templates;
 pub mod views;
 
