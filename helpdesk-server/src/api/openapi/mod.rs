@@ -21,6 +21,7 @@ pub mod model;
 pub mod params;
 pub mod settings;
 pub mod templates;
+pub mod ticket_parts;
 pub mod views;
 
 use crate::api;

@@ -12,6 +12,8 @@ use utoipa::openapi::{ObjectBuilder, RefOr, Type};
 use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
+use super::ticket_parts::{PriorityRequest, Satisfaction, TicketMetrics, Timers};
+
 /// How urgent a ticket is.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
@@ -287,20 +289,18 @@ pub struct Ticket {
     #[schema(required = true)]
     pub waiting_since: Option<DateTime<Utc>>,
     /// Its service-level clocks, pending reminder and auto-close.
-    #[schema(value_type = Object)]
-    pub timers: Value,
+    pub timers: Timers,
     /// The earliest instant something about it is due; null when nothing is.
     #[schema(required = true)]
     pub next_due_at: Option<DateTime<Utc>>,
     /// The customer's rating, once solved.
-    #[schema(required = true, value_type = Option<Object>)]
-    pub satisfaction: Option<Value>,
+    #[schema(required = true)]
+    pub satisfaction: Option<Satisfaction>,
     /// A customer's pending request to raise the priority.
-    #[schema(required = true, value_type = Option<Object>)]
-    pub priority_request: Option<Value>,
+    #[schema(required = true)]
+    pub priority_request: Option<PriorityRequest>,
     /// What its life measured so far (for reports).
-    #[schema(value_type = Object)]
-    pub metrics: Value,
+    pub metrics: TicketMetrics,
     /// Its version, checked on every write (`If-Match`).
     #[schema(minimum = 0)]
     pub version: u64,
