@@ -245,9 +245,10 @@ async fn every_reference_of_the_document_resolves() {
 
 /// The settings routes answer typed schemas, field by field, so that the schema check
 /// validates what they return: service levels, attachment limits, mail settings and the
-/// audit trail (with the entry a template, canned response or category change names).
+/// audit trail (with the entry a template, canned response or category change names); and
+/// so do a ticket's history and timers.
 #[tokio::test]
-async fn settings_answers_and_audit_entries_are_typed() {
+async fn settings_history_and_timers_are_typed_schemas() {
     let fx = fixture().await;
     let doc = fx.openapi().await;
     for (method, path, name) in [
@@ -294,6 +295,24 @@ async fn settings_answers_and_audit_entries_are_typed() {
     for key in ["mail", "template", "canned_response", "article_category"] {
         assert!(keys.as_array().unwrap().contains(&json!(key)), "{keys}");
     }
+    // A ticket's history: one schema per kind of change, told apart by `change`.
+    assert_eq!(
+        doc["paths"]["/api/v1/tickets/{ticket}/history"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/HistoryList"
+    );
+    let changes = schema(&doc, "Change")["oneOf"].as_array().unwrap();
+    assert_eq!(changes.len(), 23);
+    assert!(changes.iter().all(|c| {
+        c["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("change")))
+    }));
+    let timers = schema(&doc, "Timers");
+    assert_eq!(
+        timers["properties"]["clocks"]["items"]["$ref"],
+        "#/components/schemas/SlaClock"
+    );
     let policy = schema(&doc, "StoredSlaPolicy");
     assert_eq!(
         policy["properties"]["warn_percent"]["type"],

@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
 pub mod answers;
 pub mod commands;
 pub mod directory;
+pub mod history;
 pub mod levels;
 pub mod model;
 pub mod params;
