@@ -14,6 +14,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 pub mod answers;
+pub mod chat;
 pub mod commands;
 pub mod directory;
 pub mod history;

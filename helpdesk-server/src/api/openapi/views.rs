@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::chat::{Chat, ChatPlace, SuggestedArticle};
+
 use super::model::{
     Actor, Changed, Entity, Language, Message, Notice, Priority, Ticket, TimeEntry,
 };
@@ -146,22 +148,22 @@ pub struct LoginSet {
 #[derive(ToSchema)]
 pub struct ChatStarted {
     /// The chat.
-    pub chat: Entity,
+    pub chat: Chat,
     /// Its ticket (channel chat).
     pub ticket: Ticket,
     /// Knowledge-base articles the assistant suggests.
-    pub suggestions: Vec<Entity>,
+    pub suggestions: Vec<SuggestedArticle>,
     /// Where it stands (`{"state": "assistant"}`).
-    pub place: Entity,
+    pub place: ChatPlace,
 }
 
 /// `GET /chats/{chat}`: the chat and where it stands.
 #[derive(ToSchema)]
 pub struct ChatState {
     /// The chat.
-    pub chat: Entity,
+    pub chat: Chat,
     /// Where it stands: with the assistant, queued (with its position), with an agent, ended.
-    pub place: Entity,
+    pub place: ChatPlace,
 }
 
 /// A report over a date range.
