@@ -313,6 +313,21 @@ async fn settings_history_and_timers_are_typed_schemas() {
         timers["properties"]["clocks"]["items"]["$ref"],
         "#/components/schemas/SlaClock"
     );
+    // Custom fields: each value with its type beside it.
+    let ticket = schema(&doc, "Ticket");
+    assert_eq!(
+        ticket["properties"]["custom_fields"]["additionalProperties"]["$ref"],
+        "#/components/schemas/FieldValue"
+    );
+    let values = schema(&doc, "FieldValue")["oneOf"].as_array().unwrap();
+    assert_eq!(values.len(), 4, "{values:?}");
+    assert!(
+        values
+            .iter()
+            .all(|v| v["required"] == json!(["value", "type"])
+                || v["required"] == json!(["type", "value"])),
+        "{values:?}"
+    );
     let policy = schema(&doc, "StoredSlaPolicy");
     assert_eq!(
         policy["properties"]["warn_percent"]["type"],

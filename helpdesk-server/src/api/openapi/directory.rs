@@ -6,8 +6,12 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::collections::BTreeMap;
+
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::ticket_parts::FieldValue;
 
 use super::model::{
     Actor, ArticleStatus, CustomerKind, FollowUpPolicy, Language, Role, Visibility,
@@ -86,8 +90,7 @@ pub struct Customer {
     #[schema(required = true)]
     pub address: Option<String>,
     /// Deployment-defined fields.
-    #[schema(value_type = Object)]
-    pub custom_fields: Value,
+    pub custom_fields: BTreeMap<String, FieldValue>,
     /// The language the desk writes to them in; null for the desk's default.
     #[schema(required = true)]
     pub language: Option<Language>,

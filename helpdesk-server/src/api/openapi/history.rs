@@ -5,9 +5,12 @@
 #![allow(dead_code)] // Read only by the derives: nothing builds these.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use std::collections::BTreeMap;
+
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::ticket_parts::FieldValue;
 
 use super::model::{Actor, Channel, Priority, Status};
 use super::ticket_parts::SlaTarget;
@@ -126,11 +129,9 @@ pub enum Change {
     /// The custom fields changed (deployment-defined fields by key).
     CustomFieldsChanged {
         /// Before.
-        #[schema(value_type = Object)]
-        from: Value,
+        from: BTreeMap<String, FieldValue>,
         /// After.
-        #[schema(value_type = Object)]
-        to: Value,
+        to: BTreeMap<String, FieldValue>,
     },
     /// The master ticket changed.
     MasterChanged {

@@ -6,13 +6,13 @@
 #![allow(dead_code)] // Read only by the derives: nothing builds these.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use std::collections::BTreeMap;
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::openapi::{ObjectBuilder, RefOr, Type};
 use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
-use super::ticket_parts::{PriorityRequest, Satisfaction, TicketMetrics, Timers};
+use super::ticket_parts::{FieldValue, PriorityRequest, Satisfaction, TicketMetrics, Timers};
 
 /// How urgent a ticket is.
 #[derive(ToSchema)]
@@ -255,8 +255,7 @@ pub struct Ticket {
     #[schema(required = true)]
     pub service: Option<String>,
     /// Deployment-defined fields.
-    #[schema(value_type = Object)]
-    pub custom_fields: Value,
+    pub custom_fields: BTreeMap<String, FieldValue>,
     /// How it reached the desk.
     pub channel: Channel,
     /// Seen by agents only.

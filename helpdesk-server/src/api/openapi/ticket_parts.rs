@@ -114,3 +114,17 @@ pub struct TicketMetrics {
     #[schema(minimum = 0)]
     pub reopens: u32,
 }
+
+/// A custom field's value, its type named beside it: `{"type": "text", "value": "…"}`.
+#[derive(ToSchema)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum FieldValue {
+    /// Free text, up to 1,000 characters.
+    Text(String),
+    /// A whole number.
+    Integer(i64),
+    /// Yes or no.
+    Bool(bool),
+    /// A calendar date (`YYYY-MM-DD`).
+    Date(chrono::NaiveDate),
+}
