@@ -55,8 +55,7 @@ pub struct Agent {
     /// Whether they may sign in and work.
     pub active: bool,
     /// Their permissions by department id.
-    #[schema(value_type = Object)]
-    pub departments: Value,
+    pub departments: BTreeMap<String, Vec<Permission>>,
     /// When they were added.
     pub created_at: DateTime<Utc>,
 }
@@ -211,4 +210,26 @@ pub struct NotificationState {
 pub struct NotificationList {
     /// The notifications, newest first.
     pub items: Vec<Notification>,
+}
+
+/// One thing an agent may do in a department.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Permission {
+    /// See the department's tickets, their threads and history.
+    Read,
+    /// Reply to the customer, ask them for information, put tickets on hold.
+    Reply,
+    /// Add internal notes and log time.
+    Note,
+    /// Assign tickets, and move them to another department.
+    Assign,
+    /// Change priority up to the cap the priority policy sets for the customer.
+    ChangePriority,
+    /// Raise priority above that cap.
+    RaisePriority,
+    /// Change type, categories, service and custom fields; link to a master ticket.
+    Edit,
+    /// Resolve, close, reopen and merge tickets.
+    Close,
 }
