@@ -119,6 +119,7 @@ impl Acting {
         before: Option<&TicketTemplate>,
         after: Option<&TicketTemplate>,
     ) -> Result<()> {
+        self.desk.template_store()?;
         let Some(id) = after.or(before).map(|t| t.id) else {
             return Ok(());
         };
@@ -261,6 +262,7 @@ impl Acting {
         before: Option<&CannedResponse>,
         after: Option<&CannedResponse>,
     ) -> Result<()> {
+        self.desk.template_store()?;
         let Some(id) = after.or(before).map(|c| c.id) else {
             return Ok(());
         };
