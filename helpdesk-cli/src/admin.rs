@@ -409,19 +409,25 @@ pub(crate) async fn limits(ctx: &Ctx, cmd: LimitsCmd, out: &mut Out<'_>) -> CliR
     out.value(&serde_json::to_value(&settings)?, &text)
 }
 
-/// `audit`: the latest settings changes, newest first.
+/// `audit`: the latest settings changes (templates, canned responses and knowledge-base
+/// categories among them), newest first.
 pub(crate) async fn audit(ctx: &Ctx, limit: u32, out: &mut Out<'_>) -> CliResult {
     let changes = ctx.acting.setting_changes(limit).await?;
     let text: String = changes
         .iter()
         .map(|c| {
-            format!(
-                "{}  {}  {}  {}\n",
-                c.at.to_rfc3339(),
-                c.actor,
-                c.key,
-                if c.after.is_some() { "set" } else { "unset" }
-            )
+            let what = match &c.item {
+                Some(item) => format!("{} {item}", c.key),
+                None => c.key.to_string(),
+            };
+            let done = match (&c.before, &c.after, &c.item) {
+                (_, Some(_), None) => "set",
+                (_, None, None) => "unset",
+                (None, Some(_), Some(_)) => "added",
+                (Some(_), Some(_), Some(_)) => "changed",
+                (_, None, Some(_)) => "removed",
+            };
+            format!("{}  {}  {what}  {done}\n", c.at.to_rfc3339(), c.actor)
         })
         .collect();
     out.value(&serde_json::to_value(&changes)?, &text)

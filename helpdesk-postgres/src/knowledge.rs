@@ -15,7 +15,7 @@ use helpdesk_core::error::Entity;
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest};
 use helpdesk_core::store::KnowledgeStore;
 use helpdesk_core::{Error, Result};
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use crate::connection::PostgresStore;
 use crate::error;
@@ -208,71 +208,97 @@ impl KnowledgeStore for PostgresStore {
     }
 
     async fn add_article_category(&self, category: &Category) -> Result<()> {
-        let added =
-            sqlx::query("INSERT INTO article_categories (name) VALUES ($1) ON CONFLICT DO NOTHING")
-                .bind(category.as_str())
-                .execute(&self.pool)
-                .await
-                .map_err(error::db)?
-                .rows_affected();
-        if added == 0 {
-            return Err(Error::duplicate(Entity::Category, "name"));
-        }
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(error::db)?;
+        add_category(&mut conn, category).await
     }
 
     async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64> {
         let mut tx = self.pool.begin().await.map_err(error::db)?;
-        if !lock_category(&mut tx, from).await? {
-            return Err(Error::not_found(Entity::Category, from));
-        }
-        if from == to {
-            return Ok(0);
-        }
-        if lock_category(&mut tx, to).await? {
-            return Err(Error::duplicate(Entity::Category, "name"));
-        }
-        sqlx::query("UPDATE article_categories SET name = $2 WHERE name = $1")
-            .bind(from.as_str())
-            .bind(to.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(error::db)?;
-        let moved = sqlx::query("UPDATE articles SET category = $2 WHERE category = $1")
-            .bind(from.as_str())
-            .bind(to.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(error::db)?
-            .rows_affected();
+        let moved = rename_category(&mut tx, from, to).await?;
         tx.commit().await.map_err(error::db)?;
         Ok(moved)
     }
 
     async fn delete_article_category(&self, category: &Category) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(error::db)?;
-        if !lock_category(&mut tx, category).await? {
-            return Err(Error::not_found(Entity::Category, category));
-        }
-        let used: i64 = sqlx::query_scalar("SELECT count(*) FROM articles WHERE category = $1")
-            .bind(category.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(error::db)?;
-        if used > 0 {
-            return Err(Error::in_use(
-                Entity::Category,
-                Entity::Article,
-                used as u64,
-            ));
-        }
-        sqlx::query("DELETE FROM article_categories WHERE name = $1")
-            .bind(category.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(error::db)?;
+        delete_category(&mut tx, category).await?;
         tx.commit().await.map_err(error::db)
     }
+}
+
+/// Adds a category (a duplicate conflict when it is stored).
+pub(crate) async fn add_category(conn: &mut PgConnection, category: &Category) -> Result<()> {
+    let added =
+        sqlx::query("INSERT INTO article_categories (name) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(category.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(error::db)?
+            .rows_affected();
+    if added == 0 {
+        return Err(Error::duplicate(Entity::Category, "name"));
+    }
+    Ok(())
+}
+
+/// Renames a category and moves its articles, within the caller's transaction `tx`; how
+/// many moved.
+pub(crate) async fn rename_category(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    from: &Category,
+    to: &Category,
+) -> Result<u64> {
+    if !lock_category(tx, from).await? {
+        return Err(Error::not_found(Entity::Category, from));
+    }
+    if from == to {
+        return Ok(0);
+    }
+    if lock_category(tx, to).await? {
+        return Err(Error::duplicate(Entity::Category, "name"));
+    }
+    sqlx::query("UPDATE article_categories SET name = $2 WHERE name = $1")
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(error::db)?;
+    let moved = sqlx::query("UPDATE articles SET category = $2 WHERE category = $1")
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(error::db)?
+        .rows_affected();
+    Ok(moved)
+}
+
+/// Deletes a category no article is filed in, within the caller's transaction `tx`.
+pub(crate) async fn delete_category(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    category: &Category,
+) -> Result<()> {
+    if !lock_category(tx, category).await? {
+        return Err(Error::not_found(Entity::Category, category));
+    }
+    let used: i64 = sqlx::query_scalar("SELECT count(*) FROM articles WHERE category = $1")
+        .bind(category.as_str())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(error::db)?;
+    if used > 0 {
+        return Err(Error::in_use(
+            Entity::Category,
+            Entity::Article,
+            used as u64,
+        ));
+    }
+    sqlx::query("DELETE FROM article_categories WHERE name = $1")
+        .bind(category.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(error::db)?;
+    Ok(())
 }
 
 /// Whether `category` is stored, its row locked until the transaction ends when it is.

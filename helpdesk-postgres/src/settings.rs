@@ -1,14 +1,23 @@
 //! The desk's settings (table `settings`, migration 0014): [`SettingsStore`] for
-//! [`PostgresStore`], a row per setting.
+//! [`PostgresStore`], a row per setting; and the audit trail of every change of a setting or
+//! of a template, canned response or knowledge-base category (table `settings_changes`,
+//! migration 0015), written in the change's transaction.
 
 use async_trait::async_trait;
+use helpdesk_core::Error;
 use helpdesk_core::Result;
-use helpdesk_core::store::{SettingChange, SettingKey, SettingsStore};
+use helpdesk_core::error::Entity;
+use helpdesk_core::store::{SettingChange, SettingKey, SettingWrite, SettingsStore};
 use sqlx::postgres::PgRow;
+use sqlx::{Postgres, Transaction};
 
 use crate::connection::PostgresStore;
 use crate::error;
-use crate::rows::{Reader, all, execute, json, optional};
+use crate::knowledge;
+use crate::rows::template::{
+    PUT_CANNED_RESPONSE, PUT_TEMPLATE, bind_canned_response, bind_template,
+};
+use crate::rows::{PgQuery, Reader, all, execute, json, optional};
 
 /// A setting's value from a row of `SELECT value`.
 fn value(row: &PgRow) -> Result<String> {
@@ -18,6 +27,12 @@ fn value(row: &PgRow) -> Result<String> {
 /// An audit entry from a row of `SELECT change`.
 fn change(row: &PgRow) -> Result<SettingChange> {
     Reader::new(row, "settings_changes").json("change")
+}
+
+/// Runs `query` in `tx`; the rows it touched.
+async fn run(tx: &mut Transaction<'_, Postgres>, query: PgQuery<'_>) -> Result<u64> {
+    let done = query.execute(&mut **tx).await.map_err(error::db)?;
+    Ok(done.rows_affected())
 }
 
 #[async_trait]
@@ -42,27 +57,68 @@ impl SettingsStore for PostgresStore {
         Ok(execute(&self.pool, query).await? > 0)
     }
 
-    async fn change_setting(&self, change: &SettingChange) -> Result<()> {
+    async fn write_audited(&self, write: &SettingWrite, change: &SettingChange) -> Result<u64> {
         let text = json(change)?;
         let mut tx = self.pool.begin().await.map_err(error::db)?;
-        let key = change.key.as_str();
-        let write = match &change.after {
-            Some(value) => sqlx::query(
-                "INSERT INTO settings (name, value) VALUES ($1, $2) \
-                 ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
-            )
-            .bind(key)
-            .bind(value),
-            None => sqlx::query("DELETE FROM settings WHERE name = $1").bind(key),
+        let moved = match write {
+            SettingWrite::Value { key, value } => {
+                let query = match value {
+                    Some(value) => sqlx::query(
+                        "INSERT INTO settings (name, value) VALUES ($1, $2) \
+                         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+                    )
+                    .bind(key.as_str())
+                    .bind(value),
+                    None => sqlx::query("DELETE FROM settings WHERE name = $1").bind(key.as_str()),
+                };
+                run(&mut tx, query).await?;
+                0
+            }
+            SettingWrite::PutTemplate(t) => {
+                run(&mut tx, bind_template(sqlx::query(PUT_TEMPLATE), t)?).await?;
+                0
+            }
+            SettingWrite::DeleteTemplate(id) => {
+                let query = sqlx::query("DELETE FROM templates WHERE id = $1").bind(id.as_uuid());
+                if run(&mut tx, query).await? == 0 {
+                    return Err(Error::not_found(Entity::Template, id));
+                }
+                0
+            }
+            SettingWrite::PutCannedResponse(c) => {
+                let query = bind_canned_response(sqlx::query(PUT_CANNED_RESPONSE), c);
+                run(&mut tx, query).await?;
+                0
+            }
+            SettingWrite::DeleteCannedResponse(id) => {
+                let query =
+                    sqlx::query("DELETE FROM canned_responses WHERE id = $1").bind(id.as_uuid());
+                if run(&mut tx, query).await? == 0 {
+                    return Err(Error::not_found(Entity::CannedResponse, id));
+                }
+                0
+            }
+            SettingWrite::AddArticleCategory(c) => {
+                knowledge::add_category(&mut tx, c).await?;
+                0
+            }
+            SettingWrite::RenameArticleCategory { from, to } => {
+                knowledge::rename_category(&mut tx, from, to).await?
+            }
+            SettingWrite::DeleteArticleCategory(c) => {
+                knowledge::delete_category(&mut tx, c).await?;
+                0
+            }
+            write => {
+                return Err(Error::backend(format!("unknown settings write {write:?}")));
+            }
         };
-        write.execute(&mut *tx).await.map_err(error::db)?;
-        sqlx::query("INSERT INTO settings_changes (name, change) VALUES ($1, $2)")
-            .bind(key)
-            .bind(text)
-            .execute(&mut *tx)
-            .await
-            .map_err(error::db)?;
-        tx.commit().await.map_err(error::db)
+        let query = sqlx::query("INSERT INTO settings_changes (name, change) VALUES ($1, $2)")
+            .bind(change.key.as_str())
+            .bind(text);
+        run(&mut tx, query).await?;
+        tx.commit().await.map_err(error::db)?;
+        Ok(moved)
     }
 
     async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>> {

@@ -1,5 +1,5 @@
-//! `--demo`: departments with their business-hours calendars and SLA policies, templates and
-//! canned responses (`demo_settings`), agents, customers, knowledge-base articles and tickets
+//! `--demo`: departments with their business-hours calendars and SLA policies, templates,
+//! canned responses and mail settings (`demo_settings`), agents, customers, knowledge-base articles and tickets
 //! in English, Romanian, Russian and Persian, and a login for each person (password `demo`),
 //! created once: a second `--demo` on the same database changes nothing.
 
@@ -61,6 +61,12 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
                     what: "customer",
                 });
             }
+        }
+        // A demo database made before the demo stored mail settings gets them now.
+        let departments = system.departments().await?;
+        let named = |n: &str| departments.iter().find(|d| d.name.as_str() == n);
+        if let (Some(support), Some(billing)) = (named("Support"), named("Billing")) {
+            store_mail(&system, support, billing).await?;
         }
         return Ok(logins);
     }
@@ -236,7 +242,22 @@ pub async fn load(desk: &Helpdesk, accounts: &Accounts) -> helpdesk::Result<Vec<
             .await?;
         }
     }
+    // Stored last, so that the demo's own tickets queue no e-mail.
+    store_mail(&system, &support, &billing).await?;
     Ok(logins)
+}
+
+/// Stores the demo's mail settings ([`load_mail`](crate::demo_settings::load_mail)) where the
+/// store keeps settings.
+async fn store_mail(
+    system: &helpdesk::service::Acting,
+    support: &helpdesk::domain::Department,
+    billing: &helpdesk::domain::Department,
+) -> helpdesk::Result<()> {
+    match crate::demo_settings::load_mail(system, support, billing).await {
+        Err(helpdesk::Error::Unsupported { .. }) => Ok(()),
+        other => other,
+    }
 }
 
 const CUSTOMER_LOGINS: [(&str, Language); 4] = [

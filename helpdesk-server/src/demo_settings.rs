@@ -3,10 +3,15 @@
 //! SLA policies per priority, ticket templates, and canned responses in English, Romanian,
 //! Russian and Persian. The demo's tickets, opened after these, have running SLA clocks, and
 //! the short targets of urgent and normal tickets bring escalation warnings within minutes.
+//! And mail settings (`load_mail`): the desk's address and name on the demo's example domain,
+//! new mail to Support, and an address of its own for each department, so `/admin/mail`
+//! shows a configured desk.
 
-use helpdesk::domain::{Department, Language, MessageBody, Name, Priority, TicketType};
+use helpdesk::domain::{Department, Email, Language, MessageBody, Name, Priority, TicketType};
 use helpdesk::policy::{CalendarSpec, SlaPolicySetting};
-use helpdesk::service::{Acting, TemplateDraft};
+use helpdesk::service::{
+    Acting, DepartmentAddress, ListMail, MailDefaults, TemplateDraft, UnknownSenders,
+};
 
 fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
     match r {
@@ -118,6 +123,50 @@ pub async fn load(
     for (language, title, body) in canned {
         system
             .create_canned_response(None, name(title), language, ok(MessageBody::parse(body)))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The demo desk's own address.
+pub const DESK_ADDRESS: &str = "help@demo.example";
+
+/// Stores the demo's mail settings unless mail settings are stored already (a second
+/// `--demo`, or an admin's own): the desk's address and name, new mail to Support, unknown
+/// senders made customers, three automatic answers an hour, list mail ignored, and
+/// `support@` and `billing@` for the two departments.
+pub async fn load_mail(
+    system: &Acting,
+    support: &Department,
+    billing: &Department,
+) -> helpdesk::Result<()> {
+    if !system.mail_settings().await?.is_empty() {
+        return Ok(());
+    }
+    system
+        .set_mail_settings(MailDefaults {
+            from: Some(ok(Email::parse(DESK_ADDRESS))),
+            from_name: Some(name("Demo help desk")),
+            inbound_department: Some(support.id),
+            unknown_senders: Some(UnknownSenders::CreateCustomer),
+            auto_answers_per_hour: Some(3),
+            list_mail: Some(ListMail::Ignore),
+            verp: None,
+            undeliverable_hours: None,
+        })
+        .await?;
+    for (department, address) in [
+        (support, "support@demo.example"),
+        (billing, "billing@demo.example"),
+    ] {
+        system
+            .set_department_mail_address(
+                department.id,
+                Some(DepartmentAddress {
+                    address: ok(Email::parse(address)),
+                    list_mail: ListMail::Ignore,
+                }),
+            )
             .await?;
     }
     Ok(())

@@ -16,7 +16,7 @@ use helpdesk_core::domain::{
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::search::{ArticleScope, ArticleSearch, ArticleSuggest, fold, words};
 use helpdesk_core::store::KnowledgeStore;
-use rusqlite::{Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::connection::SqliteStore;
 use crate::error::Outcome;
@@ -147,41 +147,17 @@ impl KnowledgeStore for SqliteStore {
     }
 
     async fn add_article_category(&self, category: &Category) -> Result<()> {
-        let name = category.as_str().to_owned();
-        self.write(move |conn| {
-            let added = conn
-                .prepare_cached(
-                    "INSERT INTO article_categories (name) VALUES (?1) ON CONFLICT DO NOTHING",
-                )?
-                .execute([&name])?;
-            if added == 0 {
-                return Err(Error::duplicate(Entity::Category, "name").into());
-            }
-            Ok(())
-        })
-        .await
+        let category = category.clone();
+        self.write(move |conn| add_category(conn, &category)).await
     }
 
     async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64> {
         let (from, to) = (from.clone(), to.clone());
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if !category_stored(&tx, from.as_str())? {
-                return Err(Error::not_found(Entity::Category, &from).into());
-            }
-            if from == to {
-                return Ok(0);
-            }
-            if category_stored(&tx, to.as_str())? {
-                return Err(Error::duplicate(Entity::Category, "name").into());
-            }
-            tx.prepare_cached("UPDATE article_categories SET name = ?2 WHERE name = ?1")?
-                .execute([from.as_str(), to.as_str()])?;
-            let moved = tx
-                .prepare_cached("UPDATE articles SET category = ?2 WHERE category = ?1")?
-                .execute([from.as_str(), to.as_str()])?;
+            let moved = rename_category(&tx, &from, &to)?;
             tx.commit()?;
-            Ok(moved as u64)
+            Ok(moved)
         })
         .await
     }
@@ -190,17 +166,7 @@ impl KnowledgeStore for SqliteStore {
         let category = category.clone();
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if !category_stored(&tx, category.as_str())? {
-                return Err(Error::not_found(Entity::Category, &category).into());
-            }
-            let used: i64 = tx
-                .prepare_cached("SELECT count(*) FROM articles WHERE category = ?1")?
-                .query_row([category.as_str()], |r| r.get(0))?;
-            if used > 0 {
-                return Err(Error::in_use(Entity::Category, Entity::Article, used as u64).into());
-            }
-            tx.prepare_cached("DELETE FROM article_categories WHERE name = ?1")?
-                .execute([category.as_str()])?;
+            delete_category(&tx, &category)?;
             tx.commit()?;
             Ok(())
         })
@@ -208,8 +174,55 @@ impl KnowledgeStore for SqliteStore {
     }
 }
 
+/// Adds a category (a duplicate conflict when it is stored).
+pub(crate) fn add_category(conn: &Connection, category: &Category) -> Outcome<()> {
+    let added = conn
+        .prepare_cached("INSERT INTO article_categories (name) VALUES (?1) ON CONFLICT DO NOTHING")?
+        .execute([category.as_str()])?;
+    if added == 0 {
+        return Err(Error::duplicate(Entity::Category, "name").into());
+    }
+    Ok(())
+}
+
+/// Renames a category and moves its articles, within the caller's transaction `tx`; how
+/// many moved.
+pub(crate) fn rename_category(tx: &Connection, from: &Category, to: &Category) -> Outcome<u64> {
+    if !category_stored(tx, from.as_str())? {
+        return Err(Error::not_found(Entity::Category, from).into());
+    }
+    if from == to {
+        return Ok(0);
+    }
+    if category_stored(tx, to.as_str())? {
+        return Err(Error::duplicate(Entity::Category, "name").into());
+    }
+    tx.prepare_cached("UPDATE article_categories SET name = ?2 WHERE name = ?1")?
+        .execute([from.as_str(), to.as_str()])?;
+    let moved = tx
+        .prepare_cached("UPDATE articles SET category = ?2 WHERE category = ?1")?
+        .execute([from.as_str(), to.as_str()])?;
+    Ok(moved as u64)
+}
+
+/// Deletes a category no article is filed in, within the caller's transaction `tx`.
+pub(crate) fn delete_category(tx: &Connection, category: &Category) -> Outcome<()> {
+    if !category_stored(tx, category.as_str())? {
+        return Err(Error::not_found(Entity::Category, category).into());
+    }
+    let used: i64 = tx
+        .prepare_cached("SELECT count(*) FROM articles WHERE category = ?1")?
+        .query_row([category.as_str()], |r| r.get(0))?;
+    if used > 0 {
+        return Err(Error::in_use(Entity::Category, Entity::Article, used as u64).into());
+    }
+    tx.prepare_cached("DELETE FROM article_categories WHERE name = ?1")?
+        .execute([category.as_str()])?;
+    Ok(())
+}
+
 /// Whether the category `name` is stored.
-fn category_stored(conn: &rusqlite::Connection, name: &str) -> Outcome<bool> {
+fn category_stored(conn: &Connection, name: &str) -> Outcome<bool> {
     let found: Option<i64> = conn
         .prepare_cached("SELECT 1 FROM article_categories WHERE name = ?1")?
         .query_row([name], |r| r.get(0))

@@ -8,7 +8,10 @@ use helpdesk_core::domain::{
 };
 use helpdesk_core::store::TemplateStore;
 
+use rusqlite::Connection;
+
 use crate::connection::SqliteStore;
+use crate::error::Outcome;
 use crate::rows::template::{
     CANNED_RESPONSE_COLUMNS, CannedResponseRow, TEMPLATE_COLUMNS, TemplateRow,
     read_canned_response, read_template,
@@ -19,12 +22,7 @@ use crate::rows::{all, blob, first};
 impl TemplateStore for SqliteStore {
     async fn put_template(&self, template: &TicketTemplate) -> Result<()> {
         let row = TemplateRow::new(template)?;
-        self.write(move |conn| {
-            conn.prepare_cached(TemplateRow::UPSERT)?
-                .execute(&row.params()[..])?;
-            Ok(())
-        })
-        .await
+        self.write(move |conn| put_template(conn, &row)).await
     }
 
     async fn template(&self, id: TemplateId) -> Result<Option<TicketTemplate>> {
@@ -45,12 +43,8 @@ impl TemplateStore for SqliteStore {
 
     async fn put_canned_response(&self, response: &CannedResponse) -> Result<()> {
         let row = CannedResponseRow::new(response);
-        self.write(move |conn| {
-            conn.prepare_cached(CannedResponseRow::UPSERT)?
-                .execute(&row.params()[..])?;
-            Ok(())
-        })
-        .await
+        self.write(move |conn| put_canned_response(conn, &row))
+            .await
     }
 
     async fn canned_responses(
@@ -75,13 +69,7 @@ impl TemplateStore for SqliteStore {
     }
 
     async fn delete_template(&self, id: TemplateId) -> Result<bool> {
-        self.write(move |conn| {
-            let deleted = conn
-                .prepare_cached("DELETE FROM templates WHERE id = ?1")?
-                .execute([blob(id.as_uuid())])?;
-            Ok(deleted > 0)
-        })
-        .await
+        self.write(move |conn| delete_template(conn, id)).await
     }
 
     async fn canned_response(&self, id: CannedResponseId) -> Result<Option<CannedResponse>> {
@@ -94,12 +82,37 @@ impl TemplateStore for SqliteStore {
     }
 
     async fn delete_canned_response(&self, id: CannedResponseId) -> Result<bool> {
-        self.write(move |conn| {
-            let deleted = conn
-                .prepare_cached("DELETE FROM canned_responses WHERE id = ?1")?
-                .execute([blob(id.as_uuid())])?;
-            Ok(deleted > 0)
-        })
-        .await
+        self.write(move |conn| delete_canned_response(conn, id))
+            .await
     }
+}
+
+/// Inserts or replaces a template's row.
+pub(crate) fn put_template(conn: &Connection, row: &TemplateRow) -> Outcome<()> {
+    conn.prepare_cached(TemplateRow::UPSERT)?
+        .execute(&row.params()[..])?;
+    Ok(())
+}
+
+/// Deletes a template's row; whether there was one.
+pub(crate) fn delete_template(conn: &Connection, id: TemplateId) -> Outcome<bool> {
+    let deleted = conn
+        .prepare_cached("DELETE FROM templates WHERE id = ?1")?
+        .execute([blob(id.as_uuid())])?;
+    Ok(deleted > 0)
+}
+
+/// Inserts or replaces a canned response's row.
+pub(crate) fn put_canned_response(conn: &Connection, row: &CannedResponseRow) -> Outcome<()> {
+    conn.prepare_cached(CannedResponseRow::UPSERT)?
+        .execute(&row.params()[..])?;
+    Ok(())
+}
+
+/// Deletes a canned response's row; whether there was one.
+pub(crate) fn delete_canned_response(conn: &Connection, id: CannedResponseId) -> Outcome<bool> {
+    let deleted = conn
+        .prepare_cached("DELETE FROM canned_responses WHERE id = ?1")?
+        .execute([blob(id.as_uuid())])?;
+    Ok(deleted > 0)
 }

@@ -302,8 +302,18 @@ async fn a_whole_desk_is_set_up_from_an_empty_database_with_the_cli_only() {
     // Every settings change is in the audit trail, newest first, by the desk itself.
     let audit = desk.run(&["--json", "audit"]).await.json();
     let audit = audit.as_array().unwrap();
-    assert_eq!(audit.len(), 5, "{audit:?}");
+    // The five changes of stored settings, the template and the four canned responses.
+    assert_eq!(audit.len(), 10, "{audit:?}");
     assert_eq!(audit[0]["key"], "attachment_limits");
+    let keys: Vec<&str> = audit.iter().map(|c| c["key"].as_str().unwrap()).collect();
+    assert_eq!(keys.iter().filter(|k| **k == "canned_response").count(), 4);
+    let template = audit.iter().find(|c| c["key"] == "template").unwrap();
+    assert_eq!(template["before"], Value::Null);
+    assert!(template["item"].is_string(), "{template}");
+    assert!(
+        template["after"].as_str().unwrap().contains("Router down"),
+        "{template}"
+    );
     assert!(audit.iter().all(|c| c["actor"]["kind"] == "system"));
 
     // Disabling the agent: they can no longer act.

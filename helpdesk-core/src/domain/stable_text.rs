@@ -131,6 +131,7 @@ mod tests {
         round_trips::<ActorKind>();
         round_trips::<ArticleStatus>();
         round_trips::<Channel>();
+        round_trips::<crate::store::ChangedSetting>();
         round_trips::<ChatEnd>();
         round_trips::<ChatStateKind>();
         round_trips::<CustomerKind>();

@@ -9,6 +9,7 @@ use crate::domain::{
 };
 use crate::error::{Entity, Error, ForbiddenReason, Result};
 use crate::search::{ArticleScope, ArticleSearch, ArticleSuggest, SearchQuery};
+use crate::store::{ChangedSetting, SettingWrite};
 
 /// The text of an article, for writing or rewriting one.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,10 +113,16 @@ impl Acting {
     /// A duplicate conflict (field `name`) when it is stored already.
     pub async fn create_article_category(&self, category: Category) -> Result<Category> {
         self.require_admin()?;
-        self.desk
-            .knowledge_store()?
-            .add_article_category(&category)
-            .await?;
+        self.desk.knowledge_store()?;
+        let name = category.as_str().to_owned();
+        self.write_audited(
+            SettingWrite::AddArticleCategory(category.clone()),
+            ChangedSetting::ArticleCategory,
+            Some(name.clone()),
+            None,
+            Some(name),
+        )
+        .await?;
         Ok(category)
     }
 
@@ -126,10 +133,23 @@ impl Acting {
     /// [`Error::NotFound`] when `from` is not stored; a duplicate conflict when `to` is.
     pub async fn rename_article_category(&self, from: &Category, to: Category) -> Result<u64> {
         self.require_admin()?;
-        self.desk
-            .knowledge_store()?
-            .rename_article_category(from, &to)
-            .await
+        let store = self.desk.knowledge_store()?;
+        if *from == to {
+            // Nothing changes (the store still says whether `from` is stored).
+            return store.rename_article_category(from, &to).await;
+        }
+        let after = to.as_str().to_owned();
+        self.write_audited(
+            SettingWrite::RenameArticleCategory {
+                from: from.clone(),
+                to,
+            },
+            ChangedSetting::ArticleCategory,
+            Some(from.as_str().to_owned()),
+            Some(from.as_str().to_owned()),
+            Some(after),
+        )
+        .await
     }
 
     /// Deletes a category no article is filed in (admins).
@@ -141,10 +161,17 @@ impl Acting {
     /// it (they are moved or deleted first).
     pub async fn delete_article_category(&self, category: &Category) -> Result<()> {
         self.require_admin()?;
-        self.desk
-            .knowledge_store()?
-            .delete_article_category(category)
-            .await
+        self.desk.knowledge_store()?;
+        let name = category.as_str().to_owned();
+        self.write_audited(
+            SettingWrite::DeleteArticleCategory(category.clone()),
+            ChangedSetting::ArticleCategory,
+            Some(name.clone()),
+            Some(name),
+            None,
+        )
+        .await
+        .map(drop)
     }
 
     /// A validation error on `category` unless it is stored.

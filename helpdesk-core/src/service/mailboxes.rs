@@ -13,7 +13,7 @@ use super::{Acting, Helpdesk};
 use crate::domain::MailboxId;
 use crate::error::{Ability, Entity, Error, Result};
 use crate::store::{
-    Mailbox, MailboxAfter, MailboxRound, MailboxSettings, MailboxStore, SettingChange, SettingKey,
+    Mailbox, MailboxAfter, MailboxRound, MailboxSettings, MailboxStore, SettingChange, ChangedSetting,
     StoreExt,
 };
 
@@ -326,9 +326,15 @@ impl Acting {
     }
 
     /// The audit entry of a change of the stored mailboxes.
-    fn mailbox_change(&self, before: Option<String>, after: Option<String>) -> SettingChange {
+    fn mailbox_change(
+        &self,
+        id: MailboxId,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> SettingChange {
         SettingChange {
-            key: SettingKey::Mailboxes,
+            key: ChangedSetting::Mailbox,
+            item: Some(id.to_string()),
             actor: self.actor(),
             at: self.desk.now(),
             before,
@@ -352,7 +358,7 @@ impl Acting {
         self.require_admin()?;
         self.check_mailbox(None, &settings).await?;
         let id = MailboxId::new();
-        let change = self.mailbox_change(None, Some(audited(id, &settings, true)?));
+        let change = self.mailbox_change(id, None, Some(audited(id, &settings, true)?));
         self.desk
             .mailbox_store()?
             .put_mailbox(id, &settings, password.expose(), &change)
@@ -386,6 +392,7 @@ impl Acting {
             return Ok(before);
         }
         let change = self.mailbox_change(
+            id,
             Some(audited(id, &before.settings, false)?),
             Some(audited(id, &settings, password_changed)?),
         );
@@ -401,7 +408,7 @@ impl Acting {
     /// when the store keeps no mailboxes.
     pub async fn remove_mailbox(&self, id: MailboxId) -> Result<()> {
         let before = self.mailbox(id).await?;
-        let change = self.mailbox_change(Some(audited(id, &before.settings, false)?), None);
+        let change = self.mailbox_change(id, Some(audited(id, &before.settings, false)?), None);
         if self
             .desk
             .mailbox_store()?

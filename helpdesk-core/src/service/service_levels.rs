@@ -186,21 +186,4 @@ impl Acting {
         }
         Ok(after)
     }
-
-    /// Writes `after` to `key` with an audit entry of who and when.
-    pub(crate) async fn record_setting(
-        &self,
-        key: SettingKey,
-        before: Option<String>,
-        after: Option<String>,
-    ) -> Result<()> {
-        let change = SettingChange {
-            key,
-            actor: self.actor(),
-            at: self.desk.now(),
-            before,
-            after,
-        };
-        self.desk.settings_store()?.change_setting(&change).await
-    }
 }

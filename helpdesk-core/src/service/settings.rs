@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Acting, Helpdesk};
 use crate::domain::PublicUrl;
 use crate::error::{Ability, Error, Result};
-use crate::store::{SettingKey, SettingsStore};
+use crate::store::{ChangedSetting, SettingChange, SettingKey, SettingWrite, SettingsStore};
 
 /// The desk's settings, as admins read them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -65,6 +65,47 @@ impl Acting {
             return Ok(());
         }
         self.record_setting(SettingKey::PublicUrl, before, after)
+            .await
+    }
+
+    /// Writes `after` to `key` with an audit entry of who and when.
+    pub(crate) async fn record_setting(
+        &self,
+        key: SettingKey,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Result<()> {
+        let write = SettingWrite::Value {
+            key,
+            value: after.clone(),
+        };
+        self.write_audited(write, key.into(), None, before, after)
+            .await
+            .map(drop)
+    }
+
+    /// Commits `write` with an audit entry of who and when: `key` and `item` name what
+    /// changed, `before` and `after` its values. What the write returns (see
+    /// [`SettingsStore::write_audited`]).
+    pub(crate) async fn write_audited(
+        &self,
+        write: SettingWrite,
+        key: ChangedSetting,
+        item: Option<String>,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Result<u64> {
+        let change = SettingChange {
+            key,
+            item,
+            actor: self.actor(),
+            at: self.desk.now(),
+            before,
+            after,
+        };
+        self.desk
+            .settings_store()?
+            .write_audited(&write, &change)
             .await
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::error::{Entity, Error, Result};
 use crate::machine::NewTicket;
-use crate::store::StoreExt;
+use crate::store::{ChangedSetting, SettingWrite, StoreExt};
 
 /// What a template is made of.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,7 @@ impl Acting {
             body: draft.body,
             created_at: self.desk.now(),
         };
-        self.desk.template_store()?.put_template(&template).await?;
+        self.audit_template(None, Some(&template)).await?;
         Ok(template)
     }
 
@@ -95,7 +95,7 @@ impl Acting {
             body: draft.body,
             created_at: old.created_at,
         };
-        store.put_template(&template).await?;
+        self.audit_template(Some(&old), Some(&template)).await?;
         Ok(template)
     }
 
@@ -103,11 +103,39 @@ impl Acting {
     /// with.
     pub async fn delete_template(&self, id: TemplateId) -> Result<()> {
         self.require_admin()?;
-        if self.desk.template_store()?.delete_template(id).await? {
-            Ok(())
-        } else {
-            Err(Error::not_found(Entity::Template, id))
-        }
+        let old = self
+            .desk
+            .template_store()?
+            .template(id)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Template, id))?;
+        self.audit_template(Some(&old), None).await
+    }
+
+    /// Writes a template's change (`after`: the template now, `None`: deleted) with its audit
+    /// entry.
+    async fn audit_template(
+        &self,
+        before: Option<&TicketTemplate>,
+        after: Option<&TicketTemplate>,
+    ) -> Result<()> {
+        self.desk.template_store()?;
+        let Some(id) = after.or(before).map(|t| t.id) else {
+            return Ok(());
+        };
+        let write = match after {
+            Some(t) => SettingWrite::PutTemplate(t.clone()),
+            None => SettingWrite::DeleteTemplate(id),
+        };
+        self.write_audited(
+            write,
+            ChangedSetting::Template,
+            Some(id.to_string()),
+            json_text(before)?,
+            json_text(after)?,
+        )
+        .await
+        .map(drop)
     }
 
     /// A ticket template by id (anyone who may use the desk).
@@ -189,10 +217,7 @@ impl Acting {
             body,
             created_at: self.desk.now(),
         };
-        self.desk
-            .template_store()?
-            .put_canned_response(&response)
-            .await?;
+        self.audit_canned_response(None, Some(&response)).await?;
         Ok(response)
     }
 
@@ -219,26 +244,41 @@ impl Acting {
             body,
             created_at: old.created_at,
         };
-        self.desk
-            .template_store()?
-            .put_canned_response(&response)
+        self.audit_canned_response(Some(&old), Some(&response))
             .await?;
         Ok(response)
     }
 
     /// Deletes a canned response (agents and the system, as they add them).
     pub async fn delete_canned_response(&self, id: CannedResponseId) -> Result<()> {
-        self.require_staff()?;
-        if self
-            .desk
-            .template_store()?
-            .delete_canned_response(id)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(Error::not_found(Entity::CannedResponse, id))
-        }
+        let old = self.canned_response(id).await?;
+        self.audit_canned_response(Some(&old), None).await
+    }
+
+    /// Writes a canned response's change (`after`: the response now, `None`: deleted) with
+    /// its audit entry.
+    async fn audit_canned_response(
+        &self,
+        before: Option<&CannedResponse>,
+        after: Option<&CannedResponse>,
+    ) -> Result<()> {
+        self.desk.template_store()?;
+        let Some(id) = after.or(before).map(|c| c.id) else {
+            return Ok(());
+        };
+        let write = match after {
+            Some(c) => SettingWrite::PutCannedResponse(c.clone()),
+            None => SettingWrite::DeleteCannedResponse(id),
+        };
+        self.write_audited(
+            write,
+            ChangedSetting::CannedResponse,
+            Some(id.to_string()),
+            json_text(before)?,
+            json_text(after)?,
+        )
+        .await
+        .map(drop)
     }
 
     /// A canned response by id (agents and the system).
@@ -325,4 +365,12 @@ impl Acting {
         );
         Ok(MessageBody::parse(text)?)
     }
+}
+
+/// An entry's JSON for the audit trail; `None` for none.
+fn json_text<T: serde::Serialize>(value: Option<&T>) -> Result<Option<String>> {
+    value
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(Error::backend)
 }

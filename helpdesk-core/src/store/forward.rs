@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
     MailQuarantineStore, Mailbox, MailboxRound, MailboxSettings, MailboxStore, QuarantinedMail,
-    ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingsStore, Store, TemplateStore,
-    UndeliverableAddress, UndeliverableStore, WrittenBlob,
+    ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingWrite, SettingsStore, Store,
+    TemplateStore, UndeliverableAddress, UndeliverableStore, WrittenBlob,
 };
 use crate::domain::Email;
 use crate::domain::{
@@ -125,7 +125,7 @@ forward!(SettingsStore {
     async fn setting(&self, key: SettingKey) -> Result<Option<String>>;
     async fn put_setting(&self, key: SettingKey, value: &str) -> Result<()>;
     async fn delete_setting(&self, key: SettingKey) -> Result<bool>;
-    async fn change_setting(&self, change: &SettingChange) -> Result<()>;
+    async fn write_audited(&self, write: &SettingWrite, change: &SettingChange) -> Result<u64>;
     async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>>;
 });
 

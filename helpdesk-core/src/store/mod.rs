@@ -65,7 +65,7 @@ pub use memory::MemoryStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
-pub use settings::{SettingChange, SettingKey, SettingsStore};
+pub use settings::{ChangedSetting, SettingChange, SettingKey, SettingWrite, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage};

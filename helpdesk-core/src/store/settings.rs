@@ -6,8 +6,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Actor;
 use crate::domain::stable_text::stable_text;
+use crate::domain::{
+    Actor, CannedResponse, CannedResponseId, Category, TemplateId, TicketTemplate,
+};
 use crate::error::Result;
 
 /// The name of a setting, stored as its stable text (see
@@ -30,11 +32,6 @@ pub enum SettingKey {
     /// unknown senders, automatic answers per hour, list mail, and each department's own
     /// address, a [`StoredMailSettings`](crate::service::StoredMailSettings) as JSON.
     Mail,
-    /// The IMAP mailboxes stored for departments: only in the audit trail (each change of
-    /// one, its settings before and after as JSON, a new password only as
-    /// `"password": "changed"`); the mailboxes themselves are kept by the
-    /// [`MailboxStore`](super::MailboxStore), and no setting row has this name.
-    Mailboxes,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -42,15 +39,73 @@ stable_text!(SettingKey, "setting" {
     ServiceLevels => "service_levels",
     AttachmentLimits => "attachment_limits",
     Mail => "mail",
-    Mailboxes => "mailboxes",
 });
 
+/// What an audited change changed: a setting stored under a [`SettingKey`] (the same text),
+/// or one entry of a list of settings kept in its own table (a ticket template, a canned
+/// response, a knowledge-base category), named by [`SettingChange::item`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ChangedSetting {
+    /// [`SettingKey::PublicUrl`].
+    PublicUrl,
+    /// [`SettingKey::ServiceLevels`].
+    ServiceLevels,
+    /// [`SettingKey::AttachmentLimits`].
+    AttachmentLimits,
+    /// [`SettingKey::Mail`].
+    Mail,
+    /// A ticket template (the item is its id; the values its JSON).
+    Template,
+    /// A canned response (the item is its id; the values its JSON).
+    CannedResponse,
+    /// A knowledge-base category (the item is its name before the change, or the new one's;
+    /// the values its name).
+    ArticleCategory,
+    /// An IMAP mailbox stored for a department (the item is its id; the values its settings
+    /// as JSON, a new password only as `"password": "changed"`); the mailboxes themselves
+    /// are kept by the [`MailboxStore`](super::MailboxStore).
+    Mailbox,
+}
+
+stable_text!(ChangedSetting, "changed_setting" {
+    PublicUrl => "public_url",
+    ServiceLevels => "service_levels",
+    AttachmentLimits => "attachment_limits",
+    Mail => "mail",
+    Template => "template",
+    CannedResponse => "canned_response",
+    ArticleCategory => "article_category",
+    Mailbox => "mailbox",
+});
+
+impl From<SettingKey> for ChangedSetting {
+    fn from(key: SettingKey) -> Self {
+        match key {
+            SettingKey::PublicUrl => Self::PublicUrl,
+            SettingKey::ServiceLevels => Self::ServiceLevels,
+            SettingKey::AttachmentLimits => Self::AttachmentLimits,
+            SettingKey::Mail => Self::Mail,
+        }
+    }
+}
+
+impl PartialEq<SettingKey> for ChangedSetting {
+    fn eq(&self, key: &SettingKey) -> bool {
+        *self == Self::from(*key)
+    }
+}
+
 /// One change of a setting, as the audit trail keeps it: who, when, the value before and the
-/// value after (`None`: unset).
+/// value after (`None`: unset, or the entry did not exist).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingChange {
-    /// Which setting.
-    pub key: SettingKey,
+    /// Which setting, or which list of settings.
+    pub key: ChangedSetting,
+    /// The entry of the list that changed (`None` for a setting stored under a key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     /// Who changed it.
     pub actor: Actor,
     /// When.
@@ -72,9 +127,54 @@ pub trait SettingsStore: Send + Sync {
     async fn put_setting(&self, key: SettingKey, value: &str) -> Result<()>;
     /// Unsets `key`; whether it was set.
     async fn delete_setting(&self, key: SettingKey) -> Result<bool>;
-    /// Sets `change.key` to `change.after` (unsets it for `None`) and appends `change` to the
-    /// audit trail, both or neither.
-    async fn change_setting(&self, change: &SettingChange) -> Result<()>;
+    /// Applies `write` and appends `change` to the audit trail in one transaction: both or
+    /// neither. Each write does what its own method does (see [`SettingWrite`]), with its
+    /// errors, and then nothing is written. The number of articles a category's rename moved;
+    /// 0 for every other write.
+    async fn write_audited(&self, write: &SettingWrite, change: &SettingChange) -> Result<u64>;
     /// The audit trail, newest first, at most `limit` changes.
     async fn setting_changes(&self, limit: u32) -> Result<Vec<SettingChange>>;
+}
+
+/// A write of a setting or of an entry of a settings list, committed with its audit entry
+/// by [`SettingsStore::write_audited`]. A store that keeps settings keeps templates, canned
+/// responses and knowledge-base categories too.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SettingWrite {
+    /// Sets the setting `key` to `value`, or unsets it for `None`
+    /// ([`put_setting`](SettingsStore::put_setting),
+    /// [`delete_setting`](SettingsStore::delete_setting)).
+    Value {
+        /// Which setting.
+        key: SettingKey,
+        /// Its new value.
+        value: Option<String>,
+    },
+    /// Inserts or replaces a ticket template
+    /// ([`put_template`](super::TemplateStore::put_template)).
+    PutTemplate(TicketTemplate),
+    /// Deletes a ticket template; [`Error::NotFound`](crate::Error::NotFound) when there is
+    /// none ([`delete_template`](super::TemplateStore::delete_template)).
+    DeleteTemplate(TemplateId),
+    /// Inserts or replaces a canned response
+    /// ([`put_canned_response`](super::TemplateStore::put_canned_response)).
+    PutCannedResponse(CannedResponse),
+    /// Deletes a canned response; [`Error::NotFound`](crate::Error::NotFound) when there is
+    /// none ([`delete_canned_response`](super::TemplateStore::delete_canned_response)).
+    DeleteCannedResponse(CannedResponseId),
+    /// Adds a knowledge-base category
+    /// ([`add_article_category`](super::KnowledgeStore::add_article_category)).
+    AddArticleCategory(Category),
+    /// Renames a category and moves its articles
+    /// ([`rename_article_category`](super::KnowledgeStore::rename_article_category)).
+    RenameArticleCategory {
+        /// Its name.
+        from: Category,
+        /// Its new name.
+        to: Category,
+    },
+    /// Deletes a category no article is filed in
+    /// ([`delete_article_category`](super::KnowledgeStore::delete_article_category)).
+    DeleteArticleCategory(Category),
 }

@@ -16,7 +16,8 @@ use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::openapi::answers::{NotFound, TicketWrite, Unsupported};
-use crate::api::openapi::model::{self, Availability, EntityList};
+use crate::api::openapi::chat::ChatList;
+use crate::api::openapi::model::{self, Availability};
 use crate::api::openapi::params::ChatPath;
 use crate::api::openapi::views::{ChatStarted, ChatState};
 use crate::chat::hub::{ChatEvent, Topic};
@@ -107,7 +108,7 @@ fn own_departments(acting: &Acting) -> ApiResult<Vec<DepartmentId>> {
 #[utoipa::path(get, path = "/api/v1/chats/queue", tag = "chat",
     summary = "The waiting chats of a `department` (default: all the agent's), first in line first, with their waiting seconds",
     params(QueueQuery),
-    responses((status = 200, description = "the chats", body = EntityList), NotFound, Unsupported))]
+    responses((status = 200, description = "the chats", body = ChatList), NotFound, Unsupported))]
 pub(crate) async fn queue(
     Caller { acting, .. }: Caller,
     Query(q): Query<QueueQuery>,
@@ -128,7 +129,7 @@ pub(crate) async fn queue(
 /// `GET /api/v1/agents/me/chats`: the chats the agent is in now.
 #[utoipa::path(get, path = "/api/v1/agents/me/chats", tag = "chat",
     summary = "The chats the signed-in agent is in now",
-    responses((status = 200, description = "the chats", body = EntityList), Unsupported))]
+    responses((status = 200, description = "the chats", body = ChatList), Unsupported))]
 pub(crate) async fn my_chats(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     let mut items = Vec::new();
     for chat in acting.my_chats().await? {

@@ -23,7 +23,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{created, items};
 use crate::api::openapi::answers::{NotFound, TicketWrite, Uploads};
-use crate::api::openapi::model::{self, EntityList};
+use crate::api::openapi::history::HistoryList;
+use crate::api::openapi::model;
 use crate::api::openapi::params::TicketPath;
 use crate::api::openapi::views::{
     OpenedTicket, PriorityList, TicketForm, TicketList, TimeEntryList,
@@ -434,7 +435,7 @@ pub(crate) async fn get_ticket(
 #[utoipa::path(get, path = "/api/v1/tickets/{ticket}/history", tag = "tickets",
     summary = "The audit log of a ticket",
     params(TicketPath),
-    responses((status = 200, description = "its entries", body = EntityList), NotFound))]
+    responses((status = 200, description = "its entries", body = HistoryList), NotFound))]
 pub(crate) async fn history(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,

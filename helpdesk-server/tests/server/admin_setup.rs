@@ -417,6 +417,16 @@ async fn a_whole_desk_is_set_up_from_an_empty_database_through_the_api_only() {
         .items();
     assert!(audit.len() >= 9, "{audit:?}");
     assert!(audit.iter().all(|c| c["actor"]["kind"] == "agent"));
+    // The template and the canned responses too, each naming its entry.
+    let of = |key: &str| audit.iter().filter(|c| c["key"] == key).count();
+    assert_eq!(of("template"), 1, "{audit:?}");
+    assert_eq!(of("canned_response"), 4, "{audit:?}");
+    assert!(
+        audit
+            .iter()
+            .filter(|c| c["key"] == "template" || c["key"] == "canned_response")
+            .all(|c| c["item"].is_string() && c["before"].is_null())
+    );
     let bad = fx.get("/api/v1/settings/audit?limit=0", &admin).await;
     assert_error(&bad, StatusCode::BAD_REQUEST, "validation");
     let levels = fx

@@ -267,3 +267,90 @@ async fn the_servers_mail_from_flag_writes_the_stored_address_once() {
     );
     assert_eq!(audit[0]["actor"]["kind"], "system");
 }
+
+/// `--demo` stores mail settings once: the desk's address and name on the example domain,
+/// new mail to Support, an address for each department; `/admin/mail` shows them, and a
+/// second `--demo` writes nothing more.
+#[tokio::test]
+async fn the_demo_stores_mail_settings_once_and_admin_mail_shows_them() {
+    let desk = desk_at(":memory:").await;
+    let (router, accounts) = app(desk.clone(), helpdesk_server::Options::default());
+    helpdesk_server::demo::load(&desk, &accounts).await.unwrap();
+    helpdesk_server::demo::load(&desk, &accounts).await.unwrap();
+    let system = desk.as_system();
+    let changes = system.setting_changes(500).await.unwrap();
+    assert_eq!(
+        changes
+            .iter()
+            .filter(|c| c.key == helpdesk::store::SettingKey::Mail)
+            .count(),
+        3,
+        "the desk's settings and two addresses, once: {changes:?}"
+    );
+
+    let fx = Fixture::bare(router);
+    let admin = fx
+        .call(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(
+                json!({"login": "admin@demo.example", "password": helpdesk_server::demo::PASSWORD}),
+            ),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mail = fx
+        .get("/api/v1/settings/mail", &admin)
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert_eq!(mail["from"], "help@demo.example", "{mail}");
+    assert_eq!(mail["from_name"], "Demo help desk", "{mail}");
+    let support = desk
+        .as_system()
+        .departments()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name.as_str() == "Support")
+        .unwrap();
+    assert_eq!(mail["inbound_department"], support.id.to_string());
+    let addresses: Vec<&str> = mail["departments"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|a| a["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addresses.len(), 2, "{mail}");
+    assert!(addresses.contains(&"support@demo.example"), "{mail}");
+    assert!(addresses.contains(&"billing@demo.example"), "{mail}");
+
+    let signed_in = sign_in_page(&fx, "admin@demo.example", helpdesk_server::demo::PASSWORD).await;
+    let cookie = signed_in.headers[axum::http::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let session = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let html = page(&fx, &session, "/admin/mail")
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    for shown in [
+        "help@demo.example",
+        "Demo help desk",
+        "billing@demo.example",
+    ] {
+        assert!(html.contains(shown), "{shown} on /admin/mail");
+    }
+}

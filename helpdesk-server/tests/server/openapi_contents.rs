@@ -242,3 +242,95 @@ async fn every_reference_of_the_document_resolves() {
         .collect();
     assert!(dangling.is_empty(), "dangling references: {dangling:?}");
 }
+
+/// The settings routes answer typed schemas, field by field, so that the schema check
+/// validates what they return: service levels, attachment limits, mail settings and the
+/// audit trail (with the entry a template, canned response or category change names); and
+/// so do a ticket's history and timers.
+#[tokio::test]
+async fn settings_history_and_timers_are_typed_schemas() {
+    let fx = fixture().await;
+    let doc = fx.openapi().await;
+    for (method, path, name) in [
+        ("get", "/api/v1/settings/service-levels", "ServiceLevels"),
+        ("put", "/api/v1/settings/calendars/{name}", "ServiceLevels"),
+        (
+            "put",
+            "/api/v1/settings/sla-policies/{name}",
+            "ServiceLevels",
+        ),
+        (
+            "get",
+            "/api/v1/settings/attachment-limits",
+            "AttachmentSettings",
+        ),
+        (
+            "put",
+            "/api/v1/settings/attachment-limits",
+            "AttachmentSettings",
+        ),
+        ("get", "/api/v1/settings/mail", "MailSettings"),
+        ("put", "/api/v1/settings/mail", "MailSettings"),
+        ("get", "/api/v1/settings/audit", "AuditList"),
+    ] {
+        assert_eq!(
+            doc["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
+            format!("#/components/schemas/{name}"),
+            "{method} {path}"
+        );
+    }
+    let entry = schema(&doc, "AuditEntry");
+    for field in ["key", "actor", "at", "before", "after"] {
+        assert!(
+            entry["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(field)),
+            "AuditEntry.{field}"
+        );
+    }
+    assert_eq!(entry["properties"]["item"]["type"], "string");
+    let keys = &schema(&doc, "ChangedSetting")["enum"];
+    for key in ["mail", "template", "canned_response", "article_category"] {
+        assert!(keys.as_array().unwrap().contains(&json!(key)), "{keys}");
+    }
+    // A ticket's history: one schema per kind of change, told apart by `change`.
+    assert_eq!(
+        doc["paths"]["/api/v1/tickets/{ticket}/history"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/HistoryList"
+    );
+    let changes = schema(&doc, "Change")["oneOf"].as_array().unwrap();
+    assert_eq!(changes.len(), 23);
+    assert!(changes.iter().all(|c| {
+        c["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("change")))
+    }));
+    let timers = schema(&doc, "Timers");
+    assert_eq!(
+        timers["properties"]["clocks"]["items"]["$ref"],
+        "#/components/schemas/SlaClock"
+    );
+    // Custom fields: each value with its type beside it.
+    let ticket = schema(&doc, "Ticket");
+    assert_eq!(
+        ticket["properties"]["custom_fields"]["additionalProperties"]["$ref"],
+        "#/components/schemas/FieldValue"
+    );
+    let values = schema(&doc, "FieldValue")["oneOf"].as_array().unwrap();
+    assert_eq!(values.len(), 4, "{values:?}");
+    assert!(
+        values
+            .iter()
+            .all(|v| v["required"] == json!(["value", "type"])
+                || v["required"] == json!(["type", "value"])),
+        "{values:?}"
+    );
+    let policy = schema(&doc, "StoredSlaPolicy");
+    assert_eq!(
+        policy["properties"]["warn_percent"]["type"],
+        json!(["integer", "null"])
+    );
+}

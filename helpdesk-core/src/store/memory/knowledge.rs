@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::MemoryStore;
+use super::{Inner, MemoryStore};
 use crate::domain::{Article, ArticleId, ArticleVote, Category, Voter};
 use crate::error::{Entity, Error, Result};
 use crate::search::{ArticleSearch, ArticleSuggest};
@@ -114,28 +114,46 @@ impl KnowledgeStore for MemoryStore {
     }
 
     async fn add_article_category(&self, category: &Category) -> Result<()> {
-        if self.lock().article_categories.insert(category.clone()) {
+        self.lock().add_article_category(category)
+    }
+
+    async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64> {
+        self.lock().rename_article_category(from, to)
+    }
+
+    async fn delete_article_category(&self, category: &Category) -> Result<()> {
+        self.lock().delete_article_category(category)
+    }
+}
+
+/// The category writes, on the maps (also within [`write_audited`](crate::store::SettingsStore::write_audited)).
+impl Inner {
+    pub(super) fn add_article_category(&mut self, category: &Category) -> Result<()> {
+        if self.article_categories.insert(category.clone()) {
             Ok(())
         } else {
             Err(Error::duplicate(Entity::Category, "name"))
         }
     }
 
-    async fn rename_article_category(&self, from: &Category, to: &Category) -> Result<u64> {
-        let mut inner = self.lock();
-        if !inner.article_categories.contains(from) {
+    pub(super) fn rename_article_category(
+        &mut self,
+        from: &Category,
+        to: &Category,
+    ) -> Result<u64> {
+        if !self.article_categories.contains(from) {
             return Err(Error::not_found(Entity::Category, from));
         }
         if from == to {
             return Ok(0);
         }
-        if inner.article_categories.contains(to) {
+        if self.article_categories.contains(to) {
             return Err(Error::duplicate(Entity::Category, "name"));
         }
-        inner.article_categories.remove(from);
-        inner.article_categories.insert(to.clone());
+        self.article_categories.remove(from);
+        self.article_categories.insert(to.clone());
         let mut moved = 0;
-        for article in inner.articles.values_mut() {
+        for article in self.articles.values_mut() {
             if article.category == *from {
                 article.category = to.clone();
                 moved += 1;
@@ -144,12 +162,11 @@ impl KnowledgeStore for MemoryStore {
         Ok(moved)
     }
 
-    async fn delete_article_category(&self, category: &Category) -> Result<()> {
-        let mut inner = self.lock();
-        if !inner.article_categories.contains(category) {
+    pub(super) fn delete_article_category(&mut self, category: &Category) -> Result<()> {
+        if !self.article_categories.contains(category) {
             return Err(Error::not_found(Entity::Category, category));
         }
-        let used = inner
+        let used = self
             .articles
             .values()
             .filter(|a| a.category == *category)
@@ -157,7 +174,7 @@ impl KnowledgeStore for MemoryStore {
         if used > 0 {
             return Err(Error::in_use(Entity::Category, Entity::Article, used));
         }
-        inner.article_categories.remove(category);
+        self.article_categories.remove(category);
         Ok(())
     }
 }

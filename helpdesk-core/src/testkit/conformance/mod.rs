@@ -135,6 +135,7 @@ macro_rules! conformance_suite {
                 ],
                 settings: [
                     settings_round_trip_replace_and_delete_like_the_reference,
+                    audited_writes_commit_with_their_change_or_not_at_all,
                 ],
                 sign_in_throttle: [
                     attempts_are_counted_in_the_window_and_refused_past_the_limit,
@@ -195,6 +196,7 @@ macro_rules! conformance_suite {
                 content: [
                     templates_and_canned_responses_are_edited_and_deleted_by_those_allowed,
                     articles_need_a_stored_category_and_categories_in_use_stay,
+                    template_canned_response_and_category_changes_are_audited,
                 ],
                 directory: [
                     customer_look_up_by_contract_phone_email_and_address_pattern,

@@ -18,8 +18,8 @@ use crate::api::openapi::answers::{DirectoryWrite, Unsupported};
 use crate::api::openapi::levels::{
     AttachmentLimits as LimitsSchema, Calendar as CalendarSchema, SlaPolicy,
 };
-use crate::api::openapi::model::{Entity, EntityList};
 use crate::api::openapi::params::{DepartmentPath, NamePath};
+use crate::api::openapi::settings::{AttachmentSettings, AuditList, ServiceLevels};
 use crate::error::{ApiResult, Body, Query};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -56,7 +56,7 @@ fn name(raw: &str) -> ApiResult<Name> {
 /// The stored service levels.
 #[utoipa::path(get, path = "/api/v1/settings/service-levels", tag = "settings",
     summary = "The stored service levels: calendars, the calendar of each department, SLA policies (admins)",
-    responses((status = 200, description = "the service levels", body = Entity), Unsupported))]
+    responses((status = 200, description = "the service levels", body = ServiceLevels), Unsupported))]
 pub(crate) async fn service_levels(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.service_level_settings().await?)))
 }
@@ -66,7 +66,7 @@ pub(crate) async fn service_levels(Caller { acting, .. }: Caller) -> ApiResult<J
     summary = "Add or replace a business-hours calendar (admins)",
     params(NamePath),
     request_body = CalendarSchema,
-    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the service levels", body = ServiceLevels), DirectoryWrite, Unsupported))]
 pub(crate) async fn put_calendar(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
@@ -82,7 +82,7 @@ pub(crate) async fn put_calendar(
 #[utoipa::path(delete, path = "/api/v1/settings/calendars/{name}", tag = "settings",
     summary = "Remove a calendar nothing uses (admins)",
     params(NamePath),
-    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the service levels", body = ServiceLevels), DirectoryWrite, Unsupported))]
 pub(crate) async fn delete_calendar(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
@@ -104,7 +104,7 @@ pub(crate) struct CalendarChoice {
 #[utoipa::path(put, path = "/api/v1/settings/default-calendar", tag = "settings",
     summary = "The `calendar` of departments without their own, or null for around the clock (admins)",
     request_body = CalendarChoice,
-    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the service levels", body = ServiceLevels), DirectoryWrite, Unsupported))]
 pub(crate) async fn default_calendar(
     Caller { acting, .. }: Caller,
     Body(body): Body<CalendarChoice>,
@@ -119,7 +119,7 @@ pub(crate) async fn default_calendar(
     summary = "The `calendar` a department works on, or null for the default (admins)",
     params(DepartmentPath),
     request_body = CalendarChoice,
-    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the service levels", body = ServiceLevels), DirectoryWrite, Unsupported))]
 pub(crate) async fn department_calendar(
     Caller { acting, .. }: Caller,
     Id(id): Id<DepartmentId>,
@@ -134,7 +134,7 @@ pub(crate) async fn department_calendar(
     summary = "Add an SLA policy after the others, or replace the one of that name (admins)",
     params(NamePath),
     request_body = SlaPolicy,
-    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the service levels", body = ServiceLevels), DirectoryWrite, Unsupported))]
 pub(crate) async fn put_sla_policy(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
@@ -153,7 +153,7 @@ pub(crate) async fn put_sla_policy(
 #[utoipa::path(delete, path = "/api/v1/settings/sla-policies/{name}", tag = "settings",
     summary = "Remove an SLA policy (admins)",
     params(NamePath),
-    responses((status = 200, description = "the service levels", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the service levels", body = ServiceLevels), DirectoryWrite, Unsupported))]
 pub(crate) async fn delete_sla_policy(
     Caller { acting, .. }: Caller,
     Path(raw): Path<String>,
@@ -164,7 +164,7 @@ pub(crate) async fn delete_sla_policy(
 /// The stored attachment limits.
 #[utoipa::path(get, path = "/api/v1/settings/attachment-limits", tag = "settings",
     summary = "The stored attachment limits: the `default` and each department's (admins)",
-    responses((status = 200, description = "the attachment settings", body = Entity), Unsupported))]
+    responses((status = 200, description = "the attachment settings", body = AttachmentSettings), Unsupported))]
 pub(crate) async fn attachment_limits(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.attachment_settings().await?)))
 }
@@ -186,7 +186,7 @@ pub(crate) struct LimitsBody {
 #[utoipa::path(put, path = "/api/v1/settings/attachment-limits", tag = "settings",
     summary = "Set a `department`'s `limits` (the default's without a department; null limits remove them) (admins)",
     request_body = LimitsBody,
-    responses((status = 200, description = "the attachment settings", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the attachment settings", body = AttachmentSettings), DirectoryWrite, Unsupported))]
 pub(crate) async fn set_attachment_limits(
     Caller { acting, .. }: Caller,
     Body(body): Body<LimitsBody>,
@@ -215,7 +215,7 @@ fn fifty() -> u32 {
 #[utoipa::path(get, path = "/api/v1/settings/audit", tag = "settings",
     summary = "The audit trail of settings changes, newest first: who, when, before and after (admins)",
     params(AuditQuery),
-    responses((status = 200, description = "the changes", body = EntityList), Unsupported))]
+    responses((status = 200, description = "the changes", body = AuditList), Unsupported))]
 pub(crate) async fn audit(
     Caller { acting, .. }: Caller,
     Query(q): Query<AuditQuery>,

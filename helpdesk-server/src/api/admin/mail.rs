@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use crate::api::openapi::answers::{DirectoryWrite, Unsupported};
-use crate::api::openapi::model::Entity;
 use crate::api::openapi::params::DepartmentPath;
+use crate::api::openapi::settings::MailSettings;
 use crate::error::{ApiResult, Body};
 use crate::extract::{Caller, Id};
 use crate::state::AppState;
@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 /// The stored mail settings.
 #[utoipa::path(get, path = "/api/v1/settings/mail", tag = "settings",
     summary = "The stored mail settings: the desk-wide ones and each department's own address under `departments` (admins)",
-    responses((status = 200, description = "the mail settings", body = Entity), Unsupported))]
+    responses((status = 200, description = "the mail settings", body = MailSettings), Unsupported))]
 pub(crate) async fn mail_settings(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.mail_settings().await?)))
 }
@@ -84,7 +84,7 @@ pub(crate) struct MailBody {
 #[utoipa::path(put, path = "/api/v1/settings/mail", tag = "settings",
     summary = "Set the desk-wide mail settings as a whole; null or missing ones are unset (admins)",
     request_body = MailBody,
-    responses((status = 200, description = "the mail settings", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the mail settings", body = MailSettings), DirectoryWrite, Unsupported))]
 pub(crate) async fn set_mail_settings(
     Caller { acting, .. }: Caller,
     Body(body): Body<MailBody>,
@@ -121,7 +121,7 @@ pub(crate) struct AddressBody {
     summary = "A department's own mail `address` and its rule for list mail, or null to remove it (admins)",
     params(DepartmentPath),
     request_body = AddressBody,
-    responses((status = 200, description = "the mail settings", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the mail settings", body = MailSettings), DirectoryWrite, Unsupported))]
 pub(crate) async fn department_mail_address(
     Caller { acting, .. }: Caller,
     Id(id): Id<DepartmentId>,

@@ -5,9 +5,12 @@
 #![allow(dead_code)] // Read only by the derives: nothing builds these.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use std::collections::BTreeMap;
+
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::ticket_parts::FieldValue;
 
 use super::model::{Priority, Resolution};
 
@@ -61,8 +64,7 @@ pub enum Command {
     /// Replace the custom fields.
     SetCustomFields {
         /// The new fields, by key.
-        #[schema(value_type = Object)]
-        fields: Value,
+        fields: BTreeMap<String, FieldValue>,
     },
     /// Ask the customer for more information (→ pending_customer).
     AskCustomer {

@@ -6,8 +6,12 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::collections::BTreeMap;
+
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::ticket_parts::FieldValue;
 
 use super::model::{
     Actor, ArticleStatus, CustomerKind, FollowUpPolicy, Language, Role, Visibility,
@@ -51,8 +55,7 @@ pub struct Agent {
     /// Whether they may sign in and work.
     pub active: bool,
     /// Their permissions by department id.
-    #[schema(value_type = Object)]
-    pub departments: Value,
+    pub departments: BTreeMap<String, Vec<Permission>>,
     /// When they were added.
     pub created_at: DateTime<Utc>,
 }
@@ -86,8 +89,7 @@ pub struct Customer {
     #[schema(required = true)]
     pub address: Option<String>,
     /// Deployment-defined fields.
-    #[schema(value_type = Object)]
-    pub custom_fields: Value,
+    pub custom_fields: BTreeMap<String, FieldValue>,
     /// The language the desk writes to them in; null for the desk's default.
     #[schema(required = true)]
     pub language: Option<Language>,
@@ -208,4 +210,26 @@ pub struct NotificationState {
 pub struct NotificationList {
     /// The notifications, newest first.
     pub items: Vec<Notification>,
+}
+
+/// One thing an agent may do in a department.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Permission {
+    /// See the department's tickets, their threads and history.
+    Read,
+    /// Reply to the customer, ask them for information, put tickets on hold.
+    Reply,
+    /// Add internal notes and log time.
+    Note,
+    /// Assign tickets, and move them to another department.
+    Assign,
+    /// Change priority up to the cap the priority policy sets for the customer.
+    ChangePriority,
+    /// Raise priority above that cap.
+    RaisePriority,
+    /// Change type, categories, service and custom fields; link to a master ticket.
+    Edit,
+    /// Resolve, close, reopen and merge tickets.
+    Close,
 }

@@ -14,12 +14,16 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 pub mod answers;
+pub mod chat;
 pub mod commands;
 pub mod directory;
+pub mod history;
 pub mod levels;
 pub mod model;
 pub mod params;
+pub mod settings;
 pub mod templates;
+pub mod ticket_parts;
 pub mod views;
 
 use crate::api;

@@ -6,11 +6,13 @@
 #![allow(dead_code)] // Read only by the derives: nothing builds these.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use std::collections::BTreeMap;
 use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::openapi::{ObjectBuilder, RefOr, Type};
 use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
+
+use super::ticket_parts::{FieldValue, PriorityRequest, Satisfaction, TicketMetrics, Timers};
 
 /// How urgent a ticket is.
 #[derive(ToSchema)]
@@ -253,8 +255,7 @@ pub struct Ticket {
     #[schema(required = true)]
     pub service: Option<String>,
     /// Deployment-defined fields.
-    #[schema(value_type = Object)]
-    pub custom_fields: Value,
+    pub custom_fields: BTreeMap<String, FieldValue>,
     /// How it reached the desk.
     pub channel: Channel,
     /// Seen by agents only.
@@ -287,20 +288,18 @@ pub struct Ticket {
     #[schema(required = true)]
     pub waiting_since: Option<DateTime<Utc>>,
     /// Its service-level clocks, pending reminder and auto-close.
-    #[schema(value_type = Object)]
-    pub timers: Value,
+    pub timers: Timers,
     /// The earliest instant something about it is due; null when nothing is.
     #[schema(required = true)]
     pub next_due_at: Option<DateTime<Utc>>,
     /// The customer's rating, once solved.
-    #[schema(required = true, value_type = Option<Object>)]
-    pub satisfaction: Option<Value>,
+    #[schema(required = true)]
+    pub satisfaction: Option<Satisfaction>,
     /// A customer's pending request to raise the priority.
-    #[schema(required = true, value_type = Option<Object>)]
-    pub priority_request: Option<Value>,
+    #[schema(required = true)]
+    pub priority_request: Option<PriorityRequest>,
     /// What its life measured so far (for reports).
-    #[schema(value_type = Object)]
-    pub metrics: Value,
+    pub metrics: TicketMetrics,
     /// Its version, checked on every write (`If-Match`).
     #[schema(minimum = 0)]
     pub version: u64,

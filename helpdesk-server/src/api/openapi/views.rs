@@ -7,9 +7,10 @@ use chrono::{DateTime, Utc};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::model::{
-    Actor, Changed, Entity, Language, Message, Notice, Priority, Ticket, TimeEntry,
-};
+use super::chat::{Chat, ChatPlace, SuggestedArticle};
+use super::ticket_parts::SlaTarget;
+
+use super::model::{Actor, Changed, Language, Message, Notice, Priority, Ticket, TimeEntry};
 
 /// `POST /auth/token`: the new API token.
 #[derive(ToSchema)]
@@ -146,22 +147,22 @@ pub struct LoginSet {
 #[derive(ToSchema)]
 pub struct ChatStarted {
     /// The chat.
-    pub chat: Entity,
+    pub chat: Chat,
     /// Its ticket (channel chat).
     pub ticket: Ticket,
     /// Knowledge-base articles the assistant suggests.
-    pub suggestions: Vec<Entity>,
+    pub suggestions: Vec<SuggestedArticle>,
     /// Where it stands (`{"state": "assistant"}`).
-    pub place: Entity,
+    pub place: ChatPlace,
 }
 
 /// `GET /chats/{chat}`: the chat and where it stands.
 #[derive(ToSchema)]
 pub struct ChatState {
     /// The chat.
-    pub chat: Entity,
+    pub chat: Chat,
     /// Where it stands: with the assistant, queued (with its position), with an agent, ended.
-    pub place: Entity,
+    pub place: ChatPlace,
 }
 
 /// A report over a date range.
@@ -208,11 +209,11 @@ pub struct ReportRow {
     /// Tickets open at the end.
     pub backlog: u64,
     /// First-response times.
-    pub first_response: Entity,
+    pub first_response: Percentiles,
     /// Resolution times.
-    pub resolution: Entity,
-    /// Service levels met and missed.
-    pub sla: Vec<Entity>,
+    pub resolution: Percentiles,
+    /// Service levels met and missed, per target.
+    pub sla: Vec<SlaShare>,
     /// Tickets reopened.
     pub reopened: u64,
     /// Reopened of closed; null when none closed.
@@ -227,6 +228,33 @@ pub struct ReportRow {
     pub billable_minutes: u64,
     /// The same in hours.
     pub billable_hours: f64,
+}
+
+/// Business times of a report's tickets: how many, the median and the 90th percentile.
+#[derive(ToSchema)]
+pub struct Percentiles {
+    /// How many tickets were measured.
+    #[schema(minimum = 0)]
+    pub count: u64,
+    /// The median, in business seconds; null when none were measured.
+    #[schema(required = true)]
+    pub median_secs: Option<i64>,
+    /// The 90th percentile, in business seconds; null when none were measured.
+    #[schema(required = true)]
+    pub p90_secs: Option<i64>,
+}
+
+/// How often a service-level target was met and breached.
+#[derive(ToSchema)]
+pub struct SlaShare {
+    /// The target.
+    pub target: SlaTarget,
+    /// Met.
+    #[schema(minimum = 0)]
+    pub met: u64,
+    /// Breached.
+    #[schema(minimum = 0)]
+    pub breached: u64,
 }
 
 /// `POST /tickets` as multipart form data: the fields of `CreateTicket` but `categories` and

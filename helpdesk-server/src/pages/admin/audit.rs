@@ -1,11 +1,12 @@
-//! `/admin/audit`: the latest changes of the desk's settings — which setting, who changed
-//! it, when, and its value before and after.
+//! `/admin/audit`: the latest changes of the desk's settings — which setting (or which
+//! template, canned response or knowledge-base category), who changed it, when, and its value
+//! before and after.
 
 use axum::Router;
 use axum::routing::get;
 use helpdesk::Error;
 use helpdesk::domain::{Actor, Language};
-use helpdesk::store::SettingKey;
+use helpdesk::store::ChangedSetting;
 use maud::html;
 
 use super::super::layout::t;
@@ -22,14 +23,17 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/audit", get(audit))
 }
 
-/// The word of a setting.
-fn setting_word(lang: Language, key: SettingKey) -> &'static str {
+/// The word of a setting, or of a list of settings.
+fn setting_word(lang: Language, key: ChangedSetting) -> &'static str {
     match key {
-        SettingKey::PublicUrl => t(lang, "admin_public_url_short"),
-        SettingKey::ServiceLevels => t(lang, "admin_service_levels"),
-        SettingKey::AttachmentLimits => t(lang, "admin_attachments"),
-        SettingKey::Mail => t(lang, "admin_mail"),
-        SettingKey::Mailboxes => t(lang, "admin_mailboxes"),
+        ChangedSetting::PublicUrl => t(lang, "admin_public_url_short"),
+        ChangedSetting::ServiceLevels => t(lang, "admin_service_levels"),
+        ChangedSetting::AttachmentLimits => t(lang, "admin_attachments"),
+        ChangedSetting::Mail => t(lang, "admin_mail"),
+        ChangedSetting::Template => t(lang, "audit_template"),
+        ChangedSetting::CannedResponse => t(lang, "audit_canned"),
+        ChangedSetting::ArticleCategory => t(lang, "audit_category"),
+        ChangedSetting::Mailbox => t(lang, "admin_mailboxes"),
         other => other.as_str(),
     }
 }
@@ -58,7 +62,10 @@ async fn audit(user: PageUser) -> PageResult {
             Some(changes) => {
                 @for c in changes {
                     section.card.change {
-                        h2 { (setting_word(lang, c.key)) }
+                        h2 {
+                            (setting_word(lang, c.key))
+                            @if let Some(item) = &c.item { " · " (item) }
+                        }
                         p.meta { (who(c.actor)) " · " (when(c.at)) }
                         p { (t(lang, "admin_before")) }
                         pre { (c.before.as_deref().unwrap_or("—")) }

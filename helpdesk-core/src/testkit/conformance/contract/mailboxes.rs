@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 
 use crate::domain::{Actor, AgentId, DepartmentId, MailboxId};
 use crate::store::{
-    MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, SettingChange, SettingKey, Store,
+    MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, SettingChange, ChangedSetting, SettingKey, Store,
 };
 use crate::testkit::ability;
 
@@ -29,7 +29,8 @@ fn settings(n: u16) -> MailboxSettings {
 
 fn change(before: Option<&str>, after: Option<&str>) -> SettingChange {
     SettingChange {
-        key: SettingKey::Mailboxes,
+        key: ChangedSetting::Mailbox,
+        item: None,
         actor: Actor::Agent(AgentId::new()),
         at: Utc.with_ymd_and_hms(2026, 1, 5, 10, 0, 0).unwrap(),
         before: before.map(str::to_owned),
@@ -139,7 +140,7 @@ pub async fn mailboxes_round_trip_keep_their_last_round_and_audit_each_change(
         .collect();
     let entry = |b: Option<&str>, a: Option<&str>| {
         (
-            SettingKey::Mailboxes,
+            ChangedSetting::Mailbox,
             b.map(str::to_owned),
             a.map(str::to_owned),
         )
@@ -156,8 +157,8 @@ pub async fn mailboxes_round_trip_keep_their_last_round_and_audit_each_change(
         "newest first; a delete of nothing is not audited"
     );
     assert_eq!(
-        audit.setting(SettingKey::Mailboxes).await.unwrap(),
+        audit.setting(SettingKey::Mail).await.unwrap(),
         None,
-        "mailboxes are no setting row"
+        "a mailbox's change writes no setting row"
     );
 }

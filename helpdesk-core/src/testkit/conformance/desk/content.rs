@@ -1,15 +1,17 @@
 //! Content settings through the desk: admins edit and delete ticket templates, staff edit
 //! and delete canned responses, and nobody else; articles are filed only in stored
-//! categories, which admins add, rename (moving their articles) and delete when unused.
+//! categories, which admins add, rename (moving their articles) and delete when unused; and
+//! every change of a template, canned response or category is in the settings audit.
 
 use std::sync::Arc;
 
 use crate::domain::{
-    ArticleStatus, Category, FieldKey, Language, Priority, TicketType, Visibility,
+    Actor, ArticleStatus, CannedResponse, Category, FieldKey, Language, Priority, TicketTemplate,
+    TicketType, Visibility,
 };
 use crate::error::{ConflictKind, Entity, Error};
 use crate::service::TemplateDraft;
-use crate::store::Store;
+use crate::store::{ChangedSetting, Store};
 use crate::testkit::samples::name;
 use crate::testkit::{Fixture, ability, body};
 
@@ -224,4 +226,109 @@ pub async fn articles_need_a_stored_category_and_categories_in_use_stay(store: A
     ));
     admin.delete_article_category(&help).await.unwrap();
     assert!(admin.article_categories().await.unwrap().is_empty());
+}
+
+pub async fn template_canned_response_and_category_changes_are_audited(store: Arc<dyn Store>) {
+    if ability(store.as_settings_store(), "settings").is_none() {
+        return;
+    }
+    let f = Fixture::new(store.clone()).await;
+    let admin = f.as_agent(&f.admin).await;
+    let ivan = f.as_agent(&f.ivan).await;
+    let made = admin
+        .create_template(template_draft(&f, "Line down"))
+        .await
+        .unwrap();
+    f.tick(60);
+    let edited = admin
+        .update_template(made.id, template_draft(&f, "Линия не работает"))
+        .await
+        .unwrap();
+    admin.delete_template(made.id).await.unwrap();
+    // A refused or failing change is not audited.
+    forbidden(ivan.delete_template(edited.id).await);
+    assert!(matches!(
+        admin.delete_template(made.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    let reply = ivan
+        .create_canned_response(
+            None,
+            name("Greeting"),
+            Language::Romanian,
+            body("Bună ziua"),
+        )
+        .await
+        .unwrap();
+    ivan.delete_canned_response(reply.id).await.unwrap();
+    let faq = Category::parse("FAQ").unwrap();
+    let help = Category::parse("Помощь").unwrap();
+    admin.create_article_category(faq.clone()).await.unwrap();
+    assert!(admin.create_article_category(faq.clone()).await.is_err());
+    // Renaming to its own name changes nothing.
+    assert_eq!(
+        admin
+            .rename_article_category(&faq, faq.clone())
+            .await
+            .unwrap(),
+        0
+    );
+    admin
+        .rename_article_category(&faq, help.clone())
+        .await
+        .unwrap();
+    admin.delete_article_category(&help).await.unwrap();
+
+    let changes = admin.setting_changes(50).await.unwrap();
+    let seen: Vec<_> = changes
+        .iter()
+        .rev()
+        .map(|c| (c.key, c.item.clone(), c.before.is_some(), c.after.is_some()))
+        .collect();
+    let (t, r) = (Some(made.id.to_string()), Some(reply.id.to_string()));
+    let (faq_name, help_name) = (Some("FAQ".to_owned()), Some("Помощь".to_owned()));
+    use ChangedSetting as K;
+    assert_eq!(
+        seen,
+        vec![
+            (K::Template, t.clone(), false, true),
+            (K::Template, t.clone(), true, true),
+            (K::Template, t, true, false),
+            (K::CannedResponse, r.clone(), false, true),
+            (K::CannedResponse, r, true, false),
+            (K::ArticleCategory, faq_name.clone(), false, true),
+            (K::ArticleCategory, faq_name.clone(), true, true),
+            (K::ArticleCategory, help_name, true, false),
+        ]
+    );
+    // Who and when, and the values before and after as JSON (or the category's name).
+    let template_changes: Vec<_> = changes.iter().rev().take(3).collect();
+    assert!(
+        template_changes
+            .iter()
+            .all(|c| c.actor == Actor::Agent(f.admin.id))
+    );
+    assert_eq!(template_changes[0].at, made.created_at);
+    assert_eq!(
+        template_changes[1].at,
+        made.created_at + chrono::Duration::seconds(60)
+    );
+    let json = |s: &Option<String>| -> TicketTemplate {
+        serde_json::from_str(s.as_deref().unwrap()).unwrap()
+    };
+    assert_eq!(json(&template_changes[0].after), made);
+    assert_eq!(json(&template_changes[1].before), made);
+    assert_eq!(json(&template_changes[1].after), edited);
+    assert_eq!(json(&template_changes[2].before), edited);
+    let reply_change = &changes[changes.len() - 4];
+    assert_eq!(reply_change.actor, Actor::Agent(f.ivan.id));
+    let stored: CannedResponse =
+        serde_json::from_str(reply_change.after.as_deref().unwrap()).unwrap();
+    assert_eq!(stored, reply);
+    let rename = &changes[1];
+    assert_eq!(rename.item, faq_name);
+    assert_eq!(
+        (rename.before.as_deref(), rename.after.as_deref()),
+        (Some("FAQ"), Some("Помощь"))
+    );
 }

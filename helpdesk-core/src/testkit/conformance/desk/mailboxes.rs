@@ -11,7 +11,7 @@ use crate::domain::{DepartmentId, MailboxId};
 use crate::error::{ConflictKind, Entity, Error, ForbiddenReason};
 use crate::service::{MAX_POLL_SECONDS, MailboxPassword};
 use crate::store::{
-    MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, SettingKey, Store,
+    MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, ChangedSetting, Store,
 };
 use crate::testkit::{Fixture, ability};
 
@@ -45,7 +45,7 @@ async fn audit_text(f: &Fixture) -> Vec<(Option<String>, Option<String>)> {
         .await
         .unwrap()
         .into_iter()
-        .filter(|c| c.key == SettingKey::Mailboxes)
+        .filter(|c| c.key == ChangedSetting::Mailbox)
         .map(|c| (c.before, c.after))
         .collect()
 }
