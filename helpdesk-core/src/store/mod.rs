@@ -61,5 +61,5 @@ pub use saved_searches::SavedSearchStore;
 pub use settings::{SettingChange, SettingKey, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
-pub use thread_page::{MAX_THREAD_PAGE, MessagePage};
+pub use thread_page::{MAX_THREAD_PAGE, MessagePage, TicketThread};
 pub use write::{TicketWrite, WriteBatch};
