@@ -178,3 +178,45 @@ fn search_values_are_bound_never_spliced() {
     assert!(q.params.contains(&Value::Text("drop".into())));
     assert!(q.params.contains(&Value::Text("%50\\\\%\\_x%".into())));
 }
+
+/// A word's frequency is counted among the newest tickets only, and no further than what
+/// decides the plan: a word in every ticket costs a few dozen steps, not thousands.
+#[test]
+fn a_word_is_counted_in_the_newest_tickets_up_to_what_decides() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    crate::schema::migrate(&mut conn).unwrap();
+    let tx = conn.transaction().unwrap();
+    for t in 1..=100_000_i64 {
+        tx.execute(
+            "INSERT INTO ticket_words (word, ticket, kind) VALUES ('every', ?1, 1)",
+            [t],
+        )
+        .unwrap();
+        if t % 1000 == 0 {
+            tx.execute(
+                "INSERT INTO ticket_words (word, ticket, kind) VALUES ('rare', ?1, 1)",
+                [t],
+            )
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    let word = |w: &str| Term::Word {
+        word: w.into(),
+        prefix: false,
+    };
+    let every = entries_holding(&conn, &word("every"), 100_000, 25).unwrap();
+    // Counted to the probe point within the window (2048 of 100,000 tickets), then scaled.
+    let point = probe_point(100_000, 25);
+    assert!(every >= point, "{every} < {point}");
+    assert!(every < 2 * point, "{every}");
+    assert_eq!(plan_for(every, 100_000, 25), Plan::Probe);
+    // One in a thousand: two in the window, about 100 in all: driven.
+    let rare = entries_holding(&conn, &word("rare"), 100_000, 25).unwrap();
+    assert!((50..=150).contains(&rare), "{rare}");
+    assert_eq!(plan_for(rare, 100_000, 25), Plan::Drive);
+    assert_eq!(
+        entries_holding(&conn, &word("nowhere"), 100_000, 25).unwrap(),
+        0
+    );
+}
