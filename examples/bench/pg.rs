@@ -500,4 +500,10 @@ impl crate::reads::ReadBaseline for PgBaseline {
         )
         .await
     }
+
+    async fn principal(&mut self, agent: Uuid) -> Res<usize> {
+        // The departments are a column of the agent's row here.
+        self.read_all(sqlx::query("SELECT * FROM agents WHERE id = $1").bind(agent))
+            .await
+    }
 }

@@ -499,4 +499,19 @@ impl crate::reads::ReadBaseline for SqliteBaseline {
             params![blob(id), i64::from(crate::reads::THREAD_PAGE) + 1],
         )
     }
+
+    async fn principal(&mut self, agent: Uuid) -> Res<usize> {
+        let n = Self::read_all(
+            &mut self
+                .conn
+                .prepare_cached("SELECT * FROM agents WHERE id = ?1")?,
+            [blob(agent)],
+        )?;
+        Ok(n + Self::read_all(
+            &mut self
+                .conn
+                .prepare_cached("SELECT * FROM agent_departments WHERE agent_id = ?1")?,
+            [blob(agent)],
+        )?)
+    }
 }

@@ -81,3 +81,23 @@ async fn an_agents_reply_reads_the_customer_once_and_the_agents_not_at_all() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_ticket_with_its_thread_is_one_store_call_and_so_is_the_newest_thread_page() {
+    let (f, store) = desk().await;
+    let t = f.open(&f.ana, "Internet down").await;
+    let ivan = f.desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
+    store.take();
+
+    ivan.ticket_with_thread(t.id, 50).await.unwrap();
+    assert_eq!(store.take(), ["ticket_with_thread"]);
+    ivan.thread(t.id).await.unwrap();
+    assert_eq!(store.take(), ["ticket_with_thread"]);
+    let page = ivan.thread_page(t.id, None, 50).await.unwrap();
+    assert_eq!(store.take(), ["ticket_with_thread"]);
+    // An older page starts from a message: the ticket, then the page.
+    ivan.thread_page(t.id, Some(page.items[0].id), 50)
+        .await
+        .unwrap();
+    assert_eq!(store.take(), ["ticket", "messages_page"]);
+}

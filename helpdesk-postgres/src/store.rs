@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
     Agent, AgentId, Customer, CustomerId, DeliveryOutcome, Department, DepartmentId, Email,
-    MailReference, Message, Notification, NotificationId, NotificationState, OutboundEmail,
-    OutboxId, Recipient, Ticket, TicketEvent, TicketId, TimeEntry,
+    MailReference, Message, MessageId, Notification, NotificationId, NotificationState,
+    OutboundEmail, OutboxId, Recipient, Ticket, TicketEvent, TicketId, TicketKey, TimeEntry,
 };
 use helpdesk_core::search::{CustomerLookup, TicketSearch};
-use helpdesk_core::store::{BlobKey, Page, PageRequest, Store, TicketFilter, WriteBatch};
+use helpdesk_core::store::{
+    BlobKey, MessagePage, Page, PageRequest, Store, TicketFilter, TicketThread, WriteBatch,
+};
 
 use crate::connection::PostgresStore;
 use crate::{commit, directory, notifications, outbox, query, search, tickets};
@@ -110,6 +112,25 @@ impl Store for PostgresStore {
 
     async fn messages(&self, ticket: TicketId, include_internal: bool) -> Result<Vec<Message>> {
         tickets::messages(&self.pool, ticket, include_internal).await
+    }
+
+    async fn messages_page(
+        &self,
+        ticket: TicketId,
+        include_internal: bool,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<MessagePage> {
+        tickets::messages_page(&self.pool, ticket, include_internal, before, limit).await
+    }
+
+    async fn ticket_with_thread(
+        &self,
+        key: &TicketKey,
+        include_internal: bool,
+        newest: Option<u32>,
+    ) -> Result<Option<TicketThread>> {
+        tickets::ticket_with_thread(&self.pool, key, include_internal, newest).await
     }
 
     async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>> {

@@ -8,10 +8,13 @@
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::clock::to_micros;
-use helpdesk_core::domain::{Message, Ticket, TicketEvent, TicketId, TimeEntry, Visibility};
-use helpdesk_core::store::BlobKey;
+use helpdesk_core::domain::{
+    Message, MessageId, Ticket, TicketEvent, TicketId, TicketKey, TimeEntry, Visibility,
+};
+use helpdesk_core::store::thread_page::{check_limit, not_in_thread};
+use helpdesk_core::store::{BlobKey, MessagePage, TicketThread};
 use helpdesk_core::{Error, Result};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::error;
 use crate::rows::message::{
@@ -33,24 +36,36 @@ pub(crate) const DUE_TICKETS: &str = concat!(
 pub(crate) const REFERENCED_BLOBS: &str =
     "SELECT DISTINCT sha256 FROM message_blobs WHERE sha256 = ANY($1)";
 
+/// A ticket by id: `$1`.
+const BY_ID: &str = concat!(
+    "SELECT ",
+    ticket_columns!(),
+    " FROM tickets t WHERE t.id = $1"
+);
+
+/// A ticket by its full or short number: `$1`.
+const BY_NUMBER: &str = concat!(
+    "SELECT ",
+    ticket_columns!(),
+    " FROM ticket_numbers n JOIN tickets t ON t.id = n.ticket_id WHERE n.digits = $1"
+);
+
+/// A ticket's thread in the order written: `$1` the ticket, `$2` whether internal notes
+/// count, `$3` the public visibility.
+const MESSAGES: &str = concat!(
+    "SELECT ",
+    message_columns!(),
+    " FROM messages WHERE ticket_id = $1 AND ($2 OR visibility = $3) ORDER BY seq"
+);
+
 /// A ticket by id.
 pub(crate) async fn by_id(pool: &PgPool, id: TicketId) -> Result<Option<Ticket>> {
-    let sql = concat!(
-        "SELECT ",
-        ticket_columns!(),
-        " FROM tickets t WHERE t.id = $1"
-    );
-    optional(pool, sqlx::query(sql).bind(id.as_uuid()), ticket).await
+    optional(pool, sqlx::query(BY_ID).bind(id.as_uuid()), ticket).await
 }
 
 /// A ticket by its full or short number.
 pub(crate) async fn by_number(pool: &PgPool, digits: &str) -> Result<Option<Ticket>> {
-    let sql = concat!(
-        "SELECT ",
-        ticket_columns!(),
-        " FROM ticket_numbers n JOIN tickets t ON t.id = n.ticket_id WHERE n.digits = $1"
-    );
-    optional(pool, sqlx::query(sql).bind(digits), ticket).await
+    optional(pool, sqlx::query(BY_NUMBER).bind(digits), ticket).await
 }
 
 /// The tickets with something due at `now`, soonest first, at most `limit`.
@@ -71,16 +86,117 @@ pub(crate) async fn messages(
     ticket: TicketId,
     include_internal: bool,
 ) -> Result<Vec<Message>> {
-    let sql = concat!(
-        "SELECT ",
-        message_columns!(),
-        " FROM messages WHERE ticket_id = $1 AND ($2 OR visibility = $3) ORDER BY seq"
-    );
-    let query = sqlx::query(sql)
+    let query = sqlx::query(MESSAGES)
         .bind(ticket.as_uuid())
         .bind(include_internal)
         .bind(Visibility::Public.as_str());
     all(pool, query, message).await
+}
+
+/// A ticket's messages, newest first: `$1` the ticket, `$2` whether internal notes count,
+/// `$3` the public visibility, `$4` the seq below which to read, `$5` the limit. One
+/// backward range of `messages_ticket_idx`.
+const MESSAGES_BELOW: &str = concat!(
+    "SELECT ",
+    message_columns!(),
+    " FROM messages WHERE ticket_id = $1 AND ($2 OR visibility = $3) AND seq < $4 \
+     ORDER BY seq DESC LIMIT $5"
+);
+
+/// One page of a ticket's thread: the `limit` messages before `before` (the newest when
+/// `None`), oldest first, read newest first (one more, to know whether older ones remain).
+pub(crate) async fn messages_page(
+    pool: &PgPool,
+    ticket: TicketId,
+    include_internal: bool,
+    before: Option<MessageId>,
+    limit: u32,
+) -> Result<MessagePage> {
+    check_limit(limit)?;
+    let mut conn = pool.acquire().await.map_err(error::db)?;
+    let below = match before {
+        None => i64::MAX,
+        Some(id) => {
+            let seq: Option<i64> = sqlx::query_scalar(
+                "SELECT seq FROM messages WHERE id = $1 AND ticket_id = $2 \
+                 AND ($3 OR visibility = $4)",
+            )
+            .bind(id.as_uuid())
+            .bind(ticket.as_uuid())
+            .bind(include_internal)
+            .bind(Visibility::Public.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(error::db)?;
+            seq.ok_or_else(not_in_thread)?
+        }
+    };
+    page_below(&mut conn, ticket, include_internal, below, limit).await
+}
+
+/// The `limit` messages of `ticket` before the one at `below`, oldest first, on `conn`.
+async fn page_below(
+    conn: &mut PgConnection,
+    ticket: TicketId,
+    include_internal: bool,
+    below: i64,
+    limit: u32,
+) -> Result<MessagePage> {
+    let rows = sqlx::query(MESSAGES_BELOW)
+        .bind(ticket.as_uuid())
+        .bind(include_internal)
+        .bind(Visibility::Public.as_str())
+        .bind(below)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(error::db)?;
+    let mut items = rows.iter().map(message).collect::<Result<Vec<_>>>()?;
+    let more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    items.reverse();
+    Ok(MessagePage::from_newest(items, more))
+}
+
+/// A ticket by id or number with its whole thread (`newest` `None`) or its newest page: two
+/// statements on one acquired connection (no transaction: BEGIN and COMMIT would be two more
+/// round trips; a reply landing between the two is then in the thread and not yet in the
+/// ticket's `updated_at`, as with two separate calls).
+pub(crate) async fn ticket_with_thread(
+    pool: &PgPool,
+    key: &TicketKey,
+    include_internal: bool,
+    newest: Option<u32>,
+) -> Result<Option<TicketThread>> {
+    if let Some(limit) = newest {
+        check_limit(limit)?;
+    }
+    let mut conn = pool.acquire().await.map_err(error::db)?;
+    let row = match key {
+        TicketKey::Id(id) => sqlx::query(BY_ID).bind(id.as_uuid()),
+        TicketKey::Number(digits) => sqlx::query(BY_NUMBER).bind(digits.as_str()),
+    }
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(error::db)?;
+    let Some(ticket) = row.as_ref().map(ticket).transpose()? else {
+        return Ok(None);
+    };
+    let thread = match newest {
+        Some(limit) => page_below(&mut conn, ticket.id, include_internal, i64::MAX, limit).await?,
+        None => {
+            let rows = sqlx::query(MESSAGES)
+                .bind(ticket.id.as_uuid())
+                .bind(include_internal)
+                .bind(Visibility::Public.as_str())
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(error::db)?;
+            let items = rows.iter().map(message).collect::<Result<Vec<_>>>()?;
+            MessagePage::from_newest(items, false)
+        }
+    };
+    Ok(Some(TicketThread { ticket, thread }))
 }
 
 /// A ticket's events in the order written.

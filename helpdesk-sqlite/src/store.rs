@@ -7,11 +7,11 @@ use helpdesk_core::Result;
 use helpdesk_core::domain::{
     Agent, AgentId, Customer, CustomerId, DeliveryOutcome, Department, DepartmentId, Email,
     MailReference, Message, MessageId, Notification, NotificationId, NotificationState,
-    OutboundEmail, OutboxId, Recipient, Ticket, TicketEvent, TicketId, TimeEntry,
+    OutboundEmail, OutboxId, Recipient, Ticket, TicketEvent, TicketId, TicketKey, TimeEntry,
 };
 use helpdesk_core::search::{CustomerLookup, TicketSearch};
 use helpdesk_core::store::{
-    BlobKey, MessagePage, Page, PageRequest, Store, TicketFilter, WriteBatch,
+    BlobKey, MessagePage, Page, PageRequest, Store, TicketFilter, TicketThread, WriteBatch,
 };
 
 use crate::connection::SqliteStore;
@@ -126,6 +126,15 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<MessagePage> {
         tickets::messages_page(self, ticket, include_internal, before, limit).await
+    }
+
+    async fn ticket_with_thread(
+        &self,
+        key: &TicketKey,
+        include_internal: bool,
+        newest: Option<u32>,
+    ) -> Result<Option<TicketThread>> {
+        tickets::ticket_with_thread(self, key, include_internal, newest).await
     }
 
     async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>> {

@@ -5,11 +5,11 @@
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
 use helpdesk_core::domain::{
-    Message, MessageId, Ticket, TicketEvent, TicketId, TimeEntry, Visibility,
+    Message, MessageId, Ticket, TicketEvent, TicketId, TicketKey, TimeEntry, Visibility,
 };
 use helpdesk_core::error::Error;
 use helpdesk_core::store::thread_page::{check_limit, not_in_thread};
-use helpdesk_core::store::{BlobKey, MessagePage, Page, PageRequest};
+use helpdesk_core::store::{BlobKey, MessagePage, Page, PageRequest, TicketThread};
 use rusqlite::{TransactionBehavior, params_from_iter};
 
 use crate::connection::SqliteStore;
@@ -86,17 +86,23 @@ pub(crate) async fn messages(
     include_internal: bool,
 ) -> Result<Vec<Message>> {
     store
-        .read(move |conn| {
-            let sql = format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE ticket_id = ?1 AND (?2 OR visibility = {public})
-                 ORDER BY seq",
-                public = literal(Visibility::Public)
-            );
-            let params = (blob(ticket.as_uuid()), include_internal);
-            all(conn, &sql, params, read_message)
-        })
+        .read(move |conn| thread(conn, blob(ticket.as_uuid()), include_internal))
         .await
+}
+
+/// The whole thread of `ticket`, oldest first.
+fn thread(
+    conn: &rusqlite::Connection,
+    ticket: [u8; 16],
+    include_internal: bool,
+) -> crate::error::Outcome<Vec<Message>> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages
+         WHERE ticket_id = ?1 AND (?2 OR visibility = {public})
+         ORDER BY seq",
+        public = literal(Visibility::Public)
+    );
+    all(conn, &sql, (ticket, include_internal), read_message)
 }
 
 /// One page of a ticket's thread: the messages before `before` (or the newest), read
@@ -129,18 +135,76 @@ pub(crate) async fn messages_page(
                     seq.ok_or_else(not_in_thread)?
                 }
             };
-            let sql = format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE ticket_id = ?1 AND seq < ?2 AND (?3 OR visibility = {public})
-                 ORDER BY seq DESC LIMIT ?4",
-                public = literal(Visibility::Public)
-            );
-            let params = (ticket, below, include_internal, i64::from(limit) + 1);
-            let mut items = all(conn, &sql, params, read_message)?;
-            let more = items.len() > limit as usize;
-            items.truncate(limit as usize);
-            items.reverse();
-            Ok(MessagePage::from_newest(items, more))
+            page_below(conn, ticket, include_internal, below, limit)
+        })
+        .await
+}
+
+/// The `limit` messages of `ticket` before the one at `below` (`i64::MAX`: the newest),
+/// oldest first. One backward range of `messages_by_ticket`: the newest page of a thread of
+/// any length reads `limit + 1` index entries and rows.
+fn page_below(
+    conn: &rusqlite::Connection,
+    ticket: [u8; 16],
+    include_internal: bool,
+    below: i64,
+    limit: u32,
+) -> crate::error::Outcome<MessagePage> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_ticket
+         WHERE ticket_id = ?1 AND seq < ?2 AND (?3 OR visibility = {public})
+         ORDER BY seq DESC LIMIT ?4",
+        public = literal(Visibility::Public)
+    );
+    let params = (ticket, below, include_internal, i64::from(limit) + 1);
+    let mut items = all(conn, &sql, params, read_message)?;
+    let more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    items.reverse();
+    Ok(MessagePage::from_newest(items, more))
+}
+
+/// A ticket by id or number with its whole thread (`newest` `None`) or its newest page, in
+/// one blocking task on one reader connection (one read transaction, so the two agree).
+pub(crate) async fn ticket_with_thread(
+    store: &SqliteStore,
+    key: &TicketKey,
+    include_internal: bool,
+    newest: Option<u32>,
+) -> Result<Option<TicketThread>> {
+    if let Some(limit) = newest {
+        check_limit(limit)?;
+    }
+    let key = key.clone();
+    store
+        .read(move |conn| {
+            let tx = conn.transaction()?;
+            let ticket = match &key {
+                TicketKey::Id(id) => first(
+                    &tx,
+                    &format!("SELECT {TICKET_COLUMNS} FROM tickets t WHERE t.id = ?1"),
+                    [blob(id.as_uuid())],
+                    read_ticket,
+                )?,
+                TicketKey::Number(digits) => first(
+                    &tx,
+                    &format!(
+                        "SELECT {TICKET_COLUMNS} FROM tickets t
+                         WHERE t.number_full = ?1 OR t.number_short = ?1"
+                    ),
+                    [digits],
+                    read_ticket,
+                )?,
+            };
+            let Some(ticket) = ticket else {
+                return Ok(None);
+            };
+            let id = blob(ticket.id.as_uuid());
+            let thread = match newest {
+                Some(limit) => page_below(&tx, id, include_internal, i64::MAX, limit)?,
+                None => MessagePage::from_newest(thread(&tx, id, include_internal)?, false),
+            };
+            Ok(Some(TicketThread { ticket, thread }))
         })
         .await
 }

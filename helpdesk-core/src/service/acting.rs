@@ -207,7 +207,7 @@ impl Acting {
 /// Whether `principal` may see `ticket`. A ticket someone may not see is not found, for
 /// customers and for agents outside its department alike (a 403 would tell that it
 /// exists); the NotFound is renamed by [`Acting::visible_ticket`] to the key they typed.
-fn check_visible(principal: &Principal, ticket: &Ticket) -> Result<()> {
+pub(super) fn check_visible(principal: &Principal, ticket: &Ticket) -> Result<()> {
     match principal {
         Principal::System => Ok(()),
         Principal::Customer(c) if ticket.visible_to_customer(c.id) => Ok(()),

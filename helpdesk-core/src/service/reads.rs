@@ -1,12 +1,13 @@
 //! Reading tickets, threads, history and lists, filtered by what the actor may see.
 
 use super::Acting;
-use super::acting::Principal;
+use super::acting::{Principal, check_visible};
 use crate::domain::{Message, Ticket, TicketEvent, TicketKey, TimeEntry};
-use crate::error::Result;
+use crate::error::{Entity, Error, Result};
 use crate::listing::Pass;
 use crate::search::{SearchQuery, TicketSearch};
-use crate::store::{Page, PageRequest, TicketFilter};
+use crate::store::thread_page::check_limit;
+use crate::store::{Page, PageRequest, TicketFilter, TicketThread};
 
 impl Acting {
     /// A ticket the actor may see, by id or number (see [`TicketKey`]).
@@ -16,11 +17,37 @@ impl Acting {
 
     /// A ticket's thread, oldest first. Customers never get internal notes.
     pub async fn thread(&self, ticket: impl Into<TicketKey>) -> Result<Vec<Message>> {
-        let ticket = self.visible_ticket(ticket).await?;
-        self.desk
+        Ok(self.with_thread(ticket.into(), None).await?.thread.items)
+    }
+
+    /// A ticket the actor may see with the newest `limit` messages of its thread (1 to
+    /// [`MAX_THREAD_PAGE`](crate::store::MAX_THREAD_PAGE); the first page of
+    /// [`thread_page`](Self::thread_page)), read together: what a page showing a ticket
+    /// needs, in one store call. Customers never get internal notes.
+    pub async fn ticket_with_thread(
+        &self,
+        ticket: impl Into<TicketKey>,
+        limit: u32,
+    ) -> Result<TicketThread> {
+        check_limit(limit)?;
+        self.with_thread(ticket.into(), Some(limit)).await
+    }
+
+    /// The ticket `key` with its whole thread (`newest` `None`) or its newest page, if the
+    /// actor may see it: one store call, the ticket checked as
+    /// [`visible_ticket`](Self::visible_ticket) checks it.
+    async fn with_thread(&self, key: TicketKey, newest: Option<u32>) -> Result<TicketThread> {
+        let found = self
+            .desk
             .store
-            .messages(ticket.id, self.principal.is_staff())
-            .await
+            .ticket_with_thread(&key, self.principal.is_staff(), newest)
+            .await?
+            .ok_or_else(|| Error::not_found(Entity::Ticket, &key))?;
+        match check_visible(&self.principal, &found.ticket) {
+            // Named as the person named it, as `visible_ticket` does.
+            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
+            other => other.map(|()| found),
+        }
     }
 
     /// One page of a ticket's thread: the `limit` messages (1 to
@@ -33,10 +60,14 @@ impl Acting {
         before: Option<crate::domain::MessageId>,
         limit: u32,
     ) -> Result<crate::store::MessagePage> {
+        let Some(before) = before else {
+            // The newest page: with the ticket, in one store call.
+            return Ok(self.ticket_with_thread(ticket, limit).await?.thread);
+        };
         let ticket = self.visible_ticket(ticket).await?;
         self.desk
             .store
-            .messages_page(ticket.id, self.principal.is_staff(), before, limit)
+            .messages_page(ticket.id, self.principal.is_staff(), Some(before), limit)
             .await
     }
 

@@ -144,6 +144,45 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         let thread = self.messages(ticket, include_internal).await?;
         super::MessagePage::of(thread, before, limit)
     }
+    /// A ticket, by id or number, with its thread read together (on one connection, or in
+    /// one blocking task: a page showing a ticket makes one call, not two): the whole thread
+    /// when `newest` is `None`, else its newest `newest` messages (the first page of
+    /// [`messages_page`](Self::messages_page)); internal notes only when
+    /// `include_internal`. `None` when there is no such ticket. This default makes the two
+    /// calls.
+    ///
+    /// # Errors
+    ///
+    /// A validation error when `newest` is 0 or above
+    /// [`MAX_THREAD_PAGE`](super::MAX_THREAD_PAGE).
+    async fn ticket_with_thread(
+        &self,
+        key: &crate::domain::TicketKey,
+        include_internal: bool,
+        newest: Option<u32>,
+    ) -> Result<Option<super::TicketThread>> {
+        if let Some(limit) = newest {
+            super::thread_page::check_limit(limit)?;
+        }
+        let ticket = match key {
+            crate::domain::TicketKey::Id(id) => self.ticket(*id).await?,
+            crate::domain::TicketKey::Number(digits) => self.ticket_by_number(digits).await?,
+        };
+        let Some(ticket) = ticket else {
+            return Ok(None);
+        };
+        let thread = match newest {
+            Some(limit) => {
+                self.messages_page(ticket.id, include_internal, None, limit)
+                    .await?
+            }
+            None => super::MessagePage::from_newest(
+                self.messages(ticket.id, include_internal).await?,
+                false,
+            ),
+        };
+        Ok(Some(super::TicketThread { ticket, thread }))
+    }
     /// A ticket's history, oldest first.
     async fn history(&self, ticket: TicketId) -> Result<Vec<TicketEvent>>;
     /// A ticket's time entries, oldest first.

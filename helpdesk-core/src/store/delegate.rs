@@ -3,7 +3,7 @@
 //! stores, test wrappers that fail, count or hide abilities).
 
 /// Implements [`Store`](crate::store::Store) for a wrapper by calling another store for each
-/// of the 33 required methods (and the two with defaults). With `offering its abilities`, the `as_*` methods answer what
+/// of the 33 required methods (and the three with defaults). With `offering its abilities`, the `as_*` methods answer what
 /// the other store offers; without, the wrapper writes the `as_*` methods it wants itself
 /// (after the `;`) and offers nothing else. Optionally, `before |this, name| expr` runs first
 /// in every required method with the method's name (to count calls, say).
@@ -83,6 +83,11 @@ macro_rules! delegate_store {
                 before: Option<$crate::domain::MessageId>,
                 limit: u32
             ) -> $crate::store::MessagePage;
+            ticket_with_thread(
+                key: &$crate::domain::TicketKey,
+                include_internal: bool,
+                newest: Option<u32>
+            ) -> Option<$crate::store::TicketThread>;
             history(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::TicketEvent>;
             time_entries(ticket: $crate::domain::TicketId) -> Vec<$crate::domain::TimeEntry>;
             referenced_blobs(keys: &[$crate::store::BlobKey]) -> Vec<$crate::store::BlobKey>;

@@ -68,6 +68,6 @@ pub use saved_searches::SavedSearchStore;
 pub use settings::{ChangedSetting, SettingChange, SettingKey, SettingWrite, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
-pub use thread_page::{MAX_THREAD_PAGE, MessagePage};
+pub use thread_page::{MAX_THREAD_PAGE, MessagePage, TicketThread};
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};

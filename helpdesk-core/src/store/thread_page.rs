@@ -54,6 +54,16 @@ impl MessagePage {
     }
 }
 
+/// A ticket with its thread, or the newest page of it, read together
+/// ([`Store::ticket_with_thread`](super::Store::ticket_with_thread)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketThread {
+    /// The ticket.
+    pub ticket: crate::domain::Ticket,
+    /// Its thread (all of it, or its newest page), oldest first.
+    pub thread: MessagePage,
+}
+
 /// Checks a page's `limit`: 1 to [`MAX_THREAD_PAGE`].
 ///
 /// # Errors

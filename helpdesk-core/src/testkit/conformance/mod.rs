@@ -256,6 +256,7 @@ macro_rules! conformance_suite {
                     a_relevance_search_paged_while_tickets_change_lists_each_once_or_reports_it,
                     ticket_counts_are_scoped_like_lists,
                     a_thread_is_read_in_pages_newest_first_like_the_reference,
+                    a_ticket_with_its_thread_is_the_ticket_and_its_newest_page,
                 ],
                 priorities: [
                     a_priority_the_rules_do_not_allow_is_applied_otherwise_with_a_notice,

@@ -306,3 +306,62 @@ pub async fn a_thread_is_read_in_pages_newest_first_like_the_reference(store: Ar
         .unwrap_err();
     assert_eq!(e.code(), "validation", "{e}");
 }
+
+/// A ticket with its thread, in one call: the ticket as `ticket` reads it and the thread's
+/// newest page as `thread_page` cuts it, by id or by number; internal notes for staff only;
+/// NotFound, named as asked, for a ticket the reader may not see or that does not exist; a
+/// bad limit refused.
+pub async fn a_ticket_with_its_thread_is_the_ticket_and_its_newest_page(store: Arc<dyn Store>) {
+    use crate::domain::{TicketId, TicketKey, Visibility};
+    use crate::store::MAX_THREAD_PAGE;
+
+    let f = Fixture::new(store).await;
+    let t = f.open(&f.ana, "Printer keeps jamming").await;
+    let boss = f.as_agent(&f.boss).await;
+    let ana = f.as_customer(&f.ana).await;
+    for i in 0..7 {
+        let command = if i % 3 == 1 {
+            note(&format!("internal {i}"))
+        } else {
+            super::reply(&format!("reply {i}"))
+        };
+        boss.execute(t.id, command).await.unwrap();
+        f.tick(1);
+    }
+    for (who, internal) in [(&boss, true), (&ana, false)] {
+        for limit in [1, 3, 8, MAX_THREAD_PAGE] {
+            let keys = [
+                TicketKey::Id(t.id),
+                TicketKey::Number(t.number.full().into()),
+            ];
+            for key in keys {
+                let shown = who.ticket_with_thread(key.clone(), limit).await.unwrap();
+                assert_eq!(shown.ticket, who.ticket(t.id).await.unwrap(), "{key:?}");
+                let page = who.thread_page(t.id, None, limit).await.unwrap();
+                assert_eq!(shown.thread, page, "limit {limit}, {key:?}");
+                let notes = (shown.thread.items.iter())
+                    .filter(|m| m.visibility != Visibility::Public)
+                    .count();
+                assert_eq!(notes > 0, internal && limit > 1, "limit {limit}");
+            }
+        }
+        for bad in [0, MAX_THREAD_PAGE + 1] {
+            let e = who.ticket_with_thread(t.id, bad).await.unwrap_err();
+            assert_eq!(e.code(), "validation", "{e}");
+        }
+    }
+    // Someone else's ticket, and no ticket at all: NotFound, as `ticket` answers.
+    let reza = f.as_customer(&f.reza).await;
+    let maria = f.as_agent(&f.maria).await;
+    for (who, key) in [
+        (&reza, TicketKey::Id(t.id)),
+        (&reza, TicketKey::Number(t.number.short().into())),
+        (&maria, TicketKey::Id(t.id)),
+        (&boss, TicketKey::Id(TicketId::new())),
+    ] {
+        let e = who.ticket_with_thread(key.clone(), 5).await.unwrap_err();
+        assert_eq!(e.code(), "not_found", "{key:?}: {e}");
+        let plain = who.ticket(key.clone()).await.unwrap_err();
+        assert_eq!(e.to_string(), plain.to_string(), "{key:?}");
+    }
+}
