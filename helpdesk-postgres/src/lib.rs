@@ -99,6 +99,7 @@ mod templates;
 #[doc(hidden)]
 pub mod testing;
 mod tickets;
+mod together;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;

@@ -74,6 +74,7 @@ mod sign_in_throttle;
 mod store;
 mod templates;
 mod tickets;
+mod together;
 
 pub use connection::SqliteStore;
 pub use error::{OpenFailure, SqliteError};

@@ -3,7 +3,7 @@
 //! stores, test wrappers that fail, count or hide abilities).
 
 /// Implements [`Store`](crate::store::Store) for a wrapper by calling another store for each
-/// of the 33 required methods (and the two with defaults). With `offering its abilities`, the `as_*` methods answer what
+/// of the 33 required methods (and the three with defaults). With `offering its abilities`, the `as_*` methods answer what
 /// the other store offers; without, the wrapper writes the `as_*` methods it wants itself
 /// (after the `;`) and offers nothing else. Optionally, `before |this, name| expr` runs first
 /// in every required method with the method's name (to count calls, say).
@@ -66,6 +66,7 @@ macro_rules! delegate_store {
             next_ticket_sequence() -> u64;
             next_ticket_sequences(count: u32) -> Vec<u64>;
             commit(batch: $crate::store::WriteBatch) -> ();
+            read_together(set: &$crate::store::ReadSet) -> $crate::store::ReadTogether;
             ticket(id: $crate::domain::TicketId) -> Option<$crate::domain::Ticket>;
             ticket_by_number(digits: &str) -> Option<$crate::domain::Ticket>;
             list_tickets(filter: &$crate::store::TicketFilter, page: &$crate::store::PageRequest)

@@ -41,6 +41,7 @@ mod settings;
 mod sign_in_throttle;
 mod templates;
 pub mod thread_page;
+mod together;
 mod write;
 
 pub use crate::listing::{
@@ -62,4 +63,5 @@ pub use settings::{SettingChange, SettingKey, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage};
+pub use together::{ReadSet, ReadTogether, read_one_by_one, ticket_customer, ticket_department};
 pub use write::{TicketWrite, WriteBatch};

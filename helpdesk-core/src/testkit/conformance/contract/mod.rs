@@ -30,6 +30,7 @@ pub mod settings;
 pub mod sign_in_throttle;
 pub mod templates;
 pub mod tickets;
+pub mod together;
 pub mod waiting;
 mod world;
 
