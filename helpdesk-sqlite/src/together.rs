@@ -23,8 +23,7 @@ pub(crate) async fn read_together(store: &SqliteStore, set: &ReadSet) -> Result<
 }
 
 fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
-    let mut read = ReadTogether::default();
-    read.ticket = match &set.ticket {
+    let ticket = match &set.ticket {
         Some(TicketKey::Id(id)) => {
             let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets t WHERE t.id = ?1");
             first(conn, &sql, [blob(id.as_uuid())], read_ticket)?
@@ -37,6 +36,10 @@ fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
             first(conn, &sql, [digits], read_ticket)?
         }
         None => None,
+    };
+    let mut read = ReadTogether {
+        ticket,
+        ..ReadTogether::default()
     };
     let departments: Vec<_> = (set.departments.iter().copied())
         .chain(ticket_department(set, &read))
