@@ -97,3 +97,35 @@ async fn opening_a_ticket_reads_what_it_needs_in_one_call() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_wrapper_reads_together_only_the_settings_it_offers() {
+    use helpdesk_core::store::{ReadSet, SettingKey, SettingsStore, Store};
+    use helpdesk_core::testkit::RequiredOnly;
+
+    let set = ReadSet {
+        settings: vec![SettingKey::PublicUrl],
+        ..ReadSet::default()
+    };
+    let offering = Recorded::default();
+    let hiding = RequiredOnly::new(MemoryStore::new());
+    for inner in [&offering.inner, hiding.inner()] {
+        inner
+            .put_setting(SettingKey::PublicUrl, "https://desk.example/")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        offering.read_together(&set).await.unwrap().settings,
+        [(SettingKey::PublicUrl, "https://desk.example/".to_owned())]
+    );
+    // A wrapper that hides the settings ability reads none, though the store under it has.
+    assert!(
+        hiding
+            .read_together(&set)
+            .await
+            .unwrap()
+            .settings
+            .is_empty()
+    );
+}

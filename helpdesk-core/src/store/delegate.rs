@@ -66,7 +66,6 @@ macro_rules! delegate_store {
             next_ticket_sequence() -> u64;
             next_ticket_sequences(count: u32) -> Vec<u64>;
             commit(batch: $crate::store::WriteBatch) -> ();
-            read_together(set: &$crate::store::ReadSet) -> $crate::store::ReadTogether;
             ticket(id: $crate::domain::TicketId) -> Option<$crate::domain::Ticket>;
             ticket_by_number(digits: &str) -> Option<$crate::domain::Ticket>;
             list_tickets(filter: &$crate::store::TicketFilter, page: &$crate::store::PageRequest)
@@ -165,6 +164,14 @@ macro_rules! delegate_store {
                     $inner.$name($($arg),*).await
                 }
             )*
+            async fn read_together(
+                &self,
+                set: &$crate::store::ReadSet,
+            ) -> $crate::Result<$crate::store::ReadTogether> {
+                $hook(self, "read_together");
+                let $this = self;
+                $crate::store::read_together_via(&$inner, self, set).await
+            }
             $($item)*
         }
     };

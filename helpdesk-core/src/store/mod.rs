@@ -63,5 +63,7 @@ pub use settings::{SettingChange, SettingKey, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage};
-pub use together::{ReadSet, ReadTogether, read_one_by_one, ticket_customer, ticket_department};
+pub use together::{
+    ReadSet, ReadTogether, read_one_by_one, read_together_via, ticket_customer, ticket_department,
+};
 pub use write::{TicketWrite, WriteBatch};

@@ -3,7 +3,7 @@
 //! the store in one call, so that a backend can answer it on one connection in one hop
 //! (SQLite: one blocking task; PostgreSQL: concurrent queries) instead of one call each.
 
-use super::{SettingKey, Store};
+use super::{SettingKey, SettingsStore, Store};
 use crate::domain::{Agent, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey};
 use crate::error::Result;
 
@@ -129,4 +129,42 @@ pub fn ticket_customer(set: &ReadSet, read: &ReadTogether) -> Option<CustomerId>
     (read.ticket.as_ref())
         .filter(|_| set.ticket_customer)
         .and_then(|t| t.customer)
+}
+
+/// [`Store::read_together`] of a wrapper `outer` that hands its calls to `inner`
+/// ([`delegate_store!`](crate::delegate_store)): `inner` answers the whole set when both
+/// offer the same settings; else the settings are those `outer` offers (a wrapper that hides
+/// the ability reads none), each read on its own.
+///
+/// # Errors
+///
+/// The first error of a read.
+pub async fn read_together_via<I: Store + ?Sized, O: Store + ?Sized>(
+    inner: &I,
+    outer: &O,
+    set: &ReadSet,
+) -> Result<ReadTogether> {
+    let same = match (inner.as_settings_store(), outer.as_settings_store()) {
+        (Some(a), Some(b)) => {
+            std::ptr::addr_eq(a as *const dyn SettingsStore, b as *const dyn SettingsStore)
+        }
+        (None, None) => true,
+        _ => false,
+    };
+    if same || set.settings.is_empty() {
+        return inner.read_together(set).await;
+    }
+    let without = ReadSet {
+        settings: Vec::new(),
+        ..set.clone()
+    };
+    let mut read = inner.read_together(&without).await?;
+    if let Some(settings) = outer.as_settings_store() {
+        for key in &set.settings {
+            if let Some(value) = settings.setting(*key).await? {
+                read.settings.push((*key, value));
+            }
+        }
+    }
+    Ok(read)
 }
