@@ -63,9 +63,13 @@ fn ts(at: i64) -> Value {
 }
 
 impl PgBaseline {
-    /// Connects to `url`.
+    /// Connects to `url` with the pool options the store uses (no ping before each
+    /// acquisition, see `PostgresStore::connect_without_migrating`).
     pub async fn connect(url: &str) -> Res<Self> {
-        let pool = PgPoolOptions::new().connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .test_before_acquire(false)
+            .connect(url)
+            .await?;
         let rows = sqlx::query(
             "SELECT table_name::text, column_name::text FROM information_schema.columns
              WHERE table_schema = 'public' AND is_generated = 'NEVER' AND is_identity = 'NO'

@@ -1,6 +1,7 @@
 //! What a request reads from the store before it writes: the principal once when the desk
-//! starts acting as them, then only what the change needs; what a change causes is worked
-//! out from the people already loaded (a customer's reply reads the customer not at all).
+//! starts acting as them, then what the change needs in one call (`read_together`: the
+//! ticket, its department and customer, the agents when they may be told, the settings);
+//! what a change causes is worked out from what was already read.
 
 use std::sync::{Arc, Mutex};
 
@@ -43,7 +44,7 @@ async fn desk() -> (Fixture, Arc<Recorded>) {
 }
 
 #[tokio::test]
-async fn a_customers_reply_reads_the_ticket_its_department_and_the_agents_once_each() {
+async fn a_customers_reply_reads_everything_it_needs_in_one_call() {
     let (f, store) = desk().await;
     let t = f.open(&f.ana, "Internet down").await;
     store.take();
@@ -54,12 +55,12 @@ async fn a_customers_reply_reads_the_ticket_its_department_and_the_agents_once_e
         .await
         .unwrap();
     // She is the ticket's customer: not read again, neither to decide nor for the effects;
-    // the agents are read to tell the department.
-    assert_eq!(store.take(), ["ticket", "department", "agents", "commit"]);
+    // the ticket, its department and the agents (to tell the department) in one call.
+    assert_eq!(store.take(), ["read_together", "commit"]);
 }
 
 #[tokio::test]
-async fn an_agents_reply_reads_the_customer_once_and_the_agents_not_at_all() {
+async fn an_agents_reply_reads_the_ticket_and_customer_together_and_the_agents_not_at_all() {
     let (f, store) = desk().await;
     let t = f.open(&f.ana, "Internet down").await;
     let ivan = f.desk.acting_as(Actor::Agent(f.ivan.id)).await.unwrap();
@@ -68,14 +69,29 @@ async fn an_agents_reply_reads_the_customer_once_and_the_agents_not_at_all() {
     ivan.execute(t.id, Command::reply(body("Restarting the line.")))
         .await
         .unwrap();
-    // The customer is read once, to decide and to be told and e-mailed; the earlier mail of
-    // the conversation once, for the e-mail's References.
+    // The ticket, its department and customer in one call, to decide and to be told and
+    // e-mailed; the earlier mail of the conversation once, for the e-mail's References.
+    assert_eq!(store.take(), ["read_together", "mail_references", "commit"]);
+}
+
+#[tokio::test]
+async fn opening_a_ticket_reads_what_it_needs_in_one_call() {
+    let (f, store) = desk().await;
+    let ana = f.desk.acting_as(Actor::Customer(f.ana.id)).await.unwrap();
+    store.take();
+
+    ana.open_ticket(f.new_ticket(&f.support, "Internet down"))
+        .await
+        .unwrap();
+    // The department, the agents (to tell the department) and the settings in one call;
+    // a block of sequence values (the desk's first); the earlier mail of the conversation
+    // (none yet) for the acknowledgement's References; then the commit.
     assert_eq!(
         store.take(),
         [
-            "ticket",
-            "department",
-            "customer",
+            "read_together",
+            "next_ticket_sequences",
+            "count_tickets",
             "mail_references",
             "commit"
         ]
@@ -100,4 +116,36 @@ async fn a_ticket_with_its_thread_is_one_store_call_and_so_is_the_newest_thread_
         .await
         .unwrap();
     assert_eq!(store.take(), ["ticket", "messages_page"]);
+}
+
+#[tokio::test]
+async fn a_wrapper_reads_together_only_the_settings_it_offers() {
+    use helpdesk_core::store::{ReadSet, SettingKey, SettingsStore, Store};
+    use helpdesk_core::testkit::RequiredOnly;
+
+    let set = ReadSet {
+        settings: vec![SettingKey::PublicUrl],
+        ..ReadSet::default()
+    };
+    let offering = Recorded::default();
+    let hiding = RequiredOnly::new(MemoryStore::new());
+    for inner in [&offering.inner, hiding.inner()] {
+        inner
+            .put_setting(SettingKey::PublicUrl, "https://desk.example/")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        offering.read_together(&set).await.unwrap().settings,
+        [(SettingKey::PublicUrl, "https://desk.example/".to_owned())]
+    );
+    // A wrapper that hides the settings ability reads none, though the store under it has.
+    assert!(
+        hiding
+            .read_together(&set)
+            .await
+            .unwrap()
+            .settings
+            .is_empty()
+    );
 }

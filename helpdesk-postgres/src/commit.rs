@@ -1,7 +1,7 @@
 //! The commit of a [`WriteBatch`], in one READ COMMITTED transaction: read the stored facts
-//! the batch's checks depend on ([`WriteBatch::keys`]), locking the tickets it writes (in id
-//! order, so concurrent batches never deadlock); let core's [`check_commit`] decide; then
-//! write the rows, one multi-row `UNNEST` insert per table.
+//! the batch's checks depend on ([`WriteBatch::keys`]) in one statement, locking the tickets
+//! it writes (in id order, so concurrent batches never deadlock); let core's
+//! [`check_commit`] decide; then write the rows, one multi-row `UNNEST` insert per table.
 //!
 //! Of two updates from the same version, the second waits on the first's row lock, then
 //! reads the version it committed, and is `Conflict(StaleVersion)` with nothing written.
@@ -49,7 +49,10 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
     // The facts the checks need, the tickets locked in id order (so concurrent batches
     // cannot deadlock); then the one definition of what a commit may do. The unique
     // constraints still catch a value a concurrent batch takes after this read.
-    let facts = read_facts(&mut tx, &batch).await?;
+    let Read {
+        facts,
+        with_categories,
+    } = read_facts(&mut tx, &batch).await?;
     let kinds = check_commit(&batch, &facts)?;
 
     let mut updated: Vec<Uuid> = Vec::new();
@@ -60,7 +63,10 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
                 if subject_changed {
                     children.subjects.push_subject(t);
                 }
-                updated.push(t.id.as_uuid());
+                // Only a ticket with categories stored has any to replace.
+                if with_categories.contains(&t.id.as_uuid()) {
+                    updated.push(t.id.as_uuid());
+                }
                 let done = bind_ticket(sqlx::query(UPDATE_TICKET), t)?
                     .execute(&mut *tx)
                     .await
@@ -158,41 +164,42 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
     tx.commit().await.map_err(error::db)
 }
 
-/// The stored facts `batch`'s checks depend on ([`WriteBatch::keys`]), read in `tx`: its
-/// tickets locked and read in one query (`FOR UPDATE`, in id order), then in one `UNION ALL`
-/// query every number, Message-ID and id of the batch that is taken.
-async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<CommitFacts> {
+/// What the commit read before writing: the facts for the checks, and which of the tickets
+/// it updates have categories stored (only those need theirs deleted before the new ones).
+struct Read {
+    facts: CommitFacts,
+    with_categories: Vec<Uuid>,
+}
+
+/// The stored facts `batch`'s checks depend on ([`WriteBatch::keys`]), read in `tx` in one
+/// statement (one round trip): its tickets locked (`FOR UPDATE`, in id order, in a CTE run
+/// first), each with whether it has categories, and every number, Message-ID and id of the
+/// batch that is taken.
+async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<Read> {
     let keys = batch.keys();
     let mut facts = CommitFacts::new();
+    let mut with_categories = Vec::new();
     let ids: Vec<Uuid> = keys.tickets.iter().map(|t| t.as_uuid()).collect();
-    let locked = sqlx::query(
-        "SELECT id, version, number_full, number_short, subject FROM tickets \
-         WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+    let rows = sqlx::query(
+        "WITH locked AS MATERIALIZED ( \
+           SELECT id, version, number_full, number_short, subject, \
+                  EXISTS (SELECT 1 FROM ticket_categories c WHERE c.ticket_id = t.id) \
+                    AS has_categories \
+           FROM tickets t WHERE id = ANY($1) ORDER BY id FOR UPDATE) \
+         SELECT 'ticket' AS kind, id::text AS key, version, number_full, number_short, \
+                subject, has_categories FROM locked \
+         UNION ALL SELECT 'number', digits, NULL, NULL, NULL, NULL, NULL \
+                   FROM ticket_numbers WHERE digits = ANY($2) \
+         UNION ALL SELECT 'email', message_id, NULL, NULL, NULL, NULL, NULL \
+                   FROM outbox WHERE message_id = ANY($3) \
+         UNION ALL SELECT 'reference', message_id, NULL, NULL, NULL, NULL, NULL \
+                   FROM mail_references WHERE message_id = ANY($4) \
+         UNION ALL SELECT 'notification', id::text, NULL, NULL, NULL, NULL, NULL \
+                   FROM notifications WHERE id = ANY($5) \
+         UNION ALL SELECT 'email_id', id::text, NULL, NULL, NULL, NULL, NULL \
+                   FROM outbox WHERE id = ANY($6)",
     )
     .bind(&ids)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(error::db)?;
-    for row in &locked {
-        let r = Reader::new(row, "tickets");
-        facts.stored_ticket(
-            TicketId::from_uuid(r.get("id")?),
-            StoredTicket {
-                version: r.version("version")?,
-                number_full: r.get("number_full")?,
-                number_short: r.get("number_short")?,
-                subject: r.get("subject")?,
-            },
-        );
-    }
-    let taken = sqlx::query(
-        "SELECT 'number' AS kind, digits AS key FROM ticket_numbers WHERE digits = ANY($1) \
-         UNION ALL SELECT 'email', message_id FROM outbox WHERE message_id = ANY($2) \
-         UNION ALL SELECT 'reference', message_id FROM mail_references \
-                   WHERE message_id = ANY($3) \
-         UNION ALL SELECT 'notification', id::text FROM notifications WHERE id = ANY($4) \
-         UNION ALL SELECT 'email_id', id::text FROM outbox WHERE id = ANY($5)",
-    )
     .bind(&keys.numbers)
     .bind(&keys.email_message_ids)
     .bind(&keys.reference_message_ids)
@@ -206,11 +213,27 @@ async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<CommitF
     .fetch_all(&mut *tx)
     .await
     .map_err(error::db)?;
-    for row in &taken {
+    for row in &rows {
         let kind: String = row.try_get("kind").map_err(Error::backend)?;
         let key: String = row.try_get("key").map_err(Error::backend)?;
         let id = || key.parse::<Uuid>().map_err(Error::backend);
         match kind.as_str() {
+            "ticket" => {
+                let r = Reader::new(row, "tickets");
+                let ticket = id()?;
+                if r.get::<bool>("has_categories")? {
+                    with_categories.push(ticket);
+                }
+                facts.stored_ticket(
+                    TicketId::from_uuid(ticket),
+                    StoredTicket {
+                        version: r.version("version")?,
+                        number_full: r.get("number_full")?,
+                        number_short: r.get("number_short")?,
+                        subject: r.get("subject")?,
+                    },
+                )
+            }
             "number" => facts.number_taken(key),
             "email" => facts.email_message_id_taken(key),
             "reference" => facts.reference_message_id_taken(key),
@@ -219,7 +242,10 @@ async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<CommitF
             other => return Err(Error::backend(format!("unexpected fact kind {other:?}"))),
         };
     }
-    Ok(facts)
+    Ok(Read {
+        facts,
+        with_categories,
+    })
 }
 
 /// The rows a batch adds besides the tickets themselves.

@@ -100,6 +100,7 @@ mod templates;
 #[doc(hidden)]
 pub mod testing;
 mod tickets;
+mod together;
 mod undeliverable;
 
 pub use connection::PostgresStore;

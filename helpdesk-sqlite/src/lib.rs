@@ -75,6 +75,7 @@ mod sign_in_throttle;
 mod store;
 mod templates;
 mod tickets;
+mod together;
 mod undeliverable;
 
 pub use connection::SqliteStore;

@@ -11,11 +11,12 @@ use helpdesk_core::domain::{
 };
 use helpdesk_core::search::{CustomerLookup, TicketSearch};
 use helpdesk_core::store::{
-    BlobKey, MessagePage, Page, PageRequest, Store, TicketFilter, TicketThread, WriteBatch,
+    BlobKey, MessagePage, Page, PageRequest, ReadSet, ReadTogether, Store, TicketFilter,
+    TicketThread, WriteBatch,
 };
 
 use crate::connection::SqliteStore;
-use crate::{commit, directory, notifications, outbox, query, search, tickets};
+use crate::{commit, directory, notifications, outbox, query, search, tickets, together};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -77,6 +78,10 @@ impl Store for SqliteStore {
 
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         commit::commit(self, batch).await
+    }
+
+    async fn read_together(&self, set: &ReadSet) -> Result<ReadTogether> {
+        together::read_together(self, set).await
     }
 
     async fn ticket(&self, id: TicketId) -> Result<Option<Ticket>> {

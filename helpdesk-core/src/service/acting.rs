@@ -194,11 +194,17 @@ impl Acting {
         let ticket = match &key {
             TicketKey::Id(id) => self.desk.store.ticket(*id).await?,
             TicketKey::Number(digits) => self.desk.store.ticket_by_number(digits).await?,
-        }
-        .ok_or_else(|| Error::not_found(Entity::Ticket, &key))?;
+        };
+        self.visible(&key, ticket)
+    }
+
+    /// `ticket`, read by `key`, if the principal may see it: the errors of
+    /// [`visible_ticket`](Self::visible_ticket).
+    pub(crate) fn visible(&self, key: &TicketKey, ticket: Option<Ticket>) -> Result<Ticket> {
+        let ticket = ticket.ok_or_else(|| Error::not_found(Entity::Ticket, key))?;
         match check_visible(&self.principal, &ticket) {
             // Named as the person named it: nothing more about a ticket they may not see.
-            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
+            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, key)),
             other => other.map(|()| ticket),
         }
     }

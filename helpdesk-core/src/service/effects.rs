@@ -189,6 +189,10 @@ pub(crate) fn effects_of(
 #[derive(Debug, Default)]
 pub(crate) struct Known {
     customers: Vec<Customer>,
+    /// The agent directory, when the caller read it already.
+    agents: Option<Vec<Agent>>,
+    /// The stored value of the mail settings, when the caller read it already.
+    stored_mail: Option<Option<String>>,
 }
 
 impl Known {
@@ -196,12 +200,29 @@ impl Known {
     pub(crate) fn customer(customer: Option<Customer>) -> Self {
         Self {
             customers: customer.into_iter().collect(),
+            ..Self::default()
         }
     }
 
     /// `customers` are known.
     pub(crate) fn customers(customers: Vec<Customer>) -> Self {
-        Self { customers }
+        Self {
+            customers,
+            ..Self::default()
+        }
+    }
+
+    /// The agent directory is known too, when read (`None`: not read).
+    pub(crate) fn with_agents(mut self, agents: Option<Vec<Agent>>) -> Self {
+        self.agents = agents;
+        self
+    }
+
+    /// The stored value of the mail settings ([`SettingKey::Mail`](crate::store::SettingKey))
+    /// is known too (`None`: none stored).
+    pub(crate) fn with_stored_mail(mut self, stored: Option<String>) -> Self {
+        self.stored_mail = Some(stored);
+        self
     }
 }
 
@@ -240,10 +261,14 @@ impl Helpdesk {
         }
         let needs_agents =
             (batch.writes.iter()).any(|w| w.events.iter().any(|e| concerns_agents(w, e)));
-        let agents = if needs_agents {
-            self.store.agents().await?
-        } else {
-            Vec::new()
+        let read;
+        let agents: &[Agent] = match (&known.agents, needs_agents) {
+            (Some(agents), true) => agents,
+            (None, true) => {
+                read = self.store.agents().await?;
+                &read
+            }
+            (_, false) => &[],
         };
         let mut customers: HashMap<crate::domain::CustomerId, Option<Customer>> = known
             .customers
@@ -267,10 +292,7 @@ impl Helpdesk {
                 }
                 None => None,
             };
-            let people = People {
-                agents: &agents,
-                customer,
-            };
+            let people = People { agents, customer };
             let mut thread: Option<Vec<String>> = None;
             for event in &write.events {
                 for effect in effects_of(write, event, &people) {
@@ -288,7 +310,10 @@ impl Helpdesk {
                             let Some(c) = customer else { continue };
                             let Some(to) = c.email.clone() else { continue };
                             if mail.is_none() {
-                                mail = Some(self.mail_in_force().await?);
+                                mail = Some(match &known.stored_mail {
+                                    Some(stored) => self.mail_in_force_from(stored.as_deref())?,
+                                    None => self.mail_in_force().await?,
+                                });
                             }
                             let Some(settings) = mail.as_ref().and_then(Option::as_deref) else {
                                 continue;

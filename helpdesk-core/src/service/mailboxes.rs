@@ -13,8 +13,8 @@ use super::{Acting, Helpdesk};
 use crate::domain::MailboxId;
 use crate::error::{Ability, Entity, Error, Result};
 use crate::store::{
-    Mailbox, MailboxAfter, MailboxRound, MailboxSettings, MailboxStore, SettingChange, ChangedSetting,
-    StoreExt,
+    ChangedSetting, Mailbox, MailboxAfter, MailboxRound, MailboxSettings, MailboxStore,
+    SettingChange, StoreExt,
 };
 
 /// The shortest poll interval an admin may set, in seconds.

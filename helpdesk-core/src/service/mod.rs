@@ -32,6 +32,7 @@ mod stored_mail;
 mod templates;
 mod tickets;
 mod timers;
+mod turnstile;
 mod undeliverable;
 
 use std::sync::Arc;
@@ -112,6 +113,8 @@ pub struct Helpdesk {
     sweep_after: Arc<std::sync::Mutex<Option<crate::store::WrittenBlob>>>,
     /// Ticket number sequence values reserved for this desk (see [`sequence`]).
     sequence: Arc<sequence::SequenceBlock>,
+    /// One command at a time per ticket (see [`turnstile`]).
+    turnstiles: Arc<turnstile::Turnstiles>,
 }
 
 impl std::fmt::Debug for Helpdesk {
@@ -138,6 +141,7 @@ impl Helpdesk {
             chat: ChatSettings::default(),
             sweep_after: Arc::default(),
             sequence: Arc::default(),
+            turnstiles: Arc::default(),
         }
     }
 

@@ -25,12 +25,8 @@ impl Helpdesk {
         let Some(settings) = self.store.as_settings_store() else {
             return Ok(ServiceLevelSettings::default());
         };
-        match settings.setting(SettingKey::ServiceLevels).await? {
-            None => Ok(ServiceLevelSettings::default()),
-            Some(text) => {
-                serde_json::from_str(&text).map_err(|e| Error::corrupt("settings", "value", e))
-            }
-        }
+        let stored = settings.setting(SettingKey::ServiceLevels).await?;
+        parse_levels(stored.as_deref())
     }
 
     /// The service levels in force: the stored ones when the store holds any, else those
@@ -41,6 +37,17 @@ impl Helpdesk {
     /// [`Error::Backend`] when the store fails or holds levels that do not hold together.
     pub async fn levels_in_force(&self) -> Result<Arc<ServiceLevels>> {
         let stored = self.stored_service_levels().await?;
+        self.levels_over(stored)
+    }
+
+    /// The service levels in force when the store holds `stored` (the value of
+    /// [`SettingKey::ServiceLevels`], read by the caller), as
+    /// [`levels_in_force`](Self::levels_in_force) makes them.
+    pub(crate) fn levels_in_force_from(&self, stored: Option<&str>) -> Result<Arc<ServiceLevels>> {
+        self.levels_over(parse_levels(stored)?)
+    }
+
+    fn levels_over(&self, stored: ServiceLevelSettings) -> Result<Arc<ServiceLevels>> {
         if stored.is_empty() {
             return Ok(self.levels.clone());
         }
@@ -48,6 +55,16 @@ impl Helpdesk {
             .apply(&self.levels)
             .map(Arc::new)
             .map_err(|e| Error::corrupt("settings", "value", e))
+    }
+}
+
+/// The stored service levels from the setting's value (none stored: empty).
+fn parse_levels(stored: Option<&str>) -> Result<ServiceLevelSettings> {
+    match stored {
+        None => Ok(ServiceLevelSettings::default()),
+        Some(text) => {
+            serde_json::from_str(text).map_err(|e| Error::corrupt("settings", "value", e))
+        }
     }
 }
 

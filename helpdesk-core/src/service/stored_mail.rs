@@ -174,12 +174,8 @@ impl Helpdesk {
         let Some(settings) = self.store.as_settings_store() else {
             return Ok(StoredMailSettings::default());
         };
-        match settings.setting(SettingKey::Mail).await? {
-            None => Ok(StoredMailSettings::default()),
-            Some(text) => {
-                serde_json::from_str(&text).map_err(|e| Error::corrupt("settings", "value", e))
-            }
-        }
+        let stored = settings.setting(SettingKey::Mail).await?;
+        parse_mail(stored.as_deref())
     }
 
     /// The mail settings in force, read from the store on each call: the stored ones laid
@@ -192,13 +188,27 @@ impl Helpdesk {
     /// [`Error::Backend`] when the store fails or holds a value that does not parse.
     pub async fn mail_in_force(&self) -> Result<Option<Arc<MailSettings>>> {
         let stored = self.stored_mail_settings().await?;
+        Ok(self.mail_over(stored))
+    }
+
+    /// The mail settings in force when the store holds `stored` (the value of
+    /// [`SettingKey::Mail`], read by the caller), as [`mail_in_force`](Self::mail_in_force)
+    /// makes them.
+    pub(crate) fn mail_in_force_from(
+        &self,
+        stored: Option<&str>,
+    ) -> Result<Option<Arc<MailSettings>>> {
+        Ok(self.mail_over(parse_mail(stored)?))
+    }
+
+    fn mail_over(&self, stored: StoredMailSettings) -> Option<Arc<MailSettings>> {
         if stored.is_empty() {
-            return Ok(self.mail.clone());
+            return self.mail.clone();
         }
-        Ok(match self.mail.as_deref() {
+        match self.mail.as_deref() {
             Some(base) => Some(Arc::new(stored.apply(base))),
             None => stored.alone().map(Arc::new),
-        })
+        }
     }
 
     /// Writes `after` in place of `before`, audited, when they differ.
@@ -297,5 +307,15 @@ impl Acting {
         }
         self.desk.record_mail(self, &before, &after).await?;
         Ok(after)
+    }
+}
+
+/// The stored mail settings from the setting's value (none stored: empty).
+fn parse_mail(stored: Option<&str>) -> Result<StoredMailSettings> {
+    match stored {
+        None => Ok(StoredMailSettings::default()),
+        Some(text) => {
+            serde_json::from_str(text).map_err(|e| Error::corrupt("settings", "value", e))
+        }
     }
 }

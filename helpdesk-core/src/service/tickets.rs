@@ -11,7 +11,7 @@ use crate::machine::{
     Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide,
     decide_create_with_notices,
 };
-use crate::store::{StoreExt, WriteBatch};
+use crate::store::{ReadSet, ReadTogether, SettingKey, WriteBatch};
 
 /// What a command did.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,13 +127,34 @@ impl Acting {
         follow_up_of: Option<TicketId>,
         staged: &Staged,
     ) -> Result<Opened> {
-        let store = &self.desk.store;
+        // Everything the decision and its effects read, in one call: the department, the
+        // customer unless they act, the agents (a new ticket is told to its department's),
+        // the service levels and the mail settings.
+        let mut read = self
+            .desk
+            .store
+            .read_together(&ReadSet {
+                departments: vec![new.department],
+                customers: (new.customer)
+                    .filter(|_| self.principal.customer().is_none())
+                    .into_iter()
+                    .collect(),
+                agents: true,
+                settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
+                ..ReadSet::default()
+            })
+            .await?;
         let customer = match (&self.principal, new.customer) {
             (Principal::Customer(c), _) => Some(c.clone()),
-            (_, Some(id)) => Some(store.require_customer(id).await?),
+            (_, Some(id)) => Some(
+                read.customer(id)
+                    .cloned()
+                    .ok_or_else(|| Error::not_found(Entity::Customer, id))?,
+            ),
             (_, None) => None,
         };
-        let department = store.require_department(new.department).await?;
+        let department = (read.department(new.department).cloned())
+            .ok_or_else(|| Error::not_found(Entity::Department, new.department))?;
         // Customers name no master (opening refuses it): nothing is looked up for them, so
         // the answer never depends on which tickets exist.
         let master = match new.master {
@@ -141,7 +162,7 @@ impl Acting {
             _ => None,
         };
         let now = self.desk.now();
-        let levels = self.desk.levels_in_force().await?;
+        let levels = (self.desk).levels_in_force_from(read.setting(SettingKey::ServiceLevels))?;
         let ctx = CreateContext {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -154,11 +175,11 @@ impl Acting {
             now,
         };
         authorize_create(&new, &ctx)?;
-        let sequence = self.desk.sequence.next(store.as_ref()).await?;
+        let sequence = self.desk.sequence.next(self.desk.store.as_ref()).await?;
         let number = self.desk.numbers.generate(sequence, now);
         let (write, notices) = decide_create_with_notices(new, &ctx, number)?;
         let ticket = write.ticket.clone();
-        let known = Known::customer(customer);
+        let known = known(customer, &mut read);
         self.desk
             .commit(WriteBatch::one(write), staged, &known)
             .await?;
@@ -237,11 +258,25 @@ impl Acting {
         options: ExecOptions,
         staged: &Staged,
     ) -> Result<Outcome> {
+        // Without an expected version, the command waits for the ticket's turn in this
+        // process (see [`turnstile`](super::turnstile)): from the start when the key is the
+        // id, else from the first retry, once the read told the id.
+        let mut id = match &ticket {
+            TicketKey::Id(id) => Some(*id),
+            TicketKey::Number(_) => None,
+        };
+        let mut turn = None;
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if options.expected.is_none()
+                && turn.is_none()
+                && let Some(id) = id
+            {
+                turn = Some(self.desk.turnstiles.enter(id).await);
+            }
             let result = self
-                .execute_once(&ticket, command.clone(), options, staged)
+                .execute_once(&ticket, command.clone(), options, staged, &mut id)
                 .await;
             if options.expected.is_some()
                 || attempt >= retry::MAX_ATTEMPTS
@@ -263,22 +298,48 @@ impl Acting {
         })
     }
 
+    /// Reads, decides and writes `command` once; `id` is set to the ticket's id once read.
     async fn execute_once(
         &self,
         key: &TicketKey,
         command: Command,
         options: ExecOptions,
         staged: &Staged,
+        id: &mut Option<TicketId>,
     ) -> Result<Outcome> {
         let store = &self.desk.store;
-        let ticket = self.visible_ticket(key.clone()).await?;
+        // What the decision and its effects read, in one call: the ticket with its
+        // department (and its customer, unless they act), a department it moves to, the
+        // agents when they may be told (of a customer's reply, a note, an assignment), the
+        // service levels and the mail settings.
+        let mut read = store
+            .read_together(&ReadSet {
+                ticket: Some(key.clone()),
+                ticket_department: true,
+                ticket_customer: self.principal.customer().is_none(),
+                departments: match &command {
+                    Command::MoveToDepartment { department } => vec![*department],
+                    _ => Vec::new(),
+                },
+                agents: self.principal.customer().is_some()
+                    || matches!(command, Command::AddNote { .. } | Command::Assign { .. }),
+                settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
+                ..ReadSet::default()
+            })
+            .await?;
+        let ticket = self.visible(key, read.ticket.take())?;
+        *id = Some(ticket.id);
         if let Some(expected) = options.expected
             && expected != ticket.version
         {
             return Err(Error::stale(Entity::Ticket, expected, ticket.version));
         }
-        let department = store.require_department(ticket.department).await?;
-        let customer = self.customer_of(&ticket).await?;
+        let department = (read.department(ticket.department).cloned())
+            .ok_or_else(|| Error::not_found(Entity::Department, ticket.department))?;
+        let customer = match ticket.customer.and_then(|c| read.customer(c)) {
+            Some(read) => Some(read.clone()),
+            None => self.customer_of(&ticket).await?,
+        };
         let related_id = match &command {
             Command::LinkToMaster { master } => *master,
             Command::MergeInto { target } => Some(*target),
@@ -291,16 +352,25 @@ impl Acting {
             _ => None,
         };
         let target_department = match &command {
-            Command::MoveToDepartment { department } => {
-                Some(store.require_department(*department).await?)
-            }
+            Command::MoveToDepartment { department } => Some(
+                (read.department(*department).cloned())
+                    .ok_or_else(|| Error::not_found(Entity::Department, *department))?,
+            ),
             _ => None,
         };
         let new_assignee = match &command {
-            Command::Assign { agent: Some(a) } => Some(store.require_agent(*a).await?),
+            Command::Assign { agent: Some(a) } => Some(
+                (read
+                    .agents
+                    .iter()
+                    .flatten()
+                    .find(|agent| agent.id == *a)
+                    .cloned())
+                .ok_or_else(|| Error::not_found(Entity::Agent, *a))?,
+            ),
             _ => None,
         };
-        let levels = self.desk.levels_in_force().await?;
+        let levels = (self.desk).levels_in_force_from(read.setting(SettingKey::ServiceLevels))?;
         let ctx = Context {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -320,7 +390,7 @@ impl Acting {
                 let Some(changed) = writes.first().map(|w| w.ticket.clone()) else {
                     return Ok(Outcome::Unchanged(ticket));
                 };
-                let known = Known::customer(customer);
+                let known = known(customer, &mut read);
                 self.desk
                     .commit(WriteBatch::of(writes), staged, &known)
                     .await?;
@@ -342,4 +412,13 @@ impl Acting {
             }
         }
     }
+}
+
+/// What the effects of a change need that `read` already holds: `customer`, the agents when
+/// read, the stored mail settings.
+fn known(customer: Option<Customer>, read: &mut ReadTogether) -> Known {
+    let stored_mail = read.setting(SettingKey::Mail).map(str::to_owned);
+    Known::customer(customer)
+        .with_agents(read.agents.take())
+        .with_stored_mail(stored_mail)
 }

@@ -12,7 +12,7 @@ use super::retry;
 use crate::domain::{Customer, CustomerId, Ticket, TicketId, TicketKey};
 use crate::error::Result;
 use crate::machine::decide_due;
-use crate::store::WriteBatch;
+use crate::store::{ReadSet, WriteBatch};
 
 /// What one [`Helpdesk::run_due`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -69,19 +69,30 @@ impl Helpdesk {
             // Decide every fresh ticket, then write them all in one batch; if another
             // process changed one of them meanwhile, write them one by one instead, skipping
             // the changed ones.
+            // The batch's customers not read yet, in one call.
+            let mut unread: Vec<CustomerId> = (fresh.iter())
+                .filter_map(|t| t.customer)
+                .filter(|id| !customers.contains_key(id))
+                .collect();
+            unread.sort_unstable();
+            unread.dedup();
+            if !unread.is_empty() {
+                let read = self
+                    .store
+                    .read_together(&ReadSet {
+                        customers: unread.clone(),
+                        ..ReadSet::default()
+                    })
+                    .await?;
+                for id in unread {
+                    customers.insert(id, read.customer(id).cloned());
+                }
+            }
             let mut decided = Vec::new();
             for ticket in fresh {
-                let customer = match ticket.customer {
-                    Some(id) => match customers.get(&id) {
-                        Some(known) => known.clone(),
-                        None => {
-                            let read = self.store.customer(id).await?;
-                            customers.insert(id, read.clone());
-                            read
-                        }
-                    },
-                    None => None,
-                };
+                let customer = ticket
+                    .customer
+                    .and_then(|id| customers.get(&id).cloned().flatten());
                 let kind = customer.as_ref().map(|c| c.kind);
                 match decide_due(&ticket, &levels, kind, now) {
                     Some(write) => decided.push((write, customer)),

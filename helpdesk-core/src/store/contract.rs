@@ -95,6 +95,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         }
         Ok(values)
     }
+    /// What `set` asks for, read together: the same answer as
+    /// [`read_one_by_one`](super::read_one_by_one) (the default), which a backend may give in
+    /// one hop (one blocking task, one connection, concurrent queries). The desk reads what
+    /// a decision needs with it. Not a snapshot: the parts may come from different moments,
+    /// as separate reads would.
+    async fn read_together(&self, set: &super::ReadSet) -> Result<super::ReadTogether> {
+        super::read_one_by_one(self, set).await
+    }
     /// Writes a batch atomically, when [`check_commit`](super::check_commit) passes on the
     /// facts read in the same transaction (see the trait's contract).
     async fn commit(&self, batch: WriteBatch) -> Result<()>;

@@ -177,6 +177,14 @@ macro_rules! delegate_store {
                     $inner.$name($($arg),*).await
                 }
             )*
+            async fn read_together(
+                &self,
+                set: &$crate::store::ReadSet,
+            ) -> $crate::Result<$crate::store::ReadTogether> {
+                $hook(self, "read_together");
+                let $this = self;
+                $crate::store::read_together_via(&$inner, self, set).await
+            }
             $($item)*
         }
     };

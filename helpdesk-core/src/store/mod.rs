@@ -44,6 +44,7 @@ mod settings;
 mod sign_in_throttle;
 mod templates;
 pub mod thread_page;
+mod together;
 mod undeliverable;
 mod write;
 
@@ -69,5 +70,8 @@ pub use settings::{ChangedSetting, SettingChange, SettingKey, SettingWrite, Sett
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage, TicketThread};
+pub use together::{
+    ReadSet, ReadTogether, read_one_by_one, read_together_via, ticket_customer, ticket_department,
+};
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};

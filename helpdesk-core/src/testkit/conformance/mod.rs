@@ -150,6 +150,9 @@ macro_rules! conformance_suite {
                     the_sequence_counts_from_one_and_never_repeats,
                     blocks_of_sequence_values_never_repeat_a_value,
                 ],
+                together: [
+                    reads_together_agree_with_the_one_by_one_reads,
+                ],
                 waiting: [
                     the_waiting_order_and_due_tickets_agree_with_the_reference,
                 ],

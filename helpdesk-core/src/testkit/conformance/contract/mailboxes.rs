@@ -8,7 +8,8 @@ use chrono::{TimeZone, Utc};
 
 use crate::domain::{Actor, AgentId, DepartmentId, MailboxId};
 use crate::store::{
-    MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, SettingChange, ChangedSetting, SettingKey, Store,
+    ChangedSetting, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, SettingChange,
+    SettingKey, Store,
 };
 use crate::testkit::ability;
 

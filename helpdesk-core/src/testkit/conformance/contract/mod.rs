@@ -31,6 +31,7 @@ pub mod settings;
 pub mod sign_in_throttle;
 pub mod templates;
 pub mod tickets;
+pub mod together;
 pub mod undeliverable;
 pub mod waiting;
 mod world;

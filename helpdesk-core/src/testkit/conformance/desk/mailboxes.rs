@@ -11,7 +11,7 @@ use crate::domain::{DepartmentId, MailboxId};
 use crate::error::{ConflictKind, Entity, Error, ForbiddenReason};
 use crate::service::{MAX_POLL_SECONDS, MailboxPassword};
 use crate::store::{
-    MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, ChangedSetting, Store,
+    ChangedSetting, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, Store,
 };
 use crate::testkit::{Fixture, ability};
 

@@ -1,0 +1,170 @@
+//! Reads taken together: what one request reads before it decides (a ticket, its department
+//! and customer, other departments and customers, the agent directory, settings), asked of
+//! the store in one call, so that a backend can answer it on one connection in one hop
+//! (SQLite: one blocking task; PostgreSQL: concurrent queries) instead of one call each.
+
+use super::{SettingKey, SettingsStore, Store};
+use crate::domain::{Agent, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey};
+use crate::error::Result;
+
+/// What to read at once ([`Store::read_together`]). Each part is read as its own method
+/// would read it; the answer is the same as those reads made one after another.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadSet {
+    /// A ticket, by id or by number (the digits as [`Store::ticket_by_number`] takes them).
+    pub ticket: Option<TicketKey>,
+    /// With the ticket, when found: its department too.
+    pub ticket_department: bool,
+    /// With the ticket, when found: its customer too, if it has one.
+    pub ticket_customer: bool,
+    /// Departments by id.
+    pub departments: Vec<DepartmentId>,
+    /// Customers by id.
+    pub customers: Vec<CustomerId>,
+    /// The whole agent directory ([`Store::agents`]).
+    pub agents: bool,
+    /// Settings, when the store keeps settings ([`Store::as_settings_store`]).
+    pub settings: Vec<SettingKey>,
+}
+
+/// The answer to a [`ReadSet`]: what was found (absent records are left out).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadTogether {
+    /// The ticket, if asked for and found.
+    pub ticket: Option<Ticket>,
+    /// The departments found, the ticket's included.
+    pub departments: Vec<Department>,
+    /// The customers found, the ticket's included.
+    pub customers: Vec<Customer>,
+    /// Every agent, when asked for.
+    pub agents: Option<Vec<Agent>>,
+    /// The settings stored, of those asked for (none when the store keeps no settings).
+    pub settings: Vec<(SettingKey, String)>,
+}
+
+impl ReadTogether {
+    /// The department `id`, if found.
+    pub fn department(&self, id: DepartmentId) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+
+    /// The customer `id`, if found.
+    pub fn customer(&self, id: CustomerId) -> Option<&Customer> {
+        self.customers.iter().find(|c| c.id == id)
+    }
+
+    /// The stored value of `key`, if any.
+    pub fn setting(&self, key: SettingKey) -> Option<&str> {
+        (self.settings.iter())
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The ticket `key` names, read as [`Store::ticket`] or [`Store::ticket_by_number`] does.
+async fn ticket_of<S: Store + ?Sized>(store: &S, key: &TicketKey) -> Result<Option<Ticket>> {
+    match key {
+        TicketKey::Id(id) => store.ticket(*id).await,
+        TicketKey::Number(digits) => store.ticket_by_number(digits).await,
+    }
+}
+
+/// Answers `set` with one call per part, in order: the default of
+/// [`Store::read_together`], and what every backend's answer must equal.
+///
+/// # Errors
+///
+/// The first error of a read.
+pub async fn read_one_by_one<S: Store + ?Sized>(store: &S, set: &ReadSet) -> Result<ReadTogether> {
+    let mut read = ReadTogether::default();
+    if let Some(key) = &set.ticket {
+        read.ticket = ticket_of(store, key).await?;
+    }
+    for id in set
+        .departments
+        .iter()
+        .copied()
+        .chain(ticket_department(set, &read))
+    {
+        if read.department(id).is_none()
+            && let Some(d) = store.department(id).await?
+        {
+            read.departments.push(d);
+        }
+    }
+    for id in set
+        .customers
+        .iter()
+        .copied()
+        .chain(ticket_customer(set, &read))
+    {
+        if read.customer(id).is_none()
+            && let Some(c) = store.customer(id).await?
+        {
+            read.customers.push(c);
+        }
+    }
+    if set.agents {
+        read.agents = Some(store.agents().await?);
+    }
+    if let Some(settings) = store.as_settings_store() {
+        for key in &set.settings {
+            if let Some(value) = settings.setting(*key).await? {
+                read.settings.push((*key, value));
+            }
+        }
+    }
+    Ok(read)
+}
+
+/// The ticket's department, when `set` asks for it and the ticket was found.
+pub fn ticket_department(set: &ReadSet, read: &ReadTogether) -> Option<DepartmentId> {
+    (read.ticket.as_ref())
+        .filter(|_| set.ticket_department)
+        .map(|t| t.department)
+}
+
+/// The ticket's customer, when `set` asks for it, the ticket was found and has one.
+pub fn ticket_customer(set: &ReadSet, read: &ReadTogether) -> Option<CustomerId> {
+    (read.ticket.as_ref())
+        .filter(|_| set.ticket_customer)
+        .and_then(|t| t.customer)
+}
+
+/// [`Store::read_together`] of a wrapper `outer` that hands its calls to `inner`
+/// ([`delegate_store!`](crate::delegate_store)): `inner` answers the whole set when both
+/// offer the same settings; else the settings are those `outer` offers (a wrapper that hides
+/// the ability reads none), each read on its own.
+///
+/// # Errors
+///
+/// The first error of a read.
+pub async fn read_together_via<I: Store + ?Sized, O: Store + ?Sized>(
+    inner: &I,
+    outer: &O,
+    set: &ReadSet,
+) -> Result<ReadTogether> {
+    let same = match (inner.as_settings_store(), outer.as_settings_store()) {
+        (Some(a), Some(b)) => {
+            std::ptr::addr_eq(a as *const dyn SettingsStore, b as *const dyn SettingsStore)
+        }
+        (None, None) => true,
+        _ => false,
+    };
+    if same || set.settings.is_empty() {
+        return inner.read_together(set).await;
+    }
+    let without = ReadSet {
+        settings: Vec::new(),
+        ..set.clone()
+    };
+    let mut read = inner.read_together(&without).await?;
+    if let Some(settings) = outer.as_settings_store() {
+        for key in &set.settings {
+            if let Some(value) = settings.setting(*key).await? {
+                read.settings.push((*key, value));
+            }
+        }
+    }
+    Ok(read)
+}
