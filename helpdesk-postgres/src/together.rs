@@ -47,6 +47,7 @@ const CUSTOMER_BY_NUMBER: &str = concat!(
 
 /// Reads `set` with concurrent queries.
 pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Result<ReadTogether> {
+    set.check()?;
     let pool = &store.pool;
     let the_ticket = async {
         match &set.ticket {
@@ -91,21 +92,41 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
             Ok(None)
         }
     };
+    let agent = async {
+        match set.agent {
+            Some(id) => crate::directory::agent(pool, id).await,
+            None => Ok(None),
+        }
+    };
     let settings = settings(pool, &set.settings);
     let listed = listed(pool, &set.departments, &set.customers);
-    let (ticket, its_department, its_customer, agents, settings, (departments, customers)) = tokio::try_join!(
-        the_ticket,
-        its_department,
-        its_customer,
-        agents,
-        settings,
-        listed
-    )?;
+    let (ticket, its_department, its_customer, agents, agent, settings, (departments, customers)) =
+        tokio::try_join!(
+            the_ticket,
+            its_department,
+            its_customer,
+            agents,
+            agent,
+            settings,
+            listed
+        )?;
+    // The thread, by the ticket's id as read.
+    let thread = match (&ticket, set.ticket_thread) {
+        (Some(t), Some(part)) => {
+            let mut conn = pool.acquire().await.map_err(error::db)?;
+            let page =
+                crate::tickets::thread_of(&mut conn, t.id, part.include_internal, part.newest);
+            Some(page.await?)
+        }
+        _ => None,
+    };
     let mut read = ReadTogether {
         ticket,
+        thread,
         departments,
         customers,
         agents,
+        agent,
         settings,
     };
     // The ticket's own department and customer, as it was read.
