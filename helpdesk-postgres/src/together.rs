@@ -98,20 +98,42 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
             None => Ok(None),
         }
     };
+    // A thread by the ticket's id, when the key is it, beside the ticket.
+    let thread_by_id = async {
+        match (&set.ticket, set.ticket_thread) {
+            (Some(TicketKey::Id(id)), Some(part)) => {
+                let mut conn = pool.acquire().await.map_err(error::db)?;
+                let page =
+                    crate::tickets::thread_of(&mut conn, *id, part.include_internal, part.newest);
+                page.await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
     let settings = settings(pool, &set.settings);
     let listed = listed(pool, &set.departments, &set.customers);
-    let (ticket, its_department, its_customer, agents, agent, settings, (departments, customers)) =
-        tokio::try_join!(
-            the_ticket,
-            its_department,
-            its_customer,
-            agents,
-            agent,
-            settings,
-            listed
-        )?;
-    // The thread, by the ticket's id as read.
+    let (
+        ticket,
+        its_department,
+        its_customer,
+        agents,
+        agent,
+        thread_by_id,
+        settings,
+        (departments, customers),
+    ) = tokio::try_join!(
+        the_ticket,
+        its_department,
+        its_customer,
+        agents,
+        agent,
+        thread_by_id,
+        settings,
+        listed
+    )?;
+    // The thread: read beside the ticket by its id, else by the id of the ticket read.
     let thread = match (&ticket, set.ticket_thread) {
+        (Some(_), Some(_)) if thread_by_id.is_some() => thread_by_id,
         (Some(t), Some(part)) => {
             let mut conn = pool.acquire().await.map_err(error::db)?;
             let page =

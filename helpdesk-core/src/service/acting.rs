@@ -99,6 +99,9 @@ pub struct Acting {
 
 impl Helpdesk {
     /// The desk acting as `actor`: loads them once and checks they may use the desk at all.
+    /// A request that is one command or one ticket page can load them in the same store call
+    /// as its own reads instead: [`execute_as`](Self::execute_as),
+    /// [`ticket_with_thread_as`](Self::ticket_with_thread_as).
     ///
     /// # Errors
     ///
