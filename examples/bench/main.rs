@@ -188,20 +188,20 @@ async fn lib_reply(desk: &Helpdesk, world: &World, i: usize, id: TicketId, n: us
     } else {
         Actor::Customer(customer)
     };
-    desk.acting_as(actor)
-        .await?
-        .execute(id, Command::reply(text(MessageBody::parse(&bodies[n]))))
-        .await?;
+    // The sender read with the ticket, in the command's one read.
+    desk.execute_as(
+        actor,
+        id,
+        Command::reply(text(MessageBody::parse(&bodies[n]))),
+    )
+    .await?;
     Ok(())
 }
 
 async fn lib_transition(desk: &Helpdesk, world: &World, i: usize, id: TicketId) -> Res<()> {
     let (_, _, _, kind) = ticket_plan(world, i);
     if let Some(cmd) = transition(kind) {
-        desk.acting_as(Actor::Agent(world.agent))
-            .await?
-            .execute(id, cmd)
-            .await?;
+        desk.execute_as(Actor::Agent(world.agent), id, cmd).await?;
     }
     Ok(())
 }

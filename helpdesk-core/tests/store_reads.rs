@@ -1,7 +1,9 @@
 //! What a request reads from the store before it writes: the principal once when the desk
 //! starts acting as them, then what the change needs in one call (`read_together`: the
 //! ticket, its department and customer, the agents when they may be told, the settings);
-//! what a change causes is worked out from what was already read.
+//! what a change causes is worked out from what was already read. A request that names its
+//! sender and its reads up front (`execute_as`, `ticket_with_thread_as`) reads the principal
+//! in that same call.
 
 use std::sync::{Arc, Mutex};
 
@@ -116,6 +118,63 @@ async fn a_ticket_with_its_thread_is_one_store_call_and_so_is_the_newest_thread_
         .await
         .unwrap();
     assert_eq!(store.take(), ["ticket", "messages_page"]);
+}
+
+#[tokio::test]
+async fn a_command_acting_as_its_sender_reads_the_principal_with_the_ticket_in_one_call() {
+    let (f, store) = desk().await;
+    let t = f.open(&f.ana, "Internet down").await;
+    store.take();
+
+    // An agent: before, the agent, then the ticket and the rest; now one call for both.
+    f.desk
+        .acting_as(Actor::Agent(f.ivan.id))
+        .await
+        .unwrap()
+        .execute(t.id, Command::reply(body("Restarting the line.")))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.take(),
+        ["agent", "read_together", "mail_references", "commit"]
+    );
+    f.desk
+        .execute_as(Actor::Agent(f.ivan.id), t.id, Command::reply(body("Done.")))
+        .await
+        .unwrap();
+    assert_eq!(store.take(), ["read_together", "mail_references", "commit"]);
+    // A customer: she is read with the ticket, and not again as its customer.
+    f.desk
+        .execute_as(
+            Actor::Customer(f.ana.id),
+            t.id,
+            Command::reply(body("Works.")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.take(), ["read_together", "commit"]);
+}
+
+#[tokio::test]
+async fn a_ticket_with_its_thread_as_its_reader_is_one_store_call_with_the_principal() {
+    let (f, store) = desk().await;
+    let t = f.open(&f.ana, "Internet down").await;
+    store.take();
+
+    let (ivan, shown) = (f.desk)
+        .ticket_with_thread_as(Actor::Agent(f.ivan.id), t.id, 50)
+        .await
+        .unwrap();
+    assert_eq!(store.take(), ["read_together"]);
+    assert_eq!(shown.ticket.id, t.id);
+    // The desk acting as him serves the rest of the request without reading him again.
+    ivan.history(t.id).await.unwrap();
+    assert_eq!(store.take(), ["ticket", "history"]);
+    (f.desk)
+        .ticket_with_thread_as(Actor::Customer(f.ana.id), &t.number, 50)
+        .await
+        .unwrap();
+    assert_eq!(store.take(), ["read_together"]);
 }
 
 #[tokio::test]

@@ -182,11 +182,23 @@ pub(crate) async fn ticket_with_thread(
     let Some(ticket) = row.as_ref().map(ticket).transpose()? else {
         return Ok(None);
     };
-    let thread = match newest {
-        Some(limit) => page_below(&mut conn, ticket.id, include_internal, i64::MAX, limit).await?,
+    let thread = thread_of(&mut conn, ticket.id, include_internal, newest).await?;
+    Ok(Some(TicketThread { ticket, thread }))
+}
+
+/// The whole thread of `ticket` (`newest` `None`) or its newest `newest` messages, on
+/// `conn`.
+pub(crate) async fn thread_of(
+    conn: &mut PgConnection,
+    ticket: TicketId,
+    include_internal: bool,
+    newest: Option<u32>,
+) -> Result<MessagePage> {
+    Ok(match newest {
+        Some(limit) => page_below(conn, ticket, include_internal, i64::MAX, limit).await?,
         None => {
             let rows = sqlx::query(MESSAGES)
-                .bind(ticket.id.as_uuid())
+                .bind(ticket.as_uuid())
                 .bind(include_internal)
                 .bind(Visibility::Public.as_str())
                 .fetch_all(&mut *conn)
@@ -195,8 +207,7 @@ pub(crate) async fn ticket_with_thread(
             let items = rows.iter().map(message).collect::<Result<Vec<_>>>()?;
             MessagePage::from_newest(items, false)
         }
-    };
-    Ok(Some(TicketThread { ticket, thread }))
+    })
 }
 
 /// A ticket's events in the order written.

@@ -47,6 +47,7 @@ const CUSTOMER_BY_NUMBER: &str = concat!(
 
 /// Reads `set` with concurrent queries.
 pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Result<ReadTogether> {
+    set.check()?;
     let pool = &store.pool;
     let the_ticket = async {
         match &set.ticket {
@@ -91,21 +92,63 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
             Ok(None)
         }
     };
+    let agent = async {
+        match set.agent {
+            Some(id) => crate::directory::agent(pool, id).await,
+            None => Ok(None),
+        }
+    };
+    // A thread by the ticket's id, when the key is it, beside the ticket.
+    let thread_by_id = async {
+        match (&set.ticket, set.ticket_thread) {
+            (Some(TicketKey::Id(id)), Some(part)) => {
+                let mut conn = pool.acquire().await.map_err(error::db)?;
+                let page =
+                    crate::tickets::thread_of(&mut conn, *id, part.include_internal, part.newest);
+                page.await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
     let settings = settings(pool, &set.settings);
     let listed = listed(pool, &set.departments, &set.customers);
-    let (ticket, its_department, its_customer, agents, settings, (departments, customers)) = tokio::try_join!(
+    let (
+        ticket,
+        its_department,
+        its_customer,
+        agents,
+        agent,
+        thread_by_id,
+        settings,
+        (departments, customers),
+    ) = tokio::try_join!(
         the_ticket,
         its_department,
         its_customer,
         agents,
+        agent,
+        thread_by_id,
         settings,
         listed
     )?;
+    // The thread: read beside the ticket by its id, else by the id of the ticket read.
+    let thread = match (&ticket, set.ticket_thread) {
+        (Some(_), Some(_)) if thread_by_id.is_some() => thread_by_id,
+        (Some(t), Some(part)) => {
+            let mut conn = pool.acquire().await.map_err(error::db)?;
+            let page =
+                crate::tickets::thread_of(&mut conn, t.id, part.include_internal, part.newest);
+            Some(page.await?)
+        }
+        _ => None,
+    };
     let mut read = ReadTogether {
         ticket,
+        thread,
         departments,
         customers,
         agents,
+        agent,
         settings,
     };
     // The ticket's own department and customer, as it was read.

@@ -164,6 +164,21 @@ fn page_below(
     Ok(MessagePage::from_newest(items, more))
 }
 
+/// The whole thread of `ticket` (`newest` `None`) or its newest `newest` messages, on
+/// `conn`.
+pub(crate) fn thread_of(
+    conn: &rusqlite::Connection,
+    ticket: TicketId,
+    include_internal: bool,
+    newest: Option<u32>,
+) -> crate::error::Outcome<MessagePage> {
+    let id = blob(ticket.as_uuid());
+    Ok(match newest {
+        Some(limit) => page_below(conn, id, include_internal, i64::MAX, limit)?,
+        None => MessagePage::from_newest(thread(conn, id, include_internal)?, false),
+    })
+}
+
 /// A ticket by id or number with its whole thread (`newest` `None`) or its newest page, in
 /// one blocking task on one reader connection (one read transaction, so the two agree).
 pub(crate) async fn ticket_with_thread(
@@ -199,11 +214,7 @@ pub(crate) async fn ticket_with_thread(
             let Some(ticket) = ticket else {
                 return Ok(None);
             };
-            let id = blob(ticket.id.as_uuid());
-            let thread = match newest {
-                Some(limit) => page_below(&tx, id, include_internal, i64::MAX, limit)?,
-                None => MessagePage::from_newest(thread(&tx, id, include_internal)?, false),
-            };
+            let thread = thread_of(&tx, ticket.id, include_internal, newest)?;
             Ok(Some(TicketThread { ticket, thread }))
         })
         .await

@@ -1,5 +1,6 @@
 //! [`Store::read_together`](helpdesk_core::store::Store::read_together) for [`SqliteStore`]:
-//! every part of a [`ReadSet`] read on one reader connection in one blocking task, the same
+//! every part of a [`ReadSet`] read on one reader connection in one blocking task and one
+//! read transaction, the same
 //! statements the one-by-one reads run, so a request's reads cost one hand-off to the
 //! blocking pool instead of one each.
 
@@ -18,8 +19,15 @@ use crate::rows::{Reader, all, blob, first};
 
 /// Reads `set` in one blocking task.
 pub(crate) async fn read_together(store: &SqliteStore, set: &ReadSet) -> Result<ReadTogether> {
+    set.check()?;
     let set = set.clone();
-    store.read(move |conn| read(conn, &set)).await
+    store
+        .read(move |conn| {
+            // One read transaction, so the parts agree (a ticket and its thread above all).
+            let tx = conn.transaction()?;
+            read(&tx, &set)
+        })
+        .await
 }
 
 fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
@@ -37,8 +45,18 @@ fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
         }
         None => None,
     };
+    let thread = match (&ticket, set.ticket_thread) {
+        (Some(t), Some(part)) => Some(crate::tickets::thread_of(
+            conn,
+            t.id,
+            part.include_internal,
+            part.newest,
+        )?),
+        _ => None,
+    };
     let mut read = ReadTogether {
         ticket,
+        thread,
         ..ReadTogether::default()
     };
     let departments: Vec<_> = (set.departments.iter().copied())
@@ -66,6 +84,10 @@ fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
     if set.agents {
         let sql = format!("SELECT {AGENT_COLUMNS} FROM agents a ORDER BY a.name, a.id");
         read.agents = Some(all(conn, &sql, [], read_agent)?);
+    }
+    if let Some(id) = set.agent {
+        let sql = format!("SELECT {AGENT_COLUMNS} FROM agents a WHERE a.id = ?1");
+        read.agent = first(conn, &sql, [blob(id.as_uuid())], read_agent)?;
     }
     for key in &set.settings {
         let sql = "SELECT value FROM settings WHERE name = ?1";

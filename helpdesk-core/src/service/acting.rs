@@ -4,7 +4,6 @@
 use super::Helpdesk;
 use crate::domain::{Actor, Agent, Customer, Permission, Role, Ticket, TicketKey};
 use crate::error::{Entity, Error, ForbiddenReason, Result};
-use crate::store::StoreExt;
 
 /// Who acts, as loaded when the [`Acting`] was made.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +99,9 @@ pub struct Acting {
 
 impl Helpdesk {
     /// The desk acting as `actor`: loads them once and checks they may use the desk at all.
+    /// A request that is one command or one ticket page can load them in the same store call
+    /// as its own reads instead: [`execute_as`](Self::execute_as),
+    /// [`ticket_with_thread_as`](Self::ticket_with_thread_as).
     ///
     /// # Errors
     ///
@@ -109,20 +111,8 @@ impl Helpdesk {
     pub async fn acting_as(&self, actor: Actor) -> Result<Acting> {
         let principal = match actor {
             Actor::System => Principal::System,
-            Actor::Customer(id) => {
-                let customer = self.store.require_customer(id).await?;
-                if !customer.access_enabled {
-                    return Err(Error::forbidden(ForbiddenReason::AccessDisabled));
-                }
-                Principal::Customer(customer)
-            }
-            Actor::Agent(id) => {
-                let agent = self.store.require_agent(id).await?;
-                if !agent.active {
-                    return Err(Error::forbidden(ForbiddenReason::AgentInactive));
-                }
-                Principal::Agent(agent)
-            }
+            Actor::Customer(id) => admit(actor, None, self.store.customer(id).await?)?,
+            Actor::Agent(id) => admit(actor, self.store.agent(id).await?, None)?,
         };
         Ok(Acting {
             desk: self.clone(),
@@ -206,6 +196,40 @@ impl Acting {
             // Named as the person named it: nothing more about a ticket they may not see.
             Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, key)),
             other => other.map(|()| ticket),
+        }
+    }
+}
+
+/// The principal `actor` names, from the `agent` or `customer` read for them (the one of
+/// their kind is looked at), if they may use the desk at all: the rule of
+/// [`Helpdesk::acting_as`], also applied to a principal read with a request's other reads.
+///
+/// # Errors
+///
+/// [`Error::NotFound`] when the agent or customer was not found; [`Error::Forbidden`] for a
+/// customer whose access is disabled or a deactivated agent.
+pub(super) fn admit(
+    actor: Actor,
+    agent: Option<Agent>,
+    customer: Option<Customer>,
+) -> Result<Principal> {
+    match actor {
+        Actor::System => Ok(Principal::System),
+        Actor::Customer(id) => {
+            let customer = (customer.filter(|c| c.id == id))
+                .ok_or_else(|| Error::not_found(Entity::Customer, id))?;
+            if !customer.access_enabled {
+                return Err(Error::forbidden(ForbiddenReason::AccessDisabled));
+            }
+            Ok(Principal::Customer(customer))
+        }
+        Actor::Agent(id) => {
+            let agent = (agent.filter(|a| a.id == id))
+                .ok_or_else(|| Error::not_found(Entity::Agent, id))?;
+            if !agent.active {
+                return Err(Error::forbidden(ForbiddenReason::AgentInactive));
+            }
+            Ok(Principal::Agent(agent))
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod account_links;
 mod acting;
+mod acting_with;
 mod attachment_settings;
 mod attachments;
 mod bounces;

@@ -258,6 +258,22 @@ impl Acting {
         options: ExecOptions,
         staged: &Staged,
     ) -> Result<Outcome> {
+        self.execute_from(ticket, command, options, staged, None, None)
+            .await
+    }
+
+    /// [`execute_staged`](Self::execute_staged), its first attempt deciding on `first` (the
+    /// reads of [`command_reads`], already made) when given, in the ticket's `turn` when
+    /// already taken.
+    pub(crate) async fn execute_from(
+        &self,
+        ticket: TicketKey,
+        command: Command,
+        options: ExecOptions,
+        staged: &Staged,
+        mut first: Option<ReadTogether>,
+        mut turn: Option<super::turnstile::Turn>,
+    ) -> Result<Outcome> {
         // Without an expected version, the command waits for the ticket's turn in this
         // process (see [`turnstile`](super::turnstile)): from the start when the key is the
         // id, else from the first retry, once the read told the id.
@@ -265,7 +281,6 @@ impl Acting {
             TicketKey::Id(id) => Some(*id),
             TicketKey::Number(_) => None,
         };
-        let mut turn = None;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -276,7 +291,14 @@ impl Acting {
                 turn = Some(self.desk.turnstiles.enter(id).await);
             }
             let result = self
-                .execute_once(&ticket, command.clone(), options, staged, &mut id)
+                .execute_once(
+                    &ticket,
+                    command.clone(),
+                    options,
+                    staged,
+                    first.take(),
+                    &mut id,
+                )
                 .await;
             if options.expected.is_some()
                 || attempt >= retry::MAX_ATTEMPTS
@@ -298,35 +320,26 @@ impl Acting {
         })
     }
 
-    /// Reads, decides and writes `command` once; `id` is set to the ticket's id once read.
+    /// Reads (unless `read` was made already), decides and writes `command` once; `id` is
+    /// set to the ticket's id once read.
     async fn execute_once(
         &self,
         key: &TicketKey,
         command: Command,
         options: ExecOptions,
         staged: &Staged,
+        read: Option<ReadTogether>,
         id: &mut Option<TicketId>,
     ) -> Result<Outcome> {
-        let store = &self.desk.store;
-        // What the decision and its effects read, in one call: the ticket with its
-        // department (and its customer, unless they act), a department it moves to, the
-        // agents when they may be told (of a customer's reply, a note, an assignment), the
-        // service levels and the mail settings.
-        let mut read = store
-            .read_together(&ReadSet {
-                ticket: Some(key.clone()),
-                ticket_department: true,
-                ticket_customer: self.principal.customer().is_none(),
-                departments: match &command {
-                    Command::MoveToDepartment { department } => vec![*department],
-                    _ => Vec::new(),
-                },
-                agents: self.principal.customer().is_some()
-                    || matches!(command, Command::AddNote { .. } | Command::Assign { .. }),
-                settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
-                ..ReadSet::default()
-            })
-            .await?;
+        let customer_acts = self.principal.customer().is_some();
+        let mut read = match read {
+            Some(read) => read,
+            None => {
+                (self.desk.store)
+                    .read_together(&command_reads(customer_acts, key, &command))
+                    .await?
+            }
+        };
         let ticket = self.visible(key, read.ticket.take())?;
         *id = Some(ticket.id);
         if let Some(expected) = options.expected
@@ -411,6 +424,26 @@ impl Acting {
                 })
             }
         }
+    }
+}
+
+/// What deciding `command` on the ticket `key` and its effects read, in one call: the
+/// ticket with its department (and its customer, unless a customer acts), a department it
+/// moves to, the agents when they may be told (of a customer's reply, a note, an
+/// assignment), the service levels and the mail settings.
+pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Command) -> ReadSet {
+    ReadSet {
+        ticket: Some(key.clone()),
+        ticket_department: true,
+        ticket_customer: !customer_acts,
+        departments: match command {
+            Command::MoveToDepartment { department } => vec![*department],
+            _ => Vec::new(),
+        },
+        agents: customer_acts
+            || matches!(command, Command::AddNote { .. } | Command::Assign { .. }),
+        settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
+        ..ReadSet::default()
     }
 }
 

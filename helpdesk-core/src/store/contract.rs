@@ -98,8 +98,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// What `set` asks for, read together: the same answer as
     /// [`read_one_by_one`](super::read_one_by_one) (the default), which a backend may give in
     /// one hop (one blocking task, one connection, concurrent queries). The desk reads what
-    /// a decision needs with it. Not a snapshot: the parts may come from different moments,
-    /// as separate reads would.
+    /// a decision needs with it, and with the principal when the request names them
+    /// ([`Helpdesk::execute_as`](crate::Helpdesk::execute_as)). Not a snapshot: the parts may
+    /// come from different moments, as separate reads would.
     async fn read_together(&self, set: &super::ReadSet) -> Result<super::ReadTogether> {
         super::read_one_by_one(self, set).await
     }

@@ -71,7 +71,8 @@ pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage, TicketThread};
 pub use together::{
-    ReadSet, ReadTogether, read_one_by_one, read_together_via, ticket_customer, ticket_department,
+    ReadSet, ReadTogether, ThreadRead, read_one_by_one, read_together_via, ticket_customer,
+    ticket_department,
 };
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};

@@ -3,8 +3,11 @@
 //! the store in one call, so that a backend can answer it on one connection in one hop
 //! (SQLite: one blocking task; PostgreSQL: concurrent queries) instead of one call each.
 
-use super::{SettingKey, SettingsStore, Store};
-use crate::domain::{Agent, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey};
+use super::thread_page::check_limit;
+use super::{MessagePage, SettingKey, SettingsStore, Store};
+use crate::domain::{
+    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey,
+};
 use crate::error::Result;
 
 /// What to read at once ([`Store::read_together`]). Each part is read as its own method
@@ -17,14 +20,44 @@ pub struct ReadSet {
     pub ticket_department: bool,
     /// With the ticket, when found: its customer too, if it has one.
     pub ticket_customer: bool,
+    /// With the ticket, when found: its thread, as [`Store::ticket_with_thread`] reads it.
+    pub ticket_thread: Option<ThreadRead>,
     /// Departments by id.
     pub departments: Vec<DepartmentId>,
     /// Customers by id.
     pub customers: Vec<CustomerId>,
     /// The whole agent directory ([`Store::agents`]).
     pub agents: bool,
+    /// One agent, with their departments and permissions ([`Store::agent`]): the principal
+    /// of a request, read with the request's other reads.
+    pub agent: Option<AgentId>,
     /// Settings, when the store keeps settings ([`Store::as_settings_store`]).
     pub settings: Vec<SettingKey>,
+}
+
+/// Which of a ticket's thread to read with it ([`ReadSet::ticket_thread`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadRead {
+    /// Internal notes too.
+    pub include_internal: bool,
+    /// The newest this many messages (1 to [`MAX_THREAD_PAGE`](super::MAX_THREAD_PAGE)),
+    /// or the whole thread when `None`.
+    pub newest: Option<u32>,
+}
+
+impl ReadSet {
+    /// A validation error when the thread asked for has a page size out of range (checked
+    /// before anything is read).
+    ///
+    /// # Errors
+    ///
+    /// As [`check_limit`].
+    pub fn check(&self) -> Result<()> {
+        match self.ticket_thread.and_then(|t| t.newest) {
+            Some(limit) => check_limit(limit),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The answer to a [`ReadSet`]: what was found (absent records are left out).
@@ -32,12 +65,16 @@ pub struct ReadSet {
 pub struct ReadTogether {
     /// The ticket, if asked for and found.
     pub ticket: Option<Ticket>,
+    /// Its thread (or the newest page of it), if asked for and the ticket was found.
+    pub thread: Option<MessagePage>,
     /// The departments found, the ticket's included.
     pub departments: Vec<Department>,
     /// The customers found, the ticket's included.
     pub customers: Vec<Customer>,
     /// Every agent, when asked for.
     pub agents: Option<Vec<Agent>>,
+    /// The agent asked for by id, if found.
+    pub agent: Option<Agent>,
     /// The settings stored, of those asked for (none when the store keeps no settings).
     pub settings: Vec<(SettingKey, String)>,
 }
@@ -76,9 +113,21 @@ async fn ticket_of<S: Store + ?Sized>(store: &S, key: &TicketKey) -> Result<Opti
 ///
 /// The first error of a read.
 pub async fn read_one_by_one<S: Store + ?Sized>(store: &S, set: &ReadSet) -> Result<ReadTogether> {
+    set.check()?;
     let mut read = ReadTogether::default();
     if let Some(key) = &set.ticket {
         read.ticket = ticket_of(store, key).await?;
+    }
+    if let (Some(ticket), Some(thread)) = (&read.ticket, set.ticket_thread) {
+        read.thread = Some(match thread.newest {
+            Some(limit) => {
+                (store.messages_page(ticket.id, thread.include_internal, None, limit)).await?
+            }
+            None => MessagePage::from_newest(
+                store.messages(ticket.id, thread.include_internal).await?,
+                false,
+            ),
+        });
     }
     for id in set
         .departments
@@ -106,6 +155,9 @@ pub async fn read_one_by_one<S: Store + ?Sized>(store: &S, set: &ReadSet) -> Res
     }
     if set.agents {
         read.agents = Some(store.agents().await?);
+    }
+    if let Some(id) = set.agent {
+        read.agent = store.agent(id).await?;
     }
     if let Some(settings) = store.as_settings_store() {
         for key in &set.settings {

@@ -55,12 +55,23 @@ async fn ticket_page(
 ) -> PageResult {
     let lang = user.language;
     let acting = &user.acting;
-    let ticket = acting.ticket(parse::<TicketKey>(&key)?).await?;
+    let key = parse::<TicketKey>(&key)?;
     let before = match at.before.as_deref().filter(|b| !b.is_empty()) {
         Some(b) => Some(parse::<MessageId>(b)?),
         None => None,
     };
-    let page = acting.thread_page(ticket.id, before, THREAD_PAGE).await?;
+    // The newest page comes with the ticket in one store call; an older one after it.
+    let (ticket, page) = match before {
+        None => {
+            let shown = acting.ticket_with_thread(key, THREAD_PAGE).await?;
+            (shown.ticket, shown.thread)
+        }
+        Some(before) => {
+            let ticket = acting.ticket(key).await?;
+            let page = (acting.thread_page(ticket.id, Some(before), THREAD_PAGE)).await?;
+            (ticket, page)
+        }
+    };
     let thread = page.items;
     let staff = !user.is_customer();
     let (agents, history, priorities) = if staff {

@@ -171,6 +171,9 @@ macro_rules! conformance_suite {
                     internal_tickets_are_for_agents_only,
                     agents_act_only_in_their_departments,
                 ],
+                acting_with: [
+                    a_principal_read_with_the_requests_reads_is_admitted_and_served_as_acting_as_does,
+                ],
                 attachments: [
                     uploads_within_limits_are_stored_and_readable_only_by_message_readers,
                     stored_department_limits_apply_in_every_process,

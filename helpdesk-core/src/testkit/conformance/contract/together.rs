@@ -5,9 +5,11 @@
 
 use std::sync::Arc;
 
-use crate::domain::{CustomerId, DepartmentId, TicketId, TicketKey};
-use crate::store::{ReadSet, SettingKey, Store, TicketWrite, WriteBatch, read_one_by_one};
-use crate::testkit::samples::{agent, customer, department, number, ticket};
+use crate::domain::{AgentId, CustomerId, DepartmentId, TicketId, TicketKey, Visibility};
+use crate::store::{
+    ReadSet, SettingKey, Store, ThreadRead, TicketWrite, WriteBatch, read_one_by_one,
+};
+use crate::testkit::samples::{agent, customer, department, message, number, ticket};
 
 pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store>) {
     let (support, sales) = (department("Support"), department("Sales"));
@@ -19,10 +21,8 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
     );
     store.put_customer(&ana).await.unwrap();
     store.put_customer(&bob).await.unwrap();
-    store
-        .put_agent(&agent("Ivan", "ivan@desk.test", &[support.id]))
-        .await
-        .unwrap();
+    let ivan = agent("Ivan", "ivan@desk.test", &[support.id]);
+    store.put_agent(&ivan).await.unwrap();
     store
         .put_agent(&agent("Eve", "eve@desk.test", &[sales.id]))
         .await
@@ -35,6 +35,21 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
             .commit(WriteBatch::one(TicketWrite::create(t.clone())))
             .await
             .unwrap();
+    }
+    // A thread of three: public, internal, public.
+    for (i, visibility) in [Visibility::Public, Visibility::Internal, Visibility::Public]
+        .into_iter()
+        .enumerate()
+    {
+        let current = store.ticket(with_customer.id).await.unwrap().unwrap();
+        let mut changed = current.clone();
+        changed.version = current.version.next();
+        let write = TicketWrite::update(current.version, changed).with_message(message(
+            &current,
+            &format!("message {i}"),
+            visibility,
+        ));
+        store.commit(WriteBatch::one(write)).await.unwrap();
     }
     if let Some(settings) = store.as_settings_store() {
         settings
@@ -76,12 +91,43 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
         departments: vec![sales.id, DepartmentId::new(), sales.id, support.id],
         customers: vec![bob.id, CustomerId::new(), ana.id, bob.id],
         agents: true,
+        agent: Some(ivan.id),
         settings: vec![
             SettingKey::ServiceLevels,
             SettingKey::PublicUrl,
             SettingKey::Mail,
         ],
+        ..ReadSet::default()
     });
+    // The principal, found and missing; a ticket's thread, whole or its newest page, with
+    // and without internal notes, of a ticket found and missing.
+    for agent in [ivan.id, AgentId::new()] {
+        sets.push(ReadSet {
+            agent: Some(agent),
+            ..ReadSet::default()
+        });
+    }
+    for key in [
+        TicketKey::Id(with_customer.id),
+        TicketKey::Number(with_customer.number.short().to_owned()),
+        TicketKey::Id(without.id),
+        TicketKey::Id(TicketId::new()),
+    ] {
+        for include_internal in [true, false] {
+            for newest in [None, Some(1), Some(2), Some(50)] {
+                sets.push(ReadSet {
+                    ticket: Some(key.clone()),
+                    ticket_thread: Some(ThreadRead {
+                        include_internal,
+                        newest,
+                    }),
+                    agent: Some(ivan.id),
+                    customers: vec![ana.id],
+                    ..ReadSet::default()
+                });
+            }
+        }
+    }
     sets.push(ReadSet {
         agents: true,
         settings: vec![SettingKey::PublicUrl],
@@ -93,4 +139,15 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
         let one_by_one = read_one_by_one(store.as_ref(), &set).await.unwrap();
         assert_eq!(together, one_by_one, "{set:?}");
     }
+    // A page size out of range: a validation error, as the thread page gives.
+    let bad = ReadSet {
+        ticket: Some(TicketKey::Id(with_customer.id)),
+        ticket_thread: Some(ThreadRead {
+            include_internal: true,
+            newest: Some(0),
+        }),
+        ..ReadSet::default()
+    };
+    let e = store.read_together(&bad).await.unwrap_err();
+    assert!(matches!(e, crate::Error::Validation(_)), "{e:?}");
 }

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account_links;
+pub mod acting_with;
 pub mod attachments;
 pub mod blobs;
 pub mod chat;

@@ -1,0 +1,113 @@
+//! Acting as someone for one request whose reads are known before they are loaded: the
+//! principal (an agent with their departments and permissions, or a customer) read in the
+//! same store call as the request's own reads, then admitted by the rule of
+//! [`Helpdesk::acting_as`] ([`admit`]) before anything read is used. One store call instead of
+//! two: on SQLite one blocking task, on PostgreSQL one round of queries.
+
+use super::acting::{admit, check_visible};
+use super::attachments::Staged;
+use super::tickets::{ExecOptions, Outcome, command_reads};
+use super::{Acting, Helpdesk};
+use crate::domain::{Actor, TicketKey};
+use crate::error::{Entity, Error, Result};
+use crate::machine::Command;
+use crate::store::thread_page::check_limit;
+use crate::store::{ReadSet, ReadTogether, ThreadRead, TicketThread};
+
+impl Helpdesk {
+    /// `set` read together with the principal `actor` names, and the principal admitted:
+    /// the errors of [`acting_as`](Self::acting_as) come first, whatever else was read.
+    async fn act_with(&self, actor: Actor, mut set: ReadSet) -> Result<(Acting, ReadTogether)> {
+        if actor == Actor::System {
+            let read = self.store.read_together(&set).await?;
+            return Ok((self.as_system(), read));
+        }
+        match actor {
+            Actor::Agent(id) => set.agent = Some(id),
+            Actor::Customer(id) if !set.customers.contains(&id) => set.customers.push(id),
+            _ => {}
+        }
+        let mut read = self.store.read_together(&set).await?;
+        let customer = match actor {
+            Actor::Customer(id) => read.customer(id).cloned(),
+            _ => None,
+        };
+        let principal = admit(actor, read.agent.take(), customer)?;
+        Ok((self.acting_for(principal), read))
+    }
+
+    /// [`acting_as(actor)`](Self::acting_as) then
+    /// [`ticket_with_thread(ticket, limit)`](Acting::ticket_with_thread), in one store call:
+    /// the ticket the principal may see with the newest `limit` messages of its thread
+    /// (customers never get internal notes), and the desk acting as them for the rest of the
+    /// request.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`acting_as`](Self::acting_as) first, then those of
+    /// [`Acting::ticket_with_thread`].
+    pub async fn ticket_with_thread_as(
+        &self,
+        actor: Actor,
+        ticket: impl Into<TicketKey>,
+        limit: u32,
+    ) -> Result<(Acting, TicketThread)> {
+        check_limit(limit)?;
+        let key = ticket.into();
+        let set = ReadSet {
+            ticket: Some(key.clone()),
+            ticket_thread: Some(ThreadRead {
+                include_internal: !matches!(actor, Actor::Customer(_)),
+                newest: Some(limit),
+            }),
+            ..ReadSet::default()
+        };
+        let (acting, read) = self.act_with(actor, set).await?;
+        let (Some(ticket), Some(thread)) = (read.ticket, read.thread) else {
+            return Err(Error::not_found(Entity::Ticket, &key));
+        };
+        match check_visible(acting.principal(), &ticket) {
+            // Named as the person named it, as `visible_ticket` does.
+            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
+            Err(e) => Err(e),
+            Ok(()) => Ok((acting, TicketThread { ticket, thread })),
+        }
+    }
+
+    /// [`acting_as(actor)`](Self::acting_as) then [`execute(ticket, command)`](Acting::execute),
+    /// the principal read in the same store call as the reads the command decides on (the
+    /// ticket, its department and customer, the agents, the settings): one store call fewer
+    /// per command.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`acting_as`](Self::acting_as) first, then those of [`Acting::execute`].
+    pub async fn execute_as(
+        &self,
+        actor: Actor,
+        ticket: impl Into<TicketKey>,
+        command: Command,
+    ) -> Result<Outcome> {
+        let key = ticket.into();
+        // No expected version: the ticket's turn is taken before its first read, as
+        // `execute` takes it.
+        let turn = match &key {
+            TicketKey::Id(id) => Some(self.turnstiles.enter(*id).await),
+            TicketKey::Number(_) => None,
+        };
+        let customer_acts = matches!(actor, Actor::Customer(_));
+        let set = command_reads(customer_acts, &key, &command);
+        let (acting, read) = self.act_with(actor, set).await?;
+        let staged = Staged::default();
+        acting
+            .execute_from(
+                key,
+                command,
+                ExecOptions::default(),
+                &staged,
+                Some(read),
+                turn,
+            )
+            .await
+    }
+}
