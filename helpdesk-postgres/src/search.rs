@@ -9,6 +9,14 @@
 //! candidate fields of a word, prefix or phrase; the candidates are then checked exactly
 //! against the field's `words` array, so that the result is [`Term::matches`] to the letter.
 //! Queries are built only from parsed, folded terms, always as bound parameters.
+//!
+//! A whole word is looked up instead in `ticket_words` (migration 0024: each ticket's
+//! distinct words per kind of field, a B-tree keyed by (word, ticket, kind)), written in the
+//! same statement as the field rows. As on SQLite, the word with the fewest entries chooses
+//! the plan ([`plan_for`]): a rare word's tickets are read from it and sorted, a common
+//! word's page walks the list's index in its order with one seek per ticket, and a page in
+//! relevance order is then read level by level. Prefixes, phrases and patterns are matched
+//! on the fields as before.
 
 use helpdesk_core::domain::{Message, StableText, Ticket, Visibility};
 use helpdesk_core::search::{SearchQuery, Term, TicketSearch};
