@@ -701,7 +701,7 @@ mod tests {
                     let mut t =
                         samples::ticket(samples::number(i + 1), department, CustomerId::new());
                     let word = if i % 2 == 0 { "router" } else { "printer" };
-                    t.subject = Subject::parse(&format!("ticket {i} {word}")).unwrap();
+                    t.subject = Subject::parse(format!("ticket {i} {word}")).unwrap();
                     let body = if i % 1000 == 7 {
                         "a rare modem"
                     } else {
