@@ -56,12 +56,14 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
     let kinds = check_commit(&batch, &facts)?;
 
     let mut updated: Vec<Uuid> = Vec::new();
+    let mut renamed: Vec<Uuid> = Vec::new();
     for (write, kind) in batch.writes.iter().zip(kinds) {
         let t = &write.ticket;
         match kind {
             TicketWriteKind::Update { subject_changed } => {
                 if subject_changed {
                     children.subjects.push_subject(t);
+                    renamed.push(t.id.as_uuid());
                 }
                 // Only a ticket with categories stored has any to replace.
                 if with_categories.contains(&t.id.as_uuid()) {
@@ -87,6 +89,13 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
         }
     }
 
+    if !renamed.is_empty() {
+        sqlx::query(FieldColumns::FORGET_SUBJECTS)
+            .bind(&renamed)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+    }
     if !updated.is_empty() {
         sqlx::query("DELETE FROM ticket_categories WHERE ticket_id = ANY($1)")
             .bind(&updated)

@@ -26,6 +26,8 @@ use crate::schema;
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pub(crate) pool: PgPool,
+    /// The plan every search uses, if one is forced (tests, see [`Self::probing`]).
+    pub(crate) search_plan: Option<crate::search::Plan>,
 }
 
 impl PostgresStore {
@@ -53,7 +55,21 @@ impl PostgresStore {
 
     /// A store over an existing pool, as it is: no connection is made and nothing migrated.
     pub fn from_pool(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            search_plan: None,
+        }
+    }
+
+    /// This store, with every search probing the list in its order (see
+    /// [`crate::search::Plan`]), whatever its words' frequencies: the plan a small test
+    /// database never chooses.
+    #[cfg(test)]
+    pub(crate) fn probing(self) -> Self {
+        Self {
+            search_plan: Some(crate::search::Plan::Probe),
+            ..self
+        }
     }
 
     /// Applies any pending migrations, then indexes for search the tickets written before

@@ -39,13 +39,26 @@ pub(crate) async fn count(pool: &PgPool, filter: &TicketFilter) -> Result<u64> {
 /// `scored`, each row's relevance score is its `score` column (0 otherwise).
 pub(crate) async fn fetch_page(
     pool: &PgPool,
-    mut query: QueryBuilder<Postgres>,
+    query: QueryBuilder<Postgres>,
     page: &PageRequest,
     scored: bool,
 ) -> Result<Page<Ticket>> {
-    let rows = query
+    Ok(page.into_page_scored(fetch_rows(pool, query, scored).await?))
+}
+
+/// The tickets `query` reads on `executor`, each with its relevance score: its `score`
+/// column with `scored`, 0 otherwise.
+pub(crate) async fn fetch_rows<'c, E>(
+    executor: E,
+    mut query: QueryBuilder<Postgres>,
+    scored: bool,
+) -> Result<Vec<(Ticket, u32)>>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    query
         .build()
-        .fetch_all(pool)
+        .fetch_all(executor)
         .await
         .map_err(error::db)?
         .iter()
@@ -58,8 +71,7 @@ pub(crate) async fn fetch_page(
             };
             Ok((ticket(row)?, score))
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(page.into_page_scored(rows))
+        .collect()
 }
 
 /// The first column of the Waiting order, exactly as `tickets_waiting_idx` spells it (so

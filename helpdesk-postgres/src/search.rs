@@ -9,12 +9,20 @@
 //! candidate fields of a word, prefix or phrase; the candidates are then checked exactly
 //! against the field's `words` array, so that the result is [`Term::matches`] to the letter.
 //! Queries are built only from parsed, folded terms, always as bound parameters.
+//!
+//! A whole word is looked up instead in `ticket_words` (migration 0024: each ticket's
+//! distinct words per kind of field, a B-tree keyed by (word, ticket, kind)), written in the
+//! same statement as the field rows. As on SQLite, the word with the fewest entries chooses
+//! the plan ([`plan_for`]): a rare word's tickets are read from it and sorted, a common
+//! word's page walks the list's index in its order with one seek per ticket, and a page in
+//! relevance order is then read level by level. Prefixes, phrases and patterns are matched
+//! on the fields as before.
 
 use helpdesk_core::domain::{Message, StableText, Ticket, Visibility};
 use helpdesk_core::search::{SearchQuery, Term, TicketSearch};
 use helpdesk_core::store::{Page, PageRequest, TicketOrder};
 use helpdesk_core::{Error, Result};
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::error;
@@ -35,6 +43,27 @@ macro_rules! insert_fields {
          AS f(ticket_id, message_id, internal, folded, words, lexemes) ORDER BY ticket_id"
     };
 }
+
+/// `insert` (an [`insert_fields!`] with its conflict clause) and, in the same statement, the
+/// `ticket_words` rows of the fields it wrote (migration 0024): each distinct word of at most
+/// [`MAX_WORD_BYTES`] bytes, once per ticket and kind of field.
+macro_rules! with_words {
+    ($insert:expr) => {
+        concat!(
+            "WITH f AS (",
+            $insert,
+            " RETURNING ticket_id, message_id, internal, words) \
+             INSERT INTO ticket_words (word, ticket, kind) \
+             SELECT DISTINCT w.word, f.ticket_id, \
+             CASE WHEN f.message_id IS NULL THEN 0 WHEN f.internal THEN 2 ELSE 1 END \
+             FROM f, unnest(f.words) AS w(word) WHERE octet_length(w.word) <= 1000 \
+             ON CONFLICT DO NOTHING"
+        )
+    };
+}
+
+/// The longest word `ticket_words` holds, in bytes (as in `with_words!` and migration 0024).
+const MAX_WORD_BYTES: usize = 1000;
 
 /// The search rows a batch adds, as parallel arrays for `UNNEST`. A field's words are joined
 /// with spaces, which no word contains (words are runs of letters and digits).
@@ -80,17 +109,25 @@ impl FieldColumns {
     }
 
     /// Inserts them all.
-    pub(crate) const INSERT: &str = concat!(insert_fields!(), "");
+    pub(crate) const INSERT: &str = with_words!(insert_fields!());
 
     /// Inserts them all, replacing the subject rows of their tickets (subject rows only).
-    pub(crate) const UPSERT_SUBJECTS: &str = concat!(
+    /// The subjects' old words must have left `ticket_words` before
+    /// ([`Self::FORGET_SUBJECTS`]).
+    pub(crate) const UPSERT_SUBJECTS: &str = with_words!(concat!(
         insert_fields!(),
         " ON CONFLICT (ticket_id) WHERE message_id IS NULL DO UPDATE \
          SET folded = EXCLUDED.folded, words = EXCLUDED.words, lexemes = EXCLUDED.lexemes"
-    );
+    ));
+
+    /// Removes from `ticket_words` the words of the stored subjects of the tickets `$1`
+    /// (before [`Self::UPSERT_SUBJECTS`] writes their new subjects' words).
+    pub(crate) const FORGET_SUBJECTS: &str = "DELETE FROM ticket_words w USING search_fields f \
+         WHERE f.ticket_id = ANY($1) AND f.message_id IS NULL \
+         AND w.word = ANY(f.words) AND w.ticket = f.ticket_id AND w.kind = 0";
 
     /// Inserts those not there yet (the backfill).
-    const INSERT_MISSING: &str = concat!(insert_fields!(), " ON CONFLICT DO NOTHING");
+    const INSERT_MISSING: &str = with_words!(concat!(insert_fields!(), " ON CONFLICT DO NOTHING"));
 
     /// Binds them for [`Self::INSERT`] or [`Self::UPSERT_SUBJECTS`].
     pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
@@ -104,50 +141,296 @@ impl FieldColumns {
     }
 }
 
-/// A page of a ticket search.
+/// How the word that decides a page's plan is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// The ticket list is read in its order, each ticket probed: one seek of
+    /// `ticket_words` per ticket. For words in many tickets: a page is found after a few
+    /// probes.
+    Probe,
+    /// The word's tickets are read from `ticket_words`, looked up by id and sorted. For
+    /// rare words: few rows to sort, while probing would read most of the list.
+    Drive,
+}
+
+/// Probing costs about this many times a look-up by id.
+const PROBE_COST: u64 = 4;
+
+/// The newest tickets (by id, time-ordered) among which a word's entries are counted.
+const WINDOW: u64 = 2048;
+
+/// The plan for a word in `entries` entries of `ticket_words` (about as many tickets), for
+/// a page of `limit + 1` rows among about `tickets` tickets: probing reads about
+/// `(limit + 1) * tickets / entries` tickets of the list, driving looks up `entries`
+/// tickets (as on SQLite).
+pub(crate) fn plan_for(entries: u64, tickets: u64, limit: u32) -> Plan {
+    let walk = PROBE_COST
+        .saturating_mul(u64::from(limit) + 1)
+        .saturating_mul(tickets);
+    if entries.saturating_mul(entries) > walk {
+        Plan::Probe
+    } else {
+        Plan::Drive
+    }
+}
+
+/// The word of `term` when it is looked up in `ticket_words` (migration 0024): a whole
+/// word (not a prefix) that can match and is short enough to be held there.
+fn indexed_word(term: &Term) -> Option<&str> {
+    match term {
+        Term::Word {
+            word,
+            prefix: false,
+        } if term.can_match() && word.len() <= MAX_WORD_BYTES => Some(word),
+        _ => None,
+    }
+}
+
+/// A page of a ticket search, read on one connection: the plan chosen from the frequency of
+/// the search's rarest word ([`driving_word`]), then the page. A probing page in relevance
+/// order is read level by level ([`by_levels`]). `forced` replaces the chosen plan (tests).
 pub(crate) async fn search(
     pool: &PgPool,
     search: &TicketSearch,
     page: &PageRequest,
+    forced: Option<Plan>,
 ) -> Result<Page<Ticket>> {
-    query::fetch_page(pool, search_query(search, page), page, true).await
+    let mut conn = pool.acquire().await.map_err(error::db)?;
+    let drive = match forced {
+        Some(Plan::Probe) => None,
+        Some(Plan::Drive) => search.query.include.iter().find_map(indexed_word),
+        None => driving_word(&mut conn, search, page.limit()).await?,
+    };
+    if page.order() == TicketOrder::Relevance && drive.is_none() && !search.query.include.is_empty()
+    {
+        return by_levels(&mut conn, search, page).await;
+    }
+    let rows = query::fetch_rows(&mut *conn, search_query(search, page, drive), true).await?;
+    Ok(page.into_page_scored(rows))
+}
+
+/// The included word whose tickets drive the page ([`Plan::Drive`]), or `None` when the
+/// list is read in its order and probed: the word with the fewest entries, if [`plan_for`]
+/// says it is rare enough. A word is counted among the newest [`WINDOW`] tickets (ticket ids
+/// are time-ordered) no further than the count that makes it common there, and scaled to
+/// all tickets (about `pg_class.reltuples`): a few dozen index entries whatever the desk's
+/// size. The newest tickets are those a probing page reads first.
+async fn driving_word<'s>(
+    conn: &mut PgConnection,
+    search: &'s TicketSearch,
+    limit: u32,
+) -> Result<Option<&'s str>> {
+    let words: Vec<&str> = search
+        .query
+        .include
+        .iter()
+        .filter_map(indexed_word)
+        .collect();
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let window_i = i64::try_from(WINDOW).unwrap_or(i64::MAX);
+    let tickets: i64 = sqlx::query_scalar(
+        "SELECT CASE WHEN c.reltuples >= $1 THEN c.reltuples::bigint \
+         ELSE (SELECT count(*) FROM (SELECT 1 FROM tickets LIMIT $1) x) END \
+         FROM pg_class c WHERE c.oid = 'tickets'::regclass",
+    )
+    .bind(window_i)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(error::db)?;
+    let tickets = u64::try_from(tickets).unwrap_or(0);
+    let window = WINDOW.min(tickets);
+    let walk = PROBE_COST
+        .saturating_mul(u64::from(limit) + 1)
+        .saturating_mul(tickets);
+    let point = walk.isqrt().saturating_add(1);
+    // The count in the window from which the estimate reaches the probe point.
+    let cap = point.saturating_mul(window).div_ceil(tickets.max(1)) + 1;
+    let mut rarest: Option<(u64, &str)> = None;
+    for word in words {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM ticket_words w WHERE w.word = $1 \
+             AND w.ticket >= COALESCE((SELECT id FROM tickets ORDER BY id DESC OFFSET $2 \
+             LIMIT 1), '00000000-0000-0000-0000-000000000000'::uuid) LIMIT $3) x",
+        )
+        .bind(word)
+        .bind(i64::try_from(window.saturating_sub(1)).unwrap_or(i64::MAX))
+        .bind(i64::try_from(cap).unwrap_or(i64::MAX))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(error::db)?;
+        let n = u64::try_from(n).unwrap_or(0).saturating_mul(tickets) / window.max(1);
+        if rarest.is_none_or(|(least, _)| n < least) {
+            rarest = Some((n, word));
+        }
+    }
+    Ok(rarest
+        .filter(|(n, _)| plan_for(*n, tickets, limit) == Plan::Drive)
+        .map(|(_, word)| word))
+}
+
+/// A page in relevance order read level by level, for words common enough to probe (as on
+/// SQLite): the tickets scoring the most first, each level read in last-update order
+/// through the list's index with every ticket probed, then the next level, until the page
+/// is full; no level is sorted. A page after a cursor starts at the cursor's level, after
+/// its ticket. A level few tickets reach is read to the end of the list.
+async fn by_levels(
+    conn: &mut PgConnection,
+    search: &TicketSearch,
+    page: &PageRequest,
+) -> Result<Page<Ticket>> {
+    let terms = u32::try_from(search.query.include.len()).unwrap_or(u32::MAX);
+    let top = page.cursor().map_or(terms, |c| c.score().min(terms));
+    let want = page.limit() as usize + 1;
+    let mut rows: Vec<(Ticket, u32)> = Vec::with_capacity(want);
+    for level in (0..=top).rev() {
+        let left = want - rows.len();
+        let found =
+            query::fetch_rows(&mut *conn, level_query(search, page, level, left), true).await?;
+        rows.extend(found.into_iter().take(left));
+        if rows.len() == want {
+            break;
+        }
+    }
+    Ok(page.into_page_scored(rows))
+}
+
+/// The query of up to `left` (or one more) tickets of `page` scoring `level`, in last-update
+/// order, after the page's cursor when it is on that level (see [`by_levels`]).
+fn level_query(
+    search: &TicketSearch,
+    page: &PageRequest,
+    level: u32,
+    left: usize,
+) -> QueryBuilder<Postgres> {
+    let mut q = QueryBuilder::new("");
+    push_level_query(&mut q, search, page, level, left);
+    q
+}
+
+/// Appends [`level_query`]'s SQL and parameters to `q` (after an `EXPLAIN`, in tests).
+fn push_level_query(
+    q: &mut QueryBuilder<Postgres>,
+    search: &TicketSearch,
+    page: &PageRequest,
+    level: u32,
+    left: usize,
+) {
+    q.push(concat!("SELECT ", ticket_columns!(), ", "));
+    q.push_bind(i32::try_from(level).unwrap_or(i32::MAX))
+        .push("::integer AS score FROM tickets t WHERE TRUE");
+    push_filter(q, &search.filter);
+    push_terms(q, search, None);
+    q.push(" AND ");
+    push_score(q, search);
+    q.push(" = ")
+        .push_bind(i32::try_from(level).unwrap_or(i32::MAX));
+    let level_page = PageRequest::first(
+        TicketOrder::LastUpdate,
+        u32::try_from(left).unwrap_or(u32::MAX),
+    );
+    if let Some(cursor) = page.cursor().filter(|c| c.score() == level) {
+        q.push(" AND (t.updated_at, t.id) < (")
+            .push_bind(cursor.updated_at())
+            .push(", ")
+            .push_bind(cursor.id().as_uuid())
+            .push(")");
+    }
+    push_page(q, &level_page, false);
 }
 
 /// The query for a page of a search: [`list_query`](query::list_query) with the conditions
 /// of the search's terms ([`TicketSearch::matches`]) added to the filter's, and each
-/// ticket's relevance ([`TicketSearch::score`]) as the column `score`.
+/// ticket's relevance ([`TicketSearch::score`]) as the column `score`; `drive` (one of the
+/// search's indexed words) names the tickets to read, or with `None` every ticket of the
+/// list is probed in its order.
 ///
 /// In the relevance order the score is also sorted on and compared with the cursor, so it is
 /// computed once per ticket in a `LATERAL` subquery (`OFFSET 0` keeps it from being inlined
 /// and evaluated again in each place). In the other orders it is only read, as an expression
 /// of the select list, which PostgreSQL can leave until after the sort and limit.
-pub(crate) fn search_query(search: &TicketSearch, page: &PageRequest) -> QueryBuilder<Postgres> {
+pub(crate) fn search_query(
+    search: &TicketSearch,
+    page: &PageRequest,
+    drive: Option<&str>,
+) -> QueryBuilder<Postgres> {
     let mut q = QueryBuilder::new("");
+    push_search_query(&mut q, search, page, drive);
+    q
+}
+
+/// Appends [`search_query`]'s SQL and parameters to `q` (after an `EXPLAIN`, in tests).
+fn push_search_query(
+    q: &mut QueryBuilder<Postgres>,
+    search: &TicketSearch,
+    page: &PageRequest,
+    drive: Option<&str>,
+) {
     q.push(concat!("SELECT ", ticket_columns!(), ", "));
     let relevance = page.order() == TicketOrder::Relevance;
     if relevance {
         q.push("s.score FROM tickets t CROSS JOIN LATERAL (SELECT ");
-        push_score(&mut q, search);
+        push_score(q, search);
         q.push(" AS score OFFSET 0) s WHERE TRUE");
     } else {
-        push_score(&mut q, search);
+        push_score(q, search);
         q.push(" AS score FROM tickets t WHERE TRUE");
     }
-    push_filter(&mut q, &search.filter);
-    push_terms(&mut q, search);
-    push_page(&mut q, page, relevance);
-    q
+    push_filter(q, &search.filter);
+    push_terms(q, search, drive);
+    push_page(q, page, relevance);
 }
 
 /// Adds the conditions of `search`'s terms on the ticket `t`: each included term matches a
 /// field of it, no excluded term matches any (internal notes only with `include_internal`).
-fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
+/// A word held in `ticket_words` is one seek of it per ticket, written as a scalar subquery
+/// so that it stays a probe of each ticket of the list in its order (an `EXISTS` would be
+/// made a join over all the word's tickets); the word `drive` instead names the tickets,
+/// read by id. Other terms are matched on the ticket's fields.
+fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch, drive: Option<&str>) {
     let fields = if search.include_internal {
         "SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id"
     } else {
         "SELECT 1 FROM search_fields f WHERE f.ticket_id = t.id AND NOT f.internal"
     };
-    push_query_terms(q, &search.query, fields);
+    let kinds = if search.include_internal {
+        ""
+    } else {
+        " AND w.kind < 2"
+    };
+    let mut driven = false;
+    let terms = (search.query.include.iter().map(|t| (t, true)))
+        .chain(search.query.exclude.iter().map(|t| (t, false)));
+    for (term, include) in terms {
+        match indexed_word(term) {
+            Some(word) if include && !driven && drive == Some(word) => {
+                driven = true;
+                q.push(" AND t.id = ANY(ARRAY(SELECT w.ticket FROM ticket_words w WHERE w.word = ")
+                    .push_bind(word.to_owned())
+                    .push(kinds)
+                    .push("))");
+            }
+            Some(word) => {
+                q.push(" AND (SELECT TRUE FROM ticket_words w WHERE w.word = ")
+                    .push_bind(word.to_owned())
+                    .push(" AND w.ticket = t.id")
+                    .push(kinds)
+                    .push(" LIMIT 1)");
+                q.push(if include { " IS TRUE" } else { " IS NULL" });
+            }
+            None => {
+                q.push(if include {
+                    " AND EXISTS ("
+                } else {
+                    " AND NOT EXISTS ("
+                });
+                q.push(fields).push(" AND ");
+                push_term(q, term);
+                q.push(")");
+            }
+        }
+    }
 }
 
 /// Adds the terms of `query` over the fields `fields` selects (`SELECT 1 FROM ... f WHERE
@@ -174,6 +457,14 @@ pub(crate) fn push_query_terms(q: &mut QueryBuilder<Postgres>, query: &SearchQue
 fn push_score(q: &mut QueryBuilder<Postgres>, search: &TicketSearch) {
     q.push("(0");
     for term in &search.query.include {
+        if let Some(word) = indexed_word(term) {
+            // A scalar subquery, not `EXISTS`: one seek per ticket scored, never a hash of
+            // all the subjects holding the word.
+            q.push(" + CASE WHEN (SELECT TRUE FROM ticket_words w WHERE w.word = ")
+                .push_bind(word.to_owned())
+                .push(" AND w.ticket = t.id AND w.kind = 0 LIMIT 1) THEN 1 ELSE 0 END");
+            continue;
+        }
         q.push(
             " + CASE WHEN EXISTS (SELECT 1 FROM search_fields f \
              WHERE f.ticket_id = t.id AND f.message_id IS NULL AND ",
@@ -323,9 +614,11 @@ mod tests {
         let page = PageRequest::first(TicketOrder::Relevance, 10)
             .after(Cursor::decode(&cursor).unwrap())
             .unwrap();
-        let sql = search_query(&search, &page).into_string();
+        let sql = search_query(&search, &page, None).into_string();
         assert!(!sql.contains("router") && !sql.contains("x'y"), "{sql}");
-        assert_eq!(sql.matches("f.message_id IS NULL").count(), 3, "{sql}");
+        // The word's score from `ticket_words`, the phrase's and the pattern's from fields.
+        assert_eq!(sql.matches("f.message_id IS NULL").count(), 2, "{sql}");
+        assert_eq!(sql.matches("w.kind = 0").count(), 1, "{sql}");
         assert!(sql.contains("CROSS JOIN LATERAL"), "{sql}");
         assert!(sql.contains("s.score < $"), "{sql}");
         assert!(
@@ -333,8 +626,12 @@ mod tests {
             "{sql}"
         );
         // Outside the relevance order, no join: the score is only read.
-        let sql =
-            search_query(&search, &PageRequest::first(TicketOrder::Priority, 10)).into_string();
+        let sql = search_query(
+            &search,
+            &PageRequest::first(TicketOrder::Priority, 10),
+            None,
+        )
+        .into_string();
         assert!(
             !sql.contains("LATERAL") && sql.contains(" AS score FROM tickets t"),
             "{sql}"
@@ -358,4 +655,136 @@ mod tests {
         assert!(op.ends_with("':*"));
         assert_eq!(op.len(), 2 + MAX_LEXEME + 2);
     }
+
+    /// The plans of a search on a real server (as SQLite's plan tests): a common word walks
+    /// the list's index in its order with one `ticket_words` seek per ticket (no sort, no
+    /// scan of a table), at every level of the relevance order too; a rare word reads its
+    /// tickets from `ticket_words` and looks them up by id.
+    mod plans {
+        use helpdesk_core::domain::{CustomerId, DepartmentId, Subject, Visibility};
+        use helpdesk_core::store::{Store, TicketFilter, TicketWrite, WriteBatch};
+        use helpdesk_core::testkit::samples;
+
+        use super::*;
+        use crate::connection::PostgresStore;
+        use crate::testing;
+
+        /// The plan of the query `push` appends.
+        async fn plan_of(
+            store: &PostgresStore,
+            push: impl FnOnce(&mut QueryBuilder<Postgres>),
+        ) -> String {
+            let mut q = QueryBuilder::new("EXPLAIN ");
+            push(&mut q);
+            testing::plan(store, q.build()).await
+        }
+
+        fn search_of(q: &str, department: Option<DepartmentId>) -> TicketSearch {
+            TicketSearch {
+                query: SearchQuery::parse(q).unwrap(),
+                filter: TicketFilter {
+                    departments: department.map(|d| vec![d]),
+                    ..TicketFilter::default()
+                },
+                include_internal: false,
+            }
+        }
+
+        #[tokio::test]
+        async fn a_common_word_probes_the_list_in_order_and_a_rare_word_drives() {
+            let Some(store) = testing::fresh_store().await else {
+                return;
+            };
+            let department = DepartmentId::new();
+            let writes: Vec<TicketWrite> = (0..4000_u64)
+                .map(|i| {
+                    let mut t =
+                        samples::ticket(samples::number(i + 1), department, CustomerId::new());
+                    let word = if i % 2 == 0 { "router" } else { "printer" };
+                    t.subject = Subject::parse(format!("ticket {i} {word}")).unwrap();
+                    let body = if i % 1000 == 7 {
+                        "a rare modem"
+                    } else {
+                        "hello there"
+                    };
+                    let m = samples::message(&t, body, Visibility::Public);
+                    TicketWrite::create(t).with_message(m)
+                })
+                .collect();
+            for chunk in writes.chunks(500) {
+                store.commit(WriteBatch::of(chunk.to_vec())).await.unwrap();
+            }
+            for sql in ["ANALYZE tickets", "ANALYZE ticket_words"] {
+                sqlx::query(sql).execute(store.pool()).await.unwrap();
+            }
+            let mut conn = store.pool().acquire().await.unwrap();
+            let first = PageRequest::first(TicketOrder::LastUpdate, 50);
+
+            for department in [None, Some(department)] {
+                let common = search_of("router", department);
+                assert_eq!(driving_word(&mut conn, &common, 50).await.unwrap(), None);
+                let plan = plan_of(&store, |q| push_search_query(q, &common, &first, None)).await;
+                let walk = |plan: &str| {
+                    // The department's index, or the list's (all of it the department).
+                    plan.contains("Index Scan using tickets_department_updated_idx on tickets t")
+                        || plan.contains("Index Scan using tickets_updated_idx on tickets t")
+                };
+                println!("{plan}\n");
+                assert!(walk(&plan), "{plan}");
+                // Every seek is of the ticket (the score's too), none reads all the word's.
+                assert!(!plan.contains("Bitmap Heap Scan on ticket_words"), "{plan}");
+                assert!(
+                    plan.contains("using ticket_words_pkey on ticket_words w"),
+                    "{plan}"
+                );
+                assert!(
+                    !plan.contains("Sort") && !plan.contains("Seq Scan"),
+                    "{plan}"
+                );
+
+                // Each level of the relevance order is the same walk.
+                let plan = plan_of(&store, |q| push_level_query(q, &common, &first, 1, 50)).await;
+                println!("{plan}\n");
+                assert!(walk(&plan), "{plan}");
+                assert!(
+                    !plan.contains("Sort") && !plan.contains("Seq Scan"),
+                    "{plan}"
+                );
+
+                let rare = search_of("modem", department);
+                assert_eq!(
+                    driving_word(&mut conn, &rare, 50).await.unwrap(),
+                    Some("modem")
+                );
+                let plan = plan_of(&store, |q| {
+                    push_search_query(q, &rare, &first, Some("modem"))
+                })
+                .await;
+                println!("{plan}\n");
+                assert!(plan.contains("using tickets_pkey on tickets t"), "{plan}");
+                assert!(plan.contains("on ticket_words_pkey"), "{plan}");
+                assert!(!plan.contains("Seq Scan"), "{plan}");
+            }
+            drop(conn);
+            testing::discard(store).await.unwrap();
+        }
+    }
+}
+
+/// The conformance suite on stores whose searches all probe (the plan of common words in a
+/// large desk, which the suite's small databases never choose by themselves), relevance
+/// order read by levels.
+#[cfg(test)]
+mod probing {
+    use std::sync::Arc;
+
+    use helpdesk_core::store::Store;
+
+    use crate::testing;
+
+    async fn make_store() -> Option<Arc<dyn Store>> {
+        Some(Arc::new(testing::fresh_store().await?.probing()))
+    }
+
+    helpdesk_core::conformance_suite!(make_store);
 }

@@ -104,7 +104,7 @@ impl Store for PostgresStore {
         search: &TicketSearch,
         page: &PageRequest,
     ) -> Result<Page<Ticket>> {
-        search::search(&self.pool, search, page).await
+        search::search(&self.pool, search, page, self.search_plan).await
     }
 
     async fn count_tickets(&self, filter: &TicketFilter) -> Result<u64> {

@@ -369,6 +369,47 @@ async fn search_rows(
     .unwrap()
 }
 
+/// The `ticket_words` rows of a store (word, ticket, kind), in order.
+async fn word_rows(pg: &PostgresStore) -> Vec<(String, Uuid, i16)> {
+    sqlx::query_as("SELECT word, ticket, kind FROM ticket_words ORDER BY word, ticket, kind")
+        .fetch_all(pg.pool())
+        .await
+        .unwrap()
+}
+
+/// Migration 0024 fills `ticket_words` from the search rows of the tickets written before
+/// it, exactly as the store writes them, and searches then find them.
+#[tokio::test]
+async fn migration_24_fills_ticket_words_from_the_search_rows() {
+    let Some(pg) = testing::fresh_store().await else {
+        return;
+    };
+    let texts = search::samples();
+    let writes: Vec<TicketWrite> = (0..300)
+        .map(|i| {
+            let text = &texts[i % texts.len()];
+            search::ticket_with(i as u64 + 1, &format!("Ticket {i}"), &[text, "note", text]).1
+        })
+        .collect();
+    pg.commit(WriteBatch::of(writes)).await.unwrap();
+    let words = word_rows(&pg).await;
+    assert!(words.len() > 300 * 3, "{}", words.len());
+    let before = found(&pg, "asistenta").await;
+    assert_eq!(before, 300 / texts.len() + 1);
+
+    // As if the tickets were written before migration 0024.
+    for sql in [
+        "DROP TABLE ticket_words",
+        "DELETE FROM _sqlx_migrations WHERE version = 24",
+    ] {
+        sqlx::query(sql).execute(pg.pool()).await.unwrap();
+    }
+    pg.migrate().await.unwrap();
+    assert_eq!(word_rows(&pg).await, words);
+    assert_eq!(found(&pg, "asistenta").await, before);
+    testing::discard(pg).await.unwrap();
+}
+
 #[tokio::test]
 async fn the_backfill_indexes_tickets_written_before_the_search_migration() {
     let Some(pg) = testing::fresh_store().await else {
@@ -387,10 +428,12 @@ async fn the_backfill_indexes_tickets_written_before_the_search_migration() {
     }
     let written = search_rows(&pg).await;
     assert_eq!(written.len(), 1100 * 4);
+    let words = word_rows(&pg).await;
 
     // As if the tickets were written before migration 0003.
     for sql in [
         "DELETE FROM search_fields",
+        "DELETE FROM ticket_words",
         "INSERT INTO search_backfill DEFAULT VALUES",
     ] {
         sqlx::query(sql).execute(pg.pool()).await.unwrap();
@@ -402,6 +445,7 @@ async fn the_backfill_indexes_tickets_written_before_the_search_migration() {
     a.unwrap();
     b.unwrap();
     assert_eq!(search_rows(&pg).await, written);
+    assert_eq!(word_rows(&pg).await, words);
     assert_eq!(found(&pg, "asistenta").await, 1100 / texts.len() + 1);
     let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM search_backfill")
         .fetch_one(pg.pool())
@@ -498,7 +542,8 @@ async fn time_entries_from_schema_version_12_read_back_with_hidden_notes() {
     let pg = testing::unmigrated_store_at(&url).await.unwrap();
     MIGRATOR.run_to(12, pg.pool()).await.unwrap();
     let t = ticket(number(1), DepartmentId::new(), CustomerId::new());
-    pg.commit(WriteBatch::one(create(&t))).await.unwrap();
+    // Written as that schema has tickets (today's commit also writes later tables).
+    insert_v8(&pg, &t).await;
     let old = full_time_entry(&t, AgentId::new(), 30, true, "Their firewall is a mess");
     sqlx::query(
         "INSERT INTO time_entries (id, ticket_id, agent, minutes, billable, note, created_at) \

@@ -1,6 +1,7 @@
 //! How PostgreSQL indexes text for search: the stored words are exactly the library's (no
 //! PostgreSQL parsing), only a word too long for a lexeme is cut, and an update that keeps a
-//! ticket's subject keeps its index row.
+//! ticket's subject keeps its index row; `ticket_words` holds each ticket's distinct words
+//! per kind of field, in step with its fields.
 
 mod common;
 
@@ -12,7 +13,7 @@ use helpdesk_core::domain::{CustomerId, DepartmentId, Subject, Visibility};
 use helpdesk_core::search::SearchField;
 use helpdesk_core::store::{Store, TicketWrite, WriteBatch};
 use helpdesk_core::testkit::conformance::contract::search::samples;
-use helpdesk_postgres::testing;
+use helpdesk_postgres::{PostgresStore, testing};
 use uuid::Uuid;
 
 /// A stored search row: message id, internal, folded text, words, lexemes.
@@ -116,5 +117,66 @@ async fn the_index_row_of_a_subject_changes_only_with_the_subject() {
         .await
         .unwrap();
     assert_eq!(rows, 2);
+    testing::discard(pg).await.unwrap();
+}
+
+/// The `ticket_words` rows of the store: word, ticket, kind.
+async fn word_rows(pg: &PostgresStore) -> BTreeSet<(String, Uuid, i16)> {
+    sqlx::query_as::<_, (String, Uuid, i16)>("SELECT word, ticket, kind FROM ticket_words")
+        .fetch_all(pg.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+/// `ticket_words` holds each distinct word of a ticket once per kind of field (0 the
+/// subject, 1 a public message, 2 an internal note), words over 1000 bytes left out, and a
+/// changed subject's words replace the old subject's (a word the messages also hold stays
+/// as theirs).
+#[tokio::test]
+async fn ticket_words_hold_each_tickets_words_per_kind_and_follow_the_subject() {
+    let Some(pg) = testing::fresh_store().await else {
+        return;
+    };
+    let long = "ж".repeat(600);
+    let mut t = ticket(number(1), DepartmentId::new(), CustomerId::new());
+    t.subject = Subject::parse("Alpha router alpha").unwrap();
+    let write = TicketWrite::create(t.clone())
+        .with_message(message(&t, "router Modem", Visibility::Public))
+        .with_message(message(
+            &t,
+            &format!("modem secret {long}"),
+            Visibility::Internal,
+        ))
+        .with_message(message(&t, "router again", Visibility::Public));
+    pg.commit(WriteBatch::one(write)).await.unwrap();
+    let id = t.id.as_uuid();
+    let rows = |words: &[(&str, i16)]| -> BTreeSet<(String, Uuid, i16)> {
+        words
+            .iter()
+            .map(|(w, k)| ((*w).to_owned(), id, *k))
+            .collect()
+    };
+    let messages = [
+        ("router", 1),
+        ("modem", 1),
+        ("again", 1),
+        ("modem", 2),
+        ("secret", 2),
+    ];
+    let mut want = rows(&[("alpha", 0), ("router", 0)]);
+    want.extend(rows(&messages));
+    assert_eq!(word_rows(&pg).await, want);
+
+    let next = changed(&t, t0() + Duration::minutes(1), |n| {
+        n.subject = Subject::parse("Beta modem").unwrap();
+    });
+    pg.commit(WriteBatch::one(TicketWrite::update(t.version, next)))
+        .await
+        .unwrap();
+    let mut want = rows(&[("beta", 0), ("modem", 0)]);
+    want.extend(rows(&messages));
+    assert_eq!(word_rows(&pg).await, want);
     testing::discard(pg).await.unwrap();
 }
