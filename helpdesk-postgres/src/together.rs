@@ -59,11 +59,8 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
     let its_department = async {
         match &set.ticket {
             Some(key) if set.ticket_department => {
-                let sql = match key {
-                    TicketKey::Id(_) => DEPARTMENT_BY_ID,
-                    TicketKey::Number(_) => DEPARTMENT_BY_NUMBER,
-                };
-                optional(pool, bind_key(sqlx::query(sql), key), row::department).await
+                let query = by_key(key, DEPARTMENT_BY_ID, DEPARTMENT_BY_NUMBER);
+                optional(pool, query, row::department).await
             }
             _ => Ok(None),
         }
@@ -71,11 +68,8 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
     let its_customer = async {
         match &set.ticket {
             Some(key) if set.ticket_customer => {
-                let sql = match key {
-                    TicketKey::Id(_) => CUSTOMER_BY_ID,
-                    TicketKey::Number(_) => CUSTOMER_BY_NUMBER,
-                };
-                optional(pool, bind_key(sqlx::query(sql), key), row::customer).await
+                let query = by_key(key, CUSTOMER_BY_ID, CUSTOMER_BY_NUMBER);
+                optional(pool, query, row::customer).await
             }
             _ => Ok(None),
         }
@@ -176,11 +170,11 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
     Ok(read)
 }
 
-/// `query` with the ticket's key bound as `$1`.
-fn bind_key<'q>(query: PgQuery<'q>, key: &'q TicketKey) -> PgQuery<'q> {
+/// `by_id` or `by_number`, as the ticket's `key` is, with the key bound as `$1`.
+fn by_key<'q>(key: &'q TicketKey, by_id: &'static str, by_number: &'static str) -> PgQuery<'q> {
     match key {
-        TicketKey::Id(id) => query.bind(id.as_uuid()),
-        TicketKey::Number(digits) => query.bind(digits.as_str()),
+        TicketKey::Id(id) => sqlx::query(by_id).bind(id.as_uuid()),
+        TicketKey::Number(digits) => sqlx::query(by_number).bind(digits.as_str()),
     }
 }
 
