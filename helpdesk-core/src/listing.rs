@@ -11,6 +11,7 @@ use crate::error::ValidationError;
 
 mod customers;
 mod pass;
+pub mod scope;
 
 pub use customers::{
     CustomerCursor, CustomerFilter, CustomerPage, CustomerPageRequest, CustomerText,

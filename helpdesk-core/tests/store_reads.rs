@@ -178,6 +178,67 @@ async fn a_ticket_with_its_thread_as_its_reader_is_one_store_call_with_the_princ
 }
 
 #[tokio::test]
+async fn a_queue_page_as_its_reader_is_one_store_call_with_the_principal() {
+    use helpdesk_core::store::{PageRequest, TicketFilter, TicketOrder};
+
+    let (f, store) = desk().await;
+    let mine = f.open(&f.ana, "Internet down").await;
+    let billing = f
+        .desk
+        .acting_as(Actor::Customer(f.acme.id))
+        .await
+        .unwrap()
+        .open_ticket(f.new_ticket(&f.billing, "Invoice"))
+        .await
+        .unwrap();
+    store.take();
+    let first = || PageRequest::first(TicketOrder::LastUpdate, 25);
+
+    let (ivan, page) = (f.desk)
+        .list_tickets_as(Actor::Agent(f.ivan.id), TicketFilter::default(), first())
+        .await
+        .unwrap();
+    assert_eq!(store.take(), ["read_together"]);
+    // Narrowed as `list_tickets` narrows it: Ivan reads support and sales, not billing.
+    let ids: Vec<_> = page.items.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [mine.id]);
+    let listed = ivan
+        .list_tickets(TicketFilter::default(), first())
+        .await
+        .unwrap();
+    assert_eq!(listed, page);
+    store.take();
+
+    // A customer's page: her own tickets only; another's: nothing, the principal still read.
+    let (_, hers) = (f.desk)
+        .list_tickets_as(Actor::Customer(f.acme.id), TicketFilter::default(), first())
+        .await
+        .unwrap();
+    assert_eq!(
+        hers.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [billing.id]
+    );
+    let not_hers = TicketFilter {
+        customer: Some(f.ana.id),
+        ..TicketFilter::default()
+    };
+    let (_, none) = (f.desk)
+        .list_tickets_as(Actor::Customer(f.acme.id), not_hers, first())
+        .await
+        .unwrap();
+    assert!(none.items.is_empty());
+    assert_eq!(store.take(), ["read_together", "read_together"]);
+
+    // An unknown agent: the error of `acting_as`.
+    let unknown = helpdesk_core::domain::AgentId::new();
+    let e = (f.desk)
+        .list_tickets_as(Actor::Agent(unknown), TicketFilter::default(), first())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, helpdesk_core::Error::NotFound { .. }), "{e:?}");
+}
+
+#[tokio::test]
 async fn a_wrapper_reads_together_only_the_settings_it_offers() {
     use helpdesk_core::store::{ReadSet, SettingKey, SettingsStore, Store};
     use helpdesk_core::testkit::RequiredOnly;

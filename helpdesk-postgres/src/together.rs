@@ -6,7 +6,7 @@
 
 use helpdesk_core::Result;
 use helpdesk_core::domain::{Customer, CustomerId, Department, DepartmentId, TicketKey};
-use helpdesk_core::store::{ReadSet, ReadTogether, SettingKey};
+use helpdesk_core::store::{ReadSet, ReadTogether, SettingKey, tickets_filter};
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
@@ -144,6 +144,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         agents,
         agent,
         settings,
+        tickets: None,
     };
     // The ticket's own department and customer, as it was read.
     if let Some(t) = read.ticket.clone() {
@@ -166,6 +167,10 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
                     .extend(crate::directory::customer(pool, id).await?),
             }
         }
+    }
+    // A page of tickets, narrowed to its viewer as read above.
+    if let Some((filter, page)) = tickets_filter(set, &read) {
+        read.tickets = Some(crate::query::list(pool, &filter, page).await?);
     }
     Ok(read)
 }

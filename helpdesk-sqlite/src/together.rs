@@ -6,7 +6,9 @@
 
 use helpdesk_core::Result;
 use helpdesk_core::domain::TicketKey;
-use helpdesk_core::store::{ReadSet, ReadTogether, ticket_customer, ticket_department};
+use helpdesk_core::store::{
+    ReadSet, ReadTogether, ticket_customer, ticket_department, tickets_filter,
+};
 use rusqlite::{Connection, Row};
 
 use crate::connection::SqliteStore;
@@ -14,7 +16,7 @@ use crate::error::Outcome;
 use crate::rows::directory::{
     AGENT_COLUMNS, CUSTOMER_COLUMNS, DEPARTMENT_COLUMNS, read_agent, read_customer, read_department,
 };
-use crate::rows::ticket::{TICKET_COLUMNS, read_ticket};
+use crate::rows::ticket::{TICKET_COLUMNS, read_ranked_ticket, read_ticket};
 use crate::rows::{Reader, all, blob, first};
 
 /// Reads `set` in one blocking task.
@@ -94,6 +96,10 @@ fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
         if let Some(value) = first(conn, sql, [key.as_str()], read_value)? {
             read.settings.push((*key, value));
         }
+    }
+    if let Some((filter, page)) = tickets_filter(set, &read) {
+        let query = crate::query::list_tickets(&filter, page);
+        read.tickets = Some(page.into_page_scored(query.all(conn, read_ranked_ticket)?));
     }
     Ok(read)
 }

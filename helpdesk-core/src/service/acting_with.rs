@@ -6,13 +6,18 @@
 
 use super::acting::{admit, check_visible};
 use super::attachments::Staged;
+use super::reads::{empty, scope};
 use super::tickets::{ExecOptions, Outcome, command_reads};
 use super::{Acting, Helpdesk};
+use crate::domain::Ticket;
 use crate::domain::{Actor, TicketKey};
 use crate::error::{Entity, Error, Result};
+use crate::listing::Pass;
 use crate::machine::Command;
 use crate::store::thread_page::check_limit;
-use crate::store::{ReadSet, ReadTogether, ThreadRead, TicketThread};
+use crate::store::{
+    Page, PageRequest, ReadSet, ReadTogether, ThreadRead, TicketFilter, TicketThread, TicketsRead,
+};
 
 impl Helpdesk {
     /// `set` read together with the principal `actor` names, and the principal admitted:
@@ -72,6 +77,46 @@ impl Helpdesk {
             Err(e) => Err(e),
             Ok(()) => Ok((acting, TicketThread { ticket, thread })),
         }
+    }
+
+    /// [`acting_as(actor)`](Self::acting_as) then
+    /// [`list_tickets(filter, page)`](Acting::list_tickets), the principal read in the same
+    /// store call as the page (narrowed to what they may see by the same rule): a queue page
+    /// in one store call. A page after the first of a pass also reads the tickets that
+    /// changed since the pass began, as `list_tickets` does, in a second call.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`acting_as`](Self::acting_as) first, then those of
+    /// [`Acting::list_tickets`].
+    pub async fn list_tickets_as(
+        &self,
+        actor: Actor,
+        filter: TicketFilter,
+        page: PageRequest,
+    ) -> Result<(Acting, Page<Ticket>)> {
+        let pass = Pass::of(&page, self.now());
+        let set = ReadSet {
+            tickets: Some(TicketsRead {
+                viewer: actor,
+                filter: pass.narrow(&filter),
+                page: page.clone(),
+            }),
+            ..ReadSet::default()
+        };
+        let (acting, read) = self.act_with(actor, set).await?;
+        // No page: they may see none of it (a customer asking for another's tickets).
+        let (Some(found), Some(filter)) = (read.tickets, scope(acting.principal(), filter)) else {
+            return Ok((acting, empty()));
+        };
+        let changed = match pass.changed_filter(&filter) {
+            Some(changed) => {
+                let store = &self.store;
+                Some(store.list_tickets(&changed, &Pass::changed_page()).await?)
+            }
+            None => None,
+        };
+        Ok((acting, pass.finish(found, changed)))
     }
 
     /// [`acting_as(actor)`](Self::acting_as) then [`execute(ticket, command)`](Acting::execute),

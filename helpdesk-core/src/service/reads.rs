@@ -170,7 +170,7 @@ impl Acting {
     }
 }
 
-fn empty() -> Page<Ticket> {
+pub(super) fn empty() -> Page<Ticket> {
     Page {
         items: Vec::new(),
         next: None,
@@ -178,25 +178,12 @@ fn empty() -> Page<Ticket> {
     }
 }
 
-/// Narrows `filter` to what `principal` may see; `None` when that is nothing.
-fn scope(principal: &Principal, mut filter: TicketFilter) -> Option<TicketFilter> {
+/// Narrows `filter` to what `principal` may see; `None` when that is nothing (the rule of
+/// [`crate::listing::scope`]).
+pub(super) fn scope(principal: &Principal, filter: TicketFilter) -> Option<TicketFilter> {
     match principal {
-        Principal::System => {}
-        Principal::Customer(c) => {
-            if filter.customer.is_some_and(|other| other != c.id) || filter.internal == Some(true) {
-                return None;
-            }
-            filter.customer = Some(c.id);
-            filter.internal = Some(false);
-        }
-        Principal::Agent(a) => {
-            if let Some(readable) = a.readable_departments() {
-                filter.departments = Some(match filter.departments {
-                    Some(asked) => asked.into_iter().filter(|d| readable.contains(d)).collect(),
-                    None => readable,
-                });
-            }
-        }
+        Principal::System => Some(filter),
+        Principal::Customer(c) => crate::listing::scope::for_customer(c, filter),
+        Principal::Agent(a) => Some(crate::listing::scope::for_agent(a, filter)),
     }
-    Some(filter)
 }

@@ -74,5 +74,6 @@ pub use together::{
     ReadSet, ReadTogether, ThreadRead, read_one_by_one, read_together_via, ticket_customer,
     ticket_department,
 };
+pub use together::{TicketsRead, tickets_filter};
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};

@@ -4,15 +4,16 @@
 //! (SQLite: one blocking task; PostgreSQL: concurrent queries) instead of one call each.
 
 use super::thread_page::check_limit;
-use super::{MessagePage, SettingKey, SettingsStore, Store};
+use super::{MessagePage, Page, PageRequest, SettingKey, SettingsStore, Store, TicketFilter};
 use crate::domain::{
-    Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey,
+    Actor, Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey,
 };
 use crate::error::Result;
+use crate::listing::scope;
 
 /// What to read at once ([`Store::read_together`]). Each part is read as its own method
 /// would read it; the answer is the same as those reads made one after another.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadSet {
     /// A ticket, by id or by number (the digits as [`Store::ticket_by_number`] takes them).
     pub ticket: Option<TicketKey>,
@@ -33,6 +34,21 @@ pub struct ReadSet {
     pub agent: Option<AgentId>,
     /// Settings, when the store keeps settings ([`Store::as_settings_store`]).
     pub settings: Vec<SettingKey>,
+    /// A page of tickets ([`Store::list_tickets`]) narrowed to what its viewer may see, the
+    /// viewer read in the same set ([`tickets_filter`]): a queue page with its principal.
+    pub tickets: Option<TicketsRead>,
+}
+
+/// A page of tickets to read with the principal whose list it is ([`ReadSet::tickets`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketsRead {
+    /// Whose list: an agent must also be [`ReadSet::agent`], a customer one of
+    /// [`ReadSet::customers`]; the page is read only if they were found.
+    pub viewer: Actor,
+    /// The tickets asked for, before they are narrowed to what the viewer may see.
+    pub filter: TicketFilter,
+    /// Which page.
+    pub page: PageRequest,
 }
 
 /// Which of a ticket's thread to read with it ([`ReadSet::ticket_thread`]).
@@ -77,6 +93,8 @@ pub struct ReadTogether {
     pub agent: Option<Agent>,
     /// The settings stored, of those asked for (none when the store keeps no settings).
     pub settings: Vec<(SettingKey, String)>,
+    /// The page of tickets asked for, when its viewer was found (see [`tickets_filter`]).
+    pub tickets: Option<Page<Ticket>>,
 }
 
 impl ReadTogether {
@@ -166,7 +184,33 @@ pub async fn read_one_by_one<S: Store + ?Sized>(store: &S, set: &ReadSet) -> Res
             }
         }
     }
+    if let Some((filter, page)) = tickets_filter(set, &read) {
+        read.tickets = Some(store.list_tickets(&filter, page).await?);
+    }
     Ok(read)
+}
+
+/// The filter of the page of tickets `set` asks for, narrowed to what its viewer may see
+/// (the rule of [`crate::listing::scope`]), with the page: read last, after the viewer.
+/// `None` when no page is asked for, the viewer was not read (not found, or not in the
+/// set), or they may see nothing of it. Whether the viewer may use the desk at all is
+/// decided by the caller; a backend only reads.
+pub fn tickets_filter<'a>(
+    set: &'a ReadSet,
+    read: &ReadTogether,
+) -> Option<(TicketFilter, &'a PageRequest)> {
+    let part = set.tickets.as_ref()?;
+    let filter = part.filter.clone();
+    let filter = match part.viewer {
+        Actor::System => Some(filter),
+        Actor::Agent(id) => (read.agent.as_ref())
+            .filter(|a| a.id == id)
+            .map(|a| scope::for_agent(a, filter)),
+        Actor::Customer(id) => read
+            .customer(id)
+            .and_then(|c| scope::for_customer(c, filter)),
+    }?;
+    Some((filter, &part.page))
 }
 
 /// The ticket's department, when `set` asks for it and the ticket was found.

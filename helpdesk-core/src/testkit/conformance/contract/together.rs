@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
-use crate::domain::{AgentId, CustomerId, DepartmentId, TicketId, TicketKey, Visibility};
+use crate::domain::{Actor, AgentId, CustomerId, DepartmentId, TicketId, TicketKey, Visibility};
 use crate::store::{
-    ReadSet, SettingKey, Store, ThreadRead, TicketWrite, WriteBatch, read_one_by_one,
+    PageRequest, ReadSet, SettingKey, Store, ThreadRead, TicketFilter, TicketOrder, TicketWrite,
+    TicketsRead, WriteBatch, read_one_by_one,
 };
 use crate::testkit::samples::{agent, customer, department, message, number, ticket};
 
@@ -134,11 +135,80 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
         ..ReadSet::default()
     });
     sets.push(ReadSet::default());
+    // A page of tickets with its viewer: an agent (found, missing, or not read), a customer
+    // (her own, another's, internal ones), the system; every department or one; a page of
+    // one and a page of all.
+    let filters = [
+        TicketFilter::default(),
+        TicketFilter {
+            departments: Some(vec![sales.id]),
+            ..TicketFilter::default()
+        },
+        TicketFilter {
+            customer: Some(bob.id),
+            ..TicketFilter::default()
+        },
+        TicketFilter {
+            internal: Some(true),
+            ..TicketFilter::default()
+        },
+    ];
+    let viewers = [
+        (Actor::Agent(ivan.id), Some(ivan.id), vec![]),
+        (Actor::Agent(ivan.id), None, vec![]),
+        (Actor::Agent(AgentId::new()), None, vec![]),
+        (Actor::Customer(ana.id), None, vec![ana.id]),
+        (Actor::Customer(ana.id), None, vec![]),
+        (Actor::System, None, vec![]),
+    ];
+    for (viewer, agent, customers) in viewers {
+        for filter in &filters {
+            for limit in [1, 25] {
+                sets.push(ReadSet {
+                    agent,
+                    customers: customers.clone(),
+                    tickets: Some(TicketsRead {
+                        viewer,
+                        filter: filter.clone(),
+                        page: PageRequest::first(TicketOrder::LastUpdate, limit),
+                    }),
+                    ..ReadSet::default()
+                });
+            }
+        }
+    }
     for set in sets {
         let together = store.read_together(&set).await.unwrap();
         let one_by_one = read_one_by_one(store.as_ref(), &set).await.unwrap();
         assert_eq!(together, one_by_one, "{set:?}");
     }
+    // The agent's page holds only their department's ticket, the customer's only hers.
+    let page = |viewer, agent, customers| ReadSet {
+        agent,
+        customers,
+        tickets: Some(TicketsRead {
+            viewer,
+            filter: TicketFilter::default(),
+            page: PageRequest::first(TicketOrder::LastUpdate, 25),
+        }),
+        ..ReadSet::default()
+    };
+    for (set, only) in [
+        (
+            page(Actor::Agent(ivan.id), Some(ivan.id), vec![]),
+            with_customer.id,
+        ),
+        (
+            page(Actor::Customer(ana.id), None, vec![ana.id]),
+            with_customer.id,
+        ),
+    ] {
+        let listed = store.read_together(&set).await.unwrap().tickets.unwrap();
+        let ids: Vec<_> = listed.items.iter().map(|t| t.id).collect();
+        assert_eq!(ids, [only], "{set:?}");
+    }
+    let unread = page(Actor::Agent(ivan.id), None, vec![]);
+    assert_eq!(store.read_together(&unread).await.unwrap().tickets, None);
     // A page size out of range: a validation error, as the thread page gives.
     let bad = ReadSet {
         ticket: Some(TicketKey::Id(with_customer.id)),

@@ -1,0 +1,30 @@
+//! Which tickets a list may hold for whom: a customer's own non-internal tickets, an agent's
+//! readable departments' (every department for an admin). The one rule every ticket list and
+//! search applies, whether the principal was read before the list
+//! ([`Acting::list_tickets`](crate::service::Acting::list_tickets)) or with it
+//! ([`ReadSet::tickets`](crate::store::ReadSet::tickets)).
+
+use super::TicketFilter;
+use crate::domain::{Agent, Customer};
+
+/// `filter` narrowed to the tickets `customer` may see; `None` when that is nothing (they
+/// asked for another customer's tickets, or for internal ones).
+pub fn for_customer(customer: &Customer, mut filter: TicketFilter) -> Option<TicketFilter> {
+    if filter.customer.is_some_and(|other| other != customer.id) || filter.internal == Some(true) {
+        return None;
+    }
+    filter.customer = Some(customer.id);
+    filter.internal = Some(false);
+    Some(filter)
+}
+
+/// `filter` narrowed to the departments `agent` may read (an admin reads them all).
+pub fn for_agent(agent: &Agent, mut filter: TicketFilter) -> TicketFilter {
+    if let Some(readable) = agent.readable_departments() {
+        filter.departments = Some(match filter.departments {
+            Some(asked) => asked.into_iter().filter(|d| readable.contains(d)).collect(),
+            None => readable,
+        });
+    }
+    filter
+}
