@@ -491,13 +491,13 @@ impl crate::reads::ReadBaseline for SqliteBaseline {
 
     async fn thread_page(&mut self, id: Uuid) -> Res<usize> {
         let cols = self.columns["messages"].join(", ");
+        // The limit a literal: SQLite prepares a statement with a bound LIMIT again each
+        // time it is bound.
+        let rows = i64::from(crate::reads::THREAD_PAGE) + 1;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {cols} FROM messages WHERE ticket_id = ?1 ORDER BY seq DESC LIMIT ?2"
+            "SELECT {cols} FROM messages WHERE ticket_id = ?1 ORDER BY seq DESC LIMIT {rows}"
         ))?;
-        Self::read_all(
-            &mut stmt,
-            params![blob(id), i64::from(crate::reads::THREAD_PAGE) + 1],
-        )
+        Self::read_all(&mut stmt, params![blob(id)])
     }
 
     async fn principal(&mut self, agent: Uuid) -> Res<usize> {

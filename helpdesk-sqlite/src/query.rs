@@ -195,7 +195,10 @@ pub(crate) fn page_from(
         TicketOrder::Priority => "t.priority DESC, t.updated_at ASC, t.id ASC".to_owned(),
         TicketOrder::Waiting => format!("{WAITING_KEY} ASC, t.id ASC"),
     };
-    let limit = w.bind(i64::from(page.limit()) + 1);
+    // A literal, not a parameter: SQLite plans with a bound LIMIT's value, and so prepares
+    // the statement again whenever it is bound (each time it runs). A page size is a small
+    // integer, so the cache keeps one statement per size.
+    let limit = i64::from(page.limit()) + 1;
     let relevance = score.as_deref().unwrap_or("0");
     let from = from.unwrap_or("tickets t");
     let filter = if w.clauses.is_empty() {
@@ -293,9 +296,10 @@ pub(crate) fn due_tickets(now: DateTime<Utc>, limit: u32) -> Query {
         sql: format!(
             "SELECT {TICKET_COLUMNS}\nFROM tickets t\n\
              WHERE t.next_due_at IS NOT NULL AND t.next_due_at <= ?1\n\
-             ORDER BY t.next_due_at ASC, t.id ASC\nLIMIT ?2"
+             ORDER BY t.next_due_at ASC, t.id ASC\nLIMIT {limit}"
         ),
-        params: vec![Value::Integer(micros(now)), Value::Integer(limit.into())],
+        // The limit a literal, as in `page_from`.
+        params: vec![Value::Integer(micros(now))],
     }
 }
 

@@ -150,13 +150,16 @@ fn page_below(
     below: i64,
     limit: u32,
 ) -> crate::error::Outcome<MessagePage> {
+    // The limit a literal: SQLite prepares a statement with a bound LIMIT again each time
+    // it is bound (see `query::page_from`).
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages INDEXED BY messages_by_ticket
          WHERE ticket_id = ?1 AND seq < ?2 AND (?3 OR visibility = {public})
-         ORDER BY seq DESC LIMIT ?4",
-        public = literal(Visibility::Public)
+         ORDER BY seq DESC LIMIT {rows}",
+        public = literal(Visibility::Public),
+        rows = i64::from(limit) + 1,
     );
-    let params = (ticket, below, include_internal, i64::from(limit) + 1);
+    let params = (ticket, below, include_internal);
     let mut items = all(conn, &sql, params, read_message)?;
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);

@@ -17,13 +17,14 @@ pub(crate) mod saved_search;
 pub(crate) mod template;
 pub(crate) mod ticket;
 
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{Actor, StableText, Version};
 use helpdesk_core::error::{BoxError, Error, OutOfRange};
 use rusqlite::types::FromSql;
-use rusqlite::{Connection, Params, Row};
+use rusqlite::{Connection, Params, Row, Statement};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -90,6 +91,7 @@ pub(crate) fn all<T>(
     read: fn(&Row<'_>) -> Outcome<T>,
 ) -> Outcome<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
+    let _names = Columns::remember(&stmt);
     let mut rows = stmt.query(params)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -106,6 +108,7 @@ pub(crate) fn first<T>(
     read: fn(&Row<'_>) -> Outcome<T>,
 ) -> Outcome<Option<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
+    let _names = Columns::remember(&stmt);
     let mut rows = stmt.query(params)?;
     match rows.next()? {
         Some(row) => Ok(Some(read(row)?)),
@@ -113,17 +116,73 @@ pub(crate) fn first<T>(
     }
 }
 
+thread_local! {
+    /// The column names of the statement whose rows [`all`] or [`first`] is reading on this
+    /// thread, with the statement's address: asked of SQLite once per statement run instead
+    /// of once per row (a name costs ~400 instructions, a ticket row has 35 of them).
+    static COLUMNS: RefCell<Option<(usize, Rc<[String]>)>> = const { RefCell::new(None) };
+}
+
+/// The column names of a statement being read, remembered for its rows' [`Reader`]s until
+/// this is dropped (then those of the statement read before, if any, again: a read
+/// function may run a statement of its own).
+struct Columns {
+    before: Option<(usize, Rc<[String]>)>,
+}
+
+impl Columns {
+    fn remember(stmt: &Statement<'_>) -> Self {
+        let names: Rc<[String]> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let before = COLUMNS.with(|c| c.replace(Some((address(stmt), names))));
+        Self { before }
+    }
+}
+
+impl Drop for Columns {
+    fn drop(&mut self) {
+        let before = self.before.take();
+        COLUMNS.with(|c| *c.borrow_mut() = before);
+    }
+}
+
+/// A statement's address: which statement, while it lives.
+fn address(stmt: &Statement<'_>) -> usize {
+    std::ptr::from_ref(stmt) as usize
+}
+
+/// A row's column names: those remembered for its statement, or asked of SQLite for it.
+enum Names<'a> {
+    Remembered(Rc<[String]>),
+    Asked(Vec<&'a str>),
+}
+
+impl Names<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Names::Remembered(n) => n.len(),
+            Names::Asked(n) => n.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> &str {
+        match self {
+            Names::Remembered(n) => &n[i],
+            Names::Asked(n) => n[i],
+        }
+    }
+}
+
 /// Reads one row of `table`, naming the column in every error.
 ///
 /// A column is found by name among the statement's column names, asked of SQLite once per
-/// row and searched from the column after the last one read: a reader reading the columns in
-/// their order finds each at the first try. (Asking rusqlite by name instead asks SQLite for
-/// the name of every column before it, each time: for a ticket's 34 columns, ~600 calls a
-/// row.)
+/// statement run by [`all`] and [`first`] (else once per row), and searched from the column
+/// after the last one read: a reader reading the columns in their order finds each at the
+/// first try. (Asking rusqlite by name instead asks SQLite for the name of every column
+/// before it, each time: for a ticket's 34 columns, ~600 calls a row.)
 pub(crate) struct Reader<'a, 'stmt> {
     row: &'a Row<'stmt>,
     table: &'static str,
-    names: OnceCell<Vec<&'a str>>,
+    names: OnceCell<Names<'a>>,
     next: Cell<usize>,
 }
 
@@ -142,12 +201,21 @@ impl<'a, 'stmt> Reader<'a, 'stmt> {
     fn index(&self, column: &str) -> Option<usize> {
         let row: &'a Row<'stmt> = self.row;
         let statement: &'a rusqlite::Statement<'stmt> = row.as_ref();
-        let names = self.names.get_or_init(|| statement.column_names());
+        let names = self.names.get_or_init(|| {
+            let remembered = COLUMNS.with(|c| match &*c.borrow() {
+                Some((at, names)) if *at == address(statement) => Some(Rc::clone(names)),
+                _ => None,
+            });
+            match remembered {
+                Some(names) => Names::Remembered(names),
+                None => Names::Asked(statement.column_names()),
+            }
+        });
         let n = names.len();
-        let start = self.next.get();
-        let found = (0..n)
-            .map(|k| (start + k) % n)
-            .find(|&i| names[i].eq_ignore_ascii_case(column))?;
+        let start = self.next.get().min(n);
+        let found = (start..n)
+            .chain(0..start)
+            .find(|&i| names.get(i).eq_ignore_ascii_case(column))?;
         self.next.set(found + 1);
         Some(found)
     }

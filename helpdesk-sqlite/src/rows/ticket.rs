@@ -221,20 +221,27 @@ pub(crate) fn read_stored_ticket(row: &Row<'_>) -> Outcome<StoredTicket> {
 /// A ticket and its relevance score from a row of [`TICKET_COLUMNS`] followed by the
 /// `relevance` column of a ticket list query.
 pub(crate) fn read_ranked_ticket(row: &Row<'_>) -> Outcome<(Ticket, u32)> {
-    let ticket = read_ticket(row)?;
-    let relevance = Reader::new(row, "tickets").u32("relevance")?;
+    let r = Reader::new(row, "tickets");
+    let ticket = ticket(&r)?;
+    // The column after the ticket's: found at the first try.
+    let relevance = r.u32("relevance")?;
     Ok((ticket, relevance))
 }
 
-/// A ticket from a row of [`TICKET_COLUMNS`].
+/// A ticket from a row of [`TICKET_COLUMNS`], its columns read in their order (so that the
+/// [`Reader`] finds each at the first try).
 pub(crate) fn read_ticket(row: &Row<'_>) -> Outcome<Ticket> {
-    let r = Reader::new(row, "tickets");
+    ticket(&Reader::new(row, "tickets"))
+}
+
+/// A ticket from the columns of [`TICKET_COLUMNS`] that `r` reads, in their order.
+fn ticket(r: &Reader<'_, '_>) -> Outcome<Ticket> {
     let ticket_id = |column| -> Outcome<_> { Ok(r.uuid_opt(column)?.map(TicketId::from_uuid)) };
+    let id = TicketId::from_uuid(r.uuid("id")?);
     let number_full: String = r.get("number_full")?;
     let number_short: String = r.get("number_short")?;
-    let priority: i64 = r.get("priority")?;
     Ok(Ticket {
-        id: TicketId::from_uuid(r.uuid("id")?),
+        id,
         number: TicketNumber::new(number_full, number_short)
             .map_err(|e| r.corrupt("number_full", e))?,
         subject: r.parse("subject", Subject::parse)?,
@@ -242,9 +249,8 @@ pub(crate) fn read_ticket(row: &Row<'_>) -> Outcome<Ticket> {
         department: DepartmentId::from_uuid(r.uuid("department")?),
         assignee: r.uuid_opt("assignee")?.map(AgentId::from_uuid),
         status: r.text("status")?,
-        priority: Priority::from_rank(priority).map_err(|e| r.corrupt("priority", e))?,
+        priority: Priority::from_rank(r.get("priority")?).map_err(|e| r.corrupt("priority", e))?,
         ticket_type: r.parse("ticket_type", |s| s.parse::<TicketType>())?,
-        categories: r.json::<BTreeSet<Category>>("categories")?,
         service: r.parse_opt("service", ServiceName::parse)?,
         custom_fields: r.json::<CustomFields>("custom_fields")?,
         channel: r.text("channel")?,
@@ -269,5 +275,6 @@ pub(crate) fn read_ticket(row: &Row<'_>) -> Outcome<Ticket> {
             resolution_secs: r.get("resolution_secs")?,
             reopens: r.get("reopens")?,
         },
+        categories: r.json::<BTreeSet<Category>>("categories")?,
     })
 }
