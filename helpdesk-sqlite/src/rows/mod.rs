@@ -23,7 +23,7 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use helpdesk_core::domain::{Actor, StableText, Version};
 use helpdesk_core::error::{BoxError, Error, OutOfRange};
-use rusqlite::types::FromSql;
+use rusqlite::types::{FromSql, FromSqlError, ValueRef};
 use rusqlite::{Connection, Params, Row, Statement};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -213,9 +213,11 @@ impl<'a, 'stmt> Reader<'a, 'stmt> {
         });
         let n = names.len();
         let start = self.next.get().min(n);
-        let found = (start..n)
-            .chain(0..start)
-            .find(|&i| names.get(i).eq_ignore_ascii_case(column))?;
+        let found = (start..n).chain(0..start).find(|&i| {
+            // Spelled as the reader spells it, almost always: the exact comparison first.
+            let name = names.get(i);
+            name == column || name.eq_ignore_ascii_case(column)
+        })?;
         self.next.set(found + 1);
         Some(found)
     }
@@ -238,6 +240,55 @@ impl<'a, 'stmt> Reader<'a, 'stmt> {
             | rusqlite::Error::FromSqlConversionFailure(..) => self.corrupt(column, e),
             other => other.into(),
         })
+    }
+
+    /// A column's value as SQLite holds it, borrowed from the row: read without a copy.
+    fn value(&self, column: &'static str) -> Outcome<ValueRef<'_>> {
+        let value = match self.index(column) {
+            Some(i) => self.row.get_ref(i),
+            None => self.row.get_ref(column),
+        };
+        value.map_err(Into::into)
+    }
+
+    /// A nullable text column, borrowed from the row; a value of another type is corrupt.
+    fn str_opt(&self, column: &'static str) -> Outcome<Option<&str>> {
+        match self.value(column)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(bytes) => std::str::from_utf8(bytes)
+                .map(Some)
+                .map_err(|e| self.corrupt(column, e)),
+            // The error the copying read gives.
+            _ => match self.get::<Option<String>>(column) {
+                Err(e) => Err(e),
+                Ok(_) => Err(self.corrupt(column, FromSqlError::InvalidType)),
+            },
+        }
+    }
+
+    /// A text column, borrowed from the row, parsed by `parse`; NULL is corrupt.
+    fn parse_str<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Outcome<T> {
+        match self.str_opt(column)? {
+            Some(text) => parse(text).map_err(|e| self.corrupt(column, e)),
+            // NULL: the error the copying read gives.
+            None => (self.get::<String>(column))
+                .and_then(|text| parse(&text).map_err(|e| self.corrupt(column, e))),
+        }
+    }
+
+    /// A nullable text column, borrowed from the row, parsed by `parse`: NULL is `None`.
+    fn parse_str_opt<T, E: Into<BoxError>>(
+        &self,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Outcome<Option<T>> {
+        (self.str_opt(column)?)
+            .map(|t| parse(t).map_err(|e| self.corrupt(column, e)))
+            .transpose()
     }
 
     /// A column parsed by `parse`.
@@ -263,30 +314,37 @@ impl<'a, 'stmt> Reader<'a, 'stmt> {
 
     /// A column holding a [`StableText`] value, parsed exactly.
     pub(crate) fn text<T: StableText>(&self, column: &'static str) -> Outcome<T> {
-        self.parse(column, |s| T::from_text(&s))
+        self.parse_str(column, T::from_text)
     }
 
     /// A nullable column holding a [`StableText`] value: NULL is `None`.
     pub(crate) fn text_opt<T: StableText>(&self, column: &'static str) -> Outcome<Option<T>> {
-        self.parse_opt(column, |s| T::from_text(&s))
+        self.parse_str_opt(column, T::from_text)
     }
 
     /// A JSON column.
     pub(crate) fn json<T: DeserializeOwned>(&self, column: &'static str) -> Outcome<T> {
-        self.parse(column, |text| serde_json::from_str(&text))
+        self.parse_str(column, |text| serde_json::from_str(text))
     }
 
     /// A nullable JSON column: NULL is `None`.
     pub(crate) fn json_opt<T: DeserializeOwned>(&self, column: &'static str) -> Outcome<Option<T>> {
-        self.parse_opt(column, |text| serde_json::from_str(&text))
+        self.parse_str_opt(column, |text| serde_json::from_str(text))
     }
 
     /// A nullable id column.
     pub(crate) fn uuid_opt(&self, column: &'static str) -> Outcome<Option<Uuid>> {
-        let bytes: Option<Vec<u8>> = self.get(column)?;
-        bytes
-            .map(|b| Uuid::from_slice(&b).map_err(|e| self.corrupt(column, e)))
-            .transpose()
+        match self.value(column)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Blob(b) => Uuid::from_slice(b)
+                .map(Some)
+                .map_err(|e| self.corrupt(column, e)),
+            // The error the copying read gives.
+            _ => match self.get::<Option<Vec<u8>>>(column) {
+                Err(e) => Err(e),
+                Ok(_) => Err(self.corrupt(column, FromSqlError::InvalidType)),
+            },
+        }
     }
 
     /// An id column.
