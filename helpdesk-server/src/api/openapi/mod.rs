@@ -19,6 +19,7 @@ pub mod commands;
 pub mod directory;
 pub mod history;
 pub mod levels;
+pub mod mail;
 pub mod model;
 pub mod params;
 pub mod settings;
