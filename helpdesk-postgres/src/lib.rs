@@ -102,6 +102,7 @@ pub mod testing;
 mod tickets;
 mod together;
 mod undeliverable;
+mod organisations;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;

@@ -77,6 +77,7 @@ mod templates;
 mod tickets;
 mod together;
 mod undeliverable;
+mod organisations;
 
 pub use connection::SqliteStore;
 pub use error::{OpenFailure, SqliteError};

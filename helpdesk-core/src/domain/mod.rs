@@ -25,6 +25,7 @@ mod message;
 mod metrics;
 mod notice;
 mod notification;
+mod organisation;
 mod outbound_email;
 mod priority;
 mod public_url;
@@ -74,6 +75,7 @@ pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
+pub use organisation::OrganisationDomain;
 pub use priority::Priority;
 pub use public_url::PublicUrl;
 pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaShare};

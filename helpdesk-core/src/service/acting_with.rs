@@ -4,7 +4,7 @@
 //! [`Helpdesk::acting_as`] ([`admit`]) before anything read is used. One store call instead of
 //! two: on SQLite one blocking task, on PostgreSQL one round of queries.
 
-use super::acting::{admit, check_visible};
+use super::acting::admit;
 use super::attachments::Staged;
 use super::tickets::{ExecOptions, Outcome, command_reads};
 use super::{Acting, Helpdesk};
@@ -66,12 +66,9 @@ impl Helpdesk {
         let (Some(ticket), Some(thread)) = (read.ticket, read.thread) else {
             return Err(Error::not_found(Entity::Ticket, &key));
         };
-        match check_visible(acting.principal(), &ticket) {
-            // Named as the person named it, as `visible_ticket` does.
-            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
-            Err(e) => Err(e),
-            Ok(()) => Ok((acting, TicketThread { ticket, thread })),
-        }
+        // Checked as `visible_ticket` checks it (the thread is public only for customers).
+        let (ticket, _) = acting.visible_or_shared(&key, Some(ticket)).await?;
+        Ok((acting, TicketThread { ticket, thread }))
     }
 
     /// [`acting_as(actor)`](Self::acting_as) then [`execute(ticket, command)`](Acting::execute),

@@ -35,6 +35,7 @@ mod tickets;
 mod timers;
 mod turnstile;
 mod undeliverable;
+mod organisations;
 
 use std::sync::Arc;
 
@@ -68,6 +69,7 @@ pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};
 pub use undeliverable::MAX_UNDELIVERABLE_PAGE;
+pub use organisations::MAX_ORGANISATION_DOMAINS;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Ability, Error, Result};

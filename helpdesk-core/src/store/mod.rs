@@ -18,6 +18,7 @@
 //! | mail kept aside, ignored mail | [`MailQuarantineStore`] | [`Store::as_mail_quarantine`] |
 //! | undeliverable addresses | [`UndeliverableStore`] | [`Store::as_undeliverable_store`] |
 //! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
+//! | organisations' domains, members who see their tickets | [`OrganisationStore`] | [`Store::as_organisation_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -46,6 +47,7 @@ mod templates;
 pub mod thread_page;
 mod together;
 mod undeliverable;
+mod organisations;
 mod write;
 
 pub use crate::listing::{
@@ -75,4 +77,5 @@ pub use together::{
     ticket_department,
 };
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
+pub use organisations::OrganisationStore;
 pub use write::{TicketWrite, WriteBatch};

@@ -31,6 +31,7 @@ mod settings;
 mod sign_in_throttle;
 mod templates;
 mod undeliverable;
+mod organisations;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -82,6 +83,10 @@ struct Inner {
     undeliverable: BTreeMap<crate::domain::Email, super::UndeliverableAddress>,
     /// Each stored mailbox with its password.
     mailboxes: BTreeMap<crate::domain::MailboxId, (super::Mailbox, String)>,
+    /// Each organisation's domains, by domain.
+    organisation_domains: BTreeMap<crate::domain::OrganisationDomain, CustomerId>,
+    /// The members who see their organisation's tickets.
+    sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
 }
 
 impl MemoryStore {
