@@ -9,9 +9,9 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use helpdesk::domain::{
-    Actor, Address, AgentId, Channel, ContractNumber, Customer, CustomerId, CustomerKind, DepartmentId,
-    Email, Language, MessageBody, Name, Phone, Priority, Resolution, Role, Signature, Status,
-    Subject, Ticket, TicketType, Visibility, standard_permissions,
+    Actor, Address, AgentId, Channel, ContractNumber, Customer, CustomerId, CustomerKind,
+    DepartmentId, Email, Language, MessageBody, Name, Phone, Priority, Resolution, Role, Signature,
+    Status, Subject, Ticket, TicketType, Visibility, standard_permissions,
 };
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::policy::FollowUpPolicy;

@@ -85,6 +85,7 @@ mod error;
 mod knowledge;
 mod mailboxes;
 mod notifications;
+mod organisations;
 mod outbox;
 mod quarantine;
 mod query;
@@ -102,7 +103,6 @@ pub mod testing;
 mod tickets;
 mod together;
 mod undeliverable;
-mod organisations;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;

@@ -74,18 +74,13 @@ impl OrganisationStore for PostgresStore {
         &self,
         domain: &OrganisationDomain,
     ) -> Result<Option<CustomerId>> {
-        let query = sqlx::query(
-            "SELECT organisation_id AS id FROM organisation_domains WHERE domain = $1",
-        )
-        .bind(domain.as_str());
+        let query =
+            sqlx::query("SELECT organisation_id AS id FROM organisation_domains WHERE domain = $1")
+                .bind(domain.as_str());
         optional(&self.pool, query, customer_id).await
     }
 
-    async fn set_sees_organisation_tickets(
-        &self,
-        customer: CustomerId,
-        sees: bool,
-    ) -> Result<()> {
+    async fn set_sees_organisation_tickets(&self, customer: CustomerId, sees: bool) -> Result<()> {
         let sql = if sees {
             "INSERT INTO organisation_viewers (customer_id) VALUES ($1) \
              ON CONFLICT (customer_id) DO NOTHING"
@@ -98,8 +93,10 @@ impl OrganisationStore for PostgresStore {
     }
 
     async fn sees_organisation_tickets(&self, customer: CustomerId) -> Result<bool> {
-        let query = sqlx::query("SELECT customer_id AS id FROM organisation_viewers WHERE customer_id = $1")
-            .bind(customer.as_uuid());
+        let query = sqlx::query(
+            "SELECT customer_id AS id FROM organisation_viewers WHERE customer_id = $1",
+        )
+        .bind(customer.as_uuid());
         Ok(optional(&self.pool, query, customer_id).await?.is_some())
     }
 

@@ -62,6 +62,7 @@ mod group_commit;
 mod knowledge;
 mod mailboxes;
 mod notifications;
+mod organisations;
 mod outbox;
 mod quarantine;
 mod query;
@@ -77,7 +78,6 @@ mod templates;
 mod tickets;
 mod together;
 mod undeliverable;
-mod organisations;
 
 pub use connection::SqliteStore;
 pub use error::{OpenFailure, SqliteError};

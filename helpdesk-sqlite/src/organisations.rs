@@ -3,10 +3,10 @@
 //! for [`SqliteStore`].
 
 use async_trait::async_trait;
+use helpdesk_core::Result;
 use helpdesk_core::domain::{CustomerId, OrganisationDomain};
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::store::OrganisationStore;
-use helpdesk_core::Result;
 use rusqlite::{OptionalExtension, Row, TransactionBehavior};
 
 use crate::connection::SqliteStore;
@@ -87,11 +87,7 @@ impl OrganisationStore for SqliteStore {
         .await
     }
 
-    async fn set_sees_organisation_tickets(
-        &self,
-        customer: CustomerId,
-        sees: bool,
-    ) -> Result<()> {
+    async fn set_sees_organisation_tickets(&self, customer: CustomerId, sees: bool) -> Result<()> {
         let id = blob(customer.as_uuid());
         self.write(move |conn| {
             let sql = if sees {

@@ -74,8 +74,8 @@ pub use notice::{Notice, PriorityReason};
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
-pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use organisation::OrganisationDomain;
+pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;
 pub use public_url::PublicUrl;
 pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaShare};

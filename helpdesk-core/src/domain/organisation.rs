@@ -51,7 +51,10 @@ impl OrganisationDomain {
                 ));
             }
         }
-        if labels.last().is_some_and(|l| l.chars().all(|c| c.is_ascii_digit())) {
+        if labels
+            .last()
+            .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
+        {
             return Err(invalid("is an address, not a domain"));
         }
         Ok(Self(s))
@@ -96,7 +99,9 @@ mod tests {
     #[test]
     fn a_domain_is_lower_cased_and_loses_its_at_and_final_dot() {
         assert_eq!(
-            OrganisationDomain::parse("@Fabrica.Example.").unwrap().as_str(),
+            OrganisationDomain::parse("@Fabrica.Example.")
+                .unwrap()
+                .as_str(),
             "fabrica.example"
         );
         assert_eq!(

@@ -6,9 +6,7 @@ use chrono::{DateTime, Utc};
 use super::decide::change_status;
 use super::timers::{Activity, advance};
 use super::transitions::{Step, next_status};
-use crate::domain::{
-    Actor, Change, EventId, SlaOutcome, Status, Ticket, TicketEvent,
-};
+use crate::domain::{Actor, Change, EventId, SlaOutcome, Status, Ticket, TicketEvent};
 use crate::policy::ServiceLevels;
 use crate::store::TicketWrite;
 

@@ -289,11 +289,16 @@ mod tests {
         assert!(!condition.matches(&t, CustomerFacts::of(None)));
         // No organisation named: any customer, or none.
         assert!(SlaCondition::default().matches(&t, CustomerFacts::of(None)));
-        let levels = ServiceLevels::default().with_policy(SlaPolicy::new(
-            "acme",
-            condition,
-        ));
-        assert!(levels.policy_for(&t, CustomerFacts::of(Some(&ion))).is_some());
-        assert!(levels.policy_for(&t, CustomerFacts::of(Some(&ana))).is_none());
+        let levels = ServiceLevels::default().with_policy(SlaPolicy::new("acme", condition));
+        assert!(
+            levels
+                .policy_for(&t, CustomerFacts::of(Some(&ion)))
+                .is_some()
+        );
+        assert!(
+            levels
+                .policy_for(&t, CustomerFacts::of(Some(&ana)))
+                .is_none()
+        );
     }
 }

@@ -9,7 +9,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::{Calendar, ServiceLevels, SlaCondition, SlaPolicy, WorkingRange};
-use crate::domain::{CustomerId, CustomerKind, DepartmentId, Name, Priority, SlaTarget, TicketType};
+use crate::domain::{
+    CustomerId, CustomerKind, DepartmentId, Name, Priority, SlaTarget, TicketType,
+};
 use crate::error::ValidationError;
 
 /// The most minutes a target may be: a year.

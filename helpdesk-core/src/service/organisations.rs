@@ -25,7 +25,10 @@ impl Helpdesk {
 
     /// The organisation owning the domain of `email`, when the store keeps domains and one
     /// does: what a new person with that address joins.
-    pub(super) async fn organisation_of_address(&self, email: &Email) -> Result<Option<CustomerId>> {
+    pub(super) async fn organisation_of_address(
+        &self,
+        email: &Email,
+    ) -> Result<Option<CustomerId>> {
         let (Some(store), Some(domain)) = (
             self.store.as_organisation_store(),
             OrganisationDomain::of(email),
@@ -56,7 +59,10 @@ impl Acting {
     /// the store keeps no organisations.
     pub async fn organisation_domains(&self, id: CustomerId) -> Result<Vec<OrganisationDomain>> {
         self.require_organisation(id).await?;
-        self.desk.organisation_store()?.organisation_domains(id).await
+        self.desk
+            .organisation_store()?
+            .organisation_domains(id)
+            .await
     }
 
     /// Replaces the mail domains of the organisation `id` (staff; duplicates dropped, at
@@ -74,8 +80,11 @@ impl Acting {
         domains: Vec<OrganisationDomain>,
     ) -> Result<Vec<OrganisationDomain>> {
         self.require_organisation(id).await?;
-        let domains: Vec<OrganisationDomain> =
-            domains.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+        let domains: Vec<OrganisationDomain> = domains
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         if domains.len() > MAX_ORGANISATION_DOMAINS {
             return Err(Error::validation(
                 "domains",

@@ -192,7 +192,9 @@ fn scope(
         Principal::System => {}
         Principal::Customer(c) => {
             let circle = circle.unwrap_or_else(|| vec![c.id]);
-            if filter.customer.is_some_and(|other| !circle.contains(&other))
+            if filter
+                .customer
+                .is_some_and(|other| !circle.contains(&other))
                 || filter.internal == Some(true)
             {
                 return None;

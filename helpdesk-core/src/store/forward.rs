@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
-    MailQuarantineStore, Mailbox, MailboxRound, MailboxSettings, MailboxStore, QuarantinedMail,
-    ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingWrite, SettingsStore, Store,
-    TemplateStore, UndeliverableAddress, UndeliverableStore, WrittenBlob, OrganisationStore,
+    MailQuarantineStore, Mailbox, MailboxRound, MailboxSettings, MailboxStore, OrganisationStore,
+    QuarantinedMail, ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingWrite,
+    SettingsStore, Store, TemplateStore, UndeliverableAddress, UndeliverableStore, WrittenBlob,
 };
 use crate::domain::Email;
 use crate::domain::{

@@ -38,6 +38,7 @@ mod forward;
 mod knowledge;
 mod mailboxes;
 mod memory;
+mod organisations;
 mod quarantine;
 mod reports;
 mod saved_searches;
@@ -47,7 +48,6 @@ mod templates;
 pub mod thread_page;
 mod together;
 mod undeliverable;
-mod organisations;
 mod write;
 
 pub use crate::listing::{
@@ -65,6 +65,7 @@ pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,
 };
 pub use memory::MemoryStore;
+pub use organisations::OrganisationStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
@@ -77,5 +78,4 @@ pub use together::{
     ticket_department,
 };
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
-pub use organisations::OrganisationStore;
 pub use write::{TicketWrite, WriteBatch};

@@ -34,8 +34,7 @@ pub trait OrganisationStore: Send + Sync {
         domain: &OrganisationDomain,
     ) -> Result<Option<CustomerId>>;
     /// Records whether the member `customer` sees the tickets of their organisation.
-    async fn set_sees_organisation_tickets(&self, customer: CustomerId, sees: bool)
-    -> Result<()>;
+    async fn set_sees_organisation_tickets(&self, customer: CustomerId, sees: bool) -> Result<()>;
     /// Whether the member `customer` sees the tickets of their organisation (false unless
     /// recorded).
     async fn sees_organisation_tickets(&self, customer: CustomerId) -> Result<bool>;

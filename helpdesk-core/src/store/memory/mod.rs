@@ -24,6 +24,7 @@ mod accounts;
 mod chat;
 mod knowledge;
 mod mailboxes;
+mod organisations;
 mod quarantine;
 mod reports;
 mod saved_searches;
@@ -31,7 +32,6 @@ mod settings;
 mod sign_in_throttle;
 mod templates;
 mod undeliverable;
-mod organisations;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.

@@ -54,11 +54,7 @@ impl OrganisationStore for MemoryStore {
         Ok(self.lock().organisation_domains.get(domain).copied())
     }
 
-    async fn set_sees_organisation_tickets(
-        &self,
-        customer: CustomerId,
-        sees: bool,
-    ) -> Result<()> {
+    async fn set_sees_organisation_tickets(&self, customer: CustomerId, sees: bool) -> Result<()> {
         let mut state = self.lock();
         if sees {
             state.sees_organisation_tickets.insert(customer);

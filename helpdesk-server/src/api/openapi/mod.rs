@@ -134,6 +134,10 @@ use answers::Answers;
         api::admin::mailboxes::edit_mailbox,
         api::admin::mailboxes::remove_mailbox,
         api::admin::levels::audit,
+        api::organisations::organisation_domains,
+        api::organisations::set_organisation_domains,
+        api::organisations::sees_organisation_tickets,
+        api::organisations::set_sees_organisation_tickets,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

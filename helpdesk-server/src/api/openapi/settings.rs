@@ -95,6 +95,10 @@ pub struct StoredSlaPolicy {
     pub ticket_types: Vec<String>,
     /// The kinds of customer it matches (none: any).
     pub customer_kinds: Vec<CustomerKind>,
+    /// The organisations whose tickets (their own and their members') it matches (absent:
+    /// any).
+    #[schema(nullable = false)]
+    pub organisations: Option<Vec<Uuid>>,
     /// Business minutes to the first public reply; null: no target.
     #[schema(required = true, minimum = 0)]
     pub first_response_minutes: Option<u32>,

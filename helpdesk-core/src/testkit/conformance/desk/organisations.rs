@@ -41,7 +41,11 @@ async fn member(f: &Fixture, organisation: &Customer, who: &str, address: &str) 
 
 /// Every ticket `customer` lists.
 async fn listed(f: &Fixture, customer: &Customer) -> Vec<Ticket> {
-    let acting = f.desk.acting_as(Actor::Customer(customer.id)).await.unwrap();
+    let acting = f
+        .desk
+        .acting_as(Actor::Customer(customer.id))
+        .await
+        .unwrap();
     (acting.list_tickets(TicketFilter::default(), PageRequest::default()))
         .await
         .unwrap()
@@ -57,7 +61,11 @@ pub async fn organisation_domains_are_validated_unique_and_staff_only(store: Arc
     let stored = ivan
         .set_organisation_domains(
             f.acme.id,
-            vec![domain("acme.example"), domain("ACME.ro"), domain("acme.example")],
+            vec![
+                domain("acme.example"),
+                domain("ACME.ro"),
+                domain("acme.example"),
+            ],
         )
         .await
         .unwrap();
@@ -66,7 +74,10 @@ pub async fn organisation_domains_are_validated_unique_and_staff_only(store: Arc
 
     // Another organisation may not take one of them: a conflict, and nothing written.
     let other = admin
-        .create_customer(NewCustomer::new(CustomerKind::Organisation, name("Hotel SRL")))
+        .create_customer(NewCustomer::new(
+            CustomerKind::Organisation,
+            name("Hotel SRL"),
+        ))
         .await
         .unwrap();
     let taken = admin
@@ -77,7 +88,13 @@ pub async fn organisation_domains_are_validated_unique_and_staff_only(store: Arc
         matches!(&taken, Error::Conflict { kind: ConflictKind::Duplicate { field }, .. } if field == "domain"),
         "{taken:?}"
     );
-    assert!(admin.organisation_domains(other.id).await.unwrap().is_empty());
+    assert!(
+        admin
+            .organisation_domains(other.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(admin.organisation_domains(f.acme.id).await.unwrap(), stored);
 
     // A person is no organisation; customers manage nothing.
@@ -122,7 +139,8 @@ pub async fn a_new_person_at_an_organisations_domain_joins_it(store: Arc<dyn Sto
     // Created by staff without an organisation.
     let ion = admin
         .create_customer(
-            NewCustomer::new(CustomerKind::Individual, name("Ion")).with_email(email("ion@Acme.example")),
+            NewCustomer::new(CustomerKind::Individual, name("Ion"))
+                .with_email(email("ion@Acme.example")),
         )
         .await
         .unwrap();
@@ -143,7 +161,8 @@ pub async fn a_new_person_at_an_organisations_domain_joins_it(store: Arc<dyn Sto
     // Elsewhere, or an organisation itself: no membership.
     let other = admin
         .create_customer(
-            NewCustomer::new(CustomerKind::Individual, name("Dan")).with_email(email("dan@other.example")),
+            NewCustomer::new(CustomerKind::Individual, name("Dan"))
+                .with_email(email("dan@other.example")),
         )
         .await
         .unwrap();
@@ -185,14 +204,20 @@ pub async fn a_member_with_the_flag_lists_reads_and_replies_to_the_organisations
     ));
     assert!(!acting.sees_organisation_tickets(ion.id).await.unwrap());
 
-    admin.set_sees_organisation_tickets(ion.id, true).await.unwrap();
+    admin
+        .set_sees_organisation_tickets(ion.id, true)
+        .await
+        .unwrap();
     let acting = f.desk.acting_as(Actor::Customer(ion.id)).await.unwrap();
     assert!(acting.sees_organisation_tickets(ion.id).await.unwrap());
     let mut ids: Vec<_> = listed(&f, &ion).await.iter().map(|t| t.id).collect();
     ids.sort();
     let mut expected = vec![theirs.id, acme_own.id];
     expected.sort();
-    assert_eq!(ids, expected, "the organisation's and its members' tickets, not Ana's");
+    assert_eq!(
+        ids, expected,
+        "the organisation's and its members' tickets, not Ana's"
+    );
     assert_eq!(
         acting.count_tickets(TicketFilter::default()).await.unwrap(),
         2
@@ -211,7 +236,12 @@ pub async fn a_member_with_the_flag_lists_reads_and_replies_to_the_organisations
         .unwrap();
     assert_eq!(page.thread.items.len(), 1);
     // A public reply, as Ion; nothing else.
-    let replied = changed(acting.execute(theirs.id, reply("Same here.")).await.unwrap());
+    let replied = changed(
+        acting
+            .execute(theirs.id, reply("Same here."))
+            .await
+            .unwrap(),
+    );
     let thread = acting.thread(replied.id).await.unwrap();
     assert_eq!(thread.last().unwrap().author, Actor::Customer(ion.id));
     assert_eq!(thread.last().unwrap().visibility, Visibility::Public);
@@ -252,7 +282,10 @@ pub async fn a_member_with_the_flag_lists_reads_and_replies_to_the_organisations
     assert_eq!(mine, vec![theirs.id]);
 
     // The flag off again: back to their own.
-    admin.set_sees_organisation_tickets(ion.id, false).await.unwrap();
+    admin
+        .set_sees_organisation_tickets(ion.id, false)
+        .await
+        .unwrap();
     assert!(listed(&f, &ion).await.is_empty());
     let acting = f.desk.acting_as(Actor::Customer(ion.id)).await.unwrap();
     assert!(matches!(
@@ -272,7 +305,10 @@ pub async fn the_flag_is_staffs_to_set_and_needs_an_organisation(store: Arc<dyn 
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Forbidden { .. }), "{refused:?}");
-    let refused = as_ion.sees_organisation_tickets(f.ana.id).await.unwrap_err();
+    let refused = as_ion
+        .sees_organisation_tickets(f.ana.id)
+        .await
+        .unwrap_err();
     assert!(matches!(refused, Error::Forbidden { .. }), "{refused:?}");
     let ivan = f.as_agent(&f.ivan).await;
     let alone = ivan
@@ -281,6 +317,8 @@ pub async fn the_flag_is_staffs_to_set_and_needs_an_organisation(store: Arc<dyn 
         .unwrap_err();
     assert!(matches!(alone, Error::Validation(_)), "{alone:?}");
     assert!(!ivan.sees_organisation_tickets(f.ana.id).await.unwrap());
-    ivan.set_sees_organisation_tickets(ion.id, true).await.unwrap();
+    ivan.set_sees_organisation_tickets(ion.id, true)
+        .await
+        .unwrap();
     assert!(ivan.sees_organisation_tickets(ion.id).await.unwrap());
 }
