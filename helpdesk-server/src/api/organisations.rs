@@ -32,8 +32,16 @@ pub fn routes() -> Router<AppState> {
 pub(crate) struct Domains {
     /// The domains (`hotel.example`), sorted; a person created with an address at one of
     /// them joins the organisation.
-    #[schema(value_type = Vec<String>)]
-    domains: Vec<OrganisationDomain>,
+    domains: Vec<String>,
+}
+
+impl Domains {
+    /// The answer for `domains`.
+    fn of(domains: &[OrganisationDomain]) -> Json<Self> {
+        Json(Self {
+            domains: domains.iter().map(|d| d.as_str().to_owned()).collect(),
+        })
+    }
 }
 
 /// Whether a member sees the tickets of their whole organisation.
@@ -53,8 +61,7 @@ pub(crate) async fn organisation_domains(
     Caller { acting, .. }: Caller,
     Id(id): Id<CustomerId>,
 ) -> ApiResult<Json<Domains>> {
-    let domains = acting.organisation_domains(id).await?;
-    Ok(Json(Domains { domains }))
+    Ok(Domains::of(&acting.organisation_domains(id).await?))
 }
 
 /// Replaces an organisation's mail domains.
@@ -68,8 +75,12 @@ pub(crate) async fn set_organisation_domains(
     Id(id): Id<CustomerId>,
     Body(body): Body<Domains>,
 ) -> ApiResult<Json<Domains>> {
-    let domains = acting.set_organisation_domains(id, body.domains).await?;
-    Ok(Json(Domains { domains }))
+    let typed = (body.domains.iter())
+        .map(OrganisationDomain::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Domains::of(
+        &acting.set_organisation_domains(id, typed).await?,
+    ))
 }
 
 /// Whether a member sees their organisation's tickets.
