@@ -142,3 +142,43 @@ async fn a_member_with_the_flag_lists_the_organisations_tickets() {
         .await;
     assert_eq!(alone.code, 5, "{}", alone.stderr);
 }
+
+#[tokio::test]
+async fn an_sla_policy_matches_an_organisation_named_by_email() {
+    let desk = Desk::with_directory().await;
+    let levels = desk
+        .run(&[
+            "--json",
+            "sla",
+            "set",
+            "acme",
+            "--organisation",
+            "office@acme.example",
+            "--first-response",
+            "30",
+        ])
+        .await
+        .json();
+    let acme = desk
+        .run(&["--json", "customer", "find", "office@acme.example"])
+        .await
+        .json();
+    assert_eq!(
+        levels["policies"][0]["organisations"],
+        serde_json::json!([acme[0]["id"]]),
+        "{levels}"
+    );
+    // A person is no organisation: invalid input, exit 5.
+    let person = desk
+        .run(&[
+            "sla",
+            "set",
+            "ana",
+            "--organisation",
+            "ana@example.com",
+            "--first-response",
+            "30",
+        ])
+        .await;
+    assert_eq!(person.code, 5, "{}", person.stderr);
+}
