@@ -367,10 +367,8 @@ fn free_form_places(schema: &Value, at: &str, found: &mut Vec<String>) {
                             free_form_places(p, &format!("{at}/{name}"), found);
                         }
                     }
-                    "items" | "additionalProperties" | "not" => {
-                        if sub.is_object() {
-                            free_form_places(sub, &at, found);
-                        }
+                    "items" | "additionalProperties" | "not" if sub.is_object() => {
+                        free_form_places(sub, &at, found);
                     }
                     "oneOf" | "anyOf" | "allOf" | "prefixItems" => {
                         for (i, p) in sub.as_array().into_iter().flatten().enumerate() {
