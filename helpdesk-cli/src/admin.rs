@@ -337,6 +337,10 @@ async fn sla_policy(ctx: &Ctx, args: SlaSetArgs) -> CliResult<SlaPolicySetting> 
         .collect();
     policy.ticket_types = args.ticket_type;
     policy.customer_kinds = args.customer_kind;
+    for organisation in &args.organisation {
+        let id = crate::customers::customer_id(ctx, organisation).await?;
+        policy.organisations.push(id);
+    }
     policy.first_response_minutes = args.first_response;
     policy.next_response_minutes = args.next_response;
     policy.resolution_minutes = args.resolution;

@@ -184,6 +184,10 @@ pub(crate) struct SlaSetArgs {
     /// For these kinds of customer (individual, organisation; none: any).
     #[arg(long, value_delimiter = ',')]
     pub(crate) customer_kind: Vec<CustomerKind>,
+    /// For the tickets of these organisations and their members (ids or e-mails,
+    /// comma-separated; none: any).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) organisation: Vec<String>,
     /// Business minutes to the first public reply.
     #[arg(long)]
     pub(crate) first_response: Option<u32>,

@@ -416,6 +416,24 @@ pub(crate) enum CustomerCmd {
         /// The customer's e-mail.
         email: String,
     },
+    /// Show an organisation's mail domains, or replace them (staff): a person created with
+    /// an address at one of them joins the organisation.
+    Domains {
+        /// The organisation's id or e-mail.
+        organisation: String,
+        /// Replace them with these (comma-separated; `--set ""` removes every one).
+        #[arg(long, value_delimiter = ',')]
+        set: Option<Vec<String>>,
+    },
+    /// Show whether a member sees the tickets of their whole organisation, or set it
+    /// (staff): with it on they list, read and reply to them (public messages only).
+    OrganisationTickets {
+        /// The member's id or e-mail.
+        customer: String,
+        /// Turn it on or off.
+        #[arg(long, value_parser = ["on", "off"])]
+        set: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

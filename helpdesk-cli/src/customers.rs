@@ -71,7 +71,7 @@ pub(crate) async fn add(ctx: &Ctx, args: CustomerAddArgs, out: &mut Out<'_>) -> 
 }
 
 /// A customer named by id or e-mail.
-async fn customer_id(ctx: &Ctx, typed: &str) -> CliResult<CustomerId> {
+pub(crate) async fn customer_id(ctx: &Ctx, typed: &str) -> CliResult<CustomerId> {
     match typed.trim().parse::<CustomerId>() {
         Ok(id) => Ok(id),
         Err(_) => Ok(ctx.customer_by_email(typed).await?.id),

@@ -24,6 +24,7 @@ mod listing;
 mod mail;
 mod mail_settings;
 mod mailboxes;
+mod organisations;
 mod output;
 mod quarantine;
 mod report;
@@ -157,6 +158,12 @@ async fn execute(
             let customer = ctx.customer_by_email(&email).await?;
             let actor = helpdesk::domain::Actor::Customer(customer.id);
             links::invite(&ctx, actor, login, &mut out).await
+        }
+        Cmd::Customer(CustomerCmd::Domains { organisation, set }) => {
+            organisations::domains(&ctx, &organisation, set, &mut out).await
+        }
+        Cmd::Customer(CustomerCmd::OrganisationTickets { customer, set }) => {
+            organisations::organisation_tickets(&ctx, &customer, set.as_deref(), &mut out).await
         }
         Cmd::Customer(CustomerCmd::ResetLink { email }) => {
             let customer = ctx.customer_by_email(&email).await?;

@@ -9,9 +9,9 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use helpdesk::domain::{
-    Actor, Address, AgentId, Channel, ContractNumber, CustomerId, CustomerKind, DepartmentId,
-    Email, Language, MessageBody, Name, Phone, Priority, Resolution, Role, Signature, Status,
-    Subject, Ticket, TicketType, Visibility, standard_permissions,
+    Actor, Address, AgentId, Channel, ContractNumber, Customer, CustomerId, CustomerKind,
+    DepartmentId, Email, Language, MessageBody, Name, Phone, Priority, Resolution, Role, Signature,
+    Status, Subject, Ticket, TicketType, Visibility, standard_permissions,
 };
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::policy::FollowUpPolicy;
@@ -85,6 +85,10 @@ pub struct CustomerDoc {
     pub address: Option<Address>,
     #[serde(default)]
     pub language: Option<Language>,
+    /// The organisation this person belongs to: a customer's `ref` in this document, or
+    /// the e-mail or contract number of one the desk knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -163,6 +167,21 @@ async fn all_tickets(ctx: &Ctx) -> CliResult<Vec<Ticket>> {
     Ok(tickets)
 }
 
+/// A customer as the document writes it, its `ref` its id.
+fn customer_doc(c: Customer) -> CustomerDoc {
+    CustomerDoc {
+        key: Some(c.id.to_string()),
+        kind: c.kind,
+        name: c.name,
+        email: c.email,
+        phone: c.phone,
+        contract_number: c.contract_number,
+        address: c.address,
+        language: c.language,
+        organisation: c.organisation.map(|o| o.to_string()),
+    }
+}
+
 /// The document for everything the actor may see.
 pub async fn export(ctx: &Ctx) -> CliResult<Document> {
     let departments = ctx.acting.departments().await?;
@@ -185,16 +204,13 @@ pub async fn export(ctx: &Ctx) -> CliResult<Document> {
             && seen.insert(c)
         {
             let c = ctx.acting.customer(c).await?;
-            customers.push(CustomerDoc {
-                key: Some(c.id.to_string()),
-                kind: c.kind,
-                name: c.name,
-                email: c.email,
-                phone: c.phone,
-                contract_number: c.contract_number,
-                address: c.address,
-                language: c.language,
-            });
+            // The organisation goes before its members, so an import finds it first.
+            if let Some(o) = c.organisation
+                && seen.insert(o)
+            {
+                customers.push(customer_doc(ctx.acting.customer(o).await?));
+            }
+            customers.push(customer_doc(c));
         }
         let messages = ctx
             .acting
@@ -315,7 +331,22 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
 
     let mut customers: HashMap<String, CustomerId> = HashMap::new();
     let mut authors = Authors::default();
-    for c in doc.customers {
+    // Organisations (and everyone not a member of one) first, so members find theirs.
+    let mut listed = doc.customers;
+    listed.sort_by_key(|c| c.organisation.is_some());
+    for c in listed {
+        let organisation = match &c.organisation {
+            None => None,
+            Some(key) => match customers.get(key) {
+                Some(id) => Some(*id),
+                None => Some(known_customer(ctx, key).await?.ok_or_else(|| {
+                    Failure::not_found(format!(
+                        "customer {}: no organisation {key:?} in the document or the desk",
+                        c.name
+                    ))
+                })?),
+            },
+        };
         let existing = match (&c.email, &c.contract_number) {
             (Some(e), _) => find_one(ctx, CustomerLookup::Email(e.clone())).await?,
             (None, Some(n)) => find_one(ctx, CustomerLookup::ContractNumber(n.clone())).await?,
@@ -339,6 +370,9 @@ pub async fn import(ctx: &Ctx, text: &str) -> CliResult<ImportReport> {
                 }
                 if let Some(l) = c.language {
                     new = new.with_language(l);
+                }
+                if let Some(o) = organisation {
+                    new = new.with_organisation(o);
                 }
                 report.customers += 1;
                 acting.create_customer(new).await?.id

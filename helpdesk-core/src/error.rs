@@ -291,6 +291,9 @@ pub enum Ability {
     /// IMAP mailboxes stored for departments
     /// ([`MailboxStore`](crate::store::MailboxStore)).
     Mailboxes,
+    /// Organisations' domains and the members who see their tickets
+    /// ([`OrganisationStore`](crate::store::OrganisationStore)).
+    Organisations,
 }
 
 impl std::fmt::Display for Ability {
@@ -309,6 +312,7 @@ impl std::fmt::Display for Ability {
             Ability::MailQuarantine => "the mail quarantine",
             Ability::Undeliverable => "undeliverable addresses",
             Ability::Mailboxes => "stored mailboxes",
+            Ability::Organisations => "organisations' domains and shared tickets",
         })
     }
 }

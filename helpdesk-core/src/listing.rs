@@ -57,6 +57,8 @@ pub struct TicketFilter {
     pub assignee: Option<AssigneeFilter>,
     /// Of this customer.
     pub customer: Option<CustomerId>,
+    /// Of any of these customers (the tickets an organisation's member may see).
+    pub customers: Option<Vec<CustomerId>>,
     /// With any of these priorities.
     pub priorities: Option<Vec<Priority>>,
     /// Of this type.
@@ -87,6 +89,8 @@ impl TicketFilter {
                 AssigneeFilter::Agent(id) => ticket.assignee == Some(id),
             })
             && self.customer.is_none_or(|c| ticket.customer == Some(c))
+            && (self.customers.as_ref())
+                .is_none_or(|set| ticket.customer.is_some_and(|c| set.contains(&c)))
             && self
                 .ticket_type
                 .as_ref()

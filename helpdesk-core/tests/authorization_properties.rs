@@ -8,7 +8,10 @@
 //! - no read path (`ticket`, `ticket_by_number`, `thread`, `history`, `time_entries`,
 //!   `list_tickets`, `search_tickets`, `notifications`, `attachment`) shows a customer an
 //!   internal note, an internal ticket, another customer's ticket, or a time entry's note
-//!   not made visible to them;
+//!   not made visible to them; the one exception: a member of an organisation allowed to see
+//!   its tickets sees (the public side of) those of the organisation and its members, all of
+//!   them, and never another organisation's (issue 20): the cast has such a member, a member
+//!   without the flag, and a member of another organisation with it;
 //! - no e-mail in the outbox to a customer carries an internal note's text, and none goes to
 //!   a customer about a ticket that is not theirs;
 //! - every refused command (and refused ticket) leaves the store exactly as it was: tickets,
@@ -17,18 +20,20 @@
 //! Internal text carries the marker `zqxsecret`; it never appears in public text, so finding
 //! it anywhere a customer looks is a leak.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use helpdesk_core::Helpdesk;
 use helpdesk_core::domain::{
-    Actor, Agent, AgentId, CustomerId, Email, Message, MessageBody, Minutes, Name, Notification,
-    OutboundEmail, Permission, Priority, Rating, Recipient, Resolution, Role, ShortNote, Ticket,
-    TicketEvent, TicketId, TicketKey, TimeEntry, Visibility,
+    Actor, Agent, AgentId, CustomerId, CustomerKind, Email, Message, MessageBody, Minutes, Name,
+    Notification, OutboundEmail, Permission, Priority, Rating, Recipient, Resolution, Role,
+    ShortNote, Ticket, TicketEvent, TicketId, TicketKey, TimeEntry, Visibility,
 };
 use helpdesk_core::error::{Error, ForbiddenReason};
 use helpdesk_core::machine::{Command, NewTicket};
-use helpdesk_core::service::{AttachmentLimits, ExecOptions, MailSettings, NewAgent, Upload};
+use helpdesk_core::service::{
+    AttachmentLimits, ExecOptions, MailSettings, NewAgent, NewCustomer, Upload,
+};
 use helpdesk_core::store::{
     MemoryBlobStore, MemoryStore, PageRequest, Store, TicketFilter, TicketOrder,
 };
@@ -118,12 +123,16 @@ fn cmd() -> impl Strategy<Value = Cmd> {
     ]
 }
 
-/// admin, ivan, maria, boss, the random agent, ana, acme, reza, a disabled customer.
-const ACTORS: usize = 9;
+/// admin, ivan, maria, boss, the random agent, ana, acme, reza, a disabled customer, then
+/// Acme's member who sees its tickets, Acme's member who does not, and a member of another
+/// organisation who sees that one's.
+const ACTORS: usize = 12;
+/// The customers among the actors.
+const CUSTOMERS: usize = 7;
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        3 => (0..ACTORS, 0..3usize, any::<bool>(), 0..4usize, prop::bool::weighted(0.2)).prop_map(
+        3 => (0..ACTORS, 0..3usize, any::<bool>(), 0..CUSTOMERS, prop::bool::weighted(0.2)).prop_map(
             |(who, department, internal, for_customer, with_file)| Step::Open {
                 who,
                 department,
@@ -168,6 +177,9 @@ struct Cast {
     actors: Vec<Actor>,
     customers: Vec<CustomerId>,
     emails: Vec<Email>,
+    /// Whose tickets each customer may see (their own, and for a member with the flag,
+    /// the organisation's and its members').
+    circles: HashMap<CustomerId, Vec<CustomerId>>,
     tickets: Vec<TicketId>,
     counter: usize,
 }
@@ -213,8 +225,8 @@ impl Cast {
             .desk
             .as_system()
             .create_customer(
-                helpdesk_core::service::NewCustomer::new(
-                    helpdesk_core::domain::CustomerKind::Individual,
+                NewCustomer::new(
+                    CustomerKind::Individual,
                     Name::parse("Disabled Person").unwrap(),
                 )
                 .with_email(Email::parse("disabled@example.com").unwrap()),
@@ -226,6 +238,37 @@ impl Cast {
             .set_customer_access(disabled.id, false)
             .await
             .unwrap();
+        let system = f.desk.as_system();
+        let person = |n: &str, mail: &str, org: CustomerId| {
+            NewCustomer::new(CustomerKind::Individual, Name::parse(n).unwrap())
+                .with_email(Email::parse(mail).unwrap())
+                .with_organisation(org)
+        };
+        let other = system
+            .create_customer(NewCustomer::new(
+                CustomerKind::Organisation,
+                Name::parse("Other SRL").unwrap(),
+            ))
+            .await
+            .unwrap();
+        let colleague = system
+            .create_customer(person("Colleague", "colleague@acme.example", f.acme.id))
+            .await
+            .unwrap();
+        let member = system
+            .create_customer(person("Member", "member@acme.example", f.acme.id))
+            .await
+            .unwrap();
+        let outsider = system
+            .create_customer(person("Outsider", "outsider@other.example", other.id))
+            .await
+            .unwrap();
+        for sees in [colleague.id, outsider.id] {
+            system
+                .set_sees_organisation_tickets(sees, true)
+                .await
+                .unwrap();
+        }
         let actors = vec![
             Actor::Agent(f.admin.id),
             Actor::Agent(f.ivan.id),
@@ -236,18 +279,37 @@ impl Cast {
             Actor::Customer(f.acme.id),
             Actor::Customer(f.reza.id),
             Actor::Customer(disabled.id),
+            Actor::Customer(colleague.id),
+            Actor::Customer(member.id),
+            Actor::Customer(outsider.id),
         ];
-        let customers = vec![f.ana.id, f.acme.id, f.reza.id, disabled.id];
-        let emails = [&f.ana, &f.acme, &f.reza, &disabled]
-            .iter()
-            .filter_map(|c| c.email.clone())
-            .collect();
+        let customers = vec![
+            f.ana.id,
+            f.acme.id,
+            f.reza.id,
+            disabled.id,
+            colleague.id,
+            member.id,
+            outsider.id,
+        ];
+        assert_eq!((actors.len(), customers.len()), (ACTORS, CUSTOMERS));
+        let emails = [
+            &f.ana, &f.acme, &f.reza, &disabled, &colleague, &member, &outsider,
+        ]
+        .iter()
+        .filter_map(|c| c.email.clone())
+        .collect();
+        let mut circles: HashMap<CustomerId, Vec<CustomerId>> =
+            customers.iter().map(|&c| (c, vec![c])).collect();
+        circles.insert(colleague.id, vec![f.acme.id, colleague.id, member.id]);
+        circles.insert(outsider.id, vec![other.id, outsider.id]);
         Self {
             f,
             store,
             actors,
             customers,
             emails,
+            circles,
             tickets: Vec::new(),
             counter: 0,
         }
@@ -551,11 +613,16 @@ impl Cast {
                 }) => continue,
                 Err(e) => return Err(TestCaseError::fail(format!("{actor:?}: {e:?}"))),
             };
-            let mine = |t: &Ticket| t.customer == Some(customer) && !t.internal;
+            let circle = &self.circles[&customer];
+            let mine = |t: &Ticket| !t.internal && t.customer.is_some_and(|c| circle.contains(&c));
             for &id in &all {
                 let stored = self.store.ticket(id).await.unwrap().unwrap();
-                if let Ok(t) = me.ticket(id).await {
-                    prop_assert!(mine(&t), "ticket {t:?} shown to {customer:?}");
+                match me.ticket(id).await {
+                    Ok(t) => prop_assert!(mine(&t), "ticket {t:?} shown to {customer:?}"),
+                    // Every ticket of the circle is seen: the flag works, not only refuses.
+                    Err(e) => {
+                        prop_assert!(!mine(&stored), "{stored:?} hidden from {customer:?}: {e}")
+                    }
                 }
                 if let Ok(t) = me
                     .ticket(TicketKey::parse(stored.number.short()).unwrap())

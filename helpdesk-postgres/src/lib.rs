@@ -85,6 +85,7 @@ mod error;
 mod knowledge;
 mod mailboxes;
 mod notifications;
+mod organisations;
 mod outbox;
 mod quarantine;
 mod query;

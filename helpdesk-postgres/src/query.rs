@@ -109,6 +109,10 @@ pub(crate) fn push_filter(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter)
         let ids: Vec<Uuid> = departments.iter().map(|d| d.as_uuid()).collect();
         push_any(q, "t.department", ids);
     }
+    if let Some(customers) = &filter.customers {
+        let ids: Vec<Uuid> = customers.iter().map(|c| c.as_uuid()).collect();
+        push_any(q, "t.customer", ids);
+    }
     if let Some(priorities) = &filter.priorities {
         let ranks: Vec<i16> = priorities.iter().map(|p| p.rank()).collect();
         push_any(q, "t.priority", ranks);

@@ -62,6 +62,7 @@ mod group_commit;
 mod knowledge;
 mod mailboxes;
 mod notifications;
+mod organisations;
 mod outbox;
 mod quarantine;
 mod query;

@@ -232,6 +232,13 @@ fn filter_of(w: &mut Conditions, filter: &TicketFilter) {
             .map(|d| d.iter().map(|d| id(d.as_uuid())).collect()),
     );
     w.any_of(
+        "t.customer",
+        filter
+            .customers
+            .as_ref()
+            .map(|c| c.iter().map(|c| id(c.as_uuid())).collect()),
+    );
+    w.any_of(
         "t.priority",
         filter
             .priorities

@@ -12,6 +12,7 @@ mod links;
 mod lists;
 mod mail_settings;
 mod operations;
+mod organisations;
 mod quarantine;
 mod settings;
 mod setup;

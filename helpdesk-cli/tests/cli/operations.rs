@@ -228,6 +228,74 @@ async fn an_export_imports_into_an_empty_desk_with_threads_and_statuses() {
 }
 
 #[tokio::test]
+async fn an_export_carries_a_persons_organisation_and_the_import_restores_it() {
+    let desk = Desk::with_directory().await;
+    desk.run(&[
+        "customer",
+        "add",
+        "--name",
+        "Ion Acme",
+        "--email",
+        "ion@acme.example",
+        "--member-of",
+        "office@acme.example",
+    ])
+    .await
+    .ok();
+    desk.run(&[
+        "create",
+        "--email",
+        "ion@acme.example",
+        "--subject",
+        "Factura",
+        "--body",
+        "Nu am primit factura.",
+    ])
+    .await
+    .ok();
+    let file = desk.path("export.json");
+    desk.run(&["export", "--out", file.to_str().unwrap()])
+        .await
+        .ok();
+    let exported: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let customers = exported["customers"].as_array().unwrap();
+    // The organisation has no ticket of its own; it is written, before its member.
+    assert_eq!(customers.len(), 2, "{exported}");
+    assert_eq!(customers[0]["email"], "office@acme.example");
+    assert_eq!(customers[1]["email"], "ion@acme.example");
+    assert_eq!(customers[1]["organisation"], customers[0]["ref"]);
+
+    // Members listed before their organisation import as well.
+    let mut reordered = exported.clone();
+    reordered["customers"].as_array_mut().unwrap().reverse();
+    let fresh = Desk::new();
+    let report = fresh
+        .run_with(&["--json", "import", "-"], &reordered.to_string())
+        .await
+        .json();
+    assert_eq!(report["customers"], 2, "{report}");
+    let org = fresh
+        .run(&["--json", "customer", "find", "office@acme.example"])
+        .await
+        .json();
+    let ion = fresh
+        .run(&["--json", "customer", "find", "ion@acme.example"])
+        .await
+        .json();
+    assert_eq!(org[0]["kind"], "organisation");
+    assert_eq!(ion[0]["organisation"], org[0]["id"], "{ion}");
+
+    // An organisation neither in the document nor on the desk: not found, exit 3.
+    let mut orphan = exported;
+    orphan["customers"][1]["organisation"] = Value::from("nobody@nowhere.example");
+    orphan["customers"][1]["email"] = Value::from("new@acme.example");
+    let run = Desk::new()
+        .run_with(&["import", "-"], &orphan.to_string())
+        .await;
+    assert_eq!(run.code, 3, "{}", run.stderr);
+}
+
+#[tokio::test]
 async fn seed_loads_tickets_with_a_progress_bar() {
     let desk = Desk::new();
     let run = desk.run(&["seed", "40"]).await;

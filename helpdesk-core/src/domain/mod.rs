@@ -25,6 +25,7 @@ mod message;
 mod metrics;
 mod notice;
 mod notification;
+mod organisation;
 mod outbound_email;
 mod priority;
 mod public_url;
@@ -73,6 +74,7 @@ pub use notice::{Notice, PriorityReason};
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
+pub use organisation::OrganisationDomain;
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;
 pub use public_url::PublicUrl;

@@ -5,15 +5,37 @@
 //! ([`ReadSet::tickets`](crate::store::ReadSet::tickets)).
 
 use super::TicketFilter;
-use crate::domain::{Agent, Customer};
+use crate::domain::{Agent, Customer, CustomerId};
 
 /// `filter` narrowed to the tickets `customer` may see; `None` when that is nothing (they
-/// asked for another customer's tickets, or for internal ones).
-pub fn for_customer(customer: &Customer, mut filter: TicketFilter) -> Option<TicketFilter> {
-    if filter.customer.is_some_and(|other| other != customer.id) || filter.internal == Some(true) {
+/// asked for another customer's tickets, or for internal ones). `circle`: the customers whose
+/// tickets they see when they see their organisation's tickets (`None`: only their own).
+pub fn for_customer(
+    customer: &Customer,
+    circle: Option<Vec<CustomerId>>,
+    mut filter: TicketFilter,
+) -> Option<TicketFilter> {
+    let Some(circle) = circle else {
+        if filter.customer.is_some_and(|other| other != customer.id)
+            || filter.internal == Some(true)
+        {
+            return None;
+        }
+        filter.customer = Some(customer.id);
+        filter.internal = Some(false);
+        return Some(filter);
+    };
+    if filter.customer.is_some_and(|other| !circle.contains(&other))
+        || filter.internal == Some(true)
+    {
         return None;
     }
-    filter.customer = Some(customer.id);
+    if filter.customer.is_none() {
+        filter.customers = Some(match filter.customers {
+            Some(asked) => asked.into_iter().filter(|c| circle.contains(c)).collect(),
+            None => circle,
+        });
+    }
     filter.internal = Some(false);
     Some(filter)
 }

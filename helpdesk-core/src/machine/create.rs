@@ -156,7 +156,7 @@ pub fn decide_create_with_notices(
         created: true,
         ..Activity::default()
     };
-    let kind = ctx.customer.map(|c| c.kind);
+    let kind = crate::policy::CustomerFacts::of(ctx.customer);
     advance(None, &mut ticket, created, ctx.levels, kind, ctx.now);
     let event = |change| TicketEvent {
         id: EventId::new(),

@@ -227,7 +227,7 @@ impl<'a> Draft<'a> {
 
     /// The write, with its timers brought up to date.
     fn finish(mut self) -> TicketWrite {
-        let kind = self.ctx.customer.map(|c| c.kind);
+        let kind = crate::policy::CustomerFacts::of(self.ctx.customer);
         advance(
             Some(self.before),
             &mut self.write.ticket,

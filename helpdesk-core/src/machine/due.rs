@@ -6,9 +6,7 @@ use chrono::{DateTime, Utc};
 use super::decide::change_status;
 use super::timers::{Activity, advance};
 use super::transitions::{Step, next_status};
-use crate::domain::{
-    Actor, Change, CustomerKind, EventId, SlaOutcome, Status, Ticket, TicketEvent,
-};
+use crate::domain::{Actor, Change, EventId, SlaOutcome, Status, Ticket, TicketEvent};
 use crate::policy::ServiceLevels;
 use crate::store::TicketWrite;
 
@@ -18,7 +16,7 @@ use crate::store::TicketWrite;
 pub fn decide_due(
     ticket: &Ticket,
     levels: &ServiceLevels,
-    kind: Option<CustomerKind>,
+    kind: crate::policy::CustomerFacts,
     now: DateTime<Utc>,
 ) -> Option<TicketWrite> {
     if ticket.next_due_at.is_none_or(|d| d > now) {

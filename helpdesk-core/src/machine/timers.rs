@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::{CustomerKind, SlaClock, SlaOutcome, SlaTarget, Status, Ticket};
-use crate::policy::{Calendar, ServiceLevels, SlaPolicy};
+use crate::domain::{SlaClock, SlaOutcome, SlaTarget, Status, Ticket};
+use crate::policy::{Calendar, CustomerFacts, ServiceLevels, SlaPolicy};
 
 /// What a change did that the timers care about.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub fn advance(
     after: &mut Ticket,
     activity: Activity,
     levels: &ServiceLevels,
-    kind: Option<CustomerKind>,
+    kind: CustomerFacts,
     now: DateTime<Utc>,
 ) {
     update_waiting(after, activity, now);

@@ -15,5 +15,5 @@ pub use crate::domain::FollowUpPolicy;
 pub use calendar::{Calendar, Schedule, WorkingRange, weekdays};
 pub use numbering::{CounterScheme, DateScheme, TicketNumberGenerator};
 pub use priority::{DefaultPriorityPolicy, PriorityPolicy};
-pub use sla::{AutoClose, ServiceLevels, SlaCondition, SlaPolicy};
+pub use sla::{AutoClose, CustomerFacts, ServiceLevels, SlaCondition, SlaPolicy};
 pub use stored_levels::{CalendarSpec, MAX_TARGET_MINUTES, ServiceLevelSettings, SlaPolicySetting};

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 
 use super::Calendar;
-use crate::domain::{CustomerKind, DepartmentId, Priority, SlaTarget, Status, Ticket, TicketType};
+use crate::domain::{
+    Customer, CustomerId, CustomerKind, DepartmentId, Priority, SlaTarget, Status, Ticket,
+    TicketType,
+};
 use crate::error::ValidationError;
 
 /// Which tickets a policy applies to. An empty list matches everything.
@@ -20,19 +23,47 @@ pub struct SlaCondition {
     pub ticket_types: Vec<TicketType>,
     /// For any of these kinds of customer.
     pub customer_kinds: Vec<CustomerKind>,
+    /// For customers of any of these organisations (the organisation itself, or a member).
+    pub organisations: Vec<CustomerId>,
+}
+
+/// Who a ticket is for, as conditions match it: the customer's kind and organisation (its
+/// own, for a customer of kind organisation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CustomerFacts {
+    /// The customer's kind; `None` without a customer.
+    pub kind: Option<CustomerKind>,
+    /// The organisation the customer is or belongs to.
+    pub organisation: Option<CustomerId>,
+}
+
+impl CustomerFacts {
+    /// The facts of `customer` (none without one).
+    pub fn of(customer: Option<&Customer>) -> Self {
+        Self {
+            kind: customer.map(|c| c.kind),
+            organisation: customer.and_then(|c| match c.kind {
+                CustomerKind::Organisation => Some(c.id),
+                CustomerKind::Individual => c.organisation,
+            }),
+        }
+    }
 }
 
 impl SlaCondition {
-    /// Whether `ticket` (of a customer of `kind`) matches.
-    pub fn matches(&self, ticket: &Ticket, kind: Option<CustomerKind>) -> bool {
+    /// Whether `ticket` (of a customer with these `facts`) matches.
+    pub fn matches(&self, ticket: &Ticket, facts: CustomerFacts) -> bool {
         fn any<T: PartialEq>(list: &[T], value: &T) -> bool {
             list.is_empty() || list.contains(value)
+        }
+        fn any_of<T: PartialEq>(list: &[T], value: Option<T>) -> bool {
+            list.is_empty() || value.is_some_and(|v| list.contains(&v))
         }
         any(&self.priorities, &ticket.priority)
             && any(&self.departments, &ticket.department)
             && any(&self.ticket_types, &ticket.ticket_type)
-            && (self.customer_kinds.is_empty()
-                || kind.is_some_and(|k| self.customer_kinds.contains(&k)))
+            && any_of(&self.customer_kinds, facts.kind)
+            && any_of(&self.organisations, facts.organisation)
     }
 }
 
@@ -203,13 +234,13 @@ impl ServiceLevels {
     }
 
     /// The first policy matching `ticket`; internal tickets have none.
-    pub fn policy_for(&self, ticket: &Ticket, kind: Option<CustomerKind>) -> Option<&SlaPolicy> {
+    pub fn policy_for(&self, ticket: &Ticket, facts: CustomerFacts) -> Option<&SlaPolicy> {
         if ticket.internal {
             return None;
         }
         self.policies
             .iter()
-            .find(|p| p.condition.matches(ticket, kind))
+            .find(|p| p.condition.matches(ticket, facts))
     }
 
     /// The calendar of `department`.
@@ -228,5 +259,46 @@ impl ServiceLevels {
         policy
             .and_then(|p| p.calendar.as_ref())
             .unwrap_or_else(|| self.department_calendar(department))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::samples::{customer, number, ticket};
+
+    #[test]
+    fn an_organisation_condition_matches_the_organisation_and_its_members_only() {
+        let acme = Customer {
+            kind: CustomerKind::Organisation,
+            ..customer("Acme", None)
+        };
+        let ion = Customer {
+            organisation: Some(acme.id),
+            ..customer("Ion", None)
+        };
+        let ana = customer("Ana", None);
+        let t = ticket(number(1), DepartmentId::new(), ion.id);
+        let condition = SlaCondition {
+            organisations: vec![acme.id],
+            ..SlaCondition::default()
+        };
+        assert!(condition.matches(&t, CustomerFacts::of(Some(&ion))));
+        assert!(condition.matches(&t, CustomerFacts::of(Some(&acme))));
+        assert!(!condition.matches(&t, CustomerFacts::of(Some(&ana))));
+        assert!(!condition.matches(&t, CustomerFacts::of(None)));
+        // No organisation named: any customer, or none.
+        assert!(SlaCondition::default().matches(&t, CustomerFacts::of(None)));
+        let levels = ServiceLevels::default().with_policy(SlaPolicy::new("acme", condition));
+        assert!(
+            levels
+                .policy_for(&t, CustomerFacts::of(Some(&ion)))
+                .is_some()
+        );
+        assert!(
+            levels
+                .policy_for(&t, CustomerFacts::of(Some(&ana)))
+                .is_none()
+        );
     }
 }

@@ -9,7 +9,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::{Calendar, ServiceLevels, SlaCondition, SlaPolicy, WorkingRange};
-use crate::domain::{CustomerKind, DepartmentId, Name, Priority, SlaTarget, TicketType};
+use crate::domain::{
+    CustomerId, CustomerKind, DepartmentId, Name, Priority, SlaTarget, TicketType,
+};
 use crate::error::ValidationError;
 
 /// The most minutes a target may be: a year.
@@ -53,6 +55,9 @@ pub struct SlaPolicySetting {
     /// For any of these kinds of customer.
     #[serde(default)]
     pub customer_kinds: Vec<CustomerKind>,
+    /// For customers of any of these organisations (the organisation or a member).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organisations: Vec<CustomerId>,
     /// Business minutes to the first public reply.
     #[serde(default)]
     pub first_response_minutes: Option<u32>,
@@ -79,6 +84,7 @@ impl SlaPolicySetting {
             departments: Vec::new(),
             ticket_types: Vec::new(),
             customer_kinds: Vec::new(),
+            organisations: Vec::new(),
             first_response_minutes: None,
             next_response_minutes: None,
             resolution_minutes: None,
@@ -108,6 +114,7 @@ impl SlaPolicySetting {
             departments: self.departments.clone(),
             ticket_types: self.ticket_types.clone(),
             customer_kinds: self.customer_kinds.clone(),
+            organisations: self.organisations.clone(),
         };
         let mut policy = SlaPolicy::new(self.name.as_str(), condition);
         let mut any = false;

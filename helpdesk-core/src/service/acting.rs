@@ -185,17 +185,29 @@ impl Acting {
             TicketKey::Id(id) => self.desk.store.ticket(*id).await?,
             TicketKey::Number(digits) => self.desk.store.ticket_by_number(digits).await?,
         };
-        self.visible(&key, ticket)
+        self.visible_or_shared(&key, ticket).await.map(|(t, _)| t)
     }
 
-    /// `ticket`, read by `key`, if the principal may see it: the errors of
-    /// [`visible_ticket`](Self::visible_ticket).
-    pub(crate) fn visible(&self, key: &TicketKey, ticket: Option<Ticket>) -> Result<Ticket> {
+    /// `ticket`, read by `key`, if the principal may see it, also through their
+    /// organisation (a customer who sees the organisation's tickets); whether it was seen
+    /// that way. The errors of [`visible_ticket`](Self::visible_ticket).
+    pub(crate) async fn visible_or_shared(
+        &self,
+        key: &TicketKey,
+        ticket: Option<Ticket>,
+    ) -> Result<(Ticket, bool)> {
         let ticket = ticket.ok_or_else(|| Error::not_found(Entity::Ticket, key))?;
         match check_visible(&self.principal, &ticket) {
+            Ok(()) => Ok((ticket, false)),
             // Named as the person named it: nothing more about a ticket they may not see.
-            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, key)),
-            other => other.map(|()| ticket),
+            Err(Error::NotFound { .. }) => {
+                if self.sees_through_organisation(&ticket).await? {
+                    Ok((ticket, true))
+                } else {
+                    Err(Error::not_found(Entity::Ticket, key))
+                }
+            }
+            Err(e) => Err(e),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! [`Helpdesk::acting_as`] ([`admit`]) before anything read is used. One store call instead of
 //! two: on SQLite one blocking task, on PostgreSQL one round of queries.
 
-use super::acting::{admit, check_visible};
+use super::acting::{Principal, admit};
 use super::attachments::Staged;
 use super::reads::{empty, scope};
 use super::tickets::{ExecOptions, Outcome, command_reads};
@@ -71,12 +71,9 @@ impl Helpdesk {
         let (Some(ticket), Some(thread)) = (read.ticket, read.thread) else {
             return Err(Error::not_found(Entity::Ticket, &key));
         };
-        match check_visible(acting.principal(), &ticket) {
-            // Named as the person named it, as `visible_ticket` does.
-            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
-            Err(e) => Err(e),
-            Ok(()) => Ok((acting, TicketThread { ticket, thread })),
-        }
+        // Checked as `visible_ticket` checks it (the thread is public only for customers).
+        let (ticket, _) = acting.visible_or_shared(&key, Some(ticket)).await?;
+        Ok((acting, TicketThread { ticket, thread }))
     }
 
     /// [`acting_as(actor)`](Self::acting_as) then
@@ -105,8 +102,16 @@ impl Helpdesk {
             ..ReadSet::default()
         };
         let (acting, read) = self.act_with(actor, set).await?;
+        // A member of an organisation may see its tickets: their circle is read as
+        // `list_tickets` reads it (a page of their own tickets is not the whole answer).
+        if let Principal::Customer(c) = acting.principal()
+            && c.organisation.is_some()
+        {
+            let page = acting.list_tickets(filter, page).await?;
+            return Ok((acting, page));
+        }
         // No page: they may see none of it (a customer asking for another's tickets).
-        let (Some(found), Some(filter)) = (read.tickets, scope(acting.principal(), filter)) else {
+        let (Some(found), Some(filter)) = (read.tickets, scope(acting.principal(), None, filter)) else {
             return Ok((acting, empty()));
         };
         let changed = match pass.changed_filter(&filter) {

@@ -243,9 +243,17 @@ impl Acting {
     }
 
     /// Adds a customer: admins, the system, and agents (who meet new customers on the
-    /// phone, seed 004). Access starts enabled.
-    pub async fn create_customer(&self, new: NewCustomer) -> Result<Customer> {
+    /// phone, seed 004). Access starts enabled. A person named in no organisation whose
+    /// e-mail is at a domain an organisation owns joins that organisation (also those mail
+    /// creates).
+    pub async fn create_customer(&self, mut new: NewCustomer) -> Result<Customer> {
         self.require_staff()?;
+        if new.organisation.is_none()
+            && new.kind == CustomerKind::Individual
+            && let Some(email) = &new.email
+        {
+            new.organisation = self.desk.organisation_of_address(email).await?;
+        }
         self.check_organisation(new.kind, new.organisation).await?;
         let customer = Customer {
             id: CustomerId::new(),

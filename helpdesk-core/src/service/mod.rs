@@ -19,6 +19,7 @@ mod logins;
 mod mail_settings;
 mod mailboxes;
 mod notifications;
+mod organisations;
 mod priorities;
 mod quarantine;
 mod reads;
@@ -57,6 +58,7 @@ pub use mailboxes::{
     DEFAULT_POLL_SECONDS, MAX_POLL_SECONDS, MIN_POLL_SECONDS, MailboxLogin, MailboxPassword,
 };
 pub use notifications::MAX_NOTIFICATIONS;
+pub use organisations::MAX_ORGANISATION_DOMAINS;
 pub use quarantine::MAX_QUARANTINE_PAGE;
 pub use reports::MAX_REPORT_DAYS;
 pub use service_levels::MAX_SETTING_CHANGES;

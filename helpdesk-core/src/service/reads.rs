@@ -1,8 +1,8 @@
 //! Reading tickets, threads, history and lists, filtered by what the actor may see.
 
 use super::Acting;
-use super::acting::{Principal, check_visible};
-use crate::domain::{Message, Ticket, TicketEvent, TicketKey, TimeEntry};
+use super::acting::Principal;
+use crate::domain::{CustomerId, Message, Ticket, TicketEvent, TicketKey, TimeEntry};
 use crate::error::{Entity, Error, Result};
 use crate::listing::Pass;
 use crate::search::{SearchQuery, TicketSearch};
@@ -43,11 +43,10 @@ impl Acting {
             .ticket_with_thread(&key, self.principal.is_staff(), newest)
             .await?
             .ok_or_else(|| Error::not_found(Entity::Ticket, &key))?;
-        match check_visible(&self.principal, &found.ticket) {
-            // Named as the person named it, as `visible_ticket` does.
-            Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
-            other => other.map(|()| found),
-        }
+        let TicketThread { ticket, thread } = found;
+        // Checked as `visible_ticket` checks it (the thread is public only for customers).
+        let (ticket, _) = self.visible_or_shared(&key, Some(ticket)).await?;
+        Ok(TicketThread { ticket, thread })
     }
 
     /// One page of a ticket's thread: the `limit` messages (1 to
@@ -111,7 +110,8 @@ impl Acting {
         filter: TicketFilter,
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
-        let Some(filter) = scope(&self.principal, filter) else {
+        let circle = self.organisation_circle().await?;
+        let Some(filter) = scope(&self.principal, circle, filter) else {
             return Ok(empty());
         };
         let store = &self.desk.store;
@@ -127,7 +127,8 @@ impl Acting {
     /// How many tickets the actor may see match `filter`: as many as a pass of
     /// [`list_tickets`](Self::list_tickets) would list if nothing changed, scoped the same way.
     pub async fn count_tickets(&self, filter: TicketFilter) -> Result<u64> {
-        match scope(&self.principal, filter) {
+        let circle = self.organisation_circle().await?;
+        match scope(&self.principal, circle, filter) {
             Some(filter) => self.desk.store.count_tickets(&filter).await,
             None => Ok(0),
         }
@@ -145,7 +146,8 @@ impl Acting {
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
         let query = SearchQuery::parse(query)?;
-        let Some(filter) = scope(&self.principal, filter) else {
+        let circle = self.organisation_circle().await?;
+        let Some(filter) = scope(&self.principal, circle, filter) else {
             return Ok(empty());
         };
         let store = &self.desk.store;
@@ -179,11 +181,16 @@ pub(super) fn empty() -> Page<Ticket> {
 }
 
 /// Narrows `filter` to what `principal` may see; `None` when that is nothing (the rule of
-/// [`crate::listing::scope`]).
-pub(super) fn scope(principal: &Principal, filter: TicketFilter) -> Option<TicketFilter> {
+/// [`crate::listing::scope`]). `circle`: the customers whose tickets a customer who sees
+/// their organisation's tickets lists (see [`Acting::organisation_circle`]).
+pub(super) fn scope(
+    principal: &Principal,
+    circle: Option<Vec<CustomerId>>,
+    filter: TicketFilter,
+) -> Option<TicketFilter> {
     match principal {
         Principal::System => Some(filter),
-        Principal::Customer(c) => crate::listing::scope::for_customer(c, filter),
+        Principal::Customer(c) => crate::listing::scope::for_customer(c, circle, filter),
         Principal::Agent(a) => Some(crate::listing::scope::for_agent(a, filter)),
     }
 }

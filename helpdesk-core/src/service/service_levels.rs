@@ -141,6 +141,15 @@ impl Acting {
         for department in &policy.departments {
             self.desk.store.require_department(*department).await?;
         }
+        for organisation in &policy.organisations {
+            let found = self.desk.store.customer(*organisation).await?;
+            if found.is_none_or(|c| c.kind != crate::domain::CustomerKind::Organisation) {
+                return Err(Error::validation(
+                    "organisations",
+                    format!("{organisation} is not an organisation"),
+                ));
+            }
+        }
         self.change_levels(|levels| {
             match levels.policies.iter_mut().find(|p| p.name == policy.name) {
                 Some(old) => *old = policy,

@@ -340,7 +340,11 @@ impl Acting {
                     .await?
             }
         };
-        let ticket = self.visible(key, read.ticket.take())?;
+        let (ticket, shared) = self.visible_or_shared(key, read.ticket.take()).await?;
+        // Seen through the organisation: a colleague may reply, nothing else.
+        if shared && !matches!(command, Command::Reply { .. }) {
+            return Err(Error::forbidden(ForbiddenReason::CustomersOnly));
+        }
         *id = Some(ticket.id);
         if let Some(expected) = options.expected
             && expected != ticket.version

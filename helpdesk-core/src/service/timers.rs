@@ -93,7 +93,7 @@ impl Helpdesk {
                 let customer = ticket
                     .customer
                     .and_then(|id| customers.get(&id).cloned().flatten());
-                let kind = customer.as_ref().map(|c| c.kind);
+                let kind = crate::policy::CustomerFacts::of(customer.as_ref());
                 match decide_due(&ticket, &levels, kind, now) {
                     Some(write) => decided.push((write, customer)),
                     None => skipped.push(ticket.id),

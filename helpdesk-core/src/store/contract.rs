@@ -301,4 +301,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_mailbox_store(&self) -> Option<&dyn super::MailboxStore> {
         None
     }
+    /// Organisations' domains and the members who see their tickets, if this store keeps
+    /// them.
+    fn as_organisation_store(&self) -> Option<&dyn super::OrganisationStore> {
+        None
+    }
 }

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AccountStore, BlobKey, BlobStore, ChatCommit, ChatStore, IgnoredMail, KnowledgeStore,
-    MailQuarantineStore, Mailbox, MailboxRound, MailboxSettings, MailboxStore, QuarantinedMail,
-    ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingWrite, SettingsStore, Store,
-    TemplateStore, UndeliverableAddress, UndeliverableStore, WrittenBlob,
+    MailQuarantineStore, Mailbox, MailboxRound, MailboxSettings, MailboxStore, OrganisationStore,
+    QuarantinedMail, ReportStore, SavedSearchStore, SettingChange, SettingKey, SettingWrite,
+    SettingsStore, Store, TemplateStore, UndeliverableAddress, UndeliverableStore, WrittenBlob,
 };
 use crate::domain::Email;
 use crate::domain::{
@@ -159,4 +159,12 @@ forward!(MailboxStore {
     async fn mailboxes(&self) -> Result<Vec<Mailbox>>;
     async fn delete_mailbox(&self, id: MailboxId, change: &SettingChange) -> Result<bool>;
     async fn record_mailbox_round(&self, id: MailboxId, round: &MailboxRound) -> Result<bool>;
+});
+forward!(OrganisationStore {
+    async fn set_organisation_domains(&self, organisation: CustomerId, domains: &[crate::domain::OrganisationDomain]) -> Result<()>;
+    async fn organisation_domains(&self, organisation: CustomerId) -> Result<Vec<crate::domain::OrganisationDomain>>;
+    async fn organisation_by_domain(&self, domain: &crate::domain::OrganisationDomain) -> Result<Option<CustomerId>>;
+    async fn set_sees_organisation_tickets(&self, customer: CustomerId, sees: bool) -> Result<()>;
+    async fn sees_organisation_tickets(&self, customer: CustomerId) -> Result<bool>;
+    async fn organisation_members(&self, organisation: CustomerId) -> Result<Vec<CustomerId>>;
 });

@@ -18,6 +18,7 @@
 //! | mail kept aside, ignored mail | [`MailQuarantineStore`] | [`Store::as_mail_quarantine`] |
 //! | undeliverable addresses | [`UndeliverableStore`] | [`Store::as_undeliverable_store`] |
 //! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
+//! | organisations' domains, members who see their tickets | [`OrganisationStore`] | [`Store::as_organisation_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -37,6 +38,7 @@ mod forward;
 mod knowledge;
 mod mailboxes;
 mod memory;
+mod organisations;
 mod quarantine;
 mod reports;
 mod saved_searches;
@@ -63,6 +65,7 @@ pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,
 };
 pub use memory::MemoryStore;
+pub use organisations::OrganisationStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;

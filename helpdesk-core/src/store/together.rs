@@ -208,7 +208,7 @@ pub fn tickets_filter<'a>(
             .map(|a| scope::for_agent(a, filter)),
         Actor::Customer(id) => read
             .customer(id)
-            .and_then(|c| scope::for_customer(c, filter)),
+            .and_then(|c| scope::for_customer(c, None, filter)),
     }?;
     Some((filter, &part.page))
 }

@@ -15,6 +15,7 @@ pub mod knowledge;
 pub mod messages;
 pub mod notifications;
 pub mod openapi;
+pub mod organisations;
 pub mod reports;
 pub mod settings;
 pub mod tickets;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(chat::routes())
         .merge(admin::routes())
         .merge(account_links::routes())
+        .merge(organisations::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

@@ -27,6 +27,7 @@ mod mail_settings;
 mod mailboxes;
 mod openapi_contents;
 mod openapi_routes;
+mod organisations;
 mod pages;
 mod paging;
 mod priorities;

@@ -334,3 +334,96 @@ async fn settings_history_and_timers_are_typed_schemas() {
         json!(["integer", "null"])
     );
 }
+
+/// Where `schema` (at `at`) or a schema inside it is free-form: an object with no
+/// properties, no typed additional properties and no alternatives, or a schema that allows
+/// anything (`{}`, `true`). Collects each place as a JSON pointer.
+fn free_form_places(schema: &Value, at: &str, found: &mut Vec<String>) {
+    match schema {
+        Value::Bool(true) => found.push(at.to_owned()),
+        Value::Object(s) => {
+            let typed = |k: &str| s.contains_key(k);
+            let alternatives = ["oneOf", "anyOf", "allOf", "$ref", "enum", "const"]
+                .iter()
+                .any(|k| typed(k));
+            let is_object = match s.get("type") {
+                Some(Value::String(t)) => t == "object",
+                Some(Value::Array(ts)) => ts.contains(&json!("object")),
+                _ => false,
+            };
+            let has_fields = typed("properties")
+                || typed("patternProperties")
+                || s.get("additionalProperties")
+                    .is_some_and(|a| a != &json!(true));
+            let anything = !typed("type") && !alternatives && !typed("items");
+            if (is_object && !has_fields && !alternatives) || anything {
+                found.push(at.to_owned());
+            }
+            for (key, sub) in s {
+                let at = format!("{at}/{key}");
+                match key.as_str() {
+                    "properties" | "patternProperties" => {
+                        for (name, p) in sub.as_object().into_iter().flatten() {
+                            free_form_places(p, &format!("{at}/{name}"), found);
+                        }
+                    }
+                    "items" | "additionalProperties" | "not" if sub.is_object() => {
+                        free_form_places(sub, &at, found);
+                    }
+                    "oneOf" | "anyOf" | "allOf" | "prefixItems" => {
+                        for (i, p) in sub.as_array().into_iter().flatten().enumerate() {
+                            free_form_places(p, &format!("{at}/{i}"), found);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn no_component_schema_is_a_free_form_object() {
+    let doc = helpdesk_server::api::openapi::spec();
+    let mut found = Vec::new();
+    for (name, s) in doc["components"]["schemas"].as_object().unwrap() {
+        free_form_places(s, &format!("#/components/schemas/{name}"), &mut found);
+    }
+    assert!(
+        found.is_empty(),
+        "free-form schemas in the OpenAPI document (type them):\n  {}",
+        found.join("\n  ")
+    );
+}
+
+#[test]
+fn the_free_form_check_finds_free_form_schemas() {
+    for (schema, free) in [
+        (json!({"type": "object"}), true),
+        (
+            json!({"type": "object", "additionalProperties": true}),
+            true,
+        ),
+        (json!({}), true),
+        (json!({"type": "object", "properties": {"k": {}}}), true),
+        (
+            json!({"type": "object", "properties": {"k": {"type": "string"}}}),
+            false,
+        ),
+        (
+            json!({"type": "object", "additionalProperties": {"type": "string"}}),
+            false,
+        ),
+        (
+            json!({"oneOf": [{"type": "string"}, {"type": "null"}]}),
+            false,
+        ),
+        (json!({"type": "array", "items": {"type": "object"}}), true),
+        (json!({"$ref": "#/components/schemas/Ticket"}), false),
+    ] {
+        let mut found = Vec::new();
+        free_form_places(&schema, "#", &mut found);
+        assert_eq!(!found.is_empty(), free, "{schema}: {found:?}");
+    }
+}

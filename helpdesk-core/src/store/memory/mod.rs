@@ -24,6 +24,7 @@ mod accounts;
 mod chat;
 mod knowledge;
 mod mailboxes;
+mod organisations;
 mod quarantine;
 mod reports;
 mod saved_searches;
@@ -82,6 +83,10 @@ struct Inner {
     undeliverable: BTreeMap<crate::domain::Email, super::UndeliverableAddress>,
     /// Each stored mailbox with its password.
     mailboxes: BTreeMap<crate::domain::MailboxId, (super::Mailbox, String)>,
+    /// Each organisation's domains, by domain.
+    organisation_domains: BTreeMap<crate::domain::OrganisationDomain, CustomerId>,
+    /// The members who see their organisation's tickets.
+    sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
 }
 
 impl MemoryStore {

@@ -281,6 +281,12 @@ macro_rules! conformance_suite {
                     only_admins_reach_the_quarantine_and_the_ignored_mail_log,
                     ignored_list_mail_is_logged_without_its_bytes,
                 ],
+                organisations: [
+                    organisation_domains_are_validated_unique_and_staff_only,
+                    a_new_person_at_an_organisations_domain_joins_it,
+                    a_member_with_the_flag_lists_reads_and_replies_to_the_organisations_tickets,
+                    the_flag_is_staffs_to_set_and_needs_an_organisation,
+                ],
                 undeliverable: [
                     a_permanent_bounce_marks_the_address_and_the_outbox_skips_it_until_mail_from_it,
                     a_bounce_to_the_verp_address_is_matched_without_returned_headers,

@@ -16,7 +16,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::api::openapi::answers::{DirectoryWrite, NotFound, Unsupported};
-use crate::api::openapi::model::Entity;
+use crate::api::openapi::mail::{Mailbox, MailboxList};
 use crate::api::openapi::params::MailboxPath;
 use crate::api::{created, items};
 use crate::error::{ApiResult, Body};
@@ -105,7 +105,7 @@ impl MailboxBody {
 /// Every stored mailbox.
 #[utoipa::path(get, path = "/api/v1/mail/mailboxes", tag = "mail",
     summary = "The IMAP mailboxes stored for departments, oldest first, each with its last round (`last_round`: when, messages taken, error); never a password (admins)",
-    responses((status = 200, description = "`items`", body = Entity), Unsupported))]
+    responses((status = 200, description = "`items`", body = MailboxList), Unsupported))]
 pub(crate) async fn list_mailboxes(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(items(acting.mailboxes().await?))
 }
@@ -114,7 +114,7 @@ pub(crate) async fn list_mailboxes(Caller { acting, .. }: Caller) -> ApiResult<J
 #[utoipa::path(get, path = "/api/v1/mail/mailboxes/{mailbox}", tag = "mail",
     summary = "A stored mailbox with its last round, without its password (admins)",
     params(MailboxPath),
-    responses((status = 200, description = "the mailbox", body = Entity), NotFound, Unsupported))]
+    responses((status = 200, description = "the mailbox", body = Mailbox), NotFound, Unsupported))]
 pub(crate) async fn mailbox(
     Caller { acting, .. }: Caller,
     Id(id): Id<MailboxId>,
@@ -126,7 +126,7 @@ pub(crate) async fn mailbox(
 #[utoipa::path(post, path = "/api/v1/mail/mailboxes", tag = "mail",
     summary = "Store an IMAP mailbox for a department, with its password; the server starts fetching from it within a minute (admins)",
     request_body = MailboxBody,
-    responses((status = 201, description = "the mailbox, without its password", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 201, description = "the mailbox, without its password", body = Mailbox), DirectoryWrite, Unsupported))]
 pub(crate) async fn add_mailbox(
     Caller { acting, .. }: Caller,
     Body(body): Body<MailboxBody>,
@@ -144,7 +144,7 @@ pub(crate) async fn add_mailbox(
     summary = "Replace a stored mailbox's settings as a whole; without `password` the stored one is kept (admins)",
     params(MailboxPath),
     request_body = MailboxBody,
-    responses((status = 200, description = "the mailbox, without its password", body = Entity), DirectoryWrite, Unsupported))]
+    responses((status = 200, description = "the mailbox, without its password", body = Mailbox), DirectoryWrite, Unsupported))]
 pub(crate) async fn edit_mailbox(
     Caller { acting, .. }: Caller,
     Id(id): Id<MailboxId>,

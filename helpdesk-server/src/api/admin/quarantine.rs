@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use crate::api::openapi::answers::{NotFound, Unsupported};
-use crate::api::openapi::model::Entity;
+use crate::api::openapi::mail::{IgnoredPage, QuarantinePage, QuarantinedMail, Reprocessed};
 use crate::api::openapi::params::QuarantinePath;
 use crate::error::{ApiResult, Query};
 use crate::extract::{Caller, Id};
@@ -65,7 +65,7 @@ pub(crate) struct IgnoredQuery {
 #[utoipa::path(get, path = "/api/v1/mail/quarantine", tag = "mail",
     summary = "Mail the desk could not take in, newest first, with the reason; `older` is the cursor of the next page (admins)",
     params(QuarantineQuery),
-    responses((status = 200, description = "`items` and `older`", body = Entity), Unsupported))]
+    responses((status = 200, description = "`items` and `older`", body = QuarantinePage), Unsupported))]
 pub(crate) async fn list_quarantine(
     Caller { acting, .. }: Caller,
     Query(q): Query<QuarantineQuery>,
@@ -82,7 +82,7 @@ pub(crate) async fn list_quarantine(
 #[utoipa::path(get, path = "/api/v1/mail/quarantine/{mail}", tag = "mail",
     summary = "A quarantined mail: when, why, sender, subject, Message-ID, size (admins)",
     params(QuarantinePath),
-    responses((status = 200, description = "the quarantined mail", body = Entity), NotFound, Unsupported))]
+    responses((status = 200, description = "the quarantined mail", body = QuarantinedMail), NotFound, Unsupported))]
 pub(crate) async fn quarantined_mail(
     Caller { acting, .. }: Caller,
     Id(id): Id<QuarantineId>,
@@ -107,7 +107,7 @@ pub(crate) async fn raw_mail(
 #[utoipa::path(post, path = "/api/v1/mail/quarantine/{mail}/reprocess", tag = "mail",
     summary = "Take a quarantined mail in again: `outcome` says what became of it; `quarantined` means it failed again and stays with the new reason (admins)",
     params(QuarantinePath),
-    responses((status = 200, description = "`outcome`, with `ticket` or `mail`", body = Entity), NotFound, Unsupported))]
+    responses((status = 200, description = "`outcome`, with `ticket`, `ticket_id` or `mail`", body = Reprocessed), NotFound, Unsupported))]
 pub(crate) async fn reprocess_mail(
     Caller { acting, .. }: Caller,
     Id(id): Id<QuarantineId>,
@@ -147,7 +147,7 @@ pub(crate) async fn discard_mail(
 #[utoipa::path(get, path = "/api/v1/mail/ignored", tag = "mail",
     summary = "Mail ignored on purpose (list mail), newest first: when, why, sender, subject, Message-ID; `older` is the cursor of the next page (admins)",
     params(IgnoredQuery),
-    responses((status = 200, description = "`items` and `older`", body = Entity), Unsupported))]
+    responses((status = 200, description = "`items` and `older`", body = IgnoredPage), Unsupported))]
 pub(crate) async fn list_ignored(
     Caller { acting, .. }: Caller,
     Query(q): Query<IgnoredQuery>,

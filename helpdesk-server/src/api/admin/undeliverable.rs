@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use crate::api::openapi::answers::{NotFound, Unsupported};
-use crate::api::openapi::model::Entity;
+use crate::api::openapi::mail::UndeliverablePage;
 use crate::api::openapi::params::AddressPath;
 use crate::error::{ApiResult, Query};
 use crate::extract::Caller;
@@ -44,7 +44,7 @@ pub(crate) struct UndeliverableQuery {
 #[utoipa::path(get, path = "/api/v1/mail/undeliverable", tag = "mail",
     summary = "Addresses marked undeliverable now, by address: until when, the status and the mail server's words, the ticket and outbox e-mail that bounced; `next` is the cursor of the next page (admins)",
     params(UndeliverableQuery),
-    responses((status = 200, description = "`items` and `next`", body = Entity), Unsupported))]
+    responses((status = 200, description = "`items` and `next`", body = UndeliverablePage), Unsupported))]
 pub(crate) async fn list_undeliverable(
     Caller { acting, .. }: Caller,
     Query(q): Query<UndeliverableQuery>,

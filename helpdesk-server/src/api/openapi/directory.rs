@@ -5,13 +5,12 @@
 #![allow(dead_code)] // Read only by the derives: nothing builds these.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ticket_parts::FieldValue;
+use super::ticket_parts::{FieldValue, SlaTarget};
 
 use super::model::{
     Actor, ArticleStatus, CustomerKind, FollowUpPolicy, Language, Role, Visibility,
@@ -183,12 +182,44 @@ pub struct Notification {
     /// The ticket event it tells of.
     pub event_id: Uuid,
     /// What happened: `{"kind": ...}` and, for some kinds, more fields.
-    #[schema(value_type = Object)]
-    pub kind: Value,
+    pub kind: NotificationKind,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// Read, snoozed, dismissed.
     pub state: NotificationState,
+}
+
+/// What happened that a notification tells of, told apart by `kind`.
+#[derive(ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A new ticket arrived in one of the agent's departments.
+    NewTicket,
+    /// The ticket was assigned to the agent.
+    Assigned,
+    /// The customer replied.
+    CustomerReplied,
+    /// An agent replied to the customer.
+    AgentReplied,
+    /// A colleague added an internal note to the agent's ticket.
+    NoteAdded,
+    /// The ticket was resolved; the customer is asked to confirm.
+    Resolved,
+    /// A service-level target is close to passing.
+    SlaWarning {
+        /// Which target.
+        target: SlaTarget,
+    },
+    /// A service-level target passed.
+    SlaBreached {
+        /// Which target.
+        target: SlaTarget,
+    },
+    /// The ticket will close itself unless the customer answers.
+    AutoCloseWarning {
+        /// When it will close.
+        closes_at: DateTime<Utc>,
+    },
 }
 
 /// Where a notification stands.

@@ -42,6 +42,10 @@ pub struct SlaPolicy {
     /// The kinds of customer it matches (none: any).
     #[serde(default)]
     pub customer_kinds: Vec<CustomerKind>,
+    /// The organisations whose tickets (their own and their members') it matches (none:
+    /// any).
+    #[serde(default)]
+    pub organisations: Vec<Uuid>,
     /// The first answer is due within these business minutes.
     #[serde(default)]
     pub first_response_minutes: Option<u32>,

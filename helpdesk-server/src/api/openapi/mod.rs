@@ -19,6 +19,7 @@ pub mod commands;
 pub mod directory;
 pub mod history;
 pub mod levels;
+pub mod mail;
 pub mod model;
 pub mod params;
 pub mod settings;
@@ -133,6 +134,10 @@ use answers::Answers;
         api::admin::mailboxes::edit_mailbox,
         api::admin::mailboxes::remove_mailbox,
         api::admin::levels::audit,
+        api::organisations::organisation_domains,
+        api::organisations::set_organisation_domains,
+        api::organisations::sees_organisation_tickets,
+        api::organisations::set_sees_organisation_tickets,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

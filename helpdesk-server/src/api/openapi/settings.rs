@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, Schema};
+use utoipa::openapi::{ObjectBuilder, RefOr, Type};
+use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
 use super::levels::AttachmentLimits;
@@ -34,15 +35,51 @@ pub struct ServiceLevels {
 pub struct StoredCalendar {
     /// An IANA time zone (`Europe/Bucharest`).
     pub zone: String,
-    /// When it is open: `"always_open"`, or `{"weekly": [...]}` with seven lists (Monday
-    /// first) of `[start, end]` minutes of the day.
-    #[schema(value_type = Value)]
-    pub schedule: Value,
+    /// When it is open: `"always_open"`, or `{"weekly": [...]}`.
+    pub schedule: Schedule,
     /// Holidays every year, as `[month, day]`.
     pub yearly_holidays: Vec<Vec<u32>>,
     /// Holidays.
     pub holidays: Vec<NaiveDate>,
 }
+
+/// When a calendar is open: always, or these hours on each weekday.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Schedule {
+    /// Always: 24 hours, 7 days, no holidays.
+    AlwaysOpen,
+    /// These ranges on each weekday.
+    Weekly(Week),
+}
+
+/// Seven lists (Monday first) of working ranges, each `[start, end]` in minutes after
+/// local midnight (`0 <= start < end <= 1440`), sorted and not overlapping.
+pub struct Week;
+
+impl PartialSchema for Week {
+    fn schema() -> RefOr<Schema> {
+        let minute = || {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .maximum(Some(1440))
+        };
+        let range = ArrayBuilder::new()
+            .prefix_items([minute(), minute()])
+            .items(minute())
+            .min_items(Some(2))
+            .max_items(Some(2));
+        let day = ArrayBuilder::new().items(range);
+        ArrayBuilder::new()
+            .items(day)
+            .min_items(Some(7))
+            .max_items(Some(7))
+            .into()
+    }
+}
+
+impl ToSchema for Week {}
 
 /// An SLA policy as stored: its name, match rule (an empty list matches everything),
 /// targets in business minutes, and calendar.
@@ -58,6 +95,10 @@ pub struct StoredSlaPolicy {
     pub ticket_types: Vec<String>,
     /// The kinds of customer it matches (none: any).
     pub customer_kinds: Vec<CustomerKind>,
+    /// The organisations whose tickets (their own and their members') it matches (absent:
+    /// any).
+    #[schema(nullable = false)]
+    pub organisations: Option<Vec<Uuid>>,
     /// Business minutes to the first public reply; null: no target.
     #[schema(required = true, minimum = 0)]
     pub first_response_minutes: Option<u32>,

@@ -224,7 +224,11 @@ async fn customer(user: PageUser, Path(id): Path<String>) -> PageResult {
 }
 
 /// The edit page of customer `id`, with `refused` shown inline.
-async fn edit_page(user: &PageUser, id: CustomerId, refused: Option<&Refused>) -> PageResult {
+pub(super) async fn edit_page(
+    user: &PageUser,
+    id: CustomerId,
+    refused: Option<&Refused>,
+) -> PageResult {
     admins_only(user)?;
     let lang = user.language;
     let kept = Kept(refused);
@@ -237,6 +241,7 @@ async fn edit_page(user: &PageUser, id: CustomerId, refused: Option<&Refused>) -
     let form_id = "edit-customer";
     let opt = |o: Option<&str>| o.unwrap_or_default().to_owned();
     let current_org = c.organisation.map(|o| o.to_string()).unwrap_or_default();
+    let organisation_part = super::organisations::organisation_part(user, &c, kept).await?;
     let body = html! {
         p { a href="/admin/customers/directory" { (t(lang, "admin_customer_directory")) } }
         p.meta { (kind_word(lang, c.kind)) " · "
@@ -266,6 +271,7 @@ async fn edit_page(user: &PageUser, id: CustomerId, refused: Option<&Refused>) -
             }
             button { (t(lang, "admin_save")) }
         }))
+        (organisation_part)
     };
     let title = "admin_edit_customer";
     admin_page(user, title, refused, html! { h2 { (c.name) } (body) })

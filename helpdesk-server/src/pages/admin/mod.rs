@@ -18,6 +18,7 @@ pub mod levels;
 pub mod links;
 pub mod mail;
 pub mod mailboxes;
+pub mod organisations;
 pub mod quarantine;
 pub mod sla;
 pub mod templates;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agents::routes())
         .merge(customers::routes())
         .merge(customer_directory::routes())
+        .merge(organisations::routes())
         .merge(links::routes())
         .merge(levels::routes())
         .merge(sla::routes())

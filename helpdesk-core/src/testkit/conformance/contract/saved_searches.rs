@@ -24,6 +24,7 @@ pub async fn saved_searches_agree_with_the_reference(store: Arc<dyn Store>) {
         departments: Some(vec![]),
         assignee: Some(AssigneeFilter::Agent(ivan)),
         customer: None,
+        customers: None,
         priorities: Some(vec![Priority::Urgent]),
         ticket_type: None,
         category: Some(Category::parse("сеть").unwrap()),

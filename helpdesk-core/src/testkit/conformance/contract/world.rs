@@ -148,6 +148,7 @@ impl World {
                 }
             }),
             customer: rng.chance(20).then(|| rng.pick(&self.customers)),
+            customers: rng.chance(15).then(|| some_of(rng, &self.customers)),
             priorities: rng.chance(30).then(|| some_of(rng, &Priority::ALL)),
             ticket_type: rng.chance(20).then(|| rng.pick(&self.types)),
             category: rng.chance(20).then(|| rng.pick(&self.categories)),

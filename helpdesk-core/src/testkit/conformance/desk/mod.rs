@@ -22,6 +22,7 @@ pub mod logins;
 pub mod mail_settings;
 pub mod mailboxes;
 pub mod notifications;
+pub mod organisations;
 pub mod paging;
 pub mod priorities;
 pub mod quarantine;
