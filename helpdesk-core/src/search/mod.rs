@@ -7,6 +7,7 @@ mod fold;
 mod matching;
 mod query;
 mod saved;
+mod stem;
 
 pub use articles::{ArticleScope, ArticleSearch, ArticleSuggest, STOP_WORDS};
 pub use customers::{CustomerLookup, address_key, like};
@@ -14,3 +15,4 @@ pub use fold::{fold, words};
 pub use matching::{SearchField, TicketSearch};
 pub use query::{SearchQuery, Term};
 pub use saved::SavedSearch;
+pub use stem::{STEM_MARK, is_stem_key, persian_stem, stem_keys, stem_keys_of};
