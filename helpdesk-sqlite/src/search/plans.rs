@@ -117,9 +117,9 @@ fn relevance_pages_score_subjects_by_their_keys() {
         }
     }
     // No score parameter of its own: the terms' parameters are reused (a phrase binds
-    // its words and itself).
+    // its words and itself; a word itself and its two stem keys, migration 0028).
     let (query, _) = plan(&search, &first, Some(Plan::Probe));
-    assert_eq!(query.params.len(), 7, "{query:?}");
+    assert_eq!(query.params.len(), 9, "{query:?}");
 }
 
 #[test]
