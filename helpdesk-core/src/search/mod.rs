@@ -6,6 +6,7 @@ mod customers;
 mod fold;
 mod matching;
 mod query;
+mod phone;
 mod saved;
 mod stem;
 
@@ -14,5 +15,6 @@ pub use customers::{CustomerLookup, address_key, like};
 pub use fold::{fold, words};
 pub use matching::{SearchField, TicketSearch};
 pub use query::{SearchQuery, Term};
+pub use phone::{PhoneRegion, national_digits, phone_forms};
 pub use saved::SavedSearch;
 pub use stem::{STEM_MARK, is_stem_key, persian_stem, stem_keys, stem_keys_of};
