@@ -18,7 +18,9 @@ pub struct DeskSettings {
     pub public_url: Option<PublicUrl>,
     /// The country whose phone numbers may be typed without their country code (search and
     /// the customer look-up read `0721 000 111` as `+40 721 000 111` with `RO`); `None`
-    /// until an admin sets it (then only international numbers are read as such).
+    /// until an admin sets it (then only international numbers are read as such), and then
+    /// left out of the JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_region: Option<PhoneRegion>,
 }
 

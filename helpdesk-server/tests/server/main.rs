@@ -34,6 +34,7 @@ mod quarantine;
 mod reports;
 mod routes;
 mod schema_check;
+mod search_box;
 mod sign_in;
 mod store_failures;
 mod support;
