@@ -5,7 +5,9 @@
 //! then the tickets whose text matches ([`Acting::search_tickets`]).
 //!
 //! Every look-up is by an index of the store (a number, an e-mail, a phone's digits) except a
-//! name, which asks the customer directory (as its list does).
+//! name, which asks the customer directory as its list does (a scan of the customers' keys
+//! on SQLite and PostgreSQL): only for a query of one to four words of letters, with no
+//! search operators.
 
 use super::Acting;
 use crate::domain::{Customer, Email, Ticket, TicketId, TicketNumber};
@@ -71,7 +73,11 @@ impl Acting {
                 Err(_) => Ok(Vec::new()),
             };
         }
-        let region = self.desk.phone_region().await?;
+        let region = if looks_like_a_phone(typed) {
+            self.desk.phone_region().await?
+        } else {
+            None
+        };
         if looks_like_a_phone(typed) && national_digits(typed, region).is_some() {
             let mut found: Vec<Customer> = Vec::new();
             for form in phone_forms(typed, region) {
