@@ -444,9 +444,7 @@ fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch, drive: Opti
             Some(word) => {
                 q.push(" AND (SELECT TRUE FROM ticket_words w WHERE ");
                 push_held(q, term, word);
-                q.push(" AND w.ticket = t.id")
-                    .push(kinds)
-                    .push(" LIMIT 1)");
+                q.push(" AND w.ticket = t.id").push(kinds).push(" LIMIT 1)");
                 q.push(if include { " IS TRUE" } else { " IS NULL" });
             }
             None => {

@@ -226,7 +226,10 @@ async fn exit_codes_are_listed_in_help_and_distinct_by_meaning() {
 async fn the_search_box_finds_word_forms_numbers_and_phones() {
     let desk = seven().await;
     // Other forms of a word, by their stems.
-    let lines = desk.run(&["--json", "search", "lines", "--all"]).await.json();
+    let lines = desk
+        .run(&["--json", "search", "lines", "--all"])
+        .await
+        .json();
     assert_eq!(lines["items"].as_array().unwrap().len(), 7, "{lines}");
     // A ticket by its number, in Persian digits too.
     let first = &lines["items"][0];
@@ -241,8 +244,13 @@ async fn the_search_box_finds_word_forms_numbers_and_phones() {
     }
     // The customer's phone in its national form, once the desk's region is set.
     let national = desk.run(&["--json", "search", "0721 000 111"]).await.json();
-    assert!(national["items"].as_array().unwrap().is_empty(), "{national}");
-    desk.run(&["settings", "set", "phone-region", "RO"]).await.ok();
+    assert!(
+        national["items"].as_array().unwrap().is_empty(),
+        "{national}"
+    );
+    desk.run(&["settings", "set", "phone-region", "RO"])
+        .await
+        .ok();
     let national = desk.run(&["--json", "search", "0721 000 111"]).await.json();
     assert_eq!(national["items"].as_array().unwrap().len(), 7, "{national}");
 }

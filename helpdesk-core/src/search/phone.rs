@@ -123,9 +123,7 @@ pub fn phone_forms(typed: &str, region: Option<PhoneRegion>) -> Vec<String> {
     };
     add(digits_only(typed));
     if let Some(number) = read(typed, region) {
-        add(digits_only(
-            &number.format().mode(Mode::E164).to_string(),
-        ));
+        add(digits_only(&number.format().mode(Mode::E164).to_string()));
         add(digits_only(
             &number.format().mode(Mode::National).to_string(),
         ));
@@ -159,8 +157,14 @@ mod tests {
         let a = phone_forms("0721 000 111", ro);
         let b = phone_forms("+40 721 000 111", ro);
         assert!(a.iter().any(|f| b.contains(f)), "{a:?} {b:?}");
-        assert_eq!(national_digits("0721 000 111", ro).as_deref(), Some("721000111"));
-        assert_eq!(national_digits("+40721000111", None).as_deref(), Some("721000111"));
+        assert_eq!(
+            national_digits("0721 000 111", ro).as_deref(),
+            Some("721000111")
+        );
+        assert_eq!(
+            national_digits("+40721000111", None).as_deref(),
+            Some("721000111")
+        );
         // Persian digits, a number of Iran.
         let ir = PhoneRegion::parse("IR").ok();
         assert_eq!(

@@ -1,8 +1,8 @@
 //! Reading tickets, threads, history and lists, filtered by what the actor may see.
 
 use super::Acting;
-use super::search_box;
 use super::acting::{Principal, check_visible};
+use super::search_box;
 use crate::domain::{Message, Ticket, TicketEvent, TicketKey, TimeEntry};
 use crate::error::{Entity, Error, Result};
 use crate::listing::Pass;

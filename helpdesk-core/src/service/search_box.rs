@@ -129,7 +129,8 @@ fn looks_like_a_phone(typed: &str) -> bool {
         .count();
     digits >= 6
         && typed.chars().all(|c| {
-            crate::domain::ascii_digit(c).is_some() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')')
+            crate::domain::ascii_digit(c).is_some()
+                || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')')
         })
 }
 

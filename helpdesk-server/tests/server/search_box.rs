@@ -18,7 +18,13 @@ async fn the_search_route_finds_word_forms_numbers_and_customers() {
         .chars()
         .map(|c| char::from_u32(0x06F0 + c.to_digit(10).unwrap()).unwrap())
         .collect();
-    for q in ["factura", "facturii", short.as_str(), persian.as_str(), "ana@example.ro"] {
+    for q in [
+        "factura",
+        "facturii",
+        short.as_str(),
+        persian.as_str(),
+        "ana@example.ro",
+    ] {
         let uri = format!("/api/v1/tickets?q={}", urlencode(q));
         let found = fx.get(&uri, &fx.admin).await.expect(StatusCode::OK);
         let ids: Vec<_> = found.items().iter().map(|t| t["id"].clone()).collect();
@@ -49,13 +55,19 @@ async fn admins_set_the_default_phone_region_over_the_api_and_the_admin_page() {
     assert_error(&bad, StatusCode::BAD_REQUEST, "validation");
     assert_eq!(bad.json()["error"]["field"], "phone_region");
     let shown = fx.get("/api/v1/settings", &fx.admin).await.json();
-    assert_eq!(shown["phone_region"], "RO", "a refused change changes nothing");
+    assert_eq!(
+        shown["phone_region"], "RO",
+        "a refused change changes nothing"
+    );
     let refused = put(fx.ivan.clone(), json!({"phone_region": "RU"})).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
 
     // The admin page shows it, and an empty field unsets it.
     let root = page_login(&fx, "root@example.com").await;
-    let html = page(&fx, &root, "/admin").await.expect(StatusCode::OK).text();
+    let html = page(&fx, &root, "/admin")
+        .await
+        .expect(StatusCode::OK)
+        .text();
     assert!(html.contains("name=\"phone_region\"") && html.contains("value=\"RO\""));
     form(&fx, &root, "/admin/settings", "public_url=&phone_region=")
         .await

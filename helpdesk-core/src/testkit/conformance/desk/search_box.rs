@@ -88,7 +88,15 @@ pub async fn persian_search_folds_letter_forms_zwnj_and_plurals(store: Arc<dyn S
     let books = open_with(&f, &f.reza, "كتاب‌ها رسید", "فايل‌های من باز نمی‌شوند").await;
     let other = open_with(&f, &f.reza, "اینترنت قطع است", "مودم خاموش است").await;
     let admin = f.as_agent(&f.admin).await;
-    for q in ["کتاب", "کتابها", "کتاب‌ها", "كتاب", "فایل", "فايلهای", "نمیشوند"] {
+    for q in [
+        "کتاب",
+        "کتابها",
+        "کتاب‌ها",
+        "كتاب",
+        "فایل",
+        "فايلهای",
+        "نمیشوند",
+    ] {
         assert_eq!(found(&admin, q).await, ids(&[&books]), "{q:?}");
     }
     assert_eq!(found(&admin, "مودم").await, ids(&[&other]));
@@ -128,10 +136,7 @@ pub async fn the_box_finds_a_ticket_by_its_number_in_latin_and_persian_digits(
         // Another customer does not learn that the number exists.
         assert!(found(&ana, &typed).await.is_empty(), "{typed}");
     }
-    assert_eq!(
-        found(&admin, other.number.short()).await,
-        ids(&[&other])
-    );
+    assert_eq!(found(&admin, other.number.short()).await, ids(&[&other]));
     // The ticket of the number comes first, its text matches after, each once.
     let mentions = open_with(
         &f,
