@@ -33,7 +33,8 @@ static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 /// ```
 /// use helpdesk_core::search::stem_keys;
 /// assert_eq!(stem_keys("офисе"), stem_keys("офис"));
-/// assert_eq!(stem_keys("routers"), stem_keys("router"));
+/// // A Latin word has an English and a Romanian key; one shared key is a match.
+/// assert_eq!(stem_keys("routers")[0], stem_keys("router")[0]);
 /// assert!(stem_keys("12345").is_empty());
 /// ```
 pub fn stem_keys(word: &str) -> Vec<String> {
