@@ -220,6 +220,8 @@ pub(crate) enum SettingsCmd {
 pub(crate) enum SettingName {
     /// The desk's public URL.
     PublicUrl,
+    /// The country whose phone numbers may be typed without their country code (`RO`).
+    PhoneRegion,
 }
 
 #[derive(Debug, Args)]

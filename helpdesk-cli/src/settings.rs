@@ -1,7 +1,8 @@
-//! The settings commands (admins): `settings show`, `settings set public-url URL` and
-//! `settings unset public-url`.
+//! The settings commands (admins): `settings show`, `settings set public-url URL`,
+//! `settings set phone-region RO` and `settings unset public-url|phone-region`.
 
 use helpdesk::domain::PublicUrl;
+use helpdesk::search::PhoneRegion;
 use helpdesk::service::DeskSettings;
 
 use crate::CliResult;
@@ -27,6 +28,10 @@ pub(crate) async fn set(
             let url = value.map(PublicUrl::parse).transpose()?;
             ctx.acting.set_public_url(url).await?;
         }
+        SettingName::PhoneRegion => {
+            let region = value.map(PhoneRegion::parse).transpose()?;
+            ctx.acting.set_phone_region(region).await?;
+        }
     }
     show(ctx, out).await
 }
@@ -36,8 +41,13 @@ fn print(settings: &DeskSettings, out: &mut Out<'_>) -> CliResult {
         .public_url
         .as_ref()
         .map_or("(not set: e-mails carry no links)", PublicUrl::as_str);
+    // The phone region's line only when it is set (unset, numbers need their country code).
+    let region = settings
+        .phone_region
+        .as_ref()
+        .map_or_else(String::new, |r| format!("phone-region  {r}\n"));
     out.value(
         &serde_json::to_value(settings)?,
-        &format!("public-url  {url}\n"),
+        &format!("public-url  {url}\n{region}"),
     )
 }

@@ -32,6 +32,8 @@ pub(crate) async fn migrate(pool: &PgPool) -> Result<()> {
     if pending(pool, "SELECT EXISTS (SELECT 1 FROM customer_backfill)").await? {
         directory::backfill_lookup_keys(pool).await?;
     }
+    // The stem keys of the fields written before migration 0028 (one index step when none).
+    search::backfill_stems(pool).await?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@
 //! on the fields as before.
 
 use helpdesk_core::domain::{Message, StableText, Ticket, Visibility};
-use helpdesk_core::search::{SearchQuery, Term, TicketSearch};
+use helpdesk_core::search::{SearchQuery, Term, TicketSearch, stem_keys_of};
 use helpdesk_core::store::{Page, PageRequest, TicketOrder};
 use helpdesk_core::{Error, Result};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -36,27 +36,28 @@ const BACKFILL_BATCH: i64 = 500;
 /// The `INSERT` of [`FieldColumns`], in the order of the arrays.
 macro_rules! insert_fields {
     () => {
-        "INSERT INTO search_fields (ticket_id, message_id, internal, folded, words, lexemes) \
+        "INSERT INTO search_fields (ticket_id, message_id, internal, folded, words, lexemes, stems) \
          SELECT ticket_id, message_id, internal, folded, string_to_array(words, ' '), \
-         array_to_tsvector(string_to_array(lexemes, ' ')) \
-         FROM UNNEST($1::uuid[], $2::uuid[], $3::boolean[], $4::text[], $5::text[], $6::text[]) \
-         AS f(ticket_id, message_id, internal, folded, words, lexemes) ORDER BY ticket_id"
+         array_to_tsvector(string_to_array(lexemes, ' ')), string_to_array(stems, ' ') \
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::boolean[], $4::text[], $5::text[], $6::text[], \
+         $7::text[]) AS f(ticket_id, message_id, internal, folded, words, lexemes, stems) \
+         ORDER BY ticket_id"
     };
 }
 
 /// `insert` (an [`insert_fields!`] with its conflict clause) and, in the same statement, the
-/// `ticket_words` rows of the fields it wrote (migration 0024): each distinct word of at most
-/// [`MAX_WORD_BYTES`] bytes, once per ticket and kind of field.
+/// `ticket_words` rows of the fields it wrote (migration 0024): each distinct word and stem key
+/// (migration 0028) of at most [`MAX_WORD_BYTES`] bytes, once per ticket and kind of field.
 macro_rules! with_words {
     ($insert:expr) => {
         concat!(
             "WITH f AS (",
             $insert,
-            " RETURNING ticket_id, message_id, internal, words) \
+            " RETURNING ticket_id, message_id, internal, words, stems) \
              INSERT INTO ticket_words (word, ticket, kind) \
              SELECT DISTINCT w.word, f.ticket_id, \
              CASE WHEN f.message_id IS NULL THEN 0 WHEN f.internal THEN 2 ELSE 1 END \
-             FROM f, unnest(f.words) AS w(word) WHERE octet_length(w.word) <= 1000 \
+             FROM f, unnest(f.words || f.stems) AS w(word) WHERE octet_length(w.word) <= 1000 \
              ON CONFLICT DO NOTHING"
         )
     };
@@ -75,6 +76,7 @@ pub(crate) struct FieldColumns {
     folded: Vec<String>,
     words: Vec<String>,
     lexemes: Vec<String>,
+    stems: Vec<String>,
 }
 
 impl FieldColumns {
@@ -101,6 +103,7 @@ impl FieldColumns {
         self.folded.push(text.folded);
         self.words.push(text.words);
         self.lexemes.push(text.lexemes);
+        self.stems.push(text.stems);
     }
 
     /// Whether there are none.
@@ -117,14 +120,16 @@ impl FieldColumns {
     pub(crate) const UPSERT_SUBJECTS: &str = with_words!(concat!(
         insert_fields!(),
         " ON CONFLICT (ticket_id) WHERE message_id IS NULL DO UPDATE \
-         SET folded = EXCLUDED.folded, words = EXCLUDED.words, lexemes = EXCLUDED.lexemes"
+         SET folded = EXCLUDED.folded, words = EXCLUDED.words, lexemes = EXCLUDED.lexemes, \
+         stems = EXCLUDED.stems"
     ));
 
     /// Removes from `ticket_words` the words of the stored subjects of the tickets `$1`
     /// (before [`Self::UPSERT_SUBJECTS`] writes their new subjects' words).
     pub(crate) const FORGET_SUBJECTS: &str = "DELETE FROM ticket_words w USING search_fields f \
          WHERE f.ticket_id = ANY($1) AND f.message_id IS NULL \
-         AND w.word = ANY(f.words) AND w.ticket = f.ticket_id AND w.kind = 0";
+         AND w.word = ANY(f.words || coalesce(f.stems, '{}')) AND w.ticket = f.ticket_id \
+         AND w.kind = 0";
 
     /// Inserts those not there yet (the backfill).
     const INSERT_MISSING: &str = with_words!(concat!(insert_fields!(), " ON CONFLICT DO NOTHING"));
@@ -138,6 +143,7 @@ impl FieldColumns {
             .bind(self.folded)
             .bind(self.words)
             .bind(self.lexemes)
+            .bind(self.stems)
     }
 }
 
@@ -186,6 +192,18 @@ fn indexed_word(term: &Term) -> Option<&str> {
     }
 }
 
+/// What a seek of `ticket_words` for the indexed word `word` of `term` compares `w.word`
+/// with: `= $n` the word, or `= ANY($n)` its stem keys (migration 0028) when it has any (a
+/// field holding the word holds its keys, so they find it and its other forms).
+fn push_held(q: &mut QueryBuilder<Postgres>, term: &Term, word: &str) {
+    let keys = term.stem_keys();
+    if keys.is_empty() {
+        q.push("w.word = ").push_bind(word.to_owned());
+    } else {
+        q.push("w.word = ANY(").push_bind(keys).push(")");
+    }
+}
+
 /// A page of a ticket search, read on one connection: the plan chosen from the frequency of
 /// the search's rarest word ([`driving_word`]), then the page. A probing page in relevance
 /// order is read level by level ([`by_levels`]). `forced` replaces the chosen plan (tests).
@@ -220,11 +238,11 @@ async fn driving_word<'s>(
     search: &'s TicketSearch,
     limit: u32,
 ) -> Result<Option<&'s str>> {
-    let words: Vec<&str> = search
+    let words: Vec<(&Term, &str)> = search
         .query
         .include
         .iter()
-        .filter_map(indexed_word)
+        .filter_map(|t| indexed_word(t).map(|w| (t, w)))
         .collect();
     if words.is_empty() {
         return Ok(None);
@@ -248,18 +266,31 @@ async fn driving_word<'s>(
     // The count in the window from which the estimate reaches the probe point.
     let cap = point.saturating_mul(window).div_ceil(tickets.max(1)) + 1;
     let mut rarest: Option<(u64, &str)> = None;
-    for word in words {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM ticket_words w WHERE w.word = $1 \
-             AND w.ticket >= COALESCE((SELECT id FROM tickets ORDER BY id DESC OFFSET $2 \
-             LIMIT 1), '00000000-0000-0000-0000-000000000000'::uuid) LIMIT $3) x",
-        )
-        .bind(word)
-        .bind(i64::try_from(window.saturating_sub(1)).unwrap_or(i64::MAX))
-        .bind(i64::try_from(cap).unwrap_or(i64::MAX))
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(error::db)?;
+    for (term, word) in words {
+        // A word found by its stem keys (migration 0028) is in about as many entries as they
+        // are together, and never fewer than the word itself.
+        let mut counted = vec![word.to_owned()];
+        counted.extend(term.stem_keys());
+        let (mut exact, mut keys) = (0_i64, 0_i64);
+        for (i, w) in counted.iter().enumerate() {
+            let here: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM ticket_words w WHERE w.word = $1 \
+                 AND w.ticket >= COALESCE((SELECT id FROM tickets ORDER BY id DESC OFFSET $2 \
+                 LIMIT 1), '00000000-0000-0000-0000-000000000000'::uuid) LIMIT $3) x",
+            )
+            .bind(w)
+            .bind(i64::try_from(window.saturating_sub(1)).unwrap_or(i64::MAX))
+            .bind(i64::try_from(cap).unwrap_or(i64::MAX))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(error::db)?;
+            if i == 0 {
+                exact = here;
+            } else {
+                keys = keys.saturating_add(here);
+            }
+        }
+        let n = exact.max(keys);
         let n = u64::try_from(n).unwrap_or(0).saturating_mul(tickets) / window.max(1);
         if rarest.is_none_or(|(least, _)| n < least) {
             rarest = Some((n, word));
@@ -406,17 +437,14 @@ fn push_terms(q: &mut QueryBuilder<Postgres>, search: &TicketSearch, drive: Opti
         match indexed_word(term) {
             Some(word) if include && !driven && drive == Some(word) => {
                 driven = true;
-                q.push(" AND t.id = ANY(ARRAY(SELECT w.ticket FROM ticket_words w WHERE w.word = ")
-                    .push_bind(word.to_owned())
-                    .push(kinds)
-                    .push("))");
+                q.push(" AND t.id = ANY(ARRAY(SELECT w.ticket FROM ticket_words w WHERE ");
+                push_held(q, term, word);
+                q.push(kinds).push("))");
             }
             Some(word) => {
-                q.push(" AND (SELECT TRUE FROM ticket_words w WHERE w.word = ")
-                    .push_bind(word.to_owned())
-                    .push(" AND w.ticket = t.id")
-                    .push(kinds)
-                    .push(" LIMIT 1)");
+                q.push(" AND (SELECT TRUE FROM ticket_words w WHERE ");
+                push_held(q, term, word);
+                q.push(" AND w.ticket = t.id").push(kinds).push(" LIMIT 1)");
                 q.push(if include { " IS TRUE" } else { " IS NULL" });
             }
             None => {
@@ -586,6 +614,47 @@ pub(crate) async fn backfill(pool: &PgPool) -> Result<()> {
             .execute(&mut *tx)
             .await
             .map_err(error::db)?;
+        tx.commit().await.map_err(error::db)?;
+    }
+}
+
+/// Computes the stem keys (migration 0028) of the fields written before it, in batches,
+/// and adds them to `ticket_words`. Cheap when there is none (a partial index holds exactly
+/// those fields); safe to run concurrently (a batch skips the rows another one holds).
+pub(crate) async fn backfill_stems(pool: &PgPool) -> Result<()> {
+    loop {
+        let mut tx = pool.begin().await.map_err(error::db)?;
+        let fields: Vec<(i64, Vec<String>)> = sqlx::query_as(
+            "SELECT id, words FROM search_fields WHERE stems IS NULL \
+             ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(BACKFILL_BATCH)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(error::db)?;
+        if fields.is_empty() {
+            return tx.commit().await.map_err(error::db);
+        }
+        let ids: Vec<i64> = fields.iter().map(|(id, _)| *id).collect();
+        let stems: Vec<String> = fields
+            .iter()
+            .map(|(_, words)| stem_keys_of(words).join(" "))
+            .collect();
+        sqlx::query(
+            "WITH f AS (UPDATE search_fields f SET stems = string_to_array(s.stems, ' ') \
+             FROM UNNEST($1::bigint[], $2::text[]) AS s(id, stems) WHERE f.id = s.id \
+             RETURNING f.ticket_id, f.message_id, f.internal, f.stems) \
+             INSERT INTO ticket_words (word, ticket, kind) \
+             SELECT DISTINCT w.word, f.ticket_id, \
+             CASE WHEN f.message_id IS NULL THEN 0 WHEN f.internal THEN 2 ELSE 1 END \
+             FROM f, unnest(f.stems) AS w(word) WHERE octet_length(w.word) <= 1000 \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&ids)
+        .bind(&stems)
+        .execute(&mut *tx)
+        .await
+        .map_err(error::db)?;
         tx.commit().await.map_err(error::db)?;
     }
 }

@@ -397,16 +397,63 @@ async fn migration_24_fills_ticket_words_from_the_search_rows() {
     let before = found(&pg, "asistenta").await;
     assert_eq!(before, 300 / texts.len() + 1);
 
-    // As if the tickets were written before migration 0024.
+    // As if the tickets were written before migration 0024 (and so before 0028: their
+    // fields have no stem keys yet; the store computes them when it opens).
     for sql in [
         "DROP TABLE ticket_words",
         "DELETE FROM _sqlx_migrations WHERE version = 24",
+        "UPDATE search_fields SET stems = NULL",
     ] {
         sqlx::query(sql).execute(pg.pool()).await.unwrap();
     }
     pg.migrate().await.unwrap();
     assert_eq!(word_rows(&pg).await, words);
     assert_eq!(found(&pg, "asistenta").await, before);
+    testing::discard(pg).await.unwrap();
+}
+
+/// Fields written before migration 0028 get their stem keys when the store opens, in
+/// `search_fields` and in `ticket_words`, exactly as the store writes them; searches then
+/// find other forms of their words.
+#[tokio::test]
+async fn fields_from_before_migration_28_get_their_stems_on_open() {
+    let Some(pg) = testing::fresh_store().await else {
+        return;
+    };
+    let writes: Vec<TicketWrite> = (0..600)
+        .map(|i| {
+            search::ticket_with(
+                i as u64 + 1,
+                "Нет связи в офисе",
+                &["Routers keep restarting"],
+            )
+            .1
+        })
+        .collect();
+    pg.commit(WriteBatch::of(writes)).await.unwrap();
+    let rows = search_rows(&pg).await;
+    let words = word_rows(&pg).await;
+    assert_eq!(found(&pg, "офис").await, 200, "a page");
+
+    // As if the fields were written before migration 0028.
+    for sql in [
+        "UPDATE search_fields SET stems = NULL",
+        "DELETE FROM ticket_words WHERE word LIKE '~%'",
+    ] {
+        sqlx::query(sql).execute(pg.pool()).await.unwrap();
+    }
+    assert_eq!(found(&pg, "офис").await, 0);
+    pg.migrate().await.unwrap();
+    assert_eq!(search_rows(&pg).await, rows);
+    assert_eq!(word_rows(&pg).await, words);
+    let unstemmed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM search_fields WHERE stems IS NULL")
+            .fetch_one(pg.pool())
+            .await
+            .unwrap();
+    assert_eq!(unstemmed, 0);
+    assert_eq!(found(&pg, "router").await, 200);
+    assert_eq!(found(&pg, "офис").await, 200);
     testing::discard(pg).await.unwrap();
 }
 

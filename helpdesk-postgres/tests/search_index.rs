@@ -133,7 +133,7 @@ async fn word_rows(pg: &PostgresStore) -> BTreeSet<(String, Uuid, i16)> {
 /// `ticket_words` holds each distinct word of a ticket once per kind of field (0 the
 /// subject, 1 a public message, 2 an internal note), words over 1000 bytes left out, and a
 /// changed subject's words replace the old subject's (a word the messages also hold stays
-/// as theirs).
+/// as theirs); each word's stem keys (migration 0028) likewise.
 #[tokio::test]
 async fn ticket_words_hold_each_tickets_words_per_kind_and_follow_the_subject() {
     let Some(pg) = testing::fresh_store().await else {
@@ -152,10 +152,15 @@ async fn ticket_words_hold_each_tickets_words_per_kind_and_follow_the_subject() 
         .with_message(message(&t, "router again", Visibility::Public));
     pg.commit(WriteBatch::one(write)).await.unwrap();
     let id = t.id.as_uuid();
+    // Each word with its stem keys (migration 0028), which follow the subject alike.
     let rows = |words: &[(&str, i16)]| -> BTreeSet<(String, Uuid, i16)> {
         words
             .iter()
-            .map(|(w, k)| ((*w).to_owned(), id, *k))
+            .flat_map(|(w, k)| {
+                std::iter::once((*w).to_owned())
+                    .chain(helpdesk_core::search::stem_keys(w))
+                    .map(move |x| (x, id, *k))
+            })
             .collect()
     };
     let messages = [

@@ -6,7 +6,7 @@
 
 use helpdesk_core::domain::Visibility;
 use helpdesk_core::listing::directory_key;
-use helpdesk_core::search::address_key;
+use helpdesk_core::search::{address_key, stem_keys_of};
 use rusqlite::{Connection, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
@@ -50,6 +50,7 @@ fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!("../migrations/0023_mailboxes.sql")),
         M::up(include_str!("../migrations/0025_organisations.sql")),
+        M::up(include_str!("../migrations/0028_search_stems.sql")),
     ])
 }
 
@@ -61,6 +62,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), SqliteError> {
     backfill_search_index(conn)?;
     backfill_address_keys(conn)?;
     backfill_directory_keys(conn)?;
+    backfill_search_stems(conn)?;
     Ok(())
 }
 
@@ -143,6 +145,28 @@ fn backfill_directory_keys(conn: &mut Connection) -> Result<usize, SqliteError> 
     for (id, key) in &missing {
         tx.prepare_cached("UPDATE customers SET directory_key = ?2 WHERE id = ?1")?
             .execute((id, key))?;
+    }
+    tx.commit()?;
+    Ok(missing.len())
+}
+
+/// Computes the stem keys of every search field that has none (written before migration
+/// 0028), in one transaction; the triggers add them to `ticket_words`. Cheap when there is
+/// none (a partial index holds exactly those fields).
+fn backfill_search_stems(conn: &mut Connection) -> Result<usize, SqliteError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let missing: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT seq, words FROM search_fields INDEXED BY search_fields_unstemmed
+             WHERE stems IS NULL",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (seq, words) in &missing {
+        let words: Vec<String> = words.split_whitespace().map(str::to_owned).collect();
+        tx.prepare_cached("UPDATE search_fields SET stems = ?2 WHERE seq = ?1")?
+            .execute((seq, stem_keys_of(&words).join(" ")))?;
     }
     tx.commit()?;
     Ok(missing.len())

@@ -11,7 +11,7 @@
 
 use helpdesk_core::domain::{Message, Ticket, Visibility};
 use helpdesk_core::error::Error;
-use helpdesk_core::search::{Term, TicketSearch, fold, words};
+use helpdesk_core::search::{SearchField, Term, TicketSearch};
 use helpdesk_core::store::{Page, PageRequest, TicketOrder};
 use rusqlite::types::Value;
 use rusqlite::{Connection, Transaction};
@@ -30,15 +30,20 @@ pub(crate) struct FieldRow {
     pub(crate) words: String,
     /// `fold(text)`: what `%` patterns match.
     pub(crate) folded: String,
+    /// The stem keys of the words, joined by spaces (migration 0028): in `ticket_words`
+    /// beside the words, not in the full-text index.
+    pub(crate) stems: String,
 }
 
 impl FieldRow {
     /// The field for `text`.
     pub(crate) fn new(text: &str, internal: bool) -> Self {
+        let field = SearchField::new(text);
         Self {
             internal,
-            words: words(text).join(" "),
-            folded: fold(text),
+            words: field.words.join(" "),
+            folded: field.folded,
+            stems: field.stems.join(" "),
         }
     }
 
@@ -57,10 +62,10 @@ pub(crate) fn replace_subject(
 ) -> rusqlite::Result<()> {
     let changed = tx
         .prepare_cached(
-            "UPDATE search_fields SET words = ?2, folded = ?3
+            "UPDATE search_fields SET words = ?2, folded = ?3, stems = ?4
              WHERE ticket_id = ?1 AND message_seq IS NULL",
         )?
-        .execute((ticket_id, &row.words, &row.folded))?;
+        .execute((ticket_id, &row.words, &row.folded, &row.stems))?;
     if changed == 0 {
         insert(tx, ticket_id, None, row)?;
     }
@@ -114,8 +119,8 @@ pub(crate) fn insert(
         )
     })?;
     conn.prepare_cached(
-        "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded, stems)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute((
         seq,
@@ -124,6 +129,7 @@ pub(crate) fn insert(
         row.internal,
         &row.words,
         &row.folded,
+        &row.stems,
     ))?;
     Ok(())
 }
@@ -205,7 +211,17 @@ fn entries_holding(
         Term::Word {
             word,
             prefix: false,
-        } => Ok(scaled(in_window(word)?)),
+        } => {
+            // A word found by its stem keys (migration 0028) is in about as many entries as
+            // they are together, and never fewer than the word itself.
+            let mut n = in_window(word)?;
+            let mut keys = 0_u64;
+            for k in &term.stem_keys() {
+                keys = keys.saturating_add(in_window(k)?);
+            }
+            n = n.max(keys);
+            Ok(scaled(n))
+        }
         Term::Word { word, prefix: true } => {
             const PREFIX: &str = "SELECT count(*) FROM (SELECT 1 FROM ticket_words \
                  WHERE word >= ?1 AND word < ?1 || char(1114111) LIMIT ?2)";
@@ -248,11 +264,12 @@ fn probe(p: &str, include_internal: bool) -> String {
     )
 }
 
-/// SQL of "the ticket `t` holds the word `p`" in `ticket_words` (migration 0017): one seek.
+/// SQL of "the ticket `t` holds a word `held`" in `ticket_words` (migration 0017): one seek
+/// per word. `held` is `= ?n` or `IN (?n, ...)` (the stem keys of a word, migration 0028);
 /// `kinds` limits the kinds of field (`< 2`: those customers may see, `= 0`: the subject).
-fn word_probe(p: &str, kinds: &str) -> String {
+fn word_probe(held: &str, kinds: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM ticket_words w WHERE w.word = {p} AND w.ticket = t.rowid{kinds})"
+        "EXISTS (SELECT 1 FROM ticket_words w WHERE w.word {held} AND w.ticket = t.rowid{kinds})"
     )
 }
 
@@ -304,16 +321,25 @@ fn term_sql(term: &Term, include_internal: bool, bind: &mut dyn FnMut(Value) -> 
             },
             Matcher::FullText(_),
         ) => {
+            // A word with stem keys is found by them (a field holding the word holds its
+            // keys, migration 0028); its subject scores only as the word itself.
             let p = bind(Value::Text(word.clone()));
+            let keys = term.stem_keys();
+            let held = if keys.is_empty() {
+                format!("= {p}")
+            } else {
+                let ks: Vec<String> = keys.into_iter().map(|k| bind(Value::Text(k))).collect();
+                format!("IN ({})", ks.join(", "))
+            };
             let kinds = kinds(include_internal);
             TermSql {
-                matches: vec![word_probe(&p, kinds)],
+                matches: vec![word_probe(&held, kinds)],
                 drive: Some(format!(
                     "(SELECT DISTINCT w.ticket AS k FROM ticket_words w \
-                     WHERE w.word = {p}{kinds}) m\n\
+                     WHERE w.word {held}{kinds}) m\n\
                      CROSS JOIN tickets t ON t.rowid = m.k"
                 )),
-                subject: word_probe(&p, " AND w.kind = 0"),
+                subject: word_probe(&format!("= {p}"), " AND w.kind = 0"),
             }
         }
         (Term::Phrase { words }, Matcher::FullText(expr)) => {
@@ -321,11 +347,14 @@ fn term_sql(term: &Term, include_internal: bool, bind: &mut dyn FnMut(Value) -> 
             let ws: Vec<String> = words.iter().map(|w| bind(Value::Text(w.clone()))).collect();
             let p = bind(Value::Text(expr));
             let kinds = kinds(include_internal);
-            let mut matches: Vec<String> = ws.iter().map(|w| word_probe(w, kinds)).collect();
+            let mut matches: Vec<String> = ws
+                .iter()
+                .map(|w| word_probe(&format!("= {w}"), kinds))
+                .collect();
             matches.push(probe(&p, include_internal));
             let mut subject: Vec<String> = ws
                 .iter()
-                .map(|w| word_probe(w, " AND w.kind = 0"))
+                .map(|w| word_probe(&format!("= {w}"), " AND w.kind = 0"))
                 .collect();
             subject.push(subject_fts(&p));
             TermSql {

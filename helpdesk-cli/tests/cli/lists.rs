@@ -221,3 +221,36 @@ async fn exit_codes_are_listed_in_help_and_distinct_by_meaning() {
     );
     assert!(missing.stderr.contains("os error"), "{}", missing.stderr);
 }
+
+#[tokio::test]
+async fn the_search_box_finds_word_forms_numbers_and_phones() {
+    let desk = seven().await;
+    // Other forms of a word, by their stems.
+    let lines = desk
+        .run(&["--json", "search", "lines", "--all"])
+        .await
+        .json();
+    assert_eq!(lines["items"].as_array().unwrap().len(), 7, "{lines}");
+    // A ticket by its number, in Persian digits too.
+    let first = &lines["items"][0];
+    let short = first["number"]["short"].as_str().expect("a short number");
+    let persian: String = short
+        .chars()
+        .map(|c| char::from_u32(0x06F0 + c.to_digit(10).unwrap()).unwrap())
+        .collect();
+    for typed in [short.to_owned(), persian] {
+        let found = desk.run(&["--json", "search", &typed]).await.json();
+        assert_eq!(found["items"][0]["id"], first["id"], "{typed}");
+    }
+    // The customer's phone in its national form, once the desk's region is set.
+    let national = desk.run(&["--json", "search", "0721 000 111"]).await.json();
+    assert!(
+        national["items"].as_array().unwrap().is_empty(),
+        "{national}"
+    );
+    desk.run(&["settings", "set", "phone-region", "RO"])
+        .await
+        .ok();
+    let national = desk.run(&["--json", "search", "0721 000 111"]).await.json();
+    assert_eq!(national["items"].as_array().unwrap().len(), 7, "{national}");
+}

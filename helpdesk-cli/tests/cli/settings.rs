@@ -55,3 +55,28 @@ async fn admins_show_set_and_unset_the_public_url() {
     assert_eq!(unset, "public-url  (not set: e-mails carry no links)\n");
     assert_eq!(desk.run(&["settings", "set", "color", "x"]).await.code, 2);
 }
+
+#[tokio::test]
+async fn admins_set_and_unset_the_default_phone_region() {
+    let desk = Desk::with_directory().await;
+    let set = desk
+        .run(&["--json", "settings", "set", "phone-region", "ro"])
+        .await
+        .json();
+    assert_eq!(set, json!({"public_url": null, "phone_region": "RO"}));
+    let shown = desk.run(&["settings", "show"]).await.ok();
+    assert_eq!(
+        shown,
+        "public-url  (not set: e-mails carry no links)\nphone-region  RO\n"
+    );
+    let bad = desk
+        .run(&["settings", "set", "phone-region", "Romania"])
+        .await;
+    assert_eq!(bad.code, 5, "invalid input");
+    assert!(bad.stderr.contains("phone_region"), "{}", bad.stderr);
+    let unset = desk
+        .run(&["--json", "settings", "unset", "phone-region"])
+        .await
+        .json();
+    assert_eq!(unset, json!({"public_url": null}));
+}

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fold::{fold, words};
 use super::query::{SearchQuery, Term};
+use super::stem::{stem_keys, stem_keys_of};
 use crate::domain::{Message, Ticket, Visibility};
 use crate::listing::TicketFilter;
 
@@ -27,15 +28,26 @@ pub struct SearchField {
     pub words: Vec<String>,
     /// The whole folded text (what `%` patterns are matched against).
     pub folded: String,
+    /// The stem keys of the words ([`stem_keys`]), each once: what a ticket search also
+    /// matches a word by.
+    pub stems: Vec<String>,
 }
 
 impl SearchField {
     /// The field for `text`.
     pub fn new(text: &str) -> Self {
+        let words = words(text);
         Self {
-            words: words(text),
+            stems: stem_keys_of(&words),
+            words,
             folded: fold(text),
         }
+    }
+
+    /// What a store indexes as the field's words: its words, then its stem keys (which no
+    /// word equals or starts with, so a phrase or a prefix never matches one).
+    pub fn indexed(&self) -> impl Iterator<Item = &String> {
+        self.words.iter().chain(&self.stems)
     }
 }
 
@@ -80,7 +92,27 @@ impl Term {
         Some(out)
     }
 
-    /// Whether this term matches `field`:
+    /// The stem keys a ticket search also matches this term by: those of a whole word (not a
+    /// prefix) that has any ([`stem_keys`]); empty for other terms. A field holding the word
+    /// holds its keys, so "holds one of the keys" is the whole condition when there are any.
+    pub fn stem_keys(&self) -> Vec<String> {
+        match self {
+            Term::Word {
+                word,
+                prefix: false,
+            } if self.can_match() => stem_keys(word),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether this term matches `field` in a ticket search: as [`matches`](Self::matches),
+    /// or, for a whole word, by one of its [stem keys](Self::stem_keys) (`офис` finds
+    /// "в офисе").
+    pub fn matches_stemmed(&self, field: &SearchField) -> bool {
+        self.matches(field) || self.stem_keys().iter().any(|k| field.stems.contains(k))
+    }
+
+    /// Whether this term matches `field` exactly:
     /// - a word: one of the field's words is the word (or, for a prefix, starts with it);
     /// - a phrase: its words stand next to each other, in order, in the field;
     /// - a pattern: the pieces appear in the folded text in order, anything between them
@@ -131,7 +163,8 @@ impl TicketSearch {
             .collect()
     }
 
-    /// The relevance of a result: how many of the included terms its subject matches.
+    /// The relevance of a result: how many of the included terms its subject matches
+    /// exactly (not by a stem): so exact matches rank before stemmed ones.
     pub fn score(&self, ticket: &Ticket) -> u32 {
         let subject = SearchField::new(ticket.subject.as_str());
         self.query
@@ -142,13 +175,14 @@ impl TicketSearch {
     }
 
     /// Whether `ticket` with its thread is a result: it passes the filter, every included
-    /// term matches some field, and no excluded term matches any field.
+    /// term matches some field, and no excluded term matches any field; whole words match by
+    /// their stems too ([`Term::matches_stemmed`]).
     pub fn matches(&self, ticket: &Ticket, thread: &[Message]) -> bool {
         if !self.filter.matches(ticket) {
             return false;
         }
         let fields = self.fields(ticket, thread);
-        let found = |term: &Term| fields.iter().any(|f| term.matches(f));
+        let found = |term: &Term| fields.iter().any(|f| term.matches_stemmed(f));
         self.query.include.iter().all(found) && !self.query.exclude.iter().any(found)
     }
 }

@@ -46,9 +46,31 @@ impl CustomerEdit {
 
 impl Acting {
     /// Customers matching `lookup` (staff only), by name, at most 50.
+    ///
+    /// A phone is looked up in each form it may be stored in
+    /// ([`phone_forms`](crate::search::phone_forms), read in the desk's
+    /// [phone region](crate::Helpdesk::phone_region)): `0721 000 111` finds the customer
+    /// whose phone is `+40 721 000 111` on a desk in Romania, and the other way round.
     pub async fn find_customers(&self, lookup: &CustomerLookup) -> Result<Vec<Customer>> {
         self.require_staff()?;
-        self.desk.store.find_customers(lookup, 50).await
+        let CustomerLookup::Phone(digits) = lookup else {
+            return self.desk.store.find_customers(lookup, 50).await;
+        };
+        let region = self.desk.phone_region().await?;
+        let mut found: Vec<Customer> = Vec::new();
+        for form in crate::search::phone_forms(digits, region) {
+            for c in (self.desk.store)
+                .find_customers(&CustomerLookup::Phone(form), 50)
+                .await?
+            {
+                if !found.iter().any(|f| f.id == c.id) {
+                    found.push(c);
+                }
+            }
+        }
+        found.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+        found.truncate(50);
+        Ok(found)
     }
 
     /// A page of the customer directory (agents, admins and the system; customers are

@@ -26,6 +26,7 @@ mod reads;
 mod reports;
 mod retry;
 mod saved_searches;
+mod search_box;
 mod send_thread;
 mod sequence;
 mod service_levels;

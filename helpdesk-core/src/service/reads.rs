@@ -2,6 +2,7 @@
 
 use super::Acting;
 use super::acting::Principal;
+use super::search_box;
 use crate::domain::{CustomerId, Message, Ticket, TicketEvent, TicketKey, TimeEntry};
 use crate::error::{Entity, Error, Result};
 use crate::listing::Pass;
@@ -139,13 +140,19 @@ impl Acting {
     /// searched for agents only. Paged in a [`Pass`] as
     /// [`list_tickets`](Self::list_tickets) is, in any order (relevance too: the cursor
     /// carries the score).
+    ///
+    /// The box also reads `query` as a whole: a ticket's number (full or short, any digit
+    /// script) and, for staff, a customer's e-mail, phone (national or international, see
+    /// [`phone_region`](crate::Helpdesk::phone_region)) or name. The first page starts with
+    /// the tickets it names (at most all but one of the page), the text matches follow, and
+    /// no page lists a named ticket again.
     pub async fn search_tickets(
         &self,
-        query: &str,
+        typed: &str,
         filter: TicketFilter,
         page: PageRequest,
     ) -> Result<Page<Ticket>> {
-        let query = SearchQuery::parse(query)?;
+        let query = SearchQuery::parse(typed)?;
         let circle = self.organisation_circle().await?;
         let Some(filter) = scope(&self.principal, circle, filter) else {
             return Ok(empty());
@@ -157,9 +164,25 @@ impl Acting {
             filter,
             include_internal: self.principal.is_staff(),
         };
-        let found = store
-            .search_tickets(&search(pass.narrow(&filter)), &page)
+        let room = page.limit().saturating_sub(1) as usize;
+        let hits = self
+            .search_box_hits(typed, &pass.narrow(&filter), room)
             .await?;
+        let first = page.cursor().is_none();
+        let text_page = if first && !hits.is_empty() {
+            let left = page.limit() - u32::try_from(hits.len()).unwrap_or(0);
+            PageRequest::first(page.order(), left)
+        } else {
+            page.clone()
+        };
+        let mut found = store
+            .search_tickets(&search(pass.narrow(&filter)), &text_page)
+            .await?;
+        let hit_ids: Vec<_> = hits.iter().map(|t| t.id).collect();
+        search_box::without_hits(&mut found.items, &hit_ids);
+        if first && !hits.is_empty() {
+            found.items.splice(0..0, hits);
+        }
         let changed = match pass.changed_filter(&filter) {
             Some(changed) => Some(
                 store

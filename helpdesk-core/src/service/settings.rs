@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::{Acting, Helpdesk};
 use crate::domain::PublicUrl;
 use crate::error::{Ability, Error, Result};
+use crate::search::PhoneRegion;
 use crate::store::{ChangedSetting, SettingChange, SettingKey, SettingWrite, SettingsStore};
 
 /// The desk's settings, as admins read them.
@@ -15,6 +16,12 @@ pub struct DeskSettings {
     /// The public base URL every link the desk sends starts with; `None` until an admin
     /// sets it (until then the desk sends no links).
     pub public_url: Option<PublicUrl>,
+    /// The country whose phone numbers may be typed without their country code (search and
+    /// the customer look-up read `0721 000 111` as `+40 721 000 111` with `RO`); `None`
+    /// until an admin sets it (then only international numbers are read as such), and then
+    /// left out of the JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_region: Option<PhoneRegion>,
 }
 
 impl Helpdesk {
@@ -44,6 +51,27 @@ impl Helpdesk {
     }
 }
 
+impl Helpdesk {
+    /// The desk's default phone region: `None` when it is not set or the store keeps no
+    /// settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the store fails, or holds a value that is not a
+    /// [`PhoneRegion`].
+    pub async fn phone_region(&self) -> Result<Option<PhoneRegion>> {
+        let Some(settings) = self.store.as_settings_store() else {
+            return Ok(None);
+        };
+        match settings.setting(SettingKey::PhoneRegion).await? {
+            None => Ok(None),
+            Some(text) => PhoneRegion::parse(&text)
+                .map(Some)
+                .map_err(|e| Error::corrupt("settings", "value", e)),
+        }
+    }
+}
+
 impl Acting {
     /// The desk's settings (admins). [`Error::Unsupported`] when the store keeps none.
     pub async fn settings(&self) -> Result<DeskSettings> {
@@ -51,7 +79,22 @@ impl Acting {
         self.desk.settings_store()?;
         Ok(DeskSettings {
             public_url: self.desk.public_url().await?,
+            phone_region: self.desk.phone_region().await?,
         })
+    }
+
+    /// Sets the desk's default phone region, or unsets it with `None` (admins), audited.
+    /// [`Error::Unsupported`] when the store keeps no settings.
+    pub async fn set_phone_region(&self, region: Option<PhoneRegion>) -> Result<()> {
+        self.require_admin()?;
+        let settings = self.desk.settings_store()?;
+        let before = settings.setting(SettingKey::PhoneRegion).await?;
+        let after = region.map(|r| r.as_str().to_owned());
+        if before == after {
+            return Ok(());
+        }
+        self.record_setting(SettingKey::PhoneRegion, before, after)
+            .await
     }
 
     /// Sets the desk's public URL, or unsets it with `None` (admins), audited.

@@ -32,6 +32,10 @@ pub enum SettingKey {
     /// unknown senders, automatic answers per hour, list mail, and each department's own
     /// address, a [`StoredMailSettings`](crate::service::StoredMailSettings) as JSON.
     Mail,
+    /// The country whose phone numbers may be typed without their country code, a
+    /// [`PhoneRegion`](crate::search::PhoneRegion) (`RO`): how search and look-ups read a
+    /// national number.
+    PhoneRegion,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -39,6 +43,7 @@ stable_text!(SettingKey, "setting" {
     ServiceLevels => "service_levels",
     AttachmentLimits => "attachment_limits",
     Mail => "mail",
+    PhoneRegion => "phone_region",
 });
 
 /// What an audited change changed: a setting stored under a [`SettingKey`] (the same text),
@@ -67,6 +72,8 @@ pub enum ChangedSetting {
     /// as JSON, a new password only as `"password": "changed"`); the mailboxes themselves
     /// are kept by the [`MailboxStore`](super::MailboxStore).
     Mailbox,
+    /// [`SettingKey::PhoneRegion`].
+    PhoneRegion,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -78,6 +85,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     CannedResponse => "canned_response",
     ArticleCategory => "article_category",
     Mailbox => "mailbox",
+    PhoneRegion => "phone_region",
 });
 
 impl From<SettingKey> for ChangedSetting {
@@ -87,6 +95,7 @@ impl From<SettingKey> for ChangedSetting {
             SettingKey::ServiceLevels => Self::ServiceLevels,
             SettingKey::AttachmentLimits => Self::AttachmentLimits,
             SettingKey::Mail => Self::Mail,
+            SettingKey::PhoneRegion => Self::PhoneRegion,
         }
     }
 }

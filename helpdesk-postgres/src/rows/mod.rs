@@ -157,6 +157,8 @@ pub(crate) struct SearchText {
     pub(crate) folded: String,
     pub(crate) words: String,
     pub(crate) lexemes: String,
+    /// The stem keys of the words (migration 0028), joined alike.
+    pub(crate) stems: String,
 }
 
 impl SearchText {
@@ -169,6 +171,7 @@ impl SearchText {
         Self {
             lexemes: lexemes.join(" "),
             words: field.words.join(" "),
+            stems: field.stems.join(" "),
             folded: field.folded,
         }
     }

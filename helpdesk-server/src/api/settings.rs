@@ -5,6 +5,7 @@ use axum::Json;
 use axum::Router;
 use axum::routing::get;
 use helpdesk::domain::PublicUrl;
+use helpdesk::search::PhoneRegion;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -21,7 +22,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The desk's settings.
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings",
-    summary = "The desk's settings: its public URL (admins)",
+    summary = "The desk's settings: its public URL and default phone region (admins)",
     responses((status = 200, description = "the settings", body = SettingsBody), Unsupported))]
 pub(crate) async fn settings(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.settings().await?)))
@@ -36,11 +37,16 @@ pub(crate) struct SettingsBody {
     /// `<public_url>tickets/<short number>`.
     #[serde(default)]
     public_url: Option<String>,
+    /// The country whose phone numbers may be typed without their country code, as a
+    /// two-letter code (`RO`): search and the customer look-up then read `0721 000 111` as
+    /// `+40 721 000 111`. Missing or `null` unsets it.
+    #[serde(default)]
+    phone_region: Option<String>,
 }
 
 /// Sets the desk's settings.
 #[utoipa::path(put, path = "/api/v1/settings", tag = "settings",
-    summary = "Set the desk's settings (admins): the public URL every link the desk sends starts with; null unsets it",
+    summary = "Set the desk's settings (admins): the public URL every link the desk sends starts with, and the default phone region; null unsets either",
     request_body = SettingsBody,
     responses((status = 200, description = "the settings", body = SettingsBody), Unsupported))]
 pub(crate) async fn set_settings(
@@ -52,6 +58,12 @@ pub(crate) async fn set_settings(
         .as_deref()
         .map(PublicUrl::parse)
         .transpose()?;
+    let region = body
+        .phone_region
+        .as_deref()
+        .map(PhoneRegion::parse)
+        .transpose()?;
     acting.set_public_url(url).await?;
+    acting.set_phone_region(region).await?;
     Ok(Json(json!(acting.settings().await?)))
 }

@@ -49,7 +49,11 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Full-text query (words, "phrases", prefix*, -excluded, % patterns).
+    /// Full-text query (words, "phrases", prefix*, -excluded, % patterns); whole words also
+    /// find their other forms (English, Romanian, Russian stems; Persian plurals). The box
+    /// also reads it as a whole: a ticket number (full or short, any digits) and, for staff,
+    /// a customer's name, e-mail or phone (national form in the desk's `phone_region`),
+    /// whose tickets come first on the first page.
     pub q: Option<String>,
     /// Comma-separated statuses (`new,open,pending_customer,on_hold,resolved,closed:solved…`).
     pub status: Option<String>,

@@ -11,7 +11,7 @@ use helpdesk::domain::Ticket;
 use helpdesk::store::TicketOrder;
 use maud::html;
 
-use super::layout::{layout, status_badge};
+use super::layout::{layout, status_badge, t};
 use super::{PageResult, when};
 use crate::api::tickets::ListQuery;
 use crate::extract::PageUser;
@@ -63,14 +63,15 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
         (super::chat::console_panel(&user))
         h1 { "Queue" }
         form method="get" action="/console" {
-            input type="text" name="q" value=(pick("q").unwrap_or_default()) placeholder="Search";
+            input type="text" name="q" value=(pick("q").unwrap_or_default())
+                placeholder=(t(lang, "search_box_hint")) aria-label=(t(lang, "search"));
             select name="department" {
                 option value="" { "All departments" }
                 @for d in &departments {
                     option value=(d.id) selected[pick("department").as_deref() == Some(d.id.to_string().as_str())] { (d.name) }
                 }
             }
-            button { "Search" }
+            button { (t(lang, "search")) }
         }
         table #queue {
             tr { th { "Ticket" } th { "Subject" } th { "Department" } th { "Status" } th { "Priority" } th { "Waiting" } th { "SLA due" } }

@@ -35,6 +35,7 @@ mod quarantine;
 mod reports;
 mod routes;
 mod schema_check;
+mod search_box;
 mod sign_in;
 mod store_failures;
 mod support;

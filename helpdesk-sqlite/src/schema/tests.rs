@@ -670,3 +670,36 @@ fn fields_from_before_0017_are_keyed_by_their_ticket() {
     .collect();
     assert_eq!(words, expected);
 }
+
+/// Fields written before 0028 have no stem keys; the store computes them when it opens and
+/// the triggers put them in `ticket_words`, so an old ticket is found by a word's other forms.
+#[test]
+fn fields_from_before_0028_get_their_stems_on_open() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrate(&mut conn).unwrap();
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
+    let row = FieldRow::new("Нет интернета в офисе", false);
+    conn.execute(
+        "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded, stems)
+         VALUES (16777216, ?1, NULL, 0, ?2, ?3, NULL)",
+        (uuid::Uuid::now_v7().as_bytes(), &row.words, &row.folded),
+    )
+    .unwrap();
+    let holds = |conn: &Connection, word: &str| -> bool {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM ticket_words WHERE word = ?1 AND ticket = 1)",
+            [word],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let key = helpdesk_core::search::stem_keys("офис").remove(0);
+    assert!(holds(&conn, "офисе") && !holds(&conn, &key));
+    assert_eq!(backfill_search_stems(&mut conn).unwrap(), 1);
+    assert!(holds(&conn, "офисе") && holds(&conn, &key));
+    let stems: String = conn
+        .query_row("SELECT stems FROM search_fields", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stems, row.stems);
+    assert_eq!(backfill_search_stems(&mut conn).unwrap(), 0);
+}

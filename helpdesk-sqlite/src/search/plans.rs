@@ -117,9 +117,10 @@ fn relevance_pages_score_subjects_by_their_keys() {
         }
     }
     // No score parameter of its own: the terms' parameters are reused (a phrase binds
-    // its words and itself; the page size is a literal).
+    // its words and itself; a word itself and its two stem keys, migration 0028; the page
+    // size is a literal).
     let (query, _) = plan(&search, &first, Some(Plan::Probe));
-    assert_eq!(query.params.len(), 6, "{query:?}");
+    assert_eq!(query.params.len(), 8, "{query:?}");
 }
 
 #[test]

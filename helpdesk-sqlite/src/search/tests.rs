@@ -1,6 +1,7 @@
 //! The full-text index's tokens and the FTS5 expressions of terms.
 
 use super::*;
+use helpdesk_core::search::{fold, words};
 
 /// The FTS5 tokens of `text` once indexed, in order.
 fn fts_tokens(conn: &Connection, text: &str) -> Vec<String> {

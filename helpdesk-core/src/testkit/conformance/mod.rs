@@ -306,6 +306,14 @@ macro_rules! conformance_suite {
                     search_shows_customers_no_internal_notes_and_no_other_tickets,
                     search_results_rank_subject_matches_first,
                 ],
+                search_box: [
+                    search_finds_other_forms_of_words_in_english_romanian_and_russian,
+                    exact_matches_rank_before_stemmed_ones,
+                    persian_search_folds_letter_forms_zwnj_and_plurals,
+                    the_box_finds_a_ticket_by_its_number_in_latin_and_persian_digits,
+                    the_box_finds_a_customers_tickets_by_name_email_and_phone,
+                    phones_match_in_national_and_international_form,
+                ],
                 settings: [
                     only_admins_read_and_set_the_public_url,
                     stored_service_levels_apply_in_every_process_and_are_audited,

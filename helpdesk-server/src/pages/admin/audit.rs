@@ -34,6 +34,7 @@ fn setting_word(lang: Language, key: ChangedSetting) -> &'static str {
         ChangedSetting::CannedResponse => t(lang, "audit_canned"),
         ChangedSetting::ArticleCategory => t(lang, "audit_category"),
         ChangedSetting::Mailbox => t(lang, "admin_mailboxes"),
+        ChangedSetting::PhoneRegion => t(lang, "admin_phone_region"),
         other => other.as_str(),
     }
 }

@@ -28,6 +28,7 @@ use axum::Router;
 use axum::routing::get;
 use helpdesk::Error;
 use helpdesk::domain::PublicUrl;
+use helpdesk::search::PhoneRegion;
 use maud::html;
 
 use super::layout::t;
@@ -83,6 +84,10 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
                     (kept.error("settings", lang))
                     (text_field(t(lang, "admin_public_url"), "public_url",
                         &kept.value("settings", "public_url", current), false))
+                    @let region = settings.phone_region.as_ref().map(|r| r.to_string()).unwrap_or_default();
+                    (text_field(t(lang, "admin_phone_region"), "phone_region",
+                        &kept.value("settings", "phone_region", &region), false))
+                    p.meta { (t(lang, "admin_phone_region_help")) }
                     button { (t(lang, "admin_save")) }
                 }))
                 @if settings.public_url.is_none() {
@@ -95,16 +100,24 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
     admin_page(user, "admin_settings", refused, body)
 }
 
-/// Sets the desk's public URL; an empty field unsets it.
+/// Sets the desk's public URL and default phone region; an empty field unsets it. Both are
+/// read before either is written.
 async fn admin_settings(Posted { user, form }: Posted) -> PageResult {
     let typed = form::field(&form, "public_url");
+    let typed_region = form::field(&form, "phone_region");
     let result: Result<(), ApiError> = async {
         let url = if typed.is_empty() {
             None
         } else {
             Some(PublicUrl::parse(typed)?)
         };
-        Ok(user.acting.set_public_url(url).await?)
+        let region = if typed_region.trim().is_empty() {
+            None
+        } else {
+            Some(PhoneRegion::parse(typed_region)?)
+        };
+        user.acting.set_public_url(url).await?;
+        Ok(user.acting.set_phone_region(region).await?)
     }
     .await;
     match result {

@@ -29,6 +29,7 @@ pub mod quarantine;
 pub mod reports;
 pub mod saved_searches;
 pub mod search;
+pub mod search_box;
 pub mod settings;
 pub mod sla;
 pub mod templates;
