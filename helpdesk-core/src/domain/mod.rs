@@ -25,6 +25,7 @@ mod message;
 mod metrics;
 mod notice;
 mod notification;
+mod origin;
 mod outbound_email;
 mod priority;
 mod public_url;
@@ -68,6 +69,7 @@ pub use ids::{
 };
 pub use mail_reference::MailReference;
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};
+pub use origin::{Origin, OriginKind};
 pub use metrics::TicketMetrics;
 pub use notice::{Notice, PriorityReason};
 pub use notification::{

@@ -84,6 +84,7 @@ pub fn decide_due(
             actor: Actor::System,
             at: now,
             change,
+            origin: None,
         })
         .collect();
     Some(TicketWrite {
