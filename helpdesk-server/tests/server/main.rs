@@ -39,5 +39,6 @@ mod store_failures;
 mod support;
 mod templates;
 mod thread_pages;
+mod ticket_links;
 mod time_notes;
 mod undeliverable;
