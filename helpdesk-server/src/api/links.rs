@@ -75,7 +75,7 @@ pub(crate) struct SplitView {
 /// Splits messages off a ticket into a new one.
 #[utoipa::path(post, path = "/api/v1/tickets/{ticket}/split", tag = "tickets",
     summary = "Move chosen messages into a new ticket of the same customer and department",
-    description = "One atomic change: the messages move (with their files) to a new ticket, each marked with the ticket it came from, and both histories record the split. Agents with the edit right in the ticket's department; a closed ticket is a 409 (`invalid_transition`); no message, a message of another ticket, or every message of the ticket is a 422 on `messages`. Nothing changes on an error.",
+    description = "One atomic change: the messages move (with their files) to a new ticket, each marked with the ticket it came from, and both histories record the split. Agents with the edit right in the ticket's department; a closed ticket is a 422 (`invalid_transition`); no message, a message of another ticket, or every message of the ticket is a 400 (`validation`) on `messages`. Nothing changes on an error.",
     params(TicketPath),
     request_body = SplitBody,
     responses((status = 201, description = "the two tickets", body = SplitView), TicketWrite))]

@@ -129,13 +129,14 @@ pub(crate) async fn merge(Path(key): Path<String>, Posted { user, form }: Posted
         Ok(target) => Ok(see_other(&format!("/tickets/{}", target.id))),
         Err(e) if !inline(&e) => Err(e.into()),
         Err(e) => {
+            let status = e.status;
             let draft = LinkDraft {
                 error: Some(e.message),
                 form: Some("merge"),
                 target: typed,
                 ..LinkDraft::default()
             };
-            super::tickets::render(&user, &key, None, draft, StatusCode::UNPROCESSABLE_ENTITY)
+            super::tickets::render(&user, &key, None, draft, status)
                 .await
         }
     }
@@ -173,6 +174,7 @@ pub(crate) async fn split(Path(key): Path<String>, Posted { user, form }: Posted
         Ok(split) => Ok(see_other(&format!("/tickets/{}", split.id))),
         Err(e) if !inline(&e) => Err(e.into()),
         Err(e) => {
+            let status = e.status;
             let draft = LinkDraft {
                 error: Some(e.message),
                 form: Some("split"),
@@ -180,7 +182,7 @@ pub(crate) async fn split(Path(key): Path<String>, Posted { user, form }: Posted
                 messages: ticked,
                 ..LinkDraft::default()
             };
-            super::tickets::render(&user, &key, None, draft, StatusCode::UNPROCESSABLE_ENTITY)
+            super::tickets::render(&user, &key, None, draft, status)
                 .await
         }
     }

@@ -74,7 +74,7 @@ async fn resolving_a_master_over_the_api_resolves_its_linked_tickets_and_lists_t
 }
 
 #[tokio::test]
-async fn splitting_over_the_api_makes_a_new_ticket_and_refusals_are_422() {
+async fn splitting_over_the_api_makes_a_new_ticket_and_refuses_bad_choices() {
     let fx = fixture().await;
     let t = fx.open(&fx.ana, "Internet down").await;
     fx.post(
@@ -95,7 +95,7 @@ async fn splitting_over_the_api_makes_a_new_ticket_and_refusals_are_422() {
         .unwrap();
     let uri = format!("/api/v1/tickets/{}/split", id(&t));
     let refused = fx.post(&uri, &fx.ivan, json!({"messages": []})).await;
-    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_error(&refused, StatusCode::BAD_REQUEST, "validation");
     let done = fx
         .post(
             &uri,
@@ -175,7 +175,7 @@ async fn the_console_shows_linked_tickets_and_keeps_refused_merge_and_split_inpu
         "target=77777777",
     )
     .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
     let text = refused.text();
     assert!(text.contains("id=\"merge-error\""), "{text}");
     assert!(text.contains("value=\"77777777\""), "the input kept: {text}");
@@ -187,7 +187,7 @@ async fn the_console_shows_linked_tickets_and_keeps_refused_merge_and_split_inpu
         "subject=Kept+subject",
     )
     .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     let text = refused.text();
     assert!(text.contains("id=\"split-error\""), "{text}");
     assert!(text.contains("value=\"Kept subject\""), "{text}");
