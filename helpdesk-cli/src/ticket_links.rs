@@ -43,7 +43,10 @@ pub(crate) async fn split(
     let subject = subject.as_deref().map(Subject::parse).transpose()?;
     let done = ctx
         .acting
-        .split_ticket(TicketKey::parse(ticket)?, SplitRequest { messages, subject })
+        .split_ticket(
+            TicketKey::parse(ticket)?,
+            SplitRequest { messages, subject },
+        )
         .await?;
     if out.json {
         return out.json_value(&json!({ "original": done.original, "split": done.split }));

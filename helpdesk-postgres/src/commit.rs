@@ -198,7 +198,11 @@ async fn write_moves(tx: &mut PgConnection, batch: &WriteBatch) -> Result<()> {
             .map_err(error::db)?;
         }
         if !write.moved_messages.is_empty() {
-            let ids: Vec<Uuid> = write.moved_messages.iter().map(|m| m.id.as_uuid()).collect();
+            let ids: Vec<Uuid> = write
+                .moved_messages
+                .iter()
+                .map(|m| m.id.as_uuid())
+                .collect();
             sqlx::query("UPDATE search_fields SET ticket_id = $1 WHERE message_id = ANY($2)")
                 .bind(ticket)
                 .bind(&ids)

@@ -21,8 +21,8 @@ use crate::rows::notification::NotificationRow;
 use crate::rows::outbox::{MailReferenceRow, OutboxRow};
 use crate::rows::ticket::{STORED_TICKET_COLUMNS, TicketRow, read_stored_ticket};
 use crate::rows::{blob, first, json};
-use helpdesk_core::domain::TicketId;
 use crate::search::{self, FieldRow};
+use helpdesk_core::domain::TicketId;
 
 /// Writes `batch` atomically, or nothing, in a transaction it may share with concurrent
 /// commits (see [`group_commit`](crate::group_commit)).
@@ -105,7 +105,12 @@ impl WriteRows {
                 })
                 .collect::<Outcome<_>>()?,
             moved_events: (write.moved_events.iter())
-                .map(|e| Ok((blob(e.id.as_uuid()), e.origin.as_ref().map(json).transpose()?)))
+                .map(|e| {
+                    Ok((
+                        blob(e.id.as_uuid()),
+                        e.origin.as_ref().map(json).transpose()?,
+                    ))
+                })
                 .collect::<Outcome<_>>()?,
         })
     }
@@ -254,8 +259,8 @@ fn write_moves(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
             "DELETE FROM search_fields WHERE message_seq = (SELECT seq FROM messages WHERE id = ?1)",
         )?
         .execute([id])?;
-        let seq: i64 = (tx.prepare_cached(MessageRow::MOVE)?)
-            .query_row((id, ticket, origin), |r| r.get(0))?;
+        let seq: i64 =
+            (tx.prepare_cached(MessageRow::MOVE)?).query_row((id, ticket, origin), |r| r.get(0))?;
         search::insert(tx, ticket, Some(seq), field)?;
     }
     let mut event = tx.prepare_cached(EventRow::MOVE)?;

@@ -69,12 +69,12 @@ pub use ids::{
 };
 pub use mail_reference::MailReference;
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};
-pub use origin::{Origin, OriginKind};
 pub use metrics::TicketMetrics;
 pub use notice::{Notice, PriorityReason};
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
+pub use origin::{Origin, OriginKind};
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;
 pub use public_url::PublicUrl;

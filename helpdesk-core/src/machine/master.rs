@@ -62,7 +62,8 @@ fn step_of<'w>(write: &'w TicketWrite, event: &TicketEvent) -> Option<Follow<'w>
             ..
         } => Some(Follow::Status(Step::Resolve)),
         Change::StatusChanged {
-            to: Status::Closed(r @ (Resolution::Solved | Resolution::Unsolved | Resolution::Duplicate)),
+            to:
+                Status::Closed(r @ (Resolution::Solved | Resolution::Unsolved | Resolution::Duplicate)),
             ..
         } => Some(Follow::Status(Step::Close(*r))),
         _ => None,
@@ -115,8 +116,8 @@ fn follow(
                     continue;
                 };
                 let id = MessageId::new();
-                let first_response = matches!(m.author, Actor::Agent(_))
-                    && out.ticket.first_response_at.is_none();
+                let first_response =
+                    matches!(m.author, Actor::Agent(_)) && out.ticket.first_response_at.is_none();
                 if first_response {
                     out.ticket.first_response_at = Some(now);
                 }

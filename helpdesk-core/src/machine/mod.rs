@@ -24,6 +24,6 @@ pub use decide::{Context, Plan, decide, required_permission};
 pub use due::decide_due;
 pub use master::{Linked, fan_out, reaches_linked};
 pub use merge::merge_moves;
-pub use split::{SplitContext, SplitRequest, check_split, decide_split};
 pub use priority::{initial_priority, new_ticket_priorities, settable_priorities};
+pub use split::{SplitContext, SplitRequest, check_split, decide_split};
 pub use transitions::{Step, next_status};

@@ -11,8 +11,7 @@ use super::decide::loaded;
 use super::timers::{Activity, advance};
 use crate::domain::{
     Actor, Agent, Change, CommandKind, CustomerKind, EventId, Message, MessageId, Origin,
-    OriginKind, Permission, Status, Subject, Ticket, TicketEvent, TicketId, TicketNumber,
-    Version,
+    OriginKind, Permission, Status, Subject, Ticket, TicketEvent, TicketId, TicketNumber, Version,
 };
 use crate::error::{Error, ForbiddenReason, Result};
 use crate::policy::ServiceLevels;

@@ -6,13 +6,12 @@
 use super::Acting;
 use super::attachments::Staged;
 use super::effects::Known;
-use crate::domain::{
-    Customer, CustomerId, Resolution, Status, Ticket, TicketId, TicketKey,
-};
+use crate::domain::{Customer, CustomerId, Resolution, Status, Ticket, TicketId, TicketKey};
 use crate::error::{Entity, Error, Result};
 use crate::listing::{PageRequest, TicketFilter, TicketOrder};
 use crate::machine::{
-    Linked, SplitContext, SplitRequest, check_split, decide_split, fan_out, merge_moves, reaches_linked,
+    Linked, SplitContext, SplitRequest, check_split, decide_split, fan_out, merge_moves,
+    reaches_linked,
 };
 use crate::policy::ServiceLevels;
 use crate::store::{TicketWrite, WriteBatch};

@@ -269,15 +269,13 @@ fn check_moves(batch: &WriteBatch, facts: &CommitFacts) -> Result<()> {
     for write in &batch.writes {
         let to = write.ticket.id;
         for m in &write.moved_messages {
-            let from = (facts.message_tickets.get(&m.id))
-                .ok_or_else(misplaced)?;
+            let from = (facts.message_tickets.get(&m.id)).ok_or_else(misplaced)?;
             if *from == to || !updated.contains(from) {
                 return Err(misplaced());
             }
         }
         for e in &write.moved_events {
-            let from = (facts.event_tickets.get(&e.id))
-                .ok_or_else(misplaced)?;
+            let from = (facts.event_tickets.get(&e.id)).ok_or_else(misplaced)?;
             if *from == to || !updated.contains(from) {
                 return Err(misplaced());
             }

@@ -132,7 +132,9 @@ impl WriteBatch {
         let mut moved_messages = std::collections::HashSet::new();
         let mut moved_events = std::collections::HashSet::new();
         let moved_twice = self.writes.iter().any(|w| {
-            w.moved_messages.iter().any(|m| !moved_messages.insert(m.id))
+            w.moved_messages
+                .iter()
+                .any(|m| !moved_messages.insert(m.id))
                 || w.moved_events.iter().any(|e| !moved_events.insert(e.id))
         });
         if moved_twice {

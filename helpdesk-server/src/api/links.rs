@@ -129,5 +129,9 @@ pub(crate) async fn merged_target(
 /// A 307 to the API's address of `ticket`.
 pub(crate) fn redirect_to(ticket: &Ticket) -> Response {
     let location = format!("/api/v1/tickets/{}", ticket.id.as_uuid());
-    (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response()
+    (
+        StatusCode::TEMPORARY_REDIRECT,
+        [(header::LOCATION, location)],
+    )
+        .into_response()
 }

@@ -115,7 +115,10 @@ fn inline(e: &ApiError) -> bool {
 
 /// The merge form posted: to the target's page, or this page again with the refusal.
 pub(crate) async fn merge(Path(key): Path<String>, Posted { user, form }: Posted) -> PageResult {
-    let typed = form.get("target").map(|v| v.trim().to_owned()).unwrap_or_default();
+    let typed = form
+        .get("target")
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default();
     let result: Result<Ticket, ApiError> = async {
         let source = user.acting.ticket(parse::<TicketKey>(&key)?).await?;
         let target = user.acting.ticket(parse::<TicketKey>(&typed)?).await?;
@@ -136,8 +139,7 @@ pub(crate) async fn merge(Path(key): Path<String>, Posted { user, form }: Posted
                 target: typed,
                 ..LinkDraft::default()
             };
-            super::tickets::render(&user, &key, None, draft, status)
-                .await
+            super::tickets::render(&user, &key, None, draft, status).await
         }
     }
 }
@@ -150,7 +152,10 @@ pub(crate) async fn split(Path(key): Path<String>, Posted { user, form }: Posted
         .map(str::to_owned)
         .collect();
     ticked.sort();
-    let subject = form.get("subject").map(|v| v.trim().to_owned()).unwrap_or_default();
+    let subject = form
+        .get("subject")
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default();
     let result: Result<Ticket, ApiError> = async {
         let messages = ticked
             .iter()
@@ -182,8 +187,7 @@ pub(crate) async fn split(Path(key): Path<String>, Posted { user, form }: Posted
                 messages: ticked,
                 ..LinkDraft::default()
             };
-            super::tickets::render(&user, &key, None, draft, status)
-                .await
+            super::tickets::render(&user, &key, None, draft, status).await
         }
     }
 }

@@ -18,9 +18,9 @@ use maud::html;
 use axum::http::StatusCode;
 
 use super::canned::{CannedAsk, canned};
-use super::ticket_links::{LinkDraft, forms, linked_section, origin_marker};
 use super::layout::{csrf_input, layout, status_badge, t};
 use super::notices::{self, Told, priority_word};
+use super::ticket_links::{LinkDraft, forms, linked_section, origin_marker};
 use super::{PageResult, see_other, when};
 use crate::api::messages::{NewMessage, is_internal};
 use crate::error::ApiError;

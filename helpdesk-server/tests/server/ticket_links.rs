@@ -19,8 +19,12 @@ fn id(v: &Value) -> String {
 }
 
 async fn command(fx: &Fixture, ticket: &str, body: Value) -> Reply {
-    fx.post(&format!("/api/v1/tickets/{ticket}/commands"), &fx.ivan, body)
-        .await
+    fx.post(
+        &format!("/api/v1/tickets/{ticket}/commands"),
+        &fx.ivan,
+        body,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -125,11 +129,19 @@ async fn a_merged_tickets_number_redirects_to_the_target() {
     let a = fx.open(&fx.ana, "Internet down").await;
     let b = fx.open(&fx.ana, "Internet still down").await;
     let target = format!("/api/v1/tickets/{}/merged-target", id(&a));
-    let same = fx.get(&target, &fx.ivan).await.expect(StatusCode::OK).json();
-    assert_eq!(same["id"], a["id"]);
-    command(&fx, &id(&b), json!({"command": "merge_into", "target": id(&a)}))
+    let same = fx
+        .get(&target, &fx.ivan)
         .await
-        .expect(StatusCode::OK);
+        .expect(StatusCode::OK)
+        .json();
+    assert_eq!(same["id"], a["id"]);
+    command(
+        &fx,
+        &id(&b),
+        json!({"command": "merge_into", "target": id(&a)}),
+    )
+    .await
+    .expect(StatusCode::OK);
     let number = b["number"]["short"].as_str().unwrap();
     let location = format!("/api/v1/tickets/{}", id(&a));
     for uri in [
@@ -163,22 +175,22 @@ async fn the_console_shows_linked_tickets_and_keeps_refused_merge_and_split_inpu
     .expect(StatusCode::OK);
     let ivan = page_login(&fx, "ivan@example.com").await;
     let location = format!("/tickets/{}", id(&master));
-    let view = page(&fx, &ivan, &location).await.expect(StatusCode::OK).text();
+    let view = page(&fx, &ivan, &location)
+        .await
+        .expect(StatusCode::OK)
+        .text();
     assert!(view.contains("id=\"linked-tickets\""), "{view}");
     assert!(view.contains(child["number"]["short"].as_str().unwrap()));
     assert!(view.contains("id=\"merge-form\"") && view.contains("id=\"split-form\""));
 
-    let refused = form(
-        &fx,
-        &ivan,
-        &format!("{location}/merge"),
-        "target=77777777",
-    )
-    .await;
+    let refused = form(&fx, &ivan, &format!("{location}/merge"), "target=77777777").await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     let text = refused.text();
     assert!(text.contains("id=\"merge-error\""), "{text}");
-    assert!(text.contains("value=\"77777777\""), "the input kept: {text}");
+    assert!(
+        text.contains("value=\"77777777\""),
+        "the input kept: {text}"
+    );
 
     let refused = form(
         &fx,

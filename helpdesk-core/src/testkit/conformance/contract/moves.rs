@@ -10,9 +10,7 @@ use crate::domain::{Message, Origin, OriginKind, TicketEvent, Visibility};
 use crate::store::{Store, WriteBatch};
 use crate::testkit::samples::message;
 
-pub async fn moved_entries_join_the_end_of_the_new_ticket_with_their_origin(
-    store: Arc<dyn Store>,
-) {
+pub async fn moved_entries_join_the_end_of_the_new_ticket_with_their_origin(store: Arc<dyn Store>) {
     let s = Scene::new(store.clone()).await;
     let (a, b) = (&s.a, &s.b);
     let thread = store.messages(a.id, true).await.unwrap();

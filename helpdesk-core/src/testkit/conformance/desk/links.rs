@@ -44,7 +44,10 @@ pub async fn merging_closes_the_source_and_sends_replies_to_the_target(store: Ar
     );
     let ana = f.as_customer(&f.ana).await;
     let landed = changed(ana.execute(b.id, reply("hello?")).await.unwrap());
-    assert_eq!(landed.id, a.id, "a reply to the merged ticket goes to the target");
+    assert_eq!(
+        landed.id, a.id,
+        "a reply to the merged ticket goes to the target"
+    );
     for result in [
         ivan.execute(b.id, note("x")).await,
         ivan.execute(b.id, Command::Reopen).await,

@@ -113,7 +113,11 @@ pub async fn an_outage_resolution_on_the_master_tells_every_linked_customer_and_
             reply.subject
         );
         let told = store
-            .notifications(crate::domain::Recipient::Customer(customer.id), f.clock.now(), 50)
+            .notifications(
+                crate::domain::Recipient::Customer(customer.id),
+                f.clock.now(),
+                50,
+            )
             .await
             .unwrap();
         assert!(
@@ -141,7 +145,8 @@ pub async fn an_outage_resolution_on_the_master_tells_every_linked_customer_and_
                 to: Status::Closed(Resolution::Solved),
                 ..
             }
-        ) && e.origin.as_ref().is_some_and(|o| o.ticket == master.id)));
+        )
+            && e.origin.as_ref().is_some_and(|o| o.ticket == master.id)));
     }
 }
 

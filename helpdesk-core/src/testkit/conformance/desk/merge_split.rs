@@ -6,9 +6,7 @@
 use std::sync::Arc;
 
 use super::{changed, note, reply};
-use crate::domain::{
-    Actor, Change, MessageId, OriginKind, Resolution, Status, Subject, TicketKey,
-};
+use crate::domain::{Actor, Change, MessageId, OriginKind, Resolution, Status, Subject, TicketKey};
 use crate::error::Error;
 use crate::machine::{Command, SplitRequest};
 use crate::service::{Ingested, MailSettings};
@@ -21,7 +19,11 @@ pub async fn merging_moves_the_thread_and_history_into_the_target(store: Arc<dyn
     let a = f.open(&f.ana, "Internet down").await;
     let b = f.open(&f.ana, "Router blinks zanzibarred").await;
     let ivan = f.as_agent(&f.ivan).await;
-    changed(ivan.execute(b.id, reply("Restart it, please.")).await.unwrap());
+    changed(
+        ivan.execute(b.id, reply("Restart it, please."))
+            .await
+            .unwrap(),
+    );
     changed(ivan.execute(b.id, note("line test ok")).await.unwrap());
     let moved: Vec<MessageId> = (store.messages(b.id, true).await.unwrap().iter())
         .map(|m| m.id)
@@ -36,7 +38,10 @@ pub async fn merging_moves_the_thread_and_history_into_the_target(store: Arc<dyn
     assert!(store.messages(b.id, true).await.unwrap().is_empty());
     let thread = store.messages(a.id, true).await.unwrap();
     for id in &moved {
-        let m = thread.iter().find(|m| m.id == *id).expect("moved to the target");
+        let m = thread
+            .iter()
+            .find(|m| m.id == *id)
+            .expect("moved to the target");
         assert_eq!(m.ticket_id, a.id);
         let origin = m.origin.as_ref().expect("marked with its source");
         assert_eq!(origin.kind, OriginKind::Merge);
@@ -44,7 +49,10 @@ pub async fn merging_moves_the_thread_and_history_into_the_target(store: Arc<dyn
     }
     let history = store.history(a.id).await.unwrap();
     for e in &b_history {
-        let moved = history.iter().find(|h| h.id == e.id).expect("history moved");
+        let moved = history
+            .iter()
+            .find(|h| h.id == e.id)
+            .expect("history moved");
         assert_eq!(moved.origin.as_ref().map(|o| o.ticket), Some(b.id));
     }
     assert!(
@@ -184,9 +192,7 @@ pub async fn splitting_moves_chosen_messages_into_a_new_linked_ticket(store: Arc
     assert_eq!(split.original.version, t.version.next().next());
 }
 
-pub async fn refused_merges_and_splits_are_typed_errors_that_change_nothing(
-    store: Arc<dyn Store>,
-) {
+pub async fn refused_merges_and_splits_are_typed_errors_that_change_nothing(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let a = f.open(&f.ana, "Internet down").await;
     let b = f.open(&f.ana, "Internet still down").await;
@@ -259,9 +265,6 @@ pub async fn refused_merges_and_splits_are_typed_errors_that_change_nothing(
     assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
     let after = [snapshot(a.id).await, snapshot(b.id).await];
     assert_eq!(before, after);
-    let all = store
-        .count_tickets(&TicketFilter::default())
-        .await
-        .unwrap();
+    let all = store.count_tickets(&TicketFilter::default()).await.unwrap();
     assert_eq!(all, 4, "no ticket was opened by a refused split");
 }
