@@ -181,7 +181,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         h2 { (t(lang, "reply")) }
         (canned.picker)
         form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
-            (csrf_input(&user))
+            (csrf_input(user))
             textarea name="body" required { (canned.text) }
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
             @if staff { label { input type="checkbox" name="internal" value="true"; " Internal note (customers never see it)" } }
@@ -201,7 +201,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         }
         @if !staff && ticket.status == Status::Resolved {
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="confirm";
                 button #confirm { (t(lang, "confirm")) }
             }
@@ -209,7 +209,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         @if staff {
             h2 { "Actions" }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="assign";
                 select name="agent" {
                     option value="" { "Unassigned" }
@@ -219,7 +219,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
             }
             @if !priorities.is_empty() {
                 form method="post" action=(action) {
-                    (csrf_input(&user))
+                    (csrf_input(user))
                     input type="hidden" name="action" value="priority";
                     select name="priority" {
                         @for p in &priorities { option value=(p.as_str()) selected[*p == ticket.priority] { (priority_word(lang, *p)) } }
@@ -228,7 +228,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                 }
             }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 select name="action" {
                     option value="resolve" { (labels.label(Status::Resolved)) }
                     option value="hold" { (labels.label(Status::OnHold)) }
@@ -238,13 +238,13 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                 button { "Change status" }
             }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="link";
                 input type="text" name="master" placeholder="Master ticket number (empty to unlink)";
                 button { "Link to master" }
             }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="log_time";
                 input type="number" name="minutes" min="1" placeholder="Minutes" required;
                 label { input type="checkbox" name="billable" value="true"; " billable" }
