@@ -95,6 +95,32 @@ pub(crate) enum Cmd {
         #[arg(long, value_enum, default_value = "solved")]
         resolution: ResolutionArg,
     },
+    /// Merge a ticket into another of the same customer (agents with the close right in both
+    /// departments): its messages, files and history move into the target, it closes as
+    /// merged, and its number, mail and replies lead to the target.
+    Merge {
+        /// The ticket merged (number or id).
+        source: String,
+        /// The ticket it lives on in (number or id).
+        target: String,
+    },
+    /// Move chosen messages of a ticket into a new ticket of the same customer and
+    /// department (their ids are in `show --json`).
+    Split {
+        /// The ticket's number or id.
+        ticket: String,
+        /// A message to move; repeat for more.
+        #[arg(long = "message", required = true)]
+        messages: Vec<helpdesk::domain::MessageId>,
+        /// The new ticket's subject (the old one's by default).
+        #[arg(long)]
+        subject: Option<String>,
+    },
+    /// The tickets linked to a master ticket, with their states.
+    Linked {
+        /// The master ticket's number or id.
+        master: String,
+    },
     /// Customers: look them up, or add one.
     #[command(subcommand)]
     Customer(CustomerCmd),

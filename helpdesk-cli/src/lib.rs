@@ -30,6 +30,7 @@ mod quarantine;
 mod report;
 mod seed;
 mod settings;
+mod ticket_links;
 mod tickets;
 mod transfer;
 mod undeliverable;
@@ -139,6 +140,15 @@ async fn execute(
             body,
             resolution,
         } => tickets::transition(&ctx, &ticket, action, body, resolution, &mut out).await,
+        Cmd::Merge { source, target } => {
+            ticket_links::merge(&ctx, &source, &target, &mut out).await
+        }
+        Cmd::Split {
+            ticket,
+            messages,
+            subject,
+        } => ticket_links::split(&ctx, &ticket, messages, subject, &mut out).await,
+        Cmd::Linked { master } => ticket_links::linked(&ctx, &master, &mut out).await,
         Cmd::Customer(CustomerCmd::Find { query }) => customers::find(&ctx, &query, &mut out).await,
         Cmd::Customer(CustomerCmd::Add(args)) => customers::add(&ctx, args, &mut out).await,
         Cmd::Customer(CustomerCmd::List(args)) => customers::list(&ctx, args, &mut out).await,

@@ -181,6 +181,7 @@ fn main_types_serialize_to_stable_json() {
             Attachment::new("ecran.png", "image/png", 2048, &"ab".repeat(32)).unwrap(),
         ],
         created_at: at("2026-01-05T09:00:00Z"),
+        origin: None,
     };
     insta::assert_json_snapshot!("message_json", message);
 
@@ -193,6 +194,7 @@ fn main_types_serialize_to_stable_json() {
             from: Status::Resolved,
             to: Status::Closed(Resolution::AutoClosed),
         },
+        origin: None,
     };
     insta::assert_json_snapshot!("event_json", event);
 

@@ -9,7 +9,7 @@
 //! an id) is caught by the unique constraints, which `error` maps to the same
 //! `Duplicate` conflict as the check.
 
-use helpdesk_core::domain::{NotificationId, OutboxId, TicketId};
+use helpdesk_core::domain::{EventId, MessageId, NotificationId, OutboxId, TicketId};
 use helpdesk_core::error::Entity;
 use helpdesk_core::store::{
     CommitFacts, StoredTicket, TicketWrite, TicketWriteKind, WriteBatch, check_commit,
@@ -170,7 +170,86 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
             insert.execute(&mut *tx).await.map_err(error::db)?;
         }
     }
+    // After every write's own rows, as the memory store orders them.
+    write_moves(&mut tx, &batch).await?;
     tx.commit().await.map_err(error::db)
+}
+
+/// Moves the messages and history entries the batch's writes take from other tickets
+/// (checked) to the end of their new tickets' threads and histories; each message's search
+/// field and its words go with it, and the words no field of the tickets they left holds any
+/// more leave those tickets.
+async fn write_moves(tx: &mut PgConnection, batch: &WriteBatch) -> Result<()> {
+    let mut moved_any = false;
+    for write in &batch.writes {
+        let ticket = write.ticket.id.as_uuid();
+        for m in &write.moved_messages {
+            moved_any = true;
+            let origin = m.origin.as_ref().map(crate::rows::json).transpose()?;
+            sqlx::query(
+                "UPDATE messages SET seq = DEFAULT, ticket_id = $1, origin = $2::jsonb \
+                 WHERE id = $3",
+            )
+            .bind(ticket)
+            .bind(origin)
+            .bind(m.id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        }
+        if !write.moved_messages.is_empty() {
+            let ids: Vec<Uuid> = write
+                .moved_messages
+                .iter()
+                .map(|m| m.id.as_uuid())
+                .collect();
+            sqlx::query("UPDATE search_fields SET ticket_id = $1 WHERE message_id = ANY($2)")
+                .bind(ticket)
+                .bind(&ids)
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+            sqlx::query(
+                "INSERT INTO ticket_words (word, ticket, kind) \
+                 SELECT DISTINCT w.word, f.ticket_id, CASE WHEN f.internal THEN 2 ELSE 1 END \
+                 FROM search_fields f, unnest(f.words) AS w(word) \
+                 WHERE f.message_id = ANY($1) AND octet_length(w.word) <= 1000 \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        }
+        for e in &write.moved_events {
+            let origin = e.origin.as_ref().map(crate::rows::json).transpose()?;
+            sqlx::query(
+                "UPDATE ticket_events SET seq = DEFAULT, ticket_id = $1, origin = $2::jsonb \
+                 WHERE id = $3",
+            )
+            .bind(ticket)
+            .bind(origin)
+            .bind(e.id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+        }
+    }
+    if moved_any {
+        let tickets: Vec<Uuid> = batch.writes.iter().map(|w| w.ticket.id.as_uuid()).collect();
+        sqlx::query(
+            "DELETE FROM ticket_words w WHERE w.ticket = ANY($1) AND w.kind > 0 \
+             AND NOT EXISTS (SELECT 1 FROM search_fields f \
+               WHERE f.ticket_id = w.ticket AND f.message_id IS NOT NULL \
+                 AND (CASE WHEN f.internal THEN 2 ELSE 1 END) = w.kind \
+                 AND w.word = ANY(f.words))",
+        )
+        .bind(&tickets)
+        .execute(&mut *tx)
+        .await
+        .map_err(error::db)?;
+    }
+    Ok(())
 }
 
 /// What the commit read before writing: the facts for the checks, and which of the tickets
@@ -222,6 +301,28 @@ async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<Read> {
     .fetch_all(&mut *tx)
     .await
     .map_err(error::db)?;
+    let moved_messages: Vec<Uuid> = keys.moved_messages.iter().map(|m| m.as_uuid()).collect();
+    let moved_events: Vec<Uuid> = keys.moved_events.iter().map(|e| e.as_uuid()).collect();
+    if !moved_messages.is_empty() || !moved_events.is_empty() {
+        let owners = sqlx::query(
+            "SELECT 'message' AS kind, id, ticket_id FROM messages WHERE id = ANY($1) \
+             UNION ALL SELECT 'event', id, ticket_id FROM ticket_events WHERE id = ANY($2)",
+        )
+        .bind(&moved_messages)
+        .bind(&moved_events)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(error::db)?;
+        for row in &owners {
+            let kind: String = row.try_get("kind").map_err(Error::backend)?;
+            let id: Uuid = row.try_get("id").map_err(Error::backend)?;
+            let on = TicketId::from_uuid(row.try_get("ticket_id").map_err(Error::backend)?);
+            match kind.as_str() {
+                "message" => facts.message_on(MessageId::from_uuid(id), on),
+                _ => facts.event_on(EventId::from_uuid(id), on),
+            };
+        }
+    }
     for row in &rows {
         let kind: String = row.try_get("kind").map_err(Error::backend)?;
         let key: String = row.try_get("key").map_err(Error::backend)?;

@@ -20,8 +20,9 @@ use crate::rows::message::{EventRow, MessageRow, TimeEntryRow};
 use crate::rows::notification::NotificationRow;
 use crate::rows::outbox::{MailReferenceRow, OutboxRow};
 use crate::rows::ticket::{STORED_TICKET_COLUMNS, TicketRow, read_stored_ticket};
-use crate::rows::{blob, first};
+use crate::rows::{blob, first, json};
 use crate::search::{self, FieldRow};
+use helpdesk_core::domain::TicketId;
 
 /// Writes `batch` atomically, or nothing, in a transaction it may share with concurrent
 /// commits (see [`group_commit`](crate::group_commit)).
@@ -54,6 +55,10 @@ struct WriteRows {
     messages: Vec<(MessageRow, FieldRow)>,
     events: Vec<EventRow>,
     time_entries: Vec<TimeEntryRow>,
+    /// Each message moved here: its id, its origin (JSON) and its search field.
+    moved_messages: Vec<([u8; 16], Option<String>, FieldRow)>,
+    /// Each history entry moved here: its id and origin (JSON).
+    moved_events: Vec<([u8; 16], Option<String>)>,
 }
 
 impl BatchRows {
@@ -93,6 +98,20 @@ impl WriteRows {
                 .map(EventRow::new)
                 .collect::<Outcome<_>>()?,
             time_entries: write.time_entries.iter().map(TimeEntryRow::new).collect(),
+            moved_messages: (write.moved_messages.iter())
+                .map(|m| {
+                    let origin = m.origin.as_ref().map(json).transpose()?;
+                    Ok((blob(m.id.as_uuid()), origin, FieldRow::message(m)))
+                })
+                .collect::<Outcome<_>>()?,
+            moved_events: (write.moved_events.iter())
+                .map(|e| {
+                    Ok((
+                        blob(e.id.as_uuid()),
+                        e.origin.as_ref().map(json).transpose()?,
+                    ))
+                })
+                .collect::<Outcome<_>>()?,
         })
     }
 }
@@ -109,6 +128,10 @@ pub(crate) fn write_checked(
     let kinds = check_commit(batch, &facts)?;
     for (write, kind) in rows.writes.iter().zip(kinds) {
         write_ticket(tx, write, kind)?;
+    }
+    // After every write's own rows, as the memory store orders them.
+    for write in &rows.writes {
+        write_moves(tx, write)?;
     }
     // After the tickets: these rows refer to them.
     write_caused(tx, rows)
@@ -152,6 +175,18 @@ fn read_facts(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<CommitFacts> 
             facts.notification_taken(id);
         }
     }
+    for id in keys.moved_messages {
+        let sql = "SELECT ticket_id FROM messages WHERE id = ?1";
+        if let Some(on) = first(tx, sql, [blob(id.as_uuid())], owner)? {
+            facts.message_on(id, TicketId::from_uuid(on));
+        }
+    }
+    for id in keys.moved_events {
+        let sql = "SELECT ticket_id FROM ticket_events WHERE id = ?1";
+        if let Some(on) = first(tx, sql, [blob(id.as_uuid())], owner)? {
+            facts.event_on(id, TicketId::from_uuid(on));
+        }
+    }
     for id in keys.emails {
         let sql = "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)";
         if exists(tx, sql, blob(id.as_uuid()))? {
@@ -159,6 +194,11 @@ fn read_facts(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<CommitFacts> 
         }
     }
     Ok(facts)
+}
+
+/// The `ticket_id` of a row.
+fn owner(row: &rusqlite::Row<'_>) -> Outcome<uuid::Uuid> {
+    crate::rows::Reader::new(row, "ticket_id").uuid("ticket_id")
 }
 
 /// The answer of `sql`, a `SELECT EXISTS (...)` of one parameter, for `key`.
@@ -206,6 +246,26 @@ fn write_ticket(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) 
     let mut entry = tx.prepare_cached(TimeEntryRow::INSERT)?;
     for row in &write.time_entries {
         entry.execute(&row.params()[..])?;
+    }
+    Ok(())
+}
+
+/// Moves the messages and history entries `write` takes from other tickets (checked) to the
+/// end of its ticket's thread and history; each message's search field goes with it.
+fn write_moves(tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
+    let ticket = &write.ticket.id;
+    for (id, origin, field) in &write.moved_messages {
+        tx.prepare_cached(
+            "DELETE FROM search_fields WHERE message_seq = (SELECT seq FROM messages WHERE id = ?1)",
+        )?
+        .execute([id])?;
+        let seq: i64 =
+            (tx.prepare_cached(MessageRow::MOVE)?).query_row((id, ticket, origin), |r| r.get(0))?;
+        search::insert(tx, ticket, Some(seq), field)?;
+    }
+    let mut event = tx.prepare_cached(EventRow::MOVE)?;
+    for (id, origin) in &write.moved_events {
+        event.execute((id, ticket, origin))?;
     }
     Ok(())
 }

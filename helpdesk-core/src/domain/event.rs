@@ -118,6 +118,18 @@ pub enum Change {
         /// The ticket merged in.
         source: TicketId,
     },
+    /// Messages of this ticket were split off into a new ticket.
+    SplitOff {
+        /// The new ticket.
+        into: TicketId,
+        /// The messages it took.
+        messages: Vec<MessageId>,
+    },
+    /// This ticket was split off another one, taking some of its messages.
+    SplitFrom {
+        /// The ticket it was split off.
+        source: TicketId,
+    },
     /// A service-level target is close to passing (its warning share is spent).
     SlaWarning {
         /// Which target.
@@ -209,6 +221,8 @@ impl Change {
             Change::MasterChanged { .. } => "master_changed",
             Change::MergedInto { .. } => "merged_into",
             Change::MergeReceived { .. } => "merge_received",
+            Change::SplitOff { .. } => "split_off",
+            Change::SplitFrom { .. } => "split_from",
             Change::SlaWarning { .. } => "sla_warning",
             Change::SlaBreached { .. } => "sla_breached",
             Change::PendingReminder => "pending_reminder",
@@ -235,4 +249,9 @@ pub struct TicketEvent {
     pub at: DateTime<Utc>,
     /// What changed.
     pub change: Change,
+    /// The ticket it came from: the master whose change made it (a linked ticket's copy of
+    /// the master's reply or closing), or the ticket it was moved from by a merge; `None`
+    /// for an entry of this ticket's own.
+    #[serde(default)]
+    pub origin: Option<super::Origin>,
 }

@@ -222,6 +222,10 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// The ticket it came from, when another ticket put it here (a master's reply, a merge,
+    /// a split); `None` for a message written on this ticket.
+    #[serde(default)]
+    pub origin: Option<super::Origin>,
 }
 
 impl Message {

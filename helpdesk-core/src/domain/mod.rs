@@ -26,6 +26,7 @@ mod metrics;
 mod notice;
 mod notification;
 mod organisation;
+mod origin;
 mod outbound_email;
 mod priority;
 mod public_url;
@@ -75,6 +76,7 @@ pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
 pub use organisation::OrganisationDomain;
+pub use origin::{Origin, OriginKind};
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;
 pub use public_url::PublicUrl;

@@ -25,7 +25,9 @@ pub fn for_customer(
         filter.internal = Some(false);
         return Some(filter);
     };
-    if filter.customer.is_some_and(|other| !circle.contains(&other))
+    if filter
+        .customer
+        .is_some_and(|other| !circle.contains(&other))
         || filter.internal == Some(true)
     {
         return None;

@@ -164,6 +164,7 @@ pub fn decide_create_with_notices(
         actor: ctx.actor,
         at: ctx.now,
         change,
+        origin: None,
     };
     let visibility = if new.internal {
         Visibility::Internal
@@ -179,6 +180,7 @@ pub fn decide_create_with_notices(
         body: new.body,
         attachments: new.attachments,
         created_at: ctx.now,
+        origin: None,
     };
     let mut write = TicketWrite::create(ticket.clone()).with_event(event(Change::Created {
         subject: ticket.subject.clone(),

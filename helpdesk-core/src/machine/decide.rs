@@ -81,9 +81,12 @@ pub fn required_permission(kind: CommandKind) -> Permission {
             Permission::ChangePriority
         }
         K::RateSatisfaction => Permission::Read,
-        K::SetType | K::SetCategories | K::SetService | K::SetCustomFields | K::LinkToMaster => {
-            Permission::Edit
-        }
+        K::SetType
+        | K::SetCategories
+        | K::SetService
+        | K::SetCustomFields
+        | K::LinkToMaster
+        | K::Split => Permission::Edit,
         K::Resolve
         | K::Close
         | K::Reopen
@@ -172,6 +175,7 @@ impl<'a> Draft<'a> {
             actor: self.ctx.actor,
             at: self.ctx.now,
             change,
+            origin: None,
         });
     }
 
@@ -215,6 +219,7 @@ impl<'a> Draft<'a> {
             body,
             attachments,
             created_at: self.ctx.now,
+            origin: None,
         });
         self.event(match visibility {
             Visibility::Public => Change::Replied {
@@ -558,6 +563,14 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                     "target",
                     "must be another ticket that is not closed",
                 ));
+            }
+            // The merge writes both tickets: the agent needs the right in both departments.
+            if let (Actor::Agent(_), Some(agent)) = (ctx.actor, ctx.agent)
+                && !agent.can(required_permission(kind), t.department)
+            {
+                return Err(Error::forbidden(ForbiddenReason::MissingPermission {
+                    permission: required_permission(kind),
+                }));
             }
             if t.customer != ticket.customer || t.internal != ticket.internal {
                 return Err(Error::validation(

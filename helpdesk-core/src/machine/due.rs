@@ -82,6 +82,7 @@ pub fn decide_due(
             actor: Actor::System,
             at: now,
             change,
+            origin: None,
         })
         .collect();
     Some(TicketWrite {

@@ -97,6 +97,12 @@ pub fn render_history(
             Change::MergeReceived { source } => {
                 format!("received merged ticket {}", show(source.as_uuid()))
             }
+            Change::SplitOff { into, messages } => format!(
+                "{} message(s) split off into {}",
+                messages.len(),
+                show(into.as_uuid())
+            ),
+            Change::SplitFrom { source } => format!("split off {}", show(source.as_uuid())),
             Change::SlaWarning { target } => format!("SLA warning: {}", target.as_str()),
             Change::SlaBreached { target } => format!("SLA breached: {}", target.as_str()),
             Change::PendingReminder => "reminder: the waiting time is over".to_owned(),
@@ -124,6 +130,10 @@ pub fn render_history(
                 if *billable { " (billable)" } else { "" }
             ),
             Change::ThreadEmailed { to } => format!("e-mailed the public thread to {to}"),
+        };
+        let what = match &e.origin {
+            Some(o) => format!("{what} (from #{}, {})", o.number.short(), o.kind.as_str()),
+            None => what,
         };
         let _ = writeln!(
             out,

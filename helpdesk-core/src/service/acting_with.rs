@@ -111,7 +111,8 @@ impl Helpdesk {
             return Ok((acting, page));
         }
         // No page: they may see none of it (a customer asking for another's tickets).
-        let (Some(found), Some(filter)) = (read.tickets, scope(acting.principal(), None, filter)) else {
+        let (Some(found), Some(filter)) = (read.tickets, scope(acting.principal(), None, filter))
+        else {
             return Ok((acting, empty()));
         };
         let changed = match pass.changed_filter(&filter) {

@@ -53,6 +53,8 @@ impl Acting {
             let tickets = match &e.change {
                 crate::domain::Change::MergedInto { target } => Some(*target),
                 crate::domain::Change::MergeReceived { source } => Some(*source),
+                crate::domain::Change::SplitOff { into, .. } => Some(*into),
+                crate::domain::Change::SplitFrom { source } => Some(*source),
                 crate::domain::Change::MasterChanged { to, .. } => *to,
                 _ => None,
             };

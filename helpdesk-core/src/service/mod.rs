@@ -15,6 +15,7 @@ mod effects;
 mod history_text;
 mod ingest;
 mod knowledge;
+mod links;
 mod logins;
 mod mail_settings;
 mod mailboxes;
@@ -51,6 +52,7 @@ pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
 pub use ingest::{Ingested, Rejection};
 pub use knowledge::ArticleDraft;
+pub use links::Split;
 pub use mail_settings::{
     AUTO_ANSWERS_PER_HOUR, DepartmentAddress, ListMail, MailSettings, UNDELIVERABLE_HOURS,
     UnknownSenders,

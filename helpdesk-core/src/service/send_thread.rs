@@ -106,6 +106,7 @@ impl Acting {
             actor: self.actor(),
             at: now,
             change: Change::ThreadEmailed { to },
+            origin: None,
         });
         let mut batch = WriteBatch::one(write);
         batch.outbox.push(email.clone());

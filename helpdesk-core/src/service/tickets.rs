@@ -345,14 +345,22 @@ impl Acting {
         if shared && !matches!(command, Command::Reply { .. }) {
             return Err(Error::forbidden(ForbiddenReason::CustomersOnly));
         }
+        // A reply to a merged ticket goes to the ticket it was merged into.
+        let ticket = match &command {
+            Command::Reply { .. } => self.reply_target(ticket).await?,
+            _ => ticket,
+        };
         *id = Some(ticket.id);
         if let Some(expected) = options.expected
             && expected != ticket.version
         {
             return Err(Error::stale(Entity::Ticket, expected, ticket.version));
         }
-        let department = (read.department(ticket.department).cloned())
-            .ok_or_else(|| Error::not_found(Entity::Department, ticket.department))?;
+        let department = match read.department(ticket.department).cloned() {
+            Some(d) => d,
+            None => (self.desk.store.department(ticket.department).await?)
+                .ok_or_else(|| Error::not_found(Entity::Department, ticket.department))?,
+        };
         let customer = match ticket.customer.and_then(|c| read.customer(c)) {
             Some(read) => Some(read.clone()),
             None => self.customer_of(&ticket).await?,
@@ -401,13 +409,21 @@ impl Acting {
             channel: options.channel,
             now: self.desk.now(),
         };
+        let merging = matches!(command, Command::MergeInto { .. });
         match decide(&ticket, command, &ctx)? {
             Plan::NoChange => Ok(Outcome::Unchanged(ticket)),
-            Plan::Write(writes) => {
+            Plan::Write(mut writes) => {
                 let Some(changed) = writes.first().map(|w| w.ticket.clone()) else {
                     return Ok(Outcome::Unchanged(ticket));
                 };
-                let known = known(customer, &mut read);
+                if merging {
+                    self.add_merge_moves(&ticket, &mut writes).await?;
+                }
+                let (linked, mut customers) =
+                    self.linked_writes(&ticket, &writes[0], &levels).await?;
+                writes.extend(linked);
+                customers.extend(customer);
+                let known = known(customers, &mut read);
                 self.desk
                     .commit(WriteBatch::of(writes), staged, &known)
                     .await?;
@@ -453,9 +469,9 @@ pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Comm
 
 /// What the effects of a change need that `read` already holds: `customer`, the agents when
 /// read, the stored mail settings.
-fn known(customer: Option<Customer>, read: &mut ReadTogether) -> Known {
+fn known(customers: impl IntoIterator<Item = Customer>, read: &mut ReadTogether) -> Known {
     let stored_mail = read.setting(SettingKey::Mail).map(str::to_owned);
-    Known::customer(customer)
+    Known::customers(customers.into_iter().collect())
         .with_agents(read.agents.take())
         .with_stored_mail(stored_mail)
 }

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::WriteBatch;
-use crate::domain::{NotificationId, OutboxId, TicketId, Version};
+use crate::domain::{EventId, MessageId, NotificationId, OutboxId, TicketId, Version};
 use crate::error::{Entity, Error, Result};
 
 /// The stored facts a batch's checks depend on: what a backend reads inside its transaction
@@ -31,6 +31,11 @@ pub struct CommitKeys<'a> {
     pub notifications: Vec<NotificationId>,
     /// The ids of the batch's outbox e-mails. Read which are stored.
     pub emails: Vec<OutboxId>,
+    /// The messages the batch moves between tickets. Read the ticket each is stored under.
+    pub moved_messages: Vec<MessageId>,
+    /// The history entries the batch moves between tickets. Read the ticket each is stored
+    /// under.
+    pub moved_events: Vec<EventId>,
 }
 
 /// A stored ticket, as far as the checks need it.
@@ -55,6 +60,8 @@ pub struct CommitFacts {
     reference_message_ids: HashSet<String>,
     notifications: HashSet<NotificationId>,
     emails: HashSet<OutboxId>,
+    message_tickets: HashMap<MessageId, TicketId>,
+    event_tickets: HashMap<EventId, TicketId>,
 }
 
 impl CommitFacts {
@@ -96,6 +103,18 @@ impl CommitFacts {
     /// An e-mail id of [`CommitKeys::emails`] is stored.
     pub fn email_taken(&mut self, id: OutboxId) -> &mut Self {
         self.emails.insert(id);
+        self
+    }
+
+    /// A message of [`CommitKeys::moved_messages`] is stored under `ticket`.
+    pub fn message_on(&mut self, id: MessageId, ticket: TicketId) -> &mut Self {
+        self.message_tickets.insert(id, ticket);
+        self
+    }
+
+    /// A history entry of [`CommitKeys::moved_events`] is stored under `ticket`.
+    pub fn event_on(&mut self, id: EventId, ticket: TicketId) -> &mut Self {
+        self.event_tickets.insert(id, ticket);
         self
     }
 }
@@ -142,6 +161,12 @@ impl WriteBatch {
                 .collect(),
             notifications: self.notifications.iter().map(|n| n.id).collect(),
             emails: self.outbox.iter().map(|e| e.id).collect(),
+            moved_messages: (self.writes.iter())
+                .flat_map(|w| w.moved_messages.iter().map(|m| m.id))
+                .collect(),
+            moved_events: (self.writes.iter())
+                .flat_map(|w| w.moved_events.iter().map(|e| e.id))
+                .collect(),
         }
     }
 }
@@ -157,6 +182,9 @@ impl WriteBatch {
 ///    `NotFound`, one whose full or short number differs from the stored one is
 ///    `Validation` on `number` (a number never changes), one not at its expected version a
 ///    `StaleVersion` conflict;
+/// 2. then each moved message and history entry: one not stored, stored under this write's
+///    own ticket, or under a ticket the batch does not update (whose version it therefore
+///    did not check), is `Validation` on `moved`;
 /// 3. a Message-ID of an e-mail or mail reference already taken: `Duplicate` on
 ///    [`Entity::Email`] `message_id`;
 /// 4. a stored notification id: `Duplicate` on [`Entity::Notification`] `id`;
@@ -200,6 +228,7 @@ pub fn check_commit(batch: &WriteBatch, facts: &CommitFacts) -> Result<Vec<Ticke
             }
         }
     }
+    check_moves(batch, facts)?;
     let message_id_taken = batch
         .outbox
         .iter()
@@ -222,4 +251,35 @@ pub fn check_commit(batch: &WriteBatch, facts: &CommitFacts) -> Result<Vec<Ticke
         return Err(Error::duplicate(Entity::Email, "id"));
     }
     Ok(kinds)
+}
+
+/// Rule 2 of [`check_commit`]: every moved message and history entry is stored under
+/// another ticket that the batch updates.
+fn check_moves(batch: &WriteBatch, facts: &CommitFacts) -> Result<()> {
+    let updated: HashSet<TicketId> = (batch.writes.iter())
+        .filter(|w| w.expected.is_some())
+        .map(|w| w.ticket.id)
+        .collect();
+    let misplaced = || {
+        Error::validation(
+            "moved",
+            "a moved entry must be stored under another ticket the same batch updates",
+        )
+    };
+    for write in &batch.writes {
+        let to = write.ticket.id;
+        for m in &write.moved_messages {
+            let from = (facts.message_tickets.get(&m.id)).ok_or_else(misplaced)?;
+            if *from == to || !updated.contains(from) {
+                return Err(misplaced());
+            }
+        }
+        for e in &write.moved_events {
+            let from = (facts.event_tickets.get(&e.id)).ok_or_else(misplaced)?;
+            if *from == to || !updated.contains(from) {
+                return Err(misplaced());
+            }
+        }
+    }
+    Ok(())
 }

@@ -18,6 +18,14 @@ pub struct TicketWrite {
     pub events: Vec<TicketEvent>,
     /// Time entries to add.
     pub time_entries: Vec<crate::domain::TimeEntry>,
+    /// Stored messages of another ticket of the batch, moved to this one (a merge or a
+    /// split): each as it reads after the move (`ticket_id` this ticket, `origin` saying
+    /// where it came from). They go to the end of this ticket's thread, in this order, with
+    /// their attachments, and search finds them under this ticket only.
+    pub moved_messages: Vec<Message>,
+    /// Stored history entries of another ticket of the batch, moved to this one (a merge),
+    /// each as it reads after the move; they go to the end of this ticket's history.
+    pub moved_events: Vec<TicketEvent>,
 }
 
 impl TicketWrite {
@@ -29,6 +37,8 @@ impl TicketWrite {
             messages: Vec::new(),
             events: Vec::new(),
             time_entries: Vec::new(),
+            moved_messages: Vec::new(),
+            moved_events: Vec::new(),
         }
     }
 
@@ -103,11 +113,13 @@ impl WriteBatch {
                 .map(|m| m.ticket_id)
                 .chain(write.events.iter().map(|e| e.ticket_id))
                 .chain(write.time_entries.iter().map(|e| e.ticket_id))
+                .chain(write.moved_messages.iter().map(|m| m.ticket_id))
+                .chain(write.moved_events.iter().map(|e| e.ticket_id))
                 .any(|t| t != id);
             if foreign {
                 return Err(crate::Error::validation(
                     "ticket_id",
-                    "messages, events and time entries must belong to their write's ticket",
+                    "messages, events and time entries (moved ones too) must belong to their write's ticket",
                 ));
             }
             if write.ticket.next_due_at != write.ticket.timers.next_due_at() {
@@ -116,6 +128,20 @@ impl WriteBatch {
                     "must be the earliest instant the ticket's timers are due",
                 ));
             }
+        }
+        let mut moved_messages = std::collections::HashSet::new();
+        let mut moved_events = std::collections::HashSet::new();
+        let moved_twice = self.writes.iter().any(|w| {
+            w.moved_messages
+                .iter()
+                .any(|m| !moved_messages.insert(m.id))
+                || w.moved_events.iter().any(|e| !moved_events.insert(e.id))
+        });
+        if moved_twice {
+            return Err(crate::Error::validation(
+                "moved",
+                "a message or history entry may be moved only once in a batch",
+            ));
         }
         let outside = self
             .notifications

@@ -324,6 +324,7 @@ pub fn message(ticket: &Ticket, text: &str, visibility: Visibility) -> Message {
         body: MessageBody::parse(text).unwrap(),
         attachments: vec![],
         created_at: ticket.updated_at,
+        origin: None,
     }
 }
 
@@ -349,6 +350,7 @@ pub fn event(ticket: &Ticket, change: Change) -> TicketEvent {
         actor: Actor::System,
         at: ticket.updated_at,
         change,
+        origin: None,
     }
 }
 

@@ -17,7 +17,7 @@ use super::{PgQuery, Reader, json};
 macro_rules! message_columns {
     () => {
         "id, ticket_id, author::text AS author, visibility, \
-     channel, body, attachments::text AS attachments, created_at"
+     channel, body, attachments::text AS attachments, created_at, origin::text AS origin"
     };
 }
 pub(crate) use message_columns;
@@ -34,13 +34,14 @@ pub(crate) fn message(row: &PgRow) -> Result<Message> {
         body: r.parse("body", MessageBody::parse)?,
         attachments: r.json("attachments")?,
         created_at: r.get("created_at")?,
+        origin: r.json_opt("origin")?,
     })
 }
 
 /// The column list of event reads.
 macro_rules! event_columns {
     () => {
-        "id, ticket_id, actor::text AS actor, at, change::text AS change"
+        "id, ticket_id, actor::text AS actor, at, change::text AS change, origin::text AS origin"
     };
 }
 pub(crate) use event_columns;
@@ -54,6 +55,7 @@ pub(crate) fn event(row: &PgRow) -> Result<TicketEvent> {
         actor: r.json("actor")?,
         at: r.get("at")?,
         change: r.json("change")?,
+        origin: r.json_opt("origin")?,
     })
 }
 
@@ -96,6 +98,7 @@ pub(crate) struct MessageColumns {
     body: Vec<String>,
     attachments: Vec<String>,
     created_at: Vec<DateTime<Utc>>,
+    origin: Vec<Option<String>>,
 }
 
 impl MessageColumns {
@@ -109,6 +112,7 @@ impl MessageColumns {
         self.body.push(m.body.as_str().to_owned());
         self.attachments.push(json(&m.attachments)?);
         self.created_at.push(m.created_at);
+        self.origin.push(m.origin.as_ref().map(json).transpose()?);
         Ok(())
     }
 
@@ -119,12 +123,12 @@ impl MessageColumns {
 
     /// Inserts them all, in order (so `seq` follows the order written).
     pub(crate) const INSERT: &str = "INSERT INTO messages (id, ticket_id, author, visibility, \
-         channel, body, attachments, created_at) \
+         channel, body, attachments, created_at, origin) \
          SELECT id, ticket_id, author::jsonb, visibility, channel, body, attachments::jsonb, \
-         created_at FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], \
-         $6::text[], $7::text[], $8::timestamptz[]) WITH ORDINALITY \
-         AS m(id, ticket_id, author, visibility, channel, body, attachments, created_at, n) \
-         ORDER BY n";
+         created_at, origin::jsonb FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], \
+         $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]) WITH ORDINALITY \
+         AS m(id, ticket_id, author, visibility, channel, body, attachments, created_at, \
+         origin, n) ORDER BY n";
 
     /// Binds them for [`Self::INSERT`].
     pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
@@ -137,6 +141,7 @@ impl MessageColumns {
             .bind(self.body)
             .bind(self.attachments)
             .bind(self.created_at)
+            .bind(self.origin)
     }
 }
 
@@ -149,6 +154,7 @@ pub(crate) struct EventColumns {
     actor: Vec<String>,
     at: Vec<DateTime<Utc>>,
     change: Vec<String>,
+    origin: Vec<Option<String>>,
 }
 
 impl EventColumns {
@@ -160,6 +166,7 @@ impl EventColumns {
         self.actor.push(json(&e.actor)?);
         self.at.push(e.at);
         self.change.push(json(&e.change)?);
+        self.origin.push(e.origin.as_ref().map(json).transpose()?);
         Ok(())
     }
 
@@ -170,10 +177,10 @@ impl EventColumns {
 
     /// Inserts them all, in order.
     pub(crate) const INSERT: &str = "INSERT INTO ticket_events (id, ticket_id, kind, actor, at, \
-         change) SELECT id, ticket_id, kind, actor::jsonb, at, change::jsonb \
-         FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], \
-         $6::text[]) WITH ORDINALITY AS e(id, ticket_id, kind, actor, at, change, n) \
-         ORDER BY n";
+         change, origin) SELECT id, ticket_id, kind, actor::jsonb, at, change::jsonb, \
+         origin::jsonb FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], \
+         $5::timestamptz[], $6::text[], $7::text[]) WITH ORDINALITY \
+         AS e(id, ticket_id, kind, actor, at, change, origin, n) ORDER BY n";
 
     /// Binds them for [`Self::INSERT`].
     pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
@@ -184,6 +191,7 @@ impl EventColumns {
             .bind(self.actor)
             .bind(self.at)
             .bind(self.change)
+            .bind(self.origin)
     }
 }
 

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod departments;
 pub mod docs;
 pub mod knowledge;
+pub mod links;
 pub mod messages;
 pub mod notifications;
 pub mod openapi;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(account_links::routes())
         .merge(organisations::routes())
+        .merge(links::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

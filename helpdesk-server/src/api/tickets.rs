@@ -423,16 +423,27 @@ pub(crate) async fn settable_priorities(
     Ok(items(acting.settable_priorities(key).await?))
 }
 
-/// A ticket by id or number.
+/// A ticket by id or number; by the number of a merged ticket, a redirect to the ticket it
+/// was merged into.
 #[utoipa::path(get, path = "/api/v1/tickets/{ticket}", tag = "tickets",
     summary = "A ticket by id or by number",
+    description = "A merged ticket's number leads to the ticket it was merged into: a 307 whose `Location` names it by id (the merged ticket itself stays readable by its id).",
     params(TicketPath),
-    responses((status = 200, description = "the ticket", body = model::Ticket), NotFound))]
+    responses(
+        (status = 200, description = "the ticket", body = model::Ticket),
+        (status = 307, description = "the number of a merged ticket: `Location` names the ticket it was merged into"),
+        NotFound))]
 pub(crate) async fn get_ticket(
     Caller { acting, .. }: Caller,
     Id(key): Id<TicketKey>,
-) -> ApiResult<Json<Ticket>> {
-    Ok(Json(acting.ticket(key).await?))
+) -> ApiResult<Response> {
+    let by_number = matches!(key, TicketKey::Number(_));
+    let ticket = acting.ticket(key).await?;
+    if by_number && ticket.merged_into.is_some() {
+        let target = acting.merge_target(ticket).await?;
+        return Ok(super::links::redirect_to(&target));
+    }
+    Ok(axum::response::IntoResponse::into_response(Json(ticket)))
 }
 
 /// A ticket's audit log.

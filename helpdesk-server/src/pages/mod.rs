@@ -19,6 +19,7 @@ pub mod phone_ticket;
 pub mod portal;
 pub mod reports;
 pub mod sign_in;
+pub mod ticket_links;
 pub mod tickets;
 
 use axum::Router;

@@ -1,6 +1,7 @@
 //! The ticket view, for customers and agents: the thread, replying (with files), the time
 //! billed (customers) or logged (agents, who choose whether a note reaches the customer),
-//! and the agent's actions.
+//! and the agent's actions; for staff a master's linked tickets and the merge and split
+//! forms (see [`ticket_links`](super::ticket_links)).
 
 use axum::Router;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
@@ -14,9 +15,12 @@ use helpdesk::machine::Command;
 use helpdesk::service::ExecOptions;
 use maud::html;
 
+use axum::http::StatusCode;
+
 use super::canned::{CannedAsk, canned};
 use super::layout::{csrf_input, layout, status_badge, t};
 use super::notices::{self, Told, priority_word};
+use super::ticket_links::{LinkDraft, forms, linked_section, origin_marker};
 use super::{PageResult, see_other, when};
 use crate::api::messages::{NewMessage, is_internal};
 use crate::error::ApiError;
@@ -41,11 +45,14 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{ticket}", get(ticket_page))
         .route("/tickets/{ticket}/message", post(post_message))
         .route("/tickets/{ticket}/action", post(ticket_action))
+        .route("/tickets/{ticket}/merge", post(super::ticket_links::merge))
+        .route("/tickets/{ticket}/split", post(super::ticket_links::split))
 }
 
 /// `/tickets/{ticket}`: the thread (internal notes for staff), the reply form; for
 /// customers the billable time (each note only when the agent made it visible); for staff
 /// the actions, time logged and history.
+/// A merged ticket's number leads to the page of the ticket it was merged into.
 async fn ticket_page(
     user: PageUser,
     Path(key): Path<String>,
@@ -53,10 +60,61 @@ async fn ticket_page(
     ask: CannedAsk,
     told: Told,
 ) -> PageResult {
+    let typed = parse::<TicketKey>(&key)?;
+    if let TicketKey::Number(_) = typed {
+        let ticket = user.acting.ticket(typed).await?;
+        if ticket.merged_into.is_some() {
+            let target = user.acting.merge_target(ticket).await?;
+            return Ok(see_other(&format!("/tickets/{}", target.id)));
+        }
+    }
+    let shown = Shown {
+        before: at.before,
+        ask,
+        told,
+        draft: LinkDraft::default(),
+    };
+    page(&user, &key, shown, StatusCode::OK).await
+}
+
+/// What a ticket page shows besides the ticket: the thread's page, a canned response asked
+/// for, notices, and the merge and split forms as last posted.
+pub(crate) struct Shown {
+    before: Option<String>,
+    ask: CannedAsk,
+    told: Told,
+    draft: LinkDraft,
+}
+
+/// The ticket page of `key` with the merge and split forms holding `draft` (a refusal shown
+/// inline), answered with `status`.
+pub(crate) async fn render(
+    user: &PageUser,
+    key: &str,
+    before: Option<String>,
+    draft: LinkDraft,
+    status: StatusCode,
+) -> PageResult {
+    let shown = Shown {
+        before,
+        ask: CannedAsk { id: None },
+        told: Told(Vec::new()),
+        draft,
+    };
+    page(user, key, shown, status).await
+}
+
+async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> PageResult {
+    let Shown {
+        before: at_before,
+        ask,
+        told,
+        draft,
+    } = shown;
     let lang = user.language;
     let acting = &user.acting;
-    let key = parse::<TicketKey>(&key)?;
-    let before = match at.before.as_deref().filter(|b| !b.is_empty()) {
+    let key = parse::<TicketKey>(key)?;
+    let before = match at_before.as_deref().filter(|b| !b.is_empty()) {
         Some(b) => Some(parse::<MessageId>(b)?),
         None => None,
     };
@@ -74,14 +132,15 @@ async fn ticket_page(
     };
     let thread = page.items;
     let staff = !user.is_customer();
-    let (agents, history, priorities) = if staff {
+    let (agents, history, priorities, linked) = if staff {
         (
             acting.agents().await?,
             Some(acting.history_text(ticket.id, lang).await?),
             acting.settable_priorities(ticket.id).await?,
+            acting.linked_tickets(ticket.id).await?,
         )
     } else {
-        (Vec::new(), None, Vec::new())
+        (Vec::new(), None, Vec::new(), Vec::new())
     };
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
@@ -93,13 +152,14 @@ async fn ticket_page(
         Actor::Customer(_) => "Customer".to_owned(),
         Actor::System => "System".to_owned(),
     };
-    let canned = canned(&user, &ticket, &ask).await?;
+    let canned = canned(user, &ticket, &ask).await?;
     let labels = StatusLabels::new(lang);
     let action = format!("/tickets/{}/action", ticket.id);
     let body = html! {
         h1 { "#" (ticket.number.short()) " " (ticket.subject) }
         p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket.ticket_type.as_str()) " · " (when(ticket.updated_at)) } }
         (notices::render(lang, &told, &ticket))
+        (linked_section(lang, &linked))
         section #thread {
             @if let Some(older) = page.older {
                 p { a #older-messages href={ "/tickets/" (ticket.id) "?before=" (older) "#thread" } { (t(lang, "older_messages")) } }
@@ -107,7 +167,7 @@ async fn ticket_page(
             @for m in &thread {
                 @let internal = m.visibility == Visibility::Internal;
                 div.msg.internal[internal] {
-                    div.meta { (author(m.author)) " · " (when(m.created_at)) @if internal { " · internal note" } }
+                    div.meta { (author(m.author)) " · " (when(m.created_at)) @if internal { " · internal note" } (origin_marker(lang, &m.origin, staff)) }
                     (m.body)
                     @for a in &m.attachments {
                         div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { (a.display_name()) } " (" (a.size()) " bytes)" }
@@ -121,7 +181,7 @@ async fn ticket_page(
         h2 { (t(lang, "reply")) }
         (canned.picker)
         form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
-            (csrf_input(&user))
+            (csrf_input(user))
             textarea name="body" required { (canned.text) }
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
             @if staff { label { input type="checkbox" name="internal" value="true"; " Internal note (customers never see it)" } }
@@ -141,7 +201,7 @@ async fn ticket_page(
         }
         @if !staff && ticket.status == Status::Resolved {
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="confirm";
                 button #confirm { (t(lang, "confirm")) }
             }
@@ -149,7 +209,7 @@ async fn ticket_page(
         @if staff {
             h2 { "Actions" }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="assign";
                 select name="agent" {
                     option value="" { "Unassigned" }
@@ -159,7 +219,7 @@ async fn ticket_page(
             }
             @if !priorities.is_empty() {
                 form method="post" action=(action) {
-                    (csrf_input(&user))
+                    (csrf_input(user))
                     input type="hidden" name="action" value="priority";
                     select name="priority" {
                         @for p in &priorities { option value=(p.as_str()) selected[*p == ticket.priority] { (priority_word(lang, *p)) } }
@@ -168,7 +228,7 @@ async fn ticket_page(
                 }
             }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 select name="action" {
                     option value="resolve" { (labels.label(Status::Resolved)) }
                     option value="hold" { (labels.label(Status::OnHold)) }
@@ -178,13 +238,13 @@ async fn ticket_page(
                 button { "Change status" }
             }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="link";
                 input type="text" name="master" placeholder="Master ticket number (empty to unlink)";
                 button { "Link to master" }
             }
             form method="post" action=(action) {
-                (csrf_input(&user))
+                (csrf_input(user))
                 input type="hidden" name="action" value="log_time";
                 input type="number" name="minutes" min="1" placeholder="Minutes" required;
                 label { input type="checkbox" name="billable" value="true"; " billable" }
@@ -192,6 +252,7 @@ async fn ticket_page(
                 input type="text" name="note" placeholder="Note";
                 button { "Log time" }
             }
+            (forms(lang, user, &ticket, &thread, &draft))
             h2 { "Time logged" }
             table #time {
                 @for e in &time {
@@ -208,7 +269,7 @@ async fn ticket_page(
             pre #history { (history.unwrap_or_default()) }
         }
     };
-    Ok(layout(ticket.subject.as_str(), Some(&user), body).into_response())
+    Ok((status, layout(ticket.subject.as_str(), Some(user), body)).into_response())
 }
 
 /// The reply form posted (multipart, with files): a reply, or an internal note.

@@ -41,5 +41,6 @@ mod store_failures;
 mod support;
 mod templates;
 mod thread_pages;
+mod ticket_links;
 mod time_notes;
 mod undeliverable;

@@ -22,6 +22,7 @@ pub(crate) struct MessageRow {
     body: String,
     attachments: String,
     created_at: i64,
+    origin: Option<String>,
     /// The key of each blob its attachments refer to.
     pub(crate) blobs: Vec<String>,
 }
@@ -29,9 +30,17 @@ pub(crate) struct MessageRow {
 impl MessageRow {
     pub(crate) const INSERT: &'static str = "
         INSERT INTO messages (id, ticket_id, author_kind, author_id, visibility, channel, body,
-                              attachments, created_at)
+                              attachments, created_at, origin)
         VALUES (:id, :ticket_id, :author_kind, :author_id, :visibility, :channel, :body,
-                :attachments, :created_at)";
+                :attachments, :created_at, :origin)";
+
+    /// Moves a stored message to the end of another ticket's thread: `?1` its id, `?2` the
+    /// ticket, `?3` its origin. Its search fields must be gone first (they name its `seq`).
+    pub(crate) const MOVE: &'static str = "
+        UPDATE messages SET seq = (SELECT max(seq) + 1 FROM messages), ticket_id = ?2,
+                            origin = ?3
+        WHERE id = ?1
+        RETURNING seq";
 
     /// Records that message `?2` refers to blob `?1` (once, however often it is attached).
     pub(crate) const INSERT_BLOB: &'static str =
@@ -49,15 +58,16 @@ impl MessageRow {
             body: m.body.as_str().to_owned(),
             attachments: json(&m.attachments)?,
             created_at: micros(m.created_at),
+            origin: m.origin.as_ref().map(json).transpose()?,
             blobs: (m.attachments.iter())
                 .map(|a| a.sha256().to_owned())
                 .collect(),
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 9] {
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 10] {
         bind!(self; id, ticket_id, author_kind, author_id, visibility, channel, body,
-              attachments, created_at)
+              attachments, created_at, origin)
     }
 }
 
@@ -70,12 +80,20 @@ pub(crate) struct EventRow {
     at: i64,
     kind: &'static str,
     change: String,
+    origin: Option<String>,
 }
 
 impl EventRow {
     pub(crate) const INSERT: &'static str = "
-        INSERT INTO ticket_events (id, ticket_id, actor_kind, actor_id, at, kind, change)
-        VALUES (:id, :ticket_id, :actor_kind, :actor_id, :at, :kind, :change)";
+        INSERT INTO ticket_events (id, ticket_id, actor_kind, actor_id, at, kind, change, origin)
+        VALUES (:id, :ticket_id, :actor_kind, :actor_id, :at, :kind, :change, :origin)";
+
+    /// Moves a stored history entry to the end of another ticket's history: `?1` its id,
+    /// `?2` the ticket, `?3` its origin.
+    pub(crate) const MOVE: &'static str = "
+        UPDATE ticket_events SET seq = (SELECT max(seq) + 1 FROM ticket_events),
+                                 ticket_id = ?2, origin = ?3
+        WHERE id = ?1";
 
     pub(crate) fn new(e: &TicketEvent) -> Outcome<Self> {
         let (actor_kind, actor_id) = actor(e.actor);
@@ -87,11 +105,12 @@ impl EventRow {
             at: micros(e.at),
             kind: e.change.kind(),
             change: json(&e.change)?,
+            origin: e.origin.as_ref().map(json).transpose()?,
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
-        bind!(self; id, ticket_id, actor_kind, actor_id, at, kind, change)
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 8] {
+        bind!(self; id, ticket_id, actor_kind, actor_id, at, kind, change, origin)
     }
 }
 
@@ -135,10 +154,11 @@ impl TimeEntryRow {
 
 /// The columns `read_message` reads.
 pub(crate) const MESSAGE_COLUMNS: &str = "
-    id, ticket_id, author_kind, author_id, visibility, channel, body, attachments, created_at";
+    id, ticket_id, author_kind, author_id, visibility, channel, body, attachments, created_at,
+    origin";
 
 /// The columns `read_event` reads.
-pub(crate) const EVENT_COLUMNS: &str = "id, ticket_id, actor_kind, actor_id, at, change";
+pub(crate) const EVENT_COLUMNS: &str = "id, ticket_id, actor_kind, actor_id, at, change, origin";
 
 /// The columns `read_time_entry` reads.
 pub(crate) const TIME_ENTRY_COLUMNS: &str =
@@ -156,6 +176,7 @@ pub(crate) fn read_message(row: &Row<'_>) -> Outcome<Message> {
         body: r.parse("body", MessageBody::parse)?,
         attachments: r.json::<Vec<Attachment>>("attachments")?,
         created_at: r.instant("created_at")?,
+        origin: r.json_opt("origin")?,
     })
 }
 
@@ -168,6 +189,7 @@ pub(crate) fn read_event(row: &Row<'_>) -> Outcome<TicketEvent> {
         actor: r.actor("actor_kind", "actor_id")?,
         at: r.instant("at")?,
         change: r.json::<Change>("change")?,
+        origin: r.json_opt("origin")?,
     })
 }
 

@@ -149,6 +149,18 @@ impl Inner {
         {
             facts.email_taken(id);
         }
+        for id in keys.moved_messages {
+            let on = (self.messages.iter()).find(|(_, thread)| thread.iter().any(|m| m.id == id));
+            if let Some((ticket, _)) = on {
+                facts.message_on(id, *ticket);
+            }
+        }
+        for id in keys.moved_events {
+            let on = (self.events.iter()).find(|(_, log)| log.iter().any(|e| e.id == id));
+            if let Some((ticket, _)) = on {
+                facts.event_on(id, *ticket);
+            }
+        }
         facts
     }
 
@@ -158,8 +170,10 @@ impl Inner {
         self.outbox
             .extend(batch.outbox.into_iter().map(|e| (e.id, e)));
         self.mail_references.extend(batch.mail_references);
+        let mut moves = Vec::new();
         for write in batch.writes {
             let t = write.ticket;
+            moves.push((t.id, write.moved_messages, write.moved_events));
             if write.expected.is_none() {
                 self.numbers.insert(t.number.full().to_owned(), t.id);
                 self.numbers.insert(t.number.short().to_owned(), t.id);
@@ -179,6 +193,24 @@ impl Inner {
                 .or_default()
                 .extend(write.time_entries);
             self.tickets.insert(t.id, t);
+        }
+        // After every write's own entries, as SQL stores number them: moved entries leave
+        // their tickets, then join their new ones at the end.
+        for (_, messages, events) in &moves {
+            for m in messages {
+                for thread in self.messages.values_mut() {
+                    thread.retain(|stored| stored.id != m.id);
+                }
+            }
+            for e in events {
+                for log in self.events.values_mut() {
+                    log.retain(|stored| stored.id != e.id);
+                }
+            }
+        }
+        for (ticket, messages, events) in moves {
+            self.messages.entry(ticket).or_default().extend(messages);
+            self.events.entry(ticket).or_default().extend(events);
         }
     }
 }

@@ -126,6 +126,9 @@ macro_rules! conformance_suite {
                 mailboxes: [
                     mailboxes_round_trip_keep_their_last_round_and_audit_each_change,
                 ],
+                moves: [
+                    moved_entries_join_the_end_of_the_new_ticket_with_their_origin,
+                ],
                 quarantine: [
                     quarantined_mail_keeps_its_bytes_and_pages_newest_first,
                     ignored_mail_is_logged_and_paged_newest_first,
@@ -245,8 +248,20 @@ macro_rules! conformance_suite {
                     list_mail_is_ignored_or_taken_in_per_address,
                     the_stored_answer_limit_applies_in_every_process,
                 ],
+                master_tickets: [
+                    an_outage_resolution_on_the_master_tells_every_linked_customer_and_closing_closes_them,
+                    a_customers_reply_on_a_linked_ticket_stays_on_it,
+                    a_masters_reply_skips_closed_linked_tickets_and_the_console_lists_them,
+                ],
+                merge_split: [
+                    merging_moves_the_thread_and_history_into_the_target,
+                    a_merged_tickets_number_and_replies_lead_to_the_target,
+                    mail_to_a_merged_ticket_lands_in_the_target,
+                    splitting_moves_chosen_messages_into_a_new_linked_ticket,
+                    refused_merges_and_splits_are_typed_errors_that_change_nothing,
+                ],
                 links: [
-                    merging_closes_the_source_and_refuses_replies,
+                    merging_closes_the_source_and_sends_replies_to_the_target,
                     master_tickets_collect_linked_tickets,
                     time_entries_are_logged_and_billable_ones_shown_to_customers,
                     customers_read_a_billable_entrys_note_only_when_it_was_made_visible,

@@ -28,6 +28,10 @@ pub struct HistoryEvent {
     pub at: DateTime<Utc>,
     /// What changed.
     pub change: Change,
+    /// The ticket it came from: the master whose change made it, or the ticket a merge
+    /// moved it from; null for an entry of this ticket's own.
+    #[schema(required = true)]
+    pub origin: Option<super::model::Origin>,
 }
 
 /// `{"items": [...]}` of [`HistoryEvent`], oldest first.
@@ -149,6 +153,18 @@ pub enum Change {
     },
     /// Another ticket was merged into this one.
     MergeReceived {
+        /// That ticket.
+        source: Uuid,
+    },
+    /// Messages were split off into a new ticket.
+    SplitOff {
+        /// The new ticket.
+        into: Uuid,
+        /// The messages it took.
+        messages: Vec<Uuid>,
+    },
+    /// This ticket was split off another, taking some of its messages.
+    SplitFrom {
         /// That ticket.
         source: Uuid,
     },

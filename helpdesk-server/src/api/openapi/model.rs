@@ -399,6 +399,33 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// The ticket it came from when another ticket put it here (a master's reply, a merge,
+    /// a split); null for a message written on this ticket.
+    #[schema(required = true)]
+    pub origin: Option<Origin>,
+}
+
+/// Where a message or history entry came from.
+#[derive(ToSchema)]
+pub struct Origin {
+    /// How it came: copied from the master ticket, moved by a merge, or by a split.
+    pub kind: OriginKind,
+    /// The ticket it came from.
+    pub ticket: Uuid,
+    /// That ticket's number.
+    pub number: TicketNumber,
+}
+
+/// How an entry came from another ticket.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum OriginKind {
+    /// Copied from the master ticket.
+    Master,
+    /// Moved by a merge.
+    Merge,
+    /// Moved by a split.
+    Split,
 }
 
 /// Work logged on a ticket.

@@ -20,6 +20,7 @@ pub mod knowledge;
 pub mod lists;
 pub mod look_ups;
 pub mod mailboxes;
+pub mod moves;
 pub mod notifications;
 pub mod outbox;
 pub mod quarantine;

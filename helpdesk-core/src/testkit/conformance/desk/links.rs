@@ -1,4 +1,5 @@
-//! Tickets linked to others and work logged on them: merging closes the source, master
+//! Tickets linked to others and work logged on them: merging closes the source (and sends
+//! replies to it on to the target), master
 //! tickets collect linked ones, and time entries are kept with billable ones shown to the
 //! customer, their notes only when the agent made them visible.
 
@@ -12,7 +13,7 @@ use crate::machine::Command;
 use crate::store::{PageRequest, Store, TicketFilter};
 use crate::testkit::Fixture;
 
-pub async fn merging_closes_the_source_and_refuses_replies(store: Arc<dyn Store>) {
+pub async fn merging_closes_the_source_and_sends_replies_to_the_target(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let a = f.open(&f.ana, "Internet down").await;
     let b = f.open(&f.ana, "Internet still down").await;
@@ -32,6 +33,7 @@ pub async fn merging_closes_the_source_and_refuses_replies(store: Arc<dyn Store>
     assert_eq!(merged.merged_into, Some(a.id));
     let target = store.ticket(a.id).await.unwrap().unwrap();
     assert_eq!(target.version, a.version.next());
+    assert_eq!(store.messages(b.id, true).await.unwrap().len(), 0);
     assert!(
         store
             .history(a.id)
@@ -41,8 +43,12 @@ pub async fn merging_closes_the_source_and_refuses_replies(store: Arc<dyn Store>
             .any(|e| e.change == Change::MergeReceived { source: b.id })
     );
     let ana = f.as_customer(&f.ana).await;
+    let landed = changed(ana.execute(b.id, reply("hello?")).await.unwrap());
+    assert_eq!(
+        landed.id, a.id,
+        "a reply to the merged ticket goes to the target"
+    );
     for result in [
-        ana.execute(b.id, reply("hello?")).await,
         ivan.execute(b.id, note("x")).await,
         ivan.execute(b.id, Command::Reopen).await,
     ] {

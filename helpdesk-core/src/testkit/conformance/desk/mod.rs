@@ -21,6 +21,8 @@ pub mod links;
 pub mod logins;
 pub mod mail_settings;
 pub mod mailboxes;
+pub mod master_tickets;
+pub mod merge_split;
 pub mod notifications;
 pub mod organisations;
 pub mod paging;
