@@ -26,6 +26,7 @@ fn report() -> Report {
             departments: None,
         },
         rows: vec![support, odd],
+        tags: Vec::new(),
     }
 }
 

@@ -49,6 +49,7 @@ fn migrations() -> Migrations<'static> {
             "../migrations/0022_undeliverable_addresses.sql"
         )),
         M::up(include_str!("../migrations/0023_mailboxes.sql")),
+        M::up(include_str!("../migrations/0027_ticket_tags.sql")),
     ])
 }
 

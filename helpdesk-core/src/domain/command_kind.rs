@@ -32,6 +32,7 @@ pub enum CommandKind {
     RateSatisfaction,
     RequestPriority,
     DecidePriorityRequest,
+    Tag,
 }
 
 impl std::fmt::Display for CommandKind {
@@ -61,6 +62,7 @@ impl std::fmt::Display for CommandKind {
             CommandKind::RateSatisfaction => "rate",
             CommandKind::RequestPriority => "ask for a priority on",
             CommandKind::DecidePriorityRequest => "decide the priority request of",
+            CommandKind::Tag => "tag",
         })
     }
 }

@@ -81,9 +81,12 @@ pub fn required_permission(kind: CommandKind) -> Permission {
             Permission::ChangePriority
         }
         K::RateSatisfaction => Permission::Read,
-        K::SetType | K::SetCategories | K::SetService | K::SetCustomFields | K::LinkToMaster => {
-            Permission::Edit
-        }
+        K::SetType
+        | K::SetCategories
+        | K::SetService
+        | K::SetCustomFields
+        | K::LinkToMaster
+        | K::Tag => Permission::Edit,
         K::Resolve
         | K::Close
         | K::Reopen
@@ -460,6 +463,27 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                 to: categories.iter().cloned().collect(),
             });
             d.ticket().categories = categories;
+        }
+        Command::Tag { add, remove } => {
+            // Tags are bookkeeping, like notes: any status but merged.
+            d.target(Step::Note)?;
+            let removed: Vec<_> = (remove.iter())
+                .filter(|t| ticket.tags.contains(*t))
+                .cloned()
+                .collect();
+            let added: Vec<_> = (add.iter())
+                .filter(|t| !ticket.tags.contains(*t) && !remove.contains(*t))
+                .cloned()
+                .collect();
+            if added.is_empty() && removed.is_empty() {
+                return Ok(Plan::NoChange);
+            }
+            let tags = &mut d.ticket().tags;
+            for tag in &removed {
+                tags.remove(tag);
+            }
+            tags.extend(added.iter().cloned());
+            d.event(Change::Tagged { added, removed });
         }
         Command::SetService { service } => {
             d.target(Step::Edit)?;

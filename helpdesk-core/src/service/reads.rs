@@ -12,7 +12,7 @@ use crate::store::{Page, PageRequest, TicketFilter, TicketThread};
 impl Acting {
     /// A ticket the actor may see, by id or number (see [`TicketKey`]).
     pub async fn ticket(&self, ticket: impl Into<TicketKey>) -> Result<Ticket> {
-        self.visible_ticket(ticket).await
+        Ok(self.shown(self.visible_ticket(ticket).await?))
     }
 
     /// A ticket's thread, oldest first. Customers never get internal notes.
@@ -46,7 +46,10 @@ impl Acting {
         match check_visible(&self.principal, &found.ticket) {
             // Named as the person named it, as `visible_ticket` does.
             Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
-            other => other.map(|()| found),
+            other => other.map(|()| TicketThread {
+                ticket: self.shown(found.ticket),
+                ..found
+            }),
         }
     }
 
@@ -121,7 +124,7 @@ impl Acting {
             Some(changed) => Some(store.list_tickets(&changed, &Pass::changed_page()).await?),
             None => None,
         };
-        Ok(pass.finish(found, changed))
+        Ok(self.shown_page(pass.finish(found, changed)))
     }
 
     /// How many tickets the actor may see match `filter`: as many as a pass of
@@ -166,7 +169,7 @@ impl Acting {
             ),
             None => None,
         };
-        Ok(pass.finish(found, changed))
+        Ok(self.shown_page(pass.finish(found, changed)))
     }
 }
 
@@ -183,7 +186,11 @@ fn scope(principal: &Principal, mut filter: TicketFilter) -> Option<TicketFilter
     match principal {
         Principal::System => {}
         Principal::Customer(c) => {
-            if filter.customer.is_some_and(|other| other != c.id) || filter.internal == Some(true) {
+            // Tags are for staff: a customer's filter by tag matches nothing.
+            if filter.customer.is_some_and(|other| other != c.id)
+                || filter.internal == Some(true)
+                || filter.tags.is_some()
+            {
                 return None;
             }
             filter.customer = Some(c.id);

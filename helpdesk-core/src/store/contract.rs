@@ -301,4 +301,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_mailbox_store(&self) -> Option<&dyn super::MailboxStore> {
         None
     }
+    /// The tags in use, counted, if this store counts them.
+    fn as_tag_store(&self) -> Option<&dyn super::TagStore> {
+        None
+    }
 }

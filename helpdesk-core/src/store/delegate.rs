@@ -163,6 +163,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_mailbox_store()
         }
+        fn as_tag_store(&self) -> Option<&dyn $crate::store::TagStore> {
+            let $this = self;
+            $inner.as_tag_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -234,6 +238,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_mailbox_store(&self) -> Option<&dyn $crate::store::MailboxStore> {
+            Some(self)
+        }
+        fn as_tag_store(&self) -> Option<&dyn $crate::store::TagStore> {
             Some(self)
         }
     };

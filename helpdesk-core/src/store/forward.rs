@@ -160,3 +160,7 @@ forward!(MailboxStore {
     async fn delete_mailbox(&self, id: MailboxId, change: &SettingChange) -> Result<bool>;
     async fn record_mailbox_round(&self, id: MailboxId, round: &MailboxRound) -> Result<bool>;
 });
+use super::TagStore;
+forward!(TagStore {
+    async fn tag_counts(&self, scope: &super::TagScope, limit: u32) -> Result<Vec<crate::domain::TagCount>>;
+});
