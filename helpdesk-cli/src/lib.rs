@@ -29,6 +29,7 @@ mod quarantine;
 mod report;
 mod seed;
 mod settings;
+mod tags;
 mod tickets;
 mod transfer;
 mod undeliverable;
@@ -177,6 +178,7 @@ async fn execute(
         Cmd::Canned(cmd) => content::canned(&ctx, cmd, &mut out).await,
         Cmd::Kb(cmd) => kb::kb(&ctx, cmd, &mut out).await,
         Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,
+        Cmd::Tag(cmd) => tags::tag(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

@@ -16,6 +16,7 @@ mod quarantine;
 mod settings;
 mod setup;
 mod support;
+mod tags;
 mod told;
 mod undeliverable;
 

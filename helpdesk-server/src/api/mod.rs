@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod reports;
 pub mod settings;
+pub mod tags;
 pub mod tickets;
 
 use axum::http::StatusCode;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(chat::routes())
         .merge(admin::routes())
         .merge(account_links::routes())
+        .merge(tags::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

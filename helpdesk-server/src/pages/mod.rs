@@ -19,6 +19,7 @@ pub mod phone_ticket;
 pub mod portal;
 pub mod reports;
 pub mod sign_in;
+pub mod tags;
 pub mod tickets;
 
 use axum::Router;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(reports::routes())
         .merge(phone_ticket::routes())
+        .merge(tags::routes())
 }
 
 /// An error shown as a page.

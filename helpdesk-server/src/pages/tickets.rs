@@ -33,6 +33,8 @@ const THREAD_PAGE: u32 = 50;
 #[derive(Debug, Default, serde::Deserialize)]
 struct ThreadAt {
     before: Option<String>,
+    /// The code of a refused tag change, shown beside the tag forms.
+    tag_refused: Option<String>,
 }
 
 /// The ticket view's routes.
@@ -82,6 +84,11 @@ async fn ticket_page(
         )
     } else {
         (Vec::new(), None, Vec::new())
+    };
+    let tags_offered = if staff {
+        super::tags::offered(acting).await?
+    } else {
+        Vec::new()
     };
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
@@ -147,6 +154,7 @@ async fn ticket_page(
             }
         }
         @if staff {
+            (super::tags::ticket_tags(&user, &ticket, &tags_offered, at.tag_refused.as_deref()))
             h2 { "Actions" }
             form method="post" action=(action) {
                 (csrf_input(&user))

@@ -37,6 +37,7 @@ mod schema_check;
 mod sign_in;
 mod store_failures;
 mod support;
+mod tags;
 mod templates;
 mod thread_pages;
 mod time_notes;

@@ -83,6 +83,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::quarantine::QUARANTINE_TESTED)
         .chain(crate::undeliverable::UNDELIVERABLE_TESTED)
         .chain(crate::mailboxes::MAILBOXES_TESTED)
+        .chain(crate::tags::TAGS_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

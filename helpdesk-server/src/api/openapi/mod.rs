@@ -133,6 +133,9 @@ use answers::Answers;
         api::admin::mailboxes::edit_mailbox,
         api::admin::mailboxes::remove_mailbox,
         api::admin::levels::audit,
+        api::tags::tags_in_use,
+        api::tags::tag_ticket,
+        api::tags::bulk_tag,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),
