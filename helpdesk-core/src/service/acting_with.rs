@@ -70,7 +70,10 @@ impl Helpdesk {
             // Named as the person named it, as `visible_ticket` does.
             Err(Error::NotFound { .. }) => Err(Error::not_found(Entity::Ticket, &key)),
             Err(e) => Err(e),
-            Ok(()) => Ok((acting, TicketThread { ticket, thread })),
+            Ok(()) => {
+                let ticket = acting.shown(ticket);
+                Ok((acting, TicketThread { ticket, thread }))
+            }
         }
     }
 
@@ -99,7 +102,7 @@ impl Helpdesk {
         let set = command_reads(customer_acts, &key, &command);
         let (acting, read) = self.act_with(actor, set).await?;
         let staged = Staged::default();
-        acting
+        let outcome = acting
             .execute_from(
                 key,
                 command,
@@ -108,6 +111,7 @@ impl Helpdesk {
                 Some(read),
                 turn,
             )
-            .await
+            .await?;
+        Ok(acting.shown_outcome(outcome))
     }
 }

@@ -80,6 +80,17 @@ pub async fn agents_tag_tickets_with_a_history_entry_and_customers_never_see_the
         .await
         .unwrap();
     assert!(replied.ticket().tags.is_empty(), "{replied:?}");
+    // Also through the calls that read the principal with the request's reads.
+    let as_ana = crate::domain::Actor::Customer(f.ana.id);
+    let (_, shown) = (f.desk.ticket_with_thread_as(as_ana, t.id, 10))
+        .await
+        .unwrap();
+    assert!(shown.ticket.tags.is_empty());
+    let replied = (f.desk)
+        .execute_as(as_ana, t.id, Command::reply(body("Încă o dată")))
+        .await
+        .unwrap();
+    assert!(replied.ticket().tags.is_empty(), "{replied:?}");
     assert_eq!(
         ivan.ticket(t.id).await.unwrap().tags,
         tags(&["VIP", "Întârziere plată"])
