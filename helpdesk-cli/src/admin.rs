@@ -358,6 +358,7 @@ pub(crate) async fn limits(ctx: &Ctx, cmd: LimitsCmd, out: &mut Out<'_>) -> CliR
             max_size,
             max_files,
             max_per_ticket,
+            max_bytes_per_ticket,
             types,
         } => {
             let department = match department {
@@ -368,6 +369,7 @@ pub(crate) async fn limits(ctx: &Ctx, cmd: LimitsCmd, out: &mut Out<'_>) -> CliR
                 max_size,
                 max_count: max_files,
                 max_per_ticket,
+                max_bytes_per_ticket,
                 ..AttachmentLimits::default()
             };
             if !types.is_empty() {
@@ -388,10 +390,12 @@ pub(crate) async fn limits(ctx: &Ctx, cmd: LimitsCmd, out: &mut Out<'_>) -> CliR
     let departments = ctx.desk.as_system().departments().await?;
     let line = |who: &str, l: &AttachmentLimits| {
         format!(
-            "{who}  max-size {}  max-files {}  max-per-ticket {}  types {}\n",
+            "{who}  max-size {}  max-files {}  max-per-ticket {}  max-bytes-per-ticket {}  types {}\n",
             l.max_size,
             l.max_count,
             l.max_per_ticket
+                .map_or_else(|| "-".to_owned(), |n| n.to_string()),
+            l.max_bytes_per_ticket
                 .map_or_else(|| "-".to_owned(), |n| n.to_string()),
             l.allowed_types.join(",")
         )

@@ -223,6 +223,9 @@ pub(crate) enum LimitsCmd {
         /// The most files on one ticket, all messages together.
         #[arg(long)]
         max_per_ticket: Option<usize>,
+        /// The most bytes of files on one ticket, all messages together.
+        #[arg(long)]
+        max_bytes_per_ticket: Option<u64>,
         /// The content types accepted (comma-separated; `image/*` for a family); default:
         /// the desk's usual list.
         #[arg(long, value_delimiter = ',')]

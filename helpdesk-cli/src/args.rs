@@ -220,6 +220,10 @@ pub(crate) enum Cmd {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Tags on tickets (staff): add, remove (one ticket or several, all or none), list the
+    /// tags in use.
+    #[command(subcommand)]
+    Tag(crate::tags::TagCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -323,6 +327,9 @@ pub(crate) struct FilterArgs {
     /// The page after this cursor: the one the previous page printed (`--after CURSOR`).
     #[arg(long, value_name = "CURSOR")]
     pub(crate) after: Option<String>,
+    /// Tickets carrying any of these tags, comma-separated (staff).
+    #[arg(long)]
+    pub(crate) tag: Option<String>,
 }
 
 #[derive(Debug, Args)]

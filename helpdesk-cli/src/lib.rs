@@ -30,6 +30,7 @@ mod quarantine;
 mod report;
 mod seed;
 mod settings;
+mod tags;
 mod ticket_links;
 mod tickets;
 mod transfer;
@@ -194,6 +195,7 @@ async fn execute(
         Cmd::Canned(cmd) => content::canned(&ctx, cmd, &mut out).await,
         Cmd::Kb(cmd) => kb::kb(&ctx, cmd, &mut out).await,
         Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,
+        Cmd::Tag(cmd) => tags::tag(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

@@ -70,6 +70,7 @@ pub(crate) async fn report(ctx: &Ctx, args: ReportArgs, out: &mut Out<'_>) -> Cl
             "group": group.as_str(),
             "departments": report.query.departments,
             "rows": rows,
+            "tags": report.tags,
         }));
     }
     out.raw(&report_table(&report, &name))

@@ -140,6 +140,13 @@ async fn filter_of(ctx: &Ctx, args: &FilterArgs) -> CliResult<TicketFilter> {
         filter.priorities = Some(args.priority.clone());
     }
     filter.ticket_type = args.ticket_type.clone();
+    if let Some(tags) = args.tag.as_deref().filter(|t| !t.trim().is_empty()) {
+        filter.tags = Some(
+            helpdesk::domain::parse_tag_list(tags)?
+                .into_iter()
+                .collect(),
+        );
+    }
     filter.created.from = args.since;
     filter.created.to = args.until;
     Ok(filter)

@@ -222,13 +222,21 @@ pub enum Limit {
         /// The type given.
         content_type: String,
     },
+    /// A ticket's files together would be larger than allowed.
+    TicketBytes {
+        /// The most bytes allowed on one ticket.
+        max: u64,
+        /// The bytes the ticket would carry.
+        actual: u64,
+    },
 }
 
 impl Limit {
-    /// A stable code: `too_large`, `too_many_attachments` or `unsupported_content_type`.
+    /// A stable code: `too_large` (a file, or a ticket's files together),
+    /// `too_many_attachments` or `unsupported_content_type`.
     pub fn code(&self) -> &'static str {
         match self {
-            Limit::FileSize { .. } => "too_large",
+            Limit::FileSize { .. } | Limit::TicketBytes { .. } => "too_large",
             Limit::AttachmentCount { .. } => "too_many_attachments",
             Limit::ContentType { .. } => "unsupported_content_type",
         }
@@ -249,6 +257,12 @@ impl std::fmt::Display for Limit {
             }
             Limit::ContentType { content_type } => {
                 write!(f, "files of type {content_type} are not accepted")
+            }
+            Limit::TicketBytes { max, actual } => {
+                write!(
+                    f,
+                    "the ticket's files would be {actual} bytes, over the limit of {max} bytes a ticket"
+                )
             }
         }
     }
@@ -294,6 +308,8 @@ pub enum Ability {
     /// Organisations' domains and the members who see their tickets
     /// ([`OrganisationStore`](crate::store::OrganisationStore)).
     Organisations,
+    /// Tags in use, counted ([`TagStore`](crate::store::TagStore)).
+    Tags,
 }
 
 impl std::fmt::Display for Ability {
@@ -313,6 +329,7 @@ impl std::fmt::Display for Ability {
             Ability::Undeliverable => "undeliverable addresses",
             Ability::Mailboxes => "stored mailboxes",
             Ability::Organisations => "organisations' domains and shared tickets",
+            Ability::Tags => "tags",
         })
     }
 }

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{
-    AgentId, Category, CustomerId, DepartmentId, Priority, Status, Ticket, TicketId, TicketType,
+    AgentId, Category, CustomerId, DepartmentId, Priority, Status, Tag, Ticket, TicketId,
+    TicketType,
 };
 use crate::error::ValidationError;
 
@@ -73,6 +74,9 @@ pub struct TicketFilter {
     pub created: TimeRange,
     /// Last changed in this range.
     pub updated: TimeRange,
+    /// Carrying any of these tags (compared folded, see [`Tag`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
 }
 
 impl TicketFilter {
@@ -103,6 +107,7 @@ impl TicketFilter {
             && self.internal.is_none_or(|i| ticket.internal == i)
             && self.created.contains(ticket.created_at)
             && self.updated.contains(ticket.updated_at)
+            && (self.tags.as_ref()).is_none_or(|tags| tags.iter().any(|t| ticket.tags.contains(t)))
     }
 }
 

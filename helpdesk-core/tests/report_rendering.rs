@@ -26,6 +26,7 @@ fn report() -> Report {
             departments: None,
         },
         rows: vec![support, odd],
+        tags: Vec::new(),
     }
 }
 
@@ -44,4 +45,18 @@ fn a_report_as_csv_quotes_and_defuses_formulas() {
 #[test]
 fn a_report_as_a_table_aligns_its_columns() {
     insta::assert_snapshot!(report_table(&report(), &name));
+}
+
+#[test]
+fn a_report_table_lists_the_tickets_per_tag_after_the_rows() {
+    use helpdesk_core::domain::{Tag, TagCount};
+    let mut report = report();
+    report.tags = [("Întârziere plată", 3), ("VIP", 2), ("روتر", 1)]
+        .into_iter()
+        .map(|(tag, tickets)| TagCount {
+            tag: Tag::parse(tag).unwrap(),
+            tickets,
+        })
+        .collect();
+    insta::assert_snapshot!(report_table(&report, &name));
 }

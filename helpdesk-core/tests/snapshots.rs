@@ -120,6 +120,9 @@ fn main_types_serialize_to_stable_json() {
             .into_iter()
             .collect::<BTreeSet<_>>(),
         service: Some(ServiceName::parse("Home phone").unwrap()),
+        tags: [helpdesk_core::domain::Tag::parse("Линия  отключена").unwrap()]
+            .into_iter()
+            .collect(),
         custom_fields: CustomFields::new()
             .with("district", FieldValue::Text("Кольцевая".into()))
             .unwrap()

@@ -24,7 +24,7 @@ use crate::rows::message::{BlobReferenceColumns, EventColumns, MessageColumns, T
 use crate::rows::notification::NotificationColumns;
 use crate::rows::outbox::{MailReferenceColumns, OutboxColumns};
 use crate::rows::ticket::{
-    CategoryColumns, INSERT_TICKET, NumberColumns, UPDATE_TICKET, bind_ticket,
+    CategoryColumns, INSERT_TICKET, NumberColumns, TagColumns, UPDATE_TICKET, bind_ticket,
 };
 use crate::search::FieldColumns;
 
@@ -52,10 +52,12 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
     let Read {
         facts,
         with_categories,
+        with_tags,
     } = read_facts(&mut tx, &batch).await?;
     let kinds = check_commit(&batch, &facts)?;
 
     let mut updated: Vec<Uuid> = Vec::new();
+    let mut retagged: Vec<Uuid> = Vec::new();
     let mut renamed: Vec<Uuid> = Vec::new();
     for (write, kind) in batch.writes.iter().zip(kinds) {
         let t = &write.ticket;
@@ -68,6 +70,10 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
                 // Only a ticket with categories stored has any to replace.
                 if with_categories.contains(&t.id.as_uuid()) {
                     updated.push(t.id.as_uuid());
+                }
+                // Likewise for tags.
+                if with_tags.contains(&t.id.as_uuid()) {
+                    retagged.push(t.id.as_uuid());
                 }
                 let done = bind_ticket(sqlx::query(UPDATE_TICKET), t)?
                     .execute(&mut *tx)
@@ -103,9 +109,17 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
             .await
             .map_err(error::db)?;
     }
+    if !retagged.is_empty() {
+        sqlx::query("DELETE FROM ticket_tags WHERE ticket_id = ANY($1)")
+            .bind(&retagged)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+    }
     let Children {
         numbers,
         categories,
+        tags,
         messages,
         events,
         time_entries,
@@ -125,6 +139,7 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
             categories.is_empty(),
             categories.bind(sqlx::query(CategoryColumns::INSERT)),
         ),
+        (tags.is_empty(), tags.bind(sqlx::query(TagColumns::INSERT))),
         (
             messages.is_empty(),
             messages.bind(sqlx::query(MessageColumns::INSERT)),
@@ -257,6 +272,8 @@ async fn write_moves(tx: &mut PgConnection, batch: &WriteBatch) -> Result<()> {
 struct Read {
     facts: CommitFacts,
     with_categories: Vec<Uuid>,
+    /// Which of them have tags stored.
+    with_tags: Vec<Uuid>,
 }
 
 /// The stored facts `batch`'s checks depend on ([`WriteBatch::keys`]), read in `tx` in one
@@ -267,24 +284,26 @@ async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<Read> {
     let keys = batch.keys();
     let mut facts = CommitFacts::new();
     let mut with_categories = Vec::new();
+    let mut with_tags = Vec::new();
     let ids: Vec<Uuid> = keys.tickets.iter().map(|t| t.as_uuid()).collect();
     let rows = sqlx::query(
         "WITH locked AS MATERIALIZED ( \
            SELECT id, version, number_full, number_short, subject, \
                   EXISTS (SELECT 1 FROM ticket_categories c WHERE c.ticket_id = t.id) \
-                    AS has_categories \
+                    AS has_categories, \
+                  EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id) AS has_tags \
            FROM tickets t WHERE id = ANY($1) ORDER BY id FOR UPDATE) \
          SELECT 'ticket' AS kind, id::text AS key, version, number_full, number_short, \
-                subject, has_categories FROM locked \
-         UNION ALL SELECT 'number', digits, NULL, NULL, NULL, NULL, NULL \
+                subject, has_categories, has_tags FROM locked \
+         UNION ALL SELECT 'number', digits, NULL, NULL, NULL, NULL, NULL, NULL \
                    FROM ticket_numbers WHERE digits = ANY($2) \
-         UNION ALL SELECT 'email', message_id, NULL, NULL, NULL, NULL, NULL \
+         UNION ALL SELECT 'email', message_id, NULL, NULL, NULL, NULL, NULL, NULL \
                    FROM outbox WHERE message_id = ANY($3) \
-         UNION ALL SELECT 'reference', message_id, NULL, NULL, NULL, NULL, NULL \
+         UNION ALL SELECT 'reference', message_id, NULL, NULL, NULL, NULL, NULL, NULL \
                    FROM mail_references WHERE message_id = ANY($4) \
-         UNION ALL SELECT 'notification', id::text, NULL, NULL, NULL, NULL, NULL \
+         UNION ALL SELECT 'notification', id::text, NULL, NULL, NULL, NULL, NULL, NULL \
                    FROM notifications WHERE id = ANY($5) \
-         UNION ALL SELECT 'email_id', id::text, NULL, NULL, NULL, NULL, NULL \
+         UNION ALL SELECT 'email_id', id::text, NULL, NULL, NULL, NULL, NULL, NULL \
                    FROM outbox WHERE id = ANY($6)",
     )
     .bind(&ids)
@@ -334,6 +353,9 @@ async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<Read> {
                 if r.get::<bool>("has_categories")? {
                     with_categories.push(ticket);
                 }
+                if r.get::<bool>("has_tags")? {
+                    with_tags.push(ticket);
+                }
                 facts.stored_ticket(
                     TicketId::from_uuid(ticket),
                     StoredTicket {
@@ -355,6 +377,7 @@ async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<Read> {
     Ok(Read {
         facts,
         with_categories,
+        with_tags,
     })
 }
 
@@ -364,6 +387,7 @@ struct Children {
     /// Both forms of new tickets' numbers.
     numbers: NumberColumns,
     categories: CategoryColumns,
+    tags: TagColumns,
     messages: MessageColumns,
     events: EventColumns,
     time_entries: TimeEntryColumns,
@@ -380,6 +404,7 @@ impl Children {
     /// checked before; the number is added once the write is known to insert a ticket).
     fn push(&mut self, write: &TicketWrite) -> Result<()> {
         self.categories.push(&write.ticket);
+        self.tags.push(&write.ticket);
         for m in &write.messages {
             self.messages.push(m)?;
             self.bodies.push_message(m);

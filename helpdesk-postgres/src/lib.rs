@@ -97,6 +97,7 @@ mod search;
 mod settings;
 mod sign_in_throttle;
 mod store;
+mod tags;
 mod templates;
 #[doc(hidden)]
 pub mod testing;

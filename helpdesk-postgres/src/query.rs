@@ -149,6 +149,12 @@ pub(crate) fn push_filter(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter)
     }
     push_range(q, "t.created_at", &filter.created);
     push_range(q, "t.updated_at", &filter.updated);
+    if let Some(tags) = &filter.tags {
+        let keys: Vec<String> = tags.iter().map(|t| t.key().to_owned()).collect();
+        q.push(" AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id");
+        push_any(q, "g.tag_key", keys);
+        q.push(")");
+    }
 }
 
 /// Adds the keyset condition of `page`'s cursor, its order and its limit (one row more).
@@ -229,7 +235,7 @@ pub(crate) fn push_page(q: &mut QueryBuilder<Postgres>, page: &PageRequest, scor
 
 /// Adds "`column` is one of `values`": `= $n` for one value, so that the indexes leading
 /// with `column` also give the list's order, and `= ANY($n)` otherwise (none matches nothing).
-fn push_any<'a, T>(query: &mut QueryBuilder<Postgres>, column: &str, mut values: Vec<T>)
+pub(crate) fn push_any<'a, T>(query: &mut QueryBuilder<Postgres>, column: &str, mut values: Vec<T>)
 where
     T: sqlx::Encode<'a, Postgres> + sqlx::Type<Postgres> + sqlx::postgres::PgHasArrayType,
 {
@@ -242,7 +248,7 @@ where
 }
 
 /// Adds a [`TimeRange`] on `column`.
-fn push_range(query: &mut QueryBuilder<Postgres>, column: &str, range: &TimeRange) {
+pub(crate) fn push_range(query: &mut QueryBuilder<Postgres>, column: &str, range: &TimeRange) {
     if let Some(from) = range.from {
         query
             .push(format_args!(" AND {column} >= "))

@@ -224,6 +224,7 @@ impl ReportStore for PostgresStore {
         let mut report = Report {
             query: query.clone(),
             rows: Vec::new(),
+            tags: Vec::new(),
         };
         if query.departments.as_ref().is_some_and(Vec::is_empty) {
             return Ok(report);

@@ -36,6 +36,7 @@ async fn a_ticket_from_schema_version_1_reads_back_after_the_migrations() {
         AgentId::new(),
     );
     old.categories.clear();
+    old.tags.clear();
     old.waiting_since = None;
     old.timers = Timers::default();
     old.next_due_at = None;

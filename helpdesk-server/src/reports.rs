@@ -163,5 +163,6 @@ pub fn report_json(report: &Report, names: &HashMap<String, String>) -> Value {
         "group": report.query.group.as_str(),
         "departments": report.query.departments,
         "rows": rows,
+        "tags": report.tags,
     })
 }

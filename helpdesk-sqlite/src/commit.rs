@@ -221,6 +221,8 @@ fn write_ticket(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) 
                 .execute(&ticket.params()[..])?;
             tx.prepare_cached(TicketRow::DELETE_CATEGORIES)?
                 .execute([ticket.id])?;
+            tx.prepare_cached(TicketRow::DELETE_TAGS)?
+                .execute([ticket.id])?;
             if subject_changed {
                 search::replace_subject(tx, &ticket.id, &write.subject)?;
             }
@@ -229,6 +231,10 @@ fn write_ticket(tx: &Transaction<'_>, write: &WriteRows, kind: TicketWriteKind) 
     let mut category = tx.prepare_cached(TicketRow::INSERT_CATEGORY)?;
     for name in &ticket.categories {
         category.execute((ticket.id, name))?;
+    }
+    let mut tag = tx.prepare_cached(TicketRow::INSERT_TAG)?;
+    for (key, text) in &ticket.tags {
+        tag.execute((ticket.id, key, text))?;
     }
     let mut message = tx.prepare_cached(MessageRow::INSERT)?;
     let mut refers = tx.prepare_cached(MessageRow::INSERT_BLOB)?;

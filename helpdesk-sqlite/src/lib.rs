@@ -74,6 +74,7 @@ mod search;
 mod settings;
 mod sign_in_throttle;
 mod store;
+mod tags;
 mod templates;
 mod tickets;
 mod together;

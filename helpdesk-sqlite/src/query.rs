@@ -278,6 +278,18 @@ fn filter_of(w: &mut Conditions, filter: &TicketFilter) {
     }
     w.within("t.created_at", &filter.created);
     w.within("t.updated_at", &filter.updated);
+    if let Some(tags) = &filter.tags {
+        if tags.is_empty() {
+            w.push("FALSE".into());
+        } else {
+            let keys: Vec<String> = (tags.iter()).map(|t| w.bind(t.key().to_owned())).collect();
+            w.push(format!(
+                "EXISTS (SELECT 1 FROM ticket_tags tt \
+                 WHERE tt.ticket_id = t.id AND tt.tag_key IN ({}))",
+                keys.join(", ")
+            ));
+        }
+    }
 }
 
 /// The query counting the tickets `filter` matches.

@@ -210,6 +210,7 @@ fn report(conn: &mut Connection, query: &ReportQuery) -> Outcome<Report> {
     let empty = Report {
         query: query.clone(),
         rows: Vec::new(),
+        tags: Vec::new(),
     };
     if query.departments.as_ref().is_some_and(Vec::is_empty) {
         // Of no department: no ticket counts.

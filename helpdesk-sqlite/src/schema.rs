@@ -51,6 +51,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0023_mailboxes.sql")),
         M::up(include_str!("../migrations/0025_organisations.sql")),
         M::up(include_str!("../migrations/0026_linked_tickets.sql")),
+        M::up(include_str!("../migrations/0027_ticket_tags.sql")),
         M::up(include_str!("../migrations/0028_search_stems.sql")),
     ])
 }

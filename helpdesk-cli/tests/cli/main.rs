@@ -17,6 +17,7 @@ mod quarantine;
 mod settings;
 mod setup;
 mod support;
+mod tags;
 mod told;
 mod undeliverable;
 

@@ -33,6 +33,7 @@ pub enum CommandKind {
     RequestPriority,
     DecidePriorityRequest,
     Split,
+    Tag,
 }
 
 impl std::fmt::Display for CommandKind {
@@ -63,6 +64,7 @@ impl std::fmt::Display for CommandKind {
             CommandKind::RequestPriority => "ask for a priority on",
             CommandKind::DecidePriorityRequest => "decide the priority request of",
             CommandKind::Split => "split",
+            CommandKind::Tag => "tag",
         })
     }
 }

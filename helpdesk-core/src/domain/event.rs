@@ -182,6 +182,13 @@ pub enum Change {
         /// The address.
         to: super::Email,
     },
+    /// Tags were put on or taken off (staff only).
+    Tagged {
+        /// The tags put on.
+        added: Vec<super::Tag>,
+        /// The tags taken off.
+        removed: Vec<super::Tag>,
+    },
 }
 
 impl Change {
@@ -232,6 +239,7 @@ impl Change {
             Change::PriorityRequestDecided { .. } => "priority_request_decided",
             Change::TimeLogged { .. } => "time_logged",
             Change::ThreadEmailed { .. } => "thread_emailed",
+            Change::Tagged { .. } => "tagged",
         }
     }
 }

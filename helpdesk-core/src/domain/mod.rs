@@ -33,6 +33,7 @@ mod public_url;
 mod report;
 pub(crate) mod stable_text;
 mod status;
+mod tag;
 mod template;
 mod text;
 mod ticket;
@@ -84,6 +85,7 @@ pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaSh
 pub use stable_text::StableText;
 pub(crate) use stable_text::stable_text;
 pub use status::{Language, Resolution, Status, StatusLabels};
+pub use tag::{Tag, TagCount, parse_tag_list};
 pub use template::{
     CannedResponse, PLACEHOLDERS, TicketTemplate, check_placeholders, fill_placeholders,
     uses_placeholder,

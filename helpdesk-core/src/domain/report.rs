@@ -185,4 +185,9 @@ pub struct Report {
     pub query: ReportQuery,
     /// The rows.
     pub rows: Vec<ReportRow>,
+    /// The tickets opened in the range per tag (in the query's departments), the most
+    /// carried first: filled in by the desk where the store counts tags, empty from a
+    /// [`ReportStore`](crate::store::ReportStore).
+    #[serde(default)]
+    pub tags: Vec<super::TagCount>,
 }

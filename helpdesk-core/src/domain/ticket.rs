@@ -108,6 +108,9 @@ pub struct Ticket {
     /// A customer's pending request to raise the priority.
     #[serde(default)]
     pub priority_request: Option<PriorityRequest>,
+    /// Free tags agents put on it (staff only: customers never see them).
+    #[serde(default)]
+    pub tags: BTreeSet<super::Tag>,
     /// What its life measured so far (for reports).
     #[serde(default)]
     pub metrics: super::TicketMetrics,
@@ -119,5 +122,11 @@ impl Ticket {
     /// Whether `customer` may see this ticket at all: their own, and not internal.
     pub fn visible_to_customer(&self, customer: CustomerId) -> bool {
         !self.internal && self.customer == Some(customer)
+    }
+
+    /// This ticket as customers may see it: without what is for staff only (its tags).
+    pub fn for_customer(mut self) -> Self {
+        self.tags.clear();
+        self
     }
 }

@@ -8,13 +8,17 @@ use super::TicketFilter;
 use crate::domain::{Agent, Customer, CustomerId};
 
 /// `filter` narrowed to the tickets `customer` may see; `None` when that is nothing (they
-/// asked for another customer's tickets, or for internal ones). `circle`: the customers whose
+/// asked for another customer's tickets, or for internal ones; tags are for staff, so a
+/// customer's filter by tag matches nothing). `circle`: the customers whose
 /// tickets they see when they see their organisation's tickets (`None`: only their own).
 pub fn for_customer(
     customer: &Customer,
     circle: Option<Vec<CustomerId>>,
     mut filter: TicketFilter,
 ) -> Option<TicketFilter> {
+    if filter.tags.is_some() {
+        return None;
+    }
     let Some(circle) = circle else {
         if filter.customer.is_some_and(|other| other != customer.id)
             || filter.internal == Some(true)

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     AgentId, Attachment, Category, Channel, CommandKind, CustomFields, CustomerId, DepartmentId,
-    MessageBody, Minutes, Priority, Rating, Resolution, ServiceName, ShortNote, Subject, TicketId,
-    TicketType,
+    MessageBody, Minutes, Priority, Rating, Resolution, ServiceName, ShortNote, Subject, Tag,
+    TicketId, TicketType,
 };
 
 /// A request to open a ticket.
@@ -196,6 +196,15 @@ pub enum Command {
         /// Whether to grant it.
         approve: bool,
     },
+    /// Add and remove tags (agents: staff only). A tag both added and removed is removed.
+    Tag {
+        /// The tags to put on.
+        #[serde(default)]
+        add: BTreeSet<Tag>,
+        /// The tags to take off.
+        #[serde(default)]
+        remove: BTreeSet<Tag>,
+    },
     /// Log time spent (seed 002).
     LogTime {
         /// How long.
@@ -253,6 +262,7 @@ impl Command {
             Command::RateSatisfaction { .. } => CommandKind::RateSatisfaction,
             Command::RequestPriority { .. } => CommandKind::RequestPriority,
             Command::DecidePriorityRequest { .. } => CommandKind::DecidePriorityRequest,
+            Command::Tag { .. } => CommandKind::Tag,
         }
     }
 }

@@ -149,6 +149,7 @@ pub fn decide_create_with_notices(
         next_due_at: None,
         satisfaction: None,
         priority_request: None,
+        tags: Default::default(),
         metrics: Default::default(),
         version: Version::FIRST,
     };

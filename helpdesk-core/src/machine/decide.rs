@@ -86,7 +86,8 @@ pub fn required_permission(kind: CommandKind) -> Permission {
         | K::SetService
         | K::SetCustomFields
         | K::LinkToMaster
-        | K::Split => Permission::Edit,
+        | K::Split
+        | K::Tag => Permission::Edit,
         K::Resolve
         | K::Close
         | K::Reopen
@@ -465,6 +466,27 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
                 to: categories.iter().cloned().collect(),
             });
             d.ticket().categories = categories;
+        }
+        Command::Tag { add, remove } => {
+            // Tags are bookkeeping, like notes: any status but merged.
+            d.target(Step::Note)?;
+            let removed: Vec<_> = (remove.iter())
+                .filter(|t| ticket.tags.contains(*t))
+                .cloned()
+                .collect();
+            let added: Vec<_> = (add.iter())
+                .filter(|t| !ticket.tags.contains(*t) && !remove.contains(*t))
+                .cloned()
+                .collect();
+            if added.is_empty() && removed.is_empty() {
+                return Ok(Plan::NoChange);
+            }
+            let tags = &mut d.ticket().tags;
+            for tag in &removed {
+                tags.remove(tag);
+            }
+            tags.extend(added.iter().cloned());
+            d.event(Change::Tagged { added, removed });
         }
         Command::SetService { service } => {
             d.target(Step::Edit)?;

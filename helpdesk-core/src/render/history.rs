@@ -130,6 +130,16 @@ pub fn render_history(
                 if *billable { " (billable)" } else { "" }
             ),
             Change::ThreadEmailed { to } => format!("e-mailed the public thread to {to}"),
+            Change::Tagged { added, removed } => {
+                let join = |v: &[crate::domain::Tag]| {
+                    v.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+                };
+                match (added.is_empty(), removed.is_empty()) {
+                    (false, true) => format!("tag added: {}", join(added)),
+                    (true, false) => format!("tag removed: {}", join(removed)),
+                    _ => format!("tags added: {}; removed: {}", join(added), join(removed)),
+                }
+            }
         };
         let what = match &e.origin {
             Some(o) => format!("{what} (from #{}, {})", o.number.short(), o.kind.as_str()),

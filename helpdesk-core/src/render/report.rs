@@ -72,6 +72,7 @@ pub fn report_cells(row: &ReportRow, name: &str) -> Vec<String> {
 ///         departments: None,
 ///     },
 ///     rows: vec![row],
+///     tags: Vec::new(),
 /// };
 /// let csv = report_csv(&report, &|_| "Support, \"L1\"".to_owned());
 /// assert!(csv.starts_with("name,opened,"));
@@ -156,6 +157,27 @@ pub fn report_table(report: &Report, name: &dyn Fn(&str) -> String) -> String {
             .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
             .collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
+    out.push_str(&tag_table(report));
+    out
+}
+
+/// The tickets per tag of `report` as text lines after a blank line, or nothing when no
+/// ticket of the report carries a tag.
+fn tag_table(report: &Report) -> String {
+    let mut out = String::new();
+    if report.tags.is_empty() {
+        return out;
+    }
+    let width = (report.tags.iter())
+        .map(|t| t.tag.as_str().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    let _ = writeln!(out, "\ntag{}  tickets", " ".repeat(width - 3));
+    for t in &report.tags {
+        let pad = " ".repeat(width - t.tag.as_str().chars().count());
+        let _ = writeln!(out, "{}{pad}  {}", t.tag, t.tickets);
     }
     out
 }

@@ -73,6 +73,7 @@ impl Helpdesk {
         };
         // Checked as `visible_ticket` checks it (the thread is public only for customers).
         let (ticket, _) = acting.visible_or_shared(&key, Some(ticket)).await?;
+        let ticket = acting.shown(ticket);
         Ok((acting, TicketThread { ticket, thread }))
     }
 
@@ -122,7 +123,8 @@ impl Helpdesk {
             }
             None => None,
         };
-        Ok((acting, pass.finish(found, changed)))
+        let page = acting.shown_page(pass.finish(found, changed));
+        Ok((acting, page))
     }
 
     /// [`acting_as(actor)`](Self::acting_as) then [`execute(ticket, command)`](Acting::execute),
@@ -150,7 +152,7 @@ impl Helpdesk {
         let set = command_reads(customer_acts, &key, &command);
         let (acting, read) = self.act_with(actor, set).await?;
         let staged = Staged::default();
-        acting
+        let outcome = acting
             .execute_from(
                 key,
                 command,
@@ -159,6 +161,7 @@ impl Helpdesk {
                 Some(read),
                 turn,
             )
-            .await
+            .await?;
+        Ok(acting.shown_outcome(outcome))
     }
 }

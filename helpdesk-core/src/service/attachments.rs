@@ -14,7 +14,9 @@ use super::effects::Known;
 /// processes.
 pub const BLOB_SWEEP_GRACE: Duration = Duration::days(1);
 use super::{Acting, Helpdesk};
-use crate::domain::{Attachment, DepartmentId, MailReference, MessageId, TicketKey};
+use crate::domain::{
+    Attachment, Channel, DepartmentId, MailReference, Message, MessageId, TicketKey,
+};
 use crate::error::{Ability, Entity, Error, Limit, Result};
 use crate::store::{BlobKey, BlobStore, SettingKey, WriteBatch};
 use serde::{Deserialize, Serialize};
@@ -74,6 +76,10 @@ pub struct AttachmentLimits {
     /// e.g. a hotel help centre's "one file per case".
     #[serde(default)]
     pub max_per_ticket: Option<usize>,
+    /// The most bytes of files on one ticket, all its messages together (`None`: no such
+    /// limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes_per_ticket: Option<u64>,
     /// The content types accepted: exact (`application/pdf`) or a whole family (`image/*`).
     pub allowed_types: Vec<String>,
 }
@@ -111,6 +117,7 @@ impl Default for AttachmentLimits {
             max_size: 10 * 1024 * 1024,
             max_count: 5,
             max_per_ticket: None,
+            max_bytes_per_ticket: None,
             allowed_types: [
                 "image/*",
                 "text/plain",
@@ -152,7 +159,7 @@ impl AttachmentLimits {
     }
 
     /// Checks limits themselves: a size of 1 byte to 1 GiB, 1 to 100 files a message, at
-    /// least one file a ticket, and at least one content type.
+    /// least one file and one byte a ticket, and at least one content type.
     pub fn validate(&self) -> Result<()> {
         if !(1..=MAX_FILE_SIZE).contains(&self.max_size) {
             return Err(Error::validation("max_size", "1 byte to 1 GiB"));
@@ -162,6 +169,9 @@ impl AttachmentLimits {
         }
         if self.max_per_ticket == Some(0) {
             return Err(Error::validation("max_per_ticket", "at least 1 file"));
+        }
+        if self.max_bytes_per_ticket == Some(0) {
+            return Err(Error::validation("max_bytes_per_ticket", "at least 1 byte"));
         }
         if self.allowed_types.is_empty()
             || self.allowed_types.iter().any(|t| {
@@ -179,14 +189,24 @@ impl AttachmentLimits {
         Ok(())
     }
 
-    /// Checks `uploads` going onto a message of a ticket that already has `on_ticket`
-    /// attachments; the first limit broken is the error.
-    pub fn check(&self, on_ticket: usize, uploads: &[Upload]) -> Result<()> {
+    /// Checks `uploads` going onto a message of a ticket that already carries `on_ticket`;
+    /// the first limit broken is the error.
+    pub fn check(&self, on_ticket: OnTicket, uploads: &[Upload]) -> Result<()> {
         if let Some(max) = self.max_per_ticket {
-            let actual = on_ticket + uploads.len();
+            let actual = on_ticket.files + uploads.len();
             if actual > max {
                 return Err(Error::LimitExceeded {
                     limit: Limit::AttachmentCount { max, actual },
+                });
+            }
+        }
+        if let Some(max) = self.max_bytes_per_ticket {
+            let actual = uploads.iter().fold(on_ticket.bytes, |sum, u| {
+                sum.saturating_add(u.bytes.len() as u64)
+            });
+            if actual > max {
+                return Err(Error::LimitExceeded {
+                    limit: Limit::TicketBytes { max, actual },
                 });
             }
         }
@@ -220,6 +240,53 @@ impl AttachmentLimits {
         Ok(())
     }
 }
+
+/// The files a ticket already carries, as the per-ticket limits
+/// ([`AttachmentLimits::max_per_ticket`], [`AttachmentLimits::max_bytes_per_ticket`]) count
+/// them: every file on its messages (notes too, and the files of a mail kept aside on the
+/// desk's note) but the raw copy the desk keeps of each inbound mail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OnTicket {
+    /// How many files.
+    pub files: usize,
+    /// Their bytes together.
+    pub bytes: u64,
+}
+
+impl OnTicket {
+    /// What `messages` (a ticket's, notes included) carry.
+    pub fn of(messages: &[Message]) -> Self {
+        let mut on = Self::default();
+        for message in messages {
+            let mut files = message.attachments.as_slice();
+            // The raw copy of an inbound mail is its message's last file.
+            if message.channel == Channel::Email
+                && let Some((last, rest)) = files.split_last()
+                && last.content_type() == RAW_MAIL_TYPE
+            {
+                files = rest;
+            }
+            for file in files {
+                on.files += 1;
+                on.bytes = on.bytes.saturating_add(file.size());
+            }
+        }
+        on
+    }
+
+    /// This, with `uploads` added.
+    pub fn with(self, uploads: &[Upload]) -> Self {
+        Self {
+            files: self.files + uploads.len(),
+            bytes: uploads.iter().fold(self.bytes, |sum, u| {
+                sum.saturating_add(u.bytes.len() as u64)
+            }),
+        }
+    }
+}
+
+/// The content type of the raw copy of an inbound mail the desk keeps.
+pub(crate) const RAW_MAIL_TYPE: &str = "message/rfc822";
 
 /// Uploads checked and turned into attachments, waiting for their change to commit.
 #[derive(Debug, Default, Clone)]
@@ -293,12 +360,24 @@ impl Helpdesk {
             .unwrap_or_else(|| self.limits.as_ref().clone()))
     }
 
-    /// Checks `uploads` against `limits` (with `on_ticket` attachments already on the
-    /// ticket) and returns their attachments; nothing is stored yet.
+    /// What ticket `id` already carries, read only when `limits` limit tickets.
+    pub(crate) async fn on_ticket(
+        &self,
+        limits: &AttachmentLimits,
+        id: crate::domain::TicketId,
+    ) -> Result<OnTicket> {
+        if limits.max_per_ticket.is_none() && limits.max_bytes_per_ticket.is_none() {
+            return Ok(OnTicket::default());
+        }
+        Ok(OnTicket::of(&self.store.messages(id, true).await?))
+    }
+
+    /// Checks `uploads` against `limits` (with `on_ticket` already on the ticket) and
+    /// returns their attachments; nothing is stored yet.
     pub(crate) fn stage(
         &self,
         limits: &AttachmentLimits,
-        on_ticket: usize,
+        on_ticket: OnTicket,
         uploads: Vec<Upload>,
         staged: &mut Staged,
     ) -> Result<Vec<Attachment>> {

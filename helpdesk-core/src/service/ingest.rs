@@ -34,13 +34,16 @@
 //!
 //! Attachment limits never refuse a mail: the files within the
 //! [`AttachmentLimits`](super::AttachmentLimits) (those of the department whose own address
-//! the mail was sent to, else of the department it goes to) go on the message, the others are kept
+//! the mail was sent to, else of the department it goes to; per message, and per ticket with
+//! what the ticket already carries) go on the message, the others are kept
 //! aside on an internal note (agents only) that names each with the reason, the file
 //! attached to the note when the desk has a blob store. The same note records a charset
 //! guessed for 8-bit text that declared none.
 
 use super::acting::Principal;
-use super::attachments::{AttachmentLimits, MAX_FILE_SIZE, Staged, Upload};
+use super::attachments::{
+    AttachmentLimits, MAX_FILE_SIZE, OnTicket, RAW_MAIL_TYPE, Staged, Upload,
+};
 use super::mail_settings::{ListMail, UnknownSenders};
 use super::tickets::{ExecOptions, Outcome};
 use super::{Acting, Helpdesk, NewCustomer};
@@ -176,11 +179,18 @@ impl Helpdesk {
             (None, Route::New) => department,
         };
         let limits = self.limits_in_force(Some(limits_of)).await?;
-        let (uploads, aside) = sort_files(&mail, &limits, self.blobs.is_some());
-        let mut attachments = self.stage(&limits, 0, uploads, &mut staged)?;
+        // What the ticket the mail goes to already carries, for the per-ticket limits.
+        let on_ticket = match &route {
+            Route::Reply(ticket, _) | Route::Note(ticket) => {
+                self.on_ticket(&limits, ticket.id).await?
+            }
+            Route::New => OnTicket::default(),
+        };
+        let (uploads, aside) = sort_files(&mail, &limits, on_ticket, self.blobs.is_some());
+        let mut attachments = self.stage(&limits, on_ticket, uploads, &mut staged)?;
         if self.blobs.is_some() {
             let name = format!("{}.eml", crate::domain::sanitize_file_name(&message_id));
-            attachments.push(staged.push_raw(&name, "message/rfc822", raw.to_vec())?);
+            attachments.push(staged.push_raw(&name, RAW_MAIL_TYPE, raw.to_vec())?);
         }
         for id in filed {
             staged.file_inbound(id);
@@ -510,17 +520,20 @@ struct Aside {
     keep: bool,
 }
 
-/// The mail's files within `limits` (as uploads, in order, at most `max_count`), and the
-/// others with the reason. Without a blob store every file is kept aside (listed only).
+/// The mail's files within `limits` (as uploads, in order, at most `max_count`, and within
+/// the per-ticket limits with `on_ticket` already on the ticket), and the others with the
+/// reason. Without a blob store every file is kept aside (listed only).
 fn sort_files(
     mail: &InboundEmail,
     limits: &AttachmentLimits,
+    on_ticket: OnTicket,
     blobs: bool,
 ) -> (Vec<Upload>, Vec<Aside>) {
-    let mut uploads = Vec::new();
+    let mut uploads: Vec<Upload> = Vec::new();
     let mut aside = Vec::new();
     for a in &mail.attachments {
         let size = a.bytes.len() as u64;
+        let with = on_ticket.with(&uploads);
         let reason = if !blobs {
             Some("the desk keeps no files".to_owned())
         } else if size > limits.max_size {
@@ -532,6 +545,15 @@ fn sort_files(
                 "more than {} files on one message",
                 limits.max_count
             ))
+        } else if limits.max_per_ticket.is_some_and(|max| with.files >= max) {
+            Some(format!(
+                "more than {} files on one ticket",
+                limits.max_per_ticket.unwrap_or_default()
+            ))
+        } else if let Some(max) = limits.max_bytes_per_ticket
+            && with.bytes.saturating_add(size) > max
+        {
+            Some(format!("more than {max} bytes of files on one ticket"))
         } else {
             None
         };

@@ -33,6 +33,7 @@ mod sequence;
 mod service_levels;
 mod settings;
 mod stored_mail;
+mod tags;
 mod templates;
 mod tickets;
 mod timers;
@@ -44,7 +45,8 @@ use std::sync::Arc;
 pub use account_links::{IssuedLink, RESET_REQUEST_INTERVAL};
 pub use acting::{Acting, Principal};
 pub use attachments::{
-    AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, Upload,
+    AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, OnTicket,
+    Upload,
 };
 pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use customers::CustomerEdit;
@@ -69,6 +71,7 @@ pub use settings::DeskSettings;
 pub use stored_mail::{
     MAX_AUTO_ANSWERS_PER_HOUR, MAX_UNDELIVERABLE_HOURS, MailDefaults, StoredMailSettings,
 };
+pub use tags::{MAX_BULK_TICKETS, MAX_TAG_COUNTS};
 pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};

@@ -13,7 +13,7 @@ use crate::store::{Page, PageRequest, TicketFilter, TicketThread};
 impl Acting {
     /// A ticket the actor may see, by id or number (see [`TicketKey`]).
     pub async fn ticket(&self, ticket: impl Into<TicketKey>) -> Result<Ticket> {
-        self.visible_ticket(ticket).await
+        Ok(self.shown(self.visible_ticket(ticket).await?))
     }
 
     /// A ticket's thread, oldest first. Customers never get internal notes.
@@ -47,7 +47,10 @@ impl Acting {
         let TicketThread { ticket, thread } = found;
         // Checked as `visible_ticket` checks it (the thread is public only for customers).
         let (ticket, _) = self.visible_or_shared(&key, Some(ticket)).await?;
-        Ok(TicketThread { ticket, thread })
+        Ok(TicketThread {
+            ticket: self.shown(ticket),
+            thread,
+        })
     }
 
     /// One page of a ticket's thread: the `limit` messages (1 to
@@ -122,7 +125,7 @@ impl Acting {
             Some(changed) => Some(store.list_tickets(&changed, &Pass::changed_page()).await?),
             None => None,
         };
-        Ok(pass.finish(found, changed))
+        Ok(self.shown_page(pass.finish(found, changed)))
     }
 
     /// How many tickets the actor may see match `filter`: as many as a pass of
@@ -191,7 +194,7 @@ impl Acting {
             ),
             None => None,
         };
-        Ok(pass.finish(found, changed))
+        Ok(self.shown_page(pass.finish(found, changed)))
     }
 }
 

@@ -36,7 +36,22 @@ impl Acting {
             }
             _ => return Err(Error::forbidden(ForbiddenReason::SupervisorsOnly)),
         }
-        self.desk.report_store()?.report(&query).await
+        let mut report = self.desk.report_store()?.report(&query).await?;
+        // Tickets per tag, where the store counts tags.
+        if let Some(tags) = self.desk.store.as_tag_store()
+            && !query.departments.as_ref().is_some_and(Vec::is_empty)
+        {
+            let scope = crate::store::TagScope {
+                prefix: String::new(),
+                departments: query.departments.clone(),
+                created: crate::listing::TimeRange {
+                    from: Some(query.from),
+                    to: Some(query.to),
+                },
+            };
+            report.tags = tags.tag_counts(&scope, super::MAX_TAG_COUNTS).await?;
+        }
+        Ok(report)
     }
 
     /// The name people read for each row key of `report` (which this actor read, so is

@@ -2,7 +2,7 @@
 
 use super::Acting;
 use super::acting::Principal;
-use super::attachments::{Staged, Upload};
+use super::attachments::{OnTicket, Staged, Upload};
 use super::effects::Known;
 use super::retry;
 use crate::domain::{Attachment, Channel, Customer, Notice, Ticket, TicketId, TicketKey, Version};
@@ -115,7 +115,8 @@ impl Acting {
         let mut staged = Staged::default();
         if !uploads.is_empty() {
             let limits = self.desk.limits_in_force(Some(new.department)).await?;
-            new.attachments = self.desk.stage(&limits, 0, uploads, &mut staged)?;
+            new.attachments =
+                (self.desk).stage(&limits, OnTicket::default(), uploads, &mut staged)?;
         }
         self.open_staged(new, None, &staged).await
     }
@@ -224,17 +225,7 @@ impl Acting {
                 if !uploads.is_empty() {
                     let on = self.visible_ticket(ticket.clone()).await?;
                     let limits = self.desk.limits_in_force(Some(on.department)).await?;
-                    let on_ticket = match limits.max_per_ticket {
-                        Some(_) => self
-                            .desk
-                            .store
-                            .messages(on.id, true)
-                            .await?
-                            .iter()
-                            .map(|m| m.attachments.len())
-                            .sum(),
-                        None => 0,
-                    };
+                    let on_ticket = self.desk.on_ticket(&limits, on.id).await?;
                     *attachments = self.desk.stage(&limits, on_ticket, uploads, &mut staged)?;
                 }
             }
@@ -246,7 +237,10 @@ impl Acting {
                 ));
             }
         }
-        self.execute_staged(ticket, command, options, &staged).await
+        let outcome = self
+            .execute_staged(ticket, command, options, &staged)
+            .await?;
+        Ok(self.shown_outcome(outcome))
     }
 
     /// Runs a command whose attachments the desk staged itself, deciding it again on a

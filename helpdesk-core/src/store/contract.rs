@@ -306,4 +306,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_organisation_store(&self) -> Option<&dyn super::OrganisationStore> {
         None
     }
+    /// The tags in use, counted, if this store counts them.
+    fn as_tag_store(&self) -> Option<&dyn super::TagStore> {
+        None
+    }
 }

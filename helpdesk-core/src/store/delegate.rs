@@ -167,6 +167,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_organisation_store()
         }
+        fn as_tag_store(&self) -> Option<&dyn $crate::store::TagStore> {
+            let $this = self;
+            $inner.as_tag_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -241,6 +245,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_organisation_store(&self) -> Option<&dyn $crate::store::OrganisationStore> {
+            Some(self)
+        }
+        fn as_tag_store(&self) -> Option<&dyn $crate::store::TagStore> {
             Some(self)
         }
     };

@@ -168,3 +168,7 @@ forward!(OrganisationStore {
     async fn sees_organisation_tickets(&self, customer: CustomerId) -> Result<bool>;
     async fn organisation_members(&self, organisation: CustomerId) -> Result<Vec<CustomerId>>;
 });
+use super::TagStore;
+forward!(TagStore {
+    async fn tag_counts(&self, scope: &super::TagScope, limit: u32) -> Result<Vec<crate::domain::TagCount>>;
+});

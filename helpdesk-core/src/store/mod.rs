@@ -19,6 +19,7 @@
 //! | undeliverable addresses | [`UndeliverableStore`] | [`Store::as_undeliverable_store`] |
 //! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
 //! | organisations' domains, members who see their tickets | [`OrganisationStore`] | [`Store::as_organisation_store`] |
+//! | tags in use, counted | [`TagStore`] | [`Store::as_tag_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -44,6 +45,7 @@ mod reports;
 mod saved_searches;
 mod settings;
 mod sign_in_throttle;
+mod tags;
 mod templates;
 pub mod thread_page;
 mod together;
@@ -71,6 +73,7 @@ pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
 pub use settings::{ChangedSetting, SettingChange, SettingKey, SettingWrite, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
+pub use tags::{TagScope, TagStore, reference_tag_counts};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage, TicketThread};
 pub use together::{

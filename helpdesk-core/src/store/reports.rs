@@ -117,5 +117,6 @@ pub fn reference_report<'a>(
     Report {
         query: query.clone(),
         rows: rows.into_values().filter(|r| !r.is_empty()).collect(),
+        tags: Vec::new(),
     }
 }

@@ -206,6 +206,7 @@ pub fn ticket(number: TicketNumber, department: DepartmentId, customer: Customer
         next_due_at: None,
         satisfaction: None,
         priority_request: None,
+        tags: BTreeSet::new(),
         metrics: Default::default(),
         version: Version::FIRST,
     }
@@ -232,6 +233,10 @@ pub fn full_ticket(
             .map(|c| Category::parse(c).unwrap())
             .collect(),
         service: Some(ServiceName::parse("ADSL 100").unwrap()),
+        tags: ["VIP", "Întârziere plată", "Сеть", "شبکه \"x\""]
+            .into_iter()
+            .map(|t| crate::domain::Tag::parse(t).unwrap())
+            .collect(),
         custom_fields: every_field_value(),
         channel: Channel::Phone,
         internal: true,

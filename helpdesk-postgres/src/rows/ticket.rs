@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use helpdesk_core::domain::{
     AgentId, Category, CustomerId, DepartmentId, Priority, ServiceName, SlaOutcome, SlaTarget,
-    Subject, Ticket, TicketId, TicketMetrics, TicketNumber, TicketType, Timers,
+    Subject, Tag, Ticket, TicketId, TicketMetrics, TicketNumber, TicketType, Timers,
 };
 use helpdesk_core::{Error, Result};
 use sqlx::postgres::PgRow;
@@ -20,6 +20,7 @@ macro_rules! ticket_columns {
         "t.id, t.number_full, t.number_short, t.subject, \
      t.customer, t.department, t.assignee, t.status, t.priority, t.ticket_type, \
      ARRAY(SELECT c.category FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories, \
+     ARRAY(SELECT g.tag FROM ticket_tags g WHERE g.ticket_id = t.id) AS tags, \
      t.service, t.custom_fields::text AS custom_fields, t.channel, t.internal, t.master, \
      t.merged_into, t.follow_up_of, t.opened_by::text AS opened_by, t.created_at, \
      t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.waiting_since, \
@@ -44,6 +45,12 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         .map(Category::parse)
         .collect::<Result<BTreeSet<_>, _>>()
         .map_err(|e| Error::corrupt("ticket_categories", "category", e))?;
+    let tags: Vec<String> = r.get("tags")?;
+    let tags = tags
+        .into_iter()
+        .map(Tag::parse)
+        .collect::<Result<BTreeSet<_>, _>>()
+        .map_err(|e| Error::corrupt("ticket_tags", "tag", e))?;
     let ticket_id = |column| -> Result<Option<TicketId>> {
         Ok(r.get::<Option<Uuid>>(column)?.map(TicketId::from_uuid))
     };
@@ -60,6 +67,7 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         priority,
         ticket_type: r.parse("ticket_type", |s| s.parse::<TicketType>())?,
         categories,
+        tags,
         service: r.parse_opt("service", ServiceName::parse)?,
         custom_fields: r.json("custom_fields")?,
         channel: r.text("channel")?,
@@ -204,6 +212,39 @@ impl CategoryColumns {
     /// Binds them for [`Self::INSERT`].
     pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
         query.bind(self.ticket_id).bind(self.category)
+    }
+}
+
+/// A batch's tickets' tags (table `ticket_tags`), as parallel arrays for `UNNEST`.
+#[derive(Debug, Default)]
+pub(crate) struct TagColumns {
+    ticket_id: Vec<Uuid>,
+    tag_key: Vec<String>,
+    tag: Vec<String>,
+}
+
+impl TagColumns {
+    /// Adds a ticket's tags.
+    pub(crate) fn push(&mut self, ticket: &Ticket) {
+        for g in &ticket.tags {
+            self.ticket_id.push(ticket.id.as_uuid());
+            self.tag_key.push(g.key().to_owned());
+            self.tag.push(g.as_str().to_owned());
+        }
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ticket_id.is_empty()
+    }
+
+    /// Inserts them all.
+    pub(crate) const INSERT: &str = "INSERT INTO ticket_tags (ticket_id, tag_key, tag) \
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[])";
+
+    /// Binds them for [`Self::INSERT`].
+    pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
+        query.bind(self.ticket_id).bind(self.tag_key).bind(self.tag)
     }
 }
 

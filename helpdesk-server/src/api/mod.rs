@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod organisations;
 pub mod reports;
 pub mod settings;
+pub mod tags;
 pub mod tickets;
 
 use axum::http::StatusCode;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account_links::routes())
         .merge(organisations::routes())
         .merge(links::routes())
+        .merge(tags::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

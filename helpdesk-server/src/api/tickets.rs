@@ -11,7 +11,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use helpdesk::domain::{
     AgentId, Category, Channel, CustomerId, DepartmentId, MessageBody, Notice, Priority,
-    ServiceName, Status, Subject, Ticket, TicketId, TicketKey, TicketType,
+    ServiceName, Status, Subject, Ticket, TicketId, TicketKey, TicketType, parse_tag_list,
 };
 use helpdesk::error::ValidationError;
 use helpdesk::machine::NewTicket;
@@ -94,6 +94,8 @@ pub struct ListQuery {
     /// The page after this cursor: the opaque `next` of the previous page, passed back as it
     /// is (any order, searches too); anything else is a 400 on the field `after`.
     pub after: Option<String>,
+    /// Comma-separated tags: tickets carrying any of them (staff; compared folded).
+    pub tag: Option<String>,
 }
 
 /// A page of `GET /tickets`, as [`ListQuery::run`] reads it.
@@ -156,6 +158,9 @@ impl ListQuery {
             } else {
                 AssigneeFilter::Agent(parse::<AgentId>(a)?)
             });
+        }
+        if let Some(t) = self.tag.as_deref().filter(|s| !s.trim().is_empty()) {
+            filter.tags = Some(parse_tag_list(t)?.into_iter().collect());
         }
         filter.created.from = self.created_from;
         filter.created.to = self.created_to;

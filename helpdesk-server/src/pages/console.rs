@@ -11,7 +11,7 @@ use helpdesk::domain::Ticket;
 use helpdesk::store::TicketOrder;
 use maud::html;
 
-use super::layout::{layout, status_badge, t};
+use super::layout::{csrf_input, layout, status_badge, t};
 use super::{PageResult, when};
 use crate::api::tickets::ListQuery;
 use crate::extract::PageUser;
@@ -48,8 +48,10 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
             Some(TicketOrder::Waiting)
         },
         limit: Some(100),
+        tag: pick("tag"),
         ..ListQuery::default()
     };
+    let offered = super::tags::offered(&user.acting).await?;
     let tickets = list.run(&user.acting).await?.items;
     let departments = user.acting.departments().await?;
     let dept_name = |t: &Ticket| {
@@ -71,14 +73,20 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
                     option value=(d.id) selected[pick("department").as_deref() == Some(d.id.to_string().as_str())] { (d.name) }
                 }
             }
+            input type="text" name="tag" value=(pick("tag").unwrap_or_default()) list="tags-in-use" placeholder=(t(lang, "tag_filter")) aria-label=(t(lang, "tag_filter"));
+            (super::tags::datalist(&offered))
             button { (t(lang, "search")) }
         }
+        form #bulk method="post" action="/console/tags" {
+        (csrf_input(&user))
+        (super::tags::refusal(lang, pick("bulk_refused").as_deref(), "bulk-error"))
         table #queue {
-            tr { th { "Ticket" } th { "Subject" } th { "Department" } th { "Status" } th { "Priority" } th { "Waiting" } th { "SLA due" } }
+            tr { th { (t(lang, "bulk_select")) } th { "Ticket" } th { "Subject" } th { "Department" } th { "Status" } th { "Priority" } th { "Waiting" } th { "SLA due" } }
             @for ticket in &tickets {
                 tr {
+                    td { input type="checkbox" name={ "sel_" (ticket.id) } value="on" aria-label=(t(lang, "bulk_select")); }
                     td { a href={ "/tickets/" (ticket.id) } { (ticket.number.short()) } }
-                    td { (ticket.subject) }
+                    td { (ticket.subject) @for tag in &ticket.tags { " " span.tag-chip { (tag) } } }
                     td { (dept_name(ticket)) }
                     td { (status_badge(lang, ticket.status)) }
                     td { (ticket.priority.as_str()) }
@@ -86,6 +94,17 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
                     td { (ticket.next_due_at.map(when).unwrap_or_else(|| "—".to_owned())) }
                 }
             }
+        }
+        fieldset.bulk {
+            legend { (t(lang, "bulk_tag")) }
+            select name="action" {
+                option value="add" { (t(lang, "bulk_add")) }
+                option value="remove" { (t(lang, "bulk_remove")) }
+            }
+            " "
+            input type="text" name="tags" list="tags-in-use" maxlength="500" placeholder=(t(lang, "tag_placeholder")) required;
+            button type="submit" { (t(lang, "bulk_tag")) }
+        }
         }
     };
     Ok(layout("Queue", Some(&user), body).into_response())

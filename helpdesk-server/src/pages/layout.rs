@@ -114,6 +114,7 @@ mod tests {
             include_str!("admin/audit.rs"),
             include_str!("admin/links.rs"),
             include_str!("account_links.rs"),
+            include_str!("tags.rs"),
         ]
         .concat();
         let mut keys: Vec<&str> = source

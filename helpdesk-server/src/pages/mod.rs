@@ -19,6 +19,7 @@ pub mod phone_ticket;
 pub mod portal;
 pub mod reports;
 pub mod sign_in;
+pub mod tags;
 pub mod ticket_links;
 pub mod tickets;
 
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(reports::routes())
         .merge(phone_ticket::routes())
+        .merge(tags::routes())
 }
 
 /// An error shown as a page.

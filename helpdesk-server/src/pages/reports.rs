@@ -13,7 +13,7 @@ use maud::html;
 
 use super::PageResult;
 use super::charts::{Series, grouped_bars, split_bars};
-use super::layout::layout;
+use super::layout::{layout, t};
 use crate::error::ApiError;
 use crate::extract::PageUser;
 use crate::reports::{ReportParams, csv_response, given, name_of, row_names, run};
@@ -154,6 +154,15 @@ async fn page(user: PageUser, Query(params): Query<ReportParams>) -> PageResult 
                 }
             }
             @if report.rows.is_empty() { p #empty { "No tickets in this range." } }
+            @if !report.tags.is_empty() {
+                h2 { (t(user.language, "report_tags")) }
+                table #report-tags {
+                    tr { th { (t(user.language, "tags")) } th { (t(user.language, "report_tag_tickets")) } }
+                    @for c in &report.tags {
+                        tr { td { (c.tag) } td { (c.tickets) } }
+                    }
+                }
+            }
         }
     };
     Ok((status, layout("Reports", Some(&user), body)).into_response())

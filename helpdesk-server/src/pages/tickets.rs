@@ -37,6 +37,8 @@ const THREAD_PAGE: u32 = 50;
 #[derive(Debug, Default, serde::Deserialize)]
 struct ThreadAt {
     before: Option<String>,
+    /// The code of a refused tag change, shown beside the tag forms.
+    tag_refused: Option<String>,
 }
 
 /// The ticket view's routes.
@@ -73,6 +75,7 @@ async fn ticket_page(
         ask,
         told,
         draft: LinkDraft::default(),
+        tag_refused: at.tag_refused,
     };
     page(&user, &key, shown, StatusCode::OK).await
 }
@@ -84,6 +87,8 @@ pub(crate) struct Shown {
     ask: CannedAsk,
     told: Told,
     draft: LinkDraft,
+    /// The code of a refused tag change, shown beside the tag forms.
+    tag_refused: Option<String>,
 }
 
 /// The ticket page of `key` with the merge and split forms holding `draft` (a refusal shown
@@ -100,6 +105,7 @@ pub(crate) async fn render(
         ask: CannedAsk { id: None },
         told: Told(Vec::new()),
         draft,
+        tag_refused: None,
     };
     page(user, key, shown, status).await
 }
@@ -110,6 +116,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         ask,
         told,
         draft,
+        tag_refused,
     } = shown;
     let lang = user.language;
     let acting = &user.acting;
@@ -141,6 +148,11 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         )
     } else {
         (Vec::new(), None, Vec::new(), Vec::new())
+    };
+    let tags_offered = if staff {
+        super::tags::offered(acting).await?
+    } else {
+        Vec::new()
     };
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
@@ -207,6 +219,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
             }
         }
         @if staff {
+            (super::tags::ticket_tags(&user, &ticket, &tags_offered, tag_refused.as_deref()))
             h2 { "Actions" }
             form method="post" action=(action) {
                 (csrf_input(user))

@@ -68,6 +68,8 @@ const FIELDS: &[&str] = &[
     "auto_answers_per_hour",
     "list_mail",
     "organisation",
+    "max_bytes_per_ticket",
+    "tags",
 ];
 
 /// Values no field expects.
@@ -166,6 +168,8 @@ async fn no_hostile_form_value_gives_a_500() {
         ),
         (&admin, "/admin/templates".to_owned()),
         (&admin, "/admin/canned".to_owned()),
+        (&ivan, format!("/tickets/{id}/tags")),
+        (&ivan, "/console/tags".to_owned()),
     ];
     let mut checked = 0;
     for value in hostile_values() {

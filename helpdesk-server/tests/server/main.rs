@@ -39,6 +39,7 @@ mod search_box;
 mod sign_in;
 mod store_failures;
 mod support;
+mod tags;
 mod templates;
 mod thread_pages;
 mod ticket_links;

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use helpdesk_core::domain::{
     AgentId, Category, CustomFields, CustomerId, DepartmentId, Priority, PriorityRequest,
-    Satisfaction, ServiceName, SlaOutcome, SlaTarget, Subject, Ticket, TicketId, TicketMetrics,
-    TicketNumber, TicketType, Timers,
+    Satisfaction, ServiceName, SlaOutcome, SlaTarget, Subject, Tag, Ticket, TicketId,
+    TicketMetrics, TicketNumber, TicketType, Timers,
 };
 use helpdesk_core::store::StoredTicket;
 use rusqlite::Row;
@@ -59,6 +59,8 @@ pub(crate) struct TicketRow {
     satisfaction_at: Option<i64>,
     /// The categories, one row each.
     pub(crate) categories: Vec<String>,
+    /// The tags (folded key, text), one `ticket_tags` row each.
+    pub(crate) tags: Vec<(String, String)>,
 }
 
 impl TicketRow {
@@ -126,6 +128,13 @@ impl TicketRow {
     pub(crate) const DELETE_CATEGORIES: &'static str =
         "DELETE FROM ticket_categories WHERE ticket_id = ?1";
 
+    /// Removes the tags of ticket `?1`, before they are inserted again.
+    pub(crate) const DELETE_TAGS: &'static str = "DELETE FROM ticket_tags WHERE ticket_id = ?1";
+
+    /// Tags ticket `?1` with the tag of key `?2` and text `?3`.
+    pub(crate) const INSERT_TAG: &'static str =
+        "INSERT INTO ticket_tags (ticket_id, tag_key, tag) VALUES (?1, ?2, ?3)";
+
     /// Files ticket `?1` under category `?2`.
     pub(crate) const INSERT_CATEGORY: &'static str =
         "INSERT INTO ticket_categories (ticket_id, category) VALUES (?1, ?2)";
@@ -179,6 +188,9 @@ impl TicketRow {
             satisfaction_score: t.satisfaction.as_ref().map(|s| s.score.get()),
             satisfaction_at: t.satisfaction.as_ref().map(|s| micros(s.at)),
             categories: t.categories.iter().map(|c| c.as_str().to_owned()).collect(),
+            tags: (t.tags.iter())
+                .map(|g| (g.key().to_owned(), g.as_str().to_owned()))
+                .collect(),
         })
     }
 
@@ -202,7 +214,9 @@ pub(crate) const TICKET_COLUMNS: &str = "
     t.next_due_at, t.satisfaction, t.priority_request, t.version, t.first_response_secs,
     t.resolution_secs, t.reopens,
     (SELECT json_group_array(c.category)
-     FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories";
+     FROM ticket_categories c WHERE c.ticket_id = t.id) AS categories,
+    (SELECT json_group_array(g.tag)
+     FROM ticket_tags g WHERE g.ticket_id = t.id) AS tags";
 
 /// The columns `read_stored_ticket` reads.
 pub(crate) const STORED_TICKET_COLUMNS: &str = "version, number_full, number_short, subject";
@@ -276,5 +290,6 @@ fn ticket(r: &Reader<'_, '_>) -> Outcome<Ticket> {
             reopens: r.get("reopens")?,
         },
         categories: r.json::<BTreeSet<Category>>("categories")?,
+        tags: r.json::<BTreeSet<Tag>>("tags")?,
     })
 }

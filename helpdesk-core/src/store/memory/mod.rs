@@ -30,6 +30,7 @@ mod reports;
 mod saved_searches;
 mod settings;
 mod sign_in_throttle;
+mod tags;
 mod templates;
 mod undeliverable;
 

@@ -159,6 +159,9 @@ macro_rules! conformance_suite {
                 waiting: [
                     the_waiting_order_and_due_tickets_agree_with_the_reference,
                 ],
+                tags: [
+                    tag_counts_agree_with_the_reference,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
@@ -181,6 +184,8 @@ macro_rules! conformance_suite {
                     uploads_within_limits_are_stored_and_readable_only_by_message_readers,
                     stored_department_limits_apply_in_every_process,
                     inbound_mail_to_a_departments_address_gets_that_departments_limits,
+                    one_file_per_case_holds_on_every_path_that_adds_files,
+                    bytes_per_ticket_count_every_message_of_the_ticket,
                 ],
                 blobs: [
                     a_failed_commit_keeps_the_blobs_it_uploaded,
@@ -369,6 +374,12 @@ macro_rules! conformance_suite {
                     each_person_counts_once_customers_and_agents_alike,
                     concurrent_votes_by_one_person_count_once,
                     the_system_does_not_vote,
+                ],
+                tags: [
+                    agents_tag_tickets_with_a_history_entry_and_customers_never_see_them,
+                    tag_filters_list_the_tickets_with_any_of_the_tags,
+                    tags_in_use_complete_a_prefix_most_used_first_within_the_agents_departments,
+                    bulk_tagging_changes_every_ticket_or_none,
                 ],
         });
     };

@@ -51,6 +51,15 @@ pub enum Command {
         /// The new type.
         ticket_type: String,
     },
+    /// Put tags on and take tags off (agents; a tag both added and removed is removed).
+    Tag {
+        /// The tags to put on (each 1–50 characters, no commas).
+        #[serde(default)]
+        add: Vec<String>,
+        /// The tags to take off.
+        #[serde(default)]
+        remove: Vec<String>,
+    },
     /// Replace the categories.
     SetCategories {
         /// The new categories (each 1–64 characters).

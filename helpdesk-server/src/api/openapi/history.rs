@@ -223,4 +223,11 @@ pub enum Change {
         /// To whom.
         to: String,
     },
+    /// Tags were put on or taken off (agents only).
+    Tagged {
+        /// The tags put on, as typed.
+        added: Vec<String>,
+        /// The tags taken off.
+        removed: Vec<String>,
+    },
 }

@@ -74,6 +74,10 @@ pub struct AttachmentLimits {
     /// The most files per ticket (none: no limit).
     #[serde(default)]
     pub max_per_ticket: Option<u64>,
+    /// The most bytes of files per ticket, all its messages together (left out: no limit).
+    #[serde(default)]
+    #[schema(nullable = false, minimum = 1)]
+    pub max_bytes_per_ticket: Option<u64>,
     /// The content types accepted (`type/subtype`, `type/*`).
     pub allowed_types: Vec<String>,
 }

@@ -141,6 +141,9 @@ use answers::Answers;
         api::organisations::set_organisation_domains,
         api::organisations::sees_organisation_tickets,
         api::organisations::set_sees_organisation_tickets,
+        api::tags::tags_in_use,
+        api::tags::tag_ticket,
+        api::tags::bulk_tag,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

@@ -251,6 +251,8 @@ pub struct Ticket {
     pub ticket_type: String,
     /// Its categories.
     pub categories: Vec<String>,
+    /// Its tags (staff only: always empty for customers).
+    pub tags: Vec<String>,
     /// The service it concerns.
     #[schema(required = true)]
     pub service: Option<String>,

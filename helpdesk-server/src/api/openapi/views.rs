@@ -179,6 +179,33 @@ pub struct Report {
     pub departments: Option<Vec<Uuid>>,
     /// One row per group.
     pub rows: Vec<ReportRow>,
+    /// The tickets opened in the range per tag, the most carried first (empty where the
+    /// store counts no tags).
+    pub tags: Vec<TagCount>,
+}
+
+/// A tag and how many tickets carry it.
+#[derive(ToSchema)]
+pub struct TagCount {
+    /// The tag, as first typed.
+    pub tag: String,
+    /// How many tickets carry it.
+    #[schema(minimum = 0)]
+    pub tickets: u64,
+}
+
+/// `{"items": [...]}` of tickets, in the order named.
+#[derive(ToSchema)]
+pub struct TaggedTickets {
+    /// The tickets.
+    pub items: Vec<Ticket>,
+}
+
+/// `{"items": [...]}` of [`TagCount`], the most carried first.
+#[derive(ToSchema)]
+pub struct TagCountList {
+    /// The tags.
+    pub items: Vec<TagCount>,
 }
 
 /// What a report's rows are.

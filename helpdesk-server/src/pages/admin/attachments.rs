@@ -94,6 +94,7 @@ fn limits_form(
             (number("max_size", "admin_max_size", shown.max_size.to_string()))
             (number("max_count", "admin_max_count", shown.max_count.to_string()))
             (number("max_per_ticket", "admin_max_per_ticket", shown.max_per_ticket.map(|n| n.to_string()).unwrap_or_default()))
+            (number("max_bytes_per_ticket", "admin_max_bytes_per_ticket", shown.max_bytes_per_ticket.map(|n| n.to_string()).unwrap_or_default()))
             label { (t(lang, "admin_allowed_types")) " "
                 textarea name="allowed_types" { (kept.value(&id, "allowed_types", shown.allowed_types.join("\n"))) }
             }
@@ -126,10 +127,16 @@ fn limits_of(form: &HashMap<String, String>) -> Result<Option<AttachmentLimits>,
     } else {
         Some(whole(form, "max_per_ticket")?)
     };
+    let bytes_per_ticket = if field(form, "max_bytes_per_ticket").is_empty() {
+        None
+    } else {
+        Some(whole(form, "max_bytes_per_ticket")?)
+    };
     Ok(Some(AttachmentLimits {
         max_size: whole(form, "max_size")?,
         max_count: whole(form, "max_count")?,
         max_per_ticket: per_ticket,
+        max_bytes_per_ticket: bytes_per_ticket,
         allowed_types: field(form, "allowed_types")
             .split([' ', ',', '\n', '\r', '\t'])
             .filter(|s| !s.is_empty())

@@ -139,6 +139,24 @@ fn hand_made(world: &World, at: chrono::DateTime<chrono::Utc>) -> Vec<TicketFilt
             priorities: Some(vec![Priority::Normal, Priority::High]),
             ..any()
         },
+        // Tags: one, one spelt otherwise (the same tag folded), several, none.
+        TicketFilter {
+            tags: Some(vec![world.tags[0].clone()]),
+            ..any()
+        },
+        TicketFilter {
+            tags: Some(vec![crate::domain::Tag::parse("ÎNTÂRZIERE").unwrap()]),
+            ..any()
+        },
+        TicketFilter {
+            tags: Some(vec![world.tags[4].clone(), world.tags[5].clone()]),
+            statuses: Some(vec![Status::New, Status::Open]),
+            ..any()
+        },
+        TicketFilter {
+            tags: Some(vec![]),
+            ..any()
+        },
     ];
     for (from, to) in [
         (Some(at), None),

@@ -30,6 +30,7 @@ pub mod saved_searches;
 pub mod search;
 pub mod settings;
 pub mod sign_in_throttle;
+pub mod tags;
 pub mod templates;
 pub mod tickets;
 pub mod together;

@@ -35,6 +35,7 @@ pub async fn saved_searches_agree_with_the_reference(store: Arc<dyn Store>) {
             to: Some(t0() + Duration::microseconds(1_500_001)),
         },
         updated: TimeRange::default(),
+        tags: Some(vec![crate::domain::Tag::parse("Întârziere").unwrap()]),
     };
     let mut all: Vec<SavedSearch> = [
         (

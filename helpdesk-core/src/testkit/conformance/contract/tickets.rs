@@ -119,6 +119,10 @@ fn every_change(full: &Ticket, reply: &Message, note: &Message, agent: AgentId) 
         Change::ThreadEmailed {
             to: email("boss@acme.example"),
         },
+        Change::Tagged {
+            added: full.tags.iter().cloned().collect(),
+            removed: vec![crate::domain::Tag::parse("старый").unwrap()],
+        },
     ]
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::super::rng::Rng;
 use crate::domain::{
     AgentId, Category, Channel, CustomerId, DepartmentId, Priority, SlaClock, SlaTarget, Status,
-    Ticket, TicketId, TicketType, Timers,
+    Tag, Ticket, TicketId, TicketType, Timers,
 };
 use crate::store::{
     AssigneeFilter, MemoryStore, Store, TicketFilter, TicketWrite, TimeRange, WriteBatch,
@@ -22,6 +22,8 @@ pub(super) struct World {
     pub(super) masters: Vec<TicketId>,
     pub(super) categories: Vec<Category>,
     pub(super) types: Vec<TicketType>,
+    /// Tags, some of them one tag spelt two ways.
+    pub(super) tags: Vec<Tag>,
 }
 
 impl World {
@@ -41,6 +43,10 @@ impl World {
                 TicketType::Consultation,
                 TicketType::custom("outage").unwrap(),
             ],
+            tags: ["VIP", "vip", "Întârziere", "intarziere", "возврат", "روتر"]
+                .into_iter()
+                .map(|t| Tag::parse(t).unwrap())
+                .collect(),
         }
     }
 
@@ -110,6 +116,12 @@ impl World {
         t.waiting_since = rng.chance(65).then(|| self.instant(rng));
         t.timers = self.timers(rng);
         t.next_due_at = t.timers.next_due_at();
+        t.tags = self
+            .tags
+            .iter()
+            .filter(|_| rng.chance(30))
+            .cloned()
+            .collect();
         t
     }
 
@@ -164,6 +176,7 @@ impl World {
             } else {
                 TimeRange::default()
             },
+            tags: rng.chance(10).then(|| some_of(rng, &self.tags)),
         }
     }
 
@@ -201,6 +214,7 @@ impl World {
                 priority: other.priority,
                 assignee: other.assignee,
                 categories: other.categories,
+                tags: other.tags,
                 department: other.department,
                 waiting_since: other.waiting_since,
                 timers: other.timers,

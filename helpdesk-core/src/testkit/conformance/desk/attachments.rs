@@ -344,3 +344,237 @@ pub async fn inbound_mail_to_a_departments_address_gets_that_departments_limits(
     let thread = ivan.thread(to_desk.id).await.unwrap();
     assert_eq!(files_on_first(&thread), ["factura.pdf"]);
 }
+
+/// A mail from Ana with `files` text files (each `name` holding its own name).
+fn mail_with_files(subject: &str, message_id: &str, files: &[&str]) -> Vec<u8> {
+    let mut raw = format!(
+        "From: Ana <ana@example.ro>\r\nTo: support@desk.test\r\nSubject: {subject}\r\n\
+         Message-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"M\"\r\n\r\n\
+         --M\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVedeti fisierele.\r\n"
+    );
+    for name in files {
+        raw.push_str(&format!(
+            "--M\r\nContent-Type: text/plain; name=\"{name}\"\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"\r\n\r\n{name}\r\n"
+        ));
+    }
+    raw.push_str("--M--\r\n");
+    raw.into_bytes()
+}
+
+/// The names of the files people attached on `thread`'s public messages (not the raw
+/// copies of mail the desk keeps).
+fn public_files(thread: &[crate::domain::Message]) -> Vec<String> {
+    (thread.iter())
+        .filter(|m| m.visibility == Visibility::Public)
+        .flat_map(|m| m.attachments.iter())
+        .filter(|a| a.content_type() != "message/rfc822")
+        .map(|a| a.file_name().to_owned())
+        .collect()
+}
+
+/// The hotel help centre's rule, "one file per case" (seed 000), on every path that adds
+/// files: the portal's opening and reply, an agent's reply and note (refused, nothing
+/// stored), and mail (taken in, the file past the limit kept aside on the agents' note, as
+/// the per-message limit does).
+pub async fn one_file_per_case_holds_on_every_path_that_adds_files(store: Arc<dyn Store>) {
+    let mut f = Fixture::new(store.clone()).await;
+    let blobs = Arc::new(MemoryBlobStore::new());
+    let one_per_case = AttachmentLimits {
+        max_per_ticket: Some(1),
+        ..AttachmentLimits::default()
+    };
+    f.desk = (f.desk.clone())
+        .with_blobs(blobs.clone(), one_per_case)
+        .with_mail(MailSettings::new(
+            crate::testkit::samples::email("support@desk.test"),
+            f.support.id,
+        ));
+    let (ana, ivan) = (f.as_customer(&f.ana).await, f.as_agent(&f.ivan).await);
+    let file = |n: &str| Upload::new(n, "text/plain", n.as_bytes().to_vec());
+    fn too_many<T>(r: Result<T, Error>) -> bool {
+        matches!(
+            r,
+            Err(Error::LimitExceeded {
+                limit: crate::error::Limit::AttachmentCount { max: 1, .. }
+            })
+        )
+    }
+
+    // Two files at once are refused, one is taken.
+    assert!(too_many(
+        ana.open_ticket_with_uploads(
+            f.new_ticket(&f.support, "Camera 12"),
+            vec![file("a.txt"), file("b.txt")],
+        )
+        .await
+    ));
+    let t = ana
+        .open_ticket_with_uploads(f.new_ticket(&f.support, "Camera 12"), vec![file("a.txt")])
+        .await
+        .unwrap();
+    // Every later file on the case is refused, whoever adds it, and nothing is stored.
+    let reply = || Command::Reply {
+        body: body("one more"),
+        attachments: Vec::new(),
+    };
+    let note = || Command::AddNote {
+        body: body("internal file"),
+        attachments: Vec::new(),
+    };
+    let (c, r, n) = (file("c.txt"), file("r.txt"), file("n.txt"));
+    assert!(too_many(
+        ana.execute_with_uploads(t.id, reply(), vec![c], ExecOptions::default())
+            .await
+    ));
+    assert!(too_many(
+        ivan.execute_with_uploads(t.id, reply(), vec![r], ExecOptions::default())
+            .await
+    ));
+    assert!(too_many(
+        ivan.execute_with_uploads(t.id, note(), vec![n], ExecOptions::default())
+            .await
+    ));
+    for name in ["c.txt", "r.txt", "n.txt"] {
+        assert!(
+            blobs
+                .blob(&BlobKey::of(name.as_bytes()))
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    assert_eq!(ivan.thread(t.id).await.unwrap().len(), 1, "nothing written");
+    // Text without files still goes in.
+    ana.execute(t.id, reply()).await.unwrap();
+
+    // Mail: a new case by mail keeps its first file; the second is kept aside for agents.
+    let by_mail = match f
+        .desk
+        .ingest_email(&mail_with_files(
+            "Camera 14",
+            "two@example.ro",
+            &["x.txt", "y.txt"],
+        ))
+        .await
+        .unwrap()
+    {
+        Ingested::Opened(t) => t,
+        other => panic!("{other:?}"),
+    };
+    let staff = ivan.thread(by_mail.id).await.unwrap();
+    assert_eq!(public_files(&staff), vec!["x.txt"]);
+    let aside = staff.last().unwrap();
+    assert_eq!(aside.visibility, Visibility::Internal);
+    assert!(
+        (aside.body.as_str())
+            .contains("y.txt (text/plain, 5 bytes): more than 1 files on one ticket"),
+        "{}",
+        aside.body
+    );
+    // A reply by mail to the portal's case: taken in, its file kept aside.
+    let subject = format!("Re: [#{}] Camera 12", t.number.short());
+    let replied = f
+        .desk
+        .ingest_email(&mail_with_files(&subject, "three@example.ro", &["z.txt"]))
+        .await
+        .unwrap();
+    assert!(
+        matches!(replied, Ingested::Appended(ref a) if a.id == t.id),
+        "{replied:?}"
+    );
+    let staff = ivan.thread(t.id).await.unwrap();
+    assert_eq!(public_files(&staff), vec!["a.txt"]);
+    assert!(
+        (staff.last().unwrap().body.as_str()).contains("z.txt"),
+        "{staff:?}"
+    );
+    // The customer sees their mail's text, never the note.
+    let public = ana.thread(t.id).await.unwrap();
+    assert!(public.iter().all(|m| m.visibility == Visibility::Public));
+    assert!(
+        public
+            .iter()
+            .any(|m| m.body.as_str().contains("Vedeti fisierele"))
+    );
+}
+
+/// Bytes per ticket: the files of all the ticket's messages count together; the upload that
+/// would pass the limit is refused with the ticket's total, a smaller one still fits; a
+/// limit of 0 bytes is not a limit an admin may store.
+pub async fn bytes_per_ticket_count_every_message_of_the_ticket(store: Arc<dyn Store>) {
+    let mut f = Fixture::new(store.clone()).await;
+    let limits = AttachmentLimits {
+        max_bytes_per_ticket: Some(10),
+        ..AttachmentLimits::default()
+    };
+    f.desk = (f.desk.clone()).with_blobs(Arc::new(MemoryBlobStore::new()), limits);
+    let (ana, ivan) = (f.as_customer(&f.ana).await, f.as_agent(&f.ivan).await);
+    let bytes = |name: &str, n: usize| Upload::new(name, "text/plain", vec![b'x'; n]);
+    let t = ana
+        .open_ticket_with_uploads(f.new_ticket(&f.support, "Logs"), vec![bytes("a.txt", 6)])
+        .await
+        .unwrap();
+    let reply = || Command::Reply {
+        body: body("more logs"),
+        attachments: Vec::new(),
+    };
+    let over = ivan
+        .execute_with_uploads(
+            t.id,
+            reply(),
+            vec![bytes("b.txt", 5)],
+            ExecOptions::default(),
+        )
+        .await;
+    assert!(
+        matches!(
+            over,
+            Err(Error::LimitExceeded {
+                limit: crate::error::Limit::TicketBytes {
+                    max: 10,
+                    actual: 11
+                }
+            })
+        ),
+        "{over:?}"
+    );
+    assert_eq!(ivan.thread(t.id).await.unwrap().len(), 1, "nothing written");
+    ana.execute_with_uploads(
+        t.id,
+        reply(),
+        vec![bytes("c.txt", 4)],
+        ExecOptions::default(),
+    )
+    .await
+    .unwrap();
+    let over = ana
+        .execute_with_uploads(
+            t.id,
+            reply(),
+            vec![bytes("d.txt", 1)],
+            ExecOptions::default(),
+        )
+        .await;
+    assert!(matches!(over, Err(Error::LimitExceeded { .. })), "{over:?}");
+    // Another ticket starts from nothing.
+    ana.open_ticket_with_uploads(f.new_ticket(&f.support, "Other"), vec![bytes("e.txt", 10)])
+        .await
+        .unwrap();
+    let zero = AttachmentLimits {
+        max_bytes_per_ticket: Some(0),
+        ..AttachmentLimits::default()
+    };
+    assert!(matches!(zero.validate(), Err(Error::Validation(_))));
+    if ability(store.as_settings_store(), "settings").is_some() {
+        let admin = f.as_agent(&f.admin).await;
+        assert!(matches!(
+            admin
+                .set_attachment_limits(Some(f.support.id), Some(zero))
+                .await,
+            Err(Error::Validation(_))
+        ));
+        assert!(admin.attachment_settings().await.unwrap().is_empty());
+    }
+}

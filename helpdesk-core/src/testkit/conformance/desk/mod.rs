@@ -34,6 +34,7 @@ pub mod search;
 pub mod search_box;
 pub mod settings;
 pub mod sla;
+pub mod tags;
 pub mod templates;
 pub mod tickets;
 pub mod timers;
