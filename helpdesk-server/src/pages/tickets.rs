@@ -219,7 +219,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
             }
         }
         @if staff {
-            (super::tags::ticket_tags(&user, &ticket, &tags_offered, tag_refused.as_deref()))
+            (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
             h2 { "Actions" }
             form method="post" action=(action) {
                 (csrf_input(user))
