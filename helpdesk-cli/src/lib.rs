@@ -95,7 +95,9 @@ where
     };
     let ingest = matches!(cli.command, Cmd::Ingest(_));
     let fetch = matches!(cli.command, Cmd::FetchMail(_));
-    match execute(cli, setup, io.stdin, io.stdout, io.stderr).await {
+    // On the heap: the state of the longest command is large, and a caller's stack (a test
+    // thread's 2 MiB) should not have to hold it.
+    match Box::pin(execute(cli, setup, io.stdin, io.stdout, io.stderr)).await {
         Ok(()) => 0,
         Err(e) => {
             let e: &(dyn std::error::Error + 'static) = &*e;

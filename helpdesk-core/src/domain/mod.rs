@@ -18,6 +18,7 @@ mod department;
 mod digits;
 mod event;
 mod feedback;
+pub(crate) mod fold;
 mod follow_up;
 mod ids;
 mod mail_reference;

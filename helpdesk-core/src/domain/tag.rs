@@ -78,7 +78,7 @@ impl Tag {
 
     /// Folds `text` as tags are compared: for a prefix typed to complete a tag.
     pub fn fold(text: &str) -> String {
-        crate::search::fold(text.trim())
+        super::fold::fold(text.trim())
     }
 }
 

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::fold::words;
 use super::matching::SearchField;
 use super::query::SearchQuery;
+use crate::domain::fold::words;
 use crate::domain::{Article, ArticleStatus, Language, Visibility};
 
 /// Which articles a reader may see.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fold::fold;
+use crate::domain::fold::fold;
 use crate::domain::{ContractNumber, Customer, Email, digits_only};
 use crate::error::ValidationError;
 

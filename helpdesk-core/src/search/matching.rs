@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fold::{fold, words};
 use super::query::{SearchQuery, Term};
 use super::stem::{stem_keys, stem_keys_of};
+use crate::domain::fold::{fold, words};
 use crate::domain::{Message, Ticket, Visibility};
 use crate::listing::TicketFilter;
 

@@ -3,16 +3,15 @@
 
 mod articles;
 mod customers;
-mod fold;
 mod matching;
 mod phone;
 mod query;
 mod saved;
 mod stem;
 
+pub use crate::domain::fold::{fold, words};
 pub use articles::{ArticleScope, ArticleSearch, ArticleSuggest, STOP_WORDS};
 pub use customers::{CustomerLookup, address_key, like};
-pub use fold::{fold, words};
 pub use matching::{SearchField, TicketSearch};
 pub use phone::{PhoneRegion, national_digits, phone_forms};
 pub use query::{SearchQuery, Term};

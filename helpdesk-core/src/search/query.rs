@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fold::{fold, words};
+use crate::domain::fold::{fold, words};
 use crate::error::ValidationError;
 
 /// One condition of a query. Words are folded with [`fold`].

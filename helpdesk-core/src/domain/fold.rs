@@ -1,5 +1,7 @@
-//! Text folding for search in the seeds' four languages. One function, used on both the
-//! indexed text and the query, by every backend, so that what is typed finds what was written:
+//! Text folding for search in the seeds' four languages (public as `search::fold` and
+//! `search::words`; here, in the domain, because a tag's key is its folded text). One
+//! function, used on both the indexed text and the query, by every backend, so that what is
+//! typed finds what was written:
 //!
 //! - English and Romanian: case and diacritics are ignored both ways (`asistență` ⇄
 //!   `asistenta`), including the old cedilla forms (`ţ`, `ş`) and decomposed text.
@@ -11,7 +13,7 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::domain::ascii_digit;
+use super::ascii_digit;
 
 /// Folds `text` for search: lower case, no diacritics, one form per letter and digit.
 ///
