@@ -154,7 +154,10 @@ async fn a_command_acting_as_its_sender_reads_the_principal_with_the_ticket_in_o
         .execute_as(Actor::Agent(f.ivan.id), t.id, Command::reply(body("Done.")))
         .await
         .unwrap();
-    assert_eq!(store.take(), ["read_together", "mail_references", "commit"]);
+    assert_eq!(
+        store.take(),
+        ["read_together", "list_tickets", "mail_references", "commit"]
+    );
     // A customer: she is read with the ticket, and not again as its customer.
     f.desk
         .execute_as(
