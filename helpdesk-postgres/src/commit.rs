@@ -227,7 +227,7 @@ async fn write_moves(tx: &mut PgConnection, batch: &WriteBatch) -> Result<()> {
             sqlx::query(
                 "INSERT INTO ticket_words (word, ticket, kind) \
                  SELECT DISTINCT w.word, f.ticket_id, CASE WHEN f.internal THEN 2 ELSE 1 END \
-                 FROM search_fields f, unnest(f.words) AS w(word) \
+                 FROM search_fields f, unnest(f.words || coalesce(f.stems, '{}')) AS w(word) \
                  WHERE f.message_id = ANY($1) AND octet_length(w.word) <= 1000 \
                  ON CONFLICT DO NOTHING",
             )
@@ -257,7 +257,7 @@ async fn write_moves(tx: &mut PgConnection, batch: &WriteBatch) -> Result<()> {
              AND NOT EXISTS (SELECT 1 FROM search_fields f \
                WHERE f.ticket_id = w.ticket AND f.message_id IS NOT NULL \
                  AND (CASE WHEN f.internal THEN 2 ELSE 1 END) = w.kind \
-                 AND w.word = ANY(f.words))",
+                 AND w.word = ANY(f.words || coalesce(f.stems, '{}')))",
         )
         .bind(&tickets)
         .execute(&mut *tx)
