@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use helpdesk::policy::{DateScheme, TicketNumberGenerator};
-use helpdesk::search::{fold, words};
+use helpdesk::search::{fold, stem_keys_of, words};
 use serde_json::{Map, Value, json};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Row as _};
@@ -172,9 +172,20 @@ impl PgBaseline {
         let mut lexemes = w.clone();
         lexemes.sort();
         lexemes.dedup();
+        let stems = stem_keys_of(&w);
+        // As the store writes a field: its stem keys, and in the same statement the
+        // `ticket_words` rows of its words and stem keys (migrations 0024 and 0028).
         sqlx::query(
-            "INSERT INTO search_fields (ticket_id, message_id, internal, folded, words, lexemes)
-             VALUES ($1, $2, $3, $4, $5, array_to_tsvector($6))",
+            "WITH f AS (
+                 INSERT INTO search_fields
+                     (ticket_id, message_id, internal, folded, words, lexemes, stems)
+                 VALUES ($1, $2, $3, $4, $5, array_to_tsvector($6), $7)
+                 RETURNING ticket_id, message_id, internal, words, stems)
+             INSERT INTO ticket_words (word, ticket, kind)
+             SELECT DISTINCT w.word, f.ticket_id,
+                    CASE WHEN f.message_id IS NULL THEN 0 WHEN f.internal THEN 2 ELSE 1 END
+             FROM f, unnest(f.words || f.stems) AS w(word) WHERE octet_length(w.word) <= 1000
+             ON CONFLICT DO NOTHING",
         )
         .bind(ticket)
         .bind(message)
@@ -182,6 +193,7 @@ impl PgBaseline {
         .bind(fold(text))
         .bind(&w)
         .bind(&lexemes)
+        .bind(&stems)
         .execute(conn)
         .await?;
         Ok(())

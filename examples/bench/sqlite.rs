@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use helpdesk::policy::{DateScheme, TicketNumberGenerator};
-use helpdesk::search::{fold, words};
+use helpdesk::search::{fold, stem_keys_of, words};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -149,24 +149,27 @@ impl SqliteBaseline {
         internal: bool,
         text: &str,
     ) -> Res<()> {
+        let w = words(text);
         // Keyed by the ticket's rowid as the library keys it (migration 0017): the subject
         // first in the ticket's range, each message after the range's last field.
         conn.prepare_cached(
-            "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded)
+            "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded, stems)
              SELECT CASE WHEN ?2 IS NULL THEN t.rowid << 24
                     ELSE ((coalesce((SELECT max(seq) FROM search_fields
                                      WHERE seq BETWEEN t.rowid << 24
                                                    AND (t.rowid << 24) + 16777215),
                                     t.rowid << 24) >> 1) + 1) * 2 + ?3 END,
-                    ?1, ?2, ?3, ?4, ?5
+                    ?1, ?2, ?3, ?4, ?5, ?6
              FROM tickets t WHERE t.id = ?1",
         )?
         .execute(params![
             blob(ticket),
             message_seq,
             internal,
-            words(text).join(" "),
-            fold(text)
+            w.join(" "),
+            fold(text),
+            // As the library writes a field: its stem keys (migration 0028).
+            stem_keys_of(&w).join(" ")
         ])?;
         Ok(())
     }
