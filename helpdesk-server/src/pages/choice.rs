@@ -86,15 +86,14 @@ pub async fn middleware(request: Request, next: Next) -> Response {
 }
 
 /// The language switch of every page: a link per language, the current one marked, each
-/// written in its own language and direction.
+/// written in its own language (isolated, so Persian keeps its direction).
 pub fn switch(lang: Language) -> Markup {
     html! {
         nav.lang-switch aria-label=(super::words::t(lang, "language")) {
             @for other in Language::ALL {
                 a href={ "?lang=" (other.code()) } hreflang=(other.code()) lang=(other.code())
-                    dir=(if other.is_rtl() { "rtl" } else { "ltr" })
                     aria-current=[(other == lang).then_some("true")] {
-                    (super::words::t(other, "language_name"))
+                    bdi { (super::words::t(other, "language_name")) }
                 }
                 " "
             }

@@ -169,7 +169,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
     let labels = StatusLabels::new(lang);
     let action = format!("/tickets/{}/action", ticket.id);
     let body = html! {
-        h1 { bdi { "#" (ticket.number.short()) } " " bdi { (ticket.subject) } }
+        h1 { "#" (ticket.number.short()) " " bdi { (ticket.subject) } }
         p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket_type_word(lang, &ticket.ticket_type)) " · " (when(ticket.updated_at)) } }
         (notices::render(lang, &told, &ticket))
         (linked_section(lang, &linked))

@@ -4,9 +4,9 @@
 //! so a Latin name in a Persian sentence, or a Persian one in an English sentence, keeps its
 //! place). Numbers in a message are written in the language's digits ([`super::locale`]).
 //!
-//! [`t`] is a message without arguments (a `{ $name }` in it comes back as `{name}`, for code
-//! written against the former `words.txt` that fills it with `replace`); [`t_args`] formats one
-//! with arguments.
+//! [`t`] is a message without arguments (a `{ $name }` in it comes back as a bare `{name}`, for
+//! code written against the former `words.txt` that fills it with `replace`, and for the chat's
+//! scripts, which isolate what they put in); [`t_args`] formats one with arguments, isolated.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -91,7 +91,11 @@ static PLAIN: LazyLock<HashMap<Language, HashMap<&'static str, String>>> = LazyL
                     (Cow::Owned(name.to_owned()), FluentValue::from(shown))
                 })
                 .collect();
-            if let Some(text) = LOCALES.try_lookup_with_args(&langid, key, &args) {
+            if let Some(mut text) = LOCALES.try_lookup_with_args(&langid, key, &args) {
+                // The placeholder bare, so that a value put in by `replace` reads as before.
+                for name in args.keys() {
+                    text = text.replace(&format!("\u{2068}{{{name}}}\u{2069}"), &format!("{{{name}}}"));
+                }
                 words.insert(key, text);
             }
         }

@@ -6,5 +6,5 @@ function hdMessage(log,m){var d=document.createElement('div');d.className='chat-
   if(log.parentNode)log.parentNode.scrollTop=log.parentNode.scrollHeight;log.scrollTop=log.scrollHeight;}
 function hdWords(root){try{return JSON.parse(root.dataset.words||'{}');}catch(e){return {};}}
 function hdSay(word,values){return String(word||'').replace(/\{(\w+)\}/g,function(m,k){var v=values[k];if(v===undefined)return m;
-  return typeof v==='number'?v.toLocaleString(document.documentElement.lang||undefined):String(v);});}
+  return '\u2068'+(typeof v==='number'?v.toLocaleString(document.documentElement.lang||undefined):String(v))+'\u2069';});}
 function hdEnded(W,end){return {answered:W.answered,by_customer:W.by_customer,by_agent:W.over,no_agent:W.no_agent}[end]||W.over;}
