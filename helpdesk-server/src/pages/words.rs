@@ -94,7 +94,10 @@ static PLAIN: LazyLock<HashMap<Language, HashMap<&'static str, String>>> = LazyL
             if let Some(mut text) = LOCALES.try_lookup_with_args(&langid, key, &args) {
                 // The placeholder bare, so that a value put in by `replace` reads as before.
                 for name in args.keys() {
-                    text = text.replace(&format!("\u{2068}{{{name}}}\u{2069}"), &format!("{{{name}}}"));
+                    text = text.replace(
+                        &format!("\u{2068}{{{name}}}\u{2069}"),
+                        &format!("{{{name}}}"),
+                    );
                 }
                 words.insert(key, text);
             }
