@@ -70,7 +70,7 @@ impl IntoResponse for PageError {
             None,
             html! {
                 h1 { (layout::t(lang, "error_heading")) }
-                p.error { (locale::number(lang, i64::from(self.0.status.as_u16()))) " — " (layout::t(lang, error_key(self.0.status))) }
+                p.error { (locale::number(lang, i64::from(self.0.status.as_u16()))) " — " (layout::t(lang, error_key(self.0.code, self.0.status))) }
                 p.meta { bdi lang="en" { (self.0.message) } }
                 p { a href="/" { (layout::t(lang, "error_back")) } }
             },
@@ -79,8 +79,17 @@ impl IntoResponse for PageError {
     }
 }
 
-/// The catalogue's key for what a refusal with `status` means.
-fn error_key(status: StatusCode) -> &'static str {
+/// The catalogue's key for what a refusal means: by its code where one says more than its
+/// status, else by its status.
+fn error_key(code: &str, status: StatusCode) -> &'static str {
+    match code {
+        "invalid_transition" => return "error_invalid_transition",
+        "validation" => return "error_validation",
+        "link_expired" | "link_invalid" => return "error_link",
+        "too_many_attachments" => return "error_too_many_attachments",
+        "unsupported_content_type" => return "error_unsupported_type",
+        _ => {}
+    }
     match status.as_u16() {
         400 | 422 => "error_bad_request",
         401 => "error_unauthorized",
