@@ -7,6 +7,9 @@ use axum::http::{Request, StatusCode, header};
 
 use crate::support::{Fixture, Reply, Session, fixture, page, page_login};
 
+/// The API routes these tests cover (see `routes::every_documented_route_is_tested_here`).
+pub const LANGUAGES_TESTED: &[(&str, &str)] = &[("put", "/api/v1/me/language")];
+
 /// A page fetched with these extra headers (a session's cookie among them, or none).
 async fn fetch(fx: &Fixture, uri: &str, headers: &[(header::HeaderName, &str)]) -> Reply {
     let mut request = Request::builder().uri(uri);
@@ -381,4 +384,45 @@ async fn notifications_and_ticket_types_are_translated() {
         assert!(!html.contains("agent_replied #"), "{html}");
         assert!(html.contains(kind), "{code}: {html}");
     }
+}
+
+/// The API sets a customer's own language as the switch does; staff keep none (403).
+#[tokio::test]
+async fn customers_set_their_own_language_over_the_api() {
+    let fx = fixture().await;
+    let set = fx
+        .call(
+            "PUT",
+            "/api/v1/me/language",
+            Some(&fx.ana),
+            Some(serde_json::json!({"language": "fa"})),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert_eq!(set["language"], "fa");
+    let me = fx
+        .get("/api/v1/me", &fx.ana)
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert_eq!(me["language"], "fa");
+    let ana = page_login(&fx, "ana@example.ro").await;
+    assert_eq!(lang_of(&page(&fx, &ana, "/portal").await.text()), "fa");
+    fx.call(
+        "PUT",
+        "/api/v1/me/language",
+        Some(&fx.ivan),
+        Some(serde_json::json!({"language": "ru"})),
+    )
+    .await
+    .expect(StatusCode::FORBIDDEN);
+    fx.call(
+        "PUT",
+        "/api/v1/me/language",
+        Some(&fx.ana),
+        Some(serde_json::json!({"language": "de"})),
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
 }
