@@ -165,10 +165,9 @@ impl FromRequestParts<AppState> for PageUser {
             Error::NotFound { .. } => PageRefusal::SignIn,
             other => PageRefusal::Error(other.into()),
         })?;
-        let (name, mut language) = profile(acting.principal());
-        if acting.principal().is_staff() {
-            language = accepted_language(&parts.headers).unwrap_or(language);
-        }
+        let language = page_language(&acting, parts).await?;
+        crate::pages::choice::set_current(language);
+        let (name, _) = profile(acting.principal());
         Ok(PageUser {
             acting,
             name,
@@ -179,19 +178,33 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// The first of the four languages a browser's `Accept-Language` names (staff keep no
-/// language of their own, so their pages follow the browser's).
+/// The first of the four languages a browser's `Accept-Language` names, by q-value (a page
+/// takes [`crate::pages::choice::current`], which puts the switch and its cookie first).
 pub fn accepted_language(headers: &axum::http::HeaderMap) -> Option<Language> {
-    let value = headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)?
-        .to_str()
-        .ok()?;
-    value.split(',').find_map(|tag| {
-        let primary = tag.split(';').next()?.trim().split('-').next()?;
-        Language::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(primary))
-    })
+    crate::pages::choice::accepted(headers)
+}
+
+/// The language of a signed-in person's pages (see [`crate::pages::choice`]): a `?lang=`
+/// switch (a customer's stored as their profile language); a customer's profile language;
+/// the switch's cookie; the browser's `Accept-Language`; English.
+async fn page_language(acting: &Acting, parts: &Parts) -> Result<Language, PageRefusal> {
+    use crate::pages::choice;
+    let switched = choice::switched(parts.uri.query());
+    if let Principal::Customer(c) = acting.principal() {
+        if let Some(lang) = switched.filter(|l| c.language != Some(*l)) {
+            acting
+                .set_own_language(lang)
+                .await
+                .map_err(|e| PageRefusal::Error(e.into()))?;
+        }
+        if let Some(lang) = switched.or(c.language) {
+            return Ok(lang);
+        }
+    }
+    Ok(switched
+        .or_else(|| choice::kept(&parts.headers))
+        .or_else(|| choice::accepted(&parts.headers))
+        .unwrap_or(Language::English))
 }
 
 /// A principal's name and the language of their pages (customers' own, else English).

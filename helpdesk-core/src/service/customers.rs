@@ -3,9 +3,10 @@
 
 use super::Acting;
 use crate::domain::{
-    Address, ContractNumber, Customer, CustomerId, CustomerKind, Email, Language, Name, Phone,
+    Actor, Address, ContractNumber, Customer, CustomerId, CustomerKind, Email, Language, Name,
+    Phone,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, ForbiddenReason, Result};
 use crate::search::CustomerLookup;
 use crate::store::{CustomerFilter, CustomerPage, CustomerPageRequest, StoreExt};
 
@@ -109,6 +110,24 @@ impl Acting {
         customer.contract_number = edit.contract_number;
         customer.organisation = edit.organisation;
         self.desk.store.put_customer(&customer).await?;
+        Ok(customer)
+    }
+
+    /// Sets the acting customer's own preferred language (the language of their pages and
+    /// e-mails); only a customer, for themself. Nothing else of the record changes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Forbidden`] (customers only) for anyone but a customer.
+    pub async fn set_own_language(&self, language: Language) -> Result<Customer> {
+        let Actor::Customer(id) = self.actor() else {
+            return Err(Error::forbidden(ForbiddenReason::CustomersOnly));
+        };
+        let mut customer = self.desk.store.require_customer(id).await?;
+        if customer.language != Some(language) {
+            customer.language = Some(language);
+            self.desk.store.put_customer(&customer).await?;
+        }
         Ok(customer)
     }
 

@@ -6,8 +6,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{delete, get, post};
-use helpdesk::domain::{TokenHash, TokenKind};
+use axum::routing::{delete, get, post, put};
+use helpdesk::domain::{Language, TokenHash, TokenKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/tokens", get(list_tokens))
         .route("/auth/tokens/{token}", delete(revoke_token))
         .route("/me", get(me))
+        .route("/me/language", put(set_my_language))
 }
 
 /// A login and password.
@@ -143,5 +144,35 @@ pub(crate) async fn me(
         "login": login.map(|l| l.name),
         "name": name,
         "language": language,
+    })))
+}
+
+/// The body of `PUT /me/language`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct LanguageBody {
+    /// The language of the customer's pages and mail.
+    #[schema(value_type = crate::api::openapi::model::Language)]
+    language: Language,
+}
+
+/// `PUT /me/language`: a customer sets their own language, as the pages' switch does
+/// (customers only: staff keep none).
+#[utoipa::path(put, path = "/api/v1/me/language", tag = "auth",
+    summary = "Set the signed-in customer's own language (customers only)",
+    request_body = LanguageBody,
+    responses((status = 200, description = "the caller", body = Me)))]
+pub(crate) async fn set_my_language(
+    State(state): State<AppState>,
+    Caller { acting, .. }: Caller,
+    Body(body): Body<LanguageBody>,
+) -> ApiResult<Json<Value>> {
+    let customer = acting.set_own_language(body.language).await?;
+    let actor = acting.actor();
+    let login = state.accounts.login_of(actor).await?;
+    Ok(Json(json!({
+        "actor": actor,
+        "login": login.map(|l| l.name),
+        "name": customer.name,
+        "language": body.language,
     })))
 }

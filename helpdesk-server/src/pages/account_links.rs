@@ -34,9 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/forgot-password", get(forgot_form).post(forgot))
 }
 
-/// The language of a browser's pages.
-fn language(headers: &HeaderMap) -> Language {
-    crate::extract::accepted_language(headers).unwrap_or(Language::English)
+/// The language of a signed-out page: the switch, its cookie, the browser's (see
+/// [`super::choice`]).
+fn language(_headers: &HeaderMap) -> Language {
+    super::choice::current()
 }
 
 /// The language a form was shown in (its hidden `lang`), else the browser's.

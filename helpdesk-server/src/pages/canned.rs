@@ -10,6 +10,7 @@ use helpdesk::Error;
 use helpdesk::domain::{CannedResponseId, Language, Ticket};
 use maud::{Markup, html};
 
+use super::layout::t;
 use crate::error::ApiResult;
 use crate::extract::PageUser;
 
@@ -81,14 +82,14 @@ pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiRes
     } else {
         html! {
             form #canned method="get" action={ "/tickets/" (ticket.id) } {
-                label { "Canned response " select name="canned" {
+                label { (t(user.language, "canned_response")) " " select name="canned" {
                     @for c in &shown {
                         option value=(c.id) selected[ask.id.as_deref() == Some(c.id.to_string().as_str())] {
                             (c.name) " (" (c.language.code()) ")"
                         }
                     }
                 } }
-                button type="submit" { "Insert into the reply" }
+                button type="submit" { (t(user.language, "insert_into_reply")) }
             }
             @if let Some(refused) = &refused {
                 p.error #canned-error { (refused) }

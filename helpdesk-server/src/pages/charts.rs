@@ -55,7 +55,7 @@ pub fn grouped_bars(
                 text x=(x + 16) y="14" font-size="12" { (s.label) }
             }
             @if rows.is_empty() {
-                text x="0" y=(LEGEND_HEIGHT + 12) font-size="12" { "No tickets in this range." }
+                text x="0" y=(LEGEND_HEIGHT + 12) font-size="12" { (super::layout::t(super::choice::current(), "no_tickets_range")) }
             }
             @for (r, (label, values)) in rows.iter().enumerate() {
                 @let top = LEGEND_HEIGHT + r as u32 * group_height;

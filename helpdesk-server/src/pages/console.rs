@@ -7,11 +7,13 @@ use axum::extract::Query;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use helpdesk::domain::Ticket;
+use helpdesk::domain::{Language, Ticket};
 use helpdesk::store::TicketOrder;
 use maud::html;
 
-use super::layout::{csrf_input, layout, status_badge, t};
+use super::layout::{csrf_input, layout, status_badge, t, t_args};
+use super::notices::priority_word;
+use super::words::number;
 use super::{PageResult, when};
 use crate::api::tickets::ListQuery;
 use crate::extract::PageUser;
@@ -22,12 +24,18 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/console", get(console))
 }
 
-/// How long a ticket has waited, as hours and minutes.
-fn waited(since: Option<DateTime<Utc>>) -> String {
+/// How long a ticket has waited, as hours and minutes in `lang`.
+fn waited(lang: Language, since: Option<DateTime<Utc>>) -> String {
     match since {
         Some(since) => {
             let minutes = (Utc::now() - since).num_minutes().max(0);
-            format!("{}h {:02}m", minutes / 60, minutes % 60)
+            #[allow(clippy::cast_precision_loss)]
+            let (hours, minutes) = ((minutes / 60) as f64, (minutes % 60) as f64);
+            t_args(
+                lang,
+                "waited_for",
+                &[("hours", number(hours)), ("minutes", number(minutes))],
+            )
         }
         None => "—".to_owned(),
     }
@@ -63,12 +71,12 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
     };
     let body = html! {
         (super::chat::console_panel(&user))
-        h1 { "Queue" }
+        h1 { (t(lang, "queue")) }
         form method="get" action="/console" {
             input type="text" name="q" value=(pick("q").unwrap_or_default())
                 placeholder=(t(lang, "search_box_hint")) aria-label=(t(lang, "search"));
             select name="department" {
-                option value="" { "All departments" }
+                option value="" { (t(lang, "all_departments")) }
                 @for d in &departments {
                     option value=(d.id) selected[pick("department").as_deref() == Some(d.id.to_string().as_str())] { (d.name) }
                 }
@@ -77,21 +85,22 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
             (super::tags::datalist(&offered))
             button { (t(lang, "search")) }
         }
+        p.meta #shown { (t_args(lang, "tickets_count", &[("count", number(u32::try_from(tickets.len()).unwrap_or(u32::MAX)))])) }
         form #bulk method="post" action="/console/tags" {
         (csrf_input(&user))
         (super::tags::refusal(lang, pick("bulk_refused").as_deref(), "bulk-error"))
         table #queue {
-            tr { th { (t(lang, "bulk_select")) } th { "Ticket" } th { "Subject" } th { "Department" } th { "Status" } th { "Priority" } th { "Waiting" } th { "SLA due" } }
+            tr { th { (t(lang, "bulk_select")) } th { (t(lang, "col_ticket")) } th { (t(lang, "subject")) } th { (t(lang, "department")) } th { (t(lang, "status")) } th { (t(lang, "priority")) } th { (t(lang, "waiting")) } th { (t(lang, "sla_due")) } }
             @for ticket in &tickets {
                 tr {
                     td { input type="checkbox" name={ "sel_" (ticket.id) } value="on" aria-label=(t(lang, "bulk_select")); }
                     td { a href={ "/tickets/" (ticket.id) } { (ticket.number.short()) } }
-                    td { (ticket.subject) @for tag in &ticket.tags { " " span.tag-chip { (tag) } } }
-                    td { (dept_name(ticket)) }
+                    td { bdi { (ticket.subject) } @for tag in &ticket.tags { " " span.tag-chip dir="auto" { (tag) } } }
+                    td { bdi { (dept_name(ticket)) } }
                     td { (status_badge(lang, ticket.status)) }
-                    td { (ticket.priority.as_str()) }
-                    td { (waited(ticket.waiting_since)) }
-                    td { (ticket.next_due_at.map(when).unwrap_or_else(|| "—".to_owned())) }
+                    td { (priority_word(lang, ticket.priority)) }
+                    td { (waited(lang, ticket.waiting_since)) }
+                    td { @if let Some(due) = ticket.next_due_at { (when(due)) } @else { "—" } }
                 }
             }
         }
@@ -107,5 +116,5 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
         }
         }
     };
-    Ok(layout("Queue", Some(&user), body).into_response())
+    Ok(layout(t(lang, "queue"), Some(&user), body).into_response())
 }

@@ -1,35 +1,21 @@
-//! What every page shares: the layout (header, menu, the chat widget), the style sheet, the
-//! words of the interface in four languages (`words.txt`) and small pieces of markup.
-//! Persian pages are `dir="rtl"`.
+//! What every page shares: the layout (header, menu, language switch, the chat widget), the
+//! style sheet, the words of the interface (re-exported from [`super::words`]) and small pieces
+//! of markup. Persian pages are `dir="rtl"`; text people wrote is isolated (`<bdi>`,
+//! `dir="auto"`).
 
-use helpdesk::domain::{Actor, Language, Status, StatusLabels};
+use helpdesk::domain::{Actor, Language, NotificationKind, Status, StatusLabels, TicketType};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::extract::PageUser;
 use crate::session::CSRF_FIELD;
 
-/// The words of the interface in the four languages, one key a line (`words.txt`).
-const WORDS: &str = include_str!("words.txt");
-
-/// A word of the interface in `lang` (`?` for a key `words.txt` lacks).
-pub fn t(lang: Language, key: &str) -> &'static str {
-    let column = match lang {
-        Language::English => 1,
-        Language::Romanian => 2,
-        Language::Russian => 3,
-        Language::Persian => 4,
-    };
-    WORDS
-        .lines()
-        .map(|line| line.split('\t').collect::<Vec<_>>())
-        .find(|row| row.len() == 5 && row[0] == key)
-        .map_or("?", |row| row[column])
-}
+use super::words::text;
+pub use super::words::{t, t_args};
 
 /// A whole page: `body` under the header (with `user`'s menu, name and sign-out button),
 /// and the chat widget on a customer's pages.
 pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
-    let lang = user.map_or(Language::English, |u| u.language);
+    let lang = user.map_or_else(super::choice::current, |u| u.language);
     let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
     html! {
         (DOCTYPE)
@@ -37,12 +23,12 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — Helpdesk" }
+                title { (title) " — " (t(lang, "brand")) }
                 link rel="stylesheet" href="/assets/site.css";
             }
             body {
                 header {
-                    strong { "Helpdesk" }
+                    strong { (t(lang, "brand")) }
                     @if let Some(user) = user {
                         @match user.actor() {
                             Actor::Customer(_) => {
@@ -51,20 +37,21 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                                 a href="/portal/kb" { (t(lang, "kb")) }
                             }
                             _ => {
-                                a href="/console" { "Queue" }
+                                a href="/console" { (t(lang, "queue")) }
                                 @if user.acting.principal().is_admin() {
                                     a href="/admin" { (t(lang, "admin")) }
                                 }
-                                a href="/console/new" { "Phone ticket" }
-                                a href="/reports" { "Reports" }
+                                a href="/console/new" { (t(lang, "phone_ticket")) }
+                                a href="/reports" { (t(lang, "reports")) }
                             }
                         }
-                        span { (user.name) }
+                        span { bdi { (user.name) } }
                         form.inline method="post" action="/logout" {
                             (csrf_input(user))
                             button type="submit" { (t(lang, "sign_out")) }
                         }
                     }
+                    (super::choice::switch(lang))
                 }
                 main { (body) }
                 @if let Some(user) = user { (super::chat::widget(user)) }
@@ -88,64 +75,46 @@ pub fn status_badge(lang: Language, status: Status) -> Markup {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A ticket type in `lang`: a built-in one translated, a desk's own type as it is named.
+pub fn ticket_type_word(lang: Language, ticket_type: &TicketType) -> String {
+    let key = match ticket_type {
+        TicketType::Incident => "type_incident",
+        TicketType::Question => "type_question",
+        TicketType::Consultation => "type_consultation",
+        TicketType::FeatureRequest => "type_feature_request",
+        TicketType::AccessRequest => "type_access_request",
+        other => return other.as_str().to_owned(),
+    };
+    t(lang, key).to_owned()
+}
 
-    /// Every word the pages ask for is in `words.txt`, in all four languages.
-    #[test]
-    fn every_word_of_the_pages_is_translated() {
-        let source = [
-            include_str!("layout.rs"),
-            include_str!("sign_in.rs"),
-            include_str!("portal.rs"),
-            include_str!("tickets.rs"),
-            include_str!("console.rs"),
-            include_str!("admin/mod.rs"),
-            include_str!("admin/form.rs"),
-            include_str!("admin/departments.rs"),
-            include_str!("admin/agents.rs"),
-            include_str!("admin/customers.rs"),
-            include_str!("admin/levels.rs"),
-            include_str!("admin/sla.rs"),
-            include_str!("admin/attachments.rs"),
-            include_str!("admin/templates.rs"),
-            include_str!("admin/knowledge.rs"),
-            include_str!("admin/audit.rs"),
-            include_str!("admin/links.rs"),
-            include_str!("account_links.rs"),
-            include_str!("tags.rs"),
-        ]
-        .concat();
-        let mut keys: Vec<&str> = source
-            .split("t(lang, \"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .collect();
-        // Keys the admin pages pass by name (menus, titles, choices).
-        keys.extend(source.split('"').skip(1).step_by(2).filter(|s| {
-            s.starts_with("admin_") && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-        }));
-        assert!(keys.len() > 10, "{keys:?}");
-        for key in keys {
-            for lang in [
-                Language::English,
-                Language::Romanian,
-                Language::Russian,
-                Language::Persian,
-            ] {
-                assert_ne!(t(lang, key), "?", "{key} in {lang:?}");
-            }
+/// What a notification about ticket `number` says in `lang`.
+pub fn notification_text(lang: Language, kind: &NotificationKind, number: &str) -> String {
+    let key = match kind {
+        NotificationKind::NewTicket => "notify_new_ticket",
+        NotificationKind::Assigned => "notify_assigned",
+        NotificationKind::CustomerReplied => "notify_customer_replied",
+        NotificationKind::AgentReplied => "notify_agent_replied",
+        NotificationKind::NoteAdded => "notify_note_added",
+        NotificationKind::Resolved => "notify_resolved",
+        NotificationKind::SlaWarning { .. } => "notify_sla_warning",
+        NotificationKind::SlaBreached { .. } => "notify_sla_breached",
+        NotificationKind::AutoCloseWarning { closes_at } => {
+            return t_args(
+                lang,
+                "notify_auto_close_warning",
+                &[
+                    ("number", text(number)),
+                    ("closes", text(super::when_text(*closes_at))),
+                ],
+            );
         }
-    }
+        _ => "notify_other",
+    };
+    t_args(lang, key, &[("number", text(number))])
+}
 
-    /// Every line of `words.txt` has a key and four non-empty words.
-    #[test]
-    fn every_key_has_four_languages() {
-        for line in WORDS.lines().filter(|l| !l.starts_with('#')) {
-            let columns: Vec<&str> = line.split('\t').collect();
-            assert_eq!(columns.len(), 5, "{line}");
-            assert!(columns.iter().all(|c| !c.trim().is_empty()), "{line}");
-        }
-    }
+/// A whole number in `lang`'s digits.
+pub fn num(lang: Language, n: impl Into<i64>) -> String {
+    super::locale::number(lang, n.into())
 }

@@ -11,8 +11,10 @@ pub mod assets;
 pub mod canned;
 pub mod charts;
 pub mod chat;
+pub mod choice;
 pub mod console;
 pub mod layout;
+pub mod locale;
 pub mod notices;
 pub mod notifications;
 pub mod phone_ticket;
@@ -22,6 +24,7 @@ pub mod sign_in;
 pub mod tags;
 pub mod ticket_links;
 pub mod tickets;
+pub mod words;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -47,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(phone_ticket::routes())
         .merge(tags::routes())
+        .layer(axum::middleware::from_fn(choice::middleware))
 }
 
 /// An error shown as a page.
@@ -60,16 +64,42 @@ impl<E: Into<ApiError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let lang = choice::current();
         let body = layout::layout(
-            "Error",
+            layout::t(lang, "error_title"),
             None,
             html! {
-                h1 { "Something went wrong" }
-                p.error { (self.0.status.as_u16()) " — " (self.0.message) }
-                p { a href="/" { "Back" } }
+                h1 { (layout::t(lang, "error_heading")) }
+                p.error { (locale::number(lang, i64::from(self.0.status.as_u16()))) " — " (layout::t(lang, error_key(self.0.code, self.0.status))) }
+                p.meta { bdi lang="en" { (self.0.message) } }
+                p { a href="/" { (layout::t(lang, "error_back")) } }
             },
         );
         (self.0.status, body).into_response()
+    }
+}
+
+/// The catalogue's key for what a refusal means: by its code where one says more than its
+/// status, else by its status.
+fn error_key(code: &str, status: StatusCode) -> &'static str {
+    match code {
+        "invalid_transition" => return "error_invalid_transition",
+        "validation" => return "error_validation",
+        "link_expired" | "link_invalid" => return "error_link",
+        "too_many_attachments" => return "error_too_many_attachments",
+        "unsupported_content_type" => return "error_unsupported_type",
+        _ => {}
+    }
+    match status.as_u16() {
+        400 | 422 => "error_bad_request",
+        401 => "error_unauthorized",
+        403 => "error_forbidden",
+        404 => "error_not_found",
+        409 => "error_conflict",
+        413 => "error_too_large",
+        429 => "error_too_many",
+        500..=599 => "error_unavailable",
+        _ => "error_other",
     }
 }
 
@@ -90,9 +120,14 @@ fn html_response(status: StatusCode, markup: Markup) -> Response {
     (status, markup).into_response()
 }
 
-/// An instant as the pages show it.
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+/// An instant as the pages show it, in the page's language (see [`locale::instant`]).
+fn when(at: DateTime<Utc>) -> Markup {
+    locale::instant(choice::current(), chrono_tz::UTC, at)
+}
+
+/// An instant as text in the page's language (for a message's argument).
+fn when_text(at: DateTime<Utc>) -> String {
+    locale::instant_text(choice::current(), chrono_tz::UTC, at)
 }
 
 /// 303 to `to`.

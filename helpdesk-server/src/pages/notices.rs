@@ -11,7 +11,8 @@ use axum::http::request::Parts;
 use helpdesk::domain::{CustomerKind, Language, Notice, Priority, PriorityReason, Ticket};
 use maud::{Markup, html};
 
-use super::layout::t;
+use super::layout::{t, t_args};
+use super::words::text as arg;
 
 /// A priority in the reader's language.
 pub fn priority_word(lang: Language, priority: Priority) -> &'static str {
@@ -115,13 +116,20 @@ fn text(lang: Language, notice: &Notice, ticket: &Ticket) -> Option<String> {
             applied,
             reason,
         } if *applied == ticket.priority && asked != applied => {
-            let said = t(lang, "notice_priority")
-                .replace("{asked}", priority_word(lang, *asked))
-                .replace("{applied}", priority_word(lang, *applied));
+            let said = t_args(
+                lang,
+                "notice_priority",
+                &[
+                    ("asked", arg(priority_word(lang, *asked))),
+                    ("applied", arg(priority_word(lang, *applied))),
+                ],
+            );
             let why = match reason {
-                PriorityReason::AboveCap { cap } => {
-                    t(lang, "reason_above_cap").replace("{cap}", priority_word(lang, *cap))
-                }
+                PriorityReason::AboveCap { cap } => t_args(
+                    lang,
+                    "reason_above_cap",
+                    &[("cap", arg(priority_word(lang, *cap)))],
+                ),
                 PriorityReason::DeskRule {
                     customer_kind: Some(CustomerKind::Organisation),
                 } => t(lang, "reason_rule_organisation").to_owned(),

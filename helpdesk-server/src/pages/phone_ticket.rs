@@ -21,7 +21,9 @@ use helpdesk::service::{Acting, FromTemplate};
 use maud::html;
 
 use super::PageResult;
-use super::layout::layout;
+use super::layout::{layout, t, t_args, ticket_type_word};
+use super::notices::priority_word;
+use super::words::text as arg;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PageUser, Posted};
 use crate::session::CSRF_FIELD;
@@ -85,42 +87,43 @@ async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageRes
         chosen.map(|t| t.ticket_type.as_str().to_owned()),
     );
     let body_text = pick("body", chosen.map(|t| t.body.to_string()));
+    let lang = user.language;
     let body = html! {
-        h1 { "New phone ticket" }
+        h1 { (t(lang, "phone_new")) }
         form #choose-template method="get" action="/console/new" {
-            label { "Template " select name="template" {
-                option value="" { "No template" }
-                @for t in &templates {
-                    option value=(t.id) selected[chosen.is_some_and(|c| c.id == t.id)] { (t.name) " (" (t.ticket_type.as_str()) ")" }
+            label { (t(lang, "template")) " " select name="template" {
+                option value="" { (t(lang, "no_template")) }
+                @for tpl in &templates {
+                    option value=(tpl.id) selected[chosen.is_some_and(|c| c.id == tpl.id)] { (tpl.name) " (" (ticket_type_word(lang, &tpl.ticket_type)) ")" }
                 }
             } }
-            button type="submit" { "Use template" }
+            button type="submit" { (t(lang, "use_template")) }
         }
         @if let Some(error) = &draft.error { p.error #form-error { (error) } }
         form #phone-ticket method="post" action="/console/tickets" {
             input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
-            @if let Some(t) = chosen { input type="hidden" name="template" value=(t.id); }
-            label { "Customer (e-mail, phone or contract number) "
+            @if let Some(tpl) = chosen { input type="hidden" name="template" value=(tpl.id); }
+            label { (t(lang, "phone_customer")) " "
                 input type="text" name="customer" value=(draft.get("customer")); }
-            label { "Subject " @if let Some(prefix) = chosen.and_then(|t| t.subject_prefix.as_ref()) { strong #subject-prefix { (prefix) ": " } }
-                input type="text" name="subject" value=(draft.get("subject")) required; }
-            label { "Department " select name="department" {
+            label { (t(lang, "subject")) " " @if let Some(prefix) = chosen.and_then(|tpl| tpl.subject_prefix.as_ref()) { strong #subject-prefix { (prefix) ": " } }
+                input type="text" name="subject" dir="auto" value=(draft.get("subject")) required; }
+            label { (t(lang, "department")) " " select name="department" {
                 @for d in &departments { option value=(d.id) selected[department == d.id.to_string()] { (d.name) } }
             } }
-            label { "Priority " select name="priority" {
-                option value="" { "by the rules" }
-                @for p in Priority::ALL { option value=(p.as_str()) selected[priority == p.as_str()] { (p.as_str()) } }
+            label { (t(lang, "priority")) " " select name="priority" {
+                option value="" { (t(lang, "by_rules")) }
+                @for p in Priority::ALL { option value=(p.as_str()) selected[priority == p.as_str()] { (priority_word(lang, p)) } }
             } }
             @if chosen.is_none() {
-                label { "Type " select name="ticket_type" {
-                    @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) selected[ticket_type == ty.as_str()] { (ty.as_str()) } }
+                label { (t(lang, "ticket_type")) " " select name="ticket_type" {
+                    @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) selected[ticket_type == ty.as_str()] { (ticket_type_word(lang, &ty)) } }
                 } }
             }
-            @if let Some(t) = chosen {
-                @if !t.required_fields.is_empty() {
+            @if let Some(tpl) = chosen {
+                @if !tpl.required_fields.is_empty() {
                     fieldset #required-fields {
-                        legend { "Required for " (t.name) }
-                        @for key in &t.required_fields {
+                        legend { (t_args(lang, "required_for", &[("template", arg(tpl.name.as_str()))])) }
+                        @for key in &tpl.required_fields {
                             @let name = format!("field.{key}");
                             label { (key.as_str().replace('_', " ")) " * "
                                 input type="text" name=(name) value=(draft.get(&name)); }
@@ -128,11 +131,11 @@ async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageRes
                     }
                 }
             }
-            label { "What the customer said " textarea name="body" required { (body_text) } }
-            button type="submit" { "Open the ticket" }
+            label { (t(lang, "customer_said")) " " textarea name="body" dir="auto" required { (body_text) } }
+            button type="submit" { (t(lang, "open_ticket")) }
         }
     };
-    Ok((status, layout("New phone ticket", Some(user), body)).into_response())
+    Ok((status, layout(t(lang, "phone_new"), Some(user), body)).into_response())
 }
 
 /// The customer an agent typed: an e-mail, else a contract number, else a phone number.

@@ -12,7 +12,7 @@ use helpdesk::domain::{ArticleId, Priority, Status, StatusLabels, TicketType, Vo
 use maud::{Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::layout::{csrf_input, layout, status_badge, t};
+use super::layout::{csrf_input, layout, notification_text, status_badge, t, ticket_type_word};
 use super::notices::{self, priority_word};
 use super::{PageResult, see_other, when};
 use crate::api::tickets::{CreateTicket, ListQuery};
@@ -58,7 +58,7 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
                 @for n in active {
                     @let number = tickets.iter().find(|t| t.id == n.ticket_id).map(|t| t.number.short().to_owned());
                     div.notice {
-                        (n.kind.as_str()) " #" (number.unwrap_or_default()) " " span.meta { (when(n.created_at)) } " "
+                        span.notice-text data-kind=(n.kind.as_str()) { (notification_text(lang, &n.kind, &number.unwrap_or_default())) } " " span.meta { (when(n.created_at)) } " "
                         form.inline method="post" action={ "/notifications/" (n.id) "/snooze" } { (csrf_input(&user)) button { (t(lang, "remind")) } }
                         " "
                         form.inline method="post" action={ "/notifications/" (n.id) "/view" } {
@@ -87,7 +87,7 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
             select name="type" {
                 option value="" { "—" }
                 @for ty in TicketType::BUILT_IN {
-                    option value=(ty.as_str()) selected[pick("type").as_deref() == Some(ty.as_str())] { (ty.as_str()) }
+                    option value=(ty.as_str()) selected[pick("type").as_deref() == Some(ty.as_str())] { (ticket_type_word(lang, &ty)) }
                 }
             }
             input type="date" name="from" value=(pick("from").unwrap_or_default());
@@ -95,12 +95,12 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
             button { (t(lang, "search")) }
         }
         table #tickets {
-            tr { th { "#" } th { "Ticket" } th { "Topic" } th { "Status" } th { "Last update" } th {} }
+            tr { th { "#" } th { (t(lang, "col_ticket")) } th { (t(lang, "topic")) } th { (t(lang, "status")) } th { (t(lang, "last_update")) } th {} }
             @for (i, ticket) in tickets.iter().enumerate() {
                 tr {
-                    td { (i + 1) }
+                    td { (super::layout::num(lang, u32::try_from(i + 1).unwrap_or(u32::MAX))) }
                     td { (ticket.number.short()) }
-                    td { (ticket.subject) }
+                    td { bdi { (ticket.subject) } }
                     td { (status_badge(lang, ticket.status)) }
                     td { (when(ticket.updated_at)) }
                     td { a href={ "/tickets/" (ticket.id) } { (t(lang, "view")) } }
@@ -214,11 +214,11 @@ async fn new_ticket_form(user: PageUser) -> PageResult {
         h1 { (t(lang, "new_ticket")) }
         form #new-ticket method="post" action="/portal/tickets" enctype="multipart/form-data" {
             (csrf_input(&user))
-            label { "Department " select name="department" {
+            label { (t(lang, "department")) " " select name="department" {
                 @for d in &departments { option value=(d.id) { (d.name) } }
             } }
-            label { "Type " select name="ticket_type" {
-                @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) { (ty.as_str()) } }
+            label { (t(lang, "ticket_type")) " " select name="ticket_type" {
+                @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) { (ticket_type_word(lang, &ty)) } }
             } }
             label { (t(lang, "subject")) " " input #subject type="text" name="subject" required; }
             label { (t(lang, "description")) " " textarea #body name="body" required {} }

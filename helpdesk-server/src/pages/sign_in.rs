@@ -9,7 +9,8 @@ use axum::routing::{get, post};
 use helpdesk::domain::{Actor, TokenKind};
 use maud::{Markup, html};
 
-use super::layout::layout;
+use super::choice;
+use super::layout::{layout, t};
 use super::{PageResult, html_response, see_other};
 use crate::accounts::{SignInError, random_secret};
 use crate::error::ApiError;
@@ -81,20 +82,23 @@ fn login_response(
     }
 }
 
+/// The sign-in page in the request's language, with the message of the catalogue's key
+/// `message` (a refusal) above the form.
 fn login_page(csrf: &str, message: Option<&str>) -> Markup {
+    let lang = choice::current();
     layout(
-        "Sign in",
+        t(lang, "sign_in"),
         None,
         html! {
-            h1 { "Sign in" }
-            @if let Some(message) = message { p.error { (message) } }
+            h1 { (t(lang, "sign_in")) }
+            @if let Some(message) = message { p.error { (t(lang, message)) } }
             form method="post" action="/login" {
                 input type="hidden" name=(CSRF_FIELD) value=(csrf);
-                label { "E-mail " input type="text" name="login" autocomplete="username"; }
-                label { "Password " input type="password" name="password" autocomplete="current-password"; }
-                button type="submit" { "Sign in" }
+                label { (t(lang, "email_label")) " " input type="text" name="login" autocomplete="username"; }
+                label { (t(lang, "password")) " " input type="password" name="password" autocomplete="current-password"; }
+                button type="submit" { (t(lang, "sign_in")) }
             }
-            p { a href="/forgot-password" { "Forgot your password?" } }
+            p { a href="/forgot-password" { (t(lang, "forgot_password")) } }
         },
     )
 }
@@ -118,7 +122,7 @@ async fn login(
             &state,
             &HeaderMap::new(),
             StatusCode::FORBIDDEN,
-            Some("The sign-in form expired: please try again."),
+            Some("login_expired"),
         ));
     }
     let page = |status, message| Ok(login_response(&state, &headers, status, Some(message)));
@@ -129,7 +133,7 @@ async fn login(
     {
         // A disabled customer or agent gets no session, even with the right password.
         Ok(login) if !state.desk.may_sign_in(login.actor).await? => {
-            page(StatusCode::FORBIDDEN, "This account is disabled.")
+            page(StatusCode::FORBIDDEN, "login_disabled")
         }
         Ok(login) => {
             let secret = state
@@ -139,14 +143,14 @@ async fn login(
             let cookie = session_set_cookie(Some(&secret), state.options.secure_cookies);
             Ok(([(SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
-        Err(SignInError::Invalid(_)) => page(StatusCode::BAD_REQUEST, "Wrong e-mail or password."),
-        Err(SignInError::Wrong) => page(StatusCode::UNAUTHORIZED, "Wrong e-mail or password."),
+        Err(SignInError::Invalid(_)) => page(StatusCode::BAD_REQUEST, "login_wrong"),
+        Err(SignInError::Wrong) => page(StatusCode::UNAUTHORIZED, "login_wrong"),
         Err(SignInError::Throttled { retry_after }) => {
             let mut response = login_response(
                 &state,
                 &headers,
                 StatusCode::TOO_MANY_REQUESTS,
-                Some("Too many failed attempts: wait a few minutes and try again."),
+                Some("login_throttled"),
             );
             let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
             response
@@ -156,10 +160,7 @@ async fn login(
         }
         Err(SignInError::Unavailable(e)) => {
             let error = ApiError::unavailable(&e);
-            page(
-                error.status,
-                "Signing in is not possible right now: try again in a moment.",
-            )
+            page(error.status, "login_unavailable")
         }
     }
 }

@@ -56,7 +56,7 @@ pub(crate) fn linked_section(lang: Language, linked: &[Ticket]) -> Markup {
             @for l in linked {
                 tr {
                     td { a href={ "/tickets/" (l.id) } { "#" (l.number.short()) } }
-                    td { (l.subject) }
+                    td { bdi { (l.subject) } }
                     td { (status_badge(lang, l.status)) }
                 }
             }
@@ -91,7 +91,7 @@ pub(crate) fn forms(
                     @let id = m.id.to_string();
                     label {
                         input type="checkbox" name={ "message-" (id) } value="on" checked[draft.messages.contains(&id)];
-                        " " (excerpt(m))
+                        " " bdi { (excerpt(m)) }
                     }
                 }
             }

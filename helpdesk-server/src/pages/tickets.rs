@@ -18,9 +18,10 @@ use maud::html;
 use axum::http::StatusCode;
 
 use super::canned::{CannedAsk, canned};
-use super::layout::{csrf_input, layout, status_badge, t};
+use super::layout::{csrf_input, layout, num, status_badge, t, t_args, ticket_type_word};
 use super::notices::{self, Told, priority_word};
 use super::ticket_links::{LinkDraft, forms, linked_section, origin_marker};
+use super::words::number;
 use super::{PageResult, see_other, when};
 use crate::api::messages::{NewMessage, is_internal};
 use crate::error::ApiError;
@@ -157,19 +158,19 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
     let author = |actor: Actor| match actor {
-        Actor::Agent(id) => agents
-            .iter()
-            .find(|a| a.id == id)
-            .map_or_else(|| "Support".to_owned(), |a| a.name.to_string()),
-        Actor::Customer(_) => "Customer".to_owned(),
-        Actor::System => "System".to_owned(),
+        Actor::Agent(id) => agents.iter().find(|a| a.id == id).map_or_else(
+            || t(lang, "author_support").to_owned(),
+            |a| a.name.to_string(),
+        ),
+        Actor::Customer(_) => t(lang, "author_customer").to_owned(),
+        Actor::System => t(lang, "author_system").to_owned(),
     };
     let canned = canned(user, &ticket, &ask).await?;
     let labels = StatusLabels::new(lang);
     let action = format!("/tickets/{}/action", ticket.id);
     let body = html! {
-        h1 { "#" (ticket.number.short()) " " (ticket.subject) }
-        p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket.ticket_type.as_str()) " · " (when(ticket.updated_at)) } }
+        h1 { "#" (ticket.number.short()) " " bdi { (ticket.subject) } }
+        p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket_type_word(lang, &ticket.ticket_type)) " · " (when(ticket.updated_at)) } }
         (notices::render(lang, &told, &ticket))
         (linked_section(lang, &linked))
         section #thread {
@@ -179,10 +180,10 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
             @for m in &thread {
                 @let internal = m.visibility == Visibility::Internal;
                 div.msg.internal[internal] {
-                    div.meta { (author(m.author)) " · " (when(m.created_at)) @if internal { " · internal note" } (origin_marker(lang, &m.origin, staff)) }
-                    (m.body)
+                    div.meta { bdi { (author(m.author)) } " · " (when(m.created_at)) @if internal { " · " (t(lang, "internal_note")) } (origin_marker(lang, &m.origin, staff)) }
+                    div.body dir="auto" { (m.body) }
                     @for a in &m.attachments {
-                        div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { (a.display_name()) } " (" (a.size()) " bytes)" }
+                        div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { bdi { (a.display_name()) } } " (" (size_words(lang, a.size())) ")" }
                     }
                 }
             }
@@ -196,7 +197,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
             (csrf_input(user))
             textarea name="body" required { (canned.text) }
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
-            @if staff { label { input type="checkbox" name="internal" value="true"; " Internal note (customers never see it)" } }
+            @if staff { label { input type="checkbox" name="internal" value="true"; " " (t(lang, "internal_note_label")) } }
             button type="submit" { (t(lang, "send")) }
         }
         @if !staff && !time.is_empty() {
@@ -205,8 +206,8 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                 @for e in &time {
                     tr {
                         td { (when(e.created_at)) }
-                        td { (e.minutes.get()) " " (t(lang, "minutes_short")) }
-                        td { (e.note) }
+                        td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
+                        td { bdi { (e.note) } }
                     }
                 }
             }
@@ -220,15 +221,15 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         }
         @if staff {
             (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
-            h2 { "Actions" }
+            h2 { (t(lang, "actions")) }
             form method="post" action=(action) {
                 (csrf_input(user))
                 input type="hidden" name="action" value="assign";
                 select name="agent" {
-                    option value="" { "Unassigned" }
+                    option value="" { (t(lang, "unassigned")) }
                     @for a in &agents { option value=(a.id) selected[ticket.assignee == Some(a.id)] { (a.name) } }
                 }
-                button { "Assign" }
+                button { (t(lang, "assign")) }
             }
             @if !priorities.is_empty() {
                 form method="post" action=(action) {
@@ -237,7 +238,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                     select name="priority" {
                         @for p in &priorities { option value=(p.as_str()) selected[*p == ticket.priority] { (priority_word(lang, *p)) } }
                     }
-                    button { "Set priority" }
+                    button { (t(lang, "set_priority")) }
                 }
             }
             form method="post" action=(action) {
@@ -248,41 +249,48 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                     option value="close" { (labels.label(Status::Closed(Resolution::Solved))) }
                     option value="reopen" { (labels.label(Status::Open)) }
                 }
-                button { "Change status" }
+                button { (t(lang, "change_status")) }
             }
             form method="post" action=(action) {
                 (csrf_input(user))
                 input type="hidden" name="action" value="link";
-                input type="text" name="master" placeholder="Master ticket number (empty to unlink)";
-                button { "Link to master" }
+                input type="text" name="master" placeholder=(t(lang, "master_placeholder")) aria-label=(t(lang, "master_placeholder"));
+                button { (t(lang, "link_to_master")) }
             }
             form method="post" action=(action) {
                 (csrf_input(user))
                 input type="hidden" name="action" value="log_time";
-                input type="number" name="minutes" min="1" placeholder="Minutes" required;
-                label { input type="checkbox" name="billable" value="true"; " billable" }
+                input type="number" name="minutes" min="1" placeholder=(t(lang, "minutes")) aria-label=(t(lang, "minutes")) required;
+                label { input type="checkbox" name="billable" value="true"; " " (t(lang, "billable")) }
                 label { input #note-visible type="checkbox" name="note_visible_to_customer" value="true"; " " (t(lang, "note_to_customer")) }
-                input type="text" name="note" placeholder="Note";
-                button { "Log time" }
+                input type="text" name="note" placeholder=(t(lang, "note")) aria-label=(t(lang, "note"));
+                button { (t(lang, "log_time")) }
             }
             (forms(lang, user, &ticket, &thread, &draft))
-            h2 { "Time logged" }
+            h2 { (t(lang, "time_logged")) }
             table #time {
                 @for e in &time {
                     tr {
                         td { (when(e.created_at)) }
-                        td { (e.minutes.get()) " min" }
-                        td { @if e.billable { "billable" } }
-                        td { (e.note) }
+                        td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
+                        td { @if e.billable { (t(lang, "billable")) } }
+                        td { bdi { (e.note) } }
                         td.meta { @if e.billable && e.note_visible_to_customer { (t(lang, "note_shown")) } }
                     }
                 }
             }
-            h2 { "History" }
+            h2 { (t(lang, "history")) }
             pre #history { (history.unwrap_or_default()) }
         }
     };
     Ok((status, layout(ticket.subject.as_str(), Some(user), body)).into_response())
+}
+
+/// An attachment's size in `lang`: `2,048 bytes`.
+fn size_words(lang: helpdesk::domain::Language, bytes: u64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let bytes = bytes as f64;
+    t_args(lang, "size_bytes", &[("size", number(bytes))])
 }
 
 /// The reply form posted (multipart, with files): a reply, or an internal note.

@@ -198,7 +198,7 @@ async fn ticket_pages_answer_the_short_number_for_the_customer_and_the_agent() {
     let ana = page_login(&fx, "ana@example.ro").await;
     let html = page(&fx, &ana, &uri).await.expect(StatusCode::OK).text();
     assert!(
-        html.contains(&format!("#{short} Nu merge internetul")),
+        html.contains(&format!("#{short} <bdi>Nu merge internetul</bdi>")),
         "{html}"
     );
     assert!(!html.contains(&full), "customers are told one number");
@@ -214,7 +214,7 @@ async fn ticket_pages_answer_the_short_number_for_the_customer_and_the_agent() {
     let ivan = page_login(&fx, "ivan@example.com").await;
     let html = page(&fx, &ivan, &uri).await.expect(StatusCode::OK).text();
     assert!(
-        html.contains(&format!("#{short} Nu merge internetul")),
+        html.contains(&format!("#{short} <bdi>Nu merge internetul</bdi>")),
         "{html}"
     );
 

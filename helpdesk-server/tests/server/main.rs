@@ -22,6 +22,7 @@ mod hidden;
 mod hostile_input;
 mod jobs;
 mod kb_votes;
+mod languages;
 mod links;
 mod mail_settings;
 mod mailboxes;

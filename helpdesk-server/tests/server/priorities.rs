@@ -135,15 +135,16 @@ async fn the_portal_says_what_priority_was_applied_and_offers_only_what_applies(
     for (login, said) in [
         (
             "ana@example.ro",
-            "Ați cerut prioritatea „urgentă”; tichetul a fost deschis cu „normală”. Depășește plafonul dumneavoastră („normală”).",
+            "Ați cerut prioritatea „\u{2068}urgentă\u{2069}”; tichetul a fost deschis cu „\u{2068}normală\u{2069}”. Depășește plafonul dumneavoastră („\u{2068}normală\u{2069}”).",
         ),
         (
             "john@example.com",
-            "You asked for priority “urgent”; the ticket was opened with “normal”. It is above your cap (“normal”).",
+            // Each priority isolated (FSI … PDI), so a word of either direction keeps its place.
+            "You asked for priority “\u{2068}urgent\u{2069}”; the ticket was opened with “\u{2068}normal\u{2069}”. It is above your cap (“\u{2068}normal\u{2069}”).",
         ),
         (
             "zahra@example.ir",
-            "شما اولویت «فوری» را خواستید؛ تیکت با اولویت «عادی» باز شد. این بالاتر از سقف شما («عادی») است.",
+            "شما اولویت «\u{2068}فوری\u{2069}» را خواستید؛ تیکت با اولویت «\u{2068}عادی\u{2069}» باز شد. این بالاتر از سقف شما («\u{2068}عادی\u{2069}») است.",
         ),
     ] {
         let me = page_login(&fx, login).await;

@@ -217,6 +217,7 @@ macro_rules! conformance_suite {
                     only_staff_list_the_customer_directory,
                     customer_edits_change_the_record_and_check_the_organisation,
                     a_person_is_created_in_an_organisation_and_bad_ones_write_nothing,
+                    a_customer_sets_their_own_language,
                 ],
                 email: [
                     customer_email_is_queued_with_the_change_in_their_language,

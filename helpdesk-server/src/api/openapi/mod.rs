@@ -41,6 +41,7 @@ use answers::Answers;
         api::auth::list_tokens,
         api::auth::revoke_token,
         api::auth::me,
+        api::auth::set_my_language,
         api::account_links::invite_agent,
         api::account_links::invite_customer,
         api::account_links::agent_reset_link,

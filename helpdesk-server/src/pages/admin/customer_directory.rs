@@ -18,7 +18,8 @@ use helpdesk::store::{CustomerCursor, CustomerFilter, CustomerPageRequest};
 use maud::{Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::super::layout::t;
+use super::super::layout::{t, t_args};
+use super::super::words::number;
 use super::super::{PageResult, see_other};
 use super::form::{Kept, Refused, admin_page, admins_only, field, post_form, refused, text_field};
 use super::sla::kind_word;
@@ -205,9 +206,10 @@ async fn directory(user: PageUser, Query(query): Query<HashMap<String, String>>)
                 }
             }
             p.meta.total {
-                (t(lang, "admin_shown_of_total")
-                    .replace("{shown}", &found.items.len().to_string())
-                    .replace("{total}", &found.total.to_string()))
+                (t_args(lang, "admin_shown_of_total", &[
+                    ("shown", number(u32::try_from(found.items.len()).unwrap_or(u32::MAX))),
+                    ("total", number(u32::try_from(found.total).unwrap_or(u32::MAX))),
+                ]))
             }
             @if let Some(next) = &found.next {
                 p { a.next href=(filters.address(Some(next))) rel="next" { (t(lang, "admin_next_page")) } }

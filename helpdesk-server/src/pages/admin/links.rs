@@ -9,7 +9,7 @@ use helpdesk::domain::{Actor, AgentId, CustomerId};
 use maud::{Markup, html};
 
 use super::super::layout::t;
-use super::super::{PageResult, when};
+use super::super::{PageResult, when_text};
 use super::form::{admin_page, admins_only, post_form};
 use crate::extract::{PageUser, Posted, parse};
 use crate::state::AppState;
@@ -56,7 +56,7 @@ async fn make(user: &PageUser, actor: Actor, back: &str) -> PageResult {
         p {
             (t(lang, "admin_link_made")
                 .replace("{login}", link.login.as_str())
-                .replace("{until}", &when(link.expires_at)))
+                .replace("{until}", &when_text(link.expires_at)))
         }
         p { input.link type="text" readonly size="80" value=(shown); }
         @match &link.emailed_to {

@@ -1,7 +1,7 @@
 (function(){
   var root=document.getElementById('chat-widget');if(!root)return;
   var $=function(id){return document.getElementById(id);};
-  var KEY='hd_chat_'+root.dataset.me, csrf=root.dataset.csrf;
+  var KEY='hd_chat_'+root.dataset.me, csrf=root.dataset.csrf, W=hdWords(root);
   var ws=null, chat=null, ticket=null, ended=false, first=true, toTicket=false, seen={};
   function open(v){$('chat-window').hidden=!v;$('chat-open').hidden=v;}
   function status(t){$('chat-status').textContent=t;}
@@ -14,22 +14,22 @@
   function send(frame){if(ws&&ws.readyState===1)ws.send(JSON.stringify(frame));}
   function suggestions(items){var box=$('chat-suggestions');box.textContent='';
     var p=document.createElement('p');p.className='chat-note';
-    if(!items.length){p.id='chat-no-article';p.textContent='The assistant found no article in the knowledge base for this.';box.appendChild(p);return;}
-    p.textContent='From the knowledge base:';box.appendChild(p);
+    if(!items.length){p.id='chat-no-article';p.textContent=W.no_article;box.appendChild(p);return;}
+    p.textContent=W.from_kb;box.appendChild(p);
     items.forEach(function(a){var d=document.createElement('div');d.className='chat-article';var h=document.createElement('strong');h.textContent=a.title;
       var b=document.createElement('div');b.textContent=a.body;d.appendChild(h);d.appendChild(b);box.appendChild(d);});}
   function place(p){
     $('chat-actions').hidden=p.state!=='assistant';$('chat-after').hidden=false;
     $('chat-form').hidden=p.state==='ended';
-    if(p.state==='assistant')status('The assistant answers from the knowledge base. Not what you need? Talk to a person.');
-    else if(p.state==='queued')status('Waiting for a person: you are number '+p.position+' in the queue.');
-    else if(p.state==='with_agent'){status('You are talking to '+p.agent_name+'.');$('chat-suggestions').textContent='';}
-    else {status(hdEnded(p.end));$('chat-end').hidden=true;$('chat-new').hidden=false;}
+    if(p.state==='assistant')status(W.assistant);
+    else if(p.state==='queued')status(hdSay(W.queued,{position:p.position}));
+    else if(p.state==='with_agent'){status(hdSay(W.with_agent,{agent:p.agent_name}));$('chat-suggestions').textContent='';}
+    else {status(hdEnded(W,p.end));$('chat-end').hidden=true;$('chat-new').hidden=false;}
   }
   function connect(id){
     chat=id;$('chat-start').hidden=true;ws=hdSocket(id);var sock=ws;
     sock.onmessage=function(e){var f=JSON.parse(e.data);
-      if(f.chat){ticket=f.chat.ticket_id;var a=$('chat-ticket-link');a.href='/tickets/'+ticket;a.textContent='Ticket #'+(f.chat.ticket_number||'');}
+      if(f.chat){ticket=f.chat.ticket_id;var a=$('chat-ticket-link');a.href='/tickets/'+ticket;a.textContent=hdSay(W.ticket,{number:String(f.chat.ticket_number||'')});}
       if(f.message&&!seen[f.message.id]){seen[f.message.id]=1;hdMessage($('chat-log'),f.message);}
       if(f.suggestions)suggestions(f.suggestions);
       if(f.place){if(first&&f.place.state==='ended'&&!toTicket){reset();open(false);return;}first=false;place(f.place);}
@@ -43,7 +43,7 @@
   $('chat-start').onsubmit=function(e){e.preventDefault();var text=$('chat-question').value.trim();if(!text)return;
     fetch('/api/v1/chats',{method:'POST',headers:{'content-type':'application/json','x-csrf-token':csrf},body:JSON.stringify({department:$('chat-department').value,text:text})})
       .then(function(r){return r.json().then(function(d){return {ok:r.ok,d:d};});})
-      .then(function(x){if(!x.ok){status((x.d.error&&x.d.error.message)||'The chat could not start.');return;}
+      .then(function(x){if(!x.ok){status((x.d.error&&x.d.error.message)||W.not_started);return;}
         localStorage.setItem(KEY,x.d.chat.id);connect(x.d.chat.id);});};
   $('chat-helped').onclick=function(){send({this_helped:true});};
   $('chat-person').onclick=function(){send({talk_to_person:true});};

@@ -255,7 +255,7 @@ async fn chat_scenario(b: &mut Browser) -> TestResult {
         json!([]),
     )
     .await?;
-    b.wait_text("#presence-state", "online").await?;
+    b.wait_text("#presence-state", "Online").await?;
     b.screenshot("agent-online-for-chat").await?;
     b.sign_out().await?;
 

@@ -218,3 +218,23 @@ pub async fn a_person_is_created_in_an_organisation_and_bad_ones_write_nothing(
     }
     assert_eq!(everyone().await, before, "nothing written");
 }
+
+/// A customer sets their own language (the pages' switch); nothing else of the record
+/// changes, and staff cannot set one through it.
+pub async fn a_customer_sets_their_own_language(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ana = f.as_customer(&f.ana).await;
+    let set = ana.set_own_language(Language::Persian).await.unwrap();
+    assert_eq!(set.language, Some(Language::Persian));
+    let stored = store.customer(f.ana.id).await.unwrap().unwrap();
+    let mut expected = f.ana.clone();
+    expected.language = Some(Language::Persian);
+    assert_eq!(stored, expected);
+    let ivan = f.as_agent(&f.ivan).await;
+    assert!(matches!(
+        ivan.set_own_language(Language::Russian).await,
+        Err(Error::Forbidden {
+            reason: ForbiddenReason::CustomersOnly
+        })
+    ));
+}
