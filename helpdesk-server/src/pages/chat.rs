@@ -5,6 +5,7 @@
 use helpdesk::domain::Actor;
 use maud::{Markup, html};
 
+use super::layout::t;
 use crate::extract::PageUser;
 
 /// The chat widget, bottom-right on every customer page (nothing for agents).
@@ -39,6 +40,11 @@ pub fn widget(user: &PageUser) -> Markup {
                     div.chat-status #chat-status {}
                     div.chat-actions #chat-after hidden {
                         a #chat-ticket-link href="#" { "The chat's ticket" }
+                        " "
+                        label #chat-transcript-label {
+                            input #chat-transcript type="checkbox";
+                            " " (t(user.language, "chat_transcript"))
+                        }
                         " "
                         button #chat-end type="button" { "End chat" }
                         button #chat-new type="button" hidden { "New chat" }

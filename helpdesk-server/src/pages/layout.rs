@@ -57,6 +57,9 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                                 }
                                 a href="/console/new" { "Phone ticket" }
                                 a href="/reports" { "Reports" }
+                                @if matches!(user.actor(), Actor::Agent(_)) {
+                                    a href="/console/notification-preferences" { (t(lang, "notify_menu")) }
+                                }
                             }
                         }
                         span { (user.name) }

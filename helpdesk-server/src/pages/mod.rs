@@ -14,6 +14,7 @@ pub mod chat;
 pub mod console;
 pub mod layout;
 pub mod notices;
+pub mod notification_prefs;
 pub mod notifications;
 pub mod phone_ticket;
 pub mod portal;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(phone_ticket::routes())
         .merge(tags::routes())
+        .merge(notification_prefs::routes())
 }
 
 /// An error shown as a page.

@@ -25,6 +25,7 @@ mod kb_votes;
 mod links;
 mod mail_settings;
 mod mailboxes;
+mod notification_prefs;
 mod openapi_contents;
 mod openapi_routes;
 mod organisations;
