@@ -259,7 +259,9 @@ fn auto_submitted(kind: EmailKind) -> Option<&'static str> {
         | EmailKind::AutoCloseWarning
         | EmailKind::Closed
         | EmailKind::Invitation
-        | EmailKind::PasswordReset => Some("auto-generated"),
+        | EmailKind::PasswordReset
+        | EmailKind::AgentNotice
+        | EmailKind::ChatTranscript => Some("auto-generated"),
         EmailKind::AgentReply | EmailKind::TicketThread => None,
         _ => None,
     }

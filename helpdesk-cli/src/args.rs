@@ -224,6 +224,10 @@ pub(crate) enum Cmd {
     /// tags in use.
     #[command(subcommand)]
     Tag(crate::tags::TagCmd),
+    /// How an agent hears of each event (in the app, by e-mail, both, none) and the
+    /// language of their e-mails: show, set.
+    #[command(subcommand)]
+    NotificationPrefs(crate::notification_prefs::NotificationPrefsCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -310,6 +310,9 @@ pub enum Ability {
     Organisations,
     /// Tags in use, counted ([`TagStore`](crate::store::TagStore)).
     Tags,
+    /// Agents' notification preferences
+    /// ([`NotificationPreferenceStore`](crate::store::NotificationPreferenceStore)).
+    NotificationPreferences,
 }
 
 impl std::fmt::Display for Ability {
@@ -330,6 +333,7 @@ impl std::fmt::Display for Ability {
             Ability::Mailboxes => "stored mailboxes",
             Ability::Organisations => "organisations' domains and shared tickets",
             Ability::Tags => "tags",
+            Ability::NotificationPreferences => "notification preferences",
         })
     }
 }

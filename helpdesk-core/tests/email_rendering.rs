@@ -33,9 +33,12 @@ const LANGUAGES: [(Language, &str, &str, &str); 4] = [
     (Language::Persian, "fa", "رضا احمدی", "اینترنت قطع است"),
 ];
 
-/// The kinds about a ticket (the account e-mails have their own renderer, below).
+/// The kinds about a ticket the customer gets (the account e-mails have their own renderer,
+/// below; an agent's notice too, `render_agent_notice`).
 fn ticket_kinds() -> impl Iterator<Item = EmailKind> {
-    EmailKind::ALL.into_iter().filter(|k| !k.is_account())
+    EmailKind::ALL
+        .into_iter()
+        .filter(|k| !k.is_account() && *k != EmailKind::AgentNotice)
 }
 
 fn rendered(kind: EmailKind, language: Language, name: &str, subject: &str) -> String {
@@ -52,7 +55,7 @@ fn rendered_with(
 ) -> String {
     let text = match kind {
         EmailKind::AgentReply => Some("Please restart the router.\n\n-- \nIvan, support"),
-        EmailKind::TicketThread => {
+        EmailKind::TicketThread | EmailKind::ChatTranscript => {
             Some("2026-01-05 09:00 Ana: It is down.\n2026-01-05 09:30 Ivan: Restart it.")
         }
         _ => None,

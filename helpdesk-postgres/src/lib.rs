@@ -84,6 +84,7 @@ mod directory;
 mod error;
 mod knowledge;
 mod mailboxes;
+mod notification_prefs;
 mod notifications;
 mod organisations;
 mod outbox;

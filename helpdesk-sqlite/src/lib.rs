@@ -61,6 +61,7 @@ mod error;
 mod group_commit;
 mod knowledge;
 mod mailboxes;
+mod notification_prefs;
 mod notifications;
 mod organisations;
 mod outbox;

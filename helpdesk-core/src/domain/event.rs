@@ -182,6 +182,9 @@ pub enum Change {
         /// The address.
         to: super::Email,
     },
+    /// The customer of the ticket's live chat asked for a person and waits in the queue
+    /// (staff only).
+    ChatWaiting,
     /// Tags were put on or taken off (staff only).
     Tagged {
         /// The tags put on.
@@ -240,6 +243,7 @@ impl Change {
             Change::TimeLogged { .. } => "time_logged",
             Change::ThreadEmailed { .. } => "thread_emailed",
             Change::Tagged { .. } => "tagged",
+            Change::ChatWaiting => "chat_waiting",
         }
     }
 }

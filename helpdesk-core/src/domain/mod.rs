@@ -26,6 +26,7 @@ mod message;
 mod metrics;
 mod notice;
 mod notification;
+mod notification_prefs;
 mod organisation;
 mod origin;
 mod outbound_email;
@@ -77,6 +78,7 @@ pub use notice::{Notice, PriorityReason};
 pub use notification::{
     Notification, NotificationAction, NotificationKind, NotificationState, Recipient,
 };
+pub use notification_prefs::{NotificationPreferences, NotifyChannel, NotifyEvent};
 pub use organisation::OrganisationDomain;
 pub use origin::{Origin, OriginKind};
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};

@@ -67,6 +67,12 @@ pub enum NotificationKind {
         /// When it will close.
         closes_at: DateTime<Utc>,
     },
+    /// The time a pending or on-hold ticket was set aside until has come (agents only).
+    PendingReminder,
+    /// The customer asked to raise the priority; the request waits (agents only).
+    PriorityRequested,
+    /// A live chat waits for an agent in the queue of the agent's department.
+    ChatWaiting,
 }
 
 impl NotificationKind {
@@ -82,6 +88,9 @@ impl NotificationKind {
             NotificationKind::SlaWarning { .. } => "sla_warning",
             NotificationKind::SlaBreached { .. } => "sla_breached",
             NotificationKind::AutoCloseWarning { .. } => "auto_close_warning",
+            NotificationKind::PendingReminder => "pending_reminder",
+            NotificationKind::PriorityRequested => "priority_requested",
+            NotificationKind::ChatWaiting => "chat_waiting",
         }
     }
 }

@@ -28,6 +28,11 @@ pub enum EmailKind {
     Invitation,
     /// A link to set a new password (about no ticket).
     PasswordReset,
+    /// An agent is told of something that needs them (issue 20), in their language.
+    AgentNotice,
+    /// The transcript of a live chat, sent to its customer once when the chat ends, if
+    /// they asked for it.
+    ChatTranscript,
 }
 
 stable_text!(EmailKind, "email_kind" {
@@ -39,6 +44,8 @@ stable_text!(EmailKind, "email_kind" {
     TicketThread => "ticket_thread",
     Invitation => "invitation",
     PasswordReset => "password_reset",
+    AgentNotice => "agent_notice",
+    ChatTranscript => "chat_transcript",
 });
 
 impl EmailKind {

@@ -14,6 +14,8 @@ mod stored_levels;
 pub use crate::domain::FollowUpPolicy;
 pub use calendar::{Calendar, Schedule, WorkingRange, weekdays};
 pub use numbering::{CounterScheme, DateScheme, TicketNumberGenerator};
-pub use priority::{DefaultPriorityPolicy, PriorityPolicy};
+pub use priority::{
+    DefaultPriorityPolicy, OrganisationPriorityRule, OrganisationPriorityRules, PriorityPolicy,
+};
 pub use sla::{AutoClose, CustomerFacts, ServiceLevels, SlaCondition, SlaPolicy};
 pub use stored_levels::{CalendarSpec, MAX_TARGET_MINUTES, ServiceLevelSettings, SlaPolicySetting};

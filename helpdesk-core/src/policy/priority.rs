@@ -54,3 +54,79 @@ impl PriorityPolicy for DefaultPriorityPolicy {
         }
     }
 }
+
+/// One rule of [`OrganisationPriorityRules`]: the tickets of customers of these
+/// organisations (the organisation itself or a member, as
+/// [`CustomerFacts`](super::CustomerFacts) says, like an SLA condition) start at `initial`
+/// and may be set up to `ceiling` without the override permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationPriorityRule {
+    /// The organisations (customers of kind organisation).
+    pub organisations: Vec<crate::domain::CustomerId>,
+    /// The priority their new tickets get (whatever is asked for).
+    pub initial: Priority,
+    /// The highest priority allowed without the override permission.
+    pub ceiling: Priority,
+}
+
+/// Priority rules that match on the customer's organisation (issue 20): the first rule
+/// naming the organisation the customer is or belongs to decides; a customer no rule names
+/// gets what `fallback` says.
+///
+/// ```
+/// use helpdesk_core::domain::{CustomerId, Priority};
+/// use helpdesk_core::policy::{
+///     DefaultPriorityPolicy, OrganisationPriorityRule, OrganisationPriorityRules, PriorityPolicy,
+/// };
+/// let rules = OrganisationPriorityRules::new(
+///     vec![OrganisationPriorityRule {
+///         organisations: vec![CustomerId::new()],
+///         initial: Priority::Urgent,
+///         ceiling: Priority::Urgent,
+///     }],
+///     DefaultPriorityPolicy,
+/// );
+/// // Nobody named: the fallback decides.
+/// assert_eq!(rules.initial(None, Some(Priority::Urgent), false), Priority::Normal);
+/// ```
+#[derive(Debug, Clone)]
+pub struct OrganisationPriorityRules<P> {
+    rules: Vec<OrganisationPriorityRule>,
+    fallback: P,
+}
+
+impl<P: PriorityPolicy> OrganisationPriorityRules<P> {
+    /// The rules, in order, over `fallback`.
+    pub fn new(rules: Vec<OrganisationPriorityRule>, fallback: P) -> Self {
+        Self { rules, fallback }
+    }
+
+    /// The first rule naming the organisation `customer` is or belongs to.
+    fn rule_for(&self, customer: Option<&Customer>) -> Option<&OrganisationPriorityRule> {
+        let organisation = super::CustomerFacts::of(customer).organisation?;
+        self.rules
+            .iter()
+            .find(|r| r.organisations.contains(&organisation))
+    }
+}
+
+impl<P: PriorityPolicy> PriorityPolicy for OrganisationPriorityRules<P> {
+    fn initial(
+        &self,
+        customer: Option<&Customer>,
+        requested: Option<Priority>,
+        by_agent: bool,
+    ) -> Priority {
+        match self.rule_for(customer) {
+            Some(rule) => rule.initial,
+            None => self.fallback.initial(customer, requested, by_agent),
+        }
+    }
+
+    fn ceiling(&self, customer: Option<&Customer>) -> Priority {
+        match self.rule_for(customer) {
+            Some(rule) => rule.ceiling,
+            None => self.fallback.ceiling(customer),
+        }
+    }
+}

@@ -52,6 +52,8 @@ struct Words {
     closed_body: &'static str,
     thread_subject: &'static str,
     thread_intro: &'static str,
+    transcript_subject: &'static str,
+    transcript_intro: &'static str,
     answer_hint: &'static str,
     link: &'static str,
     closing: &'static str,
@@ -71,6 +73,8 @@ const EN: Words = Words {
     closed_body: "your request {number} is now closed. Replying to this e-mail opens it again or starts a new request.",
     thread_subject: "Ticket",
     thread_intro: "here is the correspondence of request {number}:",
+    transcript_subject: "Chat transcript",
+    transcript_intro: "here is the transcript of your chat, kept as request {number}:",
     answer_hint: "Reply to this e-mail to answer; keep the number in the subject.",
     link: "The request in the portal: {link}",
     closing: "Kind regards,",
@@ -90,6 +94,8 @@ const RO: Words = Words {
     closed_body: "solicitarea {number} a fost închisă. Un răspuns la acest e-mail o redeschide sau deschide o solicitare nouă.",
     thread_subject: "Solicitare",
     thread_intro: "iată corespondența solicitării {number}:",
+    transcript_subject: "Transcrierea conversației",
+    transcript_intro: "iată transcrierea conversației dumneavoastră, păstrată ca solicitarea {number}:",
     answer_hint: "Pentru a răspunde, răspundeți la acest e-mail; păstrați numărul în subiect.",
     link: "Solicitarea în portal: {link}",
     closing: "Cu stimă,",
@@ -109,6 +115,8 @@ const RU: Words = Words {
     closed_body: "заявка {number} закрыта. Ответ на это письмо откроет её снова или создаст новую заявку.",
     thread_subject: "Заявка",
     thread_intro: "переписка по заявке {number}:",
+    transcript_subject: "Запись чата",
+    transcript_intro: "запись вашего чата, сохранённая как заявка {number}:",
     answer_hint: "Чтобы ответить, ответьте на это письмо; сохраните номер в теме.",
     link: "Заявка в личном кабинете: {link}",
     closing: "С уважением,",
@@ -128,6 +136,8 @@ const FA: Words = Words {
     closed_body: "درخواست {number} بسته شد. پاسخ به این ایمیل آن را دوباره باز می‌کند یا درخواست تازه‌ای می‌سازد.",
     thread_subject: "درخواست",
     thread_intro: "مکاتبات درخواست {number}:",
+    transcript_subject: "متن گفتگو",
+    transcript_intro: "متن گفتگوی شما که به‌عنوان درخواست {number} نگه داشته شده است:",
     answer_hint: "برای پاسخ، به همین ایمیل پاسخ دهید و شماره را در موضوع نگه دارید.",
     link: "این درخواست در پرتال: {link}",
     closing: "با احترام،",
@@ -186,8 +196,12 @@ pub fn render_email(kind: EmailKind, language: Language, ctx: &EmailContext<'_>)
         EmailKind::AutoCloseWarning => (Some(w.warning_subject), fill(w.warning_body)),
         EmailKind::Closed => (Some(w.closed_subject), fill(w.closed_body)),
         EmailKind::TicketThread => (Some(w.thread_subject), fill(w.thread_intro)),
-        // About no ticket: rendered by `render_account_email`; here only a greeting.
-        EmailKind::Invitation | EmailKind::PasswordReset => (None, String::new()),
+        EmailKind::ChatTranscript => (Some(w.transcript_subject), fill(w.transcript_intro)),
+        // About no ticket: rendered by `render_account_email`; here only a greeting. An
+        // agent's notice is rendered by `render_agent_notice`.
+        EmailKind::Invitation | EmailKind::PasswordReset | EmailKind::AgentNotice => {
+            (None, String::new())
+        }
     };
     let subject = match label {
         Some(label) => format!("{tag} {label}: {}", ctx.subject),
@@ -199,7 +213,7 @@ pub fn render_email(kind: EmailKind, language: Language, ctx: &EmailContext<'_>)
         ctx.recipient_name,
         comma = w.comma
     );
-    if kind != EmailKind::TicketThread {
+    if !matches!(kind, EmailKind::TicketThread | EmailKind::ChatTranscript) {
         body.push('\n');
         body.push_str(w.answer_hint);
         body.push('\n');

@@ -106,6 +106,7 @@ pub fn render_history(
             Change::SlaWarning { target } => format!("SLA warning: {}", target.as_str()),
             Change::SlaBreached { target } => format!("SLA breached: {}", target.as_str()),
             Change::PendingReminder => "reminder: the waiting time is over".to_owned(),
+            Change::ChatWaiting => "the chat waits for an agent".to_owned(),
             Change::AutoCloseWarning { closes_at } => format!(
                 "warned the customer: closes automatically at {}",
                 closes_at.format("%Y-%m-%d %H:%M UTC")

@@ -339,7 +339,12 @@ impl Acting {
             })
             .await?;
         self.desk.route_chats(chat.department).await?;
-        self.chat_place(id).await
+        let place = self.chat_place(id).await?;
+        if let ChatPlace::Queued { .. } = place {
+            // Nobody took it at once: the department's agents are told it waits.
+            self.desk.chat_waits(chat.ticket_id).await?;
+        }
+        Ok(place)
     }
 
     /// "This helped": the assistant's answer solved it; the chat ends and its ticket closes
@@ -401,8 +406,16 @@ impl Acting {
 
     /// Ends a chat: its customer leaves, or its agent closes the conversation (the ticket
     /// stays, to be closed or worked on like any other). The agent's seat goes to the next
-    /// queued chat.
+    /// queued chat. No transcript is sent ([`Acting::end_chat_with`] sends one).
     pub async fn end_chat(&self, id: ChatId) -> Result<ChatSession> {
+        self.end_chat_with(id, false).await
+    }
+
+    /// Ends a chat as [`Acting::end_chat`] does; with `transcript`, its customer ending it
+    /// asks for the transcript, e-mailed to them once as the chat ends (needs mail settings
+    /// and the customer's address, checked before anything is written). Ending a chat
+    /// already over sends nothing.
+    pub async fn end_chat_with(&self, id: ChatId, transcript: bool) -> Result<ChatSession> {
         let chat = self.desk.require_chat(id).await?;
         // Someone else's chat answers as a missing one, whatever its state.
         self.check_chat_reader(&chat)?;
@@ -415,7 +428,17 @@ impl Acting {
             _ => return Err(Error::not_found(Entity::Chat, id)),
         };
         let department = chat.department;
+        let send_to = if transcript {
+            Some(self.transcript_to(&chat).await?)
+        } else {
+            None
+        };
         let ended = self.desk.end(chat, end).await?;
+        if let Some((to, customer)) = send_to {
+            self.desk
+                .send_transcript(ended.ticket_id, to, customer)
+                .await?;
+        }
         self.desk.route_chats(department).await?;
         Ok(ended)
     }

@@ -10,17 +10,29 @@
 //!   agent's signature);
 //! - an internal note: the assignee only; customers never hear of notes;
 //! - an assignment: the new assignee;
-//! - SLA warnings and breaches: the assignee, or the department's agents;
+//! - SLA warnings and breaches: the assignee, or the department's supervisors (its agents
+//!   when it has no supervisor);
+//! - a pending reminder and a customer's priority request: the assignee, or the
+//!   department's agents;
+//! - a live chat waiting in the queue: the department's agents who may reply;
 //! - the auto-close warning, resolving and closing: the customer.
+//!
+//! Live chat says nothing by itself: a chat's lines (and the chat's opening) cause no
+//! notification and no e-mail; the customer gets the transcript once at the end if they ask
+//! ([`Acting::end_chat_with`](super::Acting::end_chat_with)).
+//!
+//! Each agent hears of an event as their notification preferences say: in the app, by
+//! e-mail (in their language, through the outbox, see `agent_notices`), both or not at all.
 //!
 //! Nobody is notified of their own action; inactive agents, customers without portal
 //! access and internal tickets' customers get nothing.
 
 use std::collections::HashMap;
 
+use super::agent_notices::AgentNotice;
 use super::{Helpdesk, MailSettings};
 use crate::domain::{
-    Actor, Agent, AgentId, Change, Customer, Delivery, EmailKind, Language, MailReference,
+    Actor, Agent, AgentId, Change, Channel, Customer, Delivery, EmailKind, Language, MailReference,
     Notification, NotificationId, NotificationKind, NotificationState, OutboundEmail, OutboxId,
     PublicUrl, Recipient, Status, Ticket, TicketEvent,
 };
@@ -61,6 +73,41 @@ impl People<'_> {
         }
     }
 
+    /// The assignee; else the department's supervisors (agents of role
+    /// [`Role::Supervisor`](crate::domain::Role) in it); else, when it has none, its agents.
+    fn assignee_or_supervisors(&self, ticket: &Ticket) -> Vec<AgentId> {
+        if let Some(a) = ticket.assignee {
+            return vec![a];
+        }
+        let supervisors: Vec<AgentId> = self
+            .agents
+            .iter()
+            .filter(|a| {
+                a.active
+                    && a.role == crate::domain::Role::Supervisor
+                    && a.departments.contains_key(&ticket.department)
+            })
+            .map(|a| a.id)
+            .collect();
+        if supervisors.is_empty() {
+            self.department_agents(ticket)
+        } else {
+            supervisors
+        }
+    }
+
+    /// The department's agents who may reply in it (who take its chats).
+    fn department_repliers(&self, ticket: &Ticket) -> Vec<AgentId> {
+        self.agents
+            .iter()
+            .filter(|a| {
+                a.departments.contains_key(&ticket.department)
+                    && a.can(crate::domain::Permission::Reply, ticket.department)
+            })
+            .map(|a| a.id)
+            .collect()
+    }
+
     fn reachable_customer(&self, ticket: &Ticket) -> Option<&Customer> {
         self.customer
             .filter(|c| !ticket.internal && c.access_enabled && ticket.customer == Some(c.id))
@@ -93,6 +140,9 @@ pub(crate) fn effects_of(
         }
     };
     match &event.change {
+        // A chat's ticket opens with the customer's first line: the chat tells agents when
+        // it waits for them, and the customer gets no "request received" e-mail.
+        Change::Created { .. } if t.channel == Channel::Chat => {}
         Change::Created { .. } => {
             agents(
                 people.department_agents(t),
@@ -111,7 +161,8 @@ pub(crate) fn effects_of(
             let Some(m) = write.messages.iter().find(|m| m.id == *message) else {
                 return effects;
             };
-            if opening {
+            // A live chat's line is no e-mail reply: nobody is notified or mailed per line.
+            if opening || m.channel == Channel::Chat {
                 // The ticket's first message: "new ticket" says it all.
                 return effects;
             }
@@ -141,13 +192,28 @@ pub(crate) fn effects_of(
             agents(vec![*a], NotificationKind::Assigned, &mut effects);
         }
         Change::SlaWarning { target } => agents(
-            people.assignee_or_department(t),
+            people.assignee_or_supervisors(t),
             NotificationKind::SlaWarning { target: *target },
             &mut effects,
         ),
         Change::SlaBreached { target } => agents(
-            people.assignee_or_department(t),
+            people.assignee_or_supervisors(t),
             NotificationKind::SlaBreached { target: *target },
+            &mut effects,
+        ),
+        Change::PendingReminder => agents(
+            people.assignee_or_department(t),
+            NotificationKind::PendingReminder,
+            &mut effects,
+        ),
+        Change::PriorityRequested { .. } => agents(
+            people.assignee_or_department(t),
+            NotificationKind::PriorityRequested,
+            &mut effects,
+        ),
+        Change::ChatWaiting => agents(
+            people.department_repliers(t),
+            NotificationKind::ChatWaiting,
             &mut effects,
         ),
         Change::AutoCloseWarning { closes_at } => {
@@ -231,12 +297,14 @@ impl Known {
 /// an agent's reply or a status change concerns only the customer.
 fn concerns_agents(write: &TicketWrite, event: &TicketEvent) -> bool {
     match &event.change {
-        Change::Replied { message, .. } => write
-            .messages
-            .iter()
-            .any(|m| m.id == *message && matches!(m.author, Actor::Customer(_))),
-        Change::Created { .. }
-        | Change::NoteAdded { .. }
+        Change::Replied { message, .. } => write.messages.iter().any(|m| {
+            m.id == *message && matches!(m.author, Actor::Customer(_)) && m.channel != Channel::Chat
+        }),
+        Change::Created { .. } => write.ticket.channel != Channel::Chat,
+        Change::NoteAdded { .. }
+        | Change::PendingReminder
+        | Change::PriorityRequested { .. }
+        | Change::ChatWaiting
         | Change::AssigneeChanged { .. }
         | Change::SlaWarning { .. }
         | Change::SlaBreached { .. } => true,
@@ -282,6 +350,7 @@ impl Helpdesk {
         let mut notifications = Vec::new();
         let mut outbox = Vec::new();
         let mut references = Vec::new();
+        let mut for_agents = Vec::new();
         for write in &batch.writes {
             let customer = match write.ticket.customer {
                 Some(id) => {
@@ -297,6 +366,15 @@ impl Helpdesk {
             for event in &write.events {
                 for effect in effects_of(write, event, &people) {
                     match effect {
+                        // Told as each agent's preferences say, once all are known.
+                        Effect::Notify(Recipient::Agent(agent), kind) => {
+                            for_agents.push(AgentNotice {
+                                agent,
+                                kind,
+                                ticket: &write.ticket,
+                                event,
+                            });
+                        }
                         Effect::Notify(recipient, kind) => notifications.push(Notification {
                             id: NotificationId::new(),
                             recipient,
@@ -395,6 +473,11 @@ impl Helpdesk {
                 }
             }
         }
+        let told = self
+            .tell_agents(&for_agents, agents, &known.stored_mail)
+            .await?;
+        notifications.extend(told.notifications);
+        outbox.extend(told.outbox);
         batch.notifications.extend(notifications);
         batch.outbox.extend(outbox);
         batch.mail_references.extend(references);

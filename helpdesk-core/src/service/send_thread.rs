@@ -3,13 +3,13 @@
 
 use std::fmt::Write as _;
 
-use super::Acting;
 use super::acting::Principal;
 use super::attachments::Staged;
 use super::effects::Known;
+use super::{Acting, Helpdesk};
 use crate::domain::{
-    Actor, Change, Delivery, Email, EmailKind, EventId, Language, MailReference, OutboundEmail,
-    OutboxId, Permission, TicketEvent, TicketKey,
+    Actor, Change, Customer, Delivery, Email, EmailKind, EventId, Language, MailReference,
+    OutboundEmail, OutboxId, Permission, Ticket, TicketEvent, TicketKey,
 };
 use crate::error::{Ability, Error, ForbiddenReason, Result};
 use crate::render::{EmailContext, render_email};
@@ -26,7 +26,6 @@ impl Acting {
         language: Language,
     ) -> Result<OutboundEmail> {
         let ticket = self.visible_ticket(ticket).await?;
-        let id = ticket.id;
         match &self.principal {
             Principal::Agent(a) if a.can(Permission::Reply, ticket.department) => {}
             Principal::Agent(_) => {
@@ -36,19 +35,63 @@ impl Acting {
             }
             _ => return Err(Error::forbidden(ForbiddenReason::AgentsOnly)),
         }
-        let settings = self
-            .desk
-            .mail_in_force()
-            .await?
-            .ok_or(Error::unsupported(Ability::Email))?;
-        let now = self.desk.now();
-        let agents = self.desk.store.agents().await?;
         let customer = match ticket.customer {
             Some(c) => self.desk.store.customer(c).await?,
             None => None,
         };
+        self.desk
+            .email_thread(
+                &ticket,
+                ThreadTo {
+                    to,
+                    name: None,
+                    language,
+                    kind: EmailKind::TicketThread,
+                },
+                self.actor(),
+                customer,
+            )
+            .await
+    }
+}
+
+/// Where a ticket's public thread goes, and as which e-mail.
+pub(crate) struct ThreadTo {
+    /// The address.
+    pub to: Email,
+    /// The name to greet (the address when none).
+    pub name: Option<String>,
+    /// The language.
+    pub language: Language,
+    /// [`EmailKind::TicketThread`] or [`EmailKind::ChatTranscript`].
+    pub kind: EmailKind,
+}
+
+impl Helpdesk {
+    /// Queues an e-mail with `ticket`'s public thread as `to` says and records it in the
+    /// history as `actor`'s, in one commit. Needs mail settings in force.
+    pub(crate) async fn email_thread(
+        &self,
+        ticket: &Ticket,
+        to: ThreadTo,
+        actor: Actor,
+        customer: Option<Customer>,
+    ) -> Result<OutboundEmail> {
+        let ThreadTo {
+            to,
+            name,
+            language,
+            kind,
+        } = to;
+        let id = ticket.id;
+        let settings = self
+            .mail_in_force()
+            .await?
+            .ok_or(Error::unsupported(Ability::Email))?;
+        let now = self.now();
+        let agents = self.store.agents().await?;
         let mut thread = String::new();
-        for m in self.desk.store.messages(id, false).await? {
+        for m in self.store.messages(id, false).await? {
             let author = match m.author {
                 Actor::Agent(a) => agents
                     .iter()
@@ -65,15 +108,15 @@ impl Acting {
                 m.body.as_str().trim_end()
             );
         }
-        let public_url = self.desk.public_url().await?;
+        let public_url = self.public_url().await?;
         let rendered = render_email(
-            EmailKind::TicketThread,
+            kind,
             language,
             &EmailContext {
                 number: &ticket.number,
                 public_url: public_url.as_ref(),
                 subject: ticket.subject.as_str(),
-                recipient_name: to.as_str(),
+                recipient_name: name.as_deref().unwrap_or(to.as_str()),
                 text: Some(&thread),
                 closes_at: None,
                 desk_name: &settings.from_name,
@@ -85,10 +128,10 @@ impl Acting {
             message_id: message_id.clone(),
             ticket_id: Some(id),
             ticket_number: Some(ticket.number.full().to_owned()),
-            kind: EmailKind::TicketThread,
+            kind,
             language,
             to: to.clone(),
-            to_name: None,
+            to_name: name.clone(),
             subject: rendered.subject,
             body: rendered.body,
             references: Vec::new(),
@@ -103,7 +146,7 @@ impl Acting {
         let write = TicketWrite::update(ticket.version, next).with_event(TicketEvent {
             id: EventId::new(),
             ticket_id: id,
-            actor: self.actor(),
+            actor,
             at: now,
             change: Change::ThreadEmailed { to },
             origin: None,
@@ -115,8 +158,7 @@ impl Acting {
             ticket_id: id,
             inbound: false,
         });
-        self.desk
-            .commit(batch, &Staged::default(), &Known::customer(customer))
+        self.commit(batch, &Staged::default(), &Known::customer(customer))
             .await?;
         Ok(email)
     }

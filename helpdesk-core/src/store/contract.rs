@@ -310,4 +310,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_tag_store(&self) -> Option<&dyn super::TagStore> {
         None
     }
+    /// Agents' notification preferences, if this store keeps them.
+    fn as_notification_preference_store(&self) -> Option<&dyn super::NotificationPreferenceStore> {
+        None
+    }
 }

@@ -171,6 +171,12 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_tag_store()
         }
+        fn as_notification_preference_store(
+            &self,
+        ) -> Option<&dyn $crate::store::NotificationPreferenceStore> {
+            let $this = self;
+            $inner.as_notification_preference_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -248,6 +254,11 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_tag_store(&self) -> Option<&dyn $crate::store::TagStore> {
+            Some(self)
+        }
+        fn as_notification_preference_store(
+            &self,
+        ) -> Option<&dyn $crate::store::NotificationPreferenceStore> {
             Some(self)
         }
     };

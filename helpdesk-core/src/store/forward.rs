@@ -172,3 +172,8 @@ use super::TagStore;
 forward!(TagStore {
     async fn tag_counts(&self, scope: &super::TagScope, limit: u32) -> Result<Vec<crate::domain::TagCount>>;
 });
+use super::NotificationPreferenceStore;
+forward!(NotificationPreferenceStore {
+    async fn notification_preferences(&self, agents: &[crate::domain::AgentId]) -> Result<Vec<crate::domain::NotificationPreferences>>;
+    async fn set_notification_preferences(&self, preferences: &crate::domain::NotificationPreferences) -> Result<()>;
+});

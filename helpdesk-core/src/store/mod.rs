@@ -20,6 +20,7 @@
 //! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
 //! | organisations' domains, members who see their tickets | [`OrganisationStore`] | [`Store::as_organisation_store`] |
 //! | tags in use, counted | [`TagStore`] | [`Store::as_tag_store`] |
+//! | agents' notification preferences | [`NotificationPreferenceStore`] | [`Store::as_notification_preference_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -39,6 +40,7 @@ mod forward;
 mod knowledge;
 mod mailboxes;
 mod memory;
+mod notification_prefs;
 mod organisations;
 mod quarantine;
 mod reports;
@@ -67,6 +69,7 @@ pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,
 };
 pub use memory::MemoryStore;
+pub use notification_prefs::NotificationPreferenceStore;
 pub use organisations::OrganisationStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};

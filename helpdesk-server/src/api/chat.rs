@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/chats", post(start))
         .route("/chats/queue", get(queue))
         .route("/chats/{chat}", get(chat))
+        .route("/chats/{chat}/end", post(end))
         .route("/agents/me/presence", get(presence).post(set_presence))
         .route("/agents/me/chats", get(my_chats))
 }
@@ -78,6 +79,47 @@ pub(crate) async fn chat(
     Id(id): Id<ChatId>,
 ) -> ApiResult<Json<Value>> {
     let chat = acting.chat(id).await?;
+    let place = acting.chat_place(id).await?;
+    Ok(Json(json!({
+        "chat": chat_view(&acting, &chat).await,
+        "place": place_view(acting.desk(), place).await,
+    })))
+}
+
+/// The body of `POST /api/v1/chats/{chat}/end`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EndChat {
+    /// The customer asks for the transcript by e-mail, sent once as the chat ends (default
+    /// false).
+    #[serde(default)]
+    transcript: bool,
+}
+
+/// `POST /api/v1/chats/{chat}/end`: its customer leaves, or its agent ends it; the customer
+/// may ask for the transcript.
+#[utoipa::path(post, path = "/api/v1/chats/{chat}/end", tag = "chat",
+    summary = "End a chat (its customer or its agent); the customer may ask for the transcript by e-mail",
+    params(ChatPath),
+    request_body(content = Option<EndChat>, description = "optional: no transcript without it"),
+    responses((status = 200, description = "the chat", body = ChatState), NotFound, Unsupported))]
+pub(crate) async fn end(
+    State(state): State<AppState>,
+    Caller { acting, .. }: Caller,
+    Id(id): Id<ChatId>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: EndChat = if body.iter().all(u8::is_ascii_whitespace) {
+        EndChat::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| crate::error::ApiError::bad_request(e.to_string()))?
+    };
+    let chat = acting.end_chat_with(id, body.transcript).await?;
+    state.chats.publish(Topic::Chat(id), ChatEvent::Changed);
+    state
+        .chats
+        .publish(Topic::Department(chat.department), ChatEvent::Changed);
     let place = acting.chat_place(id).await?;
     Ok(Json(json!({
         "chat": chat_view(&acting, &chat).await,

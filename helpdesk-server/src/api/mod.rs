@@ -14,6 +14,7 @@ pub mod docs;
 pub mod knowledge;
 pub mod links;
 pub mod messages;
+pub mod notification_prefs;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(customers::routes())
         .merge(knowledge::routes())
         .merge(notifications::routes())
+        .merge(notification_prefs::routes())
         .merge(reports::routes())
         .merge(settings::routes())
         .merge(chat::routes())

@@ -110,12 +110,16 @@ enum Frame {
     Say(String),
     TalkToPerson,
     ThisHelped,
-    End,
+    /// Ending the chat; `transcript`: the customer asks for it by e-mail.
+    End {
+        transcript: bool,
+    },
 }
 
 impl Frame {
-    /// `{"say": "…"}`, `{"talk_to_person": …}`, `{"this_helped": …}`, `{"end": …}`, or the
-    /// bare names as strings.
+    /// `{"say": "…"}`, `{"talk_to_person": …}`, `{"this_helped": …}`, `{"end": …}` (with
+    /// `{"end": {"transcript": true}}` the customer asks for the transcript), or the bare
+    /// names as strings.
     fn parse(text: &str) -> Option<Frame> {
         let value: Value = serde_json::from_str(text).ok()?;
         let (name, arg) = match &value {
@@ -127,7 +131,12 @@ impl Frame {
             "say" => Frame::Say(arg.as_str()?.to_owned()),
             "talk_to_person" => Frame::TalkToPerson,
             "this_helped" => Frame::ThisHelped,
-            "end" => Frame::End,
+            "end" => Frame::End {
+                transcript: arg
+                    .get("transcript")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            },
             _ => return None,
         })
     }
@@ -312,7 +321,11 @@ impl Session {
                 .map(drop)
                 .map_err(Into::into),
             Frame::ThisHelped => acting.chat_answered(id).await.map(drop).map_err(Into::into),
-            Frame::End => acting.end_chat(id).await.map(drop).map_err(Into::into),
+            Frame::End { transcript } => acting
+                .end_chat_with(id, transcript)
+                .await
+                .map(drop)
+                .map_err(Into::into),
         };
         match result {
             Ok(()) => {

@@ -72,6 +72,11 @@ pub fn widget(user: &PageUser) -> Markup {
                     div.chat-actions #chat-after hidden {
                         a #chat-ticket-link href="#" { (t(lang, "chat_ticket_link")) }
                         " "
+                        label #chat-transcript-label {
+                            input #chat-transcript type="checkbox";
+                            " " (t(lang, "chat_transcript"))
+                        }
+                        " "
                         button #chat-end type="button" { (t(lang, "chat_end")) }
                         button #chat-new type="button" hidden { (t(lang, "chat_new")) }
                     }

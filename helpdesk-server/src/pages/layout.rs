@@ -43,6 +43,9 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                                 }
                                 a href="/console/new" { (t(lang, "phone_ticket")) }
                                 a href="/reports" { (t(lang, "reports")) }
+                                @if matches!(user.actor(), Actor::Agent(_)) {
+                                    a href="/console/notification-preferences" { (t(lang, "notify_menu")) }
+                                }
                             }
                         }
                         span { bdi { (user.name) } }

@@ -16,6 +16,7 @@ pub mod console;
 pub mod layout;
 pub mod locale;
 pub mod notices;
+pub mod notification_prefs;
 pub mod notifications;
 pub mod phone_ticket;
 pub mod portal;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(phone_ticket::routes())
         .merge(tags::routes())
+        .merge(notification_prefs::routes())
         .layer(axum::middleware::from_fn(choice::middleware))
 }
 

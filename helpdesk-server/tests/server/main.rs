@@ -26,6 +26,7 @@ mod languages;
 mod links;
 mod mail_settings;
 mod mailboxes;
+mod notification_prefs;
 mod openapi_contents;
 mod openapi_routes;
 mod organisations;

@@ -24,6 +24,7 @@ mod accounts;
 mod chat;
 mod knowledge;
 mod mailboxes;
+mod notification_prefs;
 mod organisations;
 mod quarantine;
 mod reports;
@@ -88,6 +89,8 @@ struct Inner {
     organisation_domains: BTreeMap<crate::domain::OrganisationDomain, CustomerId>,
     /// The members who see their organisation's tickets.
     sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
+    /// Agents' notification preferences.
+    notification_preferences: BTreeMap<AgentId, crate::domain::NotificationPreferences>,
 }
 
 impl MemoryStore {

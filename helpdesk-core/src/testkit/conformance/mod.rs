@@ -277,6 +277,24 @@ macro_rules! conformance_suite {
                     notifications_are_read_snoozed_and_dismissed_by_their_owner_only,
                     sla_and_auto_close_warnings_reach_agents_and_customers,
                 ],
+                agent_notices: [
+                    notification_preferences_default_and_are_set_by_the_agent_or_an_admin,
+                    a_new_ticket_tells_the_departments_agents_as_each_chose,
+                    a_customers_reply_tells_the_department_as_each_chose,
+                    an_assignment_tells_the_assignee_as_they_chose,
+                    sla_warnings_and_breaches_tell_the_supervisors_as_each_chose_when_unassigned,
+                    sla_warnings_and_breaches_tell_the_assignee_only_when_assigned,
+                    a_pending_reminder_tells_the_department_as_each_chose,
+                    a_priority_request_tells_the_department_as_each_chose,
+                    a_waiting_chat_tells_the_agents_who_take_its_chats_as_each_chose,
+                ],
+                chat_mail: [
+                    chat_lines_send_no_mail_no_notification_and_no_signature,
+                    the_transcript_goes_once_to_the_customer_who_asks_at_the_end,
+                ],
+                organisation_priorities: [
+                    a_priority_rule_matches_the_organisation_and_its_members,
+                ],
                 paging: [
                     a_priority_queue_paged_while_tickets_change_lists_each_once_or_reports_it,
                     the_last_update_list_paged_while_tickets_change_lists_each_once_or_reports_it,

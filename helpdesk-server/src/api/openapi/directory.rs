@@ -220,6 +220,61 @@ pub enum NotificationKind {
         /// When it will close.
         closes_at: DateTime<Utc>,
     },
+    /// The time a pending or on-hold ticket was set aside until has come.
+    PendingReminder,
+    /// The customer asked to raise the priority; the request waits.
+    PriorityRequested,
+    /// A live chat waits for an agent in the agent's department.
+    ChatWaiting,
+}
+
+/// How an agent hears of an event.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum NotifyChannel {
+    /// An in-app notification only.
+    InApp,
+    /// An e-mail only.
+    Email,
+    /// Both.
+    Both,
+    /// Not at all.
+    None,
+}
+
+/// A channel per event (in a change, only the events to change).
+#[derive(ToSchema)]
+pub struct NotificationChannels {
+    /// A new ticket in one of the agent's departments.
+    pub new_ticket: Option<NotifyChannel>,
+    /// The customer replied on the agent's ticket.
+    pub customer_replied: Option<NotifyChannel>,
+    /// A ticket was assigned to the agent.
+    pub assigned: Option<NotifyChannel>,
+    /// A colleague mentioned the agent.
+    pub mention: Option<NotifyChannel>,
+    /// A service-level target is close to passing (the assignee's, else the department
+    /// supervisors').
+    pub sla_warning: Option<NotifyChannel>,
+    /// A service-level target passed.
+    pub sla_breached: Option<NotifyChannel>,
+    /// A pending ticket's waiting time is over.
+    pub pending_reminder: Option<NotifyChannel>,
+    /// A customer's priority request waits.
+    pub priority_requested: Option<NotifyChannel>,
+    /// A live chat waits in the queue.
+    pub chat_waiting: Option<NotifyChannel>,
+}
+
+/// An agent's notification preferences.
+#[derive(ToSchema)]
+pub struct NotificationPreferences {
+    /// The agent.
+    pub agent: Uuid,
+    /// The language of their notification e-mails.
+    pub language: super::model::Language,
+    /// How they hear of each event (every event listed).
+    pub channels: NotificationChannels,
 }
 
 /// Where a notification stands.

@@ -223,6 +223,8 @@ pub enum Change {
         /// To whom.
         to: String,
     },
+    /// The customer of the ticket's live chat waits in the queue (agents only).
+    ChatWaiting,
     /// Tags were put on or taken off (agents only).
     Tagged {
         /// The tags put on, as typed.

@@ -10,7 +10,7 @@
       if(x.active===false)return;var o=document.createElement('option');o.value=x.id;o.textContent=x.name;s.appendChild(o);});});}
   function reset(){localStorage.removeItem(KEY);if(ws){ws.onclose=null;ws.close();}ws=null;chat=null;ticket=null;ended=false;first=true;seen={};
     $('chat-log').textContent='';$('chat-suggestions').textContent='';status('');$('chat-start').hidden=false;$('chat-question').value='';
-    $('chat-actions').hidden=true;$('chat-after').hidden=true;$('chat-form').hidden=true;$('chat-new').hidden=true;$('chat-end').hidden=false;}
+    $('chat-actions').hidden=true;$('chat-after').hidden=true;$('chat-form').hidden=true;$('chat-new').hidden=true;$('chat-end').hidden=false;$('chat-transcript-label').hidden=false;}
   function send(frame){if(ws&&ws.readyState===1)ws.send(JSON.stringify(frame));}
   function suggestions(items){var box=$('chat-suggestions');box.textContent='';
     var p=document.createElement('p');p.className='chat-note';
@@ -24,7 +24,7 @@
     if(p.state==='assistant')status(W.assistant);
     else if(p.state==='queued')status(hdSay(W.queued,{position:p.position}));
     else if(p.state==='with_agent'){status(hdSay(W.with_agent,{agent:p.agent_name}));$('chat-suggestions').textContent='';}
-    else {status(hdEnded(W,p.end));$('chat-end').hidden=true;$('chat-new').hidden=false;}
+    else {status(hdEnded(W,p.end));$('chat-end').hidden=true;$('chat-transcript-label').hidden=true;$('chat-new').hidden=false;}
   }
   function connect(id){
     chat=id;$('chat-start').hidden=true;ws=hdSocket(id);var sock=ws;
@@ -48,7 +48,7 @@
   $('chat-helped').onclick=function(){send({this_helped:true});};
   $('chat-person').onclick=function(){send({talk_to_person:true});};
   $('chat-ticket').onclick=function(){toTicket=true;send({end:true});setTimeout(function(){if(ticket)location.href='/tickets/'+ticket;},2000);};
-  $('chat-end').onclick=function(){send({end:true});};
+  $('chat-end').onclick=function(){send({end:{transcript:$('chat-transcript').checked}});};
   $('chat-form').onsubmit=function(e){e.preventDefault();var i=$('chat-input');var t=i.value.trim();if(!t)return;send({say:t});i.value='';};
   var saved=localStorage.getItem(KEY);if(saved){open(true);connect(saved);}
 })();
