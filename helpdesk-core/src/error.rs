@@ -310,6 +310,8 @@ pub enum Ability {
     Organisations,
     /// Tags in use, counted ([`TagStore`](crate::store::TagStore)).
     Tags,
+    /// Erasure and anonymisation ([`ErasureStore`](crate::store::ErasureStore)).
+    Erasure,
 }
 
 impl std::fmt::Display for Ability {
@@ -330,6 +332,7 @@ impl std::fmt::Display for Ability {
             Ability::Mailboxes => "stored mailboxes",
             Ability::Organisations => "organisations' domains and shared tickets",
             Ability::Tags => "tags",
+            Ability::Erasure => "erasure and anonymisation",
         })
     }
 }

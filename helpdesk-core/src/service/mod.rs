@@ -12,6 +12,7 @@ mod customers;
 mod directory;
 mod dispatch;
 mod effects;
+mod erasure;
 mod history_text;
 mod ingest;
 mod knowledge;

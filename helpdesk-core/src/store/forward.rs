@@ -172,3 +172,8 @@ use super::TagStore;
 forward!(TagStore {
     async fn tag_counts(&self, scope: &super::TagScope, limit: u32) -> Result<Vec<crate::domain::TagCount>>;
 });
+use super::ErasureStore;
+forward!(ErasureStore {
+    async fn erase(&self, plan: &super::ErasurePlan) -> Result<()>;
+    async fn erasures(&self, limit: u32) -> Result<Vec<super::ErasureRecord>>;
+});

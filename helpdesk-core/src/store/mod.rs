@@ -20,6 +20,7 @@
 //! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
 //! | organisations' domains, members who see their tickets | [`OrganisationStore`] | [`Store::as_organisation_store`] |
 //! | tags in use, counted | [`TagStore`] | [`Store::as_tag_store`] |
+//! | erasure and anonymisation, their audit | [`ErasureStore`] | [`Store::as_erasure_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -34,6 +35,7 @@ mod chat;
 mod commit;
 mod contract;
 mod delegate;
+mod erasure;
 mod ext;
 mod forward;
 mod knowledge;
@@ -61,6 +63,10 @@ pub use blob::{BlobKey, BlobStore, MemoryBlobStore, WrittenBlob, check_blob};
 pub use chat::{ChatCommit, ChatStore, ChatWrites};
 pub use commit::{CommitFacts, CommitKeys, StoredTicket, TicketWriteKind, check_commit};
 pub use contract::Store;
+pub use erasure::{
+    ANONYMISED, ErasureCause, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore,
+    MAX_ERASURES_LISTED, is_anonymised, placeholder,
+};
 pub use ext::StoreExt;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{

@@ -22,6 +22,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 
 mod accounts;
 mod chat;
+mod erasure;
 mod knowledge;
 mod mailboxes;
 mod organisations;
@@ -88,6 +89,8 @@ struct Inner {
     organisation_domains: BTreeMap<crate::domain::OrganisationDomain, CustomerId>,
     /// The members who see their organisation's tickets.
     sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
+    /// The audit trail of erasures, oldest first.
+    erasures: Vec<super::ErasureRecord>,
 }
 
 impl MemoryStore {
