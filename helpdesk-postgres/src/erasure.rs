@@ -7,7 +7,9 @@
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::store::{ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore};
+use helpdesk_core::store::{
+    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, handled, record_of,
+};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
@@ -95,14 +97,15 @@ async fn run(tx: &mut PgConnection, sql: &'static str, ids: &[Uuid]) -> Result<(
 }
 
 /// Deletes or rewrites what hangs off the tickets `ids` (see the rule).
-async fn erase_tickets(tx: &mut PgConnection, mode: ErasureMode, ids: &[Uuid]) -> Result<()> {
-    // Lock the tickets first, as a commit does, so a concurrent commit waits.
-    run(
-        tx,
-        "SELECT id FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-        ids,
-    )
-    .await?;
+async fn erase_tickets(tx: &mut PgConnection, mode: ErasureMode, ids: &[Uuid]) -> Result<u64> {
+    // Lock the tickets first, as a commit does, so a concurrent commit (or erasure) waits.
+    let subjects: Vec<String> =
+        sqlx::query_scalar("SELECT subject FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind(ids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(error::db)?;
+    let count = subjects.iter().filter(|s| handled(mode, s)).count() as u64;
     for sql in [
         "DELETE FROM notifications WHERE ticket_id = ANY($1)",
         "DELETE FROM outbox WHERE ticket_id = ANY($1)",
@@ -189,15 +192,17 @@ async fn erase_tickets(tx: &mut PgConnection, mode: ErasureMode, ids: &[Uuid]) -
             }
         }
     }
-    Ok(())
+    Ok(count)
 }
 
-/// Applies `plan` in `tx`.
-async fn erase(tx: &mut PgConnection, plan: &ErasurePlan) -> Result<()> {
+/// Applies `plan` in `tx`; how many tickets it handled.
+async fn erase(tx: &mut PgConnection, plan: &ErasurePlan) -> Result<u64> {
     let ids: Vec<Uuid> = plan.tickets.iter().map(|t| t.as_uuid()).collect();
-    if !ids.is_empty() {
-        erase_tickets(tx, plan.mode, &ids).await?;
-    }
+    let count = if ids.is_empty() {
+        0
+    } else {
+        erase_tickets(tx, plan.mode, &ids).await?
+    };
     if let Some(customer) = plan.customer {
         let id = [customer.as_uuid()];
         for sql in [
@@ -254,12 +259,14 @@ async fn erase(tx: &mut PgConnection, plan: &ErasurePlan) -> Result<()> {
                 .map_err(error::db)?;
         }
     }
-    sqlx::query("INSERT INTO erasures (record) VALUES ($1)")
-        .bind(json(&plan.record)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(error::db)?;
-    Ok(())
+    if let Some(record) = record_of(plan, count) {
+        sqlx::query("INSERT INTO erasures (record) VALUES ($1)")
+            .bind(json(&record)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+    }
+    Ok(count)
 }
 
 fn record(row: &PgRow) -> Result<ErasureRecord> {
@@ -268,10 +275,11 @@ fn record(row: &PgRow) -> Result<ErasureRecord> {
 
 #[async_trait]
 impl ErasureStore for PostgresStore {
-    async fn erase(&self, plan: &ErasurePlan) -> Result<()> {
+    async fn erase(&self, plan: &ErasurePlan) -> Result<u64> {
         let mut tx = self.pool.begin().await.map_err(error::db)?;
-        erase(&mut tx, plan).await?;
-        tx.commit().await.map_err(error::db)
+        let count = erase(&mut tx, plan).await?;
+        tx.commit().await.map_err(error::db)?;
+        Ok(count)
     }
 
     async fn erasures(&self, limit: u32) -> Result<Vec<ErasureRecord>> {

@@ -8,7 +8,9 @@
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
-use helpdesk_core::store::{ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore};
+use helpdesk_core::store::{
+    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, handled, record_of,
+};
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use crate::connection::SqliteStore;
@@ -85,13 +87,13 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
 ];
 
 /// Deletes or rewrites what hangs off the ticket `id` (see the rule).
-fn erase_ticket(tx: &Transaction<'_>, mode: ErasureMode, id: &[u8; 16]) -> Outcome<()> {
-    let Some(rowid) = tx
-        .prepare_cached("SELECT rowid FROM tickets WHERE id = ?1")?
-        .query_row([id], |r| r.get::<_, i64>(0))
+fn erase_ticket(tx: &Transaction<'_>, mode: ErasureMode, id: &[u8; 16]) -> Outcome<bool> {
+    let Some((rowid, subject)) = tx
+        .prepare_cached("SELECT rowid, subject FROM tickets WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
         .optional()?
     else {
-        return Ok(());
+        return Ok(false);
     };
     for sql in [
         "DELETE FROM notifications WHERE ticket_id = ?1",
@@ -136,13 +138,14 @@ fn erase_ticket(tx: &Transaction<'_>, mode: ErasureMode, id: &[u8; 16]) -> Outco
                 .execute([id])?;
         }
     }
-    Ok(())
+    Ok(handled(mode, &subject))
 }
 
-/// Applies `plan` in `tx`.
-fn erase(tx: &Transaction<'_>, plan: &ErasurePlan, record: &str) -> Outcome<()> {
+/// Applies `plan` in `tx`; how many tickets it handled.
+fn erase(tx: &Transaction<'_>, plan: &ErasurePlan) -> Outcome<u64> {
+    let mut count = 0;
     for t in &plan.tickets {
-        erase_ticket(tx, plan.mode, &blob(t.as_uuid()))?;
+        count += u64::from(erase_ticket(tx, plan.mode, &blob(t.as_uuid()))?);
     }
     if let Some(customer) = plan.customer {
         let id = blob(customer.as_uuid());
@@ -193,9 +196,11 @@ fn erase(tx: &Transaction<'_>, plan: &ErasurePlan, record: &str) -> Outcome<()> 
             tx.prepare_cached(sql)?.execute([address])?;
         }
     }
-    tx.prepare_cached("INSERT INTO erasures (record) VALUES (?1)")?
-        .execute([record])?;
-    Ok(())
+    if let Some(record) = record_of(plan, count) {
+        tx.prepare_cached("INSERT INTO erasures (record) VALUES (?1)")?
+            .execute([json(&record)?])?;
+    }
+    Ok(count)
 }
 
 fn read_record(row: &Row<'_>) -> Outcome<ErasureRecord> {
@@ -204,14 +209,13 @@ fn read_record(row: &Row<'_>) -> Outcome<ErasureRecord> {
 
 #[async_trait]
 impl ErasureStore for SqliteStore {
-    async fn erase(&self, plan: &ErasurePlan) -> Result<()> {
+    async fn erase(&self, plan: &ErasurePlan) -> Result<u64> {
         let plan = plan.clone();
         self.write(move |conn| {
-            let record = json(&plan.record)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            erase(&tx, &plan, &record)?;
+            let count = erase(&tx, &plan)?;
             tx.commit()?;
-            Ok(())
+            Ok(count)
         })
         .await
     }

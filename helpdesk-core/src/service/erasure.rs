@@ -11,7 +11,7 @@ use crate::error::{Ability, Error, Result};
 use crate::listing::{PageRequest, TicketFilter, TicketOrder};
 use crate::store::{
     BlobKey, ErasureCause, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore,
-    MAX_ERASURES_LISTED, StoreExt, placeholder,
+    MAX_ERASURES_LISTED, StoreExt, placeholder, record_of,
 };
 
 impl Helpdesk {
@@ -55,14 +55,15 @@ impl Helpdesk {
     /// Applies `plan`, then removes the bytes of the attachments of its tickets that no
     /// message refers to any more, when last written at or before the erasure's instant (an
     /// upload about to use the same bytes later keeps them).
-    pub(crate) async fn apply_erasure(&self, plan: &ErasurePlan) -> Result<()> {
+    /// How many tickets it handled.
+    pub(crate) async fn apply_erasure(&self, plan: &ErasurePlan) -> Result<u64> {
         let keys = self.attachment_keys(&plan.tickets).await?;
-        self.erasure_store()?.erase(plan).await?;
+        let count = self.erasure_store()?.erase(plan).await?;
         let Some(blobs) = self.blobs.as_deref() else {
-            return Ok(());
+            return Ok(count);
         };
         if keys.is_empty() {
-            return Ok(());
+            return Ok(count);
         }
         let kept: BTreeSet<BlobKey> = self
             .store
@@ -75,7 +76,7 @@ impl Helpdesk {
                 .delete_blob_written_before(key, plan.record.at + chrono::Duration::microseconds(1))
                 .await?;
         }
-        Ok(())
+        Ok(count)
     }
 }
 
@@ -120,8 +121,8 @@ impl Acting {
             placeholder: (mode == ErasureMode::Anonymise).then(|| placeholder(&customer)),
             record: record.clone(),
         };
-        desk.apply_erasure(&plan).await?;
-        Ok(record)
+        let count = desk.apply_erasure(&plan).await?;
+        Ok(record_of(&plan, count).unwrap_or(record))
     }
 
     /// The audit trail of erasures, newest first, at most `limit` (admins; at most

@@ -26,6 +26,7 @@ mod priorities;
 mod quarantine;
 mod reads;
 mod reports;
+mod retention;
 mod retry;
 mod saved_searches;
 mod search_box;
@@ -67,6 +68,7 @@ pub use notifications::MAX_NOTIFICATIONS;
 pub use organisations::MAX_ORGANISATION_DOMAINS;
 pub use quarantine::MAX_QUARANTINE_PAGE;
 pub use reports::MAX_REPORT_DAYS;
+pub use retention::{MAX_RETENTION_DAYS, RETENTION_BATCH, Retention};
 pub use service_levels::MAX_SETTING_CHANGES;
 pub use settings::DeskSettings;
 pub use stored_mail::{

@@ -132,13 +132,31 @@ pub fn is_anonymised(customer: &Customer) -> bool {
         && !customer.access_enabled
 }
 
+/// Whether a stored ticket whose subject is `subject` counts as handled by an erasure in
+/// `mode`: every one erased, and those anonymised whose subject was not the placeholder
+/// already (anonymising is applied to them again, harmlessly, but not counted).
+pub fn handled(mode: ErasureMode, subject: &str) -> bool {
+    mode == ErasureMode::Erase || subject != ANONYMISED
+}
+
+/// The record `plan` writes when it handled `tickets` tickets, if it writes one.
+pub fn record_of(plan: &ErasurePlan, tickets: u64) -> Option<ErasureRecord> {
+    (tickets > 0 || plan.customer.is_some()).then(|| ErasureRecord {
+        tickets,
+        ..plan.record.clone()
+    })
+}
+
 /// An ability a store may offer ([`Store::as_erasure_store`](super::Store::as_erasure_store)):
 /// erasing and anonymising, with the audit trail of erasures.
 #[async_trait]
 pub trait ErasureStore: Send + Sync {
     /// Does what `plan` says (see the module's rule) and appends its record, in one
-    /// transaction: all or nothing. Tickets and a customer already gone are skipped.
-    async fn erase(&self, plan: &ErasurePlan) -> Result<()>;
+    /// transaction: all or nothing. Tickets and a customer already gone are skipped. Returns
+    /// how many tickets it handled ([`handled`]), which is what the record written says;
+    /// when none and the plan names no customer, no record is written (a second worker of
+    /// the retention rule finds the work done).
+    async fn erase(&self, plan: &ErasurePlan) -> Result<u64>;
     /// The audit trail of erasures, newest first, at most `limit`.
     async fn erasures(&self, limit: u32) -> Result<Vec<ErasureRecord>>;
 }

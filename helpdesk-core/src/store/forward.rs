@@ -174,6 +174,6 @@ forward!(TagStore {
 });
 use super::ErasureStore;
 forward!(ErasureStore {
-    async fn erase(&self, plan: &super::ErasurePlan) -> Result<()>;
+    async fn erase(&self, plan: &super::ErasurePlan) -> Result<u64>;
     async fn erasures(&self, limit: u32) -> Result<Vec<super::ErasureRecord>>;
 });

@@ -65,7 +65,7 @@ pub use commit::{CommitFacts, CommitKeys, StoredTicket, TicketWriteKind, check_c
 pub use contract::Store;
 pub use erasure::{
     ANONYMISED, ErasureCause, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore,
-    MAX_ERASURES_LISTED, is_anonymised, placeholder,
+    MAX_ERASURES_LISTED, handled, is_anonymised, placeholder, record_of,
 };
 pub use ext::StoreExt;
 pub use knowledge::KnowledgeStore;

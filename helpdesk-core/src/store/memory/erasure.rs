@@ -10,11 +10,17 @@ use crate::domain::{
     Actor, CustomFields, MessageBody, Recipient, ShortNote, Subject, TicketId, Voter,
 };
 use crate::error::Result;
-use crate::store::{ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore};
+use crate::store::{
+    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, handled, record_of,
+};
 
 impl Inner {
     /// Removes or rewrites what hangs off `tickets` (see the rule).
-    fn erase_tickets(&mut self, mode: ErasureMode, tickets: &HashSet<TicketId>) {
+    fn erase_tickets(&mut self, mode: ErasureMode, tickets: &HashSet<TicketId>) -> u64 {
+        let count = (tickets.iter())
+            .filter_map(|id| self.tickets.get(id))
+            .filter(|t| handled(mode, t.subject.as_str()))
+            .count() as u64;
         self.notifications
             .retain(|_, n| !tickets.contains(&n.ticket_id));
         self.outbox
@@ -65,12 +71,13 @@ impl Inner {
             .flat_map(|m| &m.attachments)
             .map(|a| a.sha256().to_owned())
             .collect();
+        count
     }
 
     /// Applies `plan`.
-    fn erase(&mut self, plan: &ErasurePlan) {
+    fn erase(&mut self, plan: &ErasurePlan) -> u64 {
         let tickets: HashSet<TicketId> = plan.tickets.iter().copied().collect();
-        self.erase_tickets(plan.mode, &tickets);
+        let count = self.erase_tickets(plan.mode, &tickets);
         if let Some(id) = plan.customer {
             let actor = Actor::Customer(id);
             self.logins.remove(&actor);
@@ -110,15 +117,15 @@ impl Inner {
             self.ignored_mail.retain(|_, m| !from(&m.summary.sender));
             self.undeliverable.remove(address);
         }
-        self.erasures.push(plan.record.clone());
+        self.erasures.extend(record_of(plan, count));
+        count
     }
 }
 
 #[async_trait]
 impl ErasureStore for MemoryStore {
-    async fn erase(&self, plan: &ErasurePlan) -> Result<()> {
-        self.lock().erase(plan);
-        Ok(())
+    async fn erase(&self, plan: &ErasurePlan) -> Result<u64> {
+        Ok(self.lock().erase(plan))
     }
 
     async fn erasures(&self, limit: u32) -> Result<Vec<ErasureRecord>> {

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use crate::clock::Clock;
-use crate::domain::{Actor, Customer, Email, Recipient, Ticket};
+use crate::domain::{Actor, Customer, Email, Recipient, Resolution, Ticket};
 use crate::error::Error;
 use crate::listing::{CustomerFilter, CustomerPageRequest, CustomerText};
+use crate::machine::Command;
 use crate::search::CustomerLookup;
-use crate::service::{Acting, AttachmentLimits, MailSettings, Upload};
+use crate::service::{Acting, AttachmentLimits, MailSettings, Retention, Upload};
 use crate::store::{
     ANONYMISED, BlobKey, BlobStore, ErasureCause, ErasureMode, MailSummary, MemoryBlobStore,
     PageRequest, QuarantinedMail, Store, TicketFilter, TicketOrder, UndeliverableAddress,
@@ -339,4 +340,135 @@ pub async fn an_anonymised_customers_tickets_stay_for_reports_without_their_data
         .execute(t.id, reply("Closing this"))
         .await
         .unwrap();
+}
+
+/// Sets `rule` as the admin; `false` when the store keeps no settings.
+async fn set_rule(f: &Fixture, rule: Retention) -> bool {
+    let admin = f.as_agent(&f.admin).await;
+    match admin.set_retention(Some(rule)).await {
+        Err(Error::Unsupported { .. }) => false,
+        other => {
+            other.unwrap();
+            true
+        }
+    }
+}
+
+pub async fn retention_erases_closed_tickets_past_their_age_once_with_two_workers(
+    store: Arc<dyn Store>,
+) {
+    let f = Fixture::new(store.clone()).await;
+    let Some(_) = ability(store.as_erasure_store(), "erasure") else {
+        return;
+    };
+    let admin = f.as_agent(&f.admin).await;
+    assert_eq!(f.desk.retention().await.unwrap(), None, "off by default");
+    let rule = Retention {
+        closed_days: 30,
+        mode: ErasureMode::Erase,
+    };
+    assert!(matches!(
+        f.as_agent(&f.ivan).await.set_retention(Some(rule)).await,
+        Err(Error::Forbidden { .. })
+    ));
+    assert!(matches!(
+        admin
+            .set_retention(Some(Retention {
+                closed_days: 0,
+                ..rule
+            }))
+            .await,
+        Err(Error::Validation(_))
+    ));
+    if !set_rule(&f, rule).await {
+        eprintln!("skipped: the store keeps no settings");
+        return;
+    }
+    assert_eq!(admin.retention_rule().await.unwrap(), Some(rule));
+    let old = f.open(&f.ana, "Old and closed").await;
+    let open = f.open(&f.ana, "Old but open").await;
+    let ivan = f.as_agent(&f.ivan).await;
+    ivan.execute(
+        old.id,
+        Command::Close {
+            resolution: Resolution::Solved,
+        },
+    )
+    .await
+    .unwrap();
+    f.tick(29 * 24 * 3600);
+    let young = f.open(&f.acme, "Closed lately").await;
+    ivan.execute(
+        young.id,
+        Command::Close {
+            resolution: Resolution::Unsolved,
+        },
+    )
+    .await
+    .unwrap();
+    f.tick(2 * 24 * 3600);
+    let now = f.clock.now();
+    let (a, b) = tokio::join!(f.desk.run_due(now), f.desk.run_due(now));
+    assert_eq!(
+        a.unwrap().retained + b.unwrap().retained,
+        1,
+        "each ticket once"
+    );
+    assert!(store.ticket(old.id).await.unwrap().is_none());
+    assert!(store.ticket(open.id).await.unwrap().is_some(), "not closed");
+    assert!(store.ticket(young.id).await.unwrap().is_some(), "too young");
+    let trail = admin.erasures(10).await.unwrap();
+    assert_eq!(trail.len(), 1, "one audit entry: {trail:?}");
+    assert_eq!(
+        (
+            trail[0].cause,
+            trail[0].actor,
+            trail[0].tickets,
+            trail[0].customer
+        ),
+        (ErasureCause::Retention, Actor::System, 1, false)
+    );
+    assert_eq!(f.desk.run_due(now).await.unwrap().retained, 0);
+}
+
+pub async fn retention_anonymises_closed_tickets_once(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let Some(_) = ability(store.as_erasure_store(), "erasure") else {
+        return;
+    };
+    let rule = Retention {
+        closed_days: 7,
+        mode: ErasureMode::Anonymise,
+    };
+    if !set_rule(&f, rule).await {
+        eprintln!("skipped: the store keeps no settings");
+        return;
+    }
+    let old = f.open(&f.ana, &format!("{MARK} closed")).await;
+    f.as_agent(&f.ivan)
+        .await
+        .execute(
+            old.id,
+            Command::Close {
+                resolution: Resolution::Solved,
+            },
+        )
+        .await
+        .unwrap();
+    f.tick(8 * 24 * 3600);
+    let now = f.clock.now();
+    assert_eq!(f.desk.run_due(now).await.unwrap().retained, 1);
+    assert_eq!(f.desk.run_due(now).await.unwrap().retained, 0, "once");
+    let t = store.ticket(old.id).await.unwrap().unwrap();
+    assert_eq!(t.subject.as_str(), ANONYMISED);
+    assert!(t.status.is_closed());
+    let admin = f.as_agent(&f.admin).await;
+    assert_eq!(found(&admin, MARK).await, 0);
+    assert!(
+        store.customer(f.ana.id).await.unwrap().is_some(),
+        "the customer stays"
+    );
+    assert_eq!(admin.erasures(10).await.unwrap().len(), 1);
+    admin.set_retention(None).await.unwrap();
+    assert_eq!(admin.retention_rule().await.unwrap(), None);
 }
