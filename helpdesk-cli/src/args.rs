@@ -460,6 +460,22 @@ pub(crate) enum CustomerCmd {
         #[arg(long, value_delimiter = ',')]
         set: Option<Vec<String>>,
     },
+    /// Erase a customer with their tickets, messages, attachments, mail, notifications and
+    /// logins, or anonymise them (`--anonymise`: personal data replaced, tickets kept for
+    /// reports) (admins). Cannot be undone.
+    Erase {
+        /// The customer's id or e-mail.
+        customer: String,
+        /// Replace their personal data instead, keeping the tickets.
+        #[arg(long)]
+        anonymise: bool,
+    },
+    /// The erasures done, newest first: who, when, how many tickets (admins).
+    Erasures {
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Show whether a member sees the tickets of their whole organisation, or set it
     /// (staff): with it on they list, read and reply to them (public messages only).
     OrganisationTickets {
