@@ -470,6 +470,19 @@ pub(crate) enum CustomerCmd {
         #[arg(long)]
         anonymise: bool,
     },
+    /// Show the retention rule for closed tickets, or set it (admins, audited): closed
+    /// tickets unchanged for `--closed-days` days are erased or anonymised by `run-due`.
+    Retention {
+        /// Days since the closed ticket last changed (1 to 36600).
+        #[arg(long, requires = "mode", conflicts_with = "off")]
+        closed_days: Option<u32>,
+        /// Erase or anonymise them.
+        #[arg(long, value_parser = ["erase", "anonymise"], requires = "closed_days")]
+        mode: Option<String>,
+        /// Turn the rule off.
+        #[arg(long)]
+        off: bool,
+    },
     /// The erasures done, newest first: who, when, how many tickets (admins).
     Erasures {
         /// At most this many.

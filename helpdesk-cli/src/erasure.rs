@@ -1,6 +1,7 @@
 //! `customer erase` and `customer erasures`: erasing or anonymising a customer, and the audit
 //! trail of erasures (issue 22; admins).
 
+use helpdesk::service::Retention;
 use helpdesk::store::ErasureMode;
 use serde_json::json;
 
@@ -51,4 +52,33 @@ pub(crate) async fn erasures(ctx: &Ctx, limit: u32, out: &mut Out<'_>) -> CliRes
         })
         .collect();
     out.value(&json!({ "items": records }), &human)
+}
+
+/// Shows the retention rule, after setting it (`closed_days` with `mode`) or turning it off
+/// (`off`).
+pub(crate) async fn retention(
+    ctx: &Ctx,
+    closed_days: Option<u32>,
+    mode: Option<&str>,
+    off: bool,
+    out: &mut Out<'_>,
+) -> CliResult {
+    if off {
+        ctx.acting.set_retention(None).await?;
+    } else if let Some(closed_days) = closed_days {
+        let mode = if mode == Some("erase") {
+            ErasureMode::Erase
+        } else {
+            ErasureMode::Anonymise
+        };
+        ctx.acting
+            .set_retention(Some(Retention { closed_days, mode }))
+            .await?;
+    }
+    let rule = ctx.acting.retention_rule().await?;
+    let human = match rule {
+        Some(r) => format!("{} closed tickets after {} days\n", r.mode, r.closed_days),
+        None => "off\n".to_owned(),
+    };
+    out.value(&json!({ "rule": rule }), &human)
 }

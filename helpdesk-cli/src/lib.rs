@@ -180,6 +180,11 @@ async fn execute(
             customer,
             anonymise,
         }) => erasure::erase(&ctx, &customer, anonymise, &mut out).await,
+        Cmd::Customer(CustomerCmd::Retention {
+            closed_days,
+            mode,
+            off,
+        }) => erasure::retention(&ctx, closed_days, mode.as_deref(), off, &mut out).await,
         Cmd::Customer(CustomerCmd::Erasures { limit }) => {
             erasure::erasures(&ctx, limit, &mut out).await
         }
