@@ -12,11 +12,13 @@
 //! - [`ErasureMode::Anonymise`]: the tickets stay, with their numbers, department, status,
 //!   priority, type, categories, tags, timestamps, metrics, SLA outcomes, satisfaction score
 //!   and history (kinds and instants), so reports keep counting them; what a person wrote or
-//!   what names them is replaced by [`ANONYMISED`]: the subject (also in the history of its
-//!   creation and changes), the ticket's custom fields, every message body (a reply quotes
-//!   and addresses the customer), the notes of time entries. Attachments are dropped (their
+//!   what names them is replaced by [`ANONYMISED`]: the subject, the ticket's custom fields,
+//!   every message body (a reply quotes and addresses the customer; the search index holds
+//!   the placeholder's words), the notes of time entries. Attachments are dropped (their
 //!   bytes swept as above), and so are notifications, e-mail and mail references of the
-//!   tickets, which carry the text.
+//!   tickets, which carry the text. Not yet rewritten: the history's record of the subject
+//!   at creation and of custom-field changes, satisfaction comments and priority-request
+//!   reasons.
 //!
 //! For the customer of the plan (when there is one), in both modes: their logins, sessions,
 //! API tokens and account links, knowledge-base votes, organisation flags and domains,
