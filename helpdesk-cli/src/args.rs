@@ -464,6 +464,35 @@ pub(crate) enum CustomerCmd {
         #[arg(long, value_delimiter = ',')]
         set: Option<Vec<String>>,
     },
+    /// Erase a customer with their tickets, messages, attachments, mail, notifications and
+    /// logins, or anonymise them (`--anonymise`: personal data replaced, tickets kept for
+    /// reports) (admins). Cannot be undone.
+    Erase {
+        /// The customer's id or e-mail.
+        customer: String,
+        /// Replace their personal data instead, keeping the tickets.
+        #[arg(long)]
+        anonymise: bool,
+    },
+    /// Show the retention rule for closed tickets, or set it (admins, audited): closed
+    /// tickets unchanged for `--closed-days` days are erased or anonymised by `run-due`.
+    Retention {
+        /// Days since the closed ticket last changed (1 to 36600).
+        #[arg(long, requires = "mode", conflicts_with = "off")]
+        closed_days: Option<u32>,
+        /// Erase or anonymise them.
+        #[arg(long, value_parser = ["erase", "anonymise"], requires = "closed_days")]
+        mode: Option<String>,
+        /// Turn the rule off.
+        #[arg(long)]
+        off: bool,
+    },
+    /// The erasures done, newest first: who, when, how many tickets (admins).
+    Erasures {
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Show whether a member sees the tickets of their whole organisation, or set it
     /// (staff): with it on they list, read and reply to them (public messages only).
     OrganisationTickets {

@@ -31,6 +31,7 @@ pub(crate) async fn run_due(ctx: &Ctx, at: Option<DateTime<Utc>>, out: &mut Out<
             "events": report.events,
             "skipped": report.skipped,
             "chats_handed_over": report.chats_handed_over,
+            "retained": report.retained,
             "blobs_removed": blobs_removed,
         }),
         &format!(

@@ -15,6 +15,7 @@ mod args;
 mod content;
 mod context;
 mod customers;
+mod erasure;
 mod exit;
 mod fetch_mail;
 mod jobs;
@@ -175,6 +176,18 @@ async fn execute(
         }
         Cmd::Customer(CustomerCmd::Domains { organisation, set }) => {
             organisations::domains(&ctx, &organisation, set, &mut out).await
+        }
+        Cmd::Customer(CustomerCmd::Erase {
+            customer,
+            anonymise,
+        }) => erasure::erase(&ctx, &customer, anonymise, &mut out).await,
+        Cmd::Customer(CustomerCmd::Retention {
+            closed_days,
+            mode,
+            off,
+        }) => erasure::retention(&ctx, closed_days, mode.as_deref(), off, &mut out).await,
+        Cmd::Customer(CustomerCmd::Erasures { limit }) => {
+            erasure::erasures(&ctx, limit, &mut out).await
         }
         Cmd::Customer(CustomerCmd::OrganisationTickets { customer, set }) => {
             organisations::organisation_tickets(&ctx, &customer, set.as_deref(), &mut out).await

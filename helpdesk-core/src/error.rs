@@ -313,6 +313,8 @@ pub enum Ability {
     /// Agents' notification preferences
     /// ([`NotificationPreferenceStore`](crate::store::NotificationPreferenceStore)).
     NotificationPreferences,
+    /// Erasure and anonymisation ([`ErasureStore`](crate::store::ErasureStore)).
+    Erasure,
 }
 
 impl std::fmt::Display for Ability {
@@ -334,6 +336,7 @@ impl std::fmt::Display for Ability {
             Ability::Organisations => "organisations' domains and shared tickets",
             Ability::Tags => "tags",
             Ability::NotificationPreferences => "notification preferences",
+            Ability::Erasure => "erasure and anonymisation",
         })
     }
 }

@@ -81,6 +81,7 @@ mod chat;
 mod commit;
 mod connection;
 mod directory;
+mod erasure;
 mod error;
 mod knowledge;
 mod mailboxes;

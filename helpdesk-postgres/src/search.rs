@@ -95,7 +95,8 @@ impl FieldColumns {
         );
     }
 
-    fn push(&mut self, ticket: Uuid, message: Option<Uuid>, internal: bool, text: &str) {
+    /// Adds the row of `text`, a subject (`message` `None`) or a message body.
+    pub(crate) fn push(&mut self, ticket: Uuid, message: Option<Uuid>, internal: bool, text: &str) {
         let text = SearchText::of(text);
         self.ticket_id.push(ticket);
         self.message_id.push(message);

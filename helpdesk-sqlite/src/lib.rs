@@ -57,6 +57,7 @@ mod chat;
 mod commit;
 mod connection;
 mod directory;
+mod erasure;
 mod error;
 mod group_commit;
 mod knowledge;

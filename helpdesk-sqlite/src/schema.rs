@@ -56,6 +56,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../migrations/0030_notification_preferences.sql"
         )),
+        M::up(include_str!("../migrations/0033_erasures.sql")),
     ])
 }
 

@@ -7,6 +7,7 @@
 
 mod content;
 mod customer_directory;
+mod erasure;
 mod fetch_mail;
 mod links;
 mod lists;

@@ -25,6 +25,9 @@ pub struct DueReport {
     pub skipped: usize,
     /// Queued chats nobody answered in time, handed to the ticket queue.
     pub chats_handed_over: usize,
+    /// Closed tickets the retention rule erased or anonymised
+    /// ([`Retention`](crate::service::Retention)).
+    pub retained: u64,
 }
 
 /// How long the customer has been waiting for an answer (seed 003).
@@ -132,6 +135,7 @@ impl Helpdesk {
             }
         }
         report.chats_handed_over = self.hand_over_unanswered_chats(now).await?;
+        report.retained = self.apply_retention(now).await?;
         Ok(report)
     }
 }

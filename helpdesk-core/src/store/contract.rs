@@ -314,4 +314,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_notification_preference_store(&self) -> Option<&dyn super::NotificationPreferenceStore> {
         None
     }
+    /// Erasure and anonymisation of customers and tickets, with their audit, if this store
+    /// offers them.
+    fn as_erasure_store(&self) -> Option<&dyn super::ErasureStore> {
+        None
+    }
 }

@@ -177,6 +177,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_notification_preference_store()
         }
+        fn as_erasure_store(&self) -> Option<&dyn $crate::store::ErasureStore> {
+            let $this = self;
+            $inner.as_erasure_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -259,6 +263,9 @@ macro_rules! offer_every_ability {
         fn as_notification_preference_store(
             &self,
         ) -> Option<&dyn $crate::store::NotificationPreferenceStore> {
+            Some(self)
+        }
+        fn as_erasure_store(&self) -> Option<&dyn $crate::store::ErasureStore> {
             Some(self)
         }
     };

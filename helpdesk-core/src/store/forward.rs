@@ -177,3 +177,8 @@ forward!(NotificationPreferenceStore {
     async fn notification_preferences(&self, agents: &[crate::domain::AgentId]) -> Result<Vec<crate::domain::NotificationPreferences>>;
     async fn set_notification_preferences(&self, preferences: &crate::domain::NotificationPreferences) -> Result<()>;
 });
+use super::ErasureStore;
+forward!(ErasureStore {
+    async fn erase(&self, plan: &super::ErasurePlan) -> Result<u64>;
+    async fn erasures(&self, limit: u32) -> Result<Vec<super::ErasureRecord>>;
+});

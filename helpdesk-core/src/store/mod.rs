@@ -21,6 +21,7 @@
 //! | organisations' domains, members who see their tickets | [`OrganisationStore`] | [`Store::as_organisation_store`] |
 //! | tags in use, counted | [`TagStore`] | [`Store::as_tag_store`] |
 //! | agents' notification preferences | [`NotificationPreferenceStore`] | [`Store::as_notification_preference_store`] |
+//! | erasure and anonymisation, their audit | [`ErasureStore`] | [`Store::as_erasure_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -35,6 +36,7 @@ mod chat;
 mod commit;
 mod contract;
 mod delegate;
+mod erasure;
 mod ext;
 mod forward;
 mod knowledge;
@@ -63,6 +65,10 @@ pub use blob::{BlobKey, BlobStore, MemoryBlobStore, WrittenBlob, check_blob};
 pub use chat::{ChatCommit, ChatStore, ChatWrites};
 pub use commit::{CommitFacts, CommitKeys, StoredTicket, TicketWriteKind, check_commit};
 pub use contract::Store;
+pub use erasure::{
+    ANONYMISED, ErasureCause, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore,
+    MAX_ERASURES_LISTED, handled, is_anonymised, placeholder, record_of,
+};
 pub use ext::StoreExt;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{

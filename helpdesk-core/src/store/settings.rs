@@ -36,6 +36,9 @@ pub enum SettingKey {
     /// [`PhoneRegion`](crate::search::PhoneRegion) (`RO`): how search and look-ups read a
     /// national number.
     PhoneRegion,
+    /// The retention rule: closed tickets erased or anonymised after a number of days, a
+    /// [`Retention`](crate::service::Retention) as JSON (unset: off).
+    Retention,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -44,6 +47,7 @@ stable_text!(SettingKey, "setting" {
     AttachmentLimits => "attachment_limits",
     Mail => "mail",
     PhoneRegion => "phone_region",
+    Retention => "retention",
 });
 
 /// What an audited change changed: a setting stored under a [`SettingKey`] (the same text),
@@ -74,6 +78,8 @@ pub enum ChangedSetting {
     Mailbox,
     /// [`SettingKey::PhoneRegion`].
     PhoneRegion,
+    /// [`SettingKey::Retention`].
+    Retention,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -86,6 +92,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     ArticleCategory => "article_category",
     Mailbox => "mailbox",
     PhoneRegion => "phone_region",
+    Retention => "retention",
 });
 
 impl From<SettingKey> for ChangedSetting {
@@ -96,6 +103,7 @@ impl From<SettingKey> for ChangedSetting {
             SettingKey::AttachmentLimits => Self::AttachmentLimits,
             SettingKey::Mail => Self::Mail,
             SettingKey::PhoneRegion => Self::PhoneRegion,
+            SettingKey::Retention => Self::Retention,
         }
     }
 }

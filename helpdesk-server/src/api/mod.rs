@@ -11,6 +11,7 @@ pub mod commands;
 pub mod customers;
 pub mod departments;
 pub mod docs;
+pub mod erasure;
 pub mod knowledge;
 pub mod links;
 pub mod messages;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(account_links::routes())
         .merge(organisations::routes())
+        .merge(erasure::routes())
         .merge(links::routes())
         .merge(tags::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })

@@ -88,6 +88,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::tags::TAGS_TESTED)
         .chain(crate::languages::LANGUAGES_TESTED)
         .chain(crate::notification_prefs::PREFERENCES_TESTED)
+        .chain(crate::erasure::ERASURE_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

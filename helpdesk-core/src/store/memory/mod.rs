@@ -22,6 +22,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 
 mod accounts;
 mod chat;
+mod erasure;
 mod knowledge;
 mod mailboxes;
 mod notification_prefs;
@@ -91,6 +92,8 @@ struct Inner {
     sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
     /// Agents' notification preferences.
     notification_preferences: BTreeMap<AgentId, crate::domain::NotificationPreferences>,
+    /// The audit trail of erasures, oldest first.
+    erasures: Vec<super::ErasureRecord>,
 }
 
 impl MemoryStore {

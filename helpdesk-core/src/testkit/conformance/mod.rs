@@ -394,6 +394,12 @@ macro_rules! conformance_suite {
                     concurrent_votes_by_one_person_count_once,
                     the_system_does_not_vote,
                 ],
+                erasure: [
+                    an_admin_erases_a_customer_and_nothing_of_them_is_findable,
+                    an_anonymised_customers_tickets_stay_for_reports_without_their_data,
+                    retention_erases_closed_tickets_past_their_age_once_with_two_workers,
+                    retention_anonymises_closed_tickets_once,
+                ],
                 tags: [
                     agents_tag_tickets_with_a_history_entry_and_customers_never_see_them,
                     tag_filters_list_the_tickets_with_any_of_the_tags,

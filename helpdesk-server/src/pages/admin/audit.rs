@@ -35,6 +35,7 @@ fn setting_word(lang: Language, key: ChangedSetting) -> &'static str {
         ChangedSetting::ArticleCategory => t(lang, "audit_category"),
         ChangedSetting::Mailbox => t(lang, "admin_mailboxes"),
         ChangedSetting::PhoneRegion => t(lang, "admin_phone_region"),
+        ChangedSetting::Retention => t(lang, "admin_retention"),
         other => other.as_str(),
     }
 }

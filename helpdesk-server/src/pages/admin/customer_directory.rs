@@ -244,6 +244,7 @@ pub(super) async fn edit_page(
     let opt = |o: Option<&str>| o.unwrap_or_default().to_owned();
     let current_org = c.organisation.map(|o| o.to_string()).unwrap_or_default();
     let organisation_part = super::organisations::organisation_part(user, &c, kept).await?;
+    let erasure_part = super::erasure::erasure_part(user, &c, kept);
     let body = html! {
         p { a href="/admin/customers/directory" { (t(lang, "admin_customer_directory")) } }
         p.meta { (kind_word(lang, c.kind)) " · "
@@ -274,6 +275,7 @@ pub(super) async fn edit_page(
             button { (t(lang, "admin_save")) }
         }))
         (organisation_part)
+        (erasure_part)
     };
     let title = "admin_edit_customer";
     admin_page(user, title, refused, html! { h2 { (c.name) } (body) })

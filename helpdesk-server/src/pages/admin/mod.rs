@@ -12,6 +12,7 @@ pub mod audit;
 pub mod customer_directory;
 pub mod customers;
 pub mod departments;
+pub mod erasure;
 pub mod form;
 pub mod knowledge;
 pub mod levels;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(customers::routes())
         .merge(customer_directory::routes())
         .merge(organisations::routes())
+        .merge(erasure::routes())
         .merge(links::routes())
         .merge(levels::routes())
         .merge(sla::routes())

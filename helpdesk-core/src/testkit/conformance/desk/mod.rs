@@ -15,6 +15,7 @@ pub mod commands;
 pub mod content;
 pub mod directory;
 pub mod email;
+pub mod erasure;
 pub mod feedback;
 pub mod hidden;
 pub mod ingest;

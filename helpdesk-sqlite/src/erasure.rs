@@ -1,0 +1,261 @@
+//! Erasure and anonymisation (issue 22; audit table `erasures`, migration 0033):
+//! [`ErasureStore`] for [`SqliteStore`], the rule of [`ErasurePlan`] as deletes and updates in
+//! one transaction.
+//!
+//! [`TABLES`] names every table of the schema with what an erasure does to it; a test walks
+//! the schema and fails on a table it does not name, so a table added later must say how it
+//! is erased.
+
+use async_trait::async_trait;
+use helpdesk_core::Result;
+use helpdesk_core::store::{
+    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, handled, record_of,
+};
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use crate::connection::SqliteStore;
+use crate::error::Outcome;
+use crate::rows::directory::CustomerRow;
+use crate::rows::{Reader, all, blob, json};
+use crate::search::{FieldRow, replace_subject};
+
+/// Every table of the schema (FTS5 shadow tables aside) and how an erasure treats it.
+#[cfg(test)]
+pub(crate) const TABLES: &[(&str, &str)] = &[
+    ("account_links", "the customer's rows deleted"),
+    ("agent_departments", "no customer data"),
+    ("agents", "no customer data"),
+    ("article_categories", "no customer data"),
+    ("article_fields", "no customer data"),
+    ("article_index", "no customer data"),
+    ("article_votes", "the customer's votes deleted"),
+    ("article_words", "no customer data"),
+    ("articles", "no customer data"),
+    ("auth_tokens", "the customer's rows deleted"),
+    ("blobs", "swept after the transaction by the desk"),
+    ("canned_responses", "no customer data"),
+    ("chat_availability", "no customer data"),
+    ("chats", "deleted with the ticket or the customer"),
+    ("customers", "deleted or replaced by the placeholder"),
+    ("departments", "no customer data"),
+    ("erasures", "the audit trail: no customer data"),
+    ("ignored_mail", "rows from the customer's address deleted"),
+    ("logins", "the customer's rows deleted"),
+    (
+        "mail_quarantine",
+        "rows from the customer's address deleted",
+    ),
+    ("mail_references", "the tickets' rows deleted"),
+    ("mailboxes", "no customer data"),
+    ("message_blobs", "the tickets' rows deleted"),
+    ("messages", "deleted, or bodies replaced"),
+    ("notification_preferences", "agents' choices: no customer data"),
+    (
+        "notifications",
+        "the tickets' and the customer's rows deleted",
+    ),
+    ("organisation_domains", "the organisation's rows deleted"),
+    ("organisation_viewers", "the customer's row deleted"),
+    (
+        "outbox",
+        "the tickets' rows and mail to the address deleted",
+    ),
+    ("saved_searches", "no customer data"),
+    (
+        "search_fields",
+        "deleted, or replaced by the placeholder's words",
+    ),
+    ("search_index", "follows search_fields (triggers)"),
+    ("settings", "no customer data"),
+    ("settings_changes", "no customer data"),
+    (
+        "sign_in_attempts",
+        "keyed by a hash, kept for its short window",
+    ),
+    ("sqlite_sequence", "no customer data"),
+    ("templates", "no customer data"),
+    ("ticket_categories", "deleted with the ticket (cascade)"),
+    ("ticket_events", "deleted with the ticket (cascade)"),
+    ("ticket_sequence", "no customer data"),
+    ("ticket_tags", "deleted with the ticket (cascade)"),
+    (
+        "ticket_words",
+        "follows search_fields (triggers), then cleared",
+    ),
+    ("tickets", "deleted, or subject and fields replaced"),
+    ("time_entries", "deleted with the ticket, or notes cleared"),
+    ("undeliverable_address", "the customer's address deleted"),
+];
+
+/// Deletes or rewrites what hangs off the ticket `id` (see the rule).
+fn erase_ticket(tx: &Transaction<'_>, mode: ErasureMode, id: &[u8; 16]) -> Outcome<bool> {
+    let Some((rowid, subject)) = tx
+        .prepare_cached("SELECT rowid, subject FROM tickets WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    for sql in [
+        "DELETE FROM notifications WHERE ticket_id = ?1",
+        "DELETE FROM outbox WHERE ticket_id = ?1",
+        "DELETE FROM mail_references WHERE ticket_id = ?1",
+        "DELETE FROM message_blobs WHERE message_id IN
+         (SELECT id FROM messages WHERE ticket_id = ?1)",
+    ] {
+        tx.prepare_cached(sql)?.execute([id])?;
+    }
+    match mode {
+        ErasureMode::Erase => {
+            for sql in [
+                "DELETE FROM search_fields WHERE ticket_id = ?1",
+                "DELETE FROM chats WHERE ticket_id = ?1",
+                "UPDATE tickets SET master = NULL, version = version + 1 WHERE master = ?1",
+                "DELETE FROM tickets WHERE id = ?1",
+            ] {
+                tx.prepare_cached(sql)?.execute([id])?;
+            }
+            tx.prepare_cached("DELETE FROM ticket_words WHERE ticket = ?1")?
+                .execute([rowid])?;
+        }
+        ErasureMode::Anonymise => {
+            let row = FieldRow::new(ANONYMISED, false);
+            tx.prepare_cached(
+                "UPDATE tickets SET subject = ?2, custom_fields = '{}', version = version + 1
+                 WHERE id = ?1",
+            )?
+            .execute((id, ANONYMISED))?;
+            replace_subject(tx, id, &row)?;
+            tx.prepare_cached(
+                "UPDATE search_fields SET words = ?2, folded = ?3, stems = ?4
+                 WHERE ticket_id = ?1 AND message_seq IS NOT NULL",
+            )?
+            .execute((id, &row.words, &row.folded, &row.stems))?;
+            tx.prepare_cached(
+                "UPDATE messages SET body = ?2, attachments = '[]' WHERE ticket_id = ?1",
+            )?
+            .execute((id, ANONYMISED))?;
+            tx.prepare_cached("UPDATE time_entries SET note = '' WHERE ticket_id = ?1")?
+                .execute([id])?;
+        }
+    }
+    Ok(handled(mode, &subject))
+}
+
+/// Applies `plan` in `tx`; how many tickets it handled.
+fn erase(tx: &Transaction<'_>, plan: &ErasurePlan) -> Outcome<u64> {
+    let mut count = 0;
+    for t in &plan.tickets {
+        count += u64::from(erase_ticket(tx, plan.mode, &blob(t.as_uuid()))?);
+    }
+    if let Some(customer) = plan.customer {
+        let id = blob(customer.as_uuid());
+        for sql in [
+            "DELETE FROM logins WHERE actor_kind = 'customer' AND actor_id = ?1",
+            "DELETE FROM auth_tokens WHERE actor_kind = 'customer' AND actor_id = ?1",
+            "DELETE FROM account_links WHERE actor_kind = 'customer' AND actor_id = ?1",
+            "DELETE FROM notifications WHERE recipient_kind = 'customer' AND recipient_id = ?1",
+            "DELETE FROM article_votes WHERE voter_kind = 'customer' AND voter_id = ?1",
+            "DELETE FROM organisation_viewers WHERE customer_id = ?1",
+            "DELETE FROM organisation_domains WHERE organisation_id = ?1",
+        ] {
+            tx.prepare_cached(sql)?.execute([id])?;
+        }
+        match (plan.mode, &plan.placeholder) {
+            (ErasureMode::Anonymise, Some(placeholder)) => {
+                let row = CustomerRow::new(placeholder)?;
+                let exists = tx
+                    .prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?
+                    .query_row([id], |r| r.get::<_, i64>(0))
+                    .optional()?;
+                if exists.is_some() {
+                    tx.prepare_cached(CustomerRow::UPSERT)?
+                        .execute(&row.params()[..])?;
+                }
+            }
+            _ => {
+                for sql in [
+                    "DELETE FROM chats WHERE customer = ?1",
+                    "UPDATE customers SET organisation_id = NULL WHERE organisation_id = ?1",
+                    "DELETE FROM customers WHERE id = ?1",
+                ] {
+                    tx.prepare_cached(sql)?.execute([id])?;
+                }
+            }
+        }
+    }
+    if let Some(address) = &plan.address {
+        let address = address.as_str();
+        for sql in [
+            "DELETE FROM outbox WHERE to_address = ?1",
+            "DELETE FROM mail_quarantine
+             WHERE lower(json_extract(mail, '$.summary.sender')) = lower(?1)",
+            "DELETE FROM ignored_mail
+             WHERE lower(json_extract(mail, '$.summary.sender')) = lower(?1)",
+            "DELETE FROM undeliverable_address WHERE address = ?1",
+        ] {
+            tx.prepare_cached(sql)?.execute([address])?;
+        }
+    }
+    if let Some(record) = record_of(plan, count) {
+        tx.prepare_cached("INSERT INTO erasures (record) VALUES (?1)")?
+            .execute([json(&record)?])?;
+    }
+    Ok(count)
+}
+
+fn read_record(row: &Row<'_>) -> Outcome<ErasureRecord> {
+    Reader::new(row, "erasures").json("record")
+}
+
+#[async_trait]
+impl ErasureStore for SqliteStore {
+    async fn erase(&self, plan: &ErasurePlan) -> Result<u64> {
+        let plan = plan.clone();
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let count = erase(&tx, &plan)?;
+            tx.commit()?;
+            Ok(count)
+        })
+        .await
+    }
+
+    async fn erasures(&self, limit: u32) -> Result<Vec<ErasureRecord>> {
+        self.read(move |conn| {
+            let sql = "SELECT record FROM erasures ORDER BY seq DESC LIMIT ?1";
+            all(conn, sql, [limit], read_record)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::TABLES;
+
+    /// Every table of a migrated database is named in [`TABLES`]: a table added later fails
+    /// here until its erasure is written and it is added.
+    #[test]
+    fn every_table_says_how_it_is_erased() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::schema::migrate(&mut conn).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table'
+                 AND name NOT LIKE '%\\_data' ESCAPE '\\' AND name NOT LIKE '%\\_idx' ESCAPE '\\'
+                 AND name NOT LIKE '%\\_docsize' ESCAPE '\\'
+                 AND name NOT LIKE '%\\_config' ESCAPE '\\'",
+            )
+            .unwrap();
+        let tables: BTreeSet<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let named: BTreeSet<String> = TABLES.iter().map(|(t, _)| (*t).to_owned()).collect();
+        assert_eq!(tables, named, "tables without an erasure rule, or gone");
+    }
+}
