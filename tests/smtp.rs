@@ -33,6 +33,7 @@ fn email(references: &[&str]) -> OutboundEmail {
         language: Language::Russian,
         to: Email::parse("ivan@customer.example").unwrap(),
         to_name: Some("Иван Петров".to_owned()),
+        cc: Vec::new(),
         subject: "[#10000135] Не работает интернет — پشتیبانی اینترنت".to_owned(),
         body: "Здравствуйте, Иван!\n\nМы перезапустили ваш порт.\n.\n..точка в начале строки\nسلام، مشکل حل شد.\n"
             .to_owned(),

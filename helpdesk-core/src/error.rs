@@ -310,6 +310,9 @@ pub enum Ability {
     Organisations,
     /// Tags in use, counted ([`TagStore`](crate::store::TagStore)).
     Tags,
+    /// Tickets' CC addresses and following agents
+    /// ([`FollowerStore`](crate::store::FollowerStore)).
+    Followers,
 }
 
 impl std::fmt::Display for Ability {
@@ -330,6 +333,7 @@ impl std::fmt::Display for Ability {
             Ability::Mailboxes => "stored mailboxes",
             Ability::Organisations => "organisations' domains and shared tickets",
             Ability::Tags => "tags",
+            Ability::Followers => "followers and CC",
         })
     }
 }

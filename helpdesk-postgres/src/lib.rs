@@ -82,6 +82,7 @@ mod commit;
 mod connection;
 mod directory;
 mod error;
+mod followers;
 mod knowledge;
 mod mailboxes;
 mod notifications;

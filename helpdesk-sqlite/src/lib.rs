@@ -58,6 +58,7 @@ mod commit;
 mod connection;
 mod directory;
 mod error;
+mod followers;
 mod group_commit;
 mod knowledge;
 mod mailboxes;

@@ -67,6 +67,11 @@ pub enum NotificationKind {
         /// When it will close.
         closes_at: DateTime<Utc>,
     },
+    /// A followed ticket's status changed (agents who follow it).
+    StatusChanged,
+    /// An internal note named the agent (`@` and the part of their e-mail before the `@`,
+    /// see [`mentioned_agents`](super::mentioned_agents)).
+    Mention,
 }
 
 impl NotificationKind {
@@ -82,6 +87,8 @@ impl NotificationKind {
             NotificationKind::SlaWarning { .. } => "sla_warning",
             NotificationKind::SlaBreached { .. } => "sla_breached",
             NotificationKind::AutoCloseWarning { .. } => "auto_close_warning",
+            NotificationKind::StatusChanged => "status_changed",
+            NotificationKind::Mention => "mention",
         }
     }
 }

@@ -89,6 +89,7 @@ impl Acting {
             language,
             to: to.clone(),
             to_name: None,
+            cc: Vec::new(),
             subject: rendered.subject,
             body: rendered.body,
             references: Vec::new(),

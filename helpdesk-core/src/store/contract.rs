@@ -310,4 +310,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_tag_store(&self) -> Option<&dyn super::TagStore> {
         None
     }
+    /// Tickets' CC addresses and following agents, if this store keeps them.
+    fn as_follower_store(&self) -> Option<&dyn super::FollowerStore> {
+        None
+    }
 }

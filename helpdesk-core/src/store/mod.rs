@@ -20,6 +20,7 @@
 //! | IMAP mailboxes of departments | [`MailboxStore`] | [`Store::as_mailbox_store`] |
 //! | organisations' domains, members who see their tickets | [`OrganisationStore`] | [`Store::as_organisation_store`] |
 //! | tags in use, counted | [`TagStore`] | [`Store::as_tag_store`] |
+//! | CC addresses and following agents of tickets | [`FollowerStore`] | [`Store::as_follower_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -35,6 +36,7 @@ mod commit;
 mod contract;
 mod delegate;
 mod ext;
+mod followers;
 mod forward;
 mod knowledge;
 mod mailboxes;
@@ -62,6 +64,7 @@ pub use chat::{ChatCommit, ChatStore, ChatWrites};
 pub use commit::{CommitFacts, CommitKeys, StoredTicket, TicketWriteKind, check_commit};
 pub use contract::Store;
 pub use ext::StoreExt;
+pub use followers::FollowerStore;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,

@@ -22,6 +22,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 
 mod accounts;
 mod chat;
+mod followers;
 mod knowledge;
 mod mailboxes;
 mod organisations;
@@ -88,6 +89,10 @@ struct Inner {
     organisation_domains: BTreeMap<crate::domain::OrganisationDomain, CustomerId>,
     /// The members who see their organisation's tickets.
     sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
+    /// Each ticket's CC addresses.
+    ticket_cc: std::collections::BTreeSet<(TicketId, Email)>,
+    /// The agents following each ticket.
+    followers: std::collections::BTreeSet<(TicketId, AgentId)>,
 }
 
 impl MemoryStore {

@@ -375,6 +375,16 @@ macro_rules! conformance_suite {
                     concurrent_votes_by_one_person_count_once,
                     the_system_does_not_vote,
                 ],
+                followers: [
+                    cc_addresses_of_the_customers_mail_are_kept_on_the_ticket,
+                    cc_addresses_get_the_agents_public_replies_by_mail_but_never_notes,
+                    a_cc_participants_mail_lands_in_the_tickets_thread,
+                    a_strangers_mail_naming_a_ticket_is_not_added_to_it,
+                    agents_follow_and_unfollow_and_the_assignee_follows,
+                    followers_are_told_of_replies_notes_and_status_changes,
+                    a_mention_in_a_note_notifies_the_agent_named,
+                    an_invalid_cc_address_is_a_typed_error_and_nothing_is_written,
+                ],
                 tags: [
                     agents_tag_tickets_with_a_history_entry_and_customers_never_see_them,
                     tag_filters_list_the_tickets_with_any_of_the_tags,

@@ -14,6 +14,7 @@ pub mod content;
 pub mod directory;
 pub mod email;
 pub mod feedback;
+pub mod followers;
 pub mod hidden;
 pub mod ingest;
 pub mod knowledge;
