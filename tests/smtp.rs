@@ -131,6 +131,34 @@ async fn an_email_arrives_with_its_headers_and_body() {
 }
 
 #[tokio::test]
+async fn cc_addresses_are_in_the_cc_header_and_envelope() {
+    let server = SmtpServer::start().await;
+    let mut email = email(&[]);
+    email.cc = vec![
+        Email::parse("bogdan@partner.example").unwrap(),
+        Email::parse("carla@partner.example").unwrap(),
+    ];
+    transport(&server).send(&email, &settings()).await.unwrap();
+    let got = &server.received()[0];
+    assert_eq!(
+        got.rcpt_to,
+        [
+            "ivan@customer.example",
+            "bogdan@partner.example",
+            "carla@partner.example"
+        ]
+    );
+    let message = MessageParser::default().parse(&got.data).unwrap();
+    let cc: Vec<&str> = message
+        .cc()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.address())
+        .collect();
+    assert_eq!(cc, ["bogdan@partner.example", "carla@partner.example"]);
+}
+
+#[tokio::test]
 async fn with_verp_off_the_envelope_sender_is_the_desks_own_address() {
     let server = SmtpServer::start().await;
     let email = email(&[]);
