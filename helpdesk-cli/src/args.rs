@@ -224,6 +224,12 @@ pub(crate) enum Cmd {
     /// tags in use.
     #[command(subcommand)]
     Tag(crate::tags::TagCmd),
+    /// A ticket's CC addresses (its customer, or staff who may reply): add, remove, list.
+    #[command(subcommand)]
+    Cc(crate::followers::CcCmd),
+    /// Follow tickets (agents): on, off, the followers of a ticket, the tickets followed.
+    #[command(subcommand)]
+    Follow(crate::followers::FollowCmd),
 }
 
 #[derive(Debug, Subcommand)]

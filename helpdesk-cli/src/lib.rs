@@ -17,6 +17,7 @@ mod context;
 mod customers;
 mod exit;
 mod fetch_mail;
+mod followers;
 mod jobs;
 mod kb;
 mod links;
@@ -198,6 +199,8 @@ async fn execute(
         Cmd::Kb(cmd) => kb::kb(&ctx, cmd, &mut out).await,
         Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,
         Cmd::Tag(cmd) => tags::tag(&ctx, cmd, &mut out).await,
+        Cmd::Cc(cmd) => followers::cc(&ctx, cmd, &mut out).await,
+        Cmd::Follow(cmd) => followers::follow(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

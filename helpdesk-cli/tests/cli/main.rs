@@ -8,6 +8,7 @@
 mod content;
 mod customer_directory;
 mod fetch_mail;
+mod followers;
 mod links;
 mod lists;
 mod mail_settings;

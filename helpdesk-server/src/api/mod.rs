@@ -11,6 +11,7 @@ pub mod commands;
 pub mod customers;
 pub mod departments;
 pub mod docs;
+pub mod followers;
 pub mod knowledge;
 pub mod links;
 pub mod messages;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(organisations::routes())
         .merge(links::routes())
         .merge(tags::routes())
+        .merge(followers::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

@@ -12,6 +12,7 @@ pub mod canned;
 pub mod charts;
 pub mod chat;
 pub mod console;
+pub mod followers;
 pub mod layout;
 pub mod notices;
 pub mod notifications;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(phone_ticket::routes())
         .merge(tags::routes())
+        .merge(followers::routes())
 }
 
 /// An error shown as a page.

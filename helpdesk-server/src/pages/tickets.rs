@@ -39,6 +39,8 @@ struct ThreadAt {
     before: Option<String>,
     /// The code of a refused tag change, shown beside the tag forms.
     tag_refused: Option<String>,
+    /// The code of a refused CC change, shown beside the CC form.
+    cc_refused: Option<String>,
 }
 
 /// The ticket view's routes.
@@ -76,6 +78,7 @@ async fn ticket_page(
         told,
         draft: LinkDraft::default(),
         tag_refused: at.tag_refused,
+        cc_refused: at.cc_refused,
     };
     page(&user, &key, shown, StatusCode::OK).await
 }
@@ -89,6 +92,8 @@ pub(crate) struct Shown {
     draft: LinkDraft,
     /// The code of a refused tag change, shown beside the tag forms.
     tag_refused: Option<String>,
+    /// The code of a refused CC change, shown beside the CC form.
+    cc_refused: Option<String>,
 }
 
 /// The ticket page of `key` with the merge and split forms holding `draft` (a refusal shown
@@ -106,6 +111,7 @@ pub(crate) async fn render(
         told: Told(Vec::new()),
         draft,
         tag_refused: None,
+        cc_refused: None,
     };
     page(user, key, shown, status).await
 }
@@ -117,6 +123,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         told,
         draft,
         tag_refused,
+        cc_refused,
     } = shown;
     let lang = user.language;
     let acting = &user.acting;
@@ -154,6 +161,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
     } else {
         Vec::new()
     };
+    let following = super::followers::following(acting, &ticket, staff).await?;
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
     let author = |actor: Actor| match actor {
@@ -210,6 +218,9 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                     }
                 }
             }
+        }
+        @if let Some(following) = &following {
+            (super::followers::section(user, &ticket, following, &agents, cc_refused.as_deref()))
         }
         @if !staff && ticket.status == Status::Resolved {
             form method="post" action=(action) {

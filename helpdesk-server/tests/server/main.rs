@@ -17,6 +17,7 @@ mod crash_safety;
 mod customer_directory;
 mod customer_pages;
 mod edge;
+mod followers;
 mod form_fields;
 mod hidden;
 mod hostile_input;

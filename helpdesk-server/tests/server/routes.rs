@@ -86,6 +86,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::organisations::ORGANISATIONS_TESTED)
         .chain(crate::ticket_links::TICKET_LINKS_TESTED)
         .chain(crate::tags::TAGS_TESTED)
+        .chain(crate::followers::FOLLOWERS_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

@@ -220,6 +220,11 @@ pub enum NotificationKind {
         /// When it will close.
         closes_at: DateTime<Utc>,
     },
+    /// A followed ticket's status changed (agents who follow it).
+    StatusChanged,
+    /// An internal note mentioned the agent (`@` and the part of their e-mail before the
+    /// `@`, case-insensitive).
+    Mention,
 }
 
 /// Where a notification stands.
