@@ -15,10 +15,9 @@
 //!    is the ticket's customer or a participant (an address the desk mailed about it, or
 //!    one of its CC addresses, see [`followers`](super::followers)): a stranger cannot put
 //!    words into someone else's ticket by quoting its number; their mail opens a ticket of
-//!    their own (or is refused, per [`UnknownSenders`]).
-//! 3a. The `Cc` addresses of the customer's mail (a new ticket or a reply) become CC
-//!    addresses of the ticket, except the desk's own, the customer's and the sender's; a
-//!    participant's `Cc` adds none.
+//!    their own (or is refused, per [`UnknownSenders`]). The `Cc` addresses of the
+//!    customer's mail (a new ticket or a reply) become CC addresses of the ticket, except
+//!    the desk's own, the customer's and the sender's; a participant's `Cc` adds none.
 //! 4. Otherwise a new ticket for the customer with the sender's address (unknown senders:
 //!    created or refused, per [`UnknownSenders`]; customers without access: refused), in
 //!    the department whose own address the mail was sent to, else the inbound department.
