@@ -162,6 +162,9 @@ macro_rules! conformance_suite {
                 tags: [
                     tag_counts_agree_with_the_reference,
                 ],
+                followers: [
+                    cc_addresses_and_followers_agree_with_the_reference,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
