@@ -49,7 +49,8 @@ impl<U: Into<String>, P: Into<String>> From<(U, P)> for SmtpCredentials {
 /// its recipient sees) that [`MailSettings::envelope_sender`] gives: an address naming the
 /// e-mail (VERP) unless the settings turn that off, so a bounce is matched to it. It
 /// becomes a UTF-8 `text/plain` message: `From` is the
-/// [`MailSettings`] sender (`from_name <from>`), `To` is `to_name <to>`, the subject is
+/// [`MailSettings`] sender (`from_name <from>`), `To` is `to_name <to>`, `Cc` lists the
+/// e-mail's [`cc`](OutboundEmail::cc) addresses (each also an envelope recipient), the subject is
 /// RFC 2047-encoded when it is not ASCII, `Date` is when the e-mail was queued, `Message-ID`
 /// is the e-mail's own (the same on every attempt, so a repeated send is recognisable), and
 /// `In-Reply-To` (the last reference) and `References` (all, oldest first) thread it into
@@ -197,9 +198,14 @@ fn build_message(
         .filter_map(|id| angle_addr(id))
         .collect();
 
-    let mut builder = Message::builder()
-        .from(from)
-        .to(to)
+    let mut builder = Message::builder().from(from).to(to);
+    let mut envelope_to: Vec<Address> =
+        vec![email.to.as_str().parse().map_err(SendError::permanent)?];
+    for copied in &email.cc {
+        builder = builder.cc(mailbox(None, copied.as_str())?);
+        envelope_to.push(copied.as_str().parse().map_err(SendError::permanent)?);
+    }
+    let mut builder = builder
         .subject(email.subject.clone())
         .date(SystemTime::from(email.created_at))
         .message_id(Some(angle_addr(&email.message_id).ok_or_else(|| {
@@ -240,9 +246,7 @@ fn build_message(
         .as_str()
         .parse()
         .map_err(SendError::permanent)?;
-    let envelope_to: Address = email.to.as_str().parse().map_err(SendError::permanent)?;
-    let envelope =
-        Envelope::new(Some(envelope_from), vec![envelope_to]).map_err(SendError::permanent)?;
+    let envelope = Envelope::new(Some(envelope_from), envelope_to).map_err(SendError::permanent)?;
     builder
         .envelope(envelope)
         .body(email.body.clone())

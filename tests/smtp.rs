@@ -33,6 +33,7 @@ fn email(references: &[&str]) -> OutboundEmail {
         language: Language::Russian,
         to: Email::parse("ivan@customer.example").unwrap(),
         to_name: Some("Иван Петров".to_owned()),
+        cc: Vec::new(),
         subject: "[#10000135] Не работает интернет — پشتیبانی اینترنت".to_owned(),
         body: "Здравствуйте, Иван!\n\nМы перезапустили ваш порт.\n.\n..точка в начале строки\nسلام، مشکل حل شد.\n"
             .to_owned(),
@@ -127,6 +128,34 @@ async fn an_email_arrives_with_its_headers_and_body() {
         email.body,
         "the body survives its transfer encoding"
     );
+}
+
+#[tokio::test]
+async fn cc_addresses_are_in_the_cc_header_and_envelope() {
+    let server = SmtpServer::start().await;
+    let mut email = email(&[]);
+    email.cc = vec![
+        Email::parse("bogdan@partner.example").unwrap(),
+        Email::parse("carla@partner.example").unwrap(),
+    ];
+    transport(&server).send(&email, &settings()).await.unwrap();
+    let got = &server.received()[0];
+    assert_eq!(
+        got.rcpt_to,
+        [
+            "ivan@customer.example",
+            "bogdan@partner.example",
+            "carla@partner.example"
+        ]
+    );
+    let message = MessageParser::default().parse(&got.data).unwrap();
+    let cc: Vec<&str> = message
+        .cc()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.address())
+        .collect();
+    assert_eq!(cc, ["bogdan@partner.example", "carla@partner.example"]);
 }
 
 #[tokio::test]

@@ -228,6 +228,12 @@ pub(crate) enum Cmd {
     /// language of their e-mails: show, set.
     #[command(subcommand)]
     NotificationPrefs(crate::notification_prefs::NotificationPrefsCmd),
+    /// A ticket's CC addresses (its customer, or staff who may reply): add, remove, list.
+    #[command(subcommand)]
+    Cc(crate::followers::CcCmd),
+    /// Follow tickets (agents): on, off, the followers of a ticket, the tickets followed.
+    #[command(subcommand)]
+    Follow(crate::followers::FollowCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,6 +18,7 @@ mod customers;
 mod erasure;
 mod exit;
 mod fetch_mail;
+mod followers;
 mod jobs;
 mod kb;
 mod links;
@@ -215,6 +216,8 @@ async fn execute(
         Cmd::NotificationPrefs(cmd) => {
             notification_prefs::notification_prefs(&ctx, cmd, &mut out).await
         }
+        Cmd::Cc(cmd) => followers::cc(&ctx, cmd, &mut out).await,
+        Cmd::Follow(cmd) => followers::follow(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

@@ -315,6 +315,9 @@ pub enum Ability {
     NotificationPreferences,
     /// Erasure and anonymisation ([`ErasureStore`](crate::store::ErasureStore)).
     Erasure,
+    /// Tickets' CC addresses and following agents
+    /// ([`FollowerStore`](crate::store::FollowerStore)).
+    Followers,
 }
 
 impl std::fmt::Display for Ability {
@@ -337,6 +340,7 @@ impl std::fmt::Display for Ability {
             Ability::Tags => "tags",
             Ability::NotificationPreferences => "notification preferences",
             Ability::Erasure => "erasure and anonymisation",
+            Ability::Followers => "followers and CC",
         })
     }
 }

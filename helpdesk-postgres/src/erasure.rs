@@ -50,7 +50,10 @@ const TABLES: &[(&str, &str)] = &[
     ("mailboxes", "no customer data"),
     ("message_blobs", "the tickets' rows deleted"),
     ("messages", "deleted, or bodies replaced"),
-    ("notification_preferences", "agents' choices: no customer data"),
+    (
+        "notification_preferences",
+        "agents' choices: no customer data",
+    ),
     (
         "notifications",
         "the tickets' and the customer's rows deleted",
@@ -74,8 +77,16 @@ const TABLES: &[(&str, &str)] = &[
         "keyed by a hash, kept for its short window",
     ),
     ("templates", "no customer data"),
+    (
+        "ticket_cc",
+        "the tickets' rows and the customer's address deleted",
+    ),
     ("ticket_categories", "deleted with the ticket (cascade)"),
     ("ticket_events", "deleted with the ticket (cascade)"),
+    (
+        "ticket_followers",
+        "agents: deleted with the ticket (cascade)",
+    ),
     ("ticket_numbers", "deleted with the ticket (cascade)"),
     ("ticket_tags", "deleted with the ticket (cascade)"),
     (
@@ -111,6 +122,7 @@ async fn erase_tickets(tx: &mut PgConnection, mode: ErasureMode, ids: &[Uuid]) -
         "DELETE FROM notifications WHERE ticket_id = ANY($1)",
         "DELETE FROM outbox WHERE ticket_id = ANY($1)",
         "DELETE FROM mail_references WHERE ticket_id = ANY($1)",
+        "DELETE FROM ticket_cc WHERE ticket_id = ANY($1)",
         "DELETE FROM message_blobs WHERE message_id IN \
          (SELECT id FROM messages WHERE ticket_id = ANY($1))",
     ] {
@@ -252,6 +264,7 @@ async fn erase(tx: &mut PgConnection, plan: &ErasurePlan) -> Result<u64> {
             "DELETE FROM ignored_mail \
              WHERE lower(mail::jsonb #>> '{summary,sender}') = lower($1)",
             "DELETE FROM undeliverable_address WHERE address = $1",
+            "DELETE FROM ticket_cc WHERE address = $1",
         ] {
             sqlx::query(sql)
                 .bind(address.as_str())

@@ -83,6 +83,7 @@ mod connection;
 mod directory;
 mod erasure;
 mod error;
+mod followers;
 mod knowledge;
 mod mailboxes;
 mod notification_prefs;

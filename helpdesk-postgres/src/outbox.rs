@@ -180,6 +180,7 @@ mod tests {
                         language: Language::English,
                         to: samples::email("ana@example.ro"),
                         to_name: None,
+                        cc: Vec::new(),
                         subject: "s".to_owned(),
                         body: "b".to_owned(),
                         references: Vec::new(),

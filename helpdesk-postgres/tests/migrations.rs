@@ -623,6 +623,7 @@ async fn time_entries_from_schema_version_12_read_back_with_hidden_notes() {
 /// about no ticket keeps none; and the desk's settings start empty.
 #[tokio::test]
 async fn outbox_emails_from_schema_version_11_get_their_tickets_full_number() {
+    use helpdesk_core::domain::OutboundEmail;
     use helpdesk_core::store::{SettingKey, SettingsStore};
     use helpdesk_core::testkit::conformance::contract::outbox::outbound;
 
@@ -633,8 +634,15 @@ async fn outbox_emails_from_schema_version_11_get_their_tickets_full_number() {
     MIGRATOR.run_to(11, store.pool()).await.unwrap();
     let t = ticket(number(7), DepartmentId::new(), CustomerId::new());
     insert_v8(&store, &t).await;
-    let about = outbound(Some(&t), "about@desk.example", 1);
-    let none = outbound(None, "none@desk.example", 2);
+    // Written before migration 0029: no Cc, read back as none.
+    let about = OutboundEmail {
+        cc: Vec::new(),
+        ..outbound(Some(&t), "about@desk.example", 1)
+    };
+    let none = OutboundEmail {
+        cc: Vec::new(),
+        ..outbound(None, "none@desk.example", 2)
+    };
     for e in [&about, &none] {
         sqlx::query(
             "INSERT INTO outbox (id, message_id, ticket_id, kind, language, to_address, \

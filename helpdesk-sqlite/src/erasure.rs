@@ -49,7 +49,10 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("mailboxes", "no customer data"),
     ("message_blobs", "the tickets' rows deleted"),
     ("messages", "deleted, or bodies replaced"),
-    ("notification_preferences", "agents' choices: no customer data"),
+    (
+        "notification_preferences",
+        "agents' choices: no customer data",
+    ),
     (
         "notifications",
         "the tickets' and the customer's rows deleted",
@@ -74,8 +77,16 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ),
     ("sqlite_sequence", "no customer data"),
     ("templates", "no customer data"),
+    (
+        "ticket_cc",
+        "the tickets' rows and the customer's address deleted",
+    ),
     ("ticket_categories", "deleted with the ticket (cascade)"),
     ("ticket_events", "deleted with the ticket (cascade)"),
+    (
+        "ticket_followers",
+        "agents: deleted with the ticket (cascade)",
+    ),
     ("ticket_sequence", "no customer data"),
     ("ticket_tags", "deleted with the ticket (cascade)"),
     (
@@ -100,6 +111,7 @@ fn erase_ticket(tx: &Transaction<'_>, mode: ErasureMode, id: &[u8; 16]) -> Outco
         "DELETE FROM notifications WHERE ticket_id = ?1",
         "DELETE FROM outbox WHERE ticket_id = ?1",
         "DELETE FROM mail_references WHERE ticket_id = ?1",
+        "DELETE FROM ticket_cc WHERE ticket_id = ?1",
         "DELETE FROM message_blobs WHERE message_id IN
          (SELECT id FROM messages WHERE ticket_id = ?1)",
     ] {
@@ -193,6 +205,7 @@ fn erase(tx: &Transaction<'_>, plan: &ErasurePlan) -> Outcome<u64> {
             "DELETE FROM ignored_mail
              WHERE lower(json_extract(mail, '$.summary.sender')) = lower(?1)",
             "DELETE FROM undeliverable_address WHERE address = ?1",
+            "DELETE FROM ticket_cc WHERE address = ?1",
         ] {
             tx.prepare_cached(sql)?.execute([address])?;
         }

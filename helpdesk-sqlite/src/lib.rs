@@ -59,6 +59,7 @@ mod connection;
 mod directory;
 mod erasure;
 mod error;
+mod followers;
 mod group_commit;
 mod knowledge;
 mod mailboxes;

@@ -53,6 +53,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0026_linked_tickets.sql")),
         M::up(include_str!("../migrations/0027_ticket_tags.sql")),
         M::up(include_str!("../migrations/0028_search_stems.sql")),
+        M::up(include_str!("../migrations/0029_followers_and_cc.sql")),
         M::up(include_str!(
             "../migrations/0030_notification_preferences.sql"
         )),

@@ -131,6 +131,7 @@ fn outbound(t: &Ticket, message_id: &str, seconds: i64) -> OutboundEmail {
         language: Language::Romanian,
         to: email("ana@example.ro"),
         to_name: None,
+        cc: Vec::new(),
         subject: "Tichet „Internet”".to_owned(),
         body: "Bună ziua,\r\n\r\n— echipa".to_owned(),
         references: Vec::new(),

@@ -79,6 +79,7 @@ async fn notification_kinds_and_outbox_states_are_stored_as_their_stable_texts()
         language: Language::Romanian,
         to: email("ana@example.ro"),
         to_name: None,
+        cc: Vec::new(),
         subject: "Tichet".to_owned(),
         body: "Bună ziua".to_owned(),
         references: Vec::new(),

@@ -9,6 +9,7 @@ mod content;
 mod customer_directory;
 mod erasure;
 mod fetch_mail;
+mod followers;
 mod links;
 mod lists;
 mod mail_settings;

@@ -22,6 +22,7 @@ pub(crate) mod fold;
 mod follow_up;
 mod ids;
 mod mail_reference;
+mod mention;
 mod message;
 mod metrics;
 mod notice;
@@ -72,6 +73,7 @@ pub use ids::{
     TicketId, TimeEntryId,
 };
 pub use mail_reference::MailReference;
+pub use mention::{agent_handle, mentioned_agents, mentioned_handles};
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};
 pub use metrics::TicketMetrics;
 pub use notice::{Notice, PriorityReason};

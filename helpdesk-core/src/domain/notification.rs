@@ -73,6 +73,11 @@ pub enum NotificationKind {
     PriorityRequested,
     /// A live chat waits for an agent in the queue of the agent's department.
     ChatWaiting,
+    /// A followed ticket's status changed (agents who follow it).
+    StatusChanged,
+    /// An internal note named the agent (`@` and the part of their e-mail before the `@`,
+    /// see [`mentioned_agents`](super::mentioned_agents)).
+    Mention,
 }
 
 impl NotificationKind {
@@ -91,6 +96,8 @@ impl NotificationKind {
             NotificationKind::PendingReminder => "pending_reminder",
             NotificationKind::PriorityRequested => "priority_requested",
             NotificationKind::ChatWaiting => "chat_waiting",
+            NotificationKind::StatusChanged => "status_changed",
+            NotificationKind::Mention => "mention",
         }
     }
 }

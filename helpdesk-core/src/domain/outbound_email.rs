@@ -158,6 +158,10 @@ pub struct OutboundEmail {
     pub to: Email,
     /// The recipient's display name.
     pub to_name: Option<String>,
+    /// The addresses it is copied to (`Cc`): the ticket's CC participants on an agent's
+    /// public reply; empty for everything else.
+    #[serde(default)]
+    pub cc: Vec<Email>,
     /// The subject, with the ticket's tag of its short number (e.g. `[#10000135]`).
     pub subject: String,
     /// The plain-text body.

@@ -57,6 +57,8 @@ pub struct InboundEmail {
     /// Whom it was sent to, in order and without repeats: the envelope recipients a mail
     /// server adds (`Delivered-To`, `X-Original-To`, `Envelope-To`), then `To` and `Cc`.
     pub recipients: Vec<Email>,
+    /// The `Cc` addresses, read leniently, in order and without repeats.
+    pub cc: Vec<Email>,
 }
 
 /// A file that came with an inbound e-mail.
@@ -170,6 +172,7 @@ pub fn parse_inbound(raw: &[u8]) -> Result<InboundEmail> {
             .filter(|d| d.is_valid())
             .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0)),
         recipients: recipients(&message),
+        cc: copied(&message),
     })
 }
 
@@ -197,6 +200,19 @@ fn recipients(message: &Message<'_>) -> Vec<Email> {
     for address in [message.to(), message.cc()].into_iter().flatten() {
         for addr in addrs(address) {
             push(addr.address().and_then(lenient_address));
+        }
+    }
+    found
+}
+
+/// The `Cc` addresses, read leniently, without repeats.
+fn copied(message: &Message<'_>) -> Vec<Email> {
+    let mut found: Vec<Email> = Vec::new();
+    for addr in message.cc().map(addrs).into_iter().flatten() {
+        if let Some(email) = addr.address().and_then(lenient_address)
+            && !found.contains(&email)
+        {
+            found.push(email);
         }
     }
     found

@@ -150,6 +150,7 @@ impl Helpdesk {
                 language: person.language,
                 to: to.clone(),
                 to_name: Some(person.name.clone()),
+                cc: Vec::new(),
                 subject: rendered.subject,
                 body: rendered.body,
                 references: Vec::new(),

@@ -113,6 +113,7 @@ impl Helpdesk {
                 language,
                 to: agent.email.clone(),
                 to_name: Some(agent.name.as_str().to_owned()),
+                cc: Vec::new(),
                 subject: rendered.subject,
                 body: rendered.body,
                 references: Vec::new(),

@@ -15,7 +15,14 @@
 //! - a pending reminder and a customer's priority request: the assignee, or the
 //!   department's agents;
 //! - a live chat waiting in the queue: the department's agents who may reply;
-//! - the auto-close warning, resolving and closing: the customer.
+//! - the auto-close warning, resolving and closing: the customer;
+//! - followers of the ticket (agents who follow it, and its assignee): customers' replies,
+//!   agents' replies, notes and status changes (one that comes with a reply or note is
+//!   told as that message); an agent an internal note mentions
+//!   ([`mentioned_agents`]) gets [`NotificationKind::Mention`] instead of the note's
+//!   notification;
+//! - an agent's public reply e-mailed to the customer is copied (`Cc`) to the ticket's CC
+//!   addresses; nothing else is.
 //!
 //! Live chat says nothing by itself: a chat's lines (and the chat's opening) cause no
 //! notification and no e-mail; the customer gets the transcript once at the end if they ask
@@ -32,9 +39,10 @@ use std::collections::HashMap;
 use super::agent_notices::AgentNotice;
 use super::{Helpdesk, MailSettings};
 use crate::domain::{
-    Actor, Agent, AgentId, Change, Channel, Customer, Delivery, EmailKind, Language, MailReference,
-    Notification, NotificationId, NotificationKind, NotificationState, OutboundEmail, OutboxId,
-    PublicUrl, Recipient, Status, Ticket, TicketEvent,
+    Actor, Agent, AgentId, Change, Channel, Customer, Delivery, Email, EmailKind, Language,
+    MailReference, Notification, NotificationId, NotificationKind, NotificationState,
+    OutboundEmail, OutboxId, Permission, PublicUrl, Recipient, Status, Ticket, TicketEvent,
+    mentioned_agents,
 };
 use crate::error::Result;
 use crate::render::{EmailContext, render_email};
@@ -55,6 +63,8 @@ pub(crate) struct People<'a> {
     pub agents: &'a [Agent],
     /// The ticket's customer, if any.
     pub customer: Option<&'a Customer>,
+    /// The agents following the ticket (its assignee among them).
+    pub followers: &'a [AgentId],
 }
 
 impl People<'_> {
@@ -131,6 +141,26 @@ pub(crate) fn effects_of(
             }
         }
     };
+    // Followers who may still read the ticket.
+    let followers = |kind: NotificationKind, effects: &mut Vec<Effect>| {
+        for id in people.followers {
+            if event.actor != Actor::Agent(*id)
+                && (people.agents.iter())
+                    .any(|a| a.id == *id && a.can(Permission::Read, t.department))
+            {
+                effects.push(Effect::Notify(Recipient::Agent(*id), kind));
+            }
+        }
+    };
+    // A status change that comes with a reply or a note (a reply waiting on the customer)
+    // is told to followers as that message.
+    let with_message = (write.events.iter())
+        .any(|e| matches!(e.change, Change::Replied { .. } | Change::NoteAdded { .. }));
+    let status_to_followers = |effects: &mut Vec<Effect>| {
+        if !with_message {
+            followers(NotificationKind::StatusChanged, effects);
+        }
+    };
     let customer = people.reachable_customer(t);
     let notify_customer = |kind: NotificationKind, effects: &mut Vec<Effect>| {
         if let Some(c) = customer
@@ -167,12 +197,16 @@ pub(crate) fn effects_of(
                 return effects;
             }
             match m.author {
-                Actor::Customer(_) => agents(
-                    people.assignee_or_department(t),
-                    NotificationKind::CustomerReplied,
-                    &mut effects,
-                ),
+                Actor::Customer(_) => {
+                    agents(
+                        people.assignee_or_department(t),
+                        NotificationKind::CustomerReplied,
+                        &mut effects,
+                    );
+                    followers(NotificationKind::CustomerReplied, &mut effects);
+                }
                 Actor::Agent(_) | Actor::System => {
+                    followers(NotificationKind::AgentReplied, &mut effects);
                     notify_customer(NotificationKind::AgentReplied, &mut effects);
                     if customer.is_some() && m.is_public() {
                         effects.push(Effect::EmailCustomer(
@@ -183,10 +217,21 @@ pub(crate) fn effects_of(
                 }
             }
         }
-        Change::NoteAdded { .. } => {
+        Change::NoteAdded { message } => {
+            if let Some(m) = write.messages.iter().find(|m| m.id == *message) {
+                let named: Vec<AgentId> = mentioned_agents(m.body.as_str(), people.agents)
+                    .into_iter()
+                    .filter(|id| {
+                        (people.agents.iter())
+                            .any(|a| a.id == *id && a.can(Permission::Read, t.department))
+                    })
+                    .collect();
+                agents(named, NotificationKind::Mention, &mut effects);
+            }
             if let Some(a) = t.assignee {
                 agents(vec![a], NotificationKind::NoteAdded, &mut effects);
             }
+            followers(NotificationKind::NoteAdded, &mut effects);
         }
         Change::AssigneeChanged { to: Some(a), .. } => {
             agents(vec![*a], NotificationKind::Assigned, &mut effects);
@@ -231,6 +276,7 @@ pub(crate) fn effects_of(
             to: Status::Resolved,
             ..
         } => {
+            status_to_followers(&mut effects);
             notify_customer(NotificationKind::Resolved, &mut effects);
             if customer.is_some() {
                 effects.push(Effect::EmailCustomer(EmailKind::Resolved, None));
@@ -240,14 +286,38 @@ pub(crate) fn effects_of(
             to: Status::Closed(_),
             ..
         } => {
+            status_to_followers(&mut effects);
             let by_customer = customer.is_some_and(|c| event.actor == Actor::Customer(c.id));
             if customer.is_some() && !by_customer && t.merged_into.is_none() {
                 effects.push(Effect::EmailCustomer(EmailKind::Closed, None));
             }
         }
+        Change::StatusChanged { .. } => status_to_followers(&mut effects),
         _ => {}
     }
+    // One notification per person and event: the first reason (a mention before the note).
+    let mut told: Vec<Recipient> = Vec::new();
+    effects.retain(|e| match e {
+        Effect::Notify(r, _) if told.contains(r) => false,
+        Effect::Notify(r, _) => {
+            told.push(*r);
+            true
+        }
+        Effect::EmailCustomer(..) => true,
+    });
     effects
+}
+
+/// Whether `event` of `write` may concern the ticket's followers: a reply after the first
+/// message, a note, a status change.
+fn concerns_followers(write: &TicketWrite, event: &TicketEvent) -> bool {
+    match &event.change {
+        Change::Replied { .. } => {
+            !(write.events.iter()).any(|e| matches!(e.change, Change::Created { .. }))
+        }
+        Change::NoteAdded { .. } | Change::StatusChanged { .. } => true,
+        _ => false,
+    }
 }
 
 /// People the caller already loaded (the ticket's customer, mostly), so that working out the
@@ -327,8 +397,21 @@ impl Helpdesk {
         if events == 0 {
             return Ok(batch);
         }
-        let needs_agents =
-            (batch.writes.iter()).any(|w| w.events.iter().any(|e| concerns_agents(w, e)));
+        // The followers of each write's ticket, read when one of its events may concern them
+        // and the store keeps them (the assignee always counts).
+        let mut followers: Vec<Vec<AgentId>> = Vec::with_capacity(batch.writes.len());
+        for w in &batch.writes {
+            let ids = match self.store.as_follower_store() {
+                Some(store) if w.events.iter().any(|e| concerns_followers(w, e)) => {
+                    super::followers::followers_of(store, &w.ticket).await?
+                }
+                _ => Vec::new(),
+            };
+            followers.push(ids);
+        }
+        let needs_agents = (batch.writes.iter())
+            .any(|w| w.events.iter().any(|e| concerns_agents(w, e)))
+            || followers.iter().any(|f| !f.is_empty());
         let read;
         let agents: &[Agent] = match (&known.agents, needs_agents) {
             (Some(agents), true) => agents,
@@ -351,7 +434,7 @@ impl Helpdesk {
         let mut outbox = Vec::new();
         let mut references = Vec::new();
         let mut for_agents = Vec::new();
-        for write in &batch.writes {
+        for (write, followers) in batch.writes.iter().zip(&followers) {
             let customer = match write.ticket.customer {
                 Some(id) => {
                     if let std::collections::hash_map::Entry::Vacant(slot) = customers.entry(id) {
@@ -361,8 +444,14 @@ impl Helpdesk {
                 }
                 None => None,
             };
-            let people = People { agents, customer };
+            let people = People {
+                agents,
+                customer,
+                followers,
+            };
             let mut thread: Option<Vec<String>> = None;
+            // The ticket's CC addresses, read at its first agent's reply e-mailed.
+            let mut cc: Option<Vec<Email>> = None;
             for event in &write.events {
                 for effect in effects_of(write, event, &people) {
                     match effect {
@@ -443,6 +532,18 @@ impl Helpdesk {
                                     desk_name: &settings.from_name,
                                 },
                             );
+                            let copied = match (kind, self.store.as_follower_store()) {
+                                (EmailKind::AgentReply, Some(store)) => {
+                                    if cc.is_none() {
+                                        cc = Some(store.cc_addresses(write.ticket.id).await?);
+                                    }
+                                    (cc.iter().flatten())
+                                        .filter(|a| **a != to)
+                                        .cloned()
+                                        .collect()
+                                }
+                                _ => Vec::new(),
+                            };
                             let message_id = settings.new_message_id();
                             let email = OutboundEmail {
                                 id: OutboxId::new(),
@@ -453,6 +554,7 @@ impl Helpdesk {
                                 language,
                                 to,
                                 to_name: Some(c.name.as_str().to_owned()),
+                                cc: copied,
                                 subject: rendered.subject,
                                 body: rendered.body,
                                 references: trim_references(known),

@@ -12,8 +12,12 @@
 //! 2. A Message-ID already filed from the same sender is a duplicate: stored once.
 //! 3. The ticket is found by `In-Reply-To`/`References` among the Message-IDs the desk sent
 //!    or received, then by a `[#number]` tag in the subject, and is used only when the sender
-//!    is the ticket's customer or a participant (an address the desk mailed about it): a
-//!    stranger cannot put words into someone else's ticket by quoting its number.
+//!    is the ticket's customer or a participant (an address the desk mailed about it, or
+//!    one of its CC addresses, see [`followers`](super::followers)): a stranger cannot put
+//!    words into someone else's ticket by quoting its number; their mail opens a ticket of
+//!    their own (or is refused, per [`UnknownSenders`]). The `Cc` addresses of the
+//!    customer's mail (a new ticket or a reply) become CC addresses of the ticket, except
+//!    the desk's own, the customer's and the sender's; a participant's `Cc` adds none.
 //! 4. Otherwise a new ticket for the customer with the sender's address (unknown senders:
 //!    created or refused, per [`UnknownSenders`]; customers without access: refused), in
 //!    the department whose own address the mail was sent to, else the inbound department.
@@ -171,6 +175,7 @@ impl Helpdesk {
             staged.no_auto_answer();
         }
         let route = self.route(&mail).await?;
+        let takes_cc = matches!(route, Route::Reply(..) | Route::New);
         // The limits of the department whose own address the mail was sent to, else of the
         // one it goes to.
         let limits_of = match (addressed, &route) {
@@ -246,6 +251,9 @@ impl Helpdesk {
         if matches!(result, Ok(Ingested::Opened(_) | Ingested::Appended(_))) {
             // Mail from an address shows it reachable again.
             self.heard_from(&mail.from).await?;
+        }
+        if takes_cc && let Ok(Ingested::Opened(t) | Ingested::Appended(t)) = &result {
+            self.keep_cc(t, &mail, &settings.own_addresses()).await?;
         }
         let result = match result {
             Ok(Ingested::Opened(t)) if needs_note => {
@@ -339,17 +347,51 @@ impl Helpdesk {
             {
                 return Ok(Route::Reply(ticket, Box::new(c)));
             }
-            let participant = self
-                .store
-                .ticket_emails(ticket.id)
-                .await?
-                .iter()
-                .any(|e| e.to == mail.from);
+            let copied = match self.store.as_follower_store() {
+                Some(store) => store.cc_addresses(ticket.id).await?.contains(&mail.from),
+                None => false,
+            };
+            let participant = copied
+                || self
+                    .store
+                    .ticket_emails(ticket.id)
+                    .await?
+                    .iter()
+                    .any(|e| e.to == mail.from);
             if participant {
                 return Ok(Route::Note(ticket));
             }
         }
         Ok(Route::New)
+    }
+
+    /// Keeps the `Cc` addresses of the customer's `mail` as CC addresses of `ticket` (not
+    /// the desk's own addresses, the sender's or the customer's; at most
+    /// [`MAX_CC`](super::MAX_CC) in all), when the store keeps them.
+    async fn keep_cc(&self, ticket: &Ticket, mail: &InboundEmail, own: &[Email]) -> Result<()> {
+        let Some(store) = self.store.as_follower_store() else {
+            return Ok(());
+        };
+        let mut kept = store.cc_addresses(ticket.id).await?;
+        let mut new = Vec::new();
+        for a in &mail.cc {
+            if *a == mail.from || own.contains(a) || kept.contains(a) || kept.len() >= super::MAX_CC
+            {
+                continue;
+            }
+            kept.push(a.clone());
+            new.push(a.clone());
+        }
+        if new.is_empty() {
+            return Ok(());
+        }
+        if let Some(c) = ticket.customer
+            && let Some(c) = self.store.customer(c).await?
+            && let Some(email) = c.email
+        {
+            new.retain(|a| *a != email);
+        }
+        store.add_cc(ticket.id, &new).await
     }
 
     /// Whether the mail filed as `known` came from `mail`'s sender: the ticket's customer

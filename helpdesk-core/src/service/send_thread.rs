@@ -132,6 +132,7 @@ impl Helpdesk {
             language,
             to: to.clone(),
             to_name: name.clone(),
+            cc: Vec::new(),
             subject: rendered.subject,
             body: rendered.body,
             references: Vec::new(),

@@ -319,4 +319,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_erasure_store(&self) -> Option<&dyn super::ErasureStore> {
         None
     }
+    /// Tickets' CC addresses and following agents, if this store keeps them.
+    fn as_follower_store(&self) -> Option<&dyn super::FollowerStore> {
+        None
+    }
 }

@@ -181,6 +181,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_erasure_store()
         }
+        fn as_follower_store(&self) -> Option<&dyn $crate::store::FollowerStore> {
+            let $this = self;
+            $inner.as_follower_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -266,6 +270,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_erasure_store(&self) -> Option<&dyn $crate::store::ErasureStore> {
+            Some(self)
+        }
+        fn as_follower_store(&self) -> Option<&dyn $crate::store::FollowerStore> {
             Some(self)
         }
     };

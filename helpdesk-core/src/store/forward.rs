@@ -182,3 +182,12 @@ forward!(ErasureStore {
     async fn erase(&self, plan: &super::ErasurePlan) -> Result<u64>;
     async fn erasures(&self, limit: u32) -> Result<Vec<super::ErasureRecord>>;
 });
+use super::FollowerStore;
+forward!(FollowerStore {
+    async fn add_cc(&self, ticket: crate::domain::TicketId, addresses: &[Email]) -> Result<()>;
+    async fn remove_cc(&self, ticket: crate::domain::TicketId, address: &Email) -> Result<bool>;
+    async fn cc_addresses(&self, ticket: crate::domain::TicketId) -> Result<Vec<Email>>;
+    async fn set_following(&self, ticket: crate::domain::TicketId, agent: AgentId, follows: bool) -> Result<()>;
+    async fn followers(&self, ticket: crate::domain::TicketId) -> Result<Vec<AgentId>>;
+    async fn followed_tickets(&self, agent: AgentId) -> Result<Vec<crate::domain::TicketId>>;
+});

@@ -22,6 +22,7 @@
 //! | tags in use, counted | [`TagStore`] | [`Store::as_tag_store`] |
 //! | agents' notification preferences | [`NotificationPreferenceStore`] | [`Store::as_notification_preference_store`] |
 //! | erasure and anonymisation, their audit | [`ErasureStore`] | [`Store::as_erasure_store`] |
+//! | CC addresses and following agents of tickets | [`FollowerStore`] | [`Store::as_follower_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -38,6 +39,7 @@ mod contract;
 mod delegate;
 mod erasure;
 mod ext;
+mod followers;
 mod forward;
 mod knowledge;
 mod mailboxes;
@@ -70,6 +72,7 @@ pub use erasure::{
     MAX_ERASURES_LISTED, handled, is_anonymised, placeholder, record_of,
 };
 pub use ext::StoreExt;
+pub use followers::FollowerStore;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,

@@ -14,7 +14,7 @@ use super::{PgQuery, Reader, json};
 macro_rules! outbox_columns {
     () => {
         "id, message_id, ticket_id, ticket_number, kind, language, to_address, to_name, \
-         subject, body, thread::text AS thread, created_at, attempts, delivery, delivery_at, \
+         cc::text AS cc, subject, body, thread::text AS thread, created_at, attempts, delivery, delivery_at, \
          last_error"
     };
 }
@@ -34,6 +34,7 @@ pub(crate) fn outbound_email(row: &PgRow) -> Result<OutboundEmail> {
         language: r.text("language")?,
         to: r.parse("to_address", |s| Email::parse(&s))?,
         to_name: r.get("to_name")?,
+        cc: r.json("cc")?,
         subject: r.get("subject")?,
         body: r.get("body")?,
         references: r.json("thread")?,
@@ -73,6 +74,7 @@ pub(crate) struct OutboxColumns {
     language: Vec<&'static str>,
     to_address: Vec<String>,
     to_name: Vec<Option<String>>,
+    cc: Vec<String>,
     subject: Vec<String>,
     body: Vec<String>,
     thread: Vec<String>,
@@ -96,6 +98,7 @@ impl OutboxColumns {
             c.language.push(e.language.as_str());
             c.to_address.push(e.to.as_str().to_owned());
             c.to_name.push(e.to_name.clone());
+            c.cc.push(json(&e.cc)?);
             c.subject.push(e.subject.clone());
             c.body.push(e.body.clone());
             c.thread.push(json(&e.references)?);
@@ -116,14 +119,14 @@ impl OutboxColumns {
     /// Inserts them all.
     pub(crate) const INSERT: &str = "INSERT INTO outbox (id, message_id, ticket_id, \
          ticket_number, kind, language, to_address, to_name, subject, body, thread, created_at, \
-         attempts, delivery, delivery_at, last_error) SELECT id, message_id, ticket_id, \
+         attempts, delivery, delivery_at, last_error, cc) SELECT id, message_id, ticket_id, \
          ticket_number, kind, language, to_address, to_name, subject, body, thread::jsonb, \
-         created_at, attempts, delivery, delivery_at, last_error FROM UNNEST($1::uuid[], \
-         $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
-         $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::int8[], $14::text[], \
-         $15::timestamptz[], $16::text[]) AS e(id, message_id, ticket_id, ticket_number, kind, \
-         language, to_address, to_name, subject, body, thread, created_at, attempts, delivery, \
-         delivery_at, last_error)";
+         created_at, attempts, delivery, delivery_at, last_error, cc::jsonb FROM UNNEST(\
+         $1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], \
+         $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::int8[], \
+         $14::text[], $15::timestamptz[], $16::text[], $17::text[]) AS e(id, message_id, \
+         ticket_id, ticket_number, kind, language, to_address, to_name, subject, body, thread, \
+         created_at, attempts, delivery, delivery_at, last_error, cc)";
 
     /// Binds them for [`Self::INSERT`].
     pub(crate) fn bind(self, query: PgQuery<'_>) -> PgQuery<'_> {
@@ -144,6 +147,7 @@ impl OutboxColumns {
             .bind(self.delivery)
             .bind(self.delivery_at)
             .bind(self.last_error)
+            .bind(self.cc)
     }
 }
 

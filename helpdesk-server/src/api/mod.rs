@@ -12,6 +12,7 @@ pub mod customers;
 pub mod departments;
 pub mod docs;
 pub mod erasure;
+pub mod followers;
 pub mod knowledge;
 pub mod links;
 pub mod messages;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(erasure::routes())
         .merge(links::routes())
         .merge(tags::routes())
+        .merge(followers::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod chat;
 pub mod choice;
 pub mod console;
+pub mod followers;
 pub mod layout;
 pub mod locale;
 pub mod notices;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(phone_ticket::routes())
         .merge(tags::routes())
         .merge(notification_prefs::routes())
+        .merge(followers::routes())
         .layer(axum::middleware::from_fn(choice::middleware))
 }
 

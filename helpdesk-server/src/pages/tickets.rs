@@ -40,6 +40,8 @@ struct ThreadAt {
     before: Option<String>,
     /// The code of a refused tag change, shown beside the tag forms.
     tag_refused: Option<String>,
+    /// The code of a refused CC change, shown beside the CC form.
+    cc_refused: Option<String>,
 }
 
 /// The ticket view's routes.
@@ -77,6 +79,7 @@ async fn ticket_page(
         told,
         draft: LinkDraft::default(),
         tag_refused: at.tag_refused,
+        cc_refused: at.cc_refused,
     };
     page(&user, &key, shown, StatusCode::OK).await
 }
@@ -90,6 +93,8 @@ pub(crate) struct Shown {
     draft: LinkDraft,
     /// The code of a refused tag change, shown beside the tag forms.
     tag_refused: Option<String>,
+    /// The code of a refused CC change, shown beside the CC form.
+    cc_refused: Option<String>,
 }
 
 /// The ticket page of `key` with the merge and split forms holding `draft` (a refusal shown
@@ -107,6 +112,7 @@ pub(crate) async fn render(
         told: Told(Vec::new()),
         draft,
         tag_refused: None,
+        cc_refused: None,
     };
     page(user, key, shown, status).await
 }
@@ -118,6 +124,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         told,
         draft,
         tag_refused,
+        cc_refused,
     } = shown;
     let lang = user.language;
     let acting = &user.acting;
@@ -155,6 +162,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
     } else {
         Vec::new()
     };
+    let following = super::followers::following(acting, &ticket, staff).await?;
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
     let author = |actor: Actor| match actor {
@@ -211,6 +219,9 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                     }
                 }
             }
+        }
+        @if let Some(following) = &following {
+            (super::followers::section(user, &ticket, following, &agents, cc_refused.as_deref()))
         }
         @if !staff && ticket.status == Status::Resolved {
             form method="post" action=(action) {

@@ -70,6 +70,7 @@ const FIELDS: &[&str] = &[
     "organisation",
     "max_bytes_per_ticket",
     "tags",
+    "address",
 ];
 
 /// Values no field expects.
@@ -170,6 +171,8 @@ async fn no_hostile_form_value_gives_a_500() {
         (&admin, "/admin/canned".to_owned()),
         (&ivan, format!("/tickets/{id}/tags")),
         (&ivan, "/console/tags".to_owned()),
+        (&ivan, format!("/tickets/{id}/cc")),
+        (&ivan, format!("/tickets/{id}/follow")),
     ];
     let mut checked = 0;
     for value in hostile_values() {

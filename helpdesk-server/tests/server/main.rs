@@ -18,6 +18,7 @@ mod customer_directory;
 mod customer_pages;
 mod edge;
 mod erasure;
+mod followers;
 mod form_fields;
 mod hidden;
 mod hostile_input;

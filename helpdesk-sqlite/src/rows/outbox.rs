@@ -17,6 +17,7 @@ pub(crate) struct OutboxRow {
     language: &'static str,
     to_address: String,
     to_name: Option<String>,
+    cc: String,
     subject: String,
     body: String,
     message_refs: String,
@@ -30,10 +31,10 @@ pub(crate) struct OutboxRow {
 impl OutboxRow {
     pub(crate) const INSERT: &'static str = "
         INSERT INTO outbox (id, message_id, ticket_id, ticket_number, kind, language,
-                            to_address, to_name, subject, body, message_refs, created_at,
+                            to_address, to_name, cc, subject, body, message_refs, created_at,
                             attempts, delivery, delivery_at, last_error)
         VALUES (:id, :message_id, :ticket_id, :ticket_number, :kind, :language, :to_address,
-                :to_name, :subject, :body, :message_refs, :created_at, :attempts, :delivery,
+                :to_name, :cc, :subject, :body, :message_refs, :created_at, :attempts, :delivery,
                 :delivery_at, :last_error)";
 
     pub(crate) fn new(e: &OutboundEmail) -> Outcome<Self> {
@@ -46,6 +47,7 @@ impl OutboxRow {
             language: e.language.as_str(),
             to_address: e.to.as_str().to_owned(),
             to_name: e.to_name.clone(),
+            cc: json(&e.cc)?,
             subject: e.subject.clone(),
             body: e.body.clone(),
             message_refs: json(&e.references)?,
@@ -57,9 +59,9 @@ impl OutboxRow {
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 16] {
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 17] {
         bind!(self; id, message_id, ticket_id, ticket_number, kind, language, to_address,
-              to_name, subject, body, message_refs, created_at, attempts, delivery, delivery_at,
+              to_name, cc, subject, body, message_refs, created_at, attempts, delivery, delivery_at,
               last_error)
     }
 }
@@ -91,8 +93,8 @@ impl MailReferenceRow {
 
 /// The columns `read_outbound_email` reads.
 pub(crate) const OUTBOX_COLUMNS: &str = "
-    id, message_id, ticket_id, ticket_number, kind, language, to_address, to_name, subject,
-    body, message_refs, created_at, attempts, delivery, delivery_at, last_error";
+    id, message_id, ticket_id, ticket_number, kind, language, to_address, to_name, cc,
+    subject, body, message_refs, created_at, attempts, delivery, delivery_at, last_error";
 
 /// The columns `read_mail_reference` reads.
 pub(crate) const MAIL_REFERENCE_COLUMNS: &str = "message_id, ticket_id, inbound";
@@ -109,6 +111,7 @@ pub(crate) fn read_outbound_email(row: &Row<'_>) -> Outcome<OutboundEmail> {
         language: r.text("language")?,
         to: r.parse("to_address", Email::try_from)?,
         to_name: r.get("to_name")?,
+        cc: r.json::<Vec<Email>>("cc")?,
         subject: r.get("subject")?,
         body: r.get("body")?,
         references: r.json::<Vec<String>>("message_refs")?,

@@ -550,6 +550,8 @@ fn outbox_emails_from_before_0014_get_their_tickets_full_number() {
         .collect();
     let numbers: Vec<_> = emails.iter().map(|e| e.ticket_number.as_deref()).collect();
     assert_eq!(numbers, [Some("2026010510000007"), None]);
+    // And no Cc (migration 0029).
+    assert!(emails.iter().all(|e| e.cc.is_empty()));
     let settings: i64 = conn
         .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
         .unwrap();

@@ -27,6 +27,7 @@ impl Inner {
             .retain(|_, e| !e.ticket_id.is_some_and(|t| tickets.contains(&t)));
         self.mail_references
             .retain(|r| !tickets.contains(&r.ticket_id));
+        self.ticket_cc.retain(|(t, _)| !tickets.contains(t));
         match mode {
             ErasureMode::Erase => {
                 for id in tickets {
@@ -39,6 +40,7 @@ impl Inner {
                     self.time_entries.remove(id);
                 }
                 self.chats.retain(|_, c| !tickets.contains(&c.ticket_id));
+                self.followers.retain(|(t, _)| !tickets.contains(t));
                 for t in self.tickets.values_mut() {
                     if t.master.is_some_and(|m| tickets.contains(&m)) {
                         t.master = None;
@@ -116,6 +118,7 @@ impl Inner {
             self.quarantine.retain(|_, (m, _)| !from(&m.summary.sender));
             self.ignored_mail.retain(|_, m| !from(&m.summary.sender));
             self.undeliverable.remove(address);
+            self.ticket_cc.retain(|(_, cc)| cc != address);
         }
         self.erasures.extend(record_of(plan, count));
         count

@@ -23,6 +23,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 mod accounts;
 mod chat;
 mod erasure;
+mod followers;
 mod knowledge;
 mod mailboxes;
 mod notification_prefs;
@@ -94,6 +95,10 @@ struct Inner {
     notification_preferences: BTreeMap<AgentId, crate::domain::NotificationPreferences>,
     /// The audit trail of erasures, oldest first.
     erasures: Vec<super::ErasureRecord>,
+    /// Each ticket's CC addresses.
+    ticket_cc: std::collections::BTreeSet<(TicketId, Email)>,
+    /// The agents following each ticket.
+    followers: std::collections::BTreeSet<(TicketId, AgentId)>,
 }
 
 impl MemoryStore {

@@ -162,6 +162,9 @@ macro_rules! conformance_suite {
                 tags: [
                     tag_counts_agree_with_the_reference,
                 ],
+                followers: [
+                    cc_addresses_and_followers_agree_with_the_reference,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
@@ -399,6 +402,16 @@ macro_rules! conformance_suite {
                     an_anonymised_customers_tickets_stay_for_reports_without_their_data,
                     retention_erases_closed_tickets_past_their_age_once_with_two_workers,
                     retention_anonymises_closed_tickets_once,
+                ],
+                followers: [
+                    cc_addresses_of_the_customers_mail_are_kept_on_the_ticket,
+                    cc_addresses_get_the_agents_public_replies_by_mail_but_never_notes,
+                    a_cc_participants_mail_lands_in_the_tickets_thread,
+                    a_strangers_mail_naming_a_ticket_is_not_added_to_it,
+                    agents_follow_and_unfollow_and_the_assignee_follows,
+                    followers_are_told_of_replies_notes_and_status_changes,
+                    a_mention_in_a_note_notifies_the_agent_named,
+                    an_invalid_cc_address_is_a_typed_error_and_nothing_is_written,
                 ],
                 tags: [
                     agents_tag_tickets_with_a_history_entry_and_customers_never_see_them,

@@ -226,6 +226,11 @@ pub enum NotificationKind {
     PriorityRequested,
     /// A live chat waits for an agent in the agent's department.
     ChatWaiting,
+    /// A followed ticket's status changed (agents who follow it).
+    StatusChanged,
+    /// An internal note mentioned the agent (`@` and the part of their e-mail before the
+    /// `@`, case-insensitive).
+    Mention,
 }
 
 /// How an agent hears of an event.

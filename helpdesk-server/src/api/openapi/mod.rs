@@ -154,6 +154,13 @@ use answers::Answers;
         api::tags::tags_in_use,
         api::tags::tag_ticket,
         api::tags::bulk_tag,
+        api::followers::ticket_cc,
+        api::followers::add_cc,
+        api::followers::remove_cc,
+        api::followers::ticket_followers,
+        api::followers::follow_ticket,
+        api::followers::unfollow_ticket,
+        api::followers::followed_tickets,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

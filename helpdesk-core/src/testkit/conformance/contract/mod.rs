@@ -15,6 +15,7 @@ pub mod concurrency;
 pub mod content;
 pub mod customer_lists;
 pub mod directory;
+pub mod followers;
 pub mod hostile_search;
 pub mod knowledge;
 pub mod lists;

@@ -27,6 +27,7 @@ pub fn outbound(ticket: Option<&Ticket>, message_id: &str, s: i64) -> OutboundEm
         language: Language::Persian,
         to: email("reza@example.ir"),
         to_name: Some("رضا احمدی".to_owned()),
+        cc: vec![email("maryam@example.ir"), email("ops@client.example")],
         subject: "[#1] پاسخ «اینترنت» 'quoted' \"twice\" \\ back".to_owned(),
         body: "سلام\r\n\r\nline two — ünïcödé 😀\n-- \nIvan".to_owned(),
         references: vec![
@@ -53,6 +54,7 @@ fn every_kind(t: &Ticket) -> Vec<OutboundEmail> {
             match i % 3 {
                 0 => {
                     e.to_name = None;
+                    e.cc = Vec::new();
                     e.ticket_number = None;
                     e.references = Vec::new();
                 }

@@ -17,6 +17,7 @@ pub mod directory;
 pub mod email;
 pub mod erasure;
 pub mod feedback;
+pub mod followers;
 pub mod hidden;
 pub mod ingest;
 pub mod knowledge;

@@ -241,6 +241,23 @@ pub async fn calls_that_need_a_missing_ability_are_unsupported(store: Arc<dyn St
         f.desk.ingest_email(&mail_with_a_file()).await,
         Ability::Email,
     );
+    // Followers and CC.
+    unsupported("ticket_cc", ana.ticket_cc(t.id).await, Ability::Followers);
+    unsupported(
+        "add_cc",
+        ana.add_cc(t.id, &["bogdan@partner.example"]).await,
+        Ability::Followers,
+    );
+    unsupported(
+        "follow_ticket",
+        ivan.follow_ticket(t.id).await,
+        Ability::Followers,
+    );
+    unsupported(
+        "followed_tickets",
+        ivan.followed_tickets().await,
+        Ability::Followers,
+    );
     // Starting a chat opens no chat's ticket either.
     unsupported(
         "start_chat",
