@@ -105,6 +105,7 @@ macro_rules! conformance_suite {
                 ],
                 notifications: [
                     notifications_are_written_with_their_ticket_and_listed_like_the_reference,
+                    dismissing_all_dismisses_what_is_shown_and_nothing_else,
                 ],
                 outbox: [
                     the_outbox_leases_each_email_once_and_records_delivery,

@@ -90,6 +90,7 @@ use answers::Answers;
         api::notifications::read,
         api::notifications::snooze,
         api::notifications::dismiss,
+        api::notifications::dismiss_all,
         api::reports::api_report,
         api::chat::start,
         api::chat::chat,
