@@ -2,7 +2,7 @@
 //! words of the interface in four languages (`words.txt`) and small pieces of markup.
 //! Persian pages are `dir="rtl"`.
 
-use helpdesk::domain::{Actor, Language, Status, StatusLabels};
+use helpdesk::domain::{Actor, Language, Role, Status, StatusLabels};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::extract::PageUser;
@@ -30,6 +30,19 @@ pub fn t(lang: Language, key: &str) -> &'static str {
 /// and the chat widget on a customer's pages.
 pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
     let lang = user.map_or(Language::English, |u| u.language);
+    layout_in(lang, title, user, body)
+}
+
+/// Whether `user` may open the reports (admins and supervisors).
+pub fn may_read_reports(user: &PageUser) -> bool {
+    user.acting
+        .principal()
+        .agent()
+        .is_some_and(|a| matches!(a.role, Role::Admin | Role::Supervisor))
+}
+
+/// [`layout`] in `lang` (a page read by nobody signed in: the browser's language).
+pub fn layout_in(lang: Language, title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
     let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
     html! {
         (DOCTYPE)
@@ -52,11 +65,14 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                             }
                             _ => {
                                 a href="/console" { "Queue" }
+                                a #notifications-link href="/console/notifications" { (t(lang, "notifications")) }
                                 @if user.acting.principal().is_admin() {
                                     a href="/admin" { (t(lang, "admin")) }
                                 }
                                 a href="/console/new" { "Phone ticket" }
-                                a href="/reports" { "Reports" }
+                                @if may_read_reports(user) {
+                                    a href="/reports" { "Reports" }
+                                }
                             }
                         }
                         span { (user.name) }
@@ -68,6 +84,10 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                 }
                 main { (body) }
                 @if let Some(user) = user { (super::chat::widget(user)) }
+                @if let Some(user) = user.filter(|u| !u.is_customer()) {
+                    (super::shortcuts::help(user.language))
+                    script src="/assets/shortcuts.js" {}
+                }
             }
         }
     }

@@ -12,12 +12,17 @@ pub mod canned;
 pub mod charts;
 pub mod chat;
 pub mod console;
+pub mod console_bulk;
+pub mod error_page;
 pub mod layout;
 pub mod notices;
+pub mod notification_centre;
 pub mod notifications;
 pub mod phone_ticket;
 pub mod portal;
+pub mod refusals;
 pub mod reports;
+pub mod shortcuts;
 pub mod sign_in;
 pub mod tags;
 pub mod ticket_links;
@@ -27,7 +32,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use maud::{Markup, html};
+use maud::Markup;
 
 use crate::error::ApiError;
 use crate::extract::PageRefusal;
@@ -41,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .merge(account_links::routes())
         .merge(portal::routes())
         .merge(console::routes())
+        .merge(console_bulk::routes())
+        .merge(notification_centre::routes())
         .merge(tickets::routes())
         .merge(notifications::routes())
         .merge(admin::routes())
@@ -60,16 +67,7 @@ impl<E: Into<ApiError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let body = layout::layout(
-            "Error",
-            None,
-            html! {
-                h1 { "Something went wrong" }
-                p.error { (self.0.status.as_u16()) " — " (self.0.message) }
-                p { a href="/" { "Back" } }
-            },
-        );
-        (self.0.status, body).into_response()
+        error_page::marked(self.0)
     }
 }
 
