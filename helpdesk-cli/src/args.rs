@@ -224,6 +224,9 @@ pub(crate) enum Cmd {
     /// tags in use.
     #[command(subcommand)]
     Tag(crate::tags::TagCmd),
+    /// The in-app notifications of the person `--as` names: list, dismiss all.
+    #[command(subcommand)]
+    Notifications(crate::notifications::NotificationCmd),
 }
 
 #[derive(Debug, Subcommand)]

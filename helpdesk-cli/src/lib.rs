@@ -24,6 +24,7 @@ mod listing;
 mod mail;
 mod mail_settings;
 mod mailboxes;
+mod notifications;
 mod organisations;
 mod output;
 mod quarantine;
@@ -198,6 +199,7 @@ async fn execute(
         Cmd::Kb(cmd) => kb::kb(&ctx, cmd, &mut out).await,
         Cmd::Audit { limit } => admin::audit(&ctx, limit, &mut out).await,
         Cmd::Tag(cmd) => tags::tag(&ctx, cmd, &mut out).await,
+        Cmd::Notifications(cmd) => notifications::notifications(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

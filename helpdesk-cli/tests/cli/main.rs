@@ -11,6 +11,7 @@ mod fetch_mail;
 mod links;
 mod lists;
 mod mail_settings;
+mod notifications;
 mod operations;
 mod organisations;
 mod quarantine;
