@@ -36,7 +36,7 @@ const ACTIVE: &str = "new,open,pending_customer,on_hold,resolved";
 
 /// The query fields of the queue that describe its list (kept through the pages, the
 /// saved views and the bulk actions).
-pub const LIST_FIELDS: [&str; 9] = [
+pub const LIST_FIELDS: [&str; 10] = [
     "q",
     "status",
     "department",
@@ -44,9 +44,14 @@ pub const LIST_FIELDS: [&str; 9] = [
     "priority",
     "type",
     "tag",
+    "sla",
     "order",
     "view",
 ];
+
+/// The SLA states the queue filters by: something overdue, or due within the hour.
+const SLA_STATES: [(&str, &str); 2] =
+    [("overdue", "queue_sla_overdue"), ("soon", "queue_sla_soon")];
 
 /// The console's route.
 pub fn routes() -> Router<AppState> {
@@ -89,9 +94,9 @@ impl QueueQuery {
         }
     }
 
-    /// The library's listing these filters describe (`me` the agent asking), the page
-    /// after `after`.
-    pub fn list(&self, me: Option<&Agent>) -> ListQuery {
+    /// The library's listing these filters describe (`me` the agent asking, `now` the
+    /// desk's time for the SLA states), the page after `after`.
+    pub fn list(&self, me: Option<&Agent>, now: DateTime<Utc>) -> ListQuery {
         let status = match self.pick("status").as_deref() {
             None | Some("active") => Some(ACTIVE.to_owned()),
             Some("all") => None,
@@ -101,8 +106,15 @@ impl QueueQuery {
             Some("me") => me.map(|a| a.id.to_string()),
             other => other.map(str::to_owned),
         };
+        let (due_from, due_to) = match self.pick("sla").as_deref() {
+            Some("overdue") => (None, Some(now)),
+            Some("soon") => (Some(now), Some(now + chrono::Duration::hours(1))),
+            _ => (None, None),
+        };
         ListQuery {
             q: self.pick("q"),
+            due_from,
+            due_to,
             status,
             department: self.pick("department"),
             assignee,
@@ -212,7 +224,7 @@ async fn read_page(
             })
         }
         None => {
-            let list = query.list(acting.principal().agent());
+            let list = query.list(acting.principal().agent(), acting.desk().now());
             let listed = list.run(acting).await?;
             Ok(QueuePage {
                 tickets: listed.items,
@@ -399,6 +411,14 @@ fn filters(
                     }
                 }
             }
+            label { (t(lang, "queue_sla")) " "
+                select name="sla" {
+                    option value="" { (t(lang, "queue_any")) }
+                    @for (value, key) in SLA_STATES {
+                        option value=(value) selected[chosen("sla", value)] { (t(lang, key)) }
+                    }
+                }
+            }
             input type="text" name="tag" value=(query.pick("tag").unwrap_or_default()) list="tags-in-use" placeholder=(t(lang, "tag_filter")) aria-label=(t(lang, "tag_filter"));
             (super::tags::datalist(offered))
             label { (t(lang, "queue_sort")) " "
@@ -446,7 +466,8 @@ fn views_section(
             None => {
                 form.inline #save-view method="post" action="/console/views" {
                     (csrf_input(user))
-                    @for key in LIST_FIELDS {
+                    // An SLA state is relative to now: a view would keep the instant.
+                    @for key in LIST_FIELDS.into_iter().filter(|k| *k != "sla") {
                         @if let Some(value) = query.pick(key) {
                             input type="hidden" name=(key) value=(value);
                         }

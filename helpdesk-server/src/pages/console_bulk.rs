@@ -189,10 +189,11 @@ async fn save_view(Posted { user, form }: Posted) -> PageResult {
     let query = QueueQuery(
         LIST_FIELDS
             .iter()
+            .filter(|k| **k != "sla")
             .filter_map(|k| form.get(*k).map(|v| ((*k).to_owned(), v.clone())))
             .collect(),
     );
-    let list = query.list(user.acting.principal().agent());
+    let list = query.list(user.acting.principal().agent(), user.acting.desk().now());
     let name = Name::parse(form.get("name").map(String::as_str).unwrap_or_default())?;
     let filter = list.filter()?;
     let order = list.order.unwrap_or_default();

@@ -75,9 +75,15 @@ mod tests {
             .filter_map(|rest| rest.split('"').next())
             .collect();
         keys.extend(source.split('"').skip(1).step_by(2).filter(|s| {
-            ["refused_", "error_", "shortcut", "queue_sort_"]
-                .iter()
-                .any(|p| s.starts_with(p))
+            [
+                "refused_",
+                "error_",
+                "shortcut",
+                "queue_sort_",
+                "queue_sla_",
+            ]
+            .iter()
+            .any(|p| s.starts_with(p))
                 && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
         }));
         assert!(keys.len() > 60, "{keys:?}");

@@ -319,3 +319,51 @@ async fn agents_read_and_dismiss_all_their_notifications_in_the_centre() {
     let left = fx.get("/api/v1/notifications", &fx.ivan).await.items();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[tokio::test]
+async fn the_queue_filters_by_sla_state_on_the_desks_clock() {
+    let fx = fixture().await;
+    // An SLA for individuals' normal tickets: a first answer within 30 minutes, round the
+    // clock.
+    let root = page_login(&fx, "root@example.com").await;
+    let saved = form(
+        &fx,
+        &root,
+        "/admin/sla-policies",
+        "name=Normal&priority_normal=on&kind_individual=on&first_response_minutes=30&resolution_minutes=240&warn_percent=75",
+    )
+    .await;
+    assert!(saved.status.is_redirection(), "{}", saved.text());
+    let opened = fx.open(&fx.ana, "Router mort").await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let due = opened["next_due_at"].as_str();
+    assert!(due.is_some(), "a new ticket has something due: {opened}");
+    let ivan = page_login(&fx, "ivan@example.com").await;
+    let overdue = page(&fx, &ivan, "/console?sla=overdue").await.text();
+    assert!(rows(&overdue).is_empty(), "{overdue}");
+    let all = page(&fx, &ivan, "/console").await.text();
+    assert_eq!(rows(&all), vec![id.clone()]);
+    assert!(all.contains("select name=\"sla\""), "{all}");
+
+    // A year later on the desk's clock, it is overdue and no longer due soon.
+    fx.clock.advance(chrono::TimeDelta::days(365));
+    let overdue = page(&fx, &ivan, "/console?sla=overdue").await.text();
+    assert_eq!(rows(&overdue), vec![id.clone()]);
+    assert!(
+        overdue.contains("<option value=\"overdue\" selected>"),
+        "{overdue}"
+    );
+    let soon = page(&fx, &ivan, "/console?sla=soon").await.text();
+    assert!(rows(&soon).is_empty(), "{soon}");
+    // Over the API too.
+    let listed = fx
+        .get("/api/v1/tickets?due_to=2100-01-01T00:00:00Z", &fx.ivan)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(listed.items().len(), 1);
+    let none = fx
+        .get("/api/v1/tickets?due_from=2100-01-01T00:00:00Z", &fx.ivan)
+        .await
+        .expect(StatusCode::OK);
+    assert!(none.items().is_empty());
+}
