@@ -234,6 +234,9 @@ pub(crate) enum Cmd {
     /// Follow tickets (agents): on, off, the followers of a ticket, the tickets followed.
     #[command(subcommand)]
     Follow(crate::followers::FollowCmd),
+    /// The in-app notifications of the person `--as` names: list, dismiss all.
+    #[command(subcommand)]
+    Notifications(crate::notifications::NotificationCmd),
 }
 
 #[derive(Debug, Subcommand)]

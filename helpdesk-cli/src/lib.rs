@@ -27,6 +27,7 @@ mod mail;
 mod mail_settings;
 mod mailboxes;
 mod notification_prefs;
+mod notifications;
 mod organisations;
 mod output;
 mod quarantine;
@@ -218,6 +219,7 @@ async fn execute(
         }
         Cmd::Cc(cmd) => followers::cc(&ctx, cmd, &mut out).await,
         Cmd::Follow(cmd) => followers::follow(&ctx, cmd, &mut out).await,
+        Cmd::Notifications(cmd) => notifications::notifications(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

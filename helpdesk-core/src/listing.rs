@@ -34,6 +34,11 @@ impl TimeRange {
     pub fn contains(&self, at: DateTime<Utc>) -> bool {
         self.from.is_none_or(|f| at >= f) && self.to.is_none_or(|t| at < t)
     }
+
+    /// Whether neither end is given (every instant is inside).
+    pub fn is_unbounded(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
 }
 
 /// Which assignee to match.
@@ -77,6 +82,11 @@ pub struct TicketFilter {
     /// Carrying any of these tags (compared folded, see [`Tag`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+    /// With something due (its `next_due_at`, the SLA's next deadline or another timer) in
+    /// this range; a bounded range leaves out the tickets with nothing due. The queue's SLA
+    /// states: overdue is `to: now`, due soon `from: now, to: now + 1 h`.
+    #[serde(default, skip_serializing_if = "TimeRange::is_unbounded")]
+    pub due: TimeRange,
 }
 
 impl TicketFilter {
@@ -108,6 +118,7 @@ impl TicketFilter {
             && self.created.contains(ticket.created_at)
             && self.updated.contains(ticket.updated_at)
             && (self.tags.as_ref()).is_none_or(|tags| tags.iter().any(|t| ticket.tags.contains(t)))
+            && (self.due.is_unbounded() || ticket.next_due_at.is_some_and(|d| self.due.contains(d)))
     }
 }
 

@@ -86,6 +86,25 @@ pub(crate) async fn set_state(
     Ok(())
 }
 
+/// Dismisses at `now` every notification of the recipient's shown at `now`; how many.
+pub(crate) async fn dismiss_all(
+    pool: &PgPool,
+    recipient: Recipient,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let (kind, recipient_id) = recipient_key(recipient);
+    let now = to_micros(now);
+    let query = sqlx::query(
+        "UPDATE notifications SET dismissed_at = $3 \
+         WHERE recipient_kind = $1 AND recipient_id = $2 AND dismissed_at IS NULL \
+         AND (snoozed_until IS NULL OR snoozed_until <= $3)",
+    )
+    .bind(kind)
+    .bind(recipient_id)
+    .bind(now);
+    execute(pool, query).await
+}
+
 #[cfg(test)]
 mod tests {
     use helpdesk_core::domain::{AgentId, CustomerId, DepartmentId, EventId, NotificationKind};

@@ -149,6 +149,8 @@ pub(crate) fn push_filter(q: &mut QueryBuilder<Postgres>, filter: &TicketFilter)
     }
     push_range(q, "t.created_at", &filter.created);
     push_range(q, "t.updated_at", &filter.updated);
+    // A NULL `next_due_at` compares as unknown: a bounded range leaves it out.
+    push_range(q, "t.next_due_at", &filter.due);
     if let Some(tags) = &filter.tags {
         let keys: Vec<String> = tags.iter().map(|t| t.key().to_owned()).collect();
         q.push(" AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id");

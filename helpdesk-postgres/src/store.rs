@@ -176,6 +176,10 @@ impl Store for PostgresStore {
         notifications::set_state(&self.pool, recipient, id, state).await
     }
 
+    async fn dismiss_notifications(&self, recipient: Recipient, now: DateTime<Utc>) -> Result<u64> {
+        notifications::dismiss_all(&self.pool, recipient, now).await
+    }
+
     async fn lease_outbox(
         &self,
         now: DateTime<Utc>,

@@ -8,7 +8,7 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use helpdesk::Error;
-use helpdesk::error::Causes;
+use helpdesk::error::{Causes, ForbiddenReason};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -25,6 +25,9 @@ pub struct ApiError {
     pub field: Option<String>,
     /// For a 429: how long to wait, sent as `Retry-After` (whole seconds, rounded up).
     pub retry_after: Option<std::time::Duration>,
+    /// For a refusal ([`Error::Forbidden`]), why, as a stable word (see [`forbidden_word`])
+    /// the pages say in the person's language; never sent in JSON.
+    pub reason: Option<&'static str>,
 }
 
 impl ApiError {
@@ -36,6 +39,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after: None,
+            reason: None,
         }
     }
 
@@ -90,6 +94,25 @@ pub fn status_of(error: &Error) -> StatusCode {
     }
 }
 
+/// Why a refusal refused, as a stable word.
+pub fn forbidden_word(reason: &ForbiddenReason) -> &'static str {
+    match reason {
+        ForbiddenReason::AccessDisabled => "access_disabled",
+        ForbiddenReason::AgentInactive => "agent_inactive",
+        ForbiddenReason::MissingPermission { .. } => "missing_permission",
+        ForbiddenReason::AdminOnly => "admin_only",
+        ForbiddenReason::SupervisorsOnly => "supervisors_only",
+        ForbiddenReason::AgentsOnly => "agents_only",
+        ForbiddenReason::CustomersOnly => "customers_only",
+        ForbiddenReason::PriorityAboveCap { .. } => "priority_above_cap",
+        ForbiddenReason::FollowUpRejected => "follow_up_rejected",
+        ForbiddenReason::PeopleOnly => "people_only",
+        ForbiddenReason::LinkExpired => "link_expired",
+        ForbiddenReason::LinkInvalid => "link_invalid",
+        _ => "forbidden",
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         let status = status_of(&error);
@@ -104,12 +127,17 @@ impl From<Error> for ApiError {
             Error::Validation(v) => Some(v.field().to_owned()),
             _ => None,
         };
+        let reason = match &error {
+            Error::Forbidden { reason } => Some(forbidden_word(reason)),
+            _ => None,
+        };
         Self {
             status,
             code: error.code(),
             message,
             field,
             retry_after: None,
+            reason,
         }
     }
 }

@@ -178,12 +178,6 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// The first of the four languages a browser's `Accept-Language` names, by q-value (a page
-/// takes [`crate::pages::choice::current`], which puts the switch and its cookie first).
-pub fn accepted_language(headers: &axum::http::HeaderMap) -> Option<Language> {
-    crate::pages::choice::accepted(headers)
-}
-
 /// The language of a signed-in person's pages (see [`crate::pages::choice`]): a `?lang=`
 /// switch (a customer's stored as their profile language); a customer's profile language;
 /// the switch's cookie; the browser's `Accept-Language`; English.

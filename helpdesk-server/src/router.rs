@@ -27,6 +27,11 @@ pub fn router(desk: Helpdesk, accounts: Arc<Accounts>, options: Options) -> Rout
         )
         .merge(api::docs::routes())
         .merge(chat::routes())
-        .merge(pages::routes());
+        .merge(pages::routes())
+        .fallback(pages::error_page::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::error_page::error_pages,
+        ));
     edge::harden(app, &limits).with_state(state)
 }

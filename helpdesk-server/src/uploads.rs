@@ -13,44 +13,72 @@ use crate::error::{ApiError, ApiResult};
 
 /// Form fields and files of a multipart body.
 pub async fn read_multipart(
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> ApiResult<(HashMap<String, String>, Vec<Upload>)> {
+    match read_multipart_kept(multipart).await {
+        (fields, uploads, None) => Ok((fields, uploads)),
+        (_, _, Some(error)) => Err(error),
+    }
+}
+
+/// Form fields and files of a multipart body, and the error that stopped the reading (a
+/// body over the size limit): the fields read before it are kept, for a form to show again.
+pub async fn read_multipart_kept(
+    mut multipart: Multipart,
+) -> (HashMap<String, String>, Vec<Upload>, Option<ApiError>) {
     let mut fields = HashMap::new();
     let mut uploads = Vec::new();
-    while let Some(field) = multipart
+    let error = loop {
+        match next_part(&mut multipart, &mut fields, &mut uploads).await {
+            Ok(true) => {}
+            Ok(false) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    (fields, uploads, error)
+}
+
+/// Reads the next part into `fields` or `uploads`; `false` after the last.
+async fn next_part(
+    multipart: &mut Multipart,
+    fields: &mut HashMap<String, String>,
+    uploads: &mut Vec<Upload>,
+) -> ApiResult<bool> {
+    let Some(field) = multipart
         .next_field()
         .await
         .map_err(|e| multipart_error(e.status(), e.body_text()))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        match field.file_name().map(str::to_owned) {
-            Some(file_name) => {
-                let content_type = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| multipart_error(e.status(), e.body_text()))?;
-                // A browser sends an empty file part when no file was chosen.
-                if !(file_name.is_empty() && bytes.is_empty()) {
-                    uploads.push(Upload::new(file_name, content_type, bytes.to_vec()));
-                }
-            }
-            None => {
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| multipart_error(e.status(), e.body_text()))?;
-                let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-                    ApiError::bad_request(format!("the field `{name}` is not valid UTF-8"))
-                })?;
-                fields.insert(name, text);
+    else {
+        return Ok(false);
+    };
+    let name = field.name().unwrap_or_default().to_owned();
+    match field.file_name().map(str::to_owned) {
+        Some(file_name) => {
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+            // A browser sends an empty file part when no file was chosen.
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                uploads.push(Upload::new(file_name, content_type, bytes.to_vec()));
             }
         }
+        None => {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| multipart_error(e.status(), e.body_text()))?;
+            let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                ApiError::bad_request(format!("the field `{name}` is not valid UTF-8"))
+            })?;
+            fields.insert(name, text);
+        }
     }
-    Ok((fields, uploads))
+    Ok(true)
 }
 
 fn multipart_error(status: StatusCode, text: String) -> ApiError {

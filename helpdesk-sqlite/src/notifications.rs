@@ -92,6 +92,27 @@ pub(crate) async fn set_state(
         .await
 }
 
+/// Dismisses at `now` every notification of the recipient's shown at `now`; how many.
+pub(crate) async fn dismiss_all(
+    store: &SqliteStore,
+    recipient: Recipient,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let (kind, recipient_id) = notification::recipient(recipient);
+    store
+        .write(move |conn| {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE notifications SET dismissed_at = ?3
+                     WHERE recipient_kind = ?1 AND recipient_id = ?2 AND dismissed_at IS NULL
+                       AND (snoozed_until IS NULL OR snoozed_until <= ?3)",
+                )?
+                .execute((kind, recipient_id, micros(now)))?;
+            Ok(changed as u64)
+        })
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -278,6 +278,8 @@ fn filter_of(w: &mut Conditions, filter: &TicketFilter) {
     }
     w.within("t.created_at", &filter.created);
     w.within("t.updated_at", &filter.updated);
+    // A NULL `next_due_at` compares as unknown: a bounded range leaves it out.
+    w.within("t.next_due_at", &filter.due);
     if let Some(tags) = &filter.tags {
         if tags.is_empty() {
             w.push("FALSE".into());

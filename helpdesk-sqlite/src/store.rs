@@ -180,6 +180,10 @@ impl Store for SqliteStore {
         notifications::set_state(self, recipient, id, state).await
     }
 
+    async fn dismiss_notifications(&self, recipient: Recipient, now: DateTime<Utc>) -> Result<u64> {
+        notifications::dismiss_all(self, recipient, now).await
+    }
+
     async fn lease_outbox(
         &self,
         now: DateTime<Utc>,

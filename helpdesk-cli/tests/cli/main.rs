@@ -14,6 +14,7 @@ mod links;
 mod lists;
 mod mail_settings;
 mod notification_prefs;
+mod notifications;
 mod operations;
 mod organisations;
 mod quarantine;

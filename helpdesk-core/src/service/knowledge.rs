@@ -204,6 +204,28 @@ impl Acting {
         }
     }
 
+    /// The knowledge base's index: the articles the actor may read (customers: published
+    /// public ones), by category then title, from the `limit` (1–500) most recently updated.
+    pub async fn article_index(&self, limit: u32) -> Result<Vec<Article>> {
+        let scope = scope(&self.principal, None);
+        let mut readable: Vec<Article> = self
+            .desk
+            .knowledge_store()?
+            .list_articles(None, limit.clamp(1, 500))
+            .await?
+            .into_iter()
+            .filter(|a| scope.contains(a))
+            .collect();
+        readable.sort_by(|a, b| {
+            (a.category.as_str(), a.title.as_str(), a.id).cmp(&(
+                b.category.as_str(),
+                b.title.as_str(),
+                b.id,
+            ))
+        });
+        Ok(readable)
+    }
+
     /// Articles matching `query` (the search language), in `language` if given.
     pub async fn search_articles(
         &self,

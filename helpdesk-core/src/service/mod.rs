@@ -224,7 +224,9 @@ impl Helpdesk {
         &self.store
     }
 
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+    /// The desk's time (its clock's, in whole microseconds): what its rules and timers
+    /// compare with, so also what a page's "overdue" means.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         crate::clock::to_micros(self.clock.now())
     }
 

@@ -55,4 +55,14 @@ impl Acting {
             .await?;
         Ok(notification)
     }
+
+    /// Dismisses every notification of the actor's shown now (snoozed ones still hidden stay
+    /// snoozed); how many it dismissed. The tickets stay.
+    pub async fn dismiss_all_notifications(&self) -> Result<u64> {
+        let recipient = recipient(self.actor())?;
+        self.desk
+            .store
+            .dismiss_notifications(recipient, self.desk.now())
+            .await
+    }
 }

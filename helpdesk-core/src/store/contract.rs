@@ -226,6 +226,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         id: NotificationId,
         state: &NotificationState,
     ) -> Result<()>;
+    /// Dismisses, at `now`, every notification of the recipient's shown at `now` (see
+    /// [`Notification::is_active`]: snoozed and dismissed ones are left as they are), in one
+    /// statement; how many it dismissed.
+    async fn dismiss_notifications(&self, recipient: Recipient, now: DateTime<Utc>) -> Result<u64>;
 
     // The transactional outbox and the Message-IDs of a ticket's mail (written by `commit`).
 

@@ -103,6 +103,10 @@ macro_rules! delegate_store {
                 id: $crate::domain::NotificationId,
                 state: &$crate::domain::NotificationState
             ) -> ();
+            dismiss_notifications(
+                recipient: $crate::domain::Recipient,
+                now: $crate::reexport::DateTime<$crate::reexport::Utc>
+            ) -> u64;
             lease_outbox(
                 now: $crate::reexport::DateTime<$crate::reexport::Utc>,
                 lease_until: $crate::reexport::DateTime<$crate::reexport::Utc>,

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::items;
 use crate::api::openapi::answers::NotFound;
-use crate::api::openapi::directory::{Notification, NotificationList};
+use crate::api::openapi::directory::{DismissedAll, Notification, NotificationList};
 use crate::api::openapi::params::NotificationPath;
 use crate::error::{ApiError, ApiResult, Query};
 use crate::extract::{Caller, parse};
@@ -22,6 +22,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/notifications", get(notifications))
+        .route("/notifications/dismiss-all", post(dismiss_all))
         .route("/notifications/{notification}/read", post(read))
         .route("/notifications/{notification}/snooze", post(snooze))
         .route("/notifications/{notification}/dismiss", post(dismiss))
@@ -111,6 +112,15 @@ pub(crate) async fn dismiss(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
     act_on_notification(caller, &id, "dismiss", &body).await
+}
+
+/// Dismisses every notification the caller is shown now.
+#[utoipa::path(post, path = "/api/v1/notifications/dismiss-all", tag = "notifications",
+    summary = "Dismiss all shown now (snoozed ones stay snoozed; the tickets stay)",
+    responses((status = 200, description = "how many were dismissed", body = DismissedAll)))]
+pub(crate) async fn dismiss_all(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
+    let dismissed = acting.dismiss_all_notifications().await?;
+    Ok(Json(json!({ "dismissed": dismissed })))
 }
 
 /// Acts on the caller's notification `id` (an optional snooze body for `snooze`).

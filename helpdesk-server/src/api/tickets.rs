@@ -96,6 +96,10 @@ pub struct ListQuery {
     pub after: Option<String>,
     /// Comma-separated tags: tickets carrying any of them (staff; compared folded).
     pub tag: Option<String>,
+    /// Something due (the SLA's next deadline or another timer) at or after this.
+    pub due_from: Option<DateTime<Utc>>,
+    /// Something due before this (`due_to` = now: overdue).
+    pub due_to: Option<DateTime<Utc>>,
 }
 
 /// A page of `GET /tickets`, as [`ListQuery::run`] reads it.
@@ -166,6 +170,8 @@ impl ListQuery {
         filter.created.to = self.created_to;
         filter.updated.from = self.updated_from;
         filter.updated.to = self.updated_to;
+        filter.due.from = self.due_from;
+        filter.due.to = self.due_to;
         Ok(filter)
     }
 

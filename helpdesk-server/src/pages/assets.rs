@@ -42,6 +42,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         ),
     ),
     (
+        "shortcuts.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/shortcuts.js"),
+    ),
+    (
         "suggest.js",
         "text/javascript; charset=utf-8",
         include_str!("assets/suggest.js"),

@@ -3,7 +3,7 @@
 //! of markup. Persian pages are `dir="rtl"`; text people wrote is isolated (`<bdi>`,
 //! `dir="auto"`).
 
-use helpdesk::domain::{Actor, Language, NotificationKind, Status, StatusLabels, TicketType};
+use helpdesk::domain::{Actor, Language, NotificationKind, Role, Status, StatusLabels, TicketType};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::extract::PageUser;
@@ -16,6 +16,19 @@ pub use super::words::{t, t_args};
 /// and the chat widget on a customer's pages.
 pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
     let lang = user.map_or_else(super::choice::current, |u| u.language);
+    layout_in(lang, title, user, body)
+}
+
+/// Whether `user` may open the reports (admins and supervisors).
+pub fn may_read_reports(user: &PageUser) -> bool {
+    user.acting
+        .principal()
+        .agent()
+        .is_some_and(|a| matches!(a.role, Role::Admin | Role::Supervisor))
+}
+
+/// [`layout`] in `lang` (a page read by nobody signed in: the browser's language).
+pub fn layout_in(lang: Language, title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
     let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
     html! {
         (DOCTYPE)
@@ -38,11 +51,14 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                             }
                             _ => {
                                 a href="/console" { (t(lang, "queue")) }
+                                a #notifications-link href="/console/notifications" { (t(lang, "notifications")) }
                                 @if user.acting.principal().is_admin() {
                                     a href="/admin" { (t(lang, "admin")) }
                                 }
                                 a href="/console/new" { (t(lang, "phone_ticket")) }
-                                a href="/reports" { (t(lang, "reports")) }
+                                @if may_read_reports(user) {
+                                    a href="/reports" { (t(lang, "reports")) }
+                                }
                                 @if matches!(user.actor(), Actor::Agent(_)) {
                                     a href="/console/notification-preferences" { (t(lang, "notify_menu")) }
                                 }
@@ -58,6 +74,10 @@ pub fn layout(title: &str, user: Option<&PageUser>, body: Markup) -> Markup {
                 }
                 main { (body) }
                 @if let Some(user) = user { (super::chat::widget(user)) }
+                @if let Some(user) = user.filter(|u| !u.is_customer()) {
+                    (super::shortcuts::help(user.language))
+                    script src="/assets/shortcuts.js" {}
+                }
             }
         }
     }

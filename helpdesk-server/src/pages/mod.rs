@@ -13,15 +13,20 @@ pub mod charts;
 pub mod chat;
 pub mod choice;
 pub mod console;
+pub mod console_bulk;
+pub mod error_page;
 pub mod followers;
 pub mod layout;
 pub mod locale;
 pub mod notices;
+pub mod notification_centre;
 pub mod notification_prefs;
 pub mod notifications;
 pub mod phone_ticket;
 pub mod portal;
+pub mod refusals;
 pub mod reports;
+pub mod shortcuts;
 pub mod sign_in;
 pub mod tags;
 pub mod ticket_links;
@@ -32,7 +37,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use maud::{Markup, html};
+use maud::Markup;
 
 use crate::error::ApiError;
 use crate::extract::PageRefusal;
@@ -46,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .merge(account_links::routes())
         .merge(portal::routes())
         .merge(console::routes())
+        .merge(console_bulk::routes())
+        .merge(notification_centre::routes())
         .merge(tickets::routes())
         .merge(notifications::routes())
         .merge(admin::routes())
@@ -68,42 +75,7 @@ impl<E: Into<ApiError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let lang = choice::current();
-        let body = layout::layout(
-            layout::t(lang, "error_title"),
-            None,
-            html! {
-                h1 { (layout::t(lang, "error_heading")) }
-                p.error { (locale::number(lang, i64::from(self.0.status.as_u16()))) " — " (layout::t(lang, error_key(self.0.code, self.0.status))) }
-                p.meta { bdi lang="en" { (self.0.message) } }
-                p { a href="/" { (layout::t(lang, "error_back")) } }
-            },
-        );
-        (self.0.status, body).into_response()
-    }
-}
-
-/// The catalogue's key for what a refusal means: by its code where one says more than its
-/// status, else by its status.
-fn error_key(code: &str, status: StatusCode) -> &'static str {
-    match code {
-        "invalid_transition" => return "error_invalid_transition",
-        "validation" => return "error_validation",
-        "link_expired" | "link_invalid" => return "error_link",
-        "too_many_attachments" => return "error_too_many_attachments",
-        "unsupported_content_type" => return "error_unsupported_type",
-        _ => {}
-    }
-    match status.as_u16() {
-        400 | 422 => "error_bad_request",
-        401 => "error_unauthorized",
-        403 => "error_forbidden",
-        404 => "error_not_found",
-        409 => "error_conflict",
-        413 => "error_too_large",
-        429 => "error_too_many",
-        500..=599 => "error_unavailable",
-        _ => "error_other",
+        error_page::marked(self.0)
     }
 }
 

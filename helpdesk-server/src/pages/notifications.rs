@@ -35,7 +35,13 @@ async fn notification(
     };
     let action = notification_action(action, SnoozeBody::default())?;
     user.acting.act_on_notification(id, action).await?;
-    let then = if user.is_customer() || then.starts_with("/tickets/") {
+    // Back to the notification centre when the button was there.
+    let back = form.get("back").map(String::as_str);
+    let then = if then.starts_with("/tickets/") {
+        then
+    } else if back == Some(super::notification_centre::CENTRE) {
+        back.unwrap_or_default().to_owned()
+    } else if user.is_customer() {
         then
     } else {
         "/console".to_owned()

@@ -11,11 +11,12 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use helpdesk::Error;
 use helpdesk::domain::{
-    Channel, ContractNumber, CustomFields, CustomerId, DepartmentId, Email, FieldValue,
-    MessageBody, Notice, Priority, Subject, TemplateId, Ticket, TicketTemplate, TicketType,
+    Channel, CommandKind, ContractNumber, CustomFields, CustomerId, DepartmentId, Email,
+    FieldValue, MessageBody, Notice, Priority, Subject, TemplateId, Ticket, TicketTemplate,
+    TicketType,
 };
 use helpdesk::error::ForbiddenReason;
-use helpdesk::machine::{Command, NewTicket};
+use helpdesk::machine::{Command, NewTicket, required_permission};
 use helpdesk::search::CustomerLookup;
 use helpdesk::service::{Acting, FromTemplate};
 use maud::html;
@@ -40,7 +41,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Default)]
 struct Draft {
     fields: HashMap<String, String>,
-    error: Option<String>,
+    error: Option<ApiError>,
 }
 
 impl Draft {
@@ -65,7 +66,20 @@ async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageRes
     if user.is_customer() {
         return Err(ApiError::from(Error::forbidden(ForbiddenReason::AgentsOnly)).into());
     }
-    let departments = user.acting.departments().await?;
+    // Only the departments where the agent may open a ticket for a customer.
+    let needed = required_permission(CommandKind::Create);
+    let departments: Vec<_> = user
+        .acting
+        .departments()
+        .await?
+        .into_iter()
+        .filter(|d| {
+            user.acting
+                .principal()
+                .agent()
+                .is_none_or(|a| a.can(needed, d.id))
+        })
+        .collect();
     let templates = user.acting.templates().await?;
     let chosen: Option<&TicketTemplate> = templates
         .iter()
@@ -87,6 +101,20 @@ async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageRes
         chosen.map(|t| t.ticket_type.as_str().to_owned()),
     );
     let body_text = pick("body", chosen.map(|t| t.body.to_string()));
+    // The priorities that apply as chosen: those of the customer typed (an internal
+    // ticket's without one), in the department chosen (else the first offered).
+    let in_department = departments
+        .iter()
+        .find(|d| d.id.to_string() == department)
+        .or(departments.first());
+    let customer = customer_of(&user.acting, draft.get("customer"))
+        .await
+        .ok()
+        .flatten();
+    let priorities = match in_department {
+        Some(d) => user.acting.new_ticket_priorities(d.id, customer).await?,
+        None => Vec::new(),
+    };
     let lang = user.language;
     let body = html! {
         h1 { (t(lang, "phone_new")) }
@@ -99,7 +127,8 @@ async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageRes
             } }
             button type="submit" { (t(lang, "use_template")) }
         }
-        @if let Some(error) = &draft.error { p.error #form-error { (error) } }
+        @if departments.is_empty() { p.error #no-department role="alert" { (t(lang, "phone_no_department")) } }
+        @if let Some(error) = &draft.error { (super::refusals::inline(lang, error)) }
         form #phone-ticket method="post" action="/console/tickets" {
             input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
             @if let Some(tpl) = chosen { input type="hidden" name="template" value=(tpl.id); }
@@ -112,7 +141,7 @@ async fn form_page(user: &PageUser, draft: Draft, status: StatusCode) -> PageRes
             } }
             label { (t(lang, "priority")) " " select name="priority" {
                 option value="" { (t(lang, "by_rules")) }
-                @for p in Priority::ALL { option value=(p.as_str()) selected[priority == p.as_str()] { (priority_word(lang, p)) } }
+                @for p in &priorities { option value=(p.as_str()) selected[priority == p.as_str()] { (priority_word(lang, *p)) } }
             } }
             @if chosen.is_none() {
                 label { (t(lang, "ticket_type")) " " select name="ticket_type" {
@@ -256,12 +285,12 @@ async fn create_ticket(Posted { user, form }: Posted) -> PageResult {
             let to = format!("/tickets/{}{}", ticket.id, super::notices::query(&notices));
             Ok(Redirect::to(&to).into_response())
         }
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status.is_server_error() => Err(e.into()),
+        Err(e) if e.status.is_server_error() => Err(e.into()),
         Err(e) => {
             let status = e.status;
             let draft = Draft {
                 fields: form,
-                error: Some(e.message),
+                error: Some(e),
             };
             form_page(&user, draft, status).await
         }

@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, Query};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use helpdesk::domain::{ArticleId, Priority, Status, StatusLabels, TicketType, Voter};
+use helpdesk::domain::{Article, ArticleId, Priority, Status, StatusLabels, TicketType, Voter};
 use maud::{Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::extract::{PageUser, Posted, parse};
 use crate::session::CSRF_FIELD;
 use crate::state::AppState;
-use crate::uploads::read_multipart;
+use crate::uploads::read_multipart_kept;
 
 /// The portal's routes.
 pub fn routes() -> Router<AppState> {
@@ -128,6 +128,12 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
     } else {
         user.acting.search_articles(&q, None, 20).await?
     };
+    // Without a search: the index, by category.
+    let index = if q.trim().is_empty() {
+        user.acting.article_index(500).await?
+    } else {
+        Vec::new()
+    };
     // People vote; the system, which signs in to no page, would have no answer to show.
     let mine: HashMap<ArticleId, bool> = if found.is_empty() || Voter::of(user.actor()).is_none() {
         HashMap::new()
@@ -144,6 +150,27 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
         @if !q.trim().is_empty() && found.is_empty() {
             p #nothing { (t(lang, "nothing")) " " a href="/portal/new" { (t(lang, "new_ticket")) } }
         }
+        @if q.trim().is_empty() {
+            section #kb-index {
+                h2 { (t(lang, "kb_index")) }
+                @if index.is_empty() { p.meta { (t(lang, "kb_index_empty")) } }
+                @for (category, articles) in by_category(&index) {
+                    section.kb-category {
+                        h3 dir="auto" { (category) }
+                        ul {
+                            @for article in articles {
+                                li {
+                                    details.kb-article id={ "article-" (article.id) } lang=(article.language.code()) dir=(if article.language.is_rtl() { "rtl" } else { "ltr" }) {
+                                        summary { (article.title) }
+                                        div.msg { (article.body) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         @for article in &found {
             article.msg id={ "article-" (article.id) } lang=(article.language.code()) dir=(if article.language.is_rtl() { "rtl" } else { "ltr" }) {
                 h3 { (article.title) }
@@ -153,6 +180,18 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
         }
     };
     Ok(layout(t(lang, "kb"), Some(&user), body).into_response())
+}
+
+/// The index's articles (sorted by category) in runs of one category each.
+fn by_category(index: &[Article]) -> Vec<(&str, Vec<&Article>)> {
+    let mut runs: Vec<(&str, Vec<&Article>)> = Vec::new();
+    for article in index {
+        match runs.last_mut() {
+            Some((category, run)) if *category == article.category.as_str() => run.push(article),
+            _ => runs.push((article.category.as_str(), vec![article])),
+        }
+    }
+    runs
 }
 
 /// "Did this help?" for one article: a yes and a no button, the person's answer (`mine`)
@@ -198,6 +237,17 @@ async fn vote(Path(raw): Path<String>, Posted { user, form }: Posted) -> PageRes
 
 /// `/portal/new`: the customer's new-ticket form, with articles suggested as they type.
 async fn new_ticket_form(user: PageUser) -> PageResult {
+    ticket_form(&user, &HashMap::new(), None).await
+}
+
+/// The new-ticket form, holding `typed` (the fields posted) and the refusal beside it: it
+/// offers only the departments the customer may choose and the importance levels that
+/// apply as chosen.
+async fn ticket_form(
+    user: &PageUser,
+    typed: &HashMap<String, String>,
+    refused: Option<&ApiError>,
+) -> PageResult {
     let lang = user.language;
     let departments = user.acting.departments().await?;
     // What applies as chosen (the same in every department for a customer).
@@ -205,26 +255,33 @@ async fn new_ticket_form(user: PageUser) -> PageResult {
         Some(d) => user.acting.new_ticket_priorities(d.id, None).await?,
         None => Vec::new(),
     };
-    let chosen = if priorities.contains(&Priority::Normal) {
-        Priority::Normal
-    } else {
-        priorities.first().copied().unwrap_or_default()
+    let typed_field = |k: &str| typed.get(k).map(String::as_str).unwrap_or_default();
+    let chosen = match typed_field("priority").parse::<Priority>() {
+        Ok(p) if priorities.contains(&p) => p,
+        _ if priorities.contains(&Priority::Normal) => Priority::Normal,
+        _ => priorities.first().copied().unwrap_or_default(),
     };
+    let status = refused.map_or(axum::http::StatusCode::OK, |e| e.status);
     let body = html! {
         h1 { (t(lang, "new_ticket")) }
+        @if let Some(e) = refused { (super::refusals::inline(lang, e)) }
         form #new-ticket method="post" action="/portal/tickets" enctype="multipart/form-data" {
-            (csrf_input(&user))
+            (csrf_input(user))
             label { (t(lang, "department")) " " select name="department" {
-                @for d in &departments { option value=(d.id) { (d.name) } }
+                @for d in &departments { option value=(d.id) selected[typed_field("department") == d.id.to_string()] { (d.name) } }
             } }
             label { (t(lang, "ticket_type")) " " select name="ticket_type" {
-                @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) { (ticket_type_word(lang, &ty)) } }
+                @for ty in TicketType::BUILT_IN { option value=(ty.as_str()) selected[typed_field("ticket_type") == ty.as_str()] { (ticket_type_word(lang, &ty)) } }
             } }
-            label { (t(lang, "subject")) " " input #subject type="text" name="subject" required; }
-            label { (t(lang, "description")) " " textarea #body name="body" required {} }
-            label { (t(lang, "importance")) " " select name="priority" {
-                @for p in &priorities { option value=(p.as_str()) selected[*p == chosen] { (priority_word(lang, *p)) } }
-            } }
+            label { (t(lang, "subject")) " " input #subject type="text" name="subject" value=(typed_field("subject")) required; }
+            label { (t(lang, "description")) " " textarea #body name="body" required { (typed_field("body")) } }
+            @if priorities.len() > 1 {
+                label { (t(lang, "importance")) " " select name="priority" {
+                    @for p in &priorities { option value=(p.as_str()) selected[*p == chosen] { (priority_word(lang, *p)) } }
+                } }
+            } @else {
+                input type="hidden" name="priority" value=(chosen.as_str());
+            }
             label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
             button type="submit" { (t(lang, "send")) }
         }
@@ -232,21 +289,32 @@ async fn new_ticket_form(user: PageUser) -> PageResult {
         div #suggestions {}
         script src="/assets/suggest.js" {}
     };
-    Ok(layout(t(lang, "new_ticket"), Some(&user), body).into_response())
+    Ok((status, layout(t(lang, "new_ticket"), Some(user), body)).into_response())
 }
 
-/// The new-ticket form posted (multipart, with files).
+/// The new-ticket form posted (multipart, with files): the ticket, or the form again with
+/// what was typed and the refusal beside it (a blank subject, a file too large, ...).
 async fn create_ticket(user: PageUser, multipart: Multipart) -> PageResult {
-    let (fields, uploads) = read_multipart(multipart).await?;
+    let (fields, uploads, cut) = read_multipart_kept(multipart).await;
     user.check_csrf(fields.get(CSRF_FIELD))?;
-    let new = CreateTicket::from_fields(&fields)?;
-    let opened = user
-        .acting
-        .open_ticket_with_notices(new.into_new_ticket(), uploads)
-        .await?;
-    Ok(see_other(&format!(
-        "/tickets/{}{}",
-        opened.ticket.id,
-        notices::query(&opened.notices)
-    )))
+    let opened = match cut {
+        Some(e) => Err(e),
+        None => match CreateTicket::from_fields(&fields) {
+            Ok(new) => user
+                .acting
+                .open_ticket_with_notices(new.into_new_ticket(), uploads)
+                .await
+                .map_err(ApiError::from),
+            Err(e) => Err(e),
+        },
+    };
+    match opened {
+        Ok(opened) => Ok(see_other(&format!(
+            "/tickets/{}{}",
+            opened.ticket.id,
+            notices::query(&opened.notices)
+        ))),
+        Err(e) if e.status.is_server_error() => Err(e.into()),
+        Err(e) => ticket_form(&user, &fields, Some(&e)).await,
+    }
 }

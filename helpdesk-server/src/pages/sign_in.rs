@@ -6,7 +6,7 @@ use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use helpdesk::domain::{Actor, TokenKind};
+use helpdesk::domain::{Actor, TokenHash, TokenKind};
 use maud::{Markup, html};
 
 use super::choice;
@@ -14,11 +14,11 @@ use super::layout::{layout, t};
 use super::{PageResult, html_response, see_other};
 use crate::accounts::{SignInError, random_secret};
 use crate::error::ApiError;
-use crate::extract::{ClientAddr, Posted};
+use crate::extract::ClientAddr;
 use crate::forms::StrictForm;
 use crate::session::{
-    CSRF_FIELD, LOGIN_COOKIE, cookie, csrf_matches, csrf_token, login_set_cookie, session_cookie,
-    session_set_cookie,
+    CSRF_FIELD, LOGIN_COOKIE, cookie, csrf_matches, csrf_refused, csrf_token, login_set_cookie,
+    session_cookie, session_set_cookie,
 };
 use crate::state::AppState;
 
@@ -131,8 +131,14 @@ async fn login(
         .sign_in(field("login"), field("password"), &client)
         .await
     {
-        // A disabled customer or agent gets no session, even with the right password.
+        // A disabled customer or agent gets no session, even with the right password: told
+        // so in their own language (a customer's) or the browser's.
         Ok(login) if !state.desk.may_sign_in(login.actor).await? => {
+            if let Actor::Customer(id) = login.actor
+                && let Some(lang) = state.desk.as_system().customer(id).await?.language
+            {
+                choice::set_current(lang);
+            }
             page(StatusCode::FORBIDDEN, "login_disabled")
         }
         Ok(login) => {
@@ -165,8 +171,30 @@ async fn login(
     }
 }
 
-async fn logout(State(state): State<AppState>, Posted { user, .. }: Posted) -> PageResult {
-    state.accounts.revoke(user.actor(), &user.session).await?;
+/// Signs out: the session's token revoked, its cookie cleared. Only the session's CSRF token
+/// is needed, not a usable account: a customer whose access was disabled while signed in
+/// signs out too.
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    StrictForm(form): StrictForm,
+) -> PageResult {
+    if let Some(secret) = cookie_from(&headers) {
+        if !csrf_matches(&secret, form.get(CSRF_FIELD).map(String::as_str)) {
+            return Err(csrf_refused().into());
+        }
+        let actor = state
+            .accounts
+            .actor_of(&secret, TokenKind::Session)
+            .await
+            .map_err(|e| ApiError::unavailable(&e))?;
+        if let Some(actor) = actor {
+            state
+                .accounts
+                .revoke(actor, &TokenHash::of(&secret))
+                .await?;
+        }
+    }
     let cookie = session_set_cookie(None, state.options.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }

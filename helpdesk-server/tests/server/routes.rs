@@ -55,6 +55,8 @@ const TESTED: &[(&str, &str)] = &[
     ("post", "/api/v1/notifications/{notification}/read"),
     ("post", "/api/v1/notifications/{notification}/snooze"),
     ("post", "/api/v1/notifications/{notification}/dismiss"),
+    // Tested in `queue_pages` (the notification centre).
+    ("post", "/api/v1/notifications/dismiss-all"),
     ("get", "/api/v1/reports"),
     ("get", "/api/v1/settings"),
     ("put", "/api/v1/settings"),

@@ -488,6 +488,17 @@ impl Store for MemoryStore {
         }
     }
 
+    async fn dismiss_notifications(&self, recipient: Recipient, now: DateTime<Utc>) -> Result<u64> {
+        let mut dismissed = 0;
+        for n in self.lock().notifications.values_mut() {
+            if n.recipient == recipient && n.is_active(now) {
+                n.state.dismissed_at = Some(now);
+                dismissed += 1;
+            }
+        }
+        Ok(dismissed)
+    }
+
     async fn lease_outbox(
         &self,
         now: DateTime<Utc>,

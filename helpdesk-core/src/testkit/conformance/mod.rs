@@ -105,6 +105,7 @@ macro_rules! conformance_suite {
                 ],
                 notifications: [
                     notifications_are_written_with_their_ticket_and_listed_like_the_reference,
+                    dismissing_all_dismisses_what_is_shown_and_nothing_else,
                 ],
                 outbox: [
                     the_outbox_leases_each_email_once_and_records_delivery,
@@ -247,6 +248,7 @@ macro_rules! conformance_suite {
                 ],
                 knowledge: [
                     knowledge_base_search_suggestions_and_votes,
+                    the_index_lists_by_category_what_the_reader_may_read,
                 ],
                 logins: [
                     disabling_a_person_revokes_their_tokens_and_refuses_sign_in,

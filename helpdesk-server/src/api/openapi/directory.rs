@@ -303,6 +303,13 @@ pub struct NotificationList {
     pub items: Vec<Notification>,
 }
 
+/// The answer of "dismiss all".
+#[derive(ToSchema)]
+pub struct DismissedAll {
+    /// How many notifications were dismissed.
+    pub dismissed: u64,
+}
+
 /// One thing an agent may do in a department.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]

@@ -95,6 +95,7 @@ use answers::Answers;
         api::notification_prefs::set_my_preferences,
         api::notification_prefs::agent_preferences,
         api::notification_prefs::set_agent_preferences,
+        api::notifications::dismiss_all,
         api::reports::api_report,
         api::chat::start,
         api::chat::chat,

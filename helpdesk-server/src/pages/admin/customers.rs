@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use helpdesk::domain::{
     Actor, Address, ContractNumber, CustomerId, CustomerKind, Email, Language, Name, Phone,
 };
+use helpdesk::listing::{CustomerFilter, CustomerPageRequest, CustomerText};
 use helpdesk::search::CustomerLookup;
 use helpdesk::service::NewCustomer;
 use maud::{Markup, html};
@@ -73,7 +74,8 @@ impl Search {
 }
 
 /// The look-ups the library offers, with their words.
-const LOOKUPS: [(&str, &str); 4] = [
+const LOOKUPS: [(&str, &str); 5] = [
+    ("text", "admin_name_or_email"),
     ("email", "admin_email"),
     ("phone", "admin_phone"),
     ("contract", "admin_contract"),
@@ -93,13 +95,31 @@ async fn page(user: &PageUser, search: &Search, refused: Option<&Refused>) -> Pa
         (Vec::new(), None)
     } else {
         let lookup = match search.by.as_str() {
-            "phone" => CustomerLookup::phone(&search.q),
-            "contract" => ContractNumber::parse(&search.q).map(CustomerLookup::ContractNumber),
-            "address" => CustomerLookup::address(&search.q),
-            _ => Email::parse(&search.q).map(CustomerLookup::Email),
+            "phone" => CustomerLookup::phone(&search.q).map(Some),
+            "contract" => ContractNumber::parse(&search.q)
+                .map(CustomerLookup::ContractNumber)
+                .map(Some),
+            "address" => CustomerLookup::address(&search.q).map(Some),
+            "email" => Email::parse(&search.q).map(CustomerLookup::Email).map(Some),
+            // Part of a name, e-mail, phone or contract number: the directory's search.
+            _ => Ok(None),
         };
         match lookup {
-            Ok(lookup) => (user.acting.find_customers(&lookup).await?, None),
+            Ok(Some(lookup)) => (user.acting.find_customers(&lookup).await?, None),
+            Ok(None) => match CustomerText::parse(&search.q) {
+                Ok(text) => {
+                    let filter = CustomerFilter {
+                        text: Some(text),
+                        ..CustomerFilter::default()
+                    };
+                    let page = CustomerPageRequest::first(50);
+                    (
+                        user.acting.list_customers(&filter, &page).await?.items,
+                        None,
+                    )
+                }
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            },
             Err(e) => (Vec::new(), Some(e.to_string())),
         }
     };

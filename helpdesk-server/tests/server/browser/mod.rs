@@ -6,13 +6,16 @@
 //! agent goes online in the console, a customer asks in the chat widget, gets no article,
 //! talks to a person, the agent answers in the console's chat panel, the customer sees the
 //! answer (after a reload), and the chat's ticket is in their list with the transcript.
-//! Last, an admin sets a business-hours calendar on a 390 px window (`admin`).
+//! Then an admin sets a business-hours calendar on a 390 px window (`admin`). Last, an agent
+//! works the queue with the keyboard, meets a 404 page and empties the notification centre
+//! (`queue`).
 //! Screenshots go to `target/browser-screenshots/`. The WebDriver client is in `webdriver`.
 //!
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test prints a loud SKIPPED line,
 //! unless `CI` is set, where it fails (`.ci/run` installs both with apt-get).
 
 mod admin;
+mod queue;
 mod webdriver;
 
 use std::path::Path;
@@ -93,6 +96,9 @@ async fn a_customer_opens_a_ticket_an_agent_answers_and_the_customer_closes_it()
     }
     if result.is_ok() {
         result = Box::pin(admin::admin_scenario(&mut b)).await;
+    }
+    if result.is_ok() {
+        result = Box::pin(queue::queue_scenario(&mut b)).await;
     }
     if result.is_err() {
         let _ = b.screenshot("failure").await;

@@ -178,6 +178,17 @@ fn hand_made(world: &World, at: chrono::DateTime<chrono::Utc>) -> Vec<TicketFilt
             ..any()
         });
     }
+    // Something due: overdue at `at`, due in the hour after it, either end alone.
+    for (from, to) in [
+        (None, Some(at)),
+        (Some(at), Some(at + Duration::hours(1))),
+        (Some(at - Duration::days(30)), None),
+    ] {
+        filters.push(TicketFilter {
+            due: TimeRange { from, to },
+            ..any()
+        });
+    }
     filters
 }
 

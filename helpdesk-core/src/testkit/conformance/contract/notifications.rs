@@ -198,3 +198,75 @@ pub async fn notifications_are_written_with_their_ticket_and_listed_like_the_ref
     assert_eq!(kept.state, dismissed);
     assert_eq!(kept.kind, all[6].kind);
 }
+
+/// "Dismiss all": every notification of the recipient's shown at the instant is dismissed
+/// then, in one call; snoozed ones still hidden, dismissed ones and other recipients' are
+/// left as they were; the count is how many it dismissed, as the reference counts them.
+pub async fn dismissing_all_dismisses_what_is_shown_and_nothing_else(store: Arc<dyn Store>) {
+    let reference = MemoryStore::new();
+    let t = ticket(number(1), DepartmentId::new(), CustomerId::new());
+    let ivan = Recipient::Agent(AgentId::new());
+    let ana = Recipient::Customer(CustomerId::new());
+    let mut all: Vec<Notification> = (0..12)
+        .map(|i| {
+            let r = if i % 4 == 0 { ana } else { ivan };
+            notification(&t, r, NotificationKind::NoteAdded, i)
+        })
+        .collect();
+    // Snoozed past the instant (kept), snoozed until before it (shown again, dismissed),
+    // dismissed already (its instant kept), read (dismissed).
+    all[1].state.snoozed_until = Some(at(500));
+    all[2].state.snoozed_until = Some(at(50));
+    all[3].state.dismissed_at = Some(at(20));
+    all[5].state.read_at = Some(at(30));
+    let mut batch = WriteBatch::one(TicketWrite::create(t.clone()));
+    batch.notifications = all.clone();
+    for s in [store.as_ref(), &reference as &dyn Store] {
+        s.commit(batch.clone()).await.unwrap();
+    }
+    let now = at(100);
+    let expected = all
+        .iter()
+        .filter(|n| n.recipient == ivan && n.is_active(now))
+        .count() as u64;
+    assert_eq!(expected, 7);
+    let dismissed = same_outcome(
+        store.dismiss_notifications(ivan, now).await,
+        reference.dismiss_notifications(ivan, now).await,
+    )
+    .unwrap();
+    assert_eq!(dismissed, expected);
+    for n in &all {
+        let after = store
+            .notification(n.recipient, n.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let want = if n.recipient == ivan && n.is_active(now) {
+            NotificationState {
+                dismissed_at: Some(now),
+                ..n.state
+            }
+        } else {
+            n.state
+        };
+        assert_eq!(after.state, want, "{n:?}");
+    }
+    assert!(
+        store
+            .notifications(ivan, now, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.notifications(ana, now, 100).await.unwrap().len(), 3);
+    // The snoozed one comes back when its time comes; nothing is left to dismiss twice.
+    assert_eq!(
+        store.notifications(ivan, at(600), 100).await.unwrap().len(),
+        1
+    );
+    assert_eq!(store.dismiss_notifications(ivan, now).await.unwrap(), 0);
+    for s in [100, 499, 500, 1000] {
+        assert_listed_alike(store.as_ref(), &reference, &[ivan, ana], s).await;
+    }
+}

@@ -36,6 +36,10 @@ pub async fn saved_searches_agree_with_the_reference(store: Arc<dyn Store>) {
         },
         updated: TimeRange::default(),
         tags: Some(vec![crate::domain::Tag::parse("Întârziere").unwrap()]),
+        due: TimeRange {
+            from: None,
+            to: Some(t0() + Duration::hours(1)),
+        },
     };
     let mut all: Vec<SavedSearch> = [
         (

@@ -190,3 +190,53 @@ pub async fn knowledge_base_search_suggestions_and_votes(store: Arc<dyn Store>) 
     assert!(search(&ana, "router", None).await.is_empty());
     assert_eq!(search(&ana, "modem", None).await, [rewritten.id]);
 }
+
+/// The knowledge base's index: customers get the published public articles, staff every
+/// one; by category, then title.
+pub async fn the_index_lists_by_category_what_the_reader_may_read(store: Arc<dyn Store>) {
+    use ArticleStatus::{Draft, Published};
+    use Visibility::{Internal, Public};
+    if ability(store.as_knowledge_store(), "the knowledge base").is_none() {
+        return;
+    }
+    let f = Fixture::new(store.clone()).await;
+    add_faq(&f).await;
+    let system = f.desk.as_system();
+    system
+        .create_article_category(Category::parse("billing").unwrap())
+        .await
+        .unwrap();
+    let ivan = f.as_agent(&f.ivan).await;
+    for (title, category, status, visibility) in [
+        ("Zebra printers", "faq", Published, Public),
+        ("Invoices", "billing", Published, Public),
+        ("Apple devices", "faq", Published, Public),
+        ("Unfinished", "faq", Draft, Public),
+        ("Staff only", "billing", Published, Internal),
+    ] {
+        let mut d = draft(title, "Text.", Language::English, status, visibility);
+        d.category = Category::parse(category).unwrap();
+        ivan.create_article(d).await.unwrap();
+    }
+    let titles = |index: Vec<Article>| -> Vec<String> {
+        index
+            .into_iter()
+            .map(|a| a.title.as_str().to_owned())
+            .collect()
+    };
+    let ana = f.as_customer(&f.ana).await;
+    assert_eq!(
+        titles(ana.article_index(500).await.unwrap()),
+        ["Invoices", "Apple devices", "Zebra printers"]
+    );
+    assert_eq!(
+        titles(ivan.article_index(500).await.unwrap()),
+        [
+            "Invoices",
+            "Staff only",
+            "Apple devices",
+            "Unfinished",
+            "Zebra printers"
+        ]
+    );
+}
