@@ -20,7 +20,7 @@ use helpdesk::store::{Cursor, PageRequest, TicketOrder};
 use maud::{Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::layout::{csrf_input, layout, num, status_badge, t, t_args};
+use super::layout::{csrf_input, layout, num, status_badge, t, t_args, ticket_type_word};
 use super::notices::priority_word;
 use super::words::number;
 use super::{PageResult, when};
@@ -419,7 +419,7 @@ fn filters(
                 select name="type" {
                     option value="" { (t(lang, "queue_any")) }
                     @for ty in TicketType::BUILT_IN {
-                        option value=(ty.as_str()) selected[chosen("type", ty.as_str())] { (ty.as_str()) }
+                        option value=(ty.as_str()) selected[chosen("type", ty.as_str())] { (ticket_type_word(lang, &ty)) }
                     }
                 }
             }

@@ -69,11 +69,13 @@ enum Reader {
     Nobody(Language),
 }
 
-async fn reader(state: &AppState, headers: &HeaderMap) -> Reader {
+async fn reader(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Reader {
     let (mut parts, ()) = Request::new(()).into_parts();
     parts.headers = headers.clone();
-    // The switch's cookie, else the browser's language.
-    let browser = super::choice::of_request(None, headers);
+    // The address too: its `?lang=` switch is the reader's choice.
+    parts.uri = uri.clone();
+    // The switch, its cookie, else the browser's language.
+    let browser = super::choice::of_request(uri.query(), headers);
     match PageUser::from_request_parts(&mut parts, state).await {
         Ok(user) => Reader::User(Box::new(user)),
         Err(PageRefusal::Error(e)) if e.reason == Some("access_disabled") => {
@@ -112,17 +114,18 @@ fn back(headers: &HeaderMap) -> String {
 /// Around every route: a response marked [`Failed`] gets its page in the layout.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let headers = req.headers().clone();
+    let uri = req.uri().clone();
     let response = next.run(req).await;
     let Some(failed) = response.extensions().get::<Failed>().cloned() else {
         return response;
     };
-    let page = render(&state, &headers, &failed).await;
+    let page = render(&state, &headers, &uri, &failed).await;
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(page.into_string()))
 }
 
-async fn render(state: &AppState, headers: &HeaderMap, failed: &Failed) -> Markup {
+async fn render(state: &AppState, headers: &HeaderMap, uri: &Uri, failed: &Failed) -> Markup {
     let body = |lang: Language| {
         html! {
             h1 { (t(lang, "error_title")) }
@@ -134,7 +137,7 @@ async fn render(state: &AppState, headers: &HeaderMap, failed: &Failed) -> Marku
             p { a #back href=(back(headers)) { (t(lang, "back")) } }
         }
     };
-    match reader(state, headers).await {
+    match reader(state, headers, uri).await {
         Reader::User(user) => {
             let lang = user.language;
             layout_in(lang, t(lang, "error_title"), Some(&user), body(lang))

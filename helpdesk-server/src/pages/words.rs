@@ -300,7 +300,10 @@ mod tests {
             }
         }
         asked.extend(source.split('"').skip(1).step_by(2).filter(|s| {
-            s.starts_with("admin_") && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            // (Not the prefix itself, which this test names.)
+            s.starts_with("admin_")
+                && s.len() > "admin_".len()
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
         }));
         asked
     }
