@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use super::ingest::{mail, opened};
 use super::{note, reply};
 use crate::Helpdesk;
 use crate::domain::{Actor, Email, EmailKind, NotificationKind, Recipient, Ticket};
@@ -22,23 +23,6 @@ fn mailing(f: &Fixture) -> Helpdesk {
         MailSettings::new(email("support@desk.test"), f.support.id)
             .with_unknown_senders(UnknownSenders::CreateCustomer),
     )
-}
-
-/// A plain UTF-8 mail with extra `headers`.
-fn mail(from: &str, message_id: &str, subject: &str, headers: &str, text: &str) -> Vec<u8> {
-    format!(
-        "From: {from}\r\nTo: support@desk.test\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
-         Date: Mon, 5 Jan 2026 10:00:00 +0200\r\n{headers}MIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n"
-    )
-    .into_bytes()
-}
-
-fn opened(outcome: Ingested) -> Ticket {
-    match outcome {
-        Ingested::Opened(t) => t,
-        other => panic!("expected a new ticket, got {other:?}"),
-    }
 }
 
 fn emails(addresses: &[&str]) -> Vec<Email> {

@@ -30,8 +30,14 @@ fn desk(f: &Fixture, unknown: UnknownSenders) -> Helpdesk {
         )
 }
 
-/// A plain UTF-8 mail.
-fn mail(from: &str, message_id: &str, subject: &str, headers: &str, text: &str) -> Vec<u8> {
+/// A plain UTF-8 mail (with extra `headers`).
+pub(super) fn mail(
+    from: &str,
+    message_id: &str,
+    subject: &str,
+    headers: &str,
+    text: &str,
+) -> Vec<u8> {
     format!(
         "From: {from}\r\nTo: support@desk.test\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
          Date: Mon, 5 Jan 2026 10:00:00 +0200\r\n{headers}MIME-Version: 1.0\r\n\
@@ -40,7 +46,8 @@ fn mail(from: &str, message_id: &str, subject: &str, headers: &str, text: &str) 
     .into_bytes()
 }
 
-fn opened(outcome: Ingested) -> Ticket {
+/// The ticket a mail opened.
+pub(super) fn opened(outcome: Ingested) -> Ticket {
     match outcome {
         Ingested::Opened(t) => t,
         other => panic!("expected a new ticket, got {other:?}"),
