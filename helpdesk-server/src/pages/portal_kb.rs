@@ -127,8 +127,8 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
                         p.meta { (t_args(lang, "kb_articles_count", &[("count", number(u32::try_from(articles.len()).unwrap_or(u32::MAX)))])) }
                         ul.kb-articles {
                             @for article in articles {
-                                li id={ "article-" (article.id) } lang=(article.language.code()) dir=(article_dir(article)) {
-                                    a href=(article_href(article.id)) { (article.title) }
+                                li id={ "article-" (article.id) } {
+                                    a href=(article_href(article.id)) lang=(article.language.code()) dir=(article_dir(article)) { (article.title) }
                                 }
                             }
                         }
