@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
+/// The API routes these tests cover (see `routes::every_documented_route_is_tested_here`).
+pub const PORTAL_TESTED: &[(&str, &str)] = &[("get", "/api/v1/tickets/{ticket}/feedback-offers")];
+
 /// A published public article in `category` (stored first); its id.
 async fn article(fx: &Fixture, category: &str, title: &str, body: &str, status: &str) -> String {
     // (Stored once: a second article in it finds it there.)
@@ -467,4 +470,46 @@ async fn the_admins_customer_look_up_finds_by_part_of_a_phone_number() {
         .text();
     assert!(found.contains("Mihai Ionescu"), "{found}");
     assert!(!found.contains("ana@example.ro"), "{found}");
+}
+
+#[tokio::test]
+async fn the_api_says_what_the_caller_may_request_and_whether_they_may_rate() {
+    let fx = fixture().await;
+    let offers = |id: String, token: String| {
+        let fx = &fx;
+        async move {
+            fx.get(&format!("/api/v1/tickets/{id}/feedback-offers"), &token)
+                .await
+                .expect(StatusCode::OK)
+                .json()
+        }
+    };
+    let low = fx
+        .post(
+            "/api/v1/tickets",
+            &fx.ana,
+            json!({"subject": "Internet lent", "body": "Merge greu.", "department": fx.support,
+                   "priority": "low"}),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .json();
+    let low = low["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        offers(low.clone(), fx.ana.clone()).await,
+        json!({"requestable_priorities": ["normal"], "may_rate": false})
+    );
+    assert_eq!(
+        offers(low.clone(), fx.ivan.clone()).await,
+        json!({"requestable_priorities": [], "may_rate": false})
+    );
+    let solved = solved_ticket(&fx).await;
+    assert_eq!(
+        offers(solved, fx.ana.clone()).await,
+        json!({"requestable_priorities": [], "may_rate": true})
+    );
+    // Another customer's ticket: not found.
+    fx.get(&format!("/api/v1/tickets/{low}/feedback-offers"), &fx.john)
+        .await
+        .expect(StatusCode::NOT_FOUND);
 }
