@@ -387,6 +387,12 @@ pub fn decide(ticket: &Ticket, command: Command, ctx: &Context<'_>) -> Result<Pl
         }
         Command::RequestPriority { priority, reason } => {
             d.target(Step::Edit)?;
+            if reason.as_str().trim().is_empty() {
+                return Err(Error::validation(
+                    "reason",
+                    "say why the ticket is more urgent",
+                ));
+            }
             if priority <= ticket.priority {
                 return Err(Error::validation(
                     "priority",

@@ -45,6 +45,8 @@ mod tickets;
 mod timers;
 mod turnstile;
 mod undeliverable;
+// (Added after the list, to keep merges easy.)
+mod feedback_offers;
 
 use std::sync::Arc;
 

@@ -585,3 +585,50 @@ queue_first_page = First page
 queue_sla = SLA
 queue_sla_overdue = Overdue
 queue_sla_soon = Due within the hour
+
+## The customer portal (issue 21): knowledge base, case history, rating, priority requests.
+kb_search_label = Search the knowledge base
+kb_results = Articles found
+kb_all_categories = All categories
+kb_no_category = There is no article in the category “{ $category }”.
+kb_articles_count = { $count ->
+    [one] { $count } article
+   *[other] { $count } articles
+}
+kb_updated = Updated
+kb_helpful_count = { $count ->
+    [one] { $count } person found this helpful
+   *[other] { $count } people found this helpful
+}
+kb_still_need_help = Still need help?
+history_bad_date = “{ $date }” is not a date: no ticket can match it.
+history_impossible_dates = The “from” date is after the “to” date: no ticket can match.
+history_bad_filter = This filter cannot match any ticket.
+history_from = Created from
+history_to = Created until
+history_clear = Clear the filters
+history_no_match = No ticket matches these filters.
+history_empty = You have no tickets yet. Ask us anything, or look in the knowledge base first.
+notice_snoozed = Snoozed: the notification comes back at
+notice_snooze_until = back at { $time }
+feedback = Your feedback
+rating_give = Rate the solution
+rating_given = You rated it { $score } of 5
+rating_title = Rate the solution
+rating_question = How satisfied are you with the solution?
+rating_1 = 1 — very dissatisfied
+rating_2 = 2 — dissatisfied
+rating_3 = 3 — neither
+rating_4 = 4 — satisfied
+rating_5 = 5 — very satisfied
+rating_comment = Comment (optional)
+rating_send = Send the rating
+rating_not_yet = A ticket can be rated once, after it is solved.
+priority_request_title = Ask for a higher priority
+priority_request_ask = Ask for a higher priority
+priority_request_pending = You asked for priority “{ $priority }”; an agent will decide.
+priority_request_current = Current priority: { $priority }
+priority_request_none = This ticket cannot be raised by a request: it is closed, or already at the highest priority you may ask for.
+priority_request_level = Priority asked for
+priority_request_reason = Why is it more urgent?
+priority_request_send = Send the request

@@ -588,3 +588,52 @@ queue_first_page = Prima pagină
 queue_sla = SLA
 queue_sla_overdue = Depășit
 queue_sla_soon = Scadent în următoarea oră
+
+## The customer portal (issue 21): knowledge base, case history, rating, priority requests.
+kb_search_label = Căutați în baza de cunoștințe
+kb_results = Articole găsite
+kb_all_categories = Toate categoriile
+kb_no_category = Nu există niciun articol în categoria „{ $category }”.
+kb_articles_count = { $count ->
+    [one] { $count } articol
+    [few] { $count } articole
+   *[other] { $count } de articole
+}
+kb_updated = Actualizat
+kb_helpful_count = { $count ->
+    [one] { $count } persoană a găsit articolul util
+    [few] { $count } persoane au găsit articolul util
+   *[other] { $count } de persoane au găsit articolul util
+}
+kb_still_need_help = Aveți în continuare nevoie de ajutor?
+history_bad_date = „{ $date }” nu este o dată: niciun tichet nu se potrivește.
+history_impossible_dates = Data „de la” este după data „până la”: niciun tichet nu se poate potrivi.
+history_bad_filter = Acest filtru nu se poate potrivi cu niciun tichet.
+history_from = Creat de la
+history_to = Creat până la
+history_clear = Ștergeți filtrele
+history_no_match = Niciun tichet nu se potrivește acestor filtre.
+history_empty = Nu aveți încă niciun tichet. Întrebați-ne orice sau căutați mai întâi în baza de cunoștințe.
+notice_snoozed = Amânată: notificarea revine la
+notice_snooze_until = revine la { $time }
+feedback = Părerea dvs.
+rating_give = Evaluați soluția
+rating_given = Ați acordat { $score } din 5
+rating_title = Evaluați soluția
+rating_question = Cât de mulțumit sunteți de soluție?
+rating_1 = 1 — foarte nemulțumit
+rating_2 = 2 — nemulțumit
+rating_3 = 3 — nici, nici
+rating_4 = 4 — mulțumit
+rating_5 = 5 — foarte mulțumit
+rating_comment = Comentariu (opțional)
+rating_send = Trimiteți evaluarea
+rating_not_yet = Un tichet poate fi evaluat o singură dată, după ce este rezolvat.
+priority_request_title = Cereți o prioritate mai mare
+priority_request_ask = Cereți o prioritate mai mare
+priority_request_pending = Ați cerut prioritatea „{ $priority }”; un agent va decide.
+priority_request_current = Prioritatea actuală: { $priority }
+priority_request_none = Prioritatea acestui tichet nu mai poate fi ridicată printr-o cerere: este închis sau are deja cea mai mare prioritate pe care o puteți cere.
+priority_request_level = Prioritatea cerută
+priority_request_reason = De ce este mai urgent?
+priority_request_send = Trimiteți cererea

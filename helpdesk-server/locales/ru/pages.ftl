@@ -590,3 +590,52 @@ queue_first_page = Первая страница
 queue_sla = SLA
 queue_sla_overdue = Просрочено
 queue_sla_soon = Срок в течение часа
+
+## The customer portal (issue 21): knowledge base, case history, rating, priority requests.
+kb_search_label = Поиск в базе знаний
+kb_results = Найденные статьи
+kb_all_categories = Все разделы
+kb_no_category = В разделе «{ $category }» нет статей.
+kb_articles_count = { $count ->
+    [one] { $count } статья
+    [few] { $count } статьи
+    [many] { $count } статей
+   *[other] { $count } статьи
+}
+kb_updated = Обновлено
+kb_helpful_count = { $count ->
+    [one] Статья помогла { $count } человеку
+   *[other] Статья помогла { $count } людям
+}
+kb_still_need_help = Всё ещё нужна помощь?
+history_bad_date = «{ $date }» — не дата: ни одна заявка не подойдёт.
+history_impossible_dates = Дата «с» позже даты «по»: ни одна заявка не подойдёт.
+history_bad_filter = Под этот фильтр не подойдёт ни одна заявка.
+history_from = Создана с
+history_to = Создана по
+history_clear = Сбросить фильтры
+history_no_match = Нет заявок, подходящих под эти фильтры.
+history_empty = У вас пока нет заявок. Спросите нас о чём угодно или сначала загляните в базу знаний.
+notice_snoozed = Отложено: уведомление вернётся
+notice_snooze_until = вернётся { $time }
+feedback = Ваш отзыв
+rating_give = Оценить решение
+rating_given = Ваша оценка: { $score } из 5
+rating_title = Оценить решение
+rating_question = Насколько вы довольны решением?
+rating_1 = 1 — совсем недоволен
+rating_2 = 2 — недоволен
+rating_3 = 3 — ни то ни другое
+rating_4 = 4 — доволен
+rating_5 = 5 — очень доволен
+rating_comment = Комментарий (необязательно)
+rating_send = Отправить оценку
+rating_not_yet = Заявку можно оценить один раз, после того как она решена.
+priority_request_title = Попросить более высокий приоритет
+priority_request_ask = Попросить более высокий приоритет
+priority_request_pending = Вы попросили приоритет «{ $priority }»; решение примет сотрудник.
+priority_request_current = Текущий приоритет: { $priority }
+priority_request_none = Приоритет этой заявки нельзя повысить запросом: она закрыта или уже имеет наивысший приоритет, который вы можете попросить.
+priority_request_level = Нужный приоритет
+priority_request_reason = Почему это срочнее?
+priority_request_send = Отправить запрос

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod departments;
 pub mod docs;
 pub mod erasure;
+pub mod feedback;
 pub mod followers;
 pub mod knowledge;
 pub mod links;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(links::routes())
         .merge(tags::routes())
         .merge(followers::routes())
+        .merge(feedback::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

@@ -32,6 +32,10 @@ pub mod tags;
 pub mod ticket_links;
 pub mod tickets;
 pub mod words;
+// The customer portal's parts (issue 21).
+pub mod portal_feedback;
+pub mod portal_kb;
+pub mod portal_notices;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -61,6 +65,8 @@ pub fn routes() -> Router<AppState> {
         .merge(tags::routes())
         .merge(notification_prefs::routes())
         .merge(followers::routes())
+        .merge(portal_kb::routes())
+        .merge(portal_feedback::routes())
         .layer(axum::middleware::from_fn(choice::middleware))
 }
 

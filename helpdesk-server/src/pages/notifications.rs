@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::extract::Path;
 use axum::routing::post;
+use chrono::{SecondsFormat, Utc};
 use helpdesk::domain::{NotificationId, TicketKey};
 
 use super::{PageResult, see_other};
@@ -33,8 +34,12 @@ async fn notification(
     } else {
         (action.as_str(), "/portal".to_owned())
     };
-    let action = notification_action(action, SnoozeBody::default())?;
-    user.acting.act_on_notification(id, action).await?;
+    let snooze = SnoozeBody {
+        minutes: Some(super::portal_notices::SNOOZE_MINUTES),
+        ..SnoozeBody::default()
+    };
+    let action = notification_action(action, snooze)?;
+    let done = user.acting.act_on_notification(id, action).await?;
     // Back to the notification centre when the button was there.
     let back = form.get("back").map(String::as_str);
     let then = if then.starts_with("/tickets/") {
@@ -42,7 +47,18 @@ async fn notification(
     } else if back == Some(super::notification_centre::CENTRE) {
         back.unwrap_or_default().to_owned()
     } else if user.is_customer() {
-        then
+        // After "remind me later", the portal says when it comes back.
+        match done
+            .state
+            .snoozed_until
+            .filter(|_| !done.is_active(Utc::now()))
+        {
+            Some(until) if done.state.dismissed_at.is_none() => format!(
+                "/portal?snoozed_until={}#snoozed",
+                until.to_rfc3339_opts(SecondsFormat::Secs, true)
+            ),
+            _ => then,
+        }
     } else {
         "/console".to_owned()
     };

@@ -1,23 +1,25 @@
-//! The customer portal: their tickets and notifications, the knowledge base (with "did this
-//! help?" and the person's own answer), and a new ticket.
+//! The customer portal: their case history and notifications (see
+//! [`portal_notices`](super::portal_notices)), and a new ticket. The knowledge base is in
+//! [`portal_kb`](super::portal_kb), rating and priority requests in
+//! [`portal_feedback`](super::portal_feedback).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::{Multipart, Query};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use helpdesk::domain::{Article, ArticleId, Priority, Status, StatusLabels, TicketType, Voter};
-use maud::{Markup, html};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use helpdesk::domain::{Priority, Resolution, Status, StatusLabels, TicketType};
+use maud::html;
 
-use super::layout::{csrf_input, layout, notification_text, status_badge, t, ticket_type_word};
+use super::layout::{csrf_input, layout, status_badge, t, t_args, ticket_type_word};
 use super::notices::{self, priority_word};
+use super::words::{number, text};
 use super::{PageResult, see_other, when};
 use crate::api::tickets::{CreateTicket, ListQuery};
 use crate::error::ApiError;
-use crate::extract::{PageUser, Posted, parse};
+use crate::extract::PageUser;
 use crate::session::CSRF_FIELD;
 use crate::state::AppState;
 use crate::uploads::read_multipart_kept;
@@ -26,84 +28,122 @@ use crate::uploads::read_multipart_kept;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/portal", get(portal))
-        .route("/portal/kb", get(kb))
-        .route("/portal/kb/{article}/vote", post(vote))
         .route("/portal/new", get(new_ticket_form))
         .route("/portal/tickets", post(create_ticket))
 }
 
-/// `/portal`: the customer's notifications and tickets, with filters.
+/// `/portal`: the customer's notifications and their case history, with filters: an empty
+/// state with somewhere to go, and a clear message for a filter no ticket can match.
 async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
     let lang = user.language;
-    let pick = |k: &str| query.get(k).filter(|v| !v.is_empty()).cloned();
+    let pick = |k: &str| query.get(k).filter(|v| !v.trim().is_empty()).cloned();
+    let filtered = ["status", "type", "from", "to"]
+        .iter()
+        .any(|k| pick(k).is_some());
+    let from = pick("from").map(|d| day(&d).ok_or(d));
+    let to = pick("to").map(|d| day(&d).ok_or(d));
+    // A filter that cannot match: a date that is none, or one range ending before it starts.
+    let mut impossible = match (&from, &to) {
+        (Some(Err(typed)), _) | (_, Some(Err(typed))) => Some(t_args(
+            lang,
+            "history_bad_date",
+            &[("date", text(typed.as_str()))],
+        )),
+        (Some(Ok(from)), Some(Ok(to))) if from > to => {
+            Some(t(lang, "history_impossible_dates").to_owned())
+        }
+        _ => None,
+    };
     let list = ListQuery {
         status: pick("status"),
         ticket_type: pick("type"),
-        created_from: pick("from").and_then(|d| day(&d)),
-        created_to: pick("to")
-            .and_then(|d| day(&d))
+        created_from: from.and_then(Result::ok),
+        created_to: to
+            .and_then(Result::ok)
             .map(|d| d + chrono::Duration::days(1)),
         limit: Some(100),
         ..ListQuery::default()
     };
-    let tickets = list.run(&user.acting).await?.items;
+    let tickets = if impossible.is_some() {
+        Vec::new()
+    } else {
+        match list.run(&user.acting).await {
+            Ok(listed) => listed.items,
+            Err(e) if e.status.is_client_error() => {
+                impossible = Some(t(lang, "history_bad_filter").to_owned());
+                Vec::new()
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let mut rateable = HashSet::new();
+    for ticket in tickets
+        .iter()
+        .filter(|t| t.status == Status::Closed(Resolution::Solved) && t.satisfaction.is_none())
+    {
+        if user.acting.may_rate(ticket.id).await? {
+            rateable.insert(ticket.id);
+        }
+    }
     let notes = user.acting.notifications(20).await?;
     let now = Utc::now();
     let labels = StatusLabels::new(lang);
+    let snoozed = pick("snoozed_until")
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|s| s.with_timezone(&Utc))
+        .filter(|s| *s > now);
     let body = html! {
-        @let active: Vec<_> = notes.iter().filter(|n| n.is_active(now)).collect();
-        @if !active.is_empty() {
-            section #notifications {
-                h2 { (t(lang, "notifications")) }
-                @for n in active {
-                    @let number = tickets.iter().find(|t| t.id == n.ticket_id).map(|t| t.number.short().to_owned());
-                    div.notice {
-                        span.notice-text data-kind=(n.kind.as_str()) { (notification_text(lang, &n.kind, &number.unwrap_or_default())) } " " span.meta { (when(n.created_at)) } " "
-                        form.inline method="post" action={ "/notifications/" (n.id) "/snooze" } { (csrf_input(&user)) button { (t(lang, "remind")) } }
-                        " "
-                        form.inline method="post" action={ "/notifications/" (n.id) "/view" } {
-                            (csrf_input(&user))
-                            input type="hidden" name="ticket" value=(n.ticket_id);
-                            button { (t(lang, "view")) }
-                        }
-                        " "
-                        form.inline method="post" action={ "/notifications/" (n.id) "/dismiss" } { (csrf_input(&user)) button { (t(lang, "dismiss")) } }
-                    }
-                }
-            }
-        }
-        form method="get" action="/portal/kb" {
-            input type="text" name="q" placeholder=(t(lang, "kb"));
+        (super::portal_notices::section(&user, &notes, &tickets, snoozed))
+        form method="get" action="/portal/kb" role="search" {
+            input type="text" name="q" placeholder=(t(lang, "kb")) aria-label=(t(lang, "kb"));
             button { (t(lang, "search")) }
         }
         h1 { (t(lang, "my_tickets")) }
-        form method="get" action="/portal" {
-            select name="status" {
+        form #history-filter method="get" action="/portal" {
+            label { (t(lang, "status")) " " select name="status" {
                 option value="" { "—" }
                 @for s in Status::ALL {
                     option value=(s.as_str()) selected[pick("status").as_deref() == Some(s.as_str())] { (labels.label(s)) }
                 }
-            }
-            select name="type" {
+            } }
+            label { (t(lang, "ticket_type")) " " select name="type" {
                 option value="" { "—" }
                 @for ty in TicketType::BUILT_IN {
                     option value=(ty.as_str()) selected[pick("type").as_deref() == Some(ty.as_str())] { (ticket_type_word(lang, &ty)) }
                 }
-            }
-            input type="date" name="from" value=(pick("from").unwrap_or_default());
-            input type="date" name="to" value=(pick("to").unwrap_or_default());
+            } }
+            label { (t(lang, "history_from")) " " input type="date" name="from" value=(pick("from").unwrap_or_default()); }
+            label { (t(lang, "history_to")) " " input type="date" name="to" value=(pick("to").unwrap_or_default()); }
             button { (t(lang, "search")) }
+            @if filtered { " " a #clear-filters href="/portal" { (t(lang, "history_clear")) } }
         }
-        table #tickets {
-            tr { th { "#" } th { (t(lang, "col_ticket")) } th { (t(lang, "topic")) } th { (t(lang, "status")) } th { (t(lang, "last_update")) } th {} }
-            @for (i, ticket) in tickets.iter().enumerate() {
-                tr {
-                    td { (super::layout::num(lang, u32::try_from(i + 1).unwrap_or(u32::MAX))) }
-                    td { (ticket.number.short()) }
-                    td { bdi { (ticket.subject) } }
-                    td { (status_badge(lang, ticket.status)) }
-                    td { (when(ticket.updated_at)) }
-                    td { a href={ "/tickets/" (ticket.id) } { (t(lang, "view")) } }
+        @if let Some(why) = &impossible {
+            p.error #impossible-filter role="alert" { (why) " " a href="/portal" { (t(lang, "history_clear")) } }
+        } @else if tickets.is_empty() && filtered {
+            p #no-match { (t(lang, "history_no_match")) " " a href="/portal" { (t(lang, "history_clear")) } }
+        } @else if tickets.is_empty() {
+            div #no-tickets.card {
+                p { (t(lang, "history_empty")) }
+                p { a href="/portal/new" { (t(lang, "new_ticket")) } " · " a href="/portal/kb" { (t(lang, "kb")) } }
+            }
+        } @else {
+            p.meta #history-count { (t_args(lang, "tickets_count", &[("count", number(u32::try_from(tickets.len()).unwrap_or(u32::MAX)))])) }
+            div.scroll-x {
+                table #tickets {
+                    tr { th { (t(lang, "col_ticket")) } th { (t(lang, "topic")) } th { (t(lang, "status")) } th { (t(lang, "last_update")) } th {} }
+                    @for ticket in &tickets {
+                        tr {
+                            td { a href={ "/tickets/" (ticket.id) } { "#" (ticket.number.short()) } }
+                            td { a href={ "/tickets/" (ticket.id) } { bdi { (ticket.subject) } } }
+                            td { (status_badge(lang, ticket.status)) }
+                            td { (when(ticket.updated_at)) }
+                            td {
+                                @if rateable.contains(&ticket.id) {
+                                    a.rate-link href={ "/portal/tickets/" (ticket.id) "/rating" } { (t(lang, "rating_give")) }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -112,127 +152,10 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
 }
 
 fn day(raw: &str) -> Option<DateTime<Utc>> {
-    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
-}
-
-/// `/portal/kb`: search the knowledge base; under each article found, "did this help?" with
-/// the person's own answer marked.
-async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
-    let lang = user.language;
-    let q = query.get("q").cloned().unwrap_or_default();
-    let found = if q.trim().is_empty() {
-        Vec::new()
-    } else {
-        user.acting.search_articles(&q, None, 20).await?
-    };
-    // Without a search: the index, by category.
-    let index = if q.trim().is_empty() {
-        user.acting.article_index(500).await?
-    } else {
-        Vec::new()
-    };
-    // People vote; the system, which signs in to no page, would have no answer to show.
-    let mine: HashMap<ArticleId, bool> = if found.is_empty() || Voter::of(user.actor()).is_none() {
-        HashMap::new()
-    } else {
-        let ids: Vec<ArticleId> = found.iter().map(|a| a.id).collect();
-        user.acting.article_votes(&ids).await?.into_iter().collect()
-    };
-    let body = html! {
-        h1 { (t(lang, "kb")) }
-        form method="get" action="/portal/kb" {
-            input type="text" name="q" value=(q);
-            button { (t(lang, "search")) }
-        }
-        @if !q.trim().is_empty() && found.is_empty() {
-            p #nothing { (t(lang, "nothing")) " " a href="/portal/new" { (t(lang, "new_ticket")) } }
-        }
-        @if q.trim().is_empty() {
-            section #kb-index {
-                h2 { (t(lang, "kb_index")) }
-                @if index.is_empty() { p.meta { (t(lang, "kb_index_empty")) } }
-                @for (category, articles) in by_category(&index) {
-                    section.kb-category {
-                        h3 dir="auto" { (category) }
-                        ul {
-                            @for article in articles {
-                                li {
-                                    details.kb-article id={ "article-" (article.id) } lang=(article.language.code()) dir=(if article.language.is_rtl() { "rtl" } else { "ltr" }) {
-                                        summary { (article.title) }
-                                        div.msg { (article.body) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        @for article in &found {
-            article.msg id={ "article-" (article.id) } lang=(article.language.code()) dir=(if article.language.is_rtl() { "rtl" } else { "ltr" }) {
-                h3 { (article.title) }
-                (article.body)
-            }
-            (vote_forms(&user, article.id, &q, mine.get(&article.id).copied()))
-        }
-    };
-    Ok(layout(t(lang, "kb"), Some(&user), body).into_response())
-}
-
-/// The index's articles (sorted by category) in runs of one category each.
-fn by_category(index: &[Article]) -> Vec<(&str, Vec<&Article>)> {
-    let mut runs: Vec<(&str, Vec<&Article>)> = Vec::new();
-    for article in index {
-        match runs.last_mut() {
-            Some((category, run)) if *category == article.category.as_str() => run.push(article),
-            _ => runs.push((article.category.as_str(), vec![article])),
-        }
-    }
-    runs
-}
-
-/// "Did this help?" for one article: a yes and a no button, the person's answer (`mine`)
-/// pressed and named.
-fn vote_forms(user: &PageUser, article: ArticleId, q: &str, mine: Option<bool>) -> Markup {
-    let lang = user.language;
-    let (yes, no) = (t(lang, "vote_yes"), t(lang, "vote_no"));
-    html! {
-        div.vote id={ "vote-" (article) } {
-            span { (t(lang, "did_it_help")) } " "
-            @for (helpful, word) in [(true, yes), (false, no)] {
-                form.inline method="post" action={ "/portal/kb/" (article) "/vote" } {
-                    (csrf_input(user))
-                    input type="hidden" name="q" value=(q);
-                    input type="hidden" name="helpful" value=(helpful);
-                    button aria-pressed=(mine == Some(helpful)) { (word) }
-                }
-                " "
-            }
-            @if let Some(helpful) = mine {
-                span.meta.your-vote { (t(lang, "your_vote")) ": " (if helpful { yes } else { no }) }
-            }
-        }
-    }
-}
-
-/// A "did this help?" answer posted: the person's one vote on the article, then back to the
-/// search they came from.
-async fn vote(Path(raw): Path<String>, Posted { user, form }: Posted) -> PageResult {
-    let article = parse::<ArticleId>(&raw)?;
-    let helpful = match form.get("helpful").map(String::as_str) {
-        Some("true") => true,
-        Some("false") => false,
-        _ => return Err(ApiError::bad_request("helpful: give true or false").into()),
-    };
-    user.acting.vote_article(article, helpful).await?;
-    let q = form.get("q").map(String::as_str).unwrap_or_default();
-    Ok(see_other(&format!(
-        "/portal/kb?q={}#article-{article}",
-        utf8_percent_encode(q, NON_ALPHANUMERIC)
-    )))
 }
 
 /// `/portal/new`: the customer's new-ticket form, with articles suggested as they type.

@@ -174,6 +174,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         Actor::System => t(lang, "author_system").to_owned(),
     };
     let canned = canned(user, &ticket, &ask).await?;
+    let feedback = super::portal_feedback::offers(acting, &ticket).await?;
     let labels = StatusLabels::new(lang);
     let action = format!("/tickets/{}/action", ticket.id);
     let body = html! {
@@ -223,6 +224,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         @if let Some(following) = &following {
             (super::followers::section(user, &ticket, following, &agents, cc_refused.as_deref()))
         }
+        @if !staff { (super::portal_feedback::links(user, &ticket, &feedback)) }
         @if !staff && ticket.status == Status::Resolved {
             form method="post" action=(action) {
                 (csrf_input(user))

@@ -51,3 +51,5 @@ mod thread_pages;
 mod ticket_links;
 mod time_notes;
 mod undeliverable;
+// The customer portal (issue 21).
+mod portal_pages;

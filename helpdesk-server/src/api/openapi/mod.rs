@@ -162,6 +162,7 @@ use answers::Answers;
         api::followers::follow_ticket,
         api::followers::unfollow_ticket,
         api::followers::followed_tickets,
+        api::feedback::feedback_offers,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

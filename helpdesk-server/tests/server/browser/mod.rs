@@ -17,6 +17,8 @@
 mod admin;
 mod queue;
 mod webdriver;
+// The customer portal, its own test (issue 21).
+mod portal;
 
 use std::path::Path;
 use std::sync::Arc;

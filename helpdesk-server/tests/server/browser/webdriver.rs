@@ -196,8 +196,11 @@ impl Browser {
             .ok_or("no session id")?
             .to_owned();
         let shots = target_dir()?.join("browser-screenshots");
-        // This run's screenshots only.
-        let _ = std::fs::remove_dir_all(&shots);
+        // This run's screenshots only (emptied once: browser tests run side by side).
+        static EMPTIED: std::sync::Once = std::sync::Once::new();
+        EMPTIED.call_once(|| {
+            let _ = std::fs::remove_dir_all(&shots);
+        });
         std::fs::create_dir_all(&shots)?;
         Ok(Self {
             driver,

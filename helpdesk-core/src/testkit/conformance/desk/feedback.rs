@@ -141,3 +141,70 @@ pub async fn priority_requests_are_decided_within_the_priority_rules(store: Arc<
         ]
     );
 }
+
+/// What a form may offer: the priorities the ticket's customer may ask for (above the
+/// current one, within their cap) and whether they may rate it (solved, once), as the
+/// machine decides; nothing for an agent; a blank reason refused with nothing written.
+pub async fn feedback_is_offered_only_when_the_desk_would_take_it(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let acme = f.as_customer(&f.acme).await;
+    let (ana, ivan) = (f.as_customer(&f.ana).await, f.as_agent(&f.ivan).await);
+    let office = acme
+        .open_ticket(f.new_ticket(&f.support, "Office down"))
+        .await
+        .unwrap();
+    // An organisation at High, capped at Urgent: Urgent alone; an agent, nothing.
+    assert_eq!(
+        acme.requestable_priorities(office.id).await.unwrap(),
+        [Priority::Urgent]
+    );
+    assert!(
+        ivan.requestable_priorities(office.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Another customer's ticket is not there for her.
+    assert!(matches!(
+        ana.requestable_priorities(office.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        ana.may_rate(office.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    // A blank reason: refused, nothing written.
+    let before = snapshot(store.as_ref(), &office).await;
+    let blank = Command::RequestPriority {
+        priority: Priority::Urgent,
+        reason: ShortNote::parse("  ").unwrap(),
+    };
+    assert!(matches!(
+        acme.execute(office.id, blank).await,
+        Err(Error::Validation(_))
+    ));
+    assert_eq!(snapshot(store.as_ref(), &office).await, before);
+
+    // Rating: not before it is solved, never by an agent, once.
+    let t = f.open(&f.ana, "Slow").await;
+    assert!(!ana.may_rate(t.id).await.unwrap());
+    let resolve = Command::Resolve {
+        body: Some(body("Fixed")),
+    };
+    ivan.execute(t.id, resolve).await.unwrap();
+    assert!(
+        !ana.may_rate(t.id).await.unwrap(),
+        "resolved, not confirmed"
+    );
+    ana.execute(t.id, Command::ConfirmResolution).await.unwrap();
+    assert!(ana.may_rate(t.id).await.unwrap());
+    assert!(!ivan.may_rate(t.id).await.unwrap());
+    // Closed: no priority may be asked for any more.
+    assert!(ana.requestable_priorities(t.id).await.unwrap().is_empty());
+    let rate = Command::RateSatisfaction {
+        score: Rating::new(4).unwrap(),
+        comment: None,
+    };
+    ana.execute(t.id, rate).await.unwrap();
+    assert!(!ana.may_rate(t.id).await.unwrap(), "once");
+}
