@@ -11,6 +11,7 @@ use helpdesk::machine::{Command, SplitRequest};
 use maud::{Markup, html};
 
 use super::layout::{csrf_input, status_badge, t};
+use super::ticket_actions::Offered;
 use super::{PageResult, see_other};
 use crate::error::ApiError;
 use crate::extract::{PageUser, Posted, parse};
@@ -64,16 +65,19 @@ pub(crate) fn linked_section(lang: Language, linked: &[Ticket]) -> Markup {
     }
 }
 
-/// The merge and split forms of `ticket`, its `thread` (the page shown) to pick from.
+/// The merge and split forms of `ticket`, each when `offered`, its `thread` (the page
+/// shown) to pick from.
 pub(crate) fn forms(
     lang: Language,
     user: &PageUser,
     ticket: &Ticket,
     thread: &[Message],
     draft: &LinkDraft,
+    offered: &Offered,
 ) -> Markup {
     let error_of = |form: &str| draft.error.as_ref().filter(|_| draft.form == Some(form));
     html! {
+        @if offered.merge {
         h2 { (t(lang, "merge_into")) }
         form #merge-form method="post" action={ "/tickets/" (ticket.id) "/merge" } {
             (csrf_input(user))
@@ -81,6 +85,8 @@ pub(crate) fn forms(
             label { (t(lang, "merge_target")) " " input type="text" name="target" value=(draft.target) required; }
             button { (t(lang, "merge_button")) }
         }
+        }
+        @if offered.split {
         h2 { (t(lang, "split_title")) }
         form #split-form method="post" action={ "/tickets/" (ticket.id) "/split" } {
             (csrf_input(user))
@@ -97,6 +103,7 @@ pub(crate) fn forms(
             }
             label { (t(lang, "split_subject")) " " input type="text" name="subject" value=(draft.subject); }
             button { (t(lang, "split_button")) }
+        }
         }
     }
 }
