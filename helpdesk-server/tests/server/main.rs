@@ -49,5 +49,6 @@ mod tags;
 mod templates;
 mod thread_pages;
 mod ticket_links;
+mod ticket_page;
 mod time_notes;
 mod undeliverable;
