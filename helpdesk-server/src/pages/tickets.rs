@@ -218,85 +218,85 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket_type_word(lang, &ticket.ticket_type)) " · " (when(ticket.updated_at)) } }
         (notices::render(lang, &told, &ticket))
         div.ticket-layout {
-        @if staff {
-            aside.ticket-side {
-                @if let Some(panel) = &panel { (super::ticket_customer::panel(lang, panel)) }
-                (super::ticket_clocks::section(lang, &ticket, &agents, acting.desk().now()))
-            }
-        }
-        div.ticket-main {
-        (linked_section(lang, &linked))
-        section #thread {
-            @if let Some(older) = page.older {
-                p { a #older-messages href={ "/tickets/" (ticket.id) "?before=" (older) "#thread" } { (t(lang, "older_messages")) } }
-            }
-            @for m in &thread {
-                @let internal = m.visibility == Visibility::Internal;
-                div.msg.internal[internal] data-author=(author_kind(m.author)) {
-                    div.meta { bdi.author { (authors.label(m.author)) } " · " (when(m.created_at)) @if internal { " · " span.note-mark { (t(lang, "internal_note")) } } (origin_marker(lang, &m.origin, staff)) }
-                    div.body dir="auto" { (m.body) }
-                    @for a in &m.attachments {
-                        div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { bdi { (a.display_name()) } } " (" (size_words(lang, a.size())) ")" }
-                    }
+            @if staff {
+                aside.ticket-side {
+                    @if let Some(panel) = &panel { (super::ticket_customer::panel(lang, panel)) }
+                    (super::ticket_clocks::section(lang, &ticket, &agents, acting.desk().now()))
                 }
             }
-            @if before.is_some() {
-                p { a #newest-messages href={ "/tickets/" (ticket.id) "#reply" } { (t(lang, "newest_messages")) } }
-            }
-        }
-        @if !staff || offered.reply || offered.note {
-            h2 { (t(lang, "reply")) }
-            (canned.picker)
-            form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
-                (csrf_input(user))
-                textarea name="body" required aria-label=(t(lang, "reply")) { (canned.text) }
-                label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
-                @if offered.note { label { input type="checkbox" name="internal" value="true" checked[!offered.reply]; " " (t(lang, "internal_note_label")) } }
-                button type="submit" { (t(lang, "send")) }
-            }
-        }
-        @if !staff && !time.is_empty() {
-            h2 { (t(lang, "billed_time")) }
-            table #billed-time {
-                @for e in &time {
-                    tr {
-                        td { (when(e.created_at)) }
-                        td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
-                        td { bdi { (e.note) } }
+            div.ticket-main {
+                (linked_section(lang, &linked))
+                section #thread {
+                    @if let Some(older) = page.older {
+                        p { a #older-messages href={ "/tickets/" (ticket.id) "?before=" (older) "#thread" } { (t(lang, "older_messages")) } }
+                    }
+                    @for m in &thread {
+                        @let internal = m.visibility == Visibility::Internal;
+                        div.msg.internal[internal] data-author=(author_kind(m.author)) {
+                            div.meta { bdi.author { (authors.label(m.author)) } " · " (when(m.created_at)) @if internal { " · " span.note-mark { (t(lang, "internal_note")) } } (origin_marker(lang, &m.origin, staff)) }
+                            div.body dir="auto" { (m.body) }
+                            @for a in &m.attachments {
+                                div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { bdi { (a.display_name()) } } " (" (size_words(lang, a.size())) ")" }
+                            }
+                        }
+                    }
+                    @if before.is_some() {
+                        p { a #newest-messages href={ "/tickets/" (ticket.id) "#reply" } { (t(lang, "newest_messages")) } }
                     }
                 }
-            }
-        }
-        @if let Some(following) = &following {
-            (super::followers::section(user, &ticket, following, &agents, cc_refused.as_deref()))
-        }
-        @if !staff && ticket.status == Status::Resolved {
-            form method="post" action=(action) {
-                (csrf_input(user))
-                input type="hidden" name="action" value="confirm";
-                button #confirm { (t(lang, "confirm")) }
-            }
-        }
-        @if staff {
-            (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
-            (ticket_actions::section(user, &ticket, &actions))
-            (forms(lang, user, &ticket, &thread, &draft, &offered))
-            h2 { (t(lang, "time_logged")) }
-            table #time {
-                @for e in &time {
-                    tr {
-                        td { (when(e.created_at)) }
-                        td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
-                        td { @if e.billable { (t(lang, "billable")) } }
-                        td { bdi { (e.note) } }
-                        td.meta { @if e.billable && e.note_visible_to_customer { (t(lang, "note_shown")) } }
+                @if !staff || offered.reply || offered.note {
+                    h2 { (t(lang, "reply")) }
+                    (canned.picker)
+                    form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
+                        (csrf_input(user))
+                        textarea name="body" aria-label=(t(lang, "reply")) required { (canned.text) }
+                        label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
+                        @if offered.note { label { input type="checkbox" name="internal" value="true" checked[!offered.reply]; " " (t(lang, "internal_note_label")) } }
+                        button type="submit" { (t(lang, "send")) }
                     }
                 }
+                @if !staff && !time.is_empty() {
+                    h2 { (t(lang, "billed_time")) }
+                    table #billed-time {
+                        @for e in &time {
+                            tr {
+                                td { (when(e.created_at)) }
+                                td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
+                                td { bdi { (e.note) } }
+                            }
+                        }
+                    }
+                }
+                @if let Some(following) = &following {
+                    (super::followers::section(user, &ticket, following, &agents, cc_refused.as_deref()))
+                }
+                @if !staff && ticket.status == Status::Resolved {
+                    form method="post" action=(action) {
+                        (csrf_input(user))
+                        input type="hidden" name="action" value="confirm";
+                        button #confirm { (t(lang, "confirm")) }
+                    }
+                }
+                @if staff {
+                    (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
+                    (ticket_actions::section(user, &ticket, &actions))
+                    (forms(lang, user, &ticket, &thread, &draft, &offered))
+                    h2 { (t(lang, "time_logged")) }
+                    table #time {
+                        @for e in &time {
+                            tr {
+                                td { (when(e.created_at)) }
+                                td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
+                                td { @if e.billable { (t(lang, "billable")) } }
+                                td { bdi { (e.note) } }
+                                td.meta { @if e.billable && e.note_visible_to_customer { (t(lang, "note_shown")) } }
+                            }
+                        }
+                    }
+                    h2 { (t(lang, "history")) }
+                    pre #history { (history.unwrap_or_default()) }
+                }
             }
-            h2 { (t(lang, "history")) }
-            pre #history { (history.unwrap_or_default()) }
-        }
-        }
         }
     };
     Ok((status, layout(ticket.subject.as_str(), Some(user), body)).into_response())
