@@ -612,3 +612,7 @@ sla_policy = Policy:
 sla_due_at = due
 pending_until = Comes back on
 auto_close_at = Closes itself on
+priority_request_asked = The customer asks for the priority { $priority }:
+priority_request_approve = Approve
+priority_request_decline = Decline
+satisfaction_rated = The customer rated the solution { $score } out of 5.

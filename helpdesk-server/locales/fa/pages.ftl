@@ -603,3 +603,7 @@ sla_policy = سیاست:
 sla_due_at = موعد
 pending_until = بازمی‌گردد در
 auto_close_at = خودکار بسته می‌شود در
+priority_request_asked = مشتری اولویت { $priority } را درخواست می‌کند:
+priority_request_approve = پذیرفتن
+priority_request_decline = نپذیرفتن
+satisfaction_rated = مشتری به راه‌حل نمرهٔ { $score } از ۵ داد.

@@ -615,3 +615,7 @@ sla_policy = Politică:
 sla_due_at = termen
 pending_until = Revine pe
 auto_close_at = Se închide singur pe
+priority_request_asked = Clientul cere prioritatea { $priority }:
+priority_request_approve = Aprobă
+priority_request_decline = Refuză
+satisfaction_rated = Clientul a notat soluția cu { $score } din 5.

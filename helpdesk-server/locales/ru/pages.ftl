@@ -617,3 +617,7 @@ sla_policy = Политика:
 sla_due_at = срок
 pending_until = Вернётся
 auto_close_at = Закроется сама
+priority_request_asked = Клиент просит приоритет { $priority }:
+priority_request_approve = Одобрить
+priority_request_decline = Отклонить
+satisfaction_rated = Клиент оценил решение на { $score } из 5.

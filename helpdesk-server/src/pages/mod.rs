@@ -33,6 +33,7 @@ pub mod tags;
 pub mod ticket_actions;
 pub mod ticket_clocks;
 pub mod ticket_customer;
+pub mod ticket_feedback;
 pub mod ticket_links;
 pub mod tickets;
 pub mod words;

@@ -38,7 +38,7 @@ pub(crate) struct ActionDraft {
 
 impl ActionDraft {
     /// The refusal, when it is about `form`.
-    fn error_of(&self, form: &str) -> Option<&Markup> {
+    pub(crate) fn error_of(&self, form: &str) -> Option<&Markup> {
         self.error
             .as_ref()
             .filter(|_| self.form.as_deref() == Some(form))
@@ -284,6 +284,9 @@ async fn command(user: &PageUser, form: &HashMap<String, String>) -> Result<Comm
             resolution: Resolution::Duplicate,
         },
         "reopen" => Command::Reopen,
+        "decide_priority" => Command::DecidePriorityRequest {
+            approve: field("approve") == Some("true"),
+        },
         "ask" => Command::AskCustomer {
             body: MessageBody::parse(field("body").unwrap_or_default())?,
             until: field("until").map(until).transpose()?,

@@ -189,6 +189,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         (Vec::new(), None, Vec::new(), Vec::new(), None)
     };
     let offered = ticket_actions::offered(acting.principal().agent(), &ticket);
+    let decide = super::ticket_feedback::may_decide(acting.principal().agent(), &ticket);
     let tags_offered = if staff {
         super::tags::offered(acting).await?
     } else {
@@ -279,6 +280,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                 }
                 @if staff {
                     (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
+                    (super::ticket_feedback::section(user, &ticket, decide, action_draft.error_of("decide_priority")))
                     (ticket_actions::section(user, &ticket, &actions))
                     (forms(lang, user, &ticket, &thread, &draft, &offered))
                     h2 { (t(lang, "time_logged")) }

@@ -482,3 +482,89 @@ async fn the_agents_ticket_page_snapshot() {
         .replace("<dd", "<p ");
     insta::assert_snapshot!("agent_ticket_page", visible(&html));
 }
+
+#[tokio::test]
+async fn a_priority_request_is_decided_from_the_page_by_those_who_may() {
+    use helpdesk::domain::{Rating, ShortNote, TicketId};
+    use helpdesk::machine::Command;
+    let fx = fixture().await;
+    let ticket = fx.open(&fx.ana, "Nu merge internetul").await;
+    let id = id_of(&ticket);
+    let desk = fx.desk.as_ref().unwrap();
+    let ana: helpdesk::domain::CustomerId = ticket["customer"].as_str().unwrap().parse().unwrap();
+    let ana = desk.acting_as(Actor::Customer(ana)).await.unwrap();
+    let ticket_id: TicketId = id.parse().unwrap();
+    // Individuals are capped at normal: the ticket starts low for her to ask for more.
+    let ivan = page_login(&fx, "ivan@example.com").await;
+    form(
+        &fx,
+        &ivan,
+        &format!("/tickets/{id}/action"),
+        "action=priority&priority=low",
+    )
+    .await;
+    ana.execute(
+        ticket_id,
+        Command::RequestPriority {
+            priority: Priority::Normal,
+            reason: ShortNote::parse("The whole office is offline").unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+
+    // Without the permission to change priorities: the request shown, no decision.
+    let reader = agent_with(
+        &fx,
+        "rita@example.com",
+        &[Permission::Read, Permission::Reply],
+    )
+    .await;
+    let html = page(&fx, &reader, &format!("/tickets/{id}"))
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    let request = from_id(&html, "priority-request");
+    assert!(request.contains("The whole office is offline"), "{request}");
+    assert!(!request.contains("approve-priority"), "{request}");
+
+    let html = page(&fx, &ivan, &format!("/tickets/{id}"))
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    assert!(from_id(&html, "priority-request").contains("id=\"approve-priority\""));
+    let done = form(
+        &fx,
+        &ivan,
+        &format!("/tickets/{id}/action"),
+        "action=decide_priority&approve=false",
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let html = page(&fx, &ivan, &format!("/tickets/{id}"))
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    assert!(!html.contains("id=\"priority-request\""), "decided: {html}");
+
+    // Solved and rated: the rating on the agent's page.
+    form(&fx, &ivan, &format!("/tickets/{id}/action"), "action=close").await;
+    ana.execute(
+        ticket_id,
+        Command::RateSatisfaction {
+            score: Rating::new(4).unwrap(),
+            comment: Some(ShortNote::parse("Quick, thanks").unwrap()),
+        },
+    )
+    .await
+    .unwrap();
+    let html = page(&fx, &ivan, &format!("/tickets/{id}?lang=en"))
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    let rating = from_id(&html, "satisfaction");
+    assert!(
+        rating.contains("4") && rating.contains("Quick, thanks"),
+        "{rating}"
+    );
+}
