@@ -616,3 +616,4 @@ priority_request_asked = The customer asks for the priority { $priority }:
 priority_request_approve = Approve
 priority_request_decline = Decline
 satisfaction_rated = The customer rated the solution { $score } out of 5.
+queue_customer_only = Only this customer's tickets

@@ -607,3 +607,4 @@ priority_request_asked = مشتری اولویت { $priority } را درخواس
 priority_request_approve = پذیرفتن
 priority_request_decline = نپذیرفتن
 satisfaction_rated = مشتری به راه‌حل نمرهٔ { $score } از ۵ داد.
+queue_customer_only = فقط تیکت‌های این مشتری

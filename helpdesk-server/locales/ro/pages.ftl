@@ -619,3 +619,4 @@ priority_request_asked = Clientul cere prioritatea { $priority }:
 priority_request_approve = Aprobă
 priority_request_decline = Refuză
 satisfaction_rated = Clientul a notat soluția cu { $score } din 5.
+queue_customer_only = Doar tichetele acestui client

@@ -621,3 +621,4 @@ priority_request_asked = Клиент просит приоритет { $priorit
 priority_request_approve = Одобрить
 priority_request_decline = Отклонить
 satisfaction_rated = Клиент оценил решение на { $score } из 5.
+queue_customer_only = Только заявки этого клиента

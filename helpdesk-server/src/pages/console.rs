@@ -452,6 +452,10 @@ fn filters(
                     }
                 }
             }
+            // Reached from a ticket's customer panel: the filter kept, and undone by unticking.
+            @if let Some(customer) = query.pick("customer") {
+                label.tick { input #customer-filter type="checkbox" name="customer" value=(customer) checked; " " (t(lang, "queue_customer_only")) }
+            }
             button { (t(lang, "search")) }
         }
     }

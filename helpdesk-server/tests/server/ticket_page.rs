@@ -133,6 +133,10 @@ async fn the_customer_panel_names_the_customer_their_organisation_and_other_tick
         assert!(queue.contains(id.as_str()), "{id} in the customer's queue");
     }
     assert!(!queue.contains(&id_of(&other)), "{queue}");
+    assert!(
+        queue.contains("id=\"customer-filter\""),
+        "the filter shown, to be undone: {queue}"
+    );
 
     // A customer with a single ticket: no list, no "more".
     let html = page(&fx, &ivan, &format!("/tickets/{}", id_of(&other)))
