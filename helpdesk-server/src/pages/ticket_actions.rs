@@ -242,6 +242,22 @@ pub(crate) fn section(user: &PageUser, ticket: &Ticket, input: &ActionsInput<'_>
     }
 }
 
+/// The forms that show their refusal inline.
+const INLINE_FORMS: [&str; 7] = [
+    "assign",
+    "priority",
+    "ask",
+    "transition",
+    "link",
+    "log_time",
+    "decide_priority",
+];
+
+/// The posted `action`.
+fn action(form: &HashMap<String, String>) -> &str {
+    form.get("action").map_or("", |a| a.trim())
+}
+
 /// The form a posted `action` belongs to (the status changes share one).
 fn form_of(action: &str) -> &str {
     if TRANSITIONS.iter().any(|(v, ..)| *v == action) {
@@ -341,8 +357,13 @@ pub(crate) async fn ticket_action(
     match done {
         Ok(()) => Ok(see_other(&format!("/tickets/{}", ticket.id))),
         Err(e) if e.status.is_server_error() => Err(e.into()),
+        // Only staff pages have forms with a place for the refusal; a customer's
+        // confirmation refused (a stale page) is an error page with the way back.
+        Err(e) if user.is_customer() || !INLINE_FORMS.contains(&form_of(action(&form))) => {
+            Err(e.into())
+        }
         Err(e) => {
-            let action = form.get("action").cloned().unwrap_or_default();
+            let action = action(&form).to_owned();
             let draft = ActionDraft {
                 form: Some(form_of(&action).to_owned()),
                 error: Some(refusals::inline(user.language, &e)),

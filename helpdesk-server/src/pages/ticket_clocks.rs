@@ -1,8 +1,8 @@
 //! The agent's ticket page, the assignee and the service-level clocks (issue 21, problem 5):
 //! who works on the ticket, and each clock the library keeps on it (first response, next
-//! response, resolution) with its due time, met, breached or overdue, in the reader's
-//! language and calendar ([`super::locale`]); then when a pending ticket comes back and when
-//! it closes itself. Staff only.
+//! response, resolution) with its due time (the first response's time once given), met,
+//! breached or overdue, in the reader's language and calendar ([`super::locale`]); then when
+//! a pending ticket comes back and when it closes itself. Staff only.
 
 use chrono::{DateTime, Utc};
 use helpdesk::domain::{Agent, Language, SlaClock, SlaOutcome, SlaTarget, Ticket};
@@ -73,6 +73,8 @@ pub(crate) fn section(
                             span class={ "sla-state " (class) } { (t(lang, word)) }
                             @if let Some(due) = clock.due_at {
                                 " · " (t(lang, "sla_due_at")) " " (at(due))
+                            } @else if let (SlaTarget::FirstResponse, Some(done)) = (clock.target, ticket.first_response_at) {
+                                " · " (at(done))
                             }
                         }
                     }
