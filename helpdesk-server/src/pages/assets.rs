@@ -51,6 +51,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("assets/suggest.js"),
     ),
+    (
+        "canned.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/canned.js"),
+    ),
 ];
 
 /// The site's style sheet: `assets/site.css` and each status label's colour

@@ -1,6 +1,7 @@
-//! Canned responses on the agent's ticket view (issue 11), without script: a list of the
-//! department's canned responses whose `?canned=ID` pre-fills the reply with its
-//! placeholders filled in.
+//! Canned responses on the agent's ticket view (issue 11): a list of the department's
+//! canned responses whose `?canned=ID` pre-fills the reply with its placeholders filled in;
+//! with script (`assets/canned.js`) the text is inserted at the cursor of the reply box
+//! instead, keeping what the agent typed.
 
 use std::collections::HashMap;
 
@@ -94,6 +95,7 @@ pub async fn canned(user: &PageUser, ticket: &Ticket, ask: &CannedAsk) -> ApiRes
             @if let Some(refused) = &refused {
                 p.error #canned-error { (refused) }
             }
+            script src="/assets/canned.js" defer {}
         }
     };
     Ok(Canned { picker, text })

@@ -37,7 +37,7 @@ const ACTIVE: &str = "new,open,pending_customer,on_hold,resolved";
 
 /// The query fields of the queue that describe its list (kept through the pages, the
 /// saved views and the bulk actions).
-pub const LIST_FIELDS: [&str; 10] = [
+pub const LIST_FIELDS: [&str; 11] = [
     "q",
     "status",
     "department",
@@ -48,6 +48,7 @@ pub const LIST_FIELDS: [&str; 10] = [
     "sla",
     "order",
     "view",
+    "customer",
 ];
 
 /// The SLA states the queue filters by: something overdue, or due within the hour.
@@ -133,6 +134,12 @@ impl QueueQuery {
             priority: self.pick("priority"),
             ticket_type: self.pick("type"),
             tag: self.pick("tag"),
+            // A customer's tickets (the ticket page's customer panel links here); an id
+            // that is none matches nothing rather than everything.
+            customer: self.pick("customer").map(|c| {
+                c.parse()
+                    .unwrap_or_else(|_| helpdesk::domain::CustomerId::new())
+            }),
             order: Some(self.order()),
             limit: Some(QUEUE_PAGE),
             after: self.pick("after"),
@@ -444,6 +451,10 @@ fn filters(
                         option value=(value) selected[order == o] { (t(lang, key)) }
                     }
                 }
+            }
+            // Reached from a ticket's customer panel: the filter kept, and undone by unticking.
+            @if let Some(customer) = query.pick("customer") {
+                label.tick { input #customer-filter type="checkbox" name="customer" value=(customer) checked; " " (t(lang, "queue_customer_only")) }
             }
             button { (t(lang, "search")) }
         }

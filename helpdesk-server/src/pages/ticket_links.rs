@@ -1,6 +1,7 @@
 //! The agent's ticket page, linked tickets: a master ticket's linked tickets with their
 //! states, where a message came from (a master, a merge, a split), and the merge and split
-//! forms, whose refusals show inline with what was typed kept.
+//! forms, each offered only when the agent may use it, whose refusals show inline (in the
+//! reader's words) with what was typed kept.
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -11,6 +12,7 @@ use helpdesk::machine::{Command, SplitRequest};
 use maud::{Markup, html};
 
 use super::layout::{csrf_input, status_badge, t};
+use super::ticket_actions::Offered;
 use super::{PageResult, see_other};
 use crate::error::ApiError;
 use crate::extract::{PageUser, Posted, parse};
@@ -18,8 +20,8 @@ use crate::extract::{PageUser, Posted, parse};
 /// What the merge and split forms hold when shown again after a refusal.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct LinkDraft {
-    /// The refusal, for people.
-    pub error: Option<String>,
+    /// The refusal, in the reader's words ([`refusals::inline`](super::refusals::inline)).
+    pub error: Option<Markup>,
     /// Which form it is about: `merge` or `split`.
     pub form: Option<&'static str>,
     /// The merge target as typed.
@@ -64,39 +66,45 @@ pub(crate) fn linked_section(lang: Language, linked: &[Ticket]) -> Markup {
     }
 }
 
-/// The merge and split forms of `ticket`, its `thread` (the page shown) to pick from.
+/// The merge and split forms of `ticket`, each when `offered`, its `thread` (the page
+/// shown) to pick from.
 pub(crate) fn forms(
     lang: Language,
     user: &PageUser,
     ticket: &Ticket,
     thread: &[Message],
     draft: &LinkDraft,
+    offered: &Offered,
 ) -> Markup {
     let error_of = |form: &str| draft.error.as_ref().filter(|_| draft.form == Some(form));
     html! {
-        h2 { (t(lang, "merge_into")) }
-        form #merge-form method="post" action={ "/tickets/" (ticket.id) "/merge" } {
-            (csrf_input(user))
-            @if let Some(e) = error_of("merge") { p.error #merge-error { (e) } }
-            label { (t(lang, "merge_target")) " " input type="text" name="target" value=(draft.target) required; }
-            button { (t(lang, "merge_button")) }
+        @if offered.merge {
+            h2 { (t(lang, "merge_into")) }
+            form #merge-form method="post" action={ "/tickets/" (ticket.id) "/merge" } {
+                (csrf_input(user))
+                @if let Some(e) = error_of("merge") { div #merge-error { (e) } }
+                label { (t(lang, "merge_target")) " " input type="text" name="target" value=(draft.target) required; }
+                button { (t(lang, "merge_button")) }
+            }
         }
-        h2 { (t(lang, "split_title")) }
-        form #split-form method="post" action={ "/tickets/" (ticket.id) "/split" } {
-            (csrf_input(user))
-            @if let Some(e) = error_of("split") { p.error #split-error { (e) } }
-            fieldset {
-                legend { (t(lang, "split_pick")) }
-                @for m in thread {
-                    @let id = m.id.to_string();
-                    label {
-                        input type="checkbox" name={ "message-" (id) } value="on" checked[draft.messages.contains(&id)];
-                        " " bdi { (excerpt(m)) }
+        @if offered.split {
+            h2 { (t(lang, "split_title")) }
+            form #split-form method="post" action={ "/tickets/" (ticket.id) "/split" } {
+                (csrf_input(user))
+                @if let Some(e) = error_of("split") { div #split-error { (e) } }
+                fieldset {
+                    legend { (t(lang, "split_pick")) }
+                    @for m in thread {
+                        @let id = m.id.to_string();
+                        label {
+                            input type="checkbox" name={ "message-" (id) } value="on" checked[draft.messages.contains(&id)];
+                            " " bdi { (excerpt(m)) }
+                        }
                     }
                 }
+                label { (t(lang, "split_subject")) " " input type="text" name="subject" value=(draft.subject); }
+                button { (t(lang, "split_button")) }
             }
-            label { (t(lang, "split_subject")) " " input type="text" name="subject" value=(draft.subject); }
-            button { (t(lang, "split_button")) }
         }
     }
 }
@@ -134,7 +142,7 @@ pub(crate) async fn merge(Path(key): Path<String>, Posted { user, form }: Posted
         Err(e) => {
             let status = e.status;
             let draft = LinkDraft {
-                error: Some(e.message),
+                error: Some(super::refusals::inline(user.language, &e)),
                 form: Some("merge"),
                 target: typed,
                 ..LinkDraft::default()
@@ -181,7 +189,7 @@ pub(crate) async fn split(Path(key): Path<String>, Posted { user, form }: Posted
         Err(e) => {
             let status = e.status;
             let draft = LinkDraft {
-                error: Some(e.message),
+                error: Some(super::refusals::inline(user.language, &e)),
                 form: Some("split"),
                 subject,
                 messages: ticked,

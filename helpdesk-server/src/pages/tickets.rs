@@ -1,17 +1,17 @@
-//! The ticket view, for customers and agents: the thread, replying (with files), the time
-//! billed (customers) or logged (agents, who choose whether a note reaches the customer),
-//! and the agent's actions; for staff a master's linked tickets and the merge and split
-//! forms (see [`ticket_links`](super::ticket_links)).
+//! The ticket view, for customers and agents: the thread (each message labelled with its
+//! author, [`message_authors`](super::message_authors)), replying (with files and canned
+//! responses), the time billed (customers) or logged (agents, who choose whether a note
+//! reaches the customer). For staff beside the thread the customer panel
+//! ([`ticket_customer`](super::ticket_customer)), the assignee and the SLA clocks
+//! ([`ticket_clocks`](super::ticket_clocks)); below it the actions the agent may take
+//! ([`ticket_actions`](super::ticket_actions)), a master's linked tickets and the merge and
+//! split forms ([`ticket_links`](super::ticket_links)).
 
 use axum::Router;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use helpdesk::domain::{
-    Actor, MessageBody, MessageId, Minutes, Priority, Resolution, ShortNote, Status, StatusLabels,
-    TicketKey, Visibility,
-};
-use helpdesk::machine::Command;
+use helpdesk::domain::{Actor, MessageBody, MessageId, Status, TicketKey, Visibility};
 use helpdesk::service::ExecOptions;
 use maud::html;
 
@@ -19,13 +19,15 @@ use axum::http::StatusCode;
 
 use super::canned::{CannedAsk, canned};
 use super::layout::{csrf_input, layout, num, status_badge, t, t_args, ticket_type_word};
+use super::message_authors::Authors;
 use super::notices::{self, Told, priority_word};
+use super::ticket_actions::{self, ActionDraft, ActionsInput};
 use super::ticket_links::{LinkDraft, forms, linked_section, origin_marker};
 use super::words::number;
 use super::{PageResult, see_other, when};
 use crate::api::messages::{NewMessage, is_internal};
 use crate::error::ApiError;
-use crate::extract::{PageUser, Posted, parse};
+use crate::extract::{PageUser, parse};
 use crate::session::CSRF_FIELD;
 use crate::state::AppState;
 use crate::uploads::read_multipart;
@@ -49,7 +51,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tickets/{ticket}", get(ticket_page))
         .route("/tickets/{ticket}/message", post(post_message))
-        .route("/tickets/{ticket}/action", post(ticket_action))
+        .route(
+            "/tickets/{ticket}/action",
+            post(super::ticket_actions::ticket_action),
+        )
         .route("/tickets/{ticket}/merge", post(super::ticket_links::merge))
         .route("/tickets/{ticket}/split", post(super::ticket_links::split))
 }
@@ -80,6 +85,7 @@ async fn ticket_page(
         draft: LinkDraft::default(),
         tag_refused: at.tag_refused,
         cc_refused: at.cc_refused,
+        action: ActionDraft::default(),
     };
     page(&user, &key, shown, StatusCode::OK).await
 }
@@ -95,6 +101,8 @@ pub(crate) struct Shown {
     tag_refused: Option<String>,
     /// The code of a refused CC change, shown beside the CC form.
     cc_refused: Option<String>,
+    /// The action forms as last posted.
+    action: ActionDraft,
 }
 
 /// The ticket page of `key` with the merge and split forms holding `draft` (a refusal shown
@@ -113,6 +121,27 @@ pub(crate) async fn render(
         draft,
         tag_refused: None,
         cc_refused: None,
+        action: ActionDraft::default(),
+    };
+    page(user, key, shown, status).await
+}
+
+/// The ticket page of `key` with the action forms holding `draft` (a refusal shown inline),
+/// answered with `status`.
+pub(crate) async fn render_action(
+    user: &PageUser,
+    key: &str,
+    draft: ActionDraft,
+    status: StatusCode,
+) -> PageResult {
+    let shown = Shown {
+        before: None,
+        ask: CannedAsk { id: None },
+        told: Told(Vec::new()),
+        draft: LinkDraft::default(),
+        tag_refused: None,
+        cc_refused: None,
+        action: draft,
     };
     page(user, key, shown, status).await
 }
@@ -125,6 +154,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         draft,
         tag_refused,
         cc_refused,
+        action: action_draft,
     } = shown;
     let lang = user.language;
     let acting = &user.acting;
@@ -147,16 +177,19 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
     };
     let thread = page.items;
     let staff = !user.is_customer();
-    let (agents, history, priorities, linked) = if staff {
+    let (agents, history, priorities, linked, panel) = if staff {
         (
             acting.agents().await?,
             Some(acting.history_text(ticket.id, lang).await?),
             acting.settable_priorities(ticket.id).await?,
             acting.linked_tickets(ticket.id).await?,
+            super::ticket_customer::load(acting, &ticket).await?,
         )
     } else {
-        (Vec::new(), None, Vec::new(), Vec::new())
+        (Vec::new(), None, Vec::new(), Vec::new(), None)
     };
+    let offered = ticket_actions::offered(acting.principal().agent(), &ticket);
+    let decide = super::ticket_feedback::may_decide(acting.principal().agent(), &ticket);
     let tags_offered = if staff {
         super::tags::offered(acting).await?
     } else {
@@ -165,138 +198,122 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
     let following = super::followers::following(acting, &ticket, staff).await?;
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
-    let author = |actor: Actor| match actor {
-        Actor::Agent(id) => agents.iter().find(|a| a.id == id).map_or_else(
-            || t(lang, "author_support").to_owned(),
-            |a| a.name.to_string(),
-        ),
-        Actor::Customer(_) => t(lang, "author_customer").to_owned(),
-        Actor::System => t(lang, "author_system").to_owned(),
+    let authors = Authors {
+        lang,
+        agents: &agents,
+        customer: match &panel {
+            Some(p) => Some(&p.customer),
+            None => acting.principal().customer(),
+        },
     };
     let canned = canned(user, &ticket, &ask).await?;
     let feedback = super::portal_feedback::offers(acting, &ticket).await?;
-    let labels = StatusLabels::new(lang);
     let action = format!("/tickets/{}/action", ticket.id);
+    let actions = ActionsInput {
+        agents: &agents,
+        priorities: &priorities,
+        offered: &offered,
+        draft: &action_draft,
+    };
     let body = html! {
         h1 { "#" (ticket.number.short()) " " bdi { (ticket.subject) } }
         p { (status_badge(lang, ticket.status)) " " span.meta { (priority_word(lang, ticket.priority)) " · " (ticket_type_word(lang, &ticket.ticket_type)) " · " (when(ticket.updated_at)) } }
         (notices::render(lang, &told, &ticket))
-        (linked_section(lang, &linked))
-        section #thread {
-            @if let Some(older) = page.older {
-                p { a #older-messages href={ "/tickets/" (ticket.id) "?before=" (older) "#thread" } { (t(lang, "older_messages")) } }
+        div.ticket-layout {
+            @if staff {
+                aside.ticket-side {
+                    @if let Some(panel) = &panel { (super::ticket_customer::panel(lang, panel)) }
+                    (super::ticket_clocks::section(lang, &ticket, &agents, acting.desk().now()))
+                }
             }
-            @for m in &thread {
-                @let internal = m.visibility == Visibility::Internal;
-                div.msg.internal[internal] {
-                    div.meta { bdi { (author(m.author)) } " · " (when(m.created_at)) @if internal { " · " (t(lang, "internal_note")) } (origin_marker(lang, &m.origin, staff)) }
-                    div.body dir="auto" { (m.body) }
-                    @for a in &m.attachments {
-                        div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { bdi { (a.display_name()) } } " (" (size_words(lang, a.size())) ")" }
+            div.ticket-main {
+                (linked_section(lang, &linked))
+                section #thread {
+                    @if let Some(older) = page.older {
+                        p { a #older-messages href={ "/tickets/" (ticket.id) "?before=" (older) "#thread" } { (t(lang, "older_messages")) } }
+                    }
+                    @for m in &thread {
+                        @let internal = m.visibility == Visibility::Internal;
+                        div.msg.internal[internal] data-author=(author_kind(m.author)) {
+                            div.meta { bdi.author { (authors.label(m.author)) } " · " (when(m.created_at)) @if internal { " · " span.note-mark { (t(lang, "internal_note")) } } (origin_marker(lang, &m.origin, staff)) }
+                            div.body dir="auto" { (m.body) }
+                            @for a in &m.attachments {
+                                div { a href={ "/api/v1/tickets/" (ticket.id) "/messages/" (m.id) "/attachments/" (a.sha256()) } { bdi { (a.display_name()) } } " (" (size_words(lang, a.size())) ")" }
+                            }
+                        }
+                    }
+                    @if before.is_some() {
+                        p { a #newest-messages href={ "/tickets/" (ticket.id) "#reply" } { (t(lang, "newest_messages")) } }
                     }
                 }
-            }
-            @if before.is_some() {
-                p { a #newest-messages href={ "/tickets/" (ticket.id) "#reply" } { (t(lang, "newest_messages")) } }
-            }
-        }
-        h2 { (t(lang, "reply")) }
-        (canned.picker)
-        form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
-            (csrf_input(user))
-            textarea name="body" required { (canned.text) }
-            label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
-            @if staff { label { input type="checkbox" name="internal" value="true"; " " (t(lang, "internal_note_label")) } }
-            button type="submit" { (t(lang, "send")) }
-        }
-        @if !staff && !time.is_empty() {
-            h2 { (t(lang, "billed_time")) }
-            table #billed-time {
-                @for e in &time {
-                    tr {
-                        td { (when(e.created_at)) }
-                        td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
-                        td { bdi { (e.note) } }
+                @if !staff || offered.reply || offered.note {
+                    h2 { (t(lang, "reply")) }
+                    (canned.picker)
+                    form #reply method="post" action={ "/tickets/" (ticket.id) "/message" } enctype="multipart/form-data" {
+                        (csrf_input(user))
+                        textarea name="body" aria-label=(t(lang, "reply")) required { (canned.text) }
+                        label { (t(lang, "attach")) " " input type="file" name="files" multiple; }
+                        @if offered.note { label { input type="checkbox" name="internal" value="true" checked[!offered.reply]; " " (t(lang, "internal_note_label")) } }
+                        button type="submit" { (t(lang, "send")) }
                     }
                 }
-            }
-        }
-        @if let Some(following) = &following {
-            (super::followers::section(user, &ticket, following, &agents, cc_refused.as_deref()))
-        }
-        @if !staff { (super::portal_feedback::links(user, &ticket, &feedback)) }
-        @if !staff && ticket.status == Status::Resolved {
-            form method="post" action=(action) {
-                (csrf_input(user))
-                input type="hidden" name="action" value="confirm";
-                button #confirm { (t(lang, "confirm")) }
-            }
-        }
-        @if staff {
-            (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
-            h2 { (t(lang, "actions")) }
-            form method="post" action=(action) {
-                (csrf_input(user))
-                input type="hidden" name="action" value="assign";
-                select name="agent" {
-                    option value="" { (t(lang, "unassigned")) }
-                    @for a in &agents { option value=(a.id) selected[ticket.assignee == Some(a.id)] { (a.name) } }
-                }
-                button { (t(lang, "assign")) }
-            }
-            @if !priorities.is_empty() {
-                form method="post" action=(action) {
-                    (csrf_input(user))
-                    input type="hidden" name="action" value="priority";
-                    select name="priority" {
-                        @for p in &priorities { option value=(p.as_str()) selected[*p == ticket.priority] { (priority_word(lang, *p)) } }
-                    }
-                    button { (t(lang, "set_priority")) }
-                }
-            }
-            form method="post" action=(action) {
-                (csrf_input(user))
-                select name="action" {
-                    option value="resolve" { (labels.label(Status::Resolved)) }
-                    option value="hold" { (labels.label(Status::OnHold)) }
-                    option value="close" { (labels.label(Status::Closed(Resolution::Solved))) }
-                    option value="reopen" { (labels.label(Status::Open)) }
-                }
-                button { (t(lang, "change_status")) }
-            }
-            form method="post" action=(action) {
-                (csrf_input(user))
-                input type="hidden" name="action" value="link";
-                input type="text" name="master" placeholder=(t(lang, "master_placeholder")) aria-label=(t(lang, "master_placeholder"));
-                button { (t(lang, "link_to_master")) }
-            }
-            form method="post" action=(action) {
-                (csrf_input(user))
-                input type="hidden" name="action" value="log_time";
-                input type="number" name="minutes" min="1" placeholder=(t(lang, "minutes")) aria-label=(t(lang, "minutes")) required;
-                label { input type="checkbox" name="billable" value="true"; " " (t(lang, "billable")) }
-                label { input #note-visible type="checkbox" name="note_visible_to_customer" value="true"; " " (t(lang, "note_to_customer")) }
-                input type="text" name="note" placeholder=(t(lang, "note")) aria-label=(t(lang, "note"));
-                button { (t(lang, "log_time")) }
-            }
-            (forms(lang, user, &ticket, &thread, &draft))
-            h2 { (t(lang, "time_logged")) }
-            table #time {
-                @for e in &time {
-                    tr {
-                        td { (when(e.created_at)) }
-                        td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
-                        td { @if e.billable { (t(lang, "billable")) } }
-                        td { bdi { (e.note) } }
-                        td.meta { @if e.billable && e.note_visible_to_customer { (t(lang, "note_shown")) } }
+                @if !staff && !time.is_empty() {
+                    h2 { (t(lang, "billed_time")) }
+                    table #billed-time {
+                        @for e in &time {
+                            tr {
+                                td { (when(e.created_at)) }
+                                td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
+                                td { bdi { (e.note) } }
+                            }
+                        }
                     }
                 }
+                @if let Some(following) = &following {
+                    (super::followers::section(user, &ticket, following, &agents, cc_refused.as_deref()))
+                }
+                @if !staff { (super::portal_feedback::links(user, &ticket, &feedback)) }
+                @if !staff && ticket.status == Status::Resolved {
+                    form method="post" action=(action) {
+                        (csrf_input(user))
+                        input type="hidden" name="action" value="confirm";
+                        button #confirm { (t(lang, "confirm")) }
+                    }
+                }
+                @if staff {
+                    (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
+                    (super::ticket_feedback::section(user, &ticket, decide, action_draft.error_of("decide_priority")))
+                    (ticket_actions::section(user, &ticket, &actions))
+                    (forms(lang, user, &ticket, &thread, &draft, &offered))
+                    h2 { (t(lang, "time_logged")) }
+                    table #time {
+                        @for e in &time {
+                            tr {
+                                td { (when(e.created_at)) }
+                                td { (num(lang, e.minutes.get())) " " (t(lang, "minutes_short")) }
+                                td { @if e.billable { (t(lang, "billable")) } }
+                                td { bdi { (e.note) } }
+                                td.meta { @if e.billable && e.note_visible_to_customer { (t(lang, "note_shown")) } }
+                            }
+                        }
+                    }
+                    h2 { (t(lang, "history")) }
+                    pre #history { (history.unwrap_or_default()) }
+                }
             }
-            h2 { (t(lang, "history")) }
-            pre #history { (history.unwrap_or_default()) }
         }
     };
     Ok((status, layout(ticket.subject.as_str(), Some(user), body)).into_response())
+}
+
+/// What kind of author wrote a message, for the page's style and tests: `customer`,
+/// `agent` or `system`.
+fn author_kind(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Customer(_) => "customer",
+        Actor::Agent(_) => "agent",
+        Actor::System => "system",
+    }
 }
 
 /// An attachment's size in `lang`: `2,048 bytes`.
@@ -334,56 +351,4 @@ async fn post_message(
         )
         .await?;
     Ok(see_other(&format!("/tickets/{}", outcome.ticket().id)))
-}
-
-/// A staff action (or the customer's confirmation) posted from the ticket view.
-async fn ticket_action(Path(key): Path<String>, Posted { user, form }: Posted) -> PageResult {
-    let acting = &user.acting;
-    let ticket = acting.ticket(parse::<TicketKey>(&key)?).await?;
-    let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let command = match field("action").unwrap_or_default() {
-        "confirm" => Command::ConfirmResolution,
-        "resolve" => Command::Resolve { body: None },
-        "hold" => Command::PutOnHold {
-            reason: None,
-            until: None,
-        },
-        "close" => Command::Close {
-            resolution: Resolution::Solved,
-        },
-        "reopen" => Command::Reopen,
-        "link" => {
-            let master = match field("master") {
-                Some(typed) => Some(acting.ticket(parse::<TicketKey>(typed)?).await?.id),
-                None => None,
-            };
-            Command::LinkToMaster { master }
-        }
-        "log_time" => Command::LogTime {
-            minutes: Minutes::new(
-                field("minutes")
-                    .and_then(|m| m.parse().ok())
-                    .ok_or_else(|| ApiError::bad_request("minutes: give a number"))?,
-            )
-            .map_err(ApiError::from)?,
-            billable: field("billable").is_some(),
-            note: ShortNote::parse(field("note").unwrap_or_default()).map_err(ApiError::from)?,
-            note_visible_to_customer: field("note_visible_to_customer").is_some(),
-        },
-        "assign" => Command::Assign {
-            agent: field("agent")
-                .map(str::parse)
-                .transpose()
-                .map_err(ApiError::from)?,
-        },
-        "priority" => Command::ChangePriority {
-            priority: Priority::ALL
-                .into_iter()
-                .find(|p| Some(p.as_str()) == field("priority"))
-                .ok_or_else(|| ApiError::bad_request("unknown priority"))?,
-        },
-        other => return Err(ApiError::bad_request(format!("unknown action {other:?}")).into()),
-    };
-    acting.execute(ticket.id, command).await?;
-    Ok(see_other(&format!("/tickets/{}", ticket.id)))
 }

@@ -29,7 +29,7 @@ fn lang_of(html: &str) -> &str {
 /// What a page shows a reader, a line per block, without the chat widget: each instant
 /// shown as `[time]` (they change from run to run), the CSRF token and ids gone with the
 /// markup.
-fn visible(html: &str) -> String {
+pub(crate) fn visible(html: &str) -> String {
     let html = html
         .split("<link rel=\"stylesheet\" href=\"/assets/chat.css\">")
         .next()

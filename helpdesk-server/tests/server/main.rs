@@ -49,6 +49,7 @@ mod tags;
 mod templates;
 mod thread_pages;
 mod ticket_links;
+mod ticket_page;
 mod time_notes;
 mod undeliverable;
 // The customer portal (issue 21).

@@ -8,7 +8,8 @@
 //! answer (after a reload), and the chat's ticket is in their list with the transcript.
 //! Then an admin sets a business-hours calendar on a 390 px window (`admin`). Last, an agent
 //! works the queue with the keyboard, meets a 404 page and empties the notification centre
-//! (`queue`).
+//! (`queue`). A test of its own walks the agent's ticket page at both widths in English and
+//! Persian (`ticket_page`).
 //! Screenshots go to `target/browser-screenshots/`. The WebDriver client is in `webdriver`.
 //!
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test prints a loud SKIPPED line,
@@ -16,6 +17,7 @@
 
 mod admin;
 mod queue;
+mod ticket_page;
 mod webdriver;
 // The customer portal, its own test (issue 21).
 mod portal;
@@ -104,6 +106,26 @@ async fn a_customer_opens_a_ticket_an_agent_answers_and_the_customer_closes_it()
     }
     if result.is_err() {
         let _ = b.screenshot("failure").await;
+    }
+    b.close().await?;
+    result
+}
+
+/// The agent's ticket page (issue 21, problem 5) at both widths in English and Persian, on
+/// its own server with the demo data (see `ticket_page`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_works_a_ticket_from_its_page_at_both_widths_in_english_and_persian() -> TestResult
+{
+    if !browser_available() {
+        return Ok(());
+    }
+    let base = serve().await?;
+    let dir = tempfile::tempdir()?;
+    let driver = Driver::start().await?;
+    let mut b = Browser::open(driver, base, &dir.path().join("profile")).await?;
+    let result = Box::pin(ticket_page::ticket_page_scenario(&mut b)).await;
+    if result.is_err() {
+        let _ = b.screenshot("ticket-page-failure").await;
     }
     b.close().await?;
     result
