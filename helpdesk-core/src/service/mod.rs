@@ -27,6 +27,7 @@ mod notification_prefs;
 mod notifications;
 mod organisations;
 mod priorities;
+mod priority_rules;
 mod quarantine;
 mod reads;
 mod reports;
