@@ -15,6 +15,7 @@ mod directory;
 mod dispatch;
 mod effects;
 mod erasure;
+mod export;
 mod followers;
 mod history_text;
 mod ingest;

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use crate::api::openapi::answers::{DirectoryWrite, Unsupported};
-use crate::api::openapi::model::Priority as PrioritySchema;
+use crate::api::openapi::model;
 use crate::api::openapi::params::NamePath;
 use crate::error::{ApiResult, Body};
 use crate::extract::Caller;
@@ -47,11 +47,12 @@ pub(crate) struct StoredPriorityRule {
     #[schema(value_type = Vec<Uuid>)]
     organisations: Vec<String>,
     /// The priority their customers' new tickets get.
-    initial: PrioritySchema,
+    #[schema(value_type = model::Priority)]
+    initial: String,
     /// The highest priority an agent may set without the override permission (absent: the
     /// usual one, at least `initial`).
-    #[schema(nullable = false)]
-    ceiling: Option<PrioritySchema>,
+    #[schema(nullable = false, value_type = Option<model::Priority>)]
+    ceiling: Option<String>,
 }
 
 /// A priority rule as `PUT` takes it (its name is the path's).
@@ -62,12 +63,12 @@ pub(crate) struct PriorityRuleBody {
     #[schema(value_type = Vec<Uuid>)]
     organisations: Vec<CustomerId>,
     /// The priority their customers' new tickets get, whatever is asked for.
-    #[schema(value_type = PrioritySchema)]
+    #[schema(value_type = model::Priority)]
     initial: Priority,
     /// The highest priority an agent may set without the override permission (null or
     /// absent: the usual one, at least `initial`); not below `initial`.
     #[serde(default)]
-    #[schema(value_type = Option<PrioritySchema>)]
+    #[schema(value_type = Option<model::Priority>)]
     ceiling: Option<Priority>,
 }
 
