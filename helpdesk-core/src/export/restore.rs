@@ -335,3 +335,104 @@ impl Restore {
         write
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::domain::{Ticket, Visibility};
+    use crate::testkit::samples::{customer, department, message, number, ticket};
+
+    /// A header, a department, a customer; what a ticket needs.
+    fn started() -> (Restore, Ticket) {
+        let mut restore = Restore::new();
+        let d = department("Support");
+        let c = customer("Ana", Some("ana@example.com"));
+        let t = ticket(number(1), d.id, c.id);
+        for record in [
+            Record::Header(Header::new(Utc::now(), 9)),
+            Record::Department(d),
+            Record::Customer(c),
+        ] {
+            restore.check(&record).unwrap();
+        }
+        (restore, t)
+    }
+
+    fn whole(t: &Ticket) -> Record {
+        Record::Ticket(Box::new(TicketRecord {
+            messages: vec![message(t, "Первое", Visibility::Public)],
+            history: Vec::new(),
+            time_entries: Vec::new(),
+            ticket: t.clone(),
+            cc: Vec::new(),
+            followers: Vec::new(),
+        }))
+    }
+
+    fn field(result: Result<()>) -> String {
+        match result {
+            Err(Error::Validation(v)) => v.field().to_owned(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stream_must_start_with_a_header_of_this_format_and_version() {
+        let d = Record::Department(department("Support"));
+        assert_eq!(field(Restore::new().check(&d)), "record");
+        let mut other = Header::new(Utc::now(), 1);
+        other.version = VERSION + 1;
+        assert_eq!(
+            field(Restore::new().check(&Record::Header(other))),
+            "version"
+        );
+        let mut foreign = Header::new(Utc::now(), 1);
+        foreign.format = "zammad".into();
+        assert_eq!(
+            field(Restore::new().check(&Record::Header(foreign))),
+            "format"
+        );
+    }
+
+    #[test]
+    fn tickets_name_only_what_came_before_and_numbers_are_unique() {
+        let (mut restore, t) = started();
+        restore.check(&whole(&t)).unwrap();
+        // The same number on another ticket.
+        let mut twin = t.clone();
+        twin.id = crate::domain::TicketId::new();
+        assert_eq!(field(restore.check(&whole(&twin))), "number");
+        // A department the export does not hold.
+        let elsewhere = ticket(number(2), department("Billing").id, t.customer.unwrap());
+        assert_eq!(field(restore.check(&whole(&elsewhere))), "department");
+        // The directory after the tickets.
+        let late = Record::Department(department("Late"));
+        assert_eq!(field(restore.check(&late)), "record");
+    }
+
+    #[test]
+    fn a_trailer_that_differs_from_what_came_or_a_dangling_link_is_refused() {
+        let (mut restore, t) = started();
+        let mut child = ticket(number(2), t.department, t.customer.unwrap());
+        child.master = Some(t.id);
+        restore.check(&whole(&child)).unwrap();
+        // The master is named but has not come: refused at the end.
+        let counts = restore.counts().clone();
+        assert_eq!(field(restore.check(&Record::Trailer(counts))), "ticket");
+        restore.check(&whole(&t)).unwrap();
+        let mut wrong = restore.counts().clone();
+        wrong.tickets += 1;
+        assert_eq!(field(restore.check(&Record::Trailer(wrong))), "trailer");
+        let right = restore.counts().clone();
+        restore.check(&Record::Trailer(right)).unwrap();
+        assert!(restore.is_done());
+        assert_eq!(restore.sequence(), 9);
+        assert_eq!(
+            field(restore.check(&whole(&t))),
+            "record",
+            "after the trailer"
+        );
+    }
+}
