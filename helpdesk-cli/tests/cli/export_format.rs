@@ -228,6 +228,41 @@ async fn an_export_imported_into_postgres_and_back_exports_the_same_desk() {
         ]
         .into()
     );
+    // What the seeded desk holds is in the export: categories, fields, feedback, tags, time,
+    // CC, followers, history, an internal note, an attachment, a merged ticket.
+    let tickets: Vec<&Value> = records.iter().filter(|r| r["record"] == "ticket").collect();
+    let rich = tickets
+        .iter()
+        .find(|r| r["ticket"]["categories"] == serde_json::json!(["Rețea"]))
+        .unwrap_or_else(|| panic!("no ticket with its category: {tickets:?}"));
+    assert_eq!(
+        rich["ticket"]["custom_fields"]["district"]["value"], "Sector 3",
+        "{rich}"
+    );
+    assert_eq!(rich["ticket"]["satisfaction"]["score"], 5, "{rich}");
+    assert_eq!(
+        rich["ticket"]["tags"],
+        serde_json::json!(["router", "vip"]),
+        "{rich}"
+    );
+    assert_eq!(rich["time_entries"].as_array().unwrap().len(), 1, "{rich}");
+    assert_eq!(rich["cc"], serde_json::json!(["sef@example.com"]), "{rich}");
+    assert_eq!(rich["followers"].as_array().unwrap().len(), 1, "{rich}");
+    assert!(rich["history"].as_array().unwrap().len() > 5, "{rich}");
+    assert!(
+        rich["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["visibility"] == "internal"),
+        "{rich}"
+    );
+    assert!(
+        tickets
+            .iter()
+            .any(|r| !r["ticket"]["merged_into"].is_null()),
+        "the merged ticket"
+    );
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
     ));
