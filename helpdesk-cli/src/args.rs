@@ -140,15 +140,21 @@ pub(crate) enum Cmd {
         #[arg(long)]
         at: Option<DateTime<Utc>>,
     },
-    /// Export departments, agents, customers and tickets with their threads as JSON.
+    /// Export the desk. With `--dir`, everything, losslessly, in the versioned export format
+    /// (docs/export-format.md: `DIR/desk.jsonl` and `DIR/attachments/`); without, the older
+    /// single JSON document of departments, agents, customers and ticket threads.
     Export {
-        /// Write to this file instead of stdout.
-        #[arg(long, short)]
+        /// Write the single document to this file instead of stdout.
+        #[arg(long, short, conflicts_with = "dir")]
         out: Option<PathBuf>,
+        /// Write the whole desk in the export format into this directory.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
-    /// Import departments, agents, customers and tickets from JSON (the export's format).
+    /// Import a directory `export --dir` wrote into an empty desk (every ticket with its
+    /// number), or a single JSON document (tickets opened anew).
     Import {
-        /// The file, or `-` for stdin.
+        /// The export's directory, the document's file, or `-` for stdin.
         file: PathBuf,
     },
     /// A report over a date range, per department, agent, customer or type (supervisors and
@@ -237,6 +243,9 @@ pub(crate) enum Cmd {
     /// The in-app notifications of the person `--as` names: list, dismiss all.
     #[command(subcommand)]
     Notifications(crate::notifications::NotificationCmd),
+    /// Priority rules that match on the organisation (admins): list, set, remove.
+    #[command(subcommand)]
+    PriorityRule(crate::priority_rules::PriorityRuleCmd),
 }
 
 #[derive(Debug, Subcommand)]

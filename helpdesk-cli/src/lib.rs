@@ -15,6 +15,7 @@ mod args;
 mod content;
 mod context;
 mod customers;
+mod desk_export;
 mod erasure;
 mod exit;
 mod fetch_mail;
@@ -30,6 +31,7 @@ mod notification_prefs;
 mod notifications;
 mod organisations;
 mod output;
+mod priority_rules;
 mod quarantine;
 mod report;
 mod seed;
@@ -220,6 +222,7 @@ async fn execute(
         Cmd::Cc(cmd) => followers::cc(&ctx, cmd, &mut out).await,
         Cmd::Follow(cmd) => followers::follow(&ctx, cmd, &mut out).await,
         Cmd::Notifications(cmd) => notifications::notifications(&ctx, cmd, &mut out).await,
+        Cmd::PriorityRule(cmd) => priority_rules::priority_rule(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)
@@ -232,7 +235,23 @@ async fn execute(
         Cmd::Ingest(args) => mail::ingest(&ctx, args, stdin, &mut out).await,
         Cmd::FetchMail(args) => fetch_mail::fetch_mail(&ctx, args, &mut out).await,
         Cmd::RunDue { at } => jobs::run_due(&ctx, at, &mut out).await,
-        Cmd::Export { out: file } => {
+        Cmd::Export { dir: Some(dir), .. } => {
+            let trailer = desk_export::export(&ctx, &dir, stderr).await?;
+            out.value(
+                &serde_json::to_value(&trailer)?,
+                &format!(
+                    "exported {} tickets with {} messages and {} attachments to {}\n",
+                    trailer.tickets,
+                    trailer.messages,
+                    trailer.attachments,
+                    dir.display()
+                ),
+            )
+        }
+        Cmd::Export {
+            out: file,
+            dir: None,
+        } => {
             let doc = transfer::export(&ctx).await?;
             let text = serde_json::to_string_pretty(&doc)? + "\n";
             match file {
@@ -241,6 +260,21 @@ async fn execute(
                 None => out.raw(&text)?,
             }
             Ok(())
+        }
+        Cmd::Import { file } if file.is_dir() => {
+            let counts = desk_export::import(&ctx, &file, stderr).await?;
+            out.value(
+                &serde_json::to_value(&counts)?,
+                &format!(
+                    "imported {} departments, {} agents, {} customers, {} tickets with {} messages and {} attachments\n",
+                    counts.departments,
+                    counts.agents,
+                    counts.customers,
+                    counts.tickets,
+                    counts.messages,
+                    counts.attachments
+                ),
+            )
         }
         Cmd::Import { file } => {
             let mut text = String::new();

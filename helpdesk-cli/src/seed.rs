@@ -68,8 +68,9 @@ const CUSTOMERS: [(&str, Language); 4] = [
 const CHANNELS: [Channel; 4] = [Channel::Phone, Channel::Web, Channel::Email, Channel::Chat];
 
 /// A progress bar on `w`, redrawn only when the shown fraction changes.
-struct Progress<'a> {
+pub(crate) struct Progress<'a> {
     w: &'a mut dyn Write,
+    label: &'static str,
     total: usize,
     shown: Option<usize>,
 }
@@ -78,8 +79,14 @@ impl<'a> Progress<'a> {
     const WIDTH: usize = 40;
 
     fn new(w: &'a mut dyn Write, total: usize) -> Self {
+        Self::labelled(w, "seeding", total)
+    }
+
+    /// A bar saying `label` before it.
+    pub(crate) fn labelled(w: &'a mut dyn Write, label: &'static str, total: usize) -> Self {
         let mut bar = Self {
             w,
+            label,
             total,
             shown: None,
         };
@@ -87,7 +94,8 @@ impl<'a> Progress<'a> {
         bar
     }
 
-    fn set(&mut self, done: usize) {
+    /// Shows `done` of the total.
+    pub(crate) fn set(&mut self, done: usize) {
         let filled = (done * Self::WIDTH)
             .checked_div(self.total)
             .unwrap_or(Self::WIDTH);
@@ -98,7 +106,8 @@ impl<'a> Progress<'a> {
         self.shown = Some(percent);
         let _ = write!(
             self.w,
-            "\rseeding [{}{}] {done}/{} ({percent}%)",
+            "\r{} [{}{}] {done}/{} ({percent}%)",
+            self.label,
             "#".repeat(filled),
             "-".repeat(Self::WIDTH - filled),
             self.total
@@ -106,7 +115,8 @@ impl<'a> Progress<'a> {
         let _ = self.w.flush();
     }
 
-    fn finish(self) {
+    /// Ends the bar's line.
+    pub(crate) fn finish(self) {
         let _ = writeln!(self.w);
     }
 }

@@ -12,6 +12,7 @@
 pub mod clock;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod listing;
 pub mod machine;
 pub mod mail;

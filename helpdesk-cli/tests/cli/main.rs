@@ -8,6 +8,7 @@
 mod content;
 mod customer_directory;
 mod erasure;
+mod export_format;
 mod fetch_mail;
 mod followers;
 mod links;
@@ -17,6 +18,7 @@ mod notification_prefs;
 mod notifications;
 mod operations;
 mod organisations;
+mod priority_rules;
 mod quarantine;
 mod settings;
 mod setup;

@@ -8,6 +8,7 @@ mod numbering;
 mod priority;
 mod sla;
 mod stored_levels;
+mod stored_priority_rules;
 
 /// A department's follow-up rule is part of the department ([`crate::domain`]); it is named
 /// here too, beside the other rules a deployment chooses.
@@ -19,3 +20,4 @@ pub use priority::{
 };
 pub use sla::{AutoClose, CustomerFacts, ServiceLevels, SlaCondition, SlaPolicy};
 pub use stored_levels::{CalendarSpec, MAX_TARGET_MINUTES, ServiceLevelSettings, SlaPolicySetting};
+pub use stored_priority_rules::{PriorityRuleSetting, PriorityRuleSettings};

@@ -58,15 +58,17 @@ impl PriorityPolicy for DefaultPriorityPolicy {
 /// One rule of [`OrganisationPriorityRules`]: the tickets of customers of these
 /// organisations (the organisation itself or a member, as
 /// [`CustomerFacts`](super::CustomerFacts) says, like an SLA condition) start at `initial`
-/// and may be set up to `ceiling` without the override permission.
+/// and may be set up to `ceiling` without the override permission (`None`: the fallback's
+/// ceiling, but never below `initial`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationPriorityRule {
     /// The organisations (customers of kind organisation).
     pub organisations: Vec<crate::domain::CustomerId>,
     /// The priority their new tickets get (whatever is asked for).
     pub initial: Priority,
-    /// The highest priority allowed without the override permission.
-    pub ceiling: Priority,
+    /// The highest priority allowed without the override permission (`None`: the
+    /// fallback's, at least `initial`).
+    pub ceiling: Option<Priority>,
 }
 
 /// Priority rules that match on the customer's organisation (issue 20): the first rule
@@ -82,7 +84,7 @@ pub struct OrganisationPriorityRule {
 ///     vec![OrganisationPriorityRule {
 ///         organisations: vec![CustomerId::new()],
 ///         initial: Priority::Urgent,
-///         ceiling: Priority::Urgent,
+///         ceiling: Some(Priority::Urgent),
 ///     }],
 ///     DefaultPriorityPolicy,
 /// );
@@ -125,8 +127,27 @@ impl<P: PriorityPolicy> PriorityPolicy for OrganisationPriorityRules<P> {
 
     fn ceiling(&self, customer: Option<&Customer>) -> Priority {
         match self.rule_for(customer) {
-            Some(rule) => rule.ceiling,
+            Some(rule) => rule
+                .ceiling
+                .unwrap_or_else(|| self.fallback.ceiling(customer).max(rule.initial)),
             None => self.fallback.ceiling(customer),
         }
+    }
+}
+
+/// A shared policy is a policy: what the desk keeps ([`Helpdesk`](crate::Helpdesk) holds its
+/// code policy as one) may stand under stored rules.
+impl PriorityPolicy for std::sync::Arc<dyn PriorityPolicy> {
+    fn initial(
+        &self,
+        customer: Option<&Customer>,
+        requested: Option<Priority>,
+        by_agent: bool,
+    ) -> Priority {
+        self.as_ref().initial(customer, requested, by_agent)
+    }
+
+    fn ceiling(&self, customer: Option<&Customer>) -> Priority {
+        self.as_ref().ceiling(customer)
     }
 }

@@ -27,6 +27,7 @@ impl Acting {
         };
         let department = store.require_department(department).await?;
         let levels = self.desk.levels_in_force().await?;
+        let priority = self.desk.priority_in_force().await?;
         let ctx = CreateContext {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -34,7 +35,7 @@ impl Acting {
             department: &department,
             master: None,
             follow_up_of: None,
-            priority_policy: self.desk.priority.as_ref(),
+            priority_policy: priority.as_ref(),
             levels: &levels,
             now: self.desk.now(),
         };
@@ -52,6 +53,7 @@ impl Acting {
             .await?;
         let customer = self.customer_of(&ticket).await?;
         let levels = self.desk.levels_in_force().await?;
+        let priority = self.desk.priority_in_force().await?;
         let ctx = Context {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -60,7 +62,7 @@ impl Acting {
             related_ticket: None,
             target_department: None,
             new_assignee: None,
-            priority_policy: self.desk.priority.as_ref(),
+            priority_policy: priority.as_ref(),
             levels: &levels,
             channel: Default::default(),
             now: self.desk.now(),

@@ -92,6 +92,8 @@ impl Acting {
             };
             let levels =
                 (self.desk).levels_in_force_from(read.setting(SettingKey::ServiceLevels))?;
+            let priority =
+                (self.desk).priority_in_force_from(read.setting(SettingKey::PriorityRules))?;
             let ctx = Context {
                 actor: self.actor(),
                 agent: self.principal.agent(),
@@ -100,7 +102,7 @@ impl Acting {
                 related_ticket: None,
                 target_department: None,
                 new_assignee: None,
-                priority_policy: self.desk.priority.as_ref(),
+                priority_policy: priority.as_ref(),
                 levels: &levels,
                 channel: ExecOptions::default().channel,
                 now: self.desk.now(),

@@ -141,7 +141,11 @@ impl Acting {
                     .into_iter()
                     .collect(),
                 agents: true,
-                settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
+                settings: vec![
+                    SettingKey::ServiceLevels,
+                    SettingKey::Mail,
+                    SettingKey::PriorityRules,
+                ],
                 ..ReadSet::default()
             })
             .await?;
@@ -164,6 +168,8 @@ impl Acting {
         };
         let now = self.desk.now();
         let levels = (self.desk).levels_in_force_from(read.setting(SettingKey::ServiceLevels))?;
+        let priority =
+            (self.desk).priority_in_force_from(read.setting(SettingKey::PriorityRules))?;
         let ctx = CreateContext {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -171,7 +177,7 @@ impl Acting {
             department: &department,
             master: master.as_ref(),
             follow_up_of,
-            priority_policy: self.desk.priority.as_ref(),
+            priority_policy: priority.as_ref(),
             levels: &levels,
             now,
         };
@@ -390,6 +396,8 @@ impl Acting {
             _ => None,
         };
         let levels = (self.desk).levels_in_force_from(read.setting(SettingKey::ServiceLevels))?;
+        let priority =
+            (self.desk).priority_in_force_from(read.setting(SettingKey::PriorityRules))?;
         let ctx = Context {
             actor: self.actor(),
             agent: self.principal.agent(),
@@ -398,7 +406,7 @@ impl Acting {
             related_ticket: related_ticket.as_ref(),
             target_department: target_department.as_ref(),
             new_assignee: new_assignee.as_ref(),
-            priority_policy: self.desk.priority.as_ref(),
+            priority_policy: priority.as_ref(),
             levels: &levels,
             channel: options.channel,
             now: self.desk.now(),
@@ -456,7 +464,11 @@ pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Comm
         },
         agents: customer_acts
             || matches!(command, Command::AddNote { .. } | Command::Assign { .. }),
-        settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
+        settings: vec![
+            SettingKey::ServiceLevels,
+            SettingKey::Mail,
+            SettingKey::PriorityRules,
+        ],
         ..ReadSet::default()
     }
 }

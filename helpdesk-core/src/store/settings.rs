@@ -39,6 +39,9 @@ pub enum SettingKey {
     /// The retention rule: closed tickets erased or anonymised after a number of days, a
     /// [`Retention`](crate::service::Retention) as JSON (unset: off).
     Retention,
+    /// The priority rules that match on the organisation, a
+    /// [`PriorityRuleSettings`](crate::policy::PriorityRuleSettings) as JSON.
+    PriorityRules,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -48,6 +51,7 @@ stable_text!(SettingKey, "setting" {
     Mail => "mail",
     PhoneRegion => "phone_region",
     Retention => "retention",
+    PriorityRules => "priority_rules",
 });
 
 /// What an audited change changed: a setting stored under a [`SettingKey`] (the same text),
@@ -80,6 +84,8 @@ pub enum ChangedSetting {
     PhoneRegion,
     /// [`SettingKey::Retention`].
     Retention,
+    /// [`SettingKey::PriorityRules`].
+    PriorityRules,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -93,6 +99,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     Mailbox => "mailbox",
     PhoneRegion => "phone_region",
     Retention => "retention",
+    PriorityRules => "priority_rules",
 });
 
 impl From<SettingKey> for ChangedSetting {
@@ -104,6 +111,7 @@ impl From<SettingKey> for ChangedSetting {
             SettingKey::Mail => Self::Mail,
             SettingKey::PhoneRegion => Self::PhoneRegion,
             SettingKey::Retention => Self::Retention,
+            SettingKey::PriorityRules => Self::PriorityRules,
         }
     }
 }

@@ -36,6 +36,7 @@ mod organisations;
 mod pages;
 mod paging;
 mod priorities;
+mod priority_rules;
 mod quarantine;
 mod queue_pages;
 mod reports;

@@ -93,6 +93,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::erasure::ERASURE_TESTED)
         .chain(crate::followers::FOLLOWERS_TESTED)
         .chain(crate::portal_pages::PORTAL_TESTED)
+        .chain(crate::priority_rules::PRIORITY_RULES_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

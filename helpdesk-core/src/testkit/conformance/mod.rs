@@ -300,6 +300,7 @@ macro_rules! conformance_suite {
                 ],
                 organisation_priorities: [
                     a_priority_rule_matches_the_organisation_and_its_members,
+                    stored_priority_rules_are_set_by_admins_and_decide_new_tickets,
                 ],
                 paging: [
                     a_priority_queue_paged_while_tickets_change_lists_each_once_or_reports_it,

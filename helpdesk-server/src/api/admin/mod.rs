@@ -9,6 +9,7 @@ pub mod directory;
 pub mod levels;
 pub mod mail;
 pub mod mailboxes;
+pub mod priority_rules;
 pub mod quarantine;
 pub mod undeliverable;
 
@@ -26,4 +27,5 @@ pub fn routes() -> Router<AppState> {
         .merge(mailboxes::routes())
         .merge(quarantine::routes())
         .merge(undeliverable::routes())
+        .merge(priority_rules::routes())
 }

@@ -163,6 +163,9 @@ use answers::Answers;
         api::followers::unfollow_ticket,
         api::followers::followed_tickets,
         api::feedback::feedback_offers,
+        api::admin::priority_rules::priority_rules,
+        api::admin::priority_rules::put_priority_rule,
+        api::admin::priority_rules::delete_priority_rule,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

@@ -185,6 +185,8 @@ pub enum ChangedSetting {
     /// An IMAP mailbox stored for a department (`item`: its id; the values: its settings,
     /// a new password only as `"password": "changed"`).
     Mailbox,
+    /// The priority rules that match on the organisation.
+    PriorityRules,
 }
 
 /// One change in the settings audit trail: what, who, when, before and after.

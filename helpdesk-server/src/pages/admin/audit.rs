@@ -36,6 +36,7 @@ fn setting_word(lang: Language, key: ChangedSetting) -> &'static str {
         ChangedSetting::Mailbox => t(lang, "admin_mailboxes"),
         ChangedSetting::PhoneRegion => t(lang, "admin_phone_region"),
         ChangedSetting::Retention => t(lang, "admin_retention"),
+        ChangedSetting::PriorityRules => t(lang, "admin_priority_rules"),
         other => other.as_str(),
     }
 }

@@ -245,6 +245,7 @@ pub(super) async fn edit_page(
     let current_org = c.organisation.map(|o| o.to_string()).unwrap_or_default();
     let organisation_part = super::organisations::organisation_part(user, &c, kept).await?;
     let erasure_part = super::erasure::erasure_part(user, &c, kept);
+    let priority_part = super::organisation_priority::priority_part(user, &c, kept).await?;
     let body = html! {
         p { a href="/admin/customers/directory" { (t(lang, "admin_customer_directory")) } }
         p.meta { (kind_word(lang, c.kind)) " · "
@@ -275,6 +276,7 @@ pub(super) async fn edit_page(
             button { (t(lang, "admin_save")) }
         }))
         (organisation_part)
+        (priority_part)
         (erasure_part)
     };
     let title = "admin_edit_customer";

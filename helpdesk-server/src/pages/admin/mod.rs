@@ -19,6 +19,7 @@ pub mod levels;
 pub mod links;
 pub mod mail;
 pub mod mailboxes;
+pub mod organisation_priority;
 pub mod organisations;
 pub mod quarantine;
 pub mod sla;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(templates::routes())
         .merge(knowledge::routes())
         .merge(audit::routes())
+        .merge(organisation_priority::routes())
 }
 
 /// `/admin`: the desk's settings (its public URL) and the admin pages.

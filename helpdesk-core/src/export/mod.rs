@@ -1,0 +1,11 @@
+//! The desk's export format (issue 22, item 5): one versioned stream of [`Record`]s — JSON
+//! Lines, a header first — that carries the whole desk, and the rules an import follows to
+//! give back an equal desk ([`Restore`]). The bytes of attachments travel beside the stream
+//! (one file per [`BlobKey`](crate::store::BlobKey)); reading and writing files is the
+//! caller's (the CLI's), never the core's. `docs/export-format.md` describes the format.
+
+mod record;
+mod restore;
+
+pub use record::{FORMAT, Header, Record, SettingRecord, TicketRecord, Trailer, VERSION};
+pub use restore::{Restore, RestoreCounts};

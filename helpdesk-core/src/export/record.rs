@@ -1,0 +1,137 @@
+//! The records of an export: what one line of the stream holds.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    Agent, AgentId, Customer, CustomerId, Department, Email, Message, OrganisationDomain, Ticket,
+    TicketEvent, TimeEntry,
+};
+use crate::store::SettingKey;
+
+/// The name every export's header carries.
+pub const FORMAT: &str = "helpdesk-export";
+
+/// The version of the format this build writes and reads. A later version that changes
+/// what a record means gets a new number; an import refuses versions it does not know.
+pub const VERSION: u32 = 1;
+
+/// The first line: which format, which version, when, and where the ticket number sequence
+/// stood, so that the importing desk never hands out a number it restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    /// [`FORMAT`].
+    pub format: String,
+    /// [`VERSION`].
+    pub version: u32,
+    /// When the export was made.
+    pub exported_at: DateTime<Utc>,
+    /// A value of the exporting desk's ticket number sequence at least as high as any
+    /// number it gave out; the import moves its own sequence past it.
+    pub sequence: u64,
+}
+
+impl Header {
+    /// The header of an export made `at`, with the sequence at `sequence`.
+    pub fn new(at: DateTime<Utc>, sequence: u64) -> Self {
+        Self {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            exported_at: at,
+            sequence,
+        }
+    }
+}
+
+/// A setting kept in the store, as its key and its stored text (validated by the desk when
+/// it is read, like any stored value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingRecord {
+    /// Which setting.
+    pub key: SettingKey,
+    /// Its value, exactly as stored.
+    pub value: String,
+}
+
+/// A ticket whole: the ticket (with its number, assignee, categories, fields, tags, links,
+/// metrics and feedback), its thread (every message, internal ones too, with its attachments'
+/// keys and where a moved message came from), its history and its time entries, and the
+/// people copied on it or following it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketRecord {
+    /// The ticket.
+    pub ticket: Ticket,
+    /// Its thread, oldest first.
+    #[serde(default)]
+    pub messages: Vec<Message>,
+    /// Its history, oldest first.
+    #[serde(default)]
+    pub history: Vec<TicketEvent>,
+    /// Its time entries, oldest first.
+    #[serde(default)]
+    pub time_entries: Vec<TimeEntry>,
+    /// The addresses copied on its public thread.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<Email>,
+    /// The agents following it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub followers: Vec<AgentId>,
+}
+
+/// The last line: how many records of each kind came before it, so that a cut-off stream is
+/// told from a whole one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trailer {
+    /// Departments.
+    pub departments: u64,
+    /// Agents.
+    pub agents: u64,
+    /// Customers.
+    pub customers: u64,
+    /// Settings.
+    pub settings: u64,
+    /// Organisations with domains or members who see their tickets.
+    pub organisations: u64,
+    /// Tickets.
+    pub tickets: u64,
+    /// Messages, over all tickets.
+    pub messages: u64,
+    /// Attachment files (distinct keys).
+    pub attachments: u64,
+}
+
+/// One line of an export. Records come in this order: the header; departments, agents and
+/// customers (organisations before their members); settings; organisations' extras;
+/// tickets (a master, a merge target or a follow-up's original before the tickets that name
+/// it); the trailer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Record {
+    /// The first line.
+    Header(Header),
+    /// A department.
+    Department(Department),
+    /// An agent (their login is not exported: a restored agent sets a password anew).
+    Agent(Agent),
+    /// A customer, person or organisation.
+    Customer(Customer),
+    /// A setting.
+    Setting(SettingRecord),
+    /// What an organisation keeps beside its customer record: its mail domains and the
+    /// members who see its tickets.
+    Organisation {
+        /// The organisation.
+        organisation: CustomerId,
+        /// Its mail domains.
+        #[serde(default)]
+        domains: Vec<OrganisationDomain>,
+        /// Its members who see its tickets.
+        #[serde(default)]
+        viewers: Vec<CustomerId>,
+    },
+    /// A ticket whole.
+    Ticket(Box<TicketRecord>),
+    /// The last line.
+    Trailer(Trailer),
+}

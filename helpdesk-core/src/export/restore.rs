@@ -1,0 +1,438 @@
+//! The rules an import follows ([`Restore`]): the header first and of a version this build
+//! reads; the directory before what names it; every id, ticket number and reference
+//! resolved within the export; the trailer's counts equal to what came. A record that breaks
+//! a rule is refused before anything of it is written.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::record::{FORMAT, Header, Record, TicketRecord, Trailer, VERSION};
+use crate::domain::{Actor, AgentId, CustomerId, CustomerKind, DepartmentId, TicketId};
+use crate::error::{Error, Result};
+use crate::store::{BlobKey, TicketWrite};
+
+/// What a restore has taken so far; at the end, equal to the trailer's counts.
+pub type RestoreCounts = Trailer;
+
+/// Where a restore is: records must come in the format's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Start,
+    Directory,
+    Tickets,
+    Done,
+}
+
+/// Checks the records of an export one by one, in order, and turns tickets into the writes
+/// that restore them exactly (their ids, numbers, versions and times).
+///
+/// ```
+/// use chrono::Utc;
+/// use helpdesk_core::export::{Header, Record, Restore, Trailer};
+/// let mut restore = Restore::new();
+/// restore.check(&Record::Header(Header::new(Utc::now(), 7))).unwrap();
+/// restore.check(&Record::Trailer(Trailer::default())).unwrap();
+/// assert_eq!(restore.sequence(), 7);
+/// assert!(restore.is_done());
+/// ```
+#[derive(Debug)]
+pub struct Restore {
+    phase: Phase,
+    sequence: u64,
+    departments: HashSet<DepartmentId>,
+    agents: HashSet<AgentId>,
+    customers: HashMap<CustomerId, CustomerKind>,
+    tickets: HashSet<TicketId>,
+    numbers: HashSet<String>,
+    /// Tickets named as master, merge target or original before they came.
+    pending_links: BTreeSet<TicketId>,
+    attachments: HashSet<BlobKey>,
+    counts: RestoreCounts,
+}
+
+impl Default for Restore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A refusal on `field`, naming what is wrong.
+fn refuse(field: &'static str, message: impl Into<String>) -> Error {
+    Error::validation(field, message.into())
+}
+
+impl Restore {
+    /// A restore that has seen nothing yet.
+    pub fn new() -> Self {
+        Self {
+            phase: Phase::Start,
+            sequence: 0,
+            departments: HashSet::new(),
+            agents: HashSet::new(),
+            customers: HashMap::new(),
+            tickets: HashSet::new(),
+            numbers: HashSet::new(),
+            pending_links: BTreeSet::new(),
+            attachments: HashSet::new(),
+            counts: RestoreCounts::default(),
+        }
+    }
+
+    /// The exporting desk's sequence, from the header.
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    /// Whether the trailer came and matched.
+    pub fn is_done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// What has been taken so far.
+    pub fn counts(&self) -> &RestoreCounts {
+        &self.counts
+    }
+
+    /// Checks `record`, the next one of the stream, and takes note of it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] when the record breaks a rule: a stream not starting with a
+    /// header of this format and a version this build reads; a record out of order or after
+    /// the trailer; an id or ticket number met twice; a reference to a department, agent,
+    /// customer or ticket the export does not hold; a message, history entry or time entry
+    /// of another ticket; a trailer whose counts differ from what came.
+    pub fn check(&mut self, record: &Record) -> Result<()> {
+        if self.phase == Phase::Done {
+            return Err(refuse("record", "a record after the trailer"));
+        }
+        match record {
+            Record::Header(header) => self.header(header),
+            _ if self.phase == Phase::Start => Err(refuse(
+                "record",
+                "the export does not start with its header",
+            )),
+            Record::Department(d) => {
+                self.directory()?;
+                if !self.departments.insert(d.id) {
+                    return Err(refuse("department", format!("department {} twice", d.id)));
+                }
+                self.counts.departments += 1;
+                Ok(())
+            }
+            Record::Agent(a) => {
+                self.directory()?;
+                if let Some(d) = a.departments.keys().find(|d| !self.departments.contains(d)) {
+                    return Err(refuse(
+                        "department",
+                        format!("agent {} is in department {d}, not in the export", a.id),
+                    ));
+                }
+                if !self.agents.insert(a.id) {
+                    return Err(refuse("agent", format!("agent {} twice", a.id)));
+                }
+                self.counts.agents += 1;
+                Ok(())
+            }
+            Record::Customer(c) => {
+                self.directory()?;
+                if let Some(o) = c.organisation
+                    && self.customers.get(&o) != Some(&CustomerKind::Organisation)
+                {
+                    return Err(refuse(
+                        "organisation",
+                        format!("customer {}: organisation {o} does not come before", c.id),
+                    ));
+                }
+                if self.customers.insert(c.id, c.kind).is_some() {
+                    return Err(refuse("customer", format!("customer {} twice", c.id)));
+                }
+                self.counts.customers += 1;
+                Ok(())
+            }
+            Record::Setting(_) => {
+                self.directory()?;
+                self.counts.settings += 1;
+                Ok(())
+            }
+            Record::Organisation {
+                organisation,
+                viewers,
+                ..
+            } => {
+                self.directory()?;
+                if self.customers.get(organisation) != Some(&CustomerKind::Organisation) {
+                    return Err(refuse(
+                        "organisation",
+                        format!("{organisation} is no organisation of the export"),
+                    ));
+                }
+                if let Some(v) = viewers.iter().find(|v| !self.customers.contains_key(v)) {
+                    return Err(refuse("customer", format!("no customer {v}")));
+                }
+                self.counts.organisations += 1;
+                Ok(())
+            }
+            Record::Ticket(t) => self.ticket(t),
+            Record::Trailer(trailer) => self.trailer(trailer),
+        }
+    }
+
+    fn header(&mut self, header: &Header) -> Result<()> {
+        if self.phase != Phase::Start {
+            return Err(refuse("record", "a second header"));
+        }
+        if header.format != FORMAT {
+            return Err(refuse(
+                "format",
+                format!("{:?} is not a {FORMAT} stream", header.format),
+            ));
+        }
+        if header.version != VERSION {
+            return Err(refuse(
+                "version",
+                format!(
+                    "version {} of the format; this build reads version {VERSION}",
+                    header.version
+                ),
+            ));
+        }
+        self.sequence = header.sequence;
+        self.phase = Phase::Directory;
+        Ok(())
+    }
+
+    fn directory(&self) -> Result<()> {
+        if self.phase == Phase::Directory {
+            Ok(())
+        } else {
+            Err(refuse(
+                "record",
+                "the directory and settings come before the tickets",
+            ))
+        }
+    }
+
+    fn ticket(&mut self, record: &TicketRecord) -> Result<()> {
+        self.phase = Phase::Tickets;
+        let t = &record.ticket;
+        let at = |what: &str| format!("ticket {}: {what}", t.number.full());
+        if !self.departments.contains(&t.department) {
+            return Err(refuse(
+                "department",
+                at("its department is not in the export"),
+            ));
+        }
+        if let Some(c) = t.customer
+            && !self.customers.contains_key(&c)
+        {
+            return Err(refuse("customer", at("its customer is not in the export")));
+        }
+        let agents = (t.assignee.into_iter())
+            .chain(record.followers.iter().copied())
+            .chain(record.time_entries.iter().map(|e| e.agent));
+        for agent in agents {
+            if !self.agents.contains(&agent) {
+                return Err(refuse(
+                    "agent",
+                    at(&format!("agent {agent} is not in the export")),
+                ));
+            }
+        }
+        let authors = (record.messages.iter().map(|m| m.author))
+            .chain(record.history.iter().map(|e| e.actor))
+            .chain(std::iter::once(t.opened_by));
+        for author in authors {
+            let known = match author {
+                Actor::Agent(a) => self.agents.contains(&a),
+                Actor::Customer(c) => self.customers.contains_key(&c),
+                _ => true,
+            };
+            if !known {
+                return Err(refuse("author", at("an author is not in the export")));
+            }
+        }
+        let foreign = (record.messages.iter().map(|m| m.ticket_id))
+            .chain(record.history.iter().map(|e| e.ticket_id))
+            .chain(record.time_entries.iter().map(|e| e.ticket_id))
+            .any(|id| id != t.id);
+        if foreign {
+            return Err(refuse(
+                "ticket_id",
+                at("a message, history entry or time entry of another ticket"),
+            ));
+        }
+        if !self.tickets.insert(t.id) {
+            return Err(refuse("ticket", at("twice")));
+        }
+        for number in [t.number.full(), t.number.short()] {
+            if !self.numbers.insert(number.to_owned()) {
+                return Err(refuse(
+                    "number",
+                    at("its number is taken by another ticket"),
+                ));
+            }
+        }
+        self.pending_links.remove(&t.id);
+        for link in [t.master, t.merged_into, t.follow_up_of]
+            .into_iter()
+            .flatten()
+        {
+            if !self.tickets.contains(&link) {
+                self.pending_links.insert(link);
+            }
+        }
+        self.counts.tickets += 1;
+        self.counts.messages += record.messages.len() as u64;
+        for m in &record.messages {
+            for a in &m.attachments {
+                let key = BlobKey::parse(a.sha256())?;
+                if self.attachments.insert(key) {
+                    self.counts.attachments += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn trailer(&mut self, trailer: &Trailer) -> Result<()> {
+        if let Some(missing) = self.pending_links.first() {
+            return Err(refuse(
+                "ticket",
+                format!("ticket {missing} is linked to but not in the export"),
+            ));
+        }
+        if trailer != &self.counts {
+            return Err(refuse(
+                "trailer",
+                format!(
+                    "the export says {trailer:?} but holds {:?}: it is cut off or altered",
+                    self.counts
+                ),
+            ));
+        }
+        self.phase = Phase::Done;
+        Ok(())
+    }
+
+    /// The attachment keys of `record`'s messages, each once.
+    pub fn attachment_keys(record: &TicketRecord) -> Result<Vec<BlobKey>> {
+        let mut keys = BTreeSet::new();
+        for m in &record.messages {
+            for a in &m.attachments {
+                keys.insert(BlobKey::parse(a.sha256())?);
+            }
+        }
+        Ok(keys.into_iter().collect())
+    }
+
+    /// The write that restores a checked `record` as it was: a new ticket with its id,
+    /// number, version and times, its thread, history and time entries.
+    pub fn ticket_write(record: TicketRecord) -> TicketWrite {
+        let mut write = TicketWrite::create(record.ticket);
+        write.messages = record.messages;
+        write.events = record.history;
+        write.time_entries = record.time_entries;
+        write
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::domain::{Ticket, Visibility};
+    use crate::testkit::samples::{customer, department, message, number, ticket};
+
+    /// A header, a department, a customer; what a ticket needs.
+    fn started() -> (Restore, Ticket) {
+        let mut restore = Restore::new();
+        let d = department("Support");
+        let c = customer("Ana", Some("ana@example.com"));
+        let t = ticket(number(1), d.id, c.id);
+        for record in [
+            Record::Header(Header::new(Utc::now(), 9)),
+            Record::Department(d),
+            Record::Customer(c),
+        ] {
+            restore.check(&record).unwrap();
+        }
+        (restore, t)
+    }
+
+    fn whole(t: &Ticket) -> Record {
+        Record::Ticket(Box::new(TicketRecord {
+            messages: vec![message(t, "Первое", Visibility::Public)],
+            history: Vec::new(),
+            time_entries: Vec::new(),
+            ticket: t.clone(),
+            cc: Vec::new(),
+            followers: Vec::new(),
+        }))
+    }
+
+    fn field(result: Result<()>) -> String {
+        match result {
+            Err(Error::Validation(v)) => v.field().to_owned(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stream_must_start_with_a_header_of_this_format_and_version() {
+        let d = Record::Department(department("Support"));
+        assert_eq!(field(Restore::new().check(&d)), "record");
+        let mut other = Header::new(Utc::now(), 1);
+        other.version = VERSION + 1;
+        assert_eq!(
+            field(Restore::new().check(&Record::Header(other))),
+            "version"
+        );
+        let mut foreign = Header::new(Utc::now(), 1);
+        foreign.format = "zammad".into();
+        assert_eq!(
+            field(Restore::new().check(&Record::Header(foreign))),
+            "format"
+        );
+    }
+
+    #[test]
+    fn tickets_name_only_what_came_before_and_numbers_are_unique() {
+        let (mut restore, t) = started();
+        restore.check(&whole(&t)).unwrap();
+        // The same number on another ticket.
+        let mut twin = t.clone();
+        twin.id = crate::domain::TicketId::new();
+        assert_eq!(field(restore.check(&whole(&twin))), "number");
+        // A department the export does not hold.
+        let elsewhere = ticket(number(2), department("Billing").id, t.customer.unwrap());
+        assert_eq!(field(restore.check(&whole(&elsewhere))), "department");
+        // The directory after the tickets.
+        let late = Record::Department(department("Late"));
+        assert_eq!(field(restore.check(&late)), "record");
+    }
+
+    #[test]
+    fn a_trailer_that_differs_from_what_came_or_a_dangling_link_is_refused() {
+        let (mut restore, t) = started();
+        let mut child = ticket(number(2), t.department, t.customer.unwrap());
+        child.master = Some(t.id);
+        restore.check(&whole(&child)).unwrap();
+        // The master is named but has not come: refused at the end.
+        let counts = restore.counts().clone();
+        assert_eq!(field(restore.check(&Record::Trailer(counts))), "ticket");
+        restore.check(&whole(&t)).unwrap();
+        let mut wrong = restore.counts().clone();
+        wrong.tickets += 1;
+        assert_eq!(field(restore.check(&Record::Trailer(wrong))), "trailer");
+        let right = restore.counts().clone();
+        restore.check(&Record::Trailer(right)).unwrap();
+        assert!(restore.is_done());
+        assert_eq!(restore.sequence(), 9);
+        assert_eq!(
+            field(restore.check(&whole(&t))),
+            "record",
+            "after the trailer"
+        );
+    }
+}
