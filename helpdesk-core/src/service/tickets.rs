@@ -9,7 +9,7 @@ use crate::domain::{Attachment, Channel, Customer, Notice, Ticket, TicketId, Tic
 use crate::error::{Entity, Error, ForbiddenReason, Result};
 use crate::machine::{
     Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide,
-    decide_create_with_notices,
+    decide_create_with_notices, may_reach_linked,
 };
 use crate::store::{ReadSet, ReadTogether, SettingKey, WriteBatch};
 
@@ -334,6 +334,7 @@ impl Acting {
                     .await?
             }
         };
+        let read_id = read.ticket.as_ref().map(|t| t.id);
         let (ticket, shared) = self.visible_or_shared(key, read.ticket.take()).await?;
         // Seen through the organisation: a colleague may reply, nothing else.
         if shared && !matches!(command, Command::Reply { .. }) {
@@ -413,8 +414,11 @@ impl Acting {
                 if merging {
                     self.add_merge_moves(&ticket, &mut writes).await?;
                 }
-                let (linked, mut customers) =
-                    self.linked_writes(&ticket, &writes[0], &levels).await?;
+                // Read with the ticket, unless the reply went on to the one it was merged into.
+                let read_linked = read.linked.take().filter(|_| read_id == Some(ticket.id));
+                let (linked, mut customers) = (self)
+                    .linked_writes(&ticket, &writes[0], &levels, read_linked, customer.as_ref())
+                    .await?;
                 writes.extend(linked);
                 customers.extend(customer);
                 let known = known(customers, &mut read);
@@ -444,7 +448,8 @@ impl Acting {
 /// What deciding `command` on the ticket `key` and its effects read, in one call: the
 /// ticket with its department (and its customer, unless a customer acts), a department it
 /// moves to, the agents when they may be told (of a customer's reply, a note, an
-/// assignment), the service levels and the mail settings.
+/// assignment), the service levels and the mail settings, and the tickets linked to it when
+/// the command may reach them (should it be a master).
 pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Command) -> ReadSet {
     ReadSet {
         ticket: Some(key.clone()),
@@ -457,6 +462,7 @@ pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Comm
         agents: customer_acts
             || matches!(command, Command::AddNote { .. } | Command::Assign { .. }),
         settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
+        ticket_linked: may_reach_linked(command, customer_acts),
         ..ReadSet::default()
     }
 }
