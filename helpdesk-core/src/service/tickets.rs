@@ -65,7 +65,7 @@ pub struct ExecOptions {
 /// Refuses attachment metadata that did not come from this desk's own staging: callers send
 /// files as [`Upload`]s, never as stored [`Attachment`]s (which would name any blob by its
 /// hash, another customer's file included).
-fn refuse_stored(attachments: &[Attachment]) -> Result<()> {
+pub(crate) fn refuse_stored(attachments: &[Attachment]) -> Result<()> {
     if attachments.is_empty() {
         Ok(())
     } else {
