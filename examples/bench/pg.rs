@@ -451,8 +451,8 @@ impl PgBaseline {
 
     /// The child rows [`children`](Self::children) writes for `spec`, added to `tables`,
     /// and their messages' search fields to `fields`.
-    fn child_rows<'a>(
-        tables: &mut BTreeMap<&'a str, Vec<Row>>,
+    fn child_rows(
+        tables: &mut BTreeMap<&'static str, Vec<Row>>,
         fields: &mut Vec<Value>,
         added: &BTreeMap<String, Vec<Row>>,
         spec: &Spec,
