@@ -9,6 +9,7 @@
 
 mod base;
 mod concurrency;
+mod fill_check;
 mod pg;
 mod reads;
 mod sqlite;
@@ -106,6 +107,10 @@ fn spec(world: &World, i: usize) -> Spec {
         customer: customer.as_uuid(),
         department: department.as_uuid(),
     }
+}
+
+fn agent_of(world: &World) -> Actor {
+    Actor::Agent(world.agent)
 }
 
 fn transition(kind: usize) -> Option<Command> {
@@ -222,6 +227,8 @@ struct Templates<R> {
     transition: Vec<Option<Template<R>>>,
     /// A finished ticket of each kind, for the filler.
     full: Vec<Template<R>>,
+    /// The warm-up tickets the templates were learnt on: their index and id, by kind.
+    warm: Vec<(usize, Uuid)>,
 }
 
 async fn learn<B: Baseline>(
@@ -235,6 +242,7 @@ async fn learn<B: Baseline>(
     let mut transition = vec![None, None, None, None];
     let mut full = vec![None, None, None, None];
     let mut ids = Vec::new();
+    let mut warm = Vec::new();
     // One warm-up ticket of each kind (kinds change every 64 tickets).
     for kind in 0..4 {
         let i = (0..)
@@ -261,6 +269,7 @@ async fn learn<B: Baseline>(
         }
         full[kind] = Some(Template::diff(None, &s3));
         ids.push(id.as_uuid());
+        warm.push((i, id.as_uuid()));
     }
     let create = create.expect("kind 0 ran");
     let all = reply
@@ -289,6 +298,7 @@ async fn learn<B: Baseline>(
                 .into_iter()
                 .map(|t| t.expect("every kind ran"))
                 .collect(),
+            warm,
         },
         ids,
     ))
@@ -449,6 +459,11 @@ async fn run<B: Baseline + reads::ReadBaseline>(
             concurrency::rows(desk, world, &mut next, args.concurrency, sample, base_rate).await?;
         results.extend(rows);
         written += created;
+    }
+
+    // The fast filler's rows checked against the library's: a copy of each warm-up ticket.
+    if args.filler == "fast" {
+        written += fill_check::check(desk, base, &world, &tpl, agent_of(&world)).await?;
     }
 
     // Filler up to --tickets.

@@ -351,6 +351,157 @@ impl PgBaseline {
             .await
     }
 
+    /// The rows [`insert_ticket`](Self::insert_ticket) writes for each of `specs`, written
+    /// with one statement per table (`jsonb_populate_recordset` of every row of the chunk),
+    /// the search fields and their `ticket_words` rows with one statement for the chunk.
+    async fn fill_set(
+        &self,
+        conn: &mut PgConnection,
+        tpl: &Template<Row>,
+        specs: &[Spec],
+    ) -> Res<()> {
+        let count = i64::try_from(specs.len())?;
+        let seqs: Vec<i64> =
+            sqlx::query_scalar("SELECT nextval('ticket_number_seq') FROM generate_series(1, $1)")
+                .bind(count)
+                .fetch_all(&mut *conn)
+                .await?;
+        let with_numbers = tpl
+            .added
+            .get("ticket_numbers")
+            .is_some_and(|r| !r.is_empty());
+        let mut tables: BTreeMap<&str, Vec<Row>> = BTreeMap::new();
+        let (mut digits, mut owners) = (Vec::new(), Vec::new());
+        let mut fields: Vec<Value> = Vec::new();
+        for (spec, seq) in specs.iter().zip(seqs) {
+            let now = Utc::now().timestamp_micros();
+            let number = self.numbers.generate(u64::try_from(seq)?, Utc::now());
+            let mut row = tpl.ticket.clone();
+            row.insert("id".into(), json!(spec.id));
+            row.insert("number_full".into(), json!(number.full()));
+            row.insert("number_short".into(), json!(number.short()));
+            row.insert("subject".into(), json!(spec.subject));
+            row.insert("customer".into(), json!(spec.customer));
+            row.insert("opened_by_id".into(), json!(spec.customer));
+            row.insert("department".into(), json!(spec.department));
+            row.insert("created_at".into(), ts(now));
+            row.insert("updated_at".into(), ts(now));
+            tables.entry("tickets").or_default().push(row);
+            if with_numbers {
+                for d in [number.full(), number.short()] {
+                    digits.push(d.to_owned());
+                    owners.push(spec.id);
+                }
+            }
+            fields.push(field(spec.id, None, false, &spec.subject));
+            Self::child_rows(&mut tables, &mut fields, &tpl.added, spec, now);
+        }
+        // Parents first: tickets, then the tables that refer to them.
+        for table in [
+            "tickets",
+            "ticket_categories",
+            "messages",
+            "ticket_events",
+            "notifications",
+        ] {
+            let Some(rows) = tables.get(table).filter(|r| !r.is_empty()) else {
+                continue;
+            };
+            let cols = self.columns[table].join(", ");
+            let sql = format!(
+                "INSERT INTO {table} ({cols})
+                 SELECT {cols} FROM jsonb_populate_recordset(NULL::{table}, $1::jsonb)"
+            );
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(serde_json::to_string(rows)?)
+                .execute(&mut *conn)
+                .await?;
+        }
+        if with_numbers {
+            sqlx::query(
+                "INSERT INTO ticket_numbers (digits, ticket_id)
+                 SELECT * FROM unnest($1::text[], $2::uuid[])",
+            )
+            .bind(&digits)
+            .bind(&owners)
+            .execute(&mut *conn)
+            .await?;
+        }
+        // As `search_field` writes one field, for every field of the chunk.
+        sqlx::query(
+            "WITH f AS (
+                 INSERT INTO search_fields
+                     (ticket_id, message_id, internal, folded, words, lexemes, stems)
+                 SELECT x.ticket_id, x.message_id, x.internal, x.folded, x.words,
+                        array_to_tsvector(x.lexemes), x.stems
+                 FROM jsonb_to_recordset($1::jsonb) AS x(ticket_id uuid, message_id uuid,
+                     internal boolean, folded text, words text[], lexemes text[], stems text[])
+                 RETURNING ticket_id, message_id, internal, words, stems)
+             INSERT INTO ticket_words (word, ticket, kind)
+             SELECT DISTINCT w.word, f.ticket_id,
+                    CASE WHEN f.message_id IS NULL THEN 0 WHEN f.internal THEN 2 ELSE 1 END
+             FROM f, unnest(f.words || f.stems) AS w(word) WHERE octet_length(w.word) <= 1000
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(serde_json::to_string(&fields)?)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The child rows [`children`](Self::children) writes for `spec`, added to `tables`,
+    /// and their messages' search fields to `fields`.
+    fn child_rows(
+        tables: &mut BTreeMap<&'static str, Vec<Row>>,
+        fields: &mut Vec<Value>,
+        added: &BTreeMap<String, Vec<Row>>,
+        spec: &Spec,
+        now: i64,
+    ) {
+        for table in [
+            "ticket_categories",
+            "messages",
+            "ticket_events",
+            "notifications",
+        ] {
+            let Some(rows) = added.get(table) else {
+                continue;
+            };
+            for (i, template) in rows.iter().enumerate() {
+                let mut row = template.clone();
+                row.insert("ticket_id".into(), json!(spec.id));
+                let new_id = Uuid::now_v7();
+                if row.contains_key("id") {
+                    row.insert("id".into(), json!(new_id));
+                }
+                match table {
+                    "messages" => {
+                        let body = spec.bodies.get(i).cloned().unwrap_or_default();
+                        row.insert("body".into(), json!(body));
+                        row.insert("created_at".into(), ts(now));
+                        if template.get("author_kind") == Some(&json!("customer")) {
+                            row.insert("author_id".into(), json!(spec.customer));
+                        }
+                        let internal = template.get("visibility") != Some(&json!("public"));
+                        fields.push(field(spec.id, Some(new_id), internal, &body));
+                    }
+                    "ticket_events" => {
+                        row.insert("at".into(), ts(now));
+                        if template.get("actor_kind") == Some(&json!("customer")) {
+                            row.insert("actor_id".into(), json!(spec.customer));
+                        }
+                    }
+                    "notifications" => {
+                        row.insert("created_at".into(), ts(now));
+                        row.insert("event_id".into(), json!(Uuid::now_v7()));
+                    }
+                    _ => {}
+                }
+                tables.entry(table).or_default().push(row);
+            }
+        }
+    }
+
     async fn read_all(
         &self,
         q: sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
@@ -363,6 +514,24 @@ impl PgBaseline {
         }
         Ok(rows.len())
     }
+}
+
+/// A search field's values as [`PgBaseline::search_field`] computes them, as JSON.
+fn field(ticket: Uuid, message: Option<Uuid>, internal: bool, text: &str) -> Value {
+    let w = words(text);
+    let mut lexemes = w.clone();
+    lexemes.sort();
+    lexemes.dedup();
+    let stems = stem_keys_of(&w);
+    json!({
+        "ticket_id": ticket,
+        "message_id": message,
+        "internal": internal,
+        "folded": fold(text),
+        "words": w,
+        "lexemes": lexemes,
+        "stems": stems,
+    })
 }
 
 #[async_trait::async_trait(?Send)]
@@ -399,9 +568,7 @@ impl Baseline for PgBaseline {
 
     async fn fill(&mut self, tpl: &Template<Row>, specs: &[Spec]) -> Res<()> {
         let mut tx = self.pool.begin().await?;
-        for spec in specs {
-            self.insert_ticket(&mut tx, tpl, spec).await?;
-        }
+        self.fill_set(&mut tx, tpl, specs).await?;
         tx.commit().await?;
         Ok(())
     }

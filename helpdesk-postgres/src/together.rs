@@ -5,8 +5,11 @@
 //! should the ticket have moved between those reads, they are read again by its own values.
 
 use helpdesk_core::Result;
-use helpdesk_core::domain::{Customer, CustomerId, Department, DepartmentId, TicketKey};
-use helpdesk_core::store::{ReadSet, ReadTogether, SettingKey, tickets_filter};
+use helpdesk_core::domain::{Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey};
+use helpdesk_core::store::{
+    PageRequest, ReadSet, ReadTogether, SettingKey, TicketFilter, linked_filter, linked_first_page,
+    tickets_filter,
+};
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
@@ -104,6 +107,20 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
             _ => Ok(None),
         }
     };
+    // A master's linked tickets by its id, when the key is it, beside the ticket (kept only
+    // if the ticket read names no master).
+    let linked_by_id = async {
+        match &set.ticket {
+            Some(TicketKey::Id(id)) if set.ticket_linked => {
+                let filter = TicketFilter {
+                    master: Some(*id),
+                    ..TicketFilter::default()
+                };
+                linked(pool, &filter, linked_first_page()).await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
     let settings = settings(pool, &set.settings);
     let listed = listed(pool, &set.departments, &set.customers);
     let (
@@ -113,6 +130,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         agents,
         agent,
         thread_by_id,
+        linked_by_id,
         settings,
         (departments, customers),
     ) = tokio::try_join!(
@@ -122,6 +140,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         agents,
         agent,
         thread_by_id,
+        linked_by_id,
         settings,
         listed
     )?;
@@ -145,6 +164,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         agent,
         settings,
         tickets: None,
+        linked: None,
     };
     // The ticket's own department and customer, as it was read.
     if let Some(t) = read.ticket.clone() {
@@ -172,7 +192,31 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
     if let Some((filter, page)) = tickets_filter(set, &read) {
         read.tickets = Some(crate::query::list(pool, &filter, page).await?);
     }
+    // A master's linked tickets: read beside it by its id, else by the id of the ticket read.
+    if let Some((filter, page)) = linked_filter(set, &read) {
+        read.linked = Some(match linked_by_id {
+            Some(found) if filter.master == read.ticket.as_ref().map(|t| t.id) => found,
+            _ => linked(pool, &filter, page).await?,
+        });
+    }
     Ok(read)
+}
+
+/// Every page of the tickets `filter` matches, from `page` on.
+async fn linked(
+    pool: &PgPool,
+    filter: &TicketFilter,
+    mut page: PageRequest,
+) -> Result<Vec<Ticket>> {
+    let mut all = Vec::new();
+    loop {
+        let got = crate::query::list(pool, filter, &page).await?;
+        all.extend(got.items);
+        match got.next {
+            Some(cursor) => page = page.after(cursor)?,
+            None => return Ok(all),
+        }
+    }
 }
 
 /// `by_id` or `by_number`, as the ticket's `key` is, with the key bound as `$1`.

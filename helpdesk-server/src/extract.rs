@@ -52,6 +52,23 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let Signed(credential) = Signed::from_request_parts(parts, state).await?;
+        let acting = act_as(&state.desk, credential.actor).await?;
+        Ok(Caller { acting, credential })
+    }
+}
+
+/// An API request's credential alone (checked as [`Caller`] checks it: 401 without a live
+/// one, the CSRF header on writes with the cookie), for a handler that reads the principal
+/// with its own reads (`Helpdesk::execute_as` and the like) and maps the principal's errors
+/// with [`principal_refused`].
+#[derive(Debug, Clone, Copy)]
+pub struct Signed(pub Credential);
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let bearer = parts
             .headers
             .get(AUTHORIZATION)
@@ -77,24 +94,41 @@ impl FromRequestParts<AppState> for Caller {
             .await
             .map_err(|e| ApiError::unavailable(&e))?
             .ok_or_else(ApiError::unauthorized)?;
-        let acting = act_as(&state.desk, actor).await?;
-        Ok(Caller {
-            acting,
-            credential: Credential {
-                actor,
-                hash: TokenHash::of(&secret),
-            },
-        })
+        Ok(Signed(Credential {
+            actor,
+            hash: TokenHash::of(&secret),
+        }))
     }
 }
 
 /// The desk acting as the actor a live token names. Someone removed since is not signed in
 /// (401); a disabled customer or deactivated agent is refused (403).
-async fn act_as(desk: &Helpdesk, actor: Actor) -> ApiResult<Acting> {
-    desk.acting_as(actor).await.map_err(|e| match e {
-        Error::NotFound { .. } => ApiError::unauthorized(),
-        other => other.into(),
-    })
+pub async fn act_as(desk: &Helpdesk, actor: Actor) -> ApiResult<Acting> {
+    desk.acting_as(actor)
+        .await
+        .map_err(|e| principal_refused(actor, e))
+}
+
+/// An error of a call that read `actor` as its principal, as the API answers it: the
+/// principal not found (removed since the token was made) is 401, as [`Caller`] answers
+/// it; anything else as itself (a disabled customer or deactivated agent 403). The
+/// principal is admitted before anything else is used, so a not-found naming them is
+/// theirs.
+pub fn principal_refused(actor: Actor, e: Error) -> ApiError {
+    let theirs = match (&e, actor) {
+        (Error::NotFound { entity, key }, Actor::Agent(id)) => {
+            *entity == helpdesk::error::Entity::Agent && *key == id.to_string()
+        }
+        (Error::NotFound { entity, key }, Actor::Customer(id)) => {
+            *entity == helpdesk::error::Entity::Customer && *key == id.to_string()
+        }
+        _ => false,
+    };
+    if theirs {
+        ApiError::unauthorized()
+    } else {
+        e.into()
+    }
 }
 
 /// The signed-in user of a page: the desk acting as them, their name and page language, and

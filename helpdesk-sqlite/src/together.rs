@@ -7,7 +7,7 @@
 use helpdesk_core::Result;
 use helpdesk_core::domain::TicketKey;
 use helpdesk_core::store::{
-    ReadSet, ReadTogether, ticket_customer, ticket_department, tickets_filter,
+    ReadSet, ReadTogether, linked_filter, ticket_customer, ticket_department, tickets_filter,
 };
 use rusqlite::{Connection, Row};
 
@@ -100,6 +100,19 @@ fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
     if let Some((filter, page)) = tickets_filter(set, &read) {
         let query = crate::query::list_tickets(&filter, page);
         read.tickets = Some(page.into_page_scored(query.all(conn, read_ranked_ticket)?));
+    }
+    if let Some((filter, mut page)) = linked_filter(set, &read) {
+        let mut linked = Vec::new();
+        loop {
+            let query = crate::query::list_tickets(&filter, &page);
+            let got = page.into_page_scored(query.all(conn, read_ranked_ticket)?);
+            linked.extend(got.items);
+            match got.next {
+                Some(cursor) => page = page.after(cursor).map_err(helpdesk_core::Error::from)?,
+                None => break,
+            }
+        }
+        read.linked = Some(linked);
     }
     Ok(read)
 }

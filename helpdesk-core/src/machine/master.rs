@@ -16,6 +16,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Command;
 use super::decide::change_status;
 use super::timers::{Activity, advance};
 use super::transitions::{Step, next_status};
@@ -39,6 +40,22 @@ pub struct Linked<'a> {
 /// a public message from staff, or a status change to resolved or closed.
 pub fn reaches_linked(write: &TicketWrite) -> bool {
     write.events.iter().any(|e| step_of(write, e).is_some())
+}
+
+/// Whether deciding `command` may give a write that [`reaches_linked`] (a public message
+/// from staff, or resolving or closing), so that the tickets linked to the ticket are worth
+/// reading with it; `customer_acts` when a customer sends it (their replies stay on their
+/// ticket). Only a hint for what to read up front: a write that reaches them without it has
+/// them read then.
+pub fn may_reach_linked(command: &Command, customer_acts: bool) -> bool {
+    match command {
+        Command::Reply { .. } => !customer_acts,
+        Command::AskCustomer { .. }
+        | Command::Resolve { .. }
+        | Command::ConfirmResolution
+        | Command::Close { .. } => true,
+        _ => false,
+    }
 }
 
 /// What an event of the master's `write` does to a linked ticket.

@@ -22,7 +22,7 @@ pub use command::{Command, NewTicket};
 pub use create::{CreateContext, authorize_create, decide_create, decide_create_with_notices};
 pub use decide::{Context, Plan, decide, required_permission};
 pub use due::decide_due;
-pub use master::{Linked, fan_out, reaches_linked};
+pub use master::{Linked, fan_out, may_reach_linked, reaches_linked};
 pub use merge::merge_moves;
 pub use priority::{initial_priority, new_ticket_priorities, settable_priorities};
 pub use split::{SplitContext, SplitRequest, check_split, decide_split};

@@ -7,7 +7,7 @@
 use super::acting::{Principal, admit};
 use super::attachments::Staged;
 use super::reads::{empty, scope};
-use super::tickets::{ExecOptions, Outcome, command_reads};
+use super::tickets::{ExecOptions, Outcome, command_reads, refuse_stored};
 use super::{Acting, Helpdesk};
 use crate::domain::Ticket;
 use crate::domain::{Actor, TicketKey};
@@ -141,26 +141,45 @@ impl Helpdesk {
         ticket: impl Into<TicketKey>,
         command: Command,
     ) -> Result<Outcome> {
+        self.execute_as_with(actor, ticket, command, ExecOptions::default())
+            .await
+    }
+
+    /// [`execute_as`](Self::execute_as) with `options` (an expected version, the channel),
+    /// as [`Acting::execute_with`] takes them: one store call fewer than `acting_as` then
+    /// `execute_with`. Replies and notes carry no files here (a command naming stored
+    /// attachments is refused before anything is read).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`acting_as`](Self::acting_as) first, then those of
+    /// [`Acting::execute_with`].
+    pub async fn execute_as_with(
+        &self,
+        actor: Actor,
+        ticket: impl Into<TicketKey>,
+        command: Command,
+        options: ExecOptions,
+    ) -> Result<Outcome> {
+        if let Command::Reply { attachments, .. } | Command::AddNote { attachments, .. } = &command
+        {
+            refuse_stored(attachments)?;
+        }
         let key = ticket.into();
         // No expected version: the ticket's turn is taken before its first read, as
         // `execute` takes it.
         let turn = match &key {
-            TicketKey::Id(id) => Some(self.turnstiles.enter(*id).await),
-            TicketKey::Number(_) => None,
+            TicketKey::Id(id) if options.expected.is_none() => {
+                Some(self.turnstiles.enter(*id).await)
+            }
+            _ => None,
         };
         let customer_acts = matches!(actor, Actor::Customer(_));
         let set = command_reads(customer_acts, &key, &command);
         let (acting, read) = self.act_with(actor, set).await?;
         let staged = Staged::default();
         let outcome = acting
-            .execute_from(
-                key,
-                command,
-                ExecOptions::default(),
-                &staged,
-                Some(read),
-                turn,
-            )
+            .execute_from(key, command, options, &staged, Some(read), turn)
             .await?;
         Ok(acting.shown_outcome(outcome))
     }

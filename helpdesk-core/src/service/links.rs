@@ -8,13 +8,13 @@ use super::attachments::Staged;
 use super::effects::Known;
 use crate::domain::{Customer, CustomerId, Resolution, Status, Ticket, TicketId, TicketKey};
 use crate::error::{Entity, Error, Result};
-use crate::listing::{PageRequest, TicketFilter, TicketOrder};
+use crate::listing::TicketFilter;
 use crate::machine::{
     Linked, SplitContext, SplitRequest, check_split, decide_split, fan_out, merge_moves,
     reaches_linked,
 };
 use crate::policy::{CustomerFacts, ServiceLevels};
-use crate::store::{TicketWrite, WriteBatch};
+use crate::store::{TicketWrite, WriteBatch, linked_first_page};
 
 /// The most hops followed from a merged ticket to the one it lives on in (a cycle cannot be
 /// made, but is never followed forever either).
@@ -101,30 +101,40 @@ impl Acting {
     }
 
     /// The writes that carry `write` (a change of `ticket`, decided) to the tickets linked
-    /// to it when it is a master, and their customers, read for it.
+    /// to it when it is a master, and their customers, read for it. `read`: the tickets
+    /// linked to `ticket` when they were read with it ([`ReadSet::ticket_linked`]), else
+    /// they are read now, when `write` reaches them; `known`: the master's customer, not
+    /// read again for a linked ticket of theirs (nor returned).
+    ///
+    /// [`ReadSet::ticket_linked`]: crate::store::ReadSet::ticket_linked
     pub(crate) async fn linked_writes(
         &self,
         ticket: &Ticket,
         write: &TicketWrite,
         levels: &ServiceLevels,
+        read: Option<Vec<Ticket>>,
+        known: Option<&Customer>,
     ) -> Result<(Vec<TicketWrite>, Vec<Customer>)> {
         if ticket.master.is_some() || !reaches_linked(write) {
             return Ok((Vec::new(), Vec::new()));
         }
-        let linked = self.desk.linked_to(ticket.id).await?;
+        let linked = match read {
+            Some(linked) => linked,
+            None => self.desk.linked_to(ticket.id).await?,
+        };
         if linked.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
         let mut customers: Vec<Customer> = Vec::new();
         for id in linked.iter().filter_map(|t| t.customer) {
-            if !customers.iter().any(|c| c.id == id)
+            if !customers.iter().chain(known).any(|c| c.id == id)
                 && let Some(c) = self.desk.store.customer(id).await?
             {
                 customers.push(c);
             }
         }
         let facts = |id: Option<CustomerId>| {
-            CustomerFacts::of(id.and_then(|id| customers.iter().find(|c| c.id == id)))
+            CustomerFacts::of(id.and_then(|id| customers.iter().chain(known).find(|c| c.id == id)))
         };
         let linked: Vec<Linked<'_>> = linked
             .iter()
@@ -180,7 +190,7 @@ impl crate::Helpdesk {
             master: Some(master),
             ..TicketFilter::default()
         };
-        let mut page = PageRequest::first(TicketOrder::default(), PageRequest::MAX_LIMIT);
+        let mut page = linked_first_page();
         let mut all = Vec::new();
         loop {
             let got = self.store.list_tickets(&filter, &page).await?;

@@ -9,7 +9,7 @@ use crate::domain::{Attachment, Channel, Customer, Notice, Ticket, TicketId, Tic
 use crate::error::{Entity, Error, ForbiddenReason, Result};
 use crate::machine::{
     Command, Context, CreateContext, NewTicket, Plan, authorize_create, decide,
-    decide_create_with_notices,
+    decide_create_with_notices, may_reach_linked,
 };
 use crate::store::{ReadSet, ReadTogether, SettingKey, WriteBatch};
 
@@ -65,7 +65,7 @@ pub struct ExecOptions {
 /// Refuses attachment metadata that did not come from this desk's own staging: callers send
 /// files as [`Upload`]s, never as stored [`Attachment`]s (which would name any blob by its
 /// hash, another customer's file included).
-fn refuse_stored(attachments: &[Attachment]) -> Result<()> {
+pub(crate) fn refuse_stored(attachments: &[Attachment]) -> Result<()> {
     if attachments.is_empty() {
         Ok(())
     } else {
@@ -340,6 +340,7 @@ impl Acting {
                     .await?
             }
         };
+        let read_id = read.ticket.as_ref().map(|t| t.id);
         let (ticket, shared) = self.visible_or_shared(key, read.ticket.take()).await?;
         // Seen through the organisation: a colleague may reply, nothing else.
         if shared && !matches!(command, Command::Reply { .. }) {
@@ -421,8 +422,11 @@ impl Acting {
                 if merging {
                     self.add_merge_moves(&ticket, &mut writes).await?;
                 }
-                let (linked, mut customers) =
-                    self.linked_writes(&ticket, &writes[0], &levels).await?;
+                // Read with the ticket, unless the reply went on to the one it was merged into.
+                let read_linked = read.linked.take().filter(|_| read_id == Some(ticket.id));
+                let (linked, mut customers) = (self)
+                    .linked_writes(&ticket, &writes[0], &levels, read_linked, customer.as_ref())
+                    .await?;
                 writes.extend(linked);
                 customers.extend(customer);
                 let known = known(customers, &mut read);
@@ -452,7 +456,8 @@ impl Acting {
 /// What deciding `command` on the ticket `key` and its effects read, in one call: the
 /// ticket with its department (and its customer, unless a customer acts), a department it
 /// moves to, the agents when they may be told (of a customer's reply, a note, an
-/// assignment), the service levels and the mail settings.
+/// assignment), the service levels, the mail settings and the priority rules, and the tickets linked to it when
+/// the command may reach them (should it be a master).
 pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Command) -> ReadSet {
     ReadSet {
         ticket: Some(key.clone()),
@@ -469,6 +474,7 @@ pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Comm
             SettingKey::Mail,
             SettingKey::PriorityRules,
         ],
+        ticket_linked: may_reach_linked(command, customer_acts),
         ..ReadSet::default()
     }
 }

@@ -93,5 +93,6 @@ pub use together::{
     ticket_department,
 };
 pub use together::{TicketsRead, tickets_filter};
+pub use together::{linked_filter, linked_first_page};
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};

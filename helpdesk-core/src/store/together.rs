@@ -4,7 +4,9 @@
 //! (SQLite: one blocking task; PostgreSQL: concurrent queries) instead of one call each.
 
 use super::thread_page::check_limit;
-use super::{MessagePage, Page, PageRequest, SettingKey, SettingsStore, Store, TicketFilter};
+use super::{
+    MessagePage, Page, PageRequest, SettingKey, SettingsStore, Store, TicketFilter, TicketOrder,
+};
 use crate::domain::{
     Actor, Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey,
 };
@@ -37,6 +39,11 @@ pub struct ReadSet {
     /// A page of tickets ([`Store::list_tickets`]) narrowed to what its viewer may see, the
     /// viewer read in the same set ([`tickets_filter`]): a queue page with its principal.
     pub tickets: Option<TicketsRead>,
+    /// With the ticket, when found and linked to no master itself: every ticket linked to
+    /// it ([`linked_filter`]), whatever their status, in the default order, all pages: what
+    /// a change of a master carries to them needs them (see
+    /// [`may_reach_linked`](crate::machine::may_reach_linked)).
+    pub ticket_linked: bool,
 }
 
 /// A page of tickets to read with the principal whose list it is ([`ReadSet::tickets`]).
@@ -95,6 +102,9 @@ pub struct ReadTogether {
     pub settings: Vec<(SettingKey, String)>,
     /// The page of tickets asked for, when its viewer was found (see [`tickets_filter`]).
     pub tickets: Option<Page<Ticket>>,
+    /// The tickets linked to the ticket, when asked for and the ticket was found and names
+    /// no master (empty when none are linked to it).
+    pub linked: Option<Vec<Ticket>>,
 }
 
 impl ReadTogether {
@@ -187,7 +197,40 @@ pub async fn read_one_by_one<S: Store + ?Sized>(store: &S, set: &ReadSet) -> Res
     if let Some((filter, page)) = tickets_filter(set, &read) {
         read.tickets = Some(store.list_tickets(&filter, page).await?);
     }
+    if let Some((filter, mut page)) = linked_filter(set, &read) {
+        let mut linked = Vec::new();
+        loop {
+            let got = store.list_tickets(&filter, &page).await?;
+            linked.extend(got.items);
+            match got.next {
+                Some(cursor) => page = page.after(cursor)?,
+                None => break,
+            }
+        }
+        read.linked = Some(linked);
+    }
     Ok(read)
+}
+
+/// The filter and first page of the tickets linked to the ticket read, when `set` asks for
+/// them ([`ReadSet::ticket_linked`]), the ticket was found and names no master (a linked
+/// ticket is no master: nothing is read for it). A backend reads every page, each after the
+/// last one's cursor, until a page has no next.
+pub fn linked_filter(set: &ReadSet, read: &ReadTogether) -> Option<(TicketFilter, PageRequest)> {
+    let ticket = read.ticket.as_ref().filter(|_| set.ticket_linked)?;
+    if ticket.master.is_some() {
+        return None;
+    }
+    let filter = TicketFilter {
+        master: Some(ticket.id),
+        ..TicketFilter::default()
+    };
+    Some((filter, linked_first_page()))
+}
+
+/// The first page of a master's linked tickets: the default order, the largest page.
+pub fn linked_first_page() -> PageRequest {
+    PageRequest::first(TicketOrder::default(), PageRequest::MAX_LIMIT)
 }
 
 /// The filter of the page of tickets `set` asks for, narrowed to what its viewer may see

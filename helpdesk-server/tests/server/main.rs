@@ -44,6 +44,7 @@ mod routes;
 mod schema_check;
 mod search_box;
 mod sign_in;
+mod store_calls;
 mod store_failures;
 mod support;
 mod tags;

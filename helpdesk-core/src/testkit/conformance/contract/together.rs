@@ -1,7 +1,7 @@
 //! Reads taken together ([`Store::read_together`]): whatever a backend does to answer in one
 //! hop, the answer is that of the one-by-one reads ([`read_one_by_one`]), for a ticket by id
 //! and by either form of its number, its department and customer, listed and missing
-//! records, the agent directory and settings.
+//! records, the agent directory and settings, a master's linked tickets past one page.
 
 use std::sync::Arc;
 
@@ -52,6 +52,20 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
         ));
         store.commit(WriteBatch::one(write)).await.unwrap();
     }
+    // A master with more linked tickets than one page holds (Bob's, in sales).
+    let master = ticket(number(3), sales.id, bob.id);
+    let linked: Vec<_> = (0..=PageRequest::MAX_LIMIT)
+        .map(|i| {
+            let mut t = ticket(number(4 + u64::from(i)), sales.id, bob.id);
+            t.master = Some(master.id);
+            t
+        })
+        .collect();
+    let creates = std::iter::once(&master)
+        .chain(&linked)
+        .map(|t| TicketWrite::create(t.clone()))
+        .collect();
+    store.commit(WriteBatch::of(creates)).await.unwrap();
     if let Some(settings) = store.as_settings_store() {
         settings
             .put_setting(SettingKey::PublicUrl, "https://desk.example/")
@@ -128,6 +142,23 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
                 });
             }
         }
+    }
+    // A master's linked tickets: of the master by id and by number, of a linked ticket
+    // (none read), of a ticket with none linked, of a missing ticket.
+    for key in [
+        TicketKey::Id(master.id),
+        TicketKey::Number(master.number.short().to_owned()),
+        TicketKey::Id(linked[0].id),
+        TicketKey::Id(without.id),
+        TicketKey::Number(without.number.full().to_owned()),
+        TicketKey::Id(TicketId::new()),
+    ] {
+        sets.push(ReadSet {
+            ticket: Some(key),
+            ticket_department: true,
+            ticket_linked: true,
+            ..ReadSet::default()
+        });
     }
     sets.push(ReadSet {
         agents: true,
@@ -207,6 +238,25 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
         let ids: Vec<_> = listed.items.iter().map(|t| t.id).collect();
         assert_eq!(ids, [only], "{set:?}");
     }
+    // Every linked ticket, past the first page; none for a linked ticket or one without.
+    let linked_of = async |key: TicketKey| {
+        let set = ReadSet {
+            ticket: Some(key),
+            ticket_linked: true,
+            ..ReadSet::default()
+        };
+        store.read_together(&set).await.unwrap().linked
+    };
+    let mut found: Vec<_> = (linked_of(TicketKey::Id(master.id)).await.unwrap())
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let mut expected: Vec<_> = linked.iter().map(|t| t.id).collect();
+    found.sort();
+    expected.sort();
+    assert_eq!(found, expected);
+    assert_eq!(linked_of(TicketKey::Id(linked[0].id)).await, None);
+    assert_eq!(linked_of(TicketKey::Id(without.id)).await, Some(Vec::new()));
     let unread = page(Actor::Agent(ivan.id), None, vec![]);
     assert_eq!(store.read_together(&unread).await.unwrap().tickets, None);
     // A page size out of range: a validation error, as the thread page gives.

@@ -1,0 +1,164 @@
+//! How many store calls an API request makes: the hot routes read their principal with the
+//! request's own reads (`execute_as_with`, `ticket_with_thread_as`, `list_tickets_as`), so
+//! none of them reads the agent apart; a deactivated agent is still refused with 403.
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use helpdesk::Helpdesk;
+use helpdesk::domain::{Actor, CustomerKind, Email, Name, Role, standard_permissions};
+use helpdesk::policy::FollowUpPolicy;
+use helpdesk::service::{NewAgent, NewCustomer};
+use helpdesk::store::Store;
+use helpdesk_server::{Accounts, Options};
+use serde_json::json;
+
+use crate::support::{Fixture, PASSWORD, assert_error};
+
+/// A SQLite store recording the name of every required method called on it (the accounts'
+/// calls go to its abilities and are not recorded).
+#[derive(Debug)]
+struct Recorded {
+    inner: Arc<dyn Store>,
+    calls: Mutex<Vec<&'static str>>,
+}
+
+impl Recorded {
+    fn take(&self) -> Vec<&'static str> {
+        std::mem::take(&mut *self.calls.lock().unwrap())
+    }
+}
+
+helpdesk::delegate_store! {
+    impl Store for Recorded {
+        via |this| this.inner,
+        offering its abilities,
+        before |this, name| this.calls.lock().unwrap().push(name);
+    }
+}
+
+/// The server over a [`Recorded`] store: Support, Ivan (an agent in it), Ana (a customer)
+/// with her ticket; their tokens and the ticket's id.
+async fn server() -> (Fixture, Arc<Recorded>, Helpdesk, String) {
+    let store = Arc::new(Recorded {
+        inner: helpdesk::connect(":memory:").await.unwrap(),
+        calls: Mutex::default(),
+    });
+    let desk = Helpdesk::new(store.clone());
+    let system = desk.as_system();
+    let name = |n: &str| Name::parse(n).unwrap();
+    let support = system
+        .create_department(name("Support"), FollowUpPolicy::Reopen)
+        .await
+        .unwrap();
+    let accounts = Arc::new(Accounts::for_tests(desk.store().clone()).unwrap());
+    let ivan = system
+        .create_agent(
+            NewAgent::new(
+                name("Ivan"),
+                Email::parse("ivan@example.com").unwrap(),
+                Role::Agent,
+            )
+            .in_department(support.id, standard_permissions()),
+        )
+        .await
+        .unwrap();
+    accounts
+        .set_login("ivan@example.com", PASSWORD, Actor::Agent(ivan.id))
+        .await
+        .unwrap();
+    let ana = system
+        .create_customer(
+            NewCustomer::new(CustomerKind::Individual, name("Ana"))
+                .with_email(Email::parse("ana@example.ro").unwrap()),
+        )
+        .await
+        .unwrap();
+    accounts
+        .set_login("ana@example.ro", PASSWORD, Actor::Customer(ana.id))
+        .await
+        .unwrap();
+    let app = helpdesk_server::router(desk.clone(), accounts, Options::default());
+    let mut fx = Fixture::bare(app);
+    fx.support = support.id.to_string();
+    fx.ivan = fx.login("ivan@example.com").await;
+    fx.ana = fx.login("ana@example.ro").await;
+    let ticket = fx.open(&fx.ana, "Routerul nu merge").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    store.take();
+    (fx, store, desk, ticket)
+}
+
+#[tokio::test]
+async fn a_reply_a_transition_a_thread_and_a_queue_page_read_their_principal_with_their_reads() {
+    let (fx, store, _, ticket) = server().await;
+
+    let uri = format!("/api/v1/tickets/{ticket}/messages");
+    let reply = fx
+        .post(&uri, &fx.ivan, json!({"body": "Restart it."}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    // The agent, the ticket and what the reply decides on in one call (before: the agent
+    // apart first), then the commit (no mail is set up: no e-mail, no earlier mail read).
+    assert_eq!(store.take(), ["read_together", "commit"]);
+
+    let uri = format!("/api/v1/tickets/{ticket}/transitions");
+    let body = json!({"command": "put_on_hold", "reason": null});
+    let reply = fx.post(&uri, &fx.ivan, body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(store.take(), ["read_together", "commit"]);
+
+    let reply = fx
+        .get(&format!("/api/v1/tickets/{ticket}/messages"), &fx.ivan)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.items().len(), 2);
+    assert_eq!(store.take(), ["read_together"]);
+
+    // The queue page with its principal in one call; its total is a count.
+    let reply = fx.get("/api/v1/tickets", &fx.ivan).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.items().len(), 1);
+    assert_eq!(store.take(), ["read_together", "count_tickets"]);
+
+    // The customer's own reply: she is read with her ticket, not apart.
+    let uri = format!("/api/v1/tickets/{ticket}/messages");
+    let reply = fx
+        .post(&uri, &fx.ana, json!({"body": "Done, still red."}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert!(!store.take().contains(&"customer"));
+}
+
+#[tokio::test]
+async fn a_deactivated_agent_is_refused_on_every_hot_route_as_before() {
+    let (fx, _, desk, ticket) = server().await;
+    let ivan = desk
+        .as_system()
+        .agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name.as_str() == "Ivan")
+        .unwrap();
+    let mut off = ivan.clone();
+    off.active = false;
+    desk.store().put_agent(&off).await.unwrap();
+    let uri = format!("/api/v1/tickets/{ticket}/messages");
+    for reply in [
+        fx.post(&uri, &fx.ivan, json!({"body": "Restart it."}))
+            .await,
+        fx.get(&uri, &fx.ivan).await,
+        fx.get("/api/v1/tickets", &fx.ivan).await,
+        fx.post(
+            &format!("/api/v1/tickets/{ticket}/transitions"),
+            &fx.ivan,
+            json!({"command": "resolve", "body": null}),
+        )
+        .await,
+    ] {
+        assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
+    }
+}
