@@ -92,6 +92,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::notification_prefs::PREFERENCES_TESTED)
         .chain(crate::erasure::ERASURE_TESTED)
         .chain(crate::followers::FOLLOWERS_TESTED)
+        .chain(crate::automation::AUTOMATION_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(
