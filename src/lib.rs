@@ -3,8 +3,8 @@
 #![warn(missing_docs)]
 
 pub use helpdesk_core::{
-    Error, Helpdesk, Result, clock, delegate_store, domain, error, export, listing, machine, mail,
-    policy, render, search, service, store,
+    Error, Helpdesk, Result, automation, clock, delegate_store, domain, error, export, listing,
+    machine, mail, policy, render, search, service, store,
 };
 
 /// What most programs that embed the desk use, in one `use helpdesk::prelude::*;`: the core's

@@ -51,6 +51,10 @@ pub enum Entity {
     AccountLink,
     /// An IMAP mailbox stored for a department.
     Mailbox,
+    /// An automation rule (a trigger).
+    Rule,
+    /// A macro (a named list of actions).
+    Macro,
 }
 
 impl std::fmt::Display for Entity {
@@ -74,6 +78,8 @@ impl std::fmt::Display for Entity {
             Entity::Category => "knowledge-base category",
             Entity::AccountLink => "invitation or password-reset link",
             Entity::Mailbox => "mailbox",
+            Entity::Rule => "rule",
+            Entity::Macro => "macro",
         })
     }
 }
@@ -318,6 +324,9 @@ pub enum Ability {
     /// Tickets' CC addresses and following agents
     /// ([`FollowerStore`](crate::store::FollowerStore)).
     Followers,
+    /// Automation rules, macros and the log of rules that fired
+    /// ([`AutomationStore`](crate::store::AutomationStore)).
+    Automation,
 }
 
 impl std::fmt::Display for Ability {
@@ -341,6 +350,7 @@ impl std::fmt::Display for Ability {
             Ability::NotificationPreferences => "notification preferences",
             Ability::Erasure => "erasure and anonymisation",
             Ability::Followers => "followers and CC",
+            Ability::Automation => "automation rules and macros",
         })
     }
 }

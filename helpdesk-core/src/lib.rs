@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod automation;
 pub mod clock;
 pub mod domain;
 pub mod error;

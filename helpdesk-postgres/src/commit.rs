@@ -185,6 +185,8 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
             insert.execute(&mut *tx).await.map_err(error::db)?;
         }
     }
+    // The rules that fired, after the tickets they name.
+    crate::automation::insert_firings(&mut tx, &batch.rule_firings).await?;
     // After every write's own rows, as the memory store orders them.
     write_moves(&mut tx, &batch).await?;
     tx.commit().await.map_err(error::db)

@@ -96,6 +96,9 @@ const TABLES: &[(&str, &str)] = &[
     ("tickets", "deleted, or subject and fields replaced"),
     ("time_entries", "deleted with the ticket, or notes cleared"),
     ("undeliverable_address", "the customer's address deleted"),
+    ("automation_rules", "no customer data"),
+    ("automation_macros", "no customer data"),
+    ("rule_firings", "deleted with the ticket (cascade)"),
 ];
 
 /// Runs `sql` with the one parameter `ids`.

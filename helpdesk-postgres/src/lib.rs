@@ -76,6 +76,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod automation;
 mod blobs;
 mod chat;
 mod commit;

@@ -6,7 +6,7 @@
 //! failed check rolls back and is returned. Then each ticket is inserted or updated as the
 //! check says, with its categories, search fields, messages (and the blobs they refer to),
 //! events and time entries, and after the tickets what the batch causes: notifications,
-//! outbox e-mails and mail references. The immediate transaction holds SQLite's write lock
+//! outbox e-mails, mail references and the rules that fired. The immediate transaction holds SQLite's write lock
 //! from the first read to the commit, so nothing changes in between.
 
 use helpdesk_core::Result;
@@ -44,6 +44,7 @@ pub(crate) struct BatchRows {
     notifications: Vec<NotificationRow>,
     outbox: Vec<OutboxRow>,
     mail_references: Vec<MailReferenceRow>,
+    rule_firings: Vec<crate::automation::FiringRow>,
 }
 
 /// One ticket write as rows.
@@ -80,6 +81,9 @@ impl BatchRows {
             mail_references: (batch.mail_references.iter())
                 .map(MailReferenceRow::new)
                 .collect(),
+            rule_firings: (batch.rule_firings.iter())
+                .map(crate::automation::FiringRow::new)
+                .collect::<Outcome<_>>()?,
         })
     }
 }
@@ -291,5 +295,5 @@ fn write_caused(tx: &Transaction<'_>, rows: &BatchRows) -> Outcome<()> {
     for row in &rows.mail_references {
         reference.execute(&row.params()[..])?;
     }
-    Ok(())
+    crate::automation::insert_firings(tx, &rows.rule_firings)
 }

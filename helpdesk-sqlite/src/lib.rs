@@ -52,6 +52,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod automation;
 mod blobs;
 mod chat;
 mod commit;

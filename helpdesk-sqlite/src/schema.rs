@@ -58,6 +58,8 @@ fn migrations() -> Migrations<'static> {
             "../migrations/0030_notification_preferences.sql"
         )),
         M::up(include_str!("../migrations/0033_erasures.sql")),
+        M::up(include_str!("../migrations/0038_automation_rules.sql")),
+        M::up(include_str!("../migrations/0039_rule_firings.sql")),
     ])
 }
 

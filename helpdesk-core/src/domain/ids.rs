@@ -118,3 +118,15 @@ id_type!(
     /// Identifies an IMAP mailbox stored for a department.
     MailboxId
 );
+id_type!(
+    /// Identifies an automation rule (a trigger).
+    RuleId
+);
+id_type!(
+    /// Identifies a macro: a named list of actions agents apply by hand.
+    MacroId
+);
+id_type!(
+    /// Identifies an entry of the log of rules that fired.
+    RuleFiringId
+);

@@ -72,6 +72,7 @@ pub use ids::{
     MailboxId, MessageId, NotificationId, OutboxId, QuarantineId, SavedSearchId, TemplateId,
     TicketId, TimeEntryId,
 };
+pub use ids::{MacroId, RuleFiringId, RuleId};
 pub use mail_reference::MailReference;
 pub use mention::{agent_handle, mentioned_agents, mentioned_handles};
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};

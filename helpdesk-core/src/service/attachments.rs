@@ -404,12 +404,15 @@ impl Helpdesk {
     /// [`effects`](super::effects)), storing staged blobs first. A blob stays when the
     /// commit fails: another message may hold the same bytes, and the sweep
     /// ([`Helpdesk::sweep_blobs`]) removes it once nothing refers to it.
+    ///
+    /// Returns the tickets as written, in batch order: with what the triggers the change
+    /// fired did to them (see [`triggers`](super::triggers)).
     pub(crate) async fn commit(
         &self,
         mut batch: WriteBatch,
         staged: &Staged,
         known: &Known,
-    ) -> Result<()> {
+    ) -> Result<Vec<crate::domain::Ticket>> {
         if let Some(first) = batch.writes.first().map(|w| w.ticket.id) {
             batch
                 .mail_references
@@ -419,6 +422,7 @@ impl Helpdesk {
                     inbound: true,
                 }));
         }
+        let batch = self.with_triggers(batch).await?;
         let mut batch = self.with_effects(batch, known).await?;
         if staged.no_auto_answer {
             let quiet: Vec<String> = (batch.outbox.iter())
@@ -437,7 +441,9 @@ impl Helpdesk {
                 blobs.put_blob(key, bytes, now).await?;
             }
         }
-        self.store.commit(batch).await
+        let written = batch.writes.iter().map(|w| w.ticket.clone()).collect();
+        self.store.commit(batch).await?;
+        Ok(written)
     }
 
     /// Removes blobs no message refers to that were last written more than `grace` before

@@ -44,7 +44,7 @@ impl Helpdesk {
                 .await
             {
                 Err(Error::Conflict { .. }) => continue,
-                other => return other,
+                other => return other.map(drop),
             }
         }
         Ok(())

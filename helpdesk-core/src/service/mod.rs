@@ -7,6 +7,7 @@ mod acting_with;
 mod agent_notices;
 mod attachment_settings;
 mod attachments;
+mod automation;
 mod bounces;
 mod chat;
 mod chat_notices;
@@ -45,6 +46,7 @@ mod tags;
 mod templates;
 mod tickets;
 mod timers;
+mod triggers;
 mod turnstile;
 mod undeliverable;
 // (Added after the list, to keep merges easy.)
@@ -57,6 +59,9 @@ pub use acting::{Acting, Principal};
 pub use attachments::{
     AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, OnTicket,
     Upload,
+};
+pub use automation::{
+    DRY_RUN_SCAN, MAX_DRY_RUN_TICKETS, MAX_RULE_FIRINGS, MacroOutcome, RuleDraft,
 };
 pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use customers::CustomerEdit;

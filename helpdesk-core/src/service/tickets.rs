@@ -185,11 +185,15 @@ impl Acting {
         let sequence = self.desk.sequence.next(self.desk.store.as_ref()).await?;
         let number = self.desk.numbers.generate(sequence, now);
         let (write, notices) = decide_create_with_notices(new, &ctx, number)?;
-        let ticket = write.ticket.clone();
         let known = known(customer, &mut read);
-        self.desk
+        let written = self
+            .desk
             .commit(WriteBatch::one(write), staged, &known)
             .await?;
+        let ticket = written
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::validation("batch", "a new ticket's commit writes the ticket"))?;
         Ok(Opened { ticket, notices })
     }
 
@@ -416,9 +420,9 @@ impl Acting {
         match decide(&ticket, command, &ctx)? {
             Plan::NoChange => Ok(Outcome::Unchanged(ticket)),
             Plan::Write(mut writes) => {
-                let Some(changed) = writes.first().map(|w| w.ticket.clone()) else {
+                if writes.is_empty() {
                     return Ok(Outcome::Unchanged(ticket));
-                };
+                }
                 if merging {
                     self.add_merge_moves(&ticket, &mut writes).await?;
                 }
@@ -430,10 +434,14 @@ impl Acting {
                 writes.extend(linked);
                 customers.extend(customer);
                 let known = known(customers, &mut read);
-                self.desk
+                let written = self
+                    .desk
                     .commit(WriteBatch::of(writes), staged, &known)
                     .await?;
-                Ok(Outcome::Changed(changed))
+                match written.into_iter().next() {
+                    Some(changed) => Ok(Outcome::Changed(changed)),
+                    None => Ok(Outcome::Unchanged(ticket)),
+                }
             }
             Plan::OpenFollowUp { body, attachments } => {
                 let mut new = NewTicket::new(ticket.subject.clone(), body, ticket.department);

@@ -138,6 +138,7 @@ impl WriteBatch {
             && self.notifications.is_empty()
             && self.outbox.is_empty()
             && self.mail_references.is_empty()
+            && self.rule_firings.is_empty()
     }
 
     /// The stored facts [`check_commit`] needs for this batch.

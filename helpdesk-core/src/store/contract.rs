@@ -327,4 +327,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_follower_store(&self) -> Option<&dyn super::FollowerStore> {
         None
     }
+    /// Automation rules, macros and the log of rules that fired, if this store keeps them.
+    fn as_automation_store(&self) -> Option<&dyn super::AutomationStore> {
+        None
+    }
 }

@@ -189,6 +189,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_follower_store()
         }
+        fn as_automation_store(&self) -> Option<&dyn $crate::store::AutomationStore> {
+            let $this = self;
+            $inner.as_automation_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -277,6 +281,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_follower_store(&self) -> Option<&dyn $crate::store::FollowerStore> {
+            Some(self)
+        }
+        fn as_automation_store(&self) -> Option<&dyn $crate::store::AutomationStore> {
             Some(self)
         }
     };

@@ -191,3 +191,14 @@ forward!(FollowerStore {
     async fn followers(&self, ticket: crate::domain::TicketId) -> Result<Vec<AgentId>>;
     async fn followed_tickets(&self, agent: AgentId) -> Result<Vec<crate::domain::TicketId>>;
 });
+use super::AutomationStore;
+forward!(AutomationStore {
+    async fn put_rule(&self, rule: &crate::automation::Rule) -> Result<()>;
+    async fn rules(&self) -> Result<Vec<crate::automation::Rule>>;
+    async fn delete_rule(&self, id: crate::domain::RuleId) -> Result<bool>;
+    async fn put_macro(&self, entry: &crate::automation::Macro) -> Result<()>;
+    async fn macros(&self) -> Result<Vec<crate::automation::Macro>>;
+    async fn delete_macro(&self, id: crate::domain::MacroId) -> Result<bool>;
+    async fn rule_firings(&self, ticket: Option<crate::domain::TicketId>, limit: u32) -> Result<Vec<crate::automation::RuleFiring>>;
+    async fn firings_since(&self, ticket: crate::domain::TicketId, since: DateTime<Utc>) -> Result<u32>;
+});

@@ -23,6 +23,7 @@
 //! | agents' notification preferences | [`NotificationPreferenceStore`] | [`Store::as_notification_preference_store`] |
 //! | erasure and anonymisation, their audit | [`ErasureStore`] | [`Store::as_erasure_store`] |
 //! | CC addresses and following agents of tickets | [`FollowerStore`] | [`Store::as_follower_store`] |
+//! | automation rules, macros, the firing log | [`AutomationStore`] | [`Store::as_automation_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -73,6 +74,8 @@ pub use erasure::{
 };
 pub use ext::StoreExt;
 pub use followers::FollowerStore;
+mod automation;
+pub use automation::AutomationStore;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,

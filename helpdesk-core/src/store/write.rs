@@ -90,6 +90,10 @@ pub struct WriteBatch {
     pub outbox: Vec<OutboundEmail>,
     /// Message-IDs of mail sent or received, filed under their tickets.
     pub mail_references: Vec<MailReference>,
+    /// The rules that fired on the batch's tickets, for the firing log
+    /// ([`AutomationStore::rule_firings`](super::AutomationStore::rule_firings)): written
+    /// with the batch or not at all, by every store (whether it offers the ability or not).
+    pub rule_firings: Vec<crate::automation::RuleFiring>,
 }
 
 impl WriteBatch {
@@ -149,12 +153,13 @@ impl WriteBatch {
             .map(|n| Some(n.ticket_id))
             .chain(self.outbox.iter().map(|e| e.ticket_id))
             .chain(self.mail_references.iter().map(|r| Some(r.ticket_id)))
+            .chain(self.rule_firings.iter().map(|f| Some(f.ticket_id)))
             .flatten()
             .any(|t| !seen.contains(&t));
         if outside {
             return Err(crate::Error::validation(
                 "ticket_id",
-                "notifications, e-mails and mail references must belong to tickets of the batch",
+                "notifications, e-mails, mail references and rule firings must belong to tickets of the batch",
             ));
         }
         let mut sent = std::collections::HashSet::new();

@@ -6,6 +6,7 @@ pub mod account_links;
 pub mod admin;
 pub mod agents;
 pub mod auth;
+pub mod automation;
 pub mod chat;
 pub mod commands;
 pub mod customers;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tags::routes())
         .merge(followers::routes())
         .merge(feedback::routes())
+        .merge(automation::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

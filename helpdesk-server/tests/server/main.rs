@@ -8,6 +8,7 @@ mod admin_settings_pages;
 mod admin_setup;
 mod api;
 mod attachments;
+mod automation;
 mod browser;
 mod chat_ws;
 mod concurrent_replies;

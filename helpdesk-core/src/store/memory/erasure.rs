@@ -41,6 +41,8 @@ impl Inner {
                 }
                 self.chats.retain(|_, c| !tickets.contains(&c.ticket_id));
                 self.followers.retain(|(t, _)| !tickets.contains(t));
+                self.rule_firings
+                    .retain(|f| !tickets.contains(&f.ticket_id));
                 for t in self.tickets.values_mut() {
                     if t.master.is_some_and(|m| tickets.contains(&m)) {
                         t.master = None;

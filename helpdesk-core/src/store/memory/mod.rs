@@ -21,6 +21,7 @@ use crate::error::{Entity, Error, Result};
 use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 
 mod accounts;
+mod automation;
 mod chat;
 mod erasure;
 mod followers;
@@ -99,6 +100,12 @@ struct Inner {
     ticket_cc: std::collections::BTreeSet<(TicketId, Email)>,
     /// The agents following each ticket.
     followers: std::collections::BTreeSet<(TicketId, AgentId)>,
+    /// Automation rules.
+    rules: BTreeMap<crate::domain::RuleId, crate::automation::Rule>,
+    /// Macros.
+    macros: BTreeMap<crate::domain::MacroId, crate::automation::Macro>,
+    /// The log of rules that fired, oldest first.
+    rule_firings: Vec<crate::automation::RuleFiring>,
 }
 
 impl MemoryStore {
@@ -182,6 +189,7 @@ impl Inner {
         self.outbox
             .extend(batch.outbox.into_iter().map(|e| (e.id, e)));
         self.mail_references.extend(batch.mail_references);
+        self.rule_firings.extend(batch.rule_firings);
         let mut moves = Vec::new();
         for write in batch.writes {
             let t = write.ticket;

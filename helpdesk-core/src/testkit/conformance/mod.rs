@@ -166,6 +166,10 @@ macro_rules! conformance_suite {
                 followers: [
                     cc_addresses_and_followers_agree_with_the_reference,
                 ],
+                automation: [
+                    rules_and_macros_round_trip_in_their_order,
+                    firings_commit_with_their_batch_or_not_at_all,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
@@ -422,6 +426,14 @@ macro_rules! conformance_suite {
                     tag_filters_list_the_tickets_with_any_of_the_tags,
                     tags_in_use_complete_a_prefix_most_used_first_within_the_agents_departments,
                     bulk_tagging_changes_every_ticket_or_none,
+                ],
+                automation: [
+                    a_trigger_acts_in_the_same_commit_as_the_change_and_is_logged,
+                    rules_run_by_position_and_their_own_changes_fire_no_rule,
+                    rules_fire_at_most_ten_times_an_hour_on_a_ticket,
+                    a_dry_run_lists_the_tickets_a_rule_would_touch_and_writes_nothing,
+                    only_admins_manage_rules_and_invalid_rules_write_nothing,
+                    a_macro_applies_to_each_ticket_in_one_commit_as_the_agent_may,
                 ],
         });
     };

@@ -349,6 +349,7 @@ pub async fn a_batch_of_every_kind_of_write_is_written_whole(store: Arc<dyn Stor
             ticket_id: v.id,
             inbound: true,
         }],
+        rule_firings: Vec::new(),
     };
     s.accepted(batch).await;
     assert_eq!(s.store.ticket(a.id).await.unwrap(), Some(a5));

@@ -100,6 +100,7 @@ pub async fn the_first_broken_rule_is_the_error(store: Arc<dyn Store>) {
         notifications: vec![taken_notification.clone()],
         outbox: vec![taken_email.clone()],
         mail_references: vec![taken_message_id.clone()],
+        rule_firings: Vec::new(),
     };
     s.refused(everything_taken(stale_a()), "stale ticket 1 2")
         .await;

@@ -79,6 +79,7 @@ impl Scene {
             notifications: vec![notification.clone()],
             outbox: vec![email.clone()],
             mail_references: vec![filed.clone()],
+            rule_firings: Vec::new(),
         };
         let update = TicketWrite::update(a.version, a2.clone())
             .with_time_entry(time_entry(&a2, AgentId::new(), 15, true))

@@ -6,6 +6,7 @@
 
 pub mod account_links;
 pub mod accounts;
+pub mod automation;
 pub mod blobs;
 pub mod chat;
 pub mod commit;

@@ -8,6 +8,7 @@ pub mod account_links;
 pub mod acting_with;
 pub mod agent_notices;
 pub mod attachments;
+pub mod automation;
 pub mod blobs;
 pub mod chat;
 pub mod chat_mail;

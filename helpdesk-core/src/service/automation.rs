@@ -1,0 +1,332 @@
+//! Managing triggers and macros (admins), the firing log and dry runs, and applying a macro
+//! to tickets (agents).
+
+use super::Acting;
+use super::attachments::Staged;
+use super::effects::Known;
+use super::triggers::Runner;
+use crate::automation::{
+    Action, Conditions, Macro, Rule, RuleFacts, RuleFiring, matches, rule::check_actions,
+};
+use crate::domain::{Actor, MacroId, Name, RuleId, Status, Ticket, TicketId};
+use crate::error::{Ability, Entity, Error, Result};
+use crate::listing::{PageRequest, TicketFilter, TicketOrder};
+use crate::store::{AutomationStore, StoreExt, TicketWrite, WriteBatch};
+
+/// The most tickets a dry run answers with.
+pub const MAX_DRY_RUN_TICKETS: usize = 200;
+
+/// The most tickets a dry run looks at (the most recently changed ones).
+pub const DRY_RUN_SCAN: usize = 5_000;
+
+/// The most entries of the firing log one call returns.
+pub const MAX_RULE_FIRINGS: u32 = 500;
+
+/// A rule as an admin writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleDraft {
+    /// Its name.
+    pub name: Name,
+    /// Rules run by position, lowest first.
+    pub position: u32,
+    /// Whether it runs.
+    pub active: bool,
+    /// When it applies.
+    pub conditions: Conditions,
+    /// What it does, in order.
+    pub actions: Vec<Action>,
+}
+
+/// What applying a macro did to one ticket.
+#[derive(Debug)]
+pub enum MacroOutcome {
+    /// The ticket changed; as it is now.
+    Changed(Box<Ticket>),
+    /// Nothing to change (every action was already true of it).
+    Unchanged,
+    /// Refused, and nothing of the macro was written to this ticket.
+    Refused(Error),
+}
+
+impl Acting {
+    fn automation(&self) -> Result<&dyn AutomationStore> {
+        self.desk
+            .store
+            .as_automation_store()
+            .ok_or(Error::unsupported(Ability::Automation))
+    }
+
+    /// Checks what a rule or a macro names: the lists' sizes, the actions, and that the
+    /// departments, agents and canned responses it names exist.
+    async fn check_automation(&self, conditions: &Conditions, actions: &[Action]) -> Result<()> {
+        conditions.check()?;
+        check_actions(actions)?;
+        for d in &conditions.departments {
+            self.desk.store.require_department(*d).await?;
+        }
+        for action in actions {
+            match action {
+                Action::MoveDepartment { department } => {
+                    self.desk.store.require_department(*department).await?;
+                }
+                Action::Assign { agent: Some(a) } => {
+                    (self.desk.store.agent(*a).await?)
+                        .ok_or_else(|| Error::not_found(Entity::Agent, *a))?;
+                }
+                Action::Reply { response } => {
+                    (self
+                        .desk
+                        .template_store()?
+                        .canned_response(*response)
+                        .await?)
+                        .ok_or_else(|| Error::not_found(Entity::CannedResponse, *response))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Every trigger, by position (admins).
+    pub async fn rules(&self) -> Result<Vec<Rule>> {
+        self.require_admin()?;
+        self.automation()?.rules().await
+    }
+
+    /// Adds a trigger (admins).
+    pub async fn create_rule(&self, draft: RuleDraft) -> Result<Rule> {
+        self.require_admin()?;
+        let store = self.automation()?;
+        self.check_automation(&draft.conditions, &draft.actions)
+            .await?;
+        let rule = Rule {
+            id: RuleId::new(),
+            name: draft.name,
+            position: draft.position,
+            active: draft.active,
+            conditions: draft.conditions,
+            actions: draft.actions,
+            created_at: self.desk.now(),
+        };
+        store.put_rule(&rule).await?;
+        Ok(rule)
+    }
+
+    /// Replaces a trigger's definition (admins).
+    pub async fn update_rule(&self, id: RuleId, draft: RuleDraft) -> Result<Rule> {
+        self.require_admin()?;
+        let store = self.automation()?;
+        let old = (store.rules().await?.into_iter())
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::not_found(Entity::Rule, id))?;
+        self.check_automation(&draft.conditions, &draft.actions)
+            .await?;
+        let rule = Rule {
+            name: draft.name,
+            position: draft.position,
+            active: draft.active,
+            conditions: draft.conditions,
+            actions: draft.actions,
+            ..old
+        };
+        store.put_rule(&rule).await?;
+        Ok(rule)
+    }
+
+    /// Deletes a trigger (admins); its log entries stay.
+    pub async fn delete_rule(&self, id: RuleId) -> Result<()> {
+        self.require_admin()?;
+        if self.automation()?.delete_rule(id).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found(Entity::Rule, id))
+        }
+    }
+
+    /// The log of rules that fired, on `ticket` or on every ticket, newest first, at most
+    /// `limit` (1 to [`MAX_RULE_FIRINGS`]) (admins).
+    pub async fn rule_firings(
+        &self,
+        ticket: Option<TicketId>,
+        limit: u32,
+    ) -> Result<Vec<RuleFiring>> {
+        self.require_admin()?;
+        (self.automation()?)
+            .rule_firings(ticket, limit.clamp(1, MAX_RULE_FIRINGS))
+            .await
+    }
+
+    /// The tickets `conditions` hold for now (the event condition aside; text matched in
+    /// subjects), among the [`DRY_RUN_SCAN`] most recently changed tickets, at most
+    /// [`MAX_DRY_RUN_TICKETS`] (admins). Nothing is written.
+    pub async fn dry_run_rule(&self, conditions: &Conditions) -> Result<Vec<Ticket>> {
+        self.require_admin()?;
+        conditions.check()?;
+        let levels = self.desk.levels_in_force().await?;
+        let now = self.desk.now();
+        let filter = TicketFilter {
+            statuses: (!conditions.statuses.is_empty()).then(|| conditions.statuses.clone()),
+            departments: (!conditions.departments.is_empty())
+                .then(|| conditions.departments.clone()),
+            priorities: (!conditions.priorities.is_empty()).then(|| conditions.priorities.clone()),
+            ..TicketFilter::default()
+        };
+        let mut page = PageRequest::first(TicketOrder::LastUpdate, PageRequest::MAX_LIMIT);
+        let mut customers = std::collections::HashMap::new();
+        let mut found = Vec::new();
+        let mut scanned = 0;
+        loop {
+            let listed = self.desk.store.list_tickets(&filter, &page).await?;
+            scanned += listed.items.len();
+            for t in listed.items {
+                let customer = match t.customer {
+                    Some(id) => {
+                        if let std::collections::hash_map::Entry::Vacant(slot) = customers.entry(id)
+                        {
+                            slot.insert(self.desk.store.customer(id).await?);
+                        }
+                        customers.get(&id).and_then(Option::as_ref)
+                    }
+                    None => None,
+                };
+                let facts = RuleFacts {
+                    customer,
+                    business_hours: levels.department_calendar(t.department).is_open(now),
+                    new_text: "",
+                };
+                if matches(conditions, &t, None, &facts) {
+                    found.push(t);
+                    if found.len() >= MAX_DRY_RUN_TICKETS {
+                        return Ok(found);
+                    }
+                }
+            }
+            match listed.next {
+                Some(next) if scanned < DRY_RUN_SCAN => page = page.after(next)?,
+                _ => return Ok(found),
+            }
+        }
+    }
+
+    /// Every macro, by name (agents and admins).
+    pub async fn macros(&self) -> Result<Vec<Macro>> {
+        self.require_staff()?;
+        self.automation()?.macros().await
+    }
+
+    /// Adds a macro (admins).
+    pub async fn create_macro(&self, name: Name, actions: Vec<Action>) -> Result<Macro> {
+        self.require_admin()?;
+        let store = self.automation()?;
+        self.check_automation(&Conditions::default(), &actions)
+            .await?;
+        let entry = Macro {
+            id: MacroId::new(),
+            name,
+            actions,
+            created_at: self.desk.now(),
+        };
+        store.put_macro(&entry).await?;
+        Ok(entry)
+    }
+
+    /// Deletes a macro (admins).
+    pub async fn delete_macro(&self, id: MacroId) -> Result<()> {
+        self.require_admin()?;
+        if self.automation()?.delete_macro(id).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found(Entity::Macro, id))
+        }
+    }
+
+    /// Applies a macro to each of `tickets` (1 to
+    /// [`MAX_BULK_TICKETS`](super::MAX_BULK_TICKETS), each once) as the acting agent: per
+    /// ticket, all its actions commit together or none does, each authorized as the same
+    /// command by hand would be (a ticket the agent may not see is refused as not found, an
+    /// action they may not take refuses the ticket). The outcome per ticket, in order.
+    pub async fn apply_macro(
+        &self,
+        id: MacroId,
+        tickets: &[TicketId],
+    ) -> Result<Vec<(TicketId, MacroOutcome)>> {
+        let agent = self.require_agent()?.clone();
+        if tickets.is_empty() || tickets.len() > super::MAX_BULK_TICKETS {
+            return Err(Error::validation(
+                "tickets",
+                format!("1 to {} tickets", super::MAX_BULK_TICKETS),
+            ));
+        }
+        let entry = (self.automation()?.macros().await?.into_iter())
+            .find(|m| m.id == id)
+            .ok_or_else(|| Error::not_found(Entity::Macro, id))?;
+        let levels = self.desk.levels_in_force().await?;
+        let runner = Runner {
+            actor: Actor::Agent(agent.id),
+            agent: Some(&agent),
+            strict: true,
+        };
+        let mut agents = None;
+        let mut seen = std::collections::HashSet::new();
+        let mut outcomes = Vec::with_capacity(tickets.len());
+        for ticket in tickets {
+            if !seen.insert(*ticket) {
+                continue;
+            }
+            let outcome = match self
+                .apply_macro_once(*ticket, &entry, &runner, &levels, &mut agents)
+                .await
+            {
+                Ok(Some(t)) => MacroOutcome::Changed(Box::new(t)),
+                Ok(None) => MacroOutcome::Unchanged,
+                Err(e) => MacroOutcome::Refused(e),
+            };
+            outcomes.push((*ticket, outcome));
+        }
+        Ok(outcomes)
+    }
+
+    /// Applies `entry` to one ticket in one commit; the ticket after, or `None` when nothing
+    /// changed.
+    async fn apply_macro_once(
+        &self,
+        id: TicketId,
+        entry: &Macro,
+        runner: &Runner<'_>,
+        levels: &crate::policy::ServiceLevels,
+        agents: &mut Option<Vec<crate::domain::Agent>>,
+    ) -> Result<Option<Ticket>> {
+        let ticket = self.visible_ticket(id).await?;
+        if ticket.status == Status::Closed(crate::domain::Resolution::Merged) {
+            return Err(Error::validation(
+                "ticket",
+                "the ticket was merged into another",
+            ));
+        }
+        let customer = self.customer_of(&ticket).await?;
+        let mut write = TicketWrite::update(ticket.version, ticket.clone());
+        (self.desk)
+            .run_actions(
+                &mut write,
+                &entry.actions,
+                runner,
+                customer.as_ref(),
+                levels,
+                agents,
+            )
+            .await?;
+        if write.events.is_empty() {
+            return Ok(None);
+        }
+        write.ticket.version = ticket.version.next();
+        let after = write.ticket.clone();
+        self.desk
+            .commit(
+                WriteBatch::one(write),
+                &Staged::default(),
+                &Known::customer(customer),
+            )
+            .await?;
+        Ok(Some(after))
+    }
+}

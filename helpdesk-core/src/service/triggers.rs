@@ -1,0 +1,264 @@
+//! Triggers at work: the rules a change fires, run inside the change's own [`WriteBatch`]
+//! (so they commit with it or not at all), and the action runner macros share.
+//!
+//! The order: for each write of the batch, the events of the change itself
+//! ([`fired_events`]) pick the active rules that match ([`rules_to_fire`], by position);
+//! each rule's actions run in order, as the system, through the same
+//! [`decide`](crate::machine::decide) an agent's command goes through, on the ticket as the
+//! change and the earlier rules left it. An action the ticket's state refuses (setting the
+//! priority it has, a note on a closed ticket's status table, ...) is skipped; the log entry
+//! ([`RuleFiring`]) lists the actions that changed something. The events rules add are
+//! never evaluated: a rule's own changes fire no rule. Past
+//! [`MAX_FIRINGS_PER_TICKET_PER_HOUR`] firings on a ticket within the hour (counted in the
+//! log), no rule fires on it until the hour has passed.
+
+use super::Helpdesk;
+use crate::automation::{
+    Action, MAX_FIRINGS_PER_TICKET_PER_HOUR, Rule, RuleFacts, RuleFiring, fired_events,
+    rules_to_fire,
+};
+use crate::domain::{
+    Actor, Agent, CannedResponseId, Channel, Customer, MessageBody, RuleFiringId, Ticket,
+    fill_placeholders, uses_placeholder,
+};
+use crate::error::{Entity, Error, ForbiddenReason, Result};
+use crate::machine::{Context, Plan, decide};
+use crate::policy::ServiceLevels;
+use crate::store::{TicketWrite, WriteBatch};
+
+/// Who runs a list of actions, and whether a refused action refuses them all.
+pub(crate) struct Runner<'a> {
+    /// The actor (the system for triggers, the agent for macros).
+    pub actor: Actor,
+    /// The acting agent, for macros.
+    pub agent: Option<&'a Agent>,
+    /// Whether a refused action is an error (macros) or skipped (triggers).
+    pub strict: bool,
+}
+
+impl Helpdesk {
+    /// `batch` with what the rules its changes fire do, and their log entries.
+    pub(crate) async fn with_triggers(&self, mut batch: WriteBatch) -> Result<WriteBatch> {
+        let Some(store) = self.store.as_automation_store() else {
+            return Ok(batch);
+        };
+        let events: Vec<_> = batch.writes.iter().map(fired_events).collect();
+        if events.iter().all(Vec::is_empty) {
+            return Ok(batch);
+        }
+        let rules: Vec<Rule> = (store.rules().await?.into_iter())
+            .filter(|r| r.active)
+            .collect();
+        if rules.is_empty() {
+            return Ok(batch);
+        }
+        let levels = self.levels_in_force().await?;
+        let now = self.now();
+        let runner = Runner {
+            actor: Actor::System,
+            agent: None,
+            strict: false,
+        };
+        let mut agents = None;
+        for (write, events) in batch.writes.iter_mut().zip(&events) {
+            if events.is_empty() {
+                continue;
+            }
+            let customer = match write.ticket.customer {
+                Some(id) => self.store.customer(id).await?,
+                None => None,
+            };
+            let new_text: String = (write.messages.iter())
+                .map(|m| m.body.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let facts = RuleFacts {
+                customer: customer.as_ref(),
+                business_hours: levels
+                    .department_calendar(write.ticket.department)
+                    .is_open(now),
+                new_text: &new_text,
+            };
+            let fire: Vec<Rule> = rules_to_fire(&rules, &write.ticket, events, &facts)
+                .into_iter()
+                .cloned()
+                .collect();
+            if fire.is_empty() {
+                continue;
+            }
+            let mut fired = store
+                .firings_since(write.ticket.id, now - chrono::Duration::hours(1))
+                .await?;
+            for rule in fire {
+                if fired >= MAX_FIRINGS_PER_TICKET_PER_HOUR {
+                    break;
+                }
+                let done = self
+                    .run_actions(
+                        write,
+                        &rule.actions,
+                        &runner,
+                        customer.as_ref(),
+                        &levels,
+                        &mut agents,
+                    )
+                    .await?;
+                batch.rule_firings.push(RuleFiring {
+                    id: RuleFiringId::new(),
+                    rule: rule.id,
+                    rule_name: rule.name.clone(),
+                    ticket_id: write.ticket.id,
+                    at: now,
+                    actions: done,
+                });
+                fired += 1;
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Runs `actions` in order on the ticket of `write`, adding what each does to it; the
+    /// actions that changed something. `agents` is read at the first assignment.
+    pub(crate) async fn run_actions(
+        &self,
+        write: &mut TicketWrite,
+        actions: &[Action],
+        runner: &Runner<'_>,
+        customer: Option<&Customer>,
+        levels: &ServiceLevels,
+        agents: &mut Option<Vec<Agent>>,
+    ) -> Result<Vec<Action>> {
+        let mut done = Vec::new();
+        for action in actions {
+            match self
+                .run_action(write, action, runner, customer, levels, agents)
+                .await
+            {
+                Ok(true) => done.push(action.clone()),
+                Ok(false) => {}
+                Err(e) if runner.strict || matches!(e, Error::Backend { .. }) => return Err(e),
+                Err(_) => {}
+            }
+        }
+        Ok(done)
+    }
+
+    /// Runs one action; whether it changed something.
+    async fn run_action(
+        &self,
+        write: &mut TicketWrite,
+        action: &Action,
+        runner: &Runner<'_>,
+        customer: Option<&Customer>,
+        levels: &ServiceLevels,
+        agents: &mut Option<Vec<Agent>>,
+    ) -> Result<bool> {
+        let ticket = &write.ticket;
+        let reply = match action {
+            Action::Reply { response } => Some(
+                self.filled_response(*response, ticket, customer, runner.agent)
+                    .await?,
+            ),
+            _ => None,
+        };
+        // Rules keep the priority rules: never above the customer's ceiling.
+        if let Action::SetPriority { priority } = action {
+            let cap = self.priority.ceiling(customer);
+            if runner.actor == Actor::System && *priority > cap {
+                return Err(Error::forbidden(ForbiddenReason::PriorityAboveCap { cap }));
+            }
+        }
+        let Some(command) = action.command(reply) else {
+            return Ok(false);
+        };
+        let department = (self.store.department(ticket.department).await?)
+            .ok_or_else(|| Error::not_found(Entity::Department, ticket.department))?;
+        let target_department = match action {
+            Action::MoveDepartment { department } => Some(
+                (self.store.department(*department).await?)
+                    .ok_or_else(|| Error::not_found(Entity::Department, *department))?,
+            ),
+            _ => None,
+        };
+        let new_assignee = match action {
+            Action::Assign { agent: Some(id) } => {
+                if agents.is_none() {
+                    *agents = Some(self.store.agents().await?);
+                }
+                Some(
+                    (agents.iter().flatten().find(|a| a.id == *id).cloned())
+                        .ok_or_else(|| Error::not_found(Entity::Agent, *id))?,
+                )
+            }
+            _ => None,
+        };
+        let ctx = Context {
+            actor: runner.actor,
+            agent: runner.agent,
+            department: &department,
+            customer,
+            related_ticket: None,
+            target_department: target_department.as_ref(),
+            new_assignee: new_assignee.as_ref(),
+            priority_policy: self.priority.as_ref(),
+            levels,
+            channel: Channel::Web,
+            now: self.now(),
+        };
+        match decide(ticket, command, &ctx)? {
+            Plan::Write(steps) => {
+                let mut steps = steps.into_iter();
+                let Some(step) = steps.next().filter(|s| s.ticket.id == ticket.id) else {
+                    return Ok(false);
+                };
+                let version = write.ticket.version;
+                write.ticket = step.ticket;
+                write.ticket.version = version;
+                write.messages.extend(step.messages);
+                write.events.extend(step.events);
+                write.time_entries.extend(step.time_entries);
+                Ok(true)
+            }
+            Plan::NoChange | Plan::OpenFollowUp { .. } => Ok(false),
+        }
+    }
+
+    /// A canned response filled in for `ticket` (as
+    /// [`Acting::fill_canned_response`](super::Acting::fill_canned_response) does; the
+    /// agent's name empty when the system replies).
+    async fn filled_response(
+        &self,
+        response: CannedResponseId,
+        ticket: &Ticket,
+        customer: Option<&Customer>,
+        agent: Option<&Agent>,
+    ) -> Result<MessageBody> {
+        let response = (self.template_store()?.canned_responses(None, None).await?)
+            .into_iter()
+            .find(|c| c.id == response && c.department.is_none_or(|d| d == ticket.department))
+            .ok_or_else(|| Error::not_found(Entity::CannedResponse, response))?;
+        let link = if uses_placeholder(response.body.as_str(), "ticket_link") {
+            let url = self.public_url().await?.ok_or_else(|| {
+                Error::validation(
+                    "public_url",
+                    "the response has {{ticket_link}}, and the desk's public URL is not set",
+                )
+            })?;
+            url.ticket_link(&ticket.number)
+        } else {
+            String::new()
+        };
+        let customer = customer.map(|c| c.name.to_string()).unwrap_or_default();
+        let agent = agent.map(|a| a.name.to_string()).unwrap_or_default();
+        let text = fill_placeholders(
+            response.body.as_str(),
+            &[
+                ("customer_name", &customer),
+                ("ticket_number", ticket.number.short()),
+                ("agent_name", &agent),
+                ("ticket_link", &link),
+            ],
+        );
+        Ok(MessageBody::parse(text)?)
+    }
+}
