@@ -30,6 +30,12 @@ pub(crate) async fn insert_firings(tx: &mut PgConnection, firings: &[RuleFiring]
     Ok(())
 }
 
+/// The automation rules in their order (also read with a request's other reads).
+pub(crate) async fn rules_in(pool: &sqlx::PgPool) -> Result<Vec<Rule>> {
+    let query = sqlx::query("SELECT rule FROM automation_rules ORDER BY position, id");
+    all(pool, query, read_rule).await
+}
+
 fn read_rule(row: &PgRow) -> Result<Rule> {
     Reader::new(row, "automation_rules").json("rule")
 }
@@ -56,8 +62,7 @@ impl AutomationStore for PostgresStore {
     }
 
     async fn rules(&self) -> Result<Vec<Rule>> {
-        let query = sqlx::query("SELECT rule FROM automation_rules ORDER BY position, id");
-        all(&self.pool, query, read_rule).await
+        rules_in(&self.pool).await
     }
 
     async fn delete_rule(&self, id: RuleId) -> Result<bool> {

@@ -122,6 +122,12 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         }
     };
     let settings = settings(pool, &set.settings);
+    let rules = async {
+        match set.rules {
+            true => crate::automation::rules_in(pool).await.map(Some),
+            false => Ok(None),
+        }
+    };
     let listed = listed(pool, &set.departments, &set.customers);
     let (
         ticket,
@@ -132,6 +138,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         thread_by_id,
         linked_by_id,
         settings,
+        rules,
         (departments, customers),
     ) = tokio::try_join!(
         the_ticket,
@@ -142,6 +149,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         thread_by_id,
         linked_by_id,
         settings,
+        rules,
         listed
     )?;
     // The thread: read beside the ticket by its id, else by the id of the ticket read.
@@ -165,6 +173,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         settings,
         tickets: None,
         linked: None,
+        rules,
     };
     // The ticket's own department and customer, as it was read.
     if let Some(t) = read.ticket.clone() {

@@ -44,6 +44,12 @@ impl FiringRow {
     }
 }
 
+/// The automation rules in their order, read on `conn` (also with a request's other reads).
+pub(crate) fn rules_in(conn: &rusqlite::Connection) -> Outcome<Vec<Rule>> {
+    let sql = "SELECT rule FROM automation_rules ORDER BY position, id";
+    all(conn, sql, [], read_rule)
+}
+
 fn read_rule(row: &Row<'_>) -> Outcome<Rule> {
     Reader::new(row, "automation_rules").json("rule")
 }
@@ -76,15 +82,7 @@ impl AutomationStore for SqliteStore {
     }
 
     async fn rules(&self) -> Result<Vec<Rule>> {
-        self.read(move |conn| {
-            all(
-                conn,
-                "SELECT rule FROM automation_rules ORDER BY position, id",
-                [],
-                read_rule,
-            )
-        })
-        .await
+        self.read(|conn| rules_in(conn)).await
     }
 
     async fn delete_rule(&self, id: RuleId) -> Result<bool> {

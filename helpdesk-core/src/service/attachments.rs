@@ -422,7 +422,7 @@ impl Helpdesk {
                     inbound: true,
                 }));
         }
-        let batch = self.with_triggers(batch).await?;
+        let batch = self.with_triggers(batch, known).await?;
         let mut batch = self.with_effects(batch, known).await?;
         if staged.no_auto_answer {
             let quiet: Vec<String> = (batch.outbox.iter())

@@ -329,6 +329,8 @@ pub(crate) struct Known {
     agents: Option<Vec<Agent>>,
     /// The stored value of the mail settings, when the caller read it already.
     stored_mail: Option<Option<String>>,
+    /// The automation rules, when the caller read them already (with its other reads).
+    rules: Option<Vec<crate::automation::Rule>>,
 }
 
 impl Known {
@@ -359,6 +361,17 @@ impl Known {
     pub(crate) fn with_stored_mail(mut self, stored: Option<String>) -> Self {
         self.stored_mail = Some(stored);
         self
+    }
+
+    /// The automation rules are known too, when read (`None`: not read).
+    pub(crate) fn with_rules(mut self, rules: Option<Vec<crate::automation::Rule>>) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// The automation rules, when the caller read them.
+    pub(crate) fn rules(&self) -> Option<&[crate::automation::Rule]> {
+        self.rules.as_deref()
     }
 }
 

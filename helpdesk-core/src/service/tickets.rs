@@ -146,6 +146,7 @@ impl Acting {
                     SettingKey::Mail,
                     SettingKey::PriorityRules,
                 ],
+                rules: true,
                 ..ReadSet::default()
             })
             .await?;
@@ -464,8 +465,9 @@ impl Acting {
 /// What deciding `command` on the ticket `key` and its effects read, in one call: the
 /// ticket with its department (and its customer, unless a customer acts), a department it
 /// moves to, the agents when they may be told (of a customer's reply, a note, an
-/// assignment), the service levels, the mail settings and the priority rules, and the tickets linked to it when
-/// the command may reach them (should it be a master).
+/// assignment), the service levels, the mail settings, the priority rules and the automation
+/// rules, and the tickets linked to it when the command may reach them (should it be a
+/// master).
 pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Command) -> ReadSet {
     ReadSet {
         ticket: Some(key.clone()),
@@ -483,15 +485,17 @@ pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Comm
             SettingKey::PriorityRules,
         ],
         ticket_linked: may_reach_linked(command, customer_acts),
+        rules: true,
         ..ReadSet::default()
     }
 }
 
 /// What the effects of a change need that `read` already holds: `customer`, the agents when
-/// read, the stored mail settings.
+/// read, the stored mail settings, the automation rules.
 fn known(customers: impl IntoIterator<Item = Customer>, read: &mut ReadTogether) -> Known {
     let stored_mail = read.setting(SettingKey::Mail).map(str::to_owned);
     Known::customers(customers.into_iter().collect())
         .with_agents(read.agents.take())
         .with_stored_mail(stored_mail)
+        .with_rules(read.rules.take())
 }

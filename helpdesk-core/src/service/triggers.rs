@@ -13,6 +13,7 @@
 //! log), no rule fires on it until the hour has passed.
 
 use super::Helpdesk;
+use super::effects::Known;
 use crate::automation::{
     Action, MAX_FIRINGS_PER_TICKET_PER_HOUR, Rule, RuleFacts, RuleFiring, fired_events,
     rules_to_fire,
@@ -37,8 +38,13 @@ pub(crate) struct Runner<'a> {
 }
 
 impl Helpdesk {
-    /// `batch` with what the rules its changes fire do, and their log entries.
-    pub(crate) async fn with_triggers(&self, mut batch: WriteBatch) -> Result<WriteBatch> {
+    /// `batch` with what the rules its changes fire do, and their log entries. The rules
+    /// are those in `known` when the caller read them with its other reads, else read here.
+    pub(crate) async fn with_triggers(
+        &self,
+        mut batch: WriteBatch,
+        known: &Known,
+    ) -> Result<WriteBatch> {
         let Some(store) = self.store.as_automation_store() else {
             return Ok(batch);
         };
@@ -46,9 +52,12 @@ impl Helpdesk {
         if events.iter().all(Vec::is_empty) {
             return Ok(batch);
         }
-        let rules: Vec<Rule> = (store.rules().await?.into_iter())
-            .filter(|r| r.active)
-            .collect();
+        let rules: Vec<Rule> = match known.rules() {
+            Some(rules) => rules.iter().filter(|r| r.active).cloned().collect(),
+            None => (store.rules().await?.into_iter())
+                .filter(|r| r.active)
+                .collect(),
+        };
         if rules.is_empty() {
             return Ok(batch);
         }

@@ -4,9 +4,8 @@
 //! (SQLite: one blocking task; PostgreSQL: concurrent queries) instead of one call each.
 
 use super::thread_page::check_limit;
-use super::{
-    MessagePage, Page, PageRequest, SettingKey, SettingsStore, Store, TicketFilter, TicketOrder,
-};
+use super::{MessagePage, Page, PageRequest, SettingKey, Store, TicketFilter, TicketOrder};
+use crate::automation::Rule;
 use crate::domain::{
     Actor, Agent, AgentId, Customer, CustomerId, Department, DepartmentId, Ticket, TicketKey,
 };
@@ -44,6 +43,10 @@ pub struct ReadSet {
     /// a change of a master carries to them needs them (see
     /// [`may_reach_linked`](crate::machine::may_reach_linked)).
     pub ticket_linked: bool,
+    /// The automation rules, in their order ([`AutomationStore::rules`](super::AutomationStore::rules)),
+    /// when the store has the ability ([`Store::as_automation_store`]): what the triggers of
+    /// a change need ([`ReadTogether::rules`]).
+    pub rules: bool,
 }
 
 /// A page of tickets to read with the principal whose list it is ([`ReadSet::tickets`]).
@@ -105,6 +108,8 @@ pub struct ReadTogether {
     /// The tickets linked to the ticket, when asked for and the ticket was found and names
     /// no master (empty when none are linked to it).
     pub linked: Option<Vec<Ticket>>,
+    /// The automation rules, when asked for and the store has the ability (`None` else).
+    pub rules: Option<Vec<Rule>>,
 }
 
 impl ReadTogether {
@@ -194,6 +199,11 @@ pub async fn read_one_by_one<S: Store + ?Sized>(store: &S, set: &ReadSet) -> Res
             }
         }
     }
+    if set.rules
+        && let Some(automation) = store.as_automation_store()
+    {
+        read.rules = Some(automation.rules().await?);
+    }
     if let Some((filter, page)) = tickets_filter(set, &read) {
         read.tickets = Some(store.list_tickets(&filter, page).await?);
     }
@@ -272,8 +282,8 @@ pub fn ticket_customer(set: &ReadSet, read: &ReadTogether) -> Option<CustomerId>
 
 /// [`Store::read_together`] of a wrapper `outer` that hands its calls to `inner`
 /// ([`delegate_store!`](crate::delegate_store)): `inner` answers the whole set when both
-/// offer the same settings; else the settings are those `outer` offers (a wrapper that hides
-/// the ability reads none), each read on its own.
+/// offer the same settings and the same automation rules; else those parts are what `outer`
+/// offers (a wrapper that hides an ability reads none), each read on its own.
 ///
 /// # Errors
 ///
@@ -283,27 +293,41 @@ pub async fn read_together_via<I: Store + ?Sized, O: Store + ?Sized>(
     outer: &O,
     set: &ReadSet,
 ) -> Result<ReadTogether> {
-    let same = match (inner.as_settings_store(), outer.as_settings_store()) {
-        (Some(a), Some(b)) => {
-            std::ptr::addr_eq(a as *const dyn SettingsStore, b as *const dyn SettingsStore)
-        }
-        (None, None) => true,
-        _ => false,
-    };
-    if same || set.settings.is_empty() {
+    let settings_inside = set.settings.is_empty()
+        || same_ability(inner.as_settings_store(), outer.as_settings_store());
+    let rules_inside =
+        !set.rules || same_ability(inner.as_automation_store(), outer.as_automation_store());
+    if settings_inside && rules_inside {
         return inner.read_together(set).await;
     }
-    let without = ReadSet {
-        settings: Vec::new(),
+    let inside = ReadSet {
+        settings: if settings_inside {
+            set.settings.clone()
+        } else {
+            Vec::new()
+        },
+        rules: set.rules && rules_inside,
         ..set.clone()
     };
-    let mut read = inner.read_together(&without).await?;
-    if let Some(settings) = outer.as_settings_store() {
+    let mut read = inner.read_together(&inside).await?;
+    if !settings_inside && let Some(settings) = outer.as_settings_store() {
         for key in &set.settings {
             if let Some(value) = settings.setting(*key).await? {
                 read.settings.push((*key, value));
             }
         }
     }
+    if !rules_inside && let Some(automation) = outer.as_automation_store() {
+        read.rules = Some(automation.rules().await?);
+    }
     Ok(read)
+}
+
+/// Whether two stores' answers for an ability are the same object (or both absent).
+fn same_ability<T: ?Sized>(a: Option<&T>, b: Option<&T>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => std::ptr::addr_eq(a as *const T, b as *const T),
+        (None, None) => true,
+        _ => false,
+    }
 }

@@ -13,7 +13,8 @@ use crate::store::{Store, TicketWrite, WriteBatch};
 use crate::testkit::ability;
 use crate::testkit::samples::{at, t0};
 
-fn rule(name: &str, position: u32) -> Rule {
+/// A rule named `name` at `position` (a text condition in Russian, a Romanian tag).
+pub(super) fn rule(name: &str, position: u32) -> Rule {
     Rule {
         id: RuleId::new(),
         name: Name::parse(name).unwrap(),

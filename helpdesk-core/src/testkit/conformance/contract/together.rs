@@ -1,7 +1,8 @@
 //! Reads taken together ([`Store::read_together`]): whatever a backend does to answer in one
 //! hop, the answer is that of the one-by-one reads ([`read_one_by_one`]), for a ticket by id
 //! and by either form of its number, its department and customer, listed and missing
-//! records, the agent directory and settings, a master's linked tickets past one page.
+//! records, the agent directory and settings, a master's linked tickets past one page, the
+//! automation rules in their order.
 
 use std::sync::Arc;
 
@@ -71,6 +72,16 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
             .put_setting(SettingKey::PublicUrl, "https://desk.example/")
             .await
             .unwrap();
+    }
+    // Two rules, stored out of their order.
+    let rules = [
+        super::automation::rule("second", 2),
+        super::automation::rule("first", 1),
+    ];
+    if let Some(automation) = store.as_automation_store() {
+        for rule in &rules {
+            automation.put_rule(rule).await.unwrap();
+        }
     }
 
     let every_key = |t: &crate::domain::Ticket| {
@@ -166,6 +177,19 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
         ..ReadSet::default()
     });
     sets.push(ReadSet::default());
+    // The automation rules, alone and with a command's reads.
+    sets.push(ReadSet {
+        rules: true,
+        ..ReadSet::default()
+    });
+    sets.push(ReadSet {
+        ticket: Some(TicketKey::Id(with_customer.id)),
+        ticket_department: true,
+        ticket_customer: true,
+        settings: vec![SettingKey::ServiceLevels, SettingKey::Mail],
+        rules: true,
+        ..ReadSet::default()
+    });
     // A page of tickets with its viewer: an agent (found, missing, or not read), a customer
     // (her own, another's, internal ones), the system; every department or one; a page of
     // one and a page of all.
@@ -212,6 +236,17 @@ pub async fn reads_together_agree_with_the_one_by_one_reads(store: Arc<dyn Store
         let together = store.read_together(&set).await.unwrap();
         let one_by_one = read_one_by_one(store.as_ref(), &set).await.unwrap();
         assert_eq!(together, one_by_one, "{set:?}");
+    }
+    // The rules in their order when the store has the ability; none read without it.
+    let read_rules = ReadSet {
+        rules: true,
+        ..ReadSet::default()
+    };
+    let names: Option<Vec<String>> = (store.read_together(&read_rules).await.unwrap().rules)
+        .map(|rules| rules.iter().map(|r| r.name.to_string()).collect());
+    match store.as_automation_store() {
+        Some(_) => assert_eq!(names, Some(vec!["first".into(), "second".into()])),
+        None => assert_eq!(names, None),
     }
     // The agent's page holds only their department's ticket, the customer's only hers.
     let page = |viewer, agent, customers| ReadSet {
