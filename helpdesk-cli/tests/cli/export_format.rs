@@ -18,27 +18,7 @@ use crate::support::*;
 
 /// Runs `cli ARGS` on the database `url`.
 async fn run_on(url: &str, clock: &Arc<ManualClock>, args: &[&str]) -> Run {
-    let setup = helpdesk_cli::Setup {
-        database: Some(url.to_owned()),
-        clock: Some(clock.clone()),
-    };
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut input: &[u8] = b"";
-    let code = helpdesk_cli::run(
-        std::iter::once("cli").chain(args.iter().copied()),
-        &setup,
-        helpdesk_cli::Io {
-            stdin: &mut input,
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-        },
-    )
-    .await;
-    Run {
-        code,
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
+    crate::support::run_on(url, clock, args, "").await
 }
 
 /// A desk with a bit of everything the format carries.

@@ -82,27 +82,7 @@ impl Desk {
     /// Runs `cli ARGS` with `stdin`, a minute after the previous run.
     pub(crate) async fn run_with(&self, args: &[&str], stdin: &str) -> Run {
         self.clock.advance(Duration::minutes(1));
-        let setup = helpdesk_cli::Setup {
-            database: Some(self.db.display().to_string()),
-            clock: Some(self.clock.clone()),
-        };
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        let mut input = stdin.as_bytes();
-        let code = helpdesk_cli::run(
-            std::iter::once("cli").chain(args.iter().copied()),
-            &setup,
-            helpdesk_cli::Io {
-                stdin: &mut input,
-                stdout: &mut stdout,
-                stderr: &mut stderr,
-            },
-        )
-        .await;
-        Run {
-            code,
-            stdout: String::from_utf8(stdout).unwrap(),
-            stderr: String::from_utf8(stderr).unwrap(),
-        }
+        run_on(&self.db.display().to_string(), &self.clock, args, stdin).await
     }
 
     pub(crate) fn path(&self, name: &str) -> PathBuf {
@@ -117,4 +97,35 @@ pub(crate) fn number(ticket: &Value) -> String {
         .or_else(|| ticket["number"].as_str())
         .unwrap_or_else(|| panic!("no number in {ticket}"))
         .to_owned()
+}
+
+/// Runs `cli ARGS` on the database `database` (a path or a URL) with `stdin`, at `clock`'s
+/// time.
+pub(crate) async fn run_on(
+    database: &str,
+    clock: &Arc<ManualClock>,
+    args: &[&str],
+    stdin: &str,
+) -> Run {
+    let setup = helpdesk_cli::Setup {
+        database: Some(database.to_owned()),
+        clock: Some(clock.clone()),
+    };
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut input = stdin.as_bytes();
+    let code = helpdesk_cli::run(
+        std::iter::once("cli").chain(args.iter().copied()),
+        &setup,
+        helpdesk_cli::Io {
+            stdin: &mut input,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+        },
+    )
+    .await;
+    Run {
+        code,
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
 }

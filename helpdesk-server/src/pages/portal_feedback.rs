@@ -180,16 +180,8 @@ async fn rate(Path(key): Path<String>, Posted { user, form }: Posted) -> PageRes
             .map_err(helpdesk::Error::from)?;
         Ok(Command::RateSatisfaction { score, comment })
     })();
-    let done = match command {
-        Ok(command) => user
-            .acting
-            .execute(ticket.id, command)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(_) => Ok(see_other(&format!(
+    match run(&user, &ticket, command).await {
+        Ok(()) => Ok(see_other(&format!(
             "/portal/tickets/{}/rating#rating-given",
             ticket.id
         ))),
@@ -262,20 +254,24 @@ async fn request_priority(Path(key): Path<String>, Posted { user, form }: Posted
         let reason = ShortNote::parse(field("reason").trim()).map_err(helpdesk::Error::from)?;
         Ok(Command::RequestPriority { priority, reason })
     })();
-    let done = match command {
-        Ok(command) => user
-            .acting
-            .execute(ticket.id, command)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(_) => Ok(see_other(&format!(
+    match run(&user, &ticket, command).await {
+        Ok(()) => Ok(see_other(&format!(
             "/portal/tickets/{}/priority#priority-requested",
             ticket.id
         ))),
         Err(e) if e.status.is_server_error() => Err(e.into()),
         Err(e) => priority_form(&user, &key, &form, Some(&e)).await,
     }
+}
+
+/// Runs a form's command on `ticket` as the customer: `command` is what reading the form
+/// gave, the command or the refusal of a field.
+async fn run(
+    user: &PageUser,
+    ticket: &Ticket,
+    command: Result<Command, ApiError>,
+) -> Result<(), ApiError> {
+    let command = command?;
+    let done = user.acting.execute(ticket.id, command).await;
+    done.map(drop).map_err(ApiError::from)
 }
