@@ -246,6 +246,12 @@ pub(crate) enum Cmd {
     /// Priority rules that match on the organisation (admins): list, set, remove.
     #[command(subcommand)]
     PriorityRule(crate::priority_rules::PriorityRuleCmd),
+    /// Triggers (admins): list, add, update, remove, dry run, what fired.
+    #[command(subcommand)]
+    Rule(crate::automation::RuleCmd),
+    /// Macros: list, add and remove (admins), apply to tickets (agents).
+    #[command(subcommand)]
+    Macro(crate::automation::MacroCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@
 mod admin;
 mod admin_args;
 mod args;
+mod automation;
 mod content;
 mod context;
 mod customers;
@@ -223,6 +224,8 @@ async fn execute(
         Cmd::Follow(cmd) => followers::follow(&ctx, cmd, &mut out).await,
         Cmd::Notifications(cmd) => notifications::notifications(&ctx, cmd, &mut out).await,
         Cmd::PriorityRule(cmd) => priority_rules::priority_rule(&ctx, cmd, &mut out).await,
+        Cmd::Rule(cmd) => automation::rule(&ctx, cmd, stdin, &mut out).await,
+        Cmd::Macro(cmd) => automation::macros(&ctx, cmd, stdin, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

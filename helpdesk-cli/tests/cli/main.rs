@@ -5,6 +5,7 @@
 //!
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
+mod automation;
 mod content;
 mod customer_directory;
 mod erasure;

@@ -265,6 +265,7 @@ impl Acting {
             actor: Actor::Agent(agent.id),
             agent: Some(&agent),
             strict: true,
+            priority: self.desk.priority_in_force().await?,
         };
         let mut agents = None;
         let mut seen = std::collections::HashSet::new();

@@ -24,8 +24,9 @@ use crate::domain::{
 };
 use crate::error::{Entity, Error, ForbiddenReason, Result};
 use crate::machine::{Context, Plan, decide};
-use crate::policy::ServiceLevels;
+use crate::policy::{PriorityPolicy, ServiceLevels};
 use crate::store::{TicketWrite, WriteBatch};
+use std::sync::Arc;
 
 /// Who runs a list of actions, and whether a refused action refuses them all.
 pub(crate) struct Runner<'a> {
@@ -35,6 +36,8 @@ pub(crate) struct Runner<'a> {
     pub agent: Option<&'a Agent>,
     /// Whether a refused action is an error (macros) or skipped (triggers).
     pub strict: bool,
+    /// The priority rules in force (the stored ones over the policy in code).
+    pub priority: Arc<dyn PriorityPolicy>,
 }
 
 impl Helpdesk {
@@ -67,6 +70,7 @@ impl Helpdesk {
             actor: Actor::System,
             agent: None,
             strict: false,
+            priority: self.priority_in_force().await?,
         };
         let mut agents = None;
         for (write, events) in batch.writes.iter_mut().zip(&events) {
@@ -172,7 +176,7 @@ impl Helpdesk {
         };
         // Rules keep the priority rules: never above the customer's ceiling.
         if let Action::SetPriority { priority } = action {
-            let cap = self.priority.ceiling(customer);
+            let cap = runner.priority.ceiling(customer);
             if runner.actor == Actor::System && *priority > cap {
                 return Err(Error::forbidden(ForbiddenReason::PriorityAboveCap { cap }));
             }
@@ -209,7 +213,7 @@ impl Helpdesk {
             related_ticket: None,
             target_department: target_department.as_ref(),
             new_assignee: new_assignee.as_ref(),
-            priority_policy: self.priority.as_ref(),
+            priority_policy: runner.priority.as_ref(),
             levels,
             channel: Channel::Web,
             now: self.now(),
