@@ -39,8 +39,8 @@ use std::collections::HashMap;
 use super::agent_notices::AgentNotice;
 use super::{Helpdesk, MailSettings};
 use crate::domain::{
-    Actor, Agent, AgentId, Change, Channel, Customer, Delivery, Email, EmailKind, Language,
-    MailReference, Notification, NotificationId, NotificationKind, NotificationState,
+    Actor, Agent, AgentId, Change, Channel, Customer, CustomerId, Delivery, Email, EmailKind,
+    Language, MailReference, Notification, NotificationId, NotificationKind, NotificationState,
     OutboundEmail, OutboxId, Permission, PublicUrl, Recipient, Status, Ticket, TicketEvent,
     mentioned_agents,
 };
@@ -367,6 +367,11 @@ impl Known {
     pub(crate) fn with_rules(mut self, rules: Option<Vec<crate::automation::Rule>>) -> Self {
         self.rules = rules;
         self
+    }
+
+    /// The customer `id`, when the caller read them.
+    pub(crate) fn known_customer(&self, id: CustomerId) -> Option<&Customer> {
+        self.customers.iter().find(|c| c.id == id)
     }
 
     /// The automation rules, when the caller read them.

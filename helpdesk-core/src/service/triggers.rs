@@ -77,8 +77,12 @@ impl Helpdesk {
             if events.is_empty() {
                 continue;
             }
+            // The ticket's customer as the caller read them, else read here.
             let customer = match write.ticket.customer {
-                Some(id) => self.store.customer(id).await?,
+                Some(id) => match known.known_customer(id) {
+                    Some(c) => Some(c.clone()),
+                    None => self.store.customer(id).await?,
+                },
                 None => None,
             };
             let new_text: String = (write.messages.iter())
