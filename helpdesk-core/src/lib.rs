@@ -14,6 +14,7 @@ pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod feed;
 pub mod listing;
 pub mod machine;
 pub mod mail;
