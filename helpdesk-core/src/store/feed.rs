@@ -64,7 +64,12 @@ impl FeedWake {
 
     /// Calls `has_some` until it answers `true` (then `true`) or `timeout` passes (then
     /// `false`), again after each wake-up and at least every `poll`.
-    pub async fn wait<F, Fut>(&self, timeout: Duration, poll: Duration, mut has_some: F) -> Result<bool>
+    pub async fn wait<F, Fut>(
+        &self,
+        timeout: Duration,
+        poll: Duration,
+        mut has_some: F,
+    ) -> Result<bool>
     where
         F: FnMut() -> Fut + Send,
         Fut: Future<Output = Result<bool>> + Send,

@@ -170,6 +170,14 @@ macro_rules! conformance_suite {
                     rules_and_macros_round_trip_in_their_order,
                     firings_commit_with_their_batch_or_not_at_all,
                 ],
+                feed: [
+                    each_committed_batch_yields_its_records_in_order,
+                    a_refused_commit_yields_no_records,
+                    positions_strictly_increase,
+                    a_follower_sees_every_record_of_concurrent_committers_once_in_order,
+                    a_waiting_reader_is_woken_by_a_commit,
+                    pruning_removes_only_the_older_records,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
