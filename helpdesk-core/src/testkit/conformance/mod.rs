@@ -186,6 +186,11 @@ macro_rules! conformance_suite {
                     links_are_emailed_in_the_persons_language_when_the_desk_can,
                     who_may_make_links_and_disabled_people_cannot_use_them,
                 ],
+                feed: [
+                    each_principal_follows_only_what_they_may_see,
+                    a_waiting_customer_is_woken_by_their_ticket_not_anothers,
+                    run_due_prunes_changes_older_than_the_stored_retention,
+                ],
                 access: [
                     priority_rules_follow_the_customer_kind,
                     a_disabled_customer_can_neither_open_nor_reply,
