@@ -252,6 +252,19 @@ pub(crate) enum Cmd {
     /// Macros: list, add and remove (admins), apply to tickets (agents).
     #[command(subcommand)]
     Macro(crate::automation::MacroCmd),
+    /// The change feed as the person `--as` names may see it: the changes after a position,
+    /// and the position to read on from.
+    Changes {
+        /// Read the changes after this position (0: from the oldest kept).
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        /// At most this many (1–1000).
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Wait up to this many seconds (at most 60) for the first change.
+        #[arg(long, default_value_t = 0)]
+        wait: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -32,6 +32,7 @@ pub(crate) async fn run_due(ctx: &Ctx, at: Option<DateTime<Utc>>, out: &mut Out<
             "skipped": report.skipped,
             "chats_handed_over": report.chats_handed_over,
             "retained": report.retained,
+            "feed_pruned": report.feed_pruned,
             "blobs_removed": blobs_removed,
         }),
         &format!(

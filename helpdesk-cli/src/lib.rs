@@ -13,6 +13,7 @@ mod admin;
 mod admin_args;
 mod args;
 mod automation;
+mod changes;
 mod content;
 mod context;
 mod customers;
@@ -226,6 +227,9 @@ async fn execute(
         Cmd::PriorityRule(cmd) => priority_rules::priority_rule(&ctx, cmd, &mut out).await,
         Cmd::Rule(cmd) => automation::rule(&ctx, cmd, stdin, &mut out).await,
         Cmd::Macro(cmd) => automation::macros(&ctx, cmd, stdin, &mut out).await,
+        Cmd::Changes { after, limit, wait } => {
+            changes::changes(&ctx, after, limit, wait, &mut out).await
+        }
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

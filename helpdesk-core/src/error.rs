@@ -327,6 +327,8 @@ pub enum Ability {
     /// Automation rules, macros and the log of rules that fired
     /// ([`AutomationStore`](crate::store::AutomationStore)).
     Automation,
+    /// The change feed ([`ChangeFeed`](crate::store::ChangeFeed)).
+    ChangeFeed,
 }
 
 impl std::fmt::Display for Ability {
@@ -351,6 +353,7 @@ impl std::fmt::Display for Ability {
             Ability::Erasure => "erasure and anonymisation",
             Ability::Followers => "followers and CC",
             Ability::Automation => "automation rules and macros",
+            Ability::ChangeFeed => "the change feed",
         })
     }
 }

@@ -15,7 +15,11 @@
 //! - no e-mail in the outbox to a customer carries an internal note's text, and none goes to
 //!   a customer about a ticket that is not theirs;
 //! - every refused command (and refused ticket) leaves the store exactly as it was: tickets,
-//!   messages, history, time entries, notifications and the outbox.
+//!   messages, history, time entries, notifications and the outbox;
+//! - the change feed (issue 23) gives a customer only records about their own tickets that
+//!   are not internal (never an internal note, never another customer's ticket, never a
+//!   staff-only history kind), their own notifications, and every ticket of theirs; an
+//!   agent only records of departments they may read and their own notifications.
 //!
 //! Internal text carries the marker `zqxsecret`; it never appears in public text, so finding
 //! it anywhere a customer looks is a leak.
@@ -704,6 +708,115 @@ impl Cast {
         Ok(())
     }
 
+    /// The change feed as every actor reads it: nothing they may not see.
+    async fn check_feed(&self) -> Result<(), TestCaseError> {
+        use helpdesk_core::feed::{FeedChange, FeedPosition, MessageScope};
+        let desk = self.desk();
+        for &actor in &self.actors {
+            let Ok(me) = desk.acting_as(actor).await else {
+                continue;
+            };
+            let page = me
+                .changes_after(FeedPosition::START, helpdesk_core::store::MAX_FEED_READ)
+                .await
+                .map_err(|e| TestCaseError::fail(format!("{actor:?}: {e:?}")))?;
+            let raw = desk
+                .as_system()
+                .changes_after(FeedPosition::START, helpdesk_core::store::MAX_FEED_READ)
+                .await
+                .unwrap();
+            prop_assert_eq!(page.next, raw.next);
+            match actor {
+                Actor::Customer(customer) => {
+                    let mut created = BTreeSet::new();
+                    for entry in &page.changes {
+                        let change = &entry.change;
+                        if let Some(id) = change.ticket() {
+                            let stored = self.store.ticket(id).await.unwrap().unwrap();
+                            prop_assert_eq!(stored.customer, Some(customer), "{:?}", change);
+                            prop_assert!(!stored.internal, "{:?}", change);
+                        }
+                        match change {
+                            FeedChange::TicketCreated {
+                                ticket, internal, ..
+                            } => {
+                                prop_assert!(!internal);
+                                created.insert(*ticket);
+                            }
+                            FeedChange::TicketChanged { ticket, events, .. } => {
+                                let public: Vec<&str> = (self.store.history(*ticket).await)
+                                    .unwrap()
+                                    .iter()
+                                    .filter(|e| e.change.is_public())
+                                    .map(|e| e.change.kind())
+                                    .collect();
+                                for kind in events {
+                                    prop_assert!(public.contains(&kind.as_str()), "{kind}");
+                                }
+                            }
+                            FeedChange::MessageAdded {
+                                ticket,
+                                message,
+                                scope,
+                                ..
+                            } => {
+                                prop_assert_eq!(*scope, MessageScope::Public);
+                                let thread = self.store.messages(*ticket, true).await.unwrap();
+                                if let Some(m) = thread.iter().find(|m| m.id == *message) {
+                                    prop_assert!(m.is_public(), "{:?}", m);
+                                }
+                            }
+                            FeedChange::NotificationCreated { recipient, .. } => {
+                                prop_assert_eq!(*recipient, Recipient::Customer(customer));
+                            }
+                            FeedChange::ChatChanged {
+                                customer: owner, ..
+                            } => {
+                                prop_assert_eq!(*owner, customer);
+                            }
+                            other => prop_assert!(false, "{other:?} shown to {customer:?}"),
+                        }
+                    }
+                    // Not only refusals: every ticket of theirs is seen to be opened.
+                    for entry in &raw.changes {
+                        if let FeedChange::TicketCreated {
+                            ticket,
+                            customer: Some(owner),
+                            internal: false,
+                            ..
+                        } = &entry.change
+                            && *owner == customer
+                        {
+                            prop_assert!(created.contains(ticket), "{ticket:?} not seen");
+                        }
+                    }
+                }
+                Actor::Agent(id) => {
+                    let agent = self.store.agent(id).await.unwrap().unwrap();
+                    if agent.role == Role::Admin {
+                        prop_assert_eq!(page.changes.len(), raw.changes.len());
+                        continue;
+                    }
+                    for entry in &page.changes {
+                        match &entry.change {
+                            FeedChange::TicketCreated { department, .. }
+                            | FeedChange::TicketChanged { department, .. }
+                            | FeedChange::MessageAdded { department, .. } => {
+                                prop_assert!(agent.can(Permission::Read, *department));
+                            }
+                            FeedChange::NotificationCreated { recipient, .. } => {
+                                prop_assert_eq!(*recipient, Recipient::Agent(id));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Actor::System => {}
+            }
+        }
+        Ok(())
+    }
+
     /// No e-mail to a customer carries internal text or is about another's ticket.
     async fn check_outbox(&self) -> Result<(), TestCaseError> {
         for id in self.all_tickets() {
@@ -803,6 +916,7 @@ async fn scenario(extra: RandomAgent, steps: Vec<Step>) -> Result<(), TestCaseEr
         }
         cast.check_customer_reads().await?;
         cast.check_outbox().await?;
+        cast.check_feed().await?;
     }
     if std::env::var_os("AUTHZ_STATS").is_some() {
         let emails = cast.snapshot().await.emails.len();

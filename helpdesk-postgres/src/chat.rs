@@ -181,6 +181,7 @@ impl ChatStore for PostgresStore {
             )
             .await?;
         let mut writes = commit.check(&stored_chats, &stored_seats)?;
+        let changes = helpdesk_core::feed::changes_of_chat(&writes);
         // In key order, as locked: concurrent inserts of the same new rows cannot deadlock.
         writes.chats.sort_by_key(|(_, c)| c.id);
         writes.availability.sort_by_key(|(_, a)| a.agent);
@@ -190,6 +191,7 @@ impl ChatStore for PostgresStore {
         for (expected, seat) in &writes.availability {
             write_availability(&mut tx, *expected, seat).await?;
         }
+        crate::feed::append(&mut tx, &changes).await?;
         tx.commit().await.map_err(error::db)
     }
 

@@ -28,6 +28,8 @@ pub struct PostgresStore {
     pub(crate) pool: PgPool,
     /// The plan every search uses, if one is forced (tests, see [`Self::probing`]).
     pub(crate) search_plan: Option<crate::search::Plan>,
+    /// Wakes readers of the change feed on a notification.
+    pub(crate) feed: std::sync::Arc<crate::feed::Listener>,
 }
 
 impl PostgresStore {
@@ -58,6 +60,7 @@ impl PostgresStore {
         Self {
             pool,
             search_plan: None,
+            feed: std::sync::Arc::default(),
         }
     }
 

@@ -99,6 +99,14 @@ const TABLES: &[(&str, &str)] = &[
     ("automation_rules", "no customer data"),
     ("automation_macros", "no customer data"),
     ("rule_firings", "deleted with the ticket (cascade)"),
+    (
+        "change_feed",
+        "ids only, no personal data; pruned after the feed's retention",
+    ),
+    (
+        "change_feed_head",
+        "no customer data (the feed's last position)",
+    ),
 ];
 
 /// Runs `sql` with the one parameter `ids`.

@@ -84,6 +84,7 @@ mod connection;
 mod directory;
 mod erasure;
 mod error;
+mod feed;
 mod followers;
 mod knowledge;
 mod mailboxes;

@@ -54,6 +54,7 @@ fn commit(conn: &mut Connection, commit: &ChatCommit) -> Outcome<()> {
         seat.execute(&AvailabilityRow::new(a)?.params()[..])?;
     }
     drop((chat, seat));
+    crate::feed::append(&tx, &helpdesk_core::feed::changes_of_chat(&writes))?;
     tx.commit()?;
     Ok(())
 }
@@ -98,7 +99,9 @@ impl ChatStore for SqliteStore {
         if batch.is_empty() {
             return Ok(());
         }
-        self.write(move |conn| commit(conn, &batch)).await
+        self.write(move |conn| commit(conn, &batch)).await?;
+        self.feed_wake().wake();
+        Ok(())
     }
 
     async fn chat(&self, id: ChatId) -> Result<Option<ChatSession>> {

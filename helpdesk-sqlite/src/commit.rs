@@ -34,7 +34,9 @@ pub(crate) async fn commit(store: &SqliteStore, batch: WriteBatch) -> Result<()>
         return Ok(());
     }
     let rows = BatchRows::new(&batch)?;
-    crate::group_commit::commit(store, batch, rows).await
+    crate::group_commit::commit(store, batch, rows).await?;
+    store.feed_wake().wake();
+    Ok(())
 }
 
 /// A batch as rows.
@@ -138,7 +140,8 @@ pub(crate) fn write_checked(
         write_moves(tx, write)?;
     }
     // After the tickets: these rows refer to them.
-    write_caused(tx, rows)
+    write_caused(tx, rows)?;
+    crate::feed::append(tx, &helpdesk_core::feed::changes_of_batch(batch))
 }
 
 /// The stored facts `batch`'s checks depend on, read under the transaction's write lock.

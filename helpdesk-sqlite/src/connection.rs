@@ -56,6 +56,9 @@ pub struct SqliteStore {
     queue: Arc<crate::group_commit::Queue>,
     /// The plan every search uses, instead of the one its terms' frequencies choose (tests).
     search_plan: Option<crate::search::Plan>,
+    /// Wakes readers of the change feed after a commit (shared by the stores of this
+    /// process on one file, see [`crate::feed::wake_for`]).
+    feed: Arc<helpdesk_core::store::FeedWake>,
 }
 
 impl SqliteStore {
@@ -75,11 +78,13 @@ impl SqliteStore {
     /// version of this crate already migrated it further).
     pub async fn open(path: impl AsRef<Path>) -> helpdesk_core::Result<Self> {
         let path = path.as_ref().to_owned();
-        let db = run(move || Ok(Database::open_file(&path)?)).await?;
+        let opened = path.clone();
+        let db = run(move || Ok(Database::open_file(&opened)?)).await?;
         Ok(Self {
             db: Arc::new(db),
             queue: Arc::default(),
             search_plan: None,
+            feed: crate::feed::wake_for(&path),
         })
     }
 
@@ -94,6 +99,7 @@ impl SqliteStore {
             db: Arc::new(db),
             queue: Arc::default(),
             search_plan: None,
+            feed: Arc::default(),
         })
     }
 
@@ -141,6 +147,11 @@ impl SqliteStore {
     /// The batches waiting to be committed together.
     pub(crate) fn queue(&self) -> Arc<crate::group_commit::Queue> {
         Arc::clone(&self.queue)
+    }
+
+    /// The wake-up of this store's change-feed readers.
+    pub(crate) fn feed_wake(&self) -> &helpdesk_core::store::FeedWake {
+        &self.feed
     }
 
     /// Runs `f` with the writer connection on the blocking pool.

@@ -99,6 +99,14 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("automation_rules", "no customer data"),
     ("automation_macros", "no customer data"),
     ("rule_firings", "deleted with the ticket (cascade)"),
+    (
+        "change_feed",
+        "ids only, no personal data; pruned after the feed's retention",
+    ),
+    (
+        "sqlite_sequence",
+        "no customer data (the change feed's last position)",
+    ),
 ];
 
 /// Deletes or rewrites what hangs off the ticket `id` (see the rule).

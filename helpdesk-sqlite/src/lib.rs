@@ -60,6 +60,7 @@ mod connection;
 mod directory;
 mod erasure;
 mod error;
+mod feed;
 mod followers;
 mod group_commit;
 mod knowledge;

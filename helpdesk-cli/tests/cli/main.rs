@@ -6,6 +6,7 @@
 //! The tables (snapshots) are tested here, the other commands in `operations`.
 
 mod automation;
+mod changes;
 mod content;
 mod customer_directory;
 mod erasure;

@@ -76,6 +76,10 @@ pub enum FeedChange {
         /// The kinds of its new history entries ([`Change::kind`](crate::domain::Change::kind)),
         /// in order, each once.
         events: Vec<String>,
+        /// The kinds among `events` customers may see
+        /// ([`Change::is_public`](crate::domain::Change::is_public)), in order.
+        #[serde(default)]
+        public_events: Vec<String>,
     },
     /// A message was added to a ticket's thread (or moved there by a merge or split).
     MessageAdded {
@@ -179,10 +183,14 @@ pub fn changes_of_batch(batch: &WriteBatch) -> Vec<FeedChange> {
             });
         } else {
             let mut events: Vec<String> = Vec::new();
+            let mut public_events: Vec<String> = Vec::new();
             for event in write.events.iter().chain(&write.moved_events) {
                 let kind = event.change.kind();
                 if !events.iter().any(|k| k == kind) {
                     events.push(kind.to_owned());
+                }
+                if event.change.is_public() && !public_events.iter().any(|k| k == kind) {
+                    public_events.push(kind.to_owned());
                 }
             }
             out.push(FeedChange::TicketChanged {
@@ -191,6 +199,7 @@ pub fn changes_of_batch(batch: &WriteBatch) -> Vec<FeedChange> {
                 department: ticket.department,
                 internal: ticket.internal,
                 events,
+                public_events,
             });
         }
         out.extend(

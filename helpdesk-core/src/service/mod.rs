@@ -17,6 +17,7 @@ mod dispatch;
 mod effects;
 mod erasure;
 mod export;
+mod feed;
 mod followers;
 mod history_text;
 mod ingest;
@@ -67,6 +68,9 @@ pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use customers::CustomerEdit;
 pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
+pub use feed::{
+    ChangesPage, FEED_RETENTION_DAYS, MAX_FEED_RETENTION_DAYS, MAX_FEED_WAIT, visible_change,
+};
 pub use followers::MAX_CC;
 pub use ingest::{Ingested, Rejection};
 pub use knowledge::ArticleDraft;

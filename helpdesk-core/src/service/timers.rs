@@ -28,6 +28,8 @@ pub struct DueReport {
     /// Closed tickets the retention rule erased or anonymised
     /// ([`Retention`](crate::service::Retention)).
     pub retained: u64,
+    /// Change-feed records older than the feed's retention, deleted.
+    pub feed_pruned: u64,
 }
 
 /// How long the customer has been waiting for an answer (seed 003).
@@ -136,6 +138,7 @@ impl Helpdesk {
         }
         report.chats_handed_over = self.hand_over_unanswered_chats(now).await?;
         report.retained = self.apply_retention(now).await?;
+        report.feed_pruned = self.prune_feed(now).await?;
         Ok(report)
     }
 }

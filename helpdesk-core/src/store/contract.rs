@@ -331,4 +331,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_automation_store(&self) -> Option<&dyn super::AutomationStore> {
         None
     }
+    /// The change feed: the records of every committed batch, if this store keeps it.
+    fn as_change_feed(&self) -> Option<&dyn super::ChangeFeed> {
+        None
+    }
 }

@@ -193,6 +193,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_automation_store()
         }
+        fn as_change_feed(&self) -> Option<&dyn $crate::store::ChangeFeed> {
+            let $this = self;
+            $inner.as_change_feed()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -284,6 +288,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_automation_store(&self) -> Option<&dyn $crate::store::AutomationStore> {
+            Some(self)
+        }
+        fn as_change_feed(&self) -> Option<&dyn $crate::store::ChangeFeed> {
             Some(self)
         }
     };

@@ -202,3 +202,10 @@ forward!(AutomationStore {
     async fn rule_firings(&self, ticket: Option<crate::domain::TicketId>, limit: u32) -> Result<Vec<crate::automation::RuleFiring>>;
     async fn firings_since(&self, ticket: crate::domain::TicketId, since: DateTime<Utc>) -> Result<u32>;
 });
+use super::ChangeFeed;
+forward!(ChangeFeed {
+    async fn changes_after(&self, after: crate::feed::FeedPosition, limit: u32) -> Result<Vec<super::FeedEntry>>;
+    async fn last_position(&self) -> Result<crate::feed::FeedPosition>;
+    async fn wait_for_changes(&self, after: crate::feed::FeedPosition, timeout: std::time::Duration) -> Result<bool>;
+    async fn prune_changes(&self, before: DateTime<Utc>) -> Result<u64>;
+});

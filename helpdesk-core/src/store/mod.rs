@@ -25,6 +25,7 @@
 //! | CC addresses and following agents of tickets | [`FollowerStore`] | [`Store::as_follower_store`] |
 //! | automation rules, macros, the firing log | [`AutomationStore`] | [`Store::as_automation_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
+//! | the change feed | [`ChangeFeed`] | [`Store::as_change_feed`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
 //! Applications hold an `Arc<dyn Store>` and call it through [`Helpdesk`](crate::Helpdesk),
@@ -76,6 +77,8 @@ pub use ext::StoreExt;
 pub use followers::FollowerStore;
 mod automation;
 pub use automation::AutomationStore;
+mod feed;
+pub use feed::{ChangeFeed, FeedEntry, FeedWake, MAX_FEED_READ};
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,

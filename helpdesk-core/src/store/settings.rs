@@ -42,6 +42,9 @@ pub enum SettingKey {
     /// The priority rules that match on the organisation, a
     /// [`PriorityRuleSettings`](crate::policy::PriorityRuleSettings) as JSON.
     PriorityRules,
+    /// How many days the change feed keeps its records, a whole number of days as text
+    /// (unset: [`FEED_RETENTION_DAYS`](crate::service::FEED_RETENTION_DAYS)).
+    FeedRetention,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -52,6 +55,7 @@ stable_text!(SettingKey, "setting" {
     PhoneRegion => "phone_region",
     Retention => "retention",
     PriorityRules => "priority_rules",
+    FeedRetention => "feed_retention",
 });
 
 /// What an audited change changed: a setting stored under a [`SettingKey`] (the same text),
@@ -86,6 +90,8 @@ pub enum ChangedSetting {
     Retention,
     /// [`SettingKey::PriorityRules`].
     PriorityRules,
+    /// [`SettingKey::FeedRetention`].
+    FeedRetention,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -100,6 +106,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     PhoneRegion => "phone_region",
     Retention => "retention",
     PriorityRules => "priority_rules",
+    FeedRetention => "feed_retention",
 });
 
 impl From<SettingKey> for ChangedSetting {
@@ -112,6 +119,7 @@ impl From<SettingKey> for ChangedSetting {
             SettingKey::PhoneRegion => Self::PhoneRegion,
             SettingKey::Retention => Self::Retention,
             SettingKey::PriorityRules => Self::PriorityRules,
+            SettingKey::FeedRetention => Self::FeedRetention,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod agents;
 pub mod auth;
 pub mod automation;
+pub mod changes;
 pub mod chat;
 pub mod commands;
 pub mod customers;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(followers::routes())
         .merge(feedback::routes())
         .merge(automation::routes())
+        .merge(changes::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

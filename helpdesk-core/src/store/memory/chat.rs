@@ -33,12 +33,15 @@ impl ChatStore for MemoryStore {
             })
             .collect();
         let writes = commit.check(&chats, &seats)?;
+        inner.feed.append(crate::feed::changes_of_chat(&writes));
         for (_, chat) in writes.chats {
             inner.chats.insert(chat.id, chat);
         }
         for (_, a) in writes.availability {
             inner.availability.insert(a.agent, a);
         }
+        drop(inner);
+        self.feed_wake.wake();
         Ok(())
     }
 

@@ -24,6 +24,7 @@ mod accounts;
 mod automation;
 mod chat;
 mod erasure;
+mod feed;
 mod followers;
 mod knowledge;
 mod mailboxes;
@@ -49,6 +50,8 @@ mod undeliverable;
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
+    /// Wakes readers waiting on the change feed after a commit.
+    feed_wake: super::FeedWake,
 }
 
 #[derive(Debug, Default)]
@@ -106,6 +109,8 @@ struct Inner {
     macros: BTreeMap<crate::domain::MacroId, crate::automation::Macro>,
     /// The log of rules that fired, oldest first.
     rule_firings: Vec<crate::automation::RuleFiring>,
+    /// The change feed.
+    feed: feed::Feed,
 }
 
 impl MemoryStore {
@@ -343,7 +348,10 @@ impl Store for MemoryStore {
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         let mut inner = self.lock();
         check_commit(&batch, &inner.facts(&batch))?;
+        inner.feed.append(crate::feed::changes_of_batch(&batch));
         inner.apply(batch);
+        drop(inner);
+        self.feed_wake.wake();
         Ok(())
     }
 

@@ -170,6 +170,14 @@ macro_rules! conformance_suite {
                     rules_and_macros_round_trip_in_their_order,
                     firings_commit_with_their_batch_or_not_at_all,
                 ],
+                feed: [
+                    each_committed_batch_yields_its_records_in_order,
+                    a_refused_commit_yields_no_records,
+                    positions_strictly_increase,
+                    a_follower_sees_every_record_of_concurrent_committers_once_in_order,
+                    a_waiting_reader_is_woken_by_a_commit,
+                    pruning_removes_only_the_older_records,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
@@ -177,6 +185,11 @@ macro_rules! conformance_suite {
                     reset_links_replace_the_password_and_sign_the_person_out,
                     links_are_emailed_in_the_persons_language_when_the_desk_can,
                     who_may_make_links_and_disabled_people_cannot_use_them,
+                ],
+                feed: [
+                    each_principal_follows_only_what_they_may_see,
+                    a_waiting_customer_is_woken_by_their_ticket_not_anothers,
+                    run_due_prunes_changes_older_than_the_stored_retention,
                 ],
                 access: [
                     priority_rules_follow_the_customer_kind,

@@ -176,6 +176,7 @@ use answers::Answers;
         api::automation::create_macro,
         api::automation::delete_macro,
         api::automation::apply_macro,
+        api::changes::changes,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

@@ -16,6 +16,7 @@ pub mod concurrency;
 pub mod content;
 pub mod customer_lists;
 pub mod directory;
+pub mod feed;
 pub mod followers;
 pub mod hostile_search;
 pub mod knowledge;

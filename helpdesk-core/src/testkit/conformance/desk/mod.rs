@@ -17,6 +17,7 @@ pub mod content;
 pub mod directory;
 pub mod email;
 pub mod erasure;
+pub mod feed;
 pub mod feedback;
 pub mod followers;
 pub mod hidden;
