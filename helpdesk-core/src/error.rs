@@ -55,6 +55,10 @@ pub enum Entity {
     Rule,
     /// A macro (a named list of actions).
     Macro,
+    /// A webhook endpoint.
+    Webhook,
+    /// A webhook delivery.
+    WebhookDelivery,
 }
 
 impl std::fmt::Display for Entity {
@@ -80,6 +84,8 @@ impl std::fmt::Display for Entity {
             Entity::Mailbox => "mailbox",
             Entity::Rule => "rule",
             Entity::Macro => "macro",
+            Entity::Webhook => "webhook endpoint",
+            Entity::WebhookDelivery => "webhook delivery",
         })
     }
 }
@@ -327,6 +333,9 @@ pub enum Ability {
     /// Automation rules, macros and the log of rules that fired
     /// ([`AutomationStore`](crate::store::AutomationStore)).
     Automation,
+    /// Webhook endpoints and their deliveries
+    /// ([`WebhookStore`](crate::store::WebhookStore)).
+    Webhooks,
 }
 
 impl std::fmt::Display for Ability {
@@ -351,6 +360,7 @@ impl std::fmt::Display for Ability {
             Ability::Erasure => "erasure and anonymisation",
             Ability::Followers => "followers and CC",
             Ability::Automation => "automation rules and macros",
+            Ability::Webhooks => "webhooks",
         })
     }
 }

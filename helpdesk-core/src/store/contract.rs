@@ -331,4 +331,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_automation_store(&self) -> Option<&dyn super::AutomationStore> {
         None
     }
+    /// Webhook endpoints and their deliveries, if this store keeps them.
+    fn as_webhook_store(&self) -> Option<&dyn super::WebhookStore> {
+        None
+    }
 }

@@ -86,6 +86,8 @@ pub enum ChangedSetting {
     Retention,
     /// [`SettingKey::PriorityRules`].
     PriorityRules,
+    /// A webhook endpoint (the item is its id; the values its JSON without the secret).
+    Webhook,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -100,6 +102,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     PhoneRegion => "phone_region",
     Retention => "retention",
     PriorityRules => "priority_rules",
+    Webhook => "webhook",
 });
 
 impl From<SettingKey> for ChangedSetting {

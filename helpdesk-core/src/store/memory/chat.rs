@@ -33,6 +33,7 @@ impl ChatStore for MemoryStore {
             })
             .collect();
         let writes = commit.check(&chats, &seats)?;
+        inner.enqueue_webhooks(&crate::feed::changes_of_chat(&writes), chrono::Utc::now());
         for (_, chat) in writes.chats {
             inner.chats.insert(chat.id, chat);
         }

@@ -37,6 +37,7 @@ mod sign_in_throttle;
 mod tags;
 mod templates;
 mod undeliverable;
+mod webhooks;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -106,6 +107,10 @@ struct Inner {
     macros: BTreeMap<crate::domain::MacroId, crate::automation::Macro>,
     /// The log of rules that fired, oldest first.
     rule_firings: Vec<crate::automation::RuleFiring>,
+    /// Webhook endpoints.
+    webhooks: BTreeMap<crate::domain::WebhookId, crate::webhooks::WebhookEndpoint>,
+    /// Webhook deliveries, each with the lease holding it.
+    webhook_deliveries: BTreeMap<crate::domain::WebhookDeliveryId, webhooks::Held>,
 }
 
 impl MemoryStore {
@@ -343,6 +348,10 @@ impl Store for MemoryStore {
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         let mut inner = self.lock();
         check_commit(&batch, &inner.facts(&batch))?;
+        inner.enqueue_webhooks(
+            &crate::feed::changes_of_batch(&batch),
+            crate::webhooks::batch_time(&batch, chrono::Utc::now()),
+        );
         inner.apply(batch);
         Ok(())
     }
