@@ -108,6 +108,7 @@ pub mod testing;
 mod tickets;
 mod together;
 mod undeliverable;
+mod webhooks;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;
