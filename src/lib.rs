@@ -2,11 +2,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub use helpdesk_core::webhooks;
 pub use helpdesk_core::{
     Error, Helpdesk, Result, automation, clock, delegate_store, domain, error, export, listing,
     machine, mail, policy, render, search, service, store,
 };
-pub use helpdesk_core::webhooks;
 
 /// What most programs that embed the desk use, in one `use helpdesk::prelude::*;`: the core's
 /// prelude, and the embedded SQLite store.

@@ -252,6 +252,10 @@ pub(crate) enum Cmd {
     /// Macros: list, add and remove (admins), apply to tickets (agents).
     #[command(subcommand)]
     Macro(crate::automation::MacroCmd),
+    /// Webhooks (admins): list, add (the secret shown once), update, remove, deliveries,
+    /// ping.
+    #[command(subcommand)]
+    Webhook(crate::webhooks::WebhookCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -42,6 +42,7 @@ mod ticket_links;
 mod tickets;
 mod transfer;
 mod undeliverable;
+mod webhooks;
 
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -226,6 +227,7 @@ async fn execute(
         Cmd::PriorityRule(cmd) => priority_rules::priority_rule(&ctx, cmd, &mut out).await,
         Cmd::Rule(cmd) => automation::rule(&ctx, cmd, stdin, &mut out).await,
         Cmd::Macro(cmd) => automation::macros(&ctx, cmd, stdin, &mut out).await,
+        Cmd::Webhook(cmd) => webhooks::webhook(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

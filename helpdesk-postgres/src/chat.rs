@@ -190,7 +190,12 @@ impl ChatStore for PostgresStore {
         for (expected, seat) in &writes.availability {
             write_availability(&mut tx, *expected, seat).await?;
         }
-        crate::webhooks::enqueue(&mut tx, &helpdesk_core::feed::changes_of_chat(&writes), chrono::Utc::now()).await?;
+        crate::webhooks::enqueue(
+            &mut tx,
+            &helpdesk_core::feed::changes_of_chat(&writes),
+            chrono::Utc::now(),
+        )
+        .await?;
         tx.commit().await.map_err(error::db)
     }
 

@@ -17,7 +17,6 @@ use helpdesk_core::webhooks::{
 use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
 
-
 use crate::connection::PostgresStore;
 use crate::error;
 use crate::rows::{Reader, all, json, optional};
@@ -78,12 +77,11 @@ pub(crate) async fn enqueue(
         return Ok(());
     }
     // FOR SHARE: an endpoint disabled or removed meanwhile waits for this commit.
-    let rows = sqlx::query(
-        "SELECT endpoint FROM webhook_endpoints WHERE enabled ORDER BY id FOR SHARE",
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(error::db)?;
+    let rows =
+        sqlx::query("SELECT endpoint FROM webhook_endpoints WHERE enabled ORDER BY id FOR SHARE")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(error::db)?;
     if rows.is_empty() {
         return Ok(());
     }
@@ -168,8 +166,8 @@ impl WebhookStore for PostgresStore {
     }
 
     async fn webhook_delivery(&self, id: WebhookDeliveryId) -> Result<Option<WebhookDelivery>> {
-        let query = sqlx::query("SELECT delivery FROM webhook_deliveries WHERE id = $1")
-            .bind(id.as_uuid());
+        let query =
+            sqlx::query("SELECT delivery FROM webhook_deliveries WHERE id = $1").bind(id.as_uuid());
         optional(&self.pool, query, read_delivery).await
     }
 
@@ -266,4 +264,3 @@ impl WebhookStore for PostgresStore {
         }))
     }
 }
-

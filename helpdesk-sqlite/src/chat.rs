@@ -54,7 +54,11 @@ fn commit(conn: &mut Connection, commit: &ChatCommit) -> Outcome<()> {
         seat.execute(&AvailabilityRow::new(a)?.params()[..])?;
     }
     drop((chat, seat));
-    crate::webhooks::enqueue(&tx, &helpdesk_core::feed::changes_of_chat(&writes), chrono::Utc::now())?;
+    crate::webhooks::enqueue(
+        &tx,
+        &helpdesk_core::feed::changes_of_chat(&writes),
+        chrono::Utc::now(),
+    )?;
     tx.commit()?;
     Ok(())
 }

@@ -137,7 +137,11 @@ pub(crate) fn write_checked(
     for write in &rows.writes {
         write_moves(tx, write)?;
     }
-    crate::webhooks::enqueue(tx, &helpdesk_core::feed::changes_of_batch(batch), helpdesk_core::webhooks::batch_time(batch, chrono::Utc::now()))?;
+    crate::webhooks::enqueue(
+        tx,
+        &helpdesk_core::feed::changes_of_batch(batch),
+        helpdesk_core::webhooks::batch_time(batch, chrono::Utc::now()),
+    )?;
     // After the tickets: these rows refer to them.
     write_caused(tx, rows)
 }

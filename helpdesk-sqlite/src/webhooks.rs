@@ -184,11 +184,7 @@ impl WebhookStore for SqliteStore {
                      WHERE id = ?1",
                 )?;
                 for d in &due {
-                    hold.execute((
-                        blob(d.id.as_uuid()),
-                        blob(lease.token),
-                        micros(lease.until),
-                    ))?;
+                    hold.execute((blob(d.id.as_uuid()), blob(lease.token), micros(lease.until)))?;
                 }
             }
             tx.commit()?;

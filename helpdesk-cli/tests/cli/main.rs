@@ -27,6 +27,7 @@ mod support;
 mod tags;
 mod told;
 mod undeliverable;
+mod webhooks;
 
 use support::*;
 

@@ -26,6 +26,7 @@ pub mod reports;
 pub mod settings;
 pub mod tags;
 pub mod tickets;
+pub mod webhooks;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(followers::routes())
         .merge(feedback::routes())
         .merge(automation::routes())
+        .merge(webhooks::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

@@ -53,7 +53,11 @@ pub async fn post(
     body: String,
     limits: Limits,
 ) -> Result<Answer, String> {
-    match tokio::time::timeout(limits.timeout, exchange(url, headers, body, limits.max_body)).await
+    match tokio::time::timeout(
+        limits.timeout,
+        exchange(url, headers, body, limits.max_body),
+    )
+    .await
     {
         Ok(answer) => answer,
         Err(_) => Err(format!(

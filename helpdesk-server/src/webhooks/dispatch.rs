@@ -36,10 +36,12 @@ pub struct DispatchRound {
 
 /// The attempt of sending `delivery` to `endpoint` now.
 async fn attempt(
+    desk: &Helpdesk,
     delivery: &WebhookDelivery,
     endpoint: &WebhookEndpoint,
     limits: Limits,
 ) -> WebhookAttempt {
+    // The receiver compares it with its own clock: the wall clock's.
     let timestamp = Utc::now().timestamp();
     let headers = [
         (
@@ -56,7 +58,7 @@ async fn attempt(
     };
     WebhookAttempt {
         delivery: delivery.id,
-        at: Utc::now(),
+        at: desk.now(),
         status,
         response,
     }
@@ -84,8 +86,8 @@ impl Dispatcher {
         for chunk in due.chunks(CONCURRENCY) {
             let mut sending = tokio::task::JoinSet::new();
             for (delivery, endpoint) in chunk.iter().cloned() {
-                let limits = self.limits;
-                sending.spawn(async move { attempt(&delivery, &endpoint, limits).await });
+                let (limits, desk) = (self.limits, desk.clone());
+                sending.spawn(async move { attempt(&desk, &delivery, &endpoint, limits).await });
             }
             while let Some(done) = sending.join_next().await {
                 let Ok(attempt) = done else { continue };

@@ -156,7 +156,10 @@ pub async fn only_admins_manage_webhooks_audited_and_bad_input_writes_nothing(
     assert_eq!(audit.len(), 3, "create, update, delete");
     for change in &audit {
         for text in change.before.iter().chain(&change.after) {
-            assert!(!text.contains(created.secret.expose()), "no secret in {text}");
+            assert!(
+                !text.contains(created.secret.expose()),
+                "no secret in {text}"
+            );
         }
     }
 }
@@ -216,9 +219,22 @@ pub async fn due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoi
     );
     assert_eq!(recorded.endpoint.consecutive_failures, 1);
     // The lease ended with the record: recording again under it writes nothing.
-    assert!(f.desk.record_webhook_attempt(&lease, &failed).await.unwrap().is_none());
+    assert!(
+        f.desk
+            .record_webhook_attempt(&lease, &failed)
+            .await
+            .unwrap()
+            .is_none()
+    );
     f.tick(29);
-    assert!(f.desk.lease_webhook_deliveries(10, 60).await.unwrap().1.is_empty());
+    assert!(
+        f.desk
+            .lease_webhook_deliveries(10, 60)
+            .await
+            .unwrap()
+            .1
+            .is_empty()
+    );
     f.tick(1);
 
     // Nine more failures disable the endpoint, with the reason.
@@ -230,7 +246,11 @@ pub async fn due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoi
             at: f.desk.now(),
             ..failed.clone()
         };
-        last = f.desk.record_webhook_attempt(&lease, &attempt).await.unwrap();
+        last = f
+            .desk
+            .record_webhook_attempt(&lease, &attempt)
+            .await
+            .unwrap();
         let wait = last.as_ref().unwrap().delivery.next_attempt_at - attempt.at;
         f.tick(wait.num_seconds());
     }
@@ -238,8 +258,21 @@ pub async fn due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoi
     assert!(last.disabled_now);
     assert!(!last.endpoint.enabled);
     assert_eq!(last.endpoint.consecutive_failures, 10);
-    assert!(last.endpoint.disabled_reason.as_deref().unwrap().contains("500"));
-    assert!(f.desk.lease_webhook_deliveries(10, 60).await.unwrap().1.is_empty());
+    assert!(
+        last.endpoint
+            .disabled_reason
+            .as_deref()
+            .unwrap()
+            .contains("500")
+    );
+    assert!(
+        f.desk
+            .lease_webhook_deliveries(10, 60)
+            .await
+            .unwrap()
+            .1
+            .is_empty()
+    );
 
     // Enabled again, it is due again and a success delivers it and clears the failures.
     let again = WebhookDraft {
@@ -247,7 +280,10 @@ pub async fn due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoi
         ..draft("https://hooks.example.com/", &["ticket_created"])
     };
     let enabled = admin.update_webhook(hook.endpoint.id, again).await.unwrap();
-    assert_eq!((enabled.consecutive_failures, enabled.disabled_reason), (0, None));
+    assert_eq!(
+        (enabled.consecutive_failures, enabled.disabled_reason),
+        (0, None)
+    );
     let (lease, due) = f.desk.lease_webhook_deliveries(10, 60).await.unwrap();
     assert_eq!(due.len(), 1);
     let ok = WebhookAttempt {
@@ -256,7 +292,12 @@ pub async fn due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoi
         response: String::new(),
         ..failed
     };
-    let done = f.desk.record_webhook_attempt(&lease, &ok).await.unwrap().unwrap();
+    let done = f
+        .desk
+        .record_webhook_attempt(&lease, &ok)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(done.delivery.state, WebhookDeliveryState::Delivered);
     assert_eq!(done.delivery.attempts, 11);
     let states: HashSet<_> = (deliveries(&f, hook.endpoint.id).await.into_iter())
