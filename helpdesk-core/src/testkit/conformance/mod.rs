@@ -440,6 +440,7 @@ macro_rules! conformance_suite {
                     a_refused_commit_writes_no_delivery,
                     only_admins_manage_webhooks_audited_and_bad_input_writes_nothing,
                     due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoint_disabled,
+                    four_concurrent_dispatchers_lease_each_due_delivery_once,
                 ],
         });
     };

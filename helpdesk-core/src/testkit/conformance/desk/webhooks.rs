@@ -305,3 +305,51 @@ pub async fn due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoi
         .collect();
     assert_eq!(states, HashSet::from([WebhookDeliveryState::Delivered]));
 }
+
+pub async fn four_concurrent_dispatchers_lease_each_due_delivery_once(store: Arc<dyn Store>) {
+    if !offered(&store) {
+        return;
+    }
+    let f = Fixture::new(store).await;
+    let admin = f.as_agent(&f.admin).await;
+    let hook = admin
+        .create_webhook(draft("https://hooks.example.com/", &["ticket_created"]))
+        .await
+        .unwrap();
+    let mut queued = HashSet::new();
+    for _ in 0..40 {
+        queued.insert(admin.ping_webhook(hook.endpoint.id).await.unwrap().id);
+    }
+    // Four dispatchers, each leasing rounds of 7 until nothing is due.
+    let mut dispatchers = Vec::new();
+    for _ in 0..4 {
+        let desk = f.desk.clone();
+        dispatchers.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let (lease, due) = desk.lease_webhook_deliveries(7, 60).await.unwrap();
+                if due.is_empty() {
+                    return mine;
+                }
+                for (d, _) in due {
+                    let ok = WebhookAttempt {
+                        delivery: d.id,
+                        at: desk.now(),
+                        status: Some(200),
+                        response: String::new(),
+                    };
+                    let recorded = desk.record_webhook_attempt(&lease, &ok).await.unwrap();
+                    assert!(recorded.is_some(), "the lease holds {}", d.id);
+                    mine.push(d.id);
+                }
+            }
+        }));
+    }
+    let mut sent = Vec::new();
+    for d in dispatchers {
+        sent.extend(d.await.unwrap());
+    }
+    let once: HashSet<_> = sent.iter().copied().collect();
+    assert_eq!(once.len(), sent.len(), "no delivery was sent twice");
+    assert_eq!(once, queued, "every delivery was sent");
+}
