@@ -85,7 +85,8 @@ impl Dispatcher {
         let mut round = DispatchRound::default();
         for chunk in due.chunks(CONCURRENCY) {
             let mut sending = tokio::task::JoinSet::new();
-            for (delivery, endpoint) in chunk.iter().cloned() {
+            for (delivery, endpoint) in chunk {
+                let (delivery, endpoint) = (delivery.clone(), endpoint.clone());
                 let (limits, desk) = (self.limits, desk.clone());
                 sending.spawn(async move { attempt(&desk, &delivery, &endpoint, limits).await });
             }

@@ -94,7 +94,7 @@ impl WebhookStore for MemoryStore {
             .filter(|h| h.delivery.endpoint == endpoint)
             .map(|h| h.delivery.clone())
             .collect();
-        found.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        found.sort_by_key(|d| std::cmp::Reverse((d.created_at, d.id)));
         found.truncate(limit as usize);
         Ok(found)
     }
