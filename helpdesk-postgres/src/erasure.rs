@@ -99,6 +99,11 @@ const TABLES: &[(&str, &str)] = &[
     ("automation_rules", "no customer data"),
     ("automation_macros", "no customer data"),
     ("rule_firings", "deleted with the ticket (cascade)"),
+    ("webhook_endpoints", "no customer data"),
+    (
+        "webhook_deliveries",
+        "ids only (the change feed's records): no name, address or text",
+    ),
 ];
 
 /// Runs `sql` with the one parameter `ids`.
