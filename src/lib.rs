@@ -4,6 +4,7 @@
 
 /// The change feed's records (issue 23).
 pub use helpdesk_core::feed;
+pub use helpdesk_core::webhooks;
 pub use helpdesk_core::{
     Error, Helpdesk, Result, automation, clock, delegate_store, domain, error, export, listing,
     machine, mail, policy, render, search, service, store,

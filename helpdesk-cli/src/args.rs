@@ -265,6 +265,10 @@ pub(crate) enum Cmd {
         #[arg(long, default_value_t = 0)]
         wait: u64,
     },
+    /// Webhooks (admins): list, add (the secret shown once), update, remove, deliveries,
+    /// ping.
+    #[command(subcommand)]
+    Webhook(crate::webhooks::WebhookCmd),
 }
 
 #[derive(Debug, Subcommand)]

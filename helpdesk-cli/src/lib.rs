@@ -43,6 +43,7 @@ mod ticket_links;
 mod tickets;
 mod transfer;
 mod undeliverable;
+mod webhooks;
 
 use std::io::{Read, Write};
 use std::sync::Arc;
@@ -230,6 +231,7 @@ async fn execute(
         Cmd::Changes { after, limit, wait } => {
             changes::changes(&ctx, after, limit, wait, &mut out).await
         }
+        Cmd::Webhook(cmd) => webhooks::webhook(&ctx, cmd, &mut out).await,
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

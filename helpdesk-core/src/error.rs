@@ -55,6 +55,10 @@ pub enum Entity {
     Rule,
     /// A macro (a named list of actions).
     Macro,
+    /// A webhook endpoint.
+    Webhook,
+    /// A webhook delivery.
+    WebhookDelivery,
 }
 
 impl std::fmt::Display for Entity {
@@ -80,6 +84,8 @@ impl std::fmt::Display for Entity {
             Entity::Mailbox => "mailbox",
             Entity::Rule => "rule",
             Entity::Macro => "macro",
+            Entity::Webhook => "webhook endpoint",
+            Entity::WebhookDelivery => "webhook delivery",
         })
     }
 }
@@ -329,6 +335,9 @@ pub enum Ability {
     Automation,
     /// The change feed ([`ChangeFeed`](crate::store::ChangeFeed)).
     ChangeFeed,
+    /// Webhook endpoints and their deliveries
+    /// ([`WebhookStore`](crate::store::WebhookStore)).
+    Webhooks,
 }
 
 impl std::fmt::Display for Ability {
@@ -354,6 +363,7 @@ impl std::fmt::Display for Ability {
             Ability::Followers => "followers and CC",
             Ability::Automation => "automation rules and macros",
             Ability::ChangeFeed => "the change feed",
+            Ability::Webhooks => "webhooks",
         })
     }
 }

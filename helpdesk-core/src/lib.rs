@@ -23,6 +23,7 @@ pub mod prelude;
 pub mod render;
 pub mod search;
 pub mod store;
+pub mod webhooks;
 
 pub use error::{Error, Result};
 pub mod service;

@@ -192,6 +192,12 @@ impl ChatStore for PostgresStore {
             write_availability(&mut tx, *expected, seat).await?;
         }
         crate::feed::append(&mut tx, &changes).await?;
+        crate::webhooks::enqueue(
+            &mut tx,
+            &changes,
+            chrono::Utc::now(),
+        )
+        .await?;
         tx.commit().await.map_err(error::db)
     }
 

@@ -189,7 +189,14 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
     crate::automation::insert_firings(&mut tx, &batch.rule_firings).await?;
     // After every write's own rows, as the memory store orders them.
     write_moves(&mut tx, &batch).await?;
-    crate::feed::append(&mut tx, &helpdesk_core::feed::changes_of_batch(&batch)).await?;
+    let changes = helpdesk_core::feed::changes_of_batch(&batch);
+    crate::feed::append(&mut tx, &changes).await?;
+    crate::webhooks::enqueue(
+        &mut tx,
+        &changes,
+        helpdesk_core::webhooks::batch_time(&batch, chrono::Utc::now()),
+    )
+    .await?;
     tx.commit().await.map_err(error::db)
 }
 

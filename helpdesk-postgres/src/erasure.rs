@@ -107,6 +107,11 @@ const TABLES: &[(&str, &str)] = &[
         "change_feed_head",
         "no customer data (the feed's last position)",
     ),
+    ("webhook_endpoints", "no customer data"),
+    (
+        "webhook_deliveries",
+        "ids only (the change feed's records): no name, address or text",
+    ),
 ];
 
 /// Runs `sql` with the one parameter `ids`.

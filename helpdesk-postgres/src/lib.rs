@@ -109,6 +109,7 @@ pub mod testing;
 mod tickets;
 mod together;
 mod undeliverable;
+mod webhooks;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;

@@ -1,6 +1,6 @@
 //! What the server does on its own, every `--due-every` seconds: the desk's due timers (SLA
 //! warnings and breaches, reminders, auto-close, unanswered chats), the blob sweep, expired
-//! sessions and tokens, and the outbox.
+//! sessions and tokens, the outbox, and the webhook deliveries.
 //!
 //! The blob sweep removes attachment bytes no message refers to once they are
 //! [`BLOB_SWEEP_GRACE`] (a day) old. An upload writes its bytes before the commit that refers
@@ -41,6 +41,8 @@ pub struct Round {
     pub blobs_removed: Option<usize>,
     /// Expired sessions and tokens deleted.
     pub tokens_removed: Option<u64>,
+    /// The webhook deliveries sent.
+    pub webhooks: Option<crate::webhooks::DispatchRound>,
 }
 
 impl Jobs {
@@ -72,10 +74,16 @@ impl Jobs {
         {
             eprintln!("sending e-mail failed: {}", Causes(&e));
         }
+        let webhooks = crate::webhooks::Dispatcher::default()
+            .run_once(&self.desk)
+            .await
+            .map_err(|e| eprintln!("sending webhooks failed: {}", Causes(&e)))
+            .ok();
         Round {
             due,
             blobs_removed,
             tokens_removed,
+            webhooks,
         }
     }
 

@@ -34,6 +34,7 @@ pub mod state;
 pub mod uploads;
 
 mod router;
+pub mod webhooks;
 
 pub use accounts::Accounts;
 pub use router::router;

@@ -54,7 +54,13 @@ fn commit(conn: &mut Connection, commit: &ChatCommit) -> Outcome<()> {
         seat.execute(&AvailabilityRow::new(a)?.params()[..])?;
     }
     drop((chat, seat));
-    crate::feed::append(&tx, &helpdesk_core::feed::changes_of_chat(&writes))?;
+    let changes = helpdesk_core::feed::changes_of_chat(&writes);
+    crate::feed::append(&tx, &changes)?;
+    crate::webhooks::enqueue(
+        &tx,
+        &changes,
+        chrono::Utc::now(),
+    )?;
     tx.commit()?;
     Ok(())
 }

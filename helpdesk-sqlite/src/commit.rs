@@ -139,9 +139,15 @@ pub(crate) fn write_checked(
     for write in &rows.writes {
         write_moves(tx, write)?;
     }
+    let changes = helpdesk_core::feed::changes_of_batch(batch);
+    crate::webhooks::enqueue(
+        tx,
+        &changes,
+        helpdesk_core::webhooks::batch_time(batch, chrono::Utc::now()),
+    )?;
     // After the tickets: these rows refer to them.
     write_caused(tx, rows)?;
-    crate::feed::append(tx, &helpdesk_core::feed::changes_of_batch(batch))
+    crate::feed::append(tx, &changes)
 }
 
 /// The stored facts `batch`'s checks depend on, read under the transaction's write lock.

@@ -107,6 +107,11 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
         "sqlite_sequence",
         "no customer data (the change feed's last position)",
     ),
+    ("webhook_endpoints", "no customer data"),
+    (
+        "webhook_deliveries",
+        "ids only (the change feed's records): no name, address or text",
+    ),
 ];
 
 /// Deletes or rewrites what hangs off the ticket `id` (see the rule).

@@ -84,6 +84,7 @@ mod templates;
 mod tickets;
 mod together;
 mod undeliverable;
+mod webhooks;
 
 pub use connection::SqliteStore;
 pub use error::{OpenFailure, SqliteError};

@@ -28,6 +28,7 @@ mod support;
 mod tags;
 mod told;
 mod undeliverable;
+mod webhooks;
 
 use support::*;
 

@@ -130,3 +130,11 @@ id_type!(
     /// Identifies an entry of the log of rules that fired.
     RuleFiringId
 );
+id_type!(
+    /// Identifies a webhook endpoint.
+    WebhookId
+);
+id_type!(
+    /// Identifies a webhook delivery (what a receiver deduplicates by).
+    WebhookDeliveryId
+);

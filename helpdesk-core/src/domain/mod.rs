@@ -73,6 +73,7 @@ pub use ids::{
     TicketId, TimeEntryId,
 };
 pub use ids::{MacroId, RuleFiringId, RuleId};
+pub use ids::{WebhookDeliveryId, WebhookId};
 pub use mail_reference::MailReference;
 pub use mention::{agent_handle, mentioned_agents, mentioned_handles};
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};
@@ -87,6 +88,7 @@ pub use origin::{Origin, OriginKind};
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;
 pub use public_url::PublicUrl;
+pub(crate) use public_url::host_and_port;
 pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaShare};
 pub use stable_text::StableText;
 pub(crate) use stable_text::stable_text;

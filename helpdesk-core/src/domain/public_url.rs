@@ -128,7 +128,7 @@ impl PublicUrl {
 }
 
 /// The lower-cased host (an IPv6 address in brackets, in its canonical form) and the port.
-fn host_and_port(authority: &str) -> Result<(String, Option<u16>), &'static str> {
+pub(crate) fn host_and_port(authority: &str) -> Result<(String, Option<u16>), &'static str> {
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
         let (address, after) = inner.split_once(']').ok_or("an IPv6 host needs its ]")?;
         let address: Ipv6Addr = address.parse().map_err(|_| "not an IPv6 address")?;

@@ -50,6 +50,7 @@ mod timers;
 mod triggers;
 mod turnstile;
 mod undeliverable;
+mod webhooks;
 // (Added after the list, to keep merges easy.)
 mod feedback_offers;
 
@@ -97,6 +98,7 @@ pub use templates::{FromTemplate, TemplateDraft};
 pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};
 pub use undeliverable::MAX_UNDELIVERABLE_PAGE;
+pub use webhooks::{CreatedWebhook, MAX_WEBHOOK_DELIVERIES, MAX_WEBHOOKS, WebhookDraft};
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Ability, Error, Result};

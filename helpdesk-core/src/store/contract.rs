@@ -335,4 +335,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_change_feed(&self) -> Option<&dyn super::ChangeFeed> {
         None
     }
+    /// Webhook endpoints and their deliveries, if this store keeps them.
+    fn as_webhook_store(&self) -> Option<&dyn super::WebhookStore> {
+        None
+    }
 }

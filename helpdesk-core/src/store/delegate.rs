@@ -197,6 +197,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_change_feed()
         }
+        fn as_webhook_store(&self) -> Option<&dyn $crate::store::WebhookStore> {
+            let $this = self;
+            $inner.as_webhook_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -291,6 +295,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_change_feed(&self) -> Option<&dyn $crate::store::ChangeFeed> {
+            Some(self)
+        }
+        fn as_webhook_store(&self) -> Option<&dyn $crate::store::WebhookStore> {
             Some(self)
         }
     };

@@ -209,3 +209,16 @@ forward!(ChangeFeed {
     async fn wait_for_changes(&self, after: crate::feed::FeedPosition, timeout: std::time::Duration) -> Result<bool>;
     async fn prune_changes(&self, before: DateTime<Utc>) -> Result<u64>;
 });
+use super::{WebhookAttemptRecorded, WebhookLease, WebhookStore};
+use crate::webhooks::{RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint};
+forward!(WebhookStore {
+    async fn put_webhook(&self, endpoint: &WebhookEndpoint, change: &SettingChange) -> Result<()>;
+    async fn webhook(&self, id: crate::domain::WebhookId) -> Result<Option<WebhookEndpoint>>;
+    async fn webhooks(&self) -> Result<Vec<WebhookEndpoint>>;
+    async fn delete_webhook(&self, id: crate::domain::WebhookId, change: &SettingChange) -> Result<bool>;
+    async fn enqueue_webhook_delivery(&self, delivery: &WebhookDelivery) -> Result<()>;
+    async fn webhook_delivery(&self, id: crate::domain::WebhookDeliveryId) -> Result<Option<WebhookDelivery>>;
+    async fn webhook_deliveries(&self, endpoint: crate::domain::WebhookId, limit: u32) -> Result<Vec<WebhookDelivery>>;
+    async fn lease_due_webhook_deliveries(&self, now: DateTime<Utc>, lease: &WebhookLease, limit: u32) -> Result<Vec<WebhookDelivery>>;
+    async fn record_webhook_attempt(&self, lease: &WebhookLease, attempt: &WebhookAttempt, policy: &RetryPolicy) -> Result<Option<WebhookAttemptRecorded>>;
+});

@@ -24,6 +24,7 @@
 //! | erasure and anonymisation, their audit | [`ErasureStore`] | [`Store::as_erasure_store`] |
 //! | CC addresses and following agents of tickets | [`FollowerStore`] | [`Store::as_follower_store`] |
 //! | automation rules, macros, the firing log | [`AutomationStore`] | [`Store::as_automation_store`] |
+//! | webhook endpoints and deliveries | [`WebhookStore`] | [`Store::as_webhook_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | the change feed | [`ChangeFeed`] | [`Store::as_change_feed`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
@@ -58,7 +59,9 @@ mod templates;
 pub mod thread_page;
 mod together;
 mod undeliverable;
+mod webhooks;
 mod write;
+pub use webhooks::{WebhookAttemptRecorded, WebhookLease, WebhookStore};
 
 pub use crate::listing::{
     AssigneeFilter, Changed, Cursor, CustomerCursor, CustomerFilter, CustomerPage,

@@ -92,6 +92,8 @@ pub enum ChangedSetting {
     PriorityRules,
     /// [`SettingKey::FeedRetention`].
     FeedRetention,
+    /// A webhook endpoint (the item is its id; the values its JSON without the secret).
+    Webhook,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -107,6 +109,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     Retention => "retention",
     PriorityRules => "priority_rules",
     FeedRetention => "feed_retention",
+    Webhook => "webhook",
 });
 
 impl From<SettingKey> for ChangedSetting {

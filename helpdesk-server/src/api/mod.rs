@@ -27,6 +27,7 @@ pub mod reports;
 pub mod settings;
 pub mod tags;
 pub mod tickets;
+pub mod webhooks;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .merge(feedback::routes())
         .merge(automation::routes())
         .merge(changes::routes())
+        .merge(webhooks::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

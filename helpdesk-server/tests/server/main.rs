@@ -56,5 +56,6 @@ mod ticket_links;
 mod ticket_page;
 mod time_notes;
 mod undeliverable;
+mod webhooks;
 // The customer portal (issue 21).
 mod portal_pages;

@@ -96,6 +96,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::priority_rules::PRIORITY_RULES_TESTED)
         .chain(crate::automation::AUTOMATION_TESTED)
         .chain(crate::changes::CHANGES_TESTED)
+        .chain(crate::webhooks::WEBHOOKS_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

@@ -33,7 +33,9 @@ impl ChatStore for MemoryStore {
             })
             .collect();
         let writes = commit.check(&chats, &seats)?;
-        inner.feed.append(crate::feed::changes_of_chat(&writes));
+        let changes = crate::feed::changes_of_chat(&writes);
+        inner.enqueue_webhooks(&changes, chrono::Utc::now());
+        inner.feed.append(changes);
         for (_, chat) in writes.chats {
             inner.chats.insert(chat.id, chat);
         }

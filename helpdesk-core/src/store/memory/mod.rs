@@ -38,6 +38,7 @@ mod sign_in_throttle;
 mod tags;
 mod templates;
 mod undeliverable;
+mod webhooks;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -111,6 +112,10 @@ struct Inner {
     rule_firings: Vec<crate::automation::RuleFiring>,
     /// The change feed.
     feed: feed::Feed,
+    /// Webhook endpoints.
+    webhooks: BTreeMap<crate::domain::WebhookId, crate::webhooks::WebhookEndpoint>,
+    /// Webhook deliveries, each with the lease holding it.
+    webhook_deliveries: BTreeMap<crate::domain::WebhookDeliveryId, webhooks::Held>,
 }
 
 impl MemoryStore {
@@ -348,8 +353,13 @@ impl Store for MemoryStore {
     async fn commit(&self, batch: WriteBatch) -> Result<()> {
         let mut inner = self.lock();
         check_commit(&batch, &inner.facts(&batch))?;
-        inner.feed.append(crate::feed::changes_of_batch(&batch));
+        let changes = crate::feed::changes_of_batch(&batch);
+        inner.enqueue_webhooks(
+            &changes,
+            crate::webhooks::batch_time(&batch, chrono::Utc::now()),
+        );
         inner.apply(batch);
+        inner.feed.append(changes);
         drop(inner);
         self.feed_wake.wake();
         Ok(())

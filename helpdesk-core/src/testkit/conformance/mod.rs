@@ -448,6 +448,13 @@ macro_rules! conformance_suite {
                     only_admins_manage_rules_and_invalid_rules_write_nothing,
                     a_macro_applies_to_each_ticket_in_one_commit_as_the_agent_may,
                 ],
+                webhooks: [
+                    a_change_writes_a_delivery_for_each_enabled_endpoint_that_wants_it,
+                    a_refused_commit_writes_no_delivery,
+                    only_admins_manage_webhooks_audited_and_bad_input_writes_nothing,
+                    due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoint_disabled,
+                    four_concurrent_dispatchers_lease_each_due_delivery_once,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {

@@ -177,6 +177,12 @@ use answers::Answers;
         api::automation::delete_macro,
         api::automation::apply_macro,
         api::changes::changes,
+        api::webhooks::list_webhooks,
+        api::webhooks::create_webhook,
+        api::webhooks::update_webhook,
+        api::webhooks::delete_webhook,
+        api::webhooks::webhook_deliveries,
+        api::webhooks::ping_webhook,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

@@ -132,6 +132,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("/admin/templates", "admin_templates"),
     ("/admin/knowledge", "admin_knowledge"),
     ("/admin/audit", "admin_audit"),
+    ("/admin/webhooks", "admin_webhooks"),
 ];
 
 /// A posting form's opening: its id, action and CSRF field, then `fields`.

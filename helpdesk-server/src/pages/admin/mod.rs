@@ -25,6 +25,7 @@ pub mod quarantine;
 pub mod sla;
 pub mod templates;
 pub mod undeliverable;
+pub mod webhooks;
 
 use axum::Router;
 use axum::routing::get;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .merge(knowledge::routes())
         .merge(audit::routes())
         .merge(organisation_priority::routes())
+        .merge(webhooks::routes())
 }
 
 /// `/admin`: the desk's settings (its public URL) and the admin pages.

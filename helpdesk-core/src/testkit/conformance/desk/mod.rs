@@ -48,6 +48,7 @@ pub mod timers;
 pub mod undeliverable;
 pub mod unsupported;
 pub mod votes;
+pub mod webhooks;
 
 use crate::domain::{Message, Ticket, TicketEvent};
 use crate::machine::Command;
