@@ -31,6 +31,7 @@ mod notification_prefs;
 mod organisation;
 mod origin;
 mod outbound_email;
+mod presence;
 mod priority;
 mod public_url;
 mod report;
@@ -59,6 +60,7 @@ pub use chat::{
     Availability, ChatEnd, ChatSession, ChatState, ChatStateKind, ChatStateParts, Presence,
 };
 pub use command_kind::CommandKind;
+pub use presence::PresenceTimeout;
 pub use contact::{Email, Phone};
 pub use custom_fields::{CustomFields, FieldKey, FieldValue};
 pub use customer::{Customer, CustomerKind};

@@ -22,6 +22,8 @@ pub struct DeskSettings {
     /// left out of the JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_region: Option<PhoneRegion>,
+    /// How long an agent counts as present after they were last seen (default 60 s).
+    pub presence_timeout_seconds: crate::domain::PresenceTimeout,
 }
 
 impl Helpdesk {
@@ -80,6 +82,7 @@ impl Acting {
         Ok(DeskSettings {
             public_url: self.desk.public_url().await?,
             phone_region: self.desk.phone_region().await?,
+            presence_timeout_seconds: self.desk.presence_timeout().await?,
         })
     }
 

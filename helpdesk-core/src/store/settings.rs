@@ -42,6 +42,9 @@ pub enum SettingKey {
     /// The priority rules that match on the organisation, a
     /// [`PriorityRuleSettings`](crate::policy::PriorityRuleSettings) as JSON.
     PriorityRules,
+    /// How long an agent counts as present after they were last seen, a
+    /// [`PresenceTimeout`](crate::domain::PresenceTimeout) in whole seconds (unset: 60).
+    PresenceTimeout,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -52,6 +55,7 @@ stable_text!(SettingKey, "setting" {
     PhoneRegion => "phone_region",
     Retention => "retention",
     PriorityRules => "priority_rules",
+    PresenceTimeout => "presence_timeout",
 });
 
 /// What an audited change changed: a setting stored under a [`SettingKey`] (the same text),
@@ -86,6 +90,8 @@ pub enum ChangedSetting {
     Retention,
     /// [`SettingKey::PriorityRules`].
     PriorityRules,
+    /// [`SettingKey::PresenceTimeout`].
+    PresenceTimeout,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -100,6 +106,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     PhoneRegion => "phone_region",
     Retention => "retention",
     PriorityRules => "priority_rules",
+    PresenceTimeout => "presence_timeout",
 });
 
 impl From<SettingKey> for ChangedSetting {
@@ -112,6 +119,7 @@ impl From<SettingKey> for ChangedSetting {
             SettingKey::PhoneRegion => Self::PhoneRegion,
             SettingKey::Retention => Self::Retention,
             SettingKey::PriorityRules => Self::PriorityRules,
+            SettingKey::PresenceTimeout => Self::PresenceTimeout,
         }
     }
 }

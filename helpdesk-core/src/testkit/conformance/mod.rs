@@ -435,6 +435,10 @@ macro_rules! conformance_suite {
                     only_admins_manage_rules_and_invalid_rules_write_nothing,
                     a_macro_applies_to_each_ticket_in_one_commit_as_the_agent_may,
                 ],
+                presence: [
+                    presence_expires_without_heartbeats_and_routing_passes_the_absent_by,
+                    only_admins_set_the_presence_timeout_and_it_is_audited,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {
