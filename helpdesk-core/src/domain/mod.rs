@@ -60,7 +60,6 @@ pub use chat::{
     Availability, ChatEnd, ChatSession, ChatState, ChatStateKind, ChatStateParts, Presence,
 };
 pub use command_kind::CommandKind;
-pub use presence::PresenceTimeout;
 pub use contact::{Email, Phone};
 pub use custom_fields::{CustomFields, FieldKey, FieldValue};
 pub use customer::{Customer, CustomerKind};
@@ -87,6 +86,7 @@ pub use notification_prefs::{NotificationPreferences, NotifyChannel, NotifyEvent
 pub use organisation::OrganisationDomain;
 pub use origin::{Origin, OriginKind};
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
+pub use presence::PresenceTimeout;
 pub use priority::Priority;
 pub use public_url::PublicUrl;
 pub use report::{Percentiles, Report, ReportGroup, ReportQuery, ReportRow, SlaShare};

@@ -139,7 +139,10 @@ mod tests {
             assert_eq!(e.field(), "presence_timeout", "{bad}");
         }
         assert!(serde_json::from_str::<PresenceTimeout>("3").is_err());
-        assert_eq!(serde_json::to_string(&PresenceTimeout::DEFAULT).unwrap(), "60");
+        assert_eq!(
+            serde_json::to_string(&PresenceTimeout::DEFAULT).unwrap(),
+            "60"
+        );
     }
 
     #[test]
@@ -149,7 +152,10 @@ mod tests {
         assert!(!seen(Presence::Online, None).is_present(now, t));
         assert!(!seen(Presence::Offline, Some(now)).is_present(now, t));
         assert!(seen(Presence::Away, Some(now)).is_present(now, t));
-        assert!(!seen(Presence::Away, Some(now)).has_seat_at(now, t), "away takes no chats");
+        assert!(
+            !seen(Presence::Away, Some(now)).has_seat_at(now, t),
+            "away takes no chats"
+        );
     }
 
     proptest! {

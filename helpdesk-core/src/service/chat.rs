@@ -303,7 +303,10 @@ impl Acting {
     pub async fn chat_place(&self, id: ChatId) -> Result<ChatPlace> {
         let chat = self.chat(id).await?;
         // An agent who left is not someone to talk to: the chat goes back to the queue.
-        let chat = self.desk.requeue_if_agent_gone(chat, self.desk.now()).await?;
+        let chat = self
+            .desk
+            .requeue_if_agent_gone(chat, self.desk.now())
+            .await?;
         Ok(match chat.state {
             ChatState::Assistant => ChatPlace::Assistant,
             ChatState::Active { agent, .. } => ChatPlace::WithAgent(agent),

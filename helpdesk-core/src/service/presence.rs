@@ -10,9 +10,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Acting, Helpdesk};
-use crate::domain::{
-    AgentId, Availability, ChatSession, ChatState, Presence, PresenceTimeout,
-};
+use crate::domain::{AgentId, Availability, ChatSession, ChatState, Presence, PresenceTimeout};
 use crate::error::{Entity, Error, Result};
 use crate::store::{ChatCommit, SettingKey};
 
@@ -28,14 +26,20 @@ impl Helpdesk {
     /// [`Error::Backend`] when the store fails or holds a value that is not a
     /// [`PresenceTimeout`].
     pub async fn presence_timeout(&self) -> Result<PresenceTimeout> {
+        Ok(self.stored_presence_timeout().await?.unwrap_or_default())
+    }
+
+    /// The presence timeout an admin stored; `None` when unset (the default applies) or the
+    /// store keeps no settings. Errors as [`Helpdesk::presence_timeout`].
+    pub async fn stored_presence_timeout(&self) -> Result<Option<PresenceTimeout>> {
         let Some(settings) = self.store.as_settings_store() else {
-            return Ok(PresenceTimeout::DEFAULT);
+            return Ok(None);
         };
         match settings.setting(SettingKey::PresenceTimeout).await? {
-            None => Ok(PresenceTimeout::DEFAULT),
-            Some(text) => {
-                PresenceTimeout::parse(&text).map_err(|e| Error::corrupt("settings", "value", e))
-            }
+            None => Ok(None),
+            Some(text) => PresenceTimeout::parse(&text)
+                .map(Some)
+                .map_err(|e| Error::corrupt("settings", "value", e)),
         }
     }
 

@@ -671,3 +671,6 @@ admin_priority_rule_name = Rule name
 admin_initial_priority = Priority of new tickets
 admin_priority_ceiling = Highest priority without the override
 admin_ceiling_as_usual = As usual
+# scaleout: presence kept by heartbeats
+presence_timeout = Presence timeout (seconds)
+presence_timeout_help = An agent whose console or chat window has not been heard from for this long counts as offline: chats are no longer routed to them and their chats go back to the queue. Empty: 60 seconds.

@@ -656,3 +656,6 @@ admin_priority_rule_name = نام قاعده
 admin_initial_priority = اولویت تیکت‌های تازه
 admin_priority_ceiling = بالاترین اولویت بدون مجوز فراتر رفتن
 admin_ceiling_as_usual = مثل همیشه
+# scaleout: presence kept by heartbeats
+presence_timeout = مهلت حضور (ثانیه)
+presence_timeout_help = کارشناسی که کنسول یا پنجرهٔ گفتگوی او این مدت خبری نداده است آفلاین به شمار می‌آید: گفتگویی به او سپرده نمی‌شود و گفتگوهایش به صف برمی‌گردند. خالی: ۶۰ ثانیه.

@@ -676,3 +676,6 @@ admin_priority_rule_name = Numele regulii
 admin_initial_priority = Prioritatea tichetelor noi
 admin_priority_ceiling = Cea mai mare prioritate fără drept de depășire
 admin_ceiling_as_usual = Ca de obicei
+# scaleout: presence kept by heartbeats
+presence_timeout = Expirarea prezenței (secunde)
+presence_timeout_help = Un agent a cărui consolă sau fereastră de chat nu a mai dat semn de viață de atâta timp este considerat deconectat: nu mai primește chaturi, iar chaturile sale revin în coadă. Gol: 60 de secunde.

@@ -678,3 +678,6 @@ admin_priority_rule_name = Название правила
 admin_initial_priority = Приоритет новых заявок
 admin_priority_ceiling = Наивысший приоритет без права повышения
 admin_ceiling_as_usual = Как обычно
+# scaleout: presence kept by heartbeats
+presence_timeout = Тайм-аут присутствия (секунды)
+presence_timeout_help = Агент, чья консоль или окно чата не подавали признаков жизни дольше этого времени, считается не в сети: чаты ему больше не направляются, а его чаты возвращаются в очередь. Пусто: 60 секунд.

@@ -176,6 +176,8 @@ use answers::Answers;
         api::automation::create_macro,
         api::automation::delete_macro,
         api::automation::apply_macro,
+        api::presence::heartbeat,
+        api::presence::availabilities,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

@@ -54,7 +54,10 @@ pub async fn presence_expires_without_heartbeats_and_routing_passes_the_absent_b
 
     // Routing passes Ivan by: the first chat goes to the boss, the second waits.
     let (ana, acme) = (f.as_customer(&f.ana).await, f.as_customer(&f.acme).await);
-    let first = ana.start_chat(f.support.id, body("Nu merge")).await.unwrap();
+    let first = ana
+        .start_chat(f.support.id, body("Nu merge"))
+        .await
+        .unwrap();
     let second = acme.start_chat(f.support.id, body("Down")).await.unwrap();
     assert_eq!(
         ana.talk_to_person(first.chat.id).await.unwrap(),
@@ -104,9 +107,15 @@ pub async fn presence_expires_without_heartbeats_and_routing_passes_the_absent_b
     let before = chats.availability(f.boss.id).await.unwrap().unwrap();
     f.tick(1);
     assert_eq!(boss.heartbeat().await.unwrap().presence, Presence::Offline);
-    assert_eq!(chats.availability(f.boss.id).await.unwrap().unwrap(), before);
+    assert_eq!(
+        chats.availability(f.boss.id).await.unwrap().unwrap(),
+        before
+    );
     // Customers have no presence.
-    assert!(matches!(ana.heartbeat().await, Err(Error::Forbidden { .. })));
+    assert!(matches!(
+        ana.heartbeat().await,
+        Err(Error::Forbidden { .. })
+    ));
 }
 
 pub async fn only_admins_set_the_presence_timeout_and_it_is_audited(store: Arc<dyn Store>) {
@@ -120,11 +129,24 @@ pub async fn only_admins_set_the_presence_timeout_and_it_is_audited(store: Arc<d
         ivan.set_presence_timeout(Some(ten)).await,
         Err(Error::Forbidden { .. })
     ));
-    assert_eq!(f.desk.presence_timeout().await.unwrap(), PresenceTimeout::DEFAULT);
+    assert_eq!(
+        f.desk.presence_timeout().await.unwrap(),
+        PresenceTimeout::DEFAULT
+    );
     admin.set_presence_timeout(Some(ten)).await.unwrap();
-    assert_eq!(admin.settings().await.unwrap().presence_timeout_seconds, ten);
+    assert_eq!(
+        admin.settings().await.unwrap().presence_timeout_seconds,
+        Some(ten)
+    );
     admin.set_presence_timeout(None).await.unwrap();
-    assert_eq!(f.desk.presence_timeout().await.unwrap(), PresenceTimeout::DEFAULT);
+    assert_eq!(
+        f.desk.presence_timeout().await.unwrap(),
+        PresenceTimeout::DEFAULT
+    );
+    assert_eq!(
+        admin.settings().await.unwrap().presence_timeout_seconds,
+        None
+    );
     let changes = admin.setting_changes(10).await.unwrap();
     let ours: Vec<_> = changes
         .iter()
