@@ -45,6 +45,7 @@ mod reports;
 mod routes;
 mod schema_check;
 mod search_box;
+mod several_servers;
 mod sign_in;
 mod store_calls;
 mod store_failures;
