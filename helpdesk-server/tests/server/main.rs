@@ -53,6 +53,8 @@ mod support;
 mod tags;
 mod templates;
 mod thread_pages;
+#[cfg(feature = "postgres")]
+mod three_processes;
 mod ticket_links;
 mod ticket_page;
 mod time_notes;
