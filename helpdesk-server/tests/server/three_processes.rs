@@ -323,7 +323,7 @@ async fn three_processes_on_one_database_keep_writes_timers_and_presence_exact()
         });
         let agent = must(a, "POST", "/api/v1/agents", Some(&t), Some(new), 201).await;
         let id = agent["id"].as_str().unwrap().to_owned();
-        agents.push((id, token(addrs[i], &login, PASSWORD).await));
+        agents.push((id, token(addrs[i % PROCESSES], &login, PASSWORD).await));
     }
     let mut customers = Vec::new();
     for i in 0..CUSTOMERS {
