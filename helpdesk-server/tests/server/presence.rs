@@ -8,6 +8,10 @@ use serde_json::json;
 
 use crate::support::{assert_error, fixture};
 
+/// The routes tested here, each with a success and an error (the agent's own
+/// `/agents/me/…` routes are the chat's, outside the route table's check).
+pub(crate) const PRESENCE_TESTED: &[(&str, &str)] = &[("get", "/api/v1/agents/presence")];
+
 #[tokio::test]
 async fn an_agent_not_heard_from_for_the_stored_timeout_reads_offline_until_the_next_heartbeat() {
     let fx = fixture().await;
