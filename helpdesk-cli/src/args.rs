@@ -297,6 +297,8 @@ pub(crate) enum SettingName {
     PublicUrl,
     /// The country whose phone numbers may be typed without their country code (`RO`).
     PhoneRegion,
+    /// How long an agent counts as present after their last heartbeat, in seconds (60).
+    PresenceTimeout,
 }
 
 #[derive(Debug, Args)]

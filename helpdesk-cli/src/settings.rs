@@ -1,7 +1,8 @@
 //! The settings commands (admins): `settings show`, `settings set public-url URL`,
-//! `settings set phone-region RO` and `settings unset public-url|phone-region`.
+//! `settings set phone-region RO`, `settings set presence-timeout 60` and
+//! `settings unset public-url|phone-region|presence-timeout`.
 
-use helpdesk::domain::PublicUrl;
+use helpdesk::domain::{PresenceTimeout, PublicUrl};
 use helpdesk::search::PhoneRegion;
 use helpdesk::service::DeskSettings;
 
@@ -32,6 +33,10 @@ pub(crate) async fn set(
             let region = value.map(PhoneRegion::parse).transpose()?;
             ctx.acting.set_phone_region(region).await?;
         }
+        SettingName::PresenceTimeout => {
+            let timeout = value.map(PresenceTimeout::parse).transpose()?;
+            ctx.acting.set_presence_timeout(timeout).await?;
+        }
     }
     show(ctx, out).await
 }
@@ -46,8 +51,12 @@ fn print(settings: &DeskSettings, out: &mut Out<'_>) -> CliResult {
         .phone_region
         .as_ref()
         .map_or_else(String::new, |r| format!("phone-region  {r}\n"));
+    // The presence timeout's line only when an admin set one (unset: 60 s).
+    let timeout = settings
+        .presence_timeout_seconds
+        .map_or_else(String::new, |t| format!("presence-timeout  {t} s\n"));
     out.value(
         &serde_json::to_value(settings)?,
-        &format!("public-url  {url}\n{region}"),
+        &format!("public-url  {url}\n{region}{timeout}"),
     )
 }

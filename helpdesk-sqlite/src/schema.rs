@@ -62,6 +62,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0039_rule_firings.sql")),
         M::up(include_str!("../migrations/0040_change_feed.sql")),
         M::up(include_str!("../migrations/0041_webhooks.sql")),
+        M::up(include_str!("../migrations/0042_presence_heartbeats.sql")),
     ])
 }
 

@@ -41,6 +41,11 @@ pub struct Availability {
     pub active_chats: u32,
     /// When they last got a chat (the least busy agent longest without one goes first).
     pub last_assigned_at: Option<DateTime<Utc>>,
+    /// When the agent was last seen (setting their presence, or a heartbeat of their console
+    /// or chat window); `None` before the first. Past the desk's
+    /// [`PresenceTimeout`](super::PresenceTimeout) they count as offline.
+    #[serde(default)]
+    pub last_seen_at: Option<DateTime<Utc>>,
     /// Checked on every change, so two routers never fill one seat twice.
     pub version: Version,
 }
@@ -54,6 +59,7 @@ impl Availability {
             max_chats,
             active_chats: 0,
             last_assigned_at: None,
+            last_seen_at: None,
             version: Version::FIRST,
         }
     }

@@ -31,6 +31,7 @@ mod notification_prefs;
 mod organisation;
 mod origin;
 mod outbound_email;
+mod presence;
 mod priority;
 mod public_url;
 mod report;
@@ -86,6 +87,7 @@ pub use notification_prefs::{NotificationPreferences, NotifyChannel, NotifyEvent
 pub use organisation::OrganisationDomain;
 pub use origin::{Origin, OriginKind};
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
+pub use presence::PresenceTimeout;
 pub use priority::Priority;
 pub use public_url::PublicUrl;
 pub(crate) use public_url::host_and_port;

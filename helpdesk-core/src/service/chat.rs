@@ -182,9 +182,10 @@ impl Helpdesk {
                 })
                 .collect();
             let seats = self.chat_store()?.availabilities().await?;
+            let (now, timeout) = (self.now(), self.presence_timeout().await?);
             let best = seats
                 .into_iter()
-                .filter(|s| s.has_seat() && agents.iter().any(|a| a.id == s.agent))
+                .filter(|s| s.has_seat_at(now, timeout) && agents.iter().any(|a| a.id == s.agent))
                 .min_by_key(|s| (s.active_chats, s.last_assigned_at, s.agent));
             let Some(seat) = best else {
                 return Ok(());
@@ -301,6 +302,11 @@ impl Acting {
     /// agent, or over.
     pub async fn chat_place(&self, id: ChatId) -> Result<ChatPlace> {
         let chat = self.chat(id).await?;
+        // An agent who left is not someone to talk to: the chat goes back to the queue.
+        let chat = self
+            .desk
+            .requeue_if_agent_gone(chat, self.desk.now())
+            .await?;
         Ok(match chat.state {
             ChatState::Assistant => ChatPlace::Assistant,
             ChatState::Active { agent, .. } => ChatPlace::WithAgent(agent),
@@ -463,6 +469,8 @@ impl Acting {
                 Availability::offline(agent.id, self.desk.chat.default_max_chats)
             });
             next.presence = presence;
+            // Setting one's presence is a heartbeat.
+            next.last_seen_at = Some(self.desk.now());
             if let Some(m) = max_chats {
                 next.max_chats = m;
             }
@@ -485,24 +493,28 @@ impl Acting {
                 self.desk.route_chats(*department).await?;
             }
         }
+        let (now, timeout) = (self.desk.now(), self.desk.presence_timeout().await?);
         Ok(self
             .desk
             .chat_store()?
             .availability(agent.id)
             .await?
-            .unwrap_or(updated))
+            .unwrap_or(updated)
+            .as_of(now, timeout))
     }
 
-    /// The acting agent's availability for chats: as last set, or offline with the desk's
-    /// default seats when never set.
+    /// The acting agent's availability for chats: as last set (offline once their presence
+    /// expired), or offline with the desk's default seats when never set.
     pub async fn my_availability(&self) -> Result<Availability> {
         let agent = self.require_agent()?;
+        let (now, timeout) = (self.desk.now(), self.desk.presence_timeout().await?);
         Ok(self
             .desk
             .chat_store()?
             .availability(agent.id)
             .await?
-            .unwrap_or_else(|| Availability::offline(agent.id, self.desk.chat.default_max_chats)))
+            .unwrap_or_else(|| Availability::offline(agent.id, self.desk.chat.default_max_chats))
+            .as_of(now, timeout))
     }
 
     /// The chats an agent is in now.

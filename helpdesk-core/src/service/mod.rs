@@ -29,6 +29,7 @@ mod mailboxes;
 mod notification_prefs;
 mod notifications;
 mod organisations;
+mod presence;
 mod priorities;
 mod priority_rules;
 mod quarantine;

@@ -22,6 +22,10 @@ pub struct DeskSettings {
     /// left out of the JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_region: Option<PhoneRegion>,
+    /// How long an agent counts as present after they were last seen; `None` until an
+    /// admin sets it (then 60 s), and then left out of the JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presence_timeout_seconds: Option<crate::domain::PresenceTimeout>,
 }
 
 impl Helpdesk {
@@ -80,6 +84,7 @@ impl Acting {
         Ok(DeskSettings {
             public_url: self.desk.public_url().await?,
             phone_region: self.desk.phone_region().await?,
+            presence_timeout_seconds: self.desk.stored_presence_timeout().await?,
         })
     }
 

@@ -25,6 +25,8 @@ pub struct DueReport {
     pub skipped: usize,
     /// Queued chats nobody answered in time, handed to the ticket queue.
     pub chats_handed_over: usize,
+    /// Chats whose agent's presence expired, put back in their department's queue.
+    pub chats_requeued: usize,
     /// Closed tickets the retention rule erased or anonymised
     /// ([`Retention`](crate::service::Retention)).
     pub retained: u64,
@@ -136,6 +138,7 @@ impl Helpdesk {
                 }
             }
         }
+        report.chats_requeued = self.requeue_chats_of_absent_agents(now).await?;
         report.chats_handed_over = self.hand_over_unanswered_chats(now).await?;
         report.retained = self.apply_retention(now).await?;
         report.feed_pruned = self.prune_feed(now).await?;

@@ -45,6 +45,9 @@ pub enum SettingKey {
     /// How many days the change feed keeps its records, a whole number of days as text
     /// (unset: [`FEED_RETENTION_DAYS`](crate::service::FEED_RETENTION_DAYS)).
     FeedRetention,
+    /// How long an agent counts as present after they were last seen, a
+    /// [`PresenceTimeout`](crate::domain::PresenceTimeout) in whole seconds (unset: 60).
+    PresenceTimeout,
 }
 
 stable_text!(SettingKey, "setting" {
@@ -56,6 +59,7 @@ stable_text!(SettingKey, "setting" {
     Retention => "retention",
     PriorityRules => "priority_rules",
     FeedRetention => "feed_retention",
+    PresenceTimeout => "presence_timeout",
 });
 
 /// What an audited change changed: a setting stored under a [`SettingKey`] (the same text),
@@ -94,6 +98,8 @@ pub enum ChangedSetting {
     FeedRetention,
     /// A webhook endpoint (the item is its id; the values its JSON without the secret).
     Webhook,
+    /// [`SettingKey::PresenceTimeout`].
+    PresenceTimeout,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -110,6 +116,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     PriorityRules => "priority_rules",
     FeedRetention => "feed_retention",
     Webhook => "webhook",
+    PresenceTimeout => "presence_timeout",
 });
 
 impl From<SettingKey> for ChangedSetting {
@@ -123,6 +130,7 @@ impl From<SettingKey> for ChangedSetting {
             SettingKey::Retention => Self::Retention,
             SettingKey::PriorityRules => Self::PriorityRules,
             SettingKey::FeedRetention => Self::FeedRetention,
+            SettingKey::PresenceTimeout => Self::PresenceTimeout,
         }
     }
 }

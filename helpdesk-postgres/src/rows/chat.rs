@@ -24,7 +24,7 @@ pub(crate) use chat_columns;
 /// The column list of availability reads.
 macro_rules! availability_columns {
     () => {
-        "agent, presence, max_chats, active_chats, last_assigned_at, version"
+        "agent, presence, max_chats, active_chats, last_assigned_at, last_seen_at, version"
     };
 }
 pub(crate) use availability_columns;
@@ -59,6 +59,7 @@ pub(crate) fn availability(row: &PgRow) -> Result<Availability> {
         max_chats: r.number("max_chats")?,
         active_chats: r.number("active_chats")?,
         last_assigned_at: r.get("last_assigned_at")?,
+        last_seen_at: r.get("last_seen_at")?,
         version: r.version("version")?,
     })
 }
@@ -91,16 +92,16 @@ pub(crate) fn bind_chat<'q>(query: PgQuery<'q>, c: &ChatSession) -> Result<PgQue
         .bind(to_i64(c.version.get())?))
 }
 
-/// Inserts a new availability (`$1..$6`, [`bind_availability`]); nothing when a concurrent
+/// Inserts a new availability (`$1..$7`, [`bind_availability`]); nothing when a concurrent
 /// commit inserted it first.
 pub(crate) const INSERT_AVAILABILITY: &str = "INSERT INTO chat_availability (agent, presence, \
-     max_chats, active_chats, last_assigned_at, version) VALUES ($1, $2, $3, $4, $5, $6) \
-     ON CONFLICT (agent) DO NOTHING";
+     max_chats, active_chats, last_assigned_at, version, last_seen_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (agent) DO NOTHING";
 
-/// Updates an availability (`$1..$6`, [`bind_availability`]) still at the version `$7`.
+/// Updates an availability (`$1..$7`, [`bind_availability`]) still at the version `$8`.
 pub(crate) const UPDATE_AVAILABILITY: &str = "UPDATE chat_availability SET presence = $2, \
-     max_chats = $3, active_chats = $4, last_assigned_at = $5, version = $6 \
-     WHERE agent = $1 AND version = $7";
+     max_chats = $3, active_chats = $4, last_assigned_at = $5, version = $6, \
+     last_seen_at = $7 WHERE agent = $1 AND version = $8";
 
 /// Binds an availability's columns for [`INSERT_AVAILABILITY`] and [`UPDATE_AVAILABILITY`].
 pub(crate) fn bind_availability<'q>(query: PgQuery<'q>, a: &Availability) -> Result<PgQuery<'q>> {
@@ -110,5 +111,6 @@ pub(crate) fn bind_availability<'q>(query: PgQuery<'q>, a: &Availability) -> Res
         .bind(i64::from(a.max_chats))
         .bind(i64::from(a.active_chats))
         .bind(a.last_assigned_at)
-        .bind(to_i64(a.version.get())?))
+        .bind(to_i64(a.version.get())?)
+        .bind(a.last_seen_at))
 }

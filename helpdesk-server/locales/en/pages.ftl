@@ -701,3 +701,6 @@ webhook_state_failed = failed
 webhook_attempts = Attempts:
 webhook_next_attempt = next attempt
 webhook_no_answer = No answer:
+# scaleout: presence kept by heartbeats
+presence_timeout = Presence timeout (seconds)
+presence_timeout_help = An agent whose console or chat window has not been heard from for this long counts as offline: chats are no longer routed to them and their chats go back to the queue. Empty: 60 seconds.

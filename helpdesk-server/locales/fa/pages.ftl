@@ -686,3 +686,6 @@ webhook_state_failed = ناموفق
 webhook_attempts = تلاش‌ها:
 webhook_next_attempt = تلاش بعدی
 webhook_no_answer = بی‌پاسخ:
+# scaleout: presence kept by heartbeats
+presence_timeout = مهلت حضور (ثانیه)
+presence_timeout_help = کارشناسی که کنسول یا پنجرهٔ گفتگوی او این مدت خبری نداده است آفلاین به شمار می‌آید: گفتگویی به او سپرده نمی‌شود و گفتگوهایش به صف برمی‌گردند. خالی: ۶۰ ثانیه.

@@ -706,3 +706,6 @@ webhook_state_failed = eșuată
 webhook_attempts = Încercări:
 webhook_next_attempt = următoarea încercare
 webhook_no_answer = Niciun răspuns:
+# scaleout: presence kept by heartbeats
+presence_timeout = Expirarea prezenței (secunde)
+presence_timeout_help = Un agent a cărui consolă sau fereastră de chat nu a mai dat semn de viață de atâta timp este considerat deconectat: nu mai primește chaturi, iar chaturile sale revin în coadă. Gol: 60 de secunde.

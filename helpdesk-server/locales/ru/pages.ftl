@@ -708,3 +708,6 @@ webhook_state_failed = не доставлена
 webhook_attempts = Попыток:
 webhook_next_attempt = следующая попытка
 webhook_no_answer = Нет ответа:
+# scaleout: presence kept by heartbeats
+presence_timeout = Тайм-аут присутствия (секунды)
+presence_timeout_help = Агент, чья консоль или окно чата не подавали признаков жизни дольше этого времени, считается не в сети: чаты ему больше не направляются, а его чаты возвращаются в очередь. Пусто: 60 секунд.

@@ -196,12 +196,20 @@ pub(crate) struct SetPresence {
 #[utoipa::path(get, path = "/api/v1/agents/me/presence", tag = "chat",
     summary = "The signed-in agent's availability for chats",
     responses((status = 200, description = "the availability", body = Availability), Unsupported))]
-pub(crate) async fn presence(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(acting.my_availability().await?)))
+pub(crate) async fn presence(
+    State(state): State<AppState>,
+    Caller { acting, .. }: Caller,
+) -> ApiResult<Json<Value>> {
+    let every = state.desk.presence_timeout().await?.heartbeat_seconds();
+    Ok(Json(crate::api::presence::with_heartbeat(
+        &acting.my_availability().await?,
+        every,
+    )))
 }
 
 /// `POST /api/v1/agents/me/presence`: online, away or offline (and how many chats at once);
-/// waiting chats may be routed to the agent at once, so their customers hear of it.
+/// waiting chats may be routed to the agent at once, so their customers hear of it. It
+/// counts as a heartbeat.
 #[utoipa::path(post, path = "/api/v1/agents/me/presence", tag = "chat",
     summary = "Online, away or offline, and how many chats at once (`max_chats`, at most 50); going online takes waiting chats",
     request_body = SetPresence,
@@ -217,5 +225,9 @@ pub(crate) async fn set_presence(
             .chats
             .publish(Topic::Department(department), ChatEvent::Changed);
     }
-    Ok(Json(json!(availability)))
+    let every = state.desk.presence_timeout().await?.heartbeat_seconds();
+    Ok(Json(crate::api::presence::with_heartbeat(
+        &availability,
+        every,
+    )))
 }

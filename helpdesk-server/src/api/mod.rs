@@ -23,6 +23,7 @@ pub mod notification_prefs;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
+pub mod presence;
 pub mod reports;
 pub mod settings;
 pub mod tags;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(settings::routes())
         .merge(chat::routes())
+        .merge(presence::routes())
         .merge(admin::routes())
         .merge(account_links::routes())
         .merge(organisations::routes())

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::Router;
 use axum::routing::get;
-use helpdesk::domain::PublicUrl;
+use helpdesk::domain::{PresenceTimeout, PublicUrl};
 use helpdesk::search::PhoneRegion;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -42,6 +42,11 @@ pub(crate) struct SettingsBody {
     /// `+40 721 000 111`. Missing or `null` unsets it.
     #[serde(default)]
     phone_region: Option<String>,
+    /// How long an agent counts as present after their last heartbeat, in whole seconds (6
+    /// to 86400). Missing or `null`: the default, 60.
+    #[serde(default)]
+    #[schema(minimum = 6, maximum = 86400)]
+    presence_timeout_seconds: Option<u32>,
 }
 
 /// Sets the desk's settings.
@@ -63,7 +68,12 @@ pub(crate) async fn set_settings(
         .as_deref()
         .map(PhoneRegion::parse)
         .transpose()?;
+    let presence_timeout = body
+        .presence_timeout_seconds
+        .map(PresenceTimeout::from_seconds)
+        .transpose()?;
     acting.set_public_url(url).await?;
     acting.set_phone_region(region).await?;
+    acting.set_presence_timeout(presence_timeout).await?;
     Ok(Json(json!(acting.settings().await?)))
 }

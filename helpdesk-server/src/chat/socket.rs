@@ -75,6 +75,7 @@ async fn socket(
             socket,
             sent: HashSet::new(),
             place: None,
+            last_beat: None,
         };
         session.run().await;
     }))
@@ -103,6 +104,8 @@ struct Session {
     sent: HashSet<MessageId>,
     /// The place last sent.
     place: Option<ChatPlace>,
+    /// When an agent's socket last said the agent is there.
+    last_beat: Option<std::time::Instant>,
 }
 
 /// A frame from the client.
@@ -182,7 +185,7 @@ impl Session {
             .chats
             .subscribe(Topic::Department(self.chat.department));
         let view = chat_view(&self.acting, &self.chat).await;
-        if !self.send(json!({ "chat": view })).await || !self.resync().await {
+        if !self.send(json!({ "chat": view })).await || !self.beat().await || !self.resync().await {
             return;
         }
         if self.place == Some(ChatPlace::Assistant) && self.is_customer() {
@@ -215,11 +218,31 @@ impl Session {
                     Err(RecvError::Closed) => false,
                     _ => self.refresh_place().await,
                 },
-                _ = ticker.tick() => self.renew().await && self.resync().await,
+                _ = ticker.tick() => self.renew().await && self.beat().await && self.resync().await,
             };
             if !alive {
                 break;
             }
+        }
+    }
+
+    /// An agent's open chat window is a heartbeat of their presence, sent every third of
+    /// the stored presence timeout (a customer's socket sends none).
+    async fn beat(&mut self) -> bool {
+        if !matches!(self.acting.actor(), Actor::Agent(_)) {
+            return true;
+        }
+        let every = match self.desk().presence_timeout().await {
+            Ok(timeout) => Duration::from_secs(u64::from(timeout.heartbeat_seconds())),
+            Err(e) => return self.error(e.into()).await,
+        };
+        if self.last_beat.is_some_and(|at| at.elapsed() < every) {
+            return true;
+        }
+        self.last_beat = Some(std::time::Instant::now());
+        match self.acting.heartbeat().await {
+            Ok(_) => true,
+            Err(e) => self.error(e.into()).await,
         }
     }
 

@@ -95,7 +95,7 @@ impl Drop for Server {
 
 /// One HTTP/1.1 request on its own connection: the status and the JSON body (`Null` when
 /// empty or not JSON).
-async fn http(
+pub(crate) async fn http(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -156,7 +156,7 @@ fn dechunk(mut rest: &str) -> String {
 }
 
 /// A call that must succeed with `status`.
-async fn must(
+pub(crate) async fn must(
     addr: SocketAddr,
     method: &str,
     path: &str,

@@ -73,19 +73,22 @@ pub(crate) struct AvailabilityRow {
     max_chats: i64,
     active_chats: i64,
     last_assigned_at: Option<i64>,
+    last_seen_at: Option<i64>,
     version: i64,
 }
 
 impl AvailabilityRow {
     pub(crate) const UPSERT: &'static str = "
         INSERT INTO chat_availability (agent, presence, max_chats, active_chats,
-                                       last_assigned_at, version)
-        VALUES (:agent, :presence, :max_chats, :active_chats, :last_assigned_at, :version)
+                                       last_assigned_at, last_seen_at, version)
+        VALUES (:agent, :presence, :max_chats, :active_chats, :last_assigned_at,
+                :last_seen_at, :version)
         ON CONFLICT (agent) DO UPDATE SET
             presence = excluded.presence,
             max_chats = excluded.max_chats,
             active_chats = excluded.active_chats,
             last_assigned_at = excluded.last_assigned_at,
+            last_seen_at = excluded.last_seen_at,
             version = excluded.version";
 
     pub(crate) fn new(a: &Availability) -> Outcome<Self> {
@@ -95,12 +98,14 @@ impl AvailabilityRow {
             max_chats: i64::from(a.max_chats),
             active_chats: i64::from(a.active_chats),
             last_assigned_at: a.last_assigned_at.map(micros),
+            last_seen_at: a.last_seen_at.map(micros),
             version: version(a.version)?,
         })
     }
 
-    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 6] {
-        bind!(self; agent, presence, max_chats, active_chats, last_assigned_at, version)
+    pub(crate) fn params(&self) -> [(&str, &dyn ToSql); 7] {
+        bind!(self; agent, presence, max_chats, active_chats, last_assigned_at, last_seen_at,
+              version)
     }
 }
 
@@ -111,7 +116,7 @@ pub(crate) const CHAT_COLUMNS: &str = "
 
 /// The columns `read_availability` reads.
 pub(crate) const AVAILABILITY_COLUMNS: &str =
-    "agent, presence, max_chats, active_chats, last_assigned_at, version";
+    "agent, presence, max_chats, active_chats, last_assigned_at, last_seen_at, version";
 
 /// A chat from a row of [`CHAT_COLUMNS`]; a state whose parts do not fit its kind is a
 /// corrupt `state`.
@@ -144,6 +149,7 @@ pub(crate) fn read_availability(row: &Row<'_>) -> Outcome<Availability> {
         max_chats: r.u32("max_chats")?,
         active_chats: r.u32("active_chats")?,
         last_assigned_at: r.instant_opt("last_assigned_at")?,
+        last_seen_at: r.instant_opt("last_seen_at")?,
         version: r.version("version")?,
     })
 }

@@ -455,6 +455,10 @@ macro_rules! conformance_suite {
                     due_deliveries_are_leased_once_retried_with_backoff_then_the_endpoint_disabled,
                     four_concurrent_dispatchers_lease_each_due_delivery_once,
                 ],
+                presence: [
+                    presence_expires_without_heartbeats_and_routing_passes_the_absent_by,
+                    only_admins_set_the_presence_timeout_and_it_is_audited,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {

@@ -183,6 +183,8 @@ use answers::Answers;
         api::webhooks::delete_webhook,
         api::webhooks::webhook_deliveries,
         api::webhooks::ping_webhook,
+        api::presence::heartbeat,
+        api::presence::availabilities,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

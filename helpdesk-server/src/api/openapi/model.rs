@@ -466,9 +466,23 @@ pub struct Availability {
     /// When a chat was last routed to them; null before the first.
     #[schema(required = true)]
     pub last_assigned_at: Option<DateTime<Utc>>,
+    /// When the agent was last seen (setting their presence, or a heartbeat); null before
+    /// the first. Past the desk's presence timeout the presence reads offline.
+    #[schema(required = true)]
+    pub last_seen_at: Option<DateTime<Utc>>,
     /// Its version.
     #[schema(minimum = 0)]
     pub version: u64,
+    /// How often to send a heartbeat (a third of the presence timeout); in the answers of
+    /// the agent's own presence and heartbeat.
+    pub heartbeat_seconds: Option<u32>,
+}
+
+/// `{"items": [...]}` of [`Availability`].
+#[derive(ToSchema)]
+pub struct AvailabilityList {
+    /// The availabilities.
+    pub items: Vec<Availability>,
 }
 
 /// An object of the library not described field by field here (a customer, an agent, a

@@ -37,6 +37,7 @@ fn setting_word(lang: Language, key: ChangedSetting) -> &'static str {
         ChangedSetting::PhoneRegion => t(lang, "admin_phone_region"),
         ChangedSetting::Retention => t(lang, "admin_retention"),
         ChangedSetting::PriorityRules => t(lang, "admin_priority_rules"),
+        ChangedSetting::PresenceTimeout => t(lang, "presence_timeout"),
         other => other.as_str(),
     }
 }

@@ -30,7 +30,7 @@ pub mod webhooks;
 use axum::Router;
 use axum::routing::get;
 use helpdesk::Error;
-use helpdesk::domain::PublicUrl;
+use helpdesk::domain::{PresenceTimeout, PublicUrl};
 use helpdesk::search::PhoneRegion;
 use maud::html;
 
@@ -94,6 +94,10 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
                     (text_field(t(lang, "admin_phone_region"), "phone_region",
                         &kept.value("settings", "phone_region", &region), false))
                     p.meta { (t(lang, "admin_phone_region_help")) }
+                    @let timeout = settings.presence_timeout_seconds.map(|t| t.to_string()).unwrap_or_default();
+                    (text_field(t(lang, "presence_timeout"), "presence_timeout",
+                        &kept.value("settings", "presence_timeout", &timeout), false))
+                    p.meta { (t(lang, "presence_timeout_help")) }
                     button { (t(lang, "admin_save")) }
                 }))
                 @if settings.public_url.is_none() {
@@ -111,6 +115,7 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
 async fn admin_settings(Posted { user, form }: Posted) -> PageResult {
     let typed = form::field(&form, "public_url");
     let typed_region = form::field(&form, "phone_region");
+    let typed_timeout = form::field(&form, "presence_timeout");
     let result: Result<(), ApiError> = async {
         let url = if typed.is_empty() {
             None
@@ -122,7 +127,13 @@ async fn admin_settings(Posted { user, form }: Posted) -> PageResult {
         } else {
             Some(PhoneRegion::parse(typed_region)?)
         };
+        // Empty: the default timeout.
+        let timeout = match typed_timeout.trim() {
+            "" => None,
+            typed => Some(PresenceTimeout::parse(typed)?),
+        };
         user.acting.set_public_url(url).await?;
+        user.acting.set_presence_timeout(timeout).await?;
         Ok(user.acting.set_phone_region(region).await?)
     }
     .await;

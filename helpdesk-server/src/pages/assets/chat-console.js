@@ -39,4 +39,8 @@
     api('GET','/api/v1/agents/me/presence').then(showPresence).catch(function(){});
   }
   poll();setInterval(poll,2000);
+  // The console open is a heartbeat: an agent not heard from for the desk's presence timeout counts as offline.
+  var beatEvery=20;function beat(){api('POST','/api/v1/agents/me/presence/heartbeat').then(function(a){if(a&&a.heartbeat_seconds)beatEvery=a.heartbeat_seconds;})
+    .catch(function(){}).then(function(){setTimeout(beat,beatEvery*1000);});}
+  beat();
 })();

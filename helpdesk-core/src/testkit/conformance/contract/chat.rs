@@ -40,6 +40,8 @@ fn seat(agent: AgentId, presence: Presence, active_chats: u32) -> Availability {
         max_chats: 3,
         active_chats,
         last_assigned_at: (active_chats > 0).then(|| at(50)),
+        // Kept and read back as written, like every other column.
+        last_seen_at: (presence != Presence::Offline).then(|| at(55)),
         version: Version::FIRST,
     }
 }

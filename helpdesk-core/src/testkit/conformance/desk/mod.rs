@@ -33,6 +33,7 @@ pub mod notifications;
 pub mod organisation_priorities;
 pub mod organisations;
 pub mod paging;
+pub mod presence;
 pub mod priorities;
 pub mod quarantine;
 pub mod reports;
