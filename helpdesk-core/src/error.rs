@@ -327,6 +327,9 @@ pub enum Ability {
     /// Automation rules, macros and the log of rules that fired
     /// ([`AutomationStore`](crate::store::AutomationStore)).
     Automation,
+    /// People's own settings: time zone, staff's page language
+    /// ([`PersonSettingsStore`](crate::store::PersonSettingsStore)).
+    PersonSettings,
 }
 
 impl std::fmt::Display for Ability {
@@ -351,6 +354,7 @@ impl std::fmt::Display for Ability {
             Ability::Erasure => "erasure and anonymisation",
             Ability::Followers => "followers and CC",
             Ability::Automation => "automation rules and macros",
+            Ability::PersonSettings => "people's own settings",
         })
     }
 }

@@ -108,6 +108,7 @@ pub mod testing;
 mod tickets;
 mod together;
 mod undeliverable;
+mod person_settings;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;

@@ -83,6 +83,7 @@ mod templates;
 mod tickets;
 mod together;
 mod undeliverable;
+mod person_settings;
 
 pub use connection::SqliteStore;
 pub use error::{OpenFailure, SqliteError};

@@ -29,6 +29,7 @@ mod notice;
 mod notification;
 mod notification_prefs;
 mod organisation;
+mod person_settings;
 mod origin;
 mod outbound_email;
 mod priority;
@@ -83,6 +84,7 @@ pub use notification::{
 };
 pub use notification_prefs::{NotificationPreferences, NotifyChannel, NotifyEvent};
 pub use organisation::OrganisationDomain;
+pub use person_settings::{PersonSettings, TimeZone};
 pub use origin::{Origin, OriginKind};
 pub use outbound_email::{Delivery, DeliveryOutcome, DeliveryState, EmailKind, OutboundEmail};
 pub use priority::Priority;

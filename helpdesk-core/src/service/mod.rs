@@ -28,6 +28,7 @@ mod mailboxes;
 mod notification_prefs;
 mod notifications;
 mod organisations;
+mod person_settings;
 mod priorities;
 mod priority_rules;
 mod quarantine;

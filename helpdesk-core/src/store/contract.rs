@@ -331,4 +331,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_automation_store(&self) -> Option<&dyn super::AutomationStore> {
         None
     }
+    /// People's time zones and staff's page languages, if this store keeps them.
+    fn as_person_settings_store(&self) -> Option<&dyn super::PersonSettingsStore> {
+        None
+    }
 }

@@ -193,6 +193,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_automation_store()
         }
+        fn as_person_settings_store(&self) -> Option<&dyn $crate::store::PersonSettingsStore> {
+            let $this = self;
+            $inner.as_person_settings_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -284,6 +288,9 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_automation_store(&self) -> Option<&dyn $crate::store::AutomationStore> {
+            Some(self)
+        }
+        fn as_person_settings_store(&self) -> Option<&dyn $crate::store::PersonSettingsStore> {
             Some(self)
         }
     };

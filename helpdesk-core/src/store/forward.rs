@@ -202,3 +202,8 @@ forward!(AutomationStore {
     async fn rule_firings(&self, ticket: Option<crate::domain::TicketId>, limit: u32) -> Result<Vec<crate::automation::RuleFiring>>;
     async fn firings_since(&self, ticket: crate::domain::TicketId, since: DateTime<Utc>) -> Result<u32>;
 });
+use super::PersonSettingsStore;
+forward!(PersonSettingsStore {
+    async fn person_settings(&self, person: crate::domain::Actor) -> Result<crate::domain::PersonSettings>;
+    async fn set_person_settings(&self, person: crate::domain::Actor, settings: &crate::domain::PersonSettings) -> Result<()>;
+});

@@ -24,6 +24,7 @@
 //! | erasure and anonymisation, their audit | [`ErasureStore`] | [`Store::as_erasure_store`] |
 //! | CC addresses and following agents of tickets | [`FollowerStore`] | [`Store::as_follower_store`] |
 //! | automation rules, macros, the firing log | [`AutomationStore`] | [`Store::as_automation_store`] |
+//! | people's time zones, staff's page language | [`PersonSettingsStore`] | [`Store::as_person_settings_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
@@ -76,6 +77,8 @@ pub use ext::StoreExt;
 pub use followers::FollowerStore;
 mod automation;
 pub use automation::AutomationStore;
+mod person_settings;
+pub use person_settings::PersonSettingsStore;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,

@@ -37,6 +37,7 @@ mod sign_in_throttle;
 mod tags;
 mod templates;
 mod undeliverable;
+mod person_settings;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.
@@ -94,6 +95,8 @@ struct Inner {
     sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
     /// Agents' notification preferences.
     notification_preferences: BTreeMap<AgentId, crate::domain::NotificationPreferences>,
+    /// People's own settings (time zone, staff's page language).
+    person_settings: std::collections::HashMap<crate::domain::Actor, crate::domain::PersonSettings>,
     /// The audit trail of erasures, oldest first.
     erasures: Vec<super::ErasureRecord>,
     /// Each ticket's CC addresses.

@@ -435,6 +435,9 @@ macro_rules! conformance_suite {
                     only_admins_manage_rules_and_invalid_rules_write_nothing,
                     a_macro_applies_to_each_ticket_in_one_commit_as_the_agent_may,
                 ],
+                person_settings: [
+                    people_keep_their_own_time_zone_and_staff_their_page_language,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {

@@ -31,6 +31,7 @@ pub mod merge_split;
 pub mod notifications;
 pub mod organisation_priorities;
 pub mod organisations;
+pub mod person_settings;
 pub mod paging;
 pub mod priorities;
 pub mod quarantine;
