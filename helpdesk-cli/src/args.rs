@@ -252,6 +252,15 @@ pub(crate) enum Cmd {
     /// Macros: list, add and remove (admins), apply to tickets (agents).
     #[command(subcommand)]
     Macro(crate::automation::MacroCmd),
+    /// The time zone and page language of the person `--as` names: show, set.
+    #[command(subcommand)]
+    MySettings(crate::person_settings::MySettingsCmd),
+    /// What `--as` may say about a ticket now besides messages: the priorities they may
+    /// ask for and whether they may rate it.
+    FeedbackOffers {
+        /// The ticket's number or id.
+        ticket: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

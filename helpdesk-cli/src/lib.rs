@@ -19,6 +19,7 @@ mod customers;
 mod desk_export;
 mod erasure;
 mod exit;
+mod feedback_offers;
 mod fetch_mail;
 mod followers;
 mod jobs;
@@ -32,6 +33,7 @@ mod notification_prefs;
 mod notifications;
 mod organisations;
 mod output;
+mod person_settings;
 mod priority_rules;
 mod quarantine;
 mod report;
@@ -226,6 +228,10 @@ async fn execute(
         Cmd::PriorityRule(cmd) => priority_rules::priority_rule(&ctx, cmd, &mut out).await,
         Cmd::Rule(cmd) => automation::rule(&ctx, cmd, stdin, &mut out).await,
         Cmd::Macro(cmd) => automation::macros(&ctx, cmd, stdin, &mut out).await,
+        Cmd::MySettings(cmd) => person_settings::my_settings(&ctx, cmd, &mut out).await,
+        Cmd::FeedbackOffers { ticket } => {
+            feedback_offers::feedback_offers(&ctx, &ticket, &mut out).await
+        }
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

@@ -91,6 +91,7 @@ mod notification_prefs;
 mod notifications;
 mod organisations;
 mod outbox;
+mod person_settings;
 mod quarantine;
 mod query;
 mod reports;
@@ -108,7 +109,6 @@ pub mod testing;
 mod tickets;
 mod together;
 mod undeliverable;
-mod person_settings;
 
 pub use connection::PostgresStore;
 pub use error::SqlState;

@@ -68,6 +68,7 @@ mod notification_prefs;
 mod notifications;
 mod organisations;
 mod outbox;
+mod person_settings;
 mod quarantine;
 mod query;
 mod reports;
@@ -83,7 +84,6 @@ mod templates;
 mod tickets;
 mod together;
 mod undeliverable;
-mod person_settings;
 
 pub use connection::SqliteStore;
 pub use error::{OpenFailure, SqliteError};

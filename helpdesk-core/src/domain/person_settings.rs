@@ -90,7 +90,10 @@ mod tests {
     /// IANA names parse and give their name back; anything else is a validation error.
     #[test]
     fn time_zones_parse_by_their_iana_name_only() {
-        assert_eq!(TimeZone::parse(" Asia/Tehran ").unwrap().name(), "Asia/Tehran");
+        assert_eq!(
+            TimeZone::parse(" Asia/Tehran ").unwrap().name(),
+            "Asia/Tehran"
+        );
         assert_eq!(TimeZone::parse("UTC").unwrap(), TimeZone::UTC);
         for bad in ["", "Mars/Olympus", "+03:30", "Europe/"] {
             assert!(TimeZone::parse(bad).is_err(), "{bad:?}");

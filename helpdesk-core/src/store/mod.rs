@@ -78,7 +78,6 @@ pub use followers::FollowerStore;
 mod automation;
 pub use automation::AutomationStore;
 mod person_settings;
-pub use person_settings::PersonSettingsStore;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,
@@ -86,6 +85,7 @@ pub use mailboxes::{
 pub use memory::MemoryStore;
 pub use notification_prefs::NotificationPreferenceStore;
 pub use organisations::OrganisationStore;
+pub use person_settings::PersonSettingsStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;

@@ -671,3 +671,11 @@ admin_priority_rule_name = Rule name
 admin_initial_priority = Priority of new tickets
 admin_priority_ceiling = Highest priority without the override
 admin_ceiling_as_usual = As usual
+# Everyone's own settings (issue 21, frontend).
+settings_menu = Settings
+settings_title = Your settings
+settings_intro = Dates and times on every page are shown in your time zone; the pages are in your language.
+settings_time_zone = Time zone
+settings_browser_zone = Your browser's time zone is selected; save to keep it.
+settings_language = Language of the pages
+settings_now = Now:

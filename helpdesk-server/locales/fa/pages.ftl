@@ -656,3 +656,11 @@ admin_priority_rule_name = نام قاعده
 admin_initial_priority = اولویت تیکت‌های تازه
 admin_priority_ceiling = بالاترین اولویت بدون مجوز فراتر رفتن
 admin_ceiling_as_usual = مثل همیشه
+# Everyone's own settings (issue 21, frontend).
+settings_menu = تنظیمات
+settings_title = تنظیمات شما
+settings_intro = تاریخ‌ها و ساعت‌ها در همهٔ صفحه‌ها به وقت منطقهٔ زمانی شما نشان داده می‌شوند؛ صفحه‌ها به زبان شما هستند.
+settings_time_zone = منطقهٔ زمانی
+settings_browser_zone = منطقهٔ زمانی مرورگر شما انتخاب شده است؛ برای نگه داشتنش ذخیره کنید.
+settings_language = زبان صفحه‌ها
+settings_now = اکنون:

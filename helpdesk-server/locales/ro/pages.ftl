@@ -676,3 +676,11 @@ admin_priority_rule_name = Numele regulii
 admin_initial_priority = Prioritatea tichetelor noi
 admin_priority_ceiling = Cea mai mare prioritate fără drept de depășire
 admin_ceiling_as_usual = Ca de obicei
+# Everyone's own settings (issue 21, frontend).
+settings_menu = Setări
+settings_title = Setările dumneavoastră
+settings_intro = Datele și orele de pe fiecare pagină sunt afișate în fusul dumneavoastră orar; paginile sunt în limba dumneavoastră.
+settings_time_zone = Fus orar
+settings_browser_zone = Este selectat fusul orar al browserului; salvați pentru a-l păstra.
+settings_language = Limba paginilor
+settings_now = Acum:

@@ -678,3 +678,11 @@ admin_priority_rule_name = Название правила
 admin_initial_priority = Приоритет новых заявок
 admin_priority_ceiling = Наивысший приоритет без права повышения
 admin_ceiling_as_usual = Как обычно
+# Everyone's own settings (issue 21, frontend).
+settings_menu = Настройки
+settings_title = Ваши настройки
+settings_intro = Даты и время на всех страницах показаны в вашем часовом поясе; страницы — на вашем языке.
+settings_time_zone = Часовой пояс
+settings_browser_zone = Выбран часовой пояс вашего браузера; сохраните, чтобы оставить его.
+settings_language = Язык страниц
+settings_now = Сейчас:

@@ -22,6 +22,7 @@ pub mod notification_prefs;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
+pub mod person_settings;
 pub mod reports;
 pub mod settings;
 pub mod tags;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(knowledge::routes())
         .merge(notifications::routes())
         .merge(notification_prefs::routes())
+        .merge(person_settings::routes())
         .merge(reports::routes())
         .merge(settings::routes())
         .merge(chat::routes())

@@ -36,6 +36,7 @@ mod openapi_routes;
 mod organisations;
 mod pages;
 mod paging;
+mod person_settings;
 mod priorities;
 mod priority_rules;
 mod quarantine;

@@ -95,6 +95,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::portal_pages::PORTAL_TESTED)
         .chain(crate::priority_rules::PRIORITY_RULES_TESTED)
         .chain(crate::automation::AUTOMATION_TESTED)
+        .chain(crate::person_settings::PERSON_SETTINGS_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
     assert_eq!(

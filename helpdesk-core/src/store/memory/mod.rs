@@ -29,6 +29,7 @@ mod knowledge;
 mod mailboxes;
 mod notification_prefs;
 mod organisations;
+mod person_settings;
 mod quarantine;
 mod reports;
 mod saved_searches;
@@ -37,7 +38,6 @@ mod sign_in_throttle;
 mod tags;
 mod templates;
 mod undeliverable;
-mod person_settings;
 
 /// Everything in memory, behind one lock: simple, and correct by construction, which is what
 /// a reference must be. For tests, prototypes and the proptest model.

@@ -36,4 +36,3 @@ impl PersonSettingsStore for MemoryStore {
         Ok(())
     }
 }
-

@@ -176,6 +176,8 @@ use answers::Answers;
         api::automation::create_macro,
         api::automation::delete_macro,
         api::automation::apply_macro,
+        api::person_settings::my_settings,
+        api::person_settings::set_my_settings,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

@@ -13,15 +13,16 @@ fn zone(name: &str) -> TimeZone {
     TimeZone::parse(name).unwrap()
 }
 
-pub async fn people_keep_their_own_time_zone_and_staff_their_page_language(
-    store: Arc<dyn Store>,
-) {
+pub async fn people_keep_their_own_time_zone_and_staff_their_page_language(store: Arc<dyn Store>) {
     let Some(settings) = ability(store.as_person_settings_store(), "person settings") else {
         return;
     };
     let f = Fixture::new(store.clone()).await;
     let ivan = f.as_agent(&f.ivan).await;
-    assert_eq!(ivan.own_settings().await.unwrap(), PersonSettings::default());
+    assert_eq!(
+        ivan.own_settings().await.unwrap(),
+        PersonSettings::default()
+    );
 
     let tehran = ivan
         .change_own_settings(Some(zone("Asia/Tehran")), Some(Language::Persian))
