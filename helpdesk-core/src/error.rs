@@ -330,6 +330,9 @@ pub enum Ability {
     /// People's own settings: time zone, staff's page language
     /// ([`PersonSettingsStore`](crate::store::PersonSettingsStore)).
     PersonSettings,
+    /// Snoozed notifications listed with their time
+    /// ([`SnoozedNotificationStore`](crate::store::SnoozedNotificationStore)).
+    SnoozedNotifications,
 }
 
 impl std::fmt::Display for Ability {
@@ -355,6 +358,7 @@ impl std::fmt::Display for Ability {
             Ability::Followers => "followers and CC",
             Ability::Automation => "automation rules and macros",
             Ability::PersonSettings => "people's own settings",
+            Ability::SnoozedNotifications => "snoozed notifications",
         })
     }
 }

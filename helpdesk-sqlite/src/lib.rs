@@ -78,6 +78,7 @@ mod schema;
 mod search;
 mod settings;
 mod sign_in_throttle;
+mod snoozed_notifications;
 mod store;
 mod tags;
 mod templates;

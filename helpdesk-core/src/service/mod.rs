@@ -42,6 +42,7 @@ mod send_thread;
 mod sequence;
 mod service_levels;
 mod settings;
+mod snoozed_notifications;
 mod stored_mail;
 mod tags;
 mod templates;

@@ -207,3 +207,7 @@ forward!(PersonSettingsStore {
     async fn person_settings(&self, person: crate::domain::Actor) -> Result<crate::domain::PersonSettings>;
     async fn set_person_settings(&self, person: crate::domain::Actor, settings: &crate::domain::PersonSettings) -> Result<()>;
 });
+use super::SnoozedNotificationStore;
+forward!(SnoozedNotificationStore {
+    async fn snoozed_notifications(&self, recipient: crate::domain::Recipient, now: DateTime<Utc>, limit: u32) -> Result<Vec<crate::domain::Notification>>;
+});

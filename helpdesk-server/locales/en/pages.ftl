@@ -679,3 +679,5 @@ settings_time_zone = Time zone
 settings_browser_zone = Your browser's time zone is selected; save to keep it.
 settings_language = Language of the pages
 settings_now = Now:
+snoozed_title = Snoozed
+snoozed_back_at = Back on

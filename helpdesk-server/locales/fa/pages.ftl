@@ -664,3 +664,5 @@ settings_time_zone = منطقهٔ زمانی
 settings_browser_zone = منطقهٔ زمانی مرورگر شما انتخاب شده است؛ برای نگه داشتنش ذخیره کنید.
 settings_language = زبان صفحه‌ها
 settings_now = اکنون:
+snoozed_title = به تعویق افتاده
+snoozed_back_at = بازمی‌گردد در

@@ -684,3 +684,5 @@ settings_time_zone = Fus orar
 settings_browser_zone = Este selectat fusul orar al browserului; salvați pentru a-l păstra.
 settings_language = Limba paginilor
 settings_now = Acum:
+snoozed_title = Amânate
+snoozed_back_at = Revine pe

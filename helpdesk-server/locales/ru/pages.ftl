@@ -686,3 +686,5 @@ settings_time_zone = Часовой пояс
 settings_browser_zone = Выбран часовой пояс вашего браузера; сохраните, чтобы оставить его.
 settings_language = Язык страниц
 settings_now = Сейчас:
+snoozed_title = Отложенные
+snoozed_back_at = Вернётся

@@ -43,6 +43,8 @@ pub mod portal_kb;
 pub mod portal_notices;
 // Everyone's own settings: time zone, page language (issue 21).
 pub mod person_settings;
+// Snoozed notifications with their time (issue 21).
+pub mod snoozed_notices;
 
 use axum::Router;
 use axum::http::StatusCode;

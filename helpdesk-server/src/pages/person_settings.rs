@@ -28,7 +28,10 @@ fn form(
     refusal: Option<&ApiError>,
 ) -> Markup {
     let lang = user.language;
-    let zone_name = typed_zone.or(chosen.time_zone.map(TimeZone::name));
+    // A zone typed that is none is not kept (a list cannot show it): the stored one stays.
+    let zone_name = typed_zone
+        .filter(|z| TimeZone::parse(z).is_ok())
+        .or(chosen.time_zone.map(TimeZone::name));
     let language = chosen.language.unwrap_or(lang);
     html! {
         h1 { (t(lang, "settings_title")) }

@@ -46,6 +46,7 @@ mod routes;
 mod schema_check;
 mod search_box;
 mod sign_in;
+mod snoozed_pages;
 mod store_calls;
 mod store_failures;
 mod support;

@@ -82,6 +82,10 @@ fn settings_main(html: &str) -> String {
         let close = at + main[at..].find("</time>").unwrap() + "</time>".len();
         main.replace_range(at..close, "[time]");
     }
+    if let Some((head, tail)) = main.split_once("name=\"csrf\" value=\"") {
+        let tail = tail.split_once('"').map_or("", |(_, rest)| rest);
+        main = format!("{head}name=\"csrf\" value=\"[csrf]\"{tail}");
+    }
     let mut kept = String::new();
     let mut rest = main.as_str();
     while let Some(at) = rest.find("<option") {

@@ -35,6 +35,7 @@ mod reports;
 mod saved_searches;
 mod settings;
 mod sign_in_throttle;
+mod snoozed_notifications;
 mod tags;
 mod templates;
 mod undeliverable;

@@ -438,6 +438,9 @@ macro_rules! conformance_suite {
                 person_settings: [
                     people_keep_their_own_time_zone_and_staff_their_page_language,
                 ],
+                snoozed_notifications: [
+                    snoozed_notifications_are_listed_with_their_time_until_they_come_back,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {

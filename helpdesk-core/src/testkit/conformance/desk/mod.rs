@@ -41,6 +41,7 @@ pub mod search;
 pub mod search_box;
 pub mod settings;
 pub mod sla;
+pub mod snoozed_notifications;
 pub mod tags;
 pub mod templates;
 pub mod tickets;
