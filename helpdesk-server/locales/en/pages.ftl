@@ -681,3 +681,5 @@ settings_language = Language of the pages
 settings_now = Now:
 snoozed_title = Snoozed
 snoozed_back_at = Back on
+bulk_merge = Merge
+bulk_merge_target = Into ticket

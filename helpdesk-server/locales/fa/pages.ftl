@@ -666,3 +666,5 @@ settings_language = زبان صفحه‌ها
 settings_now = اکنون:
 snoozed_title = به تعویق افتاده
 snoozed_back_at = بازمی‌گردد در
+bulk_merge = ادغام
+bulk_merge_target = در تیکت

@@ -686,3 +686,5 @@ settings_language = Limba paginilor
 settings_now = Acum:
 snoozed_title = Amânate
 snoozed_back_at = Revine pe
+bulk_merge = Unește
+bulk_merge_target = În tichetul

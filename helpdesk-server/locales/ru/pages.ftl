@@ -688,3 +688,5 @@ settings_language = Язык страниц
 settings_now = Сейчас:
 snoozed_title = Отложенные
 snoozed_back_at = Вернётся
+bulk_merge = Объединить
+bulk_merge_target = В заявку

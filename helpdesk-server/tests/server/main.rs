@@ -10,6 +10,7 @@ mod api;
 mod attachments;
 mod automation;
 mod browser;
+mod bulk_merge;
 mod chat_ws;
 mod concurrent_replies;
 mod content_pages;
