@@ -37,7 +37,9 @@ async fn the_customer_is_offered_higher_priorities_and_staff_nothing() {
         .collect();
     assert!(!wanted.is_empty(), "{offers}");
     assert!(
-        wanted.iter().all(|p| ["normal", "high", "urgent"].contains(p)),
+        wanted
+            .iter()
+            .all(|p| ["normal", "high", "urgent"].contains(p)),
         "only above the ticket's own: {offers}"
     );
     assert_eq!(offers["may_rate"], false, "an open ticket is not rated");
@@ -54,7 +56,10 @@ async fn the_customer_is_offered_higher_priorities_and_staff_nothing() {
     );
 
     // Staff ask for nothing and rate nothing.
-    let staff = desk.run(&["feedback-offers", &t]).await.ok();
+    let staff = desk
+        .run(&["--as", "agent:ivan@example.com", "feedback-offers", &t])
+        .await
+        .ok();
     assert_eq!(staff, "requestable_priorities  -\nmay_rate  no\n");
     // Another customer's ticket is not found; a bad key is invalid input.
     let theirs = desk
