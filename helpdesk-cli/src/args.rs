@@ -269,6 +269,15 @@ pub(crate) enum Cmd {
     /// ping.
     #[command(subcommand)]
     Webhook(crate::webhooks::WebhookCmd),
+    /// The time zone and page language of the person `--as` names: show, set.
+    #[command(subcommand)]
+    MySettings(crate::person_settings::MySettingsCmd),
+    /// What `--as` may say about a ticket now besides messages: the priorities they may
+    /// ask for and whether they may rate it.
+    FeedbackOffers {
+        /// The ticket's number or id.
+        ticket: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ mod customers;
 mod desk_export;
 mod erasure;
 mod exit;
+mod feedback_offers;
 mod fetch_mail;
 mod followers;
 mod jobs;
@@ -33,6 +34,7 @@ mod notification_prefs;
 mod notifications;
 mod organisations;
 mod output;
+mod person_settings;
 mod priority_rules;
 mod quarantine;
 mod report;
@@ -232,6 +234,10 @@ async fn execute(
             changes::changes(&ctx, after, limit, wait, &mut out).await
         }
         Cmd::Webhook(cmd) => webhooks::webhook(&ctx, cmd, &mut out).await,
+        Cmd::MySettings(cmd) => person_settings::my_settings(&ctx, cmd, &mut out).await,
+        Cmd::FeedbackOffers { ticket } => {
+            feedback_offers::feedback_offers(&ctx, &ticket, &mut out).await
+        }
         Cmd::Departments => {
             let departments = ctx.acting.departments().await?;
             out.departments(&departments)

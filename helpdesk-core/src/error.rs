@@ -338,6 +338,12 @@ pub enum Ability {
     /// Webhook endpoints and their deliveries
     /// ([`WebhookStore`](crate::store::WebhookStore)).
     Webhooks,
+    /// People's own settings: time zone, staff's page language
+    /// ([`PersonSettingsStore`](crate::store::PersonSettingsStore)).
+    PersonSettings,
+    /// Snoozed notifications listed with their time
+    /// ([`SnoozedNotificationStore`](crate::store::SnoozedNotificationStore)).
+    SnoozedNotifications,
 }
 
 impl std::fmt::Display for Ability {
@@ -364,6 +370,8 @@ impl std::fmt::Display for Ability {
             Ability::Automation => "automation rules and macros",
             Ability::ChangeFeed => "the change feed",
             Ability::Webhooks => "webhooks",
+            Ability::PersonSettings => "people's own settings",
+            Ability::SnoozedNotifications => "snoozed notifications",
         })
     }
 }

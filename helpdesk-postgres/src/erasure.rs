@@ -25,6 +25,7 @@ use crate::search::FieldColumns;
 const TABLES: &[(&str, &str)] = &[
     ("_sqlx_migrations", "no customer data"),
     ("account_links", "the customer's rows deleted"),
+    ("agent_settings", "agents' choices: no customer data"),
     ("agents", "no customer data"),
     ("article_categories", "no customer data"),
     ("article_fields", "no customer data"),
@@ -38,6 +39,7 @@ const TABLES: &[(&str, &str)] = &[
     ("chats", "deleted with the ticket or the customer"),
     ("customer_backfill", "no customer data"),
     ("customers", "deleted or replaced by the placeholder"),
+    ("customer_settings", "the customer's row deleted"),
     ("departments", "no customer data"),
     ("erasures", "the audit trail: no customer data"),
     ("ignored_mail", "rows from the customer's address deleted"),
@@ -242,6 +244,7 @@ async fn erase(tx: &mut PgConnection, plan: &ErasurePlan) -> Result<u64> {
              AND recipient_id = ANY($1)",
             "DELETE FROM article_votes WHERE voter_kind = 'customer' AND voter_id = ANY($1)",
             "DELETE FROM organisation_viewers WHERE customer_id = ANY($1)",
+            "DELETE FROM customer_settings WHERE customer_id = ANY($1)",
             "DELETE FROM organisation_domains WHERE organisation_id = ANY($1)",
         ] {
             run(tx, sql, &id).await?;

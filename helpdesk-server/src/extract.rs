@@ -141,6 +141,8 @@ pub struct PageUser {
     pub name: String,
     /// The language of their pages.
     pub language: Language,
+    /// The time zone of their pages (their own setting, else UTC).
+    pub time_zone: helpdesk::domain::TimeZone,
     /// The CSRF token every form of theirs carries.
     pub csrf: String,
     /// The hash of their session's secret.
@@ -199,13 +201,22 @@ impl FromRequestParts<AppState> for PageUser {
             Error::NotFound { .. } => PageRefusal::SignIn,
             other => PageRefusal::Error(other.into()),
         })?;
-        let language = page_language(&acting, parts).await?;
+        let settings = acting
+            .own_settings()
+            .await
+            .map_err(|e| PageRefusal::Error(e.into()))?;
+        let language = page_language(&acting, settings, parts).await?;
         crate::pages::choice::set_current(language);
+        let time_zone = settings
+            .time_zone
+            .unwrap_or(helpdesk::domain::TimeZone::UTC);
+        crate::pages::choice::set_zone(time_zone.zone());
         let (name, _) = profile(acting.principal());
         Ok(PageUser {
             acting,
             name,
             language,
+            time_zone,
             csrf: csrf_token(&secret),
             session: TokenHash::of(&secret),
         })
@@ -213,21 +224,32 @@ impl FromRequestParts<AppState> for PageUser {
 }
 
 /// The language of a signed-in person's pages (see [`crate::pages::choice`]): a `?lang=`
-/// switch (a customer's stored as their profile language); a customer's profile language;
-/// the switch's cookie; the browser's `Accept-Language`; English.
-async fn page_language(acting: &Acting, parts: &Parts) -> Result<Language, PageRefusal> {
+/// switch (stored: a customer's as their profile language, staff's in their settings); the
+/// stored language; the switch's cookie; the browser's `Accept-Language`; English.
+async fn page_language(
+    acting: &Acting,
+    settings: helpdesk::domain::PersonSettings,
+    parts: &Parts,
+) -> Result<Language, PageRefusal> {
     use crate::pages::choice;
     let switched = choice::switched(parts.uri.query());
-    if let Principal::Customer(c) = acting.principal() {
-        if let Some(lang) = switched.filter(|l| c.language != Some(*l)) {
-            acting
-                .set_own_language(lang)
-                .await
-                .map_err(|e| PageRefusal::Error(e.into()))?;
-        }
-        if let Some(lang) = switched.or(c.language) {
-            return Ok(lang);
-        }
+    let stored = match acting.principal() {
+        Principal::Customer(c) => c.language,
+        _ => settings.language,
+    };
+    if let Some(lang) = switched.filter(|l| stored != Some(*l)) {
+        let kept = match acting.principal() {
+            Principal::Customer(_) => acting.set_own_language(lang).await.map(|_| ()),
+            // Staff's choice is kept where the store keeps settings (else the cookie only).
+            _ => match acting.change_own_settings(None, Some(lang)).await {
+                Err(helpdesk::Error::Unsupported { .. }) => Ok(()),
+                other => other.map(|_| ()),
+            },
+        };
+        kept.map_err(|e| PageRefusal::Error(e.into()))?;
+    }
+    if let Some(lang) = switched.or(stored) {
+        return Ok(lang);
     }
     Ok(switched
         .or_else(|| choice::kept(&parts.headers))

@@ -24,6 +24,7 @@ use crate::search::{FieldRow, replace_subject};
 pub(crate) const TABLES: &[(&str, &str)] = &[
     ("account_links", "the customer's rows deleted"),
     ("agent_departments", "no customer data"),
+    ("agent_settings", "agents' choices: no customer data"),
     ("agents", "no customer data"),
     ("article_categories", "no customer data"),
     ("article_fields", "no customer data"),
@@ -37,6 +38,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("chat_availability", "no customer data"),
     ("chats", "deleted with the ticket or the customer"),
     ("customers", "deleted or replaced by the placeholder"),
+    ("customer_settings", "the customer's row deleted"),
     ("departments", "no customer data"),
     ("erasures", "the audit trail: no customer data"),
     ("ignored_mail", "rows from the customer's address deleted"),
@@ -185,6 +187,7 @@ fn erase(tx: &Transaction<'_>, plan: &ErasurePlan) -> Outcome<u64> {
             "DELETE FROM notifications WHERE recipient_kind = 'customer' AND recipient_id = ?1",
             "DELETE FROM article_votes WHERE voter_kind = 'customer' AND voter_id = ?1",
             "DELETE FROM organisation_viewers WHERE customer_id = ?1",
+            "DELETE FROM customer_settings WHERE customer_id = ?1",
             "DELETE FROM organisation_domains WHERE organisation_id = ?1",
         ] {
             tx.prepare_cached(sql)?.execute([id])?;

@@ -339,4 +339,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_webhook_store(&self) -> Option<&dyn super::WebhookStore> {
         None
     }
+    /// People's time zones and staff's page languages, if this store keeps them.
+    fn as_person_settings_store(&self) -> Option<&dyn super::PersonSettingsStore> {
+        None
+    }
+    /// Snoozed notifications listed with their time, if this store lists them.
+    fn as_snoozed_notification_store(&self) -> Option<&dyn super::SnoozedNotificationStore> {
+        None
+    }
 }

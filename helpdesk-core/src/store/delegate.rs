@@ -201,6 +201,16 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_webhook_store()
         }
+        fn as_person_settings_store(&self) -> Option<&dyn $crate::store::PersonSettingsStore> {
+            let $this = self;
+            $inner.as_person_settings_store()
+        }
+        fn as_snoozed_notification_store(
+            &self,
+        ) -> Option<&dyn $crate::store::SnoozedNotificationStore> {
+            let $this = self;
+            $inner.as_snoozed_notification_store()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -298,6 +308,14 @@ macro_rules! offer_every_ability {
             Some(self)
         }
         fn as_webhook_store(&self) -> Option<&dyn $crate::store::WebhookStore> {
+            Some(self)
+        }
+        fn as_person_settings_store(&self) -> Option<&dyn $crate::store::PersonSettingsStore> {
+            Some(self)
+        }
+        fn as_snoozed_notification_store(
+            &self,
+        ) -> Option<&dyn $crate::store::SnoozedNotificationStore> {
             Some(self)
         }
     };

@@ -222,3 +222,12 @@ forward!(WebhookStore {
     async fn lease_due_webhook_deliveries(&self, now: DateTime<Utc>, lease: &WebhookLease, limit: u32) -> Result<Vec<WebhookDelivery>>;
     async fn record_webhook_attempt(&self, lease: &WebhookLease, attempt: &WebhookAttempt, policy: &RetryPolicy) -> Result<Option<WebhookAttemptRecorded>>;
 });
+use super::PersonSettingsStore;
+forward!(PersonSettingsStore {
+    async fn person_settings(&self, person: crate::domain::Actor) -> Result<crate::domain::PersonSettings>;
+    async fn set_person_settings(&self, person: crate::domain::Actor, settings: &crate::domain::PersonSettings) -> Result<()>;
+});
+use super::SnoozedNotificationStore;
+forward!(SnoozedNotificationStore {
+    async fn snoozed_notifications(&self, recipient: crate::domain::Recipient, now: DateTime<Utc>, limit: u32) -> Result<Vec<crate::domain::Notification>>;
+});

@@ -25,6 +25,8 @@
 //! | CC addresses and following agents of tickets | [`FollowerStore`] | [`Store::as_follower_store`] |
 //! | automation rules, macros, the firing log | [`AutomationStore`] | [`Store::as_automation_store`] |
 //! | webhook endpoints and deliveries | [`WebhookStore`] | [`Store::as_webhook_store`] |
+//! | people's time zones, staff's page language | [`PersonSettingsStore`] | [`Store::as_person_settings_store`] |
+//! | snoozed notifications, listed | [`SnoozedNotificationStore`] | [`Store::as_snoozed_notification_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | the change feed | [`ChangeFeed`] | [`Store::as_change_feed`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
@@ -82,6 +84,8 @@ mod automation;
 pub use automation::AutomationStore;
 mod feed;
 pub use feed::{ChangeFeed, FeedEntry, FeedWake, MAX_FEED_READ};
+mod person_settings;
+mod snoozed_notifications;
 pub use knowledge::KnowledgeStore;
 pub use mailboxes::{
     Mailbox, MailboxAfter, MailboxRound, MailboxSecurity, MailboxSettings, MailboxStore,
@@ -89,11 +93,13 @@ pub use mailboxes::{
 pub use memory::MemoryStore;
 pub use notification_prefs::NotificationPreferenceStore;
 pub use organisations::OrganisationStore;
+pub use person_settings::PersonSettingsStore;
 pub use quarantine::{IgnoredMail, MailQuarantineStore, MailSummary, QuarantinedMail};
 pub use reports::{ReportStore, reference_report, report_key};
 pub use saved_searches::SavedSearchStore;
 pub use settings::{ChangedSetting, SettingChange, SettingKey, SettingWrite, SettingsStore};
 pub use sign_in_throttle::{SignInAttempt, SignInThrottle, check_attempt_key};
+pub use snoozed_notifications::SnoozedNotificationStore;
 pub use tags::{TagScope, TagStore, reference_tag_counts};
 pub use templates::TemplateStore;
 pub use thread_page::{MAX_THREAD_PAGE, MessagePage, TicketThread};

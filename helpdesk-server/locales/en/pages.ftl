@@ -704,3 +704,15 @@ webhook_no_answer = No answer:
 # scaleout: presence kept by heartbeats
 presence_timeout = Presence timeout (seconds)
 presence_timeout_help = An agent whose console or chat window has not been heard from for this long counts as offline: chats are no longer routed to them and their chats go back to the queue. Empty: 60 seconds.
+# Everyone's own settings (issue 21, frontend).
+settings_menu = Settings
+settings_title = Your settings
+settings_intro = Dates and times on every page are shown in your time zone; the pages are in your language.
+settings_time_zone = Time zone
+settings_browser_zone = Your browser's time zone is selected; save to keep it.
+settings_language = Language of the pages
+settings_now = Now:
+snoozed_title = Snoozed
+snoozed_back_at = Back on
+bulk_merge = Merge
+bulk_merge_target = Into ticket

@@ -689,3 +689,15 @@ webhook_no_answer = بی‌پاسخ:
 # scaleout: presence kept by heartbeats
 presence_timeout = مهلت حضور (ثانیه)
 presence_timeout_help = کارشناسی که کنسول یا پنجرهٔ گفتگوی او این مدت خبری نداده است آفلاین به شمار می‌آید: گفتگویی به او سپرده نمی‌شود و گفتگوهایش به صف برمی‌گردند. خالی: ۶۰ ثانیه.
+# Everyone's own settings (issue 21, frontend).
+settings_menu = تنظیمات
+settings_title = تنظیمات شما
+settings_intro = تاریخ‌ها و ساعت‌ها در همهٔ صفحه‌ها به وقت منطقهٔ زمانی شما نشان داده می‌شوند؛ صفحه‌ها به زبان شما هستند.
+settings_time_zone = منطقهٔ زمانی
+settings_browser_zone = منطقهٔ زمانی مرورگر شما انتخاب شده است؛ برای نگه داشتنش ذخیره کنید.
+settings_language = زبان صفحه‌ها
+settings_now = اکنون:
+snoozed_title = به تعویق افتاده
+snoozed_back_at = بازمی‌گردد در
+bulk_merge = ادغام
+bulk_merge_target = در تیکت

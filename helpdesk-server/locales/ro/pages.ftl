@@ -709,3 +709,15 @@ webhook_no_answer = Niciun răspuns:
 # scaleout: presence kept by heartbeats
 presence_timeout = Expirarea prezenței (secunde)
 presence_timeout_help = Un agent a cărui consolă sau fereastră de chat nu a mai dat semn de viață de atâta timp este considerat deconectat: nu mai primește chaturi, iar chaturile sale revin în coadă. Gol: 60 de secunde.
+# Everyone's own settings (issue 21, frontend).
+settings_menu = Setări
+settings_title = Setările dumneavoastră
+settings_intro = Datele și orele de pe fiecare pagină sunt afișate în fusul dumneavoastră orar; paginile sunt în limba dumneavoastră.
+settings_time_zone = Fus orar
+settings_browser_zone = Este selectat fusul orar al browserului; salvați pentru a-l păstra.
+settings_language = Limba paginilor
+settings_now = Acum:
+snoozed_title = Amânate
+snoozed_back_at = Revine pe
+bulk_merge = Unește
+bulk_merge_target = În tichetul

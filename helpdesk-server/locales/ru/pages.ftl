@@ -711,3 +711,15 @@ webhook_no_answer = Нет ответа:
 # scaleout: presence kept by heartbeats
 presence_timeout = Тайм-аут присутствия (секунды)
 presence_timeout_help = Агент, чья консоль или окно чата не подавали признаков жизни дольше этого времени, считается не в сети: чаты ему больше не направляются, а его чаты возвращаются в очередь. Пусто: 60 секунд.
+# Everyone's own settings (issue 21, frontend).
+settings_menu = Настройки
+settings_title = Ваши настройки
+settings_intro = Даты и время на всех страницах показаны в вашем часовом поясе; страницы — на вашем языке.
+settings_time_zone = Часовой пояс
+settings_browser_zone = Выбран часовой пояс вашего браузера; сохраните, чтобы оставить его.
+settings_language = Язык страниц
+settings_now = Сейчас:
+snoozed_title = Отложенные
+snoozed_back_at = Вернётся
+bulk_merge = Объединить
+bulk_merge_target = В заявку

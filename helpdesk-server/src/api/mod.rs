@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod organisations;
 pub mod presence;
+pub mod person_settings;
 pub mod reports;
 pub mod settings;
 pub mod tags;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(knowledge::routes())
         .merge(notifications::routes())
         .merge(notification_prefs::routes())
+        .merge(person_settings::routes())
         .merge(reports::routes())
         .merge(settings::routes())
         .merge(chat::routes())

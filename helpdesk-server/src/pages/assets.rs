@@ -56,6 +56,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("assets/canned.js"),
     ),
+    (
+        "time-zone.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/time-zone.js"),
+    ),
 ];
 
 /// The site's style sheet: `assets/site.css` and each status label's colour

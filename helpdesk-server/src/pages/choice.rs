@@ -24,6 +24,18 @@ pub const LANG_COOKIE: &str = "hd_lang";
 tokio::task_local! {
     /// The language of the page being answered.
     static CURRENT: Cell<Language>;
+    /// The time zone of the page being answered (the signed-in person's, else UTC).
+    static ZONE: Cell<chrono_tz::Tz>;
+}
+
+/// The time zone of the page being answered: the signed-in person's, else UTC.
+pub fn zone() -> chrono_tz::Tz {
+    ZONE.try_with(Cell::get).unwrap_or(chrono_tz::UTC)
+}
+
+/// Makes `zone` the time zone of the page being answered (the signed-in person's).
+pub fn set_zone(zone: chrono_tz::Tz) {
+    let _ = ZONE.try_with(|c| c.set(zone));
 }
 
 /// The language of the page being answered (English outside a page request).
@@ -72,7 +84,8 @@ pub fn of_request(query: Option<&str>, headers: &HeaderMap) -> Language {
 pub async fn middleware(request: Request, next: Next) -> Response {
     let switch = switched(request.uri().query());
     let lang = of_request(request.uri().query(), request.headers());
-    let mut response = CURRENT.scope(Cell::new(lang), next.run(request)).await;
+    let answer = ZONE.scope(Cell::new(chrono_tz::UTC), next.run(request));
+    let mut response = CURRENT.scope(Cell::new(lang), answer).await;
     if let Some(chosen) = switch {
         let value = format!(
             "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",

@@ -61,6 +61,11 @@ pub fn bulk_controls(lang: Language, agents: &[Agent]) -> Markup {
                 }
             }
             button #bulk-close type="submit" name="bulk" value="close" formaction="/console/bulk" formnovalidate { (t(lang, "bulk_close")) }
+            " "
+            label { (t(lang, "bulk_merge_target")) " "
+                input #bulk-merge-target type="text" name="merge_target" inputmode="numeric" size="10";
+            }
+            button #bulk-merge type="submit" name="bulk" value="merge" formaction="/console/bulk" formnovalidate { (t(lang, "bulk_merge")) }
         }
     }
 }
@@ -95,6 +100,27 @@ fn command_of(form: &HashMap<String, String>, me: Option<AgentId>) -> Result<Com
     })
 }
 
+/// The merge a bulk form asks for: into the ticket named (number or id), which must be
+/// one the agent may see.
+async fn merge_command(
+    acting: &helpdesk::service::Acting,
+    form: &HashMap<String, String>,
+) -> Result<Command, ApiError> {
+    let named = form
+        .get("merge_target")
+        .map(|v| v.trim())
+        .unwrap_or_default();
+    if named.is_empty() {
+        return Err(ApiError::from(helpdesk::error::ValidationError::new(
+            "merge_target",
+            "name the ticket to merge into",
+        )));
+    }
+    let key: TicketKey = parse(named)?;
+    let target = acting.ticket(key).await?;
+    Ok(Command::MergeInto { target: target.id })
+}
+
 /// What happened to one ticket of a bulk action.
 struct Done {
     key: TicketKey,
@@ -106,9 +132,11 @@ struct Done {
 /// lists each ticket with what was done or why not.
 async fn bulk(Posted { user, form }: Posted) -> PageResult {
     let lang = user.language;
-    let keys: Vec<TicketKey> = form
-        .keys()
-        .filter_map(|k| k.strip_prefix("sel_"))
+    let mut ticked: Vec<&str> = form.keys().filter_map(|k| k.strip_prefix("sel_")).collect();
+    // In one order, whatever order the form's fields came in.
+    ticked.sort_unstable();
+    let keys: Vec<TicketKey> = ticked
+        .into_iter()
         .map(parse::<TicketKey>)
         .collect::<Result<_, _>>()?;
     let back = form
@@ -116,7 +144,11 @@ async fn bulk(Posted { user, form }: Posted) -> PageResult {
         .filter(|b| b.starts_with("/console") && !b.contains(['\r', '\n']))
         .cloned()
         .unwrap_or_else(|| "/console".to_owned());
-    let command = command_of(&form, user.acting.principal().agent().map(|a| a.id));
+    let command = match form.get("bulk").map(|b| b.trim()) {
+        // Merging: every ticket ticked into the one named, found first.
+        Some("merge") => merge_command(&user.acting, &form).await,
+        _ => command_of(&form, user.acting.principal().agent().map(|a| a.id)),
+    };
     let mut results = Vec::new();
     if let Ok(command) = &command {
         for key in keys {

@@ -64,6 +64,7 @@ pub fn layout_in(lang: Language, title: &str, user: Option<&PageUser>, body: Mar
                                 }
                             }
                         }
+                        a #settings-link href="/settings" { (t(lang, "settings_menu")) }
                         span { bdi { (user.name) } }
                         form.inline method="post" action="/logout" {
                             (csrf_input(user))

@@ -65,12 +65,12 @@ fn padded(lang: Language, n: i64, width: i16) -> String {
     with_digits(lang, false, &decimal)
 }
 
-/// The reader's time zone for the pages (the store keeps none per person yet: UTC).
+/// The reader's time zone for the pages (their own setting, else UTC).
 pub type Zone = chrono_tz::Tz;
 
 /// An instant as text in `lang` and `zone`: `2026-12-05 07:21 UTC` in English,
-/// `05.12.2026 07:21 UTC` in Romanian and Russian, `۱۴۰۵/۰۹/۱۴ ۰۷:۲۱` (Solar Hijri, Persian
-/// digits) in Persian.
+/// `05.12.2026 07:21 UTC` in Romanian and Russian, `۱۴۰۵/۰۹/۱۴ ۰۷:۲۱ UTC` (Solar Hijri,
+/// Persian digits, the zone's name isolated so it keeps its direction) in Persian.
 pub fn instant_text(lang: Language, zone: Zone, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&zone);
     let zone_name = zone.name();
@@ -83,7 +83,7 @@ pub fn instant_text(lang: Language, zone: Zone, at: DateTime<Utc>) -> String {
         Language::Persian => {
             let (year, month, day) = solar_hijri(local.year(), local.month(), local.day());
             format!(
-                "{}/{}/{} {}:{}",
+                "{}/{}/{} {}:{} \u{2068}{zone_name}\u{2069}",
                 padded(lang, year, 4),
                 padded(lang, month, 2),
                 padded(lang, day, 2),
@@ -113,10 +113,11 @@ pub fn solar_hijri(year: i32, month: u32, day: u32) -> (i64, i64, i64) {
 
 /// An instant on a page: a `<time>` with the machine-readable instant, the Gregorian date
 /// and time in UTC on hover, isolated from the text around it (a Persian date stays whole in
-/// a left-to-right line and the other way round).
+/// a left-to-right line and the other way round), in the page's direction.
 pub fn instant(lang: Language, zone: Zone, at: DateTime<Utc>) -> Markup {
+    let dir = if lang.is_rtl() { "rtl" } else { "ltr" };
     html! {
-        bdi {
+        bdi dir=(dir) {
             time datetime=(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                 title=(at.format("%Y-%m-%d %H:%M UTC")) {
                 (instant_text(lang, zone, at))
@@ -137,7 +138,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 12, 5, 7, 21, 0).unwrap();
         assert_eq!(
             instant_text(Language::Persian, chrono_tz::UTC, at),
-            "۱۴۰۵/۰۹/۱۴ ۰۷:۲۱"
+            "۱۴۰۵/۰۹/۱۴ ۰۷:۲۱ \u{2068}UTC\u{2069}"
         );
         assert_eq!(
             instant_text(Language::English, chrono_tz::UTC, at),
@@ -159,7 +160,12 @@ mod tests {
         let tehran: Zone = "Asia/Tehran".parse().unwrap();
         assert_eq!(
             instant_text(Language::Persian, tehran, at),
-            "۱۴۰۵/۰۹/۱۵ ۰۳:۰۰"
+            "۱۴۰۵/۰۹/۱۵ ۰۳:۰۰ \u{2068}Asia/Tehran\u{2069}"
+        );
+        let bucharest: Zone = "Europe/Bucharest".parse().unwrap();
+        assert_eq!(
+            instant_text(Language::Romanian, bucharest, at),
+            "06.12.2026 01:30 Europe/Bucharest"
         );
     }
 

@@ -41,6 +41,10 @@ pub mod words;
 pub mod portal_feedback;
 pub mod portal_kb;
 pub mod portal_notices;
+// Everyone's own settings: time zone, page language (issue 21).
+pub mod person_settings;
+// Snoozed notifications with their time (issue 21).
+pub mod snoozed_notices;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -72,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .merge(followers::routes())
         .merge(portal_kb::routes())
         .merge(portal_feedback::routes())
+        .merge(person_settings::routes())
         .layer(axum::middleware::from_fn(choice::middleware))
 }
 
@@ -107,14 +112,14 @@ fn html_response(status: StatusCode, markup: Markup) -> Response {
     (status, markup).into_response()
 }
 
-/// An instant as the pages show it, in the page's language (see [`locale::instant`]).
+/// An instant as the pages show it, in the page's language and the reader's zone (see [`locale::instant`]).
 fn when(at: DateTime<Utc>) -> Markup {
-    locale::instant(choice::current(), chrono_tz::UTC, at)
+    locale::instant(choice::current(), choice::zone(), at)
 }
 
 /// An instant as text in the page's language (for a message's argument).
 fn when_text(at: DateTime<Utc>) -> String {
-    locale::instant_text(choice::current(), chrono_tz::UTC, at)
+    locale::instant_text(choice::current(), choice::zone(), at)
 }
 
 /// 303 to `to`.

@@ -86,6 +86,7 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
         }
     }
     let notes = user.acting.notifications(20).await?;
+    let (snoozed_notes, snoozed_numbers) = super::snoozed_notices::load(&user).await;
     let now = Utc::now();
     let labels = StatusLabels::new(lang);
     let snoozed = pick("snoozed_until")
@@ -94,6 +95,7 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
         .filter(|s| *s > now);
     let body = html! {
         (super::portal_notices::section(&user, &notes, &tickets, snoozed))
+        (super::snoozed_notices::section(&user, &snoozed_notes, &snoozed_numbers, None))
         form method="get" action="/portal/kb" role="search" {
             input type="text" name="q" placeholder=(t(lang, "kb")) aria-label=(t(lang, "kb"));
             button { (t(lang, "search")) }

@@ -47,7 +47,7 @@ pub(crate) fn section(
             .map(|a| a.name.to_string())
     });
     let timers = &ticket.timers;
-    let at = |when: DateTime<Utc>| locale::instant(lang, chrono_tz::UTC, when);
+    let at = |when: DateTime<Utc>| locale::instant(lang, super::choice::zone(), when);
     html! {
         section.side-card #ticket-clocks {
             h2 { (t(lang, "assignee")) }

@@ -92,6 +92,7 @@ impl Inner {
             self.article_votes
                 .retain(|(_, voter), _| *voter != Voter::Customer(id));
             self.sees_organisation_tickets.remove(&id);
+            self.person_settings.remove(&actor);
             self.organisation_domains.retain(|_, org| *org != id);
             match plan.mode {
                 ErasureMode::Erase => {

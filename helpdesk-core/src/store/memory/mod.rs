@@ -30,11 +30,13 @@ mod knowledge;
 mod mailboxes;
 mod notification_prefs;
 mod organisations;
+mod person_settings;
 mod quarantine;
 mod reports;
 mod saved_searches;
 mod settings;
 mod sign_in_throttle;
+mod snoozed_notifications;
 mod tags;
 mod templates;
 mod undeliverable;
@@ -98,6 +100,8 @@ struct Inner {
     sees_organisation_tickets: std::collections::BTreeSet<CustomerId>,
     /// Agents' notification preferences.
     notification_preferences: BTreeMap<AgentId, crate::domain::NotificationPreferences>,
+    /// People's own settings (time zone, staff's page language).
+    person_settings: std::collections::HashMap<crate::domain::Actor, crate::domain::PersonSettings>,
     /// The audit trail of erasures, oldest first.
     erasures: Vec<super::ErasureRecord>,
     /// Each ticket's CC addresses.

@@ -459,6 +459,12 @@ macro_rules! conformance_suite {
                     presence_expires_without_heartbeats_and_routing_passes_the_absent_by,
                     only_admins_set_the_presence_timeout_and_it_is_audited,
                 ],
+                person_settings: [
+                    people_keep_their_own_time_zone_and_staff_their_page_language,
+                ],
+                snoozed_notifications: [
+                    snoozed_notifications_are_listed_with_their_time_until_they_come_back,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {

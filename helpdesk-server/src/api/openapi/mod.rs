@@ -185,6 +185,8 @@ use answers::Answers;
         api::webhooks::ping_webhook,
         api::presence::heartbeat,
         api::presence::availabilities,
+        api::person_settings::my_settings,
+        api::person_settings::set_my_settings,
     ),
     // What only parameters name (their `$ref`s are not collected from `IntoParams`).
     components(schemas(answers::ErrorBody, params::TicketKey, model::TicketOrder, model::Language)),

@@ -21,6 +21,8 @@ mod ticket_page;
 mod webdriver;
 // The customer portal, its own test (issue 21).
 mod portal;
+// Everyone's own settings: time zone, the staff's language stored (issue 21).
+mod settings;
 
 use std::path::Path;
 use std::sync::Arc;

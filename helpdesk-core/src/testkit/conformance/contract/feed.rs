@@ -50,6 +50,7 @@ fn chat_commit() -> ChatCommit {
         max_chats: 3,
         active_chats: 1,
         last_assigned_at: Some(at(3)),
+        last_seen_at: Some(at(3)),
         version: Version::FIRST,
     };
     ChatCommit {
