@@ -60,6 +60,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0033_erasures.sql")),
         M::up(include_str!("../migrations/0038_automation_rules.sql")),
         M::up(include_str!("../migrations/0039_rule_firings.sql")),
+        M::up(include_str!("../migrations/0043_rule_runs.sql")),
     ])
 }
 

@@ -28,6 +28,8 @@ pub struct DueReport {
     /// Closed tickets the retention rule erased or anonymised
     /// ([`Retention`](crate::service::Retention)).
     pub retained: u64,
+    /// What the scheduled automation rules did ([`Helpdesk::run_scheduled_rules`]).
+    pub scheduled: super::ScheduledReport,
 }
 
 /// How long the customer has been waiting for an answer (seed 003).
@@ -136,6 +138,7 @@ impl Helpdesk {
         }
         report.chats_handed_over = self.hand_over_unanswered_chats(now).await?;
         report.retained = self.apply_retention(now).await?;
+        report.scheduled = self.run_scheduled_rules(now).await?;
         Ok(report)
     }
 }

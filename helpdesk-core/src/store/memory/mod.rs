@@ -106,6 +106,8 @@ struct Inner {
     macros: BTreeMap<crate::domain::MacroId, crate::automation::Macro>,
     /// The log of rules that fired, oldest first.
     rule_firings: Vec<crate::automation::RuleFiring>,
+    /// The next run of each scheduled rule that has run.
+    rule_runs: BTreeMap<crate::domain::RuleId, chrono::DateTime<chrono::Utc>>,
 }
 
 impl MemoryStore {

@@ -170,6 +170,10 @@ macro_rules! conformance_suite {
                     rules_and_macros_round_trip_in_their_order,
                     firings_commit_with_their_batch_or_not_at_all,
                 ],
+                rule_runs: [
+                    a_rule_run_is_taken_once_until_the_next_is_due,
+                    concurrent_takers_of_a_rule_run_give_it_to_exactly_one,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
@@ -434,6 +438,12 @@ macro_rules! conformance_suite {
                     a_dry_run_lists_the_tickets_a_rule_would_touch_and_writes_nothing,
                     only_admins_manage_rules_and_invalid_rules_write_nothing,
                     a_macro_applies_to_each_ticket_in_one_commit_as_the_agent_may,
+                ],
+                scheduled_rules: [
+                    a_scheduled_rule_closes_tickets_left_pending_long_enough_once_per_run,
+                    desks_running_due_work_at_once_handle_each_ticket_once_per_run,
+                    scheduled_rules_are_checked_and_their_dry_run_lists_old_enough_tickets,
+                    the_notify_action_tells_the_assignee_a_department_or_an_agent_in_the_same_commit,
                 ],
         });
     };
