@@ -119,7 +119,7 @@ pub(crate) struct ActionSchema {
     /// assign, move_department, set_priority, add_tag, remove_tag, add_note, reply, notify.
     action: String,
     /// For `notify`: `"assignee"`, `{"department": id}` or `{"agent": id}`.
-    to: Option<Value>,
+    to: Option<NotifyToSchema>,
     /// For `assign` (null: unassign).
     agent: Option<String>,
     /// For `move_department`.
@@ -132,6 +132,18 @@ pub(crate) struct ActionSchema {
     body: Option<String>,
     /// For `reply`: a canned response's id.
     response: Option<String>,
+}
+
+/// Whom a `notify` action tells.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum NotifyToSchema {
+    /// The ticket's assignee.
+    Assignee,
+    /// Every agent of the department with this id.
+    Department(String),
+    /// The agent with this id.
+    Agent(String),
 }
 
 fn yes() -> bool {

@@ -41,6 +41,8 @@ pub mod words;
 pub mod portal_feedback;
 pub mod portal_kb;
 pub mod portal_notices;
+// Macros on the ticket page (issue 22).
+pub mod ticket_macros;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -72,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .merge(followers::routes())
         .merge(portal_kb::routes())
         .merge(portal_feedback::routes())
+        .merge(ticket_macros::routes())
         .layer(axum::middleware::from_fn(choice::middleware))
 }
 

@@ -132,6 +132,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("/admin/templates", "admin_templates"),
     ("/admin/knowledge", "admin_knowledge"),
     ("/admin/audit", "admin_audit"),
+    ("/admin/rules", "automation_rules"),
+    ("/admin/macros", "automation_macros"),
 ];
 
 /// A posting form's opening: its id, action and CSRF field, then `fields`.

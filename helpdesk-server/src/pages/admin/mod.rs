@@ -25,6 +25,10 @@ pub mod quarantine;
 pub mod sla;
 pub mod templates;
 pub mod undeliverable;
+// Automation (issue 22).
+pub mod macros;
+pub mod rule_form;
+pub mod rules;
 
 use axum::Router;
 use axum::routing::get;
@@ -63,6 +67,8 @@ pub fn routes() -> Router<AppState> {
         .merge(knowledge::routes())
         .merge(audit::routes())
         .merge(organisation_priority::routes())
+        .merge(rules::routes())
+        .merge(macros::routes())
 }
 
 /// `/admin`: the desk's settings (its public URL) and the admin pages.
