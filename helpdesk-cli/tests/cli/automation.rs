@@ -216,7 +216,12 @@ async fn a_scheduled_rule_added_from_json_runs_with_run_due_once_per_run() {
     let refused = desk.run_with(&["rule", "add", "-"], &both).await;
     assert_eq!(refused.code, 5, "{}", refused.stderr);
     assert_eq!(
-        desk.run(&["--json", "rule", "list"]).await.json().as_array().unwrap().len(),
+        desk.run(&["--json", "rule", "list"])
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
         1
     );
 }
