@@ -99,6 +99,7 @@ const TABLES: &[(&str, &str)] = &[
     ("automation_rules", "no customer data"),
     ("automation_macros", "no customer data"),
     ("rule_firings", "deleted with the ticket (cascade)"),
+    ("rule_runs", "no customer data"),
 ];
 
 /// Runs `sql` with the one parameter `ids`.

@@ -99,6 +99,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("automation_rules", "no customer data"),
     ("automation_macros", "no customer data"),
     ("rule_firings", "deleted with the ticket (cascade)"),
+    ("rule_runs", "no customer data"),
 ];
 
 /// Deletes or rewrites what hangs off the ticket `id` (see the rule).
