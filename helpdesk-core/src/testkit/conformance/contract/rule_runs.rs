@@ -34,7 +34,7 @@ pub async fn a_rule_run_is_taken_once_until_the_next_is_due(store: Arc<dyn Store
         ..rule("stale", 1)
     };
     auto.put_rule(&stale).await.unwrap();
-    assert_eq!(auto.rules().await.unwrap(), [stale.clone()]);
+    assert_eq!(auto.rules().await.unwrap(), std::slice::from_ref(&stale));
 
     let hour = Duration::hours(1);
     assert!(
