@@ -5,7 +5,7 @@
 use std::io::Read;
 
 use clap::Subcommand;
-use helpdesk::automation::{Action, Conditions};
+use helpdesk::automation::{Action, Conditions, RuleSchedule};
 use helpdesk::domain::{MacroId, Name, RuleId, TicketKey};
 use helpdesk::service::{MacroOutcome, RuleDraft};
 use serde::Deserialize;
@@ -19,8 +19,9 @@ use crate::output::Out;
 pub(crate) enum RuleCmd {
     /// List the rules in the order they run.
     List,
-    /// Add a rule from JSON (`{"name", "position", "active", "conditions", "actions"}`) in
-    /// FILE, or on stdin with `-`.
+    /// Add a rule from JSON (`{"name", "position", "active", "conditions", "actions"}`, and
+    /// `"schedule": {"every_minutes", "unchanged_for": {"amount", "unit"}}` for a scheduled
+    /// rule run by `run-due`) in FILE, or on stdin with `-`.
     Add {
         /// The JSON file, or `-` for stdin.
         file: String,
@@ -42,6 +43,12 @@ pub(crate) enum RuleCmd {
     DryRun {
         /// The JSON file of the conditions, or `-` for stdin.
         file: String,
+    },
+    /// The tickets stored rule ID would touch now (a scheduled rule: those unchanged long
+    /// enough for its schedule); nothing is written.
+    Try {
+        /// The rule's id.
+        id: String,
     },
     /// What rules did, newest first.
     Firings {
@@ -92,6 +99,8 @@ struct RuleJson {
     #[serde(default)]
     conditions: Conditions,
     actions: Vec<Action>,
+    #[serde(default)]
+    schedule: Option<RuleSchedule>,
 }
 
 fn active() -> bool {
@@ -117,6 +126,7 @@ fn draft(text: &str) -> CliResult<RuleDraft> {
         active: rule.active,
         conditions: rule.conditions,
         actions: rule.actions,
+        schedule: rule.schedule,
     })
 }
 
@@ -133,8 +143,12 @@ pub(crate) async fn rule(
             let mut text = String::new();
             for r in &rules {
                 let state = if r.active { "on" } else { "off" };
+                let kind = match &r.schedule {
+                    Some(s) => format!("every {} min", s.every_minutes),
+                    None => "trigger".to_owned(),
+                };
                 text += &format!(
-                    "{}  {}  {}  {state}  {} actions\n",
+                    "{}  {}  {}  {state}  {kind}  {} actions\n",
                     r.position,
                     r.id,
                     r.name.as_str(),
@@ -169,6 +183,22 @@ pub(crate) async fn rule(
         RuleCmd::DryRun { file } => {
             let conditions: Conditions = serde_json::from_str(&read_input(&file, stdin)?)?;
             let tickets = ctx.acting.dry_run_rule(&conditions).await?;
+            let mut text = format!("{} tickets would match\n", tickets.len());
+            for t in &tickets {
+                text += &format!("#{}  {}\n", t.number.short(), t.subject);
+            }
+            let numbers: Vec<&str> = tickets.iter().map(|t| t.number.full()).collect();
+            out.value(&json!({ "tickets": numbers }), &text)
+        }
+        RuleCmd::Try { id } => {
+            let id = id.parse::<RuleId>().map_err(helpdesk::Error::from)?;
+            let rule = (ctx.acting.rules().await?.into_iter())
+                .find(|r| r.id == id)
+                .ok_or_else(|| helpdesk::Error::not_found(helpdesk::error::Entity::Rule, id))?;
+            let tickets = ctx
+                .acting
+                .dry_run_scheduled_rule(&rule.conditions, rule.schedule.as_ref())
+                .await?;
             let mut text = format!("{} tickets would match\n", tickets.len());
             for t in &tickets {
                 text += &format!("#{}  {}\n", t.number.short(), t.subject);

@@ -34,10 +34,26 @@ pub(crate) async fn run_due(ctx: &Ctx, at: Option<DateTime<Utc>>, out: &mut Out<
             "retained": report.retained,
             "feed_pruned": report.feed_pruned,
             "blobs_removed": blobs_removed,
+            "scheduled_rule_runs": report.scheduled.runs,
+            "scheduled_rule_tickets": report.scheduled.tickets,
         }),
         &format!(
-            "{} events on {} tickets ({} skipped); {blobs_removed} unreferenced attachments removed\n",
-            report.events, report.tickets, report.skipped
+            "{} events on {} tickets ({} skipped); {blobs_removed} unreferenced attachments removed\n{}",
+            report.events,
+            report.tickets,
+            report.skipped,
+            scheduled_line(&report.scheduled)
         ),
+    )
+}
+
+/// What the scheduled rules did, as a line (empty when none ran).
+fn scheduled_line(report: &helpdesk::service::ScheduledReport) -> String {
+    if report.runs == 0 {
+        return String::new();
+    }
+    format!(
+        "{} scheduled rule runs changed {} tickets\n",
+        report.runs, report.tickets
     )
 }

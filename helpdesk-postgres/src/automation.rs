@@ -112,4 +112,22 @@ impl AutomationStore for PostgresStore {
         .map_err(error::db)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
+
+    async fn claim_rule_run(
+        &self,
+        rule: RuleId,
+        now: DateTime<Utc>,
+        next: DateTime<Utc>,
+    ) -> Result<bool> {
+        let query = sqlx::query(
+            "INSERT INTO rule_runs (rule_id, next_run_at, last_run_at) VALUES ($1, $3, $2)
+             ON CONFLICT (rule_id) DO UPDATE
+             SET next_run_at = excluded.next_run_at, last_run_at = excluded.last_run_at
+             WHERE rule_runs.next_run_at <= $2",
+        )
+        .bind(rule.as_uuid())
+        .bind(now)
+        .bind(next);
+        Ok(execute(&self.pool, query).await? > 0)
+    }
 }

@@ -114,6 +114,7 @@ const TABLES: &[(&str, &str)] = &[
         "webhook_deliveries",
         "ids only (the change feed's records): no name, address or text",
     ),
+    ("rule_runs", "no customer data"),
 ];
 
 /// Runs `sql` with the one parameter `ids`.

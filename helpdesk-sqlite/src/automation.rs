@@ -164,4 +164,25 @@ impl AutomationStore for SqliteStore {
         })
         .await
     }
+
+    async fn claim_rule_run(
+        &self,
+        rule: RuleId,
+        now: DateTime<Utc>,
+        next: DateTime<Utc>,
+    ) -> Result<bool> {
+        let (id, now, next) = (blob(rule.as_uuid()), micros(now), micros(next));
+        self.write(move |conn| {
+            let n = conn
+                .prepare_cached(
+                    "INSERT INTO rule_runs (rule_id, next_run_at, last_run_at) VALUES (?1, ?3, ?2)
+                     ON CONFLICT (rule_id) DO UPDATE
+                     SET next_run_at = excluded.next_run_at, last_run_at = excluded.last_run_at
+                     WHERE rule_runs.next_run_at <= ?2",
+                )?
+                .execute((id, now, next))?;
+            Ok(n > 0)
+        })
+        .await
+    }
 }

@@ -114,6 +114,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
         "webhook_deliveries",
         "ids only (the change feed's records): no name, address or text",
     ),
+    ("rule_runs", "no customer data"),
 ];
 
 /// Deletes or rewrites what hangs off the ticket `id` (see the rule).

@@ -63,6 +63,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0040_change_feed.sql")),
         M::up(include_str!("../migrations/0041_webhooks.sql")),
         M::up(include_str!("../migrations/0042_presence_heartbeats.sql")),
+        M::up(include_str!("../migrations/0043_rule_runs.sql")),
         M::up(include_str!("../migrations/0044_person_settings.sql")),
     ])
 }

@@ -172,3 +172,56 @@ async fn a_trigger_keeps_the_stored_priority_rules_ceiling() {
     assert_eq!(shown["ticket"]["priority"], "normal", "{shown}");
     assert_eq!(shown["ticket"]["tags"], serde_json::json!(["outage"]));
 }
+
+const SCHEDULED: &str = r#"{
+  "name": "Etichetează cele vechi",
+  "conditions": {"statuses": ["new"]},
+  "actions": [{"action": "add_tag", "tag": "vechi"}, {"action": "notify", "to": "assignee"}],
+  "schedule": {"every_minutes": 60, "unchanged_for": {"amount": 2, "unit": "days"}}
+}"#;
+
+#[tokio::test]
+async fn a_scheduled_rule_added_from_json_runs_with_run_due_once_per_run() {
+    let desk = Desk::with_directory().await;
+    let added = desk
+        .run_with(&["--json", "rule", "add", "-"], SCHEDULED)
+        .await
+        .json();
+    assert_eq!(added["schedule"]["every_minutes"], 60);
+    let id = added["id"].as_str().unwrap().to_owned();
+    let list = desk.run(&["rule", "list"]).await.ok();
+    assert!(list.contains("every 60 min"), "{list}");
+    let number = create(&desk, ANA, "Vechi").await;
+    // Nothing is two days old yet.
+    let tried = desk.run(&["--json", "rule", "try", &id]).await.json();
+    assert_eq!(tried["tickets"], serde_json::json!([]));
+    let report = desk
+        .run(&["--json", "run-due", "--at", "2099-01-01T00:00:00Z"])
+        .await
+        .json();
+    assert_eq!(report["scheduled_rule_runs"], 1);
+    assert_eq!(report["scheduled_rule_tickets"], 1);
+    let again = desk
+        .run(&["--json", "run-due", "--at", "2099-01-01T00:30:00Z"])
+        .await
+        .json();
+    assert_eq!(again["scheduled_rule_runs"], 0);
+    let log = desk
+        .run(&["--json", "rule", "firings", "--ticket", &number])
+        .await
+        .json();
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    // Events on a scheduled rule are refused (exit 5), nothing stored.
+    let both = SCHEDULED.replace(r#""statuses": ["new"]"#, r#""events": ["created"]"#);
+    let refused = desk.run_with(&["rule", "add", "-"], &both).await;
+    assert_eq!(refused.code, 5, "{}", refused.stderr);
+    assert_eq!(
+        desk.run(&["--json", "rule", "list"])
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -100,7 +100,8 @@ pub fn matches(
             .is_none_or(|within| within == facts.business_hours)
 }
 
-/// The active rules of `rules` that match, in the order they run: by position, then id.
+/// The active triggers of `rules` that match, in the order they run: by position, then id
+/// (scheduled rules never fire on changes).
 pub fn rules_to_fire<'r>(
     rules: &'r [Rule],
     ticket: &Ticket,
@@ -108,7 +109,9 @@ pub fn rules_to_fire<'r>(
     facts: &RuleFacts<'_>,
 ) -> Vec<&'r Rule> {
     let mut fire: Vec<&Rule> = (rules.iter())
-        .filter(|r| r.active && matches(&r.conditions, ticket, Some(events), facts))
+        .filter(|r| {
+            r.active && !r.is_scheduled() && matches(&r.conditions, ticket, Some(events), facts)
+        })
         .collect();
     fire.sort_by_key(|r| (r.position, r.id));
     fire

@@ -9,9 +9,12 @@
 
 pub mod evaluate;
 pub mod rule;
+pub mod schedule;
 
 pub use evaluate::{RuleFacts, fired_events, matches, rules_to_fire};
+pub use rule::NotifyTarget;
 pub use rule::{
     Action, Conditions, MAX_ACTIONS, MAX_FIRINGS_PER_TICKET_PER_HOUR, Macro, Rule, RuleEvent,
     RuleFiring,
 };
+pub use schedule::{HeldFor, HeldUnit, RuleSchedule};

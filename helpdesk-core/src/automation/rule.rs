@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     AgentId, CannedResponseId, Channel, CustomerId, DepartmentId, MacroId, MessageBody, Name,
-    Priority, RuleFiringId, RuleId, Status, Tag, TicketId, TicketType, ValidationError,
+    Priority, Resolution, RuleFiringId, RuleId, Status, Tag, TicketId, TicketType, ValidationError,
 };
 use crate::machine::Command;
 
@@ -168,6 +168,28 @@ pub enum Action {
         /// The canned response.
         response: CannedResponseId,
     },
+    /// Close the ticket with a resolution (solved, unsolved or duplicate).
+    Close {
+        /// Why.
+        resolution: Resolution,
+    },
+    /// Tell agents with an in-app notification, in the change's own commit.
+    Notify {
+        /// Who.
+        to: NotifyTarget,
+    },
+}
+
+/// Whom a [`Action::Notify`] tells (active agents only; never the agent applying a macro).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum NotifyTarget {
+    /// The ticket's assignee, when it has one (after the actions before this one).
+    Assignee,
+    /// Every agent of a department.
+    Department(DepartmentId),
+    /// One agent.
+    Agent(AgentId),
 }
 
 impl Action {
@@ -192,12 +214,30 @@ impl Action {
             },
             Action::AddNote { body } => Command::note(body.clone()),
             Action::Reply { .. } => Command::reply(reply?),
+            Action::Close { resolution } => Command::Close {
+                resolution: *resolution,
+            },
+            Action::Notify { .. } => return None,
         })
     }
 }
 
-/// Checks a list of actions: one at least, at most [`MAX_ACTIONS`].
+/// Checks a list of actions: one at least, at most [`MAX_ACTIONS`]; a close names a
+/// resolution people choose (solved, unsolved, duplicate).
 pub fn check_actions(actions: &[Action]) -> Result<(), ValidationError> {
+    let chosen = [
+        Resolution::Solved,
+        Resolution::Unsolved,
+        Resolution::Duplicate,
+    ];
+    if (actions.iter())
+        .any(|a| matches!(a, Action::Close { resolution } if !chosen.contains(resolution)))
+    {
+        return Err(ValidationError::new(
+            "resolution",
+            "a rule closes as solved, unsolved or duplicate",
+        ));
+    }
     if actions.is_empty() {
         return Err(ValidationError::new("actions", "name one action at least"));
     }
@@ -208,7 +248,7 @@ pub fn check_actions(actions: &[Action]) -> Result<(), ValidationError> {
 }
 
 /// A trigger: when a change to a ticket matches its conditions, its actions run in the same
-/// transaction as the change.
+/// transaction as the change; or a scheduled rule ([`Rule::schedule`]), run by `run_due`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     /// Its id.
@@ -225,6 +265,17 @@ pub struct Rule {
     pub actions: Vec<Action>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
+    /// `None`: a trigger, run on changes. `Some`: a scheduled rule, run by `run_due` on this
+    /// schedule (its conditions name no events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<super::RuleSchedule>,
+}
+
+impl Rule {
+    /// Whether it runs on a schedule rather than on changes.
+    pub fn is_scheduled(&self) -> bool {
+        self.schedule.is_some()
+    }
 }
 
 /// A named list of actions an agent applies to tickets by hand.

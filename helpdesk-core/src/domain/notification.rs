@@ -78,6 +78,9 @@ pub enum NotificationKind {
     /// An internal note named the agent (`@` and the part of their e-mail before the `@`,
     /// see [`mentioned_agents`](super::mentioned_agents)).
     Mention,
+    /// An automation rule or a macro asked for the agent to be told (its `notify` action;
+    /// the firing log says which rule).
+    RuleNotice,
 }
 
 impl NotificationKind {
@@ -98,6 +101,7 @@ impl NotificationKind {
             NotificationKind::ChatWaiting => "chat_waiting",
             NotificationKind::StatusChanged => "status_changed",
             NotificationKind::Mention => "mention",
+            NotificationKind::RuleNotice => "rule_notice",
         }
     }
 }

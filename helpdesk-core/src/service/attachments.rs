@@ -294,9 +294,19 @@ pub(crate) struct Staged {
     blobs: Vec<(BlobKey, Vec<u8>)>,
     inbound: Vec<String>,
     no_auto_answer: bool,
+    /// Set for the work of scheduled rules: their changes fire no trigger.
+    no_triggers: bool,
 }
 
 impl Staged {
+    /// Nothing staged, and the batch fires no trigger (a scheduled rule's own changes).
+    pub(crate) fn without_triggers() -> Self {
+        Self {
+            no_triggers: true,
+            ..Self::default()
+        }
+    }
+
     /// Adds a file the desk itself keeps (the raw copy of an inbound mail), outside the
     /// limits people's uploads are held to.
     pub(crate) fn push_raw(
@@ -422,7 +432,11 @@ impl Helpdesk {
                     inbound: true,
                 }));
         }
-        let batch = self.with_triggers(batch, known).await?;
+        let batch = if staged.no_triggers {
+            batch
+        } else {
+            self.with_triggers(batch, known).await?
+        };
         let mut batch = self.with_effects(batch, known).await?;
         if staged.no_auto_answer {
             let quiet: Vec<String> = (batch.outbox.iter())

@@ -4,9 +4,10 @@
 use super::Acting;
 use super::attachments::Staged;
 use super::effects::Known;
-use super::triggers::Runner;
+use super::triggers::{Runner, Scratch};
 use crate::automation::{
-    Action, Conditions, Macro, Rule, RuleFacts, RuleFiring, matches, rule::check_actions,
+    Action, Conditions, Macro, NotifyTarget, Rule, RuleFacts, RuleFiring, RuleSchedule, matches,
+    rule::check_actions,
 };
 use crate::domain::{Actor, MacroId, Name, RuleId, Status, Ticket, TicketId};
 use crate::error::{Ability, Entity, Error, Result};
@@ -35,6 +36,9 @@ pub struct RuleDraft {
     pub conditions: Conditions,
     /// What it does, in order.
     pub actions: Vec<Action>,
+    /// `None`: a trigger; `Some`: a scheduled rule, run by `run_due` (its conditions may
+    /// name no events).
+    pub schedule: Option<RuleSchedule>,
 }
 
 /// What applying a macro did to one ticket.
@@ -46,6 +50,20 @@ pub enum MacroOutcome {
     Unchanged,
     /// Refused, and nothing of the macro was written to this ticket.
     Refused(Error),
+}
+
+/// Checks a scheduled rule's schedule, and that it names no events (it runs on time).
+fn check_schedule(draft: &RuleDraft) -> Result<()> {
+    if let Some(schedule) = &draft.schedule {
+        schedule.check()?;
+        if !draft.conditions.events.is_empty() {
+            return Err(Error::validation(
+                "events",
+                "a scheduled rule runs on time, not on events",
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Acting {
@@ -69,9 +87,17 @@ impl Acting {
                 Action::MoveDepartment { department } => {
                     self.desk.store.require_department(*department).await?;
                 }
-                Action::Assign { agent: Some(a) } => {
+                Action::Assign { agent: Some(a) }
+                | Action::Notify {
+                    to: NotifyTarget::Agent(a),
+                } => {
                     (self.desk.store.agent(*a).await?)
                         .ok_or_else(|| Error::not_found(Entity::Agent, *a))?;
+                }
+                Action::Notify {
+                    to: NotifyTarget::Department(department),
+                } => {
+                    self.desk.store.require_department(*department).await?;
                 }
                 Action::Reply { response } => {
                     (self
@@ -99,7 +125,9 @@ impl Acting {
         let store = self.automation()?;
         self.check_automation(&draft.conditions, &draft.actions)
             .await?;
+        check_schedule(&draft)?;
         let rule = Rule {
+            schedule: draft.schedule,
             id: RuleId::new(),
             name: draft.name,
             position: draft.position,
@@ -121,7 +149,9 @@ impl Acting {
             .ok_or_else(|| Error::not_found(Entity::Rule, id))?;
         self.check_automation(&draft.conditions, &draft.actions)
             .await?;
+        check_schedule(&draft)?;
         let rule = Rule {
+            schedule: draft.schedule,
             name: draft.name,
             position: draft.position,
             active: draft.active,
@@ -160,8 +190,21 @@ impl Acting {
     /// subjects), among the [`DRY_RUN_SCAN`] most recently changed tickets, at most
     /// [`MAX_DRY_RUN_TICKETS`] (admins). Nothing is written.
     pub async fn dry_run_rule(&self, conditions: &Conditions) -> Result<Vec<Ticket>> {
+        self.dry_run_scheduled_rule(conditions, None).await
+    }
+
+    /// As [`dry_run_rule`](Self::dry_run_rule), for a scheduled rule: only the tickets old
+    /// enough for `schedule` (unchanged for its time) now.
+    pub async fn dry_run_scheduled_rule(
+        &self,
+        conditions: &Conditions,
+        schedule: Option<&RuleSchedule>,
+    ) -> Result<Vec<Ticket>> {
         self.require_admin()?;
         conditions.check()?;
+        if let Some(schedule) = schedule {
+            schedule.check()?;
+        }
         let levels = self.desk.levels_in_force().await?;
         let now = self.desk.now();
         let filter = TicketFilter {
@@ -194,7 +237,9 @@ impl Acting {
                     business_hours: levels.department_calendar(t.department).is_open(now),
                     new_text: "",
                 };
-                if matches(conditions, &t, None, &facts) {
+                let calendar = levels.department_calendar(t.department);
+                let old_enough = schedule.is_none_or(|s| s.old_enough(t.updated_at, now, calendar));
+                if old_enough && matches(conditions, &t, None, &facts) {
                     found.push(t);
                     if found.len() >= MAX_DRY_RUN_TICKETS {
                         return Ok(found);
@@ -267,7 +312,7 @@ impl Acting {
             strict: true,
             priority: self.desk.priority_in_force().await?,
         };
-        let mut agents = None;
+        let mut scratch = Scratch::default();
         let mut seen = std::collections::HashSet::new();
         let mut outcomes = Vec::with_capacity(tickets.len());
         for ticket in tickets {
@@ -275,7 +320,7 @@ impl Acting {
                 continue;
             }
             let outcome = match self
-                .apply_macro_once(*ticket, &entry, &runner, &levels, &mut agents)
+                .apply_macro_once(*ticket, &entry, &runner, &levels, &mut scratch)
                 .await
             {
                 Ok(Some(t)) => MacroOutcome::Changed(Box::new(t)),
@@ -295,7 +340,7 @@ impl Acting {
         entry: &Macro,
         runner: &Runner<'_>,
         levels: &crate::policy::ServiceLevels,
-        agents: &mut Option<Vec<crate::domain::Agent>>,
+        scratch: &mut Scratch,
     ) -> Result<Option<Ticket>> {
         let ticket = self.visible_ticket(id).await?;
         if ticket.status == Status::Closed(crate::domain::Resolution::Merged) {
@@ -306,27 +351,27 @@ impl Acting {
         }
         let customer = self.customer_of(&ticket).await?;
         let mut write = TicketWrite::update(ticket.version, ticket.clone());
-        (self.desk)
+        let done = (self.desk)
             .run_actions(
                 &mut write,
                 &entry.actions,
                 runner,
                 customer.as_ref(),
                 levels,
-                agents,
+                scratch,
             )
-            .await?;
-        if write.events.is_empty() {
+            .await;
+        let notifications = std::mem::take(&mut scratch.notifications);
+        let _ = done?;
+        if write.events.is_empty() && notifications.is_empty() {
             return Ok(None);
         }
         write.ticket.version = ticket.version.next();
         let after = write.ticket.clone();
+        let mut batch = WriteBatch::one(write);
+        batch.notifications = notifications;
         self.desk
-            .commit(
-                WriteBatch::one(write),
-                &Staged::default(),
-                &Known::customer(customer),
-            )
+            .commit(batch, &Staged::default(), &Known::customer(customer))
             .await?;
         Ok(Some(after))
     }

@@ -56,6 +56,7 @@ mod undeliverable;
 mod webhooks;
 // (Added after the list, to keep merges easy.)
 mod feedback_offers;
+mod scheduled_rules;
 
 use std::sync::Arc;
 
@@ -91,6 +92,7 @@ pub use organisations::MAX_ORGANISATION_DOMAINS;
 pub use quarantine::MAX_QUARANTINE_PAGE;
 pub use reports::MAX_REPORT_DAYS;
 pub use retention::{MAX_RETENTION_DAYS, RETENTION_BATCH, Retention};
+pub use scheduled_rules::{MAX_SCHEDULED_TICKETS, ScheduledReport};
 pub use service_levels::MAX_SETTING_CHANGES;
 pub use settings::DeskSettings;
 pub use stored_mail::{

@@ -32,6 +32,8 @@ pub struct DueReport {
     pub retained: u64,
     /// Change-feed records older than the feed's retention, deleted.
     pub feed_pruned: u64,
+    /// What the scheduled automation rules did ([`Helpdesk::run_scheduled_rules`]).
+    pub scheduled: super::ScheduledReport,
 }
 
 /// How long the customer has been waiting for an answer (seed 003).
@@ -142,6 +144,7 @@ impl Helpdesk {
         report.chats_handed_over = self.hand_over_unanswered_chats(now).await?;
         report.retained = self.apply_retention(now).await?;
         report.feed_pruned = self.prune_feed(now).await?;
+        report.scheduled = self.run_scheduled_rules(now).await?;
         Ok(report)
     }
 }

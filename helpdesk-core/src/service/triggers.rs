@@ -15,11 +15,12 @@
 use super::Helpdesk;
 use super::effects::Known;
 use crate::automation::{
-    Action, MAX_FIRINGS_PER_TICKET_PER_HOUR, Rule, RuleFacts, RuleFiring, fired_events,
-    rules_to_fire,
+    Action, MAX_FIRINGS_PER_TICKET_PER_HOUR, NotifyTarget, Rule, RuleFacts, RuleFiring,
+    fired_events, rules_to_fire,
 };
 use crate::domain::{
-    Actor, Agent, CannedResponseId, Channel, Customer, MessageBody, RuleFiringId, Ticket,
+    Actor, Agent, AgentId, CannedResponseId, Channel, Customer, EventId, MessageBody, Notification,
+    NotificationId, NotificationKind, NotificationState, Recipient, RuleFiringId, Ticket,
     fill_placeholders, uses_placeholder,
 };
 use crate::error::{Entity, Error, ForbiddenReason, Result};
@@ -38,6 +39,17 @@ pub(crate) struct Runner<'a> {
     pub strict: bool,
     /// The priority rules in force (the stored ones over the policy in code).
     pub priority: Arc<dyn PriorityPolicy>,
+}
+
+/// What running actions reads once and collects on the way: the agents (read at the first
+/// assignment or notice) and the in-app notifications the `notify` actions add (they go in
+/// the batch of the change).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// The agents, once read.
+    pub agents: Option<Vec<Agent>>,
+    /// The notifications `notify` actions made.
+    pub notifications: Vec<Notification>,
 }
 
 impl Helpdesk {
@@ -72,7 +84,7 @@ impl Helpdesk {
             strict: false,
             priority: self.priority_in_force().await?,
         };
-        let mut agents = None;
+        let mut scratch = Scratch::default();
         for (write, events) in batch.writes.iter_mut().zip(&events) {
             if events.is_empty() {
                 continue;
@@ -117,7 +129,7 @@ impl Helpdesk {
                         &runner,
                         customer.as_ref(),
                         &levels,
-                        &mut agents,
+                        &mut scratch,
                     )
                     .await?;
                 batch.rule_firings.push(RuleFiring {
@@ -131,11 +143,12 @@ impl Helpdesk {
                 fired += 1;
             }
         }
+        batch.notifications.append(&mut scratch.notifications);
         Ok(batch)
     }
 
-    /// Runs `actions` in order on the ticket of `write`, adding what each does to it; the
-    /// actions that changed something. `agents` is read at the first assignment.
+    /// Runs `actions` in order on the ticket of `write`, adding what each does to it (the
+    /// notifications to `scratch`); the actions that changed something.
     pub(crate) async fn run_actions(
         &self,
         write: &mut TicketWrite,
@@ -143,14 +156,18 @@ impl Helpdesk {
         runner: &Runner<'_>,
         customer: Option<&Customer>,
         levels: &ServiceLevels,
-        agents: &mut Option<Vec<Agent>>,
+        scratch: &mut Scratch,
     ) -> Result<Vec<Action>> {
         let mut done = Vec::new();
         for action in actions {
-            match self
-                .run_action(write, action, runner, customer, levels, agents)
-                .await
-            {
+            let outcome = match action {
+                Action::Notify { to } => self.notify(write, *to, runner, scratch).await,
+                _ => {
+                    self.run_action(write, action, runner, customer, levels, &mut scratch.agents)
+                        .await
+                }
+            };
+            match outcome {
                 Ok(true) => done.push(action.clone()),
                 Ok(false) => {}
                 Err(e) if runner.strict || matches!(e, Error::Backend { .. }) => return Err(e),
@@ -158,6 +175,53 @@ impl Helpdesk {
             }
         }
         Ok(done)
+    }
+
+    /// Adds an in-app notification for each active agent `to` names (never the agent running
+    /// a macro; one per agent and ticket in a batch) about the last event of `write` (a
+    /// fresh id when the actions wrote none); whether it told anybody.
+    async fn notify(
+        &self,
+        write: &TicketWrite,
+        to: NotifyTarget,
+        runner: &Runner<'_>,
+        scratch: &mut Scratch,
+    ) -> Result<bool> {
+        if scratch.agents.is_none() {
+            scratch.agents = Some(self.store.agents().await?);
+        }
+        let agents = scratch.agents.as_deref().unwrap_or_default();
+        let ids: Vec<AgentId> = match to {
+            NotifyTarget::Assignee => write.ticket.assignee.into_iter().collect(),
+            NotifyTarget::Department(d) => (agents.iter())
+                .filter(|a| a.departments.contains_key(&d))
+                .map(|a| a.id)
+                .collect(),
+            NotifyTarget::Agent(a) => vec![a],
+        };
+        let event_id = write.events.last().map_or_else(EventId::new, |e| e.id);
+        let now = self.now();
+        let mut told = false;
+        for id in ids {
+            let active = agents.iter().any(|a| a.id == id && a.active);
+            let recipient = Recipient::Agent(id);
+            let again = (scratch.notifications.iter())
+                .any(|n| n.ticket_id == write.ticket.id && n.recipient == recipient);
+            if !active || again || runner.agent.is_some_and(|me| me.id == id) {
+                continue;
+            }
+            scratch.notifications.push(Notification {
+                id: NotificationId::new(),
+                recipient,
+                ticket_id: write.ticket.id,
+                event_id,
+                kind: NotificationKind::RuleNotice,
+                created_at: now,
+                state: NotificationState::default(),
+            });
+            told = true;
+        }
+        Ok(told)
     }
 
     /// Runs one action; whether it changed something.

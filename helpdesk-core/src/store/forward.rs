@@ -201,6 +201,7 @@ forward!(AutomationStore {
     async fn delete_macro(&self, id: crate::domain::MacroId) -> Result<bool>;
     async fn rule_firings(&self, ticket: Option<crate::domain::TicketId>, limit: u32) -> Result<Vec<crate::automation::RuleFiring>>;
     async fn firings_since(&self, ticket: crate::domain::TicketId, since: DateTime<Utc>) -> Result<u32>;
+    async fn claim_rule_run(&self, rule: crate::domain::RuleId, now: DateTime<Utc>, next: DateTime<Utc>) -> Result<bool>;
 });
 use super::ChangeFeed;
 forward!(ChangeFeed {

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::response::Response;
 use axum::routing::{delete, get, post, put};
 use chrono::{DateTime, Utc};
-use helpdesk::automation::{Action, Conditions};
+use helpdesk::automation::{Action, Conditions, RuleSchedule};
 use helpdesk::domain::{MacroId, Name, RuleId, TicketId};
 use helpdesk::service::{MacroOutcome, RuleDraft};
 use serde::Deserialize;
@@ -55,9 +55,33 @@ pub(crate) struct RuleBody {
     conditions: Conditions,
     /// Each `{"action": "assign", "agent": id|null}`, `move_department` (`department`),
     /// `set_priority` (`priority`), `add_tag`/`remove_tag` (`tag`), `add_note` (`body`),
-    /// `reply` (`response`: a canned response's id).
+    /// `reply` (`response`: a canned response's id), `notify` (`to`: `"assignee"`,
+    /// `{"department": id}` or `{"agent": id}`).
     #[schema(value_type = Vec<ActionSchema>)]
     actions: Vec<Action>,
+    /// Absent: a trigger. Present: a scheduled rule, run by `run_due` every `every_minutes`
+    /// on the tickets its conditions hold for (no `events`).
+    #[serde(default)]
+    #[schema(value_type = Option<ScheduleSchema>)]
+    schedule: Option<RuleSchedule>,
+}
+
+/// When a scheduled rule runs, and how long a ticket must have been unchanged.
+#[derive(ToSchema)]
+pub(crate) struct ScheduleSchema {
+    /// Minutes between two runs (1 to 44640).
+    every_minutes: u32,
+    /// Only tickets unchanged for at least this long.
+    unchanged_for: Option<HeldForSchema>,
+}
+
+/// A length of time.
+#[derive(ToSchema)]
+pub(crate) struct HeldForSchema {
+    /// 1 to 10000.
+    amount: u32,
+    /// hours, days, business_hours or business_days (on the department's calendar).
+    unit: String,
 }
 
 /// When a rule applies: every list optional (empty: any value).
@@ -92,8 +116,10 @@ pub(crate) struct ConditionsSchema {
 /// One action: `action` names it, the other fields are its arguments.
 #[derive(ToSchema)]
 pub(crate) struct ActionSchema {
-    /// assign, move_department, set_priority, add_tag, remove_tag, add_note, reply.
+    /// assign, move_department, set_priority, add_tag, remove_tag, add_note, reply, notify.
     action: String,
+    /// For `notify`: `"assignee"`, `{"department": id}` or `{"agent": id}`.
+    to: Option<NotifyToSchema>,
     /// For `assign` (null: unassign).
     agent: Option<String>,
     /// For `move_department`.
@@ -108,6 +134,18 @@ pub(crate) struct ActionSchema {
     response: Option<String>,
 }
 
+/// Whom a `notify` action tells.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum NotifyToSchema {
+    /// The ticket's assignee.
+    Assignee,
+    /// Every agent of the department with this id.
+    Department(String),
+    /// The agent with this id.
+    Agent(String),
+}
+
 fn yes() -> bool {
     true
 }
@@ -120,6 +158,7 @@ impl RuleBody {
             active: self.active,
             conditions: self.conditions,
             actions: self.actions,
+            schedule: self.schedule,
         })
     }
 }
@@ -136,6 +175,8 @@ pub(crate) struct RuleView {
     #[schema(value_type = Vec<ActionSchema>)]
     actions: Vec<Value>,
     created_at: DateTime<Utc>,
+    /// Present on scheduled rules.
+    schedule: Option<ScheduleSchema>,
 }
 
 /// The body of `POST /rules/dry-run`: the conditions to try.
@@ -146,6 +187,10 @@ pub(crate) struct DryRun {
     #[serde(default)]
     #[schema(value_type = ConditionsSchema)]
     conditions: Conditions,
+    /// A scheduled rule's schedule: only tickets unchanged long enough for it.
+    #[serde(default)]
+    #[schema(value_type = Option<ScheduleSchema>)]
+    schedule: Option<RuleSchedule>,
 }
 
 /// The query of `GET /rule-firings`.
@@ -181,7 +226,7 @@ pub(crate) struct ApplyMacro {
 
 /// The rules, by position (admins).
 #[utoipa::path(get, path = "/api/v1/rules", tag = "automation",
-    summary = "The triggers, by position (admins)",
+    summary = "The triggers and scheduled rules, by position (admins)",
     responses((status = 200, description = "`{items: [rule]}`", body = Object), Unsupported))]
 pub(crate) async fn list_rules(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(items(acting.rules().await?))
@@ -189,7 +234,7 @@ pub(crate) async fn list_rules(Caller { acting, .. }: Caller) -> ApiResult<Json<
 
 /// Adds a rule (admins).
 #[utoipa::path(post, path = "/api/v1/rules", tag = "automation",
-    summary = "Add a trigger (admins)",
+    summary = "Add a trigger, or a scheduled rule with `schedule` (admins)",
     request_body = RuleBody,
     responses((status = 201, description = "the rule", body = RuleView), NotFound, Unsupported))]
 pub(crate) async fn create_rule(
@@ -235,7 +280,11 @@ pub(crate) async fn dry_run(
     Caller { acting, .. }: Caller,
     Body(body): Body<DryRun>,
 ) -> ApiResult<Json<Value>> {
-    Ok(items(acting.dry_run_rule(&body.conditions).await?))
+    Ok(items(
+        acting
+            .dry_run_scheduled_rule(&body.conditions, body.schedule.as_ref())
+            .await?,
+    ))
 }
 
 /// The log of rules that fired, newest first (admins).

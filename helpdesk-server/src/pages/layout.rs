@@ -133,6 +133,7 @@ pub fn notification_text(lang: Language, kind: &NotificationKind, number: &str) 
                 ],
             );
         }
+        NotificationKind::RuleNotice => "notify_rule_notice",
         _ => "notify_other",
     };
     t_args(lang, key, &[("number", text(number))])

@@ -45,6 +45,8 @@ pub mod portal_notices;
 pub mod person_settings;
 // Snoozed notifications with their time (issue 21).
 pub mod snoozed_notices;
+// Macros on the ticket page (issue 22).
+pub mod ticket_macros;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -77,6 +79,7 @@ pub fn routes() -> Router<AppState> {
         .merge(portal_kb::routes())
         .merge(portal_feedback::routes())
         .merge(person_settings::routes())
+        .merge(ticket_macros::routes())
         .layer(axum::middleware::from_fn(choice::middleware))
 }
 

@@ -196,6 +196,11 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         Vec::new()
     };
     let following = super::followers::following(acting, &ticket, staff).await?;
+    let macros = if staff {
+        super::ticket_macros::offered(acting).await?
+    } else {
+        Vec::new()
+    };
     // Staff: every entry; customers: the billable ones, notes only where made visible.
     let time = acting.time_entries(ticket.id).await?;
     let authors = Authors {
@@ -284,6 +289,7 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
                     (super::tags::ticket_tags(user, &ticket, &tags_offered, tag_refused.as_deref()))
                     (super::ticket_feedback::section(user, &ticket, decide, action_draft.error_of("decide_priority")))
                     (ticket_actions::section(user, &ticket, &actions))
+                    (super::ticket_macros::section(user, &ticket, &macros, None, None))
                     (forms(lang, user, &ticket, &thread, &draft, &offered))
                     h2 { (t(lang, "time_logged")) }
                     table #time {

@@ -165,3 +165,63 @@ async fn an_agent_applies_a_macro_with_an_outcome_per_ticket() {
         .await
         .expect(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn admins_add_scheduled_rules_that_refuse_events_and_dry_run_with_their_schedule() {
+    let fx = fixture().await;
+    let schedule = json!({"every_minutes": 60,
+                          "unchanged_for": {"amount": 10, "unit": "business_days"}});
+    let body = json!({
+        "name": "Close stale",
+        "conditions": {"statuses": ["pending_customer"]},
+        "actions": [{"action": "add_note", "body": "Închis după zece zile"},
+                    {"action": "close", "resolution": "unsolved"},
+                    {"action": "notify", "to": "assignee"}],
+        "schedule": schedule,
+    });
+    let rule = fx
+        .post("/api/v1/rules", &fx.admin, body)
+        .await
+        .expect(StatusCode::CREATED)
+        .json();
+    assert_eq!(rule["schedule"], schedule);
+    assert_eq!(
+        rule["actions"][2],
+        json!({"action": "notify", "to": "assignee"})
+    );
+    // A scheduled rule runs on time, never on events; a bad unit is refused.
+    fx.post(
+        "/api/v1/rules",
+        &fx.admin,
+        json!({"name": "Both", "conditions": {"events": ["created"]},
+               "actions": [{"action": "add_tag", "tag": "x"}],
+               "schedule": {"every_minutes": 5}}),
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+    fx.post(
+        "/api/v1/rules",
+        &fx.admin,
+        json!({"name": "Weeks", "actions": [{"action": "add_tag", "tag": "x"}],
+               "schedule": {"every_minutes": 5, "unchanged_for": {"amount": 1, "unit": "weeks"}}}),
+    )
+    .await
+    .expect(StatusCode::BAD_REQUEST);
+    fx.open(&fx.ana, "Nou").await;
+    let found = fx
+        .post(
+            "/api/v1/rules/dry-run",
+            &fx.admin,
+            json!({"conditions": {}, "schedule": schedule}),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .items();
+    assert!(found.is_empty(), "a ticket opened now is not ten days old");
+    let listed = fx
+        .get("/api/v1/rules", &fx.admin)
+        .await
+        .expect(StatusCode::OK)
+        .items();
+    assert_eq!(listed[0]["schedule"]["every_minutes"], json!(60));
+}

@@ -9,6 +9,7 @@ mod admin_setup;
 mod api;
 mod attachments;
 mod automation;
+mod automation_pages;
 mod browser;
 mod changes;
 mod bulk_merge;

@@ -58,4 +58,18 @@ impl AutomationStore for MemoryStore {
             .count();
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
+
+    async fn claim_rule_run(
+        &self,
+        rule: RuleId,
+        now: DateTime<Utc>,
+        next: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut state = self.lock();
+        if state.rule_runs.get(&rule).is_some_and(|due| *due > now) {
+            return Ok(false);
+        }
+        state.rule_runs.insert(rule, next);
+        Ok(true)
+    }
 }

@@ -178,6 +178,10 @@ macro_rules! conformance_suite {
                     a_waiting_reader_is_woken_by_a_commit,
                     pruning_removes_only_the_older_records,
                 ],
+                rule_runs: [
+                    a_rule_run_is_taken_once_until_the_next_is_due,
+                    concurrent_takers_of_a_rule_run_give_it_to_exactly_one,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
@@ -464,6 +468,12 @@ macro_rules! conformance_suite {
                 ],
                 snoozed_notifications: [
                     snoozed_notifications_are_listed_with_their_time_until_they_come_back,
+                ],
+                scheduled_rules: [
+                    a_scheduled_rule_closes_tickets_left_pending_long_enough_once_per_run,
+                    desks_running_due_work_at_once_handle_each_ticket_once_per_run,
+                    scheduled_rules_are_checked_and_their_dry_run_lists_old_enough_tickets,
+                    the_notify_action_tells_the_assignee_a_department_or_an_agent_in_the_same_commit,
                 ],
         });
     };

@@ -133,6 +133,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("/admin/knowledge", "admin_knowledge"),
     ("/admin/audit", "admin_audit"),
     ("/admin/webhooks", "admin_webhooks"),
+    ("/admin/rules", "automation_rules"),
+    ("/admin/macros", "automation_macros"),
 ];
 
 /// A posting form's opening: its id, action and CSRF field, then `fields`.

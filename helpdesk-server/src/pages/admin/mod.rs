@@ -26,6 +26,10 @@ pub mod sla;
 pub mod templates;
 pub mod undeliverable;
 pub mod webhooks;
+// Automation (issue 22).
+pub mod macros;
+pub mod rule_form;
+pub mod rules;
 
 use axum::Router;
 use axum::routing::get;
@@ -65,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(organisation_priority::routes())
         .merge(webhooks::routes())
+        .merge(rules::routes())
+        .merge(macros::routes())
 }
 
 /// `/admin`: the desk's settings (its public URL) and the admin pages.

@@ -16,6 +16,7 @@
 //! unless `CI` is set, where it fails (`.ci/run` installs both with apt-get).
 
 mod admin;
+mod automation;
 mod queue;
 mod ticket_page;
 mod webdriver;

@@ -29,6 +29,7 @@ pub(super) fn rule(name: &str, position: u32) -> Rule {
             tag: Tag::parse("Întârziere").unwrap(),
         }],
         created_at: t0(),
+        schedule: None,
     }
 }
 

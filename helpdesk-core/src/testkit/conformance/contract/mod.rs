@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod quarantine;
 pub mod relevance;
 pub mod reports;
+pub mod rule_runs;
 pub mod saved_searches;
 pub mod search;
 pub mod settings;

@@ -29,6 +29,7 @@ fn draft(rule: &str, position: u32, conditions: Conditions, actions: Vec<Action>
         active: true,
         conditions,
         actions,
+        schedule: None,
     }
 }
 

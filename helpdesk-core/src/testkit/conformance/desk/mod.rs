@@ -39,6 +39,7 @@ pub mod priorities;
 pub mod quarantine;
 pub mod reports;
 pub mod saved_searches;
+pub mod scheduled_rules;
 pub mod search;
 pub mod search_box;
 pub mod settings;
