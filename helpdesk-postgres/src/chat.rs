@@ -191,13 +191,9 @@ impl ChatStore for PostgresStore {
         for (expected, seat) in &writes.availability {
             write_availability(&mut tx, *expected, seat).await?;
         }
+        crate::webhooks::enqueue(&mut tx, &changes, chrono::Utc::now()).await?;
+        // Last before the commit: it locks the feed's head row, which orders every committer.
         crate::feed::append(&mut tx, &changes).await?;
-        crate::webhooks::enqueue(
-            &mut tx,
-            &changes,
-            chrono::Utc::now(),
-        )
-        .await?;
         tx.commit().await.map_err(error::db)
     }
 

@@ -190,13 +190,14 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
     // After every write's own rows, as the memory store orders them.
     write_moves(&mut tx, &batch).await?;
     let changes = helpdesk_core::feed::changes_of_batch(&batch);
-    crate::feed::append(&mut tx, &changes).await?;
     crate::webhooks::enqueue(
         &mut tx,
         &changes,
         helpdesk_core::webhooks::batch_time(&batch, chrono::Utc::now()),
     )
     .await?;
+    // Last before the commit: it locks the feed's head row, which orders every committer.
+    crate::feed::append(&mut tx, &changes).await?;
     tx.commit().await.map_err(error::db)
 }
 

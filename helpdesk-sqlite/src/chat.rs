@@ -56,11 +56,7 @@ fn commit(conn: &mut Connection, commit: &ChatCommit) -> Outcome<()> {
     drop((chat, seat));
     let changes = helpdesk_core::feed::changes_of_chat(&writes);
     crate::feed::append(&tx, &changes)?;
-    crate::webhooks::enqueue(
-        &tx,
-        &changes,
-        chrono::Utc::now(),
-    )?;
+    crate::webhooks::enqueue(&tx, &changes, chrono::Utc::now())?;
     tx.commit()?;
     Ok(())
 }
