@@ -179,6 +179,30 @@ async fn sweep_stale_schemas(admin: &mut PgConnection, now: Duration) {
 }
 
 /// `sql` after `EXPLAIN`, to bind its parameters and read its plan with [`plan`].
+/// Another store on `store`'s schema with a pool of its own, as another server process on
+/// the same database would have.
+pub async fn another_process(store: &PostgresStore) -> Result<PostgresStore> {
+    let schema: String = sqlx::query_scalar("SELECT current_schema()")
+        .fetch_one(store.pool())
+        .await
+        .map_err(crate::error::db)?;
+    let url = database_url().ok_or_else(|| {
+        Error::validation(
+            "DATABASE_URL",
+            "is not set: no PostgreSQL server to connect to",
+        )
+    })?;
+    let options = PgConnectOptions::from_str(&url)
+        .map_err(crate::error::db)?
+        .options([("search_path", schema.as_str())]);
+    let pool = PgPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .connect_with(options)
+        .await
+        .map_err(crate::error::db)?;
+    Ok(PostgresStore::from_pool(pool))
+}
+
 #[cfg(test)]
 pub(crate) fn explain(sql: &str) -> crate::rows::PgQuery<'static> {
     sqlx::query(AssertSqlSafe(format!("EXPLAIN {sql}")))

@@ -5,7 +5,6 @@
 //! e-mail is sent exactly once (counted by the transport, per outbox id).
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
@@ -18,30 +17,11 @@ use helpdesk_core::service::{MailSettings, MailTransport, RetryPolicy, SendError
 use helpdesk_core::store::Store;
 use helpdesk_core::testkit::Fixture;
 use helpdesk_postgres::{PostgresStore, testing};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// Processes sharing the database.
 const PROCESSES: usize = 4;
 /// Tickets due at once.
 const TICKETS: usize = 60;
-
-/// Another store on `store`'s schema, with a pool of its own: another process.
-async fn another_process(store: &PostgresStore) -> PostgresStore {
-    let schema: String = sqlx::query_scalar("SELECT current_schema()")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    let url = testing::database_url().expect("the first store has a server");
-    let options = PgConnectOptions::from_str(&url)
-        .unwrap()
-        .options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new()
-        .max_connections(testing::MAX_CONNECTIONS)
-        .connect_with(options)
-        .await
-        .unwrap();
-    PostgresStore::from_pool(pool)
-}
 
 /// A transport that counts what it was handed, per outbox id.
 #[derive(Debug, Default)]
@@ -78,7 +58,7 @@ async fn four_processes_running_the_jobs_at_once_handle_each_due_item_once() {
     };
     let mut desks = vec![desk(first.clone())];
     for _ in 1..PROCESSES {
-        desks.push(desk(another_process(&first).await));
+        desks.push(desk(testing::another_process(&first).await.unwrap()));
     }
     // Tickets opened through the desks in turn, each with its "request received" e-mail.
     let mut ids = Vec::new();

@@ -2,33 +2,13 @@
 //! pool is woken by a commit through another (`LISTEN`/`NOTIFY`), and positions go on in a
 //! new pool after every record was pruned.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use helpdesk_core::domain::{CustomerId, DepartmentId};
 use helpdesk_core::feed::FeedPosition;
 use helpdesk_core::store::{ChangeFeed, Store, TicketWrite, WriteBatch};
 use helpdesk_core::testkit::samples::{number, ticket};
-use helpdesk_postgres::{PostgresStore, testing};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-
-/// A second store on `store`'s schema, with a pool of its own: another process.
-async fn second_process(store: &PostgresStore) -> PostgresStore {
-    let schema: String = sqlx::query_scalar("SELECT current_schema()")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    let url = testing::database_url().expect("the first store has a server");
-    let options = PgConnectOptions::from_str(&url)
-        .unwrap()
-        .options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new()
-        .max_connections(testing::MAX_CONNECTIONS)
-        .connect_with(options)
-        .await
-        .unwrap();
-    PostgresStore::from_pool(pool)
-}
+use helpdesk_postgres::testing;
 
 fn created(n: u64) -> WriteBatch {
     WriteBatch::one(TicketWrite::create(ticket(
@@ -43,7 +23,7 @@ async fn a_reader_on_one_pool_is_woken_by_a_commit_through_another() {
     let Some(store) = testing::fresh_store().await else {
         return;
     };
-    let other = second_process(&store).await;
+    let other = testing::another_process(&store).await.unwrap();
     let waiting = tokio::spawn({
         let other = other.clone();
         async move {
@@ -74,7 +54,7 @@ async fn positions_go_on_in_a_new_pool_after_every_record_was_pruned() {
     let later = chrono::Utc::now() + chrono::Duration::days(1);
     assert_eq!(store.prune_changes(later).await.unwrap(), 2);
 
-    let restarted = second_process(&store).await;
+    let restarted = testing::another_process(&store).await.unwrap();
     assert_eq!(restarted.last_position().await.unwrap(), last);
     restarted.commit(created(3)).await.unwrap();
     let after = restarted

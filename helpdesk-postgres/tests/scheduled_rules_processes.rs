@@ -3,7 +3,6 @@
 //! several rounds; each rule run is taken by one of them and each matching ticket handled
 //! once per run (one note, one log entry), none twice.
 
-use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -14,31 +13,12 @@ use helpdesk_core::machine::Command;
 use helpdesk_core::service::RuleDraft;
 use helpdesk_core::store::Store;
 use helpdesk_core::testkit::{Fixture, body};
-use helpdesk_postgres::{PostgresStore, testing};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use helpdesk_postgres::testing;
 
 /// Desks (processes) running `run_due` at once.
 const PROCESSES: usize = 4;
 /// Tickets the rule matches.
 const TICKETS: usize = 30;
-
-/// Another store on `store`'s schema, with a pool of its own: another process.
-async fn another_process(store: &PostgresStore) -> PostgresStore {
-    let schema: String = sqlx::query_scalar("SELECT current_schema()")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    let url = testing::database_url().expect("the first store has a server");
-    let options = PgConnectOptions::from_str(&url)
-        .unwrap()
-        .options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new()
-        .max_connections(testing::MAX_CONNECTIONS)
-        .connect_with(options)
-        .await
-        .unwrap();
-    PostgresStore::from_pool(pool)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn processes_running_due_work_at_once_handle_each_ticket_once_per_run() {
@@ -87,7 +67,7 @@ async fn processes_running_due_work_at_once_handle_each_ticket_once_per_run() {
     }
     let mut others = Vec::new();
     for _ in 1..PROCESSES {
-        others.push(another_process(&first).await);
+        others.push(testing::another_process(&first).await.unwrap());
     }
     let desks: Vec<Helpdesk> = std::iter::once(Arc::new(first.clone()) as Arc<dyn Store>)
         .chain(others.iter().map(|s| Arc::new(s.clone()) as Arc<dyn Store>))

@@ -4,7 +4,6 @@
 //! them lands exactly once.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use helpdesk_core::Helpdesk;
@@ -12,31 +11,12 @@ use helpdesk_core::domain::{Actor, MessageBody, Subject, TicketId};
 use helpdesk_core::machine::{Command, NewTicket};
 use helpdesk_core::store::Store;
 use helpdesk_core::testkit::Fixture;
-use helpdesk_postgres::{PostgresStore, testing};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use helpdesk_postgres::testing;
 
 /// Repliers per desk.
 const REPLIERS: usize = 8;
 /// Replies each replier sends.
 const REPLIES: usize = 4;
-
-/// A second store on `store`'s schema, with a pool of its own: another process.
-async fn second_process(store: &PostgresStore) -> PostgresStore {
-    let schema: String = sqlx::query_scalar("SELECT current_schema()")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    let url = testing::database_url().expect("the first store has a server");
-    let options = PgConnectOptions::from_str(&url)
-        .unwrap()
-        .options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new()
-        .max_connections(testing::MAX_CONNECTIONS)
-        .connect_with(options)
-        .await
-        .unwrap();
-    PostgresStore::from_pool(pool)
-}
 
 /// `REPLIERS` tasks on `desk`, each sending `REPLIES` replies to `ticket` as `agent`, none
 /// with an expected version; the errors they met.
@@ -70,7 +50,7 @@ async fn repliers_in_two_processes_without_if_match_all_land_once() {
     let Some(first) = testing::fresh_store().await else {
         return;
     };
-    let second = second_process(&first).await;
+    let second = testing::another_process(&first).await.unwrap();
     let fx = Fixture::new(Arc::new(first.clone())).await;
     let other = Helpdesk::new(Arc::new(second.clone()));
     let ticket = fx
