@@ -193,7 +193,7 @@ async fn bulk(Posted { user, form }: Posted) -> PageResult {
                 p #bulk-summary { (t(lang, "bulk_done_count")) " " strong { (done_count) } " / " (results.len()) }
                 div.table-scroll {
                     table #bulk-results {
-                        tr { th { "Ticket" } th { (t(lang, "bulk_result")) } }
+                        tr { th { (t(lang, "col_ticket")) } th { (t(lang, "bulk_result")) } }
                         @for d in &results {
                             tr data-done=(d.refused.is_none()) {
                                 td { @match &d.ticket {
