@@ -55,27 +55,7 @@ impl Server {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the server starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            // Keep reading so that the server never blocks on a full pipe.
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(addr) = line.strip_prefix("listening on http://")
-                    && let Some(tx) = tx.take()
-                {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-            }
-        });
-        let addr = match rx.recv_timeout(Duration::from_secs(120)) {
-            Ok(addr) => addr.parse().expect("a socket address"),
-            Err(_) => {
-                let _ = child.kill();
-                panic!("the server did not say where it listens");
-            }
-        };
+        let addr = listening_address(&mut child);
         Server { child, addr }
     }
 
@@ -456,4 +436,31 @@ fn acknowledged_tickets_survive_sigkill_on_postgres() {
     eprintln!(
         "SKIPPED: acknowledged_tickets_survive_sigkill_on_postgres needs --features postgres"
     );
+}
+
+/// Where a started server process listens, read from its stdout (piped); the pipe is then
+/// drained by a thread so that the server never blocks on it. Kills the process when it does
+/// not say within two minutes.
+pub(crate) fn listening_address(child: &mut std::process::Child) -> std::net::SocketAddr {
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        // Keep reading so that the server never blocks on a full pipe.
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(addr) = line.strip_prefix("listening on http://")
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(addr.trim().to_owned());
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(120)) {
+        Ok(addr) => addr.parse().expect("a socket address"),
+        Err(_) => {
+            let _ = child.kill();
+            panic!("the server did not say where it listens");
+        }
+    }
 }

@@ -8,7 +8,6 @@
 //! The cross-process chat and webhook checks come with the change feed.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -18,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::crash_safety::{http, must};
+use crate::crash_safety::{http, listening_address, must};
 
 const ADMIN: &str = "admin@three.test";
 const PASSWORD: &str = "three-processes-password";
@@ -55,26 +54,7 @@ impl Process {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("the server starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(addr) = line.strip_prefix("listening on http://")
-                    && let Some(tx) = tx.take()
-                {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-            }
-        });
-        let addr = match rx.recv_timeout(Duration::from_secs(120)) {
-            Ok(addr) => addr.parse().expect("a socket address"),
-            Err(_) => {
-                let _ = child.kill();
-                panic!("the server did not say where it listens");
-            }
-        };
+        let addr = listening_address(&mut child);
         Process { child, addr }
     }
 
