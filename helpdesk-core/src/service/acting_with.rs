@@ -7,13 +7,13 @@
 use super::acting::{Principal, admit};
 use super::attachments::Staged;
 use super::reads::{empty, scope};
-use super::tickets::{ExecOptions, Outcome, command_reads, refuse_stored};
+use super::tickets::{ExecOptions, Opened, Outcome, command_reads, open_reads, refuse_stored};
 use super::{Acting, Helpdesk};
 use crate::domain::Ticket;
 use crate::domain::{Actor, TicketKey};
 use crate::error::{Entity, Error, Result};
 use crate::listing::Pass;
-use crate::machine::Command;
+use crate::machine::{Command, NewTicket};
 use crate::store::thread_page::check_limit;
 use crate::store::{
     Page, PageRequest, ReadSet, ReadTogether, ThreadRead, TicketFilter, TicketThread, TicketsRead,
@@ -125,6 +125,26 @@ impl Helpdesk {
         };
         let page = acting.shown_page(pass.finish(found, changed));
         Ok((acting, page))
+    }
+
+    /// [`acting_as(actor)`](Self::acting_as) then
+    /// [`open_ticket_with_notices(new, [])`](Acting::open_ticket_with_notices), the principal
+    /// read in the same store call as what opening decides on (the department, the customer,
+    /// the agents, the settings, the triggers): one store call fewer per new ticket. The
+    /// first message carries no files here (attachments in `new` are refused before anything
+    /// is read).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`acting_as`](Self::acting_as) first, then those of
+    /// [`Acting::open_ticket_with_notices`].
+    pub async fn open_ticket_as(&self, actor: Actor, new: NewTicket) -> Result<(Acting, Opened)> {
+        refuse_stored(&new.attachments)?;
+        let set = open_reads(&new, matches!(actor, Actor::Customer(_)));
+        let (acting, read) = self.act_with(actor, set).await?;
+        acting.refuse_channel(&new)?;
+        let opened = (acting.open_from(new, None, &Staged::default(), read)).await?;
+        Ok((acting, opened))
     }
 
     /// [`acting_as(actor)`](Self::acting_as) then [`execute(ticket, command)`](Acting::execute),

@@ -76,6 +76,27 @@ pub(crate) fn refuse_stored(attachments: &[Attachment]) -> Result<()> {
     }
 }
 
+/// Everything opening `new` decides on and its effects read, in one call: the department,
+/// the customer unless they act (`customer_acts`), the agents (a new ticket is told to its
+/// department's), the service levels, the mail settings, the priority rules and the triggers.
+pub(crate) fn open_reads(new: &NewTicket, customer_acts: bool) -> ReadSet {
+    ReadSet {
+        departments: vec![new.department],
+        customers: (new.customer)
+            .filter(|_| !customer_acts)
+            .into_iter()
+            .collect(),
+        agents: true,
+        settings: vec![
+            SettingKey::ServiceLevels,
+            SettingKey::Mail,
+            SettingKey::PriorityRules,
+        ],
+        rules: true,
+        ..ReadSet::default()
+    }
+}
+
 impl Acting {
     /// Opens a ticket. Customers open their own; agents open tickets for customers (phone
     /// tickets) and internal tickets; the system opens any.
@@ -107,11 +128,7 @@ impl Acting {
         uploads: Vec<Upload>,
     ) -> Result<Opened> {
         refuse_stored(&new.attachments)?;
-        // How a customer's ticket came in is the desk's to say (its mail and chat set it):
-        // a customer opening one here opens it on the web.
-        if matches!(self.principal, Principal::Customer(_)) && new.channel != Channel::Web {
-            return Err(Error::forbidden(ForbiddenReason::AgentsOnly));
-        }
+        self.refuse_channel(&new)?;
         let mut staged = Staged::default();
         if !uploads.is_empty() {
             let limits = self.desk.limits_in_force(Some(new.department)).await?;
@@ -121,6 +138,15 @@ impl Acting {
         self.open_staged(new, None, &staged).await
     }
 
+    /// How a customer's ticket came in is the desk's to say (its mail and chat set it): a
+    /// customer opening one here opens it on the web.
+    pub(crate) fn refuse_channel(&self, new: &NewTicket) -> Result<()> {
+        if matches!(self.principal, Principal::Customer(_)) && new.channel != Channel::Web {
+            return Err(Error::forbidden(ForbiddenReason::AgentsOnly));
+        }
+        Ok(())
+    }
+
     /// Opens a ticket whose attachments were staged by the desk itself.
     pub(crate) async fn open_staged(
         &self,
@@ -128,28 +154,19 @@ impl Acting {
         follow_up_of: Option<TicketId>,
         staged: &Staged,
     ) -> Result<Opened> {
-        // Everything the decision and its effects read, in one call: the department, the
-        // customer unless they act, the agents (a new ticket is told to its department's),
-        // the service levels and the mail settings.
-        let mut read = self
-            .desk
-            .store
-            .read_together(&ReadSet {
-                departments: vec![new.department],
-                customers: (new.customer)
-                    .filter(|_| self.principal.customer().is_none())
-                    .into_iter()
-                    .collect(),
-                agents: true,
-                settings: vec![
-                    SettingKey::ServiceLevels,
-                    SettingKey::Mail,
-                    SettingKey::PriorityRules,
-                ],
-                rules: true,
-                ..ReadSet::default()
-            })
-            .await?;
+        let set = open_reads(&new, self.principal.customer().is_some());
+        let read = self.desk.store.read_together(&set).await?;
+        self.open_from(new, follow_up_of, staged, read).await
+    }
+
+    /// Opens a ticket from what [`open_reads`] read: the decision, then the commit.
+    pub(crate) async fn open_from(
+        &self,
+        new: NewTicket,
+        follow_up_of: Option<TicketId>,
+        staged: &Staged,
+        mut read: ReadTogether,
+    ) -> Result<Opened> {
         let customer = match (&self.principal, new.customer) {
             (Principal::Customer(c), _) => Some(c.clone()),
             (_, Some(id)) => Some(

@@ -158,7 +158,38 @@ async fn a_deactivated_agent_is_refused_on_every_hot_route_as_before() {
             json!({"command": "resolve", "body": null}),
         )
         .await,
+        fx.post(
+            "/api/v1/tickets",
+            &fx.ivan,
+            json!({"subject": "Phone call", "body": "Router red.", "department": fx.support}),
+        )
+        .await,
     ] {
         assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
     }
+}
+
+#[tokio::test]
+async fn opening_a_ticket_reads_its_principal_with_what_opening_decides_on() {
+    let (fx, store, _, _) = server().await;
+    let body = json!({"subject": "Nu merge", "body": "Routerul e rosu.", "department": fx.support});
+
+    let reply = fx.post("/api/v1/tickets", &fx.ana, body.clone()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    // Ana, the department, the agents, the settings and the triggers in one call (before:
+    // Ana apart first), then the commit. The fixture's ticket used the first reserved
+    // number: this one reserves a block of two.
+    assert_eq!(
+        store.take(),
+        ["read_together", "next_ticket_sequences", "commit"]
+    );
+
+    // An agent's phone ticket for Ana: the same, its number from the block.
+    let customer = reply.json()["customer"].as_str().unwrap().to_owned();
+    let phone = json!({"subject": "Sunat", "body": "Routerul e rosu.",
+        "department": fx.support, "customer": customer});
+    let reply = fx.post("/api/v1/tickets", &fx.ivan, phone).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(store.take(), ["read_together", "commit"]);
+    assert_eq!(reply.json()["customer"].as_str(), Some(customer.as_str()));
 }
