@@ -30,7 +30,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tower::ServiceExt;
 
 /// The bound for a line to reach the other side.
-const WITHIN: Duration = Duration::from_secs(1);
+pub(crate) const WITHIN: Duration = Duration::from_secs(1);
 
 /// One server instance: its router, served on a loopback port.
 struct Instance {
@@ -73,7 +73,20 @@ impl Instance {
     }
 
     async fn socket(&self, chat: &str, token: &str) -> Client {
-        let url = format!("ws://{}/chat/ws?chat={chat}", self.addr);
+        Client::connect(self.addr, chat, token).await
+    }
+}
+
+/// One chat WebSocket client (a bearer token), counting the messages it got by id.
+pub(crate) struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    seen: HashMap<String, usize>,
+}
+
+impl Client {
+    /// Opens the socket of `chat` on the server at `addr` as `token`'s person.
+    pub(crate) async fn connect(addr: SocketAddr, chat: &str, token: &str) -> Client {
+        let url = format!("ws://{addr}/chat/ws?chat={chat}");
         let mut request = url.into_client_request().unwrap();
         request.headers_mut().insert(
             header::AUTHORIZATION,
@@ -87,21 +100,13 @@ impl Instance {
             seen: HashMap::new(),
         }
     }
-}
 
-/// One WebSocket client, counting the messages it got by id.
-struct Client {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
-    seen: HashMap<String, usize>,
-}
-
-impl Client {
-    async fn say(&mut self, text: &str) {
+    pub(crate) async fn say(&mut self, text: &str) {
         let frame = json!({ "say": text }).to_string();
         self.ws.send(WsMessage::text(frame)).await.unwrap();
     }
 
-    async fn send(&mut self, frame: Value) {
+    pub(crate) async fn send(&mut self, frame: Value) {
         self.ws
             .send(WsMessage::text(frame.to_string()))
             .await
@@ -109,7 +114,7 @@ impl Client {
     }
 
     /// Frames until `found` holds for one (5 s at most); that frame.
-    async fn until(&mut self, found: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn until(&mut self, found: impl Fn(&Value) -> bool) -> Value {
         loop {
             let msg = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
                 .await
@@ -129,13 +134,13 @@ impl Client {
     }
 
     /// Waits for the message `body`; how long it took since `since`.
-    async fn hears(&mut self, body: &str, since: Instant) -> Duration {
+    pub(crate) async fn hears(&mut self, body: &str, since: Instant) -> Duration {
         self.until(|f| f["message"]["body"] == body).await;
         since.elapsed()
     }
 
     /// Every message came once.
-    fn each_once(&self) {
+    pub(crate) fn each_once(&self) {
         assert!(self.seen.values().all(|n| *n == 1), "{:?}", self.seen);
     }
 }
