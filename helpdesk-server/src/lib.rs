@@ -23,6 +23,7 @@ pub mod demo_settings;
 pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod feed_follower;
 pub mod forms;
 pub mod jobs;
 pub mod mailboxes;

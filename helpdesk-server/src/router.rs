@@ -19,6 +19,9 @@ pub fn router(desk: Helpdesk, accounts: Arc<Accounts>, options: Options) -> Rout
         options: Arc::new(options),
         chats: Arc::default(),
     };
+    // One follower of the change feed per router (per server process): what other
+    // processes commit reaches this one's chat sockets.
+    crate::feed_follower::spawn(&state.desk, &state.chats);
     let app = Router::new()
         .nest("/api/v1", api::routes())
         .route(

@@ -801,3 +801,8 @@ automation_apply_macro = Apply a macro
 automation_macro = Macro
 automation_apply = Apply
 notify_rule_notice = An automation rule asks you to look at ticket #{ $number }
+
+# The console's live queue and notification badge (the change feed's stream).
+live_queue_changed = Tickets changed since this page was loaded: { $count }
+live_refresh = Refresh
+live_unread = Unread notifications

@@ -786,3 +786,8 @@ automation_apply_macro = اعمال ماکرو
 automation_macro = ماکرو
 automation_apply = اعمال
 notify_rule_notice = یک قاعدهٔ خودکارسازی از شما می‌خواهد تیکت #{ $number } را ببینید
+
+# The console's live queue and notification badge (the change feed's stream).
+live_queue_changed = تیکت‌های تغییرکرده از زمان بارگذاری صفحه: { $count }
+live_refresh = بارگذاری دوباره
+live_unread = اعلان‌های خوانده‌نشده

@@ -806,3 +806,8 @@ automation_apply_macro = Aplică o macrocomandă
 automation_macro = Macrocomandă
 automation_apply = Aplică
 notify_rule_notice = O regulă de automatizare vă cere să vă uitați la tichetul #{ $number }
+
+# The console's live queue and notification badge (the change feed's stream).
+live_queue_changed = Tichete modificate de la încărcarea paginii: { $count }
+live_refresh = Reîncarcă
+live_unread = Notificări necitite

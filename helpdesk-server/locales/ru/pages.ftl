@@ -808,3 +808,8 @@ automation_apply_macro = Применить макрос
 automation_macro = Макрос
 automation_apply = Применить
 notify_rule_notice = Правило автоматизации просит посмотреть заявку #{ $number }
+
+# The console's live queue and notification badge (the change feed's stream).
+live_queue_changed = Заявок изменилось с загрузки страницы: { $count }
+live_refresh = Обновить
+live_unread = Непрочитанные уведомления

@@ -1,23 +1,37 @@
 //! The change feed (issue 23): `GET /changes?after=N&limit=&wait=S` answers the records after
 //! position `N` the caller may see, and where to read on; with `wait`, a long poll that
 //! answers as soon as there are some, or empty-handed after at most [`MAX_WAIT_SECONDS`].
+//!
+//! `GET /changes/stream` sends the same records as server-sent events, as they are committed
+//! by any server process on the database: each record one event (`id`: its position,
+//! `data`: the record as JSON), from the feed's head when the stream opens, or after the
+//! position a reconnecting `EventSource` names in `Last-Event-ID`. The console's live queue
+//! and notification badge read it.
 
 #![allow(dead_code)] // The schema structs are read only by the derives.
 
+use std::collections::VecDeque;
+use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
+use futures_util::Stream;
+use helpdesk::Helpdesk;
 use helpdesk::feed::FeedPosition;
+use helpdesk::service::Acting;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::api::openapi::answers::Unsupported;
 use crate::api::openapi::model::Actor;
-use crate::error::{ApiResult, Query};
+use crate::error::{ApiError, ApiResult, Query};
 use crate::extract::Caller;
 use crate::state::AppState;
 
@@ -29,7 +43,9 @@ const DEFAULT_LIMIT: u32 = 100;
 
 /// The change feed's route.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/changes", get(changes))
+    Router::new()
+        .route("/changes", get(changes))
+        .route("/changes/stream", get(stream))
 }
 
 /// The query of `GET /changes`.
@@ -67,6 +83,111 @@ pub(crate) async fn changes(
         }
     }
     Ok(Json(page))
+}
+
+/// How long a stream waits for records before it checks its reader may still read.
+const STREAM_WAIT: Duration = Duration::from_secs(15);
+
+/// The query of `GET /changes/stream`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct StreamQuery {
+    /// Send the records after this position (default: from now on; a `Last-Event-ID`
+    /// header, sent by a reconnecting `EventSource`, wins).
+    after: Option<u64>,
+}
+
+/// The records the caller may see as server-sent events, as they are committed.
+#[utoipa::path(get, path = "/api/v1/changes/stream", tag = "changes",
+    summary = "The change feed as server-sent events: each record the caller may see, as it is committed (`id`: its position, `data`: the record as JSON); resumes after `Last-Event-ID`",
+    params(StreamQuery,
+        ("Last-Event-ID" = Option<u64>, Header, description = "resume after this position (sent by a reconnecting EventSource)")),
+    responses(
+        (status = 200, description = "a stream of `text/event-stream` events, each `data` a FeedEntry; an `error` event (`{code, message}`) ends it when the reader may no longer read", content_type = "text/event-stream", body = FeedEntry),
+        Unsupported))]
+pub(crate) async fn stream(
+    State(state): State<AppState>,
+    Caller { acting, .. }: Caller,
+    headers: HeaderMap,
+    Query(q): Query<StreamQuery>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let resume = match headers.get("last-event-id") {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .ok_or_else(|| ApiError::bad_request("Last-Event-ID must be a feed position"))?,
+        ),
+    };
+    // The head is read even when a position is given: a store without a feed answers 501
+    // before the stream opens.
+    let head = crate::feed_follower::head(&state.desk).await?;
+    let next = resume.or(q.after).map_or(head, FeedPosition::new);
+    let reader = Reader {
+        desk: state.desk.clone(),
+        acting,
+        next,
+        queued: VecDeque::new(),
+        done: false,
+    };
+    let events = futures_util::stream::unfold(reader, |mut reader| async move {
+        let event = reader.next_event().await?;
+        Some((Ok(event), reader))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// One open stream.
+struct Reader {
+    desk: Helpdesk,
+    /// The desk acting as the stream's reader, made again before every wait.
+    acting: Acting,
+    /// The position read after next.
+    next: FeedPosition,
+    /// Records read and not yet sent.
+    queued: VecDeque<helpdesk::store::FeedEntry>,
+    /// Whether the stream ends once `queued` is sent.
+    done: bool,
+}
+
+impl Reader {
+    /// The next event to send; `None` ends the stream.
+    async fn next_event(&mut self) -> Option<Event> {
+        loop {
+            if let Some(entry) = self.queued.pop_front() {
+                let event = Event::default().id(entry.position.to_string());
+                return Some(match event.json_data(&entry) {
+                    Ok(event) => event,
+                    Err(_) => continue,
+                });
+            }
+            if self.done {
+                return None;
+            }
+            // A reader deactivated or disabled meanwhile reads no more.
+            let waited = match self.desk.acting_as(self.acting.actor()).await {
+                Ok(acting) => {
+                    self.acting = acting;
+                    self.acting.wait_for_changes(self.next, STREAM_WAIT).await
+                }
+                Err(e) => Err(e),
+            };
+            match waited {
+                Ok(page) => {
+                    self.next = page.next;
+                    self.queued.extend(page.changes);
+                }
+                Err(e) => {
+                    self.done = true;
+                    let e = ApiError::from(e);
+                    let data = serde_json::json!({"code": e.code, "message": e.message});
+                    return Some(Event::default().event("error").data(data.to_string()));
+                }
+            }
+        }
+    }
 }
 
 /// The records after a position, and where to read on.

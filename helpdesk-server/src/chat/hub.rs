@@ -1,12 +1,18 @@
-//! The in-process fan-out of live chat: a broadcast channel per chat (its messages and
-//! changes) and per department (its queue moved), fed by the handlers after each successful
-//! call to the desk. The store stays the source of truth: a socket replays the chat's thread
-//! when it connects and re-reads it now and then, so a lost event costs only a delay.
+//! The fan-out of live chat within one server process: a broadcast channel per chat (its
+//! messages and changes), per chat ticket (a message was stored in it) and per department
+//! (its queue moved). Two sources feed it: the handlers of this process after each
+//! successful call to the desk (at once, with the message itself), and the process's
+//! [feed follower](crate::feed_follower), which turns the store's change feed into events,
+//! so that what another process wrote reaches this process's sockets too. A socket hears of
+//! its own process's messages twice and sends each once (it keeps the ids it sent).
+//!
+//! The store stays the source of truth: a socket replays the chat's thread when it connects
+//! and re-reads it now and then, so a lost event costs only a delay.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use helpdesk::domain::{ChatId, DepartmentId, Message};
+use helpdesk::domain::{ChatId, DepartmentId, Message, MessageId, TicketId};
 use tokio::sync::broadcast;
 
 /// How many events a slow socket may fall behind before it re-reads the store.
@@ -19,6 +25,9 @@ pub enum Topic {
     Chat(ChatId),
     /// A department's chats: its queue moved (a chat was taken, ended, or an agent came).
     Department(DepartmentId),
+    /// A chat's ticket: a message was stored in it (told by the change feed, which knows
+    /// the ticket, not the chat).
+    Ticket(TicketId),
 }
 
 /// What happened.
@@ -28,6 +37,9 @@ pub enum ChatEvent {
     Message(Box<Message>),
     /// Something changed: re-read the place.
     Changed,
+    /// A message with this id was stored in the chat's ticket (from the change feed): a
+    /// socket that has not sent it re-reads the thread.
+    Stored(MessageId),
 }
 
 /// The broadcast channels, made when first needed and dropped when nobody listens.
@@ -56,6 +68,17 @@ impl ChatHub {
         if let Some(sender) = self.topics().get(&topic) {
             let _ = sender.send(event);
         }
+    }
+
+    /// The departments some socket listens to now.
+    pub fn departments(&self) -> Vec<DepartmentId> {
+        self.topics()
+            .iter()
+            .filter_map(|(topic, sender)| match topic {
+                Topic::Department(d) if sender.receiver_count() > 0 => Some(*d),
+                _ => None,
+            })
+            .collect()
     }
 
     /// How many sockets listen to `topic`.

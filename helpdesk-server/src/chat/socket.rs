@@ -184,6 +184,10 @@ impl Session {
             .state
             .chats
             .subscribe(Topic::Department(self.chat.department));
+        let mut ticket_events = self
+            .state
+            .chats
+            .subscribe(Topic::Ticket(self.chat.ticket_id));
         let view = chat_view(&self.acting, &self.chat).await;
         if !self.send(json!({ "chat": view })).await || !self.beat().await || !self.resync().await {
             return;
@@ -211,7 +215,14 @@ impl Session {
                 event = chat_events.recv() => match event {
                     Ok(ChatEvent::Message(m)) => self.forward(&m).await,
                     Ok(ChatEvent::Changed) => self.refresh_place().await,
+                    Ok(ChatEvent::Stored(m)) => self.sent.contains(&m) || self.resync().await,
                     Err(RecvError::Lagged(_)) => self.resync().await,
+                    Err(RecvError::Closed) => false,
+                },
+                event = ticket_events.recv() => match event {
+                    Ok(ChatEvent::Stored(m)) => self.sent.contains(&m) || self.resync().await,
+                    Ok(ChatEvent::Message(m)) => self.forward(&m).await,
+                    Ok(ChatEvent::Changed) | Err(RecvError::Lagged(_)) => self.resync().await,
                     Err(RecvError::Closed) => false,
                 },
                 event = queue_events.recv() => match event {

@@ -42,6 +42,14 @@ const ASSETS: &[(&str, &str, &str)] = &[
         ),
     ),
     (
+        "live-queue.js",
+        "text/javascript; charset=utf-8",
+        concat!(
+            include_str!("assets/chat-common.js"),
+            include_str!("assets/live-queue.js")
+        ),
+    ),
+    (
         "shortcuts.js",
         "text/javascript; charset=utf-8",
         include_str!("assets/shortcuts.js"),

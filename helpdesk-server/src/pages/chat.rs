@@ -10,7 +10,7 @@ use crate::extract::PageUser;
 
 /// The words the chat's scripts write themselves, by the name the scripts use, as a JSON
 /// object for the `data-words` attribute (a `{name}` in a word is filled in by the script).
-fn script_words(lang: Language, words: &[(&str, &str)]) -> String {
+pub(super) fn script_words(lang: Language, words: &[(&str, &str)]) -> String {
     let map: serde_json::Map<String, serde_json::Value> = words
         .iter()
         .map(|(name, key)| ((*name).to_owned(), t(lang, key).into()))

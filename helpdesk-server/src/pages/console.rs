@@ -307,6 +307,7 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
         h1 { (t(lang, "queue")) }
         (views_section(&user, &saved, view, &query))
         @if view.is_none() { (filters(&user, &query, &departments, &agents, &offered)) }
+        (live_queue(&user, &query.address(query.pick("after").as_deref(), &trail)))
         p #queue-total {
             @if let Some(total) = page.total {
                 (t(lang, "queue_total")) " " strong { (num(lang, i64::try_from(total).unwrap_or(i64::MAX))) }
@@ -369,6 +370,24 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
         }
     };
     Ok(layout(t(lang, "queue"), Some(&user), body).into_response())
+}
+
+/// The queue's live line, shown by `live-queue.js` when tickets change after the page was
+/// read (it follows `GET /api/v1/changes/stream`; `here` reloads the page as it is), and the
+/// script, which also keeps the unread notifications' count beside the menu's link.
+fn live_queue(user: &PageUser, here: &str) -> Markup {
+    let lang = user.language;
+    let words = super::chat::script_words(
+        lang,
+        &[("changed", "live_queue_changed"), ("unread", "live_unread")],
+    );
+    html! {
+        p.notice #queue-live hidden role="status" data-words=(words) {
+            span #queue-live-text {} " "
+            a #queue-live-refresh href=(here) { (t(lang, "live_refresh")) }
+        }
+        script src="/assets/live-queue.js" {}
+    }
 }
 
 /// The filters of the queue, as chosen.

@@ -13,6 +13,7 @@ mod automation_pages;
 mod browser;
 mod bulk_merge;
 mod changes;
+mod chat_across_servers;
 mod chat_ws;
 mod concurrent_replies;
 mod content_pages;

@@ -367,3 +367,26 @@ async fn the_queue_filters_by_sla_state_on_the_desks_clock() {
         .expect(StatusCode::OK);
     assert!(none.items().is_empty());
 }
+
+#[tokio::test]
+async fn the_console_follows_the_change_feed_with_its_words_in_the_readers_language() {
+    let fx = fixture().await;
+    let session = page_login(&fx, "ivan@example.com").await;
+    let html = page(&fx, &session, "/console")
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    assert!(html.contains(r#"id="queue-live""#), "{html}");
+    assert!(html.contains(r#"src="/assets/live-queue.js""#));
+    assert!(html.contains("Tickets changed since this page was loaded: {count}"));
+    let script = fx
+        .call("GET", "/assets/live-queue.js", None, None)
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    assert!(script.contains("/api/v1/changes/stream"));
+    assert!(
+        script.contains("function hdSay"),
+        "with the chat's common words"
+    );
+}

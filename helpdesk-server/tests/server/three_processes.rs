@@ -3,9 +3,12 @@
 //! running the background jobs every second, on a database of the test's own. A bounded load
 //! client spreads customers and agents over the processes. Checked: every acknowledged write
 //! is there exactly once; every due SLA timer fired once (short targets in the stored
-//! settings); a killed process's online agents expire from presence while the others stay.
-//! Correctness only: nothing here is timed (the figures are `examples/scaleout_bench.rs`).
-//! The cross-process chat and webhook checks come with the change feed.
+//! settings); chats across processes (the customer's socket on one, the agent's on another,
+//! both ways) deliver each line to the other side within the issue's second, once; a
+//! webhook receiver on loopback gets every delivery at least once and at most once while all
+//! three processes dispatch; a killed process's online agents expire from presence while the
+//! others stay. The only timed check is the chat's second, a functional bound of the issue
+//! (the load's figures are `examples/scaleout_bench.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -15,8 +18,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use axum::body::Bytes;
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
 
+use crate::chat_across_servers::{Client, WITHIN};
 use crate::crash_safety::{http, listening_address, must};
 
 const ADMIN: &str = "admin@three.test";
@@ -230,6 +237,84 @@ async fn presences(addr: SocketAddr, token: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// What the webhook receiver got: each request's `Helpdesk-Delivery` header and body.
+type Received = Arc<Mutex<Vec<(String, Value)>>>;
+
+/// A webhook receiver on loopback answering 200 to every POST; its URL and what it got.
+async fn receiver() -> (String, Received) {
+    let got: Received = Arc::default();
+    let keep = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let keep = keep.clone();
+            async move {
+                let delivery = headers
+                    .get("helpdesk-delivery")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let payload = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                keep.lock().await.push((delivery, payload));
+                "thanks"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, got)
+}
+
+/// A customer (`token`) starts a chat through `customer_on` and asks for a person; the
+/// agent who takes it answers from `agent_on` (`agents`: each agent's id and token, named
+/// `Agent N`). Three lines each way; how long each took to reach the other side.
+async fn chat_across(
+    customer_on: SocketAddr,
+    agent_on: SocketAddr,
+    token: &str,
+    department: &str,
+    agents: &[(String, String)],
+) -> Vec<Duration> {
+    let start = json!({"department": department, "text": "Is my line down?"});
+    let started = must(
+        customer_on,
+        "POST",
+        "/api/v1/chats",
+        Some(token),
+        Some(start),
+        201,
+    )
+    .await;
+    let chat = started["chat"]["id"].as_str().unwrap().to_owned();
+    let mut customer = Client::connect(customer_on, &chat, token).await;
+    customer.until(|f| f.get("place").is_some()).await;
+    customer.send(json!({"talk_to_person": true})).await;
+    let place = customer
+        .until(|f| f["place"]["state"] == "with_agent")
+        .await;
+    let name = place["place"]["agent_name"].as_str().unwrap();
+    let n: usize = name.trim_start_matches("Agent ").parse().unwrap();
+    let mut agent = Client::connect(agent_on, &chat, &agents[n].1).await;
+    agent.until(|f| f.get("place").is_some()).await;
+    let mut took = Vec::new();
+    for round in 0..3 {
+        let line = format!("customer line {round} of {chat}");
+        let since = Instant::now();
+        customer.say(&line).await;
+        took.push(agent.hears(&line, since).await);
+        let line = format!("agent line {round} of {chat}");
+        let since = Instant::now();
+        agent.say(&line).await;
+        took.push(customer.hears(&line, since).await);
+    }
+    agent.send(json!({"end": true})).await;
+    customer.until(|f| f.get("ended").is_some()).await;
+    customer.each_once();
+    agent.each_once();
+    took
+}
+
 /// Polls `check` every 200 ms until it holds; panics with `what` after `within`.
 async fn eventually<F, Fut>(within: Duration, what: &str, mut check: F)
 where
@@ -320,6 +405,21 @@ async fn three_processes_on_one_database_keep_writes_timers_and_presence_exact()
         customers.push(token(addrs[(i + 1) % PROCESSES], &login, PASSWORD).await);
     }
 
+    // A webhook endpoint for new tickets, its receiver in this test, registered through
+    // the first process; all three dispatch.
+    let (hook_url, received) = receiver().await;
+    let hook = json!({"url": hook_url, "events": ["ticket_created"]});
+    let hook = must(
+        addrs[0],
+        "POST",
+        "/api/v1/webhooks",
+        Some(&admin),
+        Some(hook),
+        201,
+    )
+    .await;
+    let hook_id = hook["endpoint"]["id"].as_str().unwrap().to_owned();
+
     // The load: agents' consoles on their own process, customers over all of them.
     let stop = Arc::new(AtomicBool::new(false));
     let consoles: Vec<_> = (agents.iter().enumerate())
@@ -385,6 +485,15 @@ async fn three_processes_on_one_database_keep_writes_timers_and_presence_exact()
     assert_eq!(subjects.len(), acked.len(), "{subjects:?}");
     assert!(subjects.values().all(|n| *n == 1), "{subjects:?}");
 
+    // Chats across processes, both ways: a customer on the first process with the agent's
+    // socket on the second, and a customer on the second with the agent's on the first.
+    let mut latencies = chat_across(addrs[0], addrs[1], &customers[5], &department, &agents).await;
+    latencies.extend(chat_across(addrs[1], addrs[0], &customers[0], &department, &agents).await);
+    eprintln!("three processes: chat lines across processes took {latencies:?}");
+    for took in &latencies {
+        assert!(*took < WITHIN, "a chat line took {took:?}: {latencies:?}");
+    }
+
     // Every due timer fired once: each process runs the jobs every second; once every
     // ticket's first response is breached, a few more rounds of all three change nothing.
     let ids: Vec<String> = acked.keys().cloned().collect();
@@ -419,6 +528,41 @@ async fn three_processes_on_one_database_keep_writes_timers_and_presence_exact()
             "{id}: {kinds:?}"
         );
     }
+
+    // Every new ticket's webhook delivered: each delivery received, none twice, while
+    // three processes dispatched (two chats opened tickets too).
+    let deliveries_path = format!("/api/v1/webhooks/{hook_id}/deliveries?limit=200");
+    let new_tickets = acked.len() + 2;
+    eventually(Duration::from_secs(30), "every delivery delivered", || {
+        let (admin, path) = (admin.clone(), deliveries_path.clone());
+        let second = addrs[1];
+        async move {
+            let listed = must(second, "GET", &path, Some(&admin), None, 200).await;
+            let items = listed["items"].as_array().unwrap().clone();
+            items.len() == new_tickets && items.iter().all(|d| d["state"] == "delivered")
+        }
+    })
+    .await;
+    let listed = must(addrs[2], "GET", &deliveries_path, Some(&admin), None, 200).await;
+    let mut want: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    want.sort();
+    let got = received.lock().await.clone();
+    let mut delivered: Vec<String> = got.iter().map(|(id, _)| id.clone()).collect();
+    delivered.sort();
+    assert_eq!(delivered, want, "each delivery received once");
+    let mut tickets: Vec<&str> = got
+        .iter()
+        .map(|(_, payload)| payload["data"]["ticket"].as_str().unwrap())
+        .collect();
+    tickets.sort_unstable();
+    tickets.dedup();
+    assert_eq!(tickets.len(), new_tickets, "one delivery per new ticket");
+    assert!(acked.keys().all(|id| tickets.contains(&id.as_str())));
 
     // The last process dies with its agent's console: that agent expires from presence in
     // every other process; the others, still heard from, stay online.

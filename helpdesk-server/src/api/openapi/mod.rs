@@ -177,6 +177,7 @@ use answers::Answers;
         api::automation::delete_macro,
         api::automation::apply_macro,
         api::changes::changes,
+        api::changes::stream,
         api::webhooks::list_webhooks,
         api::webhooks::create_webhook,
         api::webhooks::update_webhook,

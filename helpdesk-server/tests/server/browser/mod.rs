@@ -24,6 +24,8 @@ mod webdriver;
 mod portal;
 // Everyone's own settings: time zone, the staff's language stored (issue 21).
 mod settings;
+// The console's live queue from the change feed's stream (issue 23).
+mod live_queue;
 
 use std::path::Path;
 use std::sync::Arc;
