@@ -801,3 +801,6 @@ automation_apply_macro = Apply a macro
 automation_macro = Macro
 automation_apply = Apply
 notify_rule_notice = An automation rule asks you to look at ticket #{ $number }
+
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = in { $language }

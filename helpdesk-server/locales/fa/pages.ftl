@@ -786,3 +786,6 @@ automation_apply_macro = اعمال ماکرو
 automation_macro = ماکرو
 automation_apply = اعمال
 notify_rule_notice = یک قاعدهٔ خودکارسازی از شما می‌خواهد تیکت #{ $number } را ببینید
+
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = به زبان { $language }

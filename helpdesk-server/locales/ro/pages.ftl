@@ -806,3 +806,6 @@ automation_apply_macro = Aplică o macrocomandă
 automation_macro = Macrocomandă
 automation_apply = Aplică
 notify_rule_notice = O regulă de automatizare vă cere să vă uitați la tichetul #{ $number }
+
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = în { $language }

@@ -808,3 +808,6 @@ automation_apply_macro = Применить макрос
 automation_macro = Макрос
 automation_apply = Применить
 notify_rule_notice = Правило автоматизации просит посмотреть заявку #{ $number }
+
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = на языке: { $language }

@@ -272,6 +272,7 @@ macro_rules! conformance_suite {
                 knowledge: [
                     knowledge_base_search_suggestions_and_votes,
                     the_index_lists_by_category_what_the_reader_may_read,
+                    the_readers_language_comes_first_and_other_languages_follow,
                 ],
                 logins: [
                     disabling_a_person_revokes_their_tokens_and_refuses_sign_in,

@@ -24,6 +24,9 @@ mod webdriver;
 mod portal;
 // Everyone's own settings: time zone, the staff's language stored (issue 21).
 mod settings;
+// axe-core on every page visited, and the ten problems of issue 21 one test each.
+mod axe;
+mod problems;
 
 use std::path::Path;
 use std::sync::Arc;
