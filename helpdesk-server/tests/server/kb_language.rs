@@ -58,7 +58,7 @@ async fn articles_in_the_readers_language_come_first_over_the_api_and_on_the_por
         .await
         .expect(StatusCode::OK)
         .json();
-    assert_eq!(ids(&only), [ro.clone()]);
+    assert_eq!(ids(&only), std::slice::from_ref(&ro));
 
     // The portal, in Romanian: the Romanian article first, the English one marked.
     let ana = page_login(&fx, "ana@example.ro").await;
