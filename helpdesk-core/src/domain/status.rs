@@ -246,14 +246,15 @@ impl StatusLabels {
             .map_or(status.as_str(), String::as_str)
     }
 
-    /// The colour a status is shown in (seed 002: "states are shown in colour"), as CSS hex.
+    /// The colour a status is shown in (seed 002: "states are shown in colour"), as CSS hex:
+    /// each dark enough for white text on it (a contrast of at least 4.5:1, WCAG AA).
     pub const fn colour(status: Status) -> &'static str {
         match status {
-            Status::New => "#1e88e5",
-            Status::Open => "#43a047",
-            Status::PendingCustomer => "#fb8c00",
+            Status::New => "#1565c0",
+            Status::Open => "#2e7d32",
+            Status::PendingCustomer => "#b45309",
             Status::OnHold => "#8e24aa",
-            Status::Resolved => "#00897b",
+            Status::Resolved => "#00695c",
             Status::Closed(_) => "#757575",
         }
     }

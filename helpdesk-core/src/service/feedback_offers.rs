@@ -3,7 +3,7 @@
 //! by the state machine itself, so a form never offers what would be refused.
 
 use super::Acting;
-use crate::domain::{Priority, Rating, ShortNote, Ticket, TicketKey};
+use crate::domain::{Actor, Priority, Rating, ShortNote, Ticket, TicketKey};
 use crate::error::Result;
 use crate::machine::{Command, Context, decide};
 use crate::store::StoreExt;
@@ -21,6 +21,10 @@ impl Acting {
         ticket: impl Into<TicketKey>,
     ) -> Result<Vec<Priority>> {
         let ticket = self.visible_ticket(ticket).await?;
+        // The machine lets the system do anything; a request is the customer's alone.
+        if !self.is_customer() {
+            return Ok(Vec::new());
+        }
         let reason = ShortNote::parse("?")?;
         let commands = Priority::ALL.map(|priority| Command::RequestPriority {
             priority,
@@ -42,11 +46,20 @@ impl Acting {
     /// [`Error::NotFound`](crate::error::Error::NotFound) for a ticket the actor may not see.
     pub async fn may_rate(&self, ticket: impl Into<TicketKey>) -> Result<bool> {
         let ticket = self.visible_ticket(ticket).await?;
+        if !self.is_customer() {
+            return Ok(false);
+        }
         let rate = Command::RateSatisfaction {
             score: Rating::new(5)?,
             comment: None,
         };
         Ok(self.allowed(&ticket, vec![rate]).await?[0])
+    }
+
+    /// Whether the actor is a customer (the only one a customer's offers are for; the
+    /// ticket's visibility is checked by [`visible_ticket`](Self::visible_ticket)).
+    fn is_customer(&self) -> bool {
+        matches!(self.actor(), Actor::Customer(_))
     }
 
     /// Whether the state machine would accept each of `commands` from the actor on `ticket`

@@ -22,6 +22,8 @@ mod followers;
 mod history_text;
 mod ingest;
 mod knowledge;
+// The knowledge base in the reader's language first (issue 21).
+mod knowledge_language;
 mod links;
 mod logins;
 mod mail_settings;
@@ -79,6 +81,7 @@ pub use feed::{
 pub use followers::MAX_CC;
 pub use ingest::{Ingested, Rejection};
 pub use knowledge::ArticleDraft;
+pub use knowledge_language::reader_first;
 pub use links::Split;
 pub use mail_settings::{
     AUTO_ANSWERS_PER_HOUR, DepartmentAddress, ListMail, MailSettings, UNDELIVERABLE_HOURS,

@@ -806,3 +806,5 @@ notify_rule_notice = An automation rule asks you to look at ticket #{ $number }
 live_queue_changed = Tickets changed since this page was loaded: { $count }
 live_refresh = Refresh
 live_unread = Unread notifications
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = in { $language }

@@ -791,3 +791,5 @@ notify_rule_notice = یک قاعدهٔ خودکارسازی از شما می‌�
 live_queue_changed = تیکت‌های تغییرکرده از زمان بارگذاری صفحه: { $count }
 live_refresh = بارگذاری دوباره
 live_unread = اعلان‌های خوانده‌نشده
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = به زبان { $language }

@@ -811,3 +811,5 @@ notify_rule_notice = O regulă de automatizare vă cere să vă uitați la tiche
 live_queue_changed = Tichete modificate de la încărcarea paginii: { $count }
 live_refresh = Reîncarcă
 live_unread = Notificări necitite
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = în { $language }

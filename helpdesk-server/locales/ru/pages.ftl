@@ -813,3 +813,5 @@ notify_rule_notice = Правило автоматизации просит по
 live_queue_changed = Заявок изменилось с загрузки страницы: { $count }
 live_refresh = Обновить
 live_unread = Непрочитанные уведомления
+# The knowledge base in the reader's language (issue 21): an article in another one.
+kb_other_language = на языке: { $language }

@@ -58,6 +58,10 @@ pub(crate) struct ArticleQuery {
     /// Only articles in this language.
     #[param(value_type = Option<model::Language>)]
     lang: Option<Language>,
+    /// Without `lang`: articles in this language (the reader's) first, then those in the
+    /// others.
+    #[param(value_type = Option<model::Language>)]
+    prefer: Option<Language>,
     /// At most this many (default 20 for a search or a list, 5 for suggestions).
     limit: Option<u32>,
     /// Without `q`: only the articles of this category (staff's list).
@@ -67,7 +71,7 @@ pub(crate) struct ArticleQuery {
 
 /// Searches articles.
 #[utoipa::path(get, path = "/api/v1/kb/articles", tag = "knowledge base",
-    summary = "Search articles (`q`, `lang`, `limit`); without `q`, every article, of a `category` if given, most recently updated first (staff)",
+    summary = "Search articles (`q`, `lang` or `prefer`, `limit`); without `q`, every article, of a `category` if given, most recently updated first (staff)",
     params(ArticleQuery),
     responses((status = 200, description = "the articles", body = ArticleList), Unsupported))]
 pub(crate) async fn search_articles(
@@ -80,9 +84,11 @@ pub(crate) async fn search_articles(
             .await?;
         return Ok(items(listed));
     };
-    let found = acting
-        .search_articles(&query, q.lang, q.limit.unwrap_or(20))
-        .await?;
+    let limit = q.limit.unwrap_or(20);
+    let found = match (q.lang, q.prefer) {
+        (None, Some(reader)) => acting.search_articles_in(&query, reader, limit).await?,
+        (lang, _) => acting.search_articles(&query, lang, limit).await?,
+    };
     Ok(items(found))
 }
 
@@ -131,7 +137,7 @@ pub(crate) async fn create_article(
 
 /// Suggests articles for a ticket being written.
 #[utoipa::path(get, path = "/api/v1/kb/suggest", tag = "knowledge base",
-    summary = "Articles for a ticket being written (`text`, `lang`)",
+    summary = "Articles for a ticket being written (`text`, `lang` or `prefer`)",
     params(ArticleQuery),
     responses((status = 200, description = "the articles", body = ArticleList), Unsupported))]
 pub(crate) async fn suggest(
@@ -139,9 +145,11 @@ pub(crate) async fn suggest(
     Query(q): Query<ArticleQuery>,
 ) -> ApiResult<Json<Value>> {
     let text = q.text.or(q.q).unwrap_or_default();
-    let found = acting
-        .suggest_articles(&text, q.lang, q.limit.unwrap_or(5))
-        .await?;
+    let limit = q.limit.unwrap_or(5);
+    let found = match (q.lang, q.prefer) {
+        (None, Some(reader)) => acting.suggest_articles_in(&text, reader, limit).await?,
+        (lang, _) => acting.suggest_articles(&text, lang, limit).await?,
+    };
     Ok(items(found))
 }
 

@@ -359,7 +359,7 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
         (super::console_bulk::bulk_controls(lang, &agents))
         fieldset.bulk {
             legend { (t(lang, "bulk_tag")) }
-            select name="action" {
+            select name="action" aria-label=(t(lang, "bulk_tag")) {
                 option value="add" { (t(lang, "bulk_add")) }
                 option value="remove" { (t(lang, "bulk_remove")) }
             }

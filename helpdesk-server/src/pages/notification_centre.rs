@@ -10,7 +10,7 @@ use helpdesk::domain::Notification;
 use helpdesk::service::MAX_NOTIFICATIONS;
 use maud::{Markup, html};
 
-use super::layout::{csrf_input, layout, t};
+use super::layout::{csrf_input, layout, notification_text, t};
 use super::{PageResult, see_other, when};
 use crate::extract::{PageUser, Posted};
 use crate::state::AppState;
@@ -31,6 +31,7 @@ async fn centre(user: PageUser) -> PageResult {
     let shown = user.acting.notifications(MAX_NOTIFICATIONS).await?;
     let (snoozed, numbers) = super::snoozed_notices::load(&user).await;
     let now = Utc::now();
+    let shown_numbers = super::snoozed_notices::ticket_numbers(&user, &shown).await;
     let body = html! {
         h1 { (t(lang, "notifications")) }
         p #notification-count { (t(lang, "notifications_shown")) " " strong { (shown.len()) }
@@ -43,7 +44,9 @@ async fn centre(user: PageUser) -> PageResult {
                 button type="submit" { (t(lang, "notifications_dismiss_all")) }
             }
             ul #notification-list {
-                @for n in shown.iter().filter(|n| n.is_active(now)) { (item(&user, n)) }
+                @for n in shown.iter().filter(|n| n.is_active(now)) {
+                    (item(&user, n, shown_numbers.get(&n.ticket_id).map_or("", String::as_str)))
+                }
             }
         }
         (super::snoozed_notices::section(&user, &snoozed, &numbers, Some(CENTRE)))
@@ -51,12 +54,13 @@ async fn centre(user: PageUser) -> PageResult {
     Ok(layout(t(lang, "notifications"), Some(&user), body).into_response())
 }
 
-/// One notification with its buttons (which come back to the centre).
-fn item(user: &PageUser, n: &Notification) -> Markup {
+/// One notification, in the reader's language about the ticket numbered `number`, with
+/// its buttons (which come back to the centre).
+fn item(user: &PageUser, n: &Notification, number: &str) -> Markup {
     let lang = user.language;
     html! {
         li.notice data-read=(n.is_read()) {
-            (n.kind.as_str()) " " span.meta { (when(n.created_at)) } " "
+            span.notice-text data-kind=(n.kind.as_str()) { (notification_text(lang, &n.kind, number)) } " " span.meta { (when(n.created_at)) } " "
             form.inline method="post" action={ "/notifications/" (n.id) "/view" } {
                 (csrf_input(user))
                 input type="hidden" name="ticket" value=(n.ticket_id);

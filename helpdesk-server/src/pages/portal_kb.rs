@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{Path, Query};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use helpdesk::domain::{Article, ArticleId, Voter};
+use helpdesk::domain::{Article, ArticleId, Language, Voter};
 use maud::{Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -52,6 +52,18 @@ fn article_dir(article: &Article) -> &'static str {
     }
 }
 
+/// For an article not in the reader's language `lang`, its language named (a fall-back the
+/// reader may not read); nothing for one in theirs.
+fn other_language(lang: Language, article: &Article) -> Markup {
+    html! {
+        @if article.language != lang {
+            " " span.kb-other-language lang=(lang.code()) {
+                (t_args(lang, "kb_other_language", &[("language", text(t(article.language, "language_name")))]))
+            }
+        }
+    }
+}
+
 /// The search box, holding `q`.
 fn search_form(user: &PageUser, q: &str) -> Markup {
     let lang = user.language;
@@ -74,14 +86,14 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
     let category = query.get("category").filter(|c| !c.is_empty()).cloned();
     let searching = !q.trim().is_empty();
     let found = if searching {
-        user.acting.search_articles(&q, None, 20).await?
+        user.acting.search_articles_in(&q, lang, 20).await?
     } else {
         Vec::new()
     };
     let index = if searching {
         Vec::new()
     } else {
-        let all = user.acting.article_index(500).await?;
+        let all = user.acting.article_index_in(500, lang).await?;
         match &category {
             Some(c) => all
                 .into_iter()
@@ -105,6 +117,7 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
                         h3 lang=(article.language.code()) dir=(article_dir(article)) {
                             a href=(article_href(article.id)) { (article.title) }
                         }
+                        (other_language(lang, article))
                         p.meta { a href=(category_href(article.category.as_str())) { bdi { (article.category) } } }
                         p.excerpt lang=(article.language.code()) dir=(article_dir(article)) { (excerpt(article.body.as_str())) }
                         (vote_forms(&user, article.id, &q, mine.get(&article.id).copied()))
@@ -129,6 +142,7 @@ async fn kb(user: PageUser, Query(query): Query<HashMap<String, String>>) -> Pag
                             @for article in articles {
                                 li id={ "article-" (article.id) } {
                                     a href=(article_href(article.id)) lang=(article.language.code()) dir=(article_dir(article)) { (article.title) }
+                                    (other_language(lang, article))
                                 }
                             }
                         }
@@ -187,6 +201,7 @@ async fn article_page(user: PageUser, Path(raw): Path<String>) -> PageResult {
             a href="/portal/kb" { (t(lang, "kb")) } " › "
             a #kb-category href=(category_href(article.category.as_str())) { bdi { (article.category) } }
         }
+        (other_language(lang, &article))
         article #article lang=(article.language.code()) dir=(article_dir(&article)) {
             h1 { (article.title) }
             div.msg { (article.body) }

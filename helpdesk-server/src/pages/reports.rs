@@ -192,7 +192,8 @@ async fn page(user: PageUser, Query(params): Query<ReportParams>) -> PageResult 
                 }).collect::<Vec<_>>(),
             ))
             h2 { (t(lang, "table")) }
-            div.scroll-x {
+            // Scrolled sideways on a phone, with the keyboard too (it holds nothing focusable).
+            div.scroll-x tabindex="0" role="region" aria-label=(t(lang, "table")) {
                 table #report {
                     tr { @for c in REPORT_COLUMNS { th data-column=(c) { (column_word(lang, c)) } } }
                     @for row in &report.rows {

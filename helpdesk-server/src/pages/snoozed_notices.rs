@@ -20,8 +20,18 @@ pub async fn load(user: &PageUser) -> (Vec<Notification>, HashMap<TicketId, Stri
     let Ok(snoozed) = user.acting.snoozed_notifications(SNOOZED_LISTED).await else {
         return (Vec::new(), HashMap::new());
     };
+    let numbers = ticket_numbers(user, &snoozed).await;
+    (snoozed, numbers)
+}
+
+/// The short numbers of the tickets of `notifications` the person may see (to say which
+/// ticket each is about).
+pub async fn ticket_numbers(
+    user: &PageUser,
+    notifications: &[Notification],
+) -> HashMap<TicketId, String> {
     let mut numbers = HashMap::new();
-    for n in &snoozed {
+    for n in notifications {
         if numbers.contains_key(&n.ticket_id) {
             continue;
         }
@@ -29,7 +39,7 @@ pub async fn load(user: &PageUser) -> (Vec<Notification>, HashMap<TicketId, Stri
             numbers.insert(n.ticket_id, ticket.number.short().to_owned());
         }
     }
-    (snoozed, numbers)
+    numbers
 }
 
 /// The snoozed notifications as a section (nothing when there are none); `back` is where

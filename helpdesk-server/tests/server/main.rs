@@ -68,3 +68,5 @@ mod undeliverable;
 mod webhooks;
 // The customer portal (issue 21).
 mod portal_pages;
+// The knowledge base in the reader's language (issue 21).
+mod kb_language;

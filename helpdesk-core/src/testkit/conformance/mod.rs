@@ -253,6 +253,7 @@ macro_rules! conformance_suite {
                     customers_rate_solved_tickets_once,
                     priority_requests_are_decided_within_the_priority_rules,
                     feedback_is_offered_only_when_the_desk_would_take_it,
+                    the_system_is_offered_no_priority_request_and_no_rating,
                 ],
                 hidden: [
                     a_customer_gets_the_same_answer_for_another_customers_ticket_as_for_a_missing_one,
@@ -271,6 +272,7 @@ macro_rules! conformance_suite {
                 knowledge: [
                     knowledge_base_search_suggestions_and_votes,
                     the_index_lists_by_category_what_the_reader_may_read,
+                    the_readers_language_comes_first_and_other_languages_follow,
                 ],
                 logins: [
                     disabling_a_person_revokes_their_tokens_and_refuses_sign_in,

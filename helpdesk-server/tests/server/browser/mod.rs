@@ -10,6 +10,9 @@
 //! works the queue with the keyboard, meets a 404 page and empties the notification centre
 //! (`queue`). A test of its own walks the agent's ticket page at both widths in English and
 //! Persian (`ticket_page`).
+//! `problems` walks each of the ten problems of issue 21, one test each, with bulk merge and
+//! the snoozed notification lists. Every page any of them visits is checked with axe-core
+//! and, at 390 px, for sideways scrolling (`axe`).
 //! Screenshots go to `target/browser-screenshots/`. The WebDriver client is in `webdriver`.
 //!
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test prints a loud SKIPPED line,
@@ -26,6 +29,9 @@ mod portal;
 mod settings;
 // The console's live queue from the change feed's stream (issue 23).
 mod live_queue;
+// axe-core on every page visited, and the ten problems of issue 21 one test each.
+mod axe;
+mod problems;
 
 use std::path::Path;
 use std::sync::Arc;

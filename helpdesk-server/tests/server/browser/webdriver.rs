@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 use super::{CHROMEDRIVER, CHROMIUM, ELEMENT, TestResult};
 
 /// The workspace's `target` directory: the test binary runs from `target/<profile>/deps`.
-fn target_dir() -> TestResult<PathBuf> {
+pub(super) fn target_dir() -> TestResult<PathBuf> {
     let exe = std::env::current_exe()?;
     exe.ancestors()
         .nth(3)
@@ -175,6 +175,8 @@ pub(super) struct Browser {
     base: String,
     shots: PathBuf,
     step: usize,
+    /// The pages checked already (see `axe`), by address, width and language.
+    audited: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Browser {
@@ -208,6 +210,7 @@ impl Browser {
             base,
             shots,
             step: 0,
+            audited: Default::default(),
         })
     }
 
@@ -225,7 +228,15 @@ impl Browser {
         let url = format!("{}{path}", self.base);
         self.cmd("POST", "/url", Some(json!({ "url": url })))
             .await?;
-        Ok(())
+        self.audit().await
+    }
+
+    /// Whether the page `key` is checked for the first time (and remembers it).
+    pub(super) fn first_visit(&self, key: &str) -> bool {
+        self.audited
+            .lock()
+            .map(|mut seen| seen.insert(key.to_owned()))
+            .unwrap_or(true)
     }
 
     pub(super) async fn url(&self) -> TestResult<String> {
@@ -289,11 +300,13 @@ impl Browser {
     }
 
     /// Clicks what matches `css` and waits until the browser has left the page (its old
-    /// document is gone), so that later look-ups see the next page.
+    /// document is gone), so that later look-ups see the next page, which is checked (see
+    /// `axe`).
     pub(super) async fn click_and_wait(&self, css: &str) -> TestResult {
         let old = self.find("html").await?;
         self.click(css).await?;
-        self.wait_gone(&old).await
+        self.wait_gone(&old).await?;
+        self.audit().await
     }
 
     /// Waits until the element `id` no longer exists (its page was replaced).

@@ -208,3 +208,32 @@ pub async fn feedback_is_offered_only_when_the_desk_would_take_it(store: Arc<dyn
     ana.execute(t.id, rate).await.unwrap();
     assert!(!ana.may_rate(t.id).await.unwrap(), "once");
 }
+
+/// The system (imports, rules, the CLI's operator) is not a ticket's customer: no priority
+/// offered to it to request and no rating, although the machine lets the system do anything.
+pub async fn the_system_is_offered_no_priority_request_and_no_rating(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let system = f.desk.as_system();
+    let ana = f.as_customer(&f.ana).await;
+    let ivan = f.as_agent(&f.ivan).await;
+    // An organisation at High, capped at Urgent, may ask for Urgent; the system may not.
+    let acme = f.as_customer(&f.acme).await;
+    let office = acme
+        .open_ticket(f.new_ticket(&f.support, "Office down"))
+        .await
+        .unwrap();
+    assert_eq!(
+        acme.requestable_priorities(office.id).await.unwrap(),
+        [Priority::Urgent]
+    );
+    assert_eq!(system.requestable_priorities(office.id).await.unwrap(), []);
+    let t = f.open(&f.ana, "Slow").await;
+    assert_eq!(system.requestable_priorities(t.id).await.unwrap(), []);
+    let resolve = Command::Resolve {
+        body: Some(body("Fixed")),
+    };
+    ivan.execute(t.id, resolve).await.unwrap();
+    ana.execute(t.id, Command::ConfirmResolution).await.unwrap();
+    assert!(ana.may_rate(t.id).await.unwrap());
+    assert!(!system.may_rate(t.id).await.unwrap());
+}

@@ -240,3 +240,71 @@ pub async fn the_index_lists_by_category_what_the_reader_may_read(store: Arc<dyn
         ]
     );
 }
+
+/// The knowledge base in the reader's language: a search, the suggestions and the index give
+/// the articles in the reader's language first and those in other languages after them (a
+/// fall-back, never hidden), whatever the store's relevance order, with the limit kept.
+pub async fn the_readers_language_comes_first_and_other_languages_follow(store: Arc<dyn Store>) {
+    use Language::{English, Persian, Romanian};
+    if ability(store.as_knowledge_store(), "the knowledge base").is_none() {
+        return;
+    }
+    let f = Fixture::new(store.clone()).await;
+    add_faq(&f).await;
+    let ivan = f.as_agent(&f.ivan).await;
+    let mut written = Vec::new();
+    for (title, text, language) in [
+        // The English one matches best: "modem" in its title and twice in its text.
+        (
+            "Modem lights",
+            "Modem lights: the modem blinks when it restarts.",
+            English,
+        ),
+        ("Modemul nu pornește", "Verificați cablul modem.", Romanian),
+        ("مودم روشن نمی‌شود", "کابل modem را بررسی کنید.", Persian),
+    ] {
+        let published = draft(
+            title,
+            text,
+            language,
+            ArticleStatus::Published,
+            Visibility::Public,
+        );
+        written.push(ivan.create_article(published).await.unwrap());
+        f.tick(1);
+    }
+    let [en, ro, fa] = <[Article; 3]>::try_from(written).unwrap();
+    let ana = f.as_customer(&f.ana).await;
+    let searched = |reader, limit| {
+        let ana = &ana;
+        async move {
+            ids(ana
+                .search_articles_in("modem", reader, limit)
+                .await
+                .unwrap())
+        }
+    };
+    let mut found = searched(Romanian, 10).await;
+    assert_eq!(found.remove(0), ro.id, "the reader's language first");
+    found.sort();
+    let mut others = vec![en.id, fa.id];
+    others.sort();
+    assert_eq!(found, others, "the other languages follow");
+    assert_eq!(searched(Persian, 1).await, [fa.id], "the limit is kept");
+    assert_eq!(searched(English, 10).await[0], en.id);
+    // No article in Russian: the others, as found.
+    assert_eq!(searched(Language::Russian, 10).await.len(), 3);
+
+    let suggested = ids(ana
+        .suggest_articles_in("The modem does not start", Persian, 5)
+        .await
+        .unwrap());
+    assert_eq!(suggested.first(), Some(&fa.id), "{suggested:?}");
+    assert_eq!(suggested.len(), 3, "{suggested:?}");
+
+    let index = ids(ana.article_index_in(100, Romanian).await.unwrap());
+    assert_eq!(index.first(), Some(&ro.id), "{index:?}");
+    assert_eq!(index.len(), 3);
+    let index = ids(ana.article_index_in(100, Persian).await.unwrap());
+    assert_eq!(index.first(), Some(&fa.id), "{index:?}");
+}
