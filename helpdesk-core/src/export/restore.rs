@@ -264,7 +264,9 @@ impl Restore {
         if !self.tickets.insert(t.id) {
             return Err(refuse("ticket", at("twice")));
         }
-        for number in [t.number.full(), t.number.short()] {
+        // A number whose short form is the full one (a counter scheme) is one number.
+        let short = Some(t.number.short()).filter(|s| *s != t.number.full());
+        for number in std::iter::once(t.number.full()).chain(short) {
             if !self.numbers.insert(number.to_owned()) {
                 return Err(refuse(
                     "number",
