@@ -200,7 +200,8 @@ impl Django {
         let m = Models::of(objects);
         let mut out = Django::default();
         for (model, n) in &m.other {
-            out.skipped.push(format!("{n} object(s) of {model}: not mapped"));
+            out.skipped
+                .push(format!("{n} object(s) of {model}: not mapped"));
         }
 
         // Queues → departments.
@@ -275,7 +276,12 @@ impl Django {
             if let Some(e) = text(f, "submitter_email").and_then(|e| Email::parse(e).ok()) {
                 let lower = e.as_str().to_lowercase();
                 if !by_email.contains_key(&lower) {
-                    let local = e.as_str().split('@').next().unwrap_or("customer").to_owned();
+                    let local = e
+                        .as_str()
+                        .split('@')
+                        .next()
+                        .unwrap_or("customer")
+                        .to_owned();
                     let c = new_customer(Name::parse(&local)?, Some(e), now);
                     by_email.insert(lower, c.id);
                     customers.push(c);
@@ -319,8 +325,8 @@ impl Django {
                     format!("ticket {id}: queue {queue:?} is not in the fixture"),
                 )
             })?;
-            let customer = text(f, "submitter_email")
-                .and_then(|e| by_email.get(&e.to_lowercase()).copied());
+            let customer =
+                text(f, "submitter_email").and_then(|e| by_email.get(&e.to_lowercase()).copied());
             let assignee = match key(f, "assigned_to").and_then(|u| people.get(&u).copied()) {
                 Some(Person::Agent(a)) => Some(a),
                 _ => None,
@@ -538,11 +544,7 @@ impl Django {
                         }
                     }
                     // A change this desk has no kind for: kept as an internal note.
-                    let note = format!(
-                        "{field}: {} → {}",
-                        old.unwrap_or("—"),
-                        new.unwrap_or("—")
-                    );
+                    let note = format!("{field}: {} → {}", old.unwrap_or("—"), new.unwrap_or("—"));
                     let message = Message {
                         id: MessageId::new(),
                         ticket_id: tid,

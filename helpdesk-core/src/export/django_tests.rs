@@ -37,12 +37,21 @@ fn the_mapped_fixture_passes_every_rule_of_an_import() {
     assert!(restore.is_done());
     let counts = restore.counts();
     assert_eq!(
-        (counts.departments, counts.agents, counts.tickets, counts.attachments),
+        (
+            counts.departments,
+            counts.agents,
+            counts.tickets,
+            counts.attachments
+        ),
         (2, 2, 3, 1)
     );
     // Ana (a user) and office@acme.example (a submitter only).
     assert_eq!(counts.customers, 2);
-    assert_eq!(restore.sequence(), 19, "the sequence passes the highest ticket id");
+    assert_eq!(
+        restore.sequence(),
+        19,
+        "the sequence passes the highest ticket id"
+    );
 }
 
 #[test]
@@ -87,7 +96,11 @@ fn tickets_keep_their_ids_as_numbers_with_thread_history_and_time() {
             ("Am înlocuit routerul.", Visibility::Public),
         ]
     );
-    assert_eq!(t.messages[3].attachments.len(), 1, "the missing file is left out");
+    assert_eq!(
+        t.messages[3].attachments.len(),
+        1,
+        "the missing file is left out"
+    );
     assert!(d.skipped.iter().any(|s| s.contains("missing.png")));
     assert!(matches!(t.messages[3].author, Actor::Customer(_)));
     assert_eq!(
@@ -95,7 +108,12 @@ fn tickets_keep_their_ids_as_numbers_with_thread_history_and_time() {
         Some(Utc.with_ymd_and_hms(2023, 3, 1, 10, 30, 0).unwrap())
     );
     let changes: Vec<_> = (t.history.iter())
-        .filter(|e| matches!(e.change, Change::PriorityChanged { .. } | Change::StatusChanged { .. }))
+        .filter(|e| {
+            matches!(
+                e.change,
+                Change::PriorityChanged { .. } | Change::StatusChanged { .. }
+            )
+        })
         .map(|e| e.change.clone())
         .collect();
     assert_eq!(
@@ -142,8 +160,10 @@ fn what_is_not_a_fixture_or_names_a_missing_queue_is_refused() {
         "department"
     );
     assert_eq!(
-        field(r#"[{"model": "helpdesk.queue", "pk": 1, "fields": {"title": "Q"}},
-                  {"model": "helpdesk.ticket", "pk": "abc", "fields": {"queue": 1}}]"#),
+        field(
+            r#"[{"model": "helpdesk.queue", "pk": 1, "fields": {"title": "Q"}},
+                  {"model": "helpdesk.ticket", "pk": "abc", "fields": {"queue": 1}}]"#
+        ),
         "number"
     );
 }
