@@ -11,5 +11,5 @@ mod record;
 mod restore;
 
 pub use django::Django;
-pub use record::{FORMAT, Header, Record, SettingRecord, TicketRecord, Trailer, VERSION};
+pub use record::{FORMAT, Header, READS, Record, SettingRecord, TicketRecord, Trailer, VERSION};
 pub use restore::{Restore, RestoreCounts};
