@@ -428,6 +428,27 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_stream_is_still_read_and_a_saved_search_needs_its_agent() {
+        let mut old = Header::new(Utc::now(), 1);
+        old.version = 1;
+        let mut restore = Restore::new();
+        restore.check(&Record::Header(old)).unwrap();
+        restore.check(&Record::Trailer(Trailer::default())).unwrap();
+        assert!(restore.is_done());
+        let (mut restore, _) = started();
+        let search = crate::search::SavedSearch {
+            id: crate::domain::SavedSearchId::new(),
+            agent: AgentId::new(),
+            name: crate::domain::Name::parse("VIP").unwrap(),
+            query: None,
+            filter: Default::default(),
+            order: crate::listing::TicketOrder::LastUpdate,
+            created_at: Utc::now(),
+        };
+        assert_eq!(field(restore.check(&Record::SavedSearch(search))), "agent");
+    }
+
+    #[test]
     fn tickets_name_only_what_came_before_and_numbers_are_unique() {
         let (mut restore, t) = started();
         restore.check(&whole(&t)).unwrap();
