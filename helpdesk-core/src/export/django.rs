@@ -24,6 +24,9 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::store::BlobKey;
 
+/// The fields of a fixture object.
+type Fields = Map<String, Value>;
+
 /// One object of a Django fixture.
 #[derive(Debug, Deserialize)]
 struct Object {
@@ -275,7 +278,7 @@ impl Django {
         for (_, f) in &m.tickets {
             if let Some(e) = text(f, "submitter_email").and_then(|e| Email::parse(e).ok()) {
                 let lower = e.as_str().to_lowercase();
-                if !by_email.contains_key(&lower) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = by_email.entry(lower) {
                     let local = e
                         .as_str()
                         .split('@')
@@ -283,7 +286,7 @@ impl Django {
                         .unwrap_or("customer")
                         .to_owned();
                     let c = new_customer(Name::parse(&local)?, Some(e), now);
-                    by_email.insert(lower, c.id);
+                    slot.insert(c.id);
                     customers.push(c);
                 }
             }
@@ -294,7 +297,7 @@ impl Django {
         let ids: HashMap<String, TicketId> = (m.tickets.iter())
             .map(|(id, _)| (id.clone(), TicketId::new()))
             .collect();
-        let mut followups: HashMap<String, Vec<(&str, &Map<String, Value>)>> = HashMap::new();
+        let mut followups: HashMap<String, Vec<(&str, &Fields)>> = HashMap::new();
         for (id, f) in &m.followups {
             if let Some(t) = key(f, "ticket") {
                 followups.entry(t).or_default().push((id.as_str(), f));

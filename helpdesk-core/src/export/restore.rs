@@ -190,7 +190,10 @@ impl Restore {
                 {
                     return Err(refuse(
                         "department",
-                        format!("canned response {}: department {d} is not in the export", c.id),
+                        format!(
+                            "canned response {}: department {d} is not in the export",
+                            c.id
+                        ),
                     ));
                 }
                 self.counts.content += 1;
