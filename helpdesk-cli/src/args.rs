@@ -156,6 +156,14 @@ pub(crate) enum Cmd {
     Import {
         /// The export's directory, the document's file, or `-` for stdin.
         file: PathBuf,
+        /// The file is another help desk's export, mapped onto this desk's format
+        /// (docs/export-format.md says what maps): `django-helpdesk` (`manage.py dumpdata`).
+        #[arg(long, value_enum)]
+        from: Option<ForeignDesk>,
+        /// With `--from`: the directory attachments' stored paths are under (Django's media
+        /// root); by default the file's own directory.
+        #[arg(long, requires = "from")]
+        media: Option<PathBuf>,
     },
     /// A report over a date range, per department, agent, customer or type (supervisors and
     /// admins): a table, `--json`, or `--csv`.
@@ -722,4 +730,11 @@ pub(crate) enum ClearArg {
     Contract,
     Address,
     Language,
+}
+
+/// Another help desk whose export `import --from` maps onto this desk's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ForeignDesk {
+    /// django-helpdesk: the JSON fixture `manage.py dumpdata` writes.
+    DjangoHelpdesk,
 }

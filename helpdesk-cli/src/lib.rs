@@ -23,6 +23,7 @@ mod exit;
 mod feedback_offers;
 mod fetch_mail;
 mod followers;
+mod foreign_import;
 mod jobs;
 mod kb;
 mod links;
@@ -276,7 +277,27 @@ async fn execute(
             }
             Ok(())
         }
-        Cmd::Import { file } if file.is_dir() => {
+        Cmd::Import {
+            file,
+            from: Some(from),
+            media,
+        } => {
+            let counts =
+                foreign_import::import(&ctx, from, &file, media.as_deref(), stderr).await?;
+            out.value(
+                &serde_json::to_value(&counts)?,
+                &format!(
+                    "imported {} departments, {} agents, {} customers, {} tickets with {} messages and {} attachments\n",
+                    counts.departments,
+                    counts.agents,
+                    counts.customers,
+                    counts.tickets,
+                    counts.messages,
+                    counts.attachments
+                ),
+            )
+        }
+        Cmd::Import { file, .. } if file.is_dir() => {
             let counts = desk_export::import(&ctx, &file, stderr).await?;
             out.value(
                 &serde_json::to_value(&counts)?,
@@ -291,7 +312,7 @@ async fn execute(
                 ),
             )
         }
-        Cmd::Import { file } => {
+        Cmd::Import { file, .. } => {
             let mut text = String::new();
             if file.as_os_str() == "-" {
                 stdin.read_to_string(&mut text)?;

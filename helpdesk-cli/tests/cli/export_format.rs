@@ -78,6 +78,50 @@ async fn seeded() -> Desk {
     desk.run(&["settings", "set", "public-url", "https://desk.example/"])
         .await
         .ok();
+    // Content (format version 2): a template, a canned response, a knowledge-base category
+    // with an article and an empty one.
+    for args in [
+        &[
+            "template",
+            "add",
+            "--name",
+            "Router down",
+            "--department",
+            "Support",
+            "--priority",
+            "high",
+            "--subject-prefix",
+            "Router",
+            "--body",
+            "Routerul nu merge",
+        ][..],
+        &[
+            "canned",
+            "add",
+            "--name",
+            "Salut",
+            "--language",
+            "ro",
+            "--body",
+            "Bună ziua, {{customer_name}}",
+        ],
+        &["kb", "category", "add", "internet"],
+        &["kb", "category", "add", "гарантия"],
+        &[
+            "kb",
+            "add",
+            "--title",
+            "Resetarea routerului",
+            "--body",
+            "Opriți routerul și porniți-l din nou.",
+            "--category",
+            "internet",
+            "--language",
+            "ro",
+        ],
+    ] {
+        desk.run(args).await.ok();
+    }
     // What the CLI does not set: categories, fields, feedback, CC, followers.
     let (store, blobs) = connect_with_blobs(&desk.db.display().to_string())
         .await
@@ -108,6 +152,15 @@ async fn seeded() -> Desk {
         .await
         .unwrap();
     agent.follow_ticket(key.clone()).await.unwrap();
+    agent
+        .save_search(
+            helpdesk::domain::Name::parse("Router VIP").unwrap(),
+            Some("router".into()),
+            Default::default(),
+            helpdesk::listing::TicketOrder::LastUpdate,
+        )
+        .await
+        .unwrap();
     let ana = lib
         .as_system()
         .find_customers(&helpdesk::search::CustomerLookup::Email(
@@ -200,9 +253,14 @@ async fn an_export_imported_into_postgres_and_back_exports_the_same_desk() {
         kinds,
         [
             "agent",
+            "article",
+            "article_category",
+            "canned_response",
             "customer",
             "department",
+            "saved_search",
             "setting",
+            "template",
             "ticket",
             "trailer"
         ]
@@ -336,7 +394,7 @@ async fn a_cut_off_or_altered_export_is_refused_and_writes_nothing() {
         ),
         (
             "another version",
-            text.replacen("\"version\":1", "\"version\":99", 1),
+            text.replacen("\"version\":2", "\"version\":99", 1),
         ),
     ];
     for (case, altered) in cases {

@@ -14,6 +14,7 @@ mod export_format;
 mod feedback_offers;
 mod fetch_mail;
 mod followers;
+mod foreign_import;
 mod links;
 mod lists;
 mod mail_settings;

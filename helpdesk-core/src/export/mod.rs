@@ -4,8 +4,12 @@
 //! (one file per [`BlobKey`](crate::store::BlobKey)); reading and writing files is the
 //! caller's (the CLI's), never the core's. `docs/export-format.md` describes the format.
 
+mod django;
+#[cfg(test)]
+mod django_tests;
 mod record;
 mod restore;
 
-pub use record::{FORMAT, Header, Record, SettingRecord, TicketRecord, Trailer, VERSION};
+pub use django::Django;
+pub use record::{FORMAT, Header, READS, Record, SettingRecord, TicketRecord, Trailer, VERSION};
 pub use restore::{Restore, RestoreCounts};

@@ -4,17 +4,21 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Agent, AgentId, Customer, CustomerId, Department, Email, Message, OrganisationDomain, Ticket,
-    TicketEvent, TimeEntry,
+    Agent, AgentId, Article, CannedResponse, Category, Customer, CustomerId, Department, Email,
+    Message, OrganisationDomain, Ticket, TicketEvent, TicketTemplate, TimeEntry,
 };
+use crate::search::SavedSearch;
 use crate::store::SettingKey;
 
 /// The name every export's header carries.
 pub const FORMAT: &str = "helpdesk-export";
 
-/// The version of the format this build writes and reads. A later version that changes
-/// what a record means gets a new number; an import refuses versions it does not know.
-pub const VERSION: u32 = 1;
+/// The version of the format this build writes. A later version that changes what a record
+/// means gets a new number; an import refuses versions it does not know.
+pub const VERSION: u32 = 2;
+
+/// The versions this build reads: 1 (no content records) and 2.
+pub const READS: [u32; 2] = [1, 2];
 
 /// The first line: which format, which version, when, and where the ticket number sequence
 /// stood, so that the importing desk never hands out a number it restored.
@@ -98,10 +102,15 @@ pub struct Trailer {
     pub messages: u64,
     /// Attachment files (distinct keys).
     pub attachments: u64,
+    /// Content records (version 2): ticket templates, canned responses, saved searches,
+    /// knowledge-base categories and articles.
+    #[serde(default)]
+    pub content: u64,
 }
 
 /// One line of an export. Records come in this order: the header; departments, agents and
 /// customers (organisations before their members); settings; organisations' extras;
+/// content (templates, canned responses, saved searches, article categories, articles);
 /// tickets (a master, a merge target or a follow-up's original before the tickets that name
 /// it); the trailer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +139,19 @@ pub enum Record {
         #[serde(default)]
         viewers: Vec<CustomerId>,
     },
+    /// A ticket template (version 2).
+    Template(TicketTemplate),
+    /// A canned response (version 2).
+    CannedResponse(CannedResponse),
+    /// An agent's saved search (version 2).
+    SavedSearch(SavedSearch),
+    /// A knowledge-base category, kept even with no article in it (version 2).
+    ArticleCategory {
+        /// The category.
+        category: Category,
+    },
+    /// A knowledge-base article, with its vote counts (version 2).
+    Article(Article),
     /// A ticket whole.
     Ticket(Box<TicketRecord>),
     /// The last line.

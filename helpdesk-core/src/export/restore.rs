@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::record::{FORMAT, Header, Record, TicketRecord, Trailer, VERSION};
+use super::record::{FORMAT, Header, READS, Record, TicketRecord, Trailer, VERSION};
 use crate::domain::{Actor, AgentId, CustomerId, CustomerKind, DepartmentId, TicketId};
 use crate::error::{Error, Result};
 use crate::store::{BlobKey, TicketWrite};
@@ -172,6 +172,38 @@ impl Restore {
                 self.counts.organisations += 1;
                 Ok(())
             }
+            Record::SavedSearch(s) => {
+                self.directory()?;
+                if !self.agents.contains(&s.agent) {
+                    return Err(refuse(
+                        "agent",
+                        format!("saved search {}: its agent is not in the export", s.id),
+                    ));
+                }
+                self.counts.content += 1;
+                Ok(())
+            }
+            Record::CannedResponse(c) => {
+                self.directory()?;
+                if let Some(d) = c.department
+                    && !self.departments.contains(&d)
+                {
+                    return Err(refuse(
+                        "department",
+                        format!(
+                            "canned response {}: department {d} is not in the export",
+                            c.id
+                        ),
+                    ));
+                }
+                self.counts.content += 1;
+                Ok(())
+            }
+            Record::Template(_) | Record::ArticleCategory { .. } | Record::Article(_) => {
+                self.directory()?;
+                self.counts.content += 1;
+                Ok(())
+            }
             Record::Ticket(t) => self.ticket(t),
             Record::Trailer(trailer) => self.trailer(trailer),
         }
@@ -187,11 +219,11 @@ impl Restore {
                 format!("{:?} is not a {FORMAT} stream", header.format),
             ));
         }
-        if header.version != VERSION {
+        if !READS.contains(&header.version) {
             return Err(refuse(
                 "version",
                 format!(
-                    "version {} of the format; this build reads version {VERSION}",
+                    "version {} of the format; this build reads versions {READS:?} (writes {VERSION})",
                     header.version
                 ),
             ));
@@ -264,7 +296,9 @@ impl Restore {
         if !self.tickets.insert(t.id) {
             return Err(refuse("ticket", at("twice")));
         }
-        for number in [t.number.full(), t.number.short()] {
+        // A number whose short form is the full one (a counter scheme) is one number.
+        let short = Some(t.number.short()).filter(|s| *s != t.number.full());
+        for number in std::iter::once(t.number.full()).chain(short) {
             if !self.numbers.insert(number.to_owned()) {
                 return Err(refuse(
                     "number",
@@ -394,6 +428,27 @@ mod tests {
             field(Restore::new().check(&Record::Header(foreign))),
             "format"
         );
+    }
+
+    #[test]
+    fn a_version_1_stream_is_still_read_and_a_saved_search_needs_its_agent() {
+        let mut old = Header::new(Utc::now(), 1);
+        old.version = 1;
+        let mut restore = Restore::new();
+        restore.check(&Record::Header(old)).unwrap();
+        restore.check(&Record::Trailer(Trailer::default())).unwrap();
+        assert!(restore.is_done());
+        let (mut restore, _) = started();
+        let search = crate::search::SavedSearch {
+            id: crate::domain::SavedSearchId::new(),
+            agent: AgentId::new(),
+            name: crate::domain::Name::parse("VIP").unwrap(),
+            query: None,
+            filter: Default::default(),
+            order: crate::listing::TicketOrder::LastUpdate,
+            created_at: Utc::now(),
+        };
+        assert_eq!(field(restore.check(&Record::SavedSearch(search))), "agent");
     }
 
     #[test]

@@ -82,7 +82,42 @@ impl Acting {
                 }
             }
         }
+        self.export_content(&mut records).await?;
         Ok(records)
+    }
+
+    /// The content records (format version 2), after the directory: templates, canned
+    /// responses, saved searches, article categories and articles, each list by id.
+    async fn export_content(&self, records: &mut Vec<Record>) -> Result<()> {
+        let store = &self.desk.store;
+        if let Some(t) = store.as_template_store() {
+            let mut templates = t.templates().await?;
+            templates.sort_by_key(|t| t.id);
+            records.extend(templates.into_iter().map(Record::Template));
+            let mut canned = t.canned_responses(None, None).await?;
+            canned.sort_by_key(|c| c.id);
+            records.extend(canned.into_iter().map(Record::CannedResponse));
+        }
+        if let Some(s) = store.as_saved_search_store() {
+            let mut agents = store.agents().await?;
+            agents.sort_by_key(|a| a.id);
+            for agent in agents {
+                let mut searches = s.saved_searches(agent.id).await?;
+                searches.sort_by_key(|s| s.id);
+                records.extend(searches.into_iter().map(Record::SavedSearch));
+            }
+        }
+        if let Some(k) = store.as_knowledge_store() {
+            let mut categories = k.article_categories().await?;
+            categories.sort();
+            records.extend(
+                (categories.into_iter()).map(|category| Record::ArticleCategory { category }),
+            );
+            let mut articles = k.list_articles(None, u32::MAX).await?;
+            articles.sort_by_key(|a| a.id);
+            records.extend(articles.into_iter().map(Record::Article));
+        }
+        Ok(())
     }
 
     /// Every ticket, oldest first (then by number): what [`export_ticket`](Self::export_ticket)
@@ -189,8 +224,30 @@ impl Acting {
                 }
                 Ok(())
             }
+            Record::Template(t) => self.template_store()?.put_template(&t).await,
+            Record::CannedResponse(c) => self.template_store()?.put_canned_response(&c).await,
+            Record::SavedSearch(s) => {
+                (store.as_saved_search_store())
+                    .ok_or(Error::unsupported(Ability::SavedSearches))?
+                    .put_saved_search(&s)
+                    .await
+            }
+            Record::ArticleCategory { category } => {
+                self.knowledge_store()?
+                    .add_article_category(&category)
+                    .await
+            }
+            Record::Article(a) => self.knowledge_store()?.put_article(&a).await,
             Record::Header(_) | Record::Trailer(_) | Record::Ticket(_) => Ok(()),
         }
+    }
+
+    fn template_store(&self) -> Result<&dyn crate::store::TemplateStore> {
+        (self.desk.store.as_template_store()).ok_or(Error::unsupported(Ability::Templates))
+    }
+
+    fn knowledge_store(&self) -> Result<&dyn crate::store::KnowledgeStore> {
+        (self.desk.store.as_knowledge_store()).ok_or(Error::unsupported(Ability::KnowledgeBase))
     }
 
     /// Stores the bytes of an attachment; bytes that are not those of `key` are refused
