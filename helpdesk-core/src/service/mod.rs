@@ -24,6 +24,7 @@ mod ingest;
 mod knowledge;
 mod links;
 mod logins;
+mod macros;
 mod mail_settings;
 mod mailboxes;
 mod notification_prefs;
