@@ -801,3 +801,6 @@ automation_apply_macro = Apply a macro
 automation_macro = Macro
 automation_apply = Apply
 notify_rule_notice = An automation rule asks you to look at ticket #{ $number }
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = Change a macro
+automation_next_run = Next run:

@@ -786,3 +786,6 @@ automation_apply_macro = اعمال ماکرو
 automation_macro = ماکرو
 automation_apply = اعمال
 notify_rule_notice = یک قاعدهٔ خودکارسازی از شما می‌خواهد تیکت #{ $number } را ببینید
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = ویرایش ماکرو
+automation_next_run = اجرای بعدی:

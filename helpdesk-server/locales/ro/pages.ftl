@@ -806,3 +806,6 @@ automation_apply_macro = Aplică o macrocomandă
 automation_macro = Macrocomandă
 automation_apply = Aplică
 notify_rule_notice = O regulă de automatizare vă cere să vă uitați la tichetul #{ $number }
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = Modifică o macrocomandă
+automation_next_run = Următoarea rulare:

@@ -808,3 +808,6 @@ automation_apply_macro = Применить макрос
 automation_macro = Макрос
 automation_apply = Применить
 notify_rule_notice = Правило автоматизации просит посмотреть заявку #{ $number }
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = Изменить макрос
+automation_next_run = Следующий запуск:

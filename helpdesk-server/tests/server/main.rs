@@ -31,6 +31,7 @@ mod jobs;
 mod kb_votes;
 mod languages;
 mod links;
+mod macro_pages;
 mod mail_settings;
 mod mailboxes;
 mod notification_prefs;
