@@ -47,6 +47,7 @@ mod priority_rules;
 mod quarantine;
 mod queue_pages;
 mod reports;
+mod retention_page;
 mod routes;
 mod schema_check;
 mod search_box;

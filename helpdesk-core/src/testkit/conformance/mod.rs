@@ -482,6 +482,9 @@ macro_rules! conformance_suite {
                 rule_next_runs: [
                     each_scheduled_rule_says_when_it_runs_next,
                 ],
+                sla_triggers: [
+                    sla_warnings_and_breaches_raised_by_run_due_fire_triggers,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {

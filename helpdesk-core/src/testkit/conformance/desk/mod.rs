@@ -46,6 +46,7 @@ pub mod search;
 pub mod search_box;
 pub mod settings;
 pub mod sla;
+pub mod sla_triggers;
 pub mod snoozed_notifications;
 pub mod tags;
 pub mod templates;
