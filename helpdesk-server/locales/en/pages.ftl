@@ -804,7 +804,6 @@ notify_rule_notice = An automation rule asks you to look at ticket #{ $number }
 # Task C: macro editing, next run of scheduled rules
 automation_edit_macro = Change a macro
 automation_next_run = Next run:
-admin_retention = Retention
 retention_hint = Closed tickets nobody changed for the number of days set here are erased or anonymised by the desk's due work, a batch at a time.
 retention_unsupported = This desk's storage cannot erase or anonymise tickets.
 retention_current = In force: closed tickets older than

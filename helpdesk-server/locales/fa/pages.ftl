@@ -789,7 +789,6 @@ notify_rule_notice = یک قاعدهٔ خودکارسازی از شما می‌�
 # Task C: macro editing, next run of scheduled rules
 automation_edit_macro = ویرایش ماکرو
 automation_next_run = اجرای بعدی:
-admin_retention = نگهداری داده‌ها
 retention_hint = تیکت‌های بسته‌ای که هیچ‌کس به تعداد روزهای تعیین‌شده در اینجا تغییرشان نداده، با کارهای زمان‌بندی‌شدهٔ میز، دسته‌دسته پاک یا ناشناس می‌شوند.
 retention_unsupported = فضای ذخیرهٔ این میز نمی‌تواند تیکت‌ها را پاک یا ناشناس کند.
 retention_current = در حال اجرا: تیکت‌های بستهٔ قدیمی‌تر از

@@ -809,7 +809,6 @@ notify_rule_notice = O regulă de automatizare vă cere să vă uitați la tiche
 # Task C: macro editing, next run of scheduled rules
 automation_edit_macro = Modifică o macrocomandă
 automation_next_run = Următoarea rulare:
-admin_retention = Păstrarea datelor
 retention_hint = Tichetele închise pe care nu le-a schimbat nimeni de numărul de zile stabilit aici sunt șterse sau anonimizate de lucrul programat al biroului, pe loturi.
 retention_unsupported = Stocarea acestui birou nu poate șterge sau anonimiza tichete.
 retention_current = În vigoare: tichetele închise mai vechi de

@@ -811,7 +811,6 @@ notify_rule_notice = Правило автоматизации просит по
 # Task C: macro editing, next run of scheduled rules
 automation_edit_macro = Изменить макрос
 automation_next_run = Следующий запуск:
-admin_retention = Хранение данных
 retention_hint = Закрытые заявки, которые никто не менял указанное здесь число дней, удаляются или обезличиваются плановой работой службы, партиями.
 retention_unsupported = Хранилище этой службы не умеет удалять или обезличивать заявки.
 retention_current = Действует: закрытые заявки старше
