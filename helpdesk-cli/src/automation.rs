@@ -72,6 +72,15 @@ pub(crate) enum MacroCmd {
         /// The JSON file of its actions, or `-` for stdin.
         file: String,
     },
+    /// Replace macro ID's name with NAME and its actions with the JSON list in FILE (or `-`).
+    Update {
+        /// The macro's id.
+        id: String,
+        /// Its new name.
+        name: String,
+        /// The JSON file of its actions, or `-` for stdin.
+        file: String,
+    },
     /// Remove macro ID.
     Remove {
         /// The macro's id.
@@ -139,26 +148,36 @@ pub(crate) async fn rule(
 ) -> CliResult {
     match cmd {
         RuleCmd::List => {
-            let rules = ctx.acting.rules().await?;
+            let rules = ctx.acting.rules_with_next_run().await?;
             let mut text = String::new();
-            for r in &rules {
+            let mut listed = Vec::with_capacity(rules.len());
+            for (r, next) in &rules {
                 let state = if r.active { "on" } else { "off" };
                 let kind = match &r.schedule {
                     Some(s) => format!("every {} min", s.every_minutes),
                     None => "trigger".to_owned(),
                 };
                 text += &format!(
-                    "{}  {}  {}  {state}  {kind}  {} actions\n",
+                    "{}  {}  {}  {state}  {kind}  {} actions",
                     r.position,
                     r.id,
                     r.name.as_str(),
                     r.actions.len()
                 );
+                if let Some(next) = next {
+                    text += &format!("  next {}", next.to_rfc3339());
+                }
+                text += "\n";
+                let mut value = serde_json::to_value(r)?;
+                if let Some(fields) = value.as_object_mut() {
+                    fields.insert("next_run_at".to_owned(), json!(next));
+                }
+                listed.push(value);
             }
             if text.is_empty() {
                 text = "no rules\n".into();
             }
-            out.value(&serde_json::to_value(&rules)?, &text)
+            out.value(&serde_json::Value::Array(listed), &text)
         }
         RuleCmd::Add { file } => {
             let rule = ctx
@@ -257,6 +276,16 @@ pub(crate) async fn macros(
                 .create_macro(Name::parse(&name)?, actions)
                 .await?;
             let text = format!("macro {} added: {}\n", entry.id, entry.name.as_str());
+            out.value(&serde_json::to_value(&entry)?, &text)
+        }
+        MacroCmd::Update { id, name, file } => {
+            let id = id.parse::<MacroId>().map_err(helpdesk::Error::from)?;
+            let actions: Vec<Action> = serde_json::from_str(&read_input(&file, stdin)?)?;
+            let entry = ctx
+                .acting
+                .update_macro(id, Name::parse(&name)?, actions)
+                .await?;
+            let text = format!("macro {} replaced: {}\n", entry.id, entry.name.as_str());
             out.value(&serde_json::to_value(&entry)?, &text)
         }
         MacroCmd::Remove { id } => {

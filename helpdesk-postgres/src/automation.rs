@@ -36,6 +36,17 @@ pub(crate) async fn rules_in(pool: &sqlx::PgPool) -> Result<Vec<Rule>> {
     all(pool, query, read_rule).await
 }
 
+/// The statement that inserts or replaces a macro (also run with its audit entry).
+pub(crate) fn put_macro_query(entry: &Macro) -> Result<crate::rows::PgQuery<'static>> {
+    Ok(sqlx::query(
+        "INSERT INTO automation_macros (id, name, entry) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, entry = excluded.entry",
+    )
+    .bind(entry.id.as_uuid())
+    .bind(entry.name.as_str().to_owned())
+    .bind(json(entry)?))
+}
+
 fn read_rule(row: &PgRow) -> Result<Rule> {
     Reader::new(row, "automation_rules").json("rule")
 }
@@ -71,14 +82,7 @@ impl AutomationStore for PostgresStore {
     }
 
     async fn put_macro(&self, entry: &Macro) -> Result<()> {
-        let query = sqlx::query(
-            "INSERT INTO automation_macros (id, name, entry) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, entry = excluded.entry",
-        )
-        .bind(entry.id.as_uuid())
-        .bind(entry.name.as_str())
-        .bind(json(entry)?);
-        execute(&self.pool, query).await.map(drop)
+        execute(&self.pool, put_macro_query(entry)?).await.map(drop)
     }
 
     async fn macros(&self) -> Result<Vec<Macro>> {
@@ -123,11 +127,22 @@ impl AutomationStore for PostgresStore {
             "INSERT INTO rule_runs (rule_id, next_run_at, last_run_at) VALUES ($1, $3, $2)
              ON CONFLICT (rule_id) DO UPDATE
              SET next_run_at = excluded.next_run_at, last_run_at = excluded.last_run_at
-             WHERE rule_runs.next_run_at <= $2",
+             WHERE rule_runs.last_run_at <= $4",
         )
         .bind(rule.as_uuid())
         .bind(now)
-        .bind(next);
+        .bind(next)
+        // Due when the last run was at least one period (next − now) before now.
+        .bind(now - (next - now));
         Ok(execute(&self.pool, query).await? > 0)
+    }
+
+    async fn last_rule_runs(&self) -> Result<Vec<(RuleId, DateTime<Utc>)>> {
+        let query = sqlx::query("SELECT rule_id, last_run_at FROM rule_runs ORDER BY rule_id");
+        all(&self.pool, query, |row| {
+            let r = Reader::new(row, "rule_runs");
+            Ok((RuleId::from_uuid(r.get("rule_id")?), r.get("last_run_at")?))
+        })
+        .await
     }
 }

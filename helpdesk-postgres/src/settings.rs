@@ -109,6 +109,18 @@ impl SettingsStore for PostgresStore {
                 knowledge::delete_category(&mut tx, c).await?;
                 0
             }
+            SettingWrite::PutMacro(m) => {
+                run(&mut tx, crate::automation::put_macro_query(m)?).await?;
+                0
+            }
+            SettingWrite::DeleteMacro(id) => {
+                let query =
+                    sqlx::query("DELETE FROM automation_macros WHERE id = $1").bind(id.as_uuid());
+                if run(&mut tx, query).await? == 0 {
+                    return Err(Error::not_found(Entity::Macro, id));
+                }
+                0
+            }
             write => {
                 return Err(Error::backend(format!("unknown settings write {write:?}")));
             }

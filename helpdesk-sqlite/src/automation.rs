@@ -50,6 +50,24 @@ pub(crate) fn rules_in(conn: &rusqlite::Connection) -> Outcome<Vec<Rule>> {
     all(conn, sql, [], read_rule)
 }
 
+/// Inserts or replaces a macro on `conn` (also inside a settings write's transaction).
+pub(crate) fn put_macro_in(conn: &rusqlite::Connection, entry: &Macro) -> Outcome<()> {
+    conn.prepare_cached(
+        "INSERT INTO automation_macros (id, name, entry) VALUES (?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, entry = excluded.entry",
+    )?
+    .execute((blob(entry.id.as_uuid()), entry.name.as_str(), json(entry)?))?;
+    Ok(())
+}
+
+/// Deletes a macro on `conn`; whether it existed.
+pub(crate) fn delete_macro_in(conn: &rusqlite::Connection, id: MacroId) -> Outcome<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM automation_macros WHERE id = ?1")?
+        .execute([blob(id.as_uuid())])?;
+    Ok(n > 0)
+}
+
 fn read_rule(row: &Row<'_>) -> Outcome<Rule> {
     Reader::new(row, "automation_rules").json("rule")
 }
@@ -96,20 +114,8 @@ impl AutomationStore for SqliteStore {
     }
 
     async fn put_macro(&self, entry: &Macro) -> Result<()> {
-        let (id, name, text) = (
-            blob(entry.id.as_uuid()),
-            entry.name.as_str().to_owned(),
-            json(entry)?,
-        );
-        self.write(move |conn| {
-            conn.prepare_cached(
-                "INSERT INTO automation_macros (id, name, entry) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, entry = excluded.entry",
-            )?
-            .execute((id, name, text))?;
-            Ok(())
-        })
-        .await
+        let entry = entry.clone();
+        self.write(move |conn| put_macro_in(conn, &entry)).await
     }
 
     async fn macros(&self) -> Result<Vec<Macro>> {
@@ -125,13 +131,7 @@ impl AutomationStore for SqliteStore {
     }
 
     async fn delete_macro(&self, id: MacroId) -> Result<bool> {
-        self.write(move |conn| {
-            let n = conn
-                .prepare_cached("DELETE FROM automation_macros WHERE id = ?1")?
-                .execute([blob(id.as_uuid())])?;
-            Ok(n > 0)
-        })
-        .await
+        self.write(move |conn| delete_macro_in(conn, id)).await
     }
 
     async fn rule_firings(&self, ticket: Option<TicketId>, limit: u32) -> Result<Vec<RuleFiring>> {
@@ -171,6 +171,8 @@ impl AutomationStore for SqliteStore {
         now: DateTime<Utc>,
         next: DateTime<Utc>,
     ) -> Result<bool> {
+        // Due when the last run was at least one period (next − now) before now.
+        let latest = micros(now - (next - now));
         let (id, now, next) = (blob(rule.as_uuid()), micros(now), micros(next));
         self.write(move |conn| {
             let n = conn
@@ -178,10 +180,28 @@ impl AutomationStore for SqliteStore {
                     "INSERT INTO rule_runs (rule_id, next_run_at, last_run_at) VALUES (?1, ?3, ?2)
                      ON CONFLICT (rule_id) DO UPDATE
                      SET next_run_at = excluded.next_run_at, last_run_at = excluded.last_run_at
-                     WHERE rule_runs.next_run_at <= ?2",
+                     WHERE rule_runs.last_run_at <= ?4",
                 )?
-                .execute((id, now, next))?;
+                .execute((id, now, next, latest))?;
             Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn last_rule_runs(&self) -> Result<Vec<(RuleId, DateTime<Utc>)>> {
+        self.read(|conn| {
+            all(
+                conn,
+                "SELECT rule_id, last_run_at FROM rule_runs ORDER BY rule_id",
+                [],
+                |row| {
+                    let r = Reader::new(row, "rule_runs");
+                    Ok((
+                        RuleId::from_uuid(r.uuid("rule_id")?),
+                        r.instant("last_run_at")?,
+                    ))
+                },
+            )
         })
         .await
     }

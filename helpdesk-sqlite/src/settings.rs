@@ -112,6 +112,16 @@ impl SettingsStore for SqliteStore {
                     knowledge::delete_category(&tx, c)?;
                     0
                 }
+                (SettingWrite::PutMacro(m), _) => {
+                    crate::automation::put_macro_in(&tx, m)?;
+                    0
+                }
+                (SettingWrite::DeleteMacro(id), _) => {
+                    if !crate::automation::delete_macro_in(&tx, *id)? {
+                        return Err(Error::not_found(Entity::Macro, id).into());
+                    }
+                    0
+                }
                 (write, _) => {
                     return Err(Error::backend(format!("unknown settings write {write:?}")).into());
                 }

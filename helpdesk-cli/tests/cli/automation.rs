@@ -225,3 +225,59 @@ async fn a_scheduled_rule_added_from_json_runs_with_run_due_once_per_run() {
         1
     );
 }
+
+#[tokio::test]
+async fn an_admin_replaces_a_macros_name_and_actions_and_a_bad_change_keeps_it() {
+    let desk = Desk::with_directory().await;
+    let added = (desk
+        .run_with(
+            &["--json", "macro", "add", "VIP", "-"],
+            r#"[{"action": "add_tag", "tag": "vip"}]"#,
+        )
+        .await)
+        .json();
+    let id = added["id"].as_str().unwrap().to_owned();
+    let replaced = (desk
+        .run_with(
+            &["--json", "macro", "update", &id, "VIP urgent", "-"],
+            r#"[{"action": "add_tag", "tag": "vip"}, {"action": "set_priority", "priority": "urgent"}]"#,
+        )
+        .await)
+        .json();
+    assert_eq!(replaced["id"], added["id"]);
+    assert_eq!(replaced["name"], "VIP urgent");
+    assert_eq!(
+        replaced["actions"].as_array().unwrap().len(),
+        2,
+        "{replaced}"
+    );
+    // No actions: refused, the macro stays as it is.
+    let refused = desk
+        .run_with(&["--json", "macro", "update", &id, "Gol", "-"], "[]")
+        .await;
+    assert_ne!(refused.code, 0, "{}", refused.stdout);
+    let listed = desk.run(&["--json", "macro", "list"]).await.json();
+    assert_eq!(listed, serde_json::json!([replaced]));
+}
+
+#[tokio::test]
+async fn the_rule_list_says_when_each_scheduled_rule_runs_next() {
+    let desk = Desk::with_directory().await;
+    desk.run_with(&["rule", "add", "-"], SCHEDULED).await.ok();
+    desk.run_with(&["rule", "add", "-"], TRIGGER).await.ok();
+    desk.run(&["run-due", "--at", "2099-01-01T00:00:00Z"])
+        .await
+        .ok();
+    let listed = desk.run(&["--json", "rule", "list"]).await.json();
+    let next: Vec<_> = (listed.as_array().unwrap().iter())
+        .map(|r| r["next_run_at"].clone())
+        .collect();
+    // The scheduled rule (position 0) runs an hour after its run; the trigger has none.
+    assert_eq!(
+        next,
+        ["2099-01-01T01:00:00Z".into(), serde_json::Value::Null],
+        "{listed}"
+    );
+    let text = desk.run(&["rule", "list"]).await.ok();
+    assert!(text.contains("next 2099-01-01T01:00:00+00:00"), "{text}");
+}

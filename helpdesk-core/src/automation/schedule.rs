@@ -111,6 +111,12 @@ impl RuleSchedule {
         Duration::minutes(i64::from(self.every_minutes))
     }
 
+    /// When a rule on this schedule runs next, at `now`: a period after its `last` run, or
+    /// at the next `run_due` (`now`) when it never ran or is due already.
+    pub fn next_run(&self, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
+        last.map_or(now, |last| (last + self.every()).max(now))
+    }
+
     /// Whether a ticket last changed at `since` is old enough at `now`, on its department's
     /// `calendar`.
     pub fn old_enough(
@@ -214,7 +220,39 @@ mod tests {
         assert!(HeldUnit::parse("weeks").is_err());
     }
 
+    #[test]
+    fn the_next_run_is_a_period_after_the_last_or_now() {
+        let hourly = RuleSchedule {
+            every_minutes: 60,
+            unchanged_for: None,
+        };
+        let now = at("2026-01-09T08:00:00Z");
+        assert_eq!(hourly.next_run(None, now), now);
+        let last = at("2026-01-09T07:30:00Z");
+        assert_eq!(hourly.next_run(Some(last), now), at("2026-01-09T08:30:00Z"));
+        let overdue = at("2026-01-09T06:00:00Z");
+        assert_eq!(hourly.next_run(Some(overdue), now), now);
+    }
+
     proptest! {
+        /// The next run is never before now nor before a period after the last run, and is
+        /// exactly that when it lies ahead.
+        #[test]
+        fn the_next_run_is_never_in_the_past(
+            every in MIN_EVERY_MINUTES..=MAX_EVERY_MINUTES,
+            since_last in 0i64..(60 * 24 * 62),
+        ) {
+            let schedule = RuleSchedule { every_minutes: every, unchanged_for: None };
+            let now = at("2026-01-01T00:00:00Z");
+            let last = now - Duration::minutes(since_last);
+            let next = schedule.next_run(Some(last), now);
+            prop_assert!(next >= now);
+            prop_assert!(next >= last + schedule.every());
+            if last + schedule.every() > now {
+                prop_assert_eq!(next, last + schedule.every());
+            }
+        }
+
         /// Once a ticket is old enough it stays old enough as time goes on, in every unit.
         #[test]
         fn old_enough_never_turns_back(

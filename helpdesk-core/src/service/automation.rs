@@ -67,7 +67,7 @@ fn check_schedule(draft: &RuleDraft) -> Result<()> {
 }
 
 impl Acting {
-    fn automation(&self) -> Result<&dyn AutomationStore> {
+    pub(super) fn automation(&self) -> Result<&dyn AutomationStore> {
         self.desk
             .store
             .as_automation_store()
@@ -76,7 +76,11 @@ impl Acting {
 
     /// Checks what a rule or a macro names: the lists' sizes, the actions, and that the
     /// departments, agents and canned responses it names exist.
-    async fn check_automation(&self, conditions: &Conditions, actions: &[Action]) -> Result<()> {
+    pub(super) async fn check_automation(
+        &self,
+        conditions: &Conditions,
+        actions: &[Action],
+    ) -> Result<()> {
         conditions.check()?;
         check_actions(actions)?;
         for d in &conditions.departments {
@@ -257,32 +261,6 @@ impl Acting {
     pub async fn macros(&self) -> Result<Vec<Macro>> {
         self.require_staff()?;
         self.automation()?.macros().await
-    }
-
-    /// Adds a macro (admins).
-    pub async fn create_macro(&self, name: Name, actions: Vec<Action>) -> Result<Macro> {
-        self.require_admin()?;
-        let store = self.automation()?;
-        self.check_automation(&Conditions::default(), &actions)
-            .await?;
-        let entry = Macro {
-            id: MacroId::new(),
-            name,
-            actions,
-            created_at: self.desk.now(),
-        };
-        store.put_macro(&entry).await?;
-        Ok(entry)
-    }
-
-    /// Deletes a macro (admins).
-    pub async fn delete_macro(&self, id: MacroId) -> Result<()> {
-        self.require_admin()?;
-        if self.automation()?.delete_macro(id).await? {
-            Ok(())
-        } else {
-            Err(Error::not_found(Entity::Macro, id))
-        }
     }
 
     /// Applies a macro to each of `tickets` (1 to

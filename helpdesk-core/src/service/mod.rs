@@ -26,6 +26,7 @@ mod knowledge;
 mod knowledge_language;
 mod links;
 mod logins;
+mod macros;
 mod mail_settings;
 mod mailboxes;
 mod notification_prefs;

@@ -239,3 +239,30 @@ impl Helpdesk {
         Ok(true)
     }
 }
+
+impl super::Acting {
+    /// Every rule, by position, each with when it runs next
+    /// ([`RuleSchedule::next_run`] from its last run taken): `None` for triggers and rules
+    /// turned off (admins).
+    pub async fn rules_with_next_run(&self) -> Result<Vec<(Rule, Option<DateTime<Utc>>)>> {
+        let rules = self.rules().await?;
+        let Some(store) = self.desk.store.as_automation_store() else {
+            return Ok(rules.into_iter().map(|r| (r, None)).collect());
+        };
+        let last: HashMap<_, _> = if rules.iter().any(Rule::is_scheduled) {
+            store.last_rule_runs().await?.into_iter().collect()
+        } else {
+            HashMap::new()
+        };
+        let now = self.desk.now();
+        Ok(rules
+            .into_iter()
+            .map(|r| {
+                let next = (r.schedule.as_ref())
+                    .filter(|_| r.active)
+                    .map(|s| s.next_run(last.get(&r.id).copied(), now));
+                (r, next)
+            })
+            .collect())
+    }
+}

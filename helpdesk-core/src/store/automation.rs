@@ -33,14 +33,19 @@ pub trait AutomationStore: Send + Sync {
     async fn rule_firings(&self, ticket: Option<TicketId>, limit: u32) -> Result<Vec<RuleFiring>>;
     /// How many times rules fired on `ticket` at or after `since`.
     async fn firings_since(&self, ticket: TicketId, since: DateTime<Utc>) -> Result<u32>;
-    /// Takes the run of scheduled rule `rule` due at `now`: when none was taken yet, or the
-    /// last one taken set the next at or before `now`, records `next` as the next run and
-    /// answers true; otherwise false. Atomic: of several callers at once (several processes
-    /// running `run_due`), exactly one takes a run.
+    /// Takes the run of scheduled rule `rule` due at `now`, for a schedule of `next − now`
+    /// between runs: when none was taken yet, or the last one was taken at or before
+    /// `now − (next − now)` (so a changed schedule counts from the last run), records `now`
+    /// as the last run and `next` as the next and answers true; otherwise false. Atomic: of
+    /// several callers at once (several processes running `run_due`), exactly one takes a
+    /// run.
     async fn claim_rule_run(
         &self,
         rule: RuleId,
         now: DateTime<Utc>,
         next: DateTime<Utc>,
     ) -> Result<bool>;
+    /// When each scheduled rule's last run was taken (rules never run are absent; a
+    /// deleted rule's run may be listed), by rule id.
+    async fn last_rule_runs(&self) -> Result<Vec<(RuleId, DateTime<Utc>)>>;
 }

@@ -202,6 +202,7 @@ forward!(AutomationStore {
     async fn rule_firings(&self, ticket: Option<crate::domain::TicketId>, limit: u32) -> Result<Vec<crate::automation::RuleFiring>>;
     async fn firings_since(&self, ticket: crate::domain::TicketId, since: DateTime<Utc>) -> Result<u32>;
     async fn claim_rule_run(&self, rule: crate::domain::RuleId, now: DateTime<Utc>, next: DateTime<Utc>) -> Result<bool>;
+    async fn last_rule_runs(&self) -> Result<Vec<(crate::domain::RuleId, DateTime<Utc>)>>;
 });
 use super::ChangeFeed;
 forward!(ChangeFeed {

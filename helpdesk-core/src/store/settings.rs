@@ -100,6 +100,8 @@ pub enum ChangedSetting {
     Webhook,
     /// [`SettingKey::PresenceTimeout`].
     PresenceTimeout,
+    /// An automation macro (the item is its id; the values its JSON).
+    Macro,
 }
 
 stable_text!(ChangedSetting, "changed_setting" {
@@ -117,6 +119,7 @@ stable_text!(ChangedSetting, "changed_setting" {
     FeedRetention => "feed_retention",
     Webhook => "webhook",
     PresenceTimeout => "presence_timeout",
+    Macro => "macro",
 });
 
 impl From<SettingKey> for ChangedSetting {
@@ -221,4 +224,11 @@ pub enum SettingWrite {
     /// Deletes a category no article is filed in
     /// ([`delete_article_category`](super::KnowledgeStore::delete_article_category)).
     DeleteArticleCategory(Category),
+    /// Inserts or replaces an automation macro
+    /// ([`put_macro`](super::AutomationStore::put_macro)); kept by stores that keep
+    /// automation, refused as unsupported by the others.
+    PutMacro(crate::automation::Macro),
+    /// Deletes an automation macro; [`Error::NotFound`](crate::Error::NotFound) when there
+    /// is none ([`delete_macro`](super::AutomationStore::delete_macro)).
+    DeleteMacro(crate::domain::MacroId),
 }

@@ -808,3 +808,16 @@ live_refresh = Refresh
 live_unread = Unread notifications
 # The knowledge base in the reader's language (issue 21): an article in another one.
 kb_other_language = in { $language }
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = Change a macro
+automation_next_run = Next run:
+retention_hint = Closed tickets nobody changed for the number of days set here are erased or anonymised by the desk's due work, a batch at a time.
+retention_unsupported = This desk's storage cannot erase or anonymise tickets.
+retention_current = In force: closed tickets older than
+retention_days_after = days
+retention_off = No retention rule: closed tickets are kept.
+retention_last_run = Last run that handled tickets:
+retention_last_none = The rule has not handled any ticket yet.
+retention_tickets = tickets
+retention_on = Erase or anonymise old closed tickets
+retention_days = Days after the last change (1 to 36600)

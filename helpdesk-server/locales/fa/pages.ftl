@@ -793,3 +793,16 @@ live_refresh = بارگذاری دوباره
 live_unread = اعلان‌های خوانده‌نشده
 # The knowledge base in the reader's language (issue 21): an article in another one.
 kb_other_language = به زبان { $language }
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = ویرایش ماکرو
+automation_next_run = اجرای بعدی:
+retention_hint = تیکت‌های بسته‌ای که هیچ‌کس به تعداد روزهای تعیین‌شده در اینجا تغییرشان نداده، با کارهای زمان‌بندی‌شدهٔ میز، دسته‌دسته پاک یا ناشناس می‌شوند.
+retention_unsupported = فضای ذخیرهٔ این میز نمی‌تواند تیکت‌ها را پاک یا ناشناس کند.
+retention_current = در حال اجرا: تیکت‌های بستهٔ قدیمی‌تر از
+retention_days_after = روز
+retention_off = قاعدهٔ نگهداری وجود ندارد: تیکت‌های بسته نگه داشته می‌شوند.
+retention_last_run = آخرین اجرایی که تیکت‌ها را پردازش کرد:
+retention_last_none = این قاعده هنوز هیچ تیکتی را پردازش نکرده است.
+retention_tickets = تیکت
+retention_on = پاک یا ناشناس کردن تیکت‌های بستهٔ قدیمی
+retention_days = روز پس از آخرین تغییر (۱ تا ۳۶۶۰۰)

@@ -813,3 +813,16 @@ live_refresh = Reîncarcă
 live_unread = Notificări necitite
 # The knowledge base in the reader's language (issue 21): an article in another one.
 kb_other_language = în { $language }
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = Modifică o macrocomandă
+automation_next_run = Următoarea rulare:
+retention_hint = Tichetele închise pe care nu le-a schimbat nimeni de numărul de zile stabilit aici sunt șterse sau anonimizate de lucrul programat al biroului, pe loturi.
+retention_unsupported = Stocarea acestui birou nu poate șterge sau anonimiza tichete.
+retention_current = În vigoare: tichetele închise mai vechi de
+retention_days_after = zile
+retention_off = Nicio regulă de păstrare: tichetele închise sunt păstrate.
+retention_last_run = Ultima rulare care a tratat tichete:
+retention_last_none = Regula nu a tratat încă niciun tichet.
+retention_tickets = tichete
+retention_on = Șterge sau anonimizează tichetele închise vechi
+retention_days = Zile de la ultima schimbare (1 până la 36600)

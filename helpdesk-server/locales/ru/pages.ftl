@@ -815,3 +815,16 @@ live_refresh = Обновить
 live_unread = Непрочитанные уведомления
 # The knowledge base in the reader's language (issue 21): an article in another one.
 kb_other_language = на языке: { $language }
+# Task C: macro editing, next run of scheduled rules
+automation_edit_macro = Изменить макрос
+automation_next_run = Следующий запуск:
+retention_hint = Закрытые заявки, которые никто не менял указанное здесь число дней, удаляются или обезличиваются плановой работой службы, партиями.
+retention_unsupported = Хранилище этой службы не умеет удалять или обезличивать заявки.
+retention_current = Действует: закрытые заявки старше
+retention_days_after = дн.
+retention_off = Правила хранения нет: закрытые заявки сохраняются.
+retention_last_run = Последний запуск, обработавший заявки:
+retention_last_none = Правило ещё не обработало ни одной заявки.
+retention_tickets = заявок
+retention_on = Удалять или обезличивать старые закрытые заявки
+retention_days = Дней после последнего изменения (от 1 до 36600)

@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::Router;
 use axum::response::Response;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{get, post, put};
 use chrono::{DateTime, Utc};
 use helpdesk::automation::{Action, Conditions, RuleSchedule};
 use helpdesk::domain::{MacroId, Name, RuleId, TicketId};
@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/rules/dry-run", post(dry_run))
         .route("/rule-firings", get(rule_firings))
         .route("/macros", get(list_macros).post(create_macro))
-        .route("/macros/{macro}", delete(delete_macro))
+        .route(
+            "/macros/{macro}",
+            get(get_macro).put(update_macro).delete(delete_macro),
+        )
         .route("/macros/{macro}/apply", post(apply_macro))
 }
 
@@ -177,6 +180,9 @@ pub(crate) struct RuleView {
     created_at: DateTime<Utc>,
     /// Present on scheduled rules.
     schedule: Option<ScheduleSchema>,
+    /// In the list: when `run_due` runs it next (a period after its last run, or now when
+    /// it never ran or is due); null for triggers and rules turned off.
+    next_run_at: Option<DateTime<Utc>>,
 }
 
 /// The body of `POST /rules/dry-run`: the conditions to try.
@@ -226,10 +232,18 @@ pub(crate) struct ApplyMacro {
 
 /// The rules, by position (admins).
 #[utoipa::path(get, path = "/api/v1/rules", tag = "automation",
-    summary = "The triggers and scheduled rules, by position (admins)",
-    responses((status = 200, description = "`{items: [rule]}`", body = Object), Unsupported))]
+    summary = "The triggers and scheduled rules, by position, each scheduled rule that is on with `next_run_at` (when `run_due` runs it next; null for triggers and rules turned off) (admins)",
+    responses((status = 200, description = "`{items: [rule]}`, each as `RuleView`", body = Object), Unsupported))]
 pub(crate) async fn list_rules(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
-    Ok(items(acting.rules().await?))
+    let mut listed = Vec::new();
+    for (rule, next) in acting.rules_with_next_run().await? {
+        let mut value = json!(rule);
+        if let Some(fields) = value.as_object_mut() {
+            fields.insert("next_run_at".to_owned(), json!(next));
+        }
+        listed.push(value);
+    }
+    Ok(items(listed))
 }
 
 /// Adds a rule (admins).
@@ -320,6 +334,35 @@ pub(crate) async fn create_macro(
 ) -> ApiResult<Response> {
     let name = Name::parse(&body.name)?;
     Ok(created(acting.create_macro(name, body.actions).await?))
+}
+
+/// A macro (agents).
+#[utoipa::path(get, path = "/api/v1/macros/{macro}", tag = "automation",
+    summary = "A macro (agents)",
+    params(("macro" = String, Path, description = "the macro's id")),
+    responses((status = 200, description = "the macro", body = Object), NotFound, Unsupported))]
+pub(crate) async fn get_macro(
+    Caller { acting, .. }: Caller,
+    Id(id): Id<MacroId>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(acting.macro_entry(id).await?)))
+}
+
+/// Replaces a macro's name and actions (admins), audited.
+#[utoipa::path(put, path = "/api/v1/macros/{macro}", tag = "automation",
+    summary = "Replace a macro's name and actions, checked as when it was added; audited (admins)",
+    params(("macro" = String, Path, description = "the macro's id")),
+    request_body = MacroBody,
+    responses((status = 200, description = "the macro", body = Object), NotFound, Unsupported))]
+pub(crate) async fn update_macro(
+    Caller { acting, .. }: Caller,
+    Id(id): Id<MacroId>,
+    Body(body): Body<MacroBody>,
+) -> ApiResult<Json<Value>> {
+    let name = Name::parse(&body.name)?;
+    Ok(Json(json!(
+        acting.update_macro(id, name, body.actions).await?
+    )))
 }
 
 /// Deletes a macro (admins).

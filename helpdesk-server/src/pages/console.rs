@@ -276,6 +276,7 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
     let offered = super::tags::offered(&user.acting).await?;
     let departments = user.acting.departments().await?;
     let agents = user.acting.agents().await?;
+    let macros = super::ticket_macros::offered(&user.acting).await?;
     let dept_name = |t: &Ticket| {
         departments
             .iter()
@@ -357,6 +358,7 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
             @if let Some(next) = &next { a #next-page rel="next" href=(next) { (t(lang, "queue_next")) } }
         }
         (super::console_bulk::bulk_controls(lang, &agents))
+        (super::console_bulk::bulk_macro_controls(lang, &macros))
         fieldset.bulk {
             legend { (t(lang, "bulk_tag")) }
             select name="action" aria-label=(t(lang, "bulk_tag")) {

@@ -1,7 +1,8 @@
 //! What the queue does to many tickets at once, and its saved views: the tickets ticked are
-//! assigned, moved to a status or closed one by one, and the page after tells, ticket by
-//! ticket, what was done and what the desk refused (in the reader's language); the filters
-//! shown are saved as a view (the library's saved searches), or a view deleted.
+//! assigned, moved to a status, closed, merged or given a macro one by one (each ticket in
+//! its own commit), and the page after tells, ticket by ticket, what was done and what the
+//! desk refused (in the reader's language); the filters shown are saved as a view (the
+//! library's saved searches), or a view deleted.
 
 use std::collections::HashMap;
 
@@ -9,10 +10,12 @@ use axum::Router;
 use axum::extract::Path;
 use axum::response::IntoResponse;
 use axum::routing::post;
+use helpdesk::automation::Macro;
 use helpdesk::domain::{
-    Agent, AgentId, Language, Name, Resolution, SavedSearchId, Ticket, TicketKey,
+    Agent, AgentId, Language, MacroId, Name, Resolution, SavedSearchId, Ticket, TicketKey,
 };
 use helpdesk::machine::Command;
+use helpdesk::service::MacroOutcome;
 use maud::{Markup, html};
 
 use super::console::{LIST_FIELDS, QueueQuery};
@@ -66,6 +69,25 @@ pub fn bulk_controls(lang: Language, agents: &[Agent]) -> Markup {
                 input #bulk-merge-target type="text" name="merge_target" inputmode="numeric" size="10";
             }
             button #bulk-merge type="submit" name="bulk" value="merge" formaction="/console/bulk" formnovalidate { (t(lang, "bulk_merge")) }
+        }
+    }
+}
+
+/// The macro choice of the bulk controls (inside the queue's form); nothing when the desk
+/// has no macro.
+pub fn bulk_macro_controls(lang: Language, macros: &[Macro]) -> Markup {
+    html! {
+        @if !macros.is_empty() {
+            fieldset.bulk #bulk-macro {
+                legend { (t(lang, "automation_apply_macro")) }
+                label { (t(lang, "automation_macro")) " "
+                    select #bulk-macro-choice name="macro" {
+                        @for m in macros { option value=(m.id) { (m.name.as_str()) } }
+                    }
+                }
+                " "
+                button #bulk-apply-macro type="submit" name="bulk" value="macro" formaction="/console/bulk" formnovalidate { (t(lang, "automation_apply")) }
+            }
         }
     }
 }
@@ -144,13 +166,21 @@ async fn bulk(Posted { user, form }: Posted) -> PageResult {
         .filter(|b| b.starts_with("/console") && !b.contains(['\r', '\n']))
         .cloned()
         .unwrap_or_else(|| "/console".to_owned());
+    let mut results = Vec::new();
     let command = match form.get("bulk").map(|b| b.trim()) {
         // Merging: every ticket ticked into the one named, found first.
-        Some("merge") => merge_command(&user.acting, &form).await,
-        _ => command_of(&form, user.acting.principal().agent().map(|a| a.id)),
+        Some("merge") => merge_command(&user.acting, &form).await.map(Some),
+        // A macro: applied by the library, each ticket in its own commit.
+        Some("macro") => match macro_results(&user.acting, &form, keys.clone()).await {
+            Ok(done) => {
+                results = done;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        },
+        _ => command_of(&form, user.acting.principal().agent().map(|a| a.id)).map(Some),
     };
-    let mut results = Vec::new();
-    if let Ok(command) = &command {
+    if let Ok(Some(command)) = &command {
         for key in keys {
             let done = match user.acting.ticket(key.clone()).await {
                 Ok(ticket) => match user.acting.execute(ticket.id, command.clone()).await {
@@ -213,6 +243,73 @@ async fn bulk(Posted { user, form }: Posted) -> PageResult {
         p { a #back href=(back) { (t(lang, "bulk_back_to_queue")) } }
     };
     Ok(layout(t(lang, "bulk_results"), Some(&user), body).into_response())
+}
+
+/// The macro the form names applied to the tickets `keys` name: one result per ticket, in
+/// order (a ticket not found is refused on its own; a failed store fails the page).
+async fn macro_results(
+    acting: &helpdesk::service::Acting,
+    form: &HashMap<String, String>,
+    keys: Vec<TicketKey>,
+) -> Result<Vec<Done>, ApiError> {
+    let chosen: MacroId = parse(form.get("macro").map_or("", |v| v.trim()))?;
+    let mut found = Vec::with_capacity(keys.len());
+    for key in keys {
+        match acting.ticket(key.clone()).await {
+            Ok(ticket) => found.push((key, Ok(ticket))),
+            Err(e) => found.push((key, Err(ApiError::from(e)))),
+        }
+    }
+    let ids: Vec<_> = (found.iter())
+        .filter_map(|(_, t)| t.as_ref().ok().map(|t| t.id))
+        .collect();
+    let mut outcomes: HashMap<_, _> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        acting
+            .apply_macro(chosen, &ids)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut results = Vec::with_capacity(found.len());
+    for (key, ticket) in found {
+        let done = match ticket {
+            Err(e) => Done {
+                key,
+                ticket: None,
+                refused: Some(e),
+            },
+            Ok(ticket) => match outcomes.remove(&ticket.id) {
+                Some(MacroOutcome::Changed(after)) => Done {
+                    key,
+                    ticket: Some(*after),
+                    refused: None,
+                },
+                Some(MacroOutcome::Refused(e)) => Done {
+                    key,
+                    ticket: Some(ticket),
+                    refused: Some(e.into()),
+                },
+                // Unchanged, or the same ticket named twice: nothing left to do.
+                Some(MacroOutcome::Unchanged) | None => Done {
+                    key,
+                    ticket: Some(ticket),
+                    refused: None,
+                },
+            },
+        };
+        if done
+            .refused
+            .as_ref()
+            .is_some_and(|e| e.status.is_server_error())
+            && let Some(e) = done.refused
+        {
+            return Err(e);
+        }
+        results.push(done);
+    }
+    Ok(results)
 }
 
 /// `POST /console/views`: the filters shown saved under the name typed; the queue with

@@ -19,6 +19,9 @@ pub(crate) const AUTOMATION_TESTED: &[(&str, &str)] = &[
     ("post", "/api/v1/macros"),
     ("delete", "/api/v1/macros/{macro}"),
     ("post", "/api/v1/macros/{macro}/apply"),
+    // Tested in `macro_pages.rs`.
+    ("get", "/api/v1/macros/{macro}"),
+    ("put", "/api/v1/macros/{macro}"),
 ];
 
 #[tokio::test]

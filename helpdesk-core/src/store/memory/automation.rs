@@ -66,10 +66,24 @@ impl AutomationStore for MemoryStore {
         next: DateTime<Utc>,
     ) -> Result<bool> {
         let mut state = self.lock();
-        if state.rule_runs.get(&rule).is_some_and(|due| *due > now) {
+        let every = next - now;
+        if state
+            .rule_runs
+            .get(&rule)
+            .is_some_and(|last| *last > now - every)
+        {
             return Ok(false);
         }
-        state.rule_runs.insert(rule, next);
+        state.rule_runs.insert(rule, now);
         Ok(true)
+    }
+
+    async fn last_rule_runs(&self) -> Result<Vec<(RuleId, DateTime<Utc>)>> {
+        Ok(self
+            .lock()
+            .rule_runs
+            .iter()
+            .map(|(r, at)| (*r, *at))
+            .collect())
     }
 }

@@ -66,6 +66,17 @@ impl SettingsStore for MemoryStore {
                 state.delete_article_category(category)?;
                 0
             }
+            SettingWrite::PutMacro(entry) => {
+                state.macros.insert(entry.id, entry.clone());
+                0
+            }
+            SettingWrite::DeleteMacro(id) => {
+                state
+                    .macros
+                    .remove(id)
+                    .ok_or_else(|| Error::not_found(Entity::Macro, id))?;
+                0
+            }
         };
         state.setting_changes.push(change.clone());
         Ok(moved)

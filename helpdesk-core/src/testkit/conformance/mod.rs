@@ -181,6 +181,7 @@ macro_rules! conformance_suite {
                 rule_runs: [
                     a_rule_run_is_taken_once_until_the_next_is_due,
                     concurrent_takers_of_a_rule_run_give_it_to_exactly_one,
+                    the_last_runs_are_listed_and_a_shorter_period_counts_from_the_last,
                 ],
         });
         $crate::conformance_suite!(@layer desk {
@@ -476,6 +477,15 @@ macro_rules! conformance_suite {
                     desks_running_due_work_at_once_handle_each_ticket_once_per_run,
                     scheduled_rules_are_checked_and_their_dry_run_lists_old_enough_tickets,
                     the_notify_action_tells_the_assignee_a_department_or_an_agent_in_the_same_commit,
+                ],
+                macro_editing: [
+                    macros_are_edited_by_admins_checked_and_audited,
+                ],
+                rule_next_runs: [
+                    each_scheduled_rule_says_when_it_runs_next,
+                ],
+                sla_triggers: [
+                    sla_warnings_and_breaches_raised_by_run_due_fire_triggers,
                 ],
         });
     };

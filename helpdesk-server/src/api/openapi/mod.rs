@@ -176,6 +176,8 @@ use answers::Answers;
         api::automation::create_macro,
         api::automation::delete_macro,
         api::automation::apply_macro,
+        api::automation::get_macro,
+        api::automation::update_macro,
         api::changes::changes,
         api::changes::stream,
         api::webhooks::list_webhooks,

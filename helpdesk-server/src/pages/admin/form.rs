@@ -135,6 +135,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("/admin/webhooks", "admin_webhooks"),
     ("/admin/rules", "automation_rules"),
     ("/admin/macros", "automation_macros"),
+    ("/admin/retention", "admin_retention"),
 ];
 
 /// A posting form's opening: its id, action and CSRF field, then `fields`.

@@ -1,6 +1,7 @@
 //! `/admin/macros`: the macros (issue 22), named lists of actions agents apply to tickets,
-//! each with its removal, and the form to add one (the same action rows as a rule's). A
-//! refused form comes back with its input kept and the reason inline.
+//! each with its removal and a link to its page, and the form to add one (the same action
+//! rows as a rule's); `/admin/macros/{id}`: a macro's form, to change its name and actions.
+//! A refused form comes back with its input kept and the reason inline.
 
 use axum::Router;
 use axum::extract::Path;
@@ -24,10 +25,14 @@ use crate::state::AppState;
 /// The form id of the new macro.
 const ADD_FORM: &str = "macro-add";
 
+/// The form id of a macro's changes.
+const EDIT_FORM: &str = "macro-edit";
+
 /// The macro routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/macros", get(list).post(add))
+        .route("/admin/macros/{id}", get(show).post(edit))
         .route("/admin/macros/{id}/delete", post(delete))
 }
 
@@ -55,7 +60,7 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
         }
         @for m in &macros {
             section.card.macro-entry id=(format!("macro-{}", m.id)) {
-                h2 { bdi { (m.name.as_str()) } }
+                h2 { a href=(format!("/admin/macros/{}", m.id)) { bdi { (m.name.as_str()) } } }
                 p.meta { (t(lang, "automation_log_actions")) " " (m.actions.len()) }
                 (delete_form(user, kept, &format!("macro-delete-{}", m.id), &format!("/admin/macros/{}/delete", m.id)))
             }
@@ -96,4 +101,46 @@ async fn delete(Path(id): Path<String>, Posted { user, form }: Posted) -> PageRe
     }
     user.acting.delete_macro(id).await?;
     Ok(see_other("/admin/macros"))
+}
+
+/// `GET /admin/macros/{id}`.
+async fn show(Path(id): Path<String>, user: PageUser) -> PageResult {
+    edit_page(&user, parse(&id)?, None).await
+}
+
+/// A macro's form: its name and actions as stored, or as typed when refused.
+async fn edit_page(user: &PageUser, id: MacroId, refused: Option<&Refused>) -> PageResult {
+    admins_only(user)?;
+    let lang = user.language;
+    let kept = Kept(refused);
+    let entry = user.acting.macro_entry(id).await?;
+    let choices = choices(user).await?;
+    let body = html! {
+        p { a href="/admin/macros" { (t(lang, "automation_macros")) } }
+        h2 { bdi { (entry.name.as_str()) } }
+        (post_form(user, EDIT_FORM, &format!("/admin/macros/{id}"), html! {
+            (kept.error(EDIT_FORM, lang))
+            (text_field(t(lang, "automation_name"), "name", &kept.value(EDIT_FORM, "name", entry.name.as_str()), true))
+            (action_rows(lang, kept, EDIT_FORM, &choices, &entry.actions))
+            button { (t(lang, "admin_save")) }
+        }))
+    };
+    admin_page(user, "automation_edit_macro", refused, body)
+}
+
+/// `POST /admin/macros/{id}`: the macro changed, back to the list; or the form again with
+/// the input kept and the reason.
+async fn edit(Path(id): Path<String>, Posted { user, form }: Posted) -> PageResult {
+    admins_only(&user)?;
+    let id: MacroId = parse(&id)?;
+    let result: Result<_, ApiError> = async {
+        let name = Name::parse(field(&form, "name"))?;
+        let actions = actions_of(&form)?;
+        Ok(user.acting.update_macro(id, name, actions).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other("/admin/macros")),
+        Err(e) => edit_page(&user, id, Some(&refused(e, EDIT_FORM, form)?)).await,
+    }
 }

@@ -28,6 +28,7 @@ pub mod undeliverable;
 pub mod webhooks;
 // Automation (issue 22).
 pub mod macros;
+pub mod retention;
 pub mod rule_form;
 pub mod rules;
 
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .merge(webhooks::routes())
         .merge(rules::routes())
         .merge(macros::routes())
+        .merge(retention::routes())
 }
 
 /// `/admin`: the desk's settings (its public URL) and the admin pages.

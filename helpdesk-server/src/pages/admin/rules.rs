@@ -139,7 +139,7 @@ async fn list_page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
     admins_only(user)?;
     let lang = user.language;
     let kept = Kept(refused);
-    let rules = match user.acting.rules().await {
+    let rules = match user.acting.rules_with_next_run().await {
         Ok(rules) => rules,
         Err(Error::Unsupported { .. }) => {
             let body = html! { p.meta { (t(lang, "automation_unsupported")) } };
@@ -155,11 +155,14 @@ async fn list_page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
             p.meta { (t(lang, "admin_none_yet")) }
         }
         ul.rules {
-            @for r in &rules {
+            @for (r, next) in &rules {
                 li {
                     a href=(format!("/admin/rules/{}", r.id)) { bdi { (r.name.as_str()) } }
                     " · " (r.position) " · " (kind_text(lang, r))
                     @if !r.active { " · " (t(lang, "automation_off")) }
+                    @if let Some(next) = next {
+                        " · " span.next-run { (t(lang, "automation_next_run")) " " (when(*next)) }
+                    }
                 }
             }
         }

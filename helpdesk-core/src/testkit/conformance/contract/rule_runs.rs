@@ -110,3 +110,46 @@ pub async fn concurrent_takers_of_a_rule_run_give_it_to_exactly_one(store: Arc<d
         assert_eq!(won, 1, "round {round}");
     }
 }
+
+pub async fn the_last_runs_are_listed_and_a_shorter_period_counts_from_the_last(
+    store: Arc<dyn Store>,
+) {
+    let Some(auto) = ability(store.as_automation_store(), "automation") else {
+        return;
+    };
+    let (a, b) = (RuleId::new(), RuleId::new());
+    assert!(auto.last_rule_runs().await.unwrap().is_empty());
+    let hour = Duration::hours(1);
+    assert!(auto.claim_rule_run(a, t0(), t0() + hour).await.unwrap());
+    let later = t0() + Duration::minutes(20);
+    assert!(auto.claim_rule_run(b, later, later + hour).await.unwrap());
+    let mut expected = vec![(a, t0()), (b, later)];
+    expected.sort_by_key(|(id, _)| *id);
+    let mut listed = auto.last_rule_runs().await.unwrap();
+    listed.sort_by_key(|(id, _)| *id);
+    assert_eq!(listed, expected);
+
+    // At 00:20 past, a period of 15 minutes: due (the last run was 20 minutes ago); a
+    // period of 30: not.
+    let quarter = Duration::minutes(15);
+    assert!(
+        !auto
+            .claim_rule_run(a, later, later + Duration::minutes(30))
+            .await
+            .unwrap()
+    );
+    assert!(
+        auto.claim_rule_run(a, later, later + quarter)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !auto
+            .claim_rule_run(a, later, later + quarter)
+            .await
+            .unwrap()
+    );
+    let mut listed = auto.last_rule_runs().await.unwrap();
+    listed.sort_by_key(|(id, _)| *id);
+    assert!(listed.contains(&(a, later)), "{listed:?}");
+}
