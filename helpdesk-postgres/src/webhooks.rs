@@ -89,6 +89,64 @@ pub(crate) async fn enqueue(
     insert_deliveries(tx, &deliveries_for(changes, &endpoints, at)).await
 }
 
+/// Writes, within the commit's transaction `tx`, the deliveries a batch's rules asked for,
+/// in one statement, each only while its endpoint exists and is enabled (locked `FOR
+/// SHARE`, as [`enqueue`] locks them).
+pub(crate) async fn enqueue_rule_deliveries(
+    tx: &mut PgConnection,
+    deliveries: &[WebhookDelivery],
+) -> Result<()> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
+    let mut ids = Vec::new();
+    let mut endpoints = Vec::new();
+    let mut states = Vec::new();
+    let mut due = Vec::new();
+    let mut created = Vec::new();
+    let mut bodies = Vec::new();
+    for d in deliveries {
+        ids.push(d.id.as_uuid());
+        endpoints.push(d.endpoint.as_uuid());
+        states.push(d.state.as_str());
+        due.push(d.next_attempt_at);
+        created.push(d.created_at);
+        bodies.push(json(d)?);
+    }
+    sqlx::query(
+        "WITH wanted AS (
+             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[],
+                                  $5::timestamptz[], $6::text[])
+                 AS w(id, endpoint_id, state, next_attempt_at, created_at, delivery)
+         ), open AS (
+             SELECT e.id FROM webhook_endpoints e
+             WHERE e.enabled AND e.id IN (SELECT endpoint_id FROM wanted)
+             FOR SHARE
+         )
+         INSERT INTO webhook_deliveries
+             (id, endpoint_id, state, next_attempt_at, created_at, delivery)
+         SELECT w.id, w.endpoint_id, w.state, w.next_attempt_at, w.created_at, w.delivery
+         FROM wanted w JOIN open o ON o.id = w.endpoint_id",
+    )
+    .bind(ids)
+    .bind(endpoints)
+    .bind(states)
+    .bind(due)
+    .bind(created)
+    .bind(bodies)
+    .execute(&mut *tx)
+    .await
+    .map_err(error::db)
+    .map(drop)
+}
+
+/// Every endpoint, oldest first (by id): [`WebhookStore::webhooks`], and the part of a
+/// request's reads that asks for them.
+pub(crate) async fn webhooks_in(pool: &sqlx::PgPool) -> Result<Vec<WebhookEndpoint>> {
+    let query = sqlx::query("SELECT endpoint FROM webhook_endpoints ORDER BY id");
+    all(pool, query, read_endpoint).await
+}
+
 /// Appends `change` to the settings' audit trail within `tx`.
 async fn audit(tx: &mut PgConnection, change: &SettingChange) -> Result<()> {
     sqlx::query("INSERT INTO settings_changes (name, change) VALUES ($1, $2)")
@@ -130,8 +188,7 @@ impl WebhookStore for PostgresStore {
     }
 
     async fn webhooks(&self) -> Result<Vec<WebhookEndpoint>> {
-        let query = sqlx::query("SELECT endpoint FROM webhook_endpoints ORDER BY id");
-        all(&self.pool, query, read_endpoint).await
+        webhooks_in(&self.pool).await
     }
 
     async fn delete_webhook(&self, id: WebhookId, change: &SettingChange) -> Result<bool> {

@@ -61,6 +61,38 @@ pub(crate) fn enqueue(conn: &Connection, changes: &[FeedChange], at: DateTime<Ut
     Ok(())
 }
 
+/// Writes, within the commit's transaction `conn`, the deliveries a batch's rules asked for,
+/// each only while its endpoint exists and is enabled.
+pub(crate) fn enqueue_rule_deliveries(
+    conn: &Connection,
+    deliveries: &[WebhookDelivery],
+) -> Outcome<()> {
+    for d in deliveries {
+        conn.prepare_cached(
+            "INSERT INTO webhook_deliveries
+                 (id, endpoint_id, state, next_attempt_at, created_at, delivery)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+             WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = ?2 AND enabled = 1)",
+        )?
+        .execute((
+            blob(d.id.as_uuid()),
+            blob(d.endpoint.as_uuid()),
+            d.state.as_str(),
+            micros(d.next_attempt_at),
+            micros(d.created_at),
+            json(d)?,
+        ))?;
+    }
+    Ok(())
+}
+
+/// Every endpoint, oldest first (by id): [`WebhookStore::webhooks`], and the part of a
+/// request's reads that asks for them.
+pub(crate) fn webhooks_in(conn: &Connection) -> Outcome<Vec<WebhookEndpoint>> {
+    let sql = "SELECT endpoint FROM webhook_endpoints ORDER BY id";
+    all(conn, sql, [], read_endpoint)
+}
+
 /// Appends `change` to the settings' audit trail within `tx`.
 fn audit(tx: &Transaction<'_>, change: &SettingChange) -> Outcome<()> {
     tx.prepare_cached("INSERT INTO settings_changes (name, change) VALUES (?1, ?2)")?
@@ -100,11 +132,7 @@ impl WebhookStore for SqliteStore {
     }
 
     async fn webhooks(&self) -> Result<Vec<WebhookEndpoint>> {
-        self.read(|conn| {
-            let sql = "SELECT endpoint FROM webhook_endpoints ORDER BY id";
-            all(conn, sql, [], read_endpoint)
-        })
-        .await
+        self.read(|conn| webhooks_in(conn)).await
     }
 
     async fn delete_webhook(&self, id: WebhookId, change: &SettingChange) -> Result<bool> {

@@ -147,6 +147,7 @@ impl Acting {
                     SettingKey::PriorityRules,
                 ],
                 rules: true,
+                webhooks: true,
                 ..ReadSet::default()
             })
             .await?;
@@ -486,6 +487,7 @@ pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Comm
         ],
         ticket_linked: may_reach_linked(command, customer_acts),
         rules: true,
+        webhooks: true,
         ..ReadSet::default()
     }
 }
@@ -498,4 +500,5 @@ fn known(customers: impl IntoIterator<Item = Customer>, read: &mut ReadTogether)
         .with_agents(read.agents.take())
         .with_stored_mail(stored_mail)
         .with_rules(read.rules.take())
+        .with_webhooks(read.webhooks.take())
 }

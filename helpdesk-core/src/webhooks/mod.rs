@@ -7,6 +7,7 @@
 mod delivery;
 mod endpoint;
 mod retry;
+mod rule_fired;
 mod signing;
 mod url;
 
@@ -19,5 +20,6 @@ pub use endpoint::{
     check_description,
 };
 pub use retry::RetryPolicy;
+pub use rule_fired::{FiredRule, FiredTicket, RULE_FIRED_EVENT, RuleFired, rule_fired_delivery};
 pub use signing::{DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, SignatureError, sign, verify};
 pub use url::WebhookUrl;

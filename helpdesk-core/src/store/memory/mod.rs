@@ -364,6 +364,7 @@ impl Store for MemoryStore {
             &changes,
             crate::webhooks::batch_time(&batch, chrono::Utc::now()),
         );
+        inner.enqueue_rule_deliveries(&batch.rule_deliveries);
         inner.apply(batch);
         inner.feed.append(changes);
         drop(inner);

@@ -22,6 +22,20 @@ pub(super) struct Held {
 }
 
 impl Inner {
+    /// Writes the deliveries a batch's rules asked for, each while its endpoint exists and
+    /// is enabled.
+    pub(super) fn enqueue_rule_deliveries(&mut self, deliveries: &[WebhookDelivery]) {
+        for delivery in deliveries {
+            if (self.webhooks.get(&delivery.endpoint)).is_some_and(|e| e.enabled) {
+                let held = Held {
+                    delivery: delivery.clone(),
+                    lease: None,
+                };
+                self.webhook_deliveries.insert(held.delivery.id, held);
+            }
+        }
+    }
+
     /// Writes the deliveries `changes` make for the enabled endpoints, at `at`.
     pub(super) fn enqueue_webhooks(&mut self, changes: &[FeedChange], at: DateTime<Utc>) {
         if self.webhooks.is_empty() || changes.is_empty() {

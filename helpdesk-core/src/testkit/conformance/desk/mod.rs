@@ -38,6 +38,7 @@ pub mod presence;
 pub mod priorities;
 pub mod quarantine;
 pub mod reports;
+pub mod rule_webhooks;
 pub mod saved_searches;
 pub mod scheduled_rules;
 pub mod search;
