@@ -801,3 +801,8 @@ automation_apply_macro = Apply a macro
 automation_macro = Macro
 automation_apply = Apply
 notify_rule_notice = An automation rule asks you to look at ticket #{ $number }
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = Call a webhook
+automation_call_webhook = Call
+automation_webhook_disabled = disabled

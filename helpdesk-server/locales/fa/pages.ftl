@@ -786,3 +786,8 @@ automation_apply_macro = اعمال ماکرو
 automation_macro = ماکرو
 automation_apply = اعمال
 notify_rule_notice = یک قاعدهٔ خودکارسازی از شما می‌خواهد تیکت #{ $number } را ببینید
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = فراخوانی وب‌هوک
+automation_call_webhook = فراخوانی
+automation_webhook_disabled = غیرفعال

@@ -806,3 +806,8 @@ automation_apply_macro = Aplică o macrocomandă
 automation_macro = Macrocomandă
 automation_apply = Aplică
 notify_rule_notice = O regulă de automatizare vă cere să vă uitați la tichetul #{ $number }
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = Apelează un webhook
+automation_call_webhook = Apelează
+automation_webhook_disabled = dezactivat

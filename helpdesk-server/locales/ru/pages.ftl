@@ -808,3 +808,8 @@ automation_apply_macro = Применить макрос
 automation_macro = Макрос
 automation_apply = Применить
 notify_rule_notice = Правило автоматизации просит посмотреть заявку #{ $number }
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = Вызвать вебхук
+automation_call_webhook = Вызвать
+automation_webhook_disabled = отключён

@@ -47,6 +47,7 @@ mod quarantine;
 mod queue_pages;
 mod reports;
 mod routes;
+mod rule_webhooks;
 mod schema_check;
 mod search_box;
 mod several_servers;
