@@ -76,6 +76,7 @@ pub use ids::{
 };
 pub use ids::{MacroId, RuleFiringId, RuleId};
 pub use ids::{WebhookDeliveryId, WebhookId};
+pub use ids::AdminNoticeId;
 pub use mail_reference::MailReference;
 pub use mention::{agent_handle, mentioned_agents, mentioned_handles};
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};

@@ -4,6 +4,7 @@
 mod account_links;
 mod acting;
 mod acting_with;
+mod admin_notices;
 mod agent_notices;
 mod attachment_settings;
 mod attachments;
@@ -104,6 +105,7 @@ pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};
 pub use undeliverable::MAX_UNDELIVERABLE_PAGE;
 pub use webhooks::{CreatedWebhook, MAX_WEBHOOK_DELIVERIES, MAX_WEBHOOKS, WebhookDraft};
+pub use admin_notices::MAX_ADMIN_NOTICES;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Ability, Error, Result};

@@ -120,6 +120,7 @@ struct Inner {
     webhooks: BTreeMap<crate::domain::WebhookId, crate::webhooks::WebhookEndpoint>,
     /// Webhook deliveries, each with the lease holding it.
     webhook_deliveries: BTreeMap<crate::domain::WebhookDeliveryId, webhooks::Held>,
+    admin_notices: Vec<crate::webhooks::AdminNotice>,
     /// The next run of each scheduled rule that has run.
     rule_runs: BTreeMap<crate::domain::RuleId, chrono::DateTime<chrono::Utc>>,
 }

@@ -5,13 +5,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{Inner, MemoryStore};
-use crate::domain::{WebhookDeliveryId, WebhookId};
+use crate::domain::{AdminNoticeId, AgentId, WebhookDeliveryId, WebhookId};
 use crate::error::{Entity, Error, Result};
 use crate::feed::FeedChange;
 use crate::store::{SettingChange, WebhookAttemptRecorded, WebhookLease, WebhookStore};
 use crate::webhooks::{
-    RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint,
-    after_attempt, deliveries_for,
+    AdminNotice, RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookDeliveryState,
+    WebhookEndpoint, after_attempt, deliveries_for, webhook_disabled_notices,
 };
 
 /// A delivery and the lease holding it, if any.
@@ -150,6 +150,7 @@ impl WebhookStore for MemoryStore {
         lease: &WebhookLease,
         attempt: &WebhookAttempt,
         policy: &RetryPolicy,
+        admins: &[AgentId],
     ) -> Result<Option<WebhookAttemptRecorded>> {
         let mut state = self.lock();
         let Some(held) = state.webhook_deliveries.get(&attempt.delivery) else {
@@ -174,10 +175,43 @@ impl WebhookStore for MemoryStore {
                 lease: None,
             },
         );
+        if disabled_now {
+            let notices = webhook_disabled_notices(admins, &endpoint_after, attempt.at);
+            state.admin_notices.extend(notices);
+        }
         Ok(Some(WebhookAttemptRecorded {
             delivery,
             endpoint: endpoint_after,
             disabled_now,
         }))
+    }
+
+    async fn admin_notices(&self, recipient: AgentId, limit: u32) -> Result<Vec<AdminNotice>> {
+        let state = self.lock();
+        let mut mine: Vec<AdminNotice> = (state.admin_notices.iter())
+            .filter(|n| n.recipient == recipient)
+            .cloned()
+            .collect();
+        mine.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        mine.truncate(limit as usize);
+        Ok(mine)
+    }
+
+    async fn mark_admin_notice_read(
+        &self,
+        id: AdminNoticeId,
+        recipient: AgentId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut state = self.lock();
+        let found = (state.admin_notices.iter_mut())
+            .find(|n| n.id == id && n.recipient == recipient && n.read_at.is_none());
+        match found {
+            Some(notice) => {
+                notice.read_at = Some(at);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 }

@@ -475,6 +475,9 @@ macro_rules! conformance_suite {
                     scheduled_rules_are_checked_and_their_dry_run_lists_old_enough_tickets,
                     the_notify_action_tells_the_assignee_a_department_or_an_agent_in_the_same_commit,
                 ],
+                admin_notices: [
+                    an_endpoint_disabled_after_repeated_failures_tells_each_active_admin_at_once,
+                ],
                 rule_webhooks: [
                     a_trigger_calling_a_webhook_writes_one_delivery_per_firing_with_the_change,
                     a_refused_change_writes_no_rule_delivery_and_a_disabled_endpoint_none,

@@ -4,6 +4,7 @@
 //! the store does not offer skips, loudly.
 
 pub mod access;
+pub mod admin_notices;
 pub mod account_links;
 pub mod acting_with;
 pub mod agent_notices;
