@@ -32,7 +32,8 @@ pub struct AdminNotice {
     pub id: AdminNoticeId,
     /// The admin told.
     pub recipient: AgentId,
-    /// What it is about.
+    /// What it is about (its fields inline, `kind` naming it).
+    #[serde(flatten)]
     pub kind: AdminNoticeKind,
     /// When it was written.
     pub created_at: DateTime<Utc>,

@@ -29,15 +29,14 @@ pub struct FiredRule {
     pub kind: &'static str,
 }
 
-/// The ticket a rule fired on, as its actions left it.
+/// The ticket a rule fired on, as its actions left it: ids and states only, no text (so a
+/// delivery holds nothing of a customer an erasure would have to find).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FiredTicket {
     /// Its id.
     pub id: TicketId,
     /// Its number, in full.
     pub number: String,
-    /// Its subject.
-    pub subject: String,
     /// Its status.
     pub status: Status,
     /// Its priority.
@@ -80,7 +79,6 @@ impl RuleFired {
             ticket: FiredTicket {
                 id: ticket.id,
                 number: ticket.number.to_string(),
-                subject: ticket.subject.as_str().to_owned(),
                 status: ticket.status,
                 priority: ticket.priority,
                 department: ticket.department,

@@ -806,3 +806,8 @@ notify_rule_notice = An automation rule asks you to look at ticket #{ $number }
 automation_group_webhook = Call a webhook
 automation_call_webhook = Call
 automation_webhook_disabled = disabled
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = About the desk
+admin_notice_webhook_disabled = The desk disabled the webhook endpoint
+admin_notice_mark_read = Mark read

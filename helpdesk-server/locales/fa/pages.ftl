@@ -791,3 +791,8 @@ notify_rule_notice = یک قاعدهٔ خودکارسازی از شما می‌�
 automation_group_webhook = فراخوانی وب‌هوک
 automation_call_webhook = فراخوانی
 automation_webhook_disabled = غیرفعال
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = دربارهٔ میز پشتیبانی
+admin_notice_webhook_disabled = میز پشتیبانی نشانی وب‌هوک را غیرفعال کرد
+admin_notice_mark_read = علامت خوانده‌شده

@@ -811,3 +811,8 @@ notify_rule_notice = O regulă de automatizare vă cere să vă uitați la tiche
 automation_group_webhook = Apelează un webhook
 automation_call_webhook = Apelează
 automation_webhook_disabled = dezactivat
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = Despre birou
+admin_notice_webhook_disabled = Biroul a dezactivat endpointul de webhook
+admin_notice_mark_read = Marchează ca citit

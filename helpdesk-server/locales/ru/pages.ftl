@@ -813,3 +813,8 @@ notify_rule_notice = Правило автоматизации просит по
 automation_group_webhook = Вызвать вебхук
 automation_call_webhook = Вызвать
 automation_webhook_disabled = отключён
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = О службе поддержки
+admin_notice_webhook_disabled = Служба отключила адрес вебхука
+admin_notice_mark_read = Отметить прочитанным

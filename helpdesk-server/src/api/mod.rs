@@ -30,6 +30,7 @@ pub mod settings;
 pub mod tags;
 pub mod tickets;
 pub mod webhooks;
+pub mod admin_notices;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .merge(automation::routes())
         .merge(changes::routes())
         .merge(webhooks::routes())
+        .merge(admin_notices::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

@@ -21,6 +21,7 @@ pub mod locale;
 pub mod message_authors;
 pub mod notices;
 pub mod notification_centre;
+pub mod admin_notice_section;
 pub mod notification_prefs;
 pub mod notifications;
 pub mod phone_ticket;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(console::routes())
         .merge(console_bulk::routes())
         .merge(notification_centre::routes())
+        .merge(admin_notice_section::routes())
         .merge(tickets::routes())
         .merge(notifications::routes())
         .merge(admin::routes())

@@ -30,6 +30,7 @@ async fn centre(user: PageUser) -> PageResult {
     let lang = user.language;
     let shown = user.acting.notifications(MAX_NOTIFICATIONS).await?;
     let (snoozed, numbers) = super::snoozed_notices::load(&user).await;
+    let admin_notices = super::admin_notice_section::load(&user).await;
     let now = Utc::now();
     let body = html! {
         h1 { (t(lang, "notifications")) }
@@ -46,6 +47,7 @@ async fn centre(user: PageUser) -> PageResult {
                 @for n in shown.iter().filter(|n| n.is_active(now)) { (item(&user, n)) }
             }
         }
+        (super::admin_notice_section::section(&user, &admin_notices))
         (super::snoozed_notices::section(&user, &snoozed, &numbers, Some(CENTRE)))
     };
     Ok(layout(t(lang, "notifications"), Some(&user), body).into_response())

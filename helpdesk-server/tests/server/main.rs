@@ -3,6 +3,7 @@
 //! and the `helpdesk-server` binary as a child process for crash safety.
 
 mod account_links;
+mod admin_notices;
 mod admin_pages;
 mod admin_settings_pages;
 mod admin_setup;
