@@ -69,6 +69,7 @@ pub use digits::{ascii_digit, ascii_digits, digits_only};
 pub use event::{Change, TicketEvent};
 pub use feedback::{PriorityRequest, Rating, Satisfaction};
 pub use follow_up::FollowUpPolicy;
+pub use ids::AdminNoticeId;
 pub use ids::{
     AgentId, ArticleId, CannedResponseId, ChatId, CustomerId, DepartmentId, EventId, IgnoredMailId,
     MailboxId, MessageId, NotificationId, OutboxId, QuarantineId, SavedSearchId, TemplateId,
@@ -76,7 +77,6 @@ pub use ids::{
 };
 pub use ids::{MacroId, RuleFiringId, RuleId};
 pub use ids::{WebhookDeliveryId, WebhookId};
-pub use ids::AdminNoticeId;
 pub use mail_reference::MailReference;
 pub use mention::{agent_handle, mentioned_agents, mentioned_handles};
 pub use message::{Attachment, Message, Visibility, sanitize_file_name};

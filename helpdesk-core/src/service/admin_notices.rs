@@ -49,8 +49,12 @@ impl Acting {
     pub async fn mark_admin_notice_read(&self, id: AdminNoticeId) -> Result<()> {
         self.require_admin()?;
         let store = self.desk.webhook_store()?;
-        let me = (self.principal.agent()).ok_or_else(|| Error::not_found(Entity::AdminNotice, id))?;
-        if store.mark_admin_notice_read(id, me.id, self.desk.now()).await? {
+        let me =
+            (self.principal.agent()).ok_or_else(|| Error::not_found(Entity::AdminNotice, id))?;
+        if store
+            .mark_admin_notice_read(id, me.id, self.desk.now())
+            .await?
+        {
             return Ok(());
         }
         let mine = store.admin_notices(me.id, MAX_ADMIN_NOTICES).await?;

@@ -63,6 +63,7 @@ use std::sync::Arc;
 
 pub use account_links::{IssuedLink, RESET_REQUEST_INTERVAL};
 pub use acting::{Acting, Principal};
+pub use admin_notices::MAX_ADMIN_NOTICES;
 pub use attachments::{
     AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, OnTicket,
     Upload,
@@ -105,7 +106,6 @@ pub use tickets::{ExecOptions, Opened, Outcome};
 pub use timers::{DueReport, WaitingTime};
 pub use undeliverable::MAX_UNDELIVERABLE_PAGE;
 pub use webhooks::{CreatedWebhook, MAX_WEBHOOK_DELIVERIES, MAX_WEBHOOKS, WebhookDraft};
-pub use admin_notices::MAX_ADMIN_NOTICES;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Ability, Error, Result};

@@ -286,9 +286,7 @@ impl Helpdesk {
         }
         let enabled = (scratch.webhooks.iter().flatten()).any(|e| e.id == endpoint && e.enabled);
         if !enabled {
-            scratch
-                .skipped
-                .push(Action::CallWebhook { endpoint });
+            scratch.skipped.push(Action::CallWebhook { endpoint });
             return Ok(false);
         }
         if !scratch.calls.contains(&endpoint) {

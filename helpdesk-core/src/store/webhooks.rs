@@ -12,9 +12,7 @@ use uuid::Uuid;
 use super::SettingChange;
 use crate::domain::{AdminNoticeId, AgentId, WebhookDeliveryId, WebhookId};
 use crate::error::Result;
-use crate::webhooks::{
-    AdminNotice, RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
-};
+use crate::webhooks::{AdminNotice, RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint};
 
 /// A dispatcher's hold on the deliveries it leased: only it records their attempts until
 /// `until`; after that another may lease them again.

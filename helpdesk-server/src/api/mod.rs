@@ -4,6 +4,7 @@
 
 pub mod account_links;
 pub mod admin;
+pub mod admin_notices;
 pub mod agents;
 pub mod auth;
 pub mod automation;
@@ -30,7 +31,6 @@ pub mod settings;
 pub mod tags;
 pub mod tickets;
 pub mod webhooks;
-pub mod admin_notices;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

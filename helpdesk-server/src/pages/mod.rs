@@ -7,6 +7,7 @@
 
 pub mod account_links;
 pub mod admin;
+pub mod admin_notice_section;
 pub mod assets;
 pub mod canned;
 pub mod charts;
@@ -21,7 +22,6 @@ pub mod locale;
 pub mod message_authors;
 pub mod notices;
 pub mod notification_centre;
-pub mod admin_notice_section;
 pub mod notification_prefs;
 pub mod notifications;
 pub mod phone_ticket;

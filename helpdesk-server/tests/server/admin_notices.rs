@@ -75,16 +75,23 @@ async fn an_endpoint_disabled_by_failures_leaves_each_admin_a_notice_they_mark_r
     assert!(!theirs.contains("admin-notices"));
 
     let id = id_of(&notices[0]);
-    fx.post(&format!("/api/v1/admin-notices/{id}/read"), &fx.admin, json!({}))
-        .await
-        .expect(StatusCode::NO_CONTENT);
+    fx.post(
+        &format!("/api/v1/admin-notices/{id}/read"),
+        &fx.admin,
+        json!({}),
+    )
+    .await
+    .expect(StatusCode::NO_CONTENT);
     let read = fx.get("/api/v1/admin-notices", &fx.admin).await.items();
     assert!(read[0]["read_at"].is_string(), "{read:?}");
     let html = page(&fx, &root, "/console/notifications")
         .await
         .expect(StatusCode::OK)
         .text();
-    assert!(!html.contains("admin-notices"), "a read notice leaves the centre");
+    assert!(
+        !html.contains("admin-notices"),
+        "a read notice leaves the centre"
+    );
     // The centre's button on a notice already read: back to the centre, nothing changed.
     let again = form(&fx, &root, &format!("/console/admin-notices/{id}/read"), "").await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text());

@@ -97,7 +97,9 @@ async fn the_rules_form_offers_the_endpoints_and_saves_the_call() {
             &fx,
             &root,
             "/admin/rules",
-            &format!("name=CRM&kind=trigger&active=on&event_created=on&action_0=call_webhook%3A{hook}"),
+            &format!(
+                "name=CRM&kind=trigger&active=on&event_created=on&action_0=call_webhook%3A{hook}"
+            ),
         )
         .await,
     );

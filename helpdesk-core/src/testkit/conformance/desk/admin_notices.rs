@@ -26,7 +26,11 @@ pub async fn an_endpoint_disabled_after_repeated_failures_tells_each_active_admi
     let f = Fixture::new(store).await;
     let system = f.desk.as_system();
     let admin_of = |n: &str, e: &str| {
-        NewAgent::new(Name::parse(n).unwrap(), Email::parse(e).unwrap(), Role::Admin)
+        NewAgent::new(
+            Name::parse(n).unwrap(),
+            Email::parse(e).unwrap(),
+            Role::Admin,
+        )
     };
     let maria = system
         .create_agent(admin_of("Maria", "maria.admin@desk.test"))
@@ -65,7 +69,11 @@ pub async fn an_endpoint_disabled_after_repeated_failures_tells_each_active_admi
             status: Some(503),
             response: "down".to_owned(),
         };
-        last = f.desk.record_webhook_attempt(&lease, &failed).await.unwrap();
+        last = f
+            .desk
+            .record_webhook_attempt(&lease, &failed)
+            .await
+            .unwrap();
         let wait = last.as_ref().unwrap().delivery.next_attempt_at - failed.at;
         f.tick(wait.num_seconds());
     }
@@ -93,7 +101,12 @@ pub async fn an_endpoint_disabled_after_repeated_failures_tells_each_active_admi
     let store = f.desk.store().as_webhook_store().unwrap();
     assert!(store.admin_notices(gone.id, 50).await.unwrap().is_empty());
     assert!(store.admin_notices(f.ivan.id, 50).await.unwrap().is_empty());
-    let refused = f.as_agent(&f.ivan).await.admin_notices(50).await.unwrap_err();
+    let refused = f
+        .as_agent(&f.ivan)
+        .await
+        .admin_notices(50)
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             refused,

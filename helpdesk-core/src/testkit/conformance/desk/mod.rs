@@ -4,9 +4,9 @@
 //! the store does not offer skips, loudly.
 
 pub mod access;
-pub mod admin_notices;
 pub mod account_links;
 pub mod acting_with;
+pub mod admin_notices;
 pub mod agent_notices;
 pub mod attachments;
 pub mod automation;

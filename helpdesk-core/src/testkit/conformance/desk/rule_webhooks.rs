@@ -101,9 +101,10 @@ pub async fn a_trigger_calling_a_webhook_writes_one_delivery_per_firing_with_the
     );
     let log = admin.rule_firings(Some(t.id), 10).await.unwrap();
     assert_eq!(log.len(), 2);
-    assert!(log.iter().all(|e| e.actions == [Action::CallWebhook {
-        endpoint: hook
-    }] && e.skipped.is_empty()));
+    assert!(
+        log.iter()
+            .all(|e| e.actions == [Action::CallWebhook { endpoint: hook }] && e.skipped.is_empty())
+    );
 }
 
 pub async fn a_refused_change_writes_no_rule_delivery_and_a_disabled_endpoint_none(
