@@ -192,7 +192,7 @@ impl WebhookStore for MemoryStore {
             .filter(|n| n.recipient == recipient)
             .cloned()
             .collect();
-        mine.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        mine.sort_by_key(|n| std::cmp::Reverse((n.created_at, n.id)));
         mine.truncate(limit as usize);
         Ok(mine)
     }
