@@ -59,6 +59,8 @@ pub enum Entity {
     Webhook,
     /// A webhook delivery.
     WebhookDelivery,
+    /// A notice to an admin about the desk.
+    AdminNotice,
 }
 
 impl std::fmt::Display for Entity {
@@ -86,6 +88,7 @@ impl std::fmt::Display for Entity {
             Entity::Macro => "macro",
             Entity::Webhook => "webhook endpoint",
             Entity::WebhookDelivery => "webhook delivery",
+            Entity::AdminNotice => "admin notice",
         })
     }
 }

@@ -190,12 +190,16 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
     // After every write's own rows, as the memory store orders them.
     write_moves(&mut tx, &batch).await?;
     let changes = helpdesk_core::feed::changes_of_batch(&batch);
-    crate::webhooks::enqueue(
-        &mut tx,
-        &changes,
-        helpdesk_core::webhooks::batch_time(&batch, chrono::Utc::now()),
-    )
-    .await?;
+    // No endpoint read (a round trip) when the request's reads found none enabled.
+    if !batch.no_webhook_endpoints {
+        crate::webhooks::enqueue(
+            &mut tx,
+            &changes,
+            helpdesk_core::webhooks::batch_time(&batch, chrono::Utc::now()),
+        )
+        .await?;
+    }
+    crate::webhooks::enqueue_rule_deliveries(&mut tx, &batch.rule_deliveries).await?;
     // Last before the commit: it locks the feed's head row, which orders every committer.
     crate::feed::append(&mut tx, &changes).await?;
     tx.commit().await.map_err(error::db)

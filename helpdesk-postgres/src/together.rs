@@ -128,6 +128,12 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
             false => Ok(None),
         }
     };
+    let webhooks = async {
+        match set.webhooks {
+            true => crate::webhooks::webhooks_in(pool).await.map(Some),
+            false => Ok(None),
+        }
+    };
     let listed = listed(pool, &set.departments, &set.customers);
     let (
         ticket,
@@ -139,6 +145,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         linked_by_id,
         settings,
         rules,
+        webhooks,
         (departments, customers),
     ) = tokio::try_join!(
         the_ticket,
@@ -150,6 +157,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         linked_by_id,
         settings,
         rules,
+        webhooks,
         listed
     )?;
     // The thread: read beside the ticket by its id, else by the id of the ticket read.
@@ -174,6 +182,7 @@ pub(crate) async fn read_together(store: &PostgresStore, set: &ReadSet) -> Resul
         tickets: None,
         linked: None,
         rules,
+        webhooks,
     };
     // The ticket's own department and customer, as it was read.
     if let Some(t) = read.ticket.clone() {

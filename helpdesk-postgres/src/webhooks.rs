@@ -7,12 +7,13 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::domain::{WebhookDeliveryId, WebhookId};
+use helpdesk_core::domain::{AdminNoticeId, AgentId, WebhookDeliveryId, WebhookId};
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::feed::FeedChange;
 use helpdesk_core::store::{SettingChange, WebhookAttemptRecorded, WebhookLease, WebhookStore};
 use helpdesk_core::webhooks::{
-    RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint, after_attempt, deliveries_for,
+    AdminNotice, RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint, after_attempt,
+    deliveries_for, webhook_disabled_notices,
 };
 use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
@@ -89,6 +90,64 @@ pub(crate) async fn enqueue(
     insert_deliveries(tx, &deliveries_for(changes, &endpoints, at)).await
 }
 
+/// Writes, within the commit's transaction `tx`, the deliveries a batch's rules asked for,
+/// in one statement, each only while its endpoint exists and is enabled (locked `FOR
+/// SHARE`, as [`enqueue`] locks them).
+pub(crate) async fn enqueue_rule_deliveries(
+    tx: &mut PgConnection,
+    deliveries: &[WebhookDelivery],
+) -> Result<()> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
+    let mut ids = Vec::new();
+    let mut endpoints = Vec::new();
+    let mut states = Vec::new();
+    let mut due = Vec::new();
+    let mut created = Vec::new();
+    let mut bodies = Vec::new();
+    for d in deliveries {
+        ids.push(d.id.as_uuid());
+        endpoints.push(d.endpoint.as_uuid());
+        states.push(d.state.as_str());
+        due.push(d.next_attempt_at);
+        created.push(d.created_at);
+        bodies.push(json(d)?);
+    }
+    sqlx::query(
+        "WITH wanted AS (
+             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[],
+                                  $5::timestamptz[], $6::text[])
+                 AS w(id, endpoint_id, state, next_attempt_at, created_at, delivery)
+         ), open AS (
+             SELECT e.id FROM webhook_endpoints e
+             WHERE e.enabled AND e.id IN (SELECT endpoint_id FROM wanted)
+             FOR SHARE
+         )
+         INSERT INTO webhook_deliveries
+             (id, endpoint_id, state, next_attempt_at, created_at, delivery)
+         SELECT w.id, w.endpoint_id, w.state, w.next_attempt_at, w.created_at, w.delivery
+         FROM wanted w JOIN open o ON o.id = w.endpoint_id",
+    )
+    .bind(ids)
+    .bind(endpoints)
+    .bind(states)
+    .bind(due)
+    .bind(created)
+    .bind(bodies)
+    .execute(&mut *tx)
+    .await
+    .map_err(error::db)
+    .map(drop)
+}
+
+/// Every endpoint, oldest first (by id): [`WebhookStore::webhooks`], and the part of a
+/// request's reads that asks for them.
+pub(crate) async fn webhooks_in(pool: &sqlx::PgPool) -> Result<Vec<WebhookEndpoint>> {
+    let query = sqlx::query("SELECT endpoint FROM webhook_endpoints ORDER BY id");
+    all(pool, query, read_endpoint).await
+}
+
 /// Appends `change` to the settings' audit trail within `tx`.
 async fn audit(tx: &mut PgConnection, change: &SettingChange) -> Result<()> {
     sqlx::query("INSERT INTO settings_changes (name, change) VALUES ($1, $2)")
@@ -130,8 +189,7 @@ impl WebhookStore for PostgresStore {
     }
 
     async fn webhooks(&self) -> Result<Vec<WebhookEndpoint>> {
-        let query = sqlx::query("SELECT endpoint FROM webhook_endpoints ORDER BY id");
-        all(&self.pool, query, read_endpoint).await
+        webhooks_in(&self.pool).await
     }
 
     async fn delete_webhook(&self, id: WebhookId, change: &SettingChange) -> Result<bool> {
@@ -219,6 +277,7 @@ impl WebhookStore for PostgresStore {
         lease: &WebhookLease,
         attempt: &WebhookAttempt,
         policy: &RetryPolicy,
+        admins: &[AgentId],
     ) -> Result<Option<WebhookAttemptRecorded>> {
         let mut tx = self.pool.begin().await.map_err(error::db)?;
         let row = sqlx::query(
@@ -256,11 +315,81 @@ impl WebhookStore for PostgresStore {
         if e != endpoint {
             put_endpoint(&mut tx, &e).await?;
         }
+        let disabled_now = endpoint.enabled && !e.enabled;
+        if disabled_now {
+            insert_notices(&mut tx, &webhook_disabled_notices(admins, &e, attempt.at)).await?;
+        }
         tx.commit().await.map_err(error::db)?;
         Ok(Some(WebhookAttemptRecorded {
-            disabled_now: endpoint.enabled && !e.enabled,
+            disabled_now,
             delivery: d,
             endpoint: e,
         }))
     }
+
+    async fn admin_notices(&self, recipient: AgentId, limit: u32) -> Result<Vec<AdminNotice>> {
+        let query = sqlx::query(
+            "SELECT notice, read_at FROM admin_notices WHERE recipient = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(recipient.as_uuid())
+        .bind(i64::from(limit));
+        all(&self.pool, query, read_notice).await
+    }
+
+    async fn mark_admin_notice_read(
+        &self,
+        id: AdminNoticeId,
+        recipient: AgentId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE admin_notices SET read_at = $3 \
+             WHERE id = $1 AND recipient = $2 AND read_at IS NULL",
+        )
+        .bind(id.as_uuid())
+        .bind(recipient.as_uuid())
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(error::db)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// Inserts admin notices within `tx`, in one statement.
+async fn insert_notices(tx: &mut PgConnection, notices: &[AdminNotice]) -> Result<()> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let mut ids = Vec::new();
+    let mut recipients = Vec::new();
+    let mut created = Vec::new();
+    let mut bodies = Vec::new();
+    for n in notices {
+        ids.push(n.id.as_uuid());
+        recipients.push(n.recipient.as_uuid());
+        created.push(n.created_at);
+        bodies.push(json(n)?);
+    }
+    sqlx::query(
+        "INSERT INTO admin_notices (id, recipient, created_at, notice) \
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[])",
+    )
+    .bind(ids)
+    .bind(recipients)
+    .bind(created)
+    .bind(bodies)
+    .execute(&mut *tx)
+    .await
+    .map_err(error::db)
+    .map(drop)
+}
+
+/// A notice as stored: its JSON, read when its `read_at` column says.
+fn read_notice(row: &PgRow) -> Result<AdminNotice> {
+    let r = Reader::new(row, "admin_notices");
+    let mut notice: AdminNotice = r.json("notice")?;
+    notice.read_at = r.get("read_at")?;
+    Ok(notice)
 }

@@ -140,11 +140,15 @@ pub(crate) fn write_checked(
         write_moves(tx, write)?;
     }
     let changes = helpdesk_core::feed::changes_of_batch(batch);
-    crate::webhooks::enqueue(
-        tx,
-        &changes,
-        helpdesk_core::webhooks::batch_time(batch, chrono::Utc::now()),
-    )?;
+    // No endpoint read when the request's reads found none enabled.
+    if !batch.no_webhook_endpoints {
+        crate::webhooks::enqueue(
+            tx,
+            &changes,
+            helpdesk_core::webhooks::batch_time(batch, chrono::Utc::now()),
+        )?;
+    }
+    crate::webhooks::enqueue_rule_deliveries(tx, &batch.rule_deliveries)?;
     // After the tickets: these rows refer to them.
     write_caused(tx, rows)?;
     crate::feed::append(tx, &changes)

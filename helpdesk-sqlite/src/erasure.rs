@@ -115,6 +115,10 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
         "ids only (the change feed's records): no name, address or text",
     ),
     ("rule_runs", "no customer data"),
+    (
+        "admin_notices",
+        "about the desk's own webhook endpoints: no customer data",
+    ),
 ];
 
 /// Deletes or rewrites what hangs off the ticket `id` (see the rule).

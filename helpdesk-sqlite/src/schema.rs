@@ -65,6 +65,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0042_presence_heartbeats.sql")),
         M::up(include_str!("../migrations/0043_rule_runs.sql")),
         M::up(include_str!("../migrations/0044_person_settings.sql")),
+        M::up(include_str!("../migrations/0045_admin_notices.sql")),
     ])
 }
 

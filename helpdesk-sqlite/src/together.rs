@@ -100,6 +100,9 @@ fn read(conn: &Connection, set: &ReadSet) -> Outcome<ReadTogether> {
     if set.rules {
         read.rules = Some(crate::automation::rules_in(conn)?);
     }
+    if set.webhooks {
+        read.webhooks = Some(crate::webhooks::webhooks_in(conn)?);
+    }
     if let Some((filter, page)) = tickets_filter(set, &read) {
         let query = crate::query::list_tickets(&filter, page);
         read.tickets = Some(page.into_page_scored(query.all(conn, read_ranked_ticket)?));

@@ -5,12 +5,13 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use helpdesk_core::Result;
-use helpdesk_core::domain::{WebhookDeliveryId, WebhookId};
+use helpdesk_core::domain::{AdminNoticeId, AgentId, WebhookDeliveryId, WebhookId};
 use helpdesk_core::error::{Entity, Error};
 use helpdesk_core::feed::FeedChange;
 use helpdesk_core::store::{SettingChange, WebhookAttemptRecorded, WebhookLease, WebhookStore};
 use helpdesk_core::webhooks::{
-    RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint, after_attempt, deliveries_for,
+    AdminNotice, RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint, after_attempt,
+    deliveries_for, webhook_disabled_notices,
 };
 use rusqlite::{Connection, Row, Transaction, TransactionBehavior};
 
@@ -61,6 +62,38 @@ pub(crate) fn enqueue(conn: &Connection, changes: &[FeedChange], at: DateTime<Ut
     Ok(())
 }
 
+/// Writes, within the commit's transaction `conn`, the deliveries a batch's rules asked for,
+/// each only while its endpoint exists and is enabled.
+pub(crate) fn enqueue_rule_deliveries(
+    conn: &Connection,
+    deliveries: &[WebhookDelivery],
+) -> Outcome<()> {
+    for d in deliveries {
+        conn.prepare_cached(
+            "INSERT INTO webhook_deliveries
+                 (id, endpoint_id, state, next_attempt_at, created_at, delivery)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+             WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = ?2 AND enabled = 1)",
+        )?
+        .execute((
+            blob(d.id.as_uuid()),
+            blob(d.endpoint.as_uuid()),
+            d.state.as_str(),
+            micros(d.next_attempt_at),
+            micros(d.created_at),
+            json(d)?,
+        ))?;
+    }
+    Ok(())
+}
+
+/// Every endpoint, oldest first (by id): [`WebhookStore::webhooks`], and the part of a
+/// request's reads that asks for them.
+pub(crate) fn webhooks_in(conn: &Connection) -> Outcome<Vec<WebhookEndpoint>> {
+    let sql = "SELECT endpoint FROM webhook_endpoints ORDER BY id";
+    all(conn, sql, [], read_endpoint)
+}
+
 /// Appends `change` to the settings' audit trail within `tx`.
 fn audit(tx: &Transaction<'_>, change: &SettingChange) -> Outcome<()> {
     tx.prepare_cached("INSERT INTO settings_changes (name, change) VALUES (?1, ?2)")?
@@ -100,11 +133,7 @@ impl WebhookStore for SqliteStore {
     }
 
     async fn webhooks(&self) -> Result<Vec<WebhookEndpoint>> {
-        self.read(|conn| {
-            let sql = "SELECT endpoint FROM webhook_endpoints ORDER BY id";
-            all(conn, sql, [], read_endpoint)
-        })
-        .await
+        self.read(|conn| webhooks_in(conn)).await
     }
 
     async fn delete_webhook(&self, id: WebhookId, change: &SettingChange) -> Result<bool> {
@@ -198,8 +227,10 @@ impl WebhookStore for SqliteStore {
         lease: &WebhookLease,
         attempt: &WebhookAttempt,
         policy: &RetryPolicy,
+        admins: &[AgentId],
     ) -> Result<Option<WebhookAttemptRecorded>> {
         let (lease, attempt, policy) = (*lease, attempt.clone(), *policy);
+        let admins = admins.to_vec();
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let sql = "SELECT delivery FROM webhook_deliveries
@@ -228,13 +259,70 @@ impl WebhookStore for SqliteStore {
             if e != endpoint {
                 put_endpoint(&tx, &e)?;
             }
+            let disabled_now = endpoint.enabled && !e.enabled;
+            if disabled_now {
+                for notice in webhook_disabled_notices(&admins, &e, attempt.at) {
+                    insert_notice(&tx, &notice)?;
+                }
+            }
             tx.commit()?;
             Ok(Some(WebhookAttemptRecorded {
-                disabled_now: endpoint.enabled && !e.enabled,
+                disabled_now,
                 delivery: d,
                 endpoint: e,
             }))
         })
         .await
     }
+
+    async fn admin_notices(&self, recipient: AgentId, limit: u32) -> Result<Vec<AdminNotice>> {
+        self.read(move |conn| {
+            let sql = "SELECT notice, read_at FROM admin_notices WHERE recipient = ?1
+                       ORDER BY created_at DESC, id DESC LIMIT ?2";
+            all(conn, sql, (blob(recipient.as_uuid()), limit), read_notice)
+        })
+        .await
+    }
+
+    async fn mark_admin_notice_read(
+        &self,
+        id: AdminNoticeId,
+        recipient: AgentId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.write(move |conn| {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE admin_notices SET read_at = ?3
+                     WHERE id = ?1 AND recipient = ?2 AND read_at IS NULL",
+                )?
+                .execute((blob(id.as_uuid()), blob(recipient.as_uuid()), micros(at)))?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+}
+
+/// Inserts an admin notice within the transaction `conn`.
+fn insert_notice(conn: &Connection, n: &AdminNotice) -> Outcome<()> {
+    conn.prepare_cached(
+        "INSERT INTO admin_notices (id, recipient, created_at, read_at, notice)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute((
+        blob(n.id.as_uuid()),
+        blob(n.recipient.as_uuid()),
+        micros(n.created_at),
+        n.read_at.map(micros),
+        json(n)?,
+    ))?;
+    Ok(())
+}
+
+/// A notice as stored: its JSON, read when its `read_at` column says.
+fn read_notice(row: &Row<'_>) -> Outcome<AdminNotice> {
+    let r = Reader::new(row, "admin_notices");
+    let mut notice: AdminNotice = r.json("notice")?;
+    notice.read_at = r.instant_opt("read_at")?;
+    Ok(notice)
 }

@@ -25,6 +25,7 @@ mod organisations;
 mod person_settings;
 mod priority_rules;
 mod quarantine;
+mod rule_webhooks;
 mod settings;
 mod setup;
 mod support;

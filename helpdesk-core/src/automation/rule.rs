@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{
     AgentId, CannedResponseId, Channel, CustomerId, DepartmentId, MacroId, MessageBody, Name,
     Priority, Resolution, RuleFiringId, RuleId, Status, Tag, TicketId, TicketType, ValidationError,
+    WebhookId,
 };
 use crate::machine::Command;
 
@@ -178,6 +179,13 @@ pub enum Action {
         /// Who.
         to: NotifyTarget,
     },
+    /// Call a webhook endpoint: a `rule_fired` delivery to it is written in the change's own
+    /// commit (triggers and scheduled rules only; a disabled endpoint gets none, and the
+    /// firing log lists the action as skipped).
+    CallWebhook {
+        /// The endpoint.
+        endpoint: WebhookId,
+    },
 }
 
 /// Whom a [`Action::Notify`] tells (active agents only; never the agent applying a macro).
@@ -217,7 +225,7 @@ impl Action {
             Action::Close { resolution } => Command::Close {
                 resolution: *resolution,
             },
-            Action::Notify { .. } => return None,
+            Action::Notify { .. } | Action::CallWebhook { .. } => return None,
         })
     }
 }
@@ -307,4 +315,8 @@ pub struct RuleFiring {
     pub at: DateTime<Utc>,
     /// The actions that took effect, in order.
     pub actions: Vec<Action>,
+    /// The actions that could not take effect and were passed over (a webhook call to an
+    /// endpoint disabled or removed since the rule was saved), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Action>,
 }

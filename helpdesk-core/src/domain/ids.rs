@@ -138,3 +138,7 @@ id_type!(
     /// Identifies a webhook delivery (what a receiver deduplicates by).
     WebhookDeliveryId
 );
+id_type!(
+    /// Identifies a notice to an admin about the desk itself (no ticket).
+    AdminNoticeId
+);

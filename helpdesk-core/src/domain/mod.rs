@@ -69,6 +69,7 @@ pub use digits::{ascii_digit, ascii_digits, digits_only};
 pub use event::{Change, TicketEvent};
 pub use feedback::{PriorityRequest, Rating, Satisfaction};
 pub use follow_up::FollowUpPolicy;
+pub use ids::AdminNoticeId;
 pub use ids::{
     AgentId, ArticleId, CannedResponseId, ChatId, CustomerId, DepartmentId, EventId, IgnoredMailId,
     MailboxId, MessageId, NotificationId, OutboxId, QuarantineId, SavedSearchId, TemplateId,

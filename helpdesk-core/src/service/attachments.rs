@@ -455,6 +455,9 @@ impl Helpdesk {
                 blobs.put_blob(key, bytes, now).await?;
             }
         }
+        // The endpoints read with the request's reads: none enabled, none to read again.
+        batch.no_webhook_endpoints =
+            (known.webhooks()).is_some_and(|hooks| hooks.iter().all(|e| !e.enabled));
         let written = batch.writes.iter().map(|w| w.ticket.clone()).collect();
         self.store.commit(batch).await?;
         Ok(written)

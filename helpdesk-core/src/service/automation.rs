@@ -66,6 +66,17 @@ fn check_schedule(draft: &RuleDraft) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a macro's `call_webhook` actions: a webhook call reports a rule that fired.
+pub(super) fn refuse_webhook_calls(actions: &[Action]) -> Result<()> {
+    if (actions.iter()).any(|a| matches!(a, Action::CallWebhook { .. })) {
+        return Err(Error::validation(
+            "actions",
+            "call_webhook is an action of triggers and scheduled rules, not of macros",
+        ));
+    }
+    Ok(())
+}
+
 impl Acting {
     pub(super) fn automation(&self) -> Result<&dyn AutomationStore> {
         self.desk
@@ -111,10 +122,28 @@ impl Acting {
                         .await?)
                         .ok_or_else(|| Error::not_found(Entity::CannedResponse, *response))?;
                 }
+                Action::CallWebhook { endpoint } => self.require_webhook(*endpoint).await?,
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// Checks that webhook endpoint `id`, named by a `call_webhook` action, exists: a
+    /// validation error on `endpoint` when not (or when the store keeps no webhooks).
+    async fn require_webhook(&self, id: crate::domain::WebhookId) -> Result<()> {
+        let found = match self.desk.store.as_webhook_store() {
+            Some(store) => store.webhook(id).await?.is_some(),
+            None => false,
+        };
+        if found {
+            Ok(())
+        } else {
+            Err(Error::validation(
+                "endpoint",
+                format!("no webhook endpoint {id}"),
+            ))
+        }
     }
 
     /// Every trigger, by position (admins).

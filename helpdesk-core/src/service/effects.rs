@@ -331,6 +331,8 @@ pub(crate) struct Known {
     stored_mail: Option<Option<String>>,
     /// The automation rules, when the caller read them already (with its other reads).
     rules: Option<Vec<crate::automation::Rule>>,
+    /// The webhook endpoints, when the caller read them already (with its other reads).
+    webhooks: Option<Vec<crate::webhooks::WebhookEndpoint>>,
 }
 
 impl Known {
@@ -367,6 +369,20 @@ impl Known {
     pub(crate) fn with_rules(mut self, rules: Option<Vec<crate::automation::Rule>>) -> Self {
         self.rules = rules;
         self
+    }
+
+    /// The webhook endpoints are known too, when read (`None`: not read).
+    pub(crate) fn with_webhooks(
+        mut self,
+        webhooks: Option<Vec<crate::webhooks::WebhookEndpoint>>,
+    ) -> Self {
+        self.webhooks = webhooks;
+        self
+    }
+
+    /// The webhook endpoints, when the caller read them.
+    pub(crate) fn webhooks(&self) -> Option<&[crate::webhooks::WebhookEndpoint]> {
+        self.webhooks.as_deref()
     }
 
     /// The customer `id`, when the caller read them.

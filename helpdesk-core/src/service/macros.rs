@@ -4,6 +4,7 @@
 //! `service/automation.rs`.
 
 use super::Acting;
+use super::automation::refuse_webhook_calls;
 use crate::automation::{Action, Conditions, Macro};
 use crate::domain::{MacroId, Name};
 use crate::error::{Entity, Error, Result};
@@ -30,6 +31,7 @@ impl Acting {
         self.automation()?;
         self.check_automation(&Conditions::default(), &actions)
             .await?;
+        refuse_webhook_calls(&actions)?;
         let entry = Macro {
             id: MacroId::new(),
             name,
@@ -53,6 +55,7 @@ impl Acting {
         let before = self.macro_entry(id).await?;
         self.check_automation(&Conditions::default(), &actions)
             .await?;
+        refuse_webhook_calls(&actions)?;
         let after = Macro {
             name,
             actions,

@@ -4,6 +4,7 @@
 mod account_links;
 mod acting;
 mod acting_with;
+mod admin_notices;
 mod agent_notices;
 mod attachment_settings;
 mod attachments;
@@ -65,6 +66,7 @@ use std::sync::Arc;
 
 pub use account_links::{IssuedLink, RESET_REQUEST_INTERVAL};
 pub use acting::{Acting, Principal};
+pub use admin_notices::MAX_ADMIN_NOTICES;
 pub use attachments::{
     AttachmentLimits, AttachmentSettings, BLOB_SWEEP_GRACE, MAX_FILE_SIZE, MAX_FILES, OnTicket,
     Upload,

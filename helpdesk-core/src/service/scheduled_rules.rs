@@ -215,6 +215,7 @@ impl Helpdesk {
             )
             .await;
         let notifications = std::mem::take(&mut scratch.notifications);
+        let (deliveries, skipped) = scratch.take_calls(run.rule, &write.ticket, &[], run.now);
         let done = done?;
         if done.is_empty() {
             return Ok(false);
@@ -222,6 +223,7 @@ impl Helpdesk {
         write.ticket.version = ticket.version.next();
         let mut batch = WriteBatch::one(write);
         batch.notifications = notifications;
+        batch.rule_deliveries = deliveries;
         batch.rule_firings.push(RuleFiring {
             id: RuleFiringId::new(),
             rule: run.rule.id,
@@ -229,6 +231,7 @@ impl Helpdesk {
             ticket_id: id,
             at: run.now,
             actions: done,
+            skipped,
         });
         self.commit(
             batch,

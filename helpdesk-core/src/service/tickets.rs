@@ -93,6 +93,7 @@ pub(crate) fn open_reads(new: &NewTicket, customer_acts: bool) -> ReadSet {
             SettingKey::PriorityRules,
         ],
         rules: true,
+        webhooks: true,
         ..ReadSet::default()
     }
 }
@@ -503,6 +504,7 @@ pub(crate) fn command_reads(customer_acts: bool, key: &TicketKey, command: &Comm
         ],
         ticket_linked: may_reach_linked(command, customer_acts),
         rules: true,
+        webhooks: true,
         ..ReadSet::default()
     }
 }
@@ -515,4 +517,5 @@ fn known(customers: impl IntoIterator<Item = Customer>, read: &mut ReadTogether)
         .with_agents(read.agents.take())
         .with_stored_mail(stored_mail)
         .with_rules(read.rules.take())
+        .with_webhooks(read.webhooks.take())
 }

@@ -27,6 +27,7 @@ use crate::error::{Entity, Error, ForbiddenReason, Result};
 use crate::machine::{Context, Plan, decide};
 use crate::policy::{PriorityPolicy, ServiceLevels};
 use crate::store::{TicketWrite, WriteBatch};
+use crate::webhooks::{RuleFired, WebhookDelivery, WebhookEndpoint, rule_fired_delivery};
 use std::sync::Arc;
 
 /// Who runs a list of actions, and whether a refused action refuses them all.
@@ -50,6 +51,35 @@ pub(crate) struct Scratch {
     pub agents: Option<Vec<Agent>>,
     /// The notifications `notify` actions made.
     pub notifications: Vec<Notification>,
+    /// The webhook endpoints, once read (or as the caller read them).
+    pub webhooks: Option<Vec<WebhookEndpoint>>,
+    /// The endpoints the last run of actions called (enabled ones), each once.
+    pub calls: Vec<crate::domain::WebhookId>,
+    /// The actions the last run passed over (calls to disabled or removed endpoints).
+    pub skipped: Vec<Action>,
+}
+
+impl Scratch {
+    /// The deliveries the last run of `rule`'s actions on `ticket` (after `events`) called
+    /// for, at `at`; the calls and skipped actions taken, the skipped ones returned too.
+    pub(crate) fn take_calls(
+        &mut self,
+        rule: &Rule,
+        ticket: &Ticket,
+        events: &[crate::automation::RuleEvent],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> (Vec<WebhookDelivery>, Vec<Action>) {
+        let calls = std::mem::take(&mut self.calls);
+        let skipped = std::mem::take(&mut self.skipped);
+        if calls.is_empty() {
+            return (Vec::new(), skipped);
+        }
+        let fired = RuleFired::new(rule, ticket, events, at);
+        let deliveries = (calls.into_iter())
+            .map(|endpoint| rule_fired_delivery(endpoint, &fired, at))
+            .collect();
+        (deliveries, skipped)
+    }
 }
 
 impl Helpdesk {
@@ -84,7 +114,10 @@ impl Helpdesk {
             strict: false,
             priority: self.priority_in_force().await?,
         };
-        let mut scratch = Scratch::default();
+        let mut scratch = Scratch {
+            webhooks: known.webhooks().map(<[_]>::to_vec),
+            ..Scratch::default()
+        };
         for (write, events) in batch.writes.iter_mut().zip(&events) {
             if events.is_empty() {
                 continue;
@@ -132,6 +165,8 @@ impl Helpdesk {
                         &mut scratch,
                     )
                     .await?;
+                let (deliveries, skipped) = scratch.take_calls(&rule, &write.ticket, events, now);
+                batch.rule_deliveries.extend(deliveries);
                 batch.rule_firings.push(RuleFiring {
                     id: RuleFiringId::new(),
                     rule: rule.id,
@@ -139,6 +174,7 @@ impl Helpdesk {
                     ticket_id: write.ticket.id,
                     at: now,
                     actions: done,
+                    skipped,
                 });
                 fired += 1;
             }
@@ -162,6 +198,9 @@ impl Helpdesk {
         for action in actions {
             let outcome = match action {
                 Action::Notify { to } => self.notify(write, *to, runner, scratch).await,
+                Action::CallWebhook { endpoint } => {
+                    self.call_webhook(*endpoint, runner, scratch).await
+                }
                 _ => {
                     self.run_action(write, action, runner, customer, levels, &mut scratch.agents)
                         .await
@@ -222,6 +261,38 @@ impl Helpdesk {
             told = true;
         }
         Ok(told)
+    }
+
+    /// Notes a call of webhook `endpoint` for the rule running (its delivery is made by the
+    /// caller, who knows the rule); whether it will be delivered: a disabled or removed
+    /// endpoint is passed over (listed as skipped). A macro calls no webhook.
+    async fn call_webhook(
+        &self,
+        endpoint: crate::domain::WebhookId,
+        runner: &Runner<'_>,
+        scratch: &mut Scratch,
+    ) -> Result<bool> {
+        if runner.actor != Actor::System {
+            return Err(Error::validation(
+                "actions",
+                "call_webhook is an action of triggers and scheduled rules, not of macros",
+            ));
+        }
+        if scratch.webhooks.is_none() {
+            scratch.webhooks = Some(match self.store.as_webhook_store() {
+                Some(store) => store.webhooks().await?,
+                None => Vec::new(),
+            });
+        }
+        let enabled = (scratch.webhooks.iter().flatten()).any(|e| e.id == endpoint && e.enabled);
+        if !enabled {
+            scratch.skipped.push(Action::CallWebhook { endpoint });
+            return Ok(false);
+        }
+        if !scratch.calls.contains(&endpoint) {
+            scratch.calls.push(endpoint);
+        }
+        Ok(true)
     }
 
     /// Runs one action; whether it changed something.

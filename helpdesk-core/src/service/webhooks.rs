@@ -108,7 +108,9 @@ impl Helpdesk {
     }
 
     /// Records an attempt of a delivery held by `lease` (see
-    /// [`WebhookStore::record_webhook_attempt`]), with [`webhook_policy`](Self::webhook_policy).
+    /// [`WebhookStore::record_webhook_attempt`]), with [`webhook_policy`](Self::webhook_policy);
+    /// when it disables the endpoint, every active admin gets a notice in the same
+    /// transaction ([`Acting::admin_notices`]).
     ///
     /// # Errors
     ///
@@ -119,8 +121,15 @@ impl Helpdesk {
         attempt: &WebhookAttempt,
     ) -> Result<Option<WebhookAttemptRecorded>> {
         let policy = self.webhook_policy();
-        self.webhook_store()?
-            .record_webhook_attempt(lease, attempt, &policy)
+        let store = self.webhook_store()?;
+        // Only a failure may disable the endpoint: the admins to tell are read for it alone.
+        let admins = if attempt.succeeded() {
+            Vec::new()
+        } else {
+            self.active_admins().await?
+        };
+        store
+            .record_webhook_attempt(lease, attempt, &policy, &admins)
             .await
     }
 }

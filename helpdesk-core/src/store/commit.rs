@@ -139,6 +139,7 @@ impl WriteBatch {
             && self.outbox.is_empty()
             && self.mail_references.is_empty()
             && self.rule_firings.is_empty()
+            && self.rule_deliveries.is_empty()
     }
 
     /// The stored facts [`check_commit`] needs for this batch.

@@ -222,7 +222,9 @@ forward!(WebhookStore {
     async fn webhook_delivery(&self, id: crate::domain::WebhookDeliveryId) -> Result<Option<WebhookDelivery>>;
     async fn webhook_deliveries(&self, endpoint: crate::domain::WebhookId, limit: u32) -> Result<Vec<WebhookDelivery>>;
     async fn lease_due_webhook_deliveries(&self, now: DateTime<Utc>, lease: &WebhookLease, limit: u32) -> Result<Vec<WebhookDelivery>>;
-    async fn record_webhook_attempt(&self, lease: &WebhookLease, attempt: &WebhookAttempt, policy: &RetryPolicy) -> Result<Option<WebhookAttemptRecorded>>;
+    async fn record_webhook_attempt(&self, lease: &WebhookLease, attempt: &WebhookAttempt, policy: &RetryPolicy, admins: &[crate::domain::AgentId]) -> Result<Option<WebhookAttemptRecorded>>;
+    async fn admin_notices(&self, recipient: crate::domain::AgentId, limit: u32) -> Result<Vec<crate::webhooks::AdminNotice>>;
+    async fn mark_admin_notice_read(&self, id: crate::domain::AdminNoticeId, recipient: crate::domain::AgentId, at: DateTime<Utc>) -> Result<bool>;
 });
 use super::PersonSettingsStore;
 forward!(PersonSettingsStore {

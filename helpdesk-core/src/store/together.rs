@@ -11,6 +11,7 @@ use crate::domain::{
 };
 use crate::error::Result;
 use crate::listing::scope;
+use crate::webhooks::WebhookEndpoint;
 
 /// What to read at once ([`Store::read_together`]). Each part is read as its own method
 /// would read it; the answer is the same as those reads made one after another.
@@ -47,6 +48,10 @@ pub struct ReadSet {
     /// when the store has the ability ([`Store::as_automation_store`]): what the triggers of
     /// a change need ([`ReadTogether::rules`]).
     pub rules: bool,
+    /// The webhook endpoints ([`WebhookStore::webhooks`](super::WebhookStore::webhooks)),
+    /// when the store has the ability ([`Store::as_webhook_store`]): what a commit's
+    /// deliveries and the rules' webhook calls need ([`ReadTogether::webhooks`]).
+    pub webhooks: bool,
 }
 
 /// A page of tickets to read with the principal whose list it is ([`ReadSet::tickets`]).
@@ -110,6 +115,8 @@ pub struct ReadTogether {
     pub linked: Option<Vec<Ticket>>,
     /// The automation rules, when asked for and the store has the ability (`None` else).
     pub rules: Option<Vec<Rule>>,
+    /// The webhook endpoints, when asked for and the store has the ability (`None` else).
+    pub webhooks: Option<Vec<WebhookEndpoint>>,
 }
 
 impl ReadTogether {
@@ -204,6 +211,11 @@ pub async fn read_one_by_one<S: Store + ?Sized>(store: &S, set: &ReadSet) -> Res
     {
         read.rules = Some(automation.rules().await?);
     }
+    if set.webhooks
+        && let Some(webhooks) = store.as_webhook_store()
+    {
+        read.webhooks = Some(webhooks.webhooks().await?);
+    }
     if let Some((filter, page)) = tickets_filter(set, &read) {
         read.tickets = Some(store.list_tickets(&filter, page).await?);
     }
@@ -282,7 +294,7 @@ pub fn ticket_customer(set: &ReadSet, read: &ReadTogether) -> Option<CustomerId>
 
 /// [`Store::read_together`] of a wrapper `outer` that hands its calls to `inner`
 /// ([`delegate_store!`](crate::delegate_store)): `inner` answers the whole set when both
-/// offer the same settings and the same automation rules; else those parts are what `outer`
+/// offer the same settings, automation rules and webhooks; else those parts are what `outer`
 /// offers (a wrapper that hides an ability reads none), each read on its own.
 ///
 /// # Errors
@@ -297,7 +309,9 @@ pub async fn read_together_via<I: Store + ?Sized, O: Store + ?Sized>(
         || same_ability(inner.as_settings_store(), outer.as_settings_store());
     let rules_inside =
         !set.rules || same_ability(inner.as_automation_store(), outer.as_automation_store());
-    if settings_inside && rules_inside {
+    let webhooks_inside =
+        !set.webhooks || same_ability(inner.as_webhook_store(), outer.as_webhook_store());
+    if settings_inside && rules_inside && webhooks_inside {
         return inner.read_together(set).await;
     }
     let inside = ReadSet {
@@ -307,6 +321,7 @@ pub async fn read_together_via<I: Store + ?Sized, O: Store + ?Sized>(
             Vec::new()
         },
         rules: set.rules && rules_inside,
+        webhooks: set.webhooks && webhooks_inside,
         ..set.clone()
     };
     let mut read = inner.read_together(&inside).await?;
@@ -319,6 +334,9 @@ pub async fn read_together_via<I: Store + ?Sized, O: Store + ?Sized>(
     }
     if !rules_inside && let Some(automation) = outer.as_automation_store() {
         read.rules = Some(automation.rules().await?);
+    }
+    if !webhooks_inside && let Some(webhooks) = outer.as_webhook_store() {
+        read.webhooks = Some(webhooks.webhooks().await?);
     }
     Ok(read)
 }

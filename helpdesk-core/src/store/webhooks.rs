@@ -10,9 +10,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::SettingChange;
-use crate::domain::{WebhookDeliveryId, WebhookId};
+use crate::domain::{AdminNoticeId, AgentId, WebhookDeliveryId, WebhookId};
 use crate::error::Result;
-use crate::webhooks::{RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint};
+use crate::webhooks::{AdminNotice, RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint};
 
 /// A dispatcher's hold on the deliveries it leased: only it records their attempts until
 /// `until`; after that another may lease them again.
@@ -85,12 +85,27 @@ pub trait WebhookStore: Send + Sync {
     /// Records `attempt` of a delivery held by `lease`: in one transaction, reads the
     /// delivery and its endpoint (locked), applies
     /// [`after_attempt`](crate::webhooks::after_attempt) with `policy`, writes both and
-    /// ends the lease. `None` (nothing written) when the delivery is gone, not pending or
+    /// ends the lease. When the attempt disables the endpoint, writes in the same
+    /// transaction an admin notice for each of `admins`
+    /// ([`webhook_disabled_notices`](crate::webhooks::webhook_disabled_notices), at the
+    /// attempt's time). `None` (nothing written) when the delivery is gone, not pending or
     /// no longer held by `lease`.
     async fn record_webhook_attempt(
         &self,
         lease: &WebhookLease,
         attempt: &WebhookAttempt,
         policy: &RetryPolicy,
+        admins: &[AgentId],
     ) -> Result<Option<WebhookAttemptRecorded>>;
+    /// The admin notices of `recipient`, newest first (by creation, then id, descending), at
+    /// most `limit`.
+    async fn admin_notices(&self, recipient: AgentId, limit: u32) -> Result<Vec<AdminNotice>>;
+    /// Marks `recipient`'s notice `id` read at `at`; whether it was theirs and unread
+    /// (nothing is written else).
+    async fn mark_admin_notice_read(
+        &self,
+        id: AdminNoticeId,
+        recipient: AgentId,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
 }

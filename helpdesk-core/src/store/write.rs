@@ -94,6 +94,16 @@ pub struct WriteBatch {
     /// ([`AutomationStore::rule_firings`](super::AutomationStore::rule_firings)): written
     /// with the batch or not at all, by every store (whether it offers the ability or not).
     pub rule_firings: Vec<crate::automation::RuleFiring>,
+    /// Webhook deliveries the batch's rules asked for (their `call_webhook` actions, see
+    /// [`rule_fired_delivery`](crate::webhooks::rule_fired_delivery)): written with the
+    /// batch, each only while its endpoint exists and is enabled at the commit (one
+    /// disabled or removed meanwhile gets none), by every store that keeps webhooks.
+    pub rule_deliveries: Vec<crate::webhooks::WebhookDelivery>,
+    /// Whether the request read the webhook endpoints with its other reads
+    /// ([`ReadSet::webhooks`](super::ReadSet::webhooks)) and found none enabled: the store
+    /// may then skip reading them inside the commit (an endpoint registered since that read
+    /// misses this one change, as a rule created since does not fire on it).
+    pub no_webhook_endpoints: bool,
 }
 
 impl WriteBatch {

@@ -67,7 +67,8 @@ struct Payload<'a, T: Serialize> {
     data: &'a T,
 }
 
-fn delivery<T: Serialize>(
+/// A pending delivery of `data` as `event` to `endpoint`, due at `at`.
+pub(super) fn delivery<T: Serialize>(
     endpoint: WebhookId,
     event: &str,
     data: &T,

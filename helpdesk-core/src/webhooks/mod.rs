@@ -6,7 +6,9 @@
 
 mod delivery;
 mod endpoint;
+mod notice;
 mod retry;
+mod rule_fired;
 mod signing;
 mod url;
 
@@ -18,6 +20,8 @@ pub use endpoint::{
     EVENT_KINDS, MAX_DESCRIPTION, PING_EVENT, WebhookEndpoint, WebhookEvents, WebhookSecret,
     check_description,
 };
+pub use notice::{AdminNotice, AdminNoticeKind, webhook_disabled_notices};
 pub use retry::RetryPolicy;
+pub use rule_fired::{FiredRule, FiredTicket, RULE_FIRED_EVENT, RuleFired, rule_fired_delivery};
 pub use signing::{DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, SignatureError, sign, verify};
 pub use url::WebhookUrl;

@@ -821,3 +821,13 @@ retention_last_none = The rule has not handled any ticket yet.
 retention_tickets = tickets
 retention_on = Erase or anonymise old closed tickets
 retention_days = Days after the last change (1 to 36600)
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = Call a webhook
+automation_call_webhook = Call
+automation_webhook_disabled = disabled
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = About the desk
+admin_notice_webhook_disabled = The desk disabled the webhook endpoint
+admin_notice_mark_read = Mark read

@@ -806,3 +806,13 @@ retention_last_none = این قاعده هنوز هیچ تیکتی را پردا
 retention_tickets = تیکت
 retention_on = پاک یا ناشناس کردن تیکت‌های بستهٔ قدیمی
 retention_days = روز پس از آخرین تغییر (۱ تا ۳۶۶۰۰)
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = فراخوانی وب‌هوک
+automation_call_webhook = فراخوانی
+automation_webhook_disabled = غیرفعال
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = دربارهٔ میز پشتیبانی
+admin_notice_webhook_disabled = میز پشتیبانی نشانی وب‌هوک را غیرفعال کرد
+admin_notice_mark_read = علامت خوانده‌شده

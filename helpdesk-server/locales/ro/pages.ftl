@@ -826,3 +826,13 @@ retention_last_none = Regula nu a tratat încă niciun tichet.
 retention_tickets = tichete
 retention_on = Șterge sau anonimizează tichetele închise vechi
 retention_days = Zile de la ultima schimbare (1 până la 36600)
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = Apelează un webhook
+automation_call_webhook = Apelează
+automation_webhook_disabled = dezactivat
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = Despre birou
+admin_notice_webhook_disabled = Biroul a dezactivat endpointul de webhook
+admin_notice_mark_read = Marchează ca citit

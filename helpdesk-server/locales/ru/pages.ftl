@@ -828,3 +828,13 @@ retention_last_none = Правило ещё не обработало ни од�
 retention_tickets = заявок
 retention_on = Удалять или обезличивать старые закрытые заявки
 retention_days = Дней после последнего изменения (от 1 до 36600)
+
+# Rules calling webhooks (issue 22 item 1)
+automation_group_webhook = Вызвать вебхук
+automation_call_webhook = Вызвать
+automation_webhook_disabled = отключён
+
+# Notices to admins (issue 23 item 3)
+admin_notices_title = О службе поддержки
+admin_notice_webhook_disabled = Служба отключила адрес вебхука
+admin_notice_mark_read = Отметить прочитанным

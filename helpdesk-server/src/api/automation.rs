@@ -119,7 +119,8 @@ pub(crate) struct ConditionsSchema {
 /// One action: `action` names it, the other fields are its arguments.
 #[derive(ToSchema)]
 pub(crate) struct ActionSchema {
-    /// assign, move_department, set_priority, add_tag, remove_tag, add_note, reply, notify.
+    /// assign, move_department, set_priority, add_tag, remove_tag, add_note, reply, notify,
+    /// call_webhook (triggers and scheduled rules only).
     action: String,
     /// For `notify`: `"assignee"`, `{"department": id}` or `{"agent": id}`.
     to: Option<NotifyToSchema>,
@@ -135,6 +136,9 @@ pub(crate) struct ActionSchema {
     body: Option<String>,
     /// For `reply`: a canned response's id.
     response: Option<String>,
+    /// For `call_webhook`: a webhook endpoint's id (it must exist; a disabled one is passed
+    /// over when the rule fires, and the firing log lists the call under `skipped`).
+    endpoint: Option<String>,
 }
 
 /// Whom a `notify` action tells.
@@ -303,7 +307,7 @@ pub(crate) async fn dry_run(
 
 /// The log of rules that fired, newest first (admins).
 #[utoipa::path(get, path = "/api/v1/rule-firings", tag = "automation",
-    summary = "Which rule fired on which ticket, when, and what it did, newest first (admins)",
+    summary = "Which rule fired on which ticket, when, what it did (`actions`) and passed over (`skipped`: calls to disabled endpoints), newest first (admins)",
     params(FiringQuery),
     responses((status = 200, description = "`{items: [firing]}`", body = Object), Unsupported))]
 pub(crate) async fn rule_firings(

@@ -4,6 +4,7 @@
 
 pub mod account_links;
 pub mod admin;
+pub mod admin_notices;
 pub mod agents;
 pub mod auth;
 pub mod automation;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .merge(automation::routes())
         .merge(changes::routes())
         .merge(webhooks::routes())
+        .merge(admin_notices::routes())
         .fallback(|| async { ApiError::not_found("no such API route") })
 }
 

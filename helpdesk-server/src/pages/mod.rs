@@ -7,6 +7,7 @@
 
 pub mod account_links;
 pub mod admin;
+pub mod admin_notice_section;
 pub mod assets;
 pub mod canned;
 pub mod charts;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(console::routes())
         .merge(console_bulk::routes())
         .merge(notification_centre::routes())
+        .merge(admin_notice_section::routes())
         .merge(tickets::routes())
         .merge(notifications::routes())
         .merge(admin::routes())

@@ -30,6 +30,7 @@ async fn centre(user: PageUser) -> PageResult {
     let lang = user.language;
     let shown = user.acting.notifications(MAX_NOTIFICATIONS).await?;
     let (snoozed, numbers) = super::snoozed_notices::load(&user).await;
+    let admin_notices = super::admin_notice_section::load(&user).await;
     let now = Utc::now();
     let shown_numbers = super::snoozed_notices::ticket_numbers(&user, &shown).await;
     let body = html! {
@@ -49,6 +50,7 @@ async fn centre(user: PageUser) -> PageResult {
                 }
             }
         }
+        (super::admin_notice_section::section(&user, &admin_notices))
         (super::snoozed_notices::section(&user, &snoozed, &numbers, Some(CENTRE)))
     };
     Ok(layout(t(lang, "notifications"), Some(&user), body).into_response())

@@ -3,6 +3,7 @@
 //! and the `helpdesk-server` binary as a child process for crash safety.
 
 mod account_links;
+mod admin_notices;
 mod admin_pages;
 mod admin_settings_pages;
 mod admin_setup;
@@ -50,6 +51,7 @@ mod queue_pages;
 mod reports;
 mod retention_page;
 mod routes;
+mod rule_webhooks;
 mod schema_check;
 mod search_box;
 mod several_servers;

@@ -97,6 +97,7 @@ async fn every_documented_route_is_tested_here() {
         .chain(crate::automation::AUTOMATION_TESTED)
         .chain(crate::changes::CHANGES_TESTED)
         .chain(crate::webhooks::WEBHOOKS_TESTED)
+        .chain(crate::admin_notices::ADMIN_NOTICES_TESTED)
         .chain(crate::presence::PRESENCE_TESTED)
         .chain(crate::person_settings::PERSON_SETTINGS_TESTED)
         .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))

@@ -120,6 +120,8 @@ struct Inner {
     webhooks: BTreeMap<crate::domain::WebhookId, crate::webhooks::WebhookEndpoint>,
     /// Webhook deliveries, each with the lease holding it.
     webhook_deliveries: BTreeMap<crate::domain::WebhookDeliveryId, webhooks::Held>,
+    /// Notices to admins (a webhook endpoint disabled).
+    admin_notices: Vec<crate::webhooks::AdminNotice>,
     /// The last run taken of each scheduled rule that has run.
     rule_runs: BTreeMap<crate::domain::RuleId, chrono::DateTime<chrono::Utc>>,
 }
@@ -364,6 +366,7 @@ impl Store for MemoryStore {
             &changes,
             crate::webhooks::batch_time(&batch, chrono::Utc::now()),
         );
+        inner.enqueue_rule_deliveries(&batch.rule_deliveries);
         inner.apply(batch);
         inner.feed.append(changes);
         drop(inner);

@@ -5,13 +5,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{Inner, MemoryStore};
-use crate::domain::{WebhookDeliveryId, WebhookId};
+use crate::domain::{AdminNoticeId, AgentId, WebhookDeliveryId, WebhookId};
 use crate::error::{Entity, Error, Result};
 use crate::feed::FeedChange;
 use crate::store::{SettingChange, WebhookAttemptRecorded, WebhookLease, WebhookStore};
 use crate::webhooks::{
-    RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookEndpoint,
-    after_attempt, deliveries_for,
+    AdminNotice, RetryPolicy, WebhookAttempt, WebhookDelivery, WebhookDeliveryState,
+    WebhookEndpoint, after_attempt, deliveries_for, webhook_disabled_notices,
 };
 
 /// A delivery and the lease holding it, if any.
@@ -22,6 +22,20 @@ pub(super) struct Held {
 }
 
 impl Inner {
+    /// Writes the deliveries a batch's rules asked for, each while its endpoint exists and
+    /// is enabled.
+    pub(super) fn enqueue_rule_deliveries(&mut self, deliveries: &[WebhookDelivery]) {
+        for delivery in deliveries {
+            if (self.webhooks.get(&delivery.endpoint)).is_some_and(|e| e.enabled) {
+                let held = Held {
+                    delivery: delivery.clone(),
+                    lease: None,
+                };
+                self.webhook_deliveries.insert(held.delivery.id, held);
+            }
+        }
+    }
+
     /// Writes the deliveries `changes` make for the enabled endpoints, at `at`.
     pub(super) fn enqueue_webhooks(&mut self, changes: &[FeedChange], at: DateTime<Utc>) {
         if self.webhooks.is_empty() || changes.is_empty() {
@@ -136,6 +150,7 @@ impl WebhookStore for MemoryStore {
         lease: &WebhookLease,
         attempt: &WebhookAttempt,
         policy: &RetryPolicy,
+        admins: &[AgentId],
     ) -> Result<Option<WebhookAttemptRecorded>> {
         let mut state = self.lock();
         let Some(held) = state.webhook_deliveries.get(&attempt.delivery) else {
@@ -160,10 +175,43 @@ impl WebhookStore for MemoryStore {
                 lease: None,
             },
         );
+        if disabled_now {
+            let notices = webhook_disabled_notices(admins, &endpoint_after, attempt.at);
+            state.admin_notices.extend(notices);
+        }
         Ok(Some(WebhookAttemptRecorded {
             delivery,
             endpoint: endpoint_after,
             disabled_now,
         }))
+    }
+
+    async fn admin_notices(&self, recipient: AgentId, limit: u32) -> Result<Vec<AdminNotice>> {
+        let state = self.lock();
+        let mut mine: Vec<AdminNotice> = (state.admin_notices.iter())
+            .filter(|n| n.recipient == recipient)
+            .cloned()
+            .collect();
+        mine.sort_by_key(|n| std::cmp::Reverse((n.created_at, n.id)));
+        mine.truncate(limit as usize);
+        Ok(mine)
+    }
+
+    async fn mark_admin_notice_read(
+        &self,
+        id: AdminNoticeId,
+        recipient: AgentId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut state = self.lock();
+        let found = (state.admin_notices.iter_mut())
+            .find(|n| n.id == id && n.recipient == recipient && n.read_at.is_none());
+        match found {
+            Some(notice) => {
+                notice.read_at = Some(at);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 }

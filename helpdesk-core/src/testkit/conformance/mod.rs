@@ -487,6 +487,14 @@ macro_rules! conformance_suite {
                 sla_triggers: [
                     sla_warnings_and_breaches_raised_by_run_due_fire_triggers,
                 ],
+                admin_notices: [
+                    an_endpoint_disabled_after_repeated_failures_tells_each_active_admin_at_once,
+                ],
+                rule_webhooks: [
+                    a_trigger_calling_a_webhook_writes_one_delivery_per_firing_with_the_change,
+                    a_refused_change_writes_no_rule_delivery_and_a_disabled_endpoint_none,
+                    a_rule_calling_no_endpoint_is_refused_and_a_disabled_one_is_skipped_in_the_log,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {

@@ -186,6 +186,8 @@ use answers::Answers;
         api::webhooks::delete_webhook,
         api::webhooks::webhook_deliveries,
         api::webhooks::ping_webhook,
+        api::admin_notices::list_admin_notices,
+        api::admin_notices::mark_admin_notice_read,
         api::presence::heartbeat,
         api::presence::availabilities,
         api::person_settings::my_settings,

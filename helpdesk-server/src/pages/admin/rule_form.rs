@@ -13,6 +13,7 @@ use helpdesk::domain::{
     StatusLabels, Tag,
 };
 use helpdesk::service::RuleDraft;
+use helpdesk::webhooks::WebhookEndpoint;
 use maud::{Markup, html};
 
 use super::super::layout::t;
@@ -38,6 +39,8 @@ pub struct Choices {
     pub departments: Vec<Department>,
     /// Canned responses.
     pub responses: Vec<CannedResponse>,
+    /// Webhook endpoints a rule may call (empty for macros, which call none).
+    pub webhooks: Vec<WebhookEndpoint>,
 }
 
 /// The word of an event.
@@ -97,6 +100,7 @@ fn encode(action: &Action) -> (String, String) {
         Action::Notify {
             to: NotifyTarget::Agent(a),
         } => (format!("notify_agent:{a}"), String::new()),
+        Action::CallWebhook { endpoint } => (format!("call_webhook:{endpoint}"), String::new()),
     }
 }
 
@@ -139,6 +143,9 @@ fn decode(choice: &str, text: &str) -> Result<Option<Action>, ApiError> {
         },
         "notify_agent" => Action::Notify {
             to: NotifyTarget::Agent(arg.parse().map_err(|_| bad())?),
+        },
+        "call_webhook" => Action::CallWebhook {
+            endpoint: arg.parse().map_err(|_| bad())?,
         },
         _ => return Err(bad().into()),
     };
@@ -317,6 +324,15 @@ fn options(lang: Language, c: &Choices, chosen: &str) -> Markup {
                 (opt(format!("notify_agent:{}", a.id), format!("{} {}", t(lang, "automation_notify_agent"), a.name.as_str())))
             }
         }
+        @if !c.webhooks.is_empty() {
+            optgroup label=(t(lang, "automation_group_webhook")) {
+                @for e in &c.webhooks {
+                    @let what = if e.description.is_empty() { e.url.as_str() } else { e.description.as_str() };
+                    @let off = if e.enabled { String::new() } else { format!(" ({})", t(lang, "automation_webhook_disabled")) };
+                    (opt(format!("call_webhook:{}", e.id), format!("{} {what}{off}", t(lang, "automation_call_webhook"))))
+                }
+            }
+        }
     }
 }
 
@@ -459,6 +475,9 @@ mod tests {
             },
             Action::Notify {
                 to: NotifyTarget::Assignee,
+            },
+            Action::CallWebhook {
+                endpoint: helpdesk::domain::WebhookId::new(),
             },
         ];
         for a in actions {

@@ -50,7 +50,19 @@ pub async fn choices(user: &PageUser) -> Result<Choices, ApiError> {
         agents: user.acting.agents().await?,
         departments: user.acting.departments().await?,
         responses,
+        webhooks: Vec::new(),
     })
+}
+
+/// What a rule's action choices name: [`choices`] and the webhook endpoints to call.
+async fn rule_choices(user: &PageUser) -> Result<Choices, ApiError> {
+    let mut choices = choices(user).await?;
+    choices.webhooks = match user.acting.webhooks().await {
+        Ok(list) => list,
+        Err(Error::Unsupported { .. }) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(choices)
 }
 
 /// A rule as the form shows it.
@@ -147,7 +159,7 @@ async fn list_page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
         }
         Err(e) => return Err(e.into()),
     };
-    let choices = choices(user).await?;
+    let choices = rule_choices(user).await?;
     let log = user.acting.rule_firings(None, LOG_SHOWN).await?;
     let body = html! {
         p.meta { (t(lang, "automation_rules_hint")) " " a href="/admin/macros" { (t(lang, "automation_macros")) } }
@@ -200,7 +212,7 @@ async fn rule_page(user: &PageUser, id: RuleId, refused: Option<&Refused>) -> Pa
     let rule = (user.acting.rules().await?.into_iter())
         .find(|r| r.id == id)
         .ok_or_else(|| Error::not_found(helpdesk::error::Entity::Rule, id))?;
-    let choices = choices(user).await?;
+    let choices = rule_choices(user).await?;
     let touched = user
         .acting
         .dry_run_scheduled_rule(&rule.conditions, rule.schedule.as_ref())

@@ -43,6 +43,7 @@ fn firing(ticket: &Ticket, seconds: i64) -> RuleFiring {
         actions: vec![Action::SetPriority {
             priority: Priority::Urgent,
         }],
+        skipped: Vec::new(),
     }
 }
 

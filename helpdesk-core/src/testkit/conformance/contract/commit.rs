@@ -350,6 +350,8 @@ pub async fn a_batch_of_every_kind_of_write_is_written_whole(store: Arc<dyn Stor
             inbound: true,
         }],
         rule_firings: Vec::new(),
+        rule_deliveries: Vec::new(),
+        no_webhook_endpoints: false,
     };
     s.accepted(batch).await;
     assert_eq!(s.store.ticket(a.id).await.unwrap(), Some(a5));

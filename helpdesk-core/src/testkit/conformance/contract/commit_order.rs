@@ -101,6 +101,8 @@ pub async fn the_first_broken_rule_is_the_error(store: Arc<dyn Store>) {
         outbox: vec![taken_email.clone()],
         mail_references: vec![taken_message_id.clone()],
         rule_firings: Vec::new(),
+        rule_deliveries: Vec::new(),
+        no_webhook_endpoints: false,
     };
     s.refused(everything_taken(stale_a()), "stale ticket 1 2")
         .await;

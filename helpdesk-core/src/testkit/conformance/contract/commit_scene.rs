@@ -80,6 +80,8 @@ impl Scene {
             outbox: vec![email.clone()],
             mail_references: vec![filed.clone()],
             rule_firings: Vec::new(),
+            rule_deliveries: Vec::new(),
+            no_webhook_endpoints: false,
         };
         let update = TicketWrite::update(a.version, a2.clone())
             .with_time_entry(time_entry(&a2, AgentId::new(), 15, true))

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account_links;
 pub mod acting_with;
+pub mod admin_notices;
 pub mod agent_notices;
 pub mod attachments;
 pub mod automation;
@@ -40,6 +41,7 @@ pub mod priorities;
 pub mod quarantine;
 pub mod reports;
 pub mod rule_next_runs;
+pub mod rule_webhooks;
 pub mod saved_searches;
 pub mod scheduled_rules;
 pub mod search;
