@@ -20,7 +20,7 @@ use sqlx::postgres::PgRow;
 
 use crate::connection::PostgresStore;
 use crate::error;
-use crate::rows::{Reader, all, json, optional};
+use crate::rows::{PgQuery, Reader, all, json, optional};
 
 fn read_endpoint(row: &PgRow) -> Result<WebhookEndpoint> {
     Reader::new(row, "webhook_endpoints").json("endpoint")
@@ -30,11 +30,10 @@ fn read_delivery(row: &PgRow) -> Result<WebhookDelivery> {
     Reader::new(row, "webhook_deliveries").json("delivery")
 }
 
-/// Inserts `deliveries` (not leased) in one statement.
-async fn insert_deliveries(tx: &mut PgConnection, deliveries: &[WebhookDelivery]) -> Result<()> {
-    if deliveries.is_empty() {
-        return Ok(());
-    }
+/// `sql` with the columns of `deliveries` bound as arrays, in the order both inserts unnest
+/// them: `$1` ids, `$2` endpoints, `$3` states, `$4` next attempts, `$5` creation times,
+/// `$6` the deliveries as JSON.
+fn with_columns(sql: &'static str, deliveries: &[WebhookDelivery]) -> Result<PgQuery<'static>> {
     let mut ids = Vec::new();
     let mut endpoints = Vec::new();
     let mut states = Vec::new();
@@ -44,23 +43,32 @@ async fn insert_deliveries(tx: &mut PgConnection, deliveries: &[WebhookDelivery]
     for d in deliveries {
         ids.push(d.id.as_uuid());
         endpoints.push(d.endpoint.as_uuid());
-        states.push(d.state.as_str());
+        states.push(d.state.as_str().to_owned());
         due.push(d.next_attempt_at);
         created.push(d.created_at);
         bodies.push(json(d)?);
     }
-    sqlx::query(
+    Ok(sqlx::query(sql)
+        .bind(ids)
+        .bind(endpoints)
+        .bind(states)
+        .bind(due)
+        .bind(created)
+        .bind(bodies))
+}
+
+/// Inserts `deliveries` (not leased) in one statement.
+async fn insert_deliveries(tx: &mut PgConnection, deliveries: &[WebhookDelivery]) -> Result<()> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
+    with_columns(
         "INSERT INTO webhook_deliveries
              (id, endpoint_id, state, next_attempt_at, created_at, delivery)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[],
                               $5::timestamptz[], $6::text[])",
-    )
-    .bind(ids)
-    .bind(endpoints)
-    .bind(states)
-    .bind(due)
-    .bind(created)
-    .bind(bodies)
+        deliveries,
+    )?
     .execute(&mut *tx)
     .await
     .map_err(error::db)
@@ -100,21 +108,7 @@ pub(crate) async fn enqueue_rule_deliveries(
     if deliveries.is_empty() {
         return Ok(());
     }
-    let mut ids = Vec::new();
-    let mut endpoints = Vec::new();
-    let mut states = Vec::new();
-    let mut due = Vec::new();
-    let mut created = Vec::new();
-    let mut bodies = Vec::new();
-    for d in deliveries {
-        ids.push(d.id.as_uuid());
-        endpoints.push(d.endpoint.as_uuid());
-        states.push(d.state.as_str());
-        due.push(d.next_attempt_at);
-        created.push(d.created_at);
-        bodies.push(json(d)?);
-    }
-    sqlx::query(
+    with_columns(
         "WITH wanted AS (
              SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[],
                                   $5::timestamptz[], $6::text[])
@@ -128,13 +122,8 @@ pub(crate) async fn enqueue_rule_deliveries(
              (id, endpoint_id, state, next_attempt_at, created_at, delivery)
          SELECT w.id, w.endpoint_id, w.state, w.next_attempt_at, w.created_at, w.delivery
          FROM wanted w JOIN open o ON o.id = w.endpoint_id",
-    )
-    .bind(ids)
-    .bind(endpoints)
-    .bind(states)
-    .bind(due)
-    .bind(created)
-    .bind(bodies)
+        deliveries,
+    )?
     .execute(&mut *tx)
     .await
     .map_err(error::db)

@@ -3,36 +3,15 @@
 //! follows `GET /api/v1/changes/stream`, marks the row and shows how many tickets changed
 //! with a link to reload, and the notification badge is beside the menu's link.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use helpdesk::Helpdesk;
 use helpdesk::domain::{MessageBody, TicketId};
 use helpdesk::machine::Command;
-use helpdesk::service::AttachmentLimits;
-use helpdesk::store::MemoryBlobStore;
 use serde_json::{Value, json};
 
 use super::webdriver::{Browser, Driver};
-use super::{TestResult, browser_available};
-
-/// The example server with the demo data on 127.0.0.1:0: its desk and base URL.
-async fn serve_with_desk() -> TestResult<(Helpdesk, String)> {
-    let store = helpdesk::connect(":memory:").await?;
-    let desk = Helpdesk::new(store).with_blobs(
-        Arc::new(MemoryBlobStore::default()),
-        AttachmentLimits::default(),
-    );
-    let accounts = Arc::new(helpdesk_server::Accounts::for_tests(desk.store().clone()).unwrap());
-    helpdesk_server::demo::load(&desk, &accounts).await?;
-    let app = helpdesk_server::router(desk.clone(), accounts, helpdesk_server::Options::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok((desk, format!("http://{addr}")))
-}
+use super::{TestResult, browser_available, serve_with_desk};
 
 /// What `script` returns, once it returns something other than `null` (10 s at most).
 async fn until(b: &Browser, script: &str) -> TestResult<Value> {
@@ -54,7 +33,7 @@ async fn the_console_marks_a_ticket_changed_elsewhere_and_offers_a_reload() -> T
     if !browser_available() {
         return Ok(());
     }
-    let (desk, base) = serve_with_desk().await?;
+    let (base, desk) = serve_with_desk().await?;
     let dir = tempfile::tempdir()?;
     let driver = Driver::start().await?;
     let mut b = Browser::open(driver, base, &dir.path().join("profile")).await?;

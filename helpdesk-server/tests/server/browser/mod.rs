@@ -75,8 +75,14 @@ fn browser_available() -> bool {
     false
 }
 
-/// The example server with the demo data, on an in-memory database, on 127.0.0.1:0.
+/// The example server with the demo data, on an in-memory database, on 127.0.0.1:0: its
+/// base URL.
 async fn serve() -> TestResult<String> {
+    Ok(serve_with_desk().await?.0)
+}
+
+/// [`serve`], and the server's desk (to set up what a test walks).
+async fn serve_with_desk() -> TestResult<(String, Helpdesk)> {
     let store = helpdesk::connect(":memory:").await?;
     let desk = Helpdesk::new(store).with_blobs(
         Arc::new(MemoryBlobStore::default()),
@@ -84,13 +90,13 @@ async fn serve() -> TestResult<String> {
     );
     let accounts = Arc::new(helpdesk_server::Accounts::for_tests(desk.store().clone()).unwrap());
     helpdesk_server::demo::load(&desk, &accounts).await?;
-    let app = helpdesk_server::router(desk, accounts, helpdesk_server::Options::default());
+    let app = helpdesk_server::router(desk.clone(), accounts, helpdesk_server::Options::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    Ok(format!("http://{addr}"))
+    Ok((format!("http://{addr}"), desk))
 }
 
 const NOTE: &str = "Internal: the modem firmware is known to be faulty.";

@@ -4,18 +4,14 @@
 //! filed; a solved ticket rated from the case history. Every page in the customer's language
 //! and direction, none scrolling sideways. Fails if any part is missing.
 
-use std::sync::Arc;
-
 use helpdesk::Helpdesk;
 use helpdesk::domain::{Actor, Email, MessageBody, Priority, Subject};
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::search::CustomerLookup;
-use helpdesk::service::AttachmentLimits;
-use helpdesk::store::MemoryBlobStore;
 use serde_json::json;
 
 use super::webdriver::{Browser, Driver};
-use super::{TestResult, browser_available};
+use super::{TestResult, browser_available, serve_with_desk};
 
 /// What the pages say in a customer's language, to know they are in it.
 struct Customer {
@@ -41,24 +37,6 @@ const ZAHRA: Customer = Customer {
     asked: "یک کارشناس تصمیم می‌گیرد",
     rated: "امتیاز شما",
 };
-
-/// The demo server on an in-memory database, and its desk (to set up tickets).
-async fn serve() -> TestResult<(String, Helpdesk)> {
-    let store = helpdesk::connect(":memory:").await?;
-    let desk = Helpdesk::new(store).with_blobs(
-        Arc::new(MemoryBlobStore::default()),
-        AttachmentLimits::default(),
-    );
-    let accounts = Arc::new(helpdesk_server::Accounts::for_tests(desk.store().clone()).unwrap());
-    helpdesk_server::demo::load(&desk, &accounts).await?;
-    let app = helpdesk_server::router(desk.clone(), accounts, helpdesk_server::Options::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok((format!("http://{addr}"), desk))
-}
 
 /// For `login`: a ticket at low priority (below their cap, so a higher one may be asked
 /// for) and one Ivan solved and they confirmed; their ids.
@@ -231,7 +209,7 @@ async fn a_romanian_and_a_persian_customer_use_the_portal_on_a_desktop_and_a_pho
     if !browser_available() {
         return Ok(());
     }
-    let (base, desk) = serve().await?;
+    let (base, desk) = serve_with_desk().await?;
     let dir = tempfile::tempdir()?;
     let driver = Driver::start().await?;
     let mut b = Browser::open(driver, base, &dir.path().join("profile")).await?;

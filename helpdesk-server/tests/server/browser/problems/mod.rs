@@ -15,19 +15,17 @@
 //! The tests share one demo server (started once, on a thread of its own) and take turns:
 //! each changes what only it reads, and the staff's stored language is set on each walk.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use helpdesk::Helpdesk;
 use helpdesk::domain::{Actor, Email, MessageBody, PresenceTimeout, Subject};
 use helpdesk::machine::{Command, NewTicket};
 use helpdesk::search::CustomerLookup;
-use helpdesk::service::AttachmentLimits;
-use helpdesk::store::MemoryBlobStore;
 use serde_json::{Value, json};
 
 use super::webdriver::{Browser, Driver};
-use super::{TestResult, browser_available};
+use super::{TestResult, browser_available, serve_with_desk};
 
 /// The demo server the tests share, and a handle on the runtime it runs on (the desk is
 /// used there).
@@ -65,7 +63,7 @@ fn shared() -> &'static Shared {
                 .expect("a runtime for the shared server");
             let handle = runtime.handle().clone();
             runtime.block_on(async move {
-                let (base, desk) = start().await.expect("the demo server starts");
+                let (base, desk) = serve_with_desk().await.expect("the demo server starts");
                 let _ = tx.send(Shared {
                     base,
                     desk,
@@ -76,24 +74,6 @@ fn shared() -> &'static Shared {
         });
         rx.recv().expect("the shared server started")
     })
-}
-
-/// The demo server on an in-memory database.
-async fn start() -> TestResult<(String, Helpdesk)> {
-    let store = helpdesk::connect(":memory:").await?;
-    let desk = Helpdesk::new(store).with_blobs(
-        Arc::new(MemoryBlobStore::default()),
-        AttachmentLimits::default(),
-    );
-    let accounts = Arc::new(helpdesk_server::Accounts::for_tests(desk.store().clone()).unwrap());
-    helpdesk_server::demo::load(&desk, &accounts).await?;
-    let app = helpdesk_server::router(desk.clone(), accounts, helpdesk_server::Options::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok((format!("http://{addr}"), desk))
 }
 
 /// The error of the desk's work.
