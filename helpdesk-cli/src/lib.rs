@@ -277,28 +277,13 @@ async fn execute(
             }
             Ok(())
         }
-        Cmd::Import {
-            file,
-            from: Some(from),
-            media,
-        } => {
-            let counts =
-                foreign_import::import(&ctx, from, &file, media.as_deref(), stderr).await?;
-            out.value(
-                &serde_json::to_value(&counts)?,
-                &format!(
-                    "imported {} departments, {} agents, {} customers, {} tickets with {} messages and {} attachments\n",
-                    counts.departments,
-                    counts.agents,
-                    counts.customers,
-                    counts.tickets,
-                    counts.messages,
-                    counts.attachments
-                ),
-            )
-        }
-        Cmd::Import { file, .. } if file.is_dir() => {
-            let counts = desk_export::import(&ctx, &file, stderr).await?;
+        Cmd::Import { file, from, media } if from.is_some() || file.is_dir() => {
+            let counts = match from {
+                Some(from) => {
+                    foreign_import::import(&ctx, from, &file, media.as_deref(), stderr).await?
+                }
+                None => desk_export::import(&ctx, &file, stderr).await?,
+            };
             out.value(
                 &serde_json::to_value(&counts)?,
                 &format!(
