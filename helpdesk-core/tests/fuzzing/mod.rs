@@ -1,5 +1,5 @@
 //! The fuzz targets' bodies, shared by the cargo-fuzz crate (`fuzz/`, libFuzzer, nightly or
-//! `RUSTC_BOOTSTRAP=1`) and the bounded proptest fuzz tests (`tests/fuzz_*.rs`, stable, run by
+//! `RUSTC_BOOTSTRAP=1`) and the bounded proptest fuzz tests (`tests/fuzz/`, stable, run by
 //! CI), and the corpus both start from (`fuzz/corpus/<target>/`).
 //!
 //! Each target panics when the code under test panics or breaks a property.

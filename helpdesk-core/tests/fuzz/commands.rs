@@ -3,7 +3,7 @@
 //! bytes for `HELPDESK_FUZZ_SECONDS` (default 4 s). The same target runs under libFuzzer
 //! with `cargo fuzz run commands` in `fuzz/`.
 
-mod fuzzing;
+use crate::fuzzing;
 
 #[test]
 fn commands_corpus_replays_cleanly() {

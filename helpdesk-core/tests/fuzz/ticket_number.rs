@@ -3,7 +3,7 @@
 //! bytes for `HELPDESK_FUZZ_SECONDS` (default 4 s). The same target runs under libFuzzer
 //! with `cargo fuzz run ticket_number` in `fuzz/`.
 
-mod fuzzing;
+use crate::fuzzing;
 
 #[test]
 fn ticket_number_corpus_replays_cleanly() {
