@@ -35,10 +35,7 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
         return Ok(());
     }
     // The rows, built before the transaction.
-    let mut children = Children::default();
-    for write in &batch.writes {
-        children.push(write)?;
-    }
+    let children = Children::of(&batch)?;
     // READ COMMITTED whatever the server's default: a concurrent writer's row lock makes
     // the locking read below wait, and then see the version it committed (stricter
     // levels would fail it with a serialization error instead of a stale-version conflict).
@@ -46,6 +43,17 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
         .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
         .await
         .map_err(error::db)?;
+    write_batch(&mut tx, &batch, children).await?;
+    tx.commit().await.map_err(error::db)
+}
+
+/// Checks and writes `batch`, built as `children`, inside the READ COMMITTED transaction
+/// `tx` (the commit's, or a bulk restore's); the caller commits it, or drops it on an error.
+pub(crate) async fn write_batch(
+    tx: &mut PgConnection,
+    batch: &WriteBatch,
+    mut children: Children,
+) -> Result<()> {
     // The facts the checks need, the tickets locked in id order (so concurrent batches
     // cannot deadlock); then the one definition of what a commit may do. The unique
     // constraints still catch a value a concurrent batch takes after this read.
@@ -53,8 +61,8 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
         facts,
         with_categories,
         with_tags,
-    } = read_facts(&mut tx, &batch).await?;
-    let kinds = check_commit(&batch, &facts)?;
+    } = read_facts(tx, batch).await?;
+    let kinds = check_commit(batch, &facts)?;
 
     let mut updated: Vec<Uuid> = Vec::new();
     let mut retagged: Vec<Uuid> = Vec::new();
@@ -186,23 +194,22 @@ pub(crate) async fn commit(pool: &PgPool, batch: WriteBatch) -> Result<()> {
         }
     }
     // The rules that fired, after the tickets they name.
-    crate::automation::insert_firings(&mut tx, &batch.rule_firings).await?;
+    crate::automation::insert_firings(tx, &batch.rule_firings).await?;
     // After every write's own rows, as the memory store orders them.
-    write_moves(&mut tx, &batch).await?;
-    let changes = helpdesk_core::feed::changes_of_batch(&batch);
+    write_moves(tx, batch).await?;
+    let changes = helpdesk_core::feed::changes_of_batch(batch);
     // No endpoint read (a round trip) when the request's reads found none enabled.
     if !batch.no_webhook_endpoints {
         crate::webhooks::enqueue(
-            &mut tx,
+            tx,
             &changes,
-            helpdesk_core::webhooks::batch_time(&batch, chrono::Utc::now()),
+            helpdesk_core::webhooks::batch_time(batch, chrono::Utc::now()),
         )
         .await?;
     }
-    crate::webhooks::enqueue_rule_deliveries(&mut tx, &batch.rule_deliveries).await?;
+    crate::webhooks::enqueue_rule_deliveries(tx, &batch.rule_deliveries).await?;
     // Last before the commit: it locks the feed's head row, which orders every committer.
-    crate::feed::append(&mut tx, &changes).await?;
-    tx.commit().await.map_err(error::db)
+    crate::feed::append(tx, &changes).await
 }
 
 /// Moves the messages and history entries the batch's writes take from other tickets
@@ -398,7 +405,7 @@ async fn read_facts(tx: &mut PgConnection, batch: &WriteBatch) -> Result<Read> {
 
 /// The rows a batch adds besides the tickets themselves.
 #[derive(Default)]
-struct Children {
+pub(crate) struct Children {
     /// Both forms of new tickets' numbers.
     numbers: NumberColumns,
     categories: CategoryColumns,
@@ -417,6 +424,15 @@ struct Children {
 impl Children {
     /// Adds a write's categories, messages, events and time entries (the batch's shape is
     /// checked before; the number is added once the write is known to insert a ticket).
+    /// The rows of `batch`'s writes.
+    pub(crate) fn of(batch: &WriteBatch) -> Result<Self> {
+        let mut children = Self::default();
+        for write in &batch.writes {
+            children.push(write)?;
+        }
+        Ok(children)
+    }
+
     fn push(&mut self, write: &TicketWrite) -> Result<()> {
         self.categories.push(&write.ticket);
         self.tags.push(&write.ticket);

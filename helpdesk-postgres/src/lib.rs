@@ -78,6 +78,7 @@
 mod accounts;
 mod automation;
 mod blobs;
+mod bulk_restore;
 mod chat;
 mod commit;
 mod connection;

@@ -42,7 +42,7 @@ pub(crate) async fn commit(store: &SqliteStore, batch: WriteBatch) -> Result<()>
 /// A batch as rows.
 pub(crate) struct BatchRows {
     /// Each write's rows, in batch order.
-    writes: Vec<WriteRows>,
+    pub(crate) writes: Vec<WriteRows>,
     notifications: Vec<NotificationRow>,
     outbox: Vec<OutboxRow>,
     mail_references: Vec<MailReferenceRow>,
@@ -50,14 +50,14 @@ pub(crate) struct BatchRows {
 }
 
 /// One ticket write as rows.
-struct WriteRows {
-    ticket: TicketRow,
+pub(crate) struct WriteRows {
+    pub(crate) ticket: TicketRow,
     /// The search field of the ticket's subject.
-    subject: FieldRow,
+    pub(crate) subject: FieldRow,
     /// Each message with its search field.
-    messages: Vec<(MessageRow, FieldRow)>,
-    events: Vec<EventRow>,
-    time_entries: Vec<TimeEntryRow>,
+    pub(crate) messages: Vec<(MessageRow, FieldRow)>,
+    pub(crate) events: Vec<EventRow>,
+    pub(crate) time_entries: Vec<TimeEntryRow>,
     /// Each message moved here: its id, its origin (JSON) and its search field.
     moved_messages: Vec<([u8; 16], Option<String>, FieldRow)>,
     /// Each history entry moved here: its id and origin (JSON).
@@ -155,7 +155,7 @@ pub(crate) fn write_checked(
 }
 
 /// The stored facts `batch`'s checks depend on, read under the transaction's write lock.
-fn read_facts(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<CommitFacts> {
+pub(crate) fn read_facts(tx: &Transaction<'_>, batch: &WriteBatch) -> Outcome<CommitFacts> {
     let keys = batch.keys();
     let mut facts = CommitFacts::new();
     let stored = format!("SELECT {STORED_TICKET_COLUMNS} FROM tickets WHERE id = ?1");

@@ -54,6 +54,7 @@
 mod accounts;
 mod automation;
 mod blobs;
+mod bulk_restore;
 mod chat;
 mod commit;
 mod connection;

@@ -79,7 +79,7 @@ const FIELD_MASK: i64 = (1 << TICKET_SHIFT) - 1;
 
 /// The rowid of the field of ticket `ticket_rowid` at `ordinal` (0: the subject), an
 /// internal note or not; `None` past the index's limits (migration 0017).
-fn field_seq(ticket_rowid: i64, ordinal: i64, internal: bool) -> Option<i64> {
+pub(crate) fn field_seq(ticket_rowid: i64, ordinal: i64, internal: bool) -> Option<i64> {
     let ordinal_limit = 1_i64 << (TICKET_SHIFT - 1);
     if !(0..1_i64 << (63 - TICKET_SHIFT)).contains(&ticket_rowid)
         || !(0..ordinal_limit).contains(&ordinal)

@@ -267,9 +267,21 @@ impl Acting {
         blobs.put_blob(key, bytes, self.desk.now()).await
     }
 
-    /// Writes checked tickets in one batch, each as it was, then their CC and followers
-    /// (admins).
+    /// Writes checked tickets in one batch, each as it was, with their CC and followers
+    /// (admins): through the store's [`BulkRestore`](crate::store::BulkRestore), one
+    /// transaction, when it offers one; else as [`restore_tickets_one_by_one`](Self::restore_tickets_one_by_one).
     pub async fn restore_tickets(&self, records: Vec<TicketRecord>) -> Result<()> {
+        self.require_admin()?;
+        match self.desk.store.as_bulk_restore() {
+            Some(bulk) => bulk.restore_tickets(records).await,
+            None => self.restore_tickets_one_by_one(records).await,
+        }
+    }
+
+    /// Writes checked tickets through the ordinary commit, in one batch, each as it was,
+    /// then their CC and followers one by one (admins): what a store without
+    /// [`BulkRestore`](crate::store::BulkRestore) gets, and what a bulk restore must equal.
+    pub async fn restore_tickets_one_by_one(&self, records: Vec<TicketRecord>) -> Result<()> {
         self.require_admin()?;
         let store = &self.desk.store;
         let mut extras = Vec::new();

@@ -347,4 +347,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn as_snoozed_notification_store(&self) -> Option<&dyn super::SnoozedNotificationStore> {
         None
     }
+    /// Restored tickets written in bulk, if this store writes them so.
+    fn as_bulk_restore(&self) -> Option<&dyn super::BulkRestore> {
+        None
+    }
 }

@@ -211,6 +211,10 @@ macro_rules! delegate_store {
             let $this = self;
             $inner.as_snoozed_notification_store()
         }
+        fn as_bulk_restore(&self) -> Option<&dyn $crate::store::BulkRestore> {
+            let $this = self;
+            $inner.as_bulk_restore()
+        }
     };
     (@impl [$($generics:tt)*] [$ty:ty] [$($bounds:tt)*] [$this:ident] [$inner:expr]
         [$hook:tt] [$($item:item)*]
@@ -316,6 +320,9 @@ macro_rules! offer_every_ability {
         fn as_snoozed_notification_store(
             &self,
         ) -> Option<&dyn $crate::store::SnoozedNotificationStore> {
+            Some(self)
+        }
+        fn as_bulk_restore(&self) -> Option<&dyn $crate::store::BulkRestore> {
             Some(self)
         }
     };

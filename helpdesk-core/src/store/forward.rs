@@ -235,3 +235,7 @@ use super::SnoozedNotificationStore;
 forward!(SnoozedNotificationStore {
     async fn snoozed_notifications(&self, recipient: crate::domain::Recipient, now: DateTime<Utc>, limit: u32) -> Result<Vec<crate::domain::Notification>>;
 });
+use super::BulkRestore;
+forward!(BulkRestore {
+    async fn restore_tickets(&self, tickets: Vec<crate::export::TicketRecord>) -> Result<()>;
+});

@@ -29,6 +29,7 @@
 //! | snoozed notifications, listed | [`SnoozedNotificationStore`] | [`Store::as_snoozed_notification_store`] |
 //! | failed sign-ins, counted | [`SignInThrottle`] | [`Store::as_sign_in_throttle`] |
 //! | the change feed | [`ChangeFeed`] | [`Store::as_change_feed`] |
+//! | restored tickets written in bulk | [`BulkRestore`] | [`Store::as_bulk_restore`] |
 //! | attachment bytes | [`BlobStore`] | passed to [`Helpdesk::with_blobs`](crate::Helpdesk::with_blobs) |
 //!
 //! Applications hold an `Arc<dyn Store>` and call it through [`Helpdesk`](crate::Helpdesk),
@@ -111,3 +112,5 @@ pub use together::{TicketsRead, tickets_filter};
 pub use together::{linked_filter, linked_first_page};
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};
+mod bulk_restore;
+pub use bulk_restore::{BulkRestore, RestoredTickets};

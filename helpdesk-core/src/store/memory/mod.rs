@@ -22,6 +22,7 @@ use crate::search::{CustomerLookup, SavedSearch, TicketSearch};
 
 mod accounts;
 mod automation;
+mod bulk_restore;
 mod chat;
 mod erasure;
 mod feed;

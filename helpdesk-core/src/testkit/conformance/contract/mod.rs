@@ -8,6 +8,7 @@ pub mod account_links;
 pub mod accounts;
 pub mod automation;
 pub mod blobs;
+pub mod bulk_restore;
 pub mod chat;
 pub mod commit;
 pub mod commit_order;
