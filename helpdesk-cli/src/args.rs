@@ -164,6 +164,11 @@ pub(crate) enum Cmd {
         /// root); by default the file's own directory.
         #[arg(long, requires = "from")]
         media: Option<PathBuf>,
+        /// Write the tickets through the ordinary commit, one change's way, instead of the
+        /// store's bulk restore: slower; the benchmark's comparison
+        /// (`helpdesk-cli/examples/import_bench.rs`).
+        #[arg(long)]
+        one_by_one: bool,
     },
     /// A report over a date range, per department, agent, customer or type (supervisors and
     /// admins): a table, `--json`, or `--csv`.

@@ -2,8 +2,11 @@
 //! `helpdesk::export` (docs/export-format.md), streamed. `DIR/desk.jsonl` holds one record a
 //! line, the header first and the trailer last; `DIR/attachments/<sha256>` the bytes of each
 //! attachment. An import reads the stream twice: first every record is checked (nothing is
-//! written when one breaks a rule, or the stream is cut off, or a file is missing), then it
-//! is written into the empty desk, tickets in batches, with a progress bar on stderr.
+//! written when one breaks a rule, or the stream is cut off, or a file is missing or does
+//! not hold the bytes of its name), then it is written into the empty desk, tickets in
+//! batches (each one transaction on a store that restores in bulk), with a progress bar on
+//! stderr. Only a failure of the database itself while writing (a full disk, a lost
+//! connection) leaves part of the export written: the desk is then to be made anew.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -22,8 +25,8 @@ use crate::seed::Progress;
 pub(crate) const STREAM: &str = "desk.jsonl";
 /// The attachments' folder in the directory.
 pub(crate) const ATTACHMENTS: &str = "attachments";
-/// Tickets written per batch.
-const BATCH: usize = 500;
+/// Tickets written per batch (one transaction each when the store restores in bulk).
+const BATCH: usize = 2000;
 
 fn file_error(what: &str, path: &Path, e: std::io::Error) -> Failure {
     Failure::file(format!("{what} {}", path.display()), e)
@@ -104,6 +107,7 @@ fn records(dir: &Path) -> CliResult<impl Iterator<Item = CliResult<(usize, Recor
 /// counts it holds.
 fn check(dir: &Path) -> CliResult<RestoreCounts> {
     let mut restore = Restore::new();
+    let mut checked: HashSet<BlobKey> = HashSet::new();
     for item in records(dir)? {
         let (n, record) = item?;
         restore
@@ -111,13 +115,8 @@ fn check(dir: &Path) -> CliResult<RestoreCounts> {
             .map_err(|e| Failure::invalid(format!("{STREAM}, line {n}: {e}")))?;
         if let Record::Ticket(t) = &record {
             for key in Restore::attachment_keys(t)? {
-                let file = dir.join(ATTACHMENTS).join(key.as_str());
-                if !file.is_file() {
-                    return Err(Failure::not_found(format!(
-                        "{STREAM}, line {n}: no file {}",
-                        file.display()
-                    ))
-                    .into());
+                if checked.insert(key.clone()) {
+                    check_attachment(dir, n, &key)?;
                 }
             }
         }
@@ -128,13 +127,52 @@ fn check(dir: &Path) -> CliResult<RestoreCounts> {
     Ok(restore.counts().clone())
 }
 
+/// Checks that the file of attachment `key`, named on line `n`, is there and holds the bytes
+/// of its name: a file that does not is refused before anything is written.
+fn check_attachment(dir: &Path, n: usize, key: &BlobKey) -> CliResult {
+    let file = dir.join(ATTACHMENTS).join(key.as_str());
+    if !file.is_file() {
+        return Err(
+            Failure::not_found(format!("{STREAM}, line {n}: no file {}", file.display())).into(),
+        );
+    }
+    let bytes = std::fs::read(&file).map_err(|e| file_error("reading", &file, e))?;
+    if &BlobKey::of(&bytes) != key {
+        return Err(Failure::invalid(format!(
+            "{STREAM}, line {n}: the file {} does not hold the bytes of its name",
+            file.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Imports `dir` into the empty desk, with a progress bar on `progress`.
 pub(crate) async fn import(
     ctx: &Ctx,
     dir: &Path,
     progress: &mut dyn Write,
 ) -> CliResult<RestoreCounts> {
+    import_with(ctx, dir, progress, false).await
+}
+
+/// Imports `dir` into the empty desk, with a progress bar on `progress`; the tickets through
+/// the ordinary commit when `one_by_one`, else through the store's bulk restore (when it
+/// offers one).
+pub(crate) async fn import_with(
+    ctx: &Ctx,
+    dir: &Path,
+    progress: &mut dyn Write,
+    one_by_one: bool,
+) -> CliResult<RestoreCounts> {
     let counts = check(dir)?;
+    let restore = async |batch: Vec<TicketRecord>| {
+        if one_by_one {
+            ctx.acting.restore_tickets_one_by_one(batch).await
+        } else {
+            ctx.acting.restore_tickets(batch).await
+        }
+    };
     ctx.acting.restore_begin().await?;
     let total = usize::try_from(counts.tickets).unwrap_or(usize::MAX);
     let mut bar = Progress::labelled(progress, "importing", total);
@@ -160,9 +198,7 @@ pub(crate) async fn import(
                 batch.push(*t);
                 if batch.len() == BATCH {
                     done += batch.len();
-                    ctx.acting
-                        .restore_tickets(std::mem::take(&mut batch))
-                        .await?;
+                    restore(std::mem::take(&mut batch)).await?;
                     bar.set(done);
                 }
             }
@@ -172,7 +208,7 @@ pub(crate) async fn import(
     }
     if !batch.is_empty() {
         done += batch.len();
-        ctx.acting.restore_tickets(batch).await?;
+        restore(batch).await?;
     }
     bar.set(done);
     bar.finish();

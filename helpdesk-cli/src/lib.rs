@@ -277,12 +277,17 @@ async fn execute(
             }
             Ok(())
         }
-        Cmd::Import { file, from, media } if from.is_some() || file.is_dir() => {
+        Cmd::Import {
+            file,
+            from,
+            media,
+            one_by_one,
+        } if from.is_some() || file.is_dir() => {
             let counts = match from {
                 Some(from) => {
                     foreign_import::import(&ctx, from, &file, media.as_deref(), stderr).await?
                 }
-                None => desk_export::import(&ctx, &file, stderr).await?,
+                None => desk_export::import_with(&ctx, &file, stderr, one_by_one).await?,
             };
             out.value(
                 &serde_json::to_value(&counts)?,

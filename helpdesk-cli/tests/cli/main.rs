@@ -401,3 +401,4 @@ async fn reports_print_a_table_json_and_csv() {
     let usage = desk.run(&[&range[..], &["--group", "week"]].concat()).await;
     assert_eq!(usage.code, 2);
 }
+mod import_refusals;

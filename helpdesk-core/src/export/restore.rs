@@ -46,6 +46,8 @@ pub struct Restore {
     /// Tickets named as master, merge target or original before they came.
     pending_links: BTreeSet<TicketId>,
     attachments: HashSet<BlobKey>,
+    /// The ids of the messages (0), history entries (1) and time entries (2) met so far.
+    children: HashSet<(u8, uuid::Uuid)>,
     counts: RestoreCounts,
 }
 
@@ -73,6 +75,7 @@ impl Restore {
             numbers: HashSet::new(),
             pending_links: BTreeSet::new(),
             attachments: HashSet::new(),
+            children: HashSet::new(),
             counts: RestoreCounts::default(),
         }
     }
@@ -295,6 +298,21 @@ impl Restore {
         }
         if !self.tickets.insert(t.id) {
             return Err(refuse("ticket", at("twice")));
+        }
+        // Each id once in the export: a message, history entry or time entry whose id came
+        // before would be refused by the store half-way through the writes.
+        let children = (record.messages.iter().map(|m| (0, m.id.as_uuid())))
+            .chain(record.history.iter().map(|e| (1, e.id.as_uuid())))
+            .chain(record.time_entries.iter().map(|e| (2, e.id.as_uuid())));
+        for (kind, id) in children {
+            if !self.children.insert((kind, id)) {
+                return Err(refuse(
+                    "id",
+                    at(&format!(
+                        "a message, history entry or time entry id {id} twice"
+                    )),
+                ));
+            }
         }
         // A number whose short form is the full one (a counter scheme) is one number.
         let short = Some(t.number.short()).filter(|s| *s != t.number.full());
