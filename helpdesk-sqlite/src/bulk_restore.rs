@@ -55,9 +55,11 @@ fn write_restored(
     // Every write is an insert: a stored id or number fails the check.
     check_commit(batch, &read_facts(tx, batch)?)?;
     let mut statements = Statements::new(tx)?;
+    let mut fields = Vec::new();
     for write in &rows.writes {
-        statements.ticket(tx, write)?;
+        statements.ticket(tx, write, &mut fields)?;
     }
+    insert_fields(tx, &fields)?;
     let mut cc = tx.prepare_cached(
         "INSERT INTO ticket_cc (ticket_id, address) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?;
@@ -87,7 +89,6 @@ struct Statements<'tx> {
     tag: rusqlite::CachedStatement<'tx>,
     message: rusqlite::CachedStatement<'tx>,
     refers: rusqlite::CachedStatement<'tx>,
-    field: rusqlite::CachedStatement<'tx>,
     event: rusqlite::CachedStatement<'tx>,
     entry: rusqlite::CachedStatement<'tx>,
 }
@@ -100,21 +101,23 @@ impl<'tx> Statements<'tx> {
             tag: tx.prepare_cached(TicketRow::INSERT_TAG)?,
             message: tx.prepare_cached(MessageRow::INSERT)?,
             refers: tx.prepare_cached(MessageRow::INSERT_BLOB)?,
-            field: tx.prepare_cached(
-                "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded, stems)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
             event: tx.prepare_cached(EventRow::INSERT)?,
             entry: tx.prepare_cached(TimeEntryRow::INSERT)?,
         })
     }
 
-    /// Inserts one new ticket with its rows.
-    fn ticket(&mut self, tx: &Transaction<'_>, write: &WriteRows) -> Outcome<()> {
+    /// Inserts one new ticket with its rows, but for its search fields: those are added to
+    /// `fields`, to be inserted together.
+    fn ticket<'w>(
+        &mut self,
+        tx: &Transaction<'_>,
+        write: &'w WriteRows,
+        fields: &mut Vec<Field<'w>>,
+    ) -> Outcome<()> {
         let ticket = &write.ticket;
         self.ticket.execute(&ticket.params()[..])?;
         let rowid = tx.last_insert_rowid();
-        self.field(rowid, 0, &ticket.id, None, &write.subject)?;
+        fields.push(Field::new(rowid, 0, &ticket.id, None, &write.subject)?);
         for name in &ticket.categories {
             self.category.execute((ticket.id, name))?;
         }
@@ -124,7 +127,13 @@ impl<'tx> Statements<'tx> {
         for (ordinal, (row, field)) in (1..).zip(&write.messages) {
             self.message.execute(&row.params()[..])?;
             let message_seq = tx.last_insert_rowid();
-            self.field(rowid, ordinal, &ticket.id, Some(message_seq), field)?;
+            fields.push(Field::new(
+                rowid,
+                ordinal,
+                &ticket.id,
+                Some(message_seq),
+                field,
+            )?);
             for sha256 in &row.blobs {
                 self.refers.execute((sha256, row.id))?;
             }
@@ -137,31 +146,67 @@ impl<'tx> Statements<'tx> {
         }
         Ok(())
     }
+}
 
-    /// Inserts the search field at `ordinal` of the ticket at `rowid` (0: its subject).
-    fn field(
-        &mut self,
+/// A search field row to insert.
+struct Field<'w> {
+    seq: i64,
+    ticket_id: &'w [u8; 16],
+    message_seq: Option<i64>,
+    row: &'w FieldRow,
+}
+
+impl<'w> Field<'w> {
+    /// The search field at `ordinal` of the ticket at `rowid` (0: its subject).
+    fn new(
         rowid: i64,
         ordinal: i64,
-        ticket_id: &[u8; 16],
+        ticket_id: &'w [u8; 16],
         message_seq: Option<i64>,
-        row: &FieldRow,
-    ) -> Outcome<()> {
+        row: &'w FieldRow,
+    ) -> Outcome<Self> {
         let seq = field_seq(rowid, ordinal, row.internal).ok_or_else(|| {
             rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
                 Some("the ticket's search index range is full".into()),
             )
         })?;
-        self.field.execute((
+        Ok(Self {
             seq,
             ticket_id,
             message_seq,
-            row.internal,
-            &row.words,
-            &row.folded,
-            &row.stems,
-        ))?;
-        Ok(())
+            row,
+        })
     }
+}
+
+/// Search field rows per `INSERT` statement.
+const FIELDS_PER_INSERT: usize = 128;
+
+/// Inserts `fields`, [`FIELDS_PER_INSERT`] rows a statement. An insert into `search_fields`
+/// fires the triggers that fill the full-text index, and SQLite opens a statement savepoint
+/// for each such statement, at which FTS5 writes out the terms it holds: one row a statement
+/// writes the index out row by row, in many small segments it must merge again.
+fn insert_fields(tx: &Transaction<'_>, fields: &[Field<'_>]) -> Outcome<()> {
+    for chunk in fields.chunks(FIELDS_PER_INSERT) {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO search_fields (seq, ticket_id, message_seq, internal, words, folded, stems)
+             VALUES {values}"
+        );
+        let mut params: Vec<&dyn rusqlite::types::ToSql> = Vec::with_capacity(chunk.len() * 7);
+        for f in chunk {
+            params.extend([
+                &f.seq as &dyn rusqlite::types::ToSql,
+                f.ticket_id,
+                &f.message_seq,
+                &f.row.internal,
+                &f.row.words,
+                &f.row.folded,
+                &f.row.stems,
+            ]);
+        }
+        tx.prepare_cached(&sql)?.execute(&params[..])?;
+    }
+    Ok(())
 }
