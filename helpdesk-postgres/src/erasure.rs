@@ -64,9 +64,12 @@ const TABLES: &[(&str, &str)] = &[
     ("organisation_viewers", "the customer's row deleted"),
     (
         "outbox",
-        "the tickets' rows and mail to the address deleted",
+        "the tickets' rows and mail to the address deleted, the address out of copy lists",
     ),
-    ("saved_searches", "no customer data"),
+    (
+        "saved_searches",
+        "agents' searches naming the customer or their address deleted",
+    ),
     ("search_backfill", "no customer data"),
     (
         "search_fields",
@@ -84,7 +87,10 @@ const TABLES: &[(&str, &str)] = &[
         "the tickets' rows and the customer's address deleted",
     ),
     ("ticket_categories", "deleted with the ticket (cascade)"),
-    ("ticket_events", "deleted with the ticket (cascade)"),
+    (
+        "ticket_events",
+        "deleted with the ticket, or personal text replaced; the address replaced everywhere",
+    ),
     (
         "ticket_followers",
         "agents: deleted with the ticket (cascade)",
@@ -95,7 +101,10 @@ const TABLES: &[(&str, &str)] = &[
         "ticket_words",
         "deleted, or replaced by the placeholder's words",
     ),
-    ("tickets", "deleted, or subject and fields replaced"),
+    (
+        "tickets",
+        "deleted, or subject, fields, rating comment and request reason replaced",
+    ),
     ("time_entries", "deleted with the ticket, or notes cleared"),
     ("undeliverable_address", "the customer's address deleted"),
     ("automation_rules", "no customer data"),

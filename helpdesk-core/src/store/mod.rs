@@ -111,3 +111,7 @@ pub use together::{TicketsRead, tickets_filter};
 pub use together::{linked_filter, linked_first_page};
 pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};
+mod erasure_text;
+pub use erasure_text::{
+    ADDRESS_CHANGE_KIND, ANONYMISED_ADDRESS, PERSONAL_CHANGE_KINDS, anonymised_address,
+};

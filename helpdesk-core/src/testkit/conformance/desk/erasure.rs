@@ -8,7 +8,10 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use crate::clock::Clock;
-use crate::domain::{Actor, Customer, Email, Recipient, Resolution, Ticket};
+use crate::domain::{
+    Actor, CustomFields, Customer, Email, FieldValue, Language, Name, Priority, Rating, Recipient,
+    Resolution, ShortNote, Ticket,
+};
 use crate::error::Error;
 use crate::listing::{CustomerFilter, CustomerPageRequest, CustomerText};
 use crate::machine::Command;
@@ -44,6 +47,22 @@ async fn their_data(
         .unwrap();
     let ivan = f.as_agent(&f.ivan).await;
     ivan.execute(t.id, reply(&format!("About your {mark}")))
+        .await
+        .unwrap();
+    // Personal text the history records: a custom field, a priority request's reason, the
+    // address the thread was e-mailed to.
+    let fields = CustomFields::new()
+        .with(
+            "contact",
+            FieldValue::Text(format!("{mark} +40 721 000 000")),
+        )
+        .unwrap();
+    ivan.execute(t.id, Command::SetCustomFields { fields })
+        .await
+        .unwrap();
+    ask_priority(f, &them, &t, &format!("My {mark} shop is down")).await;
+    let elsewhere = Email::parse(&format!("{mark}@elsewhere.test")).unwrap();
+    ivan.email_ticket(t.id, elsewhere, Language::English)
         .await
         .unwrap();
     assert!(blobs.blob(&BlobKey::of(bytes)).await.unwrap().is_some());
@@ -90,6 +109,91 @@ async fn their_data(
         .unwrap();
     }
     t
+}
+
+/// What names `customer` outside their tickets: `other`'s thread e-mailed to their address,
+/// their address copied (CC) on `other`'s mail, and Ivan's saved searches of their tickets
+/// and of their address.
+async fn named_elsewhere(f: &Fixture, customer: &Customer, other: &Ticket) {
+    let address = customer.email.clone().unwrap();
+    let ivan = f.as_agent(&f.ivan).await;
+    ivan.email_ticket(other.id, address.clone(), Language::English)
+        .await
+        .unwrap();
+    if f.desk.store().as_follower_store().is_some() {
+        ivan.add_cc(other.id, &[address.as_str()]).await.unwrap();
+        ivan.execute(other.id, reply("Copying a colleague"))
+            .await
+            .unwrap();
+    }
+    let theirs = TicketFilter {
+        customer: Some(customer.id),
+        ..TicketFilter::default()
+    };
+    let saved = ivan
+        .save_search(
+            Name::parse("Their tickets").unwrap(),
+            None,
+            theirs,
+            TicketOrder::LastUpdate,
+        )
+        .await;
+    if !matches!(saved, Err(Error::Unsupported { .. })) {
+        saved.unwrap();
+        ivan.save_search(
+            Name::parse("Their mail").unwrap(),
+            Some(address.as_str().to_owned()),
+            TicketFilter::default(),
+            TicketOrder::LastUpdate,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Ivan lowers `t`'s priority and its customer `them` asks to raise it, for `reason`.
+async fn ask_priority(f: &Fixture, them: &Acting, t: &Ticket, reason: &str) {
+    let ivan = f.as_agent(&f.ivan).await;
+    let low = Command::ChangePriority {
+        priority: Priority::Low,
+    };
+    ivan.execute(t.id, low).await.unwrap();
+    let ask = Command::RequestPriority {
+        priority: Priority::Normal,
+        reason: ShortNote::parse(reason).unwrap(),
+    };
+    them.execute(t.id, ask).await.unwrap();
+}
+
+/// Every ticket of the desk, whatever its status.
+async fn every_ticket(store: &dyn Store) -> Vec<Ticket> {
+    let mut page = PageRequest::first(TicketOrder::LastUpdate, PageRequest::MAX_LIMIT);
+    let mut all = Vec::new();
+    loop {
+        let got = (store.list_tickets(&TicketFilter::default(), &page))
+            .await
+            .unwrap();
+        all.extend(got.items);
+        match got.next {
+            Some(cursor) => page = page.after(cursor).unwrap(),
+            None => return all,
+        }
+    }
+}
+
+/// Asserts that no ticket kept, nor its history, holds `words`.
+async fn no_ticket_or_history_holds(store: &dyn Store, words: &[&str]) {
+    for t in every_ticket(store).await {
+        let history = store.history(t.id).await.unwrap();
+        let text = format!("{t:?} {history:?}").to_lowercase();
+        for w in words {
+            assert!(
+                !text.contains(&w.to_lowercase()),
+                "ticket {} or its history keeps {w:?}: {text}",
+                t.number.full()
+            );
+        }
+    }
 }
 
 /// The desk of `f` with a memory blob store and mail; the blob store.
@@ -169,6 +273,22 @@ async fn nothing_findable(f: &Fixture, customer: &Customer, blobs: &MemoryBlobSt
             .all(|e| e.to != address && !e.body.contains(MARK) && !e.subject.contains(MARK)),
         "mail to them or about their ticket stays queued"
     );
+    assert!(
+        queued.iter().all(|e| !e.cc.contains(&address)),
+        "mail of another ticket keeps them in copy"
+    );
+    no_ticket_or_history_holds(
+        store.as_ref(),
+        &[MARK, address.as_str(), customer.name.as_str()],
+    )
+    .await;
+    if let Ok(saved) = f.as_agent(&f.ivan).await.saved_searches().await {
+        assert!(
+            saved.iter().all(|s| s.filter.customer != Some(customer.id)
+                && !(s.query.as_deref()).is_some_and(|q| q.contains(address.as_str()))),
+            "a saved search names them: {saved:?}"
+        );
+    }
     for n in (store.notifications(Recipient::Agent(f.ivan.id), far, 100))
         .await
         .unwrap()
@@ -212,6 +332,8 @@ pub async fn an_admin_erases_a_customer_and_nothing_of_them_is_findable(store: A
     let theirs = their_data(&f, &blobs, &ana, b"ana's photo", MARK).await;
     let acme = f.acme.clone();
     let other = their_data(&f, &blobs, &acme, b"acme's photo", "quokkaberg").await;
+    named_elsewhere(&f, &ana, &other).await;
+    let other_thread = store.messages(other.id, true).await.unwrap().len();
     // Only admins erase, and an unknown customer is not found.
     for who in [f.as_agent(&f.ivan).await, f.as_customer(&ana).await] {
         assert!(matches!(
@@ -260,7 +382,10 @@ pub async fn an_admin_erases_a_customer_and_nothing_of_them_is_findable(store: A
     nothing_findable(&f, &ana, &blobs, b"ana's photo").await;
     // The other customer keeps everything.
     assert!(store.ticket(other.id).await.unwrap().is_some());
-    assert_eq!(store.messages(other.id, true).await.unwrap().len(), 2);
+    assert_eq!(
+        store.messages(other.id, true).await.unwrap().len(),
+        other_thread
+    );
     assert!(
         blobs
             .blob(&BlobKey::of(b"acme's photo"))
@@ -289,6 +414,9 @@ pub async fn an_anonymised_customers_tickets_stay_for_reports_without_their_data
     let blobs = with_blobs_and_mail(&mut f);
     let ana = f.ana.clone();
     let theirs = their_data(&f, &blobs, &ana, b"ana's photo", MARK).await;
+    let acme = f.acme.clone();
+    let other = their_data(&f, &blobs, &acme, b"acme's photo", "quokkaberg").await;
+    named_elsewhere(&f, &ana, &other).await;
     let before = store.ticket(theirs.id).await.unwrap().unwrap();
     let admin = f.as_agent(&f.admin).await;
     let record = admin
@@ -334,6 +462,19 @@ pub async fn an_anonymised_customers_tickets_stay_for_reports_without_their_data
         1,
         "the placeholder is what is indexed"
     );
+    // The history keeps its entries, kinds and instants, for reports.
+    let history = store.history(t.id).await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.change.kind()).collect();
+    for kind in [
+        "created",
+        "replied",
+        "custom_fields_changed",
+        "priority_requested",
+        "thread_emailed",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} is gone from {kinds:?}");
+    }
+    assert!(store.ticket(other.id).await.unwrap().is_some());
     // The ticket can still be worked on.
     f.as_agent(&f.ivan)
         .await
@@ -445,6 +586,8 @@ pub async fn retention_anonymises_closed_tickets_once(store: Arc<dyn Store>) {
         return;
     }
     let old = f.open(&f.ana, &format!("{MARK} closed")).await;
+    let ana = f.as_customer(&f.ana).await;
+    ask_priority(&f, &ana, &old, &format!("{MARK} is urgent")).await;
     f.as_agent(&f.ivan)
         .await
         .execute(
@@ -455,6 +598,15 @@ pub async fn retention_anonymises_closed_tickets_once(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    ana.execute(
+        old.id,
+        Command::RateSatisfaction {
+            score: Rating::new(2).unwrap(),
+            comment: Some(ShortNote::parse(format!("{MARK} was slow")).unwrap()),
+        },
+    )
+    .await
+    .unwrap();
     f.tick(8 * 24 * 3600);
     let now = f.clock.now();
     assert_eq!(f.desk.run_due(now).await.unwrap().retained, 1);
@@ -462,6 +614,9 @@ pub async fn retention_anonymises_closed_tickets_once(store: Arc<dyn Store>) {
     let t = store.ticket(old.id).await.unwrap().unwrap();
     assert_eq!(t.subject.as_str(), ANONYMISED);
     assert!(t.status.is_closed());
+    let rating = t.satisfaction.clone().expect("the score stays for reports");
+    assert_eq!((rating.score.get(), rating.comment), (2, None));
+    no_ticket_or_history_holds(store.as_ref(), &[MARK]).await;
     let admin = f.as_agent(&f.admin).await;
     assert_eq!(found(&admin, MARK).await, 0);
     assert!(
