@@ -243,6 +243,11 @@ async fn erase_tickets(tx: &mut PgConnection, mode: ErasureMode, ids: &[Uuid]) -
     Ok(count)
 }
 
+/// The history entries naming an address (`$1`) as the one a thread was e-mailed to: the
+/// kind ([`ADDRESS_CHANGE_KIND`]) is a literal, for the partial index of migration 0048.
+const ADDRESS_NAMED: &str = "SELECT id, change::text AS change FROM ticket_events \
+    WHERE kind = 'thread_emailed' AND change ->> 'to' = $1 ORDER BY seq";
+
 /// Fetches the rows of `query` in `tx`, read by `read`.
 async fn fetch<T>(
     tx: &mut PgConnection,
@@ -330,12 +335,7 @@ async fn scrub_kept(tx: &mut PgConnection, plan: &ErasurePlan, ids: &[Uuid]) -> 
         }
     }
     if let Some(address) = &plan.address {
-        let named = sqlx::query(
-            "SELECT id, change::text AS change FROM ticket_events \
-             WHERE kind = $1 AND change ->> 'to' = $2 ORDER BY seq",
-        )
-        .bind(ADDRESS_CHANGE_KIND)
-        .bind(address.as_str());
+        let named = sqlx::query(ADDRESS_NAMED).bind(address.as_str());
         for (event, change) in fetch(tx, named, read_event).await? {
             put_change(tx, event, plan.change_without_address(&change)).await?;
         }
@@ -471,7 +471,13 @@ impl ErasureStore for PostgresStore {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::TABLES;
+    use super::{ADDRESS_CHANGE_KIND, ADDRESS_NAMED, TABLES};
+
+    /// The look-up of an address in the history names the kind the core rewrites.
+    #[test]
+    fn the_address_look_up_names_the_kind_of_change_that_holds_one() {
+        assert!(ADDRESS_NAMED.contains(&format!("kind = '{ADDRESS_CHANGE_KIND}'")));
+    }
 
     /// Every table of a migrated schema is named in [`TABLES`]: a table added later fails
     /// here until its erasure is written and it is added.
