@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use helpdesk_core::Result;
 use helpdesk_core::domain::{Change, Email, PriorityRequest, Satisfaction};
 use helpdesk_core::store::{
-    ADDRESS_CHANGE_KIND, ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore,
-    PERSONAL_CHANGE_KINDS, handled, record_of,
+    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, PERSONAL_CHANGE_KINDS,
+    handled, record_of,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -244,7 +244,7 @@ async fn erase_tickets(tx: &mut PgConnection, mode: ErasureMode, ids: &[Uuid]) -
 }
 
 /// The history entries naming an address (`$1`) as the one a thread was e-mailed to: the
-/// kind ([`ADDRESS_CHANGE_KIND`]) is a literal, for the partial index of migration 0048.
+/// kind ([`ADDRESS_CHANGE_KIND`](helpdesk_core::store::ADDRESS_CHANGE_KIND)) is a literal, for the partial index of migration 0048.
 const ADDRESS_NAMED: &str = "SELECT id, change::text AS change FROM ticket_events \
     WHERE kind = 'thread_emailed' AND change ->> 'to' = $1 ORDER BY seq";
 
@@ -471,7 +471,9 @@ impl ErasureStore for PostgresStore {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::{ADDRESS_CHANGE_KIND, ADDRESS_NAMED, TABLES};
+    use helpdesk_core::store::ADDRESS_CHANGE_KIND;
+
+    use super::{ADDRESS_NAMED, TABLES};
 
     /// The look-up of an address in the history names the kind the core rewrites.
     #[test]
