@@ -282,6 +282,19 @@ async fn nothing_findable(f: &Fixture, customer: &Customer, blobs: &MemoryBlobSt
         &[MARK, address.as_str(), customer.name.as_str()],
     )
     .await;
+    if let Some(feed) = store.as_change_feed() {
+        let records = (feed.changes_after(crate::feed::FeedPosition::START, 1000))
+            .await
+            .unwrap();
+        let text = format!("{records:?}").to_lowercase();
+        for w in [
+            MARK,
+            address.as_str(),
+            &customer.name.as_str().to_lowercase(),
+        ] {
+            assert!(!text.contains(w), "the change feed holds {w:?}");
+        }
+    }
     if let Ok(saved) = f.as_agent(&f.ivan).await.saved_searches().await {
         assert!(
             saved.iter().all(|s| s.filter.customer != Some(customer.id)
