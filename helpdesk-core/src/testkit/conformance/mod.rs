@@ -495,6 +495,13 @@ macro_rules! conformance_suite {
                     a_refused_change_writes_no_rule_delivery_and_a_disabled_endpoint_none,
                     a_rule_calling_no_endpoint_is_refused_and_a_disabled_one_is_skipped_in_the_log,
                 ],
+                firing_limit: [
+                    concurrent_changes_to_one_ticket_fire_rules_at_most_the_hourly_limit,
+                ],
+                due_instant: [
+                    triggers_fired_by_run_due_act_at_the_instant_it_was_given,
+                    scheduled_rules_act_at_the_instant_run_due_was_given,
+                ],
         });
     };
     (@layer $layer:ident { $($topic:ident: [$($name:ident),* $(,)?],)* }) => {
