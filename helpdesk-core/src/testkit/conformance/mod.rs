@@ -183,6 +183,9 @@ macro_rules! conformance_suite {
                     concurrent_takers_of_a_rule_run_give_it_to_exactly_one,
                     the_last_runs_are_listed_and_a_shorter_period_counts_from_the_last,
                 ],
+                firing_versions: [
+                    a_rule_firing_commits_only_with_its_ticket_moved_to_its_next_version,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [

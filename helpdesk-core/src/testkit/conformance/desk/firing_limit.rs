@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Barrier;
+
 use crate::Helpdesk;
 use crate::automation::{Action, Conditions, MAX_FIRINGS_PER_TICKET_PER_HOUR, RuleEvent};
 use crate::domain::{Actor, Name, Visibility};
@@ -46,12 +48,14 @@ pub async fn concurrent_changes_to_one_ticket_fire_rules_at_most_the_hourly_limi
     let desks: Vec<Helpdesk> = (0..DESKS)
         .map(|_| Helpdesk::new(store.clone()).with_clock(f.clock.clone()))
         .collect();
+    let start = Arc::new(Barrier::new(replies));
     let changes: Vec<_> = (0..replies)
         .map(|i| {
             let desk = desks[i % DESKS].clone();
-            let (customer, id) = (f.ana.id, t.id);
+            let (customer, id, start) = (f.ana.id, t.id, start.clone());
             tokio::spawn(async move {
                 let ana = desk.acting_as(Actor::Customer(customer)).await?;
+                start.wait().await;
                 ana.execute(id, reply(&format!("încă o dată {i}"))).await
             })
         })
