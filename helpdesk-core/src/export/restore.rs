@@ -38,15 +38,19 @@ enum Phase {
 pub struct Restore {
     phase: Phase,
     sequence: u64,
-    departments: HashSet<DepartmentId>,
-    agents: HashSet<AgentId>,
-    customers: HashMap<CustomerId, CustomerKind>,
+    /// The header's version.
+    pub(super) version: u32,
+    pub(super) departments: HashSet<DepartmentId>,
+    pub(super) agents: HashSet<AgentId>,
+    pub(super) customers: HashMap<CustomerId, CustomerKind>,
     tickets: HashSet<TicketId>,
     numbers: HashSet<String>,
     /// Tickets named as master, merge target or original before they came.
     pending_links: BTreeSet<TicketId>,
     attachments: HashSet<BlobKey>,
-    counts: RestoreCounts,
+    /// What the records of version 3 named so far.
+    pub(super) seen: super::restore_v3::Seen,
+    pub(super) counts: RestoreCounts,
 }
 
 impl Default for Restore {
@@ -56,7 +60,7 @@ impl Default for Restore {
 }
 
 /// A refusal on `field`, naming what is wrong.
-fn refuse(field: &'static str, message: impl Into<String>) -> Error {
+pub(super) fn refuse(field: &'static str, message: impl Into<String>) -> Error {
     Error::validation(field, message.into())
 }
 
@@ -66,6 +70,7 @@ impl Restore {
         Self {
             phase: Phase::Start,
             sequence: 0,
+            version: 0,
             departments: HashSet::new(),
             agents: HashSet::new(),
             customers: HashMap::new(),
@@ -73,6 +78,7 @@ impl Restore {
             numbers: HashSet::new(),
             pending_links: BTreeSet::new(),
             attachments: HashSet::new(),
+            seen: Default::default(),
             counts: RestoreCounts::default(),
         }
     }
@@ -199,13 +205,23 @@ impl Restore {
                 self.counts.content += 1;
                 Ok(())
             }
-            Record::Template(_) | Record::ArticleCategory { .. } | Record::Article(_) => {
+            Record::Template(_) | Record::ArticleCategory { .. } => {
                 self.directory()?;
+                self.counts.content += 1;
+                Ok(())
+            }
+            Record::Article(a) => {
+                self.directory()?;
+                self.article(a)?;
                 self.counts.content += 1;
                 Ok(())
             }
             Record::Ticket(t) => self.ticket(t),
             Record::Trailer(trailer) => self.trailer(trailer),
+            _ => {
+                self.directory()?;
+                self.extra(record)
+            }
         }
     }
 
@@ -229,11 +245,12 @@ impl Restore {
             ));
         }
         self.sequence = header.sequence;
+        self.version = header.version;
         self.phase = Phase::Directory;
         Ok(())
     }
 
-    fn directory(&self) -> Result<()> {
+    pub(super) fn directory(&self) -> Result<()> {
         if self.phase == Phase::Directory {
             Ok(())
         } else {
