@@ -251,7 +251,9 @@ async fn seed_v3(desk: &Desk, lib: &Helpdesk, ana: &helpdesk::domain::Customer) 
         "--events",
         "ticket_created",
     ];
-    desk.run(&hook).await.ok();
+    let hook = desk.run(&[&["--json"][..], &hook].concat()).await.json();
+    let id = hook["endpoint"]["id"].as_str().unwrap();
+    desk.run(&["webhook", "ping", id]).await.ok();
     let mailbox = [
         "mailbox",
         "add",
@@ -375,7 +377,8 @@ async fn an_export_imported_into_postgres_and_back_exports_the_same_desk() {
             "template",
             "ticket",
             "trailer",
-            "webhook"
+            "webhook",
+            "webhook_delivery"
         ]
         .into()
     );

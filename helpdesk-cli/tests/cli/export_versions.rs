@@ -14,7 +14,7 @@ use crate::export_format::{contents, seeded};
 use crate::support::*;
 
 /// The kinds of records version 3 added.
-const V3: [&str; 8] = [
+const V3: [&str; 9] = [
     "login",
     "person_settings",
     "notification_preferences",
@@ -22,6 +22,7 @@ const V3: [&str; 8] = [
     "rule_run",
     "macro",
     "webhook",
+    "webhook_delivery",
     "mailbox",
 ];
 
@@ -140,6 +141,13 @@ async fn a_version_3_record_in_an_older_stream_or_naming_a_stranger_is_refused_a
             "more votes than counts",
             head.clone(),
             altered("article", &|r| r["helpful"] = json!(0)),
+        ),
+        (
+            "a delivery to another endpoint",
+            head.clone(),
+            altered("webhook_delivery", &|r| {
+                r["endpoint"] = json!("00000000-0000-4000-8000-000000000003")
+            }),
         ),
         (
             "a mailbox of another department",

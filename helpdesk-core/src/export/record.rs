@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::search::SavedSearch;
 use crate::store::SettingKey;
-use crate::webhooks::WebhookEndpoint;
+use crate::webhooks::{WebhookDelivery, WebhookEndpoint};
 
 /// The name every export's header carries.
 pub const FORMAT: &str = "helpdesk-export";
@@ -114,8 +114,8 @@ pub struct Trailer {
     /// People's records (version 3): logins, person settings and notification preferences.
     #[serde(default)]
     pub people: u64,
-    /// Automation and mail records (version 3): rules, rule runs, macros, webhook endpoints
-    /// and mailboxes.
+    /// Automation and mail records (version 3): rules, rule runs, macros, webhook endpoints,
+    /// their deliveries and mailboxes.
     #[serde(default)]
     pub automation: u64,
     /// Knowledge-base votes, over all articles (version 3).
@@ -127,8 +127,9 @@ pub struct Trailer {
 /// customers (organisations before their members); settings; organisations' extras;
 /// content (templates, canned responses, saved searches, article categories, articles);
 /// people's records (logins, person settings, notification preferences); automation
-/// (rules, rule runs, macros, webhooks, mailboxes); tickets (a master, a merge target or a follow-up's original before the tickets that name
-/// it); the trailer.
+/// (rules, rule runs, macros, mailboxes); tickets (a master, a merge target or a
+/// follow-up's original before the tickets that name it); webhook endpoints and their
+/// deliveries (after the tickets, so that restoring them sends nothing); the trailer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -194,4 +195,6 @@ pub enum Record {
     Webhook(WebhookEndpoint),
     /// An IMAP mailbox, its password included (version 3).
     Mailbox(MailboxRecord),
+    /// A delivery to a webhook endpoint, sent or waiting, after its endpoint (version 3).
+    WebhookDelivery(WebhookDelivery),
 }

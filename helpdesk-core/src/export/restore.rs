@@ -19,6 +19,8 @@ enum Phase {
     Start,
     Directory,
     Tickets,
+    /// Webhook endpoints and their deliveries (version 3), after the tickets.
+    Endpoints,
     Done,
 }
 
@@ -106,7 +108,11 @@ impl Restore {
     /// header of this format and a version this build reads; a record out of order or after
     /// the trailer; an id or ticket number met twice; a reference to a department, agent,
     /// customer or ticket the export does not hold; a message, history entry or time entry
-    /// of another ticket; a trailer whose counts differ from what came.
+    /// of another ticket; a trailer whose counts differ from what came. From version 3: such
+    /// a record in an older stream; a login, person's settings, preferences, vote, rule run,
+    /// mailbox or webhook delivery naming a person, department, rule or endpoint the export
+    /// does not hold before it; a person with two logins or a login name twice; an article
+    /// whose counts are lower than its votes; a ticket after the webhook endpoints.
     pub fn check(&mut self, record: &Record) -> Result<()> {
         if self.phase == Phase::Done {
             return Err(refuse("record", "a record after the trailer"));
@@ -218,6 +224,10 @@ impl Restore {
             }
             Record::Ticket(t) => self.ticket(t),
             Record::Trailer(trailer) => self.trailer(trailer),
+            Record::Webhook(_) | Record::WebhookDelivery(_) => {
+                self.phase = Phase::Endpoints;
+                self.extra(record)
+            }
             _ => {
                 self.directory()?;
                 self.extra(record)
@@ -262,6 +272,12 @@ impl Restore {
     }
 
     fn ticket(&mut self, record: &TicketRecord) -> Result<()> {
+        if self.phase == Phase::Endpoints {
+            return Err(refuse(
+                "record",
+                "the tickets come before the webhook endpoints",
+            ));
+        }
         self.phase = Phase::Tickets;
         let t = &record.ticket;
         let at = |what: &str| format!("ticket {}: {what}", t.number.full());

@@ -8,7 +8,8 @@ use super::extras::ArticleRecord;
 use super::record::Record;
 use super::restore::{Restore, refuse};
 use crate::domain::{
-    Actor, AgentId, ArticleId, LoginName, MacroId, MailboxId, RuleId, Voter, WebhookId,
+    Actor, AgentId, ArticleId, LoginName, MacroId, MailboxId, RuleId, Voter, WebhookDeliveryId,
+    WebhookId,
 };
 use crate::error::Result;
 
@@ -26,6 +27,7 @@ pub(super) struct Seen {
     rules: HashMap<RuleId, bool>,
     macros: HashSet<MacroId>,
     webhooks: HashSet<WebhookId>,
+    deliveries: HashSet<WebhookDeliveryId>,
     mailboxes: HashSet<MailboxId>,
     articles: HashSet<ArticleId>,
 }
@@ -184,6 +186,19 @@ impl Restore {
                 self.of_version_3("a webhook")?;
                 if !self.seen.webhooks.insert(w.id) {
                     return Err(refuse("webhook", format!("webhook {} twice", w.id)));
+                }
+                self.counts.automation += 1;
+            }
+            Record::WebhookDelivery(d) => {
+                self.of_version_3("a webhook delivery")?;
+                if !self.seen.webhooks.contains(&d.endpoint) {
+                    return Err(refuse(
+                        "webhook",
+                        format!("delivery {}: its endpoint does not come before", d.id),
+                    ));
+                }
+                if !self.seen.deliveries.insert(d.id) {
+                    return Err(refuse("delivery", format!("delivery {} twice", d.id)));
                 }
                 self.counts.automation += 1;
             }

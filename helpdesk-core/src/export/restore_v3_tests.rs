@@ -193,3 +193,46 @@ fn an_article_record_of_version_2_reads_and_one_with_votes_keeps_them() {
         (0, 0, 0)
     );
 }
+
+fn endpoint() -> crate::webhooks::WebhookEndpoint {
+    crate::webhooks::WebhookEndpoint {
+        id: crate::domain::WebhookId::new(),
+        url: crate::webhooks::WebhookUrl::parse("https://hooks.example.com/in").unwrap(),
+        description: String::new(),
+        events: crate::webhooks::WebhookEvents::all(),
+        secret: crate::webhooks::WebhookSecret::generate(),
+        enabled: true,
+        disabled_reason: None,
+        consecutive_failures: 0,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+#[test]
+fn webhooks_come_after_the_tickets_and_a_delivery_after_its_endpoint() {
+    use crate::testkit::samples::{message, number, ticket};
+    let (mut restore, _, _) = started(3);
+    let orphan = crate::webhooks::ping_delivery(crate::domain::WebhookId::new(), Utc::now());
+    let orphan = Record::WebhookDelivery(orphan);
+    assert_eq!(field(restore.check(&orphan)), "webhook");
+    let e = endpoint();
+    let ping = Record::WebhookDelivery(crate::webhooks::ping_delivery(e.id, Utc::now()));
+    restore.check(&Record::Webhook(e)).unwrap();
+    restore.check(&ping).unwrap();
+    assert_eq!(field(restore.check(&ping)), "delivery", "twice");
+    assert_eq!(restore.counts().automation, 2);
+    // Nothing of the directory or the tickets after the endpoints.
+    let d = department("Late");
+    let t = ticket(number(1), d.id, crate::domain::CustomerId::new());
+    let whole = Record::Ticket(Box::new(super::record::TicketRecord {
+        messages: vec![message(&t, "Salut", Visibility::Public)],
+        history: Vec::new(),
+        time_entries: Vec::new(),
+        ticket: t,
+        cc: Vec::new(),
+        followers: Vec::new(),
+    }));
+    assert_eq!(field(restore.check(&whole)), "record");
+    assert_eq!(field(restore.check(&Record::Department(d))), "record");
+}

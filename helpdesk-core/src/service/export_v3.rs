@@ -1,6 +1,6 @@
 //! The records format version 3 added, read from the desk and written back (admins):
 //! logins, person settings, notification preferences, rules and their last runs, macros,
-//! webhook endpoints, mailboxes and knowledge-base votes. Secrets (password hashes, webhook
+//! webhook endpoints and their deliveries, mailboxes and knowledge-base votes. Secrets (password hashes, webhook
 //! signing secrets, mailbox passwords) are carried: an export is an admin's whole backup.
 
 use std::collections::BTreeMap;
@@ -36,7 +36,7 @@ impl Acting {
 
     /// People's and automation records, after the content, in the format's order: logins
     /// and person settings of `people` (agents, then customers), notification preferences,
-    /// rules, their last runs, macros, webhook endpoints and mailboxes.
+    /// rules, their last runs, macros and mailboxes.
     pub(super) async fn export_v3(
         &self,
         people: &[Actor],
@@ -87,11 +87,6 @@ impl Acting {
             macros.sort_by_key(|m| m.id);
             records.extend(macros.into_iter().map(Record::Macro));
         }
-        if let Some(w) = store.as_webhook_store() {
-            let mut webhooks = w.webhooks().await?;
-            webhooks.sort_by_key(|w| w.id);
-            records.extend(webhooks.into_iter().map(Record::Webhook));
-        }
         if let Some(m) = store.as_mailbox_store() {
             let mut mailboxes = m.mailboxes().await?;
             mailboxes.sort_by_key(|m| m.id);
@@ -101,6 +96,26 @@ impl Acting {
             }
         }
         Ok(())
+    }
+
+    /// The records that come after the tickets (admins): webhook endpoints, by id, then
+    /// their deliveries, by id. A restore writes them after the tickets, so that the
+    /// restored tickets make no deliveries.
+    pub async fn export_endpoints(&self) -> Result<Vec<Record>> {
+        self.require_admin()?;
+        let Some(w) = self.desk.store.as_webhook_store() else {
+            return Ok(Vec::new());
+        };
+        let mut webhooks = w.webhooks().await?;
+        webhooks.sort_by_key(|w| w.id);
+        let mut deliveries = Vec::new();
+        for endpoint in &webhooks {
+            deliveries.extend(w.webhook_deliveries(endpoint.id, u32::MAX).await?);
+        }
+        deliveries.sort_by_key(|d| d.id);
+        let mut records: Vec<Record> = webhooks.into_iter().map(Record::Webhook).collect();
+        records.extend(deliveries.into_iter().map(Record::WebhookDelivery));
+        Ok(records)
     }
 
     /// An audit entry for a webhook or mailbox written back by a restore: by the restoring
@@ -176,6 +191,12 @@ impl Acting {
                 (store.as_webhook_store())
                     .ok_or(Error::unsupported(Ability::Webhooks))?
                     .put_webhook(&w, &change)
+                    .await
+            }
+            Record::WebhookDelivery(d) => {
+                (store.as_webhook_store())
+                    .ok_or(Error::unsupported(Ability::Webhooks))?
+                    .enqueue_webhook_delivery(&d)
                     .await
             }
             Record::Mailbox(MailboxRecord { mailbox, password }) => {
