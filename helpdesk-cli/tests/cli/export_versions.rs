@@ -1,7 +1,7 @@
 //! The export format's versions (docs/export-format.md): a version 2 stream, made from a
 //! version 3 export by leaving out what version 3 added, is still imported; a version 3
 //! record in an older stream, or one naming what the export does not hold, is refused and
-//! writes nothing.
+//! writes nothing; a desk holding a rule is not empty.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -170,4 +170,11 @@ async fn a_version_3_record_in_an_older_stream_or_naming_a_stranger_is_refused_a
             .json();
         assert_eq!(listed, json!([]), "{case}: nothing written");
     }
+    // A desk that holds a rule only is not empty.
+    let ruled = Desk::new();
+    let rule = r#"{"name": "Etichetă", "conditions": {"events": ["created"]},
+        "actions": [{"action": "add_tag", "tag": "nou"}]}"#;
+    ruled.run_with(&["rule", "add", "-"], rule).await.ok();
+    let refused = ruled.run(&["import", a.to_str().unwrap()]).await;
+    assert_eq!(refused.code, 5, "{}", refused.stderr);
 }

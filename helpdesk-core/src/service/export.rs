@@ -185,8 +185,8 @@ impl Acting {
         blobs.blob(key).await
     }
 
-    /// Refuses a restore into a desk that holds anything: departments, agents, customers or
-    /// tickets (admins).
+    /// Refuses a restore into a desk that holds anything: departments, agents, customers,
+    /// tickets, rules, macros, webhook endpoints or mailboxes (admins).
     pub async fn restore_begin(&self) -> Result<()> {
         self.require_admin()?;
         let store = &self.desk.store;
@@ -201,7 +201,8 @@ impl Acting {
                 .list_tickets(&TicketFilter::default(), &page)
                 .await?
                 .items
-                .is_empty();
+                .is_empty()
+            && self.holds_no_automation().await?;
         if empty {
             Ok(())
         } else {

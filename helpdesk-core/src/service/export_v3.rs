@@ -118,6 +118,28 @@ impl Acting {
         Ok(records)
     }
 
+    /// Whether the desk holds no rule, macro, webhook endpoint or mailbox (what a restore
+    /// would add to).
+    pub(super) async fn holds_no_automation(&self) -> Result<bool> {
+        let store = &self.desk.store;
+        if let Some(a) = store.as_automation_store()
+            && (!a.rules().await?.is_empty() || !a.macros().await?.is_empty())
+        {
+            return Ok(false);
+        }
+        if let Some(w) = store.as_webhook_store()
+            && !w.webhooks().await?.is_empty()
+        {
+            return Ok(false);
+        }
+        if let Some(m) = store.as_mailbox_store()
+            && !m.mailboxes().await?.is_empty()
+        {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
     /// An audit entry for a webhook or mailbox written back by a restore: by the restoring
     /// admin, now, its settings after (without secrets).
     fn restored(&self, key: ChangedSetting, item: String, after: String) -> SettingChange {
