@@ -59,6 +59,7 @@ mod turnstile;
 mod undeliverable;
 mod webhooks;
 // (Added after the list, to keep merges easy.)
+mod export_v3;
 mod feedback_offers;
 mod scheduled_rules;
 
