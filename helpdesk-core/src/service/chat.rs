@@ -3,10 +3,11 @@
 //! A customer starts a chat in a department: a ticket on the chat channel opens at once, so
 //! every message is stored as it is sent and the conversation stays in the case history. The
 //! knowledge-base assistant answers first ([`ChatStarted::suggestions`], from
-//! [`Acting::suggest_articles_in`]: the customer's language first, then the others); "this helped" ends the chat and closes the ticket as
-//! solved, "talk to a person" puts the chat in the department's queue. Queued chats go to the
-//! department's online agent with a free seat, least busy first (then the one longest without
-//! a chat); the customer sees their place in the queue. A chat nobody takes within
+//! [`Acting::suggest_articles_in`]: the customer's language first, then the others); "this
+//! helped" ends the chat and closes the ticket as solved, "talk to a person" puts the chat in
+//! the department's queue. Queued chats go to the department's online agent with a free
+//! seat, least busy first (then the one longest without a chat); the customer sees their
+//! place in the queue. A chat nobody takes within
 //! [`ChatSettings::answer_within`] is handed over: the chat ends and its ticket waits in the
 //! department's queue like any other ([`Helpdesk::run_due`] does this).
 

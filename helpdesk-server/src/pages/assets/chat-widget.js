@@ -20,7 +20,7 @@
     var reader=document.documentElement.lang;
     items.forEach(function(a){var d=document.createElement('div');d.className='chat-article';d.lang=a.language;d.dir='auto';
       var link=document.createElement('a');link.href=a.href;var h=document.createElement('strong');h.textContent=a.title;link.appendChild(h);d.appendChild(link);
-      if(a.language!==reader){var m=document.createElement('span');m.className='kb-other-language';m.lang=reader;m.textContent=' '+hdSay(W.other_language,{language:a.language_name});d.appendChild(m);}
+      if(a.language!==reader){var m=document.createElement('span');m.className='kb-other-language';m.lang=reader;m.dir='auto';m.textContent=' '+hdSay(W.other_language,{language:a.language_name});d.appendChild(m);}
       var b=document.createElement('div');b.textContent=a.body;d.appendChild(b);box.appendChild(d);});}
   function place(p){
     $('chat-actions').hidden=p.state!=='assistant';$('chat-after').hidden=false;
