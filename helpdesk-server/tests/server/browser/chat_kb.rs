@@ -82,12 +82,12 @@ async fn ask(
     if shown.len() < 2 || row(0, 0) != lang || !row(0, 2).is_empty() {
         return Err(format!("{login}: {}", Value::from(shown.clone())).into());
     }
-    for i in 0..shown.len() {
+    for (i, article) in shown.iter().enumerate() {
         if !row(i, 1).starts_with("/portal/kb/") {
-            return Err(format!("{login}: not a link: {}", shown[i]).into());
+            return Err(format!("{login}: not a link: {article}").into());
         }
         if i > 0 && (row(i, 0) == lang || row(i, 2).is_empty()) {
-            return Err(format!("{login}: theirs after another: {}", shown[i]).into());
+            return Err(format!("{login}: theirs after another: {article}").into());
         }
     }
     let english = shown.iter().position(|s| s[0] == "en");
