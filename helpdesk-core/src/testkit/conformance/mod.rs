@@ -227,6 +227,7 @@ macro_rules! conformance_suite {
                     the_assistant_answers_from_the_knowledge_base_first,
                     unanswered_chats_are_handed_to_the_ticket_queue,
                     concurrent_routing_never_fills_a_seat_twice,
+                    the_assistant_offers_the_customers_language_first_within_the_desks_count,
                 ],
                 commands: [
                     illegal_commands_are_typed_errors_and_change_nothing,
