@@ -78,6 +78,9 @@ pub(crate) async fn export(ctx: &Ctx, dir: &Path, progress: &mut dyn Write) -> C
         bar.set(i + 1);
     }
     bar.finish();
+    for record in ctx.acting.export_endpoints().await? {
+        put(&mut w, &mut restore, record)?;
+    }
     let trailer = restore.counts().clone();
     put(&mut w, &mut restore, Record::Trailer(trailer.clone()))?;
     w.flush().map_err(|e| file_error("writing", &path, e))?;
@@ -167,7 +170,16 @@ pub(crate) async fn import(
                 }
             }
             Record::Trailer(_) => {}
-            other => ctx.acting.restore_record(other).await?,
+            other => {
+                // Records after the tickets (webhooks) are written after them.
+                if !batch.is_empty() {
+                    done += batch.len();
+                    ctx.acting
+                        .restore_tickets(std::mem::take(&mut batch))
+                        .await?;
+                }
+                ctx.acting.restore_record(other).await?
+            }
         }
     }
     if !batch.is_empty() {

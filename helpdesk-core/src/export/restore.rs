@@ -19,6 +19,8 @@ enum Phase {
     Start,
     Directory,
     Tickets,
+    /// Webhook endpoints and their deliveries (version 3), after the tickets.
+    Endpoints,
     Done,
 }
 
@@ -38,15 +40,19 @@ enum Phase {
 pub struct Restore {
     phase: Phase,
     sequence: u64,
-    departments: HashSet<DepartmentId>,
-    agents: HashSet<AgentId>,
-    customers: HashMap<CustomerId, CustomerKind>,
+    /// The header's version.
+    pub(super) version: u32,
+    pub(super) departments: HashSet<DepartmentId>,
+    pub(super) agents: HashSet<AgentId>,
+    pub(super) customers: HashMap<CustomerId, CustomerKind>,
     tickets: HashSet<TicketId>,
     numbers: HashSet<String>,
     /// Tickets named as master, merge target or original before they came.
     pending_links: BTreeSet<TicketId>,
     attachments: HashSet<BlobKey>,
-    counts: RestoreCounts,
+    /// What the records of version 3 named so far.
+    pub(super) seen: super::restore_v3::Seen,
+    pub(super) counts: RestoreCounts,
 }
 
 impl Default for Restore {
@@ -56,7 +62,7 @@ impl Default for Restore {
 }
 
 /// A refusal on `field`, naming what is wrong.
-fn refuse(field: &'static str, message: impl Into<String>) -> Error {
+pub(super) fn refuse(field: &'static str, message: impl Into<String>) -> Error {
     Error::validation(field, message.into())
 }
 
@@ -66,6 +72,7 @@ impl Restore {
         Self {
             phase: Phase::Start,
             sequence: 0,
+            version: 0,
             departments: HashSet::new(),
             agents: HashSet::new(),
             customers: HashMap::new(),
@@ -73,6 +80,7 @@ impl Restore {
             numbers: HashSet::new(),
             pending_links: BTreeSet::new(),
             attachments: HashSet::new(),
+            seen: Default::default(),
             counts: RestoreCounts::default(),
         }
     }
@@ -100,7 +108,11 @@ impl Restore {
     /// header of this format and a version this build reads; a record out of order or after
     /// the trailer; an id or ticket number met twice; a reference to a department, agent,
     /// customer or ticket the export does not hold; a message, history entry or time entry
-    /// of another ticket; a trailer whose counts differ from what came.
+    /// of another ticket; a trailer whose counts differ from what came. From version 3: such
+    /// a record in an older stream; a login, person's settings, preferences, vote, rule run,
+    /// mailbox or webhook delivery naming a person, department, rule or endpoint the export
+    /// does not hold before it; a person with two logins or a login name twice; an article
+    /// whose counts are lower than its votes; a ticket after the webhook endpoints.
     pub fn check(&mut self, record: &Record) -> Result<()> {
         if self.phase == Phase::Done {
             return Err(refuse("record", "a record after the trailer"));
@@ -199,13 +211,27 @@ impl Restore {
                 self.counts.content += 1;
                 Ok(())
             }
-            Record::Template(_) | Record::ArticleCategory { .. } | Record::Article(_) => {
+            Record::Template(_) | Record::ArticleCategory { .. } => {
                 self.directory()?;
+                self.counts.content += 1;
+                Ok(())
+            }
+            Record::Article(a) => {
+                self.directory()?;
+                self.article(a)?;
                 self.counts.content += 1;
                 Ok(())
             }
             Record::Ticket(t) => self.ticket(t),
             Record::Trailer(trailer) => self.trailer(trailer),
+            Record::Webhook(_) | Record::WebhookDelivery(_) => {
+                self.phase = Phase::Endpoints;
+                self.extra(record)
+            }
+            _ => {
+                self.directory()?;
+                self.extra(record)
+            }
         }
     }
 
@@ -229,11 +255,12 @@ impl Restore {
             ));
         }
         self.sequence = header.sequence;
+        self.version = header.version;
         self.phase = Phase::Directory;
         Ok(())
     }
 
-    fn directory(&self) -> Result<()> {
+    pub(super) fn directory(&self) -> Result<()> {
         if self.phase == Phase::Directory {
             Ok(())
         } else {
@@ -245,6 +272,12 @@ impl Restore {
     }
 
     fn ticket(&mut self, record: &TicketRecord) -> Result<()> {
+        if self.phase == Phase::Endpoints {
+            return Err(refuse(
+                "record",
+                "the tickets come before the webhook endpoints",
+            ));
+        }
         self.phase = Phase::Tickets;
         let t = &record.ticket;
         let at = |what: &str| format!("ticket {}: {what}", t.number.full());
