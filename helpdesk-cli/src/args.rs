@@ -321,6 +321,8 @@ pub(crate) enum SettingName {
     PhoneRegion,
     /// How long an agent counts as present after their last heartbeat, in seconds (60).
     PresenceTimeout,
+    /// How many days the change feed keeps its records (7).
+    FeedRetention,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,9 @@ pub(crate) async fn export(ctx: &Ctx, dir: &Path, progress: &mut dyn Write) -> C
         bar.set(i + 1);
     }
     bar.finish();
+    for record in ctx.acting.export_endpoints().await? {
+        put(&mut w, &mut restore, record)?;
+    }
     let trailer = restore.counts().clone();
     put(&mut w, &mut restore, Record::Trailer(trailer.clone()))?;
     w.flush().map_err(|e| file_error("writing", &path, e))?;
@@ -203,7 +206,15 @@ pub(crate) async fn import_with(
                 }
             }
             Record::Trailer(_) => {}
-            other => ctx.acting.restore_record(other).await?,
+            other => {
+                // Records after the tickets (webhooks) are written after them.
+                if !batch.is_empty() {
+                    done += batch.len();
+                    restore(std::mem::take(&mut batch)).await?;
+                    bar.set(done);
+                }
+                ctx.acting.restore_record(other).await?
+            }
         }
     }
     if !batch.is_empty() {

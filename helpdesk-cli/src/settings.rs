@@ -1,8 +1,10 @@
 //! The settings commands (admins): `settings show`, `settings set public-url URL`,
-//! `settings set phone-region RO`, `settings set presence-timeout 60` and
-//! `settings unset public-url|phone-region|presence-timeout`.
+//! `settings set phone-region RO`, `settings set presence-timeout 60`,
+//! `settings set feed-retention 30` and
+//! `settings unset public-url|phone-region|presence-timeout|feed-retention`.
 
 use helpdesk::domain::{PresenceTimeout, PublicUrl};
+use helpdesk::feed::FeedRetention;
 use helpdesk::search::PhoneRegion;
 use helpdesk::service::DeskSettings;
 
@@ -37,6 +39,10 @@ pub(crate) async fn set(
             let timeout = value.map(PresenceTimeout::parse).transpose()?;
             ctx.acting.set_presence_timeout(timeout).await?;
         }
+        SettingName::FeedRetention => {
+            let retention = value.map(FeedRetention::parse).transpose()?;
+            ctx.acting.set_feed_retention(retention).await?;
+        }
     }
     show(ctx, out).await
 }
@@ -55,8 +61,12 @@ fn print(settings: &DeskSettings, out: &mut Out<'_>) -> CliResult {
     let timeout = settings
         .presence_timeout_seconds
         .map_or_else(String::new, |t| format!("presence-timeout  {t} s\n"));
+    // The feed's retention only when an admin set one (unset: 7 days).
+    let retention = settings
+        .feed_retention_days
+        .map_or_else(String::new, |r| format!("feed-retention  {r} days\n"));
     out.value(
         &serde_json::to_value(settings)?,
-        &format!("public-url  {url}\n{region}{timeout}"),
+        &format!("public-url  {url}\n{region}{timeout}{retention}"),
     )
 }

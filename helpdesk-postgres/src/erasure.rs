@@ -7,8 +7,10 @@
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
+use helpdesk_core::domain::{Change, Email, PriorityRequest, Satisfaction};
 use helpdesk_core::store::{
-    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, handled, record_of,
+    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, PERSONAL_CHANGE_KINDS,
+    handled, record_of,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -17,6 +19,7 @@ use uuid::Uuid;
 use crate::connection::PostgresStore;
 use crate::error;
 use crate::rows::directory::{PUT_CUSTOMER, bind_customer};
+use crate::rows::saved_search::{saved_search, saved_search_columns};
 use crate::rows::{Reader, all, json};
 use crate::search::FieldColumns;
 
@@ -64,9 +67,12 @@ const TABLES: &[(&str, &str)] = &[
     ("organisation_viewers", "the customer's row deleted"),
     (
         "outbox",
-        "the tickets' rows and mail to the address deleted",
+        "the tickets' rows and mail to the address deleted, the address out of copy lists",
     ),
-    ("saved_searches", "no customer data"),
+    (
+        "saved_searches",
+        "agents' searches naming the customer or their address deleted",
+    ),
     ("search_backfill", "no customer data"),
     (
         "search_fields",
@@ -84,7 +90,10 @@ const TABLES: &[(&str, &str)] = &[
         "the tickets' rows and the customer's address deleted",
     ),
     ("ticket_categories", "deleted with the ticket (cascade)"),
-    ("ticket_events", "deleted with the ticket (cascade)"),
+    (
+        "ticket_events",
+        "deleted with the ticket, or personal text replaced; the address replaced everywhere",
+    ),
     (
         "ticket_followers",
         "agents: deleted with the ticket (cascade)",
@@ -95,7 +104,10 @@ const TABLES: &[(&str, &str)] = &[
         "ticket_words",
         "deleted, or replaced by the placeholder's words",
     ),
-    ("tickets", "deleted, or subject and fields replaced"),
+    (
+        "tickets",
+        "deleted, or subject, fields, rating comment and request reason replaced",
+    ),
     ("time_entries", "deleted with the ticket, or notes cleared"),
     ("undeliverable_address", "the customer's address deleted"),
     ("automation_rules", "no customer data"),
@@ -231,6 +243,133 @@ async fn erase_tickets(tx: &mut PgConnection, mode: ErasureMode, ids: &[Uuid]) -
     Ok(count)
 }
 
+/// The history entries naming an address (`$1`) as the one a thread was e-mailed to: the
+/// kind ([`ADDRESS_CHANGE_KIND`](helpdesk_core::store::ADDRESS_CHANGE_KIND)) is a literal, for the partial index of migration 0048.
+const ADDRESS_NAMED: &str = "SELECT id, change::text AS change FROM ticket_events \
+    WHERE kind = 'thread_emailed' AND change ->> 'to' = $1 ORDER BY seq";
+
+/// Fetches the rows of `query` in `tx`, read by `read`.
+async fn fetch<T>(
+    tx: &mut PgConnection,
+    query: crate::rows::PgQuery<'_>,
+    read: fn(&PgRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    let rows = query.fetch_all(&mut *tx).await.map_err(error::db)?;
+    rows.iter().map(read).collect()
+}
+
+/// A history entry's id and change.
+fn read_event(row: &PgRow) -> Result<(Uuid, Change)> {
+    let r = Reader::new(row, "ticket_events");
+    Ok((r.get("id")?, r.json("change")?))
+}
+
+/// Writes `change` as the history entry `id`'s, when there is one.
+async fn put_change(tx: &mut PgConnection, id: Uuid, change: Option<Change>) -> Result<()> {
+    if let Some(change) = change {
+        sqlx::query("UPDATE ticket_events SET change = $2::jsonb WHERE id = $1")
+            .bind(id)
+            .bind(json(&change)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+    }
+    Ok(())
+}
+
+/// Runs the update `sql` with the row `id` as `$1` and the JSON `value` as `$2`, when there
+/// is a value.
+async fn put_json(
+    tx: &mut PgConnection,
+    sql: &'static str,
+    id: Uuid,
+    value: Option<String>,
+) -> Result<()> {
+    if let Some(value) = value {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(error::db)?;
+    }
+    Ok(())
+}
+
+/// Rewrites what stays of the person in the plan's tickets (history, rating, request) and
+/// in other records (history and copy lists naming their address, saved searches naming
+/// them), as [`ErasurePlan`]'s rule says.
+async fn scrub_kept(tx: &mut PgConnection, plan: &ErasurePlan, ids: &[Uuid]) -> Result<()> {
+    if !ids.is_empty() {
+        let events = sqlx::query(
+            "SELECT id, change::text AS change FROM ticket_events \
+             WHERE ticket_id = ANY($1) AND kind = ANY($2) ORDER BY seq",
+        )
+        .bind(ids)
+        .bind(&PERSONAL_CHANGE_KINDS[..]);
+        for (event, change) in fetch(tx, events, read_event).await? {
+            put_change(tx, event, plan.anonymised_change(&change)).await?;
+        }
+        let kept = sqlx::query(
+            "SELECT id, satisfaction::text AS satisfaction, \
+             priority_request::text AS priority_request FROM tickets WHERE id = ANY($1)",
+        )
+        .bind(ids);
+        let read = |row: &PgRow| -> Result<(Uuid, Option<Satisfaction>, Option<PriorityRequest>)> {
+            let r = Reader::new(row, "tickets");
+            Ok((
+                r.get("id")?,
+                r.json_opt("satisfaction")?,
+                r.json_opt("priority_request")?,
+            ))
+        };
+        for (id, rating, request) in fetch(tx, kept, read).await? {
+            let rating = rating.and_then(|r| plan.anonymised_satisfaction(&r));
+            let rating = rating.map(|r| json(&r)).transpose()?;
+            let sql = "UPDATE tickets SET satisfaction = $2::jsonb WHERE id = $1";
+            put_json(tx, sql, id, rating).await?;
+            let request = request.and_then(|r| plan.anonymised_priority_request(&r));
+            let request = request.map(|r| json(&r)).transpose()?;
+            let sql = "UPDATE tickets SET priority_request = $2::jsonb WHERE id = $1";
+            put_json(tx, sql, id, request).await?;
+        }
+    }
+    if let Some(address) = &plan.address {
+        let named = sqlx::query(ADDRESS_NAMED).bind(address.as_str());
+        for (event, change) in fetch(tx, named, read_event).await? {
+            put_change(tx, event, plan.change_without_address(&change)).await?;
+        }
+        let copied = sqlx::query(
+            "SELECT id, cc::text AS cc FROM outbox WHERE cc @> jsonb_build_array($1::text)",
+        )
+        .bind(address.as_str());
+        let read = |row: &PgRow| -> Result<(Uuid, Vec<Email>)> {
+            let r = Reader::new(row, "outbox");
+            Ok((r.get("id")?, r.json("cc")?))
+        };
+        for (mail, cc) in fetch(tx, copied, read).await? {
+            let cc = plan.cc_without_address(&cc).map(|c| json(&c)).transpose()?;
+            let sql = "UPDATE outbox SET cc = $2::jsonb WHERE id = $1";
+            put_json(tx, sql, mail, cc).await?;
+        }
+    }
+    let saved = sqlx::query(concat!(
+        "SELECT ",
+        saved_search_columns!(),
+        " FROM saved_searches"
+    ));
+    for s in fetch(tx, saved, saved_search).await? {
+        if plan.names_in_saved_search(&s) {
+            sqlx::query("DELETE FROM saved_searches WHERE id = $1")
+                .bind(s.id.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(error::db)?;
+        }
+    }
+    Ok(())
+}
+
 /// Applies `plan` in `tx`; how many tickets it handled.
 async fn erase(tx: &mut PgConnection, plan: &ErasurePlan) -> Result<u64> {
     let ids: Vec<Uuid> = plan.tickets.iter().map(|t| t.as_uuid()).collect();
@@ -239,6 +378,7 @@ async fn erase(tx: &mut PgConnection, plan: &ErasurePlan) -> Result<u64> {
     } else {
         erase_tickets(tx, plan.mode, &ids).await?
     };
+    scrub_kept(tx, plan, &ids).await?;
     if let Some(customer) = plan.customer {
         let id = [customer.as_uuid()];
         for sql in [
@@ -331,7 +471,15 @@ impl ErasureStore for PostgresStore {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::TABLES;
+    use helpdesk_core::store::ADDRESS_CHANGE_KIND;
+
+    use super::{ADDRESS_NAMED, TABLES};
+
+    /// The look-up of an address in the history names the kind the core rewrites.
+    #[test]
+    fn the_address_look_up_names_the_kind_of_change_that_holds_one() {
+        assert!(ADDRESS_NAMED.contains(&format!("kind = '{ADDRESS_CHANGE_KIND}'")));
+    }
 
     /// Every table of a migrated schema is named in [`TABLES`]: a table added later fails
     /// here until its erasure is written and it is added.

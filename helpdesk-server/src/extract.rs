@@ -5,6 +5,8 @@
 //!   the CSRF header on writes); 401 without one.
 //! - [`PageUser`]: a page's principal, from the session cookie; the sign-in page without one.
 //! - [`Posted`]: a form posted from the pages, with its [`PageUser`] and CSRF token checked.
+//! - [`PageSession`]: a page's session alone, for the hot pages that read their principal
+//!   with their own reads (one store call) and make their [`PageUser`] after.
 //!
 //! Each makes the desk's [`Acting`] once, so every call a handler makes acts as the same
 //! principal, loaded and checked once (a disabled customer or deactivated agent is refused
@@ -190,6 +192,32 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageRefusal;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRefusal> {
+        let session = PageSession::from_request_parts(parts, state).await?;
+        session.read_user(&state.desk).await
+    }
+}
+
+/// A page's session whose principal is not read yet: for a hot page that reads its
+/// principal in the same store call as its own reads (`Helpdesk::list_tickets_as`,
+/// `ticket_with_thread_as`, `execute_as_with`, `open_ticket_as`), then makes its
+/// [`PageUser`] from the desk that call answers with ([`PageSession::admitted`]). The
+/// sign-in page without a live session, as for [`PageUser`].
+#[derive(Debug, Clone)]
+pub struct PageSession {
+    /// Who the session signs in.
+    actor: Actor,
+    /// The session's secret.
+    secret: String,
+    /// The address's query (its `?lang=` switch).
+    query: Option<String>,
+    /// The request's headers (the language cookie, `Accept-Language`).
+    headers: axum::http::HeaderMap,
+}
+
+impl FromRequestParts<AppState> for PageSession {
+    type Rejection = PageRefusal;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageRefusal> {
         let secret = session_cookie(parts).ok_or(PageRefusal::SignIn)?;
         let actor = state
             .accounts
@@ -197,15 +225,46 @@ impl FromRequestParts<AppState> for PageUser {
             .await
             .map_err(|e| ApiError::unavailable(&e))?
             .ok_or(PageRefusal::SignIn)?;
-        let acting = state.desk.acting_as(actor).await.map_err(|e| match e {
+        Ok(PageSession {
+            actor,
+            secret,
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl PageSession {
+    /// Who the session signs in (not yet admitted).
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    /// Whether `given` is this session's CSRF token.
+    pub fn csrf_matches(&self, given: Option<&String>) -> bool {
+        given.is_some_and(|g| *g == csrf_token(&self.secret))
+    }
+
+    /// The page's user, the principal read apart (`acting_as`): the person removed since
+    /// is not signed in (the sign-in page); a disabled customer or deactivated agent is
+    /// refused (403).
+    pub async fn read_user(&self, desk: &Helpdesk) -> Result<PageUser, PageRefusal> {
+        let acting = desk.acting_as(self.actor).await.map_err(|e| match e {
             Error::NotFound { .. } => PageRefusal::SignIn,
             other => PageRefusal::Error(other.into()),
         })?;
+        self.user(acting).await
+    }
+
+    /// The page's user acting as `acting` (admitted by a call that read the principal):
+    /// their settings, the language of their pages and their name.
+    pub async fn user(&self, acting: Acting) -> Result<PageUser, PageRefusal> {
         let settings = acting
             .own_settings()
             .await
             .map_err(|e| PageRefusal::Error(e.into()))?;
-        let language = page_language(&acting, settings, parts).await?;
+        let language =
+            page_language(&acting, settings, self.query.as_deref(), &self.headers).await?;
         crate::pages::choice::set_current(language);
         let time_zone = settings
             .time_zone
@@ -217,9 +276,39 @@ impl FromRequestParts<AppState> for PageUser {
             name,
             language,
             time_zone,
-            csrf: csrf_token(&secret),
-            session: TokenHash::of(&secret),
+            csrf: csrf_token(&self.secret),
+            session: TokenHash::of(&self.secret),
         })
+    }
+
+    /// What a call that read the principal with its own reads answered, as the page takes
+    /// it: the user and what was read; or, when it failed, the refusal of the principal
+    /// read apart (exactly as [`PageUser`] refuses: removed since, to the sign-in page; a
+    /// disabled customer or deactivated agent, 403), else the user and the call's error
+    /// (for the page to show as before). The apart read is made only when the call failed.
+    ///
+    /// # Errors
+    ///
+    /// The principal's refusal.
+    pub async fn admitted<T>(
+        &self,
+        desk: &Helpdesk,
+        answer: helpdesk::Result<(Acting, T)>,
+    ) -> Result<(PageUser, Result<T, ApiError>), PageRefusal> {
+        match answer {
+            Ok((acting, found)) => Ok((self.user(acting).await?, Ok(found))),
+            Err(e) => Ok((self.read_user(desk).await?, Err(e.into()))),
+        }
+    }
+
+    /// The page's answer to `e`, an error of a call that read the principal with its own
+    /// reads (or of checks made before it): the principal's refusal first, as
+    /// [`PageUser`] refuses, else `e`.
+    pub async fn refused(&self, desk: &Helpdesk, e: ApiError) -> PageRefusal {
+        match self.read_user(desk).await {
+            Ok(_) => PageRefusal::Error(e),
+            Err(refusal) => refusal,
+        }
     }
 }
 
@@ -229,10 +318,11 @@ impl FromRequestParts<AppState> for PageUser {
 async fn page_language(
     acting: &Acting,
     settings: helpdesk::domain::PersonSettings,
-    parts: &Parts,
+    query: Option<&str>,
+    headers: &axum::http::HeaderMap,
 ) -> Result<Language, PageRefusal> {
     use crate::pages::choice;
-    let switched = choice::switched(parts.uri.query());
+    let switched = choice::switched(query);
     let stored = match acting.principal() {
         Principal::Customer(c) => c.language,
         _ => settings.language,
@@ -252,8 +342,8 @@ async fn page_language(
         return Ok(lang);
     }
     Ok(switched
-        .or_else(|| choice::kept(&parts.headers))
-        .or_else(|| choice::accepted(&parts.headers))
+        .or_else(|| choice::kept(headers))
+        .or_else(|| choice::accepted(headers))
         .unwrap_or(Language::English))
 }
 

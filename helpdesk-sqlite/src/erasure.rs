@@ -8,14 +8,17 @@
 
 use async_trait::async_trait;
 use helpdesk_core::Result;
+use helpdesk_core::domain::{Change, Email, PriorityRequest, Satisfaction};
 use helpdesk_core::store::{
-    ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore, handled, record_of,
+    ADDRESS_CHANGE_KIND, ANONYMISED, ErasureMode, ErasurePlan, ErasureRecord, ErasureStore,
+    PERSONAL_CHANGE_KINDS, handled, record_of,
 };
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use crate::connection::SqliteStore;
 use crate::error::Outcome;
 use crate::rows::directory::CustomerRow;
+use crate::rows::saved_search::{SAVED_SEARCH_COLUMNS, read_saved_search};
 use crate::rows::{Reader, all, blob, json};
 use crate::search::{FieldRow, replace_subject};
 
@@ -63,9 +66,12 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("organisation_viewers", "the customer's row deleted"),
     (
         "outbox",
-        "the tickets' rows and mail to the address deleted",
+        "the tickets' rows and mail to the address deleted, the address out of copy lists",
     ),
-    ("saved_searches", "no customer data"),
+    (
+        "saved_searches",
+        "agents' searches naming the customer or their address deleted",
+    ),
     (
         "search_fields",
         "deleted, or replaced by the placeholder's words",
@@ -84,7 +90,10 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
         "the tickets' rows and the customer's address deleted",
     ),
     ("ticket_categories", "deleted with the ticket (cascade)"),
-    ("ticket_events", "deleted with the ticket (cascade)"),
+    (
+        "ticket_events",
+        "deleted with the ticket, or personal text replaced; the address replaced everywhere",
+    ),
     (
         "ticket_followers",
         "agents: deleted with the ticket (cascade)",
@@ -95,7 +104,10 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
         "ticket_words",
         "follows search_fields (triggers), then cleared",
     ),
-    ("tickets", "deleted, or subject and fields replaced"),
+    (
+        "tickets",
+        "deleted, or subject, fields, rating comment and request reason replaced",
+    ),
     ("time_entries", "deleted with the ticket, or notes cleared"),
     ("undeliverable_address", "the customer's address deleted"),
     ("automation_rules", "no customer data"),
@@ -177,12 +189,88 @@ fn erase_ticket(tx: &Transaction<'_>, mode: ErasureMode, id: &[u8; 16]) -> Outco
     Ok(handled(mode, &subject))
 }
 
+/// A history entry's id and change.
+fn read_event(row: &Row<'_>) -> Outcome<(Vec<u8>, Change)> {
+    Ok((
+        row.get(0)?,
+        Reader::new(row, "ticket_events").json("change")?,
+    ))
+}
+
+/// Writes `change` as the history entry `id`'s, when there is one.
+fn put_change(tx: &Transaction<'_>, id: &[u8], change: Option<Change>) -> Outcome<()> {
+    if let Some(change) = change {
+        tx.prepare_cached("UPDATE ticket_events SET change = ?2 WHERE id = ?1")?
+            .execute((id, json(&change)?))?;
+    }
+    Ok(())
+}
+
+/// Rewrites what stays of the person in the plan's tickets (history, rating, request) and
+/// in other records (history and copy lists naming their address, saved searches naming
+/// them), as [`ErasurePlan`]'s rule says.
+fn scrub_kept(tx: &Transaction<'_>, plan: &ErasurePlan) -> Outcome<()> {
+    let kinds = PERSONAL_CHANGE_KINDS.map(|k| format!("'{k}'")).join(", ");
+    let events =
+        format!("SELECT id, change FROM ticket_events WHERE ticket_id = ?1 AND kind IN ({kinds})");
+    for t in &plan.tickets {
+        let id = blob(t.as_uuid());
+        for (event, change) in all(tx, &events, [id], read_event)? {
+            put_change(tx, &event, plan.anonymised_change(&change))?;
+        }
+        let read = |r: &Row<'_>| -> Outcome<(Option<Satisfaction>, Option<PriorityRequest>)> {
+            let r = Reader::new(r, "tickets");
+            Ok((r.json_opt("satisfaction")?, r.json_opt("priority_request")?))
+        };
+        let kept = "SELECT satisfaction, priority_request FROM tickets WHERE id = ?1";
+        for (rating, request) in all(tx, kept, [id], read)? {
+            if let Some(after) = rating.and_then(|r| plan.anonymised_satisfaction(&r)) {
+                tx.prepare_cached("UPDATE tickets SET satisfaction = ?2 WHERE id = ?1")?
+                    .execute((id, json(&after)?))?;
+            }
+            if let Some(after) = request.and_then(|r| plan.anonymised_priority_request(&r)) {
+                tx.prepare_cached("UPDATE tickets SET priority_request = ?2 WHERE id = ?1")?
+                    .execute((id, json(&after)?))?;
+            }
+        }
+    }
+    if let Some(address) = &plan.address {
+        let named = format!(
+            "SELECT id, change FROM ticket_events
+             WHERE kind = '{ADDRESS_CHANGE_KIND}' AND json_extract(change, '$.to') = ?1"
+        );
+        for (event, change) in all(tx, &named, [address.as_str()], read_event)? {
+            put_change(tx, &event, plan.change_without_address(&change))?;
+        }
+        // Both read through the indexes of migration 0048.
+        let copied = "SELECT id, cc FROM outbox WHERE cc <> '[]' AND instr(cc, ?1) > 0";
+        let read = |r: &Row<'_>| -> Outcome<(Vec<u8>, Vec<Email>)> {
+            Ok((r.get(0)?, Reader::new(r, "outbox").json("cc")?))
+        };
+        for (mail, cc) in all(tx, copied, [address.as_str()], read)? {
+            if let Some(cc) = plan.cc_without_address(&cc) {
+                tx.prepare_cached("UPDATE outbox SET cc = ?2 WHERE id = ?1")?
+                    .execute((mail, json(&cc)?))?;
+            }
+        }
+    }
+    let saved = format!("SELECT {SAVED_SEARCH_COLUMNS} FROM saved_searches");
+    for s in all(tx, &saved, [], read_saved_search)? {
+        if plan.names_in_saved_search(&s) {
+            tx.prepare_cached("DELETE FROM saved_searches WHERE id = ?1")?
+                .execute([blob(s.id.as_uuid())])?;
+        }
+    }
+    Ok(())
+}
+
 /// Applies `plan` in `tx`; how many tickets it handled.
 fn erase(tx: &Transaction<'_>, plan: &ErasurePlan) -> Outcome<u64> {
     let mut count = 0;
     for t in &plan.tickets {
         count += u64::from(erase_ticket(tx, plan.mode, &blob(t.as_uuid()))?);
     }
+    scrub_kept(tx, plan)?;
     if let Some(customer) = plan.customer {
         let id = blob(customer.as_uuid());
         for sql in [

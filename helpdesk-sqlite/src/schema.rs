@@ -66,6 +66,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0043_rule_runs.sql")),
         M::up(include_str!("../migrations/0044_person_settings.sql")),
         M::up(include_str!("../migrations/0045_admin_notices.sql")),
+        M::up(include_str!("../migrations/0048_erasure_lookups.sql")),
     ])
 }
 

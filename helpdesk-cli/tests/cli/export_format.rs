@@ -22,7 +22,7 @@ async fn run_on(url: &str, clock: &Arc<ManualClock>, args: &[&str]) -> Run {
 }
 
 /// A desk with a bit of everything the format carries.
-async fn seeded() -> Desk {
+pub(crate) async fn seeded() -> Desk {
     let desk = Desk::with_directory().await;
     let file = desk.path("factura.pdf");
     std::fs::write(&file, b"%PDF-1.4 factura martie").unwrap();
@@ -192,11 +192,118 @@ async fn seeded() -> Desk {
         )
         .await
         .unwrap();
+    seed_v3(&desk, &lib, &ana).await;
     desk
 }
 
+/// What format version 3 carries: logins, person settings, notification preferences, a
+/// trigger and a scheduled rule that ran, a macro, a webhook, a mailbox, knowledge-base
+/// votes.
+async fn seed_v3(desk: &Desk, lib: &Helpdesk, ana: &helpdesk::domain::Customer) {
+    let ivan = ["--as", "agent:ivan@example.com"];
+    desk.run_with(
+        &["agent", "login", "ivan@example.com", "--login", "ivan"],
+        "parola-lui-ivan\n",
+    )
+    .await
+    .ok();
+    desk.run_with(
+        &["customer", "login", "ana@example.com", "--login", "ana"],
+        "parola-anei\n",
+    )
+    .await
+    .ok();
+    let mine = [
+        "my-settings",
+        "set",
+        "--time-zone",
+        "Asia/Tehran",
+        "--language",
+        "fa",
+    ];
+    desk.run(&[&ivan[..], &mine].concat()).await.ok();
+    let prefs = [
+        "notification-prefs",
+        "set",
+        "assigned=email",
+        "--language",
+        "ru",
+    ];
+    desk.run(&[&ivan[..], &prefs].concat()).await.ok();
+    let trigger = r#"{"name": "Întrerupere → urgent", "position": 1,
+        "conditions": {"events": ["created"], "text": "întrerupere"},
+        "actions": [{"action": "add_tag", "tag": "outage"}]}"#;
+    let scheduled = r#"{"name": "Etichetează cele vechi", "conditions": {"statuses": ["new"]},
+        "actions": [{"action": "add_tag", "tag": "vechi"}],
+        "schedule": {"every_minutes": 60}}"#;
+    for rule in [trigger, scheduled] {
+        desk.run_with(&["rule", "add", "-"], rule).await.ok();
+    }
+    desk.run(&["run-due"]).await.ok();
+    let actions = r#"[{"action": "add_tag", "tag": "vip"}]"#;
+    desk.run_with(&["macro", "add", "VIP", "-"], actions)
+        .await
+        .ok();
+    let hook = [
+        "webhook",
+        "add",
+        "https://hooks.example.com/desk",
+        "--events",
+        "ticket_created",
+    ];
+    let hook = desk.run(&[&["--json"][..], &hook].concat()).await.json();
+    let id = hook["endpoint"]["id"].as_str().unwrap();
+    desk.run(&["webhook", "ping", id]).await.ok();
+    let mailbox = [
+        "mailbox",
+        "add",
+        "--department",
+        "Support",
+        "--host",
+        "imap.example.com",
+        "--user",
+        "support@example.com",
+    ];
+    desk.run_with(&mailbox, "parola-imap\n").await.ok();
+    // Ana finds the article helpful; Ivan does not.
+    let system = lib.as_system();
+    let article = system.list_articles(None, 10).await.unwrap().remove(0).id;
+    for (who, helpful) in [
+        (Actor::Customer(ana.id), true),
+        (Actor::Agent(lib_agent(lib).await), false),
+    ] {
+        let person = lib.acting_as(who).await.unwrap();
+        person.vote_article(article, helpful).await.unwrap();
+    }
+}
+
+/// Ivan's id.
+async fn lib_agent(lib: &Helpdesk) -> helpdesk::domain::AgentId {
+    let agents = lib.as_system().agents().await.unwrap();
+    agents
+        .into_iter()
+        .find(|a| a.email.as_str() == "ivan@example.com")
+        .unwrap()
+        .id
+}
+
+/// Whether `password` signs `login` in on the desk at `url`.
+async fn signs_in(url: &str, login: &str, password: &str) -> bool {
+    use argon2::PasswordVerifier;
+    let (store, _) = connect_with_blobs(url).await.unwrap();
+    let found = (store.as_account_store().unwrap())
+        .login(&helpdesk::domain::LoginName::parse(login).unwrap())
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no login {login}"));
+    let hash = argon2::PasswordHash::new(found.password_hash.as_str()).unwrap();
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), &hash)
+        .is_ok()
+}
+
 /// The records of an export but its header (its time and sequence differ), and its files.
-fn contents(dir: &Path) -> (Vec<Value>, Vec<(String, Vec<u8>)>) {
+pub(crate) fn contents(dir: &Path) -> (Vec<Value>, Vec<(String, Vec<u8>)>) {
     let text = std::fs::read_to_string(dir.join("desk.jsonl")).unwrap();
     let records: Vec<Value> = text
         .lines()
@@ -258,14 +365,44 @@ async fn an_export_imported_into_postgres_and_back_exports_the_same_desk() {
             "canned_response",
             "customer",
             "department",
+            "login",
+            "macro",
+            "mailbox",
+            "notification_preferences",
+            "person_settings",
+            "rule",
+            "rule_run",
             "saved_search",
             "setting",
             "template",
             "ticket",
-            "trailer"
+            "trailer",
+            "webhook",
+            "webhook_delivery"
         ]
         .into()
     );
+    // Version 3: the secrets of a whole backup, people's choices, votes.
+    let one = |kind: &str| {
+        (records.iter().find(|r| r["record"] == kind)).unwrap_or_else(|| panic!("no {kind}"))
+    };
+    assert_eq!(one("mailbox")["password"], "parola-imap");
+    assert!(
+        one("webhook")["secret"]
+            .as_str()
+            .unwrap()
+            .starts_with("whsec_"),
+        "{}",
+        one("webhook")
+    );
+    assert_eq!(
+        one("person_settings")["settings"]["time_zone"],
+        "Asia/Tehran"
+    );
+    assert_eq!(one("notification_preferences")["language"], "ru");
+    assert_eq!(one("article")["votes"].as_array().unwrap().len(), 2);
+    assert_eq!(records.iter().filter(|r| r["record"] == "login").count(), 2);
+    assert_eq!(records.iter().filter(|r| r["record"] == "rule").count(), 2);
     // What the seeded desk holds is in the export: categories, fields, feedback, tags, time,
     // CC, followers, history, an internal note, an attachment, a merged ticket.
     let tickets: Vec<&Value> = records.iter().filter(|r| r["record"] == "ticket").collect();
@@ -329,6 +466,10 @@ async fn an_export_imported_into_postgres_and_back_exports_the_same_desk() {
         .ok();
     assert_eq!(contents(&c), (records, files));
 
+    // People sign in with the passwords they had.
+    assert!(signs_in(&back, "ivan", "parola-lui-ivan").await);
+    assert!(signs_in(&back, "ana", "parola-anei").await);
+    assert!(!signs_in(&back, "ana", "parola-lui-ivan").await);
     // The numbers are the old ones, and a new ticket gets a new one.
     let shown = run_on(&back, &clock, &["--json", "list"]).await.json();
     let mut numbers: Vec<String> = shown["items"]
@@ -394,7 +535,7 @@ async fn a_cut_off_or_altered_export_is_refused_and_writes_nothing() {
         ),
         (
             "another version",
-            text.replacen("\"version\":2", "\"version\":99", 1),
+            text.replacen("\"version\":3", "\"version\":99", 1),
         ),
     ];
     for (case, altered) in cases {

@@ -11,6 +11,7 @@ mod content;
 mod customer_directory;
 mod erasure;
 mod export_format;
+mod export_versions;
 mod feedback_offers;
 mod fetch_mail;
 mod followers;

@@ -80,3 +80,43 @@ async fn admins_set_and_unset_the_default_phone_region() {
         .json();
     assert_eq!(unset, json!({"public_url": null}));
 }
+
+#[tokio::test]
+async fn admins_set_and_unset_how_long_the_change_feed_is_kept() {
+    let desk = Desk::with_directory().await;
+    let set = desk
+        .run(&["--json", "settings", "set", "feed-retention", "30"])
+        .await
+        .json();
+    assert_eq!(set, json!({"public_url": null, "feed_retention_days": 30}));
+    let shown = desk.run(&["settings", "show"]).await.ok();
+    assert_eq!(
+        shown,
+        "public-url  (not set: e-mails carry no links)\nfeed-retention  30 days\n"
+    );
+    for bad in ["0", "3651", "a week"] {
+        let refused = desk.run(&["settings", "set", "feed-retention", bad]).await;
+        assert_eq!(refused.code, 5, "invalid input: {bad}");
+        assert!(
+            refused.stderr.contains("feed_retention_days"),
+            "{}",
+            refused.stderr
+        );
+    }
+    let refused = desk
+        .run(&[
+            "--as",
+            "agent:ivan@example.com",
+            "settings",
+            "set",
+            "feed-retention",
+            "1",
+        ])
+        .await;
+    assert_eq!(refused.code, 4, "forbidden");
+    let unset = desk
+        .run(&["--json", "settings", "unset", "feed-retention"])
+        .await
+        .json();
+    assert_eq!(unset, json!({"public_url": null}));
+}

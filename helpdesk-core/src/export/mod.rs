@@ -7,9 +7,14 @@
 mod django;
 #[cfg(test)]
 mod django_tests;
+mod extras;
 mod record;
 mod restore;
+mod restore_v3;
+#[cfg(test)]
+mod restore_v3_tests;
 
 pub use django::Django;
+pub use extras::{ArticleRecord, MailboxRecord, PersonSettingsRecord};
 pub use record::{FORMAT, Header, READS, Record, SettingRecord, TicketRecord, Trailer, VERSION};
 pub use restore::{Restore, RestoreCounts};

@@ -3,22 +3,27 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::extras::{ArticleRecord, MailboxRecord, PersonSettingsRecord};
+use crate::automation::{Macro, Rule};
 use crate::domain::{
-    Agent, AgentId, Article, CannedResponse, Category, Customer, CustomerId, Department, Email,
-    Message, OrganisationDomain, Ticket, TicketEvent, TicketTemplate, TimeEntry,
+    Agent, AgentId, CannedResponse, Category, Customer, CustomerId, Department, Email, Login,
+    Message, NotificationPreferences, OrganisationDomain, RuleId, Ticket, TicketEvent,
+    TicketTemplate, TimeEntry,
 };
 use crate::search::SavedSearch;
 use crate::store::SettingKey;
+use crate::webhooks::{WebhookDelivery, WebhookEndpoint};
 
 /// The name every export's header carries.
 pub const FORMAT: &str = "helpdesk-export";
 
 /// The version of the format this build writes. A later version that changes what a record
 /// means gets a new number; an import refuses versions it does not know.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
-/// The versions this build reads: 1 (no content records) and 2.
-pub const READS: [u32; 2] = [1, 2];
+/// The versions this build reads: 1 (no content records), 2 (no people's or automation
+/// records) and 3.
+pub const READS: [u32; 3] = [1, 2, 3];
 
 /// The first line: which format, which version, when, and where the ticket number sequence
 /// stood, so that the importing desk never hands out a number it restored.
@@ -106,13 +111,25 @@ pub struct Trailer {
     /// knowledge-base categories and articles.
     #[serde(default)]
     pub content: u64,
+    /// People's records (version 3): logins, person settings and notification preferences.
+    #[serde(default)]
+    pub people: u64,
+    /// Automation and mail records (version 3): rules, rule runs, macros, webhook endpoints,
+    /// their deliveries and mailboxes.
+    #[serde(default)]
+    pub automation: u64,
+    /// Knowledge-base votes, over all articles (version 3).
+    #[serde(default)]
+    pub votes: u64,
 }
 
 /// One line of an export. Records come in this order: the header; departments, agents and
 /// customers (organisations before their members); settings; organisations' extras;
 /// content (templates, canned responses, saved searches, article categories, articles);
-/// tickets (a master, a merge target or a follow-up's original before the tickets that name
-/// it); the trailer.
+/// people's records (logins, person settings, notification preferences); automation
+/// (rules, rule runs, macros, mailboxes); tickets (a master, a merge target or a
+/// follow-up's original before the tickets that name it); webhook endpoints and their
+/// deliveries (after the tickets, so that restoring them sends nothing); the trailer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -121,7 +138,7 @@ pub enum Record {
     Header(Header),
     /// A department.
     Department(Department),
-    /// An agent (their login is not exported: a restored agent sets a password anew).
+    /// An agent (their login is a record of its own, version 3).
     Agent(Agent),
     /// A customer, person or organisation.
     Customer(Customer),
@@ -150,10 +167,34 @@ pub enum Record {
         /// The category.
         category: Category,
     },
-    /// A knowledge-base article, with its vote counts (version 2).
-    Article(Article),
+    /// A knowledge-base article, with its vote counts (version 2) and votes (version 3).
+    Article(ArticleRecord),
     /// A ticket whole.
     Ticket(Box<TicketRecord>),
     /// The last line.
     Trailer(Trailer),
+    /// An agent's or customer's login: name and password hash, so that they sign in after
+    /// a restore (version 3).
+    Login(Login),
+    /// A person's own settings (version 3).
+    PersonSettings(PersonSettingsRecord),
+    /// An agent's notification preferences (version 3).
+    NotificationPreferences(NotificationPreferences),
+    /// An automation rule: a trigger or a scheduled rule (version 3).
+    Rule(Rule),
+    /// When a scheduled rule last ran (version 3), after its rule.
+    RuleRun {
+        /// The rule.
+        rule: RuleId,
+        /// When its last run was taken.
+        at: DateTime<Utc>,
+    },
+    /// A macro (version 3).
+    Macro(Macro),
+    /// A webhook endpoint, its signing secret included (version 3).
+    Webhook(WebhookEndpoint),
+    /// An IMAP mailbox, its password included (version 3).
+    Mailbox(MailboxRecord),
+    /// A delivery to a webhook endpoint, sent or waiting, after its endpoint (version 3).
+    WebhookDelivery(WebhookDelivery),
 }

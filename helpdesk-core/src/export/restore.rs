@@ -19,6 +19,8 @@ enum Phase {
     Start,
     Directory,
     Tickets,
+    /// Webhook endpoints and their deliveries (version 3), after the tickets.
+    Endpoints,
     Done,
 }
 
@@ -38,9 +40,11 @@ enum Phase {
 pub struct Restore {
     phase: Phase,
     sequence: u64,
-    departments: HashSet<DepartmentId>,
-    agents: HashSet<AgentId>,
-    customers: HashMap<CustomerId, CustomerKind>,
+    /// The header's version.
+    pub(super) version: u32,
+    pub(super) departments: HashSet<DepartmentId>,
+    pub(super) agents: HashSet<AgentId>,
+    pub(super) customers: HashMap<CustomerId, CustomerKind>,
     tickets: HashSet<TicketId>,
     numbers: HashSet<String>,
     /// Tickets named as master, merge target or original before they came.
@@ -48,7 +52,9 @@ pub struct Restore {
     attachments: HashSet<BlobKey>,
     /// The ids of the messages (0), history entries (1) and time entries (2) met so far.
     children: HashSet<(u8, uuid::Uuid)>,
-    counts: RestoreCounts,
+    /// What the records of version 3 named so far.
+    pub(super) seen: super::restore_v3::Seen,
+    pub(super) counts: RestoreCounts,
 }
 
 impl Default for Restore {
@@ -58,7 +64,7 @@ impl Default for Restore {
 }
 
 /// A refusal on `field`, naming what is wrong.
-fn refuse(field: &'static str, message: impl Into<String>) -> Error {
+pub(super) fn refuse(field: &'static str, message: impl Into<String>) -> Error {
     Error::validation(field, message.into())
 }
 
@@ -68,6 +74,7 @@ impl Restore {
         Self {
             phase: Phase::Start,
             sequence: 0,
+            version: 0,
             departments: HashSet::new(),
             agents: HashSet::new(),
             customers: HashMap::new(),
@@ -76,6 +83,7 @@ impl Restore {
             pending_links: BTreeSet::new(),
             attachments: HashSet::new(),
             children: HashSet::new(),
+            seen: Default::default(),
             counts: RestoreCounts::default(),
         }
     }
@@ -103,7 +111,11 @@ impl Restore {
     /// header of this format and a version this build reads; a record out of order or after
     /// the trailer; an id or ticket number met twice; a reference to a department, agent,
     /// customer or ticket the export does not hold; a message, history entry or time entry
-    /// of another ticket; a trailer whose counts differ from what came.
+    /// of another ticket; a trailer whose counts differ from what came. From version 3: such
+    /// a record in an older stream; a login, person's settings, preferences, vote, rule run,
+    /// mailbox or webhook delivery naming a person, department, rule or endpoint the export
+    /// does not hold before it; a person with two logins or a login name twice; an article
+    /// whose counts are lower than its votes; a ticket after the webhook endpoints.
     pub fn check(&mut self, record: &Record) -> Result<()> {
         if self.phase == Phase::Done {
             return Err(refuse("record", "a record after the trailer"));
@@ -202,13 +214,27 @@ impl Restore {
                 self.counts.content += 1;
                 Ok(())
             }
-            Record::Template(_) | Record::ArticleCategory { .. } | Record::Article(_) => {
+            Record::Template(_) | Record::ArticleCategory { .. } => {
                 self.directory()?;
+                self.counts.content += 1;
+                Ok(())
+            }
+            Record::Article(a) => {
+                self.directory()?;
+                self.article(a)?;
                 self.counts.content += 1;
                 Ok(())
             }
             Record::Ticket(t) => self.ticket(t),
             Record::Trailer(trailer) => self.trailer(trailer),
+            Record::Webhook(_) | Record::WebhookDelivery(_) => {
+                self.phase = Phase::Endpoints;
+                self.extra(record)
+            }
+            _ => {
+                self.directory()?;
+                self.extra(record)
+            }
         }
     }
 
@@ -232,11 +258,12 @@ impl Restore {
             ));
         }
         self.sequence = header.sequence;
+        self.version = header.version;
         self.phase = Phase::Directory;
         Ok(())
     }
 
-    fn directory(&self) -> Result<()> {
+    pub(super) fn directory(&self) -> Result<()> {
         if self.phase == Phase::Directory {
             Ok(())
         } else {
@@ -248,6 +275,12 @@ impl Restore {
     }
 
     fn ticket(&mut self, record: &TicketRecord) -> Result<()> {
+        if self.phase == Phase::Endpoints {
+            return Err(refuse(
+                "record",
+                "the tickets come before the webhook endpoints",
+            ));
+        }
         self.phase = Phase::Tickets;
         let t = &record.ticket;
         let at = |what: &str| format!("ticket {}: {what}", t.number.full());

@@ -6,5 +6,7 @@
 //! nor misses one that did. Webhooks and the server's live views read the same records.
 
 mod change;
+mod retention;
 
 pub use change::{FeedChange, FeedPosition, MessageScope, changes_of_batch, changes_of_chat};
+pub use retention::FeedRetention;

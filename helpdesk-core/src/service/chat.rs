@@ -3,10 +3,11 @@
 //! A customer starts a chat in a department: a ticket on the chat channel opens at once, so
 //! every message is stored as it is sent and the conversation stays in the case history. The
 //! knowledge-base assistant answers first ([`ChatStarted::suggestions`], from
-//! [`Acting::suggest_articles`]); "this helped" ends the chat and closes the ticket as
-//! solved, "talk to a person" puts the chat in the department's queue. Queued chats go to the
-//! department's online agent with a free seat, least busy first (then the one longest without
-//! a chat); the customer sees their place in the queue. A chat nobody takes within
+//! [`Acting::suggest_articles_in`]: the customer's language first, then the others); "this
+//! helped" ends the chat and closes the ticket as solved, "talk to a person" puts the chat in
+//! the department's queue. Queued chats go to the department's online agent with a free
+//! seat, least busy first (then the one longest without a chat); the customer sees their
+//! place in the queue. A chat nobody takes within
 //! [`ChatSettings::answer_within`] is handed over: the chat ends and its ticket waits in the
 //! department's queue like any other ([`Helpdesk::run_due`] does this).
 
@@ -53,7 +54,8 @@ pub struct ChatStarted {
     pub chat: ChatSession,
     /// The ticket that keeps its transcript.
     pub ticket: Ticket,
-    /// What the assistant offers from the knowledge base, best first (maybe none).
+    /// What the assistant offers from the knowledge base (maybe none): the articles in the
+    /// customer's language first, then those in other languages, each group best first.
     pub suggestions: Vec<Article>,
 }
 
@@ -81,6 +83,12 @@ impl Helpdesk {
     pub fn with_chat(mut self, settings: ChatSettings) -> Self {
         self.chat = settings;
         self
+    }
+
+    /// How chats run on this desk (set with [`Helpdesk::with_chat`], else the defaults):
+    /// what the assistant, the queue and the seats go by.
+    pub fn chat_settings(&self) -> &ChatSettings {
+        &self.chat
     }
 
     /// Hands chats that waited longer than [`ChatSettings::answer_within`] at `now` to the
@@ -273,16 +281,15 @@ impl Acting {
             .await?;
         // Without a knowledge base the assistant has nothing to offer; the customer asks for
         // a person.
-        let suggestions = match self.desk.knowledge_store() {
-            Ok(_) => {
-                self.suggest_articles(
-                    text.as_str(),
-                    customer.language,
-                    self.desk.chat.suggestions.max(1),
-                )
-                .await?
+        // In the customer's language first, then the others (see `knowledge_language`).
+        let limit = self.desk.chat.suggestions.max(1);
+        let suggestions = match (self.desk.knowledge_store(), customer.language) {
+            (Err(_), _) => Vec::new(),
+            (Ok(_), Some(reader)) => {
+                self.suggest_articles_in(text.as_str(), reader, limit)
+                    .await?
             }
-            Err(_) => Vec::new(),
+            (Ok(_), None) => self.suggest_articles(text.as_str(), None, limit).await?,
         };
         Ok(ChatStarted {
             chat,

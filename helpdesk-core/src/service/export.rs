@@ -4,7 +4,7 @@
 //! against their keys. The stream and its files are the caller's; the rules are
 //! [`Restore`](crate::export::Restore)'s.
 
-use crate::domain::{CustomerKind, Ticket};
+use crate::domain::{Actor, CustomerKind, Ticket};
 use crate::error::{Ability, Error, Result};
 use crate::export::{Header, Record, Restore, SettingRecord, TicketRecord};
 use crate::listing::{CustomerFilter, CustomerPageRequest};
@@ -56,6 +56,13 @@ impl Acting {
             .filter(|c| c.organisation.is_some())
             .map(|c| (c.id, c.organisation))
             .collect();
+        let people: Vec<Actor> = (records.iter())
+            .filter_map(|r| match r {
+                Record::Agent(a) => Some(Actor::Agent(a.id)),
+                _ => None,
+            })
+            .chain(customers.iter().map(|c| Actor::Customer(c.id)))
+            .collect();
         records.extend(customers.into_iter().map(Record::Customer));
         if let Some(settings) = store.as_settings_store() {
             for key in SettingKey::ALL {
@@ -82,13 +89,15 @@ impl Acting {
                 }
             }
         }
-        self.export_content(&mut records).await?;
+        self.export_content(&people, &mut records).await?;
+        self.export_v3(&people, &mut records).await?;
         Ok(records)
     }
 
     /// The content records (format version 2), after the directory: templates, canned
-    /// responses, saved searches, article categories and articles, each list by id.
-    async fn export_content(&self, records: &mut Vec<Record>) -> Result<()> {
+    /// responses, saved searches, article categories and articles (with the votes of
+    /// `people`, version 3), each list by id.
+    async fn export_content(&self, people: &[Actor], records: &mut Vec<Record>) -> Result<()> {
         let store = &self.desk.store;
         if let Some(t) = store.as_template_store() {
             let mut templates = t.templates().await?;
@@ -115,7 +124,14 @@ impl Acting {
             );
             let mut articles = k.list_articles(None, u32::MAX).await?;
             articles.sort_by_key(|a| a.id);
-            records.extend(articles.into_iter().map(Record::Article));
+            let ids: Vec<_> = articles.iter().map(|a| a.id).collect();
+            let mut votes = self.export_votes(&ids, people).await?;
+            for article in articles {
+                let mut record = crate::export::ArticleRecord::from(article);
+                record.votes = votes.remove(&record.article.id).unwrap_or_default();
+                record.votes.sort_by_key(|v| v.voter);
+                records.push(Record::Article(record));
+            }
         }
         Ok(())
     }
@@ -169,8 +185,8 @@ impl Acting {
         blobs.blob(key).await
     }
 
-    /// Refuses a restore into a desk that holds anything: departments, agents, customers or
-    /// tickets (admins).
+    /// Refuses a restore into a desk that holds anything: departments, agents, customers,
+    /// tickets, rules, macros, webhook endpoints or mailboxes (admins).
     pub async fn restore_begin(&self) -> Result<()> {
         self.require_admin()?;
         let store = &self.desk.store;
@@ -185,7 +201,8 @@ impl Acting {
                 .list_tickets(&TicketFilter::default(), &page)
                 .await?
                 .items
-                .is_empty();
+                .is_empty()
+            && self.holds_no_automation().await?;
         if empty {
             Ok(())
         } else {
@@ -237,8 +254,9 @@ impl Acting {
                     .add_article_category(&category)
                     .await
             }
-            Record::Article(a) => self.knowledge_store()?.put_article(&a).await,
+            Record::Article(a) => self.restore_article(a).await,
             Record::Header(_) | Record::Trailer(_) | Record::Ticket(_) => Ok(()),
+            other => self.restore_extra(other).await,
         }
     }
 

@@ -21,14 +21,8 @@ use super::acting::Principal;
 use super::{Acting, Helpdesk};
 use crate::domain::{Permission, Recipient};
 use crate::error::{Ability, Error, Result};
-use crate::feed::{FeedChange, FeedPosition, MessageScope};
+use crate::feed::{FeedChange, FeedPosition, FeedRetention, MessageScope};
 use crate::store::{ChangeFeed, FeedEntry, MAX_FEED_READ, SettingKey};
-
-/// How many days the feed keeps its records unless a setting says otherwise.
-pub const FEED_RETENTION_DAYS: u32 = 7;
-
-/// The longest a retention setting may be, in days.
-pub const MAX_FEED_RETENTION_DAYS: u32 = 3650;
 
 /// The longest one [`Acting::wait_for_changes`] waits.
 pub const MAX_FEED_WAIT: Duration = Duration::from_secs(60);
@@ -137,16 +131,26 @@ impl Helpdesk {
             .ok_or(Error::unsupported(Ability::ChangeFeed))
     }
 
-    /// How many days the feed keeps its records: the stored setting, else
-    /// [`FEED_RETENTION_DAYS`].
-    pub async fn feed_retention_days(&self) -> Result<u32> {
+    /// How long the feed keeps its records: the stored setting, else
+    /// [`FeedRetention::DEFAULT`].
+    pub async fn feed_retention(&self) -> Result<FeedRetention> {
+        Ok(self.stored_feed_retention().await?.unwrap_or_default())
+    }
+
+    /// The stored retention: `None` when no admin set one (then a week) or the store keeps
+    /// no settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Backend`] when the store fails or holds a value that is not a retention.
+    pub async fn stored_feed_retention(&self) -> Result<Option<FeedRetention>> {
         let Some(settings) = self.store.as_settings_store() else {
-            return Ok(FEED_RETENTION_DAYS);
+            return Ok(None);
         };
         match settings.setting(SettingKey::FeedRetention).await? {
-            None => Ok(FEED_RETENTION_DAYS),
-            Some(text) => text
-                .parse::<u32>()
+            None => Ok(None),
+            Some(text) => FeedRetention::parse(&text)
+                .map(Some)
                 .map_err(|e| Error::corrupt("settings", "value", e)),
         }
     }
@@ -157,9 +161,8 @@ impl Helpdesk {
         let Some(feed) = self.store.as_change_feed() else {
             return Ok(0);
         };
-        let days = self.feed_retention_days().await?;
-        feed.prune_changes(now - chrono::Duration::days(i64::from(days)))
-            .await
+        let retention = self.feed_retention().await?;
+        feed.prune_changes(now - retention.duration()).await
     }
 }
 
@@ -224,33 +227,28 @@ impl Acting {
         }
     }
 
-    /// How many days the feed keeps its records (admins).
+    /// How long the feed keeps its records (admins).
     ///
     /// # Errors
     ///
     /// [`Error::Forbidden`] for anyone but an admin.
-    pub async fn feed_retention(&self) -> Result<u32> {
+    pub async fn feed_retention(&self) -> Result<FeedRetention> {
         self.require_admin()?;
-        self.desk.feed_retention_days().await
+        self.desk.feed_retention().await
     }
 
-    /// Sets how many days the feed keeps its records (admins), audited.
+    /// Sets how long the feed keeps its records, or with `None` goes back to the default
+    /// (admins), audited.
     ///
     /// # Errors
     ///
-    /// [`Error::Forbidden`] for anyone but an admin; [`Error::Validation`] outside 1 to
-    /// [`MAX_FEED_RETENTION_DAYS`]; [`Error::Unsupported`] when the store keeps no settings.
-    pub async fn set_feed_retention(&self, days: u32) -> Result<()> {
+    /// [`Error::Forbidden`] for anyone but an admin; [`Error::Unsupported`] when the store
+    /// keeps no settings.
+    pub async fn set_feed_retention(&self, retention: Option<FeedRetention>) -> Result<()> {
         self.require_admin()?;
         let settings = self.desk.settings_store()?;
-        if !(1..=MAX_FEED_RETENTION_DAYS).contains(&days) {
-            return Err(Error::validation(
-                "days",
-                format!("keep changes 1 to {MAX_FEED_RETENTION_DAYS} days"),
-            ));
-        }
         let before = settings.setting(SettingKey::FeedRetention).await?;
-        let after = Some(days.to_string());
+        let after = retention.map(|r| r.to_string());
         if before == after {
             return Ok(());
         }

@@ -59,6 +59,7 @@ mod turnstile;
 mod undeliverable;
 mod webhooks;
 // (Added after the list, to keep merges easy.)
+mod export_v3;
 mod feedback_offers;
 mod scheduled_rules;
 
@@ -78,9 +79,7 @@ pub use chat::{ChatPlace, ChatSettings, ChatStarted};
 pub use customers::CustomerEdit;
 pub use directory::{NewAgent, NewCustomer};
 pub use dispatch::{DispatchReport, MailTransport, RetryPolicy, SendError};
-pub use feed::{
-    ChangesPage, FEED_RETENTION_DAYS, MAX_FEED_RETENTION_DAYS, MAX_FEED_WAIT, visible_change,
-};
+pub use feed::{ChangesPage, MAX_FEED_WAIT, visible_change};
 pub use followers::MAX_CC;
 pub use ingest::{Ingested, Rejection};
 pub use knowledge::ArticleDraft;

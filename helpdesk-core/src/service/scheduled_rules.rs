@@ -56,8 +56,16 @@ struct RunContext<'a> {
 
 impl Helpdesk {
     /// Runs the active scheduled rules whose next run is due at `now`, each in turn by
-    /// position; what they did. Nothing when the store keeps no rules.
+    /// position; what they did. Nothing when the store keeps no rules. What the rules
+    /// write (history, messages, notifications, the firing log) is written at `now`,
+    /// whatever the desk's clock says.
     pub async fn run_scheduled_rules(&self, now: DateTime<Utc>) -> Result<ScheduledReport> {
+        let now = crate::clock::to_micros(now);
+        self.stopped_at(now).scheduled_rules_at(now).await
+    }
+
+    /// [`run_scheduled_rules`](Self::run_scheduled_rules) on a desk whose clock shows `now`.
+    async fn scheduled_rules_at(&self, now: DateTime<Utc>) -> Result<ScheduledReport> {
         let mut report = ScheduledReport::default();
         let Some(store) = self.store.as_automation_store() else {
             return Ok(report);

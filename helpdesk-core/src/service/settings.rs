@@ -26,6 +26,10 @@ pub struct DeskSettings {
     /// admin sets it (then 60 s), and then left out of the JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub presence_timeout_seconds: Option<crate::domain::PresenceTimeout>,
+    /// How many days the change feed keeps its records; `None` until an admin sets it (then
+    /// a week), and then left out of the JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_retention_days: Option<crate::feed::FeedRetention>,
 }
 
 impl Helpdesk {
@@ -85,6 +89,7 @@ impl Acting {
             public_url: self.desk.public_url().await?,
             phone_region: self.desk.phone_region().await?,
             presence_timeout_seconds: self.desk.stored_presence_timeout().await?,
+            feed_retention_days: self.desk.stored_feed_retention().await?,
         })
     }
 

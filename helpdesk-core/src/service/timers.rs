@@ -56,8 +56,26 @@ impl Helpdesk {
     /// run at the same instant changes nothing. Safe when several processes run it against
     /// one database: every write is checked against the version it was decided on, so an
     /// event is written once; a ticket another process changed is skipped.
+    ///
+    /// Everything it writes is written at `now`, whatever the desk's clock says: the events
+    /// it raises, what the triggers they fire and the scheduled rules do (history, messages,
+    /// notifications, the firing log, and the hour the firing limit counts back from),
+    /// chats handed over, retention. A worker catching up on an instant that has passed
+    /// leaves the record one on time would have.
     pub async fn run_due(&self, now: DateTime<Utc>) -> Result<DueReport> {
         let now = crate::clock::to_micros(now);
+        self.stopped_at(now).due_work(now).await
+    }
+
+    /// This desk with its clock stopped at `at` (the same store and settings): what it
+    /// writes, it writes at `at`.
+    pub(crate) fn stopped_at(&self, at: DateTime<Utc>) -> Helpdesk {
+        self.clone()
+            .with_clock(std::sync::Arc::new(crate::clock::ManualClock::new(at)))
+    }
+
+    /// [`run_due`](Self::run_due)'s work at `now`, on a desk whose clock shows `now`.
+    async fn due_work(&self, now: DateTime<Utc>) -> Result<DueReport> {
         let mut report = DueReport::default();
         let levels = self.levels_in_force().await?;
         let mut skipped: Vec<TicketId> = Vec::new();

@@ -11,6 +11,13 @@
 //! never evaluated: a rule's own changes fire no rule. Past
 //! [`MAX_FIRINGS_PER_TICKET_PER_HOUR`] firings on a ticket within the hour (counted in the
 //! log), no rule fires on it until the hour has passed.
+//!
+//! The limit holds under concurrent changes (several desks or processes on one store): the
+//! count is read after the ticket the change was decided on, and a firing commits only with
+//! its ticket moved to its next version ([`WriteBatch::check_shape`]), checked in the
+//! commit's transaction against the stored one. So a firing committed after the count was
+//! read makes this commit stale, and the change is decided again on the new state, count
+//! and all: the ticket's row serialises the changes that fire rules on it.
 
 use super::Helpdesk;
 use super::effects::Known;

@@ -16,15 +16,18 @@
 //!   every message body (a reply quotes and addresses the customer; the search index holds
 //!   the placeholder's words), the notes of time entries. Attachments are dropped (their
 //!   bytes swept as above), and so are notifications, e-mail and mail references of the
-//!   tickets, which carry the text. Not yet rewritten: the history's record of the subject
-//!   at creation and of custom-field changes, satisfaction comments and priority-request
-//!   reasons.
+//!   tickets, which carry the text. The history keeps its entries with their personal text
+//!   replaced, and so do the ticket's rating and priority request (the rule:
+//!   [`ErasurePlan::anonymised_change`] and its siblings).
 //!
 //! For the customer of the plan (when there is one), in both modes: their logins, sessions,
 //! API tokens and account links, knowledge-base votes, organisation flags and domains,
 //! notifications, e-mail to their address (also of other tickets), mail kept in quarantine
 //! or logged as ignored from their address, and the mark of their address as undeliverable
-//! go. Erasing deletes their record (members of an erased organisation leave it);
+//! go; their address leaves other tickets' history and the copy lists of mail kept for
+//! them, and agents' saved searches naming them go
+//! ([`ErasurePlan::change_without_address`], [`ErasurePlan::cc_without_address`],
+//! [`ErasurePlan::names_in_saved_search`]). Erasing deletes their record (members of an erased organisation leave it);
 //! anonymising replaces it with [`ErasurePlan::placeholder`]: [`ANONYMISED`] as the name,
 //! nothing else personal, access disabled.
 

@@ -114,3 +114,7 @@ pub use undeliverable::{UndeliverableAddress, UndeliverableStore};
 pub use write::{TicketWrite, WriteBatch};
 mod bulk_restore;
 pub use bulk_restore::{BulkRestore, RestoredTickets};
+mod erasure_text;
+pub use erasure_text::{
+    ADDRESS_CHANGE_KIND, ANONYMISED_ADDRESS, PERSONAL_CHANGE_KINDS, anonymised_address,
+};

@@ -43,7 +43,7 @@ pub enum SettingKey {
     /// [`PriorityRuleSettings`](crate::policy::PriorityRuleSettings) as JSON.
     PriorityRules,
     /// How many days the change feed keeps its records, a whole number of days as text
-    /// (unset: [`FEED_RETENTION_DAYS`](crate::service::FEED_RETENTION_DAYS)).
+    /// (unset: [`FeedRetention::DEFAULT`](crate::feed::FeedRetention::DEFAULT)).
     FeedRetention,
     /// How long an agent counts as present after they were last seen, a
     /// [`PresenceTimeout`](crate::domain::PresenceTimeout) in whole seconds (unset: 60).

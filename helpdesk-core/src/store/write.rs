@@ -75,7 +75,9 @@ impl TicketWrite {
 /// A ticket appears at most once in a batch; every message, event and time entry of a write
 /// belongs to that write's ticket; its `next_due_at` is `timers.next_due_at()`; a ticket's
 /// number never changes after creation; notifications, outbox e-mails and mail references
-/// belong to tickets of the batch. Stores refuse a batch that breaks these rules with
+/// belong to tickets of the batch; a changed ticket with [`rule_firings`](Self::rule_firings)
+/// in the batch moves to the version after its expected one. Stores
+/// refuse a batch that breaks these rules with
 /// [`Error::Validation`](crate::Error::Validation). A Message-ID already taken by an outbox
 /// e-mail (for an e-mail) or by a mail reference (for a reference) is a `Conflict` with
 /// `Duplicate { field: "message_id" }`; the service files every e-mail it queues as a mail
@@ -108,8 +110,9 @@ pub struct WriteBatch {
 
 impl WriteBatch {
     /// Checks the rules a batch must keep whatever the stored state: each ticket at most
-    /// once, every message, event and time entry filed under its own write's ticket, and
-    /// `next_due_at` equal to what the ticket's timers say.
+    /// once, every message, event and time entry filed under its own write's ticket,
+    /// `next_due_at` equal to what the ticket's timers say, and each changed ticket with
+    /// rule firings moved to its next version.
     /// Every store calls this before looking at its state, so all report the same error.
     pub fn check_shape(&self) -> crate::Result<()> {
         let mut seen = std::collections::HashSet::with_capacity(self.writes.len());
@@ -170,6 +173,19 @@ impl WriteBatch {
             return Err(crate::Error::validation(
                 "ticket_id",
                 "notifications, e-mails, mail references and rule firings must belong to tickets of the batch",
+            ));
+        }
+        // A firing commits with its ticket moved to its next version: two changes made from
+        // one version cannot both land, so the hourly limit is counted one after another.
+        let fired: std::collections::HashSet<_> =
+            self.rule_firings.iter().map(|f| f.ticket_id).collect();
+        let unmoved = (self.writes.iter())
+            .filter(|w| fired.contains(&w.ticket.id))
+            .any(|w| w.expected.is_some_and(|v| w.ticket.version != v.next()));
+        if unmoved {
+            return Err(crate::Error::validation(
+                "rule_firings",
+                "a ticket a rule fired on must move to its next version in the same batch",
             ));
         }
         let mut sent = std::collections::HashSet::new();

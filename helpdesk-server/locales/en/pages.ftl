@@ -704,6 +704,8 @@ webhook_no_answer = No answer:
 # scaleout: presence kept by heartbeats
 presence_timeout = Presence timeout (seconds)
 presence_timeout_help = An agent whose console or chat window has not been heard from for this long counts as offline: chats are no longer routed to them and their chats go back to the queue. Empty: 60 seconds.
+feed_retention = Keep the change feed (days)
+feed_retention_help = How long the change feed (live updates, the changes API, webhooks that fell behind) keeps what changed; older changes are removed by the scheduled jobs. Empty: 7 days.
 # Everyone's own settings (issue 21, frontend).
 settings_menu = Settings
 settings_title = Your settings

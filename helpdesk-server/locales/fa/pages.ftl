@@ -689,6 +689,8 @@ webhook_no_answer = بی‌پاسخ:
 # scaleout: presence kept by heartbeats
 presence_timeout = مهلت حضور (ثانیه)
 presence_timeout_help = کارشناسی که کنسول یا پنجرهٔ گفتگوی او این مدت خبری نداده است آفلاین به شمار می‌آید: گفتگویی به او سپرده نمی‌شود و گفتگوهایش به صف برمی‌گردند. خالی: ۶۰ ثانیه.
+feed_retention = نگه‌داری جریان تغییرات (روز)
+feed_retention_help = جریان تغییرات (به‌روزرسانی زنده، API تغییرات، وب‌هوک‌هایی که عقب مانده‌اند) تغییرات را این مدت نگه می‌دارد؛ تغییرات قدیمی‌تر را کارهای زمان‌بندی‌شده پاک می‌کنند. خالی: ۷ روز.
 # Everyone's own settings (issue 21, frontend).
 settings_menu = تنظیمات
 settings_title = تنظیمات شما

@@ -709,6 +709,8 @@ webhook_no_answer = Niciun răspuns:
 # scaleout: presence kept by heartbeats
 presence_timeout = Expirarea prezenței (secunde)
 presence_timeout_help = Un agent a cărui consolă sau fereastră de chat nu a mai dat semn de viață de atâta timp este considerat deconectat: nu mai primește chaturi, iar chaturile sale revin în coadă. Gol: 60 de secunde.
+feed_retention = Păstrarea fluxului de modificări (zile)
+feed_retention_help = Cât timp păstrează fluxul de modificări (actualizări în timp real, API-ul de modificări, webhook-urile rămase în urmă) ce s-a schimbat; modificările mai vechi sunt șterse de sarcinile programate. Gol: 7 zile.
 # Everyone's own settings (issue 21, frontend).
 settings_menu = Setări
 settings_title = Setările dumneavoastră

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::Router;
 use axum::routing::get;
 use helpdesk::domain::{PresenceTimeout, PublicUrl};
+use helpdesk::feed::FeedRetention;
 use helpdesk::search::PhoneRegion;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -22,7 +23,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The desk's settings.
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings",
-    summary = "The desk's settings: its public URL and default phone region (admins)",
+    summary = "The desk's settings: its public URL, default phone region, presence timeout and how long the change feed keeps its records (admins)",
     responses((status = 200, description = "the settings", body = SettingsBody), Unsupported))]
 pub(crate) async fn settings(Caller { acting, .. }: Caller) -> ApiResult<Json<Value>> {
     Ok(Json(json!(acting.settings().await?)))
@@ -47,11 +48,16 @@ pub(crate) struct SettingsBody {
     #[serde(default)]
     #[schema(minimum = 6, maximum = 86400)]
     presence_timeout_seconds: Option<u32>,
+    /// How many days the change feed (`/api/v1/changes`) keeps its records (1 to 3650);
+    /// `run_due` prunes older ones. Missing or `null`: the default, 7.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
+    feed_retention_days: Option<u32>,
 }
 
 /// Sets the desk's settings.
 #[utoipa::path(put, path = "/api/v1/settings", tag = "settings",
-    summary = "Set the desk's settings (admins): the public URL every link the desk sends starts with, and the default phone region; null unsets either",
+    summary = "Set the desk's settings (admins): the public URL every link the desk sends starts with, the default phone region, the presence timeout and the change feed's retention; null unsets any of them",
     request_body = SettingsBody,
     responses((status = 200, description = "the settings", body = SettingsBody), Unsupported))]
 pub(crate) async fn set_settings(
@@ -72,8 +78,13 @@ pub(crate) async fn set_settings(
         .presence_timeout_seconds
         .map(PresenceTimeout::from_seconds)
         .transpose()?;
+    let feed_retention = body
+        .feed_retention_days
+        .map(FeedRetention::from_days)
+        .transpose()?;
     acting.set_public_url(url).await?;
     acting.set_phone_region(region).await?;
     acting.set_presence_timeout(presence_timeout).await?;
+    acting.set_feed_retention(feed_retention).await?;
     Ok(Json(json!(acting.settings().await?)))
 }

@@ -5,8 +5,15 @@
 //! `{"message": {...}}` for every public message of the chat's ticket (the stored thread is
 //! replayed on connect, so a reload loses nothing; internal notes never go out),
 //! `{"place": {"state": "assistant" | "queued" | "with_agent" | "ended", ...}}`,
-//! `{"suggestions": [...]}` (the assistant's articles), `{"ended": {"end": "..."}}` and
-//! `{"error": {"code", "message"}}`.
+//! `{"suggestions": [...]}` (the assistant's articles, as many as the desk's
+//! [`ChatSettings`](helpdesk::service::ChatSettings) say: those in the reader's language first,
+//! then the others, each with the link to its page), `{"ended": {"end": "..."}}` and
+//! `{"error": {"code", "message", "said"}}` (`said`: what the refusal means, in the
+//! reader's words; `message` is the desk's English detail).
+//!
+//! The reader's language is the one their pages are in: their own (a customer's profile
+//! language, staff's stored setting), else the page switch's cookie, else the browser's
+//! `Accept-Language` (sent with the handshake), else English.
 //!
 //! A socket lives long, so it acts through a principal made again for every frame the client
 //! sends and every periodic re-read: a customer disabled (or an agent deactivated) meanwhile
@@ -23,8 +30,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use helpdesk::Helpdesk;
-use helpdesk::domain::{Actor, ChatId, ChatSession, Message, MessageBody, MessageId};
-use helpdesk::service::{Acting, ChatPlace, ChatSettings};
+use helpdesk::domain::{Actor, ChatId, ChatSession, Language, Message, MessageBody, MessageId};
+use helpdesk::service::{Acting, ChatPlace, Principal};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
@@ -33,6 +40,8 @@ use super::hub::{ChatEvent, Topic};
 use super::views::{articles_view, chat_view, message_view, place_view};
 use crate::error::{ApiError, ApiResult, Query};
 use crate::extract::{Caller, parse};
+use crate::pages::refusals::refusal_key;
+use crate::pages::words::t;
 use crate::state::AppState;
 
 /// The WebSocket route (outside `/api/v1`).
@@ -67,6 +76,9 @@ async fn socket(
     }
     let id: ChatId = parse(&q.chat)?;
     let chat = acting.chat(id).await?;
+    let browser_language =
+        crate::pages::choice::kept(&headers).or_else(|| crate::pages::choice::accepted(&headers));
+    let stored_language = acting.own_settings().await.ok().and_then(|s| s.language);
     Ok(upgrade.on_upgrade(move |socket| async move {
         let mut session = Session {
             state,
@@ -76,6 +88,8 @@ async fn socket(
             sent: HashSet::new(),
             place: None,
             last_beat: None,
+            browser_language,
+            stored_language,
         };
         session.run().await;
     }))
@@ -106,6 +120,11 @@ struct Session {
     place: Option<ChatPlace>,
     /// When an agent's socket last said the agent is there.
     last_beat: Option<std::time::Instant>,
+    /// The language the handshake asked for (the switch's cookie, else `Accept-Language`).
+    browser_language: Option<Language>,
+    /// The person's stored language when the socket opened (staff's setting; a customer's
+    /// is read from the principal, made again for every frame).
+    stored_language: Option<Language>,
 }
 
 /// A frame from the client.
@@ -300,18 +319,33 @@ impl Session {
         }
     }
 
+    /// The language the socket's person reads: their own, else the browser's, else English.
+    fn reader(&self) -> Language {
+        let own = match self.acting.principal() {
+            Principal::Customer(c) => c.language,
+            _ => self.stored_language,
+        };
+        own.or(self.browser_language).unwrap_or(Language::English)
+    }
+
+    /// The assistant's articles for `text`: the reader's language first, then the others,
+    /// as many as the desk's chat settings say.
     async fn suggest(&mut self, text: &str) -> bool {
+        let limit = self.desk().chat_settings().suggestions.max(1);
         let found = self
             .acting
-            .suggest_articles(text, None, ChatSettings::default().suggestions)
+            .suggest_articles_in(text, self.reader(), limit)
             .await
             .unwrap_or_default();
         self.send(json!({ "suggestions": articles_view(&found) }))
             .await
     }
 
+    /// Tells the client of a refusal: its code, the desk's detail, and what it means in the
+    /// reader's words.
     async fn error(&mut self, e: ApiError) -> bool {
-        self.send(json!({"error": {"code": e.code, "message": e.message}}))
+        let said = t(self.reader(), refusal_key(&e));
+        self.send(json!({"error": {"code": e.code, "message": e.message, "said": said}}))
             .await
     }
 

@@ -6,6 +6,8 @@ use helpdesk::domain::{Actor, Article, ChatSession, ChatState, Message};
 use helpdesk::service::{Acting, ChatPlace};
 use serde_json::{Value, json};
 
+use crate::pages::words::t;
+
 /// A person's name for the chat window. The people of a chat see each other's names (a
 /// customer the name of the agent who answers), so the desk reads them as itself.
 pub async fn display_name(desk: &Helpdesk, actor: Actor) -> String {
@@ -61,12 +63,20 @@ pub async fn message_view(desk: &Helpdesk, message: &Message) -> Value {
     view
 }
 
-/// The assistant's articles: id, title, body and language.
+/// The assistant's articles: id, title, body, language, the language's name in itself (for
+/// marking an article in another language than the reader's) and the path of the article's
+/// page on the portal.
 pub fn articles_view(articles: &[Article]) -> Value {
     Value::Array(
         articles
             .iter()
-            .map(|a| json!({"id": a.id, "title": a.title, "body": a.body, "language": a.language}))
+            .map(|a| {
+                json!({
+                    "id": a.id, "title": a.title, "body": a.body, "language": a.language,
+                    "language_name": t(a.language, "language_name"),
+                    "href": format!("/portal/kb/{}", a.id),
+                })
+            })
             .collect(),
     )
 }

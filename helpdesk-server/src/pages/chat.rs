@@ -44,6 +44,7 @@ pub fn widget(user: &PageUser) -> Markup {
                 ("with_agent", "chat_with_agent"),
                 ("ticket", "chat_ticket_number"),
                 ("not_started", "chat_could_not_start"),
+                ("other_language", "kb_other_language"),
             ],
         ]
         .concat(),

@@ -8,11 +8,13 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use helpdesk::domain::{Agent, Language, Priority, SavedSearchId, Status, Ticket, TicketType};
+use helpdesk::domain::{
+    Actor, Agent, AgentId, Language, Priority, SavedSearchId, Status, Ticket, TicketType,
+};
 use helpdesk::error::Error;
 use helpdesk::listing::Changed;
 use helpdesk::search::SavedSearch;
@@ -24,9 +26,9 @@ use super::layout::{csrf_input, layout, num, status_badge, t, t_args, ticket_typ
 use super::notices::priority_word;
 use super::words::number;
 use super::{PageResult, when};
-use crate::api::tickets::ListQuery;
+use crate::api::tickets::{ListQuery, Listed};
 use crate::error::ApiError;
-use crate::extract::{PageUser, parse};
+use crate::extract::{PageRefusal, PageSession, PageUser, parse};
 use crate::state::AppState;
 
 /// How many tickets a page of the queue shows.
@@ -110,13 +112,18 @@ impl QueueQuery {
     /// The library's listing these filters describe (`me` the agent asking, `now` the
     /// desk's time for the SLA states), the page after `after`.
     pub fn list(&self, me: Option<&Agent>, now: DateTime<Utc>) -> ListQuery {
+        self.list_for(me.map(|a| a.id), now)
+    }
+
+    /// [`list`](Self::list) for the agent `me` by id (before they are read).
+    fn list_for(&self, me: Option<AgentId>, now: DateTime<Utc>) -> ListQuery {
         let status = match self.pick("status").as_deref() {
             None | Some("active") => Some(ACTIVE.to_owned()),
             Some("all") => None,
             Some(s) => Some(s.to_owned()),
         };
         let assignee = match self.pick("assignee").as_deref() {
-            Some("me") => me.map(|a| a.id.to_string()),
+            Some("me") => me.map(|id| id.to_string()),
             other => other.map(str::to_owned),
         };
         let (due_from, due_to) = match self.pick("sla").as_deref() {
@@ -255,10 +262,58 @@ async fn read_page(
     }
 }
 
+/// The queue's page read with its principal in one store call
+/// ([`list_tickets_as`](helpdesk::Helpdesk::list_tickets_as)), then its total: a list of the
+/// filters, first page or after (no search, no saved view, filters that parse); `None` for
+/// the rest, read after the principal ([`read_page`]).
+async fn page_as(
+    state: &AppState,
+    session: &PageSession,
+    query: &QueueQuery,
+) -> Result<Option<(PageUser, QueuePage)>, PageRefusal> {
+    if query.pick("view").is_some() || query.pick("q").is_some() {
+        return Ok(None);
+    }
+    let me = match session.actor() {
+        Actor::Agent(id) => Some(id),
+        _ => None,
+    };
+    let list = query.list_for(me, state.desk.now());
+    let Ok((None, filter, page)) = list.request() else {
+        return Ok(None);
+    };
+    let answer = (state.desk)
+        .list_tickets_as(session.actor(), filter, page)
+        .await;
+    let (user, found) = session.admitted(&state.desk, answer).await?;
+    let listed = Listed::from(found?);
+    let total = list.total(&user.acting).await?;
+    let page = QueuePage {
+        tickets: listed.items,
+        next: listed.next,
+        total,
+        changed: listed.changed,
+    };
+    Ok(Some((user, page)))
+}
+
 /// `/console`: the queue.
-async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
-    let lang = user.language;
+async fn console(
+    State(state): State<AppState>,
+    session: PageSession,
+    Query(query): Query<HashMap<String, String>>,
+) -> PageResult {
     let query = QueueQuery(query);
+    let read = match page_as(&state, &session, &query).await {
+        Ok(Some((user, page))) => (user, Some(page)),
+        Ok(None) => match session.read_user(&state.desk).await {
+            Ok(user) => (user, None),
+            Err(refusal) => return Ok(refusal.into_response()),
+        },
+        Err(refusal) => return Ok(refusal.into_response()),
+    };
+    let (user, read) = read;
+    let lang = user.language;
     let saved = views(&user).await?;
     let view = match query.pick("view") {
         Some(raw) => {
@@ -272,7 +327,10 @@ async fn console(user: PageUser, Query(query): Query<HashMap<String, String>>) -
         }
         None => None,
     };
-    let page = read_page(&user, &query, view).await?;
+    let page = match read {
+        Some(page) => page,
+        None => read_page(&user, &query, view).await?,
+    };
     let offered = super::tags::offered(&user.acting).await?;
     let departments = user.acting.departments().await?;
     let agents = user.acting.agents().await?;

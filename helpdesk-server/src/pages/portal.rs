@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::Router;
-use axum::extract::{Multipart, Query};
+use axum::extract::{Multipart, Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
@@ -17,10 +17,10 @@ use super::layout::{csrf_input, layout, status_badge, t, t_args, ticket_type_wor
 use super::notices::{self, priority_word};
 use super::words::{number, text};
 use super::{PageResult, see_other, when};
-use crate::api::tickets::{CreateTicket, ListQuery};
+use crate::api::tickets::{CreateTicket, ListQuery, Listed};
 use crate::error::ApiError;
-use crate::extract::PageUser;
-use crate::session::CSRF_FIELD;
+use crate::extract::{PageSession, PageUser};
+use crate::session::{CSRF_FIELD, csrf_refused};
 use crate::state::AppState;
 use crate::uploads::read_multipart_kept;
 
@@ -34,8 +34,11 @@ pub fn routes() -> Router<AppState> {
 
 /// `/portal`: the customer's notifications and their case history, with filters: an empty
 /// state with somewhere to go, and a clear message for a filter no ticket can match.
-async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) -> PageResult {
-    let lang = user.language;
+async fn portal(
+    State(state): State<AppState>,
+    session: PageSession,
+    Query(query): Query<HashMap<String, String>>,
+) -> PageResult {
     let pick = |k: &str| query.get(k).filter(|v| !v.trim().is_empty()).cloned();
     let filtered = ["status", "type", "from", "to"]
         .iter()
@@ -43,15 +46,9 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
     let from = pick("from").map(|d| day(&d).ok_or(d));
     let to = pick("to").map(|d| day(&d).ok_or(d));
     // A filter that cannot match: a date that is none, or one range ending before it starts.
-    let mut impossible = match (&from, &to) {
-        (Some(Err(typed)), _) | (_, Some(Err(typed))) => Some(t_args(
-            lang,
-            "history_bad_date",
-            &[("date", text(typed.as_str()))],
-        )),
-        (Some(Ok(from)), Some(Ok(to))) if from > to => {
-            Some(t(lang, "history_impossible_dates").to_owned())
-        }
+    let bad_date = match (&from, &to) {
+        (Some(Err(typed)), _) | (_, Some(Err(typed))) => Some(Some(typed.clone())),
+        (Some(Ok(from)), Some(Ok(to))) if from > to => Some(None),
         _ => None,
     };
     let list = ListQuery {
@@ -64,17 +61,45 @@ async fn portal(user: PageUser, Query(query): Query<HashMap<String, String>>) ->
         limit: Some(100),
         ..ListQuery::default()
     };
-    let tickets = if impossible.is_some() {
-        Vec::new()
-    } else {
-        match list.run(&user.acting).await {
-            Ok(listed) => listed.items,
-            Err(e) if e.status.is_client_error() => {
-                impossible = Some(t(lang, "history_bad_filter").to_owned());
-                Vec::new()
-            }
-            Err(e) => return Err(e.into()),
+    // The case list with the principal in one store call; a filter that cannot match
+    // reads nothing but the principal.
+    let read = match (&bad_date, list.request()) {
+        (None, Ok((None, filter, page))) => {
+            let answer = (state.desk)
+                .list_tickets_as(session.actor(), filter, page)
+                .await;
+            session
+                .admitted(&state.desk, answer)
+                .await
+                .map(|(user, found)| (user, Some(found.map(Listed::from))))
         }
+        _ => session
+            .read_user(&state.desk)
+            .await
+            .map(|user| (user, None)),
+    };
+    let (user, listed) = match read {
+        Ok(read) => read,
+        Err(refusal) => return Ok(refusal.into_response()),
+    };
+    let lang = user.language;
+    let mut impossible = bad_date.map(|typed| match typed {
+        Some(typed) => t_args(lang, "history_bad_date", &[("date", text(typed.as_str()))]),
+        None => t(lang, "history_impossible_dates").to_owned(),
+    });
+    let listed = match listed {
+        Some(listed) => Some(listed),
+        None if impossible.is_none() => Some(list.run(&user.acting).await),
+        None => None,
+    };
+    let tickets = match listed {
+        None => Vec::new(),
+        Some(Ok(listed)) => listed.items,
+        Some(Err(e)) if e.status.is_client_error() => {
+            impossible = Some(t(lang, "history_bad_filter").to_owned());
+            Vec::new()
+        }
+        Some(Err(e)) => return Err(e.into()),
     };
     let mut rateable = HashSet::new();
     for ticket in tickets
@@ -219,19 +244,42 @@ async fn ticket_form(
 
 /// The new-ticket form posted (multipart, with files): the ticket, or the form again with
 /// what was typed and the refusal beside it (a blank subject, a file too large, ...).
-async fn create_ticket(user: PageUser, multipart: Multipart) -> PageResult {
+/// Without files, the principal is read with what opening decides on, in one store call
+/// (`open_ticket_as`); a refusal is the principal's first, as for every page.
+async fn create_ticket(
+    State(state): State<AppState>,
+    session: PageSession,
+    multipart: Multipart,
+) -> PageResult {
     let (fields, uploads, cut) = read_multipart_kept(multipart).await;
-    user.check_csrf(fields.get(CSRF_FIELD))?;
-    let opened = match cut {
-        Some(e) => Err(e),
-        None => match CreateTicket::from_fields(&fields) {
-            Ok(new) => user
-                .acting
-                .open_ticket_with_notices(new.into_new_ticket(), uploads)
-                .await
-                .map_err(ApiError::from),
-            Err(e) => Err(e),
-        },
+    let posted = match cut {
+        _ if !session.csrf_matches(fields.get(CSRF_FIELD)) => None,
+        Some(e) => Some(Err(e)),
+        None => Some(CreateTicket::from_fields(&fields).map(CreateTicket::into_new_ticket)),
+    };
+    let (user, opened) = match posted {
+        Some(Ok(new)) if uploads.is_empty() => {
+            let answer = state.desk.open_ticket_as(session.actor(), new).await;
+            match session.admitted(&state.desk, answer).await {
+                Ok(admitted) => admitted,
+                Err(refusal) => return Ok(refusal.into_response()),
+            }
+        }
+        _ => {
+            let user = match session.read_user(&state.desk).await {
+                Ok(user) => user,
+                Err(refusal) => return Ok(refusal.into_response()),
+            };
+            let opened = match posted {
+                None => return Err(csrf_refused().into()),
+                Some(Err(e)) => Err(e),
+                Some(Ok(new)) => (user.acting)
+                    .open_ticket_with_notices(new, uploads)
+                    .await
+                    .map_err(ApiError::from),
+            };
+            (user, opened)
+        }
     };
     match opened {
         Ok(opened) => Ok(see_other(&format!(

@@ -8,13 +8,15 @@
 
 use std::collections::HashMap;
 
-use axum::extract::Path;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::response::IntoResponse;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use helpdesk::domain::{
     Agent, MessageBody, Minutes, Permission, Priority, Resolution, ShortNote, Status, StatusLabels,
     Ticket, TicketKey,
 };
 use helpdesk::machine::{Command, CommandKind, Step, next_status, required_permission};
+use helpdesk::service::ExecOptions;
 use maud::{Markup, html};
 
 use super::layout::{csrf_input, t};
@@ -22,7 +24,10 @@ use super::notices::priority_word;
 use super::refusals;
 use super::{PageResult, see_other};
 use crate::error::ApiError;
-use crate::extract::{PageUser, Posted, parse};
+use crate::extract::{PageSession, PageUser, parse};
+use crate::forms::StrictForm;
+use crate::session::CSRF_FIELD;
+use crate::state::AppState;
 
 /// What the action forms hold when shown again after a refusal: which form, the refusal
 /// (in the reader's words) and the fields as typed.
@@ -283,23 +288,10 @@ fn until(raw: &str) -> Result<chrono::DateTime<Utc>, ApiError> {
 async fn command(user: &PageUser, form: &HashMap<String, String>) -> Result<Command, ApiError> {
     let acting = &user.acting;
     let field = |k: &str| form.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    if let Some(command) = status_change(action(form)) {
+        return Ok(command);
+    }
     let command = match field("action").unwrap_or_default() {
-        "confirm" => Command::ConfirmResolution,
-        "resolve" => Command::Resolve { body: None },
-        "hold" => Command::PutOnHold {
-            reason: None,
-            until: None,
-        },
-        "close" => Command::Close {
-            resolution: Resolution::Solved,
-        },
-        "close_unsolved" => Command::Close {
-            resolution: Resolution::Unsolved,
-        },
-        "close_duplicate" => Command::Close {
-            resolution: Resolution::Duplicate,
-        },
-        "reopen" => Command::Reopen,
         "decide_priority" => Command::DecidePriorityRequest {
             approve: field("approve") == Some("true"),
         },
@@ -341,12 +333,64 @@ async fn command(user: &PageUser, form: &HashMap<String, String>) -> Result<Comm
     Ok(command)
 }
 
+/// The status change a posted `action` asks for, which needs nothing read to be made;
+/// `None` for the other actions.
+fn status_change(action: &str) -> Option<Command> {
+    Some(match action {
+        "confirm" => Command::ConfirmResolution,
+        "resolve" => Command::Resolve { body: None },
+        "hold" => Command::PutOnHold {
+            reason: None,
+            until: None,
+        },
+        "close" => Command::Close {
+            resolution: Resolution::Solved,
+        },
+        "close_unsolved" => Command::Close {
+            resolution: Resolution::Unsolved,
+        },
+        "close_duplicate" => Command::Close {
+            resolution: Resolution::Duplicate,
+        },
+        "reopen" => Command::Reopen,
+        _ => return None,
+    })
+}
+
 /// A staff action (or the customer's confirmation) posted from the ticket page: back to the
-/// page, or the page again with the refusal beside the form and what was typed.
+/// page, or the page again with the refusal beside the form and what was typed. A status
+/// change reads its principal with what it decides on, in one store call
+/// (`execute_as_with`); a refusal is the principal's first, as for every page.
 pub(crate) async fn ticket_action(
+    State(state): State<AppState>,
     Path(key): Path<String>,
-    Posted { user, form }: Posted,
+    session: PageSession,
+    req: Request,
 ) -> PageResult {
+    let form = match StrictForm::from_request(req, &state).await {
+        Ok(StrictForm(form)) => form,
+        Err(e) => return Ok(session.refused(&state.desk, e).await.into_response()),
+    };
+    if session.csrf_matches(form.get(CSRF_FIELD))
+        && let (Some(command), Ok(typed)) = (status_change(action(&form)), parse::<TicketKey>(&key))
+    {
+        let options = ExecOptions::default();
+        let done = (state.desk)
+            .execute_as_with(session.actor(), typed, command, options)
+            .await;
+        return match done {
+            Ok(outcome) => Ok(see_other(&format!("/tickets/{}", outcome.ticket().id))),
+            Err(e) => match session.read_user(&state.desk).await {
+                Ok(user) => refused(&user, &key, form, e.into()).await,
+                Err(refusal) => Ok(refusal.into_response()),
+            },
+        };
+    }
+    let user = match session.read_user(&state.desk).await {
+        Ok(user) => user,
+        Err(refusal) => return Ok(refusal.into_response()),
+    };
+    user.check_csrf(form.get(CSRF_FIELD))?;
     let ticket = user.acting.ticket(parse::<TicketKey>(&key)?).await?;
     let done: Result<(), ApiError> = async {
         let command = command(&user, &form).await?;
@@ -356,20 +400,32 @@ pub(crate) async fn ticket_action(
     .await;
     match done {
         Ok(()) => Ok(see_other(&format!("/tickets/{}", ticket.id))),
-        Err(e) if e.status.is_server_error() => Err(e.into()),
+        Err(e) => refused(&user, &key, form, e).await,
+    }
+}
+
+/// The answer to an action refused with `e`: the error page for a failure, a customer's
+/// refusal or a form with no place for it; else the ticket page with the refusal beside
+/// the form and what was typed.
+async fn refused(
+    user: &PageUser,
+    key: &str,
+    form: HashMap<String, String>,
+    e: ApiError,
+) -> PageResult {
+    match e {
+        e if e.status.is_server_error() => Err(e.into()),
         // Only staff pages have forms with a place for the refusal; a customer's
         // confirmation refused (a stale page) is an error page with the way back.
-        Err(e) if user.is_customer() || !INLINE_FORMS.contains(&form_of(action(&form))) => {
-            Err(e.into())
-        }
-        Err(e) => {
+        e if user.is_customer() || !INLINE_FORMS.contains(&form_of(action(&form))) => Err(e.into()),
+        e => {
             let action = action(&form).to_owned();
             let draft = ActionDraft {
                 form: Some(form_of(&action).to_owned()),
                 error: Some(refusals::inline(user.language, &e)),
                 fields: form,
             };
-            super::tickets::render_action(&user, &key, draft, e.status).await
+            super::tickets::render_action(user, key, draft, e.status).await
         }
     }
 }

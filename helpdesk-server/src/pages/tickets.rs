@@ -13,6 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use helpdesk::domain::{Actor, MessageBody, MessageId, Status, TicketKey, Visibility};
 use helpdesk::service::ExecOptions;
+use helpdesk::store::TicketThread;
 use maud::html;
 
 use axum::http::StatusCode;
@@ -27,8 +28,8 @@ use super::words::number;
 use super::{PageResult, see_other, when};
 use crate::api::messages::{NewMessage, is_internal};
 use crate::error::ApiError;
-use crate::extract::{PageUser, parse};
-use crate::session::CSRF_FIELD;
+use crate::extract::{PageSession, PageUser, parse};
+use crate::session::{CSRF_FIELD, csrf_refused};
 use crate::state::AppState;
 use crate::uploads::read_multipart;
 
@@ -64,20 +65,14 @@ pub fn routes() -> Router<AppState> {
 /// the actions, time logged and history.
 /// A merged ticket's number leads to the page of the ticket it was merged into.
 async fn ticket_page(
-    user: PageUser,
+    State(state): State<AppState>,
+    session: PageSession,
     Path(key): Path<String>,
     Query(at): Query<ThreadAt>,
     ask: CannedAsk,
     told: Told,
 ) -> PageResult {
-    let typed = parse::<TicketKey>(&key)?;
-    if let TicketKey::Number(_) = typed {
-        let ticket = user.acting.ticket(typed).await?;
-        if ticket.merged_into.is_some() {
-            let target = user.acting.merge_target(ticket).await?;
-            return Ok(see_other(&format!("/tickets/{}", target.id)));
-        }
-    }
+    let newest = at.before.as_deref().is_none_or(str::is_empty);
     let shown = Shown {
         before: at.before,
         ask,
@@ -87,7 +82,37 @@ async fn ticket_page(
         cc_refused: at.cc_refused,
         action: ActionDraft::default(),
     };
-    page(&user, &key, shown, StatusCode::OK).await
+    // The newest page: the principal, the ticket and its thread's page in one store call.
+    if let (true, Ok(typed)) = (newest, parse::<TicketKey>(&key)) {
+        let answer = (state.desk)
+            .ticket_with_thread_as(session.actor(), typed.clone(), THREAD_PAGE)
+            .await;
+        let (user, read) = match session.admitted(&state.desk, answer).await {
+            Ok(admitted) => admitted,
+            Err(refusal) => return Ok(refusal.into_response()),
+        };
+        let read = read?;
+        if let TicketKey::Number(_) = typed
+            && read.ticket.merged_into.is_some()
+        {
+            let target = user.acting.merge_target(read.ticket).await?;
+            return Ok(see_other(&format!("/tickets/{}", target.id)));
+        }
+        return page(&user, &key, shown, StatusCode::OK, Some(read)).await;
+    }
+    let user = match session.read_user(&state.desk).await {
+        Ok(user) => user,
+        Err(refusal) => return Ok(refusal.into_response()),
+    };
+    let typed = parse::<TicketKey>(&key)?;
+    if let TicketKey::Number(_) = typed {
+        let ticket = user.acting.ticket(typed).await?;
+        if ticket.merged_into.is_some() {
+            let target = user.acting.merge_target(ticket).await?;
+            return Ok(see_other(&format!("/tickets/{}", target.id)));
+        }
+    }
+    page(&user, &key, shown, StatusCode::OK, None).await
 }
 
 /// What a ticket page shows besides the ticket: the thread's page, a canned response asked
@@ -123,7 +148,7 @@ pub(crate) async fn render(
         cc_refused: None,
         action: ActionDraft::default(),
     };
-    page(user, key, shown, status).await
+    page(user, key, shown, status, None).await
 }
 
 /// The ticket page of `key` with the action forms holding `draft` (a refusal shown inline),
@@ -143,10 +168,18 @@ pub(crate) async fn render_action(
         cc_refused: None,
         action: draft,
     };
-    page(user, key, shown, status).await
+    page(user, key, shown, status, None).await
 }
 
-async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> PageResult {
+/// The ticket page of `key`; `read` the ticket with its newest thread page when they were
+/// read already (with the principal).
+async fn page(
+    user: &PageUser,
+    key: &str,
+    shown: Shown,
+    status: StatusCode,
+    read: Option<TicketThread>,
+) -> PageResult {
     let Shown {
         before: at_before,
         ask,
@@ -164,12 +197,13 @@ async fn page(user: &PageUser, key: &str, shown: Shown, status: StatusCode) -> P
         None => None,
     };
     // The newest page comes with the ticket in one store call; an older one after it.
-    let (ticket, page) = match before {
-        None => {
+    let (ticket, page) = match (read, before) {
+        (Some(read), _) => (read.ticket, read.thread),
+        (None, None) => {
             let shown = acting.ticket_with_thread(key, THREAD_PAGE).await?;
             (shown.ticket, shown.thread)
         }
-        Some(before) => {
+        (None, Some(before)) => {
             let ticket = acting.ticket(key).await?;
             let page = (acting.thread_page(ticket.id, Some(before), THREAD_PAGE)).await?;
             (ticket, page)
@@ -329,32 +363,49 @@ fn size_words(lang: helpdesk::domain::Language, bytes: u64) -> String {
     t_args(lang, "size_bytes", &[("size", number(bytes))])
 }
 
-/// The reply form posted (multipart, with files): a reply, or an internal note.
+/// The reply form posted (multipart, with files): a reply, or an internal note. Without
+/// files, the principal is read with what the reply decides on, in one store call
+/// (`execute_as_with`); a refusal is the principal's first, as for every page.
 async fn post_message(
     State(state): State<AppState>,
-    user: PageUser,
+    session: PageSession,
     Path(key): Path<String>,
     req: Request,
 ) -> PageResult {
-    let multipart = Multipart::from_request(req, &state)
-        .await
-        .map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let (fields, uploads) = read_multipart(multipart).await?;
-    user.check_csrf(fields.get(CSRF_FIELD))?;
-    let body = MessageBody::parse(fields.get("body").map(String::as_str).unwrap_or_default())
-        .map_err(ApiError::from)?;
-    let message = NewMessage {
-        body,
-        internal: is_internal(fields.get("internal")),
+    let posted = async {
+        let multipart = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let (fields, uploads) = read_multipart(multipart).await?;
+        if !session.csrf_matches(fields.get(CSRF_FIELD)) {
+            return Err(csrf_refused());
+        }
+        let body = MessageBody::parse(fields.get("body").map(String::as_str).unwrap_or_default())
+            .map_err(ApiError::from)?;
+        let message = NewMessage {
+            body,
+            internal: is_internal(fields.get("internal")),
+        };
+        Ok((parse::<TicketKey>(&key)?, message.into_command(), uploads))
+    }
+    .await;
+    let outcome = match posted {
+        Err(e) => Err(e),
+        Ok((key, command, uploads)) if uploads.is_empty() => (state.desk)
+            .execute_as_with(session.actor(), key, command, ExecOptions::default())
+            .await
+            .map_err(ApiError::from),
+        Ok((key, command, uploads)) => match session.read_user(&state.desk).await {
+            Ok(user) => user
+                .acting
+                .execute_with_uploads(key, command, uploads, ExecOptions::default())
+                .await
+                .map_err(ApiError::from),
+            Err(refusal) => return Ok(refusal.into_response()),
+        },
     };
-    let outcome = user
-        .acting
-        .execute_with_uploads(
-            parse::<TicketKey>(&key)?,
-            message.into_command(),
-            uploads,
-            ExecOptions::default(),
-        )
-        .await?;
-    Ok(see_other(&format!("/tickets/{}", outcome.ticket().id)))
+    match outcome {
+        Ok(outcome) => Ok(see_other(&format!("/tickets/{}", outcome.ticket().id))),
+        Err(e) => Ok(session.refused(&state.desk, e).await.into_response()),
+    }
 }

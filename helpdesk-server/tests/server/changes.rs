@@ -278,3 +278,74 @@ async fn the_stream_refuses_a_stranger_and_a_bad_last_event_id() {
         "validation",
     );
 }
+
+#[tokio::test]
+async fn admins_set_how_long_the_feed_keeps_changes_through_the_api_and_the_settings_page() {
+    let fx = fixture().await;
+    let set = fx
+        .call(
+            "PUT",
+            "/api/v1/settings",
+            Some(&fx.admin),
+            Some(json!({"feed_retention_days": 30})),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    assert_eq!(set, json!({"public_url": null, "feed_retention_days": 30}));
+    // Out of bounds: refused before anything of the request is written.
+    let refused = fx
+        .call(
+            "PUT",
+            "/api/v1/settings",
+            Some(&fx.admin),
+            Some(json!({"public_url": "help.example.com", "feed_retention_days": 0})),
+        )
+        .await;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "validation");
+    let shown = fx.get("/api/v1/settings", &fx.admin).await.json();
+    assert_eq!(
+        shown,
+        json!({"public_url": null, "feed_retention_days": 30})
+    );
+    let forbidden = fx
+        .call(
+            "PUT",
+            "/api/v1/settings",
+            Some(&fx.ivan),
+            Some(json!({"feed_retention_days": 1})),
+        )
+        .await;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "forbidden");
+
+    // The settings page shows it; a bad value is refused inline with the text kept; an empty
+    // field goes back to the default week.
+    let root = page_login(&fx, "root@example.com").await;
+    let html = page(&fx, &root, "/admin")
+        .await
+        .expect(StatusCode::OK)
+        .text();
+    assert!(
+        html.contains("name=\"feed_retention\"") && html.contains("value=\"30\""),
+        "{html}"
+    );
+    let bad = form(
+        &fx,
+        &root,
+        "/admin/settings",
+        "public_url=&feed_retention=99999",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let html = bad.text();
+    assert!(
+        html.contains("feed_retention_days") || html.contains("3650"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"99999\""), "the text is kept: {html}");
+    form(&fx, &root, "/admin/settings", "public_url=&feed_retention=")
+        .await
+        .expect(StatusCode::SEE_OTHER);
+    let shown = fx.get("/api/v1/settings", &fx.admin).await.json();
+    assert_eq!(shown, json!({"public_url": null}));
+}

@@ -74,3 +74,5 @@ mod webhooks;
 mod portal_pages;
 // The knowledge base in the reader's language (issue 21).
 mod kb_language;
+// The chat assistant's articles in the reader's language (issue 21).
+mod chat_suggestions;

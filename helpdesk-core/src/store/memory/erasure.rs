@@ -15,6 +15,42 @@ use crate::store::{
 };
 
 impl Inner {
+    /// Rewrites the personal text the plan's tickets keep (their history, rating and
+    /// request) and the plan's address where other records name it, as
+    /// [`ErasurePlan`]'s rule says; drops the saved searches that name the customer.
+    fn scrub_kept(&mut self, plan: &ErasurePlan, tickets: &HashSet<TicketId>) {
+        for (id, events) in &mut self.events {
+            let own = tickets.contains(id);
+            for e in events.iter_mut() {
+                let own_change = own.then(|| plan.anonymised_change(&e.change)).flatten();
+                if let Some(c) = own_change.or_else(|| plan.change_without_address(&e.change)) {
+                    e.change = c;
+                }
+            }
+        }
+        for id in tickets {
+            if let Some(t) = self.tickets.get_mut(id) {
+                if let Some(s) =
+                    (t.satisfaction.as_ref()).and_then(|s| plan.anonymised_satisfaction(s))
+                {
+                    t.satisfaction = Some(s);
+                }
+                if let Some(r) =
+                    (t.priority_request.as_ref()).and_then(|r| plan.anonymised_priority_request(r))
+                {
+                    t.priority_request = Some(r);
+                }
+            }
+        }
+        for e in self.outbox.values_mut() {
+            if let Some(cc) = plan.cc_without_address(&e.cc) {
+                e.cc = cc;
+            }
+        }
+        self.saved_searches
+            .retain(|_, s| !plan.names_in_saved_search(s));
+    }
+
     /// Removes or rewrites what hangs off `tickets` (see the rule).
     fn erase_tickets(&mut self, mode: ErasureMode, tickets: &HashSet<TicketId>) -> u64 {
         let count = (tickets.iter())
@@ -82,6 +118,7 @@ impl Inner {
     fn erase(&mut self, plan: &ErasurePlan) -> u64 {
         let tickets: HashSet<TicketId> = plan.tickets.iter().copied().collect();
         let count = self.erase_tickets(plan.mode, &tickets);
+        self.scrub_kept(plan, &tickets);
         if let Some(id) = plan.customer {
             let actor = Actor::Customer(id);
             self.logins.remove(&actor);

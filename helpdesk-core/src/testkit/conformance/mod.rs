@@ -186,6 +186,8 @@ macro_rules! conformance_suite {
                 bulk_restore: [
                     a_bulk_restore_equals_the_ordinary_restore,
                 ],
+                firing_versions: [
+                    a_rule_firing_commits_only_with_its_ticket_moved_to_its_next_version,
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
@@ -227,6 +229,7 @@ macro_rules! conformance_suite {
                     the_assistant_answers_from_the_knowledge_base_first,
                     unanswered_chats_are_handed_to_the_ticket_queue,
                     concurrent_routing_never_fills_a_seat_twice,
+                    the_assistant_offers_the_customers_language_first_within_the_desks_count,
                 ],
                 commands: [
                     illegal_commands_are_typed_errors_and_change_nothing,
@@ -497,6 +500,13 @@ macro_rules! conformance_suite {
                     a_trigger_calling_a_webhook_writes_one_delivery_per_firing_with_the_change,
                     a_refused_change_writes_no_rule_delivery_and_a_disabled_endpoint_none,
                     a_rule_calling_no_endpoint_is_refused_and_a_disabled_one_is_skipped_in_the_log,
+                ],
+                firing_limit: [
+                    concurrent_changes_to_one_ticket_fire_rules_at_most_the_hourly_limit,
+                ],
+                due_instant: [
+                    triggers_fired_by_run_due_act_at_the_instant_it_was_given,
+                    scheduled_rules_act_at_the_instant_run_due_was_given,
                 ],
         });
     };

@@ -126,4 +126,9 @@ pub struct SuggestedArticle {
     pub body: String,
     /// Its language.
     pub language: Language,
+    /// Its language's name in that language (`Română`), for marking an article that is not
+    /// in the reader's language.
+    pub language_name: String,
+    /// The path of its page on the portal (`/portal/kb/{id}`).
+    pub href: String,
 }

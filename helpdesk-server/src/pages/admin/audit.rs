@@ -38,6 +38,7 @@ fn setting_word(lang: Language, key: ChangedSetting) -> &'static str {
         ChangedSetting::Retention => t(lang, "admin_retention"),
         ChangedSetting::PriorityRules => t(lang, "admin_priority_rules"),
         ChangedSetting::PresenceTimeout => t(lang, "presence_timeout"),
+        ChangedSetting::FeedRetention => t(lang, "feed_retention"),
         ChangedSetting::Macro => t(lang, "automation_macro"),
         other => other.as_str(),
     }

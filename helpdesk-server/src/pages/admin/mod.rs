@@ -36,6 +36,7 @@ use axum::Router;
 use axum::routing::get;
 use helpdesk::Error;
 use helpdesk::domain::{PresenceTimeout, PublicUrl};
+use helpdesk::feed::FeedRetention;
 use helpdesk::search::PhoneRegion;
 use maud::html;
 
@@ -106,6 +107,10 @@ async fn page(user: &PageUser, refused: Option<&Refused>) -> PageResult {
                     (text_field(t(lang, "presence_timeout"), "presence_timeout",
                         &kept.value("settings", "presence_timeout", &timeout), false))
                     p.meta { (t(lang, "presence_timeout_help")) }
+                    @let retention = settings.feed_retention_days.map(|r| r.to_string()).unwrap_or_default();
+                    (text_field(t(lang, "feed_retention"), "feed_retention",
+                        &kept.value("settings", "feed_retention", &retention), false))
+                    p.meta { (t(lang, "feed_retention_help")) }
                     button { (t(lang, "admin_save")) }
                 }))
                 @if settings.public_url.is_none() {
@@ -124,6 +129,7 @@ async fn admin_settings(Posted { user, form }: Posted) -> PageResult {
     let typed = form::field(&form, "public_url");
     let typed_region = form::field(&form, "phone_region");
     let typed_timeout = form::field(&form, "presence_timeout");
+    let typed_retention = form::field(&form, "feed_retention");
     let result: Result<(), ApiError> = async {
         let url = if typed.is_empty() {
             None
@@ -140,8 +146,14 @@ async fn admin_settings(Posted { user, form }: Posted) -> PageResult {
             "" => None,
             typed => Some(PresenceTimeout::parse(typed)?),
         };
+        // Empty: the default week.
+        let retention = match typed_retention.trim() {
+            "" => None,
+            typed => Some(FeedRetention::parse(typed)?),
+        };
         user.acting.set_public_url(url).await?;
         user.acting.set_presence_timeout(timeout).await?;
+        user.acting.set_feed_retention(retention).await?;
         Ok(user.acting.set_phone_region(region).await?)
     }
     .await;

@@ -26,7 +26,7 @@
         if(f.message&&!seen[f.message.id]){seen[f.message.id]=1;hdMessage(log,f.message);}
         if(f.place&&f.place.state==='with_agent')st.textContent=hdSay(W.talking_with,{customer:c.customer_name});
         if(f.ended){ended=true;st.textContent=hdEnded(W,f.ended.end)+' '+W.ticket_stays;form.hidden=true;end.hidden=true;}
-        if(f.error)st.textContent=f.error.message;};
+        if(f.error)st.textContent=f.error.said||f.error.message;};
       sock.onclose=function(){if(!ended)setTimeout(connect,1500);};}
     form.onsubmit=function(e){e.preventDefault();var t=input.value.trim();if(!t||!ws||ws.readyState!==1)return;ws.send(JSON.stringify({say:t}));input.value='';};
     end.onclick=function(){if(ws&&ws.readyState===1)ws.send(JSON.stringify({end:true}));};

@@ -16,8 +16,12 @@
     var p=document.createElement('p');p.className='chat-note';
     if(!items.length){p.id='chat-no-article';p.textContent=W.no_article;box.appendChild(p);return;}
     p.textContent=W.from_kb;box.appendChild(p);
-    items.forEach(function(a){var d=document.createElement('div');d.className='chat-article';var h=document.createElement('strong');h.textContent=a.title;
-      var b=document.createElement('div');b.textContent=a.body;d.appendChild(h);d.appendChild(b);box.appendChild(d);});}
+    // The reader's language first (the server orders them), each other one marked with its name; the title links to the article's page.
+    var reader=document.documentElement.lang;
+    items.forEach(function(a){var d=document.createElement('div');d.className='chat-article';d.lang=a.language;d.dir='auto';
+      var link=document.createElement('a');link.href=a.href;var h=document.createElement('strong');h.textContent=a.title;link.appendChild(h);d.appendChild(link);
+      if(a.language!==reader){var m=document.createElement('span');m.className='kb-other-language';m.lang=reader;m.dir='auto';m.textContent=' '+hdSay(W.other_language,{language:a.language_name});d.appendChild(m);}
+      var b=document.createElement('div');b.textContent=a.body;d.appendChild(b);box.appendChild(d);});}
   function place(p){
     $('chat-actions').hidden=p.state!=='assistant';$('chat-after').hidden=false;
     $('chat-form').hidden=p.state==='ended';
@@ -34,7 +38,7 @@
       if(f.suggestions)suggestions(f.suggestions);
       if(f.place){if(first&&f.place.state==='ended'&&!toTicket){reset();open(false);return;}first=false;place(f.place);}
       if(f.ended){ended=true;localStorage.removeItem(KEY);if(toTicket&&ticket)location.href='/tickets/'+ticket;}
-      if(f.error)status(f.error.message);};
+      if(f.error)status(f.error.said||W.not_started);};
     sock.onclose=function(){if(ws===sock&&!ended)setTimeout(function(){if(ws===sock)connect(id);},1500);};
   }
   $('chat-open').onclick=function(){open(true);departments();};
@@ -43,7 +47,7 @@
   $('chat-start').onsubmit=function(e){e.preventDefault();var text=$('chat-question').value.trim();if(!text)return;
     fetch('/api/v1/chats',{method:'POST',headers:{'content-type':'application/json','x-csrf-token':csrf},body:JSON.stringify({department:$('chat-department').value,text:text})})
       .then(function(r){return r.json().then(function(d){return {ok:r.ok,d:d};});})
-      .then(function(x){if(!x.ok){status((x.d.error&&x.d.error.message)||W.not_started);return;}
+      .then(function(x){if(!x.ok){status(W.not_started);return;}
         localStorage.setItem(KEY,x.d.chat.id);connect(x.d.chat.id);});};
   $('chat-helped').onclick=function(){send({this_helped:true});};
   $('chat-person').onclick=function(){send({talk_to_person:true});};

@@ -32,6 +32,8 @@ mod live_queue;
 // axe-core on every page visited, and the ten problems of issue 21 one test each.
 mod axe;
 mod problems;
+// The chat widget's knowledge-base suggestions in the reader's language (issue 21).
+mod chat_kb;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -18,6 +18,7 @@ pub mod content;
 pub mod customer_lists;
 pub mod directory;
 pub mod feed;
+pub mod firing_versions;
 pub mod followers;
 pub mod hostile_search;
 pub mod knowledge;

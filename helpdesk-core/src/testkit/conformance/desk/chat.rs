@@ -309,3 +309,69 @@ pub async fn concurrent_routing_never_fills_a_seat_twice(store: Arc<dyn Store>) 
     assert_eq!(seat.active_chats, 2);
     assert_eq!(chats.waiting_chats(f.support.id).await.unwrap().len(), 4);
 }
+
+pub async fn the_assistant_offers_the_customers_language_first_within_the_desks_count(
+    store: Arc<dyn Store>,
+) {
+    if ability(store.as_chat_store(), "live chat").is_none()
+        || ability(store.as_knowledge_store(), "the knowledge base").is_none()
+    {
+        return;
+    }
+    let f = Fixture::new(store).await;
+    super::knowledge::add_faq(&f).await;
+    let ivan = f.as_agent(&f.ivan).await;
+    let mut written = Vec::new();
+    // The English one matches best: "router" in its title and twice in its text.
+    for (title, text, language) in [
+        (
+            "Router restart",
+            "Restart the router: unplug the router, wait, plug it in.",
+            Language::English,
+        ),
+        (
+            "Nu pornește",
+            "Verificați cablul de la router.",
+            Language::Romanian,
+        ),
+    ] {
+        let published = draft(
+            title,
+            text,
+            language,
+            ArticleStatus::Published,
+            Visibility::Public,
+        );
+        written.push(ivan.create_article(published).await.unwrap().id);
+        f.tick(1);
+    }
+    let (en, ro) = (written[0], written[1]);
+    let offered = |started: crate::service::ChatStarted| {
+        started
+            .suggestions
+            .into_iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>()
+    };
+    let question = "The router does not start";
+    // Ana reads Romanian: hers first, the English one after (not hidden).
+    let ana = f.as_customer(&f.ana).await;
+    let started = ana.start_chat(f.support.id, body(question)).await.unwrap();
+    assert_eq!(offered(started), [ro, en], "Romanian first");
+    // Acme has no language: every language, best first.
+    let acme = f.as_customer(&f.acme).await;
+    let started = acme.start_chat(f.support.id, body(question)).await.unwrap();
+    assert_eq!(offered(started), [en, ro], "best first");
+    // A desk set to offer one article offers Ana's one.
+    let one = f.desk.clone().with_chat(crate::service::ChatSettings {
+        suggestions: 1,
+        ..crate::service::ChatSettings::default()
+    });
+    assert_eq!(one.chat_settings().suggestions, 1);
+    let ana = one
+        .acting_as(crate::domain::Actor::Customer(f.ana.id))
+        .await
+        .unwrap();
+    let started = ana.start_chat(f.support.id, body(question)).await.unwrap();
+    assert_eq!(offered(started), [ro]);
+}

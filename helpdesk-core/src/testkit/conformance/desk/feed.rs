@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::{note, reply};
 use crate::error::{Error, ForbiddenReason};
-use crate::feed::{FeedChange, FeedPosition, MessageScope};
+use crate::feed::{FeedChange, FeedPosition, FeedRetention, MessageScope};
 use crate::store::{MAX_FEED_READ, Store};
 use crate::testkit::{Fixture, ability};
 
@@ -159,6 +159,10 @@ pub async fn a_waiting_customer_is_woken_by_their_ticket_not_anothers(store: Arc
     ));
 }
 
+fn days(n: u32) -> FeedRetention {
+    FeedRetention::from_days(n).unwrap()
+}
+
 pub async fn run_due_prunes_changes_older_than_the_stored_retention(store: Arc<dyn Store>) {
     if ability(store.as_change_feed(), "the change feed").is_none()
         || ability(store.as_settings_store(), "settings").is_none()
@@ -171,10 +175,11 @@ pub async fn run_due_prunes_changes_older_than_the_stored_retention(store: Arc<d
     let ivan = f.as_agent(&f.ivan).await;
     assert_eq!(
         admin.feed_retention().await.unwrap(),
-        crate::service::FEED_RETENTION_DAYS
+        FeedRetention::DEFAULT
     );
+    assert_eq!(admin.settings().await.unwrap().feed_retention_days, None);
     for refused in [
-        ivan.set_feed_retention(30).await,
+        ivan.set_feed_retention(Some(days(30))).await,
         ivan.feed_retention().await.map(drop),
     ] {
         assert!(matches!(
@@ -184,12 +189,12 @@ pub async fn run_due_prunes_changes_older_than_the_stored_retention(store: Arc<d
             })
         ));
     }
-    assert!(matches!(
-        admin.set_feed_retention(0).await,
-        Err(Error::Validation(_))
-    ));
-    admin.set_feed_retention(30).await.unwrap();
-    assert_eq!(admin.feed_retention().await.unwrap(), 30);
+    admin.set_feed_retention(Some(days(30))).await.unwrap();
+    assert_eq!(admin.feed_retention().await.unwrap(), days(30));
+    assert_eq!(
+        admin.settings().await.unwrap().feed_retention_days,
+        Some(days(30))
+    );
     let held = admin
         .changes_after(FeedPosition::START, MAX_FEED_READ)
         .await
@@ -202,7 +207,9 @@ pub async fn run_due_prunes_changes_older_than_the_stored_retention(store: Arc<d
         .await
         .unwrap();
     assert_eq!(report.feed_pruned, 0);
-    admin.set_feed_retention(7).await.unwrap();
+    // Unset: back to the default week.
+    admin.set_feed_retention(None).await.unwrap();
+    assert_eq!(admin.feed_retention().await.unwrap(), days(7));
     let report = f
         .desk
         .run_due(newest + chrono::Duration::days(8))

@@ -1,25 +1,31 @@
 //! Erasure and anonymisation of a customer (issue 22, item 4): admins only; afterwards
-//! nothing of the customer is findable: not by the search box, not by a look-up of their
-//! name, e-mail or phone, not in the outbox, notifications, quarantined mail or blobs; the
-//! audit entry names who and when, never whose data. Anonymised tickets stay for reports.
+//! nothing of the customer is findable ([`findable`]): not by the search box, not by a
+//! look-up of their name, e-mail or phone, not in the outbox, notifications, quarantined mail,
+//! blobs, nor any ticket or history kept; the audit entry names who and when, never whose
+//! data. Anonymised tickets stay for reports.
 
 use std::sync::Arc;
 
 use chrono::Duration;
 
 use crate::clock::Clock;
-use crate::domain::{Actor, Customer, Email, Recipient, Resolution, Ticket};
+use crate::domain::{
+    Actor, CustomFields, Customer, Email, FieldValue, Language, Name, Priority, Rating, Resolution,
+    ShortNote, Ticket,
+};
 use crate::error::Error;
-use crate::listing::{CustomerFilter, CustomerPageRequest, CustomerText};
 use crate::machine::Command;
-use crate::search::CustomerLookup;
 use crate::service::{Acting, AttachmentLimits, MailSettings, Retention, Upload};
 use crate::store::{
     ANONYMISED, BlobKey, BlobStore, ErasureCause, ErasureMode, MailSummary, MemoryBlobStore,
-    PageRequest, QuarantinedMail, Store, TicketFilter, TicketOrder, UndeliverableAddress,
+    QuarantinedMail, Store, TicketFilter, TicketOrder, UndeliverableAddress,
 };
 use crate::testkit::conformance::desk::reply;
 use crate::testkit::{Fixture, ability, body};
+
+mod findable;
+
+use findable::{found, no_ticket_or_history_holds, nothing_findable};
 
 /// A word no other data holds.
 const MARK: &str = "zebrafjord";
@@ -44,6 +50,22 @@ async fn their_data(
         .unwrap();
     let ivan = f.as_agent(&f.ivan).await;
     ivan.execute(t.id, reply(&format!("About your {mark}")))
+        .await
+        .unwrap();
+    // Personal text the history records: a custom field, a priority request's reason, the
+    // address the thread was e-mailed to.
+    let fields = CustomFields::new()
+        .with(
+            "contact",
+            FieldValue::Text(format!("{mark} +40 721 000 000")),
+        )
+        .unwrap();
+    ivan.execute(t.id, Command::SetCustomFields { fields })
+        .await
+        .unwrap();
+    ask_priority(f, &them, &t, &format!("My {mark} shop is down")).await;
+    let elsewhere = Email::parse(&format!("{mark}@elsewhere.test")).unwrap();
+    ivan.email_ticket(t.id, elsewhere, Language::English)
         .await
         .unwrap();
     assert!(blobs.blob(&BlobKey::of(bytes)).await.unwrap().is_some());
@@ -92,6 +114,60 @@ async fn their_data(
     t
 }
 
+/// What names `customer` outside their tickets: `other`'s thread e-mailed to their address,
+/// their address copied (CC) on `other`'s mail, and Ivan's saved searches of their tickets
+/// and of their address.
+async fn named_elsewhere(f: &Fixture, customer: &Customer, other: &Ticket) {
+    let address = customer.email.clone().unwrap();
+    let ivan = f.as_agent(&f.ivan).await;
+    ivan.email_ticket(other.id, address.clone(), Language::English)
+        .await
+        .unwrap();
+    if f.desk.store().as_follower_store().is_some() {
+        ivan.add_cc(other.id, &[address.as_str()]).await.unwrap();
+        ivan.execute(other.id, reply("Copying a colleague"))
+            .await
+            .unwrap();
+    }
+    let theirs = TicketFilter {
+        customer: Some(customer.id),
+        ..TicketFilter::default()
+    };
+    let saved = ivan
+        .save_search(
+            Name::parse("Their tickets").unwrap(),
+            None,
+            theirs,
+            TicketOrder::LastUpdate,
+        )
+        .await;
+    if !matches!(saved, Err(Error::Unsupported { .. })) {
+        saved.unwrap();
+        ivan.save_search(
+            Name::parse("Their mail").unwrap(),
+            Some(address.as_str().to_owned()),
+            TicketFilter::default(),
+            TicketOrder::LastUpdate,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Ivan lowers `t`'s priority and its customer `them` asks to raise it, for `reason`.
+async fn ask_priority(f: &Fixture, them: &Acting, t: &Ticket, reason: &str) {
+    let ivan = f.as_agent(&f.ivan).await;
+    let low = Command::ChangePriority {
+        priority: Priority::Low,
+    };
+    ivan.execute(t.id, low).await.unwrap();
+    let ask = Command::RequestPriority {
+        priority: Priority::Normal,
+        reason: ShortNote::parse(reason).unwrap(),
+    };
+    them.execute(t.id, ask).await.unwrap();
+}
+
 /// The desk of `f` with a memory blob store and mail; the blob store.
 fn with_blobs_and_mail(f: &mut Fixture) -> Arc<MemoryBlobStore> {
     let blobs = Arc::new(MemoryBlobStore::new());
@@ -106,102 +182,6 @@ fn with_blobs_and_mail(f: &mut Fixture) -> Arc<MemoryBlobStore> {
     blobs
 }
 
-/// The tickets the search box finds for `q`.
-async fn found(who: &Acting, q: &str) -> usize {
-    who.search_tickets(
-        q,
-        TicketFilter::default(),
-        PageRequest::first(TicketOrder::LastUpdate, 100),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{q:?}: {e:?}"))
-    .items
-    .len()
-}
-
-/// Asserts that nothing of `customer` (with address `address`) is findable but what an
-/// anonymised ticket keeps.
-async fn nothing_findable(f: &Fixture, customer: &Customer, blobs: &MemoryBlobStore, bytes: &[u8]) {
-    let store = f.desk.store().clone();
-    let admin = f.as_agent(&f.admin).await;
-    let address = customer.email.clone().unwrap();
-    for q in [MARK, address.as_str(), customer.name.as_str()] {
-        assert_eq!(found(&admin, q).await, 0, "the search box finds {q:?}");
-        let filter = CustomerFilter {
-            text: Some(CustomerText::parse(q).unwrap()),
-            ..CustomerFilter::default()
-        };
-        let listed = (store.list_customers(&filter, &CustomerPageRequest::first(10)))
-            .await
-            .unwrap();
-        assert!(listed.items.is_empty(), "the directory lists {q:?}");
-    }
-    let by_email = CustomerLookup::Email(address.clone());
-    assert!(
-        store
-            .find_customers(&by_email, 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    if let Some(phone) = &customer.phone {
-        let by_phone = CustomerLookup::phone(phone.as_str()).unwrap();
-        assert!(
-            store
-                .find_customers(&by_phone, 10)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-    }
-    assert!(store.customer_by_email(&address).await.unwrap().is_none());
-    assert!(
-        (store.notifications(Recipient::Customer(customer.id), f.clock.now(), 100))
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    let far = f.clock.now() + Duration::days(3650);
-    let queued = store.lease_outbox(far, far, 1000).await.unwrap();
-    assert!(
-        queued
-            .iter()
-            .all(|e| e.to != address && !e.body.contains(MARK) && !e.subject.contains(MARK)),
-        "mail to them or about their ticket stays queued"
-    );
-    for n in (store.notifications(Recipient::Agent(f.ivan.id), far, 100))
-        .await
-        .unwrap()
-    {
-        assert!(
-            !format!("{:?}", n.kind).contains(MARK),
-            "a notification keeps their text"
-        );
-    }
-    assert!(
-        blobs.blob(&BlobKey::of(bytes)).await.unwrap().is_none(),
-        "their attachment's bytes stay"
-    );
-    if let Some(q) = store.as_mail_quarantine() {
-        let kept = q.quarantined_mails(None, 100).await.unwrap();
-        assert!(
-            kept.iter().all(|m| !format!("{m:?}").contains(MARK)
-                && !(m.summary.sender.as_deref())
-                    .is_some_and(|s| s.eq_ignore_ascii_case(address.as_str()))),
-            "mail from them stays in the quarantine"
-        );
-    }
-    if let Some(u) = store.as_undeliverable_store() {
-        assert!(u.undeliverable(&address).await.unwrap().is_none());
-    }
-    if let Some(accounts) = store.as_account_store() {
-        let actor = Actor::Customer(customer.id);
-        assert!(accounts.account_links_of(actor).await.unwrap().is_empty());
-        assert!(accounts.login_of(actor).await.unwrap().is_none());
-        assert!(accounts.tokens_of(actor).await.unwrap().is_empty());
-    }
-}
-
 pub async fn an_admin_erases_a_customer_and_nothing_of_them_is_findable(store: Arc<dyn Store>) {
     let mut f = Fixture::new(store.clone()).await;
     let Some(_) = ability(store.as_erasure_store(), "erasure") else {
@@ -212,6 +192,8 @@ pub async fn an_admin_erases_a_customer_and_nothing_of_them_is_findable(store: A
     let theirs = their_data(&f, &blobs, &ana, b"ana's photo", MARK).await;
     let acme = f.acme.clone();
     let other = their_data(&f, &blobs, &acme, b"acme's photo", "quokkaberg").await;
+    named_elsewhere(&f, &ana, &other).await;
+    let other_thread = store.messages(other.id, true).await.unwrap().len();
     // Only admins erase, and an unknown customer is not found.
     for who in [f.as_agent(&f.ivan).await, f.as_customer(&ana).await] {
         assert!(matches!(
@@ -260,7 +242,10 @@ pub async fn an_admin_erases_a_customer_and_nothing_of_them_is_findable(store: A
     nothing_findable(&f, &ana, &blobs, b"ana's photo").await;
     // The other customer keeps everything.
     assert!(store.ticket(other.id).await.unwrap().is_some());
-    assert_eq!(store.messages(other.id, true).await.unwrap().len(), 2);
+    assert_eq!(
+        store.messages(other.id, true).await.unwrap().len(),
+        other_thread
+    );
     assert!(
         blobs
             .blob(&BlobKey::of(b"acme's photo"))
@@ -289,6 +274,9 @@ pub async fn an_anonymised_customers_tickets_stay_for_reports_without_their_data
     let blobs = with_blobs_and_mail(&mut f);
     let ana = f.ana.clone();
     let theirs = their_data(&f, &blobs, &ana, b"ana's photo", MARK).await;
+    let acme = f.acme.clone();
+    let other = their_data(&f, &blobs, &acme, b"acme's photo", "quokkaberg").await;
+    named_elsewhere(&f, &ana, &other).await;
     let before = store.ticket(theirs.id).await.unwrap().unwrap();
     let admin = f.as_agent(&f.admin).await;
     let record = admin
@@ -334,6 +322,19 @@ pub async fn an_anonymised_customers_tickets_stay_for_reports_without_their_data
         1,
         "the placeholder is what is indexed"
     );
+    // The history keeps its entries, kinds and instants, for reports.
+    let history = store.history(t.id).await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.change.kind()).collect();
+    for kind in [
+        "created",
+        "replied",
+        "custom_fields_changed",
+        "priority_requested",
+        "thread_emailed",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} is gone from {kinds:?}");
+    }
+    assert!(store.ticket(other.id).await.unwrap().is_some());
     // The ticket can still be worked on.
     f.as_agent(&f.ivan)
         .await
@@ -445,6 +446,8 @@ pub async fn retention_anonymises_closed_tickets_once(store: Arc<dyn Store>) {
         return;
     }
     let old = f.open(&f.ana, &format!("{MARK} closed")).await;
+    let ana = f.as_customer(&f.ana).await;
+    ask_priority(&f, &ana, &old, &format!("{MARK} is urgent")).await;
     f.as_agent(&f.ivan)
         .await
         .execute(
@@ -455,6 +458,15 @@ pub async fn retention_anonymises_closed_tickets_once(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    ana.execute(
+        old.id,
+        Command::RateSatisfaction {
+            score: Rating::new(2).unwrap(),
+            comment: Some(ShortNote::parse(format!("{MARK} was slow")).unwrap()),
+        },
+    )
+    .await
+    .unwrap();
     f.tick(8 * 24 * 3600);
     let now = f.clock.now();
     assert_eq!(f.desk.run_due(now).await.unwrap().retained, 1);
@@ -462,6 +474,9 @@ pub async fn retention_anonymises_closed_tickets_once(store: Arc<dyn Store>) {
     let t = store.ticket(old.id).await.unwrap().unwrap();
     assert_eq!(t.subject.as_str(), ANONYMISED);
     assert!(t.status.is_closed());
+    let rating = t.satisfaction.clone().expect("the score stays for reports");
+    assert_eq!((rating.score.get(), rating.comment), (2, None));
+    no_ticket_or_history_holds(store.as_ref(), &[MARK]).await;
     let admin = f.as_agent(&f.admin).await;
     assert_eq!(found(&admin, MARK).await, 0);
     assert!(
