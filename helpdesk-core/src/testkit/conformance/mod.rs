@@ -188,6 +188,7 @@ macro_rules! conformance_suite {
                 ],
                 firing_versions: [
                     a_rule_firing_commits_only_with_its_ticket_moved_to_its_next_version,
+                ],
         });
         $crate::conformance_suite!(@layer desk {
                 account_links: [
