@@ -48,8 +48,7 @@ fn the_suite_runs_every_check() {
     let suite = std::fs::read_to_string(root.join("mod.rs")).unwrap();
     let mut checks = 0;
     for layer in ["contract", "desk"] {
-        for entry in std::fs::read_dir(root.join(layer)).unwrap() {
-            let path = entry.unwrap().path();
+        for path in rust_files(&root.join(layer)) {
             let text = std::fs::read_to_string(&path).unwrap();
             // A check is a public async function of nothing but the store.
             for (at, _) in text.match_indices("\npub async fn ") {
@@ -69,4 +68,18 @@ fn the_suite_runs_every_check() {
         }
     }
     assert!(checks > 80, "{checks}");
+}
+
+/// The `.rs` files below `dir`, in its folders too (a layer's group of checks may be a folder).
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
