@@ -358,8 +358,12 @@ pub(crate) enum KbCmd {
         /// The words searched for (the search language: "phrases", prefix*, -not).
         query: String,
         /// Only articles in this language (en, ro, ru, fa).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "prefer")]
         lang: Option<Language>,
+        /// Articles in this language first (best first), then those in the others (en, ro,
+        /// ru, fa).
+        #[arg(long)]
+        prefer: Option<Language>,
         /// At most this many (1–100).
         #[arg(long, default_value_t = 20)]
         limit: u32,

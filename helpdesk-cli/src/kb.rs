@@ -15,8 +15,16 @@ use crate::output::Out;
 /// `kb …`.
 pub(crate) async fn kb(ctx: &Ctx, cmd: KbCmd, out: &mut Out<'_>) -> CliResult {
     match cmd {
-        KbCmd::Search { query, lang, limit } => {
-            let found = ctx.acting.search_articles(&query, lang, limit).await?;
+        KbCmd::Search {
+            query,
+            lang,
+            prefer,
+            limit,
+        } => {
+            let found = match prefer {
+                Some(reader) => ctx.acting.search_articles_in(&query, reader, limit).await?,
+                None => ctx.acting.search_articles(&query, lang, limit).await?,
+            };
             let text: String = found.iter().map(article_line).collect();
             out.value(&json!(found), &text)
         }

@@ -261,3 +261,66 @@ async fn the_knowledge_base_and_its_categories_are_managed_with_the_cli() {
     assert_eq!(left, serde_json::json!(["internet"]));
     assert_eq!(desk.run(&["kb", "search", "routerul"]).await.ok(), "");
 }
+
+#[tokio::test]
+async fn a_reader_searching_the_knowledge_base_gets_their_language_first() {
+    let desk = Desk::with_directory().await;
+    desk.run(&["kb", "category", "add", "internet"]).await.ok();
+    let add = |title: &str, body: &str, language: &str| {
+        let args: Vec<String> = [
+            "--json",
+            "kb",
+            "add",
+            "--title",
+            title,
+            "--body",
+            body,
+            "--category",
+            "internet",
+            "--language",
+            language,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args
+    };
+    // The English article matches the word better (twice in its text), so it comes first
+    // without a preferred language.
+    for (title, body, language) in [
+        ("Router router", "Restart the router: router lights.", "en"),
+        ("Routerul", "Reporniți router.", "ro"),
+    ] {
+        let args = add(title, body, language);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        desk.run(&[&IVAN[..], &args[..]].concat()).await.ok();
+    }
+    let languages = |found: serde_json::Value| -> Vec<String> {
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["language"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let best = desk
+        .run(&[&ANA[..], &["--json", "kb", "search", "router"]].concat())
+        .await
+        .json();
+    assert_eq!(languages(best), ["en", "ro"]);
+    let preferred = desk
+        .run(&[&ANA[..], &["--json", "kb", "search", "router", "--prefer", "ro"]].concat())
+        .await
+        .json();
+    assert_eq!(languages(preferred), ["ro", "en"]);
+    let only = desk
+        .run(&[&ANA[..], &["--json", "kb", "search", "router", "--lang", "ro"]].concat())
+        .await
+        .json();
+    assert_eq!(languages(only), ["ro"]);
+    // Both at once is a usage error.
+    let both = desk
+        .run(&["kb", "search", "router", "--lang", "ro", "--prefer", "ro"])
+        .await;
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
