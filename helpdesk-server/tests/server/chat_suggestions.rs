@@ -17,20 +17,8 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use crate::kb_language::article;
 use crate::support::*;
-
-/// An article about the modem in `language`, published; its id.
-async fn article(fx: &Fixture, title: &str, body: &str, language: &str) -> String {
-    let created = fx
-        .post(
-            "/api/v1/kb/articles",
-            &fx.ivan,
-            json!({"title": title, "body": body, "category": "internet", "language": language}),
-        )
-        .await
-        .expect(StatusCode::CREATED);
-    created.json()["id"].as_str().unwrap().to_owned()
-}
 
 /// The English article (the better match: "modem" in its title and twice in its text) and
 /// the Romanian one.

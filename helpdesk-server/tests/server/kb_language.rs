@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// Writes a published public article about the modem in `language`; its id.
-async fn article(fx: &Fixture, title: &str, body: &str, language: &str) -> String {
+pub(crate) async fn article(fx: &Fixture, title: &str, body: &str, language: &str) -> String {
     let created = fx
         .post(
             "/api/v1/kb/articles",
